@@ -1,0 +1,317 @@
+"""Typed settings: ``config.yaml`` overlaid with environment variables, validated once.
+
+A bad value stops the start with one line that names the key and the variable that sets it,
+so an operator never has to read a traceback to fix a deployment.
+"""
+
+from __future__ import annotations
+
+import base64
+import os
+import re
+import secrets
+import zoneinfo
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from recruiting.errors import ConfigError
+
+PRODUCTION_API_BASE = "https://qyapi.weixin.qq.com"
+# The sandbox corp is a stand-in for a real one: its credentials are public on purpose.
+SANDBOX_CORP_ID = "wwsandbox0000000001"
+SANDBOX_TOKEN = "SandboxToken2026"  # noqa: S105 - public sandbox value
+SANDBOX_AES_KEY = "c2FuZGJveGtleXNhbmRib3hrZXlzYW5kYm94a2V5czE"
+SANDBOX_SECRET = "sandbox-app-secret"  # noqa: S105 - public sandbox value
+
+# Public environment names → dotted keys of config.yaml.
+ENV_NAMES: dict[str, str] = {
+    "HOST": "server.host",
+    "PORT": "server.port",
+    "WEB_WORKERS": "server.workers",
+    "APP_TIMEZONE": "timezone",
+    "DATA_DIR": "data_dir",
+    "DATABASE_URL": "database_url",
+    "REDIS_URL": "redis_url",
+    "WECOM_CORP_ID": "wecom.corp_id",
+    "WECOM_TOKEN": "wecom.token",
+    "WECOM_ENCODING_AES_KEY": "wecom.encoding_aes_key",
+    "WECOM_AGENT_ID": "wecom.agent_id",
+    "WECOM_SECRET": "wecom.secret",
+    "WECOM_API_BASE": "wecom.api_base",
+    "SANDBOX_PORT": "sandbox.port",
+    "SANDBOX_CALLBACK_URL": "sandbox.callback_url",
+    "PII_KEYS": "security.pii_keys",
+}
+_KEY_TO_ENV = {v: k for k, v in ENV_NAMES.items()}
+_AES_KEY_RE = re.compile(r"^[A-Za-z0-9]{43}$")
+
+
+@dataclass(frozen=True)
+class ServerSettings:
+    host: str
+    port: int
+    workers: int
+    callback_body_limit: int
+
+
+@dataclass(frozen=True)
+class WeComSettings:
+    corp_id: str
+    token: str = field(repr=False)
+    encoding_aes_key: str = field(repr=False)
+    agent_id: int = 0
+    secret: str = field(repr=False, default="")
+    api_base: str = ""
+    callback_max_age: int = 300
+    dedup_ttl: int = 900
+    member_messages_per_minute: int = 30
+    token_refresh_ahead: int = 300
+    uses_sandbox: bool = False
+
+
+@dataclass(frozen=True)
+class SandboxSettings:
+    host: str
+    port: int
+    callback_url: str
+
+    @property
+    def base_url(self) -> str:
+        return f"http://{self.host}:{self.port}"
+
+
+@dataclass(frozen=True)
+class InboxSettings:
+    lease_seconds: int
+    max_attempts: int
+
+
+@dataclass(frozen=True)
+class Settings:
+    server: ServerSettings
+    wecom: WeComSettings
+    sandbox: SandboxSettings
+    inbox: InboxSettings
+    timezone: zoneinfo.ZoneInfo
+    data_dir: Path
+    database_url: str
+    redis_url: str
+    pii_keys: dict[str, bytes] = field(repr=False)
+    active_pii_key_id: str = ""
+
+    @property
+    def embedded(self) -> bool:
+        """True when no outside server is needed (SQLite, in-process cache and queue)."""
+        return not self.redis_url
+
+
+def load_settings(path: str | Path | None = None, env: Mapping[str, str] | None = None) -> Settings:
+    """Read ``config.yaml`` (or ``CONFIG_FILE``), apply the environment, validate."""
+    env = os.environ if env is None else env
+    path = Path(path or env.get("CONFIG_FILE") or _default_config_path())
+    raw = _read_yaml(path)
+    _apply_env(raw, env)
+    return _build(raw)
+
+
+def _default_config_path() -> Path:
+    return Path(__file__).resolve().parent.parent / "config.yaml"
+
+
+def _read_yaml(path: Path) -> dict[str, Any]:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except FileNotFoundError as exc:
+        raise ConfigError(f"config file {path} not found (set CONFIG_FILE)") from exc
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"config file {path} is not valid YAML: {exc}") from exc
+    if not isinstance(data, dict):
+        raise ConfigError(f"config file {path} must hold a mapping at the top")
+    return data
+
+
+def _apply_env(raw: dict[str, Any], env: Mapping[str, str]) -> None:
+    for name, dotted in ENV_NAMES.items():
+        if name in env:
+            _set_dotted(raw, dotted, env[name])
+    for name, value in env.items():
+        if name.startswith("RECRUITING__"):
+            _set_dotted(raw, ".".join(name[12:].lower().split("__")), value)
+
+
+def _set_dotted(raw: dict[str, Any], dotted: str, value: Any) -> None:
+    node = raw
+    *parents, leaf = dotted.split(".")
+    for part in parents:
+        node = node.setdefault(part, {})
+        if not isinstance(node, dict):
+            raise ConfigError(f"{dotted}: {part} must be a mapping")
+    node[leaf] = value
+
+
+class _Reader:
+    """Typed access to the raw mapping; every error names the key and its variable."""
+
+    def __init__(self, raw: dict[str, Any]) -> None:
+        self.raw = raw
+
+    def _get(self, dotted: str) -> Any:
+        node: Any = self.raw
+        for part in dotted.split("."):
+            if not isinstance(node, dict) or part not in node:
+                self.fail(dotted, "is missing")
+            node = node[part]
+        return node
+
+    def fail(self, dotted: str, problem: str) -> None:
+        env = _KEY_TO_ENV.get(dotted)
+        where = f" ({env})" if env else ""
+        raise ConfigError(f"config error: {dotted}{where} {problem}")
+
+    def text(self, dotted: str) -> str:
+        value = self._get(dotted)
+        if value is None:
+            return ""
+        if not isinstance(value, str | int):
+            self.fail(dotted, f"must be text, got {type(value).__name__}")
+        return str(value).strip()
+
+    def integer(self, dotted: str, low: int, high: int) -> int:
+        value = self._get(dotted)
+        try:
+            number = int(str(value).strip())
+        except ValueError:
+            self.fail(dotted, f"must be an integer, got {value!r}")
+        if not low <= number <= high:
+            self.fail(dotted, f"must be between {low} and {high}, got {number}")
+        return number
+
+
+def _build(raw: dict[str, Any]) -> Settings:
+    r = _Reader(raw)
+    server = ServerSettings(
+        host=r.text("server.host") or "127.0.0.1",
+        port=r.integer("server.port", 1, 65535),
+        workers=r.integer("server.workers", 1, 64),
+        callback_body_limit=r.integer("server.callback_body_limit", 1024, 10 * 1024 * 1024),
+    )
+    data_dir = Path(r.text("data_dir") or "var")
+    wecom = _wecom(r)
+    sandbox = SandboxSettings(
+        host=r.text("sandbox.host") or "127.0.0.1",
+        port=r.integer("sandbox.port", 1, 65535),
+        callback_url=r.text("sandbox.callback_url")
+        or f"http://{server.host}:{server.port}/wecom/callback",
+    )
+    if wecom.uses_sandbox and not wecom.api_base:
+        wecom = replace(wecom, api_base=sandbox.base_url)
+    redis_url = r.text("redis_url")
+    if redis_url and not redis_url.startswith(("redis://", "rediss://", "unix://")):
+        r.fail("redis_url", "must start with redis://, rediss:// or unix://")
+    if server.workers > 1 and not redis_url:
+        r.fail("server.workers", "above 1 needs redis_url (REDIS_URL) for shared state")
+    keys, active = _pii_keys(r, data_dir, embedded=not redis_url)
+    return Settings(
+        server=server,
+        wecom=wecom,
+        sandbox=sandbox,
+        inbox=InboxSettings(
+            lease_seconds=r.integer("inbox.lease_seconds", 5, 3600),
+            max_attempts=r.integer("inbox.max_attempts", 1, 100),
+        ),
+        timezone=_timezone(r),
+        data_dir=data_dir,
+        database_url=_database_url(r, data_dir),
+        redis_url=redis_url,
+        pii_keys=keys,
+        active_pii_key_id=active,
+    )
+
+
+def _wecom(r: _Reader) -> WeComSettings:
+    corp_id = r.text("wecom.corp_id")
+    sandbox = not corp_id
+    token = r.text("wecom.token") or (SANDBOX_TOKEN if sandbox else "")
+    aes_key = r.text("wecom.encoding_aes_key") or (SANDBOX_AES_KEY if sandbox else "")
+    secret = r.text("wecom.secret") or (SANDBOX_SECRET if sandbox else "")
+    if not token:
+        r.fail("wecom.token", "is required when wecom.corp_id is set")
+    if not _AES_KEY_RE.match(aes_key):
+        r.fail("wecom.encoding_aes_key", "must be 43 characters of [A-Za-z0-9]")
+    if not secret:
+        r.fail("wecom.secret", "is required when wecom.corp_id is set")
+    api_base = r.text("wecom.api_base").rstrip("/")
+    if not sandbox and not api_base:
+        api_base = PRODUCTION_API_BASE
+    if api_base and not api_base.startswith(("http://", "https://")):
+        r.fail("wecom.api_base", "must be an http(s) URL")
+    max_age = r.integer("wecom.callback_max_age", 10, 86400)
+    dedup_ttl = r.integer("wecom.dedup_ttl", 10, 7 * 86400)
+    if dedup_ttl < max_age:
+        r.fail("wecom.dedup_ttl", f"must be >= wecom.callback_max_age ({max_age})")
+    return WeComSettings(
+        corp_id=corp_id or SANDBOX_CORP_ID,
+        token=token,
+        encoding_aes_key=aes_key,
+        agent_id=r.integer("wecom.agent_id", 0, 2**31 - 1),
+        secret=secret,
+        api_base=api_base,
+        callback_max_age=max_age,
+        dedup_ttl=dedup_ttl,
+        member_messages_per_minute=r.integer("wecom.member_messages_per_minute", 1, 1000),
+        token_refresh_ahead=r.integer("wecom.token_refresh_ahead", 0, 3600),
+        uses_sandbox=sandbox,
+    )
+
+
+def _timezone(r: _Reader) -> zoneinfo.ZoneInfo:
+    name = r.text("timezone") or "Asia/Shanghai"
+    try:
+        return zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        r.fail("timezone", f"is not a known IANA time zone: {name!r}")
+        raise  # unreachable; keeps type checkers calm
+
+
+def _database_url(r: _Reader, data_dir: Path) -> str:
+    url = r.text("database_url")
+    if not url:
+        return f"sqlite://{data_dir / 'recruiting.sqlite3'}"
+    if not url.startswith(("sqlite://", "postgres://", "postgresql://", "asyncpg://")):
+        r.fail("database_url", "must start with sqlite://, postgres:// or postgresql://")
+    return url
+
+
+def _pii_keys(r: _Reader, data_dir: Path, *, embedded: bool) -> tuple[dict[str, bytes], str]:
+    spec = r.text("security.pii_keys")
+    if not spec:
+        if not embedded:
+            r.fail("security.pii_keys", "is required when redis_url is set (production)")
+        spec = _embedded_key_spec(data_dir)
+    keys: dict[str, bytes] = {}
+    for item in spec.split(","):
+        kid, _, b64 = item.strip().partition(":")
+        try:
+            key = base64.b64decode(b64, validate=True)
+        except ValueError:
+            key = b""
+        if not kid or len(key) != 32:
+            r.fail("security.pii_keys", "must be 'kid:base64(32 bytes)' items separated by ','")
+        keys[kid] = key
+    return keys, next(iter(keys))
+
+
+def _embedded_key_spec(data_dir: Path) -> str:
+    """Generate (once) a local key file so the embedded default encrypts PII too."""
+    path = data_dir / "pii.keys"
+    if not path.exists():
+        data_dir.mkdir(parents=True, exist_ok=True)
+        key = base64.b64encode(secrets.token_bytes(32)).decode()
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(f"local1:{key}\n")
+    return path.read_text(encoding="utf-8").strip()

@@ -1,0 +1,1 @@
+"""WeCom adapter: callback gateway, async API client, chat conversation and the sandbox."""

@@ -1,0 +1,81 @@
+"""Hardened XML in and out for WeCom payloads.
+
+Untrusted XML is parsed with defusedxml (no DTD, no entities, no external references) and
+read by tag name; repeated siblings become lists so callers never guess the shape. XML is
+written as UTF-8 bytes with CDATA that can never be closed early by ``]]>`` in a value.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from xml.etree.ElementTree import Element, ParseError
+
+import defusedxml.ElementTree as SafeET
+from defusedxml import DefusedXmlException
+
+from recruiting.errors import InvalidInput
+
+XmlValue = str | dict[str, Any] | list[Any]
+
+
+class MalformedXml(InvalidInput):
+    code = "wecom_-40002_xml"
+
+
+def parse(data: bytes | str) -> dict[str, Any]:
+    """Parse a ``<xml>…</xml>`` document into a dict of its children."""
+    try:
+        root = SafeET.fromstring(data, forbid_dtd=True)
+    except (ParseError, DefusedXmlException, ValueError) as exc:
+        raise MalformedXml(f"malformed XML: {type(exc).__name__}") from exc
+    value = _to_value(root)
+    if not isinstance(value, dict):
+        raise MalformedXml("XML root has no child elements")
+    return value
+
+
+def _to_value(elem: Element) -> XmlValue:
+    children = list(elem)
+    if not children:
+        return (elem.text or "").strip()
+    result: dict[str, Any] = {}
+    for child in children:
+        value = _to_value(child)
+        if child.tag in result:
+            existing = result[child.tag]
+            if isinstance(existing, list):
+                existing.append(value)
+            else:
+                result[child.tag] = [existing, value]
+        else:
+            result[child.tag] = value
+    return result
+
+
+def as_list(value: Any) -> list[Any]:
+    """One element parses as a value, several as a list: always give a list."""
+    if value is None or value == "":
+        return []
+    return value if isinstance(value, list) else [value]
+
+
+def cdata(value: str) -> str:
+    return "<![CDATA[" + value.replace("]]>", "]]]]><![CDATA[>") + "]]>"
+
+
+def build(fields: dict[str, Any], root: str = "xml") -> bytes:
+    """Serialise a dict (nested dicts, lists for repeats) to UTF-8 XML bytes."""
+    return f"<{root}>{_build_children(fields)}</{root}>".encode()
+
+
+def _build_children(fields: dict[str, Any]) -> str:
+    parts: list[str] = []
+    for tag, value in fields.items():
+        for item in value if isinstance(value, list) else [value]:
+            if isinstance(item, dict):
+                parts.append(f"<{tag}>{_build_children(item)}</{tag}>")
+            elif isinstance(item, int):
+                parts.append(f"<{tag}>{item}</{tag}>")
+            else:
+                parts.append(f"<{tag}>{cdata(str(item))}</{tag}>")
+    return "".join(parts)

@@ -1,0 +1,87 @@
+"""Redis key-value store (redis-py's asyncio client), shared by every process."""
+
+from __future__ import annotations
+
+import time
+import uuid
+from typing import Any
+
+import redis.asyncio as aioredis
+from redis.exceptions import RedisError
+
+from recruiting.errors import ExternalServiceError
+
+# Sliding window on a sorted set, atomically: drop old hits, count, admit or report the wait.
+_ADMIT = """
+local key, now, window, limit, member = KEYS[1], tonumber(ARGV[1]), tonumber(ARGV[2]),
+    tonumber(ARGV[3]), ARGV[4]
+redis.call('ZREMRANGEBYSCORE', key, '-inf', now - window)
+if redis.call('ZCARD', key) < limit then
+  redis.call('ZADD', key, now, member)
+  redis.call('PEXPIRE', key, math.ceil(window * 1000))
+  return '0'
+end
+local oldest = redis.call('ZRANGE', key, 0, 0, 'WITHSCORES')
+return tostring(tonumber(oldest[2]) + window - now)
+"""
+_DELETE_IF = """
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0
+"""
+
+
+class RedisKeyValueStore:
+    def __init__(self, client: aioredis.Redis, prefix: str = "recruiting:") -> None:
+        self._r = client
+        self._prefix = prefix
+        self._admit: Any = client.register_script(_ADMIT)
+        self._delete_if: Any = client.register_script(_DELETE_IF)
+
+    @classmethod
+    def from_url(cls, url: str) -> RedisKeyValueStore:
+        return cls(aioredis.from_url(url, decode_responses=True))
+
+    async def get(self, key: str) -> str | None:
+        try:
+            value = await self._r.get(self._prefix + key)
+        except RedisError as exc:
+            raise ExternalServiceError(f"redis get failed: {exc}") from exc
+        return None if value is None else str(value)
+
+    async def set(
+        self, key: str, value: str, *, ttl: float | None = None, only_if_absent: bool = False
+    ) -> bool:
+        px = int(ttl * 1000) if ttl else None
+        try:
+            done = await self._r.set(self._prefix + key, value, px=px, nx=only_if_absent)
+        except RedisError as exc:
+            raise ExternalServiceError(f"redis set failed: {exc}") from exc
+        return bool(done)
+
+    async def delete(self, key: str, *, if_value: str | None = None) -> bool:
+        try:
+            if if_value is None:
+                return bool(await self._r.delete(self._prefix + key))
+            return bool(await self._delete_if(keys=[self._prefix + key], args=[if_value]))
+        except RedisError as exc:
+            raise ExternalServiceError(f"redis delete failed: {exc}") from exc
+
+    async def admit(self, key: str, limit: int, window: float) -> float:
+        member = f"{time.time():.6f}:{uuid.uuid4().hex[:8]}"
+        try:
+            wait = await self._admit(
+                keys=[self._prefix + key], args=[time.time(), window, limit, member]
+            )
+        except RedisError as exc:
+            raise ExternalServiceError(f"redis rate limit failed: {exc}") from exc
+        seconds = float(wait)
+        return 0.0 if seconds <= 0 else max(seconds, 0.001)
+
+    async def ping(self) -> None:
+        try:
+            await self._r.ping()
+        except RedisError as exc:
+            raise ExternalServiceError(f"redis is not reachable: {exc}") from exc
+
+    async def close(self) -> None:
+        await self._r.aclose()

@@ -1,0 +1,17 @@
+"""A work queue of small messages (ids of durable rows, never the work itself).
+
+Losing a queue message never loses work: the rows it points at are swept on start.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+
+class TaskQueue(Protocol):
+    async def put(self, topic: str, message: str) -> None: ...
+
+    async def get(self, topic: str, timeout: float) -> str | None:
+        """Wait up to ``timeout`` seconds for the next message of ``topic``."""
+
+    async def close(self) -> None: ...

@@ -1,0 +1,65 @@
+"""Database wiring: the Tortoise config for a URL, start/stop, and schema migrations.
+
+The schema is changed only by migrations in ``recruiting/migrations`` (Tortoise's own
+dialect-neutral migration engine), so an upgrade never needs a wipe, on SQLite or PostgreSQL.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from tortoise import Tortoise, connections
+from tortoise.exceptions import BaseORMException
+from tortoise.migrations.api import migrate
+
+from recruiting.errors import ConfigError, ExternalServiceError
+
+APP = "recruiting"
+
+
+def tortoise_config(database_url: str, timezone: str = "Asia/Shanghai") -> dict[str, Any]:
+    url = database_url
+    if url.startswith("postgresql://"):
+        url = "asyncpg://" + url.removeprefix("postgresql://")
+    elif url.startswith("postgres://"):
+        url = "asyncpg://" + url.removeprefix("postgres://")
+    elif url.startswith("sqlite://") and url != "sqlite://:memory:":
+        Path(url.removeprefix("sqlite://")).parent.mkdir(parents=True, exist_ok=True)
+    return {
+        "connections": {"default": url},
+        "apps": {
+            APP: {
+                "models": ["recruiting.models"],
+                "default_connection": "default",
+                "migrations": "recruiting.migrations",
+            }
+        },
+        "use_tz": True,
+        "timezone": timezone,
+    }
+
+
+# Used by `tortoise makemigrations` during development (see README "Changing the schema").
+TORTOISE_ORM = tortoise_config("sqlite://var/dev.sqlite3")
+
+
+async def migrate_schema(database_url: str, timezone: str = "Asia/Shanghai") -> None:
+    """Apply every pending migration (idempotent)."""
+    try:
+        await migrate(config=tortoise_config(database_url, timezone))
+    except (OSError, BaseORMException) as exc:
+        raise ExternalServiceError(f"database migration failed: {exc}") from exc
+    finally:
+        await connections.close_all()
+
+
+async def open_database(database_url: str, timezone: str = "Asia/Shanghai") -> None:
+    try:
+        await Tortoise.init(config=tortoise_config(database_url, timezone))
+    except (OSError, BaseORMException) as exc:
+        raise ConfigError(f"database_url (DATABASE_URL) cannot be opened: {exc}") from exc
+
+
+async def close_database() -> None:
+    await connections.close_all()

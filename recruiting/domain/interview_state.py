@@ -1,0 +1,67 @@
+"""The interview lifecycle as an explicit state machine; invalid moves raise.
+
+scheduled ─invite→ invited ─confirm→ confirmed ─start→ in_progress ─finish→ completed
+invited/confirmed ─request_reschedule→ reschedule_requested ─reschedule→ invited
+invited/confirmed/reschedule_requested ─decline→ declined (the candidate said no)
+confirmed ─no_show→ no_show;  any open state ─cancel→ cancelled
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from recruiting.errors import InvalidTransition
+
+
+class InterviewStatus(StrEnum):
+    SCHEDULED = "scheduled"
+    INVITED = "invited"
+    CONFIRMED = "confirmed"
+    RESCHEDULE_REQUESTED = "reschedule_requested"
+    IN_PROGRESS = "in_progress"
+    COMPLETED = "completed"
+    DECLINED = "declined"
+    CANCELLED = "cancelled"
+    NO_SHOW = "no_show"
+
+
+S = InterviewStatus
+
+TRANSITIONS: dict[str, dict[InterviewStatus, InterviewStatus]] = {
+    "invite": {S.SCHEDULED: S.INVITED},
+    "confirm": {S.INVITED: S.CONFIRMED, S.RESCHEDULE_REQUESTED: S.CONFIRMED},
+    "request_reschedule": {S.INVITED: S.RESCHEDULE_REQUESTED, S.CONFIRMED: S.RESCHEDULE_REQUESTED},
+    "reschedule": {
+        S.RESCHEDULE_REQUESTED: S.INVITED,
+        S.INVITED: S.INVITED,
+        S.CONFIRMED: S.INVITED,
+    },
+    "decline": {S.INVITED: S.DECLINED, S.RESCHEDULE_REQUESTED: S.DECLINED, S.CONFIRMED: S.DECLINED},
+    "start": {S.CONFIRMED: S.IN_PROGRESS},
+    "finish": {S.IN_PROGRESS: S.COMPLETED},
+    "no_show": {S.CONFIRMED: S.NO_SHOW},
+    "cancel": {
+        S.SCHEDULED: S.CANCELLED,
+        S.INVITED: S.CANCELLED,
+        S.CONFIRMED: S.CANCELLED,
+        S.RESCHEDULE_REQUESTED: S.CANCELLED,
+        S.IN_PROGRESS: S.CANCELLED,
+    },
+}
+
+FINAL = frozenset({S.COMPLETED, S.DECLINED, S.CANCELLED, S.NO_SHOW})
+
+
+def next_status(current: InterviewStatus, action: str) -> InterviewStatus:
+    """The status after ``action``, or ``InvalidTransition`` naming both."""
+    moves = TRANSITIONS.get(action)
+    if moves is None:
+        raise InvalidTransition(f"unknown interview action {action!r}")
+    target = moves.get(current)
+    if target is None:
+        raise InvalidTransition(f"cannot {action} an interview that is {current.value}")
+    return target
+
+
+def allowed_actions(current: InterviewStatus) -> list[str]:
+    return sorted(action for action, moves in TRANSITIONS.items() if current in moves)

@@ -1,0 +1,241 @@
+from tortoise import migrations
+from tortoise.migrations import operations as ops
+import functools
+from json import dumps, loads
+from recruiting.domain.interview_state import InterviewStatus
+from recruiting.models.candidates import ApplicationStatus, ConsentPurpose
+from recruiting.models.interviews import InterviewMode, NoteKind
+from recruiting.models.jobs import JobStatus, RoundKind
+from recruiting.models.messaging import ProcessingStatus
+from recruiting.models.scores import RaterKind
+from tortoise.fields.base import OnDelete
+from tortoise import fields
+from tortoise.indexes import Index
+
+class Migration(migrations.Migration):
+    initial = True
+
+    operations = [
+        ops.CreateModel(
+            name='AuditLog',
+            fields=[
+                ('id', fields.BigIntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('at', fields.DatetimeField(db_index=True, auto_now=False, auto_now_add=True)),
+                ('actor', fields.CharField(max_length=64)),
+                ('actor_roles', fields.CharField(default='', max_length=128)),
+                ('action', fields.CharField(max_length=64)),
+                ('subject_type', fields.CharField(max_length=32)),
+                ('subject_id', fields.CharField(max_length=64)),
+                ('allowed', fields.BooleanField()),
+                ('detail', fields.CharField(default='', max_length=256)),
+            ],
+            options={'table': 'audit_log', 'app': 'recruiting', 'pk_attr': 'id'},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
+            name='Candidate',
+            fields=[
+                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('name', fields.CharField(max_length=64)),
+                ('phone_enc', fields.TextField(null=True, unique=False)),
+                ('email_enc', fields.TextField(null=True, unique=False)),
+                ('id_number_enc', fields.TextField(null=True, unique=False)),
+                ('wechat_openid', fields.CharField(null=True, unique=True, max_length=64)),
+                ('wechat_unionid', fields.CharField(null=True, max_length=64)),
+                ('external_userid', fields.CharField(null=True, unique=True, max_length=64)),
+                ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
+                ('erased_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
+            ],
+            options={'table': 'candidate', 'app': 'recruiting', 'pk_attr': 'id'},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
+            name='Consent',
+            fields=[
+                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('candidate', fields.ForeignKeyField('recruiting.Candidate', source_field='candidate_id', db_constraint=True, to_field='id', related_name='consents', on_delete=OnDelete.CASCADE)),
+                ('purpose', fields.CharEnumField(description='DATA_PROCESSING: data_processing\nRECORDING: recording\nAUTOMATED_ASSESSMENT: automated_assessment\nFACE_ANALYSIS: face_analysis', enum_type=ConsentPurpose, max_length=32)),
+                ('text_version', fields.CharField(max_length=32)),
+                ('granted', fields.BooleanField()),
+                ('decided_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
+                ('withdrawn_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
+            ],
+            options={'table': 'consent', 'app': 'recruiting', 'pk_attr': 'id', 'table_description': 'One decision per purpose and text version (PIPL: separate, explicit, withdrawable).'},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
+            name='InboxEvent',
+            fields=[
+                ('id', fields.BigIntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('source', fields.CharField(default='wecom', max_length=16)),
+                ('dedup_key', fields.CharField(max_length=128)),
+                ('kind', fields.CharField(max_length=32)),
+                ('from_user', fields.CharField(default='', max_length=64)),
+                ('payload_enc', fields.TextField(unique=False)),
+                ('status', fields.CharEnumField(default='pending', description='PENDING: pending\nPROCESSING: processing\nDONE: done\nFAILED: failed', enum_type=ProcessingStatus, max_length=16)),
+                ('attempts', fields.SmallIntField(default=0)),
+                ('lease_until', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
+                ('received_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
+                ('processed_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
+                ('error', fields.CharField(default='', max_length=512)),
+            ],
+            options={'table': 'inbox_event', 'app': 'recruiting', 'unique_together': (('source', 'dedup_key'),), 'indexes': [Index(fields=['status', 'lease_until'])], 'pk_attr': 'id'},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
+            name='JobOpening',
+            fields=[
+                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('code', fields.CharField(unique=True, max_length=32)),
+                ('title', fields.CharField(max_length=128)),
+                ('department', fields.CharField(default='', max_length=128)),
+                ('city', fields.CharField(default='', max_length=64)),
+                ('status', fields.CharEnumField(default=JobStatus.DRAFT, description='DRAFT: draft\nOPEN: open\nON_HOLD: on_hold\nCLOSED: closed', enum_type=JobStatus, max_length=16)),
+                ('competency_model', fields.JSONField(default=list, encoder=functools.partial(dumps, separators=(',', ':')), decoder=loads)),
+                ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
+            ],
+            options={'table': 'job_opening', 'app': 'recruiting', 'pk_attr': 'id'},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
+            name='Application',
+            fields=[
+                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('candidate', fields.ForeignKeyField('recruiting.Candidate', source_field='candidate_id', db_constraint=True, to_field='id', related_name='applications', on_delete=OnDelete.CASCADE)),
+                ('job', fields.ForeignKeyField('recruiting.JobOpening', source_field='job_id', db_constraint=True, to_field='id', related_name='applications', on_delete=OnDelete.RESTRICT)),
+                ('status', fields.CharEnumField(default='applied', description='APPLIED: applied\nSCREENING: screening\nINTERVIEWING: interviewing\nOFFER: offer\nHIRED: hired\nREJECTED: rejected\nWITHDRAWN: withdrawn', enum_type=ApplicationStatus, max_length=16)),
+                ('channel', fields.CharField(default='direct', max_length=32)),
+                ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
+            ],
+            options={'table': 'application', 'app': 'recruiting', 'unique_together': (('candidate', 'job'),), 'pk_attr': 'id'},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
+            name='InterviewRound',
+            fields=[
+                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('job', fields.ForeignKeyField('recruiting.JobOpening', source_field='job_id', db_constraint=True, to_field='id', related_name='rounds', on_delete=OnDelete.CASCADE)),
+                ('name', fields.CharField(max_length=64)),
+                ('sequence', fields.SmallIntField(default=1)),
+                ('kind', fields.CharEnumField(default=RoundKind.LIVE, description='LIVE: live\nRECORDED: recorded', enum_type=RoundKind, max_length=16)),
+                ('duration_minutes', fields.SmallIntField(default=60)),
+                ('panel_size', fields.SmallIntField(default=1)),
+                ('competencies', fields.JSONField(default=list, encoder=functools.partial(dumps, separators=(',', ':')), decoder=loads)),
+                ('questions', fields.JSONField(default=list, encoder=functools.partial(dumps, separators=(',', ':')), decoder=loads)),
+            ],
+            options={'table': 'interview_round', 'app': 'recruiting', 'unique_together': (('job', 'sequence'),), 'pk_attr': 'id'},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
+            name='Interview',
+            fields=[
+                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('application', fields.ForeignKeyField('recruiting.Application', source_field='application_id', db_constraint=True, to_field='id', related_name='interviews', on_delete=OnDelete.CASCADE)),
+                ('round', fields.ForeignKeyField('recruiting.InterviewRound', source_field='round_id', db_constraint=True, to_field='id', related_name='interviews', on_delete=OnDelete.RESTRICT)),
+                ('status', fields.CharEnumField(default='scheduled', description='SCHEDULED: scheduled\nINVITED: invited\nCONFIRMED: confirmed\nRESCHEDULE_REQUESTED: reschedule_requested\nIN_PROGRESS: in_progress\nCOMPLETED: completed\nDECLINED: declined\nCANCELLED: cancelled\nNO_SHOW: no_show', enum_type=InterviewStatus, max_length=24)),
+                ('mode', fields.CharEnumField(default=InterviewMode.ONSITE, description='ONSITE: onsite\nREMOTE: remote\nRECORDED: recorded', enum_type=InterviewMode, max_length=16)),
+                ('starts_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
+                ('ends_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
+                ('location', fields.CharField(default='', max_length=256)),
+                ('meeting_link', fields.CharField(default='', max_length=512)),
+                ('wecom_schedule_id', fields.CharField(default='', max_length=128)),
+                ('version', fields.IntField(default=0)),
+                ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
+                ('updated_at', fields.DatetimeField(auto_now=True, auto_now_add=False)),
+            ],
+            options={'table': 'interview', 'app': 'recruiting', 'pk_attr': 'id'},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
+            name='OutboxMessage',
+            fields=[
+                ('id', fields.BigIntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('idempotency_key', fields.CharField(unique=True, max_length=160)),
+                ('channel', fields.CharField(max_length=32)),
+                ('recipient', fields.CharField(default='', max_length=128)),
+                ('payload', fields.JSONField(encoder=functools.partial(dumps, separators=(',', ':')), decoder=loads)),
+                ('status', fields.CharEnumField(default='pending', description='PENDING: pending\nPROCESSING: processing\nDONE: done\nFAILED: failed', enum_type=ProcessingStatus, max_length=16)),
+                ('attempts', fields.SmallIntField(default=0)),
+                ('lease_until', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
+                ('next_attempt_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
+                ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
+                ('sent_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
+                ('result', fields.JSONField(null=True, encoder=functools.partial(dumps, separators=(',', ':')), decoder=loads)),
+                ('error', fields.CharField(default='', max_length=512)),
+            ],
+            options={'table': 'outbox_message', 'app': 'recruiting', 'indexes': [Index(fields=['status', 'next_attempt_at'])], 'pk_attr': 'id'},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
+            name='Staff',
+            fields=[
+                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('wecom_userid', fields.CharField(unique=True, max_length=64)),
+                ('name', fields.CharField(max_length=64)),
+                ('title', fields.CharField(default='', max_length=64)),
+                ('roles', fields.JSONField(default=list, encoder=functools.partial(dumps, separators=(',', ':')), decoder=loads)),
+                ('hourly_cost', fields.DecimalField(null=True, max_digits=10, decimal_places=2)),
+                ('active', fields.BooleanField(default=True)),
+                ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
+            ],
+            options={'table': 'staff', 'app': 'recruiting', 'pk_attr': 'id'},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
+            name='InterviewAssignment',
+            fields=[
+                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('interview', fields.ForeignKeyField('recruiting.Interview', source_field='interview_id', db_constraint=True, to_field='id', related_name='assignments', on_delete=OnDelete.CASCADE)),
+                ('interviewer', fields.ForeignKeyField('recruiting.Staff', source_field='interviewer_id', db_constraint=True, to_field='id', related_name='assignments', on_delete=OnDelete.RESTRICT)),
+                ('lead', fields.BooleanField(default=False)),
+            ],
+            options={'table': 'interview_assignment', 'app': 'recruiting', 'unique_together': (('interview', 'interviewer'),), 'pk_attr': 'id'},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
+            name='InterviewNote',
+            fields=[
+                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('interview', fields.ForeignKeyField('recruiting.Interview', source_field='interview_id', db_constraint=True, to_field='id', related_name='notes', on_delete=OnDelete.CASCADE)),
+                ('author', fields.ForeignKeyField('recruiting.Staff', source_field='author_id', db_constraint=True, to_field='id', related_name='notes', on_delete=OnDelete.RESTRICT)),
+                ('kind', fields.CharEnumField(default=NoteKind.TEXT, description='TEXT: text\nVOICE: voice', enum_type=NoteKind, max_length=8)),
+                ('body', fields.TextField(default='', unique=False)),
+                ('media_ref', fields.CharField(default='', max_length=256)),
+                ('source_msg_id', fields.CharField(null=True, unique=True, max_length=64)),
+                ('taken_at', fields.DatetimeField(auto_now=False, auto_now_add=False)),
+            ],
+            options={'table': 'interview_note', 'app': 'recruiting', 'pk_attr': 'id'},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
+            name='InterviewSlot',
+            fields=[
+                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('interviewer', fields.ForeignKeyField('recruiting.Staff', source_field='interviewer_id', db_constraint=True, to_field='id', related_name='slots', on_delete=OnDelete.CASCADE)),
+                ('starts_at', fields.DatetimeField(auto_now=False, auto_now_add=False)),
+                ('ends_at', fields.DatetimeField(auto_now=False, auto_now_add=False)),
+                ('interview', fields.ForeignKeyField('recruiting.Interview', source_field='interview_id', null=True, db_constraint=True, to_field='id', related_name='slots', on_delete=OnDelete.SET_NULL)),
+            ],
+            options={'table': 'interview_slot', 'app': 'recruiting', 'unique_together': (('interviewer', 'starts_at'),), 'pk_attr': 'id', 'table_description': 'A bookable block of time of one interviewer, the unique key makes booking atomic.'},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
+            name='Score',
+            fields=[
+                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('interview', fields.ForeignKeyField('recruiting.Interview', source_field='interview_id', db_constraint=True, to_field='id', related_name='scores', on_delete=OnDelete.CASCADE)),
+                ('competency', fields.CharField(max_length=32)),
+                ('rater_kind', fields.CharEnumField(description='HUMAN: human\nAI: ai', enum_type=RaterKind, max_length=8)),
+                ('rater_key', fields.CharField(max_length=64)),
+                ('rater', fields.ForeignKeyField('recruiting.Staff', source_field='rater_id', null=True, db_constraint=True, to_field='id', related_name='scores', on_delete=OnDelete.SET_NULL)),
+                ('value', fields.DecimalField(null=True, max_digits=3, decimal_places=1)),
+                ('evidence', fields.JSONField(default=list, encoder=functools.partial(dumps, separators=(',', ':')), decoder=loads)),
+                ('confidence', fields.DecimalField(null=True, max_digits=4, decimal_places=3)),
+                ('comment', fields.TextField(default='', unique=False)),
+                ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
+                ('updated_at', fields.DatetimeField(auto_now=True, auto_now_add=False)),
+            ],
+            options={'table': 'score', 'app': 'recruiting', 'unique_together': (('interview', 'competency', 'rater_key'),), 'pk_attr': 'id'},
+            bases=['Model'],
+        ),
+    ]

@@ -1,0 +1,76 @@
+"""Candidates (personal data encrypted), their applications and their consents."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from tortoise import fields
+from tortoise.models import Model
+
+
+class Candidate(Model):
+    id = fields.IntField(primary_key=True)
+    name = fields.CharField(max_length=64)
+    # Ciphertext only ("kid:base64"); decrypted solely by the audited personal-data use case.
+    phone_enc = fields.TextField(null=True)
+    email_enc = fields.TextField(null=True)
+    id_number_enc = fields.TextField(null=True)
+    wechat_openid = fields.CharField(max_length=64, null=True, unique=True)
+    wechat_unionid = fields.CharField(max_length=64, null=True)
+    external_userid = fields.CharField(max_length=64, null=True, unique=True)
+    created_at = fields.DatetimeField(auto_now_add=True)
+    erased_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "candidate"
+
+
+class ApplicationStatus(StrEnum):
+    APPLIED = "applied"
+    SCREENING = "screening"
+    INTERVIEWING = "interviewing"
+    OFFER = "offer"
+    HIRED = "hired"
+    REJECTED = "rejected"
+    WITHDRAWN = "withdrawn"
+
+
+class Application(Model):
+    id = fields.IntField(primary_key=True)
+    candidate: fields.ForeignKeyRelation[Candidate] = fields.ForeignKeyField(
+        "recruiting.Candidate", related_name="applications", on_delete=fields.CASCADE
+    )
+    job: fields.ForeignKeyRelation[Model] = fields.ForeignKeyField(
+        "recruiting.JobOpening", related_name="applications", on_delete=fields.RESTRICT
+    )
+    status = fields.CharEnumField(ApplicationStatus, max_length=16, default="applied")
+    channel = fields.CharField(max_length=32, default="direct")
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "application"
+        unique_together = (("candidate", "job"),)
+
+
+class ConsentPurpose(StrEnum):
+    DATA_PROCESSING = "data_processing"
+    RECORDING = "recording"
+    AUTOMATED_ASSESSMENT = "automated_assessment"
+    FACE_ANALYSIS = "face_analysis"
+
+
+class Consent(Model):
+    """One decision per purpose and text version (PIPL: separate, explicit, withdrawable)."""
+
+    id = fields.IntField(primary_key=True)
+    candidate: fields.ForeignKeyRelation[Candidate] = fields.ForeignKeyField(
+        "recruiting.Candidate", related_name="consents", on_delete=fields.CASCADE
+    )
+    purpose = fields.CharEnumField(ConsentPurpose, max_length=32)
+    text_version = fields.CharField(max_length=32)
+    granted = fields.BooleanField()
+    decided_at = fields.DatetimeField(auto_now_add=True)
+    withdrawn_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "consent"

@@ -1,0 +1,95 @@
+"""Interviews, who sits on them, bookable interviewer slots, and notes taken during them."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from tortoise import fields
+from tortoise.models import Model
+
+from recruiting.domain.interview_state import InterviewStatus
+
+
+class InterviewMode(StrEnum):
+    ONSITE = "onsite"
+    REMOTE = "remote"
+    RECORDED = "recorded"
+
+
+class Interview(Model):
+    id = fields.IntField(primary_key=True)
+    application: fields.ForeignKeyRelation[Model] = fields.ForeignKeyField(
+        "recruiting.Application", related_name="interviews", on_delete=fields.CASCADE
+    )
+    round: fields.ForeignKeyRelation[Model] = fields.ForeignKeyField(
+        "recruiting.InterviewRound", related_name="interviews", on_delete=fields.RESTRICT
+    )
+    status = fields.CharEnumField(InterviewStatus, max_length=24, default="scheduled")
+    mode = fields.CharEnumField(InterviewMode, max_length=16, default=InterviewMode.ONSITE)
+    starts_at = fields.DatetimeField(null=True)
+    ends_at = fields.DatetimeField(null=True)
+    location = fields.CharField(max_length=256, default="")
+    meeting_link = fields.CharField(max_length=512, default="")
+    wecom_schedule_id = fields.CharField(max_length=128, default="")
+    version = fields.IntField(default=0)  # optimistic concurrency for status changes
+    created_at = fields.DatetimeField(auto_now_add=True)
+    updated_at = fields.DatetimeField(auto_now=True)
+
+    class Meta:
+        table = "interview"
+
+
+class InterviewAssignment(Model):
+    id = fields.IntField(primary_key=True)
+    interview: fields.ForeignKeyRelation[Interview] = fields.ForeignKeyField(
+        "recruiting.Interview", related_name="assignments", on_delete=fields.CASCADE
+    )
+    interviewer: fields.ForeignKeyRelation[Model] = fields.ForeignKeyField(
+        "recruiting.Staff", related_name="assignments", on_delete=fields.RESTRICT
+    )
+    lead = fields.BooleanField(default=False)
+
+    class Meta:
+        table = "interview_assignment"
+        unique_together = (("interview", "interviewer"),)
+
+
+class InterviewSlot(Model):
+    """A bookable block of time of one interviewer, the unique key makes booking atomic."""
+
+    id = fields.IntField(primary_key=True)
+    interviewer: fields.ForeignKeyRelation[Model] = fields.ForeignKeyField(
+        "recruiting.Staff", related_name="slots", on_delete=fields.CASCADE
+    )
+    starts_at = fields.DatetimeField()
+    ends_at = fields.DatetimeField()
+    interview: fields.ForeignKeyNullableRelation[Interview] = fields.ForeignKeyField(
+        "recruiting.Interview", related_name="slots", null=True, on_delete=fields.SET_NULL
+    )
+
+    class Meta:
+        table = "interview_slot"
+        unique_together = (("interviewer", "starts_at"),)
+
+
+class NoteKind(StrEnum):
+    TEXT = "text"
+    VOICE = "voice"
+
+
+class InterviewNote(Model):
+    id = fields.IntField(primary_key=True)
+    interview: fields.ForeignKeyRelation[Interview] = fields.ForeignKeyField(
+        "recruiting.Interview", related_name="notes", on_delete=fields.CASCADE
+    )
+    author: fields.ForeignKeyRelation[Model] = fields.ForeignKeyField(
+        "recruiting.Staff", related_name="notes", on_delete=fields.RESTRICT
+    )
+    kind = fields.CharEnumField(NoteKind, max_length=8, default=NoteKind.TEXT)
+    body = fields.TextField(default="")
+    media_ref = fields.CharField(max_length=256, default="")
+    source_msg_id = fields.CharField(max_length=64, null=True, unique=True)
+    taken_at = fields.DatetimeField()
+
+    class Meta:
+        table = "interview_note"

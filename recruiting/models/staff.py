@@ -1,0 +1,27 @@
+"""Employees known to the system, keyed by their WeCom userid."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tortoise import fields
+from tortoise.models import Model
+
+from recruiting.domain.roles import Role, parse_roles
+
+
+class Staff(Model):
+    id = fields.IntField(primary_key=True)
+    wecom_userid = fields.CharField(max_length=64, unique=True)
+    name = fields.CharField(max_length=64)
+    title = fields.CharField(max_length=64, default="")
+    roles: Any = fields.JSONField(default=list)  # list[str] of Role values
+    hourly_cost = fields.DecimalField(max_digits=10, decimal_places=2, null=True)
+    active = fields.BooleanField(default=True)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "staff"
+
+    def role_set(self) -> frozenset[Role]:
+        return parse_roles(list(self.roles or []))

@@ -1,0 +1,1 @@
+"""Use cases: async services that entry points call, one concept per module."""

@@ -1,0 +1,136 @@
+"""The durable inbox of received callbacks: accept once, claim with a lease, finish atomically.
+
+``accept`` runs inside the callback request and must be fast: a key-value check, one insert,
+one queue message. Everything else happens after the 200, in ``claim``/``complete``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import cast
+
+from tortoise.exceptions import IntegrityError
+from tortoise.expressions import F, Q
+from tortoise.transactions import in_transaction
+
+from recruiting import clock
+from recruiting.domain.inbound import Inbound
+from recruiting.infra.pii import FieldCipher
+from recruiting.models import InboxEvent, OutboxMessage, ProcessingStatus
+from recruiting.ports.kv import KeyValueStore
+from recruiting.ports.outbound import OutboundDraft
+from recruiting.ports.queue import TaskQueue
+
+INBOX_TOPIC = "inbox"
+OUTBOX_TOPIC = "outbox"
+_PAYLOAD_CONTEXT = "inbox.payload"
+
+
+@dataclass(frozen=True)
+class Accepted:
+    inbox_id: int | None
+    duplicate: bool
+
+
+class CallbackInbox:
+    def __init__(
+        self,
+        kv: KeyValueStore,
+        queue: TaskQueue,
+        cipher: FieldCipher,
+        *,
+        dedup_ttl: int,
+        lease_seconds: int,
+        max_attempts: int,
+    ) -> None:
+        self._kv = kv
+        self._queue = queue
+        self._cipher = cipher
+        self._dedup_ttl = dedup_ttl
+        self._lease = timedelta(seconds=lease_seconds)
+        self.max_attempts = max_attempts
+
+    async def accept(self, event: Inbound, plaintext: bytes, source: str = "wecom") -> Accepted:
+        """Store a verified callback once. The database's unique key is the truth; the
+        key-value store only answers the common duplicate without touching the database."""
+        fast_key = f"dedup:{source}:{event.dedup_key}"
+        if await self._kv.get(fast_key) is not None:
+            return Accepted(None, duplicate=True)
+        try:
+            row = await InboxEvent.create(
+                source=source,
+                dedup_key=event.dedup_key,
+                kind=event.kind,
+                from_user=event.from_user[:64],
+                payload_enc=self._cipher.encrypt(plaintext.decode("utf-8"), _PAYLOAD_CONTEXT),
+            )
+        except IntegrityError:
+            await self._kv.set(fast_key, "1", ttl=self._dedup_ttl)
+            return Accepted(None, duplicate=True)
+        await self._kv.set(fast_key, "1", ttl=self._dedup_ttl)
+        await self._queue.put(INBOX_TOPIC, str(row.id))
+        return Accepted(row.id, duplicate=False)
+
+    def plaintext(self, row: InboxEvent) -> bytes:
+        return self._cipher.decrypt(row.payload_enc, _PAYLOAD_CONTEXT).encode("utf-8")
+
+    async def claim(self, inbox_id: int) -> InboxEvent | None:
+        """Take the row for processing unless another worker holds a live lease on it."""
+        now = clock.now()
+        claimable = Q(status=ProcessingStatus.PENDING) | Q(
+            status=ProcessingStatus.PROCESSING, lease_until__lt=now
+        )
+        taken = await InboxEvent.filter(Q(id=inbox_id) & claimable).update(
+            status=ProcessingStatus.PROCESSING,
+            lease_until=now + self._lease,
+            attempts=F("attempts") + 1,
+        )
+        return await InboxEvent.get(id=inbox_id) if taken else None
+
+    async def complete(self, row: InboxEvent, drafts: list[OutboundDraft]) -> list[int]:
+        """Record the effects and mark the row done in one transaction (all or nothing)."""
+        created: list[int] = []
+        async with in_transaction():
+            for draft in drafts:
+                key = f"inbox:{row.id}:{draft.key}"
+                message, is_new = await OutboxMessage.get_or_create(
+                    idempotency_key=key,
+                    defaults={
+                        "channel": draft.channel,
+                        "recipient": draft.recipient,
+                        "payload": draft.payload,
+                    },
+                )
+                if is_new:
+                    created.append(message.id)
+            await InboxEvent.filter(id=row.id).update(
+                status=ProcessingStatus.DONE, processed_at=clock.now(), lease_until=None, error=""
+            )
+        for outbox_id in created:
+            await self._queue.put(OUTBOX_TOPIC, str(outbox_id))
+        return created
+
+    async def fail(self, row: InboxEvent, error: str) -> None:
+        """Give the row back for a later retry, or park it as failed after max attempts."""
+        final = row.attempts >= self.max_attempts
+        backoff = timedelta(seconds=min(2**row.attempts, 300))
+        await InboxEvent.filter(id=row.id).update(
+            status=ProcessingStatus.FAILED if final else ProcessingStatus.PROCESSING,
+            lease_until=None if final else clock.now() + backoff,
+            error=error[:512],
+        )
+
+    async def due_ids(self, limit: int = 500) -> list[int]:
+        """Rows to (re)process: never started, or abandoned by a dead worker."""
+        now = clock.now()
+        rows = (
+            await InboxEvent.filter(
+                Q(status=ProcessingStatus.PENDING)
+                | Q(status=ProcessingStatus.PROCESSING, lease_until__lt=now)
+            )
+            .order_by("id")
+            .limit(limit)
+            .values_list("id", flat=True)
+        )
+        return [int(i) for i in cast(list[int], rows)]

@@ -1,0 +1,107 @@
+"""Background consumers: process inbox rows and deliver outbox rows, in any process.
+
+The queue only carries ids, for speed; the tables are the truth. A periodic sweep re-queues
+anything a lost queue message or a dead worker left behind, so a restart resumes the work.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Awaitable, Callable
+
+from recruiting.errors import RecruitingError
+from recruiting.ports.queue import TaskQueue
+from recruiting.services.callbacks import CallbackProcessor
+from recruiting.services.inbox import INBOX_TOPIC, OUTBOX_TOPIC, CallbackInbox
+from recruiting.services.outbox import OutboxRelay
+
+log = logging.getLogger(__name__)
+
+RowHandler = Callable[[int], Awaitable[bool]]
+
+
+class Worker:
+    def __init__(
+        self,
+        queue: TaskQueue,
+        inbox: CallbackInbox,
+        processor: CallbackProcessor,
+        relay: OutboxRelay,
+        *,
+        sweep_interval: float = 5.0,
+        concurrency: int = 16,
+    ) -> None:
+        self._queue = queue
+        self._inbox = inbox
+        self._processor = processor
+        self._relay = relay
+        self._sweep_interval = sweep_interval
+        self._slots = asyncio.Semaphore(concurrency)
+        self._running: set[asyncio.Task[None]] = set()
+        self._stop = asyncio.Event()
+
+    async def run(self) -> None:
+        """Consume until ``stop()``; sweeps once at start to recover unfinished work."""
+        await self.sweep()
+        loops = [
+            self._consume(INBOX_TOPIC, self._processor.process),
+            self._consume(OUTBOX_TOPIC, self._relay.deliver),
+            self._sweeper(),
+        ]
+        await asyncio.gather(*loops)
+
+    def stop(self) -> None:
+        self._stop.set()
+
+    async def drain(self, timeout: float = 10.0) -> None:
+        """Wait for the deliveries in flight (used at shutdown and in tests)."""
+        if self._running:
+            await asyncio.wait(self._running, timeout=timeout)
+
+    async def sweep(self) -> int:
+        count = 0
+        for inbox_id in await self._inbox.due_ids():
+            await self._queue.put(INBOX_TOPIC, str(inbox_id))
+            count += 1
+        for outbox_id in await self._relay.due_ids():
+            await self._queue.put(OUTBOX_TOPIC, str(outbox_id))
+            count += 1
+        return count
+
+    async def _sweeper(self) -> None:
+        while not self._stop.is_set():
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._stop.wait(), self._sweep_interval)
+            if not self._stop.is_set():
+                await self._guarded(self.sweep, "sweep")
+
+    async def _consume(self, topic: str, handle: RowHandler) -> None:
+        while not self._stop.is_set():
+            try:
+                message = await self._queue.get(topic, timeout=0.5)
+            except RecruitingError as exc:
+                log.warning("queue %s unavailable: %s", topic, exc.message)
+                await asyncio.sleep(1.0)
+                continue
+            if message is None or not message.isdigit():
+                continue
+            await self._slots.acquire()
+            task = asyncio.create_task(self._run_one(handle, int(message), topic))
+            self._running.add(task)
+            task.add_done_callback(self._running.discard)
+
+    async def _run_one(
+        self, handle: Callable[[int], Awaitable[bool]], row: int, topic: str
+    ) -> None:
+        try:
+            await self._guarded(lambda: handle(row), f"{topic} {row}")
+        finally:
+            self._slots.release()
+
+    async def _guarded(self, step: Callable[[], Awaitable[object]], what: str) -> None:
+        try:
+            await step()
+        except Exception:
+            log.exception("%s failed; it will be retried by the next sweep", what)

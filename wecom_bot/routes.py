@@ -1,0 +1,72 @@
+"""HTTP entry points for WeCom: ``/wecom/callback`` (GET handshake, POST events).
+
+Thin on purpose: read the request, call the gateway, map errors to the documented codes
+(200 accepted or duplicate, 400 malformed, 403 forged/wrong corp/stale, 413 too large).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import unquote
+
+from sanic import Blueprint, Request
+from sanic.response import HTTPResponse, text
+
+from recruiting.errors import PayloadTooLarge, RecruitingError
+from recruiting.web import error_response
+from wecom_bot.gateway import CallbackGateway
+
+bp = Blueprint("wecom_callback")
+
+
+def query_args(query_string: str) -> dict[str, str]:
+    """Decode the query once, keeping ``+`` as ``+`` (echostr and signatures are base64)."""
+    args: dict[str, str] = {}
+    for pair in query_string.split("&"):
+        name, _, value = pair.partition("=")
+        if name and name not in args:
+            args[unquote(name)] = unquote(value)
+    return args
+
+
+def _gateway(request: Request) -> CallbackGateway:
+    gateway: CallbackGateway = request.app.ctx.services.gateway
+    return gateway
+
+
+@bp.get("/wecom/callback")
+async def verify_url(request: Request) -> HTTPResponse:
+    try:
+        plain = _gateway(request).verify_url(query_args(request.query_string))
+    except RecruitingError as exc:
+        return error_response(exc)
+    return text(plain)
+
+
+@bp.post("/wecom/callback", stream=True)
+async def receive(request: Request) -> HTTPResponse:
+    limit: int = request.app.ctx.services.settings.server.callback_body_limit
+    try:
+        body = await _read_limited(request, limit)
+        await _gateway(request).receive(query_args(request.query_string), body)
+    except RecruitingError as exc:
+        return error_response(exc)
+    return text("")  # empty 200: accepted (or a duplicate), no passive reply
+
+
+async def _read_limited(request: Request, limit: int) -> bytes:
+    declared = request.headers.get("content-length")
+    if declared and declared.isdigit() and int(declared) > limit:
+        raise PayloadTooLarge(f"callback body over {limit} bytes")
+    stream: Any = request.stream
+    chunks: list[bytes] = []
+    size = 0
+    while stream is not None:
+        chunk = await stream.read()
+        if chunk is None:
+            break
+        size += len(chunk)
+        if size > limit:
+            raise PayloadTooLarge(f"callback body over {limit} bytes")
+        chunks.append(chunk)
+    return b"".join(chunks)

@@ -1,0 +1,10 @@
+"""A local, protocol-faithful stand-in for the WeCom server.
+
+It answers the WeCom API (JSON shapes, errcodes, limits such as the silent 30-per-minute drop),
+pushes encrypted callbacks to the service like WeCom does, and serves a small web console where
+a newcomer plays the members talking to the bot. ``create_sandbox_app`` in ``app`` builds it.
+
+Modules: ``state`` (the in-memory world, pure) composed of ``directory``, ``tokens``,
+``faults``, ``messaging``, ``cards``, ``media``, ``oa``, ``schedules``, ``customers`` and ``kf``;
+``api`` (the ``/cgi-bin`` blueprint), ``pusher`` (callbacks), ``console`` (the web console).
+"""

@@ -1,0 +1,91 @@
+"""The sandbox corp's member directory (通讯录).
+
+Five members by default: four staff and "visitor", a corp member the service will not know as
+staff, so a newcomer can see how the bot treats someone who is in WeCom but not in its roster.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from wecom_bot.sandbox import codes
+
+DEPARTMENTS: dict[int, str] = {
+    1: "沙箱科技",
+    2: "人力资源部",
+    3: "技术部",
+    4: "销售部",
+    5: "行政部",
+}
+
+
+@dataclass(frozen=True)
+class Member:
+    userid: str
+    name: str
+    department: int
+    title: str
+
+    @property
+    def department_name(self) -> str:
+        return DEPARTMENTS.get(self.department, "")
+
+    def to_json(self) -> dict[str, Any]:
+        return {**asdict(self), "department_name": self.department_name}
+
+
+DEFAULT_MEMBERS: tuple[Member, ...] = (
+    Member("zhangwei", "张伟", 2, "HR经理"),
+    Member("lina", "李娜", 2, "招聘专员"),
+    Member("wangqiang", "王强", 3, "技术面试官"),
+    Member("chenjing", "陈静", 4, "销售总监"),
+    Member("visitor", "访客", 5, "访客"),
+)
+
+
+class Directory:
+    """Members by userid, and WeCom's rules for turning ``touser`` into recipients."""
+
+    def __init__(self, members: tuple[Member, ...] = DEFAULT_MEMBERS) -> None:
+        self._members = {m.userid: m for m in members}
+
+    def __contains__(self, userid: object) -> bool:
+        return userid in self._members
+
+    def all(self) -> list[Member]:
+        return list(self._members.values())
+
+    def get(self, userid: str) -> Member:
+        member = self._members.get(userid)
+        if member is None:
+            raise codes.ApiError(codes.USERID_NOT_FOUND, f"userid not found: {userid}")
+        return member
+
+    def resolve(self, touser: str) -> tuple[list[str], list[str]]:
+        """Split ``"a|b"`` (or ``"@all"``) into known and unknown userids, order kept."""
+        if touser.strip() == "@all":
+            return list(self._members), []
+        valid: list[str] = []
+        invalid: list[str] = []
+        for userid in touser.split("|"):
+            if not userid:
+                continue
+            target = valid if userid in self._members else invalid
+            if userid not in target:
+                target.append(userid)
+        return valid, invalid
+
+    def user_get(self, userid: str) -> dict[str, Any]:
+        """The shape of ``GET /cgi-bin/user/get`` (the fields this project may read)."""
+        if not userid:
+            raise codes.ApiError(41009, "missing userid")
+        m = self.get(userid)
+        return {
+            "userid": m.userid,
+            "name": m.name,
+            "department": [m.department],
+            "main_department": m.department,
+            "position": m.title,
+            "status": 1,
+        }

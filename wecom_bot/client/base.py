@@ -237,9 +237,7 @@ class WeComBaseClient:
         if token is not None:
             query["access_token"] = token
         try:
-            response = await self._http.request(
-                method, path, params=query, json=json, files=files
-            )
+            response = await self._http.request(method, path, params=query, json=json, files=files)
         except httpx.HTTPError as exc:
             detail = self._scrub(f"{type(exc).__name__}: {exc}".rstrip(": "), token)
             raise WeComUnavailable(None, detail, path) from exc
@@ -400,7 +398,9 @@ def _is_file(response: httpx.Response) -> bool:
 
 def _media_file(response: httpx.Response) -> MediaFile:
     ctype = response.headers.get("content-type", "application/octet-stream")
-    return MediaFile(response.content, ctype, _filename(response.headers.get("content-disposition")))
+    return MediaFile(
+        response.content, ctype, _filename(response.headers.get("content-disposition"))
+    )
 
 
 def _filename(header: str | None) -> str | None:

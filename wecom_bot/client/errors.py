@@ -43,7 +43,6 @@ class WeComApiError(ExternalServiceError):
     """WeCom refused a call (``errcode`` != 0) or did not answer (``errcode`` None)."""
 
     code = "wecom_api"
-    default_retry_after = 1.0
     default_hint = ""
 
     def __init__(
@@ -65,8 +64,6 @@ class WeComApiError(ExternalServiceError):
         if hint:
             message += f" — {hint}"
         super().__init__(message)
-        if isinstance(self, RetryLater):
-            self.retry_after = self.default_retry_after
 
 
 class WeComTokenInvalid(WeComApiError):
@@ -94,19 +91,37 @@ class WeComKfWindowClosed(WeComApiError):
     code = "wecom_kf_window_closed"
 
 
-class WeComRateLimited(WeComApiError, RetryLater):
+class _Transient(WeComApiError, RetryLater):
+    """Both a WeCom error and ``RetryLater``, with a per-class ``retry_after``."""
+
+    default_retry_after = 1.0
+
+    def __init__(
+        self,
+        errcode: int | None,
+        errmsg: str,
+        path: str,
+        *,
+        status: int | None = None,
+        hint: str = "",
+    ) -> None:
+        super().__init__(errcode, errmsg, path, status=status, hint=hint)
+        self.retry_after = self.default_retry_after
+
+
+class WeComRateLimited(_Transient):
     """A per-minute block lasts about a minute, so callers should defer, not spin."""
 
     code = "wecom_rate_limited"
     default_retry_after = 60.0
 
 
-class WeComBusy(WeComApiError, RetryLater):
+class WeComBusy(_Transient):
     code = "wecom_busy"
     default_retry_after = 2.0
 
 
-class WeComUnavailable(WeComApiError, RetryLater):
+class WeComUnavailable(_Transient):
     """No usable answer: connection error, timeout, non-200 status or a body that is not
     WeCom JSON. The request may or may not have reached WeCom."""
 

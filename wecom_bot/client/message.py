@@ -43,7 +43,8 @@ class MessageApi:
         limit.
         """
         body = dict(payload)
-        body.setdefault("agentid", self._agent(None))
+        if not body.get("agentid"):
+            body["agentid"] = self._agent(None)
         _check_payload(body)
         return await self._client.post(MESSAGE_SEND_PATH, body)
 

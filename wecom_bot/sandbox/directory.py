@@ -76,6 +76,18 @@ class Directory:
                 target.append(userid)
         return valid, invalid
 
+    def resolve_parties(self, toparty: str) -> tuple[list[str], list[str]]:
+        """Members of the departments in ``"2|3"`` (1 is the root: everyone), and unknown ids."""
+        members: list[str] = []
+        invalid: list[str] = []
+        for part in filter(None, toparty.split("|")):
+            dept = int(part) if part.isdigit() else -1
+            if dept not in DEPARTMENTS:
+                invalid.append(part)
+                continue
+            members += [u for u, m in self._members.items() if dept in (1, m.department)]
+        return list(dict.fromkeys(members)), invalid
+
     def user_get(self, userid: str) -> dict[str, Any]:
         """The shape of ``GET /cgi-bin/user/get`` (the fields this project may read)."""
         if not userid:

@@ -1,0 +1,178 @@
+"""The composition root: the one place that knows every adapter and wires them.
+
+``create_app(settings)`` builds the Sanic app; resources are made in startup listeners and
+closed in shutdown listeners, so importing this module has no side effects.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+from sanic import Request, Sanic
+from sanic.response import HTTPResponse, json
+
+from recruiting.db import close_database, migrate_schema, open_database
+from recruiting.infra.memory_kv import MemoryKeyValueStore
+from recruiting.infra.pii import FieldCipher
+from recruiting.infra.queues import InProcessQueue, RedisQueue
+from recruiting.infra.redis_kv import RedisKeyValueStore
+from recruiting.ports.kv import KeyValueStore
+from recruiting.ports.queue import TaskQueue
+from recruiting.runtime import Worker
+from recruiting.services.callbacks import CallbackProcessor, Handler
+from recruiting.services.conversation import CHANNEL as WECOM_MESSAGE
+from recruiting.services.conversation import Conversation
+from recruiting.services.demo import seed_demo_staff
+from recruiting.services.inbox import CallbackInbox
+from recruiting.services.outbox import OutboxRelay
+from recruiting.services.personal_data import PersonalDataService
+from recruiting.settings import Settings
+from wecom_bot import routes as wecom_routes
+from wecom_bot.client import WeComClient, build_client
+from wecom_bot.crypto import WeComCrypto
+from wecom_bot.events import parse_event
+from wecom_bot.gateway import CallbackGateway
+from wecom_bot.outbound import WeComMessageSender
+from wecom_bot.xmlcodec import parse as parse_xml
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Services:
+    """Everything the entry points need, built once per process."""
+
+    settings: Settings
+    kv: KeyValueStore
+    queue: TaskQueue
+    cipher: FieldCipher
+    wecom: WeComClient
+    inbox: CallbackInbox
+    gateway: CallbackGateway
+    processor: CallbackProcessor
+    relay: OutboxRelay
+    worker: Worker
+    personal_data: PersonalDataService
+    extras: dict[str, Any] = field(default_factory=dict)
+
+    async def aclose(self) -> None:
+        await self.wecom.aclose()
+        await self.queue.close()
+        await self.kv.close()
+
+
+def decode_event(plaintext: bytes) -> Any:
+    return parse_event(parse_xml(plaintext))
+
+
+def _state_stores(settings: Settings) -> tuple[KeyValueStore, TaskQueue]:
+    if settings.redis_url:
+        return RedisKeyValueStore.from_url(settings.redis_url), RedisQueue.from_url(
+            settings.redis_url
+        )
+    return MemoryKeyValueStore(), InProcessQueue()
+
+
+def build_services(
+    settings: Settings, *, wecom_transport: httpx.AsyncBaseTransport | None = None
+) -> Services:
+    kv, queue = _state_stores(settings)
+    cipher = FieldCipher(settings.pii_keys, settings.active_pii_key_id)
+    wecom = build_client(settings.wecom, kv, transport=wecom_transport)
+    inbox = CallbackInbox(
+        kv,
+        queue,
+        cipher,
+        dedup_ttl=settings.wecom.dedup_ttl,
+        lease_seconds=settings.inbox.lease_seconds,
+        max_attempts=settings.inbox.max_attempts,
+    )
+    crypto = WeComCrypto(
+        settings.wecom.token, settings.wecom.encoding_aes_key, settings.wecom.corp_id
+    )
+    gateway = CallbackGateway(crypto, inbox, max_age=settings.wecom.callback_max_age)
+    conversation = Conversation(settings.timezone)
+    handlers: dict[str, Handler] = {"text": conversation.on_text}  # type: ignore[dict-item]
+    processor = CallbackProcessor(inbox, decode_event, handlers)
+    relay = OutboxRelay(
+        {WECOM_MESSAGE: WeComMessageSender(wecom.message, settings.wecom.agent_id)},
+        lease_seconds=settings.inbox.lease_seconds,
+        max_attempts=settings.inbox.max_attempts,
+    )
+    return Services(
+        settings=settings,
+        kv=kv,
+        queue=queue,
+        cipher=cipher,
+        wecom=wecom,
+        inbox=inbox,
+        gateway=gateway,
+        processor=processor,
+        relay=relay,
+        worker=Worker(queue, inbox, processor, relay),
+        personal_data=PersonalDataService(cipher),
+    )
+
+
+async def start_services(
+    settings: Settings, *, wecom_transport: httpx.AsyncBaseTransport | None = None
+) -> Services:
+    """Open the database (migrating the embedded default) and build the services."""
+    if settings.embedded:
+        await migrate_schema(settings.database_url, settings.timezone.key)
+    await open_database(settings.database_url, settings.timezone.key)
+    services = build_services(settings, wecom_transport=wecom_transport)
+    if settings.wecom.uses_sandbox:
+        await seed_demo_staff()
+    return services
+
+
+async def stop_services(services: Services) -> None:
+    services.worker.stop()
+    await services.worker.drain()
+    await services.aclose()
+    await close_database()
+
+
+def create_app(
+    settings: Settings,
+    *,
+    name: str = "recruiting",
+    run_workers: bool = True,
+    wecom_transport: httpx.AsyncBaseTransport | None = None,
+) -> Sanic:
+    """The web app: WeCom callback gateway, health check, and (optionally) the workers."""
+    app = Sanic(name)
+    app.config.REQUEST_MAX_SIZE = max(settings.server.callback_body_limit, 1024 * 1024)
+    app.config.KEEP_ALIVE_TIMEOUT = 30
+    app.blueprint(wecom_routes.bp)
+    app.add_route(_health, "/healthz", methods=["GET"])
+
+    @app.before_server_start
+    async def _open(app: Sanic) -> None:
+        app.ctx.services = await start_services(settings, wecom_transport=wecom_transport)
+
+    @app.after_server_start
+    async def _workers(app: Sanic) -> None:
+        if run_workers:
+            app.add_task(app.ctx.services.worker.run(), name="recruiting-worker")
+
+    @app.before_server_stop
+    async def _close(app: Sanic) -> None:
+        await stop_services(app.ctx.services)
+
+    return app
+
+
+async def _health(request: Request) -> HTTPResponse:
+    services: Services = request.app.ctx.services
+    return json(
+        {
+            "status": "ok",
+            "wecom": "sandbox" if services.settings.wecom.uses_sandbox else "corp",
+            "embedded": services.settings.embedded,
+        }
+    )

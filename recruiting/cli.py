@@ -1,0 +1,214 @@
+"""Command line: ``python -m recruiting <command>``.
+
+run       service + WeCom sandbox in one process (the embedded default, `make run`)
+serve     the web service (callback gateway, APIs) with in-process workers
+worker    background workers only (inbox processing, outbox delivery)
+sandbox   the WeCom sandbox alone
+migrate   apply database migrations
+config    print the effective settings (secrets hidden)
+seed-demo create the demo staff of the sandbox corp
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import logging
+import signal
+import sys
+from collections.abc import Sequence
+
+from recruiting.errors import RecruitingError
+from recruiting.settings import Settings, load_settings
+
+log = logging.getLogger("recruiting")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(
+        level=logging.DEBUG if args.verbose else logging.INFO,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    try:
+        settings = load_settings(args.config)
+        return int(args.func(settings, args) or 0)
+    except RecruitingError as exc:
+        print(exc.message, file=sys.stderr)
+        return 2
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m recruiting",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--config", help="config file (default: config.yaml or CONFIG_FILE)")
+    parser.add_argument("-v", "--verbose", action="store_true")
+    sub = parser.add_subparsers(dest="command", required=True)
+    for name, func, text in [
+        ("run", _run, "service + WeCom sandbox in one process"),
+        ("serve", _serve, "the web service with in-process workers"),
+        ("worker", _worker, "background workers only"),
+        ("sandbox", _sandbox, "the WeCom sandbox alone"),
+        ("migrate", _migrate, "apply database migrations"),
+        ("config", _show_config, "print the effective settings"),
+        ("seed-demo", _seed_demo, "create the sandbox corp's demo staff"),
+    ]:
+        cmd = sub.add_parser(name, help=text)
+        cmd.set_defaults(func=func)
+        if name == "serve":
+            cmd.add_argument("--no-workers", action="store_true", help="web only")
+    return parser
+
+
+def _run(settings: Settings, args: argparse.Namespace) -> int:
+    from sanic import Sanic
+    from wecom_bot.sandbox.app import create_sandbox_app
+
+    from recruiting.bootstrap import create_app
+
+    if not settings.wecom.uses_sandbox:
+        print(
+            "run starts the WeCom sandbox; a real corp is configured: use `serve`", file=sys.stderr
+        )
+        return 2
+    app = create_app(settings)
+    sandbox = create_sandbox_app(settings)
+    app.prepare(
+        host=settings.server.host,
+        port=settings.server.port,
+        single_process=True,
+        motd=False,
+        access_log=False,
+    )
+    sandbox.prepare(
+        host=settings.sandbox.host,
+        port=settings.sandbox.port,
+        single_process=True,
+        motd=False,
+        access_log=False,
+    )
+    print(f"Service:          http://{settings.server.host}:{settings.server.port}/healthz")
+    print(f"WeCom sandbox:    {settings.sandbox.base_url}/   ← open this, pick a member, type 帮助")
+    Sanic.serve_single(app)
+    return 0
+
+
+def _serve(settings: Settings, args: argparse.Namespace) -> int:
+    from sanic import Sanic
+    from sanic.worker.loader import AppLoader
+
+    from recruiting.bootstrap import create_app
+
+    def factory() -> Sanic:
+        return create_app(settings, run_workers=not args.no_workers)
+
+    if settings.server.workers == 1:
+        app = factory()
+        app.prepare(
+            host=settings.server.host,
+            port=settings.server.port,
+            single_process=True,
+            motd=False,
+            access_log=False,
+        )
+        Sanic.serve_single(app)
+        return 0
+    loader = AppLoader(factory=factory)
+    app = loader.load()
+    app.prepare(
+        host=settings.server.host,
+        port=settings.server.port,
+        workers=settings.server.workers,
+        motd=False,
+        access_log=False,
+    )
+    Sanic.serve(primary=app, app_loader=loader)
+    return 0
+
+
+def _sandbox(settings: Settings, args: argparse.Namespace) -> int:
+    from sanic import Sanic
+    from wecom_bot.sandbox.app import create_sandbox_app
+
+    app = create_sandbox_app(settings)
+    app.prepare(
+        host=settings.sandbox.host, port=settings.sandbox.port, single_process=True, motd=False
+    )
+    print(
+        f"WeCom sandbox: {settings.sandbox.base_url}/ → callbacks to "
+        f"{settings.sandbox.callback_url}"
+    )
+    Sanic.serve_single(app)
+    return 0
+
+
+def _worker(settings: Settings, args: argparse.Namespace) -> int:
+    from recruiting.bootstrap import start_services, stop_services
+
+    if settings.embedded:
+        log.warning(
+            "no REDIS_URL: this worker cannot see the web process's in-process "
+            "queue and will only pick up work by sweeping the database"
+        )
+
+    async def work() -> None:
+        services = await start_services(settings)
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            with contextlib.suppress(NotImplementedError):
+                loop.add_signal_handler(sig, services.worker.stop)
+        try:
+            await services.worker.run()
+        finally:
+            await stop_services(services)
+
+    asyncio.run(work())
+    return 0
+
+
+def _migrate(settings: Settings, args: argparse.Namespace) -> int:
+    from recruiting.db import migrate_schema
+
+    asyncio.run(migrate_schema(settings.database_url, settings.timezone.key))
+    print("database schema is up to date")
+    return 0
+
+
+def _show_config(settings: Settings, args: argparse.Namespace) -> int:
+    print(f"server:   {settings.server}")
+    print(f"wecom:    {settings.wecom}")
+    print(f"sandbox:  {settings.sandbox}")
+    print(f"database: {_redact(settings.database_url)}")
+    print(f"redis:    {_redact(settings.redis_url) or '(in-process)'}")
+    print(f"pii keys: {', '.join(settings.pii_keys)} (active {settings.active_pii_key_id})")
+    return 0
+
+
+def _redact(url: str) -> str:
+    """Hide a password in a URL (scheme://user:secret@host → scheme://user:***@host)."""
+    head, sep, tail = url.partition("@")
+    if not sep or ":" not in head.split("//", 1)[-1]:
+        return url
+    scheme_user, _, _ = head.rpartition(":")
+    return f"{scheme_user}:***@{tail}"
+
+
+def _seed_demo(settings: Settings, args: argparse.Namespace) -> int:
+    from recruiting.db import close_database, migrate_schema, open_database
+    from recruiting.services.demo import seed_demo_staff
+
+    async def seed() -> int:
+        await migrate_schema(settings.database_url, settings.timezone.key)
+        await open_database(settings.database_url, settings.timezone.key)
+        try:
+            return await seed_demo_staff()
+        finally:
+            await close_database()
+
+    print(f"created {asyncio.run(seed())} demo staff")
+    return 0

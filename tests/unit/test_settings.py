@@ -1,0 +1,76 @@
+"""Settings: YAML + environment, one clear line naming the key on any error."""
+
+from pathlib import Path
+
+import pytest
+
+from recruiting.errors import ConfigError
+from recruiting.settings import PRODUCTION_API_BASE, SANDBOX_CORP_ID, load_settings
+
+CONFIG = Path(__file__).resolve().parents[2] / "config.yaml"
+REAL = {
+    "WECOM_CORP_ID": "ww1234567890",
+    "WECOM_TOKEN": "tok",
+    "WECOM_ENCODING_AES_KEY": "a" * 43,
+    "WECOM_SECRET": "s3cr3t-value",
+    "WECOM_AGENT_ID": "1000005",
+}
+
+
+def load(tmp_path: Path, **env: str):
+    return load_settings(CONFIG, {"DATA_DIR": str(tmp_path), **env})
+
+
+def test_embedded_default_uses_sandbox_sqlite_and_memory(tmp_path: Path) -> None:
+    s = load(tmp_path)
+    assert s.server.port == 8000 and s.embedded
+    assert s.database_url == f"sqlite://{tmp_path}/recruiting.sqlite3"
+    assert s.wecom.uses_sandbox and s.wecom.corp_id == SANDBOX_CORP_ID
+    assert s.wecom.api_base == "http://127.0.0.1:8001"
+    assert (tmp_path / "pii.keys").exists() and len(s.pii_keys[s.active_pii_key_id]) == 32
+
+
+def test_public_environment_names_override(tmp_path: Path) -> None:
+    s = load(tmp_path, PORT="9100", DATABASE_URL="postgres://u@h/db", REDIS_URL="redis://h:1/0",
+             PII_KEYS="k2:" + "A" * 43 + "=", **REAL)
+    assert s.server.port == 9100 and s.database_url == "postgres://u@h/db"
+    assert s.redis_url == "redis://h:1/0" and not s.embedded
+    assert s.wecom.corp_id == "ww1234567890" and s.wecom.agent_id == 1000005
+    assert s.wecom.api_base == PRODUCTION_API_BASE and not s.wecom.uses_sandbox
+    assert s.active_pii_key_id == "k2"
+
+
+def test_generic_override(tmp_path: Path) -> None:
+    s = load(tmp_path, RECRUITING__WECOM__CALLBACK_MAX_AGE="120")
+    assert s.wecom.callback_max_age == 120
+
+
+@pytest.mark.parametrize(
+    ("env", "named"),
+    [
+        ({"PORT": "eighty"}, "server.port (PORT)"),
+        ({"PORT": "70000"}, "server.port (PORT)"),
+        ({"WECOM_CORP_ID": "ww1"}, "wecom.token (WECOM_TOKEN)"),
+        ({**REAL, "WECOM_ENCODING_AES_KEY": "short"}, "wecom.encoding_aes_key"),
+        ({"REDIS_URL": "http://x"}, "redis_url (REDIS_URL)"),
+        ({"REDIS_URL": "redis://x"}, "security.pii_keys (PII_KEYS)"),
+        ({"PII_KEYS": "k1:notbase64"}, "security.pii_keys"),
+        ({"DATABASE_URL": "mysql://x"}, "database_url (DATABASE_URL)"),
+        ({"APP_TIMEZONE": "Mars/Olympus"}, "timezone"),
+        ({"RECRUITING__WECOM__DEDUP_TTL": "20"}, "wecom.dedup_ttl"),
+    ],
+)
+def test_bad_values_name_their_key(tmp_path: Path, env: dict, named: str) -> None:
+    with pytest.raises(ConfigError) as info:
+        load(tmp_path, **env)
+    assert named in str(info.value) and "\n" not in str(info.value)
+
+
+def test_secrets_do_not_appear_in_repr(tmp_path: Path) -> None:
+    s = load(tmp_path, **REAL)
+    assert "s3cr3t-value" not in repr(s) and "a" * 43 not in repr(s)
+
+
+def test_missing_config_file(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="not found"):
+        load_settings(tmp_path / "nope.yaml", {})

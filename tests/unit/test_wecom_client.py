@@ -581,7 +581,6 @@ async def test_31st_message_to_one_member_waits_for_the_window_instead_of_droppi
 ) -> None:
     kv = MemoryKeyValueStore()
     kv._now = sleeps.clock  # the store's sliding window follows the fake clock
-    client = WeComClient(make_base(fake, kv, sleeps), agent_id=AGENT_ID)
     start = sleeps.now
     sent_at: list[float] = []
     original = fake.handler
@@ -592,6 +591,7 @@ async def test_31st_message_to_one_member_waits_for_the_window_instead_of_droppi
         return await original(request)
 
     fake.handler = timed  # type: ignore[method-assign]
+    client = WeComClient(make_base(fake, kv, sleeps), agent_id=AGENT_ID)
     try:
         for i in range(30):
             await client.message.send_text("alice", f"msg {i}")

@@ -1,0 +1,96 @@
+"""Shared fixtures: real databases (SQLite file, PostgreSQL) and key-value stores (memory, Redis).
+
+PostgreSQL and Redis are the ones running on this machine (127.0.0.1:5432, :6379). When one
+is down the tests that need it skip with the reason, except under CI=true (or
+REQUIRE_SERVICES=1) where they fail loudly: CI must never pass by skipping.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+from tortoise import connections
+
+from recruiting.db import migrate_schema, open_database
+
+POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/test")
+REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+TABLES = [
+    "audit_log", "consent", "interview_note", "interview_slot", "interview_assignment", "score",
+    "interview", "application", "interview_round", "job_opening", "candidate", "staff",
+    "inbox_event", "outbox_message",
+]  # fmt: skip
+
+
+def _port_open(host: str, port: int) -> bool:
+    try:
+        with socket.create_connection((host, port), timeout=1.0):
+            return True
+    except OSError:
+        return False
+
+
+def require_service(name: str, host: str, port: int) -> None:
+    if _port_open(host, port):
+        return
+    message = f"{name} is not reachable at {host}:{port}; start it (see README 'Tests')"
+    if os.environ.get("CI") == "true" or os.environ.get("REQUIRE_SERVICES") == "1":
+        pytest.fail(message, pytrace=False)
+    pytest.skip(message)
+
+
+_pg_migrated = False
+
+
+async def _reset_postgres() -> None:
+    global _pg_migrated
+    if not _pg_migrated:
+        await migrate_schema(POSTGRES_URL)
+        _pg_migrated = True
+    await open_database(POSTGRES_URL)
+    conn = connections.get("default")
+    await conn.execute_script(f"TRUNCATE {', '.join(TABLES)} RESTART IDENTITY CASCADE")
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+async def database(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[str]:
+    """A migrated, empty database; yields its URL."""
+    if request.param == "postgres":
+        require_service("PostgreSQL", "127.0.0.1", 5432)
+        await _reset_postgres()
+        url = POSTGRES_URL
+    else:
+        url = f"sqlite://{tmp_path}/test.sqlite3"
+        await migrate_schema(url)
+        await open_database(url)
+    yield url
+    await connections.close_all()
+
+
+@pytest.fixture
+async def sqlite_db(tmp_path: Path) -> AsyncIterator[str]:
+    url = f"sqlite://{tmp_path}/test.sqlite3"
+    await migrate_schema(url)
+    await open_database(url)
+    yield url
+    await connections.close_all()
+
+
+@pytest.fixture(params=["memory", "redis"])
+async def kv(request: pytest.FixtureRequest):  # type: ignore[no-untyped-def]
+    from recruiting.infra.memory_kv import MemoryKeyValueStore
+    from recruiting.infra.redis_kv import RedisKeyValueStore
+
+    if request.param == "memory":
+        store = MemoryKeyValueStore()
+        yield store
+        return
+    require_service("Redis", "127.0.0.1", 6379)
+    store = RedisKeyValueStore.from_url(REDIS_URL)
+    await store._r.flushdb()
+    yield store
+    await store.close()

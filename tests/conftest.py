@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from tortoise import connections
+from tortoise.backends.base.executor import EXECUTOR_CACHE
 
 from recruiting.db import migrate_schema, open_database
 
@@ -59,6 +60,8 @@ async def _reset_postgres() -> None:
 @pytest.fixture(params=["sqlite", "postgres"])
 async def database(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[str]:
     """A migrated, empty database; yields its URL."""
+    # Tortoise caches insert SQL per connection *name*; tests switch dialects under "default".
+    EXECUTOR_CACHE.clear()
     if request.param == "postgres":
         require_service("PostgreSQL", "127.0.0.1", 5432)
         await _reset_postgres()
@@ -73,6 +76,7 @@ async def database(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncItera
 
 @pytest.fixture
 async def sqlite_db(tmp_path: Path) -> AsyncIterator[str]:
+    EXECUTOR_CACHE.clear()
     url = f"sqlite://{tmp_path}/test.sqlite3"
     await migrate_schema(url)
     await open_database(url)

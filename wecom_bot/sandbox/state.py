@@ -24,7 +24,7 @@ from wecom_bot.sandbox.schedules import ScheduleStore
 from wecom_bot.sandbox.tokens import Clock, LoginCodes, TokenStore
 
 
-@dataclass(frozen=True)
+@dataclass
 class MemberAction:
     """Something done in the console and delivered to the service as a callback."""
 
@@ -32,8 +32,8 @@ class MemberAction:
     userid: str
     kind: str  # text, voice, enter_agent, click, card, approval, external_contact, kf, reply
     detail: dict[str, Any]
-    status: int  # HTTP status of the last delivery attempt, 0 when nothing answered
-    attempts: int
+    status: int = 0  # HTTP status of the last delivery attempt, 0 when nothing answered
+    attempts: int = 0
 
     def to_json(self) -> dict[str, Any]:
         direction = "out" if self.kind == "reply" else "in"
@@ -93,10 +93,9 @@ class SandboxState:
         """Fault injection: the next ``count`` calls of ``path`` ("*" = any) fail."""
         self.faults.fail_next(path, errcode, count, errmsg)
 
-    def record_action(
-        self, userid: str, kind: str, detail: dict[str, Any], status: int, attempts: int = 1
-    ) -> MemberAction:
-        action = MemberAction(self.clock(), userid, kind, detail, status, attempts)
+    def record_action(self, userid: str, kind: str, detail: dict[str, Any]) -> MemberAction:
+        """Log an action before its callback goes out; the caller fills in the outcome."""
+        action = MemberAction(self.clock(), userid, kind, detail)
         self.actions.append(action)
         return action
 

@@ -1,0 +1,71 @@
+"""Key-value store, lease lock and queues against Redis and the in-process stand-ins."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import pytest
+
+from recruiting.infra.locks import lease
+from recruiting.infra.queues import InProcessQueue, RedisQueue
+from tests.conftest import REDIS_URL, require_service
+
+
+async def test_set_only_if_absent_and_ttl(kv: Any) -> None:
+    assert await kv.set("a", "1", ttl=0.2, only_if_absent=True)
+    assert not await kv.set("a", "2", ttl=0.2, only_if_absent=True)
+    assert await kv.get("a") == "1"
+    await asyncio.sleep(0.3)
+    assert await kv.get("a") is None
+    assert await kv.set("a", "3", only_if_absent=True)
+
+
+async def test_delete_only_with_matching_value(kv: Any) -> None:
+    await kv.set("k", "mine")
+    assert not await kv.delete("k", if_value="theirs")
+    assert await kv.get("k") == "mine"
+    assert await kv.delete("k", if_value="mine")
+    assert not await kv.delete("k")
+
+
+async def test_sliding_window_admits_limit_then_reports_wait(kv: Any) -> None:
+    waits = [await kv.admit("rate:lina", 3, 0.5) for _ in range(4)]
+    assert waits[:3] == [0.0, 0.0, 0.0]
+    assert 0.0 < waits[3] <= 0.5
+    await asyncio.sleep(waits[3] + 0.05)
+    assert await kv.admit("rate:lina", 3, 0.5) == 0.0
+    assert await kv.admit("rate:other", 3, 0.5) == 0.0
+
+
+async def test_lease_lock_is_exclusive(kv: Any) -> None:
+    async with lease(kv, "job", ttl=5) as first:
+        async with lease(kv, "job", ttl=5, wait=0.1) as second:
+            assert first and not second
+    async with lease(kv, "job", ttl=5) as again:
+        assert again
+
+
+async def test_lease_expires_when_holder_dies(kv: Any) -> None:
+    await kv.set("lock:job", "dead-holder", ttl=0.2)
+    async with lease(kv, "job", ttl=5, wait=1.0) as taken:
+        assert taken
+
+
+@pytest.fixture(params=["memory", "redis"])
+async def queue(request: pytest.FixtureRequest):  # type: ignore[no-untyped-def]
+    if request.param == "memory":
+        yield InProcessQueue()
+        return
+    require_service("Redis", "127.0.0.1", 6379)
+    q = RedisQueue.from_url(REDIS_URL)
+    await q._r.delete("recruiting:queue:t")
+    yield q
+    await q.close()
+
+
+async def test_queue_is_fifo_and_times_out(queue: Any) -> None:
+    for i in range(3):
+        await queue.put("t", str(i))
+    assert [await queue.get("t", 0.5) for _ in range(3)] == ["0", "1", "2"]
+    assert await queue.get("t", 0.05) is None

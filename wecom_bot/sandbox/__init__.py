@@ -5,6 +5,7 @@ pushes encrypted callbacks to the service like WeCom does, and serves a small we
 a newcomer plays the members talking to the bot. ``create_sandbox_app`` in ``app`` builds it.
 
 Modules: ``state`` (the in-memory world, pure) composed of ``directory``, ``tokens``,
-``faults``, ``messaging``, ``cards``, ``media``, ``oa``, ``schedules``, ``customers`` and ``kf``;
-``api`` (the ``/cgi-bin`` blueprint), ``pusher`` (callbacks), ``console`` (the web console).
+``faults``, ``messaging`` (with ``payloads`` validation), ``cards``, ``media``, ``oa``,
+``schedules``, ``customers`` and ``kf``; ``codes`` (errcodes and ``ApiError``); ``api`` (the
+``/cgi-bin`` blueprint), ``pusher`` (callbacks), ``console`` + ``console.html`` (the console).
 """

@@ -80,7 +80,8 @@ async def _dispatch(request: Request, path: str) -> HTTPResponse:
     path = normalise_path(path)
     state: SandboxState = request.app.ctx.state
     if path not in KNOWN_PATHS:
-        return answer({"errcode": codes.NOT_FOUND, "errmsg": f"api not found: /cgi-bin/{path}"}, 404)
+        missing = {"errcode": codes.NOT_FOUND, "errmsg": f"api not found: /cgi-bin/{path}"}
+        return answer(missing, 404)
     try:
         _gate(state, request, path)
         if path == "media/get":
@@ -136,7 +137,7 @@ def _upload(state: SandboxState, request: Request) -> dict[str, Any]:
 def _media_response(request: Request, media: Media) -> HTTPResponse:
     """The bytes, with WeCom's headers; a ``Range: bytes=a-b`` request gets a 206 slice."""
     headers = {
-        "Content-Disposition": f'attachment; filename="{quote(media.filename)}"',
+        "Content-Disposition": _disposition(media.filename),
         "Accept-Ranges": "bytes",
     }
     span = _byte_range(request.headers.get("range", ""), len(media.data))
@@ -145,6 +146,13 @@ def _media_response(request: Request, media: Media) -> HTTPResponse:
     start, end = span
     headers["Content-Range"] = f"bytes {start}-{end}/{len(media.data)}"
     return raw(media.data[start : end + 1], 206, headers, media.content_type)
+
+
+def _disposition(filename: str) -> str:
+    """Plain ``filename="…"`` like WeCom; RFC 5987 ``filename*`` when the name is not ASCII."""
+    if filename.isascii() and filename.isprintable() and not set(filename) & set('"\\;'):
+        return f'attachment; filename="{filename}"'
+    return f"attachment; filename*=UTF-8''{quote(filename)}"
 
 
 def _byte_range(header: str, size: int) -> tuple[int, int] | None:

@@ -93,9 +93,7 @@ class CardStore:
             raise codes.param_error(f"{userid} has no card with task_id {task_id}")
         return view
 
-    def click(
-        self, userid: str, task_id: str, key: str, selected: list[SelectedItem]
-    ) -> CardView:
+    def click(self, userid: str, task_id: str, key: str, selected: list[SelectedItem]) -> CardView:
         """A member presses a button or submits a choice: a fresh code replaces the older."""
         view = self.view(task_id, userid)
         if view.finished_text:

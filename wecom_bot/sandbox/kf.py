@@ -68,15 +68,19 @@ class KfStore:
         self.customers[external_userid] = name
         return external_userid
 
-    def customer_says(self, open_kfid: str, external_userid: str, text: str) -> str:
-        """Console: a customer writes; opens a fresh reply window; returns the callback token."""
+    def customer_says(
+        self, open_kfid: str, external_userid: str, text: str, menu_id: str = ""
+    ) -> str:
+        """Console: a customer writes (or taps a msgmenu item, giving ``menu_id``); this opens
+        a fresh reply window and returns the token the callback carries."""
         self._account(open_kfid)
         if external_userid not in self.customers:
             raise codes.param_error(f"unknown customer {external_userid!r}")
         now = self._clock()
         message = KfMessage(
             "kf" + secrets.token_urlsafe(16), open_kfid, external_userid,
-            int(now), ORIGIN_CUSTOMER, "text", {"content": text},
+            int(now), ORIGIN_CUSTOMER, "text",
+            {"content": text, **({"menu_id": menu_id} if menu_id else {})},
         )  # fmt: skip
         self.inbox.append(message)
         self._log.append(message)

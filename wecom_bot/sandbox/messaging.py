@@ -8,6 +8,7 @@ Both are recorded here so tests can see what a member would (not) have received.
 
 from __future__ import annotations
 
+import itertools
 import json
 import secrets
 from collections import deque
@@ -48,6 +49,7 @@ class SentMessage:
     response_code: str = ""
     recalled_at: float | None = None
     dedup_key: str = ""
+    seq: int = 0  # position among everything that happened in the sandbox (ties in time)
 
     @property
     def dropped(self) -> list[str]:
@@ -78,7 +80,9 @@ class MessageStore:
         agent_id: int,
         clock: Clock,
         per_minute: int = MEMBER_MESSAGES_PER_MINUTE,
+        sequence: Callable[[], int] | None = None,
     ) -> None:
+        self._sequence = sequence or itertools.count().__next__
         self._directory = directory
         self._cards = cards
         self._check_media = check_media
@@ -169,6 +173,7 @@ class MessageStore:
             totag=str(body.get("totag") or ""),
             msgtype=msgtype,
             payload=body,
+            seq=self._sequence(),
             **extra,
         )
         self.sent.append(message)

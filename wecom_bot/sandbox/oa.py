@@ -17,7 +17,6 @@ from wecom_bot.sandbox.tokens import Clock
 
 OFFER_TEMPLATE_ID = "sandbox-offer-approval"
 PENDING, APPROVED, REJECTED, WITHDRAWN, WITHDRAWN_AFTER_APPROVAL = 1, 2, 3, 4, 6
-SP_STATUS_NAMES = {1: "审批中", 2: "已通过", 3: "已驳回", 4: "已撤销", 6: "通过后撤销"}
 # Status the console sets -> the StatuChangeEvent WeCom reports with it.
 _EVENTS = {APPROVED: 2, REJECTED: 3, WITHDRAWN: 6, WITHDRAWN_AFTER_APPROVAL: 8}
 _TZ = zoneinfo.ZoneInfo("Asia/Shanghai")
@@ -185,7 +184,8 @@ def check_value(control: str, value: Any) -> None:
         selector = value.get("selector")
         if not isinstance(selector, dict) or selector.get("type") not in ("single", "multi"):
             raise _bad("Selector value needs selector.type single|multi and options")
-    if control == "Contact" and not isinstance(value.get("members", value.get("departments")), list):
+    people = value.get("members", value.get("departments"))
+    if control == "Contact" and not isinstance(people, list):
         raise _bad("Contact value needs members[]")
     if control == "File" and not isinstance(value.get("files"), list):
         raise _bad("File value needs files[]")
@@ -248,6 +248,7 @@ class ApprovalStore:
         return [str(u) for u in userids]
 
     def _records(self, body: dict[str, Any], template: Template) -> list[SpRecord]:
+        steps: list[tuple[Any, Any]]
         use_template = body.get("use_template_approver", 0)
         if use_template not in (0, 1):
             raise _bad("use_template_approver must be 0 or 1")
@@ -305,9 +306,7 @@ class ApprovalStore:
         approval = self.get(sp_no)
         wanted_from = APPROVED if status == WITHDRAWN_AFTER_APPROVAL else PENDING
         if status not in _EVENTS or approval.sp_status != wanted_from:
-            raise codes.param_error(
-                f"cannot move {sp_no} from {approval.sp_status} to {status}"
-            )
+            raise codes.param_error(f"cannot move {sp_no} from {approval.sp_status} to {status}")
         now = int(self._clock())
         pending = [r for r in approval.records if r.sp_status == PENDING]
         if status == APPROVED:

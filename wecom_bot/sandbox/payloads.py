@@ -91,7 +91,9 @@ def validate_card(card: dict[str, Any]) -> None:
     _list(card.get("jump_list"), "jump_list", 0, 3)
     if card_type in ("text_notice", "news_notice"):
         _card_action(card.get("card_action"))
-    _CARD_RULES.get(card_type, lambda _card: None)(card)
+    rule = _CARD_RULES.get(card_type)
+    if rule is not None:
+        rule(card)
 
 
 def _titles(card: dict[str, Any], card_type: str) -> None:

@@ -227,11 +227,12 @@ class CallbackPusher:
         }
         if selected:
             ids, one = ("OpitonIds", "OpitonId") if misspelled else ("OptionIds", "OptionId")
-            items = [{"QuestionKey": s.question_key, ids: {one: list(s.option_ids)}} for s in selected]
+            items = [
+                {"QuestionKey": item.question_key, ids: {one: list(item.option_ids)}}
+                for item in selected
+            ]
             fields["SelectedItems"] = {"SelectedItem": items}
-        return self.build_plaintext(
-            "event", fields, from_user=userid, event="template_card_event"
-        )
+        return self.build_plaintext("event", fields, from_user=userid, event="template_card_event")
 
     def approval_change(self, approval_info: dict[str, Any]) -> bytes:
         """``sys_approval_change`` from "sys"; lists in ``approval_info`` become siblings."""

@@ -41,7 +41,8 @@ class ScheduleStore:
         reminders = schedule.get("reminders") or {}
         offset = reminders.get("remind_before_event_secs", 0)
         if reminders.get("is_remind") and offset not in REMIND_OFFSETS:
-            raise codes.param_error(f"remind_before_event_secs must be one of {sorted(REMIND_OFFSETS)}")
+            allowed = sorted(REMIND_OFFSETS)
+            raise codes.param_error(f"remind_before_event_secs must be one of {allowed}")
         return schedule
 
     def add(self, body: dict[str, Any]) -> dict[str, Any]:

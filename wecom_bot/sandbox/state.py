@@ -7,6 +7,7 @@ members did in the console, so a member's chat can be shown in one timeline.
 
 from __future__ import annotations
 
+import itertools
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -32,6 +33,7 @@ class MemberAction:
     userid: str
     kind: str  # text, voice, enter_agent, click, card, approval, external_contact, kf, reply
     detail: dict[str, Any]
+    seq: int = 0
     status: int = 0  # HTTP status of the last delivery attempt, 0 when nothing answered
     attempts: int = 0
 
@@ -65,6 +67,7 @@ class SandboxState:
         self._members = members
         self._per_minute = per_minute
         self.tokens = TokenStore(corp_id, secrets, clock)
+        self.sequence = itertools.count().__next__
         self.reset()
 
     def reset(self) -> None:
@@ -76,7 +79,13 @@ class SandboxState:
         self.cards = CardStore(clock)
         self.media = MediaStore(clock)
         self.messages = MessageStore(
-            self.directory, self.cards, self.media.get, self.agent_id, clock, self._per_minute
+            self.directory,
+            self.cards,
+            self.media.get,
+            self.agent_id,
+            clock,
+            self._per_minute,
+            self.sequence,
         )
         self.approvals = ApprovalStore(self.directory, clock)
         self.schedules = ScheduleStore(self.directory, clock)
@@ -95,19 +104,19 @@ class SandboxState:
 
     def record_action(self, userid: str, kind: str, detail: dict[str, Any]) -> MemberAction:
         """Log an action before its callback goes out; the caller fills in the outcome."""
-        action = MemberAction(self.clock(), userid, kind, detail)
+        action = MemberAction(self.clock(), userid, kind, detail, self.sequence())
         self.actions.append(action)
         return action
 
     def timeline(self, userid: str) -> list[dict[str, Any]]:
         """One member's chat with the app: what it received and what the member did."""
-        items: list[tuple[float, dict[str, Any]]] = []
+        items: list[tuple[float, int, dict[str, Any]]] = []
         for message in self.messages.for_member(userid):
             entry = {"direction": "out", **message.to_json()}
             task_id = message.payload.get("template_card", {}).get("task_id")
             view = self.cards.views.get((str(task_id), userid)) if task_id else None
             if view is not None:
                 entry["card_state"] = view.to_json()
-            items.append((message.time, entry))
-        items += [(a.time, a.to_json()) for a in self.actions if a.userid == userid]
-        return [entry for _, entry in sorted(items, key=lambda pair: pair[0])]
+            items.append((message.time, message.seq, entry))
+        items += [(a.time, a.seq, a.to_json()) for a in self.actions if a.userid == userid]
+        return [entry for _, _, entry in sorted(items, key=lambda item: item[:2])]

@@ -1,0 +1,165 @@
+"""The callback gateway over HTTP with real encrypted payloads: every status code it promises.
+
+WeCom's API is replaced by an httpx MockTransport here; tests/e2e/test_sandbox_flow.py runs
+the same flows against the sandbox over real sockets.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import time
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+import httpx
+import pytest
+from sanic import Sanic
+
+from recruiting.bootstrap import create_app
+from recruiting.models import InboxEvent
+from recruiting.settings import Settings, load_settings
+from tests.e2e.craft import crypto_for, signed_post, text_fields
+
+_names = itertools.count()
+
+
+class FakeWeCom:
+    def __init__(self) -> None:
+        self.sent: list[dict[str, Any]] = []
+
+    def __call__(self, request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/cgi-bin/gettoken":
+            return httpx.Response(200, json={"errcode": 0, "access_token": "T", "expires_in": 7200})
+        if request.url.path == "/cgi-bin/message/send":
+            self.sent.append(json.loads(request.content))
+            return httpx.Response(200, json={"errcode": 0, "errmsg": "ok", "msgid": "m"})
+        return httpx.Response(200, json={"errcode": 404, "errmsg": "unknown"})
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return load_settings(None, {"DATA_DIR": str(tmp_path), "RECRUITING__SERVER__CALLBACK_BODY_LIMIT": "4096"})
+
+
+@pytest.fixture
+def wecom() -> FakeWeCom:
+    return FakeWeCom()
+
+
+@pytest.fixture
+def app(settings: Settings, wecom: FakeWeCom) -> Sanic:
+    Sanic.test_mode = True
+    return create_app(settings, name=f"gw{next(_names)}", wecom_transport=httpx.MockTransport(wecom))
+
+
+async def post(app: Sanic, query: str, body: bytes) -> Any:
+    _, response = await app.asgi_client.post(f"/wecom/callback?{query}", content=body)
+    return response
+
+
+async def test_url_verification_returns_the_plain_echostr(app: Sanic, settings: Settings) -> None:
+    crypto = crypto_for(settings)
+    echostr = crypto.encrypt(b"1616140317555161061")
+    ts, nonce = str(int(time.time())), "n1"
+    query = urlencode({"msg_signature": crypto.sign(ts, nonce, echostr), "timestamp": ts,
+                       "nonce": nonce, "echostr": echostr})
+    _, response = await app.asgi_client.get(f"/wecom/callback?{query}")
+    assert response.status == 200 and response.body == b"1616140317555161061"
+    bad = query.replace("nonce=n1", "nonce=n2")
+    _, response = await app.asgi_client.get(f"/wecom/callback?{bad}")
+    assert response.status == 403
+
+
+async def test_echostr_with_plus_is_not_turned_into_space(app: Sanic, settings: Settings) -> None:
+    crypto = crypto_for(settings)
+    for _ in range(50):  # find a ciphertext with a '+', then send it unescaped
+        echostr = crypto.encrypt(b"hello")
+        if "+" in echostr:
+            break
+    ts = str(int(time.time()))
+    sig = crypto.sign(ts, "n", echostr)
+    _, response = await app.asgi_client.get(
+        f"/wecom/callback?msg_signature={sig}&timestamp={ts}&nonce=n&echostr={echostr}"
+    )
+    assert response.status == 200 and response.body == b"hello"
+
+
+async def test_accepted_then_duplicate_then_one_reply(app: Sanic, settings: Settings,
+                                                     wecom: FakeWeCom) -> None:
+    query, body = signed_post(settings, text_fields(settings, "lina", "帮助", "5001"))
+    first = await post(app, query, body)
+    assert first.status == 200 and first.body == b""
+    for _ in range(3):  # WeCom's retries of the same payload
+        assert (await post(app, query, body)).status == 200
+    again_query, again_body = signed_post(settings, text_fields(settings, "lina", "帮助", "5001"))
+    assert (await post(app, again_query, again_body)).status == 200
+    services = app.ctx.services
+    await services.worker.sweep()
+    for _ in range(50):
+        if wecom.sent:
+            break
+        await _tick()
+    await services.worker.drain()
+    assert await InboxEvent.all().count() == 1
+    assert len(wecom.sent) == 1 and wecom.sent[0]["touser"] == "lina"
+    assert "面试助手" in wecom.sent[0]["text"]["content"]
+
+
+async def _tick() -> None:
+    import asyncio
+
+    await asyncio.sleep(0.05)
+
+
+@pytest.mark.parametrize(
+    ("variant", "status"),
+    [("tampered", 403), ("stale", 403), ("future", 403), ("wrong_corp", 403)],
+)
+async def test_untrusted_callbacks_are_refused(app: Sanic, settings: Settings, variant: str,
+                                               status: int) -> None:
+    fields = text_fields(settings, "lina", "帮助", "6001")
+    now = int(time.time())
+    kwargs: dict[str, Any] = {
+        "tampered": {"tamper": True},
+        "stale": {"timestamp": now - 3600},
+        "future": {"timestamp": now + 3600},
+        "wrong_corp": {"corp_id": "wwanothercorp000"},
+    }[variant]
+    query, body = signed_post(settings, fields, **kwargs)
+    response = await post(app, query, body)
+    assert response.status == status
+    assert await InboxEvent.all().count() == 0
+
+
+@pytest.mark.parametrize(
+    "body",
+    [b"<xml><Encrypt>", b"not xml at all", b"<xml><ToUserName>x</ToUserName></xml>",
+     b'<!DOCTYPE x [<!ENTITY a "b">]><xml><Encrypt>&a;</Encrypt></xml>'],
+)
+async def test_malformed_bodies_get_400(app: Sanic, settings: Settings, body: bytes) -> None:
+    query, _ = signed_post(settings, text_fields(settings, "lina", "x", "1"))
+    assert (await post(app, query, body)).status == 400
+
+
+async def test_missing_query_parameters_get_400(app: Sanic, settings: Settings) -> None:
+    _, body = signed_post(settings, text_fields(settings, "lina", "x", "1"))
+    assert (await post(app, "timestamp=1", body)).status == 400
+
+
+async def test_signed_garbage_ciphertext_gets_400(app: Sanic, settings: Settings) -> None:
+    crypto = crypto_for(settings)
+    ts, nonce, encrypted = str(int(time.time())), "n", "QUJD"  # valid base64, not a ciphertext
+    query = urlencode({"msg_signature": crypto.sign(ts, nonce, encrypted), "timestamp": ts,
+                       "nonce": nonce})
+    body = f"<xml><Encrypt><![CDATA[{encrypted}]]></Encrypt></xml>".encode()
+    assert (await post(app, query, body)).status == 400
+
+
+async def test_oversized_body_gets_413(app: Sanic, settings: Settings) -> None:
+    query, _ = signed_post(settings, text_fields(settings, "lina", "x", "1"))
+    assert (await post(app, query, b"<xml>" + b"a" * 5000 + b"</xml>")).status == 413
+    fields = text_fields(settings, "lina", "长" * 2000, "7001")  # signed, but too large
+    query, body = signed_post(settings, fields)
+    assert len(body) > 4096 and (await post(app, query, body)).status == 413

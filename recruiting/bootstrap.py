@@ -6,6 +6,7 @@ closed in shutdown listeners, so importing this module has no side effects.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from dataclasses import dataclass, field
 from typing import Any
@@ -39,6 +40,8 @@ from wecom_bot.outbound import WeComMessageSender
 from wecom_bot.xmlcodec import parse as parse_xml
 
 log = logging.getLogger(__name__)
+
+WebApp = Sanic[Any, Any]
 
 
 @dataclass
@@ -143,7 +146,7 @@ def create_app(
     name: str = "recruiting",
     run_workers: bool = True,
     wecom_transport: httpx.AsyncBaseTransport | None = None,
-) -> Sanic:
+) -> WebApp:
     """The web app: WeCom callback gateway, health check, and (optionally) the workers."""
     app = Sanic(name)
     app.config.REQUEST_MAX_SIZE = max(settings.server.callback_body_limit, 1024 * 1024)
@@ -152,17 +155,22 @@ def create_app(
     app.add_route(_health, "/healthz", methods=["GET"])
 
     @app.before_server_start
-    async def _open(app: Sanic) -> None:
+    async def _open(app: WebApp) -> None:
         app.ctx.services = await start_services(settings, wecom_transport=wecom_transport)
 
     @app.after_server_start
-    async def _workers(app: Sanic) -> None:
+    async def _workers(app: WebApp) -> None:
+        app.ctx.worker_task = None
         if run_workers:
-            app.add_task(app.ctx.services.worker.run(), name="recruiting-worker")
+            app.ctx.worker_task = asyncio.create_task(app.ctx.services.worker.run())
 
     @app.before_server_stop
-    async def _close(app: Sanic) -> None:
-        await stop_services(app.ctx.services)
+    async def _close(app: WebApp) -> None:
+        services: Services = app.ctx.services
+        services.worker.stop()
+        if app.ctx.worker_task is not None:
+            await asyncio.wait([app.ctx.worker_task], timeout=5)
+        await stop_services(services)
 
     return app
 

@@ -67,9 +67,9 @@ def _parser() -> argparse.ArgumentParser:
 
 def _run(settings: Settings, args: argparse.Namespace) -> int:
     from sanic import Sanic
-    from wecom_bot.sandbox.app import create_sandbox_app
 
     from recruiting.bootstrap import create_app
+    from wecom_bot.sandbox.app import create_sandbox_app
 
     if not settings.wecom.uses_sandbox:
         print(
@@ -102,9 +102,9 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
     from sanic import Sanic
     from sanic.worker.loader import AppLoader
 
-    from recruiting.bootstrap import create_app
+    from recruiting.bootstrap import WebApp, create_app
 
-    def factory() -> Sanic:
+    def factory() -> WebApp:
         return create_app(settings, run_workers=not args.no_workers)
 
     if settings.server.workers == 1:
@@ -133,6 +133,7 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
 
 def _sandbox(settings: Settings, args: argparse.Namespace) -> int:
     from sanic import Sanic
+
     from wecom_bot.sandbox.app import create_sandbox_app
 
     app = create_sandbox_app(settings)

@@ -55,11 +55,15 @@ async def migrate_schema(database_url: str, timezone: str = "Asia/Shanghai") -> 
 
 
 async def open_database(database_url: str, timezone: str = "Asia/Shanghai") -> None:
+    """Open the ORM for the whole process (every task: request handlers, workers, jobs)."""
+    await close_database()  # at most one process-wide context at a time
     try:
-        await Tortoise.init(config=tortoise_config(database_url, timezone))
+        await Tortoise.init(
+            config=tortoise_config(database_url, timezone), _enable_global_fallback=True
+        )
     except (OSError, BaseORMException) as exc:
         raise ConfigError(f"database_url (DATABASE_URL) cannot be opened: {exc}") from exc
 
 
 async def close_database() -> None:
-    await connections.close_all()
+    await Tortoise.close_connections()

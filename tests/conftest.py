@@ -16,7 +16,7 @@ import pytest
 from tortoise import connections
 from tortoise.backends.base.executor import EXECUTOR_CACHE
 
-from recruiting.db import migrate_schema, open_database
+from recruiting.db import close_database, migrate_schema, open_database
 
 POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/test")
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
@@ -71,7 +71,7 @@ async def database(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncItera
         await migrate_schema(url)
         await open_database(url)
     yield url
-    await connections.close_all()
+    await close_database()
 
 
 @pytest.fixture
@@ -81,7 +81,7 @@ async def sqlite_db(tmp_path: Path) -> AsyncIterator[str]:
     await migrate_schema(url)
     await open_database(url)
     yield url
-    await connections.close_all()
+    await close_database()
 
 
 @pytest.fixture(params=["memory", "redis"])

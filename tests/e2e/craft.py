@@ -47,8 +47,11 @@ def signed_post(
     if tamper:
         signature = ("0" if signature[0] != "0" else "1") + signature[1:]
     body = xmlcodec.build(
-        {"ToUserName": corp_id or settings.wecom.corp_id, "AgentID": settings.wecom.agent_id,
-         "Encrypt": encrypted}
+        {
+            "ToUserName": corp_id or settings.wecom.corp_id,
+            "AgentID": settings.wecom.agent_id,
+            "Encrypt": encrypted,
+        }
     )
     query = urlencode({"msg_signature": signature, "timestamp": ts, "nonce": nonce})
     return query, body

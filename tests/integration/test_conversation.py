@@ -22,8 +22,18 @@ BOT = Conversation(ZoneInfo("Asia/Shanghai"))
 
 
 def said(user: str, text: str) -> TextMessage:
-    return TextMessage(kind="text", from_user=user, to_user="c", agent_id="1", create_time=1,
-                       msg_type="text", event="", dedup_key="msg:1", content=text, msg_id="1")
+    return TextMessage(
+        kind="text",
+        from_user=user,
+        to_user="c",
+        agent_id="1",
+        create_time=1,
+        msg_type="text",
+        event="",
+        dedup_key="msg:1",
+        content=text,
+        msg_id="1",
+    )
 
 
 async def test_help_for_staff(database: str) -> None:

@@ -25,15 +25,27 @@ CIPHER = FieldCipher({"t1": os.urandom(32)}, "t1")
 
 def text_event(msg_id: str = "1001", content: str = "帮助") -> TextMessage:
     return TextMessage(
-        kind="text", from_user="lina", to_user="corp", agent_id="1", create_time=1,
-        msg_type="text", event="", dedup_key=f"msg:{msg_id}", content=content, msg_id=msg_id,
+        kind="text",
+        from_user="lina",
+        to_user="corp",
+        agent_id="1",
+        create_time=1,
+        msg_type="text",
+        event="",
+        dedup_key=f"msg:{msg_id}",
+        content=content,
+        msg_id=msg_id,
     )
 
 
 def make_inbox(kv: Any = None, queue: Any = None, lease: int = 60) -> CallbackInbox:
     return CallbackInbox(
-        kv or MemoryKeyValueStore(), queue or InProcessQueue(), CIPHER,
-        dedup_ttl=600, lease_seconds=lease, max_attempts=3,
+        kv or MemoryKeyValueStore(),
+        queue or InProcessQueue(),
+        CIPHER,
+        dedup_ttl=600,
+        lease_seconds=lease,
+        max_attempts=3,
     )
 
 
@@ -120,7 +132,9 @@ class FakeSender:
 
 async def _outbox_row() -> int:
     row = await OutboxMessage.create(
-        idempotency_key="k1", channel="wecom.message", recipient="lina",
+        idempotency_key="k1",
+        channel="wecom.message",
+        recipient="lina",
         payload={"kind": "text", "content": "hi"},
     )
     return row.id

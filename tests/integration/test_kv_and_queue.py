@@ -39,9 +39,8 @@ async def test_sliding_window_admits_limit_then_reports_wait(kv: Any) -> None:
 
 
 async def test_lease_lock_is_exclusive(kv: Any) -> None:
-    async with lease(kv, "job", ttl=5) as first:
-        async with lease(kv, "job", ttl=5, wait=0.1) as second:
-            assert first and not second
+    async with lease(kv, "job", ttl=5) as first, lease(kv, "job", ttl=5, wait=0.1) as second:
+        assert first and not second
     async with lease(kv, "job", ttl=5) as again:
         assert again
 

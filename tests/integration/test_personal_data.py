@@ -21,7 +21,9 @@ INTERVIEWER = Actor("wangqiang", frozenset({Role.INTERVIEWER}))
 
 async def _candidate() -> Candidate:
     candidate = Candidate(name="刘洋")
-    SERVICE.seal(candidate, phone="13800138000", email="liu@example.cn", id_number="110101199003074514")
+    SERVICE.seal(
+        candidate, phone="13800138000", email="liu@example.cn", id_number="110101199003074514"
+    )
     await candidate.save()
     return candidate
 

@@ -61,7 +61,12 @@ def test_padding_is_to_32_bytes(crypto: WeComCrypto) -> None:
 
 @pytest.mark.parametrize(
     "ciphertext",
-    ["not base64!!", "", base64.b64encode(b"short").decode(), base64.b64encode(b"\0" * 32).decode()],
+    [
+        "not base64!!",
+        "",
+        base64.b64encode(b"short").decode(),
+        base64.b64encode(b"\0" * 32).decode(),
+    ],
 )
 def test_garbage_ciphertext_is_a_clear_error(crypto: WeComCrypto, ciphertext: str) -> None:
     with pytest.raises((DecryptFailed, ReceiverMismatch)) as info:

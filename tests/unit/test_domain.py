@@ -54,8 +54,10 @@ def test_roles_policy() -> None:
 
 def test_competency_model_validation() -> None:
     model = CompetencyModel.from_json(
-        [{"code": "comm", "name": "沟通能力", "weight": "0.6"},
-         {"code": "team", "name": "团队协作", "weight": "0.4"}]
+        [
+            {"code": "comm", "name": "沟通能力", "weight": "0.6"},
+            {"code": "team", "name": "团队协作", "weight": "0.4"},
+        ]
     )
     assert model.codes() == ["comm", "team"] and model.items[0].weight == Decimal("0.6")
     assert CompetencyModel.from_json(model.to_json()) == model

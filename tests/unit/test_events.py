@@ -80,8 +80,18 @@ def _approval(records: list[dict]) -> dict:
 
 
 def test_approval_with_one_record_and_one_detail() -> None:
-    one = [{"SpStatus": 2, "ApproverAttr": 1, "Details": {"Approver": {"UserId": "zhangwei"},
-            "Speech": "同意", "SpStatus": 2, "SpTime": 1700000100}}]
+    one = [
+        {
+            "SpStatus": 2,
+            "ApproverAttr": 1,
+            "Details": {
+                "Approver": {"UserId": "zhangwei"},
+                "Speech": "同意",
+                "SpStatus": 2,
+                "SpTime": 1700000100,
+            },
+        }
+    ]
     event = parse(_approval(one))
     assert isinstance(event, ev.ApprovalChange)
     assert event.sp_status == 2 and event.status_change_event == 2
@@ -92,7 +102,11 @@ def test_approval_with_one_record_and_one_detail() -> None:
 def test_approval_with_many_records_and_details() -> None:
     detail = {"Approver": {"UserId": "a"}, "Speech": "", "SpStatus": 1, "SpTime": 0}
     many = [
-        {"SpStatus": 2, "ApproverAttr": 2, "Details": [detail, {**detail, "Approver": {"UserId": "b"}}]},
+        {
+            "SpStatus": 2,
+            "ApproverAttr": 2,
+            "Details": [detail, {**detail, "Approver": {"UserId": "b"}}],
+        },
         {"SpStatus": 1, "ApproverAttr": 1, "Details": detail},
     ]
     event = parse(_approval(many))
@@ -102,9 +116,17 @@ def test_approval_with_many_records_and_details() -> None:
 
 
 def test_external_contact_kf_and_schedule() -> None:
-    contact = parse({"MsgType": "event", "Event": "change_external_contact",
-                     "ChangeType": "add_external_contact", "UserID": "lina",
-                     "ExternalUserID": "wmABC", "State": "inv-17", "WelcomeCode": "wc"})
+    contact = parse(
+        {
+            "MsgType": "event",
+            "Event": "change_external_contact",
+            "ChangeType": "add_external_contact",
+            "UserID": "lina",
+            "ExternalUserID": "wmABC",
+            "State": "inv-17",
+            "WelcomeCode": "wc",
+        }
+    )
     kf = parse({"MsgType": "event", "Event": "kf_msg_or_event", "Token": "tok", "OpenKfId": "wk1"})
     sched = parse({"MsgType": "event", "Event": "modify_schedule", "CalId": "c", "ScheduleId": "s"})
     assert isinstance(contact, ev.ExternalContactChange) and contact.state == "inv-17"

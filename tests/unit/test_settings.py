@@ -31,8 +31,14 @@ def test_embedded_default_uses_sandbox_sqlite_and_memory(tmp_path: Path) -> None
 
 
 def test_public_environment_names_override(tmp_path: Path) -> None:
-    s = load(tmp_path, PORT="9100", DATABASE_URL="postgres://u@h/db", REDIS_URL="redis://h:1/0",
-             PII_KEYS="k2:" + "A" * 43 + "=", **REAL)
+    s = load(
+        tmp_path,
+        PORT="9100",
+        DATABASE_URL="postgres://u@h/db",
+        REDIS_URL="redis://h:1/0",
+        PII_KEYS="k2:" + "A" * 43 + "=",
+        **REAL,
+    )
     assert s.server.port == 9100 and s.database_url == "postgres://u@h/db"
     assert s.redis_url == "redis://h:1/0" and not s.embedded
     assert s.wecom.corp_id == "ww1234567890" and s.wecom.agent_id == 1000005

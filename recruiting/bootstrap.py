@@ -104,6 +104,7 @@ def build_services(
         {WECOM_MESSAGE: WeComMessageSender(wecom.message, settings.wecom.agent_id)},
         lease_seconds=settings.inbox.lease_seconds,
         max_attempts=settings.inbox.max_attempts,
+        queue=queue,
     )
     return Services(
         settings=settings,

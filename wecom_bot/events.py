@@ -48,8 +48,11 @@ def dedup_key(data: dict[str, Any]) -> str:
 def parse_event(data: dict[str, Any]) -> ev.Inbound:
     """Build the typed event; unknown types become ``UnknownEvent`` (stored, acknowledged)."""
     msg_type = _text(data, "MsgType")
-    if not msg_type or "FromUserName" not in data:
-        raise InvalidInput("callback lacks MsgType or FromUserName", code="wecom_bad_message")
+    if not msg_type:
+        raise InvalidInput("callback lacks MsgType", code="wecom_bad_message")
+    if msg_type != "event" and not _text(data, "FromUserName"):
+        # Events such as kf_msg_or_event come without a sender; messages never do.
+        raise InvalidInput("message lacks FromUserName", code="wecom_bad_message")
     event = _text(data, "Event")
     base: dict[str, Any] = {
         "from_user": _text(data, "FromUserName"),

@@ -37,7 +37,7 @@ class InboxEvent(Model):
     class Meta:
         table = "inbox_event"
         unique_together = (("source", "dedup_key"),)
-        indexes = (("status", "lease_until"),)
+        indexes = (("status", "lease_until"), ("from_user", "status"))
 
 
 class OutboxMessage(Model):
@@ -57,4 +57,4 @@ class OutboxMessage(Model):
 
     class Meta:
         table = "outbox_message"
-        indexes = (("status", "next_attempt_at"),)
+        indexes = (("status", "next_attempt_at"), ("recipient", "status"))

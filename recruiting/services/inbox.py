@@ -21,6 +21,7 @@ from recruiting.models import InboxEvent, OutboxMessage, ProcessingStatus
 from recruiting.ports.kv import KeyValueStore
 from recruiting.ports.outbound import OutboundDraft
 from recruiting.ports.queue import TaskQueue
+from recruiting.services.ordering import UNORDERED_SENDERS, earlier_unfinished, next_unfinished
 
 INBOX_TOPIC = "inbox"
 OUTBOX_TOPIC = "outbox"
@@ -76,7 +77,15 @@ class CallbackInbox:
         return self._cipher.decrypt(row.payload_enc, _PAYLOAD_CONTEXT).encode("utf-8")
 
     async def claim(self, inbox_id: int) -> InboxEvent | None:
-        """Take the row for processing unless another worker holds a live lease on it."""
+        """Take the row unless another worker holds a live lease on it, or an earlier row
+        from the same sender is still unfinished (that one hands this one on when done)."""
+        row = await InboxEvent.get_or_none(id=inbox_id)
+        if row is None or row.status in (ProcessingStatus.DONE, ProcessingStatus.FAILED):
+            return None
+        if row.from_user not in UNORDERED_SENDERS and await earlier_unfinished(
+            InboxEvent, row.id, from_user=row.from_user
+        ):
+            return None
         now = clock.now()
         claimable = Q(status=ProcessingStatus.PENDING) | Q(
             status=ProcessingStatus.PROCESSING, lease_until__lt=now
@@ -87,6 +96,13 @@ class CallbackInbox:
             attempts=F("attempts") + 1,
         )
         return await InboxEvent.get(id=inbox_id) if taken else None
+
+    async def _hand_on(self, row: InboxEvent) -> None:
+        if row.from_user in UNORDERED_SENDERS:
+            return
+        successor = await next_unfinished(InboxEvent, row.id, from_user=row.from_user)
+        if successor is not None:
+            await self._queue.put(INBOX_TOPIC, str(successor))
 
     async def complete(self, row: InboxEvent, drafts: list[OutboundDraft]) -> list[int]:
         """Record the effects and mark the row done in one transaction (all or nothing)."""
@@ -109,6 +125,7 @@ class CallbackInbox:
             )
         for outbox_id in created:
             await self._queue.put(OUTBOX_TOPIC, str(outbox_id))
+        await self._hand_on(row)
         return created
 
     async def fail(self, row: InboxEvent, error: str) -> None:
@@ -120,6 +137,8 @@ class CallbackInbox:
             lease_until=None if final else clock.now() + backoff,
             error=error[:512],
         )
+        if final:
+            await self._hand_on(row)
 
     async def due_ids(self, limit: int = 500) -> list[int]:
         """Rows to (re)process: never started, or abandoned by a dead worker."""

@@ -17,19 +17,37 @@ from recruiting import clock
 from recruiting.errors import ExternalServiceError, InvalidInput, RetryLater
 from recruiting.models import OutboxMessage, ProcessingStatus
 from recruiting.ports.outbound import OutboundMessage, OutboundSender
+from recruiting.ports.queue import TaskQueue
+from recruiting.services.inbox import OUTBOX_TOPIC
+from recruiting.services.ordering import earlier_unfinished, next_unfinished
 
 log = logging.getLogger(__name__)
 
 
 class OutboxRelay:
     def __init__(
-        self, senders: dict[str, OutboundSender], *, lease_seconds: int, max_attempts: int
+        self,
+        senders: dict[str, OutboundSender],
+        *,
+        lease_seconds: int,
+        max_attempts: int,
+        queue: TaskQueue | None = None,
     ) -> None:
         self._senders = senders
+        self._queue = queue
         self._lease = timedelta(seconds=lease_seconds)
         self._max_attempts = max_attempts
 
     async def claim(self, outbox_id: int) -> OutboxMessage | None:
+        """Take the row if due and unleased, and no earlier message to the same recipient
+        is still unsent (that one hands this one on when it is done)."""
+        row = await OutboxMessage.get_or_none(id=outbox_id)
+        if row is None or row.status in (ProcessingStatus.DONE, ProcessingStatus.FAILED):
+            return None
+        if await earlier_unfinished(
+            OutboxMessage, row.id, channel=row.channel, recipient=row.recipient
+        ):
+            return None
         now = clock.now()
         due = Q(status=ProcessingStatus.PENDING) & (
             Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)
@@ -73,7 +91,15 @@ class OutboxRelay:
         await OutboxMessage.filter(id=row.id).update(
             status=ProcessingStatus.DONE, sent_at=clock.now(), result=result, lease_until=None
         )
+        await self._hand_on(row)
         return True
+
+    async def _hand_on(self, row: OutboxMessage) -> None:
+        successor = await next_unfinished(
+            OutboxMessage, row.id, channel=row.channel, recipient=row.recipient
+        )
+        if successor is not None and self._queue is not None:
+            await self._queue.put(OUTBOX_TOPIC, str(successor))
 
     async def _retry(self, row: OutboxMessage, error: str, *, delay: float) -> None:
         if row.attempts >= self._max_attempts:
@@ -91,6 +117,7 @@ class OutboxRelay:
         await OutboxMessage.filter(id=row.id).update(
             status=ProcessingStatus.FAILED, lease_until=None, error=error[:512]
         )
+        await self._hand_on(row)
 
     async def due_ids(self, limit: int = 500) -> list[int]:
         now = clock.now()

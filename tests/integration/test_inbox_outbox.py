@@ -179,3 +179,57 @@ async def test_relay_without_sender_for_channel(database: str) -> None:
     row_id = await _outbox_row()
     assert not await relay.deliver(row_id)
     assert (await OutboxMessage.get(id=row_id)).status == ProcessingStatus.FAILED
+
+
+async def test_one_senders_callbacks_are_processed_in_order(database: str) -> None:
+    queue = InProcessQueue()
+    inbox = make_inbox(queue=queue)
+    first = (await inbox.accept(text_event("1"), b"<xml/>")).inbox_id
+    second = (await inbox.accept(text_event("2"), b"<xml/>")).inbox_id
+    other = await inbox.accept(
+        TextMessage(
+            kind="text",
+            from_user="wangqiang",
+            to_user="c",
+            agent_id="1",
+            create_time=1,
+            msg_type="text",
+            event="",
+            dedup_key="msg:3",
+            content="x",
+            msg_id="3",
+        ),
+        b"<xml/>",
+    )
+    assert first and second and other.inbox_id
+    assert await inbox.claim(second) is None  # waits for the first
+    assert await inbox.claim(other.inbox_id) is not None  # other senders are not held up
+    row = await inbox.claim(first)
+    assert row is not None
+    while await queue.get(INBOX_TOPIC, 0.01):
+        pass
+    await inbox.complete(row, [])
+    assert await queue.get(INBOX_TOPIC, 0.1) == str(second)  # handed on
+    assert await inbox.claim(second) is not None
+
+
+async def test_one_recipients_messages_are_sent_in_order(database: str) -> None:
+    queue = InProcessQueue()
+    sender = FakeSender(RetryLater("rate limited", retry_after=0))
+    relay = OutboxRelay({"wecom.message": sender}, lease_seconds=60, max_attempts=5, queue=queue)
+    ids = []
+    for n in range(2):
+        row = await OutboxMessage.create(
+            idempotency_key=f"o{n}",
+            channel="wecom.message",
+            recipient="lina",
+            payload={"kind": "text", "content": str(n)},
+        )
+        ids.append(row.id)
+    assert not await relay.deliver(ids[0])  # rate limited: stays first in line
+    assert not await relay.deliver(ids[1])  # may not overtake it
+    assert sender.sent[-1].payload["content"] == "0"
+    assert await relay.deliver(ids[0])
+    assert await queue.get("outbox", 0.1) == str(ids[1])
+    assert await relay.deliver(ids[1])
+    assert [m.payload["content"] for m in sender.sent] == ["0", "0", "1"]

@@ -140,9 +140,25 @@ def test_unknown_types_are_kept_not_refused() -> None:
     assert isinstance(event, ev.UnknownEvent) and event.fields["Location_X"] == "31.2"
 
 
-def test_missing_msgtype_is_malformed() -> None:
+def test_missing_msgtype_or_sender_is_malformed() -> None:
     with pytest.raises(InvalidInput):
         parse_event({"FromUserName": "x"})
+    with pytest.raises(InvalidInput):
+        parse_event({"MsgType": "text", "Content": "hi"})
+
+
+def test_kf_event_without_sender_or_agent_is_accepted() -> None:
+    event = parse_event(
+        {
+            "ToUserName": "c",
+            "CreateTime": "1",
+            "MsgType": "event",
+            "Event": "kf_msg_or_event",
+            "Token": "t",
+            "OpenKfId": "wk",
+        }
+    )
+    assert isinstance(event, ev.KfEvent) and event.from_user == "" and event.open_kf_id == "wk"
 
 
 def test_events_sharing_sender_and_time_get_distinct_keys() -> None:

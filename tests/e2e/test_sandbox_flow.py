@@ -1,0 +1,159 @@
+"""Service + WeCom sandbox over real HTTP: a member types, the bot answers, exactly once.
+
+The sandbox encrypts and signs every callback like WeCom, and records every app message the
+service sends through WeCom's API, so these tests see what a member would see.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from sanic import Sanic
+
+from recruiting.bootstrap import create_app
+from recruiting.models import InboxEvent, OutboxMessage
+from recruiting.services.conversation import HELP_TEXT, UNKNOWN_MEMBER
+from recruiting.settings import Settings, load_settings
+from tests.serving import free_port, serving
+from wecom_bot.sandbox.app import create_sandbox_app
+
+_names = itertools.count()
+
+
+@dataclass
+class Stack:
+    settings: Settings
+    service: Any
+    console: httpx.AsyncClient
+
+    async def say(self, userid: str, text: str) -> dict[str, Any]:
+        response = await self.console.post("/sandbox/say", json={"userid": userid, "text": text})
+        assert response.status_code == 200, response.text
+        return dict(response.json())
+
+    async def chat(self, userid: str) -> list[dict[str, Any]]:
+        response = await self.console.get("/sandbox/messages", params={"userid": userid})
+        return list(response.json()["messages"])
+
+    async def bot_texts(self, userid: str, expect: int, timeout: float = 10.0) -> list[str]:
+        """Wait until the member has ``expect`` delivered texts from the app, then a bit more
+        to catch any extra (a duplicate reply must not slip in after the wait)."""
+        deadline = asyncio.get_running_loop().time() + timeout
+        texts: list[str] = []
+        while asyncio.get_running_loop().time() < deadline:
+            texts = _delivered_texts(await self.chat(userid))
+            if len(texts) >= expect:
+                break
+            await asyncio.sleep(0.05)
+        await asyncio.sleep(0.3)
+        return _delivered_texts(await self.chat(userid))
+
+
+def _delivered_texts(timeline: list[dict[str, Any]]) -> list[str]:
+    return [
+        m["content"]["content"]
+        for m in timeline
+        if m.get("direction") == "out" and m.get("msgtype") == "text" and m["status"] == "sent"
+    ]
+
+
+@pytest.fixture(params=["sqlite", "postgres+redis"])
+async def stack(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Stack]:
+    service_port, sandbox_port = free_port(), free_port()
+    env = {"DATA_DIR": str(tmp_path), "PORT": str(service_port), "SANDBOX_PORT": str(sandbox_port)}
+    if request.param == "postgres+redis":
+        from tests.conftest import POSTGRES_URL, REDIS_URL, _reset_postgres, require_service
+
+        require_service("PostgreSQL", "127.0.0.1", 5432)
+        require_service("Redis", "127.0.0.1", 6379)
+        await _reset_postgres()
+        import redis.asyncio as aioredis
+
+        r = aioredis.from_url(REDIS_URL)
+        await r.flushdb()
+        await r.aclose()
+        env |= {
+            "DATABASE_URL": POSTGRES_URL,
+            "REDIS_URL": REDIS_URL,
+            "PII_KEYS": "t:" + "B" * 43 + "=",
+        }
+    from tortoise.backends.base.executor import EXECUTOR_CACHE
+
+    EXECUTOR_CACHE.clear()
+    settings = load_settings(None, env)
+    Sanic.test_mode = True
+    n = next(_names)
+    service = create_app(settings, name=f"svc{n}")
+    sandbox = create_sandbox_app(settings, name=f"sbx{n}")
+    async with (
+        serving(sandbox, sandbox_port),
+        serving(service, service_port),
+        httpx.AsyncClient(base_url=settings.sandbox.base_url, timeout=15) as console,
+    ):
+        yield Stack(settings, service, console)
+
+
+async def test_member_asks_for_help_and_gets_exactly_one_reply(stack: Stack) -> None:
+    pushed = await stack.say("lina", "帮助")
+    assert pushed["status"] == 200
+    assert await stack.bot_texts("lina", 1) == [HELP_TEXT]
+
+
+async def test_every_text_gets_one_reply_even_when_identical(stack: Stack) -> None:
+    for text in ("帮助", "帮助", "你好"):
+        await stack.say("wangqiang", text)
+    texts = await stack.bot_texts("wangqiang", 3)
+    assert len(texts) == 3 and texts[0] == texts[1] == HELP_TEXT
+    assert texts[2].startswith("抱歉，没有理解「你好」")
+
+
+async def test_unregistered_member_is_sent_to_hr(stack: Stack) -> None:
+    await stack.say("visitor", "帮助")
+    assert await stack.bot_texts("visitor", 1) == [UNKNOWN_MEMBER]
+
+
+async def test_wecom_retrying_a_callback_four_times_gives_one_reply(stack: Stack) -> None:
+    response = await stack.console.post("/sandbox/faults", json={"callback_repeats": 4})
+    assert response.status_code == 200
+    pushed = await stack.say("lina", "帮助")
+    assert pushed["attempts"] == 4
+    assert await stack.bot_texts("lina", 1) == [HELP_TEXT]
+    assert await InboxEvent.all().count() == 1
+
+
+async def test_expired_token_and_busy_api_still_deliver_once(stack: Stack) -> None:
+    await stack.say("lina", "帮助")  # warms the token cache
+    await stack.bot_texts("lina", 1)
+    faults = {
+        "expire_tokens": True,
+        "fail_next": {"path": "message/send", "errcode": -1, "count": 2},
+    }
+    assert (await stack.console.post("/sandbox/faults", json=faults)).status_code == 200
+    await stack.say("lina", "我的面试")
+    texts = await stack.bot_texts("lina", 2, timeout=20)
+    assert texts == [HELP_TEXT, "您目前没有尚未结束的面试。"]
+
+
+async def test_non_text_events_are_stored_and_acknowledged(stack: Stack) -> None:
+    for path, body in [
+        ("/sandbox/enter", {"userid": "lina"}),
+        ("/sandbox/voice", {"userid": "lina"}),
+        ("/sandbox/approval", {"sp_no": "none", "status": 2}),
+    ]:
+        response = await stack.console.post(path, json=body)
+        assert response.status_code in (200, 400), response.text
+    deadline = asyncio.get_running_loop().time() + 5
+    while asyncio.get_running_loop().time() < deadline:
+        if await InboxEvent.filter(status="done").count() >= 2:
+            break
+        await asyncio.sleep(0.05)
+    kinds = set(await InboxEvent.all().values_list("kind", flat=True))
+    assert {"enter_agent", "voice"} <= kinds
+    assert await OutboxMessage.all().count() == 0  # nothing to say yet, and nothing said

@@ -149,7 +149,7 @@ def create_app(
     wecom_transport: httpx.AsyncBaseTransport | None = None,
 ) -> WebApp:
     """The web app: WeCom callback gateway, health check, and (optionally) the workers."""
-    app = Sanic(name)
+    app = Sanic(name, configure_logging=False)
     app.config.REQUEST_MAX_SIZE = max(settings.server.callback_body_limit, 1024 * 1024)
     app.config.KEEP_ALIVE_TIMEOUT = 30
     app.blueprint(wecom_routes.bp)

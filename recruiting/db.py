@@ -66,4 +66,5 @@ async def open_database(database_url: str, timezone: str = "Asia/Shanghai") -> N
 
 
 async def close_database() -> None:
-    await Tortoise.close_connections()
+    if Tortoise._get_context() is not None:
+        await Tortoise.close_connections()

@@ -33,7 +33,7 @@ def create_sandbox_app(
 ) -> SandboxApp:
     """Build the sandbox. ``transport`` replaces the network for callbacks (tests)."""
     wecom = settings.wecom
-    app = Sanic(name)
+    app = Sanic(name, configure_logging=False)
     app.ctx.settings = settings
     app.ctx.state = SandboxState(
         corp_id=wecom.corp_id, secrets=[wecom.secret], agent_id=wecom.agent_id, clock=clock

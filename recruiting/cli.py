@@ -32,6 +32,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         level=logging.DEBUG if args.verbose else logging.INFO,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
+    if not args.verbose:  # one line per outbound request is noise in normal operation
+        logging.getLogger("httpx").setLevel(logging.WARNING)
     try:
         settings = load_settings(args.config)
         return int(args.func(settings, args) or 0)

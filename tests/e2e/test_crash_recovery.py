@@ -25,8 +25,10 @@ ROOT = Path(__file__).resolve().parents[2]
 def start_service(env: dict[str, str], *extra: str) -> subprocess.Popen[bytes]:
     return subprocess.Popen(
         [sys.executable, "-m", "recruiting", "serve", *extra],
-        cwd=ROOT, env={**os.environ, **env},
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        cwd=ROOT,
+        env={**os.environ, **env},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
 
 
@@ -50,9 +52,10 @@ async def test_kill_between_ack_and_processing_loses_nothing(tmp_path: Path) -> 
     Sanic.test_mode = True
     sandbox = create_sandbox_app(settings, name="sbx-crash")
     base = f"http://127.0.0.1:{service_port}"
-    async with serving(sandbox, sandbox_port), httpx.AsyncClient(
-        base_url=settings.sandbox.base_url, timeout=15
-    ) as console:
+    async with (
+        serving(sandbox, sandbox_port),
+        httpx.AsyncClient(base_url=settings.sandbox.base_url, timeout=15) as console,
+    ):
         first = start_service(env, "--no-workers")  # acknowledges, never processes
         try:
             await wait_healthy(base, first)
@@ -69,7 +72,9 @@ async def test_kill_between_ack_and_processing_loses_nothing(tmp_path: Path) -> 
             await wait_healthy(base, second)
             texts: list[str] = []
             for _ in range(100):
-                timeline = (await console.get("/sandbox/messages", params={"userid": "lina"})).json()
+                timeline = (
+                    await console.get("/sandbox/messages", params={"userid": "lina"})
+                ).json()
                 texts = _delivered_texts(timeline["messages"])
                 if texts:
                     break

@@ -16,6 +16,7 @@ from sanic import Request, Sanic
 from sanic.response import HTTPResponse, json
 
 from recruiting.db import close_database, migrate_schema, open_database
+from recruiting.domain.inbound import Inbound
 from recruiting.infra.memory_kv import MemoryKeyValueStore
 from recruiting.infra.pii import FieldCipher
 from recruiting.infra.queues import InProcessQueue, RedisQueue
@@ -67,7 +68,8 @@ class Services:
         await self.kv.close()
 
 
-def decode_event(plaintext: bytes) -> Any:
+def decode_event(plaintext: bytes) -> Inbound:
+    """The inbox stores the decrypted XML; workers turn it back into a typed event."""
     return parse_event(parse_xml(plaintext))
 
 
@@ -98,7 +100,7 @@ def build_services(
     )
     gateway = CallbackGateway(crypto, inbox, max_age=settings.wecom.callback_max_age)
     conversation = Conversation(settings.timezone)
-    handlers: dict[str, Handler] = {"text": conversation.on_text}  # type: ignore[dict-item]
+    handlers: dict[str, Handler] = {"text": conversation.on_text}
     processor = CallbackProcessor(inbox, decode_event, handlers)
     relay = OutboxRelay(
         {WECOM_MESSAGE: WeComMessageSender(wecom.message, settings.wecom.agent_id)},

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from datetime import tzinfo
 
-from recruiting.domain.inbound import TextMessage
+from recruiting.domain.inbound import Inbound, TextMessage
 from recruiting.domain.interview_state import FINAL
 from recruiting.models import InterviewAssignment, Staff
 from recruiting.ports.outbound import OutboundDraft
@@ -46,7 +46,9 @@ class Conversation:
             "我的面试": self._my_interviews,
         }
 
-    async def on_text(self, message: TextMessage) -> list[OutboundDraft]:
+    async def on_text(self, message: Inbound) -> list[OutboundDraft]:
+        if not isinstance(message, TextMessage):
+            return []
         staff = await Staff.get_or_none(wecom_userid=message.from_user, active=True)
         if staff is None:
             return [text_reply(message.from_user, UNKNOWN_MEMBER)]

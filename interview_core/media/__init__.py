@@ -1,0 +1,1 @@
+"""Media decoding with PyAV: probing, streaming audio as 16 kHz mono, sampling video frames."""

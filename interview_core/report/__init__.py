@@ -1,0 +1,1 @@
+"""Per-interview reports: HTML with evidence, radar chart PNG, candidate explanation."""

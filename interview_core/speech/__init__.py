@@ -1,0 +1,1 @@
+"""Speech: voice activity, speech metrics, and recognition behind a port (PaddleSpeech)."""

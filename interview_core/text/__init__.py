@@ -1,0 +1,1 @@
+"""Chinese text analysis and competency scoring (jieba): STAR, evidence, follow-ups."""

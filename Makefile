@@ -3,7 +3,7 @@ PYTHON ?= python3.11
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 
-.PHONY: run test lint unit integration e2e bench clean
+.PHONY: run test lint unit integration e2e bench speech clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -13,9 +13,22 @@ $(VENV)/.stamp-run: requirements.txt | $(BIN)/python
 	$(BIN)/pip install --quiet -r requirements.txt
 	touch $@
 
-$(VENV)/.stamp-dev: requirements.txt requirements-dev.txt | $(BIN)/python
+$(VENV)/.stamp-dev: requirements.txt requirements-dev.txt $(VENV)/.stamp-speech | $(BIN)/python
 	$(BIN)/pip install --quiet -r requirements-dev.txt
+	@scripts/os-packages.sh
 	touch $@ $(VENV)/.stamp-run
+
+# PaddleSpeech pins opencv-python 4.6 (built for numpy 1) through paddleslim; it and our
+# opencv-python-headless share the cv2 folder, so drop it and put the headless 4.x back.
+$(VENV)/.stamp-speech: requirements.txt requirements-speech.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements-speech.txt -r requirements.txt
+	$(BIN)/pip uninstall --quiet --yes opencv-python
+	$(BIN)/pip install --quiet --force-reinstall --no-deps \
+		$$(grep -E '^opencv-python-headless==' requirements.txt)
+	$(BIN)/python -c "import cv2, paddle; cv2.CascadeClassifier"
+	touch $@
+
+speech: $(VENV)/.stamp-speech
 
 run: $(VENV)/.stamp-run
 	$(BIN)/python -m recruiting run

@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Best effort: Debian packages the tests use to make real speech and to draw Chinese labels.
+# Installs only when running as root with apt; otherwise says what is missing and goes on
+# (the tests that need them then skip, or fail under CI=true).
+set -u
+need=()
+command -v espeak-ng >/dev/null 2>&1 || need+=(espeak-ng)
+command -v sox >/dev/null 2>&1 || need+=(sox)
+fc-list 2>/dev/null | grep -qi "wqy\|noto sans cjk" || need+=(fonts-wqy-microhei)
+[ ${#need[@]} -eq 0 ] && exit 0
+if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+  apt-get update -qq >/dev/null 2>&1 || true
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null 2>&1 \
+    || echo "os-packages: could not install ${need[*]}"
+else
+  echo "os-packages: please install ${need[*]} (Debian/Ubuntu: apt-get install ${need[*]})"
+fi
+exit 0

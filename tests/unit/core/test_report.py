@@ -1,0 +1,82 @@
+"""The HTML report and radar chart: evidence shown, not-assessed never shown as zero,
+vision never presented as emotion, candidate explanation honest about what was done."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from interview_core.report.explain import candidate_explanation
+from interview_core.report.fonts import cjk_font_path
+from interview_core.report.html import render_report
+from interview_core.report.radar import radar_png
+
+ANALYSIS = {
+    "job": "销售代表",
+    "question": "请讲一个你说服难缠客户的经历",
+    "score": {
+        "overall": 72.5,
+        "coverage": 0.7,
+        "method": "rules-v1 (jieba)",
+        "competencies": {
+            "沟通能力": {"score": 4, "confidence": 0.8, "anchor": "能根据对象调整表达",
+                        "evidence": [{"quote": "我先听他把顾虑说完<script>", "why": "倾听"}]},
+            "客户导向": {"score": 3, "confidence": 0.5, "anchor": "关注客户需求", "evidence": []},
+            "数据分析": {"score": None, "not_assessed_reason": "回答中没有相关依据"},
+        },
+        "star": {"situation": ["去年双十一"], "task": [], "action": ["我先听他把顾虑说完"],
+                 "result": ["签下了30万的订单"], "missing": ["task"]},
+    },
+    "transcript": {"available": True, "engine": "paddlespeech:test",
+                   "segments": [{"start": 0.0, "end": 4.2, "text": "去年双十一"},
+                                {"start": 65.0, "end": 70.0, "text": "签下了30万的订单"}]},
+    "speech": {"total_seconds": 90, "speaking_seconds": 70, "speaking_rate_cpm": 180.0,
+               "notes": ["停顿较多"]},
+    "vision": {"flags": [{"code": "multiple_faces", "message_zh": "画面中多次出现第二张人脸"}]},
+}
+
+
+def test_report_shows_scores_evidence_and_not_assessed(tmp_path: Path) -> None:
+    html_path = render_report(ANALYSIS, tmp_path)
+    page = html_path.read_text(encoding="utf-8")
+    assert (tmp_path / "radar.png").stat().st_size > 5000
+    assert "我先听他把顾虑说完&lt;script&gt;" in page and "<script>" not in page  # escaped
+    row = re.search(r"<td>数据分析</td>(.*?)</tr>", page)
+    assert row and "未评估" in row.group(1) and "回答中没有相关依据" in row.group(1)
+    assert "72 / 100" in page and "70%" in page
+    assert "01:05–01:10" in page  # transcript timestamps
+    assert "不参与能力评分" in page and "第二张人脸" in page
+    assert "由招聘人员综合判断后决定" in page
+
+
+def test_unavailable_transcript_is_said_not_hidden(tmp_path: Path) -> None:
+    analysis = {**ANALYSIS, "transcript": {"available": False, "reason": "未安装语音模型"}}
+    page = render_report(analysis, tmp_path).read_text(encoding="utf-8")
+    assert "转写不可用：未安装语音模型" in page
+    text = "".join(candidate_explanation(analysis))
+    assert "本次没有语音转写（未安装语音模型）" in text
+
+
+def test_explanation_lists_assessed_and_not_assessed() -> None:
+    text = "".join(candidate_explanation(ANALYSIS))
+    assert "本次评估的能力项：沟通能力、客户导向。" in text
+    assert "未评估（不等于低分）：数据分析" in text
+    for word in ("情绪", "性格", "自信"):
+        assert f"推断{word}" not in text or "不会" in text
+
+
+def test_radar_draws_with_or_without_cjk_font(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = radar_png({"沟通能力": 4.0, "数据分析": None}, tmp_path / "r.png", title="雷达")
+    assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    cjk_font_path.cache_clear()
+    monkeypatch.setenv("REPORT_CJK_FONT", str(tmp_path / "missing.ttf"))
+    import interview_core.report.fonts as fonts
+
+    monkeypatch.setattr(fonts, "KNOWN_CJK_FAMILIES", ())
+    try:
+        assert cjk_font_path() is None
+        assert radar_png({"沟通能力": 4.0}, tmp_path / "ascii.png").exists()
+    finally:
+        cjk_font_path.cache_clear()

@@ -1,0 +1,7 @@
+"""``python -m interview_core`` → the CLI."""
+
+import sys
+
+from interview_core.cli import main
+
+sys.exit(main())

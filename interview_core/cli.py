@@ -1,0 +1,93 @@
+"""Command line of the analysis core: ``python -m interview_core <command>``.
+
+score   score one transcribed answer against a job's competency model (advisory JSON)
+
+Errors print one line on stderr and exit with code 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import NoReturn
+
+from recruiting.errors import InvalidInput, RecruitingError
+
+Command = Callable[[argparse.Namespace], int]
+
+
+class _Parser(argparse.ArgumentParser):
+    """Usage errors follow the CLI's convention: one line on stderr, exit code 2."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: {message}\n")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    command: Command = args.func
+    try:
+        return command(args)
+    except RecruitingError as exc:
+        print(f"error: {exc.message}", file=sys.stderr)
+        return 2
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="python -m interview_core",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    _add_score(sub)
+    # One ``_add_<command>(sub)`` per command, each setting ``func`` to its handler, which
+    # takes the parsed arguments and returns the exit code. Planned here:
+    # _add_analyze(sub)         media file → transcript, signals, scores, report
+    # _add_install_model(sub)   put a speech model into the local model directory
+    return parser
+
+
+def _add_score(sub: argparse._SubParsersAction[_Parser]) -> None:
+    cmd = sub.add_parser(
+        "score",
+        help="score a transcribed answer (advisory; evidence quoted)",
+        description="Score one answer against a job's competencies; prints JSON.",
+    )
+    model = cmd.add_mutually_exclusive_group(required=True)
+    model.add_argument("--job", help="job YAML file, or a built-in job (sales, store_manager, …)")
+    model.add_argument(
+        "--competencies", help="comma-separated names, equal weights: 沟通能力,客户导向"
+    )
+    cmd.add_argument("--question", required=True, help="the question that was asked")
+    cmd.add_argument(
+        "--transcript", required=True, help="UTF-8 text file of the answer ('-' = stdin)"
+    )
+    cmd.set_defaults(func=_score)
+
+
+def _score(args: argparse.Namespace) -> int:
+    from interview_core.text.jobs import resolve_job, selection
+    from interview_core.text.scoring import score_answer
+
+    if args.job:
+        job = resolve_job(args.job)
+    else:
+        job = selection(args.competencies.replace("，", ",").split(","))
+    result = score_answer(_read_transcript(args.transcript), args.question, job)
+    print(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
+    return 0
+
+
+def _read_transcript(name: str) -> str:
+    if name == "-":
+        return sys.stdin.read()
+    try:
+        return Path(name).read_text(encoding="utf-8")
+    except OSError as exc:
+        raise InvalidInput(f"cannot read transcript {name}: {exc.strerror}") from exc
+    except UnicodeDecodeError as exc:
+        raise InvalidInput(f"transcript {name} is not UTF-8 text") from exc

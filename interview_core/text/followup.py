@@ -1,0 +1,174 @@
+"""Follow-up questions that close the gaps of an answer, quoting the candidate's own words.
+
+The gaps, in this order: the STAR parts not told (situation, task, action, result), ownership
+(more 我们 than 我 in the actions) and quantification (no number in the result). The question
+targets the most useful gap (action, result, ownership, quantification, task, situation) and
+quotes a short, verbatim clause of the answer: 你提到"优化了生产流程"，具体是怎么推动的？
+With no gap, it asks for depth on the job's weakest-covered competency. Deterministic.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from interview_core.text.analysis import AnswerAnalysis, analyze_answer
+from interview_core.text.jobs import JobModel
+from interview_core.text.scoring import AnswerScore, score_answer
+from interview_core.text.sentences import split_clauses, tokenizer
+from interview_core.text.signals import HEDGE_RE, QUANTITY_RE, SUBJECT_RE, is_generic
+from interview_core.text.star import action_verb_at, clause_parts
+
+GAP_ORDER = ("situation", "task", "action", "result", "ownership", "quantification")
+PRIORITY = ("action", "result", "ownership", "quantification", "task", "situation")
+QUOTE_CHARS = 20
+MIN_QUOTE_CHARS = 6
+
+TEMPLATES = {
+    "situation": "你提到“{quote}”，当时是在什么背景下发生的？涉及哪些人，是什么时候的事？",
+    "task": "你提到“{quote}”，当时你具体承担什么职责？要达成的目标是什么？",
+    "action": "你提到“{quote}”，能举个具体的例子吗？你本人是怎么推动的、做了哪些事？",
+    "result": "你提到“{quote}”，最后结果如何？有没有可以衡量的变化？",
+    "ownership": "你提到“{quote}”，这里面你本人具体负责哪一部分、亲自做了什么？",
+    "quantification": "你提到“{quote}”，有没有具体的数字能说明效果，比如提升了多少、用了多长时间？",
+    "depth": "你提到“{quote}”，能具体讲讲这件事里体现{competency}的地方吗？你是怎么考虑和取舍的？",
+    "reflection": "你提到“{quote}”，如果重来一次，你会做哪些不同的调整？为什么？",
+}
+NO_QUOTE = "能举一个你亲身经历的具体例子吗？当时是什么情况，你本人做了什么，结果如何？"
+RESULT_SUFFIX = "结果如何？"
+
+# Which clauses make the best quote for each gap: the candidate's own words closest to it.
+QUOTE_FROM = {
+    "situation": "action",
+    "task": "action",
+    "action": "statement",
+    "result": "action",
+    "ownership": "collective",
+    "quantification": "result",
+}
+
+
+@dataclass(frozen=True)
+class FollowUp:
+    missing: list[str]  # every gap, in GAP_ORDER; "depth" is not a gap
+    question: str
+    quote: str  # verbatim from the answer ("" for an empty answer)
+    competency: str | None  # competency name the question serves, when a job is given
+    target: str = "depth"  # the gap the question asks about (or "depth"/"reflection")
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "missing": self.missing,
+            "target": self.target,
+            "question": self.question,
+            "quote": self.quote,
+            "competency": self.competency,
+        }
+
+
+def follow_up(answer: str, question: str, job: JobModel | None = None) -> FollowUp:
+    """The next question to ask about this answer (advisory; the interviewer chooses)."""
+    scored = score_answer(answer, question, job) if job is not None else None
+    analysis = scored.analysis if scored is not None else analyze_answer(answer, question)
+    missing = gaps(analysis)
+    target = next((gap for gap in PRIORITY if gap in missing), None)
+    if target is None:
+        return _depth(analysis, scored, missing)
+    quote = pick_quote(analysis, QUOTE_FROM[target])
+    text = _ask(target, quote)
+    if target == "action" and "result" in missing and quote:
+        text += RESULT_SUFFIX
+    competency = _competency_of(quote, scored) if scored is not None else None
+    return FollowUp(missing, text, quote, competency, target)
+
+
+def gaps(analysis: AnswerAnalysis) -> list[str]:
+    found = set(analysis.star.missing)
+    ratio = analysis.ownership.ratio
+    if ratio is not None and ratio < 0.5:
+        found.add("ownership")
+    if not analysis.quantified_results and "result" not in found:
+        found.add("quantification")
+    return [gap for gap in GAP_ORDER if gap in found]
+
+
+def pick_quote(analysis: AnswerAnalysis, kind: str) -> str:
+    """The most specific clause of the wanted kind (any clause if none), trimmed short."""
+    clauses = [c for s in analysis.sentences for c in split_clauses(s)]
+    if not clauses:
+        return ""
+    wanted = [c for c in clauses if _is_kind(c, kind, analysis)] or clauses
+    best = max(wanted, key=lambda c: (_specificity(c), -clauses.index(c)))
+    return trim_clause(best, keep_subject=kind == "collective")
+
+
+def trim_clause(clause: str, keep_subject: bool = False) -> str:
+    """A short verbatim piece: from the action verb if that leaves enough to read, else from
+    after the connector and subject (kept when asking about 我们), cut at a word boundary."""
+    subject = SUBJECT_RE.match(clause)
+    verb = action_verb_at(clause)
+    starts = []
+    if keep_subject and subject is not None:
+        starts.append(subject.start("subject"))
+    if verb is not None:
+        starts.append(verb)
+    if subject is not None:
+        starts.append(subject.end("subject"))
+    start = next((i for i in starts if len(clause) - i >= MIN_QUOTE_CHARS), 0)
+    return _cut_at_word(clause[start:], QUOTE_CHARS)
+
+
+def _cut_at_word(text: str, limit: int) -> str:
+    if len(text) <= limit:
+        return text
+    kept = ""
+    for word in tokenizer().lcut(text):
+        if kept and len(kept) + len(word) > limit:
+            break
+        kept += word
+    return kept
+
+
+def _is_kind(clause: str, kind: str, analysis: AnswerAnalysis) -> bool:
+    if kind == "collective":
+        return clause in analysis.ownership.collective_quotes
+    if kind == "statement":
+        return not (HEDGE_RE.search(clause) or is_generic(clause))
+    return kind in clause_parts(clause)
+
+
+def _specificity(clause: str) -> int:
+    points = 3 * (action_verb_at(clause) is not None) + 2 * bool(QUANTITY_RE.search(clause))
+    points += 1 if 6 <= len(clause) <= 24 else 0
+    points -= 3 if HEDGE_RE.search(clause) or is_generic(clause) else 0
+    return points
+
+
+def _ask(target: str, quote: str, competency: str = "") -> str:
+    if not quote:
+        return NO_QUOTE
+    return TEMPLATES[target].format(quote=quote, competency=competency)
+
+
+def _depth(analysis: AnswerAnalysis, scored: AnswerScore | None, missing: list[str]) -> FollowUp:
+    weakest = _weakest(scored) if scored is not None else None
+    quote = pick_quote(analysis, "action")
+    if weakest is None:
+        return FollowUp(missing, _ask("reflection", quote), quote, None, "reflection")
+    return FollowUp(missing, _ask("depth", quote, weakest), quote, weakest, "depth")
+
+
+def _weakest(scored: AnswerScore) -> str | None:
+    """The heaviest competency not assessed, else the lowest-scored one (job order on ties)."""
+    items = scored.competencies
+    unassessed = [c for c in items if c.score is None]
+    if unassessed:
+        return max(unassessed, key=lambda c: (c.weight, -items.index(c))).name
+    return min(items, key=lambda c: (c.score or 0.0, items.index(c))).name if items else None
+
+
+def _competency_of(quote: str, scored: AnswerScore) -> str | None:
+    """The competency whose evidence contains the quote (heaviest first), if any."""
+    holders = [c for c in scored.competencies if any(quote in e.quote for e in c.evidence)]
+    if not holders:
+        return None
+    return max(holders, key=lambda c: (c.weight, -scored.competencies.index(c))).name

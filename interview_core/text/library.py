@@ -1,0 +1,122 @@
+"""The competency library: definitions, indicators, keywords and 1..5 rating anchors.
+
+Loaded once from ``interview_core/data/competencies.yaml`` and cached; job models refer to
+competencies by Chinese name or ascii code, and every score shows the anchor it landed on.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from recruiting.errors import InvalidInput
+
+DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+LIBRARY_PATH = DATA_DIR / "competencies.yaml"
+LEVELS = (1, 2, 3, 4, 5)
+
+
+@dataclass(frozen=True)
+class Competency:
+    code: str
+    name: str
+    definition: str
+    indicators: tuple[str, ...]
+    keywords: tuple[str, ...]
+    anchors: tuple[str, ...]  # texts of levels 1..5, in order
+
+    def anchor(self, level: int) -> str:
+        """The anchor text of a level 1..5 (clamped)."""
+        return self.anchors[min(max(level, 1), 5) - 1]
+
+
+@dataclass(frozen=True)
+class CompetencyLibrary:
+    competencies: tuple[Competency, ...]
+
+    def get(self, key: str) -> Competency:
+        """A competency by Chinese name or ascii code; InvalidInput names the known ones."""
+        wanted = key.strip()
+        for competency in self.competencies:
+            if wanted in (competency.name, competency.code):
+                return competency
+        raise InvalidInput(f"unknown competency {wanted!r}; known: {', '.join(self.names())}")
+
+    def names(self) -> list[str]:
+        return [c.name for c in self.competencies]
+
+    def __len__(self) -> int:
+        return len(self.competencies)
+
+
+def load_library(path: Path | str = LIBRARY_PATH) -> CompetencyLibrary:
+    """Parse and check a library file; errors name the file and the faulty entry."""
+    data = read_yaml(Path(path))
+    entries = data.get("competencies") if isinstance(data, dict) else None
+    if not isinstance(entries, list) or not entries:
+        raise InvalidInput(f"{path}: needs a non-empty 'competencies' list")
+    competencies = tuple(_competency(entry, path) for entry in entries)
+    _check_unique(competencies, path)
+    return CompetencyLibrary(competencies)
+
+
+@lru_cache(maxsize=1)
+def default_library() -> CompetencyLibrary:
+    """The built-in library, parsed once per process."""
+    return load_library(LIBRARY_PATH)
+
+
+def read_yaml(path: Path) -> Any:
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise InvalidInput(f"{path}: cannot read ({exc.strerror})") from exc
+    except yaml.YAMLError as exc:
+        raise InvalidInput(f"{path}: not valid YAML ({exc})") from exc
+
+
+def _competency(entry: Any, path: Path | str) -> Competency:
+    if not isinstance(entry, dict):
+        raise InvalidInput(f"{path}: each competency must be a mapping, got {entry!r}")
+    label = entry.get("name") or entry.get("code") or "?"
+    try:
+        competency = Competency(
+            code=str(entry["code"]),
+            name=str(entry["name"]),
+            definition=str(entry["definition"]),
+            indicators=_strings(entry["indicators"]),
+            keywords=_strings(entry["keywords"]),
+            anchors=_anchors(entry["anchors"]),
+        )
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        raise InvalidInput(f"{path}: competency {label}: missing or malformed {exc}") from exc
+    if not competency.code.isascii() or not competency.code.isidentifier():
+        raise InvalidInput(f"{path}: competency {label}: code must be an ascii identifier")
+    if not competency.keywords:
+        raise InvalidInput(f"{path}: competency {label}: needs keywords")
+    return competency
+
+
+def _anchors(value: Any) -> tuple[str, ...]:
+    levels = {int(level): str(text).strip() for level, text in value.items()}
+    if tuple(sorted(levels)) != LEVELS or not all(levels.values()):
+        raise ValueError("anchors: needs a text for each level 1..5")
+    return tuple(levels[level] for level in LEVELS)
+
+
+def _strings(value: Any) -> tuple[str, ...]:
+    if not isinstance(value, list):
+        raise TypeError("list expected")
+    return tuple(str(item).strip() for item in value if str(item).strip())
+
+
+def _check_unique(competencies: tuple[Competency, ...], path: Path | str) -> None:
+    for attribute in ("code", "name"):
+        values = [getattr(c, attribute) for c in competencies]
+        duplicates = sorted({v for v in values if values.count(v) > 1})
+        if duplicates:
+            raise InvalidInput(f"{path}: duplicate competency {attribute}: {', '.join(duplicates)}")

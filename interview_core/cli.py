@@ -1,6 +1,8 @@
 """Command line of the analysis core: ``python -m interview_core <command>``.
 
-score   score one transcribed answer against a job's competency model (advisory JSON)
+score          score one transcribed answer against a job's competency model (advisory JSON)
+analyze        media file → transcript, speech metrics, vision flags, scores (+ HTML report)
+install-model  put a speech model (registry archive or local tarball, md5-checked) in place
 
 Errors print one line on stderr and exit with code 2.
 """
@@ -43,11 +45,13 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
-    _add_score(sub)
     # One ``_add_<command>(sub)`` per command, each setting ``func`` to its handler, which
-    # takes the parsed arguments and returns the exit code. Planned here:
-    # _add_analyze(sub)         media file → transcript, signals, scores, report
-    # _add_install_model(sub)   put a speech model into the local model directory
+    # takes the parsed arguments and returns the exit code.
+    _add_score(sub)
+    _add_analyze(sub)
+    from interview_core.speech.models import add_cli
+
+    add_cli(sub)
     return parser
 
 
@@ -76,7 +80,7 @@ def _score(args: argparse.Namespace) -> int:
     if args.job:
         job = resolve_job(args.job)
     else:
-        job = selection(args.competencies.replace("，", ",").split(","))
+        job = selection(_names(args.competencies))
     result = score_answer(_read_transcript(args.transcript), args.question, job)
     print(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
     return 0
@@ -91,3 +95,50 @@ def _read_transcript(name: str) -> str:
         raise InvalidInput(f"cannot read transcript {name}: {exc.strerror}") from exc
     except UnicodeDecodeError as exc:
         raise InvalidInput(f"transcript {name} is not UTF-8 text") from exc
+
+
+def _add_analyze(sub: argparse._SubParsersAction[_Parser]) -> None:
+    cmd = sub.add_parser(
+        "analyze",
+        help="analyse a recorded answer (audio or video) end to end",
+        description="Probe, transcribe, measure, score; prints JSON, optionally an HTML report.",
+    )
+    cmd.add_argument("media", help="the recording (mp4, webm, amr, wav, mp3, m4a, opus)")
+    model = cmd.add_mutually_exclusive_group(required=True)
+    model.add_argument("--job", help="job YAML file, or a built-in job (sales, store_manager, …)")
+    model.add_argument("--competencies", help="comma-separated names, equal weights")
+    cmd.add_argument("--question", required=True, help="the question that was asked")
+    cmd.add_argument("--report", help="directory for report.html and radar.png")
+    cmd.add_argument("--model-dir", help="speech model directory (default: $SPEECH_MODEL_DIR)")
+    cmd.add_argument("--max-seconds", type=float, default=600.0, help="longest accepted media")
+    cmd.add_argument(
+        "--face-expression-count",
+        action="store_true",
+        help="count neutral expressions (off by default: banned in some jurisdictions)",
+    )
+    cmd.set_defaults(func=_analyze)
+
+
+def _analyze(args: argparse.Namespace) -> int:
+    from interview_core.media.probe import MediaLimits
+    from interview_core.pipeline import AnalysisSettings, analyze
+    from interview_core.report.html import render_report
+    from interview_core.speech.port import recognizer_from_settings
+    from interview_core.text.jobs import resolve_job, selection
+    from interview_core.vision.signals import VisionSettings
+
+    job = resolve_job(args.job) if args.job else selection(_names(args.competencies))
+    settings = AnalysisSettings(
+        limits=MediaLimits(max_seconds=args.max_seconds),
+        vision=VisionSettings(smile_count_enabled=args.face_expression_count),
+    )
+    recognizer = recognizer_from_settings(args.model_dir)
+    result = analyze(args.media, job, args.question, recognizer, settings).to_json()
+    if args.report:
+        result["report"] = str(render_report(result, Path(args.report)))
+    print(json.dumps(result, ensure_ascii=False, indent=2, default=str))
+    return 0
+
+
+def _names(text: str) -> list[str]:
+    return [name.strip() for name in text.replace("，", ",").split(",") if name.strip()]

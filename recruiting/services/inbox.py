@@ -10,12 +10,12 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import cast
 
-from tortoise.exceptions import IntegrityError
 from tortoise.expressions import F, Q
 from tortoise.transactions import in_transaction
 
 from recruiting import clock
 from recruiting.domain.inbound import Inbound
+from recruiting.infra.inbox_writer import InboxWriter, NewInboxRow
 from recruiting.infra.pii import FieldCipher
 from recruiting.models import InboxEvent, OutboxMessage, ProcessingStatus
 from recruiting.ports.kv import KeyValueStore
@@ -51,27 +51,34 @@ class CallbackInbox:
         self._dedup_ttl = dedup_ttl
         self._lease = timedelta(seconds=lease_seconds)
         self.max_attempts = max_attempts
+        self._writer = InboxWriter()
 
     async def accept(self, event: Inbound, plaintext: bytes, source: str = "wecom") -> Accepted:
-        """Store a verified callback once. The database's unique key is the truth; the
-        key-value store only answers the common duplicate without touching the database."""
+        """Store a verified callback once, then queue it.
+
+        The database's unique key is the truth. The key-value store answers the common
+        duplicate without the database: "p" while a first delivery is being stored, "s" once
+        stored. A key left at "p" (the storing process died) sends retries to the database,
+        which decides, so a crash between the two steps never loses the callback.
+        """
         fast_key = f"dedup:{source}:{event.dedup_key}"
-        if await self._kv.get(fast_key) is not None:
+        first = await self._kv.set(fast_key, "p", ttl=self._dedup_ttl, only_if_absent=True)
+        if not first and await self._kv.get(fast_key) == "s":
             return Accepted(None, duplicate=True)
-        try:
-            row = await InboxEvent.create(
+        inbox_id = await self._writer.insert(
+            NewInboxRow(
                 source=source,
                 dedup_key=event.dedup_key,
                 kind=event.kind,
                 from_user=event.from_user[:64],
                 payload_enc=self._cipher.encrypt(plaintext.decode("utf-8"), _PAYLOAD_CONTEXT),
             )
-        except IntegrityError:
-            await self._kv.set(fast_key, "1", ttl=self._dedup_ttl)
+        )
+        await self._kv.set(fast_key, "s", ttl=self._dedup_ttl)
+        if inbox_id is None:
             return Accepted(None, duplicate=True)
-        await self._kv.set(fast_key, "1", ttl=self._dedup_ttl)
-        await self._queue.put(INBOX_TOPIC, str(row.id))
-        return Accepted(row.id, duplicate=False)
+        await self._queue.put(INBOX_TOPIC, str(inbox_id))
+        return Accepted(inbox_id, duplicate=False)
 
     def plaintext(self, row: InboxEvent) -> bytes:
         return self._cipher.decrypt(row.payload_enc, _PAYLOAD_CONTEXT).encode("utf-8")

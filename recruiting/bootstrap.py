@@ -128,8 +128,8 @@ async def start_services(
 ) -> Services:
     """Open the database (migrating the embedded default) and build the services."""
     if settings.embedded:
-        await migrate_schema(settings.database_url, settings.timezone.key)
-    await open_database(settings.database_url, settings.timezone.key)
+        await migrate_schema(settings.database_url)
+    await open_database(settings.database_url)
     services = build_services(settings, wecom_transport=wecom_transport)
     if settings.wecom.uses_sandbox:
         await seed_demo_staff()
@@ -152,7 +152,8 @@ def create_app(
 ) -> WebApp:
     """The web app: WeCom callback gateway, health check, and (optionally) the workers."""
     app = Sanic(name, configure_logging=False)
-    app.config.REQUEST_MAX_SIZE = max(settings.server.callback_body_limit, 1024 * 1024)
+    # Only WeCom callbacks are posted so far; routes that take uploads will stream.
+    app.config.REQUEST_MAX_SIZE = settings.server.callback_body_limit
     app.config.KEEP_ALIVE_TIMEOUT = 30
     app.blueprint(wecom_routes.bp)
     app.add_route(_health, "/healthz", methods=["GET"])

@@ -170,14 +170,16 @@ def _worker(settings: Settings, args: argparse.Namespace) -> int:
         finally:
             await stop_services(services)
 
-    asyncio.run(work())
+    import uvloop  # installed with Sanic; the web processes use it too
+
+    uvloop.run(work())
     return 0
 
 
 def _migrate(settings: Settings, args: argparse.Namespace) -> int:
     from recruiting.db import migrate_schema
 
-    asyncio.run(migrate_schema(settings.database_url, settings.timezone.key))
+    asyncio.run(migrate_schema(settings.database_url))
     print("database schema is up to date")
     return 0
 
@@ -206,8 +208,8 @@ def _seed_demo(settings: Settings, args: argparse.Namespace) -> int:
     from recruiting.services.demo import seed_demo_staff
 
     async def seed() -> int:
-        await migrate_schema(settings.database_url, settings.timezone.key)
-        await open_database(settings.database_url, settings.timezone.key)
+        await migrate_schema(settings.database_url)
+        await open_database(settings.database_url)
         try:
             return await seed_demo_staff()
         finally:

@@ -18,7 +18,12 @@ from recruiting.errors import ConfigError, ExternalServiceError
 APP = "recruiting"
 
 
-def tortoise_config(database_url: str, timezone: str = "Asia/Shanghai") -> dict[str, Any]:
+def tortoise_config(database_url: str) -> dict[str, Any]:
+    """Times are stored in UTC. Tortoise converts values it writes to its zone but passes
+    filter values through as they are, and SQLite compares times as text: with any other
+    zone, ``lease_until < now`` compares "08:00+08:00" with "00:00+00:00" and is wrong.
+    So the database zone is UTC, queries use ``recruiting.clock.now()`` (UTC), and the
+    tenant's zone (settings.timezone) is applied only when showing a time to a person."""
     url = database_url
     if url.startswith("postgresql://"):
         url = "asyncpg://" + url.removeprefix("postgresql://")
@@ -36,7 +41,7 @@ def tortoise_config(database_url: str, timezone: str = "Asia/Shanghai") -> dict[
             }
         },
         "use_tz": True,
-        "timezone": timezone,
+        "timezone": "UTC",
     }
 
 
@@ -44,23 +49,21 @@ def tortoise_config(database_url: str, timezone: str = "Asia/Shanghai") -> dict[
 TORTOISE_ORM = tortoise_config("sqlite://var/dev.sqlite3")
 
 
-async def migrate_schema(database_url: str, timezone: str = "Asia/Shanghai") -> None:
+async def migrate_schema(database_url: str) -> None:
     """Apply every pending migration (idempotent)."""
     try:
-        await migrate(config=tortoise_config(database_url, timezone))
+        await migrate(config=tortoise_config(database_url))
     except (OSError, BaseORMException) as exc:
         raise ExternalServiceError(f"database migration failed: {exc}") from exc
     finally:
         await connections.close_all()
 
 
-async def open_database(database_url: str, timezone: str = "Asia/Shanghai") -> None:
+async def open_database(database_url: str) -> None:
     """Open the ORM for the whole process (every task: request handlers, workers, jobs)."""
     await close_database()  # at most one process-wide context at a time
     try:
-        await Tortoise.init(
-            config=tortoise_config(database_url, timezone), _enable_global_fallback=True
-        )
+        await Tortoise.init(config=tortoise_config(database_url), _enable_global_fallback=True)
     except (OSError, BaseORMException) as exc:
         raise ConfigError(f"database_url (DATABASE_URL) cannot be opened: {exc}") from exc
 

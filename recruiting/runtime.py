@@ -60,22 +60,20 @@ class Worker:
         if self._running:
             await asyncio.wait(self._running, timeout=timeout)
 
-    async def sweep(self) -> int:
-        count = 0
-        for inbox_id in await self._inbox.due_ids():
-            await self._queue.put(INBOX_TOPIC, str(inbox_id))
-            count += 1
-        for outbox_id in await self._relay.due_ids():
-            await self._queue.put(OUTBOX_TOPIC, str(outbox_id))
-            count += 1
-        return count
+    async def sweep(self, grace: float = 0.0) -> int:
+        """Queue again what waits longer than ``grace`` seconds (all of it at start-up)."""
+        inbox_ids = [str(i) for i in await self._inbox.due_ids(grace)]
+        outbox_ids = [str(i) for i in await self._relay.due_ids(grace)]
+        await self._queue.put_many(INBOX_TOPIC, inbox_ids)
+        await self._queue.put_many(OUTBOX_TOPIC, outbox_ids)
+        return len(inbox_ids) + len(outbox_ids)
 
     async def _sweeper(self) -> None:
         while not self._stop.is_set():
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._stop.wait(), self._sweep_interval)
             if not self._stop.is_set():
-                await self._guarded(self.sweep, "sweep")
+                await self._guarded(lambda: self.sweep(self._sweep_interval), "sweep")
 
     async def _consume(self, topic: str, handle: RowHandler) -> None:
         while not self._stop.is_set():

@@ -6,7 +6,6 @@ Thin on purpose: read the request, call the gateway, map errors to the documente
 
 from __future__ import annotations
 
-from typing import Any
 from urllib.parse import unquote
 
 from sanic import Blueprint, Request
@@ -43,30 +42,14 @@ async def verify_url(request: Request) -> HTTPResponse:
     return text(plain)
 
 
-@bp.post("/wecom/callback", stream=True)
+@bp.post("/wecom/callback")
 async def receive(request: Request) -> HTTPResponse:
+    """Sanic refuses bodies over REQUEST_MAX_SIZE (the callback limit) with 413 itself."""
     limit: int = request.app.ctx.services.settings.server.callback_body_limit
     try:
-        body = await _read_limited(request, limit)
-        await _gateway(request).receive(query_args(request.query_string), body)
+        if len(request.body) > limit:
+            raise PayloadTooLarge(f"callback body over {limit} bytes")
+        await _gateway(request).receive(query_args(request.query_string), request.body)
     except RecruitingError as exc:
         return error_response(exc)
     return text("")  # empty 200: accepted (or a duplicate), no passive reply
-
-
-async def _read_limited(request: Request, limit: int) -> bytes:
-    declared = request.headers.get("content-length")
-    if declared and declared.isdigit() and int(declared) > limit:
-        raise PayloadTooLarge(f"callback body over {limit} bytes")
-    stream: Any = request.stream
-    chunks: list[bytes] = []
-    size = 0
-    while stream is not None:
-        chunk = await stream.read()
-        if chunk is None:
-            break
-        size += len(chunk)
-        if size > limit:
-            raise PayloadTooLarge(f"callback body over {limit} bytes")
-        chunks.append(chunk)
-    return b"".join(chunks)

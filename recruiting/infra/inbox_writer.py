@@ -8,6 +8,8 @@ whole batch instead of one per callback. At low load a batch holds one row, at n
 from __future__ import annotations
 
 import asyncio
+import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -18,6 +20,8 @@ from tortoise.timezone import get_default_timezone
 
 from recruiting import clock
 from recruiting.errors import ExternalServiceError
+
+log = logging.getLogger(__name__)
 
 _COLUMNS = (
     "source", "dedup_key", "kind", "from_user", "payload_enc", "status", "attempts",
@@ -34,8 +38,13 @@ class NewInboxRow:
     payload_enc: str
 
 
+StoredHook = Callable[[list[tuple[NewInboxRow, int]]], Awaitable[None]]
+
+
 class InboxWriter:
-    def __init__(self, max_batch: int = 128) -> None:
+    def __init__(self, on_stored: StoredHook, max_batch: int = 128) -> None:
+        """``on_stored`` runs once per batch with the rows that were new (to queue them)."""
+        self._on_stored = on_stored
         self._max_batch = max_batch
         self._waiting: list[tuple[NewInboxRow, asyncio.Future[int | None]]] = []
         self._flushing = False
@@ -67,16 +76,21 @@ class InboxWriter:
                 if not future.done():
                     future.set_exception(error)
             return
-        for row, future in batch:
+        results = [(row, future, inserted.pop(row.dedup_key, None)) for row, future in batch]
+        try:
+            await self._on_stored([(row, id_) for row, _, id_ in results if id_ is not None])
+        except ExternalServiceError as exc:  # stored, not queued: the sweep will find them
+            log.warning("inbox rows stored but not queued: %s", exc.message)
+        for _, future, inbox_id in results:
             # A key twice in one batch: the first caller gets the id, the second a duplicate.
             if not future.done():
-                future.set_result(inserted.pop(row.dedup_key, None))
+                future.set_result(inbox_id)
 
 
 async def _insert_ignoring_duplicates(rows: list[NewInboxRow]) -> dict[str, int]:
     conn = connections.get("default")
     postgres = conn.capabilities.dialect == "postgres"
-    received = _db_time(clock.now(), postgres)
+    received = db_time(clock.now(), postgres)
     params: list[Any] = []
     groups = []
     for row in rows:
@@ -94,6 +108,6 @@ async def _insert_ignoring_duplicates(rows: list[NewInboxRow]) -> dict[str, int]
     return {str(r["dedup_key"]): int(r["id"]) for r in result}
 
 
-def _db_time(moment: datetime, postgres: bool) -> Any:
+def db_time(moment: datetime, postgres: bool) -> Any:
     """PostgreSQL takes aware datetimes; Tortoise stores SQLite times as text in its zone."""
     return moment if postgres else str(moment.astimezone(get_default_timezone()))

@@ -33,6 +33,10 @@ class MemoryKeyValueStore:
             self._sweep()
         return True
 
+    async def set_many(self, keys: list[str], value: str, *, ttl: float | None = None) -> None:
+        for key in keys:
+            await self.set(key, value, ttl=ttl)
+
     async def delete(self, key: str, *, if_value: str | None = None) -> bool:
         item = self._live(key)
         if item is None or (if_value is not None and item[0] != if_value):

@@ -20,6 +20,10 @@ class InProcessQueue:
     async def put(self, topic: str, message: str) -> None:
         self._q(topic).put_nowait(message)
 
+    async def put_many(self, topic: str, messages: list[str]) -> None:
+        for message in messages:
+            self._q(topic).put_nowait(message)
+
     async def get(self, topic: str, timeout: float) -> str | None:
         try:
             return await asyncio.wait_for(self._q(topic).get(), timeout)
@@ -42,6 +46,14 @@ class RedisQueue:
     async def put(self, topic: str, message: str) -> None:
         try:
             await self._r.lpush(self._prefix + topic, message)
+        except RedisError as exc:
+            raise ExternalServiceError(f"redis enqueue failed: {exc}") from exc
+
+    async def put_many(self, topic: str, messages: list[str]) -> None:
+        if not messages:
+            return
+        try:
+            await self._r.lpush(self._prefix + topic, *messages)
         except RedisError as exc:
             raise ExternalServiceError(f"redis enqueue failed: {exc}") from exc
 

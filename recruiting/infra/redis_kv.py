@@ -58,6 +58,16 @@ class RedisKeyValueStore:
             raise ExternalServiceError(f"redis set failed: {exc}") from exc
         return bool(done)
 
+    async def set_many(self, keys: list[str], value: str, *, ttl: float | None = None) -> None:
+        px = int(ttl * 1000) if ttl else None
+        try:
+            async with self._r.pipeline(transaction=False) as pipe:
+                for key in keys:
+                    pipe.set(self._prefix + key, value, px=px)
+                await pipe.execute()
+        except RedisError as exc:
+            raise ExternalServiceError(f"redis set failed: {exc}") from exc
+
     async def delete(self, key: str, *, if_value: str | None = None) -> bool:
         try:
             if if_value is None:

@@ -17,6 +17,9 @@ class KeyValueStore(Protocol):
     ) -> bool:
         """Store ``value``; with ``only_if_absent`` it is SETNX and says whether it won."""
 
+    async def set_many(self, keys: list[str], value: str, *, ttl: float | None = None) -> None:
+        """Store ``value`` under every key, in one round trip."""
+
     async def delete(self, key: str, *, if_value: str | None = None) -> bool:
         """Remove the key (only while it still holds ``if_value`` when given)."""
 

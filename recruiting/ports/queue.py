@@ -11,6 +11,9 @@ from typing import Protocol
 class TaskQueue(Protocol):
     async def put(self, topic: str, message: str) -> None: ...
 
+    async def put_many(self, topic: str, messages: list[str]) -> None:
+        """Queue several messages in one round trip, in order."""
+
     async def get(self, topic: str, timeout: float) -> str | None:
         """Wait up to ``timeout`` seconds for the next message of ``topic``."""
 

@@ -6,22 +6,25 @@ one queue message. Everything else happens after the 200, in ``claim``/``complet
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import cast
 
-from tortoise.expressions import F, Q
+from tortoise.expressions import Q
+from tortoise.functions import Min
 from tortoise.transactions import in_transaction
 
 from recruiting import clock
 from recruiting.domain.inbound import Inbound
+from recruiting.infra.claims import claim_row
 from recruiting.infra.inbox_writer import InboxWriter, NewInboxRow
 from recruiting.infra.pii import FieldCipher
 from recruiting.models import InboxEvent, OutboxMessage, ProcessingStatus
 from recruiting.ports.kv import KeyValueStore
 from recruiting.ports.outbound import OutboundDraft
 from recruiting.ports.queue import TaskQueue
-from recruiting.services.ordering import UNORDERED_SENDERS, earlier_unfinished, next_unfinished
+from recruiting.services.ordering import UNORDERED_SENDERS, next_unfinished
 
 INBOX_TOPIC = "inbox"
 OUTBOX_TOPIC = "outbox"
@@ -51,7 +54,7 @@ class CallbackInbox:
         self._dedup_ttl = dedup_ttl
         self._lease = timedelta(seconds=lease_seconds)
         self.max_attempts = max_attempts
-        self._writer = InboxWriter()
+        self._writer = InboxWriter(self._stored)
 
     async def accept(self, event: Inbound, plaintext: bytes, source: str = "wecom") -> Accepted:
         """Store a verified callback once, then queue it.
@@ -74,11 +77,20 @@ class CallbackInbox:
                 payload_enc=self._cipher.encrypt(plaintext.decode("utf-8"), _PAYLOAD_CONTEXT),
             )
         )
-        await self._kv.set(fast_key, "s", ttl=self._dedup_ttl)
         if inbox_id is None:
+            await self._kv.set(fast_key, "s", ttl=self._dedup_ttl)
             return Accepted(None, duplicate=True)
-        await self._queue.put(INBOX_TOPIC, str(inbox_id))
         return Accepted(inbox_id, duplicate=False)
+
+    async def _stored(self, rows: list[tuple[NewInboxRow, int]]) -> None:
+        """Per batch: mark the keys stored and queue the new rows, two round trips at once."""
+        if not rows:
+            return
+        keys = [f"dedup:{row.source}:{row.dedup_key}" for row, _ in rows]
+        await asyncio.gather(
+            self._kv.set_many(keys, "s", ttl=self._dedup_ttl),
+            self._queue.put_many(INBOX_TOPIC, [str(inbox_id) for _, inbox_id in rows]),
+        )
 
     def plaintext(self, row: InboxEvent) -> bytes:
         return self._cipher.decrypt(row.payload_enc, _PAYLOAD_CONTEXT).encode("utf-8")
@@ -86,21 +98,14 @@ class CallbackInbox:
     async def claim(self, inbox_id: int) -> InboxEvent | None:
         """Take the row unless another worker holds a live lease on it, or an earlier row
         from the same sender is still unfinished (that one hands this one on when done)."""
-        row = await InboxEvent.get_or_none(id=inbox_id)
-        if row is None or row.status in (ProcessingStatus.DONE, ProcessingStatus.FAILED):
-            return None
-        if row.from_user not in UNORDERED_SENDERS and await earlier_unfinished(
-            InboxEvent, row.id, from_user=row.from_user
-        ):
-            return None
         now = clock.now()
-        claimable = Q(status=ProcessingStatus.PENDING) | Q(
-            status=ProcessingStatus.PROCESSING, lease_until__lt=now
-        )
-        taken = await InboxEvent.filter(Q(id=inbox_id) & claimable).update(
-            status=ProcessingStatus.PROCESSING,
+        taken = await claim_row(
+            "inbox_event",
+            inbox_id,
+            now=now,
             lease_until=now + self._lease,
-            attempts=F("attempts") + 1,
+            conversation=("from_user",),
+            unordered=tuple(sorted(UNORDERED_SENDERS)),
         )
         return await InboxEvent.get(id=inbox_id) if taken else None
 
@@ -147,16 +152,25 @@ class CallbackInbox:
         if final:
             await self._hand_on(row)
 
-    async def due_ids(self, limit: int = 500) -> list[int]:
-        """Rows to (re)process: never started, or abandoned by a dead worker."""
+    async def due_ids(self, grace: float = 0.0, limit: int = 500) -> list[int]:
+        """Rows to (re)queue: waiting longer than ``grace`` seconds (their queue message may
+        be lost), or abandoned by a dead worker. Of an ordered sender only the first row:
+        the rest follow it through the hand-on, so sweeping them would only waste claims."""
         now = clock.now()
-        rows = (
-            await InboxEvent.filter(
-                Q(status=ProcessingStatus.PENDING)
-                | Q(status=ProcessingStatus.PROCESSING, lease_until__lt=now)
-            )
+        stale = Q(status=ProcessingStatus.PENDING, received_at__lt=now - timedelta(seconds=grace))
+        stale |= Q(status=ProcessingStatus.PROCESSING, lease_until__lt=now)
+        heads = (
+            await InboxEvent.filter(stale)
+            .exclude(from_user__in=UNORDERED_SENDERS)
+            .annotate(head=Min("id"))
+            .group_by("from_user")
+            .limit(limit)
+            .values_list("head", flat=True)
+        )
+        unordered = (
+            await InboxEvent.filter(stale, from_user__in=UNORDERED_SENDERS)
             .order_by("id")
             .limit(limit)
             .values_list("id", flat=True)
         )
-        return [int(i) for i in cast(list[int], rows)]
+        return sorted(int(i) for i in cast(list[int], [*heads, *unordered]))

@@ -2,7 +2,8 @@
 
 Rows for the same conversation (the sender of a callback, the recipient of a message) are
 handled strictly in id order: a row waits while an earlier one of its conversation is
-unfinished, and finishing a row hands the next one to the queue. Different conversations
+unfinished (enforced in the claim, ``recruiting.infra.claims``), and finishing a row hands
+the next one to the queue. Different conversations
 still run in parallel. Without this, two quick messages could be answered out of order.
 """
 
@@ -17,10 +18,6 @@ from recruiting.models import ProcessingStatus
 UNFINISHED = (ProcessingStatus.PENDING, ProcessingStatus.PROCESSING)
 # System senders (approval events come from "sys", 微信客服 events from nobody) need no order.
 UNORDERED_SENDERS = frozenset({"", "sys"})
-
-
-async def earlier_unfinished(model: type[Model], row_id: int, **conversation: Any) -> bool:
-    return await model.filter(id__lt=row_id, status__in=UNFINISHED, **conversation).exists()
 
 
 async def next_unfinished(model: type[Model], row_id: int, **conversation: Any) -> int | None:

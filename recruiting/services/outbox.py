@@ -11,15 +11,17 @@ import logging
 from datetime import timedelta
 from typing import cast
 
-from tortoise.expressions import F, Q
+from tortoise.expressions import Q
+from tortoise.functions import Min
 
 from recruiting import clock
 from recruiting.errors import ExternalServiceError, InvalidInput, RetryLater
+from recruiting.infra.claims import claim_row
 from recruiting.models import OutboxMessage, ProcessingStatus
 from recruiting.ports.outbound import OutboundMessage, OutboundSender
 from recruiting.ports.queue import TaskQueue
 from recruiting.services.inbox import OUTBOX_TOPIC
-from recruiting.services.ordering import earlier_unfinished, next_unfinished
+from recruiting.services.ordering import next_unfinished
 
 log = logging.getLogger(__name__)
 
@@ -41,22 +43,14 @@ class OutboxRelay:
     async def claim(self, outbox_id: int) -> OutboxMessage | None:
         """Take the row if due and unleased, and no earlier message to the same recipient
         is still unsent (that one hands this one on when it is done)."""
-        row = await OutboxMessage.get_or_none(id=outbox_id)
-        if row is None or row.status in (ProcessingStatus.DONE, ProcessingStatus.FAILED):
-            return None
-        if await earlier_unfinished(
-            OutboxMessage, row.id, channel=row.channel, recipient=row.recipient
-        ):
-            return None
         now = clock.now()
-        due = Q(status=ProcessingStatus.PENDING) & (
-            Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)
-        )
-        abandoned = Q(status=ProcessingStatus.PROCESSING, lease_until__lt=now)
-        taken = await OutboxMessage.filter(Q(id=outbox_id) & (due | abandoned)).update(
-            status=ProcessingStatus.PROCESSING,
+        taken = await claim_row(
+            "outbox_message",
+            outbox_id,
+            now=now,
             lease_until=now + self._lease,
-            attempts=F("attempts") + 1,
+            conversation=("recipient", "channel"),
+            due_column="next_attempt_at",
         )
         return await OutboxMessage.get(id=outbox_id) if taken else None
 
@@ -119,18 +113,20 @@ class OutboxRelay:
         )
         await self._hand_on(row)
 
-    async def due_ids(self, limit: int = 500) -> list[int]:
+    async def due_ids(self, grace: float = 0.0, limit: int = 500) -> list[int]:
+        """Due rows that waited longer than ``grace`` seconds, or whose worker died; only the
+        first of each recipient (the others follow it through the hand-on)."""
         now = clock.now()
-        rows = (
-            await OutboxMessage.filter(
-                (
-                    Q(status=ProcessingStatus.PENDING)
-                    & (Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
-                )
-                | Q(status=ProcessingStatus.PROCESSING, lease_until__lt=now)
-            )
-            .order_by("id")
-            .limit(limit)
-            .values_list("id", flat=True)
+        waited = now - timedelta(seconds=grace)
+        due = Q(status=ProcessingStatus.PENDING) & (
+            Q(next_attempt_at__isnull=True, created_at__lt=waited) | Q(next_attempt_at__lte=now)
         )
-        return [int(i) for i in cast(list[int], rows)]
+        abandoned = Q(status=ProcessingStatus.PROCESSING, lease_until__lt=now)
+        heads = (
+            await OutboxMessage.filter(due | abandoned)
+            .annotate(head=Min("id"))
+            .group_by("recipient", "channel")
+            .limit(limit)
+            .values_list("head", flat=True)
+        )
+        return sorted(int(i) for i in cast(list[int], heads))

@@ -233,3 +233,13 @@ async def test_one_recipients_messages_are_sent_in_order(database: str) -> None:
     assert await queue.get("outbox", 0.1) == str(ids[1])
     assert await relay.deliver(ids[1])
     assert [m.payload["content"] for m in sender.sent] == ["0", "0", "1"]
+
+
+async def test_sweep_waits_out_the_grace_period(database: str) -> None:
+    """Regression: SQLite compares times as text, so storage and queries must share a zone."""
+    inbox = make_inbox()
+    row_id = (await inbox.accept(text_event(), b"<xml/>")).inbox_id
+    assert await inbox.due_ids(grace=60) == []
+    assert await inbox.due_ids(grace=0) == [row_id]
+    await InboxEvent.filter(id=row_id).update(received_at=clock.now() - timedelta(seconds=120))
+    assert await inbox.due_ids(grace=60) == [row_id]

@@ -81,6 +81,9 @@ class WeComClient:
         await self.aclose()
 
 
+MEMBER_WINDOW_SECONDS = 62.0
+
+
 def build_client(
     settings_wecom: WeComSettings,
     kv: KeyValueStore,
@@ -95,5 +98,8 @@ def build_client(
         transport=transport,
         refresh_ahead=settings_wecom.token_refresh_ahead,
         member_limit=settings_wecom.member_messages_per_minute,
+        # WeCom counts arrivals, we count departures: a send delayed by a busy network
+        # could land the 31st message inside WeCom's minute, where it is silently dropped.
+        member_window=MEMBER_WINDOW_SECONDS,
     )
     return WeComClient(base, agent_id=settings_wecom.agent_id)

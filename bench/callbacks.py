@@ -34,10 +34,10 @@ import sys
 import tempfile
 import time
 from collections import Counter
-from collections.abc import Awaitable, Callable, Iterable, Sequence
+from collections.abc import Awaitable, Callable, Coroutine, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 from urllib.parse import urlencode
 
 SCRIPT = Path(__file__).resolve()
@@ -48,6 +48,8 @@ if str(ROOT) not in sys.path:  # run as a script: make the project importable
 import asyncpg  # noqa: E402
 import httpx  # noqa: E402
 import redis.asyncio as aioredis  # noqa: E402
+from sanic import Request, Sanic  # noqa: E402
+from sanic.response import HTTPResponse, text  # noqa: E402
 
 from recruiting.settings import ENV_NAMES, Settings, load_settings  # noqa: E402
 from wecom_bot import xmlcodec  # noqa: E402
@@ -262,6 +264,8 @@ class PhaseResult:
     elapsed: float
     payloads: list[Payload]
     note: str = ""
+    schedule: float = 0.0  # requests/s of an open loop (0: closed loop)
+    cpu: dict[str, float] = field(default_factory=dict)
 
     @property
     def rate(self) -> float:
@@ -276,6 +280,18 @@ class PhaseResult:
         if not ordered:
             return math.nan
         return 1000 * ordered[min(len(ordered) - 1, max(0, math.ceil(q * len(ordered)) - 1))]
+
+    def p99_by_second(self) -> list[float]:
+        """Open loop only: p99 of the requests due in each second, to tell a steady queue
+        from a few stalls."""
+        buckets: dict[int, list[float]] = {}
+        for s in self.samples:
+            buckets.setdefault(int(s.index / self.schedule), []).append(s.latency)
+        p99 = []
+        for second in sorted(buckets):
+            ordered = sorted(buckets[second])
+            p99.append(1000 * ordered[max(0, math.ceil(0.99 * len(ordered)) - 1)])
+        return p99
 
 
 async def _with_connections(
@@ -337,7 +353,7 @@ async def open_loop(
 
     await _with_connections(port, concurrency, work)
     elapsed = time.perf_counter() - start
-    return PhaseResult(target, f"open {rate:g}/s", samples, elapsed, payloads)
+    return PhaseResult(target, f"open {rate:g}/s", samples, elapsed, payloads, schedule=rate)
 
 
 # -- processes ------------------------------------------------------------------------------
@@ -461,8 +477,6 @@ async def start_stack(children: Children, env: dict[str, str], ports: Ports) -> 
 
 def run_bare_server(port: int) -> None:
     """The ceiling: the same framework and loop, no verification, no storage."""
-    from sanic import Request, Sanic
-    from sanic.response import HTTPResponse, text
 
     app = Sanic("bench_bare", configure_logging=False)
 
@@ -477,35 +491,77 @@ def run_bare_server(port: int) -> None:
     app.run(host=HOST, port=port, single_process=True, access_log=False, motd=False)
 
 
+class CpuMeter:
+    """CPU used by each bench process and by the whole machine over an interval, in % of
+    one core (Linux /proc). On a small box the stack's processes compete with each other
+    and with anything else running, which the latency figures alone do not show."""
+
+    def __init__(self, pids: dict[str, int]) -> None:
+        self.pids = pids
+        self.t0 = time.monotonic()
+        self.start = {name: _proc_ticks(pid) for name, pid in pids.items()}
+        self.machine = _machine_busy_ticks()
+
+    def read(self) -> dict[str, float]:
+        hz = os.sysconf("SC_CLK_TCK")
+        seconds = max(time.monotonic() - self.t0, 1e-6)
+        used = {
+            name: 100 * (_proc_ticks(pid) - self.start[name]) / hz / seconds
+            for name, pid in self.pids.items()
+        }
+        used["machine"] = 100 * (_machine_busy_ticks() - self.machine) / hz / seconds
+        return used
+
+
+def _proc_ticks(pid: int) -> int:
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    except OSError:
+        return 0
+    return int(fields[11]) + int(fields[12])  # utime + stime
+
+
+def _machine_busy_ticks() -> int:
+    try:
+        values = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    except OSError:
+        return 0
+    return sum(values) - values[3] - values[4]  # all but idle and iowait
+
+
 # -- databases ------------------------------------------------------------------------------
 
 
 async def prepare_databases(args: argparse.Namespace) -> None:
-    """Fail early with a plain message if PostgreSQL or Redis is missing; then start clean."""
+    """Fail early with a plain message if PostgreSQL or Redis is missing (before wiping
+    either); then start clean: a fresh schema and an empty Redis db."""
     if not re.fullmatch(r"[a-z_][a-z0-9_]*", args.database):
         raise BenchError(f"--database {args.database!r}: use lowercase letters, digits, _")
+    client = aioredis.from_url(args.redis, socket_connect_timeout=3)
     try:
+        await client.ping()
         admin = await asyncpg.connect(f"{args.pg}/postgres", timeout=3)
+        try:
+            await _recreate_database(admin, args)
+        finally:
+            await admin.close()
+        await client.flushdb()
     except (OSError, asyncpg.PostgresError, TimeoutError) as exc:
         raise BenchError(f"PostgreSQL is not reachable at {args.pg}: {exc}") from exc
-    try:
-        if not await admin.fetchval("SELECT 1 FROM pg_database WHERE datname=$1", args.database):
-            await admin.execute(f'CREATE DATABASE "{args.database}"')
+    except aioredis.RedisError as exc:
+        raise BenchError(f"Redis is not reachable at {args.redis}: {exc}") from exc
     finally:
-        await admin.close()
+        await client.aclose()
+
+
+async def _recreate_database(admin: asyncpg.Connection, args: argparse.Namespace) -> None:
+    if not await admin.fetchval("SELECT 1 FROM pg_database WHERE datname=$1", args.database):
+        await admin.execute(f'CREATE DATABASE "{args.database}"')
     db = await asyncpg.connect(f"{args.pg}/{args.database}", timeout=3)
     try:
         await db.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public")
     finally:
         await db.close()
-    client = aioredis.from_url(args.redis, socket_connect_timeout=3)
-    try:
-        await client.ping()
-        await client.flushdb()
-    except Exception as exc:
-        raise BenchError(f"Redis is not reachable at {args.redis}: {exc}") from exc
-    finally:
-        await client.aclose()
 
 
 # Rows of the timed phases: inbox rows after the warm-up, and the replies to those rows
@@ -537,6 +593,7 @@ class Run:
     ports: Ports
     factory: PayloadFactory
     db: asyncpg.Connection
+    pids: dict[str, int]
     results: list[PhaseResult] = field(default_factory=list)
 
     def log(self, text: str) -> None:
@@ -572,12 +629,17 @@ async def run_phases(run: Run, target: str, port: int) -> None:
     run.log(f"{target}: building {count} callbacks for the open loop")
     payloads = run.factory.sequence(count, a.concurrency)
     run.log(f"{target}: open loop, {a.rate:g}/s for {a.seconds:g} s")
-    run.results.append(await open_loop(target, port, payloads, a.rate, a.concurrency))
+    meter = CpuMeter(run.pids)
+    result = await open_loop(target, port, payloads, a.rate, a.concurrency)
+    result.cpu = meter.read()
+    run.results.append(result)
     pool = min(a.pool, 5000) if bare else a.pool  # the bare app ignores content: cycle
     run.log(f"{target}: building {pool} callbacks for the closed loop")
     payloads = run.factory.sequence(pool, a.concurrency)
     run.log(f"{target}: closed loop, {a.concurrency} connections for {a.seconds:g} s")
+    meter = CpuMeter(run.pids)
     result = await closed_loop(target, port, payloads, a.concurrency, a.seconds, cycle=bare)
+    result.cpu = meter.read()
     run.results.append(result)
 
 
@@ -592,6 +654,22 @@ def print_table(results: Iterable[PhaseResult]) -> None:
         lat = " ".join(f"{c:8.2f}" for c in cells)
         line = f"{r.target:8} {r.phase:14} {len(r.samples):8d} {r.rate:8.1f} {lat} {r.errors:6d}"
         print(f"{line}  {r.note}".rstrip())
+
+
+def print_cpu(results: Iterable[PhaseResult]) -> None:
+    cores = os.cpu_count() or 1
+    print(f"\nCPU per phase, % of one core ({cores} cores = {100 * cores}%):")
+    print("  ('others' = PostgreSQL, Redis and anything else running on the machine)")
+    for r in results:
+        ours = {k: v for k, v in r.cpu.items() if k != "machine"}
+        machine = r.cpu.get("machine", 0.0)
+        used = ", ".join(f"{k} {v:.0f}" for k, v in ours.items())
+        others = max(machine - sum(ours.values()), 0.0)
+        print(f"  {r.target:8} {r.phase:14} {used}, others {others:.0f} | machine {machine:.0f}")
+    for r in results:
+        if r.schedule:
+            series = " ".join(f"{v:.0f}" for v in r.p99_by_second())
+            print(f"p99 ms by second, {r.target} {r.phase}: {series}")
 
 
 def find(results: list[PhaseResult], target: str, phase: str) -> PhaseResult:
@@ -700,38 +778,46 @@ async def print_inbox(
 
 
 async def print_outbox(run: Run, exp: Expected, after: int) -> None:
+    """Every processed text must have exactly one reply row; the rows not yet processed
+    (worker still behind) are reported, not counted as failures."""
     outbox = await status_counts(run.db, "outbox_message", after)
-    total = sum(outbox.values())
-    replied = await run.db.fetchval(
-        "SELECT count(DISTINCT split_part(idempotency_key, ':', 2)) FROM outbox_message "
-        f"WHERE {SCOPE['outbox_message']}", after
+    row = await run.db.fetchrow(  # one statement, one snapshot: the worker may still run
+        f"SELECT (SELECT count(*) FROM outbox_message WHERE {SCOPE['outbox_message']}) AS rows, "
+        "(SELECT count(DISTINCT split_part(idempotency_key, ':', 2)) FROM outbox_message "
+        f"WHERE {SCOPE['outbox_message']}) AS replied, (SELECT count(*) FROM inbox_event "
+        "WHERE id > $1 AND kind = 'text' AND status = 'done') AS texts_done", after
     )  # fmt: skip
-    print(f"outbox rows: {total} [{check(total == exp.texts)}: one reply per unique text, "
-          f"expected {exp.texts}; {replied} distinct inbox rows replied] "
+    rows, replied, texts_done = row["rows"], row["replied"], row["texts_done"]
+    print(f"outbox rows: {rows} [{check(rows == texts_done == replied)}: one reply per "
+          f"processed text ({texts_done} processed, {exp.texts} acknowledged)] "
           f"by status: {fmt_counts(outbox)}")  # fmt: skip
     waiting = outbox["pending"] + outbox["processing"]
     minutes = waiting / (30 * len(MEMBERS))
-    print(f"  {waiting} replies still queued: WeCom allows 30 app messages/min per member and "
-          f"only {len(MEMBERS)} members exist, so these need ~{minutes:.0f} more "
-          "minutes")  # fmt: skip
+    print(f"  {waiting} replies waiting: WeCom allows 30 app messages/min per member and "
+          f"only {len(MEMBERS)} members exist, so they need ~{minutes:.0f} min more")  # fmt: skip
     await print_sandbox(run)
 
 
 async def print_sandbox(run: Run) -> None:
-    """Cross-check: what members actually received in the sandbox vs outbox rows done."""
+    """What members actually received in the sandbox vs outbox rows marked done: WeCom
+    answers errcode 0 even for a message its per-member limit drops, so only this shows it."""
     rows = await run.db.fetch(
         "SELECT recipient, count(*) AS n FROM outbox_message WHERE status = 'done' "
         "GROUP BY recipient"
     )  # fmt: skip
     done = {str(r["recipient"]): int(r["n"]) for r in rows}
-    parts = []
+    got: dict[str, int] = {}
     async with httpx.AsyncClient(timeout=5) as client:
         for member in MEMBERS:
             url = f"http://{HOST}:{run.ports.sandbox}/sandbox/messages"
             answer = (await client.get(url, params={"userid": member})).json()
-            got = sum(1 for m in answer.get("messages", []) if m.get("direction") == "out")
-            parts.append(f"{member} {got}/{done.get(member, 0)}")
-    print(f"  sandbox delivered/outbox done per member (incl. warm-up): {', '.join(parts)}")
+            got[member] = sum(1 for m in answer.get("messages", []) if m.get("direction") == "out")
+    parts = ", ".join(f"{m} {got[m]}/{done.get(m, 0)}" for m in MEMBERS)
+    lost = sum(done.values()) - sum(got.values())
+    print(
+        f"  sandbox received / outbox done per member (incl. warm-up): {parts} "
+        f"[{check(lost == 0)}: {max(lost, 0)} replies marked sent but never delivered]"
+    )
 
 
 def grep_logs(children: Children) -> None:
@@ -750,6 +836,10 @@ def grep_logs(children: Children) -> None:
 
 async def bench(args: argparse.Namespace, children: Children) -> None:
     await prepare_databases(args)
+    meter = CpuMeter({})
+    await asyncio.sleep(1)
+    print(f"· {os.cpu_count()} cores; before the stack started, other processes kept "
+          f"{meter.read()['machine']:.0f}% of one core busy", flush=True)  # fmt: skip
     ports = Ports()
     env = service_env(args, ports, children.logdir / "data")
     print(f"· logs in {children.logdir}", flush=True)
@@ -757,7 +847,9 @@ async def bench(args: argparse.Namespace, children: Children) -> None:
     db = await asyncpg.connect(f"{args.pg}/{args.database}", timeout=3)
     async with httpx.AsyncClient() as http:
         try:
-            run = Run(args, ports, PayloadFactory(load_settings(None, env), http, args.seed), db)
+            factory = PayloadFactory(load_settings(None, env), http, args.seed)
+            pids = {name: proc.pid for name, proc in children.procs.items()}
+            run = Run(args, ports, factory, db, {**pids, "client": os.getpid()})
             await measure(run, children)
         finally:
             await db.close()
@@ -767,14 +859,22 @@ async def measure(run: Run, children: Children) -> None:
     run.log("warm-up: 50 callbacks through gateway → worker → sandbox")
     await warm_up(run)
     after = await max_id(run.db, "inbox_event")
-    await run_phases(run, "bare", run.ports.bare)
-    await run_phases(run, "service", run.ports.service)
+    worker = children.procs["worker"]
+    if run.args.worker == "after":  # acks alone, as with workers on their own machines
+        run.log("worker paused during the load phases (--worker after)")
+        worker.send_signal(signal.SIGSTOP)
+    try:
+        await run_phases(run, "bare", run.ports.bare)
+        await run_phases(run, "service", run.ports.service)
+    finally:
+        worker.send_signal(signal.SIGCONT)
     for name in ("service", "worker", "sandbox", "bare"):
         children.check(name)
     run.log(f"waiting for the worker to drain the inbox (at most {run.args.drain_timeout:g} s)")
     drained = await drain(run, after)
     print()
     print_table(run.results)
+    print_cpu(run.results)
     print_verdicts(run.results, run.args.rate)
     print()
     exp = expected(run.results)
@@ -794,6 +894,13 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     )
     p.add_argument("--drain-timeout", type=float, default=60, help="max wait for the worker (60)")
     p.add_argument("--quick", action="store_true", help="smoke run: 200/s for 3 s")
+    p.add_argument(
+        "--worker",
+        choices=("after", "during"),
+        default="after",
+        help="run the worker after the load (default: web worker measured alone, as when "
+        "workers run elsewhere) or during it (all on this machine's 2 cores)",
+    )
     p.add_argument("--pg", default="postgresql://postgres@127.0.0.1:5432", help="server, no db")
     p.add_argument("--database", default="recruiting_bench", help="dropped and recreated")
     p.add_argument("--redis", default="redis://127.0.0.1:6379/14", help="FLUSHDB'd at start")
@@ -811,11 +918,11 @@ def _interrupt(signum: int, frame: object) -> NoReturn:
     raise KeyboardInterrupt
 
 
-def _run_loop(coro: Awaitable[None]) -> None:
+def _run_loop(coro: Coroutine[Any, Any, None]) -> None:
     try:
         import uvloop
     except ImportError:
-        asyncio.run(coro)  # type: ignore[arg-type]
+        asyncio.run(coro)
     else:
         uvloop.run(coro)  # the client's own overhead matters: use the fast loop
 
@@ -826,6 +933,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         run_bare_server(args.bare_server)
         return 0
     signal.signal(signal.SIGTERM, _interrupt)
+    signal.signal(signal.SIGINT, signal.default_int_handler)  # even if started with it ignored
     children = Children(Path(tempfile.mkdtemp(prefix="bench-callbacks-")))
     try:
         _run_loop(bench(args, children))

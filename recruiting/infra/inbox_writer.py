@@ -38,12 +38,16 @@ class NewInboxRow:
     payload_enc: str
 
 
-StoredHook = Callable[[list[tuple[NewInboxRow, int]]], Awaitable[None]]
+StoredHook = Callable[[list[tuple[NewInboxRow, int | None]]], Awaitable[None]]
+ScreenHook = Callable[[list[NewInboxRow]], Awaitable[list[bool]]]
 
 
 class InboxWriter:
-    def __init__(self, on_stored: StoredHook, max_batch: int = 128) -> None:
-        """``on_stored`` runs once per batch with the rows that were new (to queue them)."""
+    def __init__(self, screen: ScreenHook, on_stored: StoredHook, max_batch: int = 128) -> None:
+        """Per batch: ``screen`` says which rows are known duplicates (they skip the
+        database), then the rest are inserted, then ``on_stored`` gets them with their new
+        id (None: the database already had the key)."""
+        self._screen = screen
         self._on_stored = on_stored
         self._max_batch = max_batch
         self._waiting: list[tuple[NewInboxRow, asyncio.Future[int | None]]] = []
@@ -69,8 +73,13 @@ class InboxWriter:
 
     async def _write(self, batch: list[tuple[NewInboxRow, asyncio.Future[int | None]]]) -> None:
         try:
-            inserted = await _insert_ignoring_duplicates([row for row, _ in batch])
-        except (BaseORMException, OSError) as exc:
+            known = await self._screen([row for row, _ in batch])
+            for (_, future), duplicate in zip(batch, known, strict=True):
+                if duplicate:
+                    future.set_result(None)
+            batch = [item for item, duplicate in zip(batch, known, strict=True) if not duplicate]
+            inserted = await _insert_ignoring_duplicates([row for row, _ in batch]) if batch else {}
+        except (BaseORMException, OSError, ExternalServiceError) as exc:
             error = ExternalServiceError(f"inbox insert failed: {exc}")
             for _, future in batch:
                 if not future.done():
@@ -78,7 +87,7 @@ class InboxWriter:
             return
         results = [(row, future, inserted.pop(row.dedup_key, None)) for row, future in batch]
         try:
-            await self._on_stored([(row, id_) for row, _, id_ in results if id_ is not None])
+            await self._on_stored([(row, inbox_id) for row, _, inbox_id in results])
         except ExternalServiceError as exc:  # stored, not queued: the sweep will find them
             log.warning("inbox rows stored but not queued: %s", exc.message)
         for _, future, inbox_id in results:

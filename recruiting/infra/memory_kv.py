@@ -33,6 +33,15 @@ class MemoryKeyValueStore:
             self._sweep()
         return True
 
+    async def claim_many(self, keys: list[str], value: str, *, ttl: float) -> list[str | None]:
+        previous: list[str | None] = []
+        for key in keys:
+            item = self._live(key)
+            if item is None:
+                self._values[key] = (value, self._now() + ttl)
+            previous.append(item[0] if item else None)
+        return previous
+
     async def set_many(self, keys: list[str], value: str, *, ttl: float | None = None) -> None:
         for key in keys:
             await self.set(key, value, ttl=ttl)

@@ -58,6 +58,16 @@ class RedisKeyValueStore:
             raise ExternalServiceError(f"redis set failed: {exc}") from exc
         return bool(done)
 
+    async def claim_many(self, keys: list[str], value: str, *, ttl: float) -> list[str | None]:
+        try:
+            async with self._r.pipeline(transaction=False) as pipe:
+                for key in keys:  # SET NX GET: Redis 7+
+                    pipe.set(self._prefix + key, value, nx=True, get=True, px=int(ttl * 1000))
+                results = await pipe.execute()
+        except RedisError as exc:
+            raise ExternalServiceError(f"redis claim failed: {exc}") from exc
+        return [None if r is None else str(r) for r in results]
+
     async def set_many(self, keys: list[str], value: str, *, ttl: float | None = None) -> None:
         px = int(ttl * 1000) if ttl else None
         try:

@@ -17,6 +17,10 @@ class KeyValueStore(Protocol):
     ) -> bool:
         """Store ``value``; with ``only_if_absent`` it is SETNX and says whether it won."""
 
+    async def claim_many(self, keys: list[str], value: str, *, ttl: float) -> list[str | None]:
+        """For each key: store ``value`` if absent. Returns each key's previous value, None
+        where this call stored it — one round trip for the whole list."""
+
     async def set_many(self, keys: list[str], value: str, *, ttl: float | None = None) -> None:
         """Store ``value`` under every key, in one round trip."""
 

@@ -31,6 +31,10 @@ OUTBOX_TOPIC = "outbox"
 _PAYLOAD_CONTEXT = "inbox.payload"
 
 
+def _fast_key(row: NewInboxRow) -> str:
+    return f"dedup:{row.source}:{row.dedup_key}"
+
+
 @dataclass(frozen=True)
 class Accepted:
     inbox_id: int | None
@@ -54,20 +58,17 @@ class CallbackInbox:
         self._dedup_ttl = dedup_ttl
         self._lease = timedelta(seconds=lease_seconds)
         self.max_attempts = max_attempts
-        self._writer = InboxWriter(self._stored)
+        self._writer = InboxWriter(self._screen, self._stored)
 
     async def accept(self, event: Inbound, plaintext: bytes, source: str = "wecom") -> Accepted:
-        """Store a verified callback once, then queue it.
+        """Store a verified callback once, then queue it; returns when it is committed.
 
         The database's unique key is the truth. The key-value store answers the common
         duplicate without the database: "p" while a first delivery is being stored, "s" once
         stored. A key left at "p" (the storing process died) sends retries to the database,
-        which decides, so a crash between the two steps never loses the callback.
+        which decides, so a crash between the two steps never loses the callback. Both
+        steps run per batch of concurrent callbacks (``InboxWriter``), one round trip each.
         """
-        fast_key = f"dedup:{source}:{event.dedup_key}"
-        first = await self._kv.set(fast_key, "p", ttl=self._dedup_ttl, only_if_absent=True)
-        if not first and await self._kv.get(fast_key) == "s":
-            return Accepted(None, duplicate=True)
         inbox_id = await self._writer.insert(
             NewInboxRow(
                 source=source,
@@ -77,19 +78,22 @@ class CallbackInbox:
                 payload_enc=self._cipher.encrypt(plaintext.decode("utf-8"), _PAYLOAD_CONTEXT),
             )
         )
-        if inbox_id is None:
-            await self._kv.set(fast_key, "s", ttl=self._dedup_ttl)
-            return Accepted(None, duplicate=True)
-        return Accepted(inbox_id, duplicate=False)
+        return Accepted(inbox_id, duplicate=inbox_id is None)
 
-    async def _stored(self, rows: list[tuple[NewInboxRow, int]]) -> None:
+    async def _screen(self, rows: list[NewInboxRow]) -> list[bool]:
+        """True for rows whose key says "already stored"; claims the others with "p"."""
+        keys = [_fast_key(row) for row in rows]
+        previous = await self._kv.claim_many(keys, "p", ttl=self._dedup_ttl)
+        return [value == "s" for value in previous]
+
+    async def _stored(self, rows: list[tuple[NewInboxRow, int | None]]) -> None:
         """Per batch: mark the keys stored and queue the new rows, two round trips at once."""
         if not rows:
             return
-        keys = [f"dedup:{row.source}:{row.dedup_key}" for row, _ in rows]
+        keys = [_fast_key(row) for row, _ in rows]
         await asyncio.gather(
             self._kv.set_many(keys, "s", ttl=self._dedup_ttl),
-            self._queue.put_many(INBOX_TOPIC, [str(inbox_id) for _, inbox_id in rows]),
+            self._queue.put_many(INBOX_TOPIC, [str(i) for _, i in rows if i is not None]),
         )
 
     def plaintext(self, row: InboxEvent) -> bytes:

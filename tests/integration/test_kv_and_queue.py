@@ -68,3 +68,11 @@ async def test_queue_is_fifo_and_times_out(queue: Any) -> None:
         await queue.put("t", str(i))
     assert [await queue.get("t", 0.5) for _ in range(3)] == ["0", "1", "2"]
     assert await queue.get("t", 0.05) is None
+
+
+async def test_claim_many_reports_previous_values(kv: Any) -> None:
+    await kv.set("b", "s")
+    assert await kv.claim_many(["a", "b", "a"], "p", ttl=5) == [None, "s", "p"]
+    assert await kv.get("a") == "p" and await kv.get("b") == "s"
+    await kv.set_many(["a", "c"], "s", ttl=5)
+    assert [await kv.get(k) for k in "abc"] == ["s", "s", "s"]

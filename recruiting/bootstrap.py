@@ -138,6 +138,7 @@ async def start_services(
 
 async def stop_services(services: Services) -> None:
     services.worker.stop()
+    await services.inbox.drain()
     await services.worker.drain()
     await services.aclose()
     await close_database()

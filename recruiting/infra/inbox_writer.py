@@ -52,6 +52,7 @@ class InboxWriter:
         self._max_batch = max_batch
         self._waiting: list[tuple[NewInboxRow, asyncio.Future[int | None]]] = []
         self._flushing = False
+        self._background: set[asyncio.Task[None]] = set()
 
     async def insert(self, row: NewInboxRow) -> int | None:
         """The new row's id, or None when a row with its (source, dedup_key) exists."""
@@ -85,15 +86,26 @@ class InboxWriter:
                 if not future.done():
                     future.set_exception(error)
             return
-        results = [(row, future, inserted.pop(row.dedup_key, None)) for row, future in batch]
-        try:
-            await self._on_stored([(row, inbox_id) for row, _, inbox_id in results])
-        except ExternalServiceError as exc:  # stored, not queued: the sweep will find them
-            log.warning("inbox rows stored but not queued: %s", exc.message)
-        for _, future, inbox_id in results:
+        results = [(row, inserted.pop(row.dedup_key, None)) for row, _ in batch]
+        for (_, future), (_, inbox_id) in zip(batch, results, strict=True):
             # A key twice in one batch: the first caller gets the id, the second a duplicate.
             if not future.done():
                 future.set_result(inbox_id)
+        # Committed rows are safe: marking and queueing them need not delay the 200.
+        task = asyncio.get_running_loop().create_task(self._after_store(results))
+        self._background.add(task)
+        task.add_done_callback(self._background.discard)
+
+    async def _after_store(self, results: list[tuple[NewInboxRow, int | None]]) -> None:
+        try:
+            await self._on_stored(results)
+        except ExternalServiceError as exc:  # stored, not queued: the sweep will find them
+            log.warning("inbox rows stored but not queued: %s", exc.message)
+
+    async def drain(self) -> None:
+        """Wait for the marking/queueing still running (shutdown, tests)."""
+        while self._background:
+            await asyncio.gather(*self._background, return_exceptions=True)
 
 
 async def _insert_ignoring_duplicates(rows: list[NewInboxRow]) -> dict[str, int]:

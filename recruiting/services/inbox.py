@@ -80,6 +80,10 @@ class CallbackInbox:
         )
         return Accepted(inbox_id, duplicate=inbox_id is None)
 
+    async def drain(self) -> None:
+        """Finish the marking/queueing of stored callbacks (before shutting down)."""
+        await self._writer.drain()
+
     async def _screen(self, rows: list[NewInboxRow]) -> list[bool]:
         """True for rows whose key says "already stored"; claims the others with "p"."""
         keys = [_fast_key(row) for row in rows]

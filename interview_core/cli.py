@@ -77,10 +77,7 @@ def _score(args: argparse.Namespace) -> int:
     from interview_core.text.jobs import resolve_job, selection
     from interview_core.text.scoring import score_answer
 
-    if args.job:
-        job = resolve_job(args.job)
-    else:
-        job = selection(_names(args.competencies))
+    job = resolve_job(args.job) if args.job else selection(_names(args.competencies))
     result = score_answer(_read_transcript(args.transcript), args.question, job)
     print(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
     return 0
@@ -120,7 +117,7 @@ def _add_analyze(sub: argparse._SubParsersAction[_Parser]) -> None:
 
 
 def _analyze(args: argparse.Namespace) -> int:
-    from interview_core.media.probe import MediaLimits
+    from interview_core.media.probe import MediaLimits, probe
     from interview_core.pipeline import AnalysisSettings, analyze
     from interview_core.report.html import render_report
     from interview_core.speech.port import recognizer_from_settings
@@ -132,6 +129,8 @@ def _analyze(args: argparse.Namespace) -> int:
         limits=MediaLimits(max_seconds=args.max_seconds),
         vision=VisionSettings(smile_count_enabled=args.face_expression_count),
     )
+    # Bad input fails before the speech model loads (seconds, and paddle logs on stderr).
+    probe(args.media, settings.limits)
     recognizer = recognizer_from_settings(args.model_dir)
     result = analyze(args.media, job, args.question, recognizer, settings).to_json()
     if args.report:

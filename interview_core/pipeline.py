@@ -89,7 +89,9 @@ def _speech(
         return UnavailableRecognizer("the recording has no audio track").transcribe(
             np.zeros(0, dtype=np.float32), SAMPLE_RATE, []
         ), None
-    pcm = load_pcm(path, settings.limits.max_seconds)
+    # Decoders return whole codec frames: AAC pads its last one with up to 1023 samples the
+    # container's duration excludes. Cut them so no timestamp lies past the recording's end.
+    pcm = load_pcm(path, settings.limits.max_seconds)[: max(round(info.duration * SAMPLE_RATE), 1)]
     voiced = voiced_segments([pcm], SAMPLE_RATE)
     pieces = split_for_asr(voiced, settings.asr_segment_seconds)
     transcript = recognizer.transcribe(pcm, SAMPLE_RATE, pieces)

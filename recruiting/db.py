@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from tortoise import Tortoise, connections
+from tortoise.backends.base.config_generator import expand_db_url
 from tortoise.exceptions import BaseORMException
 from tortoise.migrations.api import migrate
 
@@ -25,14 +26,20 @@ def tortoise_config(database_url: str) -> dict[str, Any]:
     So the database zone is UTC, queries use ``recruiting.clock.now()`` (UTC), and the
     tenant's zone (settings.timezone) is applied only when showing a time to a person."""
     url = database_url
-    if url.startswith("postgresql://"):
-        url = "asyncpg://" + url.removeprefix("postgresql://")
-    elif url.startswith("postgres://"):
-        url = "asyncpg://" + url.removeprefix("postgres://")
-    elif url.startswith("sqlite://") and url != "sqlite://:memory:":
+    for scheme in ("postgresql://", "postgres://"):
+        if url.startswith(scheme):
+            url = "asyncpg://" + url.removeprefix(scheme)
+    if url.startswith("sqlite://") and url != "sqlite://:memory:":
         Path(url.removeprefix("sqlite://")).parent.mkdir(parents=True, exist_ok=True)
+    connection: str | dict[str, Any] = url
+    if url.startswith("asyncpg://"):
+        connection = expand_db_url(url)
+        # asyncpg's default reset sends "RESET ALL; UNLISTEN *; CLOSE ALL; …" after every
+        # pooled query: a second round trip each time. We keep no session state (no SET,
+        # LISTEN, cursors or advisory locks); asyncpg still rolls back a leftover transaction.
+        connection["credentials"]["reset"] = _keep_session
     return {
-        "connections": {"default": url},
+        "connections": {"default": connection},
         "apps": {
             APP: {
                 "models": ["recruiting.models"],
@@ -43,6 +50,10 @@ def tortoise_config(database_url: str) -> dict[str, Any]:
         "use_tz": True,
         "timezone": "UTC",
     }
+
+
+async def _keep_session(connection: object) -> None:
+    """Pool reset hook that resets nothing (see ``tortoise_config``)."""
 
 
 # Used by `tortoise makemigrations` during development (see README "Changing the schema").

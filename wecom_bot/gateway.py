@@ -62,7 +62,10 @@ class CallbackGateway:
             raise InvalidInput("missing query parameter: echostr")
         self._crypto.verify(query.msg_signature, query.timestamp, query.nonce, echostr)
         self._check_fresh(query.timestamp)
-        return self._crypto.decrypt(echostr).decode("utf-8", errors="strict")
+        try:
+            return self._crypto.decrypt(echostr).decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise InvalidInput("echostr does not decrypt to text") from exc
 
     async def receive(self, args: dict[str, str], body: bytes) -> Accepted:
         query = SignedQuery.from_args(args)

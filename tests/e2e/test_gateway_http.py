@@ -195,3 +195,19 @@ async def test_oversized_body_gets_413(app: Service, settings: Settings) -> None
     fields = text_fields(settings, "lina", "长" * 2000, "7001")  # signed, but too large
     query, body = signed_post(settings, fields)
     assert len(body) > 4096 and (await post(app, query, body)).status_code == 413
+
+
+async def test_echostr_that_is_not_text_gets_400(app: Service, settings: Settings) -> None:
+    crypto = crypto_for(settings)
+    echostr = crypto.encrypt(b"\xff\xfe\xfd")
+    ts = str(int(time.time()))
+    query = urlencode(
+        {
+            "msg_signature": crypto.sign(ts, "n", echostr),
+            "timestamp": ts,
+            "nonce": "n",
+            "echostr": echostr,
+        }
+    )
+    response = await app.get(f"/wecom/callback?{query}")
+    assert response.status_code == 400

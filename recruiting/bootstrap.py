@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import httpx
@@ -60,7 +60,6 @@ class Services:
     relay: OutboxRelay
     worker: Worker
     personal_data: PersonalDataService
-    extras: dict[str, Any] = field(default_factory=dict)
 
     async def aclose(self) -> None:
         await self.wecom.aclose()

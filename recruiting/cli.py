@@ -18,6 +18,7 @@ import logging
 import signal
 import sys
 from collections.abc import Sequence
+from typing import Any
 
 from recruiting.errors import RecruitingError
 from recruiting.settings import Settings, load_settings
@@ -80,20 +81,8 @@ def _run(settings: Settings, args: argparse.Namespace) -> int:
         return 2
     app = create_app(settings)
     sandbox = create_sandbox_app(settings)
-    app.prepare(
-        host=settings.server.host,
-        port=settings.server.port,
-        single_process=True,
-        motd=False,
-        access_log=False,
-    )
-    sandbox.prepare(
-        host=settings.sandbox.host,
-        port=settings.sandbox.port,
-        single_process=True,
-        motd=False,
-        access_log=False,
-    )
+    _prepare_single(app, settings.server.host, settings.server.port)
+    _prepare_single(sandbox, settings.sandbox.host, settings.sandbox.port)
     print(f"Service:          http://{settings.server.host}:{settings.server.port}/healthz")
     print(f"WeCom sandbox:    {settings.sandbox.base_url}/   ← open this, pick a member, type 帮助")
     Sanic.serve_single(app)
@@ -111,13 +100,7 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
 
     if settings.server.workers == 1:
         app = factory()
-        app.prepare(
-            host=settings.server.host,
-            port=settings.server.port,
-            single_process=True,
-            motd=False,
-            access_log=False,
-        )
+        _prepare_single(app, settings.server.host, settings.server.port)
         Sanic.serve_single(app)
         return 0
     loader = AppLoader(factory=factory)
@@ -133,15 +116,18 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def _prepare_single(app: Any, host: str, port: int) -> None:
+    """One process, no banner, no access log (the embedded default and tests)."""
+    app.prepare(host=host, port=port, single_process=True, motd=False, access_log=False)
+
+
 def _sandbox(settings: Settings, args: argparse.Namespace) -> int:
     from sanic import Sanic
 
     from wecom_bot.sandbox.app import create_sandbox_app
 
     app = create_sandbox_app(settings)
-    app.prepare(
-        host=settings.sandbox.host, port=settings.sandbox.port, single_process=True, motd=False
-    )
+    _prepare_single(app, settings.sandbox.host, settings.sandbox.port)
     print(
         f"WeCom sandbox: {settings.sandbox.base_url}/ → callbacks to "
         f"{settings.sandbox.callback_url}"

@@ -12,9 +12,9 @@ import logging
 from collections.abc import Awaitable, Callable
 
 from recruiting.errors import RecruitingError
-from recruiting.ports.queue import TaskQueue
+from recruiting.ports.queue import INBOX_TOPIC, OUTBOX_TOPIC, TaskQueue
 from recruiting.services.callbacks import CallbackProcessor
-from recruiting.services.inbox import INBOX_TOPIC, OUTBOX_TOPIC, CallbackInbox
+from recruiting.services.inbox import CallbackInbox
 from recruiting.services.outbox import OutboxRelay
 
 log = logging.getLogger(__name__)

@@ -44,7 +44,8 @@ async def verify_url(request: Request) -> HTTPResponse:
 
 @bp.post("/wecom/callback")
 async def receive(request: Request) -> HTTPResponse:
-    """Sanic refuses bodies over REQUEST_MAX_SIZE (the callback limit) with 413 itself."""
+    """Sanic refuses bodies over REQUEST_MAX_SIZE with 413 itself; the explicit check keeps
+    the callback limit once upload routes raise the app-wide maximum."""
     limit: int = request.app.ctx.services.settings.server.callback_body_limit
     try:
         if len(request.body) > limit:

@@ -60,7 +60,7 @@ class InboxWriter:
         self._waiting.append((row, future))
         if not self._flushing:
             self._flushing = True
-            asyncio.get_running_loop().create_task(self._flush())
+            self._track(asyncio.get_running_loop().create_task(self._flush()))
         return await future
 
     async def _flush(self) -> None:
@@ -92,7 +92,10 @@ class InboxWriter:
             if not future.done():
                 future.set_result(inbox_id)
         # Committed rows are safe: marking and queueing them need not delay the 200.
-        task = asyncio.get_running_loop().create_task(self._after_store(results))
+        self._track(asyncio.get_running_loop().create_task(self._after_store(results)))
+
+    def _track(self, task: asyncio.Task[None]) -> None:
+        """The loop keeps only weak references to tasks: hold them until they finish."""
         self._background.add(task)
         task.add_done_callback(self._background.discard)
 
@@ -103,7 +106,7 @@ class InboxWriter:
             log.warning("inbox rows stored but not queued: %s", exc.message)
 
     async def drain(self) -> None:
-        """Wait for the marking/queueing still running (shutdown, tests)."""
+        """Wait for the writes, marking and queueing still running (shutdown, tests)."""
         while self._background:
             await asyncio.gather(*self._background, return_exceptions=True)
 

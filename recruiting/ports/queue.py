@@ -7,6 +7,9 @@ from __future__ import annotations
 
 from typing import Protocol
 
+INBOX_TOPIC = "inbox"  # ids of inbox rows to process
+OUTBOX_TOPIC = "outbox"  # ids of outbox rows to deliver
+
 
 class TaskQueue(Protocol):
     async def put(self, topic: str, message: str) -> None: ...

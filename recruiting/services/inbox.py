@@ -23,11 +23,9 @@ from recruiting.infra.pii import FieldCipher
 from recruiting.models import InboxEvent, OutboxMessage, ProcessingStatus
 from recruiting.ports.kv import KeyValueStore
 from recruiting.ports.outbound import OutboundDraft
-from recruiting.ports.queue import TaskQueue
+from recruiting.ports.queue import INBOX_TOPIC, OUTBOX_TOPIC, TaskQueue
 from recruiting.services.ordering import UNORDERED_SENDERS, next_unfinished
 
-INBOX_TOPIC = "inbox"
-OUTBOX_TOPIC = "outbox"
 _PAYLOAD_CONTEXT = "inbox.payload"
 
 

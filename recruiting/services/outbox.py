@@ -19,8 +19,7 @@ from recruiting.errors import ExternalServiceError, InvalidInput, RetryLater
 from recruiting.infra.claims import claim_row
 from recruiting.models import OutboxMessage, ProcessingStatus
 from recruiting.ports.outbound import OutboundMessage, OutboundSender
-from recruiting.ports.queue import TaskQueue
-from recruiting.services.inbox import OUTBOX_TOPIC
+from recruiting.ports.queue import OUTBOX_TOPIC, TaskQueue
 from recruiting.services.ordering import next_unfinished
 
 log = logging.getLogger(__name__)

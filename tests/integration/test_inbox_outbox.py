@@ -16,8 +16,9 @@ from recruiting.infra.pii import FieldCipher
 from recruiting.infra.queues import InProcessQueue
 from recruiting.models import InboxEvent, OutboxMessage, ProcessingStatus
 from recruiting.ports.outbound import OutboundDraft, OutboundMessage
+from recruiting.ports.queue import INBOX_TOPIC
 from recruiting.services.callbacks import CallbackProcessor
-from recruiting.services.inbox import INBOX_TOPIC, CallbackInbox
+from recruiting.services.inbox import CallbackInbox
 from recruiting.services.outbox import OutboxRelay
 
 CIPHER = FieldCipher({"t1": os.urandom(32)}, "t1")

@@ -23,6 +23,7 @@ from recruiting.services.conversation import HELP_TEXT, UNKNOWN_MEMBER
 from recruiting.settings import Settings, load_settings
 from tests.serving import free_port, serving
 from wecom_bot.sandbox.app import create_sandbox_app
+from wecom_bot.sandbox.oa import OFFER_TEMPLATE_ID
 
 _names = itertools.count()
 
@@ -142,18 +143,29 @@ async def test_expired_token_and_busy_api_still_deliver_once(stack: Stack) -> No
 
 
 async def test_non_text_events_are_stored_and_acknowledged(stack: Stack) -> None:
+    sp_no = await stack.service.ctx.services.wecom.approval.apply_event(
+        {
+            "creator_userid": "lina",
+            "template_id": OFFER_TEMPLATE_ID,
+            "use_template_approver": 1,
+            "apply_data": {
+                "contents": [{"control": "Text", "id": "Text-candidate", "value": {"text": "刘洋"}}]
+            },
+        }
+    )
     for path, body in [
         ("/sandbox/enter", {"userid": "lina"}),
         ("/sandbox/voice", {"userid": "lina"}),
-        ("/sandbox/approval", {"sp_no": "none", "status": 2}),
+        ("/sandbox/approval", {"sp_no": sp_no, "status": 2}),
     ]:
         response = await stack.console.post(path, json=body)
-        assert response.status_code in (200, 400), response.text
+        assert response.status_code == 200, response.text
+        assert response.json()["status"] == 200  # the gateway acknowledged it
     deadline = asyncio.get_running_loop().time() + 5
     while asyncio.get_running_loop().time() < deadline:
-        if await InboxEvent.filter(status="done").count() >= 2:
+        if await InboxEvent.filter(status="done").count() >= 3:
             break
         await asyncio.sleep(0.05)
-    kinds = set(await InboxEvent.all().values_list("kind", flat=True))
-    assert {"enter_agent", "voice"} <= kinds
+    kinds = sorted(await InboxEvent.filter(status="done").values_list("kind", flat=True))
+    assert kinds == ["approval", "enter_agent", "voice"]
     assert await OutboxMessage.all().count() == 0  # nothing to say yet, and nothing said

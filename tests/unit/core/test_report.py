@@ -81,8 +81,8 @@ def test_explanation_lists_assessed_and_not_assessed() -> None:
     text = "".join(candidate_explanation(ANALYSIS))
     assert "本次评估的能力项：沟通能力、客户导向。" in text
     assert "未评估（不等于低分）：数据分析" in text
-    for word in ("情绪", "性格", "自信"):
-        assert f"推断{word}" not in text or "不会" in text
+    assert "不会根据面部表情或画面推断情绪、性格或自信程度" in text
+    assert "不参与任何能力评分" in text
 
 
 def test_radar_draws_with_or_without_cjk_font(

@@ -63,12 +63,15 @@ def analyze(
     question: str,
     recognizer: SpeechRecognizer,
     settings: AnalysisSettings | None = None,
+    *,
+    vision: bool = True,
 ) -> AnalysisResult:
-    """Run every stage the media allows. Raises MediaRejected/MediaTooLong for bad input."""
+    """Run every stage the media allows (``vision=False``: no camera signals at all, e.g.
+    without consent). Raises MediaRejected/MediaTooLong for bad input."""
     settings = settings or AnalysisSettings()
     info = probe(path, settings.limits)
     transcript, speech = _speech(path, info, recognizer, settings)
-    vision = analyze_video(path, settings.vision) if info.has_video else None
+    signals = analyze_video(path, settings.vision) if info.has_video and vision else None
     text = transcript.text if transcript.available else ""
     return AnalysisResult(
         job=job.title,
@@ -76,7 +79,7 @@ def analyze(
         media=info,
         transcript=transcript,
         speech=speech,
-        vision=vision,
+        vision=signals,
         score=score_answer(text, question, job),
         followup=follow_up(text, question, job) if text.strip() else None,
     )

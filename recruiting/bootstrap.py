@@ -9,14 +9,24 @@ from __future__ import annotations
 import asyncio
 import logging
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import httpx
 from sanic import Request, Sanic
 from sanic.response import HTTPResponse, json
+from sanic_ext import Extend
+from sanic_ext.extensions.openapi.extension import OpenAPIExtension
 
+from interview_core.report.explain import candidate_explanation
+from interview_core.service import CoreAnalysis
+from miniapp_api import routes as miniapp_routes
+from miniapp_api.context import MiniApp
+from miniapp_api.login import MiniProgramLogin
 from recruiting.db import close_database, migrate_schema, open_database
 from recruiting.domain.inbound import Inbound
+from recruiting.errors import RecruitingError
+from recruiting.infra.media_store import LocalMediaStore
 from recruiting.infra.memory_kv import MemoryKeyValueStore
 from recruiting.infra.pii import FieldCipher
 from recruiting.infra.queues import InProcessQueue, RedisQueue
@@ -24,14 +34,23 @@ from recruiting.infra.redis_kv import RedisKeyValueStore
 from recruiting.ports.kv import KeyValueStore
 from recruiting.ports.queue import TaskQueue
 from recruiting.runtime import Worker
+from recruiting.services.answer_analysis import AnswerAnalysisRunner
 from recruiting.services.callbacks import CallbackProcessor, Handler
+from recruiting.services.consents import ConsentService
 from recruiting.services.conversation import CHANNEL as WECOM_MESSAGE
 from recruiting.services.conversation import Conversation
 from recruiting.services.demo import seed_demo_staff
+from recruiting.services.device_check import DeviceCheckService
 from recruiting.services.inbox import CallbackInbox
+from recruiting.services.invitations import InvitationService
 from recruiting.services.outbox import OutboxRelay
 from recruiting.services.personal_data import PersonalDataService
+from recruiting.services.recorded_interview import RecordedInterviewService
+from recruiting.services.results import ResultsService
+from recruiting.services.sessions import SessionService
+from recruiting.services.uploads import UploadLimits, UploadService
 from recruiting.settings import Settings
+from recruiting.web import error_response
 from wecom_bot import routes as wecom_routes
 from wecom_bot.client import WeComClient, build_client
 from wecom_bot.crypto import WeComCrypto
@@ -60,8 +79,13 @@ class Services:
     relay: OutboxRelay
     worker: Worker
     personal_data: PersonalDataService
+    miniapp: MiniApp
+    analysis: AnswerAnalysisRunner
+    http: httpx.AsyncClient
 
     async def aclose(self) -> None:
+        self.analysis.close()
+        await self.http.aclose()
         await self.wecom.aclose()
         await self.queue.close()
         await self.kv.close()
@@ -107,6 +131,19 @@ def build_services(
         max_attempts=settings.inbox.max_attempts,
         queue=queue,
     )
+    http = httpx.AsyncClient(transport=wecom_transport)
+    media = LocalMediaStore(settings.miniapp.media_dir, cipher)
+    core = CoreAnalysis(model_dir=settings.analysis.speech_model_dir or None)
+    scratch = settings.data_dir / "tmp"
+    scratch.mkdir(parents=True, exist_ok=True)
+    analysis = AnswerAnalysisRunner(
+        media,
+        core,
+        processes=settings.analysis.processes,
+        scratch=scratch,
+        lease_seconds=settings.analysis.lease_seconds,
+        max_attempts=settings.analysis.max_attempts,
+    )
     return Services(
         settings=settings,
         kv=kv,
@@ -117,8 +154,37 @@ def build_services(
         gateway=gateway,
         processor=processor,
         relay=relay,
-        worker=Worker(queue, inbox, processor, relay),
+        worker=Worker(queue, inbox, processor, relay, analysis),
         personal_data=PersonalDataService(cipher),
+        miniapp=_miniapp(settings, kv, queue, cipher, wecom, http, media, core, scratch),
+        analysis=analysis,
+        http=http,
+    )
+
+
+def _miniapp(
+    settings: Settings,
+    kv: KeyValueStore,
+    queue: TaskQueue,
+    cipher: FieldCipher,
+    wecom: WeComClient,
+    http: httpx.AsyncClient,
+    media: LocalMediaStore,
+    core: CoreAnalysis,
+    scratch: Path,
+) -> MiniApp:
+    m = settings.miniapp
+    login = MiniProgramLogin(http, m.api_base, m.appid, m.secret, wecom, settings.wecom.corp_id)
+    sessions = SessionService(login, cipher, m.session_ttl)
+    limits = UploadLimits(max_bytes=m.max_upload_bytes, max_chunk=m.max_chunk_bytes)
+    return MiniApp(
+        sessions=sessions,
+        invitations=InvitationService(sessions, m.invitation_ttl),
+        consents=ConsentService(media),
+        recorded=RecordedInterviewService(media),
+        uploads=UploadService(media, core, queue, kv, limits, scratch),
+        device_check=DeviceCheckService(core, scratch, m.device_check_bytes),
+        results=ResultsService(media, candidate_explanation),
     )
 
 
@@ -155,8 +221,12 @@ def create_app(
     # Only WeCom callbacks are posted so far; routes that take uploads will stream.
     app.config.REQUEST_MAX_SIZE = settings.server.callback_body_limit
     app.config.KEEP_ALIVE_TIMEOUT = 30
+    app.config.FALLBACK_ERROR_FORMAT = "json"
     app.blueprint(wecom_routes.bp)
+    app.blueprint(miniapp_routes.bp)
     app.add_route(_health, "/healthz", methods=["GET"])
+    app.error_handler.add(RecruitingError, _recruiting_error)
+    _openapi(app)
 
     @app.before_server_start
     async def _open(app: WebApp) -> None:
@@ -177,6 +247,32 @@ def create_app(
         await stop_services(services)
 
     return app
+
+
+def _openapi(app: WebApp) -> None:
+    """The OpenAPI document at /docs/openapi.json (only sanic-ext's OpenAPI extension: the
+    others would add per-request work to the callback path)."""
+    Extend(
+        app,
+        extensions=[OpenAPIExtension],
+        built_in_extensions=False,
+        config={"oas_autodoc": True},
+    )
+    oas = app.ext.openapi
+    oas.describe("Recruiting service API", version="1", description=API_DESCRIPTION)
+    oas.add_security_scheme("bearer", "http", scheme="bearer",
+                            description="the token from /miniapp/v1/login/*")  # fmt: skip
+
+
+API_DESCRIPTION = (
+    "The mini-app API for candidates (recorded interviews) and employees, and the WeCom "
+    "callback. Errors are JSON {error, message} with a stable error code."
+)
+
+
+async def _recruiting_error(request: Request, exc: Exception) -> HTTPResponse:
+    assert isinstance(exc, RecruitingError)
+    return error_response(exc)
 
 
 async def _health(request: Request) -> HTTPResponse:

@@ -10,6 +10,7 @@ Entry points map these to status codes; adapters translate third-party errors in
     │   └── InvalidTransition       a state machine refused a transition
     ├── InvalidInput                malformed or semantically invalid input     → 400
     │   └── PayloadTooLarge         over a size limit                           → 413
+    ├── Unauthenticated             no valid session (missing, forged, expired) → 401
     ├── Forbidden                   authenticated but not allowed / not trusted → 403
     │   ├── AccessDenied            role check failed (audited)
     │   └── Untrusted               forged signature, wrong corp, stale request
@@ -58,6 +59,12 @@ class InvalidInput(RecruitingError):
 
 class PayloadTooLarge(InvalidInput):
     code = "payload_too_large"
+
+
+class Unauthenticated(RecruitingError):
+    """No valid session: the client must log in (again)."""
+
+    code = "unauthenticated"
 
 
 class Forbidden(RecruitingError):

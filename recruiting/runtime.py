@@ -12,7 +12,8 @@ import logging
 from collections.abc import Awaitable, Callable
 
 from recruiting.errors import RecruitingError
-from recruiting.ports.queue import INBOX_TOPIC, OUTBOX_TOPIC, TaskQueue
+from recruiting.ports.queue import ANALYSIS_TOPIC, INBOX_TOPIC, OUTBOX_TOPIC, TaskQueue
+from recruiting.services.answer_analysis import AnswerAnalysisRunner
 from recruiting.services.callbacks import CallbackProcessor
 from recruiting.services.inbox import CallbackInbox
 from recruiting.services.outbox import OutboxRelay
@@ -29,10 +30,14 @@ class Worker:
         inbox: CallbackInbox,
         processor: CallbackProcessor,
         relay: OutboxRelay,
+        analysis: AnswerAnalysisRunner | None = None,
         *,
         sweep_interval: float = 5.0,
         concurrency: int = 16,
+        analysis_concurrency: int = 1,
     ) -> None:
+        self._analysis = analysis
+        self._analysis_slots = asyncio.Semaphore(analysis_concurrency)
         self._queue = queue
         self._inbox = inbox
         self._processor = processor
@@ -50,6 +55,9 @@ class Worker:
             self._consume(OUTBOX_TOPIC, self._relay.deliver),
             self._sweeper(),
         ]
+        if self._analysis is not None:
+            loops.append(self._consume(ANALYSIS_TOPIC, self._analysis.process,
+                                       self._analysis_slots))  # fmt: skip
         await asyncio.gather(*loops)
 
     def stop(self) -> None:
@@ -66,7 +74,11 @@ class Worker:
         outbox_ids = [str(i) for i in await self._relay.due_ids(grace)]
         await self._queue.put_many(INBOX_TOPIC, inbox_ids)
         await self._queue.put_many(OUTBOX_TOPIC, outbox_ids)
-        return len(inbox_ids) + len(outbox_ids)
+        answer_ids: list[str] = []
+        if self._analysis is not None:
+            answer_ids = [str(i) for i in await self._analysis.due_ids(grace)]
+            await self._queue.put_many(ANALYSIS_TOPIC, answer_ids)
+        return len(inbox_ids) + len(outbox_ids) + len(answer_ids)
 
     async def _sweeper(self) -> None:
         while not self._stop.is_set():
@@ -75,7 +87,10 @@ class Worker:
             if not self._stop.is_set():
                 await self._guarded(lambda: self.sweep(self._sweep_interval), "sweep")
 
-    async def _consume(self, topic: str, handle: RowHandler) -> None:
+    async def _consume(
+        self, topic: str, handle: RowHandler, slots: asyncio.Semaphore | None = None
+    ) -> None:
+        slots = slots or self._slots
         while not self._stop.is_set():
             try:
                 message = await self._queue.get(topic, timeout=0.5)
@@ -85,18 +100,18 @@ class Worker:
                 continue
             if message is None or not message.isdigit():
                 continue
-            await self._slots.acquire()
-            task = asyncio.create_task(self._run_one(handle, int(message), topic))
+            await slots.acquire()
+            task = asyncio.create_task(self._run_one(handle, int(message), topic, slots))
             self._running.add(task)
             task.add_done_callback(self._running.discard)
 
     async def _run_one(
-        self, handle: Callable[[int], Awaitable[bool]], row: int, topic: str
+        self, handle: RowHandler, row: int, topic: str, slots: asyncio.Semaphore
     ) -> None:
         try:
             await self._guarded(lambda: handle(row), f"{topic} {row}")
         finally:
-            self._slots.release()
+            slots.release()
 
     async def _guarded(self, step: Callable[[], Awaitable[object]], what: str) -> None:
         try:

@@ -26,6 +26,8 @@ SANDBOX_CORP_ID = "wwsandbox0000000001"
 SANDBOX_TOKEN = "SandboxToken2026"  # noqa: S105 - public sandbox value
 SANDBOX_AES_KEY = "c2FuZGJveGtleXNhbmRib3hrZXlzYW5kYm94a2V5czE"
 SANDBOX_SECRET = "sandbox-app-secret"  # noqa: S105 - public sandbox value
+SANDBOX_MINIAPP_APPID = "wxsandbox00000001"
+WECHAT_API_BASE = "https://api.weixin.qq.com"
 
 # Public environment names → dotted keys of config.yaml.
 ENV_NAMES: dict[str, str] = {
@@ -45,6 +47,11 @@ ENV_NAMES: dict[str, str] = {
     "SANDBOX_PORT": "sandbox.port",
     "SANDBOX_CALLBACK_URL": "sandbox.callback_url",
     "PII_KEYS": "security.pii_keys",
+    "WECHAT_APPID": "miniapp.appid",
+    "WECHAT_SECRET": "miniapp.secret",
+    "WECHAT_API_BASE": "miniapp.api_base",
+    "MEDIA_DIR": "miniapp.media_dir",
+    "SPEECH_MODEL_DIR": "analysis.speech_model_dir",
 }
 _KEY_TO_ENV = {v: k for k, v in ENV_NAMES.items()}
 _AES_KEY_RE = re.compile(r"^[A-Za-z0-9]{43}$")
@@ -91,11 +98,37 @@ class InboxSettings:
 
 
 @dataclass(frozen=True)
+class MiniAppSettings:
+    """The candidate mini-app: WeChat login, sessions and recorded-answer uploads."""
+
+    appid: str
+    secret: str = field(repr=False)
+    api_base: str  # https://api.weixin.qq.com, or the sandbox
+    session_ttl: int
+    invitation_ttl: int
+    media_dir: Path
+    max_upload_bytes: int
+    max_chunk_bytes: int
+    device_check_bytes: int
+    uses_sandbox: bool = False
+
+
+@dataclass(frozen=True)
+class AnalysisRunSettings:
+    processes: int  # analysis worker processes per service process (0: in a thread)
+    lease_seconds: int
+    max_attempts: int
+    speech_model_dir: str  # empty: $SPEECH_MODEL_DIR or var/models/speech
+
+
+@dataclass(frozen=True)
 class Settings:
     server: ServerSettings
     wecom: WeComSettings
     sandbox: SandboxSettings
     inbox: InboxSettings
+    miniapp: MiniAppSettings
+    analysis: AnalysisRunSettings
     timezone: zoneinfo.ZoneInfo
     data_dir: Path
     database_url: str
@@ -223,6 +256,13 @@ def _build(raw: dict[str, Any]) -> Settings:
             lease_seconds=r.integer("inbox.lease_seconds", 5, 3600),
             max_attempts=r.integer("inbox.max_attempts", 1, 100),
         ),
+        miniapp=_miniapp(r, data_dir, sandbox.base_url),
+        analysis=AnalysisRunSettings(
+            processes=r.integer("analysis.processes", 0, 64),
+            lease_seconds=r.integer("analysis.lease_seconds", 30, 86400),
+            max_attempts=r.integer("analysis.max_attempts", 1, 20),
+            speech_model_dir=r.text("analysis.speech_model_dir"),
+        ),
         timezone=_timezone(r),
         data_dir=data_dir,
         database_url=_database_url(r, data_dir),
@@ -264,6 +304,31 @@ def _wecom(r: _Reader) -> WeComSettings:
         dedup_ttl=dedup_ttl,
         member_messages_per_minute=r.integer("wecom.member_messages_per_minute", 1, 1000),
         token_refresh_ahead=r.integer("wecom.token_refresh_ahead", 0, 3600),
+        uses_sandbox=sandbox,
+    )
+
+
+def _miniapp(r: _Reader, data_dir: Path, sandbox_base: str) -> MiniAppSettings:
+    appid, secret = r.text("miniapp.appid"), r.text("miniapp.secret")
+    sandbox = not appid
+    if appid and not secret:
+        r.fail("miniapp.secret", "is required when miniapp.appid is set")
+    api_base = r.text("miniapp.api_base").rstrip("/")
+    if not api_base:
+        api_base = sandbox_base if sandbox else WECHAT_API_BASE
+    if not api_base.startswith(("http://", "https://")):
+        r.fail("miniapp.api_base", "must be an http(s) URL")
+    mib = 2**20
+    return MiniAppSettings(
+        appid=appid or SANDBOX_MINIAPP_APPID,
+        secret=secret or SANDBOX_SECRET,
+        api_base=api_base,
+        session_ttl=r.integer("miniapp.session_ttl", 60, 7 * 86400),
+        invitation_ttl=r.integer("miniapp.invitation_ttl", 3600, 90 * 86400),
+        media_dir=Path(r.text("miniapp.media_dir") or data_dir / "media"),
+        max_upload_bytes=r.integer("miniapp.max_upload_mb", 1, 4096) * mib,
+        max_chunk_bytes=r.integer("miniapp.max_chunk_kb", 64, 64 * 1024) * 1024,
+        device_check_bytes=r.integer("miniapp.device_check_mb", 1, 100) * mib,
         uses_sandbox=sandbox,
     )
 

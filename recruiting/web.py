@@ -17,6 +17,8 @@ from recruiting.errors import (
     NotFound,
     PayloadTooLarge,
     RecruitingError,
+    RetryLater,
+    Unauthenticated,
 )
 
 log = logging.getLogger(__name__)
@@ -24,6 +26,7 @@ log = logging.getLogger(__name__)
 _STATUS: list[tuple[type[RecruitingError], int]] = [
     (PayloadTooLarge, 413),
     (InvalidInput, 400),
+    (Unauthenticated, 401),
     (Forbidden, 403),
     (NotFound, 404),
     (Conflict, 409),
@@ -42,4 +45,10 @@ def error_response(exc: RecruitingError) -> HTTPResponse:
     status = status_for(exc)
     if status >= 500:
         log.warning("request failed: %s (%s)", exc.code, exc.message)
-    return json({"error": exc.code, "message": exc.message}, status=status)
+    headers = {}
+    if isinstance(exc, RetryLater) and exc.retry_after:
+        headers["Retry-After"] = str(max(1, round(exc.retry_after)))
+    if isinstance(exc, Unauthenticated):
+        headers["WWW-Authenticate"] = 'Bearer realm="miniapp"'
+    body = {"error": exc.code, "message": exc.message} | getattr(exc, "extra", {})
+    return json(body, status=status, headers=headers)

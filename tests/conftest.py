@@ -23,7 +23,8 @@ REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 TABLES = [
     "audit_log", "consent", "interview_note", "interview_slot", "interview_assignment", "score",
     "interview", "application", "interview_round", "job_opening", "candidate", "staff",
-    "inbox_event", "outbox_message",
+    "inbox_event", "outbox_message", "app_session", "invitation", "answer", "upload",
+    "integrity_event", "candidate_summary",
 ]  # fmt: skip
 
 

@@ -4,35 +4,67 @@ Personal fields are stored only as ciphertext (``*_enc``); see ``recruiting.infr
 """
 
 from recruiting.models.audit import AuditLog
-from recruiting.models.candidates import Application, ApplicationStatus, Candidate, Consent
+from recruiting.models.candidates import (
+    Application,
+    ApplicationStatus,
+    Candidate,
+    Consent,
+    ConsentPurpose,
+)
 from recruiting.models.interviews import (
     Interview,
     InterviewAssignment,
+    InterviewMode,
     InterviewNote,
     InterviewSlot,
 )
-from recruiting.models.jobs import InterviewRound, JobOpening, JobStatus
+from recruiting.models.jobs import InterviewRound, JobOpening, JobStatus, RoundKind
 from recruiting.models.messaging import InboxEvent, OutboxMessage, ProcessingStatus
+from recruiting.models.recorded import (
+    AnalysisStatus,
+    Answer,
+    AnswerStatus,
+    AppSession,
+    CandidateSummary,
+    IntegrityEvent,
+    Invitation,
+    SubjectKind,
+    Upload,
+    UploadStatus,
+)
 from recruiting.models.scores import RaterKind, Score
 from recruiting.models.staff import Staff
 
 __all__ = [
+    "AnalysisStatus",
+    "Answer",
+    "AnswerStatus",
+    "AppSession",
     "Application",
     "ApplicationStatus",
     "AuditLog",
     "Candidate",
+    "CandidateSummary",
     "Consent",
+    "ConsentPurpose",
     "InboxEvent",
+    "IntegrityEvent",
     "Interview",
     "InterviewAssignment",
+    "InterviewMode",
     "InterviewNote",
     "InterviewRound",
     "InterviewSlot",
+    "Invitation",
     "JobOpening",
     "JobStatus",
     "OutboxMessage",
     "ProcessingStatus",
     "RaterKind",
+    "RoundKind",
     "Score",
     "Staff",
+    "SubjectKind",
+    "Upload",
+    "UploadStatus",
 ]

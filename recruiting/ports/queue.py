@@ -9,6 +9,7 @@ from typing import Protocol
 
 INBOX_TOPIC = "inbox"  # ids of inbox rows to process
 OUTBOX_TOPIC = "outbox"  # ids of outbox rows to deliver
+ANALYSIS_TOPIC = "analysis"  # ids of answers to analyse
 
 
 class TaskQueue(Protocol):

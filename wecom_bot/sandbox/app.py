@@ -20,6 +20,7 @@ from wecom_bot.sandbox.console import create_console_blueprint
 from wecom_bot.sandbox.pusher import CallbackPusher
 from wecom_bot.sandbox.state import SandboxState
 from wecom_bot.sandbox.tokens import Clock
+from wecom_bot.sandbox.wechat import WeChatLogin, create_wechat_blueprint
 
 SandboxApp = Sanic[Config, SimpleNamespace]
 
@@ -38,8 +39,10 @@ def create_sandbox_app(
     app.ctx.state = SandboxState(
         corp_id=wecom.corp_id, secrets=[wecom.secret], agent_id=wecom.agent_id, clock=clock
     )
+    app.ctx.wechat = WeChatLogin(settings.miniapp.appid, settings.miniapp.secret, clock)
     app.blueprint(create_api_blueprint())
     app.blueprint(create_console_blueprint())
+    app.blueprint(create_wechat_blueprint())
 
     @app.before_server_start
     async def open_pusher(app: SandboxApp) -> None:

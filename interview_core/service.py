@@ -1,0 +1,169 @@
+"""The analysis core behind the service's ``MediaAnalysis`` port (recruiting.ports.analysis).
+
+Instances are picklable (only settings inside), so a process pool can run them; the speech
+model is loaded lazily, once per process, on the first answer that needs it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from functools import cache
+from pathlib import Path
+
+import numpy as np
+
+from interview_core.media.audio import SAMPLE_RATE, load_pcm
+from interview_core.media.probe import MediaLimits, probe
+from interview_core.pipeline import AnalysisSettings, analyze
+from interview_core.speech.port import SpeechRecognizer, recognizer_from_settings
+from interview_core.speech.vad import voiced_segments
+from interview_core.text.jobs import JobCompetency, JobModel, builtin_jobs
+from interview_core.text.library import default_library
+from interview_core.text.scoring import METHOD
+from interview_core.vision.signals import VisionSettings, analyze_video
+from recruiting.errors import InvalidInput
+from recruiting.ports.analysis import (
+    AiScore,
+    AnalysisOutcome,
+    AnalysisRequest,
+    DeviceCheck,
+    MediaFacts,
+    MediaKind,
+)
+
+DEVICE_CLIP_SECONDS = 15.0
+AUDIBLE_VOICED_SECONDS = 0.5  # speech the detector found in the clip
+AUDIBLE_PEAK_DBFS = -45.0  # below this the microphone is muted or far away
+FACE_VISIBLE_RATIO = 0.5
+NO_FACE_CONSENT = "the candidate did not consent to face analysis"
+NO_ASSESSMENT_CONSENT = "the candidate chose human review only: no automated assessment"
+LIGHTING_BAD_RATIO = 0.5
+
+
+@dataclass(frozen=True)
+class CoreAnalysis:
+    """``MediaAnalysis`` on the local CPU. ``model_dir`` None: ``$SPEECH_MODEL_DIR``."""
+
+    model_dir: str | None = None
+    vision: VisionSettings = field(default_factory=VisionSettings)
+    max_seconds: float = 600.0
+
+    def probe(self, path: Path, expect: MediaKind, max_seconds: float) -> MediaFacts:
+        info = probe(path, MediaLimits(max_seconds=max_seconds), expect)
+        return MediaFacts(
+            duration=info.duration,
+            has_audio=info.has_audio,
+            has_video=info.has_video,
+            width=info.width,
+            height=info.height,
+            container=info.container,
+        )
+
+    def device_check(self, path: Path) -> DeviceCheck:
+        info = probe(path, MediaLimits(max_seconds=DEVICE_CLIP_SECONDS))
+        details: dict[str, object] = {"duration": round(info.duration, 2)}
+        advice: list[str] = []
+        audible = False
+        if info.has_audio:
+            pcm = load_pcm(path, DEVICE_CLIP_SECONDS)
+            voiced = sum(s.end - s.start for s in voiced_segments([pcm], SAMPLE_RATE))
+            peak = _peak_dbfs(pcm)
+            audible = voiced >= AUDIBLE_VOICED_SECONDS and peak >= AUDIBLE_PEAK_DBFS
+            details |= {"voiced_seconds": round(voiced, 2), "peak_dbfs": round(peak, 1)}
+        if not audible:
+            advice.append("没有检测到清晰的声音：请检查麦克风权限，并靠近手机说几句话。")
+        face, lighting = None, None
+        if info.has_video:
+            signals = analyze_video(path, self.vision)
+            face = signals.face_present_ratio >= FACE_VISIBLE_RATIO
+            dark, bright = signals.dark_ratio, signals.bright_ratio
+            lighting = dark < LIGHTING_BAD_RATIO and bright < LIGHTING_BAD_RATIO
+            details |= {
+                "face_present_ratio": round(signals.face_present_ratio, 2),
+                "dark_ratio": round(dark, 2),
+                "bright_ratio": round(bright, 2),
+            }
+            if not face:
+                advice.append("画面中没有稳定地看到人脸：请正对镜头，让脸部完整出现在画面中。")
+            if not lighting:
+                advice.append("光线不合适：请避免逆光或过暗的环境，面向光源。")
+        else:
+            advice.append("测试片段没有画面：请允许使用摄像头。")
+        return DeviceCheck(audible, face, lighting, info.duration, details, advice)
+
+    def analyze(self, request: AnalysisRequest) -> AnalysisOutcome:
+        """The whole pipeline, limited to what the candidate consented to."""
+        settings = AnalysisSettings(
+            limits=MediaLimits(max_seconds=self.max_seconds), vision=self.vision
+        )
+        if not request.automated_assessment:
+            return self._vision_only(request, settings)
+        job = job_for(request.job_code, request.job_title, request.competency_model)
+        result = analyze(
+            request.media_path,
+            job,
+            request.question,
+            _recognizer(self.model_dir),
+            settings,
+            vision=request.face_analysis,
+        )
+        analysis = result.to_json()
+        if not request.face_analysis:
+            analysis["vision"] = {"skipped": NO_FACE_CONSENT}
+        scores = [
+            AiScore(
+                competency=c.name,
+                value=c.score,
+                confidence=c.confidence or 0.0,
+                evidence=[e.to_json() for e in c.evidence],
+            )
+            for c in result.score.competencies
+        ]
+        return AnalysisOutcome(analysis=analysis, scores=scores, engine=f"ai:{METHOD}")
+
+    def _vision_only(self, request: AnalysisRequest, settings: AnalysisSettings) -> AnalysisOutcome:
+        """Human review only: no transcript, no scores; integrity signals if consented."""
+        info = probe(request.media_path, settings.limits)
+        vision: dict[str, object] = {"skipped": NO_FACE_CONSENT}
+        if request.face_analysis and info.has_video:
+            vision = analyze_video(request.media_path, settings.vision).to_json()
+        analysis = {
+            "media": dict(vars(info)),
+            "transcript": None,
+            "speech": None,
+            "score": None,
+            "vision": vision,
+            "assessment": NO_ASSESSMENT_CONSENT,
+        }
+        return AnalysisOutcome(analysis=analysis, scores=[], engine=f"ai:{METHOD}")
+
+
+@cache
+def _recognizer(model_dir: str | None) -> SpeechRecognizer:
+    return recognizer_from_settings(model_dir)
+
+
+def job_for(code: str, title: str, model: list[dict[str, object]]) -> JobModel:
+    """The opening's competency model as the scorer's job; a built-in job with the same
+    competencies lends its job-specific keywords."""
+    names = [str(item.get("name") or item.get("code") or "") for item in model]
+    builtin = builtin_jobs().get(code)
+    if builtin is not None and {c.name for c in builtin.competencies} == set(names):
+        return builtin
+    library = default_library()
+    try:
+        items = tuple(
+            JobCompetency(library.get(name), Decimal(str(item["weight"])))
+            for name, item in zip(names, model, strict=True)
+        )
+    except KeyError as exc:
+        raise InvalidInput(f"competency model entry lacks {exc}") from exc
+    job = JobModel(code=code, title=title, competencies=items)
+    job.competency_model()
+    return job
+
+
+def _peak_dbfs(pcm: np.ndarray) -> float:
+    peak = float(np.max(np.abs(pcm))) if pcm.size else 0.0
+    return 20 * float(np.log10(peak)) if peak > 0 else -100.0

@@ -1,0 +1,78 @@
+"""Login codes to identities: WeChat ``sns/jscode2session`` for candidates, WeCom
+``miniprogram/jscode2session`` for employees (the ``LoginCodeExchange`` port).
+
+WeChat's endpoint takes the mini-program's appid and secret in the query (no access token)
+and answers errors as JSON with HTTP 200; they are translated here into the service's errors.
+"""
+
+from __future__ import annotations
+
+import httpx
+
+from recruiting.errors import ExternalServiceError, RetryLater, Untrusted
+from recruiting.ports.identity import EmployeeIdentity, InvalidLoginCode, WeChatIdentity
+from wecom_bot.client import WeComClient
+from wecom_bot.client.errors import WeComInvalidCode
+
+_BAD_CODE = frozenset({40029, 40163, 40226})  # invalid, used, high-risk user blocked
+_BUSY = frozenset({-1, 45011})  # system busy, too many logins per minute
+
+
+class MiniProgramLogin:
+    def __init__(
+        self,
+        http: httpx.AsyncClient,
+        api_base: str,
+        appid: str,
+        secret: str,
+        wecom: WeComClient,
+        corp_id: str,
+    ) -> None:
+        self._corp_id = corp_id
+        self._http = http
+        self._url = f"{api_base.rstrip('/')}/sns/jscode2session"
+        self._appid = appid
+        self._secret = secret
+        self._wecom = wecom
+
+    async def candidate(self, code: str) -> WeChatIdentity:
+        if not code or len(code) > 128:
+            raise InvalidLoginCode("a wx.login code is required")
+        params = {
+            "appid": self._appid,
+            "secret": self._secret,
+            "js_code": code,
+            "grant_type": "authorization_code",
+        }
+        try:
+            response = await self._http.get(self._url, params=params, timeout=10.0)
+            data = response.json()
+        except (httpx.HTTPError, ValueError) as exc:
+            raise RetryLater("WeChat login is unreachable; try again", retry_after=3) from exc
+        errcode = int(data.get("errcode") or 0) if isinstance(data, dict) else -1
+        if errcode in _BAD_CODE:
+            raise InvalidLoginCode(f"WeChat refused the login code ({errcode})")
+        if errcode in _BUSY:
+            raise RetryLater(f"WeChat is busy ({errcode}); try again", retry_after=3)
+        if errcode:
+            raise ExternalServiceError(f"WeChat login failed ({errcode})")
+        openid = data.get("openid")
+        if not isinstance(openid, str) or not openid:
+            raise ExternalServiceError("WeChat's answer has no openid")
+        unionid = data.get("unionid")
+        return WeChatIdentity(
+            openid,
+            unionid if isinstance(unionid, str) else None,
+            str(data.get("session_key") or ""),
+        )
+
+    async def employee(self, code: str) -> EmployeeIdentity:
+        if not code or len(code) > 128:
+            raise InvalidLoginCode("a wx.qy.login code is required")
+        try:
+            session = await self._wecom.miniprogram.code_to_session(code)
+        except WeComInvalidCode as exc:
+            raise InvalidLoginCode(f"WeCom refused the login code ({exc.errcode})") from exc
+        if session.corpid != self._corp_id:
+            raise Untrusted("the login belongs to another corp")
+        return EmployeeIdentity(session.corpid, session.userid, session.session_key)

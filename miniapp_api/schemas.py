@@ -1,0 +1,200 @@
+"""Request and response shapes of the mini-app API, for its OpenAPI document (sanic-ext
+turns these dataclasses into component schemas) and for parsing request bodies."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from recruiting.errors import InvalidInput
+
+
+@dataclass
+class Error:
+    error: str
+    message: str
+
+
+@dataclass
+class LoginBody:
+    code: str
+
+
+@dataclass
+class Session:
+    token: str
+    expires_at: str
+    kind: str
+    candidate_id: int | None = None
+
+
+@dataclass
+class RedeemBody:
+    invitation: str
+
+
+@dataclass
+class Redeemed:
+    interview_id: int
+    candidate_id: int
+
+
+@dataclass
+class ConsentTextOut:
+    purpose: str
+    version: str
+    required: bool
+    title: str
+    text: str
+
+
+@dataclass
+class ConsentDecisionIn:
+    purpose: str
+    version: str
+    granted: bool
+
+
+@dataclass
+class ConsentBody:
+    decisions: list[ConsentDecisionIn]
+
+
+@dataclass
+class ConsentStateOut:
+    granted: list[str]
+    missing_required: list[str]
+
+
+@dataclass
+class DeviceCheckOut:
+    ready: bool
+    audible: bool
+    face_visible: bool | None
+    lighting_ok: bool | None
+    duration: float
+    advice: list[str]
+
+
+@dataclass
+class Question:
+    index: int
+    total: int
+    text: str
+    prep_seconds: int
+    answer_seconds: int
+    retakes_left: int
+    revealed_at: str
+    upload_by: str
+
+
+@dataclass
+class NextQuestion:
+    done: bool
+    question: Question | None = None
+
+
+@dataclass
+class EventBody:
+    kind: str
+    question_index: int | None = None
+    client_at: str | None = None
+    detail: str = ""
+
+
+@dataclass
+class UploadStartBody:
+    interview_id: int
+    question_index: int
+    size: int
+    sha256: str
+    media_type: str
+
+
+@dataclass
+class UploadStateOut:
+    upload_id: str
+    size: int
+    received: int
+    status: str
+    error: str = ""
+    answer_id: int | None = None
+    analysis: str | None = None
+
+
+@dataclass
+class InvitationBody:
+    application_id: int
+    round_id: int
+    deadline: str
+
+
+@dataclass
+class InvitationOut:
+    interview_id: int
+    token: str
+    expires_at: str
+    path: str
+
+
+@dataclass
+class SummaryBody:
+    strengths: str
+    next_step: str
+    improvements: str = ""
+
+
+@dataclass
+class Ok:
+    ok: bool = True
+    detail: dict[str, Any] = field(default_factory=dict)
+
+
+def parse(cls: type[Any], data: Any) -> Any:
+    """Build ``cls`` from a JSON body, refusing missing fields and wrong types clearly."""
+    if not isinstance(data, dict):
+        raise InvalidInput("the body must be a JSON object")
+    hints = cls.__annotations__
+    values: dict[str, Any] = {}
+    for name, hint in hints.items():
+        if name not in data:
+            if name in getattr(cls, "__dataclass_fields__", {}) and _has_default(cls, name):
+                continue
+            raise InvalidInput(f"{name} is required")
+        values[name] = _check(name, str(hint), data[name])
+    return cls(**values)
+
+
+_TYPES: dict[str, tuple[type, ...]] = {
+    "str": (str,),
+    "int": (int,),
+    "bool": (bool,),
+    "float": (int, float),
+}
+
+
+def _check(name: str, hint: str, value: Any) -> Any:
+    optional = hint.endswith("| None")
+    base = hint.removesuffix(" | None")
+    if value is None:
+        if optional:
+            return None
+        raise InvalidInput(f"{name} must not be null")
+    if base.startswith("list["):
+        if not isinstance(value, list):
+            raise InvalidInput(f"{name} must be a list")
+        return value
+    types = _TYPES.get(base)
+    bad_bool = isinstance(value, bool) and base in ("int", "float")
+    if types is not None and (not isinstance(value, types) or bad_bool):
+        raise InvalidInput(f"{name} must be {base}")
+    if base == "int" and not -(2**53) < value < 2**53:
+        raise InvalidInput(f"{name} is out of range")
+    return value
+
+
+def _has_default(cls: type[Any], name: str) -> bool:
+    from dataclasses import MISSING
+
+    f = cls.__dataclass_fields__[name]
+    return f.default is not MISSING or f.default_factory is not MISSING

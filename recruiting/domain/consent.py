@@ -1,0 +1,69 @@
+"""Consent texts and what each decision allows (PIPL: separate, explicit, withdrawable).
+
+The texts are data (``recruiting/data/consents.yaml``) with a version each; a decision counts
+only for the version the candidate saw, so a reworded text is asked again.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from recruiting.errors import ConfigError, Forbidden
+from recruiting.models.candidates import ConsentPurpose
+
+TEXTS_FILE = Path(__file__).parent.parent / "data" / "consents.yaml"
+
+
+class ConsentRequired(Forbidden):
+    code = "consent_required"
+
+
+@dataclass(frozen=True)
+class ConsentText:
+    purpose: ConsentPurpose
+    version: str
+    required: bool
+    title: str
+    text: str
+
+
+@lru_cache(maxsize=1)
+def consent_texts() -> dict[ConsentPurpose, ConsentText]:
+    """Every purpose's current text; a missing purpose is a broken deployment."""
+    data = yaml.safe_load(TEXTS_FILE.read_text(encoding="utf-8")) or {}
+    texts: dict[ConsentPurpose, ConsentText] = {}
+    for purpose in ConsentPurpose:
+        entry = data.get(purpose.value)
+        if not isinstance(entry, dict) or not entry.get("version") or not entry.get("text"):
+            raise ConfigError(f"{TEXTS_FILE.name}: {purpose.value} needs version and text")
+        texts[purpose] = ConsentText(
+            purpose=purpose,
+            version=str(entry["version"]),
+            required=bool(entry.get("required", False)),
+            title=str(entry.get("title") or purpose.value),
+            text=str(entry["text"]).strip(),
+        )
+    return texts
+
+
+@dataclass(frozen=True)
+class ConsentState:
+    """The candidate's standing decisions on the current texts (purpose → granted)."""
+
+    granted: frozenset[ConsentPurpose]
+
+    def allows(self, purpose: ConsentPurpose) -> bool:
+        return purpose in self.granted
+
+    def missing_required(self) -> list[ConsentPurpose]:
+        return [p for p, t in consent_texts().items() if t.required and p not in self.granted]
+
+    def require_recording(self) -> None:
+        missing = self.missing_required()
+        if missing:
+            names = ", ".join(p.value for p in missing)
+            raise ConsentRequired(f"consent needed before recording: {names}")

@@ -1,0 +1,170 @@
+"""Recorded (asynchronous) interviews taken in the mini-app: sessions, invitations, answers,
+their resumable uploads, client-reported integrity events and the released summary.
+
+Tokens are stored only as SHA-256 hashes: a database leak does not hand out sessions.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Any
+
+from tortoise import fields
+from tortoise.models import Model
+
+
+class SubjectKind(StrEnum):
+    CANDIDATE = "candidate"
+    STAFF = "staff"
+    VISITOR = "visitor"  # a WeChat user who has not yet redeemed an invitation
+
+
+class AppSession(Model):
+    """A short-lived, revocable session of the mini-app (the service's own token)."""
+
+    id = fields.IntField(primary_key=True)
+    token_hash = fields.CharField(max_length=64, unique=True)
+    kind = fields.CharEnumField(SubjectKind, max_length=16)
+    candidate: fields.ForeignKeyNullableRelation[Model] = fields.ForeignKeyField(
+        "recruiting.Candidate", related_name="sessions", null=True, on_delete=fields.CASCADE
+    )
+    staff: fields.ForeignKeyNullableRelation[Model] = fields.ForeignKeyField(
+        "recruiting.Staff", related_name="sessions", null=True, on_delete=fields.CASCADE
+    )
+    openid = fields.CharField(max_length=64, default="")
+    # WeChat/WeCom session_key, encrypted: it never leaves the server.
+    session_key_enc = fields.TextField(default="")
+    expires_at = fields.DatetimeField()
+    revoked_at = fields.DatetimeField(null=True)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "app_session"
+
+
+class Invitation(Model):
+    """A one-time link or QR code that binds a WeChat user to a recorded interview."""
+
+    id = fields.IntField(primary_key=True)
+    token_hash = fields.CharField(max_length=64, unique=True)
+    interview: fields.ForeignKeyRelation[Model] = fields.ForeignKeyField(
+        "recruiting.Interview", related_name="invitations", on_delete=fields.CASCADE
+    )
+    created_by = fields.CharField(max_length=64)
+    expires_at = fields.DatetimeField()
+    redeemed_at = fields.DatetimeField(null=True)
+    redeemed_by = fields.CharField(max_length=64, default="")  # openid
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "invitation"
+
+
+class AnswerStatus(StrEnum):
+    REVEALED = "revealed"  # the question is shown, the clock runs
+    SUBMITTED = "submitted"
+    SKIPPED = "skipped"
+
+
+class AnalysisStatus(StrEnum):
+    NONE = "none"  # nothing submitted yet
+    QUEUED = "queued"
+    PROCESSING = "processing"
+    DONE = "done"
+    FAILED = "failed"
+    SKIPPED = "skipped"  # the candidate chose human review only
+
+
+class Answer(Model):
+    """One question of one recorded interview: when it was shown, what came back."""
+
+    id = fields.IntField(primary_key=True)
+    interview: fields.ForeignKeyRelation[Model] = fields.ForeignKeyField(
+        "recruiting.Interview", related_name="answers", on_delete=fields.CASCADE
+    )
+    question_index = fields.SmallIntField()
+    status = fields.CharEnumField(AnswerStatus, max_length=16, default=AnswerStatus.REVEALED)
+    revealed_at = fields.DatetimeField()
+    submitted_at = fields.DatetimeField(null=True)
+    retakes_used = fields.SmallIntField(default=0)
+    media_key = fields.CharField(max_length=256, default="")
+    media_sha256 = fields.CharField(max_length=64, default="")
+    media_bytes = fields.BigIntField(default=0)
+    media_seconds = fields.FloatField(null=True)
+    media_type = fields.CharField(max_length=64, default="")
+    analysis_status = fields.CharEnumField(
+        AnalysisStatus, max_length=16, default=AnalysisStatus.NONE
+    )
+    analysis_reason = fields.CharField(max_length=512, default="")
+    analysis: Any = fields.JSONField(null=True)
+    analysis_attempts = fields.SmallIntField(default=0)
+    lease_until = fields.DatetimeField(null=True)
+    updated_at = fields.DatetimeField(auto_now=True)
+
+    class Meta:
+        table = "answer"
+        unique_together = (("interview", "question_index"),)
+
+
+class UploadStatus(StrEnum):
+    OPEN = "open"
+    COMPLETE = "complete"
+    REJECTED = "rejected"  # finished but refused (checksum, not media, too long)
+    DISCARDED = "discarded"  # replaced by a retake or withdrawn consent
+
+
+class Upload(Model):
+    """A resumable upload: ``received`` is the last acknowledged byte, advanced atomically."""
+
+    id = fields.CharField(max_length=32, primary_key=True)
+    answer: fields.ForeignKeyRelation[Answer] = fields.ForeignKeyField(
+        "recruiting.Answer", related_name="uploads", on_delete=fields.CASCADE
+    )
+    attempt = fields.SmallIntField(default=0)  # answer.retakes_used when it started
+    size = fields.BigIntField()
+    sha256 = fields.CharField(max_length=64)
+    media_type = fields.CharField(max_length=64)
+    received = fields.BigIntField(default=0)
+    status = fields.CharEnumField(UploadStatus, max_length=16, default=UploadStatus.OPEN)
+    error = fields.CharField(max_length=512, default="")
+    created_at = fields.DatetimeField(auto_now_add=True)
+    updated_at = fields.DatetimeField(auto_now=True)
+
+    class Meta:
+        table = "upload"
+
+
+class IntegrityEvent(Model):
+    """What the client reported during a recorded interview (app backgrounded, network switch,
+    retake); shown to HR next to the answers, never scored."""
+
+    id = fields.IntField(primary_key=True)
+    interview: fields.ForeignKeyRelation[Model] = fields.ForeignKeyField(
+        "recruiting.Interview", related_name="integrity_events", on_delete=fields.CASCADE
+    )
+    kind = fields.CharField(max_length=32)
+    question_index = fields.SmallIntField(null=True)
+    client_at = fields.DatetimeField(null=True)
+    detail = fields.CharField(max_length=256, default="")
+    received_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "integrity_event"
+
+
+class CandidateSummary(Model):
+    """What the candidate may read about their interview, once a person released it."""
+
+    id = fields.IntField(primary_key=True)
+    interview: fields.OneToOneRelation[Model] = fields.OneToOneField(
+        "recruiting.Interview", related_name="summary", on_delete=fields.CASCADE
+    )
+    strengths = fields.TextField(default="")
+    improvements = fields.TextField(default="")
+    next_step = fields.TextField(default="")
+    released_at = fields.DatetimeField(null=True)
+    released_by = fields.CharField(max_length=64, default="")
+    updated_at = fields.DatetimeField(auto_now=True)
+
+    class Meta:
+        table = "candidate_summary"

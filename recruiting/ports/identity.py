@@ -1,0 +1,40 @@
+"""Who is logging in to the mini-app: a WeChat user (candidate) or a WeCom member (employee).
+
+Both exchange a one-time login code from the phone for an identity on the server; the
+session_key that comes with it is for the server only and is never sent to the app.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from recruiting.errors import Untrusted
+
+
+class InvalidLoginCode(Untrusted):
+    """The code is unknown, used or expired (WeChat 40029 / 40163)."""
+
+    code = "invalid_login_code"
+
+
+@dataclass(frozen=True)
+class WeChatIdentity:
+    openid: str
+    unionid: str | None = None
+    session_key: str = field(default="", repr=False)
+
+
+@dataclass(frozen=True)
+class EmployeeIdentity:
+    corpid: str
+    userid: str
+    session_key: str = field(default="", repr=False)
+
+
+class LoginCodeExchange(Protocol):
+    async def candidate(self, code: str) -> WeChatIdentity:
+        """``wx.login`` code → WeChat identity (``sns/jscode2session``)."""
+
+    async def employee(self, code: str) -> EmployeeIdentity:
+        """``wx.qy.login`` code → WeCom member (``miniprogram/jscode2session``)."""

@@ -1,0 +1,344 @@
+"""The candidate mini-app over real HTTP, with the WeChat/WeCom logins served by the sandbox:
+invitation → login → consent → device check → questions → resumable upload → analysis →
+staff view → withdrawal. Media files are real (PyAV-written video with a face and sound).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import itertools
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from sanic import Sanic
+
+from recruiting.bootstrap import create_app
+from recruiting.models import (
+    Application,
+    AuditLog,
+    Candidate,
+    InterviewRound,
+    JobOpening,
+    RoundKind,
+    Score,
+)
+from recruiting.settings import Settings, load_settings
+from tests.serving import free_port, serving
+from tests.unit.core.mediafactory import face_video, speech_like
+from wecom_bot.sandbox.app import create_sandbox_app
+
+_names = itertools.count()
+CHUNK = 16 * 1024
+QUESTIONS = [
+    {"text": "请讲一次你说服犹豫的客户最终成交的经历。", "competencies": ["客户导向", "沟通能力"],
+     "prep_seconds": 10, "answer_seconds": 60, "retakes": 1},
+    {"text": "你如何在压力下完成销售目标？", "competencies": ["结果导向", "抗压能力"],
+     "prep_seconds": 10, "answer_seconds": 60, "retakes": 0},
+]  # fmt: skip
+SALES_MODEL = [
+    {"code": "customer_focus", "name": "客户导向", "weight": "0.25"},
+    {"code": "results", "name": "结果导向", "weight": "0.25"},
+    {"code": "communication", "name": "沟通能力", "weight": "0.20"},
+    {"code": "stress", "name": "抗压能力", "weight": "0.15"},
+    {"code": "learning", "name": "学习能力", "weight": "0.15"},
+]
+
+
+@dataclass
+class Stack:
+    settings: Settings
+    api: httpx.AsyncClient
+    console: httpx.AsyncClient
+    application_id: int
+    round_id: int
+
+    async def staff_token(self, userid: str) -> str:
+        code = (await self.console.post("/sandbox/jscode", json={"userid": userid})).json()["code"]
+        response = await self.api.post("/miniapp/v1/login/staff", json={"code": code})
+        assert response.status_code == 200, response.text
+        return str(response.json()["token"])
+
+    async def candidate_token(self, openid: str) -> str:
+        code = (await self.console.post("/sandbox/wechat_code", json={"openid": openid})).json()
+        response = await self.api.post("/miniapp/v1/login/candidate", json=code)
+        assert response.status_code == 200, response.text
+        return str(response.json()["token"])
+
+    async def call(self, method: str, path: str, token: str, **kwargs: Any) -> httpx.Response:
+        headers = {"Authorization": f"Bearer {token}"} | kwargs.pop("headers", {})
+        return await self.api.request(method, f"/miniapp/v1{path}", headers=headers, **kwargs)
+
+    async def invite(self, hr: str, application_id: int | None = None) -> tuple[int, str]:
+        deadline = (datetime.now(UTC) + timedelta(days=3)).isoformat()
+        body = {"application_id": application_id or self.application_id,
+                "round_id": self.round_id, "deadline": deadline}  # fmt: skip
+        response = await self.call("POST", "/staff/invitations", hr, json=body)
+        assert response.status_code == 200, response.text
+        return int(response.json()["interview_id"]), str(response.json()["token"])
+
+    async def consent_all(self, token: str, granted: bool = True) -> dict[str, Any]:
+        texts = (await self.api.get("/miniapp/v1/consents/texts")).json()
+        decisions = [{"purpose": t["purpose"], "version": t["version"], "granted": granted}
+                     for t in texts]  # fmt: skip
+        response = await self.call("POST", "/consents", token, json={"decisions": decisions})
+        assert response.status_code == 200, response.text
+        return dict(response.json())
+
+    async def upload(self, token: str, interview_id: int, index: int, data: bytes,
+                     media_type: str = "video/mp4") -> str:  # fmt: skip
+        start = {"interview_id": interview_id, "question_index": index, "size": len(data),
+                 "sha256": hashlib.sha256(data).hexdigest(), "media_type": media_type}  # fmt: skip
+        response = await self.call("POST", "/uploads", token, json=start)
+        assert response.status_code == 200, response.text
+        upload_id = str(response.json()["upload_id"])
+        for offset in range(0, len(data), CHUNK):
+            await self.put(token, upload_id, offset, data[offset : offset + CHUNK], 200)
+        return upload_id
+
+    async def put(self, token: str, upload_id: str, offset: int, chunk: bytes,
+                  expect: int, checksum: str | None = None) -> dict[str, Any]:  # fmt: skip
+        headers = {"X-Chunk-SHA256": checksum or hashlib.sha256(chunk).hexdigest()}
+        response = await self.call("PUT", f"/uploads/{upload_id}", token, params={"offset": offset},
+                                   content=chunk, headers=headers)  # fmt: skip
+        assert response.status_code == expect, response.text
+        return dict(response.json())
+
+    async def analysed(self, token: str, upload_id: str, timeout: float = 60.0) -> dict[str, Any]:
+        deadline = asyncio.get_running_loop().time() + timeout
+        while True:
+            state = (await self.call("GET", f"/uploads/{upload_id}", token)).json()
+            if state.get("analysis") in ("done", "failed", "skipped"):
+                return dict(state)
+            assert asyncio.get_running_loop().time() < deadline, state
+            await asyncio.sleep(0.2)
+
+
+@pytest.fixture(params=["sqlite", "postgres+redis"])
+async def stack(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Stack]:
+    service_port, sandbox_port = free_port(), free_port()
+    env = {"DATA_DIR": str(tmp_path), "PORT": str(service_port), "SANDBOX_PORT": str(sandbox_port),
+           "RECRUITING__ANALYSIS__PROCESSES": "0"}  # fmt: skip
+    if request.param == "postgres+redis":
+        from tests.conftest import POSTGRES_URL, REDIS_URL, _reset_postgres, require_service
+
+        require_service("PostgreSQL", "127.0.0.1", 5432)
+        require_service("Redis", "127.0.0.1", 6379)
+        await _reset_postgres()
+        import redis.asyncio as aioredis
+
+        r = aioredis.from_url(REDIS_URL)
+        await r.flushdb()
+        await r.aclose()
+        env |= {"DATABASE_URL": POSTGRES_URL, "REDIS_URL": REDIS_URL,
+                "PII_KEYS": "t:" + "B" * 43 + "=", "RECRUITING__ANALYSIS__PROCESSES": "1"}  # fmt: skip
+    from tortoise.backends.base.executor import EXECUTOR_CACHE
+
+    EXECUTOR_CACHE.clear()
+    settings = load_settings(None, env)
+    Sanic.test_mode = True
+    n = next(_names)
+    service = create_app(settings, name=f"mini{n}")
+    sandbox = create_sandbox_app(settings, name=f"minisbx{n}")
+    async with (
+        serving(sandbox, sandbox_port),
+        serving(service, service_port),
+        httpx.AsyncClient(base_url=f"http://127.0.0.1:{service_port}", timeout=60) as api,
+        httpx.AsyncClient(base_url=settings.sandbox.base_url, timeout=15) as console,
+    ):
+        job = await JobOpening.create(code="sales", title="销售代表", competency_model=SALES_MODEL)
+        round_ = await InterviewRound.create(job=job, name="录制面试", kind=RoundKind.RECORDED,
+                                             questions=QUESTIONS)  # fmt: skip
+        candidate = await Candidate.create(name="赵敏")
+        application = await Application.create(candidate=candidate, job=job)
+        yield Stack(settings, api, console, application.id, round_.id)
+
+
+@pytest.fixture(scope="module")
+def answer_video(tmp_path_factory: pytest.TempPathFactory) -> bytes:
+    path = tmp_path_factory.mktemp("media") / "answer.mp4"
+    return face_video(path, 6.0, fps=10, audio=speech_like(6.0)).read_bytes()
+
+
+async def test_candidate_takes_a_recorded_interview_end_to_end(
+    stack: Stack, answer_video: bytes, tmp_path: Path
+) -> None:
+    hr = await stack.staff_token("lina")
+    interview_id, invitation = await stack.invite(hr)
+    visitor = await stack.candidate_token("o-candidate-1")
+    # Before redeeming, the interview is someone else's.
+    assert (await stack.call("GET", f"/interviews/{interview_id}", visitor)).status_code == 403
+    redeemed = await stack.call("POST", "/invitations/redeem", visitor,
+                                json={"invitation": invitation})  # fmt: skip
+    assert redeemed.status_code == 200, redeemed.text
+    token = visitor  # the same session is now the candidate's
+    # No question before consent.
+    refused = await stack.call("POST", f"/interviews/{interview_id}/next", token)
+    assert refused.status_code == 403 and refused.json()["error"] == "consent_required"
+    state = await stack.consent_all(token)
+    assert state["missing_required"] == [] and "face_analysis" in state["granted"]
+
+    check = await stack.call("POST", "/device-check", token, content=answer_video[:2_000_000])
+    assert check.status_code == 200, check.text
+    assert check.json()["audible"] is True and check.json()["face_visible"] is True
+
+    first = (await stack.call("POST", f"/interviews/{interview_id}/next", token)).json()
+    again = (await stack.call("POST", f"/interviews/{interview_id}/next", token)).json()
+    assert first == again and first["question"]["index"] == 0  # revealing is idempotent
+    assert first["question"]["text"] == QUESTIONS[0]["text"]
+
+    upload_id = await _upload_with_faults(stack, token, interview_id, answer_video)
+    done = await stack.call("POST", f"/uploads/{upload_id}/complete", token)
+    assert done.status_code == 200, done.text
+    assert done.json()["status"] == "complete"
+    assert (await stack.analysed(token, upload_id))["analysis"] == "done"
+
+    receipts = (await stack.call("GET", f"/interviews/{interview_id}/receipts", token)).json()
+    assert receipts[0]["sha256"] == hashlib.sha256(answer_video).hexdigest()
+
+    view = await stack.call("GET", f"/staff/interviews/{interview_id}", hr)
+    assert view.status_code == 200, view.text
+    answer = view.json()["answers"][0]
+    assert answer["analysis_status"] == "done"
+    assert answer["vision"]["face_present_ratio"] > 0.5  # consented: camera signals shown
+    # No speech model here: the transcript says so and nothing is scored from nothing.
+    assert answer["transcript"]["available"] is False
+    assert all(s["value"] is None for s in view.json()["scores"] if s["rater_kind"] == "ai")
+    media = await stack.call("GET", f"/staff/interviews/{interview_id}/answers/0/media", hr)
+    assert media.status_code == 200 and media.content == answer_video
+
+    # An interviewer not on the panel may not look; the refusal is audited.
+    interviewer = await stack.staff_token("wangqiang")
+    denied = await stack.call("GET", f"/staff/interviews/{interview_id}", interviewer)
+    assert denied.status_code == 403
+    assert await AuditLog.filter(actor="wangqiang", allowed=False).exists()
+
+    # The last question has no retakes.
+    second = (await stack.call("POST", f"/interviews/{interview_id}/next", token)).json()
+    assert second["question"]["index"] == 1
+    await stack.upload(token, interview_id, 1, answer_video)
+    retake = await stack.call("POST", f"/interviews/{interview_id}/questions/1/retake", token)
+    assert retake.status_code == 409 and retake.json()["error"] == "retake_limit"
+    # The first question had one retake, but only the latest question may be recorded again.
+    late = await stack.call("POST", f"/interviews/{interview_id}/questions/0/retake", token)
+    assert late.status_code == 409 and late.json()["error"] == "question_out_of_order"
+
+
+async def _upload_with_faults(stack: Stack, token: str, interview_id: int, data: bytes) -> str:
+    """A checksum error, a duplicate, a chunk from the future and a broken connection."""
+    start = {"interview_id": interview_id, "question_index": 0, "size": len(data),
+             "sha256": hashlib.sha256(data).hexdigest(), "media_type": "video/mp4"}  # fmt: skip
+    upload_id = str((await stack.call("POST", "/uploads", token, json=start)).json()["upload_id"])
+    head = data[:CHUNK]
+    await stack.put(token, upload_id, 0, head, 200)
+    bad = await stack.put(token, upload_id, CHUNK, data[CHUNK : 2 * CHUNK], 400, "0" * 64)
+    assert bad["error"] == "checksum_mismatch"
+    assert (await stack.put(token, upload_id, 0, head, 200))["received"] == CHUNK  # duplicate
+    ahead = await stack.put(token, upload_id, 3 * CHUNK, data[3 * CHUNK : 4 * CHUNK], 409)
+    assert ahead["expected_offset"] == CHUNK
+    await _broken_chunk(stack, token, upload_id, CHUNK, data[CHUNK : 2 * CHUNK])
+    status = (await stack.call("GET", f"/uploads/{upload_id}", token)).json()
+    offset = status["received"]
+    assert offset == CHUNK  # the half-sent chunk was not acknowledged
+    past = await stack.put(token, upload_id, offset, data[offset:] + b"x" * 10, 413)
+    assert past["error"] == "chunk_out_of_range"
+    early = await stack.call("POST", f"/uploads/{upload_id}/complete", token)
+    assert early.status_code == 409 and early.json()["error"] == "upload_incomplete"
+    for position in range(offset, len(data), CHUNK):
+        await stack.put(token, upload_id, position, data[position : position + CHUNK], 200)
+    return upload_id
+
+
+async def _broken_chunk(
+    stack: Stack, token: str, upload_id: str, offset: int, chunk: bytes
+) -> None:
+    """Send the headers and half the body, then drop the connection."""
+    url = httpx.URL(str(stack.api.base_url))
+    _reader, writer = await asyncio.open_connection(url.host, url.port)
+    head = (f"PUT /miniapp/v1/uploads/{upload_id}?offset={offset} HTTP/1.1\r\n"
+            f"Host: {url.host}\r\nAuthorization: Bearer {token}\r\n"
+            f"X-Chunk-SHA256: {hashlib.sha256(chunk).hexdigest()}\r\n"
+            f"Content-Length: {len(chunk)}\r\n\r\n")  # fmt: skip
+    writer.write(head.encode() + chunk[: len(chunk) // 2])
+    await writer.drain()
+    await asyncio.sleep(0.2)
+    writer.close()
+    await writer.wait_closed()
+    await asyncio.sleep(0.2)
+
+
+async def test_bad_tokens_other_candidates_and_fake_media_are_refused(
+    stack: Stack, answer_video: bytes
+) -> None:
+    hr = await stack.staff_token("lina")
+    interview_id, invitation = await stack.invite(hr)
+    assert (await stack.call("GET", "/interviews", "forged-token")).status_code == 401
+    missing = await stack.api.get("/miniapp/v1/interviews")
+    assert missing.status_code == 401 and missing.json()["error"] == "missing_token"
+    bad_code = await stack.api.post("/miniapp/v1/login/candidate", json={"code": "nope"})
+    assert bad_code.status_code == 403 and bad_code.json()["error"] == "invalid_login_code"
+    unknown = await stack.console.post("/sandbox/jscode", json={"userid": "visitor"})
+    refused = await stack.api.post("/miniapp/v1/login/staff", json=unknown.json())
+    assert refused.status_code == 403 and refused.json()["error"] == "unknown_member"
+
+    token = await stack.candidate_token("o-candidate-2")
+    assert (await stack.call("POST", "/invitations/redeem", token,
+                             json={"invitation": invitation})).status_code == 200  # fmt: skip
+    other = await stack.candidate_token("o-intruder")
+    reused = await stack.call("POST", "/invitations/redeem", other, json={"invitation": invitation})
+    assert reused.status_code == 409 and reused.json()["error"] == "invitation_invalid"
+    peek = await stack.call("GET", f"/interviews/{interview_id}/receipts", other)
+    assert peek.status_code == 403 and peek.json()["error"] == "not_your_interview"
+
+    await stack.consent_all(token)
+    await stack.call("POST", f"/interviews/{interview_id}/next", token)
+    text = "这不是视频。".encode() * 2000
+    upload_id = await stack.upload(token, interview_id, 0, text)
+    fake = await stack.call("POST", f"/uploads/{upload_id}/complete", token)
+    assert fake.status_code == 400 and fake.json()["error"] == "upload_rejected"
+    truncated = answer_video[: len(answer_video) // 2]
+    upload_id = await stack.upload(token, interview_id, 0, truncated)
+    cut = await stack.call("POST", f"/uploads/{upload_id}/complete", token)
+    assert cut.status_code == 400, cut.text
+    # Nothing was lost: the question is still open and a good upload goes through.
+    upload_id = await stack.upload(token, interview_id, 0, answer_video)
+    ok = await stack.call("POST", f"/uploads/{upload_id}/complete", token)
+    assert ok.status_code == 200, ok.text
+
+    await stack.call("POST", "/logout", token)
+    assert (await stack.call("GET", "/interviews", token)).status_code == 401
+
+
+async def test_withdrawing_consent_erases_the_recording_and_its_analysis(
+    stack: Stack, answer_video: bytes
+) -> None:
+    hr = await stack.staff_token("zhangwei")
+    interview_id, invitation = await stack.invite(hr)
+    token = await stack.candidate_token("o-candidate-3")
+    await stack.call("POST", "/invitations/redeem", token, json={"invitation": invitation})
+    await stack.consent_all(token)
+    await stack.call("POST", f"/interviews/{interview_id}/next", token)
+    upload_id = await stack.upload(token, interview_id, 0, answer_video)
+    await stack.call("POST", f"/uploads/{upload_id}/complete", token)
+    await stack.analysed(token, upload_id)
+    assert await Score.filter(interview_id=interview_id, rater_kind="ai").exists()
+
+    texts = (await stack.api.get("/miniapp/v1/consents/texts")).json()
+    recording = next(t for t in texts if t["purpose"] == "recording")
+    body = {"decisions": [{"purpose": "recording", "version": recording["version"],
+                           "granted": False}]}  # fmt: skip
+    withdrawn = await stack.call("POST", "/consents", token, json=body)
+    assert withdrawn.status_code == 200 and "recording" in withdrawn.json()["missing_required"]
+    media = await stack.call("GET", f"/staff/interviews/{interview_id}/answers/0/media", hr)
+    assert media.status_code == 404
+    assert not await Score.filter(interview_id=interview_id, rater_kind="ai").exists()
+    assert not list(stack.settings.miniapp.media_dir.rglob(f"*{upload_id}*"))
+    assert await AuditLog.filter(action="withdraw_consent").exists()
+    # Without the recording consent, no further recording is possible.
+    refused = await stack.call("POST", f"/interviews/{interview_id}/next", token)
+    assert refused.status_code == 403

@@ -29,6 +29,7 @@ ERRORS = {
     403: {"application/json": s.Error},
     404: {"application/json": s.Error},
     409: {"application/json": s.Error},
+    413: {"application/json": s.Error},
 }
 
 

@@ -32,7 +32,7 @@ def _start(tmp: Path) -> tuple[subprocess.Popen[bytes], str, str]:
                         "RECRUITING__ANALYSIS__PROCESSES": "0"}  # fmt: skip
     for name in ("DATABASE_URL", "REDIS_URL", "PII_KEYS", "WECOM_CORP_ID", "WECHAT_APPID"):
         env.pop(name, None)
-    proc = subprocess.Popen(  # noqa: S603 - our own CLI
+    proc = subprocess.Popen(
         [sys.executable, "-m", "recruiting", "run"], cwd=ROOT, env=env,
         stdout=subprocess.DEVNULL, stderr=(tmp / "service.log").open("wb"),
     )  # fmt: skip

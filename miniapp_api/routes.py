@@ -387,6 +387,12 @@ async def create_invitation(request: Request) -> HTTPResponse:
     )
 
 
+@bp.get("/staff/interviews")
+@documented("Recorded interviews this employee may review (audited)", "staff", list[dict[str, Any]])
+async def staff_list(request: Request) -> HTTPResponse:
+    return json(await miniapp(request).results.staff_list(await principal_of(request)))
+
+
 @bp.get("/staff/interviews/<interview_id:int>")
 @documented(
     "Answers, transcripts, scores with evidence and integrity flags (audited)",

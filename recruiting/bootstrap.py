@@ -143,6 +143,7 @@ def build_services(
         scratch=scratch,
         lease_seconds=settings.analysis.lease_seconds,
         max_attempts=settings.analysis.max_attempts,
+        queue=queue,
     )
     return Services(
         settings=settings,
@@ -181,7 +182,7 @@ def _miniapp(
         sessions=sessions,
         invitations=InvitationService(sessions, m.invitation_ttl),
         consents=ConsentService(media),
-        recorded=RecordedInterviewService(media),
+        recorded=RecordedInterviewService(media, queue),
         uploads=UploadService(media, core, queue, kv, limits, scratch),
         device_check=DeviceCheckService(core, scratch, m.device_check_bytes),
         results=ResultsService(media, candidate_explanation),

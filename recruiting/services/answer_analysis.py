@@ -28,9 +28,11 @@ from recruiting.errors import InvalidInput
 from recruiting.models import AnalysisStatus, Answer, ConsentPurpose, Interview, RaterKind, Score
 from recruiting.ports.analysis import AnalysisOutcome, AnalysisRequest, MediaAnalysis
 from recruiting.ports.media import MediaStore
+from recruiting.ports.queue import TaskQueue
 from recruiting.services.access import job_of
 from recruiting.services.consents import consent_state
 from recruiting.services.recorded_interview import questions_of
+from recruiting.services.review_ready import notify_if_ready
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -47,7 +49,9 @@ class AnswerAnalysisRunner:
         scratch: Path,
         lease_seconds: int,
         max_attempts: int,
+        queue: TaskQueue | None = None,
     ) -> None:
+        self._queue = queue
         self._media = media
         self._analysis = analysis
         self._processes = processes
@@ -65,17 +69,20 @@ class AnswerAnalysisRunner:
             outcome = await self._run(answer)
         except InvalidInput as exc:
             await self._finish_failed(answer, exc.message)
+            await notify_if_ready(answer.interview_id, self._queue)  # type: ignore[attr-defined]
             return True
         except Exception as exc:
             log.exception("analysis of answer %s failed", answer_id)
             if answer.analysis_attempts >= self._max_attempts:
                 await self._finish_failed(answer, f"analysis failed: {type(exc).__name__}")
+                await notify_if_ready(answer.interview_id, self._queue)  # type: ignore[attr-defined]
             else:  # let the sweep try again after the lease
                 await Answer.filter(id=answer.id).update(
                     analysis_status=AnalysisStatus.QUEUED, updated_at=now()
                 )
             return True
         await self._store(answer, outcome)
+        await notify_if_ready(answer.interview_id, self._queue)  # type: ignore[attr-defined]
         return True
 
     async def due_ids(self, grace: float = 0.0) -> list[int]:

@@ -36,9 +36,11 @@ from recruiting.models import (
     UploadStatus,
 )
 from recruiting.ports.media import MediaStore
+from recruiting.ports.queue import TaskQueue
 from recruiting.services.access import candidate_interview, job_of, round_of
 from recruiting.services.audit import record
 from recruiting.services.consents import consent_state, upload_key
+from recruiting.services.review_ready import notify_if_ready
 from recruiting.services.sessions import Principal
 
 INTEGRITY_KINDS = frozenset(
@@ -86,8 +88,9 @@ def questions_of(interview: Interview) -> tuple[RecordedQuestion, ...]:
 
 
 class RecordedInterviewService:
-    def __init__(self, media: MediaStore) -> None:
+    def __init__(self, media: MediaStore, queue: TaskQueue | None = None) -> None:
         self._media = media
+        self._queue = queue
 
     async def list_for(self, principal: Principal) -> list[dict[str, Any]]:
         interviews = await Interview.filter(
@@ -129,6 +132,7 @@ class RecordedInterviewService:
         if index >= len(questions):
             if interview.status == InterviewStatus.IN_PROGRESS:
                 await _move(interview, "finish")  # every question answered or skipped
+                await notify_if_ready(interview.id, self._queue)
             return None
         if interview.status == InterviewStatus.CONFIRMED:
             await _move(interview, "start")

@@ -20,10 +20,19 @@ from recruiting.models import (
     AnswerStatus,
     CandidateSummary,
     IntegrityEvent,
+    Interview,
+    InterviewMode,
     Score,
 )
 from recruiting.ports.media import MediaStore
-from recruiting.services.access import candidate_interview, job_of, round_of, staff_interview
+from recruiting.services.access import (
+    HR_ROLES,
+    candidate_interview,
+    job_of,
+    require_staff,
+    round_of,
+    staff_interview,
+)
 from recruiting.services.audit import record
 from recruiting.services.recorded_interview import questions_of
 from recruiting.services.sessions import Principal
@@ -124,6 +133,28 @@ class ResultsService:
             "advisory": "AI scores are advisory; a person makes every decision",
         }
 
+    async def staff_list(self, principal: Principal, limit: int = 200) -> list[dict[str, Any]]:
+        """Recorded interviews the staff member may review, newest first: all of them for
+        HR, the ones on their panels for interviewers."""
+        require_staff(principal, Permission.VIEW_ASSESSMENT)
+        query = Interview.filter(mode=InterviewMode.RECORDED)
+        if not principal.roles & HR_ROLES:
+            query = query.filter(assignments__interviewer_id=principal.staff_id)
+        interviews = (
+            await query.order_by("-id")
+            .limit(min(max(limit, 1), 500))
+            .prefetch_related("application__candidate", "round", "round__job", "answers")
+        )
+        await record(
+            principal.actor,
+            "list_interviews",
+            "interview",
+            "*",
+            allowed=True,
+            detail=f"count={len(interviews)}",
+        )
+        return [_listed(i) for i in interviews]
+
     async def media(self, principal: Principal, interview_id: int, index: int) -> MediaStream:
         interview = await staff_interview(
             principal, interview_id, Permission.VIEW_MEDIA, "view_media"
@@ -161,6 +192,20 @@ class ResultsService:
             interview_id=interview.id,
         )
         return {"released": True}
+
+
+def _listed(interview: Interview) -> dict[str, Any]:
+    answers = list(interview.answers)  # type: ignore[attr-defined]
+    return {
+        "interview_id": interview.id,
+        "candidate": interview.application.candidate.name,  # type: ignore[attr-defined]
+        "job": job_of(interview).title,
+        "round": round_of(interview).name,
+        "status": interview.status,
+        "deadline": interview.ends_at.isoformat() if interview.ends_at else None,
+        "submitted": sum(a.status == AnswerStatus.SUBMITTED for a in answers),
+        "analysed": sum(a.analysis_status == AnalysisStatus.DONE for a in answers),
+    }
 
 
 def _answer_view(a: Answer, question: str) -> dict[str, Any]:

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import numpy as np
 import pytest
 from sanic import Sanic
 
@@ -23,6 +24,7 @@ from recruiting.models import (
     Application,
     AuditLog,
     Candidate,
+    Interview,
     InterviewRound,
     JobOpening,
     RoundKind,
@@ -30,7 +32,7 @@ from recruiting.models import (
 )
 from recruiting.settings import Settings, load_settings
 from tests.serving import free_port, serving
-from tests.unit.core.mediafactory import face_video, speech_like
+from tests.unit.core.mediafactory import face_video, speech_like, write_video
 from wecom_bot.sandbox.app import create_sandbox_app
 
 _names = itertools.count()
@@ -108,6 +110,19 @@ class Stack:
                                    content=chunk, headers=headers)  # fmt: skip
         assert response.status_code == expect, response.text
         return dict(response.json())
+
+    async def hr_told(self, userid: str, needle: str, timeout: float = 15.0) -> int:
+        """How many delivered app messages to ``userid`` contain ``needle`` (waits for one)."""
+        deadline = asyncio.get_running_loop().time() + timeout
+        while True:
+            chat = (await self.console.get("/sandbox/messages", params={"userid": userid})).json()
+            texts = [m["content"]["content"] for m in chat["messages"]
+                     if m.get("msgtype") == "text" and m.get("status") == "sent"]  # fmt: skip
+            found = sum(needle in t for t in texts)
+            if found or asyncio.get_running_loop().time() > deadline:
+                await asyncio.sleep(0.3)
+                return found
+            await asyncio.sleep(0.2)
 
     async def analysed(self, token: str, upload_id: str, timeout: float = 60.0) -> dict[str, Any]:
         deadline = asyncio.get_running_loop().time() + timeout
@@ -221,12 +236,21 @@ async def test_candidate_takes_a_recorded_interview_end_to_end(
     # The last question has no retakes.
     second = (await stack.call("POST", f"/interviews/{interview_id}/next", token)).json()
     assert second["question"]["index"] == 1
-    await stack.upload(token, interview_id, 1, answer_video)
+    upload_id = await stack.upload(token, interview_id, 1, answer_video)
     retake = await stack.call("POST", f"/interviews/{interview_id}/questions/1/retake", token)
     assert retake.status_code == 409 and retake.json()["error"] == "retake_limit"
     # The first question had one retake, but only the latest question may be recorded again.
     late = await stack.call("POST", f"/interviews/{interview_id}/questions/0/retake", token)
     assert late.status_code == 409 and late.json()["error"] == "question_out_of_order"
+
+    # Finishing: the last answer, then "next" says done; HR hears about it once, in WeCom.
+    assert (await stack.call("POST", f"/uploads/{upload_id}/complete", token)).status_code == 200
+    await stack.analysed(token, upload_id)
+    final = await stack.call("POST", f"/interviews/{interview_id}/next", token)
+    assert final.json() == {"done": True, "question": None}
+    overview = (await stack.call("GET", f"/interviews/{interview_id}", token)).json()
+    assert overview["status"] == "completed"
+    assert await stack.hr_told("lina", "赵敏 已完成录制面试") == 1
 
 
 async def _upload_with_faults(stack: Stack, token: str, interview_id: int, data: bytes) -> str:
@@ -342,3 +366,37 @@ async def test_withdrawing_consent_erases_the_recording_and_its_analysis(
     # Without the recording consent, no further recording is possible.
     refused = await stack.call("POST", f"/interviews/{interview_id}/next", token)
     assert refused.status_code == 403
+
+
+async def test_absurd_media_late_uploads_and_staff_lists(stack: Stack, tmp_path: Path) -> None:
+    hr = await stack.staff_token("lina")
+    interview_id, invitation = await stack.invite(hr)
+    token = await stack.candidate_token("o-candidate-4")
+    await stack.call("POST", "/invitations/redeem", token, json={"invitation": invitation})
+    await stack.consent_all(token)
+    await stack.call("POST", f"/interviews/{interview_id}/next", token)
+
+    wide = write_video(tmp_path / "wide.mp4", [np.zeros((64, 4000, 3), np.uint8)] * 2, 1.0)
+    upload_id = await stack.upload(token, interview_id, 0, wide.read_bytes())
+    refused = await stack.call("POST", f"/uploads/{upload_id}/complete", token)
+    assert refused.status_code == 400 and "4000" in refused.json()["message"]
+
+    long = write_video(tmp_path / "long.mp4", [np.zeros((64, 64, 3), np.uint8)] * 70, 1.0)
+    upload_id = await stack.upload(token, interview_id, 0, long.read_bytes())
+    too_long = await stack.call("POST", f"/uploads/{upload_id}/complete", token)
+    assert too_long.status_code == 400 and too_long.json()["error"] == "answer_too_long"
+
+    listed = (await stack.call("GET", "/staff/interviews", hr)).json()
+    assert [i["interview_id"] for i in listed] == [interview_id]
+    assert listed[0]["candidate"] == "赵敏" and listed[0]["submitted"] == 0
+    interviewer = await stack.staff_token("chenjing")
+    assert (await stack.call("GET", "/staff/interviews", interviewer)).json() == []
+
+    data = long.read_bytes()
+    start = {"interview_id": interview_id, "question_index": 0, "size": len(data),
+             "sha256": hashlib.sha256(data).hexdigest(), "media_type": "video/mp4"}  # fmt: skip
+    upload_id = (await stack.call("POST", "/uploads", token, json=start)).json()["upload_id"]
+    await Interview.filter(id=interview_id).update(ends_at=datetime.now(UTC) - timedelta(minutes=1))
+    late = await stack.put(token, upload_id, 0, data[:CHUNK], 409)
+    assert late["error"] == "deadline_passed"
+    assert (await stack.call("POST", f"/interviews/{interview_id}/next", token)).status_code == 409

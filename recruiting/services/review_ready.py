@@ -1,0 +1,63 @@
+"""Tell HR in WeCom when a recorded interview is ready for review: every question answered
+or skipped and every analysis finished (done, failed or skipped).
+
+The message goes through the outbox with a per-interview idempotency key, so however many
+workers notice at once, HR gets it once.
+"""
+
+from __future__ import annotations
+
+from recruiting.domain.interview_state import InterviewStatus
+from recruiting.models import (
+    AnalysisStatus,
+    Answer,
+    AnswerStatus,
+    Interview,
+    Invitation,
+    OutboxMessage,
+)
+from recruiting.ports.queue import OUTBOX_TOPIC, TaskQueue
+from recruiting.services.access import job_of, round_of
+from recruiting.services.conversation import CHANNEL as WECOM_MESSAGE
+
+PENDING = (AnalysisStatus.QUEUED, AnalysisStatus.PROCESSING)
+
+
+async def notify_if_ready(interview_id: int, queue: TaskQueue | None = None) -> bool:
+    """Queue the "ready for review" message if the interview is; True when this call did."""
+    interview = await Interview.get_or_none(id=interview_id).prefetch_related(
+        "application__candidate", "round", "round__job"
+    )
+    if interview is None or interview.status != InterviewStatus.COMPLETED:
+        return False
+    answers = await Answer.filter(interview_id=interview_id)
+    if any(a.analysis_status in PENDING for a in answers):
+        return False
+    invitation = await Invitation.filter(interview_id=interview_id).order_by("id").first()
+    if invitation is None or not invitation.created_by:
+        return False
+    message, created = await OutboxMessage.get_or_create(
+        idempotency_key=f"review-ready:{interview_id}",
+        defaults={
+            "channel": WECOM_MESSAGE,
+            "recipient": invitation.created_by,
+            "payload": {"kind": "text", "content": _text(interview, answers)},
+        },
+    )
+    if created and queue is not None:
+        await queue.put(OUTBOX_TOPIC, str(message.id))
+    return created
+
+
+def _text(interview: Interview, answers: list[Answer]) -> str:
+    submitted = sum(a.status == AnswerStatus.SUBMITTED for a in answers)
+    skipped = sum(a.status == AnswerStatus.SKIPPED for a in answers)
+    failed = sum(a.analysis_status == AnalysisStatus.FAILED for a in answers)
+    name = interview.application.candidate.name  # type: ignore[attr-defined]
+    text = (
+        f"候选人 {name} 已完成录制面试（{job_of(interview).title} · {round_of(interview).name}）："
+        f"{submitted} 题已作答，{skipped} 题跳过。"
+    )
+    if failed:
+        text += f"其中 {failed} 个回答无法自动分析，请人工查看。"
+    return text + "AI 评分仅供参考，录用由人决定；请在小程序“面试详情”中查看回答、依据和提示。"

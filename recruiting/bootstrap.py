@@ -14,6 +14,7 @@ from typing import Any
 
 import httpx
 from sanic import Request, Sanic
+from sanic.exceptions import SanicException
 from sanic.response import HTTPResponse, json
 from sanic_ext import Extend
 from sanic_ext.extensions.openapi.extension import OpenAPIExtension
@@ -31,6 +32,7 @@ from recruiting.infra.memory_kv import MemoryKeyValueStore
 from recruiting.infra.pii import FieldCipher
 from recruiting.infra.queues import InProcessQueue, RedisQueue
 from recruiting.infra.redis_kv import RedisKeyValueStore
+from recruiting.infra.scratch import prepare_scratch
 from recruiting.ports.kv import KeyValueStore
 from recruiting.ports.queue import TaskQueue
 from recruiting.runtime import Worker
@@ -134,8 +136,7 @@ def build_services(
     http = httpx.AsyncClient(transport=wecom_transport)
     media = LocalMediaStore(settings.miniapp.media_dir, cipher)
     core = CoreAnalysis(model_dir=settings.analysis.speech_model_dir or None)
-    scratch = settings.data_dir / "tmp"
-    scratch.mkdir(parents=True, exist_ok=True)
+    scratch = prepare_scratch(settings.data_dir / "tmp")
     analysis = AnswerAnalysisRunner(
         media,
         core,
@@ -227,6 +228,7 @@ def create_app(
     app.blueprint(miniapp_routes.bp)
     app.add_route(_health, "/healthz", methods=["GET"])
     app.error_handler.add(RecruitingError, _recruiting_error)
+    app.error_handler.add(SanicException, _http_error)
     _openapi(app)
 
     @app.before_server_start
@@ -274,6 +276,18 @@ API_DESCRIPTION = (
 async def _recruiting_error(request: Request, exc: Exception) -> HTTPResponse:
     assert isinstance(exc, RecruitingError)
     return error_response(exc)
+
+
+async def _http_error(request: Request, exc: Exception) -> HTTPResponse:
+    """Sanic's own refusals (unknown route, wrong method, body too large, bad request) in
+    the same shape as ours: ``{"error": code, "message": text}``."""
+    assert isinstance(exc, SanicException)
+    status = exc.status_code
+    code = {404: "not_found", 405: "method_not_allowed", 413: "payload_too_large"}.get(
+        status, "bad_request" if status < 500 else "server_error"
+    )
+    headers = dict(getattr(exc, "headers", None) or {})
+    return json({"error": code, "message": str(exc) or code}, status=status, headers=headers)
 
 
 async def _health(request: Request) -> HTTPResponse:

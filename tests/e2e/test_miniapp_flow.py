@@ -302,6 +302,8 @@ async def test_bad_tokens_other_candidates_and_fake_media_are_refused(
     hr = await stack.staff_token("lina")
     interview_id, invitation = await stack.invite(hr)
     assert (await stack.call("GET", "/interviews", "forged-token")).status_code == 401
+    nowhere = await stack.api.get("/miniapp/v1/nowhere")
+    assert nowhere.status_code == 404 and nowhere.json()["error"] == "not_found"
     missing = await stack.api.get("/miniapp/v1/interviews")
     assert missing.status_code == 401 and missing.json()["error"] == "missing_token"
     bad_code = await stack.api.post("/miniapp/v1/login/candidate", json={"code": "nope"})

@@ -41,7 +41,7 @@ from recruiting.services.callbacks import CallbackProcessor, Handler
 from recruiting.services.consents import ConsentService
 from recruiting.services.conversation import CHANNEL as WECOM_MESSAGE
 from recruiting.services.conversation import Conversation
-from recruiting.services.demo import seed_demo_staff
+from recruiting.services.demo import seed_demo_recruiting, seed_demo_staff
 from recruiting.services.device_check import DeviceCheckService
 from recruiting.services.inbox import CallbackInbox
 from recruiting.services.invitations import InvitationService
@@ -200,6 +200,7 @@ async def start_services(
     services = build_services(settings, wecom_transport=wecom_transport)
     if settings.wecom.uses_sandbox:
         await seed_demo_staff()
+        await seed_demo_recruiting()
     return services
 
 

@@ -6,7 +6,15 @@ member ``visitor`` is deliberately left out: it shows what an unregistered membe
 
 from __future__ import annotations
 
-from recruiting.models import Staff
+from recruiting.models import (
+    Application,
+    Candidate,
+    InterviewRound,
+    JobOpening,
+    JobStatus,
+    RoundKind,
+    Staff,
+)
 
 DEMO_STAFF = [
     ("zhangwei", "张伟", "HR经理", ["hr_manager"]),
@@ -25,3 +33,36 @@ async def seed_demo_staff() -> int:
         )
         created += int(is_new)
     return created
+
+
+DEMO_JOB_CODE = "demo-sales"
+DEMO_MODEL = [
+    {"code": "customer_focus", "name": "客户导向", "weight": "0.4"},
+    {"code": "communication", "name": "沟通能力", "weight": "0.3"},
+    {"code": "results", "name": "结果导向", "weight": "0.3"},
+]
+DEMO_QUESTIONS = [
+    {"text": "请讲一次你说服一位犹豫不决的客户最终成交的经历。",
+     "competencies": ["客户导向", "沟通能力"], "prep_seconds": 30, "answer_seconds": 180,
+     "retakes": 1},
+    {"text": "说说你在业绩压力很大的时候，是如何完成销售目标的？",
+     "competencies": ["结果导向"], "prep_seconds": 30, "answer_seconds": 180, "retakes": 1},
+]  # fmt: skip
+
+
+async def seed_demo_recruiting() -> int:
+    """A demo opening with a recorded round and one applicant, so a newcomer can invite
+    someone to a recorded interview from the mini-app API right away. Returns the
+    application id."""
+    job, _ = await JobOpening.get_or_create(
+        code=DEMO_JOB_CODE,
+        defaults={"title": "销售代表（演示）", "status": JobStatus.OPEN,
+                  "competency_model": DEMO_MODEL},
+    )  # fmt: skip
+    await InterviewRound.get_or_create(
+        job=job, sequence=1,
+        defaults={"name": "录制面试", "kind": RoundKind.RECORDED, "questions": DEMO_QUESTIONS},
+    )  # fmt: skip
+    candidate, _ = await Candidate.get_or_create(name="演示候选人")
+    application, _ = await Application.get_or_create(candidate=candidate, job=job)
+    return application.id

@@ -12,7 +12,15 @@ XXE = b"""<?xml version="1.0"?>
 <!DOCTYPE x [<!ENTITY xxe SYSTEM "file:///etc/passwd">]><xml><Content>&xxe;</Content></xml>"""
 
 
-@pytest.mark.parametrize("payload", [BILLION_LAUGHS, XXE, b"<xml><a></xml>", b"", b"plain"])
+UTF16_XXE = XXE.decode().replace('"1.0"', '"1.0" encoding="UTF-16"').encode("utf-16")
+UNDECLARED = b"<xml><Content>&xxe;</Content></xml>"
+LATIN1 = "<xml><Content>caf\xe9</Content></xml>".encode("latin-1")
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [BILLION_LAUGHS, XXE, UTF16_XXE, UNDECLARED, LATIN1, b"<xml><a></xml>", b"", b"plain"],
+)
 def test_hostile_or_broken_xml_is_refused(payload: bytes) -> None:
     with pytest.raises(MalformedXml):
         xmlcodec.parse(payload)

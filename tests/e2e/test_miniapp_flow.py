@@ -22,6 +22,7 @@ from sanic import Sanic
 from recruiting.bootstrap import create_app
 from recruiting.models import (
     Application,
+    AppSession,
     AuditLog,
     Candidate,
     Interview,
@@ -30,6 +31,7 @@ from recruiting.models import (
     RoundKind,
     Score,
 )
+from recruiting.services.sessions import token_hash
 from recruiting.settings import Settings, load_settings
 from tests.serving import free_port, serving
 from tests.unit.core.mediafactory import face_video, speech_like, write_video
@@ -336,6 +338,24 @@ async def test_bad_tokens_other_candidates_and_fake_media_are_refused(
     ok = await stack.call("POST", f"/uploads/{upload_id}/complete", token)
     assert ok.status_code == 200, ok.text
 
+    # A final file whose SHA-256 differs from the declared one is refused as a whole.
+    start = {"interview_id": interview_id, "question_index": 1, "size": len(answer_video),
+             "sha256": hashlib.sha256(b"other").hexdigest(), "media_type": "video/mp4"}  # fmt: skip
+    await stack.call("POST", f"/interviews/{interview_id}/next", token)
+    wrong = (await stack.call("POST", "/uploads", token, json=start)).json()["upload_id"]
+    for offset in range(0, len(answer_video), CHUNK):
+        await stack.put(token, wrong, offset, answer_video[offset : offset + CHUNK], 200)
+    mismatch = await stack.call("POST", f"/uploads/{wrong}/complete", token)
+    assert mismatch.status_code == 400 and mismatch.json()["error"] == "checksum_mismatch"
+    # What is stored is ciphertext: the mp4 header of the answer is nowhere on disk.
+    stored = [p.read_bytes() for p in stack.settings.miniapp.media_dir.rglob("*") if p.is_file()]
+    assert stored and not any(answer_video[4:12] in blob for blob in stored)
+
+    await AppSession.filter(token_hash=token_hash(other)).update(
+        expires_at=datetime.now(UTC) - timedelta(seconds=1)
+    )
+    expired = await stack.call("GET", "/interviews", other)
+    assert expired.status_code == 401 and expired.json()["error"] == "session_expired"
     await stack.call("POST", "/logout", token)
     assert (await stack.call("GET", "/interviews", token)).status_code == 401
 

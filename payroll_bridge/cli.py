@@ -1,0 +1,128 @@
+"""Command line of the payroll core: ``python -m payroll_bridge <command>``.
+
+offer    a year of estimated payslips for an offer: gross, contributions, tax, net, the
+         year-end bonus taxed both ways, cost to company, the city data's source
+cities   the cities with data, their effective dates, sources and what is unverified
+
+Errors print one line on stderr and exit with code 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Sequence
+from datetime import datetime
+from typing import NoReturn
+from zoneinfo import ZoneInfo
+
+from payroll_bridge.cities import city_codes, load_city
+from payroll_bridge.estimate import estimate_year
+from payroll_bridge.money import HUNDRED, ZERO, to_decimal
+from payroll_bridge.offer import Offer
+from payroll_bridge.report import city_json, render_text, to_json
+from recruiting.errors import RecruitingError
+
+Command = Callable[[argparse.Namespace], int]
+
+
+class _Parser(argparse.ArgumentParser):
+    """Usage errors follow the CLI's convention: one line on stderr, exit code 2."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: {message}\n")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    command: Command = args.func
+    try:
+        return command(args)
+    except RecruitingError as exc:
+        print(f"error: {exc.message}", file=sys.stderr)
+        return 2
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="python -m payroll_bridge",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    _add_offer(sub)
+    cities = sub.add_parser("cities", help="list the cities with data and their sources")
+    cities.add_argument("--json", action="store_true", help="print JSON")
+    cities.set_defaults(func=_cities)
+    return parser
+
+
+def _add_offer(sub: argparse._SubParsersAction[_Parser]) -> None:
+    cmd = sub.add_parser(
+        "offer",
+        help="estimate a year of payslips for an offer",
+        description="Estimate monthly gross, social insurance, housing fund, tax and net.",
+    )
+    cmd.add_argument("--city", required=True, help=f"one of: {', '.join(city_codes())}")
+    cmd.add_argument("--base", required=True, help="monthly base salary (yuan)")
+    cmd.add_argument("--bonus-months", default="0", help="year-end bonus in months of base")
+    cmd.add_argument("--bonus-month", type=int, default=12, help="month the bonus is paid")
+    cmd.add_argument("--performance-pct", default="0", help="performance target, %% of base")
+    cmd.add_argument(
+        "--performance-schedule", choices=("quarterly", "monthly"), default="quarterly"
+    )
+    cmd.add_argument(
+        "--allowance", action="append", default=[], help="taxable monthly allowance; repeatable"
+    )
+    cmd.add_argument("--probation-months", type=int, default=0)
+    cmd.add_argument("--probation-pct", default="80", help="probation pay, %% of base (≥ 80)")
+    cmd.add_argument("--deductions", default="0", help="special additional deductions/month")
+    cmd.add_argument("--housing-fund-rate", help="e.g. 0.07 (default: the city's)")
+    cmd.add_argument("--start-month", type=int, default=1, help="first month employed")
+    cmd.add_argument("--year", type=int, help="tax year (default: this year in China)")
+    cmd.add_argument("--json", action="store_true", help="print JSON")
+    cmd.set_defaults(func=_offer)
+
+
+def _offer(args: argparse.Namespace) -> int:
+    probation_months = args.probation_months
+    offer = Offer(
+        city=args.city.strip().lower(),
+        base=to_decimal(args.base, "--base"),
+        performance_pct=to_decimal(args.performance_pct, "--performance-pct"),
+        performance_schedule=args.performance_schedule,
+        allowances=sum((to_decimal(a, "--allowance") for a in args.allowance), ZERO),
+        bonus_months=to_decimal(args.bonus_months, "--bonus-months"),
+        bonus_month=args.bonus_month,
+        probation_months=probation_months,
+        probation_pct=to_decimal(args.probation_pct, "--probation-pct")
+        if probation_months
+        else HUNDRED,
+        housing_fund_rate=None
+        if args.housing_fund_rate is None
+        else to_decimal(args.housing_fund_rate, "--housing-fund-rate"),
+        start_month=args.start_month,
+    )
+    year = args.year or datetime.now(ZoneInfo("Asia/Shanghai")).year
+    estimate = estimate_year(offer, year, to_decimal(args.deductions, "--deductions"))
+    if args.json:
+        print(json.dumps(to_json(estimate), ensure_ascii=False, indent=2))
+    else:
+        print(render_text(estimate))
+    return 0
+
+
+def _cities(args: argparse.Namespace) -> int:
+    cities = [load_city(code) for code in city_codes()]
+    if args.json:
+        print(json.dumps([city_json(c) for c in cities], ensure_ascii=False, indent=2))
+        return 0
+    for city in cities:
+        until = city.effective_until.isoformat() if city.effective_until else "open"
+        state = "verified" if not city.unverified and city.verified else "NOT fully verified"
+        print(f"{city.code:<10} {city.name}  {city.effective_from} .. {until}  {state}")
+        if city.unverified:
+            print(f"           unverified: {', '.join(city.unverified)}")
+        print(f"           source: {city.source}")
+    return 0

@@ -49,6 +49,12 @@ from recruiting.services.outbox import OutboxRelay
 from recruiting.services.personal_data import PersonalDataService
 from recruiting.services.recorded_interview import RecordedInterviewService
 from recruiting.services.results import ResultsService
+from recruiting.services.scheduling import (
+    MEETING_CHANNEL,
+    SCHEDULE_CHANNEL,
+    SchedulingRules,
+    SchedulingService,
+)
 from recruiting.services.sessions import SessionService
 from recruiting.services.uploads import UploadLimits, UploadService
 from recruiting.settings import Settings
@@ -59,6 +65,7 @@ from wecom_bot.crypto import WeComCrypto
 from wecom_bot.events import parse_event
 from wecom_bot.gateway import CallbackGateway
 from wecom_bot.outbound import WeComMessageSender
+from wecom_bot.schedule_sender import WeComMeetingSender, WeComScheduleSender
 from wecom_bot.xmlcodec import parse as parse_xml
 
 log = logging.getLogger(__name__)
@@ -82,6 +89,7 @@ class Services:
     worker: Worker
     personal_data: PersonalDataService
     miniapp: MiniApp
+    scheduling: SchedulingService
     analysis: AnswerAnalysisRunner
     http: httpx.AsyncClient
 
@@ -128,7 +136,11 @@ def build_services(
     handlers: dict[str, Handler] = {"text": conversation.on_text}
     processor = CallbackProcessor(inbox, decode_event, handlers)
     relay = OutboxRelay(
-        {WECOM_MESSAGE: WeComMessageSender(wecom.message, settings.wecom.agent_id)},
+        {
+            WECOM_MESSAGE: WeComMessageSender(wecom.message, settings.wecom.agent_id),
+            SCHEDULE_CHANNEL: WeComScheduleSender(wecom.schedule),
+            MEETING_CHANNEL: WeComMeetingSender(wecom.meeting),
+        },
         lease_seconds=settings.inbox.lease_seconds,
         max_attempts=settings.inbox.max_attempts,
         queue=queue,
@@ -159,6 +171,7 @@ def build_services(
         worker=Worker(queue, inbox, processor, relay, analysis),
         personal_data=PersonalDataService(cipher),
         miniapp=_miniapp(settings, kv, queue, cipher, wecom, http, media, core, scratch),
+        scheduling=SchedulingService(SchedulingRules(settings.timezone), queue),
         analysis=analysis,
         http=http,
     )

@@ -1,7 +1,7 @@
 """The interview lifecycle as an explicit state machine; invalid moves raise.
 
 scheduled ─invite→ invited ─confirm→ confirmed ─start→ in_progress ─finish→ completed
-invited/confirmed ─request_reschedule→ reschedule_requested ─reschedule→ invited
+invited/confirmed ─request_reschedule→ reschedule_requested ─reschedule→ invited (a scheduled one not yet sent stays scheduled)
 invited/confirmed/reschedule_requested ─decline→ declined (the candidate said no)
 confirmed ─no_show→ no_show;  any open state ─cancel→ cancelled
 """
@@ -32,6 +32,7 @@ TRANSITIONS: dict[str, dict[InterviewStatus, InterviewStatus]] = {
     "confirm": {S.INVITED: S.CONFIRMED, S.RESCHEDULE_REQUESTED: S.CONFIRMED},
     "request_reschedule": {S.INVITED: S.RESCHEDULE_REQUESTED, S.CONFIRMED: S.RESCHEDULE_REQUESTED},
     "reschedule": {
+        S.SCHEDULED: S.SCHEDULED,  # not yet sent to the candidate: just moved
         S.RESCHEDULE_REQUESTED: S.INVITED,
         S.INVITED: S.INVITED,
         S.CONFIRMED: S.INVITED,

@@ -68,6 +68,9 @@ class WorkingHours:
         return not any(s < b_end and b_start <= e for b_start, b_end in self.breaks)
 
 
+OFFICE_HOURS = WorkingHours()
+
+
 @dataclass
 class Calendar:
     """One interviewer's commitments: busy intervals (sorted) and interviews per local day."""
@@ -75,7 +78,7 @@ class Calendar:
     interviewer: int
     busy: list[Interval] = field(default_factory=list)
     per_day: dict[date, int] = field(default_factory=dict)
-    hours: WorkingHours = field(default_factory=WorkingHours)
+    hours: WorkingHours = field(default_factory=lambda: OFFICE_HOURS)
     daily_cap: int = 4
 
     def __post_init__(self) -> None:
@@ -85,7 +88,11 @@ class Calendar:
     def is_free(self, slot: Interval, zone: tzinfo) -> bool:
         if not self.hours.contains(slot, zone):
             return False
-        if self.per_day.get(slot.start.astimezone(zone).date(), 0) >= self.daily_cap:
+        return self.free_on(slot, slot.start.astimezone(zone).date())
+
+    def free_on(self, slot: Interval, day: date) -> bool:
+        """Free at ``slot`` (on local ``day``), working hours already checked."""
+        if self.per_day.get(day, 0) >= self.daily_cap:
             return False
         # Busy intervals are sorted and disjoint, so their ends are sorted too: of those
         # starting before the slot ends, the last one ends latest and alone decides.
@@ -137,14 +144,20 @@ def propose(request: SlotRequest, calendars: Sequence[Calendar], zone: tzinfo) -
         if last is not None and start - last < request.min_gap:
             continue
         slot = Interval(start, start + request.duration)
-        free = [c for c in calendars if c.is_free(slot, zone)]
+        day = start.astimezone(zone).date()
+        within: dict[int, bool] = {}  # calendars usually share one WorkingHours: check it once
+        free = []
+        for c in calendars:
+            key = id(c.hours)
+            if key not in within:
+                within[key] = c.hours.contains(slot, zone)
+            if within[key] and c.free_on(slot, day):
+                free.append(c)
         if len(free) < request.panel_size:
             continue
-        day = start.astimezone(zone).date()
         free.sort(key=lambda c: (c.per_day.get(day, 0), c.interviewer))
-        found.append(
-            Proposal(slot, tuple(sorted(c.interviewer for c in free[: request.panel_size])))
-        )
+        chosen = tuple(sorted(c.interviewer for c in free[: request.panel_size]))
+        found.append(Proposal(slot, chosen))
         last = start
         if len(found) >= request.want:
             break

@@ -266,7 +266,7 @@ async def report_event(request: Request, interview_id: int) -> HTTPResponse:
         interview_id,
         body.kind,
         question_index=body.question_index,
-        client_at=_time(body.client_at),
+        client_at=parse_time(body.client_at),
         detail=body.detail,
     )
     return json({"ok": True})
@@ -372,7 +372,7 @@ async def explanation(request: Request, interview_id: int) -> HTTPResponse:
 )
 async def create_invitation(request: Request) -> HTTPResponse:
     b = s.parse(s.InvitationBody, request.json)
-    deadline = _time(b.deadline)
+    deadline = parse_time(b.deadline)
     assert deadline is not None
     created = await miniapp(request).invitations.create(
         await principal_of(request), b.application_id, b.round_id, deadline
@@ -444,7 +444,7 @@ async def _body(request: Request) -> AsyncIterator[bytes]:
             yield bytes(piece)
 
 
-def _time(value: str | None) -> datetime | None:
+def parse_time(value: str | None) -> datetime | None:
     if value is None:
         return None
     try:

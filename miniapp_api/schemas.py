@@ -138,6 +138,55 @@ class InvitationOut:
 
 
 @dataclass
+class WindowIn:
+    start: str
+    end: str
+
+
+@dataclass
+class ProposalsBody:
+    round_id: int
+    windows: list[WindowIn]
+    interviewers: list[int] | None = None
+
+
+@dataclass
+class ProposalOut:
+    start: str
+    end: str
+    interviewers: list[int]
+
+
+@dataclass
+class BookBody:
+    application_id: int
+    round_id: int
+    start: str
+    interviewers: list[int]
+    mode: str = "onsite"
+    location: str = ""
+
+
+@dataclass
+class RescheduleBody:
+    start: str
+    interviewers: list[int]
+
+
+@dataclass
+class CancelBody:
+    reason: str = ""
+
+
+@dataclass
+class Booked:
+    interview_id: int
+    status: str
+    start: str
+    end: str
+
+
+@dataclass
 class SummaryBody:
     strengths: str
     next_step: str
@@ -183,6 +232,10 @@ def _check(name: str, hint: str, value: Any) -> Any:
     if base.startswith("list["):
         if not isinstance(value, list):
             raise InvalidInput(f"{name} must be a list")
+        if base == "list[int]" and not all(
+            isinstance(v, int) and not isinstance(v, bool) for v in value
+        ):
+            raise InvalidInput(f"{name} must be a list of integers")
         return value
     types = _TYPES.get(base)
     bad_bool = isinstance(value, bool) and base in ("int", "float")

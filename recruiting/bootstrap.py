@@ -22,6 +22,7 @@ from sanic_ext.extensions.openapi.extension import OpenAPIExtension
 from interview_core.report.explain import candidate_explanation
 from interview_core.service import CoreAnalysis
 from miniapp_api import routes as miniapp_routes
+from miniapp_api import scheduling_routes
 from miniapp_api.context import MiniApp
 from miniapp_api.login import MiniProgramLogin
 from recruiting.db import close_database, migrate_schema, open_database
@@ -240,6 +241,7 @@ def create_app(
     app.config.FALLBACK_ERROR_FORMAT = "json"
     app.blueprint(wecom_routes.bp)
     app.blueprint(miniapp_routes.bp)
+    app.blueprint(scheduling_routes.bp)
     app.add_route(_health, "/healthz", methods=["GET"])
     app.error_handler.add(RecruitingError, _recruiting_error)
     app.error_handler.add(SanicException, _http_error)

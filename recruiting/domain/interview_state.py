@@ -1,7 +1,8 @@
 """The interview lifecycle as an explicit state machine; invalid moves raise.
 
 scheduled ─invite→ invited ─confirm→ confirmed ─start→ in_progress ─finish→ completed
-invited/confirmed ─request_reschedule→ reschedule_requested ─reschedule→ invited (a scheduled one not yet sent stays scheduled)
+invited/confirmed ─request_reschedule→ reschedule_requested ─reschedule→ invited
+scheduled ─reschedule→ scheduled (not yet sent to the candidate: just moved)
 invited/confirmed/reschedule_requested ─decline→ declined (the candidate said no)
 confirmed ─no_show→ no_show;  any open state ─cancel→ cancelled
 """

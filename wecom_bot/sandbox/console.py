@@ -138,6 +138,12 @@ async def _messages(request: Request) -> HTTPResponse:
     return answer({"userid": userid, "messages": state.timeline(userid)})
 
 
+async def _schedules(request: Request) -> HTTPResponse:
+    """The schedules and meetings the service created, as WeCom holds them."""
+    store = _state(request).schedules
+    return answer({"schedules": store.schedules, "meetings": store.meetings})
+
+
 async def _approvals(request: Request) -> HTTPResponse:
     approvals = _state(request).approvals.approvals.values()
     return answer({"approvals": [a.to_json() for a in approvals]})
@@ -335,6 +341,7 @@ _ROUTES = [
         ("members", _members, "GET"),
         ("messages", _messages, "GET"),
         ("approvals", _approvals, "GET"),
+        ("schedules", _schedules, "GET"),
         ("media", _media, "GET"),
         ("faults", _faults, "GET"),
         ("say", _say, "POST"),

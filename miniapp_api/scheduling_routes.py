@@ -1,0 +1,112 @@
+"""Staff scheduling endpoints (``/miniapp/v1/staff/...``): propose slots, book, reschedule,
+cancel, record a no-show. A booking that lost a race answers 409 ``slot_taken`` with fresh
+``alternatives``."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from sanic import Blueprint, Request
+from sanic.response import HTTPResponse, json
+
+from miniapp_api import schemas as s
+from miniapp_api.routes import documented, parse_time, principal_of
+from recruiting.domain.availability import Interval, Proposal
+from recruiting.errors import InvalidInput, NotFound
+from recruiting.models import Interview, InterviewMode, InterviewRound
+from recruiting.services.scheduling import SchedulingService, proposal_json
+
+bp = Blueprint("miniapp_scheduling", url_prefix="/miniapp/v1/staff")
+
+
+def _service(request: Request) -> SchedulingService:
+    service: SchedulingService = request.app.ctx.services.scheduling
+    return service
+
+
+@bp.post("/proposals")
+@documented("Propose conflict-free slots for a round within the candidate's windows",
+            "scheduling", list[s.ProposalOut], body=s.ProposalsBody)  # fmt: skip
+async def proposals(request: Request) -> HTTPResponse:
+    body = s.parse(s.ProposalsBody, request.json)
+    windows = [_window(w) for w in body.windows]
+    if not windows or len(windows) > 20:
+        raise InvalidInput("give 1..20 windows")
+    found = await _service(request).propose(
+        await principal_of(request), body.round_id, windows, body.interviewers, want=5
+    )
+    return json([proposal_json(p) for p in found])
+
+
+@bp.post("/bookings")
+@documented("Book an interview (atomic; 409 slot_taken comes with alternatives)",
+            "scheduling", s.Booked, body=s.BookBody)  # fmt: skip
+async def book(request: Request) -> HTTPResponse:
+    b = s.parse(s.BookBody, request.json)
+    try:
+        mode = InterviewMode(b.mode)
+    except ValueError as exc:
+        raise InvalidInput("mode must be onsite or remote") from exc
+    proposal = await _proposal(b.round_id, b.start, b.interviewers)
+    interview = await _service(request).book(
+        await principal_of(request), b.application_id, b.round_id, proposal,
+        mode=mode, location=b.location[:256],
+    )  # fmt: skip
+    return json(_booked(interview))
+
+
+@bp.post("/interviews/<interview_id:int>/reschedule")
+@documented("Move an interview to another slot", "scheduling", s.Booked, body=s.RescheduleBody)
+async def reschedule(request: Request, interview_id: int) -> HTTPResponse:
+    b = s.parse(s.RescheduleBody, request.json)
+    interview = await Interview.get_or_none(id=interview_id)
+    if interview is None:
+        raise NotFound(f"interview {interview_id} not found")
+    proposal = await _proposal(interview.round_id, b.start, b.interviewers)  # type: ignore[attr-defined]
+    moved = await _service(request).reschedule(await principal_of(request), interview_id, proposal)
+    return json(_booked(moved))
+
+
+@bp.post("/interviews/<interview_id:int>/cancel")
+@documented("Cancel an interview (frees the time, removes the WeCom schedule)", "scheduling",
+            s.Ok, body=s.CancelBody)  # fmt: skip
+async def cancel(request: Request, interview_id: int) -> HTTPResponse:
+    b = s.parse(s.CancelBody, request.json or {})
+    await _service(request).cancel(await principal_of(request), interview_id, b.reason[:200])
+    return json({"ok": True})
+
+
+@bp.post("/interviews/<interview_id:int>/no-show")
+@documented("Record that the candidate did not come", "scheduling", s.Ok)
+async def no_show(request: Request, interview_id: int) -> HTTPResponse:
+    await _service(request).no_show(await principal_of(request), interview_id)
+    return json({"ok": True})
+
+
+def _window(data: Any) -> Interval:
+    w = s.parse(s.WindowIn, data)
+    start, end = parse_time(w.start), parse_time(w.end)
+    if start is None or end is None or end <= start or end - start > timedelta(days=31):
+        raise InvalidInput("a window needs start < end, at most 31 days apart")
+    return Interval(start, end)
+
+
+async def _proposal(round_id: int, start_text: str, interviewers: list[int]) -> Proposal:
+    round_ = await InterviewRound.get_or_none(id=round_id)
+    if round_ is None:
+        raise NotFound(f"round {round_id} not found")
+    start = parse_time(start_text)
+    if start is None:
+        raise InvalidInput("start is required")
+    end = start + timedelta(minutes=round_.duration_minutes)
+    return Proposal(Interval(start, end), tuple(interviewers))
+
+
+def _booked(interview: Interview) -> dict[str, Any]:
+    return {
+        "interview_id": interview.id,
+        "status": interview.status,
+        "start": interview.starts_at.isoformat() if interview.starts_at else None,
+        "end": interview.ends_at.isoformat() if interview.ends_at else None,
+    }

@@ -1,0 +1,90 @@
+"""Scheduling over HTTP against the WeCom sandbox: HR proposes and books a remote panel
+interview, the interviewers' WeCom schedule and the meeting are created, a second HR person
+racing for the same time is told it is taken (with alternatives), and cancelling removes the
+schedule."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from recruiting.models import Interview, InterviewRound, Staff
+from tests.e2e import test_miniapp_flow
+from tests.e2e.test_miniapp_flow import Stack
+
+SH = ZoneInfo("Asia/Shanghai")
+stack = test_miniapp_flow.stack  # the same service + sandbox fixture (SQLite, PG + Redis)
+
+
+def _monday(weeks: int = 2) -> datetime:
+    today = datetime.now(SH).replace(hour=0, minute=0, second=0, microsecond=0)
+    return today + timedelta(days=7 * weeks - today.weekday())
+
+
+async def _sandbox_schedules(stack: Stack) -> dict[str, Any]:
+    response = await stack.console.get("/sandbox/schedules")
+    assert response.status_code == 200, response.text
+    return dict(response.json())
+
+
+async def test_hr_books_a_remote_panel_and_wecom_gets_the_schedule(stack: Stack) -> None:
+    live = await InterviewRound.create(job_id=(await InterviewRound.get(id=stack.round_id)).job_id,  # type: ignore[attr-defined]
+                                       name="终面", sequence=5, duration_minutes=45, panel_size=2)  # fmt: skip
+    panel = [s.id for s in await Staff.filter(wecom_userid__in=["wangqiang", "chenjing"])]
+    hr = await stack.staff_token("lina")
+    day = _monday()
+    body = {"round_id": live.id, "interviewers": panel,
+            "windows": [{"start": day.isoformat(), "end": (day + timedelta(days=1)).isoformat()}]}  # fmt: skip
+    found = await stack.call("POST", "/staff/proposals", hr, json=body)
+    assert found.status_code == 200, found.text
+    options = found.json()
+    assert len(options) >= 3 and all(sorted(o["interviewers"]) == sorted(panel) for o in options)
+    first = options[0]
+    booking = {"application_id": stack.application_id, "round_id": live.id,
+               "start": first["start"], "interviewers": first["interviewers"], "mode": "remote"}  # fmt: skip
+    zhang = await stack.staff_token("zhangwei")
+    answers = await asyncio.gather(
+        stack.call("POST", "/staff/bookings", hr, json=booking),
+        stack.call("POST", "/staff/bookings", zhang, json=booking),
+    )
+    codes = sorted(a.status_code for a in answers)
+    assert codes == [200, 409], [a.text for a in answers]
+    lost = next(a for a in answers if a.status_code == 409).json()
+    assert lost["error"] == "slot_taken" and len(lost["alternatives"]) >= 1
+    interview_id = next(a for a in answers if a.status_code == 200).json()["interview_id"]
+
+    interview = await _wait(lambda: _with_links(interview_id))
+    assert interview.meeting_link.startswith("https://meeting.tencent.com/")
+    schedules = await _sandbox_schedules(stack)
+    created = schedules["schedules"][interview.wecom_schedule_id]
+    assert sorted(a["userid"] for a in created["attendees"]) == ["chenjing", "wangqiang"]
+    assert created["start_time"] == int(datetime.fromisoformat(first["start"]).timestamp())
+
+    cancel = await stack.call("POST", f"/staff/interviews/{interview_id}/cancel", hr,
+                              json={"reason": "岗位关闭"})  # fmt: skip
+    assert cancel.status_code == 200, cancel.text
+    gone = await _wait(lambda: _schedule_gone(stack, interview.wecom_schedule_id))
+    assert gone
+    # The time is free again for another booking.
+    again = await stack.call("POST", "/staff/bookings", hr, json=booking)
+    assert again.status_code == 200, again.text
+
+
+async def _with_links(interview_id: int) -> Interview | None:
+    interview = await Interview.get(id=interview_id)
+    return interview if interview.wecom_schedule_id and interview.meeting_link else None
+
+
+async def _schedule_gone(stack: Stack, schedule_id: str) -> bool | None:
+    return True if schedule_id not in (await _sandbox_schedules(stack))["schedules"] else None
+
+
+async def _wait(probe: Any, timeout: float = 15.0) -> Any:
+    deadline = asyncio.get_running_loop().time() + timeout
+    while asyncio.get_running_loop().time() < deadline:
+        if (found := await probe()) is not None:
+            return found
+        await asyncio.sleep(0.1)
+    raise AssertionError("timed out")

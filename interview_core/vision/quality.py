@@ -34,7 +34,7 @@ class FrameQuality:
 def frame_quality(gray: np.ndarray, small: np.ndarray, face: Box | None) -> FrameQuality:
     """Judge ``gray`` (analysis frame) and ``small`` (un-equalised detection-size copy)."""
     mean, std = (float(v[0][0]) for v in cv2.meanStdDev(gray))
-    sharpness = float(cv2.Laplacian(small, cv2.CV_32F).var())
+    sharpness = float(cv2.meanStdDev(cv2.Laplacian(small, cv2.CV_32F))[1][0][0]) ** 2  # variance
     dark, bright = mean < DARK_BELOW, mean > BRIGHT_ABOVE
     return FrameQuality(
         brightness=mean,
@@ -49,7 +49,7 @@ def frame_quality(gray: np.ndarray, small: np.ndarray, face: Box | None) -> Fram
 
 def _sides_differ(gray: np.ndarray) -> bool:
     third = gray.shape[1] // 3
-    left, right = float(gray[:, :third].mean()), float(gray[:, -third:].mean())
+    left, right = cv2.mean(gray[:, :third])[0], cv2.mean(gray[:, -third:])[0]  # faster than numpy
     return abs(left - right) > SIDE_IMBALANCE_ABOVE
 
 

@@ -28,11 +28,20 @@ HEAD_MOVEMENT_ABOVE = 0.35  # face widths per sampled frame
 
 @dataclass(frozen=True)
 class VisionSettings:
+    """Knobs of the analysis. The defaults analyse a 10-minute 640x480 answer in about 20 s
+    on one core, most of it decoding (see bench/README.md)."""
+
     sample_fps: float = 2.0
     max_width: int = 640
     smile_count_enabled: bool = False
     detect_width: int = 320
-    full_search_every: int = 4  # sampled frames; between full searches, track the last face
+    # Sampled frames between full-frame searches for faces: at most ``full_search_every``
+    # while the scene away from the candidate's face changes (a second person is seen within
+    # that many frames of coming into view), ``still_full_search_every`` while it stays still.
+    # Between them the candidate's face is followed near where it was.
+    full_search_every: int = 4
+    still_full_search_every: int = 12
+    eyes_every: int = 2  # look for eyes on every n-th frame with a frontal face
     multiple_faces_threshold: float = 0.1
 
 
@@ -49,8 +58,10 @@ class VisionFlag:
 class VisionSignals:
     """What the camera showed. Not scored: kept apart from competency scores by design.
 
-    Ratios are shares of analysed frames, except ``multiple_faces_ratio`` (share of frames
-    searched in full) and ``eyes_visible_ratio`` (share of frames with a frontal face).
+    Ratios are shares of analysed frames, except ``eyes_visible_ratio`` (share of the frames
+    with a frontal face that were checked for eyes, every ``eyes_every``-th of them).
+    ``multiple_faces_ratio`` counts a frame when more than one frontal face was in view; between
+    full-frame searches the other faces found by the last one count as still in view.
     ``head_movement`` is the mean shift of the face centre between consecutive sampled
     frames, in face widths.
     """
@@ -102,9 +113,10 @@ class _Tally:
 
     def __init__(self, settings: VisionSettings) -> None:
         self.settings = settings
-        self.finder = FaceFinder(settings.full_search_every)
-        self.frames = self.with_face = self.full = self.multiple = self.facing = 0
-        self.frontal = self.eyes = self.neutral = 0
+        self.finder = FaceFinder(settings.full_search_every, settings.still_full_search_every)
+        self.eyes_every = max(settings.eyes_every, 1)
+        self.frames = self.with_face = self.multiple = self.facing = 0
+        self.frontal = self.eye_checks = self.eyes = self.neutral = 0
         self.dark = self.bright = self.uneven = self.blurry = 0
         self.brightness = self.contrast = self.sharpness = 0.0
         self.moves: list[float] = []
@@ -122,13 +134,13 @@ class _Tally:
     def _count_faces(self, frame: Frame, seen: FaceObservation) -> None:
         face = seen.primary
         self.with_face += face is not None
-        if seen.full_search:
-            self.full += 1
-            self.multiple += len(seen.frontal) > 1
+        self.multiple += len(seen.frontal) > 1
         if seen.frontal:
             self.frontal += 1
             self.facing += _centred(seen.frontal[0], frame.gray.shape[1], frame.gray.shape[0])
-            self.eyes += eyes_visible(frame.gray, seen.frontal[0])
+            if (self.frontal - 1) % self.eyes_every == 0:  # a share: a sample of frames will do
+                self.eye_checks += 1
+                self.eyes += eyes_visible(frame.gray, seen.frontal[0])
             if self.settings.smile_count_enabled:
                 self.neutral += not smiling(frame.gray, seen.frontal[0])
         if face is not None and self.previous is not None:
@@ -153,9 +165,9 @@ class _Tally:
             frames_analyzed=self.frames,
             seconds_analyzed=self.last_t,
             face_present_ratio=self.with_face / n,
-            multiple_faces_ratio=self.multiple / max(self.full, 1),
+            multiple_faces_ratio=self.multiple / n,
             facing_camera_ratio=self.facing / n,
-            eyes_visible_ratio=self.eyes / self.frontal if self.frontal else None,
+            eyes_visible_ratio=self.eyes / self.eye_checks if self.eye_checks else None,
             head_movement=sum(self.moves) / len(self.moves) if self.moves else None,
             mean_brightness=self.brightness / n if self.frames else None,
             mean_contrast=self.contrast / n if self.frames else None,

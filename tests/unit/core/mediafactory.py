@@ -242,19 +242,27 @@ def face_frames(
     dark: bool = False,
     blur: bool = False,
     size: tuple[int, int] = VIDEO_SIZE,
+    second_between: tuple[float, float] | None = None,
 ) -> list[np.ndarray]:
-    """Frames of 0, 1 or 2 astronaut heads on a wall, drifting a few pixels over time."""
+    """Frames of 0, 1 or 2 astronaut heads on a wall, drifting a few pixels over time.
+
+    ``second_between`` (start, end seconds): two heads' places, the second one taken only
+    then, like a second person sitting down in view and leaving again.
+    """
     width, height = size
     wall = _background(width, height)
     head = _face_crop(round(height * 0.5))
     hh, hw = head.shape[:2]
-    centres = {0: [], 1: [width // 2], 2: [width // 4 + 10, 3 * width // 4 - 10]}[faces]
+    layout = 2 if second_between else faces
+    centres = {0: [], 1: [width // 2], 2: [width // 4 + 10, 3 * width // 4 - 10]}[layout]
     frames = []
     for i in range(round(seconds * fps)):
         image = wall.copy()
         dx = round(8 * np.sin(i / fps * 1.3))
         dy = round(4 * np.cos(i / fps * 0.9))
-        for cx in centres:
+        for k, cx in enumerate(centres):
+            if k and second_between and not second_between[0] <= i / fps < second_between[1]:
+                continue
             x0, y0 = cx - hw // 2 + dx, (height - hh) // 2 + dy
             image[y0 : y0 + hh, x0 : x0 + hw] = head
         if blur:
@@ -275,8 +283,11 @@ def face_video(
     fps: float = 10.0,
     codec: str = "libx264",
     audio: np.ndarray | None = None,
+    second_between: tuple[float, float] | None = None,
 ) -> Path:
-    frames = face_frames(seconds, fps=fps, faces=faces, dark=dark, blur=blur)
+    frames = face_frames(
+        seconds, fps=fps, faces=faces, dark=dark, blur=blur, second_between=second_between
+    )
     return write_video(path, frames, fps, codec, audio=audio)
 
 

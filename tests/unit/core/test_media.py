@@ -5,10 +5,12 @@ from __future__ import annotations
 import tracemalloc
 from pathlib import Path
 
+import av
 import numpy as np
 import pytest
 
 from interview_core.errors import MediaRejected, MediaTooLong
+from interview_core.media import video
 from interview_core.media.audio import load_pcm, pcm_chunks
 from interview_core.media.probe import MediaLimits, probe
 from interview_core.media.video import sample_frames
@@ -245,6 +247,21 @@ def test_sample_frames_turns_phone_video_upright(tmp_path: Path) -> None:
     assert frame.bgr is not None and frame.bgr.shape == upright[0].shape
     difference = np.abs(frame.bgr.astype(int) - upright[0].astype(int)).mean()
     assert difference < 10
+
+
+@pytest.mark.parametrize("fmt", ["yuv420p", "yuvj420p", "yuv422p", "yuv444p", "nv12", "nv21"])
+@pytest.mark.parametrize("color_range", [0, 1, 2])  # unspecified, limited (TV), full (JPEG)
+def test_gray_read_from_the_luma_plane_equals_libswscale(fmt: str, color_range: int) -> None:
+    """The fast path gives exactly the pixels of ``to_ndarray(format="gray")``, padded rows
+    (an odd width) and limited range included."""
+    noise = np.random.default_rng(5).integers(0, 256, (362, 642, 3), dtype=np.uint8)
+    frame = av.VideoFrame.from_ndarray(noise, format="bgr24").reformat(format=fmt)
+    frame.color_range = color_range
+
+    luma = video._luma(frame)
+
+    assert luma is not None and luma.flags.c_contiguous
+    assert np.array_equal(luma, frame.to_ndarray(format="gray"))
 
 
 def test_sample_frames_rejects_audio_only(media: dict[str, Path]) -> None:

@@ -17,6 +17,7 @@ import skimage.data
 from interview_core.errors import MediaRejected
 from interview_core.media.video import Frame
 from interview_core.vision.cascades import cascade, frontal_faces
+from interview_core.vision.faces import FaceFinder, FaceObservation, shrink
 from interview_core.vision.signals import (
     VisionSettings,
     VisionSignals,
@@ -37,6 +38,14 @@ def _frames(images: list[np.ndarray], fps: float = 2.0) -> list[Frame]:
 
 def _codes(signals: VisionSignals) -> set[str]:
     return {flag.code for flag in signals.flags}
+
+
+def _observe(images: list[np.ndarray], finder: FaceFinder) -> list[FaceObservation]:
+    seen = []
+    for image in images:
+        small, scale = shrink(cv2.cvtColor(image, cv2.COLOR_BGR2GRAY), 320)
+        seen.append(finder.observe(small, scale))
+    return seen
 
 
 @pytest.fixture(scope="module")
@@ -71,6 +80,75 @@ def test_second_face_raises_the_integrity_flag(videos: dict[str, Path]) -> None:
     flag = next(f for f in s.flags if f.code == "multiple_faces")
     assert flag.kind == "integrity" and "第二张人脸" in flag.message_zh
     assert s.head_movement is not None and s.head_movement < 0.15  # follows one person
+
+
+def test_second_person_sitting_down_mid_answer_is_flagged(tmp_path: Path) -> None:
+    """Two of 24 seconds alone, then someone beside the candidate for 8 s, then alone again."""
+    path = mf.face_video(tmp_path / "visitor.mp4", 24.0, second_between=(10.0, 18.0))
+
+    s = analyze_video(path)
+
+    assert (8 - 2) / 24 <= s.multiple_faces_ratio <= (8 + 2) / 24  # seen within 2 s both ways
+    assert "multiple_faces" in _codes(s)
+    assert s.face_present_ratio >= 0.9
+    assert s.head_movement is not None and s.head_movement < 0.15  # follows one person
+
+
+@pytest.mark.parametrize("arrives", [8, 9, 10, 11])
+def test_a_second_face_is_found_within_full_search_every_frames(arrives: int) -> None:
+    """Whenever they come into view relative to the last full search."""
+    images = mf.face_frames(12.0, fps=2, second_between=(arrives / 2, 99.0))
+
+    seen = _observe(images, FaceFinder(full_every=4, still_full_every=12))
+
+    first = next(i for i, o in enumerate(seen) if len(o.frontal) > 1)
+    assert arrives <= first < arrives + 4
+    assert all(len(o.frontal) == 2 for o in seen[first:])
+
+
+def test_a_still_scene_is_searched_in_full_rarely_a_changing_one_as_often_as_before() -> None:
+    still = mf.face_frames(12.0, fps=2)
+    busy = [im.copy() for im in still]
+    for i, im in enumerate(busy):  # something moving in a corner, away from the face
+        cv2.rectangle(im, (10 + 9 * (i % 5), 10), (70 + 9 * (i % 5), 90), (20, 20, 20), -1)
+
+    still_finder, busy_finder = FaceFinder(4, 12), FaceFinder(4, 12)
+    still_seen, busy_seen = _observe(still, still_finder), _observe(busy, busy_finder)
+
+    assert [i for i, o in enumerate(still_seen) if o.full_search] == [0, 12]
+    assert [i for i, o in enumerate(busy_seen) if o.full_search] == [0, 4, 8, 12, 16, 20]
+    assert still_finder.full_searches == 2 and busy_finder.full_searches == 6
+    assert all(len(o.frontal) == 1 for o in still_seen + busy_seen)
+
+
+def test_the_still_schedule_finds_a_face_the_change_check_missed(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(
+        "interview_core.vision.faces.CHANGE_SHARE", 1.0
+    )  # no change is ever big enough
+    images = mf.face_frames(12.0, fps=2, second_between=(1.0, 99.0))
+
+    seen = _observe(images, FaceFinder(full_every=4, still_full_every=12))
+
+    assert [len(o.frontal) for o in seen] == [1] * 12 + [2] * 12
+
+
+def test_eyes_are_looked_for_on_every_eyes_every_th_frame_with_a_face(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    calls: list[float] = []
+    monkeypatch.setattr(
+        "interview_core.vision.signals.eyes_visible", lambda gray, face: calls.append(1) or True
+    )
+    frames = _frames(mf.face_frames(6.0, fps=2))
+
+    every_other = analyze_frames(frames)
+    count_default = len(calls)
+    each = analyze_frames(frames, VisionSettings(eyes_every=1))
+
+    assert (count_default, len(calls) - count_default) == (6, 12)
+    assert every_other.eyes_visible_ratio == each.eyes_visible_ratio == 1.0
 
 
 def test_no_face_is_flagged(videos: dict[str, Path]) -> None:

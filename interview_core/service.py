@@ -1,27 +1,20 @@
 """The analysis core behind the service's ``MediaAnalysis`` port (recruiting.ports.analysis).
 
 Instances are picklable (only settings inside), so a process pool can run them; the speech
-model is loaded lazily, once per process, on the first answer that needs it.
+model is loaded lazily, once per process, on the first answer that needs it. Only the probe
+(PyAV) is imported up front: a web process that merely checks uploads does not carry OpenCV,
+jieba and the scoring tables (about 60 MB) until it runs a device check or an analysis.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import numpy as np
-
-from interview_core.media.audio import SAMPLE_RATE, load_pcm
 from interview_core.media.probe import MediaLimits, probe
-from interview_core.pipeline import AnalysisSettings, analyze
-from interview_core.speech.port import SpeechRecognizer, recognizer_from_settings
-from interview_core.speech.vad import voiced_segments
-from interview_core.text.jobs import JobCompetency, JobModel, builtin_jobs
-from interview_core.text.library import default_library
-from interview_core.text.scoring import METHOD
-from interview_core.vision.signals import VisionSettings, analyze_video
 from recruiting.errors import InvalidInput
 from recruiting.ports.analysis import (
     AiScore,
@@ -41,13 +34,28 @@ NO_ASSESSMENT_CONSENT = "the candidate chose human review only: no automated ass
 LIGHTING_BAD_RATIO = 0.5
 
 
+if TYPE_CHECKING:
+    import numpy as np
+
+    from interview_core.pipeline import AnalysisSettings
+    from interview_core.speech.port import SpeechRecognizer
+    from interview_core.text.jobs import JobModel
+    from interview_core.vision.signals import VisionSettings
+
+
 @dataclass(frozen=True)
 class CoreAnalysis:
     """``MediaAnalysis`` on the local CPU. ``model_dir`` None: ``$SPEECH_MODEL_DIR``."""
 
     model_dir: str | None = None
-    vision: VisionSettings = field(default_factory=VisionSettings)
+    vision_settings: VisionSettings | None = None  # None: the defaults
     max_seconds: float = 600.0
+
+    @property
+    def vision(self) -> VisionSettings:
+        from interview_core.vision.signals import VisionSettings
+
+        return self.vision_settings or VisionSettings()
 
     def probe(self, path: Path, expect: MediaKind, max_seconds: float) -> MediaFacts:
         info = probe(path, MediaLimits(max_seconds=max_seconds), expect)
@@ -61,6 +69,10 @@ class CoreAnalysis:
         )
 
     def device_check(self, path: Path) -> DeviceCheck:
+        from interview_core.media.audio import SAMPLE_RATE, load_pcm
+        from interview_core.speech.vad import voiced_segments
+        from interview_core.vision.signals import analyze_video
+
         info = probe(path, MediaLimits(max_seconds=DEVICE_CLIP_SECONDS))
         details: dict[str, object] = {"duration": round(info.duration, 2)}
         advice: list[str] = []
@@ -94,6 +106,9 @@ class CoreAnalysis:
 
     def analyze(self, request: AnalysisRequest) -> AnalysisOutcome:
         """The whole pipeline, limited to what the candidate consented to."""
+        from interview_core.pipeline import AnalysisSettings, analyze
+        from interview_core.text.scoring import METHOD
+
         settings = AnalysisSettings(
             limits=MediaLimits(max_seconds=self.max_seconds), vision=self.vision
         )
@@ -124,6 +139,9 @@ class CoreAnalysis:
 
     def _vision_only(self, request: AnalysisRequest, settings: AnalysisSettings) -> AnalysisOutcome:
         """Human review only: no transcript, no scores; integrity signals if consented."""
+        from interview_core.text.scoring import METHOD
+        from interview_core.vision.signals import analyze_video
+
         info = probe(request.media_path, settings.limits)
         vision: dict[str, object] = {"skipped": NO_FACE_CONSENT}
         if request.face_analysis and info.has_video:
@@ -141,12 +159,17 @@ class CoreAnalysis:
 
 @cache
 def _recognizer(model_dir: str | None) -> SpeechRecognizer:
+    from interview_core.speech.port import recognizer_from_settings
+
     return recognizer_from_settings(model_dir)
 
 
 def job_for(code: str, title: str, model: list[dict[str, object]]) -> JobModel:
     """The opening's competency model as the scorer's job; a built-in job with the same
     competencies lends its job-specific keywords."""
+    from interview_core.text.jobs import JobCompetency, JobModel, builtin_jobs
+    from interview_core.text.library import default_library
+
     names = [str(item.get("name") or item.get("code") or "") for item in model]
     builtin = builtin_jobs().get(code)
     if builtin is not None and {c.name for c in builtin.competencies} == set(names):
@@ -165,5 +188,7 @@ def job_for(code: str, title: str, model: list[dict[str, object]]) -> JobModel:
 
 
 def _peak_dbfs(pcm: np.ndarray) -> float:
+    import numpy as np
+
     peak = float(np.max(np.abs(pcm))) if pcm.size else 0.0
     return 20 * float(np.log10(peak)) if peak > 0 else -100.0

@@ -19,6 +19,8 @@ from sanic.response import HTTPResponse, json
 from sanic_ext import Extend
 from sanic_ext.extensions.openapi.extension import OpenAPIExtension
 
+from ehr_adapter.build import close_ehr, wire_ehr
+from ehr_adapter.config import load_ehr_config
 from interview_core.report.explain import candidate_explanation
 from interview_core.service import CoreAnalysis
 from miniapp_api import routes as miniapp_routes
@@ -34,6 +36,7 @@ from recruiting.infra.pii import FieldCipher
 from recruiting.infra.queues import InProcessQueue, RedisQueue
 from recruiting.infra.redis_kv import RedisKeyValueStore
 from recruiting.infra.scratch import prepare_scratch
+from recruiting.ports.ehr import EHR_CHANNEL, EhrSystem
 from recruiting.ports.kv import KeyValueStore
 from recruiting.ports.queue import TaskQueue
 from recruiting.runtime import Worker
@@ -44,9 +47,10 @@ from recruiting.services.conversation import CHANNEL as WECOM_MESSAGE
 from recruiting.services.conversation import Conversation
 from recruiting.services.demo import seed_demo_recruiting, seed_demo_staff
 from recruiting.services.device_check import DeviceCheckService
+from recruiting.services.ehr import EhrSync
 from recruiting.services.inbox import CallbackInbox
 from recruiting.services.invitations import InvitationService
-from recruiting.services.outbox import OutboxRelay
+from recruiting.services.outbox import DeadLetters, OutboxRelay
 from recruiting.services.personal_data import PersonalDataService
 from recruiting.services.recorded_interview import RecordedInterviewService
 from recruiting.services.results import ResultsService
@@ -93,9 +97,12 @@ class Services:
     scheduling: SchedulingService
     analysis: AnswerAnalysisRunner
     http: httpx.AsyncClient
+    ehr: EhrSystem
+    ehr_sync: EhrSync
 
     async def aclose(self) -> None:
         self.analysis.close()
+        await close_ehr(self.ehr)
         await self.http.aclose()
         await self.wecom.aclose()
         await self.queue.close()
@@ -134,20 +141,30 @@ def build_services(
     )
     gateway = CallbackGateway(crypto, inbox, max_age=settings.wecom.callback_max_age)
     conversation = Conversation(settings.timezone)
-    handlers: dict[str, Handler] = {"text": conversation.on_text}
+    dead_letters = DeadLetters(queue)
+    handlers: dict[str, Handler] = {
+        "text": conversation.on_text,
+        "card_click": dead_letters.on_card_click,  # 重新投递 on a dead-letter card
+    }
     processor = CallbackProcessor(inbox, decode_event, handlers)
+    ehr_config = load_ehr_config(settings.data_dir)
+    ehr = wire_ehr(ehr_config, cipher)
     relay = OutboxRelay(
         {
             WECOM_MESSAGE: WeComMessageSender(wecom.message, settings.wecom.agent_id),
             SCHEDULE_CHANNEL: WeComScheduleSender(wecom.schedule),
             MEETING_CHANNEL: WeComMeetingSender(wecom.meeting),
+            EHR_CHANNEL: ehr.sender,
         },
         lease_seconds=settings.inbox.lease_seconds,
         max_attempts=settings.inbox.max_attempts,
         queue=queue,
+        channel_policies={EHR_CHANNEL: ehr.policy},
+        dead_letters=dead_letters,
     )
     http = httpx.AsyncClient(transport=wecom_transport)
-    media = LocalMediaStore(settings.miniapp.media_dir, cipher)
+    # 256 KB per appender flush: 100 concurrent uploads hold ~50 MB of buffers, not 100.
+    media = LocalMediaStore(settings.miniapp.media_dir, cipher, flush_bytes=256 * 1024)
     core = CoreAnalysis(model_dir=settings.analysis.speech_model_dir or None)
     scratch = prepare_scratch(settings.data_dir / "tmp")
     analysis = AnswerAnalysisRunner(
@@ -175,6 +192,8 @@ def build_services(
         scheduling=SchedulingService(SchedulingRules(settings.timezone), queue),
         analysis=analysis,
         http=http,
+        ehr=ehr.ehr,
+        ehr_sync=EhrSync(queue, ehr_config.report_url),
     )
 
 

@@ -21,6 +21,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from recruiting.errors import RecruitingError
+from recruiting.infra.malloc import tame_malloc
 from recruiting.settings import Settings, load_settings
 
 log = logging.getLogger("recruiting")
@@ -35,6 +36,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     if not args.verbose:  # one line per outbound request is noise in normal operation
         logging.getLogger("httpx").setLevel(logging.WARNING)
+    if args.command in ("run", "serve", "worker"):
+        tame_malloc()
     try:
         settings = load_settings(args.config)
         return int(args.func(settings, args) or 0)

@@ -90,6 +90,10 @@ class UploadLimits:
     max_bytes: int
     max_chunk: int
     lock_seconds: float = 120.0
+    # Completing hashes and probes a whole file with a few buffers; letting 100 do it at
+    # once only multiplies memory (they share the thread pool anyway), so they queue.
+    concurrent_completes: int = 4
+    verify_block: int = 256 * 1024
 
 
 class UploadService:
@@ -108,6 +112,7 @@ class UploadService:
         self._kv = kv
         self._limits = limits
         self._scratch = scratch
+        self._verifying = asyncio.Semaphore(limits.concurrent_completes)
 
     async def start(
         self,
@@ -252,7 +257,8 @@ class UploadService:
                     f"{upload.received} of {upload.size} bytes received; resume the upload first",
                     code="upload_incomplete",
                 )
-            facts = await self._verify(upload, answer, interview)
+            async with self._verifying:
+                facts = await self._verify(upload, answer, interview)
             await self._submit(upload, answer, interview, facts.duration, principal)
         await upload.refresh_from_db()
         await answer.refresh_from_db()
@@ -300,7 +306,7 @@ class UploadService:
     async def _export_hashing(self, key: str, path: Path) -> str:
         digest = hashlib.sha256()
         with path.open("wb") as out:
-            async for block in self._media.read(key):
+            async for block in self._media.read(key, block=self._limits.verify_block):
                 digest.update(block)
                 await asyncio.to_thread(out.write, block)
         return digest.hexdigest()

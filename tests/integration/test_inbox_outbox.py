@@ -19,9 +19,10 @@ from recruiting.ports.outbound import OutboundDraft, OutboundMessage
 from recruiting.ports.queue import INBOX_TOPIC
 from recruiting.services.callbacks import CallbackProcessor
 from recruiting.services.inbox import CallbackInbox
-from recruiting.services.outbox import OutboxRelay
+from recruiting.services.outbox import Backoff, OutboxRelay
 
 CIPHER = FieldCipher({"t1": os.urandom(32)}, "t1")
+NO_WAIT = Backoff(base_seconds=0.0, cap_seconds=0.0)  # retries due at once, for stepping
 
 
 def text_event(msg_id: str = "1001", content: str = "帮助") -> TextMessage:
@@ -154,7 +155,9 @@ async def test_relay_sends_once_and_records_the_result(database: str) -> None:
 
 async def test_relay_retries_transient_errors_with_attempt_numbers(database: str) -> None:
     sender = FakeSender(RetryLater("busy", retry_after=0), ExternalServiceError("down"))
-    relay = OutboxRelay({"wecom.message": sender}, lease_seconds=60, max_attempts=5)
+    relay = OutboxRelay(
+        {"wecom.message": sender}, lease_seconds=60, max_attempts=5, backoff=NO_WAIT
+    )
     row_id = await _outbox_row()
     assert not await relay.deliver(row_id)
     assert await relay.due_ids() == [row_id]
@@ -217,7 +220,9 @@ async def test_one_senders_callbacks_are_processed_in_order(database: str) -> No
 async def test_one_recipients_messages_are_sent_in_order(database: str) -> None:
     queue = InProcessQueue()
     sender = FakeSender(RetryLater("rate limited", retry_after=0))
-    relay = OutboxRelay({"wecom.message": sender}, lease_seconds=60, max_attempts=5, queue=queue)
+    relay = OutboxRelay(
+        {"wecom.message": sender}, lease_seconds=60, max_attempts=5, queue=queue, backoff=NO_WAIT
+    )
     ids = []
     for n in range(2):
         row = await OutboxMessage.create(

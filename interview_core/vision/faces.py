@@ -28,7 +28,8 @@ from interview_core.vision.cascades import Box, detect, frontal_faces, profile_f
 MIN_FACE_FRACTION = 0.1  # of the detection width: smaller faces are background noise
 NEAR_MARGIN = 0.3  # of the last face's width: the first, cheap search around it
 ROI_MARGIN = 0.75  # of the last face's width: the second search, when it moved further
-ROI_FACE_WIDTH = 40  # the neighbourhood is scaled so the last face is this wide
+ROI_FACE_WIDTH = 40  # the neighbourhood is scaled so the face is this wide (at 32, boxes
+# jitter more and eyes are missed more often in noisy frames)
 PROFILE_WIDTH = 128  # profiles are looked for on a smaller copy still: a fallback, and big
 PART_WIDTH = 80  # face crops are scaled to this width before looking for eyes or a smile
 # The scene is compared with the one at the last full search on a copy this wide, where
@@ -61,7 +62,7 @@ class FaceObservation:
 class FaceFinder:
     """Stateful per video: remembers the last faces and scene to decide what to search."""
 
-    def __init__(self, full_every: int = 4, still_full_every: int = 12) -> None:
+    def __init__(self, full_every: int = 4, still_full_every: int = 20) -> None:
         self.full_every = max(full_every, 1)
         self.still_full_every = max(still_full_every, self.full_every)
         self.full_searches = 0  # work done, for benchmarks and tests

@@ -28,7 +28,7 @@ HEAD_MOVEMENT_ABOVE = 0.35  # face widths per sampled frame
 
 @dataclass(frozen=True)
 class VisionSettings:
-    """Knobs of the analysis. The defaults analyse a 10-minute 640x480 answer in about 20 s
+    """Knobs of the analysis. The defaults analyse a 10-minute 640x480 answer in under 20 s
     on one core, most of it decoding (see bench/README.md)."""
 
     sample_fps: float = 2.0
@@ -40,7 +40,7 @@ class VisionSettings:
     # that many frames of coming into view), ``still_full_search_every`` while it stays still.
     # Between them the candidate's face is followed near where it was.
     full_search_every: int = 4
-    still_full_search_every: int = 12
+    still_full_search_every: int = 20
     eyes_every: int = 2  # look for eyes on every n-th frame with a frontal face
     multiple_faces_threshold: float = 0.1
 

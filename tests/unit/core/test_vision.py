@@ -112,10 +112,10 @@ def test_a_still_scene_is_searched_in_full_rarely_a_changing_one_as_often_as_bef
     for i, im in enumerate(busy):  # something moving in a corner, away from the face
         cv2.rectangle(im, (10 + 9 * (i % 5), 10), (70 + 9 * (i % 5), 90), (20, 20, 20), -1)
 
-    still_finder, busy_finder = FaceFinder(4, 12), FaceFinder(4, 12)
+    still_finder, busy_finder = FaceFinder(), FaceFinder()  # every 4 frames, or 20 when still
     still_seen, busy_seen = _observe(still, still_finder), _observe(busy, busy_finder)
 
-    assert [i for i, o in enumerate(still_seen) if o.full_search] == [0, 12]
+    assert [i for i, o in enumerate(still_seen) if o.full_search] == [0, 20]
     assert [i for i, o in enumerate(busy_seen) if o.full_search] == [0, 4, 8, 12, 16, 20]
     assert still_finder.full_searches == 2 and busy_finder.full_searches == 6
     assert all(len(o.frontal) == 1 for o in still_seen + busy_seen)

@@ -20,6 +20,8 @@ the row back in line (``DeadLetters``).
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 import random
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -34,7 +36,7 @@ from tortoise.transactions import in_transaction
 from recruiting import clock
 from recruiting.domain.inbound import CardClick, Inbound
 from recruiting.domain.roles import Role
-from recruiting.errors import ExternalServiceError, InvalidInput, RetryLater
+from recruiting.errors import ExternalServiceError, InvalidInput, RecruitingError, RetryLater
 from recruiting.infra.claims import claim_row
 from recruiting.models import OutboxMessage, ProcessingStatus, Staff
 from recruiting.ports.outbound import OutboundDraft, OutboundMessage, OutboundSender
@@ -47,6 +49,7 @@ log = logging.getLogger(__name__)
 
 RETRY_KEY_PREFIX = "outbox.retry:"
 ALERT_KEY_PREFIX = "dead-letter:"
+WAKE_WITHIN = 60.0  # seconds: shorter waits are timed in-process, longer ones left to sweeps
 RECOVERY_PAUSE = 5.0  # seconds between two "channel is back" pull-forwards per process
 CHANNEL_NAMES = {"ehr": "EHR 同步", WECOM_MESSAGE: "企业微信消息"}
 
@@ -199,6 +202,7 @@ class OutboxRelay:
         self._sweep_limit = sweep_limit
         self._rand = rand
         self._recoveries: dict[str, datetime] = {}
+        self._wakers: set[asyncio.Task[None]] = set()
 
     def policy(self, channel: str) -> RetryPolicy:
         return self._policies.get(channel, self._default)
@@ -288,6 +292,21 @@ class OutboxRelay:
             lease_until=None,
             error=error[:512],
         )
+        self._wake_later(row.id, delay)
+
+    def _wake_later(self, outbox_id: int, delay: float) -> None:
+        """Queue the row again when its wait is over, rather than at the next sweep (seconds
+        later); best effort, the sweep still finds it if this process dies first."""
+        if self._queue is None or not 0 < delay <= WAKE_WITHIN:
+            return
+        task = asyncio.get_running_loop().create_task(self._wake(outbox_id, delay))
+        self._wakers.add(task)
+        task.add_done_callback(self._wakers.discard)
+
+    async def _wake(self, outbox_id: int, delay: float) -> None:
+        await asyncio.sleep(delay)
+        with contextlib.suppress(RecruitingError):
+            await self._put([outbox_id])
 
     async def _give_up(self, row: OutboxMessage, error: str) -> None:
         """Dead-letter the row and, in the same transaction, record the HR alert."""

@@ -3,6 +3,8 @@
 offer    a year of estimated payslips for an offer: gross, contributions, tax, net, the
          year-end bonus taxed both ways, cost to company, the city data's source
 cities   the cities with data, their effective dates, sources and what is unverified
+costs    a month's interview costs (per interview, job, channel and hire) from the database
+         (DATABASE_URL, rates in config.yaml ``costs``), as text or JSON and an Excel workbook
 
 Errors print one line on stderr and exit with code 2.
 """
@@ -10,19 +12,28 @@ Errors print one line on stderr and exit with code 2.
 from __future__ import annotations
 
 import argparse
+import asyncio
 import json
 import sys
 from collections.abc import Callable, Sequence
 from datetime import datetime
+from pathlib import Path
 from typing import NoReturn
 from zoneinfo import ZoneInfo
 
 from payroll_bridge.cities import city_codes, load_city
+from payroll_bridge.costs import render as cost_render
+from payroll_bridge.costs.compute import CostReport
+from payroll_bridge.costs.period import Month
+from payroll_bridge.costs.service import load_report
+from payroll_bridge.costs.workbook import write_workbook
 from payroll_bridge.estimate import estimate_year
 from payroll_bridge.money import HUNDRED, ZERO, to_decimal
 from payroll_bridge.offer import Offer
 from payroll_bridge.report import city_json, render_text, to_json
-from recruiting.errors import RecruitingError
+from recruiting.db import close_database, open_database
+from recruiting.errors import InvalidInput, RecruitingError
+from recruiting.settings import load_settings
 
 Command = Callable[[argparse.Namespace], int]
 
@@ -55,6 +66,7 @@ def build_parser() -> argparse.ArgumentParser:
     cities = sub.add_parser("cities", help="list the cities with data and their sources")
     cities.add_argument("--json", action="store_true", help="print JSON")
     cities.set_defaults(func=_cities)
+    _add_costs(sub)
     return parser
 
 
@@ -126,3 +138,50 @@ def _cities(args: argparse.Namespace) -> int:
             print(f"           unverified: {', '.join(city.unverified)}")
         print(f"           source: {city.source}")
     return 0
+
+
+def _add_costs(sub: argparse._SubParsersAction[_Parser]) -> None:
+    cmd = sub.add_parser(
+        "costs",
+        help="a month's interview costs, as text or JSON and an Excel workbook",
+        description="Interview costs of one month in the tenant's time zone: interviewers' "
+        "time, venues, travel; per interview, job, channel and hire.",
+    )
+    cmd.add_argument("--month", required=True, help="e.g. 2026-11")
+    cmd.add_argument("--out", help="write the Excel workbook here (e.g. report.xlsx)")
+    cmd.add_argument("--json", action="store_true", help="print JSON")
+    cmd.add_argument(
+        "--trend-months", type=int, default=12, help="months in the trend, ending with --month"
+    )
+    cmd.set_defaults(func=_costs)
+
+
+def _costs(args: argparse.Namespace) -> int:
+    month = Month.parse(args.month)
+    if args.trend_months < 1:
+        raise InvalidInput("--trend-months must be at least 1")
+    report = asyncio.run(_cost_report(month, args.trend_months))
+    if args.out:
+        try:
+            write_workbook(report, Path(args.out))
+        except OSError as exc:
+            raise InvalidInput(f"--out: cannot write {args.out}: {exc.strerror or exc}") from exc
+    if args.json:
+        print(json.dumps(cost_render.to_json(report), ensure_ascii=False, indent=2))
+    else:
+        print(cost_render.render_text(report))
+        if args.out:
+            print(f"Workbook: {args.out}")
+    return 0
+
+
+async def _cost_report(month: Month, trend_months: int) -> CostReport:
+    """As an operator: whoever holds DATABASE_URL may read it all, so no role is checked."""
+    settings = load_settings()
+    await open_database(settings.database_url)
+    try:
+        return await load_report(
+            month, settings=settings.costs, zone=settings.timezone, trend_months=trend_months
+        )
+    finally:
+        await close_database()

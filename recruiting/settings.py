@@ -13,6 +13,7 @@ import secrets
 import zoneinfo
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
@@ -122,6 +123,16 @@ class AnalysisRunSettings:
 
 
 @dataclass(frozen=True)
+class CostSettings:
+    """Interview cost accounting (``payroll_bridge.costs``): what an interviewer's hour costs
+    when HR-finance has not set ``Staff.hourly_cost``, and the time around each interview."""
+
+    default_hourly_rate: Decimal  # yuan per hour
+    grade_rates: Mapping[str, Decimal]  # grade or title (trimmed, case-folded) → yuan per hour
+    interviewer_overhead_minutes: int  # preparation + feedback, per interviewer and interview
+
+
+@dataclass(frozen=True)
 class Settings:
     server: ServerSettings
     wecom: WeComSettings
@@ -129,6 +140,7 @@ class Settings:
     inbox: InboxSettings
     miniapp: MiniAppSettings
     analysis: AnalysisRunSettings
+    costs: CostSettings
     timezone: zoneinfo.ZoneInfo
     data_dir: Path
     database_url: str
@@ -213,6 +225,29 @@ class _Reader:
             self.fail(dotted, f"must be text, got {type(value).__name__}")
         return str(value).strip()
 
+    def mapping(self, dotted: str) -> dict[str, Any]:
+        value = self._get(dotted)
+        if value is None:
+            return {}
+        if not isinstance(value, dict):
+            self.fail(dotted, f"must be a mapping, got {type(value).__name__}")
+        return {str(k): v for k, v in value.items()}
+
+    def money(self, dotted: str) -> Decimal:
+        return self.amount(dotted, self._get(dotted))
+
+    def amount(self, dotted: str, value: Any) -> Decimal:
+        """Yuan ≥ 0 with at most two decimals (a rate in a payslip's precision)."""
+        try:
+            amount = Decimal(str(value).strip())
+        except InvalidOperation:
+            amount = Decimal("NaN")
+        if isinstance(value, bool) or not amount.is_finite() or amount < 0:
+            self.fail(dotted, f"must be an amount of yuan >= 0, got {value!r}")
+        if amount != amount.quantize(Decimal("0.01")):
+            self.fail(dotted, f"must have at most two decimals, got {value!r}")
+        return amount
+
     def integer(self, dotted: str, low: int, high: int) -> int:
         value = self._get(dotted)
         try:
@@ -263,6 +298,7 @@ def _build(raw: dict[str, Any]) -> Settings:
             max_attempts=r.integer("analysis.max_attempts", 1, 20),
             speech_model_dir=r.text("analysis.speech_model_dir"),
         ),
+        costs=_costs(r),
         timezone=_timezone(r),
         data_dir=data_dir,
         database_url=_database_url(r, data_dir),
@@ -330,6 +366,20 @@ def _miniapp(r: _Reader, data_dir: Path, sandbox_base: str) -> MiniAppSettings:
         max_chunk_bytes=r.integer("miniapp.max_chunk_kb", 64, 64 * 1024) * 1024,
         device_check_bytes=r.integer("miniapp.device_check_mb", 1, 100) * mib,
         uses_sandbox=sandbox,
+    )
+
+
+def _costs(r: _Reader) -> CostSettings:
+    rates: dict[str, Decimal] = {}
+    for grade, rate in r.mapping("costs.grade_rates").items():
+        key = grade.strip().casefold()
+        if not key or key in rates:
+            r.fail("costs.grade_rates", f"has an empty or repeated grade: {grade!r}")
+        rates[key] = r.amount(f"costs.grade_rates.{grade}", rate)
+    return CostSettings(
+        default_hourly_rate=r.money("costs.default_hourly_rate"),
+        grade_rates=rates,
+        interviewer_overhead_minutes=r.integer("costs.interviewer_overhead_minutes", 0, 480),
     )
 
 

@@ -11,6 +11,7 @@ from recruiting.models.candidates import (
     Consent,
     ConsentPurpose,
 )
+from recruiting.models.costs import CostKind, InterviewCost
 from recruiting.models.interviews import (
     Interview,
     InterviewAssignment,
@@ -47,10 +48,12 @@ __all__ = [
     "CandidateSummary",
     "Consent",
     "ConsentPurpose",
+    "CostKind",
     "InboxEvent",
     "IntegrityEvent",
     "Interview",
     "InterviewAssignment",
+    "InterviewCost",
     "InterviewMode",
     "InterviewNote",
     "InterviewRound",

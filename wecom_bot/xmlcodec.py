@@ -1,17 +1,18 @@
 """Hardened XML in and out for WeCom payloads.
 
-Untrusted XML is parsed with defusedxml (no DTD, no entities, no external references) and
-read by tag name; repeated siblings become lists so callers never guess the shape. XML is
+Untrusted XML may carry no DTD. Without one no entity can be declared, so there is nothing
+to expand ("billion laughs") or fetch (XXE); expat rejects undeclared entities itself. The
+DTD check runs on the decoded text, so a re-encoded (UTF-16) DOCTYPE cannot slip past, and
+then the C parser reads the rest: defusedxml's parser subclass forces ElementTree's pure
+Python builder, which cost a callback more than its decryption. Elements are read by tag
+name; repeated siblings become lists so callers never guess the shape. XML is
 written as UTF-8 bytes with CDATA that can never be closed early by ``]]>`` in a value.
 """
 
 from __future__ import annotations
 
 from typing import Any
-from xml.etree.ElementTree import Element, ParseError
-
-import defusedxml.ElementTree as SafeET
-from defusedxml import DefusedXmlException
+from xml.etree.ElementTree import Element, ParseError, XMLParser
 
 from recruiting.errors import InvalidInput
 
@@ -25,8 +26,16 @@ class MalformedXml(InvalidInput):
 def parse(data: bytes | str) -> dict[str, Any]:
     """Parse a ``<xml>…</xml>`` document into a dict of its children."""
     try:
-        root = SafeET.fromstring(data, forbid_dtd=True)
-    except (ParseError, DefusedXmlException, ValueError) as exc:
+        text = data.decode("utf-8") if isinstance(data, bytes) else data
+    except UnicodeDecodeError as exc:
+        raise MalformedXml("malformed XML: not UTF-8") from exc
+    if "<!DOCTYPE" in text or "<!ENTITY" in text:  # XML keywords are case-sensitive
+        raise MalformedXml("malformed XML: DTDs and entity declarations are refused")
+    try:
+        parser = XMLParser()  # noqa: S314 - no DTD (checked above): no entity can be declared
+        parser.feed(text)
+        root = parser.close()
+    except (ParseError, ValueError) as exc:
         raise MalformedXml(f"malformed XML: {type(exc).__name__}") from exc
     value = _to_value(root)
     if not isinstance(value, dict):

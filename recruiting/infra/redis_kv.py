@@ -24,6 +24,23 @@ end
 local oldest = redis.call('ZRANGE', key, 0, 0, 'WITHSCORES')
 return tostring(tonumber(oldest[2]) + window - now)
 """
+# Many keys in one command: redis-py spends more time packing commands than Redis takes to
+# run them, so a batch of callbacks costs one EVALSHA, not one SET per callback.
+_CLAIM_MANY = """
+local out = {}
+for i, key in ipairs(KEYS) do
+  local previous = redis.call('SET', key, ARGV[1], 'NX', 'GET', 'PX', ARGV[2])
+  if previous then out[i] = previous else out[i] = false end
+end
+return out
+"""
+_SET_MANY = """
+for _, key in ipairs(KEYS) do
+  if ARGV[2] == '' then redis.call('SET', key, ARGV[1])
+  else redis.call('SET', key, ARGV[1], 'PX', ARGV[2]) end
+end
+return #KEYS
+"""
 _DELETE_IF = """
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
 return 0
@@ -36,6 +53,8 @@ class RedisKeyValueStore:
         self._prefix = prefix
         self._admit: Any = client.register_script(_ADMIT)
         self._delete_if: Any = client.register_script(_DELETE_IF)
+        self._claim_many: Any = client.register_script(_CLAIM_MANY)
+        self._set_many: Any = client.register_script(_SET_MANY)
 
     @classmethod
     def from_url(cls, url: str) -> RedisKeyValueStore:
@@ -59,22 +78,22 @@ class RedisKeyValueStore:
         return bool(done)
 
     async def claim_many(self, keys: list[str], value: str, *, ttl: float) -> list[str | None]:
-        try:
-            async with self._r.pipeline(transaction=False) as pipe:
-                for key in keys:  # SET NX GET: Redis 7+
-                    pipe.set(self._prefix + key, value, nx=True, get=True, px=int(ttl * 1000))
-                results = await pipe.execute()
+        if not keys:
+            return []
+        try:  # SET NX GET: Redis 7+
+            results = await self._claim_many(
+                keys=[self._prefix + k for k in keys], args=[value, int(ttl * 1000)]
+            )
         except RedisError as exc:
             raise ExternalServiceError(f"redis claim failed: {exc}") from exc
         return [None if r is None else str(r) for r in results]
 
     async def set_many(self, keys: list[str], value: str, *, ttl: float | None = None) -> None:
-        px = int(ttl * 1000) if ttl else None
+        if not keys:
+            return
+        px = str(int(ttl * 1000)) if ttl else ""
         try:
-            async with self._r.pipeline(transaction=False) as pipe:
-                for key in keys:
-                    pipe.set(self._prefix + key, value, px=px)
-                await pipe.execute()
+            await self._set_many(keys=[self._prefix + k for k in keys], args=[value, px])
         except RedisError as exc:
             raise ExternalServiceError(f"redis set failed: {exc}") from exc
 

@@ -21,8 +21,10 @@ from sanic_ext.extensions.openapi.extension import OpenAPIExtension
 
 from ehr_adapter.build import close_ehr, wire_ehr
 from ehr_adapter.config import load_ehr_config
+from interview_core.live import CoreLivePrompts
 from interview_core.report.explain import candidate_explanation
 from interview_core.service import CoreAnalysis
+from interview_core.voice_notes import CoreSpeechToText
 from miniapp_api import routes as miniapp_routes
 from miniapp_api import scheduling_routes
 from miniapp_api.context import MiniApp
@@ -41,7 +43,7 @@ from recruiting.ports.kv import KeyValueStore
 from recruiting.ports.queue import TaskQueue
 from recruiting.runtime import Worker
 from recruiting.services.answer_analysis import AnswerAnalysisRunner
-from recruiting.services.callbacks import CallbackProcessor, Handler
+from recruiting.services.callbacks import CallbackProcessor, Handler, chained
 from recruiting.services.consents import ConsentService
 from recruiting.services.conversation import CHANNEL as WECOM_MESSAGE
 from recruiting.services.conversation import Conversation
@@ -50,7 +52,10 @@ from recruiting.services.device_check import DeviceCheckService
 from recruiting.services.ehr import EhrSync
 from recruiting.services.inbox import CallbackInbox
 from recruiting.services.invitations import InvitationService
+from recruiting.services.live_context import Effects
+from recruiting.services.live_interview import LiveInterviews
 from recruiting.services.outbox import DeadLetters, OutboxRelay
+from recruiting.services.panel_scoring import PanelScoring
 from recruiting.services.personal_data import PersonalDataService
 from recruiting.services.recorded_interview import RecordedInterviewService
 from recruiting.services.results import ResultsService
@@ -71,6 +76,7 @@ from wecom_bot.events import parse_event
 from wecom_bot.gateway import CallbackGateway
 from wecom_bot.outbound import WeComMessageSender
 from wecom_bot.schedule_sender import WeComMeetingSender, WeComScheduleSender
+from wecom_bot.voice import WeComVoiceSource
 from wecom_bot.xmlcodec import parse as parse_xml
 
 log = logging.getLogger(__name__)
@@ -140,11 +146,14 @@ def build_services(
         settings.wecom.token, settings.wecom.encoding_aes_key, settings.wecom.corp_id
     )
     gateway = CallbackGateway(crypto, inbox, max_age=settings.wecom.callback_max_age)
-    conversation = Conversation(settings.timezone)
+    live = _live_interviews(settings, wecom, queue, cipher)
+    conversation = Conversation(settings.timezone, live)
     dead_letters = DeadLetters(queue)
     handlers: dict[str, Handler] = {
         "text": conversation.on_text,
-        "card_click": dead_letters.on_card_click,  # 重新投递 on a dead-letter card
+        "voice": live.on_voice,
+        # 重新投递 on a dead-letter card; scoring cards of live interviews
+        "card_click": chained(dead_letters.on_card_click, live.on_card_click),
     }
     processor = CallbackProcessor(inbox, decode_event, handlers)
     ehr_config = load_ehr_config(settings.data_dir)
@@ -195,6 +204,21 @@ def build_services(
         ehr=ehr.ehr,
         ehr_sync=EhrSync(queue, ehr_config.report_url),
     )
+
+
+def _live_interviews(
+    settings: Settings, wecom: WeComClient, queue: TaskQueue, cipher: FieldCipher
+) -> LiveInterviews:
+    """Live interviews in chat: voice from WeCom, prompts and speech from the analysis core,
+    voice notes kept encrypted beside the recorded answers."""
+    prompts = CoreLivePrompts()
+    effects = Effects(queue)
+    scratch = prepare_scratch(settings.data_dir / "tmp")
+    speech = CoreSpeechToText(scratch, settings.analysis.speech_model_dir or None)
+    scoring = PanelScoring(prompts, effects, settings.timezone)
+    media = LocalMediaStore(settings.miniapp.media_dir, cipher)
+    voice = WeComVoiceSource(wecom.media)
+    return LiveInterviews(settings.timezone, prompts, voice, speech, scoring, effects, media)
 
 
 def _miniapp(

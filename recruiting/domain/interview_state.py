@@ -1,6 +1,8 @@
 """The interview lifecycle as an explicit state machine; invalid moves raise.
 
 scheduled ─invite→ invited ─confirm→ confirmed ─start→ in_progress ─finish→ completed
+scheduled/invited ─start→ in_progress (a live interview begins when the interviewer says so,
+    confirmed in the room or not)
 invited/confirmed ─request_reschedule→ reschedule_requested ─reschedule→ invited
 scheduled ─reschedule→ scheduled (not yet sent to the candidate: just moved)
 invited/confirmed/reschedule_requested ─decline→ declined (the candidate said no)
@@ -39,7 +41,7 @@ TRANSITIONS: dict[str, dict[InterviewStatus, InterviewStatus]] = {
         S.CONFIRMED: S.INVITED,
     },
     "decline": {S.INVITED: S.DECLINED, S.RESCHEDULE_REQUESTED: S.DECLINED, S.CONFIRMED: S.DECLINED},
-    "start": {S.CONFIRMED: S.IN_PROGRESS},
+    "start": {S.SCHEDULED: S.IN_PROGRESS, S.INVITED: S.IN_PROGRESS, S.CONFIRMED: S.IN_PROGRESS},
     "finish": {S.IN_PROGRESS: S.COMPLETED},
     "no_show": {S.CONFIRMED: S.NO_SHOW},
     "cancel": {

@@ -36,8 +36,8 @@ def test_final_states_accept_nothing(final: InterviewStatus) -> None:
 
 
 def test_invalid_transition_names_action_and_state() -> None:
-    with pytest.raises(InvalidTransition, match="cannot start an interview that is invited"):
-        next_status(S.INVITED, "start")
+    with pytest.raises(InvalidTransition, match="cannot finish an interview that is invited"):
+        next_status(S.INVITED, "finish")
     with pytest.raises(InvalidTransition, match="unknown"):
         next_status(S.INVITED, "teleport")
 

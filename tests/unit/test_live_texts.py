@@ -1,0 +1,79 @@
+"""The bot's live-interview texts: WeCom's 2048-byte limit, the prompt's parts, the panel's
+consolidation with its disagreement flag, and the scoring card's shape."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+from typing import Any, cast
+
+from recruiting.ports.live_prompts import CompetencyBrief, LivePrompt
+from recruiting.services import live_texts as say
+from recruiting.services.live_context import LiveContext
+from recruiting.services.panel_scoring import CompetencyLine, PanelSummary, score_card
+
+LONG = "评" * 300
+BRIEF = CompetencyBrief("customer_focus", "客户导向", tuple(f"{i} {LONG}" for i in range(1, 6)))
+
+
+def test_fit_cuts_at_a_character_boundary() -> None:
+    text = "面" * 1000  # 3000 bytes
+    cut = say.fit(text)
+    assert len(cut.encode()) <= say.TEXT_LIMIT and cut.endswith("…")
+    assert say.fit("短") == "短"
+
+
+def test_prompt_has_coverage_follow_up_and_anchors_within_the_limit() -> None:
+    prompt = LivePrompt(["沟通能力"], ["客户导向", "结果导向"], BRIEF, ["action", "result"],
+                        "你提到“牵头做会员活动”，能举个具体的例子吗？", "牵头做会员活动")  # fmt: skip
+    text = say.prompt_text(3, say.text_note_line(LONG), prompt)
+    assert text.startswith("【笔记】本场已记录 3 条。最新：“评")
+    assert "尚缺证据：客户导向、结果导向（已有证据：沟通能力）" in text
+    assert "追问（缺行动、结果）：你提到“牵头做会员活动”" in text
+    assert "关注「客户导向」评分锚点：\n1 " in text and "\n5 " in text
+    assert len(text.encode()) <= say.TEXT_LIMIT
+
+
+def test_prompt_without_text_to_analyse() -> None:
+    line = say.voice_note_line(12.4, "", "no speech model installed in var/models/speech")
+    text = say.prompt_text(1, line, None)
+    assert "语音 12 秒已保存，未能转写：no speech model" in text
+    assert "本条没有可分析的文字" in text
+
+
+def test_panel_text_flags_a_spread_of_two_points() -> None:
+    lines = [
+        CompetencyLine("客户导向", [("王强", 4.0), ("陈静", 2.0)], 2.8, ["主动回访了三次"]),
+        CompetencyLine("沟通能力", [("王强", 4.0), ("陈静", 3.0)], None, []),
+    ]
+    summary = PanelSummary(1, "周芳 · 销售代表 · 二面", [("王强", True), ("陈静", False)], lines,
+                           [("陈静", "表达清楚")], [])  # fmt: skip
+    assert summary.complete and summary.disagreements == ["客户导向"]
+    assert lines[1].spread == 1.0 and not lines[1].disagreement
+    text = say.panel_text(summary)
+    assert "面试官：王强（主面试官）、陈静" in text
+    assert "客户导向：王强 4｜陈静 2｜AI 参考 2.8  ⚠ 相差 2 分" in text
+    assert "AI 依据：“主动回访了三次”" in text
+    assert "沟通能力：王强 4｜陈静 3｜AI 参考 未评估" in text
+    assert "校准" in text and "· 陈静：表达清楚" in text and text.endswith(say.ADVISORY)
+
+
+def test_one_rater_has_no_spread() -> None:
+    line = CompetencyLine("客户导向", [("王强", 5.0), ("陈静", None)], None, [])
+    assert line.spread is None and not line.disagreement
+
+
+def test_score_card_asks_each_competency_one_to_five() -> None:
+    ctx = cast(LiveContext, SimpleNamespace(
+        id=7, candidate="周芳", job=SimpleNamespace(title="销售代表"),
+        round=SimpleNamespace(name="二面")))  # fmt: skip
+    card: dict[str, Any] = score_card(ctx, 1, 2, [BRIEF], "lscore-7-3-1-99")
+    assert card["card_type"] == "multiple_interaction" and card["task_id"] == "lscore-7-3-1-99"
+    [select] = card["select_list"]
+    assert select["question_key"] == "customer_focus"
+    assert [o["id"] for o in select["option_list"]] == ["1", "2", "3", "4", "5"]
+    assert card["submit_button"] == {"text": "提交评分", "key": "live-score:7:1"}
+    assert card["main_title"]["title"] == "面试评分 2/2：周芳"
+    done = score_card(ctx, 1, 2, [BRIEF], "lscore-7-3-1-99", {"客户导向": 4}, recorded_at="10:32")
+    assert done["select_list"][0]["selected_id"] == "4"
+    assert done["main_title"]["desc"].startswith("已记录 10:32：客户导向 4")
+    assert done["submit_button"]["text"] == "修改评分"

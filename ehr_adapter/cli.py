@@ -42,7 +42,7 @@ from recruiting.ports.ehr import (
 )
 from recruiting.services.audit import Actor, record
 from recruiting.services.ehr import EhrSync
-from recruiting.services.outbox import OutboxRelay
+from recruiting.services.outbox import DeadLetters, OutboxRelay
 from recruiting.settings import Settings, load_settings
 
 CLI_ACTOR = Actor("cli:ehr_adapter")
@@ -158,6 +158,7 @@ async def _sync(config: EhrConfig, cipher: FieldCipher, args: argparse.Namespace
         lease_seconds=60,
         max_attempts=wiring.policy.max_attempts,
         backoff=wiring.policy.backoff,
+        dead_letters=DeadLetters(),  # alerts are stored; the workers send them
     )
     if args.now:
         await OutboxMessage.filter(

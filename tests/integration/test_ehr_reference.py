@@ -162,9 +162,8 @@ async def test_refused_record_is_dead_lettered_and_hr_told(rig: Rig) -> None:
     )
 
 
+@pytest.mark.parametrize("rig", ["oauth2"], indirect=True)  # tokens are OAuth2's
 async def test_expired_token_is_replaced_once(rig: Rig) -> None:
-    if rig.ehr.auth != "oauth2":
-        pytest.skip("tokens are OAuth2's")
     ids = await _hires(1)
     assert await rig.relay.deliver(ids[0])
     rig.ehr.tokens.clear()  # the EHR forgot (or revoked) every token

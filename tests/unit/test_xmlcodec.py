@@ -40,3 +40,26 @@ def test_repeated_siblings_become_lists_and_nesting_is_kept() -> None:
     built = xmlcodec.build({"R": [{"D": "1"}, {"D": ["2", "3"]}], "N": 5})
     assert xmlcodec.parse(built) == {"R": [{"D": "1"}, {"D": ["2", "3"]}], "N": "5"}
     assert xmlcodec.as_list("x") == ["x"] and xmlcodec.as_list(None) == []
+
+
+ENVELOPES = [
+    b"<xml><ToUserName><![CDATA[ww1]]></ToUserName><Encrypt><![CDATA[a+b/c=]]></Encrypt>"
+    b"<AgentID><![CDATA[1000002]]></AgentID></xml>",
+    b"<xml>\n  <Encrypt>abc</Encrypt>\n  <AgentID>7</AgentID>\n</xml>\n",
+    b"<xml><Encrypt>a</Encrypt><Encrypt>b</Encrypt></xml>",  # repeated: the parser decides
+    b'<xml><Encrypt a="1">x</Encrypt></xml>',  # attributes: not the plain shape
+    b"<xml><Encrypt><!-- c -->x</Encrypt></xml>",
+    b"<xml><Other>1</Other><Encrypt>x</Encrypt></xml>",
+    b"<xml><Encrypt>&lt;</Encrypt></xml>",
+]
+
+
+@pytest.mark.parametrize("body", ENVELOPES)
+def test_the_envelope_fast_path_reads_what_the_parser_reads(body: bytes) -> None:
+    assert xmlcodec.parse_envelope(body) == xmlcodec.parse(body)
+
+
+@pytest.mark.parametrize("payload", [BILLION_LAUGHS, XXE, UTF16_XXE, b"<xml><Encrypt>", b""])
+def test_the_envelope_fast_path_refuses_what_the_parser_refuses(payload: bytes) -> None:
+    with pytest.raises(MalformedXml):
+        xmlcodec.parse_envelope(payload)

@@ -3,6 +3,9 @@
 Each caller still waits for its own row to be committed before WeCom gets its 200, so no
 acknowledged callback can be lost; under load, one statement (and one round trip) serves a
 whole batch instead of one per callback. At low load a batch holds one row, at no extra wait.
+Two batches may be in flight at once: while one waits for its commit (an fsync), the next
+is screened and sent, so the process is not idle between commits. Batches are independent:
+the database's unique key settles a key that appears in both.
 """
 
 from __future__ import annotations
@@ -43,7 +46,9 @@ ScreenHook = Callable[[list[NewInboxRow]], Awaitable[list[bool]]]
 
 
 class InboxWriter:
-    def __init__(self, screen: ScreenHook, on_stored: StoredHook, max_batch: int = 128) -> None:
+    def __init__(
+        self, screen: ScreenHook, on_stored: StoredHook, max_batch: int = 128, in_flight: int = 2
+    ) -> None:
         """Per batch: ``screen`` says which rows are known duplicates (they skip the
         database), then the rest are inserted, then ``on_stored`` gets them with their new
         id (None: the database already had the key)."""
@@ -51,15 +56,16 @@ class InboxWriter:
         self._on_stored = on_stored
         self._max_batch = max_batch
         self._waiting: list[tuple[NewInboxRow, asyncio.Future[int | None]]] = []
-        self._flushing = False
+        self._in_flight = in_flight
+        self._flushers = 0
         self._background: set[asyncio.Task[None]] = set()
 
     async def insert(self, row: NewInboxRow) -> int | None:
         """The new row's id, or None when a row with its (source, dedup_key) exists."""
         future: asyncio.Future[int | None] = asyncio.get_running_loop().create_future()
         self._waiting.append((row, future))
-        if not self._flushing:
-            self._flushing = True
+        if self._flushers < self._in_flight:
+            self._flushers += 1
             self._track(asyncio.get_running_loop().create_task(self._flush()))
         return await future
 
@@ -70,7 +76,7 @@ class InboxWriter:
                 del self._waiting[: len(batch)]
                 await self._write(batch)
         finally:
-            self._flushing = False
+            self._flushers -= 1
 
     async def _write(self, batch: list[tuple[NewInboxRow, asyncio.Future[int | None]]]) -> None:
         try:

@@ -24,6 +24,7 @@ from zoneinfo import ZoneInfo
 from payroll_bridge.cities import city_codes, load_city
 from payroll_bridge.costs import render as cost_render
 from payroll_bridge.costs.compute import CostReport
+from payroll_bridge.costs.expenses import record_expense
 from payroll_bridge.costs.period import Month
 from payroll_bridge.costs.service import load_report
 from payroll_bridge.costs.workbook import write_workbook
@@ -32,7 +33,9 @@ from payroll_bridge.money import HUNDRED, ZERO, to_decimal
 from payroll_bridge.offer import Offer
 from payroll_bridge.report import city_json, render_text, to_json
 from recruiting.db import close_database, open_database
+from recruiting.domain.roles import Role
 from recruiting.errors import InvalidInput, RecruitingError
+from recruiting.services.audit import Actor
 from recruiting.settings import load_settings
 
 Command = Callable[[argparse.Namespace], int]
@@ -67,6 +70,7 @@ def build_parser() -> argparse.ArgumentParser:
     cities.add_argument("--json", action="store_true", help="print JSON")
     cities.set_defaults(func=_cities)
     _add_costs(sub)
+    _add_expense(sub)
     return parser
 
 
@@ -154,6 +158,40 @@ def _add_costs(sub: argparse._SubParsersAction[_Parser]) -> None:
         "--trend-months", type=int, default=12, help="months in the trend, ending with --month"
     )
     cmd.set_defaults(func=_costs)
+
+
+def _add_expense(sub: argparse._SubParsersAction[_Parser]) -> None:
+    cmd = sub.add_parser(
+        "expense",
+        help="record a venue booking or a candidate's travel for an interview",
+        description="Record an interview expense (venue, travel, other); audited.",
+    )
+    cmd.add_argument("--interview", type=int, required=True, help="interview id")
+    cmd.add_argument("--kind", required=True, choices=["venue", "travel", "other"])
+    cmd.add_argument("--amount", required=True, help="e.g. 553.50")
+    cmd.add_argument("--currency", default="CNY")
+    cmd.add_argument("--note", default="")
+    cmd.add_argument("--by", default="operator", help="who records it (WeCom userid)")
+    cmd.set_defaults(func=_expense)
+
+
+def _expense(args: argparse.Namespace) -> int:
+    async def run() -> str:
+        settings = load_settings()
+        await open_database(settings.database_url)
+        try:
+            # An operator on the command line acts for finance (they hold the database).
+            actor = Actor(args.by, frozenset({Role.FINANCE}))
+            cost = await record_expense(actor, args.interview, args.kind, args.amount,
+                                        currency=args.currency, note=args.note)  # fmt: skip
+            return (
+                f"recorded {cost.kind} {cost.amount} {cost.currency} for interview {args.interview}"
+            )
+        finally:
+            await close_database()
+
+    print(asyncio.run(run()))
+    return 0
 
 
 def _costs(args: argparse.Namespace) -> int:

@@ -219,3 +219,26 @@ async def test_the_cli_as_an_operator(world: dict[str, Any], database: str,
     assert isinstance(book["Trend"]._charts[0], LineChart)
     summary = {r[0]: r[1] for r in book["Summary"].iter_rows(values_only=True) if r[0]}
     assert D(str(summary["Total"])) == D("4639.50")
+
+
+async def test_hr_and_finance_record_expenses_others_may_not(world: dict[str, Any]) -> None:
+    from payroll_bridge.costs.expenses import record_expense
+    from recruiting.errors import InvalidInput
+
+    before = await cost_report(FINANCE, NOV, settings=RATES, zone=SH)
+    hr = Actor("lina", frozenset({Role.HR}))
+    cost = await record_expense(hr, world["i4"].id, "venue", "1,200.50", note="酒店会议室")
+    assert cost.amount == D("1200.50") and cost.recorded_by == "lina"
+    with pytest.raises(AccessDenied):
+        await record_expense(Actor("iv", frozenset({Role.INTERVIEWER})), world["i4"].id,
+                             "travel", "10")  # fmt: skip
+    for bad in ("0", "-5", "12.345", "abc", "NaN", "2000000"):
+        with pytest.raises(InvalidInput):
+            await record_expense(hr, world["i4"].id, "travel", bad)
+    with pytest.raises(InvalidInput):
+        await record_expense(hr, world["i4"].id, "lunch", "10")
+    after = await cost_report(FINANCE, NOV, settings=RATES, zone=SH)
+    # i4 (cancelled, 6 November) still carries its venue: expenses count whatever the status.
+    assert after.totals.total - before.totals.total == D("1200.50")
+    denied = await AuditLog.filter(action="record_expense", allowed=False).count()
+    assert denied == 1

@@ -1,5 +1,6 @@
-"""Login codes to identities: WeChat ``sns/jscode2session`` for candidates, WeCom
-``miniprogram/jscode2session`` for employees (the ``LoginCodeExchange`` port).
+"""Login codes to identities (the ``LoginCodeExchange`` port): WeChat
+``sns/jscode2session`` for candidates here; employees through the WeCom adapter's
+``miniprogram/jscode2session`` (an ``EmployeeLogin`` the bootstrap passes in).
 
 WeChat's endpoint takes the mini-program's appid and secret in the query (no access token)
 and answers errors as JSON with HTTP 200; they are translated here into the service's errors.
@@ -9,10 +10,13 @@ from __future__ import annotations
 
 import httpx
 
-from recruiting.errors import ExternalServiceError, RetryLater, Untrusted
-from recruiting.ports.identity import EmployeeIdentity, InvalidLoginCode, WeChatIdentity
-from wecom_bot.client import WeComClient
-from wecom_bot.client.errors import WeComInvalidCode
+from recruiting.errors import ExternalServiceError, RetryLater
+from recruiting.ports.identity import (
+    EmployeeIdentity,
+    EmployeeLogin,
+    InvalidLoginCode,
+    WeChatIdentity,
+)
 
 _BAD_CODE = frozenset({40029, 40163, 40226})  # invalid, used, high-risk user blocked
 _BUSY = frozenset({-1, 45011})  # system busy, too many logins per minute
@@ -20,20 +24,14 @@ _BUSY = frozenset({-1, 45011})  # system busy, too many logins per minute
 
 class MiniProgramLogin:
     def __init__(
-        self,
-        http: httpx.AsyncClient,
-        api_base: str,
-        appid: str,
-        secret: str,
-        wecom: WeComClient,
-        corp_id: str,
-    ) -> None:
-        self._corp_id = corp_id
+        self, http: httpx.AsyncClient, api_base: str, appid: str, secret: str,
+        employees: EmployeeLogin,
+    ) -> None:  # fmt: skip
+        self._employees = employees
         self._http = http
         self._url = f"{api_base.rstrip('/')}/sns/jscode2session"
         self._appid = appid
         self._secret = secret
-        self._wecom = wecom
 
     async def candidate(self, code: str) -> WeChatIdentity:
         if not code or len(code) > 128:
@@ -67,12 +65,4 @@ class MiniProgramLogin:
         )
 
     async def employee(self, code: str) -> EmployeeIdentity:
-        if not code or len(code) > 128:
-            raise InvalidLoginCode("a wx.qy.login code is required")
-        try:
-            session = await self._wecom.miniprogram.code_to_session(code)
-        except WeComInvalidCode as exc:
-            raise InvalidLoginCode(f"WeCom refused the login code ({exc.errcode})") from exc
-        if session.corpid != self._corp_id:
-            raise Untrusted("the login belongs to another corp")
-        return EmployeeIdentity(session.corpid, session.userid, session.session_key)
+        return await self._employees.employee(code)

@@ -72,6 +72,7 @@ from recruiting.web import error_response
 from wecom_bot import routes as wecom_routes
 from wecom_bot.client import WeComClient, build_client
 from wecom_bot.crypto import WeComCrypto
+from wecom_bot.employee_login import WeComEmployeeLogin
 from wecom_bot.events import parse_event
 from wecom_bot.gateway import CallbackGateway
 from wecom_bot.outbound import WeComMessageSender
@@ -233,7 +234,8 @@ def _miniapp(
     scratch: Path,
 ) -> MiniApp:
     m = settings.miniapp
-    login = MiniProgramLogin(http, m.api_base, m.appid, m.secret, wecom, settings.wecom.corp_id)
+    employees = WeComEmployeeLogin(wecom.miniprogram, settings.wecom.corp_id)
+    login = MiniProgramLogin(http, m.api_base, m.appid, m.secret, employees)
     sessions = SessionService(login, cipher, m.session_ttl)
     limits = UploadLimits(max_bytes=m.max_upload_bytes, max_chunk=m.max_chunk_bytes)
     return MiniApp(

@@ -32,6 +32,11 @@ class EmployeeIdentity:
     session_key: str = field(default="", repr=False)
 
 
+class EmployeeLogin(Protocol):
+    async def employee(self, code: str) -> EmployeeIdentity:
+        """``wx.qy.login`` code → WeCom member (``miniprogram/jscode2session``)."""
+
+
 class LoginCodeExchange(Protocol):
     async def candidate(self, code: str) -> WeChatIdentity:
         """``wx.login`` code → WeChat identity (``sns/jscode2session``)."""

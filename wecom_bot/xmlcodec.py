@@ -48,10 +48,6 @@ def parse(data: bytes | str) -> dict[str, Any]:
 # CDATA or plain text value. Matching that exact shape skips a parser for the part of the
 # request whose content the signature check decides on anyway; anything else (other
 # elements, attributes, comments, a second Encrypt) goes through ``parse``.
-_ENVELOPE = re.compile(
-    r"\s*<xml>(?:\s*<(ToUserName|Encrypt|AgentID)>(?:<!\[CDATA\[([^\]<]*)\]\]>|([^<&]*))</\1>)+"
-    r"\s*</xml>\s*"
-)
 _ENVELOPE_FIELD = re.compile(
     r"<(ToUserName|Encrypt|AgentID)>(?:<!\[CDATA\[([^\]<]*)\]\]>|([^<&]*))</\1>"
 )
@@ -59,20 +55,25 @@ _ENVELOPE_FIELD = re.compile(
 
 def parse_envelope(data: bytes) -> dict[str, Any]:
     """The envelope's fields, read without a parser when it has the plain shape WeCom
-    sends (the signature is checked over Encrypt next); ``parse`` otherwise."""
+    sends (the signature is checked over Encrypt next); ``parse`` otherwise. One pass:
+    the fields must follow each other with nothing but whitespace between them."""
     try:
-        text = data.decode("ascii")
+        body = data.decode("ascii").strip()
     except UnicodeDecodeError:
         return parse(data)
-    if _ENVELOPE.fullmatch(text) is None:
+    if not (body.startswith("<xml>") and body.endswith("</xml>")):
         return parse(data)
     fields: dict[str, Any] = {}
-    for match in _ENVELOPE_FIELD.finditer(text):
+    position, end = 5, len(body) - 6
+    for match in _ENVELOPE_FIELD.finditer(body, position, end):
         name = match.group(1)
-        if name in fields:  # repeated: let the parser's list shape refuse it
-            return parse(data)
+        if name in fields or body[position : match.start()].strip():
+            return parse(data)  # repeated, or something else in between: the parser decides
         value = match.group(2) if match.group(2) is not None else match.group(3)
         fields[name] = value.strip()
+        position = match.end()
+    if not fields or body[position:end].strip():
+        return parse(data)
     return fields
 
 

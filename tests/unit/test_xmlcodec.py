@@ -1,6 +1,8 @@
 """Hardened XML parsing: DTDs and entities are refused, repeats become lists."""
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from wecom_bot import xmlcodec
 from wecom_bot.xmlcodec import MalformedXml
@@ -51,6 +53,8 @@ ENVELOPES = [
     b"<xml><Encrypt><!-- c -->x</Encrypt></xml>",
     b"<xml><Other>1</Other><Encrypt>x</Encrypt></xml>",
     b"<xml><Encrypt>&lt;</Encrypt></xml>",
+    b"<xml><Encrypt>x</Encrypt>junk</xml>",
+    b"<xml>junk<Encrypt>x</Encrypt></xml>",
 ]
 
 
@@ -59,7 +63,28 @@ def test_the_envelope_fast_path_reads_what_the_parser_reads(body: bytes) -> None
     assert xmlcodec.parse_envelope(body) == xmlcodec.parse(body)
 
 
-@pytest.mark.parametrize("payload", [BILLION_LAUGHS, XXE, UTF16_XXE, b"<xml><Encrypt>", b""])
+@pytest.mark.parametrize(
+    "payload", [BILLION_LAUGHS, XXE, UTF16_XXE, b"<xml><Encrypt>", b"", b"<xml></xml>"]
+)
 def test_the_envelope_fast_path_refuses_what_the_parser_refuses(payload: bytes) -> None:
     with pytest.raises(MalformedXml):
         xmlcodec.parse_envelope(payload)
+
+
+_PIECES = ["<xml>", "</xml>", "<Encrypt>", "</Encrypt>", "<ToUserName>", "</ToUserName>",
+           "<![CDATA[", "]]>", "abc", "a+b/=", " ", "\n", "<", "&lt;", "<x/>"]  # fmt: skip
+
+
+@settings(max_examples=300)
+@given(st.lists(st.sampled_from(_PIECES), max_size=12))
+def test_fast_path_and_parser_agree_on_any_mix(pieces: list[str]) -> None:
+    body = "".join(pieces).encode()
+    try:
+        expected: object = xmlcodec.parse(body)
+    except MalformedXml:
+        expected = MalformedXml
+    try:
+        got: object = xmlcodec.parse_envelope(body)
+    except MalformedXml:
+        got = MalformedXml
+    assert got == expected

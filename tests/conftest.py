@@ -113,3 +113,18 @@ async def kv(request: pytest.FixtureRequest):  # type: ignore[no-untyped-def]
     await store._r.flushdb()
     yield store
     await store.close()
+
+
+async def shared_services_env() -> dict[str, str]:
+    """Emptied PostgreSQL and Redis for a service under test, as its environment (the
+    e2e stacks' "postgres+redis" variant); requires both services."""
+    import redis.asyncio as aioredis
+
+    require_service("PostgreSQL", "127.0.0.1", 5432)
+    require_service("Redis", "127.0.0.1", 6379)
+    await _reset_postgres()
+    r = aioredis.from_url(REDIS_URL)
+    await r.flushdb()
+    await r.aclose()
+    EXECUTOR_CACHE.clear()
+    return {"DATABASE_URL": POSTGRES_URL, "REDIS_URL": REDIS_URL, "PII_KEYS": "t:" + "B" * 43 + "="}

@@ -33,6 +33,7 @@ from recruiting.models import (
 )
 from recruiting.services.sessions import token_hash
 from recruiting.settings import Settings, load_settings
+from tests.conftest import shared_services_env
 from tests.serving import free_port, serving
 from tests.unit.core.mediafactory import face_video, speech_like, write_video
 from wecom_bot.sandbox.app import create_sandbox_app
@@ -142,18 +143,7 @@ async def stack(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator
     env = {"DATA_DIR": str(tmp_path), "PORT": str(service_port), "SANDBOX_PORT": str(sandbox_port),
            "RECRUITING__ANALYSIS__PROCESSES": "0"}  # fmt: skip
     if request.param == "postgres+redis":
-        from tests.conftest import POSTGRES_URL, REDIS_URL, _reset_postgres, require_service
-
-        require_service("PostgreSQL", "127.0.0.1", 5432)
-        require_service("Redis", "127.0.0.1", 6379)
-        await _reset_postgres()
-        import redis.asyncio as aioredis
-
-        r = aioredis.from_url(REDIS_URL)
-        await r.flushdb()
-        await r.aclose()
-        env |= {"DATABASE_URL": POSTGRES_URL, "REDIS_URL": REDIS_URL,
-                "PII_KEYS": "t:" + "B" * 43 + "=", "RECRUITING__ANALYSIS__PROCESSES": "1"}  # fmt: skip
+        env |= await shared_services_env() | {"RECRUITING__ANALYSIS__PROCESSES": "1"}
     from tortoise.backends.base.executor import EXECUTOR_CACHE
 
     EXECUTOR_CACHE.clear()

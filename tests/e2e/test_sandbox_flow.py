@@ -21,6 +21,7 @@ from recruiting.bootstrap import create_app
 from recruiting.models import InboxEvent, OutboxMessage
 from recruiting.services.conversation import HELP_TEXT, UNKNOWN_MEMBER
 from recruiting.settings import Settings, load_settings
+from tests.conftest import shared_services_env
 from tests.serving import free_port, serving
 from wecom_bot.sandbox.app import create_sandbox_app
 from wecom_bot.sandbox.oa import OFFER_TEMPLATE_ID
@@ -70,21 +71,7 @@ async def stack(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator
     service_port, sandbox_port = free_port(), free_port()
     env = {"DATA_DIR": str(tmp_path), "PORT": str(service_port), "SANDBOX_PORT": str(sandbox_port)}
     if request.param == "postgres+redis":
-        from tests.conftest import POSTGRES_URL, REDIS_URL, _reset_postgres, require_service
-
-        require_service("PostgreSQL", "127.0.0.1", 5432)
-        require_service("Redis", "127.0.0.1", 6379)
-        await _reset_postgres()
-        import redis.asyncio as aioredis
-
-        r = aioredis.from_url(REDIS_URL)
-        await r.flushdb()
-        await r.aclose()
-        env |= {
-            "DATABASE_URL": POSTGRES_URL,
-            "REDIS_URL": REDIS_URL,
-            "PII_KEYS": "t:" + "B" * 43 + "=",
-        }
+        env |= await shared_services_env()
     from tortoise.backends.base.executor import EXECUTOR_CACHE
 
     EXECUTOR_CACHE.clear()

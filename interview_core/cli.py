@@ -12,30 +12,17 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
-from typing import NoReturn
 
-from recruiting.errors import InvalidInput, RecruitingError
+from recruiting.cli_support import OneLineParser, run_command
+from recruiting.errors import InvalidInput
 
-Command = Callable[[argparse.Namespace], int]
-
-
-class _Parser(argparse.ArgumentParser):
-    """Usage errors follow the CLI's convention: one line on stderr, exit code 2."""
-
-    def error(self, message: str) -> NoReturn:
-        self.exit(2, f"{self.prog}: {message}\n")
+_Parser = OneLineParser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
-    command: Command = args.func
-    try:
-        return command(args)
-    except RecruitingError as exc:
-        print(f"error: {exc.message}", file=sys.stderr)
-        return 2
+    return run_command(build_parser().parse_args(argv))
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -14,11 +14,9 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import NoReturn
 from zoneinfo import ZoneInfo
 
 from payroll_bridge.cities import city_codes, load_city
@@ -32,30 +30,18 @@ from payroll_bridge.estimate import estimate_year
 from payroll_bridge.money import HUNDRED, ZERO, to_decimal
 from payroll_bridge.offer import Offer
 from payroll_bridge.report import city_json, render_text, to_json
+from recruiting.cli_support import OneLineParser, run_command
 from recruiting.db import close_database, open_database
 from recruiting.domain.roles import Role
-from recruiting.errors import InvalidInput, RecruitingError
+from recruiting.errors import InvalidInput
 from recruiting.services.audit import Actor
 from recruiting.settings import load_settings
 
-Command = Callable[[argparse.Namespace], int]
-
-
-class _Parser(argparse.ArgumentParser):
-    """Usage errors follow the CLI's convention: one line on stderr, exit code 2."""
-
-    def error(self, message: str) -> NoReturn:
-        self.exit(2, f"{self.prog}: {message}\n")
+_Parser = OneLineParser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
-    command: Command = args.func
-    try:
-        return command(args)
-    except RecruitingError as exc:
-        print(f"error: {exc.message}", file=sys.stderr)
-        return 2
+    return run_command(build_parser().parse_args(argv))
 
 
 def build_parser() -> argparse.ArgumentParser:

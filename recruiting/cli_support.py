@@ -1,0 +1,30 @@
+"""What every command line of the project shares: usage errors and RecruitingErrors end as
+one line on stderr with exit code 2, never a stack trace."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable
+from typing import NoReturn
+
+from recruiting.errors import RecruitingError
+
+Command = Callable[[argparse.Namespace], int]
+
+
+class OneLineParser(argparse.ArgumentParser):
+    """Usage errors follow the CLI convention: one line on stderr, exit code 2."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: {message}\n")
+
+
+def run_command(args: argparse.Namespace) -> int:
+    """Call the handler the sub-command set as ``func``; its errors become one line."""
+    command: Command = args.func
+    try:
+        return command(args)
+    except RecruitingError as exc:
+        print(f"error: {exc.message}", file=sys.stderr)
+        return 2

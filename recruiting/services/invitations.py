@@ -97,6 +97,13 @@ class InvitationService:
         candidate = await Candidate.get(id=interview.application.candidate_id)  # type: ignore[attr-defined]
         if candidate.wechat_openid not in (None, "", principal.openid):
             raise InvitationInvalid("this invitation belongs to another WeChat account")
+        # The openid is unique: bound to another candidate record, binding this one would
+        # fail in the database after the invitation was used up. Refuse it clearly first.
+        elsewhere = Candidate.filter(wechat_openid=principal.openid).exclude(id=candidate.id)
+        if await elsewhere.exists():
+            raise InvitationInvalid(
+                "this WeChat account already belongs to another candidate record; ask HR"
+            )
         if invitation.redeemed_at is not None:
             if invitation.redeemed_by != principal.openid:
                 raise InvitationInvalid("this invitation was already used")

@@ -346,6 +346,15 @@ async def test_bad_tokens_other_candidates_and_fake_media_are_refused(
     )
     expired = await stack.call("GET", "/interviews", other)
     assert expired.status_code == 401 and expired.json()["error"] == "session_expired"
+    # The same WeChat account invited as a second candidate record: refused, not a 500.
+    other_candidate = await Candidate.create(name="赵敏（重复）")
+    job_id = (await Application.get(id=stack.application_id)).job_id  # type: ignore[attr-defined]
+    second = await Application.create(candidate=other_candidate, job_id=job_id)
+    _, second_invitation = await stack.invite(hr, second.id)
+    twice = await stack.call("POST", "/invitations/redeem", token,
+                             json={"invitation": second_invitation})  # fmt: skip
+    assert twice.status_code == 409 and twice.json()["error"] == "invitation_invalid"
+
     await stack.call("POST", "/logout", token)
     assert (await stack.call("GET", "/interviews", token)).status_code == 401
 

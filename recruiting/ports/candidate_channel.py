@@ -1,0 +1,26 @@
+"""Reaching a candidate, who is usually an external WeChat user, not a WeCom member.
+
+Use cases never pick the route: they write an outbox row on ``CANDIDATE_CHANNEL`` with the
+recipient ``candidate_recipient(id)`` and a channel-neutral payload, and the sender
+registered for the channel chooses how to reach that person (微信客服 while its 48 h /
+5-message window is open, the recruiter's external-contact route — which the recruiter must
+confirm in WeCom —, or the mini-app inbox). App messages (``message/send``) never reach
+candidates.
+
+Payload kinds (all carry ``content``, the text a person reads):
+
+- ``{"kind": "text", "content": str}``
+- ``{"kind": "choices", "content": str, "choices": [{"key": str, "label": str}],
+  "subject": str}`` — clickable answers; ``subject`` (e.g. ``invite:12``) is echoed back
+  with the chosen key so the answer finds its cause.
+- ``{"kind": "link", "content": str, "title": str, "path": str}`` — a mini-app page.
+"""
+
+from __future__ import annotations
+
+CANDIDATE_CHANNEL = "candidate.message"
+
+
+def candidate_recipient(candidate_id: int) -> str:
+    """The outbox recipient of messages to one candidate (delivered in order)."""
+    return f"candidate:{candidate_id}"

@@ -69,7 +69,7 @@ class CallbackGateway:
 
     async def receive(self, args: dict[str, str], body: bytes) -> Accepted:
         query = SignedQuery.from_args(args)
-        envelope = xmlcodec.parse_envelope(body)
+        envelope = xmlcodec.parse(body)
         encrypted = envelope.get("Encrypt")
         if not isinstance(encrypted, str) or not encrypted:
             raise InvalidInput("callback body has no Encrypt element")

@@ -4,8 +4,10 @@ Untrusted XML may carry no DTD. Without one no entity can be declared, so there 
 to expand ("billion laughs") or fetch (XXE); expat rejects undeclared entities itself. The
 DTD check runs on the decoded text, so a re-encoded (UTF-16) DOCTYPE cannot slip past, and
 then the C parser reads the rest: defusedxml's parser subclass forces ElementTree's pure
-Python builder, which cost a callback more than its decryption. Elements are read by tag
-name; repeated siblings become lists so callers never guess the shape. XML is
+Python builder, which cost a callback more than its decryption. The common one-level
+document skips even the C parser (``_flat``; a property test holds the two to the same
+answers). Elements are read by tag name; repeated siblings become lists so callers never
+guess the shape. XML is
 written as UTF-8 bytes with CDATA that can never be closed early by ``]]>`` in a value.
 """
 
@@ -25,13 +27,29 @@ class MalformedXml(InvalidInput):
 
 
 def parse(data: bytes | str) -> dict[str, Any]:
-    """Parse a ``<xml>…</xml>`` document into a dict of its children."""
+    """Parse a ``<xml>…</xml>`` document into a dict of its children.
+
+    Nearly every callback and envelope is one flat level of CDATA or plain-text elements;
+    that exact shape is read in one regex pass (``_flat``), which gives what the parser
+    gives. Anything else — nesting, repeats, attributes, entities, comments, a prolog,
+    characters XML would refuse or normalise — goes to the C parser, which decides."""
     try:
         text = data.decode("utf-8") if isinstance(data, bytes) else data
     except UnicodeDecodeError as exc:
         raise MalformedXml("malformed XML: not UTF-8") from exc
+    _refuse_dtd(text)
+    flat = _flat(text)
+    return flat if flat is not None else parse_tree(text)
+
+
+def _refuse_dtd(text: str) -> None:
     if "<!DOCTYPE" in text or "<!ENTITY" in text:  # XML keywords are case-sensitive
         raise MalformedXml("malformed XML: DTDs and entity declarations are refused")
+
+
+def parse_tree(text: str) -> dict[str, Any]:
+    """Always the C parser (after the DTD refusal); what the flat fast path must agree with."""
+    _refuse_dtd(text)
     try:
         parser = XMLParser()  # noqa: S314 - no DTD (checked above): no entity can be declared
         parser.feed(text)
@@ -44,37 +62,40 @@ def parse(data: bytes | str) -> dict[str, Any]:
     return value
 
 
-# The callback envelope WeCom posts: <xml> with ToUserName, Encrypt and AgentID, each a
-# CDATA or plain text value. Matching that exact shape skips a parser for the part of the
-# request whose content the signature check decides on anyway; anything else (other
-# elements, attributes, comments, a second Encrypt) goes through ``parse``.
-_ENVELOPE_FIELD = re.compile(
-    r"<(ToUserName|Encrypt|AgentID)>(?:<!\[CDATA\[([^\]<]*)\]\]>|([^<&]*))</\1>"
+# One child of a flat document: optional XML whitespace, then an ASCII-named element holding
+# one CDATA section or plain text without markup. A character the parser would refuse (most
+# controls, U+FFFE/U+FFFF) or rewrite (CR: line-end normalisation) matches nothing here, so
+# such a document goes to the parser, as does "]]>" in plain text (an error there); CDATA
+# ends at its first "]]>", as in XML.
+_ODD = "\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\r\\ufffe\\uffff"
+_FLAT_FIELD = re.compile(
+    rf"[ \t\n]*<([A-Za-z_][A-Za-z0-9_]*)>"
+    rf"(?:<!\[CDATA\[([^\]{_ODD}]*(?:\](?!\]>)[^\]{_ODD}]*)*)\]\]>|([^<&{_ODD}]*))</\1>"
 )
 
 
-def parse_envelope(data: bytes) -> dict[str, Any]:
-    """The envelope's fields, read without a parser when it has the plain shape WeCom
-    sends (the signature is checked over Encrypt next); ``parse`` otherwise. One pass:
-    the fields must follow each other with nothing but whitespace between them."""
-    try:
-        body = data.decode("ascii").strip()
-    except UnicodeDecodeError:
-        return parse(data)
-    if not (body.startswith("<xml>") and body.endswith("</xml>")):
-        return parse(data)
+def _flat(text: str) -> dict[str, Any] | None:
+    """The children of a one-level ``<xml>`` document, or None if it has any other shape."""
+    start = text.find("<xml>")
+    end = text.rfind("</xml>")
+    if start < 0 or end < start or text[:start].strip(" \t\n") or text[end + 6 :].strip(" \t\n"):
+        return None
     fields: dict[str, Any] = {}
-    position, end = 5, len(body) - 6
-    for match in _ENVELOPE_FIELD.finditer(body, position, end):
-        name = match.group(1)
-        if name in fields or body[position : match.start()].strip():
-            return parse(data)  # repeated, or something else in between: the parser decides
-        value = match.group(2) if match.group(2) is not None else match.group(3)
+    position, end_of_fields = start + 5, end
+    match_at = _FLAT_FIELD.match
+    while position < end_of_fields:
+        match = match_at(text, position, end_of_fields)
+        if match is None:
+            if text[position:end_of_fields].strip(" \t\n"):
+                return None
+            break
+        name, cdata_value, plain = match.groups()
+        value = cdata_value if cdata_value is not None else plain
+        if name in fields or (plain and "]]>" in plain):
+            return None  # a repeat becomes a list, a stray "]]>" is an error: the parser's call
         fields[name] = value.strip()
         position = match.end()
-    if not fields or body[position:end].strip():
-        return parse(data)
-    return fields
+    return fields or None
 
 
 def _to_value(elem: Element) -> XmlValue:

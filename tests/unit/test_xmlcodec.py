@@ -59,32 +59,64 @@ ENVELOPES = [
 
 
 @pytest.mark.parametrize("body", ENVELOPES)
-def test_the_envelope_fast_path_reads_what_the_parser_reads(body: bytes) -> None:
-    assert xmlcodec.parse_envelope(body) == xmlcodec.parse(body)
+def test_the_flat_fast_path_reads_what_the_parser_reads(body: bytes) -> None:
+    assert xmlcodec.parse(body) == xmlcodec.parse_tree(body.decode())
 
 
 @pytest.mark.parametrize(
     "payload", [BILLION_LAUGHS, XXE, UTF16_XXE, b"<xml><Encrypt>", b"", b"<xml></xml>"]
 )
-def test_the_envelope_fast_path_refuses_what_the_parser_refuses(payload: bytes) -> None:
+def test_the_flat_fast_path_refuses_what_the_parser_refuses(payload: bytes) -> None:
     with pytest.raises(MalformedXml):
-        xmlcodec.parse_envelope(payload)
+        xmlcodec.parse(payload)
 
 
 _PIECES = ["<xml>", "</xml>", "<Encrypt>", "</Encrypt>", "<ToUserName>", "</ToUserName>",
-           "<![CDATA[", "]]>", "abc", "a+b/=", " ", "\n", "<", "&lt;", "<x/>"]  # fmt: skip
+           "<![CDATA[", "]]>", "abc", "a+b/=", " ", "\n", "<", "&lt;", "<x/>", "\r", "\t",
+           "\x01", "\x0c", "中文", "]]", ">", "&", "<?xml version='1.0'?>", "<Content>",
+           "</Content>", "<a-b>", "</a-b>", "\u3000", "\x1c"]  # fmt: skip
 
 
-@settings(max_examples=300)
+@settings(max_examples=600)
 @given(st.lists(st.sampled_from(_PIECES), max_size=12))
 def test_fast_path_and_parser_agree_on_any_mix(pieces: list[str]) -> None:
     body = "".join(pieces).encode()
     try:
-        expected: object = xmlcodec.parse(body)
+        expected: object = xmlcodec.parse(body)  # the flat fast path where it applies
     except MalformedXml:
         expected = MalformedXml
     try:
-        got: object = xmlcodec.parse_envelope(body)
+        got: object = xmlcodec.parse_tree(body.decode())
     except MalformedXml:
         got = MalformedXml
     assert got == expected
+
+
+_VALUE = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=["Cs"]), max_size=12)
+
+
+@settings(max_examples=400)
+@given(
+    st.lists(
+        st.tuples(st.sampled_from(["MsgType", "Content", "Event", "x_1"]), _VALUE, st.booleans()),
+        max_size=5,
+    ),
+    st.sampled_from(["", " ", "\n", "\t\n "]),
+)
+def test_flat_documents_with_any_values_parse_as_the_parser_says(
+    fields: list[tuple[str, str, bool]], gap: str
+) -> None:
+    """Any text in CDATA or as plain text, any separator: the fast path (``parse``) agrees
+    with the C parser, value for value and refusal for refusal."""
+    children = "".join(
+        f"{gap}<{name}>{'<![CDATA[' + value + ']]>' if cdata else value}</{name}>"
+        for name, value, cdata in fields
+    )
+    body = f"{gap}<xml>{children}{gap}</xml>{gap}".encode()
+    outcomes: list[object] = []
+    for read in (xmlcodec.parse, lambda b: xmlcodec.parse_tree(b.decode())):
+        try:
+            outcomes.append(read(body))
+        except MalformedXml:
+            outcomes.append(MalformedXml)
+    assert outcomes[0] == outcomes[1]

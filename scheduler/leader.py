@@ -18,6 +18,7 @@ import asyncio
 import logging
 import secrets
 import time
+from collections.abc import Callable
 from typing import Any, Protocol
 
 import redis.asyncio as aioredis
@@ -83,27 +84,32 @@ class RedisLease:
 class MemoryLease:
     """The same lease in one process's memory; ``table`` may be shared between guards."""
 
-    def __init__(self, table: dict[str, tuple[str, float]] | None = None,
-                 key: str = LOCK_KEY) -> None:  # fmt: skip
+    def __init__(
+        self,
+        table: dict[str, tuple[str, float]] | None = None,
+        key: str = LOCK_KEY,
+        monotonic: Callable[[], float] = time.monotonic,
+    ) -> None:
         self._table = {} if table is None else table
         self._key = key
+        self._monotonic = monotonic
 
     def _holder(self) -> str | None:
         item = self._table.get(self._key)
-        if item is None or item[1] <= time.monotonic():
+        if item is None or item[1] <= self._monotonic():
             return None
         return item[0]
 
     async def acquire(self, token: str, ttl: float) -> bool:
         if self._holder() is not None:
             return False
-        self._table[self._key] = (token, time.monotonic() + ttl)
+        self._table[self._key] = (token, self._monotonic() + ttl)
         return True
 
     async def extend(self, token: str, ttl: float) -> bool:
         if self._holder() != token:
             return False
-        self._table[self._key] = (token, time.monotonic() + ttl)
+        self._table[self._key] = (token, self._monotonic() + ttl)
         return True
 
     async def release(self, token: str) -> bool:
@@ -125,8 +131,15 @@ class LeaderGuard:
 
     SAFETY = 0.8  # trust our lease for this share of its ttl after the last renewal
 
-    def __init__(self, lease: Lease, ttl: float, name: str = "") -> None:
+    def __init__(
+        self,
+        lease: Lease,
+        ttl: float,
+        name: str = "",
+        monotonic: Callable[[], float] = time.monotonic,
+    ) -> None:
         self._lease = lease
+        self._monotonic = monotonic
         self.ttl = ttl
         self.token = f"{name or 'scheduler'}:{secrets.token_hex(8)}"
         self._valid_until = 0.0
@@ -134,12 +147,12 @@ class LeaderGuard:
 
     @property
     def is_leader(self) -> bool:
-        return time.monotonic() < self._valid_until
+        return self._monotonic() < self._valid_until
 
     async def refresh(self) -> bool:
         """Renew our lease, or try to take a free one; True while we lead."""
         async with self._lock:
-            started = time.monotonic()
+            started = self._monotonic()
             was = self._valid_until > 0
             try:
                 if was:

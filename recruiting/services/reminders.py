@@ -18,7 +18,7 @@ import logging
 from collections import defaultdict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import datetime, timedelta, tzinfo
+from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Any
 
 from tortoise.exceptions import IntegrityError
@@ -84,6 +84,7 @@ class ReminderService:
         """Write every reminder due at ``now`` that is not written yet; returns how many."""
         if not self._policy.offsets:
             return 0
+        now = now.astimezone(UTC)  # SQLite compares times as text: query in the stored zone
         interviews = await Interview.filter(
             status__in=list(LIVE_STATES),
             starts_at__gt=now,

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from recruiting.domain.availability import Interval, Proposal
-from recruiting.domain.reminders import QuietHours, ReminderPolicy
+from recruiting.domain.reminders import Audience, QuietHours, ReminderPolicy
 from recruiting.domain.roles import Role
 from recruiting.models import (
     Application,
@@ -32,7 +32,7 @@ from recruiting.ports.candidate_channel import CANDIDATE_CHANNEL
 from recruiting.ports.outbound import OutboundMessage
 from recruiting.services.conversation import CHANNEL as WECOM_MESSAGE
 from recruiting.services.outbox import OutboxRelay
-from recruiting.services.reminders import ReminderService, gate_reminders, reminder_key
+from recruiting.services.reminders import Due, ReminderService, gate_reminders, reminder_key
 from recruiting.services.scheduling import SchedulingRules, SchedulingService
 from recruiting.services.sessions import Principal
 
@@ -211,7 +211,9 @@ async def test_reschedule_gets_new_reminders_and_the_old_ones_never_go(
 async def test_concurrent_runs_write_each_reminder_once(world: dict[str, Any]) -> None:
     for n, hour in enumerate((10, 14, 15, 16)):  # around the lunch break
         candidate = await Candidate.create(name=f"候选人{n}")
-        world["application"] = await Application.create(candidate=candidate, job_id=world["round"].job_id)
+        world["application"] = await Application.create(
+            candidate=candidate, job_id=world["round"].job_id
+        )
         await book(world, START.replace(hour=hour), invite=n % 2 == 0)
     services = [ReminderService(POLICY) for _ in range(4)]
     now = START - timedelta(minutes=30)  # the 1 h reminders of the first one, 24 h of the rest
@@ -221,3 +223,16 @@ async def test_concurrent_runs_write_each_reminder_once(world: dict[str, Any]) -
     assert sum(counts) == len(rows) == 3 + 2 + 3 + 2
     assert len({r.idempotency_key for r in rows}) == len(rows)
     assert await ReminderDelivery.all().count() == len(rows)
+
+
+async def test_the_database_lets_only_one_writer_win(world: dict[str, Any]) -> None:
+    """Two writers that both found a reminder missing and insert it at once (what two
+    schedulers without a leader lock would do): one row, the other rolls back."""
+    interview = await book(world)
+    await interview.fetch_related("round__job", "application")
+    due = Due(interview, Audience.INTERVIEWER, "iv0", H)
+    service = ReminderService(POLICY)
+    results = await asyncio.gather(*(service._write(due, START - H) for _ in range(4)))
+    assert results.count(None) == 3
+    assert await OutboxMessage.filter(recipient="iv0").count() == 1
+    assert await ReminderDelivery.all().count() == 1

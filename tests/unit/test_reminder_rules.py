@@ -15,7 +15,7 @@ SH = ZoneInfo("Asia/Shanghai")
 H = timedelta(hours=1)
 DAY = timedelta(hours=24)
 POLICY = ReminderPolicy((DAY, H), SH, QuietHours(time(22), time(8)))
-C, I = Audience.CANDIDATE, Audience.INTERVIEWER
+C, IV = Audience.CANDIDATE, Audience.INTERVIEWER
 
 
 def at(day: int, hour: int, minute: int = 0) -> datetime:
@@ -27,11 +27,11 @@ def test_offsets_fall_due_at_their_time_and_only_before_the_start() -> None:
     start = at(18, 15)  # Wednesday 15:00
     assert POLICY.due(start, at(17, 14, 59), C) is None
     assert POLICY.due(start, at(17, 15), C) == DAY
-    assert POLICY.due(start, at(18, 13, 59), I) == DAY
-    assert POLICY.due(start, at(18, 14), I) == H
+    assert POLICY.due(start, at(18, 13, 59), IV) == DAY
+    assert POLICY.due(start, at(18, 14), IV) == H
     assert POLICY.due(start, at(18, 14, 59), C) == H
     assert POLICY.due(start, start, C) is None
-    assert POLICY.due(start, start + timedelta(minutes=1), I) is None
+    assert POLICY.due(start, start + timedelta(minutes=1), IV) is None
 
 
 def test_missed_runs_send_only_the_nearest_offset() -> None:
@@ -70,8 +70,8 @@ def test_quiet_hours_move_to_the_end_before_the_start_that_day() -> None:
 
 def test_interviewers_have_no_quiet_hours() -> None:
     start = at(18, 23)
-    assert POLICY.send_at(start, DAY, I) == at(17, 23)
-    assert POLICY.due(start, at(17, 23), I) == DAY
+    assert POLICY.send_at(start, DAY, IV) == at(17, 23)
+    assert POLICY.due(start, at(17, 23), IV) == DAY
 
 
 def test_quiet_hours_within_one_day_and_without() -> None:
@@ -91,14 +91,14 @@ def test_quiet_hours_within_one_day_and_without() -> None:
 def test_reschedule_changes_what_is_due() -> None:
     old, new = at(18, 15), at(20, 15)
     now = at(18, 14, 30)
-    assert POLICY.due(old, now, I) == H
-    assert POLICY.due(new, now, I) is None  # the new time has its own reminders, later
-    assert POLICY.due(new, at(19, 15), I) == DAY
+    assert POLICY.due(old, now, IV) == H
+    assert POLICY.due(new, now, IV) is None  # the new time has its own reminders, later
+    assert POLICY.due(new, at(19, 15), IV) == DAY
 
 
 def test_no_offsets_no_reminders() -> None:
     policy = ReminderPolicy((), SH)
-    assert policy.due(at(18, 15), at(18, 14, 59), I) is None
+    assert policy.due(at(18, 15), at(18, 14, 59), IV) is None
     assert policy.horizon == timedelta(0)
 
 
@@ -118,4 +118,4 @@ def test_no_offsets_no_reminders() -> None:
 )
 def test_which_states_expect_reminders(status: S, candidate: bool, interviewer: bool) -> None:
     assert expects(C, status) is candidate
-    assert expects(I, status) is interviewer
+    assert expects(IV, status) is interviewer

@@ -37,6 +37,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     if not args.verbose:  # one line per outbound request is noise in normal operation
         logging.getLogger("httpx").setLevel(logging.WARNING)
+        logging.getLogger("apscheduler").setLevel(logging.WARNING)  # a line per tick otherwise
     if args.command in ("run", "serve", "worker", "scheduler"):
         tame_malloc()
     try:
@@ -219,6 +220,8 @@ def _show_config(settings: Settings, args: argparse.Namespace) -> int:
     print(f"database: {_redact(settings.database_url)}")
     print(f"redis:    {_redact(settings.redis_url) or '(in-process)'}")
     print(f"pii keys: {', '.join(settings.pii_keys)} (active {settings.active_pii_key_id})")
+    print(f"scheduler: {settings.scheduler}")
+    print(f"reminders: {settings.reminders}")
     return 0
 
 

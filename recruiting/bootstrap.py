@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -58,6 +59,7 @@ from recruiting.services.outbox import DeadLetters, OutboxRelay
 from recruiting.services.panel_scoring import PanelScoring
 from recruiting.services.personal_data import PersonalDataService
 from recruiting.services.recorded_interview import RecordedInterviewService
+from recruiting.services.reminders import ReminderService, gate_reminders, reminder_policy
 from recruiting.services.results import ResultsService
 from recruiting.services.scheduling import (
     MEETING_CHANNEL,
@@ -69,6 +71,9 @@ from recruiting.services.sessions import SessionService
 from recruiting.services.uploads import UploadLimits, UploadService
 from recruiting.settings import Settings
 from recruiting.web import error_response
+from scheduler.jobs import JobRegistry
+from scheduler.leader import LeaderGuard, Lease, MemoryLease, RedisLease
+from scheduler.runner import Scheduler
 from wecom_bot import routes as wecom_routes
 from wecom_bot.client import WeComClient, build_client
 from wecom_bot.crypto import WeComCrypto
@@ -106,8 +111,12 @@ class Services:
     http: httpx.AsyncClient
     ehr: EhrSystem
     ehr_sync: EhrSync
+    reminders: ReminderService
+    scheduler: Scheduler
 
     async def aclose(self) -> None:
+        await self.scheduler.stop()
+        await self.scheduler.guard.close()
         self.analysis.close()
         await close_ehr(self.ehr)
         await self.http.aclose()
@@ -160,12 +169,14 @@ def build_services(
     ehr_config = load_ehr_config(settings.data_dir)
     ehr = wire_ehr(ehr_config, cipher)
     relay = OutboxRelay(
-        {
-            WECOM_MESSAGE: WeComMessageSender(wecom.message, settings.wecom.agent_id),
-            SCHEDULE_CHANNEL: WeComScheduleSender(wecom.schedule),
-            MEETING_CHANNEL: WeComMeetingSender(wecom.meeting),
-            EHR_CHANNEL: ehr.sender,
-        },
+        gate_reminders(
+            {
+                WECOM_MESSAGE: WeComMessageSender(wecom.message, settings.wecom.agent_id),
+                SCHEDULE_CHANNEL: WeComScheduleSender(wecom.schedule),
+                MEETING_CHANNEL: WeComMeetingSender(wecom.meeting),
+                EHR_CHANNEL: ehr.sender,
+            }
+        ),
         lease_seconds=settings.inbox.lease_seconds,
         max_attempts=settings.inbox.max_attempts,
         queue=queue,
@@ -186,6 +197,7 @@ def build_services(
         max_attempts=settings.analysis.max_attempts,
         queue=queue,
     )
+    reminders = ReminderService(reminder_policy(settings.reminders, settings.timezone), queue)
     return Services(
         settings=settings,
         kv=kv,
@@ -204,7 +216,18 @@ def build_services(
         http=http,
         ehr=ehr.ehr,
         ehr_sync=EhrSync(queue, ehr_config.report_url),
+        reminders=reminders,
+        scheduler=_scheduler(settings, reminders),
     )
+
+
+def _scheduler(settings: Settings, reminders: ReminderService) -> Scheduler:
+    """Time-driven jobs; other use cases register theirs here (``async (now) -> int``)."""
+    registry = JobRegistry()
+    registry.add("reminders.send_due", reminders.send_due)
+    lease: Lease = RedisLease.from_url(settings.redis_url) if settings.redis_url else MemoryLease()
+    guard = LeaderGuard(lease, settings.scheduler.leader_ttl_seconds)
+    return Scheduler(registry, guard, tick=timedelta(seconds=settings.scheduler.tick_seconds))
 
 
 def _live_interviews(
@@ -301,10 +324,13 @@ def create_app(
         app.ctx.worker_task = None
         if run_workers:
             app.ctx.worker_task = asyncio.create_task(app.ctx.services.worker.run())
+            if settings.scheduler.in_web:
+                await app.ctx.services.scheduler.start()
 
     @app.before_server_stop
     async def _close(app: WebApp) -> None:
         services: Services = app.ctx.services
+        await services.scheduler.stop()
         services.worker.stop()
         if app.ctx.worker_task is not None:
             await asyncio.wait([app.ctx.worker_task], timeout=5)

@@ -3,6 +3,7 @@
 run       service + WeCom sandbox in one process (the embedded default, `make run`)
 serve     the web service (callback gateway, APIs) with in-process workers
 worker    background workers only (inbox processing, outbox delivery)
+scheduler time-driven jobs only (reminders, …); one leader among all instances runs them
 sandbox   the WeCom sandbox alone
 migrate   apply database migrations
 config    print the effective settings (secrets hidden)
@@ -36,7 +37,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     if not args.verbose:  # one line per outbound request is noise in normal operation
         logging.getLogger("httpx").setLevel(logging.WARNING)
-    if args.command in ("run", "serve", "worker"):
+        logging.getLogger("apscheduler").setLevel(logging.WARNING)  # a line per tick otherwise
+    if args.command in ("run", "serve", "worker", "scheduler"):
         tame_malloc()
     try:
         settings = load_settings(args.config)
@@ -59,6 +61,7 @@ def _parser() -> argparse.ArgumentParser:
         ("run", _run, "service + WeCom sandbox in one process"),
         ("serve", _serve, "the web service with in-process workers"),
         ("worker", _worker, "background workers only"),
+        ("scheduler", _scheduler, "time-driven jobs only (reminders, …)"),
         ("sandbox", _sandbox, "the WeCom sandbox alone"),
         ("migrate", _migrate, "apply database migrations"),
         ("config", _show_config, "print the effective settings"),
@@ -68,6 +71,9 @@ def _parser() -> argparse.ArgumentParser:
         cmd.set_defaults(func=func)
         if name == "serve":
             cmd.add_argument("--no-workers", action="store_true", help="web only")
+        if name == "scheduler":
+            cmd.add_argument("--once", action="store_true",
+                             help="one tick of every job (if leader), then exit")  # fmt: skip
     return parser
 
 
@@ -165,6 +171,40 @@ def _worker(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def _scheduler(settings: Settings, args: argparse.Namespace) -> int:
+    """The jobs in a process of their own (set scheduler.in_web: false on the web processes,
+    or keep both: the leader lock lets one run them)."""
+    from recruiting.bootstrap import start_services, stop_services
+
+    if settings.embedded:
+        log.warning(
+            "no REDIS_URL: the leader lock is in-process, so this scheduler cannot see a web "
+            "process's; run only one (SCHEDULER_IN_WEB=false on the web process)"
+        )
+
+    async def work() -> None:
+        services = await start_services(settings)
+        try:
+            if args.once:
+                log.info("scheduler tick: %s", await services.scheduler.run_once())
+                return
+            stop = asyncio.Event()
+            loop = asyncio.get_running_loop()
+            for sig in (signal.SIGINT, signal.SIGTERM):
+                with contextlib.suppress(NotImplementedError):
+                    loop.add_signal_handler(sig, stop.set)
+            await services.scheduler.start()
+            await stop.wait()
+        finally:
+            await services.scheduler.stop()
+            await stop_services(services)
+
+    import uvloop
+
+    uvloop.run(work())
+    return 0
+
+
 def _migrate(settings: Settings, args: argparse.Namespace) -> int:
     from recruiting.db import migrate_schema
 
@@ -180,6 +220,8 @@ def _show_config(settings: Settings, args: argparse.Namespace) -> int:
     print(f"database: {_redact(settings.database_url)}")
     print(f"redis:    {_redact(settings.redis_url) or '(in-process)'}")
     print(f"pii keys: {', '.join(settings.pii_keys)} (active {settings.active_pii_key_id})")
+    print(f"scheduler: {settings.scheduler}")
+    print(f"reminders: {settings.reminders}")
     return 0
 
 

@@ -13,6 +13,7 @@ import secrets
 import zoneinfo
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+from datetime import time, timedelta
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
@@ -53,6 +54,9 @@ ENV_NAMES: dict[str, str] = {
     "WECHAT_API_BASE": "miniapp.api_base",
     "MEDIA_DIR": "miniapp.media_dir",
     "SPEECH_MODEL_DIR": "analysis.speech_model_dir",
+    "SCHEDULER_IN_WEB": "scheduler.in_web",
+    "REMINDER_OFFSETS": "reminders.offsets",
+    "REMINDER_QUIET_HOURS": "reminders.candidate_quiet_hours",
 }
 _KEY_TO_ENV = {v: k for k, v in ENV_NAMES.items()}
 _AES_KEY_RE = re.compile(r"^[A-Za-z0-9]{43}$")
@@ -133,6 +137,32 @@ class CostSettings:
 
 
 @dataclass(frozen=True)
+class SchedulerSettings:
+    """Time-driven jobs (``scheduler/``): one leader among all processes runs them."""
+
+    in_web: bool  # run in the web process with its workers (else: `python -m recruiting scheduler`)
+    tick_seconds: int  # how often each job looks for due work
+    leader_ttl_seconds: int  # a dead leader is replaced after at most this long
+
+
+@dataclass(frozen=True)
+class ReminderSettings:
+    """Interview reminders: when before the start, and the candidates' quiet hours."""
+
+    offsets: tuple[timedelta, ...]  # longest first, e.g. (24 h, 1 h)
+    quiet_start: time | None  # local time; None: no quiet hours
+    quiet_end: time | None
+
+
+def _default_scheduler() -> SchedulerSettings:
+    return SchedulerSettings(in_web=True, tick_seconds=30, leader_ttl_seconds=30)
+
+
+def _default_reminders() -> ReminderSettings:
+    return ReminderSettings((timedelta(hours=24), timedelta(hours=1)), time(22), time(8))
+
+
+@dataclass(frozen=True)
 class Settings:
     server: ServerSettings
     wecom: WeComSettings
@@ -147,6 +177,8 @@ class Settings:
     redis_url: str
     pii_keys: dict[str, bytes] = field(repr=False)
     active_pii_key_id: str = ""
+    scheduler: SchedulerSettings = field(default_factory=_default_scheduler)
+    reminders: ReminderSettings = field(default_factory=_default_reminders)
 
     @property
     def embedded(self) -> bool:
@@ -233,6 +265,22 @@ class _Reader:
             self.fail(dotted, f"must be a mapping, got {type(value).__name__}")
         return {str(k): v for k, v in value.items()}
 
+    def flag(self, dotted: str) -> bool:
+        value = self._get(dotted)
+        text = str(value).strip().lower()
+        if text in ("true", "1", "yes", "on"):
+            return True
+        if text in ("false", "0", "no", "off", ""):
+            return False
+        self.fail(dotted, f"must be true or false, got {value!r}")
+        return False
+
+    def items(self, dotted: str) -> list[str]:
+        """A YAML list, or a comma-separated text (how an environment variable says it)."""
+        value = self._get(dotted)
+        items = value if isinstance(value, list) else str(value or "").split(",")
+        return [str(v).strip() for v in items if str(v).strip()]
+
     def money(self, dotted: str) -> Decimal:
         return self.amount(dotted, self._get(dotted))
 
@@ -305,6 +353,8 @@ def _build(raw: dict[str, Any]) -> Settings:
         redis_url=redis_url,
         pii_keys=keys,
         active_pii_key_id=active,
+        scheduler=_scheduler(r),
+        reminders=_reminders(r),
     )
 
 
@@ -381,6 +431,42 @@ def _costs(r: _Reader) -> CostSettings:
         grade_rates=rates,
         interviewer_overhead_minutes=r.integer("costs.interviewer_overhead_minutes", 0, 480),
     )
+
+
+_DURATION_RE = re.compile(r"^(\d+)\s*(d|h|m|min)?$")
+_CLOCK_RE = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
+
+
+def _scheduler(r: _Reader) -> SchedulerSettings:
+    ttl = r.integer("scheduler.leader_ttl_seconds", 5, 600)
+    return SchedulerSettings(
+        in_web=r.flag("scheduler.in_web"),
+        tick_seconds=r.integer("scheduler.tick_seconds", 1, 3600),
+        leader_ttl_seconds=ttl,
+    )
+
+
+def _reminders(r: _Reader) -> ReminderSettings:
+    """``offsets``: a list or a comma-separated text of durations (``24h``, ``90m``, ``2d``,
+    bare numbers are minutes); ``candidate_quiet_hours``: ``HH:MM-HH:MM`` or empty."""
+    raw = r.items("reminders.offsets")
+    offsets: set[timedelta] = set()
+    for item in raw:
+        match = _DURATION_RE.match(item.strip().lower())
+        unit = {"d": 1440, "h": 60}.get(match.group(2) or "m", 1) if match else 0
+        minutes = int(match.group(1)) * unit if match else 0
+        if not 1 <= minutes <= 14 * 1440:
+            r.fail("reminders.offsets", f"must be durations like 24h or 30m, got {item!r}")
+        offsets.add(timedelta(minutes=minutes))
+    quiet = r.text("reminders.candidate_quiet_hours")
+    start = end = None
+    if quiet:
+        parts = [p.strip() for p in quiet.split("-")]
+        found = [_CLOCK_RE.match(p) for p in parts]
+        if len(parts) != 2 or not all(found) or parts[0] == parts[1]:
+            r.fail("reminders.candidate_quiet_hours", f"must be HH:MM-HH:MM, got {quiet!r}")
+        start, end = (time(int(m.group(1)), int(m.group(2))) for m in found if m)
+    return ReminderSettings(tuple(sorted(offsets, reverse=True)), start, end)
 
 
 def _timezone(r: _Reader) -> zoneinfo.ZoneInfo:

@@ -33,6 +33,7 @@ from recruiting.models.recorded import (
     Upload,
     UploadStatus,
 )
+from recruiting.models.reminders import ReminderDelivery
 from recruiting.models.scores import RaterKind, Score
 from recruiting.models.staff import Staff
 
@@ -64,6 +65,7 @@ __all__ = [
     "OutboxMessage",
     "ProcessingStatus",
     "RaterKind",
+    "ReminderDelivery",
     "RoundKind",
     "Score",
     "Staff",

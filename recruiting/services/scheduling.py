@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, tzinfo
+from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Any
 
 from tortoise.exceptions import IntegrityError
@@ -153,8 +153,10 @@ class SchedulingService:
         target = next_status(InterviewStatus(interview.status), "reschedule")
         try:
             async with in_transaction():
+                # .update() writes times as given, and SQLite compares them as text: UTC
                 moved = await Interview.filter(id=interview.id, version=interview.version).update(
-                    starts_at=proposal.slot.start, ends_at=proposal.slot.end, status=target,
+                    starts_at=proposal.slot.start.astimezone(UTC),
+                    ends_at=proposal.slot.end.astimezone(UTC), status=target,
                     version=interview.version + 1,
                 )  # fmt: skip
                 if not moved:

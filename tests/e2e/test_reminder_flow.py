@@ -1,0 +1,191 @@
+"""Interview reminders over HTTP against the WeCom sandbox: HR books a remote interview
+through the scheduling API, the service's own scheduler (running inside the web process, on
+SQLite and on PostgreSQL + Redis with the Redis leader lock) reaches the 24 h and then the 1 h
+mark, and each interviewer sees each reminder in WeCom exactly once, with the role, time and
+meeting link; after a reschedule the old time reminds no one and the new time does.
+
+Time is moved by replacing the scheduler's clock, an attribute of the in-process object: a
+test hook nothing outside the process can reach."""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from sanic import Sanic
+
+from recruiting.bootstrap import Services, create_app
+from recruiting.models import (
+    Application,
+    Candidate,
+    Interview,
+    InterviewRound,
+    JobOpening,
+    ReminderDelivery,
+    Staff,
+)
+from recruiting.settings import load_settings
+from tests.conftest import shared_services_env
+from tests.e2e.test_miniapp_flow import Stack
+from tests.e2e.test_scheduling_flow import _monday
+from tests.serving import free_port, serving
+from wecom_bot.sandbox.app import create_sandbox_app
+
+_names = itertools.count()
+PANEL = ["chenjing", "wangqiang"]
+
+
+@dataclass
+class Clocked:
+    """The stack, and a handle on the service's scheduler clock."""
+
+    stack: Stack
+    services: Services
+    ticks: int = 0
+
+    def set_time(self, at: datetime) -> None:
+        def frozen() -> datetime:
+            self.ticks += 1
+            return at
+
+        self.services.scheduler.clock = frozen
+
+    async def ticked(self, more: int) -> None:
+        """Wait until the scheduler has read its clock ``more`` more times."""
+        target = self.ticks + more
+        await _until(lambda: self.ticks >= target)
+
+
+@pytest.fixture(params=["sqlite", "postgres+redis"])
+async def clocked(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Clocked]:
+    service_port, sandbox_port = free_port(), free_port()
+    env = {"DATA_DIR": str(tmp_path), "PORT": str(service_port), "SANDBOX_PORT": str(sandbox_port),
+           "RECRUITING__ANALYSIS__PROCESSES": "0", "RECRUITING__SCHEDULER__TICK_SECONDS": "1"}  # fmt: skip
+    if request.param == "postgres+redis":
+        env |= await shared_services_env()
+    from tortoise.backends.base.executor import EXECUTOR_CACHE
+
+    EXECUTOR_CACHE.clear()
+    settings = load_settings(None, env)
+    Sanic.test_mode = True
+    n = next(_names)
+    service = create_app(settings, name=f"remind{n}")
+    sandbox = create_sandbox_app(settings, name=f"remindsbx{n}")
+    async with (
+        serving(sandbox, sandbox_port),
+        serving(service, service_port),
+        httpx.AsyncClient(base_url=f"http://127.0.0.1:{service_port}", timeout=60) as api,
+        httpx.AsyncClient(base_url=settings.sandbox.base_url, timeout=15) as console,
+    ):
+        job = await JobOpening.create(code="sales", title="销售代表")
+        round_ = await InterviewRound.create(job=job, name="终面", duration_minutes=45,
+                                             panel_size=2)  # fmt: skip
+        application = await Application.create(candidate=await Candidate.create(name="赵敏"),
+                                               job=job)  # fmt: skip
+        services: Services = service.ctx.services
+        yield Clocked(Stack(settings, api, console, application.id, round_.id), services)
+
+
+async def _until(probe: Callable[[], Any], timeout: float = 20.0) -> None:
+    deadline = asyncio.get_running_loop().time() + timeout
+    while not await _maybe_await(probe()):
+        assert asyncio.get_running_loop().time() < deadline, "timed out"
+        await asyncio.sleep(0.1)
+
+
+async def _maybe_await(value: Any) -> Any:
+    return await value if asyncio.iscoroutine(value) else value
+
+
+async def reminders_to(stack: Stack, userid: str) -> list[str]:
+    chat = (await stack.console.get("/sandbox/messages", params={"userid": userid})).json()
+    return [m["content"]["content"] for m in chat["messages"]
+            if m.get("msgtype") == "text" and m.get("status") == "sent"
+            and "【面试提醒】" in m["content"]["content"]]  # fmt: skip
+
+
+async def book(stack: Stack, hr: str, day: datetime) -> dict[str, Any]:
+    panel = [s.id for s in await Staff.filter(wecom_userid__in=PANEL)]
+    window = {"start": day.isoformat(), "end": (day + timedelta(days=1)).isoformat()}
+    found = await stack.call("POST", "/staff/proposals", hr,
+                             json={"round_id": stack.round_id, "interviewers": panel,
+                                   "windows": [window]})  # fmt: skip
+    assert found.status_code == 200, found.text
+    first = found.json()[0]
+    booking = {"application_id": stack.application_id, "round_id": stack.round_id,
+               "start": first["start"], "interviewers": first["interviewers"], "mode": "remote"}  # fmt: skip
+    booked = await stack.call("POST", "/staff/bookings", hr, json=booking)
+    assert booked.status_code == 200, booked.text
+    return {"id": booked.json()["interview_id"], "start": datetime.fromisoformat(first["start"]),
+            "interviewers": first["interviewers"]}  # fmt: skip
+
+
+async def test_interviewers_get_each_reminder_once_and_none_for_the_old_time(
+    clocked: Clocked,
+) -> None:
+    stack = clocked.stack
+    assert clocked.services.scheduler.running
+    hr = await stack.staff_token("lina")
+    booked = await book(stack, hr, _monday())
+    start: datetime = booked["start"]
+    await _until(lambda: _link(booked["id"]))  # the meeting was created through the outbox
+    interview = await Interview.get(id=booked["id"])
+
+    clocked.set_time(start - timedelta(hours=24) + timedelta(minutes=1))
+    for userid in PANEL:
+        await _until(lambda u=userid: _count(stack, u, 1))
+    await clocked.ticked(3)  # more ticks at this time add nothing
+    for userid in PANEL:
+        texts = await reminders_to(stack, userid)
+        assert len(texts) == 1, texts
+        local = start.astimezone(stack.settings.timezone)
+        assert "销售代表（终面）" in texts[0] and f"{local:%H:%M}" in texts[0]
+        assert interview.meeting_link in texts[0] and "明天" in texts[0]
+
+    clocked.set_time(start - timedelta(minutes=59))
+    for userid in PANEL:
+        await _until(lambda u=userid: _count(stack, u, 2))
+    await clocked.ticked(3)
+    for userid in PANEL:
+        texts = await reminders_to(stack, userid)
+        assert len(texts) == 2 and "今天" in texts[1], texts
+    assert await ReminderDelivery.filter(interview_id=booked["id"]).count() == 2 * len(PANEL)
+
+    # HR moves the interview a week later: the old time reminds no one, the new one does
+    week = {"start": (start + timedelta(days=7)).isoformat(),
+            "end": (start + timedelta(days=8)).isoformat()}  # fmt: skip
+    later = await stack.call("POST", "/staff/proposals", hr, json={
+        "round_id": stack.round_id, "interviewers": booked["interviewers"], "windows": [week]})  # fmt: skip
+    assert later.status_code == 200, later.text
+    new = later.json()[0]
+    moved = await stack.call("POST", f"/staff/interviews/{booked['id']}/reschedule", hr,
+                             json={"start": new["start"], "interviewers": new["interviewers"]})  # fmt: skip
+    assert moved.status_code == 200, moved.text
+    new_start = datetime.fromisoformat(new["start"])
+    clocked.set_time(start - timedelta(minutes=10))
+    await clocked.ticked(3)
+    clocked.set_time(new_start - timedelta(minutes=30))  # 24 h and 1 h due: only the 1 h goes
+    for userid in PANEL:
+        await _until(lambda u=userid: _count(stack, u, 3))
+    await clocked.ticked(3)
+    local = new_start.astimezone(stack.settings.timezone)
+    for userid in PANEL:
+        texts = await reminders_to(stack, userid)
+        assert len(texts) == 3, texts
+        assert f"{local.month}月{local.day}日" in texts[2] and "今天" in texts[2]
+    assert await ReminderDelivery.filter(interview_id=booked["id"]).count() == 3 * len(PANEL)
+
+
+async def _link(interview_id: int) -> bool:
+    return bool((await Interview.get(id=interview_id)).meeting_link)
+
+
+async def _count(stack: Stack, userid: str, n: int) -> bool:
+    return len(await reminders_to(stack, userid)) >= n

@@ -133,6 +133,19 @@ class CostSettings:
 
 
 @dataclass(frozen=True)
+class FollowUpSettings:
+    """After an interview: surveys to both sides and the candidate summary (README
+    "Surveys and summaries"). Times count from the interview's completion."""
+
+    surveys_enabled: bool
+    survey_delay_minutes: int  # surveys wait this long (scoring cards go out first)
+    survey_edit_hours: int  # a candidate may change their answers this long
+    summary_delay_minutes: int  # the summary is drafted at the latest this long after
+    auto_release: bool  # release drafts resting on panel scores without a click
+    lookback_days: int  # older completions get neither (turning a feature on is safe)
+
+
+@dataclass(frozen=True)
 class Settings:
     server: ServerSettings
     wecom: WeComSettings
@@ -141,6 +154,7 @@ class Settings:
     miniapp: MiniAppSettings
     analysis: AnalysisRunSettings
     costs: CostSettings
+    followup: FollowUpSettings
     timezone: zoneinfo.ZoneInfo
     data_dir: Path
     database_url: str
@@ -248,6 +262,15 @@ class _Reader:
             self.fail(dotted, f"must have at most two decimals, got {value!r}")
         return amount
 
+    def flag(self, dotted: str) -> bool:
+        value = self._get(dotted)
+        if isinstance(value, bool):
+            return value
+        text = str(value).strip().lower()
+        if text not in ("true", "false", "1", "0", "yes", "no", "on", "off"):
+            self.fail(dotted, f"must be true or false, got {value!r}")
+        return text in ("true", "1", "yes", "on")
+
     def integer(self, dotted: str, low: int, high: int) -> int:
         value = self._get(dotted)
         try:
@@ -299,6 +322,7 @@ def _build(raw: dict[str, Any]) -> Settings:
             speech_model_dir=r.text("analysis.speech_model_dir"),
         ),
         costs=_costs(r),
+        followup=_followup(r),
         timezone=_timezone(r),
         data_dir=data_dir,
         database_url=_database_url(r, data_dir),
@@ -380,6 +404,17 @@ def _costs(r: _Reader) -> CostSettings:
         default_hourly_rate=r.money("costs.default_hourly_rate"),
         grade_rates=rates,
         interviewer_overhead_minutes=r.integer("costs.interviewer_overhead_minutes", 0, 480),
+    )
+
+
+def _followup(r: _Reader) -> FollowUpSettings:
+    return FollowUpSettings(
+        surveys_enabled=r.flag("surveys.enabled"),
+        survey_delay_minutes=r.integer("surveys.delay_minutes", 0, 7 * 24 * 60),
+        survey_edit_hours=r.integer("surveys.edit_hours", 0, 30 * 24),
+        summary_delay_minutes=r.integer("summaries.delay_minutes", 0, 7 * 24 * 60),
+        auto_release=r.flag("summaries.auto_release"),
+        lookback_days=r.integer("surveys.lookback_days", 1, 90),
     )
 
 

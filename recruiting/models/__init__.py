@@ -35,6 +35,7 @@ from recruiting.models.recorded import (
 )
 from recruiting.models.scores import RaterKind, Score
 from recruiting.models.staff import Staff
+from recruiting.models.surveys import Respondent, SurveyResponse
 
 __all__ = [
     "AnalysisStatus",
@@ -64,10 +65,12 @@ __all__ = [
     "OutboxMessage",
     "ProcessingStatus",
     "RaterKind",
+    "Respondent",
     "RoundKind",
     "Score",
     "Staff",
     "SubjectKind",
+    "SurveyResponse",
     "Upload",
     "UploadStatus",
 ]

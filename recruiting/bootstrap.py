@@ -50,6 +50,7 @@ from recruiting.services.conversation import Conversation
 from recruiting.services.demo import seed_demo_recruiting, seed_demo_staff
 from recruiting.services.device_check import DeviceCheckService
 from recruiting.services.ehr import EhrSync
+from recruiting.services.followups import Outbox
 from recruiting.services.inbox import CallbackInbox
 from recruiting.services.invitations import InvitationService
 from recruiting.services.live_context import Effects
@@ -66,6 +67,9 @@ from recruiting.services.scheduling import (
     SchedulingService,
 )
 from recruiting.services.sessions import SessionService
+from recruiting.services.summaries import CandidateSummaries, SummaryReleases
+from recruiting.services.survey_summary import SurveySummaries
+from recruiting.services.surveys import Surveys
 from recruiting.services.uploads import UploadLimits, UploadService
 from recruiting.settings import Settings
 from recruiting.web import error_response
@@ -106,6 +110,9 @@ class Services:
     http: httpx.AsyncClient
     ehr: EhrSystem
     ehr_sync: EhrSync
+    # Jobs for the scheduler: surveys.send_due_surveys(now), summaries.draft_due_summaries(now)
+    surveys: Surveys
+    summaries: CandidateSummaries
 
     async def aclose(self) -> None:
         self.analysis.close()
@@ -148,13 +155,20 @@ def build_services(
     )
     gateway = CallbackGateway(crypto, inbox, max_age=settings.wecom.callback_max_age)
     live = _live_interviews(settings, wecom, queue, cipher)
-    conversation = Conversation(settings.timezone, live)
+    after = _after_interview(settings, queue)
+    conversation = Conversation(settings.timezone, live, extra=[after.survey_summaries])
     dead_letters = DeadLetters(queue)
     handlers: dict[str, Handler] = {
         "text": conversation.on_text,
         "voice": live.on_voice,
-        # 重新投递 on a dead-letter card; scoring cards of live interviews
-        "card_click": chained(dead_letters.on_card_click, live.on_card_click),
+        # 重新投递 on a dead-letter card; scoring cards of live interviews; interviewer
+        # surveys; 发布给候选人 on summary drafts
+        "card_click": chained(
+            dead_letters.on_card_click,
+            live.on_card_click,
+            after.surveys.on_card_click,
+            after.summaries.on_card_click,
+        ),
     }
     processor = CallbackProcessor(inbox, decode_event, handlers)
     ehr_config = load_ehr_config(settings.data_dir)
@@ -198,12 +212,36 @@ def build_services(
         relay=relay,
         worker=Worker(queue, inbox, processor, relay, analysis),
         personal_data=PersonalDataService(cipher),
-        miniapp=_miniapp(settings, kv, queue, cipher, wecom, http, media, core, scratch),
+        miniapp=_miniapp(settings, kv, queue, cipher, wecom, http, media, core, scratch, after),
         scheduling=SchedulingService(SchedulingRules(settings.timezone), queue),
         analysis=analysis,
         http=http,
         ehr=ehr.ehr,
         ehr_sync=EhrSync(queue, ehr_config.report_url),
+        surveys=after.surveys,
+        summaries=after.summaries,
+    )
+
+
+@dataclass(frozen=True)
+class AfterInterview:
+    """Surveys and candidate summaries (``recruiting.services.surveys`` / ``summaries``)."""
+
+    surveys: Surveys
+    survey_summaries: SurveySummaries
+    releases: SummaryReleases
+    summaries: CandidateSummaries
+
+
+def _after_interview(settings: Settings, queue: TaskQueue) -> AfterInterview:
+    outbox = Outbox(queue)
+    releases = SummaryReleases(outbox)
+    zone, followup = settings.timezone, settings.followup
+    return AfterInterview(
+        surveys=Surveys(followup, outbox, zone),
+        survey_summaries=SurveySummaries(zone),
+        releases=releases,
+        summaries=CandidateSummaries(followup, CoreLivePrompts(), releases, outbox, zone),
     )
 
 
@@ -232,6 +270,7 @@ def _miniapp(
     media: LocalMediaStore,
     core: CoreAnalysis,
     scratch: Path,
+    after: AfterInterview,
 ) -> MiniApp:
     m = settings.miniapp
     employees = WeComEmployeeLogin(wecom.miniprogram, settings.wecom.corp_id)
@@ -245,7 +284,9 @@ def _miniapp(
         recorded=RecordedInterviewService(media, queue),
         uploads=UploadService(media, core, queue, kv, limits, scratch),
         device_check=DeviceCheckService(core, scratch, m.device_check_bytes),
-        results=ResultsService(media, candidate_explanation),
+        results=ResultsService(media, candidate_explanation, after.releases),
+        surveys=after.surveys,
+        survey_summaries=after.survey_summaries,
     )
 
 

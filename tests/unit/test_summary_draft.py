@@ -37,7 +37,9 @@ def test_panel_scores_come_first_and_the_ai_is_only_in_hr_notes() -> None:
     assert draft.levels == {"客户导向": 4.5, "沟通能力": 4.0, "结果导向": 2.5}
     assert draft.strengths.splitlines()[0].startswith("客户导向：")
     assert "客户导向的五级表现" in draft.strengths and "沟通能力的四级表现" in draft.strengths
-    assert draft.improvements.startswith("结果导向：") and "结果导向的四级表现" in draft.improvements
+    assert (
+        draft.improvements.startswith("结果导向：") and "结果导向的四级表现" in draft.improvements
+    )
     assert "抗压能力" not in draft.strengths + draft.improvements
     assert "正在综合评估二面" in draft.next_step
     # No numbers and no interviewer's notes reach the candidate's text.
@@ -45,7 +47,10 @@ def test_panel_scores_come_first_and_the_ai_is_only_in_hr_notes() -> None:
     assert not re.search(r"\d", candidate_text) and NOTE_QUOTE not in candidate_text
     # HR sees every rater, and the AI marked as advisory with its quote.
     assert "依据：面试官评分" in draft.hr_notes
-    assert "客户导向：面试官 王强 4、陈静 5；AI 参考 2「候选人说去年负责一个犹豫的大客户」" in draft.hr_notes
+    assert (
+        "客户导向：面试官 王强 4、陈静 5；AI 参考 2「候选人说去年负责一个犹豫的大客户」"
+        in draft.hr_notes
+    )
 
 
 def test_ai_only_drafts_say_so_and_quote_only_the_candidates_own_words() -> None:

@@ -18,6 +18,10 @@ any HR member's card, finds it released and changes nothing. Editing is
 Policy ``summaries.auto_release`` (default false): when true, drafts that rest on panel
 scores are released without a click at completion + ``delay_minutes`` (HR's card says when);
 drafts resting on AI scores only, or empty ones, always wait for a person.
+
+A draft made while the application was undecided that is still unreleased when the
+application is rejected is drafted again as a rejection and sent to HR; it waits for a click
+whatever the policy.
 """
 
 from __future__ import annotations
@@ -235,8 +239,40 @@ class CandidateSummaries:
         for interview in interviews:
             if interview.id not in have and await self._due(interview, now):
                 drafted += await self.draft(interview, now)
+        await self._follow_rejections(now)
         await self._auto_release(now)
         return drafted
+
+    async def _follow_rejections(self, now: datetime) -> int:
+        """An unreleased draft whose application was rejected since is drafted again as a
+        rejection (suggestions, no quotes) and sent to HR; it then waits for a click."""
+        stale = await CandidateSummary.filter(
+            released_at__isnull=True,
+            basis__in=[Basis.HUMAN.value, Basis.AI.value],
+            for_rejection=False,
+            interview__application__status=ApplicationStatus.REJECTED,
+        ).values_list("id", "interview_id")
+        for summary_id, interview_id in stale:
+            interview = await Interview.get(id=interview_id).prefetch_related(
+                "application__candidate", "round__job"
+            )
+            draft = draft_summary(await self._input(interview))
+            async with in_transaction():
+                changed = await CandidateSummary.filter(
+                    id=summary_id, released_at__isnull=True, for_rejection=False
+                ).update(
+                    strengths=draft.strengths, improvements=draft.improvements,
+                    next_step=draft.next_step, hr_notes=draft.hr_notes, basis=draft.basis.value,
+                    needs_writing=draft.needs_writing, for_rejection=True, drafted_at=now,
+                    release_due_at=None, updated_at=now,
+                )  # fmt: skip
+                ids: list[int] = []
+                if changed:
+                    hr = await hr_staff()
+                    drafts = [d for s in hr for d in self._hr_drafts(interview, s, draft, None)]
+                    ids = await self._outbox.write(drafts, f"summary-redraft:{interview_id}")
+            await self._outbox.queue(ids)
+        return len(stale)
 
     async def _due(self, interview: Interview, now: datetime) -> bool:
         late = interview.completed_at is not None and now >= interview.completed_at + self.delay

@@ -358,3 +358,25 @@ async def test_hr_edit_through_the_api_releases_the_new_text_once(database: str)
     # The job does not draft over what HR wrote.
     assert await summaries.draft_due_summaries(clock.now() + timedelta(hours=2)) == 0
     assert Role.HR in lina.roles
+
+
+async def test_a_draft_follows_a_later_rejection_and_waits_for_a_click(database: str) -> None:
+    world = await live_world()
+    _, summaries = _services(replace(SETTINGS, auto_release=True))
+    done = await _completed(world)
+    await _score(world, world.lead, {"客户导向": 4, "沟通能力": 2})
+    await _score(world, world.second, {"客户导向": 4, "沟通能力": 2})
+    await summaries.draft_due_summaries(done + timedelta(minutes=30))
+    summary = await CandidateSummary.get(interview_id=world.interview.id)
+    assert not summary.for_rejection and "正在综合评估" in summary.next_step
+    await Application.filter(id=world.interview.application_id).update(status="rejected")  # type: ignore[attr-defined]
+    await summaries.draft_due_summaries(done + timedelta(hours=3))
+    await summary.refresh_from_db()
+    assert summary.for_rejection and "没有继续推进" in summary.next_step
+    assert "情境—任务—行动—结果" in summary.improvements
+    assert summary.released_at is None and summary.release_due_at is None
+    redrafts = await OutboxMessage.filter(idempotency_key__startswith="summary-redraft:")
+    assert {r.recipient for r in redrafts} == {"lina"} and len(redrafts) == 2
+    await summaries.draft_due_summaries(done + timedelta(hours=4))
+    assert await OutboxMessage.filter(idempotency_key__startswith="summary-redraft:").count() == 2
+    assert not await OutboxMessage.filter(channel=CANDIDATE_CHANNEL).exists()

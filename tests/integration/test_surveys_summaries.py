@@ -4,6 +4,7 @@ released only by a person (or the policy a person set)."""
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import replace
 from datetime import datetime, timedelta
 
@@ -380,3 +381,17 @@ async def test_a_draft_follows_a_later_rejection_and_waits_for_a_click(database:
     await summaries.draft_due_summaries(done + timedelta(hours=4))
     assert await OutboxMessage.filter(idempotency_key__startswith="summary-redraft:").count() == 2
     assert not await OutboxMessage.filter(channel=CANDIDATE_CHANNEL).exists()
+
+
+async def test_two_job_runs_at_once_send_each_survey_once(database: str) -> None:
+    world = await live_world()
+    surveys, summaries = _services()
+    done = await _completed(world)
+    later = done + timedelta(hours=2)
+    sent = await asyncio.gather(*(surveys.send_due_surveys(later) for _ in range(3)))
+    assert sum(sent) == 3
+    assert await SurveyResponse.all().count() == 3
+    assert await OutboxMessage.filter(idempotency_key__startswith="survey:").count() == 3
+    drafted = await asyncio.gather(*(summaries.draft_due_summaries(later) for _ in range(3)))
+    assert sum(drafted) == 1 and await CandidateSummary.all().count() == 1
+    assert await OutboxMessage.filter(idempotency_key__startswith="summary-draft:").count() == 1

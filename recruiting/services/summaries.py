@@ -488,7 +488,7 @@ def release_card(
         "sub_title_text": "草稿全文见上一条消息。发布后候选人会在小程序和消息中看到三段内容；"
         "如需修改，点「如何编辑」。",
         "horizontal_content_list": facts,
-        "task_id": task_id or f"summary-{interview.id}-{int(clock.now().timestamp())}",
+        "task_id": task_id or f"summary-{interview.id}-{int(clock.now().timestamp() * 1000)}",
         "button_list": [
             {"type": 0, "text": "发布给候选人", "style": 1, "key": f"{RELEASE_KEY}{interview.id}"},
             {"type": 0, "text": "如何编辑", "style": 2, "key": f"{EDIT_KEY}{interview.id}"},

@@ -458,7 +458,7 @@ async def staff_media(request: Request, interview_id: int, index: int) -> Respon
     dict[str, Any],
 )
 @openapi.parameter("job", str, "query", required=True, description="job id, code or title")
-@openapi.parameter("round", str, "query", description="round id, sequence or name")
+@openapi.parameter("round", str, "query", description="round sequence number or name")
 async def staff_surveys(request: Request) -> HTTPResponse:
     job = request.args.get("job") or ""
     if not job.strip():

@@ -59,7 +59,7 @@ class SurveySummaries:
         self, principal: Principal, job: str, round_: str | None = None
     ) -> dict[str, Any]:
         """``GET /staff/surveys``: the summary of ``job`` (id, code or title), optionally
-        of one round (id, sequence or name)."""
+        of one round (its sequence number or name)."""
         require_staff(principal, Permission.VIEW_ASSESSMENT)
         found = await find_job(job)
         result = await self.of_job(principal.actor, found, round_)
@@ -68,7 +68,7 @@ class SurveySummaries:
     async def of_job(self, actor: Actor, job: JobOpening, round_: str | None) -> JobSurveys:
         rounds = await InterviewRound.filter(job_id=job.id).order_by("sequence")
         if round_:
-            rounds = [r for r in rounds if round_ in (str(r.id), str(r.sequence), r.name)]
+            rounds = [r for r in rounds if round_.strip() in (str(r.sequence), r.name)]
             if not rounds:
                 raise NotFound(f"job {job.code} has no round {round_!r}")
         rows = await SurveyResponse.filter(

@@ -13,7 +13,7 @@ import pytest
 from recruiting import clock
 from recruiting.domain.inbound import CardClick, SelectedItem
 from recruiting.domain.roles import Role
-from recruiting.errors import AccessDenied, Conflict
+from recruiting.errors import AccessDenied, Conflict, NotFound
 from recruiting.models import (
     Application,
     AuditLog,
@@ -224,6 +224,9 @@ async def test_summary_per_round_hides_comments_from_interviewers(database: str)
     interviewer = await stats.summary(_staff(world.lead), str(job.id), "二面")
     assert interviewer["comments"] is None and not interviewer["comments_visible"]
     assert interviewer["rounds"][0]["candidate"]["answered"] == 1
+    assert (await stats.summary(_staff(lina), job.code, "1"))["rounds"][0]["round"] == "二面"
+    with pytest.raises(NotFound):
+        await stats.summary(_staff(lina), job.code, "九面")
     # In chat: HR only, with a short text; interviewers are refused.
     [reply] = await stats.on_text(lina, f"问卷 {job.title}") or []
     text = reply.payload["content"]

@@ -12,6 +12,8 @@ from recruiting.services.invitations import InvitationService
 from recruiting.services.recorded_interview import RecordedInterviewService
 from recruiting.services.results import ResultsService
 from recruiting.services.sessions import SessionService
+from recruiting.services.survey_summary import SurveySummaries
+from recruiting.services.surveys import Surveys
 from recruiting.services.uploads import UploadService
 
 
@@ -24,6 +26,8 @@ class MiniApp:
     uploads: UploadService
     device_check: DeviceCheckService
     results: ResultsService
+    surveys: Surveys
+    survey_summaries: SurveySummaries
 
 
 def miniapp(request: Request) -> MiniApp:

@@ -363,6 +363,34 @@ async def explanation(request: Request, interview_id: int) -> HTTPResponse:
     return json(await miniapp(request).results.explanation(principal, interview_id))
 
 
+# -- survey --------------------------------------------------------------------------------
+
+
+@bp.get("/interviews/<interview_id:int>/survey")
+@documented("The post-interview survey: questions and the candidate's answers", "survey",
+            s.SurveyForm)  # fmt: skip
+async def survey(request: Request, interview_id: int) -> HTTPResponse:
+    principal = await principal_of(request)
+    return json(await miniapp(request).surveys.candidate_form(principal, interview_id))
+
+
+@bp.post("/interviews/<interview_id:int>/survey")
+@documented(
+    "Answer the survey (one response per interview; changes allowed within the edit window, "
+    "then 409 survey_closed; 409 survey_not_open before the interview is completed)",
+    "survey",
+    s.SurveyForm,
+    body=s.SurveyBody,
+)
+async def answer_survey(request: Request, interview_id: int) -> HTTPResponse:
+    body = s.parse(s.SurveyBody, request.json)
+    principal = await principal_of(request)
+    form = await miniapp(request).surveys.submit_candidate(
+        principal, interview_id, body.answers, body.comment
+    )
+    return json(form)
+
+
 # -- staff ---------------------------------------------------------------------------------
 
 
@@ -422,8 +450,32 @@ async def staff_media(request: Request, interview_id: int, index: int) -> Respon
     )
 
 
+@bp.get("/staff/surveys")
+@documented(
+    "Survey results of a job per round: counts, means, distributions, response rates; "
+    "candidates' comments for HR only (audited)",
+    "staff",
+    dict[str, Any],
+)
+@openapi.parameter("job", str, "query", required=True, description="job id, code or title")
+@openapi.parameter("round", str, "query", description="round sequence number or name")
+async def staff_surveys(request: Request) -> HTTPResponse:
+    job = request.args.get("job") or ""
+    if not job.strip():
+        raise InvalidInput("job is required (id, code or title)")
+    principal = await principal_of(request)
+    summaries = miniapp(request).survey_summaries
+    return json(await summaries.summary(principal, job, request.args.get("round") or None))
+
+
 @bp.post("/staff/interviews/<interview_id:int>/summary")
-@documented("Release a summary to the candidate", "staff", s.Ok, body=s.SummaryBody)
+@documented(
+    "Write (or edit) and release a summary: the mini-app shows it and it is sent through "
+    "the candidate channel (audited; the same text again sends nothing)",
+    "staff",
+    s.Ok,
+    body=s.SummaryBody,
+)
 async def release_summary(request: Request, interview_id: int) -> HTTPResponse:
     b = s.parse(s.SummaryBody, request.json)
     await miniapp(request).results.release_summary(

@@ -194,6 +194,41 @@ class SummaryBody:
 
 
 @dataclass
+class SurveyOption:
+    key: str
+    label: str
+
+
+@dataclass
+class SurveyQuestion:
+    key: str
+    title: str
+    options: list[SurveyOption]
+
+
+@dataclass
+class SurveyForm:
+    """The candidate's survey: questions, answers so far, whether it may still be changed."""
+
+    interview_id: int
+    open: bool
+    questions: list[SurveyQuestion]
+    comment_limit: int
+    answers: dict[str, str]
+    comment: str
+    answered_at: str | None = None
+    editable_until: str | None = None
+
+
+@dataclass
+class SurveyBody:
+    """``answers``: satisfaction 1–5, relevance 1–5, difficulty easy/right/hard."""
+
+    answers: dict[str, Any]
+    comment: str = ""
+
+
+@dataclass
 class Ok:
     ok: bool = True
     detail: dict[str, Any] = field(default_factory=dict)

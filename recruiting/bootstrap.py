@@ -51,6 +51,7 @@ from recruiting.services.conversation import Conversation
 from recruiting.services.demo import seed_demo_recruiting, seed_demo_staff
 from recruiting.services.device_check import DeviceCheckService
 from recruiting.services.ehr import EhrSync
+from recruiting.services.followups import Outbox
 from recruiting.services.inbox import CallbackInbox
 from recruiting.services.invitations import InvitationService
 from recruiting.services.live_context import Effects
@@ -68,6 +69,9 @@ from recruiting.services.scheduling import (
     SchedulingService,
 )
 from recruiting.services.sessions import SessionService
+from recruiting.services.summaries import CandidateSummaries, SummaryReleases
+from recruiting.services.survey_summary import SurveySummaries
+from recruiting.services.surveys import Surveys
 from recruiting.services.uploads import UploadLimits, UploadService
 from recruiting.settings import Settings
 from recruiting.web import error_response
@@ -113,6 +117,8 @@ class Services:
     ehr_sync: EhrSync
     reminders: ReminderService
     scheduler: Scheduler
+    surveys: Surveys
+    summaries: CandidateSummaries
 
     async def aclose(self) -> None:
         await self.scheduler.stop()
@@ -157,13 +163,20 @@ def build_services(
     )
     gateway = CallbackGateway(crypto, inbox, max_age=settings.wecom.callback_max_age)
     live = _live_interviews(settings, wecom, queue, cipher)
-    conversation = Conversation(settings.timezone, live)
+    after = _after_interview(settings, queue)
+    conversation = Conversation(settings.timezone, live, extra=[after.survey_summaries])
     dead_letters = DeadLetters(queue)
     handlers: dict[str, Handler] = {
         "text": conversation.on_text,
         "voice": live.on_voice,
-        # 重新投递 on a dead-letter card; scoring cards of live interviews
-        "card_click": chained(dead_letters.on_card_click, live.on_card_click),
+        # 重新投递 on a dead-letter card; scoring cards of live interviews; interviewer
+        # surveys; 发布给候选人 on summary drafts
+        "card_click": chained(
+            dead_letters.on_card_click,
+            live.on_card_click,
+            after.surveys.on_card_click,
+            after.summaries.on_card_click,
+        ),
     }
     processor = CallbackProcessor(inbox, decode_event, handlers)
     ehr_config = load_ehr_config(settings.data_dir)
@@ -210,21 +223,49 @@ def build_services(
         relay=relay,
         worker=Worker(queue, inbox, processor, relay, analysis),
         personal_data=PersonalDataService(cipher),
-        miniapp=_miniapp(settings, kv, queue, cipher, wecom, http, media, core, scratch),
+        miniapp=_miniapp(settings, kv, queue, cipher, wecom, http, media, core, scratch, after),
         scheduling=SchedulingService(SchedulingRules(settings.timezone), queue),
         analysis=analysis,
         http=http,
         ehr=ehr.ehr,
         ehr_sync=EhrSync(queue, ehr_config.report_url),
         reminders=reminders,
-        scheduler=_scheduler(settings, reminders),
+        scheduler=_scheduler(settings, reminders, after),
+        surveys=after.surveys,
+        summaries=after.summaries,
     )
 
 
-def _scheduler(settings: Settings, reminders: ReminderService) -> Scheduler:
+@dataclass(frozen=True)
+class AfterInterview:
+    """Surveys and candidate summaries (``recruiting.services.surveys`` / ``summaries``)."""
+
+    surveys: Surveys
+    survey_summaries: SurveySummaries
+    releases: SummaryReleases
+    summaries: CandidateSummaries
+
+
+def _after_interview(settings: Settings, queue: TaskQueue) -> AfterInterview:
+    outbox = Outbox(queue)
+    releases = SummaryReleases(outbox)
+    zone, followup = settings.timezone, settings.followup
+    return AfterInterview(
+        surveys=Surveys(followup, outbox, zone),
+        survey_summaries=SurveySummaries(zone),
+        releases=releases,
+        summaries=CandidateSummaries(followup, CoreLivePrompts(), releases, outbox, zone),
+    )
+
+
+def _scheduler(settings: Settings, reminders: ReminderService, after: AfterInterview) -> Scheduler:
     """Time-driven jobs; other use cases register theirs here (``async (now) -> int``)."""
     registry = JobRegistry()
     registry.add("reminders.send_due", reminders.send_due)
+    registry.add("surveys.send_due", after.surveys.send_due_surveys, every=timedelta(minutes=1))
+    registry.add(
+        "summaries.draft_due", after.summaries.draft_due_summaries, every=timedelta(minutes=1)
+    )
     lease: Lease = RedisLease.from_url(settings.redis_url) if settings.redis_url else MemoryLease()
     guard = LeaderGuard(lease, settings.scheduler.leader_ttl_seconds)
     return Scheduler(registry, guard, tick=timedelta(seconds=settings.scheduler.tick_seconds))
@@ -255,6 +296,7 @@ def _miniapp(
     media: LocalMediaStore,
     core: CoreAnalysis,
     scratch: Path,
+    after: AfterInterview,
 ) -> MiniApp:
     m = settings.miniapp
     employees = WeComEmployeeLogin(wecom.miniprogram, settings.wecom.corp_id)
@@ -268,7 +310,9 @@ def _miniapp(
         recorded=RecordedInterviewService(media, queue),
         uploads=UploadService(media, core, queue, kv, limits, scratch),
         device_check=DeviceCheckService(core, scratch, m.device_check_bytes),
-        results=ResultsService(media, candidate_explanation),
+        results=ResultsService(media, candidate_explanation, after.releases),
+        surveys=after.surveys,
+        survey_summaries=after.survey_summaries,
     )
 
 

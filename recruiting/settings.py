@@ -163,6 +163,19 @@ def _default_reminders() -> ReminderSettings:
 
 
 @dataclass(frozen=True)
+class FollowUpSettings:
+    """After an interview: surveys to both sides and the candidate summary (README
+    "Surveys and summaries"). Times count from the interview's completion."""
+
+    surveys_enabled: bool
+    survey_delay_minutes: int  # surveys wait this long (scoring cards go out first)
+    survey_edit_hours: int  # a candidate may change their answers this long
+    summary_delay_minutes: int  # the summary is drafted at the latest this long after
+    auto_release: bool  # release drafts resting on panel scores without a click
+    lookback_days: int  # older completions get neither (turning a feature on is safe)
+
+
+@dataclass(frozen=True)
 class Settings:
     server: ServerSettings
     wecom: WeComSettings
@@ -171,6 +184,7 @@ class Settings:
     miniapp: MiniAppSettings
     analysis: AnalysisRunSettings
     costs: CostSettings
+    followup: FollowUpSettings
     timezone: zoneinfo.ZoneInfo
     data_dir: Path
     database_url: str
@@ -265,16 +279,6 @@ class _Reader:
             self.fail(dotted, f"must be a mapping, got {type(value).__name__}")
         return {str(k): v for k, v in value.items()}
 
-    def flag(self, dotted: str) -> bool:
-        value = self._get(dotted)
-        text = str(value).strip().lower()
-        if text in ("true", "1", "yes", "on"):
-            return True
-        if text in ("false", "0", "no", "off", ""):
-            return False
-        self.fail(dotted, f"must be true or false, got {value!r}")
-        return False
-
     def items(self, dotted: str) -> list[str]:
         """A YAML list, or a comma-separated text (how an environment variable says it)."""
         value = self._get(dotted)
@@ -295,6 +299,15 @@ class _Reader:
         if amount != amount.quantize(Decimal("0.01")):
             self.fail(dotted, f"must have at most two decimals, got {value!r}")
         return amount
+
+    def flag(self, dotted: str) -> bool:
+        value = self._get(dotted)
+        if isinstance(value, bool):
+            return value
+        text = str(value).strip().lower()
+        if text not in ("true", "false", "1", "0", "yes", "no", "on", "off"):
+            self.fail(dotted, f"must be true or false, got {value!r}")
+        return text in ("true", "1", "yes", "on")
 
     def integer(self, dotted: str, low: int, high: int) -> int:
         value = self._get(dotted)
@@ -347,6 +360,7 @@ def _build(raw: dict[str, Any]) -> Settings:
             speech_model_dir=r.text("analysis.speech_model_dir"),
         ),
         costs=_costs(r),
+        followup=_followup(r),
         timezone=_timezone(r),
         data_dir=data_dir,
         database_url=_database_url(r, data_dir),
@@ -467,6 +481,17 @@ def _reminders(r: _Reader) -> ReminderSettings:
             r.fail("reminders.candidate_quiet_hours", f"must be HH:MM-HH:MM, got {quiet!r}")
         start, end = (time(int(m.group(1)), int(m.group(2))) for m in found if m)
     return ReminderSettings(tuple(sorted(offsets, reverse=True)), start, end)
+
+
+def _followup(r: _Reader) -> FollowUpSettings:
+    return FollowUpSettings(
+        surveys_enabled=r.flag("surveys.enabled"),
+        survey_delay_minutes=r.integer("surveys.delay_minutes", 0, 7 * 24 * 60),
+        survey_edit_hours=r.integer("surveys.edit_hours", 0, 30 * 24),
+        summary_delay_minutes=r.integer("summaries.delay_minutes", 0, 7 * 24 * 60),
+        auto_release=r.flag("summaries.auto_release"),
+        lookback_days=r.integer("surveys.lookback_days", 1, 90),
+    )
 
 
 def _timezone(r: _Reader) -> zoneinfo.ZoneInfo:

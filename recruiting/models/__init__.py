@@ -36,6 +36,7 @@ from recruiting.models.recorded import (
 from recruiting.models.reminders import ReminderDelivery
 from recruiting.models.scores import RaterKind, Score
 from recruiting.models.staff import Staff
+from recruiting.models.surveys import Respondent, SurveyResponse
 
 __all__ = [
     "AnalysisStatus",
@@ -66,10 +67,12 @@ __all__ = [
     "ProcessingStatus",
     "RaterKind",
     "ReminderDelivery",
+    "Respondent",
     "RoundKind",
     "Score",
     "Staff",
     "SubjectKind",
+    "SurveyResponse",
     "Upload",
     "UploadStatus",
 ]

@@ -28,6 +28,7 @@ class Interview(Model):
     mode = fields.CharEnumField(InterviewMode, max_length=16, default=InterviewMode.ONSITE)
     starts_at = fields.DatetimeField(null=True)
     ends_at = fields.DatetimeField(null=True)
+    completed_at = fields.DatetimeField(null=True)  # set by the finish transition
     location = fields.CharField(max_length=256, default="")
     meeting_link = fields.CharField(max_length=512, default="")
     wecom_schedule_id = fields.CharField(max_length=128, default="")

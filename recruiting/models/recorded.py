@@ -155,6 +155,8 @@ class IntegrityEvent(Model):
 class CandidateSummary(Model):
     """What the candidate may read about their interview, once a person released it."""
 
+    # Until released (by a person, or by the auto_release policy a person set) it is a draft.
+
     id = fields.IntField(primary_key=True)
     interview: fields.OneToOneRelation[Model] = fields.OneToOneField(
         "recruiting.Interview", related_name="summary", on_delete=fields.CASCADE
@@ -164,6 +166,13 @@ class CandidateSummary(Model):
     next_step = fields.TextField(default="")
     released_at = fields.DatetimeField(null=True)
     released_by = fields.CharField(max_length=64, default="")
+    # The draft (recruiting.services.summaries): when, on what, and what HR alone may read.
+    drafted_at = fields.DatetimeField(null=True)
+    basis = fields.CharField(max_length=16, default="")  # human | ai | none | "" (HR wrote it)
+    needs_writing = fields.BooleanField(default=False)  # no scores: HR must write it
+    for_rejection = fields.BooleanField(default=False)
+    hr_notes = fields.TextField(default="")  # the evidence behind the draft, never released
+    release_due_at = fields.DatetimeField(null=True)  # auto_release policy: when
     updated_at = fields.DatetimeField(auto_now=True)
 
     class Meta:

@@ -7,7 +7,7 @@ who is not registered staff is told to contact HR (nothing else is revealed).
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import tzinfo
 from typing import Protocol
 
@@ -28,13 +28,19 @@ HELP_TEXT = (
     "· 「结束面试」：结束面试，每位面试官收到评分卡片（每项胜任力 1–5 分）；"
     "提交后 30 分钟内发来的文字作为您的评语\n"
     "· 「候选人 姓名」：候选人应聘的岗位、各轮面试的时间和状态\n"
-    "面试邀约与确认、候选人反馈问卷、offer 审批上线后会出现在本说明中。"
+    "· 「问卷 岗位」（survey 岗位，HR）：该岗位各轮面试的候选人和面试官问卷汇总\n"
+    "面试邀约与确认、offer 审批上线后会出现在本说明中。"
 )
 NOT_UNDERSTOOD = "抱歉，没有理解「{text}」。\n\n"
 UNKNOWN_MEMBER = "您好，您还不是招聘系统中登记的员工，暂时无法使用面试助手。请联系 HR 开通。"
 NO_INTERVIEWS = "您目前没有尚未结束的面试。"
 
 Command = Callable[[Staff], Awaitable[str]]
+
+
+class StaffChat(Protocol):
+    async def on_text(self, staff: Staff, text: str) -> list[OutboundDraft] | None:
+        """Drafts when ``text`` is this feature's command; None if it is not."""
 
 
 class LiveChat(Protocol):
@@ -47,9 +53,12 @@ def text_reply(recipient: str, content: str) -> OutboundDraft:
 
 
 class Conversation:
-    def __init__(self, timezone: tzinfo, live: LiveChat | None = None) -> None:
+    def __init__(
+        self, timezone: tzinfo, live: LiveChat | None = None, extra: Sequence[StaffChat] = ()
+    ) -> None:
         self._tz = timezone
         self._live = live
+        self._extra = tuple(extra)  # commands with arguments (问卷 <岗位>, …), tried first
         self._commands: dict[str, Command] = {
             "帮助": self._help,
             "help": self._help,
@@ -68,6 +77,9 @@ class Conversation:
             return [text_reply(message.from_user, UNKNOWN_MEMBER)]
         text = message.content.strip()
         command = self._commands.get(text.lower())
+        for chat in self._extra if command is None else ():
+            if (answered := await chat.on_text(staff, text)) is not None:
+                return answered
         if command is None and self._live is not None:
             drafts = await self._live.on_text(staff, message)
             if drafts is not None:

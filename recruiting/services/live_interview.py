@@ -213,7 +213,7 @@ class LiveInterviews:
         ids: list[int] = []
         async with in_transaction():
             moved = await Interview.filter(id=ctx.id, version=version).update(
-                status=target, version=version + 1, updated_at=clock.now()
+                status=target, version=version + 1, updated_at=clock.now(), completed_at=clock.now()
             )
             if moved:
                 await _store_assessment(ctx.id, assessment)

@@ -245,7 +245,8 @@ async def _current(interview: Interview, index: int) -> Answer:
 
 async def _move(interview: Interview, action: str) -> None:
     target = next_status(InterviewStatus(interview.status), action)
-    await Interview.filter(id=interview.id, status=interview.status).update(status=target)
+    done = {"completed_at": now()} if target == InterviewStatus.COMPLETED else {}
+    await Interview.filter(id=interview.id, status=interview.status).update(status=target, **done)
     interview.status = target
 
 

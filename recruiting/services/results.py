@@ -11,7 +11,6 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Any
 
-from recruiting.clock import now
 from recruiting.domain.roles import Permission
 from recruiting.errors import Conflict, NotFound
 from recruiting.models import (
@@ -34,8 +33,10 @@ from recruiting.services.access import (
     staff_interview,
 )
 from recruiting.services.audit import record
+from recruiting.services.followups import Outbox
 from recruiting.services.recorded_interview import questions_of
 from recruiting.services.sessions import Principal
+from recruiting.services.summaries import SummaryReleases
 
 # Shown to candidates who ask how they were assessed when no answer was analysed by the AI.
 HUMAN_ONLY = [
@@ -52,9 +53,13 @@ class MediaStream:
 
 
 class ResultsService:
-    def __init__(self, media: MediaStore, explain: Any) -> None:
+    def __init__(
+        self, media: MediaStore, explain: Any, releases: SummaryReleases | None = None
+    ) -> None:
         self._media = media
         self._explain = explain  # (analysis JSON) -> list[str], from the analysis core
+        # Releasing also sends the summary through the candidate channel (outbox).
+        self._releases = releases or SummaryReleases(Outbox(None))
 
     async def receipts(self, principal: Principal, interview_id: int) -> list[dict[str, Any]]:
         interview = await candidate_interview(principal, interview_id)
@@ -181,15 +186,8 @@ class ResultsService:
             raise Conflict(
                 "a released summary needs strengths and a next step", code="empty_summary"
             )
-        await CandidateSummary.update_or_create(
-            defaults={
-                "strengths": strengths,
-                "improvements": improvements,
-                "next_step": next_step,
-                "released_at": now(),
-                "released_by": principal.userid,
-            },
-            interview_id=interview.id,
+        await self._releases.release(
+            interview.id, principal.actor, "miniapp", (strengths, improvements, next_step)
         )
         return {"released": True}
 

@@ -24,7 +24,7 @@ TABLES = [
     "audit_log", "consent", "interview_note", "interview_slot", "interview_assignment", "score",
     "interview", "application", "interview_round", "job_opening", "candidate", "staff",
     "inbox_event", "outbox_message", "app_session", "invitation", "answer", "upload",
-    "integrity_event", "candidate_summary", "interview_cost",
+    "integrity_event", "candidate_summary", "interview_cost", "offer_event", "offer",
 ]  # fmt: skip
 
 

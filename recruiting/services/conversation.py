@@ -28,13 +28,21 @@ HELP_TEXT = (
     "· 「结束面试」：结束面试，每位面试官收到评分卡片（每项胜任力 1–5 分）；"
     "提交后 30 分钟内发来的文字作为您的评语\n"
     "· 「候选人 姓名」：候选人应聘的岗位、各轮面试的时间和状态\n"
-    "面试邀约与确认、候选人反馈问卷、offer 审批上线后会出现在本说明中。"
+    "· 「发offer 姓名」（HR）：按薪酬系统的岗位标准生成 offer 卡片（含税后与公司成本估算），"
+    "点「提交审批」走企业微信审批，通过后自动给候选人发 offer 并交给 EHR 和薪酬系统；"
+    "可直接改数字，如「发offer 张三 月薪25000 年终2个月 补贴1500 入职2026-12-15」\n"
+    "面试邀约与确认、候选人反馈问卷上线后会出现在本说明中。"
 )
 NOT_UNDERSTOOD = "抱歉，没有理解「{text}」。\n\n"
 UNKNOWN_MEMBER = "您好，您还不是招聘系统中登记的员工，暂时无法使用面试助手。请联系 HR 开通。"
 NO_INTERVIEWS = "您目前没有尚未结束的面试。"
 
 Command = Callable[[Staff], Awaitable[str]]
+
+
+class OfferChat(Protocol):
+    async def on_text(self, staff: Staff, message: TextMessage) -> list[OutboundDraft] | None:
+        """Drafts for an offer command (发offer …); None if the text is not one."""
 
 
 class LiveChat(Protocol):
@@ -47,9 +55,12 @@ def text_reply(recipient: str, content: str) -> OutboundDraft:
 
 
 class Conversation:
-    def __init__(self, timezone: tzinfo, live: LiveChat | None = None) -> None:
+    def __init__(
+        self, timezone: tzinfo, live: LiveChat | None = None, offers: OfferChat | None = None
+    ) -> None:
         self._tz = timezone
         self._live = live
+        self._offers = offers
         self._commands: dict[str, Command] = {
             "帮助": self._help,
             "help": self._help,
@@ -68,6 +79,10 @@ class Conversation:
             return [text_reply(message.from_user, UNKNOWN_MEMBER)]
         text = message.content.strip()
         command = self._commands.get(text.lower())
+        if command is None and self._offers is not None:
+            drafts = await self._offers.on_text(staff, message)
+            if drafts is not None:
+                return drafts
         if command is None and self._live is not None:
             drafts = await self._live.on_text(staff, message)
             if drafts is not None:

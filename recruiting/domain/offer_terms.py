@@ -71,6 +71,11 @@ class Figures:
     def given(self) -> bool:
         return any(v is not None for v in vars(self).values())
 
+    @property
+    def pay_given(self) -> bool:
+        """Whether any money figure is given (not just the date or the city)."""
+        return any(v is not None for v in (self.base, self.bonus_months, self.allowances))
+
 
 @dataclass(frozen=True)
 class OfferCommand:

@@ -55,8 +55,11 @@ def hr_text(userid: str, text: str, key: str) -> OutboundDraft:
 
 
 def _last_word(event: ApprovalChange) -> tuple[str, str]:
-    """(speech, approver) of the latest decision that said something, else of the latest."""
-    details = [d for r in event.records for d in r.details if d.sp_time]
+    """(speech, approver) of the latest decision that made the current status (the rejecter
+    of a 已驳回); an earlier approver's words are not the reason for a withdrawal."""
+    details = [
+        d for r in event.records for d in r.details if d.sp_time and d.sp_status == event.sp_status
+    ]
     details.sort(key=lambda d: d.sp_time)
     spoken = [d for d in details if d.speech.strip()]
     latest = spoken[-1] if spoken else (details[-1] if details else None)

@@ -6,13 +6,16 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from recruiting.domain.offer_state import STATUS_NAMES, OfferStatus
 from recruiting.ports.payroll import PackageEstimate
 
 SUBMIT_KEY = "offer.submit"
 CANCEL_KEY = "offer.cancel"
 DONE_KEY = "offer.done"
 
+SUBMITTED_LABEL = "已提交审批"
+CANCELLED_LABEL = "已取消"
+STALE = "已失效"
+GONE = "不存在"
 USAGE = (
     "发 offer 的用法：「发offer 姓名」，薪酬取自薪酬系统的岗位标准；也可以直接写明数字，例如"
     "「发offer 张三 月薪25000 年终2个月 补贴1500 入职2026-12-15」。同名候选人应聘多个岗位时，"
@@ -100,11 +103,10 @@ def offer_card(
     job: str,
     figures: dict[str, Any],
     estimate: PackageEstimate,
-    proposed: bool,
+    source: str,
 ) -> dict[str, Any]:
     """The draft's card: the package, payroll's estimate, 提交审批 / 取消."""
     start = date.fromisoformat(str(figures["start_date"]))
-    source = "薪酬系统建议" if proposed else "HR 填写"
     return {
         "card_type": "button_interaction",
         "source": {"desc": "offer 审批"},
@@ -141,15 +143,16 @@ def offer_card(
     }
 
 
-def settled_card(card: dict[str, Any], offer_id: int, status: OfferStatus) -> dict[str, Any]:
-    """The clicked card after the click: same figures, one inert button naming the outcome."""
-    name = STATUS_NAMES[status]
-    title = dict(card.get("main_title") or {})
-    title["desc"] = f"#{offer_id} · {name}"
+def settled_card(task_id: str, offer_id: int, label: str) -> dict[str, Any]:
+    """What a clicked offer card turns into: its outcome on one inert button."""
     return {
-        **card,
-        "main_title": title,
-        "button_list": [{"type": 0, "text": name, "style": 2, "key": f"{DONE_KEY}:{offer_id}"}],
+        "card_type": "button_interaction",
+        "source": {"desc": "offer 审批"},
+        "main_title": {"title": f"offer #{offer_id}", "desc": label},
+        "task_id": task_id,
+        "button_list": [
+            {"type": 0, "text": label[:10], "style": 2, "key": f"{DONE_KEY}:{offer_id}"}
+        ],
     }
 
 

@@ -154,16 +154,11 @@ class Offers:
                 to_status=draft.status,
                 detail=_figures_json(draft),
             )
-        shown = proposed and not command.figures.given
-        card = say.offer_card(
-            draft.id,
-            draft.version,
-            candidate.name,
-            job.title,
-            _figures_json(draft),
-            estimate,
-            shown,
-        )
+        source = "HR 填写"
+        if proposed:
+            source = "薪酬系统建议" + ("（HR 已修改）" if command.figures.pay_given else "")
+        card = say.offer_card(draft.id, draft.version, candidate.name, job.title,
+                              _figures_json(draft), estimate, source)  # fmt: skip
         return [OutboundDraft(CHANNEL, userid, {"kind": "template_card", "card": card}, "card")]
 
     async def _defaults(self, job: JobOpening, draft: Offer | None) -> tuple[Figures, bool]:
@@ -200,53 +195,36 @@ class Offers:
             await record(actor, f"offer_{action}", "offer", offer_id, allowed=False)
             return [_reply(event.from_user, say.NOT_ALLOWED)]
         if action == "submit":
-            text, status = await self.submit(offer_id, version, actor)
+            text, label = await self.submit(offer_id, version, actor)
         elif action == "cancel":
-            text, status = await self.cancel(offer_id, version, actor)
+            text, label = await self.cancel(offer_id, version, actor)
         else:
             offer = await Offer.get_or_none(id=offer_id)
             status = OfferStatus(offer.status) if offer else OfferStatus.CANCELLED
             text = say.NOT_DRAFT.format(id=offer_id, status=STATUS_NAMES[status])
+            label = ""
         drafts = [_reply(event.from_user, text)]
-        if event.response_code and action != "done":
-            drafts.append(await self._card_update(event, offer_id, status))
+        if event.response_code and label:
+            card = say.settled_card(event.task_id, offer_id, label)
+            payload = {"kind": "template_card_update", "response_code": event.response_code,
+                       "card": card}  # fmt: skip
+            drafts.append(OutboundDraft(CHANNEL, event.from_user, payload, "card-update"))
         return drafts
 
-    async def _card_update(
-        self, event: CardClick, offer_id: int, status: OfferStatus
-    ) -> OutboundDraft:
-        offer = await Offer.get(id=offer_id)
-        _, candidate, job = await parties(offer)
-        estimate = _estimate_from(offer.estimate)
-        card = say.offer_card(
-            offer.id,
-            offer.version,
-            candidate.name,
-            job.title,
-            _figures_json(offer),
-            estimate,
-            False,
-        )
-        payload = {
-            "kind": "template_card_update",
-            "response_code": event.response_code,
-            "card": say.settled_card(card, offer.id, status),
-        }
-        return OutboundDraft(CHANNEL, event.from_user, payload, "card-update")
-
-    async def submit(self, offer_id: int, version: int, actor: Actor) -> tuple[str, OfferStatus]:
-        """Mark the draft submitting and queue its ``applyevent``; (reply, resulting status)."""
+    async def submit(self, offer_id: int, version: int, actor: Actor) -> tuple[str, str]:
+        """Mark the draft submitting and queue its ``applyevent``; (reply, what the clicked
+        card now says)."""
         async with in_transaction():
             offer = await Offer.select_for_update().filter(id=offer_id).first()
             if offer is None:
-                return say.NOT_DRAFT.format(id=offer_id, status="不存在"), OfferStatus.CANCELLED
+                return say.NOT_DRAFT.format(id=offer_id, status="不存在"), say.GONE
             application, candidate, job = await parties(offer)
             name = candidate.name
             status = OfferStatus(offer.status)
             if status != OfferStatus.DRAFT:
-                return say.NOT_DRAFT.format(id=offer.id, status=STATUS_NAMES[status]), status
+                return say.NOT_DRAFT.format(id=offer.id, status=STATUS_NAMES[status]), ""
             if offer.version != version:
-                return say.STALE_CARD.format(name=name), status
+                return say.STALE_CARD.format(name=name), say.STALE
             other = await Offer.filter(
                 application_id=application.id, status__in=list(ACTIVE)
             ).first()
@@ -254,7 +232,7 @@ class Offers:
                 text = say.OTHER_ACTIVE.format(
                     name=name, status=STATUS_NAMES[other.status], id=other.id
                 )
-                return text, status
+                return text, say.STALE
             request = _request(offer, candidate, job, actor.id)
             await Offer.filter(id=offer.id).update(status=OfferStatus.SUBMITTING, error="")
             await OfferEvent.create(
@@ -272,17 +250,19 @@ class Offers:
             )
             await record(actor, "offer_submit", "offer", offer.id, allowed=True)
         await self._approvals.queue(ids)
-        return say.SUBMITTED.format(name=name, job=job.title), OfferStatus.SUBMITTING
+        return say.SUBMITTED.format(name=name, job=job.title), say.SUBMITTED_LABEL
 
-    async def cancel(self, offer_id: int, version: int, actor: Actor) -> tuple[str, OfferStatus]:
+    async def cancel(self, offer_id: int, version: int, actor: Actor) -> tuple[str, str]:
         async with in_transaction():
             offer = await Offer.select_for_update().filter(id=offer_id).first()
             if offer is None:
-                return say.NOT_DRAFT.format(id=offer_id, status="不存在"), OfferStatus.CANCELLED
+                return say.NOT_DRAFT.format(id=offer_id, status="不存在"), say.GONE
             status = OfferStatus(offer.status)
-            if status != OfferStatus.DRAFT:
-                return say.NOT_DRAFT.format(id=offer.id, status=STATUS_NAMES[status]), status
             _, candidate, job = await parties(offer)
+            if status != OfferStatus.DRAFT:
+                return say.NOT_DRAFT.format(id=offer.id, status=STATUS_NAMES[status]), ""
+            if offer.version != version:
+                return say.STALE_CARD.format(name=candidate.name), say.STALE
             await Offer.filter(id=offer.id).update(status=OfferStatus.CANCELLED)
             await OfferEvent.create(
                 offer=offer,
@@ -294,7 +274,7 @@ class Offers:
             )
             await record(actor, "offer_cancel", "offer", offer.id, allowed=True)
         text = say.CANCELLED.format(name=candidate.name, job=job.title, id=offer.id)
-        return text, OfferStatus.CANCELLED
+        return text, say.CANCELLED_LABEL
 
     # -- ApprovalOutcomes (called by the approval sender) ---------------------------------
 

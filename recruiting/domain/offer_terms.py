@@ -16,8 +16,8 @@ from decimal import Decimal, InvalidOperation
 from recruiting.errors import InvalidInput
 
 _COMMAND = re.compile(
-    r"^\s*(?:(?:请|帮我|麻烦)?(?:发|发送|开|出|send)\s*(?:an?\s+)?offer|offer)"
-    r"\s*(?:给|to|for)?[\s:：,，]*(?P<rest>.*)$",
+    r"^\s*(?:(?:请|帮我|麻烦)?(?:发|发送|开|出|send)\s*(?:an?\s+)?offer|offer)(?![a-z])"
+    r"\s*(?:给|to\b|for\b)?[\s:：,，]*(?P<rest>.*)$",
     re.I | re.S,
 )
 _GIVE = re.compile(

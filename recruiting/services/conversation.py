@@ -1,8 +1,9 @@
 """The bot's side of a chat with a staff member: one reply to every text, in Chinese.
 
 Commands are matched on the trimmed text; the live interview (``live``) then reads it as one
-of its commands, a note or a scoring comment; anything else gets the help text, and a sender
-who is not registered staff is told to contact HR (nothing else is revealed).
+of its commands, a note or a scoring comment; then the offer flow (``offers``) reads 发offer;
+anything else gets the help text, and a sender who is not registered staff is told to contact
+HR (nothing else is revealed).
 """
 
 from __future__ import annotations
@@ -79,12 +80,13 @@ class Conversation:
             return [text_reply(message.from_user, UNKNOWN_MEMBER)]
         text = message.content.strip()
         command = self._commands.get(text.lower())
-        if command is None and self._offers is not None:
-            drafts = await self._offers.on_text(staff, message)
-            if drafts is not None:
-                return drafts
         if command is None and self._live is not None:
             drafts = await self._live.on_text(staff, message)
+            if drafts is not None:
+                return drafts
+        # After the live interview: during one, a note may well begin with "offer".
+        if command is None and self._offers is not None:
+            drafts = await self._offers.on_text(staff, message)
             if drafts is not None:
                 return drafts
         if command is None:

@@ -82,8 +82,11 @@ from wecom_bot.crypto import WeComCrypto
 from wecom_bot.employee_login import WeComEmployeeLogin
 from wecom_bot.events import parse_event
 from wecom_bot.gateway import CallbackGateway
-from wecom_bot.offer_approval import DEFAULT_MAPPING, load_offer_template
-from wecom_bot.offer_approval import WeComOfferApprovalSender as OfferApprovalSender
+from wecom_bot.offer_approval import (
+    DEFAULT_MAPPING,
+    WeComOfferApprovalSender,
+    load_offer_template,
+)
 from wecom_bot.outbound import WeComMessageSender
 from wecom_bot.schedule_sender import WeComMeetingSender, WeComScheduleSender
 from wecom_bot.voice import WeComVoiceSource
@@ -224,12 +227,12 @@ def build_services(
 
 def _offer_approval_sender(
     settings: Settings, wecom: WeComClient, offers: Offers
-) -> OfferApprovalSender:
+) -> WeComOfferApprovalSender:
     """``oa/applyevent`` with the company's template mapping: ``<data_dir>/offer_approval.yaml``
     when present, else the packaged one (it fits the sandbox's 录用审批 template)."""
     custom = settings.data_dir / "offer_approval.yaml"
     template = load_offer_template(custom if custom.exists() else DEFAULT_MAPPING)
-    return OfferApprovalSender(wecom.approval, template, offers, settings.timezone)
+    return WeComOfferApprovalSender(wecom.approval, template, offers, settings.timezone)
 
 
 def _payroll(settings: Settings) -> CsvPayroll:

@@ -41,7 +41,7 @@ _FIGURES: dict[str, re.Pattern[str]] = {
     ),
     "city": re.compile(r"(?:城市|工作地点|地点|city)[\s:：=]*(?P<city>[^\s,，;；]+)", re.I),
 }
-_SEPARATORS = re.compile(r"[\s,，;；、]+")
+_SEPARATORS = re.compile(r"[\s,，;；、。！!？?]+")
 MAX_BONUS_MONTHS = Decimal(24)
 
 

@@ -78,6 +78,7 @@ TODAY = date(2026, 11, 22)
         ("给张三发offer", "张三", ""),
         ("send offer to 张三", "张三", ""),
         ("发offer", "", ""),
+        ("发offer 张三。", "张三", ""),
     ],
 )
 def test_command_is_read_tolerantly(text: str, name: str, hint: str) -> None:

@@ -30,6 +30,9 @@ from miniapp_api import routes as miniapp_routes
 from miniapp_api import scheduling_routes
 from miniapp_api.context import MiniApp
 from miniapp_api.login import MiniProgramLogin
+from payroll_bridge.adapters.csv_file import CsvPayroll
+from payroll_bridge.handoff import PayrollHandOffSender
+from payroll_bridge.packages import CalculatorPackages
 from recruiting.db import close_database, migrate_schema, open_database
 from recruiting.domain.inbound import Inbound
 from recruiting.errors import RecruitingError
@@ -39,8 +42,10 @@ from recruiting.infra.pii import FieldCipher
 from recruiting.infra.queues import InProcessQueue, RedisQueue
 from recruiting.infra.redis_kv import RedisKeyValueStore
 from recruiting.infra.scratch import prepare_scratch
+from recruiting.ports.approval import APPROVAL_CHANNEL
 from recruiting.ports.ehr import EHR_CHANNEL, EhrSystem
 from recruiting.ports.kv import KeyValueStore
+from recruiting.ports.payroll import PAYROLL_CHANNEL
 from recruiting.ports.queue import TaskQueue
 from recruiting.runtime import Worker
 from recruiting.services.answer_analysis import AnswerAnalysisRunner
@@ -56,6 +61,8 @@ from recruiting.services.inbox import CallbackInbox
 from recruiting.services.invitations import InvitationService
 from recruiting.services.live_context import Effects
 from recruiting.services.live_interview import LiveInterviews
+from recruiting.services.offer_approvals import OfferApprovals
+from recruiting.services.offers import Offers
 from recruiting.services.outbox import DeadLetters, OutboxRelay
 from recruiting.services.panel_scoring import PanelScoring
 from recruiting.services.personal_data import PersonalDataService
@@ -84,6 +91,11 @@ from wecom_bot.crypto import WeComCrypto
 from wecom_bot.employee_login import WeComEmployeeLogin
 from wecom_bot.events import parse_event
 from wecom_bot.gateway import CallbackGateway
+from wecom_bot.offer_approval import (
+    DEFAULT_MAPPING,
+    WeComOfferApprovalSender,
+    load_offer_template,
+)
 from wecom_bot.outbound import WeComMessageSender
 from wecom_bot.schedule_sender import WeComMeetingSender, WeComScheduleSender
 from wecom_bot.voice import WeComVoiceSource
@@ -164,23 +176,30 @@ def build_services(
     gateway = CallbackGateway(crypto, inbox, max_age=settings.wecom.callback_max_age)
     live = _live_interviews(settings, wecom, queue, cipher)
     after = _after_interview(settings, queue)
-    conversation = Conversation(settings.timezone, live, extra=[after.survey_summaries])
+    ehr_config = load_ehr_config(settings.data_dir)
+    ehr = wire_ehr(ehr_config, cipher)
+    ehr_sync = EhrSync(queue, ehr_config.report_url)
+    approvals = OfferApprovals(ehr_sync, settings.timezone, queue)
+    offers = Offers(CalculatorPackages(), approvals, settings.timezone)
+    conversation = Conversation(
+        settings.timezone, live, first=[after.survey_summaries], after_live=[offers]
+    )
     dead_letters = DeadLetters(queue)
     handlers: dict[str, Handler] = {
         "text": conversation.on_text,
         "voice": live.on_voice,
         # 重新投递 on a dead-letter card; scoring cards of live interviews; interviewer
-        # surveys; 发布给候选人 on summary drafts
+        # surveys; 发布给候选人 on summary drafts; offer cards
         "card_click": chained(
             dead_letters.on_card_click,
             live.on_card_click,
             after.surveys.on_card_click,
             after.summaries.on_card_click,
+            offers.on_card_click,
         ),
+        "approval": approvals.on_approval,
     }
     processor = CallbackProcessor(inbox, decode_event, handlers)
-    ehr_config = load_ehr_config(settings.data_dir)
-    ehr = wire_ehr(ehr_config, cipher)
     relay = OutboxRelay(
         gate_reminders(
             {
@@ -188,6 +207,8 @@ def build_services(
                 SCHEDULE_CHANNEL: WeComScheduleSender(wecom.schedule),
                 MEETING_CHANNEL: WeComMeetingSender(wecom.meeting),
                 EHR_CHANNEL: ehr.sender,
+                APPROVAL_CHANNEL: _offer_approval_sender(settings, wecom, offers),
+                PAYROLL_CHANNEL: PayrollHandOffSender(_payroll(settings)),
             }
         ),
         lease_seconds=settings.inbox.lease_seconds,
@@ -228,7 +249,7 @@ def build_services(
         analysis=analysis,
         http=http,
         ehr=ehr.ehr,
-        ehr_sync=EhrSync(queue, ehr_config.report_url),
+        ehr_sync=ehr_sync,
         reminders=reminders,
         scheduler=_scheduler(settings, reminders, after),
         surveys=after.surveys,
@@ -269,6 +290,23 @@ def _scheduler(settings: Settings, reminders: ReminderService, after: AfterInter
     lease: Lease = RedisLease.from_url(settings.redis_url) if settings.redis_url else MemoryLease()
     guard = LeaderGuard(lease, settings.scheduler.leader_ttl_seconds)
     return Scheduler(registry, guard, tick=timedelta(seconds=settings.scheduler.tick_seconds))
+
+
+def _offer_approval_sender(
+    settings: Settings, wecom: WeComClient, offers: Offers
+) -> WeComOfferApprovalSender:
+    """``oa/applyevent`` with the company's template mapping: ``<data_dir>/offer_approval.yaml``
+    when present, else the packaged one (it fits the sandbox's 录用审批 template)."""
+    custom = settings.data_dir / "offer_approval.yaml"
+    template = load_offer_template(custom if custom.exists() else DEFAULT_MAPPING)
+    return WeComOfferApprovalSender(wecom.approval, template, offers, settings.timezone)
+
+
+def _payroll(settings: Settings) -> CsvPayroll:
+    """New hires for payroll as a CSV that payroll imports (``payroll_bridge.adapters``)."""
+    folder = settings.data_dir / "payroll"
+    folder.mkdir(parents=True, exist_ok=True)
+    return CsvPayroll(folder / "new-hires.csv")
 
 
 def _live_interviews(

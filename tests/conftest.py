@@ -24,7 +24,8 @@ TABLES = [
     "audit_log", "consent", "interview_note", "interview_slot", "interview_assignment", "score",
     "interview", "application", "interview_round", "job_opening", "candidate", "staff",
     "inbox_event", "outbox_message", "app_session", "invitation", "answer", "upload",
-    "integrity_event", "candidate_summary", "interview_cost", "reminder_delivery", "survey_response",
+    "integrity_event", "candidate_summary", "interview_cost", "reminder_delivery",
+    "survey_response", "offer_event", "offer",
 ]  # fmt: skip
 
 

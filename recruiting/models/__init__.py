@@ -21,6 +21,7 @@ from recruiting.models.interviews import (
 )
 from recruiting.models.jobs import InterviewRound, JobOpening, JobStatus, RoundKind
 from recruiting.models.messaging import InboxEvent, OutboxMessage, ProcessingStatus
+from recruiting.models.offers import Offer, OfferEvent
 from recruiting.models.recorded import (
     AnalysisStatus,
     Answer,
@@ -63,6 +64,8 @@ __all__ = [
     "Invitation",
     "JobOpening",
     "JobStatus",
+    "Offer",
+    "OfferEvent",
     "OutboxMessage",
     "ProcessingStatus",
     "RaterKind",

@@ -1,8 +1,9 @@
 """The bot's side of a chat with a staff member: one reply to every text, in Chinese.
 
 Commands are matched on the trimmed text; the live interview (``live``) then reads it as one
-of its commands, a note or a scoring comment; anything else gets the help text, and a sender
-who is not registered staff is told to contact HR (nothing else is revealed).
+of its commands, a note or a scoring comment; then the offer flow (``offers``) reads 发offer;
+anything else gets the help text, and a sender who is not registered staff is told to contact
+HR (nothing else is revealed).
 """
 
 from __future__ import annotations
@@ -29,7 +30,10 @@ HELP_TEXT = (
     "提交后 30 分钟内发来的文字作为您的评语\n"
     "· 「候选人 姓名」：候选人应聘的岗位、各轮面试的时间和状态\n"
     "· 「问卷 岗位」（survey 岗位，HR）：该岗位各轮面试的候选人和面试官问卷汇总\n"
-    "面试邀约与确认、offer 审批上线后会出现在本说明中。"
+    "· 「发offer 姓名」（HR）：按薪酬系统的岗位标准生成 offer 卡片（含税后与公司成本估算），"
+    "点「提交审批」走企业微信审批，通过后自动给候选人发 offer 并交给 EHR 和薪酬系统；"
+    "可直接改数字，如「发offer 张三 月薪25000 年终2个月 补贴1500 入职2026-12-15」\n"
+    "面试邀约与确认上线后会出现在本说明中。"
 )
 NOT_UNDERSTOOD = "抱歉，没有理解「{text}」。\n\n"
 UNKNOWN_MEMBER = "您好，您还不是招聘系统中登记的员工，暂时无法使用面试助手。请联系 HR 开通。"
@@ -39,13 +43,11 @@ Command = Callable[[Staff], Awaitable[str]]
 
 
 class StaffChat(Protocol):
-    async def on_text(self, staff: Staff, text: str) -> list[OutboundDraft] | None:
-        """Drafts when ``text`` is this feature's command; None if it is not."""
+    """A feature that reads staff texts: the live interview (commands, notes, comments) or a
+    command with arguments (问卷 <岗位>, 发offer …)."""
 
-
-class LiveChat(Protocol):
     async def on_text(self, staff: Staff, message: TextMessage) -> list[OutboundDraft] | None:
-        """Drafts for a live-interview command, note or comment; None if it is none."""
+        """Drafts when the text is this feature's; None if it is not."""
 
 
 def text_reply(recipient: str, content: str) -> OutboundDraft:
@@ -54,11 +56,18 @@ def text_reply(recipient: str, content: str) -> OutboundDraft:
 
 class Conversation:
     def __init__(
-        self, timezone: tzinfo, live: LiveChat | None = None, extra: Sequence[StaffChat] = ()
+        self,
+        timezone: tzinfo,
+        live: StaffChat | None = None,
+        *,
+        first: Sequence[StaffChat] = (),
+        after_live: Sequence[StaffChat] = (),
     ) -> None:
         self._tz = timezone
         self._live = live
-        self._extra = tuple(extra)  # commands with arguments (问卷 <岗位>, …), tried first
+        self._first = tuple(first)  # commands with arguments (问卷 <岗位>, …), tried first
+        # After the live interview: during one, a note may well begin with "offer".
+        self._after_live = tuple(after_live)
         self._commands: dict[str, Command] = {
             "帮助": self._help,
             "help": self._help,
@@ -77,13 +86,11 @@ class Conversation:
             return [text_reply(message.from_user, UNKNOWN_MEMBER)]
         text = message.content.strip()
         command = self._commands.get(text.lower())
-        for chat in self._extra if command is None else ():
-            if (answered := await chat.on_text(staff, text)) is not None:
-                return answered
-        if command is None and self._live is not None:
-            drafts = await self._live.on_text(staff, message)
-            if drafts is not None:
-                return drafts
+        if command is None:
+            chats = [*self._first, *([self._live] if self._live else []), *self._after_live]
+            for chat in chats:
+                if (answered := await chat.on_text(staff, message)) is not None:
+                    return answered
         if command is None:
             shown = text if len(text) <= 20 else text[:20] + "…"
             reply = NOT_UNDERSTOOD.format(text=shown) + HELP_TEXT

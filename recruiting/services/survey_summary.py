@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import tzinfo
 from typing import Any
 
+from recruiting.domain.inbound import TextMessage
 from recruiting.domain.roles import Permission
 from recruiting.domain.surveys import (
     CANDIDATE_QUESTIONS,
@@ -101,9 +102,9 @@ class SurveySummaries:
             comments,
         )
 
-    async def on_text(self, staff: Staff, text: str) -> list[OutboundDraft] | None:
+    async def on_text(self, staff: Staff, message: TextMessage) -> list[OutboundDraft] | None:
         """The ``问卷 <岗位>`` command (alias ``survey <job>``); None for other texts."""
-        wanted = parse_command(text)
+        wanted = parse_command(message.content.strip())
         if wanted is None:
             return None
         actor = Actor(staff.wecom_userid, staff.role_set())

@@ -61,7 +61,10 @@ OFFER_TEMPLATE = Template(
     (
         Control("Text-candidate", "Text", "候选人"),
         Control("Text-position", "Text", "应聘职位"),
+        Control("Text-city", "Text", "工作城市"),
         Control("Money-salary", "Money", "月薪"),
+        Control("Number-bonus-months", "Number", "年终奖（月数）"),
+        Control("Money-allowance", "Money", "每月补贴"),
         Control("Date-start", "Date", "入职日期"),
         Control("Textarea-note", "Textarea", "备注"),
     ),

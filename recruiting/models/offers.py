@@ -1,0 +1,63 @@
+"""Offers (a package for one application, approved through WeCom 审批) and their history.
+
+``OfferEvent`` is the offer's history: every HR action and every approval callback, in
+order. A callback whose approval number matches no offer (yet) is kept with no offer and
+applied when the number is recorded, so a decision that overtakes the submit's answer is
+not lost. ``dedup_key`` makes a redelivered callback one row.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tortoise import fields
+from tortoise.models import Model
+
+from recruiting.domain.offer_state import OfferStatus
+
+
+class Offer(Model):
+    id = fields.IntField(primary_key=True)
+    application: fields.ForeignKeyRelation[Model] = fields.ForeignKeyField(
+        "recruiting.Application", related_name="offers", on_delete=fields.CASCADE
+    )
+    created_by = fields.CharField(max_length=64)  # WeCom userid of the HR person
+    status = fields.CharEnumField(OfferStatus, max_length=32, default=OfferStatus.DRAFT)
+    city = fields.CharField(max_length=32)  # payroll city code
+    base_salary = fields.DecimalField(max_digits=12, decimal_places=2)  # yuan per month
+    bonus_months = fields.DecimalField(max_digits=5, decimal_places=2, default=0)
+    allowances = fields.DecimalField(max_digits=12, decimal_places=2, default=0)
+    start_date = fields.DateField()
+    estimate: Any = fields.JSONField(null=True)  # the payroll estimate shown to HR
+    version = fields.IntField(default=1)  # bumped on each change of figures (card keys)
+    sp_no = fields.CharField(max_length=64, null=True, unique=True)
+    error = fields.CharField(max_length=512, default="")
+    created_at = fields.DatetimeField(auto_now_add=True)
+    updated_at = fields.DatetimeField(auto_now=True)
+
+    class Meta:
+        table = "offer"
+        indexes = (("application_id", "status"),)
+
+
+class OfferEvent(Model):
+    id = fields.BigIntField(primary_key=True)
+    offer: fields.ForeignKeyNullableRelation[Offer] = fields.ForeignKeyField(
+        "recruiting.Offer", related_name="events", null=True, on_delete=fields.CASCADE
+    )
+    sp_no = fields.CharField(max_length=64, default="", db_index=True)
+    dedup_key = fields.CharField(max_length=160, null=True, unique=True)
+    source = fields.CharField(max_length=16)  # hr, wecom, system
+    actor = fields.CharField(max_length=64, default="")
+    action = fields.CharField(max_length=32)
+    from_status = fields.CharField(max_length=32, default="")
+    to_status = fields.CharField(max_length=32, default="")
+    sp_status = fields.SmallIntField(null=True)
+    change_event = fields.SmallIntField(null=True)
+    speech = fields.CharField(max_length=512, default="")
+    detail: Any = fields.JSONField(null=True)
+    applied = fields.BooleanField(default=True)  # False: kept for an sp_no not yet known
+    at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "offer_event"

@@ -1,0 +1,356 @@
+"""The offer use cases on SQLite and PostgreSQL, with a fake payroll port: HR's card, submit,
+the approval number, and every WeCom approval status driving the offer (duplicates, late and
+early deliveries included) with its outbox effects exactly once."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal as D
+from itertools import count
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from recruiting import clock
+from recruiting.domain.inbound import ApprovalChange, ApprovalDetail, ApprovalRecord, CardClick
+from recruiting.errors import InvalidInput
+from recruiting.models import (
+    Application,
+    ApplicationStatus,
+    AuditLog,
+    Candidate,
+    JobOpening,
+    Offer,
+    OfferEvent,
+    OutboxMessage,
+)
+from recruiting.ports.outbound import OutboundDraft
+from recruiting.ports.payroll import PackageEstimate, PackageTerms
+from recruiting.services.demo import seed_demo_staff
+from recruiting.services.ehr import EhrSync
+from recruiting.services.offer_approvals import OfferApprovals
+from recruiting.services.offers import Offers
+from tests.integration.test_conversation import said
+
+TZ = ZoneInfo("Asia/Shanghai")
+START = date(2030, 3, 18)
+_keys = count(1)
+
+
+class FakePackages:
+    """The payroll port as a fake: standard packages per job code, a simple estimate."""
+
+    def __init__(self) -> None:
+        self.proposals = {"sales": PackageTerms("shanghai", D(12000), D(2), D(800))}
+        self.estimated: list[PackageTerms] = []
+
+    async def propose(self, job_code: str, city: str) -> PackageTerms | None:
+        return self.proposals.get(job_code)
+
+    async def city_code(self, city: str) -> str:
+        if city in ("", "上海", "shanghai"):
+            return "shanghai"
+        if city in ("北京", "beijing"):
+            return "beijing"
+        raise InvalidInput(f"薪酬系统没有城市「{city}」的社保规则")
+
+    async def estimate(self, terms: PackageTerms, start: date) -> PackageEstimate:
+        self.estimated.append(terms)
+        if terms.base < D(2690):
+            raise InvalidInput("薪酬测算未通过：月薪低于最低工资")
+        gross = terms.base + terms.allowances
+        return PackageEstimate("上海" if terms.city == "shanghai" else "北京", gross,
+                               gross * D("0.8"), gross * D("1.3"), terms.base * terms.bonus_months,
+                               gross * 12, start.year)  # fmt: skip
+
+
+@pytest.fixture
+async def world(database: str) -> dict[str, Any]:
+    await seed_demo_staff()
+    job = await JobOpening.create(code="sales", title="销售代表", city="上海")
+    other = await JobOpening.create(code="kam", title="大客户经理", city="北京")
+    candidate = await Candidate.create(name="张三")
+    application = await Application.create(candidate=candidate, job=job, status="interviewing")
+    packages = FakePackages()
+    approvals = OfferApprovals(EhrSync(), TZ)
+    return {"job": job, "other": other, "application": application, "packages": packages,
+            "offers": Offers(packages, approvals, TZ), "approvals": approvals}  # fmt: skip
+
+
+def click(userid: str, key: str) -> CardClick:
+    n = next(_keys)
+    return CardClick(kind="card_click", from_user=userid, to_user="c", agent_id="1",
+                     create_time=n, msg_type="event", event="template_card_event",
+                     dedup_key=f"click:{n}", event_key=key, task_id="t", response_code=f"rc{n}")  # fmt: skip
+
+
+def approval(sp_no: str, status: int, event: int, *, speech: str = "", by: str = "zhangwei"):  # type: ignore[no-untyped-def]
+    n = next(_keys)
+    detail = ApprovalDetail(approver=by, speech=speech, sp_status=status, sp_time=1000 + n)
+    return ApprovalChange(kind="approval", from_user="sys", to_user="c", agent_id="1",
+                          create_time=n, msg_type="event", event="sys_approval_change",
+                          dedup_key=f"ap:{n}", sp_no=sp_no, sp_status=status,
+                          records=(ApprovalRecord(status, 1, (detail,)),),
+                          status_change_event=event)  # fmt: skip
+
+
+def card_of(drafts: list[OutboundDraft]) -> dict[str, Any]:
+    [draft] = [d for d in drafts if d.payload.get("kind") == "template_card"]
+    return dict(draft.payload["card"])
+
+
+def text_of(drafts: list[OutboundDraft]) -> str:
+    return "\n".join(d.payload["content"] for d in drafts if d.payload.get("kind") == "text")
+
+
+async def rows(channel: str) -> list[OutboxMessage]:
+    return list(await OutboxMessage.filter(channel=channel).order_by("id"))
+
+
+async def start(world: dict[str, Any], text: str, userid: str = "lina") -> list[OutboundDraft]:
+    offers: Offers = world["offers"]
+    drafts = await offers.on_text(await _staff(userid), said(userid, text))
+    assert drafts is not None
+    return drafts
+
+
+async def _staff(userid: str):  # type: ignore[no-untyped-def]
+    from recruiting.models import Staff
+
+    return await Staff.get(wecom_userid=userid)
+
+
+async def submitted_offer(world: dict[str, Any], sp_no: str = "SP1") -> Offer:
+    """An offer submitted by lina and, unless ``sp_no`` is empty, numbered by WeCom."""
+    card = card_of(await start(world, f"发offer 张三 入职{START.isoformat()}"))
+    offers: Offers = world["offers"]
+    await offers.on_card_click(click("lina", card["button_list"][0]["key"]))
+    offer = await Offer.get(application_id=world["application"].id)
+    if sp_no:
+        await offers.submitted(offer.id, sp_no)
+    return await Offer.get(id=offer.id)
+
+
+async def test_hr_gets_the_package_card_and_others_are_refused(world: dict[str, Any]) -> None:
+    drafts = await start(world, f"发offer 张三 入职{START.isoformat()}")
+    card = card_of(drafts)
+    values = {h["keyname"]: h["value"] for h in card["horizontal_content_list"]}
+    assert values["月薪（税前）"] == "12,000.00 元" and values["每月补贴"] == "800.00 元"
+    assert values["预计税后/月"] == "约 10,240.00 元" and values["公司成本/月"] == "约 16,640.00 元"
+    assert [b["text"] for b in card["button_list"]] == ["提交审批", "取消"]
+    offer = await Offer.get(application_id=world["application"].id)
+    assert offer.status == "draft" and offer.base_salary == D(12000) and offer.city == "shanghai"
+    assert offer.start_date == START and offer.created_by == "lina"
+
+    denied = await start(world, "发offer 张三", userid="wangqiang")
+    assert "需要 HR 权限" in text_of(denied)
+    assert await AuditLog.filter(actor="wangqiang", action="offer_start", allowed=False).exists()
+    assert await Offer.all().count() == 1
+
+
+async def test_figures_typed_by_hr_and_what_is_missing(world: dict[str, Any]) -> None:
+    other = await Candidate.create(name="李四")
+    await Application.create(candidate=other, job=world["other"])
+    assert "请写明月薪和入职日期" in text_of(await start(world, "发offer 李四"))
+    assert "请补充入职日期" in text_of(await start(world, "发offer 李四 月薪20000"))
+    low = await start(world, "发offer 李四 月薪2000 入职2030-03-18")
+    assert "低于最低工资" in text_of(low) and "发 offer 的用法" in text_of(low)
+    assert "没有城市「火星」" in text_of(
+        await start(world, "发offer 李四 月薪2万 入职3月1日 城市火星")
+    )
+    card = card_of(await start(world, "发offer 李四 月薪2万 年终1个月 入职2030-03-18"))
+    assert "HR 填写" in card["main_title"]["desc"]
+    offer = await Offer.get(application__candidate_id=other.id)
+    assert offer.city == "beijing" and offer.base_salary == D(20000) and offer.version == 1
+    # A revision keeps the draft's other figures and makes the old card stale.
+    revised = card_of(await start(world, "发offer 李四 补贴1000"))
+    offer = await Offer.get(id=offer.id)
+    assert offer.version == 2 and offer.allowances == D(1000) and offer.base_salary == D(20000)
+    assert revised["task_id"] != card["task_id"]
+    assert "没有找到" in text_of(await start(world, "发offer 王五"))
+
+
+async def test_same_name_twice_asks_for_the_job(world: dict[str, Any]) -> None:
+    twin = await Candidate.create(name="张三")
+    await Application.create(candidate=twin, job=world["other"])
+    assert "有多个应聘中的岗位" in text_of(await start(world, "发offer 张三"))
+    card = card_of(await start(world, "发offer 张三 大客户经理 月薪3万 入职2030-03-18"))
+    assert card["main_title"]["title"].endswith("大客户经理")
+
+
+async def test_submit_queues_one_applyevent_and_stale_cards_do_nothing(
+    world: dict[str, Any],
+) -> None:
+    offers: Offers = world["offers"]
+    first = card_of(await start(world, f"发offer 张三 入职{START.isoformat()}"))
+    second = card_of(await start(world, "发offer 张三 月薪13000"))
+    stale = await offers.on_card_click(click("lina", first["button_list"][0]["key"]))
+    assert "已被修改" in text_of(stale) and await rows("wecom.approval") == []
+    denied = await offers.on_card_click(click("wangqiang", second["button_list"][0]["key"]))
+    assert "需要 HR 权限" in text_of(denied) and await rows("wecom.approval") == []
+
+    done = await offers.on_card_click(click("lina", second["button_list"][0]["key"]))
+    assert "已提交企业微信审批" in text_of(done)
+    update = next(d for d in done if d.payload["kind"] == "template_card_update")
+    assert update.payload["card"]["main_title"]["desc"] == "已提交审批"
+    again = await offers.on_card_click(click("lina", second["button_list"][0]["key"]))
+    assert "无需再操作" in text_of(again)
+    [row] = await rows("wecom.approval")
+    assert row.payload["base_salary"] == "13000.00" and row.payload["creator"] == "lina"
+    assert row.payload["candidate"] == "张三" and row.payload["start_date"] == START.isoformat()
+    assert (await Offer.get(id=row.payload["offer_id"])).status == "submitting"
+    # No second offer while one is in flight.
+    assert "已有一份提交中的 offer" in text_of(await start(world, "发offer 张三"))
+
+
+async def test_approval_hands_off_once_and_never_moves_back(world: dict[str, Any]) -> None:
+    approvals: OfferApprovals = world["approvals"]
+    offer = await submitted_offer(world)
+    assert offer.status == "pending_approval" and offer.sp_no == "SP1"
+    assert "审批中" in (await rows("wecom.message"))[-1].payload["content"]
+
+    for _ in range(2):  # two distinct deliveries of the same decision
+        assert await approvals.on_approval(approval("SP1", 2, 2, speech="同意")) == []
+    assert (await Offer.get(id=offer.id)).status == "approved"
+    application = await Application.get(id=world["application"].id)
+    assert application.status == ApplicationStatus.OFFER
+    [letter] = await rows("candidate.message")
+    assert letter.recipient == f"candidate:{application.candidate_id}"  # type: ignore[attr-defined]
+    text = letter.payload["content"]
+    assert "销售代表" in text and "2030年3月18日" in text and "12,000.00" in text
+    assert "接受offer" in text and "李娜" in text and "24,000.00" in text
+    ehr = await rows("ehr")
+    assert [r.payload["op"] for r in ehr] == ["archive", "employee"]
+    assert ehr[0].payload["record"]["decision"] == "offer"
+    assert ehr[1].payload["record"]["start_date"] == START.isoformat()
+    [payroll] = await rows("payroll")
+    assert payroll.payload == {"employee_ref": f"application-{application.id}", "name": "张三",
+                               "start_date": START.isoformat(), "city": "shanghai",
+                               "base": "12000.00", "bonus_months": "2.00",
+                               "allowances": "800.00"}  # fmt: skip
+    hr = [r.payload["content"] for r in await rows("wecom.message")]
+    assert sum("offer 已通过" in t for t in hr) == 1
+
+    await approvals.on_approval(approval("SP1", 1, 10))  # a late 审批中 (a comment)
+    assert (await Offer.get(id=offer.id)).status == "approved"
+    await approvals.on_approval(approval("SP1", 6, 8))
+    assert (await Offer.get(id=offer.id)).status == "withdrawn_after_approval"
+    await approvals.on_approval(approval("SP1", 2, 2))  # 2 after 6: ignored
+    assert (await Offer.get(id=offer.id)).status == "withdrawn_after_approval"
+    hr = [r.payload["content"] for r in await rows("wecom.message")]
+    assert sum("通过后撤销" in t for t in hr) == 1
+    assert "候选人此前已收到" in hr[-1] and "不会再自动联系候选人" in hr[-1]
+    await approvals.on_approval(approval("SP1", 7, 0))
+    assert (await Offer.get(id=offer.id)).status == "deleted"
+    assert len(await rows("candidate.message")) == 1 and len(await rows("payroll")) == 1
+    history = await OfferEvent.filter(offer_id=offer.id, action="approval").order_by("id")
+    ignored = [e for e in history if e.detail.get("ignored")]
+    assert [e.sp_status for e in ignored] == [2, 1, 2]
+    assert history[-1].to_status == "deleted"
+
+
+async def test_a_redelivered_callback_is_recorded_once(world: dict[str, Any]) -> None:
+    approvals: OfferApprovals = world["approvals"]
+    offer = await submitted_offer(world)
+    event = approval("SP1", 3, 3, speech="预算不足", by="chenjing")
+    await approvals.on_approval(event)
+    await approvals.on_approval(event)
+    assert await OfferEvent.filter(offer_id=offer.id, source="wecom").count() == 1
+    assert (await Offer.get(id=offer.id)).status == "rejected"
+    text = (await rows("wecom.message"))[-1].payload["content"]
+    assert "被驳回" in text and "审批意见（陈静）：预算不足" in text
+    for channel in ("candidate.message", "ehr", "payroll"):
+        assert await rows(channel) == []
+    # A new offer may be started after a rejection.
+    assert card_of(await start(world, f"发offer 张三 入职{START.isoformat()}"))
+
+
+async def test_a_decision_before_the_number_is_kept_then_applied(world: dict[str, Any]) -> None:
+    approvals: OfferApprovals = world["approvals"]
+    offer = await submitted_offer(world, sp_no="")
+    await approvals.on_approval(approval("SP9", 2, 2))  # WeCom was faster than our answer
+    held = await OfferEvent.get(sp_no="SP9")
+    assert held.offer_id is None and held.applied is False  # type: ignore[attr-defined]
+    assert (await Offer.get(id=offer.id)).status == "submitting"
+    offers: Offers = world["offers"]
+    await offers.submitted(offer.id, "SP9")
+    await offers.submitted(offer.id, "SP9")  # a retried delivery
+    assert (await Offer.get(id=offer.id)).status == "approved"
+    assert len(await rows("candidate.message")) == 1 and len(await rows("payroll")) == 1
+    assert (await OfferEvent.get(id=held.id)).applied is True
+
+
+async def test_early_withdrawal_after_approval_sends_nothing_to_the_candidate(
+    world: dict[str, Any],
+) -> None:
+    approvals: OfferApprovals = world["approvals"]
+    offer = await submitted_offer(world)
+    await approvals.on_approval(approval("SP1", 6, 8))  # the 已通过 callback is still on its way
+    await approvals.on_approval(approval("SP1", 2, 2))
+    assert (await Offer.get(id=offer.id)).status == "withdrawn_after_approval"
+    assert await rows("candidate.message") == [] and await rows("payroll") == []
+    text = (await rows("wecom.message"))[-1].payload["content"]
+    assert "通过后撤销" in text and "候选人此前已收到" not in text
+
+
+@pytest.mark.parametrize(
+    ("status", "event", "final", "says"),
+    [(4, 6, "withdrawn", "已撤销"), (7, 0, "deleted", "已删除"), (10, 0, "approved", "已通过")],
+)
+async def test_other_statuses(
+    world: dict[str, Any], status: int, event: int, final: str, says: str
+) -> None:
+    approvals: OfferApprovals = world["approvals"]
+    offer = await submitted_offer(world)
+    await approvals.on_approval(approval("SP1", status, event))
+    assert (await Offer.get(id=offer.id)).status == final
+    assert says in (await rows("wecom.message"))[-1].payload["content"]
+    assert len(await rows("candidate.message")) == (1 if final == "approved" else 0)
+
+
+async def test_unknown_approval_is_kept_and_ignored(world: dict[str, Any]) -> None:
+    approvals: OfferApprovals = world["approvals"]
+    assert await approvals.on_approval(approval("LEAVE-42", 2, 2)) == []
+    held = await OfferEvent.get(sp_no="LEAVE-42")
+    assert held.applied is False and held.sp_status == 2
+    assert await OutboxMessage.all().count() == 0
+
+
+async def test_refusal_keeps_a_draft_and_tells_hr(world: dict[str, Any]) -> None:
+    offers: Offers = world["offers"]
+    offer = await submitted_offer(world, sp_no="")
+    await offers.refused(offer.id, 301025, "invalid apply_data")
+    await offers.refused(offer.id, 301025, "invalid apply_data")  # retried: no second message
+    refused = await Offer.get(id=offer.id)
+    assert refused.status == "draft" and refused.version == offer.version + 1
+    assert refused.error.startswith("301025") and refused.sp_no is None
+    [told] = [r for r in await rows("wecom.message") if "301025" in r.payload["content"]]
+    assert told.recipient == "lina" and "仍是草稿" in told.payload["content"]
+    # HR fixes it and submits again: a new request row.
+    card = card_of(await start(world, "发offer 张三"))
+    await offers.on_card_click(click("lina", card["button_list"][0]["key"]))
+    assert len(await rows("wecom.approval")) == 2
+    await offers.refused(refused.id, 301055, "no permission")
+    assert "301055" in (await rows("wecom.message"))[-1].payload["content"]
+
+
+async def test_cancel_closes_the_draft(world: dict[str, Any]) -> None:
+    offers: Offers = world["offers"]
+    card = card_of(await start(world, f"发offer 张三 入职{START.isoformat()}"))
+    drafts = await offers.on_card_click(click("lina", card["button_list"][1]["key"]))
+    assert "已取消" in text_of(drafts)
+    assert (await Offer.get(application_id=world["application"].id)).status == "cancelled"
+    await offers.on_card_click(click("lina", card["button_list"][0]["key"]))
+    assert await rows("wecom.approval") == []
+
+
+async def test_erased_candidate_gets_nothing_and_hr_is_told(world: dict[str, Any]) -> None:
+    approvals: OfferApprovals = world["approvals"]
+    offer = await submitted_offer(world)
+    await Candidate.filter(id=world["application"].candidate_id).update(erased_at=clock.now())
+    await approvals.on_approval(approval("SP1", 2, 2))
+    assert (await Offer.get(id=offer.id)).status == "approved"
+    assert "个人信息已删除" in (await rows("wecom.message"))[-1].payload["content"]
+    for channel in ("candidate.message", "ehr", "payroll"):
+        assert await rows(channel) == []

@@ -1,0 +1,189 @@
+"""The offer's adapters with fakes: the WeCom approval sender and its template mapping, the
+payroll packages and the payroll hand-off sender."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+import yaml
+
+from payroll_bridge.adapters.memory import InMemoryPayroll
+from payroll_bridge.handoff import PayrollHandOffSender
+from payroll_bridge.packages import CalculatorPackages
+from recruiting.errors import ConfigError, InvalidInput
+from recruiting.ports.approval import OfferApprovalRequest, approval_draft
+from recruiting.ports.outbound import OutboundMessage
+from recruiting.ports.payroll import NewHireHandOff, PackageTerms, payroll_draft
+from wecom_bot.client.errors import WeComBusy, error_for
+from wecom_bot.offer_approval import (
+    DEFAULT_MAPPING,
+    WeComOfferApprovalSender,
+    load_offer_template,
+)
+from wecom_bot.sandbox.oa import check_value
+
+SH = ZoneInfo("Asia/Shanghai")
+REQUEST = OfferApprovalRequest(
+    offer_id=7, creator="lina", candidate="张三", job="销售代表", department="销售部",
+    city="上海", base_salary="25000.00", bonus_months="2", year_end_bonus="50000.00",
+    allowances="1500.00", start_date="2026-12-15", note="offer #7",
+)  # fmt: skip
+
+
+def _message(payload: dict[str, Any], attempt: int = 1) -> OutboundMessage:
+    return OutboundMessage(1, "wecom.approval", "offer:7", payload, attempt, "k")
+
+
+class FakeApprovalApi:
+    def __init__(self, fail: Exception | None = None) -> None:
+        self.bodies: list[dict[str, Any]] = []
+        self.fail = fail
+
+    async def apply_event(self, payload: dict[str, Any]) -> str:
+        self.bodies.append(payload)
+        if self.fail is not None:
+            raise self.fail
+        return f"sp-{len(self.bodies)}"
+
+
+class FakeOutcomes:
+    def __init__(self, known: str | None = None) -> None:
+        self.known = known
+        self.numbers: list[tuple[int, str]] = []
+        self.refusals: list[tuple[int, int | None, str]] = []
+
+    async def submitted_number(self, offer_id: int) -> str | None:
+        return self.known
+
+    async def submitted(self, offer_id: int, sp_no: str) -> None:
+        self.numbers.append((offer_id, sp_no))
+
+    async def refused(self, offer_id: int, code: int | None, reason: str) -> None:
+        self.refusals.append((offer_id, code, reason))
+
+
+def test_default_mapping_gives_wecom_value_shapes() -> None:
+    body = load_offer_template().body(REQUEST, SH)
+    assert body["creator_userid"] == "lina" and body["use_template_approver"] == 1
+    assert body["template_id"] == "sandbox-offer-approval" and "approver" not in body
+    contents = {c["id"]: c for c in body["apply_data"]["contents"]}
+    assert contents["Money-salary"] == {
+        "control": "Money", "id": "Money-salary", "value": {"new_money": "25000.00"}
+    }  # fmt: skip
+    assert contents["Number-bonus-months"]["value"] == {"new_number": "2"}
+    midnight = int(dt.datetime(2026, 12, 15, tzinfo=SH).timestamp())
+    assert contents["Date-start"]["value"] == {
+        "date": {"type": "day", "s_timestamp": str(midnight)}
+    }
+    assert contents["Text-candidate"]["value"] == {"text": "张三"}
+    for item in contents.values():
+        check_value(item["control"], item["value"])  # what the sandbox (and WeCom) accept
+    lines = [s["summary_info"][0]["text"] for s in body["summary_list"]]
+    assert lines[0] == "张三 · 销售代表" and "25000.00" in lines[1] and len(lines) == 3
+
+
+def _mapping(tmp_path: Path, **changes: Any) -> Path:
+    data = yaml.safe_load(DEFAULT_MAPPING.read_text(encoding="utf-8")) | changes
+    path = tmp_path / "offer_approval.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+def test_mapping_with_its_own_approvers_and_creator(tmp_path: Path) -> None:
+    path = _mapping(tmp_path, use_template_approver=0, creator="hrbot", notifyer=["zhangwei"],
+                    approver=[{"attr": 2, "userid": ["zhangwei", "chenjing"]}])  # fmt: skip
+    body = load_offer_template(path).body(REQUEST, SH)
+    assert body["creator_userid"] == "hrbot"
+    assert body["approver"] == [{"attr": 2, "userid": ["zhangwei", "chenjing"]}]
+    assert body["notifyer"] == ["zhangwei"] and body["notify_type"] == 1
+
+
+@pytest.mark.parametrize(
+    ("changes", "says"),
+    [
+        ({"controls": [{"field": "salary", "id": "x", "control": "Money"}]}, "field must be"),
+        ({"controls": [{"field": "base_salary", "id": "x", "control": "Table"}]}, "control one"),
+        ({"use_template_approver": 0, "approver": []}, "approver list"),
+        ({"summary": ["a", "b", "c", "d"]}, "at most 3"),
+        ({"summary": ["{salary}"]}, "salary"),
+        ({"template_id": ""}, "template_id"),
+    ],
+)
+def test_bad_mapping_stops_the_start(tmp_path: Path, changes: dict[str, Any], says: str) -> None:
+    with pytest.raises(ConfigError, match=says):
+        load_offer_template(_mapping(tmp_path, **changes))
+
+
+async def test_sender_submits_once_and_reports_the_number() -> None:
+    api, outcomes = FakeApprovalApi(), FakeOutcomes()
+    sender = WeComOfferApprovalSender(api, load_offer_template(), outcomes, SH)
+    draft = approval_draft(REQUEST, "applyevent")
+    assert draft.recipient == "offer:7"
+    assert await sender.deliver(_message(draft.payload)) == {"sp_no": "sp-1"}
+    assert outcomes.numbers == [(7, "sp-1")]
+    # A retry after the number was stored opens no second approval.
+    outcomes.known = "sp-1"
+    assert await sender.deliver(_message(draft.payload, attempt=2)) == {"sp_no": "sp-1"}
+    assert len(api.bodies) == 1
+
+
+@pytest.mark.parametrize("errcode", [301025, 301055, 60011])
+async def test_refusals_go_back_to_the_use_case(errcode: int) -> None:
+    api = FakeApprovalApi(error_for(errcode, "refused", "/cgi-bin/oa/applyevent"))
+    outcomes = FakeOutcomes()
+    sender = WeComOfferApprovalSender(api, load_offer_template(), outcomes, SH)
+    answer = await sender.deliver(_message(REQUEST.payload()))
+    assert answer["refused"] == errcode
+    assert outcomes.refusals == [(7, errcode, "refused")] and outcomes.numbers == []
+
+
+async def test_transient_failures_are_retried_by_the_relay() -> None:
+    api = FakeApprovalApi(WeComBusy(-1, "busy", "/cgi-bin/oa/applyevent"))
+    outcomes = FakeOutcomes()
+    sender = WeComOfferApprovalSender(api, load_offer_template(), outcomes, SH)
+    with pytest.raises(WeComBusy):
+        await sender.deliver(_message(REQUEST.payload()))
+    assert outcomes.refusals == [] and outcomes.numbers == []
+
+
+async def test_packages_propose_and_estimate() -> None:
+    packages = CalculatorPackages()
+    terms = await packages.propose("software_engineer", "北京市")
+    assert terms == PackageTerms("beijing", Decimal(25000), Decimal(3), Decimal(1000))
+    assert await packages.propose("no-such-job", "上海") is None
+    assert await packages.city_code("") == "shanghai"
+    estimate = await packages.estimate(terms, dt.date(2027, 3, 1))
+    assert estimate.city_name == "北京" and estimate.monthly_gross == Decimal("26000.00")
+    assert estimate.monthly_net < estimate.monthly_gross < estimate.monthly_employer_cost
+    assert estimate.year_end_bonus == Decimal("75000.00")
+    assert estimate.first_year_cost > estimate.monthly_employer_cost * 10
+    with pytest.raises(InvalidInput, match="没有城市「火星」"):
+        await packages.city_code("火星")
+    with pytest.raises(InvalidInput, match="薪酬测算未通过"):
+        await packages.estimate(PackageTerms("beijing", Decimal(1000)), dt.date(2027, 3, 1))
+
+
+async def test_payroll_hand_off_once_per_hire() -> None:
+    payroll = InMemoryPayroll()
+    sender = PayrollHandOffSender(payroll)
+    hire = NewHireHandOff("application-3", "张三", dt.date(2027, 3, 1),
+                          PackageTerms("shanghai", Decimal(25000), Decimal(2), Decimal(1500)))  # fmt: skip
+    draft = payroll_draft(hire, "offer:3", "payroll")
+    assert NewHireHandOff.from_payload(draft.payload) == hire
+    message = OutboundMessage(1, draft.channel, draft.recipient, draft.payload, 1)
+    first = await sender.deliver(message)
+    again = await sender.deliver(message)
+    assert first["duplicate"] is False and again["duplicate"] is True
+    record = payroll.hires[first["reference"]].record()
+    assert record["base_salary"] == "25000.00" and record["allowances"] == "1500.00"
+    assert record["year_end_bonus_months"] == "2" and record["city"] == "shanghai"
+    changed = dict(draft.payload, base="26000")
+    with pytest.raises(InvalidInput, match="different record"):
+        await sender.deliver(OutboundMessage(2, draft.channel, draft.recipient, changed, 1))
+    with pytest.raises(InvalidInput, match="not a payroll hand-off"):
+        await sender.deliver(OutboundMessage(3, draft.channel, draft.recipient, {"x": 1}, 1))

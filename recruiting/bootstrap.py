@@ -25,8 +25,8 @@ from interview_core.live import CoreLivePrompts
 from interview_core.report.explain import candidate_explanation
 from interview_core.service import CoreAnalysis
 from interview_core.voice_notes import CoreSpeechToText
+from miniapp_api import message_routes, scheduling_routes
 from miniapp_api import routes as miniapp_routes
-from miniapp_api import scheduling_routes
 from miniapp_api.context import MiniApp
 from miniapp_api.login import MiniProgramLogin
 from recruiting.db import close_database, migrate_schema, open_database
@@ -38,12 +38,14 @@ from recruiting.infra.pii import FieldCipher
 from recruiting.infra.queues import InProcessQueue, RedisQueue
 from recruiting.infra.redis_kv import RedisKeyValueStore
 from recruiting.infra.scratch import prepare_scratch
+from recruiting.ports.candidate_channel import CANDIDATE_CHANNEL
 from recruiting.ports.ehr import EHR_CHANNEL, EhrSystem
 from recruiting.ports.kv import KeyValueStore
 from recruiting.ports.queue import TaskQueue
 from recruiting.runtime import Worker
 from recruiting.services.answer_analysis import AnswerAnalysisRunner
 from recruiting.services.callbacks import CallbackProcessor, Handler, chained
+from recruiting.services.candidate_answers import CandidateAnswers
 from recruiting.services.consents import ConsentService
 from recruiting.services.conversation import CHANNEL as WECOM_MESSAGE
 from recruiting.services.conversation import Conversation
@@ -51,6 +53,7 @@ from recruiting.services.demo import seed_demo_recruiting, seed_demo_staff
 from recruiting.services.device_check import DeviceCheckService
 from recruiting.services.ehr import EhrSync
 from recruiting.services.inbox import CallbackInbox
+from recruiting.services.interview_invitations import InterviewInvitations
 from recruiting.services.invitations import InvitationService
 from recruiting.services.live_context import Effects
 from recruiting.services.live_interview import LiveInterviews
@@ -59,6 +62,7 @@ from recruiting.services.panel_scoring import PanelScoring
 from recruiting.services.personal_data import PersonalDataService
 from recruiting.services.recorded_interview import RecordedInterviewService
 from recruiting.services.results import ResultsService
+from recruiting.services.schedule_chat import ScheduleChat
 from recruiting.services.scheduling import (
     MEETING_CHANNEL,
     SCHEDULE_CHANNEL,
@@ -70,6 +74,7 @@ from recruiting.services.uploads import UploadLimits, UploadService
 from recruiting.settings import Settings
 from recruiting.web import error_response
 from wecom_bot import routes as wecom_routes
+from wecom_bot.candidate_channel import CandidateChannelSender, KfSync
 from wecom_bot.client import WeComClient, build_client
 from wecom_bot.crypto import WeComCrypto
 from wecom_bot.employee_login import WeComEmployeeLogin
@@ -77,6 +82,7 @@ from wecom_bot.events import parse_event
 from wecom_bot.gateway import CallbackGateway
 from wecom_bot.outbound import WeComMessageSender
 from wecom_bot.schedule_sender import WeComMeetingSender, WeComScheduleSender
+from wecom_bot.staff_card_sender import StaffCardSender
 from wecom_bot.voice import WeComVoiceSource
 from wecom_bot.xmlcodec import parse as parse_xml
 
@@ -102,6 +108,8 @@ class Services:
     personal_data: PersonalDataService
     miniapp: MiniApp
     scheduling: SchedulingService
+    invitations: InterviewInvitations
+    candidate_answers: CandidateAnswers
     analysis: AnswerAnalysisRunner
     http: httpx.AsyncClient
     ehr: EhrSystem
@@ -148,20 +156,32 @@ def build_services(
     )
     gateway = CallbackGateway(crypto, inbox, max_age=settings.wecom.callback_max_age)
     live = _live_interviews(settings, wecom, queue, cipher)
-    conversation = Conversation(settings.timezone, live)
+    scheduling = SchedulingService(SchedulingRules(settings.timezone), queue)
+    invitations = InterviewInvitations(scheduling, settings.timezone, queue)
+    answers = CandidateAnswers(invitations)
+    schedule_chat = ScheduleChat(scheduling, invitations, settings.timezone)
+    conversation = Conversation(settings.timezone, live, chats=[schedule_chat])
     dead_letters = DeadLetters(queue)
     handlers: dict[str, Handler] = {
         "text": conversation.on_text,
         "voice": live.on_voice,
-        # 重新投递 on a dead-letter card; scoring cards of live interviews
-        "card_click": chained(dead_letters.on_card_click, live.on_card_click),
+        # 重新投递 on a dead-letter card; scoring cards of live interviews; 安排面试 slot
+        # cards and invitation cards
+        "card_click": chained(
+            dead_letters.on_card_click, live.on_card_click, schedule_chat.on_card_click
+        ),
+        "kf": KfSync(wecom.kf, answers).on_event,  # candidates writing to 微信客服
+        "external_contact": answers.on_external_contact,  # contact_way state binds
     }
     processor = CallbackProcessor(inbox, decode_event, handlers)
     ehr_config = load_ehr_config(settings.data_dir)
     ehr = wire_ehr(ehr_config, cipher)
     relay = OutboxRelay(
         {
-            WECOM_MESSAGE: WeComMessageSender(wecom.message, settings.wecom.agent_id),
+            WECOM_MESSAGE: StaffCardSender(
+                WeComMessageSender(wecom.message, settings.wecom.agent_id), wecom.message
+            ),
+            CANDIDATE_CHANNEL: CandidateChannelSender(wecom.kf, wecom.externalcontact, queue),
             SCHEDULE_CHANNEL: WeComScheduleSender(wecom.schedule),
             MEETING_CHANNEL: WeComMeetingSender(wecom.meeting),
             EHR_CHANNEL: ehr.sender,
@@ -199,7 +219,9 @@ def build_services(
         worker=Worker(queue, inbox, processor, relay, analysis),
         personal_data=PersonalDataService(cipher),
         miniapp=_miniapp(settings, kv, queue, cipher, wecom, http, media, core, scratch),
-        scheduling=SchedulingService(SchedulingRules(settings.timezone), queue),
+        scheduling=scheduling,
+        invitations=invitations,
+        candidate_answers=answers,
         analysis=analysis,
         http=http,
         ehr=ehr.ehr,
@@ -287,6 +309,7 @@ def create_app(
     app.blueprint(wecom_routes.bp)
     app.blueprint(miniapp_routes.bp)
     app.blueprint(scheduling_routes.bp)
+    app.blueprint(message_routes.bp)
     app.add_route(_health, "/healthz", methods=["GET"])
     app.error_handler.add(RecruitingError, _recruiting_error)
     app.error_handler.add(SanicException, _http_error)

@@ -25,6 +25,8 @@ TABLES = [
     "interview", "application", "interview_round", "job_opening", "candidate", "staff",
     "inbox_event", "outbox_message", "app_session", "invitation", "answer", "upload",
     "integrity_event", "candidate_summary", "interview_cost",
+    "interview_invitation", "candidate_contact", "candidate_message", "candidate_reply",
+    "contact_way", "kf_cursor", "card_code",
 ]  # fmt: skip
 
 

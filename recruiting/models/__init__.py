@@ -19,6 +19,17 @@ from recruiting.models.interviews import (
     InterviewNote,
     InterviewSlot,
 )
+from recruiting.models.invitations import (
+    OPEN_INVITATION,
+    CandidateContact,
+    CandidateMessage,
+    CandidateReply,
+    CardCode,
+    ContactWay,
+    InterviewInvitation,
+    InvitationStatus,
+    KfCursor,
+)
 from recruiting.models.jobs import InterviewRound, JobOpening, JobStatus, RoundKind
 from recruiting.models.messaging import InboxEvent, OutboxMessage, ProcessingStatus
 from recruiting.models.recorded import (
@@ -37,6 +48,7 @@ from recruiting.models.scores import RaterKind, Score
 from recruiting.models.staff import Staff
 
 __all__ = [
+    "OPEN_INVITATION",
     "AnalysisStatus",
     "Answer",
     "AnswerStatus",
@@ -45,22 +57,30 @@ __all__ = [
     "ApplicationStatus",
     "AuditLog",
     "Candidate",
+    "CandidateContact",
+    "CandidateMessage",
+    "CandidateReply",
     "CandidateSummary",
+    "CardCode",
     "Consent",
     "ConsentPurpose",
+    "ContactWay",
     "CostKind",
     "InboxEvent",
     "IntegrityEvent",
     "Interview",
     "InterviewAssignment",
     "InterviewCost",
+    "InterviewInvitation",
     "InterviewMode",
     "InterviewNote",
     "InterviewRound",
     "InterviewSlot",
     "Invitation",
+    "InvitationStatus",
     "JobOpening",
     "JobStatus",
+    "KfCursor",
     "OutboxMessage",
     "ProcessingStatus",
     "RaterKind",

@@ -7,7 +7,7 @@ who is not registered staff is told to contact HR (nothing else is revealed).
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import tzinfo
 from typing import Protocol
 
@@ -28,7 +28,9 @@ HELP_TEXT = (
     "· 「结束面试」：结束面试，每位面试官收到评分卡片（每项胜任力 1–5 分）；"
     "提交后 30 分钟内发来的文字作为您的评语\n"
     "· 「候选人 姓名」：候选人应聘的岗位、各轮面试的时间和状态\n"
-    "面试邀约与确认、候选人反馈问卷、offer 审批上线后会出现在本说明中。"
+    "· 「安排面试 候选人 岗位」（schedule 姓名 岗位）：给出 3 个可选时间，点选后预约，"
+    "候选人收到邀请并可回复确认、改期或拒绝，您的卡片随之更新\n"
+    "候选人反馈问卷、offer 审批上线后会出现在本说明中。"
 )
 NOT_UNDERSTOOD = "抱歉，没有理解「{text}」。\n\n"
 UNKNOWN_MEMBER = "您好，您还不是招聘系统中登记的员工，暂时无法使用面试助手。请联系 HR 开通。"
@@ -47,9 +49,12 @@ def text_reply(recipient: str, content: str) -> OutboundDraft:
 
 
 class Conversation:
-    def __init__(self, timezone: tzinfo, live: LiveChat | None = None) -> None:
+    def __init__(
+        self, timezone: tzinfo, live: LiveChat | None = None, chats: Sequence[LiveChat] = ()
+    ) -> None:
         self._tz = timezone
         self._live = live
+        self._chats = tuple(chats)  # more commands (安排面试…), asked before the live chat
         self._commands: dict[str, Command] = {
             "帮助": self._help,
             "help": self._help,
@@ -68,6 +73,10 @@ class Conversation:
             return [text_reply(message.from_user, UNKNOWN_MEMBER)]
         text = message.content.strip()
         command = self._commands.get(text.lower())
+        for chat in self._chats if command is None else ():
+            handled = await chat.on_text(staff, message)
+            if handled is not None:
+                return handled
         if command is None and self._live is not None:
             drafts = await self._live.on_text(staff, message)
             if drafts is not None:

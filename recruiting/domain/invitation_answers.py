@@ -53,7 +53,6 @@ _CONFIRM_WORDS = (
     "ok",
     "yes",
     "confirm",
-    "好",
 )
 _SLOT = re.compile(r"^\s*(?:选|选择|第|slot|option)?\s*([1-9])\s*(?:个|号)?\s*$", re.IGNORECASE)
 _CHINESE_DIGITS = {"一": "1", "二": "2", "三": "3", "四": "4", "五": "5"}

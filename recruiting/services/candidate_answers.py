@@ -135,7 +135,7 @@ def _message_json(m: CandidateMessage) -> dict[str, Any]:
         "content": str(p.get("content") or ""),
         "choices": list(p.get("choices") or []),
         "subject": m.subject,
-        "route": m.route or "miniapp",
+        "route": m.route,
         "answer": m.answer_key or None,
         "created_at": m.created_at.isoformat(),
     }

@@ -212,4 +212,6 @@ async def save_kf_cursor(open_kfid: str, cursor: str) -> None:
 
 
 async def inbox(candidate_id: int, limit: int = 50) -> list[CandidateMessage]:
-    return await CandidateMessage.filter(candidate_id=candidate_id).order_by("-id").limit(limit)
+    """Delivered messages, newest first (one being delivered appears once it is routed)."""
+    rows = CandidateMessage.filter(candidate_id=candidate_id).exclude(route="")
+    return await rows.order_by("-id").limit(limit)

@@ -24,7 +24,7 @@ from recruiting.domain.availability import Interval, Proposal
 from recruiting.domain.interview_state import FINAL, InterviewStatus, next_status
 from recruiting.domain.invitation_answers import CONFIRM, DECLINE, RESCHEDULE, Answer
 from recruiting.domain.roles import Permission, Role
-from recruiting.errors import Conflict, NotFound
+from recruiting.errors import Conflict, InvalidTransition, NotFound
 from recruiting.models import (
     OPEN_INVITATION,
     Application,
@@ -225,12 +225,18 @@ class InterviewInvitations:
                 "这场面试已取消或结束，无需再回复。如有疑问请联系 HR。",
                 invitation.id,
             )
-        if answer.slot is not None:
-            return await self._pick(invitation, interview, answer.slot, source_id, text)
-        if answer.key == CONFIRM:
-            return await self._confirm(invitation, interview, source_id, text)
-        if answer.key == RESCHEDULE:
-            return await self._offer(invitation, interview, source_id, text)
+        try:
+            if answer.slot is not None:
+                return await self._pick(invitation, interview, answer.slot, source_id, text)
+            if answer.key == CONFIRM:
+                return await self._confirm(invitation, interview, source_id, text)
+            if answer.key == RESCHEDULE:
+                return await self._offer(invitation, interview, source_id, text)
+        except InvalidTransition:  # e.g. the interview has already begun
+            return await self._reply_only(
+                candidate_id, source_id, text, "too_late",
+                "这场面试已开始或状态已变化，无法再修改。如有疑问请联系 HR。", invitation.id,
+            )  # fmt: skip
         return await self._reply_only(
             candidate_id,
             source_id,

@@ -332,3 +332,44 @@ async def test_kf_sync_pages_and_keeps_the_cursor(world: dict[str, Any]) -> None
     await KfSync(kf, world["answers"]).on_event(event)
     assert kf.syncs[-1]["cursor"] == "2"
     assert (await InterviewInvitation.get(id=inv.id)).status == InvitationStatus.CONFIRMED
+
+
+async def test_schedule_command_books_once_and_refuses_non_hr(database: str) -> None:
+    from recruiting.domain.inbound import CardClick, TextMessage
+    from recruiting.services.schedule_chat import ScheduleChat
+
+    job = await JobOpening.create(code="sales", title="销售代表")
+    await InterviewRound.create(job=job, name="业务面", duration_minutes=60, panel_size=1)
+    application = await Application.create(candidate=await Candidate.create(name="赵敏"), job=job)
+    await Staff.create(wecom_userid="iv0", name="王强", roles=["interviewer"])
+    hr = await Staff.create(wecom_userid="lina", name="李娜", roles=["hr"])
+    interviewer = await Staff.get(wecom_userid="iv0")
+    scheduling = SchedulingService(SchedulingRules(SH))
+    chat = ScheduleChat(scheduling, InterviewInvitations(scheduling, SH), SH)
+
+    def said(text: str, who: str) -> TextMessage:
+        return TextMessage("text", who, "", "", 0, "text", "", f"m-{text}", content=text)
+
+    assert await chat.on_text(hr, said("帮助", "lina")) is None
+    [refused] = await chat.on_text(interviewer, said("安排面试 赵敏 销售代表", "iv0")) or []
+    assert "只有 HR" in refused.payload["content"]
+    [unknown] = await chat.on_text(hr, said("安排面试 张三 销售代表", "lina")) or []
+    assert "没有找到候选人" in unknown.payload["content"]
+    [card] = await chat.on_text(hr, said("schedule 赵敏 sales", "lina")) or []
+    buttons = card.payload["card"]["button_list"]
+    assert len(buttons) == 3 and card.recipient == "lina"
+
+    def click(key: str) -> CardClick:
+        return CardClick("card_click", "lina", "", "", 0, "event", "template_card_event", key,
+                         event_key=key, task_id=card.payload["card"]["task_id"],
+                         response_code="rc")  # fmt: skip
+
+    drafts = await chat.on_card_click(click(buttons[0]["key"]))
+    assert "已预约" in drafts[0].payload["content"]
+    assert drafts[1].payload["kind"] == "template_card_update"
+    interview = await Interview.get(application_id=application.id)
+    assert interview.status == "invited"
+    assert await InterviewInvitation.filter(interview_id=interview.id).count() == 1
+    again = await chat.on_card_click(click(buttons[1]["key"]))
+    assert "无需重复预约" in again[0].payload["content"]
+    assert await Interview.filter(application_id=application.id).count() == 1

@@ -173,7 +173,7 @@ async def book_through_service(
             except SlotTaken:
                 taken += 1
         elapsed = time.perf_counter() - started
-        invitations = await prepare_invitations(job.id)
+        invitations = await prepare_invitations(job.id, pool, len(reqs))
         blocks = await InterviewSlot.filter(interviewer_id__in=pool).count()
         distinct = len(set(await InterviewSlot.filter(interviewer_id__in=pool)
                            .values_list("interviewer_id", "starts_at")))  # fmt: skip
@@ -202,8 +202,17 @@ class _FakeWeCom:
         return {"msgid": f"t{self.calls}", "fail_list": []}
 
 
-async def prepare_invitations(job_id: int) -> dict[str, float]:
-    from recruiting.models import Interview, OutboxMessage
+async def prepare_invitations(job_id: int, pool: list[int], count: int) -> dict[str, float]:
+    """Invite ``count`` booked interviews: the ones just booked, topped up with interviews
+    stored directly (later in the calendar) when some requests found no slot."""
+    from recruiting.models import (
+        Application,
+        Candidate,
+        Interview,
+        InterviewAssignment,
+        InterviewRound,
+        OutboxMessage,
+    )
     from recruiting.ports.candidate_channel import CANDIDATE_CHANNEL
     from recruiting.services.interview_invitations import InterviewInvitations
     from recruiting.services.outbox import OutboxRelay
@@ -211,6 +220,16 @@ async def prepare_invitations(job_id: int) -> dict[str, float]:
     from wecom_bot.candidate_channel import CandidateChannelSender
 
     ids = await Interview.filter(round__job_id=job_id).order_by("id").values_list("id", flat=True)
+    round_ = await InterviewRound.filter(job_id=job_id).order_by("sequence").first()
+    assert round_ is not None
+    for n in range(len(ids), count):
+        candidate = await Candidate.create(name=f"补充候选人{n}")
+        application = await Application.create(candidate=candidate, job_id=job_id)
+        at = START + timedelta(days=35 + n // 8, hours=9 + n % 8)
+        interview = await Interview.create(application=application, round=round_, starts_at=at,
+                                           ends_at=at + timedelta(minutes=45))  # fmt: skip
+        await InterviewAssignment.create(interview=interview, interviewer_id=pool[n % len(pool)])
+        ids.append(interview.id)
     service = InterviewInvitations(SchedulingService(SchedulingRules(SH)), SH)
     before = await OutboxMessage.all().count()
     started = time.perf_counter()

@@ -55,6 +55,7 @@ ON_BEHALF = Principal(
 )
 RESCHEDULE_SPAN = timedelta(days=14)
 DECLINE_REASON = "候选人拒绝了面试邀请"
+OPEN_STATES = (*OPEN_INVITATION, InvitationStatus.CONFIRMED)
 
 
 @dataclass(frozen=True)
@@ -89,14 +90,14 @@ class InterviewInvitations:
             raise NotFound(f"interview {interview_id} not found")
         existing = await InterviewInvitation.filter(
             interview_id=interview_id,
-            status__in=[*list(OPEN_INVITATION), InvitationStatus.CONFIRMED],
+            status__in=list(OPEN_STATES),
             starts_at=interview.starts_at,
         ).first()
         if existing is not None:
             return existing
         older = await InterviewInvitation.filter(
             interview_id=interview_id,
-            status__in=[*list(OPEN_INVITATION), InvitationStatus.CONFIRMED],
+            status__in=list(OPEN_STATES),
         )
         async with in_transaction():
             invitation, ids = await self._create(interview, principal.userid)
@@ -205,7 +206,13 @@ class InterviewInvitations:
         if status == InvitationStatus.SUPERSEDED:
             return await self._superseded(invitation, source_id, text)
         interview = await Interview.get(id=invitation.interview_id)  # type: ignore[attr-defined]
-        if answer.key == DECLINE and status != InvitationStatus.DECLINED:
+        # A decline goes on after a crash between cancelling and recording it.
+        cancelled = interview.status == InterviewStatus.CANCELLED
+        if (
+            answer.key == DECLINE
+            and status in OPEN_STATES
+            and (interview.status not in FINAL or cancelled)
+        ):
             return await self._decline(invitation, interview, source_id, text)
         if answer.key == RESCHEDULE and status == InvitationStatus.RESCHEDULE_OFFERED:
             return await self._reply_only(

@@ -5,14 +5,19 @@ through an invitation's contact way (which binds that route to the candidate).
 A candidate reached only by the recruiter's external-contact route cannot answer through
 the app callback (WeCom does not forward customers' chats to apps): their invitation points
 to the mini-app and to 微信客服, where the answer arrives as above.
+
+A chosen answer goes by its message's ``subject`` (``<kind>:<id>``): invitations own
+``invite`` and ``slots``; other features register a ``ChoiceHandler`` for their kind (a
+survey's ``survey:<id>``…). Free text is read as an answer to the latest invitation.
 """
 
 from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Mapping
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
 from recruiting.domain.inbound import ExternalContactChange, Inbound
 from recruiting.domain.invitation_answers import Answer, read_answer, split_choice
@@ -33,9 +38,30 @@ BOUND_TEXT = (
 )
 
 
+class ChoiceHandler(Protocol):
+    async def __call__(
+        self, candidate_id: int, subject: str, key: str, *, source_id: str, text: str
+    ) -> Outcome:
+        """Apply the candidate's choice ``key`` for ``subject`` (once per ``source_id``)."""
+
+
 class CandidateAnswers:
-    def __init__(self, invitations: InterviewInvitations) -> None:
+    def __init__(
+        self, invitations: InterviewInvitations, others: Mapping[str, ChoiceHandler] | None = None
+    ) -> None:
         self._invitations = invitations
+        self._others = dict(others or {})
+
+    async def choice(
+        self, candidate_id: int, subject: str, key: str, *, source_id: str, text: str
+    ) -> Outcome:
+        """A chosen answer, to whichever feature owns ``subject``'s kind."""
+        handler = self._others.get(subject.partition(":")[0])
+        if handler is not None:
+            return await handler(candidate_id, subject, key, source_id=source_id, text=text)
+        return await self._invitations.answer(
+            candidate_id, Answer(key), subject=subject, source_id=source_id, text=text
+        )
 
     async def kf_message(
         self, open_kfid: str, kf_user: str, msgid: str, text: str, menu_id: str, sent_at: datetime
@@ -53,9 +79,7 @@ class CandidateAnswers:
         choice = split_choice(menu_id) if menu_id else None
         if choice is not None:
             subject, key = choice
-            return await self._invitations.answer(
-                candidate_id, Answer(key), subject=subject, source_id=f"kf:{msgid}", text=text
-            )
+            return await self.choice(candidate_id, subject, key, source_id=f"kf:{msgid}", text=text)
         answer = read_answer(REFERENCE.sub("", text))
         if answer is None and reference is not None:
             return await self._acknowledge(candidate_id, msgid)
@@ -112,12 +136,8 @@ class CandidateAnswers:
                 code="invalid_choice",
             )
         await CandidateMessage.filter(id=message.id).update(answer_key=key[:64])
-        return await self._invitations.answer(
-            candidate_id,
-            Answer(key),
-            subject=message.subject,
-            source_id=f"app:{message.id}:{key}",
-            text=key,
+        return await self.choice(
+            candidate_id, message.subject, key, source_id=f"app:{message.id}:{key}", text=key
         )
 
 

@@ -373,3 +373,35 @@ async def test_schedule_command_books_once_and_refuses_non_hr(database: str) -> 
     again = await chat.on_card_click(click(buttons[1]["key"]))
     assert "无需重复预约" in again[0].payload["content"]
     assert await Interview.filter(application_id=application.id).count() == 1
+
+
+async def test_choices_of_other_features_go_to_their_handler(world: dict[str, Any]) -> None:
+    from recruiting.services.interview_invitations import Outcome
+
+    seen: list[tuple[int, str, str, str]] = []
+
+    async def survey(candidate_id: int, subject: str, key: str, *, source_id: str,
+                     text: str) -> Outcome:  # fmt: skip
+        seen.append((candidate_id, subject, key, source_id))
+        return Outcome("recorded", "谢谢")
+
+    cid = world["candidate"].id
+    answers = CandidateAnswers(world["invitations"], {"survey": survey})
+    message = await CandidateMessage.create(
+        outbox_key="survey:9:ask", candidate_id=cid, subject="survey:9", route="miniapp",
+        payload={"kind": "choices", "content": "满意吗", "subject": "survey:9",
+                 "choices": [{"key": "5", "label": "很满意"}]},
+    )  # fmt: skip
+    me = Principal(2, SubjectKind.CANDIDATE, candidate_id=cid)
+    assert (await answers.answer_in_app(me, message.id, "5")).result == "recorded"
+    done = await answers.kf_message("wk1", "wm-x", "k9", "很满意", "survey:9|5", clock.now())
+    assert done is None  # an unbound kf customer is not guessed at
+    await CandidateContact.create(candidate_id=cid, kf_external_userid="wm-x")
+    done = await answers.kf_message("wk1", "wm-x", "k9", "很满意", "survey:9|5", clock.now())
+    assert done is not None and done.result == "recorded"
+    assert seen == [(cid, "survey:9", "5", f"app:{message.id}:5"), (cid, "survey:9", "5", "kf:k9")]
+    stranger = Principal(3, SubjectKind.CANDIDATE, candidate_id=cid + 1000)
+    from recruiting.errors import NotFound
+
+    with pytest.raises(NotFound):
+        await answers.answer_in_app(stranger, message.id, "5")

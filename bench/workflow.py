@@ -9,8 +9,17 @@ compared, and the database's per-block rows counted):
   ``--postgres``.
 
 Baseline in the same run: a naive planner that scans every interviewer's bookings linearly
-(no bisect, no merged calendars), on the same requests. Invitations (the rest of the issue's
-benchmark) need the candidate channel, which is not built yet: this script says so.
+(no bisect, no merged calendars), on the same requests.
+
+Then "preparing 1,000 invitations" for the interviews just booked, in two figures:
+- plan and queue: ``InterviewInvitations.invite`` per interview (the invitation, the state
+  move, the candidate's message and HR's card written to the outbox in one transaction);
+- sending: the outbox relay draining the candidate messages through the real
+  candidate-channel sender into fake WeCom APIs (no route bound yet, so each goes to the
+  mini-app inbox with a contact way made per invitation). WeCom's own limits, not this
+  code, bound the real sending rate: 10,000 calls per API per minute for the corp, 5 kf
+  replies per candidate within 48 h, 30 app messages per minute per HR member (the cards);
+  the time those limits impose is printed beside the measured rate.
 
     .venv/bin/python bench/workflow.py [--interviews 1000] [--interviewers 50] [--postgres]
 """
@@ -26,6 +35,7 @@ import tempfile
 import time
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any, cast
 from zoneinfo import ZoneInfo
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -163,13 +173,94 @@ async def book_through_service(
             except SlotTaken:
                 taken += 1
         elapsed = time.perf_counter() - started
+        invitations = await prepare_invitations(job.id, pool, len(reqs))
         blocks = await InterviewSlot.filter(interviewer_id__in=pool).count()
         distinct = len(set(await InterviewSlot.filter(interviewer_id__in=pool)
                            .values_list("interviewer_id", "starts_at")))  # fmt: skip
         return {"seconds": elapsed, "booked": booked, "taken": taken, "unplaced": unplaced,
-                "blocks": blocks, "duplicate_blocks": blocks - distinct}  # fmt: skip
+                "blocks": blocks, "duplicate_blocks": blocks - distinct, **invitations}  # fmt: skip
     finally:
         await close_database()
+
+
+class _FakeWeCom:
+    """Stands in for kf / external contact APIs: counts calls, answers at once."""
+
+    def __init__(self) -> None:
+        self.calls = 0
+
+    async def send_msg(self, payload: dict[str, Any]) -> dict[str, Any]:
+        self.calls += 1
+        return {"msgid": str(payload.get("msgid", ""))}
+
+    async def add_contact_way(self, payload: dict[str, Any]) -> dict[str, Any]:
+        self.calls += 1
+        return {"config_id": f"c{self.calls}", "qr_code": f"https://qr.example/{self.calls}"}
+
+    async def add_msg_template(self, payload: dict[str, Any]) -> dict[str, Any]:
+        self.calls += 1
+        return {"msgid": f"t{self.calls}", "fail_list": []}
+
+
+async def prepare_invitations(job_id: int, pool: list[int], count: int) -> dict[str, float]:
+    """Invite ``count`` booked interviews: the ones just booked, topped up with interviews
+    stored directly (later in the calendar) when some requests found no slot."""
+    from recruiting.models import (
+        Application,
+        Candidate,
+        Interview,
+        InterviewAssignment,
+        InterviewRound,
+        OutboxMessage,
+    )
+    from recruiting.ports.candidate_channel import CANDIDATE_CHANNEL
+    from recruiting.services.interview_invitations import InterviewInvitations
+    from recruiting.services.outbox import OutboxRelay
+    from recruiting.services.scheduling import SchedulingRules, SchedulingService
+    from wecom_bot.candidate_channel import CandidateChannelSender
+
+    ids = await Interview.filter(round__job_id=job_id).order_by("id").values_list("id", flat=True)
+    round_ = await InterviewRound.filter(job_id=job_id).order_by("sequence").first()
+    assert round_ is not None
+    for n in range(len(ids), count):
+        candidate = await Candidate.create(name=f"补充候选人{n}")
+        application = await Application.create(candidate=candidate, job_id=job_id)
+        at = START + timedelta(days=35 + n // 8, hours=9 + n % 8)
+        interview = await Interview.create(application=application, round=round_, starts_at=at,
+                                           ends_at=at + timedelta(minutes=45))  # fmt: skip
+        await InterviewAssignment.create(interview=interview, interviewer_id=pool[n % len(pool)])
+        ids.append(interview.id)
+    service = InterviewInvitations(SchedulingService(SchedulingRules(SH)), SH)
+    before = await OutboxMessage.all().count()
+    started = time.perf_counter()
+    for interview_id in ids:
+        await service.invite(HR, int(cast(int, interview_id)))
+    planned = time.perf_counter() - started
+    rows = await OutboxMessage.all().count() - before
+    fake = _FakeWeCom()
+    relay = OutboxRelay({CANDIDATE_CHANNEL: CandidateChannelSender(fake, fake, None)},
+                        lease_seconds=60, max_attempts=3)  # fmt: skip
+    pending = await OutboxMessage.filter(channel=CANDIDATE_CHANNEL, status="pending").order_by(
+        "id").values_list("id", flat=True)  # fmt: skip
+    started = time.perf_counter()
+    sent = sum([await relay.deliver(int(cast(int, i))) for i in pending])
+    sending = time.perf_counter() - started
+    return {"invited": len(ids), "invite_seconds": planned, "outbox_rows": rows,
+            "sent": sent, "send_seconds": sending, "wecom_calls": fake.calls}  # fmt: skip
+
+
+def _print_invitations(result: dict[str, float]) -> None:
+    n = result["invited"]
+    print(f"invitations: {n:.0f} prepared (invitation + state + outbox, one transaction each)")
+    print(f"  plan and queue     {result['invite_seconds']:8.2f} s    "
+          f"({n / result['invite_seconds']:,.0f} invitations/s, "
+          f"{result['outbox_rows']:.0f} outbox rows: candidate messages + HR cards)")  # fmt: skip
+    print(f"  sending (relay → candidate channel → fake WeCom) {result['send_seconds']:6.2f} s  "
+          f"({result['sent'] / result['send_seconds']:,.0f} messages/s, "
+          f"{result['wecom_calls']:.0f} WeCom calls)")  # fmt: skip
+    floor = max(result["wecom_calls"] / 10_000, 0) * 60
+    print(f"  WeCom limits: ≥ {floor:.0f} s for these calls at 10,000/min per API; HR cards "
+          f"to one member at 30/min: ≥ {n / 30:.0f} min (spread over HR members)")  # fmt: skip
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -207,7 +298,7 @@ def main(argv: list[str] | None = None) -> int:
           f"{result['unplaced']:.0f}")  # fmt: skip
     print(f"  blocks held {result['blocks']:.0f}, duplicated {result['duplicate_blocks']:.0f} "
           "(the unique key makes this 0)")  # fmt: skip
-    print("invitations: not measured yet (the candidate channel is not built)")
+    _print_invitations(result)
     return 0 if conflicts(booked) == 0 and result["duplicate_blocks"] == 0 else 1
 
 

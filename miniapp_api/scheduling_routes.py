@@ -40,7 +40,8 @@ async def proposals(request: Request) -> HTTPResponse:
 
 
 @bp.post("/bookings")
-@documented("Book an interview (atomic; 409 slot_taken comes with alternatives)",
+@documented("Book an interview (atomic; 409 slot_taken comes with alternatives) and invite the "
+            "candidate",
             "scheduling", s.Booked, body=s.BookBody)  # fmt: skip
 async def book(request: Request) -> HTTPResponse:
     b = s.parse(s.BookBody, request.json)
@@ -49,10 +50,13 @@ async def book(request: Request) -> HTTPResponse:
     except ValueError as exc:
         raise InvalidInput("mode must be onsite or remote") from exc
     proposal = await _proposal(b.round_id, b.start, b.interviewers)
+    principal = await principal_of(request)
     interview = await _service(request).book(
-        await principal_of(request), b.application_id, b.round_id, proposal,
+        principal, b.application_id, b.round_id, proposal,
         mode=mode, location=b.location[:256],
     )  # fmt: skip
+    # The candidate's invitation (and HR's card) follow every booking.
+    await request.app.ctx.services.invitations.invite(principal, interview.id)
     return json(_booked(interview))
 
 
@@ -64,7 +68,9 @@ async def reschedule(request: Request, interview_id: int) -> HTTPResponse:
     if interview is None:
         raise NotFound(f"interview {interview_id} not found")
     proposal = await _proposal(interview.round_id, b.start, b.interviewers)  # type: ignore[attr-defined]
-    moved = await _service(request).reschedule(await principal_of(request), interview_id, proposal)
+    principal = await principal_of(request)
+    moved = await _service(request).reschedule(principal, interview_id, proposal)
+    await request.app.ctx.services.invitations.invite(principal, interview_id)
     return json(_booked(moved))
 
 

@@ -26,8 +26,8 @@ from interview_core.live import CoreLivePrompts
 from interview_core.report.explain import candidate_explanation
 from interview_core.service import CoreAnalysis
 from interview_core.voice_notes import CoreSpeechToText
+from miniapp_api import message_routes, scheduling_routes
 from miniapp_api import routes as miniapp_routes
-from miniapp_api import scheduling_routes
 from miniapp_api.context import MiniApp
 from miniapp_api.login import MiniProgramLogin
 from payroll_bridge.adapters.csv_file import CsvPayroll
@@ -43,6 +43,7 @@ from recruiting.infra.queues import InProcessQueue, RedisQueue
 from recruiting.infra.redis_kv import RedisKeyValueStore
 from recruiting.infra.scratch import prepare_scratch
 from recruiting.ports.approval import APPROVAL_CHANNEL
+from recruiting.ports.candidate_channel import CANDIDATE_CHANNEL
 from recruiting.ports.ehr import EHR_CHANNEL, EhrSystem
 from recruiting.ports.kv import KeyValueStore
 from recruiting.ports.payroll import PAYROLL_CHANNEL
@@ -50,6 +51,7 @@ from recruiting.ports.queue import TaskQueue
 from recruiting.runtime import Worker
 from recruiting.services.answer_analysis import AnswerAnalysisRunner
 from recruiting.services.callbacks import CallbackProcessor, Handler, chained
+from recruiting.services.candidate_answers import CandidateAnswers
 from recruiting.services.consents import ConsentService
 from recruiting.services.conversation import CHANNEL as WECOM_MESSAGE
 from recruiting.services.conversation import Conversation
@@ -58,6 +60,7 @@ from recruiting.services.device_check import DeviceCheckService
 from recruiting.services.ehr import EhrSync
 from recruiting.services.followups import Outbox
 from recruiting.services.inbox import CallbackInbox
+from recruiting.services.interview_invitations import InterviewInvitations
 from recruiting.services.invitations import InvitationService
 from recruiting.services.live_context import Effects
 from recruiting.services.live_interview import LiveInterviews
@@ -69,6 +72,7 @@ from recruiting.services.personal_data import PersonalDataService
 from recruiting.services.recorded_interview import RecordedInterviewService
 from recruiting.services.reminders import ReminderService, gate_reminders, reminder_policy
 from recruiting.services.results import ResultsService
+from recruiting.services.schedule_chat import ScheduleChat
 from recruiting.services.scheduling import (
     MEETING_CHANNEL,
     SCHEDULE_CHANNEL,
@@ -77,6 +81,7 @@ from recruiting.services.scheduling import (
 )
 from recruiting.services.sessions import SessionService
 from recruiting.services.summaries import CandidateSummaries, SummaryReleases
+from recruiting.services.survey_answers import SurveyAnswers
 from recruiting.services.survey_summary import SurveySummaries
 from recruiting.services.surveys import Surveys
 from recruiting.services.uploads import UploadLimits, UploadService
@@ -86,6 +91,7 @@ from scheduler.jobs import JobRegistry
 from scheduler.leader import LeaderGuard, Lease, MemoryLease, RedisLease
 from scheduler.runner import Scheduler
 from wecom_bot import routes as wecom_routes
+from wecom_bot.candidate_channel import CandidateChannelSender, KfSync
 from wecom_bot.client import WeComClient, build_client
 from wecom_bot.crypto import WeComCrypto
 from wecom_bot.employee_login import WeComEmployeeLogin
@@ -98,6 +104,7 @@ from wecom_bot.offer_approval import (
 )
 from wecom_bot.outbound import WeComMessageSender
 from wecom_bot.schedule_sender import WeComMeetingSender, WeComScheduleSender
+from wecom_bot.staff_card_sender import StaffCardSender
 from wecom_bot.voice import WeComVoiceSource
 from wecom_bot.xmlcodec import parse as parse_xml
 
@@ -123,6 +130,8 @@ class Services:
     personal_data: PersonalDataService
     miniapp: MiniApp
     scheduling: SchedulingService
+    invitations: InterviewInvitations
+    candidate_answers: CandidateAnswers
     analysis: AnswerAnalysisRunner
     http: httpx.AsyncClient
     ehr: EhrSystem
@@ -181,29 +190,46 @@ def build_services(
     ehr_sync = EhrSync(queue, ehr_config.report_url)
     approvals = OfferApprovals(ehr_sync, settings.timezone, queue)
     offers = Offers(CalculatorPackages(), approvals, settings.timezone)
+    scheduling = SchedulingService(SchedulingRules(settings.timezone), queue)
+    invitations = InterviewInvitations(scheduling, settings.timezone, queue)
+    survey_answers = SurveyAnswers(after.surveys, after.outbox)
+    answers = CandidateAnswers(
+        invitations, others={"survey": survey_answers}, comments=survey_answers.comment
+    )
+    schedule_chat = ScheduleChat(scheduling, invitations, settings.timezone)
     conversation = Conversation(
-        settings.timezone, live, first=[after.survey_summaries], after_live=[offers]
+        settings.timezone,
+        live,
+        first=[after.survey_summaries, schedule_chat],
+        after_live=[offers],
     )
     dead_letters = DeadLetters(queue)
     handlers: dict[str, Handler] = {
         "text": conversation.on_text,
         "voice": live.on_voice,
         # 重新投递 on a dead-letter card; scoring cards of live interviews; interviewer
-        # surveys; 发布给候选人 on summary drafts; offer cards
+        # surveys; 发布给候选人 on summary drafts; offer cards; 安排面试 slot cards and
+        # invitation cards
         "card_click": chained(
             dead_letters.on_card_click,
             live.on_card_click,
             after.surveys.on_card_click,
             after.summaries.on_card_click,
             offers.on_card_click,
+            schedule_chat.on_card_click,
         ),
         "approval": approvals.on_approval,
+        "kf": KfSync(wecom.kf, answers).on_event,  # candidates writing to 微信客服
+        "external_contact": answers.on_external_contact,  # contact_way state binds
     }
     processor = CallbackProcessor(inbox, decode_event, handlers)
     relay = OutboxRelay(
         gate_reminders(
             {
-                WECOM_MESSAGE: WeComMessageSender(wecom.message, settings.wecom.agent_id),
+                WECOM_MESSAGE: StaffCardSender(
+                    WeComMessageSender(wecom.message, settings.wecom.agent_id), wecom.message
+                ),
+                CANDIDATE_CHANNEL: CandidateChannelSender(wecom.kf, wecom.externalcontact, queue),
                 SCHEDULE_CHANNEL: WeComScheduleSender(wecom.schedule),
                 MEETING_CHANNEL: WeComMeetingSender(wecom.meeting),
                 EHR_CHANNEL: ehr.sender,
@@ -245,7 +271,9 @@ def build_services(
         worker=Worker(queue, inbox, processor, relay, analysis),
         personal_data=PersonalDataService(cipher),
         miniapp=_miniapp(settings, kv, queue, cipher, wecom, http, media, core, scratch, after),
-        scheduling=SchedulingService(SchedulingRules(settings.timezone), queue),
+        scheduling=scheduling,
+        invitations=invitations,
+        candidate_answers=answers,
         analysis=analysis,
         http=http,
         ehr=ehr.ehr,
@@ -265,6 +293,7 @@ class AfterInterview:
     survey_summaries: SurveySummaries
     releases: SummaryReleases
     summaries: CandidateSummaries
+    outbox: Outbox
 
 
 def _after_interview(settings: Settings, queue: TaskQueue) -> AfterInterview:
@@ -276,6 +305,7 @@ def _after_interview(settings: Settings, queue: TaskQueue) -> AfterInterview:
         survey_summaries=SurveySummaries(zone),
         releases=releases,
         summaries=CandidateSummaries(followup, CoreLivePrompts(), releases, outbox, zone),
+        outbox=outbox,
     )
 
 
@@ -392,6 +422,7 @@ def create_app(
     app.blueprint(wecom_routes.bp)
     app.blueprint(miniapp_routes.bp)
     app.blueprint(scheduling_routes.bp)
+    app.blueprint(message_routes.bp)
     app.add_route(_health, "/healthz", methods=["GET"])
     app.error_handler.add(RecruitingError, _recruiting_error)
     app.error_handler.add(SanicException, _http_error)

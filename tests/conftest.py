@@ -26,6 +26,8 @@ TABLES = [
     "inbox_event", "outbox_message", "app_session", "invitation", "answer", "upload",
     "integrity_event", "candidate_summary", "interview_cost", "reminder_delivery",
     "survey_response", "offer_event", "offer",
+    "interview_invitation", "candidate_contact", "candidate_message", "candidate_reply",
+    "contact_way", "kf_cursor", "card_code",
 ]  # fmt: skip
 
 

@@ -19,6 +19,17 @@ from recruiting.models.interviews import (
     InterviewNote,
     InterviewSlot,
 )
+from recruiting.models.invitations import (
+    OPEN_INVITATION,
+    CandidateContact,
+    CandidateMessage,
+    CandidateReply,
+    CardCode,
+    ContactWay,
+    InterviewInvitation,
+    InvitationStatus,
+    KfCursor,
+)
 from recruiting.models.jobs import InterviewRound, JobOpening, JobStatus, RoundKind
 from recruiting.models.messaging import InboxEvent, OutboxMessage, ProcessingStatus
 from recruiting.models.offers import Offer, OfferEvent
@@ -40,6 +51,7 @@ from recruiting.models.staff import Staff
 from recruiting.models.surveys import Respondent, SurveyResponse
 
 __all__ = [
+    "OPEN_INVITATION",
     "AnalysisStatus",
     "Answer",
     "AnswerStatus",
@@ -48,22 +60,30 @@ __all__ = [
     "ApplicationStatus",
     "AuditLog",
     "Candidate",
+    "CandidateContact",
+    "CandidateMessage",
+    "CandidateReply",
     "CandidateSummary",
+    "CardCode",
     "Consent",
     "ConsentPurpose",
+    "ContactWay",
     "CostKind",
     "InboxEvent",
     "IntegrityEvent",
     "Interview",
     "InterviewAssignment",
     "InterviewCost",
+    "InterviewInvitation",
     "InterviewMode",
     "InterviewNote",
     "InterviewRound",
     "InterviewSlot",
     "Invitation",
+    "InvitationStatus",
     "JobOpening",
     "JobStatus",
+    "KfCursor",
     "Offer",
     "OfferEvent",
     "OutboxMessage",

@@ -48,6 +48,7 @@ class InterviewRound(Model):
     panel_size = fields.SmallIntField(default=1)
     competencies: Any = fields.JSONField(default=list)  # expected skill set: competency codes
     questions: Any = fields.JSONField(default=list)  # [{"text", "competencies": [codes]}]
+    preparation = fields.TextField(default="")  # what the candidate should prepare
 
     class Meta:
         table = "interview_round"

@@ -14,6 +14,18 @@ Payload kinds (all carry ``content``, the text a person reads):
   "subject": str}`` — clickable answers; ``subject`` (e.g. ``invite:12``) is echoed back
   with the chosen key so the answer finds its cause.
 - ``{"kind": "link", "content": str, "title": str, "path": str}`` — a mini-app page.
+
+Optional keys any payload may carry:
+
+- ``"bind": {"state": str, "recruiter": userid}`` — when the candidate has no WeChat route
+  yet, the channel may offer a way to make one whose answer carries ``state`` back (the
+  recruiter's contact way; ``add_external_contact`` echoes it);
+- ``"meeting_for": interview_id`` — ``content`` holds ``{meeting_link}``, filled in from the
+  interview once its meeting exists (the message waits a little for it);
+- ``"device_check_path": str`` — the mini-app page that checks camera and microphone.
+
+Every message is also kept in the candidate's mini-app inbox, whatever route carried it, so
+the candidate can always read and answer it there.
 """
 
 from __future__ import annotations

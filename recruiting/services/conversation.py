@@ -29,11 +29,12 @@ HELP_TEXT = (
     "· 「结束面试」：结束面试，每位面试官收到评分卡片（每项胜任力 1–5 分）；"
     "提交后 30 分钟内发来的文字作为您的评语\n"
     "· 「候选人 姓名」：候选人应聘的岗位、各轮面试的时间和状态\n"
+    "· 「安排面试 候选人 岗位」（schedule 姓名 岗位）：给出 3 个可选时间，点选后预约，"
+    "候选人收到邀请并可回复确认、改期或拒绝，您的卡片随之更新\n"
     "· 「问卷 岗位」（survey 岗位，HR）：该岗位各轮面试的候选人和面试官问卷汇总\n"
     "· 「发offer 姓名」（HR）：按薪酬系统的岗位标准生成 offer 卡片（含税后与公司成本估算），"
     "点「提交审批」走企业微信审批，通过后自动给候选人发 offer 并交给 EHR 和薪酬系统；"
-    "可直接改数字，如「发offer 张三 月薪25000 年终2个月 补贴1500 入职2026-12-15」\n"
-    "面试邀约与确认上线后会出现在本说明中。"
+    "可直接改数字，如「发offer 张三 月薪25000 年终2个月 补贴1500 入职2026-12-15」"
 )
 NOT_UNDERSTOOD = "抱歉，没有理解「{text}」。\n\n"
 UNKNOWN_MEMBER = "您好，您还不是招聘系统中登记的员工，暂时无法使用面试助手。请联系 HR 开通。"
@@ -65,7 +66,7 @@ class Conversation:
     ) -> None:
         self._tz = timezone
         self._live = live
-        self._first = tuple(first)  # commands with arguments (问卷 <岗位>, …), tried first
+        self._first = tuple(first)  # commands with arguments (问卷, 安排面试…), tried first
         # After the live interview: during one, a note may well begin with "offer".
         self._after_live = tuple(after_live)
         self._commands: dict[str, Command] = {

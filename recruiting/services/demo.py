@@ -51,9 +51,9 @@ DEMO_QUESTIONS = [
 
 
 async def seed_demo_recruiting() -> int:
-    """A demo opening with a recorded round and one applicant, so a newcomer can invite
-    someone to a recorded interview from the mini-app API right away. Returns the
-    application id."""
+    """A demo opening with a recorded round, a live round and one applicant, so a newcomer
+    can invite someone to a recorded interview from the mini-app API, or schedule a live one
+    in chat (安排面试 演示候选人 销售代表), right away. Returns the application id."""
     job, _ = await JobOpening.get_or_create(
         code=DEMO_JOB_CODE,
         defaults={"title": "销售代表（演示）", "status": JobStatus.OPEN,
@@ -63,6 +63,16 @@ async def seed_demo_recruiting() -> int:
         job=job, sequence=1,
         defaults={"name": "录制面试", "kind": RoundKind.RECORDED, "questions": DEMO_QUESTIONS},
     )  # fmt: skip
+    await InterviewRound.get_or_create(
+        job=job,
+        sequence=2,
+        defaults={
+            "name": "业务面",
+            "kind": RoundKind.LIVE,
+            "duration_minutes": 45,
+            "preparation": "近一年的销售业绩，以及一次成交的完整经历",
+        },
+    )
     candidate, _ = await Candidate.get_or_create(name="演示候选人")
     application, _ = await Application.get_or_create(candidate=candidate, job=job)
     return application.id

@@ -51,7 +51,11 @@ RETRY_KEY_PREFIX = "outbox.retry:"
 ALERT_KEY_PREFIX = "dead-letter:"
 WAKE_WITHIN = 60.0  # seconds: shorter waits are timed in-process, longer ones left to sweeps
 RECOVERY_PAUSE = 5.0  # seconds between two "channel is back" pull-forwards per process
-CHANNEL_NAMES = {"ehr": "EHR 同步", WECOM_MESSAGE: "企业微信消息"}
+CHANNEL_NAMES = {
+    "ehr": "EHR 同步",
+    WECOM_MESSAGE: "企业微信消息",
+    "candidate.message": "候选人消息",
+}
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,175 @@
+"""What candidates say back, whichever way they say it: a 微信客服 message (a tapped msgmenu
+item or typed text), an answer in the mini-app inbox, or adding the recruiter on WeChat
+through an invitation's contact way (which binds that route to the candidate).
+
+A candidate reached only by the recruiter's external-contact route cannot answer through
+the app callback (WeCom does not forward customers' chats to apps): their invitation points
+to the mini-app and to 微信客服, where the answer arrives as above.
+
+A chosen answer goes by its message's ``subject`` (``<kind>:<id>``): invitations own
+``invite`` and ``slots``; other features register a ``ChoiceHandler`` for their kind (a
+survey's ``survey:<id>``…). Free text goes to a feature waiting for it (a survey's comment)
+if there is one, else it is read as an answer to the latest invitation.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any, Protocol
+
+from recruiting.domain.inbound import ExternalContactChange, Inbound
+from recruiting.domain.invitation_answers import Answer, read_answer, split_choice
+from recruiting.errors import Forbidden, InvalidInput, NotFound
+from recruiting.models import OPEN_INVITATION, CandidateMessage, InterviewInvitation
+from recruiting.ports.outbound import OutboundDraft
+from recruiting.services import candidate_contacts as contacts
+from recruiting.services import invitation_messages as msg
+from recruiting.services.interview_invitations import InterviewInvitations, Outcome
+from recruiting.services.outbox import record_effects
+from recruiting.services.sessions import Principal
+
+log = logging.getLogger(__name__)
+
+REFERENCE = re.compile(r"\biv[0-9a-f]{10}\b")
+BOUND_TEXT = (
+    "您好，已收到。之后的面试通知会通过这里发给您，也可以直接在这里回复「确认」「改期」或「拒绝」。"
+)
+
+
+class ChoiceHandler(Protocol):
+    async def __call__(
+        self, candidate_id: int, subject: str, key: str, *, source_id: str, text: str
+    ) -> Outcome:
+        """Apply the candidate's choice ``key`` for ``subject`` (once per ``source_id``)."""
+
+
+class CommentHandler(Protocol):
+    async def __call__(self, candidate_id: int, text: str, *, source_id: str) -> Outcome | None:
+        """Take free text the feature is waiting for (a survey comment); None if it is not."""
+
+
+class CandidateAnswers:
+    def __init__(
+        self,
+        invitations: InterviewInvitations,
+        others: Mapping[str, ChoiceHandler] | None = None,
+        comments: CommentHandler | None = None,
+    ) -> None:
+        self._invitations = invitations
+        self._others = dict(others or {})
+        self._comments = comments
+
+    async def choice(
+        self, candidate_id: int, subject: str, key: str, *, source_id: str, text: str
+    ) -> Outcome:
+        """A chosen answer, to whichever feature owns ``subject``'s kind."""
+        handler = self._others.get(subject.partition(":")[0])
+        if handler is not None:
+            return await handler(candidate_id, subject, key, source_id=source_id, text=text)
+        return await self._invitations.answer(
+            candidate_id, Answer(key), subject=subject, source_id=source_id, text=text
+        )
+
+    async def kf_message(
+        self, open_kfid: str, kf_user: str, msgid: str, text: str, menu_id: str, sent_at: datetime
+    ) -> Outcome | None:
+        """One customer message synced from 微信客服; None when the sender is unknown."""
+        candidate_id = await contacts.candidate_by_user(kf_user)
+        reference = REFERENCE.search(text)
+        if candidate_id is None and reference is not None:
+            invitation = await InterviewInvitation.get_or_none(reference=reference.group(0))
+            candidate_id = int(invitation.candidate_id) if invitation else None  # type: ignore[attr-defined]
+        if candidate_id is None:
+            log.info("kf message from an unbound customer; nothing to answer")
+            return None
+        await contacts.kf_heard(candidate_id, open_kfid, kf_user, sent_at)
+        choice = split_choice(menu_id) if menu_id else None
+        if choice is not None:
+            subject, key = choice
+            return await self.choice(candidate_id, subject, key, source_id=f"kf:{msgid}", text=text)
+        if reference is None and self._comments is not None:
+            taken = await self._comments(candidate_id, text, source_id=f"kf:{msgid}")
+            if taken is not None:
+                return taken
+        answer = read_answer(REFERENCE.sub("", text))
+        if answer is None and reference is not None:
+            return await self._acknowledge(candidate_id, msgid)
+        return await self._invitations.answer(
+            candidate_id, answer or Answer("?"), source_id=f"kf:{msgid}", text=text
+        )
+
+    async def _acknowledge(self, candidate_id: int, msgid: str) -> Outcome:
+        ids = await record_effects(
+            [msg.candidate_text(candidate_id, BOUND_TEXT, "bound")], cause=f"kf-bound:{msgid}"
+        )
+        await self._invitations.queue_ids(ids)
+        return Outcome("bound", BOUND_TEXT)
+
+    async def on_external_contact(self, event: Inbound) -> list[OutboundDraft]:
+        """Handler for ``external_contact`` callbacks (only additions bind a route)."""
+        if isinstance(event, ExternalContactChange) and event.change_type == "add_external_contact":
+            await self.contact_added(event.user_id, event.external_user_id, event.state)
+        return []
+
+    async def contact_added(self, recruiter: str, external_userid: str, state: str) -> bool:
+        """A candidate added ``recruiter`` through an invitation's contact way: bind the
+        route, and send the still-open invitation through it. False: not our contact way."""
+        invitation = await InterviewInvitation.get_or_none(reference=state) if state else None
+        if invitation is None or not external_userid:
+            return False
+        candidate_id = int(invitation.candidate_id)  # type: ignore[attr-defined]
+        await contacts.bind_external(candidate_id, external_userid, recruiter)
+        if invitation.status in OPEN_INVITATION:
+            view = await self._invitations.view(invitation)
+            draft = msg.invitation_draft(view, self._invitations.zone, "again")
+            payload = {k: v for k, v in draft.payload.items() if k != "bind"}
+            resend = OutboundDraft(draft.channel, draft.recipient, payload, draft.key)
+            ids = await record_effects(
+                [resend], cause=f"invite:{invitation.id}:via:{external_userid}"
+            )
+            await self._invitations.queue_ids(ids)
+        return True
+
+    async def inbox(self, principal: Principal) -> list[dict[str, Any]]:
+        """The candidate's messages, newest first (what the mini-app shows)."""
+        candidate_id = _candidate(principal)
+        return [_message_json(m) for m in await contacts.inbox(candidate_id)]
+
+    async def answer_in_app(self, principal: Principal, message_id: int, key: str) -> Outcome:
+        candidate_id = _candidate(principal)
+        message = await CandidateMessage.get_or_none(id=message_id, candidate_id=candidate_id)
+        if message is None:
+            raise NotFound(f"message {message_id} not found")
+        keys = {str(c.get("key")) for c in message.payload.get("choices") or []}
+        if key not in keys:
+            raise InvalidInput(
+                f"choose one of {sorted(keys)}" if keys else "this message asks nothing",
+                code="invalid_choice",
+            )
+        await CandidateMessage.filter(id=message.id).update(answer_key=key[:64])
+        return await self.choice(
+            candidate_id, message.subject, key, source_id=f"app:{message.id}:{key}", text=key
+        )
+
+
+def _candidate(principal: Principal) -> int:
+    if principal.candidate_id is None:
+        raise Forbidden("only a candidate has messages here; redeem your invitation first")
+    return int(principal.candidate_id)
+
+
+def _message_json(m: CandidateMessage) -> dict[str, Any]:
+    p = m.payload
+    return {
+        "id": m.id,
+        "kind": str(p.get("kind") or "text"),
+        "content": str(p.get("content") or ""),
+        "choices": list(p.get("choices") or []),
+        "subject": m.subject,
+        "route": m.route,
+        "answer": m.answer_key or None,
+        "created_at": m.created_at.isoformat(),
+    }

@@ -1,0 +1,288 @@
+"""``安排面试 <候选人> <岗位>`` in chat: HR gets a card with conflict-free slots; a click
+books one (atomically: if it was taken meanwhile a fresh card comes) and the candidate's
+invitation goes out. Only HR and HR managers may; others are told politely.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime, timedelta, tzinfo
+from typing import Any, cast
+
+from recruiting import clock
+from recruiting.domain.availability import Interval, Proposal
+from recruiting.domain.inbound import CardClick, Inbound, TextMessage
+from recruiting.domain.interview_state import FINAL
+from recruiting.domain.invitation_answers import read_schedule
+from recruiting.domain.roles import Role
+from recruiting.models import (
+    Application,
+    Candidate,
+    Interview,
+    InterviewRound,
+    JobOpening,
+    RoundKind,
+    Staff,
+    SubjectKind,
+)
+from recruiting.ports.outbound import OutboundDraft
+from recruiting.services.conversation import CHANNEL, text_reply
+from recruiting.services.interview_invitations import InterviewInvitations
+from recruiting.services.invitation_messages import REFRESH_PREFIX, when
+from recruiting.services.scheduling import SchedulingService, SlotTaken
+from recruiting.services.sessions import Principal
+from recruiting.services.staff_cards import remember_code
+
+log = logging.getLogger(__name__)
+
+BOOK_PREFIX = "book:"
+SEARCH_SPAN = timedelta(days=14)
+HELP_LINE = "· 「安排面试 候选人 岗位」：给出 3 个可选时间，点选后预约并向候选人发出邀请"
+USAGE = "请这样发送：安排面试 候选人姓名 岗位，例如「安排面试 赵敏 销售代表」。"
+NOT_ALLOWED = "抱歉，只有 HR 可以安排面试。如需安排，请联系负责该岗位的 HR。"
+
+
+def principal_of(staff: Staff) -> Principal:
+    return Principal(
+        0, SubjectKind.STAFF, staff_id=staff.id, userid=staff.wecom_userid, roles=staff.role_set()
+    )
+
+
+def may_schedule(staff: Staff) -> bool:
+    return bool({Role.HR, Role.HR_MANAGER} & staff.role_set())
+
+
+class ScheduleChat:
+    def __init__(
+        self, scheduling: SchedulingService, invitations: InterviewInvitations, zone: tzinfo
+    ) -> None:
+        self._scheduling = scheduling
+        self._invitations = invitations
+        self._zone = zone
+
+    async def on_text(self, staff: Staff, message: TextMessage) -> list[OutboundDraft] | None:
+        """Drafts for 安排面试; None when the text is not this command."""
+        request = read_schedule(message.content)
+        if request is None:
+            return None
+        me = staff.wecom_userid
+        if not may_schedule(staff):
+            return [text_reply(me, NOT_ALLOWED)]
+        if not request.candidate or not request.job:
+            return [text_reply(me, USAGE)]
+        found = await _application(request.candidate, request.job)
+        if isinstance(found, str):
+            return [text_reply(me, found)]
+        application, job = found
+        round_ = await _next_round(application, job)
+        if round_ is None:
+            return [text_reply(me, f"「{job.title}」没有待安排的现场或线上面试轮次。")]
+        return await self._options(staff, application, round_, job, "")
+
+    async def _options(
+        self,
+        staff: Staff,
+        application: Application,
+        round_: InterviewRound,
+        job: JobOpening,
+        intro: str,
+    ) -> list[OutboundDraft]:
+        start = clock.now() + timedelta(days=1)
+        windows = [Interval(start, start + SEARCH_SPAN)]
+        proposals = await self._scheduling.propose(principal_of(staff), round_.id, windows, want=3)
+        me = staff.wecom_userid
+        if not proposals:
+            return [
+                text_reply(me, f"{intro}未来两周没有可用的面试官时间，请调整面试官安排后再试。")
+            ]
+        names = await _names([i for p in proposals for i in p.interviewers])
+        card = self._card(application, round_, job, proposals, names, intro)
+        return [OutboundDraft(CHANNEL, me, {"kind": "template_card", "card": card}, "book-card")]
+
+    def _card(
+        self,
+        application: Application,
+        round_: InterviewRound,
+        job: JobOpening,
+        proposals: list[Proposal],
+        names: dict[int, str],
+        intro: str,
+    ) -> dict[str, Any]:
+        candidate = application.candidate.name
+        stamp = int(clock.now().timestamp() * 1000)
+        buttons = []
+        for p in proposals[:3]:
+            who = "、".join(names.get(i, "?") for i in p.interviewers)
+            local = p.slot.start.astimezone(self._zone)
+            ids = "-".join(str(i) for i in p.interviewers)
+            key = f"{BOOK_PREFIX}{application.id}:{round_.id}:{int(p.slot.start.timestamp())}:{ids}"
+            buttons.append(
+                {"type": 0, "style": 1, "key": key, "text": f"{local:%m-%d %H:%M} {who}"[:20]}
+            )
+        lines = [
+            f"{n + 1}. {when(p.slot.start, self._zone)} · "
+            + "、".join(names.get(i, "?") for i in p.interviewers)
+            for n, p in enumerate(proposals[:3])
+        ]
+        return {
+            "card_type": "button_interaction",
+            "source": {"desc": "安排面试"},
+            "main_title": {
+                "title": f"安排面试：{candidate} · {job.title}"[:36],
+                "desc": f"{round_.name} · {round_.duration_minutes} 分钟",
+            },
+            "sub_title_text": (intro + "请选择时间：\n" + "\n".join(lines))[:300],
+            "task_id": f"book-{application.id}-{round_.id}-{stamp}",
+            "button_list": buttons,
+        }
+
+    async def on_card_click(self, event: Inbound) -> list[OutboundDraft]:
+        """Handler for ``card_click``: booking cards and invitation cards (others ignored)."""
+        if not isinstance(event, CardClick):
+            return []
+        if event.event_key.startswith(REFRESH_PREFIX):
+            return await self._refresh(event)
+        if not event.event_key.startswith(BOOK_PREFIX):
+            return []
+        me = event.from_user
+        staff = await Staff.get_or_none(wecom_userid=me, active=True)
+        if staff is None or not may_schedule(staff):
+            return [text_reply(me, NOT_ALLOWED)]
+        parsed = _parse_key(event.event_key)
+        if parsed is None:
+            return [text_reply(me, "这张卡片的内容无法识别，请重新发送「安排面试」。")]
+        application_id, round_id, proposal = parsed
+        application = await Application.get_or_none(id=application_id).prefetch_related(
+            "candidate", "job"
+        )
+        round_ = await InterviewRound.get_or_none(id=round_id)
+        if application is None or round_ is None:
+            return [text_reply(me, "找不到该应聘记录或面试轮次，可能已被删除。")]
+        proposal = Proposal(
+            Interval(
+                proposal.slot.start,
+                proposal.slot.start + timedelta(minutes=round_.duration_minutes),
+            ),
+            proposal.interviewers,
+        )
+        booked = await _open_interview(application_id, round_id)
+        if booked is not None:
+            return [
+                text_reply(
+                    me,
+                    f"{application.candidate.name}的{round_.name}已安排在 "
+                    f"{when(booked.starts_at or proposal.slot.start, self._zone)}，无需重复预约。",
+                )
+            ]
+        principal = principal_of(staff)
+        try:
+            interview = await self._scheduling.book(principal, application_id, round_id, proposal)
+        except SlotTaken:
+            return await self._options(
+                staff,
+                application,
+                round_,
+                cast(JobOpening, application.job),
+                "该时间刚被别人预约了。",
+            )
+        await self._invitations.invite(principal, interview.id)
+        at = when(proposal.slot.start, self._zone)
+        done = f"已预约 {at}，邀请已发给{application.candidate.name}"
+        drafts = [text_reply(me, done)]
+        if event.response_code:
+            update = {
+                "kind": "template_card_update",
+                "response_code": event.response_code,
+                "card": _booked_card(event.task_id, application, round_, done),
+            }
+            drafts.append(OutboundDraft(CHANNEL, me, update, "booked-card"))
+        return drafts
+
+    async def _refresh(self, event: CardClick) -> list[OutboundDraft]:
+        try:
+            invitation_id = int(event.event_key.removeprefix(REFRESH_PREFIX))
+        except ValueError:
+            return []
+        await remember_code(event.task_id, event.from_user, event.response_code)
+        return await self._invitations.refresh_card(invitation_id, event.from_user)
+
+
+def _booked_card(
+    task_id: str, application: Application, round_: InterviewRound, done: str
+) -> dict[str, Any]:
+    return {
+        "card_type": "button_interaction",
+        "source": {"desc": "安排面试"},
+        "main_title": {
+            "title": f"安排面试：{application.candidate.name}"[:36],
+            "desc": round_.name,
+        },
+        "sub_title_text": done[:120],
+        "task_id": task_id,
+        "button_list": [{"type": 0, "text": "已预约", "style": 2, "key": "booked:done"}],
+        "replace_text": "已预约",
+    }
+
+
+def _parse_key(key: str) -> tuple[int, int, Proposal] | None:
+    try:
+        application, round_, start, ids = key.removeprefix(BOOK_PREFIX).split(":")
+        at = datetime.fromtimestamp(int(start), UTC)
+        interviewers = tuple(int(i) for i in ids.split("-") if i)
+    except ValueError:
+        return None
+    return (
+        int(application),
+        int(round_),
+        Proposal(Interval(at, at + timedelta(minutes=1)), interviewers),
+    )
+
+
+async def _application(name: str, job_text: str) -> tuple[Application, JobOpening] | str:
+    candidates = await Candidate.filter(name=name, erased_at=None)
+    if not candidates:
+        return f"没有找到候选人「{name}」。"
+    applications = await Application.filter(
+        candidate_id__in=[c.id for c in candidates]
+    ).prefetch_related("candidate", "job")
+    wanted = job_text.strip().lower()
+    jobs_of = {a.id: cast(JobOpening, a.job) for a in applications}
+    matching = [
+        a
+        for a in applications
+        if wanted in (jobs_of[a.id].title.lower(), jobs_of[a.id].code.lower())
+    ]
+    if not matching:
+        matching = [a for a in applications if wanted in jobs_of[a.id].title.lower()]
+    if not matching:
+        jobs = "、".join(sorted({jobs_of[a.id].title for a in applications})) or "无"
+        return f"候选人「{name}」没有应聘「{job_text}」。TA 应聘的岗位：{jobs}。"
+    if len(matching) > 1:
+        return f"有 {len(matching)} 位「{name}」应聘了相近的岗位，请在小程序中按应聘记录安排。"
+    return matching[0], jobs_of[matching[0].id]
+
+
+async def _next_round(application: Application, job: JobOpening) -> InterviewRound | None:
+    """The first live round without a held or open interview for this application."""
+    rounds = await InterviewRound.filter(job_id=job.id, kind=RoundKind.LIVE).order_by("sequence")
+    for round_ in rounds:
+        taken = (
+            await Interview.filter(application_id=application.id, round_id=round_.id)
+            .exclude(status__in=["cancelled", "declined", "no_show"])
+            .exists()
+        )
+        if not taken:
+            return round_
+    return None
+
+
+async def _open_interview(application_id: int, round_id: int) -> Interview | None:
+    return (
+        await Interview.filter(application_id=application_id, round_id=round_id)
+        .exclude(status__in=[s.value for s in FINAL])
+        .first()
+    )
+
+
+async def _names(ids: list[int]) -> dict[int, str]:
+    return {s.id: s.name for s in await Staff.filter(id__in=list(set(ids)))}

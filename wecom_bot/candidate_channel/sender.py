@@ -1,0 +1,196 @@
+"""Deliver ``candidate.message`` outbox rows: pick the route per candidate, every time.
+
+1. 微信客服 (``kf/send_msg``) while the window opened by the candidate's last message is
+   open (48 h, 5 replies); ``choices`` become a ``msgmenu`` whose item ids carry
+   ``subject|key``. WeCom's 95001 closes the window here too, and the next route is tried.
+2. The recruiter's external contact (``externalcontact/add_msg_template``): WeCom holds the
+   message until the recruiter confirms it, so the recruiter is told by app message and the
+   delivery is recorded as ``awaiting_confirmation``.
+3. The mini-app inbox, which every message is kept in anyway; when an invitation's
+   candidate has no WeChat route yet, a contact way whose ``state`` is the invitation's
+   reference is made and its QR code added, so adding the recruiter binds that route.
+
+Each row is kept in the inbox once (by its idempotency key) and its route recorded there;
+a retry of a row whose route is recorded returns that record instead of sending again.
+kf sends carry a ``msgid`` derived from the idempotency key.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from typing import Any, Protocol
+
+from recruiting import clock
+from recruiting.domain.invitation_answers import choice_key
+from recruiting.errors import RetryLater
+from recruiting.models import Candidate, CandidateMessage
+from recruiting.ports.outbound import OutboundMessage
+from recruiting.ports.queue import TaskQueue
+from recruiting.services import candidate_contacts as contacts
+from wecom_bot.client.errors import WeComKfWindowClosed
+
+log = logging.getLogger(__name__)
+
+MEETING_WAITS = 4  # attempts that wait for a remote interview's meeting link
+REPLY_HINT = "（可直接回复「确认」「改期」「拒绝」，或在小程序「面试助手」的消息中作答）"
+CONFIRMING = "awaiting_confirmation"
+
+
+class _Kf(Protocol):
+    async def send_msg(self, payload: dict[str, Any]) -> dict[str, Any]: ...
+
+
+class _ExternalContact(Protocol):
+    async def add_contact_way(self, payload: dict[str, Any]) -> dict[str, Any]: ...
+
+    async def add_msg_template(self, payload: dict[str, Any]) -> dict[str, Any]: ...
+
+
+class CandidateChannelSender:
+    def __init__(self, kf: _Kf, external: _ExternalContact, queue: TaskQueue | None) -> None:
+        self._kf = kf
+        self._external = external
+        self._queue = queue
+
+    async def deliver(self, message: OutboundMessage) -> dict[str, Any]:
+        candidate_id = contacts.candidate_of(message.recipient)
+        kept = await contacts.keep(candidate_id, message.idempotency_key, message.payload)
+        if kept.route:
+            return {"route": kept.route, "delivery": kept.delivery, "repeat": True}
+        payload = await contacts.meeting_link(dict(kept.payload))
+        if payload is None:
+            if message.attempt < MEETING_WAITS:
+                raise RetryLater("the meeting link is not made yet", retry_after=3.0)
+            payload = contacts.without_meeting_link(dict(kept.payload))
+        routes = await contacts.routes(candidate_id)
+        if routes.kf_open(clock.now()):
+            result = await self._by_kf(kept, routes, payload, message.idempotency_key)
+            if result is not None:
+                return result
+        if routes.external:
+            result = await self._by_external(kept, routes, payload)
+            if result is not None:
+                return result
+        return await self._in_inbox(kept, routes, payload)
+
+    async def _by_kf(
+        self, kept: CandidateMessage, routes: contacts.Routes, payload: dict[str, Any], key: str
+    ) -> dict[str, Any] | None:
+        body = {
+            "touser": routes.kf_user,
+            "open_kfid": routes.kf_open_kfid,
+            "msgid": hashlib.sha256(key.encode()).hexdigest()[:32],
+            **kf_message(payload),
+        }
+        try:
+            answer = await self._kf.send_msg(body)
+        except WeComKfWindowClosed:
+            log.info(
+                "kf window of candidate %s is closed; trying the next route", routes.candidate_id
+            )
+            await contacts.kf_closed(routes.candidate_id)
+            return None
+        await contacts.kf_sent(routes.candidate_id)
+        result = {"route": "kf", "delivery": "sent", "msgid": str(answer.get("msgid") or "")}
+        await contacts.revise(kept, payload)
+        await contacts.delivered(kept, "kf", "sent", result)
+        return result
+
+    async def _by_external(
+        self, kept: CandidateMessage, routes: contacts.Routes, payload: dict[str, Any]
+    ) -> dict[str, Any] | None:
+        text = str(payload.get("content") or "")
+        if payload.get("kind") == "choices":
+            text += "\n" + REPLY_HINT
+        body = {
+            "chat_type": "single",
+            "external_userid": [routes.external_userid],
+            "sender": routes.recruiter_userid,
+            "text": {"content": text[:4000]},
+        }
+        answer = await self._external.add_msg_template(body)
+        if routes.external_userid in (answer.get("fail_list") or []):
+            log.warning(
+                "external contact of candidate %s is no longer reachable", routes.candidate_id
+            )
+            return None
+        result = {
+            "route": "external",
+            "delivery": CONFIRMING,
+            "msgid": str(answer.get("msgid") or ""),
+            "sender": routes.recruiter_userid,
+        }
+        await contacts.revise(kept, payload)
+        await contacts.delivered(kept, "external", CONFIRMING, result)
+        candidate = await Candidate.get(id=routes.candidate_id)
+        await contacts.ask_recruiter_to_confirm(
+            kept, routes.recruiter_userid, candidate.name, self._queue
+        )
+        return result
+
+    async def _in_inbox(
+        self, kept: CandidateMessage, routes: contacts.Routes, payload: dict[str, Any]
+    ) -> dict[str, Any]:
+        bind = payload.get("bind")
+        qr = ""
+        if isinstance(bind, dict) and not routes.external and bind.get("recruiter"):
+            qr = await self._contact_way(str(bind["state"]), str(bind["recruiter"]))
+        if qr:
+            payload = {
+                **payload,
+                "content": f"{payload.get('content', '')}\n"
+                f"添加招聘顾问的企业微信，之后的通知会直接发到您的微信：{qr}",
+            }
+        result = {"route": "miniapp", "delivery": "inbox", "contact_way": qr}
+        await contacts.revise(kept, payload)
+        await contacts.delivered(kept, "miniapp", "inbox", result)
+        return result
+
+    async def _contact_way(self, state: str, recruiter: str) -> str:
+        """One 联系我 QR code per invitation; its state comes back when the candidate adds
+        the recruiter (``add_external_contact``)."""
+        way = await contacts.contact_way(state)
+        if way is None:
+            answer = await self._external.add_contact_way(
+                {
+                    "type": 1,
+                    "scene": 2,
+                    "user": [recruiter],
+                    "state": state,
+                    "remark": "面试邀请",
+                    "skip_verify": True,
+                }
+            )
+            way = await contacts.save_contact_way(
+                state, recruiter, str(answer.get("config_id")), str(answer.get("qr_code") or "")
+            )
+        return way.qr_code
+
+
+def kf_message(payload: dict[str, Any]) -> dict[str, Any]:
+    """A channel-neutral payload as a 微信客服 message (``msgtype`` + its object)."""
+    content = str(payload.get("content") or "")
+    if payload.get("kind") == "choices":
+        subject = str(payload.get("subject") or "")
+        items = [
+            {
+                "type": "click",
+                "click": {
+                    "id": choice_key(subject, str(c["key"]))[:128],
+                    "content": str(c["label"])[:128],
+                },
+            }
+            for c in payload.get("choices") or []
+        ]
+        return {
+            "msgtype": "msgmenu",
+            "msgmenu": {
+                "head_content": content[:1024],
+                "list": items,
+                "tail_content": "也可以直接回复文字。",
+            },
+        }
+    if payload.get("kind") == "link":
+        content = f"{content}\n小程序页面：{payload.get('path', '')}"
+    return {"msgtype": "text", "text": {"content": content[:2000]}}

@@ -39,7 +39,11 @@ from recruiting.domain.roles import Role
 from recruiting.errors import ExternalServiceError, InvalidInput, RecruitingError, RetryLater
 from recruiting.infra.claims import claim_row
 from recruiting.models import OutboxMessage, ProcessingStatus, Staff
+from recruiting.ports.approval import APPROVAL_CHANNEL
+from recruiting.ports.candidate_channel import CANDIDATE_CHANNEL
+from recruiting.ports.ehr import EHR_CHANNEL
 from recruiting.ports.outbound import OutboundDraft, OutboundMessage, OutboundSender
+from recruiting.ports.payroll import PAYROLL_CHANNEL
 from recruiting.ports.queue import OUTBOX_TOPIC, TaskQueue
 from recruiting.services.audit import Actor, record
 from recruiting.services.conversation import CHANNEL as WECOM_MESSAGE
@@ -52,9 +56,13 @@ ALERT_KEY_PREFIX = "dead-letter:"
 WAKE_WITHIN = 60.0  # seconds: shorter waits are timed in-process, longer ones left to sweeps
 RECOVERY_PAUSE = 5.0  # seconds between two "channel is back" pull-forwards per process
 CHANNEL_NAMES = {
-    "ehr": "EHR 同步",
+    EHR_CHANNEL: "EHR 同步",
     WECOM_MESSAGE: "企业微信消息",
-    "candidate.message": "候选人消息",
+    CANDIDATE_CHANNEL: "候选人消息",
+    PAYROLL_CHANNEL: "薪酬系统交接",
+    APPROVAL_CHANNEL: "offer 审批提交",
+    "wecom.schedule": "企业微信日程",
+    "wecom.meeting": "企业微信会议",
 }
 
 

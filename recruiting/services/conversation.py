@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import tzinfo
-from typing import Protocol
+from typing import Any, Protocol
 
 from recruiting.domain.inbound import Inbound, TextMessage
 from recruiting.domain.interview_state import FINAL
@@ -53,6 +53,15 @@ class StaffChat(Protocol):
 
 def text_reply(recipient: str, content: str) -> OutboundDraft:
     return OutboundDraft(CHANNEL, recipient, {"kind": "text", "content": content})
+
+
+def card_update(
+    recipient: str, response_code: str, card: dict[str, Any], key: str = "card-update"
+) -> OutboundDraft:
+    """Redraw the card a member just clicked (``update_template_card``; the click's
+    ``response_code`` is single-use)."""
+    payload = {"kind": "template_card_update", "response_code": response_code, "card": card}
+    return OutboundDraft(CHANNEL, recipient, payload, key)
 
 
 class Conversation:

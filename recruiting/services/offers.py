@@ -38,7 +38,7 @@ from recruiting.ports.outbound import OutboundDraft
 from recruiting.ports.payroll import PackageEstimate, PackageTerms, PayrollPackages
 from recruiting.services import offer_texts as say
 from recruiting.services.audit import Actor, record
-from recruiting.services.conversation import CHANNEL
+from recruiting.services.conversation import CHANNEL, card_update
 from recruiting.services.offer_approvals import OfferApprovals, hr_text
 from recruiting.services.outbox import record_effects
 
@@ -206,9 +206,7 @@ class Offers:
         drafts = [_reply(event.from_user, text)]
         if event.response_code and label:
             card = say.settled_card(event.task_id, offer_id, label)
-            payload = {"kind": "template_card_update", "response_code": event.response_code,
-                       "card": card}  # fmt: skip
-            drafts.append(OutboundDraft(CHANNEL, event.from_user, payload, "card-update"))
+            drafts.append(card_update(event.from_user, event.response_code, card))
         return drafts
 
     async def submit(self, offer_id: int, version: int, actor: Actor) -> tuple[str, str]:

@@ -37,7 +37,7 @@ from recruiting.ports.live_prompts import CompetencyBrief, LivePrompts
 from recruiting.ports.outbound import OutboundDraft
 from recruiting.services import live_texts as say
 from recruiting.services.audit import Actor, record
-from recruiting.services.conversation import CHANNEL
+from recruiting.services.conversation import CHANNEL, card_update
 from recruiting.services.live_context import (
     Effects,
     LiveContext,
@@ -145,9 +145,7 @@ class PanelScoring:
         at = clock.now().astimezone(self._zone).strftime("%H:%M")
         parts = -(-len(briefs) // PER_CARD)
         card = score_card(ctx, part, parts, chunk, event.task_id, chosen, recorded_at=at)
-        update = {"kind": "template_card_update", "response_code": event.response_code,
-                  "card": card}  # fmt: skip
-        return [OutboundDraft(CHANNEL, staff.wecom_userid, update, "card-update")]
+        return [card_update(staff.wecom_userid, event.response_code, card)]
 
     async def comment(self, staff: Staff, text: str) -> list[OutboundDraft] | None:
         """The comment on one's latest scoring, if one is open; None otherwise."""

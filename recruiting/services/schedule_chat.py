@@ -26,7 +26,7 @@ from recruiting.models import (
     SubjectKind,
 )
 from recruiting.ports.outbound import OutboundDraft
-from recruiting.services.conversation import CHANNEL, text_reply
+from recruiting.services.conversation import CHANNEL, card_update, text_reply
 from recruiting.services.interview_invitations import InterviewInvitations
 from recruiting.services.invitation_messages import REFRESH_PREFIX, when
 from recruiting.services.scheduling import SchedulingService, SlotTaken
@@ -190,12 +190,8 @@ class ScheduleChat:
         done = f"已预约 {at}，邀请已发给{application.candidate.name}"
         drafts = [text_reply(me, done)]
         if event.response_code:
-            update = {
-                "kind": "template_card_update",
-                "response_code": event.response_code,
-                "card": _booked_card(event.task_id, application, round_, done),
-            }
-            drafts.append(OutboundDraft(CHANNEL, me, update, "booked-card"))
+            card = _booked_card(event.task_id, application, round_, done)
+            drafts.append(card_update(me, event.response_code, card, "booked-card"))
         return drafts
 
     async def _refresh(self, event: CardClick) -> list[OutboundDraft]:

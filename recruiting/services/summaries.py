@@ -68,6 +68,7 @@ from recruiting.ports.outbound import OutboundDraft
 from recruiting.services.access import HR_ROLES, job_of, round_of
 from recruiting.services.audit import Actor, record
 from recruiting.services.conversation import CHANNEL as WECOM_MESSAGE
+from recruiting.services.conversation import card_update
 from recruiting.services.followups import Outbox, completed_between, window
 from recruiting.services.live_context import hr_staff
 from recruiting.services.live_texts import fit
@@ -451,12 +452,7 @@ class CandidateSummaries:
         card = release_card(
             interview, name, "", None, None, self._zone, task_id=event.task_id, released=status
         )
-        update = {
-            "kind": "template_card_update",
-            "response_code": event.response_code,
-            "card": card,
-        }
-        return [OutboundDraft(WECOM_MESSAGE, staff.wecom_userid, update, "card-update")]
+        return [card_update(staff.wecom_userid, event.response_code, card)]
 
 
 def release_card(

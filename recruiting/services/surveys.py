@@ -60,6 +60,7 @@ from recruiting.ports.outbound import OutboundDraft
 from recruiting.services.access import candidate_interview, job_of, round_of
 from recruiting.services.audit import Actor, record
 from recruiting.services.conversation import CHANNEL as WECOM_MESSAGE
+from recruiting.services.conversation import card_update
 from recruiting.services.followups import Outbox, completed_between, window
 from recruiting.services.sessions import Principal
 from recruiting.settings import FollowUpSettings
@@ -385,12 +386,7 @@ class Surveys:
         name = cast(Application, interview.application).candidate.name
         at = now.astimezone(self._zone).strftime("%H:%M")
         card = survey_card(interview, name, event.task_id or row.task_id, chosen, at)
-        update = {
-            "kind": "template_card_update",
-            "response_code": event.response_code,
-            "card": card,
-        }
-        return [OutboundDraft(WECOM_MESSAGE, staff.wecom_userid, update, "card-update")]
+        return [card_update(staff.wecom_userid, event.response_code, card)]
 
 
 def survey_card(

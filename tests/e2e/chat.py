@@ -4,6 +4,7 @@ for the e2e tests: one version of the small helpers every flow needs."""
 from __future__ import annotations
 
 import asyncio
+import inspect
 from collections.abc import Awaitable, Callable
 from typing import Any, Protocol
 
@@ -53,11 +54,13 @@ async def until(
         await asyncio.sleep(0.1)
 
 
-async def wait(probe: Callable[[], Awaitable[Any]], timeout: float = 20.0) -> Any:
-    """The first truthy answer of ``probe``."""
+async def wait(probe: Callable[[], Awaitable[Any] | Any], timeout: float = 20.0) -> Any:
+    """The first truthy answer of ``probe`` (a coroutine function or a plain one)."""
     deadline = asyncio.get_running_loop().time() + timeout
     while True:
-        found = await probe()
+        found = probe()
+        if inspect.isawaitable(found):
+            found = await found
         if found:
             return found
         assert asyncio.get_running_loop().time() < deadline, "timed out"

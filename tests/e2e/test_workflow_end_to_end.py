@@ -97,7 +97,7 @@ class Story:
 
     async def ticked(self, more: int) -> None:
         target = self.ticks + more
-        await chat.wait(lambda: _true(self.ticks >= target))
+        await chat.wait(lambda: self.ticks >= target)
 
     async def kf(self) -> list[dict[str, Any]]:
         """What the service sent the candidate in 微信客服, oldest first."""
@@ -117,10 +117,6 @@ class Story:
         body = {"external_userid": self.kf_user, "text": text, "menu_id": menu_id}
         said = await self.stack.console.post("/sandbox/kf", json=body)
         assert said.status_code == 200 and said.json()["status"] == 200, said.text
-
-
-async def _true(value: bool) -> bool:
-    return value
 
 
 def said(m: dict[str, Any]) -> str:

@@ -194,8 +194,13 @@ async def hr_schedules_in_chat_and_clicks_a_slot(story: Story) -> None:
     assert len(card["button_list"]) == 3 and "赵敏" in card["main_title"]["title"]
     slot = card["button_list"][0]
     await chat.click(stack, HR, card["task_id"], slot["key"])
-    timeline = await chat.until(stack, HR, lambda t: count(texts(t), "已预约") == 1)
-    assert chat.card_state(timeline, card["task_id"])["updates"] == 1
+
+    def booked(t: Timeline) -> bool:  # a text and the card's update: two deliveries
+        return (
+            count(texts(t), "已预约") == 1 and chat.card_state(t, card["task_id"])["updates"] == 1
+        )
+
+    await chat.until(stack, HR, booked)
     interview = await Interview.get(application__candidate_id=story.candidate_id)
     story.interview_id = interview.id
     assert interview.status == "invited"
@@ -302,7 +307,7 @@ async def both_score_and_hr_gets_the_consolidation(story: Story) -> None:
 
 
 async def _outbox_settled() -> bool:
-    return not await OutboxMessage.filter(status="pending").exists()
+    return not await OutboxMessage.filter(status__in=["pending", "processing"]).exists()
 
 
 async def the_survey_job_asks_and_they_answer(story: Story) -> None:
@@ -314,7 +319,8 @@ async def the_survey_job_asks_and_they_answer(story: Story) -> None:
     # She answers each question from the latest menu, then writes a comment.
     for asked in (1, 2, 3):
         out = await story.kf_until(_survey_menus(asked))
-        item = out[-1]["msgmenu"]["list"][0]["click"]
+        latest = [m for m in out if m["msgtype"] == "msgmenu"][-1]
+        item = latest["msgmenu"]["list"][0]["click"]
         await story.candidate_says(item["content"], item["id"])
     await story.kf_until(lambda o: any(COMMENT_INVITE in said(m) for m in o))
     await story.candidate_says("面试官很专业，希望提前告知面试形式")
@@ -356,8 +362,12 @@ async def hr_releases_the_summary_and_she_receives_it(story: Story) -> None:
     release = next(b for b in card["button_list"] if b["text"] == "发布给候选人")
     await chat.click(stack, HR, card["task_id"], release["key"])
     out = await story.kf_until(lambda o: any("做得好的方面" in said(m) for m in o))
-    state = chat.card_state(await stack.chat(HR), card["task_id"])
-    assert state["finished_text"] == "已发布" and "已由 李娜" in state["card"]["sub_title_text"]
+
+    def released(t: Timeline) -> bool:
+        return chat.card_state(t, card["task_id"]).get("finished_text") == "已发布"
+
+    state = chat.card_state(await chat.until(stack, HR, released), card["task_id"])
+    assert "已由 李娜" in state["card"]["sub_title_text"]
     assert sum("做得好的方面" in said(m) for m in out) == 1
 
 

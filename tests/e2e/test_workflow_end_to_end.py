@@ -20,6 +20,7 @@ import base64
 import itertools
 from collections import Counter
 from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -267,6 +268,20 @@ def _reminded_in_chat(n: int) -> Callable[[Timeline], bool]:
     return lambda timeline: count(texts(timeline), REMINDER) == n
 
 
+@asynccontextmanager
+async def the_service_clock_at(at: datetime) -> AsyncIterator[None]:
+    """The service's clock runs from ``at`` (the live interview is booked days ahead); then,
+    once every message of that time went out, real time again."""
+    real_now = clock.now
+    shift = at - real_now()
+    clock.now = lambda: real_now() + shift
+    try:
+        yield
+        await chat.wait(_outbox_settled)
+    finally:
+        clock.now = real_now
+
+
 async def the_lead_runs_the_interview_in_chat(story: Story, tmp_path: Path) -> None:
     stack = story.stack
     wav = espeak_wav(tmp_path / "note.wav", "hou4 xuan3 ren2 shuo1 ke4 hu4 man3 yi4 du4 ti2 sheng1")
@@ -437,9 +452,7 @@ def _saw(messages: list[str], expected: list[str]) -> None:
 # ---- the story --------------------------------------------------------------------------
 
 
-async def test_one_candidate_from_scheduling_to_offer(
-    story: Story, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+async def test_one_candidate_from_scheduling_to_offer(story: Story, tmp_path: Path) -> None:
     await an_opening_and_a_candidate_who_wrote_to_kf(story)
     await hr_schedules_in_chat_and_clicks_a_slot(story)
     invitation = await the_invitation_reaches_her_in_kf_and_she_confirms(story)
@@ -448,13 +461,9 @@ async def test_one_candidate_from_scheduling_to_offer(
     assert start is not None
     await reminders_reach_everyone_once(story, start)
 
-    real_now = clock.now
-    shift = start - timedelta(minutes=5) - real_now()
-    monkeypatch.setattr(clock, "now", lambda: real_now() + shift)
-    await the_lead_runs_the_interview_in_chat(story, tmp_path)
-    await both_score_and_hr_gets_the_consolidation(story)
-    await chat.wait(_outbox_settled)
-    monkeypatch.setattr(clock, "now", real_now)
+    async with the_service_clock_at(start - timedelta(minutes=5)):
+        await the_lead_runs_the_interview_in_chat(story, tmp_path)
+        await both_score_and_hr_gets_the_consolidation(story)
 
     await the_survey_job_asks_and_they_answer(story)
     await hr_releases_the_summary_and_she_receives_it(story)

@@ -6,8 +6,6 @@ shows it."""
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
@@ -30,7 +28,7 @@ from recruiting.models import (
     SurveyResponse,
 )
 from recruiting.ports.candidate_channel import CANDIDATE_CHANNEL
-from tests.e2e import test_sandbox_flow
+from tests.e2e import chat, test_sandbox_flow
 from tests.e2e.test_sandbox_flow import Stack
 
 stack = test_sandbox_flow.stack  # service + sandbox (SQLite; PostgreSQL + Redis)
@@ -58,35 +56,6 @@ async def _book() -> Interview:
     return interview
 
 
-def _texts(timeline: list[dict[str, Any]]) -> list[str]:
-    return [m["content"]["content"] for m in timeline
-            if m.get("msgtype") == "text" and m.get("status") == "sent"]  # fmt: skip
-
-
-def _cards(timeline: list[dict[str, Any]], prefix: str) -> list[dict[str, Any]]:
-    return [m for m in timeline if m.get("msgtype") == "template_card" and m["status"] == "sent"
-            and str(m["content"].get("task_id", "")).startswith(prefix)]  # fmt: skip
-
-
-async def _until(
-    stack: Stack, userid: str, test: Callable[[list[dict[str, Any]]], bool], timeout: float = 20
-) -> list[dict[str, Any]]:
-    deadline = asyncio.get_running_loop().time() + timeout
-    while True:
-        timeline = await stack.chat(userid)
-        if test(timeline):
-            return timeline
-        assert asyncio.get_running_loop().time() < deadline, _texts(timeline)
-        await asyncio.sleep(0.1)
-
-
-async def _click(stack: Stack, userid: str, task_id: str, key: str,
-                 selected: list[dict[str, Any]] | None = None) -> None:  # fmt: skip
-    body = {"userid": userid, "task_id": task_id, "key": key, "selected": selected or []}
-    response = await stack.console.post("/sandbox/click", json=body)
-    assert response.status_code == 200, response.text
-
-
 async def _miniapp(stack: Stack) -> httpx.AsyncClient:
     base = f"http://127.0.0.1:{stack.settings.server.port}/miniapp/v1"
     return httpx.AsyncClient(base_url=base, timeout=15)
@@ -109,9 +78,9 @@ async def test_surveys_and_summary_release_end_to_end(stack: Stack) -> None:
     services = stack.service.ctx.services
     interview = await _book()
     await stack.say("wangqiang", "开始面试")
-    await _until(stack, "wangqiang", lambda t: any("已开始面试" in x for x in _texts(t)))
+    await chat.until(stack, "wangqiang", lambda t: any("已开始面试" in x for x in chat.texts(t)))
     await stack.say("wangqiang", "结束面试")
-    await _until(stack, "wangqiang", lambda t: any("已结束面试" in x for x in _texts(t)))
+    await chat.until(stack, "wangqiang", lambda t: any("已结束面试" in x for x in chat.texts(t)))
     done = await Interview.get(id=interview.id)
     assert done.status == "completed" and done.completed_at is not None
 
@@ -120,19 +89,19 @@ async def test_surveys_and_summary_release_end_to_end(stack: Stack) -> None:
     assert await services.surveys.send_due_surveys(done.completed_at) == 0
     assert await services.surveys.send_due_surveys(later) == 3
     assert await services.surveys.send_due_surveys(later) == 0
-    timeline = await _until(stack, "chenjing", lambda t: len(_cards(t, "survey-")) == 1)
-    card = _cards(timeline, "survey-")[0]["content"]
+    timeline = await chat.until(stack, "chenjing", lambda t: len(chat.cards(t, "survey-")) == 1)
+    card = chat.cards(timeline, "survey-")[0]["content"]
     assert card["card_type"] == "multiple_interaction"
     selected = [{"question_key": "questions_fit", "option_ids": ["fit"]},
                 {"question_key": "time_enough", "option_ids": ["tight"]},
                 {"question_key": "prompts_useful", "option_ids": ["useful"]}]  # fmt: skip
-    await _click(stack, "chenjing", card["task_id"], card["submit_button"]["key"], selected)
+    await chat.click(stack, "chenjing", card["task_id"], card["submit_button"]["key"], selected)
 
     def updated(t: list[dict[str, Any]]) -> bool:
-        return any(c["card_state"]["updates"] == 1 for c in _cards(t, "survey-"))
+        return any(c["card_state"]["updates"] == 1 for c in chat.cards(t, "survey-"))
 
-    timeline = await _until(stack, "chenjing", updated)
-    state = _cards(timeline, "survey-")[0]["card_state"]
+    timeline = await chat.until(stack, "chenjing", updated)
+    state = chat.cards(timeline, "survey-")[0]["card_state"]
     assert state["finished_text"] == "已提交" and "已提交" in state["card"]["main_title"]["desc"]
     chen = await Staff.get(wecom_userid="chenjing")
     row = await SurveyResponse.get(interview_id=interview.id, respondent_key=f"staff:{chen.id}")
@@ -171,8 +140,10 @@ async def test_surveys_and_summary_release_end_to_end(stack: Stack) -> None:
         assert missing.status_code == 400 and missing.json()["error"] == "invalid_input"
         assert await AuditLog.filter(action="view_survey_summary", actor="lina").exists()
         await stack.say("lina", "问卷 销售代表")
-        chat = await _until(stack, "lina", lambda t: any("【问卷汇总】" in x for x in _texts(t)))
-        text = next(x for x in _texts(chat) if "【问卷汇总】" in x)
+        said = await chat.until(
+            stack, "lina", lambda t: any("【问卷汇总】" in x for x in chat.texts(t))
+        )
+        text = next(x for x in chat.texts(said) if "【问卷汇总】" in x)
         assert "满意度 均分 5.0" in text and "希望提前告知" in text
 
         # The panel has scored (panel scoring is its own flow); the job drafts the summary.
@@ -185,18 +156,20 @@ async def test_surveys_and_summary_release_end_to_end(stack: Stack) -> None:
         assert await services.summaries.draft_due_summaries(later) == 1
         shown = (await api.get(f"/interviews/{interview.id}/summary", headers=me)).json()
         assert shown == {"released": False}  # a draft is not the candidate's yet
-        timeline = await _until(stack, "lina", lambda t: len(_cards(t, "summary-")) == 1)
-        draft = next(x for x in _texts(timeline) if "【候选人反馈草稿】" in x)
+        timeline = await chat.until(stack, "lina", lambda t: len(chat.cards(t, "summary-")) == 1)
+        draft = next(x for x in chat.texts(timeline) if "【候选人反馈草稿】" in x)
         assert "客户导向" in draft and "仅 HR 可见" in draft and "王强 5、陈静 4" in draft
-        card = _cards(timeline, "summary-")[0]["content"]
+        card = chat.cards(timeline, "summary-")[0]["content"]
         release = next(b for b in card["button_list"] if b["text"] == "发布给候选人")
-        await _click(stack, "lina", card["task_id"], release["key"])
+        await chat.click(stack, "lina", card["task_id"], release["key"])
 
         def released(t: list[dict[str, Any]]) -> bool:
-            return any(c["card_state"]["finished_text"] == "已发布" for c in _cards(t, "summary-"))
+            return any(
+                c["card_state"]["finished_text"] == "已发布" for c in chat.cards(t, "summary-")
+            )
 
-        timeline = await _until(stack, "lina", released)
-        state = _cards(timeline, "summary-")[0]["card_state"]
+        timeline = await chat.until(stack, "lina", released)
+        state = chat.cards(timeline, "summary-")[0]["card_state"]
         assert "已由 李娜" in state["card"]["sub_title_text"]
         sent = await OutboxMessage.filter(channel=CANDIDATE_CHANNEL)
         summary_rows = [r for r in sent if r.payload.get("kind") == "link"]

@@ -8,7 +8,6 @@ interview and HR's card; 安排面试 in chat books from a card and invites.
 
 from __future__ import annotations
 
-import asyncio
 from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -24,7 +23,7 @@ from recruiting.models import (
     InvitationStatus,
     Staff,
 )
-from tests.e2e import test_miniapp_flow
+from tests.e2e import chat, test_miniapp_flow
 from tests.e2e.test_miniapp_flow import Stack
 
 SH = ZoneInfo("Asia/Shanghai")
@@ -35,15 +34,6 @@ OPENID = "o-zhaomin"
 def _monday(weeks: int = 2) -> datetime:
     today = datetime.now(SH).replace(hour=0, minute=0, second=0, microsecond=0)
     return today + timedelta(days=7 * weeks - today.weekday())
-
-
-async def _wait(probe: Any, timeout: float = 20.0) -> Any:
-    deadline = asyncio.get_running_loop().time() + timeout
-    while asyncio.get_running_loop().time() < deadline:
-        if (found := await probe()) is not None:
-            return found
-        await asyncio.sleep(0.1)
-    raise AssertionError("timed out")
 
 
 async def _live_round(stack: Stack) -> InterviewRound:
@@ -80,7 +70,7 @@ async def _inbox(stack: Stack, token: str, subject_prefix: str, n: int = 1) -> l
         found = [m for m in response.json() if m["subject"].startswith(subject_prefix)]
         return found if len(found) >= n else None
 
-    found: list[dict[str, Any]] = await _wait(probe)
+    found: list[dict[str, Any]] = await chat.wait(probe)
     return found
 
 
@@ -95,7 +85,7 @@ async def _card(stack: Stack, userid: str, task_id: str, updates: int = 0) -> di
                 return dict(state)
         return None
 
-    found: dict[str, Any] = await _wait(probe)
+    found: dict[str, Any] = await chat.wait(probe)
     return found
 
 
@@ -139,12 +129,12 @@ async def test_inbox_invitation_confirmed_in_the_mini_app(stack: Stack) -> None:
 async def test_kf_route_reschedule_then_window_closed_falls_back(stack: Stack) -> None:
     hr = await stack.staff_token("lina")
     interview_id = await _book(stack, hr, await _live_round(stack))
-    invitation = await _wait(lambda: InterviewInvitation.get_or_none(interview_id=interview_id))
+    invitation = await chat.wait(lambda: InterviewInvitation.get_or_none(interview_id=interview_id))
     # The candidate writes to 微信客服 with the invitation's code: kf is bound, window open.
     said = await stack.console.post("/sandbox/kf", json={"name": "赵敏",
                                                           "text": f"你好 {invitation.reference}"})  # fmt: skip
     assert said.status_code == 200 and said.json()["status"] == 200, said.text
-    contact = await _wait(lambda: CandidateContact.get_or_none(kf_external_userid__not=""))
+    contact = await chat.wait(lambda: CandidateContact.get_or_none(kf_external_userid__not=""))
     kf_user = contact.kf_external_userid
 
     async def kf_out(n: int) -> list[dict[str, Any]] | None:
@@ -153,12 +143,12 @@ async def test_kf_route_reschedule_then_window_closed_falls_back(stack: Stack) -
         out = [m for m in chat["kf"] if m["origin"] == 5]
         return out if len(out) >= n else None
 
-    await _wait(lambda: kf_out(1))
+    await chat.wait(lambda: kf_out(1))
     # 改期 from the msgmenu: three new slots come back as a msgmenu.
     await stack.console.post("/sandbox/kf", json={
         "external_userid": kf_user, "text": "改期", "menu_id": f"invite:{invitation.id}|reschedule"})  # fmt: skip
-    assert await _wait(lambda: _status(interview_id, "reschedule_requested"))
-    out = await _wait(lambda: kf_out(2))
+    assert await chat.wait(lambda: _status(interview_id, "reschedule_requested"))
+    out = await chat.wait(lambda: kf_out(2))
     menu = out[-1]
     assert menu["msgtype"] == "msgmenu"
     items = menu["msgmenu"]["list"]
@@ -172,7 +162,7 @@ async def test_kf_route_reschedule_then_window_closed_falls_back(stack: Stack) -
         old = await InterviewInvitation.get(id=invitation.id)
         return old if old.status == InvitationStatus.SUPERSEDED else None
 
-    old = await _wait(superseded)
+    old = await chat.wait(superseded)
     new = await InterviewInvitation.get(id=old.superseded_by)
     moved = await Interview.get(id=interview_id)
     assert moved.status == "invited" and moved.starts_at != old_start
@@ -191,7 +181,7 @@ async def test_kf_route_reschedule_then_window_closed_falls_back(stack: Stack) -
     card = await _card(stack, "lina", invitation.task_id, updates=2)
     assert "已改期" in card["card"]["sub_title_text"]
     await _card(stack, "lina", new.task_id)
-    out = await _wait(lambda: kf_out(3))
+    out = await chat.wait(lambda: kf_out(3))
     assert new.reference in out[-1]["msgmenu"]["head_content"]
 
     # WeCom now says the window is closed: the reply falls back to the mini-app inbox.
@@ -200,13 +190,13 @@ async def test_kf_route_reschedule_then_window_closed_falls_back(stack: Stack) -
     await stack.console.post(
         "/sandbox/kf", json={"external_userid": kf_user, "text": "好的，确认参加"}
     )
-    assert await _wait(lambda: _status(interview_id, "confirmed"))
+    assert await chat.wait(lambda: _status(interview_id, "confirmed"))
 
     async def fallback() -> CandidateMessage | None:
         rows = await CandidateMessage.filter(route="miniapp").order_by("-id")
         return next((m for m in rows if "已确认" in m.payload["content"]), None)
 
-    await _wait(fallback)
+    await chat.wait(fallback)
     assert (await CandidateContact.get(id=contact.id)).kf_window_sent == 5
     assert _status_of(await _card(stack, "lina", new.task_id, updates=1)) == "候选人已确认参加"
     # The old invitation, answered in the mini-app, says it was replaced.
@@ -220,13 +210,13 @@ async def test_kf_route_reschedule_then_window_closed_falls_back(stack: Stack) -
 async def test_external_contact_route_and_decline(stack: Stack) -> None:
     hr = await stack.staff_token("lina")
     interview_id = await _book(stack, hr, await _live_round(stack))
-    invitation = await _wait(lambda: InterviewInvitation.get_or_none(interview_id=interview_id))
-    way = await _wait(lambda: ContactWay.get_or_none(state=invitation.reference))
+    invitation = await chat.wait(lambda: InterviewInvitation.get_or_none(interview_id=interview_id))
+    way = await chat.wait(lambda: ContactWay.get_or_none(state=invitation.reference))
     added = await stack.console.post("/sandbox/contact",
                                      json={"name": "赵敏", "config_id": way.config_id})  # fmt: skip
     assert added.status_code == 200 and added.json()["status"] == 200, added.text
     external = added.json()
-    contact = await _wait(lambda: CandidateContact.get_or_none(external_userid__not=""))
+    contact = await chat.wait(lambda: CandidateContact.get_or_none(external_userid__not=""))
     assert contact.recruiter_userid == "lina"
 
     async def template() -> dict[str, Any] | None:
@@ -235,7 +225,7 @@ async def test_external_contact_route_and_decline(stack: Stack) -> None:
         sends = chat["msg_templates"]
         return sends[0] if sends else None
 
-    send = await _wait(template)
+    send = await chat.wait(template)
     assert send["sender"] == "lina" and send["status"] == "waiting_confirmation"
     assert invitation.reference in send["text"]["content"]
     assert external["reply"] is None
@@ -249,7 +239,7 @@ async def test_external_contact_route_and_decline(stack: Stack) -> None:
     declined = await stack.call("POST", f"/messages/{message['id']}/answer", token,
                                 json={"key": "decline"})  # fmt: skip
     assert declined.json()["result"] == "declined", declined.text
-    assert await _wait(lambda: _status(interview_id, "cancelled"))
+    assert await chat.wait(lambda: _status(interview_id, "cancelled"))
     assert await stack.hr_told("lina", "拒绝了") == 1
     card = await _card(stack, "lina", invitation.task_id, updates=1)
     assert _status_of(card) == "候选人已拒绝，面试已取消"
@@ -271,7 +261,7 @@ async def test_hr_schedules_in_chat_and_the_invitation_goes_out(stack: Stack) ->
                  and m["content"]["task_id"].startswith("book-")]  # fmt: skip
         return cards[-1]["content"] if cards else None
 
-    card = await _wait(booking_card)
+    card = await chat.wait(booking_card)
     buttons = card["button_list"]
     assert len(buttons) == 3
     # Someone takes the first slot's interviewer at that time meanwhile.
@@ -295,7 +285,7 @@ async def test_hr_schedules_in_chat_and_the_invitation_goes_out(stack: Stack) ->
         found = await booking_card()
         return found if found and found["task_id"] != card["task_id"] else None
 
-    fresh = await _wait(fresh_card)
+    fresh = await chat.wait(fresh_card)
     assert "刚被别人预约" in fresh["sub_title_text"]
     await stack.console.post("/sandbox/click", json={"userid": "lina", "task_id": fresh["task_id"],
                                                      "key": fresh["button_list"][0]["key"]})  # fmt: skip

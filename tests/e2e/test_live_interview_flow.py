@@ -5,9 +5,7 @@ flag reaches HR and the lead interviewer."""
 
 from __future__ import annotations
 
-import asyncio
 import base64
-from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -28,7 +26,7 @@ from recruiting.models import (
     Staff,
 )
 from recruiting.models.interviews import NoteKind
-from tests.e2e import test_sandbox_flow
+from tests.e2e import chat, test_sandbox_flow
 from tests.e2e.test_sandbox_flow import Stack
 from tests.unit.core.mediafactory import amr_from_wav, espeak_wav
 
@@ -45,28 +43,6 @@ NOTE = "候选人说去年负责一个犹豫的大客户，他多次上门沟通
 
 async def _timeline(stack: Stack, userid: str) -> list[dict[str, Any]]:
     return await stack.chat(userid)
-
-
-def _texts(timeline: list[dict[str, Any]]) -> list[str]:
-    return [m["content"]["content"] for m in timeline
-            if m.get("direction") == "out" and m.get("msgtype") == "text"
-            and m.get("status") == "sent"]  # fmt: skip
-
-
-def _cards(timeline: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    return [m for m in timeline if m.get("msgtype") == "template_card" and m["status"] == "sent"]
-
-
-async def _until(
-    stack: Stack, userid: str, test: Callable[[list[dict[str, Any]]], bool], timeout: float = 20
-) -> list[dict[str, Any]]:
-    deadline = asyncio.get_running_loop().time() + timeout
-    while True:
-        timeline = await _timeline(stack, userid)
-        if test(timeline):
-            return timeline
-        assert asyncio.get_running_loop().time() < deadline, _texts(timeline)
-        await asyncio.sleep(0.1)
 
 
 async def _book() -> Interview:
@@ -91,35 +67,33 @@ async def _book() -> Interview:
     return interview
 
 
-async def _click(stack: Stack, userid: str, card: dict[str, Any], levels: list[int]) -> None:
-    content = card["content"]
-    selected = [{"question_key": s["question_key"], "option_ids": [str(level)]}
-                for s, level in zip(content["select_list"], levels, strict=False)]  # fmt: skip
-    body = {"userid": userid, "task_id": content["task_id"],
-            "key": content["submit_button"]["key"], "selected": selected}  # fmt: skip
-    response = await stack.console.post("/sandbox/click", json=body)
-    assert response.status_code == 200, response.text
-
-
 async def test_live_interview_notes_prompts_panel_scores(stack: Stack, tmp_path: Path) -> None:
     interview = await _book()
     wav = espeak_wav(tmp_path / "note.wav", "hou4 xuan3 ren2 shuo1 ke4 hu4 man3 yi4 du4 ti2 sheng1")
     amr = amr_from_wav(wav, tmp_path / "note").read_bytes()
 
     await stack.say("wangqiang", "开始面试吧")
-    timeline = await _until(stack, "wangqiang", lambda t: any("已开始面试" in x for x in _texts(t)))
-    assert any("周芳 · 销售代表 · 二面" in x for x in _texts(timeline))
-    await _until(stack, "chenjing", lambda t: any("王强 已开始面试" in x for x in _texts(t)))
+    timeline = await chat.until(
+        stack, "wangqiang", lambda t: any("已开始面试" in x for x in chat.texts(t))
+    )
+    assert any("周芳 · 销售代表 · 二面" in x for x in chat.texts(timeline))
+    await chat.until(
+        stack, "chenjing", lambda t: any("王强 已开始面试" in x for x in chat.texts(t))
+    )
     assert (await Interview.get(id=interview.id)).status == "in_progress"
 
     await stack.say("wangqiang", "候选人 周芳")
-    brief = await _until(stack, "wangqiang", lambda t: any("候选人 周芳" in x for x in _texts(t)))
-    text = next(x for x in _texts(brief) if x.startswith("候选人 周芳"))
+    brief = await chat.until(
+        stack, "wangqiang", lambda t: any("候选人 周芳" in x for x in chat.texts(t))
+    )
+    text = next(x for x in chat.texts(brief) if x.startswith("候选人 周芳"))
     assert "一面" in text and "已完成" in text and "secret" not in text
 
     await stack.say("wangqiang", NOTE)
-    timeline = await _until(stack, "wangqiang", lambda t: any("【笔记】" in x for x in _texts(t)))
-    prompt = next(x for x in _texts(timeline) if "【笔记】" in x)
+    timeline = await chat.until(
+        stack, "wangqiang", lambda t: any("【笔记】" in x for x in chat.texts(t))
+    )
+    prompt = next(x for x in chat.texts(timeline) if "【笔记】" in x)
     assert "尚缺证据" in prompt and "结果导向" in prompt and "追问" in prompt
     assert "你提到“" in prompt and "评分锚点" in prompt
 
@@ -127,43 +101,47 @@ async def test_live_interview_notes_prompts_panel_scores(stack: Stack, tmp_path:
         "userid": "wangqiang", "data_base64": base64.b64encode(amr).decode()})  # fmt: skip
     assert voice.status_code == 200, voice.text
     second = "【笔记】本场已记录 2 条"
-    timeline = await _until(stack, "wangqiang", lambda t: any(second in x for x in _texts(t)))
-    spoken = next(x for x in _texts(timeline) if second in x)
+    timeline = await chat.until(
+        stack, "wangqiang", lambda t: any(second in x for x in chat.texts(t))
+    )
+    spoken = next(x for x in chat.texts(timeline) if second in x)
     assert "未能转写" in spoken  # no speech model installed here, and it says why
     notes = await InterviewNote.filter(interview_id=interview.id).order_by("id")
     assert [n.kind for n in notes] == [NoteKind.TEXT, NoteKind.VOICE]
     assert notes[1].media_ref.startswith(f"notes/{interview.id}/")
 
     await stack.say("wangqiang", "结束面试")
-    timeline = await _until(stack, "wangqiang", lambda t: len(_cards(t)) == 2)
-    assert any("已结束面试" in x and "共记录 2 条笔记" in x for x in _texts(timeline))
-    cards = _cards(timeline)
+    timeline = await chat.until(stack, "wangqiang", lambda t: len(chat.cards(t)) == 2)
+    assert any("已结束面试" in x and "共记录 2 条笔记" in x for x in chat.texts(timeline))
+    cards = chat.cards(timeline)
     assert [len(c["content"]["select_list"]) for c in cards] == [3, 1]
-    theirs = _cards(await _until(stack, "chenjing", lambda t: len(_cards(t)) == 2))
+    theirs = chat.cards(await chat.until(stack, "chenjing", lambda t: len(chat.cards(t)) == 2))
     ai = await Score.filter(interview_id=interview.id, rater_kind=RaterKind.AI)
     assert {s.competency for s in ai} == {"客户导向", "沟通能力", "结果导向", "抗压能力"}
 
-    await _click(stack, "wangqiang", cards[0], [4, 4, 3])
-    await _click(stack, "wangqiang", cards[1], [4])
-    await _click(stack, "chenjing", theirs[0], [2, 4, 3])
-    await _click(stack, "chenjing", theirs[1], [3])
-    hr = await _until(stack, "lina", lambda t: any("【面试汇总】" in x for x in _texts(t)))
-    summary = next(x for x in _texts(hr) if "【面试汇总】" in x)
+    await chat.submit_levels(stack, "wangqiang", cards[0], [4, 4, 3])
+    await chat.submit_levels(stack, "wangqiang", cards[1], [4])
+    await chat.submit_levels(stack, "chenjing", theirs[0], [2, 4, 3])
+    await chat.submit_levels(stack, "chenjing", theirs[1], [3])
+    hr = await chat.until(stack, "lina", lambda t: any("【面试汇总】" in x for x in chat.texts(t)))
+    summary = next(x for x in chat.texts(hr) if "【面试汇总】" in x)
     assert "客户导向：王强 4｜陈静 2" in summary and "相差 2 分" in summary
     assert "校准" in summary and "AI 参考" in summary and "仅供参考" in summary
-    lead = await _until(stack, "wangqiang", lambda t: any("【面试汇总】" in x for x in _texts(t)))
-    assert sum("【面试汇总】" in x for x in _texts(lead)) == 1
+    lead = await chat.until(
+        stack, "wangqiang", lambda t: any("【面试汇总】" in x for x in chat.texts(t))
+    )
+    assert sum("【面试汇总】" in x for x in chat.texts(lead)) == 1
 
     # The submitted card was updated in WeCom to show what was recorded.
-    state = next(c for c in _cards(await _timeline(stack, "chenjing"))
+    state = next(c for c in chat.cards(await _timeline(stack, "chenjing"))
                  if c["content"]["task_id"] == theirs[0]["content"]["task_id"])  # fmt: skip
     assert state["card_state"]["updates"] == 1
     assert "已记录" in state["card_state"]["card"]["main_title"]["desc"]
 
     # A second submit updates the score, is audited, and sends the updated consolidation.
     updated = {**theirs[0], "content": state["card_state"]["card"]}
-    await _click(stack, "chenjing", updated, [4, 4, 3])
-    await _until(stack, "lina", lambda t: sum("【面试汇总】" in x for x in _texts(t)) == 2)
+    await chat.submit_levels(stack, "chenjing", updated, [4, 4, 3])
+    await chat.until(stack, "lina", lambda t: sum("【面试汇总】" in x for x in chat.texts(t)) == 2)
     chen = await Staff.get(wecom_userid="chenjing")
     score = await Score.get(interview_id=interview.id, competency="客户导向",
                             rater_key=f"staff:{chen.id}")  # fmt: skip

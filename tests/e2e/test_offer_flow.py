@@ -7,8 +7,6 @@ draft and tells HR, then a rejection with the approver's words closes it."""
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -24,7 +22,7 @@ from recruiting.models import (
     OfferEvent,
     OutboxMessage,
 )
-from tests.e2e import test_sandbox_flow
+from tests.e2e import chat, test_sandbox_flow
 from tests.e2e.test_sandbox_flow import Stack
 from wecom_bot.sandbox.pusher import CallbackPusher
 
@@ -32,52 +30,12 @@ stack = test_sandbox_flow.stack  # service + sandbox (SQLite; PostgreSQL + Redis
 SH = ZoneInfo("Asia/Shanghai")
 
 
-def _texts(timeline: list[dict[str, Any]]) -> list[str]:
-    return [m["content"]["content"] for m in timeline
-            if m.get("direction") == "out" and m.get("msgtype") == "text"
-            and m.get("status") == "sent"]  # fmt: skip
-
-
 def _cards(timeline: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    return [m["content"] for m in timeline
-            if m.get("msgtype") == "template_card" and m.get("status") == "sent"]  # fmt: skip
-
-
-async def _until(
-    stack: Stack, userid: str, test: Callable[[list[dict[str, Any]]], bool], timeout: float = 20
-) -> list[dict[str, Any]]:
-    deadline = asyncio.get_running_loop().time() + timeout
-    while True:
-        timeline = await stack.chat(userid)
-        if test(timeline):
-            return timeline
-        assert asyncio.get_running_loop().time() < deadline, _texts(timeline)
-        await asyncio.sleep(0.1)
-
-
-async def _wait(probe: Callable[[], Any], timeout: float = 20.0) -> Any:
-    deadline = asyncio.get_running_loop().time() + timeout
-    while True:
-        found = await probe()
-        if found:
-            return found
-        assert asyncio.get_running_loop().time() < deadline, "timed out"
-        await asyncio.sleep(0.1)
-
-
-def _state(timeline: list[dict[str, Any]], card: dict[str, Any]) -> dict[str, Any]:
-    """The sandbox's view of a card the member received (updates applied)."""
-    for m in timeline:
-        if m.get("msgtype") == "template_card" and m["content"]["task_id"] == card["task_id"]:
-            return dict(m.get("card_state") or {"updates": 0})
-    return {"updates": 0}
+    return [m["content"] for m in chat.cards(timeline)]
 
 
 async def _click(stack: Stack, userid: str, card: dict[str, Any], button: int) -> None:
-    key = card["button_list"][button]["key"]
-    body = {"userid": userid, "task_id": card["task_id"], "key": key}
-    response = await stack.console.post("/sandbox/click", json=body)
-    assert response.status_code == 200, response.text
+    await chat.click(stack, userid, card["task_id"], card["button_list"][button]["key"])
 
 
 async def _approvals(stack: Stack) -> list[dict[str, Any]]:
@@ -104,10 +62,10 @@ async def _rows(channel: str) -> list[OutboxMessage]:
 async def test_offer_is_approved_and_handed_off_once(stack: Stack) -> None:
     application = await _applicant("张三", "sales", "销售代表")
     await stack.say("wangqiang", "发offer 张三")  # an interviewer may not
-    await _until(stack, "wangqiang", lambda t: any("需要 HR 权限" in x for x in _texts(t)))
+    await chat.until(stack, "wangqiang", lambda t: any("需要 HR 权限" in x for x in chat.texts(t)))
 
     await stack.say("lina", "发offer 张三 入职2030-03-02")
-    first = _cards(await _until(stack, "lina", lambda t: len(_cards(t)) == 1))[0]
+    first = _cards(await chat.until(stack, "lina", lambda t: len(_cards(t)) == 1))[0]
     values = {h["keyname"]: h["value"] for h in first["horizontal_content_list"]}
     assert values["月薪（税前）"] == "12,000.00 元"  # the payroll port's standard package
     assert values["年终奖"] == "2 个月（24,000.00 元）" and values["入职"] == "2030-03-02 · 上海"
@@ -115,22 +73,24 @@ async def test_offer_is_approved_and_handed_off_once(stack: Stack) -> None:
     assert "薪酬系统建议" in first["main_title"]["desc"]
 
     await stack.say("lina", "发offer 张三 月薪2.5万 年终2个月 补贴1500 入职2030-03-16")
-    cards = _cards(await _until(stack, "lina", lambda t: len(_cards(t)) == 2))
+    cards = _cards(await chat.until(stack, "lina", lambda t: len(_cards(t)) == 2))
     second = cards[1]
     values = {h["keyname"]: h["value"] for h in second["horizontal_content_list"]}
     assert values["月薪（税前）"] == "25,000.00 元" and values["每月补贴"] == "1,500.00 元"
 
     await _click(stack, "lina", first, 0)  # the stale card submits nothing
-    await _until(stack, "lina", lambda t: any("已被修改" in x for x in _texts(t)))
+    await chat.until(stack, "lina", lambda t: any("已被修改" in x for x in chat.texts(t)))
     assert await _approvals(stack) == []
 
     await _click(stack, "lina", second, 0)
-    settled = await _until(stack, "lina", lambda t: _state(t, second)["updates"] == 1)
-    card = _state(settled, second)["card"]
+    settled = await chat.until(
+        stack, "lina", lambda t: chat.card_state(t, second["task_id"])["updates"] == 1
+    )
+    card = chat.card_state(settled, second["task_id"])["card"]
     assert card["main_title"]["desc"] == "已提交审批"
     await _click(stack, "lina", card, 0)  # clicking again is harmless
-    await _until(stack, "lina", lambda t: any("无需再操作" in x for x in _texts(t)))
-    approvals = await _wait(lambda: _approvals(stack))
+    await chat.until(stack, "lina", lambda t: any("无需再操作" in x for x in chat.texts(t)))
+    approvals = await chat.wait(lambda: _approvals(stack))
     assert len(approvals) == 1
     approval = approvals[0]
     assert approval["applyer"]["userid"] == "lina"
@@ -144,15 +104,19 @@ async def test_offer_is_approved_and_handed_off_once(stack: Stack) -> None:
     start = int(datetime(2030, 3, 16, tzinfo=SH).timestamp())
     assert contents["Date-start"]["value"] == {"date": {"type": "day", "s_timestamp": str(start)}}
     sp_no = approval["sp_no"]
-    offer = await _wait(lambda: Offer.get_or_none(sp_no=sp_no, status="pending_approval"))
-    await _until(stack, "lina", lambda t: any(sp_no in x and "审批中" in x for x in _texts(t)))
+    offer = await chat.wait(lambda: Offer.get_or_none(sp_no=sp_no, status="pending_approval"))
+    await chat.until(
+        stack, "lina", lambda t: any(sp_no in x and "审批中" in x for x in chat.texts(t))
+    )
 
     # WeCom delivers the approval twice (its answer "got lost").
     await stack.console.post("/sandbox/faults", json={"callback_repeats": 2})
     await _decide(stack, sp_no, 2, "同意")
-    await _wait(lambda: Offer.get_or_none(id=offer.id, status="approved"))
-    told = await _until(stack, "lina", lambda t: any("offer 已通过" in x for x in _texts(t)))
-    assert sum("offer 已通过" in x for x in _texts(told)) == 1
+    await chat.wait(lambda: Offer.get_or_none(id=offer.id, status="approved"))
+    told = await chat.until(
+        stack, "lina", lambda t: any("offer 已通过" in x for x in chat.texts(t))
+    )
+    assert sum("offer 已通过" in x for x in chat.texts(told)) == 1
     assert (await Application.get(id=application.id)).status == ApplicationStatus.OFFER
 
     # The same approval again, then a stale 审批中: nothing new.
@@ -162,7 +126,7 @@ async def test_offer_is_approved_and_handed_off_once(stack: Stack) -> None:
     try:
         assert (await pusher.push(pusher.approval_change(info))) == 200
         assert (await pusher.push(pusher.approval_change(_callback(sp_no, 1, 1, approval)))) == 200
-        await _wait(lambda: _events(offer.id, 3))
+        await chat.wait(lambda: _events(offer.id, 3))
     finally:
         await pusher_http.aclose()
     letters = await _rows("candidate.message")
@@ -177,13 +141,15 @@ async def test_offer_is_approved_and_handed_off_once(stack: Stack) -> None:
     payroll = await _rows("payroll")
     assert len(payroll) == 1 and payroll[0].payload["base"] == "25000.00"
     assert payroll[0].payload["city"] == "shanghai"
-    await _wait(lambda: _sent(payroll[0].id))  # the CSV payroll adapter took it
+    await chat.wait(lambda: _sent(payroll[0].id))  # the CSV payroll adapter took it
 
     # Withdrawn after approval: HR is told and decides; nothing more to the candidate.
     await _decide(stack, sp_no, 6)
-    await _wait(lambda: Offer.get_or_none(id=offer.id, status="withdrawn_after_approval"))
-    timeline = await _until(stack, "lina", lambda t: any("通过后撤销" in x for x in _texts(t)))
-    text = next(x for x in _texts(timeline) if "通过后撤销" in x)
+    await chat.wait(lambda: Offer.get_or_none(id=offer.id, status="withdrawn_after_approval"))
+    timeline = await chat.until(
+        stack, "lina", lambda t: any("通过后撤销" in x for x in chat.texts(t))
+    )
+    text = next(x for x in chat.texts(timeline) if "通过后撤销" in x)
     assert "候选人此前已收到" in text and "不会再自动联系候选人" in text
     assert "同意" not in text  # the approver's earlier words are not the withdrawal's reason
     assert len(await _rows("candidate.message")) == 1
@@ -196,24 +162,28 @@ async def test_refused_submit_stays_draft_then_rejection_tells_hr(stack: Stack) 
     assert (await stack.console.post("/sandbox/faults", json=faults)).status_code == 200
     figures = f"月薪18000 年终1个月 入职{(date.today() + timedelta(days=60)).isoformat()}"
     await stack.say("zhangwei", f"给李四发offer {figures}")  # no standard package: figures typed
-    card = _cards(await _until(stack, "zhangwei", lambda t: len(_cards(t)) == 1))[0]
+    card = _cards(await chat.until(stack, "zhangwei", lambda t: len(_cards(t)) == 1))[0]
     assert "HR 填写" in card["main_title"]["desc"]
     await _click(stack, "zhangwei", card, 0)
-    timeline = await _until(stack, "zhangwei", lambda t: any("301055" in x for x in _texts(t)))
-    assert any("仍是草稿" in x for x in _texts(timeline))
-    offer = await _wait(lambda: Offer.get_or_none(status="draft", error__contains="301055"))
+    timeline = await chat.until(
+        stack, "zhangwei", lambda t: any("301055" in x for x in chat.texts(t))
+    )
+    assert any("仍是草稿" in x for x in chat.texts(timeline))
+    offer = await chat.wait(lambda: Offer.get_or_none(status="draft", error__contains="301055"))
     assert offer.sp_no is None and await _approvals(stack) == []
 
     await stack.say("zhangwei", "发offer 李四")  # the draft's figures, a fresh card
-    card = _cards(await _until(stack, "zhangwei", lambda t: len(_cards(t)) == 2))[1]
+    card = _cards(await chat.until(stack, "zhangwei", lambda t: len(_cards(t)) == 2))[1]
     await _click(stack, "zhangwei", card, 0)
-    approval = (await _wait(lambda: _approvals(stack)))[0]
+    approval = (await chat.wait(lambda: _approvals(stack)))[0]
     sp_no = approval["sp_no"]
-    await _wait(lambda: Offer.get_or_none(id=offer.id, sp_no=sp_no, status="pending_approval"))
+    await chat.wait(lambda: Offer.get_or_none(id=offer.id, sp_no=sp_no, status="pending_approval"))
     await _decide(stack, sp_no, 3, "薪资超出预算")
-    await _wait(lambda: Offer.get_or_none(id=offer.id, status="rejected"))
-    timeline = await _until(stack, "zhangwei", lambda t: any("被驳回" in x for x in _texts(t)))
-    text = next(x for x in _texts(timeline) if "被驳回" in x)
+    await chat.wait(lambda: Offer.get_or_none(id=offer.id, status="rejected"))
+    timeline = await chat.until(
+        stack, "zhangwei", lambda t: any("被驳回" in x for x in chat.texts(t))
+    )
+    text = next(x for x in chat.texts(timeline) if "被驳回" in x)
     assert "薪资超出预算" in text and "张伟" in text
     for channel in ("candidate.message", "ehr", "payroll"):
         assert await _rows(channel) == []

@@ -9,9 +9,9 @@ test hook nothing outside the process can reach."""
 
 from __future__ import annotations
 
-import asyncio
 import itertools
-from collections.abc import AsyncIterator, Callable
+from collections import Counter
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -33,6 +33,7 @@ from recruiting.models import (
 )
 from recruiting.settings import load_settings
 from tests.conftest import shared_services_env
+from tests.e2e import chat
 from tests.e2e.test_miniapp_flow import Stack
 from tests.e2e.test_scheduling_flow import _monday
 from tests.serving import free_port, serving
@@ -60,7 +61,7 @@ class Clocked:
     async def ticked(self, more: int) -> None:
         """Wait until the scheduler has read its clock ``more`` more times."""
         target = self.ticks + more
-        await _until(lambda: self.ticks >= target)
+        await chat.wait(lambda: self.ticks >= target)
 
 
 @pytest.fixture(params=["sqlite", "postgres+redis"])
@@ -91,17 +92,6 @@ async def clocked(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterat
                                                job=job)  # fmt: skip
         services: Services = service.ctx.services
         yield Clocked(Stack(settings, api, console, application.id, round_.id), services)
-
-
-async def _until(probe: Callable[[], Any], timeout: float = 20.0) -> None:
-    deadline = asyncio.get_running_loop().time() + timeout
-    while not await _maybe_await(probe()):
-        assert asyncio.get_running_loop().time() < deadline, "timed out"
-        await asyncio.sleep(0.1)
-
-
-async def _maybe_await(value: Any) -> Any:
-    return await value if asyncio.iscoroutine(value) else value
 
 
 async def reminders_to(stack: Stack, userid: str) -> list[str]:
@@ -135,12 +125,12 @@ async def test_interviewers_get_each_reminder_once_and_none_for_the_old_time(
     hr = await stack.staff_token("lina")
     booked = await book(stack, hr, _monday())
     start: datetime = booked["start"]
-    await _until(lambda: _link(booked["id"]))  # the meeting was created through the outbox
+    await chat.wait(lambda: _link(booked["id"]))  # the meeting was created through the outbox
     interview = await Interview.get(id=booked["id"])
 
     clocked.set_time(start - timedelta(hours=24) + timedelta(minutes=1))
     for userid in PANEL:
-        await _until(lambda u=userid: _count(stack, u, 1))
+        await chat.wait(lambda u=userid: _count(stack, u, 1))
     await clocked.ticked(3)  # more ticks at this time add nothing
     for userid in PANEL:
         texts = await reminders_to(stack, userid)
@@ -151,12 +141,12 @@ async def test_interviewers_get_each_reminder_once_and_none_for_the_old_time(
 
     clocked.set_time(start - timedelta(minutes=59))
     for userid in PANEL:
-        await _until(lambda u=userid: _count(stack, u, 2))
+        await chat.wait(lambda u=userid: _count(stack, u, 2))
     await clocked.ticked(3)
     for userid in PANEL:
         texts = await reminders_to(stack, userid)
         assert len(texts) == 2 and "今天" in texts[1], texts
-    assert await ReminderDelivery.filter(interview_id=booked["id"]).count() == 2 * len(PANEL)
+    assert await _deliveries(booked["id"]) == {"candidate": 2, "interviewer": 2 * len(PANEL)}
 
     # HR moves the interview a week later: the old time reminds no one, the new one does
     week = {"start": (start + timedelta(days=7)).isoformat(),
@@ -173,14 +163,22 @@ async def test_interviewers_get_each_reminder_once_and_none_for_the_old_time(
     await clocked.ticked(3)
     clocked.set_time(new_start - timedelta(minutes=30))  # 24 h and 1 h due: only the 1 h goes
     for userid in PANEL:
-        await _until(lambda u=userid: _count(stack, u, 3))
+        await chat.wait(lambda u=userid: _count(stack, u, 3))
     await clocked.ticked(3)
     local = new_start.astimezone(stack.settings.timezone)
     for userid in PANEL:
         texts = await reminders_to(stack, userid)
         assert len(texts) == 3, texts
         assert f"{local.month}月{local.day}日" in texts[2] and "今天" in texts[2]
-    assert await ReminderDelivery.filter(interview_id=booked["id"]).count() == 3 * len(PANEL)
+    assert await _deliveries(booked["id"]) == {"candidate": 3, "interviewer": 3 * len(PANEL)}
+
+
+async def _deliveries(interview_id: int) -> dict[str, int]:
+    """Reminders written per audience (since booking invites her, the candidate is one)."""
+    rows = await ReminderDelivery.filter(interview_id=interview_id).values_list(
+        "audience", flat=True
+    )
+    return dict(Counter(str(a) for a in rows))
 
 
 async def _link(interview_id: int) -> bool:

@@ -11,7 +11,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from recruiting.models import Interview, InterviewRound, Staff
-from tests.e2e import test_miniapp_flow
+from tests.e2e import chat, test_miniapp_flow
 from tests.e2e.test_miniapp_flow import Stack
 
 SH = ZoneInfo("Asia/Shanghai")
@@ -55,7 +55,7 @@ async def test_hr_books_a_remote_panel_and_wecom_gets_the_schedule(stack: Stack)
     assert lost["error"] == "slot_taken" and len(lost["alternatives"]) >= 1
     interview_id = next(a for a in answers if a.status_code == 200).json()["interview_id"]
 
-    interview = await _wait(lambda: _with_links(interview_id))
+    interview = await chat.wait(lambda: _with_links(interview_id), 15)
     assert interview.meeting_link.startswith("https://meeting.tencent.com/")
     schedules = await _sandbox_schedules(stack)
     created = schedules["schedules"][interview.wecom_schedule_id]
@@ -65,7 +65,7 @@ async def test_hr_books_a_remote_panel_and_wecom_gets_the_schedule(stack: Stack)
     cancel = await stack.call("POST", f"/staff/interviews/{interview_id}/cancel", hr,
                               json={"reason": "岗位关闭"})  # fmt: skip
     assert cancel.status_code == 200, cancel.text
-    gone = await _wait(lambda: _schedule_gone(stack, interview.wecom_schedule_id))
+    gone = await chat.wait(lambda: _schedule_gone(stack, interview.wecom_schedule_id), 15)
     assert gone
     # The time is free again for another booking.
     again = await stack.call("POST", "/staff/bookings", hr, json=booking)
@@ -79,12 +79,3 @@ async def _with_links(interview_id: int) -> Interview | None:
 
 async def _schedule_gone(stack: Stack, schedule_id: str) -> bool | None:
     return True if schedule_id not in (await _sandbox_schedules(stack))["schedules"] else None
-
-
-async def _wait(probe: Any, timeout: float = 15.0) -> Any:
-    deadline = asyncio.get_running_loop().time() + timeout
-    while asyncio.get_running_loop().time() < deadline:
-        if (found := await probe()) is not None:
-            return found
-        await asyncio.sleep(0.1)
-    raise AssertionError("timed out")

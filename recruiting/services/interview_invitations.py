@@ -17,6 +17,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta, tzinfo
 from typing import Any, cast
 
+from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
 from recruiting import clock
@@ -443,18 +444,23 @@ class InterviewInvitations:
         invitation_id: int | None = None,
     ) -> Outcome:
         cause = source_id or f"reply:{candidate_id}:{secrets.token_hex(6)}"
-        async with in_transaction():
-            if source_id:
-                await CandidateReply.create(
-                    source_id=source_id[:128],
-                    candidate_id=candidate_id,
-                    invitation_id=invitation_id,
-                    text=text[:256],
-                    outcome=result,
+        try:
+            async with in_transaction():
+                if source_id:
+                    await CandidateReply.create(
+                        source_id=source_id[:128],
+                        candidate_id=candidate_id,
+                        invitation_id=invitation_id,
+                        text=text[:256],
+                        outcome=result,
+                    )
+                ids = await record_effects(
+                    [msg.candidate_text(candidate_id, reply, "reply")], cause=f"answer:{cause}"
                 )
-            ids = await record_effects(
-                [msg.candidate_text(candidate_id, reply, "reply")], cause=f"answer:{cause}"
-            )
+        except IntegrityError:
+            # The same 微信客服 message synced by two callbacks at once: the other one
+            # answered it (the reply row's unique source_id decided), nothing to do twice.
+            return Outcome("duplicate", "")
         await self.queue_ids(ids)
         return Outcome(result, reply, invitation_id)
 

@@ -5,6 +5,7 @@ with a contact way), staff-card updates by the newest response code, and the kf 
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any
@@ -174,6 +175,18 @@ async def test_confirm_then_repeat(world: dict[str, Any]) -> None:
     assert (await Interview.get(id=inv.interview_id)).status == "confirmed"  # type: ignore[attr-defined]
     updates = [r for r in await _rows("wecom.message") if r.payload["kind"] == "staff_card_update"]
     assert len(updates) == 1 and updates[0].payload["task_id"] == inv.task_id
+
+
+async def test_one_message_synced_twice_at_once_is_answered_once(world: dict[str, Any]) -> None:
+    """Two kf syncs racing over the same message (no invitation to answer): the reply row's
+    unique source decides; the loser reports a duplicate instead of failing its callback."""
+    invitations: InterviewInvitations = world["invitations"]
+    cid = world["candidate"].id
+    outcomes = await asyncio.gather(
+        *(invitations.answer(cid, Answer("confirm"), source_id="kf:race") for _ in range(4))
+    )
+    assert sorted(o.result for o in outcomes) == ["duplicate"] * 3 + ["no_invitation"]
+    assert len(await _rows(CANDIDATE_CHANNEL)) == 1
 
 
 async def test_reschedule_offers_three_slots_and_a_pick_moves_the_interview(

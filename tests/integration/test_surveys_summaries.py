@@ -228,15 +228,17 @@ async def test_summary_per_round_hides_comments_from_interviewers(database: str)
     with pytest.raises(NotFound):
         await stats.summary(_staff(lina), job.code, "九面")
     # In chat: HR only, with a short text; interviewers are refused.
-    [reply] = await stats.on_text(lina, f"问卷 {job.title}") or []
+    [reply] = await stats.on_text(lina, said(lina.wecom_userid, f"问卷 {job.title}")) or []
     text = reply.payload["content"]
     assert text.startswith(f"【问卷汇总】{job.title}") and "满意度 均分 4.0" in text
     assert "等待时间有点长" in text and "1/2 份（50%）" in text
-    [refused] = await stats.on_text(world.lead, f"survey {job.code}") or []
+    [refused] = (
+        await stats.on_text(world.lead, said(world.lead.wecom_userid, f"survey {job.code}")) or []
+    )
     assert "只有 HR" in refused.payload["content"]
-    [unknown] = await stats.on_text(lina, "问卷 不存在的岗位") or []
+    [unknown] = await stats.on_text(lina, said(lina.wecom_userid, "问卷 不存在的岗位")) or []
     assert "没有找到岗位" in unknown.payload["content"]
-    assert await stats.on_text(lina, "帮助") is None
+    assert await stats.on_text(lina, said(lina.wecom_userid, "帮助")) is None
 
 
 async def _score(world: Live, staff: Staff, values: dict[str, int]) -> None:

@@ -75,11 +75,15 @@ async def reschedule(request: Request, interview_id: int) -> HTTPResponse:
 
 
 @bp.post("/interviews/<interview_id:int>/cancel")
-@documented("Cancel an interview (frees the time, removes the WeCom schedule)", "scheduling",
+@documented("Cancel an interview (frees the time, removes the WeCom schedule, tells an invited "
+            "candidate)", "scheduling",
             s.Ok, body=s.CancelBody)  # fmt: skip
 async def cancel(request: Request, interview_id: int) -> HTTPResponse:
     b = s.parse(s.CancelBody, request.json or {})
-    await _service(request).cancel(await principal_of(request), interview_id, b.reason[:200])
+    principal = await principal_of(request)
+    await _service(request).cancel(principal, interview_id, b.reason[:200])
+    # A candidate who was invited hears of it (and a late answer meets a closed door).
+    await request.app.ctx.services.invitations.withdraw(principal, interview_id, b.reason[:200])
     return json({"ok": True})
 
 

@@ -17,6 +17,7 @@ class InvitationStatus(StrEnum):
     RESCHEDULE_OFFERED = "reschedule_offered"  # new slots were offered, none chosen yet
     DECLINED = "declined"
     SUPERSEDED = "superseded"  # rescheduled: a newer invitation replaces this one
+    WITHDRAWN = "withdrawn"  # HR cancelled the interview; the candidate was told
 
 
 OPEN_INVITATION = (InvitationStatus.SENT, InvitationStatus.RESCHEDULE_OFFERED)

@@ -115,6 +115,35 @@ class InterviewInvitations:
         await self.queue_ids(ids)
         return invitation
 
+    async def withdraw(self, principal: Principal, interview_id: int, reason: str = "") -> int:
+        """After HR cancelled the interview: tell the candidate whose invitation is still
+        standing (sent, rescheduling or confirmed), and mark it withdrawn so a late 确认 or
+        拒绝 only gets "this interview is cancelled". Returns how many were withdrawn;
+        running it again does nothing."""
+        require_staff(principal, Permission.MANAGE_INTERVIEWS)
+        standing = await InterviewInvitation.filter(
+            interview_id=interview_id, status__in=list(OPEN_STATES)
+        )
+        ids: list[int] = []
+        async with in_transaction():
+            for invitation in standing:
+                view = await self._set(invitation, InvitationStatus.WITHDRAWN)
+                told = (
+                    f"很抱歉，您 {msg.when(view.starts_at, self._zone)} 的「{view.job}」"
+                    f"{view.round}已取消。"
+                    + (f"原因：{reason}。" if reason else "")
+                    + "HR 会另行与您联系，给您带来不便，敬请谅解。"
+                )
+                ids += await self._effects(
+                    invitation, view, "", "", "withdrawn",
+                    [msg.candidate_text(view.candidate_id, told, "withdrawn")],
+                )  # fmt: skip
+        for invitation in standing:
+            await record(principal.actor, "withdraw_invitation", "interview_invitation",
+                         invitation.id, allowed=True, detail=reason[:100])  # fmt: skip
+        await self.queue_ids(ids)
+        return len(standing)
+
     async def _create(
         self, interview: Interview, hr_userid: str, extra: Sequence[OutboundDraft] = ()
     ) -> tuple[InterviewInvitation, list[int]]:

@@ -25,6 +25,7 @@ STATUS_TEXT = {
     InvitationStatus.RESCHEDULE_OFFERED: "候选人申请改期，已发去新的可选时间",
     InvitationStatus.DECLINED: "候选人已拒绝，面试已取消",
     InvitationStatus.SUPERSEDED: "已改期，新的邀请已发出",
+    InvitationStatus.WITHDRAWN: "面试已由 HR 取消，已通知候选人",
 }
 
 

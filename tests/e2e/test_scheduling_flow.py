@@ -10,7 +10,15 @@ from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from recruiting.models import Interview, InterviewRound, Staff
+from recruiting.models import (
+    Interview,
+    InterviewInvitation,
+    InterviewRound,
+    InvitationStatus,
+    OutboxMessage,
+    Staff,
+)
+from recruiting.ports.candidate_channel import CANDIDATE_CHANNEL
 from tests.e2e import chat, test_miniapp_flow
 from tests.e2e.test_miniapp_flow import Stack
 
@@ -67,6 +75,12 @@ async def test_hr_books_a_remote_panel_and_wecom_gets_the_schedule(stack: Stack)
     assert cancel.status_code == 200, cancel.text
     gone = await chat.wait(lambda: _schedule_gone(stack, interview.wecom_schedule_id), 15)
     assert gone
+    # The invited candidate is told, once, with the reason; the invitation is withdrawn.
+    told = [m for m in await OutboxMessage.filter(channel=CANDIDATE_CHANNEL)
+            if "已取消" in m.payload["content"]]  # fmt: skip
+    assert len(told) == 1 and "岗位关闭" in told[0].payload["content"]
+    [invitation] = await InterviewInvitation.filter(interview_id=interview_id)
+    assert invitation.status == InvitationStatus.WITHDRAWN
     # The time is free again for another booking.
     again = await stack.call("POST", "/staff/bookings", hr, json=booking)
     assert again.status_code == 200, again.text

@@ -177,6 +177,22 @@ async def test_confirm_then_repeat(world: dict[str, Any]) -> None:
     assert len(updates) == 1 and updates[0].payload["task_id"] == inv.task_id
 
 
+async def test_hr_cancelling_tells_the_invited_candidate_once(world: dict[str, Any]) -> None:
+    invitations: InterviewInvitations = world["invitations"]
+    interview = world["interview"]
+    inv = await invitations.invite(HR, interview.id)
+    cid = world["candidate"].id
+    await invitations.answer(cid, Answer("confirm"), source_id="kf:c1")
+    await world["scheduling"].cancel(HR, interview.id, "岗位关闭")
+    assert await invitations.withdraw(HR, interview.id, "岗位关闭") == 1
+    assert await invitations.withdraw(HR, interview.id, "岗位关闭") == 0
+    told = [r for r in await _rows(CANDIDATE_CHANNEL) if "已取消" in r.payload["content"]]
+    assert len(told) == 1 and "岗位关闭" in told[0].payload["content"]
+    assert (await InterviewInvitation.get(id=inv.id)).status == InvitationStatus.WITHDRAWN
+    late = await invitations.answer(cid, Answer("decline"), source_id="kf:c2")
+    assert late.result == "closed"  # not a decline: HR is not told the candidate refused
+
+
 async def test_one_message_synced_twice_at_once_is_answered_once(world: dict[str, Any]) -> None:
     """Two kf syncs racing over the same message (no invitation to answer): the reply row's
     unique source decides; the loser reports a duplicate instead of failing its callback."""

@@ -64,6 +64,7 @@ from recruiting.services.interview_invitations import InterviewInvitations
 from recruiting.services.invitations import InvitationService
 from recruiting.services.live_context import Effects
 from recruiting.services.live_interview import LiveInterviews
+from recruiting.services.offer_answers import OfferAnswers
 from recruiting.services.offer_approvals import OfferApprovals
 from recruiting.services.offers import Offers
 from recruiting.services.outbox import DeadLetters, OutboxRelay
@@ -194,7 +195,9 @@ def build_services(
     invitations = InterviewInvitations(scheduling, settings.timezone, queue)
     survey_answers = SurveyAnswers(after.surveys, after.outbox)
     answers = CandidateAnswers(
-        invitations, others={"survey": survey_answers}, comments=survey_answers.comment
+        invitations,
+        others={"survey": survey_answers, "offer": OfferAnswers(queue)},
+        comments=survey_answers.comment,
     )
     schedule_chat = ScheduleChat(scheduling, invitations, settings.timezone)
     conversation = Conversation(

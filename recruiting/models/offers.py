@@ -32,6 +32,9 @@ class Offer(Model):
     version = fields.IntField(default=1)  # bumped on each change of figures (card keys)
     sp_no = fields.CharField(max_length=64, null=True, unique=True)
     error = fields.CharField(max_length=512, default="")
+    # The candidate's answer to the approved offer: "accept" / "decline" (set once).
+    candidate_answer = fields.CharField(max_length=16, default="")
+    answered_at = fields.DatetimeField(null=True)
     created_at = fields.DatetimeField(auto_now_add=True)
     updated_at = fields.DatetimeField(auto_now=True)
 

@@ -45,6 +45,7 @@ from recruiting.services.ehr import EhrSync
 from recruiting.services.outbox import record_effects
 
 log = logging.getLogger(__name__)
+OFFER_SUBJECT = "offer:"  # the letter's choices come back under offer:<id>
 
 ACCEPT_WITHIN = timedelta(days=7)
 KEEP_APPLICATION = frozenset({ApplicationStatus.HIRED, ApplicationStatus.OFFER})
@@ -251,6 +252,19 @@ class OfferApprovals:
                 candidate_recipient(candidate.id),
                 {"kind": "text", "content": letter},
                 "letter",
+            ),
+            # The answer buttons follow as their own short message: a 微信客服 menu's head
+            # holds 1,024 bytes, less than a letter.
+            OutboundDraft(
+                CANDIDATE_CHANNEL,
+                candidate_recipient(candidate.id),
+                {
+                    "kind": "choices",
+                    "content": say.OFFER_ASK,
+                    "choices": [{"key": k, "label": v} for k, v in say.OFFER_CHOICES.items()],
+                    "subject": f"{OFFER_SUBJECT}{offer.id}",
+                },
+                "letter-answer",
             ),
             ehr_draft(archive, "ehr.archive"),
             ehr_draft(employee, "ehr.employee"),

@@ -185,8 +185,20 @@ def offer_letter(
     if bonus_months:
         lines.append(f"年终奖：{months(bonus_months)} 个月月薪（税前约 {yuan(year_end_bonus)} 元）")
     lines += [
-        f"如接受本 offer，请在 {reply_by.year}年{reply_by.month}月{reply_by.day}日前回复"
-        f"「接受offer」，或直接联系 HR {hr_name}。如有任何疑问，也欢迎随时联系我们。",
+        f"请在 {reply_by.year}年{reply_by.month}月{reply_by.day}日前点选「接受offer」或"
+        f"「婉拒」答复，也可以直接联系 HR {hr_name}。如有任何疑问，欢迎随时联系我们。",
         "期待与您共事！",
     ]
     return "\n".join(lines)
+
+
+# The letter's choices; the candidate's tap comes back as ``offer:<id>`` with one of the keys.
+OFFER_CHOICES = {"accept": "接受offer", "decline": "婉拒"}
+OFFER_ASK = "请点选按钮答复上面这份 offer："
+ANSWER_THANKS = {
+    "accept": "已收到您接受 offer 的答复，欢迎加入！HR 会尽快与您联系入职事宜。",
+    "decline": "已收到您的答复，感谢您花时间了解我们，祝您一切顺利！",
+}
+ANSWER_ALREADY = "您已答复过这份 offer（{answer}）。如需更改，请直接联系 HR。"
+ANSWER_CLOSED = "这份 offer 已不再有效（{status}）。如有疑问，请联系 HR。"
+HR_ANSWERED = "候选人{candidate}{verb}了「{job}」的 offer（offer #{id}）。"

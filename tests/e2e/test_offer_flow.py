@@ -130,7 +130,9 @@ async def test_offer_is_approved_and_handed_off_once(stack: Stack) -> None:
     finally:
         await pusher_http.aclose()
     letters = await _rows("candidate.message")
-    assert [r.recipient for r in letters] == [f"candidate:{application.candidate_id}"]  # type: ignore[attr-defined]
+    to_her = f"candidate:{application.candidate_id}"  # type: ignore[attr-defined]
+    assert [r.recipient for r in letters] == [to_her, to_her]  # the letter, then its buttons
+    assert [c["label"] for c in letters[1].payload["choices"]] == ["接受offer", "婉拒"]
     letter = letters[0].payload["content"]
     assert "销售代表" in letter and "2030年3月16日" in letter and "25,000.00" in letter
     assert "接受offer" in letter and "李娜" in letter
@@ -152,7 +154,7 @@ async def test_offer_is_approved_and_handed_off_once(stack: Stack) -> None:
     text = next(x for x in chat.texts(timeline) if "通过后撤销" in x)
     assert "候选人此前已收到" in text and "不会再自动联系候选人" in text
     assert "同意" not in text  # the approver's earlier words are not the withdrawal's reason
-    assert len(await _rows("candidate.message")) == 1
+    assert len(await _rows("candidate.message")) == 2
     assert len(await _rows("payroll")) == 1 and len(await _rows("ehr")) == 2
 
 

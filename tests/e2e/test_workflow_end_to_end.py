@@ -413,15 +413,26 @@ async def _approvals(stack: Stack) -> list[dict[str, Any]]:
 async def the_handoffs_are_in_the_outbox_once(story: Story) -> None:
     await chat.wait(_outbox_settled)
     letters = [r for r in await OutboxMessage.filter(channel=CANDIDATE_CHANNEL)
-               if "接受offer" in str(r.payload.get("content"))]  # fmt: skip
+               if "录用邀请（offer）" in str(r.payload.get("content"))]  # fmt: skip
     assert [r.recipient for r in letters] == [f"candidate:{story.candidate_id}"]
     ehr = await OutboxMessage.filter(channel="ehr")
     assert sorted(r.payload["op"] for r in ehr) == ["archive", "employee"]
     payroll = await OutboxMessage.filter(channel="payroll")
     assert len(payroll) == 1
     assert {r.status for r in [*letters, *ehr, *payroll]} == {"done"}
-    out = await story.kf_until(lambda o: any("接受offer" in said(m) for m in o))
-    assert sum("接受offer" in said(m) for m in out) == 1
+    out = await story.kf_until(lambda o: any("录用邀请（offer）" in said(m) for m in o))
+    assert sum("录用邀请（offer）" in said(m) for m in out) == 1
+
+
+async def she_accepts_the_offer_in_kf(story: Story) -> None:
+    """The letter's menu: her tap on 接受offer is recorded once and HR hears of it."""
+    out = await story.kf()
+    letter = [m for m in out if m["msgtype"] == "msgmenu" and "offer:" in str(m["msgmenu"])][-1]
+    accept = next(i["click"] for i in letter["msgmenu"]["list"] if "accept" in i["click"]["id"])
+    await story.candidate_says(accept["content"], accept["id"])
+    await chat.until(story.stack, HR, lambda t: count(texts(t), "接受了「销售代表」的 offer") == 1)
+    offer = await Offer.get(application__candidate_id=story.candidate_id)
+    assert offer.candidate_answer == "accept" and offer.answered_at is not None
 
 
 async def what_each_person_received(story: Story) -> None:
@@ -430,11 +441,11 @@ async def what_each_person_received(story: Story) -> None:
         "您目前没有待回复的面试邀请",  # her first question, before any invitation
         "诚邀您参加「销售代表」岗位的二面", "已确认：", REMINDER, REMINDER,
         "想听听您的感受", "2/3", "3/3", COMMENT_INVITE, "已收到您的意见",
-        "面试的反馈", "录用邀请（offer）",
+        "面试的反馈", "录用邀请（offer）", "请点选按钮答复", "欢迎加入",
     ])  # fmt: skip
     _saw(texts(await story.stack.chat(HR)), [
         "已预约", "【面试汇总】", "【候选人反馈草稿】", "已提交企业微信审批", "【offer 审批中】",
-        "【offer 已通过】",
+        "【offer 已通过】", "接受了「销售代表」的 offer",
     ])  # fmt: skip
     _saw(texts(await story.stack.chat(LEAD)), [
         REMINDER, REMINDER, "已开始面试", "【笔记】本场已记录 1 条", "【笔记】本场已记录 2 条",
@@ -469,4 +480,5 @@ async def test_one_candidate_from_scheduling_to_offer(story: Story, tmp_path: Pa
     await hr_releases_the_summary_and_she_receives_it(story)
     await hr_sends_the_offer_and_it_is_approved(story)
     await the_handoffs_are_in_the_outbox_once(story)
+    await she_accepts_the_offer_in_kf(story)
     await what_each_person_received(story)

@@ -4,6 +4,7 @@ early deliveries included) with its outbox effects exactly once."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import date
 from decimal import Decimal as D
 from itertools import count
@@ -29,6 +30,7 @@ from recruiting.ports.outbound import OutboundDraft
 from recruiting.ports.payroll import PackageEstimate, PackageTerms
 from recruiting.services.demo import seed_demo_staff
 from recruiting.services.ehr import EhrSync
+from recruiting.services.offer_answers import OfferAnswers
 from recruiting.services.offer_approvals import OfferApprovals
 from recruiting.services.offers import Offers
 from tests.integration.test_conversation import said
@@ -215,7 +217,7 @@ async def test_approval_hands_off_once_and_never_moves_back(world: dict[str, Any
     assert (await Offer.get(id=offer.id)).status == "approved"
     application = await Application.get(id=world["application"].id)
     assert application.status == ApplicationStatus.OFFER
-    [letter] = await rows("candidate.message")
+    letter, _ask = await rows("candidate.message")
     assert letter.recipient == f"candidate:{application.candidate_id}"  # type: ignore[attr-defined]
     text = letter.payload["content"]
     assert "销售代表" in text and "2030年3月18日" in text and "12,000.00" in text
@@ -243,7 +245,7 @@ async def test_approval_hands_off_once_and_never_moves_back(world: dict[str, Any
     assert "候选人此前已收到" in hr[-1] and "不会再自动联系候选人" in hr[-1]
     await approvals.on_approval(approval("SP1", 7, 0))
     assert (await Offer.get(id=offer.id)).status == "deleted"
-    assert len(await rows("candidate.message")) == 1 and len(await rows("payroll")) == 1
+    assert len(await rows("candidate.message")) == 2 and len(await rows("payroll")) == 1
     history = await OfferEvent.filter(offer_id=offer.id, action="approval").order_by("id")
     ignored = [e for e in history if e.detail.get("ignored")]
     assert [e.sp_status for e in ignored] == [2, 1, 2]
@@ -277,7 +279,7 @@ async def test_a_decision_before_the_number_is_kept_then_applied(world: dict[str
     await offers.submitted(offer.id, "SP9")
     await offers.submitted(offer.id, "SP9")  # a retried delivery
     assert (await Offer.get(id=offer.id)).status == "approved"
-    assert len(await rows("candidate.message")) == 1 and len(await rows("payroll")) == 1
+    assert len(await rows("candidate.message")) == 2 and len(await rows("payroll")) == 1
     assert (await OfferEvent.get(id=held.id)).applied is True
 
 
@@ -306,7 +308,7 @@ async def test_other_statuses(
     await approvals.on_approval(approval("SP1", status, event))
     assert (await Offer.get(id=offer.id)).status == final
     assert says in (await rows("wecom.message"))[-1].payload["content"]
-    assert len(await rows("candidate.message")) == (1 if final == "approved" else 0)
+    assert len(await rows("candidate.message")) == (2 if final == "approved" else 0)
 
 
 async def test_unknown_approval_is_kept_and_ignored(world: dict[str, Any]) -> None:
@@ -354,3 +356,39 @@ async def test_erased_candidate_gets_nothing_and_hr_is_told(world: dict[str, Any
     assert "个人信息已删除" in (await rows("wecom.message"))[-1].payload["content"]
     for channel in ("candidate.message", "ehr", "payroll"):
         assert await rows(channel) == []
+
+
+async def test_the_candidate_answers_the_letter_once(world: dict[str, Any]) -> None:
+    """The letter's 接受offer tap (any route) is recorded once; HR is told once; a repeated
+    delivery is silent, a second different tap is told it was already answered; someone
+    else's tap, or a tap after 通过后撤销, changes nothing."""
+    approvals: OfferApprovals = world["approvals"]
+    offer = await submitted_offer(world)
+    await approvals.on_approval(approval("SP1", 2, 2))
+    letter, ask = await rows("candidate.message")
+    assert "录用邀请" in letter.payload["content"] and letter.payload["kind"] == "text"
+    assert ask.payload["kind"] == "choices" and ask.payload["subject"] == f"offer:{offer.id}"
+    assert [c["key"] for c in ask.payload["choices"]] == ["accept", "decline"]
+    cid = world["application"].candidate_id
+    answers = OfferAnswers()
+    subject = ask.payload["subject"]
+    stranger = await Candidate.create(name="李四")
+    refused = await answers(stranger.id, subject, "accept", source_id="kf:x", text="")
+    assert refused.result == "unknown" and (await Offer.get(id=offer.id)).answered_at is None
+
+    taps = await asyncio.gather(
+        *(answers(cid, subject, "accept", source_id="kf:1", text="接受offer") for _ in range(3))
+    )
+    assert sorted(t.result for t in taps) == ["duplicate", "duplicate", "offer_accept"]
+    again = await answers(cid, subject, "decline", source_id="app:2", text="")
+    assert again.result == "already" and "接受offer" in again.message
+    stored = await Offer.get(id=offer.id)
+    assert stored.candidate_answer == "accept" and stored.answered_at is not None
+    hr = [r.payload["content"] for r in await rows("wecom.message")]
+    assert sum("接受了「销售代表」的 offer" in t for t in hr) == 1
+    to_candidate = [r.payload["content"] for r in await rows("candidate.message")][2:]
+    assert len(to_candidate) == 3 and "欢迎加入" in to_candidate[1]
+
+    await approvals.on_approval(approval("SP1", 6, 8))
+    late = await answers(cid, subject, "decline", source_id="kf:3", text="")
+    assert late.result == "closed" and "通过后撤销" in late.message

@@ -18,19 +18,19 @@ from recruiting import clock
 from recruiting.domain.offer_state import STATUS_NAMES, OfferStatus
 from recruiting.models import Application, JobOpening, Offer
 from recruiting.models.offers import OfferEvent
-from recruiting.ports.candidate_channel import CANDIDATE_CHANNEL, candidate_recipient
-from recruiting.ports.outbound import OutboundDraft
-from recruiting.ports.queue import OUTBOX_TOPIC, TaskQueue
+from recruiting.ports.queue import TaskQueue
 from recruiting.services import offer_texts as say
 from recruiting.services.audit import Actor, record
 from recruiting.services.conversation import text_reply
+from recruiting.services.followups import Outbox
 from recruiting.services.interview_invitations import Outcome
+from recruiting.services.invitation_messages import candidate_text
 from recruiting.services.outbox import record_effects
 
 
 class OfferAnswers:
     def __init__(self, queue: TaskQueue | None = None) -> None:
-        self._queue = queue
+        self._outbox = Outbox(queue)
 
     async def __call__(
         self, candidate_id: int, subject: str, key: str, *, source_id: str, text: str
@@ -59,7 +59,7 @@ class OfferAnswers:
         except IntegrityError:  # the same tap delivered twice at once: the other one has it
             return Outcome("duplicate", "")
         await record(actor, "offer_answer", "offer", offer.id, allowed=True, detail=key)
-        await self._queue_ids(ids)
+        await self._outbox.queue(ids)
         return outcome
 
     async def _apply(
@@ -81,7 +81,7 @@ class OfferAnswers:
             fresh = await Offer.get(id=offer.id)
             before = say.OFFER_CHOICES.get(fresh.candidate_answer, fresh.candidate_answer)
             reply = say.ANSWER_ALREADY.format(answer=before)
-            drafts = [_to_candidate(candidate_id, reply, "already")]
+            drafts = [candidate_text(candidate_id, reply, "already")]
             ids = await record_effects(drafts, cause=f"offer-answer:{source_id}")
             return Outcome("already", reply), ids
         verb = "接受" if key == "accept" else "婉拒"
@@ -89,27 +89,14 @@ class OfferAnswers:
         hr = say.HR_ANSWERED.format(candidate=application.candidate.name, verb=verb,
                                     job=job.title, id=offer.id)  # fmt: skip
         reply = say.ANSWER_THANKS[key]
-        drafts = [_to_candidate(candidate_id, reply, "thanks"), text_reply(offer.created_by, hr)]
+        drafts = [candidate_text(candidate_id, reply, "thanks"), text_reply(offer.created_by, hr)]
         return Outcome(f"offer_{key}", reply), await record_effects(
             drafts, cause=f"offer-answer:{offer.id}"
         )
 
     async def _reply(self, candidate_id: int, source_id: str, result: str, text: str) -> Outcome:
         ids = await record_effects(
-            [_to_candidate(candidate_id, text, result)], cause=f"offer-answer:{source_id}"
+            [candidate_text(candidate_id, text, result)], cause=f"offer-answer:{source_id}"
         )
-        await self._queue_ids(ids)
+        await self._outbox.queue(ids)
         return Outcome(result, text)
-
-    async def _queue_ids(self, ids: list[int]) -> None:
-        if self._queue is not None and ids:
-            await self._queue.put_many(OUTBOX_TOPIC, [str(i) for i in ids])
-
-
-def _to_candidate(candidate_id: int, content: str, key: str) -> OutboundDraft:
-    return OutboundDraft(
-        CANDIDATE_CHANNEL,
-        candidate_recipient(candidate_id),
-        {"kind": "text", "content": content},
-        key,
-    )

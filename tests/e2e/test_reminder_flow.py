@@ -9,7 +9,6 @@ test hook nothing outside the process can reach."""
 
 from __future__ import annotations
 
-import itertools
 from collections import Counter
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -19,9 +18,8 @@ from typing import Any
 
 import httpx
 import pytest
-from sanic import Sanic
 
-from recruiting.bootstrap import Services, create_app
+from recruiting.bootstrap import Services
 from recruiting.models import (
     Application,
     Candidate,
@@ -31,15 +29,11 @@ from recruiting.models import (
     ReminderDelivery,
     Staff,
 )
-from recruiting.settings import load_settings
-from tests.conftest import shared_services_env
 from tests.e2e import chat
 from tests.e2e.test_miniapp_flow import Stack
+from tests.e2e.test_sandbox_flow import running
 from tests.e2e.test_scheduling_flow import _monday
-from tests.serving import free_port, serving
-from wecom_bot.sandbox.app import create_sandbox_app
 
-_names = itertools.count()
 PANEL = ["chenjing", "wangqiang"]
 
 
@@ -66,24 +60,10 @@ class Clocked:
 
 @pytest.fixture(params=["sqlite", "postgres+redis"])
 async def clocked(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Clocked]:
-    service_port, sandbox_port = free_port(), free_port()
-    env = {"DATA_DIR": str(tmp_path), "PORT": str(service_port), "SANDBOX_PORT": str(sandbox_port),
-           "RECRUITING__ANALYSIS__PROCESSES": "0", "RECRUITING__SCHEDULER__TICK_SECONDS": "1"}  # fmt: skip
-    if request.param == "postgres+redis":
-        env |= await shared_services_env()
-    from tortoise.backends.base.executor import EXECUTOR_CACHE
-
-    EXECUTOR_CACHE.clear()
-    settings = load_settings(None, env)
-    Sanic.test_mode = True
-    n = next(_names)
-    service = create_app(settings, name=f"remind{n}")
-    sandbox = create_sandbox_app(settings, name=f"remindsbx{n}")
+    env = {"RECRUITING__ANALYSIS__PROCESSES": "0", "RECRUITING__SCHEDULER__TICK_SECONDS": "1"}
     async with (
-        serving(sandbox, sandbox_port),
-        serving(service, service_port),
-        httpx.AsyncClient(base_url=f"http://127.0.0.1:{service_port}", timeout=60) as api,
-        httpx.AsyncClient(base_url=settings.sandbox.base_url, timeout=15) as console,
+        running(request.param, tmp_path, "remind", env) as (settings, service, console),
+        httpx.AsyncClient(base_url=f"http://127.0.0.1:{settings.server.port}", timeout=60) as api,
     ):
         job = await JobOpening.create(code="sales", title="销售代表")
         round_ = await InterviewRound.create(job=job, name="终面", duration_minutes=45,

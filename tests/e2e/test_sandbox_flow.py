@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -66,25 +67,36 @@ def _delivered_texts(timeline: list[dict[str, Any]]) -> list[str]:
     ]
 
 
-@pytest.fixture(params=["sqlite", "postgres+redis"])
-async def stack(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Stack]:
+@asynccontextmanager
+async def running(
+    kind: str, data_dir: Path, prefix: str, env: dict[str, str] | None = None
+) -> AsyncIterator[tuple[Settings, Any, httpx.AsyncClient]]:
+    """The service and the sandbox serving on free ports (``kind``: "sqlite" or
+    "postgres+redis"), and a client of the sandbox console; ``env`` adds settings."""
     service_port, sandbox_port = free_port(), free_port()
-    env = {"DATA_DIR": str(tmp_path), "PORT": str(service_port), "SANDBOX_PORT": str(sandbox_port)}
-    if request.param == "postgres+redis":
-        env |= await shared_services_env()
+    full = {"DATA_DIR": str(data_dir), "PORT": str(service_port), "SANDBOX_PORT": str(sandbox_port),
+            **(env or {})}  # fmt: skip
+    if kind == "postgres+redis":
+        full |= await shared_services_env()
     from tortoise.backends.base.executor import EXECUTOR_CACHE
 
     EXECUTOR_CACHE.clear()
-    settings = load_settings(None, env)
+    settings = load_settings(None, full)
     Sanic.test_mode = True
     n = next(_names)
-    service = create_app(settings, name=f"svc{n}")
-    sandbox = create_sandbox_app(settings, name=f"sbx{n}")
+    service = create_app(settings, name=f"{prefix}{n}")
+    sandbox = create_sandbox_app(settings, name=f"{prefix}sbx{n}")
     async with (
         serving(sandbox, sandbox_port),
         serving(service, service_port),
         httpx.AsyncClient(base_url=settings.sandbox.base_url, timeout=15) as console,
     ):
+        yield settings, service, console
+
+
+@pytest.fixture(params=["sqlite", "postgres+redis"])
+async def stack(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Stack]:
+    async with running(request.param, tmp_path, "svc") as (settings, service, console):
         yield Stack(settings, service, console)
 
 

@@ -17,7 +17,6 @@ interview's start, then put back. Both are test hooks nothing outside the proces
 from __future__ import annotations
 
 import base64
-import itertools
 from collections import Counter
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
@@ -25,12 +24,10 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
-from sanic import Sanic
 
 from recruiting import clock
-from recruiting.bootstrap import Services, create_app
+from recruiting.bootstrap import Services
 from recruiting.models import (
     Application,
     ApplicationStatus,
@@ -54,17 +51,12 @@ from recruiting.models import (
 from recruiting.models.interviews import NoteKind
 from recruiting.ports.candidate_channel import CANDIDATE_CHANNEL
 from recruiting.services.surveys import COMMENT_INVITE
-from recruiting.settings import load_settings
-from tests.conftest import shared_services_env
 from tests.e2e import chat
 from tests.e2e.chat import Timeline, texts
-from tests.e2e.test_sandbox_flow import Stack
-from tests.serving import free_port, serving
+from tests.e2e.test_sandbox_flow import Stack, running
 from tests.unit.core.mediafactory import amr_from_wav, espeak_wav
-from wecom_bot.sandbox.app import create_sandbox_app
 from wecom_bot.sandbox.kf import DEFAULT_ACCOUNTS
 
-_names = itertools.count()
 HR, LEAD, SECOND = "lina", "wangqiang", "chenjing"
 PANEL = (LEAD, SECOND)
 MODEL = [
@@ -131,24 +123,8 @@ def count(timeline_texts: list[str], needle: str) -> int:
 
 @pytest.fixture(params=["sqlite", "postgres+redis"])
 async def story(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Story]:
-    service_port, sandbox_port = free_port(), free_port()
-    env = {"DATA_DIR": str(tmp_path), "PORT": str(service_port), "SANDBOX_PORT": str(sandbox_port),
-           "RECRUITING__ANALYSIS__PROCESSES": "0", "RECRUITING__SCHEDULER__TICK_SECONDS": "1"}  # fmt: skip
-    if request.param == "postgres+redis":
-        env |= await shared_services_env()
-    from tortoise.backends.base.executor import EXECUTOR_CACHE
-
-    EXECUTOR_CACHE.clear()
-    settings = load_settings(None, env)
-    Sanic.test_mode = True
-    n = next(_names)
-    service = create_app(settings, name=f"story{n}")
-    sandbox = create_sandbox_app(settings, name=f"storysbx{n}")
-    async with (
-        serving(sandbox, sandbox_port),
-        serving(service, service_port),
-        httpx.AsyncClient(base_url=settings.sandbox.base_url, timeout=15) as console,
-    ):
+    env = {"RECRUITING__ANALYSIS__PROCESSES": "0", "RECRUITING__SCHEDULER__TICK_SECONDS": "1"}
+    async with running(request.param, tmp_path, "story", env) as (settings, service, console):
         story = Story(Stack(settings, service, console), service.ctx.services)
         story.scheduler_at(clock.now())  # nothing is due until the test moves time
         yield story

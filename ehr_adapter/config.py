@@ -65,7 +65,12 @@ def load_ehr_config(
     for name, value in env.items():
         if name.startswith("RECRUITING__EHR__"):
             section[name.removeprefix("RECRUITING__EHR__").lower()] = value
-    return _build(_Reader(section), data_dir)
+    reader = _Reader(section)
+    config = _build(reader, data_dir)
+    for key in section:
+        if key not in reader.seen:  # a typo would otherwise be silently ignored
+            reader.fail(key, "is not a setting; see the ehr section of config.yaml")
+    return config
 
 
 def _default_path() -> Path:
@@ -105,6 +110,7 @@ def _build(r: _Reader, data_dir: Path) -> EhrConfig:
 class _Reader:
     def __init__(self, raw: dict[str, Any]) -> None:
         self.raw = raw
+        self.seen: set[str] = set()
 
     def fail(self, key: str, problem: str) -> None:
         env = _KEY_TO_ENV.get(key)
@@ -112,6 +118,7 @@ class _Reader:
         raise ConfigError(f"config error: ehr.{key}{where} {problem}")
 
     def text(self, key: str) -> str:
+        self.seen.add(key)
         value = self.raw.get(key)
         if value is None:
             return ""

@@ -205,8 +205,8 @@ def load_settings(path: str | Path | None = None, env: Mapping[str, str] | None 
     env = os.environ if env is None else env
     path = Path(path or env.get("CONFIG_FILE") or _default_config_path())
     raw = _read_yaml(path)
-    _apply_env(raw, env)
-    return _build(raw)
+    sources = _apply_env(raw, env)
+    return _build(raw, sources)
 
 
 def _default_config_path() -> Path:
@@ -225,13 +225,19 @@ def _read_yaml(path: Path) -> dict[str, Any]:
     return data
 
 
-def _apply_env(raw: dict[str, Any], env: Mapping[str, str]) -> None:
+def _apply_env(raw: dict[str, Any], env: Mapping[str, str]) -> dict[str, str]:
+    """Overlay the environment; returns which variable set each generic dotted key, so an
+    unknown key can be reported by the name the operator typed."""
     for name, dotted in ENV_NAMES.items():
         if name in env:
             _set_dotted(raw, dotted, env[name])
+    sources: dict[str, str] = {}
     for name, value in env.items():
         if name.startswith("RECRUITING__"):
-            _set_dotted(raw, ".".join(name[12:].lower().split("__")), value)
+            dotted = ".".join(name[12:].lower().split("__"))
+            _set_dotted(raw, dotted, value)
+            sources[dotted] = name
+    return sources
 
 
 def _set_dotted(raw: dict[str, Any], dotted: str, value: Any) -> None:
@@ -249,14 +255,29 @@ class _Reader:
 
     def __init__(self, raw: dict[str, Any]) -> None:
         self.raw = raw
+        self.seen: set[str] = set()
 
     def _get(self, dotted: str) -> Any:
+        self.seen.add(dotted)
         node: Any = self.raw
         for part in dotted.split("."):
             if not isinstance(node, dict) or part not in node:
                 self.fail(dotted, "is missing")
             node = node[part]
         return node
+
+    def reject_unknown(self, sources: Mapping[str, str]) -> None:
+        """A key nobody reads is a typo that would be silently ignored: refuse to start."""
+        for dotted in _leaf_keys(self.raw):
+            parts = dotted.split(".")
+            if any(".".join(parts[:n]) in self.seen for n in range(1, len(parts) + 1)):
+                continue
+            if dotted in sources:
+                raise ConfigError(
+                    f"config error: {sources[dotted]} names no setting ({dotted}); "
+                    "see config.yaml for the keys"
+                )
+            raise ConfigError(f"config error: {dotted} is not a setting; see config.yaml")
 
     def fail(self, dotted: str, problem: str) -> None:
         env = _KEY_TO_ENV.get(dotted)
@@ -320,8 +341,26 @@ class _Reader:
         return number
 
 
-def _build(raw: dict[str, Any]) -> Settings:
+def _leaf_keys(node: dict[str, Any], prefix: str = "") -> list[str]:
+    keys: list[str] = []
+    for key, value in node.items():
+        dotted = f"{prefix}{key}"
+        if isinstance(value, dict) and value:
+            keys.extend(_leaf_keys(value, f"{dotted}."))
+        else:
+            keys.append(dotted)
+    return keys
+
+
+def _build(raw: dict[str, Any], sources: Mapping[str, str] | None = None) -> Settings:
     r = _Reader(raw)
+    settings = _read_all(r)
+    r.seen.add("ehr")  # ehr_adapter.config reads and checks its own section
+    r.reject_unknown(sources or {})
+    return settings
+
+
+def _read_all(r: _Reader) -> Settings:
     server = ServerSettings(
         host=r.text("server.host") or "127.0.0.1",
         port=r.integer("server.port", 1, 65535),

@@ -232,3 +232,8 @@ async def test_import_reports_every_bad_row(tmp_path: Path, suffix: str) -> None
 
 def test_start_date_is_iso() -> None:
     assert date.fromisoformat(EMPLOYEE.start_date)
+
+
+def test_unknown_ehr_key_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match=r"ehr\.basurl is not a setting"):
+        load_ehr_config(tmp_path, env={"RECRUITING__EHR__BASURL": "http://x"})

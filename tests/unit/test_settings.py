@@ -80,3 +80,24 @@ def test_secrets_do_not_appear_in_repr(tmp_path: Path) -> None:
 def test_missing_config_file(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="not found"):
         load_settings(tmp_path / "nope.yaml", {})
+
+
+def test_unknown_generic_variable_names_itself(tmp_path: Path) -> None:
+    """A misspelt RECRUITING__ key would otherwise be ignored without a word."""
+    with pytest.raises(ConfigError) as err:
+        load(tmp_path, RECRUITING__WECOM__CALLBACK_MAX_AGE_SECONDS="120")
+    assert "RECRUITING__WECOM__CALLBACK_MAX_AGE_SECONDS" in str(err.value)
+    with pytest.raises(ConfigError, match="RECRUITING__NOSUCH__KEY"):
+        load(tmp_path, RECRUITING__NOSUCH__KEY="1")
+
+
+def test_unknown_key_in_a_config_file_is_refused(tmp_path: Path) -> None:
+    custom = tmp_path / "custom.yaml"
+    custom.write_text(CONFIG.read_text(encoding="utf-8") + "\nwecom_extra: 1\n", "utf-8")
+    with pytest.raises(ConfigError, match="wecom_extra is not a setting"):
+        load_settings(custom, {"DATA_DIR": str(tmp_path)})
+
+
+def test_every_key_of_the_shipped_config_is_read(tmp_path: Path) -> None:
+    """config.yaml documents every setting: each of its keys must mean something."""
+    assert load(tmp_path, RECRUITING__WECOM__CALLBACK_MAX_AGE="120").wecom.callback_max_age == 120

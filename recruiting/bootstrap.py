@@ -458,11 +458,22 @@ def create_app(
 def _openapi(app: WebApp) -> None:
     """The OpenAPI document at /docs/openapi.json (only sanic-ext's OpenAPI extension: the
     others would add per-request work to the callback path)."""
-    Extend(
-        app,
-        extensions=[OpenAPIExtension],
-        built_in_extensions=False,
-        config={"oas_autodoc": True},
+    app.config.update(
+        {
+            "OAS_AUTODOC": True,
+            # ReDoc from this service, not a CDN: on-premise deployments are often offline.
+            "OAS_PATH_TO_REDOC_HTML": str(STATIC_DIR / "redoc.html"),
+            "OAS_UI_REDOC_CDN_URL": "/docs/redoc.standalone.js",
+            "OAS_UI_REDOC_HTML_TITLE": "招聘服务 API 文档",
+            "OAS_UI_SWAGGER": False,
+        }
+    )
+    Extend(app, extensions=[OpenAPIExtension], built_in_extensions=False)
+    app.static(
+        "/docs/redoc.standalone.js",
+        STATIC_DIR / "vendor" / "redoc" / "redoc.standalone.js",
+        name="redoc_script",
+        content_type="application/javascript; charset=utf-8",
     )
     oas = app.ext.openapi
     oas.describe("Recruiting service API", version="1", description=API_DESCRIPTION)
@@ -470,6 +481,7 @@ def _openapi(app: WebApp) -> None:
                             description="the token from /miniapp/v1/login/*")  # fmt: skip
 
 
+STATIC_DIR = Path(__file__).resolve().parent / "static"
 API_DESCRIPTION = (
     "The mini-app API for candidates (recorded interviews) and employees, and the WeCom "
     "callback. Errors are JSON {error, message} with a stable error code."

@@ -9,6 +9,7 @@ candidate (after redeeming an invitation) and once as an HR member.
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 import time
@@ -90,3 +91,23 @@ def _fuzz(operation: Any, service: dict[str, Any]) -> None:
             )
 
     run()
+
+
+def test_document_lists_only_the_service(service: dict[str, Any]) -> None:
+    """`run` hosts the sandbox in the same process: its routes are not the service's API."""
+    paths = httpx.get(f"{service['base']}/docs/openapi.json").json()["paths"]
+    foreign = [p for p in paths if not p.startswith(("/miniapp/", "/wecom/", "/healthz"))]
+    assert foreign == []
+    assert "/miniapp/v1/uploads" in paths and "/wecom/callback" in paths
+
+
+def test_docs_page_needs_no_outside_server(service: dict[str, Any]) -> None:
+    """On-premise deployments are often offline: the page loads nothing from a CDN."""
+    page = httpx.get(f"{service['base']}/docs")
+    assert page.status_code == 200
+    sources = re.findall(r'(?:src|href|spec-url)="([^"]+)"', page.text)
+    assert sources and all(s.startswith("/") for s in sources), sources
+    script = httpx.get(f"{service['base']}/docs/redoc.standalone.js")
+    assert script.status_code == 200
+    assert script.headers["content-type"].startswith("application/javascript")
+    assert b"Redoc" in script.content

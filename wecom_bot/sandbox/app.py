@@ -35,6 +35,8 @@ def create_sandbox_app(
     """Build the sandbox. ``transport`` replaces the network for callbacks (tests)."""
     wecom = settings.wecom
     app = Sanic(name, configure_logging=False)
+    # sanic-ext would extend this app too and publish its routes in the service's API document.
+    app.config.AUTO_EXTEND = False
     app.ctx.settings = settings
     app.ctx.state = SandboxState(
         corp_id=wecom.corp_id, secrets=[wecom.secret], agent_id=wecom.agent_id, clock=clock

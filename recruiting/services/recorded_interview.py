@@ -121,7 +121,10 @@ class RecordedInterviewService:
         self, principal: Principal, interview_id: int
     ) -> RevealedQuestion | None:
         """The current question (revealing the next one if needed); None when all are done,
-        which completes the interview."""
+        which completes the interview (already completed by the last submit: done again)."""
+        reached = await candidate_interview(principal, interview_id)
+        if reached.mode == InterviewMode.RECORDED and reached.status == InterviewStatus.COMPLETED:
+            return None
         interview = await self._open(principal, interview_id)
         questions = questions_of(interview)
         answers = await Answer.filter(interview_id=interview.id).order_by("question_index")
@@ -130,9 +133,7 @@ class RecordedInterviewService:
                 return _revealed(answer, questions)
         index = len(answers)
         if index >= len(questions):
-            if interview.status == InterviewStatus.IN_PROGRESS:
-                await _move(interview, "finish")  # every question answered or skipped
-                await notify_if_ready(interview.id, self._queue)
+            await finish_if_answered(interview, self._queue)
             return None
         if interview.status == InterviewStatus.CONFIRMED:
             await _move(interview, "start")
@@ -159,6 +160,7 @@ class RecordedInterviewService:
             status=AnswerStatus.SKIPPED, submitted_at=now()
         )
         await IntegrityEvent.create(interview=interview, kind="skipped", question_index=index)
+        await finish_if_answered(interview, self._queue)
 
     async def retake(self, principal: Principal, interview_id: int, index: int) -> RevealedQuestion:
         """Record the answer again: counts against the question's retakes; the earlier
@@ -234,6 +236,21 @@ class RecordedInterviewService:
         check_deadline(interview.ends_at, now())
         (await consent_state(principal.candidate_id or 0)).require_recording()
         return interview
+
+
+async def finish_if_answered(interview: Interview, queue: TaskQueue | None) -> bool:
+    """Complete the interview once every question is submitted or skipped, so HR hears of
+    it without the candidate having to ask for a next question that does not exist."""
+    if interview.status != InterviewStatus.IN_PROGRESS:
+        return False
+    answers = await Answer.filter(interview_id=interview.id)
+    if len(answers) < len(questions_of(interview)):
+        return False
+    if any(a.status == AnswerStatus.REVEALED for a in answers):
+        return False
+    await _move(interview, "finish")
+    await notify_if_ready(interview.id, queue)
+    return True
 
 
 async def _current(interview: Interview, index: int) -> Answer:

@@ -44,7 +44,7 @@ from recruiting.ports.queue import ANALYSIS_TOPIC, TaskQueue
 from recruiting.services.access import candidate_interview
 from recruiting.services.audit import record
 from recruiting.services.consents import consent_state, upload_key
-from recruiting.services.recorded_interview import questions_of
+from recruiting.services.recorded_interview import finish_if_answered, questions_of
 from recruiting.services.sessions import Principal
 
 # Container formats PyAV reports for each accepted media type.
@@ -264,6 +264,7 @@ class UploadService:
         await answer.refresh_from_db()
         if answer.analysis_status == AnalysisStatus.QUEUED:
             await self._queue.put(ANALYSIS_TOPIC, str(answer.id))
+        await finish_if_answered(interview, self._queue)
         return _state(upload, answer)
 
     async def _verify(self, upload: Upload, answer: Answer, interview: Interview) -> Any:

@@ -235,13 +235,14 @@ async def test_candidate_takes_a_recorded_interview_end_to_end(
     late = await stack.call("POST", f"/interviews/{interview_id}/questions/0/retake", token)
     assert late.status_code == 409 and late.json()["error"] == "question_out_of_order"
 
-    # Finishing: the last answer, then "next" says done; HR hears about it once, in WeCom.
+    # Finishing: the last answer completes the interview by itself; "next" then says done;
+    # HR hears about it once, in WeCom.
     assert (await stack.call("POST", f"/uploads/{upload_id}/complete", token)).status_code == 200
+    overview = (await stack.call("GET", f"/interviews/{interview_id}", token)).json()
+    assert overview["status"] == "completed"
     await stack.analysed(token, upload_id)
     final = await stack.call("POST", f"/interviews/{interview_id}/next", token)
     assert final.json() == {"done": True, "question": None}
-    overview = (await stack.call("GET", f"/interviews/{interview_id}", token)).json()
-    assert overview["status"] == "completed"
     assert await stack.hr_told("lina", "赵敏 已完成录制面试") == 1
 
 

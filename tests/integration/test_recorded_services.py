@@ -42,6 +42,7 @@ from recruiting.ports.analysis import AiScore, AnalysisOutcome, AnalysisRequest,
 from recruiting.ports.kv import KeyValueStore
 from recruiting.services.answer_analysis import AnswerAnalysisRunner
 from recruiting.services.consents import consent_state
+from recruiting.services.recorded_interview import RecordedInterviewService
 from recruiting.services.sessions import Principal
 from recruiting.services.uploads import UploadLimits, UploadService
 
@@ -228,3 +229,22 @@ async def test_the_same_chunk_sent_twice_at_once_is_stored_once(
     answer = await Answer.get(id=upload.answer_id)  # type: ignore[attr-defined]
     stored = b"".join([b async for b in world["media"].read(answer.media_key)])
     assert stored == data
+
+
+async def test_the_last_answer_completes_the_interview_without_another_next(
+    world: dict[str, Any],
+) -> None:
+    """Skipping (or submitting) the last question finishes the interview at once, so HR is
+    not kept waiting for a `next` call that a closed mini-app never makes."""
+    service = RecordedInterviewService(world["media"], InProcessQueue())
+    principal, interview = world["principal"], world["interview"]
+    first = await service.next_question(principal, interview.id)
+    assert first is not None and first.index == 0
+    await service.skip(principal, interview.id, 0)
+    await interview.refresh_from_db()
+    assert interview.status == InterviewStatus.IN_PROGRESS  # one question still to go
+    assert (await service.next_question(principal, interview.id)) is not None
+    await service.skip(principal, interview.id, 1)
+    await interview.refresh_from_db()
+    assert interview.status == InterviewStatus.COMPLETED and interview.completed_at
+    assert await service.next_question(principal, interview.id) is None  # done, not refused

@@ -370,6 +370,8 @@ def _miniapp(
     after: AfterInterview,
 ) -> MiniApp:
     m = settings.miniapp
+    if not m.candidate_login:
+        log.warning("candidate WeChat login is off: a real WeCom corp without WECHAT_APPID")
     employees = WeComEmployeeLogin(wecom.miniprogram, settings.wecom.corp_id)
     login = MiniProgramLogin(http, m.api_base, m.appid, m.secret, employees)
     sessions = SessionService(login, cipher, m.session_ttl)

@@ -25,6 +25,7 @@ from recruiting.ports.identity import (
 )
 
 log = logging.getLogger(__name__)
+WECHAT_LOGIN_OFF = "本服务暂未开通微信登录，请联系招聘负责人。"
 
 _BAD_CODE = frozenset({40029, 40163, 40226})  # invalid, used, high-risk user blocked
 _BUSY = frozenset({-1, 45011})  # system busy, too many logins per minute
@@ -47,7 +48,7 @@ class MiniProgramLogin:
                 "candidate WeChat login refused: no WECHAT_APPID beside a real WeCom corp "
                 "(set WECHAT_APPID and WECHAT_SECRET to enable it)"
             )
-            raise LoginDisabled("本服务暂未开通微信登录，请联系招聘负责人。", code="wechat_login_disabled")
+            raise LoginDisabled(WECHAT_LOGIN_OFF, code="wechat_login_disabled")
         if not code or len(code) > 128:
             raise InvalidLoginCode("a wx.login code is required")
         params = {

@@ -81,6 +81,7 @@ from recruiting.services.scheduling import (
     SchedulingService,
 )
 from recruiting.services.sessions import SessionService
+from recruiting.services.staff_directory import StaffDirectory
 from recruiting.services.summaries import CandidateSummaries, SummaryReleases
 from recruiting.services.survey_answers import SurveyAnswers
 from recruiting.services.survey_summary import SurveySummaries
@@ -224,6 +225,7 @@ def build_services(
         "approval": approvals.on_approval,
         "kf": KfSync(wecom.kf, answers).on_event,  # candidates writing to 微信客服
         "external_contact": answers.on_external_contact,  # contact_way state binds
+        "contact": StaffDirectory().on_contact_change,  # members deleted, disabled, moved
     }
     processor = CallbackProcessor(inbox, decode_event, handlers)
     relay = OutboxRelay(

@@ -83,7 +83,7 @@ def start(
     """``start(command, env)``: ``python -m recruiting <command>`` in-process, recording
     every app it prepared to serve instead of serving it."""
     Sanic.test_mode = True
-    for name in NAMES + ["RECRUITING__SANDBOX__HOST", "DATABASE_URL", "REDIS_URL", "PII_KEYS"]:
+    for name in [*NAMES, "RECRUITING__SANDBOX__HOST", "DATABASE_URL", "REDIS_URL", "PII_KEYS"]:
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("DATA_DIR", str(tmp_path))
     monkeypatch.setenv("PORT", "18000")

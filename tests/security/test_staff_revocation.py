@@ -15,6 +15,7 @@ from typing import Any
 
 import httpx
 import pytest
+from sanic import Sanic
 
 from recruiting.domain.inbound import ContactChange
 from recruiting.infra.pii import FieldCipher
@@ -26,11 +27,14 @@ from recruiting.services.sessions import (
     SessionService,
 )
 from recruiting.services.staff_directory import StaffDirectory
+from recruiting.settings import load_settings
 from recruiting.web import status_for
 from tests.e2e.chat import wait
 from tests.e2e.test_sandbox_flow import running
 from wecom_bot import xmlcodec
+from wecom_bot.crypto import WeComCrypto
 from wecom_bot.events import parse_event
+from wecom_bot.sandbox.app import create_sandbox_app
 from wecom_bot.sandbox.pusher import CallbackPusher
 
 # -- integration: the use cases on real databases -------------------------------------------
@@ -176,6 +180,50 @@ def test_change_contact_callbacks_parse_and_stay_distinct() -> None:
                                  from_user="sys", event="change_contact")  # fmt: skip
     parsed = parse_event(xmlcodec.parse(odd))
     assert isinstance(parsed, ContactChange) and (parsed.departments, parsed.status) == ((1,), 0)
+
+
+async def test_the_sandbox_changes_its_directory_and_pushes_change_contact(tmp_path: Path) -> None:
+    settings = load_settings(None, {"DATA_DIR": str(tmp_path)})
+    received: list[bytes] = []
+
+    def service(request: httpx.Request) -> httpx.Response:
+        received.append(request.content)
+        return httpx.Response(200)
+
+    Sanic.test_mode = True
+    app = create_sandbox_app(settings, name="revoke-unit", transport=httpx.MockTransport(service))
+    crypto = WeComCrypto(settings.wecom.token, settings.wecom.encoding_aes_key,
+                         settings.wecom.corp_id)  # fmt: skip
+
+    async def change(body: dict[str, Any]) -> Any:
+        _, response = await app.asgi_client.post("/sandbox/member", json=body)
+        return response
+
+    moved = await change({"userid": "wangqiang", "change_type": "update_user",
+                          "new_userid": "wq", "department": 4, "status": 2})  # fmt: skip
+    assert moved.status == 200 and moved.json["status"] == 200
+    event = parse_event(
+        xmlcodec.parse(crypto.decrypt(str(xmlcodec.parse(received[-1])["Encrypt"])))
+    )
+    assert isinstance(event, ContactChange) and event.event == "change_contact"
+    assert (event.user_id, event.new_user_id, event.status, event.departments) == (
+        "wangqiang", "wq", 2, (4,))  # fmt: skip
+    state = app.ctx.state
+    assert state.directory.get("wq").status == 2 and "wangqiang" not in state.directory
+    _, code = await app.asgi_client.post("/sandbox/jscode", json={"userid": "wq"})
+    assert code.status == 400  # WeCom logs in no disabled member
+    assert (await change({"userid": "lina", "change_type": "delete_user"})).status == 200
+    assert "lina" not in state.directory
+    for bad in (
+        {"userid": "lina", "change_type": "delete_user"},  # gone already
+        {"userid": "chenjing", "change_type": "create_party"},
+        {"userid": "chenjing", "change_type": "update_user", "status": 3},
+        {"userid": "chenjing", "change_type": "update_user", "status": True},
+        {"userid": "chenjing", "change_type": "update_user", "department": 99},
+        {"userid": "chenjing", "change_type": "update_user", "new_userid": "wq"},
+    ):
+        assert (await change(bad)).status == 400, bad
+    assert len(received) == 2  # refused changes push nothing
 
 
 # -- end to end: the HTTP server, real encrypted callbacks from the sandbox ------------------

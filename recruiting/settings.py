@@ -401,8 +401,8 @@ def _wecom_credentials(r: _Reader) -> bool:
     for dotted, public in _SANDBOX_WECOM.items():
         value = r.text(dotted)
         if sandbox and value not in ("", public):
-            r.fail(dotted, "is a real credential but wecom.corp_id (WECOM_CORP_ID) is empty: "
-                   "set the real corp (the sandbox never runs with real credentials)")  # fmt: skip
+            r.fail(dotted, "is a real credential but wecom.corp_id (WECOM_CORP_ID) names no "
+                   "real corp: set it (the sandbox never runs with real credentials)")  # fmt: skip
         if not sandbox and value == public:
             r.fail(dotted, "is the public sandbox value; use the app's own with a real corp")
     return sandbox
@@ -464,7 +464,7 @@ def _miniapp(
         appid = secret = ""
     if appid and corp_sandbox:
         r.fail("miniapp.appid", "is a real WeChat mini-program but wecom.corp_id "
-               "(WECOM_CORP_ID) is empty: staff would log in through the sandbox; "
+               "(WECOM_CORP_ID) names no real corp: staff would log in through the sandbox; "
                "set the real corp or unset WECHAT_APPID")  # fmt: skip
     sandbox = corp_sandbox
     api_base = r.text("miniapp.api_base").rstrip("/")

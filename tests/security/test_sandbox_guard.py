@@ -124,10 +124,30 @@ def one_line(text: str) -> str:
     return lines[0]
 
 
+def login_endpoints(env: dict[str, str], data_dir: Path) -> tuple[str, str, bool]:
+    """Where the service's login adapters would go: WeCom, WeChat, and whether candidates
+    can log in at all."""
+    settings = load_settings(None, {**env, "DATA_DIR": str(data_dir), "SANDBOX_PORT": "18001"})
+    m = settings.miniapp
+    return settings.wecom.api_base, m.api_base, m.candidate_login
+
+
 @pytest.mark.parametrize("values", COMBOS, ids=lambda c: "-".join(k[0] for k in c))
-def test_every_credential_combination_under_every_command(start: Any, values: Any) -> None:
+def test_every_credential_combination_under_every_command(
+    start: Any, values: Any, tmp_path: Path
+) -> None:
     combo = dict(zip(NAMES, values, strict=True))
     env, outcome = environment(combo), expected(combo)
+    if outcome == "sandbox":
+        sandbox = "http://127.0.0.1:18001"
+        assert login_endpoints(env, tmp_path) == (sandbox, sandbox, True)
+    elif outcome == "real":
+        wechat = combo["WECHAT_APPID"] == REAL
+        assert login_endpoints(env, tmp_path) == (
+            "https://qyapi.weixin.qq.com",
+            "https://api.weixin.qq.com" if wechat else "",
+            wechat,
+        )
     for command in ("run", "serve", "sandbox"):
         started = start(command, env)
         names = [name for name, _, _ in started.prepared]

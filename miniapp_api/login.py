@@ -2,11 +2,16 @@
 ``sns/jscode2session`` for candidates here; employees through the WeCom adapter's
 ``miniprogram/jscode2session`` (an ``EmployeeLogin`` the bootstrap passes in).
 
+No appid means no candidate login: the adapter refuses without calling anywhere, so a real
+corp without ``WECHAT_APPID`` can never fall back to the sandbox's code minting.
+
 WeChat's endpoint takes the mini-program's appid and secret in the query (no access token)
 and answers errors as JSON with HTTP 200; they are translated here into the service's errors.
 """
 
 from __future__ import annotations
+
+import logging
 
 import httpx
 
@@ -15,8 +20,12 @@ from recruiting.ports.identity import (
     EmployeeIdentity,
     EmployeeLogin,
     InvalidLoginCode,
+    LoginDisabled,
     WeChatIdentity,
 )
+
+log = logging.getLogger(__name__)
+WECHAT_LOGIN_OFF = "本服务暂未开通微信登录，请联系招聘负责人。"
 
 _BAD_CODE = frozenset({40029, 40163, 40226})  # invalid, used, high-risk user blocked
 _BUSY = frozenset({-1, 45011})  # system busy, too many logins per minute
@@ -34,6 +43,12 @@ class MiniProgramLogin:
         self._secret = secret
 
     async def candidate(self, code: str) -> WeChatIdentity:
+        if not self._appid:
+            log.warning(
+                "candidate WeChat login refused: no WECHAT_APPID beside a real WeCom corp "
+                "(set WECHAT_APPID and WECHAT_SECRET to enable it)"
+            )
+            raise LoginDisabled(WECHAT_LOGIN_OFF, code="wechat_login_disabled")
         if not code or len(code) > 128:
             raise InvalidLoginCode("a wx.login code is required")
         params = {

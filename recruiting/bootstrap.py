@@ -81,6 +81,7 @@ from recruiting.services.scheduling import (
     SchedulingService,
 )
 from recruiting.services.sessions import SessionService
+from recruiting.services.staff_directory import StaffDirectory
 from recruiting.services.summaries import CandidateSummaries, SummaryReleases
 from recruiting.services.survey_answers import SurveyAnswers
 from recruiting.services.survey_summary import SurveySummaries
@@ -224,6 +225,7 @@ def build_services(
         "approval": approvals.on_approval,
         "kf": KfSync(wecom.kf, answers).on_event,  # candidates writing to 微信客服
         "external_contact": answers.on_external_contact,  # contact_way state binds
+        "contact": StaffDirectory().on_contact_change,  # members deleted, disabled, moved
     }
     processor = CallbackProcessor(inbox, decode_event, handlers)
     relay = OutboxRelay(
@@ -370,6 +372,8 @@ def _miniapp(
     after: AfterInterview,
 ) -> MiniApp:
     m = settings.miniapp
+    if not m.candidate_login:
+        log.warning("candidate WeChat login is off: a real WeCom corp without WECHAT_APPID")
     employees = WeComEmployeeLogin(wecom.miniprogram, settings.wecom.corp_id)
     login = MiniProgramLogin(http, m.api_base, m.appid, m.secret, employees)
     sessions = SessionService(login, cipher, m.session_ttl)

@@ -81,13 +81,10 @@ def _run(settings: Settings, args: argparse.Namespace) -> int:
     from sanic import Sanic
 
     from recruiting.bootstrap import create_app
+    from recruiting.sandbox_guard import ensure_sandbox_allowed
     from wecom_bot.sandbox.app import create_sandbox_app
 
-    if not settings.wecom.uses_sandbox:
-        print(
-            "run starts the WeCom sandbox; a real corp is configured: use `serve`", file=sys.stderr
-        )
-        return 2
+    ensure_sandbox_allowed(settings)  # run = service + sandbox: never beside real credentials
     app = create_app(settings)
     sandbox = create_sandbox_app(settings)
     _prepare_single(app, settings.server.host, settings.server.port)
@@ -133,8 +130,10 @@ def _prepare_single(app: Any, host: str, port: int) -> None:
 def _sandbox(settings: Settings, args: argparse.Namespace) -> int:
     from sanic import Sanic
 
+    from recruiting.sandbox_guard import ensure_sandbox_allowed
     from wecom_bot.sandbox.app import create_sandbox_app
 
+    ensure_sandbox_allowed(settings)
     app = create_sandbox_app(settings)
     _prepare_single(app, settings.sandbox.host, settings.sandbox.port)
     print(

@@ -7,6 +7,7 @@ so an operator never has to read a traceback to fix a deployment.
 from __future__ import annotations
 
 import base64
+import ipaddress
 import os
 import re
 import secrets
@@ -116,6 +117,7 @@ class MiniAppSettings:
     max_chunk_bytes: int
     device_check_bytes: int
     uses_sandbox: bool = False
+    candidate_login: bool = True  # False: a real corp without WECHAT_APPID
 
 
 @dataclass(frozen=True)
@@ -375,6 +377,8 @@ def _read_all(r: _Reader) -> Settings:
         callback_url=r.text("sandbox.callback_url")
         or f"http://{server.host}:{server.port}/wecom/callback",
     )
+    if not is_loopback(sandbox.host):
+        r.fail("sandbox.host", f"must be a loopback address (127.0.0.1, ::1), got {sandbox.host!r}")
     if wecom.uses_sandbox and not wecom.api_base:
         wecom = replace(wecom, api_base=sandbox.base_url)
     redis_url = r.text("redis_url")
@@ -391,7 +395,7 @@ def _read_all(r: _Reader) -> Settings:
             lease_seconds=r.integer("inbox.lease_seconds", 5, 3600),
             max_attempts=r.integer("inbox.max_attempts", 1, 100),
         ),
-        miniapp=_miniapp(r, data_dir, sandbox.base_url),
+        miniapp=_miniapp(r, data_dir, sandbox.base_url, corp_sandbox=wecom.uses_sandbox),
         analysis=AnalysisRunSettings(
             processes=r.integer("analysis.processes", 0, 64),
             lease_seconds=r.integer("analysis.lease_seconds", 30, 86400),
@@ -411,9 +415,41 @@ def _read_all(r: _Reader) -> Settings:
     )
 
 
-def _wecom(r: _Reader) -> WeComSettings:
+_SANDBOX_WECOM = {
+    "wecom.token": SANDBOX_TOKEN,
+    "wecom.encoding_aes_key": SANDBOX_AES_KEY,
+    "wecom.secret": SANDBOX_SECRET,
+}
+
+
+def is_loopback(host: str) -> bool:
+    """The sandbox's public credentials must never be reachable from another machine."""
+    if host.strip().lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip().strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def _wecom_credentials(r: _Reader) -> bool:
+    """True for the sandbox corp. Its credentials are public, so they never mix with real
+    ones: a real value without the real corp, or a public one with it, stops the start."""
     corp_id = r.text("wecom.corp_id")
-    sandbox = not corp_id
+    sandbox = corp_id in ("", SANDBOX_CORP_ID)
+    for dotted, public in _SANDBOX_WECOM.items():
+        value = r.text(dotted)
+        if sandbox and value not in ("", public):
+            r.fail(dotted, "is a real credential but wecom.corp_id (WECOM_CORP_ID) names no "
+                   "real corp: set it (the sandbox never runs with real credentials)")  # fmt: skip
+        if not sandbox and value == public:
+            r.fail(dotted, "is the public sandbox value; use the app's own with a real corp")
+    return sandbox
+
+
+def _wecom(r: _Reader) -> WeComSettings:
+    sandbox = _wecom_credentials(r)
+    corp_id = "" if sandbox else r.text("wecom.corp_id")
     token = r.text("wecom.token") or (SANDBOX_TOKEN if sandbox else "")
     aes_key = r.text("wecom.encoding_aes_key") or (SANDBOX_AES_KEY if sandbox else "")
     secret = r.text("wecom.secret") or (SANDBOX_SECRET if sandbox else "")
@@ -447,20 +483,38 @@ def _wecom(r: _Reader) -> WeComSettings:
     )
 
 
-def _miniapp(r: _Reader, data_dir: Path, sandbox_base: str) -> MiniAppSettings:
+def _miniapp(
+    r: _Reader, data_dir: Path, sandbox_base: str, *, corp_sandbox: bool
+) -> MiniAppSettings:
+    """Candidates' WeChat login. The sandbox's only beside the sandbox corp; a real corp
+    without an appid has no candidate WeChat login at all (never the sandbox's)."""
     appid, secret = r.text("miniapp.appid"), r.text("miniapp.secret")
-    sandbox = not appid
-    if appid and not secret:
-        r.fail("miniapp.secret", "is required when miniapp.appid is set")
+    public_appid = appid in ("", SANDBOX_MINIAPP_APPID)
+    public_secret = secret in ("", SANDBOX_SECRET)
+    if public_appid != public_secret:  # one of the pair is real, the other is not
+        dotted, value, other = (
+            ("miniapp.appid", appid, "miniapp.secret")
+            if public_appid
+            else ("miniapp.secret", secret, "miniapp.appid")
+        )
+        r.fail(dotted, f"is required when {other} is set" if not value
+               else "is the public sandbox value; use the mini-program's own")  # fmt: skip
+    if public_appid:
+        appid = secret = ""
+    if appid and corp_sandbox:
+        r.fail("miniapp.appid", "is a real WeChat mini-program but wecom.corp_id "
+               "(WECOM_CORP_ID) names no real corp: staff would log in through the sandbox; "
+               "set the real corp or unset WECHAT_APPID")  # fmt: skip
+    sandbox = corp_sandbox
     api_base = r.text("miniapp.api_base").rstrip("/")
-    if not api_base:
+    if not api_base and (appid or sandbox):
         api_base = sandbox_base if sandbox else WECHAT_API_BASE
-    if not api_base.startswith(("http://", "https://")):
+    if api_base and not api_base.startswith(("http://", "https://")):
         r.fail("miniapp.api_base", "must be an http(s) URL")
     mib = 2**20
     return MiniAppSettings(
-        appid=appid or SANDBOX_MINIAPP_APPID,
-        secret=secret or SANDBOX_SECRET,
+        appid=appid or (SANDBOX_MINIAPP_APPID if sandbox else ""),
+        secret=secret or (SANDBOX_SECRET if sandbox else ""),
         api_base=api_base,
         session_ttl=r.integer("miniapp.session_ttl", 60, 7 * 86400),
         invitation_ttl=r.integer("miniapp.invitation_ttl", 3600, 90 * 86400),
@@ -469,6 +523,7 @@ def _miniapp(r: _Reader, data_dir: Path, sandbox_base: str) -> MiniAppSettings:
         max_chunk_bytes=r.integer("miniapp.max_chunk_kb", 64, 64 * 1024) * 1024,
         device_check_bytes=r.integer("miniapp.device_check_mb", 1, 100) * mib,
         uses_sandbox=sandbox,
+        candidate_login=bool(appid) or sandbox,
     )
 
 

@@ -18,6 +18,8 @@ _EVENT_ID_FIELDS = (
     "ExternalUserID", "Token", "OpenKfId",
 )  # fmt: skip
 
+_CONTACT_ID_FIELDS = ("UserID", "NewUserID", "Status", "Department", "Name", "Position")
+
 
 def _text(data: dict[str, Any], key: str) -> str:
     value = data.get(key, "")
@@ -37,6 +39,8 @@ def dedup_key(data: dict[str, Any]) -> str:
         return f"msg:{msg_id}"
     parts = [_text(data, "FromUserName"), _text(data, "CreateTime")]
     parts += [_text(data, name) for name in _EVENT_ID_FIELDS]
+    if _text(data, "Event") == "change_contact":  # several members may change in one second
+        parts += [_text(data, name) for name in _CONTACT_ID_FIELDS]
     approval = data.get("ApprovalInfo")
     if isinstance(approval, dict):
         parts += [_text(approval, "SpNo"), _text(approval, "StatuChangeEvent")]
@@ -192,6 +196,24 @@ def _external_contact(d: dict[str, Any], base: dict[str, Any]) -> ev.Inbound:
     )
 
 
+def _contact(d: dict[str, Any], base: dict[str, Any]) -> ev.Inbound:
+    """``Department`` is a comma-separated list of ids; anything else in it is dropped."""
+    parts = _text(d, "Department").split(",")
+    ids = (x.strip() for x in parts)
+    departments = tuple(int(p) for p in ids if p.isascii() and p.isdigit() and len(p) <= 9)
+    return ev.ContactChange(
+        kind="contact",
+        change_type=_text(d, "ChangeType"),
+        user_id=_text(d, "UserID"),
+        new_user_id=_text(d, "NewUserID"),
+        status=_int(d.get("Status", 0)),
+        departments=departments,
+        name=_text(d, "Name"),
+        position=_text(d, "Position"),
+        **base,
+    )
+
+
 def _kf(d: dict[str, Any], base: dict[str, Any]) -> ev.Inbound:
     return ev.KfEvent(kind="kf", token=_text(d, "Token"), open_kf_id=_text(d, "OpenKfId"), **base)
 
@@ -210,6 +232,7 @@ _EVENTS = {
     "sys_approval_change": _approval,
     "change_external_contact": _external_contact,
     "add_external_contact": _external_contact,
+    "change_contact": _contact,
     "kf_msg_or_event": _kf,
     "add_schedule": _schedule,
     "modify_schedule": _schedule,

@@ -108,6 +108,23 @@ class ExternalContactChange(Inbound):
 
 
 @dataclass(frozen=True)
+class ContactChange(Inbound):
+    """通讯录 changed (``change_contact``): a member was created, updated or deleted.
+
+    ``status`` is WeCom's member status when it changed (1 active, 2 disabled, 4 not
+    activated, 5 quit), else 0; ``departments`` is set only when the member moved.
+    """
+
+    change_type: str = ""  # create_user, update_user, delete_user (parties and tags too)
+    user_id: str = ""
+    new_user_id: str = ""
+    status: int = 0
+    departments: tuple[int, ...] = ()
+    name: str = field(default="", repr=False)
+    position: str = ""
+
+
+@dataclass(frozen=True)
 class KfEvent(Inbound):
     """微信客服 says new customer messages are waiting; fetch them with kf/sync_msg."""
 

@@ -18,6 +18,8 @@ class Staff(Model):
     roles: Any = fields.JSONField(default=list)  # list[str] of Role values
     hourly_cost = fields.DecimalField(max_digits=10, decimal_places=2, null=True)
     active = fields.BooleanField(default=True)
+    # WeCom department ids, kept current by change_contact callbacks (empty: not yet known).
+    departments: Any = fields.JSONField(default=list)
     created_at = fields.DatetimeField(auto_now_add=True)
 
     class Meta:

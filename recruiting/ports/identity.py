@@ -9,13 +9,19 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from recruiting.errors import Untrusted
+from recruiting.errors import ExternalServiceError, Untrusted
 
 
 class InvalidLoginCode(Untrusted):
     """The code is unknown, used or expired (WeChat 40029 / 40163)."""
 
     code = "invalid_login_code"
+
+
+class LoginDisabled(ExternalServiceError):
+    """This deployment has no such login (e.g. a real corp without a WeChat mini-program)."""
+
+    code = "login_disabled"
 
 
 @dataclass(frozen=True)

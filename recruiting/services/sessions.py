@@ -12,7 +12,7 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import cast
+from typing import NoReturn, cast
 
 from recruiting.clock import now
 from recruiting.domain.roles import Role
@@ -25,6 +25,13 @@ from recruiting.services.audit import Actor, record
 
 class UnknownMember(Forbidden):
     code = "unknown_member"
+
+
+class AccountDeactivated(Forbidden):
+    code = "account_deactivated"
+
+
+ACCOUNT_DEACTIVATED = "你的账号已停用，无法继续使用。如有疑问，请联系 HR。"
 
 
 @dataclass(frozen=True)
@@ -75,7 +82,10 @@ class SessionService:
         who = await self._identity.employee(code)
         staff = await Staff.get_or_none(wecom_userid=who.userid)
         if staff is None or not staff.active:
-            await record(Actor(who.userid), "miniapp_login", "staff", who.userid, allowed=False)
+            await record(Actor(who.userid), "miniapp_login", "staff", who.userid, allowed=False,
+                         detail="not staff" if staff is None else "deactivated")  # fmt: skip
+            if staff is not None:
+                raise AccountDeactivated(ACCOUNT_DEACTIVATED)
             raise UnknownMember("you are not registered as staff of this service; ask HR")
         return await self._issue(SubjectKind.STAFF, who.session_key, staff=staff)
 
@@ -85,14 +95,16 @@ class SessionService:
             raise Unauthenticated(
                 "log in first: Authorization: Bearer <token>", code="missing_token"
             )
-        session = await AppSession.get_or_none(token_hash=token_hash(token)).prefetch_related(
-            "staff"
-        )
-        if session is None or session.revoked_at is not None:
+        session = await AppSession.get_or_none(token_hash=token_hash(token)).select_related("staff")
+        if session is None:
+            raise Unauthenticated("the session token is not valid", code="invalid_session")
+        staff = cast(Staff | None, session.staff)
+        if staff is not None and not staff.active:  # read with the session: no extra query
+            await self._refuse_inactive(session, staff)
+        if session.revoked_at is not None:
             raise Unauthenticated("the session token is not valid", code="invalid_session")
         if session.expires_at <= now():
             raise Unauthenticated("the session has expired; log in again", code="session_expired")
-        staff = cast(Staff | None, session.staff)
         return Principal(
             session_id=session.id,
             kind=SubjectKind(session.kind),
@@ -102,6 +114,15 @@ class SessionService:
             userid=staff.wecom_userid if staff else "",
             roles=staff.role_set() if staff else frozenset(),
         )
+
+    async def _refuse_inactive(self, session: AppSession, staff: Staff) -> NoReturn:
+        """A deactivated account is refused on its very next request (and audited), even if
+        its session outlived the change; the session ends here if nothing ended it yet."""
+        if session.revoked_at is None:
+            await AppSession.filter(id=session.id).update(revoked_at=now())
+        await record(Actor(staff.wecom_userid, staff.role_set()), "authenticate", "app_session",
+                     session.id, allowed=False, detail="staff account deactivated")  # fmt: skip
+        raise AccountDeactivated(ACCOUNT_DEACTIVATED)
 
     async def revoke(self, principal: Principal) -> None:
         await AppSession.filter(id=principal.session_id).update(revoked_at=now())

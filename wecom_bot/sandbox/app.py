@@ -14,6 +14,7 @@ import httpx
 from sanic import Sanic
 from sanic.config import Config
 
+from recruiting.sandbox_guard import ensure_sandbox_allowed
 from recruiting.settings import Settings
 from wecom_bot.sandbox.api import create_api_blueprint
 from wecom_bot.sandbox.console import create_console_blueprint
@@ -32,7 +33,11 @@ def create_sandbox_app(
     transport: httpx.AsyncBaseTransport | None = None,
     clock: Clock = time.time,
 ) -> SandboxApp:
-    """Build the sandbox. ``transport`` replaces the network for callbacks (tests)."""
+    """Build the sandbox. ``transport`` replaces the network for callbacks (tests).
+
+    Refused (``SandboxRefused``) when any credential is real: see ``recruiting.sandbox_guard``.
+    """
+    ensure_sandbox_allowed(settings)
     wecom = settings.wecom
     app = Sanic(name, configure_logging=False)
     # sanic-ext would extend this app too and publish its routes in the service's API document.

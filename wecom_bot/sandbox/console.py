@@ -277,6 +277,34 @@ async def _kf(request: Request) -> HTTPResponse:
     return await _deliver(request, external, "kf", detail, plaintext)
 
 
+async def _member_change(request: Request) -> HTTPResponse:
+    """The admin changes a member in 通讯录; the service gets ``change_contact``.
+    ``{"userid", "change_type": "update_user" | "delete_user", "status": 1|2|4|5,
+    "new_userid", "department"}`` (all but the first two optional)."""
+    body = _payload(request)
+    userid, change_type = _member(request, body), _text(body, "change_type")
+    if change_type not in ("update_user", "delete_user"):
+        raise codes.param_error("change_type must be update_user or delete_user")
+    status, department = body.get("status"), body.get("department")
+    for name, value in (("status", status), ("department", department)):
+        if value is not None and (not isinstance(value, int) or isinstance(value, bool)):
+            raise codes.param_error(f"{name} must be an integer")
+    new_userid = str(body.get("new_userid") or "")
+    if len(new_userid) > 64:
+        raise codes.param_error("new_userid is at most 64 characters")
+    member = _state(request).directory.change(
+        userid, delete=change_type == "delete_user", new_userid=new_userid,
+        department=department, status=status,
+    )  # fmt: skip
+    plaintext = _pusher(request).contact_change(
+        change_type, userid, new_userid=new_userid, status=status,
+        departments=(department,) if department is not None else (),
+    )  # fmt: skip
+    detail = {"change_type": change_type, "userid": userid,
+              "member": member.to_json() if member else None}  # fmt: skip
+    return await _deliver(request, "sys", "change_contact", detail, plaintext)
+
+
 # -- the sandbox itself --------------------------------------------------------------------
 
 
@@ -311,6 +339,8 @@ async def _reset(request: Request) -> HTTPResponse:
 async def _jscode(request: Request) -> HTTPResponse:
     """A ``wx.qy.login`` code for a member, to feed the mini-app login."""
     userid = _member(request, _payload(request))
+    if _state(request).directory.get(userid).status != 1:
+        raise codes.param_error(f"member {userid} is not active in WeCom")
     return answer({"code": _state(request).login_codes.issue(userid)})
 
 
@@ -353,6 +383,7 @@ _ROUTES = [
         ("approval", _approval, "POST"),
         ("contact", _contact, "POST"),
         ("kf", _kf, "POST"),
+        ("member", _member_change, "POST"),
         ("faults", _set_faults, "POST"),
         ("reset", _reset, "POST"),
         ("jscode", _jscode, "POST"),

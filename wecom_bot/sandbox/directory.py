@@ -6,7 +6,7 @@ staff, so a newcomer can see how the bot treats someone who is in WeCom but not 
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from typing import Any
 
 from wecom_bot.sandbox import codes
@@ -20,12 +20,18 @@ DEPARTMENTS: dict[int, str] = {
 }
 
 
+STATUSES = frozenset({1, 2, 4, 5})
+USERID_EXISTS = 60102
+DEPARTMENT_NOT_FOUND = 60003
+
+
 @dataclass(frozen=True)
 class Member:
     userid: str
     name: str
     department: int
     title: str
+    status: int = 1  # 1 active, 2 disabled, 4 not activated, 5 quit
 
     @property
     def department_name(self) -> str:
@@ -61,6 +67,34 @@ class Directory:
         if member is None:
             raise codes.ApiError(codes.USERID_NOT_FOUND, f"userid not found: {userid}")
         return member
+
+    def change(
+        self, userid: str, *, delete: bool = False, new_userid: str = "",
+        department: int | None = None, status: int | None = None,
+    ) -> Member | None:  # fmt: skip
+        """The admin edits 通讯录: delete, rename, move or change a member's status.
+        Returns the member as it now is (``None`` once deleted)."""
+        member = self.get(userid)
+        if delete:
+            del self._members[userid]
+            return None
+        if new_userid and new_userid != userid and new_userid in self._members:
+            raise codes.ApiError(USERID_EXISTS, f"userid existed: {new_userid}")
+        if department is not None and department not in DEPARTMENTS:
+            raise codes.ApiError(DEPARTMENT_NOT_FOUND, f"department not found: {department}")
+        if status is not None and status not in STATUSES:
+            raise codes.param_error(f"status must be one of {sorted(STATUSES)}")
+        changed = replace(
+            member,
+            userid=new_userid or userid,
+            department=member.department if department is None else department,
+            status=member.status if status is None else status,
+        )
+        self._members = {
+            (changed.userid if k == userid else k): (changed if k == userid else m)
+            for k, m in self._members.items()
+        }
+        return changed
 
     def resolve(self, touser: str) -> tuple[list[str], list[str]]:
         """Split ``"a|b"`` (or ``"@all"``) into known and unknown userids, order kept."""
@@ -99,5 +133,5 @@ class Directory:
             "department": [m.department],
             "main_department": m.department,
             "position": m.title,
-            "status": 1,
+            "status": m.status,
         }

@@ -257,6 +257,27 @@ class CallbackPusher:
             "event", fields, from_user="sys", event="change_external_contact", with_agent=False
         )
 
+    def contact_change(
+        self,
+        change_type: str,
+        userid: str,
+        *,
+        new_userid: str = "",
+        status: int | None = None,
+        departments: Sequence[int] = (),
+    ) -> bytes:
+        """``change_contact`` (通讯录) from "sys": only the fields that changed, like WeCom."""
+        fields: dict[str, Any] = {"ChangeType": change_type, "UserID": userid}
+        if new_userid:
+            fields["NewUserID"] = new_userid
+        if departments:
+            fields["Department"] = ",".join(str(d) for d in departments)
+        if status is not None:
+            fields["Status"] = status
+        return self.build_plaintext(
+            "event", fields, from_user="sys", event="change_contact", with_agent=False
+        )
+
     def kf_event(self, token: str, open_kfid: str, *, from_user: str | None = None) -> bytes:
         """WeCom's kf callback has neither FromUserName nor AgentID."""
         fields = {"Token": token, "OpenKfId": open_kfid}

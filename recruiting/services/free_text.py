@@ -15,6 +15,11 @@ takes it:
 * invitation — 确认 / 改期 / 拒绝 / a slot number, as when tapped (text naming the offer is
   not an invitation answer).
 
+Something asked earlier than the newest open thing takes only an explicit answer: an offer
+a clear decision or text naming the offer, an invitation a short answer (at most ``SHORT``
+characters, 「好的，确认参加」) or text naming the interview; so a remark like 「整体可以，
+就是等得久」 after the survey's last question is her comment, not a 确认.
+
 Then an open survey keeps the text as her comment (even before its last question). With
 nothing open, an offer decision gets "already answered / no longer valid" and an
 invitation answer "cancelled / moved" as before. Everything else is forwarded to the
@@ -36,7 +41,14 @@ from recruiting.domain.interview_state import FINAL
 from recruiting.domain.invitation_answers import read_answer
 from recruiting.domain.offer_state import OfferStatus
 from recruiting.domain.surveys import CANDIDATE_QUESTIONS, question
-from recruiting.domain.typed_answers import Reading, names_offer, read_offer_answer, read_option
+from recruiting.domain.typed_answers import (
+    Reading,
+    names_interview,
+    names_offer,
+    normalize,
+    read_offer_answer,
+    read_option,
+)
 from recruiting.models import Interview, InterviewInvitation, Offer, OutboxMessage, SurveyResponse
 from recruiting.ports.candidate_channel import CANDIDATE_CHANNEL, candidate_recipient
 from recruiting.ports.outbound import OutboundDraft
@@ -52,6 +64,7 @@ from recruiting.services.survey_answers import SurveyAnswers
 
 log = logging.getLogger(__name__)
 
+SHORT = 10  # characters: an answer short enough to be meant for an older question
 ASKED_LOOKBACK = 200  # newest outbox messages to the candidate read for the precedence
 ABOUT_OFFER = "（这条消息与候选人待答复的 offer 有关）"
 SENT_OFFER = (OfferStatus.APPROVED, OfferStatus.WITHDRAWN_AFTER_APPROVAL)
@@ -82,8 +95,8 @@ class FreeText:
         if await contacts.answered(source_id):
             return Outcome("duplicate", "")
         things = await self.open_things(candidate_id)
-        for thing in things:
-            taken = await self._try(thing, candidate_id, text, source_id, via)
+        for n, thing in enumerate(things):
+            taken = await self._try(thing, n == 0, candidate_id, text, source_id, via)
             if taken is not None:
                 return taken
         if self._surveys is not None and any(t.kind == "survey" for t in things):
@@ -121,10 +134,13 @@ class FreeText:
         return sorted(things, key=lambda t: (-t.asked, order[t.kind], -t.id))
 
     async def _try(
-        self, thing: OpenThing, candidate_id: int, text: str, source_id: str, via: str
-    ) -> Outcome | None:
+        self, thing: OpenThing, newest: bool, candidate_id: int, text: str, source_id: str,
+        via: str,
+    ) -> Outcome | None:  # fmt: skip
         if thing.kind == "offer":
             reading = read_offer_answer(text)
+            if reading.kind == Reading.UNCLEAR and not (newest or names_offer(text)):
+                return None  # vague words are for the newer question
             if reading.kind == Reading.DECISION:
                 subject = f"offer:{thing.id}"
                 return await self._offers(
@@ -143,7 +159,9 @@ class FreeText:
             return await self._surveys.typed(
                 candidate_id, thing.survey, key, source_id=source_id, text=text
             )
-        answer = None if names_offer(text) else read_answer(text)
+        if names_offer(text) or not (newest or _short(text) or names_interview(text)):
+            return None  # a longer remark is for the newer question
+        answer = read_answer(text)
         if answer is None:
             return None
         return await self._invitations.answer(
@@ -249,3 +267,7 @@ async def _asked(candidate_id: int) -> dict[tuple[str, int], int]:
         if kind and ref.isdigit():
             found.setdefault((kind, int(ref)), int(row.id))
     return found
+
+
+def _short(text: str) -> bool:
+    return len(normalize(text)) <= SHORT

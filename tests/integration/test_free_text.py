@@ -20,6 +20,7 @@ from recruiting.models import (
     CandidateContact,
     CandidateReply,
     Interview,
+    InterviewInvitation,
     InterviewRound,
     JobOpening,
     Offer,
@@ -205,6 +206,20 @@ async def test_invitation_answers_unchanged_and_the_newest_question_first(
     # With nothing else open, an answer to the cancelled interview is told so, as before.
     await SurveyResponse.filter(respondent="candidate").update(step="")
     assert (await typed(world, "确认")).result == "closed"
+
+
+async def test_a_remark_after_a_newer_question_is_not_an_older_invitations_answer(
+    world: dict[str, Any],
+) -> None:
+    inv = await invited(world)
+    row = await surveyed(world)  # asked after the invitation
+    remark = await typed(world, "整体可以，就是等得有点久")  # holds 可以, a 确认 word
+    assert remark.result == "survey_comment"
+    assert (await InterviewInvitation.get(id=inv.id)).status == "sent"
+    confirmed = await typed(world, "好的，确认参加")  # short: for the older invitation
+    assert confirmed.result == "confirmed" and confirmed.invitation_id == inv.id
+    await row.refresh_from_db()
+    assert row.comment == "整体可以，就是等得有点久"
 
 
 async def test_unplaceable_text_goes_to_hr_once(world: dict[str, Any]) -> None:

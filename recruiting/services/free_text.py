@@ -31,7 +31,6 @@ message synced twice is acted on once.
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass
 
 from tortoise.exceptions import IntegrityError
@@ -61,8 +60,6 @@ from recruiting.services.invitation_messages import candidate_text
 from recruiting.services.offer_answers import OfferAnswers
 from recruiting.services.outbox import record_effects
 from recruiting.services.survey_answers import SurveyAnswers
-
-log = logging.getLogger(__name__)
 
 SHORT = 10  # characters: an answer short enough to be meant for an older question
 ASKED_LOOKBACK = 200  # newest outbox messages to the candidate read for the precedence

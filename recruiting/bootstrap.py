@@ -59,6 +59,7 @@ from recruiting.services.demo import seed_demo_recruiting, seed_demo_staff
 from recruiting.services.device_check import DeviceCheckService
 from recruiting.services.ehr import EhrSync
 from recruiting.services.followups import Outbox
+from recruiting.services.free_text import FreeText
 from recruiting.services.inbox import CallbackInbox
 from recruiting.services.interview_invitations import InterviewInvitations
 from recruiting.services.invitations import InvitationService
@@ -195,10 +196,11 @@ def build_services(
     scheduling = SchedulingService(SchedulingRules(settings.timezone), queue)
     invitations = InterviewInvitations(scheduling, settings.timezone, queue)
     survey_answers = SurveyAnswers(after.surveys, after.outbox)
+    offer_answers = OfferAnswers(queue)
     answers = CandidateAnswers(
         invitations,
-        others={"survey": survey_answers, "offer": OfferAnswers(queue)},
-        comments=survey_answers.comment,
+        others={"survey": survey_answers, "offer": offer_answers},
+        free_text=FreeText(invitations, offer_answers, survey_answers),
     )
     schedule_chat = ScheduleChat(scheduling, invitations, settings.timezone)
     conversation = Conversation(

@@ -8,8 +8,9 @@ to the mini-app and to 微信客服, where the answer arrives as above.
 
 A chosen answer goes by its message's ``subject`` (``<kind>:<id>``): invitations own
 ``invite`` and ``slots``; other features register a ``ChoiceHandler`` for their kind (a
-survey's ``survey:<id>``…). Free text goes to a feature waiting for it (a survey's comment)
-if there is one, else it is read as an answer to the latest invitation.
+survey's ``survey:<id>``…). Text with an invitation code binds 微信客服 to that candidate;
+other typed text goes to ``FreeText``: to the open offer, survey or invitation it answers,
+or to HR (see ``free_text`` for the precedence).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from recruiting.models import OPEN_INVITATION, CandidateMessage, InterviewInvita
 from recruiting.ports.outbound import OutboundDraft
 from recruiting.services import candidate_contacts as contacts
 from recruiting.services import invitation_messages as msg
+from recruiting.services.free_text import FreeText
 from recruiting.services.interview_invitations import InterviewInvitations, Outcome
 from recruiting.services.outbox import record_effects
 from recruiting.services.sessions import Principal
@@ -46,21 +48,16 @@ class ChoiceHandler(Protocol):
         """Apply the candidate's choice ``key`` for ``subject`` (once per ``source_id``)."""
 
 
-class CommentHandler(Protocol):
-    async def __call__(self, candidate_id: int, text: str, *, source_id: str) -> Outcome | None:
-        """Take free text the feature is waiting for (a survey comment); None if it is not."""
-
-
 class CandidateAnswers:
     def __init__(
         self,
         invitations: InterviewInvitations,
         others: Mapping[str, ChoiceHandler] | None = None,
-        comments: CommentHandler | None = None,
+        free_text: FreeText | None = None,
     ) -> None:
         self._invitations = invitations
         self._others = dict(others or {})
-        self._comments = comments
+        self._free_text = free_text or FreeText(invitations)
 
     async def choice(
         self, candidate_id: int, subject: str, key: str, *, source_id: str, text: str
@@ -90,15 +87,13 @@ class CandidateAnswers:
         if choice is not None:
             subject, key = choice
             return await self.choice(candidate_id, subject, key, source_id=f"kf:{msgid}", text=text)
-        if reference is None and self._comments is not None:
-            taken = await self._comments(candidate_id, text, source_id=f"kf:{msgid}")
-            if taken is not None:
-                return taken
+        if reference is None:
+            return await self._free_text(candidate_id, text, source_id=f"kf:{msgid}")
         answer = read_answer(REFERENCE.sub("", text))
-        if answer is None and reference is not None:
+        if answer is None:
             return await self._acknowledge(candidate_id, msgid)
         return await self._invitations.answer(
-            candidate_id, answer or Answer("?"), source_id=f"kf:{msgid}", text=text
+            candidate_id, answer, source_id=f"kf:{msgid}", text=text
         )
 
     async def _acknowledge(self, candidate_id: int, msgid: str) -> Outcome:

@@ -17,9 +17,11 @@ from recruiting.errors import InvalidInput
 from recruiting.models import (
     CandidateContact,
     CandidateMessage,
+    CandidateReply,
     ContactWay,
     Interview,
     KfCursor,
+    OfferEvent,
     OutboxMessage,
 )
 from recruiting.ports.queue import OUTBOX_TOPIC, TaskQueue
@@ -215,3 +217,19 @@ async def inbox(candidate_id: int, limit: int = 50) -> list[CandidateMessage]:
     """Delivered messages, newest first (one being delivered appears once it is routed)."""
     rows = CandidateMessage.filter(candidate_id=candidate_id).exclude(route="")
     return await rows.order_by("-id").limit(limit)
+
+
+async def answered(source_id: str) -> bool:
+    """Whether a message from the candidate (``kf:<msgid>``…) was already acted on: a reply
+    row, or an offer answer event, holds its id."""
+    if await CandidateReply.exists(source_id=source_id[:128]):
+        return True
+    return await OfferEvent.exists(dedup_key=f"answer:{source_id}"[:160])
+
+
+async def claim(source_id: str, candidate_id: int, text: str, outcome: str) -> None:
+    """Record that ``source_id`` is handled (in the transaction of its effects); a second
+    claim of the same id raises ``IntegrityError``, so a duplicate delivery does nothing."""
+    await CandidateReply.create(
+        source_id=source_id[:128], candidate_id=candidate_id, text=text[:256], outcome=outcome
+    )

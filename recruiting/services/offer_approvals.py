@@ -45,7 +45,6 @@ from recruiting.services.ehr import EhrSync
 from recruiting.services.outbox import record_effects
 
 log = logging.getLogger(__name__)
-OFFER_SUBJECT = "offer:"  # the letter's choices come back under offer:<id>
 
 ACCEPT_WITHIN = timedelta(days=7)
 KEEP_APPLICATION = frozenset({ApplicationStatus.HIRED, ApplicationStatus.OFFER})
@@ -258,12 +257,7 @@ class OfferApprovals:
             OutboundDraft(
                 CANDIDATE_CHANNEL,
                 candidate_recipient(candidate.id),
-                {
-                    "kind": "choices",
-                    "content": say.OFFER_ASK,
-                    "choices": [{"key": k, "label": v} for k, v in say.OFFER_CHOICES.items()],
-                    "subject": f"{OFFER_SUBJECT}{offer.id}",
-                },
+                say.answer_choices(offer.id, say.OFFER_ASK),
                 "letter-answer",
             ),
             ehr_draft(archive, "ehr.archive"),

@@ -202,3 +202,21 @@ ANSWER_THANKS = {
 ANSWER_ALREADY = "您已答复过这份 offer（{answer}）。如需更改，请直接联系 HR。"
 ANSWER_CLOSED = "这份 offer 已不再有效（{status}）。如有疑问，请联系 HR。"
 HR_ANSWERED = "候选人{candidate}{verb}了「{job}」的 offer（offer #{id}）。"
+ASK_AGAIN = (
+    "请问您是要接受这份 offer 吗？为避免误会，请点选「接受offer」或「婉拒」，"
+    "也可以直接回复「接受offer」或「婉拒」。"
+)
+ASK_AGAIN_FORWARDED = (
+    "您的留言已转给 HR{hr}，HR 会尽快回复您。这条留言不会被当作对 offer 的答复："
+    "如决定接受，请点选「接受offer」；如决定不接受，请点选「婉拒」。"
+)
+
+
+def answer_choices(offer_id: int, content: str) -> dict[str, Any]:
+    """A candidate-channel ``choices`` payload whose taps come back as ``offer:<id>``."""
+    return {
+        "kind": "choices",
+        "content": content,
+        "choices": [{"key": k, "label": v} for k, v in OFFER_CHOICES.items()],
+        "subject": f"offer:{offer_id}",
+    }

@@ -17,9 +17,10 @@ the survey is closed (409 ``survey_closed``). An interviewer's second submit rep
 
 The candidate channel's router hands answers here: ``candidate_answer(candidate_id,
 subject, key)`` for a clicked choice whose subject starts with ``survey:`` and
-``candidate_text(candidate_id, text)`` for free text (None when no survey waits for a
-comment, so the router can treat the text otherwise). Both return the drafts to store, like
-every callback handler.
+``candidate_text(candidate_id, text)`` for free text (a comment, kept even before the last
+question; None when no survey is open, so the router can treat the text otherwise);
+``open_survey`` tells the router which survey (and question) is waiting. The first two
+return the drafts to store, like every callback handler.
 """
 
 from __future__ import annotations
@@ -76,6 +77,8 @@ _CARD = re.compile(rf"^{CARD_KEY}(\d+)$")
 
 COMMENT_INVITE = "感谢您的回答！如果还有其他想法或建议，可以直接回复文字告诉我们（可选）。"
 COMMENT_THANKS = "已收到您的意见，感谢您的反馈！"
+EARLY_COMMENT = "已记下您的意见，谢谢！也请继续点选回答上面的第 {n} 题。"
+COMMENT_KEPT = "感谢您的回答！您之前留下的意见也已一并记录。如还有其他想法，可以直接回复文字。"
 ALREADY_CLOSED = "这份问卷已经提交并关闭，感谢您的反馈！"
 NOT_YOURS = "这份问卷不是发给您的。"
 
@@ -240,28 +243,39 @@ class Surveys:
             return [_choice_draft(candidate_id, row.id, nxt, "")]
         if row.step == COMMENT_STEP:  # an answer changed after the comment invitation
             return [_text(candidate_id, "已更新您的回答，谢谢！", f"updated:{q.key}")]
+        if row.comment:  # a comment came before the last question: it is kept
+            return [_text(candidate_id, COMMENT_KEPT, "comment")]
         return [_text(candidate_id, COMMENT_INVITE, "comment")]
 
-    async def candidate_text(self, candidate_id: int, text: str) -> list[OutboundDraft] | None:
-        """Free text from the candidate: their comment when a survey of theirs waits for
-        one; None otherwise (the text is someone else's business)."""
+    async def open_survey(self, candidate_id: int) -> SurveyResponse | None:
+        """The candidate's survey still waiting for a chat answer or comment (the newest)."""
         since = clock.now() - COMMENT_WINDOW
-        row = (
+        rows = (
             await SurveyResponse.filter(
-                respondent_key=candidate_key(candidate_id),
-                step=COMMENT_STEP,
-                updated_at__gte=since,
+                respondent_key=candidate_key(candidate_id), updated_at__gte=since
             )
-            .order_by("-updated_at")
-            .first()
+            .exclude(step="")
+            .order_by("-updated_at", "-id")
         )
+        now = clock.now()
+        return next((r for r in rows if not self._closed(r, now)), None)
+
+    async def candidate_text(self, candidate_id: int, text: str) -> list[OutboundDraft] | None:
+        """Free text from the candidate while a survey of theirs is open: their comment,
+        kept even when it comes before the last question (the questions go on). None when
+        no survey is open (the text is someone else's business)."""
+        row = await self.open_survey(candidate_id)
         if row is None or not text.strip():
             return None
-        comment = text.strip()[:COMMENT_LIMIT]
+        comment = "\n".join(c for c in (row.comment, text.strip()) if c)[:COMMENT_LIMIT]
+        waiting = question(CANDIDATE_QUESTIONS, row.step)
         await SurveyResponse.filter(id=row.id).update(
-            comment=comment, step="", updated_at=clock.now()
+            comment=comment, step=row.step if waiting else "", updated_at=clock.now()
         )
-        return [_text(candidate_id, COMMENT_THANKS, "thanks")]
+        if waiting is None:
+            return [_text(candidate_id, COMMENT_THANKS, "thanks")]
+        index = CANDIDATE_QUESTIONS.index(waiting) + 1
+        return [_text(candidate_id, EARLY_COMMENT.format(n=index), f"early:{waiting.key}")]
 
     # -- the candidate in the mini-app ------------------------------------------------------
 

@@ -3,7 +3,9 @@ package card from the payroll port, overrides figures, clicks 提交审批; the 
 approval with the configured controls; approving it (callback delivered twice, then again
 and out of order) writes the candidate letter, the EHR and payroll hand-offs exactly once; a
 withdrawal after approval only tells HR. Second test: a 301055 refusal keeps the offer a
-draft and tells HR, then a rejection with the approver's words closes it."""
+draft and tells HR, then a rejection with the approver's words closes it. Third: with the
+微信客服 window used up the letter's buttons go to the mini-app inbox, and she accepts by
+typing 接受offer in 微信客服 (callback delivered twice); her question goes to HR."""
 
 from __future__ import annotations
 
@@ -17,13 +19,18 @@ from recruiting.models import (
     Application,
     ApplicationStatus,
     Candidate,
+    CandidateContact,
+    CandidateMessage,
+    InboxEvent,
     JobOpening,
+    KfCursor,
     Offer,
     OfferEvent,
     OutboxMessage,
 )
 from tests.e2e import chat, test_sandbox_flow
 from tests.e2e.test_sandbox_flow import Stack
+from wecom_bot.sandbox.kf import DEFAULT_ACCOUNTS
 from wecom_bot.sandbox.pusher import CallbackPusher
 
 stack = test_sandbox_flow.stack  # service + sandbox (SQLite; PostgreSQL + Redis)
@@ -189,6 +196,81 @@ async def test_refused_submit_stays_draft_then_rejection_tells_hr(stack: Stack) 
     assert "薪资超出预算" in text and "张伟" in text
     for channel in ("candidate.message", "ehr", "payroll"):
         assert await _rows(channel) == []
+
+
+async def test_offer_accepted_by_typing_in_kf_after_the_window_is_used_up(stack: Stack) -> None:
+    application = await _applicant("张三", "sales", "销售代表")
+    cid = application.candidate_id  # type: ignore[attr-defined]
+    # She is a 微信客服 customer bound to her record (as by an invitation code earlier).
+    first = await stack.console.post("/sandbox/kf", json={"name": "张三", "text": "在吗"})
+    assert first.status_code == 200, first.text
+    await chat.wait(lambda: InboxEvent.filter(kind="kf", status="done").exists())
+    customers = (await stack.console.get("/sandbox/members")).json()["customers"]
+    kf_user = next(c["external_userid"] for c in customers if c["name"] == "张三")
+    await CandidateContact.create(candidate_id=cid, kf_open_kfid=next(iter(DEFAULT_ACCOUNTS)),
+                                  kf_external_userid=kf_user)  # fmt: skip
+
+    async def says(text: str) -> None:
+        body = {"external_userid": kf_user, "text": text}
+        said = await stack.console.post("/sandbox/kf", json=body)
+        assert said.status_code == 200 and said.json()["status"] == 200, said.text
+
+    async def kf_texts() -> list[str]:
+        found = await stack.console.get("/sandbox/messages", params={"external_userid": kf_user})
+        return [str(m["msgmenu"]["head_content"] if m["msgtype"] == "msgmenu"
+                    else m["text"]["content"]) for m in found.json()["kf"] if m["origin"] == 5]  # fmt: skip
+
+    async def kf_has(needle: str) -> list[str] | None:
+        out = await kf_texts()
+        return out if any(needle in t for t in out) else None
+
+    # Nothing is open yet: her question goes to the HR manager, and she is told so.
+    await says("你好，请问 offer 什么时候发？")
+    await chat.wait(lambda: kf_has("已转给负责您的 HR（张伟）"))
+    await chat.until(stack, "zhangwei", lambda t: any(
+        "【候选人留言】张三" in x and "offer 什么时候发" in x for x in chat.texts(t)))  # fmt: skip
+
+    await stack.say("lina", "发offer 张三 入职2030-03-16")
+    card = _cards(await chat.until(stack, "lina", lambda t: len(_cards(t)) == 1))[0]
+    await _click(stack, "lina", card, 0)
+    sp_no = (await chat.wait(lambda: _approvals(stack)))[0]["sp_no"]
+    offer = await chat.wait(lambda: Offer.get_or_none(sp_no=sp_no, status="pending_approval"))
+    # WeCom refuses the next 微信客服 reply: her 5-reply window is used up.
+    fault = {"fail_next": {"path": "kf/send_msg", "errcode": 95001, "count": 1}}
+    assert (await stack.console.post("/sandbox/faults", json=fault)).status_code == 200
+    await _decide(stack, sp_no, 2)
+
+    async def buttons_in_inbox() -> CandidateMessage | None:
+        return await CandidateMessage.get_or_none(subject=f"offer:{offer.id}", route="miniapp")
+
+    await chat.wait(buttons_in_inbox)
+    assert not await kf_has("录用邀请")  # the letter and its buttons are in the mini-app
+    assert (await CandidateContact.get(candidate_id=cid)).kf_window_sent == 5
+
+    # She types her answer in 微信客服; WeCom delivers the callback twice.
+    repeats = {"callback_repeats": 2}
+    assert (await stack.console.post("/sandbox/faults", json=repeats)).status_code == 200
+    await says("接受offer")
+    await chat.until(stack, "lina", lambda t: any(
+        "张三接受了「销售代表」的 offer" in x for x in chat.texts(t)))  # fmt: skip
+    await chat.wait(lambda: kf_has("欢迎加入"))
+    stored = await Offer.get(id=offer.id)
+    assert stored.candidate_answer == "accept" and stored.answered_at is not None
+
+    # A later sync re-reads the page (cursor lost): her answer is not taken again; her new
+    # question reaches the HR who made the offer.
+    assert (await stack.console.post("/sandbox/faults", json={"clear": True})).status_code == 200
+    await KfCursor.all().delete()
+    await says("入职体检在哪里做？")
+    timeline = await chat.until(stack, "lina", lambda t: any(
+        "【候选人留言】张三" in x and "入职体检在哪里做？" in x for x in chat.texts(t)))  # fmt: skip
+    await chat.wait(lambda: kf_has("已转给负责您的 HR（李娜）"))
+    assert sum("接受了「销售代表」的 offer" in x for x in chat.texts(timeline)) == 1
+    to_hr = [str(r.payload.get("content")) for r in await _rows("wecom.message")]
+    assert sum("offer 什么时候发" in t for t in to_hr) == 1  # re-read, not forwarded again
+    out = await kf_texts()
+    assert sum("欢迎加入" in t for t in out) == 1
+    assert not any("已取消或结束" in t or "没有待回复" in t for t in out), out
 
 
 def _pusher(stack: Stack, http: httpx.AsyncClient) -> CallbackPusher:

@@ -414,7 +414,7 @@ async def she_accepts_the_offer_in_kf(story: Story) -> None:
 async def what_each_person_received(story: Story) -> None:
     """Everyone's messages at the end: each thing once, nothing else."""
     _saw([said(m) for m in await story.kf()], [
-        "您目前没有待回复的面试邀请",  # her first question, before any invitation
+        "已转给负责您的 HR",  # her first question, before any invitation, went to HR
         "诚邀您参加「销售代表」岗位的二面", "已确认：", REMINDER, REMINDER,
         "想听听您的感受", "2/3", "3/3", COMMENT_INVITE, "已收到您的意见",
         "面试的反馈", "录用邀请（offer）", "请点选按钮答复", "欢迎加入",

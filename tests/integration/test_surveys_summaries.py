@@ -123,7 +123,9 @@ async def test_the_candidate_answers_one_question_at_a_time_in_chat(database: st
     await surveys.send_due_surveys()
     row = await SurveyResponse.get(respondent="candidate")
     cid = world.interview.application.candidate_id  # type: ignore[attr-defined]
-    assert await surveys.candidate_text(cid, "挺好的") is None  # no comment asked for yet
+    # A comment before the questions are done is kept; the questions go on.
+    [early] = await surveys.candidate_text(cid, "挺好的") or []
+    assert "第 1 题" in early.payload["content"]
     [nxt] = await surveys.candidate_answer(cid, f"survey:{row.id}:satisfaction", "4")
     assert nxt.payload["subject"] == f"survey:{row.id}:relevance"
     assert await surveys.candidate_answer(cid, f"survey:{row.id}:satisfaction", "4") == []
@@ -133,12 +135,12 @@ async def test_the_candidate_answers_one_question_at_a_time_in_chat(database: st
     assert "没有识别" in retry.payload["content"]
     await surveys.candidate_answer(cid, f"survey:{row.id}:relevance", "5")
     [invite] = await surveys.candidate_answer(cid, f"survey:{row.id}:difficulty", "hard")
-    assert "直接回复文字" in invite.payload["content"]
+    assert "之前留下的意见" in invite.payload["content"]
     [thanks] = await surveys.candidate_text(cid, "  希望提前告知面试形式  ") or []
     assert "感谢" in thanks.payload["content"]
     await row.refresh_from_db()
     assert row.answers == {"satisfaction": "4", "relevance": "5", "difficulty": "hard"}
-    assert row.comment == "希望提前告知面试形式" and row.answered_at is not None
+    assert row.comment == "挺好的\n希望提前告知面试形式" and row.answered_at is not None
     assert await surveys.candidate_text(cid, "另一句话") is None  # the comment was taken
     assert await surveys.candidate_answer(cid, "invite:12", "ok") == []  # not a survey
 

@@ -1,0 +1,249 @@
+"""Typed candidate text in 微信客服 on SQLite and PostgreSQL: routed to the open offer,
+survey or invitation by the documented precedence, ambiguous offer text asked about,
+anything unplaceable forwarded to HR (recorded, audited), each delivery acted on once."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import datetime, timedelta
+from itertools import count
+from typing import Any
+
+import pytest
+
+from recruiting import clock
+from recruiting.domain.availability import Interval
+from recruiting.models import (
+    Application,
+    AuditLog,
+    Candidate,
+    CandidateContact,
+    CandidateReply,
+    Interview,
+    InterviewInvitation,
+    InterviewRound,
+    JobOpening,
+    Offer,
+    OutboxMessage,
+    Staff,
+    SurveyResponse,
+)
+from recruiting.ports.candidate_channel import CANDIDATE_CHANNEL
+from recruiting.services.candidate_answers import CandidateAnswers
+from recruiting.services.demo import seed_demo_staff
+from recruiting.services.ehr import EhrSync
+from recruiting.services.followups import Outbox
+from recruiting.services.free_text import FreeText
+from recruiting.services.interview_invitations import InterviewInvitations
+from recruiting.services.offer_answers import OfferAnswers
+from recruiting.services.offer_approvals import OfferApprovals
+from recruiting.services.offers import Offers
+from recruiting.services.scheduling import SchedulingRules, SchedulingService
+from recruiting.services.survey_answers import SurveyAnswers
+from recruiting.services.surveys import Surveys
+from recruiting.settings import FollowUpSettings
+from tests.integration.test_invitations import HR
+from tests.integration.test_offers import TZ, FakePackages, approval, submitted_offer
+
+CLOSED = "已取消或结束"
+SETTINGS = FollowUpSettings(
+    surveys_enabled=True, survey_delay_minutes=10, survey_edit_hours=24,
+    summary_delay_minutes=60, auto_release=False, lookback_days=7,
+)  # fmt: skip
+_msgids = count(1)
+
+
+@pytest.fixture
+async def world(database: str) -> dict[str, Any]:
+    """张三 (applying for 销售代表, HR 李娜), bound to 微信客服 with the 5-reply window used
+    up; the services wired as in production."""
+    await seed_demo_staff()
+    job = await JobOpening.create(code="sales", title="销售代表", city="上海")
+    candidate = await Candidate.create(name="张三")
+    application = await Application.create(candidate=candidate, job=job, status="interviewing")
+    approvals = OfferApprovals(EhrSync(), TZ)
+    offer_world = {"job": job, "application": application, "approvals": approvals,
+                   "offers": Offers(FakePackages(), approvals, TZ)}  # fmt: skip
+    cid = candidate.id
+    await CandidateContact.create(candidate_id=cid, kf_open_kfid="wk1",
+                                  kf_external_userid="wm-zs", kf_window_start=clock.now(),
+                                  kf_window_sent=5)  # fmt: skip
+    scheduling = SchedulingService(SchedulingRules(TZ))
+    invitations = InterviewInvitations(scheduling, TZ)
+    outbox = Outbox(None)
+    surveys = SurveyAnswers(Surveys(SETTINGS, outbox, TZ), outbox)
+    offers = OfferAnswers()
+    answers = CandidateAnswers(invitations, {"survey": surveys, "offer": offers},
+                               FreeText(invitations, offers, surveys))  # fmt: skip
+    return {**offer_world, "cid": cid, "scheduling": scheduling, "invitations": invitations,
+            "surveys": surveys, "answers": answers}  # fmt: skip
+
+
+async def typed(world: dict[str, Any], text: str, msgid: str = "") -> Any:
+    answers: CandidateAnswers = world["answers"]
+    msgid = msgid or f"m{next(_msgids)}"
+    return await answers.kf_message("wk1", "wm-zs", msgid, text, "", clock.now())
+
+
+async def approved_offer(world: dict[str, Any]) -> Offer:
+    offer = await submitted_offer(world)
+    await world["approvals"].on_approval(approval("SP1", 2, 2))
+    return offer
+
+
+async def invited(world: dict[str, Any]) -> Any:
+    round_ = await InterviewRound.create(
+        job=world["job"], name="复试", sequence=2, duration_minutes=60
+    )
+    chenjing = await Staff.get(wecom_userid="chenjing")
+    now = datetime.now(TZ)
+    day = (now + timedelta(days=14 - now.weekday())).replace(
+        hour=0, minute=0, second=0, microsecond=0
+    )  # a Monday
+    scheduling: SchedulingService = world["scheduling"]
+    [proposal, *_] = await scheduling.propose(HR, round_.id, [Interval(day, day + timedelta(1))],
+                                              [chenjing.id])  # fmt: skip
+    interview = await scheduling.book(HR, world["application"].id, round_.id, proposal)
+    return await world["invitations"].invite(HR, interview.id)
+
+
+async def surveyed(world: dict[str, Any]) -> SurveyResponse:
+    round_ = await InterviewRound.create(job=world["job"], name="初试", duration_minutes=30)
+    await Interview.create(application=world["application"], round=round_, status="completed",
+                           completed_at=clock.now() - timedelta(minutes=20))  # fmt: skip
+    surveys: SurveyAnswers = world["surveys"]
+    assert await surveys._surveys.send_due_surveys() == 1
+    return await SurveyResponse.get(respondent="candidate")
+
+
+async def to(channel: str) -> list[str]:
+    rows = await OutboxMessage.filter(channel=channel).order_by("id")
+    return [str(r.payload.get("content") or r.payload.get("card", "")) for r in rows]
+
+
+async def test_offer_accepted_by_typing_once_and_hr_told(world: dict[str, Any]) -> None:
+    offer = await approved_offer(world)
+    before = len(await to("wecom.message"))
+    done = await asyncio.gather(*(typed(world, "接受offer", "dup") for _ in range(3)))
+    assert sorted(d.result for d in done) == ["duplicate", "duplicate", "offer_accept"]
+    assert (await typed(world, "接受offer", "dup")).result == "duplicate"
+    stored = await Offer.get(id=offer.id)
+    assert stored.candidate_answer == "accept" and stored.answered_at is not None
+    hr = (await to("wecom.message"))[before:]
+    assert len(hr) == 1 and "张三接受了「销售代表」的 offer" in hr[0]
+    assert "欢迎加入" in (await to(CANDIDATE_CHANNEL))[-1]
+    # Typed again with another message: already answered, never "interview cancelled".
+    again = await typed(world, "我接受")
+    assert again.result == "already" and CLOSED not in again.message
+
+
+@pytest.mark.parametrize("text", ["不接受", "拒绝offer"])
+async def test_offer_declined_by_typing(world: dict[str, Any], text: str) -> None:
+    offer = await approved_offer(world)
+    assert (await typed(world, text)).result == "offer_decline"
+    assert (await Offer.get(id=offer.id)).candidate_answer == "decline"
+    assert any("张三婉拒了「销售代表」的 offer" in t for t in await to("wecom.message"))
+
+
+async def test_ambiguous_offer_text_is_asked_about_not_decided(world: dict[str, Any]) -> None:
+    offer = await approved_offer(world)
+    hr_before = len(await to("wecom.message"))
+    vague = await typed(world, "确认")
+    assert vague.result == "offer_unclear" and "接受offer" in vague.message
+    ask = await OutboxMessage.filter(channel=CANDIDATE_CHANNEL).order_by("-id").first()
+    assert ask is not None and ask.payload["subject"] == f"offer:{offer.id}"
+    assert [c["key"] for c in ask.payload["choices"]] == ["accept", "decline"]
+    assert len(await to("wecom.message")) == hr_before  # nothing more to tell HR
+    conditional = await typed(world, "接受，但希望入职时间推迟一周", "cond")
+    assert conditional.result == "offer_unclear" and "已转给 HR（李娜）" in conditional.message
+    hr = (await to("wecom.message"))[hr_before:]
+    assert len(hr) == 1 and "张三" in hr[0] and "希望入职时间推迟一周" in hr[0]
+    assert (await typed(world, "接受，但希望入职时间推迟一周", "cond")).result == "duplicate"
+    stored = await Offer.get(id=offer.id)
+    assert stored.answered_at is None and stored.candidate_answer == ""
+    # The buttons of the question answer it.
+    answers: CandidateAnswers = world["answers"]
+    tapped = await answers.kf_message("wk1", "wm-zs", "tap", "接受offer",
+                                      f"offer:{offer.id}|accept", clock.now())  # fmt: skip
+    assert tapped is not None and tapped.result == "offer_accept"
+
+
+async def test_survey_comment_before_the_last_question_is_kept(world: dict[str, Any]) -> None:
+    row = await surveyed(world)
+    early = await typed(world, "等待时间有点长")
+    assert early.result == "survey_comment" and "第 1 题" in early.message
+    first = await typed(world, "4分", "r1")
+    assert first.result == "survey_answer" and "2/3" in first.message
+    # The same "4分" synced again is not taken as the answer to question 2.
+    assert (await typed(world, "4分", "r1")).result == "duplicate"
+    assert (await typed(world, "非常相关")).result == "survey_answer"
+    last = await typed(world, "太难")
+    assert "之前留下的意见" in last.message
+    more = await typed(world, "面试官很专业")
+    assert more.result == "survey_comment" and CLOSED not in more.message
+    await row.refresh_from_db()
+    assert row.answers == {"satisfaction": "4", "relevance": "5", "difficulty": "hard"}
+    assert row.comment == "等待时间有点长\n面试官很专业"
+
+
+async def test_invitation_answers_unchanged_and_the_newest_question_first(
+    world: dict[str, Any],
+) -> None:
+    """An offer letter, then an invitation: 「确认」 is for the invitation (asked last),
+    「接受offer」 for the offer; after the interview is cancelled a typed 「拒绝」 with the
+    survey still open is a comment, never "this interview is cancelled"."""
+    offer = await approved_offer(world)
+    inv = await invited(world)
+    confirmed = await typed(world, "确认")
+    assert confirmed.result == "confirmed" and confirmed.invitation_id == inv.id
+    assert (await Offer.get(id=offer.id)).answered_at is None
+    assert (await typed(world, "接受offer")).result == "offer_accept"
+    declined = await typed(world, "不去了")
+    assert declined.result == "declined"
+    await surveyed(world)
+    late = await typed(world, "确认")
+    assert late.result == "survey_comment" and CLOSED not in late.message
+    # With nothing else open, an answer to the cancelled interview is told so, as before.
+    await SurveyResponse.filter(respondent="candidate").update(step="")
+    assert (await typed(world, "确认")).result == "closed"
+
+
+async def test_a_remark_after_a_newer_question_is_not_an_older_invitations_answer(
+    world: dict[str, Any],
+) -> None:
+    inv = await invited(world)
+    row = await surveyed(world)  # asked after the invitation
+    remark = await typed(world, "整体可以，就是等得有点久")  # holds 可以, a 确认 word
+    assert remark.result == "survey_comment"
+    assert (await InterviewInvitation.get(id=inv.id)).status == "sent"
+    confirmed = await typed(world, "好的，确认参加")  # short: for the older invitation
+    assert confirmed.result == "confirmed" and confirmed.invitation_id == inv.id
+    await row.refresh_from_db()
+    assert row.comment == "整体可以，就是等得有点久"
+
+
+async def test_unplaceable_text_goes_to_hr_once(world: dict[str, Any]) -> None:
+    await approved_offer(world)
+    before = len(await to("wecom.message"))
+    sent = await asyncio.gather(*(typed(world, "请问体检需要空腹吗？", "q1") for _ in range(3)))
+    assert sorted(o.result for o in sent) == ["duplicate", "duplicate", "to_hr"]
+    [told] = [o for o in sent if o.result == "to_hr"]
+    assert "已转给负责您的 HR（李娜）" in told.message
+    hr = (await to("wecom.message"))[before:]
+    assert len(hr) == 1
+    assert "张三" in hr[0] and "销售代表" in hr[0] and "请问体检需要空腹吗？" in hr[0]
+    row = await OutboxMessage.filter(channel="wecom.message").order_by("-id").first()
+    assert row is not None and row.recipient == "lina"
+    assert await CandidateReply.filter(source_id="kf:q1", outcome="to_hr").count() == 1
+    audit = await AuditLog.filter(action="candidate_message_to_hr").all()
+    assert len(audit) == 1 and "to=lina" in audit[0].detail and "体检" not in audit[0].detail
+    assert (await to(CANDIDATE_CHANNEL))[-1] == told.message
+    # The offer stays open: the question was not taken as an answer.
+    assert (await Offer.get(application_id=world["application"].id)).answered_at is None
+
+
+async def test_nothing_open_and_no_hr_of_hers_goes_to_hr_managers(world: dict[str, Any]) -> None:
+    done = await typed(world, "你好，我想了解一下岗位")
+    assert done.result == "to_hr" and "张伟" in done.message
+    [row] = await OutboxMessage.filter(channel="wecom.message")
+    assert row.recipient == "zhangwei" and CLOSED not in done.message

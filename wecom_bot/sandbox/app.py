@@ -78,9 +78,10 @@ def create_sandbox_app(
             event_clock=clock,
         )
         if state_file is not None:
-            offset = state_file.load(app.ctx.state)
-            if world is not None and offset:
-                await world.restore(offset)
+            if not state_file.loaded:  # once: a restarted server keeps what it has in memory
+                offset = state_file.load(app.ctx.state)
+                if world is not None and offset:
+                    await world.restore(offset)
             app.ctx.saver = asyncio.get_running_loop().create_task(_keep(app, state_file))
 
     @app.after_server_stop

@@ -133,10 +133,12 @@ class StateFile:
 
     def __init__(self, path: Path) -> None:
         self.path = path
+        self.loaded = False
         self._written = ""
 
     def load(self, state: SandboxState) -> float:
         """Restore ``state`` from the file if there is one; the saved clock offset."""
+        self.loaded = True
         try:
             text = self.path.read_text(encoding="utf-8")
         except FileNotFoundError:

@@ -305,8 +305,9 @@ async def _demo(request: Request) -> HTTPResponse:
 
 
 async def _clock(request: Request) -> HTTPResponse:
-    """``{"seconds": 3600}`` or ``{"to": "2030-01-07T10:00:00+08:00"}``: move the service's
-    clock forward; the sandbox's own clock follows it."""
+    """``{"seconds": 3600}`` or ``{"to": "2030-01-07T10:00:00+08:00"}`` (without an offset:
+    in the service's time zone): move the service's clock forward; the sandbox's own clock
+    follows it."""
     body, world = _payload(request), _world(request)
     if world is None:
         raise codes.param_error(NO_WORLD)
@@ -315,9 +316,9 @@ async def _clock(request: Request) -> HTTPResponse:
         try:
             target = datetime.fromisoformat(str(body["to"]))
         except ValueError as exc:
-            raise codes.param_error("to must be an ISO 8601 time with its offset") from exc
-        if target.tzinfo is None:
-            raise codes.param_error("to must carry its UTC offset")
+            raise codes.param_error("to must be an ISO 8601 time") from exc
+        if target.tzinfo is None:  # the console's picker: the service's own time zone
+            target = target.replace(tzinfo=request.app.ctx.settings.timezone)
         now = datetime.fromisoformat(str((await world.clock_view())["now"]))
         seconds = (target - now).total_seconds()
     if not isinstance(seconds, int | float) or isinstance(seconds, bool):

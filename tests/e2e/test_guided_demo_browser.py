@@ -101,12 +101,17 @@ class Demo:
         await menu.locator("a").nth(item_index).click()
 
 
+def _need_chromium() -> None:
+    if os.path.exists(CHROMIUM) or shutil.which("chromium"):
+        return
+    if os.environ.get("CI") or os.environ.get("REQUIRE_SERVICES"):
+        pytest.fail("chromium is not installed (scripts/os-packages.sh installs it)")
+    pytest.skip("chromium is not installed (scripts/os-packages.sh installs it)")
+
+
 @pytest.fixture(params=["sqlite", "postgres+redis"])
 async def demo(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Demo]:
-    if not Path(CHROMIUM).exists() and not shutil.which("chromium"):
-        if os.environ.get("CI") or os.environ.get("REQUIRE_SERVICES"):
-            pytest.fail("chromium is not installed (scripts/os-packages.sh installs it)")
-        pytest.skip("chromium is not installed (scripts/os-packages.sh installs it)")
+    _need_chromium()
     env = {"RECRUITING__ANALYSIS__PROCESSES": "0", "RECRUITING__SCHEDULER__TICK_SECONDS": "1"}
     async with (
         running(request.param, tmp_path, "guide", env, demo=True) as (settings, _service, _c),

@@ -283,7 +283,10 @@ async def _kf(request: Request) -> HTTPResponse:
 
 # -- the demo: candidates, invitation codes and the clock ----------------------------------
 
-NO_WORLD = "演示数据和时钟只在 `python -m recruiting run`（服务与沙箱同一进程）时可用"
+NO_WORLD = (
+    "演示数据和演示时钟只在服务与沙箱同一进程运行、且只监听本机地址时可用"
+    "（python -m recruiting run）"
+)
 
 
 def _world(request: Request) -> DemoWorld | None:
@@ -310,7 +313,7 @@ async def _clock(request: Request) -> HTTPResponse:
     follows it."""
     body, world = _payload(request), _world(request)
     if world is None:
-        raise codes.param_error(NO_WORLD)
+        return _refused(NO_WORLD)
     seconds = body.get("seconds")
     if body.get("to") is not None:
         try:
@@ -326,8 +329,13 @@ async def _clock(request: Request) -> HTTPResponse:
     try:
         view = await world.advance(float(seconds))
     except RecruitingError as exc:
-        raise codes.param_error(str(exc)) from exc
+        return _refused(exc.message)
     return answer(view)
+
+
+def _refused(text: str) -> HTTPResponse:
+    """The console's own refusals, in the words the console shows (no WeCom error code)."""
+    return answer({"error": text}, 400)
 
 
 # -- the sandbox itself --------------------------------------------------------------------

@@ -199,9 +199,7 @@ class SandboxDemo:
         invitation code a candidate sends in 微信客服 to bind it, and whether it is bound."""
         applications = await Application.all().prefetch_related("candidate", "job").order_by("id")
         return [
-            await self._candidate(a)
-            for a in applications[:20]
-            if a.candidate.erased_at is None
+            await self._candidate(a) for a in applications[:20] if a.candidate.erased_at is None
         ]
 
     async def _candidate(self, application: Application) -> dict[str, Any]:

@@ -51,6 +51,7 @@ class Demo:
         """Choose a step in the guide and press 准备这一步."""
         await self.p.locator(f'#steps button[data-step="{key}"]').click()
         await self.p.locator("#step-go").click()
+        await self.p.wait_for_selector("body:not([data-busy])", timeout=WAIT)
 
     async def send(self, expected_text: str) -> None:
         """The step filled the composer: check what it says, press 发送."""
@@ -240,5 +241,5 @@ async def she_accepts_by_typing(demo: Demo) -> None:
         await chat.wait(lambda: Offer.filter(candidate_answer="accept").exists(), timeout=10)
     except AssertionError as exc:
         raise TypedOfferNotRouted("接受offer typed in 微信客服 did not answer the offer") from exc
-    await demo.sees("李娜", f"{CANDIDATE} 接受了")
+    await demo.sees("李娜", f"候选人{CANDIDATE}接受了「销售代表（演示）」的 offer")
     await demo.sees(CANDIDATE, "欢迎加入")

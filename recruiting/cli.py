@@ -86,13 +86,27 @@ def _run(settings: Settings, args: argparse.Namespace) -> int:
 
     ensure_sandbox_allowed(settings)  # run = service + sandbox: never beside real credentials
     app = create_app(settings)
-    sandbox = create_sandbox_app(settings)
+    sandbox = create_sandbox_app(settings, world=_demo_world(settings, app))
     _prepare_single(app, settings.server.host, settings.server.port)
     _prepare_single(sandbox, settings.sandbox.host, settings.sandbox.port)
     print(f"Service:          http://{settings.server.host}:{settings.server.port}/healthz")
     print(f"WeCom sandbox:    {settings.sandbox.base_url}/   ← open this, pick a member, type 帮助")
     Sanic.serve_single(app)
     return 0
+
+
+def _demo_world(settings: Settings, app: Any) -> Any:
+    """The console's demo candidates and clock: loopback only (else the console goes without)."""
+    from recruiting.services.demo import SandboxDemo, sandbox_demo_allowed
+
+    if not sandbox_demo_allowed(settings):
+        print("WeCom sandbox:    not on loopback, so no demo clock", file=sys.stderr)
+        return None
+
+    async def tick() -> object:
+        return await app.ctx.services.scheduler.run_once()
+
+    return SandboxDemo(settings, tick)
 
 
 def _serve(settings: Settings, args: argparse.Namespace) -> int:

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Best effort: Debian packages the tests use to make real speech and to draw Chinese labels.
+# Best effort: Debian packages the tests use to make real speech, to draw Chinese labels and
+# to play the sandbox's guided demo in a real browser.
 # Installs only when running as root with apt; otherwise says what is missing and goes on
 # (the tests that need them then skip, or fail under CI=true).
 set -u
@@ -7,6 +8,7 @@ need=()
 command -v espeak-ng >/dev/null 2>&1 || need+=(espeak-ng)
 command -v sox >/dev/null 2>&1 || need+=(sox)
 fc-list 2>/dev/null | grep -qi "wqy\|noto sans cjk" || need+=(fonts-wqy-microhei)
+command -v chromium >/dev/null 2>&1 || need+=(chromium)  # the guided-demo browser test
 [ ${#need[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
   apt-get update -qq >/dev/null 2>&1 || true

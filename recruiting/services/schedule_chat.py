@@ -38,7 +38,7 @@ log = logging.getLogger(__name__)
 BOOK_PREFIX = "book:"
 SEARCH_SPAN = timedelta(days=14)
 HELP_LINE = "· 「安排面试 候选人 岗位」：给出 3 个可选时间，点选后预约并向候选人发出邀请"
-USAGE = "请这样发送：安排面试 候选人姓名 岗位，例如「安排面试 赵敏 销售代表」。"
+USAGE = "请这样发送：安排面试 候选人姓名 岗位，例如「安排面试 刘洋 销售代表」。"
 NOT_ALLOWED = "抱歉，只有 HR 可以安排面试。如需安排，请联系负责该岗位的 HR。"
 
 

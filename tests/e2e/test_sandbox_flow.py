@@ -18,9 +18,11 @@ import httpx
 import pytest
 from sanic import Sanic
 
+from recruiting import clock
 from recruiting.bootstrap import create_app
 from recruiting.models import InboxEvent, OutboxMessage
 from recruiting.services.conversation import HELP_TEXT, UNKNOWN_MEMBER
+from recruiting.services.demo import SandboxDemo
 from recruiting.settings import Settings, load_settings
 from tests.conftest import shared_services_env
 from tests.serving import free_port, serving
@@ -69,10 +71,17 @@ def _delivered_texts(timeline: list[dict[str, Any]]) -> list[str]:
 
 @asynccontextmanager
 async def running(
-    kind: str, data_dir: Path, prefix: str, env: dict[str, str] | None = None
+    kind: str,
+    data_dir: Path,
+    prefix: str,
+    env: dict[str, str] | None = None,
+    *,
+    demo: bool = False,
 ) -> AsyncIterator[tuple[Settings, Any, httpx.AsyncClient]]:
     """The service and the sandbox serving on free ports (``kind``: "sqlite" or
-    "postgres+redis"), and a client of the sandbox console; ``env`` adds settings."""
+    "postgres+redis"), and a client of the sandbox console; ``env`` adds settings; ``demo``
+    wires the console's demo candidates and clock as ``run`` does (the clock is put back
+    to real time afterwards)."""
     service_port, sandbox_port = free_port(), free_port()
     full = {"DATA_DIR": str(data_dir), "PORT": str(service_port), "SANDBOX_PORT": str(sandbox_port),
             **(env or {})}  # fmt: skip
@@ -85,13 +94,23 @@ async def running(
     Sanic.test_mode = True
     n = next(_names)
     service = create_app(settings, name=f"{prefix}{n}")
-    sandbox = create_sandbox_app(settings, name=f"{prefix}sbx{n}")
-    async with (
-        serving(sandbox, sandbox_port),
-        serving(service, service_port),
-        httpx.AsyncClient(base_url=settings.sandbox.base_url, timeout=15) as console,
-    ):
-        yield settings, service, console
+    world = None
+    if demo:
+
+        async def tick() -> object:
+            return await service.ctx.services.scheduler.run_once()
+
+        world = SandboxDemo(settings, tick)
+    sandbox = create_sandbox_app(settings, name=f"{prefix}sbx{n}", world=world)
+    try:
+        async with (
+            serving(sandbox, sandbox_port),
+            serving(service, service_port),
+            httpx.AsyncClient(base_url=settings.sandbox.base_url, timeout=15) as console,
+        ):
+            yield settings, service, console
+    finally:
+        clock.rewind()
 
 
 @pytest.fixture(params=["sqlite", "postgres+redis"])

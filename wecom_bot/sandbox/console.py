@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import base64
 import binascii
+import ipaddress
 import json
 from collections.abc import Callable, Coroutine
+from datetime import datetime
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -18,6 +20,7 @@ from typing import Any
 from sanic import Blueprint, Request
 from sanic.response import HTTPResponse, html, raw
 
+from recruiting.errors import RecruitingError
 from wecom_bot.sandbox import codes
 from wecom_bot.sandbox.api import answer
 from wecom_bot.sandbox.cards import SelectedItem
@@ -25,6 +28,7 @@ from wecom_bot.sandbox.kf import DEFAULT_ACCOUNTS
 from wecom_bot.sandbox.media import AMR_MAGIC
 from wecom_bot.sandbox.pusher import CallbackPusher, Selected
 from wecom_bot.sandbox.state import SandboxState
+from wecom_bot.sandbox.world import DemoWorld
 
 PAGE = Path(__file__).with_name("console.html")
 # One second of AMR-NB 12.2 kbit/s frames (header 0x3C + 31 bytes): valid, silent enough.
@@ -305,6 +309,63 @@ async def _member_change(request: Request) -> HTTPResponse:
     return await _deliver(request, "sys", "change_contact", detail, plaintext)
 
 
+# -- the demo: candidates, invitation codes and the clock ----------------------------------
+
+NO_WORLD = (
+    "演示数据和演示时钟只在服务与沙箱同一进程运行、且只监听本机地址时可用"
+    "（python -m recruiting run）"
+)
+
+
+def _world(request: Request) -> DemoWorld | None:
+    """The service behind the console, for loopback callers only."""
+    world: DemoWorld | None = getattr(request.app.ctx, "world", None)
+    try:
+        local = ipaddress.ip_address(request.ip).is_loopback
+    except ValueError:
+        local = False
+    return world if local else None
+
+
+async def _demo(request: Request) -> HTTPResponse:
+    world = _world(request)
+    if world is None:
+        return answer({"available": False, "reason": NO_WORLD, "candidates": [], "clock": None})
+    candidates, now = await world.candidates(), await world.clock_view()
+    return answer({"available": True, "candidates": candidates, "clock": now})
+
+
+async def _clock(request: Request) -> HTTPResponse:
+    """``{"seconds": 3600}`` or ``{"to": "2030-01-07T10:00:00+08:00"}`` (without an offset:
+    in the service's time zone): move the service's clock forward; the sandbox's own clock
+    follows it."""
+    body, world = _payload(request), _world(request)
+    if world is None:
+        return _refused(NO_WORLD)
+    seconds = body.get("seconds")
+    if body.get("to") is not None:
+        try:
+            target = datetime.fromisoformat(str(body["to"]))
+        except ValueError as exc:
+            raise codes.param_error("to must be an ISO 8601 time") from exc
+        if target.tzinfo is None:  # the console's picker: the service's own time zone
+            target = target.replace(tzinfo=request.app.ctx.settings.timezone)
+        now = datetime.fromisoformat(str((await world.clock_view())["now"]))
+        seconds = (target - now).total_seconds()
+    if not isinstance(seconds, int | float) or isinstance(seconds, bool):
+        raise codes.param_error("seconds (a number) or to (a time) is required")
+    try:
+        view = await world.advance(float(seconds))
+    except RecruitingError as exc:
+        return _refused(exc.message)
+    return answer(view)
+
+
+def _refused(text: str) -> HTTPResponse:
+    """The console's own refusals, in the words the console shows (no WeCom error code)."""
+    return answer({"error": text}, 400)
+
+
 # -- the sandbox itself --------------------------------------------------------------------
 
 
@@ -374,6 +435,8 @@ _ROUTES = [
         ("schedules", _schedules, "GET"),
         ("media", _media, "GET"),
         ("faults", _faults, "GET"),
+        ("demo", _demo, "GET"),
+        ("clock", _clock, "POST"),
         ("say", _say, "POST"),
         ("voice", _voice, "POST"),
         ("image", _image, "POST"),

@@ -62,14 +62,18 @@ class CallbackPusher:
         http_client: httpx.AsyncClient,
         *,
         clock: Clock = time.time,
+        event_clock: Clock | None = None,
         retries: int = RETRIES,
     ) -> None:
+        """``clock`` signs (the gateway checks freshness in real time); ``event_clock`` dates
+        the events' CreateTime (the demo clock may run ahead), ``clock`` when not given."""
         self.callback_url = callback_url
         self.corp_id = corp_id
         self.agent_id = agent_id
         self.crypto = WeComCrypto(token, aes_key, corp_id)
         self._http = http_client
         self._clock = clock
+        self._event_clock = event_clock or clock
         self.retries = retries
 
     # -- raw pieces -------------------------------------------------------------------------
@@ -89,7 +93,7 @@ class CallbackPusher:
         head: dict[str, Any] = {"ToUserName": self.corp_id}
         if from_user is not None:
             head["FromUserName"] = from_user
-        head["CreateTime"] = int(self._clock()) if create_time is None else create_time
+        head["CreateTime"] = int(self._event_clock()) if create_time is None else create_time
         head["MsgType"] = msg_type
         if event:
             head["Event"] = event

@@ -94,6 +94,11 @@ class SandboxState:
         self.actions: list[MemberAction] = []
         self.callback_repeats = 1
 
+    def resume_sequence(self, start: int) -> None:
+        """Continue numbering after restored history (``persist.restore``)."""
+        self.sequence = itertools.count(start).__next__
+        self.messages._sequence = self.sequence
+
     def expire_tokens(self) -> None:
         """Fault injection: calls with any token issued so far get 42001."""
         self.tokens.expire_all()

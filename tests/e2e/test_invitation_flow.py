@@ -350,7 +350,9 @@ async def test_chat_booking_defaults_the_place_and_books_remote_with_a_link(stac
     link reaches the candidate's invitation."""
     round_ = await _live_round(stack)
     await InterviewRound.filter(id=round_.id).update(location="上海漕河泾 B 座 5 楼")
-    await stack.console.post("/sandbox/say", json={"userid": "lina", "text": "安排面试 赵敏 销售代表"})
+    await stack.console.post(
+        "/sandbox/say", json={"userid": "lina", "text": "安排面试 赵敏 销售代表"}
+    )
     card = await _booking_card(stack)
     assert {"keyname": "地点", "value": "上海漕河泾 B 座 5 楼"} in card["horizontal_content_list"]
 

@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from recruiting.domain.reminders import Audience
 from recruiting.models import (
     Candidate,
     CandidateContact,
@@ -23,7 +24,6 @@ from recruiting.models import (
     InvitationStatus,
     Staff,
 )
-from recruiting.domain.reminders import Audience
 from recruiting.services.reminders import reminder_text
 from tests.e2e import chat, test_miniapp_flow
 from tests.e2e.test_miniapp_flow import Stack

@@ -164,8 +164,7 @@ def propose(
         if len(free) < request.panel_size:
             continue
         free.sort(key=lambda c: (-fit.get(c.interviewer, 0), c.per_day.get(day, 0), c.interviewer))
-        best = [c.interviewer for c in free[: request.panel_size]]
-        chosen = tuple(sorted(best, key=lambda i: (-fit.get(i, 0), i)))  # best fit leads
+        chosen = tuple(sorted(c.interviewer for c in free[: request.panel_size]))
         found.append(Proposal(slot, chosen))
         last = start
         if len(found) >= request.want:

@@ -33,5 +33,7 @@ def test_the_fitting_interviewer_is_chosen_before_the_less_loaded_one() -> None:
     scores = fits(SALES, [TECH, DIRECTOR])
     assert {p.interviewers for p in propose(request, [tech, director], SH)} == {(1,)}
     assert {p.interviewers for p in propose(request, [tech, director], SH, scores)} == {(2,)}
+    third = Calendar(3)
     panel = SlotRequest(timedelta(hours=1), 2, (window,))
-    assert propose(panel, [tech, director], SH, scores)[0].interviewers == (2, 1)  # fit leads
+    team = fits(SALES, [TECH, DIRECTOR, SALES_TEAM])
+    assert propose(panel, [tech, director, third], SH, team)[0].interviewers == (2, 3)

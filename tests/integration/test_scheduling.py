@@ -162,7 +162,7 @@ async def test_an_onsite_booking_without_a_place_takes_the_configured_one(
 
 
 async def test_proposals_pick_interviewers_who_fit_the_opening(world: dict[str, Any]) -> None:
-    service, (iv0, iv1, iv2) = world["service"], world["staff"]
+    service, (iv0, _, iv2) = world["service"], world["staff"]
     await JobOpening.filter(code="j").update(title="销售代表", department="销售部")
     await Staff.filter(id=iv0.id).update(title="技术面试官", department="研发中心")
     await Staff.filter(id=iv2.id).update(title="销售总监", department="销售部")

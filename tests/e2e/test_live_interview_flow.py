@@ -113,7 +113,12 @@ async def test_live_interview_notes_prompts_panel_scores(stack: Stack, tmp_path:
     assert notes[1].media_ref.startswith(f"notes/{interview.id}/")
 
     await stack.say("wangqiang", "结束面试")
-    timeline = await chat.until(stack, "wangqiang", lambda t: len(chat.cards(t)) == 2)
+    # The cards are written with the finish, the reply after it: either may arrive first.
+    timeline = await chat.until(
+        stack,
+        "wangqiang",
+        lambda t: len(chat.cards(t)) == 2 and any("已结束面试" in x for x in chat.texts(t)),
+    )
     assert any("已结束面试" in x and "共记录 2 条笔记" in x for x in chat.texts(timeline))
     cards = chat.cards(timeline)
     assert [len(c["content"]["select_list"]) for c in cards] == [3, 1]

@@ -165,4 +165,3 @@ def example_start(today: date) -> date:
     if first < ahead:
         first = (first + timedelta(days=32)).replace(day=1)
     return first
-

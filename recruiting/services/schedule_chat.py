@@ -306,7 +306,9 @@ async def _place_text(place: Place, round_: InterviewRound, proposal: Proposal) 
 def _booked_place(interview: Interview) -> str:
     if interview.mode == InterviewMode.REMOTE:
         return "线上面试，会议链接会随邀请发给候选人"
-    return f"地点：{interview.location}" if interview.location else NO_PLACE
+    if interview.location:
+        return f"地点：{interview.location}"
+    return "未设置地点：邀请和提醒中写的是「另行通知」，请另行告知候选人"
 
 
 def _parse_key(key: str) -> tuple[int, int, Proposal, Place] | None:

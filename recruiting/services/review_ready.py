@@ -77,8 +77,11 @@ def headline(answer: Answer) -> str:
     n = answer.question_index + 1
     coverage = float(score.get("coverage") or 0.0)
     overall = score.get("overall")
+    transcript = (analysis or {}).get("transcript") or {}
+    if isinstance(transcript, dict) and transcript.get("available") is False:
+        return f"第 {n} 题：没有语音转写，AI 未评分，请查看录像"
     if coverage == 0 or (overall is None and not score.get("overall_withheld")):
-        return f"第 {n} 题：AI 未评估（回答中没有可评估的依据）"
+        return f"第 {n} 题：AI 未评分（回答中没有与岗位能力项对应的内容）"
     if overall is None:
         threshold = float(score.get("min_coverage") or 0.0)
         return f"第 {n} 题：评估覆盖 {coverage:.0%}，低于 {threshold:.0%}，不给出 AI 综合分"

@@ -243,6 +243,7 @@ async def test_candidate_takes_a_recorded_interview_end_to_end(
     overview = (await stack.call("GET", f"/interviews/{interview_id}", token)).json()
     assert overview["status"] == "completed"
     assert await stack.hr_told("lina", "赵敏 已完成录制面试") == 1
+    assert await stack.hr_told("lina", "第 1 题：") == 1  # each answer's AI overall or why not
 
 
 async def _upload_with_faults(stack: Stack, token: str, interview_id: int, data: bytes) -> str:

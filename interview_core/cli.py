@@ -57,7 +57,19 @@ def _add_score(sub: argparse._SubParsersAction[_Parser]) -> None:
     cmd.add_argument(
         "--transcript", required=True, help="UTF-8 text file of the answer ('-' = stdin)"
     )
+    _add_min_coverage(cmd)
     cmd.set_defaults(func=_score)
+
+
+def _add_min_coverage(cmd: argparse.ArgumentParser) -> None:
+    cmd.add_argument(
+        "--min-coverage",
+        type=int,
+        default=40,
+        choices=range(101),
+        metavar="PERCENT",
+        help="withhold the overall score below this share of the job's weight (default 40)",
+    )
 
 
 def _score(args: argparse.Namespace) -> int:
@@ -65,7 +77,8 @@ def _score(args: argparse.Namespace) -> int:
     from interview_core.text.scoring import score_answer
 
     job = resolve_job(args.job) if args.job else selection(_names(args.competencies))
-    result = score_answer(_read_transcript(args.transcript), args.question, job)
+    text = _read_transcript(args.transcript)
+    result = score_answer(text, args.question, job, args.min_coverage / 100)
     print(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
     return 0
 
@@ -100,6 +113,7 @@ def _add_analyze(sub: argparse._SubParsersAction[_Parser]) -> None:
         action="store_true",
         help="count neutral expressions (off by default: banned in some jurisdictions)",
     )
+    _add_min_coverage(cmd)
     cmd.set_defaults(func=_analyze)
 
 
@@ -115,6 +129,7 @@ def _analyze(args: argparse.Namespace) -> int:
     settings = AnalysisSettings(
         limits=MediaLimits(max_seconds=args.max_seconds),
         vision=VisionSettings(smile_count_enabled=args.face_expression_count),
+        min_coverage=args.min_coverage / 100,
     )
     # Bad input fails before the speech model loads (seconds, and paddle logs on stderr).
     probe(args.media, settings.limits)

@@ -50,7 +50,7 @@ class CoreLivePrompts:
         scored = score_answer(_joined(notes), "", job)
         covered = [c.name for c in _by_weight(job) if scored.competency(c.name).assessed]
         uncovered = [c.name for c in _by_weight(job) if c.name not in covered]
-        follow = follow_up(latest, "", job) if latest.strip() else None
+        follow = follow_up(latest, "", job, note=True) if latest.strip() else None
         focus = uncovered[0] if uncovered else (follow and follow.competency) or _weakest(scored)
         brief = next((b for b in self.competencies(scope) if b.name == focus), None)
         if follow is None:

@@ -21,7 +21,7 @@ from interview_core.speech.port import SpeechRecognizer, Transcript, Unavailable
 from interview_core.speech.vad import split_for_asr, voiced_segments
 from interview_core.text.followup import FollowUp, follow_up
 from interview_core.text.jobs import JobModel
-from interview_core.text.scoring import AnswerScore, score_answer
+from interview_core.text.scoring import DEFAULT_MIN_COVERAGE, AnswerScore, score_answer
 from interview_core.vision.signals import VisionSettings, VisionSignals, analyze_video
 
 
@@ -31,6 +31,7 @@ class AnalysisSettings:
     vision: VisionSettings = field(default_factory=VisionSettings)
     min_answer_seconds: float = 20.0
     asr_segment_seconds: float = 25.0
+    min_coverage: float = DEFAULT_MIN_COVERAGE  # below it no overall score is shown
 
 
 @dataclass(frozen=True)
@@ -80,7 +81,7 @@ def analyze(
         transcript=transcript,
         speech=speech,
         vision=signals,
-        score=score_answer(text, question, job),
+        score=score_answer(text, question, job, settings.min_coverage),
         followup=follow_up(text, question, job) if text.strip() else None,
     )
 

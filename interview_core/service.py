@@ -50,6 +50,7 @@ class CoreAnalysis:
     model_dir: str | None = None
     vision_settings: VisionSettings | None = None  # None: the defaults
     max_seconds: float = 600.0
+    min_coverage: float = 0.4  # share of the job's weight an overall score needs to be shown
 
     @property
     def vision(self) -> VisionSettings:
@@ -110,7 +111,9 @@ class CoreAnalysis:
         from interview_core.text.scoring import METHOD
 
         settings = AnalysisSettings(
-            limits=MediaLimits(max_seconds=self.max_seconds), vision=self.vision
+            limits=MediaLimits(max_seconds=self.max_seconds),
+            vision=self.vision,
+            min_coverage=self.min_coverage,
         )
         if not request.automated_assessment:
             return self._vision_only(request, settings)

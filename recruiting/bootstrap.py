@@ -253,7 +253,10 @@ def build_services(
     http = httpx.AsyncClient(transport=wecom_transport)
     # 256 KB per appender flush: 100 concurrent uploads hold ~50 MB of buffers, not 100.
     media = LocalMediaStore(settings.miniapp.media_dir, cipher, flush_bytes=256 * 1024)
-    core = CoreAnalysis(model_dir=settings.analysis.speech_model_dir or None)
+    core = CoreAnalysis(
+        model_dir=settings.analysis.speech_model_dir or None,
+        min_coverage=settings.analysis.min_coverage_percent / 100,
+    )
     scratch = prepare_scratch(settings.data_dir / "tmp")
     analysis = AnswerAnalysisRunner(
         media,

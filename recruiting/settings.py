@@ -126,6 +126,7 @@ class AnalysisRunSettings:
     lease_seconds: int
     max_attempts: int
     speech_model_dir: str  # empty: $SPEECH_MODEL_DIR or var/models/speech
+    min_coverage_percent: int = 40  # an overall score covering less of the job is withheld
 
 
 @dataclass(frozen=True)
@@ -401,6 +402,7 @@ def _read_all(r: _Reader) -> Settings:
             lease_seconds=r.integer("analysis.lease_seconds", 30, 86400),
             max_attempts=r.integer("analysis.max_attempts", 1, 20),
             speech_model_dir=r.text("analysis.speech_model_dir"),
+            min_coverage_percent=r.integer("analysis.min_coverage_percent", 0, 100),
         ),
         costs=_costs(r),
         followup=_followup(r),

@@ -200,14 +200,14 @@ def _contact(d: dict[str, Any], base: dict[str, Any]) -> ev.Inbound:
     """``Department`` is a comma-separated list of ids; anything else in it is dropped."""
     parts = _text(d, "Department").split(",")
     ids = (x.strip() for x in parts)
-    departments = tuple(int(p) for p in ids if p.isascii() and p.isdigit() and len(p) <= 9)
+    department_ids = tuple(int(p) for p in ids if p.isascii() and p.isdigit() and len(p) <= 9)
     return ev.ContactChange(
         kind="contact",
         change_type=_text(d, "ChangeType"),
         user_id=_text(d, "UserID"),
         new_user_id=_text(d, "NewUserID"),
         status=_int(d.get("Status", 0)),
-        departments=departments,
+        department_ids=department_ids,
         name=_text(d, "Name"),
         position=_text(d, "Position"),
         **base,

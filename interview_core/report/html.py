@@ -13,6 +13,7 @@ from typing import Any
 
 from interview_core.report.explain import candidate_explanation
 from interview_core.report.radar import radar_png
+from interview_core.text.scoring import DEFAULT_MIN_COVERAGE  # for analyses stored without it
 
 _CSS = """
 body{font-family:"WenQuanYi Micro Hei","Noto Sans CJK SC","PingFang SC",sans-serif;
@@ -23,6 +24,16 @@ table{border-collapse:collapse;width:100%}
 td,th{border:1px solid #e3e3e3;padding:6px 8px;vertical-align:top}
 th{background:#f6f8fa;text-align:left}.na{color:#888}.flag{color:#a33}.quote{color:#1d4f91}
 .seg{font-family:monospace;color:#666;margin-right:8px}.muted{color:#777;font-size:13px}
+.headline{display:flex;gap:16px;flex-wrap:wrap;margin:8px 0 12px}
+.metric{flex:1 1 200px;border:1px solid #e3e3e3;border-radius:6px;padding:10px 14px}
+.metric .value{font-size:32px;font-weight:bold;line-height:1.2}
+.metric .label{display:block;color:#555;font-size:14px}
+.metric.withheld .value{color:#888}.metric.low .value{color:#a33}
+table.competencies{table-layout:fixed}
+table.competencies col.name{width:10em}table.competencies col.score{width:7.5em}
+table.competencies col.anchor{width:30%}
+table.competencies td:first-child{word-break:keep-all;overflow-wrap:anywhere}
+table.competencies ul{margin:0;padding-left:1.2em}
 """
 
 
@@ -69,12 +80,34 @@ def _header(analysis: dict[str, Any]) -> str:
 
 
 def _overall(score: dict[str, Any]) -> str:
+    """The overall score and the coverage it rests on, side by side at the same size; below
+    the coverage threshold no overall is shown at all."""
     overall = score.get("overall")
-    coverage = score.get("coverage")
-    shown = "未评估" if overall is None else f"{overall:.0f} / 100"
-    cover = "" if coverage is None else f"（评估覆盖权重 {coverage:.0%}）"
+    coverage = float(score.get("coverage") or 0.0)
+    threshold = float(score.get("min_coverage", DEFAULT_MIN_COVERAGE))
+    low = coverage < threshold
+    if coverage == 0 or (overall is None and not low):
+        value, label, css = "未评估", "综合分：没有可评估的能力项", " withheld"
+    elif low:
+        value, css = "不给出", " withheld"
+        label = f"综合分：评估覆盖低于 {threshold:.0%}，分数不具代表性"
+    else:
+        value, label, css = f"{overall:.0f} / 100", "综合分（仅供参考）", ""
+    note = ""
+    if low and coverage > 0:
+        note = (
+            f'<p class="advisory">本次回答只覆盖了岗位能力权重的 {coverage:.0%}'
+            f"（低于 {threshold:.0%}），综合分不具代表性，未给出；"
+            "请查看下方各能力项的分数和依据。</p>"
+        )
+    cover_css = " low" if low else ""
     return (
-        f"<h2>综合</h2><p><b>{escape(shown)}</b> {escape(cover)}</p>"
+        '<h2>综合</h2><div class="headline">'
+        f'<div class="metric{css}"><span class="value">{escape(value)}</span>'
+        f'<span class="label">{escape(label)}</span></div>'
+        f'<div class="metric{cover_css}"><span class="value">{coverage:.0%}</span>'
+        '<span class="label">评估覆盖（已评估能力项占岗位权重）</span></div>'
+        f"</div>{note}"
         '<img src="radar.png" alt="能力雷达图" width="420">'
     )
 
@@ -103,8 +136,12 @@ def _competency_table(competencies: dict[str, Any]) -> str:
             f"<tr><td>{escape(name)}</td><td>{value}{conf}</td>"
             f"<td>{escape(str(item.get('anchor') or ''))}</td><td><ul>{evidence}</ul></td></tr>"
         )
+    cols = (
+        '<colgroup><col class="name"><col class="score"><col class="anchor"><col class="evidence">'
+        "</colgroup>"
+    )
     head = "<tr><th>能力项</th><th>分数 (1–5)</th><th>对应评分锚点</th><th>原文依据</th></tr>"
-    return f"<h2>能力评分与依据</h2><table>{head}{''.join(rows)}</table>"
+    return f'<h2>能力评分与依据</h2><table class="competencies">{cols}{head}{"".join(rows)}</table>'
 
 
 def _star(star: dict[str, Any]) -> str:

@@ -5,14 +5,19 @@ The gaps, in this order: the STAR parts not told (situation, task, action, resul
 targets the most useful gap (action, result, ownership, quantification, task, situation) and
 quotes a short, verbatim clause of the answer: 你提到"优化了生产流程"，具体是怎么推动的？
 With no gap, it asks for depth on the job's weakest-covered competency. Deterministic.
+
+An interviewer's note (``note=True``) in the third person is not the candidate's wording: it
+is read as the candidate's words in the first person and asked back in the second person,
+without quotation marks (你提到团队里你负责培训新人，…; see ``reported``).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from interview_core.text.analysis import AnswerAnalysis, analyze_answer
 from interview_core.text.jobs import JobModel
+from interview_core.text.reported import first_person, is_reported, second_person
 from interview_core.text.scoring import AnswerScore, score_answer
 from interview_core.text.sentences import split_clauses, tokenizer
 from interview_core.text.signals import HEDGE_RE, QUANTITY_RE, SUBJECT_RE, is_generic
@@ -54,6 +59,7 @@ class FollowUp:
     quote: str  # verbatim from the answer ("" for an empty answer)
     competency: str | None  # competency name the question serves, when a job is given
     target: str = "depth"  # the gap the question asks about (or "depth"/"reflection")
+    verbatim: bool = True  # False: the quote paraphrases a note, not the candidate's words
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -61,24 +67,43 @@ class FollowUp:
             "target": self.target,
             "question": self.question,
             "quote": self.quote,
+            "verbatim": self.verbatim,
             "competency": self.competency,
         }
 
 
-def follow_up(answer: str, question: str, job: JobModel | None = None) -> FollowUp:
-    """The next question to ask about this answer (advisory; the interviewer chooses)."""
+def follow_up(
+    answer: str, question: str, job: JobModel | None = None, *, note: bool = False
+) -> FollowUp:
+    """The next question to ask about this answer (advisory; the interviewer chooses).
+    ``note``: ``answer`` is an interviewer's note, which may report the candidate."""
+    reported = note and is_reported(answer)
+    if reported:
+        answer = first_person(answer)
     scored = score_answer(answer, question, job) if job is not None else None
     analysis = scored.analysis if scored is not None else analyze_answer(answer, question)
     missing = gaps(analysis)
     target = next((gap for gap in PRIORITY if gap in missing), None)
     if target is None:
-        return _depth(analysis, scored, missing)
-    quote = pick_quote(analysis, QUOTE_FROM[target])
+        found = _depth(analysis, scored, missing, whole=reported)
+        return _addressed(found) if reported else found
+    quote = pick_quote(analysis, QUOTE_FROM[target], whole=reported)
     text = _ask(target, quote)
     if target == "action" and "result" in missing and quote:
         text += RESULT_SUFFIX
     competency = _competency_of(quote, scored) if scored is not None else None
-    return FollowUp(missing, text, quote, competency, target)
+    found = FollowUp(missing, text, quote, competency, target)
+    return _addressed(found) if reported else found
+
+
+def _addressed(found: FollowUp) -> FollowUp:
+    """A follow-up on a reported note: the quote in the second person, not in quotation
+    marks (the interviewer's paraphrase), the question otherwise the same."""
+    if not found.quote:
+        return replace(found, verbatim=False)
+    said = second_person(found.quote)
+    question = found.question.replace(f"“{found.quote}”", said, 1)
+    return replace(found, question=question, quote=said, verbatim=False)
 
 
 def gaps(analysis: AnswerAnalysis) -> list[str]:
@@ -91,13 +116,16 @@ def gaps(analysis: AnswerAnalysis) -> list[str]:
     return [gap for gap in GAP_ORDER if gap in found]
 
 
-def pick_quote(analysis: AnswerAnalysis, kind: str) -> str:
-    """The most specific clause of the wanted kind (any clause if none), trimmed short."""
+def pick_quote(analysis: AnswerAnalysis, kind: str, *, whole: bool = False) -> str:
+    """The most specific clause of the wanted kind (any clause if none), trimmed short
+    (``whole``: from its start, as a paraphrase reads best whole)."""
     clauses = [c for s in analysis.sentences for c in split_clauses(s)]
     if not clauses:
         return ""
     wanted = [c for c in clauses if _is_kind(c, kind, analysis)] or clauses
     best = max(wanted, key=lambda c: (_specificity(c), -clauses.index(c)))
+    if whole:
+        return _cut_at_word(best, QUOTE_CHARS)
     return trim_clause(best, keep_subject=kind == "collective")
 
 
@@ -149,9 +177,11 @@ def _ask(target: str, quote: str, competency: str = "") -> str:
     return TEMPLATES[target].format(quote=quote, competency=competency)
 
 
-def _depth(analysis: AnswerAnalysis, scored: AnswerScore | None, missing: list[str]) -> FollowUp:
+def _depth(
+    analysis: AnswerAnalysis, scored: AnswerScore | None, missing: list[str], *, whole: bool
+) -> FollowUp:
     weakest = _weakest(scored) if scored is not None else None
-    quote = pick_quote(analysis, "action")
+    quote = pick_quote(analysis, "action", whole=whole)
     if weakest is None:
         return FollowUp(missing, _ask("reflection", quote), quote, None, "reflection")
     return FollowUp(missing, _ask("depth", quote, weakest), quote, weakest, "depth")

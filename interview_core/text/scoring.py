@@ -18,7 +18,9 @@ The engine suggests, a person decides. Per competency of the job (scores have on
 
 ``overall`` (0..100) is the weighted mean of the assessed competencies, weights renormalised,
 with ``(score − 1) / 4 × 100`` per competency; ``coverage`` is the weight assessed. With
-nothing assessed, ``overall`` is None.
+nothing assessed, ``overall`` is None. Below ``min_coverage`` (default 40 %) the overall is
+withheld from what people see (the JSON's ``overall`` is None, ``overall_withheld`` true):
+90 / 100 earned on a quarter of the job's weight says little about the candidate.
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ from interview_core.text.jobs import JobCompetency, JobModel
 METHOD = "rules-v1 (jieba)"
 STAR_POINTS = {"situation": 0.2, "task": 0.2, "action": 0.4, "result": 0.4}
 FULL_EVIDENCE_POINTS = 3.0
+DEFAULT_MIN_COVERAGE = 0.4
 SHORT, VERY_SHORT = 80, 40
 
 
@@ -71,6 +74,12 @@ class AnswerScore:
     coverage: float  # share of the job's weight assessed, 0..1
     competencies: tuple[CompetencyScore, ...]
     analysis: AnswerAnalysis
+    min_coverage: float = DEFAULT_MIN_COVERAGE  # below it the overall is not shown
+
+    @property
+    def withheld(self) -> bool:
+        """True when an overall exists but covers too little of the job to be shown."""
+        return self.overall is not None and self.coverage < self.min_coverage
 
     def competency(self, name: str) -> CompetencyScore:
         """A competency's score by Chinese name or code."""
@@ -82,8 +91,10 @@ class AnswerScore:
     def to_json(self) -> dict[str, Any]:
         a = self.analysis
         return {
-            "overall": self.overall,
+            "overall": None if self.withheld else self.overall,
+            "overall_withheld": self.withheld,
             "coverage": self.coverage,
+            "min_coverage": self.min_coverage,
             "competencies": {c.name: c.to_json() for c in self.competencies},
             "star": a.star.to_json(),
             "quantified": [q.to_json() for q in a.quantities],
@@ -95,13 +106,15 @@ class AnswerScore:
         }
 
 
-def score_answer(answer: str, question: str, job: JobModel) -> AnswerScore:
+def score_answer(
+    answer: str, question: str, job: JobModel, min_coverage: float = DEFAULT_MIN_COVERAGE
+) -> AnswerScore:
     """Score one answer against every competency of the job (advisory, deterministic)."""
     analysis = analyze_answer(answer, question)
     modifiers = answer_modifiers(analysis)
     scores = tuple(_score_competency(item, analysis, modifiers) for item in job.competencies)
     overall, coverage = _overall(scores)
-    return AnswerScore(overall, coverage, scores, analysis)
+    return AnswerScore(overall, coverage, scores, analysis, min_coverage)
 
 
 def answer_modifiers(a: AnswerAnalysis) -> dict[str, float]:

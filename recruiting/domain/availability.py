@@ -11,7 +11,7 @@ the candidate's preferred windows and, for a panel, several interviewers at once
 from __future__ import annotations
 
 import bisect
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, tzinfo
 
@@ -132,8 +132,16 @@ class Proposal:
     interviewers: tuple[int, ...]
 
 
-def propose(request: SlotRequest, calendars: Sequence[Calendar], zone: tzinfo) -> list[Proposal]:
-    """Up to ``request.want`` conflict-free options, spread out, least-loaded panel first."""
+def propose(
+    request: SlotRequest,
+    calendars: Sequence[Calendar],
+    zone: tzinfo,
+    fit: Mapping[int, int] | None = None,
+) -> list[Proposal]:
+    """Up to ``request.want`` conflict-free options, spread out; on each, the free
+    interviewers who fit the opening best (``fit``, see ``panel_fit``), then the least
+    loaded."""
+    fit = fit or {}
     if len(calendars) < request.panel_size:
         raise InvalidInput(
             f"the round needs {request.panel_size} interviewers, the pool has {len(calendars)}"
@@ -155,7 +163,7 @@ def propose(request: SlotRequest, calendars: Sequence[Calendar], zone: tzinfo) -
                 free.append(c)
         if len(free) < request.panel_size:
             continue
-        free.sort(key=lambda c: (c.per_day.get(day, 0), c.interviewer))
+        free.sort(key=lambda c: (-fit.get(c.interviewer, 0), c.per_day.get(day, 0), c.interviewer))
         chosen = tuple(sorted(c.interviewer for c in free[: request.panel_size]))
         found.append(Proposal(slot, chosen))
         last = start

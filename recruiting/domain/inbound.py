@@ -112,14 +112,14 @@ class ContactChange(Inbound):
     """通讯录 changed (``change_contact``): a member was created, updated or deleted.
 
     ``status`` is WeCom's member status when it changed (1 active, 2 disabled, 4 not
-    activated, 5 quit), else 0; ``departments`` is set only when the member moved.
+    activated, 5 quit), else 0; ``department_ids`` is set only when the member moved.
     """
 
     change_type: str = ""  # create_user, update_user, delete_user (parties and tags too)
     user_id: str = ""
     new_user_id: str = ""
     status: int = 0
-    departments: tuple[int, ...] = ()
+    department_ids: tuple[int, ...] = ()
     name: str = field(default="", repr=False)
     position: str = ""
 

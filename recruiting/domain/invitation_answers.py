@@ -120,28 +120,55 @@ _SCHEDULE = re.compile(
 )
 
 
+_PLACE = re.compile(r"(?:面试)?(?:地点|地址)\s*(?:[:：]|是|在)?\s*(?P<place>.*)$")
+_REMOTE_WORDS = ("线上", "远程", "视频", "online", "remote")
+PLACE_CHARS = 60
+
+
 @dataclass(frozen=True)
 class ScheduleRequest:
     candidate: str
     job: str
+    location: str = ""  # the place HR gave for an on-site interview ("" = the default)
+    remote: bool = False  # 线上 / 远程: a WeCom meeting instead of a place
 
 
 def read_schedule(text: str) -> ScheduleRequest | None:
     """``安排面试 赵敏 销售代表`` / ``schedule 赵敏 sales`` / ``安排面试：赵敏，销售代表`` /
-    ``给赵敏安排销售代表的面试``; None when the text is not this command."""
+    ``给赵敏安排销售代表的面试``, optionally ending in ``地点 北京总部3楼301`` or ``线上``;
+    None when the text is not this command."""
     stripped = text.strip()
+    location = ""
+    place = _PLACE.search(stripped)
+    if place is not None:
+        location = place.group("place").strip(" ，,。;；")[:PLACE_CHARS]
+        stripped = stripped[: place.start()].rstrip(" ，,;；")
+    remote = False
+    for word in _REMOTE_WORDS:
+        pattern = rf"[\s,，]*(?:{re.escape(word)})(?:面试)?\s*$"
+        if re.search(pattern, stripped, re.IGNORECASE):
+            remote = True
+            stripped = re.sub(pattern, "", stripped, flags=re.IGNORECASE)
+            break
+    found = _who_and_job(stripped)
+    if found is None:
+        return None
+    return ScheduleRequest(found[0], found[1], "" if remote else location, remote)
+
+
+def _who_and_job(stripped: str) -> tuple[str, str] | None:
     alt = re.match(
         r"^\s*(?:请|帮我)?给\s*(\S+?)\s*安排\s*(?:一个|一场)?\s*(\S+?)\s*(?:的)?面试\s*$", stripped
     )
     if alt:
-        return ScheduleRequest(alt.group(1), alt.group(2))
+        return alt.group(1), alt.group(2)
     match = _SCHEDULE.match(stripped)
     if not match:
         return None
     rest = match.group("rest").strip()
     parts = [p for p in re.split(r"[\s,，、/;；]+|应聘|的", rest) if p]
     if not parts:
-        return ScheduleRequest("", "")
+        return "", ""
     if len(parts) == 1:
-        return ScheduleRequest(parts[0], "")
-    return ScheduleRequest(parts[0], " ".join(parts[1:]))
+        return parts[0], ""
+    return parts[0], " ".join(parts[1:])

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 
 from recruiting.errors import InvalidInput
@@ -153,4 +153,15 @@ def _date(text: str, today: date) -> date:
         day = date(today.year, parts[0], parts[1])
         return day if day >= today else date(today.year + 1, parts[0], parts[1])
     except ValueError as exc:
-        raise InvalidInput(f"入职日期「{text}」不是有效日期，例如：入职2026-12-15") from exc
+        example = example_start(today).isoformat()
+        raise InvalidInput(f"入职日期「{text}」不是有效日期，例如：入职{example}") from exc
+
+
+def example_start(today: date) -> date:
+    """A start date to show in examples: the first of a month, at least two weeks ahead
+    (never in the past, whatever the day)."""
+    ahead = today + timedelta(days=14)
+    first = ahead.replace(day=1)
+    if first < ahead:
+        first = (first + timedelta(days=32)).replace(day=1)
+    return first

@@ -12,7 +12,7 @@ class Migration(migrations.Migration):
     operations = [
         ops.AddField(
             model_name='Staff',
-            name='departments',
+            name='department_ids',
             field=fields.JSONField(default=list, encoder=functools.partial(dumps, separators=(',', ':')), decoder=loads),
         ),
     ]

@@ -30,6 +30,8 @@ class JobOpening(Model):
     status = fields.CharEnumField(JobStatus, max_length=16, default=JobStatus.DRAFT)
     # [{"code", "name", "weight"}] validated by recruiting.domain.competency.CompetencyModel
     competency_model: Any = fields.JSONField(default=list)
+    # where on-site interviews of this opening take place unless the round says otherwise
+    interview_location = fields.CharField(max_length=256, default="")
     created_at = fields.DatetimeField(auto_now_add=True)
 
     class Meta:
@@ -49,6 +51,7 @@ class InterviewRound(Model):
     competencies: Any = fields.JSONField(default=list)  # expected skill set: competency codes
     questions: Any = fields.JSONField(default=list)  # [{"text", "competencies": [codes]}]
     preparation = fields.TextField(default="")  # what the candidate should prepare
+    location = fields.CharField(max_length=256, default="")  # on-site place of this round
 
     class Meta:
         table = "interview_round"

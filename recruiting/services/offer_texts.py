@@ -13,12 +13,17 @@ CANCEL_KEY = "offer.cancel"
 DONE_KEY = "offer.done"
 
 SUBMITTED_LABEL = "已提交审批"
+STATE_NOTES = {
+    "已提交审批": "已提交企业微信审批，审批单号和审批结果会以消息通知您。",
+    "已取消": "这份 offer 草稿已取消；如需重新发起，请发送「发offer 姓名」。",
+    "已失效": "这张卡片上的薪酬已被修改，请使用最新的卡片。",
+}
 CANCELLED_LABEL = "已取消"
 STALE = "已失效"
 GONE = "不存在"
 USAGE = (
     "发 offer 的用法：「发offer 姓名」，薪酬取自薪酬系统的岗位标准；也可以直接写明数字，例如"
-    "「发offer 张三 月薪25000 年终2个月 补贴1500 入职2026-12-15」。同名候选人应聘多个岗位时，"
+    "「发offer 张三 月薪25000 年终2个月 补贴1500 入职{example}」。同名候选人应聘多个岗位时，"
     "在姓名后加岗位名称。"
 )
 NOT_ALLOWED = "发 offer 需要 HR 权限。如需为候选人发 offer，请联系负责招聘的 HR。"
@@ -28,7 +33,7 @@ WHICH_JOB = (
 )
 NEED_FIGURES = (
     "薪酬系统中没有「{job}」的标准薪酬，请写明{missing}，例如"
-    "「发offer {name} 月薪25000 年终2个月 补贴1500 入职2026-12-15」。"
+    "「发offer {name} 月薪25000 年终2个月 补贴1500 入职{example}」。"
 )
 NEED_START = "请补充入职日期，例如「发offer {name} 入职{example}」。"
 ACTIVE_EXISTS = "{name} · {job} 已有一份{status}的 offer（#{id}），不能再发一份。"
@@ -104,10 +109,14 @@ def offer_card(
     figures: dict[str, Any],
     estimate: PackageEstimate,
     source: str,
+    *,
+    state: str = "",
+    task_id: str = "",
 ) -> dict[str, Any]:
-    """The draft's card: the package, payroll's estimate, 提交审批 / 取消."""
+    """The draft's card: the package, payroll's estimate, 提交审批 / 取消. With ``state``
+    the same card after a click: the same content, the new state on one inert button."""
     start = date.fromisoformat(str(figures["start_date"]))
-    return {
+    card: dict[str, Any] = {
         "card_type": "button_interaction",
         "source": {"desc": "offer 审批"},
         "main_title": {
@@ -141,6 +150,14 @@ def offer_card(
             {"type": 0, "text": "取消", "style": 2, "key": f"{CANCEL_KEY}:{offer_id}:{version}"},
         ],
     }
+    if state:
+        card["main_title"]["desc"] = state
+        card["sub_title_text"] = STATE_NOTES.get(state, f"offer #{offer_id}")
+        card["task_id"] = task_id or card["task_id"]
+        card["button_list"] = [
+            {"type": 0, "text": state[:10], "style": 2, "key": f"{DONE_KEY}:{offer_id}"}
+        ]
+    return card
 
 
 def settled_card(task_id: str, offer_id: int, label: str) -> dict[str, Any]:

@@ -73,7 +73,7 @@ class Offers:
         try:
             command = offer_terms.parse(message.content, today)
         except InvalidInput as exc:
-            return [_reply(staff.wecom_userid, say.BAD_FIGURES.format(reason=exc.message))]
+            return [_reply(staff.wecom_userid, self._bad_figures(exc.message))]
         if command is None:
             return None
         return await self.start(staff, command)
@@ -85,7 +85,7 @@ class Offers:
             await record(actor, "offer_start", "candidate", command.name, allowed=False)
             return [_reply(userid, say.NOT_ALLOWED)]
         if not command.name:
-            return [_reply(userid, say.USAGE)]
+            return [_reply(userid, say.USAGE.format(example=self._example()))]
         found = await _application(command)
         if isinstance(found, str):
             return [_reply(userid, found)]
@@ -103,7 +103,13 @@ class Offers:
         try:
             return await self._draft(staff, command, application, candidate, job, draft)
         except InvalidInput as exc:
-            return [_reply(userid, say.BAD_FIGURES.format(reason=exc.message))]
+            return [_reply(userid, self._bad_figures(exc.message))]
+
+    def _example(self) -> str:
+        return offer_terms.example_start(clock.now().astimezone(self._tz).date()).isoformat()
+
+    def _bad_figures(self, reason: str) -> str:
+        return say.BAD_FIGURES.format(reason=reason, example=self._example())
 
     async def _draft(
         self,
@@ -119,11 +125,13 @@ class Offers:
         figures = command.figures.over(defaults)
         if figures.base is None:
             missing = "月薪和入职日期" if figures.start_date is None else "月薪"
-            text = say.NEED_FIGURES.format(job=job.title, missing=missing, name=candidate.name)
+            text = say.NEED_FIGURES.format(
+                job=job.title, missing=missing, name=candidate.name, example=self._example()
+            )
             return [_reply(userid, text)]
         if figures.start_date is None:
-            example = clock.now().astimezone(self._tz).date().replace(day=1).isoformat()
-            return [_reply(userid, say.NEED_START.format(name=candidate.name, example=example))]
+            text = say.NEED_START.format(name=candidate.name, example=self._example())
+            return [_reply(userid, text)]
         city = await self._payroll.city_code(figures.city or job.city)
         terms = PackageTerms(
             city, figures.base, figures.bonus_months or Decimal(0), figures.allowances or Decimal(0)
@@ -203,11 +211,14 @@ class Offers:
             status = OfferStatus(offer.status) if offer else OfferStatus.CANCELLED
             text = say.NOT_DRAFT.format(id=offer_id, status=STATUS_NAMES[status])
             label = ""
-        drafts = [_reply(event.from_user, text)]
-        if event.response_code and label:
-            card = say.settled_card(event.task_id, offer_id, label)
-            drafts.append(card_update(event.from_user, event.response_code, card))
-        return drafts
+        if not (event.response_code and label):
+            return [_reply(event.from_user, text)]
+        card = await _settled(offer_id, event.task_id, label)
+        update = card_update(event.from_user, event.response_code, card)
+        if label == say.SUBMITTED_LABEL:
+            # The card now says it; the one message HR gets is 审批中 with its number.
+            return [update]
+        return [_reply(event.from_user, text), update]
 
     async def submit(self, offer_id: int, version: int, actor: Actor) -> tuple[str, str]:
         """Mark the draft submitting and queue its ``applyevent``; (reply, what the clicked
@@ -354,6 +365,18 @@ async def parties(offer: Offer) -> tuple[Application, Candidate, JobOpening]:
     )
     job: JobOpening = application.job  # type: ignore[assignment]
     return application, application.candidate, job
+
+
+async def _settled(offer_id: int, task_id: str, label: str) -> dict[str, Any]:
+    """The clicked card redrawn: the offer's content with ``label`` as its state."""
+    offer = await Offer.get_or_none(id=offer_id)
+    if offer is None:
+        return say.settled_card(task_id, offer_id, label)
+    _, candidate, job = await parties(offer)
+    estimate = _estimate_from(offer.estimate)
+    return say.offer_card(offer.id, offer.version, candidate.name, job.title,
+                          _figures_json(offer), estimate, "", state=label,
+                          task_id=task_id)  # fmt: skip
 
 
 def _request(

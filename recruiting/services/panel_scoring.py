@@ -52,6 +52,14 @@ from recruiting.services.live_context import (
 SCORE_KEY = "live-score:"
 PER_CARD = 3  # WeCom: select_list holds at most three questions
 LEVELS = (1, 2, 3, 4, 5)
+# WeCom shows a select's first option as chosen when ``selected_id`` names none, so one
+# careless tap would submit 1 分 everywhere: the first option, selected until the
+# interviewer picks a level, is "not scored" and is never recorded as a score.
+UNSCORED = "none"
+UNSCORED_TEXT = "请选择分数"
+NOTHING_CHOSEN = (
+    "您还没有为任何一项选择分数，本次提交未记录。请在每项的下拉框中选择 1–5 分后再提交。"
+)
 COMMENT_WINDOW = timedelta(minutes=30)
 DISAGREEMENT = 2.0  # points between the highest and lowest human score
 _KEY = re.compile(rf"^{SCORE_KEY}(\d+):(\d+)$")
@@ -134,17 +142,22 @@ class PanelScoring:
         chunk = briefs[part * PER_CARD : (part + 1) * PER_CARD]
         chosen = _chosen(event, chunk)
         if not chosen:
-            return [text_draft(staff.wecom_userid, "请先为每项胜任力选择分数再提交。", "reply")]
+            return [text_draft(staff.wecom_userid, NOTHING_CHOSEN, "reply")]
+        unscored = [b.name for b in chunk if b.name not in chosen]
         async with in_transaction():
             await _lock(ctx)
-            recorded = await self._store(ctx, staff, chosen)
+            recorded = await self._store(ctx, staff, chosen, unscored)
             ids = await self._consolidation(ctx, briefs) if recorded else []
+            rows = await Score.filter(interview_id=ctx.id, rater_key=rater_key(staff))
         await self._effects.queue(ids)
         if not event.response_code:
             return []
+        names = {b.name for b in chunk}
+        shown = {r.competency: int(r.value) for r in rows
+                 if r.competency in names and r.value is not None}  # fmt: skip
         at = clock.now().astimezone(self._zone).strftime("%H:%M")
         parts = -(-len(briefs) // PER_CARD)
-        card = score_card(ctx, part, parts, chunk, event.task_id, chosen, recorded_at=at)
+        card = score_card(ctx, part, parts, chunk, event.task_id, shown, recorded_at=at)
         return [card_update(staff.wecom_userid, event.response_code, card)]
 
     async def comment(self, staff: Staff, text: str) -> list[OutboundDraft] | None:
@@ -200,8 +213,11 @@ class PanelScoring:
         raters = [(p.staff.name, p.lead) for p in ctx.panel]
         return PanelSummary(ctx.id, ctx.title(), raters, lines, comments, missing)
 
-    async def _store(self, ctx: LiveContext, staff: Staff, chosen: dict[str, int]) -> bool:
-        """Upsert the rater's scores and audit; True when anything is new or different."""
+    async def _store(
+        self, ctx: LiveContext, staff: Staff, chosen: dict[str, int], unscored: list[str]
+    ) -> bool:
+        """Upsert the rater's scores and audit (naming what was left not scored); True when
+        anything is new or different."""
         key = rater_key(staff)
         existing = {s.competency: s for s in await Score.filter(interview_id=ctx.id, rater_key=key)}
         comment = next((s.comment for s in existing.values() if s.comment), "")
@@ -219,13 +235,16 @@ class PanelScoring:
             updated.append(f"{name} {_show(old)}→{value}")
             changed = changed or old != value
         actor = actor_of(staff)
+        new = bool(created)
+        if unscored:
+            created.append("未评分：" + "、".join(unscored))
         if created:
             await record(actor, "score_submit", "interview", ctx.id, allowed=True,
                          detail="；".join(created))  # fmt: skip
         if updated:
             await record(actor, "score_update", "interview", ctx.id, allowed=True,
                          detail="；".join(updated))  # fmt: skip
-        return bool(created) or changed
+        return new or changed
 
     async def _consolidation(
         self, ctx: LiveContext, briefs: Sequence[CompetencyBrief]
@@ -254,22 +273,26 @@ def score_card(
     *,
     recorded_at: str = "",
 ) -> dict[str, Any]:
-    """A ``multiple_interaction`` card scoring ``chunk`` (≤ 3 competencies) 1–5; with
-    ``chosen`` it is the updated card showing what was recorded."""
+    """A ``multiple_interaction`` card scoring ``chunk`` (≤ 3 competencies) 1–5, nothing
+    selected (``UNSCORED``) until the interviewer chooses; with ``chosen`` it is the updated
+    card showing what was recorded and what is still not scored."""
     selects = []
+    options = [{"id": UNSCORED, "text": UNSCORED_TEXT}]
+    options += [{"id": str(v), "text": f"{v} 分 {say.LEVEL_NAMES[v]}"} for v in LEVELS]
     for brief in chunk:
-        select: dict[str, Any] = {
+        picked = (chosen or {}).get(brief.name)
+        selects.append({
             "question_key": brief.code,
             "title": say.short(brief.name, 12),
-            "option_list": [{"id": str(v), "text": f"{v} 分 {say.LEVEL_NAMES[v]}"} for v in LEVELS],
-        }
-        if chosen and brief.name in chosen:
-            select["selected_id"] = str(chosen[brief.name])
-        selects.append(select)
+            "selected_id": UNSCORED if picked is None else str(picked),
+            "option_list": options,
+        })  # fmt: skip
     desc = f"{ctx.job.title} · {ctx.round.name}"
     if chosen:
         got = "、".join(f"{name} {value}" for name, value in chosen.items())
-        desc = f"已记录 {recorded_at}：{got}，可修改后再提交"
+        open_ = [b.name for b in chunk if b.name not in chosen]
+        rest = f"；未评分：{'、'.join(open_)}" if open_ else ""
+        desc = f"已记录 {recorded_at}：{got}{rest}，可修改后再提交"
     return {
         "card_type": "multiple_interaction",
         "source": {"desc": "面试助手"},
@@ -288,7 +311,8 @@ async def _lock(ctx: LiveContext) -> None:
 
 
 def _chosen(event: CardClick, chunk: Sequence[CompetencyBrief]) -> dict[str, int]:
-    """Competency name → level, for the chunk's questions answered with a valid level."""
+    """Competency name → level, for the chunk's questions answered with a valid level (an
+    ``UNSCORED`` choice, or none, leaves the competency not scored)."""
     by_code = {b.code: b.name for b in chunk}
     chosen: dict[str, int] = {}
     for item in event.selected:

@@ -60,4 +60,29 @@ def _text(interview: Interview, answers: list[Answer]) -> str:
     )
     if failed:
         text += f"其中 {failed} 个回答无法自动分析，请人工查看。"
+    lines = [line for a in sorted(answers, key=lambda a: a.question_index)
+             if (line := headline(a))]  # fmt: skip
+    if lines:
+        text += "\n" + "\n".join(lines) + "\n"
     return text + "AI 评分仅供参考，录用由人决定；请在小程序“面试详情”中查看回答、依据和提示。"
+
+
+def headline(answer: Answer) -> str:
+    """One answer's AI overall next to the coverage it rests on ("" when not scored); an
+    overall the analysis withheld (too little of the job covered) is said to be withheld."""
+    analysis = answer.analysis if answer.analysis_status == AnalysisStatus.DONE else None
+    score = (analysis or {}).get("score")
+    if not isinstance(score, dict):
+        return ""
+    n = answer.question_index + 1
+    coverage = float(score.get("coverage") or 0.0)
+    overall = score.get("overall")
+    transcript = (analysis or {}).get("transcript") or {}
+    if isinstance(transcript, dict) and transcript.get("available") is False:
+        return f"第 {n} 题：没有语音转写，AI 未评分，请查看录像"
+    if coverage == 0 or (overall is None and not score.get("overall_withheld")):
+        return f"第 {n} 题：AI 未评分（回答中没有与岗位能力项对应的内容）"
+    if overall is None:
+        threshold = float(score.get("min_coverage") or 0.0)
+        return f"第 {n} 题：评估覆盖 {coverage:.0%}，低于 {threshold:.0%}，不给出 AI 综合分"
+    return f"第 {n} 题：AI 综合分 {float(overall):.0f} / 100，评估覆盖 {coverage:.0%}"

@@ -5,7 +5,9 @@ invitation goes out. Only HR and HR managers may; others are told politely.
 
 from __future__ import annotations
 
+import base64
 import logging
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Any, cast
 
@@ -13,12 +15,13 @@ from recruiting import clock
 from recruiting.domain.availability import Interval, Proposal
 from recruiting.domain.inbound import CardClick, Inbound, TextMessage
 from recruiting.domain.interview_state import FINAL
-from recruiting.domain.invitation_answers import read_schedule
+from recruiting.domain.invitation_answers import PLACE_CHARS, read_schedule
 from recruiting.domain.roles import Role
 from recruiting.models import (
     Application,
     Candidate,
     Interview,
+    InterviewMode,
     InterviewRound,
     JobOpening,
     RoundKind,
@@ -29,7 +32,7 @@ from recruiting.ports.outbound import OutboundDraft
 from recruiting.services.conversation import CHANNEL, card_update, text_reply
 from recruiting.services.interview_invitations import InterviewInvitations
 from recruiting.services.invitation_messages import REFRESH_PREFIX, when
-from recruiting.services.scheduling import SchedulingService, SlotTaken
+from recruiting.services.scheduling import SchedulingService, SlotTaken, default_location
 from recruiting.services.sessions import Principal
 from recruiting.services.staff_cards import remember_code
 
@@ -37,8 +40,17 @@ log = logging.getLogger(__name__)
 
 BOOK_PREFIX = "book:"
 SEARCH_SPAN = timedelta(days=14)
-HELP_LINE = "· 「安排面试 候选人 岗位」：给出 3 个可选时间，点选后预约并向候选人发出邀请"
-USAGE = "请这样发送：安排面试 候选人姓名 岗位，例如「安排面试 刘洋 销售代表」。"
+HELP_LINE = (
+    "· 「安排面试 候选人 岗位」：给出 3 个可选时间，点选后预约并向候选人发出邀请；"
+    "末尾加「地点 北京总部3楼301」指定现场地点，加「线上」改为线上面试"
+)
+USAGE = (
+    "请这样发送：安排面试 候选人姓名 岗位，例如「安排面试 刘洋 销售代表」；"
+    "指定现场地点：「安排面试 刘洋 销售代表 地点 北京总部3楼301」；"
+    "线上面试：「安排面试 刘洋 销售代表 线上」。"
+)
+PLACE_CELL = 30  # characters a card's horizontal value shows
+NO_PLACE = "未设置地点，候选人会看到「地点另行通知」；可在命令末尾加「地点 …」指定"
 NOT_ALLOWED = "抱歉，只有 HR 可以安排面试。如需安排，请联系负责该岗位的 HR。"
 
 
@@ -77,7 +89,8 @@ class ScheduleChat:
         round_ = await _next_round(application, job)
         if round_ is None:
             return [text_reply(me, f"「{job.title}」没有待安排的现场或线上面试轮次。")]
-        return await self._options(staff, application, round_, job, "")
+        place = Place(request.remote, request.location)
+        return await self._options(staff, application, round_, job, "", place)
 
     async def _options(
         self,
@@ -86,6 +99,7 @@ class ScheduleChat:
         round_: InterviewRound,
         job: JobOpening,
         intro: str,
+        place: Place,
     ) -> list[OutboundDraft]:
         start = clock.now() + timedelta(days=1)
         windows = [Interval(start, start + SEARCH_SPAN)]
@@ -96,7 +110,8 @@ class ScheduleChat:
                 text_reply(me, f"{intro}未来两周没有可用的面试官时间，请调整面试官安排后再试。")
             ]
         names = await _names([i for p in proposals for i in p.interviewers])
-        card = self._card(application, round_, job, proposals, names, intro)
+        places = [await _place_text(place, round_, p) for p in proposals[:3]]
+        card = self._card(application, round_, job, proposals, names, intro, place, places)
         return [OutboundDraft(CHANNEL, me, {"kind": "template_card", "card": card}, "book-card")]
 
     def _card(
@@ -107,6 +122,8 @@ class ScheduleChat:
         proposals: list[Proposal],
         names: dict[int, str],
         intro: str,
+        place: Place,
+        places: list[str],
     ) -> dict[str, Any]:
         candidate = application.candidate.name
         stamp = int(clock.now().timestamp() * 1000)
@@ -115,15 +132,26 @@ class ScheduleChat:
             who = "、".join(names.get(i, "?") for i in p.interviewers)
             local = p.slot.start.astimezone(self._zone)
             ids = "-".join(str(i) for i in p.interviewers)
-            key = f"{BOOK_PREFIX}{application.id}:{round_.id}:{int(p.slot.start.timestamp())}:{ids}"
+            key = (
+                f"{BOOK_PREFIX}{application.id}:{round_.id}:{int(p.slot.start.timestamp())}:{ids}"
+                f"{place.key()}"
+            )
             buttons.append(
                 {"type": 0, "style": 1, "key": key, "text": f"{local:%m-%d %H:%M} {who}"[:20]}
             )
         lines = [
             f"{n + 1}. {when(p.slot.start, self._zone)} · "
             + "、".join(names.get(i, "?") for i in p.interviewers)
+            + (f" · {places[n] or '地点未设置'}" if len(set(places)) > 1 else "")
             for n, p in enumerate(proposals[:3])
         ]
+        where = places[0] if len(set(places)) == 1 else "见各选项"
+        if not where:
+            where = "未设置"
+            lines.append(NO_PLACE)
+        elif len(where) > PLACE_CELL:
+            lines.insert(0, f"地点：{where}")
+            where = "见下方"
         return {
             "card_type": "button_interaction",
             "source": {"desc": "安排面试"},
@@ -132,6 +160,10 @@ class ScheduleChat:
                 "desc": f"{round_.name} · {round_.duration_minutes} 分钟",
             },
             "sub_title_text": (intro + "请选择时间：\n" + "\n".join(lines))[:300],
+            "horizontal_content_list": [
+                {"keyname": "方式", "value": _mode_name(place)},
+                {"keyname": "地点", "value": where},
+            ],
             "task_id": f"book-{application.id}-{round_.id}-{stamp}",
             "button_list": buttons,
         }
@@ -151,7 +183,7 @@ class ScheduleChat:
         parsed = _parse_key(event.event_key)
         if parsed is None:
             return [text_reply(me, "这张卡片的内容无法识别，请重新发送「安排面试」。")]
-        application_id, round_id, proposal = parsed
+        application_id, round_id, proposal, place = parsed
         application = await Application.get_or_none(id=application_id).prefetch_related(
             "candidate", "job"
         )
@@ -176,7 +208,14 @@ class ScheduleChat:
             ]
         principal = principal_of(staff)
         try:
-            interview = await self._scheduling.book(principal, application_id, round_id, proposal)
+            interview = await self._scheduling.book(
+                principal,
+                application_id,
+                round_id,
+                proposal,
+                mode=place.mode,
+                location=place.location,
+            )
         except SlotTaken:
             return await self._options(
                 staff,
@@ -184,10 +223,11 @@ class ScheduleChat:
                 round_,
                 cast(JobOpening, application.job),
                 "该时间刚被别人预约了。",
+                place,
             )
         await self._invitations.invite(principal, interview.id)
         at = when(proposal.slot.start, self._zone)
-        done = f"已预约 {at}，邀请已发给{application.candidate.name}"
+        done = f"已预约 {at}（{_booked_place(interview)}），邀请已发给{application.candidate.name}"
         drafts = [text_reply(me, done)]
         if event.response_code:
             card = _booked_card(event.task_id, application, round_, done)
@@ -220,17 +260,70 @@ def _booked_card(
     }
 
 
-def _parse_key(key: str) -> tuple[int, int, Proposal] | None:
+@dataclass(frozen=True)
+class Place:
+    """Where HR asked for the interview: a meeting (``remote``) or a place ("" = default)."""
+
+    remote: bool = False
+    location: str = ""
+
+    @property
+    def mode(self) -> InterviewMode:
+        return InterviewMode.REMOTE if self.remote else InterviewMode.ONSITE
+
+    def key(self) -> str:
+        """The tail of a booking button's key (nothing for the default place)."""
+        if self.remote:
+            return ":r"
+        if self.location:
+            encoded = base64.urlsafe_b64encode(self.location.encode("utf-8")).decode("ascii")
+            return ":o" + encoded.rstrip("=")
+        return ""
+
+    @classmethod
+    def from_key(cls, tail: str) -> Place:
+        if tail == "r":
+            return cls(remote=True)
+        if tail.startswith("o") and len(tail) > 1:
+            data = tail[1:] + "=" * (-len(tail[1:]) % 4)
+            return cls(location=base64.urlsafe_b64decode(data).decode("utf-8")[:PLACE_CHARS])
+        if tail:
+            raise ValueError(f"unknown place {tail!r}")
+        return cls()
+
+
+def _mode_name(place: Place) -> str:
+    return "线上（自动创建企业微信会议）" if place.remote else "现场"
+
+
+async def _place_text(place: Place, round_: InterviewRound, proposal: Proposal) -> str:
+    if place.remote:
+        return "线上会议，链接随邀请发给候选人"
+    location = place.location or await default_location(round_, proposal.interviewers)
+    return location
+
+
+def _booked_place(interview: Interview) -> str:
+    if interview.mode == InterviewMode.REMOTE:
+        return "线上面试，会议链接会随邀请发给候选人"
+    if interview.location:
+        return f"地点：{interview.location}"
+    return "未设置地点：邀请和提醒中写的是「另行通知」，请另行告知候选人"
+
+
+def _parse_key(key: str) -> tuple[int, int, Proposal, Place] | None:
     try:
-        application, round_, start, ids = key.removeprefix(BOOK_PREFIX).split(":")
+        application, round_, start, ids, *rest = key.removeprefix(BOOK_PREFIX).split(":")
         at = datetime.fromtimestamp(int(start), UTC)
         interviewers = tuple(int(i) for i in ids.split("-") if i)
-    except ValueError:
+        place = Place.from_key(rest[0] if rest else "")
+    except (ValueError, UnicodeDecodeError):
         return None
     return (
         int(application),
         int(round_),
         Proposal(Interval(at, at + timedelta(minutes=1)), interviewers),
+        place,
     )
 
 

@@ -19,6 +19,7 @@ from typing import Any
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
+from recruiting.domain import panel_fit as fit_rules
 from recruiting.domain.availability import (
     BLOCK,
     Calendar,
@@ -39,6 +40,7 @@ from recruiting.models import (
     InterviewMode,
     InterviewRound,
     InterviewSlot,
+    JobOpening,
     OutboxMessage,
     Staff,
 )
@@ -124,6 +126,9 @@ class SchedulingService:
         if application is None or application.job_id != round_.job_id:  # type: ignore[attr-defined]
             raise NotFound("application not found for this round's job")
         await self._check(round_, proposal)
+        location = location.strip()
+        if mode == InterviewMode.ONSITE and not location:
+            location = await default_location(round_, proposal.interviewers)
         try:
             async with in_transaction():
                 interview = await Interview.create(
@@ -202,11 +207,22 @@ class SchedulingService:
 
     async def _propose(self, round_: InterviewRound, windows: Sequence[Interval],
                        pool: Sequence[int] | None, want: int) -> list[Proposal]:  # fmt: skip
+        """Panels of interviewers who fit the opening (``panel_fit``) when there are enough
+        of them and any is free; otherwise the whole pool, best fit first on each slot."""
         ids = list(pool) if pool else await interviewer_pool()
+        fit = await panel_fit(round_, ids)
         span = Interval(min(w.start for w in windows), max(w.end for w in windows))
         request = SlotRequest(timedelta(minutes=round_.duration_minutes), round_.panel_size,
                               tuple(sorted(windows, key=lambda w: w.start)), want=want)  # fmt: skip
-        return propose(request, await self.calendars(ids, span), self._rules.zone)
+        calendars = await self.calendars(ids, span)
+        matched = fit_rules.preferred(fit, round_.panel_size)
+        if matched is not None and len(matched) < len(ids):
+            keep = set(matched)
+            mine = [c for c in calendars if c.interviewer in keep]
+            found = propose(request, mine, self._rules.zone, fit)
+            if found:
+                return found
+        return propose(request, calendars, self._rules.zone, fit)
 
     async def _check(self, round_: InterviewRound, proposal: Proposal) -> None:
         if len(set(proposal.interviewers)) != round_.panel_size:
@@ -235,6 +251,34 @@ class SchedulingService:
 async def interviewer_pool() -> list[int]:
     staff = await Staff.filter(active=True)
     return [s.id for s in staff if Role.INTERVIEWER in s.role_set()]
+
+
+async def panel_fit(round_: InterviewRound, ids: Sequence[int]) -> dict[int, int]:
+    """How well each interviewer of ``ids`` fits the round's opening (0: no sign of it)."""
+    job = await JobOpening.get(id=round_.job_id)  # type: ignore[attr-defined]
+    codes = {str(c) for c in round_.competencies or []}
+    for item in job.competency_model or []:
+        codes |= {str(item.get("code") or ""), str(item.get("name") or "")}
+    opening = fit_rules.Opening(job.title, job.department, frozenset(codes - {""}))
+    staff = await Staff.filter(id__in=list(ids))
+    pool = [
+        fit_rules.Candidate(s.id, s.title, s.department,
+                            frozenset(str(e) for e in s.expertise or []))
+        for s in staff
+    ]  # fmt: skip
+    return fit_rules.fits(opening, pool)
+
+
+async def default_location(round_: InterviewRound, interviewers: Sequence[int]) -> str:
+    """Where an on-site interview is held when HR names no place: the round's, else the
+    opening's, else the lead interviewer's office ("" when none is configured)."""
+    if round_.location.strip():
+        return round_.location.strip()
+    job = await JobOpening.get(id=round_.job_id)  # type: ignore[attr-defined]
+    if job.interview_location.strip():
+        return job.interview_location.strip()
+    offices = {s.id: s.office.strip() for s in await Staff.filter(id__in=list(interviewers))}
+    return next((offices[i] for i in interviewers if offices.get(i)), "")
 
 
 async def _hold(interview: Interview, proposal: Proposal) -> None:

@@ -74,9 +74,10 @@ class StaffDirectory:
             else:
                 changes.append(f"userid {staff.wecom_userid} -> {new_id}")
                 staff.wecom_userid = new_id
-        if event.departments and list(event.departments) != list(staff.departments or []):
-            changes.append(f"departments {staff.departments or []} -> {list(event.departments)}")
-            staff.departments = list(event.departments)
+        moved, before = list(event.department_ids), list(staff.department_ids or [])
+        if moved and moved != before:
+            changes.append(f"department_ids {before} -> {moved}")
+            staff.department_ids = moved
         if event.position and event.position[:64] != staff.title:
             changes.append("title")
             staff.title = event.position[:64]

@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from recruiting.domain.reminders import Audience
 from recruiting.models import (
     Candidate,
     CandidateContact,
@@ -23,6 +24,7 @@ from recruiting.models import (
     InvitationStatus,
     Staff,
 )
+from recruiting.services.reminders import reminder_text
 from tests.e2e import chat, test_miniapp_flow
 from tests.e2e.test_miniapp_flow import Stack
 
@@ -297,3 +299,75 @@ async def test_hr_schedules_in_chat_and_the_invitation_goes_out(stack: Stack) ->
     help_text = await stack.console.post("/sandbox/say", json={"userid": "lina", "text": "帮助"})
     assert help_text.status_code == 200
     assert await stack.hr_told("lina", "安排面试 候选人 岗位") == 1
+
+
+async def _booking_card(stack: Stack, seen: int = 0) -> dict[str, Any]:
+    """The newest booking card HR (lina) got, once more than ``seen`` came."""
+
+    async def probe() -> dict[str, Any] | None:
+        chat = (await stack.console.get("/sandbox/messages", params={"userid": "lina"})).json()
+        cards = [m["content"] for m in chat["messages"] if m.get("msgtype") == "template_card"
+                 and m["content"]["task_id"].startswith("book-")]  # fmt: skip
+        return cards[-1] if len(cards) > seen else None
+
+    found: dict[str, Any] = await chat.wait(probe)
+    return found
+
+
+async def _booked(stack: Stack) -> Interview | None:
+    return await Interview.get_or_none(application_id=stack.application_id).prefetch_related(
+        "round__job"
+    )
+
+
+async def test_the_place_given_in_chat_reaches_invitation_and_reminders(stack: Stack) -> None:
+    """安排面试 … 地点 …: the card, the booking, the candidate's invitation and both 1-hour
+    reminders carry the place; the panel of this sales role is the sales director."""
+    await _live_round(stack)
+    text = "安排面试 赵敏 销售代表 地点：北京总部 3 楼 301 会议室"
+    await stack.console.post("/sandbox/say", json={"userid": "lina", "text": text})
+    card = await _booking_card(stack)
+    rows = {r["keyname"]: r["value"] for r in card["horizontal_content_list"]}
+    assert rows == {"方式": "现场", "地点": "北京总部 3 楼 301 会议室"}
+    assert all("陈静" in b["text"] and "王强" not in b["text"] for b in card["button_list"])
+    await stack.console.post("/sandbox/click", json={"userid": "lina", "task_id": card["task_id"],
+                                                     "key": card["button_list"][0]["key"]})  # fmt: skip
+    assert await stack.hr_told("lina", "地点：北京总部 3 楼 301 会议室") == 1
+    interview = await chat.wait(lambda: _booked(stack))
+    assert interview.location == "北京总部 3 楼 301 会议室"
+    token = await _candidate_session(stack)
+    [message] = await _inbox(stack, token, "invite:")
+    assert "现场面试，地点：北京总部 3 楼 301 会议室" in message["content"]
+    assert "另行通知" not in message["content"]
+    hour_before = interview.starts_at - timedelta(hours=1)  # type: ignore[operator]
+    for audience in (Audience.CANDIDATE, Audience.INTERVIEWER):
+        reminder = reminder_text(interview, audience, hour_before, SH)
+        assert "地点：北京总部 3 楼 301 会议室" in reminder and "待通知" not in reminder
+
+
+async def test_chat_booking_defaults_the_place_and_books_remote_with_a_link(stack: Stack) -> None:
+    """Without a place the round's configured one is used; 线上 books a WeCom meeting whose
+    link reaches the candidate's invitation."""
+    round_ = await _live_round(stack)
+    await InterviewRound.filter(id=round_.id).update(location="上海漕河泾 B 座 5 楼")
+    await stack.console.post(
+        "/sandbox/say", json={"userid": "lina", "text": "安排面试 赵敏 销售代表"}
+    )
+    card = await _booking_card(stack)
+    assert {"keyname": "地点", "value": "上海漕河泾 B 座 5 楼"} in card["horizontal_content_list"]
+
+    await stack.console.post(
+        "/sandbox/say", json={"userid": "lina", "text": "安排面试 赵敏 销售代表 线上"}
+    )
+    remote = await _booking_card(stack, seen=1)
+    assert {"keyname": "方式", "value": "线上（自动创建企业微信会议）"} in remote[
+        "horizontal_content_list"
+    ]
+    await stack.console.post("/sandbox/click", json={"userid": "lina", "task_id": remote["task_id"],
+                                                     "key": remote["button_list"][0]["key"]})  # fmt: skip
+    assert await stack.hr_told("lina", "线上面试") == 1
+    interview = await chat.wait(lambda: _booked(stack))
+    assert interview.mode == "remote" and interview.location == ""
+    token = await _candidate_session(stack)
+    [message] = await _inbox(stack, token, "invite:")
+    assert "线上面试，会议链接：https://meeting.tencent.com/" in message["content"]

@@ -244,6 +244,7 @@ async def test_candidate_takes_a_recorded_interview_end_to_end(
     final = await stack.call("POST", f"/interviews/{interview_id}/next", token)
     assert final.json() == {"done": True, "question": None}
     assert await stack.hr_told("lina", "赵敏 已完成录制面试") == 1
+    assert await stack.hr_told("lina", "第 1 题：") == 1  # each answer's AI overall or why not
 
 
 async def _upload_with_faults(stack: Stack, token: str, interview_id: int, data: bytes) -> str:

@@ -420,7 +420,7 @@ async def what_each_person_received(story: Story) -> None:
         "面试的反馈", "录用邀请（offer）", "请点选按钮答复", "欢迎加入",
     ])  # fmt: skip
     _saw(texts(await story.stack.chat(HR)), [
-        "已预约", "【面试汇总】", "【候选人反馈草稿】", "已提交企业微信审批", "【offer 审批中】",
+        "已预约", "【面试汇总】", "【候选人反馈草稿】", "【offer 审批中】",
         "【offer 已通过】", "接受了「销售代表」的 offer",
     ])  # fmt: skip
     _saw(texts(await story.stack.chat(LEAD)), [

@@ -5,7 +5,8 @@ early deliveries included) with its outbox effects exactly once."""
 from __future__ import annotations
 
 import asyncio
-from datetime import date
+import re
+from datetime import date, timedelta
 from decimal import Decimal as D
 from itertools import count
 from typing import Any
@@ -156,6 +157,17 @@ async def test_figures_typed_by_hr_and_what_is_missing(world: dict[str, Any]) ->
     await Application.create(candidate=other, job=world["other"])
     assert "请写明月薪和入职日期" in text_of(await start(world, "发offer 李四"))
     assert "请补充入职日期" in text_of(await start(world, "发offer 李四 月薪20000"))
+    # Every example start date in the hints is ahead of today, whatever today is.
+    today = clock.now().astimezone(TZ).date()
+    for text in (
+        "发offer 李四",
+        "发offer 李四 月薪20000",
+        "发offer 李四 入职2030-02-30",
+        "发offer",
+    ):
+        hint = text_of(await start(world, text))
+        days = [date.fromisoformat(d) for d in re.findall(r"入职(\d{4}-\d{2}-\d{2})", hint)]
+        assert days and all(d >= today + timedelta(days=14) and d.day == 1 for d in days), hint
     low = await start(world, "发offer 李四 月薪2000 入职2030-03-18")
     assert "低于最低工资" in text_of(low) and "发 offer 的用法" in text_of(low)
     assert "没有城市「火星」" in text_of(
@@ -193,9 +205,15 @@ async def test_submit_queues_one_applyevent_and_stale_cards_do_nothing(
     assert "需要 HR 权限" in text_of(denied) and await rows("wecom.approval") == []
 
     done = await offers.on_card_click(click("lina", second["button_list"][0]["key"]))
-    assert "已提交企业微信审批" in text_of(done)
-    update = next(d for d in done if d.payload["kind"] == "template_card_update")
-    assert update.payload["card"]["main_title"]["desc"] == "已提交审批"
+    # One message in all (审批中, once WeCom numbers it): the click only redraws the card,
+    # which keeps the offer's content and shows the new state.
+    [update] = done
+    assert update.payload["kind"] == "template_card_update" and text_of(done) == ""
+    settled = update.payload["card"]
+    assert settled["main_title"] == {**second["main_title"], "desc": "已提交审批"}
+    assert settled["horizontal_content_list"] == second["horizontal_content_list"]
+    assert [b["text"] for b in settled["button_list"]] == ["已提交审批"]
+    assert "审批结果会以消息通知您" in settled["sub_title_text"]
     again = await offers.on_card_click(click("lina", second["button_list"][0]["key"]))
     assert "无需再操作" in text_of(again)
     [row] = await rows("wecom.approval")

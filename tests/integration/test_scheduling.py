@@ -128,3 +128,55 @@ async def test_only_hr_books_and_only_interviewers_sit(world: dict[str, Any]) ->
     with pytest.raises(Exception, match="active staff member"):
         await service.book(HR, world["apps"][0].id, world["round"].id,
                            _slot(MONDAY_10, 60, hr_only))  # fmt: skip
+
+
+async def test_an_onsite_booking_without_a_place_takes_the_configured_one(
+    world: dict[str, Any],
+) -> None:
+    """Round, else opening, else the lead interviewer's office; a given place wins; a remote
+    interview has none (it gets a meeting)."""
+    service, (iv0, iv1, _) = world["service"], world["staff"]
+    round_, job = world["round"], await JobOpening.get(code="j")
+    await Staff.filter(id=iv0.id).update(office="深圳南山 A 座 12 楼")
+    day = MONDAY_10
+    first = await service.book(HR, world["apps"][0].id, round_.id, _slot(day, 60, iv0))
+    assert first.location == "深圳南山 A 座 12 楼"
+    await JobOpening.filter(id=job.id).update(interview_location="上海总部 5 楼")
+    second = await service.book(HR, world["apps"][1].id, round_.id,
+                                _slot(day + timedelta(days=1), 60, iv1))  # fmt: skip
+    assert second.location == "上海总部 5 楼"
+    await InterviewRound.filter(id=round_.id).update(location="北京总部 3 楼 301")
+    third = await service.book(HR, world["apps"][2].id, round_.id,
+                               _slot(day + timedelta(days=2), 60, iv0))  # fmt: skip
+    assert third.location == "北京总部 3 楼 301"
+    for interview in (first, second, third):
+        await service.cancel(HR, interview.id)
+    given = await service.book(HR, world["apps"][0].id, round_.id,
+                               _slot(day + timedelta(days=3), 60, iv0),
+                               location="  前台接待  ")  # fmt: skip
+    assert given.location == "前台接待"
+    remote = await service.book(HR, world["apps"][1].id, round_.id,
+                                _slot(day + timedelta(days=4), 60, iv1),
+                                mode=InterviewMode.REMOTE)  # fmt: skip
+    assert remote.location == ""
+
+
+async def test_proposals_pick_interviewers_who_fit_the_opening(world: dict[str, Any]) -> None:
+    service, (iv0, _, iv2) = world["service"], world["staff"]
+    await JobOpening.filter(code="j").update(title="销售代表", department="销售部")
+    await Staff.filter(id=iv0.id).update(title="技术面试官", department="研发中心")
+    await Staff.filter(id=iv2.id).update(title="销售总监", department="销售部")
+    window = Interval(MONDAY_10, MONDAY_10 + timedelta(days=2))
+    found = await service.propose(HR, world["round"].id, [window])
+    assert found and {p.interviewers for p in found} == {(iv2.id,)}
+    panel = await service.propose(HR, world["panel"].id, [window])
+    assert panel and all(iv2.id in p.interviewers for p in panel)
+    # The sales director is busy for the whole window: the others are proposed, not nobody.
+    await service.book(HR, world["apps"][0].id, world["round"].id, _slot(MONDAY_10, 60, iv2))
+    await InterviewSlot.bulk_create([
+        InterviewSlot(interviewer_id=iv2.id, starts_at=MONDAY_10 + timedelta(minutes=15 * n),
+                      ends_at=MONDAY_10 + timedelta(minutes=15 * (n + 1)))
+        for n in range(4, 4 * 48)
+    ])  # fmt: skip
+    fallback = await service.propose(HR, world["round"].id, [window])
+    assert fallback and all(iv2.id not in p.interviewers for p in fallback)

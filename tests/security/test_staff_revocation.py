@@ -148,15 +148,17 @@ async def test_changes_that_do_not_remove_a_member_leave_access_alone(world: Wor
 async def test_a_rename_and_a_move_update_the_staff_row(world: World) -> None:
     token = await world.staff("lina", ["hr"])
     await Staff.create(wecom_userid="taken", name="王强", roles=[])
-    event = contact("update_user", "lina", new_user_id="li.na", departments=(2, 7),
+    event = contact("update_user", "lina", new_user_id="li.na", department_ids=(2, 7),
                     position="招聘经理")  # fmt: skip
     await world.directory.on_contact_change(event)
     lina = await Staff.get(wecom_userid="li.na")
-    assert (lina.departments, lina.title, lina.active) == ([2, 7], "招聘经理", True)
+    assert (lina.department_ids, lina.title, lina.active) == ([2, 7], "招聘经理", True)
     principal = await world.sessions.authenticate(token)  # same person, new userid
     assert principal.userid == "li.na"
     (updated,) = await world.audits("staff_updated")
-    assert "userid lina -> li.na" in updated.detail and "departments [] -> [2, 7]" in updated.detail
+    assert (
+        "userid lina -> li.na" in updated.detail and "department_ids [] -> [2, 7]" in updated.detail
+    )
     await world.directory.on_contact_change(contact("update_user", "li.na", new_user_id="taken"))
     assert await Staff.exists(wecom_userid="li.na")
     (clash,) = await world.audits("staff_renamed")
@@ -167,11 +169,11 @@ def test_change_contact_callbacks_parse_and_stay_distinct() -> None:
     pusher = CallbackPusher("http://x", "t", "a" * 43, "wwcorp", 1, httpx.AsyncClient(),
                             clock=lambda: 1_767_225_600.0)  # fmt: skip
     plain = pusher.contact_change("update_user", "lina", new_userid="li.na", status=5,
-                                  departments=(2, 3))  # fmt: skip
+                                  department_ids=(2, 3))  # fmt: skip
     event = parse_event(xmlcodec.parse(plain))
     assert isinstance(event, ContactChange) and event.kind == "contact"
     assert (event.change_type, event.user_id, event.new_user_id) == ("update_user", "lina", "li.na")
-    assert (event.status, event.departments) == (5, (2, 3))
+    assert (event.status, event.department_ids) == (5, (2, 3))
     same_second = [pusher.contact_change("delete_user", u) for u in ("lina", "wangqiang")]
     keys = {parse_event(xmlcodec.parse(p)).dedup_key for p in same_second}
     assert len(keys) == 2  # two members removed in one second are two events
@@ -179,7 +181,7 @@ def test_change_contact_callbacks_parse_and_stay_distinct() -> None:
                                            "Department": "1,x,²,99999999999", "Status": "²"},
                                  from_user="sys", event="change_contact")  # fmt: skip
     parsed = parse_event(xmlcodec.parse(odd))
-    assert isinstance(parsed, ContactChange) and (parsed.departments, parsed.status) == ((1,), 0)
+    assert isinstance(parsed, ContactChange) and (parsed.department_ids, parsed.status) == ((1,), 0)
 
 
 async def test_the_sandbox_changes_its_directory_and_pushes_change_contact(tmp_path: Path) -> None:
@@ -206,7 +208,7 @@ async def test_the_sandbox_changes_its_directory_and_pushes_change_contact(tmp_p
         xmlcodec.parse(crypto.decrypt(str(xmlcodec.parse(received[-1])["Encrypt"])))
     )
     assert isinstance(event, ContactChange) and event.event == "change_contact"
-    assert (event.user_id, event.new_user_id, event.status, event.departments) == (
+    assert (event.user_id, event.new_user_id, event.status, event.department_ids) == (
         "wangqiang", "wq", 2, (4,))  # fmt: skip
     state = app.ctx.state
     assert state.directory.get("wq").status == 2 and "wangqiang" not in state.directory
@@ -294,7 +296,7 @@ async def test_a_rename_in_wecom_keeps_the_person_and_their_session(stack: Stack
         return await Staff.get_or_none(wecom_userid="wang.qiang")
 
     staff = await wait(renamed)
-    assert staff.departments == [4] and staff.active
+    assert staff.department_ids == [4] and staff.active
     assert (await stack.interviews(wang)).status_code == 200
     members = (await stack.console.get("/sandbox/members")).json()["members"]
     assert "wang.qiang" in {m["userid"] for m in members}

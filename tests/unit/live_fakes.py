@@ -149,7 +149,7 @@ def spoke(user: str, msg_id: str | None = None) -> VoiceMessage:
                         msg_id=msg_id)  # fmt: skip
 
 
-def clicked(user: str, key: str, levels: dict[str, int], code: str = "rc") -> CardClick:
+def clicked(user: str, key: str, levels: dict[str, int | str], code: str = "rc") -> CardClick:
     selected = tuple(SelectedItem(q, (str(v),)) for q, v in levels.items())
     return CardClick(kind="card_click", from_user=user, to_user="corp", agent_id="1",
                      create_time=int(clock.now().timestamp()), msg_type="event",

@@ -102,3 +102,21 @@ def test_kf_window_is_48_hours_and_5_replies() -> None:
     assert not Routes(1, "wk", "wm", now - timedelta(hours=1), 5).kf_open(now)
     assert not Routes(1).kf_open(now)
     assert Routes(1, external_userid="wm", recruiter_userid="lina").external
+
+
+def test_schedule_command_takes_a_place_or_remote() -> None:
+    from recruiting.domain.invitation_answers import ScheduleRequest, read_schedule
+
+    assert read_schedule("安排面试 赵敏 销售代表 地点 北京总部3楼301") == ScheduleRequest(
+        "赵敏", "销售代表", "北京总部3楼301"
+    )
+    assert read_schedule("安排面试：赵敏，销售代表，地点：上海 漕河泾 A 座") == ScheduleRequest(
+        "赵敏", "销售代表", "上海 漕河泾 A 座"
+    )
+    assert read_schedule("给赵敏安排销售代表的面试 地址是 301 会议室") == ScheduleRequest(
+        "赵敏", "销售代表", "301 会议室"
+    )
+    assert read_schedule("安排面试 赵敏 销售代表 线上") == ScheduleRequest(
+        "赵敏", "销售代表", remote=True
+    )
+    assert read_schedule("请问面试地点在哪") is None

@@ -234,3 +234,25 @@ async def test_inactive_or_unknown_members_get_no_live_features(world: Live) -> 
     await world.bot.on_text(said("wangqiang", "开始面试"))
     [reply] = await world.bot.on_text(said("chenjing", "开始面试"))
     assert "还不是招聘系统中登记的员工" in reply.payload["content"]
+
+
+async def test_scoring_card_records_nothing_a_careless_tap_did_not_choose(world: Live) -> None:
+    """The card comes with nothing selected; a submit of the untouched card is refused in
+    Chinese and stores nothing; an unanswered competency stays not scored."""
+    key = await _finished(world)
+    [card] = [r for r in await rows("wangqiang") if r.payload["kind"] == "template_card"]
+    selects = card.payload["card"]["select_list"]
+    assert {s["selected_id"] for s in selects} == {"none"}
+    untouched: dict[str, int | str] = {s["question_key"]: s["selected_id"] for s in selects}
+    [reply] = await world.scoring.on_card_click(clicked("wangqiang", key, untouched))
+    assert reply.payload["content"].startswith("您还没有为任何一项选择分数，本次提交未记录")
+    assert await Score.filter(rater_key=f"staff:{world.lead.id}").count() == 0
+    one: dict[str, int | str] = {**untouched, "communication": 4}
+    [update] = await world.scoring.on_card_click(clicked("wangqiang", key, one, code="rc-2"))
+    [score] = await Score.filter(rater_key=f"staff:{world.lead.id}")
+    assert (score.competency, float(score.value)) == ("沟通能力", 4.0)
+    card_after = update.payload["card"]
+    assert [s["selected_id"] for s in card_after["select_list"]] == ["none", "4", "none"]
+    assert "未评分：客户导向、结果导向" in card_after["main_title"]["desc"]
+    [audit] = await AuditLog.filter(action="score_submit", actor="wangqiang")
+    assert "未评分：客户导向、结果导向" in audit.detail

@@ -137,3 +137,17 @@ def test_given_figures_override_the_proposal() -> None:
     merged = typed.over(proposal)
     assert merged == Figures(Decimal(15000), Decimal(2), Decimal(800), date(2027, 1, 4), "shanghai")
     assert typed.pay_given and not Figures(start_date=date(2027, 1, 4)).pay_given
+
+
+def test_example_start_is_the_first_of_a_month_at_least_two_weeks_ahead() -> None:
+    from datetime import date
+
+    from recruiting.domain.offer_terms import example_start
+
+    assert example_start(date(2026, 12, 6)) == date(2027, 1, 1)  # the old hint said 12-01
+    assert example_start(date(2026, 12, 18)) == date(2027, 1, 1)
+    assert example_start(date(2026, 12, 19)) == date(2027, 2, 1)
+    assert example_start(date(2027, 1, 18)) == date(2027, 2, 1)
+    for day in range(1, 29):
+        today = date(2027, 2, day)
+        assert (example_start(today) - today).days >= 14

@@ -51,6 +51,14 @@ def test_generic_override(tmp_path: Path) -> None:
     assert s.wecom.callback_max_age == 120
 
 
+def test_the_overall_score_coverage_threshold_is_configurable(tmp_path: Path) -> None:
+    assert load(tmp_path).analysis.min_coverage_percent == 40
+    s = load(tmp_path, RECRUITING__ANALYSIS__MIN_COVERAGE_PERCENT="60")
+    assert s.analysis.min_coverage_percent == 60
+    with pytest.raises(ConfigError, match=r"analysis\.min_coverage_percent"):
+        load(tmp_path, RECRUITING__ANALYSIS__MIN_COVERAGE_PERCENT="120")
+
+
 @pytest.mark.parametrize(
     ("env", "named"),
     [

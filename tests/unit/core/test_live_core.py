@@ -39,8 +39,12 @@ def test_prompt_tracks_coverage_and_asks_about_the_latest_note() -> None:
     prompt = CORE.prompt(JOB, notes, notes[0])
     assert prompt.uncovered == ["结果导向"] and set(prompt.covered) == {"客户导向", "沟通能力"}
     assert prompt.focus is not None and prompt.focus.name == "结果导向"
-    assert "result" in prompt.missing and prompt.quote and prompt.quote in notes[0]
-    assert f"“{prompt.quote}”" in prompt.question
+    assert "result" in prompt.missing and prompt.quote == "你负责一个犹豫的大客户"
+    # A note about her is not quoted as if she had said it.
+    assert (
+        prompt.question.startswith("你提到你负责一个犹豫的大客户，") and "“" not in prompt.question
+    )
+    assert "她" not in prompt.question
     later = [*notes, "最后签下合同，季度销售额提升了35%。"]
     assert CORE.prompt(JOB, later, later[1]).uncovered == []
 

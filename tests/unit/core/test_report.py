@@ -4,6 +4,8 @@ vision never presented as emotion, candidate explanation honest about what was d
 from __future__ import annotations
 
 import re
+import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -100,3 +102,70 @@ def test_radar_draws_with_or_without_cjk_font(
         assert radar_png({"沟通能力": 4.0}, tmp_path / "ascii.png").exists()
     finally:
         cjk_font_path.cache_clear()
+
+
+def _headline(page: str) -> list[tuple[str, str]]:
+    """(value, label) of each headline metric, in order."""
+    return re.findall(
+        r'<div class="metric[^"]*"><span class="value">([^<]*)</span>'
+        r'<span class="label">([^<]*)</span>',
+        page,
+    )
+
+
+def test_coverage_is_as_prominent_as_the_score_and_low_coverage_withholds_it(
+    tmp_path: Path,
+) -> None:
+    page = render_report(ANALYSIS, tmp_path).read_text(encoding="utf-8")
+    assert _headline(page) == [("72 / 100", "综合分（仅供参考）"),
+                               ("70%", "评估覆盖（已评估能力项占岗位权重）")]  # fmt: skip
+    narrow = {**ANALYSIS["score"], "overall": 90.0, "coverage": 0.25}  # type: ignore[dict-item]
+    page = render_report({**ANALYSIS, "score": narrow}, tmp_path).read_text(encoding="utf-8")
+    assert "90 / 100" not in page and "90" not in "".join(v for v, _ in _headline(page))
+    assert _headline(page)[0][0] == "不给出" and _headline(page)[1][0] == "25%"
+    assert "只覆盖了岗位能力权重的 25%（低于 40%）" in page
+    configured = {**narrow, "overall": 90.0, "min_coverage": 0.2}
+    page = render_report({**ANALYSIS, "score": configured}, tmp_path).read_text(encoding="utf-8")
+    assert _headline(page)[0][0] == "90 / 100"
+
+
+def test_competency_column_keeps_its_width(tmp_path: Path) -> None:
+    """With an auto layout a long evidence column squeezed the names to two characters a
+    line; the table now has fixed column widths, the names column wide enough for a name."""
+    page = render_report(ANALYSIS, tmp_path).read_text(encoding="utf-8")
+    assert '<table class="competencies"><colgroup><col class="name"><col class="score">' in page
+    css = page[page.index("<style>") : page.index("</style>")]
+    assert "table.competencies{table-layout:fixed}" in css
+    width = re.search(r"table\.competencies col\.name\{width:(\d+(?:\.\d+)?)em\}", css)
+    assert width and float(width.group(1)) >= 8  # eight CJK characters on one line
+    assert "table.competencies td:first-child{word-break:keep-all" in css
+
+
+def test_competency_names_render_on_one_line_in_a_browser(tmp_path: Path) -> None:
+    """Chromium lays the report out: a 6-character name next to long evidence stays on one
+    line (it used to wrap every two characters)."""
+    browser = shutil.which("chromium") or shutil.which("chromium-browser")
+    if browser is None:
+        pytest.skip("no Chromium on this machine")
+    long = "我拉了产品、研发和客服三个部门每周开一次会，把客户投诉的问题逐条跟进到关闭。" * 4
+    competencies = {**ANALYSIS["score"]["competencies"],  # type: ignore[index]
+                    "跨部门协作": {"score": 4, "confidence": 0.7, "anchor": long,
+                                   "evidence": [{"quote": long, "why": "推动"}]}}  # fmt: skip
+    score = {**ANALYSIS["score"], "competencies": competencies}  # type: ignore[dict-item]
+    page = render_report({**ANALYSIS, "score": score}, tmp_path)
+    probe = (
+        "<script>const h=[...document.querySelectorAll('h2')].find(e=>e.textContent=='能力评分与依据');"
+        "for(const td of h.nextElementSibling.querySelectorAll('td:first-child'))"
+        "{const r=document.createRange();r.selectNodeContents(td);"
+        "td.dataset.lines=String(r.getClientRects().length);}</script></body>"
+    )
+    page.write_text(page.read_text(encoding="utf-8").replace("</body>", probe), encoding="utf-8")
+    done = subprocess.run(
+        [browser, "--headless", "--no-sandbox", "--disable-gpu", "--window-size=1000,1400",
+         "--dump-dom", page.as_uri()],
+        capture_output=True, text=True, timeout=90, check=True,
+    )  # fmt: skip
+    found = re.findall(r'<td data-lines="(\d+)">([^<]+)</td>', done.stdout)
+    assert {name: n for n, name in found} == {
+        "沟通能力": "1", "客户导向": "1", "数据分析": "1", "跨部门协作": "1"
+    }  # fmt: skip

@@ -161,3 +161,16 @@ def test_every_fixture_answer_gets_a_quoting_follow_up() -> None:
             result = follow_up(text, group["question"], job)
             assert result.quote in text and result.quote in result.question, (group["id"], name)
             assert follow_up(text, group["question"], job) == result
+
+
+def test_an_overall_on_too_little_of_the_job_is_withheld_in_the_json() -> None:
+    group = GROUPS[0]
+    job = builtin_job(group["job"])
+    result = _scores(group)["strong"]
+    assert result.overall is not None and 0 < result.coverage < 1
+    below = score_answer(_text(group, "strong"), group["question"], job, result.coverage + 0.01)
+    data = below.to_json()
+    assert below.withheld and data["overall"] is None and data["overall_withheld"] is True
+    assert data["coverage"] == result.coverage and data["min_coverage"] == result.coverage + 0.01
+    shown = score_answer(_text(group, "strong"), group["question"], job, result.coverage)
+    assert shown.to_json()["overall"] == result.overall and not shown.withheld

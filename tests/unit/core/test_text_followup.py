@@ -76,4 +76,30 @@ def test_follow_up_is_deterministic_and_serialisable() -> None:
     answer = SITUATION + TASK + ACTION
     first = follow_up(answer, QUESTION, builtin_job("production_supervisor"))
     assert first == follow_up(answer, QUESTION, builtin_job("production_supervisor"))
-    assert set(first.to_json()) == {"missing", "target", "question", "quote", "competency"}
+    assert set(first.to_json()) == {"missing", "target", "question", "quote", "verbatim",
+                                    "competency"}  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("note", "said"),
+    [
+        ("他说团队里他负责培训新人", "你提到团队里你负责培训新人，"),
+        ("候选人说他主导了客户回访流程", "你提到你主导了客户回访流程，"),
+        ("她提到：我们团队一起做的", "你提到你们团队一起做的，"),
+        ("他负责大客户维护，经常加班", "你提到你负责大客户维护，"),
+    ],
+)
+def test_a_third_person_note_is_not_quoted_as_the_candidates_words(note: str, said: str) -> None:
+    """你提到"他说团队里他负责培训新人" was the interviewer's note read back as her words."""
+    found = follow_up(note, "", builtin_job("sales"), note=True)
+    assert found.question.startswith(said), found.question
+    assert not found.verbatim and "“" not in found.question
+    assert not {"他", "她", "候选人", "我"} & set(found.question.replace("你本人", ""))
+    assert found.to_json()["verbatim"] is False
+
+
+def test_first_person_notes_and_answers_are_still_quoted_verbatim() -> None:
+    note = follow_up("我负责培训新人，带了5个人", "", builtin_job("sales"), note=True)
+    assert note.verbatim and f"“{note.quote}”" in note.question
+    answer = follow_up("我的经理他说我做得好。" + ACTION, QUESTION)  # an answer: no rewording
+    assert answer.verbatim and answer.quote in "我的经理他说我做得好。" + ACTION

@@ -1,0 +1,29 @@
+"""HR's "ready for review" message shows each answer's AI overall next to its coverage, and
+no overall where the analysis withheld it (too little of the job covered)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from recruiting.models import AnalysisStatus, Answer
+from recruiting.services.review_ready import headline
+
+
+def _answer(index: int, score: dict[str, Any] | None, status: str = "done") -> Answer:
+    analysis = {"score": score} if score is not None else None
+    return Answer(question_index=index, analysis_status=AnalysisStatus(status), analysis=analysis)
+
+
+def test_coverage_stands_next_to_the_overall_and_a_withheld_one_is_not_shown() -> None:
+    shown = {"overall": 72.5, "coverage": 0.7, "min_coverage": 0.4, "overall_withheld": False}
+    withheld = {"overall": None, "coverage": 0.25, "min_coverage": 0.4, "overall_withheld": True}
+    nothing = {"overall": None, "coverage": 0.0, "min_coverage": 0.4, "overall_withheld": False}
+    assert headline(_answer(0, shown)) == "第 1 题：AI 综合分 72 / 100，评估覆盖 70%"
+    text = headline(_answer(1, withheld))
+    assert text == "第 2 题：评估覆盖 25%，低于 40%，不给出 AI 综合分" and "90" not in text
+    assert headline(_answer(2, nothing)) == "第 3 题：AI 未评分（回答中没有与岗位能力项对应的内容）"
+    silent = _answer(5, nothing)
+    silent.analysis = {"score": nothing, "transcript": {"available": False}}
+    assert headline(silent) == "第 6 题：没有语音转写，AI 未评分，请查看录像"
+    assert headline(_answer(3, None)) == ""
+    assert headline(_answer(4, shown, "failed")) == ""

@@ -11,26 +11,26 @@ class Migration(migrations.Migration):
         ops.AddField(
             model_name='JobOpening',
             name='interview_location',
-            field=fields.CharField(default='', max_length=256),
+            field=fields.CharField(default='', db_default='', max_length=256),
         ),
         ops.AddField(
             model_name='InterviewRound',
             name='location',
-            field=fields.CharField(default='', max_length=256),
+            field=fields.CharField(default='', db_default='', max_length=256),
         ),
         ops.AddField(
             model_name='Staff',
             name='department',
-            field=fields.CharField(default='', max_length=128),
+            field=fields.CharField(default='', db_default='', max_length=128),
         ),
         ops.AddField(
             model_name='Staff',
             name='office',
-            field=fields.CharField(default='', max_length=256),
+            field=fields.CharField(default='', db_default='', max_length=256),
         ),
         ops.AddField(
             model_name='Staff',
             name='expertise',
-            field=fields.JSONField(default=list),
+            field=fields.JSONField(default=list, db_default=[]),
         ),
     ]

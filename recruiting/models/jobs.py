@@ -31,7 +31,7 @@ class JobOpening(Model):
     # [{"code", "name", "weight"}] validated by recruiting.domain.competency.CompetencyModel
     competency_model: Any = fields.JSONField(default=list)
     # where on-site interviews of this opening take place unless the round says otherwise
-    interview_location = fields.CharField(max_length=256, default="")
+    interview_location = fields.CharField(max_length=256, default="", db_default="")
     created_at = fields.DatetimeField(auto_now_add=True)
 
     class Meta:
@@ -51,7 +51,7 @@ class InterviewRound(Model):
     competencies: Any = fields.JSONField(default=list)  # expected skill set: competency codes
     questions: Any = fields.JSONField(default=list)  # [{"text", "competencies": [codes]}]
     preparation = fields.TextField(default="")  # what the candidate should prepare
-    location = fields.CharField(max_length=256, default="")  # on-site place of this round
+    location = fields.CharField(max_length=256, default="", db_default="")  # on-site place
 
     class Meta:
         table = "interview_round"

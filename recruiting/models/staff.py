@@ -15,15 +15,16 @@ class Staff(Model):
     wecom_userid = fields.CharField(max_length=64, unique=True)
     name = fields.CharField(max_length=64)
     title = fields.CharField(max_length=64, default="")
-    department = fields.CharField(max_length=128, default="")
-    office = fields.CharField(max_length=256, default="")  # where they hold on-site interviews
+    department = fields.CharField(max_length=128, default="", db_default="")
+    # where they hold on-site interviews
+    office = fields.CharField(max_length=256, default="", db_default="")
     # what they can assess: competency codes or names, and function words (销售, 技术, …)
-    expertise: Any = fields.JSONField(default=list)
+    expertise: Any = fields.JSONField(default=list, db_default=[])
     roles: Any = fields.JSONField(default=list)  # list[str] of Role values
     hourly_cost = fields.DecimalField(max_digits=10, decimal_places=2, null=True)
     active = fields.BooleanField(default=True)
     # WeCom department ids, kept current by change_contact callbacks (empty: not yet known).
-    department_ids: Any = fields.JSONField(default=list)
+    department_ids: Any = fields.JSONField(default=list, db_default=[])
     created_at = fields.DatetimeField(auto_now_add=True)
 
     class Meta:

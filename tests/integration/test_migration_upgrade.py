@@ -1,0 +1,133 @@
+"""Upgrading a database that holds data: every column a later migration adds to an existing
+table must get a value for the rows already there, or the upgrade stops a deployment (and a
+newcomer's week-old ``var/recruiting.sqlite3``) at start with "contains null values".
+
+The database is migrated to the last landed migration (``BASE``), every table that a later
+migration changes gets a row filled with placeholder values, then the migrations run to the
+head; the rows must survive with the new columns' defaults.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+import uuid
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import asyncpg
+import pytest
+from tortoise import Tortoise, connections
+from tortoise.migrations import operations as ops
+from tortoise.migrations.api import migrate
+
+import recruiting.migrations
+from recruiting.db import close_database, tortoise_config
+from tests.conftest import POSTGRES_URL, require_service
+
+BASE = "0010_offer_candidate_answer"  # the newest migration that had landed on 2026-12-06
+
+
+def _later_migrations() -> list[Any]:
+    names = sorted(m.name for m in pkgutil.iter_modules(recruiting.migrations.__path__))
+    later = [n for n in names if n > BASE]
+    return [importlib.import_module(f"recruiting.migrations.{n}").Migration for n in later]
+
+
+def _altered_models() -> list[str]:
+    """Models that exist at BASE and gain a column later (new tables cannot hold old rows)."""
+    created, altered = set(), []
+    for migration in _later_migrations():
+        for op in migration.operations:
+            if isinstance(op, ops.CreateModel):
+                created.add(op.name)
+            elif isinstance(op, ops.AddField) and op.model_name not in created:
+                altered.append(op.model_name)
+    return list(dict.fromkeys(altered))
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+async def empty_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[str]:
+    if request.param == "sqlite":
+        yield f"sqlite://{tmp_path}/upgrade.sqlite3"
+        return
+    require_service("PostgreSQL", "127.0.0.1", 5432)
+    name = f"upgrade_{uuid.uuid4().hex[:10]}"
+    admin = await asyncpg.connect(POSTGRES_URL)
+    await admin.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield POSTGRES_URL.rsplit("/", 1)[0] + f"/{name}"
+    finally:
+        await close_database()
+        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await admin.close()
+
+
+async def _required_columns(table: str, sqlite: bool) -> list[tuple[str, str]]:
+    """(column, type) of the NOT NULL columns without a database default."""
+    conn = connections.get("default")
+    if sqlite:
+        rows = (await conn.execute_query(f'PRAGMA table_info("{table}")'))[1]
+        return [(r["name"], r["type"].lower()) for r in rows
+                if r["notnull"] and r["dflt_value"] is None and not r["pk"]]  # fmt: skip
+    sql = ("SELECT column_name, data_type FROM information_schema.columns WHERE table_name = $1"
+           " AND is_nullable = 'NO' AND column_default IS NULL")  # fmt: skip
+    rows = (await conn.execute_query(sql, [table]))[1]
+    return [(r["column_name"], r["data_type"].lower()) for r in rows]
+
+
+def _placeholder(kind: str, sqlite: bool) -> Any:
+    if "int" in kind or "serial" in kind:
+        return 1
+    if "bool" in kind:
+        return 0 if sqlite else False
+    if "timestamp" in kind or "date" in kind:
+        return datetime.now(UTC).isoformat() if sqlite else datetime.now(UTC)
+    if "json" in kind:
+        return "{}"
+    if "numeric" in kind or "decimal" in kind:
+        return "1" if sqlite else 1
+    return "x"
+
+
+async def _insert_row(table: str, sqlite: bool) -> None:
+    columns = await _required_columns(table, sqlite)
+    names = ", ".join(f'"{c}"' for c, _ in columns)
+    marks = ", ".join("?" if sqlite else f"${i + 1}" for i in range(len(columns)))
+    values = [_placeholder(kind, sqlite) for _, kind in columns]
+    await connections.get("default").execute_query(
+        f'INSERT INTO "{table}" ({names}) VALUES ({marks})', values
+    )
+
+
+async def test_later_migrations_upgrade_a_database_holding_rows(empty_url: str) -> None:
+    models = _altered_models()
+    assert models, "no migration after BASE alters an existing table: move BASE forward"
+    sqlite = empty_url.startswith("sqlite")
+    config = tortoise_config(empty_url)
+    await migrate(config=config, target=f"recruiting.{BASE}")
+    await Tortoise.init(config=config)
+    tables = [Tortoise.apps["recruiting"][m]._meta.db_table for m in models]
+    pending = list(tables)
+    for _ in range(len(tables)):  # referenced tables first: retry what an FK refused
+        failed = []
+        for table in pending:
+            try:
+                await _insert_row(table, sqlite)
+            except Exception:  # an FK to a table not yet filled: next pass
+                failed.append(table)
+        pending = failed
+    assert not pending, f"could not seed {pending}"
+    await Tortoise.close_connections()
+
+    await migrate(config=config)  # the upgrade itself: must not fail on the old rows
+
+    await Tortoise.init(config=config)
+    try:
+        for table in tables:
+            rows = (await connections.get("default").execute_query(f'SELECT * FROM "{table}"'))[1]
+            assert len(rows) == 1, table  # the old row is still there, new columns filled
+    finally:
+        await Tortoise.close_connections()

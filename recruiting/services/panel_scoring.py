@@ -31,6 +31,7 @@ from tortoise.transactions import in_transaction
 from recruiting import clock
 from recruiting.domain.inbound import CardClick, Inbound
 from recruiting.domain.interview_state import InterviewStatus
+from recruiting.domain.shorten import shorten
 from recruiting.errors import NotFound
 from recruiting.models import Interview, RaterKind, Score, Staff
 from recruiting.ports.live_prompts import CompetencyBrief, LivePrompts
@@ -260,7 +261,7 @@ def score_card(
     for brief in chunk:
         select: dict[str, Any] = {
             "question_key": brief.code,
-            "title": say.short(brief.name, 12),
+            "title": shorten(brief.name, max_chars=12, inline=True),
             "option_list": [{"id": str(v), "text": f"{v} 分 {say.LEVEL_NAMES[v]}"} for v in LEVELS],
         }
         if chosen and brief.name in chosen:

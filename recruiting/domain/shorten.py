@@ -4,7 +4,7 @@ WeCom counts UTF-8 bytes (text and markdown 2048 B, textcard title 128 B and des
 512 B, see wecom-protocol.md §3). Cutting at a byte or character count splits words, numbers
 and parentheses (``…（北京时间``). Here a text that does not fit is cut at its last boundary
 that fits: a line break, a sentence mark (。！？；), a clause mark (，、：) or a space between
-words, always outside brackets and quotes; an ellipsis marks the cut, and a link to the
+words, or right after a closed bracket, always outside brackets and quotes; an ellipsis marks the cut, and a link to the
 full text follows when there is one. Only a text without any boundary (one unbroken run
 of Chinese) is cut between two Chinese characters, never inside a Latin word or a number.
 
@@ -112,6 +112,10 @@ def boundaries(text: str) -> Iterator[tuple[int, int]]:
             depth += 1
         elif ch in CLOSERS:
             depth = max(depth - 1, 0)
+            if not depth and not nxt.isspace() and nxt not in SENTENCE_MARKS + CLAUSE_MARKS:
+                found = True
+                yield i + 1, _CLAUSE  # after a closed parenthesis: （周二）|10:00
+            continue
         if depth:
             continue
         if ch in LINE_BREAKS:

@@ -6,6 +6,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from recruiting.domain.shorten import shorten
 from recruiting.ports.payroll import PackageEstimate
 
 SUBMIT_KEY = "offer.submit"
@@ -111,7 +112,7 @@ def offer_card(
         "card_type": "button_interaction",
         "source": {"desc": "offer 审批"},
         "main_title": {
-            "title": f"发 offer：{candidate} · {job}"[:26],
+            "title": shorten(f"发 offer：{candidate} · {job}", max_chars=26),
             "desc": f"草稿 #{offer_id} · 薪酬来源：{source}",
         },
         "sub_title_text": (
@@ -151,7 +152,12 @@ def settled_card(task_id: str, offer_id: int, label: str) -> dict[str, Any]:
         "main_title": {"title": f"offer #{offer_id}", "desc": label},
         "task_id": task_id,
         "button_list": [
-            {"type": 0, "text": label[:10], "style": 2, "key": f"{DONE_KEY}:{offer_id}"}
+            {
+                "type": 0,
+                "text": shorten(label, max_chars=10),
+                "style": 2,
+                "key": f"{DONE_KEY}:{offer_id}",
+            }
         ],
     }
 

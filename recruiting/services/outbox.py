@@ -36,6 +36,7 @@ from tortoise.transactions import in_transaction
 from recruiting import clock
 from recruiting.domain.inbound import CardClick, Inbound
 from recruiting.domain.roles import Role
+from recruiting.domain.shorten import shorten
 from recruiting.errors import ExternalServiceError, InvalidInput, RecruitingError, RetryLater
 from recruiting.infra.claims import claim_row
 from recruiting.models import OutboxMessage, ProcessingStatus, Staff
@@ -178,7 +179,7 @@ def _dead_letter_card(row: OutboxMessage, error: str, *, task_id: str) -> dict[s
         "card_type": "button_interaction",
         "source": {"desc": "投递失败提醒"},
         "main_title": {"title": f"{what}失败，已停止重试", "desc": f"第 {row.id} 条外发记录"},
-        "sub_title_text": f"最后的错误：{error[:200]}",
+        "sub_title_text": shorten(f"最后的错误：{error}", max_chars=200, inline=True),
         "horizontal_content_list": [
             {"keyname": "通道", "value": row.channel},
             {"keyname": "对象", "value": row.recipient or "-"},

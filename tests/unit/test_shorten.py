@@ -80,7 +80,7 @@ def test_result_fits_and_is_a_clean_prefix(text: str, limit: int, link: bool) ->
     if kept:
         after = text[len(kept)]
         last = kept[-1]
-        at_mark = after in MARKS or after.isspace() or last in "。！？；\n"
+        at_mark = after in MARKS or after.isspace() or last in "。！？；\n" + CLOSERS
         between_han = "\u3400" <= last <= "\u9fff" and "\u3400" <= after <= "\u9fff"
         assert at_mark or between_han, (kept, after)
         assert not (last.isascii() and last.isalnum() and after.isascii() and after.isalnum())

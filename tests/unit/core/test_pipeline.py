@@ -34,6 +34,12 @@ from interview_core.speech.port import (
 from interview_core.speech.segments import Segment
 from interview_core.text.jobs import JobModel, resolve_job
 from interview_core.text.scoring import score_answer
+from recruiting.domain.assessment_reasons import (
+    NO_TRANSCRIPT_LABELS,
+    NOT_ASSESSED_LABELS,
+    NotAssessed,
+    NoTranscript,
+)
 from tests.unit.core import mediafactory
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -246,7 +252,10 @@ def test_video_without_a_model_invents_nothing(
     transcript = result["transcript"]
     assert transcript["available"] is False
     assert transcript["segments"] == [] and transcript["text"] == ""
-    assert str(empty) in transcript["reason"] and "install-model" in transcript["reason"]
+    # people read the code's Chinese label; the path and install command are for operators
+    assert transcript["reason_code"] == NoTranscript.MODEL_MISSING
+    assert transcript["reason"] == NO_TRANSCRIPT_LABELS[NoTranscript.MODEL_MISSING]
+    assert str(empty) not in json.dumps(result) and "install-model" not in json.dumps(result)
 
     assert_speech_metrics(result)  # VAD needs no model
     speech = result["speech"]
@@ -255,8 +264,10 @@ def test_video_without_a_model_invents_nothing(
 
     score = result["score"]
     assert score["overall"] is None and score["coverage"] == 0.0
-    for item in score["competencies"].values():
-        assert item["score"] is None and item["not_assessed_reason"]
+    for item in score["competencies"].values():  # the system's fault, not the candidate's
+        assert item["score"] is None
+        assert item["not_assessed_code"] == NotAssessed.SYSTEM_NO_TRANSCRIPT
+        assert item["not_assessed_reason"] == NOT_ASSESSED_LABELS[NotAssessed.SYSTEM_NO_TRANSCRIPT]
     assert all(score["star"][part] == [] for part in STAR_PARTS)
     assert result["followup"] is None
     assert result["vision"] is not None and result["vision"]["face_present_ratio"] > 0.5

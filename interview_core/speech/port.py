@@ -141,7 +141,7 @@ class SpeechReadiness:
     def to_json(self) -> dict[str, Any]:
         return {
             "status": "missing" if self.code else "ok",
-            "code": self.code or None,
+            "code": str(self.code) or None,
             "detail": self.detail,
         }
 

@@ -111,8 +111,13 @@ async def test_live_interview_notes_prompts_panel_scores(stack: Stack, tmp_path:
     assert notes[1].media_ref.startswith(f"notes/{interview.id}/")
 
     await stack.say("wangqiang", "结束面试")
-    timeline = await chat.until(stack, "wangqiang", lambda t: len(chat.cards(t)) == 2)
-    assert any("已结束面试" in x and "共记录 2 条笔记" in x for x in chat.texts(timeline))
+    ended = "已结束面试"
+    timeline = await chat.until(  # the reply and the two cards, in whichever order they land
+        stack,
+        "wangqiang",
+        lambda t: len(chat.cards(t)) == 2 and any(ended in x for x in chat.texts(t)),
+    )
+    assert any(ended in x and "共记录 2 条笔记" in x for x in chat.texts(timeline))
     cards = chat.cards(timeline)
     assert [len(c["content"]["select_list"]) for c in cards] == [3, 1]
     theirs = chat.cards(await chat.until(stack, "chenjing", lambda t: len(chat.cards(t)) == 2))

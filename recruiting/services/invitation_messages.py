@@ -87,7 +87,7 @@ def invitation_text(v: InvitationView, zone: tzinfo) -> str:
         f"方式：{place(v)}",
         f"面试官：{panel(v) or '待定'}",
         f"请准备：{v.preparation or '简历一份，以及您想了解的问题'}",
-        f"设备检测：请在小程序「{DEVICE_CHECK_PATH}」中提前检测摄像头和麦克风",
+        "设备检测：请在小程序「面试助手」的「设备检测」页提前检测摄像头和麦克风",
         f"邀请码：{v.reference}",
         "请回复「确认」「改期」或「拒绝」。",
     ]

@@ -23,7 +23,7 @@ from typing import Any, Protocol
 
 from recruiting import clock
 from recruiting.domain.invitation_answers import choice_key
-from recruiting.domain.shorten import shorten
+from recruiting.domain.shorten import shorten, utf8_len
 from recruiting.errors import RetryLater
 from recruiting.models import Candidate, CandidateMessage
 from recruiting.ports.outbound import OutboundMessage
@@ -196,6 +196,10 @@ def kf_message(payload: dict[str, Any]) -> dict[str, Any]:
                 "tail_content": "也可以直接回复文字。",
             },
         }
-    if payload.get("kind") == "link":
-        content = f"{content}\n小程序页面：{payload.get('path', '')}"
+    if payload.get("kind") == "link":  # the page's path means nothing to a person
+        more = f"\n完整的「{payload.get('title') or '消息'}」请在小程序「面试助手」中查看。"
+        return {
+            "msgtype": "text",
+            "text": {"content": shorten(content, KF_TEXT_BYTES - utf8_len(more)) + more},
+        }
     return {"msgtype": "text", "text": {"content": shorten(content, KF_TEXT_BYTES)}}

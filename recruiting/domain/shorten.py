@@ -3,10 +3,11 @@
 WeCom counts UTF-8 bytes (text and markdown 2048 B, textcard title 128 B and description
 512 B, see wecom-protocol.md §3). Cutting at a byte or character count splits words, numbers
 and parentheses (``…（北京时间``). Here a text that does not fit is cut at its last boundary
-that fits: a line break, a sentence mark (。！？；), a clause mark (，、：) or a space between
-words, or right after a closed bracket, always outside brackets and quotes; an ellipsis marks the cut, and a link to the
-full text follows when there is one. Only a text without any boundary (one unbroken run
-of Chinese) is cut between two Chinese characters, never inside a Latin word or a number.
+that fits: a line break, a sentence mark (。！？；), a clause mark (，、：), a closed bracket
+or a space between words, always outside brackets and quotes; an ellipsis marks the cut,
+and a link to the full text follows when there is one. Only a text without any boundary
+(one unbroken run of Chinese) is cut between two Chinese characters, never inside a Latin
+word or a number.
 
 This is the one way the service shortens text for a person; database column limits are
 a different matter (``value[:64]`` on keys and technical notes).

@@ -25,6 +25,7 @@ from interview_core.errors import MediaRejected, MediaTooLong
 from interview_core.media.audio import SAMPLE_RATE, load_pcm
 from interview_core.media.probe import MediaLimits
 from interview_core.pipeline import AnalysisSettings, analyze
+from interview_core.report.explain import candidate_explanation
 from interview_core.speech.port import (
     SpeechRecognizer,
     Transcript,
@@ -271,6 +272,17 @@ def test_video_without_a_model_invents_nothing(
     assert all(score["star"][part] == [] for part in STAR_PARTS)
     assert result["followup"] is None
     assert result["vision"] is not None and result["vision"]["face_present_ratio"] > 0.5
+
+
+def test_explanation_without_a_model_speaks_to_the_candidate(
+    no_model_result: tuple[dict[str, Any], Path],
+) -> None:
+    """What ``/explanation`` shows her: the system's reason in Chinese, no install command."""
+    result, empty = no_model_result
+    text = "".join(candidate_explanation({**result, "score": result["score"]}))
+    assert "由于系统原因，您的录音没能转写为文字" in text and "与您的回答无关" in text
+    assert "本次没有语音转写（系统暂未开通语音识别）" in text
+    assert "install" not in text and str(empty) not in text and "没有相关依据" not in text
     assert_honest_score(result, sales)
 
 

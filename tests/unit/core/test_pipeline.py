@@ -197,7 +197,9 @@ def assert_honest_score(result: dict[str, Any], job: JobModel) -> None:
     else:
         assert followup is None
     # Scores come from the transcript alone: vision and speech metrics never feed them.
-    direct = score_answer(text, result["question"], job).to_json()
+    transcript = result["transcript"]
+    missing = "" if transcript["available"] else transcript["reason_code"]
+    direct = score_answer(text, result["question"], job, no_transcript=missing).to_json()
     assert json.loads(json.dumps(direct)) == json.loads(json.dumps(score))
 
 
@@ -272,6 +274,7 @@ def test_video_without_a_model_invents_nothing(
     assert all(score["star"][part] == [] for part in STAR_PARTS)
     assert result["followup"] is None
     assert result["vision"] is not None and result["vision"]["face_present_ratio"] > 0.5
+    assert_honest_score(result, sales)
 
 
 def test_explanation_without_a_model_speaks_to_the_candidate(
@@ -279,11 +282,10 @@ def test_explanation_without_a_model_speaks_to_the_candidate(
 ) -> None:
     """What ``/explanation`` shows her: the system's reason in Chinese, no install command."""
     result, empty = no_model_result
-    text = "".join(candidate_explanation({**result, "score": result["score"]}))
+    text = "".join(candidate_explanation(result))
     assert "由于系统原因，您的录音没能转写为文字" in text and "与您的回答无关" in text
     assert "本次没有语音转写（系统暂未开通语音识别）" in text
     assert "install" not in text and str(empty) not in text and "没有相关依据" not in text
-    assert_honest_score(result, sales)
 
 
 # -- a WeCom voice message -----------------------------------------------------------------

@@ -8,7 +8,7 @@ Vision results are reported next to the scores and never feed them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +23,7 @@ from interview_core.text.followup import FollowUp, follow_up
 from interview_core.text.jobs import JobModel
 from interview_core.text.scoring import DEFAULT_MIN_COVERAGE, AnswerScore, score_answer
 from interview_core.vision.signals import VisionSettings, VisionSignals, analyze_video
+from recruiting.domain.assessment_reasons import NoTranscript
 
 
 @dataclass(frozen=True)
@@ -74,6 +75,7 @@ def analyze(
     transcript, speech = _speech(path, info, recognizer, settings)
     signals = analyze_video(path, settings.vision) if info.has_video and vision else None
     text = transcript.text if transcript.available else ""
+    unavailable = "" if transcript.available else transcript.code or NoTranscript.MODEL_FAILED
     return AnalysisResult(
         job=job.title,
         question=question,
@@ -81,7 +83,7 @@ def analyze(
         transcript=transcript,
         speech=speech,
         vision=signals,
-        score=score_answer(text, question, job, settings.min_coverage),
+        score=score_answer(text, question, job, settings.min_coverage, no_transcript=unavailable),
         followup=follow_up(text, question, job) if text.strip() else None,
     )
 
@@ -90,15 +92,18 @@ def _speech(
     path: str | Path, info: MediaInfo, recognizer: SpeechRecognizer, settings: AnalysisSettings
 ) -> tuple[Transcript, SpeechMetrics | None]:
     if not info.has_audio:
-        return UnavailableRecognizer("the recording has no audio track").transcribe(
-            np.zeros(0, dtype=np.float32), SAMPLE_RATE, []
-        ), None
+        return UnavailableRecognizer(
+            "the recording has no audio track", NoTranscript.NO_AUDIO
+        ).transcribe(np.zeros(0, dtype=np.float32), SAMPLE_RATE, []), None
     # Decoders return whole codec frames: AAC pads its last one with up to 1023 samples the
     # container's duration excludes. Cut them so no timestamp lies past the recording's end.
     pcm = load_pcm(path, settings.limits.max_seconds)[: max(round(info.duration * SAMPLE_RATE), 1)]
     voiced = voiced_segments([pcm], SAMPLE_RATE)
     pieces = split_for_asr(voiced, settings.asr_segment_seconds)
     transcript = recognizer.transcribe(pcm, SAMPLE_RATE, pieces)
+    if transcript.available and not transcript.text.strip():
+        code = NoTranscript.EMPTY_RESULT if pieces else NoTranscript.NO_SPEECH
+        transcript = replace(transcript, available=False, code=code, reason=code.value)
     text = transcript.text if transcript.available else None
     metrics = speech_metrics(
         voiced, len(pcm) / SAMPLE_RATE, text, min_answer_seconds=settings.min_answer_seconds

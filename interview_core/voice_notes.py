@@ -8,6 +8,7 @@ reason instead, so a note never pretends to hold words nobody recognised.
 
 from __future__ import annotations
 
+import logging
 import tempfile
 import threading
 from dataclasses import dataclass
@@ -18,12 +19,12 @@ from interview_core.errors import MediaRejected, MediaTooLong
 from interview_core.media.audio import SAMPLE_RATE, load_pcm
 from interview_core.speech.port import SpeechRecognizer, recognizer_from_settings
 from interview_core.speech.vad import split_for_asr, voiced_segments
+from recruiting.domain.assessment_reasons import NoTranscript, no_transcript_label
 from recruiting.ports.voice_notes import SpokenText
 
 MAX_SECONDS = 120.0  # WeCom voice messages last at most 60 s
 ASR_SEGMENT_SECONDS = 25.0
-NO_SPEECH = "没有检测到说话声"
-EMPTY_RESULT = "语音识别没有得到文字"
+log = logging.getLogger(__name__)
 
 _lock = threading.Lock()  # one decode at a time per process: the model is shared
 
@@ -43,20 +44,25 @@ class CoreSpeechToText:
             try:
                 pcm = load_pcm(file.name, MAX_SECONDS)
             except (MediaRejected, MediaTooLong) as exc:
-                return SpokenText(False, "", 0.0, f"语音无法解码：{exc.message}")
+                log.info("voice note not decoded: %s", exc.message)
+                return _none(0.0, NoTranscript.UNDECODABLE)
         seconds = round(len(pcm) / SAMPLE_RATE, 1)
         voiced = voiced_segments([pcm], SAMPLE_RATE)
         if not voiced:
-            return SpokenText(False, "", seconds, NO_SPEECH)
+            return _none(seconds, NoTranscript.NO_SPEECH)
         recognizer = _recognizer(self.model_dir)
         with _lock:
             result = recognizer.transcribe(
                 pcm, SAMPLE_RATE, split_for_asr(voiced, ASR_SEGMENT_SECONDS)
             )
         text = result.text.strip() if result.available else ""
-        if not text:
-            return SpokenText(False, "", seconds, result.reason or EMPTY_RESULT, result.engine)
+        if not text:  # the recogniser logged the technical reason
+            return _none(seconds, result.code or NoTranscript.EMPTY_RESULT, result.engine)
         return SpokenText(True, text, seconds, "", result.engine)
+
+
+def _none(seconds: float, code: str, engine: str = "") -> SpokenText:
+    return SpokenText(False, "", seconds, no_transcript_label(code), engine, code)
 
 
 @cache

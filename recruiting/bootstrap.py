@@ -25,6 +25,7 @@ from ehr_adapter.config import load_ehr_config
 from interview_core.live import CoreLivePrompts
 from interview_core.report.explain import candidate_explanation
 from interview_core.service import CoreAnalysis
+from interview_core.speech.port import speech_readiness
 from interview_core.voice_notes import CoreSpeechToText
 from miniapp_api import message_routes, scheduling_routes
 from miniapp_api import routes as miniapp_routes
@@ -404,6 +405,9 @@ async def start_services(
         await migrate_schema(settings.database_url)
     await open_database(settings.database_url)
     services = build_services(settings, wecom_transport=wecom_transport)
+    speech = speech_readiness(settings.analysis.speech_model_dir or None)
+    if speech.code:  # users are told in Chinese; the operator reads how to fix it here
+        log.warning("speech recognition unavailable (%s): %s", speech.code, speech.detail)
     if settings.wecom.uses_sandbox:
         await seed_demo_staff()
         await seed_demo_recruiting()
@@ -521,5 +525,8 @@ async def _health(request: Request) -> HTTPResponse:
             "status": "ok",
             "wecom": "sandbox" if services.settings.wecom.uses_sandbox else "corp",
             "embedded": services.settings.embedded,
+            "speech_model": speech_readiness(
+                services.settings.analysis.speech_model_dir or None
+            ).to_json(),
         }
     )

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import socket
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
@@ -131,3 +131,37 @@ async def shared_services_env() -> dict[str, str]:
     await r.aclose()
     EXECUTOR_CACHE.clear()
     return {"DATABASE_URL": POSTGRES_URL, "REDIS_URL": REDIS_URL, "PII_KEYS": "t:" + "B" * 43 + "="}
+
+
+@pytest.fixture(autouse=True)
+def people_read_no_developer_text(
+    request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[None]:
+    """Whatever the service sent through the WeCom sandbox in this test (app messages, card
+    updates, 微信客服, external-contact sends) holds no developer text and no cut word
+    (``tests/people_text.py`` says what counts). Tests that write raw payloads into the
+    sandbox themselves are marked ``raw_sandbox_text``."""
+    if request.node.get_closest_marker("raw_sandbox_text"):
+        yield
+        return
+    from tests.people_text import sandbox_findings
+    from wecom_bot.sandbox.state import SandboxState
+
+    states: list[SandboxState] = []
+    findings: list[str] = []
+    reset = SandboxState.reset
+
+    def checked_reset(self: SandboxState) -> None:
+        if hasattr(self, "messages"):  # a reset forgets the log: check it first
+            findings.extend(sandbox_findings(self))
+        reset(self)
+        if self not in states:
+            states.append(self)
+
+    monkeypatch.setattr(SandboxState, "reset", checked_reset)
+    yield
+    for state in states:
+        findings.extend(sandbox_findings(state))
+    assert not findings, "people would read developer text or a cut word:\n" + "\n".join(
+        dict.fromkeys(findings)
+    )

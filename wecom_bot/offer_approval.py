@@ -23,6 +23,7 @@ from zoneinfo import ZoneInfo
 
 import yaml
 
+from recruiting.domain.shorten import shorten
 from recruiting.errors import ConfigError, RetryLater
 from recruiting.ports.approval import ApprovalOutcomes, OfferApprovalRequest
 from recruiting.ports.outbound import OutboundMessage
@@ -85,7 +86,11 @@ class OfferTemplate:
                 ]
             },
             "summary_list": [
-                {"summary_info": [{"text": line.format(**fields)[:64], "lang": "zh_CN"}]}
+                {
+                    "summary_info": [
+                        {"text": shorten(line.format(**fields), max_chars=64), "lang": "zh_CN"}
+                    ]
+                }
                 for line in self.summary
             ],
         }

@@ -14,6 +14,7 @@ from typing import Any
 from interview_core.report.explain import candidate_explanation
 from interview_core.report.radar import radar_png
 from interview_core.text.scoring import DEFAULT_MIN_COVERAGE  # for analyses stored without it
+from recruiting.domain.assessment_reasons import no_transcript_label
 
 _CSS = """
 body{font-family:"WenQuanYi Micro Hei","Noto Sans CJK SC","PingFang SC",sans-serif;
@@ -184,7 +185,7 @@ def _vision(vision: dict[str, Any] | None) -> str:
 
 def _transcript(transcript: dict[str, Any]) -> str:
     if not transcript.get("available"):
-        reason = transcript.get("reason") or "未提供"
+        reason = no_transcript_label(str(transcript.get("reason_code") or ""))
         return f"<h2>转写</h2><p class='na'>转写不可用：{escape(str(reason))}</p>"
     lines = "".join(
         f"<p><span class='seg'>{_clock(s.get('start', 0))}–{_clock(s.get('end', 0))}</span>"

@@ -50,6 +50,7 @@ from interview_core.speech.models import (
     read_manifest,
 )
 from interview_core.speech.port import Transcript, TranscriptSegment
+from recruiting.domain.assessment_reasons import NoTranscript
 from recruiting.errors import InvalidInput
 
 if TYPE_CHECKING:
@@ -274,7 +275,14 @@ class PaddleSpeechRecognizer:
         failed = [r for r in results if r.error.startswith(DECODING_FAILED)]
         if failed and not any(r.text or not r.error for r in results):
             reason = f"the model failed on every segment: {failed[0].error}"
-            return Transcript(available=False, engine=self.name, segments=results, reason=reason)
+            log.warning("speech recognition failed (%s): %s", self.name, reason)
+            return Transcript(
+                available=False,
+                engine=self.name,
+                segments=results,
+                reason=reason,
+                code=NoTranscript.MODEL_FAILED,
+            )
         return Transcript(available=True, engine=self.name, segments=results)
 
     def _int16_at_model_rate(self, pcm: Pcm, sample_rate: int) -> npt.NDArray[np.int16]:

@@ -10,6 +10,7 @@ not be decoded has an empty text and an ``error``.
 from __future__ import annotations
 
 import importlib.util
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,6 +19,9 @@ from typing import TYPE_CHECKING, Any, Protocol, TypeAlias, runtime_checkable
 from interview_core.errors import ModelUnavailable
 from interview_core.speech.models import default_models_dir, find_model_dir, install_hint
 from interview_core.speech.segments import Segment
+from recruiting.domain.assessment_reasons import NoTranscript, no_transcript_label
+
+log = logging.getLogger(__name__)
 
 if TYPE_CHECKING:
     import numpy as np
@@ -48,13 +52,16 @@ class Transcript:
     """What a recogniser made of an answer.
 
     ``available`` is False when there is no usable text at all (no model installed, the
-    model failed on every segment); ``reason`` then says why.
+    model failed on every segment); ``code`` then says why (a ``NoTranscript`` code, shown
+    to people by its Chinese label) and ``reason`` gives operators the technical detail,
+    which stays out of the JSON that staff and candidates read.
     """
 
     available: bool
     engine: str
     segments: list[TranscriptSegment] = field(default_factory=list)
     reason: str = ""
+    code: str = ""
 
     @property
     def text(self) -> str:
@@ -65,7 +72,8 @@ class Transcript:
         return {
             "available": self.available,
             "engine": self.engine,
-            "reason": self.reason,
+            "reason_code": self.code,
+            "reason": no_transcript_label(self.code) if self.code else "",
             "text": self.text,
             "segments": [s.to_json() for s in self.segments],
         }
@@ -87,11 +95,14 @@ class UnavailableRecognizer:
 
     name = "unavailable"
 
-    def __init__(self, reason: str) -> None:
+    def __init__(self, reason: str, code: str = NoTranscript.MODEL_FAILED) -> None:
         self.reason = reason
+        self.code = code
 
     def transcribe(self, pcm: Pcm, sample_rate: int, segments: Sequence[Segment]) -> Transcript:
-        return Transcript(available=False, engine=self.name, segments=[], reason=self.reason)
+        return Transcript(
+            available=False, engine=self.name, segments=[], reason=self.reason, code=self.code
+        )
 
     def __repr__(self) -> str:
         return f"UnavailableRecognizer({self.reason!r})"
@@ -104,17 +115,46 @@ def recognizer_from_settings(model_dir: str | None, *, device: str = "cpu") -> S
     active one is used); None means ``$SPEECH_MODEL_DIR`` or ``var/models/speech``. Loading
     happens here, once per process and directory, so a broken model shows at start-up.
     """
-    where = Path(model_dir) if model_dir else default_models_dir()
-    found = find_model_dir(where)
-    if found is None:
-        return UnavailableRecognizer(f"no speech model installed in {where}; {install_hint()}")
-    if importlib.util.find_spec("paddlespeech") is None:
-        return UnavailableRecognizer(
-            "paddlespeech is not installed (pip install paddlepaddle==3.1.1 paddlespeech==1.5.0)"
-        )
+    ready = speech_readiness(model_dir)
+    if ready.code:
+        log.warning("speech recognition unavailable (%s): %s", ready.code, ready.detail)
+        return UnavailableRecognizer(ready.detail, ready.code)
     from interview_core.speech.paddle import PaddleSpeechRecognizer
 
     try:
-        return PaddleSpeechRecognizer.from_model_dir(found, device=device)
+        return PaddleSpeechRecognizer.from_model_dir(Path(ready.model_dir), device=device)
     except ModelUnavailable as exc:
-        return UnavailableRecognizer(exc.message)
+        log.warning("speech model did not load: %s", exc.message)
+        return UnavailableRecognizer(exc.message, NoTranscript.MODEL_FAILED)
+
+
+@dataclass(frozen=True)
+class SpeechReadiness:
+    """Whether speech can be recognised, found cheaply (no model is loaded): ``code`` empty
+    when a model is installed and the engine present, else a ``NoTranscript`` code with the
+    operator's ``detail`` (where the model should be, how to install it)."""
+
+    code: str
+    detail: str
+    model_dir: str = ""
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "status": "missing" if self.code else "ok",
+            "code": str(self.code) or None,
+            "detail": self.detail,
+        }
+
+
+def speech_readiness(model_dir: str | None) -> SpeechReadiness:
+    where = Path(model_dir) if model_dir else default_models_dir()
+    found = find_model_dir(where)
+    if found is None:
+        detail = f"no speech model installed in {where}; {install_hint()}"
+        return SpeechReadiness(NoTranscript.MODEL_MISSING, detail)
+    if importlib.util.find_spec("paddlespeech") is None:
+        detail = (
+            "paddlespeech is not installed (pip install paddlepaddle==3.1.1 paddlespeech==1.5.0)"
+        )
+        return SpeechReadiness(NoTranscript.ENGINE_MISSING, detail, str(found))
+    return SpeechReadiness("", f"speech model installed in {found}", str(found))

@@ -3,6 +3,9 @@
 The engine suggests, a person decides. Per competency of the job (scores have one decimal):
 
 * no keyword evidence → ``score = None``, "not assessed", with the reason (never 0);
+* no transcript at all (no speech model, the recogniser failed, a silent recording) → every
+  competency not assessed because of the system or the recording, never "no evidence":
+  the candidate is not blamed for text nobody could read;
 * otherwise ``base = 1.5 + 1.0 × strength`` where ``strength = min(points / 3, 1)`` are the
   evidence points (see ``evidence``), then, shared by all competencies of the answer:
   STAR parts present +0.2 situation, +0.2 task, +0.4 action, +0.4 result;
@@ -32,6 +35,7 @@ from typing import Any
 from interview_core.text.analysis import AnswerAnalysis, analyze_answer
 from interview_core.text.evidence import Evidence, find_evidence
 from interview_core.text.jobs import JobCompetency, JobModel
+from recruiting.domain.assessment_reasons import NotAssessed, not_assessed_for, not_assessed_label
 
 METHOD = "rules-v1 (jieba)"
 STAR_POINTS = {"situation": 0.2, "task": 0.2, "action": 0.4, "result": 0.4}
@@ -49,8 +53,9 @@ class CompetencyScore:
     confidence: float | None
     evidence: tuple[Evidence, ...]
     anchor: str | None
-    not_assessed_reason: str | None = None
+    not_assessed_reason: str | None = None  # Chinese, for people
     breakdown: dict[str, float] = field(default_factory=dict)
+    not_assessed_code: str | None = None  # a ``NotAssessed`` code
 
     @property
     def assessed(self) -> bool:
@@ -64,6 +69,7 @@ class CompetencyScore:
             "evidence": [e.to_json() for e in self.evidence],
             "anchor": self.anchor,
             "not_assessed_reason": self.not_assessed_reason,
+            "not_assessed_code": self.not_assessed_code,
             "breakdown": self.breakdown,
         }
 
@@ -107,10 +113,27 @@ class AnswerScore:
 
 
 def score_answer(
-    answer: str, question: str, job: JobModel, min_coverage: float = DEFAULT_MIN_COVERAGE
+    answer: str,
+    question: str,
+    job: JobModel,
+    min_coverage: float = DEFAULT_MIN_COVERAGE,
+    *,
+    no_transcript: str = "",
 ) -> AnswerScore:
-    """Score one answer against every competency of the job (advisory, deterministic)."""
-    analysis = analyze_answer(answer, question)
+    """Score one answer against every competency of the job (advisory, deterministic).
+
+    ``no_transcript`` (a ``NoTranscript`` code) says the answer was spoken but there is no
+    text: nothing is scored, and each competency says why in the system's or the
+    recording's name."""
+    analysis = analyze_answer("" if no_transcript else answer, question)
+    if no_transcript:
+        cause = not_assessed_for(no_transcript)
+        label = not_assessed_label(cause)
+        scores = tuple(
+            CompetencyScore(i.code, i.name, i.weight, None, None, (), None, label, {}, cause)
+            for i in job.competencies
+        )
+        return AnswerScore(None, 0.0, scores, analysis, min_coverage)
     modifiers = answer_modifiers(analysis)
     scores = tuple(_score_competency(item, analysis, modifiers) for item in job.competencies)
     overall, coverage = _overall(scores)
@@ -156,7 +179,9 @@ def _score_competency(
 def _not_assessed(item: JobCompetency) -> CompetencyScore:
     examples = "、".join((*item.keywords, *item.competency.keywords)[:4])
     reason = f"回答中没有与「{item.name}」相关的关键词或行为（如{examples}），未评估（不是 0 分）"
-    return CompetencyScore(item.code, item.name, item.weight, None, None, (), None, reason)
+    return CompetencyScore(
+        item.code, item.name, item.weight, None, None, (), None, reason, {}, NotAssessed.NO_EVIDENCE
+    )
 
 
 def _confidence(strength: float, a: AnswerAnalysis) -> float:

@@ -20,8 +20,9 @@ class SpokenText:
     available: bool
     text: str
     seconds: float  # length of the audio
-    reason: str = ""  # why there is no text, when not available
+    reason: str = ""  # why there is no text, in Chinese for the interviewer
     engine: str = ""
+    code: str = ""  # the ``NoTranscript`` code of ``reason``
 
 
 class SpeechToText(Protocol):

@@ -24,6 +24,7 @@ from tortoise.expressions import F, Q
 from tortoise.transactions import in_transaction
 
 from recruiting.clock import now
+from recruiting.domain.assessment_reasons import NotAssessed, not_assessed_label
 from recruiting.errors import InvalidInput
 from recruiting.models import AnalysisStatus, Answer, ConsentPurpose, Interview, RaterKind, Score
 from recruiting.ports.analysis import AnalysisOutcome, AnalysisRequest, MediaAnalysis
@@ -167,8 +168,10 @@ class AnswerAnalysisRunner:
 
 
 async def combine_ai_scores(interview_id: int, engine: str) -> None:
-    """One advisory score per competency of the interview, from every analysed answer."""
+    """One advisory score per competency of the interview, from every analysed answer; a
+    competency no answer could score says why (a ``NotAssessed`` label, in Chinese)."""
     per: dict[str, list[tuple[float, float, list[dict[str, Any]], int]]] = {}
+    why: dict[str, set[str]] = {}
     answers = await Answer.filter(interview_id=interview_id, analysis_status=AnalysisStatus.DONE)
     for answer in answers:
         competencies = ((answer.analysis or {}).get("score") or {}).get("competencies") or {}
@@ -183,6 +186,9 @@ async def combine_ai_scores(interview_id: int, engine: str) -> None:
                         answer.question_index,
                     )
                 )
+            else:
+                code = item.get("not_assessed_code") or NotAssessed.NO_EVIDENCE
+                why.setdefault(name, set()).add(str(code))
     await Score.filter(interview_id=interview_id, rater_kind=RaterKind.AI).delete()
     for name, found in per.items():
         await Score.create(
@@ -190,18 +196,15 @@ async def combine_ai_scores(interview_id: int, engine: str) -> None:
             competency=name[:32],
             rater_kind=RaterKind.AI,
             rater_key=engine[:64],
-            **_combined(found),
+            **_combined(found, why.get(name, set())),
         )
 
 
-def _combined(found: list[tuple[float, float, list[dict[str, Any]], int]]) -> dict[str, Any]:
+def _combined(
+    found: list[tuple[float, float, list[dict[str, Any]], int]], why: set[str]
+) -> dict[str, Any]:
     if not found:
-        return {
-            "value": None,
-            "confidence": None,
-            "evidence": [],
-            "comment": "not assessed: no answer gave evidence",
-        }
+        return {"value": None, "confidence": None, "evidence": [], "comment": _why_none(why)}
     weight = sum(max(c, 0.05) for _, c, _, _ in found)
     value = sum(s * max(c, 0.05) for s, c, _, _ in found) / weight
     evidence = [e | {"question": q} for _, _, ev, q in found for e in ev]
@@ -209,5 +212,14 @@ def _combined(found: list[tuple[float, float, list[dict[str, Any]], int]]) -> di
         "value": Decimal(str(round(value, 1))),
         "confidence": Decimal(str(round(max(c for _, c, _, _ in found), 3))),
         "evidence": evidence,
-        "comment": f"advisory: {len(found)} answer(s); a person decides",
+        "comment": f"AI 参考分，依据 {len(found)} 个回答；结论由人决定",
     }
+
+
+def _why_none(codes: set[str]) -> str:
+    """The candidate's answers are blamed only when some answer had text to read."""
+    if NotAssessed.NO_EVIDENCE in codes:
+        return "所有回答中都没有与此项相关的具体描述，未评估（不是 0 分）"
+    if NotAssessed.SYSTEM_NO_TRANSCRIPT in codes:
+        return not_assessed_label(NotAssessed.SYSTEM_NO_TRANSCRIPT)
+    return not_assessed_label(next(iter(sorted(codes)), NotAssessed.NO_EVIDENCE))

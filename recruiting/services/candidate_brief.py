@@ -12,6 +12,7 @@ from datetime import tzinfo
 from typing import cast
 
 from recruiting.domain.roles import Permission, allows
+from recruiting.domain.shorten import shorten
 from recruiting.models import (
     Application,
     Candidate,
@@ -45,9 +46,9 @@ async def candidate_brief(staff: Staff, name: str, zone: tzinfo, *, quiet: bool)
         await record(actor_of(staff), "view_candidate_brief", "candidate", candidate_id,
                      allowed=candidate_id in shown)  # fmt: skip
     if not applications:
-        return None if quiet else NOT_FOUND.format(name=say.short(name, 20))
+        return None if quiet else NOT_FOUND.format(name=shorten(name, max_chars=20, inline=True))
     parts = [await _application(a, staff, zone) for a in applications]
-    return say.fit(f"候选人 {name}\n" + "\n".join(parts))
+    return shorten(f"候选人 {name}\n" + "\n".join(parts), say.TEXT_LIMIT)
 
 
 async def _application(application: Application, staff: Staff, zone: tzinfo) -> str:

@@ -14,6 +14,7 @@ from typing import Any, Protocol
 
 from recruiting.domain.inbound import Inbound, TextMessage
 from recruiting.domain.interview_state import FINAL
+from recruiting.domain.shorten import shorten
 from recruiting.models import InterviewAssignment, Staff
 from recruiting.ports.outbound import OutboundDraft
 
@@ -104,7 +105,7 @@ class Conversation:
                 if (answered := await chat.on_text(staff, message)) is not None:
                     return answered
         if command is None:
-            shown = text if len(text) <= 20 else text[:20] + "…"
+            shown = shorten(text, max_chars=21, inline=True)
             reply = NOT_UNDERSTOOD.format(text=shown) + HELP_TEXT
         else:
             reply = await command(staff)

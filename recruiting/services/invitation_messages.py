@@ -8,6 +8,7 @@ from datetime import datetime, timedelta, tzinfo
 from typing import Any
 
 from recruiting.domain.invitation_answers import INVITE_CHOICES, SLOT_PREFIX
+from recruiting.domain.shorten import shorten
 from recruiting.models import InterviewMode, InvitationStatus
 from recruiting.ports.candidate_channel import CANDIDATE_CHANNEL, candidate_recipient
 from recruiting.ports.outbound import OutboundDraft
@@ -18,6 +19,7 @@ DEVICE_CHECK_PATH = "pages/device-check/index"
 INBOX_PATH = "pages/messages/index"
 REFRESH_PREFIX = "invite-card:"
 WEEKDAYS = "一二三四五六日"
+ROW_CHARS = 30  # a card row's value as WeCom shows it
 
 STATUS_TEXT = {
     InvitationStatus.SENT: "待候选人回复",
@@ -62,6 +64,12 @@ def span(at: datetime, minutes: int, zone: tzinfo) -> str:
     return f"{when(at, zone)}–{end:%H:%M}（北京时间）"
 
 
+def row_span(at: datetime, minutes: int, zone: tzinfo) -> str:
+    """The time for a card row, which shows about 30 characters: no year, no zone."""
+    start, end = at.astimezone(zone), (at + timedelta(minutes=minutes)).astimezone(zone)
+    return f"{start:%m-%d}（周{WEEKDAYS[start.weekday()]}）{start:%H:%M}–{end:%H:%M}"
+
+
 def place(v: InvitationView) -> str:
     if v.mode == InterviewMode.REMOTE:
         return f"线上面试，会议链接：{v.meeting_link or MEETING_PLACEHOLDER}"
@@ -79,7 +87,7 @@ def invitation_text(v: InvitationView, zone: tzinfo) -> str:
         f"方式：{place(v)}",
         f"面试官：{panel(v) or '待定'}",
         f"请准备：{v.preparation or '简历一份，以及您想了解的问题'}",
-        f"设备检测：请在小程序「{DEVICE_CHECK_PATH}」中提前检测摄像头和麦克风",
+        "设备检测：请在小程序「面试助手」的「设备检测」页提前检测摄像头和麦克风",
         f"邀请码：{v.reference}",
         "请回复「确认」「改期」或「拒绝」。",
     ]
@@ -130,18 +138,24 @@ def hr_card(v: InvitationView, zone: tzinfo, note: str = "") -> dict[str, Any]:
         "card_type": "button_interaction",
         "source": {"desc": "面试邀请"},
         "main_title": {
-            "title": f"面试邀请：{v.candidate} · {v.job}"[:36],
+            "title": shorten(f"面试邀请：{v.candidate} · {v.job}", max_chars=36),
             "desc": f"{v.round} · {when(v.starts_at, zone)}",
         },
-        "sub_title_text": (note or status)[:120],
+        "sub_title_text": shorten(note or status, max_chars=120),
         "horizontal_content_list": [
-            {"keyname": "状态", "value": status[:30]},
-            {"keyname": "时间", "value": span(v.starts_at, v.minutes, zone)[:30]},
+            {"keyname": "状态", "value": shorten(status, max_chars=ROW_CHARS)},
+            {
+                "keyname": "时间",
+                "value": shorten(row_span(v.starts_at, v.minutes, zone), max_chars=ROW_CHARS),
+            },
             {
                 "keyname": "方式",
-                "value": ("线上" if v.mode == InterviewMode.REMOTE else v.location or "现场")[:30],
+                "value": shorten(
+                    "线上" if v.mode == InterviewMode.REMOTE else v.location or "现场",
+                    max_chars=ROW_CHARS,
+                ),
             },
-            {"keyname": "面试官", "value": panel(v)[:30] or "待定"},
+            {"keyname": "面试官", "value": shorten(panel(v), max_chars=ROW_CHARS) or "待定"},
         ],
         "task_id": v.task_id,
         "button_list": [

@@ -26,9 +26,11 @@ from decimal import Decimal
 from tortoise.transactions import in_transaction
 
 from recruiting import clock
+from recruiting.domain.assessment_reasons import NoTranscript, no_transcript_label
 from recruiting.domain.inbound import Inbound, TextMessage, VoiceMessage
 from recruiting.domain.interview_state import InterviewStatus, next_status
 from recruiting.domain.live_commands import LiveCommand, parse
+from recruiting.domain.shorten import shorten
 from recruiting.errors import ExternalServiceError, RetryLater
 from recruiting.models import (
     Interview,
@@ -121,7 +123,7 @@ class LiveInterviews:
         ctx = await load_context(running)
         spoken, media_ref = await self._hear(ctx, event)
         body = spoken.text if spoken.available else f"{UNTRANSCRIBED}{spoken.reason}"
-        line = say.voice_note_line(spoken.seconds, spoken.text, spoken.reason)
+        line = say.voice_note_line(spoken.seconds, spoken.text, spoken.reason, spoken.code)
         note = InterviewNote(interview_id=ctx.id, author=staff, kind=NoteKind.VOICE, body=body,
                              media_ref=media_ref, source_msg_id=source,
                              taken_at=_taken_at(event))  # fmt: skip
@@ -168,7 +170,7 @@ class LiveInterviews:
             )
             status = say.status_name(i.status)
             lines.append(f"· {span} {who} · {job} · {i.round.name}（{status}）")  # type: ignore[attr-defined]
-        return say.fit("\n".join(lines))
+        return shorten("\n".join(lines), say.TEXT_LIMIT)
 
     async def start(self, staff: Staff, running: int | None) -> list[OutboundDraft]:
         if running is not None:
@@ -177,7 +179,7 @@ class LiveInterviews:
         interview = await self._startable(staff)
         if interview is None:
             text = f"{say.NO_INTERVIEW_TO_START}\n\n{await self.today(staff)}"
-            return [text_draft(staff.wecom_userid, say.fit(text), "reply")]
+            return [text_draft(staff.wecom_userid, shorten(text, say.TEXT_LIMIT), "reply")]
         ctx = await load_context(interview.id)
         names = [b.name for b in await competencies(self._prompts, ctx)]
         target = next_status(InterviewStatus(interview.status), "start")
@@ -323,7 +325,8 @@ class LiveInterviews:
             raise
         except ExternalServiceError as exc:
             log.warning("voice note %s of interview %s not fetched: %s", event.msg_id, ctx.id, exc)
-            return SpokenText(False, "", 0.0, f"语音下载失败（{exc.message[:80]}）"), ""
+            code = NoTranscript.DOWNLOAD_FAILED
+            return SpokenText(False, "", 0.0, no_transcript_label(code), code=code), ""
         media_ref = await self._keep_audio(ctx.id, _source_id(event), audio)
         spoken = await asyncio.to_thread(self._speech.transcribe, audio, event.format or "amr")
         return spoken, media_ref

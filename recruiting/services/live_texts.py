@@ -8,7 +8,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from recruiting.domain.assessment_reasons import SYSTEM_CAUSES
 from recruiting.domain.interview_state import InterviewStatus
+from recruiting.domain.shorten import shorten
 from recruiting.ports.live_prompts import LivePrompt
 
 if TYPE_CHECKING:
@@ -54,40 +56,28 @@ def status_name(status: str) -> str:
     return STATUS_NAMES.get(InterviewStatus(status), status)
 
 
-def fit(text: str, limit: int = TEXT_LIMIT) -> str:
-    """Cut ``text`` to ``limit`` UTF-8 bytes at a character boundary (with an ellipsis)."""
-    data = text.encode("utf-8")
-    if len(data) <= limit:
-        return text
-    return data[: limit - 3].decode("utf-8", errors="ignore") + "…"
-
-
-def short(text: str, chars: int) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= chars else text[: chars - 1] + "…"
-
-
 def started(title: str, when: str, competencies: Sequence[str]) -> str:
     lines = [f"已开始面试：{title}（{when}）", NOTES_HINT]
     if competencies:
         lines.append("本轮考察：" + "、".join(competencies))
-    return fit("\n".join(lines))
+    return shorten("\n".join(lines), TEXT_LIMIT)
 
 
 def started_by_colleague(who: str, title: str) -> str:
-    return fit(f"{who} 已开始面试：{title}。\n{NOTES_HINT}")
+    return shorten(f"{who} 已开始面试：{title}。\n{NOTES_HINT}", TEXT_LIMIT)
 
 
 def already_running(title: str) -> str:
-    return fit(f"面试正在进行：{title}。\n{NOTES_HINT}")
+    return shorten(f"面试正在进行：{title}。\n{NOTES_HINT}", TEXT_LIMIT)
 
 
 def finished(title: str, notes: int, voice: int, raters: Sequence[str]) -> str:
-    return fit(
+    return shorten(
         f"已结束面试：{title}。\n共记录 {notes} 条笔记（其中语音 {voice} 条）。\n"
         f"评分卡片已发给：{'、'.join(raters) or '（本场没有分配面试官）'}。"
         "请为每项胜任力打 1–5 分；提交后 30 分钟内发来的文字会作为您的评语。\n"
-        "所有面试官打完分后，汇总（含仅供参考的 AI 分）会发给 HR 和主面试官。"
+        "所有面试官打完分后，汇总（含仅供参考的 AI 分）会发给 HR 和主面试官。",
+        TEXT_LIMIT,
     )
 
 
@@ -98,7 +88,7 @@ def prompt_text(
     lines = [f"【笔记】本场已记录 {count} 条。{note_line}"]
     if prompt is None:
         lines.append(unscored or "本条没有可分析的文字，追问提示基于此前的笔记。")
-        return fit("\n".join(lines))
+        return shorten("\n".join(lines), TEXT_LIMIT)
     if prompt.uncovered:
         covered = f"（已有证据：{'、'.join(prompt.covered)}）" if prompt.covered else ""
         lines.append(f"尚缺证据：{'、'.join(prompt.uncovered)}{covered}")
@@ -109,21 +99,26 @@ def prompt_text(
         lines.append(f"追问（缺{gaps}）：{prompt.question}" if gaps else f"追问：{prompt.question}")
     head = "\n".join(lines)
     if prompt.focus is None:
-        return fit(head)
-    anchors = [f"{level} {short(text, ANCHOR_CHARS)}" for level, text in
+        return shorten(head, TEXT_LIMIT)
+    anchors = [f"{level} {shorten(text, max_chars=ANCHOR_CHARS, inline=True)}" for level, text in
                enumerate(prompt.focus.anchors, start=1)]  # fmt: skip
     body = f"{head}\n关注「{prompt.focus.name}」评分锚点：\n" + "\n".join(anchors)
-    return fit(body + "\n（AI 提示，仅供参考）")
+    return shorten(body + "\n（AI 提示，仅供参考）", TEXT_LIMIT)
 
 
 def text_note_line(body: str) -> str:
-    return f"最新：“{short(body, 30)}”"
+    return f"最新：“{shorten(body, max_chars=30, inline=True)}”"
 
 
-def voice_note_line(seconds: float, transcript: str, reason: str) -> str:
+def voice_note_line(seconds: float, transcript: str, reason: str, code: str = "") -> str:
+    """The note's line in the prompt: its words, or why there are none (``reason`` is the
+    Chinese label of ``code``); a system cause asks for the point in writing instead."""
     if transcript:
-        return f"语音 {seconds:.0f} 秒，转写：“{short(transcript, 60)}”"
-    return f"语音 {seconds:.0f} 秒已保存，未能转写：{short(reason, 120)}"
+        return f"语音 {seconds:.0f} 秒，转写：“{shorten(transcript, max_chars=60, inline=True)}”"
+    line = f"语音 {seconds:.0f} 秒已保存，未能转写：{shorten(reason, max_chars=60, inline=True)}。"
+    if code in SYSTEM_CAUSES:
+        line += "请用文字补记要点。"
+    return line
 
 
 def panel_text(summary: PanelSummary) -> str:
@@ -140,7 +135,7 @@ def panel_text(summary: PanelSummary) -> str:
         flag = f"  ⚠ 相差 {line.spread:g} 分" if line.disagreement and line.spread else ""
         lines.append(f"{line.name}：{people}｜{ai}{flag}")
         if line.ai is not None and line.ai_quotes:
-            lines.append(f"  AI 依据：“{short(line.ai_quotes[0], 40)}”")
+            lines.append(f"  AI 依据：“{shorten(line.ai_quotes[0], max_chars=40, inline=True)}”")
     if summary.disagreements:
         lines.append(
             f"⚠ 面试官评分相差 ≥2 分：{'、'.join(summary.disagreements)}。"
@@ -148,9 +143,12 @@ def panel_text(summary: PanelSummary) -> str:
         )
     if summary.comments:
         lines.append("评语：")
-        lines += [f"· {name}：{short(text, 120)}" for name, text in summary.comments]
+        lines += [
+            f"· {name}：{shorten(text, max_chars=120, inline=True)}"
+            for name, text in summary.comments
+        ]
     lines.append(ADVISORY)
-    return fit("\n".join(lines))
+    return shorten("\n".join(lines), TEXT_LIMIT)
 
 
 def _score(value: float | None) -> str:

@@ -6,6 +6,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from recruiting.domain.shorten import shorten
 from recruiting.ports.payroll import PackageEstimate
 
 SUBMIT_KEY = "offer.submit"
@@ -120,12 +121,12 @@ def offer_card(
         "card_type": "button_interaction",
         "source": {"desc": "offer 审批"},
         "main_title": {
-            "title": f"发 offer：{candidate} · {job}"[:26],
+            "title": shorten(f"发 offer：{candidate} · {job}", max_chars=26),
             "desc": f"草稿 #{offer_id} · 薪酬来源：{source}",
         },
         "sub_title_text": (
             f"税后与成本为薪酬系统估算（{estimate.city_name}社保公积金、个税预扣）。修改请发送"
-            f"「发offer {candidate} 月薪… 年终…个月 补贴… 入职YYYY-MM-DD」"
+            f"「发offer {candidate} 月薪… 年终…个月 补贴… 入职年-月-日」"
         ),
         "horizontal_content_list": [
             {"keyname": "月薪（税前）", "value": f"{yuan(figures['base'])} 元"},
@@ -168,7 +169,12 @@ def settled_card(task_id: str, offer_id: int, label: str) -> dict[str, Any]:
         "main_title": {"title": f"offer #{offer_id}", "desc": label},
         "task_id": task_id,
         "button_list": [
-            {"type": 0, "text": label[:10], "style": 2, "key": f"{DONE_KEY}:{offer_id}"}
+            {
+                "type": 0,
+                "text": shorten(label, max_chars=10),
+                "style": 2,
+                "key": f"{DONE_KEY}:{offer_id}",
+            }
         ],
     }
 

@@ -121,7 +121,7 @@ class DeadLetters:
         if not managers:
             log.warning("outbox %s is dead and no active hr_manager can be told", row.id)
         stamp = int((row.lease_until or clock.now()).timestamp() * 1000)
-        card = _dead_letter_card(row, error, task_id=f"outbox-dead-{row.id}-{stamp}")
+        card = _dead_letter_card(row, task_id=f"outbox-dead-{row.id}-{stamp}")
         payload = {"kind": "template_card", "card": card}
         key = f"{row.id}.{stamp}"
         return [OutboundDraft(self._channel, u, payload, f"{key}:{u}") for u in managers]
@@ -172,15 +172,17 @@ async def hr_managers() -> list[str]:
     return [s.wecom_userid for s in staff if Role.HR_MANAGER in s.role_set()]
 
 
-def _dead_letter_card(row: OutboxMessage, error: str, *, task_id: str) -> dict[str, Any]:
+def _dead_letter_card(row: OutboxMessage, *, task_id: str) -> dict[str, Any]:
     what = CHANNEL_NAMES.get(row.channel, row.channel)
     return {
         "card_type": "button_interaction",
         "source": {"desc": "投递失败提醒"},
         "main_title": {"title": f"{what}失败，已停止重试", "desc": f"第 {row.id} 条外发记录"},
-        "sub_title_text": f"最后的错误：{error[:200]}",
+        "sub_title_text": (  # the error itself is in the service's log, for the operator
+            "多次投递仍未成功，已停止重试；技术原因已记入服务日志。排除问题后可点「重新投递」。"
+        ),
         "horizontal_content_list": [
-            {"keyname": "通道", "value": row.channel},
+            {"keyname": "通道", "value": what},
             {"keyname": "对象", "value": row.recipient or "-"},
             {"keyname": "尝试次数", "value": str(row.attempts)},
         ],

@@ -31,6 +31,7 @@ from tortoise.transactions import in_transaction
 from recruiting import clock
 from recruiting.domain.inbound import CardClick, Inbound
 from recruiting.domain.interview_state import InterviewStatus
+from recruiting.domain.shorten import shorten
 from recruiting.errors import NotFound
 from recruiting.models import Interview, RaterKind, Score, Staff
 from recruiting.ports.live_prompts import CompetencyBrief, LivePrompts
@@ -283,7 +284,7 @@ def score_card(
         picked = (chosen or {}).get(brief.name)
         selects.append({
             "question_key": brief.code,
-            "title": say.short(brief.name, 12),
+            "title": shorten(brief.name, max_chars=12, inline=True),
             "selected_id": UNSCORED if picked is None else str(picked),
             "option_list": options,
         })  # fmt: skip

@@ -17,6 +17,7 @@ from recruiting.domain.inbound import CardClick, Inbound, TextMessage
 from recruiting.domain.interview_state import FINAL
 from recruiting.domain.invitation_answers import PLACE_CHARS, read_schedule
 from recruiting.domain.roles import Role
+from recruiting.domain.shorten import shorten
 from recruiting.models import (
     Application,
     Candidate,
@@ -137,7 +138,12 @@ class ScheduleChat:
                 f"{place.key()}"
             )
             buttons.append(
-                {"type": 0, "style": 1, "key": key, "text": f"{local:%m-%d %H:%M} {who}"[:20]}
+                {
+                    "type": 0,
+                    "style": 1,
+                    "key": key,
+                    "text": shorten(f"{local:%m-%d %H:%M} {who}", max_chars=20),
+                }
             )
         lines = [
             f"{n + 1}. {when(p.slot.start, self._zone)} · "
@@ -156,10 +162,10 @@ class ScheduleChat:
             "card_type": "button_interaction",
             "source": {"desc": "安排面试"},
             "main_title": {
-                "title": f"安排面试：{candidate} · {job.title}"[:36],
+                "title": shorten(f"安排面试：{candidate} · {job.title}", max_chars=36),
                 "desc": f"{round_.name} · {round_.duration_minutes} 分钟",
             },
-            "sub_title_text": (intro + "请选择时间：\n" + "\n".join(lines))[:300],
+            "sub_title_text": shorten(intro + "请选择时间：\n" + "\n".join(lines), max_chars=300),
             "horizontal_content_list": [
                 {"keyname": "方式", "value": _mode_name(place)},
                 {"keyname": "地点", "value": where},
@@ -250,10 +256,10 @@ def _booked_card(
         "card_type": "button_interaction",
         "source": {"desc": "安排面试"},
         "main_title": {
-            "title": f"安排面试：{application.candidate.name}"[:36],
+            "title": shorten(f"安排面试：{application.candidate.name}", max_chars=36),
             "desc": round_.name,
         },
-        "sub_title_text": done[:120],
+        "sub_title_text": shorten(done, max_chars=120),
         "task_id": task_id,
         "button_list": [{"type": 0, "text": "已预约", "style": 2, "key": "booked:done"}],
         "replace_text": "已预约",

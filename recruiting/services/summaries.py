@@ -39,6 +39,7 @@ from tortoise.transactions import in_transaction
 
 from recruiting import clock
 from recruiting.domain.inbound import CardClick, Inbound
+from recruiting.domain.shorten import shorten
 from recruiting.domain.summary_draft import (
     Basis,
     Draft,
@@ -65,13 +66,13 @@ from recruiting.models import (
 from recruiting.ports.candidate_channel import CANDIDATE_CHANNEL, candidate_recipient
 from recruiting.ports.live_prompts import LivePrompts, LiveScope
 from recruiting.ports.outbound import OutboundDraft
+from recruiting.services import live_texts as say
 from recruiting.services.access import HR_ROLES, job_of, round_of
 from recruiting.services.audit import Actor, record
 from recruiting.services.conversation import CHANNEL as WECOM_MESSAGE
 from recruiting.services.conversation import card_update
 from recruiting.services.followups import Outbox, completed_between, window
 from recruiting.services.live_context import hr_staff
-from recruiting.services.live_texts import fit
 from recruiting.settings import FollowUpSettings
 
 log = logging.getLogger(__name__)
@@ -197,7 +198,7 @@ def candidate_message(interview: Interview, summary: CandidateSummary) -> Outbou
         "kind": "link",
         "title": "面试反馈",
         "path": f"pages/summary/index?interview_id={interview.id}",
-        "content": fit("\n\n".join(parts), 2000),
+        "content": shorten("\n\n".join(parts), 2000),
     }
     return OutboundDraft(CANDIDATE_CHANNEL, candidate_recipient(candidate.id), payload, "summary")
 
@@ -382,7 +383,7 @@ class CandidateSummaries:
         user = staff.wecom_userid
         if draft.needs_writing:
             text = f"【候选人反馈待撰写】{title}\n{draft.hr_notes}\n\n{edit_help(interview.id)}"
-            return [_text(user, fit(text), f"{user}:text")]
+            return [_text(user, shorten(text, say.TEXT_LIMIT), f"{user}:text")]
         rejected = _outcome(cast(Application, interview.application)) is Outcome.REJECTED
         kind = "婉拒建议" if rejected else "面试反馈"
         lines = [
@@ -397,7 +398,7 @@ class CandidateSummaries:
             lines.append(f"按自动发布策略，若无人修改，将于 {_local(due, self._zone)} 自动发布。")
         card = release_card(interview, name, kind, draft.basis, due, self._zone)
         return [
-            _text(user, fit("\n\n".join(lines)), f"{user}:text"),
+            _text(user, shorten("\n\n".join(lines), say.TEXT_LIMIT), f"{user}:text"),
             OutboundDraft(
                 WECOM_MESSAGE, user, {"kind": "template_card", "card": card}, f"{user}:card"
             ),

@@ -14,6 +14,7 @@ from typing import Any
 
 from recruiting.domain.inbound import TextMessage
 from recruiting.domain.roles import Permission
+from recruiting.domain.shorten import shorten
 from recruiting.domain.surveys import (
     CANDIDATE_QUESTIONS,
     INTERVIEWER_QUESTIONS,
@@ -28,7 +29,7 @@ from recruiting.ports.outbound import OutboundDraft
 from recruiting.services.access import HR_ROLES, require_staff
 from recruiting.services.audit import Actor, record
 from recruiting.services.conversation import CHANNEL as WECOM_MESSAGE
-from recruiting.services.live_texts import fit, short
+from recruiting.services.live_texts import TEXT_LIMIT
 from recruiting.services.sessions import Principal
 
 RECENT_COMMENTS = 10
@@ -148,10 +149,13 @@ def chat_text(result: JobSurveys) -> str:
         lines.append("  面试官 " + _line(rs.interviewer))
     if result.comments:
         lines.append("最近的候选人意见（仅 HR 可见，查看已记录）：")
-        lines += [f"· {day} {name}：{short(text, 60)}" for day, name, text in result.comments[:5]]
+        lines += [
+            f"· {day} {name}：{shorten(text, max_chars=60, inline=True)}"
+            for day, name, text in result.comments[:5]
+        ]
     elif result.comments is not None:
         lines.append("暂无候选人文字意见。")
-    return fit("\n".join(lines))
+    return shorten("\n".join(lines), TEXT_LIMIT)
 
 
 def _line(stats: SurveyStats) -> str:

@@ -107,8 +107,9 @@ async def test_inbox_invitation_confirmed_in_the_mini_app(stack: Stack) -> None:
     [message] = await _inbox(stack, token, "invite:")
     assert message["route"] == "miniapp"
     for fact in ("销售代表", "业务面", "北京时间", "60 分钟", "深圳南山科技园", "王强",
-                 "近一年的销售业绩材料", "pages/device-check/index", "https://wework.qpic.cn"):  # fmt: skip
+                 "近一年的销售业绩材料", "「设备检测」页", "https://wework.qpic.cn"):  # fmt: skip
         assert fact in message["content"], fact
+    assert "pages/" not in message["content"]  # the page's path is for the mini-app, not her
     assert [c["key"] for c in message["choices"]] == ["confirm", "reschedule", "decline"]
     invitation = await InterviewInvitation.get(interview_id=interview_id)
     assert (await _status(interview_id, "invited")) is True

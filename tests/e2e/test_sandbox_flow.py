@@ -187,3 +187,21 @@ async def test_non_text_events_are_stored_and_acknowledged(stack: Stack) -> None
     kinds = sorted(await InboxEvent.filter(status="done").values_list("kind", flat=True))
     assert kinds == ["approval", "enter_agent", "voice"]
     assert await OutboxMessage.all().count() == 0  # nothing to say yet, and nothing said
+
+
+async def test_health_check_tells_operators_the_speech_model_is_missing(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    empty = tmp_path / "no-models"
+    env = {"SPEECH_MODEL_DIR": str(empty)}
+    async with running("sqlite", tmp_path, "health", env) as (settings, _, _console):
+        base = f"http://{settings.server.host}:{settings.server.port}"
+        async with httpx.AsyncClient(base_url=base) as client:
+            health = (await client.get("/healthz")).json()
+    assert health["status"] == "ok"  # the service works; transcripts wait for the model
+    speech = health["speech_model"]
+    assert speech["status"] == "missing" and speech["code"] == "model_missing"
+    assert str(empty) in speech["detail"] and "install-model" in speech["detail"]
+    assert "secret" not in str(health).lower()
+    logged = [r.getMessage() for r in caplog.records if "speech recognition" in r.getMessage()]
+    assert any("install-model" in line for line in logged)

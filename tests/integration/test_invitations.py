@@ -154,7 +154,7 @@ async def test_booking_invites_once_with_every_fact(world: dict[str, Any]) -> No
     [row] = await _rows(CANDIDATE_CHANNEL)
     content = row.payload["content"]
     for fact in ("销售代表", "业务面", "A 座 12 楼", "面试官0（经理）", "业绩材料", "60 分钟",
-                 "pages/device-check/index", first.reference, "10:00"):  # fmt: skip
+                 "「设备检测」页", first.reference, "10:00"):  # fmt: skip
         assert fact in content, fact
     assert [c["key"] for c in row.payload["choices"]] == ["confirm", "reschedule", "decline"]
     cards = [r for r in await _rows("wecom.message") if r.payload["kind"] == "template_card"]

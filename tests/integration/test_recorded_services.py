@@ -17,6 +17,7 @@ from typing import Any
 
 import pytest
 
+from recruiting.domain.assessment_reasons import NOT_ASSESSED_LABELS, NotAssessed
 from recruiting.domain.interview_state import InterviewStatus
 from recruiting.errors import InvalidInput, RetryLater
 from recruiting.infra.media_store import LocalMediaStore
@@ -191,7 +192,15 @@ async def test_ai_scores_combine_answers_with_their_evidence(world: dict[str, An
     await Answer.filter(id=second.id).update(analysis_status=AnalysisStatus.QUEUED)
     await runner.process(second.id)
     learning = await Score.get(interview_id=world["interview"].id, competency="学习能力")
-    assert learning.value is None and "not assessed" in learning.comment
+    assert learning.value is None and learning.comment.startswith("所有回答中都没有")
+    system = {"score": None, "not_assessed_code": NotAssessed.SYSTEM_NO_TRANSCRIPT}
+    await Answer.filter(id=other.id).update(
+        analysis={"score": {"competencies": {"学习能力": system}}}
+    )
+    await Answer.filter(id=second.id).update(analysis_status=AnalysisStatus.QUEUED)
+    await runner.process(second.id)  # no transcript anywhere: the system's reason, in Chinese
+    learning = await Score.get(interview_id=world["interview"].id, competency="学习能力")
+    assert learning.comment == NOT_ASSESSED_LABELS[NotAssessed.SYSTEM_NO_TRANSCRIPT]
 
 
 async def test_the_same_chunk_sent_twice_at_once_is_stored_once(

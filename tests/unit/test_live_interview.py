@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from recruiting import clock
+from recruiting.domain.assessment_reasons import NoTranscript, no_transcript_label
 from recruiting.errors import RetryLater
 from recruiting.models import AuditLog, Interview, InterviewNote, OutboxMessage, Score, Staff
 from recruiting.models.interviews import NoteKind
@@ -103,12 +104,14 @@ async def test_voice_note_is_fetched_transcribed_and_kept(world: Live) -> None:
 
 async def test_untranscribed_voice_keeps_the_reason_and_is_not_analysed(world: Live) -> None:
     await world.bot.on_text(said("wangqiang", "开始面试"))
-    world.speech.result = SpokenText(False, "", 3.0, "no speech model installed")
+    code = NoTranscript.MODEL_MISSING
+    label = no_transcript_label(code)
+    world.speech.result = SpokenText(False, "", 3.0, label, code=code)
     await world.live.on_voice(spoke("wangqiang"))
     [note] = await InterviewNote.filter(interview_id=world.interview.id)
-    assert note.body == f"{UNTRANSCRIBED}no speech model installed"
+    assert note.body == f"{UNTRANSCRIBED}{label}"
     [prompt] = [r for r in await rows("wangqiang") if "【笔记】" in r.payload["content"]]
-    assert "未能转写：no speech model installed" in prompt.payload["content"]
+    assert f"未能转写：{label}。请用文字补记要点。" in prompt.payload["content"]
     assert world.prompts.asked == []  # nothing to analyse yet
     await world.bot.on_text(said("wangqiang", "提到了沟通"))
     assert world.prompts.asked == [(["提到了沟通"], "提到了沟通")]
@@ -123,7 +126,8 @@ async def test_voice_download_refused_for_good_or_for_now(world: Live) -> None:
     world.voice.error = Gone("invalid media_id")
     await world.live.on_voice(spoke("wangqiang", msg_id="v-3"))
     [note] = await InterviewNote.all()
-    assert note.body.startswith(f"{UNTRANSCRIBED}语音下载失败") and world.speech.heard == []
+    assert note.body == f"{UNTRANSCRIBED}{no_transcript_label(NoTranscript.DOWNLOAD_FAILED)}"
+    assert world.speech.heard == []
 
 
 async def test_voice_outside_an_interview_is_ignored(world: Live) -> None:

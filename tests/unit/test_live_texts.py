@@ -6,6 +6,7 @@ from __future__ import annotations
 from types import SimpleNamespace
 from typing import Any, cast
 
+from recruiting.domain.assessment_reasons import NoTranscript, no_transcript_label
 from recruiting.ports.live_prompts import CompetencyBrief, LivePrompt
 from recruiting.services import live_texts as say
 from recruiting.services.live_context import LiveContext
@@ -15,11 +16,12 @@ LONG = "评" * 300
 BRIEF = CompetencyBrief("customer_focus", "客户导向", tuple(f"{i} {LONG}" for i in range(1, 6)))
 
 
-def test_fit_cuts_at_a_character_boundary() -> None:
-    text = "面" * 1000  # 3000 bytes
-    cut = say.fit(text)
-    assert len(cut.encode()) <= say.TEXT_LIMIT and cut.endswith("…")
-    assert say.fit("短") == "短"
+def test_rubric_anchors_are_cut_at_a_clause_not_mid_word() -> None:
+    anchor = "能主动了解客户的真实需求，并在承诺的时间内（通常是当天）给出可执行的方案，客户满意度明显提升"
+    brief = CompetencyBrief("customer_focus", "客户导向", (anchor,) * 5)
+    prompt = LivePrompt([], ["客户导向"], brief, [], "")
+    text = say.prompt_text(1, say.text_note_line("好"), prompt)
+    assert "\n1 能主动了解客户的真实需求，并在承诺的时间内（通常是当天）给出可执行的方案…\n" in text
 
 
 def test_prompt_has_coverage_follow_up_and_anchors_within_the_limit() -> None:
@@ -34,9 +36,10 @@ def test_prompt_has_coverage_follow_up_and_anchors_within_the_limit() -> None:
 
 
 def test_prompt_without_text_to_analyse() -> None:
-    line = say.voice_note_line(12.4, "", "no speech model installed in var/models/speech")
+    code = NoTranscript.MODEL_MISSING
+    line = say.voice_note_line(12.4, "", no_transcript_label(code), code)
     text = say.prompt_text(1, line, None)
-    assert "语音 12 秒已保存，未能转写：no speech model" in text
+    assert "语音 12 秒已保存，未能转写：系统暂未开通语音识别。请用文字补记要点。" in text
     assert "本条没有可分析的文字" in text
 
 

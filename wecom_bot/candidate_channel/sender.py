@@ -23,6 +23,7 @@ from typing import Any, Protocol
 
 from recruiting import clock
 from recruiting.domain.invitation_answers import choice_key
+from recruiting.domain.shorten import shorten, utf8_len
 from recruiting.errors import RetryLater
 from recruiting.models import Candidate, CandidateMessage
 from recruiting.ports.outbound import OutboundMessage
@@ -35,6 +36,10 @@ log = logging.getLogger(__name__)
 MEETING_WAITS = 4  # attempts that wait for a remote interview's meeting link
 REPLY_HINT = "（可直接回复「确认」「改期」「拒绝」，或在小程序「面试助手」的消息中作答）"
 CONFIRMING = "awaiting_confirmation"
+KF_TEXT_BYTES = 2048  # 微信客服 text.content
+MENU_HEAD_BYTES = 1024  # msgmenu head_content
+MENU_ITEM_BYTES = 128  # msgmenu click.content
+TEMPLATE_TEXT_BYTES = 4000  # externalcontact/add_msg_template text.content
 
 
 class _Kf(Protocol):
@@ -107,7 +112,7 @@ class CandidateChannelSender:
             "chat_type": "single",
             "external_userid": [routes.external_userid],
             "sender": routes.recruiter_userid,
-            "text": {"content": text[:4000]},
+            "text": {"content": shorten(text, TEMPLATE_TEXT_BYTES)},
         }
         answer = await self._external.add_msg_template(body)
         if routes.external_userid in (answer.get("fail_list") or []):
@@ -178,7 +183,7 @@ def kf_message(payload: dict[str, Any]) -> dict[str, Any]:
                 "type": "click",
                 "click": {
                     "id": choice_key(subject, str(c["key"]))[:128],
-                    "content": str(c["label"])[:128],
+                    "content": shorten(str(c["label"]), MENU_ITEM_BYTES),
                 },
             }
             for c in payload.get("choices") or []
@@ -186,11 +191,15 @@ def kf_message(payload: dict[str, Any]) -> dict[str, Any]:
         return {
             "msgtype": "msgmenu",
             "msgmenu": {
-                "head_content": content[:1024],
+                "head_content": shorten(content, MENU_HEAD_BYTES),
                 "list": items,
                 "tail_content": "也可以直接回复文字。",
             },
         }
-    if payload.get("kind") == "link":
-        content = f"{content}\n小程序页面：{payload.get('path', '')}"
-    return {"msgtype": "text", "text": {"content": content[:2000]}}
+    if payload.get("kind") == "link":  # the page's path means nothing to a person
+        more = f"\n完整的「{payload.get('title') or '消息'}」请在小程序「面试助手」中查看。"
+        return {
+            "msgtype": "text",
+            "text": {"content": shorten(content, KF_TEXT_BYTES - utf8_len(more)) + more},
+        }
+    return {"msgtype": "text", "text": {"content": shorten(content, KF_TEXT_BYTES)}}

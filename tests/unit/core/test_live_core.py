@@ -9,7 +9,8 @@ import numpy as np
 import pytest
 
 from interview_core.live import ENGINE, CoreLivePrompts
-from interview_core.voice_notes import NO_SPEECH, CoreSpeechToText
+from interview_core.voice_notes import CoreSpeechToText
+from recruiting.domain.assessment_reasons import NO_TRANSCRIPT_LABELS, NoTranscript
 from recruiting.ports.live_prompts import LiveScope
 from tests.unit.core.mediafactory import amr_from_wav, espeak_wav, write_audio
 
@@ -58,7 +59,9 @@ def test_assessment_is_advisory_with_evidence_and_never_zero() -> None:
     assert assessed.value is not None and 1 <= assessed.value <= 5 and assessed.evidence
 
 
-def test_voice_note_without_a_model_says_why(tmp_path: Path) -> None:
+def test_voice_note_without_a_model_says_why(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
     wav = espeak_wav(tmp_path / "n.wav", "ke4 hu4 man3 yi4 du4 ti2 sheng1 le5 san1 shi2")
     amr = amr_from_wav(wav, tmp_path / "n").read_bytes()
     assert amr.startswith(b"#!AMR\n")
@@ -67,19 +70,25 @@ def test_voice_note_without_a_model_says_why(tmp_path: Path) -> None:
     speech = CoreSpeechToText(tmp_path, str(empty_models))
     spoken = speech.transcribe(amr, "amr")
     assert not spoken.available and spoken.text == ""
-    assert "no speech model installed" in spoken.reason and spoken.seconds > 1.0
+    # the interviewer reads Chinese; the operator's log has the path and the install command
+    assert spoken.code == NoTranscript.MODEL_MISSING and spoken.seconds > 1.0
+    assert spoken.reason == NO_TRANSCRIPT_LABELS[NoTranscript.MODEL_MISSING]
+    assert spoken.reason.isascii() is False and "install" not in spoken.reason
+    logged = " ".join(r.getMessage() for r in caplog.records)
+    assert "no speech model installed" in logged and "install-model" in logged
     assert list(tmp_path.glob("tmp*")) == []  # the decoded copy is gone
 
 
 def test_voice_note_that_is_silent_or_not_audio(tmp_path: Path) -> None:
     speech = CoreSpeechToText(tmp_path, str(tmp_path))
     silent = write_audio(tmp_path / "s.amr", np.zeros(16000, dtype=np.float32), 16000)
-    assert speech.transcribe(silent.read_bytes(), "amr").reason == NO_SPEECH
+    assert speech.transcribe(silent.read_bytes(), "amr").code == NoTranscript.NO_SPEECH
     broken = speech.transcribe(b"#!AMR\n not really", "amr")
-    assert not broken.available and broken.reason.startswith("语音无法解码")
+    assert not broken.available and broken.code == NoTranscript.UNDECODABLE
+    assert broken.reason == NO_TRANSCRIPT_LABELS[NoTranscript.UNDECODABLE]
 
 
 @pytest.mark.parametrize("fmt", ["../../etc", ""])
 def test_odd_formats_are_treated_as_amr(tmp_path: Path, fmt: str) -> None:
     speech = CoreSpeechToText(tmp_path, str(tmp_path))
-    assert speech.transcribe(b"junk", fmt).reason.startswith("语音无法解码")
+    assert speech.transcribe(b"junk", fmt).code == NoTranscript.UNDECODABLE

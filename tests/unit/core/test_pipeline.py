@@ -25,6 +25,7 @@ from interview_core.errors import MediaRejected, MediaTooLong
 from interview_core.media.audio import SAMPLE_RATE, load_pcm
 from interview_core.media.probe import MediaLimits
 from interview_core.pipeline import AnalysisSettings, analyze
+from interview_core.report.explain import candidate_explanation
 from interview_core.speech.port import (
     SpeechRecognizer,
     Transcript,
@@ -34,6 +35,12 @@ from interview_core.speech.port import (
 from interview_core.speech.segments import Segment
 from interview_core.text.jobs import JobModel, resolve_job
 from interview_core.text.scoring import score_answer
+from recruiting.domain.assessment_reasons import (
+    NO_TRANSCRIPT_LABELS,
+    NOT_ASSESSED_LABELS,
+    NotAssessed,
+    NoTranscript,
+)
 from tests.unit.core import mediafactory
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -190,7 +197,9 @@ def assert_honest_score(result: dict[str, Any], job: JobModel) -> None:
     else:
         assert followup is None
     # Scores come from the transcript alone: vision and speech metrics never feed them.
-    direct = score_answer(text, result["question"], job).to_json()
+    transcript = result["transcript"]
+    missing = "" if transcript["available"] else transcript["reason_code"]
+    direct = score_answer(text, result["question"], job, no_transcript=missing).to_json()
     assert json.loads(json.dumps(direct)) == json.loads(json.dumps(score))
 
 
@@ -246,7 +255,10 @@ def test_video_without_a_model_invents_nothing(
     transcript = result["transcript"]
     assert transcript["available"] is False
     assert transcript["segments"] == [] and transcript["text"] == ""
-    assert str(empty) in transcript["reason"] and "install-model" in transcript["reason"]
+    # people read the code's Chinese label; the path and install command are for operators
+    assert transcript["reason_code"] == NoTranscript.MODEL_MISSING
+    assert transcript["reason"] == NO_TRANSCRIPT_LABELS[NoTranscript.MODEL_MISSING]
+    assert str(empty) not in json.dumps(result) and "install-model" not in json.dumps(result)
 
     assert_speech_metrics(result)  # VAD needs no model
     speech = result["speech"]
@@ -255,12 +267,25 @@ def test_video_without_a_model_invents_nothing(
 
     score = result["score"]
     assert score["overall"] is None and score["coverage"] == 0.0
-    for item in score["competencies"].values():
-        assert item["score"] is None and item["not_assessed_reason"]
+    for item in score["competencies"].values():  # the system's fault, not the candidate's
+        assert item["score"] is None
+        assert item["not_assessed_code"] == NotAssessed.SYSTEM_NO_TRANSCRIPT
+        assert item["not_assessed_reason"] == NOT_ASSESSED_LABELS[NotAssessed.SYSTEM_NO_TRANSCRIPT]
     assert all(score["star"][part] == [] for part in STAR_PARTS)
     assert result["followup"] is None
     assert result["vision"] is not None and result["vision"]["face_present_ratio"] > 0.5
     assert_honest_score(result, sales)
+
+
+def test_explanation_without_a_model_speaks_to_the_candidate(
+    no_model_result: tuple[dict[str, Any], Path],
+) -> None:
+    """What ``/explanation`` shows her: the system's reason in Chinese, no install command."""
+    result, empty = no_model_result
+    text = "".join(candidate_explanation(result))
+    assert "由于系统原因，您的录音没能转写为文字" in text and "与您的回答无关" in text
+    assert "本次没有语音转写（系统暂未开通语音识别）" in text
+    assert "install" not in text and str(empty) not in text and "没有相关依据" not in text
 
 
 # -- a WeCom voice message -----------------------------------------------------------------

@@ -14,6 +14,7 @@ from interview_core.report.explain import candidate_explanation
 from interview_core.report.fonts import cjk_font_path
 from interview_core.report.html import render_report
 from interview_core.report.radar import radar_png
+from recruiting.domain.assessment_reasons import NotAssessed
 
 ANALYSIS = {
     "job": "销售代表",
@@ -72,11 +73,30 @@ def test_report_shows_scores_evidence_and_not_assessed(tmp_path: Path) -> None:
 
 
 def test_unavailable_transcript_is_said_not_hidden(tmp_path: Path) -> None:
-    analysis = {**ANALYSIS, "transcript": {"available": False, "reason": "未安装语音模型"}}
+    # an analysis stored before reason codes: its English operator note is never shown
+    old = "no speech model installed in var/models/speech; run `python -m interview_core …`"
+    transcript = {"available": False, "reason_code": "model_missing", "reason": old}
+    analysis = {**ANALYSIS, "transcript": transcript}
     page = render_report(analysis, tmp_path).read_text(encoding="utf-8")
-    assert "转写不可用：未安装语音模型" in page
+    assert "转写不可用：系统暂未开通语音识别" in page and "install" not in page
     text = "".join(candidate_explanation(analysis))
-    assert "本次没有语音转写（未安装语音模型）" in text
+    assert "本次没有语音转写（系统暂未开通语音识别）" in text
+    assert "install" not in text and "var/" not in text
+
+
+def test_explanation_without_transcript_does_not_blame_the_candidate() -> None:
+    code = NotAssessed.SYSTEM_NO_TRANSCRIPT
+    unassessed = {"score": None, "not_assessed_code": code, "not_assessed_reason": "x"}
+    score = {**ANALYSIS["score"], "competencies": {"沟通能力": unassessed, "客户导向": unassessed}}  # type: ignore[dict-item]
+    analysis = {
+        **ANALYSIS,
+        "score": score,
+        "transcript": {"available": False, "reason_code": "model_missing"},
+    }
+    text = "".join(candidate_explanation(analysis))
+    assert "本次评估的能力项：无。" in text
+    assert "由于系统原因，您的录音没能转写为文字" in text and "与您的回答无关" in text
+    assert "没有相关依据" not in text
 
 
 def test_explanation_lists_assessed_and_not_assessed() -> None:

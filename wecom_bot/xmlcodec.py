@@ -8,9 +8,10 @@ Python builder, which cost a callback more than its decryption. The common one-l
 document skips even the C parser (``_flat``; a property test holds the two to the same
 answers). Elements are read by tag name; repeated siblings become lists so callers never
 guess the shape. The tree becomes that dict without recursion and stops at ``MAX_DEPTH``
-levels or ``MAX_ELEMENTS`` elements: 1,200 nested elements cost a 400, not a stack. ``sole_text`` reads one element without parsing, for the signature check that must
-come before any parse. XML is written as UTF-8 bytes with CDATA that can never be closed early
-by ``]]>`` in a value.
+levels or ``MAX_ELEMENTS`` elements: 1,200 nested elements cost a 400, not a stack.
+``sole_text`` reads one element without parsing, for the signature check that must come
+before any parse. XML is written as UTF-8 bytes with CDATA that can never be closed early by
+``]]>`` in a value.
 """
 
 from __future__ import annotations

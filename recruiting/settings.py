@@ -456,7 +456,7 @@ def _miniapp(r: _Reader, data_dir: Path, sandbox_base: str) -> MiniAppSettings:
         device_check_bytes=r.integer("miniapp.device_check_mb", 1, 100) * mib,
         uses_sandbox=sandbox,
         device_check_concurrency=r.integer("miniapp.device_check_concurrency", 1, 64),
-        body_seconds=r.integer("miniapp.body_seconds", 5, 3600),
+        body_seconds=r.integer("miniapp.body_seconds", 1, 3600),
     )
 
 

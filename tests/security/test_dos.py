@@ -42,8 +42,8 @@ from recruiting.infra.rate_limit import RateLimiter
 from recruiting.infra.redis_kv import RedisKeyValueStore
 from recruiting.models import (
     Answer,
-    AppSession,
     Application,
+    AppSession,
     Candidate,
     Consent,
     ConsentPurpose,
@@ -173,43 +173,50 @@ def _nested(depth: int, inner: str = "x") -> str:
     return "<a>" * depth + inner + "</a>" * depth
 
 
-def _envelopes(settings: Settings) -> dict[str, bytes]:
-    """Hostile envelopes; none is correctly signed (the query signs another Encrypt)."""
+def _envelopes() -> dict[str, tuple[bytes, int]]:
+    """Hostile envelopes and their answer; none is correctly signed (the query signs another
+    Encrypt). 403 where an Encrypt can be scanned out: the signature is checked before the
+    document is parsed, so no parser ever sees the nesting."""
     encrypt = "<Encrypt><![CDATA[QUJD]]></Encrypt>"
     return {
-        "nested 1,200 (8 KB)": f"<xml>{_nested(1200)}{encrypt}</xml>".encode(),
-        "nested, no Encrypt": f"<xml>{_nested(1200)}</xml>".encode(),
-        "nested inside Encrypt": f"<xml><Encrypt>{_nested(1200)}</Encrypt></xml>".encode(),
-        "unclosed nesting": ("<xml>" + "<a>" * 3000 + encrypt).encode(),
-        "two Encrypt": f"<xml>{encrypt}{encrypt}</xml>".encode(),
-        "Encrypt in a comment": f"<xml><!--{encrypt}--></xml>".encode(),
-        "entity in Encrypt": b"<xml><Encrypt>&#65;&#66;</Encrypt></xml>",
-        "DTD": b'<!DOCTYPE x [<!ENTITY a "b">]><xml><Encrypt>&a;</Encrypt></xml>',
-        "UTF-16": f"<xml>{encrypt}</xml>".encode("utf-16"),
-        "Latin-1": "<xml><Encrypt>caf\xe9</Encrypt></xml>".encode("latin-1"),
-        "overlong UTF-8": b"<xml><Encrypt>\xc0\xbc</Encrypt></xml>",
-        "encoded surrogate": b"<xml><Encrypt>\xed\xa0\x80</Encrypt></xml>",
-        "NUL bytes": b"<xml>\x00<Encrypt>QUJD</Encrypt></xml>",
-        "BOM and junk": "\ufeff<xml><Encrypt>QUJD</Encrypt>".encode(),
-        "empty": b"",
-        "many siblings": ("<xml>" + "<a/>" * 10_000 + encrypt + "</xml>").encode(),
+        "nested 1,200 (8 KB)": (f"<xml>{_nested(1200)}{encrypt}</xml>".encode(), 403),
+        "nested, no Encrypt": (f"<xml>{_nested(1200)}</xml>".encode(), 400),
+        "nested inside Encrypt": (f"<xml><Encrypt>{_nested(1200)}</Encrypt></xml>".encode(), 400),
+        "unclosed nesting": (("<xml>" + "<a>" * 3000 + encrypt).encode(), 403),
+        "many siblings": (("<xml>" + "<a/>" * 10_000 + encrypt + "</xml>").encode(), 403),
+        "two Encrypt": (f"<xml>{encrypt}{encrypt}</xml>".encode(), 400),
+        "Encrypt in a comment": (f"<xml><!--{encrypt}--></xml>".encode(), 403),
+        "entity in Encrypt": (b"<xml><Encrypt>&#65;&#66;</Encrypt></xml>", 400),
+        "DTD": (b'<!DOCTYPE x [<!ENTITY a "b">]><xml><Encrypt>&a;</Encrypt></xml>', 400),
+        "UTF-16": (f"<xml>{encrypt}</xml>".encode("utf-16"), 400),
+        "Latin-1": ("<xml><Encrypt>caf\xe9</Encrypt></xml>".encode("latin-1"), 400),
+        "overlong UTF-8": (b"<xml><Encrypt>\xc0\xbc</Encrypt></xml>", 400),
+        "encoded surrogate": (b"<xml><Encrypt>\xed\xa0\x80</Encrypt></xml>", 400),
+        "NUL bytes": (b"<xml>\x00<Encrypt>QUJD</Encrypt></xml>", 403),
+        "BOM and junk": ("\ufeff<xml><Encrypt>QUJD</Encrypt>".encode(), 403),
+        "empty": (b"", 400),
+        "over the size limit": (b"<xml>" + b"<a>" * 30_000 + b"</xml>", 413),
     }
 
 
 async def test_hostile_envelopes_get_a_fast_4xx_and_never_a_500(tmp_path: Path) -> None:
     async with running(tmp_path) as stack:
         query, _ = signed_post(stack.settings, text_fields(stack.settings, "lina", "x", "1"))
-        for name, body in _envelopes(stack.settings).items():
+        for name, (body, status) in _envelopes().items():
             response = await stack.client.post(f"/wecom/callback?{query}", content=body)
-            assert response.status_code in (400, 403, 413), (name, response.text)
+            assert response.status_code == status, (name, response.text)
             assert response.json()["error"], name
         assert await InboxEvent.all().count() == 0
         # The service still takes a real callback afterwards.
         query, body = signed_post(stack.settings, text_fields(stack.settings, "lina", "帮助", "9"))
-        assert (await stack.client.post(f"/wecom/callback?{query}", content=body)).status_code == 200
+        assert (
+            await stack.client.post(f"/wecom/callback?{query}", content=body)
+        ).status_code == 200
 
 
-def _signed(settings: Settings, envelope: Callable[[str], str], plaintext: bytes) -> tuple[str, bytes]:
+def _signed(
+    settings: Settings, envelope: Callable[[str], str], plaintext: bytes
+) -> tuple[str, bytes]:
     crypto = crypto_for(settings)
     encrypted = crypto.encrypt(plaintext)
     ts, nonce = str(int(time.time())), crypto.new_nonce()
@@ -294,9 +301,10 @@ async def test_device_check_is_only_for_invited_candidates_with_consent(tmp_path
             response = await stack.call("POST", "/device-check", token, content=clip)
             assert response.status_code == status, response.text
             assert response.json()["error"] == code
-        assert "邀请" in (await stack.call("POST", "/device-check", visitor, content=clip)).json()[
-            "message"
-        ]
+        assert (
+            "邀请"
+            in (await stack.call("POST", "/device-check", visitor, content=clip)).json()["message"]
+        )
 
 
 async def test_device_checks_are_bounded_and_never_hold_up_an_upload(tmp_path: Path) -> None:

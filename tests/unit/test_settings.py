@@ -80,3 +80,31 @@ def test_secrets_do_not_appear_in_repr(tmp_path: Path) -> None:
 def test_missing_config_file(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="not found"):
         load_settings(tmp_path / "nope.yaml", {})
+
+
+def test_rate_limits_parse_per_group_and_scope(tmp_path: Path) -> None:
+    s = load(tmp_path, RECRUITING__RATE_LIMITS__REDEEM="ip=30/10m, session=5/60")
+    assert s.rate_limits.enabled
+    redeem = s.rate_limits.groups["redeem"]
+    assert (redeem["ip"].count, redeem["ip"].seconds) == (30, 600.0)
+    assert set(redeem) == {"ip", "session"}
+    assert {"login", "redeem", "device_check", "upload", "api"} <= set(s.rate_limits.groups)
+
+
+@pytest.mark.parametrize("value", ["ip=30", "ipx=3/60", "ip=0/60", "ip=3/60, ip=4/60", "3/60"])
+def test_bad_rate_limits_name_their_key(tmp_path: Path, value: str) -> None:
+    with pytest.raises(ConfigError, match="rate_limits.login"):
+        load(tmp_path, RECRUITING__RATE_LIMITS__LOGIN=value)
+
+
+def test_every_rate_limited_route_name_exists() -> None:
+    """GROUPS names handlers; a renamed route must not silently fall back to ``api``."""
+    from miniapp_api import limits, message_routes, scheduling_routes
+    from miniapp_api import routes as miniapp_routes
+
+    handlers = {
+        route.handler.__name__
+        for bp in (miniapp_routes.bp, scheduling_routes.bp, message_routes.bp)
+        for route in bp._future_routes
+    }
+    assert set(limits.GROUPS) <= handlers

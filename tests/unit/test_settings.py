@@ -93,7 +93,7 @@ def test_rate_limits_parse_per_group_and_scope(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("value", ["ip=30", "ipx=3/60", "ip=0/60", "ip=3/60, ip=4/60", "3/60"])
 def test_bad_rate_limits_name_their_key(tmp_path: Path, value: str) -> None:
-    with pytest.raises(ConfigError, match="rate_limits.login"):
+    with pytest.raises(ConfigError, match=r"rate_limits\.login"):
         load(tmp_path, RECRUITING__RATE_LIMITS__LOGIN=value)
 
 

@@ -31,7 +31,9 @@ ERRORS = {
     404: {"application/json": s.Error},
     409: {"application/json": s.Error},
     413: {"application/json": s.Error},
+    408: {"application/json": s.Error},
     429: {"application/json": s.Error},
+    503: {"application/json": s.Error},
 }
 
 

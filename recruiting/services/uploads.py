@@ -251,8 +251,8 @@ class UploadService:
     async def complete(self, principal: Principal, upload_id: str) -> UploadState:
         upload, interview = await self._owned(principal, upload_id)
         async with lease(
-            self._kv, f"upload:{upload_id}", self._limits.lock_seconds, wait=5.0
-        ) as got:
+            self._kv, f"upload:{upload_id}", self._limits.lock_seconds, wait=5.0, renew=True
+        ) as got:  # renewed: hashing and probing a large file may outlast the lease
             if not got:
                 raise RetryLater(
                     "this upload is still being written", retry_after=2, code="upload_busy"

@@ -71,14 +71,18 @@ class CallbackGateway:
     async def receive(self, args: dict[str, str], body: bytes) -> Accepted:
         query = SignedQuery.from_args(args)
         text = xmlcodec.decode(body)
-        encrypted = xmlcodec.sole_text(text, "Encrypt")  # a scan, not a parse
-        if not encrypted:
+        # Scans, not a parse: WeCom's one-level envelope in one regex pass; any other shape
+        # only has its Encrypt element picked out.
+        envelope = xmlcodec.flat(text)
+        encrypted = envelope.get("Encrypt") if envelope else xmlcodec.sole_text(text, "Encrypt")
+        if not isinstance(encrypted, str) or not encrypted:
             raise InvalidInput("callback body has no Encrypt element")
         self._crypto.verify(query.msg_signature, query.timestamp, query.nonce, encrypted)
         self._check_fresh(query.timestamp)
-        envelope = xmlcodec.parse(text)  # signed by WeCom from here on
-        if envelope.get("Encrypt") != encrypted:
-            raise xmlcodec.MalformedXml("malformed XML: the Encrypt element is not where it seems")
+        if envelope is None:  # signed by WeCom from here on: the bounded parser decides
+            envelope = xmlcodec.parse(text)
+            if envelope.get("Encrypt") != encrypted:
+                raise xmlcodec.MalformedXml("malformed XML: Encrypt is not an element here")
         to_user = envelope.get("ToUserName")
         if isinstance(to_user, str) and to_user and to_user != self._crypto.receive_id:
             raise WrongReceiver("callback is addressed to another corp")

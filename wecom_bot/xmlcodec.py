@@ -5,7 +5,7 @@ to expand ("billion laughs") or fetch (XXE); expat rejects undeclared entities i
 DTD check runs on the decoded text, so a re-encoded (UTF-16) DOCTYPE cannot slip past, and
 then the C parser reads the rest: defusedxml's parser subclass forces ElementTree's pure
 Python builder, which cost a callback more than its decryption. The common one-level
-document skips even the C parser (``_flat``; a property test holds the two to the same
+document skips even the C parser (``flat``; a property test holds the two to the same
 answers). Elements are read by tag name; repeated siblings become lists so callers never
 guess the shape. The tree becomes that dict without recursion and stops at ``MAX_DEPTH``
 levels or ``MAX_ELEMENTS`` elements: 1,200 nested elements cost a 400, not a stack.
@@ -36,13 +36,13 @@ def parse(data: bytes | str) -> dict[str, Any]:
     """Parse a ``<xml>…</xml>`` document into a dict of its children.
 
     Nearly every callback and envelope is one flat level of CDATA or plain-text elements;
-    that exact shape is read in one regex pass (``_flat``), which gives what the parser
+    that exact shape is read in one regex pass (``flat``), which gives what the parser
     gives. Anything else — nesting, repeats, attributes, entities, comments, a prolog,
     characters XML would refuse or normalise — goes to the C parser, which decides."""
     text = decode(data)
     _refuse_dtd(text)
-    flat = _flat(text)
-    return flat if flat is not None else parse_tree(text)
+    fields = flat(text)
+    return fields if fields is not None else parse_tree(text)
 
 
 def decode(data: bytes | str) -> str:
@@ -55,11 +55,11 @@ def decode(data: bytes | str) -> str:
 
 def sole_text(text: str, name: str) -> str | None:
     """The text of the one ``<name>`` element, by a bounded scan that parses nothing: None
-    when there is none. Refused (MalformedXml): a DTD, a repeat, a missing end tag, markup or
-    a character reference inside. A signature can then be checked on exactly these bytes
-    before any parser sees the document (the caller parses it afterwards and must find the
-    same value: a tag inside a comment or CDATA is not an element)."""
-    _refuse_dtd(text)
+    when there is none. Refused (MalformedXml): a repeat, a missing end tag, markup or any
+    reference (``&``: so no DTD can change the value) inside. A signature can then be checked
+    on exactly these characters before any parser sees the document; the caller parses it
+    afterwards (refusing DTDs there) and must find the same value: a tag inside a comment or
+    CDATA is not an element."""
     open_tag, close_tag = f"<{name}>", f"</{name}>"
     start = text.find(open_tag)
     if start < 0:
@@ -109,8 +109,11 @@ _FLAT_FIELD = re.compile(
 )
 
 
-def _flat(text: str) -> dict[str, Any] | None:
-    """The children of a one-level ``<xml>`` document, or None if it has any other shape."""
+def flat(text: str) -> dict[str, Any] | None:
+    """The children of a one-level ``<xml>`` document, or None if it has any other shape.
+
+    One anchored regex pass per child, no parser and no recursion: linear in the text, and
+    a nested document fails at its first child. Safe on input nobody has verified yet."""
     start = text.find("<xml>")
     end = text.rfind("</xml>")
     if start < 0 or end < start or text[:start].strip(" \t\n") or text[end + 6 :].strip(" \t\n"):

@@ -232,7 +232,7 @@ def test_sole_text_scans_one_element_without_parsing(text: str, value: str | Non
         "<xml><Encrypt><b>a</b></Encrypt></xml>",
         "<xml><Encrypt>&#65;</Encrypt></xml>",
         "<xml><Encrypt><![CDATA[a]]><![CDATA[b]]></Encrypt></xml>",
-        '<!DOCTYPE x [<!ENTITY a "b">]><xml><Encrypt>a</Encrypt></xml>',
+        '<!DOCTYPE x [<!ENTITY a "b">]><xml><Encrypt>&a;</Encrypt></xml>',
     ],
 )
 def test_sole_text_refuses_anything_ambiguous(text: str) -> None:

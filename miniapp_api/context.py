@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from sanic import Request
 
+from recruiting.infra.rate_limit import RateLimiter
 from recruiting.services.consents import ConsentService
 from recruiting.services.device_check import DeviceCheckService
 from recruiting.services.invitations import InvitationService
@@ -28,6 +29,7 @@ class MiniApp:
     results: ResultsService
     surveys: Surveys
     survey_summaries: SurveySummaries
+    limiter: RateLimiter
 
 
 def miniapp(request: Request) -> MiniApp:

@@ -7,12 +7,13 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
 from datetime import datetime
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from sanic import Blueprint, Request
 from sanic.response import HTTPResponse, ResponseStream, json
 from sanic_ext.extensions.openapi import openapi
 
+from miniapp_api import limits
 from miniapp_api import schemas as s
 from miniapp_api.context import MiniApp, miniapp
 from recruiting.errors import InvalidInput
@@ -30,6 +31,9 @@ ERRORS = {
     404: {"application/json": s.Error},
     409: {"application/json": s.Error},
     413: {"application/json": s.Error},
+    408: {"application/json": s.Error},
+    429: {"application/json": s.Error},
+    503: {"application/json": s.Error},
 }
 
 
@@ -73,9 +77,11 @@ def documented(
 async def principal_of(request: Request) -> Principal:
     header = request.headers.get("authorization", "")
     scheme, _, token = header.partition(" ")
-    return await miniapp(request).sessions.authenticate(
+    principal = await miniapp(request).sessions.authenticate(
         token.strip() if scheme.lower() == "bearer" else None
     )
+    await limits.limit_caller(request, principal)  # per session and account: 429
+    return principal
 
 
 def _session(issued: IssuedSession) -> HTTPResponse:
@@ -487,13 +493,8 @@ async def release_summary(request: Request, interview_id: int) -> HTTPResponse:
 # -- helpers -------------------------------------------------------------------------------
 
 
-async def _body(request: Request) -> AsyncIterator[bytes]:
-    stream = cast(Any, request.stream)
-    if stream is None:
-        return
-    while (piece := await stream.read()) is not None:
-        if piece:
-            yield bytes(piece)
+def _body(request: Request) -> AsyncIterator[bytes]:
+    return limits.read_body(request, request.app.ctx.services.settings.miniapp.body_seconds)
 
 
 def parse_time(value: str | None) -> datetime | None:

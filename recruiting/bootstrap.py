@@ -27,7 +27,7 @@ from interview_core.report.explain import candidate_explanation
 from interview_core.service import CoreAnalysis
 from interview_core.speech.port import speech_readiness
 from interview_core.voice_notes import CoreSpeechToText
-from miniapp_api import message_routes, scheduling_routes
+from miniapp_api import limits, message_routes, scheduling_routes
 from miniapp_api import routes as miniapp_routes
 from miniapp_api.context import MiniApp
 from miniapp_api.login import MiniProgramLogin
@@ -41,6 +41,7 @@ from recruiting.infra.media_store import LocalMediaStore
 from recruiting.infra.memory_kv import MemoryKeyValueStore
 from recruiting.infra.pii import FieldCipher
 from recruiting.infra.queues import InProcessQueue, RedisQueue
+from recruiting.infra.rate_limit import RateLimiter
 from recruiting.infra.redis_kv import RedisKeyValueStore
 from recruiting.infra.scratch import prepare_scratch
 from recruiting.ports.approval import APPROVAL_CHANNEL
@@ -390,10 +391,13 @@ def _miniapp(
         consents=ConsentService(media),
         recorded=RecordedInterviewService(media, queue),
         uploads=UploadService(media, core, queue, kv, limits, scratch),
-        device_check=DeviceCheckService(core, scratch, m.device_check_bytes),
+        device_check=DeviceCheckService(
+            core, scratch, m.device_check_bytes, m.device_check_concurrency
+        ),
         results=ResultsService(media, candidate_explanation, after.releases),
         surveys=after.surveys,
         survey_summaries=after.survey_summaries,
+        limiter=RateLimiter(kv, settings.rate_limits),
     )
 
 
@@ -434,7 +438,10 @@ def create_app(
     # Only WeCom callbacks are posted so far; routes that take uploads will stream.
     app.config.REQUEST_MAX_SIZE = settings.server.callback_body_limit
     app.config.KEEP_ALIVE_TIMEOUT = 30
+    app.config.REQUEST_TIMEOUT = settings.server.request_timeout
     app.config.FALLBACK_ERROR_FORMAT = "json"
+    # Rate limits on the mini-app routes only: the WeCom callback must never be refused.
+    limits.install(miniapp_routes.bp, scheduling_routes.bp, message_routes.bp)
     app.blueprint(wecom_routes.bp)
     app.blueprint(miniapp_routes.bp)
     app.blueprint(scheduling_routes.bp)

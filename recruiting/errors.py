@@ -11,6 +11,8 @@ Entry points map these to status codes; adapters translate third-party errors in
     ├── InvalidInput                malformed or semantically invalid input     → 400
     │   └── PayloadTooLarge         over a size limit                           → 413
     ├── Unauthenticated             no valid session (missing, forged, expired) → 401
+    ├── TooManyRequests             over a rate limit, with ``retry_after``     → 429
+    ├── RequestTimeout              the request body did not arrive in time     → 408
     ├── Forbidden                   authenticated but not allowed / not trusted → 403
     │   ├── AccessDenied            role check failed (audited)
     │   └── Untrusted               forged signature, wrong corp, stale request
@@ -65,6 +67,22 @@ class Unauthenticated(RecruitingError):
     """No valid session: the client must log in (again)."""
 
     code = "unauthenticated"
+
+
+class TooManyRequests(RecruitingError):
+    """Over a rate limit: the client may retry after ``retry_after`` seconds."""
+
+    code = "rate_limited"
+
+    def __init__(self, message: str, *, retry_after: float, code: str | None = None) -> None:
+        super().__init__(message, code=code)
+        self.retry_after = retry_after
+
+
+class RequestTimeout(RecruitingError):
+    """The client sent the request body too slowly (a trickle must not hold a lock)."""
+
+    code = "request_timeout"
 
 
 class Forbidden(RecruitingError):

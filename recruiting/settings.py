@@ -69,6 +69,7 @@ class ServerSettings:
     port: int
     workers: int
     callback_body_limit: int
+    request_timeout: int = 20  # seconds for a request's head to arrive (Sanic REQUEST_TIMEOUT)
 
 
 @dataclass(frozen=True)
@@ -118,6 +119,28 @@ class MiniAppSettings:
     device_check_bytes: int
     uses_sandbox: bool = False
     candidate_login: bool = True  # False: a real corp without WECHAT_APPID
+    device_check_concurrency: int = 2  # clips analysed at once per process; more get 503
+    body_seconds: int = 60  # an upload chunk or test clip must arrive within this
+
+
+@dataclass(frozen=True)
+class RateRule:
+    count: int
+    seconds: float
+
+
+RATE_SCOPES = ("ip", "session", "openid")
+RATE_GROUPS = ("login", "redeem", "device_check", "upload", "api")  # miniapp_api.limits
+
+
+@dataclass(frozen=True)
+class RateLimitSettings:
+    """Per route group (``login``, ``redeem``, ``device_check``, ``upload``, ``api``) and
+    scope (client IP, session, WeChat openid or staff userid): at most ``count`` requests in
+    a sliding ``seconds`` window (``recruiting.infra.rate_limit``)."""
+
+    enabled: bool = True
+    groups: Mapping[str, Mapping[str, RateRule]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -196,6 +219,7 @@ class Settings:
     active_pii_key_id: str = ""
     scheduler: SchedulerSettings = field(default_factory=_default_scheduler)
     reminders: ReminderSettings = field(default_factory=_default_reminders)
+    rate_limits: RateLimitSettings = field(default_factory=RateLimitSettings)
 
     @property
     def embedded(self) -> bool:
@@ -369,6 +393,7 @@ def _read_all(r: _Reader) -> Settings:
         port=r.integer("server.port", 1, 65535),
         workers=r.integer("server.workers", 1, 64),
         callback_body_limit=r.integer("server.callback_body_limit", 1024, 10 * 1024 * 1024),
+        request_timeout=r.integer("server.request_timeout", 1, 600),
     )
     data_dir = Path(r.text("data_dir") or "var")
     wecom = _wecom(r)
@@ -414,6 +439,7 @@ def _read_all(r: _Reader) -> Settings:
         active_pii_key_id=active,
         scheduler=_scheduler(r),
         reminders=_reminders(r),
+        rate_limits=_rate_limits(r),
     )
 
 
@@ -526,7 +552,37 @@ def _miniapp(
         device_check_bytes=r.integer("miniapp.device_check_mb", 1, 100) * mib,
         uses_sandbox=sandbox,
         candidate_login=bool(appid) or sandbox,
+        device_check_concurrency=r.integer("miniapp.device_check_concurrency", 1, 64),
+        body_seconds=r.integer("miniapp.body_seconds", 1, 3600),
     )
+
+
+_RATE_RE = re.compile(r"^(ip|session|openid)\s*=\s*(\d+)\s*/\s*(\d+)\s*(s|m|min|h)?$")
+
+
+def _rate_limits(r: _Reader) -> RateLimitSettings:
+    """``rate_limits.<group>``: ``scope=count/window`` items separated by ``,``, e.g.
+    ``ip=30/60, session=10/10m`` (window in seconds, or with s/m/min/h)."""
+    groups: dict[str, dict[str, RateRule]] = {}
+    for group in r.mapping("rate_limits"):
+        if group == "enabled":
+            continue
+        dotted = f"rate_limits.{group}"
+        if group not in RATE_GROUPS:
+            r.fail(dotted, f"names no route group; known: enabled, {', '.join(RATE_GROUPS)}")
+        rules: dict[str, RateRule] = {}
+        for item in r.items(dotted):
+            match = _RATE_RE.match(item.strip().lower())
+            if match is None or match.group(1) in rules:
+                r.fail(dotted, f"must be items like ip=30/60 or session=10/10m, got {item!r}")
+                continue  # unreachable: fail raises
+            unit = {"m": 60, "min": 60, "h": 3600}.get(match.group(4) or "s", 1)
+            count, seconds = int(match.group(2)), int(match.group(3)) * unit
+            if not 1 <= count <= 1_000_000 or not 1 <= seconds <= 86400:
+                r.fail(dotted, f"needs a count >= 1 and a window of 1 s to 1 day, got {item!r}")
+            rules[match.group(1)] = RateRule(count, float(seconds))
+        groups[group] = rules
+    return RateLimitSettings(enabled=r.flag("rate_limits.enabled"), groups=groups)
 
 
 def _costs(r: _Reader) -> CostSettings:

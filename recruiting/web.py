@@ -6,6 +6,7 @@ Status codes live only here and in the route modules; use cases raise typed erro
 from __future__ import annotations
 
 import logging
+import math
 
 from sanic.response import HTTPResponse, json
 
@@ -17,7 +18,8 @@ from recruiting.errors import (
     NotFound,
     PayloadTooLarge,
     RecruitingError,
-    RetryLater,
+    RequestTimeout,
+    TooManyRequests,
     Unauthenticated,
 )
 
@@ -30,6 +32,8 @@ _STATUS: list[tuple[type[RecruitingError], int]] = [
     (Forbidden, 403),
     (NotFound, 404),
     (Conflict, 409),
+    (RequestTimeout, 408),
+    (TooManyRequests, 429),
     (ExternalServiceError, 503),
 ]
 
@@ -46,8 +50,9 @@ def error_response(exc: RecruitingError) -> HTTPResponse:
     if status >= 500:
         log.warning("request failed: %s (%s)", exc.code, exc.message)
     headers = {}
-    if isinstance(exc, RetryLater) and exc.retry_after:
-        headers["Retry-After"] = str(max(1, round(exc.retry_after)))
+    retry_after = getattr(exc, "retry_after", None)  # RetryLater, TooManyRequests
+    if retry_after:
+        headers["Retry-After"] = str(max(1, math.ceil(retry_after)))
     if isinstance(exc, Unauthenticated):
         headers["WWW-Authenticate"] = 'Bearer realm="miniapp"'
     body = {"error": exc.code, "message": exc.message} | getattr(exc, "extra", {})

@@ -1,8 +1,9 @@
 """The callback gateway's logic: verify, decrypt, parse, de-duplicate, store — then answer.
 
-Order matters: the signature is checked before anything is decrypted or parsed, so forged
-traffic costs one SHA-1; the inbox insert happens before the 200, so an acknowledged
-callback is never lost; processing happens after, so WeCom's 5-second deadline is met.
+Order matters: the signature is checked on the raw ``Encrypt`` text (a bounded scan) before
+anything is parsed or decrypted, so forged traffic of any shape costs one scan and one
+SHA-1; the inbox insert happens before the 200, so an acknowledged callback is never lost;
+processing happens after, so WeCom's 5-second deadline is met.
 """
 
 from __future__ import annotations
@@ -69,12 +70,19 @@ class CallbackGateway:
 
     async def receive(self, args: dict[str, str], body: bytes) -> Accepted:
         query = SignedQuery.from_args(args)
-        envelope = xmlcodec.parse(body)
-        encrypted = envelope.get("Encrypt")
+        text = xmlcodec.decode(body)
+        # Scans, not a parse: WeCom's one-level envelope in one regex pass; any other shape
+        # only has its Encrypt element picked out.
+        envelope = xmlcodec.flat(text)
+        encrypted = envelope.get("Encrypt") if envelope else xmlcodec.sole_text(text, "Encrypt")
         if not isinstance(encrypted, str) or not encrypted:
             raise InvalidInput("callback body has no Encrypt element")
         self._crypto.verify(query.msg_signature, query.timestamp, query.nonce, encrypted)
         self._check_fresh(query.timestamp)
+        if envelope is None:  # signed by WeCom from here on: the bounded parser decides
+            envelope = xmlcodec.parse(text)
+            if envelope.get("Encrypt") != encrypted:
+                raise xmlcodec.MalformedXml("malformed XML: Encrypt is not an element here")
         to_user = envelope.get("ToUserName")
         if isinstance(to_user, str) and to_user and to_user != self._crypto.receive_id:
             raise WrongReceiver("callback is addressed to another corp")

@@ -9,7 +9,7 @@ from collections import deque
 class MemoryKeyValueStore:
     def __init__(self) -> None:
         self._values: dict[str, tuple[str, float | None]] = {}
-        self._windows: dict[str, deque[float]] = {}
+        self._windows: dict[str, tuple[float, deque[float]]] = {}  # key → (window, hits)
         self._now = time.monotonic
 
     def _live(self, key: str) -> tuple[str, float | None] | None:
@@ -53,15 +53,29 @@ class MemoryKeyValueStore:
         del self._values[key]
         return True
 
+    async def extend(self, key: str, value: str, ttl: float) -> bool:
+        item = self._live(key)
+        if item is None or item[0] != value:
+            return False
+        self._values[key] = (value, self._now() + ttl)
+        return True
+
     async def admit(self, key: str, limit: int, window: float) -> float:
         now = self._now()
-        hits = self._windows.setdefault(key, deque())
+        hits = self._windows.setdefault(key, (window, deque()))[1]
         while hits and hits[0] <= now - window:
             hits.popleft()
         if len(hits) < limit:
             hits.append(now)
+            if len(self._windows) > 100_000:  # one key per client IP or token: keep it bounded
+                self._sweep_windows(now)
             return 0.0
         return max(hits[0] + window - now, 0.001)
+
+    def _sweep_windows(self, now: float) -> None:
+        for key, (window, hits) in list(self._windows.items()):
+            if not hits or hits[-1] <= now - window:
+                del self._windows[key]
 
     def _sweep(self) -> None:
         for key in list(self._values):

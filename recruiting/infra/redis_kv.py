@@ -41,6 +41,10 @@ for _, key in ipairs(KEYS) do
 end
 return #KEYS
 """
+_EXTEND_IF = """
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
+return 0
+"""
 _DELETE_IF = """
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
 return 0
@@ -53,6 +57,7 @@ class RedisKeyValueStore:
         self._prefix = prefix
         self._admit: Any = client.register_script(_ADMIT)
         self._delete_if: Any = client.register_script(_DELETE_IF)
+        self._extend_if: Any = client.register_script(_EXTEND_IF)
         self._claim_many: Any = client.register_script(_CLAIM_MANY)
         self._set_many: Any = client.register_script(_SET_MANY)
 
@@ -104,6 +109,15 @@ class RedisKeyValueStore:
             return bool(await self._delete_if(keys=[self._prefix + key], args=[if_value]))
         except RedisError as exc:
             raise ExternalServiceError(f"redis delete failed: {exc}") from exc
+
+    async def extend(self, key: str, value: str, ttl: float) -> bool:
+        try:
+            done = await self._extend_if(
+                keys=[self._prefix + key], args=[value, max(1, int(ttl * 1000))]
+            )
+        except RedisError as exc:
+            raise ExternalServiceError(f"redis extend failed: {exc}") from exc
+        return bool(done)
 
     async def admit(self, key: str, limit: int, window: float) -> float:
         member = f"{time.time():.6f}:{uuid.uuid4().hex[:8]}"

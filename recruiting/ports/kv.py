@@ -27,6 +27,10 @@ class KeyValueStore(Protocol):
     async def delete(self, key: str, *, if_value: str | None = None) -> bool:
         """Remove the key (only while it still holds ``if_value`` when given)."""
 
+    async def extend(self, key: str, value: str, ttl: float) -> bool:
+        """Give the key a fresh ``ttl`` only while it still holds ``value`` (a lease renewal
+        and its fence); False when it expired or another holder has it."""
+
     async def admit(self, key: str, limit: int, window: float) -> float:
         """Sliding-window rate limit: 0.0 means admitted (and counted); otherwise the
         number of seconds until a slot frees up (nothing is counted)."""

@@ -17,6 +17,7 @@ import os
 import secrets
 import tempfile
 from collections.abc import AsyncIterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -27,7 +28,7 @@ from recruiting.clock import now
 from recruiting.domain.consent import ConsentRequired
 from recruiting.domain.recorded_round import AnswerWindowClosed, OutOfOrder, check_deadline
 from recruiting.errors import Conflict, InvalidInput, NotFound, PayloadTooLarge, RetryLater
-from recruiting.infra.locks import lease
+from recruiting.infra.locks import Lease, lease
 from recruiting.models import (
     AnalysisStatus,
     Answer,
@@ -91,7 +92,7 @@ class UploadLimits:
     max_chunk: int
     lock_seconds: float = 120.0
     # Completing hashes and probes a whole file with a few buffers; letting 100 do it at
-    # once only multiplies memory (they share the thread pool anyway), so they queue.
+    # once only multiplies memory (they share a few probing threads anyway), so they queue.
     concurrent_completes: int = 4
     verify_block: int = 256 * 1024
 
@@ -113,6 +114,9 @@ class UploadService:
         self._limits = limits
         self._scratch = scratch
         self._verifying = asyncio.Semaphore(limits.concurrent_completes)
+        # Probing decodes media: its own threads, so chunk writes (default pool) never queue
+        # behind it, nor it behind device checks (theirs).
+        self._probing = ThreadPoolExecutor(limits.concurrent_completes, "upload-probe")
 
     async def start(
         self,
@@ -184,10 +188,12 @@ class UploadService:
                 code="chunk_out_of_range",
             )
         check_deadline(interview.ends_at, now())
+        # Renewed while the chunk streams in (the route bounds how long that may take);
+        # confirmed before the chunk is committed, so a writer that lost it commits nothing.
         async with lease(
-            self._kv, f"upload:{upload_id}", self._limits.lock_seconds, wait=2.0
-        ) as got:
-            if not got:
+            self._kv, f"upload:{upload_id}", self._limits.lock_seconds, wait=2.0, renew=True
+        ) as held:
+            if not held:
                 raise RetryLater(
                     "this upload is being written by another request",
                     retry_after=2,
@@ -200,14 +206,14 @@ class UploadService:
                 exc = MediaOffsetMismatch(f"resume from byte {upload.received}")
                 exc.extra = {"expected_offset": upload.received}  # type: ignore[attr-defined]
                 raise exc
-            end = await self._store_chunk(upload, offset, checksum, body)
+            end = await self._store_chunk(upload, offset, checksum, body, held)
             if end > upload.received:
                 await Upload.filter(id=upload.id, received=upload.received).update(received=end)
                 upload.received = end
         return _state(upload)
 
     async def _store_chunk(
-        self, upload: Upload, offset: int, checksum: str, body: AsyncIterator[bytes]
+        self, upload: Upload, offset: int, checksum: str, body: AsyncIterator[bytes], held: Lease
     ) -> int:
         """Hash the whole chunk; write only the part past ``received`` (a re-sent chunk is
         not written twice). Returns the chunk's end offset once its checksum matched."""
@@ -234,14 +240,19 @@ class UploadService:
         if digest.hexdigest() != checksum.lower():
             await writer.abort()
             raise ChecksumMismatch("the chunk's SHA-256 does not match; send it again")
+        try:
+            await held.confirm()  # the fence: no commit by a writer whose lease passed on
+        except BaseException:
+            await writer.abort()
+            raise
         await writer.close()
         return position
 
     async def complete(self, principal: Principal, upload_id: str) -> UploadState:
         upload, interview = await self._owned(principal, upload_id)
         async with lease(
-            self._kv, f"upload:{upload_id}", self._limits.lock_seconds, wait=5.0
-        ) as got:
+            self._kv, f"upload:{upload_id}", self._limits.lock_seconds, wait=5.0, renew=True
+        ) as got:  # renewed: hashing and probing a large file may outlast the lease
             if not got:
                 raise RetryLater(
                     "this upload is still being written", retry_after=2, code="upload_busy"
@@ -284,8 +295,8 @@ class UploadService:
                     "the uploaded file's SHA-256 does not match; upload it again"
                 )
             try:
-                facts = await asyncio.to_thread(
-                    self._analysis.probe, path, kind, question.answer_seconds + 30
+                facts = await asyncio.get_running_loop().run_in_executor(
+                    self._probing, self._analysis.probe, path, kind, question.answer_seconds + 30
                 )
             except InvalidInput as exc:  # MediaRejected / MediaTooLong
                 await self._reject(upload, key, exc.message)

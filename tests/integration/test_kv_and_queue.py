@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from recruiting.infra.locks import lease
+from recruiting.infra.locks import LeaseLost, lease
 from recruiting.infra.queues import InProcessQueue, RedisQueue
 from tests.conftest import REDIS_URL, require_service
 
@@ -76,3 +76,33 @@ async def test_claim_many_reports_previous_values(kv: Any) -> None:
     assert await kv.get("a") == "p" and await kv.get("b") == "s"
     await kv.set_many(["a", "c"], "s", ttl=5)
     assert [await kv.get(k) for k in "abc"] == ["s", "s", "s"]
+
+
+async def test_extend_only_while_the_value_is_still_held(kv: Any) -> None:
+    await kv.set("lock:x", "mine", ttl=0.3)
+    assert not await kv.extend("lock:x", "theirs", 5)
+    assert await kv.extend("lock:x", "mine", 5)
+    await asyncio.sleep(0.5)
+    assert await kv.get("lock:x") == "mine"  # the fresh TTL kept it
+    assert not await kv.extend("lock:absent", "mine", 5)
+
+
+async def test_a_renewed_lease_outlives_its_ttl_and_keeps_others_out(kv: Any) -> None:
+    async with lease(kv, "slow", ttl=0.3, renew=True) as held:
+        assert held
+        await asyncio.sleep(1.0)  # more than three TTLs of work
+        async with lease(kv, "slow", ttl=0.3) as other:
+            assert not other
+        await held.confirm()  # still ours at commit time
+    async with lease(kv, "slow", ttl=0.3) as after:
+        assert after  # released on exit
+
+
+async def test_without_renewal_the_lease_lapses_and_the_fence_says_so(kv: Any) -> None:
+    async with lease(kv, "lapsing", ttl=0.2) as held:
+        await asyncio.sleep(0.4)
+        async with lease(kv, "lapsing", ttl=5) as newcomer:
+            assert newcomer
+            with pytest.raises(LeaseLost):
+                await held.confirm()
+        assert held  # taken once; the fence, not the truth value, guards the commit

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from recruiting.errors import ConfigError
-from recruiting.settings import PRODUCTION_API_BASE, SANDBOX_CORP_ID, load_settings
+from recruiting.settings import PRODUCTION_API_BASE, RATE_GROUPS, SANDBOX_CORP_ID, load_settings
 
 CONFIG = Path(__file__).resolve().parents[2] / "config.yaml"
 REAL = {
@@ -109,3 +109,37 @@ def test_unknown_key_in_a_config_file_is_refused(tmp_path: Path) -> None:
 def test_every_key_of_the_shipped_config_is_read(tmp_path: Path) -> None:
     """config.yaml documents every setting: each of its keys must mean something."""
     assert load(tmp_path, RECRUITING__WECOM__CALLBACK_MAX_AGE="120").wecom.callback_max_age == 120
+
+
+def test_rate_limits_parse_per_group_and_scope(tmp_path: Path) -> None:
+    s = load(tmp_path, RECRUITING__RATE_LIMITS__REDEEM="ip=30/10m, session=5/60")
+    assert s.rate_limits.enabled
+    redeem = s.rate_limits.groups["redeem"]
+    assert (redeem["ip"].count, redeem["ip"].seconds) == (30, 600.0)
+    assert set(redeem) == {"ip", "session"}
+    assert {"login", "redeem", "device_check", "upload", "api"} <= set(s.rate_limits.groups)
+
+
+@pytest.mark.parametrize("value", ["ip=30", "ipx=3/60", "ip=0/60", "ip=3/60, ip=4/60", "3/60"])
+def test_bad_rate_limits_name_their_key(tmp_path: Path, value: str) -> None:
+    with pytest.raises(ConfigError, match=r"rate_limits\.login"):
+        load(tmp_path, RECRUITING__RATE_LIMITS__LOGIN=value)
+
+
+def test_an_unknown_rate_limit_group_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match=r"rate_limits\.logn names no route group"):
+        load(tmp_path, RECRUITING__RATE_LIMITS__LOGN="ip=3/60")
+
+
+def test_every_rate_limited_route_name_exists() -> None:
+    """GROUPS names handlers; a renamed route must not silently fall back to ``api``."""
+    from miniapp_api import limits, message_routes, scheduling_routes
+    from miniapp_api import routes as miniapp_routes
+
+    handlers = {
+        route.handler.__name__
+        for bp in (miniapp_routes.bp, scheduling_routes.bp, message_routes.bp)
+        for route in bp._future_routes
+    }
+    assert set(limits.GROUPS) <= handlers
+    assert set(limits.GROUPS.values()) | {"api"} == set(RATE_GROUPS)

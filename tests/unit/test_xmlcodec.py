@@ -1,5 +1,9 @@
 """Hardened XML parsing: DTDs and entities are refused, repeats become lists."""
 
+import sys
+import threading
+import xml.etree.ElementTree as ET
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -120,3 +124,117 @@ def test_flat_documents_with_any_values_parse_as_the_parser_says(
         except MalformedXml:
             outcomes.append(MalformedXml)
     assert outcomes[0] == outcomes[1]
+
+
+# -- bounds: depth, element count, no recursion, the pre-parse scan -------------------------
+
+
+def _deep(levels: int) -> str:
+    """``levels`` elements nested under the root (the root is one more level)."""
+    return "<xml>" + "<a>" * levels + "x" + "</a>" * levels + "</xml>"
+
+
+def test_nesting_is_bounded_at_max_depth() -> None:
+    value: object = xmlcodec.parse(_deep(xmlcodec.MAX_DEPTH - 1))
+    for _ in range(xmlcodec.MAX_DEPTH - 1):
+        assert isinstance(value, dict)
+        value = value["a"]
+    assert value == "x"
+    for levels in (xmlcodec.MAX_DEPTH, 1200, 50_000):
+        with pytest.raises(MalformedXml, match="levels"):
+            xmlcodec.parse(_deep(levels))
+
+
+def test_element_count_is_bounded() -> None:
+    many = "<xml>" + "<a>1</a>" * xmlcodec.MAX_ELEMENTS + "</xml>"
+    with pytest.raises(MalformedXml, match="elements"):
+        xmlcodec.parse(many)
+    fits = "<xml>" + "<a>1</a>" * (xmlcodec.MAX_ELEMENTS - 1) + "</xml>"
+    assert len(xmlcodec.parse(fits)["a"]) == xmlcodec.MAX_ELEMENTS - 1
+
+
+def test_parsing_never_recurses_on_the_input() -> None:
+    """The deepest allowed document parses with a call stack far shallower than its depth."""
+    outcome: list[object] = []
+
+    def run() -> None:
+        old = sys.getrecursionlimit()
+        sys.setrecursionlimit(14)  # a fresh thread starts a few frames deep
+        try:
+            outcome.append(xmlcodec.parse(_deep(xmlcodec.MAX_DEPTH - 1)))
+        except RecursionError as exc:
+            outcome.append(exc)
+        finally:
+            sys.setrecursionlimit(old)
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join()
+    assert isinstance(outcome[0], dict), outcome
+
+
+def _reference(elem: ET.Element) -> object:
+    """The recursive reading the iterative one replaced (fine on test-sized input)."""
+    if not len(elem):
+        return (elem.text or "").strip()
+    out: dict[str, object] = {}
+    for child in elem:
+        value = _reference(child)
+        if child.tag in out:
+            existing = out[child.tag]
+            out[child.tag] = [*existing, value] if isinstance(existing, list) else [existing, value]
+        else:
+            out[child.tag] = value
+    return out
+
+
+_TREES = st.recursive(
+    st.sampled_from(["", "1", " 中文 ", "a]]>b"]),
+    lambda inner: st.lists(st.tuples(st.sampled_from(["A", "B", "SpRecord"]), inner),
+                           min_size=1, max_size=4),
+    max_leaves=20,
+)  # fmt: skip
+
+
+def _xml(tree: object) -> str:
+    if isinstance(tree, str):
+        return xmlcodec.cdata(tree)
+    assert isinstance(tree, list)
+    return "".join(f"<{tag}>{_xml(child)}</{tag}>" for tag, child in tree)
+
+
+@settings(max_examples=300)
+@given(st.lists(st.tuples(st.sampled_from(["A", "B"]), _TREES), min_size=1, max_size=4))
+def test_the_iterative_reading_matches_the_recursive_one(tree: list[tuple[str, object]]) -> None:
+    text = f"<xml>{_xml(tree)}</xml>"
+    assert xmlcodec.parse_tree(text) == _reference(ET.fromstring(text))
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("<xml><Encrypt><![CDATA[a+b/=]]></Encrypt></xml>", "a+b/="),
+        ("<xml>\r\n <Encrypt>\r\n  abc \r\n</Encrypt></xml>", "abc"),
+        ("<xml><ToUserName>x</ToUserName></xml>", None),
+        ("<xml>" + "<a>" * 1200 + "<Encrypt>k</Encrypt>", "k"),  # not parsed: only scanned
+    ],
+)
+def test_sole_text_scans_one_element_without_parsing(text: str, value: str | None) -> None:
+    assert xmlcodec.sole_text(text, "Encrypt") == value
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "<xml><Encrypt>a</Encrypt><Encrypt>b</Encrypt></xml>",
+        "<xml><Encrypt>a</xml>",
+        "<xml><Encrypt>a</Encrypt></Encrypt></xml>",
+        "<xml><Encrypt><b>a</b></Encrypt></xml>",
+        "<xml><Encrypt>&#65;</Encrypt></xml>",
+        "<xml><Encrypt><![CDATA[a]]><![CDATA[b]]></Encrypt></xml>",
+        '<!DOCTYPE x [<!ENTITY a "b">]><xml><Encrypt>&a;</Encrypt></xml>',
+    ],
+)
+def test_sole_text_refuses_anything_ambiguous(text: str) -> None:
+    with pytest.raises(MalformedXml):
+        xmlcodec.sole_text(text, "Encrypt")

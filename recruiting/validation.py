@@ -13,9 +13,10 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime, timedelta
 
-from recruiting.errors import InvalidInput
+from recruiting.errors import InvalidInput, NotFound
 
 MAX_ID = 2**63 - 1  # PostgreSQL bigint; SQLite integers are the same width
+MAX_ROW_ID = 2**31 - 1  # the tables a route names rows of use 32-bit keys
 MAX_INDEX = 1_000  # question indexes and similar small ordinals
 MAX_TEXT = 4_000  # characters in a free-text field unless a route says otherwise
 EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
@@ -24,10 +25,14 @@ _ASCII_DIGITS = re.compile(r"[0-9]+", re.ASCII)
 
 
 def record_id(name: str, value: object) -> int:
-    """A database id: an integer 1..2^63-1 (a string must be ASCII digits only)."""
+    """A database id: an integer 1..2^63-1 (a string must be ASCII digits only). One above
+    the tables' 32-bit keys names nothing: it is not found without asking the database
+    (PostgreSQL would refuse to compare it with an ``integer`` column)."""
     number = _integer(name, value)
     if not 1 <= number <= MAX_ID:
         raise InvalidInput(f"{name} 必须是有效的编号。", code="invalid_id")
+    if number > MAX_ROW_ID:
+        raise NotFound("没有找到要访问的内容。")
     return number
 
 

@@ -162,7 +162,7 @@ def unexpected_error(exc: BaseException, request: Request | None) -> JSONRespons
     traceback."""
     ref = reference()
     where = f"{request.method} {request.path}" if request is not None else "-"
-    log.error("request %s failed [%s]: %r", ref, where, exc, exc_info=exc)
+    log.error("request %s failed [%s]: %s: %s", ref, where, type(exc).__name__, exc, exc_info=exc)
     message = f"服务出了点问题，请稍后再试（编号 {ref}）。"
     return json({"error": "internal", "message": message}, status=500,
                 headers={"X-Request-ID": ref})  # fmt: skip

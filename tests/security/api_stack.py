@@ -51,6 +51,8 @@ class Candidacy:
 class Population:
     settings: Settings
     api: httpx.AsyncClient
+    app: Sanic
+    console: httpx.AsyncClient
     tokens: dict[str, str] = field(default_factory=dict)  # hr, interviewer, visitor
     a: Candidacy | None = None
     b: Candidacy | None = None
@@ -73,7 +75,7 @@ async def _wechat_token(api: httpx.AsyncClient, console: httpx.AsyncClient, open
 
 async def _candidacy(
     api: httpx.AsyncClient, console: httpx.AsyncClient, hr: str, job: JobOpening,
-    round_: InterviewRound, name: str,
+    round_: InterviewRound, name: str, data: bytes,
 ) -> Candidacy:  # fmt: skip
     candidate = await Candidate.create(name=name)
     application = await Application.create(candidate=candidate, job=job)
@@ -94,7 +96,6 @@ async def _candidacy(
     assert consented.status_code == 200, consented.text
     interview_id = int(invited.json()["interview_id"])
     assert (await api.post(f"/miniapp/v1/interviews/{interview_id}/next", headers=me)).is_success
-    data = b"\x00\x00\x00\x18ftypmp42" + b"x" * 100
     started = await api.post("/miniapp/v1/uploads", headers=me, json={
         "interview_id": interview_id, "question_index": 0, "size": len(data),
         "sha256": hashlib.sha256(data).hexdigest(), "media_type": "video/mp4"})  # fmt: skip
@@ -108,9 +109,15 @@ async def _candidacy(
 
 
 @asynccontextmanager
-async def population(variant: str, tmp_path: Path) -> AsyncIterator[Population]:
+async def population(
+    variant: str,
+    tmp_path: Path,
+    extra_env: dict[str, str] | None = None,
+    upload: bytes = b"\x00\x00\x00\x18ftypmp42" + b"x" * 100,
+) -> AsyncIterator[Population]:
+    """``upload``: what candidate a's open upload (of question 0) will hold."""
     service_port, sandbox_port = free_port(), free_port()
-    env = {"DATA_DIR": str(tmp_path), "PORT": str(service_port), "SANDBOX_PORT": str(sandbox_port),
+    env = (extra_env or {}) | {"DATA_DIR": str(tmp_path), "PORT": str(service_port), "SANDBOX_PORT": str(sandbox_port),
            "RECRUITING__ANALYSIS__PROCESSES": "0"}  # fmt: skip
     if variant == "postgres+redis":
         env |= await shared_services_env()
@@ -132,14 +139,14 @@ async def population(variant: str, tmp_path: Path) -> AsyncIterator[Population]:
         round_ = await InterviewRound.create(job=job, name="录制面试", kind=RoundKind.RECORDED,
                                              questions=QUESTIONS)  # fmt: skip
         hr = await _staff_token(api, console, "lina")
-        people = Population(settings, api, round_id=round_.id)
+        people = Population(settings, api, service, console, round_id=round_.id)
         people.tokens = {
             "hr": hr,
             "interviewer": await _staff_token(api, console, "wangqiang"),
             "visitor": await _wechat_token(api, console, "o-sec-visitor"),
         }
-        people.a = await _candidacy(api, console, hr, job, round_, "候选人甲")
-        people.b = await _candidacy(api, console, hr, job, round_, "候选人乙")
+        people.a = await _candidacy(api, console, hr, job, round_, "候选人甲", upload)
+        people.b = await _candidacy(api, console, hr, job, round_, "候选人乙", upload[:64])
         yield people
 
 
@@ -152,6 +159,6 @@ def assert_error_shape(response: httpx.Response) -> dict[str, Any]:
     message = body.get("message")
     assert isinstance(message, str) and message, body
     assert any("\u4e00" <= ch <= "\u9fff" for ch in message), body  # written for people
-    for leak in ("Traceback", "/tmp", ".media", "errno", "Error(", "File \""):
+    for leak in ("Traceback", "/tmp", ".media", "errno", "Error(", 'File "'):
         assert leak not in message, body
     return dict(body)

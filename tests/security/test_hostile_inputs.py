@@ -29,7 +29,7 @@ URL_TEXT = [
     "<svg onload=alert(1)>", "../../../etc/passwd", "' OR '1'='1", "\u202e\u0644", "😀" * 80,
     "a" * 5000,
 ]  # fmt: skip
-BODY_TEXT = URL_TEXT + ["\ud800", "x\udfff", "\x00", "a" * 70_000, "\u2028"]
+BODY_TEXT = [*URL_TEXT, "\ud800", "x\udfff", "\x00", "a" * 70_000, "\u2028"]
 NUMBERS: list[Any] = [0, -1, -(2**63) - 1, 2**31, 2**63 - 1, 2**63, 2**64, 10**40, 1.5, 1e308,
                       True, None, [], {}]  # fmt: skip
 
@@ -60,7 +60,7 @@ def _swap(data: st.DataObject, value: Any, pool: list[Any]) -> Any:
 def hostile(case: Any, data: st.DataObject) -> None:
     """Replace some path parameters, query arguments and body fields by hostile values."""
     for name, value in list((case.path_parameters or {}).items()):
-        case.path_parameters[name] = _swap(data, value, URL_TEXT + [0, -1, 2**63, 10**40])
+        case.path_parameters[name] = _swap(data, value, [*URL_TEXT, 0, -1, 2**63, 10**40])
     for name, value in list((case.query or {}).items()):
         case.query[name] = _swap(data, value, URL_TEXT)
     if isinstance(case.body, dict):
@@ -107,6 +107,15 @@ async def test_raw_hostile_requests(people: Population) -> None:
     me = {"Authorization": f"Bearer {a.token}"}
     hr = {"Authorization": f"Bearer {people.tokens['hr']}"}
     login = "/miniapp/v1/login/candidate"
+    events = f"/miniapp/v1/interviews/{a.interview_id}/events"
+    upload = f"/miniapp/v1/uploads/{a.upload_id}"
+    chunk = me | {"X-Chunk-SHA256": "0" * 64}
+    far_dates = {"start": "0001-01-01T00:00:00+14:00", "end": "0001-01-02T00:00:00+14:00"}
+    start_upload = {"interview_id": 2**63, "question_index": 2**40, "size": 10,
+                    "sha256": "0" * 64, "media_type": "video/mp4"}  # fmt: skip
+    invite = {"application_id": 1, "round_id": people.round_id,
+              "deadline": "9999-12-31T23:59:59+14:00"}  # fmt: skip
+    propose = {"round_id": people.round_id, "windows": [far_dates]}
     attacks: list[tuple[str, str, dict[str, str], bytes | None]] = [
         # A lone surrogate in a login code: refused as input, not a misleading 503.
         ("POST", login, {}, b'{"code": "\\ud800abc"}'),
@@ -116,20 +125,11 @@ async def test_raw_hostile_requests(people: Population) -> None:
         ("POST", login, {}, b'{"code": NaN}'),
         ("POST", login, {}, b"[" * 5000 + b"]" * 5000),  # deep nesting
         ("POST", login, {}, b'{"code": "a"'),  # truncated
-        ("POST", "/miniapp/v1/interviews/1/events", me, b'{"kind": "retake", "client_at": '
-         b'"9999-12-31T23:59:59-12:00"}'),  # fmt: skip
-        ("POST", "/miniapp/v1/interviews/1/events", me, b'{"kind": "retake", "client_at": '
-         b'"0001-01-01T00:00:00+14:00"}'),  # fmt: skip
-        ("POST", "/miniapp/v1/uploads", me, json.dumps({
-            "interview_id": 2**63, "question_index": 2**40, "size": 10, "sha256": "0" * 64,
-            "media_type": "video/mp4"}).encode()),  # fmt: skip
-        ("POST", "/miniapp/v1/staff/invitations", hr, json.dumps({
-            "application_id": 1, "round_id": people.round_id,
-            "deadline": "9999-12-31T23:59:59+14:00"}).encode()),  # fmt: skip
-        ("POST", "/miniapp/v1/staff/proposals", hr, json.dumps({
-            "round_id": people.round_id, "windows": [
-                {"start": "0001-01-01T00:00:00+14:00", "end": "0001-01-02T00:00:00+14:00"}]}
-         ).encode()),  # fmt: skip
+        ("POST", events, me, b'{"kind": "retake", "client_at": "9999-12-31T23:59:59-12:00"}'),
+        ("POST", events, me, b'{"kind": "retake", "client_at": "0001-01-01T00:00:00+14:00"}'),
+        ("POST", "/miniapp/v1/uploads", me, json.dumps(start_upload).encode()),
+        ("POST", "/miniapp/v1/staff/invitations", hr, json.dumps(invite).encode()),
+        ("POST", "/miniapp/v1/staff/proposals", hr, json.dumps(propose).encode()),
         ("GET", "/miniapp/v1/staff/surveys?job=%ED%A0%80&round=%C2%B2", hr, None),
         ("GET", "/miniapp/v1/interviews/%D9%A3", me, None),  # Arabic-Indic three
         ("GET", "/miniapp/v1/interviews/%C2%B2", me, None),  # superscript two
@@ -137,10 +137,8 @@ async def test_raw_hostile_requests(people: Population) -> None:
         ("GET", "/miniapp/v1/interviews/9223372036854775807", me, None),
         ("GET", "/miniapp/v1/interviews/-5", me, None),
         ("GET", "/miniapp/v1/interviews/1/questions/99999999999/skip", me, None),
-        ("PUT", f"/miniapp/v1/uploads/{a.upload_id}?offset=%C2%B2", me | {
-            "X-Chunk-SHA256": "0" * 64}, b"x"),  # fmt: skip
-        ("PUT", f"/miniapp/v1/uploads/{a.upload_id}?offset=99999999999999999999", me | {
-            "X-Chunk-SHA256": "0" * 64}, b"x"),  # fmt: skip
+        ("PUT", f"{upload}?offset=%C2%B2", chunk, b"x"),
+        ("PUT", f"{upload}?offset=99999999999999999999", chunk, b"x"),
         ("GET", "/miniapp/v1/uploads/%ED%A0%80", me, None),
         ("GET", "/no/such/route", {}, None),
         ("DELETE", "/miniapp/v1/consents", me, None),

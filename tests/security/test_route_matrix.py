@@ -10,8 +10,8 @@ is attacked the day it lands; a route without ``security`` must be listed in ``P
 from __future__ import annotations
 
 import hashlib
-from datetime import UTC, datetime, timedelta
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 

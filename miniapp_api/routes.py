@@ -106,7 +106,7 @@ def _path_value(name: str, value: Any) -> Any:
     if isinstance(value, int):
         return validation.record_id(name, value) if name.endswith("_id") else (
             validation.ordinal(name, value))  # fmt: skip
-    return validation.text(name, value, 64)
+    return validation.key(name, value)
 
 
 async def principal_of(request: Request) -> Principal:

@@ -22,6 +22,7 @@ MAX_TEXT = 4_000  # characters in a free-text field unless a route says otherwis
 EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
 LATEST_AHEAD = timedelta(days=3 * 366)  # nothing is scheduled or due further out
 _ASCII_DIGITS = re.compile(r"[0-9]+", re.ASCII)
+_KEY = re.compile(r"[A-Za-z0-9_-]+", re.ASCII)
 
 
 def record_id(name: str, value: object) -> int:
@@ -46,9 +47,22 @@ def ordinal(name: str, value: object, limit: int = MAX_INDEX) -> int:
 
 def digits(name: str, value: str | None, limit: int = MAX_ID) -> int:
     """A non-negative integer written in ASCII digits (a query argument or header)."""
-    if value is None or not _ASCII_DIGITS.fullmatch(value) or len(value) > 19:
+    if value is None or not is_digits(value):
         raise InvalidInput(f"{name} 必须是非负整数。")
     return ordinal(name, int(value), limit)
+
+
+def is_digits(value: str, limit: int = 19) -> bool:
+    """ASCII digits only, at most ``limit`` of them: what ``str.isdigit`` should have meant."""
+    return len(value) <= limit and _ASCII_DIGITS.fullmatch(value) is not None
+
+
+def key(name: str, value: object, length: int = 32) -> str:
+    """An opaque key the service handed out (an upload id): ``[A-Za-z0-9_-]``, at most
+    ``length`` long (the column's width; longer would fail inside the ORM)."""
+    if not isinstance(value, str) or not _KEY.fullmatch(value) or len(value) > length:
+        raise InvalidInput(f"{name} 无效。", code="invalid_id")
+    return value
 
 
 def text(name: str, value: object, limit: int = MAX_TEXT) -> str:
@@ -91,6 +105,6 @@ def _integer(name: str, value: object) -> int:
         raise InvalidInput(f"{name} 必须是整数。")
     if isinstance(value, int):
         return value
-    if isinstance(value, str) and _ASCII_DIGITS.fullmatch(value) and len(value) <= 19:
+    if isinstance(value, str) and is_digits(value):
         return int(value)
     raise InvalidInput(f"{name} 必须是整数。")

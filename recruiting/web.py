@@ -103,6 +103,7 @@ STATUS_TEXT: dict[int, str] = {
     503: "服务暂时不可用，请稍后再试。",
 }
 _HAN = re.compile(r"[\u4e00-\u9fff]")
+_ENGLISH = re.compile(r"[A-Za-z]{2,} [A-Za-z]{2,} [A-Za-z]{2,}")  # a developer's sentence
 # Signs that a message carries internals (paths, scratch names, error numbers, code).
 _INTERNALS = re.compile(r"/|\\|\.media\b|errno|Traceback|\.py\b|upload-|device-check-", re.I)
 
@@ -115,9 +116,11 @@ def status_for(exc: RecruitingError) -> int:
 
 
 def user_message(code: str, message: str, status: int) -> str:
-    """The Chinese text for people: the use case's own when written for them, else the
-    text of its code or status."""
-    if _HAN.search(message) and not _INTERNALS.search(message):
+    """The Chinese text for people: the use case's own when written for them (Chinese, no
+    English sentence around what a user typed, no internals), else the text of its code or
+    status."""
+    written_for_people = _HAN.search(message) and not _ENGLISH.search(message)
+    if written_for_people and not _INTERNALS.search(message):
         return message
     fallback = STATUS_TEXT[500 if status >= 500 else 400]
     return USER_TEXT.get(code) or STATUS_TEXT.get(status) or fallback

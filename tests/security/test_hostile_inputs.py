@@ -140,6 +140,11 @@ async def test_raw_hostile_requests(people: Population) -> None:
         ("PUT", f"{upload}?offset=%C2%B2", chunk, b"x"),
         ("PUT", f"{upload}?offset=99999999999999999999", chunk, b"x"),
         ("GET", "/miniapp/v1/uploads/%ED%A0%80", me, None),
+        ("GET", "/miniapp/v1/uploads/%3A%C2%80%F0%90%80%80%F0%90%80%80", me, None),
+        ("GET", "/miniapp/v1/uploads/" + "a" * 40, me, None),  # wider than the column
+        ("GET", "/miniapp/v1/staff/surveys?job=%C2%B2", hr, None),
+        ("GET", "/miniapp/v1/staff/surveys?job=" + "x" * 100, hr, None),
+        ("GET", "/miniapp/v1/staff/surveys?job=sec&round=" + "码" * 100, hr, None),
         ("GET", "/no/such/route", {}, None),
         ("DELETE", "/miniapp/v1/consents", me, None),
     ]

@@ -19,6 +19,7 @@ from miniapp_api.context import MiniApp, miniapp
 from recruiting import validation
 from recruiting.errors import AccessDenied, InvalidInput
 from recruiting.models import ConsentPurpose, SubjectKind
+from recruiting.services.audit import record
 from recruiting.services.consents import Decision, consent_state
 from recruiting.services.sessions import IssuedSession, Principal
 
@@ -92,6 +93,8 @@ def _guarded(handler: H, auth: bool, audience: frozenset[SubjectKind] | None) ->
         if auth:
             principal = request.ctx.principal = await _authenticate(request)
             if audience is not None and principal.kind not in audience:
+                route = request.route.name if request.route else request.path
+                await record(principal.actor, "open_route", "route", route, allowed=False)
                 raise AccessDenied(
                     "这项功能只对员工开放。" if audience is STAFF else "这项功能只对候选人开放。"
                 )

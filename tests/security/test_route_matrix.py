@@ -18,6 +18,7 @@ from typing import Any
 import httpx
 import pytest
 
+from recruiting.models import AuditLog
 from tests.security.api_stack import Candidacy, Population, assert_error_shape, population
 
 METHODS = ("get", "post", "put", "patch", "delete")
@@ -159,6 +160,8 @@ async def test_every_route_refuses_strangers_other_roles_and_other_candidates(
             interviewer = people.tokens["interviewer"]
             response = await call(api, method, path, interviewer, body_for(operation, document, a))
             refused(response, 403)
+    # The other side's attempts are in the audit log, as refused.
+    assert await AuditLog.filter(action="open_route", allowed=False, actor="lina").exists()
     # Nothing of a's was touched by any of it.
     me = {"Authorization": f"Bearer {a.token}"}
     state = (await api.get(f"/miniapp/v1/uploads/{a.upload_id}", headers=me)).json()

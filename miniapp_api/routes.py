@@ -5,9 +5,10 @@ the status chosen in ``recruiting.web``.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import AsyncIterator, Callable
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from sanic import Blueprint, Request
 from sanic.response import HTTPResponse, ResponseStream, json
@@ -16,8 +17,10 @@ from sanic_ext.extensions.openapi import openapi
 from miniapp_api import limits
 from miniapp_api import schemas as s
 from miniapp_api.context import MiniApp, miniapp
-from recruiting.errors import InvalidInput
-from recruiting.models import ConsentPurpose
+from recruiting import validation
+from recruiting.errors import AccessDenied, InvalidInput
+from recruiting.models import ConsentPurpose, SubjectKind
+from recruiting.services.audit import record
 from recruiting.services.consents import Decision, consent_state
 from recruiting.services.sessions import IssuedSession, Principal
 
@@ -47,10 +50,15 @@ def documented(
     binary: bool = False,
     query: tuple[str, ...] = (),
     header: tuple[str, ...] = (),
+    anyone: bool = False,
 ) -> Callable[[H], H]:
-    """One decorator for the OpenAPI facts every route states."""
+    """One decorator for the OpenAPI facts every route states, and for the edge checks every
+    route gets: a secured route authenticates first; routes tagged ``staff``/``scheduling``
+    are for employees, the others for candidates (and invited visitors), unless ``anyone``."""
+    audience = None if anyone or not auth else STAFF if tag in STAFF_TAGS else CANDIDATES
 
     def wrap(handler: H) -> H:
+        handler = _guarded(handler, auth, audience)
         handler = openapi.summary(summary)(handler)
         handler = openapi.tag(tag)(handler)
         handler = openapi.response(200, {"application/json": response}, "OK")(handler)
@@ -74,7 +82,47 @@ def documented(
     return wrap
 
 
+STAFF_TAGS = frozenset({"staff", "scheduling"})
+STAFF = frozenset({SubjectKind.STAFF})
+CANDIDATES = frozenset({SubjectKind.CANDIDATE, SubjectKind.VISITOR})
+
+
+def _guarded(handler: H, auth: bool, audience: frozenset[SubjectKind] | None) -> H:
+    """Authenticate before anything else (so no lookup, parse or 404 can answer a caller
+    without a valid session), refuse the other side's sessions, then check the path
+    parameters at the edge."""
+
+    @functools.wraps(handler)
+    async def guarded(request: Request, **params: Any) -> Any:
+        if auth:
+            principal = request.ctx.principal = await _authenticate(request)
+            if audience is not None and principal.kind not in audience:
+                route = request.route.name if request.route else request.path
+                await record(principal.actor, "open_route", "route", route, allowed=False)
+                raise AccessDenied(
+                    "这项功能只对员工开放。" if audience is STAFF else "这项功能只对候选人开放。"
+                )
+        if not request.path.isascii():  # Sanic's int matches Unicode digits such as ٣
+            raise InvalidInput("地址中的编号无效。", code="invalid_id")
+        return await handler(request, **{k: _path_value(k, v) for k, v in params.items()})
+
+    return cast(H, guarded)
+
+
+def _path_value(name: str, value: Any) -> Any:
+    if isinstance(value, int):
+        return validation.record_id(name, value) if name.endswith("_id") else (
+            validation.ordinal(name, value))  # fmt: skip
+    return validation.key(name, value)
+
+
 async def principal_of(request: Request) -> Principal:
+    """The caller, authenticated once per request (first thing in every secured route)."""
+    known: Principal | None = getattr(request.ctx, "principal", None)
+    return known if known is not None else await _authenticate(request)
+
+
+async def _authenticate(request: Request) -> Principal:
     header = request.headers.get("authorization", "")
     scheme, _, token = header.partition(" ")
     principal = await miniapp(request).sessions.authenticate(
@@ -105,7 +153,8 @@ def _session(issued: IssuedSession) -> HTTPResponse:
 )
 async def login_candidate(request: Request) -> HTTPResponse:
     body = s.parse(s.LoginBody, request.json)
-    return _session(await miniapp(request).sessions.login_candidate(body.code))
+    code = validation.text("code", body.code, 128)
+    return _session(await miniapp(request).sessions.login_candidate(code))
 
 
 @bp.post("/login/staff")
@@ -114,11 +163,12 @@ async def login_candidate(request: Request) -> HTTPResponse:
 )
 async def login_staff(request: Request) -> HTTPResponse:
     body = s.parse(s.LoginBody, request.json)
-    return _session(await miniapp(request).sessions.login_staff(body.code))
+    code = validation.text("code", body.code, 128)
+    return _session(await miniapp(request).sessions.login_staff(code))
 
 
 @bp.post("/logout")
-@documented("Revoke the current session", "session", s.Ok)
+@documented("Revoke the current session", "session", s.Ok, anyone=True)
 async def logout(request: Request) -> HTTPResponse:
     await miniapp(request).sessions.revoke(await principal_of(request))
     return json({"ok": True})
@@ -182,7 +232,7 @@ def _decision(data: Any) -> Decision:
     try:
         purpose = ConsentPurpose(d.purpose)
     except ValueError as exc:
-        raise InvalidInput(f"unknown consent purpose {d.purpose!r}") from exc
+        raise InvalidInput("未知的授权事项。") from exc
     return Decision(purpose, d.version, d.granted)
 
 
@@ -272,7 +322,7 @@ async def report_event(request: Request, interview_id: int) -> HTTPResponse:
         interview_id,
         body.kind,
         question_index=body.question_index,
-        client_at=parse_time(body.client_at),
+        client_at=parse_time(body.client_at, "client_at"),
         detail=body.detail,
     )
     return json({"ok": True})
@@ -319,16 +369,16 @@ async def upload_status(request: Request, upload_id: str) -> HTTPResponse:
 )
 async def put_chunk(request: Request, upload_id: str) -> HTTPResponse:
     principal = await principal_of(request)
-    offset = _non_negative(request.args.get("offset"), "offset")
+    offset = validation.digits("offset", request.args.get("offset"))
     checksum = request.headers.get("x-chunk-sha256", "")
     if len(checksum) != 64:
-        raise InvalidInput("X-Chunk-SHA256 (64 hex characters) is required")
+        raise InvalidInput("需要 X-Chunk-SHA256 请求头（64 位十六进制）。")
     length = request.headers.get("content-length")
     state = await miniapp(request).uploads.append(
         principal,
         upload_id,
         offset,
-        int(length) if length and length.isdigit() else None,
+        validation.digits("Content-Length", length) if length is not None else None,
         checksum,
         _body(request),
     )
@@ -406,7 +456,7 @@ async def answer_survey(request: Request, interview_id: int) -> HTTPResponse:
 )
 async def create_invitation(request: Request) -> HTTPResponse:
     b = s.parse(s.InvitationBody, request.json)
-    deadline = parse_time(b.deadline)
+    deadline = parse_time(b.deadline, "deadline")
     assert deadline is not None
     created = await miniapp(request).invitations.create(
         await principal_of(request), b.application_id, b.round_id, deadline
@@ -449,11 +499,24 @@ async def staff_media(request: Request, interview_id: int, index: int) -> Respon
         async for block in media.chunks:
             await response.write(block)
 
+    # A recording may also parse as HTML or a zip (a polyglot): never let a browser sniff
+    # or render it in the page; it is downloaded as the type it was checked to be.
+    suffix = MEDIA_SUFFIX.get(media.media_type, "bin")
     return ResponseStream(
         send,
         content_type=media.media_type or "application/octet-stream",
-        headers={"Content-Length": str(media.size), "Cache-Control": "no-store"},
+        headers={
+            "Content-Length": str(media.size),
+            "Cache-Control": "no-store",
+            "X-Content-Type-Options": "nosniff",
+            "Content-Disposition": f'attachment; filename="answer-{interview_id}-{index}.{suffix}"',
+        },
     )
+
+
+MEDIA_SUFFIX = {"video/mp4": "mp4", "video/quicktime": "mov", "video/webm": "webm",
+                "audio/mp4": "m4a", "audio/m4a": "m4a", "audio/aac": "aac", "audio/mpeg": "mp3",
+                "audio/webm": "weba"}  # fmt: skip
 
 
 @bp.get("/staff/surveys")
@@ -466,12 +529,13 @@ async def staff_media(request: Request, interview_id: int, index: int) -> Respon
 @openapi.parameter("job", str, "query", required=True, description="job id, code or title")
 @openapi.parameter("round", str, "query", description="round sequence number or name")
 async def staff_surveys(request: Request) -> HTTPResponse:
-    job = request.args.get("job") or ""
-    if not job.strip():
-        raise InvalidInput("job is required (id, code or title)")
     principal = await principal_of(request)
+    job = validation.text("job", request.args.get("job") or "", 128)
+    if not job.strip():
+        raise InvalidInput("请填写岗位（编号、代码或名称）。")
+    round_ = validation.text("round", request.args.get("round") or "", 128)
     summaries = miniapp(request).survey_summaries
-    return json(await summaries.summary(principal, job, request.args.get("round") or None))
+    return json(await summaries.summary(principal, job, round_ or None))
 
 
 @bp.post("/staff/interviews/<interview_id:int>/summary")
@@ -497,22 +561,8 @@ def _body(request: Request) -> AsyncIterator[bytes]:
     return limits.read_body(request, request.app.ctx.services.settings.miniapp.body_seconds)
 
 
-def parse_time(value: str | None) -> datetime | None:
-    if value is None:
-        return None
-    try:
-        parsed = datetime.fromisoformat(value)
-    except ValueError as exc:
-        raise InvalidInput(f"{value!r} is not an ISO 8601 time") from exc
-    if parsed.tzinfo is None:
-        raise InvalidInput(f"{value!r} needs a time zone offset")
-    return parsed
-
-
-def _non_negative(value: str | None, name: str) -> int:
-    if value is None or not value.isdigit() or len(value) > 15:
-        raise InvalidInput(f"{name} must be a non-negative integer")
-    return int(value)
+def parse_time(value: str | None, name: str = "time") -> datetime | None:
+    return None if value is None else validation.moment(name, value)
 
 
 __all__ = ["MiniApp", "bp"]

@@ -29,12 +29,13 @@ def _service(request: Request) -> SchedulingService:
 @documented("Propose conflict-free slots for a round within the candidate's windows",
             "scheduling", list[s.ProposalOut], body=s.ProposalsBody)  # fmt: skip
 async def proposals(request: Request) -> HTTPResponse:
+    principal = await principal_of(request)
     body = s.parse(s.ProposalsBody, request.json)
     windows = [_window(w) for w in body.windows]
     if not windows or len(windows) > 20:
-        raise InvalidInput("give 1..20 windows")
+        raise InvalidInput("请给出 1 到 20 个可面试时段。")
     found = await _service(request).propose(
-        await principal_of(request), body.round_id, windows, body.interviewers, want=5
+        principal, body.round_id, windows, body.interviewers, want=5
     )
     return json([proposal_json(p) for p in found])
 
@@ -44,13 +45,13 @@ async def proposals(request: Request) -> HTTPResponse:
             "candidate",
             "scheduling", s.Booked, body=s.BookBody)  # fmt: skip
 async def book(request: Request) -> HTTPResponse:
+    principal = await principal_of(request)
     b = s.parse(s.BookBody, request.json)
     try:
         mode = InterviewMode(b.mode)
     except ValueError as exc:
-        raise InvalidInput("mode must be onsite or remote") from exc
+        raise InvalidInput("面试方式只能是 onsite（现场）或 remote（远程）。") from exc
     proposal = await _proposal(b.round_id, b.start, b.interviewers)
-    principal = await principal_of(request)
     interview = await _service(request).book(
         principal, b.application_id, b.round_id, proposal,
         mode=mode, location=b.location[:256],
@@ -63,12 +64,12 @@ async def book(request: Request) -> HTTPResponse:
 @bp.post("/interviews/<interview_id:int>/reschedule")
 @documented("Move an interview to another slot", "scheduling", s.Booked, body=s.RescheduleBody)
 async def reschedule(request: Request, interview_id: int) -> HTTPResponse:
+    principal = await principal_of(request)
     b = s.parse(s.RescheduleBody, request.json)
     interview = await Interview.get_or_none(id=interview_id)
     if interview is None:
-        raise NotFound(f"interview {interview_id} not found")
+        raise NotFound("没有找到这场面试。")
     proposal = await _proposal(interview.round_id, b.start, b.interviewers)  # type: ignore[attr-defined]
-    principal = await principal_of(request)
     moved = await _service(request).reschedule(principal, interview_id, proposal)
     await request.app.ctx.services.invitations.invite(principal, interview_id)
     return json(_booked(moved))
@@ -79,8 +80,8 @@ async def reschedule(request: Request, interview_id: int) -> HTTPResponse:
             "candidate)", "scheduling",
             s.Ok, body=s.CancelBody)  # fmt: skip
 async def cancel(request: Request, interview_id: int) -> HTTPResponse:
-    b = s.parse(s.CancelBody, request.json or {})
     principal = await principal_of(request)
+    b = s.parse(s.CancelBody, request.json or {})
     await _service(request).cancel(principal, interview_id, b.reason[:200])
     # A candidate who was invited hears of it (and a late answer meets a closed door).
     await request.app.ctx.services.invitations.withdraw(principal, interview_id, b.reason[:200])
@@ -96,19 +97,19 @@ async def no_show(request: Request, interview_id: int) -> HTTPResponse:
 
 def _window(data: Any) -> Interval:
     w = s.parse(s.WindowIn, data)
-    start, end = parse_time(w.start), parse_time(w.end)
+    start, end = parse_time(w.start, "start"), parse_time(w.end, "end")
     if start is None or end is None or end <= start or end - start > timedelta(days=31):
-        raise InvalidInput("a window needs start < end, at most 31 days apart")
+        raise InvalidInput("时段的开始须早于结束，且不超过 31 天。")
     return Interval(start, end)
 
 
 async def _proposal(round_id: int, start_text: str, interviewers: list[int]) -> Proposal:
     round_ = await InterviewRound.get_or_none(id=round_id)
     if round_ is None:
-        raise NotFound(f"round {round_id} not found")
-    start = parse_time(start_text)
+        raise NotFound("没有找到这一轮面试。")
+    start = parse_time(start_text, "start")
     if start is None:
-        raise InvalidInput("start is required")
+        raise InvalidInput("缺少开始时间。")
     end = start + timedelta(minutes=round_.duration_minutes)
     return Proposal(Interval(start, end), tuple(interviewers))
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from recruiting import validation
 from recruiting.errors import InvalidInput
 
 
@@ -235,19 +236,25 @@ class Ok:
 
 
 def parse(cls: type[Any], data: Any) -> Any:
-    """Build ``cls`` from a JSON body, refusing missing fields and wrong types clearly."""
+    """Build ``cls`` from a JSON body, refusing missing fields and wrong types clearly.
+
+    Every value passes the shared edge checks (``recruiting.validation``): ``*_id`` fields
+    and interviewer lists are database ids, ``*_index`` fields small ordinals, strings
+    valid Unicode of bounded length."""
     if not isinstance(data, dict):
-        raise InvalidInput("the body must be a JSON object")
+        raise InvalidInput("请求内容必须是 JSON 对象。")
     hints = cls.__annotations__
     values: dict[str, Any] = {}
     for name, hint in hints.items():
         if name not in data:
             if name in getattr(cls, "__dataclass_fields__", {}) and _has_default(cls, name):
                 continue
-            raise InvalidInput(f"{name} is required")
+            raise InvalidInput(f"缺少 {name}。")
         values[name] = _check(name, str(hint), data[name])
     return cls(**values)
 
+
+MAX_ITEMS = 100  # entries in a list field
 
 _TYPES: dict[str, tuple[type, ...]] = {
     "str": (str,),
@@ -263,21 +270,45 @@ def _check(name: str, hint: str, value: Any) -> Any:
     if value is None:
         if optional:
             return None
-        raise InvalidInput(f"{name} must not be null")
+        raise InvalidInput(f"{name} 不能为空。")
     if base.startswith("list["):
         if not isinstance(value, list):
-            raise InvalidInput(f"{name} must be a list")
-        if base == "list[int]" and not all(
-            isinstance(v, int) and not isinstance(v, bool) for v in value
-        ):
-            raise InvalidInput(f"{name} must be a list of integers")
+            raise InvalidInput(f"{name} 必须是列表。")
+        if len(value) > MAX_ITEMS:
+            raise InvalidInput(f"{name} 最多 {MAX_ITEMS} 项。")
+        if base == "list[int]":
+            return [validation.record_id(name, v) for v in value]
         return value
+    if base.startswith("dict["):
+        return _mapping(name, value)
     types = _TYPES.get(base)
     bad_bool = isinstance(value, bool) and base in ("int", "float")
     if types is not None and (not isinstance(value, types) or bad_bool):
-        raise InvalidInput(f"{name} must be {base}")
-    if base == "int" and not -(2**53) < value < 2**53:
-        raise InvalidInput(f"{name} is out of range")
+        raise InvalidInput(f"{name} 的类型不对（应为 {base}）。")
+    if base == "str":
+        return validation.text(name, value)
+    if base == "int":
+        if name.endswith("_id"):
+            return validation.record_id(name, value)
+        if name.endswith("_index"):
+            return validation.ordinal(name, value)
+        if not -(2**53) < value < 2**53:
+            raise InvalidInput(f"{name} 超出了允许的范围。")
+    if base == "float" and not abs(value) < float("inf"):  # NaN and infinities
+        raise InvalidInput(f"{name} 超出了允许的范围。")
+    return value
+
+
+def _mapping(name: str, value: Any) -> dict[str, Any]:
+    """A small JSON object whose keys and string values are valid, bounded text."""
+    if not isinstance(value, dict):
+        raise InvalidInput(f"{name} 必须是 JSON 对象。")
+    if len(value) > MAX_ITEMS:
+        raise InvalidInput(f"{name} 最多 {MAX_ITEMS} 项。")
+    for key, item in value.items():
+        validation.text(name, key, 64)
+        if isinstance(item, str):
+            validation.text(name, item)
     return value
 
 

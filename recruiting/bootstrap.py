@@ -16,7 +16,7 @@ from typing import Any
 import httpx
 from sanic import Request, Sanic
 from sanic.exceptions import SanicException
-from sanic.response import HTTPResponse, json
+from sanic.response import BaseHTTPResponse, HTTPResponse, json
 from sanic_ext import Extend
 from sanic_ext.extensions.openapi.extension import OpenAPIExtension
 
@@ -91,7 +91,13 @@ from recruiting.services.survey_summary import SurveySummaries
 from recruiting.services.surveys import Surveys
 from recruiting.services.uploads import UploadLimits, UploadService
 from recruiting.settings import Settings
-from recruiting.web import error_response
+from recruiting.web import (
+    add_security_headers,
+    error_response,
+    http_error_body,
+    is_loopback,
+    unexpected_error,
+)
 from scheduler.jobs import JobRegistry
 from scheduler.leader import LeaderGuard, Lease, MemoryLease, RedisLease
 from scheduler.runner import Scheduler
@@ -449,6 +455,14 @@ def create_app(
     app.add_route(_health, "/healthz", methods=["GET"])
     app.error_handler.add(RecruitingError, _recruiting_error)
     app.error_handler.add(SanicException, _http_error)
+    app.error_handler.add(Exception, _unexpected_error)
+    hsts = not is_loopback(settings.server.host)
+
+    async def _headers(request: Request, response: BaseHTTPResponse) -> None:
+        add_security_headers(request, response, hsts=hsts)
+
+    app.register_middleware(_headers, "response")
+
     _openapi(app)
 
     @app.before_server_start
@@ -510,19 +524,22 @@ API_DESCRIPTION = (
 
 async def _recruiting_error(request: Request, exc: Exception) -> HTTPResponse:
     assert isinstance(exc, RecruitingError)
-    return error_response(exc)
+    return error_response(exc, request)
 
 
 async def _http_error(request: Request, exc: Exception) -> HTTPResponse:
     """Sanic's own refusals (unknown route, wrong method, body too large, bad request) in
     the same shape as ours: ``{"error": code, "message": text}``."""
     assert isinstance(exc, SanicException)
-    status = exc.status_code
-    code = {404: "not_found", 405: "method_not_allowed", 413: "payload_too_large"}.get(
-        status, "bad_request" if status < 500 else "server_error"
-    )
-    headers = dict(getattr(exc, "headers", None) or {})
-    return json({"error": code, "message": str(exc) or code}, status=status, headers=headers)
+    if exc.status_code >= 500:
+        return unexpected_error(exc, request)
+    response = http_error_body(exc.status_code, str(exc), request)
+    response.headers.update(dict(getattr(exc, "headers", None) or {}))
+    return response
+
+
+async def _unexpected_error(request: Request, exc: Exception) -> HTTPResponse:
+    return unexpected_error(exc, request)
 
 
 async def _health(request: Request) -> HTTPResponse:

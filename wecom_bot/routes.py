@@ -38,7 +38,7 @@ async def verify_url(request: Request) -> HTTPResponse:
     try:
         plain = _gateway(request).verify_url(query_args(request.query_string))
     except RecruitingError as exc:
-        return error_response(exc)
+        return error_response(exc, request)
     return text(plain)
 
 
@@ -52,5 +52,5 @@ async def receive(request: Request) -> HTTPResponse:
             raise PayloadTooLarge(f"callback body over {limit} bytes")
         await _gateway(request).receive(query_args(request.query_string), request.body)
     except RecruitingError as exc:
-        return error_response(exc)
+        return error_response(exc, request)
     return text("")  # empty 200: accepted (or a duplicate), no passive reply

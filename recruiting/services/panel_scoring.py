@@ -49,6 +49,7 @@ from recruiting.services.live_context import (
     rater_key,
     text_draft,
 )
+from recruiting.validation import is_digits
 
 SCORE_KEY = "live-score:"
 PER_CARD = 3  # WeCom: select_list holds at most three questions
@@ -318,7 +319,7 @@ def _chosen(event: CardClick, chunk: Sequence[CompetencyBrief]) -> dict[str, int
     chosen: dict[str, int] = {}
     for item in event.selected:
         name = by_code.get(item.question_key)
-        if name is None or len(item.option_ids) != 1 or not item.option_ids[0].isdigit():
+        if name is None or len(item.option_ids) != 1 or not is_digits(item.option_ids[0], 2):
             continue
         level = int(item.option_ids[0])
         if level in LEVELS:

@@ -219,6 +219,8 @@ class RecordedInterviewService:
                 f"unknown event kind {kind!r}; known: {', '.join(sorted(INTEGRITY_KINDS))}"
             )
         interview = await candidate_interview(principal, interview_id)
+        if interview.status in FINAL:  # a finished interview's record is closed
+            raise InterviewClosed("这场面试已经结束，不再记录作答过程中的情况。")
         await IntegrityEvent.create(
             interview=interview,
             kind=kind,

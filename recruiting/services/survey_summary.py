@@ -31,6 +31,7 @@ from recruiting.services.audit import Actor, record
 from recruiting.services.conversation import CHANNEL as WECOM_MESSAGE
 from recruiting.services.live_texts import TEXT_LIMIT
 from recruiting.services.sessions import Principal
+from recruiting.validation import is_digits
 
 RECENT_COMMENTS = 10
 USAGE = "请发送「问卷 岗位名称」查看该岗位各轮面试的问卷汇总，例如：问卷 销售代表"
@@ -72,7 +73,7 @@ class SurveySummaries:
         if round_:
             rounds = [r for r in rounds if round_.strip() in (str(r.sequence), r.name)]
             if not rounds:
-                raise NotFound(f"job {job.code} has no round {round_!r}")
+                raise NotFound(f"岗位「{job.title}」没有「{round_.strip()[:20]}」这一轮面试。")
         rows = await SurveyResponse.filter(
             interview__round_id__in=[r.id for r in rounds]
         ).prefetch_related("interview")
@@ -121,14 +122,20 @@ class SurveySummaries:
         return [_reply(staff, chat_text(await self.of_job(actor, job, None)))]
 
 
+CODE_LIMIT, TITLE_LIMIT = 32, 128  # JobOpening.code / .title widths
+
+
 async def find_job(text: str) -> JobOpening:
     """A job by id, code, exact title, or the one title containing ``text``."""
     text = text.strip()
     if not text:
-        raise InvalidInput("job is required (id, code or title)")
-    if text.isdigit() and (job := await JobOpening.get_or_none(id=int(text))):
+        raise InvalidInput("请填写岗位（编号、代码或名称）。")
+    if is_digits(text, 9) and (job := await JobOpening.get_or_none(id=int(text))):
         return job
-    job = await JobOpening.get_or_none(code=text) or await JobOpening.filter(title=text).first()
+    if len(text) > TITLE_LIMIT:  # longer than any code or title: the ORM would refuse it
+        raise NotFound(f"没有找到岗位「{text[:20]}…」。")
+    job = await JobOpening.filter(code=text).first() if len(text) <= CODE_LIMIT else None
+    job = job or await JobOpening.filter(title=text).first()
     if job is not None:
         return job
     close = await JobOpening.filter(title__icontains=text).order_by("id").limit(6)

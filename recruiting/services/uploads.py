@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import logging
 import os
 import secrets
 import tempfile
@@ -48,6 +49,8 @@ from recruiting.services.consents import consent_state, upload_key
 from recruiting.services.recorded_interview import finish_if_answered, questions_of
 from recruiting.services.sessions import Principal
 
+log = logging.getLogger(__name__)
+
 # Container formats PyAV reports for each accepted media type.
 MEDIA_TYPES: dict[str, tuple[MediaKind, tuple[str, ...]]] = {
     "video/mp4": ("video", ("mov", "mp4")),
@@ -70,6 +73,12 @@ class ChecksumMismatch(InvalidInput):
 
 class UploadRejected(InvalidInput):
     code = "upload_rejected"
+
+
+UNUSABLE: dict[MediaKind, str] = {
+    "video": "文件无法作为视频使用（可能已损坏、格式不支持、画面尺寸过大或太长），请重新录制。",
+    "audio": "文件无法作为音频使用（可能已损坏、格式不支持或太长），请重新录制。",
+}
 
 
 @dataclass(frozen=True)
@@ -288,26 +297,27 @@ class UploadService:
         try:
             digest = await self._export_hashing(key, path)
             if digest != upload.sha256:
-                await self._reject(
-                    upload, key, "the file's SHA-256 does not match the declared one"
-                )
-                raise ChecksumMismatch(
-                    "the uploaded file's SHA-256 does not match; upload it again"
-                )
+                await self._reject(upload, key, "文件校验值与声明的不一致。")
+                raise ChecksumMismatch("文件校验失败，请重新上传。")
             try:
                 facts = await asyncio.get_running_loop().run_in_executor(
                     self._probing, self._analysis.probe, path, kind, question.answer_seconds + 30
                 )
             except InvalidInput as exc:  # MediaRejected / MediaTooLong
-                await self._reject(upload, key, exc.message)
-                raise UploadRejected(f"not a usable {kind} file: {exc.message}") from exc
+                # The probe's reason names the scratch file and FFmpeg's error: log only.
+                log.info("upload %s rejected by the probe: %s", upload.id, exc.message)
+                reason = UNUSABLE[kind]
+                await self._reject(upload, key, reason)
+                raise UploadRejected(reason) from exc
             if not set(facts.container.split(",")) & set(containers):
-                reason = f"declared {upload.media_type} but the file is {facts.container}"
+                log.info("upload %s: %s is %s", upload.id, upload.media_type, facts.container)
+                reason = f"文件格式与声明的 {upload.media_type} 不一致，请重新录制。"
                 await self._reject(upload, key, reason)
                 raise UploadRejected(reason)
             if not question.accepts_duration(facts.duration):
                 reason = (
-                    f"{facts.duration:.0f}s is longer than the {question.answer_seconds}s allowed"
+                    f"录像长 {facts.duration:.0f} 秒，超过了这道题允许的 "
+                    f"{question.answer_seconds} 秒，请重新录制。"
                 )
                 await self._reject(upload, key, reason)
                 raise UploadRejected(reason, code="answer_too_long")

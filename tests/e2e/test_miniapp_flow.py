@@ -402,7 +402,8 @@ async def test_absurd_media_late_uploads_and_staff_lists(stack: Stack, tmp_path:
     wide = write_video(tmp_path / "wide.mp4", [np.zeros((64, 4000, 3), np.uint8)] * 2, 1.0)
     upload_id = await stack.upload(token, interview_id, 0, wide.read_bytes())
     refused = await stack.call("POST", f"/uploads/{upload_id}/complete", token)
-    assert refused.status_code == 400 and "4000" in refused.json()["message"]
+    assert refused.status_code == 400 and refused.json()["error"] == "upload_rejected"
+    assert "画面尺寸" in refused.json()["message"] and ".media" not in refused.text
 
     long = write_video(tmp_path / "long.mp4", [np.zeros((64, 64, 3), np.uint8)] * 70, 1.0)
     upload_id = await stack.upload(token, interview_id, 0, long.read_bytes())

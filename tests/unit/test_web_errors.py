@@ -1,0 +1,26 @@
+"""Which text a person reads for an error (``recruiting.web.user_message``): the use case's
+own when it is written for people, never a developer's sentence or internals."""
+
+from __future__ import annotations
+
+from recruiting.web import USER_TEXT, user_message
+
+
+def test_chinese_messages_for_people_are_kept() -> None:
+    text = "「销售」对应多个岗位：销售代表（sales）、销售经理（sales-m），请写完整名称或编号。"
+    assert user_message("invalid_input", text, 400) == text
+
+
+def test_developer_sentences_and_internals_become_the_codes_text() -> None:
+    assert (
+        user_message("session_expired", "the session has expired", 401)
+        == USER_TEXT["session_expired"]
+    )
+    leaky = "upload-3f2a.media is corrupt or not audio/video ([Errno 1094995529] 数据无效)"
+    assert user_message("media_rejected", leaky, 400) == USER_TEXT["media_rejected"]
+    # English around what a user typed in Chinese is still a developer's sentence.
+    assert (
+        user_message("not_found", "job sales has no round '终面'", 404) == "没有找到要访问的内容。"
+    )
+    assert user_message("never_seen", "boom", 503) == "服务暂时不可用，请稍后再试。"
+    assert user_message("never_seen", "boom", 418) == "请求内容有误，请检查后重试。"

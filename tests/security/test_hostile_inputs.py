@@ -36,7 +36,9 @@ NUMBERS: list[Any] = [0, -1, -(2**63) - 1, 2**31, 2**63 - 1, 2**63, 2**64, 10**4
 
 @pytest.fixture
 async def people(tmp_path: Path) -> AsyncIterator[Population]:
-    async with population("postgres+redis", tmp_path) as built:
+    # Rate limits (tests/security/test_dos.py) would answer most generated cases with 429.
+    no_limits = {"RECRUITING__RATE_LIMITS__ENABLED": "false"}
+    async with population("postgres+redis", tmp_path, extra_env=no_limits) as built:
         yield built
 
 

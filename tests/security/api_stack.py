@@ -5,7 +5,6 @@ population the security suite attacks. Built from the same parts as the e2e stac
 from __future__ import annotations
 
 import hashlib
-import itertools
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -16,7 +15,6 @@ from typing import Any
 import httpx
 from sanic import Sanic
 
-from recruiting.bootstrap import create_app
 from recruiting.models import (
     Application,
     Candidate,
@@ -25,12 +23,9 @@ from recruiting.models import (
     JobOpening,
     RoundKind,
 )
-from recruiting.settings import Settings, load_settings
-from tests.conftest import shared_services_env
-from tests.serving import free_port, serving
-from wecom_bot.sandbox.app import create_sandbox_app
+from recruiting.settings import Settings
+from tests.e2e.test_sandbox_flow import running
 
-_names = itertools.count()
 QUESTIONS = [
     {"text": "请介绍一次你解决复杂问题的经历。", "competencies": ["沟通能力"],
      "prep_seconds": 10, "answer_seconds": 60, "retakes": 1},
@@ -116,24 +111,12 @@ async def population(
     upload: bytes = b"\x00\x00\x00\x18ftypmp42" + b"x" * 100,
 ) -> AsyncIterator[Population]:
     """``upload``: what candidate a's open upload (of question 0) will hold."""
-    service_port, sandbox_port = free_port(), free_port()
-    env = (extra_env or {}) | {"DATA_DIR": str(tmp_path), "PORT": str(service_port), "SANDBOX_PORT": str(sandbox_port),
-           "RECRUITING__ANALYSIS__PROCESSES": "0"}  # fmt: skip
-    if variant == "postgres+redis":
-        env |= await shared_services_env()
-    from tortoise.backends.base.executor import EXECUTOR_CACHE
-
-    EXECUTOR_CACHE.clear()
-    settings = load_settings(None, env)
-    Sanic.test_mode = True
-    n = next(_names)
-    service = create_app(settings, name=f"sec{n}")
-    sandbox = create_sandbox_app(settings, name=f"secsbx{n}")
+    env = {"RECRUITING__ANALYSIS__PROCESSES": "0", **(extra_env or {})}
     async with (
-        serving(sandbox, sandbox_port),
-        serving(service, service_port),
-        httpx.AsyncClient(base_url=f"http://127.0.0.1:{service_port}", timeout=60) as api,
-        httpx.AsyncClient(base_url=settings.sandbox.base_url, timeout=15) as console,
+        running(variant, tmp_path, "sec", env) as (settings, service, console),
+        httpx.AsyncClient(
+            base_url=f"http://{settings.server.host}:{settings.server.port}", timeout=60
+        ) as api,  # fmt: skip
     ):
         job = await JobOpening.create(code="sec", title="安全测试岗", competency_model=MODEL)
         round_ = await InterviewRound.create(job=job, name="录制面试", kind=RoundKind.RECORDED,

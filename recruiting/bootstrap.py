@@ -42,6 +42,7 @@ from recruiting.infra.pii import FieldCipher
 from recruiting.infra.queues import InProcessQueue, RedisQueue
 from recruiting.infra.redis_kv import RedisKeyValueStore
 from recruiting.infra.scratch import prepare_scratch
+from recruiting.infra.sealed_fields import install_cipher
 from recruiting.ports.approval import APPROVAL_CHANNEL
 from recruiting.ports.candidate_channel import CANDIDATE_CHANNEL
 from recruiting.ports.ehr import EHR_CHANNEL, EhrSystem
@@ -171,6 +172,7 @@ def build_services(
 ) -> Services:
     kv, queue = _state_stores(settings)
     cipher = FieldCipher(settings.pii_keys, settings.active_pii_key_id)
+    install_cipher(cipher)  # the sealed model fields (recruiting.infra.sealed_fields)
     wecom = build_client(settings.wecom, kv, transport=wecom_transport)
     inbox = CallbackInbox(
         kv,
@@ -391,6 +393,7 @@ async def start_services(
     settings: Settings, *, wecom_transport: httpx.AsyncBaseTransport | None = None
 ) -> Services:
     """Open the database (migrating the embedded default) and build the services."""
+    install_cipher(FieldCipher(settings.pii_keys, settings.active_pii_key_id))
     if settings.embedded:
         await migrate_schema(settings.database_url)
     await open_database(settings.database_url)

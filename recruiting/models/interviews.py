@@ -7,6 +7,8 @@ from enum import StrEnum
 from tortoise import fields
 from tortoise.models import Model
 
+from recruiting.infra.sealed_fields import SealedTextField
+
 from recruiting.domain.interview_state import InterviewStatus
 
 
@@ -87,7 +89,7 @@ class InterviewNote(Model):
         "recruiting.Staff", related_name="notes", on_delete=fields.RESTRICT
     )
     kind = fields.CharEnumField(NoteKind, max_length=8, default=NoteKind.TEXT)
-    body = fields.TextField(default="")
+    body = SealedTextField(default="")
     media_ref = fields.CharField(max_length=256, default="")
     source_msg_id = fields.CharField(max_length=64, null=True, unique=True)
     taken_at = fields.DatetimeField()

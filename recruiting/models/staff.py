@@ -7,13 +7,15 @@ from typing import Any
 from tortoise import fields
 from tortoise.models import Model
 
+from recruiting.infra.sealed_fields import SealedTextField
+
 from recruiting.domain.roles import Role, parse_roles
 
 
 class Staff(Model):
     id = fields.IntField(primary_key=True)
     wecom_userid = fields.CharField(max_length=64, unique=True)
-    name = fields.CharField(max_length=64)
+    name = SealedTextField()
     title = fields.CharField(max_length=64, default="")
     roles: Any = fields.JSONField(default=list)  # list[str] of Role values
     hourly_cost = fields.DecimalField(max_digits=10, decimal_places=2, null=True)

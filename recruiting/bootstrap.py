@@ -39,6 +39,7 @@ from recruiting.errors import RecruitingError
 from recruiting.infra.media_store import LocalMediaStore
 from recruiting.infra.memory_kv import MemoryKeyValueStore
 from recruiting.infra.pii import FieldCipher
+from recruiting.infra.private_files import private_dir, restrict_umask
 from recruiting.infra.queues import InProcessQueue, RedisQueue
 from recruiting.infra.redis_kv import RedisKeyValueStore
 from recruiting.infra.scratch import prepare_scratch
@@ -273,7 +274,7 @@ def build_services(
         gateway=gateway,
         processor=processor,
         relay=relay,
-        worker=Worker(queue, inbox, processor, relay, analysis),
+        worker=Worker(queue, inbox, processor, relay, analysis, scratch_root=scratch.parent),
         personal_data=PersonalDataService(cipher),
         miniapp=_miniapp(settings, kv, queue, cipher, wecom, http, media, core, scratch, after),
         scheduling=scheduling,
@@ -339,8 +340,7 @@ def _offer_approval_sender(
 
 def _payroll(settings: Settings) -> CsvPayroll:
     """New hires for payroll as a CSV that payroll imports (``payroll_bridge.adapters``)."""
-    folder = settings.data_dir / "payroll"
-    folder.mkdir(parents=True, exist_ok=True)
+    folder = private_dir(settings.data_dir / "payroll")
     return CsvPayroll(folder / "new-hires.csv")
 
 
@@ -393,6 +393,8 @@ async def start_services(
     settings: Settings, *, wecom_transport: httpx.AsyncBaseTransport | None = None
 ) -> Services:
     """Open the database (migrating the embedded default) and build the services."""
+    restrict_umask()  # also when embedded or tested: every file made from here is private
+    private_dir(settings.data_dir)
     install_cipher(FieldCipher(settings.pii_keys, settings.active_pii_key_id))
     if settings.embedded:
         await migrate_schema(settings.database_url)

@@ -23,12 +23,14 @@ from typing import Any
 
 from recruiting.errors import RecruitingError
 from recruiting.infra.malloc import tame_malloc
+from recruiting.infra.private_files import restrict_umask
 from recruiting.settings import Settings, load_settings
 
 log = logging.getLogger("recruiting")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    restrict_umask()  # the data folder, SQLite files, keys, media, scratch: owner only
     parser = _parser()
     args = parser.parse_args(argv)
     logging.basicConfig(

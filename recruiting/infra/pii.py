@@ -24,6 +24,8 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from recruiting.errors import ConfigError, InvalidInput
 
+_SEARCHABLE = b"recruiting searchable v1"  # HKDF label of the deterministic keys
+
 
 class UndecryptableData(InvalidInput):
     code = "undecryptable"
@@ -34,7 +36,7 @@ class FieldCipher:
         if active_key_id not in keys:
             raise ConfigError(f"security.pii_keys has no key {active_key_id!r}")
         self._keys = {kid: AESGCM(key) for kid, key in keys.items()}
-        self._siv = {kid: AESSIV(_derive(key, b"recruiting searchable v1")) for kid, key in keys.items()}
+        self._siv = {kid: AESSIV(_derive(key, _SEARCHABLE)) for kid, key in keys.items()}
         self.active_key_id = active_key_id
 
     def encrypt(self, plaintext: str, context: str) -> str:
@@ -47,7 +49,8 @@ class FieldCipher:
 
     def encrypt_searchable(self, plaintext: str, context: str) -> str:
         """The same value in the same context always gives the same token (see module)."""
-        sealed = self._siv[self.active_key_id].encrypt(plaintext.encode("utf-8"), [context.encode()])
+        siv = self._siv[self.active_key_id]
+        sealed = siv.encrypt(plaintext.encode("utf-8"), [context.encode()])
         return f"s1.{self.active_key_id}.{base64.b64encode(sealed).decode('ascii')}"
 
     def decrypt(self, token: str, context: str) -> str:

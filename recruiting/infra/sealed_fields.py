@@ -17,6 +17,7 @@ Empty strings and None are stored as they are: they hold nothing, and code tests
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 from typing import Any
@@ -107,10 +108,8 @@ class SealedJSONField(JSONField[Any]):
         if isinstance(value, bytes):
             value = value.decode("utf-8")
         if isinstance(value, str):
-            try:
+            with contextlib.suppress(ValueError):
                 value = json.loads(value)
-            except ValueError:
-                pass
         if isinstance(value, str) and _installed and _installed[0].is_token(value):
             opened = _open(self, value)
             return value if opened is value else json.loads(opened)

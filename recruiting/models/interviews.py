@@ -7,9 +7,8 @@ from enum import StrEnum
 from tortoise import fields
 from tortoise.models import Model
 
-from recruiting.infra.sealed_fields import SealedTextField
-
 from recruiting.domain.interview_state import InterviewStatus
+from recruiting.infra.sealed_fields import SealedTextField
 
 
 class InterviewMode(StrEnum):

@@ -13,9 +13,8 @@ from typing import Any
 from tortoise import fields
 from tortoise.models import Model
 
-from recruiting.infra.sealed_fields import SealedJSONField, SealedTextField
-
 from recruiting.domain.offer_state import OfferStatus
+from recruiting.infra.sealed_fields import SealedJSONField, SealedTextField
 
 
 class Offer(Model):

@@ -7,9 +7,8 @@ from typing import Any
 from tortoise import fields
 from tortoise.models import Model
 
-from recruiting.infra.sealed_fields import SealedTextField
-
 from recruiting.domain.roles import Role, parse_roles
+from recruiting.infra.sealed_fields import SealedTextField
 
 
 class Staff(Model):

@@ -22,7 +22,7 @@ from recruiting.infra.sealed_fields import (
 
 # (model, field, table, kind, new field)
 _COLUMNS = [
-    ("Candidate", "name", "candidate", TEXT, SealedTextField()),
+    ("Candidate", "name", "candidate", SEARCHABLE, SearchableField()),
     ("Candidate", "wechat_openid", "candidate", SEARCHABLE, SearchableField(null=True, unique=True)),
     ("Candidate", "wechat_unionid", "candidate", SEARCHABLE, SearchableField(null=True)),
     ("Candidate", "external_userid", "candidate", SEARCHABLE, SearchableField(null=True, unique=True)),

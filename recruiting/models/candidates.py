@@ -7,12 +7,12 @@ from enum import StrEnum
 from tortoise import fields
 from tortoise.models import Model
 
-from recruiting.infra.sealed_fields import SealedTextField, SearchableField
+from recruiting.infra.sealed_fields import SearchableField
 
 
 class Candidate(Model):
     id = fields.IntField(primary_key=True)
-    name = SealedTextField()
+    name = SearchableField()  # HR finds candidates by exact name ("安排面试 赵敏")
     # Ciphertext only ("kid:base64"); decrypted solely by the audited personal-data use case.
     phone_enc = fields.TextField(null=True)
     email_enc = fields.TextField(null=True)

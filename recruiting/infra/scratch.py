@@ -16,7 +16,7 @@ import os
 import shutil
 from pathlib import Path
 
-from recruiting.infra.private_files import private_dir
+from recruiting.infra.private_files import open_private, private_dir
 
 _STARTED = ".started"
 
@@ -28,7 +28,8 @@ def prepare_scratch(root: Path) -> Path:
     mine = root / str(os.getpid())
     if not (mine / _STARTED).exists():
         private_dir(mine)
-        (mine / _STARTED).write_text(_start_time(os.getpid()), encoding="ascii")
+        with open_private(mine / _STARTED, "w", encoding="ascii") as marker:
+            marker.write(_start_time(os.getpid()))
         atexit.register(release_scratch, mine)
     return mine
 

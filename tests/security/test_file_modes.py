@@ -151,7 +151,7 @@ def test_a_process_removes_its_scratch_when_it_exits_and_a_killed_ones_is_wiped_
 
 async def test_a_worker_sweep_wipes_dead_processes_scratch(tmp_path: Path) -> None:
     data = tmp_path / "data"
-    async with running("sqlite", data, "sweep") as (settings, service, console):
+    async with running("sqlite", data, "sweep") as (_, service, _console):
         stale = data / "tmp" / "999999" / "analysis-z"  # no such pid
         stale.mkdir(parents=True)
         await service.ctx.services.worker.sweep()

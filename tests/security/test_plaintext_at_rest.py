@@ -258,7 +258,7 @@ async def _pg_rows_holding(
     found: dict[str, list[str]] = {}
     needles = _needles(secrets)
     for table, column in columns:
-        rows = await conn.execute_query_dict(f'SELECT "{column}"::text AS v FROM "{table}"')  # noqa: S608 - names from the catalogue
+        rows = await conn.execute_query_dict(f'SELECT "{column}"::text AS v FROM "{table}"')
         for row in rows:
             value = (row["v"] or "").encode()
             for secret, forms in needles.items():

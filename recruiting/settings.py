@@ -21,7 +21,7 @@ from typing import Any
 import yaml
 
 from recruiting.errors import ConfigError
-from recruiting.infra.private_files import private_dir
+from recruiting.infra.private_files import private_dir, tighten
 
 PRODUCTION_API_BASE = "https://qyapi.weixin.qq.com"
 # The sandbox corp is a stand-in for a real one: its credentials are public on purpose.
@@ -541,4 +541,5 @@ def _embedded_key_spec(data_dir: Path) -> str:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "w") as handle:
             handle.write(f"local1:{key}\n")
+    tighten(path)  # an older version's file may be readable by others
     return path.read_text(encoding="utf-8").strip()

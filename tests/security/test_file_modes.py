@@ -29,6 +29,7 @@ from recruiting.db import close_database, migrate_schema, open_database
 from recruiting.infra.media_store import LocalMediaStore
 from recruiting.infra.scratch import prepare_scratch, wipe_stale
 from recruiting.models import Candidate, Staff
+from recruiting.settings import load_settings
 from tests.e2e.test_sandbox_flow import running
 from tests.unit.test_ehr_adapter import ARCHIVE, EMPLOYEE, unseal
 
@@ -92,9 +93,11 @@ async def test_files_an_older_version_left_readable_are_tightened(tmp_path: Path
     await open_database(url)
     await Staff.create(wecom_userid="u1", name="乙")  # writes the WAL
     await close_database()
+    load_settings(None, {"DATA_DIR": str(data)})  # generates pii.keys
     for path in data.iterdir():
         path.chmod(0o644)
     data.chmod(0o755)
+    load_settings(None, {"DATA_DIR": str(data)})
     await open_database(url)
     try:
         await Staff.create(wecom_userid="u2", name="丙")

@@ -127,7 +127,7 @@ class FileExchange:
             return ExportResult([], 0, 0)
         stamp = clock.now().strftime("%Y%m%d-%H%M%S")
         out_dir = out_dir or self._dir / "export"
-        private_dir(out_dir)
+        private_dir(out_dir, ours=False)  # may be a folder HR named
         tables = self.tables([r for _, r in archives], [r for _, r in employees])
         files = _write_tables(tables, fmt, out_dir, f"ehr-{stamp}")
         for op, items in (("archive", archives), ("employee", employees)):

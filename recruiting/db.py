@@ -31,7 +31,7 @@ def tortoise_config(database_url: str) -> dict[str, Any]:
         if url.startswith(scheme):
             url = "asyncpg://" + url.removeprefix(scheme)
     if url.startswith("sqlite://") and url != "sqlite://:memory:":
-        private_dir(Path(url.removeprefix("sqlite://")).parent)
+        private_dir(Path(url.removeprefix("sqlite://")).parent, ours=False)
     connection: str | dict[str, Any] = url
     if url.startswith("asyncpg://"):
         connection = expand_db_url(url)

@@ -23,8 +23,10 @@ def restrict_umask() -> None:
     os.umask(PRIVATE_UMASK)
 
 
-def private_dir(path: Path) -> Path:
-    """Create ``path`` (and missing parents) as 0700; tighten it if it exists."""
+def private_dir(path: Path, *, ours: bool = True) -> Path:
+    """Create ``path`` (and missing parents) as 0700. An existing ``path`` is tightened
+    only when it is the service's own folder (``ours``): a folder an operator named, e.g.
+    the one holding a SQLite file, may be shared and is left as it is."""
     missing = []
     folder = path
     while not folder.exists():
@@ -33,14 +35,16 @@ def private_dir(path: Path) -> Path:
     for created in reversed(missing):
         with contextlib.suppress(FileExistsError):
             created.mkdir(mode=DIR_MODE)
-    _chmod(path, DIR_MODE)
+        _chmod(created, DIR_MODE)  # mkdir's mode is filtered by the umask
+    if ours:
+        _chmod(path, DIR_MODE)
     return path
 
 
 def private_file(path: Path) -> Path:
     """Create ``path`` empty as 0600 if missing (so whoever opens it next inherits the
     mode, as SQLite's -wal/-shm do), tighten it if it exists."""
-    private_dir(path.parent)
+    private_dir(path.parent, ours=False)
     fd = os.open(path, os.O_WRONLY | os.O_CREAT, FILE_MODE)
     try:
         os.fchmod(fd, FILE_MODE)

@@ -25,12 +25,11 @@ def prepare_scratch(root: Path) -> Path:
     """This process's scratch folder (created once, removed at exit); stale ones wiped."""
     private_dir(root)
     wipe_stale(root)
-    mine = root / str(os.getpid())
+    mine = private_dir(root / str(os.getpid()))
     if not (mine / _STARTED).exists():
-        private_dir(mine)
-        with open_private(mine / _STARTED, "w", encoding="ascii") as marker:
-            marker.write(_start_time(os.getpid()))
         atexit.register(release_scratch, mine)
+    with open_private(mine / _STARTED, "w", encoding="ascii") as marker:
+        marker.write(_start_time(os.getpid()))
     return mine
 
 

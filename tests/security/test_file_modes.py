@@ -29,7 +29,6 @@ from recruiting.db import close_database, migrate_schema, open_database
 from recruiting.infra.media_store import LocalMediaStore
 from recruiting.infra.scratch import prepare_scratch, wipe_stale
 from recruiting.models import Candidate, Staff
-from recruiting.settings import load_settings
 from tests.e2e.test_sandbox_flow import running
 from tests.unit.test_ehr_adapter import ARCHIVE, EMPLOYEE, unseal
 
@@ -87,23 +86,28 @@ def test_payroll_csv_and_ehr_spool_are_owner_only(tmp_path: Path) -> None:
 
 async def test_files_an_older_version_left_readable_are_tightened(tmp_path: Path) -> None:
     data = tmp_path / "var"
-    data.mkdir(mode=0o755)
-    url = f"sqlite://{data}/recruiting.sqlite3"
+    async with running("sqlite", data, "old") as (_, _service, console):
+        await console.post("/sandbox/say", json={"userid": "lina", "text": "帮助"})
+    for path in [data, *data.rglob("*")]:
+        path.chmod(0o755 if path.is_dir() else 0o644)
+    async with running("sqlite", data, "new") as (_, _service, console):
+        await console.post("/sandbox/say", json={"userid": "lina", "text": "帮助"})
+        assert loose_modes(data) == {}
+
+
+async def test_a_shared_folder_holding_the_database_is_left_alone(tmp_path: Path) -> None:
+    shared = tmp_path / "shared"
+    shared.mkdir(mode=0o755)
+    shared.chmod(0o755)
+    url = f"sqlite://{shared}/recruiting.sqlite3"
     await migrate_schema(url)
     await open_database(url)
-    await Staff.create(wecom_userid="u1", name="乙")  # writes the WAL
-    await close_database()
-    load_settings(None, {"DATA_DIR": str(data)})  # generates pii.keys
-    for path in data.iterdir():
-        path.chmod(0o644)
-    data.chmod(0o755)
-    load_settings(None, {"DATA_DIR": str(data)})
-    await open_database(url)
     try:
-        await Staff.create(wecom_userid="u2", name="丙")
+        await Staff.create(wecom_userid="u1", name="乙")
     finally:
         await close_database()
-    assert loose_modes(data) == {}
+    assert stat.S_IMODE(shared.stat().st_mode) == 0o755
+    assert {k: v for k, v in loose_modes(shared).items() if k != "."} == {}
 
 
 def test_scratch_of_a_dead_process_is_wiped_at_start(tmp_path: Path) -> None:

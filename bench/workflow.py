@@ -29,6 +29,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import itertools
+import os
 import random
 import sys
 import tempfile
@@ -130,6 +131,8 @@ async def book_through_service(
     reqs: list[SlotRequest], interviewers: int, url: str
 ) -> dict[str, float]:
     from recruiting.db import close_database, migrate_schema, open_database
+    from recruiting.infra.pii import FieldCipher
+    from recruiting.infra.sealed_fields import install_cipher
     from recruiting.models import (
         Application,
         Candidate,
@@ -140,6 +143,7 @@ async def book_through_service(
     )
     from recruiting.services.scheduling import SchedulingRules, SchedulingService, SlotTaken
 
+    install_cipher(FieldCipher({"bench": os.urandom(32)}, "bench"))  # names are sealed
     await migrate_schema(url)
     await open_database(url)
     try:

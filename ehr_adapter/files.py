@@ -29,6 +29,7 @@ from ehr_adapter.records import job_opening, number, performance_rating, record_
 from recruiting import clock
 from recruiting.domain.competency import CompetencyModel
 from recruiting.errors import InvalidInput
+from recruiting.infra.private_files import private_dir
 from recruiting.ports.ehr import (
     CandidateArchive,
     EhrRecord,
@@ -99,7 +100,7 @@ class FileExchange:
         target = self._dir / "outgoing" / op / name
         if target.exists() or any((self._dir / "exported").glob(f"*/{op}/{name}")):
             return {"spooled": name, "duplicate": True}
-        target.parent.mkdir(parents=True, exist_ok=True)
+        private_dir(target.parent)
         body = json.dumps({"key": key, "op": op, "record": asdict(record)}, ensure_ascii=False)
         _write_private(target, body.encode())
         return {"spooled": name}
@@ -126,12 +127,12 @@ class FileExchange:
             return ExportResult([], 0, 0)
         stamp = clock.now().strftime("%Y%m%d-%H%M%S")
         out_dir = out_dir or self._dir / "export"
-        out_dir.mkdir(parents=True, exist_ok=True)
+        private_dir(out_dir, ours=False)  # may be a folder HR named
         tables = self.tables([r for _, r in archives], [r for _, r in employees])
         files = _write_tables(tables, fmt, out_dir, f"ehr-{stamp}")
         for op, items in (("archive", archives), ("employee", employees)):
             done = self._dir / "exported" / stamp / op
-            done.mkdir(parents=True, exist_ok=True)
+            private_dir(done)
             for path, _ in items:
                 os.replace(path, done / path.name)
         return ExportResult(files, len(archives), len(employees))

@@ -40,10 +40,12 @@ from recruiting.errors import RecruitingError
 from recruiting.infra.media_store import LocalMediaStore
 from recruiting.infra.memory_kv import MemoryKeyValueStore
 from recruiting.infra.pii import FieldCipher
+from recruiting.infra.private_files import private_dir, restrict_umask
 from recruiting.infra.queues import InProcessQueue, RedisQueue
 from recruiting.infra.rate_limit import RateLimiter
 from recruiting.infra.redis_kv import RedisKeyValueStore
 from recruiting.infra.scratch import prepare_scratch
+from recruiting.infra.sealed_fields import install_cipher
 from recruiting.ports.approval import APPROVAL_CHANNEL
 from recruiting.ports.candidate_channel import CANDIDATE_CHANNEL
 from recruiting.ports.ehr import EHR_CHANNEL, EhrSystem
@@ -181,6 +183,7 @@ def build_services(
 ) -> Services:
     kv, queue = _state_stores(settings)
     cipher = FieldCipher(settings.pii_keys, settings.active_pii_key_id)
+    install_cipher(cipher)  # the sealed model fields (recruiting.infra.sealed_fields)
     wecom = build_client(settings.wecom, kv, transport=wecom_transport)
     inbox = CallbackInbox(
         kv,
@@ -286,7 +289,7 @@ def build_services(
         gateway=gateway,
         processor=processor,
         relay=relay,
-        worker=Worker(queue, inbox, processor, relay, analysis),
+        worker=Worker(queue, inbox, processor, relay, analysis, scratch_root=scratch.parent),
         personal_data=PersonalDataService(cipher),
         miniapp=_miniapp(settings, kv, queue, cipher, wecom, http, media, core, scratch, after),
         scheduling=scheduling,
@@ -352,8 +355,7 @@ def _offer_approval_sender(
 
 def _payroll(settings: Settings) -> CsvPayroll:
     """New hires for payroll as a CSV that payroll imports (``payroll_bridge.adapters``)."""
-    folder = settings.data_dir / "payroll"
-    folder.mkdir(parents=True, exist_ok=True)
+    folder = private_dir(settings.data_dir / "payroll")
     return CsvPayroll(folder / "new-hires.csv")
 
 
@@ -411,6 +413,9 @@ async def start_services(
     settings: Settings, *, wecom_transport: httpx.AsyncBaseTransport | None = None
 ) -> Services:
     """Open the database (migrating the embedded default) and build the services."""
+    restrict_umask()  # also when embedded or tested: every file made from here is private
+    private_dir(settings.data_dir)
+    install_cipher(FieldCipher(settings.pii_keys, settings.active_pii_key_id))
     if settings.embedded:
         await migrate_schema(settings.database_url)
     await open_database(settings.database_url)

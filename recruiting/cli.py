@@ -23,12 +23,14 @@ from typing import Any
 
 from recruiting.errors import RecruitingError
 from recruiting.infra.malloc import tame_malloc
+from recruiting.infra.private_files import restrict_umask
 from recruiting.settings import Settings, load_settings
 
 log = logging.getLogger("recruiting")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    restrict_umask()  # the data folder, SQLite files, keys, media, scratch: owner only
     parser = _parser()
     args = parser.parse_args(argv)
     logging.basicConfig(
@@ -220,7 +222,11 @@ def _scheduler(settings: Settings, args: argparse.Namespace) -> int:
 
 def _migrate(settings: Settings, args: argparse.Namespace) -> int:
     from recruiting.db import migrate_schema
+    from recruiting.infra.pii import FieldCipher
+    from recruiting.infra.sealed_fields import install_cipher
 
+    # The data migrations seal plaintext personal data with the configured keys.
+    install_cipher(FieldCipher(settings.pii_keys, settings.active_pii_key_id))
     asyncio.run(migrate_schema(settings.database_url))
     print("database schema is up to date")
     return 0
@@ -249,9 +255,12 @@ def _redact(url: str) -> str:
 
 def _seed_demo(settings: Settings, args: argparse.Namespace) -> int:
     from recruiting.db import close_database, migrate_schema, open_database
+    from recruiting.infra.pii import FieldCipher
+    from recruiting.infra.sealed_fields import install_cipher
     from recruiting.services.demo import seed_demo_staff
 
     async def seed() -> int:
+        install_cipher(FieldCipher(settings.pii_keys, settings.active_pii_key_id))
         await migrate_schema(settings.database_url)
         await open_database(settings.database_url)
         try:

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from typing import NoReturn
 
 from recruiting.errors import RecruitingError
+from recruiting.infra.private_files import restrict_umask
 
 Command = Callable[[argparse.Namespace], int]
 
@@ -23,6 +24,7 @@ class OneLineParser(argparse.ArgumentParser):
 def run_command(args: argparse.Namespace) -> int:
     """Call the handler the sub-command set as ``func``; its errors become one line."""
     command: Command = args.func
+    restrict_umask()  # payroll files, EHR spool, reports: owner only
     try:
         return command(args)
     except RecruitingError as exc:

@@ -15,6 +15,7 @@ from tortoise.exceptions import BaseORMException
 from tortoise.migrations.api import migrate
 
 from recruiting.errors import ConfigError, ExternalServiceError
+from recruiting.infra.private_files import private_dir, private_file, tighten
 
 APP = "recruiting"
 
@@ -30,7 +31,7 @@ def tortoise_config(database_url: str) -> dict[str, Any]:
         if url.startswith(scheme):
             url = "asyncpg://" + url.removeprefix(scheme)
     if url.startswith("sqlite://") and url != "sqlite://:memory:":
-        Path(url.removeprefix("sqlite://")).parent.mkdir(parents=True, exist_ok=True)
+        private_dir(Path(url.removeprefix("sqlite://")).parent, ours=False)
     connection: str | dict[str, Any] = url
     if url.startswith("asyncpg://"):
         connection = expand_db_url(url)
@@ -62,6 +63,7 @@ TORTOISE_ORM = tortoise_config("sqlite://var/dev.sqlite3")
 
 async def migrate_schema(database_url: str) -> None:
     """Apply every pending migration (idempotent)."""
+    _private_sqlite(database_url)
     try:
         await migrate(config=tortoise_config(database_url))
     except (OSError, BaseORMException) as exc:
@@ -73,10 +75,25 @@ async def migrate_schema(database_url: str) -> None:
 async def open_database(database_url: str) -> None:
     """Open the ORM for the whole process (every task: request handlers, workers, jobs)."""
     await close_database()  # at most one process-wide context at a time
+    _private_sqlite(database_url)
     try:
         await Tortoise.init(config=tortoise_config(database_url), _enable_global_fallback=True)
     except (OSError, BaseORMException) as exc:
         raise ConfigError(f"database_url (DATABASE_URL) cannot be opened: {exc}") from exc
+
+
+def _private_sqlite(database_url: str) -> None:
+    """The SQLite file is made 0600 before SQLite opens it: its -wal and -shm files take
+    the database file's mode. Files an older version left readable are tightened."""
+    if not database_url.startswith("sqlite://") or database_url == "sqlite://:memory:":
+        return
+    path = Path(database_url.removeprefix("sqlite://"))
+    try:
+        private_file(path)
+        for suffix in ("-wal", "-shm", "-journal"):
+            tighten(path.with_name(path.name + suffix))
+    except OSError as exc:
+        raise ConfigError(f"database_url (DATABASE_URL) cannot be created: {exc}") from exc
 
 
 async def close_database() -> None:

@@ -10,8 +10,10 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 
 from recruiting.errors import RecruitingError
+from recruiting.infra.scratch import wipe_stale
 from recruiting.ports.queue import ANALYSIS_TOPIC, INBOX_TOPIC, OUTBOX_TOPIC, TaskQueue
 from recruiting.services.answer_analysis import AnswerAnalysisRunner
 from recruiting.services.callbacks import CallbackProcessor
@@ -35,7 +37,9 @@ class Worker:
         sweep_interval: float = 5.0,
         concurrency: int = 16,
         analysis_concurrency: int = 1,
+        scratch_root: Path | None = None,
     ) -> None:
+        self._scratch_root = scratch_root
         self._analysis = analysis
         self._analysis_slots = asyncio.Semaphore(analysis_concurrency)
         self._queue = queue
@@ -69,7 +73,10 @@ class Worker:
             await asyncio.wait(self._running, timeout=timeout)
 
     async def sweep(self, grace: float = 0.0) -> int:
-        """Queue again what waits longer than ``grace`` seconds (all of it at start-up)."""
+        """Queue again what waits longer than ``grace`` seconds (all of it at start-up), and
+        wipe the scratch copies of processes that died meanwhile (decrypted recordings)."""
+        if self._scratch_root is not None:
+            await asyncio.to_thread(wipe_stale, self._scratch_root)
         inbox_ids = [str(i) for i in await self._inbox.due_ids(grace)]
         outbox_ids = [str(i) for i in await self._relay.due_ids(grace)]
         await self._queue.put_many(INBOX_TOPIC, inbox_ids)

@@ -22,6 +22,7 @@ from typing import Any
 import yaml
 
 from recruiting.errors import ConfigError
+from recruiting.infra.private_files import private_dir, tighten
 
 PRODUCTION_API_BASE = "https://qyapi.weixin.qq.com"
 # The sandbox corp is a stand-in for a real one: its credentials are public on purpose.
@@ -687,9 +688,10 @@ def _embedded_key_spec(data_dir: Path) -> str:
     """Generate (once) a local key file so the embedded default encrypts PII too."""
     path = data_dir / "pii.keys"
     if not path.exists():
-        data_dir.mkdir(parents=True, exist_ok=True)
+        private_dir(data_dir)
         key = base64.b64encode(secrets.token_bytes(32)).decode()
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "w") as handle:
             handle.write(f"local1:{key}\n")
+    tighten(path)  # an older version's file may be readable by others
     return path.read_text(encoding="utf-8").strip()

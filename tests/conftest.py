@@ -7,6 +7,7 @@ REQUIRE_SERVICES=1) where they fail loudly: CI must never pass by skipping.
 
 from __future__ import annotations
 
+import base64
 import os
 import socket
 from collections.abc import AsyncIterator, Iterator
@@ -17,6 +18,8 @@ from tortoise import connections
 from tortoise.backends.base.executor import EXECUTOR_CACHE
 
 from recruiting.db import close_database, migrate_schema, open_database
+from recruiting.infra.pii import FieldCipher
+from recruiting.infra.sealed_fields import install_cipher
 
 POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/test")
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
@@ -29,6 +32,19 @@ TABLES = [
     "interview_invitation", "candidate_contact", "candidate_message", "candidate_reply",
     "contact_way", "kf_cursor", "card_code",
 ]  # fmt: skip
+
+
+# The key the e2e stacks get as PII_KEYS (shared_services_env): rows a service wrote in
+# another process decrypt in the test too.
+TEST_PII_KEYS = "t:" + "B" * 43 + "="
+TEST_CIPHER = FieldCipher({"t": base64.b64decode("B" * 43 + "=")}, "t")
+
+
+@pytest.fixture(autouse=True)
+def _field_cipher() -> None:
+    """The sealed model fields need the process's cipher; a service started by a test
+    installs its own (from its settings) over this one."""
+    install_cipher(TEST_CIPHER)
 
 
 def _port_open(host: str, port: int) -> bool:
@@ -130,7 +146,7 @@ async def shared_services_env() -> dict[str, str]:
     await r.flushdb()
     await r.aclose()
     EXECUTOR_CACHE.clear()
-    return {"DATABASE_URL": POSTGRES_URL, "REDIS_URL": REDIS_URL, "PII_KEYS": "t:" + "B" * 43 + "="}
+    return {"DATABASE_URL": POSTGRES_URL, "REDIS_URL": REDIS_URL, "PII_KEYS": TEST_PII_KEYS}
 
 
 @pytest.fixture(autouse=True)

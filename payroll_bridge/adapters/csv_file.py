@@ -18,6 +18,7 @@ from typing import IO
 
 from payroll_bridge.port import HandOffReceipt, NewHire
 from recruiting.errors import Conflict, ExternalServiceError
+from recruiting.infra.private_files import open_private
 
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 _TEXT_COLUMNS = ("employee_id", "name")
@@ -36,7 +37,7 @@ class CsvPayroll:
     def _append(self, new_hire: NewHire) -> HandOffReceipt:
         row = _safe(new_hire.record())
         try:
-            with self.path.open("a+", newline="", encoding="utf-8") as file:
+            with open_private(self.path, "a+", newline="", encoding="utf-8") as file:
                 fcntl.flock(file, fcntl.LOCK_EX)  # released when the file closes
                 return self._append_locked(file, row, new_hire.employee_id)
         except OSError as exc:

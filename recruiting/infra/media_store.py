@@ -41,6 +41,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from recruiting.errors import InvalidInput
 from recruiting.infra.pii import FieldCipher, UndecryptableData
+from recruiting.infra.private_files import open_private
 from recruiting.ports.media import MediaAppender, MediaMissing, MediaOffsetMismatch
 
 _MAGIC = b"WMS1"
@@ -172,7 +173,7 @@ class LocalMediaStore:
     def _export(self, paths: _Paths, dest: Path) -> None:
         stored = self._load_existing(paths)
         try:
-            with dest.open("wb") as out:
+            with open_private(dest, "wb") as out:  # plaintext: owner only
                 for piece in _plaintext(paths.data, stored, self._batch):
                     out.write(piece)
         except BaseException:

@@ -7,17 +7,20 @@ from enum import StrEnum
 from tortoise import fields
 from tortoise.models import Model
 
+from recruiting.infra.sealed_fields import SearchableField
+
 
 class Candidate(Model):
     id = fields.IntField(primary_key=True)
-    name = fields.CharField(max_length=64)
+    name = SearchableField()  # HR finds candidates by exact name ("安排面试 赵敏")
     # Ciphertext only ("kid:base64"); decrypted solely by the audited personal-data use case.
     phone_enc = fields.TextField(null=True)
     email_enc = fields.TextField(null=True)
     id_number_enc = fields.TextField(null=True)
-    wechat_openid = fields.CharField(max_length=64, null=True, unique=True)
-    wechat_unionid = fields.CharField(max_length=64, null=True)
-    external_userid = fields.CharField(max_length=64, null=True, unique=True)
+    # Identifiers are sealed deterministically: looked up by value, never stored plain.
+    wechat_openid = SearchableField(null=True, unique=True)
+    wechat_unionid = SearchableField(null=True)
+    external_userid = SearchableField(null=True, unique=True)
     created_at = fields.DatetimeField(auto_now_add=True)
     erased_at = fields.DatetimeField(null=True)
 

@@ -8,6 +8,7 @@ from tortoise import fields
 from tortoise.models import Model
 
 from recruiting.domain.interview_state import InterviewStatus
+from recruiting.infra.sealed_fields import SealedTextField
 
 
 class InterviewMode(StrEnum):
@@ -87,7 +88,7 @@ class InterviewNote(Model):
         "recruiting.Staff", related_name="notes", on_delete=fields.RESTRICT
     )
     kind = fields.CharEnumField(NoteKind, max_length=8, default=NoteKind.TEXT)
-    body = fields.TextField(default="")
+    body = SealedTextField(default="")
     media_ref = fields.CharField(max_length=256, default="")
     source_msg_id = fields.CharField(max_length=64, null=True, unique=True)
     taken_at = fields.DatetimeField()

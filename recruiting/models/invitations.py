@@ -10,6 +10,8 @@ from typing import Any
 from tortoise import fields
 from tortoise.models import Model
 
+from recruiting.infra.sealed_fields import SealedJSONField, SealedTextField, SearchableField
+
 
 class InvitationStatus(StrEnum):
     SENT = "sent"  # waiting for the candidate's answer
@@ -58,10 +60,10 @@ class CandidateContact(Model):
         "recruiting.Candidate", related_name="contact", on_delete=fields.CASCADE
     )
     kf_open_kfid = fields.CharField(max_length=64, default="")
-    kf_external_userid = fields.CharField(max_length=64, default="", db_index=True)
+    kf_external_userid = SearchableField(default="", db_index=True)
     kf_window_start = fields.DatetimeField(null=True)  # the candidate's last kf message
     kf_window_sent = fields.SmallIntField(default=0)  # replies since then (WeCom allows 5)
-    external_userid = fields.CharField(max_length=64, default="", db_index=True)
+    external_userid = SearchableField(default="", db_index=True)
     recruiter_userid = fields.CharField(max_length=64, default="")
     updated_at = fields.DatetimeField(auto_now=True)
 
@@ -77,7 +79,7 @@ class CandidateMessage(Model):
     candidate: fields.ForeignKeyRelation[Model] = fields.ForeignKeyField(
         "recruiting.Candidate", related_name="inbox_messages", on_delete=fields.CASCADE
     )
-    payload: Any = fields.JSONField()
+    payload: Any = SealedJSONField()
     subject = fields.CharField(max_length=64, default="")
     route = fields.CharField(max_length=16, default="")  # kf, external, miniapp
     delivery = fields.CharField(max_length=32, default="")  # sent, awaiting_confirmation, inbox
@@ -97,7 +99,7 @@ class CandidateReply(Model):
     source_id = fields.CharField(max_length=128, unique=True)
     candidate_id = fields.IntField()
     invitation_id = fields.IntField(null=True)
-    text = fields.CharField(max_length=256, default="")
+    text = SealedTextField(default="")
     outcome = fields.CharField(max_length=32, default="")
     received_at = fields.DatetimeField(auto_now_add=True)
 

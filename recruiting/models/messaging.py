@@ -12,6 +12,8 @@ from typing import Any
 from tortoise import fields
 from tortoise.models import Model
 
+from recruiting.infra.sealed_fields import SealedJSONField
+
 
 class ProcessingStatus(StrEnum):
     PENDING = "pending"
@@ -45,7 +47,7 @@ class OutboxMessage(Model):
     idempotency_key = fields.CharField(max_length=160, unique=True)
     channel = fields.CharField(max_length=32)  # e.g. "wecom.message"
     recipient = fields.CharField(max_length=128, default="")
-    payload: Any = fields.JSONField()
+    payload: Any = SealedJSONField()  # may echo chat text: sealed at rest
     status = fields.CharEnumField(ProcessingStatus, max_length=16, default="pending")
     attempts = fields.SmallIntField(default=0)
     lease_until = fields.DatetimeField(null=True)

@@ -14,6 +14,7 @@ from tortoise import fields
 from tortoise.models import Model
 
 from recruiting.domain.offer_state import OfferStatus
+from recruiting.infra.sealed_fields import SealedJSONField, SealedTextField
 
 
 class Offer(Model):
@@ -28,7 +29,7 @@ class Offer(Model):
     bonus_months = fields.DecimalField(max_digits=5, decimal_places=2, default=0)
     allowances = fields.DecimalField(max_digits=12, decimal_places=2, default=0)
     start_date = fields.DateField()
-    estimate: Any = fields.JSONField(null=True)  # the payroll estimate shown to HR
+    estimate: Any = SealedJSONField(null=True)  # the payroll estimate shown to HR
     version = fields.IntField(default=1)  # bumped on each change of figures (card keys)
     sp_no = fields.CharField(max_length=64, null=True, unique=True)
     error = fields.CharField(max_length=512, default="")
@@ -57,8 +58,8 @@ class OfferEvent(Model):
     to_status = fields.CharField(max_length=32, default="")
     sp_status = fields.SmallIntField(null=True)
     change_event = fields.SmallIntField(null=True)
-    speech = fields.CharField(max_length=512, default="")
-    detail: Any = fields.JSONField(null=True)
+    speech = SealedTextField(default="")  # the approver's comment
+    detail: Any = SealedJSONField(null=True)
     applied = fields.BooleanField(default=True)  # False: kept for an sp_no not yet known
     at = fields.DatetimeField(auto_now_add=True)
 

@@ -12,6 +12,8 @@ from typing import Any
 from tortoise import fields
 from tortoise.models import Model
 
+from recruiting.infra.sealed_fields import SealedJSONField, SealedTextField, SearchableField
+
 
 class SubjectKind(StrEnum):
     CANDIDATE = "candidate"
@@ -31,7 +33,7 @@ class AppSession(Model):
     staff: fields.ForeignKeyNullableRelation[Model] = fields.ForeignKeyField(
         "recruiting.Staff", related_name="sessions", null=True, on_delete=fields.CASCADE
     )
-    openid = fields.CharField(max_length=64, default="")
+    openid = SearchableField(default="")
     # WeChat/WeCom session_key, encrypted: it never leaves the server.
     session_key_enc = fields.TextField(default="")
     expires_at = fields.DatetimeField()
@@ -53,7 +55,7 @@ class Invitation(Model):
     created_by = fields.CharField(max_length=64)
     expires_at = fields.DatetimeField()
     redeemed_at = fields.DatetimeField(null=True)
-    redeemed_by = fields.CharField(max_length=64, default="")  # openid
+    redeemed_by = SearchableField(default="")  # openid
     created_at = fields.DatetimeField(auto_now_add=True)
 
     class Meta:
@@ -96,7 +98,7 @@ class Answer(Model):
         AnalysisStatus, max_length=16, default=AnalysisStatus.NONE
     )
     analysis_reason = fields.CharField(max_length=512, default="")
-    analysis: Any = fields.JSONField(null=True)
+    analysis: Any = SealedJSONField(null=True)  # transcript and quotes
     analysis_attempts = fields.SmallIntField(default=0)
     lease_until = fields.DatetimeField(null=True)
     updated_at = fields.DatetimeField(auto_now=True)
@@ -161,9 +163,9 @@ class CandidateSummary(Model):
     interview: fields.OneToOneRelation[Model] = fields.OneToOneField(
         "recruiting.Interview", related_name="summary", on_delete=fields.CASCADE
     )
-    strengths = fields.TextField(default="")
-    improvements = fields.TextField(default="")
-    next_step = fields.TextField(default="")
+    strengths = SealedTextField(default="")
+    improvements = SealedTextField(default="")
+    next_step = SealedTextField(default="")
     released_at = fields.DatetimeField(null=True)
     released_by = fields.CharField(max_length=64, default="")
     # The draft (recruiting.services.summaries): when, on what, and what HR alone may read.
@@ -171,7 +173,7 @@ class CandidateSummary(Model):
     basis = fields.CharField(max_length=16, default="")  # human | ai | none | "" (HR wrote it)
     needs_writing = fields.BooleanField(default=False)  # no scores: HR must write it
     for_rejection = fields.BooleanField(default=False)
-    hr_notes = fields.TextField(default="")  # the evidence behind the draft, never released
+    hr_notes = SealedTextField(default="")  # the evidence behind the draft, never released
     release_due_at = fields.DatetimeField(null=True)  # auto_release policy: when
     updated_at = fields.DatetimeField(auto_now=True)
 

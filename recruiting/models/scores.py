@@ -8,6 +8,8 @@ from typing import Any
 from tortoise import fields
 from tortoise.models import Model
 
+from recruiting.infra.sealed_fields import SealedJSONField, SealedTextField
+
 
 class RaterKind(StrEnum):
     HUMAN = "human"
@@ -28,9 +30,9 @@ class Score(Model):
     )
     # 1..5; None means "not assessed" (no evidence), never zero.
     value = fields.DecimalField(max_digits=3, decimal_places=1, null=True)
-    evidence: Any = fields.JSONField(default=list)  # [{"quote", "source", "at"}]
+    evidence: Any = SealedJSONField(default=list)  # [{"quote", "source", "at"}]
     confidence = fields.DecimalField(max_digits=4, decimal_places=3, null=True)
-    comment = fields.TextField(default="")
+    comment = SealedTextField(default="")
     created_at = fields.DatetimeField(auto_now_add=True)
     updated_at = fields.DatetimeField(auto_now=True)
 

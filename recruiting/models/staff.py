@@ -8,12 +8,13 @@ from tortoise import fields
 from tortoise.models import Model
 
 from recruiting.domain.roles import Role, parse_roles
+from recruiting.infra.sealed_fields import SealedTextField
 
 
 class Staff(Model):
     id = fields.IntField(primary_key=True)
     wecom_userid = fields.CharField(max_length=64, unique=True)
-    name = fields.CharField(max_length=64)
+    name = SealedTextField()
     title = fields.CharField(max_length=64, default="")
     department = fields.CharField(max_length=128, default="", db_default="")
     # where they hold on-site interviews

@@ -14,6 +14,8 @@ from typing import Any
 from tortoise import fields
 from tortoise.models import Model
 
+from recruiting.infra.sealed_fields import SealedTextField
+
 
 class Respondent(StrEnum):
     CANDIDATE = "candidate"
@@ -35,7 +37,7 @@ class SurveyResponse(Model):
     sent_at = fields.DatetimeField(null=True)
     step = fields.CharField(max_length=24, default="")  # the chat question awaited next
     answers: Any = fields.JSONField(default=dict)  # question key → option key
-    comment = fields.TextField(default="")  # the candidate's own words: HR roles only
+    comment = SealedTextField(default="")  # the candidate's own words: HR roles only
     first_answered_at = fields.DatetimeField(null=True)  # starts the edit window
     answered_at = fields.DatetimeField(null=True)  # every question answered
     task_id = fields.CharField(max_length=128, default="")  # the interviewer's card

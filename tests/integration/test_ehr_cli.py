@@ -12,6 +12,7 @@ from pathlib import Path
 
 from ehr_adapter.files import write_table
 from recruiting.infra.pii import FieldCipher
+from recruiting.infra.sealed_fields import install_cipher
 from recruiting.models import Application, Candidate, JobOpening, OutboxMessage, ProcessingStatus
 from recruiting.services.audit import Actor
 from recruiting.services.ehr import EhrSync
@@ -38,6 +39,7 @@ async def cli(tmp_path: Path, db: str, *args: str, **env: str) -> tuple[int, str
 
 async def test_dry_run_sync_export_import(sqlite_db: str, tmp_path: Path) -> None:
     cipher = FieldCipher({"k1": KEY}, "k1")
+    install_cipher(cipher)  # the CLI's PII_KEYS: it reads what this test writes
     job = await JobOpening.create(code="OPS-01", title="运营专员", city="成都")
     candidate = await Candidate.create(
         name="王芳", phone_enc=cipher.encrypt("13912345678", "candidate.phone")

@@ -89,3 +89,23 @@ def test_field_cipher_round_trip_context_and_rotation() -> None:
         v1.decrypt(token[:-4] + "AAAA", "candidate.phone")
     with pytest.raises(ConfigError):
         FieldCipher({"k1": old}, "k9")
+
+
+def test_searchable_tokens_are_equal_for_equal_values_in_one_field_only() -> None:
+    """Deterministic sealing (openids, names): equality lookups work, nothing else leaks."""
+    old, new = os.urandom(32), os.urandom(32)
+    cipher = FieldCipher({"k1": old}, "k1")
+    token = cipher.encrypt_searchable("o-openid-1", "candidate.wechat_openid")
+    assert token == cipher.encrypt_searchable("o-openid-1", "candidate.wechat_openid")
+    assert token.startswith("s1.k1.") and "o-openid-1" not in token and cipher.is_token(token)
+    assert token != cipher.encrypt_searchable("o-openid-2", "candidate.wechat_openid")
+    assert token != cipher.encrypt_searchable("o-openid-1", "app_session.openid")
+    assert cipher.decrypt(token, "candidate.wechat_openid") == "o-openid-1"
+    with pytest.raises(UndecryptableData):
+        cipher.decrypt(token, "app_session.openid")  # bound to its field
+    rotated = FieldCipher({"k2": new, "k1": old}, "k2")
+    assert rotated.decrypt(token, "candidate.wechat_openid") == "o-openid-1"
+    assert FieldCipher({"k1": new}, "k1").encrypt_searchable("o-openid-1", "c") != (
+        cipher.encrypt_searchable("o-openid-1", "c")
+    )  # another key, another token
+    assert not cipher.is_token("v1.k9.AAAA") and not cipher.is_token("赵敏")

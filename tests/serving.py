@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+import os
 import socket
-from collections.abc import AsyncIterator
+import subprocess
+import sys
+import time
+from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
+from pathlib import Path
 
+import httpx
 from sanic import Sanic
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def free_port() -> int:
@@ -32,3 +40,30 @@ async def serving(app: Sanic, port: int) -> AsyncIterator[str]:
         await server.before_stop()
         await server.close()
         await server.after_stop()
+
+
+def run_process(
+    tmp: Path, env: Mapping[str, str] | None = None
+) -> tuple[subprocess.Popen[bytes], str, str]:
+    """``python -m recruiting run`` (service + WeCom sandbox, embedded default, data in
+    ``tmp``) as a real process, once ``/healthz`` answers; returns it, the service's and the
+    sandbox's base URLs. The caller terminates it."""
+    port, sandbox_port = free_port(), free_port()
+    full = os.environ | {"DATA_DIR": str(tmp), "PORT": str(port), "SANDBOX_PORT": str(sandbox_port),
+                         **(env or {})}  # fmt: skip
+    for name in ("DATABASE_URL", "REDIS_URL", "PII_KEYS", "WECOM_CORP_ID", "WECHAT_APPID"):
+        full.pop(name, None)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "recruiting", "run"], cwd=ROOT, env=full,
+        stdout=subprocess.DEVNULL, stderr=(tmp / "service.log").open("wb"),
+    )  # fmt: skip
+    base, sandbox = f"http://127.0.0.1:{port}", f"http://127.0.0.1:{sandbox_port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
+                return proc, base, sandbox
+        except httpx.HTTPError:
+            time.sleep(0.2)
+    proc.kill()
+    raise RuntimeError((tmp / "service.log").read_text())

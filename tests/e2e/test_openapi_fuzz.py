@@ -8,11 +8,8 @@ candidate (after redeeming an invitation) and once as an HR member.
 
 from __future__ import annotations
 
-import os
 import re
 import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -22,33 +19,13 @@ import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
 
-from tests.serving import free_port
-
-ROOT = Path(__file__).resolve().parents[2]
+from tests.serving import run_process
 
 
 def _start(tmp: Path) -> tuple[subprocess.Popen[bytes], str, str]:
-    port, sandbox_port = free_port(), free_port()
-    env = os.environ | {"DATA_DIR": str(tmp), "PORT": str(port), "SANDBOX_PORT": str(sandbox_port),
-                        "RECRUITING__ANALYSIS__PROCESSES": "0",
-                        # most generated cases would otherwise meet a 429 (see test_dos.py)
-                        "RECRUITING__RATE_LIMITS__ENABLED": "false"}  # fmt: skip
-    for name in ("DATABASE_URL", "REDIS_URL", "PII_KEYS", "WECOM_CORP_ID", "WECHAT_APPID"):
-        env.pop(name, None)
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "recruiting", "run"], cwd=ROOT, env=env,
-        stdout=subprocess.DEVNULL, stderr=(tmp / "service.log").open("wb"),
-    )  # fmt: skip
-    base, sandbox = f"http://127.0.0.1:{port}", f"http://127.0.0.1:{sandbox_port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
-                return proc, base, sandbox
-        except httpx.HTTPError:
-            time.sleep(0.2)
-    proc.kill()
-    raise RuntimeError((tmp / "service.log").read_text())
+    return run_process(tmp, {"RECRUITING__ANALYSIS__PROCESSES": "0",
+                             # most generated cases would otherwise meet a 429 (test_dos.py)
+                             "RECRUITING__RATE_LIMITS__ENABLED": "false"})  # fmt: skip
 
 
 @pytest.fixture(scope="module")

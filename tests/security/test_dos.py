@@ -294,7 +294,7 @@ async def test_device_check_is_only_for_invited_candidates_with_consent(tmp_path
         for token, status, code in (
             (None, 401, "missing_token"),
             (visitor, 403, "invitation_required"),
-            (staff, 403, "invitation_required"),
+            (staff, 403, "access_denied"),  # refused at the edge: a candidate route
             (finished, 403, "invitation_required"),
             (unconsented, 403, "consent_required"),
         ):

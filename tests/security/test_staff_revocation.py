@@ -169,7 +169,7 @@ def test_change_contact_callbacks_parse_and_stay_distinct() -> None:
     pusher = CallbackPusher("http://x", "t", "a" * 43, "wwcorp", 1, httpx.AsyncClient(),
                             clock=lambda: 1_767_225_600.0)  # fmt: skip
     plain = pusher.contact_change("update_user", "lina", new_userid="li.na", status=5,
-                                  department_ids=(2, 3))  # fmt: skip
+                                  departments=(2, 3))  # fmt: skip
     event = parse_event(xmlcodec.parse(plain))
     assert isinstance(event, ContactChange) and event.kind == "contact"
     assert (event.change_type, event.user_id, event.new_user_id) == ("update_user", "lina", "li.na")

@@ -16,6 +16,7 @@ import pytest
 
 from recruiting import clock
 from recruiting.errors import Forbidden
+from recruiting.infra.pii import FieldCipher
 from recruiting.services.demo import SandboxDemo, sandbox_demo_allowed
 from recruiting.settings import Settings, load_settings
 from tests.serving import free_port, serving
@@ -59,16 +60,22 @@ def lived_in(settings: Settings) -> SandboxState:
     return state
 
 
+def cipher(settings: Settings) -> FieldCipher:
+    return FieldCipher(settings.pii_keys, settings.active_pii_key_id)
+
+
 def test_history_survives_a_restart_in_a_private_file(settings: Settings) -> None:
     before = lived_in(settings)
     external = before.kf.customer("刘洋")
-    store = persist.StateFile(settings.data_dir / persist.FILE_NAME)
+    store = persist.StateFile(settings.data_dir / persist.FILE_NAME, cipher(settings))
     assert store.save(before, 3600.0) is True
     assert store.save(before, 3600.0) is False  # nothing changed: nothing written
     assert stat.S_IMODE(store.path.stat().st_mode) == 0o600
+    sealed = store.path.read_bytes()  # what people wrote is not on disk in the clear
+    assert "刘洋".encode() not in sealed and "您好，已收到".encode() not in sealed
 
     after = fresh(settings)
-    assert persist.StateFile(store.path).load(after) == 3600.0
+    assert persist.StateFile(store.path, cipher(settings)).load(after) == 3600.0
     assert after.timeline("lina") == before.timeline("lina")
     assert [m.to_json() for m in after.kf.conversation(external)] == [
         m.to_json() for m in before.kf.conversation(external)
@@ -96,7 +103,7 @@ def test_an_unreadable_file_is_set_aside_and_the_sandbox_starts_empty(settings: 
     path = settings.data_dir / persist.FILE_NAME
     path.write_text('{"version": 1, "actions": [{"nonsense": 1}]}', encoding="utf-8")
     state = fresh(settings)
-    assert persist.StateFile(path).load(state) == 0.0
+    assert persist.StateFile(path, cipher(settings)).load(state) == 0.0
     assert state.actions == [] and not path.exists()
     assert path.with_suffix(".bad").exists()
 
@@ -111,7 +118,8 @@ async def test_the_console_keeps_its_history_across_a_restart(settings: Settings
     first = app()
     said = await post(first, "/sandbox/say", {"userid": "lina", "text": "我想约面试"})
     assert said.status == 200
-    saved = json.loads((settings.data_dir / persist.FILE_NAME).read_text(encoding="utf-8"))
+    sealed = (settings.data_dir / persist.FILE_NAME).read_text(encoding="utf-8")
+    saved = json.loads(cipher(settings).decrypt(sealed, persist.CONTEXT))
     assert [a["detail"] for a in saved["actions"]] == [{"content": "我想约面试"}]
 
     again = (await get(app(), "/sandbox/messages", userid="lina")).json["messages"]

@@ -21,6 +21,7 @@ import httpx
 from sanic import Sanic
 from sanic.config import Config
 
+from recruiting.infra.pii import FieldCipher
 from recruiting.sandbox_guard import ensure_sandbox_allowed
 from recruiting.settings import Settings
 from wecom_bot.sandbox.api import create_api_blueprint
@@ -62,7 +63,8 @@ def create_sandbox_app(
     signing_clock = clock  # callbacks are signed in real time: the gateway checks freshness
     if world is not None:
         clock = _ahead(clock, world)
-    state_file = StateFile(settings.data_dir / FILE_NAME) if keep_history else None
+    cipher = FieldCipher(settings.pii_keys, settings.active_pii_key_id)
+    state_file = StateFile(settings.data_dir / FILE_NAME, cipher) if keep_history else None
     app.ctx.state = SandboxState(
         corp_id=wecom.corp_id, secrets=[wecom.secret], agent_id=wecom.agent_id, clock=clock
     )

@@ -4,9 +4,10 @@ What is kept: the members' actions and the app's messages (with each member's ca
 so cards stay clickable), 微信客服 conversations and the sync position the service's cursor
 points into, external contacts, contact ways, 客户群发, WeCom schedules, and the demo
 clock's offset. Not kept: access tokens (the service fetches new ones), faults, approvals in
-flight and uploaded media. The file is JSON (never code), written atomically with mode
-0600 under ``DATA_DIR``; lists are bounded, oldest dropped first. A file that cannot be read
-is set aside (``.bad``) and the sandbox starts empty, saying so in the log.
+flight and uploaded media. The file is JSON (never code) sealed with the service's field
+cipher (the chats hold names and what people wrote), written atomically with mode 0600 under
+``DATA_DIR``; lists are bounded, oldest dropped first. A file that cannot be read is set
+aside (``.bad``) and the sandbox starts empty, saying so in the log.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
+from recruiting.infra.pii import FieldCipher, UndecryptableData
 from wecom_bot.sandbox.cards import CardView, Grant
 from wecom_bot.sandbox.customers import ExternalContact, Follow
 from wecom_bot.sandbox.kf import KfMessage
@@ -29,6 +31,7 @@ log = logging.getLogger(__name__)
 
 VERSION = 1
 FILE_NAME = "sandbox-state.json"
+CONTEXT = "sandbox-state"  # binds the sealed file to its purpose
 MAX_ITEMS = 3000  # per list of history (actions, app messages, kf messages)
 MAX_KF_INBOX = 20000  # the service's kf cursor is an index into it: trimmed only past this
 
@@ -131,18 +134,22 @@ def fingerprint(state: SandboxState, offset_seconds: float = 0.0) -> tuple[Any, 
 class StateFile:
     """Load once at start, then ``save`` whenever asked (it writes only what changed)."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, cipher: FieldCipher) -> None:
         self.path = path
         self.loaded = False
+        self._cipher = cipher
         self._written = ""
 
     def load(self, state: SandboxState) -> float:
         """Restore ``state`` from the file if there is one; the saved clock offset."""
         self.loaded = True
         try:
-            text = self.path.read_text(encoding="utf-8")
+            self.path.chmod(0o600)  # an older version may have left it readable
+            text = self._cipher.decrypt(self.path.read_text(encoding="utf-8").strip(), CONTEXT)
         except FileNotFoundError:
             return 0.0
+        except (ValueError, UndecryptableData) as exc:  # not sealed, or under another key
+            text = f"unsealed: {exc}"
         try:
             offset = restore(state, json.loads(text))
         except (ValueError, KeyError, TypeError) as exc:
@@ -164,7 +171,7 @@ class StateFile:
         temp = self.path.with_name(self.path.name + f".{os.getpid()}.tmp")
         fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(fd, "w", encoding="utf-8") as out:
-            out.write(text)
+            out.write(self._cipher.encrypt(text, CONTEXT))
         os.chmod(temp, 0o600)
         temp.replace(self.path)
         self._written = text

@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo
 
 from recruiting.db import close_database, open_database
 from recruiting.domain.reminders import QuietHours, ReminderPolicy
+from recruiting.infra.sealed_fields import install_cipher
 from recruiting.services.reminders import ReminderService
 from scheduler.jobs import JobRegistry
 from scheduler.leader import LeaderGuard, RedisLease
@@ -32,6 +33,9 @@ POLICY = ReminderPolicy(
 
 
 async def main(db_url: str, redis_url: str, now: datetime, mode: str, ticks: int) -> None:
+    from tests.conftest import TEST_CIPHER  # the key the test reads the rows back with
+
+    install_cipher(TEST_CIPHER)  # sealed fields (names, payloads) need the process's cipher
     await open_database(db_url)
     service = ReminderService(POLICY)
     registry = JobRegistry()

@@ -68,7 +68,8 @@ async def test_real_prompt_names_gaps_quotes_and_anchors(database: str) -> None:
     await world.bot.on_text(said("wangqiang", NOTES[0]))
     [prompt] = await prompts_to("wangqiang")
     text = prompt.payload["content"]
-    assert "尚缺证据：" in text and "追问（缺" in text and "你提到“" in text
+    assert "尚缺证据：" in text and "追问（缺" in text
+    assert "你提到你负责" in text and "你提到“她" not in text  # her words, asked back to her
     assert "评分锚点" in text and "\n5 " in text and len(text.encode()) <= 2048
 
 

@@ -15,6 +15,12 @@ import httpx
 from sanic import Sanic
 
 ROOT = Path(__file__).resolve().parents[1]
+# Debian's Chromium for the browser tests (Playwright cannot download its own here); the flags
+# keep it from reaching for Google's hosts on a closed network.
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu",
+                 "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run"]  # fmt: skip
 
 
 def free_port() -> int:

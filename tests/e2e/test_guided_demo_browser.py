@@ -21,13 +21,11 @@ from recruiting.models import Offer
 from recruiting.services.demo import DEMO_MODEL
 from tests.e2e import chat
 from tests.e2e.test_sandbox_flow import running
+from tests.serving import CHROMIUM, CHROMIUM_ARGS
 
 playwright_api = pytest.importorskip("playwright.async_api")
 expect = playwright_api.expect
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]  # fmt: skip
 SCREENSHOT = Path(__file__).resolve().parents[2] / "docs" / "sandbox-console.png"
 WAIT = 20_000  # ms: a step's messages arrive within this
 CANDIDATE, HR = "刘洋", "lina"
@@ -114,7 +112,7 @@ async def demo(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[
         running(request.param, tmp_path, "guide", env, demo=True) as (settings, _service, _c),
         playwright_api.async_playwright() as pw,
     ):
-        browser = await pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        browser = await pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
             page = await browser.new_page(viewport={"width": 1440, "height": 900},
                                           locale="zh-CN", timezone_id="Asia/Shanghai")  # fmt: skip

@@ -434,16 +434,23 @@ async def _raw_put(stack: Stack, path: str, token: str, head: bytes, total: int,
     return response, closed
 
 
+async def _open_upload(stack: Any, openid: str, data: bytes) -> tuple[str, str, str]:
+    """An invited candidate with question 0 revealed and an upload of ``data`` started:
+    her token, the upload id and the data's SHA-256."""
+    interview = await invited_candidate(openid)
+    token = await candidate_token(interview)
+    await Answer.create(interview=interview, question_index=0, revealed_at=datetime.now(UTC))
+    digest = hashlib.sha256(data).hexdigest()
+    start = {"interview_id": interview.id, "question_index": 0, "size": len(data),
+             "sha256": digest, "media_type": "video/mp4"}  # fmt: skip
+    upload_id = (await stack.call("POST", "/uploads", token, json=start)).json()["upload_id"]
+    return token, str(upload_id), digest
+
+
 async def test_a_trickled_chunk_is_refused_and_stores_nothing(tmp_path: Path) -> None:
     async with running(tmp_path, RECRUITING__MINIAPP__BODY_SECONDS="1") as stack:
-        interview = await invited_candidate("o-slow")
-        token = await candidate_token(interview)
-        await Answer.create(interview=interview, question_index=0, revealed_at=datetime.now(UTC))
         data = os.urandom(50_000)
-        digest = hashlib.sha256(data).hexdigest()
-        start = {"interview_id": interview.id, "question_index": 0, "size": len(data),
-                 "sha256": digest, "media_type": "video/mp4"}  # fmt: skip
-        upload_id = (await stack.call("POST", "/uploads", token, json=start)).json()["upload_id"]
+        token, upload_id, digest = await _open_upload(stack, "o-slow", data)
         path = f"/uploads/{upload_id}?offset=0"
         response, closed = await _raw_put(stack, path, token, data[:1000], len(data), digest)
         head, _, body = response.partition(b"\r\n\r\n")
@@ -460,14 +467,8 @@ async def test_a_trickled_chunk_is_refused_and_stores_nothing(tmp_path: Path) ->
 
 async def test_a_writer_that_lost_its_lease_commits_nothing(tmp_path: Path) -> None:
     async with running(tmp_path) as stack:
-        interview = await invited_candidate("o-fenced")
-        token = await candidate_token(interview)
-        await Answer.create(interview=interview, question_index=0, revealed_at=datetime.now(UTC))
         data = os.urandom(40_000)
-        digest = hashlib.sha256(data).hexdigest()
-        start = {"interview_id": interview.id, "question_index": 0, "size": len(data),
-                 "sha256": digest, "media_type": "video/mp4"}  # fmt: skip
-        upload_id = (await stack.call("POST", "/uploads", token, json=start)).json()["upload_id"]
+        token, upload_id, digest = await _open_upload(stack, "o-fenced", data)
         kv = stack.services.kv
         stolen = asyncio.Event()
 

@@ -92,6 +92,9 @@ class CandidateMessage(Model):
         indexes = (("candidate_id", "id"),)
 
 
+REPLY_TEXT_CHARS = 4000  # what a candidate typed, kept whole (a 微信客服 text is ≤ 2048 B)
+
+
 class CandidateReply(Model):
     """An answer received once (kf msgid or mini-app answer): repeats are recognised."""
 

@@ -24,6 +24,7 @@ from recruiting.models import (
     OfferEvent,
     OutboxMessage,
 )
+from recruiting.models.invitations import REPLY_TEXT_CHARS
 from recruiting.ports.queue import OUTBOX_TOPIC, TaskQueue
 from recruiting.services.conversation import CHANNEL as WECOM_MESSAGE
 
@@ -231,5 +232,8 @@ async def claim(source_id: str, candidate_id: int, text: str, outcome: str) -> N
     """Record that ``source_id`` is handled (in the transaction of its effects); a second
     claim of the same id raises ``IntegrityError``, so a duplicate delivery does nothing."""
     await CandidateReply.create(
-        source_id=source_id[:128], candidate_id=candidate_id, text=text[:256], outcome=outcome
+        source_id=source_id[:128],
+        candidate_id=candidate_id,
+        text=text[:REPLY_TEXT_CHARS],
+        outcome=outcome,
     )

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import cast
 
 from recruiting.domain.roles import Role
+from recruiting.domain.shorten import shorten
 from recruiting.models import (
     Application,
     Candidate,
@@ -29,7 +30,6 @@ from recruiting.services.conversation import CHANNEL as WECOM_MESSAGE
 log = logging.getLogger(__name__)
 
 EXCERPT = 600  # characters of the candidate's words in the HR message
-_CLAUSE_ENDS = "。！？；!?;\n，,、"
 
 
 @dataclass(frozen=True)
@@ -41,7 +41,10 @@ class Forward:
     drafts: tuple[OutboundDraft, ...]
 
     def told(self) -> str:
-        """What the candidate reads about it."""
+        """What the candidate reads about it: never that it was passed on when it was not
+        (no active HR person: it is kept with her record and the operators are told)."""
+        if not self.userids:
+            return "已收到您的留言并已记录，招聘团队会尽快安排人员回复您。"
         who = f"（{self.names}）" if self.names else ""
         return f"已收到您的留言，已转给负责您的 HR{who}，HR 会尽快与您联系。"
 
@@ -68,7 +71,11 @@ async def forward(candidate_id: int, text: str, via: str, context: str = "") -> 
     to be about) to the responsible HR."""
     staff = await responsible_hr(candidate_id)
     if not staff:
-        log.warning("no active HR person to forward candidate %s's message to", candidate_id)
+        log.error(
+            "no active HR person to forward candidate %s's message to; it is kept "
+            "only in candidate_reply: add an active HR staff member",
+            candidate_id,
+        )
     candidate = await Candidate.get(id=candidate_id)
     application = (
         await Application.filter(candidate_id=candidate_id)
@@ -95,11 +102,7 @@ async def forward(candidate_id: int, text: str, via: str, context: str = "") -> 
 
 
 def excerpt(text: str, limit: int = EXCERPT) -> str:
-    """``text`` whole, or cut after its last clause that fits, saying so."""
+    """``text`` whole, or shortened at a boundary (``shorten``), saying so."""
     text = text.strip()
-    if len(text) <= limit:
-        return text
-    head = text[:limit]
-    cut = max(head.rfind(c) for c in _CLAUSE_ENDS)
-    head = head[: cut + 1] if cut > limit // 2 else head
-    return f"{head}……（留言较长，以上为前一部分）"
+    cut = shorten(text, max_chars=limit)
+    return cut if cut == text else f"{cut}（留言较长，以上为前一部分）"

@@ -38,6 +38,7 @@ from recruiting.models import (
     Staff,
     SubjectKind,
 )
+from recruiting.models.invitations import REPLY_TEXT_CHARS
 from recruiting.ports.outbound import OutboundDraft
 from recruiting.ports.queue import OUTBOX_TOPIC, TaskQueue
 from recruiting.services import invitation_messages as msg
@@ -480,7 +481,7 @@ class InterviewInvitations:
                         source_id=source_id[:128],
                         candidate_id=candidate_id,
                         invitation_id=invitation_id,
-                        text=text[:256],
+                        text=text[:REPLY_TEXT_CHARS],
                         outcome=result,
                     )
                 ids = await record_effects(
@@ -533,7 +534,7 @@ class InterviewInvitations:
                 source_id=source_id[:128],
                 candidate_id=view.candidate_id,
                 invitation_id=invitation.id,
-                text=text[:256],
+                text=text[:REPLY_TEXT_CHARS],
                 outcome=result,
             )
         card = msg.hr_card(view, self._zone, note)

@@ -247,3 +247,16 @@ async def test_nothing_open_and_no_hr_of_hers_goes_to_hr_managers(world: dict[st
     assert done.result == "to_hr" and "张伟" in done.message
     [row] = await OutboxMessage.filter(channel="wecom.message")
     assert row.recipient == "zhangwei" and CLOSED not in done.message
+
+
+async def test_with_no_active_hr_she_is_not_told_it_was_passed_on(world: dict[str, Any]) -> None:
+    """Nobody to forward to: her words are kept whole with her record, the reply says only
+    that it was received, and no message goes to anyone."""
+    await Staff.all().update(active=False)
+    long = "请问入职前需要准备哪些材料，" * 40  # longer than the old 256-character cut
+    done = await typed(world, long, "q-nobody")
+    assert done.result == "to_hr"
+    assert "已转给" not in done.message and "已收到您的留言" in done.message
+    assert await to("wecom.message") == []
+    reply = await CandidateReply.get(source_id="kf:q-nobody")
+    assert reply.text == long

@@ -22,7 +22,10 @@ _REPORTING = re.compile(
     rf"(?:(?<=^)|(?<=[。！？!?；;，,\n]))\s*{_WHO}\s*(?:刚才|之前|也|还|又)?\s*{_SAYS}"
     r"(?:了|过|道)?\s*[，,：:]?\s*"
 )
-_CANDIDATE = re.compile(r"候选人|应聘者|面试者|(?:他|她|TA|ta)(?!们)")
+# 他/她 only as a word of its own: not in 其他 / 吉他 / 他人 / 他们, nor ta inside data
+_CANDIDATE = re.compile(
+    r"候选人|应聘者|面试者|(?<![其吉利排])(?:他|她)(?![们人])|(?<![A-Za-z])(?:TA|ta)(?![A-Za-z])"
+)
 _FIRST = re.compile(r"我们|我")
 
 

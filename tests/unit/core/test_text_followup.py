@@ -4,6 +4,7 @@ import pytest
 
 from interview_core.text.followup import NO_QUOTE, follow_up, trim_clause
 from interview_core.text.jobs import builtin_job
+from interview_core.text.reported import first_person, is_reported
 
 QUESTION = "说说你带领班组提升良品率的经历。"
 SITUATION = "去年车间返工很多。"
@@ -103,3 +104,23 @@ def test_first_person_notes_and_answers_are_still_quoted_verbatim() -> None:
     assert note.verbatim and f"“{note.quote}”" in note.question
     answer = follow_up("我的经理他说我做得好。" + ACTION, QUESTION)  # an answer: no rewording
     assert answer.verbatim and answer.quote in "我的经理他说我做得好。" + ACTION
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "其他同事都不愿意接，我主动接了这个客户",
+        "业余弹吉他，用了data分析客户流失",
+        "我们组帮助他人解决问题",
+    ],
+)
+def test_a_first_person_note_with_他_inside_a_word_is_left_as_written(note: str) -> None:
+    """其他 / 吉他 / 他人 / data are words of their own, not the candidate in the third person."""
+    assert not is_reported(note)
+    assert first_person(note) == note
+
+
+def test_a_third_person_note_still_becomes_the_candidates_words() -> None:
+    note = "他说团队里他负责培训新人，其他人配合他"
+    assert is_reported(note)
+    assert first_person(note) == "团队里我负责培训新人，其他人配合我"

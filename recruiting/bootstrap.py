@@ -25,7 +25,7 @@ from ehr_adapter.config import load_ehr_config
 from interview_core.live import CoreLivePrompts
 from interview_core.report.explain import candidate_explanation
 from interview_core.service import CoreAnalysis
-from interview_core.speech.port import speech_readiness
+from interview_core.speech.port import SpeechReadiness, speech_readiness
 from interview_core.voice_notes import CoreSpeechToText
 from miniapp_api import limits, message_routes, scheduling_routes
 from miniapp_api import routes as miniapp_routes
@@ -153,6 +153,8 @@ class Services:
     scheduler: Scheduler
     surveys: Surveys
     summaries: CandidateSummaries
+    # found once at start (a directory listing): /healthz must not touch the disk per probe
+    speech: SpeechReadiness | None = None
 
     async def aclose(self) -> None:
         await self.scheduler.stop()
@@ -415,12 +417,12 @@ async def start_services(
     """Open the database (migrating the embedded default) and build the services."""
     restrict_umask()  # also when embedded or tested: every file made from here is private
     private_dir(settings.data_dir)
-    install_cipher(FieldCipher(settings.pii_keys, settings.active_pii_key_id))
+    install_cipher(FieldCipher(settings.pii_keys, settings.active_pii_key_id))  # migrations seal
     if settings.embedded:
         await migrate_schema(settings.database_url)
     await open_database(settings.database_url)
     services = build_services(settings, wecom_transport=wecom_transport)
-    speech = speech_readiness(settings.analysis.speech_model_dir or None)
+    speech = services.speech = speech_readiness(settings.analysis.speech_model_dir or None)
     if speech.code:  # users are told in Chinese; the operator reads how to fix it here
         log.warning("speech recognition unavailable (%s): %s", speech.code, speech.detail)
     if settings.wecom.uses_sandbox:
@@ -554,8 +556,6 @@ async def _health(request: Request) -> HTTPResponse:
             "status": "ok",
             "wecom": "sandbox" if services.settings.wecom.uses_sandbox else "corp",
             "embedded": services.settings.embedded,
-            "speech_model": speech_readiness(
-                services.settings.analysis.speech_model_dir or None
-            ).to_json(),
+            "speech_model": services.speech.to_json() if services.speech else None,
         }
     )

@@ -22,6 +22,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from recruiting.domain.shorten import shorten
+
 STRONG = 3.5
 SHOWN = 2  # competencies per list
 NO_SCORES = (
@@ -193,5 +195,4 @@ def _hr_notes(data: DraftInput, basis: Basis) -> str:
 
 
 def _clip(text: str) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= QUOTE_CHARS else text[: QUOTE_CHARS - 1] + "…"
+    return shorten(text, max_chars=QUOTE_CHARS, inline=True)

@@ -185,6 +185,10 @@ _BASE_HEADERS = {
     "Content-Security-Policy": "default-src 'none'; frame-ancestors 'none'; base-uri 'none'",
 }
 HSTS = "max-age=31536000; includeSubDomains"
+DOCS_CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; worker-src 'self' blob:; frame-ancestors 'none'; base-uri 'none'"
+)
 
 
 def is_loopback(host: str) -> bool:
@@ -199,13 +203,14 @@ def is_loopback(host: str) -> bool:
 def add_security_headers(request: Request, response: BaseHTTPResponse, *, hsts: bool) -> None:
     """Every answer: no sniffing, no framing, no scripts; no caching of what carries personal
     data; HSTS when the service is reached over HTTPS or serves beyond loopback. The API
-    document's HTML viewer (``/docs``) keeps its own script policy."""
+    document's viewer (``/docs``, ReDoc served by this service) may run this service's own
+    script, its inline styles and the workers it starts, and nothing from elsewhere."""
     headers = response.headers
     for name, value in _BASE_HEADERS.items():
         if name not in headers:
             headers[name] = value
     if request.path.startswith("/docs") and not request.path.endswith(".json"):
-        del headers["Content-Security-Policy"]
+        headers["Content-Security-Policy"] = DOCS_CSP
     if "Cache-Control" not in headers and request.path.startswith(("/miniapp/", "/wecom/")):
         headers["Cache-Control"] = "no-store"
     if hsts or request.scheme == "https":

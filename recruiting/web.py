@@ -109,7 +109,13 @@ STATUS_TEXT: dict[int, str] = {
 _HAN = re.compile(r"[\u4e00-\u9fff]")
 _ENGLISH = re.compile(r"[A-Za-z]{2,} [A-Za-z]{2,} [A-Za-z]{2,}")  # a developer's sentence
 # Signs that a message carries internals (paths, scratch names, error numbers, code).
-_INTERNALS = re.compile(r"/|\\|\.media\b|errno|Traceback|\.py\b|upload-|device-check-", re.I)
+# A file path is a slash before a name (/tmp/…) or two slashes between names (var/models/…);
+# a media type (video/mp4) or a date (2026/05/01) is not.
+_INTERNALS = re.compile(
+    r"(?<![\w/:])/[A-Za-z_.~-]|[A-Za-z_.-][\w.-]*/[\w.-]+/|\\|\.media\b|errno|Traceback"
+    r"|\.py\b|upload-|device-check-",
+    re.I,
+)
 
 
 def status_for(exc: RecruitingError) -> int:

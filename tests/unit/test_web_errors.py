@@ -24,3 +24,15 @@ def test_developer_sentences_and_internals_become_the_codes_text() -> None:
     )
     assert user_message("never_seen", "boom", 503) == "服务暂时不可用，请稍后再试。"
     assert user_message("never_seen", "boom", 418) == "请求内容有误，请检查后重试。"
+
+
+def test_a_media_type_or_a_date_is_not_taken_for_a_file_path() -> None:
+    """Only a path is internals: a message naming video/mp4 or 2026/05/01 stays as written."""
+    for text in ("文件格式与声明的 video/mp4 不一致，请重新录制。", "请在 2026/05/01 前完成。"):
+        assert user_message("media_rejected", text, 400) == text
+    for leaky in (
+        "找不到 /var/lib/recruiting/x",
+        "模型不在 var/models/speech 中",
+        r"C:\tmp 不可写",
+    ):
+        assert user_message("media_rejected", leaky, 400) == USER_TEXT["media_rejected"]

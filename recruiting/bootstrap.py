@@ -92,12 +92,11 @@ from recruiting.services.survey_answers import SurveyAnswers
 from recruiting.services.survey_summary import SurveySummaries
 from recruiting.services.surveys import Surveys
 from recruiting.services.uploads import UploadLimits, UploadService
-from recruiting.settings import Settings
+from recruiting.settings import Settings, is_loopback
 from recruiting.web import (
     add_security_headers,
     error_response,
     http_error_body,
-    is_loopback,
     unexpected_error,
 )
 from scheduler.jobs import JobRegistry

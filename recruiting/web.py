@@ -11,7 +11,6 @@ returned in ``X-Request-ID`` so an operator can find it.
 
 from __future__ import annotations
 
-import ipaddress
 import logging
 import math
 import re
@@ -195,15 +194,6 @@ DOCS_CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
     "img-src 'self' data:; worker-src 'self' blob:; frame-ancestors 'none'; base-uri 'none'"
 )
-
-
-def is_loopback(host: str) -> bool:
-    if host in ("localhost", ""):
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 def add_security_headers(request: Request, response: BaseHTTPResponse, *, hsts: bool) -> None:

@@ -8,7 +8,6 @@ member ``visitor`` is deliberately left out: it shows what an unregistered membe
 
 from __future__ import annotations
 
-import ipaddress
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 from typing import Any
@@ -28,7 +27,7 @@ from recruiting.models import (
     RoundKind,
     Staff,
 )
-from recruiting.settings import Settings
+from recruiting.settings import Settings, is_loopback
 
 DEMO_STAFF = [
     ("zhangwei", "张伟", "HR经理", ["hr_manager"]),
@@ -110,18 +109,9 @@ def sandbox_demo_allowed(settings: Settings) -> bool:
     (never with a real corp's credentials, never reachable from another machine)."""
     return (
         settings.wecom.uses_sandbox
-        and _loopback(settings.server.host)
-        and _loopback(settings.sandbox.host)
+        and is_loopback(settings.server.host)
+        and is_loopback(settings.sandbox.host)
     )
-
-
-def _loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 class SandboxDemo:

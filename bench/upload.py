@@ -63,8 +63,7 @@ from bench.callbacks import (  # noqa: E402
 )
 from interview_core.media.probe import MediaLimits, probe  # noqa: E402
 from recruiting.db import close_database, open_database  # noqa: E402
-from recruiting.infra.pii import FieldCipher  # noqa: E402
-from recruiting.infra.sealed_fields import install_cipher  # noqa: E402
+from recruiting.infra.sealed_fields import install_cipher_for  # noqa: E402
 from recruiting.models import (  # noqa: E402
     Application,
     Candidate,
@@ -230,7 +229,7 @@ async def seed_rows(env: dict[str, str], count: int) -> tuple[int, list[int]]:
     """Job, recorded round, candidates and applications (no HTTP endpoint creates them yet);
     the ORM is closed again before the service opens the same database."""
     settings = load_settings(None, env)
-    install_cipher(FieldCipher(settings.pii_keys, settings.active_pii_key_id))  # as the service
+    install_cipher_for(settings)  # as the service
     await open_database(settings.database_url)
     try:
         job = await JobOpening.create(code="bench-upload", title="销售代表")

@@ -31,7 +31,7 @@ from recruiting import clock
 from recruiting.db import close_database, open_database
 from recruiting.errors import RecruitingError
 from recruiting.infra.pii import FieldCipher
-from recruiting.infra.sealed_fields import install_cipher
+from recruiting.infra.sealed_fields import install_cipher_for
 from recruiting.models import OutboxMessage, ProcessingStatus
 from recruiting.ports.ehr import (
     EHR_CHANNEL,
@@ -99,8 +99,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 async def _with_database(settings: Settings, config: EhrConfig, args: argparse.Namespace) -> int:
-    cipher = FieldCipher(settings.pii_keys, settings.active_pii_key_id)
-    install_cipher(cipher)  # the sealed model fields
+    cipher = install_cipher_for(settings)  # the sealed model fields
     await open_database(settings.database_url)
     try:
         if args.command == "sync":

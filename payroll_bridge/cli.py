@@ -34,8 +34,7 @@ from recruiting.cli_support import OneLineParser, run_command
 from recruiting.db import close_database, open_database
 from recruiting.domain.roles import Role
 from recruiting.errors import InvalidInput
-from recruiting.infra.pii import FieldCipher
-from recruiting.infra.sealed_fields import install_cipher
+from recruiting.infra.sealed_fields import install_cipher_for
 from recruiting.services.audit import Actor
 from recruiting.settings import load_settings
 
@@ -166,7 +165,7 @@ def _add_expense(sub: argparse._SubParsersAction[_Parser]) -> None:
 def _expense(args: argparse.Namespace) -> int:
     async def run() -> str:
         settings = load_settings()
-        install_cipher(FieldCipher(settings.pii_keys, settings.active_pii_key_id))
+        install_cipher_for(settings)
         await open_database(settings.database_url)
         try:
             # An operator on the command line acts for finance (they hold the database).
@@ -205,7 +204,7 @@ def _costs(args: argparse.Namespace) -> int:
 async def _cost_report(month: Month, trend_months: int) -> CostReport:
     """As an operator: whoever holds DATABASE_URL may read it all, so no role is checked."""
     settings = load_settings()
-    install_cipher(FieldCipher(settings.pii_keys, settings.active_pii_key_id))
+    install_cipher_for(settings)
     await open_database(settings.database_url)
     try:
         return await load_report(

@@ -45,7 +45,7 @@ from recruiting.infra.queues import InProcessQueue, RedisQueue
 from recruiting.infra.rate_limit import RateLimiter
 from recruiting.infra.redis_kv import RedisKeyValueStore
 from recruiting.infra.scratch import prepare_scratch
-from recruiting.infra.sealed_fields import install_cipher
+from recruiting.infra.sealed_fields import install_cipher_for
 from recruiting.ports.approval import APPROVAL_CHANNEL
 from recruiting.ports.candidate_channel import CANDIDATE_CHANNEL
 from recruiting.ports.ehr import EHR_CHANNEL, EhrSystem
@@ -183,8 +183,7 @@ def build_services(
     settings: Settings, *, wecom_transport: httpx.AsyncBaseTransport | None = None
 ) -> Services:
     kv, queue = _state_stores(settings)
-    cipher = FieldCipher(settings.pii_keys, settings.active_pii_key_id)
-    install_cipher(cipher)  # the sealed model fields (recruiting.infra.sealed_fields)
+    cipher = install_cipher_for(settings)  # the sealed model fields
     wecom = build_client(settings.wecom, kv, transport=wecom_transport)
     inbox = CallbackInbox(
         kv,
@@ -416,7 +415,7 @@ async def start_services(
     """Open the database (migrating the embedded default) and build the services."""
     restrict_umask()  # also when embedded or tested: every file made from here is private
     private_dir(settings.data_dir)
-    install_cipher(FieldCipher(settings.pii_keys, settings.active_pii_key_id))  # migrations seal
+    install_cipher_for(settings)  # migrations seal
     if settings.embedded:
         await migrate_schema(settings.database_url)
     await open_database(settings.database_url)

@@ -222,11 +222,10 @@ def _scheduler(settings: Settings, args: argparse.Namespace) -> int:
 
 def _migrate(settings: Settings, args: argparse.Namespace) -> int:
     from recruiting.db import migrate_schema
-    from recruiting.infra.pii import FieldCipher
-    from recruiting.infra.sealed_fields import install_cipher
+    from recruiting.infra.sealed_fields import install_cipher_for
 
     # The data migrations seal plaintext personal data with the configured keys.
-    install_cipher(FieldCipher(settings.pii_keys, settings.active_pii_key_id))
+    install_cipher_for(settings)
     asyncio.run(migrate_schema(settings.database_url))
     print("database schema is up to date")
     return 0
@@ -255,12 +254,11 @@ def _redact(url: str) -> str:
 
 def _seed_demo(settings: Settings, args: argparse.Namespace) -> int:
     from recruiting.db import close_database, migrate_schema, open_database
-    from recruiting.infra.pii import FieldCipher
-    from recruiting.infra.sealed_fields import install_cipher
+    from recruiting.infra.sealed_fields import install_cipher_for
     from recruiting.services.demo import seed_demo_staff
 
     async def seed() -> int:
-        install_cipher(FieldCipher(settings.pii_keys, settings.active_pii_key_id))
+        install_cipher_for(settings)
         await migrate_schema(settings.database_url)
         await open_database(settings.database_url)
         try:

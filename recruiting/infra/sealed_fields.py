@@ -26,6 +26,7 @@ from tortoise.fields import Field, JSONField
 
 from recruiting.errors import ConfigError
 from recruiting.infra.pii import FieldCipher, UndecryptableData
+from recruiting.settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -35,6 +36,14 @@ _installed: list[FieldCipher] = []
 def install_cipher(cipher: FieldCipher) -> None:
     """Make ``cipher`` the one the sealed fields of this process use."""
     _installed[:] = [cipher]
+
+
+def install_cipher_for(settings: Settings) -> FieldCipher:
+    """Install the cipher made from the configured ``PII_KEYS`` (what every entry point
+    that opens the database does first); returns it."""
+    cipher = FieldCipher(settings.pii_keys, settings.active_pii_key_id)
+    install_cipher(cipher)
+    return cipher
 
 
 def installed_cipher() -> FieldCipher:

@@ -10,7 +10,6 @@ the lease passed to someone else is never committed.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import secrets
 from collections.abc import AsyncIterator
@@ -74,7 +73,11 @@ async def lease(
     finally:
         if keeper is not None:
             keeper.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
+            try:
                 await keeper
+            except asyncio.CancelledError:
+                pass
+            except Exception:  # a bug in renewing must not undo work already committed
+                log.exception("renewing lease %s failed", key)
         if acquired:
             await kv.delete(key, if_value=token)

@@ -65,14 +65,24 @@ def open_private(
     path: Path, mode: str, *, encoding: str | None = None, newline: str | None = None
 ) -> IO[Any]:
     """``open()`` whose file, when it creates one, is 0600 (and is tightened if older)."""
-    flags = os.O_CREAT | (os.O_RDWR if "+" in mode or "r" in mode else os.O_WRONLY)
+    writes = any(c in mode for c in "wax+")
+    flags = os.O_RDWR if "+" in mode else os.O_WRONLY if writes else os.O_RDONLY
+    if writes and "r" not in mode:
+        flags |= os.O_CREAT  # "r"/"r+" open what exists, like open()
     if "a" in mode:
         flags |= os.O_APPEND
     if "w" in mode:
         flags |= os.O_TRUNC
+    if "x" in mode:
+        flags |= os.O_EXCL
     fd = os.open(path, flags, FILE_MODE)
-    os.fchmod(fd, FILE_MODE)
-    return os.fdopen(fd, mode, encoding=encoding, newline=newline)
+    try:
+        if writes:
+            os.fchmod(fd, FILE_MODE)
+        return os.fdopen(fd, mode, encoding=encoding, newline=newline)
+    except BaseException:
+        os.close(fd)
+        raise
 
 
 def _chmod(path: Path, mode: int) -> None:

@@ -163,3 +163,17 @@ async def test_a_worker_sweep_wipes_dead_processes_scratch(tmp_path: Path) -> No
         stale.mkdir(parents=True)
         await service.ctx.services.worker.sweep()
         assert not stale.parent.exists()
+
+
+def test_open_private_reads_without_creating_and_writes_owner_only(tmp_path: Path) -> None:
+    from recruiting.infra.private_files import open_private
+
+    missing = tmp_path / "absent.txt"
+    with pytest.raises(FileNotFoundError):
+        open_private(missing, "r", encoding="utf-8")
+    assert not missing.exists()  # reading never creates the file
+    with open_private(missing, "w", encoding="utf-8") as out:
+        out.write("x")
+    assert stat.S_IMODE(missing.stat().st_mode) == 0o600
+    with open_private(missing, "r", encoding="utf-8") as back:
+        assert back.read() == "x"

@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from recruiting.cli_support import OneLineParser, run_command
+from recruiting.domain.coverage import DEFAULT_MIN_COVERAGE
 from recruiting.errors import InvalidInput
 
 _Parser = OneLineParser
@@ -65,10 +66,10 @@ def _add_min_coverage(cmd: argparse.ArgumentParser) -> None:
     cmd.add_argument(
         "--min-coverage",
         type=int,
-        default=40,
+        default=round(DEFAULT_MIN_COVERAGE * 100),
         choices=range(101),
         metavar="PERCENT",
-        help="withhold the overall score below this share of the job's weight (default 40)",
+        help="withhold the overall score below this share of the job weight (default %(default)s)",
     )
 
 

@@ -21,9 +21,10 @@ from interview_core.speech.port import SpeechRecognizer, Transcript, Unavailable
 from interview_core.speech.vad import split_for_asr, voiced_segments
 from interview_core.text.followup import FollowUp, follow_up
 from interview_core.text.jobs import JobModel
-from interview_core.text.scoring import DEFAULT_MIN_COVERAGE, AnswerScore, score_answer
+from interview_core.text.scoring import AnswerScore, score_answer
 from interview_core.vision.signals import VisionSettings, VisionSignals, analyze_video
 from recruiting.domain.assessment_reasons import NoTranscript
+from recruiting.domain.coverage import DEFAULT_MIN_COVERAGE
 
 
 @dataclass(frozen=True)

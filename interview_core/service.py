@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from interview_core.media.probe import MediaLimits, probe
+from recruiting.domain.coverage import DEFAULT_MIN_COVERAGE
 from recruiting.errors import InvalidInput
 from recruiting.ports.analysis import (
     AiScore,
@@ -50,7 +51,7 @@ class CoreAnalysis:
     model_dir: str | None = None
     vision_settings: VisionSettings | None = None  # None: the defaults
     max_seconds: float = 600.0
-    min_coverage: float = 0.4  # share of the job's weight an overall score needs to be shown
+    min_coverage: float = DEFAULT_MIN_COVERAGE  # job weight an overall needs
 
     @property
     def vision(self) -> VisionSettings:

@@ -13,8 +13,8 @@ from typing import Any
 
 from interview_core.report.explain import candidate_explanation
 from interview_core.report.radar import radar_png
-from interview_core.text.scoring import DEFAULT_MIN_COVERAGE  # for analyses stored without it
 from recruiting.domain.assessment_reasons import no_transcript_label
+from recruiting.domain.coverage import overall_of
 
 _CSS = """
 body{font-family:"WenQuanYi Micro Hei","Noto Sans CJK SC","PingFang SC",sans-serif;
@@ -83,17 +83,16 @@ def _header(analysis: dict[str, Any]) -> str:
 def _overall(score: dict[str, Any]) -> str:
     """The overall score and the coverage it rests on, side by side at the same size; below
     the coverage threshold no overall is shown at all."""
-    overall = score.get("overall")
-    coverage = float(score.get("coverage") or 0.0)
-    threshold = float(score.get("min_coverage", DEFAULT_MIN_COVERAGE))
+    shown = overall_of(score)
+    coverage, threshold = shown.coverage, shown.threshold
     low = coverage < threshold
-    if coverage == 0 or (overall is None and not low):
+    if coverage == 0 or (shown.value is None and not shown.withheld):
         value, label, css = "未评估", "综合分：没有可评估的能力项", " withheld"
-    elif low:
+    elif shown.value is None:
         value, css = "不给出", " withheld"
         label = f"综合分：评估覆盖低于 {threshold:.0%}，分数不具代表性"
     else:
-        value, label, css = f"{overall:.0f} / 100", "综合分（仅供参考）", ""
+        value, label, css = f"{shown.value:.0f} / 100", "综合分（仅供参考）", ""
     note = ""
     if low and coverage > 0:
         note = (

@@ -36,11 +36,11 @@ from interview_core.text.analysis import AnswerAnalysis, analyze_answer
 from interview_core.text.evidence import Evidence, find_evidence
 from interview_core.text.jobs import JobCompetency, JobModel
 from recruiting.domain.assessment_reasons import NotAssessed, not_assessed_for, not_assessed_label
+from recruiting.domain.coverage import DEFAULT_MIN_COVERAGE
 
 METHOD = "rules-v1 (jieba)"
 STAR_POINTS = {"situation": 0.2, "task": 0.2, "action": 0.4, "result": 0.4}
 FULL_EVIDENCE_POINTS = 3.0
-DEFAULT_MIN_COVERAGE = 0.4
 SHORT, VERY_SHORT = 80, 40
 
 

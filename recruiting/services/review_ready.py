@@ -7,6 +7,7 @@ workers notice at once, HR gets it once.
 
 from __future__ import annotations
 
+from recruiting.domain.coverage import overall_of
 from recruiting.domain.interview_state import InterviewStatus
 from recruiting.models import (
     AnalysisStatus,
@@ -75,14 +76,13 @@ def headline(answer: Answer) -> str:
     if not isinstance(score, dict):
         return ""
     n = answer.question_index + 1
-    coverage = float(score.get("coverage") or 0.0)
-    overall = score.get("overall")
+    shown = overall_of(score)
+    coverage = shown.coverage
     transcript = (analysis or {}).get("transcript") or {}
     if isinstance(transcript, dict) and transcript.get("available") is False:
         return f"第 {n} 题：没有语音转写，AI 未评分，请查看录像"
-    if coverage == 0 or (overall is None and not score.get("overall_withheld")):
+    if coverage == 0 or (shown.value is None and not shown.withheld):
         return f"第 {n} 题：AI 未评分（回答中没有与岗位能力项对应的内容）"
-    if overall is None:
-        threshold = float(score.get("min_coverage") or 0.0)
-        return f"第 {n} 题：评估覆盖 {coverage:.0%}，低于 {threshold:.0%}，不给出 AI 综合分"
-    return f"第 {n} 题：AI 综合分 {float(overall):.0f} / 100，评估覆盖 {coverage:.0%}"
+    if shown.value is None:
+        return f"第 {n} 题：评估覆盖 {coverage:.0%}，低于 {shown.threshold:.0%}，不给出 AI 综合分"
+    return f"第 {n} 题：AI 综合分 {shown.value:.0f} / 100，评估覆盖 {coverage:.0%}"

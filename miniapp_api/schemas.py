@@ -249,7 +249,7 @@ def parse(cls: type[Any], data: Any) -> Any:
         if name not in data:
             if name in getattr(cls, "__dataclass_fields__", {}) and _has_default(cls, name):
                 continue
-            raise InvalidInput(f"缺少 {name}。")
+            raise InvalidInput(f"缺少字段 {name}。")
         values[name] = _check(name, str(hint), data[name])
     return cls(**values)
 
@@ -262,6 +262,8 @@ _TYPES: dict[str, tuple[type, ...]] = {
     "bool": (bool,),
     "float": (int, float),
 }
+# what a field should be, said for the person reading the error (not a Python type name)
+_KIND_NAMES = {"str": "文字", "int": "整数", "float": "数字", "bool": "是或否（true/false）"}
 
 
 def _check(name: str, hint: str, value: Any) -> Any:
@@ -284,7 +286,8 @@ def _check(name: str, hint: str, value: Any) -> Any:
     types = _TYPES.get(base)
     bad_bool = isinstance(value, bool) and base in ("int", "float")
     if types is not None and (not isinstance(value, types) or bad_bool):
-        raise InvalidInput(f"{name} 的类型不对（应为 {base}）。")
+        kind = _KIND_NAMES.get(base, "正确的格式")
+        raise InvalidInput(f"字段 {name} 的格式不对，应为{kind}。")
     if base == "str":
         return validation.text(name, value)
     if base == "int":

@@ -72,11 +72,11 @@ def test_request_bodies_are_checked_field_by_field() -> None:
     body = {"interview_id": 1, "question_index": 0, "size": 10, "sha256": "a" * 64,
             "media_type": "video/mp4"}  # fmt: skip
     assert parse(UploadStartBody, body).size == 10
-    with pytest.raises(InvalidInput, match="size 的类型不对"):
+    with pytest.raises(InvalidInput, match="字段 size 的格式不对"):
         parse(UploadStartBody, body | {"size": "10"})
-    with pytest.raises(InvalidInput, match="size 的类型不对"):
+    with pytest.raises(InvalidInput, match="字段 size 的格式不对"):
         parse(UploadStartBody, body | {"size": True})
-    with pytest.raises(InvalidInput, match="缺少 sha256"):
+    with pytest.raises(InvalidInput, match="缺少字段 sha256"):
         parse(UploadStartBody, {k: v for k, v in body.items() if k != "sha256"})
     with pytest.raises(InvalidInput, match="JSON 对象"):
         parse(UploadStartBody, [body])

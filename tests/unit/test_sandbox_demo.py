@@ -218,3 +218,14 @@ async def test_the_demo_clock_only_moves_forward_and_not_too_far() -> None:
         assert demo.offset_seconds() == 2 * 86400
     finally:
         clock.rewind()
+
+
+@pytest.mark.parametrize("snapshot", ["[1, 2]", '{"version": 1, "actions": [5]}'])
+def test_a_history_of_the_wrong_shape_is_set_aside(settings: Settings, snapshot: str) -> None:
+    """Sealed properly but not a snapshot (a list, an action that is no object): the
+    sandbox starts empty instead of failing at start."""
+    path = settings.data_dir / persist.FILE_NAME
+    path.write_text(cipher(settings).encrypt(snapshot, persist.CONTEXT), encoding="utf-8")
+    state = fresh(settings)
+    assert persist.StateFile(path, cipher(settings)).load(state) == 0.0
+    assert state.actions == [] and path.with_suffix(".bad").exists()

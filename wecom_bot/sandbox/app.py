@@ -126,6 +126,8 @@ def _save(app: SandboxApp, state_file: StateFile) -> None:
         state_file.save(app.ctx.state, _offset(app))
     except OSError as exc:
         log.warning("could not save the sandbox history to %s: %s", state_file.path, exc)
+    except Exception:  # keep saving later and let the sandbox stop cleanly
+        log.exception("saving the sandbox history to %s failed", state_file.path)
 
 
 async def _keep(app: SandboxApp, state_file: StateFile) -> None:

@@ -146,13 +146,11 @@ class StateFile:
         try:
             self.path.chmod(0o600)  # an older version may have left it readable
             text = self._cipher.decrypt(self.path.read_text(encoding="utf-8").strip(), CONTEXT)
+            offset = restore(state, json.loads(text))
         except FileNotFoundError:
             return 0.0
-        except (ValueError, UndecryptableData) as exc:  # not sealed, or under another key
-            text = f"unsealed: {exc}"
-        try:
-            offset = restore(state, json.loads(text))
-        except (ValueError, KeyError, TypeError) as exc:
+        except (OSError, ValueError, KeyError, TypeError, AttributeError, UndecryptableData) as exc:
+            # not sealed, another key, not ours to read, or not a snapshot: start empty
             log.warning("sandbox state %s unreadable (%s); starting empty", self.path, exc)
             state.reset()
             with contextlib.suppress(OSError):

@@ -15,7 +15,14 @@ from tortoise.transactions import in_transaction
 
 from recruiting.clock import now
 from recruiting.domain.inbound import ContactChange, Inbound
-from recruiting.models import AppSession, Staff
+from recruiting.models import (
+    AppSession,
+    CandidateContact,
+    InterviewInvitation,
+    Invitation,
+    Offer,
+    Staff,
+)
 from recruiting.ports.outbound import OutboundDraft
 from recruiting.services.audit import Actor, record
 
@@ -73,6 +80,7 @@ class StaffDirectory:
                              detail=f"to {new_id[:64]}: taken or too long")  # fmt: skip
             else:
                 changes.append(f"userid {staff.wecom_userid} -> {new_id}")
+                await _follow_rename(staff.wecom_userid, new_id)
                 staff.wecom_userid = new_id
         moved, before = list(event.department_ids), list(staff.department_ids or [])
         if moved and moved != before:
@@ -88,3 +96,12 @@ class StaffDirectory:
             await staff.save()
             await record(WECOM, "staff_updated", "staff", staff.wecom_userid, allowed=True,
                          detail="; ".join(changes))  # fmt: skip
+
+
+async def _follow_rename(old: str, new: str) -> None:
+    """Rows that name the member by userid keep pointing at them (who booked, who made the
+    offer, whose WeChat the candidate added), so her replies still reach her own HR."""
+    await InterviewInvitation.filter(hr_userid=old).update(hr_userid=new)
+    await CandidateContact.filter(recruiter_userid=old).update(recruiter_userid=new)
+    await Offer.filter(created_by=old).update(created_by=new)
+    await Invitation.filter(created_by=old).update(created_by=new)

@@ -305,3 +305,22 @@ async def test_a_rename_in_wecom_keeps_the_person_and_their_session(stack: Stack
 async def _refused(stack: Stack, token: str) -> httpx.Response | None:
     response = await stack.interviews(token)
     return response if response.status_code != 200 else None
+
+
+async def test_a_renamed_recruiter_stays_the_candidates_hr(world: World) -> None:
+    """Rows naming the member by userid follow the rename, so a candidate's message still
+    reaches her own recruiter rather than every HR manager."""
+    from recruiting.models import Candidate, CandidateContact
+    from recruiting.services.hr_forward import responsible_hr
+
+    await world.staff("lina", ["hr"])
+    candidate = await Candidate.create(name="候选人丙")
+    await CandidateContact.create(candidate=candidate, recruiter_userid="lina")
+    await world.directory.on_contact_change(contact("update_user", "lina", new_user_id="li.na"))
+    assert (
+        await CandidateContact.get(candidate_id=candidate.id).values_list(
+            "recruiter_userid", flat=True
+        )
+        == "li.na"
+    )
+    assert [s.wecom_userid for s in await responsible_hr(candidate.id)] == ["li.na"]

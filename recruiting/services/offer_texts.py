@@ -156,7 +156,12 @@ def offer_card(
         card["sub_title_text"] = STATE_NOTES.get(state, f"offer #{offer_id}")
         card["task_id"] = task_id or card["task_id"]
         card["button_list"] = [
-            {"type": 0, "text": state[:10], "style": 2, "key": f"{DONE_KEY}:{offer_id}"}
+            {
+                "type": 0,
+                "text": shorten(state, max_chars=10),
+                "style": 2,
+                "key": f"{DONE_KEY}:{offer_id}",
+            }
         ]
     return card
 

@@ -411,6 +411,8 @@ async def test_access_token_and_secret_never_appear_in_errors_or_logs(
     base: WeComBaseClient, fake: FakeWeCom, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.DEBUG)
+    # explicit: an in-process `recruiting.cli.main` earlier in the run quiets httpx to WARNING
+    caplog.set_level(logging.INFO, logger="httpx")
     leaked = f"invalid credential, access_token={fake.token(1)} secret {SECRET}"
     fake.script["/cgi-bin/user/get"] = [
         {"errcode": 40003, "errmsg": leaked},

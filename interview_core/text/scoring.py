@@ -34,6 +34,7 @@ from typing import Any
 
 from interview_core.text.analysis import AnswerAnalysis, analyze_answer
 from interview_core.text.evidence import Evidence, find_evidence
+from interview_core.text.flags import GamingFlag
 from interview_core.text.jobs import JobCompetency, JobModel
 from recruiting.domain.assessment_reasons import NotAssessed, not_assessed_for, not_assessed_label
 from recruiting.domain.coverage import DEFAULT_MIN_COVERAGE
@@ -81,6 +82,8 @@ class AnswerScore:
     competencies: tuple[CompetencyScore, ...]
     analysis: AnswerAnalysis
     min_coverage: float = DEFAULT_MIN_COVERAGE  # below it the overall is not shown
+    flags: tuple[GamingFlag, ...] = ()  # why the answer was scored down as a non-answer
+    engine: str = METHOD  # which engine scored: shown in the report
 
     @property
     def withheld(self) -> bool:
@@ -108,7 +111,8 @@ class AnswerScore:
             "relevance": a.relevance,
             "vagueness": a.vagueness.to_json(),
             "length": a.length,
-            "method": METHOD,
+            "flags": [f.to_json() for f in self.flags],
+            "method": self.engine,
         }
 
 

@@ -2,6 +2,7 @@
 
 score          score one transcribed answer against a job's competency model (advisory JSON)
 analyze        media file → transcript, speech metrics, vision flags, scores (+ HTML report)
+validate       rank-correlate an engine's scores with the rated corpus's reference ratings
 install-model  put a speech model (registry archive or local tarball, md5-checked) in place
 
 Errors print one line on stderr and exit with code 2.
@@ -37,6 +38,7 @@ def build_parser() -> argparse.ArgumentParser:
     # takes the parsed arguments and returns the exit code.
     _add_score(sub)
     _add_analyze(sub)
+    _add_validate(sub)
     from interview_core.speech.models import add_cli
 
     add_cli(sub)
@@ -139,6 +141,46 @@ def _analyze(args: argparse.Namespace) -> int:
     if args.report:
         result["report"] = str(render_report(result, Path(args.report)))
     print(json.dumps(result, ensure_ascii=False, indent=2, default=str))
+    return 0
+
+
+def _add_validate(sub: argparse._SubParsersAction[_Parser]) -> None:
+    cmd = sub.add_parser(
+        "validate",
+        help="how well an engine ranks the rated corpus's answers (Spearman, Kendall)",
+        description="Score the rated corpus and compare with its reference ratings, beside a "
+        "length-only and a keyword-count baseline measured in the same run.",
+    )
+    cmd.add_argument("corpus", help="corpus folder (interview_core/data/corpus)")
+    cmd.add_argument("--engine", choices=("rules",), default="rules", help="scoring engine")
+    cmd.add_argument(
+        "--part", choices=("test", "dev", "all"), default="test", help="split (default test)"
+    )
+    cmd.add_argument(
+        "--asr-noise",
+        type=float,
+        default=0.0,
+        metavar="RATE",
+        help="score recogniser-like transcripts: no punctuation, homophones at RATE (0..0.5)",
+    )
+    cmd.add_argument("--json", action="store_true", help="print JSON instead of the table")
+    cmd.set_defaults(func=_validate)
+
+
+def _validate(args: argparse.Namespace) -> int:
+    from interview_core.text.scoring import METHOD, score_answer
+    from interview_core.validation.corpus import load_corpus
+    from interview_core.validation.validate import render, validate
+
+    if not 0.0 <= args.asr_noise <= 0.5:
+        raise InvalidInput("--asr-noise must be between 0 and 0.5")
+    corpus = load_corpus(args.corpus)
+    if not corpus.reference:
+        raise InvalidInput(f"{args.corpus}: no reference ratings yet (ratings/reference.jsonl)")
+    report = validate(corpus, score_answer, METHOD, args.part, args.asr_noise)
+    print(
+        json.dumps(report.to_json(), ensure_ascii=False, indent=2) if args.json else render(report)
+    )
     return 0
 
 

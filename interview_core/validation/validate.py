@@ -205,7 +205,7 @@ def _figures(rows: Sequence[Row], method: str) -> MethodFigures:
 
 def render(report: Report) -> str:
     """The table for people: one line per question, then overall, agreement and targets."""
-    names = {"engine": report.engine, "length": "长度基线", "keywords": "关键词基线"}
+    names = {"engine": report.engine, "length": "length baseline", "keywords": "keyword baseline"}
     lines = [
         f"validity on the {report.part} part: {len(report.rows)} answers, "
         f"{len({r.answer.question.id for r in report.rows})} questions"

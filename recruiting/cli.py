@@ -240,6 +240,8 @@ def _show_config(settings: Settings, args: argparse.Namespace) -> int:
     print(f"pii keys: {', '.join(settings.pii_keys)} (active {settings.active_pii_key_id})")
     print(f"scheduler: {settings.scheduler}")
     print(f"reminders: {settings.reminders}")
+    llm = settings.scoring_llm
+    print(f"scoring llm: {llm if llm.enabled else '(off: the rules engine scores)'}")
     return 0
 
 

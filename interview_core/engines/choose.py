@@ -1,18 +1,20 @@
 """Which engine scores, decided once from the settings (the composition root passes them).
 
-``ScorerChoice`` is plain data so it crosses to the analysis worker processes; each process
-builds its scorer from it once (``build``) and keeps it, with its HTTP client and cache.
+``ScorerChoice`` is plain data, cheap to import (no scoring tables), so it crosses to the
+analysis worker processes; each process builds its scorer from it once (``build``) and keeps
+it, with its HTTP client and cache.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from interview_core.engines.cache import LruScoreCache, RedisScoreCache, ScoreCache
 from interview_core.engines.llm.config import LlmConfig
-from interview_core.engines.port import AnswerScorer
-from interview_core.engines.rules import RulesScorer
+
+if TYPE_CHECKING:
+    from interview_core.engines.port import AnswerScorer
 
 
 @dataclass(frozen=True)
@@ -21,6 +23,8 @@ class ScorerChoice:
     cache_url: str = ""  # the service's Redis; empty: an in-process cache per worker
 
     def build(self) -> AnswerScorer:
+        from interview_core.engines.rules import RulesScorer
+
         if self.llm is None:
             return RulesScorer()
         from interview_core.engines.llm.engine import LlmScorer

@@ -8,8 +8,9 @@ is backed by the transcript::
     (0.45 + 0.1 × verified quotes, at most 3) × verified / quoted
     × 0.7 with a gaming flag × 0.8 for an answer under 40 characters, within 0.05..0.9
 
-An LLM never gets certainty either. The structural parts (STAR, numbers, ownership) come
-from ``analyze_answer``, as for the rules.
+An LLM never gets certainty either. A gaming flag keeps only its quotes found in the answer,
+and is dropped when it quoted something and none of it is there. The structural parts (STAR,
+numbers, ownership) come from ``analyze_answer``, as for the rules.
 """
 
 from __future__ import annotations
@@ -39,7 +40,7 @@ def answer_score(
     engine: str,
 ) -> AnswerScore:
     analysis = analyze_answer(answer, question)
-    flags = tuple(GamingFlag(f.code, f.reason, verified(f.quotes, answer)) for f in verdict.flags)
+    flags = _flags(verdict, answer)
     scores = tuple(
         _competency(item, verdict.competencies[item.code], analysis, bool(flags))
         for item in job.competencies
@@ -57,6 +58,17 @@ def answer_score(
         engine=engine,
         engine_run={"quotes_given": given, "quotes_verified": kept},
     )
+
+
+def _flags(verdict: Verdict, answer: str) -> tuple[GamingFlag, ...]:
+    """Flags with their quotes found in the answer; a flag whose every quote is invented
+    is unfounded and dropped (one that quotes nothing stands on its reason)."""
+    kept = []
+    for flag in verdict.flags:
+        quotes = verified(flag.quotes, answer)
+        if quotes or not flag.quotes:
+            kept.append(GamingFlag(flag.code, flag.reason, quotes))
+    return tuple(kept)
 
 
 def _competency(

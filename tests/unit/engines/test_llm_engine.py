@@ -215,6 +215,13 @@ def test_gaming_flags_keep_verified_quotes_and_lower_confidence(
     assert flagged.to_json()["flags"][0]["label"] == "数字没有说明衡量的是什么、怎么做到的"
     before = plain.competency("客户导向").confidence or 0
     assert (flagged.competency("客户导向").confidence or 0) < before
+    flagged_verdict["flags"] = [
+        {"code": "keyword_list", "reason": "罗列了能力词语。", "quotes": ["沟通能力，团队协作"]}
+    ]
+    fake.script(verdict_reply(flagged_verdict))
+    unfounded = make_scorer().score(ANSWER, QUESTION, sales)
+    assert unfounded.flags == ()  # its only quote is not in the answer
+    assert unfounded.competency("客户导向").confidence == plain.competency("客户导向").confidence
 
 
 def test_slow_model_times_out_retries_then_falls_back(

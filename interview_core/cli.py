@@ -15,10 +15,14 @@ import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from recruiting.cli_support import OneLineParser, run_command
 from recruiting.domain.coverage import DEFAULT_MIN_COVERAGE
 from recruiting.errors import InvalidInput
+
+if TYPE_CHECKING:
+    from interview_core.engines.port import AnswerScorer
 
 _Parser = OneLineParser
 
@@ -152,7 +156,12 @@ def _add_validate(sub: argparse._SubParsersAction[_Parser]) -> None:
         "length-only and a keyword-count baseline measured in the same run.",
     )
     cmd.add_argument("corpus", help="corpus folder (interview_core/data/corpus)")
-    cmd.add_argument("--engine", choices=("rules",), default="rules", help="scoring engine")
+    cmd.add_argument(
+        "--engine",
+        choices=("rules", "llm"),
+        default="rules",
+        help="rules (default) or llm (needs SCORING_LLM_BASE_URL, _MODEL and _API_KEY)",
+    )
     cmd.add_argument(
         "--part", choices=("test", "dev", "all"), default="test", help="split (default test)"
     )
@@ -168,7 +177,6 @@ def _add_validate(sub: argparse._SubParsersAction[_Parser]) -> None:
 
 
 def _validate(args: argparse.Namespace) -> int:
-    from interview_core.text.scoring import METHOD, score_answer
     from interview_core.validation.corpus import load_corpus
     from interview_core.validation.validate import render, validate
 
@@ -177,11 +185,31 @@ def _validate(args: argparse.Namespace) -> int:
     corpus = load_corpus(args.corpus)
     if not corpus.reference:
         raise InvalidInput(f"{args.corpus}: no reference ratings yet (ratings/reference.jsonl)")
-    report = validate(corpus, score_answer, METHOD, args.part, args.asr_noise)
+    scorer = _scorer(args.engine)
+    report = validate(corpus, lambda a, q, j: scorer.score(a, q, j), args.part, args.asr_noise)
     print(
         json.dumps(report.to_json(), ensure_ascii=False, indent=2) if args.json else render(report)
     )
     return 0
+
+
+def _scorer(engine: str) -> AnswerScorer:
+    """The engine the service would use: the LLM from the service's settings (environment
+    or config file), refused when they do not configure one."""
+    from interview_core.engines.choose import ScorerChoice
+
+    if engine == "rules":
+        return ScorerChoice().build()
+    from recruiting.bootstrap import scorer_choice
+    from recruiting.settings import load_settings
+
+    choice = scorer_choice(load_settings())
+    if choice.llm is None:
+        raise InvalidInput(
+            "the LLM engine is not configured: set SCORING_LLM_BASE_URL, "
+            "SCORING_LLM_MODEL and SCORING_LLM_API_KEY"
+        )
+    return choice.build()
 
 
 def _names(text: str) -> list[str]:

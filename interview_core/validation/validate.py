@@ -13,6 +13,7 @@ did not assess counting as 1: for ranking, "no evidence of the behaviour" is the
 from __future__ import annotations
 
 import statistics
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -34,6 +35,7 @@ class Row:
     reference: float  # 1..5
     values: dict[str, float]  # method → answer level (higher = better)
     overall: float | None  # the engine's 0..100 on the question's competencies
+    engine: str  # what scored it (an LLM run may have fallen back to the rules)
     flags: tuple[str, ...] = ()
 
 
@@ -104,14 +106,19 @@ class Report:
         }
 
 
-def validate(corpus: Corpus, scorer: Scorer, engine: str, part: str, noise: float = 0.0) -> Report:
-    """Score every answer of ``part`` and compare with the reference ratings."""
+def validate(corpus: Corpus, scorer: Scorer, part: str, noise: float = 0.0) -> Report:
+    """Score every answer of ``part`` and compare with the reference ratings; the report
+    names the engine that scored most answers, and how many fell back to another."""
     answers = [a for a in corpus.split(part) if a.id in corpus.reference]
     if not answers:
         raise ValueError(f"no rated answers in part {part!r}")
     rows = tuple(_row(a, corpus, scorer, noise) for a in answers)
     methods = {name: _figures(rows, name) for name in ("engine", "length", "keywords")}
-    return Report(part, engine, noise, rows, methods, agreement(corpus))
+    engines = Counter(r.engine for r in rows).most_common()
+    label = engines[0][0] + (
+        f" ({sum(n for _, n in engines[1:])} answers by another engine)" if engines[1:] else ""
+    )
+    return Report(part, label, noise, rows, methods, agreement(corpus))
 
 
 def agreement(corpus: Corpus) -> dict[str, float | int | None]:
@@ -159,6 +166,7 @@ def _row(answer: Answer, corpus: Corpus, scorer: Scorer, noise: float) -> Row:
             "keywords": float(_keyword_count(text, job, question.competencies)),
         },
         overall=round((level - 1.0) / 4.0 * 100.0, 1),
+        engine=scored.engine,
         flags=tuple(str(f.code) for f in scored.flags),
     )
 

@@ -118,7 +118,7 @@ def _scorer_by_length(answer: str, question: str, job: JobModel) -> AnswerScore:
 
 def test_validate_reports_engine_beside_both_baselines(tmp_path: Path) -> None:
     corpus = load_corpus(_corpus(tmp_path / "c", ANSWERS, RATINGS))
-    report = validate(corpus, _scorer_by_length, "fake", "test")
+    report = validate(corpus, _scorer_by_length, "test")
     engine, length, keywords = (report.methods[m] for m in ("engine", "length", "keywords"))
     assert engine.per_question["q1"][0] == pytest.approx(1.0)
     assert engine.gaming_below == (1, 1)  # the keyword list is below every genuine answer

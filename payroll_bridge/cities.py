@@ -30,6 +30,7 @@ CITIES_DIR = Path(__file__).resolve().parent / "data" / "cities"
 DataStatus = Literal["verified", "unverified", "stale"]
 NewHireBase = Literal["first_month_wage", "offer_gross"]
 
+_FEN = Decimal("0.01")
 _UNITS = {"yuan": Decimal(1), "jiao": Decimal("0.1"), "fen": Decimal("0.01")}
 _MODES = {"half_up": ROUND_HALF_UP, "up": ROUND_UP, "down": ROUND_DOWN}
 
@@ -57,7 +58,8 @@ class Rounding:
     mode: str = ROUND_HALF_UP
 
     def __call__(self, amount: Decimal) -> Decimal:
-        return amount.quantize(self.unit, self.mode)
+        """Rounded as the fund does, written with two decimals like every amount."""
+        return amount.quantize(self.unit, self.mode).quantize(_FEN)
 
     @property
     def label(self) -> str:

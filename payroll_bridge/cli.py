@@ -123,7 +123,7 @@ def _add_offer(sub: argparse._SubParsersAction[_Parser]) -> None:
 def _offer(args: argparse.Namespace) -> int:
     probation_months = args.probation_months
     tax = load_tax_rules()
-    year = tax.check_year(args.year or _today().year)
+    year = tax.check_year(_today().year if args.year is None else args.year)
     deductions = _additional(tax, args.deductions, args.deduction)
     offer = Offer(
         city=load_city(args.city).code,
@@ -349,7 +349,7 @@ def _add_payslip(sub: argparse._SubParsersAction[_Parser]) -> None:
 
 def _payslip(args: argparse.Namespace) -> int:
     tax = load_tax_rules()
-    year = tax.check_year(args.year or _today().year)
+    year = tax.check_year(_today().year if args.year is None else args.year)
     wages: dict[int, Decimal] = {}
     for spec in args.wage:
         months, value = parse_months(spec, "--wage")

@@ -177,9 +177,10 @@ class PeriodChoice:
     status: DataStatus
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class City:
-    """A city's periods (sorted, not overlapping) and the rules it applies every year."""
+    """A city's periods (sorted, not overlapping) and the rules it applies every year.
+    Compared by identity: the loader makes one per file, and ``year_runs`` caches on it."""
 
     code: str
     name: str
@@ -196,6 +197,11 @@ class City:
         earlier = [p for p in self.periods if p.effective_from <= day]
         return PeriodChoice(earlier[-1] if earlier else self.periods[0], "stale")
 
+    def year_runs(self, year: int) -> tuple[tuple[int, int, PeriodChoice], ...]:
+        """(first month, last month, choice) for the runs of ``year``'s months that share a
+        period and status; cached, as every estimate of the year asks the same."""
+        return _year_runs(self, year)
+
     @property
     def latest(self) -> CityRules:
         return self.periods[-1]
@@ -205,6 +211,18 @@ class City:
         """The last day of the newest verified period (None: no verified period at all)."""
         ends = [p.effective_to or date.max for p in self.periods if p.verified]
         return max(ends) if ends else None
+
+
+@lru_cache(maxsize=256)
+def _year_runs(city: City, year: int) -> tuple[tuple[int, int, PeriodChoice], ...]:
+    runs: list[tuple[int, int, PeriodChoice]] = []
+    for month in range(1, 13):
+        choice = city.period_for(date(year, month, 1))
+        if runs and runs[-1][2] == choice:
+            runs[-1] = (runs[-1][0], month, choice)
+        else:
+            runs.append((month, month, choice))
+    return tuple(runs)
 
 
 def city_codes(directory: Path = CITIES_DIR) -> tuple[str, ...]:
@@ -257,6 +275,7 @@ def clear_cache() -> None:
     """Forget loaded cities (after ``cities import`` wrote a file)."""
     _load.cache_clear()
     _codes.cache_clear()
+    _year_runs.cache_clear()
 
 
 # -- parsing and validation: every error is collected, so an import reports all at once ----

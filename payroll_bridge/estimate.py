@@ -15,7 +15,6 @@ Each month satisfies ``gross = net + tax + employee social insurance + housing f
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 from decimal import Decimal
 from typing import Literal, NamedTuple
 
@@ -151,7 +150,7 @@ def estimate_year(
         offer.first_month_wage if town.new_hire_base == "first_month_wage" else offer.monthly_gross
     )
     schedule = offer.pay_schedule()
-    segments = _segments(town, year, [m for m, _, _ in schedule], wage, offer)
+    segments = _segments(town, year, offer.start_month, wage, offer)
     monthly = [s.contributions for s in segments for _ in range(s.first_month, s.last_month + 1)]
     wages = [base + offer.allowances + performance for _, base, performance in schedule]
     bonuses = [offer.year_end_bonus if m == offer.bonus_month else ZERO for m, _, _ in schedule]
@@ -182,21 +181,16 @@ def estimate_year(
 
 
 def _segments(
-    city: City, year: int, months: list[int], wage: Decimal, offer: Offer
+    city: City, year: int, start: int, wage: Decimal, offer: Offer
 ) -> tuple[Segment, ...]:
-    """Runs of months sharing a period, each with its contributions on the declared wage."""
-    segments: list[Segment] = []
-    for month in months:
-        choice = city.period_for(date(year, month, 1))
-        last = segments[-1] if segments else None
-        if last and last.period is choice.rules and last.status == choice.status:
-            segments[-1] = Segment(
-                last.first_month, month, last.period, last.status, last.contributions
-            )
+    """The runs of employed months sharing a period, each with its contributions."""
+    segments = []
+    for first, last, choice in city.year_runs(year):
+        if last < start:
             continue
         offer.check_against(choice.rules)
         amounts = monthly_contributions(choice.rules, wage, offer.housing_fund_rate)
-        segments.append(Segment(month, month, choice.rules, choice.status, amounts))
+        segments.append(Segment(max(first, start), last, choice.rules, choice.status, amounts))
     return tuple(segments)
 
 

@@ -58,7 +58,9 @@ def read_notice(path: Path) -> list[dict[str, Any]]:
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
-        raise InvalidInput(f"{path.name}: not YAML: {exc}") from exc
+        mark = getattr(exc, "problem_mark", None)
+        where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark else ""
+        raise InvalidInput(f"{path.name}: not valid YAML{where}") from exc
     entries = data if isinstance(data, list) else [data]
     found = []
     for entry in entries:

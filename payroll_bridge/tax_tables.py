@@ -75,7 +75,7 @@ class TaxRules:
     separate_bonus_until: date
     source: str
     first_year: int = 2019
-    last_year: int = 2028
+    last_year: int = 2030
     deductions: tuple[DeductionItem, ...] = ()
     total_assumes_children: int = 3
 

@@ -78,7 +78,7 @@ def test_a_separately_taxed_bonus(capsys: pytest.CaptureFixture[str]) -> None:
         (["--wage", "1-12=9000"], "give a city or the fixed special deductions"),
         (["--wage", "1-12=9000", "--special", "1e999"], "special deductions must be"),
         (["--wage", "1-6=9000", "--special", "0", "--bonus", "9=1000"], "needs a wage"),
-        (["--wage", "1-12=9000", "--special", "0", "--year", "2030"], "tax year 2030"),
+        (["--wage", "1-12=9000", "--special", "0", "--year", "2031"], "tax year 2031"),
         (["--wage", "1-12=9000", "--special", "0", "--deduction", "赡养老人=3001"], "at most"),
         (["--wage", "1-12=9000", "--city", "火星"], "unknown city"),
     ],

@@ -324,7 +324,8 @@ def _add_payslip(sub: argparse._SubParsersAction[_Parser]) -> None:
         action="append",
         required=True,
         metavar="MONTHS=AMOUNT",
-        help="the wage of months, e.g. 1-3=16000 (probation), 4-12=20000; repeatable",
+        help="the wage of months, e.g. 1-3=16000 (probation), 4-12=20000; repeatable, a later "
+        "one overrides earlier months (8=12000 for unpaid leave in August)",
     )
     cmd.add_argument("--year", type=int, help="tax year (default: this year in China)")
     cmd.add_argument("--city", help="city code or name; its periods give the 专项扣除")
@@ -355,9 +356,7 @@ def _payslip(args: argparse.Namespace) -> int:
         months, value = parse_months(spec, "--wage")
         amount = to_decimal(value, f"--wage {spec}")
         for month in months:
-            if month in wages:
-                raise InvalidInput(f"--wage: month {month} is given twice")
-            wages[month] = amount
+            wages[month] = amount  # a later --wage overrides: 1-12=20000 then 8=12000
     bonuses: dict[int, Decimal] = {}
     for spec in args.bonus:
         months, value = parse_months(spec, "--bonus")

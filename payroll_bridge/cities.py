@@ -59,7 +59,8 @@ class Rounding:
 
     def __call__(self, amount: Decimal) -> Decimal:
         """Rounded as the fund does, written with two decimals like every amount."""
-        return amount.quantize(self.unit, self.mode).quantize(_FEN)
+        rounded = amount.quantize(self.unit, self.mode)
+        return rounded if self.unit == _FEN else rounded.quantize(_FEN)
 
     @property
     def label(self) -> str:

@@ -151,7 +151,7 @@ def estimate_year(
     )
     schedule = offer.pay_schedule()
     segments = _segments(town, year, offer.start_month, wage, offer)
-    monthly = [s.contributions for s in segments for _ in range(s.first_month, s.last_month + 1)]
+    monthly = [c for s in segments for c in [s.contributions] * (s.last_month - s.first_month + 1)]
     wages = [base + offer.allowances + performance for _, base, performance in schedule]
     bonuses = [offer.year_end_bonus if m == offer.bonus_month else ZERO for m, _, _ in schedule]
     bonus = sum(bonuses, ZERO)

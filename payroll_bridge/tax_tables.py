@@ -65,7 +65,7 @@ class DeductionItem:
     excludes: str = ""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)  # identity: cached per loaded file
 class TaxRules:
     """Everything the withholding and bonus calculations need, with its provenance."""
 
@@ -109,7 +109,7 @@ class TaxRules:
 
     def check_additional_total(self, amount: Decimal, children: int | None = None) -> Decimal:
         """InvalidInput unless ``amount`` is a possible monthly total (see above)."""
-        limit = self.max_additional_total(children)
+        limit = _limit(self, children)
         if not ZERO <= amount <= limit:
             if children is not None:
                 raise InvalidInput(f"special additional deductions must be 0..{limit:,} a month")
@@ -119,6 +119,12 @@ class TaxRules:
                 "children); give the items by name for more children"
             )
         return amount
+
+
+@lru_cache(maxsize=16)
+def _limit(rules: TaxRules, children: int | None) -> Decimal:
+    """``max_additional_total`` once per rules and count: every estimate checks it."""
+    return rules.max_additional_total(children)
 
 
 @lru_cache(maxsize=4)

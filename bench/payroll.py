@@ -7,9 +7,11 @@ Run from the repository root::
 
 The process pins itself to one core (``os.sched_setaffinity``, the last CPU unless
 ``--cpu N``). One "estimate" is ``estimate_year``: twelve payslips in ``Decimal`` with the
-city's contributions, cumulative withholding run with the year-end bonus both separate and
-merged, the cheaper way chosen, and annual totals. The workload cycles through 96 offers
-(six cities, four salaries, with and without probation, bonus and performance pay).
+contributions of the city period covering each month (2025 crosses July, so Beijing and
+Shanghai use two periods and the other cities a stale second half), cumulative withholding
+run with the year-end bonus both separate and merged, the cheaper way chosen, and annual
+totals. The workload cycles through 96 offers (six cities, four salaries, with and without
+probation, bonus and performance pay).
 
 The baseline, measured in the same run on the same core, is a naive float version of the
 same calculation (same rules, no fen rounding, no records): it shows what the exact
@@ -32,6 +34,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
+
+from datetime import date  # noqa: E402
 
 from payroll_bridge.cities import CityRules, load_city  # noqa: E402
 from payroll_bridge.estimate import estimate_year  # noqa: E402
@@ -117,17 +121,23 @@ def _table_tax(table: list[tuple[float, float, float]], amount: float) -> float:
     return 0.0
 
 
-def naive_year(offer: Offer, rules: FloatRules) -> float:
-    """The same year in floats, the obvious way: returns the annual net."""
+def naive_year(offer: Offer, months: list[FloatRules]) -> float:
+    """The same year in floats, the obvious way (one rules object per month, since the
+    city's period may change in July): returns the annual net."""
     base, allowances = float(offer.base), float(offer.allowances)
     pct = float(offer.performance_pct) / 100
-    wage_for_base = base + allowances + base * pct
-    employee = 0.0
-    for ee, _er, floor, cap, fixed in rules.items:
-        b = min(max(wage_for_base, floor), cap if cap is not None else wage_for_base)
-        employee += b * ee + fixed
-    floor, cap, rate = rules.fund
-    employee += min(max(wage_for_base, floor), cap if cap is not None else wage_for_base) * rate
+    first = base * float(offer.probation_pct) / 100 if offer.probation_months else base
+    wage_for_base = first + allowances + first * pct  # a new hire's first month's wage
+    employees = []
+    for rules in months:
+        employee = 0.0
+        for ee, _er, floor, cap, fixed in rules.items:
+            b = min(max(wage_for_base, floor), cap if cap is not None else wage_for_base)
+            employee += b * ee + fixed
+        floor, cap, rate = rules.fund
+        fund_base = min(max(wage_for_base, floor), cap if cap is not None else wage_for_base)
+        employees.append(employee + fund_base * rate)
+    rules = months[0]
     wages = []
     for month in range(1, 13):
         pay = base * float(offer.probation_pct) / 100 if month <= offer.probation_months else base
@@ -145,7 +155,7 @@ def naive_year(offer: Offer, rules: FloatRules) -> float:
         income = deductions = withheld_total = 0.0
         for month, wage in enumerate(wages, start=1):
             income += wage + (bonus if merge and month == 12 else 0.0)
-            deductions += 5000 + employee + float(DEDUCTIONS)
+            deductions += 5000 + employees[month - 1] + float(DEDUCTIONS)
             withheld_total = max(withheld_total, _table_tax(rules.annual, income - deductions))
         return withheld_total
 
@@ -156,7 +166,7 @@ def naive_year(offer: Offer, rules: FloatRules) -> float:
                 separate = bonus * rate - quick
                 break
     tax = min(withheld(False) + separate, withheld(True))
-    return sum(wages) + bonus - 12 * employee - tax
+    return sum(wages) + bonus - sum(employees) - tax
 
 
 # -- measuring ---------------------------------------------------------------------------
@@ -198,7 +208,10 @@ def main(argv: list[str] | None = None) -> int:
     offers = workload()
     tax = load_tax_rules()
     cities = {code: load_city(code) for code in CITIES}
-    floats = {code: float_rules(city, tax) for code, city in cities.items()}
+    floats = {
+        code: [float_rules(city.period_for(date(YEAR, m, 1)).rules, tax) for m in range(1, 13)]
+        for code, city in cities.items()
+    }
     for offer in offers:  # warm caches and check every offer is lawful
         estimate_year(offer, YEAR, DEDUCTIONS)
 

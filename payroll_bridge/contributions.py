@@ -1,8 +1,9 @@
 """Monthly social insurance and housing fund amounts for one wage in one city.
 
-The base is the wage clamped to each item's [floor, cap]; every amount is rounded to the fen
-per item, as payroll prints it. For a new hire the wage is the offer's monthly gross, since
-there is no previous year's average to use; the base then holds for the contribution year.
+The base is the wage clamped to each item's [floor, cap]; every amount is rounded per item
+the way the city's fund does it (``Rounding``: whole yuan, jiao or fen). For a new hire the
+wage is the city's new-hire base (``City.new_hire_base``: the first month's wage, probation pay
+included), since there is no previous year's average to use.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from payroll_bridge.cities import CityRules
-from payroll_bridge.money import ZERO, fen
+from payroll_bridge.money import ZERO
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,13 +57,13 @@ def monthly_contributions(
             item=rule.item,
             label=rule.label,
             base=(base := rule.base(wage)),
-            employee=fen(base * rule.employee_rate) + rule.employee_fixed,
-            employer=fen(base * rule.employer_rate) + rule.employer_fixed,
+            employee=rule.rounding(base * rule.employee_rate) + rule.employee_fixed,
+            employer=rule.rounding(base * rule.employer_rate) + rule.employer_fixed,
         )
         for rule in rules.social_insurance
     )
     fund_base = fund.base(wage)
-    fund_amount = fen(fund_base * rate)
+    fund_amount = fund.rounding(fund_base * rate)
     return Contributions(
         items=items,
         housing_fund_base=fund_base,

@@ -12,6 +12,8 @@ Choices made here (shown by the CLI):
 - Probation pays ``probation_pct`` of the base salary for ``probation_months`` months.
   劳动合同法 art. 19-20: probation is at most 6 months, and probation pay is at least 80% of
   the agreed wage and at least the local minimum wage.
+- Amounts are bounded (``MAX_MONTHLY_AMOUNT``, ``MAX_BONUS_MONTHS``): a figure beyond them is
+  a typo, and unbounded ones would overflow the fen arithmetic instead of being refused.
 """
 
 from __future__ import annotations
@@ -28,6 +30,8 @@ Schedule = Literal["monthly", "quarterly"]
 MIN_PROBATION_PCT = Decimal(80)
 MAX_PROBATION_MONTHS = 6
 QUARTER_ENDS = (3, 6, 9, 12)
+MAX_MONTHLY_AMOUNT = Decimal(1_000_000)  # yuan a month: base or allowances
+MAX_BONUS_MONTHS = Decimal(24)
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +51,13 @@ class Offer:
     start_month: int = 1  # first month of employment in the tax year
 
     def __post_init__(self) -> None:
+        for name in ("base", "allowances"):
+            if not -MAX_MONTHLY_AMOUNT <= getattr(self, name) <= MAX_MONTHLY_AMOUNT:
+                raise InvalidInput(f"{name} must be at most {MAX_MONTHLY_AMOUNT:,} yuan a month")
+        if not ZERO <= self.bonus_months <= MAX_BONUS_MONTHS:
+            raise InvalidInput(f"bonus_months must be 0..{MAX_BONUS_MONTHS}")
+        if self.housing_fund_rate is not None and not ZERO <= self.housing_fund_rate < 1:
+            raise InvalidInput("housing_fund_rate is a fraction such as 0.07")
         for name in ("base", "allowances"):  # amounts print as fen from here on
             object.__setattr__(self, name, fen(getattr(self, name)))
         if self.base <= ZERO:
@@ -76,6 +87,13 @@ class Offer:
 
         This is the contribution base of a new hire (clamped by the city's limits)."""
         return self.base + self.allowances + self.monthly_performance
+
+    @property
+    def first_month_wage(self) -> Decimal:
+        """The first month's regular pay (probation pay if on probation, performance at
+        target, no bonus): a new hire's contribution base where the city says so."""
+        base = self.base_pay(self.start_month)
+        return base + self.allowances + fen(base * self.performance_pct / HUNDRED)
 
     @property
     def year_end_bonus(self) -> Decimal:

@@ -17,7 +17,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Protocol
 
-from payroll_bridge.cities import CityRules, load_city
+from payroll_bridge.cities import City, load_city
 from payroll_bridge.contributions import monthly_contributions
 from payroll_bridge.offer import Offer
 from recruiting.errors import InvalidInput
@@ -32,7 +32,7 @@ class NewHire:
     name: str = field(repr=False)
     start_date: date
     offer: Offer
-    social_insurance_base: Decimal  # the offer's monthly gross, before each item's limits
+    social_insurance_base: Decimal  # the declared wage (city's new-hire rule), before limits
     housing_fund_base: Decimal
     housing_fund_rate: Decimal
 
@@ -70,20 +70,25 @@ def new_hire(
     name: str,
     start_date: date,
     offer: Offer,
-    city: CityRules | None = None,
+    city: City | None = None,
 ) -> NewHire:
-    """A hand-off for an accepted offer, with the city's bases and housing fund rate."""
+    """A hand-off for an accepted offer, with the bases and housing fund rate of the city
+    period covering the start date; the declared wage follows the city's new-hire rule."""
     if not employee_id.strip() or not name.strip():
         raise InvalidInput("a new hire needs an employee id and a name")
-    rules = city or load_city(offer.city)
+    town = city or load_city(offer.city)
+    rules = town.period_for(start_date).rules
     offer.check_against(rules)
-    contributions = monthly_contributions(rules, offer.monthly_gross, offer.housing_fund_rate)
+    wage = (
+        offer.first_month_wage if town.new_hire_base == "first_month_wage" else offer.monthly_gross
+    )
+    contributions = monthly_contributions(rules, wage, offer.housing_fund_rate)
     return NewHire(
         employee_id=employee_id.strip(),
         name=name.strip(),
         start_date=start_date,
         offer=offer,
-        social_insurance_base=offer.monthly_gross,
+        social_insurance_base=wage,
         housing_fund_base=contributions.housing_fund_base,
         housing_fund_rate=contributions.housing_fund_rate,
     )

@@ -18,7 +18,7 @@ from typing import Any
 import yaml
 
 from payroll_bridge.money import ZERO, fen, to_decimal
-from recruiting.errors import ConfigError, RecruitingError
+from recruiting.errors import ConfigError, InvalidInput, RecruitingError
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 IIT_PATH = DATA_DIR / "iit.yaml"
@@ -55,6 +55,17 @@ class TaxTable:
 
 
 @dataclass(frozen=True, slots=True)
+class DeductionItem:
+    """One special additional deduction (专项附加扣除) and its monthly legal maximum."""
+
+    name: str
+    label: str
+    monthly: Decimal
+    per_child: bool = False
+    excludes: str = ""
+
+
+@dataclass(frozen=True, slots=True, eq=False)  # identity: cached per loaded file
 class TaxRules:
     """Everything the withholding and bonus calculations need, with its provenance."""
 
@@ -63,9 +74,57 @@ class TaxRules:
     monthly: TaxTable  # 按月换算后的综合所得税率表, for the separately taxed bonus
     separate_bonus_until: date
     source: str
+    first_year: int = 2019
+    last_year: int = 2030
+    deductions: tuple[DeductionItem, ...] = ()
+    total_assumes_children: int = 3
 
     def separate_bonus_allowed(self, year: int) -> bool:
         return year <= self.separate_bonus_until.year
+
+    def check_year(self, year: int) -> int:
+        """InvalidInput unless the tables are known to apply to tax ``year``."""
+        if not self.first_year <= year <= self.last_year:
+            raise InvalidInput(
+                f"tax year {year} is not covered: the tables apply to "
+                f"{self.first_year}..{self.last_year}"
+            )
+        return year
+
+    def max_additional_total(self, children: int | None = None) -> Decimal:
+        """The largest legal monthly total of 专项附加扣除 with ``children`` in each per-child
+        item (default: what a total given without names may assume)."""
+        by_name = {d.name: d for d in self.deductions}
+        total = ZERO
+        for item in self.deductions:
+            count = (
+                (self.total_assumes_children if children is None else children)
+                if item.per_child
+                else 1
+            )
+            total += item.monthly * count
+            if item.excludes in by_name:  # of two exclusive items only the larger counts
+                total -= min(item.monthly, by_name[item.excludes].monthly)
+        return total
+
+    def check_additional_total(self, amount: Decimal, children: int | None = None) -> Decimal:
+        """InvalidInput unless ``amount`` is a possible monthly total (see above)."""
+        limit = _limit(self, children)
+        if not ZERO <= amount <= limit:
+            if children is not None:
+                raise InvalidInput(f"special additional deductions must be 0..{limit:,} a month")
+            raise InvalidInput(
+                f"special additional deductions must be 0..{limit:,} a "
+                f"month (each item at its legal maximum, {self.total_assumes_children} "
+                "children); give the items by name for more children"
+            )
+        return amount
+
+
+@lru_cache(maxsize=16)
+def _limit(rules: TaxRules, children: int | None) -> Decimal:
+    """``max_additional_total`` once per rules and count: every estimate checks it."""
+    return rules.max_additional_total(children)
 
 
 @lru_cache(maxsize=4)
@@ -79,6 +138,19 @@ def load_tax_rules(path: Path = IIT_PATH) -> TaxRules:
             monthly=_table("monthly_converted", data["monthly_converted"]),
             separate_bonus_until=_date(data["separate_bonus_taxation_until"]),
             source=str(data["source"]).strip(),
+            first_year=int(data["tax_years"]["first"]),
+            last_year=int(data["tax_years"]["last"]),
+            deductions=tuple(
+                DeductionItem(
+                    name=str(name),
+                    label=str(entry["label"]),
+                    monthly=to_decimal(entry["monthly"], f"{name}.monthly"),
+                    per_child=bool(entry.get("per_child", False)),
+                    excludes=str(entry.get("excludes") or ""),
+                )
+                for name, entry in data["special_additional_deductions"].items()
+            ),
+            total_assumes_children=int(data["total_assumes_children"]),
         )
     except (OSError, yaml.YAMLError, KeyError, TypeError, ValueError, RecruitingError) as exc:
         raise ConfigError(f"{path}: {exc}") from exc

@@ -76,6 +76,7 @@ from recruiting.services.offer_approvals import OfferApprovals
 from recruiting.services.offers import Offers
 from recruiting.services.outbox import DeadLetters, OutboxRelay
 from recruiting.services.panel_scoring import PanelScoring
+from recruiting.services.payroll_data_alerts import PayrollDataAlerts
 from recruiting.services.personal_data import PersonalDataService
 from recruiting.services.recorded_interview import RecordedInterviewService
 from recruiting.services.reminders import ReminderService, gate_reminders, reminder_policy
@@ -205,7 +206,9 @@ def build_services(
     ehr = wire_ehr(ehr_config, cipher)
     ehr_sync = EhrSync(queue, ehr_config.report_url)
     approvals = OfferApprovals(ehr_sync, settings.timezone, queue)
-    offers = Offers(CalculatorPackages(), approvals, settings.timezone)
+    packages = CalculatorPackages()
+    offers = Offers(packages, approvals, settings.timezone)
+    payroll_alerts = PayrollDataAlerts(packages, after.outbox, settings.timezone)
     scheduling = SchedulingService(SchedulingRules(settings.timezone), queue)
     invitations = InterviewInvitations(scheduling, settings.timezone, queue)
     survey_answers = SurveyAnswers(after.surveys, after.outbox)
@@ -303,7 +306,7 @@ def build_services(
         ehr=ehr.ehr,
         ehr_sync=ehr_sync,
         reminders=reminders,
-        scheduler=_scheduler(settings, reminders, after),
+        scheduler=_scheduler(settings, reminders, after, payroll_alerts),
         surveys=after.surveys,
         summaries=after.summaries,
     )
@@ -333,9 +336,15 @@ def _after_interview(settings: Settings, queue: TaskQueue) -> AfterInterview:
     )
 
 
-def _scheduler(settings: Settings, reminders: ReminderService, after: AfterInterview) -> Scheduler:
+def _scheduler(
+    settings: Settings,
+    reminders: ReminderService,
+    after: AfterInterview,
+    payroll_alerts: PayrollDataAlerts,
+) -> Scheduler:
     """Time-driven jobs; other use cases register theirs here (``async (now) -> int``)."""
     registry = JobRegistry()
+    registry.add("payroll.data_alerts", payroll_alerts.send_due, every=timedelta(hours=1))
     registry.add("reminders.send_due", reminders.send_due)
     registry.add("surveys.send_due", after.surveys.send_due_surveys, every=timedelta(minutes=1))
     registry.add(

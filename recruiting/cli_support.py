@@ -4,6 +4,7 @@ one line on stderr with exit code 2, never a stack trace."""
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Callable
 from typing import NoReturn
@@ -26,7 +27,16 @@ def run_command(args: argparse.Namespace) -> int:
     command: Command = args.func
     restrict_umask()  # payroll files, EHR spool, reports: owner only
     try:
-        return command(args)
+        code = command(args)
+        sys.stdout.flush()  # a closed pipe shows here, inside the handler, not at exit
+        return code
     except RecruitingError as exc:
         print(f"error: {exc.message}", file=sys.stderr)
         return 2
+    except BrokenPipeError:
+        # The reader (``| head``) stopped reading: not an error of ours. Point stdout at
+        # /dev/null so the interpreter's final flush does not raise again.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+        return 1

@@ -43,6 +43,7 @@ _FIGURES: dict[str, re.Pattern[str]] = {
 }
 _SEPARATORS = re.compile(r"[\s,，;；、。！!？?]+")
 MAX_BONUS_MONTHS = Decimal(24)
+MAX_MONTHLY = Decimal(1_000_000)  # yuan a month; beyond it a figure is a typo (and overflows)
 
 
 @dataclass(frozen=True)
@@ -133,7 +134,10 @@ def _money(match: re.Match[str], label: str) -> Decimal:
     except InvalidOperation as exc:
         raise InvalidInput(f"{label}「{match[0]}」不是数字") from exc
     factor = {"万": 10000, "w": 10000, "k": 1000, "千": 1000}.get((match["unit"] or "").lower(), 1)
-    amount = (amount * factor).quantize(Decimal("0.01"))
+    amount *= factor
+    if amount > MAX_MONTHLY:
+        raise InvalidInput(f"{label}「{match[0]}」超出合理范围（每月最多 100 万元）")
+    amount = amount.quantize(Decimal("0.01"))
     if amount <= 0 and label == "月薪":
         raise InvalidInput("月薪必须大于 0")
     return amount

@@ -42,6 +42,17 @@ class PackageEstimate:
     year_end_bonus: Decimal
     first_year_cost: Decimal  # from the start month to December, bonus included
     year: int
+    data_notice: str = ""  # Chinese, for HR: months computed on stale or unverified city data
+
+
+@dataclass(frozen=True)
+class CityDataGap:
+    """A city whose social insurance data does not cover a day with verified figures."""
+
+    code: str
+    name: str  # 上海
+    status: str  # "stale": no period covers the day; "unverified": not confirmed
+    notice: str  # Chinese, for HR managers: what is missing and what to do
 
 
 class PayrollPackages(Protocol):
@@ -54,6 +65,9 @@ class PayrollPackages(Protocol):
 
     async def estimate(self, terms: PackageTerms, start: date) -> PackageEstimate:
         """InvalidInput (message in Chinese) if the terms break a rule, e.g. the minimum wage."""
+
+    async def data_gaps(self, day: date) -> list[CityDataGap]:
+        """The cities whose data is stale or unverified on ``day`` (empty when all is right)."""
 
 
 @dataclass(frozen=True)

@@ -125,7 +125,8 @@ def offer_card(
             "desc": f"草稿 #{offer_id} · 薪酬来源：{source}",
         },
         "sub_title_text": (
-            f"税后与成本为薪酬系统估算（{estimate.city_name}社保公积金、个税预扣）。修改请发送"
+            estimate.data_notice
+            + f"税后与成本为薪酬系统估算（{estimate.city_name}社保公积金、个税预扣）。修改请发送"
             f"「发offer {candidate} 月薪… 年终…个月 补贴… 入职年-月-日」"
         ),
         "horizontal_content_list": [

@@ -395,7 +395,8 @@ def _request(
         year_end_bonus=str(estimate.year_end_bonus),
         allowances=str(Decimal(offer.allowances).quantize(Decimal("0.01"))),
         start_date=offer.start_date.isoformat(),
-        note=f"offer #{offer.id}；预计公司月成本约 {say.yuan(estimate.monthly_employer_cost)} 元",
+        note=f"offer #{offer.id}；预计公司月成本约 {say.yuan(estimate.monthly_employer_cost)} 元"
+        + (f"；{estimate.data_notice}" if estimate.data_notice else ""),
     )
 
 
@@ -425,5 +426,6 @@ def _estimate_from(data: Any) -> PackageEstimate:
     return PackageEstimate(
         city_name=str(d.get("city_name", "")),
         year=int(d.get("year", 0)),
+        data_notice=str(d.get("data_notice") or ""),
         **{k: Decimal(str(d.get(k, "0"))) for k in money},
     )

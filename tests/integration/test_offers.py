@@ -28,7 +28,7 @@ from recruiting.models import (
     OutboxMessage,
 )
 from recruiting.ports.outbound import OutboundDraft
-from recruiting.ports.payroll import PackageEstimate, PackageTerms
+from recruiting.ports.payroll import CityDataGap, PackageEstimate, PackageTerms
 from recruiting.services.demo import seed_demo_staff
 from recruiting.services.ehr import EhrSync
 from recruiting.services.offer_answers import OfferAnswers
@@ -47,6 +47,8 @@ class FakePackages:
     def __init__(self) -> None:
         self.proposals = {"sales": PackageTerms("shanghai", D(12000), D(2), D(800))}
         self.estimated: list[PackageTerms] = []
+        self.notice = ""  # what the estimate says about stale or unverified city data
+        self.gaps: list[CityDataGap] = []
 
     async def propose(self, job_code: str, city: str) -> PackageTerms | None:
         return self.proposals.get(job_code)
@@ -65,7 +67,10 @@ class FakePackages:
         gross = terms.base + terms.allowances
         return PackageEstimate("上海" if terms.city == "shanghai" else "北京", gross,
                                gross * D("0.8"), gross * D("1.3"), terms.base * terms.bonus_months,
-                               gross * 12, start.year)  # fmt: skip
+                               gross * 12, start.year, self.notice)  # fmt: skip
+
+    async def data_gaps(self, day: date) -> list[CityDataGap]:
+        return list(self.gaps)
 
 
 @pytest.fixture
@@ -410,3 +415,19 @@ async def test_the_candidate_answers_the_letter_once(world: dict[str, Any]) -> N
     await approvals.on_approval(approval("SP1", 6, 8))
     late = await answers(cid, subject, "decline", source_id="kf:3", text="")
     assert late.result == "closed" and "通过后撤销" in late.message
+
+
+async def test_stale_city_data_is_said_on_the_card_and_the_approval_form(
+    world: dict[str, Any],
+) -> None:
+    clean = card_of(await start(world, f"发offer 张三 入职{START.isoformat()}"))
+    assert clean["sub_title_text"].startswith("税后与成本为薪酬系统估算")
+    notice = "注意：上海2030年7—12月的社保基数尚未收录，按上一期估算。"
+    world["packages"].notice = notice
+    card = card_of(await start(world, "发offer 张三 月薪13000"))
+    assert card["sub_title_text"].startswith(notice)
+    offers: Offers = world["offers"]
+    done = await offers.on_card_click(click("lina", card["button_list"][0]["key"]))
+    assert text_of(done) == ""
+    [row] = await rows("wecom.approval")
+    assert row.payload["note"].endswith(f"；{notice}")

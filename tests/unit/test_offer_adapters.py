@@ -166,6 +166,36 @@ async def test_packages_propose_and_estimate() -> None:
         await packages.city_code("火星")
     with pytest.raises(InvalidInput, match="薪酬测算未通过"):
         await packages.estimate(PackageTerms("beijing", Decimal(1000)), dt.date(2027, 3, 1))
+    with pytest.raises(InvalidInput, match="入职年份 9999 超出个税税表覆盖的年份"):
+        await packages.estimate(terms, dt.date(9999, 3, 1))
+
+
+async def test_estimates_on_stale_or_unverified_data_say_so_in_chinese() -> None:
+    packages = CalculatorPackages()
+    terms = PackageTerms("guangzhou", Decimal(15000))
+    stale = await packages.estimate(terms, dt.date(2026, 3, 1))
+    assert stale.data_notice == "注意：广州2026年3—12月的社保基数尚未收录，按上一期估算。"
+    crossing = await packages.estimate(
+        PackageTerms("shanghai", Decimal(20000)), dt.date(2026, 3, 1)
+    )
+    assert crossing.data_notice == (
+        "注意：上海2026年7—12月的社保基数尚未收录，按上一期估算；"
+        "上海2026年3—6月的社保数据未经官方通知核实。"
+    )
+    verified = await packages.estimate(PackageTerms("beijing", Decimal(15000)), dt.date(2025, 1, 1))
+    assert verified.data_notice.startswith("注意：北京2025年7—12月的社保数据未经官方通知核实")
+    early = await packages.estimate(PackageTerms("beijing", Decimal(15000)), dt.date(2025, 6, 1))
+    assert "6月" not in early.data_notice  # June is verified; only July on is flagged
+
+
+async def test_data_gaps_name_each_city_not_verified_on_a_day() -> None:
+    gaps = {g.code: g for g in await CalculatorPackages().data_gaps(dt.date(2026, 12, 6))}
+    assert set(gaps) == {"beijing", "chengdu", "guangzhou", "hangzhou", "shanghai", "shenzhen"}
+    assert gaps["shanghai"].status == "stale"
+    assert gaps["shanghai"].notice.startswith("上海2026年12月的社保公积金基数和比例尚未收录")
+    assert "2025年7月—2026年6月" in gaps["shanghai"].notice
+    spring = {g.code: g.status for g in await CalculatorPackages().data_gaps(dt.date(2025, 3, 1))}
+    assert spring == {"chengdu": "unverified", "hangzhou": "stale"}
 
 
 async def test_payroll_hand_off_once_per_hire() -> None:

@@ -123,6 +123,9 @@ def test_figure_spellings() -> None:
         ("发offer 张三 入职2026-02-30", "不是有效日期"),
         ("发offer 张三 年终30个月", "超出合理范围"),
         ("发offer 张三 月薪0", "月薪必须大于 0"),
+        ("发offer 张三 月薪" + "9" * 40, "超出合理范围"),  # no decimal overflow
+        ("发offer 张三 月薪200万", "超出合理范围"),
+        ("发offer 张三 补贴1" + "0" * 30, "超出合理范围"),
     ],
 )
 def test_unreadable_figures_are_refused_clearly(text: str, says: str) -> None:

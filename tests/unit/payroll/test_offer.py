@@ -41,9 +41,9 @@ def test_probation_pay_must_reach_the_minimum_wage() -> None:
     offer = Offer(city="shanghai", base=D(3000), probation_months=3, probation_pct=D(80))
     assert offer.probation_base == D("2400.00")
     with pytest.raises(InvalidInput, match="minimum wage 2690"):
-        offer.check_against(load_city("shanghai"))
+        offer.check_against(load_city("shanghai").periods[0])
     Offer(city="shanghai", base=D(3400), probation_months=3, probation_pct=D(80)).check_against(
-        load_city("shanghai")
+        load_city("shanghai").periods[0]
     )
 
 

@@ -24,8 +24,10 @@ def test_record_is_flat_exact_strings_and_keeps_the_name_out_of_repr() -> None:
     assert record["base_salary"] == "20000.00"
     assert record["probation_base_salary"] == "16000.00"
     assert record["monthly_gross"] == "23000.00"
+    # a new hire's base is the first month's wage: 16,000 probation + 1,000 + 1,600
+    assert record["social_insurance_base"] == "18600.00"
     assert record["housing_fund_rate"] == "0.07"
-    assert record["housing_fund_base"] == "23000.00"
+    assert record["housing_fund_base"] == "18600.00"
     assert all(isinstance(v, str) for v in record.values())
     assert "李娜" not in repr(h)
 

@@ -102,6 +102,19 @@ def said(speech: str, who: str) -> str:
     return f"审批意见（{who}）：{speech}。" if who else f"审批意见：{speech}。"
 
 
+SUB_TITLE_CHARS = 112  # WeCom's advice for a template card's sub_title_text
+
+
+def _estimate_note(candidate: str, estimate: PackageEstimate) -> str:
+    """What the figures are and how to change them; a warning about stale city data comes
+    first and the rest is said more briefly, so the whole stays within the card's text."""
+    change = f"修改请发送「发offer {candidate} 月薪… 年终…个月 补贴… 入职年-月-日」"
+    if not estimate.data_notice:
+        return f"税后与成本为薪酬系统估算（{estimate.city_name}社保公积金、个税预扣）。{change}"
+    rest = f"税后与成本为估算。{change}"
+    return shorten(estimate.data_notice, max_chars=SUB_TITLE_CHARS - len(rest)) + rest
+
+
 def offer_card(
     offer_id: int,
     version: int,
@@ -124,11 +137,7 @@ def offer_card(
             "title": shorten(f"发 offer：{candidate} · {job}", max_chars=26),
             "desc": f"草稿 #{offer_id} · 薪酬来源：{source}",
         },
-        "sub_title_text": (
-            estimate.data_notice
-            + f"税后与成本为薪酬系统估算（{estimate.city_name}社保公积金、个税预扣）。修改请发送"
-            f"「发offer {candidate} 月薪… 年终…个月 补贴… 入职年-月-日」"
-        ),
+        "sub_title_text": _estimate_note(candidate, estimate),
         "horizontal_content_list": [
             {"keyname": "月薪（税前）", "value": f"{yuan(figures['base'])} 元"},
             {

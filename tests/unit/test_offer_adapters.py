@@ -18,7 +18,8 @@ from payroll_bridge.packages import CalculatorPackages
 from recruiting.errors import ConfigError, InvalidInput
 from recruiting.ports.approval import OfferApprovalRequest, approval_draft
 from recruiting.ports.outbound import OutboundMessage
-from recruiting.ports.payroll import NewHireHandOff, PackageTerms, payroll_draft
+from recruiting.ports.payroll import NewHireHandOff, PackageEstimate, PackageTerms, payroll_draft
+from recruiting.services.offer_texts import SUB_TITLE_CHARS, offer_card
 from wecom_bot.client.errors import WeComBusy, error_for
 from wecom_bot.offer_approval import (
     DEFAULT_MAPPING,
@@ -217,3 +218,29 @@ async def test_payroll_hand_off_once_per_hire() -> None:
         await sender.deliver(OutboundMessage(2, draft.channel, draft.recipient, changed, 1))
     with pytest.raises(InvalidInput, match="not a payroll hand-off"):
         await sender.deliver(OutboundMessage(3, draft.channel, draft.recipient, {"x": 1}, 1))
+
+
+def test_offer_card_text_stays_within_wecoms_advice_with_the_longest_data_notice() -> None:
+    notice = (
+        "注意：上海2030年1—6月的社保基数尚未收录，按上一期估算；"
+        "上海2030年7—12月的社保数据未经官方通知核实。"
+    )
+    figures = {"base": "13000", "bonus_months": "2", "allowances": "0"}
+    figures["start_date"] = dt.date(2030, 1, 5).isoformat()
+    for data_notice in ("", notice):
+        estimate = PackageEstimate(
+            "上海",
+            Decimal(13000),
+            Decimal(10000),
+            Decimal(17000),
+            Decimal(26000),
+            Decimal(230000),
+            2030,
+            data_notice,
+        )
+        text = offer_card(1, 1, "欧阳明月", "高级销售代表", figures, estimate, "职位标准")[
+            "sub_title_text"
+        ]
+        assert len(text) <= SUB_TITLE_CHARS
+        assert text.endswith("「发offer 欧阳明月 月薪… 年终…个月 补贴… 入职年-月-日」")
+        assert text.startswith("注意：上海2030年1—6月") == bool(data_notice)

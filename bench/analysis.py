@@ -758,9 +758,11 @@ def child_asr_export(spec: dict[str, Any]) -> dict[str, Any]:
     with paddle.no_grad():
         lengths = paddle.to_tensor([feats.shape[1]], dtype="int64")
         dynamic, _ = u2._forward_encoder(paddle.to_tensor(feats), lengths, -1, -1, False)
-    static = _run(_predictor(out, "encoder", onednn=False), feats)[0]
-    diff = float(abs(static - dynamic.numpy()).max())
-    return {"export_seconds": seconds, "files_mb": files, "max_abs_diff": diff, **_peaks()}
+    diffs = {
+        key: float(abs(_run(_predictor(out, "encoder", onednn), feats)[0] - dynamic.numpy()).max())
+        for key, onednn in (("max_abs_diff", False), ("max_abs_diff_onednn", True))
+    }
+    return {"export_seconds": seconds, "files_mb": files, **diffs, **_peaks()}
 
 
 def _fbank() -> Any:
@@ -847,7 +849,7 @@ def ctc_prefix_beam(
 def child_asr_static(spec: dict[str, Any]) -> dict[str, Any]:
     """The exported programs under paddle.inference on one thread: features, encoder + CTC,
     then greedy, prefix beam search (ours, in Python, as PaddleSpeech's) and attention
-    rescoring with the exported decoder; with and without oneDNN."""
+    rescoring with the exported decoder; oneDNN on or off (``spec["onednn"]``)."""
     import numpy as np
 
     from interview_core.media.audio import SAMPLE_RATE
@@ -861,45 +863,45 @@ def child_asr_static(spec: dict[str, Any]) -> dict[str, Any]:
     clips = _int16_pieces(pcm, pieces)
     fbank = _fbank()
     eos = VOCAB_SIZE - 1
-    result: dict[str, Any] = {"audio_seconds": len(pcm) / SAMPLE_RATE}
-    for onednn in (False, True):
-        encoder = _predictor(out, "encoder", onednn)
-        rescorer = _predictor(out, "rescorer", onednn)
-        feats = fbank(clips[0][: 2 * SAMPLE_RATE], train=False)[None].astype(np.float32)
-        _run(encoder, feats)  # warm-up
-        times = {"encoder": 0.0, "greedy": 0.0, "prefix": 0.0, "rescore": 0.0}
-        units = {"greedy": 0, "rescore": 0}
-        for clip in clips:
-            start = time.perf_counter()
-            feats = fbank(clip, train=False)[None].astype(np.float32)
-            encoded, logp = _run(encoder, feats)
-            times["encoder"] += time.perf_counter() - start
-            start = time.perf_counter()
-            best = logp[0].argmax(axis=1)
-            greedy = best[np.insert(best[1:] != best[:-1], 0, True)]
-            units["greedy"] += int(np.count_nonzero(greedy))
-            times["greedy"] += time.perf_counter() - start
-            start = time.perf_counter()
-            hyps = ctc_prefix_beam(logp[0], BEAM_SIZE)
-            times["prefix"] += time.perf_counter() - start
-            start = time.perf_counter()
-            longest = max(len(h) for h, _ in hyps) + 1
-            padded = np.full((len(hyps), longest), eos, np.int64)  # <sos> = <eos>
-            for i, (hyp, _) in enumerate(hyps):
-                padded[i, 1 : len(hyp) + 1] = hyp
-            lengths = np.array([len(h) + 1 for h, _ in hyps], np.int64)
-            (decoded,) = _run(rescorer, padded, lengths, encoded)
-            scores = [
-                sum(decoded[i, j, u] for j, u in enumerate(hyp))
-                + decoded[i, len(hyp), eos]
-                + 0.5 * ctc
-                for i, (hyp, ctc) in enumerate(hyps)
-            ]
-            units["rescore"] += len(hyps[int(np.argmax(scores))][0])
-            times["rescore"] += time.perf_counter() - start
-        result["onednn" if onednn else "plain"] = {"seconds": times, "units": units}
-    result.update(_peaks())
-    return result
+    onednn = bool(spec["onednn"])
+    encoder = _predictor(out, "encoder", onednn)
+    rescorer = _predictor(out, "rescorer", onednn)
+    feats = fbank(clips[0][: 2 * SAMPLE_RATE], train=False)[None].astype(np.float32)
+    _run(encoder, feats)  # warm-up
+    times = {"encoder": 0.0, "greedy": 0.0, "prefix": 0.0, "rescore": 0.0}
+    units = {"greedy": 0, "rescore": 0}
+    for clip in clips:
+        start = time.perf_counter()
+        feats = fbank(clip, train=False)[None].astype(np.float32)
+        encoded, logp = _run(encoder, feats)
+        times["encoder"] += time.perf_counter() - start
+        start = time.perf_counter()
+        best = logp[0].argmax(axis=1)
+        greedy = best[np.insert(best[1:] != best[:-1], 0, True)]
+        units["greedy"] += int(np.count_nonzero(greedy))
+        times["greedy"] += time.perf_counter() - start
+        start = time.perf_counter()
+        hyps = ctc_prefix_beam(logp[0], BEAM_SIZE)
+        times["prefix"] += time.perf_counter() - start
+        start = time.perf_counter()
+        longest = max(len(h) for h, _ in hyps) + 1
+        padded = np.full((len(hyps), longest), eos, np.int64)  # <sos> = <eos>
+        for i, (hyp, _) in enumerate(hyps):
+            padded[i, 1 : len(hyp) + 1] = hyp
+        lengths = np.array([len(h) + 1 for h, _ in hyps], np.int64)
+        (decoded,) = _run(rescorer, padded, lengths, encoded)
+        scores = [
+            sum(decoded[i, j, u] for j, u in enumerate(hyp)) + decoded[i, len(hyp), eos] + 0.5 * ctc
+            for i, (hyp, ctc) in enumerate(hyps)
+        ]
+        units["rescore"] += len(hyps[int(np.argmax(scores))][0])
+        times["rescore"] += time.perf_counter() - start
+    return {
+        "audio_seconds": len(pcm) / SAMPLE_RATE,
+        "seconds": times,
+        "units": units,
+        **_peaks(),
+    }
 
 
 CHILDREN: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
@@ -1230,8 +1232,10 @@ def measure_full_asr(work: Path, media: Media, cpu: int) -> dict[str, Any]:
         spec = {"model_dir": built["full"], "out": str(static), "wav": wav}
         found["export"] = run_child("asr_export", cpu, spec)
         if not problem(found["export"]):
-            print("full-size ASR: exported programs ...", file=sys.stderr)
-            found["static"] = run_child("asr_static", cpu, {"out": str(static), "wav": wav})
+            for variant, onednn in (("plain", False), ("onednn", True)):
+                print(f"full-size ASR: exported programs ({variant}) ...", file=sys.stderr)
+                spec = {"out": str(static), "wav": wav, "onednn": onednn}
+                found[f"static:{variant}"] = run_child("asr_static", cpu, spec)
     return found
 
 
@@ -1275,11 +1279,10 @@ def full_asr_report(found: dict[str, Any]) -> str:
         rows.append(tuple(cells))
     lines = [title, table(rows)]
     seconds = FULL_ASR_SECONDS
-    export, static = found.get("export", {}), found.get("static", {})
+    export = found.get("export", {})
+    variants = {v: found.get(f"static:{v}", {}) for v in ("plain", "onednn")}
     if why := problem(export):
         lines.append(f"static export: {why}")
-    elif why := problem(static):
-        lines.append(f"static export: saved in {export['export_seconds']:.0f} s; run {why}")
     else:
         srows: list[tuple[str, ...]] = [
             ("static graph (paddle.inference, 1 thread)", "plain: RTF", "oneDNN: RTF", "units")
@@ -1292,18 +1295,26 @@ def full_asr_report(found: dict[str, Any]) -> str:
         }
         units = {"ctc_greedy_search": "greedy", "attention_rescoring": "rescore"}
         for name, keys in parts.items():
-            plain, onednn = (
-                sum(static[v]["seconds"][k] for k in keys) for v in ("plain", "onednn")
-            )
-            count = static["plain"]["units"].get(units.get(name, ""), "")
-            srows.append((name, f"{plain / seconds:.3f}", f"{onednn / seconds:.3f}", str(count)))
+            cells = [name]
+            for result in variants.values():
+                if why := problem(result):
+                    cells.append(why[:60])
+                else:
+                    cells.append(f"{sum(result['seconds'][k] for k in keys) / seconds:.3f}")
+            counts = [
+                r["units"].get(units.get(name, ""), "") for r in variants.values() if not problem(r)
+            ]
+            srows.append((*cells, "/".join(str(c) for c in counts)))
         lines.append(table(srows))
+        peaks = ", ".join(
+            f"{v} {_rss(r)} (busy {busy(r)})" for v, r in variants.items() if not problem(r)
+        )
         lines.append(
-            f"- static: peak RSS {_rss(static)} (both predictors of both variants in one "
-            f"process), busy {busy(static)}; export (to_static + jit.save) "
-            f"{export['export_seconds']:.0f} s, peak RSS {_rss(export)}; files "
+            f"- static: peak RSS {peaks}, each in its own process; export (to_static + "
+            f"jit.save) {export['export_seconds']:.0f} s, peak RSS {_rss(export)}; files "
             + ", ".join(f"{k} {v:.0f} MB" for k, v in sorted(export["files_mb"].items()))
-            + f"; static vs dynamic encoder output, max |diff| {export['max_abs_diff']:.2e}"
+            + f"; exported vs dynamic encoder output, max |diff| {export['max_abs_diff']:.1e}"
+            f" (oneDNN {export['max_abs_diff_onednn']:.1e})"
         )
         lines.append(
             "- static: attention (autoregressive beam search) is not exported: its step loop "

@@ -869,7 +869,7 @@ def child_asr_static(spec: dict[str, Any]) -> dict[str, Any]:
     feats = fbank(clips[0][: 2 * SAMPLE_RATE], train=False)[None].astype(np.float32)
     _run(encoder, feats)  # warm-up
     times = {"encoder": 0.0, "greedy": 0.0, "prefix": 0.0, "rescore": 0.0}
-    units = {"greedy": 0, "rescore": 0}
+    units = {"greedy": 0, "prefix": 0, "rescore": 0}
     for clip in clips:
         start = time.perf_counter()
         feats = fbank(clip, train=False)[None].astype(np.float32)
@@ -883,6 +883,7 @@ def child_asr_static(spec: dict[str, Any]) -> dict[str, Any]:
         start = time.perf_counter()
         hyps = ctc_prefix_beam(logp[0], BEAM_SIZE)
         times["prefix"] += time.perf_counter() - start
+        units["prefix"] += len(hyps[0][0])
         start = time.perf_counter()
         longest = max(len(h) for h, _ in hyps) + 1
         padded = np.full((len(hyps), longest), eos, np.int64)  # <sos> = <eos>
@@ -1293,7 +1294,11 @@ def full_asr_report(found: dict[str, Any]) -> str:
             "ctc_prefix_beam_search (ours, Python)": ("encoder", "prefix"),
             "attention_rescoring": ("encoder", "prefix", "rescore"),
         }
-        units = {"ctc_greedy_search": "greedy", "attention_rescoring": "rescore"}
+        units = {
+            "ctc_greedy_search": "greedy",
+            "ctc_prefix_beam_search (ours, Python)": "prefix",
+            "attention_rescoring": "rescore",
+        }
         for name, keys in parts.items():
             cells = [name]
             for result in variants.values():

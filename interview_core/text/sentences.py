@@ -3,6 +3,12 @@
 Quotes are exact substrings of the answer (whitespace-trimmed, without the end punctuation),
 so evidence can be found again in the transcript. jieba is set up once, lazily, with its
 default dictionary and its logging silenced: importing this module loads nothing.
+
+A speech recogniser's transcript has no punctuation: its segments are joined by single
+spaces (``speech.port``). So a space between two Chinese characters ends a sentence too, and
+a long stretch without any punctuation is cut before discourse markers (然后、于是、结果、最后…)
+that start the next step of a story. Fillers and stutters (嗯、那个、就是、我我) stay in the
+quotes but are dropped from the text the rules read (``plain``), so they never cost points.
 """
 
 from __future__ import annotations
@@ -14,6 +20,20 @@ from typing import Protocol
 
 SENTENCE_END = re.compile(r"[。！？；!?;…\n\r]+")
 CLAUSE_BREAK = re.compile(r"[，,、：:（）()]+")
+_HAN = r"\u4e00-\u9fff"
+# A space between Chinese characters (or a Chinese character and a digit): a segment boundary.
+SPACE_BREAK = re.compile(rf"(?<=[{_HAN}])\s+(?=[{_HAN}\d])|(?<=[\d%])\s+(?=[{_HAN}])")
+UNPUNCTUATED = 28  # characters without any punctuation after which markers split
+MARKERS = re.compile(
+    r"(?=然后|后来|于是|所以|因此|结果|最后|最终|接着|随后|之后|当时|首先|其次|但是|不过|可是|"
+    r"因为|同时|另外|第二天|一周后|一个月后|三个月后|半年后|事后|那次|有一次)"
+)
+MIN_PIECE = 4
+FILLERS = re.compile(
+    r"嗯+|呃+|啊+(?=[，,\s]|$)|额+(?=[，,\s])|哎+|唉+|那个(?=那个|就是|嗯|我|[，,\s]|$)|就是说|"
+    r"然后呢|怎么说呢|对吧|你知道吧|其实吧"
+)
+_STUTTER = re.compile(r"(我们|我|就是|那个|然后)(?:\s*\1)+")
 _WORD = re.compile(r"[\w\u4e00-\u9fff]")
 
 # Function words, fillers and hedges, plus the generic words of interview questions
@@ -60,9 +80,34 @@ def _build_tokenizer() -> _Tokenizer:
 
 
 def split_sentences(text: str) -> tuple[str, ...]:
-    """Sentences split on 。！？；… and newlines, trimmed, empty ones dropped."""
-    parts = (part.strip() for part in SENTENCE_END.split(text))
-    return tuple(part for part in parts if part and _WORD.search(part))
+    """Sentences split on 。！？；…, newlines and the spaces between a recogniser's segments,
+    long unpunctuated stretches also before discourse markers; trimmed, empty ones dropped."""
+    found: list[str] = []
+    for part in SENTENCE_END.split(text):
+        for piece in SPACE_BREAK.split(part):
+            found.extend(_at_markers(piece.strip()))
+    return tuple(part for part in found if part and _WORD.search(plain(part)))
+
+
+def _at_markers(piece: str) -> list[str]:
+    """A long piece without punctuation cut before its discourse markers (pieces of at least
+    ``MIN_PIECE`` characters; a shorter one stays with its neighbour)."""
+    if len(piece) < UNPUNCTUATED or CLAUSE_BREAK.search(piece):
+        return [piece]
+    cuts = [m.start() for m in MARKERS.finditer(piece) if m.start() > 0]
+    pieces: list[str] = []
+    start = 0
+    for cut in cuts:
+        if cut - start >= MIN_PIECE and len(piece) - cut >= MIN_PIECE:
+            pieces.append(piece[start:cut])
+            start = cut
+    pieces.append(piece[start:])
+    return pieces
+
+
+def plain(text: str) -> str:
+    """The text the rules read: fillers (嗯、那个、就是说) and stutters (我我) dropped."""
+    return FILLERS.sub("", _STUTTER.sub(r"\1", text))
 
 
 def split_clauses(sentence: str) -> tuple[str, ...]:

@@ -107,23 +107,6 @@ def find_quantities(sentences: tuple[str, ...]) -> tuple[Quantity, ...]:
     return tuple(found)
 
 
-def measure_ownership(sentences: tuple[str, ...]) -> Ownership:
-    """Who did it: the subjects of action clauses, 我 against 我们/大家/团队 (opinions such
-    as 我觉得 do not count; the 'we did it' problem is about actions)."""
-    mine = 0
-    ours: list[str] = []
-    for sentence in (s for s in sentences if not is_habitual(s)):
-        for clause in split_clauses(sentence):
-            match = SUBJECT_RE.match(clause)
-            if match is None or action_verb_at(clause) is None:
-                continue
-            if match.group("subject") in ("我", "本人"):
-                mine += 1
-            else:
-                ours.append(clause)
-    return Ownership(mine, len(ours), tuple(ours))
-
-
 def measure_vagueness(sentences: tuple[str, ...]) -> Vagueness:
     hedges: list[str] = []
     generic: list[str] = []

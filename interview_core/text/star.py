@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from interview_core.text.sentences import split_clauses
+from interview_core.text.sentences import plain, split_clauses
 
 PARTS = ("situation", "task", "action", "result")
 
@@ -89,8 +89,8 @@ def detect_star(sentences: tuple[str, ...]) -> StarAnalysis:
     for sentence in sentences:
         parts: set[str] = set()
         for clause in split_clauses(sentence):
-            parts |= clause_parts(clause)
-        if is_habitual(sentence):
+            parts |= clause_parts(plain(clause))
+        if is_habitual(plain(sentence)):
             parts -= {"action", "result"}
         for part in PARTS:
             if part in parts and sentence not in found[part]:

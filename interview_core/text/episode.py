@@ -1,0 +1,338 @@
+"""Behavioural episodes: who did what to what, in which situation, with which result.
+
+The rules engine scores what a candidate says they did, so it reads each clause of an answer
+(on the ``plain`` text: fillers dropped) for:
+
+* the actor: 我/本人 (``self``; 我和…/我带着… too: the candidate acted), 我们/团队/大家
+  (``we``), someone else (他/客户/经理…: ``other``); a clause without a subject continues the
+  actor of the clause before it in the same sentence, or after a step marker (然后/接着/于是…);
+* the action: a done action verb close after the actor or a step marker, not an opinion, a
+  plan or a habit (觉得/会/应该/一般/如果…), and its object: the words it was done to. A verb
+  with nothing after it (我负责，我主导) is a claim, not an action;
+* the STAR part of the clause (``star.clause_parts``) and its numbers. A number is tied when
+  it says what it measures (a unit, or a measured thing such as 营业额/工单/良品率/响应时间)
+  in an action, result or situation of a told episode; otherwise it is an empty number;
+* the chain: the step markers in the order told (先 → 然后 → 于是 → 结果/最后);
+* difficulty (冲突、投诉、故障、下滑…) and a reusable improvement left behind (复盘、机制、规范、
+  推广、清单…).
+
+``Episode.level`` turns this into the general behavioural level of the rating guidelines,
+before any competency: 1 no episode, 2 a thin one (only 我们, or actions without a result, or
+habits), 3 a specific owned episode with a result, 4 several purposeful own actions and a
+tied, usually quantified result, 5 all that in a hard situation with a reusable improvement.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cached_property
+
+from interview_core.text.sentences import plain, split_clauses
+from interview_core.text.signals import QUANTITY_RE, Quantity
+from interview_core.text.star import HABITUAL, HYPOTHETICAL, clause_parts
+
+_LEAD = (
+    r"(?:(?:然后|后来|于是|所以|因此|最后|最终|接着|随后|同时|首先|其次|另外|之后|但是|但|而且|"
+    r"并且|不过|其实|结果|当时|那时候|那时|当天|第二天|马上|立刻|立即|先|再|又|也|还|就|便|"
+    r"一开始|第[一二三四五]步?|接下来|紧接着|再后来)\s*)*"
+)
+_SELF = r"我(?!们)|本人|自己"
+_WE = r"我们|咱们|大家|整个团队|团队|全组|全店|全员|全车间|班组"
+_OTHER = (
+    r"他们|她们|他|她|客户|顾客|老板|领导|经理|主管|同事|公司|部门|对方|用户|店员|员工|工人|"
+    r"产品经理|测试|研发|老师傅|师傅"
+)
+SUBJECT_RE = re.compile(rf"^{_LEAD}(?P<subject>{_WE}|{_SELF}|{_OTHER})")
+ACTION_VERBS = (
+    "制定|推动|推进|协调|分析|设计|沟通|组织|安排|带领|带着|主导|牵头|搭建|优化|梳理|调整|跟进|"
+    "联系|拜访|约了|说服|整理|编写|开发|实现|排查|定位|重构|引入|建立|培训|提出|召集|复盘|拆解|"
+    "调研|测试|修复|改进|落实|对接|谈判|争取|解决|查阅|请教|列出|制作|汇报|申请|监控|打电话|上门|"
+    "道歉|安抚|倾听|记录|核对|检查|对比|统计|收集|研究|学习|阅读|设置|改造|整改|叫停|停机|隔离|上报|"
+    "报告|反馈|说明|解释|讲解|演示|提供|准备|重新|主动|亲自|决定|写了|做了|加了|改了|换了|"
+    "找了|找到|拉了|开了|带了|约|面谈|查看|查询|观察|了解|询问|回访|承诺|退款|换货|办了|倒了|"
+    "发现|确认|复述|拆|分成|分类|列|排|读|看了|看|查|通读|自学|搭|写|做|加|改|换|找|发|打|送|跑|"
+    "带|问|请|听|陪|帮|教|给|谈|聊|讲|告诉|推|提交|上线|压测|回滚|重启|签|试点|试|尝试|借鉴|推广|"
+    "督促|追踪|盯|补|更换|维修|恢复|清理|移走|贴|放|设|定|开会|商量|协商|讨论|对齐|同步|分享|"
+    "共享|补位|替|接手|接过|承担|分担|总结|练|模拟|背|考|评估|选择|比较|取舍|表扬|鼓励|激励|辅导|"
+    "带教|谈心|调|拉|用|把|先把|走访|回电|回复|赔|补偿|加急|申报|制止|拒绝|坚持|顶住|没有|没"
+)
+_NOT_DONE = r"(?!觉得|认为|应该|希望|打算|想|会|要|可以|能|如果|的|是)"
+_NOT_TRAIT = r"(?!能力|意识|方面|精神|心态|态度|导向|思维|素质|很强|强)"
+ACTOR_ACTION = re.compile(
+    rf"(?:{_NOT_DONE}[^，。！？；]){{0,6}}?(?P<verb>{ACTION_VERBS}){_NOT_TRAIT}"
+)
+_WHERE = r"(?:(?:在|到|去|跟|和|向|对|给|把|用|通过|按|针对)[^，。！？；]{1,8}?)?"
+STEP_ACTION = re.compile(
+    rf"^{_LEAD}{_WHERE}(?:[^，。！？；]{{0,3}}?)(?P<verb>{ACTION_VERBS}){_NOT_TRAIT}"
+)
+_STEP = re.compile(
+    r"^(?:然后|后来|于是|所以|因此|接着|随后|之后|同时|首先|其次|再|又|先|马上|立刻|立即|还|并|"
+    r"第[一二三四五]|接下来|紧接着|最后)"
+)
+_MODAL = re.compile(r"^(?:会|要|应该|可以|能|想|打算|希望|需要|得)")
+_CLAIM = re.compile(r"^(?:负责|主导|承担|牵头)")  # 我负责… is a task, not an action
+_SUB_STEP = re.compile(r"(?=然后|接着|于是|随后|之后再|再把|并且|最后)")
+PAST = re.compile(
+    r"了(?!解)|过(?![程去来])|当时|那次|那天|那年|有一次|去年|前年|上个月|之前|以前|曾经"
+)
+_MODAL_SENTENCE = re.compile(r"(?:我|我们|就|都|也)(?:会|要|应该|可以|能)|应该|要学会|一定要")
+_DONE_ALONE = re.compile(r"^(?:然后|接着|随后|于是|之后|先|再|马上|立刻|当场)|了")
+_PARTICLES = re.compile(r"^[了过着的地得就也都还又再]+")
+_OBJECT = re.compile(r"[\w\u4e00-\u9fff]")
+OBJECT_CHARS = 12
+
+METRIC = re.compile(
+    r"率|额|量|数|成本|时间|时长|耗时|收入|利润|营业额|销售额|业绩|工单|投诉|客流|库存|订单|响应|效率|"
+    r"返工|缺陷|故障|满意度|价格|预算|费用|金额|排名|评分|分数|单|客户|顾客|人|次|天|小时|分钟|毫秒|"
+    r"秒|万|元|块|台|件|个|家|名|位|条|项|倍|点"
+)
+_UNIT_KINDS = frozenset({"amount", "duration", "count", "multiple"})
+CHAIN_STEPS = (
+    ("first", re.compile(r"先|首先|第一|一开始|起初")),
+    ("next", re.compile(r"然后|接着|随后|之后|其次|第二|再|又")),
+    ("because", re.compile(r"于是|所以|因此|发现|因为|这样")),
+    ("end", re.compile(r"结果|最后|最终|后来|终于|之后")),
+)
+DIFFICULTY = re.compile(
+    r"激动|生气|投诉|冲突|争执|吵|骂|紧急|压力|下滑|故障|隐患|风险|犹豫|拒绝|不满|质疑|延误|延期|"
+    r"来不及|时间紧|只剩|下降|流失|事故|报错|卡住|不配合|反对|分歧|困难|难题|危机|挑战"
+)
+REUSABLE = re.compile(
+    r"复盘|机制|规范|制度|标准作业|作业卡|模板|清单|检查表|点检|知识库|推广|固定(?:做法|流程)|沉淀|"
+    r"培训材料|写成文档|整理成文档|流程(?:改|优化|固化)|标准回复|分享"
+)
+
+
+@dataclass(frozen=True)
+class Clause:
+    """One clause of the answer (``text`` verbatim) as the rules read it."""
+
+    text: str
+    sentence: str  # the verbatim sentence the clause is in
+    actor: str | None  # self, we, other, or None
+    verb: str  # the action verb of a done action ("" when none)
+    object: str  # what the action was done to, a few characters ("" when none)
+    parts: frozenset[str]  # STAR parts
+    habitual: bool  # a habit or a hypothesis (我一般会…, 如果…), not a story
+    numbers: tuple[Quantity, ...]
+
+    @property
+    def acts(self) -> bool:
+        """A done action with an object (or a two-character verb told as a step: 然后跟他道歉,
+        我们复盘了), by anybody."""
+        if not self.verb:
+            return False
+        return bool(self.object) or (len(self.verb) >= 2 and bool(_DONE_ALONE.search(self.text)))
+
+    @property
+    def owned(self) -> bool:
+        return self.acts and self.actor == "self"
+
+
+@dataclass(frozen=True)
+class Episode:
+    clauses: tuple[Clause, ...]
+
+    @cached_property
+    def own(self) -> tuple[Clause, ...]:
+        """Done actions of the candidate (我)."""
+        return tuple(c for c in self.clauses if c.owned and not c.habitual)
+
+    @cached_property
+    def shared(self) -> tuple[Clause, ...]:
+        """Done actions of 我们 / 团队 / 大家."""
+        return tuple(c for c in self.clauses if c.acts and c.actor == "we" and not c.habitual)
+
+    @cached_property
+    def habits(self) -> tuple[Clause, ...]:
+        """Actions told as habits or hypotheses: what the candidate would do, not did."""
+        return tuple(c for c in self.clauses if c.acts and c.habitual and c.actor != "other")
+
+    def part(self, name: str) -> tuple[Clause, ...]:
+        return tuple(c for c in self.clauses if name in c.parts and not c.habitual)
+
+    @property
+    def told(self) -> bool:
+        """A story: something the candidate or their team did, once."""
+        return bool(self.own or self.shared)
+
+    @cached_property
+    def results(self) -> tuple[Clause, ...]:
+        return self.part("result") if self.told else ()
+
+    @cached_property
+    def tied_numbers(self) -> tuple[Quantity, ...]:
+        """Numbers that say what they measure, in a sentence of the story."""
+        if not self.told:
+            return ()
+        story = {c.sentence for c in self.clauses if (c.acts or c.parts) and not c.habitual}
+        return tuple(
+            q
+            for c in self.clauses
+            if c.sentence in story and not c.habitual
+            for q in c.numbers
+            if _tied(q, c)
+        )
+
+    @cached_property
+    def empty_numbers(self) -> tuple[Quantity, ...]:
+        tied = set(self.tied_numbers)
+        return tuple(q for c in self.clauses for q in c.numbers if q not in tied)
+
+    @cached_property
+    def quantified_result(self) -> bool:
+        """A result clause carrying a tied number."""
+        return any(q in self.tied_numbers for c in self.results for q in c.numbers) or any(
+            q.kind in ("percent", "multiple") for q in self.tied_numbers
+        )
+
+    @cached_property
+    def chain(self) -> tuple[str, ...]:
+        """The step markers of the actions and results, in the order told."""
+        steps: list[str] = []
+        for c in self.clauses:
+            if not (c.acts or "result" in c.parts) or c.habitual:
+                continue
+            head = plain(c.text)[:4]
+            for name, marker in CHAIN_STEPS:
+                if marker.search(head) and name not in steps:
+                    steps.append(name)
+                    break
+        return tuple(steps)
+
+    @cached_property
+    def difficulty(self) -> tuple[str, ...]:
+        return tuple(c.text for c in self.clauses if DIFFICULTY.search(plain(c.text)))
+
+    @cached_property
+    def reusable(self) -> tuple[str, ...]:
+        """Improvements left behind by the candidate or the team (a rule, a checklist…)."""
+        return tuple(
+            c.text
+            for c in self.clauses
+            if (c.acts or "result" in c.parts) and c.actor in ("self", "we")
+            and REUSABLE.search(plain(c.text))
+        )  # fmt: skip
+
+    @cached_property
+    def level(self) -> float:
+        """The general behavioural level 1..5 of the story told (see the module's docstring)."""
+        if not self.told:
+            return 1.8 if self.habits else 1.3
+        own = len(self.own)
+        level = 2.0 + (0.4 if own else 0.0) + (0.2 if own >= 2 else 0.0)
+        if self.results:
+            level += 0.6
+        if own >= 3 and self.results:
+            level += 0.3
+        if self.quantified_result:
+            level += 0.4
+        level += 0.15 * bool(self.part("situation")) + 0.1 * bool(self.part("task"))
+        level += 0.15 * (len(self.chain) >= 2) + 0.15 * bool(self.difficulty)
+        level += 0.3 * bool(self.reusable and self.results)
+        if not own:
+            level = min(level, 2.3)  # only 我们: the rating guidelines' ceiling is 2
+        if not self.results:
+            level = min(level, 2.7)  # actions without a result
+        return round(min(level, 5.0), 2)
+
+
+def read_episode(sentences: tuple[str, ...]) -> Episode:
+    """Every clause of the answer with its actor, action, object, part and numbers."""
+    clauses: list[Clause] = []
+    for sentence in sentences:
+        habitual = _habitual(sentence)
+        actor: str | None = None
+        for piece in split_clauses(sentence):
+            for text in _steps(piece):
+                clause = _clause(text, sentence, actor, habitual)
+                clauses.append(clause)
+                if clause.actor is not None and (clause.verb or clause.actor != "other"):
+                    actor = clause.actor
+    return Episode(tuple(clauses))
+
+
+def _steps(clause: str) -> list[str]:
+    """A clause cut before inner step markers (我先听他说完然后跟他道歉 → two actions)."""
+    cuts = [m.start() for m in _SUB_STEP.finditer(clause) if m.start() >= 2]
+    pieces, start = [], 0
+    for cut in cuts:
+        if cut - start >= 2:
+            pieces.append(clause[start:cut])
+            start = cut
+    pieces.append(clause[start:])
+    return [p for p in pieces if p.strip()]
+
+
+def _habitual(sentence: str) -> bool:
+    """A habit, a plan or a hypothesis (我一般会…, 我会多沟通, 如果…), not something done once."""
+    text = plain(sentence)
+    if HYPOTHETICAL.search(text):
+        return True
+    return bool(HABITUAL.search(text) or _MODAL_SENTENCE.search(text)) and not PAST.search(text)
+
+
+def _clause(text: str, sentence: str, before: str | None, habitual: bool) -> Clause:
+    reads = plain(text).strip()
+    actor, verb, obj = _action(reads, before)
+    numbers = tuple(
+        Quantity(m.group().strip(), m.lastgroup or "number", sentence)
+        for m in QUANTITY_RE.finditer(reads)
+        if m.lastgroup != "date"
+    )
+    return Clause(
+        text=text.strip(),
+        sentence=sentence,
+        actor=actor,
+        verb=verb,
+        object=obj,
+        parts=frozenset(clause_parts(reads)),
+        habitual=habitual,
+        numbers=numbers,
+    )
+
+
+def _action(reads: str, before: str | None) -> tuple[str | None, str, str]:
+    """(actor, verb, object) of a clause; the actor continues ``before`` after a step marker
+    or when the clause names nobody."""
+    subject = SUBJECT_RE.match(reads)
+    if subject is not None:
+        actor = _actor(subject.group("subject"))
+        rest = reads[subject.end() :]
+        if _MODAL.match(rest) or _CLAIM.match(rest):
+            return actor, "", ""
+        match = ACTOR_ACTION.match(rest)
+        if match is None:
+            return actor, "", ""
+        return actor, match.group("verb"), _object(rest[match.end() :])
+    match = STEP_ACTION.match(reads)
+    if match is None or before is None:
+        return None, "", ""
+    if not (_STEP.match(reads) or match.start("verb") <= 2):
+        return None, "", ""
+    return before, match.group("verb"), _object(reads[match.end() :])
+
+
+def _actor(subject: str) -> str:
+    if re.fullmatch(_SELF, subject):
+        return "self"
+    if re.fullmatch(_WE, subject):
+        return "we"
+    return "other"
+
+
+def _object(rest: str) -> str:
+    """The few characters after the verb: what it was done to (particles dropped)."""
+    text = _PARTICLES.sub("", rest).strip()
+    return text[:OBJECT_CHARS] if len(_OBJECT.findall(text)) >= 2 else ""
+
+
+def _tied(q: Quantity, c: Clause) -> bool:
+    """Does the number say what it measures (a unit, or a measured thing before it)?"""
+    if q.kind in _UNIT_KINDS:
+        return True
+    reads = plain(c.text)
+    at = reads.find(q.text)
+    before = reads[max(at - 14, 0) : max(at, 0)]
+    return bool(METRIC.search(before.replace("提升", "").replace("提高", ""))) or "从" in before

@@ -28,14 +28,15 @@ import re
 from dataclasses import dataclass
 from functools import cached_property
 
-from interview_core.text.sentences import plain, split_clauses
+from interview_core.text.sentences import plain, split_clauses, tokenizer
 from interview_core.text.signals import QUANTITY_RE, Quantity
 from interview_core.text.star import HABITUAL, HYPOTHETICAL, clause_parts
 
 _LEAD = (
     r"(?:(?:然后|后来|于是|所以|因此|最后|最终|接着|随后|同时|首先|其次|另外|之后|但是|但|而且|"
     r"并且|不过|其实|结果|当时|那时候|那时|当天|第二天|马上|立刻|立即|先|再|又|也|还|就|便|"
-    r"一开始|第[一二三四五]步?|接下来|紧接着|再后来)\s*)*"
+    r"一开始|第[一二三四五]步?|接下来|紧接着|再后来|一起|分别|逐一|挨个|耐心地?|认真地?|"
+    r"都|又|一直|每天|每周|并|并且|当即|当场|随即)\s*)*"
 )
 _SELF = r"我(?!们)|本人|自己"
 _WE = r"我们|咱们|大家|整个团队|团队|全组|全店|全员|全车间|班组"
@@ -43,7 +44,10 @@ _OTHER = (
     r"他们|她们|他|她|客户|顾客|老板|领导|经理|主管|同事|公司|部门|对方|用户|店员|员工|工人|"
     r"产品经理|测试|研发|老师傅|师傅"
 )
-SUBJECT_RE = re.compile(rf"^{_LEAD}(?P<subject>{_WE}|{_SELF}|{_OTHER})")
+# 会后我… / 到了现场我… / 第二天一早我…: a short time or place before the subject
+_WHEN = r"(?:[^，。！？；]{0,6}?(?:后|时|候|天|上|里|间|中|前|早|晚|下午|上午))?"
+LEAD_RE = re.compile(_LEAD)
+SUBJECT_RE = re.compile(rf"^{_LEAD}{_WHEN}(?P<subject>{_WE}|{_SELF}|{_OTHER})")
 ACTION_VERBS = (
     "制定|推动|推进|协调|分析|设计|沟通|组织|安排|带领|带着|主导|牵头|搭建|优化|梳理|调整|跟进|"
     "联系|拜访|约了|说服|整理|编写|开发|实现|排查|定位|重构|引入|建立|培训|提出|召集|复盘|拆解|"
@@ -55,17 +59,19 @@ ACTION_VERBS = (
     "带|问|请|听|陪|帮|教|给|谈|聊|讲|告诉|推|提交|上线|压测|回滚|重启|签|试点|试|尝试|借鉴|推广|"
     "督促|追踪|盯|补|更换|维修|恢复|清理|移走|贴|放|设|定|开会|商量|协商|讨论|对齐|同步|分享|"
     "共享|补位|替|接手|接过|承担|分担|总结|练|模拟|背|考|评估|选择|比较|取舍|表扬|鼓励|激励|辅导|"
-    "带教|谈心|调|拉|用|把|先把|走访|回电|回复|赔|补偿|加急|申报|制止|拒绝|坚持|顶住|没有|没"
+    "带教|谈心|调|拉|走访|回电|回复|赔|补偿|加急|申报|制止|拒绝|坚持|顶住|没有|没|"
+    "加班|想办法|想了办法|拆成|排了|让|叫|查明|查出|定位到|纳入|写进|加到|列入|设立|建立了|贴了|"
+    "打了|跑了|请了|问了|查了|看了|带着|分析了|找出|算了|核算|摸底|盘点"
 )
-_NOT_DONE = r"(?!觉得|认为|应该|希望|打算|想|会|要|可以|能|如果|的|是)"
-_NOT_TRAIT = r"(?!能力|意识|方面|精神|心态|态度|导向|思维|素质|很强|强)"
-ACTOR_ACTION = re.compile(
-    rf"(?:{_NOT_DONE}[^，。！？；]){{0,6}}?(?P<verb>{ACTION_VERBS}){_NOT_TRAIT}"
+ACTION_VERBS = "|".join(sorted(set(ACTION_VERBS.split("|")), key=lambda v: (-len(v), v)))
+VERB_RE = re.compile(ACTION_VERBS)
+_GAP_BLOCK = re.compile(r"觉得|认为|应该|希望|打算|想要|会|要|可以|能|如果|是|的")
+_NOT_VERB_NEXT = re.compile(
+    r"^(?:能力|意识|方面|精神|心态|态度|导向|思维|素质|很强|强|同事|经理|部门|团队|人员|工程师|组|部)"
 )
-_WHERE = r"(?:(?:在|到|去|跟|和|向|对|给|把|用|通过|按|针对)[^，。！？；]{1,8}?)?"
-STEP_ACTION = re.compile(
-    rf"^{_LEAD}{_WHERE}(?:[^，。！？；]{{0,3}}?)(?P<verb>{ACTION_VERBS}){_NOT_TRAIT}"
-)
+_PREPOSITION = re.compile(r"^(?:在|到|去|跟|和|与|向|对|给|把|将|用|通过|按|按照|针对|带着|陪)")
+GAP, PREPOSITION_GAP, STEP_GAP = 6, 11, 3
+_COMPLEMENT = re.compile(r"^(?:了|过|着|到|成|完|好|出|掉|给|起|上|下|回|来|去|清|遍|一下)")
 _STEP = re.compile(
     r"^(?:然后|后来|于是|所以|因此|接着|随后|之后|同时|首先|其次|再|又|先|马上|立刻|立即|还|并|"
     r"第[一二三四五]|接下来|紧接着|最后)"
@@ -74,9 +80,12 @@ _MODAL = re.compile(r"^(?:会|要|应该|可以|能|想|打算|希望|需要|得
 _CLAIM = re.compile(r"^(?:负责|主导|承担|牵头)")  # 我负责… is a task, not an action
 _SUB_STEP = re.compile(r"(?=然后|接着|于是|随后|之后再|再把|并且|最后)")
 PAST = re.compile(
-    r"了(?!解)|过(?![程去来])|当时|那次|那天|那年|有一次|去年|前年|上个月|之前|以前|曾经"
+    r"(?<![就好])了(?!解|不起)|当时|那次|那天|那年|有一次|去年|前年|上个月|曾经|后来|结果|最后"
 )
-_MODAL_SENTENCE = re.compile(r"(?:我|我们|就|都|也)(?:会|要|应该|可以|能)|应该|要学会|一定要")
+_MODAL_SENTENCE = re.compile(
+    r"(?:我|我们|就|都|也|总)(?:会|要|应该|可以|能)|应该|要学会|一定要|就行|就可以|"
+    r"我(?:觉得|认为|想)|最重要|很重要|关键是|关键在于"
+)
 _DONE_ALONE = re.compile(r"^(?:然后|接着|随后|于是|之后|先|再|马上|立刻|当场)|了")
 _PARTICLES = re.compile(r"^[了过着的地得就也都还又再]+")
 _OBJECT = re.compile(r"[\w\u4e00-\u9fff]")
@@ -176,6 +185,11 @@ class Episode:
         )
 
     @cached_property
+    def unmeasured(self) -> tuple[Quantity, ...]:
+        """Numbers that do not say what they measure, story or not."""
+        return tuple(q for c in self.clauses for q in c.numbers if not _tied(q, c))
+
+    @cached_property
     def empty_numbers(self) -> tuple[Quantity, ...]:
         tied = set(self.tied_numbers)
         return tuple(q for c in self.clauses for q in c.numbers if q not in tied)
@@ -221,16 +235,13 @@ class Episode:
         if not self.told:
             return 1.8 if self.habits else 1.3
         own = len(self.own)
-        level = 2.0 + (0.4 if own else 0.0) + (0.2 if own >= 2 else 0.0)
+        level = 2.0 + 0.3 * (own >= 1) + 0.2 * (own >= 2)
         if self.results:
-            level += 0.6
-        if own >= 3 and self.results:
-            level += 0.3
-        if self.quantified_result:
-            level += 0.4
-        level += 0.15 * bool(self.part("situation")) + 0.1 * bool(self.part("task"))
-        level += 0.15 * (len(self.chain) >= 2) + 0.15 * bool(self.difficulty)
-        level += 0.3 * bool(self.reusable and self.results)
+            level += 0.5 + 0.2 * (own >= 3)
+        level += 0.5 * self.quantified_result
+        level += 0.1 * bool(self.part("situation")) + 0.1 * bool(self.part("task"))
+        level += 0.1 * (len(self.chain) >= 2) + 0.1 * (len(self.chain) >= 3)
+        level += 0.15 * bool(self.difficulty) + 0.35 * bool(self.reusable and self.results)
         if not own:
             level = min(level, 2.3)  # only 我们: the rating guidelines' ceiling is 2
         if not self.results:
@@ -296,22 +307,60 @@ def _clause(text: str, sentence: str, before: str | None, habitual: bool) -> Cla
 def _action(reads: str, before: str | None) -> tuple[str | None, str, str]:
     """(actor, verb, object) of a clause; the actor continues ``before`` after a step marker
     or when the clause names nobody."""
+    bounds = _word_starts(reads)
     subject = SUBJECT_RE.match(reads)
     if subject is not None:
         actor = _actor(subject.group("subject"))
-        rest = reads[subject.end() :]
+        at = subject.end()
+        rest = reads[at:]
         if _MODAL.match(rest) or _CLAIM.match(rest):
             return actor, "", ""
-        match = ACTOR_ACTION.match(rest)
-        if match is None:
+        lead = LEAD_RE.match(rest)
+        at += lead.end() if lead else 0
+        limit = PREPOSITION_GAP if _PREPOSITION.match(reads[at:]) else GAP
+        verb = _verb(reads, at, bounds, limit)
+        if verb is None:
             return actor, "", ""
-        return actor, match.group("verb"), _object(rest[match.end() :])
-    match = STEP_ACTION.match(reads)
-    if match is None or before is None:
+        return actor, verb.group(), _object(reads[verb.end() :])
+    if before is None:
         return None, "", ""
-    if not (_STEP.match(reads) or match.start("verb") <= 2):
+    lead = LEAD_RE.match(reads)
+    at = lead.end() if lead else 0
+    stepped = bool(_STEP.match(reads))
+    limit = PREPOSITION_GAP if _PREPOSITION.match(reads[at:]) else STEP_GAP if stepped else 2
+    verb = _verb(reads, at, bounds, limit)
+    if verb is None:
         return None, "", ""
-    return before, match.group("verb"), _object(reads[match.end() :])
+    return before, verb.group(), _object(reads[verb.end() :])
+
+
+def _word_starts(text: str) -> tuple[frozenset[int], frozenset[int]]:
+    """Where jieba's words start and end: a verb is a word of its own or starts one and ends
+    one (和测试同事 holds no 试, 设备科 no 设)."""
+    starts, ends, at = set(), set(), 0
+    for word in tokenizer().lcut(text):
+        starts.add(at)
+        at += len(word)
+        ends.add(at)
+    return frozenset(starts), frozenset(ends)
+
+
+def _verb(
+    text: str, at: int, bounds: tuple[frozenset[int], frozenset[int]], limit: int
+) -> re.Match[str] | None:
+    """The first action verb within ``limit`` characters after ``at`` that starts a word, is
+    not a noun's part (测试同事) nor a trait (学习能力), with no opinion or plan before it."""
+    for match in VERB_RE.finditer(text, at):
+        gap = text[at : match.start()]
+        if match.start() - at > limit or _GAP_BLOCK.search(gap):
+            return None
+        starts, ends = bounds
+        after = text[match.end() :]
+        whole = match.end() in ends or bool(_COMPLEMENT.match(after))
+        starts_word = match.start() in starts or match.start() == at
+        if starts_word and whole and not _NOT_VERB_NEXT.match(after):
+            return match
+    return None
 
 
 def _actor(subject: str) -> str:

@@ -1,10 +1,15 @@
 """Follow-up questions that close the gaps of an answer, quoting the candidate's own words.
 
-The gaps, in this order: the STAR parts not told (situation, task, action, result), ownership
-(more 我们 than 我 in the actions) and quantification (no number in the result). The question
-targets the most useful gap (action, result, ownership, quantification, task, situation) and
-quotes a short, verbatim clause of the answer: 你提到"优化了生产流程"，具体是怎么推动的？
-With no gap, it asks for depth on the job's weakest-covered competency. Deterministic.
+They read the same behavioural episode as the scores (``episode``). The gaps, in this order:
+situation (no time, place or background), task, action (nothing the candidate or the team did,
+only opinions, habits or claims), result (actions without an outcome), ownership (more 我们
+than 我 in the actions) and quantification (a result without a number that says what it
+measures). A gaming answer (a keyword list, a self-description, an echo, empty numbers, an
+off-topic story) is asked for one real episode first, quoting what raised the flag. Otherwise
+the question targets the most useful gap (action, result, ownership, quantification, task,
+situation) and quotes a short, verbatim clause of the answer: 你提到"优化了生产流程"，最后结果
+如何？ With no gap, it asks for depth on the competency the story shows least (never one the
+answer only names: a buzzword is no evidence). Deterministic.
 
 An interviewer's note (``note=True``) in the third person is not the candidate's wording: it
 is read as the candidate's words in the first person and asked back in the second person,
@@ -16,6 +21,8 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from interview_core.text.analysis import AnswerAnalysis, analyze_answer
+from interview_core.text.flags import GamingFlag
+from interview_core.text.gaming import detect_gaming
 from interview_core.text.jobs import JobModel
 from interview_core.text.reported import first_person, is_reported, second_person
 from interview_core.text.scoring import AnswerScore, score_answer
@@ -37,6 +44,9 @@ TEMPLATES = {
     "quantification": "你提到“{quote}”，有没有具体的数字能说明效果，比如提升了多少、用了多长时间？",
     "depth": "你提到“{quote}”，能具体讲讲这件事里体现{competency}的地方吗？你是怎么考虑和取舍的？",
     "reflection": "你提到“{quote}”，如果重来一次，你会做哪些不同的调整？为什么？",
+    "example": (
+        "你提到“{quote}”，能讲一次你亲身经历的具体事例吗？当时是什么情况，你本人做了什么，结果如何？"
+    ),
 }
 NO_QUOTE = "能举一个你亲身经历的具体例子吗？当时是什么情况，你本人做了什么，结果如何？"
 RESULT_SUFFIX = "结果如何？"
@@ -83,6 +93,12 @@ def follow_up(
     scored = score_answer(answer, question, job) if job is not None else None
     analysis = scored.analysis if scored is not None else analyze_answer(answer, question)
     missing = gaps(analysis)
+    flags = (
+        scored.flags if scored is not None else detect_gaming(answer, question, analysis.episode)
+    )
+    if flags:
+        found = _example(analysis, flags, missing, whole=reported)
+        return _addressed(found) if reported else found
     target = next((gap for gap in PRIORITY if gap in missing), None)
     if target is None:
         found = _depth(analysis, scored, missing, whole=reported)
@@ -107,13 +123,37 @@ def _addressed(found: FollowUp) -> FollowUp:
 
 
 def gaps(analysis: AnswerAnalysis) -> list[str]:
-    found = set(analysis.star.missing)
+    """What the story lacks, from the episode: no situation, task, personal or team action,
+    result, ownership (more 我们 than 我) or a number measuring the result."""
+    episode = analysis.episode
+    found = set()
+    if not episode.part("situation"):
+        found.add("situation")
+    if not episode.part("task"):
+        found.add("task")
+    if not episode.told:
+        found.add("action")
+    if not episode.results:
+        found.add("result")
     ratio = analysis.ownership.ratio
     if ratio is not None and ratio < 0.5:
         found.add("ownership")
     if not analysis.quantified_results and "result" not in found:
         found.add("quantification")
     return [gap for gap in GAP_ORDER if gap in found]
+
+
+def _example(
+    analysis: AnswerAnalysis, flags: tuple[GamingFlag, ...], missing: list[str], *, whole: bool
+) -> FollowUp:
+    """A non-answer: ask for one real episode, quoting what raised the first flag."""
+    quotes = [q for f in flags for q in f.quotes]
+    clauses = [c for q in quotes for c in split_clauses(q)]
+    if not clauses:
+        return FollowUp(missing, NO_QUOTE, "", None, "example")
+    best = clauses[0]
+    quote = _cut_at_word(best, QUOTE_CHARS) if whole else trim_clause(best)
+    return FollowUp(missing, _ask("example", quote), quote, None, "example")
 
 
 def pick_quote(analysis: AnswerAnalysis, kind: str, *, whole: bool = False) -> str:
@@ -197,8 +237,13 @@ def _weakest(scored: AnswerScore) -> str | None:
 
 
 def _competency_of(quote: str, scored: AnswerScore) -> str | None:
-    """The competency whose evidence contains the quote (heaviest first), if any."""
-    holders = [c for c in scored.competencies if any(quote in e.quote for e in c.evidence)]
+    """The competency whose behaviour evidence contains the quote (heaviest first), if any:
+    a sentence that only names a competency is no evidence of it."""
+    holders = [
+        c
+        for c in scored.competencies
+        if any(quote in e.quote and "体现「" in e.why for e in c.evidence)
+    ]
     if not holders:
         return None
     return max(holders, key=lambda c: (c.weight, -scored.competencies.index(c))).name

@@ -10,11 +10,13 @@ Five kinds (``flags.Gaming``), each with a Chinese reason and the verbatim piece
   words come from the question and it adds at most ``ECHO_NEW`` new ones;
 * self-description: 我是一个……的人, 我……能力很强, 我擅长…, without a story (no result, at
   most one action);
-* empty numbers: numbers that say nothing of what they measure (提升了百分之五十) in an answer
-  without a story, or most of an answer's numbers when there are several;
+* empty numbers: numbers in an answer with neither a story nor a situation (业绩提升了200%，
+  满意度100%), or, next to a story, most of several numbers saying nothing of what they
+  measure (提升了百分之五十);
 * off-topic: a told story (actions of the candidate or the team) that shares almost nothing
-  with the question: none of its content words, or one and none of the topic words of the
-  competencies it asks (their keywords and the job's).
+  with a question of the structured interview: none of its content words, or one and none
+  of the topic words of the competencies it asks (their keywords and the job's). Without
+  them (a free question) nothing is off-topic: synonyms are beyond the rules.
 
 Detection is conservative: a weak but honest answer (我一般会先道歉…) raises no flag.
 """
@@ -166,14 +168,19 @@ def _self_description(episode: Episode) -> GamingFlag | None:
 
 
 def _empty_numbers(episode: Episode) -> GamingFlag | None:
-    empty = episode.empty_numbers
-    if not empty:
+    """Numbers without a story nor a situation they belong to (业绩提升了200%), or, in a story,
+    several numbers that do not even say what they measure."""
+    numbers = [q for c in episode.clauses for q in c.numbers]
+    if not numbers:
         return None
-    numbers = len(empty) + len(episode.tied_numbers)
-    if episode.told and not (len(empty) >= 2 and len(empty) * 2 > numbers):
-        return None
+    if episode.told or episode.part("situation"):
+        empty = episode.unmeasured
+        if len(empty) < 2 or len(empty) * 2 <= len(numbers):
+            return None
+    else:
+        empty = tuple(numbers)
     said = "、".join(q.text for q in empty[:4])
-    reason = f"回答中的数字（{said}）没有说明衡量的是什么、是怎么做到的"
+    reason = f"回答中的数字（{said}）没有说明衡量的是什么、是在什么情况下怎么做到的"
     quotes = tuple(dict.fromkeys(q.quote for q in empty))[:QUOTES]
     return GamingFlag(Gaming.EMPTY_NUMBERS, reason, quotes)
 
@@ -182,7 +189,7 @@ def _off_topic(
     answer: str, question: str, episode: Episode, topics: tuple[str, ...]
 ) -> GamingFlag | None:
     wanted = question_words(question)
-    if not wanted or _story_size(episode) < 2:
+    if not wanted or not topics or _story_size(episode) < 2:
         return None
     reads = plain(answer)
     used = [w for w in wanted if w in reads or (len(w) >= 3 and w[:2] in reads)]

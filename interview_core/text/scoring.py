@@ -56,10 +56,10 @@ from recruiting.domain.assessment_reasons import NotAssessed, not_assessed_for, 
 from recruiting.domain.coverage import DEFAULT_MIN_COVERAGE
 
 METHOD = "rules-v2 (jieba)"
-INDICATOR_POINTS, INDICATOR_MAX = 0.2, 0.6
+INDICATOR_POINTS, INDICATOR_MAX = 0.15, 0.45
 HABIT_POINTS, HABIT_MAX = 0.1, 0.2
 NO_INDICATOR = -0.3  # a story that shows none of the competency's indicators
-KEYWORD_POINTS, KEYWORD_MAX = 0.05, 0.15
+KEYWORD_POINTS, KEYWORD_MAX = 0.05, 0.1
 HEDGE_POINTS, HEDGE_MAX = 0.1, 0.4
 GAMING_SCORE = 1.0  # the rating guidelines' level for a non-answer
 OFF_TOPIC_SHOWN = 1.2  # an off-topic story that happens to show the competency

@@ -8,6 +8,7 @@ Vision results are reported next to the scores and never feed them.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -68,9 +69,11 @@ def analyze(
     settings: AnalysisSettings | None = None,
     *,
     vision: bool = True,
+    competencies: Sequence[str] | None = None,
 ) -> AnalysisResult:
     """Run every stage the media allows (``vision=False``: no camera signals at all, e.g.
-    without consent). Raises MediaRejected/MediaTooLong for bad input."""
+    without consent; ``competencies``: the ones the question asks, by default the job's
+    question of that text says). Raises MediaRejected/MediaTooLong for bad input."""
     settings = settings or AnalysisSettings()
     info = probe(path, settings.limits)
     transcript, speech = _speech(path, info, recognizer, settings)
@@ -84,8 +87,17 @@ def analyze(
         transcript=transcript,
         speech=speech,
         vision=signals,
-        score=score_answer(text, question, job, settings.min_coverage, no_transcript=unavailable),
-        followup=follow_up(text, question, job) if text.strip() else None,
+        score=score_answer(
+            text,
+            question,
+            job,
+            settings.min_coverage,
+            no_transcript=unavailable,
+            competencies=competencies,
+        ),
+        followup=follow_up(text, question, job, competencies=competencies)
+        if text.strip()
+        else None,
     )
 
 

@@ -126,6 +126,7 @@ class CoreAnalysis:
             _recognizer(self.model_dir),
             settings,
             vision=request.face_analysis,
+            competencies=request.question_competencies or None,
         )
         analysis = result.to_json()
         if not request.face_analysis:

@@ -118,6 +118,7 @@ class Clause:
     """One clause of the answer (``text`` verbatim) as the rules read it."""
 
     text: str
+    reads: str  # what the rules read: the clause without fillers
     sentence: str  # the verbatim sentence the clause is in
     actor: str | None  # self, we, other, or None
     verb: str  # the action verb of a done action ("" when none)
@@ -208,7 +209,7 @@ class Episode:
         for c in self.clauses:
             if not (c.acts or "result" in c.parts) or c.habitual:
                 continue
-            head = plain(c.text)[:4]
+            head = c.reads[:4]
             for name, marker in CHAIN_STEPS:
                 if marker.search(head) and name not in steps:
                     steps.append(name)
@@ -217,7 +218,7 @@ class Episode:
 
     @cached_property
     def difficulty(self) -> tuple[str, ...]:
-        return tuple(c.text for c in self.clauses if DIFFICULTY.search(plain(c.text)))
+        return tuple(c.text for c in self.clauses if DIFFICULTY.search(c.reads))
 
     @cached_property
     def reusable(self) -> tuple[str, ...]:
@@ -226,7 +227,7 @@ class Episode:
             c.text
             for c in self.clauses
             if (c.acts or "result" in c.parts) and c.actor in ("self", "we")
-            and REUSABLE.search(plain(c.text))
+            and REUSABLE.search(c.reads)
         )  # fmt: skip
 
     @cached_property
@@ -294,6 +295,7 @@ def _clause(text: str, sentence: str, before: str | None, habitual: bool) -> Cla
     )
     return Clause(
         text=text.strip(),
+        reads=reads,
         sentence=sentence,
         actor=actor,
         verb=verb,
@@ -338,7 +340,7 @@ def _word_starts(text: str) -> tuple[frozenset[int], frozenset[int]]:
     """Where jieba's words start and end: a verb is a word of its own or starts one and ends
     one (和测试同事 holds no 试, 设备科 no 设)."""
     starts, ends, at = set(), set(), 0
-    for word in tokenizer().lcut(text):
+    for word in tokenizer().lcut(text, HMM=False):
         starts.add(at)
         at += len(word)
         ends.add(at)
@@ -381,7 +383,7 @@ def _tied(q: Quantity, c: Clause) -> bool:
     """Does the number say what it measures (a unit, or a measured thing before it)?"""
     if q.kind in _UNIT_KINDS:
         return True
-    reads = plain(c.text)
+    reads = c.reads
     at = reads.find(q.text)
     before = reads[max(at - 14, 0) : max(at, 0)]
     return bool(METRIC.search(before.replace("提升", "").replace("提高", ""))) or "从" in before

@@ -19,7 +19,6 @@ from functools import lru_cache
 
 from interview_core.text.episode import Clause, Episode
 from interview_core.text.jobs import JobCompetency
-from interview_core.text.sentences import plain
 
 MAX_QUOTES = 5
 
@@ -54,7 +53,7 @@ def find_evidence(episode: Episode, item: JobCompetency, *, story: bool) -> Comp
         if behaviour.cues is None:
             continue
         for clause in episode.clauses:
-            if not behaviour.cues.search(plain(clause.text)):
+            if not behaviour.cues.search(clause.reads):
                 continue
             if _behaviour(clause) and behaviour.text not in shown:
                 shown[behaviour.text] = clause
@@ -93,7 +92,7 @@ def _keywords(episode: Episode, item: JobCompetency) -> tuple[str, ...]:
     found: list[str] = []
     for clause in episode.clauses:
         if _behaviour(clause):
-            found.extend(m.group() for m in pattern.finditer(plain(clause.text)))
+            found.extend(m.group() for m in pattern.finditer(clause.reads))
     return tuple(dict.fromkeys(found))
 
 

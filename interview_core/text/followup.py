@@ -18,6 +18,7 @@ without quotation marks (你提到团队里你负责培训新人，…; see ``re
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from interview_core.text.analysis import AnswerAnalysis, analyze_answer
@@ -83,14 +84,22 @@ class FollowUp:
 
 
 def follow_up(
-    answer: str, question: str, job: JobModel | None = None, *, note: bool = False
+    answer: str,
+    question: str,
+    job: JobModel | None = None,
+    *,
+    note: bool = False,
+    competencies: Sequence[str] | None = None,
 ) -> FollowUp:
     """The next question to ask about this answer (advisory; the interviewer chooses).
-    ``note``: ``answer`` is an interviewer's note, which may report the candidate."""
+    ``note``: ``answer`` is an interviewer's note, which may report the candidate;
+    ``competencies``: the ones the question asks (see ``score_answer``)."""
     reported = note and is_reported(answer)
     if reported:
         answer = first_person(answer)
-    scored = score_answer(answer, question, job) if job is not None else None
+    scored = (
+        score_answer(answer, question, job, competencies=competencies) if job is not None else None
+    )
     analysis = scored.analysis if scored is not None else analyze_answer(answer, question)
     missing = gaps(analysis)
     flags = (

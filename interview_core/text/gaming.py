@@ -38,6 +38,7 @@ LIST_SHARE = 0.5
 SHORT_CLAUSE = 8
 ECHO_SHARE = 0.5
 ECHO_NEW = 4
+ECHO_STORY = 3  # three actions or more are a story, not an echo
 QUOTES = 3
 _ABSTRACT = r"[\u4e00-\u9fff]{1,4}?(?:能力|意识|精神|导向|思维|心态|态度|素质|观念|品质|力)"
 SELF_RE = re.compile(
@@ -110,7 +111,7 @@ def _keyword_list(episode: Episode) -> GamingFlag | None:
     found: list[str] = []
     items: list[str] = []
     for clause in episode.clauses:
-        text = plain(clause.text).strip()
+        text = clause.reads.strip()
         if len(text) > SHORT_CLAUSE or clause.acts:
             continue
         terms = _terms().findall(text)
@@ -136,7 +137,7 @@ def _terms() -> re.Pattern[str]:
 
 def _echo(answer: str, question: str, episode: Episode) -> GamingFlag | None:
     wanted = question_words(question)
-    if not wanted:
+    if not wanted or _story_size(episode) >= ECHO_STORY:
         return None
     said = content_words(plain(answer))
     if not said:
@@ -160,7 +161,7 @@ def _in_question(word: str, question: str) -> bool:
 def _self_description(episode: Episode) -> GamingFlag | None:
     if _story_size(episode) > 1 or (episode.told and episode.results):
         return None
-    quotes = list(dict.fromkeys(c.text for c in episode.clauses if SELF_RE.search(plain(c.text))))
+    quotes = list(dict.fromkeys(c.text for c in episode.clauses if SELF_RE.search(c.reads)))
     if not quotes:
         return None
     reason = f"回答是自我评价（{'；'.join(quotes[:2])}），没有能说明这一点的具体事例"

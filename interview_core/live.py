@@ -51,7 +51,7 @@ class CoreLivePrompts:
         if job is None:
             return LivePrompt([], [], None, [], "")
         scored = score_answer(_joined(notes), "", job)
-        covered = [c.name for c in _by_weight(job) if scored.competency(c.name).assessed]
+        covered = [c.name for c in _by_weight(job) if scored.competency(c.name).from_behaviour]
         uncovered = [c.name for c in _by_weight(job) if c.name not in covered]
         follow = follow_up(latest, "", job, note=True) if latest.strip() else None
         focus = uncovered[0] if uncovered else (follow and follow.competency) or _weakest(scored)

@@ -45,7 +45,7 @@ _OTHER = (
     r"产品经理|测试|研发|老师傅|师傅"
 )
 # 会后我… / 到了现场我… / 第二天一早我…: a short time or place before the subject
-_WHEN = r"(?:[^，。！？；]{0,6}?(?:后|时|候|天|上|里|间|中|前|早|晚|下午|上午))?"
+_WHEN = r"(?:[^，。！？；]{0,6}?(?:后|时|候|天|上|里|间|中|前|早|晚|下午|上午|年|月|周|次))?"
 LEAD_RE = re.compile(_LEAD)
 SUBJECT_RE = re.compile(rf"^{_LEAD}{_WHEN}(?P<subject>{_WE}|{_SELF}|{_OTHER})")
 ACTION_VERBS = (

@@ -85,6 +85,11 @@ class CompetencyScore:
     def assessed(self) -> bool:
         return self.score is not None
 
+    @property
+    def from_behaviour(self) -> bool:
+        """Assessed on what the candidate did, not only scored down as a non-answer."""
+        return self.score is not None and "gaming" not in self.breakdown
+
     def to_json(self) -> dict[str, Any]:
         return {
             "code": self.code,
@@ -168,8 +173,10 @@ def score_answer(
         dict.fromkeys(w for i in job.competencies if i.name in asked for w in _topic_words(i))
     )
     flags = detect_gaming(answer, question, analysis.episode, topics)
+    reads = plain(answer)
+    said = tuple(w for w in topics if w in reads)
     scores = tuple(
-        _score_competency(item, analysis, flags, asked=item.name in asked)
+        _score_competency(item, analysis, flags, asked=item.name in asked, topics=said)
         for item in job.competencies
     )
     overall, coverage = _overall(scores)
@@ -199,12 +206,17 @@ def _topic_words(item: JobCompetency) -> tuple[str, ...]:
 
 
 def _score_competency(
-    item: JobCompetency, a: AnswerAnalysis, flags: tuple[GamingFlag, ...], *, asked: bool
+    item: JobCompetency,
+    a: AnswerAnalysis,
+    flags: tuple[GamingFlag, ...],
+    *,
+    asked: bool,
+    topics: tuple[str, ...] = (),
 ) -> CompetencyScore:
     episode = a.episode
     found = find_evidence(episode, item, story=asked)
     kinds = {f.code for f in flags}
-    touched = asked or _named(item, a.answer)
+    touched = _named(item, a.answer) or (asked and (a.relevance > 0 or bool(topics)))
     if kinds & NON_ANSWERS or (Gaming.EMPTY_NUMBERS in kinds and not episode.told):
         return _gamed(item, flags, a) if touched else _not_assessed(item)
     if Gaming.OFF_TOPIC in kinds:
@@ -263,7 +275,8 @@ def _gamed(
     item: JobCompetency, flags: tuple[GamingFlag, ...], a: AnswerAnalysis,
     score: float = GAMING_SCORE,
 ) -> CompetencyScore:  # fmt: skip
-    """A non-answer: the guidelines' lowest level, the flags as its evidence."""
+    """A non-answer: the guidelines' lowest level, the flags as its evidence (for the
+    competencies it names, or the question's when it speaks of the question's topic)."""
     evidence = tuple(
         Evidence(q, f.label) for f in flags for q in f.quotes if q and q in a.answer
     ) or _fallback(a)

@@ -2,6 +2,7 @@
 
 score          score one transcribed answer against a job's competency model (advisory JSON)
 analyze        media file → transcript, speech metrics, vision flags, scores (+ HTML report)
+validate       rank-correlate an engine's scores with the rated corpus's reference ratings
 install-model  put a speech model (registry archive or local tarball, md5-checked) in place
 
 Errors print one line on stderr and exit with code 2.
@@ -14,10 +15,14 @@ import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from recruiting.cli_support import OneLineParser, run_command
 from recruiting.domain.coverage import DEFAULT_MIN_COVERAGE
 from recruiting.errors import InvalidInput
+
+if TYPE_CHECKING:
+    from interview_core.engines.port import AnswerScorer
 
 _Parser = OneLineParser
 
@@ -37,6 +42,7 @@ def build_parser() -> argparse.ArgumentParser:
     # takes the parsed arguments and returns the exit code.
     _add_score(sub)
     _add_analyze(sub)
+    _add_validate(sub)
     from interview_core.speech.models import add_cli
 
     add_cli(sub)
@@ -140,6 +146,70 @@ def _analyze(args: argparse.Namespace) -> int:
         result["report"] = str(render_report(result, Path(args.report)))
     print(json.dumps(result, ensure_ascii=False, indent=2, default=str))
     return 0
+
+
+def _add_validate(sub: argparse._SubParsersAction[_Parser]) -> None:
+    cmd = sub.add_parser(
+        "validate",
+        help="how well an engine ranks the rated corpus's answers (Spearman, Kendall)",
+        description="Score the rated corpus and compare with its reference ratings, beside a "
+        "length-only and a keyword-count baseline measured in the same run.",
+    )
+    cmd.add_argument("corpus", help="corpus folder (interview_core/data/corpus)")
+    cmd.add_argument(
+        "--engine",
+        choices=("rules", "llm"),
+        default="rules",
+        help="rules (default) or llm (needs SCORING_LLM_BASE_URL, _MODEL and _API_KEY)",
+    )
+    cmd.add_argument(
+        "--part", choices=("test", "dev", "all"), default="test", help="split (default test)"
+    )
+    cmd.add_argument(
+        "--asr-noise",
+        type=float,
+        default=0.0,
+        metavar="RATE",
+        help="score recogniser-like transcripts: no punctuation, homophones at RATE (0..0.5)",
+    )
+    cmd.add_argument("--json", action="store_true", help="print JSON instead of the table")
+    cmd.set_defaults(func=_validate)
+
+
+def _validate(args: argparse.Namespace) -> int:
+    from interview_core.validation.corpus import load_corpus
+    from interview_core.validation.validate import render, validate
+
+    if not 0.0 <= args.asr_noise <= 0.5:
+        raise InvalidInput("--asr-noise must be between 0 and 0.5")
+    corpus = load_corpus(args.corpus)
+    if not corpus.reference:
+        raise InvalidInput(f"{args.corpus}: no reference ratings yet (ratings/reference.jsonl)")
+    scorer = _scorer(args.engine)
+    report = validate(corpus, lambda a, q, j: scorer.score(a, q, j), args.part, args.asr_noise)
+    print(
+        json.dumps(report.to_json(), ensure_ascii=False, indent=2) if args.json else render(report)
+    )
+    return 0
+
+
+def _scorer(engine: str) -> AnswerScorer:
+    """The engine the service would use: the LLM from the service's settings (environment
+    or config file), refused when they do not configure one."""
+    from interview_core.engines.choose import ScorerChoice
+
+    if engine == "rules":
+        return ScorerChoice().build()
+    from recruiting.bootstrap import scorer_choice
+    from recruiting.settings import load_settings
+
+    choice = scorer_choice(load_settings())
+    if choice.llm is None:
+        raise InvalidInput(
+            "the LLM engine is not configured: set SCORING_LLM_BASE_URL, "
+            "SCORING_LLM_MODEL and SCORING_LLM_API_KEY"
+        )
+    return choice.build()
 
 
 def _names(text: str) -> list[str]:

@@ -8,13 +8,14 @@ Vision results are reported next to the scores and never feed them.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from interview_core.engines.port import AnswerScorer
+from interview_core.engines.rules import RulesScorer
 from interview_core.media.audio import SAMPLE_RATE, load_pcm
 from interview_core.media.probe import MediaInfo, MediaLimits, probe
 from interview_core.speech.metrics import SpeechMetrics, speech_metrics
@@ -22,7 +23,7 @@ from interview_core.speech.port import SpeechRecognizer, Transcript, Unavailable
 from interview_core.speech.vad import split_for_asr, voiced_segments
 from interview_core.text.followup import FollowUp, follow_up
 from interview_core.text.jobs import JobModel
-from interview_core.text.scoring import AnswerScore, score_answer
+from interview_core.text.scoring import AnswerScore
 from interview_core.vision.signals import VisionSettings, VisionSignals, analyze_video
 from recruiting.domain.assessment_reasons import NoTranscript
 from recruiting.domain.coverage import DEFAULT_MIN_COVERAGE
@@ -69,12 +70,13 @@ def analyze(
     settings: AnalysisSettings | None = None,
     *,
     vision: bool = True,
-    competencies: Sequence[str] | None = None,
+    scorer: AnswerScorer | None = None,
 ) -> AnalysisResult:
     """Run every stage the media allows (``vision=False``: no camera signals at all, e.g.
-    without consent; ``competencies``: the ones the question asks, by default the job's
-    question of that text says). Raises MediaRejected/MediaTooLong for bad input."""
+    without consent). ``scorer`` None: the rules engine. Raises MediaRejected/MediaTooLong
+    for bad input."""
     settings = settings or AnalysisSettings()
+    scorer = scorer or RulesScorer()
     info = probe(path, settings.limits)
     transcript, speech = _speech(path, info, recognizer, settings)
     signals = analyze_video(path, settings.vision) if info.has_video and vision else None
@@ -87,17 +89,8 @@ def analyze(
         transcript=transcript,
         speech=speech,
         vision=signals,
-        score=score_answer(
-            text,
-            question,
-            job,
-            settings.min_coverage,
-            no_transcript=unavailable,
-            competencies=competencies,
-        ),
-        followup=follow_up(text, question, job, competencies=competencies)
-        if text.strip()
-        else None,
+        score=scorer.score(text, question, job, settings.min_coverage, no_transcript=unavailable),
+        followup=follow_up(text, question, job) if text.strip() else None,
     )
 
 

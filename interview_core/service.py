@@ -8,7 +8,7 @@ jieba and the scoring tables (about 60 MB) until it runs a device check or an an
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
@@ -38,6 +38,8 @@ LIGHTING_BAD_RATIO = 0.5
 if TYPE_CHECKING:
     import numpy as np
 
+    from interview_core.engines.choose import ScorerChoice
+    from interview_core.engines.port import AnswerScorer
     from interview_core.pipeline import AnalysisSettings
     from interview_core.speech.port import SpeechRecognizer
     from interview_core.text.jobs import JobModel
@@ -52,6 +54,7 @@ class CoreAnalysis:
     vision_settings: VisionSettings | None = None  # None: the defaults
     max_seconds: float = 600.0
     min_coverage: float = DEFAULT_MIN_COVERAGE  # job weight an overall needs
+    scoring: ScorerChoice | None = None  # None: the rules engine
 
     @property
     def vision(self) -> VisionSettings:
@@ -109,7 +112,6 @@ class CoreAnalysis:
     def analyze(self, request: AnalysisRequest) -> AnalysisOutcome:
         """The whole pipeline, limited to what the candidate consented to."""
         from interview_core.pipeline import AnalysisSettings, analyze
-        from interview_core.text.scoring import METHOD
 
         settings = AnalysisSettings(
             limits=MediaLimits(max_seconds=self.max_seconds),
@@ -119,6 +121,7 @@ class CoreAnalysis:
         if not request.automated_assessment:
             return self._vision_only(request, settings)
         job = job_for(request.job_code, request.job_title, request.competency_model)
+        job = with_question(job, request.question, request.question_competencies)
         result = analyze(
             request.media_path,
             job,
@@ -126,7 +129,7 @@ class CoreAnalysis:
             _recognizer(self.model_dir),
             settings,
             vision=request.face_analysis,
-            competencies=request.question_competencies or None,
+            scorer=_scorer(self.scoring),
         )
         analysis = result.to_json()
         if not request.face_analysis:
@@ -140,7 +143,7 @@ class CoreAnalysis:
             )
             for c in result.score.competencies
         ]
-        return AnalysisOutcome(analysis=analysis, scores=scores, engine=f"ai:{METHOD}")
+        return AnalysisOutcome(analysis=analysis, scores=scores, engine=f"ai:{result.score.engine}")
 
     def _vision_only(self, request: AnalysisRequest, settings: AnalysisSettings) -> AnalysisOutcome:
         """Human review only: no transcript, no scores; integrity signals if consented."""
@@ -167,6 +170,26 @@ def _recognizer(model_dir: str | None) -> SpeechRecognizer:
     from interview_core.speech.port import recognizer_from_settings
 
     return recognizer_from_settings(model_dir)
+
+
+@cache
+def _scorer(choice: ScorerChoice | None) -> AnswerScorer:
+    """Once per process: an LLM scorer keeps its HTTP connections and cache."""
+    from interview_core.engines.rules import RulesScorer
+
+    return RulesScorer() if choice is None else choice.build()
+
+
+def with_question(job: JobModel, question: str, competencies: tuple[str, ...]) -> JobModel:
+    """The job with the asked question and the competencies it assesses (those the job
+    weighs), so an engine can tell them from the job's other competencies."""
+    from interview_core.text.jobs import JobQuestion
+
+    if any(q.text.strip() == question.strip() for q in job.questions):
+        return job
+    weighed = {c.name for c in job.competencies}
+    targets = tuple(name for name in competencies if name in weighed)
+    return replace(job, questions=(*job.questions, JobQuestion(question.strip(), targets)))
 
 
 def job_for(code: str, title: str, model: list[dict[str, object]]) -> JobModel:

@@ -22,6 +22,8 @@ from sanic_ext.extensions.openapi.extension import OpenAPIExtension
 
 from ehr_adapter.build import close_ehr, wire_ehr
 from ehr_adapter.config import load_ehr_config
+from interview_core.engines.choose import ScorerChoice
+from interview_core.engines.llm.config import LlmConfig
 from interview_core.live import CoreLivePrompts
 from interview_core.report.explain import candidate_explanation
 from interview_core.service import CoreAnalysis
@@ -267,6 +269,7 @@ def build_services(
     core = CoreAnalysis(
         model_dir=settings.analysis.speech_model_dir or None,
         min_coverage=settings.analysis.min_coverage_percent / 100,
+        scoring=scorer_choice(settings),
     )
     scratch = prepare_scratch(settings.data_dir / "tmp")
     analysis = AnswerAnalysisRunner(
@@ -409,6 +412,26 @@ def _miniapp(
     )
 
 
+def scorer_choice(settings: Settings) -> ScorerChoice:
+    """The answer-scoring engine: the LLM when fully configured, else the rules; the LLM's
+    verdicts are cached in Redis when the service has one."""
+    llm = settings.scoring_llm
+    if not llm.enabled:
+        return ScorerChoice()
+    config = LlmConfig(
+        base_url=llm.base_url,
+        model=llm.model,
+        api_key=llm.api_key,
+        timeout_seconds=float(llm.timeout_seconds),
+        max_attempts=llm.max_attempts,
+        json_mode=llm.json_mode,
+        seed=llm.seed,
+        max_tokens=llm.max_tokens,
+        cache_size=llm.cache_size,
+    )
+    return ScorerChoice(llm=config, cache_url=settings.redis_url)
+
+
 async def start_services(
     settings: Settings, *, wecom_transport: httpx.AsyncBaseTransport | None = None
 ) -> Services:
@@ -421,6 +444,7 @@ async def start_services(
     await open_database(settings.database_url)
     services = build_services(settings, wecom_transport=wecom_transport)
     speech = services.speech = speech_readiness(settings.analysis.speech_model_dir or None)
+    log.info("answer scoring: %s", scorer_choice(settings).describe())
     if speech.code:  # users are told in Chinese; the operator reads how to fix it here
         log.warning("speech recognition unavailable (%s): %s", speech.code, speech.detail)
     if settings.wecom.uses_sandbox:
@@ -555,5 +579,6 @@ async def _health(request: Request) -> HTTPResponse:
             "wecom": "sandbox" if services.settings.wecom.uses_sandbox else "corp",
             "embedded": services.settings.embedded,
             "speech_model": services.speech.to_json() if services.speech else None,
+            "scoring": scorer_choice(services.settings).describe(),
         }
     )

@@ -19,6 +19,7 @@ import logging
 import signal
 import sys
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 
 from recruiting.errors import RecruitingError
@@ -240,6 +241,8 @@ def _show_config(settings: Settings, args: argparse.Namespace) -> int:
     print(f"pii keys: {', '.join(settings.pii_keys)} (active {settings.active_pii_key_id})")
     print(f"scheduler: {settings.scheduler}")
     print(f"reminders: {settings.reminders}")
+    llm = replace(settings.scoring_llm, base_url=_redact(settings.scoring_llm.base_url))
+    print(f"scoring llm: {llm if llm.enabled else '(off: the rules engine scores)'}")
     return 0
 
 

@@ -56,6 +56,9 @@ ENV_NAMES: dict[str, str] = {
     "WECHAT_API_BASE": "miniapp.api_base",
     "MEDIA_DIR": "miniapp.media_dir",
     "SPEECH_MODEL_DIR": "analysis.speech_model_dir",
+    "SCORING_LLM_BASE_URL": "scoring_llm.base_url",
+    "SCORING_LLM_MODEL": "scoring_llm.model",
+    "SCORING_LLM_API_KEY": "scoring_llm.api_key",
     "SCHEDULER_IN_WEB": "scheduler.in_web",
     "REMINDER_OFFSETS": "reminders.offsets",
     "REMINDER_QUIET_HOURS": "reminders.candidate_quiet_hours",
@@ -154,6 +157,26 @@ class AnalysisRunSettings:
 
 
 @dataclass(frozen=True)
+class ScoringLlmSettings:
+    """The optional LLM answer-scoring engine (``interview_core.engines.llm``): on only when
+    base URL, model and key are all set; the rules engine scores otherwise and on failure."""
+
+    base_url: str = ""  # OpenAI-compatible API root, e.g. http://127.0.0.1:8000/v1
+    model: str = ""
+    api_key: str = field(repr=False, default="")
+    timeout_seconds: int = 30
+    max_attempts: int = 3
+    json_mode: bool = True  # response_format json_object
+    seed: int = 20260
+    max_tokens: int = 2048
+    cache_size: int = 1024
+
+    @property
+    def enabled(self) -> bool:
+        return bool(self.base_url and self.model and self.api_key)
+
+
+@dataclass(frozen=True)
 class CostSettings:
     """Interview cost accounting (``payroll_bridge.costs``): what an interviewer's hour costs
     when HR-finance has not set ``Staff.hourly_cost``, and the time around each interview."""
@@ -221,6 +244,7 @@ class Settings:
     scheduler: SchedulerSettings = field(default_factory=_default_scheduler)
     reminders: ReminderSettings = field(default_factory=_default_reminders)
     rate_limits: RateLimitSettings = field(default_factory=RateLimitSettings)
+    scoring_llm: ScoringLlmSettings = field(default_factory=ScoringLlmSettings)
 
     @property
     def embedded(self) -> bool:
@@ -441,6 +465,7 @@ def _read_all(r: _Reader) -> Settings:
         scheduler=_scheduler(r),
         reminders=_reminders(r),
         rate_limits=_rate_limits(r),
+        scoring_llm=_scoring_llm(r),
     )
 
 
@@ -584,6 +609,35 @@ def _rate_limits(r: _Reader) -> RateLimitSettings:
             rules[match.group(1)] = RateRule(count, float(seconds))
         groups[group] = rules
     return RateLimitSettings(enabled=r.flag("rate_limits.enabled"), groups=groups)
+
+
+def _scoring_llm(r: _Reader) -> ScoringLlmSettings:
+    """All three of base URL, model and key, or none: a partial set is a typo, not "off"."""
+    needed = ("scoring_llm.base_url", "scoring_llm.model", "scoring_llm.api_key")
+    values = {key: r.text(key) for key in needed}
+    missing = [key for key in needed if not values[key]]
+    if len(missing) not in (0, len(needed)):
+        names = ", ".join(f"{key} ({_KEY_TO_ENV[key]})" for key in missing)
+        given = [_KEY_TO_ENV[k] for k in needed if k not in missing]
+        verb = "is" if len(given) == 1 else "are"
+        raise ConfigError(
+            f"config error: the LLM scoring engine needs {names} as well "
+            f"({', '.join(given)} {verb} set); set all three or none"
+        )
+    base_url = values["scoring_llm.base_url"].rstrip("/")
+    if base_url and not base_url.startswith(("http://", "https://")):
+        r.fail("scoring_llm.base_url", "must be an http(s) URL")
+    return ScoringLlmSettings(
+        base_url=base_url,
+        model=values["scoring_llm.model"],
+        api_key=values["scoring_llm.api_key"],
+        timeout_seconds=r.integer("scoring_llm.timeout_seconds", 1, 600),
+        max_attempts=r.integer("scoring_llm.max_attempts", 1, 10),
+        json_mode=r.flag("scoring_llm.json_mode"),
+        seed=r.integer("scoring_llm.seed", 0, 2**31 - 1),
+        max_tokens=r.integer("scoring_llm.max_tokens", 256, 32768),
+        cache_size=r.integer("scoring_llm.cache_size", 1, 1_000_000),
+    )
 
 
 def _costs(r: _Reader) -> CostSettings:

@@ -12,6 +12,7 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
+from interview_core.engines.describe import engine_label
 from interview_core.report.explain import candidate_explanation
 from interview_core.report.radar import radar_png
 from recruiting.domain.assessment_reasons import no_transcript_label
@@ -72,7 +73,7 @@ def _header(analysis: dict[str, Any]) -> str:
     rows = [
         ("岗位", analysis.get("job", "")),
         ("问题", analysis.get("question", "")),
-        ("分析方法", (analysis.get("score") or {}).get("method", "")),
+        ("分析方法", engine_label(analysis.get("score") or {})),
     ]
     cells = "".join(f"<tr><th>{escape(k)}</th><td>{escape(str(v))}</td></tr>" for k, v in rows)
     note = (

@@ -112,6 +112,8 @@ class AnswerScore:
     min_coverage: float = DEFAULT_MIN_COVERAGE  # below it the overall is not shown
     flags: tuple[GamingFlag, ...] = ()  # why the answer was scored down as a non-answer
     engine: str = METHOD  # which engine scored: shown in the report
+    # How the engine ran (latency, tokens, cache, fallback reason): operators' record
+    engine_run: dict[str, Any] = field(default_factory=dict)
 
     @property
     def withheld(self) -> bool:
@@ -141,6 +143,7 @@ class AnswerScore:
             "length": a.length,
             "flags": [f.to_json() for f in self.flags],
             "method": self.engine,
+            "engine_run": self.engine_run,
         }
 
 

@@ -205,3 +205,24 @@ async def test_health_check_tells_operators_the_speech_model_is_missing(
     assert "secret" not in str(health).lower()
     logged = [r.getMessage() for r in caplog.records if "speech recognition" in r.getMessage()]
     assert any("install-model" in line for line in logged)
+    assert health["scoring"] == {"engine": "rules", "llm_configured": False}
+
+
+async def test_health_check_shows_the_llm_scoring_engine_without_its_key(tmp_path: Path) -> None:
+    key = "sk-health-check-4711"
+    env = {
+        "SCORING_LLM_BASE_URL": "http://127.0.0.1:9/v1",
+        "SCORING_LLM_MODEL": "qwen2.5-14b-instruct",
+        "SCORING_LLM_API_KEY": key,
+    }
+    async with running("sqlite", tmp_path, "health-llm", env) as (settings, _, _console):
+        base = f"http://{settings.server.host}:{settings.server.port}"
+        async with httpx.AsyncClient(base_url=base) as client:
+            response = await client.get("/healthz")
+    assert response.json()["scoring"] == {
+        "engine": "llm",
+        "llm_configured": True,
+        "model": "qwen2.5-14b-instruct",
+        "cache": "in-process",
+    }
+    assert key not in response.text

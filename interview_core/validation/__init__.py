@@ -1,0 +1,1 @@
+"""How well a scoring engine ranks answers the way people do, on the rated corpus."""

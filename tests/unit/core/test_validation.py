@@ -1,0 +1,184 @@
+"""The validity command's statistics, corpus checks and table, on small corpora made here.
+
+Statistics are checked against published values (scipy's documented examples; Shrout &
+Fleiss 1979's table 2; scikit-learn's quadratic kappa on the same pairs), never against
+themselves."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from interview_core.cli import main
+from interview_core.text.flags import Gaming, GamingFlag
+from interview_core.text.jobs import JobModel
+from interview_core.text.scoring import AnswerScore, score_answer
+from interview_core.validation.corpus import blind_sheet, load_corpus, resolve_reference
+from interview_core.validation.noise import asr_like
+from interview_core.validation.stats import (
+    icc_2_1,
+    kendall_tau_b,
+    ranks,
+    spearman,
+    weighted_kappa,
+)
+from interview_core.validation.validate import job_for, render, validate
+from recruiting.errors import InvalidInput
+
+
+def test_ranks_share_ties() -> None:
+    assert ranks([10, 20, 20, 5]) == [2.0, 3.5, 3.5, 1.0]
+
+
+def test_spearman_and_kendall_match_published_values() -> None:
+    assert spearman([1, 2, 3, 4, 5], [5, 6, 7, 8, 7]) == pytest.approx(0.8207826816681233)
+    assert kendall_tau_b([12, 2, 1, 12, 2], [1, 4, 7, 1, 0]) == pytest.approx(-0.47140452079)
+    assert spearman([1, 1, 1], [1, 2, 3]) is None  # undefined, never 0
+
+
+def test_icc_2_1_matches_shrout_and_fleiss() -> None:
+    judges = [[9, 2, 5, 8], [6, 1, 3, 2], [8, 4, 6, 8], [7, 1, 2, 6], [10, 5, 6, 9], [6, 2, 4, 7]]
+    assert icc_2_1(judges) == pytest.approx(0.29, abs=0.005)
+    assert icc_2_1([[3, 3], [4, 4], [1, 1]]) == pytest.approx(1.0)
+
+
+def test_quadratic_weighted_kappa() -> None:
+    a, b = [1, 2, 3, 4, 5, 3, 2, 4], [1, 3, 3, 5, 4, 2, 2, 4]
+    assert weighted_kappa(a, b, (1, 2, 3, 4, 5)) == pytest.approx(0.8333333333)
+    assert weighted_kappa([1, 5], [5, 1], (1, 2, 3, 4, 5)) == pytest.approx(-1.0)
+
+
+def test_asr_noise_is_deterministic_and_unpunctuated() -> None:
+    text = "当时客户很生气，我先倾听了他的诉求。然后我调整了流程，结果投诉减少了30%。"
+    noisy = asr_like(text, "cs1-01", 0.3)
+    assert noisy == asr_like(text, "cs1-01", 0.3)
+    assert not any(mark in noisy for mark in "，。")
+    assert noisy.count(" ") == 3 and noisy != text.replace("，", " ").replace("。", " ").strip()
+    assert (
+        asr_like(text, "x", 0.0)
+        == "当时客户很生气 我先倾听了他的诉求 然后我调整了流程 结果投诉减少了30%"
+    )
+
+
+QUESTIONS = """
+questions:
+  - {id: q1, job: store_manager, text: 说说你处理一次顾客激烈投诉的经历。, competencies: [客户导向], split: test}
+  - {id: q2, job: sales, text: 新加的题目，不在岗位文件里。, competencies: [客户导向, 沟通能力], split: dev}
+"""
+
+
+def _corpus(root: Path, answers: list[dict[str, object]], ratings: dict[str, list[int]]) -> Path:
+    (root / "answers").mkdir(parents=True)
+    (root / "ratings").mkdir()
+    (root / "questions.yaml").write_text(QUESTIONS, encoding="utf-8")
+    lines = [json.dumps(a, ensure_ascii=False) for a in answers]
+    (root / "answers" / "q1.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    for index, name in enumerate(("rater_a", "rater_b", "reference")):
+        rows = [
+            json.dumps({"id": i, "ratings": {"客户导向": levels[min(index, 1)]}})
+            for i, levels in ratings.items()
+        ]
+        (root / "ratings" / f"{name}.jsonl").write_text("\n".join(rows), encoding="utf-8")
+    return root
+
+
+def _answer(i: int, kind: str, text: str) -> dict[str, object]:
+    return {
+        "id": f"q1-{i:02}",
+        "question": "q1",
+        "kind": kind,
+        "style": "written",
+        "intended": {"客户导向": 3},
+        "answer": text,
+    }
+
+
+ANSWERS = [
+    _answer(1, "genuine", "短"),
+    _answer(2, "genuine", "中等长度的回答"),
+    _answer(3, "genuine", "一个相当长而且具体的真实回答"),
+    _answer(4, "keyword_list", "客户导向客户导向客户导向"),
+]
+RATINGS = {"q1-01": [2, 2], "q1-02": [3, 4], "q1-03": [5, 5], "q1-04": [1, 1]}
+
+
+def _scorer_by_length(answer: str, question: str, job: JobModel) -> AnswerScore:
+    """A fake engine for the table's arithmetic: longer answers score higher, and the one
+    made of a repeated word is flagged and scored 1."""
+    real = score_answer(answer, question, job)
+    level = 1.0 if "客户导向客户导向" in answer else min(1.0 + len(answer) / 4, 5.0)
+    competencies = tuple(
+        c.__class__(c.code, c.name, c.weight, level, 0.5, (), None) for c in real.competencies
+    )
+    flags = (GamingFlag(Gaming.KEYWORD_LIST, "罗列"),) if level == 1.0 else ()
+    return AnswerScore(None, 1.0, competencies, real.analysis, flags=flags, engine="fake")
+
+
+def test_validate_reports_engine_beside_both_baselines(tmp_path: Path) -> None:
+    corpus = load_corpus(_corpus(tmp_path / "c", ANSWERS, RATINGS))
+    report = validate(corpus, _scorer_by_length, "test")
+    engine, length, keywords = (report.methods[m] for m in ("engine", "length", "keywords"))
+    assert engine.per_question["q1"][0] == pytest.approx(1.0)
+    assert engine.gaming_below == (1, 1)  # the keyword list is below every genuine answer
+    assert length.gaming_below == (0, 1)  # … and longer than two of them
+    assert keywords.pooled[0] is not None and keywords.pooled[0] < 0
+    assert report.cap_max == 0.0
+    assert report.agreement["pairs"] == 4 and report.agreement["within_one"] == 1.0
+    assert dict(report.targets())["every gaming answer below every genuine answer"]
+    table = render(report)
+    assert "q1" in table and "1/1 below genuine" in table and "ICC(2,1)" in table
+
+
+def test_reference_averages_close_ratings_and_waits_for_adjudication() -> None:
+    a = {"x": {"客户导向": 2.0, "沟通能力": 1.0}}
+    b = {"x": {"客户导向": 3.0, "沟通能力": 4.0}}
+    reference, waiting = resolve_reference(a, b, {})
+    assert reference == {"x": {"客户导向": 2.5}} and waiting == [("x", "沟通能力")]
+    reference, waiting = resolve_reference(a, b, {"x": {"沟通能力": 2}})
+    assert reference["x"]["沟通能力"] == 2.0 and not waiting
+
+
+def test_blind_sheet_hides_the_authors_labels(tmp_path: Path) -> None:
+    corpus = load_corpus(_corpus(tmp_path / "c", ANSWERS, RATINGS))
+    sheet = blind_sheet(corpus)
+    assert {row["id"] for row in sheet} == {a["id"] for a in ANSWERS}
+    assert all(set(row) == {"id", "question", "competencies", "answer"} for row in sheet)
+
+
+def test_a_question_missing_from_its_job_file_is_added_with_its_competencies(
+    tmp_path: Path,
+) -> None:
+    corpus = load_corpus(_corpus(tmp_path / "c", ANSWERS, RATINGS))
+    added = job_for(corpus.questions[1])
+    assert added.questions[-1].competencies == ("客户导向", "沟通能力")
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"kind": "clever"}, "unknown kind"),
+        ({"intended": {"沟通能力": 3}}, "exactly the competencies"),
+        ({"intended": {"客户导向": 9}}, "within 1..5"),
+        ({"question": "nope"}, "missing or malformed"),
+    ],
+)
+def test_a_broken_answer_is_named_with_its_file_and_line(
+    tmp_path: Path, change: dict[str, object], message: str
+) -> None:
+    answers = [*ANSWERS[:2], {**ANSWERS[2], **change}]
+    root = _corpus(tmp_path / "c", answers, {})
+    with pytest.raises(InvalidInput, match=message) as error:
+        load_corpus(root)
+    assert "q1.jsonl:3" in error.value.message
+
+
+def test_cli_refuses_a_corpus_without_reference(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = _corpus(tmp_path / "c", ANSWERS, RATINGS)
+    (root / "ratings" / "reference.jsonl").unlink()
+    assert main(["validate", str(root)]) == 2
+    assert "no reference ratings" in capsys.readouterr().err
+    assert main(["validate", str(root), "--asr-noise", "0.9"]) == 2

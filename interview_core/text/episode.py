@@ -60,7 +60,7 @@ ACTION_VERBS = (
     "督促|追踪|盯|补|更换|维修|恢复|清理|移走|贴|放|设|定|开会|商量|协商|讨论|对齐|同步|分享|"
     "共享|补位|替|接手|接过|承担|分担|总结|练|模拟|背|考|评估|选择|比较|取舍|表扬|鼓励|激励|辅导|"
     "带教|谈心|调|拉|走访|回电|回复|赔|补偿|加急|申报|制止|拒绝|坚持|顶住|没有|没|"
-    "加班|想办法|想了办法|拆成|排了|让|叫|查明|查出|定位到|纳入|写进|加到|列入|设立|建立了|贴了|"
+    "加班|想办法|想了办法|拆成|排了|卖|卖出|卖了|记|刷|背|推荐|介绍|约见|演练|跟着|跟进了|让|叫|查明|查出|定位到|纳入|写进|加到|列入|设立|建立了|贴了|"
     "打了|跑了|请了|问了|查了|看了|带着|分析了|找出|算了|核算|摸底|盘点"
 )
 ACTION_VERBS = "|".join(sorted(set(ACTION_VERBS.split("|")), key=lambda v: (-len(v), v)))
@@ -71,6 +71,16 @@ _NOT_VERB_NEXT = re.compile(
 )
 _PREPOSITION = re.compile(r"^(?:在|到|去|跟|和|与|向|对|给|把|将|用|通过|按|按照|针对|带着|陪)")
 GAP, PREPOSITION_GAP, STEP_GAP = 6, 11, 3
+_PERFECTIVE = re.compile(r"(?P<verb>[\u4e00-\u9fff]{1,2}?)(?=了(?!解|不起))")
+_NOT_ACTIONS = frozenset(
+    (
+        "好", "多", "少", "完", "到", "是", "有", "没", "就", "都", "也", "还",
+        "又", "来", "去", "成", "对", "错", "大", "小", "高", "低", "快", "慢",
+        "长", "短", "上", "下", "过", "为", "变", "算", "累", "慌", "急", "生气",
+        "不满", "满意", "着急", "习惯", "熟悉", "明白", "知道", "忘", "晚", "早", "乱",
+        "坏", "差", "涨", "降", "掉", "走",
+    )
+)  # fmt: skip
 _COMPLEMENT = re.compile(r"^(?:了|过|着|到|成|完|好|出|掉|给|起|上|下|回|来|去|清|遍|一下)")
 _STEP = re.compile(
     r"^(?:然后|后来|于是|所以|因此|接着|随后|之后|同时|首先|其次|再|又|先|马上|立刻|立即|还|并|"
@@ -85,6 +95,18 @@ PAST = re.compile(
 _MODAL_SENTENCE = re.compile(
     r"(?:我|我们|就|都|也|总)(?:会|要|应该|可以|能)|应该|要学会|一定要|就行|就可以|"
     r"我(?:觉得|认为|想)|最重要|很重要|关键是|关键在于"
+)
+PARTICULAR = re.compile(
+    r"有一次|有次|那次|这次|那一次|的一次|一次是|那天|有一天|有天|某天|(?<![每前])一天|当天|第二天|"
+    r"次日|那年|去年|前年|上个月|上周|上次|那段时间|有段时间|那会儿|那时|当时|刚(?:入职|接手|来|到|工作)|"
+    r"(?:那|有|有一)个(?:客户|顾客|项目|月|季度|同事|员工|新人|订单|用户)|有位|有一位|\d{4}年|"
+    r"第[一二三四]季度|双十一|大促|旺季|凌晨|年底|月底|春节|国庆|那周|"
+    r"(?:做|在|接)(?:一个|那个)[^，。]{1,14}(?:时|的时候|期间)|[\d一二三四五六七八九十]+月份?[\d一二三四五六七八九十]*[号日]?|"
+    r"(?:晚上|早上|上午|下午)?[\d一二三四五六七八九十两]+点(?:多|半)?"
+)
+GENERAL = re.compile(
+    r"累计|一直|始终|多次|每次|每年|每个月|历年|经常|从来|总是|向来|各种|多款|多个|多家|长期|常年|"
+    r"平时|一般|通常|往往|曾(?!经)|历任|先后"
 )
 _DONE_ALONE = re.compile(r"^(?:然后|接着|随后|于是|之后|先|再|马上|立刻|当场)|了")
 _PARTICLES = re.compile(r"^[了过着的地得就也都还又再]+")
@@ -162,19 +184,38 @@ class Episode:
     def part(self, name: str) -> tuple[Clause, ...]:
         return tuple(c for c in self.clauses if name in c.parts and not c.habitual)
 
-    @property
-    def told(self) -> bool:
-        """A story: something the candidate or their team did, once."""
+    @cached_property
+    def particular(self) -> tuple[str, ...]:
+        """Clauses that place the answer at one occasion (有一次、去年、那天、当时…)."""
+        return tuple(c.text for c in self.clauses if PARTICULAR.search(c.reads))
+
+    @cached_property
+    def acted(self) -> bool:
+        """Actions of the candidate or the team, told as done (once or in general)."""
         return bool(self.own or self.shared)
 
     @cached_property
+    def general(self) -> tuple[str, ...]:
+        """Clauses of a general account: 我一直…、累计…、多次…、每次都…"""
+        return tuple(c.text for c in self.clauses if GENERAL.search(c.reads))
+
+    @property
+    def told(self) -> bool:
+        """A story: something the candidate or their team did at one occasion (有一次、去年…),
+        or actions with their result told without the words of a general account (一直、
+        累计、多次…). Actions told as a general account are no episode."""
+        if not self.acted:
+            return False
+        return bool(self.particular) or bool(self.results and not self.general)
+
+    @cached_property
     def results(self) -> tuple[Clause, ...]:
-        return self.part("result") if self.told else ()
+        return self.part("result") if self.acted else ()
 
     @cached_property
     def tied_numbers(self) -> tuple[Quantity, ...]:
         """Numbers that say what they measure, in a sentence of the story."""
-        if not self.told:
+        if not self.acted:
             return ()
         story = {c.sentence for c in self.clauses if (c.acts or c.parts) and not c.habitual}
         return tuple(
@@ -234,7 +275,7 @@ class Episode:
     def level(self) -> float:
         """The general behavioural level 1..5 of the story told (see the module's docstring)."""
         if not self.told:
-            return 1.8 if self.habits else 1.3
+            return 1.8 if self.habits or self.acted else 1.3
         own = len(self.own)
         level = 2.0 + 0.3 * (own >= 1) + 0.2 * (own >= 2)
         if self.results:
@@ -354,13 +395,26 @@ def _verb(
     not a noun's part (测试同事) nor a trait (学习能力), with no opinion or plan before it."""
     for match in VERB_RE.finditer(text, at):
         gap = text[at : match.start()]
-        if match.start() - at > limit or _GAP_BLOCK.search(gap):
+        if _GAP_BLOCK.search(gap):
             return None
+        if match.start() - at > limit:
+            break
         starts, ends = bounds
         after = text[match.end() :]
         whole = match.end() in ends or bool(_COMPLEMENT.match(after))
         starts_word = match.start() in starts or match.start() == at
         if starts_word and whole and not _NOT_VERB_NEXT.match(after):
+            return match
+    return _perfective(text, at, bounds[0])
+
+
+def _perfective(text: str, at: int, starts: frozenset[int]) -> re.Match[str] | None:
+    """Any word told as done (看了、刷了一周、卖了二十六支) when no listed verb is: the
+    perfective 了 marks an action that happened, whatever the verb."""
+    for match in _PERFECTIVE.finditer(text, at):
+        if _GAP_BLOCK.search(text[at : match.start()]):
+            return None
+        if match.start() in starts and match.group("verb") not in _NOT_ACTIONS:
             return match
     return None
 

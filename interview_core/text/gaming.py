@@ -10,9 +10,9 @@ Five kinds (``flags.Gaming``), each with a Chinese reason and the verbatim piece
   words come from the question and it adds at most ``ECHO_NEW`` new ones;
 * self-description: 我是一个……的人, 我……能力很强, 我擅长…, without a story (no result, at
   most one action);
-* empty numbers: numbers in an answer with neither a story nor a situation (业绩提升了200%，
-  满意度100%), or, next to a story, most of several numbers saying nothing of what they
-  measure (提升了百分之五十);
+* empty numbers: without a story, ``PILED_NUMBERS`` numbers or more (业绩提升了200%，满意度
+  100%，累计500万), or numbers none of which says what it measures (提升了百分之五十); next
+  to a story, most of several numbers saying nothing of what they measure;
 * off-topic: a told story (actions of the candidate or the team) that shares almost nothing
   with a question of the structured interview: none of its content words, or one and none
   of the topic words of the competencies it asks (their keywords and the job's). Without
@@ -40,6 +40,7 @@ ECHO_SHARE = 0.5
 ECHO_NEW = 4
 ECHO_STORY = 3  # three actions or more are a story, not an echo
 QUOTES = 3
+PILED_NUMBERS = 3  # numbers piled up without a story
 _ABSTRACT = r"[\u4e00-\u9fff]{1,4}?(?:能力|意识|精神|导向|思维|心态|态度|素质|观念|品质|力)"
 SELF_RE = re.compile(
     r"我(?:是|算是|属于)(?:一个|一位|个)?[^，。]{0,14}的人|我(?:这个人|的性格|性格|为人)"
@@ -51,37 +52,12 @@ SELF_RE = re.compile(
 )
 _CLAIM_ITEM = re.compile(r"(?:我|本人)?(?:负责|主导|牵头|参与|带领|推动|统筹|落实)(?:了)?")
 _GENERIC_NEW = frozenset(
-    [
-        "重要",
-        "能力",
-        "经历",
-        "工作",
-        "时候",
-        "情况",
-        "事情",
-        "我们",
-        "自己",
-        "这样",
-        "一些",
-        "非常",
-        "能够",
-        "时候",
-        "最终",
-        "问题",
-        "方面",
-        "然后",
-        "就是",
-        "所以",
-        "因为",
-        "觉得",
-        "认为",
-        "一定",
-        "需要",
-        "通过",
-        "进行",
-        "一次",
-    ]
-)
+    (
+        "重要", "能力", "经历", "工作", "时候", "情况", "事情", "我们", "自己", "这样",
+        "一些", "非常", "能够", "最终", "问题", "方面", "然后", "就是", "所以", "因为",
+        "觉得", "认为", "一定", "需要", "通过", "进行", "一次",
+    )
+)  # fmt: skip
 
 
 def detect_gaming(answer: str, question: str, episode: Episode,
@@ -174,12 +150,14 @@ def _empty_numbers(episode: Episode) -> GamingFlag | None:
     numbers = [q for c in episode.clauses for q in c.numbers]
     if not numbers:
         return None
-    if episode.told or episode.part("situation"):
+    if episode.told:
         empty = episode.unmeasured
         if len(empty) < 2 or len(empty) * 2 <= len(numbers):
             return None
-    else:
+    elif len(numbers) >= PILED_NUMBERS or len(episode.unmeasured) == len(numbers):
         empty = tuple(numbers)
+    else:
+        return None
     said = "、".join(q.text for q in empty[:4])
     reason = f"回答中的数字（{said}）没有说明衡量的是什么、是在什么情况下怎么做到的"
     quotes = tuple(dict.fromkeys(q.quote for q in empty))[:QUOTES]

@@ -100,12 +100,16 @@ PARTICULAR = re.compile(
     r"有一次|有次|那次|这次|那一次|的一次|一次是|那天|有一天|有天|某天|(?<![每前])一天|当天|第二天|"
     r"次日|那年|去年|前年|上个月|上周|上次|那段时间|有段时间|那会儿|那时|当时|刚(?:入职|接手|来|到|工作)|"
     r"(?:那|有|有一)个(?:客户|顾客|项目|月|季度|同事|员工|新人|订单|用户)|有位|有一位|\d{4}年|"
-    r"第[一二三四]季度|双十一|大促|旺季|凌晨|年底|月底|春节|国庆|那周|"
+    r"第[一二三四]季度|双十一|大促|旺季|凌晨|年底|月底|春节|国庆|那周|有个|有一个|"
+    r"(?:做|在|接|负责)过?(?:一个|那个)|(?:我说|讲|说)(?:一个|一次)|举个例子|"
+    r"(?:提|出|来|遇到|碰到|接到|发生|收到)了?(?:一个|个|一次|一起|一单)|"
     r"(?:做|在|接)(?:一个|那个)[^，。]{1,14}(?:时|的时候|期间)|[\d一二三四五六七八九十]+月份?[\d一二三四五六七八九十]*[号日]?|"
     r"(?:晚上|早上|上午|下午)?[\d一二三四五六七八九十两]+点(?:多|半)?"
 )
+NAMES = re.compile(r"(?<![A-Za-z])[A-Za-z][A-Za-z0-9.+#-]{1,}(?![A-Za-z])")
+NAMED_CASE = 2
 GENERAL = re.compile(
-    r"累计|一直|始终|多次|每次|每年|每个月|历年|经常|从来|总是|向来|各种|多款|多个|多家|长期|常年|"
+    r"累计|始终|多次|每次|每年|每个月|历年|经常|从来|总是|向来|各种|多款|多个|多家|长期|常年|"
     r"平时|一般|通常|往往|曾(?!经)|历任|先后"
 )
 _DONE_ALONE = re.compile(r"^(?:然后|接着|随后|于是|之后|先|再|马上|立刻|当场)|了")
@@ -195,6 +199,12 @@ class Episode:
         return bool(self.own or self.shared)
 
     @cached_property
+    def named(self) -> tuple[str, ...]:
+        """Names of things (Nginx, pprof, K8s): the marks of a real case."""
+        found = (m.group() for c in self.clauses for m in NAMES.finditer(c.reads))
+        return tuple(dict.fromkeys(found))
+
+    @cached_property
     def general(self) -> tuple[str, ...]:
         """Clauses of a general account: 我一直…、累计…、多次…、每次都…"""
         return tuple(c.text for c in self.clauses if GENERAL.search(c.reads))
@@ -206,7 +216,9 @@ class Episode:
         累计、多次…). Actions told as a general account are no episode."""
         if not self.acted:
             return False
-        return bool(self.particular) or bool(self.results and not self.general)
+        if self.particular or len(self.named) >= NAMED_CASE:
+            return True
+        return bool(self.results and not self.general)
 
     @cached_property
     def results(self) -> tuple[Clause, ...]:

@@ -19,6 +19,7 @@ from functools import lru_cache
 
 from interview_core.text.episode import Clause, Episode
 from interview_core.text.jobs import JobCompetency
+from interview_core.text.library import Competency
 
 MAX_QUOTES = 5
 
@@ -76,6 +77,16 @@ def find_evidence(episode: Episode, item: JobCompetency, *, story: bool) -> Comp
                 evidence.setdefault(clause.sentence, []).append("习惯或假设的做法，不是具体经历")
     quotes = tuple(Evidence(q, "；".join(dict.fromkeys(w))) for q, w in evidence.items())
     return CompetencyEvidence(quotes[:MAX_QUOTES], tuple(shown), tuple(habits), keywords)
+
+
+def shown_indicators(episode: Episode, competency: Competency) -> tuple[str, ...]:
+    """The indicators of a competency the story shows by behaviour."""
+    return tuple(
+        b.text
+        for b in competency.behaviours
+        if b.cues is not None
+        and any(_behaviour(c) and b.cues.search(c.reads) for c in episode.clauses)
+    )
 
 
 def _behaviour(clause: Clause) -> bool:

@@ -2,21 +2,23 @@
 
 Five kinds (``flags.Gaming``), each with a Chinese reason and the verbatim pieces behind it:
 
-* keyword list: at least ``LIST_ITEMS`` list items, half of the clauses or more: short
-  clauses that are a competency term (the library's names and keywords, words ending in
-  能力/意识/精神/导向/思维/心态…) or a bare claim (我负责，我主导), and no story (at most one
-  action of the candidate or the team);
-* echo: the answer mostly re-uses the question's words: at least ``ECHO_SHARE`` of its content
-  words come from the question and it adds at most ``ECHO_NEW`` new ones;
+* keyword list: at least ``LIST_ITEMS`` list items, a quarter of the clauses or more: short
+  clauses without an action that are a competency term (the library's names and keywords,
+  words ending in 能力/意识/精神/导向/思维/心态…) or a bare claim (我负责，我主导); or CV
+  jargon (具备、善于、闭环、第一时间…) in one clause of five or more;
+* echo: the answer mostly re-uses the question's words: at least ``ECHO_SHARE`` of its words
+  (two characters or more, repeats counted) come from the question;
 * self-description: 我是一个……的人, 我……能力很强, 我擅长…, without a story (no result, at
   most one action);
-* empty numbers: without a story, ``PILED_NUMBERS`` numbers or more (业绩提升了200%，满意度
-  100%，累计500万), or numbers none of which says what it measures (提升了百分之五十); next
-  to a story, most of several numbers saying nothing of what they measure;
-* off-topic: a told story (actions of the candidate or the team) that shares almost nothing
-  with a question of the structured interview: none of its content words, or one and none
-  of the topic words of the competencies it asks (their keywords and the job's). Without
-  them (a free question) nothing is off-topic: synonyms are beyond the rules.
+* empty numbers: without a story, ``PILED_NUMBERS`` numbers or more in a general account
+  (累计排查隐患3200多项，整改率100%…), or numbers none of which says what it measures
+  (提升了百分之五十); in a story, more than ``PILED_NUMBERS`` numbers, one in every two
+  clauses, or most of several numbers saying nothing of what they measure;
+* off-topic: a told story that has nothing of a question of the structured interview: none
+  of its content words, none of the topic words of the competencies it asks (their keywords
+  and the job's), none of their indicators, and clearly another competency's behaviour
+  instead. Without them (a free question) nothing is off-topic. Paraphrase defeats word
+  overlap, so the rule is conservative: a false flag would sink an honest story.
 
 Detection is conservative: a weak but honest answer (我一般会先道歉…) raises no flag.
 """
@@ -28,25 +30,36 @@ from collections.abc import Iterable
 from functools import lru_cache
 
 from interview_core.text.episode import Episode
+from interview_core.text.evidence import shown_indicators
 from interview_core.text.flags import Gaming, GamingFlag
 from interview_core.text.library import default_library
-from interview_core.text.sentences import content_words, plain
+from interview_core.text.sentences import plain, words
 from interview_core.text.signals import question_words
+from recruiting.domain.shorten import shorten
 
-LIST_ITEMS = 3
-LIST_SHARE = 0.5
+LIST_ITEMS = 4
+LIST_SHARE = 0.25
+JARGON_MIN, JARGON_SHARE = 3, 0.2
+JARGON = re.compile(
+    r"具备|善于|擅长|精通|熟练掌握|始终坚持|坚持以|秉持|以[^，。]{1,6}为(?:导向|中心|核心)|闭环|赋能|"
+    r"抓手|高效|精准|全力|全程|极强|优秀的|出色的|卓越|深度|全方位|多维度|标准化|体系化|精细化|常态化|"
+    r"制度化|流程化|协同|拉通|打通|超额完成|冠军|第一时间|举一反三|快速上手|求同存异|换位思考|双赢|"
+    r"共赢|落地|管控|提质增效|降本增效|主人翁|责任心|执行力|领导力|学习力|沟通能力|协作能力|抗压能力|"
+    r"学习能力|意识|精神|理念|方法论"
+)
 SHORT_CLAUSE = 8
-ECHO_SHARE = 0.5
-ECHO_NEW = 4
-ECHO_STORY = 3  # three actions or more are a story, not an echo
+ECHO_SHARE = 0.45
 QUOTES = 3
-PILED_NUMBERS = 3  # numbers piled up without a story
+OTHER_SHOWN = 2
+PILED_NUMBERS = 3
+SELF_SENTENCES = 2  # numbers piled up without a story
 _ABSTRACT = r"[\u4e00-\u9fff]{1,4}?(?:能力|意识|精神|导向|思维|心态|态度|素质|观念|品质|力)"
 SELF_RE = re.compile(
     r"我(?:是|算是|属于)(?:一个|一位|个)?[^，。]{0,14}的人|我(?:这个人|的性格|性格|为人)"
     r"|(?:能力|意识|心态|精神|素质|执行力|领导力|学习力)(?:也|都|还)?(?:很|非常|比较|特别|相当|超)?"
     r"(?:强|好|突出|过硬|不错|出色|优秀)"
     r"|我(?:很|非常|比较|特别|一直|向来)?(?:都)?(?:擅长|善于|喜欢|热爱|享受|乐于)"
+    r"|(?:很|非常|比较|特别|也)(?:擅长|善于|乐于)|我(?:具备|拥有|具有)"
     r"|我(?:很|非常|比较|特别|一直|向来)(?:都)?(?:是|有)?(?:耐心|细心|负责|认真|努力|积极|主动|"
     r"乐观|自律|抗压|靠谱|踏实|有责任心|有耐心|有条理)"
 )
@@ -61,7 +74,7 @@ _GENERIC_NEW = frozenset(
 
 
 def detect_gaming(answer: str, question: str, episode: Episode,
-                  topics: Iterable[str] = ()) -> tuple[GamingFlag, ...]:  # fmt: skip
+                  topics: Iterable[str] = (), asked: Iterable[str] = ()) -> tuple[GamingFlag, ...]:  # fmt: skip
     """The gaming flags of one answer (empty for an honest answer, however weak)."""
     if not plain(answer).strip():
         return ()
@@ -70,7 +83,7 @@ def detect_gaming(answer: str, question: str, episode: Episode,
         _echo(answer, question, episode),
         _self_description(episode),
         _empty_numbers(episode),
-        _off_topic(answer, question, episode, tuple(topics)),
+        _off_topic(answer, question, episode, tuple(topics), tuple(asked)),
     ]
     return tuple(f for f in flags if f is not None)
 
@@ -80,25 +93,29 @@ def _story_size(episode: Episode) -> int:
 
 
 def _keyword_list(episode: Episode) -> GamingFlag | None:
-    """List items: short clauses (at most ``SHORT_CLAUSE`` characters) that are a competency
-    term or a bare claim (我负责，我主导), with no action done to anything."""
-    if _story_size(episode) > 1:
-        return None
+    """Competency terms as list items (short clauses without an action: 隐患排查、风险评估、
+    应急预案…), or CV jargon (具备…能力、善于…、闭环、赋能、第一时间…) throughout."""
     found: list[str] = []
     items: list[str] = []
+    jargon: list[str] = []
     for clause in episode.clauses:
         text = clause.reads.strip()
-        if len(text) > SHORT_CLAUSE or clause.acts:
-            continue
         terms = _terms().findall(text)
-        if terms or _CLAIM_ITEM.fullmatch(text):
+        found.extend(t for t in terms if t not in found)
+        jargon.extend(JARGON.findall(text))
+        bare = terms or _CLAIM_ITEM.fullmatch(text)
+        if len(text) <= SHORT_CLAUSE and not clause.acts and bare:
             items.append(clause.text)
-            found.extend(t for t in terms if t not in found)
     clauses = max(len(episode.clauses), 1)
-    if len(items) < LIST_ITEMS or len(items) / clauses < LIST_SHARE or len(found) < 2:
+    listed = len(items) >= LIST_ITEMS and len(items) / clauses >= LIST_SHARE
+    buzzing = len(jargon) >= JARGON_MIN and len(jargon) / clauses >= JARGON_SHARE
+    if not (listed or buzzing) or len(found) < 2:
         return None
-    reason = f"回答罗列了{len(found)}个能力词语（{'、'.join(found[:5])}），没有讲述一次具体经历"
-    return GamingFlag(Gaming.KEYWORD_LIST, reason, tuple(items[:QUOTES]))
+    said = "、".join(dict.fromkeys((*jargon, *found)))
+    listed_words = shorten(said, max_chars=40, inline=True)
+    reason = f"回答罗列能力词语和套话（{listed_words}），没有讲述一次具体经历"
+    quotes = items or [c.text for c in episode.clauses if JARGON.search(c.reads)]
+    return GamingFlag(Gaming.KEYWORD_LIST, reason, tuple(quotes[:QUOTES]))
 
 
 @lru_cache(maxsize=1)
@@ -112,21 +129,23 @@ def _terms() -> re.Pattern[str]:
 
 
 def _echo(answer: str, question: str, episode: Episode) -> GamingFlag | None:
-    wanted = question_words(question)
-    if not wanted or _story_size(episode) >= ECHO_STORY:
+    """Most of the answer's words (``ECHO_SHARE`` of its words of two characters or more,
+    repeats counted) are the question's own."""
+    if not question_words(question):
         return None
-    said = content_words(plain(answer))
+    said = [w for w in words(plain(answer)) if len(w) > 1]
     if not said:
         return None
-    echoed = {w for w in said if _in_question(w, question)}
-    new = [w for w in sorted(said - echoed) if w not in _GENERIC_NEW]
-    if len(echoed) / len(said) < ECHO_SHARE or len(new) > ECHO_NEW or episode.tied_numbers:
+    echoed = [w for w in said if _in_question(w, question)]
+    if len(echoed) / len(said) < ECHO_SHARE:
         return None
+    distinct = list(dict.fromkeys(echoed))
     quotes = sorted(
-        {c.sentence for c in episode.clauses},
-        key=lambda s: -sum(w in s for w in echoed),
+        dict.fromkeys(c.sentence for c in episode.clauses),
+        key=lambda s: -sum(w in s for w in distinct),
     )[:QUOTES]
-    reason = f"回答主要是题目中的词（{'、'.join(sorted(echoed)[:5])}），几乎没有新的内容"
+    share = f"{len(echoed) / len(said):.0%}"
+    reason = f"回答中{share}的词语来自题目（{'、'.join(distinct[:5])}），几乎没有新的内容"
     return GamingFlag(Gaming.ECHO, reason, tuple(quotes))
 
 
@@ -135,26 +154,34 @@ def _in_question(word: str, question: str) -> bool:
 
 
 def _self_description(episode: Episode) -> GamingFlag | None:
-    if _story_size(episode) > 1 or (episode.told and episode.results):
+    """Self-praise (我是一个……的人、我……能力很强、我善于…) making up much of an answer
+    that tells no story: at least ``SELF_SENTENCES`` such sentences, or most of them."""
+    if episode.told:
         return None
-    quotes = list(dict.fromkeys(c.text for c in episode.clauses if SELF_RE.search(c.reads)))
-    if not quotes:
+    sentences = list(dict.fromkeys(c.sentence for c in episode.clauses))
+    quotes = [s for s in sentences if SELF_RE.search(plain(s))]
+    if not quotes or (len(quotes) < SELF_SENTENCES and len(quotes) * 2 < len(sentences)):
         return None
     reason = f"回答是自我评价（{'；'.join(quotes[:2])}），没有能说明这一点的具体事例"
     return GamingFlag(Gaming.SELF_DESCRIPTION, reason, tuple(quotes[:QUOTES]))
 
 
 def _empty_numbers(episode: Episode) -> GamingFlag | None:
-    """Numbers without a story nor a situation they belong to (业绩提升了200%), or, in a story,
-    several numbers that do not even say what they measure."""
+    """Numbers piled up without a story (累计排查隐患3200多项，整改率100%…), numbers none of
+    which says what it measures (提升了百分之五十), or a story drowned in numbers (at least
+    ``PILED_NUMBERS`` and one in every two clauses)."""
     numbers = [q for c in episode.clauses for q in c.numbers]
     if not numbers:
         return None
+    unmeasured = episode.unmeasured
     if episode.told:
-        empty = episode.unmeasured
-        if len(empty) < 2 or len(empty) * 2 <= len(numbers):
+        piled = len(numbers) > PILED_NUMBERS and len(numbers) * 2 >= len(episode.clauses)
+        if not piled and (len(unmeasured) < 2 or len(unmeasured) * 2 <= len(numbers)):
             return None
-    elif len(numbers) >= PILED_NUMBERS or len(episode.unmeasured) == len(numbers):
+        empty = tuple(numbers) if piled else unmeasured
+    elif len(unmeasured) == len(numbers) or (
+        len(numbers) >= PILED_NUMBERS and (episode.general or not episode.acted)
+    ):
         empty = tuple(numbers)
     else:
         return None
@@ -165,19 +192,35 @@ def _empty_numbers(episode: Episode) -> GamingFlag | None:
 
 
 def _off_topic(
-    answer: str, question: str, episode: Episode, topics: tuple[str, ...]
+    answer: str, question: str, episode: Episode, topics: tuple[str, ...], asked: tuple[str, ...]
 ) -> GamingFlag | None:
+    """A told story that uses none of the question's words nor the topic words of the
+    competencies it asks, shows none of their indicators, and shows another competency's
+    behaviour instead (at least ``OTHER_SHOWN`` of its indicators)."""
     wanted = question_words(question)
-    if not wanted or not topics or _story_size(episode) < 2:
+    if not wanted or not topics or not episode.told:
         return None
     reads = plain(answer)
-    used = [w for w in wanted if w in reads or (len(w) >= 3 and w[:2] in reads)]
-    topical = [t for t in topics if t in reads]
-    if len(used) > 1 or (used and topical) or len(topical) > 1:
+    if any(w in reads or (len(w) >= 3 and w[:2] in reads) for w in wanted):
+        return None
+    if any(t in reads for t in topics):
+        return None
+    library = default_library()
+    if any(shown_indicators(episode, library.get(name)) for name in asked):
+        return None
+    others = {
+        c.name: len(shown_indicators(episode, c))
+        for c in library.competencies
+        if c.name not in asked
+    }
+    instead = max(others, key=lambda n: (others[n], n))
+    if others[instead] < OTHER_SHOWN:
         return None
     story = [c.sentence for c in (*episode.own, *episode.shared)]
     quotes = tuple(dict.fromkeys(story))[:2]
     reason = (
-        "回答讲了一段经历，但与题目所问的情境无关（没有涉及题目中的" + "、".join(wanted[:4]) + "）"
+        f"回答讲了一段体现「{instead}」的经历，但没有涉及题目所问的"
+        + "、".join(wanted[:4])
+        + "，与题目的情境不符"
     )
     return GamingFlag(Gaming.OFF_TOPIC, reason, quotes)

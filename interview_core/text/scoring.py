@@ -175,7 +175,7 @@ def score_answer(
     topics = tuple(
         dict.fromkeys(w for i in job.competencies if i.name in asked for w in _topic_words(i))
     )
-    flags = detect_gaming(answer, question, analysis.episode, topics)
+    flags = detect_gaming(answer, question, analysis.episode, topics, sorted(asked))
     reads = plain(answer)
     said = tuple(w for w in topics if w in reads)
     scores = tuple(

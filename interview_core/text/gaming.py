@@ -10,10 +10,10 @@ Five kinds (``flags.Gaming``), each with a Chinese reason and the verbatim piece
   (two characters or more, repeats counted) come from the question;
 * self-description: 我是一个……的人, 我……能力很强, 我擅长…, without a story (no result, at
   most one action);
-* empty numbers: without a story, ``PILED_NUMBERS`` numbers or more in a general account
-  (累计排查隐患3200多项，整改率100%…), or numbers none of which says what it measures
-  (提升了百分之五十); in a story, more than ``PILED_NUMBERS`` numbers, one in every two
-  clauses, or most of several numbers saying nothing of what they measure;
+* empty numbers: ``PILED_NUMBERS`` numbers or more in a general account (累计排查隐患3200
+  多项，整改率100%…; ``empty_account``: scored as a non-answer), numbers none of which says
+  what it measures in an answer without a story (提升了百分之五十), or, in a story, most of
+  several numbers saying nothing of what they measure (the numbers then earn nothing);
 * off-topic: a told story that has nothing of a question of the structured interview: none
   of its content words, none of the topic words of the competencies it asks (their keywords
   and the job's), none of their indicators, and clearly another competency's behaviour
@@ -39,7 +39,10 @@ from recruiting.domain.shorten import shorten
 
 LIST_ITEMS = 4
 LIST_SHARE = 0.25
+ITEM_COVER = 0.6  # a list item is mostly competency terms (隐患排查、风险评估)
 JARGON_MIN, JARGON_SHARE = 3, 0.2
+# Advice (要…、应该…、我认为…) is an honest opinion, however abstract: no jargon counted there
+PRESCRIPTIVE = re.compile(r"要|应该|需要|必须|一定|认为|觉得|作为|首先|其次|核心在于|关键")
 JARGON = re.compile(
     r"具备|善于|擅长|精通|熟练掌握|始终坚持|坚持以|秉持|以[^，。]{1,6}为(?:导向|中心|核心)|闭环|赋能|"
     r"抓手|高效|精准|全力|全程|极强|优秀的|出色的|卓越|深度|全方位|多维度|标准化|体系化|精细化|常态化|"
@@ -73,8 +76,13 @@ _GENERIC_NEW = frozenset(
 )  # fmt: skip
 
 
-def detect_gaming(answer: str, question: str, episode: Episode,
-                  topics: Iterable[str] = (), asked: Iterable[str] = ()) -> tuple[GamingFlag, ...]:  # fmt: skip
+def detect_gaming(
+    answer: str,
+    question: str,
+    episode: Episode,
+    topics: Iterable[str] = (),
+    asked: Iterable[str] = (),
+) -> tuple[GamingFlag, ...]:
     """The gaming flags of one answer (empty for an honest answer, however weak)."""
     if not plain(answer).strip():
         return ()
@@ -102,8 +110,10 @@ def _keyword_list(episode: Episode) -> GamingFlag | None:
         text = clause.reads.strip()
         terms = _terms().findall(text)
         found.extend(t for t in terms if t not in found)
-        jargon.extend(JARGON.findall(text))
-        bare = terms or _CLAIM_ITEM.fullmatch(text)
+        if not PRESCRIPTIVE.search(text):
+            jargon.extend(JARGON.findall(text))
+        covered = sum(len(term) for term in terms) >= ITEM_COVER * len(text)
+        bare = covered or _CLAIM_ITEM.fullmatch(text)
         if len(text) <= SHORT_CLAUSE and not clause.acts and bare:
             items.append(clause.text)
     clauses = max(len(episode.clauses), 1)
@@ -167,28 +177,34 @@ def _self_description(episode: Episode) -> GamingFlag | None:
 
 
 def _empty_numbers(episode: Episode) -> GamingFlag | None:
-    """Numbers piled up without a story (累计排查隐患3200多项，整改率100%…), numbers none of
-    which says what it measures (提升了百分之五十), or a story drowned in numbers (at least
-    ``PILED_NUMBERS`` and one in every two clauses)."""
+    """Numbers piled up in a general account (累计排查隐患3200多项，整改率100%…), numbers
+    none of which says what it measures (提升了百分之五十), or, in a story, most of several
+    numbers saying nothing of what they measure."""
     numbers = [q for c in episode.clauses for q in c.numbers]
     if not numbers:
         return None
     unmeasured = episode.unmeasured
-    if episode.told:
-        piled = len(numbers) > PILED_NUMBERS and len(numbers) * 2 >= len(episode.clauses)
-        if not piled and (len(unmeasured) < 2 or len(unmeasured) * 2 <= len(numbers)):
-            return None
-        empty = tuple(numbers) if piled else unmeasured
-    elif len(unmeasured) == len(numbers) or (
-        len(numbers) >= PILED_NUMBERS and (episode.general or not episode.acted)
-    ):
+    if empty_account(episode) or (not episode.told and len(unmeasured) == len(numbers)):
         empty = tuple(numbers)
+    elif episode.told and len(unmeasured) >= 2 and len(unmeasured) * 2 > len(numbers):
+        empty = unmeasured
     else:
         return None
     said = "、".join(q.text for q in empty[:4])
     reason = f"回答中的数字（{said}）没有说明衡量的是什么、是在什么情况下怎么做到的"
     quotes = tuple(dict.fromkeys(q.quote for q in empty))[:QUOTES]
     return GamingFlag(Gaming.EMPTY_NUMBERS, reason, quotes)
+
+
+def empty_account(episode: Episode) -> bool:
+    """Numbers piled up (``PILED_NUMBERS`` or more) in a general account or without any
+    action: results claimed, no episode that produced them. Scored as a non-answer."""
+    numbers = sum(len(c.numbers) for c in episode.clauses)
+    if numbers < PILED_NUMBERS:
+        return False
+    if not episode.told:
+        return bool(episode.general) or not episode.acted or numbers * 2 >= len(episode.clauses)
+    return bool(episode.general) and numbers * 2 >= len(episode.clauses)
 
 
 def _off_topic(

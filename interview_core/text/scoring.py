@@ -49,7 +49,7 @@ from typing import Any
 from interview_core.text.analysis import AnswerAnalysis, analyze_answer
 from interview_core.text.evidence import CompetencyEvidence, Evidence, find_evidence
 from interview_core.text.flags import Gaming, GamingFlag
-from interview_core.text.gaming import detect_gaming
+from interview_core.text.gaming import detect_gaming, empty_account
 from interview_core.text.jobs import JobCompetency, JobModel
 from interview_core.text.sentences import plain
 from recruiting.domain.assessment_reasons import NotAssessed, not_assessed_for, not_assessed_label
@@ -220,7 +220,7 @@ def _score_competency(
     found = find_evidence(episode, item, story=asked)
     kinds = {f.code for f in flags}
     touched = _named(item, a.answer) or (asked and (a.relevance > 0 or bool(topics)))
-    if kinds & NON_ANSWERS or (Gaming.EMPTY_NUMBERS in kinds and not episode.told):
+    if kinds & NON_ANSWERS or (Gaming.EMPTY_NUMBERS in kinds and empty_account(episode)):
         return _gamed(item, flags, a) if touched else _not_assessed(item)
     if Gaming.OFF_TOPIC in kinds:
         if not asked:

@@ -109,9 +109,14 @@ PARTICULAR = re.compile(
 NAMES = re.compile(r"(?<![A-Za-z])[A-Za-z][A-Za-z0-9.+#-]{1,}(?![A-Za-z])")
 NAMED_CASE = 2
 GENERAL = re.compile(
-    r"累计|始终|多次|每次|每年|每个月|历年|经常|从来|总是|向来|各种|多款|多个|多家|长期|常年|"
+    r"累计|始终|(?<![\d一二三四五六七八九十百千])多(?:次|个|款|家)|每次|每年|每个月|历年|经常|从来|"
+    r"总是|向来|各种|长期|常年|"
     r"平时|一般|通常|往往|曾(?!经)|历任|先后|连续|这几年|这些年|多年|几年来|"
     r"过[\d一二三四五六七八九十百千]+多?[个起次项场家款单]"
+)
+_WORDS = re.compile(r"[\w\u4e00-\u9fff]")
+FILLER_CLAUSES = frozenset(
+    ("就是", "然后", "那个", "这个", "对", "是吧", "好", "哦", "那", "所以", "其实")
 )
 _DONE_ALONE = re.compile(r"^(?:然后|接着|随后|于是|之后|先|再|马上|立刻|当场)|了")
 _PARTICLES = re.compile(r"^[了过着的地得就也都还又再]+")
@@ -312,6 +317,8 @@ def read_episode(sentences: tuple[str, ...]) -> Episode:
         actor: str | None = None
         for piece in split_clauses(sentence):
             for text in _steps(piece):
+                if not _WORDS.search(plain(text)) or text.strip() in FILLER_CLAUSES:
+                    continue  # 嗯、就是、然后呢: fillers only
                 clause = _clause(text, sentence, actor, habitual)
                 clauses.append(clause)
                 if clause.actor is not None and (clause.verb or clause.actor != "other"):

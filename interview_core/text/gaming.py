@@ -2,8 +2,8 @@
 
 Five kinds (``flags.Gaming``), each with a Chinese reason and the verbatim pieces behind it:
 
-* keyword list: at least ``LIST_ITEMS`` list items, a quarter of the clauses or more: short
-  clauses without an action that are a competency term (the library's names and keywords,
+* keyword list: at least ``LIST_ITEMS`` list items (、), a quarter of the clauses or more:
+  short clauses without an action, mostly competency terms (the library's names and keywords,
   words ending in 能力/意识/精神/导向/思维/心态…) or a bare claim (我负责，我主导); or CV
   jargon (具备、善于、闭环、第一时间…) in one clause of five or more;
 * echo: the answer mostly re-uses the question's words: at least ``ECHO_SHARE`` of its words
@@ -114,7 +114,8 @@ def _keyword_list(episode: Episode) -> GamingFlag | None:
             jargon.extend(JARGON.findall(text))
         covered = sum(len(term) for term in terms) >= ITEM_COVER * len(text)
         bare = covered or _CLAIM_ITEM.fullmatch(text)
-        if len(text) <= SHORT_CLAUSE and not clause.acts and bare:
+        listed = f"{clause.text}、" in clause.sentence or f"、{clause.text}" in clause.sentence
+        if len(text) <= SHORT_CLAUSE and not clause.acts and bare and listed:
             items.append(clause.text)
     clauses = max(len(episode.clauses), 1)
     listed = len(items) >= LIST_ITEMS and len(items) / clauses >= LIST_SHARE

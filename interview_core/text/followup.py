@@ -140,7 +140,7 @@ def gaps(analysis: AnswerAnalysis) -> list[str]:
         found.add("situation")
     if not episode.part("task"):
         found.add("task")
-    if not episode.told:
+    if not episode.acted:
         found.add("action")
     if not episode.results:
         found.add("result")

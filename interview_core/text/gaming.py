@@ -2,7 +2,7 @@
 
 Five kinds (``flags.Gaming``), each with a Chinese reason and the verbatim pieces behind it:
 
-* keyword list: at least ``LIST_ITEMS`` list items (、), a quarter of the clauses or more:
+* keyword list: at least ``LIST_ITEMS`` list items, a quarter of the clauses or more:
   short clauses without an action, mostly competency terms (the library's names and keywords,
   words ending in 能力/意识/精神/导向/思维/心态…) or a bare claim (我负责，我主导); or CV
   jargon (具备、善于、闭环、第一时间…) in one clause of five or more;
@@ -14,11 +14,11 @@ Five kinds (``flags.Gaming``), each with a Chinese reason and the verbatim piece
   多项，整改率100%…; ``empty_account``: scored as a non-answer), numbers none of which says
   what it measures in an answer without a story (提升了百分之五十), or, in a story, most of
   several numbers saying nothing of what they measure (the numbers then earn nothing);
-* off-topic: a told story that has nothing of a question of the structured interview: none
-  of its content words, none of the topic words of the competencies it asks (their keywords
-  and the job's), none of their indicators, and clearly another competency's behaviour
-  instead. Without them (a free question) nothing is off-topic. Paraphrase defeats word
-  overlap, so the rule is conservative: a false flag would sink an honest story.
+* off-topic: a told story about something else than a question of the structured interview:
+  its announced subject (我讲一个带新人的事吧) shares no word with the question nor with the
+  topic words of the competencies it asks (their keywords and the job's); or, unannounced,
+  none of those words, none of their indicators, and another competency's behaviour clearly
+  shown instead. Without a question of the interview nothing is off-topic.
 
 Detection is conservative: a weak but honest answer (我一般会先道歉…) raises no flag.
 """
@@ -33,7 +33,7 @@ from interview_core.text.episode import Episode
 from interview_core.text.evidence import shown_indicators
 from interview_core.text.flags import Gaming, GamingFlag
 from interview_core.text.library import default_library
-from interview_core.text.sentences import plain, words
+from interview_core.text.sentences import content_words, plain, words
 from interview_core.text.signals import question_words
 from recruiting.domain.shorten import shorten
 
@@ -54,6 +54,10 @@ SHORT_CLAUSE = 8
 ECHO_SHARE = 0.45
 QUOTES = 3
 OTHER_SHOWN = 2
+ANNOUNCED = re.compile(
+    r"(?:讲|说|聊|分享)(?:一个|一次|一下|个)(?P<subject>[^，。！？]{1,20}?)"
+    r"(?:的事情?|的经历|的事儿|的例子|的故事)"
+)
 PILED_NUMBERS = 3
 SELF_SENTENCES = 2  # numbers piled up without a story
 _ABSTRACT = r"[\u4e00-\u9fff]{1,4}?(?:能力|意识|精神|导向|思维|心态|态度|素质|观念|品质|力)"
@@ -114,7 +118,7 @@ def _keyword_list(episode: Episode) -> GamingFlag | None:
             jargon.extend(JARGON.findall(text))
         covered = sum(len(term) for term in terms) >= ITEM_COVER * len(text)
         bare = covered or _CLAIM_ITEM.fullmatch(text)
-        listed = f"{clause.text}、" in clause.sentence or f"、{clause.text}" in clause.sentence
+        listed = clause.text != clause.sentence.strip()  # an item between commas, not a segment
         if len(text) <= SHORT_CLAUSE and not clause.acts and bare and listed:
             items.append(clause.text)
     clauses = max(len(episode.clauses), 1)
@@ -205,22 +209,34 @@ def empty_account(episode: Episode) -> bool:
         return False
     if not episode.told:
         return bool(episode.general) or not episode.acted or numbers * 2 >= len(episode.clauses)
-    return bool(episode.general) and numbers * 2 >= len(episode.clauses)
+    general = len(episode.general)
+    return (
+        general >= 2 and general >= len(episode.particular) and numbers * 2 >= len(episode.clauses)
+    )
 
 
 def _off_topic(
     answer: str, question: str, episode: Episode, topics: tuple[str, ...], asked: tuple[str, ...]
 ) -> GamingFlag | None:
-    """A told story that uses none of the question's words nor the topic words of the
-    competencies it asks, shows none of their indicators, and shows another competency's
-    behaviour instead (at least ``OTHER_SHOWN`` of its indicators)."""
+    """A told story about something else. Candidates who change the subject often say so
+    (我讲一个带新人的事吧): an announced subject sharing no word with the question nor with
+    the topic words of the competencies it asks is off-topic. Without an announcement the
+    rule is conservative (paraphrase defeats word overlap, and a false flag would sink an
+    honest story): none of the question's words, none of the topic words, none of the asked
+    competencies' indicators, and another competency's behaviour clearly shown instead."""
     wanted = question_words(question)
     if not wanted or not topics or not episode.told:
         return None
+    announced = ANNOUNCED.search(plain(" ".join(episode_sentences(episode)[:2])))
+    if announced is not None:
+        subject = announced.group("subject")
+        if _about(content_words(subject), wanted, topics):
+            return None
+        return _off_topic_flag(episode, wanted, f"回答讲的是「{subject}」")
     reads = plain(answer)
-    if any(w in reads or (len(w) >= 3 and w[:2] in reads) for w in wanted):
+    if _about(frozenset(w for w in wanted if w in reads), wanted, topics):
         return None
-    if any(t in reads for t in topics):
+    if any(w[:2] in reads for w in wanted if len(w) >= 3) or any(t in reads for t in topics):
         return None
     library = default_library()
     if any(shown_indicators(episode, library.get(name)) for name in asked):
@@ -233,11 +249,25 @@ def _off_topic(
     instead = max(others, key=lambda n: (others[n], n))
     if others[instead] < OTHER_SHOWN:
         return None
+    return _off_topic_flag(episode, wanted, f"回答讲了一段体现「{instead}」的经历")
+
+
+def _about(said: frozenset[str], wanted: tuple[str, ...], topics: tuple[str, ...]) -> bool:
+    """Do these words touch the question (its words, or a topic word of its competencies)?"""
+    for word in said:
+        if any(word == w or word in w or w in word or word[:2] == w[:2] for w in wanted):
+            return True
+        if any(word == t or t in word for t in topics):
+            return True
+    return False
+
+
+def _off_topic_flag(episode: Episode, wanted: tuple[str, ...], told: str) -> GamingFlag:
     story = [c.sentence for c in (*episode.own, *episode.shared)]
     quotes = tuple(dict.fromkeys(story))[:2]
-    reason = (
-        f"回答讲了一段体现「{instead}」的经历，但没有涉及题目所问的"
-        + "、".join(wanted[:4])
-        + "，与题目的情境不符"
-    )
+    reason = f"{told}，没有涉及题目所问的{'、'.join(wanted[:4])}，与题目的情境不符"
     return GamingFlag(Gaming.OFF_TOPIC, reason, quotes)
+
+
+def episode_sentences(episode: Episode) -> list[str]:
+    return list(dict.fromkeys(c.sentence for c in episode.clauses))

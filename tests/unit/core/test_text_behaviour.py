@@ -30,8 +30,8 @@ GAMING = {
     Gaming.SELF_DESCRIPTION: "我是一个很有耐心的人，沟通能力很强，客户都很喜欢我，说服客户是我的强项。",
     Gaming.EMPTY_NUMBERS: "我的业绩提升了200%，客户满意度100%，每年完成500万，成交率第一。",
     Gaming.OFF_TOPIC: (
-        "去年我们部门组织团建，我负责策划。我先做了问卷调查大家想去哪里，然后联系了三家旅行社比价，"
-        "最后选了一家性价比最高的，大家都玩得很开心。"
+        "我讲一个组织部门团建的事吧。去年我负责策划，我先做了问卷调查大家想去哪里，"
+        "然后联系了三家旅行社比价，最后选了一家性价比最高的，大家都玩得很开心。"
     ),
 }
 
@@ -188,6 +188,12 @@ def test_the_live_prompt_flags_buzzwords_and_does_not_count_them_as_coverage() -
     assert prompt.covered == [] and set(prompt.uncovered) == {"客户导向", "沟通能力"}
     assert prompt.flags and prompt.flags[0].startswith("只有自我评价")
     assert "具体事例" in prompt.question
+
+
+def test_a_story_announced_with_the_questions_subject_or_a_framing_is_not_off_topic() -> None:
+    for opening in ("我讲一个说服老客户的事吧。", "说一次没做好的经历。", ""):
+        result = score_answer(opening + STORY, PERSUADE, SALES)
+        assert not result.flags, (opening, result.flags)
 
 
 def test_the_question_asks_which_competencies_are_scored_from_the_story() -> None:

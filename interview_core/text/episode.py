@@ -158,6 +158,7 @@ class Clause:
     parts: frozenset[str]  # STAR parts
     habitual: bool  # a habit or a hypothesis (我一般会…, 如果…), not a story
     numbers: tuple[Quantity, ...]
+    words: tuple[str, ...] = ()  # jieba's words of two characters or more
 
     @property
     def acts(self) -> bool:
@@ -175,6 +176,11 @@ class Clause:
 @dataclass(frozen=True)
 class Episode:
     clauses: tuple[Clause, ...]
+
+    @cached_property
+    def reads(self) -> str:
+        """The whole answer as the rules read it (fillers dropped)."""
+        return "\n".join(c.reads for c in self.clauses)
 
     @cached_property
     def own(self) -> tuple[Clause, ...]:
@@ -348,7 +354,8 @@ def _habitual(sentence: str) -> bool:
 
 def _clause(text: str, sentence: str, before: str | None, habitual: bool) -> Clause:
     reads = plain(text).strip()
-    actor, verb, obj = _action(reads, before)
+    tokens = tuple(tokenizer().lcut(reads, HMM=False))
+    actor, verb, obj = _action(reads, before, _word_starts(tokens))
     numbers = tuple(
         Quantity(m.group().strip(), m.lastgroup or "number", sentence)
         for m in QUANTITY_RE.finditer(reads)
@@ -364,13 +371,15 @@ def _clause(text: str, sentence: str, before: str | None, habitual: bool) -> Cla
         parts=frozenset(clause_parts(reads)),
         habitual=habitual,
         numbers=numbers,
+        words=tuple(w for w in tokens if len(w) > 1 and _WORDS.search(w)),
     )
 
 
-def _action(reads: str, before: str | None) -> tuple[str | None, str, str]:
+def _action(
+    reads: str, before: str | None, bounds: tuple[frozenset[int], frozenset[int]]
+) -> tuple[str | None, str, str]:
     """(actor, verb, object) of a clause; the actor continues ``before`` after a step marker
     or when the clause names nobody."""
-    bounds = _word_starts(reads)
     subject = SUBJECT_RE.match(reads)
     if subject is not None:
         actor = _actor(subject.group("subject"))
@@ -397,11 +406,11 @@ def _action(reads: str, before: str | None) -> tuple[str | None, str, str]:
     return before, verb.group(), _object(reads[verb.end() :])
 
 
-def _word_starts(text: str) -> tuple[frozenset[int], frozenset[int]]:
+def _word_starts(tokens: tuple[str, ...]) -> tuple[frozenset[int], frozenset[int]]:
     """Where jieba's words start and end: a verb is a word of its own or starts one and ends
     one (和测试同事 holds no 试, 设备科 no 设)."""
     starts, ends, at = set(), set(), 0
-    for word in tokenizer().lcut(text, HMM=False):
+    for word in tokens:
         starts.add(at)
         at += len(word)
         ends.add(at)

@@ -33,7 +33,7 @@ from interview_core.text.episode import Episode
 from interview_core.text.evidence import shown_indicators
 from interview_core.text.flags import Gaming, GamingFlag
 from interview_core.text.library import default_library
-from interview_core.text.sentences import content_words, plain, words
+from interview_core.text.sentences import content_words, plain
 from interview_core.text.signals import question_words
 from recruiting.domain.shorten import shorten
 
@@ -150,7 +150,7 @@ def _echo(answer: str, question: str, episode: Episode) -> GamingFlag | None:
     repeats counted) are the question's own."""
     if not question_words(question):
         return None
-    said = [w for w in words(plain(answer)) if len(w) > 1]
+    said = [w for c in episode.clauses for w in c.words]
     if not said:
         return None
     echoed = [w for w in said if _in_question(w, question)]

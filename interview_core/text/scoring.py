@@ -51,7 +51,6 @@ from interview_core.text.evidence import CompetencyEvidence, Evidence, find_evid
 from interview_core.text.flags import Gaming, GamingFlag
 from interview_core.text.gaming import detect_gaming, empty_account
 from interview_core.text.jobs import JobCompetency, JobModel
-from interview_core.text.sentences import plain
 from recruiting.domain.assessment_reasons import NotAssessed, not_assessed_for, not_assessed_label
 from recruiting.domain.coverage import DEFAULT_MIN_COVERAGE
 
@@ -176,8 +175,7 @@ def score_answer(
         dict.fromkeys(w for i in job.competencies if i.name in asked for w in _topic_words(i))
     )
     flags = detect_gaming(answer, question, analysis.episode, topics, sorted(asked))
-    reads = plain(answer)
-    said = tuple(w for w in topics if w in reads)
+    said = tuple(w for w in topics if w in analysis.episode.reads)
     scores = tuple(
         _score_competency(item, analysis, flags, asked=item.name in asked, topics=said)
         for item in job.competencies
@@ -219,7 +217,7 @@ def _score_competency(
     episode = a.episode
     found = find_evidence(episode, item, story=asked)
     kinds = {f.code for f in flags}
-    touched = _named(item, a.answer) or (asked and (a.relevance > 0 or bool(topics)))
+    touched = _named(item, a.episode.reads) or (asked and (a.relevance > 0 or bool(topics)))
     if kinds & NON_ANSWERS or (Gaming.EMPTY_NUMBERS in kinds and empty_account(episode)):
         return _gamed(item, flags, a) if touched else _not_assessed(item)
     if Gaming.OFF_TOPIC in kinds:
@@ -267,10 +265,9 @@ def _breakdown(found: CompetencyEvidence, a: AnswerAnalysis, empty: bool) -> dic
     return {k: round(v, 2) for k, v in parts.items()}
 
 
-def _named(item: JobCompetency, answer: str) -> bool:
+def _named(item: JobCompetency, reads: str) -> bool:
     """The answer names the competency or one of its keywords (only used to say which
     competencies a gaming answer tried to claim)."""
-    reads = plain(answer)
     return item.name in reads or any(k in reads for k in _topic_words(item))
 
 

@@ -120,8 +120,7 @@ def _keyword_list(episode: Episode) -> GamingFlag | None:
             jargon.extend(JARGON.findall(text))
         covered = sum(len(term) for term in terms) >= ITEM_COVER * len(text)
         bare = covered or _CLAIM_ITEM.fullmatch(text)
-        listed = clause.text != clause.sentence.strip()  # an item between commas, not a segment
-        if len(text) <= SHORT_CLAUSE and not clause.acts and bare and listed:
+        if len(text) <= SHORT_CLAUSE and not clause.acts and bare:
             items.append(clause.text)
     clauses = max(len(episode.clauses), 1)
     listed = len(items) >= LIST_ITEMS and len(items) / clauses >= LIST_SHARE
@@ -172,12 +171,23 @@ def _in_question(word: str, question: str) -> bool:
 
 def _self_description(episode: Episode) -> GamingFlag | None:
     """Self-praise (我是一个……的人、我……能力很强、我善于…) making up much of an answer
-    that tells no story: at least ``SELF_SENTENCES`` such sentences, or most of them."""
+    that tells no story: at least ``SELF_SENTENCES`` such phrases, or sentences holding them
+    are half of the answer. Read across sentence ends, since a recogniser's pauses split
+    我是一个性格随和 | 很好相处的人."""
     if episode.told:
         return None
-    sentences = list(dict.fromkeys(c.sentence for c in episode.clauses))
-    quotes = [s for s in sentences if SELF_RE.search(plain(s))]
-    if not quotes or (len(quotes) < SELF_SENTENCES and len(quotes) * 2 < len(sentences)):
+    sentences = episode_sentences(episode)
+    joined, starts = "", []
+    for sentence in sentences:
+        starts.append(len(joined))
+        joined += plain(sentence)
+    found = list(SELF_RE.finditer(joined))
+    quotes = [
+        s
+        for s, at in zip(sentences, starts, strict=True)
+        if any(m.start() < at + len(plain(s)) and m.end() > at for m in found)
+    ]
+    if not found or (len(found) < SELF_SENTENCES and len(quotes) * 2 < len(sentences)):
         return None
     reason = f"回答是自我评价（{'；'.join(quotes[:2])}），没有能说明这一点的具体事例"
     return GamingFlag(Gaming.SELF_DESCRIPTION, reason, tuple(quotes[:QUOTES]))

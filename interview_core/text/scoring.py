@@ -224,7 +224,7 @@ def _score_competency(
         if not asked:
             return _not_assessed(item)
         return _gamed(item, flags, a, OFF_TOPIC_SHOWN if found.behaviour else GAMING_SCORE)
-    if not (found.behaviour or (asked and _relevant(a, found))):
+    if not (found.behaviour or (asked and (_relevant(a, found) or bool(topics)))):
         return _not_assessed(item)
     breakdown = _breakdown(found, a, Gaming.EMPTY_NUMBERS in kinds)
     score = round(min(max(sum(breakdown.values()), 1.0), 5.0), 1)

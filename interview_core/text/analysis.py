@@ -4,6 +4,7 @@ relevance and length. Scoring, gaming flags and follow-ups all start from here."
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from interview_core.text.episode import Episode, read_episode
@@ -17,6 +18,8 @@ from interview_core.text.signals import (
     relevance,
 )
 from interview_core.text.star import StarAnalysis, detect_star
+
+PUNCTUATION = re.compile(r"[，。！？；、,.!?;]")  # none: a recogniser's transcript
 
 
 @dataclass(frozen=True)
@@ -43,7 +46,7 @@ class AnswerAnalysis:
 
 def analyze_answer(answer: str, question: str) -> AnswerAnalysis:
     sentences = split_sentences(answer)
-    episode = read_episode(sentences)
+    episode = read_episode(sentences, spoken=not PUNCTUATION.search(answer))
     return AnswerAnalysis(
         answer=answer,
         question=question,

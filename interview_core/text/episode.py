@@ -72,13 +72,15 @@ _NOT_VERB_NEXT = re.compile(
 _PREPOSITION = re.compile(r"^(?:在|到|去|跟|和|与|向|对|给|把|将|用|通过|按|按照|针对|带着|陪)")
 GAP, PREPOSITION_GAP, STEP_GAP = 6, 11, 3
 _PERFECTIVE = re.compile(r"(?P<verb>[\u4e00-\u9fff]{1,2}?)(?=了(?!解|不起))")
-_NOT_ACTIONS = frozenset(
+_NOT_ACTIONS = frozenset(  # outcomes (提升了), states and particles: no action
     (
         "好", "多", "少", "完", "到", "是", "有", "没", "就", "都", "也", "还",
         "又", "来", "去", "成", "对", "错", "大", "小", "高", "低", "快", "慢",
         "长", "短", "上", "下", "过", "为", "变", "算", "累", "慌", "急", "生气",
         "不满", "满意", "着急", "习惯", "熟悉", "明白", "知道", "忘", "晚", "早", "乱",
-        "坏", "差", "涨", "降", "掉", "走",
+        "坏", "差", "涨", "降", "掉", "走", "提升", "提高", "下降", "降低", "增长",
+        "增加", "减少", "占", "达到", "超过", "突破", "翻", "上涨", "下滑", "缩短",
+        "节省", "回升",
     )
 )  # fmt: skip
 _COMPLEMENT = re.compile(r"^(?:了|过|着|到|成|完|好|出|掉|给|起|上|下|回|来|去|清|遍|一下)")
@@ -97,12 +99,12 @@ _MODAL_SENTENCE = re.compile(
     r"我(?:觉得|认为|想)|最重要|很重要|关键是|关键在于"
 )
 PARTICULAR = re.compile(
-    r"有一次|有次|那次|这次|那一次|的一次|一次是|那天|有一天|有天|某天|(?<![每前])一天|当天|第二天|"
+    r"有一次|有次|那次|这次|那一次|的一次(?![^，。]{0,3}率)|一次是|那天|有一天|有天|某天|(?<![每前])一天|当天|第二天|"
     r"次日|那年|去年|前年|上个月|上周|上次|那段时间|有段时间|那会儿|那时|当时|刚(?:入职|接手|来|到|工作)|"
     r"(?:那|有|有一)个(?:客户|顾客|项目|月|季度|同事|员工|新人|订单|用户)|有位|有一位|\d{4}年|"
     r"第[一二三四]季度|双十一|大促|旺季|凌晨|年底|月底|春节|国庆|那周|有个|有一个|"
     r"(?:做|在|接|负责)过?(?:一个|那个)|(?:我说|讲|说)(?:一个|一次)|举个例子|"
-    r"(?:提|出|来|遇到|碰到|接到|发生|收到)了?(?:一个|个|一次|一起|一单)|"
+    r"(?:提|出|来|遇到|碰到|接到|发生|收到)了?(?:一个|个|一次|一起|一单)(?![^，。]{0,3}率)|"
     r"(?:做|在|接)(?:一个|那个)[^，。]{1,14}(?:时|的时候|期间)|[\d一二三四五六七八九十]+月份?[\d一二三四五六七八九十]*[号日]?|"
     r"(?:晚上|早上|上午|下午)?[\d一二三四五六七八九十两]+点(?:多|半)?"
 )
@@ -110,7 +112,7 @@ NAMES = re.compile(r"(?<![A-Za-z])[A-Za-z][A-Za-z0-9.+#-]{1,}(?![A-Za-z])")
 NAMED_CASE = 2
 GENERAL = re.compile(
     r"累计|始终|(?<![\d一二三四五六七八九十百千])多(?:次|个|款|家)|每次|每年|每个月|历年|经常|从来|"
-    r"总是|向来|各种|长期|常年|"
+    r"总是|向来|各种|长期|常年|一共|总共|"
     r"平时|一般|通常|往往|曾(?!经)|历任|先后|连续|这几年|这些年|多年|几年来|"
     r"过[\d一二三四五六七八九十百千]+多?[个起次项场家款单]"
 )
@@ -315,12 +317,15 @@ class Episode:
         return round(min(level, 5.0), 2)
 
 
-def read_episode(sentences: tuple[str, ...]) -> Episode:
-    """Every clause of the answer with its actor, action, object, part and numbers."""
+def read_episode(sentences: tuple[str, ...], *, spoken: bool = False) -> Episode:
+    """Every clause of the answer with its actor, action, object, part and numbers.
+    ``spoken``: a recogniser's transcript, whose pauses split a sentence (我就 | 到扶梯口去发
+    传单): the candidate or the team stays the actor across them."""
     clauses: list[Clause] = []
+    actor: str | None = None
     for sentence in sentences:
         habitual = _habitual(sentence)
-        actor: str | None = None
+        actor = actor if spoken and actor in ("self", "we") else None
         for piece in split_clauses(sentence):
             for text in _steps(piece):
                 if not _WORDS.search(plain(text)) or text.strip() in FILLER_CLAUSES:

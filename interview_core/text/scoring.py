@@ -62,6 +62,7 @@ KEYWORD_POINTS, KEYWORD_MAX = 0.05, 0.1
 HEDGE_POINTS, HEDGE_MAX = 0.1, 0.4
 GAMING_SCORE = 1.0  # the rating guidelines' level for a non-answer
 OFF_TOPIC_SHOWN = 1.2  # an off-topic story that happens to show the competency
+HONEST_FLOOR = 1.3  # an honest, relevant answer, however weak, stays above every non-answer
 EMPTY_NUMBERS_CUT = 0.3
 NON_ANSWERS = frozenset({Gaming.KEYWORD_LIST, Gaming.ECHO, Gaming.SELF_DESCRIPTION})
 SHORT, VERY_SHORT = 80, 40
@@ -227,7 +228,7 @@ def _score_competency(
     if not (found.behaviour or (asked and (_relevant(a, found) or bool(topics)))):
         return _not_assessed(item)
     breakdown = _breakdown(found, a, Gaming.EMPTY_NUMBERS in kinds)
-    score = round(min(max(sum(breakdown.values()), 1.0), 5.0), 1)
+    score = round(min(max(sum(breakdown.values()), HONEST_FLOOR), 5.0), 1)
     return CompetencyScore(
         code=item.code,
         name=item.name,

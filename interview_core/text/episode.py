@@ -5,21 +5,28 @@ The rules engine scores what a candidate says they did, so it reads each clause 
 
 * the actor: 我/本人 (``self``; 我和…/我带着… too: the candidate acted), 我们/团队/大家
   (``we``), someone else (他/客户/经理…: ``other``); a clause without a subject continues the
-  actor of the clause before it in the same sentence, or after a step marker (然后/接着/于是…);
-* the action: a done action verb close after the actor or a step marker, not an opinion, a
-  plan or a habit (觉得/会/应该/一般/如果…), and its object: the words it was done to. A verb
-  with nothing after it (我负责，我主导) is a claim, not an action;
+  actor before it in the same sentence (in a recogniser's transcript, across its pauses);
+* the action: a listed action verb that is a word of its own (jieba's word boundaries: 和测试
+  同事 holds no 试) close after the actor or a step marker, or any word told as done with 了,
+  not an opinion, a plan or a habit (觉得/会/应该/一般/如果…), and its object: the words it
+  was done to. A verb with nothing after it (我负责，我主导) is a claim, not an action, and an
+  outcome (提升了) is a result, not an action;
 * the STAR part of the clause (``star.clause_parts``) and its numbers. A number is tied when
-  it says what it measures (a unit, or a measured thing such as 营业额/工单/良品率/响应时间)
-  in an action, result or situation of a told episode; otherwise it is an empty number;
+  it says what it measures (a unit, or a measured thing such as 营业额/工单/良品率/响应时间
+  before it) in a sentence of the story; otherwise it measures nothing;
+* the occasion: a particular one (有一次、去年、那天、当时、有个客户…, or named things such as
+  Nginx, K8s) against the words of a general account (累计、多次、每次、一般、连续…);
 * the chain: the step markers in the order told (先 → 然后 → 于是 → 结果/最后);
 * difficulty (冲突、投诉、故障、下滑…) and a reusable improvement left behind (复盘、机制、规范、
   推广、清单…).
 
-``Episode.level`` turns this into the general behavioural level of the rating guidelines,
-before any competency: 1 no episode, 2 a thin one (only 我们, or actions without a result, or
-habits), 3 a specific owned episode with a result, 4 several purposeful own actions and a
-tied, usually quantified result, 5 all that in a hard situation with a reusable improvement.
+``Episode.told`` is a story: actions of the candidate or the team at a particular occasion,
+or actions with their result told without the words of a general account. ``Episode.level``
+turns all this into the general behavioural level of the rating guidelines, before any
+competency: 1.3 no action, 1.8 habits or a general account, 2–2.3 a story of 我们 only (the
+guidelines' ceiling is 2), up to 2.7 actions without a result, about 3 an owned story with a
+result, 4 several own actions and a quantified result, toward 5 with a hard situation, a
+causal chain and a reusable improvement.
 """
 
 from __future__ import annotations

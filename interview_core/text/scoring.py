@@ -13,23 +13,31 @@ Per competency:
 
 * no transcript at all (no speech model, the recogniser failed, a silent recording) → every
   competency not assessed because of the system or the recording, never "no evidence";
-* nothing relevant (no story, no habit, nothing of the question's topic; or, outside the
-  question, no indicator shown) → ``score = None``, "not assessed" with the reason (never 0);
-* otherwise ``score = episode + indicators + keywords + vagueness``, clamped to 1..5:
-  ``episode`` is the story's general level (``Episode.level``: 1.3 opinions, 1.8 habits,
-  2–2.3 a story told with 我们 only, ~3 an owned story with a result, 4+ several own actions
-  with a tied, quantified result, up to 5 with difficulty and a reusable improvement);
-  ``indicators`` +0.2 per indicator of the competency shown by behaviour (at most +0.6; +0.1
-  per indicator told only as a habit, at most +0.2; −0.3 when a told story shows none of them);
-  ``keywords`` +0.05 per keyword in a behaviour clause, at most +0.15 (weak, capped support);
-  ``vagueness`` −0.1 per hedge (可能、大概…), at most −0.4.
-* gaming (``gaming.detect_gaming``): a keyword list, an echo, a self-description or empty
-  numbers without a story score 1.0 on the competencies they touch; an off-topic story 1.0
-  (1.2 when it happens to show the competency's behaviour); empty numbers next to a story
-  cost −0.3. The flags are in the JSON with their reasons and quotes, and halve confidence.
+* nothing relevant (no story, no habit, nothing of the question's words or topic; or,
+  outside the question, no indicator shown) → ``score = None``, "not assessed" with the
+  reason (never 0);
+* otherwise ``score = episode + indicators + keywords + vagueness``, clamped to 1.3..5
+  (``HONEST_FLOOR``: an honest answer, however weak, stays above every non-answer):
+  ``episode`` is the story's general level (``Episode.level``: 1.3 opinions, 1.8 habits or
+  a general account, 2–2.3 a story told with 我们 only, 2.5–3.2 an owned story with a
+  result, ~4 several own actions and a quantified result, up to 5 with difficulty and a
+  reusable improvement); ``indicators`` +0.15 per indicator of the competency shown by
+  behaviour (at most +0.45; +0.1 per indicator told only as a habit, at most +0.2; −0.3 when
+  a told story shows none of them); ``keywords`` +0.05 per keyword in a behaviour clause, at
+  most +0.1 (weak, capped support); ``vagueness`` −0.1 per hedge (可能、大概…), at most −0.4.
+* gaming (``gaming.detect_gaming``): a keyword list, an echo, a self-description, or numbers
+  piled up in a general account score 1.0 (the rating guidelines' level for a non-answer) on
+  the competencies the question asks or the answer names; an off-topic story 1.0 (1.2 when it
+  happens to show the competency's behaviour) and nothing outside the question; numbers that
+  measure nothing next to a story cost −0.3. The flags are in the JSON with their reasons and
+  quotes, and halve confidence.
 * ``confidence`` (0.05..0.95) grows with the indicators shown, STAR completeness, a tied
-  number in the result and specificity, and shrinks without a story and with flags; it says
-  how much to trust the score, not how good the answer is. Rules never claim certainty.
+  number in the result, specificity and a told story, and shrinks for short answers and with
+  each flag; it says how much to trust the score, not how good the answer is. Rules never
+  claim certainty.
+
+Validated against the rated corpus (``python -m interview_core validate``), tuned on its
+development part only.
 
 ``overall`` (0..100) is the weighted mean of the assessed competencies, weights renormalised,
 with ``(score − 1) / 4 × 100`` per competency; ``coverage`` is the weight assessed. With

@@ -106,8 +106,66 @@ def _at_markers(piece: str) -> list[str]:
 
 
 def plain(text: str) -> str:
-    """The text the rules read: fillers (嗯、那个、就是说) and stutters (我我) dropped."""
-    return FILLERS.sub("", _STUTTER.sub(r"\1", text))
+    """The text the rules read: fillers (嗯、那个、就是说) and stutters (我我) dropped, and
+    a recogniser's homophones of the words the rules look for put right (客护 → 客户)."""
+    text = FILLERS.sub("", _STUTTER.sub(r"\1", text))
+    fix, words = _homophones()
+    return fix.sub(lambda m: words[m.group()], text) if _HAN_RE.search(text) else text
+
+
+# Characters a Mandarin recogniser confuses (same syllable): each pair both ways.
+_CONFUSED = """
+在再 做作 到道 已以 是事 户护 工公 单担 力利 会汇 成城 程承 流留 题提 决绝 理里 结节 果过
+客可 服福 务物 投头 诉素 质制 效校 升生 降将 据剧 分份 析息 门们 店点 员元 经京 期其 时实
+及急 反返 馈溃 推退 动冻 调条 整正 定订 计记 划化 意异 见件 同通 测侧 券卷 违为 谨紧 话化
+红洪 熟数 案按 柜贵 油游 地底 叉插 带代 联连 诉述 报抱 议易 绩迹
+"""
+_COMMON = """
+客户 顾客 投诉 测试 电话 方案 柜台 产品 问题 解决 结果 效率 服务 业绩 目标 压力 数据 分析 门店
+员工 经理 同事 项目 计划 需求 沟通 处理 反馈 调整 推动 检查 整改 安全 隐患 违章 叉车 优惠券 谨慎
+熟练 红字 地线 油管 连带率 客诉 提案 成交 签单 回访 道歉 退款 经验 流程 质量 效果 升级 降低 意见
+"""
+_HAN_RE = re.compile(r"[\u4e00-\u9fff]")
+_fixes: list[tuple[re.Pattern[str], dict[str, str]]] = []
+
+
+def _homophones() -> tuple[re.Pattern[str], dict[str, str]]:
+    """Misheard forms of the words the rules look for (the library's keywords, the jobs'
+    keywords and common interview words), one confused character each; a form that is a
+    word of its own in jieba's dictionary is left alone. Built once, on first use."""
+    if _fixes:
+        return _fixes[0]
+    from interview_core.text.jobs import builtin_jobs
+    from interview_core.text.library import default_library
+
+    pairs: dict[str, set[str]] = {}
+    for a, b in _CONFUSED.split():
+        pairs.setdefault(a, set()).add(b)
+        pairs.setdefault(b, set()).add(a)
+    library = default_library()
+    wanted = set(_COMMON.split()) | {c.name for c in library.competencies}
+    wanted |= {k for c in library.competencies for k in c.keywords}
+    wanted |= {k for job in builtin_jobs().values() for c in job.competencies for k in c.keywords}
+    known = tokenizer_words()
+    words: dict[str, str] = {}
+    for word in sorted(w for w in wanted if len(w) >= 2 and _HAN_RE.search(w)):
+        for at, ch in enumerate(word):
+            for other in sorted(pairs.get(ch, ())):
+                heard = word[:at] + other + word[at + 1 :]
+                if heard not in known and heard not in wanted:
+                    words.setdefault(heard, word)
+    alternation = "|".join(re.escape(w) for w in sorted(words, key=lambda w: (-len(w), w)))
+    with _lock:
+        if not _fixes:
+            _fixes.append((re.compile(alternation or "(?!)"), words))
+    return _fixes[0]
+
+
+def tokenizer_words() -> frozenset[str]:
+    """The words of jieba's dictionary (frequency above 0)."""
+    instance = tokenizer()
+    instance.lcut("预热")
+    return frozenset(w for w, n in getattr(instance, "FREQ", {}).items() if n)
 
 
 def split_clauses(sentence: str) -> tuple[str, ...]:

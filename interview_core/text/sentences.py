@@ -139,9 +139,9 @@ def _homophones() -> tuple[re.Pattern[str], dict[str, str]]:
     from interview_core.text.library import default_library
 
     pairs: dict[str, set[str]] = {}
-    for a, b in _CONFUSED.split():
-        pairs.setdefault(a, set()).add(b)
-        pairs.setdefault(b, set()).add(a)
+    for pair in _CONFUSED.split():
+        pairs.setdefault(pair[0], set()).add(pair[1])
+        pairs.setdefault(pair[1], set()).add(pair[0])
     library = default_library()
     wanted = set(_COMMON.split()) | {c.name for c in library.competencies}
     wanted |= {k for c in library.competencies for k in c.keywords}

@@ -60,8 +60,8 @@ ANNOUNCED = re.compile(
     r"(?:讲|说|聊|分享)(?:一个|一次|一下|个)(?P<subject>[^，。！？]{1,20}?)"
     r"(?:的事情?|的经历|的事儿|的例子|的故事)"
 )
-PILED_NUMBERS = 3
-SELF_SENTENCES = 2  # numbers piled up without a story
+PILED_NUMBERS = 3  # numbers piled up without a story
+SELF_SENTENCES = 2
 _ABSTRACT = r"[\u4e00-\u9fff]{1,4}?(?:能力|意识|精神|导向|思维|心态|态度|素质|观念|品质|力)"
 SELF_RE = re.compile(
     r"我(?:是|算是|属于)(?:一个|一位|个)?[^，。]{0,14}的人|我(?:这个人|的性格|性格|为人)"
@@ -73,13 +73,6 @@ SELF_RE = re.compile(
     r"乐观|自律|抗压|靠谱|踏实|有责任心|有耐心|有条理)"
 )
 _CLAIM_ITEM = re.compile(r"(?:我|本人)?(?:负责|主导|牵头|参与|带领|推动|统筹|落实)(?:了)?")
-_GENERIC_NEW = frozenset(
-    (
-        "重要", "能力", "经历", "工作", "时候", "情况", "事情", "我们", "自己", "这样",
-        "一些", "非常", "能够", "最终", "问题", "方面", "然后", "就是", "所以", "因为",
-        "觉得", "认为", "一定", "需要", "通过", "进行", "一次",
-    )
-)  # fmt: skip
 
 
 def detect_gaming(
@@ -100,10 +93,6 @@ def detect_gaming(
         _off_topic(answer, question, episode, tuple(topics), tuple(asked)),
     ]
     return tuple(f for f in flags if f is not None)
-
-
-def _story_size(episode: Episode) -> int:
-    return len(episode.own) + len(episode.shared)
 
 
 def _keyword_list(episode: Episode) -> GamingFlag | None:

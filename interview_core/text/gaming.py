@@ -16,7 +16,8 @@ Five kinds (``flags.Gaming``), each with a Chinese reason and the verbatim piece
   several numbers saying nothing of what they measure (the numbers then earn nothing);
 * off-topic: a told story about something else than a question of the structured interview:
   its announced subject (我讲一个带新人的事吧) shares no word with the question nor with the
-  topic words of the competencies it asks (their keywords and the job's); or, unannounced,
+  topic words of the competencies it asks (their keywords and the job's), and the story
+  itself uses at most one of the question's words and two topic words; or, unannounced,
   none of those words, none of their indicators, and another competency's behaviour clearly
   shown instead. Without a question of the interview nothing is off-topic.
 
@@ -54,6 +55,7 @@ SHORT_CLAUSE = 8
 ECHO_SHARE = 0.45
 QUOTES = 3
 OTHER_SHOWN = 2
+ANNOUNCED_USED, ANNOUNCED_TOPICS = 1, 2  # at most this much of the question in the story
 # 讲一次没做好的经历 frames the story, it does not name its subject
 FRAMING = re.compile(r"没|失败|成功|难忘|印象|深刻|最|好|糟|遗憾|教训|真实|自己")
 ANNOUNCED = re.compile(
@@ -228,13 +230,17 @@ def _off_topic(
     wanted = question_words(question)
     if not wanted or not topics or not episode.told:
         return None
+    reads = plain(answer)
+    used = [w for w in wanted if w in reads or (len(w) >= 3 and w[:2] in reads)]
+    touched = {t for t in topics if t in reads}
     announced = ANNOUNCED.search(plain(" ".join(episode_sentences(episode)[:2])))
     if announced is not None and not FRAMING.search(announced.group("subject")):
         subject = announced.group("subject")
         if _about(content_words(subject), wanted, topics):
             return None
+        if len(used) > ANNOUNCED_USED or len(touched) > ANNOUNCED_TOPICS:
+            return None  # the story itself speaks of the question after all
         return _off_topic_flag(episode, wanted, f"回答讲的是「{subject}」")
-    reads = plain(answer)
     if _about(frozenset(w for w in wanted if w in reads), wanted, topics):
         return None
     if any(w[:2] in reads for w in wanted if len(w) >= 3) or any(t in reads for t in topics):

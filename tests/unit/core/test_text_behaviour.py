@@ -194,6 +194,14 @@ def test_a_story_announced_with_the_questions_subject_or_a_framing_is_not_off_to
     for opening in ("我讲一个说服老客户的事吧。", "说一次没做好的经历。", ""):
         result = score_answer(opening + STORY, PERSUADE, SALES)
         assert not result.flags, (opening, result.flags)
+    returned = (
+        "我讲一个退货的事吧。上个月有位顾客拿着开胶的鞋来店里，当着别的顾客大声投诉。"
+        "我先请她到休息区，听她说完，当场道歉并办了退款，一周后又打电话回访，她说很满意。"
+    )
+    complaint = score_answer(
+        returned, "说说你处理一次顾客激烈投诉的经历。", builtin_job("store_manager")
+    )
+    assert not complaint.flags, complaint.flags  # the story speaks of the question after all
 
 
 def test_the_question_asks_which_competencies_are_scored_from_the_story() -> None:

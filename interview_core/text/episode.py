@@ -243,7 +243,7 @@ class Episode:
 
     @cached_property
     def results(self) -> tuple[Clause, ...]:
-        return self.part("result") if self.acted else ()
+        return self.part("result")
 
     @cached_property
     def tied_numbers(self) -> tuple[Quantity, ...]:

@@ -248,8 +248,6 @@ class Episode:
     @cached_property
     def tied_numbers(self) -> tuple[Quantity, ...]:
         """Numbers that say what they measure, in a sentence of the story."""
-        if not self.acted:
-            return ()
         story = {c.sentence for c in self.clauses if (c.acts or c.parts) and not c.habitual}
         return tuple(
             q
@@ -263,11 +261,6 @@ class Episode:
     def unmeasured(self) -> tuple[Quantity, ...]:
         """Numbers that do not say what they measure, story or not."""
         return tuple(q for c in self.clauses for q in c.numbers if not _tied(q, c))
-
-    @cached_property
-    def empty_numbers(self) -> tuple[Quantity, ...]:
-        tied = set(self.tied_numbers)
-        return tuple(q for c in self.clauses for q in c.numbers if q not in tied)
 
     @cached_property
     def quantified_result(self) -> bool:

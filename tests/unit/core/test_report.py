@@ -22,7 +22,7 @@ ANALYSIS = {
     "score": {
         "overall": 72.5,
         "coverage": 0.7,
-        "method": "rules-v1 (jieba)",
+        "method": "rules-v2 (jieba)",
         "competencies": {
             "沟通能力": {
                 "score": 4,

@@ -116,7 +116,7 @@ def _keyword_list(episode: Episode) -> GamingFlag | None:
     clauses = max(len(episode.clauses), 1)
     listed = len(items) >= LIST_ITEMS and len(items) / clauses >= LIST_SHARE
     buzzing = len(jargon) >= JARGON_MIN and len(jargon) / clauses >= JARGON_SHARE
-    if not (listed or buzzing) or len(found) < 2:
+    if not (listed or buzzing) or not found:
         return None
     said = "、".join(dict.fromkeys((*jargon, *found)))
     listed_words = shorten(said, max_chars=40, inline=True)

@@ -259,8 +259,14 @@ class Episode:
 
     @cached_property
     def unmeasured(self) -> tuple[Quantity, ...]:
-        """Numbers that do not say what they measure, story or not."""
-        return tuple(q for c in self.clauses for q in c.numbers if not _tied(q, c))
+        """Claims of change (百分之五十、3倍) that do not say what they measure, story or not.
+        Bare numbers (安卓7和8, H5) name things; they claim nothing."""
+        return tuple(
+            q
+            for c in self.clauses
+            for q in c.numbers
+            if q.kind in ("percent", "multiple") and not _tied(q, c)
+        )
 
     @cached_property
     def quantified_result(self) -> bool:

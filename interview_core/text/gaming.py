@@ -188,7 +188,7 @@ def _empty_numbers(episode: Episode) -> GamingFlag | None:
     """Numbers piled up in a general account (累计排查隐患3200多项，整改率100%…), numbers
     none of which says what it measures (提升了百分之五十), or, in a story, most of several
     numbers saying nothing of what they measure."""
-    numbers = [q for c in episode.clauses for q in c.numbers]
+    numbers = [q for c in episode.clauses for q in c.numbers if q.kind != "number"]
     if not numbers:
         return None
     unmeasured = episode.unmeasured
@@ -207,7 +207,7 @@ def _empty_numbers(episode: Episode) -> GamingFlag | None:
 def empty_account(episode: Episode) -> bool:
     """Numbers piled up (``PILED_NUMBERS`` or more) in a general account or without any
     action: results claimed, no episode that produced them. Scored as a non-answer."""
-    numbers = sum(len(c.numbers) for c in episode.clauses)
+    numbers = sum(q.kind != "number" for c in episode.clauses for q in c.numbers)
     if numbers < PILED_NUMBERS:
         return False
     if not episode.told:

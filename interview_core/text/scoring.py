@@ -55,6 +55,7 @@ from decimal import Decimal
 from typing import Any
 
 from interview_core.text.analysis import AnswerAnalysis, analyze_answer
+from interview_core.text.episode import Episode
 from interview_core.text.evidence import CompetencyEvidence, Evidence, find_evidence
 from interview_core.text.flags import Gaming, GamingFlag
 from interview_core.text.gaming import detect_gaming, empty_account
@@ -227,7 +228,7 @@ def _score_competency(
     found = find_evidence(episode, item, story=asked)
     kinds = {f.code for f in flags}
     touched = _named(item, a.episode.reads) or (asked and (a.relevance > 0 or bool(topics)))
-    if kinds & NON_ANSWERS or (Gaming.EMPTY_NUMBERS in kinds and empty_account(episode)):
+    if non_answer(flags, episode) and Gaming.OFF_TOPIC not in kinds:
         return _gamed(item, flags, a) if touched else _not_assessed(item)
     if Gaming.OFF_TOPIC in kinds:
         if not asked:
@@ -247,6 +248,14 @@ def _score_competency(
         anchor=item.competency.anchor(int(score + 0.5)),
         breakdown=breakdown,
     )
+
+
+def non_answer(flags: tuple[GamingFlag, ...], episode: Episode) -> bool:
+    """Flags that make the answer a non-answer (scored 1): a keyword list, an echo, a
+    self-description, an off-topic story, numbers piled up in a general account."""
+    kinds = {f.code for f in flags}
+    piled = Gaming.EMPTY_NUMBERS in kinds and empty_account(episode)
+    return bool(kinds & NON_ANSWERS) or Gaming.OFF_TOPIC in kinds or piled
 
 
 def _relevant(a: AnswerAnalysis, found: CompetencyEvidence) -> bool:

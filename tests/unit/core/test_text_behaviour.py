@@ -214,3 +214,20 @@ def test_the_question_asks_which_competencies_are_scored_from_the_story() -> Non
     other = score_answer("我喜欢打篮球和看电影。", PERSUADE, SALES)
     assert other.overall is None and all(c.score is None for c in other.competencies)
     assert all("未评估" in (c.not_assessed_reason or "") for c in other.competencies)
+
+
+def test_an_off_topic_story_is_asked_for_one_that_answers_the_question() -> None:
+    answer = GAMING[Gaming.OFF_TOPIC]
+    found = follow_up(answer, PERSUADE, SALES)
+    assert found.target == "example" and found.quote in answer
+    assert "与题目所问的情境不太一样" in found.question
+
+
+def test_bare_numbers_name_things_and_claim_nothing() -> None:
+    story = (
+        "上周H5活动页在安卓7和8上白屏，我先看了错误监控，发现是日期库用了新语法，"
+        "于是我让Babel单独转译这个包，发版以后白屏投诉第二天就没了。"
+    )
+    result = score_answer(story, "请讲一次你排查并解决线上疑难故障的经历。", SWE)
+    assert not result.flags and result.analysis.episode.unmeasured == ()
+    assert follow_up(story, "请讲一次你排查并解决线上疑难故障的经历。", SWE).target != "example"

@@ -50,16 +50,16 @@ def find_evidence(episode: Episode, item: JobCompetency, *, story: bool) -> Comp
     competency, so the story's own actions and results count as evidence as well)."""
     shown: dict[str, Clause] = {}
     habits: list[str] = []
+    done = [c for c in episode.clauses if _behaviour(c)]
+    usual = [c for c in episode.clauses if c.habitual]
     for behaviour in item.competency.behaviours:
         if behaviour.cues is None:
             continue
-        for clause in episode.clauses:
-            if not behaviour.cues.search(clause.reads):
-                continue
-            if _behaviour(clause) and behaviour.text not in shown:
-                shown[behaviour.text] = clause
-            elif clause.habitual and behaviour.text not in habits:
-                habits.append(behaviour.text)
+        seen = next((c for c in done if behaviour.cues.search(c.reads)), None)
+        if seen is not None:
+            shown[behaviour.text] = seen
+        elif any(behaviour.cues.search(c.reads) for c in usual):
+            habits.append(behaviour.text)
     habits = [h for h in habits if h not in shown]
     keywords = _keywords(episode, item)
     evidence: dict[str, list[str]] = {}
@@ -103,7 +103,7 @@ def _keywords(episode: Episode, item: JobCompetency) -> tuple[str, ...]:
     found: list[str] = []
     for clause in episode.clauses:
         if _behaviour(clause):
-            found.extend(m.group() for m in pattern.finditer(clause.reads))
+            found.extend(pattern.findall(clause.reads))
     return tuple(dict.fromkeys(found))
 
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 import logging
 import re
 import threading
+from functools import lru_cache
 from typing import Protocol
 
 SENTENCE_END = re.compile(r"[。！？；!?;…\n\r]+")
@@ -105,6 +106,9 @@ def _at_markers(piece: str) -> list[str]:
     return pieces
 
 
+# The same clause is read by the episode, STAR and gaming rules: a small cache serves one
+# answer (a few dozen clauses) without keeping texts of other answers around.
+@lru_cache(maxsize=256)
 def plain(text: str) -> str:
     """The text the rules read: fillers (嗯、那个、就是说) and stutters (我我) dropped, and
     a recogniser's homophones of the words the rules look for put right (客护 → 客户)."""

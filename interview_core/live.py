@@ -1,9 +1,11 @@
 """Live-interview prompts behind the service's ``LivePrompts`` port (recruiting.ports.live_prompts).
 
 Notes are the interviewer's words, often fragments; they are read like one answer told in
-pieces: evidence per competency over all notes (what is still uncovered), STAR gaps and a
-follow-up question on the latest note, which is where the conversation is. Deterministic
-and advisory, like the rest of the text core.
+pieces, a note about the candidate (他说…) as the candidate's own words: behaviour evidence
+per competency over all notes (what is still uncovered: a competency is covered by what the
+candidate did, never by its name), the gaps of the story, gaming flags and a follow-up
+question on the latest note, which is where the conversation is. Deterministic and
+advisory, like the rest of the text core.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from interview_core.service import job_for
 from interview_core.text.followup import follow_up
 from interview_core.text.jobs import JobCompetency, JobModel, selection
 from interview_core.text.library import CompetencyLibrary, default_library
+from interview_core.text.reported import first_person, is_reported
 from interview_core.text.scoring import METHOD, AnswerScore, score_answer
 from recruiting.errors import InvalidInput
 from recruiting.ports.live_prompts import (
@@ -48,14 +51,17 @@ class CoreLivePrompts:
         if job is None:
             return LivePrompt([], [], None, [], "")
         scored = score_answer(_joined(notes), "", job)
-        covered = [c.name for c in _by_weight(job) if scored.competency(c.name).assessed]
+        covered = [c.name for c in _by_weight(job) if scored.competency(c.name).from_behaviour]
         uncovered = [c.name for c in _by_weight(job) if c.name not in covered]
         follow = follow_up(latest, "", job, note=True) if latest.strip() else None
         focus = uncovered[0] if uncovered else (follow and follow.competency) or _weakest(scored)
         brief = next((b for b in self.competencies(scope) if b.name == focus), None)
         if follow is None:
             return LivePrompt(covered, uncovered, brief, [], "")
-        return LivePrompt(covered, uncovered, brief, follow.missing, follow.question, follow.quote)
+        flags = [f"{f.label}：{f.reason}" for f in score_answer(_read(latest), "", job).flags]
+        return LivePrompt(
+            covered, uncovered, brief, follow.missing, follow.question, follow.quote, flags
+        )
 
     def assess(self, scope: LiveScope, notes: Sequence[str]) -> NoteAssessment:
         job = self._job(scope)
@@ -113,4 +119,10 @@ def _weakest(scored: AnswerScore) -> str | None:
 
 
 def _joined(notes: Sequence[str]) -> str:
-    return "\n".join(n.strip() for n in notes if n.strip())
+    return "\n".join(_read(n) for n in notes if n.strip())
+
+
+def _read(note: str) -> str:
+    """A note as the candidate's words (他说他负责… → 我负责…)."""
+    note = note.strip()
+    return first_person(note) if is_reported(note) else note

@@ -1,5 +1,6 @@
 """The per-interview HTML report for HR: scores with their evidence, what was not assessed
-and why, integrity flags, the timed transcript, and the candidate's explanation.
+and why, the answer's gaming flags (a keyword list, an echo of the question…) with their
+reasons, integrity flags, the timed transcript, and the candidate's explanation.
 
 Rendered from the analysis JSON (``AnalysisResult.to_json()``), so a stored analysis can be
 re-rendered later without re-running anything. Every value is escaped.
@@ -49,6 +50,7 @@ def render_report(analysis: dict[str, Any], out_dir: Path, *, title: str = "面�
         f"<h1>{escape(title)}</h1>",
         _header(analysis),
         _overall(score),
+        _gaming(score.get("flags") or []),
         _competency_table(competencies),
         _star(score.get("star") or {}),
         _speech(analysis.get("speech")),
@@ -110,6 +112,27 @@ def _overall(score: dict[str, Any]) -> str:
         '<span class="label">评估覆盖（已评估能力项占岗位权重）</span></div>'
         f"</div>{note}"
         '<img src="radar.png" alt="能力雷达图" width="420">'
+    )
+
+
+def _gaming(flags: list[dict[str, Any]]) -> str:
+    """Why the answer's scores were lowered for what it is (keywords, an echo…), with the
+    words behind each flag, so the reader can disagree."""
+    if not flags:
+        return ""
+    items = []
+    for flag in flags:
+        quotes = "".join(
+            f'<span class="quote">“{escape(str(q))}”</span> ' for q in flag.get("quotes") or []
+        )
+        items.append(
+            f"<li class='flag'><b>{escape(str(flag.get('label', '')))}</b>："
+            f"{escape(str(flag.get('reason', '')))}<br>{quotes}</li>"
+        )
+    return (
+        "<h2>回答提示</h2><p class='advisory'>系统认为这段回答可能不是在讲述亲身经历，"
+        "相关能力项的分数和置信度已调低。请对照原文判断，您可以不同意。</p>"
+        f"<ul>{''.join(items)}</ul>"
     )
 
 

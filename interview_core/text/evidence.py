@@ -1,10 +1,14 @@
-"""Competency evidence: the sentences of an answer that speak to a competency, and why.
+"""Competency evidence: what the candidate did that shows a competency, quoted verbatim.
 
-A sentence is evidence when it contains one of the competency's keywords or synonyms (from the
-library) or one of the job's own keywords for it. Keywords weigh 1 point, job keywords 1.5;
-each distinct keyword counts once, at the strongest sentence it appears in: full weight in an
-action or result sentence, 0.6 elsewhere, and half of that again in a vague sentence. So
-"我觉得沟通很重要" is weak evidence and "我先约客户面谈，倾听了他的顾虑" is strong.
+Behaviour is the evidence. A competency's indicator is shown when one of its cues (the
+library's ``indicators[].cues``) matches a clause that tells a done action or a result of the
+story: the candidate's (我), the team's (我们), or a result. The same cue in an opinion, a plan
+or a habit (我一般会…, 如果…) is a habit: weak, and counted apart. Keywords (the library's and
+the job's) are weak, capped support and only count in such behaviour clauses: naming a
+competency is no evidence of it.
+
+For the competencies a question asks, the story itself is evidence too: its own actions,
+results and situation are quoted even when the competency is never named (``story``).
 """
 
 from __future__ import annotations
@@ -13,13 +17,11 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from interview_core.text.episode import Clause, Episode
 from interview_core.text.jobs import JobCompetency
+from interview_core.text.library import Competency
 
-KEYWORD_POINTS = 1.0
-JOB_KEYWORD_POINTS = 1.5
-BEHAVIOUR_FACTOR = 1.0  # the sentence tells an action or a result
-MENTION_FACTOR = 0.6  # the keyword is only mentioned
-VAGUE_FACTOR = 0.5  # multiplies the above in a vague sentence
+MAX_QUOTES = 5
 
 
 @dataclass(frozen=True)
@@ -34,64 +36,79 @@ class Evidence:
 @dataclass(frozen=True)
 class CompetencyEvidence:
     evidence: tuple[Evidence, ...]
-    keywords: tuple[str, ...]  # distinct keywords found, in order of appearance
-    points: float
+    indicators: tuple[str, ...]  # indicator texts shown by behaviour in the story
+    habits: tuple[str, ...]  # indicator texts only told as habits or hypotheses
+    keywords: tuple[str, ...]  # distinct keywords found in behaviour clauses
+
+    @property
+    def behaviour(self) -> bool:
+        return bool(self.indicators)
 
 
-@dataclass(frozen=True)
-class SentenceContext:
-    """What the answer-level analysis knows about each sentence."""
-
-    behaviour: frozenset[str]  # sentences telling an action or a result
-    vague: frozenset[str]
-
-
-def find_evidence(
-    sentences: tuple[str, ...], item: JobCompetency, context: SentenceContext
-) -> CompetencyEvidence:
-    pattern, canonical = keyword_pattern(item.competency.keywords, item.keywords)
-    job_words = frozenset(item.keywords)
-    evidence: list[Evidence] = []
-    best: dict[str, float] = {}
-    for sentence in sentences:
-        found = (canonical[m.group().casefold()] for m in pattern.finditer(sentence))
-        hits = list(dict.fromkeys(found))
-        if not hits:
+def find_evidence(episode: Episode, item: JobCompetency, *, story: bool) -> CompetencyEvidence:
+    """The behaviour of ``episode`` that shows ``item`` (``story``: the question asks for this
+    competency, so the story's own actions and results count as evidence as well)."""
+    shown: dict[str, Clause] = {}
+    habits: list[str] = []
+    done = [c for c in episode.clauses if _behaviour(c)]
+    usual = [c for c in episode.clauses if c.habitual]
+    for behaviour in item.competency.behaviours:
+        if behaviour.cues is None:
             continue
-        factor = _factor(sentence, context)
-        for word in hits:
-            points = (JOB_KEYWORD_POINTS if word in job_words else KEYWORD_POINTS) * factor
-            best[word] = max(best.get(word, 0.0), points)
-        evidence.append(Evidence(sentence, _why(hits, job_words, sentence, context)))
-    return CompetencyEvidence(tuple(evidence), tuple(best), round(sum(best.values()), 2))
+        seen = next((c for c in done if behaviour.cues.search(c.reads)), None)
+        if seen is not None:
+            shown[behaviour.text] = seen
+        elif any(behaviour.cues.search(c.reads) for c in usual):
+            habits.append(behaviour.text)
+    habits = [h for h in habits if h not in shown]
+    keywords = _keywords(episode, item)
+    evidence: dict[str, list[str]] = {}
+    for text, clause in shown.items():
+        evidence.setdefault(clause.sentence, []).append(f"体现「{text}」")
+    if story:
+        for clause in episode.own[:3]:
+            evidence.setdefault(clause.sentence, []).append(
+                f"本人行动：{clause.verb}{clause.object}"
+            )
+        for clause in episode.results[:2]:
+            evidence.setdefault(clause.sentence, []).append("结果")
+        if not episode.told:
+            for clause in episode.habits[:2]:
+                evidence.setdefault(clause.sentence, []).append("习惯或假设的做法，不是具体经历")
+    quotes = tuple(Evidence(q, "；".join(dict.fromkeys(w))) for q, w in evidence.items())
+    return CompetencyEvidence(quotes[:MAX_QUOTES], tuple(shown), tuple(habits), keywords)
+
+
+def shown_indicators(episode: Episode, competency: Competency) -> tuple[str, ...]:
+    """The indicators of a competency the story shows by behaviour."""
+    return tuple(
+        b.text
+        for b in competency.behaviours
+        if b.cues is not None
+        and any(_behaviour(c) and b.cues.search(c.reads) for c in episode.clauses)
+    )
+
+
+def _behaviour(clause: Clause) -> bool:
+    """A clause of the story telling what the candidate or the team did, or a result."""
+    if clause.habitual:
+        return False
+    if clause.acts and clause.actor in ("self", "we"):
+        return True
+    return "result" in clause.parts or "action" in clause.parts
+
+
+def _keywords(episode: Episode, item: JobCompetency) -> tuple[str, ...]:
+    pattern = keyword_pattern(item.competency.keywords, item.keywords)
+    found: list[str] = []
+    for clause in episode.clauses:
+        if _behaviour(clause):
+            found.extend(pattern.findall(clause.reads))
+    return tuple(dict.fromkeys(found))
 
 
 @lru_cache(maxsize=512)
-def keyword_pattern(
-    keywords: tuple[str, ...], job_keywords: tuple[str, ...]
-) -> tuple[re.Pattern[str], dict[str, str]]:
-    """One case-blind alternation of all keywords, longest first so 大客户 wins over 客户,
-    and the keyword as written for each casefolded match (job keywords win ties)."""
-    canonical = {w.casefold(): w for w in (*keywords, *job_keywords)}
-    words = sorted(canonical, key=lambda w: (-len(w), w))
-    return re.compile("|".join(re.escape(w) for w in words), re.IGNORECASE), canonical
-
-
-def _factor(sentence: str, context: SentenceContext) -> float:
-    factor = BEHAVIOUR_FACTOR if sentence in context.behaviour else MENTION_FACTOR
-    return factor * VAGUE_FACTOR if sentence in context.vague else factor
-
-
-def _why(hits: list[str], job_words: frozenset[str], sentence: str, ctx: SentenceContext) -> str:
-    general = [w for w in hits if w not in job_words]
-    specific = [w for w in hits if w in job_words]
-    parts = []
-    if specific:
-        parts.append("岗位关键词：" + "、".join(specific))
-    if general:
-        parts.append("关键词：" + "、".join(general))
-    if sentence in ctx.behaviour:
-        parts.append("描述了具体行动或结果")
-    if sentence in ctx.vague:
-        parts.append("表述含糊或泛泛而谈")
-    return "；".join(parts)
+def keyword_pattern(keywords: tuple[str, ...], job_keywords: tuple[str, ...]) -> re.Pattern[str]:
+    """One case-blind alternation of all keywords, longest first (大客户 wins over 客户)."""
+    words = sorted({w for w in (*keywords, *job_keywords) if w}, key=lambda w: (-len(w), w))
+    return re.compile("|".join(re.escape(w) for w in words) or "(?!)", re.IGNORECASE)

@@ -1,10 +1,15 @@
 """Follow-up questions that close the gaps of an answer, quoting the candidate's own words.
 
-The gaps, in this order: the STAR parts not told (situation, task, action, result), ownership
-(more 我们 than 我 in the actions) and quantification (no number in the result). The question
-targets the most useful gap (action, result, ownership, quantification, task, situation) and
-quotes a short, verbatim clause of the answer: 你提到"优化了生产流程"，具体是怎么推动的？
-With no gap, it asks for depth on the job's weakest-covered competency. Deterministic.
+They read the same behavioural episode as the scores (``episode``). The gaps, in this order:
+situation (no time, place or background), task, action (nothing the candidate or the team did,
+only opinions, habits or claims), result (actions without an outcome), ownership (more 我们
+than 我 in the actions) and quantification (a result without a number that says what it
+measures). A gaming answer (a keyword list, a self-description, an echo, empty numbers, an
+off-topic story) is asked for one real episode first, quoting what raised the flag. Otherwise
+the question targets the most useful gap (action, result, ownership, quantification, task,
+situation) and quotes a short, verbatim clause of the answer: 你提到"优化了生产流程"，最后结果
+如何？ With no gap, it asks for depth on the competency the story shows least, among those the
+question asks (never one the answer only names: a buzzword is no evidence). Deterministic.
 
 An interviewer's note (``note=True``) in the third person is not the candidate's wording: it
 is read as the candidate's words in the first person and asked back in the second person,
@@ -13,13 +18,21 @@ without quotation marks (你提到团队里你负责培训新人，…; see ``re
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from interview_core.text.analysis import AnswerAnalysis, analyze_answer
+from interview_core.text.flags import Gaming, GamingFlag
+from interview_core.text.gaming import detect_gaming
 from interview_core.text.jobs import JobModel
 from interview_core.text.reported import first_person, is_reported, second_person
-from interview_core.text.scoring import AnswerScore, score_answer
-from interview_core.text.sentences import split_clauses, tokenizer
+from interview_core.text.scoring import (
+    AnswerScore,
+    asked_competencies,
+    non_answer,
+    score_answer,
+)
+from interview_core.text.sentences import plain, split_clauses, tokenizer
 from interview_core.text.signals import HEDGE_RE, QUANTITY_RE, SUBJECT_RE, is_generic
 from interview_core.text.star import action_verb_at, clause_parts
 
@@ -37,6 +50,13 @@ TEMPLATES = {
     "quantification": "你提到“{quote}”，有没有具体的数字能说明效果，比如提升了多少、用了多长时间？",
     "depth": "你提到“{quote}”，能具体讲讲这件事里体现{competency}的地方吗？你是怎么考虑和取舍的？",
     "reflection": "你提到“{quote}”，如果重来一次，你会做哪些不同的调整？为什么？",
+    "on_topic": (
+        "你提到“{quote}”，这与题目所问的情境不太一样。能讲一次与题目直接相关的亲身经历吗？"
+        "当时是什么情况，你本人做了什么，结果如何？"
+    ),
+    "example": (
+        "你提到“{quote}”，能讲一次你亲身经历的具体事例吗？当时是什么情况，你本人做了什么，结果如何？"
+    ),
 }
 NO_QUOTE = "能举一个你亲身经历的具体例子吗？当时是什么情况，你本人做了什么，结果如何？"
 RESULT_SUFFIX = "结果如何？"
@@ -73,19 +93,34 @@ class FollowUp:
 
 
 def follow_up(
-    answer: str, question: str, job: JobModel | None = None, *, note: bool = False
+    answer: str,
+    question: str,
+    job: JobModel | None = None,
+    *,
+    note: bool = False,
+    competencies: Sequence[str] | None = None,
 ) -> FollowUp:
     """The next question to ask about this answer (advisory; the interviewer chooses).
-    ``note``: ``answer`` is an interviewer's note, which may report the candidate."""
+    ``note``: ``answer`` is an interviewer's note, which may report the candidate;
+    ``competencies``: the ones the question asks (see ``score_answer``)."""
     reported = note and is_reported(answer)
     if reported:
         answer = first_person(answer)
-    scored = score_answer(answer, question, job) if job is not None else None
+    scored = (
+        score_answer(answer, question, job, competencies=competencies) if job is not None else None
+    )
     analysis = scored.analysis if scored is not None else analyze_answer(answer, question)
     missing = gaps(analysis)
+    flags = (
+        scored.flags if scored is not None else detect_gaming(answer, question, analysis.episode)
+    )
+    if non_answer(flags, analysis.episode):
+        found = _example(analysis, flags, missing, whole=reported)
+        return _addressed(found) if reported else found
     target = next((gap for gap in PRIORITY if gap in missing), None)
     if target is None:
-        found = _depth(analysis, scored, missing, whole=reported)
+        asked = asked_competencies(job, question, competencies) if job else frozenset()
+        found = _depth(analysis, scored, missing, whole=reported, asked=asked)
         return _addressed(found) if reported else found
     quote = pick_quote(analysis, QUOTE_FROM[target], whole=reported)
     text = _ask(target, quote)
@@ -107,13 +142,39 @@ def _addressed(found: FollowUp) -> FollowUp:
 
 
 def gaps(analysis: AnswerAnalysis) -> list[str]:
-    found = set(analysis.star.missing)
+    """What the story lacks, from the episode: no situation, task, personal or team action,
+    result, ownership (more 我们 than 我) or a number measuring the result."""
+    episode = analysis.episode
+    found = set()
+    if not episode.part("situation"):
+        found.add("situation")
+    if not episode.part("task"):
+        found.add("task")
+    if not episode.acted:
+        found.add("action")
+    if not episode.results:
+        found.add("result")
     ratio = analysis.ownership.ratio
     if ratio is not None and ratio < 0.5:
         found.add("ownership")
     if not analysis.quantified_results and "result" not in found:
         found.add("quantification")
     return [gap for gap in GAP_ORDER if gap in found]
+
+
+def _example(
+    analysis: AnswerAnalysis, flags: tuple[GamingFlag, ...], missing: list[str], *, whole: bool
+) -> FollowUp:
+    """A non-answer: ask for one real episode, quoting what raised the first flag."""
+    first = next((f for f in flags if f.quotes), None)
+    clauses = [c for q in (first.quotes if first else ()) for c in split_clauses(q)]
+    clauses = [c for c in clauses if len(plain(c).strip()) >= 2]
+    if first is None or not clauses:
+        return FollowUp(missing, NO_QUOTE, "", None, "example")
+    best = max(clauses[:3], key=lambda c: (len(plain(c)), -clauses.index(c)))
+    quote = _cut_at_word(best, QUOTE_CHARS) if whole else trim_clause(best)
+    kind = "on_topic" if first.code == Gaming.OFF_TOPIC else "example"
+    return FollowUp(missing, _ask(kind, quote), quote, None, "example")
 
 
 def pick_quote(analysis: AnswerAnalysis, kind: str, *, whole: bool = False) -> str:
@@ -178,18 +239,24 @@ def _ask(target: str, quote: str, competency: str = "") -> str:
 
 
 def _depth(
-    analysis: AnswerAnalysis, scored: AnswerScore | None, missing: list[str], *, whole: bool
+    analysis: AnswerAnalysis,
+    scored: AnswerScore | None,
+    missing: list[str],
+    *,
+    whole: bool,
+    asked: frozenset[str] = frozenset(),
 ) -> FollowUp:
-    weakest = _weakest(scored) if scored is not None else None
+    weakest = _weakest(scored, asked) if scored is not None else None
     quote = pick_quote(analysis, "action", whole=whole)
     if weakest is None:
         return FollowUp(missing, _ask("reflection", quote), quote, None, "reflection")
     return FollowUp(missing, _ask("depth", quote, weakest), quote, weakest, "depth")
 
 
-def _weakest(scored: AnswerScore) -> str | None:
-    """The heaviest competency not assessed, else the lowest-scored one (job order on ties)."""
-    items = scored.competencies
+def _weakest(scored: AnswerScore, asked: frozenset[str] = frozenset()) -> str | None:
+    """The heaviest competency not assessed, else the lowest-scored one (job order on ties),
+    among those the question asks when it asks some."""
+    items = tuple(c for c in scored.competencies if c.name in asked) or scored.competencies
     unassessed = [c for c in items if c.score is None]
     if unassessed:
         return max(unassessed, key=lambda c: (c.weight, -items.index(c))).name
@@ -197,8 +264,13 @@ def _weakest(scored: AnswerScore) -> str | None:
 
 
 def _competency_of(quote: str, scored: AnswerScore) -> str | None:
-    """The competency whose evidence contains the quote (heaviest first), if any."""
-    holders = [c for c in scored.competencies if any(quote in e.quote for e in c.evidence)]
+    """The competency whose behaviour evidence contains the quote (heaviest first), if any:
+    a sentence that only names a competency is no evidence of it."""
+    holders = [
+        c
+        for c in scored.competencies
+        if any(quote in e.quote and "体现「" in e.why for e in c.evidence)
+    ]
     if not holders:
         return None
     return max(holders, key=lambda c: (c.weight, -scored.competencies.index(c))).name

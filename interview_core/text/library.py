@@ -1,11 +1,14 @@
-"""The competency library: definitions, indicators, keywords and 1..5 rating anchors.
+"""The competency library: definitions, behavioural indicators, keywords and 1..5 anchors.
 
 Loaded once from ``interview_core/data/competencies.yaml`` and cached; job models refer to
 competencies by Chinese name or ascii code, and every score shows the anchor it landed on.
+An indicator is a text for people and cues for the rules engine: regular expressions that
+recognise the indicator's behaviour in a sentence of a story (see ``evidence``).
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -21,6 +24,14 @@ LEVELS = (1, 2, 3, 4, 5)
 
 
 @dataclass(frozen=True)
+class Behaviour:
+    """One indicator: what interviewers look for, and the cues that it was done."""
+
+    text: str
+    cues: re.Pattern[str] | None  # None: an indicator only people can judge
+
+
+@dataclass(frozen=True)
 class Competency:
     code: str
     name: str
@@ -28,6 +39,7 @@ class Competency:
     indicators: tuple[str, ...]
     keywords: tuple[str, ...]
     anchors: tuple[str, ...]  # texts of levels 1..5, in order
+    behaviours: tuple[Behaviour, ...] = ()  # the indicators with their cues, in order
 
     def anchor(self, level: int) -> str:
         """The anchor text of a level 1..5 (clamped)."""
@@ -84,15 +96,17 @@ def _competency(entry: Any, path: Path | str) -> Competency:
         raise InvalidInput(f"{path}: each competency must be a mapping, got {entry!r}")
     label = entry.get("name") or entry.get("code") or "?"
     try:
+        behaviours = _behaviours(entry["indicators"])
         competency = Competency(
             code=str(entry["code"]),
             name=str(entry["name"]),
             definition=str(entry["definition"]),
-            indicators=_strings(entry["indicators"]),
+            indicators=tuple(b.text for b in behaviours),
             keywords=_strings(entry["keywords"]),
             anchors=_anchors(entry["anchors"]),
+            behaviours=behaviours,
         )
-    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+    except (KeyError, TypeError, ValueError, AttributeError, re.error) as exc:
         raise InvalidInput(f"{path}: competency {label}: missing or malformed {exc}") from exc
     if not competency.code.isascii() or not competency.code.isidentifier():
         raise InvalidInput(f"{path}: competency {label}: code must be an ascii identifier")
@@ -106,6 +120,21 @@ def _anchors(value: Any) -> tuple[str, ...]:
     if tuple(sorted(levels)) != LEVELS or not all(levels.values()):
         raise ValueError("anchors: needs a text for each level 1..5")
     return tuple(levels[level] for level in LEVELS)
+
+
+def _behaviours(value: Any) -> tuple[Behaviour, ...]:
+    """Indicators as plain texts, or as ``{text, cues: [regex, …]}``."""
+    if not isinstance(value, list):
+        raise TypeError("indicators: list expected")
+    found = []
+    for item in value:
+        if isinstance(item, dict):
+            cues = _strings(item.get("cues") or [])
+            pattern = re.compile("|".join(f"(?:{c})" for c in cues)) if cues else None
+            found.append(Behaviour(str(item["text"]).strip(), pattern))
+        elif str(item).strip():
+            found.append(Behaviour(str(item).strip(), None))
+    return tuple(found)
 
 
 def _strings(value: Any) -> tuple[str, ...]:

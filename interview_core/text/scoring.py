@@ -1,23 +1,43 @@
 """Advisory competency scores for one answer, every point traceable to quoted evidence.
 
-The engine suggests, a person decides. Per competency of the job (scores have one decimal):
+The engine suggests, a person decides. It scores behaviour, not words (see ``episode``,
+``evidence`` and ``gaming``); scores have one decimal.
 
-* no keyword evidence → ``score = None``, "not assessed", with the reason (never 0);
+Which competencies: a question of the job's structured interview (``JobModel.questions``, or
+``competencies=`` given) says which ones it asks: those are scored from the story, even when
+their names never appear. The job's other competencies are scored only when the story shows
+one of their indicators by behaviour. A question the job does not know: every competency is
+scored only from behaviour shown.
+
+Per competency:
+
 * no transcript at all (no speech model, the recogniser failed, a silent recording) → every
-  competency not assessed because of the system or the recording, never "no evidence":
-  the candidate is not blamed for text nobody could read;
-* otherwise ``base = 1.5 + 1.0 × strength`` where ``strength = min(points / 3, 1)`` are the
-  evidence points (see ``evidence``), then, shared by all competencies of the answer:
-  STAR parts present +0.2 situation, +0.2 task, +0.4 action, +0.4 result;
-  a number in a result sentence +0.4, two or more numbers +0.2;
-  ownership ``(share of 我 among the subjects of actions − 0.5) × 0.6`` (±0.3, 0 if none);
-  relevance to the question ``+0.4 × share of question words used``;
-  vagueness −0.25 per hedge or generic sentence (at most −1.0);
-  fewer than 40 substantive characters −0.5, fewer than 80 −0.25;
-  clamped to 1..5. The anchor shown is the library's anchor of the rounded level.
-* ``confidence`` (0.05..0.95) grows with evidence, STAR completeness, a number in the result
-  and specificity, and shrinks for short answers; it says how much to trust the score, not
-  how good the answer is. Rules never claim certainty.
+  competency not assessed because of the system or the recording, never "no evidence";
+* nothing relevant (no story, no habit, nothing of the question's words or topic; or,
+  outside the question, no indicator shown) → ``score = None``, "not assessed" with the
+  reason (never 0);
+* otherwise ``score = episode + indicators + keywords + vagueness``, clamped to 1.3..5
+  (``HONEST_FLOOR``: an honest answer, however weak, stays above every non-answer):
+  ``episode`` is the story's general level (``Episode.level``: 1.3 opinions, 1.8 habits or
+  a general account, 2–2.3 a story told with 我们 only, 2.5–3.2 an owned story with a
+  result, ~4 several own actions and a quantified result, up to 5 with difficulty and a
+  reusable improvement); ``indicators`` +0.15 per indicator of the competency shown by
+  behaviour (at most +0.45; +0.1 per indicator told only as a habit, at most +0.2; −0.3 when
+  a told story shows none of them); ``keywords`` +0.05 per keyword in a behaviour clause, at
+  most +0.1 (weak, capped support); ``vagueness`` −0.1 per hedge (可能、大概…), at most −0.4.
+* gaming (``gaming.detect_gaming``): a keyword list, an echo, a self-description, or numbers
+  piled up in a general account score 1.0 (the rating guidelines' level for a non-answer) on
+  the competencies the question asks or the answer names; an off-topic story 1.0 (1.2 when it
+  happens to show the competency's behaviour) and nothing outside the question; numbers that
+  measure nothing next to a story cost −0.3. The flags are in the JSON with their reasons and
+  quotes, and halve confidence.
+* ``confidence`` (0.05..0.95) grows with the indicators shown, STAR completeness, a tied
+  number in the result, specificity and a told story, and shrinks for short answers and with
+  each flag; it says how much to trust the score, not how good the answer is. Rules never
+  claim certainty.
+
+Validated against the rated corpus (``python -m interview_core validate``), tuned on its
+development part only.
 
 ``overall`` (0..100) is the weighted mean of the assessed competencies, weights renormalised,
 with ``(score − 1) / 4 × 100`` per competency; ``coverage`` is the weight assessed. With
@@ -28,20 +48,32 @@ withheld from what people see (the JSON's ``overall`` is None, ``overall_withhel
 
 from __future__ import annotations
 
+import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
 from interview_core.text.analysis import AnswerAnalysis, analyze_answer
-from interview_core.text.evidence import Evidence, find_evidence
-from interview_core.text.flags import GamingFlag
+from interview_core.text.episode import Episode
+from interview_core.text.evidence import CompetencyEvidence, Evidence, find_evidence
+from interview_core.text.flags import Gaming, GamingFlag
+from interview_core.text.gaming import detect_gaming, empty_account
 from interview_core.text.jobs import JobCompetency, JobModel
 from recruiting.domain.assessment_reasons import NotAssessed, not_assessed_for, not_assessed_label
 from recruiting.domain.coverage import DEFAULT_MIN_COVERAGE
 
-METHOD = "rules-v1 (jieba)"
-STAR_POINTS = {"situation": 0.2, "task": 0.2, "action": 0.4, "result": 0.4}
-FULL_EVIDENCE_POINTS = 3.0
+METHOD = "rules-v2 (jieba)"
+INDICATOR_POINTS, INDICATOR_MAX = 0.15, 0.45
+HABIT_POINTS, HABIT_MAX = 0.1, 0.2
+NO_INDICATOR = -0.3  # a story that shows none of the competency's indicators
+KEYWORD_POINTS, KEYWORD_MAX = 0.05, 0.1
+HEDGE_POINTS, HEDGE_MAX = 0.1, 0.4
+GAMING_SCORE = 1.0  # the rating guidelines' level for a non-answer
+OFF_TOPIC_SHOWN = 1.2  # an off-topic story that happens to show the competency
+HONEST_FLOOR = 1.3  # an honest, relevant answer, however weak, stays above every non-answer
+EMPTY_NUMBERS_CUT = 0.3
+NON_ANSWERS = frozenset({Gaming.KEYWORD_LIST, Gaming.ECHO, Gaming.SELF_DESCRIPTION})
 SHORT, VERY_SHORT = 80, 40
 
 
@@ -61,6 +93,11 @@ class CompetencyScore:
     @property
     def assessed(self) -> bool:
         return self.score is not None
+
+    @property
+    def from_behaviour(self) -> bool:
+        """Assessed on what the candidate did, not only scored down as a non-answer."""
+        return self.score is not None and "gaming" not in self.breakdown
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -126,12 +163,14 @@ def score_answer(
     min_coverage: float = DEFAULT_MIN_COVERAGE,
     *,
     no_transcript: str = "",
+    competencies: Sequence[str] | None = None,
 ) -> AnswerScore:
-    """Score one answer against every competency of the job (advisory, deterministic).
+    """Score one answer against the competencies of the job (advisory, deterministic).
 
-    ``no_transcript`` (a ``NoTranscript`` code) says the answer was spoken but there is no
-    text: nothing is scored, and each competency says why in the system's or the
-    recording's name."""
+    ``competencies`` (names or codes) are the ones the question asks; by default the job's
+    question of that text says, else none in particular. ``no_transcript`` (a
+    ``NoTranscript`` code) says the answer was spoken but there is no text: nothing is
+    scored, and each competency says why in the system's or the recording's name."""
     analysis = analyze_answer("" if no_transcript else answer, question)
     if no_transcript:
         cause = not_assessed_for(no_transcript)
@@ -141,68 +180,165 @@ def score_answer(
             for i in job.competencies
         )
         return AnswerScore(None, 0.0, scores, analysis, min_coverage)
-    modifiers = answer_modifiers(analysis)
-    scores = tuple(_score_competency(item, analysis, modifiers) for item in job.competencies)
+    asked = asked_competencies(job, question, competencies)
+    topics = tuple(
+        dict.fromkeys(w for i in job.competencies if i.name in asked for w in _topic_words(i))
+    )
+    flags = detect_gaming(answer, question, analysis.episode, topics, sorted(asked))
+    said = tuple(w for w in topics if w in analysis.episode.reads)
+    scores = tuple(
+        _score_competency(item, analysis, flags, asked=item.name in asked, topics=said)
+        for item in job.competencies
+    )
     overall, coverage = _overall(scores)
-    return AnswerScore(overall, coverage, scores, analysis, min_coverage)
+    return AnswerScore(overall, coverage, scores, analysis, min_coverage, flags)
 
 
-def answer_modifiers(a: AnswerAnalysis) -> dict[str, float]:
-    """The answer-level raises and cuts every assessed competency shares."""
-    ratio = a.ownership.ratio
-    marks = len(a.vagueness.hedges) + len(a.vagueness.generic)
-    substantive = a.vagueness.substantive_length
-    return {
-        "star": sum((STAR_POINTS[p] for p in STAR_POINTS if p not in a.star.missing), 0.0),
-        "quantified": 0.4 * bool(a.quantified_results) + 0.2 * (len(a.quantities) >= 2),
-        "ownership": 0.0 if ratio is None else round((ratio - 0.5) * 0.6, 2),
-        "relevance": round(0.4 * a.relevance, 2),
-        "vagueness": 0.0 - min(0.25 * marks, 1.0),
-        "length": -0.5 if substantive < VERY_SHORT else -0.25 if substantive < SHORT else 0.0,
-    }
+def asked_competencies(
+    job: JobModel, question: str, competencies: Sequence[str] | None = None
+) -> frozenset[str]:
+    """Names of the competencies the question asks (empty: a question the job does not know)."""
+    if competencies is not None:
+        wanted = {c.strip() for c in competencies}
+        return frozenset(i.name for i in job.competencies if {i.name, i.code} & wanted)
+    key = _question_key(question)
+    for item in job.questions:
+        if key and _question_key(item.text) == key:
+            return frozenset(item.competencies)
+    return frozenset()
+
+
+def _question_key(text: str) -> str:
+    return re.sub(r"[\s，。！？,.!?：:；;、“”\"']+", "", text)
+
+
+def _topic_words(item: JobCompetency) -> tuple[str, ...]:
+    return tuple(w for w in (*item.keywords, *item.competency.keywords) if len(w) >= 2)
 
 
 def _score_competency(
-    item: JobCompetency, analysis: AnswerAnalysis, modifiers: dict[str, float]
+    item: JobCompetency,
+    a: AnswerAnalysis,
+    flags: tuple[GamingFlag, ...],
+    *,
+    asked: bool,
+    topics: tuple[str, ...] = (),
 ) -> CompetencyScore:
-    found = find_evidence(analysis.sentences, item, analysis.context())
-    if not found.evidence:
+    episode = a.episode
+    found = find_evidence(episode, item, story=asked)
+    kinds = {f.code for f in flags}
+    touched = _named(item, a.episode.reads) or (asked and (a.relevance > 0 or bool(topics)))
+    if non_answer(flags, episode) and Gaming.OFF_TOPIC not in kinds:
+        return _gamed(item, flags, a) if touched else _not_assessed(item)
+    if Gaming.OFF_TOPIC in kinds:
+        if not asked:
+            return _not_assessed(item)
+        return _gamed(item, flags, a, OFF_TOPIC_SHOWN if found.behaviour else GAMING_SCORE)
+    if not (found.behaviour or (asked and (_relevant(a, found) or bool(topics)))):
         return _not_assessed(item)
-    strength = min(found.points / FULL_EVIDENCE_POINTS, 1.0)
-    breakdown = {"base": 1.0, "evidence": round(0.5 + strength, 2), **modifiers}
-    score = round(min(max(sum(breakdown.values()), 1.0), 5.0), 1)
+    breakdown = _breakdown(found, a, Gaming.EMPTY_NUMBERS in kinds)
+    score = round(min(max(sum(breakdown.values()), HONEST_FLOOR), 5.0), 1)
     return CompetencyScore(
         code=item.code,
         name=item.name,
         weight=item.weight,
         score=score,
-        confidence=_confidence(strength, analysis),
-        evidence=found.evidence,
+        confidence=_confidence(found, a, flags),
+        evidence=found.evidence or _fallback(a),
         anchor=item.competency.anchor(int(score + 0.5)),
-        breakdown={k: round(v, 2) for k, v in breakdown.items()},
+        breakdown=breakdown,
     )
 
 
+def non_answer(flags: tuple[GamingFlag, ...], episode: Episode) -> bool:
+    """Flags that make the answer a non-answer (scored 1): a keyword list, an echo, a
+    self-description, an off-topic story, numbers piled up in a general account."""
+    kinds = {f.code for f in flags}
+    piled = Gaming.EMPTY_NUMBERS in kinds and empty_account(episode)
+    return bool(kinds & NON_ANSWERS) or Gaming.OFF_TOPIC in kinds or piled
+
+
+def _relevant(a: AnswerAnalysis, found: CompetencyEvidence) -> bool:
+    """An answer to the question at all: a story, a habit, or the question's topic."""
+    return a.episode.told or bool(a.episode.habits) or a.relevance > 0 or bool(found.keywords)
+
+
+def _breakdown(found: CompetencyEvidence, a: AnswerAnalysis, empty: bool) -> dict[str, float]:
+    episode = a.episode
+    shown = len(found.indicators)
+    if shown:
+        indicators = min(INDICATOR_POINTS * shown, INDICATOR_MAX)
+    elif found.habits:
+        indicators = min(HABIT_POINTS * len(found.habits), HABIT_MAX)
+    else:
+        indicators = NO_INDICATOR if episode.told else 0.0
+    parts = {
+        "episode": episode.level,
+        "indicators": indicators,
+        "keywords": min(KEYWORD_POINTS * len(found.keywords), KEYWORD_MAX),
+        "vagueness": -min(HEDGE_POINTS * len(a.vagueness.hedges), HEDGE_MAX),
+    }
+    if empty:
+        parts["empty_numbers"] = -EMPTY_NUMBERS_CUT
+    return {k: round(v, 2) for k, v in parts.items()}
+
+
+def _named(item: JobCompetency, reads: str) -> bool:
+    """The answer names the competency or one of its keywords (only used to say which
+    competencies a gaming answer tried to claim)."""
+    return item.name in reads or any(k in reads for k in _topic_words(item))
+
+
+def _gamed(
+    item: JobCompetency, flags: tuple[GamingFlag, ...], a: AnswerAnalysis,
+    score: float = GAMING_SCORE,
+) -> CompetencyScore:  # fmt: skip
+    """A non-answer: the guidelines' lowest level, the flags as its evidence (for the
+    competencies it names, or the question's when it speaks of the question's topic)."""
+    evidence = tuple(
+        Evidence(q, f.label) for f in flags for q in f.quotes if q and q in a.answer
+    ) or _fallback(a)
+    return CompetencyScore(
+        code=item.code,
+        name=item.name,
+        weight=item.weight,
+        score=score,
+        confidence=_confidence(None, a, flags),
+        evidence=evidence[:5],
+        anchor=item.competency.anchor(int(score + 0.5)),
+        breakdown={"gaming": score},
+    )
+
+
+def _fallback(a: AnswerAnalysis) -> tuple[Evidence, ...]:
+    return tuple(Evidence(s, "回答原文") for s in a.sentences[:1] if s in a.answer)
+
+
 def _not_assessed(item: JobCompetency) -> CompetencyScore:
-    examples = "、".join((*item.keywords, *item.competency.keywords)[:4])
-    reason = f"回答中没有与「{item.name}」相关的关键词或行为（如{examples}），未评估（不是 0 分）"
+    example = item.competency.indicators[0] if item.competency.indicators else item.name
+    reason = f"回答中没有体现「{item.name}」的具体行为（如{example}），未评估（不是 0 分）"
     return CompetencyScore(
         item.code, item.name, item.weight, None, None, (), None, reason, {}, NotAssessed.NO_EVIDENCE
     )
 
 
-def _confidence(strength: float, a: AnswerAnalysis) -> float:
+def _confidence(
+    found: CompetencyEvidence | None, a: AnswerAnalysis, flags: tuple[GamingFlag, ...]
+) -> float:
+    shown = min(len(found.indicators), 3) / 3 if found is not None else 0.0
     specific = 1.0 - a.vagueness.index
     raw = (
         0.1
-        + 0.35 * strength
+        + 0.3 * shown
         + 0.2 * a.star.completeness
         + 0.15 * bool(a.quantified_results)
         + 0.15 * specific
+        + 0.1 * a.episode.told
     )
     substantive = a.vagueness.substantive_length
     raw *= 0.6 if substantive < VERY_SHORT else 0.8 if substantive < SHORT else 1.0
-    return round(min(max(raw, 0.05), 1.0), 2)
+    raw *= 0.5 ** len(flags)
+    return round(min(max(raw, 0.05), 0.95), 2)
 
 
 def _overall(scores: tuple[CompetencyScore, ...]) -> tuple[float | None, float]:

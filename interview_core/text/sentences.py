@@ -3,6 +3,12 @@
 Quotes are exact substrings of the answer (whitespace-trimmed, without the end punctuation),
 so evidence can be found again in the transcript. jieba is set up once, lazily, with its
 default dictionary and its logging silenced: importing this module loads nothing.
+
+A speech recogniser's transcript has no punctuation: its segments are joined by single
+spaces (``speech.port``). So a space between two Chinese characters ends a sentence too, and
+a long stretch without any punctuation is cut before discourse markers (然后、于是、结果、最后…)
+that start the next step of a story. Fillers and stutters (嗯、那个、就是、我我) stay in the
+quotes but are dropped from the text the rules read (``plain``), so they never cost points.
 """
 
 from __future__ import annotations
@@ -10,10 +16,25 @@ from __future__ import annotations
 import logging
 import re
 import threading
+from functools import lru_cache
 from typing import Protocol
 
 SENTENCE_END = re.compile(r"[。！？；!?;…\n\r]+")
 CLAUSE_BREAK = re.compile(r"[，,、：:（）()]+")
+_HAN = r"\u4e00-\u9fff"
+# A space between Chinese characters (or a Chinese character and a digit): a segment boundary.
+SPACE_BREAK = re.compile(rf"(?<=[{_HAN}])\s+(?=[{_HAN}\d])|(?<=[\d%])\s+(?=[{_HAN}])")
+UNPUNCTUATED = 28  # characters without any punctuation after which markers split
+MARKERS = re.compile(
+    r"(?=然后|后来|于是|所以|因此|结果|最后|最终|接着|随后|之后|当时|首先|其次|但是|不过|可是|"
+    r"因为|同时|另外|第二天|一周后|一个月后|三个月后|半年后|事后|那次|有一次)"
+)
+MIN_PIECE = 4
+FILLERS = re.compile(
+    r"嗯+|呃+|啊+(?=[，,\s]|$)|额+(?=[，,\s])|哎+|唉+|那个(?=那个|就是|嗯|我|[，,\s]|$)|就是说|"
+    r"然后呢|怎么说呢|对吧|你知道吧|其实吧"
+)
+_STUTTER = re.compile(r"(我们|我|就是|那个|然后)(?:\s*\1)+")
 _WORD = re.compile(r"[\w\u4e00-\u9fff]")
 
 # Function words, fillers and hedges, plus the generic words of interview questions
@@ -60,9 +81,95 @@ def _build_tokenizer() -> _Tokenizer:
 
 
 def split_sentences(text: str) -> tuple[str, ...]:
-    """Sentences split on 。！？；… and newlines, trimmed, empty ones dropped."""
-    parts = (part.strip() for part in SENTENCE_END.split(text))
-    return tuple(part for part in parts if part and _WORD.search(part))
+    """Sentences split on 。！？；…, newlines and the spaces between a recogniser's segments,
+    long unpunctuated stretches also before discourse markers; trimmed, empty ones dropped."""
+    found: list[str] = []
+    for part in SENTENCE_END.split(text):
+        for piece in SPACE_BREAK.split(part):
+            found.extend(_at_markers(piece.strip()))
+    return tuple(part for part in found if part and _WORD.search(plain(part)))
+
+
+def _at_markers(piece: str) -> list[str]:
+    """A long piece without punctuation cut before its discourse markers (pieces of at least
+    ``MIN_PIECE`` characters; a shorter one stays with its neighbour)."""
+    if len(piece) < UNPUNCTUATED or CLAUSE_BREAK.search(piece):
+        return [piece]
+    cuts = [m.start() for m in MARKERS.finditer(piece) if m.start() > 0]
+    pieces: list[str] = []
+    start = 0
+    for cut in cuts:
+        if cut - start >= MIN_PIECE and len(piece) - cut >= MIN_PIECE:
+            pieces.append(piece[start:cut])
+            start = cut
+    pieces.append(piece[start:])
+    return pieces
+
+
+# The same clause is read by the episode, STAR and gaming rules: a small cache serves one
+# answer (a few dozen clauses) without keeping texts of other answers around.
+@lru_cache(maxsize=256)
+def plain(text: str) -> str:
+    """The text the rules read: fillers (嗯、那个、就是说) and stutters (我我) dropped, and
+    a recogniser's homophones of the words the rules look for put right (客护 → 客户)."""
+    text = FILLERS.sub("", _STUTTER.sub(r"\1", text))
+    fix, words = _homophones()
+    return fix.sub(lambda m: words[m.group()], text) if _HAN_RE.search(text) else text
+
+
+# Characters a Mandarin recogniser confuses (same syllable): each pair both ways.
+_CONFUSED = """
+在再 做作 到道 已以 是事 户护 工公 单担 力利 会汇 成城 程承 流留 题提 决绝 理里 结节 果过
+客可 服福 务物 投头 诉素 质制 效校 升生 降将 据剧 分份 析息 门们 店点 员元 经京 期其 时实
+及急 反返 馈溃 推退 动冻 调条 整正 定订 计记 划化 意异 见件 同通 测侧 券卷 违为 谨紧 话化
+红洪 熟数 案按 柜贵 油游 地底 叉插 带代 联连 诉述 报抱 议易 绩迹
+"""
+_COMMON = """
+客户 顾客 投诉 测试 电话 方案 柜台 产品 问题 解决 结果 效率 服务 业绩 目标 压力 数据 分析 门店
+员工 经理 同事 项目 计划 需求 沟通 处理 反馈 调整 推动 检查 整改 安全 隐患 违章 叉车 优惠券 谨慎
+熟练 红字 地线 油管 连带率 客诉 提案 成交 签单 回访 道歉 退款 经验 流程 质量 效果 升级 降低 意见
+"""
+_HAN_RE = re.compile(r"[\u4e00-\u9fff]")
+_fixes: list[tuple[re.Pattern[str], dict[str, str]]] = []
+
+
+def _homophones() -> tuple[re.Pattern[str], dict[str, str]]:
+    """Misheard forms of the words the rules look for (the library's keywords, the jobs'
+    keywords and common interview words), one confused character each; a form that is a
+    word of its own in jieba's dictionary is left alone. Built once, on first use."""
+    if _fixes:
+        return _fixes[0]
+    from interview_core.text.jobs import builtin_jobs
+    from interview_core.text.library import default_library
+
+    pairs: dict[str, set[str]] = {}
+    for pair in _CONFUSED.split():
+        pairs.setdefault(pair[0], set()).add(pair[1])
+        pairs.setdefault(pair[1], set()).add(pair[0])
+    library = default_library()
+    wanted = set(_COMMON.split()) | {c.name for c in library.competencies}
+    wanted |= {k for c in library.competencies for k in c.keywords}
+    wanted |= {k for job in builtin_jobs().values() for c in job.competencies for k in c.keywords}
+    known = tokenizer_words()
+    words: dict[str, str] = {}
+    for word in sorted(w for w in wanted if len(w) >= 2 and _HAN_RE.search(w)):
+        for at, ch in enumerate(word):
+            for other in sorted(pairs.get(ch, ())):
+                heard = word[:at] + other + word[at + 1 :]
+                if heard not in known and heard not in wanted:
+                    words.setdefault(heard, word)
+    alternation = "|".join(re.escape(w) for w in sorted(words, key=lambda w: (-len(w), w)))
+    with _lock:
+        if not _fixes:
+            _fixes.append((re.compile(alternation or "(?!)"), words))
+    return _fixes[0]
+
+
+def tokenizer_words() -> frozenset[str]:
+    """The words of jieba's dictionary (frequency above 0)."""
+    instance = tokenizer()
+    instance.lcut("预热")
+    return frozenset(w for w, n in getattr(instance, "FREQ", {}).items() if n)
 
 
 def split_clauses(sentence: str) -> tuple[str, ...]:

@@ -22,8 +22,8 @@ QUANTITY_RE = re.compile(
     rf"|(?P<amount>{_NUM}\s*(?:万|千|百万|亿|元|块|[kKwW])元?|(?<![第有那某这每])[{_CN}]+[万亿]元?)"
     rf"|(?P<duration>(?:{_NUM}|(?<![第有那某这每])[{_CN}半]+)个?多?"
     rf"(?:小时|分钟|秒钟?|天|周|星期|个月|年))"
-    rf"|(?P<count>{_NUM}\s*(?:个|位|名|家|单|台|件|次|条|项|人|户|套|款|张|份|笔|分|ms|毫秒|QPS|qps)"
-    rf"|(?<![第有那某这每一])[两三四五六七八九十百千]+多?(?:个|位|名|家|单|台|件|次|条|项|人|户|套))"
+    rf"|(?P<count>{_NUM}\s*(?:个|位|名|家|单|台|件|次|条|项|人|户|套|款|张|份|笔|分|支|瓶|盒|箱|辆|ms|毫秒|QPS|qps)"
+    rf"|(?<![第有那某这每一])[两三四五六七八九十百千]+[几多]?(?:个|位|名|家|单|台|件|次|条|项|人|户|套|支|瓶|盒|箱|辆|张|笔|份))"
     rf"|(?P<number>{_NUM})"
 )
 HEDGE_RE = re.compile(
@@ -105,23 +105,6 @@ def find_quantities(sentences: tuple[str, ...]) -> tuple[Quantity, ...]:
             if kind != "date":
                 found.append(Quantity(match.group().strip(), kind, sentence))
     return tuple(found)
-
-
-def measure_ownership(sentences: tuple[str, ...]) -> Ownership:
-    """Who did it: the subjects of action clauses, 我 against 我们/大家/团队 (opinions such
-    as 我觉得 do not count; the 'we did it' problem is about actions)."""
-    mine = 0
-    ours: list[str] = []
-    for sentence in (s for s in sentences if not is_habitual(s)):
-        for clause in split_clauses(sentence):
-            match = SUBJECT_RE.match(clause)
-            if match is None or action_verb_at(clause) is None:
-                continue
-            if match.group("subject") in ("我", "本人"):
-                mine += 1
-            else:
-                ours.append(clause)
-    return Ownership(mine, len(ours), tuple(ours))
 
 
 def measure_vagueness(sentences: tuple[str, ...]) -> Vagueness:

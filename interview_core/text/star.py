@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from interview_core.text.sentences import split_clauses
+from interview_core.text.sentences import plain, split_clauses
 
 PARTS = ("situation", "task", "action", "result")
 
@@ -49,8 +49,11 @@ TASK_RE = re.compile(
 _CHANGE = r"提升|提高|降低|降到|减少|下降|增长|增加|缩短|节省|节约|上升|回升|翻了"
 _FIGURE = r"[\d一二两三四五六七八九十百千万半]"
 RESULT_RE = re.compile(
-    rf"结果|最终|终于|成效|成功|达成|完成了|超额|签下|签了|签约|拿下|赢得|挽回|续约|好评|表扬|认可|"
+    rf"结果(?!导向)|最终|终于|成效|成功|达成|完成了|超额|签下|签了|签约|拿下|赢得|挽回|续约|好评|表扬|认可|"
     rf"评为|排名|获得|收到|撤回|平息|化解|解决了|(?<!不)满意|没有再|再也没|最后.{{0,12}}了|"
+    rf"零(?:安全)?(?:事故|故障|投诉|差错|缺陷|客诉|返工)|卖(?:了|出)|成交了|签了|没再|再没|"
+    rf"(?:一次|顺利|最终|都)就?(?:过了|通过)|(?:就|都|也)没(?:了|再)|消失了|不再出现|"
+    rf"(?:降|减|升|涨|提|增|缩短|恢复|回)(?:到|至)(?:了)?|(?:店里|全店|全组|全区|部门|区域|排名)第[一二三]|"
     rf"(?:{_CHANGE})(?:到|至)?了|(?:{_CHANGE})(?:到|至)?{_FIGURE}|从.{{1,12}}?(?:{_CHANGE})|"
     rf"(?:少|多|快|好|高)了(?:很多|不少|一半|一倍)|明显(?:快|少|好|提升|改善|下降)"
 )
@@ -89,8 +92,8 @@ def detect_star(sentences: tuple[str, ...]) -> StarAnalysis:
     for sentence in sentences:
         parts: set[str] = set()
         for clause in split_clauses(sentence):
-            parts |= clause_parts(clause)
-        if is_habitual(sentence):
+            parts |= clause_parts(plain(clause))
+        if is_habitual(plain(sentence)):
             parts -= {"action", "result"}
         for part in PARTS:
             if part in parts and sentence not in found[part]:

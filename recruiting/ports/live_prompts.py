@@ -40,6 +40,9 @@ class LivePrompt:
     missing: list[str]  # STAR parts (and ownership/quantification) the latest note lacks
     question: str  # a follow-up quoting the candidate's own words, when there are any
     quote: str = ""
+    # Chinese warnings on the latest note (a keyword list, a self-description without an
+    # episode…): why the scores of such words stay low, with the words that raised them
+    flags: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)

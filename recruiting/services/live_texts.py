@@ -94,6 +94,7 @@ def prompt_text(
         lines.append(f"尚缺证据：{'、'.join(prompt.uncovered)}{covered}")
     elif prompt.covered:
         lines.append(f"各项胜任力都已有证据：{'、'.join(prompt.covered)}")
+    lines.extend(f"⚠ {shorten(flag, max_chars=80, inline=True)}" for flag in prompt.flags)
     if prompt.question:
         gaps = "、".join(GAP_NAMES.get(g, g) for g in prompt.missing)
         lines.append(f"追问（缺{gaps}）：{prompt.question}" if gaps else f"追问：{prompt.question}")

@@ -7,6 +7,8 @@ workers notice at once, HR gets it once.
 
 from __future__ import annotations
 
+from typing import Any
+
 from recruiting.domain.coverage import overall_of
 from recruiting.domain.interview_state import InterviewStatus
 from recruiting.models import (
@@ -83,6 +85,16 @@ def headline(answer: Answer) -> str:
         return f"第 {n} 题：没有语音转写，AI 未评分，请查看录像"
     if coverage == 0 or (shown.value is None and not shown.withheld):
         return f"第 {n} 题：AI 未评分（回答中没有与岗位能力项对应的内容）"
+    warned = _flags(score)
     if shown.value is None:
-        return f"第 {n} 题：评估覆盖 {coverage:.0%}，低于 {shown.threshold:.0%}，不给出 AI 综合分"
-    return f"第 {n} 题：AI 综合分 {shown.value:.0f} / 100，评估覆盖 {coverage:.0%}"
+        return (
+            f"第 {n} 题：评估覆盖 {coverage:.0%}，低于 {shown.threshold:.0%}，不给出 AI 综合分"
+            + warned
+        )
+    return f"第 {n} 题：AI 综合分 {shown.value:.0f} / 100，评估覆盖 {coverage:.0%}" + warned
+
+
+def _flags(score: dict[str, Any]) -> str:
+    """The answer's gaming flags (keywords without a story…), so HR reads the score with them."""
+    labels = [str(f.get("label")) for f in score.get("flags") or [] if isinstance(f, dict)]
+    return f"（⚠ {'；'.join(labels)}）" if labels else ""

@@ -82,3 +82,14 @@ def test_score_card_asks_each_competency_one_to_five() -> None:
     assert done["select_list"][0]["selected_id"] == "4"
     assert done["main_title"]["desc"].startswith("已记录 10:32：客户导向 4")
     assert done["submit_button"]["text"] == "修改评分"
+
+
+def test_prompt_warns_of_a_gaming_note_before_the_follow_up() -> None:
+    flag = "只有自我评价，没有具体事例：回答是自我评价（我是一个很有耐心的人）"
+    prompt = LivePrompt([], ["客户导向"], BRIEF, ["action"], "你提到“很有耐心”，能讲一次…？",
+                        "很有耐心", [flag])  # fmt: skip
+    text = say.prompt_text(1, say.text_note_line("他说他很有耐心"), prompt)
+    lines = text.splitlines()
+    warned = next(i for i, line in enumerate(lines) if line.startswith("⚠ 只有自我评价"))
+    assert lines[warned + 1].startswith("追问")
+    assert len(text.encode()) <= say.TEXT_LIMIT

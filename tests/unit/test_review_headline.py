@@ -27,3 +27,11 @@ def test_coverage_stands_next_to_the_overall_and_a_withheld_one_is_not_shown() -
     assert headline(silent) == "第 6 题：没有语音转写，AI 未评分，请查看录像"
     assert headline(_answer(3, None)) == ""
     assert headline(_answer(4, shown, "failed")) == ""
+
+
+def test_a_flagged_answer_says_why_next_to_its_overall() -> None:
+    flag = {"code": "echo", "label": "基本是在复述题目，没有新的内容", "reason": "…", "quotes": []}
+    score = {"overall": 0.0, "coverage": 0.45, "min_coverage": 0.4, "flags": [flag]}
+    assert headline(_answer(0, score)) == (
+        "第 1 题：AI 综合分 0 / 100，评估覆盖 45%（⚠ 基本是在复述题目，没有新的内容）"
+    )

@@ -22,7 +22,7 @@ ANALYSIS = {
     "score": {
         "overall": 72.5,
         "coverage": 0.7,
-        "method": "rules-v1 (jieba)",
+        "method": "rules-v2 (jieba)",
         "competencies": {
             "沟通能力": {
                 "score": 4,
@@ -189,3 +189,17 @@ def test_competency_names_render_on_one_line_in_a_browser(tmp_path: Path) -> Non
     assert {name: n for n, name in found} == {
         "沟通能力": "1", "客户导向": "1", "数据分析": "1", "跨部门协作": "1"
     }  # fmt: skip
+
+
+def test_gaming_flags_are_shown_with_their_reason_and_quotes(tmp_path: Path) -> None:
+    flag = {
+        "code": "keyword_list",
+        "label": "罗列能力词语，没有讲述具体经历",
+        "reason": "回答罗列了4个能力词语（客户导向、沟通能力），没有讲述一次具体经历",
+        "quotes": ["客户导向<b>", "沟通能力"],
+    }
+    page = render_report({**ANALYSIS, "score": {**ANALYSIS["score"], "flags": [flag]}}, tmp_path)
+    text = page.read_text(encoding="utf-8")
+    assert "<h2>回答提示</h2>" in text and "罗列能力词语，没有讲述具体经历" in text
+    assert "回答罗列了4个能力词语" in text and "“客户导向&lt;b&gt;”" in text
+    assert "回答提示" not in render_report(ANALYSIS, tmp_path).read_text(encoding="utf-8")

@@ -5,11 +5,11 @@ import sys
 
 import pytest
 
+from interview_core.text.analysis import analyze_answer
 from interview_core.text.sentences import content_words, split_clauses, split_sentences
 from interview_core.text.signals import (
     find_quantities,
     is_generic,
-    measure_ownership,
     measure_vagueness,
     relevance,
 )
@@ -85,15 +85,13 @@ def test_quantities_have_kinds_and_dates_are_not_results() -> None:
 
 
 def test_ownership_counts_who_did_the_actions() -> None:
-    owned = measure_ownership(split_sentences("我先约客户面谈。然后我协调了技术部门。我觉得很好。"))
+    owned = analyze_answer("我先约客户面谈。然后我协调了技术部门。我觉得很好。", "").ownership
     assert (owned.first_person, owned.collective, owned.ratio) == (2, 0, 1.0)
-    shared = measure_ownership(
-        split_sentences("我们做了很多工作，大家一起整理了方案。我联系了客户。")
-    )
+    shared = analyze_answer("我们做了很多工作，大家一起整理了方案。我联系了客户。", "").ownership
     assert (shared.first_person, shared.collective) == (1, 2)
     assert shared.ratio == pytest.approx(0.33)
     assert shared.collective_quotes == ("我们做了很多工作", "大家一起整理了方案")
-    assert measure_ownership(split_sentences("沟通很重要。")).ratio is None
+    assert analyze_answer("沟通很重要。", "").ownership.ratio is None
 
 
 def test_vagueness_counts_hedges_and_generic_sentences() -> None:

@@ -1,0 +1,280 @@
+"""Gaming detection of the rules engine: answers that say the right words instead of a story.
+
+Five kinds (``flags.Gaming``), each with a Chinese reason and the verbatim pieces behind it:
+
+* keyword list: at least ``LIST_ITEMS`` list items, a quarter of the clauses or more:
+  short clauses without an action, mostly competency terms (the library's names and keywords,
+  words ending in 能力/意识/精神/导向/思维/心态…) or a bare claim (我负责，我主导); or CV
+  jargon (具备、善于、闭环、第一时间…) in one clause of five or more;
+* echo: the answer mostly re-uses the question's words: at least ``ECHO_SHARE`` of its words
+  (two characters or more, repeats counted) come from the question;
+* self-description: 我是一个……的人, 我……能力很强, 我擅长…, without a story (no result, at
+  most one action);
+* empty numbers: ``PILED_NUMBERS`` numbers or more in a general account (累计排查隐患3200
+  多项，整改率100%…; ``empty_account``: scored as a non-answer), numbers none of which says
+  what it measures in an answer without a story (提升了百分之五十), or, in a story, most of
+  several numbers saying nothing of what they measure (the numbers then earn nothing);
+* off-topic: a told story about something else than a question of the structured interview:
+  its announced subject (我讲一个带新人的事吧) shares no word with the question nor with the
+  topic words of the competencies it asks (their keywords and the job's), and the story
+  itself uses at most one of the question's words and two topic words; or, unannounced,
+  none of those words, none of their indicators, and another competency's behaviour clearly
+  shown instead. Without a question of the interview nothing is off-topic.
+
+Detection is conservative: a weak but honest answer (我一般会先道歉…) raises no flag.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from functools import lru_cache
+
+from interview_core.text.episode import Episode
+from interview_core.text.evidence import shown_indicators
+from interview_core.text.flags import Gaming, GamingFlag
+from interview_core.text.library import default_library
+from interview_core.text.sentences import content_words, plain
+from interview_core.text.signals import question_words
+from recruiting.domain.shorten import shorten
+
+LIST_ITEMS = 4
+LIST_SHARE = 0.25
+ITEM_COVER = 0.6  # a list item is mostly competency terms (隐患排查、风险评估)
+JARGON_MIN, JARGON_SHARE = 3, 0.2
+# Advice (要…、应该…、我认为…) is an honest opinion, however abstract: no jargon counted there
+PRESCRIPTIVE = re.compile(r"要|应该|需要|必须|一定|认为|觉得|作为|首先|其次|核心在于|关键")
+JARGON = re.compile(
+    r"具备|善于|擅长|精通|熟练掌握|始终坚持|坚持以|秉持|以[^，。]{1,6}为(?:导向|中心|核心)|闭环|赋能|"
+    r"抓手|高效|精准|全力|全程|极强|优秀的|出色的|卓越|深度|全方位|多维度|标准化|体系化|精细化|常态化|"
+    r"制度化|流程化|协同|拉通|打通|超额完成|冠军|第一时间|举一反三|快速上手|求同存异|换位思考|双赢|"
+    r"共赢|落地|管控|提质增效|降本增效|主人翁|责任心|执行力|领导力|学习力|沟通能力|协作能力|抗压能力|"
+    r"学习能力|意识|精神|理念|方法论"
+)
+SHORT_CLAUSE = 8
+ECHO_SHARE = 0.45
+QUOTES = 3
+OTHER_SHOWN = 2
+ANNOUNCED_USED, ANNOUNCED_TOPICS = 1, 2  # at most this much of the question in the story
+# 讲一次没做好的经历 frames the story, it does not name its subject
+FRAMING = re.compile(r"没|失败|成功|难忘|印象|深刻|最|好|糟|遗憾|教训|真实|自己")
+ANNOUNCED = re.compile(
+    r"(?:讲|说|聊|分享)(?:一个|一次|一下|个)(?P<subject>[^，。！？]{1,20}?)"
+    r"(?:的事情?|的经历|的事儿|的例子|的故事)"
+)
+PILED_NUMBERS = 3  # numbers piled up without a story
+SELF_SENTENCES = 2
+_ABSTRACT = r"[\u4e00-\u9fff]{1,4}?(?:能力|意识|精神|导向|思维|心态|态度|素质|观念|品质|力)"
+SELF_RE = re.compile(
+    r"我(?:是|算是|属于)(?:一个|一位|个)?[^，。]{0,14}的人|我(?:这个人|的性格|性格|为人)"
+    r"|(?:能力|意识|心态|精神|素质|执行力|领导力|学习力)(?:也|都|还)?(?:很|非常|比较|特别|相当|超)?"
+    r"(?:强|好|突出|过硬|不错|出色|优秀)"
+    r"|我(?:很|非常|比较|特别|一直|向来)?(?:都)?(?:擅长|善于|喜欢|热爱|享受|乐于)"
+    r"|(?:很|非常|比较|特别|也)(?:擅长|善于|乐于)|我(?:具备|拥有|具有)"
+    r"|我(?:很|非常|比较|特别|一直|向来)(?:都)?(?:是|有)?(?:耐心|细心|负责|认真|努力|积极|主动|"
+    r"乐观|自律|抗压|靠谱|踏实|有责任心|有耐心|有条理)"
+)
+_CLAIM_ITEM = re.compile(r"(?:我|本人)?(?:负责|主导|牵头|参与|带领|推动|统筹|落实)(?:了)?")
+
+
+def detect_gaming(
+    answer: str,
+    question: str,
+    episode: Episode,
+    topics: Iterable[str] = (),
+    asked: Iterable[str] = (),
+) -> tuple[GamingFlag, ...]:
+    """The gaming flags of one answer (empty for an honest answer, however weak)."""
+    if not plain(answer).strip():
+        return ()
+    flags = [
+        _keyword_list(episode),
+        _echo(answer, question, episode),
+        _self_description(episode),
+        _empty_numbers(episode),
+        _off_topic(answer, question, episode, tuple(topics), tuple(asked)),
+    ]
+    return tuple(f for f in flags if f is not None)
+
+
+def _keyword_list(episode: Episode) -> GamingFlag | None:
+    """Competency terms as list items (short clauses without an action: 隐患排查、风险评估、
+    应急预案…), or CV jargon (具备…能力、善于…、闭环、赋能、第一时间…) throughout."""
+    found: list[str] = []
+    items: list[str] = []
+    jargon: list[str] = []
+    for clause in episode.clauses:
+        text = clause.reads.strip()
+        terms = _terms().findall(text)
+        found.extend(t for t in terms if t not in found)
+        if not PRESCRIPTIVE.search(text):
+            jargon.extend(JARGON.findall(text))
+        covered = sum(len(term) for term in terms) >= ITEM_COVER * len(text)
+        bare = covered or _CLAIM_ITEM.fullmatch(text)
+        if len(text) <= SHORT_CLAUSE and not clause.acts and bare:
+            items.append(clause.text)
+    clauses = max(len(episode.clauses), 1)
+    listed = len(items) >= LIST_ITEMS and len(items) / clauses >= LIST_SHARE
+    buzzing = len(jargon) >= JARGON_MIN and len(jargon) / clauses >= JARGON_SHARE
+    if not (listed or buzzing) or not found:
+        return None
+    said = "、".join(dict.fromkeys((*jargon, *found)))
+    listed_words = shorten(said, max_chars=40, inline=True)
+    reason = f"回答罗列能力词语和套话（{listed_words}），没有讲述一次具体经历"
+    quotes = items or [c.text for c in episode.clauses if JARGON.search(c.reads)]
+    return GamingFlag(Gaming.KEYWORD_LIST, reason, tuple(quotes[:QUOTES]))
+
+
+@lru_cache(maxsize=1)
+def _terms() -> re.Pattern[str]:
+    """Competency names and keywords of the library, and abstract words (…能力/…意识)."""
+    library = default_library()
+    words = {c.name for c in library.competencies}
+    words |= {k for c in library.competencies for k in c.keywords if len(k) >= 2}
+    listed = "|".join(sorted((re.escape(w) for w in words), key=lambda w: (-len(w), w)))
+    return re.compile(f"{_ABSTRACT}|{listed}")
+
+
+def _echo(answer: str, question: str, episode: Episode) -> GamingFlag | None:
+    """Most of the answer's words (``ECHO_SHARE`` of its words of two characters or more,
+    repeats counted) are the question's own."""
+    if not question_words(question):
+        return None
+    said = [w for c in episode.clauses for w in c.words]
+    if not said:
+        return None
+    echoed = [w for w in said if _in_question(w, question)]
+    if len(echoed) / len(said) < ECHO_SHARE:
+        return None
+    distinct = list(dict.fromkeys(echoed))
+    quotes = sorted(
+        dict.fromkeys(c.sentence for c in episode.clauses),
+        key=lambda s: -sum(w in s for w in distinct),
+    )[:QUOTES]
+    share = f"{len(echoed) / len(said):.0%}"
+    reason = f"回答中{share}的词语来自题目（{'、'.join(distinct[:5])}），几乎没有新的内容"
+    return GamingFlag(Gaming.ECHO, reason, tuple(quotes))
+
+
+def _in_question(word: str, question: str) -> bool:
+    return word in question or (len(word) >= 3 and word[:2] in question)
+
+
+def _self_description(episode: Episode) -> GamingFlag | None:
+    """Self-praise (我是一个……的人、我……能力很强、我善于…) making up much of an answer
+    that tells no story: at least ``SELF_SENTENCES`` such phrases, or sentences holding them
+    are half of the answer. Read across sentence ends, since a recogniser's pauses split
+    我是一个性格随和 | 很好相处的人."""
+    if episode.told:
+        return None
+    sentences = episode_sentences(episode)
+    joined, starts = "", []
+    for sentence in sentences:
+        starts.append(len(joined))
+        joined += plain(sentence)
+    found = list(SELF_RE.finditer(joined))
+    quotes = [
+        s
+        for s, at in zip(sentences, starts, strict=True)
+        if any(m.start() < at + len(plain(s)) and m.end() > at for m in found)
+    ]
+    if not found or (len(found) < SELF_SENTENCES and len(quotes) * 2 < len(sentences)):
+        return None
+    reason = f"回答是自我评价（{'；'.join(quotes[:2])}），没有能说明这一点的具体事例"
+    return GamingFlag(Gaming.SELF_DESCRIPTION, reason, tuple(quotes[:QUOTES]))
+
+
+def _empty_numbers(episode: Episode) -> GamingFlag | None:
+    """Numbers piled up in a general account (累计排查隐患3200多项，整改率100%…), numbers
+    none of which says what it measures (提升了百分之五十), or, in a story, most of several
+    numbers saying nothing of what they measure."""
+    numbers = [q for c in episode.clauses for q in c.numbers if q.kind != "number"]
+    if not numbers:
+        return None
+    unmeasured = episode.unmeasured
+    if empty_account(episode) or (not episode.told and len(unmeasured) == len(numbers)):
+        empty = tuple(numbers)
+    elif episode.told and len(unmeasured) >= 2 and len(unmeasured) * 2 > len(numbers):
+        empty = unmeasured
+    else:
+        return None
+    said = "、".join(q.text for q in empty[:4])
+    reason = f"回答中的数字（{said}）没有说明衡量的是什么、是在什么情况下怎么做到的"
+    quotes = tuple(dict.fromkeys(q.quote for q in empty))[:QUOTES]
+    return GamingFlag(Gaming.EMPTY_NUMBERS, reason, quotes)
+
+
+def empty_account(episode: Episode) -> bool:
+    """Numbers piled up (``PILED_NUMBERS`` or more) in a general account or without any
+    action: results claimed, no episode that produced them. Scored as a non-answer."""
+    numbers = sum(q.kind != "number" for c in episode.clauses for q in c.numbers)
+    if numbers < PILED_NUMBERS:
+        return False
+    if not episode.told:
+        return bool(episode.general) or not episode.acted or numbers * 2 >= len(episode.clauses)
+    general = len(episode.general)
+    return (
+        general >= 2 and general >= len(episode.particular) and numbers * 2 >= len(episode.clauses)
+    )
+
+
+def _off_topic(
+    answer: str, question: str, episode: Episode, topics: tuple[str, ...], asked: tuple[str, ...]
+) -> GamingFlag | None:
+    """A told story about something else. Candidates who change the subject often say so
+    (我讲一个带新人的事吧): an announced subject sharing no word with the question nor with
+    the topic words of the competencies it asks is off-topic. Without an announcement the
+    rule is conservative (paraphrase defeats word overlap, and a false flag would sink an
+    honest story): none of the question's words, none of the topic words, none of the asked
+    competencies' indicators, and another competency's behaviour clearly shown instead."""
+    wanted = question_words(question)
+    if not wanted or not topics or not episode.told:
+        return None
+    reads = plain(answer)
+    used = [w for w in wanted if w in reads or (len(w) >= 3 and w[:2] in reads)]
+    touched = {t for t in topics if t in reads}
+    announced = ANNOUNCED.search(plain(" ".join(episode_sentences(episode)[:2])))
+    if announced is not None and not FRAMING.search(announced.group("subject")):
+        subject = announced.group("subject")
+        if _about(content_words(subject), wanted, topics):
+            return None
+        if len(used) > ANNOUNCED_USED or len(touched) > ANNOUNCED_TOPICS:
+            return None  # the story itself speaks of the question after all
+        return _off_topic_flag(episode, wanted, f"回答讲的是「{subject}」")
+    if _about(frozenset(w for w in wanted if w in reads), wanted, topics):
+        return None
+    if any(w[:2] in reads for w in wanted if len(w) >= 3) or any(t in reads for t in topics):
+        return None
+    library = default_library()
+    if any(shown_indicators(episode, library.get(name)) for name in asked):
+        return None
+    others = {
+        c.name: len(shown_indicators(episode, c))
+        for c in library.competencies
+        if c.name not in asked
+    }
+    instead = max(others, key=lambda n: (others[n], n))
+    if others[instead] < OTHER_SHOWN:
+        return None
+    return _off_topic_flag(episode, wanted, f"回答讲了一段体现「{instead}」的经历")
+
+
+def _about(said: frozenset[str], wanted: tuple[str, ...], topics: tuple[str, ...]) -> bool:
+    """Do these words touch the question (its words, or a topic word of its competencies)?"""
+    for word in said:
+        if any(word == w or word in w or w in word or word[:2] == w[:2] for w in wanted):
+            return True
+        if any(word == t or t in word for t in topics):
+            return True
+    return False
+
+
+def _off_topic_flag(episode: Episode, wanted: tuple[str, ...], told: str) -> GamingFlag:
+    story = [c.sentence for c in (*episode.own, *episode.shared)]
+    quotes = tuple(dict.fromkeys(story))[:2]
+    reason = f"{told}，没有涉及题目所问的{'、'.join(wanted[:4])}，与题目的情境不符"
+    return GamingFlag(Gaming.OFF_TOPIC, reason, quotes)
+
+
+def episode_sentences(episode: Episode) -> list[str]:
+    return list(dict.fromkeys(c.sentence for c in episode.clauses))

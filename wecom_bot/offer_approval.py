@@ -31,7 +31,7 @@ import yaml
 from recruiting import clock
 from recruiting.domain.shorten import shorten
 from recruiting.errors import ConfigError, RetryLater
-from recruiting.infra.send_attempts import Attempt, SendAttempts
+from recruiting.infra.send_attempts import Attempt, AttemptLog, SendAttempts
 from recruiting.ports.approval import ApprovalOutcomes, OfferApprovalRequest
 from recruiting.ports.outbound import OutboundMessage
 from wecom_bot.client.errors import WeComApiError, WeComTokenInvalid, WeComUnavailable
@@ -204,14 +204,6 @@ class _ApprovalApi(Protocol):
     async def get_approval_detail(self, sp_no: str) -> dict[str, Any]: ...
 
 
-class _Attempts(Protocol):
-    async def begin(self, key: str) -> Attempt: ...
-
-    async def settle(self, key: str, outcome: str) -> None: ...
-
-    async def forget(self, key: str) -> None: ...
-
-
 class WeComOfferApprovalSender:
     """Sender of the ``wecom.approval`` outbox channel."""
 
@@ -221,7 +213,7 @@ class WeComOfferApprovalSender:
         template: OfferTemplate,
         outcomes: ApprovalOutcomes,
         zone: dt.tzinfo = SHANGHAI,
-        attempts: _Attempts | None = None,
+        attempts: AttemptLog | None = None,
     ) -> None:
         self._api = api
         self._template = template

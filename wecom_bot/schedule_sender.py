@@ -17,7 +17,7 @@ from __future__ import annotations
 import logging
 from typing import Any, Protocol
 
-from recruiting.infra.send_attempts import Attempt, SendAttempts
+from recruiting.infra.send_attempts import AttemptLog, SendAttempts
 from recruiting.models import Interview
 from recruiting.ports.outbound import OutboundMessage
 from wecom_bot.client.errors import WeComApiError, WeComUnavailable
@@ -43,21 +43,13 @@ class _ScheduleApi(Protocol):
     ) -> dict[str, Any]: ...
 
 
-class _Attempts(Protocol):
-    async def begin(self, key: str) -> Attempt: ...
-
-    async def settle(self, key: str, outcome: str) -> None: ...
-
-    async def forget(self, key: str) -> None: ...
-
-
 class _MeetingApi(Protocol):
     async def create(self, payload: dict[str, Any]) -> dict[str, Any]: ...
 
 
 class WeComScheduleSender:
     def __init__(
-        self, schedules: _ScheduleApi, calendar_id: str = "", attempts: _Attempts | None = None
+        self, schedules: _ScheduleApi, calendar_id: str = "", attempts: AttemptLog | None = None
     ) -> None:
         self._schedules = schedules
         self._calendar_id = calendar_id

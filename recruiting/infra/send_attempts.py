@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, replace
 from datetime import datetime
+from typing import Protocol
 
 from recruiting import clock
 from recruiting.models import SendAttempt
@@ -29,6 +30,15 @@ class Attempt:
 def marker_for(key: str) -> str:
     """A short reference derived from the key (the same on every redelivery)."""
     return "ZP" + hashlib.sha256(key.encode()).hexdigest()[:12].upper()
+
+
+class AttemptLog(Protocol):
+    async def begin(self, key: str) -> Attempt:
+        """Record an attempt (or find the one recorded before) and commit it."""
+
+    async def settle(self, key: str, outcome: str) -> None: ...
+
+    async def forget(self, key: str) -> None: ...
 
 
 class SendAttempts:

@@ -269,3 +269,18 @@ async def test_group_send_whose_msgid_was_recorded_waits_for_the_recruiter(
     assert row.result["route"] == "external" and row.result["msgid"] == templates[0]["msgid"]
     told = await OutboxMessage.filter(idempotency_key__startswith="confirm-send:").count()
     assert told == 1
+
+
+async def test_kf_refusal_is_not_taken_for_an_earlier_send(wecom: Wecom) -> None:
+    """WeCom refuses the first send (it answered: nothing went out); the retry sends it,
+    rather than reading its own refusal as "sent before"."""
+    candidate, _ = await _candidate(wecom, kf=True)
+    wecom.state.faults.fail_next("kf/send_msg", 95018, text="send msg session status invalid")
+    sender = CandidateChannelSender(wecom.client.kf, wecom.client.externalcontact, None)
+    [row_id] = await record_effects([_candidate_draft(candidate)], cause="test")
+    relay = OutboxRelay({CANDIDATE_CHANNEL: sender}, lease_seconds=60, max_attempts=5)
+    assert not await relay.deliver(row_id)  # refused: retried later
+    assert wecom.state.kf.outbox == [] and not await SendAttempt.exists()
+    await OutboxMessage.filter(id=row_id).update(next_attempt_at=None)
+    assert await relay.deliver(row_id)
+    assert len(wecom.state.kf.outbox) == 1

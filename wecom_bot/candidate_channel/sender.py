@@ -33,7 +33,7 @@ from recruiting import clock
 from recruiting.domain.invitation_answers import choice_key
 from recruiting.domain.shorten import shorten, utf8_len
 from recruiting.errors import RetryLater
-from recruiting.infra.send_attempts import Attempt, SendAttempts
+from recruiting.infra.send_attempts import Attempt, AttemptLog, SendAttempts
 from recruiting.models import Candidate, CandidateMessage
 from recruiting.ports.outbound import OutboundMessage
 from recruiting.ports.queue import TaskQueue
@@ -67,21 +67,13 @@ class _ExternalContact(Protocol):
     async def add_msg_template(self, payload: dict[str, Any]) -> dict[str, Any]: ...
 
 
-class _Attempts(Protocol):
-    async def begin(self, key: str) -> Attempt: ...
-
-    async def settle(self, key: str, outcome: str) -> None: ...
-
-    async def forget(self, key: str) -> None: ...
-
-
 class CandidateChannelSender:
     def __init__(
         self,
         kf: _Kf,
         external: _ExternalContact,
         queue: TaskQueue | None,
-        attempts: _Attempts | None = None,
+        attempts: AttemptLog | None = None,
     ) -> None:
         self._kf = kf
         self._external = external
@@ -127,11 +119,16 @@ class CandidateChannelSender:
                 "kf window of candidate %s is closed; trying the next route", routes.candidate_id
             )
             await contacts.kf_closed(routes.candidate_id)
+            await self._not_sent(attempt)
             return None
+        except WeComUnavailable:
+            raise  # no answer: the message may have gone
         except (RetryLater, WeComTokenInvalid):
+            await self._not_sent(attempt)
             raise
         except WeComApiError as exc:
             if not attempt.earlier:
+                await self._not_sent(attempt)
                 raise
             log.warning(
                 "kf msgid %s refused on resend (%s): the send before the crash went through",
@@ -145,6 +142,12 @@ class CandidateChannelSender:
         await contacts.revise(kept, payload)
         await contacts.delivered(kept, "kf", "sent", result)
         return result
+
+    async def _not_sent(self, attempt: Attempt) -> None:
+        """WeCom answered with a refusal: this msgid was not used. An earlier attempt's
+        record stays, since that one may have gone through."""
+        if not attempt.earlier:
+            await self._attempts.forget(attempt.key)
 
     async def _by_external(
         self, kept: CandidateMessage, routes: contacts.Routes, payload: dict[str, Any], key: str

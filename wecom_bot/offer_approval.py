@@ -87,12 +87,8 @@ class OfferTemplate:
         """The ``oa/applyevent`` request for one offer, ``reference`` in a text control."""
         fields = _fields(request)
         if reference and not any(c.field == "reference" for c in self.controls):
-            note = fields["note"]
-            fields["note"] = (
-                f"{note}\n{REFERENCE_LABEL}{reference}"
-                if note
-                else (f"{REFERENCE_LABEL}{reference}")
-            )
+            line = f"{REFERENCE_LABEL}{reference}"
+            fields["note"] = f"{fields['note']}\n{line}" if fields["note"] else line
         fields["reference"] = reference
         body: dict[str, Any] = {
             "creator_userid": self.creator or request.creator,

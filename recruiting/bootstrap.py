@@ -253,7 +253,9 @@ def build_services(
                     WeComMessageSender(wecom.message, settings.wecom.agent_id), wecom.message
                 ),
                 CANDIDATE_CHANNEL: CandidateChannelSender(wecom.kf, wecom.externalcontact, queue),
-                SCHEDULE_CHANNEL: WeComScheduleSender(wecom.schedule),
+                SCHEDULE_CHANNEL: WeComScheduleSender(
+                    wecom.schedule, settings.wecom.schedule_calendar_id
+                ),
                 MEETING_CHANNEL: WeComMeetingSender(wecom.meeting),
                 EHR_CHANNEL: ehr.sender,
                 APPROVAL_CHANNEL: _offer_approval_sender(settings, wecom, offers),

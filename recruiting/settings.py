@@ -89,6 +89,10 @@ class WeComSettings:
     member_messages_per_minute: int = 30
     token_refresh_ahead: int = 300
     uses_sandbox: bool = False
+    # A calendar the app created (oa/calendar/add) for interview schedules: a schedule added
+    # there can be found again after a crash (oa/schedule/get_by_calendar); "" → the app's
+    # default calendar, where a crash between add and saving its id can still duplicate it.
+    schedule_calendar_id: str = ""
 
 
 @dataclass(frozen=True)
@@ -534,6 +538,7 @@ def _wecom(r: _Reader) -> WeComSettings:
         member_messages_per_minute=r.integer("wecom.member_messages_per_minute", 1, 1000),
         token_refresh_ahead=r.integer("wecom.token_refresh_ahead", 0, 3600),
         uses_sandbox=sandbox,
+        schedule_calendar_id=r.text("wecom.schedule_calendar_id"),
     )
 
 

@@ -6,16 +6,21 @@ value shapes (wecom-protocol.md §5): Money ``{"new_money": "25000.00"}`` and Nu
 ``{"new_number": "2"}`` as strings, Date ``{"date": {"type": "day", "s_timestamp": "…"}}``
 with the timestamp as a string (midnight of the day in the tenant's zone).
 
-``applyevent`` has no idempotency key, so a retried row first asks whether the offer already
-has its approval number; a submit that went through but whose number was not saved before a
-crash is the one case that can still open a second approval. A refusal for good (301025 bad
-parameters, 301055 no permission, any other non-transient errcode) goes back to the use
-case, which tells HR and keeps the offer a draft; transient failures are retried.
+``applyevent`` has no idempotency key, so each submission is marked: an attempt row is
+committed before the call, and its marker (系统编号) goes into a text control (``reference``,
+or else the end of the ``note`` textarea). A redelivered row first asks whether the offer
+already has its approval number; if not and an attempt was recorded, it lists the template's
+approvals by the same creator since then (``oa/getapprovalinfo``) and reads each
+(``oa/getapprovaldetail``) for the marker, adopting the one it finds instead of submitting
+twice. A refusal for good (301025 bad parameters, 301055 no permission, any other
+non-transient errcode) goes back to the use case, which tells HR and keeps the offer a
+draft; transient failures are retried.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
@@ -23,11 +28,15 @@ from zoneinfo import ZoneInfo
 
 import yaml
 
+from recruiting import clock
 from recruiting.domain.shorten import shorten
 from recruiting.errors import ConfigError, RetryLater
+from recruiting.infra.send_attempts import Attempt, AttemptLog, SendAttempts
 from recruiting.ports.approval import ApprovalOutcomes, OfferApprovalRequest
 from recruiting.ports.outbound import OutboundMessage
-from wecom_bot.client.errors import WeComApiError, WeComTokenInvalid
+from wecom_bot.client.errors import WeComApiError, WeComTokenInvalid, WeComUnavailable
+
+log = logging.getLogger(__name__)
 
 DEFAULT_MAPPING = Path(__file__).resolve().parent / "data" / "offer_approval.yaml"
 FIELDS = frozenset(
@@ -42,11 +51,16 @@ FIELDS = frozenset(
         "allowances",
         "start_date",
         "note",
+        "reference",
     }
 )
 CONTROLS = frozenset({"Text", "Textarea", "Number", "Money", "Date"})
 SUMMARY_LINES = 3
 SHANGHAI = ZoneInfo("Asia/Shanghai")
+REFERENCE_LABEL = "系统编号："
+LOOKUP_BEFORE = dt.timedelta(days=1)  # approvals listed from this long before the attempt
+LOOKUP_AFTER = dt.timedelta(hours=1)  # … to this long after now (clocks differ)
+LIST_SPAN = dt.timedelta(days=31)  # the longest period oa/getapprovalinfo takes
 
 
 @dataclass(frozen=True)
@@ -67,9 +81,15 @@ class OfferTemplate:
     controls: tuple[ControlMap, ...]
     summary: tuple[str, ...]
 
-    def body(self, request: OfferApprovalRequest, zone: dt.tzinfo) -> dict[str, Any]:
-        """The ``oa/applyevent`` request for one offer."""
+    def body(
+        self, request: OfferApprovalRequest, zone: dt.tzinfo, reference: str = ""
+    ) -> dict[str, Any]:
+        """The ``oa/applyevent`` request for one offer, ``reference`` in a text control."""
         fields = _fields(request)
+        if reference and not any(c.field == "reference" for c in self.controls):
+            line = f"{REFERENCE_LABEL}{reference}"
+            fields["note"] = f"{fields['note']}\n{line}" if fields["note"] else line
+        fields["reference"] = reference
         body: dict[str, Any] = {
             "creator_userid": self.creator or request.creator,
             "template_id": self.template_id,
@@ -139,6 +159,12 @@ def _template(data: Any) -> OfferTemplate:
                 f"control {c.id}: field must be one of {sorted(FIELDS)} and "
                 f"control one of {sorted(CONTROLS)}"
             )
+    mapped = {c.field: c.control for c in controls}
+    if mapped.get("reference") not in ("Text", "Textarea") and mapped.get("note") != "Textarea":
+        raise ValueError(
+            "map reference to a Text control (or note to a Textarea): the submission's "
+            "reference is how a retry finds an approval submitted before a crash"
+        )
     use_template = int(data.get("use_template_approver", 1))
     approver = tuple(dict(a) for a in data.get("approver") or ())
     if use_template not in (0, 1) or (use_template == 0 and not approver):
@@ -167,6 +193,12 @@ def _template(data: Any) -> OfferTemplate:
 class _ApprovalApi(Protocol):
     async def apply_event(self, payload: dict[str, Any]) -> str: ...
 
+    async def get_approval_info(
+        self, start: int, end: int, filters: dict[str, str], cursor: str = ""
+    ) -> dict[str, Any]: ...
+
+    async def get_approval_detail(self, sp_no: str) -> dict[str, Any]: ...
+
 
 class WeComOfferApprovalSender:
     """Sender of the ``wecom.approval`` outbox channel."""
@@ -177,23 +209,66 @@ class WeComOfferApprovalSender:
         template: OfferTemplate,
         outcomes: ApprovalOutcomes,
         zone: dt.tzinfo = SHANGHAI,
+        attempts: AttemptLog | None = None,
     ) -> None:
         self._api = api
         self._template = template
         self._outcomes = outcomes
         self._zone = zone
+        self._attempts = attempts or SendAttempts()
 
     async def deliver(self, message: OutboundMessage) -> dict[str, Any]:
         request = OfferApprovalRequest.from_payload(message.payload)
         known = await self._outcomes.submitted_number(request.offer_id)
         if known:
             return {"sp_no": known}
+        key = f"approval:{message.idempotency_key or message.id}"
+        attempt = await self._attempts.begin(key)
+        body = self._template.body(request, self._zone, attempt.marker)
+        found = attempt.outcome or (await self._find(body, attempt) if attempt.earlier else "")
+        if found:
+            log.warning("offer %s: adopting approval %s submitted before", request.offer_id, found)
+            await self._outcomes.submitted(request.offer_id, found)
+            return {"sp_no": found, "adopted": True}
         try:
-            sp_no = await self._api.apply_event(self._template.body(request, self._zone))
+            sp_no = await self._api.apply_event(body)
+        except WeComUnavailable:
+            raise  # no answer: the approval may exist; the redelivery looks for it
         except (RetryLater, WeComTokenInvalid):
+            await self._attempts.forget(key)  # WeCom answered: nothing was opened
             raise
         except WeComApiError as exc:
+            await self._attempts.forget(key)
             await self._outcomes.refused(request.offer_id, exc.errcode, exc.errmsg)
             return {"refused": exc.errcode, "errmsg": exc.errmsg[:200]}
+        await self._attempts.settle(key, sp_no)
         await self._outcomes.submitted(request.offer_id, sp_no)
         return {"sp_no": sp_no}
+
+    async def _find(self, body: dict[str, Any], attempt: Attempt) -> str:
+        """The approval carrying the attempt's marker, among the template's approvals by
+        the same creator since shortly before the attempt ("" when there is none)."""
+        end = max(clock.now(), attempt.started) + LOOKUP_AFTER
+        start = max(attempt.started - LOOKUP_BEFORE, end - LIST_SPAN)
+        filters = {"template_id": body["template_id"], "creator": body["creator_userid"]}
+        cursor = ""
+        while True:
+            page = await self._api.get_approval_info(
+                int(start.timestamp()), int(end.timestamp()), filters, cursor
+            )
+            for sp_no in page.get("sp_no_list") or []:
+                detail = await self._api.get_approval_detail(str(sp_no))
+                if _carries(detail.get("info") or {}, attempt.marker):
+                    return str(sp_no)
+            cursor = str(page.get("new_next_cursor") or "")
+            if not cursor:
+                return ""
+
+
+def _carries(info: dict[str, Any], marker: str) -> bool:
+    contents = (info.get("apply_data") or {}).get("contents") or []
+    return any(
+        marker in str((item.get("value") or {}).get("text") or "")
+        for item in contents
+        if isinstance(item, dict) and item.get("control") in ("Text", "Textarea")
+    )

@@ -1,21 +1,32 @@
 """Deliver scheduling effects to WeCom: the interviewers' schedule (``oa/schedule/*``) and,
 for remote interviews, a meeting (``meeting/create``), writing the ids back on the interview.
 
-WeCom's schedule API has no idempotency key, so the sender checks the interview first: a
-schedule or meeting already recorded is not created again (an add that went through but
-whose id was not saved before a crash is the one case that can still duplicate).
-Updates and deletes read the id at delivery time; the outbox keeps one interview's effects
-in order, so an update never overtakes the add it changes.
+WeCom's schedule API has no idempotency key, so the sender checks the interview first (a
+schedule or meeting already recorded is not created again) and marks each add: an attempt
+row is committed before the call and its marker (系统编号) goes into the description. With
+an app calendar configured (``wecom.schedule_calendar_id``) the schedule is added there, and
+a redelivery after a crash between WeCom's answer and saving the id finds it by its marker
+(``oa/schedule/get_by_calendar``) instead of adding a second one. In the app's default
+calendar, which cannot be listed, that one case can still duplicate (logged as such);
+meetings have no lookup either. Updates and deletes read the id at delivery time; the outbox
+keeps one interview's effects in order, so an update never overtakes the add it changes.
 """
 
 from __future__ import annotations
 
+import logging
 from typing import Any, Protocol
 
+from recruiting.infra.send_attempts import AttemptLog, SendAttempts
 from recruiting.models import Interview
 from recruiting.ports.outbound import OutboundMessage
+from wecom_bot.client.errors import WeComApiError, WeComUnavailable
+
+log = logging.getLogger(__name__)
 
 REMIND_BEFORE = 900  # seconds; one of WeCom's allowed values
+REFERENCE_LABEL = "系统编号："
+CALENDAR_PAGE = 1000  # the most oa/schedule/get_by_calendar returns at once
 
 
 class _ScheduleApi(Protocol):
@@ -27,14 +38,22 @@ class _ScheduleApi(Protocol):
 
     async def delete(self, schedule_id: str) -> dict[str, Any]: ...
 
+    async def get_by_calendar(
+        self, cal_id: str, offset: int = 0, limit: int = 500
+    ) -> dict[str, Any]: ...
+
 
 class _MeetingApi(Protocol):
     async def create(self, payload: dict[str, Any]) -> dict[str, Any]: ...
 
 
 class WeComScheduleSender:
-    def __init__(self, schedules: _ScheduleApi) -> None:
+    def __init__(
+        self, schedules: _ScheduleApi, calendar_id: str = "", attempts: AttemptLog | None = None
+    ) -> None:
         self._schedules = schedules
+        self._calendar_id = calendar_id
+        self._attempts = attempts or SendAttempts()
 
     async def deliver(self, message: OutboundMessage) -> dict[str, Any]:
         p = message.payload
@@ -51,9 +70,54 @@ class WeComScheduleSender:
             return {"schedule_id": current}
         if current:  # delivered before, id saved: nothing to do
             return {"schedule_id": current}
-        schedule_id = await self._schedules.add(body)
-        await Interview.filter(id=interview.id).update(wecom_schedule_id=schedule_id)
+        return await self._add(interview.id, body, message)
+
+    async def _add(
+        self, interview_id: int, body: dict[str, Any], message: OutboundMessage
+    ) -> dict[str, Any]:
+        key = f"schedule:{message.idempotency_key or message.id}"
+        attempt = await self._attempts.begin(key)
+        body["description"] = f"{REFERENCE_LABEL}{attempt.marker}"
+        if self._calendar_id:
+            body["cal_id"] = self._calendar_id
+        found = attempt.outcome or (await self._find(attempt.marker) if attempt.earlier else "")
+        if found:
+            log.warning("interview %s: adopting schedule %s added before", interview_id, found)
+            await Interview.filter(id=interview_id).update(wecom_schedule_id=found)
+            return {"schedule_id": found, "adopted": True}
+        if attempt.earlier and not self._calendar_id:
+            log.warning(
+                "interview %s: an earlier schedule add may have gone through; without "
+                "wecom.schedule_calendar_id it cannot be looked up and may be duplicated",
+                interview_id,
+            )
+        try:
+            schedule_id = await self._schedules.add(body)
+        except WeComUnavailable:
+            raise  # no answer: the schedule may exist; the redelivery looks for it
+        except WeComApiError:
+            await self._attempts.forget(key)  # WeCom answered: nothing was added
+            raise
+        await self._attempts.settle(key, schedule_id)
+        await Interview.filter(id=interview_id).update(wecom_schedule_id=schedule_id)
         return {"schedule_id": schedule_id}
+
+    async def _find(self, marker: str) -> str:
+        """The live schedule in the app calendar whose description carries ``marker``."""
+        if not self._calendar_id:
+            return ""
+        offset = 0
+        while True:
+            page = await self._schedules.get_by_calendar(
+                self._calendar_id, offset=offset, limit=CALENDAR_PAGE
+            )
+            schedules = page.get("schedule_list") or []
+            for schedule in schedules:
+                if marker in str(schedule.get("description") or "") and not schedule.get("status"):
+                    return str(schedule.get("schedule_id") or "")
+            if not schedules:
+                return ""
+            offset += len(schedules)
 
 
 class WeComMeetingSender:

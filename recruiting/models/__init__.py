@@ -31,7 +31,7 @@ from recruiting.models.invitations import (
     KfCursor,
 )
 from recruiting.models.jobs import InterviewRound, JobOpening, JobStatus, RoundKind
-from recruiting.models.messaging import InboxEvent, OutboxMessage, ProcessingStatus
+from recruiting.models.messaging import InboxEvent, OutboxMessage, ProcessingStatus, SendAttempt
 from recruiting.models.offers import Offer, OfferEvent
 from recruiting.models.recorded import (
     AnalysisStatus,
@@ -93,6 +93,7 @@ __all__ = [
     "Respondent",
     "RoundKind",
     "Score",
+    "SendAttempt",
     "Staff",
     "SubjectKind",
     "SurveyResponse",

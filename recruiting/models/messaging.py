@@ -60,3 +60,19 @@ class OutboxMessage(Model):
     class Meta:
         table = "outbox_message"
         indexes = (("status", "next_attempt_at"), ("recipient", "status"))
+
+
+class SendAttempt(Model):
+    """A send to an outside system that has no idempotency key, recorded (and committed)
+    before the call: after a crash between the answer and the local commit, a redelivery
+    finds this row and looks for ``marker`` on the outside system instead of sending again.
+    ``outcome`` is the id the system answered (sp_no, schedule_id, msgid) once known."""
+
+    id = fields.BigIntField(primary_key=True)
+    key = fields.CharField(max_length=200, unique=True)  # "<channel>:<what is sent>"
+    marker = fields.CharField(max_length=64)
+    outcome = fields.CharField(max_length=128, default="")
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "send_attempt"

@@ -16,6 +16,7 @@ from payroll_bridge.adapters.memory import InMemoryPayroll
 from payroll_bridge.handoff import PayrollHandOffSender
 from payroll_bridge.packages import CalculatorPackages
 from recruiting.errors import ConfigError, InvalidInput
+from recruiting.infra.send_attempts import MemorySendAttempts
 from recruiting.ports.approval import OfferApprovalRequest, approval_draft
 from recruiting.ports.outbound import OutboundMessage
 from recruiting.ports.payroll import NewHireHandOff, PackageEstimate, PackageTerms, payroll_draft
@@ -41,15 +42,34 @@ def _message(payload: dict[str, Any], attempt: int = 1) -> OutboundMessage:
 
 
 class FakeApprovalApi:
+    """Keeps what was submitted; lists and reads it back like getapprovalinfo/-detail."""
+
     def __init__(self, fail: Exception | None = None) -> None:
         self.bodies: list[dict[str, Any]] = []
         self.fail = fail
+        self.lookups: list[dict[str, str]] = []
 
     async def apply_event(self, payload: dict[str, Any]) -> str:
         self.bodies.append(payload)
         if self.fail is not None:
             raise self.fail
         return f"sp-{len(self.bodies)}"
+
+    async def get_approval_info(
+        self, start: int, end: int, filters: dict[str, str], cursor: str = ""
+    ) -> dict[str, Any]:
+        assert 0 < end - start <= 31 * 86400
+        self.lookups.append(filters)
+        found = [
+            f"sp-{n}"
+            for n, b in enumerate(self.bodies, 1)
+            if b["template_id"] == filters["template_id"]
+        ]
+        return {"sp_no_list": found, "new_next_cursor": ""}
+
+    async def get_approval_detail(self, sp_no: str) -> dict[str, Any]:
+        body = self.bodies[int(sp_no.removeprefix("sp-")) - 1]
+        return {"info": {"sp_no": sp_no, "apply_data": body["apply_data"]}}
 
 
 class FakeOutcomes:
@@ -122,7 +142,9 @@ def test_bad_mapping_stops_the_start(tmp_path: Path, changes: dict[str, Any], sa
 
 async def test_sender_submits_once_and_reports_the_number() -> None:
     api, outcomes = FakeApprovalApi(), FakeOutcomes()
-    sender = WeComOfferApprovalSender(api, load_offer_template(), outcomes, SH)
+    sender = WeComOfferApprovalSender(
+        api, load_offer_template(), outcomes, SH, MemorySendAttempts()
+    )
     draft = approval_draft(REQUEST, "applyevent")
     assert draft.recipient == "offer:7"
     assert await sender.deliver(_message(draft.payload)) == {"sp_no": "sp-1"}
@@ -133,11 +155,50 @@ async def test_sender_submits_once_and_reports_the_number() -> None:
     assert len(api.bodies) == 1
 
 
+async def test_a_crash_before_the_number_was_stored_adopts_the_approval() -> None:
+    """applyevent went through, then the process died before ``submitted``: the redelivery
+    finds the approval by the reference in its text control and submits nothing."""
+    api, outcomes, attempts = FakeApprovalApi(), FakeOutcomes(), MemorySendAttempts()
+    sender = WeComOfferApprovalSender(api, load_offer_template(), outcomes, SH, attempts)
+    message = _message(approval_draft(REQUEST, "applyevent").payload)
+    api.bodies.append({"template_id": "other", "apply_data": {"contents": []}})  # not ours
+    await attempts.begin("approval:k")  # the first delivery marked the attempt …
+    first = load_offer_template().body(REQUEST, SH, attempts.rows["approval:k"].marker)
+    api.bodies.append(first)  # … and WeCom opened sp-2, then the crash
+    answer = await sender.deliver(_message(message.payload, attempt=2))
+    assert answer == {"sp_no": "sp-2", "adopted": True}
+    assert len(api.bodies) == 2 and outcomes.numbers == [(7, "sp-2")]
+    assert api.lookups == [{"template_id": "sandbox-offer-approval", "creator": "lina"}]
+    reference = {c["id"]: c["value"] for c in first["apply_data"]["contents"]}["Text-reference"]
+    assert reference == {"text": attempts.rows["approval:k"].marker}
+
+
+async def test_an_attempt_that_never_reached_wecom_is_submitted_again() -> None:
+    api, outcomes, attempts = FakeApprovalApi(), FakeOutcomes(), MemorySendAttempts()
+    sender = WeComOfferApprovalSender(api, load_offer_template(), outcomes, SH, attempts)
+    await attempts.begin("approval:k")  # marked, then the crash came before the call
+    answer = await sender.deliver(_message(REQUEST.payload(), attempt=2))
+    assert answer == {"sp_no": "sp-1"} and len(api.lookups) == 1 and len(api.bodies) == 1
+
+
+def test_without_a_reference_control_the_note_carries_it(tmp_path: Path) -> None:
+    controls = [c for c in yaml.safe_load(DEFAULT_MAPPING.read_text(encoding="utf-8"))["controls"]
+                if c["field"] != "reference"]  # fmt: skip
+    template = load_offer_template(_mapping(tmp_path, controls=controls))
+    contents = {c["id"]: c for c in template.body(REQUEST, SH, "ZP123")["apply_data"]["contents"]}
+    assert contents["Textarea-note"]["value"] == {"text": "offer #7\n系统编号：ZP123"}
+    no_note = [c for c in controls if c["field"] != "note"]
+    with pytest.raises(ConfigError, match="map reference"):
+        load_offer_template(_mapping(tmp_path, controls=no_note))
+
+
 @pytest.mark.parametrize("errcode", [301025, 301055, 60011])
 async def test_refusals_go_back_to_the_use_case(errcode: int) -> None:
     api = FakeApprovalApi(error_for(errcode, "refused", "/cgi-bin/oa/applyevent"))
     outcomes = FakeOutcomes()
-    sender = WeComOfferApprovalSender(api, load_offer_template(), outcomes, SH)
+    sender = WeComOfferApprovalSender(
+        api, load_offer_template(), outcomes, SH, MemorySendAttempts()
+    )
     answer = await sender.deliver(_message(REQUEST.payload()))
     assert answer["refused"] == errcode
     assert outcomes.refusals == [(7, errcode, "refused")] and outcomes.numbers == []
@@ -146,7 +207,9 @@ async def test_refusals_go_back_to_the_use_case(errcode: int) -> None:
 async def test_transient_failures_are_retried_by_the_relay() -> None:
     api = FakeApprovalApi(WeComBusy(-1, "busy", "/cgi-bin/oa/applyevent"))
     outcomes = FakeOutcomes()
-    sender = WeComOfferApprovalSender(api, load_offer_template(), outcomes, SH)
+    sender = WeComOfferApprovalSender(
+        api, load_offer_template(), outcomes, SH, MemorySendAttempts()
+    )
     with pytest.raises(WeComBusy):
         await sender.deliver(_message(REQUEST.payload()))
     assert outcomes.refusals == [] and outcomes.numbers == []

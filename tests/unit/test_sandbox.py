@@ -520,7 +520,69 @@ def test_stepwise_approval_stays_pending_until_the_last_step(state: SandboxState
         state.approvals.decide(sp_no, 3)
 
 
+def test_getapprovalinfo_lists_by_period_and_filters_in_pages(
+    state: SandboxState, clock: FakeClock
+) -> None:
+    start = int(clock.now)
+    numbers = [apply_offer(state) for _ in range(3)]
+    clock.advance(3600)
+    later = apply_offer(state)
+    state.approvals.decide(numbers[0], 3)
+    span = {"starttime": str(start), "endtime": str(start + 600)}
+    first = state.approvals.numbers({**span, "size": 2})
+    assert first["sp_no_list"] == numbers[:2] and first["new_next_cursor"]
+    rest = state.approvals.numbers({**span, "size": 2, "new_cursor": first["new_next_cursor"]})
+    assert rest == {"sp_no_list": numbers[2:], "new_next_cursor": ""}
+    everything = {"starttime": start, "endtime": start + 7200}  # numbers are accepted too
+    pending = [{"key": "sp_status", "value": "1"}, {"key": "creator", "value": "lina"}]
+    assert state.approvals.numbers({**everything, "filters": pending})["sp_no_list"] == [
+        *numbers[1:], later]  # fmt: skip
+    other = [{"key": "template_id", "value": "another"}]
+    assert state.approvals.numbers({**everything, "filters": other})["sp_no_list"] == []
+    for bad in ({"starttime": start, "endtime": start + 32 * 86400},
+                {"starttime": start * 1000, "endtime": start * 1000 + 1},
+                {**everything, "size": 101}, {**everything, "filters": [{"key": "x"}]}):  # fmt: skip
+        with pytest.raises(codes.ApiError) as exc:
+            state.approvals.numbers(bad)
+        assert exc.value.errcode == codes.APPROVAL_BAD_PARAMS
+
+
+def test_schedules_of_an_app_calendar_are_listed(state: SandboxState) -> None:
+    cal_id = state.schedules.add_calendar({"calendar": {"summary": "面试", "color": "#0000FF"}})[
+        "cal_id"
+    ]
+    schedule = {"start_time": 1_767_250_800, "end_time": 1_767_254_400,
+                "attendees": [{"userid": "wangqiang"}]}  # fmt: skip
+    mine = [state.schedules.add({"schedule": {**schedule, "cal_id": cal_id}}) for _ in range(3)]
+    state.schedules.add({"schedule": schedule})  # the app's default calendar: not listed
+    page = state.schedules.by_calendar({"cal_id": cal_id, "offset": 1, "limit": 5})
+    assert [s["schedule_id"] for s in page["schedule_list"]] == [m["schedule_id"] for m in mine[1:]]
+    past = state.schedules.by_calendar({"cal_id": cal_id, "offset": 3})
+    assert past["schedule_list"] == []
+    for bad in ({"cal_id": "sandbox-calendar"}, {"cal_id": cal_id, "limit": 0}):
+        with pytest.raises(codes.ApiError):
+            state.schedules.by_calendar(bad)
+    with pytest.raises(codes.ApiError):
+        state.schedules.add({"schedule": {**schedule, "cal_id": "wc-not-ours"}})
+    with pytest.raises(codes.ApiError):
+        state.schedules.add_calendar({"calendar": {"summary": "面试"}})  # no colour
+
+
 # -- kf ------------------------------------------------------------------------------------
+
+
+def test_kf_msgid_chosen_by_the_caller_is_unique_in_the_account(state: SandboxState) -> None:
+    customer = state.kf.customer("刘洋")
+    account = "wkSandboxRecruit01"
+    state.kf.customer_says(account, customer, "你好")
+    reply = {"touser": customer, "open_kfid": account, "msgtype": "text",
+             "text": {"content": "好"}, "msgid": "a" * 32}  # fmt: skip
+    assert state.kf.send(reply) == {"msgid": "a" * 32}
+    for msgid in ("a" * 32, "a" * 33, "有中文"):
+        with pytest.raises(codes.ApiError) as exc:
+            state.kf.send({**reply, "msgid": msgid})
+        assert exc.value.errcode == codes.INVALID_PARAM
+    assert len(state.kf.outbox) == 1 and state.kf.send({**reply, "msgid": ""})["msgid"] != ""
 
 
 def test_kf_allows_five_replies_within_48_hours(state: SandboxState, clock: FakeClock) -> None:

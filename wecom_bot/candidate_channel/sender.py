@@ -12,7 +12,15 @@
 
 Each row is kept in the inbox once (by its idempotency key) and its route recorded there;
 a retry of a row whose route is recorded returns that record instead of sending again.
-kf sends carry a ``msgid`` derived from the idempotency key.
+For a crash between WeCom's answer and recording the route, each send is marked first (an
+attempt row committed before the call):
+
+- kf sends carry a ``msgid`` derived from the idempotency key, and WeCom refuses a msgid
+  already used in the kf account (path/96427), so a resend cannot reach the candidate twice;
+  a refusal of a resend whose attempt was recorded means the first one went through.
+- ``add_msg_template`` has no such key: its msgid is recorded before anything else, and a
+  send attempted before is never repeated; when its msgid is unknown (the crash came right
+  after WeCom's answer) the message goes to the mini-app inbox instead.
 """
 
 from __future__ import annotations
@@ -25,11 +33,17 @@ from recruiting import clock
 from recruiting.domain.invitation_answers import choice_key
 from recruiting.domain.shorten import shorten, utf8_len
 from recruiting.errors import RetryLater
+from recruiting.infra.send_attempts import Attempt, AttemptLog, SendAttempts
 from recruiting.models import Candidate, CandidateMessage
 from recruiting.ports.outbound import OutboundMessage
 from recruiting.ports.queue import TaskQueue
 from recruiting.services import candidate_contacts as contacts
-from wecom_bot.client.errors import WeComKfWindowClosed
+from wecom_bot.client.errors import (
+    WeComApiError,
+    WeComKfWindowClosed,
+    WeComTokenInvalid,
+    WeComUnavailable,
+)
 
 log = logging.getLogger(__name__)
 
@@ -40,6 +54,7 @@ KF_TEXT_BYTES = 2048  # 微信客服 text.content
 MENU_HEAD_BYTES = 1024  # msgmenu head_content
 MENU_ITEM_BYTES = 128  # msgmenu click.content
 TEMPLATE_TEXT_BYTES = 4000  # externalcontact/add_msg_template text.content
+UNREACHABLE = "fail_list"  # attempt outcome: WeCom listed the contact as unreachable
 
 
 class _Kf(Protocol):
@@ -53,10 +68,17 @@ class _ExternalContact(Protocol):
 
 
 class CandidateChannelSender:
-    def __init__(self, kf: _Kf, external: _ExternalContact, queue: TaskQueue | None) -> None:
+    def __init__(
+        self,
+        kf: _Kf,
+        external: _ExternalContact,
+        queue: TaskQueue | None,
+        attempts: AttemptLog | None = None,
+    ) -> None:
         self._kf = kf
         self._external = external
         self._queue = queue
+        self._attempts = attempts or SendAttempts()
 
     async def deliver(self, message: OutboundMessage) -> dict[str, Any]:
         candidate_id = contacts.candidate_of(message.recipient)
@@ -74,7 +96,7 @@ class CandidateChannelSender:
             if result is not None:
                 return result
         if routes.external:
-            result = await self._by_external(kept, routes, payload)
+            result = await self._by_external(kept, routes, payload, message.idempotency_key)
             if result is not None:
                 return result
         return await self._in_inbox(kept, routes, payload)
@@ -82,12 +104,14 @@ class CandidateChannelSender:
     async def _by_kf(
         self, kept: CandidateMessage, routes: contacts.Routes, payload: dict[str, Any], key: str
     ) -> dict[str, Any] | None:
+        msgid = hashlib.sha256(key.encode()).hexdigest()[:32]
         body = {
             "touser": routes.kf_user,
             "open_kfid": routes.kf_open_kfid,
-            "msgid": hashlib.sha256(key.encode()).hexdigest()[:32],
+            "msgid": msgid,
             **kf_message(payload),
         }
+        attempt = await self._attempts.begin(f"kf:{key}")
         try:
             answer = await self._kf.send_msg(body)
         except WeComKfWindowClosed:
@@ -95,16 +119,44 @@ class CandidateChannelSender:
                 "kf window of candidate %s is closed; trying the next route", routes.candidate_id
             )
             await contacts.kf_closed(routes.candidate_id)
+            await self._not_sent(attempt)
             return None
+        except WeComUnavailable:
+            raise  # no answer: the message may have gone
+        except (RetryLater, WeComTokenInvalid):
+            await self._not_sent(attempt)
+            raise
+        except WeComApiError as exc:
+            if not attempt.earlier:
+                await self._not_sent(attempt)
+                raise
+            log.warning(
+                "kf msgid %s refused on resend (%s): the send before the crash went through",
+                msgid,
+                exc.errcode,
+            )
+            answer = {"msgid": msgid}
+        await self._attempts.settle(f"kf:{key}", msgid)
         await contacts.kf_sent(routes.candidate_id)
         result = {"route": "kf", "delivery": "sent", "msgid": str(answer.get("msgid") or "")}
         await contacts.revise(kept, payload)
         await contacts.delivered(kept, "kf", "sent", result)
         return result
 
+    async def _not_sent(self, attempt: Attempt) -> None:
+        """WeCom answered with a refusal: this msgid was not used. An earlier attempt's
+        record stays, since that one may have gone through."""
+        if not attempt.earlier:
+            await self._attempts.forget(attempt.key)
+
     async def _by_external(
-        self, kept: CandidateMessage, routes: contacts.Routes, payload: dict[str, Any]
+        self, kept: CandidateMessage, routes: contacts.Routes, payload: dict[str, Any], key: str
     ) -> dict[str, Any] | None:
+        attempt = await self._attempts.begin(f"external:{key}")
+        if attempt.earlier:
+            if self._external_before(attempt, routes.candidate_id):
+                return await self._awaiting(kept, routes, payload, attempt.outcome)
+            return None
         text = str(payload.get("content") or "")
         if payload.get("kind") == "choices":
             text += "\n" + REPLY_HINT
@@ -114,16 +166,45 @@ class CandidateChannelSender:
             "sender": routes.recruiter_userid,
             "text": {"content": shorten(text, TEMPLATE_TEXT_BYTES)},
         }
-        answer = await self._external.add_msg_template(body)
-        if routes.external_userid in (answer.get("fail_list") or []):
+        try:
+            answer = await self._external.add_msg_template(body)
+        except WeComUnavailable:
+            raise  # no answer: the send may exist, so it is not repeated
+        except WeComApiError:
+            await self._attempts.forget(f"external:{key}")  # WeCom answered: nothing queued
+            raise
+        unreachable = routes.external_userid in (answer.get("fail_list") or [])
+        msgid = str(answer.get("msgid") or "")
+        await self._attempts.settle(f"external:{key}", UNREACHABLE if unreachable else msgid)
+        if unreachable:
             log.warning(
                 "external contact of candidate %s is no longer reachable", routes.candidate_id
             )
             return None
+        return await self._awaiting(kept, routes, payload, msgid)
+
+    @staticmethod
+    def _external_before(attempt: Attempt, candidate_id: int) -> bool:
+        """A group send attempted before is never repeated: True when its msgid is known
+        (it waits for the recruiter), False to take the next route."""
+        if attempt.outcome and attempt.outcome != UNREACHABLE:
+            return True
+        if not attempt.outcome:
+            log.warning(
+                "a group send to candidate %s may have gone through before a crash; not "
+                "repeating it, the message goes to the mini-app inbox",
+                candidate_id,
+            )
+        return False
+
+    async def _awaiting(
+        self, kept: CandidateMessage, routes: contacts.Routes, payload: dict[str, Any], msgid: str
+    ) -> dict[str, Any]:
+        """A group send waits for the recruiter: record it and ask them to confirm."""
         result = {
             "route": "external",
             "delivery": CONFIRMING,
-            "msgid": str(answer.get("msgid") or ""),
+            "msgid": msgid,
             "sender": routes.recruiter_userid,
         }
         await contacts.revise(kept, payload)

@@ -1,4 +1,4 @@
-"""Approval (审批) API (path/91853, path/91982, path/91983).
+"""Approval (审批) API (path/91853, path/91982, path/91983, path/91816).
 
 The token must belong to the approval app's secret, or to an app granted the approval APIs.
 """
@@ -30,6 +30,27 @@ class ApprovalApi:
         return await self._client.post(
             "/cgi-bin/oa/gettemplatedetail", {"template_id": template_id}
         )
+
+    async def get_approval_info(
+        self,
+        start: int,
+        end: int,
+        filters: Mapping[str, str],
+        cursor: str = "",
+        size: int = 100,
+    ) -> dict[str, Any]:
+        """One page of the approval numbers submitted between ``start`` and ``end`` (Unix
+        seconds, at most 31 days apart) matching ``filters`` (``template_id``, ``creator``,
+        ``sp_status``…); the answer holds ``sp_no_list`` and ``new_next_cursor`` ("" when
+        done)."""
+        body = {
+            "starttime": str(start),
+            "endtime": str(end),
+            "new_cursor": cursor,
+            "size": size,
+            "filters": [{"key": k, "value": v} for k, v in filters.items()],
+        }
+        return await self._client.post("/cgi-bin/oa/getapprovalinfo", body)
 
     async def get_approval_detail(self, sp_no: str) -> dict[str, Any]:
         """The answer's ``info`` holds status, applicant and the approval records."""

@@ -47,5 +47,15 @@ class ScheduleApi:
         body = {"schedule_id_list": list(schedule_ids)}
         return await self._client.post("/cgi-bin/oa/schedule/get", body)
 
+    async def get_by_calendar(
+        self, cal_id: str, offset: int = 0, limit: int = 500
+    ) -> dict[str, Any]:
+        """A page of the schedules in a calendar the app created (path/97723); an empty
+        ``schedule_list`` means the offset is past the end."""
+        if not 1 <= limit <= 1000:
+            raise InvalidInput("limit must be between 1 and 1000")
+        body = {"cal_id": cal_id, "offset": offset, "limit": limit}
+        return await self._client.post("/cgi-bin/oa/schedule/get_by_calendar", body)
+
     async def delete(self, schedule_id: str) -> dict[str, Any]:
         return await self._client.post("/cgi-bin/oa/schedule/del", {"schedule_id": schedule_id})

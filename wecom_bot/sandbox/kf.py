@@ -7,6 +7,7 @@ The rule a client must respect: after a customer's message, at most 5 replies wi
 
 from __future__ import annotations
 
+import re
 import secrets
 from dataclasses import dataclass
 from typing import Any
@@ -15,6 +16,7 @@ from wecom_bot.sandbox import codes
 from wecom_bot.sandbox.payloads import nbytes
 from wecom_bot.sandbox.tokens import Clock
 
+MSGID_RE = re.compile(r"[0-9a-zA-Z_-]{1,32}")
 REPLY_WINDOW = 48 * 3600
 MAX_REPLIES = 5
 SYNC_TOKEN_TTL = 600
@@ -125,16 +127,30 @@ class KfStore:
             raise codes.ApiError(codes.INVALID_MSGTYPE, f"invalid msgtype {msgtype!r}")
         if msgtype == "text" and not 0 < nbytes(content.get("content", "")) <= 2048:
             raise codes.ApiError(codes.CONTENT_TOO_LARGE, "text content must be 1..2048 bytes")
+        msgid = self._own_msgid(open_kfid, body.get("msgid"))
         now = self._clock()
         opened, replies = self._windows.get((open_kfid, touser), (0.0, MAX_REPLIES))
         if replies >= MAX_REPLIES or now - opened > REPLY_WINDOW:
             raise codes.ApiError(codes.KF_WINDOW_CLOSED, "send msg count limit reached")
         self._windows[(open_kfid, touser)] = (opened, replies + 1)
-        msgid = str(body.get("msgid") or "") or "kf" + secrets.token_urlsafe(16)
+        msgid = msgid or "kf" + secrets.token_urlsafe(16)
         message = KfMessage(msgid, open_kfid, touser, int(now), ORIGIN_API, msgtype, content)
         self.outbox.append(message)
         self._log.append(message)
         return {"msgid": msgid}
+
+    def _own_msgid(self, open_kfid: str, msgid: Any) -> str:
+        """A msgid the caller chose must be ≤ 32 bytes of [0-9a-zA-Z_-] and unique within the
+        kf account, or the call fails (path/94677): a resent msgid is never delivered twice.
+        WeCom names no code for the duplicate; this answers the generic invalid parameter."""
+        text = str(msgid or "")
+        if not text:
+            return ""
+        if not MSGID_RE.fullmatch(text):
+            raise codes.param_error("msgid must be at most 32 bytes of [0-9a-zA-Z_-]")
+        if any(m.msgid == text and m.open_kfid == open_kfid for m in self.outbox):
+            raise codes.param_error(f"msgid {text} already used in this kf account")
+        return text
 
     def conversation(self, external_userid: str) -> list[KfMessage]:
         """Both directions with one customer, in time order (for the console)."""

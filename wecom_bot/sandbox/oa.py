@@ -67,6 +67,7 @@ OFFER_TEMPLATE = Template(
         Control("Money-allowance", "Money", "每月补贴"),
         Control("Date-start", "Date", "入职日期"),
         Control("Textarea-note", "Textarea", "备注"),
+        Control("Text-reference", "Text", "系统编号"),
     ),
     ((1, ("zhangwei",)), (1, ("chenjing",))),
 )
@@ -301,6 +302,28 @@ class ApprovalStore:
     def detail(self, body: dict[str, Any]) -> dict[str, Any]:
         return {"info": self.get(str(body.get("sp_no") or "")).to_json()}
 
+    def numbers(self, body: dict[str, Any]) -> dict[str, Any]:
+        """``oa/getapprovalinfo``: sp_no of approvals submitted in [starttime, endtime]
+        (≤ 31 days), filtered (same key: or; different keys: and), ``size`` ≤ 100 a page,
+        continued with ``new_cursor`` = the previous ``new_next_cursor``."""
+        start, end = _seconds(body.get("starttime")), _seconds(body.get("endtime"))
+        if start is None or end is None or not 0 <= end - start <= MAX_LIST_SPAN:
+            raise _bad("get approval param error:invalid starttime or endtime")
+        size = body.get("size", 100)
+        if not isinstance(size, int) or not 1 <= size <= MAX_LIST_SIZE:
+            raise _bad(f"size must be 1..{MAX_LIST_SIZE}")
+        wanted = _filters(body.get("filters") or [])
+        found = [
+            a.sp_no
+            for a in sorted(self.approvals.values(), key=lambda a: (a.apply_time, a.sp_no))
+            if start <= a.apply_time <= end and _matches(a, wanted)
+        ]
+        cursor = str(body.get("new_cursor") or "")
+        offset = int(cursor) if cursor.isdigit() else 0
+        page = found[offset : offset + size]
+        more = offset + size < len(found)
+        return {"sp_no_list": page, "new_next_cursor": str(offset + size) if more else ""}
+
     def decide(self, sp_no: str, status: int, speech: str = "", step: bool = False) -> Approval:
         """The console's approver acts: 2 agree, 3 reject, 4 withdraw, 6 withdraw after approval.
 
@@ -324,6 +347,39 @@ class ApprovalStore:
             approval.sp_status = status
         approval.last_event = _EVENTS[status]
         return approval
+
+
+MAX_LIST_SPAN = 31 * 86400
+MAX_LIST_SIZE = 100
+_FILTER_KEYS = frozenset({"template_id", "creator", "department", "sp_status", "record_type"})
+
+
+def _seconds(value: Any) -> int | None:
+    """WeCom's example sends the times as strings of Unix seconds; numbers work too."""
+    text = str(value) if isinstance(value, int | str) else ""
+    return int(text) if text.isdigit() and len(text) <= 10 else None
+
+
+def _filters(items: Any) -> dict[str, set[str]]:
+    if not isinstance(items, list):
+        raise _bad("filters must be a list")
+    wanted: dict[str, set[str]] = {}
+    for item in items:
+        key = item.get("key") if isinstance(item, dict) else None
+        if key not in _FILTER_KEYS:
+            raise _bad(f"unknown filter key {key!r}")
+        wanted.setdefault(str(key), set()).add(str(item.get("value")))
+    return wanted
+
+
+def _matches(approval: Approval, wanted: dict[str, set[str]]) -> bool:
+    facts = {
+        "template_id": approval.template.template_id,
+        "creator": approval.applyer,
+        "department": str(approval.party),
+        "sp_status": str(approval.sp_status),
+    }
+    return all(facts.get(key) in values for key, values in wanted.items())
 
 
 def _settle(record: SpRecord, status: int, speech: str, now: int) -> None:

@@ -63,7 +63,11 @@ def snapshot(state: SandboxState, offset_seconds: float = 0.0) -> dict[str, Any]
             "contacts": [asdict(c) for c in state.customers.contacts.values()],
             "msg_templates": state.customers.msg_templates[-MAX_ITEMS:],
         },
-        "schedules": {"schedules": state.schedules.schedules, "meetings": state.schedules.meetings},
+        "schedules": {
+            "schedules": state.schedules.schedules,
+            "meetings": state.schedules.meetings,
+            "calendars": state.schedules.calendars,
+        },
     }
 
 
@@ -111,6 +115,7 @@ def restore(state: SandboxState, data: dict[str, Any]) -> float:
     customers.msg_templates = list(data["customers"]["msg_templates"])
     state.schedules.schedules = dict(data["schedules"]["schedules"])
     state.schedules.meetings = dict(data["schedules"]["meetings"])
+    state.schedules.calendars = dict(data["schedules"].get("calendars") or {})
     seqs = [a.seq for a in state.actions] + [m.seq for m in sent]
     state.resume_sequence(max(seqs, default=-1) + 1)
     return float(data.get("clock_offset") or 0.0)

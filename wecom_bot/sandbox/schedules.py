@@ -22,6 +22,7 @@ class ScheduleStore:
         self._clock = clock
         self.schedules: dict[str, dict[str, Any]] = {}
         self.meetings: dict[str, dict[str, Any]] = {}
+        self.calendars: dict[str, dict[str, Any]] = {}  # made by the app (oa/calendar/add)
 
     def _check(self, schedule: Any) -> dict[str, Any]:
         if not isinstance(schedule, dict):
@@ -45,11 +46,31 @@ class ScheduleStore:
             raise codes.param_error(f"remind_before_event_secs must be one of {allowed}")
         return schedule
 
+    def add_calendar(self, body: dict[str, Any]) -> dict[str, Any]:
+        """``oa/calendar/add``: a calendar of the app; its schedules can be listed."""
+        calendar = body.get("calendar")
+        summary = calendar.get("summary") if isinstance(calendar, dict) else None
+        if not isinstance(calendar, dict) or not 1 <= len(str(summary or "")) <= 128:
+            raise codes.param_error("calendar.summary must be 1..128 characters")
+        if not str(calendar.get("color") or "").startswith("#"):
+            raise codes.param_error("calendar.color must be an RGB colour like #0000FF")
+        people = list(calendar.get("admins") or [])
+        people += [s.get("userid") for s in calendar.get("shares") or [] if isinstance(s, dict)]
+        unknown = [p for p in people if p not in self._directory]
+        if unknown:
+            raise codes.ApiError(codes.INVALID_USERID, f"invalid userid: {unknown}")
+        cal_id = "wc" + secrets.token_hex(15)
+        self.calendars[cal_id] = dict(calendar)
+        return {"cal_id": cal_id}
+
     def add(self, body: dict[str, Any]) -> dict[str, Any]:
         schedule = dict(self._check(body.get("schedule")))
+        cal_id = schedule.get("cal_id")
+        if cal_id is not None and cal_id not in self.calendars:
+            raise codes.param_error(f"invalid cal_id {cal_id!r}: not a calendar of this app")
         schedule_id = secrets.token_hex(16)
         schedule["schedule_id"] = schedule_id
-        schedule.setdefault("cal_id", "sandbox-calendar")
+        schedule.setdefault("cal_id", "sandbox-calendar")  # the app's default calendar
         self.schedules[schedule_id] = schedule
         return {"schedule_id": schedule_id}
 
@@ -74,6 +95,20 @@ class ScheduleStore:
         if not isinstance(ids, list) or not 1 <= len(ids) <= 1000:
             raise codes.param_error("schedule_id_list must list 1..1000 ids")
         return {"schedule_list": [self._existing(i) for i in ids]}
+
+    def by_calendar(self, body: dict[str, Any]) -> dict[str, Any]:
+        """``oa/schedule/get_by_calendar``: only calendars the app created; offset/limit
+        paging, an empty list past the end."""
+        cal_id = body.get("cal_id")
+        if cal_id not in self.calendars:
+            raise codes.param_error(f"invalid cal_id {cal_id!r}: not a calendar of this app")
+        offset, limit = body.get("offset", 0), body.get("limit", 500)
+        if not isinstance(offset, int) or offset < 0 or not isinstance(limit, int):
+            raise codes.param_error("offset and limit must be integers")
+        if not 1 <= limit <= 1000:
+            raise codes.param_error("limit must be 1..1000")
+        mine = [s for s in self.schedules.values() if s.get("cal_id") == cal_id]
+        return {"schedule_list": mine[offset : offset + limit]}
 
     def delete(self, body: dict[str, Any]) -> dict[str, Any]:
         schedule_id = str(body.get("schedule_id") or "")

@@ -1,0 +1,286 @@
+"""A crash between WeCom's answer and the local commit, then the outbox's redelivery:
+WeCom (the sandbox, over real HTTP through the real client) ends up with exactly one
+approval, one schedule, one 微信客服 message, one 客户群发.
+
+The crash is injected in the client seam: the real call goes through, then the process
+"dies" (an exception no sender handles escapes the relay, the row stays claimed). The lease
+runs out and the relay delivers the same row again, as the sweep of a restarted worker
+would."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sanic import Sanic
+
+from recruiting import clock
+from recruiting.infra.memory_kv import MemoryKeyValueStore
+from recruiting.models import (
+    Application,
+    Candidate,
+    CandidateContact,
+    CandidateMessage,
+    Interview,
+    InterviewRound,
+    JobOpening,
+    OutboxMessage,
+    ProcessingStatus,
+    SendAttempt,
+)
+from recruiting.ports.approval import OfferApprovalRequest, approval_draft
+from recruiting.ports.candidate_channel import CANDIDATE_CHANNEL
+from recruiting.ports.outbound import OutboundDraft, OutboundSender
+from recruiting.services.outbox import OutboxRelay, record_effects
+from recruiting.services.scheduling import SCHEDULE_CHANNEL
+from recruiting.settings import load_settings
+from tests.serving import free_port, serving
+from wecom_bot.candidate_channel import CandidateChannelSender
+from wecom_bot.client import WeComClient, build_client
+from wecom_bot.offer_approval import WeComOfferApprovalSender, load_offer_template
+from wecom_bot.sandbox.app import create_sandbox_app
+from wecom_bot.sandbox.kf import DEFAULT_ACCOUNTS
+from wecom_bot.sandbox.state import SandboxState
+from wecom_bot.schedule_sender import WeComScheduleSender
+
+SH = dt.timezone(dt.timedelta(hours=8))
+OPEN_KFID = next(iter(DEFAULT_ACCOUNTS))
+_names = iter(range(10_000))
+
+
+class Crash(Exception):
+    """The process dies: nothing after the outside call runs (no sender catches this)."""
+
+
+class CrashAfter:
+    """Passes every call to ``api``; the first call of ``method`` goes through to WeCom and
+    then crashes before its answer reaches the caller."""
+
+    def __init__(self, api: Any, method: str) -> None:
+        self._api, self._method, self.crashed = api, method, False
+
+    def __getattr__(self, name: str) -> Any:
+        real = getattr(self._api, name)
+        if name != self._method or self.crashed:
+            return real
+
+        async def call(*args: Any, **kwargs: Any) -> Any:
+            await real(*args, **kwargs)
+            self.crashed = True
+            raise Crash(name)
+
+        return call
+
+
+@dataclass
+class Wecom:
+    client: WeComClient
+    state: SandboxState
+
+
+@pytest.fixture
+async def wecom(database: str, tmp_path: Path) -> AsyncIterator[Wecom]:
+    port = free_port()
+    settings = load_settings(None, {"DATA_DIR": str(tmp_path), "SANDBOX_PORT": str(port)})
+    Sanic.test_mode = True
+    sandbox = create_sandbox_app(settings, name=f"redeliver{next(_names)}", keep_history=False)
+    async with serving(sandbox, port):
+        client = build_client(settings.wecom, MemoryKeyValueStore())
+        try:
+            yield Wecom(client, sandbox.ctx.state)
+        finally:
+            await client.aclose()
+
+
+async def crash_then_redeliver(sender: OutboundSender, draft: OutboundDraft) -> OutboxMessage:
+    """Deliver the draft's row: the first try crashes; after the lease the row goes again."""
+    [row_id] = await record_effects([draft], cause="test")
+    relay = OutboxRelay({draft.channel: sender}, lease_seconds=60, max_attempts=5)
+    with pytest.raises(Crash):
+        await relay.deliver(row_id)
+    assert not await relay.deliver(row_id)  # still leased by the dead worker
+    await OutboxMessage.filter(id=row_id).update(lease_until=clock.now() - dt.timedelta(seconds=1))
+    assert await relay.deliver(row_id)
+    row = await OutboxMessage.get(id=row_id)
+    assert row.status == ProcessingStatus.DONE and row.attempts == 2
+    return row
+
+
+class Outcomes:
+    def __init__(self) -> None:
+        self.numbers: dict[int, str] = {}
+
+    async def submitted_number(self, offer_id: int) -> str | None:
+        return self.numbers.get(offer_id)
+
+    async def submitted(self, offer_id: int, sp_no: str) -> None:
+        self.numbers[offer_id] = sp_no
+
+    async def refused(self, offer_id: int, code: int | None, reason: str) -> None:
+        raise AssertionError(f"refused {code}: {reason}")
+
+
+REQUEST = OfferApprovalRequest(
+    offer_id=7, creator="lina", candidate="张三", job="销售代表", department="销售部",
+    city="上海", base_salary="25000.00", bonus_months="2", year_end_bonus="50000.00",
+    allowances="1500.00", start_date="2027-03-01",
+)  # fmt: skip
+
+
+async def test_approval_submitted_before_a_crash_is_adopted(wecom: Wecom) -> None:
+    # Someone else's approval on the same template and creator: listed, read, not adopted.
+    other = load_offer_template().body(REQUEST, SH, "ZPSOMEONEELSE")
+    await wecom.client.approval.apply_event(other)
+    outcomes = Outcomes()
+    api = CrashAfter(wecom.client.approval, "apply_event")
+    sender = WeComOfferApprovalSender(api, load_offer_template(), outcomes, SH)
+    row = await crash_then_redeliver(sender, approval_draft(REQUEST, "applyevent"))
+    assert api.crashed
+    approvals = wecom.state.approvals.approvals
+    assert len(approvals) == 2  # the other one and ours: no second submission
+    ours = [sp for sp, a in approvals.items() if "ZPSOMEONEELSE" not in str(a.apply_data)]
+    assert outcomes.numbers == {7: ours[0]}
+    assert row.result == {"sp_no": ours[0], "adopted": True}
+    attempt = await SendAttempt.get(key=f"approval:{row.idempotency_key}")
+    texts = {c["id"]: c["value"] for c in approvals[ours[0]].apply_data["contents"]}
+    assert texts["Text-reference"] == {"text": attempt.marker}
+
+
+async def test_approval_that_never_reached_wecom_is_submitted_on_redelivery(
+    wecom: Wecom,
+) -> None:
+    outcomes = Outcomes()
+    sender = WeComOfferApprovalSender(wecom.client.approval, load_offer_template(), outcomes, SH)
+    draft = approval_draft(REQUEST, "applyevent")
+    [row_id] = await record_effects([draft], cause="test")
+    await SendAttempt.create(key=f"approval:test:{draft.key}", marker="ZPNEVERSENT")
+    relay = OutboxRelay({draft.channel: sender}, lease_seconds=60, max_attempts=5)
+    assert await relay.deliver(row_id)
+    assert list(outcomes.numbers.values()) == list(wecom.state.approvals.approvals)
+
+
+async def _interview() -> Interview:
+    job = await JobOpening.create(code="sales", title="销售代表")
+    round_ = await InterviewRound.create(job=job, name="业务面", duration_minutes=60)
+    candidate = await Candidate.create(name="赵敏")
+    application = await Application.create(candidate=candidate, job=job)
+    return await Interview.create(application=application, round=round_)
+
+
+def _schedule_draft(interview: Interview) -> OutboundDraft:
+    start = int((clock.now() + dt.timedelta(days=3)).timestamp())
+    payload = {"interview_id": interview.id, "op": "add", "schedule_id": "", "start": start,
+               "end": start + 3600, "attendees": ["wangqiang", "chenjing"],
+               "summary": "面试：业务面", "location": "A 座 12 楼"}  # fmt: skip
+    return OutboundDraft(SCHEDULE_CHANNEL, f"interview:{interview.id}", payload, "v0")
+
+
+async def test_schedule_added_before_a_crash_is_found_in_the_app_calendar(wecom: Wecom) -> None:
+    calendar = {"summary": "面试日程", "color": "#3366FF", "admins": ["zhangwei"]}
+    cal_id = (await wecom.client.base.post("/cgi-bin/oa/calendar/add", {"calendar": calendar}))[
+        "cal_id"
+    ]
+    interview = await _interview()
+    api = CrashAfter(wecom.client.schedule, "add")
+    row = await crash_then_redeliver(WeComScheduleSender(api, cal_id), _schedule_draft(interview))
+    schedules = wecom.state.schedules.schedules
+    assert api.crashed and len(schedules) == 1
+    [(schedule_id, schedule)] = schedules.items()
+    assert schedule["cal_id"] == cal_id and schedule["description"].startswith("系统编号：ZP")
+    assert (await Interview.get(id=interview.id)).wecom_schedule_id == schedule_id
+    assert row.result == {"schedule_id": schedule_id, "adopted": True}
+
+
+async def test_schedule_in_the_default_calendar_cannot_be_looked_up(wecom: Wecom) -> None:
+    """Without an app calendar the gap stays (and is logged): the redelivery adds again."""
+    interview = await _interview()
+    api = CrashAfter(wecom.client.schedule, "add")
+    await crash_then_redeliver(WeComScheduleSender(api), _schedule_draft(interview))
+    assert len(wecom.state.schedules.schedules) == 2
+
+
+async def _candidate(wecom: Wecom, *, kf: bool) -> tuple[Candidate, str]:
+    candidate = await Candidate.create(name="赵敏")
+    if kf:
+        user = wecom.state.kf.customer("赵敏")
+        wecom.state.kf.customer_says(OPEN_KFID, user, "你好")
+        await CandidateContact.create(candidate=candidate, kf_open_kfid=OPEN_KFID,
+                                      kf_external_userid=user, kf_window_start=clock.now())  # fmt: skip
+    else:
+        _, user = wecom.state.customers.customer_adds("赵敏", userid="lina")
+        await CandidateContact.create(candidate=candidate, external_userid=user,
+                                      recruiter_userid="lina")  # fmt: skip
+    return candidate, user
+
+
+def _candidate_draft(candidate: Candidate) -> OutboundDraft:
+    payload = {"kind": "text", "content": "您的面试安排在周三上午十点。"}
+    return OutboundDraft(CANDIDATE_CHANNEL, f"candidate:{candidate.id}", payload, "notice")
+
+
+async def test_kf_message_sent_before_a_crash_is_not_sent_again(wecom: Wecom) -> None:
+    candidate, user = await _candidate(wecom, kf=True)
+    kf = CrashAfter(wecom.client.kf, "send_msg")
+    sender = CandidateChannelSender(kf, wecom.client.externalcontact, None)
+    row = await crash_then_redeliver(sender, _candidate_draft(candidate))
+    sent = wecom.state.kf.outbox
+    assert kf.crashed and len(sent) == 1 and sent[0].external_userid == user
+    assert row.result["route"] == "kf" and row.result["msgid"] == sent[0].msgid
+    kept = await CandidateMessage.get(outbox_key=row.idempotency_key)
+    assert (kept.route, kept.delivery) == ("kf", "sent")
+
+
+async def test_group_send_made_before_a_crash_is_not_repeated(wecom: Wecom) -> None:
+    candidate, user = await _candidate(wecom, kf=False)
+    external = CrashAfter(wecom.client.externalcontact, "add_msg_template")
+    sender = CandidateChannelSender(wecom.client.kf, external, None)
+    row = await crash_then_redeliver(sender, _candidate_draft(candidate))
+    templates = wecom.state.customers.msg_templates
+    assert external.crashed and len(templates) == 1 and templates[0]["external_userid"] == [user]
+    # Its msgid never reached us: the message is in the mini-app inbox (kept there anyway).
+    assert row.result["route"] == "miniapp"
+
+
+async def test_group_send_whose_msgid_was_recorded_waits_for_the_recruiter(
+    wecom: Wecom, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The crash comes after the msgid was recorded: the redelivery adopts that send."""
+    from recruiting.services import candidate_contacts
+
+    candidate, _ = await _candidate(wecom, kf=False)
+    real = candidate_contacts.revise
+    crashed: list[bool] = []
+
+    async def revise_then_crash(message: CandidateMessage, payload: dict[str, Any]) -> None:
+        if not crashed:
+            crashed.append(True)
+            raise Crash("revise")
+        await real(message, payload)
+
+    monkeypatch.setattr(candidate_contacts, "revise", revise_then_crash)
+    sender = CandidateChannelSender(wecom.client.kf, wecom.client.externalcontact, None)
+    row = await crash_then_redeliver(sender, _candidate_draft(candidate))
+    templates = wecom.state.customers.msg_templates
+    assert crashed and len(templates) == 1
+    assert row.result["route"] == "external" and row.result["msgid"] == templates[0]["msgid"]
+    told = await OutboxMessage.filter(idempotency_key__startswith="confirm-send:").count()
+    assert told == 1
+
+
+async def test_kf_refusal_is_not_taken_for_an_earlier_send(wecom: Wecom) -> None:
+    """WeCom refuses the first send (it answered: nothing went out); the retry sends it,
+    rather than reading its own refusal as "sent before"."""
+    candidate, _ = await _candidate(wecom, kf=True)
+    wecom.state.faults.fail_next("kf/send_msg", 95018, text="send msg session status invalid")
+    sender = CandidateChannelSender(wecom.client.kf, wecom.client.externalcontact, None)
+    [row_id] = await record_effects([_candidate_draft(candidate)], cause="test")
+    relay = OutboxRelay({CANDIDATE_CHANNEL: sender}, lease_seconds=60, max_attempts=5)
+    assert not await relay.deliver(row_id)  # refused: retried later
+    assert wecom.state.kf.outbox == [] and not await SendAttempt.exists()
+    await OutboxMessage.filter(id=row_id).update(next_attempt_at=None)
+    assert await relay.deliver(row_id)
+    assert len(wecom.state.kf.outbox) == 1

@@ -221,8 +221,9 @@ class Episode:
 
     @cached_property
     def named(self) -> tuple[str, ...]:
-        """Names of things (Nginx, pprof, K8s): the marks of a real case."""
-        found = (m.group() for c in self.clauses for m in NAMES.finditer(c.reads))
+        """Names of things (Nginx, pprof, K8s) something was done with: the marks of a real
+        case. Names listed without an action (SOP、5S、TPM这些我都很熟) are a list."""
+        found = (m.group() for c in self.clauses if c.acts for m in NAMES.finditer(c.reads))
         return tuple(dict.fromkeys(found))
 
     @cached_property

@@ -30,7 +30,7 @@ import re
 from collections.abc import Iterable
 from functools import lru_cache
 
-from interview_core.text.episode import Episode
+from interview_core.text.episode import SUBJECT_RE, Episode
 from interview_core.text.evidence import shown_indicators
 from interview_core.text.flags import Gaming, GamingFlag
 from interview_core.text.library import default_library
@@ -52,6 +52,12 @@ JARGON = re.compile(
     r"学习能力|意识|精神|理念|方法论"
 )
 SHORT_CLAUSE = 8
+# An answer shaped like a list: without any occasion, this many enumerated items and share
+ENUMERATED, ENUMERATED_SHARE, ITEM_CHARS = 5, 0.3, 6
+# Words of speech, not of a list: 这个问题、还是挺重要的、说我们乱扣费 are no items
+_SPOKEN = re.compile(r"[的了是在我你他她们就还很挺这那吗吧呢啊个些说会把被让都又没么]")
+_FIGURES = re.compile(r"[\d.%％]+|[余多]|项|起")
+_ITEM_LEAD = re.compile(r"^(?:然后|还有|以及|和|并|及|再|也|还|通过)")
 ECHO_SHARE = 0.45
 QUOTES = 3
 OTHER_SHOWN = 2
@@ -97,6 +103,24 @@ def detect_gaming(
     return tuple(f for f in flags if f is not None)
 
 
+def list_items(episode: Episode) -> list[str]:
+    """Clauses that are items of an enumeration: a few characters (风险评估、目标拆解、30%)
+    without the words of speech (的、了、我、这个…: nobody doing anything to anything),
+    not advice nor a habit."""
+    found = []
+    for clause in episode.clauses:
+        text = _ITEM_LEAD.sub("", clause.reads.strip())
+        if len(text) > ITEM_CHARS or _SPOKEN.search(text) or clause.habitual:
+            continue
+        if not re.search(r"[A-Za-z\u4e00-\u9fff]", _FIGURES.sub("", text)):  # 30%: a number
+            continue
+            continue
+        if SUBJECT_RE.match(clause.reads) or PRESCRIPTIVE.search(plain(clause.sentence)):
+            continue
+        found.append(clause.text)
+    return found
+
+
 def _keyword_list(episode: Episode) -> GamingFlag | None:
     """Competency terms as list items (short clauses without an action: 隐患排查、风险评估、
     应急预案…), or CV jargon (具备…能力、善于…、闭环、赋能、第一时间…) throughout."""
@@ -115,6 +139,10 @@ def _keyword_list(episode: Episode) -> GamingFlag | None:
             items.append(clause.text)
     clauses = max(len(episode.clauses), 1)
     listed = len(items) >= LIST_ITEMS and len(items) / clauses >= LIST_SHARE
+    enumerated = list_items(episode)
+    if not listed and not episode.particular and len(enumerated) >= ENUMERATED:
+        listed = len(enumerated) / clauses >= ENUMERATED_SHARE
+        items = items or enumerated
     buzzing = len(jargon) >= JARGON_MIN and len(jargon) / clauses >= JARGON_SHARE
     if not (listed or buzzing) or not found:
         return None

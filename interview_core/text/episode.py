@@ -119,10 +119,12 @@ NAMES = re.compile(r"(?<![A-Za-z])[A-Za-z][A-Za-z0-9.+#-]{1,}(?![A-Za-z])")
 NAMED_CASE = 2
 GENERAL = re.compile(
     r"累计|始终|(?<![\d一二三四五六七八九十百千])多(?:次|个|款|家)|每次|每年|每个月|历年|经常|从来|"
-    r"总是|向来|各种|长期|常年|一共|总共|"
+    r"总是|向来|各种|长期|常年|一共|总共|过很多|我都是|"
     r"平时|一般|通常|往往|曾(?!经)|历任|先后|连续|这几年|这些年|多年|几年来|"
     r"过[\d一二三四五六七八九十百千]+多?[个起次项场家款单]"
 )
+# 以前每次都要…: how things were before the story changed them
+BEFORE = re.compile(r"(?:以前|之前|原来|过去|本来|原先)[^，。]{0,4}(?:每次|经常|总是|一般|往往|通常)")
 _WORDS = re.compile(r"[\w\u4e00-\u9fff]")
 FILLER_CLAUSES = frozenset(
     ("就是", "然后", "那个", "这个", "对", "是吧", "好", "哦", "那", "所以", "其实")
@@ -228,8 +230,14 @@ class Episode:
 
     @cached_property
     def general(self) -> tuple[str, ...]:
-        """Clauses of a general account: 我一直…、累计…、多次…、每次都…"""
-        return tuple(c.text for c in self.clauses if GENERAL.search(c.reads))
+        """Clauses of a general account of what was done or achieved: 我一直…、累计…、
+        多次…、每次都… A general background (以前每次遇到…都要…) is the situation of a
+        story, not an account instead of one."""
+        return tuple(
+            c.text
+            for c in self.clauses
+            if GENERAL.search(c.reads) and not BEFORE.search(c.reads)
+        )
 
     @property
     def told(self) -> bool:

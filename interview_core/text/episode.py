@@ -117,11 +117,17 @@ PARTICULAR = re.compile(
 )
 NAMES = re.compile(r"(?<![A-Za-z])[A-Za-z][A-Za-z0-9.+#-]{1,}(?![A-Za-z])")
 NAMED_CASE = 2
+# 去年一年签了…、三年里…、连续三个季度…: a period summed up, not an occasion
+PERIOD = re.compile(
+    r"(?:去年|今年|前年)?(?:一|全|整)年(?:里|下来|内|中|来|的)?(?![级底初前后])|"
+    r"[\d一二三四五六七八九十两几]+年(?:里|来|内|中|下来|间)|"
+    r"[\d一二三四五六七八九十两几]+个(?:季度|月)(?:里|来|内|下来|都)|连续[^，。]{1,4}(?:季度|个月|年)"
+)
 GENERAL = re.compile(
     r"累计|始终|(?<![\d一二三四五六七八九十百千])多(?:次|个|款|家)|每次|每年|每个月|历年|经常|从来|"
     r"总是|向来|各种|长期|常年|一共|总共|过很多|我都是|"
     r"平时|一般|通常|往往|曾(?!经)|历任|先后|连续|这几年|这些年|多年|几年来|"
-    r"过[\d一二三四五六七八九十百千]+多?[个起次项场家款单]"
+    r"过[\d一二三四五六七八九十百千]+多?[个起次项场家款单]|" + PERIOD.pattern
 )
 # 以前每次都要…: how things were before the story changed them
 BEFORE = re.compile(r"(?:以前|之前|原来|过去|本来|原先)[^，。]{0,4}(?:每次|经常|总是|一般|往往|通常)")
@@ -214,7 +220,9 @@ class Episode:
     @cached_property
     def particular(self) -> tuple[str, ...]:
         """Clauses that place the answer at one occasion (有一次、去年、那天、当时…)."""
-        return tuple(c.text for c in self.clauses if PARTICULAR.search(c.reads))
+        return tuple(
+            c.text for c in self.clauses if PARTICULAR.search(c.reads) and not PERIOD.search(c.reads)
+        )
 
     @cached_property
     def acted(self) -> bool:

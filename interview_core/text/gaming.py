@@ -69,6 +69,7 @@ ANNOUNCED = re.compile(
     r"(?:的事情?|的经历|的事儿|的例子|的故事)"
 )
 PILED_NUMBERS = 3  # numbers piled up without a story
+SUMMED_NUMBERS = 5  # numbers of a career summed up in a story's clothes
 SELF_SENTENCES = 2
 _ABSTRACT = r"[\u4e00-\u9fff]{1,4}?(?:能力|意识|精神|导向|思维|心态|态度|素质|观念|品质|力)"
 SELF_RE = re.compile(
@@ -241,9 +242,13 @@ def empty_account(episode: Episode) -> bool:
     if not episode.told:
         return bool(episode.general) or not episode.acted or numbers * 2 >= len(episode.clauses)
     general = len(episode.general)
-    return (
-        general >= 2 and general >= len(episode.particular) and numbers * 2 >= len(episode.clauses)
-    )
+    if general < 2 or general < len(episode.particular):
+        return False
+    # a career summed up: the actions are tallies (学习并落地了8项、组织分享10余次), at most
+    # one is done to something that is not a count
+    concrete = sum(not c.numbers for c in (*episode.own, *episode.shared))
+    summary = numbers >= SUMMED_NUMBERS and concrete <= 1
+    return summary or numbers * 2 >= len(episode.clauses)
 
 
 def _off_topic(

@@ -30,6 +30,7 @@ import re
 from collections.abc import Iterable
 from functools import lru_cache
 
+from interview_core.text.concepts import missing_concepts
 from interview_core.text.episode import SUBJECT_RE, Episode
 from interview_core.text.evidence import shown_indicators
 from interview_core.text.flags import Gaming, GamingFlag
@@ -263,6 +264,10 @@ def _off_topic(
     wanted = question_words(question)
     if not wanted or not topics or not episode.told:
         return None
+    missed = missing_concepts(question, episode.reads)
+    if missed:
+        told = f"回答讲的经历没有涉及题目所问的「{'」「'.join(missed)}」"
+        return _off_topic_flag(episode, wanted, told, missed=True)
     reads = plain(answer)
     used = [w for w in wanted if w in reads or (len(w) >= 3 and w[:2] in reads)]
     touched = {t for t in topics if t in reads}
@@ -302,10 +307,13 @@ def _about(said: frozenset[str], wanted: tuple[str, ...], topics: tuple[str, ...
     return False
 
 
-def _off_topic_flag(episode: Episode, wanted: tuple[str, ...], told: str) -> GamingFlag:
+def _off_topic_flag(
+    episode: Episode, wanted: tuple[str, ...], told: str, *, missed: bool = False
+) -> GamingFlag:
     story = [c.sentence for c in (*episode.own, *episode.shared)]
     quotes = tuple(dict.fromkeys(story))[:2]
-    reason = f"{told}，没有涉及题目所问的{'、'.join(wanted[:4])}，与题目的情境不符"
+    asked = "" if missed else f"，没有涉及题目所问的{'、'.join(wanted[:4])}"
+    reason = f"{told}{asked}，与题目的情境不符，回答的是另一个问题"
     return GamingFlag(Gaming.OFF_TOPIC, reason, quotes)
 
 

@@ -228,7 +228,8 @@ def _score_competency(
     found = find_evidence(episode, item, story=asked)
     kinds = {f.code for f in flags}
     touched = _named(item, a.episode.reads) or (asked and (a.relevance > 0 or bool(topics)))
-    if non_answer(flags, episode) and Gaming.OFF_TOPIC not in kinds:
+    piled = Gaming.EMPTY_NUMBERS in kinds and empty_account(episode)
+    if kinds & NON_ANSWERS or piled:  # a non-answer, whether or not also off the topic
         return _gamed(item, flags, a) if touched else _not_assessed(item)
     if Gaming.OFF_TOPIC in kinds:
         if not asked:

@@ -130,7 +130,9 @@ GENERAL = re.compile(
     r"过[\d一二三四五六七八九十百千]+多?[个起次项场家款单]|" + PERIOD.pattern
 )
 # 以前每次都要…: how things were before the story changed them
-BEFORE = re.compile(r"(?:以前|之前|原来|过去|本来|原先)[^，。]{0,4}(?:每次|经常|总是|一般|往往|通常)")
+BEFORE = re.compile(
+    r"(?:以前|之前|原来|过去|本来|原先)[^，。]{0,4}(?:每次|经常|总是|一般|往往|通常)"
+)
 _WORDS = re.compile(r"[\w\u4e00-\u9fff]")
 FILLER_CLAUSES = frozenset(
     ("就是", "然后", "那个", "这个", "对", "是吧", "好", "哦", "那", "所以", "其实")
@@ -221,7 +223,9 @@ class Episode:
     def particular(self) -> tuple[str, ...]:
         """Clauses that place the answer at one occasion (有一次、去年、那天、当时…)."""
         return tuple(
-            c.text for c in self.clauses if PARTICULAR.search(c.reads) and not PERIOD.search(c.reads)
+            c.text
+            for c in self.clauses
+            if PARTICULAR.search(c.reads) and not PERIOD.search(c.reads)
         )
 
     @cached_property
@@ -242,9 +246,7 @@ class Episode:
         多次…、每次都… A general background (以前每次遇到…都要…) is the situation of a
         story, not an account instead of one."""
         return tuple(
-            c.text
-            for c in self.clauses
-            if GENERAL.search(c.reads) and not BEFORE.search(c.reads)
+            c.text for c in self.clauses if GENERAL.search(c.reads) and not BEFORE.search(c.reads)
         )
 
     @property

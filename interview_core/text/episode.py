@@ -97,7 +97,7 @@ _STEP = re.compile(
 )
 _MODAL = re.compile(r"^(?:会|要|应该|可以|能|想|打算|希望|需要|得)")
 _CLAIM = re.compile(r"^(?:负责|主导|承担|牵头)")  # 我负责… is a task, not an action
-_SUB_STEP = re.compile(r"(?=然后|接着|于是|随后|之后再|再把|并且|最后)")
+_SUB_STEP = re.compile(r"(?=然后|接着|于是|随后|之后再|再把|就把|并且|最后)")
 PAST = re.compile(
     r"(?<![就好])了(?!解|不起)|当时|那次|那天|那年|有一次|去年|前年|上个月|曾经|后来|结果|最后"
 )

@@ -58,6 +58,7 @@ ENUMERATED, ENUMERATED_SHARE, ITEM_CHARS = 5, 0.3, 6
 # Words of speech, not of a list: 这个问题、还是挺重要的、说我们乱扣费 are no items
 _SPOKEN = re.compile(r"[的了是在我你他她们就还很挺这那吗吧呢啊个些说会把被让都又没么]")
 _FIGURES = re.compile(r"[\d.%％]+|[余多]|项|起")
+_EXAMPLE = re.compile(r"比如|例如|譬如|像是|包括")
 _ITEM_LEAD = re.compile(r"^(?:然后|还有|以及|和|并|及|再|也|还|通过)")
 ECHO_SHARE = 0.45
 QUOTES = 3
@@ -110,9 +111,11 @@ def list_items(episode: Episode) -> list[str]:
     without the words of speech (的、了、我、这个…: nobody doing anything to anything),
     not advice nor a habit."""
     found = []
+    example = False  # 比如说销售额、客流量…: examples of a point, not a list of claims
     for clause in episode.clauses:
         text = _ITEM_LEAD.sub("", clause.reads.strip())
-        if len(text) > ITEM_CHARS or _SPOKEN.search(text) or clause.habitual:
+        example = bool(_EXAMPLE.match(text)) or (example and len(text) <= ITEM_CHARS)
+        if len(text) > ITEM_CHARS or _SPOKEN.search(text) or clause.habitual or example:
             continue
         if not re.search(r"[A-Za-z\u4e00-\u9fff]", _FIGURES.sub("", text)):  # 30%: a number
             continue

@@ -73,6 +73,8 @@ ACTION_VERBS = (
 ACTION_VERBS = "|".join(sorted(set(ACTION_VERBS.split("|")), key=lambda v: (-len(v), v)))
 VERB_RE = re.compile(ACTION_VERBS)
 _GAP_BLOCK = re.compile(r"觉得|认为|应该|希望|打算|想要|会|要|可以|能|如果|是|的")
+_BA = re.compile(r"把|将")
+_BA_GAP_BLOCK = re.compile(r"觉得|认为|应该|希望|打算|想要|会|要|可以|能|如果")
 _NOT_VERB_NEXT = re.compile(
     r"^(?:能力|意识|方面|精神|心态|态度|导向|思维|素质|很强|强|同事|经理|部门|团队|人员|工程师|组|部)"
 )
@@ -452,9 +454,10 @@ def _verb(
 ) -> re.Match[str] | None:
     """The first action verb within ``limit`` characters after ``at`` that starts a word, is
     not a noun's part (测试同事) nor a trait (学习能力), with no opinion or plan before it."""
+    block = _BA_GAP_BLOCK if _BA.match(text, at) else _GAP_BLOCK
     for match in VERB_RE.finditer(text, at):
         gap = text[at : match.start()]
-        if _GAP_BLOCK.search(gap):
+        if block.search(gap):
             return None
         if match.start() - at > limit:
             break
@@ -470,8 +473,10 @@ def _verb(
 def _perfective(text: str, at: int, starts: frozenset[int]) -> re.Match[str] | None:
     """Any word told as done (看了、刷了一周、卖了二十六支) when no listed verb is: the
     perfective 了 marks an action that happened, whatever the verb."""
+    # 把官方文档里…的部分看了一遍: the 的 belongs to the object of 把, not to an opinion
+    block = _BA_GAP_BLOCK if _BA.match(text, at) else _GAP_BLOCK
     for match in _PERFECTIVE.finditer(text, at):
-        if _GAP_BLOCK.search(text[at : match.start()]):
+        if block.search(text[at : match.start()]):
             return None
         if match.start() in starts and match.group("verb") not in _NOT_ACTIONS:
             return match

@@ -475,10 +475,13 @@ def _perfective(text: str, at: int, starts: frozenset[int]) -> re.Match[str] | N
     perfective 了 marks an action that happened, whatever the verb."""
     # 把官方文档里…的部分看了一遍: the 的 belongs to the object of 把, not to an opinion
     block = _BA_GAP_BLOCK if _BA.match(text, at) else _GAP_BLOCK
-    for match in _PERFECTIVE.finditer(text, at):
-        if block.search(text[at : match.start()]):
+    for start in sorted(p for p in starts if p >= at):  # 部分看了: the word 看, not 分看
+        match = _PERFECTIVE.match(text, start)
+        if match is None:
+            continue
+        if block.search(text[at:start]):
             return None
-        if match.start() in starts and match.group("verb") not in _NOT_ACTIONS:
+        if match.group("verb") not in _NOT_ACTIONS:
             return match
     return None
 

@@ -15,7 +15,9 @@ The rules engine scores what a candidate says they did, so it reads each clause 
   it says what it measures (a unit, or a measured thing such as 营业额/工单/良品率/响应时间
   before it) in a sentence of the story; otherwise it measures nothing;
 * the occasion: a particular one (有一次、去年、那天、当时、有个客户…, or named things such as
-  Nginx, K8s) against the words of a general account (累计、多次、每次、一般、连续…);
+  Nginx, K8s that something was done with; names only listed are no case) against the words
+  of a general account (累计、多次、每次、一般、连续…, a period summed up: 去年一年、三年里);
+  a general background before the story (以前每次都要…) is its situation, not such an account;
 * the chain: the step markers in the order told (先 → 然后 → 于是 → 结果/最后);
 * difficulty (冲突、投诉、故障、下滑…) and a reusable improvement left behind (复盘、机制、规范、
   推广、清单…).

@@ -5,17 +5,26 @@ Five kinds (``flags.Gaming``), each with a Chinese reason and the verbatim piece
 * keyword list: at least ``LIST_ITEMS`` list items, a quarter of the clauses or more:
   short clauses without an action, mostly competency terms (the library's names and keywords,
   words ending in 能力/意识/精神/导向/思维/心态…) or a bare claim (我负责，我主导); or CV
-  jargon (具备、善于、闭环、第一时间…) in one clause of five or more;
+  jargon (具备、善于、闭环、第一时间…) in one clause of five or more; or, whatever the words,
+  an answer shaped like a list: no occasion at all and at least ``ENUMERATED`` enumerated
+  items (``ENUMERATED_SHARE`` of the clauses) of a few characters without the words of
+  speech (风险识别、风险评估、SOP、5S… — nobody doing anything to anything; 比如… examples
+  and advice excepted). An episode has an occasion, an actor acting on an object and a
+  consequence; a list has none of them;
 * echo: the answer mostly re-uses the question's words: at least ``ECHO_SHARE`` of its words
   (two characters or more, repeats counted) come from the question;
 * self-description: 我是一个……的人, 我……能力很强, 我擅长…, without a story (no result, at
   most one action);
 * empty numbers: ``PILED_NUMBERS`` numbers or more in a general account (累计排查隐患3200
-  多项，整改率100%…; ``empty_account``: scored as a non-answer), numbers none of which says
-  what it measures in an answer without a story (提升了百分之五十), or, in a story, most of
-  several numbers saying nothing of what they measure (the numbers then earn nothing);
+  多项，整改率100%…; a period summed up, 去年一年签了一百二十八单、连续三个季度销冠, is one
+  too; ``empty_account``: scored as a non-answer), a career summed up in a story's clothes
+  (``SUMMED_NUMBERS`` numbers, a general account, and at most one action done to something
+  other than a count), numbers none of which says what it measures in an answer without a
+  story (提升了百分之五十), or, in a story, most of several numbers saying nothing of what
+  they measure (the numbers then earn nothing);
 * off-topic: a told story about something else than a question of the structured interview:
-  its announced subject (我讲一个带新人的事吧) shares no word with the question nor with the
+  it misses the situation and goal the question names (``concepts.missing_concepts``: the
+  question's concepts in everyday words, 反复 ≈ 老是、总是、又来…); or its announced subject (我讲一个带新人的事吧) shares no word with the question nor with the
   topic words of the competencies it asks (their keywords and the job's), and the story
   itself uses at most one of the question's words and two topic words; or, unannounced,
   none of those words, none of their indicators, and another competency's behaviour clearly

@@ -24,11 +24,12 @@ Five kinds (``flags.Gaming``), each with a Chinese reason and the verbatim piece
   they measure (the numbers then earn nothing);
 * off-topic: a told story about something else than a question of the structured interview:
   it misses the situation and goal the question names (``concepts.missing_concepts``: the
-  question's concepts in everyday words, 反复 ≈ 老是、总是、又来…); or its announced subject (我讲一个带新人的事吧) shares no word with the question nor with the
-  topic words of the competencies it asks (their keywords and the job's), and the story
-  itself uses at most one of the question's words and two topic words; or, unannounced,
-  none of those words, none of their indicators, and another competency's behaviour clearly
-  shown instead. Without a question of the interview nothing is off-topic.
+  question's concepts in everyday words, 反复 ≈ 老是、总是、又来…); or its announced subject
+  (我讲一个带新人的事吧) shares no word with the question nor with the topic words of the
+  competencies it asks (their keywords and the job's), and the story itself uses at most one
+  of the question's words and two topic words; or, unannounced, none of those words, none of
+  their indicators, and another competency's behaviour clearly shown instead. Without a
+  question of the interview nothing is off-topic.
 
 Detection is conservative: a weak but honest answer (我一般会先道歉…) raises no flag.
 """

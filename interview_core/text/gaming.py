@@ -41,7 +41,7 @@ from collections.abc import Iterable
 from functools import lru_cache
 
 from interview_core.text.concepts import missing_concepts
-from interview_core.text.episode import SUBJECT_RE, Episode
+from interview_core.text.episode import Episode
 from interview_core.text.evidence import shown_indicators
 from interview_core.text.flags import Gaming, GamingFlag
 from interview_core.text.library import default_library
@@ -68,6 +68,8 @@ ENUMERATED, ENUMERATED_SHARE, ITEM_CHARS = 5, 0.3, 6
 # Words of speech, not of a list: 这个问题、还是挺重要的、说我们乱扣费 are no items
 _SPOKEN = re.compile(r"[的了是在我你他她们就还很挺这那吗吧呢啊个些说会把被让都又没么]")
 _FIGURES = re.compile(r"[\d.%％]+|[余多]|项|起")
+# 我一般会先道歉、倾听、记录: the steps of an honest habit, not claims
+_WOULD = re.compile(r"会|如果|假如|的话")
 _EXAMPLE = re.compile(r"比如|例如|譬如|像是|包括")
 _ITEM_LEAD = re.compile(r"^(?:然后|还有|以及|和|并|及|再|也|还|通过)")
 ECHO_SHARE = 0.45
@@ -119,18 +121,18 @@ def detect_gaming(
 def list_items(episode: Episode) -> list[str]:
     """Clauses that are items of an enumeration: a few characters (风险评估、目标拆解、30%)
     without the words of speech (的、了、我、这个…: nobody doing anything to anything),
-    not advice nor a habit."""
+    not in advice nor in the steps of a habit (我一般会…)."""
     found = []
     example = False  # 比如说销售额、客流量…: examples of a point, not a list of claims
     for clause in episode.clauses:
         text = _ITEM_LEAD.sub("", clause.reads.strip())
         example = bool(_EXAMPLE.match(text)) or (example and len(text) <= ITEM_CHARS)
-        if len(text) > ITEM_CHARS or _SPOKEN.search(text) or clause.habitual or example:
+        if len(text) > ITEM_CHARS or _SPOKEN.search(text) or example:
             continue
         if not re.search(r"[A-Za-z\u4e00-\u9fff]", _FIGURES.sub("", text)):  # 30%: a number
             continue
             continue
-        if SUBJECT_RE.match(clause.reads) or PRESCRIPTIVE.search(plain(clause.sentence)):
+        if PRESCRIPTIVE.search(plain(clause.sentence)) or _WOULD.search(plain(clause.sentence)):
             continue
         found.append(clause.text)
     return found

@@ -121,18 +121,18 @@ def detect_gaming(
 def list_items(episode: Episode) -> list[str]:
     """Clauses that are items of an enumeration: a few characters (风险评估、目标拆解、30%)
     without the words of speech (的、了、我、这个…: nobody doing anything to anything),
-    not in advice nor in the steps of a habit (我一般会…)."""
+    unless the clause that leads into them gives advice or the steps of a habit (我认为要做到：
+    倾听、共情…; 我一般会先道歉、倾听…) or examples (比如说销售额、客流量…)."""
     found = []
-    example = False  # 比如说销售额、客流量…: examples of a point, not a list of claims
+    lead = ""  # the last clause that was no item: what introduces the enumeration
     for clause in episode.clauses:
         text = _ITEM_LEAD.sub("", clause.reads.strip())
-        example = bool(_EXAMPLE.match(text)) or (example and len(text) <= ITEM_CHARS)
-        if len(text) > ITEM_CHARS or _SPOKEN.search(text) or example:
+        if len(text) > ITEM_CHARS or _SPOKEN.search(text) or _EXAMPLE.match(text):
+            lead = clause.reads
             continue
         if not re.search(r"[A-Za-z\u4e00-\u9fff]", _FIGURES.sub("", text)):  # 30%: a number
             continue
-            continue
-        if PRESCRIPTIVE.search(plain(clause.sentence)) or _WOULD.search(plain(clause.sentence)):
+        if any(p.search(lead) for p in (PRESCRIPTIVE, _WOULD, _EXAMPLE)):
             continue
         found.append(clause.text)
     return found

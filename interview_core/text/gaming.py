@@ -83,6 +83,7 @@ ANNOUNCED = re.compile(
     r"(?:的事情?|的经历|的事儿|的例子|的故事)"
 )
 PILED_NUMBERS = 3  # numbers piled up without a story
+_COUNT_FIRST = re.compile(r"\d")
 SUMMED_NUMBERS = 5  # numbers of a career summed up in a story's clothes
 SELF_SENTENCES = 2
 _ABSTRACT = r"[\u4e00-\u9fff]{1,4}?(?:能力|意识|精神|导向|思维|心态|态度|素质|观念|品质|力)"
@@ -261,8 +262,16 @@ def empty_account(episode: Episode) -> bool:
     if general < 2 or general < len(episode.particular):
         return False
     # a career summed up: the actions are tallies (学习并落地了8项、组织分享10余次), at most
-    # one is done to something that is not a count
-    concrete = sum(not c.numbers for c in (*episode.own, *episode.shared))
+    # one is done to something that is not a count (a recogniser's pause may put the count in
+    # the next clause: 落地了 | 8 项新技术)
+    clauses = episode.clauses
+    actions = {id(c) for c in (*episode.own, *episode.shared)}
+    concrete = sum(
+        id(c) in actions
+        and not c.numbers
+        and not (at + 1 < len(clauses) and _COUNT_FIRST.match(clauses[at + 1].reads))
+        for at, c in enumerate(clauses)
+    )
     summary = numbers >= SUMMED_NUMBERS and concrete <= 1
     return summary or numbers * 2 >= len(episode.clauses)
 

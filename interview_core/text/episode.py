@@ -15,7 +15,9 @@ The rules engine scores what a candidate says they did, so it reads each clause 
   it says what it measures (a unit, or a measured thing such as 营业额/工单/良品率/响应时间
   before it) in a sentence of the story; otherwise it measures nothing;
 * the occasion: a particular one (有一次、去年、那天、当时、有个客户…, or named things such as
-  Nginx, K8s) against the words of a general account (累计、多次、每次、一般、连续…);
+  Nginx, K8s that something was done with; names only listed are no case) against the words
+  of a general account (累计、多次、每次、一般、连续…, a period summed up: 去年一年、三年里);
+  a general background before the story (以前每次都要…) is its situation, not such an account;
 * the chain: the step markers in the order told (先 → 然后 → 于是 → 结果/最后);
 * difficulty (冲突、投诉、故障、下滑…) and a reusable improvement left behind (复盘、机制、规范、
   推广、清单…).
@@ -73,6 +75,8 @@ ACTION_VERBS = (
 ACTION_VERBS = "|".join(sorted(set(ACTION_VERBS.split("|")), key=lambda v: (-len(v), v)))
 VERB_RE = re.compile(ACTION_VERBS)
 _GAP_BLOCK = re.compile(r"觉得|认为|应该|希望|打算|想要|会|要|可以|能|如果|是|的")
+_BA = re.compile(r"把|将")
+_BA_GAP_BLOCK = re.compile(r"觉得|认为|应该|希望|打算|想要|会|要|可以|能|如果")
 _NOT_VERB_NEXT = re.compile(
     r"^(?:能力|意识|方面|精神|心态|态度|导向|思维|素质|很强|强|同事|经理|部门|团队|人员|工程师|组|部)"
 )
@@ -97,7 +101,7 @@ _STEP = re.compile(
 )
 _MODAL = re.compile(r"^(?:会|要|应该|可以|能|想|打算|希望|需要|得)")
 _CLAIM = re.compile(r"^(?:负责|主导|承担|牵头)")  # 我负责… is a task, not an action
-_SUB_STEP = re.compile(r"(?=然后|接着|于是|随后|之后再|再把|并且|最后)")
+_SUB_STEP = re.compile(r"(?=然后|接着|于是|随后|之后再|再把|就把|并且|最后)")
 PAST = re.compile(
     r"(?<![就好])了(?!解|不起)|当时|那次|那天|那年|有一次|去年|前年|上个月|曾经|后来|结果|最后"
 )
@@ -117,11 +121,21 @@ PARTICULAR = re.compile(
 )
 NAMES = re.compile(r"(?<![A-Za-z])[A-Za-z][A-Za-z0-9.+#-]{1,}(?![A-Za-z])")
 NAMED_CASE = 2
+# 去年一年签了…、三年里…、连续三个季度…: a period summed up, not an occasion
+PERIOD = re.compile(
+    r"(?:去年|今年|前年)?(?:一|全|整)年(?:里|下来|内|中|来|的)?(?![级底初前后])|"
+    r"[\d一二三四五六七八九十两几]+年(?:里|来|内|中|下来|间)|"
+    r"[\d一二三四五六七八九十两几]+个(?:季度|月)(?:里|来|都)|连续[^，。]{1,4}(?:季度|个月|年)"
+)
 GENERAL = re.compile(
     r"累计|始终|(?<![\d一二三四五六七八九十百千])多(?:次|个|款|家)|每次|每年|每个月|历年|经常|从来|"
-    r"总是|向来|各种|长期|常年|一共|总共|"
+    r"总是|向来|各种|长期|常年|一共|总共|过很多|我都是|"
     r"平时|一般|通常|往往|曾(?!经)|历任|先后|连续|这几年|这些年|多年|几年来|"
-    r"过[\d一二三四五六七八九十百千]+多?[个起次项场家款单]"
+    r"过[\d一二三四五六七八九十百千]+多?[个起次项场家款单]|" + PERIOD.pattern
+)
+# 以前每次都要…: how things were before the story changed them
+BEFORE = re.compile(
+    r"(?:以前|之前|原来|过去|本来|原先)[^，。]{0,4}(?:每次|经常|总是|一般|往往|通常)"
 )
 _WORDS = re.compile(r"[\w\u4e00-\u9fff]")
 FILLER_CLAUSES = frozenset(
@@ -212,7 +226,11 @@ class Episode:
     @cached_property
     def particular(self) -> tuple[str, ...]:
         """Clauses that place the answer at one occasion (有一次、去年、那天、当时…)."""
-        return tuple(c.text for c in self.clauses if PARTICULAR.search(c.reads))
+        return tuple(
+            c.text
+            for c in self.clauses
+            if PARTICULAR.search(c.reads) and not PERIOD.search(c.reads)
+        )
 
     @cached_property
     def acted(self) -> bool:
@@ -221,14 +239,19 @@ class Episode:
 
     @cached_property
     def named(self) -> tuple[str, ...]:
-        """Names of things (Nginx, pprof, K8s): the marks of a real case."""
-        found = (m.group() for c in self.clauses for m in NAMES.finditer(c.reads))
+        """Names of things (Nginx, pprof, K8s) something was done with: the marks of a real
+        case. Names listed without an action (SOP、5S、TPM这些我都很熟) are a list."""
+        found = (m.group() for c in self.clauses if c.acts for m in NAMES.finditer(c.reads))
         return tuple(dict.fromkeys(found))
 
     @cached_property
     def general(self) -> tuple[str, ...]:
-        """Clauses of a general account: 我一直…、累计…、多次…、每次都…"""
-        return tuple(c.text for c in self.clauses if GENERAL.search(c.reads))
+        """Clauses of a general account of what was done or achieved: 我一直…、累计…、
+        多次…、每次都… A general background (以前每次遇到…都要…) is the situation of a
+        story, not an account instead of one."""
+        return tuple(
+            c.text for c in self.clauses if GENERAL.search(c.reads) and not BEFORE.search(c.reads)
+        )
 
     @property
     def told(self) -> bool:
@@ -433,9 +456,10 @@ def _verb(
 ) -> re.Match[str] | None:
     """The first action verb within ``limit`` characters after ``at`` that starts a word, is
     not a noun's part (测试同事) nor a trait (学习能力), with no opinion or plan before it."""
+    block = _BA_GAP_BLOCK if _BA.match(text, at) else _GAP_BLOCK
     for match in VERB_RE.finditer(text, at):
         gap = text[at : match.start()]
-        if _GAP_BLOCK.search(gap):
+        if block.search(gap):
             return None
         if match.start() - at > limit:
             break
@@ -451,10 +475,15 @@ def _verb(
 def _perfective(text: str, at: int, starts: frozenset[int]) -> re.Match[str] | None:
     """Any word told as done (看了、刷了一周、卖了二十六支) when no listed verb is: the
     perfective 了 marks an action that happened, whatever the verb."""
-    for match in _PERFECTIVE.finditer(text, at):
-        if _GAP_BLOCK.search(text[at : match.start()]):
+    # 把官方文档里…的部分看了一遍: the 的 belongs to the object of 把, not to an opinion
+    block = _BA_GAP_BLOCK if _BA.match(text, at) else _GAP_BLOCK
+    for start in sorted(p for p in starts if p >= at):  # 部分看了: the word 看, not 分看
+        match = _PERFECTIVE.match(text, start)
+        if match is None:
+            continue
+        if block.search(text[at:start]):
             return None
-        if match.start() in starts and match.group("verb") not in _NOT_ACTIONS:
+        if match.group("verb") not in _NOT_ACTIONS:
             return match
     return None
 

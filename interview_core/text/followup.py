@@ -22,6 +22,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from interview_core.text.analysis import AnswerAnalysis, analyze_answer
+from interview_core.text.concepts import missing_concepts
 from interview_core.text.flags import Gaming, GamingFlag
 from interview_core.text.gaming import detect_gaming
 from interview_core.text.jobs import JobModel
@@ -53,6 +54,10 @@ TEMPLATES = {
     "on_topic": (
         "你提到“{quote}”，这与题目所问的情境不太一样。能讲一次与题目直接相关的亲身经历吗？"
         "当时是什么情况，你本人做了什么，结果如何？"
+    ),
+    "on_concept": (
+        "你提到“{quote}”，这与题目所问的情境不太一样（题目问的是{competency}的经历）。"
+        "能讲一次与题目直接相关的亲身经历吗？当时是什么情况，你本人做了什么，结果如何？"
     ),
     "example": (
         "你提到“{quote}”，能讲一次你亲身经历的具体事例吗？当时是什么情况，你本人做了什么，结果如何？"
@@ -115,7 +120,7 @@ def follow_up(
         scored.flags if scored is not None else detect_gaming(answer, question, analysis.episode)
     )
     if non_answer(flags, analysis.episode):
-        found = _example(analysis, flags, missing, whole=reported)
+        found = _example(analysis, flags, missing, whole=reported, question=question)
         return _addressed(found) if reported else found
     target = next((gap for gap in PRIORITY if gap in missing), None)
     if target is None:
@@ -163,9 +168,15 @@ def gaps(analysis: AnswerAnalysis) -> list[str]:
 
 
 def _example(
-    analysis: AnswerAnalysis, flags: tuple[GamingFlag, ...], missing: list[str], *, whole: bool
+    analysis: AnswerAnalysis,
+    flags: tuple[GamingFlag, ...],
+    missing: list[str],
+    *,
+    whole: bool,
+    question: str = "",
 ) -> FollowUp:
-    """A non-answer: ask for one real episode, quoting what raised the first flag."""
+    """A non-answer: ask for one real episode, quoting what raised the first flag; an
+    off-topic story is told which situation of the question it misses (「反复出现的问题」)."""
     first = next((f for f in flags if f.quotes), None)
     clauses = [c for q in (first.quotes if first else ()) for c in split_clauses(q)]
     clauses = [c for c in clauses if len(plain(c).strip()) >= 2]
@@ -173,8 +184,13 @@ def _example(
         return FollowUp(missing, NO_QUOTE, "", None, "example")
     best = max(clauses[:3], key=lambda c: (len(plain(c)), -clauses.index(c)))
     quote = _cut_at_word(best, QUOTE_CHARS) if whole else trim_clause(best)
-    kind = "on_topic" if first.code == Gaming.OFF_TOPIC else "example"
-    return FollowUp(missing, _ask(kind, quote), quote, None, "example")
+    if first.code != Gaming.OFF_TOPIC:
+        return FollowUp(missing, _ask("example", quote), quote, None, "example")
+    missed = missing_concepts(question, analysis.episode.reads)
+    if missed:
+        named = "".join(f"「{name}」" for name in missed)
+        return FollowUp(missing, _ask("on_concept", quote, named), quote, None, "example")
+    return FollowUp(missing, _ask("on_topic", quote), quote, None, "example")
 
 
 def pick_quote(analysis: AnswerAnalysis, kind: str, *, whole: bool = False) -> str:

@@ -5,21 +5,31 @@ Five kinds (``flags.Gaming``), each with a Chinese reason and the verbatim piece
 * keyword list: at least ``LIST_ITEMS`` list items, a quarter of the clauses or more:
   short clauses without an action, mostly competency terms (the library's names and keywords,
   words ending in 能力/意识/精神/导向/思维/心态…) or a bare claim (我负责，我主导); or CV
-  jargon (具备、善于、闭环、第一时间…) in one clause of five or more;
+  jargon (具备、善于、闭环、第一时间…) in one clause of five or more; or, whatever the words,
+  an answer shaped like a list: no occasion at all and at least ``ENUMERATED`` enumerated
+  items (``ENUMERATED_SHARE`` of the clauses) of a few characters without the words of
+  speech (风险识别、风险评估、SOP、5S… — nobody doing anything to anything; 比如… examples
+  and advice excepted). An episode has an occasion, an actor acting on an object and a
+  consequence; a list has none of them;
 * echo: the answer mostly re-uses the question's words: at least ``ECHO_SHARE`` of its words
   (two characters or more, repeats counted) come from the question;
 * self-description: 我是一个……的人, 我……能力很强, 我擅长…, without a story (no result, at
   most one action);
 * empty numbers: ``PILED_NUMBERS`` numbers or more in a general account (累计排查隐患3200
-  多项，整改率100%…; ``empty_account``: scored as a non-answer), numbers none of which says
-  what it measures in an answer without a story (提升了百分之五十), or, in a story, most of
-  several numbers saying nothing of what they measure (the numbers then earn nothing);
+  多项，整改率100%…; a period summed up, 去年一年签了一百二十八单、连续三个季度销冠, is one
+  too; ``empty_account``: scored as a non-answer), a career summed up in a story's clothes
+  (``SUMMED_NUMBERS`` numbers, a general account, and at most one action done to something
+  other than a count), numbers none of which says what it measures in an answer without a
+  story (提升了百分之五十), or, in a story, most of several numbers saying nothing of what
+  they measure (the numbers then earn nothing);
 * off-topic: a told story about something else than a question of the structured interview:
-  its announced subject (我讲一个带新人的事吧) shares no word with the question nor with the
-  topic words of the competencies it asks (their keywords and the job's), and the story
-  itself uses at most one of the question's words and two topic words; or, unannounced,
-  none of those words, none of their indicators, and another competency's behaviour clearly
-  shown instead. Without a question of the interview nothing is off-topic.
+  it misses the situation and goal the question names (``concepts.missing_concepts``: the
+  question's concepts in everyday words, 反复 ≈ 老是、总是、又来…); or its announced subject
+  (我讲一个带新人的事吧) shares no word with the question nor with the topic words of the
+  competencies it asks (their keywords and the job's), and the story itself uses at most one
+  of the question's words and two topic words; or, unannounced, none of those words, none of
+  their indicators, and another competency's behaviour clearly shown instead. Without a
+  question of the interview nothing is off-topic.
 
 Detection is conservative: a weak but honest answer (我一般会先道歉…) raises no flag.
 """
@@ -30,6 +40,7 @@ import re
 from collections.abc import Iterable
 from functools import lru_cache
 
+from interview_core.text.concepts import missing_concepts
 from interview_core.text.episode import Episode
 from interview_core.text.evidence import shown_indicators
 from interview_core.text.flags import Gaming, GamingFlag
@@ -52,6 +63,15 @@ JARGON = re.compile(
     r"学习能力|意识|精神|理念|方法论"
 )
 SHORT_CLAUSE = 8
+# An answer shaped like a list: without any occasion, this many enumerated items and share
+ENUMERATED, ENUMERATED_SHARE, ITEM_CHARS = 5, 0.3, 6
+# Words of speech, not of a list: 这个问题、还是挺重要的、说我们乱扣费 are no items
+_SPOKEN = re.compile(r"[的了是在我你他她们就还很挺这那吗吧呢啊个些说会把被让都又没么]")
+_FIGURES = re.compile(r"[\d.%％]+|[余多]|项|起")
+# 我一般会先道歉、倾听、记录: the steps of an honest habit, not claims
+_WOULD = re.compile(r"会|如果|假如|的话")
+_EXAMPLE = re.compile(r"比如|例如|譬如|像是|包括")
+_ITEM_LEAD = re.compile(r"^(?:然后|还有|以及|和|并|及|再|也|还|通过)")
 ECHO_SHARE = 0.45
 QUOTES = 3
 OTHER_SHOWN = 2
@@ -63,6 +83,8 @@ ANNOUNCED = re.compile(
     r"(?:的事情?|的经历|的事儿|的例子|的故事)"
 )
 PILED_NUMBERS = 3  # numbers piled up without a story
+_COUNT_FIRST = re.compile(r"\d")
+SUMMED_NUMBERS = 5  # numbers of a career summed up in a story's clothes
 SELF_SENTENCES = 2
 _ABSTRACT = r"[\u4e00-\u9fff]{1,4}?(?:能力|意识|精神|导向|思维|心态|态度|素质|观念|品质|力)"
 SELF_RE = re.compile(
@@ -97,6 +119,26 @@ def detect_gaming(
     return tuple(f for f in flags if f is not None)
 
 
+def list_items(episode: Episode) -> list[str]:
+    """Clauses that are items of an enumeration: a few characters (风险评估、目标拆解、30%)
+    without the words of speech (的、了、我、这个…: nobody doing anything to anything),
+    unless the clause that leads into them gives advice or the steps of a habit (我认为要做到：
+    倾听、共情…; 我一般会先道歉、倾听…) or examples (比如说销售额、客流量…)."""
+    found = []
+    lead = ""  # the last clause that was no item: what introduces the enumeration
+    for clause in episode.clauses:
+        text = _ITEM_LEAD.sub("", clause.reads.strip())
+        if len(text) > ITEM_CHARS or _SPOKEN.search(text) or _EXAMPLE.match(text):
+            lead = clause.reads
+            continue
+        if not re.search(r"[A-Za-z\u4e00-\u9fff]", _FIGURES.sub("", text)):  # 30%: a number
+            continue
+        if any(p.search(lead) for p in (PRESCRIPTIVE, _WOULD, _EXAMPLE)):
+            continue
+        found.append(clause.text)
+    return found
+
+
 def _keyword_list(episode: Episode) -> GamingFlag | None:
     """Competency terms as list items (short clauses without an action: 隐患排查、风险评估、
     应急预案…), or CV jargon (具备…能力、善于…、闭环、赋能、第一时间…) throughout."""
@@ -115,6 +157,10 @@ def _keyword_list(episode: Episode) -> GamingFlag | None:
             items.append(clause.text)
     clauses = max(len(episode.clauses), 1)
     listed = len(items) >= LIST_ITEMS and len(items) / clauses >= LIST_SHARE
+    enumerated = list_items(episode)
+    if not listed and not episode.particular and len(enumerated) >= ENUMERATED:
+        listed = len(enumerated) / clauses >= ENUMERATED_SHARE
+        items = items or enumerated
     buzzing = len(jargon) >= JARGON_MIN and len(jargon) / clauses >= JARGON_SHARE
     if not (listed or buzzing) or not found:
         return None
@@ -213,9 +259,21 @@ def empty_account(episode: Episode) -> bool:
     if not episode.told:
         return bool(episode.general) or not episode.acted or numbers * 2 >= len(episode.clauses)
     general = len(episode.general)
-    return (
-        general >= 2 and general >= len(episode.particular) and numbers * 2 >= len(episode.clauses)
+    if general < 2 or general < len(episode.particular):
+        return False
+    # a career summed up: the actions are tallies (学习并落地了8项、组织分享10余次), at most
+    # one is done to something that is not a count (a recogniser's pause may put the count in
+    # the next clause: 落地了 | 8 项新技术)
+    clauses = episode.clauses
+    actions = {id(c) for c in (*episode.own, *episode.shared)}
+    concrete = sum(
+        id(c) in actions
+        and not c.numbers
+        and not (at + 1 < len(clauses) and _COUNT_FIRST.match(clauses[at + 1].reads))
+        for at, c in enumerate(clauses)
     )
+    summary = numbers >= SUMMED_NUMBERS and concrete <= 1
+    return summary or numbers * 2 >= len(episode.clauses)
 
 
 def _off_topic(
@@ -230,6 +288,10 @@ def _off_topic(
     wanted = question_words(question)
     if not wanted or not topics or not episode.told:
         return None
+    missed = missing_concepts(question, episode.reads)
+    if missed:
+        told = f"回答讲的经历没有涉及题目所问的「{'」「'.join(missed)}」"
+        return _off_topic_flag(episode, wanted, told, missed=True)
     reads = plain(answer)
     used = [w for w in wanted if w in reads or (len(w) >= 3 and w[:2] in reads)]
     touched = {t for t in topics if t in reads}
@@ -269,10 +331,13 @@ def _about(said: frozenset[str], wanted: tuple[str, ...], topics: tuple[str, ...
     return False
 
 
-def _off_topic_flag(episode: Episode, wanted: tuple[str, ...], told: str) -> GamingFlag:
+def _off_topic_flag(
+    episode: Episode, wanted: tuple[str, ...], told: str, *, missed: bool = False
+) -> GamingFlag:
     story = [c.sentence for c in (*episode.own, *episode.shared)]
     quotes = tuple(dict.fromkeys(story))[:2]
-    reason = f"{told}，没有涉及题目所问的{'、'.join(wanted[:4])}，与题目的情境不符"
+    asked = "" if missed else f"，没有涉及题目所问的{'、'.join(wanted[:4])}"
+    reason = f"{told}{asked}，与题目的情境不符，回答的是另一个问题"
     return GamingFlag(Gaming.OFF_TOPIC, reason, quotes)
 
 

@@ -27,8 +27,10 @@ Per competency:
   most +0.1 (weak, capped support); ``vagueness`` −0.1 per hedge (可能、大概…), at most −0.4.
 * gaming (``gaming.detect_gaming``): a keyword list, an echo, a self-description, or numbers
   piled up in a general account score 1.0 (the rating guidelines' level for a non-answer) on
-  the competencies the question asks or the answer names; an off-topic story 1.0 (1.2 when it
-  happens to show the competency's behaviour) and nothing outside the question; numbers that
+  the competencies the question asks or the answer names, also when the answer is off the
+  topic as well; an off-topic story 1.0 (1.2 when it happens to show the competency's
+  behaviour: the raters' "2" region at most, and below ``HONEST_FLOOR``) and nothing outside
+  the question; numbers that
   measure nothing next to a story cost −0.3. The flags are in the JSON with their reasons and
   quotes, and halve confidence.
 * ``confidence`` (0.05..0.95) grows with the indicators shown, STAR completeness, a tied
@@ -228,7 +230,8 @@ def _score_competency(
     found = find_evidence(episode, item, story=asked)
     kinds = {f.code for f in flags}
     touched = _named(item, a.episode.reads) or (asked and (a.relevance > 0 or bool(topics)))
-    if non_answer(flags, episode) and Gaming.OFF_TOPIC not in kinds:
+    piled = Gaming.EMPTY_NUMBERS in kinds and empty_account(episode)
+    if kinds & NON_ANSWERS or piled:  # a non-answer, whether or not also off the topic
         return _gamed(item, flags, a) if touched else _not_assessed(item)
     if Gaming.OFF_TOPIC in kinds:
         if not asked:

@@ -18,19 +18,6 @@ log = logging.getLogger(__name__)
 Handler = Callable[[Inbound], Awaitable[list[OutboundDraft]]]
 
 
-def chained(*handlers: Handler) -> Handler:
-    """Several handlers for one kind of event (e.g. cards of different features), run in
-    turn; each ignores the events that are not its own."""
-
-    async def run(event: Inbound) -> list[OutboundDraft]:
-        drafts: list[OutboundDraft] = []
-        for handler in handlers:
-            drafts += await handler(event)
-        return drafts
-
-    return run
-
-
 class CallbackProcessor:
     def __init__(
         self, inbox: CallbackInbox, decode: EventDecoder, handlers: Mapping[str, Handler]

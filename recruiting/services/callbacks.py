@@ -1,6 +1,7 @@
 """Process one stored callback: decode it, run the handler for its kind, record the effects.
 
-Called after the gateway has answered WeCom, by whichever worker claims the inbox row.
+Called after the gateway has answered WeCom, by whichever worker claims the inbox row. The
+handler is chosen by the event's kind; card clicks then go by their key (``card_routes``).
 """
 
 from __future__ import annotations

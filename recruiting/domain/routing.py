@@ -46,9 +46,8 @@ class RouteKey:
 
     def number(self, index: int) -> int | None:
         """Argument ``index`` as a whole number; None when missing or not one."""
-        if index >= len(self.args) or not self.args[index].isdigit():
-            return None
-        return int(self.args[index])
+        arg = self.args[index] if index < len(self.args) else ""
+        return int(arg) if arg.isascii() and arg.isdigit() else None
 
     def __str__(self) -> str:
         return f"{self.prefix}:{':'.join(self.args)}"

@@ -31,6 +31,7 @@ def test_keys_round_trip() -> None:
     key = parse_key(route_key("schedule.book", 1, 2, 1700000000, "4-5"))
     assert key is not None and key.feature == "schedule" and key.action == "book"
     assert key.number(0) == 1 and key.number(3) is None and key.number(9) is None
+    assert RouteKey("a.b", ("²", "-1", "")).number(0) is None  # digits, and only ASCII ones
     assert str(key) == "schedule.book:1:2:1700000000:4-5"
     for raw in ("live-score:7:1", "book:1:2", "invite:12|confirm", "accept", "", "a.b"):
         assert parse_key(raw) is None

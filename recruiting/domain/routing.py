@@ -94,6 +94,7 @@ class RouteTable(Generic[H]):
         self._legacy: dict[str, Rewrite] = {}
 
     def route(self, prefix: str, handler: H) -> RouteTable[H]:
+        """``prefix`` (``feature.action``) is ``handler``'s; a second claim is refused."""
         if not _PREFIX.match(prefix):
             raise RouteCollision(f"{self.surface}: {prefix!r} is not feature.action")
         if prefix in self._routes:

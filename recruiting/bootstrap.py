@@ -56,8 +56,10 @@ from recruiting.ports.payroll import PAYROLL_CHANNEL
 from recruiting.ports.queue import TaskQueue
 from recruiting.runtime import Worker
 from recruiting.services.answer_analysis import AnswerAnalysisRunner
-from recruiting.services.callbacks import CallbackProcessor, Handler, chained
+from recruiting.services.answer_routes import answer_routes
+from recruiting.services.callbacks import CallbackProcessor, Handler
 from recruiting.services.candidate_answers import CandidateAnswers
+from recruiting.services.card_routes import CardClicks, card_routes
 from recruiting.services.consents import ConsentService
 from recruiting.services.conversation import CHANNEL as WECOM_MESSAGE
 from recruiting.services.conversation import Conversation
@@ -214,8 +216,8 @@ def build_services(
     survey_answers = SurveyAnswers(after.surveys, after.outbox)
     offer_answers = OfferAnswers(queue)
     answers = CandidateAnswers(
-        invitations,
-        others={"survey": survey_answers, "offer": offer_answers},
+        invitations,  # the table of answer keys: recruiting.services.answer_routes
+        answer_routes(invitations, survey=survey_answers, offer=offer_answers),
         free_text=FreeText(invitations, offer_answers, survey_answers),
     )
     schedule_chat = ScheduleChat(scheduling, invitations, settings.timezone)
@@ -229,16 +231,15 @@ def build_services(
     handlers: dict[str, Handler] = {
         "text": conversation.on_text,
         "voice": live.on_voice,
-        # 重新投递 on a dead-letter card; scoring cards of live interviews; interviewer
-        # surveys; 发布给候选人 on summary drafts; offer cards; 安排面试 slot cards and
-        # invitation cards
-        "card_click": chained(
-            dead_letters.on_card_click,
-            live.on_card_click,
-            after.surveys.on_card_click,
-            after.summaries.on_card_click,
-            offers.on_card_click,
-            schedule_chat.on_card_click,
+        "card_click": CardClicks(  # the table of button keys: recruiting.services.card_routes
+            card_routes(
+                dead_letters=dead_letters,
+                live=live,
+                surveys=after.surveys,
+                summaries=after.summaries,
+                offers=offers,
+                schedule_chat=schedule_chat,
+            )
         ),
         "approval": approvals.on_approval,
         "kf": KfSync(wecom.kf, answers).on_event,  # candidates writing to 微信客服

@@ -103,16 +103,6 @@ def _has(text: str, words: tuple[str, ...]) -> bool:
     return False
 
 
-def choice_key(subject: str, key: str) -> str:
-    """A msgmenu item id / mini-app answer carrying both the subject and the key."""
-    return f"{subject}|{key}"
-
-
-def split_choice(value: str) -> tuple[str, str] | None:
-    subject, sep, key = value.partition("|")
-    return (subject, key) if sep and subject and key else None
-
-
 _SCHEDULE = re.compile(
     r"^\s*(?:请|帮我|麻烦)?\s*(?:安排面试|安排一下面试|约面试|预约面试|schedule(?:\s+interview)?)"
     r"\s*[:：]?\s*(?P<rest>.*)$",

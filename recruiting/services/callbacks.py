@@ -1,6 +1,7 @@
 """Process one stored callback: decode it, run the handler for its kind, record the effects.
 
-Called after the gateway has answered WeCom, by whichever worker claims the inbox row.
+Called after the gateway has answered WeCom, by whichever worker claims the inbox row. The
+handler is chosen by the event's kind; card clicks then go by their key (``card_routes``).
 """
 
 from __future__ import annotations
@@ -16,19 +17,6 @@ from recruiting.services.inbox import CallbackInbox
 log = logging.getLogger(__name__)
 
 Handler = Callable[[Inbound], Awaitable[list[OutboundDraft]]]
-
-
-def chained(*handlers: Handler) -> Handler:
-    """Several handlers for one kind of event (e.g. cards of different features), run in
-    turn; each ignores the events that are not its own."""
-
-    async def run(event: Inbound) -> list[OutboundDraft]:
-        drafts: list[OutboundDraft] = []
-        for handler in handlers:
-            drafts += await handler(event)
-        return drafts
-
-    return run
 
 
 class CallbackProcessor:

@@ -6,9 +6,9 @@ A candidate reached only by the recruiter's external-contact route cannot answer
 the app callback (WeCom does not forward customers' chats to apps): their invitation points
 to the mini-app and to 微信客服, where the answer arrives as above.
 
-A chosen answer goes by its message's ``subject`` (``<kind>:<id>``): invitations own
-``invite`` and ``slots``; other features register a ``ChoiceHandler`` for their kind (a
-survey's ``survey:<id>``…). Text with an invitation code binds 微信客服 to that candidate;
+A chosen answer goes by its key (``invite.confirm:12``, ``offer.accept:42``…) through the
+table in ``answer_routes``; a key nobody owns is logged and answered politely. Text with an
+invitation code binds 微信客服 to that candidate;
 other typed text goes to ``FreeText``: to the open offer, survey or invitation it answers,
 or to HR (see ``free_text`` for the precedence).
 """
@@ -17,17 +17,18 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Mapping
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Any
 
 from recruiting.domain.inbound import ExternalContactChange, Inbound
-from recruiting.domain.invitation_answers import Answer, read_answer, split_choice
+from recruiting.domain.invitation_answers import read_answer
+from recruiting.domain.routing import Route, RouteTable, answer_key
 from recruiting.errors import Forbidden, InvalidInput, NotFound
 from recruiting.models import OPEN_INVITATION, CandidateMessage, InterviewInvitation
 from recruiting.ports.outbound import OutboundDraft
 from recruiting.services import candidate_contacts as contacts
 from recruiting.services import invitation_messages as msg
+from recruiting.services.answer_routes import AnswerHandler, answer_routes
 from recruiting.services.free_text import FreeText
 from recruiting.services.interview_invitations import InterviewInvitations, Outcome
 from recruiting.services.outbox import record_effects
@@ -41,34 +42,24 @@ BOUND_TEXT = (
 )
 
 
-class ChoiceHandler(Protocol):
-    async def __call__(
-        self, candidate_id: int, subject: str, key: str, *, source_id: str, text: str
-    ) -> Outcome:
-        """Apply the candidate's choice ``key`` for ``subject`` (once per ``source_id``)."""
-
-
 class CandidateAnswers:
     def __init__(
         self,
         invitations: InterviewInvitations,
-        others: Mapping[str, ChoiceHandler] | None = None,
+        routes: RouteTable[AnswerHandler] | None = None,
         free_text: FreeText | None = None,
     ) -> None:
         self._invitations = invitations
-        self._others = dict(others or {})
+        self._routes = routes or answer_routes(invitations)
         self._free_text = free_text or FreeText(invitations)
 
     async def choice(
-        self, candidate_id: int, subject: str, key: str, *, source_id: str, text: str
+        self, candidate_id: int, route: Route[AnswerHandler], *, source_id: str, text: str
     ) -> Outcome:
-        """A chosen answer, to whichever feature owns ``subject``'s kind."""
-        handler = self._others.get(subject.partition(":")[0])
-        if handler is not None:
-            return await handler(candidate_id, subject, key, source_id=source_id, text=text)
-        return await self._invitations.answer(
-            candidate_id, Answer(key), subject=subject, source_id=source_id, text=text
-        )
+        """A chosen answer, to the handler its key names."""
+        if route.legacy:
+            log.info("candidate answer with a legacy key read as %s", route.key)
+        return await route.handler(candidate_id, route.key, source_id=source_id, text=text)
 
     async def kf_message(
         self, open_kfid: str, kf_user: str, msgid: str, text: str, menu_id: str, sent_at: datetime
@@ -83,10 +74,11 @@ class CandidateAnswers:
             log.info("kf message from an unbound customer; nothing to answer")
             return None
         await contacts.kf_heard(candidate_id, open_kfid, kf_user, sent_at)
-        choice = split_choice(menu_id) if menu_id else None
-        if choice is not None:
-            subject, key = choice
-            return await self.choice(candidate_id, subject, key, source_id=f"kf:{msgid}", text=text)
+        route = self._routes.resolve(menu_id) if menu_id else None
+        if route is not None:
+            return await self.choice(candidate_id, route, source_id=f"kf:{msgid}", text=text)
+        if menu_id:  # not ours to read: the item's text is taken as typed
+            log.warning("kf menu item with an unrouted key %r; read as text", menu_id)
         if reference is None:
             return await self._free_text(candidate_id, text, source_id=f"kf:{msgid}")
         answer = read_answer(REFERENCE.sub("", text))
@@ -145,9 +137,13 @@ class CandidateAnswers:
                 code="invalid_choice",
             )
         await CandidateMessage.filter(id=message.id).update(answer_key=key[:64])
-        return await self.choice(
-            candidate_id, message.subject, key, source_id=f"app:{message.id}:{key}", text=key
-        )
+        source_id = f"app:{message.id}:{key}"
+        route = self._routes.resolve(answer_key(message.subject, key))
+        if route is None:
+            log.warning("mini-app answer %r to message %s (%r) has no route",
+                        key, message.id, message.subject)  # fmt: skip
+            return await self._invitations.not_understood(candidate_id, source_id, key)
+        return await self.choice(candidate_id, route, source_id=source_id, text=key)
 
 
 def _candidate(principal: Principal) -> int:

@@ -464,6 +464,16 @@ class InterviewInvitations:
             invitation.id,
         )
 
+    async def not_understood(self, candidate_id: int, source_id: str, text: str) -> Outcome:
+        """An answer whose key no feature owns (``answer_routes``): a polite reply only."""
+        return await self._reply_only(
+            candidate_id,
+            source_id,
+            text,
+            "not_understood",
+            "抱歉，没有看懂您的回复。如有疑问请联系 HR。",
+        )
+
     async def _reply_only(
         self,
         candidate_id: int,

@@ -8,6 +8,7 @@ from datetime import datetime, timedelta, tzinfo
 from typing import Any
 
 from recruiting.domain.invitation_answers import INVITE_CHOICES, SLOT_PREFIX
+from recruiting.domain.routing import route_key
 from recruiting.domain.shorten import shorten
 from recruiting.models import InterviewMode, InvitationStatus
 from recruiting.ports.candidate_channel import CANDIDATE_CHANNEL, candidate_recipient
@@ -17,7 +18,7 @@ from recruiting.services.conversation import CHANNEL
 
 DEVICE_CHECK_PATH = "pages/device-check/index"
 INBOX_PATH = "pages/messages/index"
-REFRESH_PREFIX = "invite-card:"
+REFRESH = "invite.refresh"  # HR's invitation card: invite.refresh:<invitation id>
 WEEKDAYS = "一二三四五六日"
 ROW_CHARS = 30  # a card row's value as WeCom shows it
 
@@ -159,7 +160,7 @@ def hr_card(v: InvitationView, zone: tzinfo, note: str = "") -> dict[str, Any]:
         ],
         "task_id": v.task_id,
         "button_list": [
-            {"type": 0, "text": "刷新状态", "style": 1, "key": f"{REFRESH_PREFIX}{v.id}"}
+            {"type": 0, "text": "刷新状态", "style": 1, "key": route_key(REFRESH, v.id)}
         ],
     }
 

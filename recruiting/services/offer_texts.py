@@ -6,9 +6,11 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from recruiting.domain.routing import route_key
 from recruiting.domain.shorten import shorten
 from recruiting.ports.payroll import PackageEstimate
 
+# HR's card keys (``card_routes``): offer.submit|cancel:<id>:<version>, offer.done:<id>
 SUBMIT_KEY = "offer.submit"
 CANCEL_KEY = "offer.cancel"
 DONE_KEY = "offer.done"
@@ -156,9 +158,14 @@ def offer_card(
                 "type": 0,
                 "text": "提交审批",
                 "style": 1,
-                "key": f"{SUBMIT_KEY}:{offer_id}:{version}",
+                "key": route_key(SUBMIT_KEY, offer_id, version),
             },
-            {"type": 0, "text": "取消", "style": 2, "key": f"{CANCEL_KEY}:{offer_id}:{version}"},
+            {
+                "type": 0,
+                "text": "取消",
+                "style": 2,
+                "key": route_key(CANCEL_KEY, offer_id, version),
+            },
         ],
     }
     if state:
@@ -170,7 +177,7 @@ def offer_card(
                 "type": 0,
                 "text": shorten(state, max_chars=10),
                 "style": 2,
-                "key": f"{DONE_KEY}:{offer_id}",
+                "key": route_key(DONE_KEY, offer_id),
             }
         ]
     return card
@@ -188,7 +195,7 @@ def settled_card(task_id: str, offer_id: int, label: str) -> dict[str, Any]:
                 "type": 0,
                 "text": shorten(label, max_chars=10),
                 "style": 2,
-                "key": f"{DONE_KEY}:{offer_id}",
+                "key": route_key(DONE_KEY, offer_id),
             }
         ],
     }

@@ -16,7 +16,6 @@ refused, so nothing is submitted that HR did not see.
 from __future__ import annotations
 
 import logging
-import re
 from dataclasses import asdict
 from datetime import tzinfo
 from decimal import Decimal
@@ -30,6 +29,7 @@ from recruiting.domain.inbound import CardClick, Inbound, TextMessage
 from recruiting.domain.offer_state import ACTIVE, STATUS_NAMES, OfferStatus, SpStatus
 from recruiting.domain.offer_terms import Figures, OfferCommand
 from recruiting.domain.roles import Role
+from recruiting.domain.routing import parse_key
 from recruiting.errors import InvalidInput
 from recruiting.models import Application, ApplicationStatus, Candidate, JobOpening, Offer, Staff
 from recruiting.models.offers import OfferEvent
@@ -50,7 +50,7 @@ CLOSED_APPLICATIONS = (
     ApplicationStatus.REJECTED,
     ApplicationStatus.WITHDRAWN,
 )
-_KEY = re.compile(r"^offer\.(submit|cancel|done):(\d+)(?::(\d+))?$")
+CARD_ACTIONS = (say.SUBMIT_KEY, say.CANCEL_KEY, say.DONE_KEY)  # offer.<action>:<id>[:<version>]
 
 
 def _reply(userid: str, text: str, key: str = "reply") -> OutboundDraft:
@@ -190,13 +190,16 @@ class Offers:
     # -- card clicks ---------------------------------------------------------------------
 
     async def on_card_click(self, event: Inbound) -> list[OutboundDraft]:
-        """Handler for ``card_click``; ignores cards that are not offer cards."""
+        """``offer.submit|cancel:<id>:<version>`` and ``offer.done:<id>`` (``card_routes``)."""
         if not isinstance(event, CardClick):
             return []
-        match = _KEY.match(event.event_key)
-        if match is None:
+        key = parse_key(event.event_key)
+        if key is None or key.prefix not in CARD_ACTIONS or len(key.args) > 2:
             return []
-        action, offer_id, version = match[1], int(match[2]), int(match[3] or 0)
+        offer_id, version = key.number(0), key.number(1) if len(key.args) == 2 else 0
+        if offer_id is None or version is None:
+            return []
+        action = key.action
         staff = await Staff.get_or_none(wecom_userid=event.from_user, active=True)
         actor = Actor(event.from_user, staff.role_set() if staff else frozenset())
         if not actor.roles & OFFER_ROLES:

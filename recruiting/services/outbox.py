@@ -36,6 +36,7 @@ from tortoise.transactions import in_transaction
 from recruiting import clock
 from recruiting.domain.inbound import CardClick, Inbound
 from recruiting.domain.roles import Role
+from recruiting.domain.routing import parse_key, route_key
 from recruiting.errors import ExternalServiceError, InvalidInput, RecruitingError, RetryLater
 from recruiting.infra.claims import claim_row
 from recruiting.models import OutboxMessage, ProcessingStatus, Staff
@@ -51,7 +52,7 @@ from recruiting.services.ordering import next_unfinished
 
 log = logging.getLogger(__name__)
 
-RETRY_KEY_PREFIX = "outbox.retry:"
+RETRY = "outbox.retry"  # the card key: outbox.retry:<outbox id> (card_routes)
 ALERT_KEY_PREFIX = "dead-letter:"
 WAKE_WITHIN = 60.0  # seconds: shorter waits are timed in-process, longer ones left to sweeps
 RECOVERY_PAUSE = 5.0  # seconds between two "channel is back" pull-forwards per process
@@ -127,12 +128,12 @@ class DeadLetters:
         return [OutboundDraft(self._channel, u, payload, f"{key}:{u}") for u in managers]
 
     async def on_card_click(self, event: Inbound) -> list[OutboundDraft]:
-        """Handler for ``card_click`` callbacks; ignores cards that are not ours."""
-        if not isinstance(event, CardClick) or not event.event_key.startswith(RETRY_KEY_PREFIX):
+        """``outbox.retry:<id>`` (routed by ``card_routes``): 重新投递 on a dead-letter card."""
+        if not isinstance(event, CardClick):
             return []
-        try:
-            outbox_id = int(event.event_key.removeprefix(RETRY_KEY_PREFIX))
-        except ValueError:
+        key = parse_key(event.event_key)
+        outbox_id = key.number(0) if key is not None and key.prefix == RETRY else None
+        if outbox_id is None:
             return []
         staff = await Staff.get_or_none(wecom_userid=event.from_user, active=True)
         actor = Actor(event.from_user, staff.role_set() if staff else frozenset())
@@ -188,7 +189,7 @@ def _dead_letter_card(row: OutboxMessage, *, task_id: str) -> dict[str, Any]:
         ],
         "task_id": task_id,
         "button_list": [
-            {"type": 0, "text": "重新投递", "style": 1, "key": f"{RETRY_KEY_PREFIX}{row.id}"}
+            {"type": 0, "text": "重新投递", "style": 1, "key": route_key(RETRY, row.id)}
         ],
     }
 

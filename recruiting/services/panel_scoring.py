@@ -19,7 +19,6 @@ Rules:
 from __future__ import annotations
 
 import hashlib
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta, tzinfo
@@ -31,6 +30,7 @@ from tortoise.transactions import in_transaction
 from recruiting import clock
 from recruiting.domain.inbound import CardClick, Inbound
 from recruiting.domain.interview_state import InterviewStatus
+from recruiting.domain.routing import parse_key, route_key
 from recruiting.domain.shorten import shorten
 from recruiting.errors import NotFound
 from recruiting.models import Interview, RaterKind, Score, Staff
@@ -51,7 +51,7 @@ from recruiting.services.live_context import (
 )
 from recruiting.validation import is_digits
 
-SCORE_KEY = "live-score:"
+SCORE = "live.score"  # the submit key: live.score:<interview id>:<card part>
 PER_CARD = 3  # WeCom: select_list holds at most three questions
 LEVELS = (1, 2, 3, 4, 5)
 # WeCom shows a select's first option as chosen when ``selected_id`` names none, so one
@@ -64,7 +64,6 @@ NOTHING_CHOSEN = (
 )
 COMMENT_WINDOW = timedelta(minutes=30)
 DISAGREEMENT = 2.0  # points between the highest and lowest human score
-_KEY = re.compile(rf"^{SCORE_KEY}(\d+):(\d+)$")
 
 
 @dataclass(frozen=True)
@@ -125,10 +124,15 @@ class PanelScoring:
         return drafts
 
     async def on_card_click(self, event: Inbound) -> list[OutboundDraft]:
-        """Handler for ``card_click``: a submitted scoring card (other cards are ignored)."""
-        if not isinstance(event, CardClick) or not (found := _KEY.match(event.event_key)):
+        """``live.score:<interview>:<part>`` (``card_routes``): a submitted scoring card."""
+        if not isinstance(event, CardClick):
             return []
-        interview_id, part = int(found[1]), int(found[2])
+        key = parse_key(event.event_key)
+        if key is None or key.prefix != SCORE or len(key.args) != 2:
+            return []
+        interview_id, part = key.number(0), key.number(1)
+        if interview_id is None or part is None:
+            return []
         staff = await Staff.get_or_none(wecom_userid=event.from_user, active=True)
         try:
             ctx = await load_context(interview_id)
@@ -302,7 +306,7 @@ def score_card(
         "task_id": task_id,
         "select_list": selects,
         "submit_button": {"text": "修改评分" if chosen else "提交评分",
-                          "key": f"{SCORE_KEY}{ctx.id}:{part}"},
+                          "key": route_key(SCORE, ctx.id, part)},
     }  # fmt: skip
 
 

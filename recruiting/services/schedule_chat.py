@@ -17,6 +17,7 @@ from recruiting.domain.inbound import CardClick, Inbound, TextMessage
 from recruiting.domain.interview_state import FINAL
 from recruiting.domain.invitation_answers import PLACE_CHARS, read_schedule
 from recruiting.domain.roles import Role
+from recruiting.domain.routing import RouteKey, parse_key, route_key
 from recruiting.domain.shorten import shorten
 from recruiting.models import (
     Application,
@@ -32,14 +33,17 @@ from recruiting.models import (
 from recruiting.ports.outbound import OutboundDraft
 from recruiting.services.conversation import CHANNEL, card_update, text_reply
 from recruiting.services.interview_invitations import InterviewInvitations
-from recruiting.services.invitation_messages import REFRESH_PREFIX, when
+from recruiting.services.invitation_messages import REFRESH, when
 from recruiting.services.scheduling import SchedulingService, SlotTaken, default_location
 from recruiting.services.sessions import Principal
 from recruiting.services.staff_cards import remember_code
 
 log = logging.getLogger(__name__)
 
-BOOK_PREFIX = "book:"
+# HR's booking card (``card_routes``): a time's button is
+# schedule.book:<application>:<round>:<start epoch>:<interviewer ids>[:r | :o<place>]
+BOOK = "schedule.book"
+BOOKED = "schedule.booked"  # the booked card's inert button: schedule.booked:<application>
 SEARCH_SPAN = timedelta(days=14)
 HELP_LINE = (
     "· 「安排面试 候选人 岗位」：给出 3 个可选时间，点选后预约并向候选人发出邀请；"
@@ -133,10 +137,8 @@ class ScheduleChat:
             who = "、".join(names.get(i, "?") for i in p.interviewers)
             local = p.slot.start.astimezone(self._zone)
             ids = "-".join(str(i) for i in p.interviewers)
-            key = (
-                f"{BOOK_PREFIX}{application.id}:{round_.id}:{int(p.slot.start.timestamp())}:{ids}"
-                f"{place.key()}"
-            )
+            start = int(p.slot.start.timestamp())
+            key = route_key(BOOK, application.id, round_.id, start, ids) + place.key()
             buttons.append(
                 {
                     "type": 0,
@@ -175,18 +177,22 @@ class ScheduleChat:
         }
 
     async def on_card_click(self, event: Inbound) -> list[OutboundDraft]:
-        """Handler for ``card_click``: booking cards and invitation cards (others ignored)."""
+        """``schedule.book:…`` on booking cards and ``invite.refresh:<id>`` on invitation
+        cards (``card_routes``)."""
         if not isinstance(event, CardClick):
             return []
-        if event.event_key.startswith(REFRESH_PREFIX):
-            return await self._refresh(event)
-        if not event.event_key.startswith(BOOK_PREFIX):
+        key = parse_key(event.event_key)
+        if key is None:
+            return []
+        if key.prefix == REFRESH:
+            return await self._refresh(event, key)
+        if key.prefix != BOOK:
             return []
         me = event.from_user
         staff = await Staff.get_or_none(wecom_userid=me, active=True)
         if staff is None or not may_schedule(staff):
             return [text_reply(me, NOT_ALLOWED)]
-        parsed = _parse_key(event.event_key)
+        parsed = _parse_key(key)
         if parsed is None:
             return [text_reply(me, "这张卡片的内容无法识别，请重新发送「安排面试」。")]
         application_id, round_id, proposal, place = parsed
@@ -240,10 +246,9 @@ class ScheduleChat:
             drafts.append(card_update(me, event.response_code, card, "booked-card"))
         return drafts
 
-    async def _refresh(self, event: CardClick) -> list[OutboundDraft]:
-        try:
-            invitation_id = int(event.event_key.removeprefix(REFRESH_PREFIX))
-        except ValueError:
+    async def _refresh(self, event: CardClick, key: RouteKey) -> list[OutboundDraft]:
+        invitation_id = key.number(0)
+        if invitation_id is None:
             return []
         await remember_code(event.task_id, event.from_user, event.response_code)
         return await self._invitations.refresh_card(invitation_id, event.from_user)
@@ -261,7 +266,9 @@ def _booked_card(
         },
         "sub_title_text": shorten(done, max_chars=120),
         "task_id": task_id,
-        "button_list": [{"type": 0, "text": "已预约", "style": 2, "key": "booked:done"}],
+        "button_list": [
+            {"type": 0, "text": "已预约", "style": 2, "key": route_key(BOOKED, application.id)}
+        ],
         "replace_text": "已预约",
     }
 
@@ -317,9 +324,9 @@ def _booked_place(interview: Interview) -> str:
     return "未设置地点：邀请和提醒中写的是「另行通知」，请另行告知候选人"
 
 
-def _parse_key(key: str) -> tuple[int, int, Proposal, Place] | None:
+def _parse_key(key: RouteKey) -> tuple[int, int, Proposal, Place] | None:
     try:
-        application, round_, start, ids, *rest = key.removeprefix(BOOK_PREFIX).split(":")
+        application, round_, start, ids, *rest = key.args
         at = datetime.fromtimestamp(int(start), UTC)
         interviewers = tuple(int(i) for i in ids.split("-") if i)
         place = Place.from_key(rest[0] if rest else "")

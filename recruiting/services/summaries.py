@@ -29,7 +29,6 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import logging
-import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
 from typing import Any, cast
@@ -39,6 +38,7 @@ from tortoise.transactions import in_transaction
 
 from recruiting import clock
 from recruiting.domain.inbound import CardClick, Inbound
+from recruiting.domain.routing import parse_key, route_key
 from recruiting.domain.shorten import shorten
 from recruiting.domain.summary_draft import (
     Basis,
@@ -77,9 +77,8 @@ from recruiting.settings import FollowUpSettings
 
 log = logging.getLogger(__name__)
 
-RELEASE_KEY = "summary-release:"
-EDIT_KEY = "summary-edit:"
-_KEY = re.compile(rf"^({RELEASE_KEY}|{EDIT_KEY})(\d+)$")
+RELEASE = "summary.release"  # HR's card: summary.release:<interview id>
+EDIT = "summary.edit"  # and summary.edit:<interview id>
 POLICY = Actor("policy:auto_release")
 PENDING_ANALYSIS = (AnalysisStatus.QUEUED, AnalysisStatus.PROCESSING)
 HR_ONLY = "只有 HR 可以发布候选人反馈。"
@@ -425,16 +424,20 @@ class CandidateSummaries:
     # -- HR's card -----------------------------------------------------------------------------
 
     async def on_card_click(self, event: Inbound) -> list[OutboundDraft]:
-        """Handler for ``card_click``: 发布给候选人 and 如何编辑 (other cards are ignored)."""
-        if not isinstance(event, CardClick) or not (found := _KEY.match(event.event_key)):
+        """``summary.release:<interview>`` 发布给候选人 and ``summary.edit:<interview>`` 如何编辑
+        (``card_routes``)."""
+        if not isinstance(event, CardClick):
             return []
-        interview_id = int(found[2])
+        key = parse_key(event.event_key)
+        interview_id = key.number(0) if key and key.prefix in (RELEASE, EDIT) else None
+        if key is None or interview_id is None:
+            return []
         staff = await Staff.get_or_none(wecom_userid=event.from_user, active=True)
         actor = Actor(event.from_user, staff.role_set() if staff else frozenset())
         if staff is None or not actor.roles & HR_ROLES:
             await record(actor, "release_summary", "interview", interview_id, allowed=False)
             return [_text(event.from_user, HR_ONLY, "reply")]
-        if found[1] == EDIT_KEY:
+        if key.prefix == EDIT:
             return [_text(staff.wecom_userid, edit_help(interview_id), "reply")]
         try:
             done = await self._releases.release(interview_id, actor, "card")
@@ -487,8 +490,13 @@ def release_card(
         "horizontal_content_list": facts,
         "task_id": task_id or f"summary-{interview.id}-{int(clock.now().timestamp() * 1000)}",
         "button_list": [
-            {"type": 0, "text": "发布给候选人", "style": 1, "key": f"{RELEASE_KEY}{interview.id}"},
-            {"type": 0, "text": "如何编辑", "style": 2, "key": f"{EDIT_KEY}{interview.id}"},
+            {
+                "type": 0,
+                "text": "发布给候选人",
+                "style": 1,
+                "key": route_key(RELEASE, interview.id),
+            },
+            {"type": 0, "text": "如何编辑", "style": 2, "key": route_key(EDIT, interview.id)},
         ],
     }
     if released:

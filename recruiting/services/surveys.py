@@ -36,6 +36,7 @@ from tortoise.transactions import in_transaction
 from recruiting import clock
 from recruiting.domain.inbound import CardClick, Inbound
 from recruiting.domain.interview_state import InterviewStatus
+from recruiting.domain.routing import parse_key, route_key
 from recruiting.domain.surveys import (
     CANDIDATE_QUESTIONS,
     COMMENT_LIMIT,
@@ -69,11 +70,10 @@ from recruiting.settings import FollowUpSettings
 log = logging.getLogger(__name__)
 
 SUBJECT_PREFIX = "survey:"
-CARD_KEY = "survey-card:"
+SUBMIT = "survey.submit"  # the interviewer card's key: survey.submit:<interview id>
 COMMENT_STEP = "comment"
 COMMENT_WINDOW = timedelta(hours=48)  # a text this long after the last answer is a comment
 _SUBJECT = re.compile(r"^survey:(\d+):([a-z_]+)$")
-_CARD = re.compile(rf"^{CARD_KEY}(\d+)$")
 
 COMMENT_INVITE = "感谢您的回答！如果还有其他想法或建议，可以直接回复文字告诉我们（可选）。"
 COMMENT_THANKS = "已收到您的意见，感谢您的反馈！"
@@ -369,10 +369,13 @@ class Surveys:
     # -- interviewers on the card -----------------------------------------------------------
 
     async def on_card_click(self, event: Inbound) -> list[OutboundDraft]:
-        """Handler for ``card_click``: a submitted interviewer survey (others are ignored)."""
-        if not isinstance(event, CardClick) or not (found := _CARD.match(event.event_key)):
+        """``survey.submit:<interview>`` (``card_routes``): a submitted interviewer survey."""
+        if not isinstance(event, CardClick):
             return []
-        interview_id = int(found[1])
+        key = parse_key(event.event_key)
+        interview_id = key.number(0) if key is not None and key.prefix == SUBMIT else None
+        if interview_id is None:
+            return []
         staff = await Staff.get_or_none(wecom_userid=event.from_user, active=True)
         row = None
         if staff is not None:
@@ -428,7 +431,7 @@ def survey_card(
         "main_title": {"title": f"面试反馈问卷：{candidate}", "desc": desc},
         "task_id": task_id,
         "select_list": selects,
-        "submit_button": {"text": "提交", "key": f"{CARD_KEY}{interview.id}"},
+        "submit_button": {"text": "提交", "key": route_key(SUBMIT, interview.id)},
     }
     if chosen:
         card["main_title"]["desc"] = f"已提交 {recorded_at}，感谢您的反馈"

@@ -13,6 +13,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from recruiting.domain.reminders import Audience
+from recruiting.domain.routing import answer_key, route_key
 from recruiting.models import (
     Candidate,
     CandidateContact,
@@ -24,6 +25,7 @@ from recruiting.models import (
     InvitationStatus,
     Staff,
 )
+from recruiting.services.invitation_messages import REFRESH
 from recruiting.services.reminders import reminder_text
 from tests.e2e import chat, test_miniapp_flow
 from tests.e2e.test_miniapp_flow import Stack
@@ -148,8 +150,9 @@ async def test_kf_route_reschedule_then_window_closed_falls_back(stack: Stack) -
 
     await chat.wait(lambda: kf_out(1))
     # 改期 from the msgmenu: three new slots come back as a msgmenu.
+    menu_id = answer_key(f"invite:{invitation.id}", "reschedule")
     await stack.console.post("/sandbox/kf", json={
-        "external_userid": kf_user, "text": "改期", "menu_id": f"invite:{invitation.id}|reschedule"})  # fmt: skip
+        "external_userid": kf_user, "text": "改期", "menu_id": menu_id})  # fmt: skip
     assert await chat.wait(lambda: _status(interview_id, "reschedule_requested"))
     out = await chat.wait(lambda: kf_out(2))
     menu = out[-1]
@@ -178,7 +181,7 @@ async def test_kf_route_reschedule_then_window_closed_falls_back(stack: Stack) -
     refresh = {
         "userid": "lina",
         "task_id": invitation.task_id,
-        "key": f"invite-card:{invitation.id}",
+        "key": route_key(REFRESH, invitation.id),
     }
     assert (await stack.console.post("/sandbox/click", json=refresh)).status_code == 200
     card = await _card(stack, "lina", invitation.task_id, updates=2)

@@ -28,6 +28,7 @@ import pytest
 
 from recruiting import clock
 from recruiting.bootstrap import Services
+from recruiting.domain.routing import SURVEY_ANSWER, answer_key
 from recruiting.models import (
     Application,
     ApplicationStatus,
@@ -193,9 +194,8 @@ async def the_invitation_reaches_her_in_kf_and_she_confirms(story: Story) -> Int
     out = await story.kf_until(lambda o: any(m["msgtype"] == "msgmenu" for m in o))
     [menu] = [m for m in out if m["msgtype"] == "msgmenu"]
     assert invitation.reference in said(menu) and "销售代表" in said(menu)
-    confirm = next(
-        i["click"] for i in menu["msgmenu"]["list"] if i["click"]["id"].endswith("confirm")
-    )
+    key = answer_key(f"invite:{invitation.id}", "confirm")
+    confirm = next(i["click"] for i in menu["msgmenu"]["list"] if i["click"]["id"] == key)
     await story.candidate_says(confirm["content"], confirm["id"])
     await chat.wait(lambda: _status(story.interview_id, "confirmed"))
     await story.kf_until(lambda o: any("已确认" in said(m) for m in o))
@@ -330,11 +330,12 @@ async def the_survey_job_asks_and_they_answer(story: Story) -> None:
 
 
 def _survey_menus(n: int) -> Callable[[list[dict[str, Any]]], bool]:
-    """True once ``n`` survey questions were asked (each a menu of ``survey:`` choices)."""
+    """True once ``n`` survey questions were asked (each a menu of ``survey.answer:`` keys)."""
 
     def test(out: list[dict[str, Any]]) -> bool:
         menus = [m for m in out if m["msgtype"] == "msgmenu"]
-        return sum("survey:" in m["msgmenu"]["list"][0]["click"]["id"] for m in menus) == n
+        ids = [m["msgmenu"]["list"][0]["click"]["id"] for m in menus]
+        return sum(i.startswith(f"{SURVEY_ANSWER}:") for i in ids) == n
 
     return test
 
@@ -403,7 +404,8 @@ async def the_handoffs_are_in_the_outbox_once(story: Story) -> None:
 async def she_accepts_the_offer_in_kf(story: Story) -> None:
     """The letter's menu: her tap on 接受offer is recorded once and HR hears of it."""
     out = await story.kf()
-    letter = [m for m in out if m["msgtype"] == "msgmenu" and "offer:" in str(m["msgmenu"])][-1]
+    menus = [m for m in out if m["msgtype"] == "msgmenu"]
+    letter = [m for m in menus if "offer.accept:" in str(m["msgmenu"])][-1]
     accept = next(i["click"] for i in letter["msgmenu"]["list"] if "accept" in i["click"]["id"])
     await story.candidate_says(accept["content"], accept["id"])
     await chat.until(story.stack, HR, lambda t: count(texts(t), "接受了「销售代表」的 offer") == 1)

@@ -13,6 +13,7 @@ import pytest
 
 from recruiting import clock
 from recruiting.domain.availability import Interval
+from recruiting.domain.routing import answer_key
 from recruiting.models import (
     Application,
     AuditLog,
@@ -29,6 +30,7 @@ from recruiting.models import (
     SurveyResponse,
 )
 from recruiting.ports.candidate_channel import CANDIDATE_CHANNEL
+from recruiting.services.answer_routes import answer_routes
 from recruiting.services.candidate_answers import CandidateAnswers
 from recruiting.services.demo import seed_demo_staff
 from recruiting.services.ehr import EhrSync
@@ -73,8 +75,8 @@ async def world(database: str) -> dict[str, Any]:
     outbox = Outbox(None)
     surveys = SurveyAnswers(Surveys(SETTINGS, outbox, TZ), outbox)
     offers = OfferAnswers()
-    answers = CandidateAnswers(invitations, {"survey": surveys, "offer": offers},
-                               FreeText(invitations, offers, surveys))  # fmt: skip
+    routes = answer_routes(invitations, survey=surveys, offer=offers)
+    answers = CandidateAnswers(invitations, routes, FreeText(invitations, offers, surveys))
     return {**offer_world, "cid": cid, "scheduling": scheduling, "invitations": invitations,
             "surveys": surveys, "answers": answers}  # fmt: skip
 
@@ -163,8 +165,8 @@ async def test_ambiguous_offer_text_is_asked_about_not_decided(world: dict[str, 
     assert stored.answered_at is None and stored.candidate_answer == ""
     # The buttons of the question answer it.
     answers: CandidateAnswers = world["answers"]
-    tapped = await answers.kf_message("wk1", "wm-zs", "tap", "接受offer",
-                                      f"offer:{offer.id}|accept", clock.now())  # fmt: skip
+    menu_id = answer_key(f"offer:{offer.id}", "accept")
+    tapped = await answers.kf_message("wk1", "wm-zs", "tap", "接受offer", menu_id, clock.now())
     assert tapped is not None and tapped.result == "offer_accept"
 
 

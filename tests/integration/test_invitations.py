@@ -16,6 +16,7 @@ import pytest
 from recruiting import clock
 from recruiting.domain.invitation_answers import Answer
 from recruiting.domain.roles import Role
+from recruiting.domain.routing import answer_key
 from recruiting.models import (
     Application,
     Candidate,
@@ -36,6 +37,7 @@ from recruiting.models import (
 )
 from recruiting.ports.candidate_channel import CANDIDATE_CHANNEL
 from recruiting.ports.outbound import OutboundMessage
+from recruiting.services.answer_routes import answer_routes
 from recruiting.services.candidate_answers import CandidateAnswers
 from recruiting.services.interview_invitations import InterviewInvitations
 from recruiting.services.scheduling import SchedulingRules, SchedulingService
@@ -272,8 +274,8 @@ async def test_sender_routes_inbox_kf_fallback_and_external(world: dict[str, Any
     assert kf.sent[-1]["touser"] == "wm-kf" and len(kf.sent[-1]["msgid"]) == 32
     # A tapped msgmenu item answers; WeCom now refuses (95001): the inbox takes the reply.
     kf.closed = True
-    done = await answers.kf_message("wk1", "wm-kf", "k2", "确认", f"invite:{inv.id}|confirm",
-                                    clock.now())  # fmt: skip
+    menu_id = answer_key(f"invite:{inv.id}", "confirm")
+    done = await answers.kf_message("wk1", "wm-kf", "k2", "确认", menu_id, clock.now())
     assert done is not None and done.result == "confirmed"
     reply = [r for r in await _rows(CANDIDATE_CHANNEL)][-1]
     assert (await sender.deliver(_message(reply)))["route"] == "miniapp"
@@ -415,7 +417,9 @@ async def test_choices_of_other_features_go_to_their_handler(world: dict[str, An
         return Outcome("recorded", "谢谢")
 
     cid = world["candidate"].id
-    answers = CandidateAnswers(world["invitations"], {"survey": survey})
+    answers = CandidateAnswers(
+        world["invitations"], answer_routes(world["invitations"], survey=survey)
+    )
     message = await CandidateMessage.create(
         outbox_key="survey:9:ask", candidate_id=cid, subject="survey:9", route="miniapp",
         payload={"kind": "choices", "content": "满意吗", "subject": "survey:9",
@@ -423,6 +427,7 @@ async def test_choices_of_other_features_go_to_their_handler(world: dict[str, An
     )  # fmt: skip
     me = Principal(2, SubjectKind.CANDIDATE, candidate_id=cid)
     assert (await answers.answer_in_app(me, message.id, "5")).result == "recorded"
+    # a menu sent before the upgrade (subject|choice) is still understood
     done = await answers.kf_message("wk1", "wm-x", "k9", "很满意", "survey:9|5", clock.now())
     assert done is None  # an unbound kf customer is not guessed at
     await CandidateContact.create(candidate_id=cid, kf_external_userid="wm-x")

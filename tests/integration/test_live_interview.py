@@ -8,6 +8,7 @@ import asyncio
 from dataclasses import replace
 
 from interview_core.live import ENGINE, CoreLivePrompts
+from recruiting.domain.routing import route_key
 from recruiting.models import (
     AuditLog,
     Interview,
@@ -20,7 +21,7 @@ from recruiting.models import (
 from recruiting.services.conversation import Conversation
 from recruiting.services.live_context import Effects
 from recruiting.services.live_interview import LiveInterviews
-from recruiting.services.panel_scoring import PanelScoring
+from recruiting.services.panel_scoring import SCORE, PanelScoring
 from tests.unit.live_fakes import SH, Live, clicked, live_world, said
 
 NOTES = [
@@ -97,7 +98,7 @@ async def test_panel_scores_consolidation_and_audit(database: str) -> None:
     assert all(s.value is None or 1 <= s.value <= 5 for s in ai.values())
     assert any(s.value is not None and s.evidence for s in ai.values())
 
-    key = f"live-score:{world.interview.id}:0"
+    key = route_key(SCORE, world.interview.id, 0)
     await world.scoring.on_card_click(
         clicked(
             "wangqiang", key, {"customer_focus": 5, "communication": 4, "results_orientation": 4}
@@ -130,7 +131,7 @@ async def test_the_last_two_cards_submitted_at_once_consolidate_once(database: s
     world = await real_world()
     await world.bot.on_text(said("wangqiang", "开始面试"))
     await world.bot.on_text(said("wangqiang", "结束面试"))
-    key = f"live-score:{world.interview.id}:0"
+    key = route_key(SCORE, world.interview.id, 0)
     levels = {"customer_focus": 4, "communication": 4, "results_orientation": 4}
     await asyncio.gather(
         world.scoring.on_card_click(clicked("wangqiang", key, levels)),

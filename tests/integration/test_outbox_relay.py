@@ -11,6 +11,7 @@ import pytest
 
 from recruiting import clock
 from recruiting.domain.inbound import CardClick
+from recruiting.domain.routing import route_key
 from recruiting.errors import ExternalServiceError, InvalidInput, RetryLater
 from recruiting.infra.queues import InProcessQueue
 from recruiting.models import (
@@ -33,7 +34,7 @@ from recruiting.services import ehr as ehr_service
 from recruiting.services.audit import Actor
 from recruiting.services.ehr import EhrSync
 from recruiting.services.outbox import (
-    RETRY_KEY_PREFIX,
+    RETRY,
     Backoff,
     DeadLetters,
     OutboxRelay,
@@ -116,7 +117,7 @@ async def test_dead_letter_alerts_hr_managers_in_the_same_transaction(database: 
     card = alerts[0].payload["card"]
     assert card["card_type"] == "button_interaction"
     assert card["button_list"][0] == {
-        "type": 0, "text": "重新投递", "style": 1, "key": f"{RETRY_KEY_PREFIX}{row_id}"
+        "type": 0, "text": "重新投递", "style": 1, "key": route_key(RETRY, row_id)
     }  # fmt: skip
     assert await queue.get("outbox", 0.1) == str(alerts[0].id)
     # an alert that itself dies is not alerted about (no loop)
@@ -179,7 +180,7 @@ def _click(userid: str, outbox_id: int, key: str | None = None) -> CardClick:
     return CardClick(
         kind="card_click", from_user=userid, to_user="corp", agent_id="1", create_time=1,
         msg_type="event", event="template_card_event", dedup_key=f"c{userid}{outbox_id}",
-        event_key=key or f"{RETRY_KEY_PREFIX}{outbox_id}", task_id="t", card_type="button_interaction",
+        event_key=key or route_key(RETRY, outbox_id), task_id="t", card_type="button_interaction",
     )  # fmt: skip
 
 

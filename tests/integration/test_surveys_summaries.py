@@ -13,6 +13,7 @@ import pytest
 from recruiting import clock
 from recruiting.domain.inbound import CardClick, SelectedItem
 from recruiting.domain.roles import Role
+from recruiting.domain.routing import route_key
 from recruiting.errors import AccessDenied, Conflict, NotFound
 from recruiting.models import (
     Application,
@@ -28,11 +29,12 @@ from recruiting.models import (
 )
 from recruiting.ports.candidate_channel import CANDIDATE_CHANNEL
 from recruiting.services.followups import Outbox
+from recruiting.services.panel_scoring import SCORE
 from recruiting.services.results import ResultsService
 from recruiting.services.sessions import Principal
-from recruiting.services.summaries import CandidateSummaries, SummaryReleases
+from recruiting.services.summaries import EDIT, RELEASE, CandidateSummaries, SummaryReleases
 from recruiting.services.survey_summary import SurveySummaries
-from recruiting.services.surveys import SurveyClosed, SurveyNotOpen, Surveys
+from recruiting.services.surveys import SUBMIT, SurveyClosed, SurveyNotOpen, Surveys
 from recruiting.settings import FollowUpSettings
 from tests.unit.live_fakes import SH, FakePrompts, Live, clicked, live_world, said
 
@@ -100,7 +102,7 @@ async def test_surveys_go_out_once_after_the_delay(database: str) -> None:
     assert set(cards) == {"wangqiang", "chenjing"}
     card = cards["wangqiang"]
     assert card["card_type"] == "multiple_interaction" and len(card["select_list"]) == 3
-    assert card["task_id"] and card["submit_button"]["key"] == f"survey-card:{world.interview.id}"
+    assert card["task_id"] and card["submit_button"]["key"] == route_key(SUBMIT, world.interview.id)
     # Too old a completion is left alone (turning surveys on does not survey last year).
     assert await surveys.send_due_surveys(later + timedelta(days=8)) == 0
 
@@ -182,7 +184,7 @@ async def test_interviewer_card_submit_is_stored_and_the_card_updated(database: 
     surveys, _ = _services()
     await _completed(world)
     await surveys.send_due_surveys()
-    key = f"survey-card:{world.interview.id}"
+    key = route_key(SUBMIT, world.interview.id)
     values = {"questions_fit": "partly", "time_enough": "short", "prompts_useful": "useful"}
     [update] = await surveys.on_card_click(_click("wangqiang", key, values, code="code-1"))
     assert update.payload["kind"] == "template_card_update"
@@ -198,7 +200,7 @@ async def test_interviewer_card_submit_is_stored_and_the_card_updated(database: 
     assert await AuditLog.filter(action="survey_answer", actor="lina", allowed=False).exists()
     [incomplete] = await surveys.on_card_click(_click("chenjing", key, {"time_enough": "tight"}))
     assert "全部问题" in incomplete.payload["content"]
-    assert await surveys.on_card_click(_click("chenjing", "live-score:1:0", values)) == []
+    assert await surveys.on_card_click(_click("chenjing", route_key(SCORE, 1, 0), values)) == []
 
 
 async def test_summary_per_round_hides_comments_from_interviewers(database: str) -> None:
@@ -210,7 +212,7 @@ async def test_summary_per_round_hides_comments_from_interviewers(database: str)
                                    {"satisfaction": 4, "relevance": 5, "difficulty": "hard"},
                                    "等待时间有点长")  # fmt: skip
     values = {"questions_fit": "fit", "time_enough": "enough", "prompts_useful": "useful"}
-    await surveys.on_card_click(_click("wangqiang", f"survey-card:{world.interview.id}", values))
+    await surveys.on_card_click(_click("wangqiang", route_key(SUBMIT, world.interview.id), values))
     stats = SurveySummaries(SH)
     lina = await Staff.get(wecom_userid="lina")
     job = world.interview.round.job  # type: ignore[attr-defined]
@@ -284,7 +286,7 @@ async def test_no_scores_means_hr_must_write_it(database: str) -> None:
     [hr] = await OutboxMessage.filter(idempotency_key__startswith="summary-draft:")
     assert hr.payload["kind"] == "text" and "待撰写" in hr.payload["content"]
     [reply] = await summaries.on_card_click(
-        _click("lina", f"summary-release:{world.interview.id}", {}))  # fmt: skip
+        _click("lina", route_key(RELEASE, world.interview.id), {}))  # fmt: skip
     assert "还是空的" in reply.payload["content"]
     assert not await OutboxMessage.filter(channel=CANDIDATE_CHANNEL).exists()
 
@@ -298,7 +300,7 @@ async def test_release_by_click_is_audited_and_a_second_click_is_harmless(databa
     await summaries.draft_due_summaries(done + timedelta(hours=1))
     summary = await CandidateSummary.get(interview_id=world.interview.id)
     assert summary.for_rejection and "没有继续推进" in summary.next_step
-    key = f"summary-release:{world.interview.id}"
+    key = route_key(RELEASE, world.interview.id)
     [refused] = await summaries.on_card_click(_click("wangqiang", key, {}))
     assert "只有 HR" in refused.payload["content"]
     assert await AuditLog.filter(action="release_summary", allowed=False).exists()
@@ -312,7 +314,7 @@ async def test_release_by_click_is_audited_and_a_second_click_is_harmless(databa
     assert "已由 李娜" in again.payload["card"]["sub_title_text"]
     assert await OutboxMessage.filter(channel=CANDIDATE_CHANNEL).count() == 1
     assert await AuditLog.filter(action="release_summary", allowed=True).count() == 2
-    [edit] = await summaries.on_card_click(_click("lina", f"summary-edit:{world.interview.id}", {}))
+    [edit] = await summaries.on_card_click(_click("lina", route_key(EDIT, world.interview.id), {}))
     assert "POST /miniapp/v1/staff/interviews" in edit.payload["content"]
 
 

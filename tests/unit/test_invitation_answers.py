@@ -7,13 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from recruiting.domain.invitation_answers import (
-    Answer,
-    choice_key,
-    read_answer,
-    read_schedule,
-    split_choice,
-)
+from recruiting.domain.invitation_answers import Answer, read_answer, read_schedule
 from recruiting.services.candidate_contacts import Routes
 from wecom_bot.candidate_channel.sender import kf_message
 
@@ -49,12 +43,6 @@ def test_slot_index() -> None:
     assert Answer("slot:2").slot == 2 and Answer("confirm").slot is None
 
 
-def test_choice_keys_round_trip() -> None:
-    assert split_choice(choice_key("invite:12", "confirm")) == ("invite:12", "confirm")
-    assert split_choice("slots:3|slot:0") == ("slots:3", "slot:0")
-    assert split_choice("nonsense") is None and split_choice("|x") is None
-
-
 @pytest.mark.parametrize(
     ("text", "candidate", "job"),
     [
@@ -87,8 +75,8 @@ def test_choices_become_a_kf_msgmenu() -> None:
     menu = message["msgmenu"]
     assert menu["head_content"] == "请回复"
     assert [i["click"] for i in menu["list"]] == [
-        {"id": "invite:7|confirm", "content": "确认"},
-        {"id": "invite:7|decline", "content": "拒绝"},
+        {"id": "invite.confirm:7", "content": "确认"},
+        {"id": "invite.decline:7", "content": "拒绝"},
     ]
     assert kf_message({"kind": "text", "content": "你好"}) == {
         "msgtype": "text", "text": {"content": "你好"}}  # fmt: skip

@@ -10,6 +10,7 @@ import pytest
 
 from recruiting import clock
 from recruiting.domain.assessment_reasons import NoTranscript, no_transcript_label
+from recruiting.domain.routing import route_key
 from recruiting.errors import RetryLater
 from recruiting.models import AuditLog, Interview, InterviewNote, OutboxMessage, Score, Staff
 from recruiting.models.interviews import NoteKind
@@ -18,6 +19,7 @@ from recruiting.services import live_texts as say
 from recruiting.services.conversation import HELP_TEXT
 from recruiting.services.live_context import load_context
 from recruiting.services.live_interview import UNTRANSCRIBED
+from recruiting.services.panel_scoring import SCORE
 from tests.unit.live_fakes import Gone, Live, clicked, live_world, said, spoke
 
 
@@ -155,7 +157,9 @@ async def test_finish_scores_the_notes_and_sends_cards_to_the_panel(world: Live)
             "communication",
             "results",
         ]
-        assert card.payload["card"]["submit_button"]["key"] == f"live-score:{world.interview.id}:0"
+        assert card.payload["card"]["submit_button"]["key"] == route_key(
+            SCORE, world.interview.id, 0
+        )
     again = content(await world.bot.on_text(said("wangqiang", "结束面试")))
     assert again.startswith("面试已结束：周芳")
     assert content(await world.bot.on_text(said("lina", "结束面试"))) == say.NONE_IN_PROGRESS
@@ -164,7 +168,7 @@ async def test_finish_scores_the_notes_and_sends_cards_to_the_panel(world: Live)
 async def _finished(world: Live) -> str:
     await world.bot.on_text(said("wangqiang", "开始面试"))
     await world.bot.on_text(said("wangqiang", "结束面试"))
-    return f"live-score:{world.interview.id}:0"
+    return route_key(SCORE, world.interview.id, 0)
 
 
 async def test_scoring_card_click_stores_updates_and_confirms(world: Live) -> None:
@@ -185,7 +189,7 @@ async def test_scoring_card_click_stores_updates_and_confirms(world: Live) -> No
 
 
 async def test_only_the_panel_scores_and_only_after_the_end(world: Live) -> None:
-    key = f"live-score:{world.interview.id}:0"
+    key = route_key(SCORE, world.interview.id, 0)
     await world.bot.on_text(said("wangqiang", "开始面试"))
     [early] = await world.scoring.on_card_click(clicked("wangqiang", key, {"results": 3}))
     assert early.payload["content"] == say.NOT_SCORABLE

@@ -76,7 +76,7 @@ def test_score_card_asks_each_competency_one_to_five() -> None:
     # Nothing is pre-selected: WeCom would show the first option, so that one is "not scored".
     assert [o["id"] for o in select["option_list"]] == ["none", "1", "2", "3", "4", "5"]
     assert select["selected_id"] == "none" and select["option_list"][0]["text"] == "请选择分数"
-    assert card["submit_button"] == {"text": "提交评分", "key": "live-score:7:1"}
+    assert card["submit_button"] == {"text": "提交评分", "key": "live.score:7:1"}
     assert card["main_title"]["title"] == "面试评分 2/2：周芳"
     done = score_card(ctx, 1, 2, [BRIEF], "lscore-7-3-1-99", {"客户导向": 4}, recorded_at="10:32")
     assert done["select_list"][0]["selected_id"] == "4"

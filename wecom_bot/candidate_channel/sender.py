@@ -1,8 +1,9 @@
 """Deliver ``candidate.message`` outbox rows: pick the route per candidate, every time.
 
 1. 微信客服 (``kf/send_msg``) while the window opened by the candidate's last message is
-   open (48 h, 5 replies); ``choices`` become a ``msgmenu`` whose item ids carry
-   ``subject|key``. WeCom's 95001 closes the window here too, and the next route is tried.
+   open (48 h, 5 replies); ``choices`` become a ``msgmenu`` whose item ids are
+   ``answer_key(subject, key)`` (``invite.confirm:12``). WeCom's 95001 closes the window
+   here too, and the next route is tried.
 2. The recruiter's external contact (``externalcontact/add_msg_template``): WeCom holds the
    message until the recruiter confirms it, so the recruiter is told by app message and the
    delivery is recorded as ``awaiting_confirmation``.
@@ -30,7 +31,7 @@ import logging
 from typing import Any, Protocol
 
 from recruiting import clock
-from recruiting.domain.invitation_answers import choice_key
+from recruiting.domain.routing import answer_key
 from recruiting.domain.shorten import shorten, utf8_len
 from recruiting.errors import RetryLater
 from recruiting.infra.send_attempts import Attempt, AttemptLog, SendAttempts
@@ -263,7 +264,7 @@ def kf_message(payload: dict[str, Any]) -> dict[str, Any]:
             {
                 "type": "click",
                 "click": {
-                    "id": choice_key(subject, str(c["key"]))[:128],
+                    "id": answer_key(subject, str(c["key"]))[:128],
                     "content": shorten(str(c["label"]), MENU_ITEM_BYTES),
                 },
             }

@@ -150,7 +150,7 @@ class PayloadFactory:
             self.rng.choice(STAFF),
             task_id=f"bench-task-{n}",
             card_type="button_interaction",
-            key="accept",
+            key=f"schedule.booked:{n}",  # a routed, inert button: routing without side effects
             response_code=secrets.token_hex(8),
         )
 

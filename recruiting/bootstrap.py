@@ -54,6 +54,7 @@ from recruiting.ports.outbound import Channel
 from recruiting.ports.queue import TaskQueue
 from recruiting.runtime import Worker
 from recruiting.services.answer_analysis import AnswerAnalysisRunner
+from recruiting.services.booking import InterviewBooking
 from recruiting.services.callbacks import CallbackProcessor, Handler, chained
 from recruiting.services.candidate_answers import CandidateAnswers
 from recruiting.services.consents import ConsentService
@@ -136,6 +137,7 @@ class Services:
     miniapp: MiniApp
     scheduling: SchedulingService
     invitations: InterviewInvitations
+    booking: InterviewBooking
     candidate_answers: CandidateAnswers
     analysis: AnswerAnalysisRunner
     http: httpx.AsyncClient
@@ -288,6 +290,7 @@ def build_services(
         miniapp=_miniapp(settings, kv, queue, cipher, wecom, http, media, core, scratch, after),
         scheduling=scheduling,
         invitations=invitations,
+        booking=InterviewBooking(scheduling, invitations),
         candidate_answers=answers,
         analysis=analysis,
         http=http,

@@ -1,10 +1,14 @@
 """Staff scheduling endpoints (``/miniapp/v1/staff/...``): propose slots, book, reschedule,
 cancel, record a no-show. A booking that lost a race answers 409 ``slot_taken`` with fresh
-``alternatives``."""
+``alternatives``.
+
+Each route authenticates first and makes one use-case call: booking, moving and cancelling
+carry the candidate's invitation with them (``booking.InterviewBooking``), so no route chains
+two steps a crash could split."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from sanic import Blueprint, Request
@@ -12,9 +16,10 @@ from sanic.response import HTTPResponse, json
 
 from miniapp_api import schemas as s
 from miniapp_api.routes import documented, parse_time, principal_of
-from recruiting.domain.availability import Interval, Proposal
-from recruiting.errors import InvalidInput, NotFound
-from recruiting.models import Interview, InterviewMode, InterviewRound
+from recruiting.domain.availability import Interval
+from recruiting.errors import InvalidInput
+from recruiting.models import Interview, InterviewMode
+from recruiting.services.booking import InterviewBooking
 from recruiting.services.scheduling import SchedulingService, proposal_json
 
 bp = Blueprint("miniapp_scheduling", url_prefix="/miniapp/v1/staff")
@@ -23,6 +28,11 @@ bp = Blueprint("miniapp_scheduling", url_prefix="/miniapp/v1/staff")
 def _service(request: Request) -> SchedulingService:
     service: SchedulingService = request.app.ctx.services.scheduling
     return service
+
+
+def _booking(request: Request) -> InterviewBooking:
+    booking: InterviewBooking = request.app.ctx.services.booking
+    return booking
 
 
 @bp.post("/proposals")
@@ -51,13 +61,10 @@ async def book(request: Request) -> HTTPResponse:
         mode = InterviewMode(b.mode)
     except ValueError as exc:
         raise InvalidInput("面试方式只能是 onsite（现场）或 remote（远程）。") from exc
-    proposal = await _proposal(b.round_id, b.start, b.interviewers)
-    interview = await _service(request).book(
-        principal, b.application_id, b.round_id, proposal,
+    interview = await _booking(request).book_and_invite(
+        principal, b.application_id, b.round_id, _start(b.start), b.interviewers,
         mode=mode, location=b.location[:256],
     )  # fmt: skip
-    # The candidate's invitation (and HR's card) follow every booking.
-    await request.app.ctx.services.invitations.invite(principal, interview.id)
     return json(_booked(interview))
 
 
@@ -66,12 +73,9 @@ async def book(request: Request) -> HTTPResponse:
 async def reschedule(request: Request, interview_id: int) -> HTTPResponse:
     principal = await principal_of(request)
     b = s.parse(s.RescheduleBody, request.json)
-    interview = await Interview.get_or_none(id=interview_id)
-    if interview is None:
-        raise NotFound("没有找到这场面试。")
-    proposal = await _proposal(interview.round_id, b.start, b.interviewers)  # type: ignore[attr-defined]
-    moved = await _service(request).reschedule(principal, interview_id, proposal)
-    await request.app.ctx.services.invitations.invite(principal, interview_id)
+    moved = await _booking(request).reschedule_and_invite(
+        principal, interview_id, _start(b.start), b.interviewers
+    )
     return json(_booked(moved))
 
 
@@ -82,9 +86,7 @@ async def reschedule(request: Request, interview_id: int) -> HTTPResponse:
 async def cancel(request: Request, interview_id: int) -> HTTPResponse:
     principal = await principal_of(request)
     b = s.parse(s.CancelBody, request.json or {})
-    await _service(request).cancel(principal, interview_id, b.reason[:200])
-    # A candidate who was invited hears of it (and a late answer meets a closed door).
-    await request.app.ctx.services.invitations.withdraw(principal, interview_id, b.reason[:200])
+    await _booking(request).cancel_and_withdraw(principal, interview_id, b.reason[:200])
     return json({"ok": True})
 
 
@@ -103,15 +105,11 @@ def _window(data: Any) -> Interval:
     return Interval(start, end)
 
 
-async def _proposal(round_id: int, start_text: str, interviewers: list[int]) -> Proposal:
-    round_ = await InterviewRound.get_or_none(id=round_id)
-    if round_ is None:
-        raise NotFound("没有找到这一轮面试。")
-    start = parse_time(start_text, "start")
+def _start(text: str) -> datetime:
+    start = parse_time(text, "start")
     if start is None:
         raise InvalidInput("缺少开始时间。")
-    end = start + timedelta(minutes=round_.duration_minutes)
-    return Proposal(Interval(start, end), tuple(interviewers))
+    return start
 
 
 def _booked(interview: Interview) -> dict[str, Any]:

@@ -48,30 +48,27 @@ from recruiting.infra.rate_limit import RateLimiter
 from recruiting.infra.redis_kv import RedisKeyValueStore
 from recruiting.infra.scratch import prepare_scratch
 from recruiting.infra.sealed_fields import install_cipher_for
-from recruiting.ports.approval import APPROVAL_CHANNEL
-from recruiting.ports.candidate_channel import CANDIDATE_CHANNEL
-from recruiting.ports.ehr import EHR_CHANNEL, EhrSystem
+from recruiting.ports.ehr import EhrSystem
 from recruiting.ports.kv import KeyValueStore
-from recruiting.ports.payroll import PAYROLL_CHANNEL
+from recruiting.ports.outbound import Channel
 from recruiting.ports.queue import TaskQueue
 from recruiting.runtime import Worker
 from recruiting.services.answer_analysis import AnswerAnalysisRunner
 from recruiting.services.answer_routes import answer_routes
+from recruiting.services.booking import InterviewBooking
 from recruiting.services.callbacks import CallbackProcessor, Handler
 from recruiting.services.candidate_answers import CandidateAnswers
 from recruiting.services.card_routes import CardClicks, card_routes
 from recruiting.services.consents import ConsentService
-from recruiting.services.conversation import CHANNEL as WECOM_MESSAGE
 from recruiting.services.conversation import Conversation
 from recruiting.services.demo import seed_demo_recruiting, seed_demo_staff
 from recruiting.services.device_check import DeviceCheckService
+from recruiting.services.effects import Effects
 from recruiting.services.ehr import EhrSync
-from recruiting.services.followups import Outbox
 from recruiting.services.free_text import FreeText
 from recruiting.services.inbox import CallbackInbox
 from recruiting.services.interview_invitations import InterviewInvitations
 from recruiting.services.invitations import InvitationService
-from recruiting.services.live_context import Effects
 from recruiting.services.live_interview import LiveInterviews
 from recruiting.services.offer_answers import OfferAnswers
 from recruiting.services.offer_approvals import OfferApprovals
@@ -84,12 +81,7 @@ from recruiting.services.recorded_interview import RecordedInterviewService
 from recruiting.services.reminders import ReminderService, gate_reminders, reminder_policy
 from recruiting.services.results import ResultsService
 from recruiting.services.schedule_chat import ScheduleChat
-from recruiting.services.scheduling import (
-    MEETING_CHANNEL,
-    SCHEDULE_CHANNEL,
-    SchedulingRules,
-    SchedulingService,
-)
+from recruiting.services.scheduling import SchedulingRules, SchedulingService
 from recruiting.services.sessions import SessionService
 from recruiting.services.staff_directory import StaffDirectory
 from recruiting.services.summaries import CandidateSummaries, SummaryReleases
@@ -148,6 +140,7 @@ class Services:
     miniapp: MiniApp
     scheduling: SchedulingService
     invitations: InterviewInvitations
+    booking: InterviewBooking
     candidate_answers: CandidateAnswers
     analysis: AnswerAnalysisRunner
     http: httpx.AsyncClient
@@ -210,10 +203,10 @@ def build_services(
     approvals = OfferApprovals(ehr_sync, settings.timezone, queue)
     packages = CalculatorPackages()
     offers = Offers(packages, approvals, settings.timezone)
-    payroll_alerts = PayrollDataAlerts(packages, after.outbox, settings.timezone)
+    payroll_alerts = PayrollDataAlerts(packages, after.effects, settings.timezone)
     scheduling = SchedulingService(SchedulingRules(settings.timezone), queue)
     invitations = InterviewInvitations(scheduling, settings.timezone, queue)
-    survey_answers = SurveyAnswers(after.surveys, after.outbox)
+    survey_answers = SurveyAnswers(after.surveys, after.effects)
     offer_answers = OfferAnswers(queue)
     answers = CandidateAnswers(
         invitations,  # the table of answer keys: recruiting.services.answer_routes
@@ -250,23 +243,23 @@ def build_services(
     relay = OutboxRelay(
         gate_reminders(
             {
-                WECOM_MESSAGE: StaffCardSender(
+                Channel.WECOM_MESSAGE: StaffCardSender(
                     WeComMessageSender(wecom.message, settings.wecom.agent_id), wecom.message
                 ),
-                CANDIDATE_CHANNEL: CandidateChannelSender(wecom.kf, wecom.externalcontact, queue),
-                SCHEDULE_CHANNEL: WeComScheduleSender(
+                Channel.CANDIDATE: CandidateChannelSender(wecom.kf, wecom.externalcontact, queue),
+                Channel.WECOM_SCHEDULE: WeComScheduleSender(
                     wecom.schedule, settings.wecom.schedule_calendar_id
                 ),
-                MEETING_CHANNEL: WeComMeetingSender(wecom.meeting),
-                EHR_CHANNEL: ehr.sender,
-                APPROVAL_CHANNEL: _offer_approval_sender(settings, wecom, offers),
-                PAYROLL_CHANNEL: PayrollHandOffSender(_payroll(settings)),
+                Channel.WECOM_MEETING: WeComMeetingSender(wecom.meeting),
+                Channel.EHR: ehr.sender,
+                Channel.WECOM_APPROVAL: _offer_approval_sender(settings, wecom, offers),
+                Channel.PAYROLL: PayrollHandOffSender(_payroll(settings)),
             }
         ),
         lease_seconds=settings.inbox.lease_seconds,
         max_attempts=settings.inbox.max_attempts,
         queue=queue,
-        channel_policies={EHR_CHANNEL: ehr.policy},
+        channel_policies={Channel.EHR: ehr.policy},
         dead_letters=dead_letters,
     )
     http = httpx.AsyncClient(transport=wecom_transport)
@@ -303,6 +296,7 @@ def build_services(
         miniapp=_miniapp(settings, kv, queue, cipher, wecom, http, media, core, scratch, after),
         scheduling=scheduling,
         invitations=invitations,
+        booking=InterviewBooking(scheduling, invitations),
         candidate_answers=answers,
         analysis=analysis,
         http=http,
@@ -323,19 +317,19 @@ class AfterInterview:
     survey_summaries: SurveySummaries
     releases: SummaryReleases
     summaries: CandidateSummaries
-    outbox: Outbox
+    effects: Effects
 
 
 def _after_interview(settings: Settings, queue: TaskQueue) -> AfterInterview:
-    outbox = Outbox(queue)
-    releases = SummaryReleases(outbox)
+    effects = Effects(queue)
+    releases = SummaryReleases(effects)
     zone, followup = settings.timezone, settings.followup
     return AfterInterview(
-        surveys=Surveys(followup, outbox, zone),
+        surveys=Surveys(followup, effects, zone),
         survey_summaries=SurveySummaries(zone),
         releases=releases,
-        summaries=CandidateSummaries(followup, CoreLivePrompts(), releases, outbox, zone),
-        outbox=outbox,
+        summaries=CandidateSummaries(followup, CoreLivePrompts(), releases, effects, zone),
+        effects=effects,
     )
 
 

@@ -13,9 +13,9 @@ from dataclasses import asdict, dataclass
 from typing import Any, Protocol
 
 from recruiting.errors import InvalidInput
-from recruiting.ports.outbound import OutboundDraft
+from recruiting.ports.outbound import Channel, OutboundDraft
 
-APPROVAL_CHANNEL = "wecom.approval"
+APPROVAL_CHANNEL = Channel.WECOM_APPROVAL
 
 
 @dataclass(frozen=True)

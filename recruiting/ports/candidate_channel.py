@@ -31,7 +31,9 @@ the candidate can always read and answer it there.
 
 from __future__ import annotations
 
-CANDIDATE_CHANNEL = "candidate.message"
+from recruiting.ports.outbound import Channel
+
+CANDIDATE_CHANNEL = Channel.CANDIDATE
 
 
 def candidate_recipient(candidate_id: int) -> str:

@@ -23,9 +23,9 @@ from enum import StrEnum
 from typing import Any, Protocol
 
 from recruiting.errors import InvalidInput
-from recruiting.ports.outbound import OutboundDraft
+from recruiting.ports.outbound import Channel, OutboundDraft
 
-EHR_CHANNEL = "ehr"
+EHR_CHANNEL = Channel.EHR
 PII_FIELDS = ("phone", "email", "id_number")
 
 

@@ -3,12 +3,28 @@
 Use cases produce ``OutboundDraft``s; the outbox stores them and a relay hands each to the
 sender registered for its channel. Payloads are channel-neutral (``{"kind": "text", ...}``);
 the adapter turns them into the outside system's shape.
+
+``Channel`` names every channel once; the relay picks a row's sender by it, so a name written
+anywhere else would be a channel no sender serves.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Any, Protocol
+
+
+class Channel(StrEnum):
+    """Where an outbox row goes (stored in ``outbox_message.channel``)."""
+
+    WECOM_MESSAGE = "wecom.message"  # an app message or card to a staff member
+    CANDIDATE = "candidate.message"  # to a candidate, by 微信客服, external contact or mini-app
+    WECOM_SCHEDULE = "wecom.schedule"  # the interviewers' WeCom calendar entry
+    WECOM_MEETING = "wecom.meeting"  # a WeCom meeting for a remote interview
+    WECOM_APPROVAL = "wecom.approval"  # an offer submitted to WeCom approval
+    EHR = "ehr"
+    PAYROLL = "payroll"
 
 
 @dataclass(frozen=True)

@@ -15,9 +15,9 @@ from decimal import Decimal
 from typing import Any, Protocol
 
 from recruiting.errors import InvalidInput
-from recruiting.ports.outbound import OutboundDraft
+from recruiting.ports.outbound import Channel, OutboundDraft
 
-PAYROLL_CHANNEL = "payroll"
+PAYROLL_CHANNEL = Channel.PAYROLL
 
 
 @dataclass(frozen=True)

@@ -31,7 +31,6 @@ from recruiting.services import invitation_messages as msg
 from recruiting.services.answer_routes import AnswerHandler, answer_routes
 from recruiting.services.free_text import FreeText
 from recruiting.services.interview_invitations import InterviewInvitations, Outcome
-from recruiting.services.outbox import record_effects
 from recruiting.services.sessions import Principal
 
 log = logging.getLogger(__name__)
@@ -89,10 +88,9 @@ class CandidateAnswers:
         )
 
     async def _acknowledge(self, candidate_id: int, msgid: str) -> Outcome:
-        ids = await record_effects(
-            [msg.candidate_text(candidate_id, BOUND_TEXT, "bound")], cause=f"kf-bound:{msgid}"
-        )
-        await self._invitations.queue_ids(ids)
+        async with self._invitations.effects.unit() as unit:
+            drafts = [msg.candidate_text(candidate_id, BOUND_TEXT, "bound")]
+            await unit.add(drafts, cause=f"kf-bound:{msgid}")
         return Outcome("bound", BOUND_TEXT)
 
     async def on_external_contact(self, event: Inbound) -> list[OutboundDraft]:
@@ -114,10 +112,8 @@ class CandidateAnswers:
             draft = msg.invitation_draft(view, self._invitations.zone, "again")
             payload = {k: v for k, v in draft.payload.items() if k != "bind"}
             resend = OutboundDraft(draft.channel, draft.recipient, payload, draft.key)
-            ids = await record_effects(
-                [resend], cause=f"invite:{invitation.id}:via:{external_userid}"
-            )
-            await self._invitations.queue_ids(ids)
+            async with self._invitations.effects.unit() as unit:
+                await unit.add([resend], cause=f"invite:{invitation.id}:via:{external_userid}")
         return True
 
     async def inbox(self, principal: Principal) -> list[dict[str, Any]]:

@@ -11,7 +11,6 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from tortoise.expressions import F
-from tortoise.transactions import in_transaction
 
 from recruiting.errors import InvalidInput
 from recruiting.models import (
@@ -22,11 +21,12 @@ from recruiting.models import (
     Interview,
     KfCursor,
     OfferEvent,
-    OutboxMessage,
 )
 from recruiting.models.invitations import REPLY_TEXT_CHARS
-from recruiting.ports.queue import OUTBOX_TOPIC, TaskQueue
+from recruiting.ports.outbound import OutboundDraft
+from recruiting.ports.queue import TaskQueue
 from recruiting.services.conversation import CHANNEL as WECOM_MESSAGE
+from recruiting.services.effects import Effects
 
 KF_WINDOW = timedelta(hours=48)
 KF_REPLIES = 5
@@ -190,17 +190,10 @@ async def ask_recruiter_to_confirm(
         f"有一条发给候选人「{candidate_name}」的消息在企业微信「客户联系」中等待您确认发送，"
         "请打开企业微信 → 客户联系 → 群发助手 确认。"
     )
-    async with in_transaction():
-        row, is_new = await OutboxMessage.get_or_create(
-            idempotency_key=f"confirm-send:{message.outbox_key}"[:160],
-            defaults={
-                "channel": WECOM_MESSAGE,
-                "recipient": recruiter,
-                "payload": {"kind": "text", "content": text},
-            },
-        )
-    if is_new and queue is not None:
-        await queue.put(OUTBOX_TOPIC, str(row.id))
+    draft = OutboundDraft(WECOM_MESSAGE, recruiter, {"kind": "text", "content": text},
+                          message.outbox_key)  # fmt: skip
+    async with Effects(queue).unit() as unit:
+        await unit.add([draft], cause="confirm-send")
 
 
 async def kf_cursor(open_kfid: str) -> str:

@@ -16,9 +16,9 @@ from recruiting.domain.inbound import Inbound, TextMessage
 from recruiting.domain.interview_state import FINAL
 from recruiting.domain.shorten import shorten
 from recruiting.models import InterviewAssignment, Staff
-from recruiting.ports.outbound import OutboundDraft
+from recruiting.ports.outbound import Channel, OutboundDraft
 
-CHANNEL = "wecom.message"
+CHANNEL = Channel.WECOM_MESSAGE
 
 HELP_TEXT = (
     "您好，我是面试助手。目前可以发送：\n"

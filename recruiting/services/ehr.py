@@ -2,7 +2,7 @@
 job openings an EHR publishes.
 
 The EHR is never called here. A decision and the archive push it causes are committed in
-one transaction (``record_effects``), so the EHR learns of every decision exactly when it
+one unit of work (``effects``), so the EHR learns of every decision exactly when it
 is made, even if the EHR is down for hours, and never of one that was rolled back. The
 archive is a snapshot taken at the decision: what the decision rested on.
 """
@@ -39,9 +39,9 @@ from recruiting.ports.ehr import (
     NewEmployee,
     ehr_draft,
 )
-from recruiting.ports.queue import OUTBOX_TOPIC, TaskQueue
+from recruiting.ports.queue import TaskQueue
 from recruiting.services.audit import Actor, record
-from recruiting.services.outbox import record_effects
+from recruiting.services.effects import Effects
 
 DECISIONS = frozenset(
     {ApplicationStatus.OFFER, ApplicationStatus.REJECTED, ApplicationStatus.WITHDRAWN}
@@ -57,7 +57,7 @@ class ImportedOpenings:
 class EhrSync:
     def __init__(self, queue: TaskQueue | None = None, report_url: str = "") -> None:
         """``report_url`` may hold ``{application_id}``; empty means no link."""
-        self._queue = queue
+        self._effects = Effects(queue)
         self._report_url = report_url
 
     async def record_decision(
@@ -68,15 +68,14 @@ class EhrSync:
         decision = ApplicationStatus(decision)
         if decision not in DECISIONS:
             raise InvalidInput(f"{decision} is not a decision; use record_hire for hires")
-        async with in_transaction():
+        async with self._effects.unit() as unit:
             application = await self._change(application_id, decision)
             archive = await self.archive(application, actor)
-            ids = await record_effects(
+            ids = await unit.add(
                 [ehr_draft(archive, "ehr.archive")],
                 cause=f"application:{application_id}:{decision.value}",
             )
             await _audit(actor, application_id, decision)
-        await self._notify(ids)
         return ids
 
     async def record_hire(
@@ -90,7 +89,7 @@ class EhrSync:
     ) -> list[int]:
         """Mark hired and record both pushes, archive first: they share the candidate's
         conversation, so the EHR gets the archive before the employee record."""
-        async with in_transaction():
+        async with self._effects.unit() as unit:
             application = await self._change(application_id, ApplicationStatus.HIRED)
             archive = await self.archive(application, actor)
             job: JobOpening = application.job  # type: ignore[assignment]
@@ -105,9 +104,8 @@ class EhrSync:
                 employment_type=employment_type,
             )
             drafts = [ehr_draft(archive, "ehr.archive"), ehr_draft(employee, "ehr.employee")]
-            ids = await record_effects(drafts, cause=f"application:{application_id}:hired")
+            ids = await unit.add(drafts, cause=f"application:{application_id}:hired")
             await _audit(actor, application_id, ApplicationStatus.HIRED)
-        await self._notify(ids)
         return ids
 
     async def archive(self, application: Application, actor: Actor) -> CandidateArchive:
@@ -164,10 +162,6 @@ class EhrSync:
         application.status = status
         await application.save(update_fields=["status"])
         return application
-
-    async def _notify(self, ids: list[int]) -> None:
-        if ids and self._queue is not None:
-            await self._queue.put_many(OUTBOX_TOPIC, [str(i) for i in ids])
 
 
 async def _audit(actor: Actor, application_id: int, decision: ApplicationStatus) -> None:

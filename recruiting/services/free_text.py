@@ -34,7 +34,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from tortoise.exceptions import IntegrityError
-from tortoise.transactions import in_transaction
 
 from recruiting.domain.interview_state import FINAL
 from recruiting.domain.invitation_answers import read_answer
@@ -58,7 +57,6 @@ from recruiting.services.audit import Actor, record
 from recruiting.services.interview_invitations import OPEN_STATES, InterviewInvitations, Outcome
 from recruiting.services.invitation_messages import candidate_text
 from recruiting.services.offer_answers import OfferAnswers
-from recruiting.services.outbox import record_effects
 from recruiting.services.survey_answers import SurveyAnswers
 
 SHORT = 10  # characters: an answer short enough to be meant for an older question
@@ -227,9 +225,9 @@ class FreeText:
         forward: hr_forward.Forward | None,
     ) -> Outcome:
         try:
-            async with in_transaction():
+            async with self._invitations.effects.unit() as unit:
                 await contacts.claim(source_id, candidate_id, text, result)
-                ids = await record_effects(drafts, cause=f"free-text:{source_id}")
+                await unit.add(drafts, cause=f"free-text:{source_id}")
         except IntegrityError:  # the same message synced twice at once: the other has it
             return Outcome("duplicate", "")
         if forward is not None:
@@ -241,7 +239,6 @@ class FreeText:
                 allowed=True,
                 detail=f"to={','.join(forward.userids) or '-'} as={result} source={source_id}",
             )
-        await self._invitations.queue_ids(ids)
         return Outcome(result, reply)
 
 

@@ -13,17 +13,17 @@ from typing import cast
 
 from tortoise.expressions import Q
 from tortoise.functions import Min
-from tortoise.transactions import in_transaction
 
 from recruiting import clock
 from recruiting.domain.inbound import Inbound
 from recruiting.infra.claims import claim_row
 from recruiting.infra.inbox_writer import InboxWriter, NewInboxRow
 from recruiting.infra.pii import FieldCipher
-from recruiting.models import InboxEvent, OutboxMessage, ProcessingStatus
+from recruiting.models import InboxEvent, ProcessingStatus
 from recruiting.ports.kv import KeyValueStore
 from recruiting.ports.outbound import OutboundDraft
-from recruiting.ports.queue import INBOX_TOPIC, OUTBOX_TOPIC, TaskQueue
+from recruiting.ports.queue import INBOX_TOPIC, TaskQueue
+from recruiting.services.effects import Effects
 from recruiting.services.ordering import UNORDERED_SENDERS, next_unfinished
 
 _PAYLOAD_CONTEXT = "inbox.payload"
@@ -52,6 +52,7 @@ class CallbackInbox:
     ) -> None:
         self._kv = kv
         self._queue = queue
+        self._effects = Effects(queue)
         self._cipher = cipher
         self._dedup_ttl = dedup_ttl
         self._lease = timedelta(seconds=lease_seconds)
@@ -124,27 +125,13 @@ class CallbackInbox:
 
     async def complete(self, row: InboxEvent, drafts: list[OutboundDraft]) -> list[int]:
         """Record the effects and mark the row done in one transaction (all or nothing)."""
-        created: list[int] = []
-        async with in_transaction():
-            for draft in drafts:
-                key = f"inbox:{row.id}:{draft.key}"
-                message, is_new = await OutboxMessage.get_or_create(
-                    idempotency_key=key,
-                    defaults={
-                        "channel": draft.channel,
-                        "recipient": draft.recipient,
-                        "payload": draft.payload,
-                    },
-                )
-                if is_new:
-                    created.append(message.id)
+        async with self._effects.unit() as unit:
+            await unit.add(drafts, cause=f"inbox:{row.id}")
             await InboxEvent.filter(id=row.id).update(
                 status=ProcessingStatus.DONE, processed_at=clock.now(), lease_until=None, error=""
             )
-        for outbox_id in created:
-            await self._queue.put(OUTBOX_TOPIC, str(outbox_id))
         await self._hand_on(row)
-        return created
+        return unit.created
 
     async def fail(self, row: InboxEvent, error: str) -> None:
         """Give the row back for a later retry, or park it as failed after max attempts."""

@@ -12,13 +12,11 @@ from __future__ import annotations
 
 import logging
 import secrets
-from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta, tzinfo
 from typing import Any, cast
 
 from tortoise.exceptions import IntegrityError
-from tortoise.transactions import in_transaction
 
 from recruiting import clock
 from recruiting.domain.availability import Interval, Proposal
@@ -40,11 +38,11 @@ from recruiting.models import (
 )
 from recruiting.models.invitations import REPLY_TEXT_CHARS
 from recruiting.ports.outbound import OutboundDraft
-from recruiting.ports.queue import OUTBOX_TOPIC, TaskQueue
+from recruiting.ports.queue import TaskQueue
 from recruiting.services import invitation_messages as msg
 from recruiting.services.access import require_staff
 from recruiting.services.audit import Actor, record
-from recruiting.services.outbox import record_effects
+from recruiting.services.effects import Effects, Unit
 from recruiting.services.scheduling import SchedulingService, SlotTaken, proposal_json
 from recruiting.services.sessions import Principal
 from recruiting.services.staff_cards import card_update
@@ -75,7 +73,7 @@ class InterviewInvitations:
     ) -> None:
         self._scheduling = scheduling
         self._zone = zone
-        self._queue = queue
+        self.effects = Effects(queue)  # also the unit of the candidate-channel answers
 
     @property
     def zone(self) -> tzinfo:
@@ -101,10 +99,10 @@ class InterviewInvitations:
             interview_id=interview_id,
             status__in=list(OPEN_STATES),
         )
-        async with in_transaction():
-            invitation, ids = await self._create(interview, principal.userid)
+        async with self.effects.unit() as unit:
+            invitation = await self._create(unit, interview, principal.userid)
             for old in older:  # HR moved the interview: the earlier invitation is replaced
-                ids += await self._supersede(old, invitation, "", "")
+                await self._supersede(unit, old, invitation, "", "")
         await record(
             principal.actor,
             "invite_candidate",
@@ -113,7 +111,6 @@ class InterviewInvitations:
             allowed=True,
             detail=invitation.reference,
         )
-        await self.queue_ids(ids)
         return invitation
 
     async def withdraw(self, principal: Principal, interview_id: int, reason: str = "") -> int:
@@ -125,8 +122,7 @@ class InterviewInvitations:
         standing = await InterviewInvitation.filter(
             interview_id=interview_id, status__in=list(OPEN_STATES)
         )
-        ids: list[int] = []
-        async with in_transaction():
+        async with self.effects.unit() as unit:
             for invitation in standing:
                 view = await self._set(invitation, InvitationStatus.WITHDRAWN)
                 told = (
@@ -135,20 +131,19 @@ class InterviewInvitations:
                     + (f"原因：{reason}。" if reason else "")
                     + "HR 会另行与您联系，给您带来不便，敬请谅解。"
                 )
-                ids += await self._effects(
-                    invitation, view, "", "", "withdrawn",
+                await self._effects(
+                    unit, invitation, view, "", "", "withdrawn",
                     [msg.candidate_text(view.candidate_id, told, "withdrawn")],
                 )  # fmt: skip
         for invitation in standing:
             await record(principal.actor, "withdraw_invitation", "interview_invitation",
                          invitation.id, allowed=True, detail=reason[:100])  # fmt: skip
-        await self.queue_ids(ids)
         return len(standing)
 
     async def _create(
-        self, interview: Interview, hr_userid: str, extra: Sequence[OutboundDraft] = ()
-    ) -> tuple[InterviewInvitation, list[int]]:
-        """Inside the caller's transaction: the invitation, the state move, the messages."""
+        self, unit: Unit, interview: Interview, hr_userid: str
+    ) -> InterviewInvitation:
+        """Inside the caller's unit: the invitation, the state move, the messages."""
         if interview.status in FINAL or interview.starts_at is None:
             raise Conflict(f"the interview is {interview.status}; it cannot be invited to")
         if interview.status == InterviewStatus.SCHEDULED:
@@ -165,8 +160,8 @@ class InterviewInvitations:
         )
         view = await self.view(invitation)
         drafts = [msg.invitation_draft(view, self._zone), msg.hr_card_draft(view, self._zone)]
-        ids = await record_effects([*drafts, *extra], cause=f"invite:{invitation.id}")
-        return invitation, ids
+        await unit.add(drafts, cause=f"invite:{invitation.id}")
+        return invitation
 
     async def view(self, invitation: InterviewInvitation) -> msg.InvitationView:
         interview = await Interview.get(id=invitation.interview_id).prefetch_related(  # type: ignore[attr-defined]
@@ -298,10 +293,11 @@ class InterviewInvitations:
             )
         view = await self.view(invitation)
         reply = f"已确认：{msg.span(view.starts_at, view.minutes, self._zone)}。期待与您见面！"
-        async with in_transaction():
+        async with self.effects.unit() as unit:
             await _move(interview, "confirm")
             view = await self._set(invitation, InvitationStatus.CONFIRMED)
-            ids = await self._effects(
+            await self._effects(
+                unit,
                 invitation,
                 view,
                 source_id,
@@ -309,7 +305,6 @@ class InterviewInvitations:
                 "confirmed",
                 [msg.candidate_text(view.candidate_id, reply, "reply")],
             )
-        await self.queue_ids(ids)
         return Outcome("confirmed", reply, invitation.id)
 
     async def _offer(
@@ -325,11 +320,12 @@ class InterviewInvitations:
         if not offered:
             note = "候选人申请改期，但近两周没有可用时间，请 HR 联系候选人。"
             reply = "收到您的改期申请。近期暂无其他可选时间，HR 会尽快联系您。"
-            async with in_transaction():
+            async with self.effects.unit() as unit:
                 if interview.status != InterviewStatus.RESCHEDULE_REQUESTED:
                     await _move(interview, "request_reschedule")
                 view = await self._set(invitation, InvitationStatus.RESCHEDULE_OFFERED, [])
-                ids = await self._effects(
+                await self._effects(
+                    unit,
                     invitation,
                     view,
                     source_id,
@@ -338,16 +334,14 @@ class InterviewInvitations:
                     [msg.candidate_text(view.candidate_id, reply, "reply")],
                     note,
                 )
-            await self.queue_ids(ids)
             return Outcome("no_slots", reply, invitation.id)
         intro = intro or "收到您的改期申请。以下时间可以安排："
-        async with in_transaction():
+        async with self.effects.unit() as unit:
             if interview.status != InterviewStatus.RESCHEDULE_REQUESTED:
                 await _move(interview, "request_reschedule")
             view = await self._set(invitation, InvitationStatus.RESCHEDULE_OFFERED, offered)
             draft = msg.slots_draft(view, offered, self._zone, intro, "slots")
-            ids = await self._effects(invitation, view, source_id, text, "offered", [draft])
-        await self.queue_ids(ids)
+            await self._effects(unit, invitation, view, source_id, text, "offered", [draft])
         return Outcome("offered", str(draft.payload["content"]), invitation.id)
 
     async def _pick(
@@ -391,10 +385,9 @@ class InterviewInvitations:
                     text,
                     "抱歉，这个时间刚被占用了。以下时间仍可安排：",
                 )
-        async with in_transaction():
-            new, ids = await self._create(interview, invitation.hr_userid)
-            ids += await self._supersede(invitation, new, source_id, text)
-        await self.queue_ids(ids)
+        async with self.effects.unit() as unit:
+            new = await self._create(unit, interview, invitation.hr_userid)
+            await self._supersede(unit, invitation, new, source_id, text)
         return Outcome(
             "rescheduled",
             f"已为您改到 {msg.when(start, self._zone)}，新的邀请已发送，请确认。",
@@ -402,9 +395,14 @@ class InterviewInvitations:
         )
 
     async def _supersede(
-        self, old: InterviewInvitation, new: InterviewInvitation, source_id: str, text: str
-    ) -> list[int]:
-        """Mark ``old`` replaced by ``new`` and redraw its card (caller's transaction)."""
+        self,
+        unit: Unit,
+        old: InterviewInvitation,
+        new: InterviewInvitation,
+        source_id: str,
+        text: str,
+    ) -> None:
+        """Mark ``old`` replaced by ``new`` and redraw its card (in the caller's unit)."""
         view = await self.view(old)
         await InterviewInvitation.filter(id=old.id).update(
             status=InvitationStatus.SUPERSEDED,
@@ -414,7 +412,7 @@ class InterviewInvitations:
         )
         view = replace(view, status=InvitationStatus.SUPERSEDED)
         note = f"已改期至 {msg.when(new.starts_at, self._zone)}，新的邀请已发出"
-        return await self._effects(old, view, source_id, text, "rescheduled", [], note)
+        await self._effects(unit, old, view, source_id, text, "rescheduled", [], note)
 
     async def _decline(
         self, invitation: InterviewInvitation, interview: Interview, source_id: str, text: str
@@ -422,13 +420,14 @@ class InterviewInvitations:
         if interview.status not in FINAL:  # else a retry after the cancel committed
             await self._scheduling.cancel(ON_BEHALF, interview.id, DECLINE_REASON)
         reply = "已收到，您的面试已取消。感谢您对我们的关注，祝您一切顺利！"
-        async with in_transaction():
+        async with self.effects.unit() as unit:
             view = await self._set(invitation, InvitationStatus.DECLINED)
             hr_text = (
                 f"候选人{view.candidate}拒绝了「{view.job}」{view.round}"
                 f"（{msg.when(view.starts_at, self._zone)}）的邀请，面试已取消。"
             )
-            ids = await self._effects(
+            await self._effects(
+                unit,
                 invitation,
                 view,
                 source_id,
@@ -439,7 +438,6 @@ class InterviewInvitations:
                     msg.staff_text(view.hr_userid, hr_text, "hr-told"),
                 ],
             )
-        await self.queue_ids(ids)
         return Outcome("declined", reply, invitation.id)
 
     async def _superseded(
@@ -485,7 +483,7 @@ class InterviewInvitations:
     ) -> Outcome:
         cause = source_id or f"reply:{candidate_id}:{secrets.token_hex(6)}"
         try:
-            async with in_transaction():
+            async with self.effects.unit() as unit:
                 if source_id:
                     await CandidateReply.create(
                         source_id=source_id[:128],
@@ -494,14 +492,13 @@ class InterviewInvitations:
                         text=text[:REPLY_TEXT_CHARS],
                         outcome=result,
                     )
-                ids = await record_effects(
+                await unit.add(
                     [msg.candidate_text(candidate_id, reply, "reply")], cause=f"answer:{cause}"
                 )
         except IntegrityError:
             # The same 微信客服 message synced by two callbacks at once: the other one
             # answered it (the reply row's unique source_id decided), nothing to do twice.
             return Outcome("duplicate", "")
-        await self.queue_ids(ids)
         return Outcome(result, reply, invitation_id)
 
     # -- helpers -----------------------------------------------------------------------------
@@ -529,6 +526,7 @@ class InterviewInvitations:
 
     async def _effects(
         self,
+        unit: Unit,
         invitation: InterviewInvitation,
         view: msg.InvitationView,
         source_id: str,
@@ -536,7 +534,7 @@ class InterviewInvitations:
         result: str,
         drafts: list[OutboundDraft],
         note: str = "",
-    ) -> list[int]:
+    ) -> None:
         """The answer's record, the candidate's messages and HR's card update."""
         cause = source_id or f"v{invitation.version}"
         if source_id:
@@ -552,9 +550,7 @@ class InterviewInvitations:
             f"面试邀请（{view.candidate} · {view.job}）：{note or msg.STATUS_TEXT[view.status]}"
         )
         update = card_update(view.hr_userid, view.task_id, card, fallback, "hr-card")
-        return await record_effects(
-            [*drafts, update], cause=f"invite:{invitation.id}:{result}:{cause}"
-        )
+        await unit.add([*drafts, update], cause=f"invite:{invitation.id}:{result}:{cause}")
 
     async def refresh_card(self, invitation_id: int, userid: str) -> list[OutboundDraft]:
         """Drafts redrawing the card with the current state (after a click on 刷新状态)."""
@@ -581,10 +577,6 @@ class InterviewInvitations:
         if len(found) < 3:
             found = await self._scheduling.propose(ON_BEHALF, round_id, window, None, want=3)
         return [proposal_json(p) for p in found[:3] if p.slot.start != interview.starts_at]
-
-    async def queue_ids(self, ids: Sequence[int]) -> None:
-        if self._queue is not None and ids:
-            await self._queue.put_many(OUTBOX_TOPIC, [str(i) for i in ids])
 
 
 async def _move(interview: Interview, action: str) -> None:

@@ -1,15 +1,14 @@
-"""What the live-interview use cases share: one interview with its people and competencies,
-and effects written in the transaction of the change that causes them.
+"""What the live-interview use cases share: one interview with its people and competencies.
 
 Starting, finishing, a note and a score change state and send messages; the messages are
-outbox rows written in the same transaction, keyed by their cause (``live:<interview>:…``),
-so a crash between the two can neither lose a card nor send it twice.
+outbox rows written in the same unit of work (``effects``), keyed by their cause
+(``live:<interview>:…``), so a crash between the two can neither lose a card nor send it
+twice.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from typing import cast
@@ -22,16 +21,14 @@ from recruiting.models import (
     InterviewAssignment,
     InterviewRound,
     JobOpening,
-    OutboxMessage,
     Staff,
 )
 from recruiting.ports.live_prompts import CompetencyBrief, LivePrompts, LiveScope
 from recruiting.ports.outbound import OutboundDraft
-from recruiting.ports.queue import OUTBOX_TOPIC, TaskQueue
 from recruiting.services.audit import Actor
 from recruiting.services.conversation import CHANNEL
 
-KEY_PREFIX = "live"
+KEY_PREFIX = "live"  # of the causes of live-interview effects
 
 
 def text_draft(recipient: str, content: str, key: str) -> OutboundDraft:
@@ -139,30 +136,3 @@ async def hr_staff() -> list[Staff]:
 
 def local(when: datetime | None, zone: tzinfo, fmt: str = "%m-%d %H:%M") -> str:
     return when.astimezone(zone).strftime(fmt) if when is not None else "时间待定"
-
-
-class Effects:
-    """Outbox rows written inside the caller's transaction, queued after it commits."""
-
-    def __init__(self, queue: TaskQueue | None) -> None:
-        self._queue = queue
-
-    async def write(self, drafts: Sequence[OutboundDraft], cause: str) -> list[int]:
-        """Store each draft once under ``live:<cause>:<draft.key>``; the ids of new rows."""
-        created: list[int] = []
-        for draft in drafts:
-            row, is_new = await OutboxMessage.get_or_create(
-                idempotency_key=f"{KEY_PREFIX}:{cause}:{draft.key}"[:160],
-                defaults={
-                    "channel": draft.channel,
-                    "recipient": draft.recipient,
-                    "payload": draft.payload,
-                },
-            )
-            if is_new:
-                created.append(int(row.id))
-        return created
-
-    async def queue(self, ids: Sequence[int]) -> None:
-        if self._queue is not None and ids:
-            await self._queue.put_many(OUTBOX_TOPIC, [str(i) for i in ids])

@@ -23,8 +23,6 @@ import logging
 from datetime import UTC, datetime, timedelta, tzinfo
 from decimal import Decimal
 
-from tortoise.transactions import in_transaction
-
 from recruiting import clock
 from recruiting.domain.assessment_reasons import NoTranscript, no_transcript_label
 from recruiting.domain.inbound import Inbound, TextMessage, VoiceMessage
@@ -51,9 +49,9 @@ from recruiting.services import live_texts as say
 from recruiting.services.audit import record
 from recruiting.services.candidate_brief import candidate_brief
 from recruiting.services.conversation import CHANNEL
+from recruiting.services.effects import Effects, Unit
 from recruiting.services.live_context import (
     KEY_PREFIX,
-    Effects,
     LiveContext,
     actor_of,
     competencies,
@@ -183,8 +181,7 @@ class LiveInterviews:
         ctx = await load_context(interview.id)
         names = [b.name for b in await competencies(self._prompts, ctx)]
         target = next_status(InterviewStatus(interview.status), "start")
-        ids: list[int] = []
-        async with in_transaction():
+        async with self._effects.unit() as unit:
             moved = await Interview.filter(id=interview.id, version=interview.version).update(
                 status=target, version=interview.version + 1, updated_at=clock.now()
             )
@@ -195,10 +192,9 @@ class LiveInterviews:
                                       say.started_by_colleague(staff.name, ctx.title()),
                                       p.staff.wecom_userid)
                            for p in ctx.panel if p.staff.id != staff.id]  # fmt: skip
-                ids = await self._effects.write(notices, f"{ctx.id}:started")
+                await unit.add(notices, cause=f"{KEY_PREFIX}:{ctx.id}:started")
         if not moved:  # a colleague started (or someone changed) it meanwhile
             return await self.start(staff, await in_progress_for(staff))
-        await self._effects.queue(ids)
         ends = local(interview.ends_at, self._zone, "%H:%M")
         when = f"{local(interview.starts_at, self._zone)}–{ends}"
         return [text_draft(staff.wecom_userid, say.started(ctx.title(), when, names), "reply")]
@@ -212,8 +208,7 @@ class LiveInterviews:
         assessment = await asyncio.to_thread(self._prompts.assess, ctx.scope, _texts(notes))
         target = next_status(ctx.status, "finish")
         version = ctx.interview.version
-        ids: list[int] = []
-        async with in_transaction():
+        async with self._effects.unit() as unit:
             moved = await Interview.filter(id=ctx.id, version=version).update(
                 status=target, version=version + 1, updated_at=clock.now(), completed_at=clock.now()
             )
@@ -223,10 +218,9 @@ class LiveInterviews:
                              allowed=True, detail=f"{len(notes)} notes")  # fmt: skip
                 stamp = int(clock.now().timestamp())
                 cards = self._scoring.cards(ctx, briefs, stamp)
-                ids = await self._effects.write(cards, f"{ctx.id}:finish")
+                await unit.add(cards, cause=f"{KEY_PREFIX}:{ctx.id}:finish")
         if not moved:
             return [text_draft(staff.wecom_userid, await self._nothing_running(staff), "reply")]
-        await self._effects.queue(ids)
         voice = sum(1 for n in notes if n.kind == NoteKind.VOICE)
         raters = [p.staff.name for p in ctx.panel]
         text = say.finished(ctx.title(), len(notes), voice, raters)
@@ -283,18 +277,17 @@ class LiveInterviews:
             prompt = await asyncio.to_thread(
                 self._prompts.prompt, ctx.scope, [*earlier, latest], latest
             )
-        async with in_transaction():
+        async with self._effects.unit() as unit:
             await note.save()
             count = await InterviewNote.filter(interview_id=ctx.id).count()
             content = say.prompt_text(count, line, prompt)
-            ids = await self._put_prompt(ctx, staff, note.id, content)
-        await self._effects.queue(ids)
+            await self._put_prompt(unit, ctx, staff, note.id, content)
 
     async def _put_prompt(
-        self, ctx: LiveContext, staff: Staff, note_id: int, content: str
-    ) -> list[int]:
+        self, unit: Unit, ctx: LiveContext, staff: Staff, note_id: int, content: str
+    ) -> None:
         """Rewrite this interviewer's waiting prompt, or add one when none waits."""
-        cause = f"{ctx.id}:prompt:{staff.id}"
+        cause = f"{KEY_PREFIX}:{ctx.id}:prompt:{staff.id}"
         payload = {"kind": "text", "content": content}
         waiting = (
             await OutboxMessage.filter(
@@ -302,7 +295,7 @@ class LiveInterviews:
                 recipient=staff.wecom_userid,
                 status=ProcessingStatus.PENDING,
                 attempts=0,  # never tried: nobody has seen it
-                idempotency_key__startswith=f"{KEY_PREFIX}:{cause}:",
+                idempotency_key__startswith=f"{cause}:",
             )
             .order_by("-id")
             .first()
@@ -312,9 +305,9 @@ class LiveInterviews:
                 id=waiting.id, status=ProcessingStatus.PENDING, attempts=0
             ).update(payload=payload)
             if rewritten:
-                return []
+                return
         draft = text_draft(staff.wecom_userid, content, str(note_id))
-        return await self._effects.write([draft], cause)
+        await unit.add([draft], cause=cause)
 
     async def _hear(self, ctx: LiveContext, event: VoiceMessage) -> tuple[SpokenText, str]:
         """Fetch, keep (encrypted) and transcribe a voice message; a download WeCom refuses

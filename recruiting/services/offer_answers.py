@@ -12,7 +12,6 @@ itself — the EHR and payroll hand-offs went out at approval; HR acts on a decl
 from __future__ import annotations
 
 from tortoise.exceptions import IntegrityError
-from tortoise.transactions import in_transaction
 
 from recruiting import clock
 from recruiting.domain.offer_state import STATUS_NAMES, OfferStatus
@@ -22,15 +21,14 @@ from recruiting.ports.queue import TaskQueue
 from recruiting.services import offer_texts as say
 from recruiting.services.audit import Actor, record
 from recruiting.services.conversation import text_reply
-from recruiting.services.followups import Outbox
+from recruiting.services.effects import Effects, Unit
 from recruiting.services.interview_invitations import Outcome
 from recruiting.services.invitation_messages import candidate_text
-from recruiting.services.outbox import record_effects
 
 
 class OfferAnswers:
     def __init__(self, queue: TaskQueue | None = None) -> None:
-        self._outbox = Outbox(queue)
+        self._effects = Effects(queue)
 
     async def __call__(
         self, candidate_id: int, subject: str, key: str, *, source_id: str, text: str
@@ -54,17 +52,22 @@ class OfferAnswers:
             closed = say.ANSWER_CLOSED.format(status=STATUS_NAMES[OfferStatus(offer.status)])
             return await self._reply(candidate_id, source_id, "closed", closed)
         try:
-            async with in_transaction():
-                outcome, ids = await self._apply(offer, application, key, source_id, actor)
+            async with self._effects.unit() as unit:
+                outcome = await self._apply(unit, offer, application, key, source_id, actor)
         except IntegrityError:  # the same tap delivered twice at once: the other one has it
             return Outcome("duplicate", "")
         await record(actor, "offer_answer", "offer", offer.id, allowed=True, detail=key)
-        await self._outbox.queue(ids)
         return outcome
 
     async def _apply(
-        self, offer: Offer, application: Application, key: str, source_id: str, actor: Actor
-    ) -> tuple[Outcome, list[int]]:
+        self,
+        unit: Unit,
+        offer: Offer,
+        application: Application,
+        key: str,
+        source_id: str,
+        actor: Actor,
+    ) -> Outcome:
         """Inside the transaction: the event (unique per delivery), then the answer once."""
         candidate_id = application.candidate.id
         _, new = await OfferEvent.get_or_create(
@@ -73,7 +76,7 @@ class OfferAnswers:
                       "action": f"candidate_{key}"},
         )  # fmt: skip
         if not new:
-            return Outcome("duplicate", ""), []
+            return Outcome("duplicate", "")
         answered = await Offer.filter(
             id=offer.id, status=OfferStatus.APPROVED, answered_at=None
         ).update(candidate_answer=key, answered_at=clock.now())
@@ -82,21 +85,19 @@ class OfferAnswers:
             before = say.OFFER_CHOICES.get(fresh.candidate_answer, fresh.candidate_answer)
             reply = say.ANSWER_ALREADY.format(answer=before)
             drafts = [candidate_text(candidate_id, reply, "already")]
-            ids = await record_effects(drafts, cause=f"offer-answer:{source_id}")
-            return Outcome("already", reply), ids
+            await unit.add(drafts, cause=f"offer-answer:{source_id}")
+            return Outcome("already", reply)
         verb = "接受" if key == "accept" else "婉拒"
         job: JobOpening = application.job  # type: ignore[assignment]
         hr = say.HR_ANSWERED.format(candidate=application.candidate.name, verb=verb,
                                     job=job.title, id=offer.id)  # fmt: skip
         reply = say.ANSWER_THANKS[key]
         drafts = [candidate_text(candidate_id, reply, "thanks"), text_reply(offer.created_by, hr)]
-        return Outcome(f"offer_{key}", reply), await record_effects(
-            drafts, cause=f"offer-answer:{offer.id}"
-        )
+        await unit.add(drafts, cause=f"offer-answer:{offer.id}")
+        return Outcome(f"offer_{key}", reply)
 
     async def _reply(self, candidate_id: int, source_id: str, result: str, text: str) -> Outcome:
-        ids = await record_effects(
-            [candidate_text(candidate_id, text, result)], cause=f"offer-answer:{source_id}"
-        )
-        await self._outbox.queue(ids)
+        async with self._effects.unit() as unit:
+            drafts = [candidate_text(candidate_id, text, result)]
+            await unit.add(drafts, cause=f"offer-answer:{source_id}")
         return Outcome(result, text)

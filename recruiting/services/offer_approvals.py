@@ -20,12 +20,9 @@ decision), it is applied then.
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
 from datetime import date, timedelta, tzinfo
 from decimal import Decimal
 from typing import Any
-
-from tortoise.transactions import in_transaction
 
 from recruiting import clock
 from recruiting.domain import offer_state
@@ -37,12 +34,12 @@ from recruiting.ports.candidate_channel import CANDIDATE_CHANNEL, candidate_reci
 from recruiting.ports.ehr import NewEmployee, ehr_draft
 from recruiting.ports.outbound import OutboundDraft
 from recruiting.ports.payroll import NewHireHandOff, PackageTerms, payroll_draft
-from recruiting.ports.queue import OUTBOX_TOPIC, TaskQueue
+from recruiting.ports.queue import TaskQueue
 from recruiting.services import offer_texts as say
 from recruiting.services.audit import Actor, record
 from recruiting.services.conversation import CHANNEL
+from recruiting.services.effects import Effects, Unit
 from recruiting.services.ehr import EhrSync
-from recruiting.services.outbox import record_effects
 
 log = logging.getLogger(__name__)
 
@@ -70,7 +67,7 @@ class OfferApprovals:
     def __init__(self, ehr: EhrSync, timezone: tzinfo, queue: TaskQueue | None = None) -> None:
         self._ehr = ehr
         self._tz = timezone
-        self._queue = queue
+        self.effects = Effects(queue)
 
     async def on_approval(self, event: Inbound) -> list[OutboundDraft]:
         """Handler for ``approval`` callbacks (all its effects are outbox rows it writes)."""
@@ -83,7 +80,7 @@ class OfferApprovals:
             "template_id": event.template_id,
             "applyer": event.applyer_userid,
         }
-        async with in_transaction():
+        async with self.effects.unit() as unit:
             if await OfferEvent.exists(dedup_key=key):
                 return []
             offer = await Offer.select_for_update().filter(sp_no=event.sp_no).first()
@@ -106,7 +103,8 @@ class OfferApprovals:
                     applied=False,
                 )
                 return []
-            ids = await self.apply(
+            await self.apply(
+                unit,
                 offer,
                 event.sp_status,
                 event.status_change_event,
@@ -116,13 +114,13 @@ class OfferApprovals:
                 dedup_key=key,
                 detail=detail,
             )
-        await self.queue(ids)
         return []
 
-    async def apply_held(self, offer: Offer, held: OfferEvent) -> list[int]:
-        """Apply a callback kept before its number was known (inside the caller's transaction)."""
+    async def apply_held(self, unit: Unit, offer: Offer, held: OfferEvent) -> None:
+        """Apply a callback kept before its number was known (inside the caller's unit)."""
         await OfferEvent.filter(id=held.id).update(offer_id=offer.id, applied=True)
-        return await self.apply(
+        await self.apply(
+            unit,
             offer,
             held.sp_status or 0,
             held.change_event or 0,
@@ -133,6 +131,7 @@ class OfferApprovals:
 
     async def apply(
         self,
+        unit: Unit,
         offer: Offer,
         sp_status: int,
         change_event: int,
@@ -142,9 +141,9 @@ class OfferApprovals:
         approver: str = "",
         dedup_key: str | None = None,
         detail: dict[str, Any] | None = None,
-    ) -> list[int]:
+    ) -> None:
         """Record the callback and, if it moves the offer forward, move it and record its
-        effects; the caller holds the offer's row lock in a transaction. New outbox ids."""
+        effects in ``unit``; the caller holds the offer's row lock in it."""
         current = OfferStatus(offer.status)
         move = offer_state.on_approval(current, sp_status)
         note = {**(detail or {}), "what": offer_state.describe(sp_status, change_event)}
@@ -165,15 +164,11 @@ class OfferApprovals:
             detail=note,
         )
         if move.to is None:
-            return []
+            return
         offer.status = move.to
         await Offer.filter(id=offer.id).update(status=move.to)
         drafts = await self._effects(offer, move.to, speech, approver, current)
-        return await record_effects(drafts, cause=f"offer:{offer.id}:{move.to.value}")
-
-    async def queue(self, ids: Sequence[int]) -> None:
-        if self._queue is not None and ids:
-            await self._queue.put_many(OUTBOX_TOPIC, [str(i) for i in ids])
+        await unit.add(drafts, cause=f"offer:{offer.id}:{move.to.value}")
 
     async def _effects(
         self, offer: Offer, to: OfferStatus, speech: str, approver: str, was: OfferStatus

@@ -40,7 +40,6 @@ from recruiting.services import offer_texts as say
 from recruiting.services.audit import Actor, record
 from recruiting.services.conversation import CHANNEL, card_update
 from recruiting.services.offer_approvals import OfferApprovals, hr_text
-from recruiting.services.outbox import record_effects
 
 log = logging.getLogger(__name__)
 
@@ -63,6 +62,7 @@ class Offers:
     ) -> None:
         self._payroll = payroll
         self._approvals = approvals
+        self._effects = approvals.effects  # the approvals' queue carries the submit
         self._tz = timezone
 
     # -- chat ----------------------------------------------------------------------------
@@ -226,7 +226,7 @@ class Offers:
     async def submit(self, offer_id: int, version: int, actor: Actor) -> tuple[str, str]:
         """Mark the draft submitting and queue its ``applyevent``; (reply, what the clicked
         card now says)."""
-        async with in_transaction():
+        async with self._effects.unit() as unit:
             offer = await Offer.select_for_update().filter(id=offer_id).first()
             if offer is None:
                 return say.NOT_DRAFT.format(id=offer_id, status="不存在"), say.GONE
@@ -256,12 +256,11 @@ class Offers:
                 to_status=OfferStatus.SUBMITTING,
                 detail=request.payload(),
             )
-            ids = await record_effects(
+            await unit.add(
                 [approval_draft(request, "applyevent")],
                 cause=f"offer:{offer.id}:submit:{offer.version}",
             )
             await record(actor, "offer_submit", "offer", offer.id, allowed=True)
-        await self._approvals.queue(ids)
         return say.SUBMITTED.format(name=name, job=job.title), say.SUBMITTED_LABEL
 
     async def cancel(self, offer_id: int, version: int, actor: Actor) -> tuple[str, str]:
@@ -297,23 +296,22 @@ class Offers:
     async def submitted(self, offer_id: int, sp_no: str) -> None:
         """Record the approval number, move to pending, and apply any decision that arrived
         before the number was known."""
-        async with in_transaction():
+        async with self._effects.unit() as unit:
             offer = await Offer.select_for_update().filter(id=offer_id).first()
             if offer is None or offer.sp_no == sp_no:
                 return
             offer.sp_no = sp_no
             await offer.save(update_fields=["sp_no"])
-            ids = await self._approvals.apply(offer, SpStatus.PENDING, 1, source="system")
+            await self._approvals.apply(unit, offer, SpStatus.PENDING, 1, source="system")
             for held in await OfferEvent.filter(sp_no=sp_no, offer_id=None, applied=False).order_by(
                 "id"
             ):
-                ids += await self._approvals.apply_held(offer, held)
-        await self._approvals.queue(ids)
+                await self._approvals.apply_held(unit, offer, held)
 
     async def refused(self, offer_id: int, code: int | None, reason: str) -> None:
         """WeCom refused the submit for good: back to draft (a new version, so the old card
         cannot resubmit the same request), and HR is told what to fix."""
-        async with in_transaction():
+        async with self._effects.unit() as unit:
             offer = await Offer.select_for_update().filter(id=offer_id).first()
             if offer is None or offer.status != OfferStatus.SUBMITTING:
                 return
@@ -333,9 +331,8 @@ class Offers:
             first = say.REFUSED.get(code or 0) or say.REFUSED_OTHER.format(code=code, reason=reason)
             tail = say.REFUSED_TAIL.format(name=candidate.name, job=job.title, id=offer.id)
             draft = hr_text(offer.created_by, first + tail, "refused")
-            ids = await record_effects([draft], cause=f"offer:{offer.id}:refused:{offer.version}")
+            await unit.add([draft], cause=f"offer:{offer.id}:refused:{offer.version}")
         log.warning("offer %s: WeCom refused the approval (%s): %s", offer_id, code, reason)
-        await self._approvals.queue(ids)
 
 
 async def _application(

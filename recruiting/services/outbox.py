@@ -1,7 +1,7 @@
 """The outbox relay: deliver each stored effect through its channel, retrying safely.
 
 Effects are written by use cases in the transaction of the state change that causes them
-(``record_effects``), so a change is never committed without its effects or the reverse.
+(``effects.Effects.unit``), so a change is never committed without its effects or the reverse.
 
 A row is claimed with a lease (one statement, so several relay processes never take the
 same row), sent, then marked sent. If the process dies between the send and the mark, the
@@ -24,14 +24,13 @@ import asyncio
 import contextlib
 import logging
 import random
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, cast
 
 from tortoise.expressions import Q
 from tortoise.functions import Min
-from tortoise.transactions import in_transaction
 
 from recruiting import clock
 from recruiting.domain.inbound import CardClick, Inbound
@@ -40,14 +39,10 @@ from recruiting.domain.routing import parse_key, route_key
 from recruiting.errors import ExternalServiceError, InvalidInput, RecruitingError, RetryLater
 from recruiting.infra.claims import claim_row
 from recruiting.models import OutboxMessage, ProcessingStatus, Staff
-from recruiting.ports.approval import APPROVAL_CHANNEL
-from recruiting.ports.candidate_channel import CANDIDATE_CHANNEL
-from recruiting.ports.ehr import EHR_CHANNEL
-from recruiting.ports.outbound import OutboundDraft, OutboundMessage, OutboundSender
-from recruiting.ports.payroll import PAYROLL_CHANNEL
+from recruiting.ports.outbound import Channel, OutboundDraft, OutboundMessage, OutboundSender
 from recruiting.ports.queue import OUTBOX_TOPIC, TaskQueue
 from recruiting.services.audit import Actor, record
-from recruiting.services.conversation import CHANNEL as WECOM_MESSAGE
+from recruiting.services.effects import Effects
 from recruiting.services.ordering import next_unfinished
 
 log = logging.getLogger(__name__)
@@ -56,14 +51,14 @@ RETRY = "outbox.retry"  # the card key: outbox.retry:<outbox id> (card_routes)
 ALERT_KEY_PREFIX = "dead-letter:"
 WAKE_WITHIN = 60.0  # seconds: shorter waits are timed in-process, longer ones left to sweeps
 RECOVERY_PAUSE = 5.0  # seconds between two "channel is back" pull-forwards per process
-CHANNEL_NAMES = {
-    EHR_CHANNEL: "EHR 同步",
-    WECOM_MESSAGE: "企业微信消息",
-    CANDIDATE_CHANNEL: "候选人消息",
-    PAYROLL_CHANNEL: "薪酬系统交接",
-    APPROVAL_CHANNEL: "offer 审批提交",
-    "wecom.schedule": "企业微信日程",
-    "wecom.meeting": "企业微信会议",
+CHANNEL_NAMES: dict[str, str] = {
+    Channel.EHR: "EHR 同步",
+    Channel.WECOM_MESSAGE: "企业微信消息",
+    Channel.CANDIDATE: "候选人消息",
+    Channel.PAYROLL: "薪酬系统交接",
+    Channel.WECOM_APPROVAL: "offer 审批提交",
+    Channel.WECOM_SCHEDULE: "企业微信日程",
+    Channel.WECOM_MEETING: "企业微信会议",
 }
 
 
@@ -88,30 +83,13 @@ class RetryPolicy:
     backoff: Backoff = Backoff()
 
 
-async def record_effects(drafts: Sequence[OutboundDraft], *, cause: str) -> list[int]:
-    """Store the effects of ``cause`` (call inside the caller's transaction); returns the ids
-    of new rows. The idempotency key is ``<cause>:<draft.key>``: running the same cause
-    twice stores each effect once."""
-    created: list[int] = []
-    for draft in drafts:
-        message, is_new = await OutboxMessage.get_or_create(
-            idempotency_key=f"{cause}:{draft.key}"[:160],
-            defaults={
-                "channel": draft.channel,
-                "recipient": draft.recipient,
-                "payload": draft.payload,
-            },
-        )
-        if is_new:
-            created.append(message.id)
-    return created
-
-
 class DeadLetters:
     """Tell HR managers in WeCom about a dead row, and put it back in line when one of them
     clicks 重新投递 (audited). Rows that are themselves such alerts are not alerted about."""
 
-    def __init__(self, queue: TaskQueue | None = None, channel: str = WECOM_MESSAGE) -> None:
+    def __init__(
+        self, queue: TaskQueue | None = None, channel: str = Channel.WECOM_MESSAGE
+    ) -> None:
         self._queue = queue
         self._channel = channel
 
@@ -210,6 +188,7 @@ class OutboxRelay:
     ) -> None:
         self._senders = dict(senders)
         self._queue = queue
+        self._effects = Effects(queue)
         self._lease = timedelta(seconds=lease_seconds)
         self._default = RetryPolicy(max_attempts, backoff or Backoff())
         self._policies = dict(channel_policies or {})
@@ -326,15 +305,13 @@ class OutboxRelay:
     async def _give_up(self, row: OutboxMessage, error: str) -> None:
         """Dead-letter the row and, in the same transaction, record the HR alert."""
         log.error("outbox %s (%s) failed for good: %s", row.id, row.channel, error)
-        alerts: list[int] = []
-        async with in_transaction():
+        async with self._effects.unit() as unit:
             await OutboxMessage.filter(id=row.id).update(
                 status=ProcessingStatus.FAILED, lease_until=None, error=error[:512]
             )
             if self._dead_letters is not None:
                 drafts = await self._dead_letters.alert_drafts(row, error)
-                alerts = await record_effects(drafts, cause=f"{ALERT_KEY_PREFIX}{row.id}")
-        await self._put(alerts)
+                await unit.add(drafts, cause=f"{ALERT_KEY_PREFIX}{row.id}")
         await self._hand_on(row)
 
     async def _put(self, ids: Iterable[int]) -> None:

@@ -25,8 +25,6 @@ from datetime import timedelta, tzinfo
 from decimal import Decimal
 from typing import Any
 
-from tortoise.transactions import in_transaction
-
 from recruiting import clock
 from recruiting.domain.inbound import CardClick, Inbound
 from recruiting.domain.interview_state import InterviewStatus
@@ -39,8 +37,9 @@ from recruiting.ports.outbound import OutboundDraft
 from recruiting.services import live_texts as say
 from recruiting.services.audit import Actor, record
 from recruiting.services.conversation import CHANNEL, card_update
+from recruiting.services.effects import Effects, Unit
 from recruiting.services.live_context import (
-    Effects,
+    KEY_PREFIX,
     LiveContext,
     actor_of,
     competencies,
@@ -150,12 +149,12 @@ class PanelScoring:
         if not chosen:
             return [text_draft(staff.wecom_userid, NOTHING_CHOSEN, "reply")]
         unscored = [b.name for b in chunk if b.name not in chosen]
-        async with in_transaction():
+        async with self._effects.unit() as unit:
             await _lock(ctx)
             recorded = await self._store(ctx, staff, chosen, unscored)
-            ids = await self._consolidation(ctx, briefs) if recorded else []
+            if recorded:
+                await self._consolidation(unit, ctx, briefs)
             rows = await Score.filter(interview_id=ctx.id, rater_key=rater_key(staff))
-        await self._effects.queue(ids)
         if not event.response_code:
             return []
         names = {b.name for b in chunk}
@@ -180,15 +179,14 @@ class PanelScoring:
         if ctx.panelist(staff) is None:
             return None
         briefs = await competencies(self._prompts, ctx)
-        async with in_transaction():
+        async with self._effects.unit() as unit:
             await _lock(ctx)
             await Score.filter(interview_id=ctx.id, rater_key=rater_key(staff)).update(
                 comment=text.strip()[:1000], updated_at=clock.now()
             )
             await record(actor_of(staff), "score_comment", "interview", ctx.id, allowed=True,
                          detail=text.strip()[:200])  # fmt: skip
-            ids = await self._consolidation(ctx, briefs)
-        await self._effects.queue(ids)
+            await self._consolidation(unit, ctx, briefs)
         reply = f"已保存为您对 {ctx.title()} 评分的评语（30 分钟内再发送会替换它）。"
         return [text_draft(staff.wecom_userid, reply, "reply")]
 
@@ -253,20 +251,20 @@ class PanelScoring:
         return new or changed
 
     async def _consolidation(
-        self, ctx: LiveContext, briefs: Sequence[CompetencyBrief]
-    ) -> list[int]:
+        self, unit: Unit, ctx: LiveContext, briefs: Sequence[CompetencyBrief]
+    ) -> None:
         """Consolidation messages when the panel is complete; keyed by the content, so the
         same result is never sent twice (call inside the transaction of the change)."""
         summary = await self.consolidate(ctx, briefs)
         if not summary.complete:
-            return []
+            return
         text = say.panel_text(summary)
         digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
         lead = ctx.lead()
         people = ([lead] if lead is not None else []) + await hr_staff()
         userids = list(dict.fromkeys(s.wecom_userid for s in people))
         drafts = [text_draft(u, text, u) for u in userids]
-        return await self._effects.write(drafts, f"{ctx.id}:panel:{digest}")
+        await unit.add(drafts, cause=f"{KEY_PREFIX}:{ctx.id}:panel:{digest}")
 
 
 def score_card(

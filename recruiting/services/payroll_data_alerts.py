@@ -14,19 +14,18 @@ import logging
 from datetime import datetime, tzinfo
 
 from recruiting import clock
-from recruiting.ports.outbound import OutboundDraft
+from recruiting.ports.outbound import Channel, OutboundDraft
 from recruiting.ports.payroll import PayrollPackages
-from recruiting.services.conversation import CHANNEL as WECOM_MESSAGE
-from recruiting.services.followups import Outbox
+from recruiting.services.effects import Effects
 from recruiting.services.outbox import hr_managers
 
 log = logging.getLogger(__name__)
 
 
 class PayrollDataAlerts:
-    def __init__(self, payroll: PayrollPackages, outbox: Outbox, zone: tzinfo) -> None:
+    def __init__(self, payroll: PayrollPackages, effects: Effects, zone: tzinfo) -> None:
         self._payroll = payroll
-        self._outbox = outbox
+        self._effects = effects
         self._zone = zone
 
     async def send_due(self, now: datetime | None = None) -> int:
@@ -42,14 +41,17 @@ class PayrollDataAlerts:
             return 0
         month = f"{today.year}-{today.month:02d}"
         ids: list[int] = []
-        for gap in gaps:
-            log.info("payroll data of %s is %s on %s", gap.code, gap.status, today)
-            drafts = [
-                OutboundDraft(
-                    WECOM_MESSAGE, userid, {"kind": "text", "content": gap.notice}, userid
-                )
-                for userid in managers
-            ]
-            ids += await self._outbox.write(drafts, f"payroll-data:{gap.code}:{month}")
-        await self._outbox.queue(ids)
+        async with self._effects.unit() as unit:
+            for gap in gaps:
+                log.info("payroll data of %s is %s on %s", gap.code, gap.status, today)
+                drafts = [
+                    OutboundDraft(
+                        Channel.WECOM_MESSAGE,
+                        userid,
+                        {"kind": "text", "content": gap.notice},
+                        userid,
+                    )
+                    for userid in managers
+                ]
+                ids += await unit.add(drafts, cause=f"payroll-data:{gap.code}:{month}")
         return len(ids)

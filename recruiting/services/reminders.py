@@ -22,7 +22,6 @@ from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Any
 
 from tortoise.exceptions import IntegrityError
-from tortoise.transactions import in_transaction
 
 from recruiting import clock
 from recruiting.domain.interview_state import InterviewStatus
@@ -38,14 +37,14 @@ from recruiting.models import (
     Interview,
     InterviewAssignment,
     InterviewMode,
-    OutboxMessage,
     ReminderDelivery,
     Staff,
 )
 from recruiting.ports.candidate_channel import CANDIDATE_CHANNEL, candidate_recipient
-from recruiting.ports.outbound import OutboundMessage, OutboundSender
-from recruiting.ports.queue import OUTBOX_TOPIC, TaskQueue
+from recruiting.ports.outbound import OutboundDraft, OutboundMessage, OutboundSender
+from recruiting.ports.queue import TaskQueue
 from recruiting.services.conversation import CHANNEL as WECOM_MESSAGE
+from recruiting.services.effects import Effects
 from recruiting.settings import ReminderSettings
 
 log = logging.getLogger(__name__)
@@ -64,7 +63,11 @@ def reminder_policy(settings: ReminderSettings, zone: tzinfo) -> ReminderPolicy:
 
 def reminder_key(interview_id: int, recipient: str, offset: int, start_epoch: int) -> str:
     """The outbox idempotency key: the same fields as the delivery row's unique key."""
-    return f"{KEY_PREFIX}:{interview_id}:{recipient}:{offset}m:{start_epoch}"
+    return f"{KEY_PREFIX}:{interview_id}:{_draft_key(recipient, offset, start_epoch)}"
+
+
+def _draft_key(recipient: str, offset: int, start_epoch: int) -> str:
+    return f"{recipient}:{offset}m:{start_epoch}"
 
 
 @dataclass(frozen=True)
@@ -78,7 +81,7 @@ class Due:
 class ReminderService:
     def __init__(self, policy: ReminderPolicy, queue: TaskQueue | None = None) -> None:
         self._policy = policy
-        self._queue = queue
+        self._effects = Effects(queue)
 
     async def send_due(self, now: datetime) -> int:
         """Write every reminder due at ``now`` that is not written yet; returns how many."""
@@ -101,8 +104,6 @@ class ReminderService:
             if _identity(d) not in written
         ]
         ids = [row_id for d in due if (row_id := await self._write(d, now)) is not None]
-        if ids and self._queue is not None:
-            await self._queue.put_many(OUTBOX_TOPIC, [str(i) for i in ids])
         return len(ids)
 
     def _due_for(self, interview: Interview, panel: list[str], now: datetime) -> list[Due]:
@@ -129,28 +130,29 @@ class ReminderService:
         minutes = offset_minutes(due.offset)
         payload = reminder_payload(due, now, self._policy.zone)
         channel = CANDIDATE_CHANNEL if due.audience is Audience.CANDIDATE else WECOM_MESSAGE
+        key = _draft_key(due.recipient, minutes, start_epoch)
         try:
-            async with in_transaction():
-                row = await OutboxMessage.create(
-                    idempotency_key=reminder_key(interview.id, due.recipient, minutes, start_epoch),
-                    channel=channel,
-                    recipient=due.recipient,
-                    payload=payload,
+            async with self._effects.unit() as unit:
+                added = await unit.add(
+                    [OutboundDraft(channel, due.recipient, payload, key)],
+                    cause=f"{KEY_PREFIX}:{interview.id}",
                 )
+                if not added:
+                    return None  # another scheduler wrote it a moment ago
                 await ReminderDelivery.create(
                     interview_id=interview.id,
                     recipient=due.recipient,
                     audience=due.audience.value,
                     offset_minutes=minutes,
                     start_epoch=start_epoch,
-                    outbox_id=row.id,
+                    outbox_id=added[0],
                 )
         except IntegrityError:
             return None  # another scheduler wrote it a moment ago
         log.info(
             "reminder %sm for interview %s to %s written", minutes, interview.id, due.recipient
         )
-        return int(row.id)
+        return added[0]
 
 
 async def _panels(interview_ids: list[int]) -> dict[int, list[str]]:

@@ -33,7 +33,7 @@ from recruiting.services.access import (
     staff_interview,
 )
 from recruiting.services.audit import record
-from recruiting.services.followups import Outbox
+from recruiting.services.effects import Effects
 from recruiting.services.recorded_interview import questions_of
 from recruiting.services.sessions import Principal
 from recruiting.services.summaries import SummaryReleases
@@ -59,7 +59,7 @@ class ResultsService:
         self._media = media
         self._explain = explain  # (analysis JSON) -> list[str], from the analysis core
         # Releasing also sends the summary through the candidate channel (outbox).
-        self._releases = releases or SummaryReleases(Outbox(None))
+        self._releases = releases or SummaryReleases(Effects(None))
 
     async def receipts(self, principal: Principal, interview_id: int) -> list[dict[str, Any]]:
         interview = await candidate_interview(principal, interview_id)

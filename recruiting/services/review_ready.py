@@ -17,11 +17,12 @@ from recruiting.models import (
     AnswerStatus,
     Interview,
     Invitation,
-    OutboxMessage,
 )
-from recruiting.ports.queue import OUTBOX_TOPIC, TaskQueue
+from recruiting.ports.outbound import OutboundDraft
+from recruiting.ports.queue import TaskQueue
 from recruiting.services.access import job_of, round_of
 from recruiting.services.conversation import CHANNEL as WECOM_MESSAGE
+from recruiting.services.effects import Effects
 
 PENDING = (AnalysisStatus.QUEUED, AnalysisStatus.PROCESSING)
 
@@ -39,17 +40,11 @@ async def notify_if_ready(interview_id: int, queue: TaskQueue | None = None) -> 
     invitation = await Invitation.filter(interview_id=interview_id).order_by("id").first()
     if invitation is None or not invitation.created_by:
         return False
-    message, created = await OutboxMessage.get_or_create(
-        idempotency_key=f"review-ready:{interview_id}",
-        defaults={
-            "channel": WECOM_MESSAGE,
-            "recipient": invitation.created_by,
-            "payload": {"kind": "text", "content": _text(interview, answers)},
-        },
-    )
-    if created and queue is not None:
-        await queue.put(OUTBOX_TOPIC, str(message.id))
-    return created
+    payload = {"kind": "text", "content": _text(interview, answers)}
+    draft = OutboundDraft(WECOM_MESSAGE, invitation.created_by, payload, str(interview_id))
+    async with Effects(queue).unit() as unit:
+        created = await unit.add([draft], cause="review-ready")  # one per interview
+    return bool(created)
 
 
 def _text(interview: Interview, answers: list[Answer]) -> str:

@@ -31,6 +31,7 @@ from recruiting.models import (
     SubjectKind,
 )
 from recruiting.ports.outbound import OutboundDraft
+from recruiting.services.booking import InterviewBooking
 from recruiting.services.conversation import CHANNEL, card_update, text_reply
 from recruiting.services.interview_invitations import InterviewInvitations
 from recruiting.services.invitation_messages import REFRESH, when
@@ -75,6 +76,7 @@ class ScheduleChat:
     ) -> None:
         self._scheduling = scheduling
         self._invitations = invitations
+        self._booking = InterviewBooking(scheduling, invitations)
         self._zone = zone
 
     async def on_text(self, staff: Staff, message: TextMessage) -> list[OutboundDraft] | None:
@@ -202,13 +204,6 @@ class ScheduleChat:
         round_ = await InterviewRound.get_or_none(id=round_id)
         if application is None or round_ is None:
             return [text_reply(me, "找不到该应聘记录或面试轮次，可能已被删除。")]
-        proposal = Proposal(
-            Interval(
-                proposal.slot.start,
-                proposal.slot.start + timedelta(minutes=round_.duration_minutes),
-            ),
-            proposal.interviewers,
-        )
         booked = await _open_interview(application_id, round_id)
         if booked is not None:
             return [
@@ -218,13 +213,13 @@ class ScheduleChat:
                     f"{when(booked.starts_at or proposal.slot.start, self._zone)}，无需重复预约。",
                 )
             ]
-        principal = principal_of(staff)
         try:
-            interview = await self._scheduling.book(
-                principal,
+            interview = await self._booking.book_and_invite(
+                principal_of(staff),
                 application_id,
                 round_id,
-                proposal,
+                proposal.slot.start,
+                proposal.interviewers,
                 mode=place.mode,
                 location=place.location,
             )
@@ -237,7 +232,6 @@ class ScheduleChat:
                 "该时间刚被别人预约了。",
                 place,
             )
-        await self._invitations.invite(principal, interview.id)
         at = when(proposal.slot.start, self._zone)
         done = f"已预约 {at}（{_booked_place(interview)}），邀请已发给{application.candidate.name}"
         drafts = [text_reply(me, done)]

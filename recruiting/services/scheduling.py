@@ -17,7 +17,6 @@ from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Any
 
 from tortoise.exceptions import IntegrityError
-from tortoise.transactions import in_transaction
 
 from recruiting.domain import panel_fit as fit_rules
 from recruiting.domain.availability import (
@@ -44,13 +43,13 @@ from recruiting.models import (
     OutboxMessage,
     Staff,
 )
-from recruiting.ports.queue import OUTBOX_TOPIC, TaskQueue
+from recruiting.ports.outbound import Channel, OutboundDraft
+from recruiting.ports.queue import TaskQueue
 from recruiting.services.access import require_staff
 from recruiting.services.audit import record
+from recruiting.services.effects import Effects, Unit
 from recruiting.services.sessions import Principal
 
-SCHEDULE_CHANNEL = "wecom.schedule"
-MEETING_CHANNEL = "wecom.meeting"
 ALTERNATIVES_SPAN = timedelta(days=7)
 
 
@@ -80,7 +79,7 @@ class SchedulingRules:
 class SchedulingService:
     def __init__(self, rules: SchedulingRules, queue: TaskQueue | None = None) -> None:
         self._rules = rules
-        self._queue = queue
+        self._effects = Effects(queue)
 
     async def calendars(self, pool: Sequence[int], span: Interval) -> list[Calendar]:
         """What each interviewer of ``pool`` has between ``span``'s days (plus a day each
@@ -130,20 +129,19 @@ class SchedulingService:
         if mode == InterviewMode.ONSITE and not location:
             location = await default_location(round_, proposal.interviewers)
         try:
-            async with in_transaction():
+            async with self._effects.unit() as unit:
                 interview = await Interview.create(
                     application=application, round=round_, mode=mode, location=location,
                     starts_at=proposal.slot.start, ends_at=proposal.slot.end,
                     status=InterviewStatus.SCHEDULED,
                 )  # fmt: skip
                 await _hold(interview, proposal)
-                effects = await _wecom_effects(interview, round_, proposal, "add")
+                await _wecom_effects(unit, interview, round_, proposal, "add")
         except IntegrityError:
             raise await self._taken(round_, proposal) from None
         detail = f"{proposal.slot.start.isoformat()} {list(proposal.interviewers)}"
         await record(principal.actor, "book_interview", "interview", interview.id, allowed=True,
                      detail=detail)  # fmt: skip
-        await self._queue_effects(effects)
         return interview
 
     async def reschedule(
@@ -157,7 +155,7 @@ class SchedulingService:
         await self._check(round_, proposal)
         target = next_status(InterviewStatus(interview.status), "reschedule")
         try:
-            async with in_transaction():
+            async with self._effects.unit() as unit:
                 # .update() writes times as given, and SQLite compares them as text: UTC
                 moved = await Interview.filter(id=interview.id, version=interview.version).update(
                     starts_at=proposal.slot.start.astimezone(UTC),
@@ -170,12 +168,11 @@ class SchedulingService:
                 await InterviewAssignment.filter(interview_id=interview.id).delete()
                 await interview.refresh_from_db()
                 await _hold(interview, proposal)
-                effects = await _wecom_effects(interview, round_, proposal, "update")
+                await _wecom_effects(unit, interview, round_, proposal, "update")
         except IntegrityError:
             raise await self._taken(round_, proposal) from None
         await record(principal.actor, "reschedule_interview", "interview", interview.id,
                      allowed=True, detail=proposal.slot.start.isoformat())  # fmt: skip
-        await self._queue_effects(effects)
         return interview
 
     async def cancel(self, principal: Principal, interview_id: int, reason: str = "") -> None:
@@ -190,8 +187,7 @@ class SchedulingService:
                      *, free: bool) -> None:  # fmt: skip
         interview = await _interview(interview_id)
         target = next_status(InterviewStatus(interview.status), action)
-        effects: list[int] = []
-        async with in_transaction():
+        async with self._effects.unit() as unit:
             changed = await Interview.filter(id=interview.id, version=interview.version).update(
                 status=target, version=interview.version + 1
             )
@@ -200,10 +196,9 @@ class SchedulingService:
             if free:
                 await InterviewSlot.filter(interview_id=interview.id).delete()
                 if interview.wecom_schedule_id or await _pending_add(interview.id):
-                    effects.append(await _schedule_delete(interview))
+                    await unit.add([_schedule_delete(interview)], cause=_schedule_cause(interview))
         await record(principal.actor, f"{action}_interview", "interview", interview.id,
                      allowed=True, detail=reason[:200])  # fmt: skip
-        await self._queue_effects(effects)
 
     async def _propose(self, round_: InterviewRound, windows: Sequence[Interval],
                        pool: Sequence[int] | None, want: int) -> list[Proposal]:  # fmt: skip
@@ -242,10 +237,6 @@ class SchedulingService:
         window = Interval(proposal.slot.start, proposal.slot.start + ALTERNATIVES_SPAN)
         alternatives = await self._propose(round_, [window], None, 3)
         return SlotTaken("one of these interviewers is no longer free then", alternatives)
-
-    async def _queue_effects(self, ids: list[int]) -> None:
-        if self._queue is not None and ids:
-            await self._queue.put_many(OUTBOX_TOPIC, [str(i) for i in ids])
 
 
 async def interviewer_pool() -> list[int]:
@@ -293,13 +284,12 @@ async def _hold(interview: Interview, proposal: Proposal) -> None:
 
 
 async def _wecom_effects(
-    interview: Interview, round_: InterviewRound, proposal: Proposal, op: str
-) -> list[int]:
-    """Outbox rows for the interviewers' WeCom schedule (and meeting), in the caller's
-    transaction; keyed by interview version so a retry never adds a second one."""
+    unit: Unit, interview: Interview, round_: InterviewRound, proposal: Proposal, op: str
+) -> None:
+    """The interviewers' WeCom schedule (and meeting) in the caller's unit; keyed by the
+    interview's version so a retry never adds a second one."""
     staff = await Staff.filter(id__in=list(proposal.interviewers))
     userids = sorted(s.wecom_userid for s in staff)
-    ids: list[int] = []
     start, end = int(proposal.slot.start.timestamp()), int(proposal.slot.end.timestamp())
     schedule: dict[str, Any] = {
         "interview_id": interview.id,
@@ -312,37 +302,36 @@ async def _wecom_effects(
         "location": interview.location
         or ("线上会议" if interview.mode == InterviewMode.REMOTE else ""),
     }
-    row = await OutboxMessage.create(
-        idempotency_key=f"schedule:{interview.id}:v{interview.version}",
-        channel=SCHEDULE_CHANNEL, recipient=f"interview:{interview.id}", payload=schedule,
-    )  # fmt: skip
-    ids.append(row.id)
+    recipient = _recipient(interview.id)
+    drafts = [OutboundDraft(Channel.WECOM_SCHEDULE, recipient, schedule, f"v{interview.version}")]
+    await unit.add(drafts, cause=_schedule_cause(interview))
     if interview.mode == InterviewMode.REMOTE and op == "add":
         meeting = {"interview_id": interview.id, "title": f"面试：{round_.name}",
                    "start": start, "duration": end - start,
                    "invitees": userids}  # fmt: skip
-        row = await OutboxMessage.create(
-            idempotency_key=f"meeting:{interview.id}", channel=MEETING_CHANNEL,
-            recipient=f"interview:{interview.id}", payload=meeting,
-        )  # fmt: skip
-        ids.append(row.id)
-    return ids
+        # one meeting per interview, whatever its version: key ``meeting:<interview>``
+        draft = OutboundDraft(Channel.WECOM_MEETING, recipient, meeting, str(interview.id))
+        await unit.add([draft], cause="meeting")
+
+
+def _schedule_cause(interview: Interview) -> str:
+    return f"schedule:{interview.id}"
+
+
+def _recipient(interview_id: int) -> str:
+    return f"interview:{interview_id}"
 
 
 async def _pending_add(interview_id: int) -> bool:
     return await OutboxMessage.filter(
-        channel=SCHEDULE_CHANNEL, recipient=f"interview:{interview_id}"
+        channel=Channel.WECOM_SCHEDULE, recipient=_recipient(interview_id)
     ).exists()
 
 
-async def _schedule_delete(interview: Interview) -> int:
-    row = await OutboxMessage.create(
-        idempotency_key=f"schedule:{interview.id}:delete", channel=SCHEDULE_CHANNEL,
-        recipient=f"interview:{interview.id}",
-        payload={"interview_id": interview.id, "op": "delete",
-                 "schedule_id": interview.wecom_schedule_id},
-    )  # fmt: skip
-    return int(row.id)
+def _schedule_delete(interview: Interview) -> OutboundDraft:
+    payload = {"interview_id": interview.id, "op": "delete",
+               "schedule_id": interview.wecom_schedule_id}  # fmt: skip
+    return OutboundDraft(Channel.WECOM_SCHEDULE, _recipient(interview.id), payload, "delete")
 
 
 async def _round(round_id: int) -> InterviewRound:

@@ -34,7 +34,6 @@ from datetime import datetime, timedelta, tzinfo
 from typing import Any, cast
 
 from tortoise.exceptions import IntegrityError
-from tortoise.transactions import in_transaction
 
 from recruiting import clock
 from recruiting.domain.inbound import CardClick, Inbound
@@ -71,7 +70,8 @@ from recruiting.services.access import HR_ROLES, job_of, round_of
 from recruiting.services.audit import Actor, record
 from recruiting.services.conversation import CHANNEL as WECOM_MESSAGE
 from recruiting.services.conversation import card_update
-from recruiting.services.followups import Outbox, completed_between, window
+from recruiting.services.effects import Effects
+from recruiting.services.followups import completed_between, window
 from recruiting.services.live_context import hr_staff
 from recruiting.settings import FollowUpSettings
 
@@ -104,8 +104,8 @@ class SummaryReleases:
     """Release a summary to its candidate (mini-app + candidate channel), audited; releasing
     the same text again sends nothing."""
 
-    def __init__(self, outbox: Outbox) -> None:
-        self._outbox = outbox
+    def __init__(self, effects: Effects) -> None:
+        self._effects = effects
 
     async def release(
         self,
@@ -122,7 +122,7 @@ class SummaryReleases:
         if interview is None:
             raise NotFound(f"interview {interview_id} not found")
         now = clock.now()
-        async with in_transaction():
+        async with self._effects.unit() as unit:
             summary = await _locked(interview_id, texts)
             if not summary.strengths.strip() or not summary.next_step.strip():
                 raise Conflict(
@@ -151,8 +151,7 @@ class SummaryReleases:
             )
             draft = candidate_message(interview, summary)
             digest = hashlib.sha256(str(draft.payload).encode()).hexdigest()[:16]
-            ids = await self._outbox.write([draft], f"summary:{interview_id}:{digest}")
-        await self._outbox.queue(ids)
+            await unit.add([draft], cause=f"summary:{interview_id}:{digest}")
         return Released(True, now, actor.id)
 
 
@@ -208,13 +207,13 @@ class CandidateSummaries:
         settings: FollowUpSettings,
         prompts: LivePrompts,
         releases: SummaryReleases,
-        outbox: Outbox,
+        effects: Effects,
         zone: tzinfo,
     ) -> None:
         self._settings = settings
         self._prompts = prompts
         self._releases = releases
-        self._outbox = outbox
+        self._effects = effects
         self._zone = zone
 
     @property
@@ -258,7 +257,7 @@ class CandidateSummaries:
                 "application__candidate", "round__job"
             )
             draft = draft_summary(await self._input(interview))
-            async with in_transaction():
+            async with self._effects.unit() as unit:
                 changed = await CandidateSummary.filter(
                     id=summary_id, released_at__isnull=True, for_rejection=False
                 ).update(
@@ -267,12 +266,10 @@ class CandidateSummaries:
                     needs_writing=draft.needs_writing, for_rejection=True, drafted_at=now,
                     release_due_at=None, updated_at=now,
                 )  # fmt: skip
-                ids: list[int] = []
                 if changed:
                     hr = await hr_staff()
                     drafts = [d for s in hr for d in self._hr_drafts(interview, s, draft, None)]
-                    ids = await self._outbox.write(drafts, f"summary-redraft:{interview_id}")
-            await self._outbox.queue(ids)
+                    await unit.add(drafts, cause=f"summary-redraft:{interview_id}")
         return len(stale)
 
     async def _due(self, interview: Interview, now: datetime) -> bool:
@@ -300,7 +297,7 @@ class CandidateSummaries:
         if self._settings.auto_release and draft.basis is Basis.HUMAN:
             due = max(now, (interview.completed_at or now) + self.delay)
         try:
-            async with in_transaction():
+            async with self._effects.unit() as unit:
                 await CandidateSummary.create(
                     interview_id=interview.id,
                     strengths=draft.strengths,
@@ -315,10 +312,9 @@ class CandidateSummaries:
                 )
                 hr = await hr_staff()
                 drafts = [d for s in hr for d in self._hr_drafts(interview, s, draft, due)]
-                ids = await self._outbox.write(drafts, f"summary-draft:{interview.id}")
+                await unit.add(drafts, cause=f"summary-draft:{interview.id}")
         except IntegrityError:  # drafted by another run meanwhile
             return 0
-        await self._outbox.queue(ids)
         return 1
 
     async def _input(self, interview: Interview) -> DraftInput:

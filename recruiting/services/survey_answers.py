@@ -12,20 +12,19 @@ claimed (``candidate_contacts.claim``) in the transaction of the change, so a du
 from __future__ import annotations
 
 from tortoise.exceptions import IntegrityError
-from tortoise.transactions import in_transaction
 
 from recruiting.models import SurveyResponse
 from recruiting.ports.outbound import OutboundDraft
 from recruiting.services import candidate_contacts as contacts
-from recruiting.services.followups import Outbox
+from recruiting.services.effects import Effects
 from recruiting.services.interview_invitations import Outcome
 from recruiting.services.surveys import Surveys
 
 
 class SurveyAnswers:
-    def __init__(self, surveys: Surveys, outbox: Outbox) -> None:
+    def __init__(self, surveys: Surveys, effects: Effects) -> None:
         self._surveys = surveys
-        self._outbox = outbox
+        self._effects = effects
 
     async def __call__(
         self, candidate_id: int, subject: str, key: str, *, source_id: str, text: str
@@ -43,33 +42,34 @@ class SurveyAnswers:
         """A typed option (「4」「很满意」) for the question ``row`` waits for."""
         subject = f"survey:{row.id}:{row.step}"
         try:
-            async with in_transaction():
+            async with self._effects.unit() as unit:
                 drafts = await self._surveys.candidate_answer(candidate_id, subject, key)
                 await contacts.claim(source_id, candidate_id, text, "survey_answer")
-                ids = await self._outbox.write(drafts, f"survey-reply:{source_id}")
+                await unit.add(drafts, cause=f"survey-reply:{source_id}")
         except IntegrityError:
             return Outcome("duplicate", "")
-        return await self._done("survey_answer", drafts, ids)
+        return _said("survey_answer", drafts)
 
     async def comment(self, candidate_id: int, text: str, *, source_id: str) -> Outcome | None:
         """Free text while a survey is open (before or after its last question); None when
         none is."""
         try:
-            async with in_transaction():
+            async with self._effects.unit() as unit:
                 drafts = await self._surveys.candidate_text(candidate_id, text)
                 if drafts is None:
                     return None
                 await contacts.claim(source_id, candidate_id, text, "survey_comment")
-                ids = await self._outbox.write(drafts, f"survey-reply:{source_id}")
+                await unit.add(drafts, cause=f"survey-reply:{source_id}")
         except IntegrityError:
             return Outcome("duplicate", "")
-        return await self._done("survey_comment", drafts, ids)
+        return _said("survey_comment", drafts)
 
     async def _reply(self, result: str, drafts: list[OutboundDraft], source_id: str) -> Outcome:
-        ids = await self._outbox.write(drafts, f"survey-reply:{source_id}")
-        return await self._done(result, drafts, ids)
+        async with self._effects.unit() as unit:
+            await unit.add(drafts, cause=f"survey-reply:{source_id}")
+        return _said(result, drafts)
 
-    async def _done(self, result: str, drafts: list[OutboundDraft], ids: list[int]) -> Outcome:
-        await self._outbox.queue(ids)
-        said = "\n".join(str(d.payload.get("content") or "") for d in drafts)
-        return Outcome(result, said)
+
+def _said(result: str, drafts: list[OutboundDraft]) -> Outcome:
+    said = "\n".join(str(d.payload.get("content") or "") for d in drafts)
+    return Outcome(result, said)

@@ -63,7 +63,8 @@ from recruiting.services.access import candidate_interview, job_of, round_of
 from recruiting.services.audit import Actor, record
 from recruiting.services.conversation import CHANNEL as WECOM_MESSAGE
 from recruiting.services.conversation import card_update
-from recruiting.services.followups import Outbox, completed_between, window
+from recruiting.services.effects import Effects, Unit
+from recruiting.services.followups import completed_between, window
 from recruiting.services.sessions import Principal
 from recruiting.settings import FollowUpSettings
 
@@ -100,9 +101,9 @@ def staff_key(staff_id: int) -> str:
 
 
 class Surveys:
-    def __init__(self, settings: FollowUpSettings, outbox: Outbox, zone: tzinfo) -> None:
+    def __init__(self, settings: FollowUpSettings, effects: Effects, zone: tzinfo) -> None:
         self._settings = settings
-        self._outbox = outbox
+        self._effects = effects
         self._zone = zone
 
     # -- the job ---------------------------------------------------------------------------
@@ -148,24 +149,23 @@ class Surveys:
         if not todo:
             return 0
         try:
-            async with in_transaction():
-                ids: list[int] = []
+            async with self._effects.unit() as unit:
                 for key, staff in todo:
-                    ids += await self._send_one(interview, key, staff, candidate, now)
+                    await self._send_one(unit, interview, key, staff, candidate, now)
         except IntegrityError:  # another run sent them meanwhile: nothing to do
             log.info("surveys of interview %s were sent by another run", interview.id)
             return 0
-        await self._outbox.queue(ids)
         return len(todo)
 
     async def _send_one(
         self,
+        unit: Unit,
         interview: Interview,
         key: str,
         staff: Staff | None,
         candidate: Candidate,
         now: datetime,
-    ) -> list[int]:
+    ) -> None:
         if staff is None:
             first = CANDIDATE_QUESTIONS[0]
             row = await SurveyResponse.create(
@@ -195,7 +195,7 @@ class Surveys:
             draft = OutboundDraft(
                 WECOM_MESSAGE, staff.wecom_userid, {"kind": "template_card", "card": card}, key
             )
-        return await self._outbox.write([draft], f"survey:{interview.id}:{key}")
+        await unit.add([draft], cause=f"survey:{interview.id}:{key}")
 
     # -- the candidate through the candidate channel ---------------------------------------
 

@@ -33,8 +33,8 @@ from recruiting.ports.candidate_channel import CANDIDATE_CHANNEL
 from recruiting.services.answer_routes import answer_routes
 from recruiting.services.candidate_answers import CandidateAnswers
 from recruiting.services.demo import seed_demo_staff
+from recruiting.services.effects import Effects
 from recruiting.services.ehr import EhrSync
-from recruiting.services.followups import Outbox
 from recruiting.services.free_text import FreeText
 from recruiting.services.interview_invitations import InterviewInvitations
 from recruiting.services.offer_answers import OfferAnswers
@@ -72,7 +72,7 @@ async def world(database: str) -> dict[str, Any]:
                                   kf_window_sent=5)  # fmt: skip
     scheduling = SchedulingService(SchedulingRules(TZ))
     invitations = InterviewInvitations(scheduling, TZ)
-    outbox = Outbox(None)
+    outbox = Effects(None)
     surveys = SurveyAnswers(Surveys(SETTINGS, outbox, TZ), outbox)
     offers = OfferAnswers()
     routes = answer_routes(invitations, survey=surveys, offer=offers)

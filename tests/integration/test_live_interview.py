@@ -19,7 +19,7 @@ from recruiting.models import (
     Score,
 )
 from recruiting.services.conversation import Conversation
-from recruiting.services.live_context import Effects
+from recruiting.services.effects import Effects
 from recruiting.services.live_interview import LiveInterviews
 from recruiting.services.panel_scoring import SCORE, PanelScoring
 from tests.unit.live_fakes import SH, Live, clicked, live_world, said

@@ -30,8 +30,8 @@ from recruiting.models import (
 )
 from recruiting.ports.ehr import EHR_CHANNEL, CandidateArchive, NewEmployee, record_from_payload
 from recruiting.ports.outbound import OutboundMessage
-from recruiting.services import ehr as ehr_service
 from recruiting.services.audit import Actor
+from recruiting.services.effects import Unit
 from recruiting.services.ehr import EhrSync
 from recruiting.services.outbox import (
     RETRY,
@@ -277,7 +277,7 @@ async def test_decision_and_effect_commit_together_or_not_at_all(
     async def broken(*args: Any, **kwargs: Any) -> list[int]:
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(ehr_service, "record_effects", broken)
+    monkeypatch.setattr(Unit, "add", broken)
     with pytest.raises(RuntimeError):
         await EhrSync().record_decision(application.id, ApplicationStatus.REJECTED, HR)
     assert (await Application.get(id=application.id)).status == ApplicationStatus.INTERVIEWING

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 from recruiting.models import OutboxMessage, Staff
 from recruiting.ports.payroll import CityDataGap
 from recruiting.services.demo import seed_demo_staff
-from recruiting.services.followups import Outbox
+from recruiting.services.effects import Effects
 from recruiting.services.payroll_data_alerts import PayrollDataAlerts
 from tests.integration.test_offers import FakePackages
 
@@ -33,7 +33,7 @@ async def test_one_message_per_stale_city_per_month_to_each_hr_manager(database:
     assert managers
     packages = FakePackages()
     packages.gaps = [SHANGHAI, CHENGDU]
-    alerts = PayrollDataAlerts(packages, Outbox(None), TZ)
+    alerts = PayrollDataAlerts(packages, Effects(None), TZ)
     # 2026-11-30 23:30 UTC is already December in Shanghai
     now = datetime(2026, 11, 30, 23, 30, tzinfo=UTC)
     assert await alerts.send_due(now) == 2 * len(managers)
@@ -53,6 +53,6 @@ async def test_one_message_per_stale_city_per_month_to_each_hr_manager(database:
 async def test_no_manager_no_message(database: str) -> None:
     packages = FakePackages()
     packages.gaps = [SHANGHAI]
-    alerts = PayrollDataAlerts(packages, Outbox(None), TZ)
+    alerts = PayrollDataAlerts(packages, Effects(None), TZ)
     assert await alerts.send_due(datetime(2026, 12, 6, tzinfo=UTC)) == 0
     assert await messages() == []

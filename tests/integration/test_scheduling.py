@@ -25,13 +25,8 @@ from recruiting.models import (
     Staff,
     SubjectKind,
 )
-from recruiting.services.scheduling import (
-    MEETING_CHANNEL,
-    SCHEDULE_CHANNEL,
-    SchedulingRules,
-    SchedulingService,
-    SlotTaken,
-)
+from recruiting.ports.outbound import Channel
+from recruiting.services.scheduling import SchedulingRules, SchedulingService, SlotTaken
 from recruiting.services.sessions import Principal
 
 SH = ZoneInfo("Asia/Shanghai")
@@ -75,7 +70,7 @@ async def test_two_hr_people_booking_the_same_interviewer_at_once(world: dict[st
     assert all(not a.slot.overlaps(taken) or iv.id not in a.interviewers
                for a in lost[0].alternatives)  # fmt: skip
     assert await InterviewSlot.filter(interviewer_id=iv.id).count() == 4  # 60 min = 4 blocks
-    effects = await OutboxMessage.filter(channel=SCHEDULE_CHANNEL)
+    effects = await OutboxMessage.filter(channel=Channel.WECOM_SCHEDULE)
     assert [e.payload["interview_id"] for e in effects] == [won[0].id]
 
 
@@ -95,7 +90,7 @@ async def test_panels_remote_meetings_reschedule_cancel_and_no_show(world: dict[
     a, b, c = world["staff"]
     interview = await service.book(HR, world["apps"][0].id, world["panel"].id,
                                    _slot(MONDAY_10, 45, a, b), mode=InterviewMode.REMOTE)  # fmt: skip
-    assert await OutboxMessage.filter(channel=MEETING_CHANNEL).count() == 1
+    assert await OutboxMessage.filter(channel=Channel.WECOM_MEETING).count() == 1
     assert await InterviewSlot.filter(interview_id=interview.id).count() == 6  # 2 × 3 blocks
     moved = await service.reschedule(
         HR, interview.id, _slot(MONDAY_10 + timedelta(days=1), 45, a, c)
@@ -108,7 +103,7 @@ async def test_panels_remote_meetings_reschedule_cancel_and_no_show(world: dict[
     await service.cancel(HR, interview.id, "candidate withdrew")
     assert not await InterviewSlot.filter(interview_id=interview.id).exists()
     ops = [m.payload["op"] for m in await OutboxMessage.filter(
-        channel=SCHEDULE_CHANNEL, recipient=f"interview:{interview.id}").order_by("id")]  # fmt: skip
+        channel=Channel.WECOM_SCHEDULE, recipient=f"interview:{interview.id}").order_by("id")]  # fmt: skip
     assert ops == ["add", "update", "delete"]
     with pytest.raises(Conflict, match="cancelled"):
         await service.no_show(HR, interview.id)

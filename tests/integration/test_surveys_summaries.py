@@ -28,7 +28,7 @@ from recruiting.models import (
     SurveyResponse,
 )
 from recruiting.ports.candidate_channel import CANDIDATE_CHANNEL
-from recruiting.services.followups import Outbox
+from recruiting.services.effects import Effects
 from recruiting.services.panel_scoring import SCORE
 from recruiting.services.results import ResultsService
 from recruiting.services.sessions import Principal
@@ -45,7 +45,7 @@ SETTINGS = FollowUpSettings(
 
 
 def _services(settings: FollowUpSettings = SETTINGS) -> tuple[Surveys, CandidateSummaries]:
-    outbox = Outbox(None)
+    outbox = Effects(None)
     releases = SummaryReleases(outbox)
     summaries = CandidateSummaries(settings, FakePrompts(), releases, outbox, SH)
     return Surveys(settings, outbox, SH), summaries
@@ -352,7 +352,7 @@ async def test_hr_edit_through_the_api_releases_the_new_text_once(database: str)
     world = await live_world()
     _, summaries = _services()
     results = ResultsService(media=None, explain=None,  # type: ignore[arg-type]
-                             releases=SummaryReleases(Outbox(None)))  # fmt: skip
+                             releases=SummaryReleases(Effects(None)))  # fmt: skip
     lina = _staff(await Staff.get(wecom_userid="lina"))
     await _completed(world)
     texts = ("沟通清楚", "", "HR 会在三天内联系您")

@@ -31,7 +31,7 @@ from recruiting.ports.live_prompts import (
 from recruiting.ports.voice_notes import SpokenText
 from recruiting.services.conversation import Conversation
 from recruiting.services.demo import seed_demo_staff
-from recruiting.services.live_context import Effects
+from recruiting.services.effects import Effects
 from recruiting.services.live_interview import LiveInterviews
 from recruiting.services.panel_scoring import PanelScoring
 

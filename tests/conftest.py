@@ -7,11 +7,14 @@ REQUIRE_SERVICES=1) where they fail loudly: CI must never pass by skipping.
 
 from __future__ import annotations
 
+import asyncio
 import base64
+import contextlib
 import os
 import socket
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 from tortoise import connections
@@ -21,8 +24,44 @@ from recruiting.db import close_database, migrate_schema, open_database
 from recruiting.infra.pii import FieldCipher
 from recruiting.infra.sealed_fields import install_cipher
 
-POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/test")
-REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+
+def _worker_number() -> int | None:
+    """pytest-xdist's worker number (``gw3`` -> 3), None in a serial run."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    return int(worker.removeprefix("gw")) if worker.startswith("gw") else None
+
+
+def worker_postgres_url(base: str, worker: int | None) -> str:
+    """Each xdist worker truncates its tables between tests, so each gets its own database:
+    ``…/test`` becomes ``…/test_gw0``, ``…/test_gw1``; a serial run uses ``base`` itself."""
+    if worker is None:
+        return base
+    parts = urlsplit(base)
+    return urlunsplit(parts._replace(path=f"{parts.path}_gw{worker}"))
+
+
+def worker_redis_url(base: str, worker: int | None) -> str:
+    """Each xdist worker flushes its Redis database, so each gets its own: the given number
+    for worker 0 and counting down for the next (``/15`` -> 15, 14, …)."""
+    if worker is None:
+        return base
+    parts = urlsplit(base)
+    db = int(parts.path.strip("/") or 0) - worker
+    if db < 0:
+        raise pytest.UsageError(
+            f"TEST_REDIS_URL {base} leaves no Redis database for worker gw{worker}: "
+            "pick a higher database number or fewer workers (-n)"
+        )
+    return urlunsplit(parts._replace(path=f"/{db}"))
+
+
+POSTGRES_URL = worker_postgres_url(
+    os.environ.get("TEST_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/test"),
+    _worker_number(),
+)
+REDIS_URL = worker_redis_url(
+    os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15"), _worker_number()
+)
 TABLES = [
     "audit_log", "consent", "interview_note", "interview_slot", "interview_assignment", "score",
     "interview", "application", "interview_round", "job_opening", "candidate", "staff",
@@ -78,7 +117,48 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):  
     return report
 
 
+# The marker each top-level folder's tests carry (``pytest -m "not e2e"`` and so on).
+FOLDER_MARKERS = {"integration": "integration", "e2e": "e2e", "security": "security",
+                  "speech": "speech"}  # fmt: skip
+SERVICE_FIXTURES = {"database", "sqlite_db", "kv"}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Apply the markers by folder, and ``integration`` to any test that takes a real
+    database or key-value store wherever it lives."""
+    tests = Path(__file__).parent
+    for item in items:
+        folder = item.path.relative_to(tests).parts[0] if item.path.is_relative_to(tests) else ""
+        if folder in FOLDER_MARKERS:
+            item.add_marker(FOLDER_MARKERS[folder])
+        if folder != "integration" and SERVICE_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker("integration")
+
+
 _pg_migrated = False
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """An xdist worker's own PostgreSQL database is created on its first run (the tests
+    that use POSTGRES_URL directly expect it to exist)."""
+    if _worker_number() is not None and _port_open("127.0.0.1", 5432):
+        asyncio.run(_create_postgres_database(POSTGRES_URL))
+
+
+async def _create_postgres_database(url: str) -> None:
+    """Create ``url``'s database when it is missing, connected through the server's
+    ``postgres`` maintenance database."""
+    import asyncpg
+
+    parts = urlsplit(url)
+    name = parts.path.lstrip("/")
+    admin = await asyncpg.connect(urlunsplit(parts._replace(path="/postgres")))
+    try:
+        if not await admin.fetchval("SELECT 1 FROM pg_database WHERE datname = $1", name):
+            with contextlib.suppress(asyncpg.DuplicateDatabaseError):  # made in between
+                await admin.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await admin.close()
 
 
 async def _reset_postgres() -> None:

@@ -53,7 +53,7 @@ from recruiting.ports.candidate_channel import CANDIDATE_CHANNEL
 from recruiting.services.surveys import COMMENT_INVITE
 from tests.e2e import chat
 from tests.e2e.chat import Timeline, texts
-from tests.e2e.test_sandbox_flow import Stack, running
+from tests.e2e.stack import Stack, running
 from tests.unit.core.mediafactory import amr_from_wav, espeak_wav
 from wecom_bot.sandbox.kf import DEFAULT_ACCOUNTS
 

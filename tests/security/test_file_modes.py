@@ -29,7 +29,7 @@ from recruiting.db import close_database, migrate_schema, open_database
 from recruiting.infra.media_store import LocalMediaStore
 from recruiting.infra.scratch import prepare_scratch, wipe_stale
 from recruiting.models import Candidate, Staff
-from tests.e2e.test_sandbox_flow import running
+from tests.e2e.stack import running
 from tests.unit.test_ehr_adapter import ARCHIVE, EMPLOYEE, unseal
 
 

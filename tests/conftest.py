@@ -24,6 +24,12 @@ from recruiting.db import close_database, migrate_schema, open_database
 from recruiting.infra.pii import FieldCipher
 from recruiting.infra.sealed_fields import install_cipher
 
+# Shared checks live in helper modules (tests/e2e/chat.py, tests/unit/core/pipeline_checks.py):
+# their failed asserts explain themselves like a test module's.
+pytest.register_assert_rewrite(
+    "tests.unit", "tests.speech", "tests.integration", "tests.e2e", "tests.security"
+)
+
 
 def _worker_number() -> int | None:
     """pytest-xdist's worker number (``gw3`` -> 3), None in a serial run."""

@@ -8,10 +8,13 @@ REQUIRE_SERVICES=1) where they fail loudly: CI must never pass by skipping.
 from __future__ import annotations
 
 import asyncio
+import atexit
 import base64
 import contextlib
 import os
+import shutil
 import socket
+import tempfile
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
@@ -177,6 +180,28 @@ async def _reset_postgres() -> None:
     await conn.execute_script(f"TRUNCATE {', '.join(TABLES)} RESTART IDENTITY CASCADE")
 
 
+_sqlite_template: Path | None = None
+
+
+async def migrated_sqlite(path: Path) -> str:
+    """A migrated, empty SQLite database at ``path`` (owner-only, like the service's); returns
+    its URL. Running every migration takes seconds, so they run once per process into a
+    template that each test gets a copy of."""
+    global _sqlite_template
+    if _sqlite_template is None:
+        folder = Path(tempfile.mkdtemp(prefix="sqlite-template-"))
+        atexit.register(shutil.rmtree, folder, ignore_errors=True)
+        await migrate_schema(f"sqlite://{folder}/template.sqlite3")
+        _sqlite_template = folder / "template.sqlite3"
+    for suffix in ("", "-wal"):  # the write-ahead log too, should one be left
+        source = _sqlite_template.with_name(_sqlite_template.name + suffix)
+        if source.exists():
+            target = path.with_name(path.name + suffix)
+            shutil.copyfile(source, target)
+            target.chmod(0o600)
+    return f"sqlite://{path}"
+
+
 @pytest.fixture(params=["sqlite", "postgres"])
 async def database(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[str]:
     """A migrated, empty database; yields its URL."""
@@ -187,8 +212,7 @@ async def database(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncItera
         await _reset_postgres()
         url = POSTGRES_URL
     else:
-        url = f"sqlite://{tmp_path}/test.sqlite3"
-        await migrate_schema(url)
+        url = await migrated_sqlite(tmp_path / "test.sqlite3")
         await open_database(url)
     yield url
     await close_database()
@@ -197,8 +221,7 @@ async def database(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncItera
 @pytest.fixture
 async def sqlite_db(tmp_path: Path) -> AsyncIterator[str]:
     EXECUTOR_CACHE.clear()
-    url = f"sqlite://{tmp_path}/test.sqlite3"
-    await migrate_schema(url)
+    url = await migrated_sqlite(tmp_path / "test.sqlite3")
     await open_database(url)
     yield url
     await close_database()

@@ -8,21 +8,25 @@ REQUIRE_SERVICES=1) where they fail loudly: CI must never pass by skipping.
 from __future__ import annotations
 
 import asyncio
-import atexit
 import base64
 import contextlib
+import fcntl
+import hashlib
 import os
 import shutil
 import socket
 import tempfile
 from collections.abc import AsyncIterator, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import pytest
+import tortoise
 from tortoise import connections
 from tortoise.backends.base.executor import EXECUTOR_CACHE
 
+from recruiting import migrations
 from recruiting.db import close_database, migrate_schema, open_database
 from recruiting.infra.pii import FieldCipher
 from recruiting.infra.sealed_fields import install_cipher
@@ -183,23 +187,49 @@ async def _reset_postgres() -> None:
 _sqlite_template: Path | None = None
 
 
-async def migrated_sqlite(path: Path) -> str:
-    """A migrated, empty SQLite database at ``path`` (owner-only, like the service's); returns
-    its URL. Running every migration takes seconds, so they run once per process into a
-    template that each test gets a copy of."""
+def _schema_template() -> Path:
+    """A SQLite file with every migration applied, shared by this run's processes and by
+    later runs while the migrations and Tortoise stay the same (the folder's name is their
+    digest). Running the migrations takes seconds (Tortoise renders the models' state at
+    each one); copying the file, milliseconds. Built on a thread of its own, so callers
+    inside an event loop can wait, and under a lock, so xdist workers build it once."""
+    digest = hashlib.sha256(tortoise.__version__.encode())
+    for migration in sorted(Path(migrations.__file__).parent.glob("*.py")):
+        digest.update(migration.name.encode() + migration.read_bytes())
+    folder = Path(tempfile.gettempdir()) / f"recruiting-test-schema-{digest.hexdigest()[:16]}"
+    folder.mkdir(mode=0o700, exist_ok=True)
+    template = folder / "schema.sqlite3"
+    with (folder / "lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not template.exists():
+            building = folder / f"building-{os.getpid()}.sqlite3"
+            with ThreadPoolExecutor(1) as pool:
+                pool.submit(asyncio.run, migrate_schema(f"sqlite://{building}")).result()
+            for suffix in ("-wal", "-shm"):  # closed cleanly: everything is in the file
+                assert not building.with_name(building.name + suffix).exists()
+            building.rename(template)
+    return template
+
+
+def migrated_sqlite(path: Path) -> str:
+    """A migrated, empty SQLite database at ``path`` (owner-only, like the service's): a copy
+    of the schema template. Returns its URL."""
     global _sqlite_template
     if _sqlite_template is None:
-        folder = Path(tempfile.mkdtemp(prefix="sqlite-template-"))
-        atexit.register(shutil.rmtree, folder, ignore_errors=True)
-        await migrate_schema(f"sqlite://{folder}/template.sqlite3")
-        _sqlite_template = folder / "template.sqlite3"
-    for suffix in ("", "-wal"):  # the write-ahead log too, should one be left
-        source = _sqlite_template.with_name(_sqlite_template.name + suffix)
-        if source.exists():
-            target = path.with_name(path.name + suffix)
-            shutil.copyfile(source, target)
-            target.chmod(0o600)
+        _sqlite_template = _schema_template()
+    shutil.copyfile(_sqlite_template, path)
+    path.chmod(0o600)
     return f"sqlite://{path}"
+
+
+def premigrate(data_dir: Path) -> Path:
+    """Put a migrated copy of the schema where a service keeps its SQLite file
+    (``DATA_DIR/recruiting.sqlite3``) unless one is there: its start-up migration then
+    finds nothing to do. Returns ``data_dir``."""
+    data_dir.mkdir(mode=0o700, exist_ok=True)
+    if not (data_dir / "recruiting.sqlite3").exists():
+        migrated_sqlite(data_dir / "recruiting.sqlite3")
+    return data_dir
 
 
 @pytest.fixture(params=["sqlite", "postgres"])
@@ -212,7 +242,7 @@ async def database(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncItera
         await _reset_postgres()
         url = POSTGRES_URL
     else:
-        url = await migrated_sqlite(tmp_path / "test.sqlite3")
+        url = migrated_sqlite(tmp_path / "test.sqlite3")
         await open_database(url)
     yield url
     await close_database()
@@ -221,7 +251,7 @@ async def database(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncItera
 @pytest.fixture
 async def sqlite_db(tmp_path: Path) -> AsyncIterator[str]:
     EXECUTOR_CACHE.clear()
-    url = await migrated_sqlite(tmp_path / "test.sqlite3")
+    url = migrated_sqlite(tmp_path / "test.sqlite3")
     await open_database(url)
     yield url
     await close_database()

@@ -23,8 +23,7 @@ from tortoise.backends.base.executor import EXECUTOR_CACHE
 from recruiting.bootstrap import create_app
 from recruiting.models import Application, Candidate, InterviewRound, JobOpening, RoundKind
 from recruiting.settings import Settings, load_settings
-from tests.conftest import shared_services_env
-from tests.e2e.stack import premigrate
+from tests.conftest import premigrate, shared_services_env
 from tests.serving import free_port, serving
 from wecom_bot.sandbox.app import create_sandbox_app
 
@@ -146,7 +145,7 @@ async def stack(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator
     if request.param == "postgres+redis":
         env |= await shared_services_env() | {"RECRUITING__ANALYSIS__PROCESSES": "1"}
     else:
-        await premigrate(tmp_path)
+        premigrate(tmp_path)
     EXECUTOR_CACHE.clear()
     settings = load_settings(None, env)
     Sanic.test_mode = True

@@ -23,7 +23,7 @@ from recruiting import clock
 from recruiting.bootstrap import create_app
 from recruiting.services.demo import SandboxDemo
 from recruiting.settings import Settings, load_settings
-from tests.conftest import migrated_sqlite, shared_services_env
+from tests.conftest import premigrate, shared_services_env
 from tests.serving import free_port, serving
 from wecom_bot.sandbox.app import create_sandbox_app
 
@@ -70,15 +70,6 @@ def delivered_texts(timeline: list[dict[str, Any]]) -> list[str]:
     ]
 
 
-async def premigrate(data_dir: Path) -> None:
-    """Put a migrated copy of the schema where the service keeps its SQLite file, unless one
-    is there: its start-up migration then finds nothing to do (running them all takes
-    seconds per test)."""
-    data_dir.mkdir(mode=0o700, exist_ok=True)  # noqa: ASYNC240 (a test's own folder)
-    if not (data_dir / "recruiting.sqlite3").exists():
-        await migrated_sqlite(data_dir / "recruiting.sqlite3")
-
-
 @asynccontextmanager
 async def running(
     kind: str,
@@ -93,14 +84,14 @@ async def running(
     "postgres+redis"), and a client of the sandbox console; ``env`` adds settings; ``demo``
     wires the console's demo candidates and clock as ``run`` does (the clock is put back
     to real time afterwards). ``premigrated``: the SQLite file starts as a migrated copy
-    (see ``premigrate``); False lets the service create ``data_dir`` and its database."""
+    (``tests.conftest.premigrate``); False lets the service create ``data_dir`` and its database."""
     service_port, sandbox_port = free_port(), free_port()
     full = {"DATA_DIR": str(data_dir), "PORT": str(service_port), "SANDBOX_PORT": str(sandbox_port),
             **(env or {})}  # fmt: skip
     if kind == "postgres+redis":
         full |= await shared_services_env()
     elif premigrated:
-        await premigrate(data_dir)
+        premigrate(data_dir)
     EXECUTOR_CACHE.clear()
     settings = load_settings(None, full)
     Sanic.test_mode = True

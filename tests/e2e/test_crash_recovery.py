@@ -15,6 +15,7 @@ from sanic import Sanic
 
 from recruiting.services.conversation import HELP_TEXT
 from recruiting.settings import load_settings
+from tests.conftest import premigrate
 from tests.e2e.stack import delivered_texts
 from tests.serving import free_port, serving
 from wecom_bot.sandbox.app import create_sandbox_app
@@ -48,6 +49,7 @@ async def wait_healthy(base: str, process: subprocess.Popen[bytes]) -> None:
 async def test_kill_between_ack_and_processing_loses_nothing(tmp_path: Path) -> None:
     service_port, sandbox_port = free_port(), free_port()
     env = {"DATA_DIR": str(tmp_path), "PORT": str(service_port), "SANDBOX_PORT": str(sandbox_port)}
+    premigrate(tmp_path)
     settings = load_settings(None, env)
     Sanic.test_mode = True
     sandbox = create_sandbox_app(settings, name="sbx-crash")

@@ -138,7 +138,9 @@ SERVICE_FIXTURES = {"database", "sqlite_db", "kv"}
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Apply the markers by folder, and ``integration`` to any test that takes a real
-    database or key-value store wherever it lives."""
+    database or key-value store wherever it lives. A module whose tests share a
+    module-scoped fixture (media made once, a service process) runs on one xdist worker
+    (``--dist loadgroup``), which then builds it once."""
     tests = Path(__file__).parent
     for item in items:
         folder = item.path.relative_to(tests).parts[0] if item.path.is_relative_to(tests) else ""
@@ -146,6 +148,15 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(FOLDER_MARKERS[folder])
         if folder != "integration" and SERVICE_FIXTURES & set(getattr(item, "fixturenames", ())):
             item.add_marker("integration")
+        if _shares_module_fixture(item):
+            item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::")[0]))
+
+
+def _shares_module_fixture(item: pytest.Item) -> bool:
+    info = getattr(item, "_fixtureinfo", None)
+    if info is None:
+        return False
+    return any(d.scope == "module" for defs in info.name2fixturedefs.values() for d in defs)
 
 
 _pg_migrated = False

@@ -407,6 +407,8 @@ async def she_accepts_the_offer_in_kf(story: Story) -> None:
     accept = next(i["click"] for i in letter["msgmenu"]["list"] if "accept" in i["click"]["id"])
     await story.candidate_says(accept["content"], accept["id"])
     await chat.until(story.stack, HR, lambda t: count(texts(t), "接受了「销售代表」的 offer") == 1)
+    # her welcome is a separate delivery that may land after HR's (a busy machine, parallel runs)
+    await story.kf_until(lambda o: any("欢迎加入" in said(m) for m in o))
     offer = await Offer.get(application__candidate_id=story.candidate_id)
     assert offer.candidate_answer == "accept" and offer.answered_at is not None
 

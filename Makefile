@@ -33,8 +33,14 @@ speech: $(VENV)/.stamp-speech
 run: $(VENV)/.stamp-run
 	$(BIN)/python -m recruiting run
 
+# The suite runs on TEST_WORKERS pytest-xdist processes (TEST_WORKERS=0: one process); each
+# has its own PostgreSQL database and Redis db (tests/conftest.py). Most e2e time is spent
+# waiting on sockets, so more workers than cores pays.
+TEST_WORKERS ?= 4
+PYTEST := $(BIN)/python -m pytest -q -ra -n $(TEST_WORKERS) --dist loadgroup
+
 test: $(VENV)/.stamp-dev lint
-	$(BIN)/python -m pytest -q -ra
+	$(PYTEST) --durations=15
 
 lint: $(VENV)/.stamp-dev
 	$(BIN)/ruff check .
@@ -42,13 +48,13 @@ lint: $(VENV)/.stamp-dev
 	$(BIN)/mypy
 
 unit: $(VENV)/.stamp-dev
-	$(BIN)/python -m pytest -q tests/unit
+	$(PYTEST) tests/unit
 
 integration: $(VENV)/.stamp-dev
-	$(BIN)/python -m pytest -q -ra tests/integration
+	$(PYTEST) tests/integration
 
 e2e: $(VENV)/.stamp-dev
-	$(BIN)/python -m pytest -q -ra tests/e2e
+	$(PYTEST) tests/e2e
 
 bench: $(VENV)/.stamp-dev
 	$(BIN)/python bench/callbacks.py

@@ -546,7 +546,7 @@ def child_asr(spec: dict[str, Any]) -> dict[str, Any]:
         if isinstance(recognizer, UnavailableRecognizer):
             if find_model_dir(where) is not None:
                 note = f"the installed model in {where} did not load: {recognizer.reason}"
-            from tests.unit.core import tinyconformer
+            from tests.speech import tinyconformer
 
             model_dir = tinyconformer.build_model_dir(Path(tmp) / "tiny-conformer")
             start = time.perf_counter()

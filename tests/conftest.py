@@ -7,22 +7,74 @@ REQUIRE_SERVICES=1) where they fail loudly: CI must never pass by skipping.
 
 from __future__ import annotations
 
+import asyncio
 import base64
+import contextlib
+import fcntl
+import hashlib
 import os
+import shutil
 import socket
+import tempfile
 from collections.abc import AsyncIterator, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
+import tortoise
 from tortoise import connections
 from tortoise.backends.base.executor import EXECUTOR_CACHE
 
+from recruiting import migrations
 from recruiting.db import close_database, migrate_schema, open_database
 from recruiting.infra.pii import FieldCipher
 from recruiting.infra.sealed_fields import install_cipher
 
-POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/test")
-REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+# Shared checks live in helper modules (tests/e2e/chat.py, tests/unit/core/pipeline_checks.py):
+# their failed asserts explain themselves like a test module's.
+pytest.register_assert_rewrite(
+    "tests.unit", "tests.speech", "tests.integration", "tests.e2e", "tests.security"
+)
+
+
+def _worker_number() -> int | None:
+    """pytest-xdist's worker number (``gw3`` -> 3), None in a serial run."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    return int(worker.removeprefix("gw")) if worker.startswith("gw") else None
+
+
+def worker_postgres_url(base: str, worker: int | None) -> str:
+    """Each xdist worker truncates its tables between tests, so each gets its own database:
+    ``…/test`` becomes ``…/test_gw0``, ``…/test_gw1``; a serial run uses ``base`` itself."""
+    if worker is None:
+        return base
+    parts = urlsplit(base)
+    return urlunsplit(parts._replace(path=f"{parts.path}_gw{worker}"))
+
+
+def worker_redis_url(base: str, worker: int | None) -> str:
+    """Each xdist worker flushes its Redis database, so each gets its own: the given number
+    for worker 0 and counting down for the next (``/15`` -> 15, 14, …)."""
+    if worker is None:
+        return base
+    parts = urlsplit(base)
+    db = int(parts.path.strip("/") or 0) - worker
+    if db < 0:
+        raise pytest.UsageError(
+            f"TEST_REDIS_URL {base} leaves no Redis database for worker gw{worker}: "
+            "pick a higher database number or fewer workers (-n)"
+        )
+    return urlunsplit(parts._replace(path=f"/{db}"))
+
+
+POSTGRES_URL = worker_postgres_url(
+    os.environ.get("TEST_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/test"),
+    _worker_number(),
+)
+REDIS_URL = worker_redis_url(
+    os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15"), _worker_number()
+)
 TABLES = [
     "audit_log", "consent", "interview_note", "interview_slot", "interview_assignment", "score",
     "interview", "application", "interview_round", "job_opening", "candidate", "staff",
@@ -78,7 +130,59 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):  
     return report
 
 
+# The marker each top-level folder's tests carry (``pytest -m "not e2e"`` and so on).
+FOLDER_MARKERS = {"integration": "integration", "e2e": "e2e", "security": "security",
+                  "speech": "speech"}  # fmt: skip
+SERVICE_FIXTURES = {"database", "sqlite_db", "kv"}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Apply the markers by folder, and ``integration`` to any test that takes a real
+    database or key-value store wherever it lives. A module whose tests share a
+    module-scoped fixture (media made once, a service process) runs on one xdist worker
+    (``--dist loadgroup``), which then builds it once."""
+    tests = Path(__file__).parent
+    for item in items:
+        folder = item.path.relative_to(tests).parts[0] if item.path.is_relative_to(tests) else ""
+        if folder in FOLDER_MARKERS:
+            item.add_marker(FOLDER_MARKERS[folder])
+        if folder != "integration" and SERVICE_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker("integration")
+        if _shares_module_fixture(item):
+            item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::")[0]))
+
+
+def _shares_module_fixture(item: pytest.Item) -> bool:
+    info = getattr(item, "_fixtureinfo", None)
+    if info is None:
+        return False
+    return any(d.scope == "module" for defs in info.name2fixturedefs.values() for d in defs)
+
+
 _pg_migrated = False
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """An xdist worker's own PostgreSQL database is created on its first run (the tests
+    that use POSTGRES_URL directly expect it to exist)."""
+    if _worker_number() is not None and _port_open("127.0.0.1", 5432):
+        asyncio.run(_create_postgres_database(POSTGRES_URL))
+
+
+async def _create_postgres_database(url: str) -> None:
+    """Create ``url``'s database when it is missing, connected through the server's
+    ``postgres`` maintenance database."""
+    import asyncpg
+
+    parts = urlsplit(url)
+    name = parts.path.lstrip("/")
+    admin = await asyncpg.connect(urlunsplit(parts._replace(path="/postgres")))
+    try:
+        if not await admin.fetchval("SELECT 1 FROM pg_database WHERE datname = $1", name):
+            with contextlib.suppress(asyncpg.DuplicateDatabaseError):  # made in between
+                await admin.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await admin.close()
 
 
 async def _reset_postgres() -> None:
@@ -91,6 +195,54 @@ async def _reset_postgres() -> None:
     await conn.execute_script(f"TRUNCATE {', '.join(TABLES)} RESTART IDENTITY CASCADE")
 
 
+_sqlite_template: Path | None = None
+
+
+def _schema_template() -> Path:
+    """A SQLite file with every migration applied, shared by this run's processes and by
+    later runs while the migrations and Tortoise stay the same (the folder's name is their
+    digest). Running the migrations takes seconds (Tortoise renders the models' state at
+    each one); copying the file, milliseconds. Built on a thread of its own, so callers
+    inside an event loop can wait, and under a lock, so xdist workers build it once."""
+    digest = hashlib.sha256(tortoise.__version__.encode())
+    for migration in sorted(Path(migrations.__file__).parent.glob("*.py")):
+        digest.update(migration.name.encode() + migration.read_bytes())
+    folder = Path(tempfile.gettempdir()) / f"recruiting-test-schema-{digest.hexdigest()[:16]}"
+    folder.mkdir(mode=0o700, exist_ok=True)
+    template = folder / "schema.sqlite3"
+    with (folder / "lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not template.exists():
+            building = folder / f"building-{os.getpid()}.sqlite3"
+            with ThreadPoolExecutor(1) as pool:
+                pool.submit(asyncio.run, migrate_schema(f"sqlite://{building}")).result()
+            for suffix in ("-wal", "-shm"):  # closed cleanly: everything is in the file
+                assert not building.with_name(building.name + suffix).exists()
+            building.rename(template)
+    return template
+
+
+def migrated_sqlite(path: Path) -> str:
+    """A migrated, empty SQLite database at ``path`` (owner-only, like the service's): a copy
+    of the schema template. Returns its URL."""
+    global _sqlite_template
+    if _sqlite_template is None:
+        _sqlite_template = _schema_template()
+    shutil.copyfile(_sqlite_template, path)
+    path.chmod(0o600)
+    return f"sqlite://{path}"
+
+
+def premigrate(data_dir: Path) -> Path:
+    """Put a migrated copy of the schema where a service keeps its SQLite file
+    (``DATA_DIR/recruiting.sqlite3``) unless one is there: its start-up migration then
+    finds nothing to do. Returns ``data_dir``."""
+    data_dir.mkdir(mode=0o700, exist_ok=True)
+    if not (data_dir / "recruiting.sqlite3").exists():
+        migrated_sqlite(data_dir / "recruiting.sqlite3")
+    return data_dir
+
+
 @pytest.fixture(params=["sqlite", "postgres"])
 async def database(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[str]:
     """A migrated, empty database; yields its URL."""
@@ -101,8 +253,7 @@ async def database(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncItera
         await _reset_postgres()
         url = POSTGRES_URL
     else:
-        url = f"sqlite://{tmp_path}/test.sqlite3"
-        await migrate_schema(url)
+        url = migrated_sqlite(tmp_path / "test.sqlite3")
         await open_database(url)
     yield url
     await close_database()
@@ -111,8 +262,7 @@ async def database(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncItera
 @pytest.fixture
 async def sqlite_db(tmp_path: Path) -> AsyncIterator[str]:
     EXECUTOR_CACHE.clear()
-    url = f"sqlite://{tmp_path}/test.sqlite3"
-    await migrate_schema(url)
+    url = migrated_sqlite(tmp_path / "test.sqlite3")
     await open_database(url)
     yield url
     await close_database()

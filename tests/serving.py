@@ -54,7 +54,10 @@ def run_process(
     """``python -m recruiting run`` (service + WeCom sandbox, embedded default, data in
     ``tmp``) as a real process, once ``/healthz`` answers; returns it, the service's and the
     sandbox's base URLs. The caller terminates it."""
+    from tests.conftest import premigrate
+
     port, sandbox_port = free_port(), free_port()
+    premigrate(tmp)  # start-up then finds the schema in place (migrating takes seconds)
     full = os.environ | {"DATA_DIR": str(tmp), "PORT": str(port), "SANDBOX_PORT": str(sandbox_port),
                          **(env or {})}  # fmt: skip
     for name in ("DATABASE_URL", "REDIS_URL", "PII_KEYS", "WECOM_CORP_ID", "WECHAT_APPID"):

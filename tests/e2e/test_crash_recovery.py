@@ -15,7 +15,8 @@ from sanic import Sanic
 
 from recruiting.services.conversation import HELP_TEXT
 from recruiting.settings import load_settings
-from tests.e2e.test_sandbox_flow import _delivered_texts
+from tests.conftest import premigrate
+from tests.e2e.stack import delivered_texts
 from tests.serving import free_port, serving
 from wecom_bot.sandbox.app import create_sandbox_app
 
@@ -48,6 +49,7 @@ async def wait_healthy(base: str, process: subprocess.Popen[bytes]) -> None:
 async def test_kill_between_ack_and_processing_loses_nothing(tmp_path: Path) -> None:
     service_port, sandbox_port = free_port(), free_port()
     env = {"DATA_DIR": str(tmp_path), "PORT": str(service_port), "SANDBOX_PORT": str(sandbox_port)}
+    premigrate(tmp_path)
     settings = load_settings(None, env)
     Sanic.test_mode = True
     sandbox = create_sandbox_app(settings, name="sbx-crash")
@@ -65,7 +67,7 @@ async def test_kill_between_ack_and_processing_loses_nothing(tmp_path: Path) -> 
             first.send_signal(signal.SIGKILL)
             first.wait()
         timeline = (await console.get("/sandbox/messages", params={"userid": "lina"})).json()
-        assert _delivered_texts(timeline["messages"]) == []
+        assert delivered_texts(timeline["messages"]) == []
 
         second = start_service(env)  # workers on: the start-up sweep finds the row
         try:
@@ -75,13 +77,13 @@ async def test_kill_between_ack_and_processing_loses_nothing(tmp_path: Path) -> 
                 timeline = (
                     await console.get("/sandbox/messages", params={"userid": "lina"})
                 ).json()
-                texts = _delivered_texts(timeline["messages"])
+                texts = delivered_texts(timeline["messages"])
                 if texts:
                     break
                 await asyncio.sleep(0.1)
             await asyncio.sleep(0.5)
             timeline = (await console.get("/sandbox/messages", params={"userid": "lina"})).json()
-            assert _delivered_texts(timeline["messages"]) == [HELP_TEXT]
+            assert delivered_texts(timeline["messages"]) == [HELP_TEXT]
         finally:
             second.send_signal(signal.SIGTERM)
             second.wait(timeout=15)

@@ -23,6 +23,7 @@ from recruiting.ports.ehr import (
 )
 from recruiting.ports.queue import OUTBOX_TOPIC
 from recruiting.settings import load_settings
+from tests.conftest import premigrate
 from tests.serving import free_port, serving
 from wecom_bot.sandbox.app import create_sandbox_app
 
@@ -42,6 +43,7 @@ async def stack(tmp_path: Path) -> AsyncIterator[tuple[Any, httpx.AsyncClient]]:
         "RECRUITING__EHR__MAX_ATTEMPTS": "1",
     }
     settings = load_settings(None, env)
+    premigrate(tmp_path)
     Sanic.test_mode = True
     n = next(_names)
     service = create_app(settings, name=f"dl{n}")

@@ -28,10 +28,8 @@ from recruiting.models import (
     SurveyResponse,
 )
 from recruiting.ports.candidate_channel import CANDIDATE_CHANNEL
-from tests.e2e import chat, test_sandbox_flow
-from tests.e2e.test_sandbox_flow import Stack
-
-stack = test_sandbox_flow.stack  # service + sandbox (SQLite; PostgreSQL + Redis)
+from tests.e2e import chat
+from tests.e2e.stack import Stack
 
 MODEL = [
     {"code": "customer_focus", "name": "客户导向", "weight": "0.4"},

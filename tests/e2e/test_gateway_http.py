@@ -21,6 +21,7 @@ from sanic import Sanic
 from recruiting.bootstrap import create_app
 from recruiting.models import InboxEvent
 from recruiting.settings import Settings, load_settings
+from tests.conftest import premigrate
 from tests.e2e.craft import crypto_for, signed_post, text_fields
 from tests.serving import free_port, serving
 
@@ -65,6 +66,7 @@ class Service:
 
 @pytest.fixture
 async def app(settings: Settings, wecom: FakeWeCom) -> AsyncIterator[Service]:
+    premigrate(settings.data_dir)
     Sanic.test_mode = True
     sanic_app = create_app(
         settings, name=f"gw{next(_names)}", wecom_transport=httpx.MockTransport(wecom)

@@ -20,7 +20,7 @@ import pytest
 from recruiting.models import Offer
 from recruiting.services.demo import DEMO_MODEL
 from tests.e2e import chat
-from tests.e2e.test_sandbox_flow import running
+from tests.e2e.stack import running
 from tests.serving import CHROMIUM, CHROMIUM_ARGS
 
 playwright_api = pytest.importorskip("playwright.async_api")

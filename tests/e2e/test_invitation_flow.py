@@ -27,17 +27,12 @@ from recruiting.models import (
 )
 from recruiting.services.invitation_messages import REFRESH
 from recruiting.services.reminders import reminder_text
-from tests.e2e import chat, test_miniapp_flow
-from tests.e2e.test_miniapp_flow import Stack
+from tests.e2e import chat, miniapp
+from tests.e2e.miniapp import Stack, monday
 
 SH = ZoneInfo("Asia/Shanghai")
-stack = test_miniapp_flow.stack  # the same service + sandbox fixture (SQLite, PG + Redis)
+stack = miniapp.stack  # service + sandbox with a sales job (SQLite, PG + Redis)
 OPENID = "o-zhaomin"
-
-
-def _monday(weeks: int = 2) -> datetime:
-    today = datetime.now(SH).replace(hour=0, minute=0, second=0, microsecond=0)
-    return today + timedelta(days=7 * weeks - today.weekday())
 
 
 async def _live_round(stack: Stack) -> InterviewRound:
@@ -50,7 +45,7 @@ async def _live_round(stack: Stack) -> InterviewRound:
 
 async def _book(stack: Stack, hr: str, round_: InterviewRound) -> int:
     wang = await Staff.get(wecom_userid="wangqiang")
-    day = _monday()
+    day = monday()
     body = {"round_id": round_.id, "interviewers": [wang.id],
             "windows": [{"start": day.isoformat(), "end": (day + timedelta(days=1)).isoformat()}]}  # fmt: skip
     options = (await stack.call("POST", "/staff/proposals", hr, json=body)).json()

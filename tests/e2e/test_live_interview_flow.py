@@ -26,11 +26,9 @@ from recruiting.models import (
     Staff,
 )
 from recruiting.models.interviews import NoteKind
-from tests.e2e import chat, test_sandbox_flow
-from tests.e2e.test_sandbox_flow import Stack
+from tests.e2e import chat
+from tests.e2e.stack import Stack
 from tests.unit.core.mediafactory import amr_from_wav, espeak_wav
-
-stack = test_sandbox_flow.stack  # service + sandbox (SQLite; PostgreSQL + Redis)
 
 MODEL = [
     {"code": "customer_focus", "name": "客户导向", "weight": "0.3"},

@@ -28,12 +28,11 @@ from recruiting.models import (
     OfferEvent,
     OutboxMessage,
 )
-from tests.e2e import chat, test_sandbox_flow
-from tests.e2e.test_sandbox_flow import Stack
+from tests.e2e import chat
+from tests.e2e.stack import Stack
 from wecom_bot.sandbox.kf import DEFAULT_ACCOUNTS
 from wecom_bot.sandbox.pusher import CallbackPusher
 
-stack = test_sandbox_flow.stack  # service + sandbox (SQLite; PostgreSQL + Redis)
 SH = ZoneInfo("Asia/Shanghai")
 
 

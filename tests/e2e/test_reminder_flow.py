@@ -30,9 +30,8 @@ from recruiting.models import (
     Staff,
 )
 from tests.e2e import chat
-from tests.e2e.test_miniapp_flow import Stack
-from tests.e2e.test_sandbox_flow import running
-from tests.e2e.test_scheduling_flow import _monday
+from tests.e2e.miniapp import Stack, monday
+from tests.e2e.stack import running
 
 PANEL = ["chenjing", "wangqiang"]
 
@@ -103,7 +102,7 @@ async def test_interviewers_get_each_reminder_once_and_none_for_the_old_time(
     stack = clocked.stack
     assert clocked.services.scheduler.running
     hr = await stack.staff_token("lina")
-    booked = await book(stack, hr, _monday())
+    booked = await book(stack, hr, monday())
     start: datetime = booked["start"]
     await chat.wait(lambda: _link(booked["id"]))  # the meeting was created through the outbox
     interview = await Interview.get(id=booked["id"])

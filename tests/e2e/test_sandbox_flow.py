@@ -7,116 +7,15 @@ service sends through WeCom's API, so these tests see what a member would see.
 from __future__ import annotations
 
 import asyncio
-import itertools
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import httpx
 import pytest
-from sanic import Sanic
 
-from recruiting import clock
-from recruiting.bootstrap import create_app
 from recruiting.models import InboxEvent, OutboxMessage
 from recruiting.services.conversation import HELP_TEXT, UNKNOWN_MEMBER
-from recruiting.services.demo import SandboxDemo
-from recruiting.settings import Settings, load_settings
-from tests.conftest import shared_services_env
-from tests.serving import free_port, serving
-from wecom_bot.sandbox.app import create_sandbox_app
+from tests.e2e.stack import Stack, running
 from wecom_bot.sandbox.oa import OFFER_TEMPLATE_ID
-
-_names = itertools.count()
-
-
-@dataclass
-class Stack:
-    settings: Settings
-    service: Any
-    console: httpx.AsyncClient
-
-    async def say(self, userid: str, text: str) -> dict[str, Any]:
-        response = await self.console.post("/sandbox/say", json={"userid": userid, "text": text})
-        assert response.status_code == 200, response.text
-        return dict(response.json())
-
-    async def chat(self, userid: str) -> list[dict[str, Any]]:
-        response = await self.console.get("/sandbox/messages", params={"userid": userid})
-        return list(response.json()["messages"])
-
-    async def bot_texts(self, userid: str, expect: int, timeout: float = 10.0) -> list[str]:
-        """Wait until the member has ``expect`` delivered texts from the app, then a bit more
-        to catch any extra (a duplicate reply must not slip in after the wait)."""
-        deadline = asyncio.get_running_loop().time() + timeout
-        texts: list[str] = []
-        while asyncio.get_running_loop().time() < deadline:
-            texts = _delivered_texts(await self.chat(userid))
-            if len(texts) >= expect:
-                break
-            await asyncio.sleep(0.05)
-        await asyncio.sleep(0.3)
-        return _delivered_texts(await self.chat(userid))
-
-
-def _delivered_texts(timeline: list[dict[str, Any]]) -> list[str]:
-    return [
-        m["content"]["content"]
-        for m in timeline
-        if m.get("direction") == "out" and m.get("msgtype") == "text" and m["status"] == "sent"
-    ]
-
-
-@asynccontextmanager
-async def running(
-    kind: str,
-    data_dir: Path,
-    prefix: str,
-    env: dict[str, str] | None = None,
-    *,
-    demo: bool = False,
-) -> AsyncIterator[tuple[Settings, Any, httpx.AsyncClient]]:
-    """The service and the sandbox serving on free ports (``kind``: "sqlite" or
-    "postgres+redis"), and a client of the sandbox console; ``env`` adds settings; ``demo``
-    wires the console's demo candidates and clock as ``run`` does (the clock is put back
-    to real time afterwards)."""
-    service_port, sandbox_port = free_port(), free_port()
-    full = {"DATA_DIR": str(data_dir), "PORT": str(service_port), "SANDBOX_PORT": str(sandbox_port),
-            **(env or {})}  # fmt: skip
-    if kind == "postgres+redis":
-        full |= await shared_services_env()
-    from tortoise.backends.base.executor import EXECUTOR_CACHE
-
-    EXECUTOR_CACHE.clear()
-    settings = load_settings(None, full)
-    Sanic.test_mode = True
-    n = next(_names)
-    service = create_app(settings, name=f"{prefix}{n}")
-    world = None
-    if demo:
-
-        async def tick() -> object:
-            return await service.ctx.services.scheduler.run_once()
-
-        world = SandboxDemo(settings, tick)
-    sandbox = create_sandbox_app(settings, name=f"{prefix}sbx{n}", world=world)
-    try:
-        async with (
-            serving(sandbox, sandbox_port),
-            serving(service, service_port),
-            httpx.AsyncClient(base_url=settings.sandbox.base_url, timeout=15) as console,
-        ):
-            yield settings, service, console
-    finally:
-        clock.rewind()
-
-
-@pytest.fixture(params=["sqlite", "postgres+redis"])
-async def stack(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Stack]:
-    async with running(request.param, tmp_path, "svc") as (settings, service, console):
-        yield Stack(settings, service, console)
 
 
 async def test_member_asks_for_help_and_gets_exactly_one_reply(stack: Stack) -> None:

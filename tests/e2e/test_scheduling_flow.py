@@ -8,7 +8,6 @@ from __future__ import annotations
 import asyncio
 from datetime import datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from recruiting.models import (
     Interview,
@@ -19,16 +18,10 @@ from recruiting.models import (
     Staff,
 )
 from recruiting.ports.candidate_channel import CANDIDATE_CHANNEL
-from tests.e2e import chat, test_miniapp_flow
-from tests.e2e.test_miniapp_flow import Stack
+from tests.e2e import chat, miniapp
+from tests.e2e.miniapp import Stack, monday
 
-SH = ZoneInfo("Asia/Shanghai")
-stack = test_miniapp_flow.stack  # the same service + sandbox fixture (SQLite, PG + Redis)
-
-
-def _monday(weeks: int = 2) -> datetime:
-    today = datetime.now(SH).replace(hour=0, minute=0, second=0, microsecond=0)
-    return today + timedelta(days=7 * weeks - today.weekday())
+stack = miniapp.stack  # service + sandbox with a sales job (SQLite, PG + Redis)
 
 
 async def _sandbox_schedules(stack: Stack) -> dict[str, Any]:
@@ -42,7 +35,7 @@ async def test_hr_books_a_remote_panel_and_wecom_gets_the_schedule(stack: Stack)
                                        name="终面", sequence=5, duration_minutes=45, panel_size=2)  # fmt: skip
     panel = [s.id for s in await Staff.filter(wecom_userid__in=["wangqiang", "chenjing"])]
     hr = await stack.staff_token("lina")
-    day = _monday()
+    day = monday()
     body = {"round_id": live.id, "interviewers": panel,
             "windows": [{"start": day.isoformat(), "end": (day + timedelta(days=1)).isoformat()}]}  # fmt: skip
     found = await stack.call("POST", "/staff/proposals", hr, json=body)

@@ -54,7 +54,7 @@ from recruiting.ports.candidate_channel import CANDIDATE_CHANNEL
 from recruiting.services.surveys import COMMENT_INVITE
 from tests.e2e import chat
 from tests.e2e.chat import Timeline, texts
-from tests.e2e.test_sandbox_flow import Stack, running
+from tests.e2e.stack import Stack, running
 from tests.unit.core.mediafactory import amr_from_wav, espeak_wav
 from wecom_bot.sandbox.kf import DEFAULT_ACCOUNTS
 
@@ -409,6 +409,8 @@ async def she_accepts_the_offer_in_kf(story: Story) -> None:
     accept = next(i["click"] for i in letter["msgmenu"]["list"] if "accept" in i["click"]["id"])
     await story.candidate_says(accept["content"], accept["id"])
     await chat.until(story.stack, HR, lambda t: count(texts(t), "接受了「销售代表」的 offer") == 1)
+    # her welcome is a separate delivery that may land after HR's (a busy machine, parallel runs)
+    await story.kf_until(lambda o: any("欢迎加入" in said(m) for m in o))
     offer = await Offer.get(application__candidate_id=story.candidate_id)
     assert offer.candidate_answer == "accept" and offer.answered_at is not None
 

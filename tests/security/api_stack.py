@@ -24,7 +24,7 @@ from recruiting.models import (
     RoundKind,
 )
 from recruiting.settings import Settings
-from tests.e2e.test_sandbox_flow import running
+from tests.e2e.stack import running
 
 QUESTIONS = [
     {"text": "请介绍一次你解决复杂问题的经历。", "competencies": ["沟通能力"],

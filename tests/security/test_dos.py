@@ -59,7 +59,7 @@ from recruiting.models import (
 )
 from recruiting.services.sessions import token_hash
 from recruiting.settings import Settings, load_settings
-from tests.conftest import REDIS_URL, shared_services_env
+from tests.conftest import REDIS_URL, premigrate, shared_services_env
 from tests.e2e.craft import crypto_for, signed_post, text_fields
 from tests.serving import free_port, serving
 
@@ -109,6 +109,8 @@ async def running(tmp_path: Path, **env: str) -> AsyncIterator[Stack]:
     from tortoise.backends.base.executor import EXECUTOR_CACHE
 
     EXECUTOR_CACHE.clear()
+    if "DATABASE_URL" not in env:
+        premigrate(tmp_path)
     settings = load_settings(None, {"DATA_DIR": str(tmp_path)} | env)
     Sanic.test_mode = True
     wechat = WeChat()

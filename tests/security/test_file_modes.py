@@ -29,7 +29,7 @@ from recruiting.db import close_database, migrate_schema, open_database
 from recruiting.infra.media_store import LocalMediaStore
 from recruiting.infra.scratch import prepare_scratch, wipe_stale
 from recruiting.models import Candidate, Staff
-from tests.e2e.test_sandbox_flow import running
+from tests.e2e.stack import running
 from tests.unit.test_ehr_adapter import ARCHIVE, EMPLOYEE, unseal
 
 
@@ -54,7 +54,7 @@ def loose_modes(root: Path) -> dict[str, str]:
 
 async def test_the_running_service_writes_nothing_others_can_read(tmp_path: Path) -> None:
     data = tmp_path / "data"
-    async with running("sqlite", data, "modes") as (settings, service, console):
+    async with running("sqlite", data, "modes", premigrated=False) as (settings, service, console):
         said = await console.post("/sandbox/say", json={"userid": "lina", "text": "帮助"})
         assert said.status_code == 200
         services = service.ctx.services
@@ -86,7 +86,7 @@ def test_payroll_csv_and_ehr_spool_are_owner_only(tmp_path: Path) -> None:
 
 async def test_files_an_older_version_left_readable_are_tightened(tmp_path: Path) -> None:
     data = tmp_path / "var"
-    async with running("sqlite", data, "old") as (_, _service, console):
+    async with running("sqlite", data, "old", premigrated=False) as (_, _service, console):
         await console.post("/sandbox/say", json={"userid": "lina", "text": "帮助"})
     for path in [data, *data.rglob("*")]:
         path.chmod(0o755 if path.is_dir() else 0o644)

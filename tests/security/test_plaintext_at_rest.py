@@ -53,7 +53,7 @@ from recruiting.ports.analysis import AiScore, AnalysisOutcome, AnalysisRequest,
 from recruiting.services.answer_analysis import AnswerAnalysisRunner
 from recruiting.services.audit import Actor
 from tests.e2e import test_workflow_end_to_end as story_steps
-from tests.e2e.test_sandbox_flow import Stack, running
+from tests.e2e.stack import Stack, running
 from tests.e2e.test_workflow_end_to_end import Story
 
 NAME = "赵敏"  # the story's candidate

@@ -37,6 +37,7 @@ from recruiting.settings import (
     SANDBOX_TOKEN,
     load_settings,
 )
+from tests.conftest import premigrate
 from tests.serving import free_port, serving
 from wecom_bot.sandbox.app import create_sandbox_app
 
@@ -294,6 +295,7 @@ async def real_corp(tmp_path: Path, with_wechat: bool, corpid: str) -> AsyncIter
     # What an attacker could run beside it: the sandbox of the public sandbox corp.
     sandbox_settings = load_settings(None, base | {"DATA_DIR": str(tmp_path / "sbx")})
     tencent = FakeTencent(corpid)
+    premigrate(tmp_path)
     n = next(_apps)
     app = create_app(settings, name=f"guard{n}", run_workers=False,
                      wecom_transport=httpx.MockTransport(tencent))  # fmt: skip

@@ -30,7 +30,7 @@ from recruiting.services.staff_directory import StaffDirectory
 from recruiting.settings import load_settings
 from recruiting.web import status_for
 from tests.e2e.chat import wait
-from tests.e2e.test_sandbox_flow import running
+from tests.e2e.stack import running
 from wecom_bot import xmlcodec
 from wecom_bot.crypto import WeComCrypto
 from wecom_bot.events import parse_event

@@ -28,8 +28,8 @@ from recruiting.errors import ExternalServiceError, InvalidInput, NotFound
 if importlib.util.find_spec("paddlespeech") is None:
     pytest.skip("paddlepaddle + paddlespeech are not installed", allow_module_level=True)
 
-from tests.unit.core import tinyconformer  # needs paddle: after the skip
-from tests.unit.core.tinyconformer import add_member, md5
+from tests.speech import tinyconformer  # needs paddle: after the skip
+from tests.speech.tinyconformer import add_member, md5
 
 
 @pytest.fixture(scope="module")

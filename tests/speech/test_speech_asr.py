@@ -35,14 +35,14 @@ needs_paddle = pytest.mark.skipif(
     importlib.util.find_spec("paddlespeech") is None,
     reason="paddlepaddle + paddlespeech are not installed in this environment",
 )
-REPO = Path(__file__).resolve().parents[3]
+REPO = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="module")
 def model_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     if importlib.util.find_spec("paddlespeech") is None:
         pytest.skip("paddlepaddle + paddlespeech are not installed in this environment")
-    from tests.unit.core import tinyconformer
+    from tests.speech import tinyconformer
 
     return tinyconformer.build_model_dir(tmp_path_factory.mktemp("asr") / "tiny-conformer")
 
@@ -56,7 +56,7 @@ def fresh_cache() -> None:
 
 
 def tone(seconds: float, rate: int = 16000) -> np.ndarray:
-    from tests.unit.core.tinyconformer import synthetic_audio
+    from tests.speech.tinyconformer import synthetic_audio
 
     audio = synthetic_audio(seconds)
     return audio if rate == 16000 else audio[:: 16000 // rate].copy()
@@ -339,7 +339,7 @@ def test_no_usage_statistics_ping_in_process(
     import yaml
 
     from interview_core.speech.paddle import PaddleSpeechRecognizer, paddlespeech_modules
-    from tests.unit.core.tinyconformer import config
+    from tests.speech.tinyconformer import config
 
     record = NetworkRecorder(monkeypatch)
     recognizer = PaddleSpeechRecognizer.from_model_dir(model_dir)

@@ -34,9 +34,9 @@ from recruiting.models import (
 )
 from recruiting.ports.approval import OfferApprovalRequest, approval_draft
 from recruiting.ports.candidate_channel import CANDIDATE_CHANNEL
-from recruiting.ports.outbound import OutboundDraft, OutboundSender
-from recruiting.services.outbox import OutboxRelay, record_effects
-from recruiting.services.scheduling import SCHEDULE_CHANNEL
+from recruiting.ports.outbound import Channel, OutboundDraft, OutboundSender
+from recruiting.services.effects import Effects
+from recruiting.services.outbox import OutboxRelay
 from recruiting.settings import load_settings
 from tests.serving import free_port, serving
 from wecom_bot.candidate_channel import CandidateChannelSender
@@ -96,9 +96,15 @@ async def wecom(database: str, tmp_path: Path) -> AsyncIterator[Wecom]:
             await client.aclose()
 
 
+async def _stored(drafts: list[OutboundDraft], *, cause: str) -> list[int]:
+    """The drafts' outbox rows, written as a service writes them (nothing queued)."""
+    async with Effects(None).unit() as unit:
+        return await unit.add(drafts, cause=cause)
+
+
 async def crash_then_redeliver(sender: OutboundSender, draft: OutboundDraft) -> OutboxMessage:
     """Deliver the draft's row: the first try crashes; after the lease the row goes again."""
-    [row_id] = await record_effects([draft], cause="test")
+    [row_id] = await _stored([draft], cause="test")
     relay = OutboxRelay({draft.channel: sender}, lease_seconds=60, max_attempts=5)
     with pytest.raises(Crash):
         await relay.deliver(row_id)
@@ -156,7 +162,7 @@ async def test_approval_that_never_reached_wecom_is_submitted_on_redelivery(
     outcomes = Outcomes()
     sender = WeComOfferApprovalSender(wecom.client.approval, load_offer_template(), outcomes, SH)
     draft = approval_draft(REQUEST, "applyevent")
-    [row_id] = await record_effects([draft], cause="test")
+    [row_id] = await _stored([draft], cause="test")
     await SendAttempt.create(key=f"approval:test:{draft.key}", marker="ZPNEVERSENT")
     relay = OutboxRelay({draft.channel: sender}, lease_seconds=60, max_attempts=5)
     assert await relay.deliver(row_id)
@@ -176,7 +182,7 @@ def _schedule_draft(interview: Interview) -> OutboundDraft:
     payload = {"interview_id": interview.id, "op": "add", "schedule_id": "", "start": start,
                "end": start + 3600, "attendees": ["wangqiang", "chenjing"],
                "summary": "面试：业务面", "location": "A 座 12 楼"}  # fmt: skip
-    return OutboundDraft(SCHEDULE_CHANNEL, f"interview:{interview.id}", payload, "v0")
+    return OutboundDraft(Channel.WECOM_SCHEDULE, f"interview:{interview.id}", payload, "v0")
 
 
 async def test_schedule_added_before_a_crash_is_found_in_the_app_calendar(wecom: Wecom) -> None:
@@ -277,7 +283,7 @@ async def test_kf_refusal_is_not_taken_for_an_earlier_send(wecom: Wecom) -> None
     candidate, _ = await _candidate(wecom, kf=True)
     wecom.state.faults.fail_next("kf/send_msg", 95018, text="send msg session status invalid")
     sender = CandidateChannelSender(wecom.client.kf, wecom.client.externalcontact, None)
-    [row_id] = await record_effects([_candidate_draft(candidate)], cause="test")
+    [row_id] = await _stored([_candidate_draft(candidate)], cause="test")
     relay = OutboxRelay({CANDIDATE_CHANNEL: sender}, lease_seconds=60, max_attempts=5)
     assert not await relay.deliver(row_id)  # refused: retried later
     assert wecom.state.kf.outbox == [] and not await SendAttempt.exists()

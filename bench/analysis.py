@@ -629,7 +629,7 @@ def child_asr_build(spec: dict[str, Any]) -> dict[str, Any]:
         paddlespeech_modules()
     except ModelUnavailable as exc:
         return {"skipped": exc.message}
-    from tests.unit.core import tinyconformer, wenetspeech_conformer
+    from tests.speech import tinyconformer, wenetspeech_conformer
 
     work = Path(spec["models"])
     rate, rate_source = speaking_rate(Path(spec["media"]))
@@ -770,7 +770,7 @@ def _fbank() -> Any:
     """The recogniser's features (model.yaml's fbank, no dither), as float32."""
     from paddlespeech.audio.transform.spectrogram import LogMelSpectrogramKaldi
 
-    from tests.unit.core.tinyconformer import FBANK
+    from tests.speech.tinyconformer import FBANK
 
     fbank = LogMelSpectrogramKaldi(**{k: v for k, v in FBANK.items() if k != "type"})
     return lambda pcm, train: fbank(pcm, train=train).astype("float32")
@@ -857,7 +857,7 @@ def child_asr_static(spec: dict[str, Any]) -> dict[str, Any]:
     from interview_core.speech.paddle import paddlespeech_modules
 
     paddlespeech_modules()
-    from tests.unit.core.wenetspeech_conformer import BEAM_SIZE, VOCAB_SIZE
+    from tests.speech.wenetspeech_conformer import BEAM_SIZE, VOCAB_SIZE
 
     out = Path(spec["out"])
     pcm, pieces = _asr_audio(spec["wav"])
@@ -1348,7 +1348,7 @@ def full_asr_report(found: dict[str, Any]) -> str:
         f"characters/s ({built['rate_source']}) = {built['units']:.0f} for this speech; CTC "
         f"blank bias {built['blank_shift']:+.2f} after centring; the decoder ends every piece "
         f"at {built['decoder_length']:.0f} units (the cost-equivalent length for these pieces) "
-        "- see tests/unit/core/wenetspeech_conformer.py; 'units out' = characters returned"
+        "- see tests/speech/wenetspeech_conformer.py; 'units out' = characters returned"
     )
     lines.append(
         "- the tiny model's attention decoding never ends (random decoder, no <eos>): it "

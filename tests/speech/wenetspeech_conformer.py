@@ -35,7 +35,7 @@ import numpy.typing as npt
 
 from interview_core.speech.models import ModelManifest, write_manifest
 from interview_core.speech.paddle import paddlespeech_modules
-from tests.unit.core.tinyconformer import FBANK, SAMPLE_RATE, synthetic_audio
+from tests.speech.tinyconformer import FBANK, SAMPLE_RATE, synthetic_audio
 
 VOCAB_SIZE = 5538  # <blank>, <unk>, 5535 characters, <eos>/<sos>
 BEAM_SIZE = 10

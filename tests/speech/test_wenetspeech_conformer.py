@@ -13,7 +13,7 @@ import pytest
 if importlib.util.find_spec("paddlespeech") is None:
     pytest.skip("paddlepaddle + paddlespeech are not installed", allow_module_level=True)
 
-from tests.unit.core import tinyconformer  # needs paddle: after the skip
+from tests.speech import tinyconformer  # needs paddle: after the skip
 from tests.unit.core import wenetspeech_conformer as full
 
 

@@ -85,7 +85,10 @@ async def test_non_text_events_are_stored_and_acknowledged(stack: Stack) -> None
         await asyncio.sleep(0.05)
     kinds = sorted(await InboxEvent.filter(status="done").values_list("kind", flat=True))
     assert kinds == ["approval", "enter_agent", "voice"]
-    assert await OutboxMessage.all().count() == 0  # nothing to say yet, and nothing said
+    # nothing to say yet, and nothing said (the scheduler's alerts about stale city payroll
+    # data at today's date are not the callbacks' doing)
+    said = OutboxMessage.exclude(idempotency_key__startswith="payroll-data:")
+    assert await said.count() == 0
 
 
 async def test_health_check_tells_operators_the_speech_model_is_missing(

@@ -14,7 +14,7 @@ if importlib.util.find_spec("paddlespeech") is None:
     pytest.skip("paddlepaddle + paddlespeech are not installed", allow_module_level=True)
 
 from tests.speech import tinyconformer  # needs paddle: after the skip
-from tests.unit.core import wenetspeech_conformer as full
+from tests.speech import wenetspeech_conformer as full
 
 
 @pytest.fixture(scope="module")

@@ -94,6 +94,7 @@ _NOT_ACTIONS = frozenset(  # outcomes (提升了), states and particles: no acti
         "节省", "回升",
     )
 )  # fmt: skip
+_NUMERAL = re.compile(r"[\d一二三四五六七八九十百千万两几]")  # 有四年了: a time, no action
 _COMPLEMENT = re.compile(r"^(?:了|过|着|到|成|完|好|出|掉|给|起|上|下|回|来|去|清|遍|一下)")
 _STEP = re.compile(
     r"^(?:然后|后来|于是|所以|因此|接着|随后|之后|同时|首先|其次|再|又|先|马上|立刻|立即|还|并|"
@@ -117,13 +118,17 @@ PARTICULAR = re.compile(
     r"(?:做|在|接|负责)过?(?:一个|那个)|(?:我说|讲|说)(?:一个|一次)|举个例子|"
     r"(?:提|出|来|遇到|碰到|接到|发生|收到)了?(?:一个|个|一次|一起|一单)(?![^，。]{0,3}率)|"
     r"(?:做|在|接)(?:一个|那个)[^，。]{1,14}(?:时|的时候|期间)|[\d一二三四五六七八九十]+月份?[\d一二三四五六七八九十]*[号日]?|"
-    r"(?:晚上|早上|上午|下午)?[\d一二三四五六七八九十两]+点(?:多|半)?"
+    r"(?:晚上|早上|上午|下午)?(?<![\d一二三四五六七八九十百])(?:\d{1,2}|[一二三四五六七八九十两]{1,3})"
+    r"点(?:多|半|钟)?(?![\d一二三四五六七八九十])|^(?:有家|有名|一位|一名)"
 )
 NAMES = re.compile(r"(?<![A-Za-z])[A-Za-z][A-Za-z0-9.+#-]{1,}(?![A-Za-z])")
 NAMED_CASE = 2
+_NOT_DONE = re.compile(r"没|不|比较")  # 没做过、比较随和: nothing done
+STORY_ACTIONS = 2  # own actions told as done, without a general account: a story
 # 去年一年签了…、三年里…、连续三个季度…: a period summed up, not an occasion
 PERIOD = re.compile(
-    r"(?:去年|今年|前年)?(?:一|全|整)年(?:里|下来|内|中|来|的)?(?![级底初前后])|"
+    r"(?:去年|今年|前年)(?:一|全|整)年(?:里|下来|内|中|来|的)?(?![级底初前后])|(?:全|整)年(?![级底初前后])|"
+    r"一年(?:里|下来|内|中|来)|"
     r"[\d一二三四五六七八九十两几]+年(?:里|来|内|中|下来|间)|"
     r"[\d一二三四五六七八九十两几]+个(?:季度|月)(?:里|来|都)|连续[^，。]{1,4}(?:季度|个月|年)"
 )
@@ -131,7 +136,10 @@ GENERAL = re.compile(
     r"累计|始终|(?<![\d一二三四五六七八九十百千])多(?:次|个|款|家)|每次|每年|每个月|历年|经常|从来|"
     r"总是|向来|各种|长期|常年|一共|总共|过很多|我都是|"
     r"平时|一般|通常|往往|曾(?!经)|历任|先后|连续|这几年|这些年|多年|几年来|"
-    r"过[\d一二三四五六七八九十百千]+多?[个起次项场家款单]|" + PERIOD.pattern
+    r"过[\d一二三四五六七八九十百千]+多?[个起次项场家款单]|前前后后|大大小小|一直都|基本上都|"
+    r"(?<![没不])[\u4e00-\u9fff]过的|"
+    r"[干做当待](?:了|过)?[^，。]{0,6}?[\d一二三四五六七八九十两几]+年|"
+    r"有[\d一二三四五六七八九十两几]+年|" + PERIOD.pattern
 )
 # 以前每次都要…: how things were before the story changed them
 BEFORE = re.compile(
@@ -262,7 +270,13 @@ class Episode:
             return False
         if self.particular or len(self.named) >= NAMED_CASE:
             return True
-        return bool(self.results and not self.general)
+        if self.general:
+            return False
+        # 我去道歉后给他们留了电话，承诺24小时到场，三个月后他们下了12台的单: several
+        # things done and a figure, however short, are a story
+        done = [c for c in self.own if c.object and not _NOT_DONE.match(c.verb)]
+        figures = any(q.kind != "number" for c in self.clauses for q in c.numbers)
+        return bool(self.results) or (len(done) >= STORY_ACTIONS and figures)
 
     @cached_property
     def results(self) -> tuple[Clause, ...]:
@@ -483,7 +497,8 @@ def _perfective(text: str, at: int, starts: frozenset[int]) -> re.Match[str] | N
             continue
         if block.search(text[at:start]):
             return None
-        if match.group("verb") not in _NOT_ACTIONS:
+        verb = match.group("verb")
+        if verb not in _NOT_ACTIONS and not _NUMERAL.search(verb):
             return match
     return None
 

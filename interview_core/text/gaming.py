@@ -84,6 +84,8 @@ ANNOUNCED = re.compile(
 )
 PILED_NUMBERS = 3  # numbers piled up without a story
 _COUNT_FIRST = re.compile(r"\d")
+# 报修三天、二十天后: how long something took or waited sets the scene; it claims nothing
+_CONTEXT = frozenset(("number", "duration"))
 SUMMED_NUMBERS = 5  # numbers of a career summed up in a story's clothes
 SELF_SENTENCES = 2
 _ABSTRACT = r"[\u4e00-\u9fff]{1,4}?(?:能力|意识|精神|导向|思维|心态|态度|素质|观念|品质|力)"
@@ -253,7 +255,7 @@ def _empty_numbers(episode: Episode) -> GamingFlag | None:
 def empty_account(episode: Episode) -> bool:
     """Numbers piled up (``PILED_NUMBERS`` or more) in a general account or without any
     action: results claimed, no episode that produced them. Scored as a non-answer."""
-    numbers = sum(q.kind != "number" for c in episode.clauses for q in c.numbers)
+    numbers = sum(q.kind not in _CONTEXT for c in episode.clauses for q in c.numbers)
     if numbers < PILED_NUMBERS:
         return False
     if not episode.told:
@@ -272,7 +274,7 @@ def empty_account(episode: Episode) -> bool:
         and not (at + 1 < len(clauses) and _COUNT_FIRST.match(clauses[at + 1].reads))
         for at, c in enumerate(clauses)
     )
-    summary = numbers >= SUMMED_NUMBERS and concrete <= 1
+    summary = (numbers >= SUMMED_NUMBERS and concrete <= 1) or not concrete
     return summary or numbers * 2 >= len(episode.clauses)
 
 

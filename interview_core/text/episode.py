@@ -124,6 +124,8 @@ PARTICULAR = re.compile(
 NAMES = re.compile(r"(?<![A-Za-z])[A-Za-z][A-Za-z0-9.+#-]{1,}(?![A-Za-z])")
 NAMED_CASE = 2
 _NOT_DONE = re.compile(r"没|不|比较")  # 没做过、比较随和: nothing done
+POINT = re.compile(r"^第[一二三四五六七八九十\d]\s*(?:个|点|条)?\s*(?:就是|是|事)")
+POINTS = 3  # points numbered: a view laid out, not a story told
 STORY_ACTIONS = 2  # own actions told as done, without a general account: a story
 # 去年一年签了…、三年里…、连续三个季度…: a period summed up, not an occasion
 PERIOD = re.compile(
@@ -270,13 +272,19 @@ class Episode:
             return False
         if self.particular or len(self.named) >= NAMED_CASE:
             return True
-        if self.general:
+        if self.general or len(self.points) >= POINTS:
             return False
         # 我去道歉后给他们留了电话，承诺24小时到场，三个月后他们下了12台的单: several
         # things done and a figure, however short, are a story
         done = [c for c in self.own if c.object and not _NOT_DONE.match(c.verb)]
         figures = any(q.kind != "number" for c in self.clauses for q in c.numbers)
         return bool(self.results) or (len(done) >= STORY_ACTIONS and figures)
+
+    @cached_property
+    def points(self) -> tuple[str, ...]:
+        """Clauses numbered as points of a view (第一是客户分层，第二是…): a list of what
+        matters, not steps of what was done (第一步我先…)."""
+        return tuple(c.text for c in self.clauses if POINT.match(c.reads))
 
     @cached_property
     def results(self) -> tuple[Clause, ...]:

@@ -41,7 +41,7 @@ from collections.abc import Iterable
 from functools import lru_cache
 
 from interview_core.text.concepts import missing_concepts
-from interview_core.text.episode import Episode
+from interview_core.text.episode import POINTS, Episode
 from interview_core.text.evidence import shown_indicators
 from interview_core.text.flags import Gaming, GamingFlag
 from interview_core.text.library import default_library
@@ -163,6 +163,8 @@ def _keyword_list(episode: Episode) -> GamingFlag | None:
     if not listed and not episode.particular and len(enumerated) >= ENUMERATED:
         listed = len(enumerated) / clauses >= ENUMERATED_SHARE
         items = items or enumerated
+    if not listed and not episode.particular and len(episode.points) >= POINTS:
+        listed, items = True, items or list(episode.points)  # 第一是…第二是…第三是…
     buzzing = len(jargon) >= JARGON_MIN and len(jargon) / clauses >= JARGON_SHARE
     if not (listed or buzzing) or not found:
         return None

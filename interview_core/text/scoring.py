@@ -186,7 +186,7 @@ def score_answer(
     topics = tuple(
         dict.fromkeys(w for i in job.competencies if i.name in asked for w in _topic_words(i))
     )
-    flags = detect_gaming(answer, question, analysis.episode, topics, sorted(asked))
+    flags = detect_gaming(answer, question, analysis.episode, topics)
     said = tuple(w for w in topics if w in analysis.episode.reads)
     scores = tuple(
         _score_competency(item, analysis, flags, asked=item.name in asked, topics=said)

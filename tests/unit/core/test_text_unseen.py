@@ -6,6 +6,7 @@ from __future__ import annotations
 from interview_core.text.analysis import analyze_answer
 from interview_core.text.concepts import question_concepts
 from interview_core.text.flags import Gaming
+from interview_core.text.followup import follow_up
 from interview_core.text.jobs import builtin_job
 from interview_core.text.scoring import HONEST_FLOOR, AnswerScore, score_answer
 
@@ -40,6 +41,8 @@ def test_a_short_story_with_actions_and_figures_is_a_story_not_empty_numbers() -
     result = score_answer(answer, WIN_BACK, SALES)
     assert Gaming.EMPTY_NUMBERS not in _codes(result), result.flags
     assert _level(result) >= HONEST_FLOOR
+    asked = follow_up(answer, WIN_BACK, SALES)  # the result is told: ask for something else
+    assert asked is not None and asked.target != "result" and asked.quote in answer
 
 
 def test_a_career_summed_up_in_a_recognisers_words_is_empty_numbers() -> None:

@@ -89,6 +89,7 @@ PILED_NUMBERS = 3  # numbers piled up without a story
 _COUNT_FIRST = re.compile(r"\d")
 # 报修三天、二十天后: how long something took or waited sets the scene; it claims nothing
 _CONTEXT = frozenset(("number", "duration"))
+_UNIT_NEXT = re.compile(r"^[余多]?(?:项|个|次|篇|万|元|人|件|台|单|家|位|条|名|倍|块|箱|套|笔)")
 SUMMED_NUMBERS = 5  # numbers of a career summed up in a story's clothes
 SELF_SENTENCES = 2
 _ABSTRACT = r"[\u4e00-\u9fff]{1,4}?(?:能力|意识|精神|导向|思维|心态|态度|素质|观念|品质|力)"
@@ -260,10 +261,22 @@ def _empty_numbers(episode: Episode) -> GamingFlag | None:
     return GamingFlag(Gaming.EMPTY_NUMBERS, reason, quotes)
 
 
+def _claimed_numbers(episode: Episode) -> int:
+    """Figures that claim something: not a duration or a bare number, unless a recogniser's
+    pause put the bare number's unit into the next clause (落地了 8 | 项新技术)."""
+    clauses = episode.clauses
+    claimed = 0
+    for at, c in enumerate(clauses):
+        for q in c.numbers:
+            unit = at + 1 < len(clauses) and _UNIT_NEXT.match(clauses[at + 1].reads)
+            claimed += q.kind not in _CONTEXT or (q.kind == "number" and bool(unit))
+    return claimed
+
+
 def empty_account(episode: Episode) -> bool:
     """Numbers piled up (``PILED_NUMBERS`` or more) in a general account or without any
     action: results claimed, no episode that produced them. Scored as a non-answer."""
-    numbers = sum(q.kind not in _CONTEXT for c in episode.clauses for q in c.numbers)
+    numbers = _claimed_numbers(episode)
     if numbers < PILED_NUMBERS:
         return False
     if not episode.told:

@@ -23,7 +23,10 @@ The rules engine scores what a candidate says they did, so it reads each clause 
   推广、清单…).
 
 ``Episode.told`` is a story: actions of the candidate or the team at a particular occasion,
-or actions with their result told without the words of a general account. ``Episode.level``
+or, without the words of a general account (累计、一直都、前前后后、处理过的…、干了八年) and
+without points numbered as a view (第一是…第二是…), actions with their result, or two things
+the candidate did and a figure (a short answer with 我 + actions + a figure is a story).
+Durations (报修三天) set the scene and are no claimed figure. ``Episode.level``
 turns all this into the general behavioural level of the rating guidelines, before any
 competency: 1.3 no action, 1.8 habits or a general account, 2–2.3 a story of 我们 only (the
 guidelines' ceiling is 2), up to 2.7 actions without a result, about 3 an owned story with a

@@ -286,8 +286,8 @@ class Episode:
     @cached_property
     def points(self) -> tuple[str, ...]:
         """Clauses numbered as points of a view (第一是客户分层，第二是…): a list of what
-        matters, not steps of what was done (第一步我先…)."""
-        return tuple(c.text for c in self.clauses if POINT.match(c.reads))
+        matters, not steps of what was done (第一步我先…、第二是我去现场…)."""
+        return tuple(c.text for c in self.clauses if POINT.match(c.reads) and "我" not in c.reads)
 
     @cached_property
     def results(self) -> tuple[Clause, ...]:

@@ -23,7 +23,10 @@ The rules engine scores what a candidate says they did, so it reads each clause 
   推广、清单…).
 
 ``Episode.told`` is a story: actions of the candidate or the team at a particular occasion,
-or actions with their result told without the words of a general account. ``Episode.level``
+or, without the words of a general account (累计、一直都、前前后后、处理过的…、干了八年) and
+without points numbered as a view (第一是…第二是…), actions with their result, or two things
+the candidate did and a figure (a short answer with 我 + actions + a figure is a story).
+Durations (报修三天) set the scene and are no claimed figure. ``Episode.level``
 turns all this into the general behavioural level of the rating guidelines, before any
 competency: 1.3 no action, 1.8 habits or a general account, 2–2.3 a story of 我们 only (the
 guidelines' ceiling is 2), up to 2.7 actions without a result, about 3 an owned story with a
@@ -78,7 +81,7 @@ _GAP_BLOCK = re.compile(r"觉得|认为|应该|希望|打算|想要|会|要|可�
 _BA = re.compile(r"把|将")
 _BA_GAP_BLOCK = re.compile(r"觉得|认为|应该|希望|打算|想要|会|要|可以|能|如果")
 _NOT_VERB_NEXT = re.compile(
-    r"^(?:能力|意识|方面|精神|心态|态度|导向|思维|素质|很强|强|同事|经理|部门|团队|人员|工程师|组|部)"
+    r"^(?:能力|意识|方面|精神|心态|态度|导向|思维|素质|很强|强|同事|经理|部门|团队|人员|工程师|组(?!员)|部)"
 )
 _PREPOSITION = re.compile(r"^(?:在|到|去|跟|和|与|向|对|给|把|将|用|通过|按|按照|针对|带着|陪)")
 GAP, PREPOSITION_GAP, STEP_GAP = 6, 11, 3
@@ -94,6 +97,7 @@ _NOT_ACTIONS = frozenset(  # outcomes (提升了), states and particles: no acti
         "节省", "回升",
     )
 )  # fmt: skip
+_NUMERAL = re.compile(r"[\d一二三四五六七八九十百千万两几]")  # 有四年了: a time, no action
 _COMPLEMENT = re.compile(r"^(?:了|过|着|到|成|完|好|出|掉|给|起|上|下|回|来|去|清|遍|一下)")
 _STEP = re.compile(
     r"^(?:然后|后来|于是|所以|因此|接着|随后|之后|同时|首先|其次|再|又|先|马上|立刻|立即|还|并|"
@@ -107,23 +111,29 @@ PAST = re.compile(
 )
 _MODAL_SENTENCE = re.compile(
     r"(?:我|我们|就|都|也|总)(?:会|要|应该|可以|能)|应该|要学会|一定要|就行|就可以|"
-    r"我(?:觉得|认为|想)|最重要|很重要|关键是|关键在于"
+    r"我(?:觉得|认为|想|相信)|最重要|很重要|关键是|关键在于|一定(?:会|能)|只要[^，。]{0,8}就"
 )
 PARTICULAR = re.compile(
-    r"有一次|有次|那次|这次|那一次|的一次(?![^，。]{0,3}率)|一次是|那天|有一天|有天|某天|(?<![每前])一天|当天|第二天|"
+    r"有一次|有次|那次|这次|那一次|的一次(?![^，。]{0,3}率)|一次是|那天|有一天|有天(?![然赋分生])|某天|(?<![每前])一天|当天|第二天|"
     r"次日|那年|去年|前年|上个月|上周|上次|那段时间|有段时间|那会儿|那时|当时|刚(?:入职|接手|来|到|工作)|"
     r"(?:那|有|有一)个(?:客户|顾客|项目|月|季度|同事|员工|新人|订单|用户)|有位|有一位|\d{4}年|"
     r"第[一二三四]季度|双十一|大促|旺季|凌晨|年底|月底|春节|国庆|那周|有个|有一个|"
     r"(?:做|在|接|负责)过?(?:一个|那个)|(?:我说|讲|说)(?:一个|一次)|举个例子|"
-    r"(?:提|出|来|遇到|碰到|接到|发生|收到)了?(?:一个|个|一次|一起|一单)(?![^，。]{0,3}率)|"
+    r"(?:提|出|来|遇到|碰到|接到|发生|收到)了?(?:一个|个|一次|一起|一单|一名|一位|一家)(?![^，。]{0,3}率)|"
     r"(?:做|在|接)(?:一个|那个)[^，。]{1,14}(?:时|的时候|期间)|[\d一二三四五六七八九十]+月份?[\d一二三四五六七八九十]*[号日]?|"
-    r"(?:晚上|早上|上午|下午)?[\d一二三四五六七八九十两]+点(?:多|半)?"
+    r"(?:晚上|早上|上午|下午)?(?<![\d一二三四五六七八九十百])(?:\d{1,2}|[一二三四五六七八九十两]{1,3})"
+    r"点(?:多|半|钟)?(?![\d一二三四五六七八九十])|^(?:有家|有名|一位|一名)"
 )
 NAMES = re.compile(r"(?<![A-Za-z])[A-Za-z][A-Za-z0-9.+#-]{1,}(?![A-Za-z])")
 NAMED_CASE = 2
+_NOT_DONE = re.compile(r"没|不|比较")  # 没做过、比较随和: nothing done
+POINT = re.compile(r"^第[一二三四五六七八九十\d]\s*(?:个|点|条)?\s*(?:就是|是|事)")
+POINTS = 3  # points numbered: a view laid out, not a story told
+STORY_ACTIONS = 2  # own actions told as done, without a general account: a story
 # 去年一年签了…、三年里…、连续三个季度…: a period summed up, not an occasion
 PERIOD = re.compile(
-    r"(?:去年|今年|前年)?(?:一|全|整)年(?:里|下来|内|中|来|的)?(?![级底初前后])|"
+    r"(?:去年|今年|前年)(?:一|全|整)年(?:里|下来|内|中|来|的)?(?![级底初前后])|(?:全|整)年(?![级底初前后])|"
+    r"一年(?:里|下来|内|中|来)|"
     r"[\d一二三四五六七八九十两几]+年(?:里|来|内|中|下来|间)|"
     r"[\d一二三四五六七八九十两几]+个(?:季度|月)(?:里|来|都)|连续[^，。]{1,4}(?:季度|个月|年)"
 )
@@ -131,7 +141,10 @@ GENERAL = re.compile(
     r"累计|始终|(?<![\d一二三四五六七八九十百千])多(?:次|个|款|家)|每次|每年|每个月|历年|经常|从来|"
     r"总是|向来|各种|长期|常年|一共|总共|过很多|我都是|"
     r"平时|一般|通常|往往|曾(?!经)|历任|先后|连续|这几年|这些年|多年|几年来|"
-    r"过[\d一二三四五六七八九十百千]+多?[个起次项场家款单]|" + PERIOD.pattern
+    r"过[\d一二三四五六七八九十百千]+多?[个起次项场家款单]|前前后后|大大小小|一直都|基本上都|"
+    r"^(?:我|我们)?[\u4e00-\u9fff]{1,3}(?<![没不被])过的|"
+    r"(?:[干做当待](?:了|过)?[^，。]{0,6}?|有)[\d一二三四五六七八九十两几]+年(?:多)?(?:了|吧)?$|"
+    + PERIOD.pattern
 )
 # 以前每次都要…: how things were before the story changed them
 BEFORE = re.compile(
@@ -262,7 +275,19 @@ class Episode:
             return False
         if self.particular or len(self.named) >= NAMED_CASE:
             return True
-        return bool(self.results and not self.general)
+        if self.general or len(self.points) >= POINTS:
+            return False
+        # 我去道歉后给他们留了电话，承诺24小时到场，三个月后他们下了12台的单: several
+        # things done and a figure, however short, are a story
+        done = [c for c in self.own if c.object and not _NOT_DONE.match(c.verb)]
+        figures = any(q.kind != "number" for c in self.clauses for q in c.numbers)
+        return bool(self.results) or (len(done) >= STORY_ACTIONS and figures)
+
+    @cached_property
+    def points(self) -> tuple[str, ...]:
+        """Clauses numbered as points of a view (第一是客户分层，第二是…): a list of what
+        matters, not steps of what was done (第一步我先…、第二是我去现场…)."""
+        return tuple(c.text for c in self.clauses if POINT.match(c.reads) and "我" not in c.reads)
 
     @cached_property
     def results(self) -> tuple[Clause, ...]:
@@ -483,7 +508,8 @@ def _perfective(text: str, at: int, starts: frozenset[int]) -> re.Match[str] | N
             continue
         if block.search(text[at:start]):
             return None
-        if match.group("verb") not in _NOT_ACTIONS:
+        verb = match.group("verb")
+        if verb not in _NOT_ACTIONS and not _NUMERAL.search(verb):
             return match
     return None
 

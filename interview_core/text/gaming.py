@@ -24,12 +24,16 @@ Five kinds (``flags.Gaming``), each with a Chinese reason and the verbatim piece
   they measure (the numbers then earn nothing);
 * off-topic: a told story about something else than a question of the structured interview:
   it misses the situation and goal the question names (``concepts.missing_concepts``: the
-  question's concepts in everyday words, 反复 ≈ 老是、总是、又来…); or its announced subject
-  (我讲一个带新人的事吧) shares no word with the question nor with the topic words of the
-  competencies it asks (their keywords and the job's), and the story itself uses at most one
-  of the question's words and two topic words; or, unannounced, none of those words, none of
-  their indicators, and another competency's behaviour clearly shown instead. Without a
-  question of the interview nothing is off-topic.
+  question's concepts in everyday words, 反复 ≈ 老是、总是、又来…) and speaks at most
+  ``CONCEPT_USED`` of the question's own words (a story that says two of them is about the
+  question in words the lexicon did not foresee); or its announced subject (我讲一个带新人的
+  事吧) shares no word with the question nor with the topic words of the competencies it asks
+  (their keywords and the job's), and the story itself uses at most one of the question's
+  words and two topic words. A story that announces nothing and that no concept of the
+  lexicon reads is never off-topic: paraphrase defeats word overlap (a call-centre story of
+  电话特别多 answers 来电高峰期 without a word of it), and a false flag sinks an honest story
+  to the bottom, so a question the lexicon does not know is judged on behaviour alone.
+  Without a question of the interview nothing is off-topic.
 
 Detection is conservative: a weak but honest answer (我一般会先道歉…) raises no flag.
 """
@@ -41,8 +45,7 @@ from collections.abc import Iterable
 from functools import lru_cache
 
 from interview_core.text.concepts import missing_concepts
-from interview_core.text.episode import Episode
-from interview_core.text.evidence import shown_indicators
+from interview_core.text.episode import POINTS, Episode
 from interview_core.text.flags import Gaming, GamingFlag
 from interview_core.text.library import default_library
 from interview_core.text.sentences import content_words, plain
@@ -74,7 +77,7 @@ _EXAMPLE = re.compile(r"比如|例如|譬如|像是|包括")
 _ITEM_LEAD = re.compile(r"^(?:然后|还有|以及|和|并|及|再|也|还|通过)")
 ECHO_SHARE = 0.45
 QUOTES = 3
-OTHER_SHOWN = 2
+CONCEPT_USED = 1  # a story that speaks two of the question's own words is about it
 ANNOUNCED_USED, ANNOUNCED_TOPICS = 1, 2  # at most this much of the question in the story
 # 讲一次没做好的经历 frames the story, it does not name its subject
 FRAMING = re.compile(r"没|失败|成功|难忘|印象|深刻|最|好|糟|遗憾|教训|真实|自己")
@@ -84,13 +87,21 @@ ANNOUNCED = re.compile(
 )
 PILED_NUMBERS = 3  # numbers piled up without a story
 _COUNT_FIRST = re.compile(r"\d")
+# 报修三天、二十天后: how long something took or waited sets the scene; it claims nothing
+_CONTEXT = frozenset(("number", "duration"))
+_UNIT_NEXT = re.compile(r"^[余多]?(?:项|个|次|篇|万|元|人|件|台|单|家|位|条|名|倍|块|箱|套|笔)")
 SUMMED_NUMBERS = 5  # numbers of a career summed up in a story's clothes
 SELF_SENTENCES = 2
 _ABSTRACT = r"[\u4e00-\u9fff]{1,4}?(?:能力|意识|精神|导向|思维|心态|态度|素质|观念|品质|力)"
 SELF_RE = re.compile(
-    r"我(?:是|算是|属于)(?:一个|一位|个)?[^，。]{0,14}的人|我(?:这个人|的性格|性格|为人)"
-    r"|(?:能力|意识|心态|精神|素质|执行力|领导力|学习力)(?:也|都|还)?(?:很|非常|比较|特别|相当|超)?"
-    r"(?:强|好|突出|过硬|不错|出色|优秀)"
+    r"我(?:也|就|本身|一直|向来)?(?:是|算是|属于)(?:一个|一位|个|那种)?[^，。]{0,14}"
+    r"的(?:人|[\u4e00-\u9fff]{1,2}?(?:长|员|手|者|师))|我(?:这个人|的性格|性格|为人)"
+    r"|(?:能力|意识|心态|精神|素质|(?:^|(?<=[，。、\s我和且也])|(?<=我的))[\u4e00-\u9fff]{1,3}?(?:力|感|心|性))"
+    r"(?:也|都|还)?"
+    r"(?:很|非常|比较|特别|相当|超)?(?:强|突出|过硬|出色|优秀)"
+    r"|(?:能力|意识|心态|精神|素质)(?:也|都|还)?(?:很|非常|比较|特别|相当|超)?(?:好|不错)"
+    r"|(?<![他她户方])(?:性格|脾气|人缘)(?:也|都|还)?(?:很|非常|比较|特别|相当|挺)|我(?:最大的)?(?:优点|长处|优势)(?:就)?是"
+    r"|(?:同事|大家|客户|领导)们?(?:也)?都(?:说|夸)(?:我|跟我)|对我的评价(?:都|也)?是"
     r"|我(?:很|非常|比较|特别|一直|向来)?(?:都)?(?:擅长|善于|喜欢|热爱|享受|乐于)"
     r"|(?:很|非常|比较|特别|也)(?:擅长|善于|乐于)|我(?:具备|拥有|具有)"
     r"|我(?:很|非常|比较|特别|一直|向来)(?:都)?(?:是|有)?(?:耐心|细心|负责|认真|努力|积极|主动|"
@@ -104,7 +115,6 @@ def detect_gaming(
     question: str,
     episode: Episode,
     topics: Iterable[str] = (),
-    asked: Iterable[str] = (),
 ) -> tuple[GamingFlag, ...]:
     """The gaming flags of one answer (empty for an honest answer, however weak)."""
     if not plain(answer).strip():
@@ -114,7 +124,7 @@ def detect_gaming(
         _echo(answer, question, episode),
         _self_description(episode),
         _empty_numbers(episode),
-        _off_topic(answer, question, episode, tuple(topics), tuple(asked)),
+        _off_topic(answer, question, episode, tuple(topics)),
     ]
     return tuple(f for f in flags if f is not None)
 
@@ -161,6 +171,8 @@ def _keyword_list(episode: Episode) -> GamingFlag | None:
     if not listed and not episode.particular and len(enumerated) >= ENUMERATED:
         listed = len(enumerated) / clauses >= ENUMERATED_SHARE
         items = items or enumerated
+    if not listed and not episode.particular and len(episode.points) >= POINTS:
+        listed, items = True, items or list(episode.points)  # 第一是…第二是…第三是…
     buzzing = len(jargon) >= JARGON_MIN and len(jargon) / clauses >= JARGON_SHARE
     if not (listed or buzzing) or not found:
         return None
@@ -250,10 +262,22 @@ def _empty_numbers(episode: Episode) -> GamingFlag | None:
     return GamingFlag(Gaming.EMPTY_NUMBERS, reason, quotes)
 
 
+def _claimed_numbers(episode: Episode) -> int:
+    """Figures that claim something: not a duration or a bare number, unless a recogniser's
+    pause put the bare number's unit into the next clause (落地了 8 | 项新技术)."""
+    clauses = episode.clauses
+    claimed = 0
+    for at, c in enumerate(clauses):
+        for q in c.numbers:
+            unit = at + 1 < len(clauses) and _UNIT_NEXT.match(clauses[at + 1].reads)
+            claimed += q.kind not in _CONTEXT or (q.kind == "number" and bool(unit))
+    return claimed
+
+
 def empty_account(episode: Episode) -> bool:
     """Numbers piled up (``PILED_NUMBERS`` or more) in a general account or without any
     action: results claimed, no episode that produced them. Scored as a non-answer."""
-    numbers = sum(q.kind != "number" for c in episode.clauses for q in c.numbers)
+    numbers = _claimed_numbers(episode)
     if numbers < PILED_NUMBERS:
         return False
     if not episode.told:
@@ -272,28 +296,27 @@ def empty_account(episode: Episode) -> bool:
         and not (at + 1 < len(clauses) and _COUNT_FIRST.match(clauses[at + 1].reads))
         for at, c in enumerate(clauses)
     )
-    summary = numbers >= SUMMED_NUMBERS and concrete <= 1
+    summary = (numbers >= SUMMED_NUMBERS and concrete <= 1) or not concrete
     return summary or numbers * 2 >= len(episode.clauses)
 
 
 def _off_topic(
-    answer: str, question: str, episode: Episode, topics: tuple[str, ...], asked: tuple[str, ...]
+    answer: str, question: str, episode: Episode, topics: tuple[str, ...]
 ) -> GamingFlag | None:
     """A told story about something else. Candidates who change the subject often say so
     (我讲一个带新人的事吧): an announced subject sharing no word with the question nor with
-    the topic words of the competencies it asks is off-topic. Without an announcement the
-    rule is conservative (paraphrase defeats word overlap, and a false flag would sink an
-    honest story): none of the question's words, none of the topic words, none of the asked
-    competencies' indicators, and another competency's behaviour clearly shown instead."""
+    the topic words of the competencies it asks is off-topic. Without an announcement only
+    the lexicon's concepts judge, and only a story that speaks at most one of the question's
+    words: paraphrase defeats word overlap, and a false flag would sink an honest story."""
     wanted = question_words(question)
     if not wanted or not topics or not episode.told:
         return None
-    missed = missing_concepts(question, episode.reads)
-    if missed:
-        told = f"回答讲的经历没有涉及题目所问的「{'」「'.join(missed)}」"
-        return _off_topic_flag(episode, wanted, told, missed=True)
     reads = plain(answer)
     used = [w for w in wanted if w in reads or (len(w) >= 3 and w[:2] in reads)]
+    missed = missing_concepts(question, episode.reads)
+    if missed and len(used) <= CONCEPT_USED:
+        told = f"回答讲的经历没有涉及题目所问的「{'」「'.join(missed)}」"
+        return _off_topic_flag(episode, wanted, told, missed=True)
     touched = {t for t in topics if t in reads}
     announced = ANNOUNCED.search(plain(" ".join(episode_sentences(episode)[:2])))
     if announced is not None and not FRAMING.search(announced.group("subject")):
@@ -303,22 +326,7 @@ def _off_topic(
         if len(used) > ANNOUNCED_USED or len(touched) > ANNOUNCED_TOPICS:
             return None  # the story itself speaks of the question after all
         return _off_topic_flag(episode, wanted, f"回答讲的是「{subject}」")
-    if _about(frozenset(w for w in wanted if w in reads), wanted, topics):
-        return None
-    if any(w[:2] in reads for w in wanted if len(w) >= 3) or any(t in reads for t in topics):
-        return None
-    library = default_library()
-    if any(shown_indicators(episode, library.get(name)) for name in asked):
-        return None
-    others = {
-        c.name: len(shown_indicators(episode, c))
-        for c in library.competencies
-        if c.name not in asked
-    }
-    instead = max(others, key=lambda n: (others[n], n))
-    if others[instead] < OTHER_SHOWN:
-        return None
-    return _off_topic_flag(episode, wanted, f"回答讲了一段体现「{instead}」的经历")
+    return None
 
 
 def _about(said: frozenset[str], wanted: tuple[str, ...], topics: tuple[str, ...]) -> bool:

@@ -28,9 +28,10 @@ Per competency:
 * gaming (``gaming.detect_gaming``): a keyword list, an echo, a self-description, or numbers
   piled up in a general account score 1.0 (the rating guidelines' level for a non-answer) on
   the competencies the question asks or the answer names, also when the answer is off the
-  topic as well; an off-topic story 1.0 (1.2 when it happens to show the competency's
-  behaviour: the raters' "2" region at most, and below ``HONEST_FLOOR``) and nothing outside
-  the question; numbers that
+  topic as well (1.1 for a keyword list wrapped round a story: one occasion and the
+  candidate's actions told in buzzwords, still below every honest answer); an off-topic
+  story 1.0 (1.2 when it happens to show the competency's behaviour: the raters' "2" region
+  at most, and below ``HONEST_FLOOR``) and nothing outside the question; numbers that
   measure nothing next to a story cost −0.3. The flags are in the JSON with their reasons and
   quotes, and halve confidence.
 * ``confidence`` (0.05..0.95) grows with the indicators shown, STAR completeness, a tied
@@ -73,6 +74,7 @@ KEYWORD_POINTS, KEYWORD_MAX = 0.05, 0.1
 HEDGE_POINTS, HEDGE_MAX = 0.1, 0.4
 GAMING_SCORE = 1.0  # the rating guidelines' level for a non-answer
 OFF_TOPIC_SHOWN = 1.2  # an off-topic story that happens to show the competency
+BURIED_STORY = 1.1  # a keyword list around a story: below every honest one
 HONEST_FLOOR = 1.3  # an honest, relevant answer, however weak, stays above every non-answer
 EMPTY_NUMBERS_CUT = 0.3
 NON_ANSWERS = frozenset({Gaming.KEYWORD_LIST, Gaming.ECHO, Gaming.SELF_DESCRIPTION})
@@ -186,7 +188,7 @@ def score_answer(
     topics = tuple(
         dict.fromkeys(w for i in job.competencies if i.name in asked for w in _topic_words(i))
     )
-    flags = detect_gaming(answer, question, analysis.episode, topics, sorted(asked))
+    flags = detect_gaming(answer, question, analysis.episode, topics)
     said = tuple(w for w in topics if w in analysis.episode.reads)
     scores = tuple(
         _score_competency(item, analysis, flags, asked=item.name in asked, topics=said)
@@ -232,7 +234,10 @@ def _score_competency(
     touched = _named(item, a.episode.reads) or (asked and (a.relevance > 0 or bool(topics)))
     piled = Gaming.EMPTY_NUMBERS in kinds and empty_account(episode)
     if kinds & NON_ANSWERS or piled:  # a non-answer, whether or not also off the topic
-        return _gamed(item, flags, a) if touched else _not_assessed(item)
+        if not touched:
+            return _not_assessed(item)
+        buried = kinds == {Gaming.KEYWORD_LIST} and _buried_story(episode)
+        return _gamed(item, flags, a, BURIED_STORY if buried else GAMING_SCORE)
     if Gaming.OFF_TOPIC in kinds:
         if not asked:
             return _not_assessed(item)
@@ -259,6 +264,13 @@ def non_answer(flags: tuple[GamingFlag, ...], episode: Episode) -> bool:
     kinds = {f.code for f in flags}
     piled = Gaming.EMPTY_NUMBERS in kinds and empty_account(episode)
     return bool(kinds & NON_ANSWERS) or Gaming.OFF_TOPIC in kinds or piled
+
+
+def _buried_story(episode: Episode) -> bool:
+    """A story under the jargon: one occasion (之前有一个流失的老客户), an action of the
+    candidate and a result (or several actions), told in buzzwords. Still a non-answer, but
+    not an empty one."""
+    return bool(episode.particular and episode.own and (episode.results or episode.own[1:]))
 
 
 def _relevant(a: AnswerAnalysis, found: CompetencyEvidence) -> bool:

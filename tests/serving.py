@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import random
 import socket
 import subprocess
 import sys
@@ -23,10 +24,30 @@ CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu",
                  "--disable-sync", "--no-first-run"]  # fmt: skip
 
 
+# Each pytest-xdist worker hands out ports from its own block below Linux's ephemeral range
+# (32768+). A port the kernel picks for "port 0" comes from that range, and between closing
+# it and the server binding it, another worker's outgoing connection (PostgreSQL, Redis,
+# httpx) can take it: "address already in use". Outgoing connections never use these blocks.
+PORT_BLOCK = 1000
+_FIRST_PORT = 20000
+_handed: list[int] = []
+
+
 def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+    """A loopback port free now, that no other worker of this run will hand out."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw")
+    block = _FIRST_PORT + PORT_BLOCK * (int(worker) % 12 if worker.isdigit() else 0)
+    start = (_handed[-1] + 1 - block) if _handed else random.randrange(PORT_BLOCK)
+    for step in range(PORT_BLOCK):
+        port = block + (start + step) % PORT_BLOCK
+        with socket.socket() as sock:
+            try:
+                sock.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+        _handed.append(port)
+        return port
+    raise RuntimeError(f"no free port in {block}..{block + PORT_BLOCK - 1}")
 
 
 @asynccontextmanager

@@ -291,7 +291,7 @@ def _breakdown(found: CompetencyEvidence, a: AnswerAnalysis, empty: bool) -> dic
         "episode": episode.level,
         "indicators": indicators,
         "keywords": min(KEYWORD_POINTS * len(found.keywords), KEYWORD_MAX),
-        "vagueness": -min(HEDGE_POINTS * len(a.vagueness.hedges), HEDGE_MAX),
+        "vagueness": -min(HEDGE_POINTS * len(a.vagueness.hedges), HEDGE_MAX) or 0.0,  # no -0.0
     }
     if empty:
         parts["empty_numbers"] = -EMPTY_NUMBERS_CUT

@@ -52,7 +52,7 @@ from recruiting.domain.availability import (  # noqa: E402
 )
 from recruiting.domain.roles import Role  # noqa: E402
 from recruiting.models import SubjectKind  # noqa: E402
-from recruiting.services.sessions import Principal  # noqa: E402
+from recruiting.services.shared.sessions import Principal  # noqa: E402
 
 SH = ZoneInfo("Asia/Shanghai")
 START = datetime(2030, 11, 25, tzinfo=SH)  # a Monday
@@ -141,7 +141,7 @@ async def book_through_service(
         JobOpening,
         Staff,
     )
-    from recruiting.services.scheduling import SchedulingRules, SchedulingService, SlotTaken
+    from recruiting.services.scheduling.slots import SchedulingRules, SchedulingService, SlotTaken
 
     install_cipher(FieldCipher({"bench": os.urandom(32)}, "bench"))  # names are sealed
     await migrate_schema(url)
@@ -218,9 +218,9 @@ async def prepare_invitations(job_id: int, pool: list[int], count: int) -> dict[
         OutboxMessage,
     )
     from recruiting.ports.candidate_channel import CANDIDATE_CHANNEL
-    from recruiting.services.interview_invitations import InterviewInvitations
-    from recruiting.services.outbox import OutboxRelay
-    from recruiting.services.scheduling import SchedulingRules, SchedulingService
+    from recruiting.services.invitations.lifecycle import InterviewInvitations
+    from recruiting.services.messaging.outbox import OutboxRelay
+    from recruiting.services.scheduling.slots import SchedulingRules, SchedulingService
     from wecom_bot.candidate_channel import CandidateChannelSender
 
     ids = await Interview.filter(round__job_id=job_id).order_by("id").values_list("id", flat=True)

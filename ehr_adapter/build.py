@@ -25,7 +25,7 @@ from recruiting.ports.ehr import (
     PerformanceRating,
     Unsealer,
 )
-from recruiting.services.outbox import Backoff, RetryPolicy
+from recruiting.services.messaging.outbox import Backoff, RetryPolicy
 
 
 class NoEhr:

@@ -41,9 +41,9 @@ from recruiting.ports.ehr import (
     NewEmployee,
     record_from_payload,
 )
-from recruiting.services.audit import Actor, record
-from recruiting.services.ehr import EhrSync
-from recruiting.services.outbox import DeadLetters, OutboxRelay
+from recruiting.services.messaging.outbox import DeadLetters, OutboxRelay
+from recruiting.services.offers.ehr import EhrSync
+from recruiting.services.shared.audit import Actor, record
 from recruiting.settings import Settings, load_settings
 
 CLI_ACTOR = Actor("cli:ehr_adapter")

@@ -13,7 +13,7 @@ from typing import Any
 from ehr_adapter.records import sealed_fields
 from recruiting.ports.ehr import CandidateArchive, EhrSystem, NotSupported, record_from_payload
 from recruiting.ports.outbound import OutboundMessage
-from recruiting.services.audit import Actor, record
+from recruiting.services.shared.audit import Actor, record
 
 log = logging.getLogger(__name__)
 EHR_ACTOR = Actor("system:ehr")

@@ -7,15 +7,15 @@ from dataclasses import dataclass
 from sanic import Request
 
 from recruiting.infra.rate_limit import RateLimiter
-from recruiting.services.consents import ConsentService
-from recruiting.services.device_check import DeviceCheckService
-from recruiting.services.invitations import InvitationService
-from recruiting.services.recorded_interview import RecordedInterviewService
-from recruiting.services.results import ResultsService
-from recruiting.services.sessions import SessionService
-from recruiting.services.survey_summary import SurveySummaries
-from recruiting.services.surveys import Surveys
-from recruiting.services.uploads import UploadService
+from recruiting.services.after_interview.survey_summary import SurveySummaries
+from recruiting.services.after_interview.surveys import Surveys
+from recruiting.services.recorded.consents import ConsentService
+from recruiting.services.recorded.device_check import DeviceCheckService
+from recruiting.services.recorded.interview import RecordedInterviewService
+from recruiting.services.recorded.links import InvitationService
+from recruiting.services.recorded.results import ResultsService
+from recruiting.services.recorded.uploads import UploadService
+from recruiting.services.shared.sessions import SessionService
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ from sanic import Blueprint, Request
 
 from recruiting.errors import RequestTimeout
 from recruiting.infra.rate_limit import RateLimiter
-from recruiting.services.sessions import Principal
+from recruiting.services.shared.sessions import Principal
 
 GROUPS = {
     "login_candidate": "login",

@@ -12,7 +12,7 @@ from sanic.response import HTTPResponse, json
 
 from miniapp_api import schemas as s
 from miniapp_api.routes import documented, principal_of
-from recruiting.services.candidate_answers import CandidateAnswers
+from recruiting.services.candidate_channel.answers import CandidateAnswers
 
 bp = Blueprint("miniapp_messages", url_prefix="/miniapp/v1")
 

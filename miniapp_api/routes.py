@@ -20,9 +20,9 @@ from miniapp_api.context import MiniApp, miniapp
 from recruiting import validation
 from recruiting.errors import AccessDenied, InvalidInput
 from recruiting.models import ConsentPurpose, SubjectKind
-from recruiting.services.audit import record
-from recruiting.services.consents import Decision, consent_state
-from recruiting.services.sessions import IssuedSession, Principal
+from recruiting.services.recorded.consents import Decision, consent_state
+from recruiting.services.shared.audit import record
+from recruiting.services.shared.sessions import IssuedSession, Principal
 
 bp = Blueprint("miniapp", url_prefix="/miniapp/v1")
 H = TypeVar("H", bound=Callable[..., Any])

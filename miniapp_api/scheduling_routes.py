@@ -19,8 +19,8 @@ from miniapp_api.routes import documented, parse_time, principal_of
 from recruiting.domain.availability import Interval
 from recruiting.errors import InvalidInput
 from recruiting.models import Interview, InterviewMode
-from recruiting.services.booking import InterviewBooking
-from recruiting.services.scheduling import SchedulingService, proposal_json
+from recruiting.services.scheduling.booking import InterviewBooking
+from recruiting.services.scheduling.slots import SchedulingService, proposal_json
 
 bp = Blueprint("miniapp_scheduling", url_prefix="/miniapp/v1/staff")
 

@@ -44,7 +44,7 @@ from recruiting.db import close_database, open_database
 from recruiting.domain.roles import Role
 from recruiting.errors import InvalidInput
 from recruiting.infra.sealed_fields import install_cipher_for
-from recruiting.services.audit import Actor
+from recruiting.services.shared.audit import Actor
 from recruiting.settings import load_settings
 
 _Parser = OneLineParser

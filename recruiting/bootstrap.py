@@ -53,42 +53,46 @@ from recruiting.ports.kv import KeyValueStore
 from recruiting.ports.outbound import Channel
 from recruiting.ports.queue import TaskQueue
 from recruiting.runtime import Worker
-from recruiting.services.answer_analysis import AnswerAnalysisRunner
-from recruiting.services.answer_routes import answer_routes
-from recruiting.services.booking import InterviewBooking
-from recruiting.services.callbacks import CallbackProcessor, Handler
-from recruiting.services.candidate_answers import CandidateAnswers
-from recruiting.services.card_routes import CardClicks, card_routes
-from recruiting.services.consents import ConsentService
-from recruiting.services.conversation import Conversation
+from recruiting.services.after_interview.summaries import CandidateSummaries, SummaryReleases
+from recruiting.services.after_interview.survey_answers import SurveyAnswers
+from recruiting.services.after_interview.survey_summary import SurveySummaries
+from recruiting.services.after_interview.surveys import Surveys
+from recruiting.services.candidate_channel.answers import CandidateAnswers
+from recruiting.services.candidate_channel.free_text import FreeText
 from recruiting.services.demo import seed_demo_recruiting, seed_demo_staff
-from recruiting.services.device_check import DeviceCheckService
-from recruiting.services.effects import Effects
-from recruiting.services.ehr import EhrSync
-from recruiting.services.free_text import FreeText
-from recruiting.services.inbox import CallbackInbox
-from recruiting.services.interview_invitations import InterviewInvitations
-from recruiting.services.invitations import InvitationService
-from recruiting.services.live_interview import LiveInterviews
-from recruiting.services.offer_answers import OfferAnswers
-from recruiting.services.offer_approvals import OfferApprovals
-from recruiting.services.offers import Offers
-from recruiting.services.outbox import DeadLetters, OutboxRelay
-from recruiting.services.panel_scoring import PanelScoring
-from recruiting.services.payroll_data_alerts import PayrollDataAlerts
-from recruiting.services.personal_data import PersonalDataService
-from recruiting.services.recorded_interview import RecordedInterviewService
-from recruiting.services.reminders import ReminderService, gate_reminders, reminder_policy
-from recruiting.services.results import ResultsService
-from recruiting.services.schedule_chat import ScheduleChat
-from recruiting.services.scheduling import SchedulingRules, SchedulingService
-from recruiting.services.sessions import SessionService
-from recruiting.services.staff_directory import StaffDirectory
-from recruiting.services.summaries import CandidateSummaries, SummaryReleases
-from recruiting.services.survey_answers import SurveyAnswers
-from recruiting.services.survey_summary import SurveySummaries
-from recruiting.services.surveys import Surveys
-from recruiting.services.uploads import UploadLimits, UploadService
+from recruiting.services.invitations.lifecycle import InterviewInvitations
+from recruiting.services.live.interview import LiveInterviews
+from recruiting.services.live.panel_scoring import PanelScoring
+from recruiting.services.messaging.answer_routes import answer_routes
+from recruiting.services.messaging.callbacks import CallbackProcessor, Handler
+from recruiting.services.messaging.card_routes import CardClicks, card_routes
+from recruiting.services.messaging.conversation import Conversation
+from recruiting.services.messaging.effects import Effects
+from recruiting.services.messaging.inbox import CallbackInbox
+from recruiting.services.messaging.outbox import DeadLetters, OutboxRelay
+from recruiting.services.offers.answers import OfferAnswers
+from recruiting.services.offers.approvals import OfferApprovals
+from recruiting.services.offers.ehr import EhrSync
+from recruiting.services.offers.offers import Offers
+from recruiting.services.offers.payroll_data_alerts import PayrollDataAlerts
+from recruiting.services.recorded.analysis import AnswerAnalysisRunner
+from recruiting.services.recorded.consents import ConsentService
+from recruiting.services.recorded.device_check import DeviceCheckService
+from recruiting.services.recorded.interview import RecordedInterviewService
+from recruiting.services.recorded.links import InvitationService
+from recruiting.services.recorded.results import ResultsService
+from recruiting.services.recorded.uploads import UploadLimits, UploadService
+from recruiting.services.scheduling.booking import InterviewBooking
+from recruiting.services.scheduling.chat import ScheduleChat
+from recruiting.services.scheduling.reminders import (
+    ReminderService,
+    gate_reminders,
+    reminder_policy,
+)
+from recruiting.services.scheduling.slots import SchedulingRules, SchedulingService
+from recruiting.services.shared.personal_data import PersonalDataService
+from recruiting.services.shared.sessions import SessionService
+from recruiting.services.shared.staff_directory import StaffDirectory
 from recruiting.settings import Settings, is_loopback
 from recruiting.web import (
     add_security_headers,
@@ -209,7 +213,7 @@ def build_services(
     survey_answers = SurveyAnswers(after.surveys, after.effects)
     offer_answers = OfferAnswers(queue)
     answers = CandidateAnswers(
-        invitations,  # the table of answer keys: recruiting.services.answer_routes
+        invitations,  # the table of answer keys: recruiting.services.messaging.answer_routes
         answer_routes(invitations, survey=survey_answers, offer=offer_answers),
         free_text=FreeText(invitations, offer_answers, survey_answers),
     )
@@ -224,7 +228,7 @@ def build_services(
     handlers: dict[str, Handler] = {
         "text": conversation.on_text,
         "voice": live.on_voice,
-        "card_click": CardClicks(  # the table of button keys: recruiting.services.card_routes
+        "card_click": CardClicks(  # the table of button keys: services.messaging.card_routes
             card_routes(
                 dead_letters=dead_letters,
                 live=live,
@@ -311,7 +315,7 @@ def build_services(
 
 @dataclass(frozen=True)
 class AfterInterview:
-    """Surveys and candidate summaries (``recruiting.services.surveys`` / ``summaries``)."""
+    """Surveys and candidate summaries (``services.after_interview.surveys`` / ``summaries``)."""
 
     surveys: Surveys
     survey_summaries: SurveySummaries

@@ -15,10 +15,10 @@ from pathlib import Path
 from recruiting.errors import RecruitingError
 from recruiting.infra.scratch import wipe_stale
 from recruiting.ports.queue import ANALYSIS_TOPIC, INBOX_TOPIC, OUTBOX_TOPIC, TaskQueue
-from recruiting.services.answer_analysis import AnswerAnalysisRunner
-from recruiting.services.callbacks import CallbackProcessor
-from recruiting.services.inbox import CallbackInbox
-from recruiting.services.outbox import OutboxRelay
+from recruiting.services.messaging.callbacks import CallbackProcessor
+from recruiting.services.messaging.inbox import CallbackInbox
+from recruiting.services.messaging.outbox import OutboxRelay
+from recruiting.services.recorded.analysis import AnswerAnalysisRunner
 
 log = logging.getLogger(__name__)
 

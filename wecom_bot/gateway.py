@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from recruiting.errors import InvalidInput, Untrusted
-from recruiting.services.inbox import Accepted, CallbackInbox
+from recruiting.services.messaging.inbox import Accepted, CallbackInbox
 from wecom_bot import xmlcodec
 from wecom_bot.crypto import WeComCrypto
 from wecom_bot.events import parse_event

@@ -1,4 +1,4 @@
-"""Staff cards that are redrawn as their subject changes (``recruiting.services.staff_cards``).
+"""Staff cards that are redrawn as their subject changes (``services.shared.staff_cards``).
 
 Wraps the app-message sender: a sent card's ``response_code`` is kept per (task_id, member),
 and a ``staff_card_update`` row takes the newest unused code when it is delivered (it comes
@@ -14,7 +14,7 @@ from typing import Any, Protocol
 
 from recruiting.errors import RetryLater
 from recruiting.ports.outbound import OutboundMessage, OutboundSender
-from recruiting.services import staff_cards
+from recruiting.services.shared import staff_cards
 from wecom_bot.client.errors import WeComApiError, WeComTokenInvalid
 
 log = logging.getLogger(__name__)

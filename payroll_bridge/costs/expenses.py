@@ -13,7 +13,7 @@ from recruiting.domain.roles import Permission, allows
 from recruiting.errors import AccessDenied, InvalidInput, NotFound
 from recruiting.models import Interview
 from recruiting.models.costs import CostKind, InterviewCost
-from recruiting.services.audit import Actor, record
+from recruiting.services.shared.audit import Actor, record
 
 MAX_AMOUNT = Decimal("1000000")  # one interview's venue or trip; larger is a typo
 _CURRENCY = re.compile(r"^[A-Z]{3}$")

@@ -10,7 +10,7 @@ from payroll_bridge.costs.loader import load_hires, load_interviews
 from payroll_bridge.costs.period import Month
 from recruiting.domain.roles import Permission, allows
 from recruiting.errors import AccessDenied
-from recruiting.services.audit import Actor, record
+from recruiting.services.shared.audit import Actor, record
 from recruiting.settings import CostSettings
 
 

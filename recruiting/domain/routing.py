@@ -3,7 +3,8 @@ route them.
 
 Every key is ``feature.action:arg[:arg…]`` (``offer.submit:42:3``, ``invite.confirm:12``):
 the prefix ``feature.action`` names its handler in one table per surface
-(``recruiting.services.card_routes``, ``recruiting.services.answer_routes``), and a prefix
+(``recruiting.services.messaging.card_routes``,
+``recruiting.services.messaging.answer_routes``), and a prefix
 has one owner: a second claim is refused when the table is built, at start-up.
 
 Keys of older styles are still out in the world (cards sent before an upgrade, outbox rows

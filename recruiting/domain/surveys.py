@@ -1,5 +1,5 @@
 """The post-interview surveys: their questions, answer validation and the summary per job
-and round (pure rules; the use cases live in ``recruiting.services.surveys``).
+and round (pure rules; the use cases live in ``recruiting.services.after_interview.surveys``).
 
 Every question is single-choice. Rating questions (1–5) have a mean; the others only a
 distribution. The response rate is complete responses over surveys sent.

@@ -168,7 +168,7 @@ class CandidateSummary(Model):
     next_step = SealedTextField(default="")
     released_at = fields.DatetimeField(null=True)
     released_by = fields.CharField(max_length=64, default="")
-    # The draft (recruiting.services.summaries): when, on what, and what HR alone may read.
+    # The draft (services.after_interview.summaries): when, on what, and what HR alone may read.
     drafted_at = fields.DatetimeField(null=True)
     basis = fields.CharField(max_length=16, default="")  # human | ai | none | "" (HR wrote it)
     needs_writing = fields.BooleanField(default=False)  # no scores: HR must write it

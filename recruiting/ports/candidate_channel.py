@@ -13,7 +13,7 @@ Payload kinds (all carry ``content``, the text a person reads):
 - ``{"kind": "choices", "content": str, "choices": [{"key": str, "label": str}],
   "subject": str}`` — clickable answers; ``subject`` (e.g. ``invite:12``) and the chosen
   key come back as one key, ``domain.routing.answer_key`` (``invite.confirm:12``), so the
-  answer finds its cause (``services.answer_routes``).
+  answer finds its cause (``services.messaging.answer_routes``).
 - ``{"kind": "link", "content": str, "title": str, "path": str}`` — a mini-app page.
 
 Optional keys any payload may carry:

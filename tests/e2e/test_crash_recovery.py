@@ -13,7 +13,7 @@ from pathlib import Path
 import httpx
 from sanic import Sanic
 
-from recruiting.services.conversation import HELP_TEXT
+from recruiting.services.messaging.conversation import HELP_TEXT
 from recruiting.settings import load_settings
 from tests.conftest import premigrate
 from tests.e2e.stack import delivered_texts

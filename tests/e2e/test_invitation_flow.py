@@ -25,8 +25,8 @@ from recruiting.models import (
     InvitationStatus,
     Staff,
 )
-from recruiting.services.invitation_messages import REFRESH
-from recruiting.services.reminders import reminder_text
+from recruiting.services.invitations.messages import REFRESH
+from recruiting.services.scheduling.reminders import reminder_text
 from tests.e2e import chat, miniapp
 from tests.e2e.miniapp import Stack, monday
 

@@ -22,7 +22,7 @@ from recruiting.models import (
     Interview,
     Score,
 )
-from recruiting.services.sessions import token_hash
+from recruiting.services.shared.sessions import token_hash
 from tests.e2e import miniapp
 from tests.e2e.miniapp import CHUNK, QUESTIONS, Stack
 from tests.unit.core.mediafactory import face_video, speech_like, write_video

@@ -13,7 +13,7 @@ import httpx
 import pytest
 
 from recruiting.models import InboxEvent, OutboxMessage
-from recruiting.services.conversation import HELP_TEXT, UNKNOWN_MEMBER
+from recruiting.services.messaging.conversation import HELP_TEXT, UNKNOWN_MEMBER
 from tests.e2e.stack import Stack, running
 from wecom_bot.sandbox.oa import OFFER_TEMPLATE_ID
 

@@ -51,7 +51,7 @@ from recruiting.models import (
 )
 from recruiting.models.interviews import NoteKind
 from recruiting.ports.candidate_channel import CANDIDATE_CHANNEL
-from recruiting.services.surveys import COMMENT_INVITE
+from recruiting.services.after_interview.surveys import COMMENT_INVITE
 from tests.e2e import chat
 from tests.e2e.chat import Timeline, texts
 from tests.e2e.stack import Stack, running

@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo
 from recruiting.db import close_database, open_database
 from recruiting.domain.reminders import QuietHours, ReminderPolicy
 from recruiting.infra.sealed_fields import install_cipher
-from recruiting.services.reminders import ReminderService
+from recruiting.services.scheduling.reminders import ReminderService
 from scheduler.jobs import JobRegistry
 from scheduler.leader import LeaderGuard, RedisLease
 from scheduler.runner import Scheduler

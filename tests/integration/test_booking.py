@@ -29,10 +29,10 @@ from recruiting.models import (
     SubjectKind,
 )
 from recruiting.ports.outbound import Channel
-from recruiting.services.booking import InterviewBooking
-from recruiting.services.interview_invitations import InterviewInvitations
-from recruiting.services.scheduling import SchedulingRules, SchedulingService
-from recruiting.services.sessions import Principal
+from recruiting.services.invitations.lifecycle import InterviewInvitations
+from recruiting.services.scheduling.booking import InterviewBooking
+from recruiting.services.scheduling.slots import SchedulingRules, SchedulingService
+from recruiting.services.shared.sessions import Principal
 
 SH = ZoneInfo("Asia/Shanghai")
 HR = Principal(1, SubjectKind.STAFF, userid="lina", roles=frozenset({Role.HR}))

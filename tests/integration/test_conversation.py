@@ -15,8 +15,8 @@ from recruiting.models import (
     JobOpening,
     Staff,
 )
-from recruiting.services.conversation import HELP_TEXT, UNKNOWN_MEMBER, Conversation
 from recruiting.services.demo import seed_demo_staff
+from recruiting.services.messaging.conversation import HELP_TEXT, UNKNOWN_MEMBER, Conversation
 
 BOT = Conversation(ZoneInfo("Asia/Shanghai"))
 

@@ -39,7 +39,7 @@ from recruiting.models import (
     JobOpening,
     Staff,
 )
-from recruiting.services.audit import Actor
+from recruiting.services.shared.audit import Actor
 from recruiting.settings import CostSettings
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -14,8 +14,8 @@ from ehr_adapter.files import write_table
 from recruiting.infra.pii import FieldCipher
 from recruiting.infra.sealed_fields import install_cipher
 from recruiting.models import Application, Candidate, JobOpening, OutboxMessage, ProcessingStatus
-from recruiting.services.audit import Actor
-from recruiting.services.ehr import EhrSync
+from recruiting.services.offers.ehr import EhrSync
+from recruiting.services.shared.audit import Actor
 
 KEY = b"\x05" * 32
 ROOT = Path(__file__).resolve().parents[2]

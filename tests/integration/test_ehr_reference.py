@@ -34,9 +34,9 @@ from recruiting.models import (
     Staff,
 )
 from recruiting.ports.ehr import EHR_CHANNEL
-from recruiting.services.audit import Actor
-from recruiting.services.ehr import EhrSync
-from recruiting.services.outbox import Backoff, DeadLetters, OutboxRelay
+from recruiting.services.messaging.outbox import Backoff, DeadLetters, OutboxRelay
+from recruiting.services.offers.ehr import EhrSync
+from recruiting.services.shared.audit import Actor
 from tests.serving import free_port, serving
 
 CIPHER = FieldCipher({"k": os.urandom(32)}, "k")

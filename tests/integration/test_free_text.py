@@ -30,19 +30,19 @@ from recruiting.models import (
     SurveyResponse,
 )
 from recruiting.ports.candidate_channel import CANDIDATE_CHANNEL
-from recruiting.services.answer_routes import answer_routes
-from recruiting.services.candidate_answers import CandidateAnswers
+from recruiting.services.after_interview.survey_answers import SurveyAnswers
+from recruiting.services.after_interview.surveys import Surveys
+from recruiting.services.candidate_channel.answers import CandidateAnswers
+from recruiting.services.candidate_channel.free_text import FreeText
 from recruiting.services.demo import seed_demo_staff
-from recruiting.services.effects import Effects
-from recruiting.services.ehr import EhrSync
-from recruiting.services.free_text import FreeText
-from recruiting.services.interview_invitations import InterviewInvitations
-from recruiting.services.offer_answers import OfferAnswers
-from recruiting.services.offer_approvals import OfferApprovals
-from recruiting.services.offers import Offers
-from recruiting.services.scheduling import SchedulingRules, SchedulingService
-from recruiting.services.survey_answers import SurveyAnswers
-from recruiting.services.surveys import Surveys
+from recruiting.services.invitations.lifecycle import InterviewInvitations
+from recruiting.services.messaging.answer_routes import answer_routes
+from recruiting.services.messaging.effects import Effects
+from recruiting.services.offers.answers import OfferAnswers
+from recruiting.services.offers.approvals import OfferApprovals
+from recruiting.services.offers.ehr import EhrSync
+from recruiting.services.offers.offers import Offers
+from recruiting.services.scheduling.slots import SchedulingRules, SchedulingService
 from recruiting.settings import FollowUpSettings
 from tests.integration.test_invitations import HR
 from tests.integration.test_offers import TZ, FakePackages, approval, submitted_offer

@@ -17,9 +17,9 @@ from recruiting.infra.queues import InProcessQueue
 from recruiting.models import InboxEvent, OutboxMessage, ProcessingStatus
 from recruiting.ports.outbound import OutboundDraft, OutboundMessage
 from recruiting.ports.queue import INBOX_TOPIC
-from recruiting.services.callbacks import CallbackProcessor
-from recruiting.services.inbox import CallbackInbox
-from recruiting.services.outbox import Backoff, OutboxRelay
+from recruiting.services.messaging.callbacks import CallbackProcessor
+from recruiting.services.messaging.inbox import CallbackInbox
+from recruiting.services.messaging.outbox import Backoff, OutboxRelay
 
 CIPHER = FieldCipher({"t1": os.urandom(32)}, "t1")
 NO_WAIT = Backoff(base_seconds=0.0, cap_seconds=0.0)  # retries due at once, for stepping

@@ -37,12 +37,12 @@ from recruiting.models import (
 )
 from recruiting.ports.candidate_channel import CANDIDATE_CHANNEL
 from recruiting.ports.outbound import OutboundMessage
-from recruiting.services.answer_routes import answer_routes
-from recruiting.services.candidate_answers import CandidateAnswers
-from recruiting.services.interview_invitations import InterviewInvitations
-from recruiting.services.scheduling import SchedulingRules, SchedulingService
-from recruiting.services.sessions import Principal
-from recruiting.services.staff_cards import remember_code
+from recruiting.services.candidate_channel.answers import CandidateAnswers
+from recruiting.services.invitations.lifecycle import InterviewInvitations
+from recruiting.services.messaging.answer_routes import answer_routes
+from recruiting.services.scheduling.slots import SchedulingRules, SchedulingService
+from recruiting.services.shared.sessions import Principal
+from recruiting.services.shared.staff_cards import remember_code
 from wecom_bot.candidate_channel import CandidateChannelSender, KfSync
 from wecom_bot.client import WeComApiError, WeComKfWindowClosed
 from wecom_bot.staff_card_sender import StaffCardSender
@@ -367,7 +367,7 @@ async def test_kf_sync_pages_and_keeps_the_cursor(world: dict[str, Any]) -> None
 
 async def test_schedule_command_books_once_and_refuses_non_hr(database: str) -> None:
     from recruiting.domain.inbound import CardClick, TextMessage
-    from recruiting.services.schedule_chat import ScheduleChat
+    from recruiting.services.scheduling.chat import ScheduleChat
 
     job = await JobOpening.create(code="sales", title="销售代表")
     await InterviewRound.create(job=job, name="业务面", duration_minutes=60, panel_size=1)
@@ -407,7 +407,7 @@ async def test_schedule_command_books_once_and_refuses_non_hr(database: str) -> 
 
 
 async def test_choices_of_other_features_go_to_their_handler(world: dict[str, Any]) -> None:
-    from recruiting.services.interview_invitations import Outcome
+    from recruiting.services.invitations.lifecycle import Outcome
 
     seen: list[tuple[int, str, str, str]] = []
 

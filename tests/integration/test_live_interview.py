@@ -18,10 +18,10 @@ from recruiting.models import (
     RaterKind,
     Score,
 )
-from recruiting.services.conversation import Conversation
-from recruiting.services.effects import Effects
-from recruiting.services.live_interview import LiveInterviews
-from recruiting.services.panel_scoring import SCORE, PanelScoring
+from recruiting.services.live.interview import LiveInterviews
+from recruiting.services.live.panel_scoring import SCORE, PanelScoring
+from recruiting.services.messaging.conversation import Conversation
+from recruiting.services.messaging.effects import Effects
 from tests.unit.live_fakes import SH, Live, clicked, live_world, said
 
 NOTES = [

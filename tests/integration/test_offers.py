@@ -30,10 +30,10 @@ from recruiting.models import (
 from recruiting.ports.outbound import OutboundDraft
 from recruiting.ports.payroll import CityDataGap, PackageEstimate, PackageTerms
 from recruiting.services.demo import seed_demo_staff
-from recruiting.services.ehr import EhrSync
-from recruiting.services.offer_answers import OfferAnswers
-from recruiting.services.offer_approvals import OfferApprovals
-from recruiting.services.offers import Offers
+from recruiting.services.offers.answers import OfferAnswers
+from recruiting.services.offers.approvals import OfferApprovals
+from recruiting.services.offers.ehr import EhrSync
+from recruiting.services.offers.offers import Offers
 from tests.integration.test_conversation import said
 
 TZ = ZoneInfo("Asia/Shanghai")

@@ -30,16 +30,16 @@ from recruiting.models import (
 )
 from recruiting.ports.ehr import EHR_CHANNEL, CandidateArchive, NewEmployee, record_from_payload
 from recruiting.ports.outbound import OutboundMessage
-from recruiting.services.audit import Actor
-from recruiting.services.effects import Unit
-from recruiting.services.ehr import EhrSync
-from recruiting.services.outbox import (
+from recruiting.services.messaging.effects import Unit
+from recruiting.services.messaging.outbox import (
     RETRY,
     Backoff,
     DeadLetters,
     OutboxRelay,
     RetryPolicy,
 )
+from recruiting.services.offers.ehr import EhrSync
+from recruiting.services.shared.audit import Actor
 
 NO_WAIT = Backoff(0.0, 0.0)
 HR = Actor("zhangwei")

@@ -9,8 +9,8 @@ from zoneinfo import ZoneInfo
 from recruiting.models import OutboxMessage, Staff
 from recruiting.ports.payroll import CityDataGap
 from recruiting.services.demo import seed_demo_staff
-from recruiting.services.effects import Effects
-from recruiting.services.payroll_data_alerts import PayrollDataAlerts
+from recruiting.services.messaging.effects import Effects
+from recruiting.services.offers.payroll_data_alerts import PayrollDataAlerts
 from tests.integration.test_offers import FakePackages
 
 TZ = ZoneInfo("Asia/Shanghai")

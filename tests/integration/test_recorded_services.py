@@ -41,11 +41,11 @@ from recruiting.models import (
 )
 from recruiting.ports.analysis import AiScore, AnalysisOutcome, AnalysisRequest, MediaFacts
 from recruiting.ports.kv import KeyValueStore
-from recruiting.services.answer_analysis import AnswerAnalysisRunner
-from recruiting.services.consents import consent_state
-from recruiting.services.recorded_interview import RecordedInterviewService
-from recruiting.services.sessions import Principal
-from recruiting.services.uploads import UploadLimits, UploadService
+from recruiting.services.recorded.analysis import AnswerAnalysisRunner
+from recruiting.services.recorded.consents import consent_state
+from recruiting.services.recorded.interview import RecordedInterviewService
+from recruiting.services.recorded.uploads import UploadLimits, UploadService
+from recruiting.services.shared.sessions import Principal
 
 MODEL = [{"code": "comm", "name": "沟通能力", "weight": "1"}]
 QUESTIONS = [{"text": f"问题{i}", "competencies": ["沟通能力"]} for i in range(2)]

@@ -29,8 +29,8 @@ from recruiting.models import (
     ReminderDelivery,
     Staff,
 )
-from recruiting.services.reminders import ReminderService
-from recruiting.services.scheduling import SchedulingRules, SchedulingService
+from recruiting.services.scheduling.reminders import ReminderService
+from recruiting.services.scheduling.slots import SchedulingRules, SchedulingService
 from scheduler.jobs import JobRegistry
 from scheduler.leader import LOCK_KEY, LeaderGuard, RedisLease
 from scheduler.runner import Scheduler

@@ -30,11 +30,16 @@ from recruiting.models import (
 )
 from recruiting.ports.candidate_channel import CANDIDATE_CHANNEL
 from recruiting.ports.outbound import OutboundMessage
-from recruiting.services.conversation import CHANNEL as WECOM_MESSAGE
-from recruiting.services.outbox import OutboxRelay
-from recruiting.services.reminders import Due, ReminderService, gate_reminders, reminder_key
-from recruiting.services.scheduling import SchedulingRules, SchedulingService
-from recruiting.services.sessions import Principal
+from recruiting.services.messaging.conversation import CHANNEL as WECOM_MESSAGE
+from recruiting.services.messaging.outbox import OutboxRelay
+from recruiting.services.scheduling.reminders import (
+    Due,
+    ReminderService,
+    gate_reminders,
+    reminder_key,
+)
+from recruiting.services.scheduling.slots import SchedulingRules, SchedulingService
+from recruiting.services.shared.sessions import Principal
 
 SH = ZoneInfo("Asia/Shanghai")
 START = datetime(2030, 11, 26, 10, tzinfo=SH)  # a Tuesday 10:00

@@ -26,8 +26,8 @@ from recruiting.models import (
     SubjectKind,
 )
 from recruiting.ports.outbound import Channel
-from recruiting.services.scheduling import SchedulingRules, SchedulingService, SlotTaken
-from recruiting.services.sessions import Principal
+from recruiting.services.scheduling.slots import SchedulingRules, SchedulingService, SlotTaken
+from recruiting.services.shared.sessions import Principal
 
 SH = ZoneInfo("Asia/Shanghai")
 MONDAY_10 = datetime(2030, 11, 25, 10, tzinfo=SH)

@@ -28,13 +28,18 @@ from recruiting.models import (
     SurveyResponse,
 )
 from recruiting.ports.candidate_channel import CANDIDATE_CHANNEL
-from recruiting.services.effects import Effects
-from recruiting.services.panel_scoring import SCORE
-from recruiting.services.results import ResultsService
-from recruiting.services.sessions import Principal
-from recruiting.services.summaries import EDIT, RELEASE, CandidateSummaries, SummaryReleases
-from recruiting.services.survey_summary import SurveySummaries
-from recruiting.services.surveys import SUBMIT, SurveyClosed, SurveyNotOpen, Surveys
+from recruiting.services.after_interview.summaries import (
+    EDIT,
+    RELEASE,
+    CandidateSummaries,
+    SummaryReleases,
+)
+from recruiting.services.after_interview.survey_summary import SurveySummaries
+from recruiting.services.after_interview.surveys import SUBMIT, SurveyClosed, SurveyNotOpen, Surveys
+from recruiting.services.live.panel_scoring import SCORE
+from recruiting.services.messaging.effects import Effects
+from recruiting.services.recorded.results import ResultsService
+from recruiting.services.shared.sessions import Principal
 from recruiting.settings import FollowUpSettings
 from tests.unit.live_fakes import SH, FakePrompts, Live, clicked, live_world, said
 

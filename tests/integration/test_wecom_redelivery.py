@@ -35,8 +35,8 @@ from recruiting.models import (
 from recruiting.ports.approval import OfferApprovalRequest, approval_draft
 from recruiting.ports.candidate_channel import CANDIDATE_CHANNEL
 from recruiting.ports.outbound import Channel, OutboundDraft, OutboundSender
-from recruiting.services.effects import Effects
-from recruiting.services.outbox import OutboxRelay
+from recruiting.services.messaging.effects import Effects
+from recruiting.services.messaging.outbox import OutboxRelay
 from recruiting.settings import load_settings
 from tests.serving import free_port, serving
 from wecom_bot.candidate_channel import CandidateChannelSender
@@ -255,7 +255,7 @@ async def test_group_send_whose_msgid_was_recorded_waits_for_the_recruiter(
     wecom: Wecom, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The crash comes after the msgid was recorded: the redelivery adopts that send."""
-    from recruiting.services import candidate_contacts
+    from recruiting.services.candidate_channel import contacts as candidate_contacts
 
     candidate, _ = await _candidate(wecom, kf=False)
     real = candidate_contacts.revise

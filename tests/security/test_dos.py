@@ -57,7 +57,7 @@ from recruiting.models import (
     SubjectKind,
     Upload,
 )
-from recruiting.services.sessions import token_hash
+from recruiting.services.shared.sessions import token_hash
 from recruiting.settings import Settings, load_settings
 from tests.conftest import REDIS_URL, premigrate, shared_services_env
 from tests.e2e.craft import crypto_for, signed_post, text_fields

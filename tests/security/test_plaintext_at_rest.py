@@ -50,8 +50,8 @@ from recruiting.models import (
 )
 from recruiting.models.recorded import AnalysisStatus
 from recruiting.ports.analysis import AiScore, AnalysisOutcome, AnalysisRequest, MediaFacts
-from recruiting.services.answer_analysis import AnswerAnalysisRunner
-from recruiting.services.audit import Actor
+from recruiting.services.recorded.analysis import AnswerAnalysisRunner
+from recruiting.services.shared.audit import Actor
 from tests.e2e import test_workflow_end_to_end as story_steps
 from tests.e2e.stack import Stack, running
 from tests.e2e.test_workflow_end_to_end import Story

@@ -21,12 +21,12 @@ from recruiting.domain.inbound import ContactChange
 from recruiting.infra.pii import FieldCipher
 from recruiting.models import AppSession, AuditLog, Staff
 from recruiting.ports.identity import EmployeeIdentity, WeChatIdentity
-from recruiting.services.sessions import (
+from recruiting.services.shared.sessions import (
     ACCOUNT_DEACTIVATED,
     AccountDeactivated,
     SessionService,
 )
-from recruiting.services.staff_directory import StaffDirectory
+from recruiting.services.shared.staff_directory import StaffDirectory
 from recruiting.settings import load_settings
 from recruiting.web import status_for
 from tests.e2e.chat import wait
@@ -311,7 +311,7 @@ async def test_a_renamed_recruiter_stays_the_candidates_hr(world: World) -> None
     """Rows naming the member by userid follow the rename, so a candidate's message still
     reaches her own recruiter rather than every HR manager."""
     from recruiting.models import Candidate, CandidateContact
-    from recruiting.services.hr_forward import responsible_hr
+    from recruiting.services.candidate_channel.hr_forward import responsible_hr
 
     await world.staff("lina", ["hr"])
     candidate = await Candidate.create(name="候选人丙")

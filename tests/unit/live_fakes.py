@@ -29,11 +29,11 @@ from recruiting.ports.live_prompts import (
     NoteScore,
 )
 from recruiting.ports.voice_notes import SpokenText
-from recruiting.services.conversation import Conversation
 from recruiting.services.demo import seed_demo_staff
-from recruiting.services.effects import Effects
-from recruiting.services.live_interview import LiveInterviews
-from recruiting.services.panel_scoring import PanelScoring
+from recruiting.services.live.interview import LiveInterviews
+from recruiting.services.live.panel_scoring import PanelScoring
+from recruiting.services.messaging.conversation import Conversation
+from recruiting.services.messaging.effects import Effects
 
 SH = ZoneInfo("Asia/Shanghai")
 MODEL = [

@@ -8,7 +8,7 @@ from typing import Any
 
 from interview_core.report.html import _overall
 from recruiting.domain.coverage import DEFAULT_MIN_COVERAGE, overall_of
-from recruiting.services.review_ready import headline
+from recruiting.services.recorded.review_ready import headline
 
 OLD = {"overall": 90.0, "coverage": 0.25, "competencies": {}}  # stored before min_coverage
 

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from recruiting.domain.invitation_answers import Answer, read_answer, read_schedule
-from recruiting.services.candidate_contacts import Routes
+from recruiting.services.candidate_channel.contacts import Routes
 from wecom_bot.candidate_channel.sender import kf_message
 
 

@@ -15,11 +15,11 @@ from recruiting.errors import RetryLater
 from recruiting.models import AuditLog, Interview, InterviewNote, OutboxMessage, Score, Staff
 from recruiting.models.interviews import NoteKind
 from recruiting.ports.voice_notes import SpokenText
-from recruiting.services import live_texts as say
-from recruiting.services.conversation import HELP_TEXT
-from recruiting.services.live_context import load_context
-from recruiting.services.live_interview import UNTRANSCRIBED
-from recruiting.services.panel_scoring import SCORE
+from recruiting.services.live import texts as say
+from recruiting.services.live.context import load_context
+from recruiting.services.live.interview import UNTRANSCRIBED
+from recruiting.services.live.panel_scoring import SCORE
+from recruiting.services.messaging.conversation import HELP_TEXT
 from tests.unit.live_fakes import Gone, Live, clicked, live_world, said, spoke
 
 

@@ -8,9 +8,9 @@ from typing import Any, cast
 
 from recruiting.domain.assessment_reasons import NoTranscript, no_transcript_label
 from recruiting.ports.live_prompts import CompetencyBrief, LivePrompt
-from recruiting.services import live_texts as say
-from recruiting.services.live_context import LiveContext
-from recruiting.services.panel_scoring import CompetencyLine, PanelSummary, score_card
+from recruiting.services.live import texts as say
+from recruiting.services.live.context import LiveContext
+from recruiting.services.live.panel_scoring import CompetencyLine, PanelSummary, score_card
 
 LONG = "评" * 300
 BRIEF = CompetencyBrief("customer_focus", "客户导向", tuple(f"{i} {LONG}" for i in range(1, 6)))

@@ -20,7 +20,7 @@ from recruiting.infra.send_attempts import MemorySendAttempts
 from recruiting.ports.approval import OfferApprovalRequest, approval_draft
 from recruiting.ports.outbound import OutboundMessage
 from recruiting.ports.payroll import NewHireHandOff, PackageEstimate, PackageTerms, payroll_draft
-from recruiting.services.offer_texts import SUB_TITLE_CHARS, offer_card
+from recruiting.services.offers.texts import SUB_TITLE_CHARS, offer_card
 from wecom_bot.client.errors import WeComBusy, error_for
 from wecom_bot.offer_approval import (
     DEFAULT_MAPPING,

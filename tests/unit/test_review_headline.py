@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from recruiting.models import AnalysisStatus, Answer
-from recruiting.services.review_ready import headline
+from recruiting.services.recorded.review_ready import headline
 
 
 def _answer(index: int, score: dict[str, Any] | None, status: str = "done") -> Answer:

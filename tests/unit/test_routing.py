@@ -20,9 +20,9 @@ from recruiting.domain.routing import (
     route_key,
 )
 from recruiting.ports.outbound import OutboundDraft
-from recruiting.services import card_routes as cards
-from recruiting.services.answer_routes import answer_routes
-from recruiting.services.interview_invitations import Outcome
+from recruiting.services.invitations.lifecycle import Outcome
+from recruiting.services.messaging import card_routes as cards
+from recruiting.services.messaging.answer_routes import answer_routes
 
 
 def test_keys_round_trip() -> None:

@@ -22,10 +22,10 @@ from miniapp_api import scheduling_routes as routes
 from recruiting.domain.roles import Role
 from recruiting.errors import RecruitingError, Unauthenticated
 from recruiting.models import SubjectKind
-from recruiting.services.booking import InterviewBooking
-from recruiting.services.interview_invitations import InterviewInvitations
-from recruiting.services.scheduling import SchedulingRules, SchedulingService
-from recruiting.services.sessions import Principal
+from recruiting.services.invitations.lifecycle import InterviewInvitations
+from recruiting.services.scheduling.booking import InterviewBooking
+from recruiting.services.scheduling.slots import SchedulingRules, SchedulingService
+from recruiting.services.shared.sessions import Principal
 from recruiting.web import status_for
 
 SH = ZoneInfo("Asia/Shanghai")

@@ -13,8 +13,8 @@ from typing import Any, Protocol
 
 from recruiting.domain.inbound import Inbound, KfEvent
 from recruiting.ports.outbound import OutboundDraft
-from recruiting.services import candidate_contacts as contacts
-from recruiting.services.candidate_answers import CandidateAnswers
+from recruiting.services.candidate_channel import contacts
+from recruiting.services.candidate_channel.answers import CandidateAnswers
 from wecom_bot.client.errors import WeComApiError
 
 log = logging.getLogger(__name__)

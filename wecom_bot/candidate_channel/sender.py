@@ -38,7 +38,7 @@ from recruiting.infra.send_attempts import Attempt, AttemptLog, SendAttempts
 from recruiting.models import Candidate, CandidateMessage
 from recruiting.ports.outbound import OutboundMessage
 from recruiting.ports.queue import TaskQueue
-from recruiting.services import candidate_contacts as contacts
+from recruiting.services.candidate_channel import contacts
 from wecom_bot.client.errors import (
     WeComApiError,
     WeComKfWindowClosed,

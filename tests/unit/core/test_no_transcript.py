@@ -18,7 +18,7 @@ from recruiting.domain.assessment_reasons import (
     not_assessed_for,
     not_assessed_label,
 )
-from recruiting.services.answer_analysis import _why_none
+from recruiting.services.recorded.analysis import _why_none
 
 ANSWER = "去年我负责华东区的大客户，拜访了二十家老客户，签单五百万，回款率达到百分之九十五。"
 SYSTEM = (NoTranscript.MODEL_MISSING, NoTranscript.ENGINE_MISSING, NoTranscript.MODEL_FAILED)

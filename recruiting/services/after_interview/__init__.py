@@ -1,0 +1,1 @@
+"""After the interview: surveys and their summaries, candidate summaries for HR."""

@@ -1,0 +1,1 @@
+"""The live interview in WeCom chat and the panel's scoring."""

@@ -1,0 +1,1 @@
+"""Offers: shaping in chat, WeCom approval, the candidate's answer, payroll data alerts, EHR."""

@@ -1,0 +1,124 @@
+"""Invitations to a recorded interview: HR creates one, the candidate redeems it once.
+
+The token travels in a link or QR code; only its hash is stored. Redeeming is a single
+conditional UPDATE, so two phones racing with the same link cannot both bind to it.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from tortoise.transactions import in_transaction
+
+from recruiting.clock import now
+from recruiting.domain.interview_state import InterviewStatus
+from recruiting.domain.recorded_round import parse_questions
+from recruiting.domain.roles import Permission
+from recruiting.errors import Conflict, InvalidInput, NotFound
+from recruiting.models import (
+    Application,
+    Candidate,
+    Interview,
+    InterviewMode,
+    InterviewRound,
+    Invitation,
+    RoundKind,
+    SubjectKind,
+)
+from recruiting.services.shared.access import require_staff
+from recruiting.services.shared.audit import record
+from recruiting.services.shared.sessions import Principal, SessionService, token_hash
+
+
+class InvitationInvalid(Conflict):
+    code = "invitation_invalid"
+
+
+@dataclass(frozen=True)
+class CreatedInvitation:
+    interview_id: int
+    token: str
+    expires_at: datetime
+    path: str  # mini-program page path carrying the token (link or QR code)
+
+
+class InvitationService:
+    def __init__(self, sessions: SessionService, ttl: int) -> None:
+        self._sessions = sessions
+        self._ttl = timedelta(seconds=ttl)
+
+    async def create(
+        self, principal: Principal, application_id: int, round_id: int, deadline: datetime
+    ) -> CreatedInvitation:
+        require_staff(principal, Permission.MANAGE_INTERVIEWS)
+        if deadline.tzinfo is None:
+            raise InvalidInput("deadline needs a time zone offset")
+        if deadline <= now():
+            raise InvalidInput("deadline must be in the future")
+        application = await Application.get_or_none(id=application_id)
+        round_ = await InterviewRound.get_or_none(id=round_id)
+        if application is None or round_ is None:
+            raise NotFound("application or round not found")
+        if round_.kind != RoundKind.RECORDED or round_.job_id != application.job_id:  # type: ignore[attr-defined]
+            raise InvalidInput("the round must be a recorded round of the application's job")
+        parse_questions(round_.questions)
+        token = secrets.token_urlsafe(24)
+        expires = min(now() + self._ttl, deadline)
+        async with in_transaction():
+            interview = await Interview.create(
+                application=application,
+                round=round_,
+                mode=InterviewMode.RECORDED,
+                status=InterviewStatus.INVITED,
+                ends_at=deadline,
+            )
+            await Invitation.create(
+                token_hash=token_hash(token),
+                interview=interview,
+                created_by=principal.userid,
+                expires_at=expires,
+            )
+        await record(principal.actor, "create_invitation", "interview", interview.id, allowed=True)
+        path = f"pages/interview/index?invite={token}"
+        return CreatedInvitation(interview.id, token, expires, path)
+
+    async def redeem(self, principal: Principal, token: str) -> tuple[Principal, int]:
+        """Bind the caller's WeChat account to the invited candidate; returns the interview."""
+        if principal.kind is SubjectKind.STAFF or not principal.openid:
+            raise InvalidInput("invitations are redeemed from the candidate's WeChat login")
+        invitation = await Invitation.get_or_none(token_hash=token_hash(token))
+        if invitation is None or invitation.expires_at <= now():
+            raise InvitationInvalid("this invitation link is not valid or has expired")
+        interview = await Interview.get(id=invitation.interview_id).prefetch_related(  # type: ignore[attr-defined]
+            "application"
+        )
+        candidate = await Candidate.get(id=interview.application.candidate_id)  # type: ignore[attr-defined]
+        if candidate.wechat_openid not in (None, "", principal.openid):
+            raise InvitationInvalid("this invitation belongs to another WeChat account")
+        # The openid is unique: bound to another candidate record, binding this one would
+        # fail in the database after the invitation was used up. Refuse it clearly first.
+        elsewhere = Candidate.filter(wechat_openid=principal.openid).exclude(id=candidate.id)
+        if await elsewhere.exists():
+            raise InvitationInvalid(
+                "this WeChat account already belongs to another candidate record; ask HR"
+            )
+        if invitation.redeemed_at is not None:
+            if invitation.redeemed_by != principal.openid:
+                raise InvitationInvalid("this invitation was already used")
+        else:
+            taken = await Invitation.filter(id=invitation.id, redeemed_at=None).update(
+                redeemed_at=now(), redeemed_by=principal.openid
+            )
+            if not taken:
+                raise InvitationInvalid("this invitation was already used")
+            candidate.wechat_openid = principal.openid
+            await candidate.save(update_fields=["wechat_openid"])
+            if interview.status == InterviewStatus.INVITED:
+                await Interview.filter(id=interview.id, status=InterviewStatus.INVITED).update(
+                    status=InterviewStatus.CONFIRMED
+                )
+        bound = await self._sessions.bind_candidate(principal, candidate.id)
+        await record(bound.actor, "redeem_invitation", "interview", interview.id, allowed=True)
+        return bound, interview.id

@@ -1,0 +1,3 @@
+"""Live-interview scheduling: conflict-free slots, booking with its invitation, the chat command,
+reminders.
+"""

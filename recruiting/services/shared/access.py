@@ -1,0 +1,85 @@
+"""Who may open which interview. Every refusal is audited; so is every staff view.
+
+Candidates see only interviews of their own applications. Staff need the permission for
+what they open, and interviewers (who are not HR) only interviews they are assigned to.
+"""
+
+from __future__ import annotations
+
+from typing import cast
+
+from recruiting.domain.roles import Permission, Role, allows
+from recruiting.errors import AccessDenied, NotFound
+from recruiting.models import (
+    Interview,
+    InterviewAssignment,
+    InterviewRound,
+    JobOpening,
+    SubjectKind,
+)
+from recruiting.services.shared.audit import record
+from recruiting.services.shared.sessions import Principal
+
+
+def round_of(interview: Interview) -> InterviewRound:
+    """The prefetched round (the relation is typed loosely by the ORM)."""
+    return cast(InterviewRound, interview.round)
+
+
+def job_of(interview: Interview) -> JobOpening:
+    job: JobOpening = round_of(interview).job
+    return job
+
+
+HR_ROLES = frozenset({Role.HR, Role.HR_MANAGER})
+
+
+class NotYourInterview(AccessDenied):
+    code = "not_your_interview"
+
+
+async def candidate_interview(principal: Principal, interview_id: int) -> Interview:
+    """The caller's own interview (with application, round and job loaded)."""
+    interview = await _load(interview_id)
+    owner = interview.application.candidate_id  # type: ignore[attr-defined]
+    if principal.kind is not SubjectKind.CANDIDATE or owner != principal.candidate_id:
+        await record(principal.actor, "open_interview", "interview", interview_id, allowed=False)
+        raise NotYourInterview("this interview belongs to someone else")
+    return interview
+
+
+async def staff_interview(
+    principal: Principal, interview_id: int, permission: Permission, action: str
+) -> Interview:
+    """The interview if the staff member may ``permission`` on it; audited either way."""
+    interview = await _load(interview_id)
+    allowed = principal.kind is SubjectKind.STAFF and allows(principal.roles, permission)
+    if allowed and not principal.roles & HR_ROLES and Role.INTERVIEWER in principal.roles:
+        allowed = await InterviewAssignment.exists(
+            interview_id=interview_id, interviewer_id=principal.staff_id
+        )
+    await record(
+        principal.actor,
+        action,
+        "interview",
+        interview_id,
+        allowed=allowed,
+        detail=f"permission={permission.value}",
+    )
+    if not allowed:
+        raise AccessDenied(f"your role may not {permission.value.replace('_', ' ')} here")
+    return interview
+
+
+def require_staff(principal: Principal, permission: Permission) -> None:
+    if principal.kind is not SubjectKind.STAFF or not allows(principal.roles, permission):
+        raise AccessDenied(f"this needs the {permission.value} permission")
+
+
+async def _load(interview_id: int) -> Interview:
+    interview = await Interview.get_or_none(id=interview_id).prefetch_related(
+        "application", "round", "round__job"
+    )
+    if interview is None:
+        raise NotFound(f"interview {interview_id} not found")
+    return interview

@@ -1,0 +1,63 @@
+"""The only way to store or read a candidate's personal data: role-checked and audited."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from recruiting.domain.roles import Permission, allows
+from recruiting.errors import AccessDenied, InvalidInput, NotFound
+from recruiting.infra.pii import FieldCipher
+from recruiting.models import Candidate
+from recruiting.services.shared.audit import Actor, record
+
+# field name → (model attribute, permission needed to read it)
+FIELDS: dict[str, tuple[str, Permission]] = {
+    "phone": ("phone_enc", Permission.VIEW_CONTACT),
+    "email": ("email_enc", Permission.VIEW_CONTACT),
+    "id_number": ("id_number_enc", Permission.VIEW_ID_NUMBER),
+}
+
+
+@dataclass(frozen=True)
+class PersonalData:
+    candidate_id: int
+    values: dict[str, str | None]
+
+
+class PersonalDataService:
+    def __init__(self, cipher: FieldCipher) -> None:
+        self._cipher = cipher
+
+    def seal(self, candidate: Candidate, **values: str | None) -> None:
+        """Encrypt the given fields onto ``candidate`` (the caller saves it)."""
+        for name, value in values.items():
+            if name not in FIELDS:
+                raise InvalidInput(f"unknown personal field {name!r}")
+            sealed = None if value is None else self._cipher.encrypt(value, f"candidate.{name}")
+            setattr(candidate, FIELDS[name][0], sealed)
+
+    async def read(
+        self, actor: Actor, candidate_id: int, fields: list[str], purpose: str
+    ) -> PersonalData:
+        """Decrypt ``fields`` for ``actor`` if every one is allowed; audit either way."""
+        if not purpose.strip():
+            raise InvalidInput("a purpose is required to read personal data")
+        unknown = [f for f in fields if f not in FIELDS]
+        if unknown:
+            raise InvalidInput(f"unknown personal fields: {', '.join(unknown)}")
+        denied = [f for f in fields if not allows(actor.roles, FIELDS[f][1])]
+        detail = f"fields={','.join(fields)} purpose={purpose}"
+        if denied:
+            await record(actor, "read_pii", "candidate", candidate_id, allowed=False, detail=detail)
+            raise AccessDenied(f"your role may not read: {', '.join(denied)}")
+        candidate = await Candidate.get_or_none(id=candidate_id)
+        if candidate is None or candidate.erased_at is not None:
+            raise NotFound(f"candidate {candidate_id} not found")
+        await record(actor, "read_pii", "candidate", candidate_id, allowed=True, detail=detail)
+        values: dict[str, str | None] = {}
+        for name in fields:
+            token = getattr(candidate, FIELDS[name][0])
+            values[name] = (
+                None if token is None else self._cipher.decrypt(token, f"candidate.{name}")
+            )
+        return PersonalData(candidate_id, values)

@@ -194,7 +194,7 @@ def score_answer(
         _score_competency(item, analysis, flags, asked=item.name in asked, topics=said)
         for item in job.competencies
     )
-    overall, coverage = _overall(scores)
+    overall, coverage = overall_and_coverage(scores)
     return AnswerScore(overall, coverage, scores, analysis, min_coverage, flags)
 
 
@@ -356,7 +356,9 @@ def _confidence(
     return round(min(max(raw, 0.05), 0.95), 2)
 
 
-def _overall(scores: tuple[CompetencyScore, ...]) -> tuple[float | None, float]:
+def overall_and_coverage(scores: tuple[CompetencyScore, ...]) -> tuple[float | None, float]:
+    """Every engine's overall: the weighted mean of ``(score − 1) / 4 × 100`` over the
+    assessed competencies, weights renormalised; ``coverage`` is the weight assessed."""
     assessed = [s for s in scores if s.score is not None]
     weight = sum((s.weight for s in assessed), Decimal(0))
     if not assessed or weight == 0:

@@ -15,15 +15,13 @@ numbers, ownership) come from ``analyze_answer``, as for the rules.
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from interview_core.engines.llm.quotes import verified
 from interview_core.engines.llm.verdict import CompetencyVerdict, Verdict
 from interview_core.text.analysis import AnswerAnalysis, analyze_answer
 from interview_core.text.evidence import Evidence
 from interview_core.text.flags import GamingFlag
 from interview_core.text.jobs import JobCompetency, JobModel
-from interview_core.text.scoring import AnswerScore, CompetencyScore
+from interview_core.text.scoring import AnswerScore, CompetencyScore, overall_and_coverage
 from recruiting.domain.assessment_reasons import NotAssessed
 
 FLAGGED_FACTOR = 0.7
@@ -47,7 +45,7 @@ def answer_score(
     )
     given = sum(len(v.evidence) for v in verdict.competencies.values())
     kept = sum(len(s.evidence) for s in scores)
-    overall, coverage = _overall(scores)
+    overall, coverage = overall_and_coverage(scores)
     return AnswerScore(
         overall=overall,
         coverage=coverage,
@@ -100,14 +98,3 @@ def _competency(
         anchor=item.competency.anchor(verdict.score),
         breakdown={"model": float(verdict.score), **breakdown},
     )
-
-
-def _overall(scores: tuple[CompetencyScore, ...]) -> tuple[float | None, float]:
-    """The rules engine's rule: weighted mean of ``(score − 1) / 4 × 100`` over the assessed
-    competencies, weights renormalised; ``coverage`` is the weight assessed."""
-    assessed = [s for s in scores if s.score is not None]
-    weight = sum((s.weight for s in assessed), Decimal(0))
-    if not assessed or weight == 0:
-        return None, 0.0
-    total = sum(float(s.weight) * ((s.score or 1.0) - 1.0) / 4.0 for s in assessed)
-    return round(total / float(weight) * 100.0, 1), round(float(weight), 4)

@@ -139,7 +139,7 @@ class PanelScoring:
         )
         if latest is None:
             return None
-        ctx = await load_context(int(latest.interview_id))  # type: ignore[attr-defined]
+        ctx = await load_context(int(latest.interview_id))
         if ctx.panelist(staff) is None:
             return None
         briefs = await competencies(self._prompts, ctx)

@@ -527,9 +527,10 @@ def child_asr(spec: dict[str, Any]) -> dict[str, Any]:
         return {"skipped": "paddlespeech is not installed (pip install -r requirements-speech.txt)"}
     from interview_core.errors import ModelUnavailable
     from interview_core.media.audio import SAMPLE_RATE, load_pcm
+    from interview_core.speech.choose import recognizer_from_settings
     from interview_core.speech.models import default_models_dir, find_model_dir
     from interview_core.speech.paddle import paddlespeech_modules
-    from interview_core.speech.port import UnavailableRecognizer, recognizer_from_settings
+    from interview_core.speech.port import UnavailableRecognizer
     from interview_core.speech.vad import split_for_asr, voiced_segments
 
     try:

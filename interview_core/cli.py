@@ -128,7 +128,7 @@ def _analyze(args: argparse.Namespace) -> int:
     from interview_core.media.probe import MediaLimits, probe
     from interview_core.pipeline import AnalysisSettings, analyze
     from interview_core.report.html import render_report
-    from interview_core.speech.port import recognizer_from_settings
+    from interview_core.speech.choose import recognizer_from_settings
     from interview_core.text.jobs import resolve_job, selection
     from interview_core.vision.signals import VisionSettings
 

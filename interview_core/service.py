@@ -167,7 +167,7 @@ class CoreAnalysis:
 
 @cache
 def _recognizer(model_dir: str | None) -> SpeechRecognizer:
-    from interview_core.speech.port import recognizer_from_settings
+    from interview_core.speech.choose import recognizer_from_settings
 
     return recognizer_from_settings(model_dir)
 

@@ -17,7 +17,8 @@ from pathlib import Path
 
 from interview_core.errors import MediaRejected, MediaTooLong
 from interview_core.media.audio import SAMPLE_RATE, load_pcm
-from interview_core.speech.port import SpeechRecognizer, recognizer_from_settings
+from interview_core.speech.choose import recognizer_from_settings
+from interview_core.speech.port import SpeechRecognizer
 from interview_core.speech.vad import split_for_asr, voiced_segments
 from recruiting.domain.assessment_reasons import NoTranscript, no_transcript_label
 from recruiting.ports.voice_notes import SpokenText

@@ -27,7 +27,7 @@ from interview_core.engines.llm.config import LlmConfig
 from interview_core.live import CoreLivePrompts
 from interview_core.report.explain import candidate_explanation
 from interview_core.service import CoreAnalysis
-from interview_core.speech.port import SpeechReadiness, speech_readiness
+from interview_core.speech.choose import SpeechReadiness, speech_readiness
 from interview_core.voice_notes import CoreSpeechToText
 from miniapp_api import limits, message_routes, scheduling_routes
 from miniapp_api import routes as miniapp_routes

@@ -9,7 +9,6 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from datetime import UTC, datetime
-from typing import cast
 
 from tortoise.exceptions import BaseORMException
 from tortoise.expressions import Q
@@ -19,15 +18,11 @@ from payroll_bridge.costs.facts import Expense, Hire, Interviewer, InterviewFact
 from recruiting.domain.interview_state import InterviewStatus
 from recruiting.errors import ExternalServiceError
 from recruiting.models import (
-    Application,
     ApplicationStatus,
     CostKind,
     Interview,
     InterviewAssignment,
     InterviewCost,
-    InterviewRound,
-    JobOpening,
-    Staff,
 )
 
 _CHUNK = 500  # ids per IN (...) list, well under SQLite's variable limit
@@ -65,13 +60,13 @@ async def load_hires() -> list[Hire]:
         raise ExternalServiceError(f"reading hires failed: {exc}") from exc
     last: dict[int, Interview] = {}
     for interview in interviews:
-        key = interview.application_id  # type: ignore[attr-defined]
+        key = interview.application_id
         if key not in last or _when(interview) > _when(last[key]):
             last[key] = interview
     hires = []
     for application_id, interview in sorted(last.items()):
-        application = cast(Application, interview.application)
-        job = cast(JobOpening, application.job)
+        application = interview.application
+        job = application.job
         hires.append(
             Hire(application_id, job.code, job.title, application.channel, _when(interview))
         )
@@ -89,9 +84,9 @@ async def _panels(ids: Sequence[int]) -> dict[int, tuple[Interviewer, ...]]:
             "interviewer"
         )
         for row in sorted(rows, key=lambda r: (not r.lead, r.id)):
-            staff = cast(Staff, row.interviewer)
+            staff = row.interviewer
             person = Interviewer(staff.id, staff.name, staff.title, staff.hourly_cost)
-            panels[row.interview_id].append(person)  # type: ignore[attr-defined]
+            panels[row.interview_id].append(person)
     return {k: tuple(v) for k, v in panels.items()}
 
 
@@ -108,16 +103,16 @@ async def _expenses(ids: Sequence[int]) -> dict[int, tuple[Expense, ...]]:
                 recorded_by=row.recorded_by,
                 recorded_at=row.created_at,
             )
-            expenses[row.interview_id].append(expense)  # type: ignore[attr-defined]
+            expenses[row.interview_id].append(expense)
     return {k: tuple(v) for k, v in expenses.items()}
 
 
 def _facts(
     interview: Interview, panel: tuple[Interviewer, ...], expenses: tuple[Expense, ...]
 ) -> InterviewFacts:
-    application = cast(Application, interview.application)
-    job = cast(JobOpening, application.job)
-    round_ = cast(InterviewRound, interview.round)
+    application = interview.application
+    job = application.job
+    round_ = interview.round
     return InterviewFacts(
         interview_id=interview.id,
         application_id=application.id,

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from tortoise import fields
 from tortoise.models import Model
 
 from recruiting.infra.sealed_fields import SearchableField
+
+if TYPE_CHECKING:
+    from recruiting.models.jobs import JobOpening
 
 
 class Candidate(Model):
@@ -43,9 +47,11 @@ class Application(Model):
     candidate: fields.ForeignKeyRelation[Candidate] = fields.ForeignKeyField(
         "recruiting.Candidate", related_name="applications", on_delete=fields.CASCADE
     )
-    job: fields.ForeignKeyRelation[Model] = fields.ForeignKeyField(
+    candidate_id: int
+    job: fields.ForeignKeyRelation[JobOpening] = fields.ForeignKeyField(
         "recruiting.JobOpening", related_name="applications", on_delete=fields.RESTRICT
     )
+    job_id: int
     status = fields.CharEnumField(ApplicationStatus, max_length=16, default="applied")
     channel = fields.CharField(max_length=32, default="direct")
     created_at = fields.DatetimeField(auto_now_add=True)
@@ -69,6 +75,7 @@ class Consent(Model):
     candidate: fields.ForeignKeyRelation[Candidate] = fields.ForeignKeyField(
         "recruiting.Candidate", related_name="consents", on_delete=fields.CASCADE
     )
+    candidate_id: int
     purpose = fields.CharEnumField(ConsentPurpose, max_length=32)
     text_version = fields.CharField(max_length=32)
     granted = fields.BooleanField()

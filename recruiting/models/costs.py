@@ -7,9 +7,13 @@ when a cost report is made (``payroll_bridge.costs``).
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from tortoise import fields
 from tortoise.models import Model
+
+if TYPE_CHECKING:
+    from recruiting.models.interviews import Interview
 
 
 class CostKind(StrEnum):
@@ -26,9 +30,10 @@ class InterviewCost(Model):
     """
 
     id = fields.IntField(primary_key=True)
-    interview: fields.ForeignKeyRelation[Model] = fields.ForeignKeyField(
+    interview: fields.ForeignKeyRelation[Interview] = fields.ForeignKeyField(
         "recruiting.Interview", related_name="costs", on_delete=fields.RESTRICT
     )
+    interview_id: int
     kind = fields.CharEnumField(CostKind, max_length=8)
     amount = fields.DecimalField(max_digits=12, decimal_places=2)
     currency = fields.CharField(max_length=3, default="CNY")  # ISO 4217

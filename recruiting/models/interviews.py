@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from tortoise import fields
 from tortoise.models import Model
 
 from recruiting.domain.interview_state import InterviewStatus
 from recruiting.infra.sealed_fields import SealedTextField
+
+if TYPE_CHECKING:
+    from recruiting.models.candidates import Application
+    from recruiting.models.jobs import InterviewRound
+    from recruiting.models.recorded import Answer
+    from recruiting.models.staff import Staff
 
 
 class InterviewMode(StrEnum):
@@ -19,12 +26,14 @@ class InterviewMode(StrEnum):
 
 class Interview(Model):
     id = fields.IntField(primary_key=True)
-    application: fields.ForeignKeyRelation[Model] = fields.ForeignKeyField(
+    application: fields.ForeignKeyRelation[Application] = fields.ForeignKeyField(
         "recruiting.Application", related_name="interviews", on_delete=fields.CASCADE
     )
-    round: fields.ForeignKeyRelation[Model] = fields.ForeignKeyField(
+    application_id: int
+    round: fields.ForeignKeyRelation[InterviewRound] = fields.ForeignKeyField(
         "recruiting.InterviewRound", related_name="interviews", on_delete=fields.RESTRICT
     )
+    round_id: int
     status = fields.CharEnumField(InterviewStatus, max_length=24, default="scheduled")
     mode = fields.CharEnumField(InterviewMode, max_length=16, default=InterviewMode.ONSITE)
     starts_at = fields.DatetimeField(null=True)
@@ -37,6 +46,10 @@ class Interview(Model):
     created_at = fields.DatetimeField(auto_now_add=True)
     updated_at = fields.DatetimeField(auto_now=True)
 
+    # Reverse sides of the foreign keys pointing here, declared for the type checker only.
+    assignments: fields.ReverseRelation[InterviewAssignment]
+    answers: fields.ReverseRelation[Answer]
+
     class Meta:
         table = "interview"
 
@@ -46,9 +59,11 @@ class InterviewAssignment(Model):
     interview: fields.ForeignKeyRelation[Interview] = fields.ForeignKeyField(
         "recruiting.Interview", related_name="assignments", on_delete=fields.CASCADE
     )
-    interviewer: fields.ForeignKeyRelation[Model] = fields.ForeignKeyField(
+    interview_id: int
+    interviewer: fields.ForeignKeyRelation[Staff] = fields.ForeignKeyField(
         "recruiting.Staff", related_name="assignments", on_delete=fields.RESTRICT
     )
+    interviewer_id: int
     lead = fields.BooleanField(default=False)
 
     class Meta:
@@ -60,14 +75,16 @@ class InterviewSlot(Model):
     """A bookable block of time of one interviewer, the unique key makes booking atomic."""
 
     id = fields.IntField(primary_key=True)
-    interviewer: fields.ForeignKeyRelation[Model] = fields.ForeignKeyField(
+    interviewer: fields.ForeignKeyRelation[Staff] = fields.ForeignKeyField(
         "recruiting.Staff", related_name="slots", on_delete=fields.CASCADE
     )
+    interviewer_id: int
     starts_at = fields.DatetimeField()
     ends_at = fields.DatetimeField()
     interview: fields.ForeignKeyNullableRelation[Interview] = fields.ForeignKeyField(
         "recruiting.Interview", related_name="slots", null=True, on_delete=fields.SET_NULL
     )
+    interview_id: int | None
 
     class Meta:
         table = "interview_slot"
@@ -84,9 +101,11 @@ class InterviewNote(Model):
     interview: fields.ForeignKeyRelation[Interview] = fields.ForeignKeyField(
         "recruiting.Interview", related_name="notes", on_delete=fields.CASCADE
     )
-    author: fields.ForeignKeyRelation[Model] = fields.ForeignKeyField(
+    interview_id: int
+    author: fields.ForeignKeyRelation[Staff] = fields.ForeignKeyField(
         "recruiting.Staff", related_name="notes", on_delete=fields.RESTRICT
     )
+    author_id: int
     kind = fields.CharEnumField(NoteKind, max_length=8, default=NoteKind.TEXT)
     body = SealedTextField(default="")
     media_ref = fields.CharField(max_length=256, default="")

@@ -5,12 +5,16 @@ candidate's mini-app inbox, their answers, and the WeCom card codes that update 
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tortoise import fields
 from tortoise.models import Model
 
 from recruiting.infra.sealed_fields import SealedJSONField, SealedTextField, SearchableField
+
+if TYPE_CHECKING:
+    from recruiting.models.candidates import Candidate
+    from recruiting.models.interviews import Interview
 
 
 class InvitationStatus(StrEnum):
@@ -30,12 +34,14 @@ class InterviewInvitation(Model):
 
     id = fields.IntField(primary_key=True)
     reference = fields.CharField(max_length=30, unique=True)  # contact_way state, ≤30 chars
-    interview: fields.ForeignKeyRelation[Model] = fields.ForeignKeyField(
+    interview: fields.ForeignKeyRelation[Interview] = fields.ForeignKeyField(
         "recruiting.Interview", related_name="candidate_invitations", on_delete=fields.CASCADE
     )
-    candidate: fields.ForeignKeyRelation[Model] = fields.ForeignKeyField(
+    interview_id: int
+    candidate: fields.ForeignKeyRelation[Candidate] = fields.ForeignKeyField(
         "recruiting.Candidate", related_name="interview_invitations", on_delete=fields.CASCADE
     )
+    candidate_id: int
     status = fields.CharEnumField(InvitationStatus, max_length=24, default=InvitationStatus.SENT)
     hr_userid = fields.CharField(max_length=64)  # who booked: gets the staff card
     task_id = fields.CharField(max_length=128, unique=True)  # the staff card
@@ -56,9 +62,10 @@ class CandidateContact(Model):
     recruiter's external contact. Absent routes are empty strings."""
 
     id = fields.IntField(primary_key=True)
-    candidate: fields.OneToOneRelation[Model] = fields.OneToOneField(
+    candidate: fields.OneToOneRelation[Candidate] = fields.OneToOneField(
         "recruiting.Candidate", related_name="contact", on_delete=fields.CASCADE
     )
+    candidate_id: int
     kf_open_kfid = fields.CharField(max_length=64, default="")
     kf_external_userid = SearchableField(default="", db_index=True)
     kf_window_start = fields.DatetimeField(null=True)  # the candidate's last kf message
@@ -76,9 +83,10 @@ class CandidateMessage(Model):
 
     id = fields.IntField(primary_key=True)
     outbox_key = fields.CharField(max_length=160, unique=True)
-    candidate: fields.ForeignKeyRelation[Model] = fields.ForeignKeyField(
+    candidate: fields.ForeignKeyRelation[Candidate] = fields.ForeignKeyField(
         "recruiting.Candidate", related_name="inbox_messages", on_delete=fields.CASCADE
     )
+    candidate_id: int
     payload: Any = SealedJSONField()
     subject = fields.CharField(max_length=64, default="")
     route = fields.CharField(max_length=16, default="")  # kf, external, miniapp

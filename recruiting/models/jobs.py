@@ -43,6 +43,7 @@ class InterviewRound(Model):
     job: fields.ForeignKeyRelation[JobOpening] = fields.ForeignKeyField(
         "recruiting.JobOpening", related_name="rounds", on_delete=fields.CASCADE
     )
+    job_id: int
     name = fields.CharField(max_length=64)
     sequence = fields.SmallIntField(default=1)
     kind = fields.CharEnumField(RoundKind, max_length=16, default=RoundKind.LIVE)

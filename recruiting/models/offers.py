@@ -8,7 +8,7 @@ not lost. ``dedup_key`` makes a redelivered callback one row.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tortoise import fields
 from tortoise.models import Model
@@ -16,12 +16,16 @@ from tortoise.models import Model
 from recruiting.domain.offer_state import OfferStatus
 from recruiting.infra.sealed_fields import SealedJSONField, SealedTextField
 
+if TYPE_CHECKING:
+    from recruiting.models.candidates import Application
+
 
 class Offer(Model):
     id = fields.IntField(primary_key=True)
-    application: fields.ForeignKeyRelation[Model] = fields.ForeignKeyField(
+    application: fields.ForeignKeyRelation[Application] = fields.ForeignKeyField(
         "recruiting.Application", related_name="offers", on_delete=fields.CASCADE
     )
+    application_id: int
     created_by = fields.CharField(max_length=64)  # WeCom userid of the HR person
     status = fields.CharEnumField(OfferStatus, max_length=32, default=OfferStatus.DRAFT)
     city = fields.CharField(max_length=32)  # payroll city code
@@ -49,6 +53,7 @@ class OfferEvent(Model):
     offer: fields.ForeignKeyNullableRelation[Offer] = fields.ForeignKeyField(
         "recruiting.Offer", related_name="events", null=True, on_delete=fields.CASCADE
     )
+    offer_id: int | None
     sp_no = fields.CharField(max_length=64, default="", db_index=True)
     dedup_key = fields.CharField(max_length=160, null=True, unique=True)
     source = fields.CharField(max_length=16)  # hr, wecom, system

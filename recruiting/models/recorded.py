@@ -7,12 +7,17 @@ Tokens are stored only as SHA-256 hashes: a database leak does not hand out sess
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tortoise import fields
 from tortoise.models import Model
 
 from recruiting.infra.sealed_fields import SealedJSONField, SealedTextField, SearchableField
+
+if TYPE_CHECKING:
+    from recruiting.models.candidates import Candidate
+    from recruiting.models.interviews import Interview
+    from recruiting.models.staff import Staff
 
 
 class SubjectKind(StrEnum):
@@ -27,12 +32,14 @@ class AppSession(Model):
     id = fields.IntField(primary_key=True)
     token_hash = fields.CharField(max_length=64, unique=True)
     kind = fields.CharEnumField(SubjectKind, max_length=16)
-    candidate: fields.ForeignKeyNullableRelation[Model] = fields.ForeignKeyField(
+    candidate: fields.ForeignKeyNullableRelation[Candidate] = fields.ForeignKeyField(
         "recruiting.Candidate", related_name="sessions", null=True, on_delete=fields.CASCADE
     )
-    staff: fields.ForeignKeyNullableRelation[Model] = fields.ForeignKeyField(
+    candidate_id: int | None
+    staff: fields.ForeignKeyNullableRelation[Staff] = fields.ForeignKeyField(
         "recruiting.Staff", related_name="sessions", null=True, on_delete=fields.CASCADE
     )
+    staff_id: int | None
     openid = SearchableField(default="")
     # WeChat/WeCom session_key, encrypted: it never leaves the server.
     session_key_enc = fields.TextField(default="")
@@ -49,9 +56,10 @@ class Invitation(Model):
 
     id = fields.IntField(primary_key=True)
     token_hash = fields.CharField(max_length=64, unique=True)
-    interview: fields.ForeignKeyRelation[Model] = fields.ForeignKeyField(
+    interview: fields.ForeignKeyRelation[Interview] = fields.ForeignKeyField(
         "recruiting.Interview", related_name="invitations", on_delete=fields.CASCADE
     )
+    interview_id: int
     created_by = fields.CharField(max_length=64)
     expires_at = fields.DatetimeField()
     redeemed_at = fields.DatetimeField(null=True)
@@ -81,9 +89,10 @@ class Answer(Model):
     """One question of one recorded interview: when it was shown, what came back."""
 
     id = fields.IntField(primary_key=True)
-    interview: fields.ForeignKeyRelation[Model] = fields.ForeignKeyField(
+    interview: fields.ForeignKeyRelation[Interview] = fields.ForeignKeyField(
         "recruiting.Interview", related_name="answers", on_delete=fields.CASCADE
     )
+    interview_id: int
     question_index = fields.SmallIntField()
     status = fields.CharEnumField(AnswerStatus, max_length=16, default=AnswerStatus.REVEALED)
     revealed_at = fields.DatetimeField()
@@ -122,6 +131,7 @@ class Upload(Model):
     answer: fields.ForeignKeyRelation[Answer] = fields.ForeignKeyField(
         "recruiting.Answer", related_name="uploads", on_delete=fields.CASCADE
     )
+    answer_id: int
     attempt = fields.SmallIntField(default=0)  # answer.retakes_used when it started
     size = fields.BigIntField()
     sha256 = fields.CharField(max_length=64)
@@ -141,9 +151,10 @@ class IntegrityEvent(Model):
     retake); shown to HR next to the answers, never scored."""
 
     id = fields.IntField(primary_key=True)
-    interview: fields.ForeignKeyRelation[Model] = fields.ForeignKeyField(
+    interview: fields.ForeignKeyRelation[Interview] = fields.ForeignKeyField(
         "recruiting.Interview", related_name="integrity_events", on_delete=fields.CASCADE
     )
+    interview_id: int
     kind = fields.CharField(max_length=32)
     question_index = fields.SmallIntField(null=True)
     client_at = fields.DatetimeField(null=True)
@@ -160,9 +171,10 @@ class CandidateSummary(Model):
     # Until released (by a person, or by the auto_release policy a person set) it is a draft.
 
     id = fields.IntField(primary_key=True)
-    interview: fields.OneToOneRelation[Model] = fields.OneToOneField(
+    interview: fields.OneToOneRelation[Interview] = fields.OneToOneField(
         "recruiting.Interview", related_name="summary", on_delete=fields.CASCADE
     )
+    interview_id: int
     strengths = SealedTextField(default="")
     improvements = SealedTextField(default="")
     next_step = SealedTextField(default="")

@@ -8,15 +8,21 @@ the key, so a rescheduled interview gets new reminders while the old ones match 
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from tortoise import fields
 from tortoise.models import Model
+
+if TYPE_CHECKING:
+    from recruiting.models.interviews import Interview
 
 
 class ReminderDelivery(Model):
     id = fields.BigIntField(primary_key=True)
-    interview: fields.ForeignKeyRelation[Model] = fields.ForeignKeyField(
+    interview: fields.ForeignKeyRelation[Interview] = fields.ForeignKeyField(
         "recruiting.Interview", related_name="reminders", on_delete=fields.CASCADE
     )
+    interview_id: int
     recipient = fields.CharField(max_length=128)  # outbox recipient: candidate:<id> or userid
     audience = fields.CharField(max_length=16)  # candidate | interviewer
     offset_minutes = fields.IntField()

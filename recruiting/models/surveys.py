@@ -9,12 +9,16 @@ first answered in the mini-app), so the response rate is answered rows over all 
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tortoise import fields
 from tortoise.models import Model
 
 from recruiting.infra.sealed_fields import SealedTextField
+
+if TYPE_CHECKING:
+    from recruiting.models.interviews import Interview
+    from recruiting.models.staff import Staff
 
 
 class Respondent(StrEnum):
@@ -24,15 +28,17 @@ class Respondent(StrEnum):
 
 class SurveyResponse(Model):
     id = fields.IntField(primary_key=True)
-    interview: fields.ForeignKeyRelation[Model] = fields.ForeignKeyField(
+    interview: fields.ForeignKeyRelation[Interview] = fields.ForeignKeyField(
         "recruiting.Interview", related_name="survey_responses", on_delete=fields.CASCADE
     )
+    interview_id: int
     respondent = fields.CharEnumField(Respondent, max_length=16)
     # "candidate:<id>" or "staff:<id>": unique per interview, so a survey is sent once.
     respondent_key = fields.CharField(max_length=64)
-    staff: fields.ForeignKeyNullableRelation[Model] = fields.ForeignKeyField(
+    staff: fields.ForeignKeyNullableRelation[Staff] = fields.ForeignKeyField(
         "recruiting.Staff", related_name="survey_responses", null=True, on_delete=fields.SET_NULL
     )
+    staff_id: int | None
     channel = fields.CharField(max_length=32, default="")  # how it was sent, "" if not
     sent_at = fields.DatetimeField(null=True)
     step = fields.CharField(max_length=24, default="")  # the chat question awaited next

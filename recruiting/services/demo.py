@@ -194,7 +194,7 @@ class SandboxDemo:
 
     async def _candidate(self, application: Application) -> dict[str, Any]:
         candidate: Candidate = application.candidate
-        job: JobOpening = application.job  # type: ignore[assignment]
+        job: JobOpening = application.job
         invitation = (
             await InterviewInvitation.filter(candidate_id=candidate.id).order_by("-id").first()
         )
@@ -208,7 +208,7 @@ class SandboxDemo:
                 .prefetch_related("interviewer")
             )
             panel = [
-                {"userid": a.interviewer.wecom_userid, "name": a.interviewer.name, "lead": a.lead}  # type: ignore[attr-defined]
+                {"userid": a.interviewer.wecom_userid, "name": a.interviewer.name, "lead": a.lead}
                 for a in assigned
             ]
         starts = interview.starts_at if interview is not None else None

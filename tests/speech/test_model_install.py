@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from interview_core.speech import models
+from interview_core.speech.choose import recognizer_from_settings
 from interview_core.speech.models import (
     ModelManifest,
     RegistryEntry,
@@ -21,7 +22,7 @@ from interview_core.speech.models import (
     read_manifest,
     registry_entry,
 )
-from interview_core.speech.port import UnavailableRecognizer, recognizer_from_settings
+from interview_core.speech.port import UnavailableRecognizer
 from interview_core.speech.segments import Segment
 from recruiting.errors import ExternalServiceError, InvalidInput, NotFound
 

@@ -17,10 +17,10 @@ from typing import Any
 import pytest
 
 from interview_core.pipeline import analyze
+from interview_core.speech.choose import recognizer_from_settings
 from interview_core.speech.port import (
     SpeechRecognizer,
     UnavailableRecognizer,
-    recognizer_from_settings,
 )
 from interview_core.text.jobs import JobModel, resolve_job
 from tests.unit.core import mediafactory

@@ -20,13 +20,13 @@ from typing import Any
 import numpy as np
 import pytest
 
+from interview_core.speech.choose import recognizer_from_settings
 from interview_core.speech.models import ModelManifest, write_manifest
 from interview_core.speech.port import (
     SpeechRecognizer,
     Transcript,
     TranscriptSegment,
     UnavailableRecognizer,
-    recognizer_from_settings,
 )
 from interview_core.speech.segments import Segment
 from recruiting.errors import InvalidInput
@@ -389,7 +389,7 @@ def record(thread):
     start(thread)
 threading.Thread.start = record
 import numpy as np
-from interview_core.speech.port import recognizer_from_settings
+from interview_core.speech.choose import recognizer_from_settings
 from interview_core.speech.segments import Segment
 recognizer = recognizer_from_settings(sys.argv[1])
 t = np.arange(32000) / 16000

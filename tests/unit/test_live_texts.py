@@ -7,10 +7,11 @@ from types import SimpleNamespace
 from typing import Any, cast
 
 from recruiting.domain.assessment_reasons import NoTranscript, no_transcript_label
+from recruiting.domain.panel_summary import CompetencyLine, PanelSummary
 from recruiting.ports.live_prompts import CompetencyBrief, LivePrompt
 from recruiting.services.live import texts as say
 from recruiting.services.live.context import LiveContext
-from recruiting.services.live.panel_scoring import CompetencyLine, PanelSummary, score_card
+from recruiting.services.live.panel_scoring import score_card
 
 LONG = "评" * 300
 BRIEF = CompetencyBrief("customer_focus", "客户导向", tuple(f"{i} {LONG}" for i in range(1, 6)))

@@ -186,7 +186,7 @@ async def _locked(interview_id: int, texts: tuple[str, str, str] | None) -> Cand
 
 
 def candidate_message(interview: Interview, summary: CandidateSummary) -> OutboundDraft:
-    candidate = cast(Application, interview.application).candidate
+    candidate = interview.application.candidate
     parts = [f"您好，这是您{job_of(interview).title}（{round_of(interview).name}）面试的反馈。"]
     parts.append(f"【做得好的方面】\n{summary.strengths}")
     if summary.improvements.strip():
@@ -292,7 +292,7 @@ class CandidateSummaries:
     async def draft(self, interview: Interview, now: datetime) -> int:
         """Draft one interview's summary and send it to HR (1), or 0 if one exists."""
         draft = draft_summary(await self._input(interview))
-        application = cast(Application, interview.application)
+        application = interview.application
         due = None
         if self._settings.auto_release and draft.basis is Basis.HUMAN:
             due = max(now, (interview.completed_at or now) + self.delay)
@@ -336,7 +336,7 @@ class CandidateSummaries:
             if s.value is None:
                 continue
             if s.rater_kind == RaterKind.HUMAN:
-                name = s.rater.name if s.rater else s.rater_key  # type: ignore[attr-defined]
+                name = s.rater.name if s.rater else s.rater_key
                 human.setdefault(s.competency, []).append((name, float(s.value)))
             else:
                 ai.setdefault(s.competency, s)
@@ -358,14 +358,14 @@ class CandidateSummaries:
         panel = await InterviewAssignment.filter(interview_id=interview.id).prefetch_related(
             "interviewer"
         )
-        rated = {s.rater_id for s in scores if s.rater_kind == RaterKind.HUMAN}  # type: ignore[attr-defined]
-        missing = tuple(a.interviewer.name for a in panel if a.interviewer_id not in rated)  # type: ignore[attr-defined]
+        rated = {s.rater_id for s in scores if s.rater_kind == RaterKind.HUMAN}
+        missing = tuple(a.interviewer.name for a in panel if a.interviewer_id not in rated)
         return DraftInput(
             job_title=job.title,
             round_name=round_.name,
             rubrics=rubrics,
             ratings=ratings,
-            outcome=_outcome(cast(Application, interview.application)),
+            outcome=_outcome(interview.application),
             own_words_quotable=interview.mode == InterviewMode.RECORDED,
             missing_raters=missing,
         )
@@ -373,13 +373,13 @@ class CandidateSummaries:
     def _hr_drafts(
         self, interview: Interview, staff: Staff, draft: Draft, due: datetime | None
     ) -> list[OutboundDraft]:
-        name = cast(Application, interview.application).candidate.name
+        name = interview.application.candidate.name
         title = f"{name} · {job_of(interview).title} · {round_of(interview).name}"
         user = staff.wecom_userid
         if draft.needs_writing:
             text = f"【候选人反馈待撰写】{title}\n{draft.hr_notes}\n\n{edit_help(interview.id)}"
             return [_text(user, shorten(text, say.TEXT_LIMIT), f"{user}:text")]
-        rejected = _outcome(cast(Application, interview.application)) is Outcome.REJECTED
+        rejected = _outcome(interview.application) is Outcome.REJECTED
         kind = "婉拒建议" if rejected else "面试反馈"
         lines = [
             f"【候选人反馈草稿】{title}",
@@ -444,7 +444,7 @@ class CandidateSummaries:
         interview = await Interview.get(id=interview_id).prefetch_related(
             "application__candidate", "round__job"
         )
-        name = cast(Application, interview.application).candidate.name
+        name = interview.application.candidate.name
         who = await Staff.get_or_none(wecom_userid=done.released_by)
         policy = done.released_by == POLICY.id
         by = who.name if who else ("自动发布策略" if policy else done.released_by)

@@ -174,7 +174,7 @@ def _line(stats: SurveyStats) -> str:
 
 
 def _round_id(row: SurveyResponse) -> int:
-    return int(row.interview.round_id)  # type: ignore[attr-defined]
+    return int(row.interview.round_id)
 
 
 def _is(row: SurveyResponse, kind: Respondent) -> bool:

@@ -28,7 +28,7 @@ from __future__ import annotations
 import logging
 import re
 from datetime import datetime, timedelta, tzinfo
-from typing import Any, cast
+from typing import Any
 
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
@@ -49,7 +49,6 @@ from recruiting.domain.surveys import (
 )
 from recruiting.errors import Conflict
 from recruiting.models import (
-    Application,
     Candidate,
     Interview,
     InterviewAssignment,
@@ -131,7 +130,7 @@ class Surveys:
             .prefetch_related("interviewer")
             .order_by("id")
         ):
-            panels.setdefault(int(a.interview_id), []).append(cast(Staff, a.interviewer))  # type: ignore[attr-defined]
+            panels.setdefault(int(a.interview_id), []).append(a.interviewer)
         sent = 0
         for interview in interviews:
             sent += await self._send_for(interview, panels.get(interview.id, []), known, now)
@@ -140,7 +139,7 @@ class Surveys:
     async def _send_for(
         self, interview: Interview, panel: list[Staff], known: set[tuple[int, str]], now: datetime
     ) -> int:
-        candidate = cast(Application, interview.application).candidate
+        candidate = interview.application.candidate
         todo: list[tuple[str, Staff | None]] = []
         if candidate.erased_at is None:
             todo.append((candidate_key(candidate.id), None))
@@ -399,8 +398,8 @@ class Surveys:
         )
         if not event.response_code:
             return []
-        interview = cast(Interview, row.interview)
-        name = cast(Application, interview.application).candidate.name
+        interview = row.interview
+        name = interview.application.candidate.name
         at = now.astimezone(self._zone).strftime("%H:%M")
         card = survey_card(interview, name, event.task_id or row.task_id, chosen, at)
         return [card_update(staff.wecom_userid, event.response_code, card)]

@@ -68,7 +68,7 @@ class CandidateAnswers:
         reference = REFERENCE.search(text)
         if candidate_id is None and reference is not None:
             invitation = await InterviewInvitation.get_or_none(reference=reference.group(0))
-            candidate_id = int(invitation.candidate_id) if invitation else None  # type: ignore[attr-defined]
+            candidate_id = int(invitation.candidate_id) if invitation else None
         if candidate_id is None:
             log.info("kf message from an unbound customer; nothing to answer")
             return None
@@ -105,7 +105,7 @@ class CandidateAnswers:
         invitation = await InterviewInvitation.get_or_none(reference=state) if state else None
         if invitation is None or not external_userid:
             return False
-        candidate_id = int(invitation.candidate_id)  # type: ignore[attr-defined]
+        candidate_id = int(invitation.candidate_id)
         await contacts.bind_external(candidate_id, external_userid, recruiter)
         if invitation.status in OPEN_INVITATION:
             view = await self._invitations.view(invitation)

@@ -121,7 +121,7 @@ async def candidate_by_user(external_userid: str) -> int | None:
     contact = await CandidateContact.filter(kf_external_userid=external_userid).first()
     if contact is None:
         contact = await CandidateContact.filter(external_userid=external_userid).first()
-    return int(contact.candidate_id) if contact else None  # type: ignore[attr-defined]
+    return int(contact.candidate_id) if contact else None
 
 
 async def keep(candidate_id: int, outbox_key: str, payload: dict[str, Any]) -> CandidateMessage:

@@ -121,7 +121,7 @@ class FreeText:
         for inv in await InterviewInvitation.filter(
             candidate_id=candidate_id, status__in=list(OPEN_STATES)
         ):
-            interview = await Interview.get(id=inv.interview_id)  # type: ignore[attr-defined]
+            interview = await Interview.get(id=inv.interview_id)
             if interview.status not in FINAL:
                 things.append(OpenThing("invitation", inv.id, asked.get(("invite", inv.id), 0)))
         order = {"offer": 0, "survey": 1, "invitation": 2}  # ties: only when not found

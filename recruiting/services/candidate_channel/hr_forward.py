@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from typing import cast
 
 from recruiting.domain.roles import Role
 from recruiting.domain.shorten import shorten
@@ -20,7 +19,6 @@ from recruiting.models import (
     Candidate,
     CandidateContact,
     InterviewInvitation,
-    JobOpening,
     Offer,
     Staff,
 )
@@ -83,7 +81,7 @@ async def forward(candidate_id: int, text: str, via: str, context: str = "") -> 
         .prefetch_related("job")
         .first()
     )
-    job = f"（应聘「{cast(JobOpening, application.job).title}」）" if application else ""
+    job = f"（应聘「{application.job.title}」）" if application else ""
     content = (
         f"【候选人留言】{candidate.name}{job}通过{via}发来一条消息，系统无法自动处理，"
         f"请您跟进：\n「{excerpt(text)}」" + (f"\n{context}" if context else "")

@@ -31,9 +31,7 @@ from recruiting.models import (
     Interview,
     InterviewAssignment,
     InterviewInvitation,
-    InterviewRound,
     InvitationStatus,
-    Staff,
     SubjectKind,
 )
 from recruiting.models.invitations import REPLY_TEXT_CHARS
@@ -148,12 +146,12 @@ class InterviewInvitations:
             raise Conflict(f"the interview is {interview.status}; it cannot be invited to")
         if interview.status == InterviewStatus.SCHEDULED:
             await _move(interview, "invite")
-        application = await Application.get(id=interview.application_id)  # type: ignore[attr-defined]
+        application = await Application.get(id=interview.application_id)
         reference = f"iv{secrets.token_hex(5)}"
         invitation = await InterviewInvitation.create(
             reference=reference,
             interview=interview,
-            candidate_id=application.candidate_id,  # type: ignore[attr-defined]
+            candidate_id=application.candidate_id,
             hr_userid=hr_userid,
             task_id=f"invite-{reference}",
             starts_at=interview.starts_at,
@@ -164,23 +162,23 @@ class InterviewInvitations:
         return invitation
 
     async def view(self, invitation: InterviewInvitation) -> msg.InvitationView:
-        interview = await Interview.get(id=invitation.interview_id).prefetch_related(  # type: ignore[attr-defined]
+        interview = await Interview.get(id=invitation.interview_id).prefetch_related(
             "application__candidate", "round__job"
         )
-        round_ = cast(InterviewRound, interview.round)
+        round_ = interview.round
         job = round_.job
         assignments = (
             await InterviewAssignment.filter(interview_id=interview.id)
             .prefetch_related("interviewer")
             .order_by("-lead", "id")
         )
-        staff = [cast(Staff, a.interviewer) for a in assignments]
+        staff = [a.interviewer for a in assignments]
         return msg.InvitationView(
             id=invitation.id,
             reference=invitation.reference,
             interview_id=interview.id,
-            candidate_id=int(invitation.candidate_id),  # type: ignore[attr-defined]
-            candidate=cast(Application, interview.application).candidate.name,
+            candidate_id=int(invitation.candidate_id),
+            candidate=interview.application.candidate.name,
             job=job.title,
             round=round_.name,
             starts_at=invitation.starts_at,
@@ -231,7 +229,7 @@ class InterviewInvitations:
         status = InvitationStatus(invitation.status)
         if status == InvitationStatus.SUPERSEDED:
             return await self._superseded(invitation, source_id, text)
-        interview = await Interview.get(id=invitation.interview_id)  # type: ignore[attr-defined]
+        interview = await Interview.get(id=invitation.interview_id)
         # A decline goes on after a crash between cancelling and recording it.
         cancelled = interview.status == InterviewStatus.CANCELLED
         if (
@@ -568,7 +566,7 @@ class InterviewInvitations:
     async def _slots(self, interview: Interview) -> list[dict[str, Any]]:
         start = clock.now() + timedelta(days=1)
         window = [Interval(start, start + RESCHEDULE_SPAN)]
-        round_id = int(interview.round_id)  # type: ignore[attr-defined]
+        round_id = int(interview.round_id)
         panel = await InterviewAssignment.filter(interview_id=interview.id).values_list(
             "interviewer_id", flat=True
         )
@@ -608,4 +606,4 @@ async def _target(candidate_id: int, subject: str) -> InterviewInvitation | None
 
 
 def _candidate(invitation: InterviewInvitation) -> int:
-    return int(invitation.candidate_id)  # type: ignore[attr-defined]
+    return int(invitation.candidate_id)

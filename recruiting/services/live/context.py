@@ -16,7 +16,6 @@ from typing import cast
 from recruiting.domain.interview_state import InterviewStatus
 from recruiting.domain.roles import Role
 from recruiting.models import (
-    Application,
     Interview,
     InterviewAssignment,
     InterviewRound,
@@ -95,14 +94,14 @@ async def load_context(interview_id: int) -> LiveContext:
     interview = await Interview.get(id=interview_id).prefetch_related(
         "application__candidate", "round__job"
     )
-    application = cast(Application, interview.application)
-    round_ = cast(InterviewRound, interview.round)
+    application = interview.application
+    round_ = interview.round
     assignments = (
         await InterviewAssignment.filter(interview_id=interview_id)
         .prefetch_related("interviewer")
         .order_by("-lead", "id")
     )
-    panel = [Panelist(cast(Staff, a.interviewer), a.lead) for a in assignments]
+    panel = [Panelist(a.interviewer, a.lead) for a in assignments]
     return LiveContext(
         interview=interview,
         candidate=application.candidate.name,

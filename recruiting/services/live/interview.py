@@ -161,13 +161,13 @@ class LiveInterviews:
         lines = [f"您今天的面试（{len(assignments)} 场）："]
         for a in assignments:
             i: Interview = a.interview
-            who = i.application.candidate.name  # type: ignore[attr-defined]
-            job = i.round.job.title  # type: ignore[attr-defined]
+            who = i.application.candidate.name
+            job = i.round.job.title
             span = (
                 f"{local(i.starts_at, self._zone, '%H:%M')}–{local(i.ends_at, self._zone, '%H:%M')}"
             )
             status = say.status_name(i.status)
-            lines.append(f"· {span} {who} · {job} · {i.round.name}（{status}）")  # type: ignore[attr-defined]
+            lines.append(f"· {span} {who} · {job} · {i.round.name}（{status}）")
         return shorten("\n".join(lines), say.TEXT_LIMIT)
 
     async def start(self, staff: Staff, running: int | None) -> list[OutboundDraft]:

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import timedelta, tzinfo
 from decimal import Decimal
 from typing import Any
@@ -28,6 +27,7 @@ from typing import Any
 from recruiting import clock
 from recruiting.domain.inbound import CardClick, Inbound
 from recruiting.domain.interview_state import InterviewStatus
+from recruiting.domain.panel_summary import CompetencyLine, PanelSummary
 from recruiting.domain.routing import parse_key, route_key
 from recruiting.domain.shorten import shorten
 from recruiting.errors import NotFound
@@ -62,42 +62,6 @@ NOTHING_CHOSEN = (
     "您还没有为任何一项选择分数，本次提交未记录。请在每项的下拉框中选择 1–5 分后再提交。"
 )
 COMMENT_WINDOW = timedelta(minutes=30)
-DISAGREEMENT = 2.0  # points between the highest and lowest human score
-
-
-@dataclass(frozen=True)
-class CompetencyLine:
-    name: str
-    ratings: list[tuple[str, float | None]]  # (rater name, score) in panel order
-    ai: float | None
-    ai_quotes: list[str]
-
-    @property
-    def spread(self) -> float | None:
-        values = [v for _, v in self.ratings if v is not None]
-        return max(values) - min(values) if len(values) >= 2 else None
-
-    @property
-    def disagreement(self) -> bool:
-        return self.spread is not None and self.spread >= DISAGREEMENT
-
-
-@dataclass(frozen=True)
-class PanelSummary:
-    interview_id: int
-    title: str
-    raters: list[tuple[str, bool]]  # (name, lead)
-    lines: list[CompetencyLine]
-    comments: list[tuple[str, str]]  # (rater name, comment)
-    missing: list[str]  # raters who have not scored every competency
-
-    @property
-    def complete(self) -> bool:
-        return bool(self.raters) and not self.missing
-
-    @property
-    def disagreements(self) -> list[str]:
-        return [line.name for line in self.lines if line.disagreement]
 
 
 class PanelScoring:
@@ -175,7 +139,7 @@ class PanelScoring:
         )
         if latest is None:
             return None
-        ctx = await load_context(int(latest.interview_id))  # type: ignore[attr-defined]
+        ctx = await load_context(int(latest.interview_id))
         if ctx.panelist(staff) is None:
             return None
         briefs = await competencies(self._prompts, ctx)

@@ -6,15 +6,12 @@ Kept apart from the use cases so the wording can change without touching the rul
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
 
 from recruiting.domain.assessment_reasons import SYSTEM_CAUSES
 from recruiting.domain.interview_state import InterviewStatus
+from recruiting.domain.panel_summary import PanelSummary
 from recruiting.domain.shorten import shorten
 from recruiting.ports.live_prompts import LivePrompt
-
-if TYPE_CHECKING:
-    from recruiting.services.live.panel_scoring import PanelSummary
 
 TEXT_LIMIT = 2048  # bytes (WeCom text messages)
 ANCHOR_CHARS = 40

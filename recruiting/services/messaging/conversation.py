@@ -132,6 +132,6 @@ class Conversation:
                 if interview.starts_at
                 else "时间待定"
             )
-            job = interview.round.job  # type: ignore[attr-defined]
-            lines.append(f"· {when} {job.title} · {interview.round.name}")  # type: ignore[attr-defined]
+            job = interview.round.job
+            lines.append(f"· {when} {job.title} · {interview.round.name}")
         return "\n".join(lines)

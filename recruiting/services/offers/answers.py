@@ -37,9 +37,9 @@ class OfferAnswers:
         offer = await Offer.get_or_none(id=int(offer_id)) if offer_id.isdigit() else None
         application = None
         if offer is not None:
-            application = await Application.get_or_none(
-                id=offer.application_id  # type: ignore[attr-defined]
-            ).prefetch_related("candidate", "job")
+            application = await Application.get_or_none(id=offer.application_id).prefetch_related(
+                "candidate", "job"
+            )
         actor = Actor(f"candidate:{candidate_id}")
         if offer is None or application is None or application.candidate.id != candidate_id:
             await record(actor, "offer_answer", "offer", offer_id or "-", allowed=False)
@@ -88,7 +88,7 @@ class OfferAnswers:
             await unit.add(drafts, cause=f"offer-answer:{source_id}")
             return Outcome("already", reply)
         verb = "接受" if key == "accept" else "婉拒"
-        job: JobOpening = application.job  # type: ignore[assignment]
+        job: JobOpening = application.job
         hr = say.HR_ANSWERED.format(candidate=application.candidate.name, verb=verb,
                                     job=job.title, id=offer.id)  # fmt: skip
         reply = say.ANSWER_THANKS[key]

@@ -173,10 +173,10 @@ class OfferApprovals:
     async def _effects(
         self, offer: Offer, to: OfferStatus, speech: str, approver: str, was: OfferStatus
     ) -> list[OutboundDraft]:
-        application = await Application.get(id=offer.application_id).prefetch_related(  # type: ignore[attr-defined]
+        application = await Application.get(id=offer.application_id).prefetch_related(
             "candidate", "job"
         )
-        job: JobOpening = application.job  # type: ignore[assignment]
+        job: JobOpening = application.job
         who = await _name_of(approver)
         fields = {
             "name": application.candidate.name,
@@ -219,7 +219,7 @@ class OfferApprovals:
             allowed=True,
             detail=f"offer {offer.id} approved ({offer.sp_no})",
         )
-        job: JobOpening = application.job  # type: ignore[assignment]
+        job: JobOpening = application.job
         archive = await self._ehr.archive(application, actor)
         employee = NewEmployee(
             application_id=application.id,

@@ -92,7 +92,7 @@ class EhrSync:
         async with self._effects.unit() as unit:
             application = await self._change(application_id, ApplicationStatus.HIRED)
             archive = await self.archive(application, actor)
-            job: JobOpening = application.job  # type: ignore[assignment]
+            job: JobOpening = application.job
             employee = NewEmployee(
                 application_id=application_id,
                 candidate=archive.candidate,
@@ -111,7 +111,7 @@ class EhrSync:
     async def archive(self, application: Application, actor: Actor) -> CandidateArchive:
         """The archive of ``application`` as it stands (job and candidate prefetched)."""
         candidate: Candidate = application.candidate
-        job: JobOpening = application.job  # type: ignore[assignment]
+        job: JobOpening = application.job
         return CandidateArchive(
             application_id=application.id,
             candidate=CandidateProfile(
@@ -177,11 +177,11 @@ async def _interviews(application_id: int) -> tuple[InterviewRecord, ...]:
     scores = await Score.filter(interview_id__in=[i.id for i in interviews]).order_by("id")
     by_interview: dict[int, list[CompetencyScore]] = {}
     for s in scores:
-        by_interview.setdefault(s.interview_id, []).append(_score(s))  # type: ignore[attr-defined]
+        by_interview.setdefault(s.interview_id, []).append(_score(s))
     return tuple(
         InterviewRecord(
             interview_id=i.id,
-            round_name=i.round.name,  # type: ignore[attr-defined]
+            round_name=i.round.name,
             mode=i.mode.value,
             status=i.status.value,
             starts_at=i.starts_at.isoformat() if i.starts_at else None,

@@ -349,21 +349,21 @@ async def _application(
         return say.NO_CANDIDATE.format(name=command.name)
     if command.job_hint and len(applications) > 1:
         hint = command.job_hint.replace(" ", "")
-        narrowed = [a for a in applications if hint in a.job.title or hint == a.job.code]  # type: ignore[attr-defined]
+        narrowed = [a for a in applications if hint in a.job.title or hint == a.job.code]
         applications = narrowed or applications
     if len(applications) > 1:
-        titles = [a.job.title for a in applications]  # type: ignore[attr-defined]
+        titles = [a.job.title for a in applications]
         return say.WHICH_JOB.format(name=command.name, jobs="、".join(titles), first=titles[0])
     application = applications[0]
-    return application, application.candidate, application.job  # type: ignore[return-value]
+    return application, application.candidate, application.job
 
 
 async def parties(offer: Offer) -> tuple[Application, Candidate, JobOpening]:
     """The offer's application with its candidate and job."""
-    application = await Application.get(id=offer.application_id).prefetch_related(  # type: ignore[attr-defined]
+    application = await Application.get(id=offer.application_id).prefetch_related(
         "candidate", "job"
     )
-    job: JobOpening = application.job  # type: ignore[assignment]
+    job: JobOpening = application.job
     return application, application.candidate, job
 
 

@@ -70,20 +70,20 @@ class AnswerAnalysisRunner:
             outcome = await self._run(answer)
         except InvalidInput as exc:
             await self._finish_failed(answer, exc.message)
-            await notify_if_ready(answer.interview_id, self._queue)  # type: ignore[attr-defined]
+            await notify_if_ready(answer.interview_id, self._queue)
             return True
         except Exception as exc:
             log.exception("analysis of answer %s failed", answer_id)
             if answer.analysis_attempts >= self._max_attempts:
                 await self._finish_failed(answer, f"analysis failed: {type(exc).__name__}")
-                await notify_if_ready(answer.interview_id, self._queue)  # type: ignore[attr-defined]
+                await notify_if_ready(answer.interview_id, self._queue)
             else:  # let the sweep try again after the lease
                 await Answer.filter(id=answer.id).update(
                     analysis_status=AnalysisStatus.QUEUED, updated_at=now()
                 )
             return True
         await self._store(answer, outcome)
-        await notify_if_ready(answer.interview_id, self._queue)  # type: ignore[attr-defined]
+        await notify_if_ready(answer.interview_id, self._queue)
         return True
 
     async def due_ids(self, grace: float = 0.0) -> list[int]:
@@ -112,10 +112,10 @@ class AnswerAnalysisRunner:
         return bool(taken)
 
     async def _run(self, answer: Answer) -> AnalysisOutcome:
-        interview = await Interview.get(id=answer.interview_id).prefetch_related(  # type: ignore[attr-defined]
+        interview = await Interview.get(id=answer.interview_id).prefetch_related(
             "application", "round", "round__job"
         )
-        consents = await consent_state(interview.application.candidate_id)  # type: ignore[attr-defined]
+        consents = await consent_state(interview.application.candidate_id)
         question = questions_of(interview)[answer.question_index]
         job = job_of(interview)
         with tempfile.TemporaryDirectory(dir=self._scratch, prefix="analysis-") as folder:
@@ -159,7 +159,7 @@ class AnswerAnalysisRunner:
                 lease_until=None,
             )
             if updated:  # not withdrawn or retaken meanwhile
-                await combine_ai_scores(answer.interview_id, outcome.engine)  # type: ignore[attr-defined]
+                await combine_ai_scores(answer.interview_id, outcome.engine)
 
     async def _finish_failed(self, answer: Answer, reason: str) -> None:
         await Answer.filter(id=answer.id).update(

@@ -125,7 +125,7 @@ class ConsentService:
         async with in_transaction():
             await Upload.filter(answer_id=answer.id).update(status=UploadStatus.DISCARDED)
             await Score.filter(
-                interview_id=answer.interview_id,  # type: ignore[attr-defined]
+                interview_id=answer.interview_id,
                 rater_kind=RaterKind.AI,
             ).delete()
             await Answer.filter(id=answer.id).update(
@@ -143,7 +143,7 @@ async def _erase_assessment(answer: Answer) -> None:
     kept: dict[str, Any] | None = {"vision": vision, "assessment": "consent withdrawn"}
     async with in_transaction():
         await Score.filter(
-            interview_id=answer.interview_id,  # type: ignore[attr-defined]
+            interview_id=answer.interview_id,
             rater_kind=RaterKind.AI,
         ).delete()
         await Answer.filter(id=answer.id).update(analysis=kept if vision else None)
@@ -157,7 +157,7 @@ async def _erase_vision(answer: Answer) -> None:
 
 
 def upload_key(answer: Answer, upload_id: str) -> str:
-    return f"answers/{answer.interview_id}/{answer.question_index}/{upload_id}"  # type: ignore[attr-defined]
+    return f"answers/{answer.interview_id}/{answer.question_index}/{upload_id}"
 
 
 def _candidate(principal: Principal) -> int:

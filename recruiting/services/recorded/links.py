@@ -61,7 +61,7 @@ class InvitationService:
         round_ = await InterviewRound.get_or_none(id=round_id)
         if application is None or round_ is None:
             raise NotFound("application or round not found")
-        if round_.kind != RoundKind.RECORDED or round_.job_id != application.job_id:  # type: ignore[attr-defined]
+        if round_.kind != RoundKind.RECORDED or round_.job_id != application.job_id:
             raise InvalidInput("the round must be a recorded round of the application's job")
         parse_questions(round_.questions)
         token = secrets.token_urlsafe(24)
@@ -91,10 +91,8 @@ class InvitationService:
         invitation = await Invitation.get_or_none(token_hash=token_hash(token))
         if invitation is None or invitation.expires_at <= now():
             raise InvitationInvalid("this invitation link is not valid or has expired")
-        interview = await Interview.get(id=invitation.interview_id).prefetch_related(  # type: ignore[attr-defined]
-            "application"
-        )
-        candidate = await Candidate.get(id=interview.application.candidate_id)  # type: ignore[attr-defined]
+        interview = await Interview.get(id=invitation.interview_id).prefetch_related("application")
+        candidate = await Candidate.get(id=interview.application.candidate_id)
         if candidate.wechat_openid not in (None, "", principal.openid):
             raise InvitationInvalid("this invitation belongs to another WeChat account")
         # The openid is unique: bound to another candidate record, binding this one would

@@ -193,10 +193,10 @@ class ResultsService:
 
 
 def _listed(interview: Interview) -> dict[str, Any]:
-    answers = list(interview.answers)  # type: ignore[attr-defined]
+    answers = list(interview.answers)
     return {
         "interview_id": interview.id,
-        "candidate": interview.application.candidate.name,  # type: ignore[attr-defined]
+        "candidate": interview.application.candidate.name,
         "job": job_of(interview).title,
         "round": round_of(interview).name,
         "status": interview.status,

@@ -51,7 +51,7 @@ def _text(interview: Interview, answers: list[Answer]) -> str:
     submitted = sum(a.status == AnswerStatus.SUBMITTED for a in answers)
     skipped = sum(a.status == AnswerStatus.SKIPPED for a in answers)
     failed = sum(a.analysis_status == AnalysisStatus.FAILED for a in answers)
-    name = interview.application.candidate.name  # type: ignore[attr-defined]
+    name = interview.application.candidate.name
     text = (
         f"候选人 {name} 已完成录制面试（{job_of(interview).title} · {round_of(interview).name}）："
         f"{submitted} 题已作答，{skipped} 题跳过。"

@@ -174,7 +174,7 @@ class UploadService:
 
     async def status(self, principal: Principal, upload_id: str) -> UploadState:
         upload, _ = await self._owned(principal, upload_id)
-        answer = await Answer.get(id=upload.answer_id)  # type: ignore[attr-defined]
+        answer = await Answer.get(id=upload.answer_id)
         return _state(upload, answer)
 
     async def append(
@@ -226,7 +226,7 @@ class UploadService:
     ) -> int:
         """Hash the whole chunk; write only the part past ``received`` (a re-sent chunk is
         not written twice). Returns the chunk's end offset once its checksum matched."""
-        answer = await Answer.get(id=upload.answer_id)  # type: ignore[attr-defined]
+        answer = await Answer.get(id=upload.answer_id)
         writer = await self._media.appender(upload_key(answer, upload.id), upload.received)
         digest, position, skip = hashlib.sha256(), offset, upload.received - offset
         try:
@@ -267,7 +267,7 @@ class UploadService:
                     "this upload is still being written", retry_after=2, code="upload_busy"
                 )
             await upload.refresh_from_db()
-            answer = await Answer.get(id=upload.answer_id)  # type: ignore[attr-defined]
+            answer = await Answer.get(id=upload.answer_id)
             if upload.status == UploadStatus.COMPLETE:
                 return _state(upload, answer)  # completing twice is harmless
             if upload.status != UploadStatus.OPEN:
@@ -379,7 +379,7 @@ class UploadService:
         upload = await Upload.get_or_none(id=upload_id).prefetch_related("answer")
         if upload is None:
             raise NotFound(f"upload {upload_id} not found")
-        interview = await candidate_interview(principal, upload.answer.interview_id)  # type: ignore[attr-defined]
+        interview = await candidate_interview(principal, upload.answer.interview_id)
         return upload, interview
 
 

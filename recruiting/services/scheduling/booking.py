@@ -61,7 +61,7 @@ class InterviewBooking:
         interview = await Interview.get_or_none(id=interview_id)
         if interview is None:
             raise NotFound("没有找到这场面试。")
-        round_id = int(interview.round_id)  # type: ignore[attr-defined]
+        round_id = int(interview.round_id)
         proposal = await _proposal(round_id, start, interviewers)
         async with self._effects.unit():
             moved = await self._scheduling.reschedule(principal, interview_id, proposal)

@@ -9,7 +9,7 @@ import base64
 import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, tzinfo
-from typing import Any, cast
+from typing import Any
 
 from recruiting import clock
 from recruiting.domain.availability import Interval, Proposal
@@ -228,7 +228,7 @@ class ScheduleChat:
                 staff,
                 application,
                 round_,
-                cast(JobOpening, application.job),
+                application.job,
                 "该时间刚被别人预约了。",
                 place,
             )
@@ -342,7 +342,7 @@ async def _application(name: str, job_text: str) -> tuple[Application, JobOpenin
         candidate_id__in=[c.id for c in candidates]
     ).prefetch_related("candidate", "job")
     wanted = job_text.strip().lower()
-    jobs_of = {a.id: cast(JobOpening, a.job) for a in applications}
+    jobs_of = {a.id: a.job for a in applications}
     matching = [
         a
         for a in applications

@@ -122,7 +122,7 @@ class SchedulingService:
         require_staff(principal, Permission.MANAGE_INTERVIEWS)
         round_ = await _round(round_id)
         application = await Application.get_or_none(id=application_id)
-        if application is None or application.job_id != round_.job_id:  # type: ignore[attr-defined]
+        if application is None or application.job_id != round_.job_id:
             raise NotFound("application not found for this round's job")
         await self._check(round_, proposal)
         location = location.strip()
@@ -151,7 +151,7 @@ class SchedulingService:
         transaction, and reminders derived from the old time no longer match."""
         require_staff(principal, Permission.MANAGE_INTERVIEWS)
         interview = await _interview(interview_id)
-        round_ = await _round(interview.round_id)  # type: ignore[attr-defined]
+        round_ = await _round(interview.round_id)
         await self._check(round_, proposal)
         target = next_status(InterviewStatus(interview.status), "reschedule")
         try:
@@ -246,7 +246,7 @@ async def interviewer_pool() -> list[int]:
 
 async def panel_fit(round_: InterviewRound, ids: Sequence[int]) -> dict[int, int]:
     """How well each interviewer of ``ids`` fits the round's opening (0: no sign of it)."""
-    job = await JobOpening.get(id=round_.job_id)  # type: ignore[attr-defined]
+    job = await JobOpening.get(id=round_.job_id)
     codes = {str(c) for c in round_.competencies or []}
     for item in job.competency_model or []:
         codes |= {str(item.get("code") or ""), str(item.get("name") or "")}
@@ -265,7 +265,7 @@ async def default_location(round_: InterviewRound, interviewers: Sequence[int]) 
     opening's, else the lead interviewer's office ("" when none is configured)."""
     if round_.location.strip():
         return round_.location.strip()
-    job = await JobOpening.get(id=round_.job_id)  # type: ignore[attr-defined]
+    job = await JobOpening.get(id=round_.job_id)
     if job.interview_location.strip():
         return job.interview_location.strip()
     offices = {s.id: s.office.strip() for s in await Staff.filter(id__in=list(interviewers))}

@@ -6,8 +6,6 @@ what they open, and interviewers (who are not HR) only interviews they are assig
 
 from __future__ import annotations
 
-from typing import cast
-
 from recruiting.domain.roles import Permission, Role, allows
 from recruiting.errors import AccessDenied, NotFound
 from recruiting.models import (
@@ -23,7 +21,7 @@ from recruiting.services.shared.sessions import Principal
 
 def round_of(interview: Interview) -> InterviewRound:
     """The prefetched round (the relation is typed loosely by the ORM)."""
-    return cast(InterviewRound, interview.round)
+    return interview.round
 
 
 def job_of(interview: Interview) -> JobOpening:
@@ -41,7 +39,7 @@ class NotYourInterview(AccessDenied):
 async def candidate_interview(principal: Principal, interview_id: int) -> Interview:
     """The caller's own interview (with application, round and job loaded)."""
     interview = await _load(interview_id)
-    owner = interview.application.candidate_id  # type: ignore[attr-defined]
+    owner = interview.application.candidate_id
     if principal.kind is not SubjectKind.CANDIDATE or owner != principal.candidate_id:
         await record(principal.actor, "open_interview", "interview", interview_id, allowed=False)
         raise NotYourInterview("this interview belongs to someone else")

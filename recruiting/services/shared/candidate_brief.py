@@ -9,7 +9,6 @@ refused one too.
 from __future__ import annotations
 
 from datetime import tzinfo
-from typing import cast
 
 from recruiting.domain.roles import Permission, allows
 from recruiting.domain.shorten import shorten
@@ -18,8 +17,6 @@ from recruiting.models import (
     Candidate,
     Interview,
     InterviewMode,
-    InterviewRound,
-    JobOpening,
     Staff,
 )
 from recruiting.services.live import texts as say
@@ -41,7 +38,7 @@ async def candidate_brief(staff: Staff, name: str, zone: tzinfo, *, quiet: bool)
     if not allows(staff.role_set(), Permission.MANAGE_INTERVIEWS):
         query = query.filter(interviews__assignments__interviewer_id=staff.id)
     applications = await query.distinct().order_by("-id").limit(MAX_APPLICATIONS)
-    shown = {int(a.candidate_id) for a in applications}  # type: ignore[attr-defined]
+    shown = {int(a.candidate_id) for a in applications}
     for candidate_id in ids:
         await record(actor_of(staff), "view_candidate_brief", "candidate", candidate_id,
                      allowed=candidate_id in shown)  # fmt: skip
@@ -52,7 +49,7 @@ async def candidate_brief(staff: Staff, name: str, zone: tzinfo, *, quiet: bool)
 
 
 async def _application(application: Application, staff: Staff, zone: tzinfo) -> str:
-    job = cast(JobOpening, await application.job)
+    job = await application.job
     where = " · ".join(x for x in (job.department, job.city) if x)
     lines = [f"应聘：{job.title}" + (f"（{where}）" if where else "")]
     interviews = (
@@ -60,10 +57,10 @@ async def _application(application: Application, staff: Staff, zone: tzinfo) -> 
         .prefetch_related("round", "assignments")
         .order_by("starts_at", "id")
     )
-    interviews.sort(key=lambda i: (cast(InterviewRound, i.round).sequence, i.id))
+    interviews.sort(key=lambda i: (i.round.sequence, i.id))
     for interview in interviews:
-        round_ = cast(InterviewRound, interview.round)
-        mine = any(a.interviewer_id == staff.id for a in interview.assignments)  # type: ignore[attr-defined]
+        round_ = interview.round
+        mine = any(a.interviewer_id == staff.id for a in interview.assignments)
         mode = MODES.get(InterviewMode(interview.mode), "")
         when = local(interview.starts_at, zone) if interview.mode != InterviewMode.RECORDED else ""
         status = say.status_name(interview.status)

@@ -12,7 +12,7 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import NoReturn, cast
+from typing import NoReturn
 
 from recruiting.clock import now
 from recruiting.domain.roles import Role
@@ -98,7 +98,7 @@ class SessionService:
         session = await AppSession.get_or_none(token_hash=token_hash(token)).select_related("staff")
         if session is None:
             raise Unauthenticated("the session token is not valid", code="invalid_session")
-        staff = cast(Staff | None, session.staff)
+        staff = session.staff
         if staff is not None and not staff.active:  # read with the session: no extra query
             await self._refuse_inactive(session, staff)
         if session.revoked_at is not None:
@@ -109,7 +109,7 @@ class SessionService:
             session_id=session.id,
             kind=SubjectKind(session.kind),
             openid=session.openid,
-            candidate_id=session.candidate_id,  # type: ignore[attr-defined]
+            candidate_id=session.candidate_id,
             staff_id=staff.id if staff else None,
             userid=staff.wecom_userid if staff else "",
             roles=staff.role_set() if staff else frozenset(),

@@ -19,7 +19,8 @@ from interview_core.errors import MediaRejected, MediaTooLong
 from interview_core.media.probe import MediaLimits
 from interview_core.pipeline import AnalysisSettings, analyze
 from interview_core.report.explain import candidate_explanation
-from interview_core.speech.port import Transcript, UnavailableRecognizer, recognizer_from_settings
+from interview_core.speech.choose import recognizer_from_settings
+from interview_core.speech.port import Transcript, UnavailableRecognizer
 from interview_core.speech.segments import Segment
 from interview_core.text.jobs import JobModel, resolve_job
 from interview_core.text.scoring import score_answer

@@ -20,7 +20,6 @@ from sanic import Request, Sanic
 
 from ehr_adapter.build import close_ehr
 from interview_core.speech.port import SpeechReadiness, speech_readiness
-from miniapp_api import limits, message_routes, scheduling_routes
 from miniapp_api import routes as miniapp_routes
 from miniapp_api.context import MiniApp
 from recruiting.db import close_database, migrate_schema, open_database
@@ -233,12 +232,8 @@ def create_app(
     app.config.KEEP_ALIVE_TIMEOUT = 30
     app.config.REQUEST_TIMEOUT = settings.server.request_timeout
     app.config.FALLBACK_ERROR_FORMAT = "json"
-    # Rate limits on the mini-app routes only: the WeCom callback must never be refused.
-    limits.install(miniapp_routes.bp, scheduling_routes.bp, message_routes.bp)
     app.blueprint(wecom_routes.bp)
     app.blueprint(miniapp_routes.bp)
-    app.blueprint(scheduling_routes.bp)
-    app.blueprint(message_routes.bp)
     install_health(app, _health)
     install_error_handlers(app)
     install_security_headers(app, hsts=not is_loopback(settings.server.host))

@@ -11,7 +11,7 @@ from sanic import Blueprint, Request
 from sanic.response import HTTPResponse, json
 
 from miniapp_api import schemas as s
-from miniapp_api.routes import documented, principal_of
+from miniapp_api.edge import documented, principal_of
 from recruiting.services.candidate_channel.answers import CandidateAnswers
 
 bp = Blueprint("miniapp_messages", url_prefix="/miniapp/v1")

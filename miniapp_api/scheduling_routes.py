@@ -15,7 +15,7 @@ from sanic import Blueprint, Request
 from sanic.response import HTTPResponse, json
 
 from miniapp_api import schemas as s
-from miniapp_api.routes import documented, parse_time, principal_of
+from miniapp_api.edge import documented, parse_time, principal_of
 from recruiting.domain.availability import Interval
 from recruiting.errors import InvalidInput
 from recruiting.models import Interview, InterviewMode

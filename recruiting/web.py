@@ -1,5 +1,6 @@
 """HTTP helpers shared by the entry points: error → status code, JSON error bodies, the
-security headers of every response.
+security headers of every response, and the ``install_*`` setup functions that put them (and
+the OpenAPI document and the health route) on the app.
 
 Status codes live only here and in the route modules; use cases raise typed errors. Every
 error body is ``{"error": code, "message": text}``: the code is stable for programs, the
@@ -15,10 +16,16 @@ import logging
 import math
 import re
 import secrets
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
 
-from sanic import Request
+from sanic import Request, Sanic
+from sanic.exceptions import SanicException
 from sanic.response import BaseHTTPResponse, HTTPResponse, json
 from sanic.response.types import JSONResponse
+from sanic_ext import Extend
+from sanic_ext.extensions.openapi.extension import OpenAPIExtension
 
 from recruiting.errors import (
     Conflict,
@@ -211,3 +218,82 @@ def add_security_headers(request: Request, response: BaseHTTPResponse, *, hsts: 
         headers["Cache-Control"] = "no-store"
     if hsts or request.scheme == "https":
         headers["Strict-Transport-Security"] = HSTS
+
+
+# -- app setup -------------------------------------------------------------------------------
+
+WebApp = Sanic[Any, Any]
+STATIC_DIR = Path(__file__).resolve().parent / "static"
+API_DESCRIPTION = (
+    "The mini-app API for candidates (recorded interviews) and employees, and the WeCom "
+    "callback. Errors are JSON {error, message} with a stable error code."
+)
+
+
+def install_error_handlers(app: WebApp) -> None:
+    """Every refusal and failure as ``{"error": code, "message": text}``."""
+    app.error_handler.add(RecruitingError, _recruiting_error)
+    app.error_handler.add(SanicException, _http_error)
+    app.error_handler.add(Exception, _unexpected_error)
+
+
+def install_security_headers(app: WebApp, *, hsts: bool) -> None:
+    async def _headers(request: Request, response: BaseHTTPResponse) -> None:
+        add_security_headers(request, response, hsts=hsts)
+
+    app.register_middleware(_headers, "response")
+
+
+def install_health(app: WebApp, status: Callable[[Request], Mapping[str, object]]) -> None:
+    """``GET /healthz``: ``status`` reads what was found at start, never the disk per probe."""
+
+    async def _health(request: Request) -> HTTPResponse:
+        return json(dict(status(request)))
+
+    app.add_route(_health, "/healthz", methods=["GET"], name="_health")
+
+
+def install_openapi(app: WebApp) -> None:
+    """The OpenAPI document at /docs/openapi.json (only sanic-ext's OpenAPI extension: the
+    others would add per-request work to the callback path)."""
+    app.config.update(
+        {
+            "OAS_AUTODOC": True,
+            # ReDoc from this service, not a CDN: on-premise deployments are often offline.
+            "OAS_PATH_TO_REDOC_HTML": str(STATIC_DIR / "redoc.html"),
+            "OAS_UI_REDOC_CDN_URL": "/docs/redoc.standalone.js",
+            "OAS_UI_REDOC_HTML_TITLE": "招聘服务 API 文档",
+            "OAS_UI_SWAGGER": False,
+        }
+    )
+    Extend(app, extensions=[OpenAPIExtension], built_in_extensions=False)
+    app.static(
+        "/docs/redoc.standalone.js",
+        STATIC_DIR / "vendor" / "redoc" / "redoc.standalone.js",
+        name="redoc_script",
+        content_type="application/javascript; charset=utf-8",
+    )
+    oas = app.ext.openapi
+    oas.describe("Recruiting service API", version="1", description=API_DESCRIPTION)
+    oas.add_security_scheme("bearer", "http", scheme="bearer",
+                            description="the token from /miniapp/v1/login/*")  # fmt: skip
+
+
+async def _recruiting_error(request: Request, exc: Exception) -> HTTPResponse:
+    assert isinstance(exc, RecruitingError)
+    return error_response(exc, request)
+
+
+async def _http_error(request: Request, exc: Exception) -> HTTPResponse:
+    """Sanic's own refusals (unknown route, wrong method, body too large, bad request) in
+    the same shape as ours: ``{"error": code, "message": text}``."""
+    assert isinstance(exc, SanicException)
+    if exc.status_code >= 500:
+        return unexpected_error(exc, request)
+    response = http_error_body(exc.status_code, str(exc), request)
+    response.headers.update(dict(getattr(exc, "headers", None) or {}))
+    return response
+
+
+async def _unexpected_error(request: Request, exc: Exception) -> HTTPResponse:
+    return unexpected_error(exc, request)

@@ -1,0 +1,125 @@
+"""What employees do in the mini-app: invite, list and view recorded interviews, play an
+answer, read surveys, release a summary."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sanic import Blueprint, Request
+from sanic.response import HTTPResponse, ResponseStream, json
+from sanic_ext.extensions.openapi import openapi
+
+from miniapp_api import schemas as s
+from miniapp_api.context import miniapp
+from miniapp_api.edge import documented, parse_time, principal_of
+from recruiting import validation
+from recruiting.errors import InvalidInput
+
+bp = Blueprint("miniapp_staff", url_prefix="/miniapp/v1")
+
+
+# -- staff ---------------------------------------------------------------------------------
+
+
+@bp.post("/staff/invitations")
+@documented(
+    "Invite an applicant to a recorded round", "staff", s.InvitationOut, body=s.InvitationBody
+)
+async def create_invitation(request: Request) -> HTTPResponse:
+    b = s.parse(s.InvitationBody, request.json)
+    deadline = parse_time(b.deadline, "deadline")
+    assert deadline is not None
+    created = await miniapp(request).invitations.create(
+        await principal_of(request), b.application_id, b.round_id, deadline
+    )
+    return json(
+        {
+            "interview_id": created.interview_id,
+            "token": created.token,
+            "expires_at": created.expires_at.isoformat(),
+            "path": created.path,
+        }
+    )
+
+
+@bp.get("/staff/interviews")
+@documented("Recorded interviews this employee may review (audited)", "staff", list[dict[str, Any]])
+async def staff_list(request: Request) -> HTTPResponse:
+    return json(await miniapp(request).results.staff_list(await principal_of(request)))
+
+
+@bp.get("/staff/interviews/<interview_id:int>")
+@documented(
+    "Answers, transcripts, scores with evidence and integrity flags (audited)",
+    "staff",
+    dict[str, Any],
+)
+async def staff_view(request: Request, interview_id: int) -> HTTPResponse:
+    return json(
+        await miniapp(request).results.staff_view(await principal_of(request), interview_id)
+    )
+
+
+@bp.get("/staff/interviews/<interview_id:int>/answers/<index:int>/media")
+@documented("Stream one recorded answer (audited)", "staff", s.Ok)
+async def staff_media(request: Request, interview_id: int, index: int) -> ResponseStream:
+    principal = await principal_of(request)
+    media = await miniapp(request).results.media(principal, interview_id, index)
+
+    async def send(response: Any) -> None:
+        async for block in media.chunks:
+            await response.write(block)
+
+    # A recording may also parse as HTML or a zip (a polyglot): never let a browser sniff
+    # or render it in the page; it is downloaded as the type it was checked to be.
+    suffix = MEDIA_SUFFIX.get(media.media_type, "bin")
+    return ResponseStream(
+        send,
+        content_type=media.media_type or "application/octet-stream",
+        headers={
+            "Content-Length": str(media.size),
+            "Cache-Control": "no-store",
+            "X-Content-Type-Options": "nosniff",
+            "Content-Disposition": f'attachment; filename="answer-{interview_id}-{index}.{suffix}"',
+        },
+    )
+
+
+MEDIA_SUFFIX = {"video/mp4": "mp4", "video/quicktime": "mov", "video/webm": "webm",
+                "audio/mp4": "m4a", "audio/m4a": "m4a", "audio/aac": "aac", "audio/mpeg": "mp3",
+                "audio/webm": "weba"}  # fmt: skip
+
+
+@bp.get("/staff/surveys")
+@documented(
+    "Survey results of a job per round: counts, means, distributions, response rates; "
+    "candidates' comments for HR only (audited)",
+    "staff",
+    dict[str, Any],
+)
+@openapi.parameter("job", str, "query", required=True, description="job id, code or title")
+@openapi.parameter("round", str, "query", description="round sequence number or name")
+async def staff_surveys(request: Request) -> HTTPResponse:
+    principal = await principal_of(request)
+    job = validation.text("job", request.args.get("job") or "", 128)
+    if not job.strip():
+        raise InvalidInput("请填写岗位（编号、代码或名称）。")
+    round_ = validation.text("round", request.args.get("round") or "", 128)
+    summaries = miniapp(request).survey_summaries
+    return json(await summaries.summary(principal, job, round_ or None))
+
+
+@bp.post("/staff/interviews/<interview_id:int>/summary")
+@documented(
+    "Write (or edit) and release a summary: the mini-app shows it and it is sent through "
+    "the candidate channel (audited; the same text again sends nothing)",
+    "staff",
+    s.Ok,
+    body=s.SummaryBody,
+)
+async def release_summary(request: Request, interview_id: int) -> HTTPResponse:
+    b = s.parse(s.SummaryBody, request.json)
+    await miniapp(request).results.release_summary(
+        await principal_of(request), interview_id, b.strengths, b.improvements, b.next_step
+    )
+    return json({"ok": True})

@@ -1,0 +1,29 @@
+"""What candidates answer through 微信客服 / external contacts (``services.candidate_channel``)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from recruiting.services.candidate_channel.answers import CandidateAnswers
+from recruiting.services.candidate_channel.free_text import FreeText
+from recruiting.services.messaging.answer_routes import answer_routes
+from recruiting.wiring.after_interview import AfterInterview
+from recruiting.wiring.invitations import Invitations
+from recruiting.wiring.offers import OffersWiring
+
+
+@dataclass(frozen=True)
+class CandidateChannel:
+    answers: CandidateAnswers
+
+
+def wire_candidate_channel(
+    invitations: Invitations, after: AfterInterview, offers: OffersWiring
+) -> CandidateChannel:
+    lifecycle, survey, offer = invitations.lifecycle, after.survey_answers, offers.answers
+    answers = CandidateAnswers(
+        lifecycle,  # the table of answer keys: recruiting.services.messaging.answer_routes
+        answer_routes(lifecycle, survey=survey, offer=offer),
+        free_text=FreeText(lifecycle, offer, survey),
+    )
+    return CandidateChannel(answers=answers)

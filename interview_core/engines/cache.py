@@ -7,7 +7,10 @@ scoring must not stop because Redis is away.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import logging
+import os
 import threading
 from collections import OrderedDict
 from typing import TYPE_CHECKING, Protocol
@@ -16,6 +19,34 @@ if TYPE_CHECKING:
     import redis
 
 log = logging.getLogger(__name__)
+
+
+SEALED = "g1."  # AES-GCM under a key derived from the scored input
+
+
+def seal_entry(value: str, secret: bytes) -> str:
+    """``value`` readable only with ``secret``: a verdict quotes the candidate's words, and a
+    shared cache (Redis) must not hold them in the clear."""
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+    nonce = os.urandom(12)
+    sealed = AESGCM(secret).encrypt(nonce, value.encode("utf-8"), None)
+    return SEALED + base64.b64encode(nonce + sealed).decode("ascii")
+
+
+def open_entry(stored: str, secret: bytes) -> str | None:
+    """The sealed value, or None for anything else (an entry from an older version, another
+    input, a damaged one): the caller treats it as a miss."""
+    from cryptography.exceptions import InvalidTag
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+    if not stored.startswith(SEALED):
+        return None
+    try:
+        raw = base64.b64decode(stored[len(SEALED) :], validate=True)
+        return AESGCM(secret).decrypt(raw[:12], raw[12:], None).decode("utf-8")
+    except (InvalidTag, binascii.Error, ValueError):
+        return None
 
 
 class ScoreCache(Protocol):

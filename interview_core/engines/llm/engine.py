@@ -18,7 +18,7 @@ from typing import Any
 
 import httpx
 
-from interview_core.engines.cache import LruScoreCache, ScoreCache
+from interview_core.engines.cache import LruScoreCache, ScoreCache, open_entry, seal_entry
 from interview_core.engines.llm.client import ChatClient, ChatReply
 from interview_core.engines.llm.config import LlmConfig
 from interview_core.engines.llm.failure import LlmFailed
@@ -27,6 +27,7 @@ from interview_core.engines.llm.prompt import (
     SCHEMA_VERSION,
     build_messages,
     input_hash,
+    input_secret,
 )
 from interview_core.engines.llm.scored import answer_score
 from interview_core.engines.llm.verdict import Verdict, parse_verdict
@@ -70,9 +71,10 @@ class LlmScorer:
             )
         messages = build_messages(answer, question, job)
         key = f"{self.engine}:{input_hash(messages)}"
+        secret = input_secret(messages)
         codes = tuple(c.code for c in job.competencies)
         started = time.perf_counter()
-        verdict = self._cached(key, codes)
+        verdict = self._cached(key, secret, codes)
         if verdict is not None:
             run = _run(self.engine, cached=True, latency_ms=_ms_since(started))
             return self._scored(verdict, answer, question, job, min_coverage, run)
@@ -82,7 +84,7 @@ class LlmScorer:
             verdict = parse_verdict(reply.content, codes)
         except LlmFailed as failure:
             return self._fell_back(failure, reply, answer, question, job, min_coverage)
-        self._cache.set(key, json.dumps(verdict.to_json(), ensure_ascii=False))
+        self._cache.set(key, seal_entry(json.dumps(verdict.to_json(), ensure_ascii=False), secret))
         run = _run(
             self.engine,
             cached=False,
@@ -96,8 +98,9 @@ class LlmScorer:
     def close(self) -> None:
         self._client.close()
 
-    def _cached(self, key: str, codes: tuple[str, ...]) -> Verdict | None:
-        stored = self._cache.get(key)
+    def _cached(self, key: str, secret: bytes, codes: tuple[str, ...]) -> Verdict | None:
+        entry = self._cache.get(key)
+        stored = None if entry is None else open_entry(entry, secret)
         if stored is None:
             return None
         try:

@@ -71,8 +71,18 @@ def build_messages(answer: str, question: str, job: JobModel) -> list[dict[str, 
 
 def input_hash(messages: list[dict[str, str]]) -> str:
     """What a verdict depends on besides the model: the answer, question and competencies."""
-    canonical = json.dumps(messages, ensure_ascii=False, sort_keys=True)
-    return hashlib.sha256(canonical.encode()).hexdigest()
+    return hashlib.sha256(_canonical(messages)).hexdigest()
+
+
+def input_secret(messages: list[dict[str, str]]) -> bytes:
+    """A key only someone holding the same answer can derive (domain-separated from
+    ``input_hash``, which is stored in the clear as the cache key): cached verdicts quote the
+    candidate, so they are sealed with it."""
+    return hashlib.sha256(b"answer-score seal\0" + _canonical(messages)).digest()
+
+
+def _canonical(messages: list[dict[str, str]]) -> bytes:
+    return json.dumps(messages, ensure_ascii=False, sort_keys=True).encode()
 
 
 def redact_contacts(text: str) -> str:

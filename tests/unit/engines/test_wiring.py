@@ -137,6 +137,8 @@ def test_verdicts_are_shared_through_redis_between_workers(
     keys = client.keys(prefix + "*")
     assert len(keys) == 1 and keys[0].decode().startswith(prefix + ENGINE + ":")
     assert 0 < client.ttl(keys[0]) <= 60
+    stored = client.get(keys[0]).decode()  # the verdict quotes the candidate: sealed
+    assert stored.startswith("g1.") and "面谈" not in stored and "36 家门店" not in stored
     client.delete(*keys)
 
 

@@ -203,3 +203,36 @@ def test_gaming_flags_are_shown_with_their_reason_and_quotes(tmp_path: Path) -> 
     assert "<h2>回答提示</h2>" in text and "罗列能力词语，没有讲述具体经历" in text
     assert "回答罗列了4个能力词语" in text and "“客户导向&lt;b&gt;”" in text
     assert "回答提示" not in render_report(ANALYSIS, tmp_path).read_text(encoding="utf-8")
+
+
+def test_gaming_flags_are_laid_out_and_readable_in_a_browser(tmp_path: Path) -> None:
+    """Chromium renders the 回答提示 section: visible, in order after the scores, with the
+    quoted markup shown as text (not run)."""
+    browser = shutil.which("chromium") or shutil.which("chromium-browser")
+    if browser is None:
+        pytest.skip("no Chromium on this machine")
+    flag = {
+        "code": "self_description",
+        "label": "只有自我评价，没有具体事例",
+        "reason": "回答是自我评价，没有能说明这一点的具体事例",
+        "quotes": ["我是一个抗压能力很强的人<script>document.title='x'</script>"],
+    }
+    page = render_report({**ANALYSIS, "score": {**ANALYSIS["score"], "flags": [flag]}}, tmp_path)
+    probe = (
+        "<script>const h=[...document.querySelectorAll('h2')].find(e=>e.textContent=='回答提示');"
+        "const list=h.nextElementSibling.nextElementSibling;"
+        "document.body.dataset.flags=String(list.getBoundingClientRect().height>0)+'|'"
+        "+list.innerText.replace(/\\s+/g,' ')+'|'+document.title;</script></body>"
+    )
+    page.write_text(page.read_text(encoding="utf-8").replace("</body>", probe), encoding="utf-8")
+    done = subprocess.run(
+        [browser, "--headless", "--no-sandbox", "--disable-gpu", "--window-size=1000,1400",
+         "--dump-dom", page.as_uri()],
+        capture_output=True, text=True, timeout=90, check=True,
+    )  # fmt: skip
+    found = re.search(r'data-flags="([^"]*)"', done.stdout)
+    assert found is not None
+    visible, text, title = found.group(1).split("|")
+    assert visible == "true" and title != "x"
+    assert "只有自我评价，没有具体事例" in text and "回答是自我评价" in text
+    assert "&lt;script&gt;" in text or "<script>" in text  # shown as text, not executed

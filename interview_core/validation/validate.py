@@ -79,7 +79,7 @@ class Report:
             (f"keyword lists and echoes ≤ {TARGET_CAP:.0f}/100", cap is None or cap <= TARGET_CAP),
             (
                 "beats both baselines (overall Spearman)",
-                rho is not None and all((m.pooled[0] or -1.0) < rho for m in others),
+                rho is not None and all(m.pooled[0] is None or m.pooled[0] < rho for m in others),
             ),
         ]
 

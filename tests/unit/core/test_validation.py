@@ -182,3 +182,26 @@ def test_cli_refuses_a_corpus_without_reference(
     assert main(["validate", str(root)]) == 2
     assert "no reference ratings" in capsys.readouterr().err
     assert main(["validate", str(root), "--asr-noise", "0.9"]) == 2
+
+
+def test_the_shipped_corpus_is_whole_and_rated_twice() -> None:
+    """What the issue asks of the corpus, checked on the files themselves: a broken or
+    partly rated corpus would make every figure of `validate` meaningless."""
+    from collections import Counter
+
+    from interview_core.validation.corpus import KINDS
+    from interview_core.validation.validate import agreement
+
+    corpus = load_corpus(Path(__file__).resolve().parents[3] / "interview_core/data/corpus")
+    assert len(corpus.answers) >= 240 and len(corpus.questions) >= 12
+    kinds = Counter(a.kind for a in corpus.answers)
+    assert set(kinds) == KINDS
+    assert sum(a.gaming for a in corpus.answers) / len(corpus.answers) >= 0.2
+    assert {a.style for a in corpus.answers} == {"written", "spoken", "asr"}
+    ids = {a.id for a in corpus.answers}
+    assert set(corpus.reference) == ids
+    assert all(set(rater) == ids for rater in corpus.raters.values()) and len(corpus.raters) == 2
+    assert {q.split for q in corpus.questions} == {"dev", "test"}
+    dev = {c for q in corpus.questions if q.split == "dev" for c in q.competencies}
+    assert all(c in dev for q in corpus.questions if q.split == "test" for c in q.competencies)
+    assert agreement(corpus)["pairs"] == sum(len(a.question.competencies) for a in corpus.answers)

@@ -77,6 +77,7 @@ _EXAMPLE = re.compile(r"比如|例如|譬如|像是|包括")
 _ITEM_LEAD = re.compile(r"^(?:然后|还有|以及|和|并|及|再|也|还|通过)")
 ECHO_SHARE = 0.45
 QUOTES = 3
+REASON_QUOTE = 40  # characters of a quote inside a reason; the quotes stay verbatim
 CONCEPT_USED = 1  # a story that speaks two of the question's own words is about it
 ANNOUNCED_USED, ANNOUNCED_TOPICS = 1, 2  # at most this much of the question in the story
 # 讲一次没做好的经历 frames the story, it does not name its subject
@@ -177,7 +178,7 @@ def _keyword_list(episode: Episode) -> GamingFlag | None:
     if not (listed or buzzing) or not found:
         return None
     said = "、".join(dict.fromkeys((*jargon, *found)))
-    listed_words = shorten(said, max_chars=40, inline=True)
+    listed_words = shorten(said, max_chars=REASON_QUOTE, inline=True)
     reason = f"回答罗列能力词语和套话（{listed_words}），没有讲述一次具体经历"
     quotes = items or [c.text for c in episode.clauses if JARGON.search(c.reads)]
     return GamingFlag(Gaming.KEYWORD_LIST, reason, tuple(quotes[:QUOTES]))
@@ -238,7 +239,8 @@ def _self_description(episode: Episode) -> GamingFlag | None:
     ]
     if not found or (len(found) < SELF_SENTENCES and len(quotes) * 2 < len(sentences)):
         return None
-    reason = f"回答是自我评价（{'；'.join(quotes[:2])}），没有能说明这一点的具体事例"
+    praised = shorten("；".join(quotes[:2]), max_chars=REASON_QUOTE, inline=True)
+    reason = f"回答是自我评价（{praised}），没有能说明这一点的具体事例"
     return GamingFlag(Gaming.SELF_DESCRIPTION, reason, tuple(quotes[:QUOTES]))
 
 
@@ -325,7 +327,8 @@ def _off_topic(
             return None
         if len(used) > ANNOUNCED_USED or len(touched) > ANNOUNCED_TOPICS:
             return None  # the story itself speaks of the question after all
-        return _off_topic_flag(episode, wanted, f"回答讲的是「{subject}」")
+        told = f"回答讲的是「{shorten(subject, max_chars=REASON_QUOTE, inline=True)}」"
+        return _off_topic_flag(episode, wanted, told)
     return None
 
 

@@ -35,3 +35,10 @@ def test_a_flagged_answer_says_why_next_to_its_overall() -> None:
     assert headline(_answer(0, score)) == (
         "第 1 题：AI 综合分 0 / 100，评估覆盖 45%（⚠ 基本是在复述题目，没有新的内容）"
     )
+
+
+def test_a_flag_stored_without_a_label_is_named_in_chinese_not_by_its_code() -> None:
+    score = {"overall": 10.0, "coverage": 0.5, "min_coverage": 0.4, "flags": [{"code": "echo"}]}
+    assert headline(_answer(0, score)) == (
+        "第 1 题：AI 综合分 10 / 100，评估覆盖 50%（⚠ 回答有异常标记）"
+    )

@@ -91,5 +91,12 @@ def headline(answer: Answer) -> str:
 
 def _flags(score: dict[str, Any]) -> str:
     """The answer's gaming flags (keywords without a story…), so HR reads the score with them."""
-    labels = [str(f.get("label")) for f in score.get("flags") or [] if isinstance(f, dict)]
+    labels = [_label(f) for f in score.get("flags") or [] if isinstance(f, dict)]
     return f"（⚠ {'；'.join(labels)}）" if labels else ""
+
+
+def _label(flag: dict[str, Any]) -> str:
+    """The flag's Chinese label; a stored flag without one says so in Chinese, never
+    ``None`` or its English code."""
+    label = flag.get("label")
+    return label if isinstance(label, str) and label else "回答有异常标记"

@@ -8,6 +8,7 @@ from interview_core.live import CoreLivePrompts
 from interview_core.text.analysis import analyze_answer
 from interview_core.text.flags import Gaming
 from interview_core.text.followup import follow_up
+from interview_core.text.gaming import REASON_QUOTE
 from interview_core.text.jobs import builtin_job
 from interview_core.text.scoring import AnswerScore, score_answer
 from interview_core.text.sentences import plain, split_sentences
@@ -231,3 +232,18 @@ def test_bare_numbers_name_things_and_claim_nothing() -> None:
     result = score_answer(story, "请讲一次你排查并解决线上疑难故障的经历。", SWE)
     assert not result.flags and result.analysis.episode.unmeasured == ()
     assert follow_up(story, "请讲一次你排查并解决线上疑难故障的经历。", SWE).target != "example"
+
+
+def test_a_self_description_reason_quotes_a_long_answer_shortened_and_keeps_quotes_verbatim() -> (
+    None
+):
+    answer = (
+        "我是一个性格开朗、很有耐心并且非常善于和各种类型的客户打交道的人。"
+        "我的沟通能力很强，抗压能力也很强，领导和同事都说我学习能力特别突出。"
+        "我是一个责任心很强、做事认真细致、始终以客户为中心的人。"
+    )
+    flags = score_answer(answer, PERSUADE, SALES).flags
+    flag = next(f for f in flags if f.code is Gaming.SELF_DESCRIPTION)
+    quoted = flag.reason.split("（", 1)[1].rsplit("）", 1)[0]
+    assert len(quoted) <= REASON_QUOTE and quoted.endswith("…")
+    assert all(q in answer for q in flag.quotes) and len("".join(flag.quotes)) > REASON_QUOTE

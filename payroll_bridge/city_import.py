@@ -22,6 +22,7 @@ from __future__ import annotations
 import contextlib
 import csv
 import io
+import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -36,6 +37,7 @@ PERIOD_FIELDS = ("effective_to", "source", "verified", "notes")
 ITEM_FIELDS = ("label", "employer_rate", "employee_rate", "floor", "cap", "employee_fixed",
                "employer_fixed", "note")  # fmt: skip
 FUND_FIELDS = ("label", "floor", "cap", "min_rate", "max_rate", "default_rate", "note")
+CODE = re.compile(r"[a-z][a-z0-9_]{0,31}")  # the file name data/cities/<code>.yaml, no path
 SOON = timedelta(days=45)  # a period ending this soon with none after it is worth a line
 
 
@@ -51,6 +53,10 @@ def read_notice(path: Path) -> list[dict[str, Any]]:
         text = path.read_text(encoding="utf-8-sig")
     except OSError as exc:
         raise InvalidInput(f"cannot read {path}: {exc.strerror or exc}") from exc
+    except UnicodeDecodeError as exc:
+        raise InvalidInput(f"{path.name}: not UTF-8 text (byte {exc.start})") from exc
+    if not text.strip():
+        raise InvalidInput(f"{path.name}: the file is empty")
     if path.suffix.lower() == ".csv":
         return _from_csv(text)
     if path.suffix.lower() not in (".yaml", ".yml"):
@@ -81,6 +87,9 @@ def import_notice(path: Path, directory: Path = CITIES_DIR, *, apply: bool = Tru
     added: list[tuple[str, str]] = []
     for entry in entries:
         code = str(entry["code"]).strip().lower()
+        if not CODE.fullmatch(code):
+            errors.append(f"{code!r}: a city code is lowercase pinyin letters, e.g. shanghai")
+            continue
         target = directory / f"{code}.yaml"
         existing: dict[str, Any] = {}
         if code in city_codes(directory):

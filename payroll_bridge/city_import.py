@@ -22,6 +22,7 @@ from __future__ import annotations
 import contextlib
 import csv
 import io
+import os
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -117,17 +118,29 @@ def _write(target: Path, new: list[dict[str, Any]], merged: dict[str, Any]) -> N
     if not target.exists():
         header = f"# {merged['name']} social insurance and housing fund, imported.\n"
         body = yaml.safe_dump(merged, allow_unicode=True, sort_keys=False, width=96)
-        target.write_text(header + body, encoding="utf-8")
+        _replace(target, header + body)
         return
     text = target.read_text(encoding="utf-8")
     last_key = [line for line in text.splitlines() if line[:1].isalpha()][-1]
     if not last_key.startswith("periods:"):  # periods not last: rewrite (comments are lost)
         body = yaml.safe_dump(merged, allow_unicode=True, sort_keys=False, width=96)
-        target.write_text(body, encoding="utf-8")
+        _replace(target, body)
         return
     block = yaml.safe_dump(new, allow_unicode=True, sort_keys=False, width=92)
     indented = "".join(f"  {line}\n" if line else "\n" for line in block.splitlines())
-    target.write_text(text.rstrip("\n") + "\n" + indented, encoding="utf-8")
+    _replace(target, text.rstrip("\n") + "\n" + indented)
+
+
+def _replace(target: Path, text: str) -> None:
+    """Write a sibling file and rename it over the target: a crash mid-write never leaves a
+    half city file that would stop every offer estimate. City rates are public: mode 0644."""
+    partial = target.with_name(f".{target.name}.partial")
+    try:
+        partial.write_text(text, encoding="utf-8")
+        partial.chmod(0o644)
+        os.replace(partial, target)
+    finally:
+        partial.unlink(missing_ok=True)
 
 
 def _forget() -> None:

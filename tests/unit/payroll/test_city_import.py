@@ -159,6 +159,31 @@ def test_a_city_code_cannot_name_a_path_outside_the_data_folder(
     )
 
 
+def test_a_write_cut_short_leaves_the_city_file_whole_and_public(
+    data_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    notice = tmp_path / "gz.csv"
+    notice.write_text(guangzhou_2025(), encoding="utf-8")
+    target = data_dir / "guangzhou.yaml"
+    before = target.read_text(encoding="utf-8")
+
+    def crash(src: object, dst: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr("payroll_bridge.city_import.os.replace", crash)
+    with pytest.raises(OSError):
+        run(data_dir, "import", str(notice))
+    assert target.read_text(encoding="utf-8") == before
+    assert sorted(p.name for p in data_dir.iterdir()) == sorted(
+        p.name for p in CITIES_DIR.iterdir()
+    )
+    monkeypatch.undo()
+    clear_cache()
+    assert run(data_dir, "import", str(notice)) == 0
+    assert target.stat().st_mode & 0o777 == 0o644
+    assert load_city("guangzhou", data_dir).periods[-1].effective_from == date(2025, 7, 1)
+
+
 def test_check_lists_stale_and_unverified_cities(
     data_dir: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -22,6 +22,8 @@ from __future__ import annotations
 import contextlib
 import csv
 import io
+import os
+import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -36,6 +38,7 @@ PERIOD_FIELDS = ("effective_to", "source", "verified", "notes")
 ITEM_FIELDS = ("label", "employer_rate", "employee_rate", "floor", "cap", "employee_fixed",
                "employer_fixed", "note")  # fmt: skip
 FUND_FIELDS = ("label", "floor", "cap", "min_rate", "max_rate", "default_rate", "note")
+CODE = re.compile(r"[a-z][a-z0-9_]{0,31}")  # the file name data/cities/<code>.yaml, no path
 SOON = timedelta(days=45)  # a period ending this soon with none after it is worth a line
 
 
@@ -51,6 +54,10 @@ def read_notice(path: Path) -> list[dict[str, Any]]:
         text = path.read_text(encoding="utf-8-sig")
     except OSError as exc:
         raise InvalidInput(f"cannot read {path}: {exc.strerror or exc}") from exc
+    except UnicodeDecodeError as exc:
+        raise InvalidInput(f"{path.name}: not UTF-8 text (byte {exc.start})") from exc
+    if not text.strip():
+        raise InvalidInput(f"{path.name}: the file is empty")
     if path.suffix.lower() == ".csv":
         return _from_csv(text)
     if path.suffix.lower() not in (".yaml", ".yml"):
@@ -81,6 +88,9 @@ def import_notice(path: Path, directory: Path = CITIES_DIR, *, apply: bool = Tru
     added: list[tuple[str, str]] = []
     for entry in entries:
         code = str(entry["code"]).strip().lower()
+        if not CODE.fullmatch(code):
+            errors.append(f"{code!r}: a city code is lowercase pinyin letters, e.g. shanghai")
+            continue
         target = directory / f"{code}.yaml"
         existing: dict[str, Any] = {}
         if code in city_codes(directory):
@@ -108,17 +118,29 @@ def _write(target: Path, new: list[dict[str, Any]], merged: dict[str, Any]) -> N
     if not target.exists():
         header = f"# {merged['name']} social insurance and housing fund, imported.\n"
         body = yaml.safe_dump(merged, allow_unicode=True, sort_keys=False, width=96)
-        target.write_text(header + body, encoding="utf-8")
+        _replace(target, header + body)
         return
     text = target.read_text(encoding="utf-8")
     last_key = [line for line in text.splitlines() if line[:1].isalpha()][-1]
     if not last_key.startswith("periods:"):  # periods not last: rewrite (comments are lost)
         body = yaml.safe_dump(merged, allow_unicode=True, sort_keys=False, width=96)
-        target.write_text(body, encoding="utf-8")
+        _replace(target, body)
         return
     block = yaml.safe_dump(new, allow_unicode=True, sort_keys=False, width=92)
     indented = "".join(f"  {line}\n" if line else "\n" for line in block.splitlines())
-    target.write_text(text.rstrip("\n") + "\n" + indented, encoding="utf-8")
+    _replace(target, text.rstrip("\n") + "\n" + indented)
+
+
+def _replace(target: Path, text: str) -> None:
+    """Write a sibling file and rename it over the target: a crash mid-write never leaves a
+    half city file that would stop every offer estimate. City rates are public: mode 0644."""
+    partial = target.with_name(f".{target.name}.partial")
+    try:
+        partial.write_text(text, encoding="utf-8")
+        partial.chmod(0o644)
+        os.replace(partial, target)
+    finally:
+        partial.unlink(missing_ok=True)
 
 
 def _forget() -> None:

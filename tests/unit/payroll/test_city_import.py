@@ -131,6 +131,59 @@ def test_unreadable_notices_are_one_line(
     assert run(data_dir, "import", str(tmp_path / "missing.csv")) == 2
 
 
+def test_binary_and_empty_notices_are_one_line(
+    data_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "bin.yaml").write_bytes(b"code: \xa6\xff\x00\x81")
+    (tmp_path / "empty.csv").write_bytes(b"")
+    (tmp_path / "blank.yaml").write_bytes(b"\n  \n")
+    for name, said in (("bin.yaml", "not UTF-8"), ("empty.csv", "empty"), ("blank.yaml", "empty")):
+        assert run(data_dir, "import", str(tmp_path / name)) == 2
+        err = capsys.readouterr().err
+        assert err.count("\n") == 1 and said in err and "Traceback" not in err
+
+
+def test_a_city_code_cannot_name_a_path_outside_the_data_folder(
+    data_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    period = yaml.safe_load((CITIES_DIR / "beijing.yaml").read_text(encoding="utf-8"))["periods"][0]
+    for code in ("../escaped", "sub/dir", "Tian Jin"):
+        notice = tmp_path / "n.yaml"
+        entry = {"code": code, "name": "天津", "periods": [period]}
+        notice.write_text(yaml.safe_dump(entry, allow_unicode=True), "utf-8")
+        assert run(data_dir, "import", str(notice)) == 2
+        assert "a city code is lowercase pinyin" in capsys.readouterr().err
+    assert not (tmp_path / "escaped.yaml").exists()
+    assert sorted(p.name for p in data_dir.iterdir()) == sorted(
+        p.name for p in CITIES_DIR.iterdir()
+    )
+
+
+def test_a_write_cut_short_leaves_the_city_file_whole_and_public(
+    data_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    notice = tmp_path / "gz.csv"
+    notice.write_text(guangzhou_2025(), encoding="utf-8")
+    target = data_dir / "guangzhou.yaml"
+    before = target.read_text(encoding="utf-8")
+
+    def crash(src: object, dst: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr("payroll_bridge.city_import.os.replace", crash)
+    with pytest.raises(OSError):
+        run(data_dir, "import", str(notice))
+    assert target.read_text(encoding="utf-8") == before
+    assert sorted(p.name for p in data_dir.iterdir()) == sorted(
+        p.name for p in CITIES_DIR.iterdir()
+    )
+    monkeypatch.undo()
+    clear_cache()
+    assert run(data_dir, "import", str(notice)) == 0
+    assert target.stat().st_mode & 0o777 == 0o644
+    assert load_city("guangzhou", data_dir).periods[-1].effective_from == date(2025, 7, 1)
+
+
 def test_check_lists_stale_and_unverified_cities(
     data_dir: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

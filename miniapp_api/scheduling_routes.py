@@ -8,14 +8,15 @@ two steps a crash could split."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 from sanic import Blueprint, Request
 from sanic.response import HTTPResponse, json
 
 from miniapp_api import schemas as s
-from miniapp_api.edge import documented, parse_time, principal_of
+from miniapp_api.edge import documented, principal_of
+from recruiting import validation
 from recruiting.domain.availability import Interval
 from recruiting.errors import InvalidInput
 from recruiting.models import Interview, InterviewMode
@@ -61,8 +62,9 @@ async def book(request: Request) -> HTTPResponse:
         mode = InterviewMode(b.mode)
     except ValueError as exc:
         raise InvalidInput("面试方式只能是 onsite（现场）或 remote（远程）。") from exc
+    start = validation.moment("start", b.start)
     interview = await _booking(request).book_and_invite(
-        principal, b.application_id, b.round_id, _start(b.start), b.interviewers,
+        principal, b.application_id, b.round_id, start, b.interviewers,
         mode=mode, location=b.location[:256],
     )  # fmt: skip
     return json(_booked(interview))
@@ -74,7 +76,7 @@ async def reschedule(request: Request, interview_id: int) -> HTTPResponse:
     principal = await principal_of(request)
     b = s.parse(s.RescheduleBody, request.json)
     moved = await _booking(request).reschedule_and_invite(
-        principal, interview_id, _start(b.start), b.interviewers
+        principal, interview_id, validation.moment("start", b.start), b.interviewers
     )
     return json(_booked(moved))
 
@@ -99,17 +101,10 @@ async def no_show(request: Request, interview_id: int) -> HTTPResponse:
 
 def _window(data: Any) -> Interval:
     w = s.parse(s.WindowIn, data)
-    start, end = parse_time(w.start, "start"), parse_time(w.end, "end")
-    if start is None or end is None or end <= start or end - start > timedelta(days=31):
+    start, end = validation.moment("start", w.start), validation.moment("end", w.end)
+    if end <= start or end - start > timedelta(days=31):
         raise InvalidInput("时段的开始须早于结束，且不超过 31 天。")
     return Interval(start, end)
-
-
-def _start(text: str) -> datetime:
-    start = parse_time(text, "start")
-    if start is None:
-        raise InvalidInput("缺少开始时间。")
-    return start
 
 
 def _booked(interview: Interview) -> dict[str, Any]:

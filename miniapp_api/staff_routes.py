@@ -11,7 +11,7 @@ from sanic_ext.extensions.openapi import openapi
 
 from miniapp_api import schemas as s
 from miniapp_api.context import miniapp
-from miniapp_api.edge import documented, parse_time, principal_of
+from miniapp_api.edge import documented, principal_of
 from recruiting import validation
 from recruiting.errors import InvalidInput
 
@@ -27,8 +27,7 @@ bp = Blueprint("miniapp_staff", url_prefix="/miniapp/v1")
 )
 async def create_invitation(request: Request) -> HTTPResponse:
     b = s.parse(s.InvitationBody, request.json)
-    deadline = parse_time(b.deadline, "deadline")
-    assert deadline is not None
+    deadline = validation.moment("deadline", b.deadline)  # required: never None, no assert
     created = await miniapp(request).invitations.create(
         await principal_of(request), b.application_id, b.round_id, deadline
     )

@@ -65,7 +65,7 @@ async def book(request: Request) -> HTTPResponse:
     start = validation.moment("start", b.start)
     interview = await _booking(request).book_and_invite(
         principal, b.application_id, b.round_id, start, b.interviewers,
-        mode=mode, location=b.location[:256],
+        mode=mode, location=validation.text("location", b.location, 256),
     )  # fmt: skip
     return json(_booked(interview))
 

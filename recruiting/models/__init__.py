@@ -46,6 +46,7 @@ from recruiting.models.recorded import (
     UploadStatus,
 )
 from recruiting.models.reminders import ReminderDelivery
+from recruiting.models.retention import ErasureRecord, LegalHold, PendingObjectDeletion
 from recruiting.models.scores import RaterKind, Score
 from recruiting.models.staff import Staff
 from recruiting.models.surveys import Respondent, SurveyResponse
@@ -69,6 +70,7 @@ __all__ = [
     "ConsentPurpose",
     "ContactWay",
     "CostKind",
+    "ErasureRecord",
     "InboxEvent",
     "IntegrityEvent",
     "Interview",
@@ -84,9 +86,11 @@ __all__ = [
     "JobOpening",
     "JobStatus",
     "KfCursor",
+    "LegalHold",
     "Offer",
     "OfferEvent",
     "OutboxMessage",
+    "PendingObjectDeletion",
     "ProcessingStatus",
     "RaterKind",
     "ReminderDelivery",

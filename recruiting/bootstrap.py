@@ -143,7 +143,7 @@ def build_services(
         recorded.analysis,
         scratch_root=shared.scratch.parent,
     )
-    jobs = _scheduler(settings, scheduling.reminders, after, offers.payroll_alerts)
+    jobs = _scheduler(settings, scheduling.reminders, after, offers.payroll_alerts, lifecycle)
     return Services(
         settings=settings,
         kv=shared.kv,
@@ -178,6 +178,7 @@ def _scheduler(
     reminders: ReminderService,
     after: AfterInterview,
     payroll_alerts: PayrollDataAlerts,
+    lifecycle: PersonalDataWiring,
 ) -> Scheduler:
     """Time-driven jobs; other use cases register theirs here (``async (now) -> int``)."""
     registry = JobRegistry()
@@ -186,6 +187,10 @@ def _scheduler(
     registry.add("surveys.send_due", after.surveys.send_due_surveys, every=timedelta(minutes=1))
     registry.add(
         "summaries.draft_due", after.summaries.draft_due_summaries, every=timedelta(minutes=1)
+    )
+    registry.add("personal_data.purge", lifecycle.purge.run_due, every=timedelta(hours=1))
+    registry.add(
+        "personal_data.monthly_summary", lifecycle.purge.monthly_summary, every=timedelta(hours=6)
     )
     lease: Lease = RedisLease.from_url(settings.redis_url) if settings.redis_url else MemoryLease()
     guard = LeaderGuard(lease, settings.scheduler.leader_ttl_seconds)

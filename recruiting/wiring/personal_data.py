@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from recruiting.services.personal_data.erasure import CandidateErasure
 from recruiting.services.personal_data.holds import LegalHolds
+from recruiting.services.personal_data.purge import Purge
 from recruiting.wiring.shared import Shared
 
 
@@ -13,10 +14,12 @@ from recruiting.wiring.shared import Shared
 class PersonalDataWiring:
     erasure: CandidateErasure
     holds: LegalHolds
+    purge: Purge
 
 
 def wire_personal_data(shared: Shared) -> PersonalDataWiring:
-    return PersonalDataWiring(
-        erasure=CandidateErasure(shared.media, shared.effects),
-        holds=LegalHolds(),
-    )
+    erasure = CandidateErasure(shared.media, shared.effects)
+    settings = shared.settings
+    purge = Purge(erasure, settings.retention, shared.effects, settings.timezone,
+                  scratch_root=shared.scratch.parent)  # fmt: skip
+    return PersonalDataWiring(erasure=erasure, holds=LegalHolds(), purge=purge)

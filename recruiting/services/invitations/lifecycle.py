@@ -135,7 +135,8 @@ class InterviewInvitations:
                 )  # fmt: skip
         for invitation in standing:
             await record(principal.actor, "withdraw_invitation", "interview_invitation",
-                         invitation.id, allowed=True, detail=f"reason_chars={len(reason)}")  # fmt: skip
+                         invitation.id, allowed=True,
+                         detail=f"reason_chars={len(reason)}")  # fmt: skip
         return len(standing)
 
     async def _create(

@@ -311,10 +311,10 @@ async def _profile(scope: _Scope) -> int:
         .exclude(redeemed_by="")
         .update(redeemed_by="")
     )
-    offers = await Offer.filter(id__in=scope.offer_ids or [-1]).update(estimate=None, error="")
-    events = await OfferEvent.filter(offer_id__in=scope.offer_ids or [-1]).update(
-        speech="", detail=None
-    )
+    # An offer is one person's pay: it goes whole, with its history (the EHR and payroll
+    # hold a hire's terms as the employer's record).
+    events = await OfferEvent.filter(offer_id__in=scope.offer_ids or [-1]).delete()
+    offers = await Offer.filter(id__in=scope.offer_ids or [-1]).delete()
     return int(contact) + int(sessions) + int(links) + int(offers) + int(events)
 
 

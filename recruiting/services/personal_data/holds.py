@@ -11,7 +11,7 @@ from datetime import datetime
 from recruiting import clock
 from recruiting.domain.roles import Permission, allows
 from recruiting.errors import AccessDenied, Conflict, InvalidInput, NotFound
-from recruiting.models import Candidate, JobOpening, LegalHold
+from recruiting.models import Candidate, JobOpening, LegalHold, Staff
 from recruiting.services.shared.audit import Actor, record
 
 REASON_CHARS = 500
@@ -66,6 +66,14 @@ class LegalHolds:
     async def standing(self, actor: Actor) -> list[HoldView]:
         await _check(actor, "list_legal_holds", None, None)
         return [_view(h) for h in await LegalHold.filter(lifted_at=None).order_by("id")]
+
+
+async def staff_actor(userid: str) -> Actor:
+    """The acting staff member of a command line (``hold --as``), with their roles."""
+    staff = await Staff.get_or_none(wecom_userid=userid, active=True)
+    if staff is None:
+        raise NotFound(f"no active staff member {userid!r}")
+    return Actor(staff.wecom_userid, staff.role_set())
 
 
 async def _check(actor: Actor, action: str, candidate_id: int | None, job_id: int | None) -> None:

@@ -32,7 +32,9 @@ def test_every_model_column_is_classified() -> None:
         for column in names
         if column not in inventory.MODELS.get(table, {})
     }
-    assert not unlisted, f"classify these in recruiting/services/personal_data/inventory.py: {unlisted}"
+    assert not unlisted, (
+        f"classify these in recruiting/services/personal_data/inventory.py: {unlisted}"
+    )
     stale = {
         f"{table}.{column}"
         for table, entries in inventory.MODELS.items()

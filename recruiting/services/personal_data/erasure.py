@@ -121,7 +121,7 @@ class CandidateErasure:
             if await holds_on(candidate_id):
                 await record(actor, "erase", "candidate", candidate_id, allowed=False,
                              detail=f"legal hold; trigger={trigger}")  # fmt: skip
-                raise LegalHoldApplies(f"a legal hold covers candidate {candidate_id}")
+                raise LegalHoldApplies("该候选人的资料处于法律保全中，暂时不能删除。")
             scope = await _Scope.load(candidate_id)
             counts: dict[str, int] = {}
             for data_class in wanted:

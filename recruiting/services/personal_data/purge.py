@@ -23,6 +23,7 @@ from datetime import datetime, timedelta, tzinfo
 from pathlib import Path
 from typing import Any
 
+from tortoise import connections
 from tortoise.expressions import Q
 
 from recruiting import clock
@@ -137,7 +138,7 @@ class Purge:
             if not dry_run:
                 try:
                     await self._erasure.erase(
-                        facts.candidate_id, classes, actor=SYSTEM, trigger="purge"
+                        facts.candidate_id, classes, actor=SYSTEM, trigger="purge", now=now
                     )
                 except LegalHoldApplies:  # placed since we looked
                     report.held.append(facts.candidate_id)
@@ -147,6 +148,8 @@ class Purge:
                 report.per_class[data_class.value] = report.per_class.get(data_class.value, 0) + 1
         report.audit_records = await self._old_audit(now, dry_run)
         report.transport_rows = await self._old_transport(now, dry_run)
+        if not dry_run and (report.candidates or report.audit_records or report.transport_rows):
+            await compact()
         if report.candidates or report.audit_records:
             log.info(
                 "purge%s: %d candidates %s, %d audit records, %d transport rows",
@@ -237,6 +240,17 @@ def summary_text(month: str, records: Sequence[ErasureRecord]) -> str:
         lines.append("> 本月没有到期的数据。")
     lines.append("依据保留期限自动执行；有法律保全（legal hold）的候选人不受影响。")
     return "\n".join(lines)
+
+
+async def compact() -> None:
+    """SQLite keeps deleted rows' bytes in free pages and in the write-ahead log until they
+    are reused: rebuild the file and empty the log, so erased ciphertext is gone from disk
+    too (the embedded default is small; PostgreSQL's autovacuum reclaims its own)."""
+    conn = connections.get("default")
+    if conn.capabilities.dialect != "sqlite":
+        return
+    await conn.execute_script("VACUUM")
+    await conn.execute_script("PRAGMA wal_checkpoint(TRUNCATE)")
 
 
 async def candidate_facts(candidate_id: int) -> CandidateFacts:

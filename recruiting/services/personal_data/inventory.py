@@ -12,8 +12,9 @@ Retention names a ``DataClass`` for a candidate's data (``domain.retention``) or
 
 from __future__ import annotations
 
+import fnmatch
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePath
 
 from recruiting.domain.retention import DataClass, RetentionPolicy
 
@@ -390,6 +391,12 @@ RETENTION_REASONS: dict[str, tuple[str, str]] = {
 # fmt: on
 
 BEGIN, END = "<!-- inventory:begin -->", "<!-- inventory:end -->"
+
+
+def store_of(relative: PurePath) -> Store | None:
+    """The store a file under the data directory belongs to (None: an unlisted store)."""
+    path = relative.as_posix()
+    return next((s for s in STORES if s.where and fnmatch.fnmatch(path, s.where)), None)
 
 
 def render() -> str:

@@ -87,7 +87,7 @@ class Recorder:
 
 def _card_table() -> tuple[RouteTable[Any], dict[str, Recorder]]:
     owners = {n: Recorder(n) for n in
-              ("dead_letters", "live", "surveys", "summaries", "offers", "schedule_chat")}  # fmt: skip
+              ("dead_letters", "live", "surveys", "summaries", "offers", "schedule_chat", "intake")}  # fmt: skip
     return cards.card_routes(**cast(dict[str, Any], owners)), owners
 
 

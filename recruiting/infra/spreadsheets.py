@@ -117,7 +117,10 @@ def _xlsx_rows(data: bytes, limits: TableLimits) -> list[tuple[int, list[str]]]:
         ):
             if len(rows) > limits.max_rows + 1:
                 raise PayloadTooLarge(f"一次最多导入 {limits.max_rows} 行，请拆分后分批导入")
-            rows.append((number, [_cell(_text(v), limits) for v in values]))
+            cells = [_cell(_text(v), limits) for v in values]
+            while cells and not cells[-1]:
+                cells.pop()  # read-only sheets pad rows to max_col
+            rows.append((number, cells))
         return rows
     except (InvalidInput, PayloadTooLarge):
         raise

@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import cast
 from datetime import datetime
 
 from tortoise.expressions import Q, Subquery
@@ -371,7 +372,7 @@ class CandidateIntake:
             .limit(per_page)
             .values_list("id", flat=True)
         )
-        rows = await _rows([int(i) for i in page_ids])
+        rows = await _rows([int(cast(int, i)) for i in page_ids])
         used = (
             ("name", name),
             ("phone", phone),

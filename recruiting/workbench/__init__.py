@@ -46,7 +46,7 @@ def _norm(path: str) -> str:
 
 
 def _placeholder(item: NavItem) -> Any:
-    @page()
+    @page(item.permission)
     async def upcoming(request: Request, principal: StaffPrincipal) -> HTTPResponse:
         return render(request, principal, "upcoming.html", active=item.key, item=item)
 

@@ -86,9 +86,9 @@ async def callback(request: Request) -> HTTPResponse:
 
 
 def _refused(request: Request, title: str, text: str, status: int) -> HTTPResponse:
-    response = message_page(request, title, text, status=status, retry=_RETRY)
-    clear_cookie(request, response, STATE_COOKIE, path="/workbench/auth")
-    return response
+    """The state cookie stays: a forged callback must not break the browser's own round
+    trip (it expires with the state in 10 minutes)."""
+    return message_page(request, title, text, status=status, retry=_RETRY)
 
 
 @bp.post("/workbench/logout")

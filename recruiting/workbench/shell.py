@@ -64,14 +64,19 @@ class NavItem:
     label: str
     path: str
     hint: str = ""
+    permission: Permission | None = None  # what the area needs; hidden from who lacks it
 
 
 NAV: tuple[NavItem, ...] = (
     NavItem("home", "首页", "/workbench/"),
-    NavItem("openings", "岗位", "/workbench/openings", "岗位、能力模型和面试轮次"),
-    NavItem("candidates", "候选人", "/workbench/candidates", "录入、导入和上传简历"),
-    NavItem("pipeline", "流程看板", "/workbench/pipeline", "每个岗位的候选人进度"),
-    NavItem("review", "待评审", "/workbench/review", "录制回答、转写和评分"),
+    NavItem("openings", "岗位", "/workbench/openings", "岗位、能力模型和面试轮次",
+            Permission.MANAGE_INTERVIEWS),
+    NavItem("candidates", "候选人", "/workbench/candidates", "录入、导入和上传简历",
+            Permission.MANAGE_INTERVIEWS),
+    NavItem("pipeline", "流程看板", "/workbench/pipeline", "每个岗位的候选人进度",
+            Permission.MANAGE_INTERVIEWS),
+    NavItem("review", "待评审", "/workbench/review", "录制回答、转写和评分",
+            Permission.VIEW_ASSESSMENT),
 )
 
 
@@ -108,7 +113,7 @@ def render(
     (``{{ csrf_field() }}`` in every POST form; ``<meta name="csrf-token">`` for fetch)."""
     body = templates.get_template(template).render(
         principal=principal,
-        nav=NAV,
+        nav=[i for i in NAV if principal and (i.permission is None or principal.can(i.permission))],
         active=active,
         csrf_token=principal.csrf if principal else "",
         csrf_field=_csrf_field(principal.csrf if principal else ""),

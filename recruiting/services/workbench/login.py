@@ -113,12 +113,15 @@ class WorkbenchLogin:
             raise LoginStateInvalid("the login state is missing or malformed")
         key = _STATE_KEY + state
         raw = await self._kv.get(key)
-        # delete-if-unchanged: of two requests with the same state only one wins
-        if raw is None or not await self._kv.delete(key, if_value=raw):
+        if raw is None:
             raise LoginStateInvalid("the login state is unknown, used or expired")
         saved = json.loads(raw)
         if not secrets.compare_digest(saved["b"], web_login.digest(binding)):
+            # another browser cannot use, nor burn, this browser's round trip
             raise LoginStateInvalid("the login was started in another browser")
+        # delete-if-unchanged: of two requests with the same state only one wins
+        if not await self._kv.delete(key, if_value=raw):
+            raise LoginStateInvalid("the login state was used just now")
         return web_login.safe_next(saved["next"])
 
     async def authenticate(self, token: str | None) -> StaffPrincipal:

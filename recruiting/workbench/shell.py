@@ -18,7 +18,6 @@ error page instead of JSON.
 
 from __future__ import annotations
 
-import functools
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -69,14 +68,30 @@ class NavItem:
 
 NAV: tuple[NavItem, ...] = (
     NavItem("home", "首页", "/workbench/"),
-    NavItem("openings", "岗位", "/workbench/openings", "岗位、能力模型和面试轮次",
-            Permission.MANAGE_INTERVIEWS),
-    NavItem("candidates", "候选人", "/workbench/candidates", "录入、导入和上传简历",
-            Permission.MANAGE_INTERVIEWS),
-    NavItem("pipeline", "流程看板", "/workbench/pipeline", "每个岗位的候选人进度",
-            Permission.MANAGE_INTERVIEWS),
-    NavItem("review", "待评审", "/workbench/review", "录制回答、转写和评分",
-            Permission.VIEW_ASSESSMENT),
+    NavItem(
+        "openings",
+        "岗位",
+        "/workbench/openings",
+        "岗位、能力模型和面试轮次",
+        Permission.MANAGE_INTERVIEWS,
+    ),
+    NavItem(
+        "candidates",
+        "候选人",
+        "/workbench/candidates",
+        "录入、导入和上传简历",
+        Permission.MANAGE_INTERVIEWS,
+    ),
+    NavItem(
+        "pipeline",
+        "流程看板",
+        "/workbench/pipeline",
+        "每个岗位的候选人进度",
+        Permission.MANAGE_INTERVIEWS,
+    ),
+    NavItem(
+        "review", "待评审", "/workbench/review", "录制回答、转写和评分", Permission.VIEW_ASSESSMENT
+    ),
 )
 
 
@@ -206,8 +221,7 @@ def page(permission: Permission | None = None) -> Callable[[Handler[P]], Guarded
     permission (any staff role when None), an audit row per request."""
 
     def wrap(handler: Handler[P]) -> Guarded[P]:
-        @functools.wraps(handler)
-        async def guarded(request: Request, *args: P.args, **kwargs: P.kwargs) -> HTTPResponse:
+        async def guarded(request: Request, /, *args: P.args, **kwargs: P.kwargs) -> HTTPResponse:
             token = request.cookies.get(SESSION_COOKIE)
             try:
                 principal = await login_of(request).authenticate(token)
@@ -240,6 +254,9 @@ def page(permission: Permission | None = None) -> Callable[[Handler[P]], Guarded
             except RecruitingError as exc:
                 return error_page(request, exc, principal)
 
+        guarded.__name__ = handler.__name__  # Sanic names routes after their handler
+        guarded.__qualname__ = handler.__qualname__
+        guarded.__doc__ = handler.__doc__
         return guarded
 
     return wrap

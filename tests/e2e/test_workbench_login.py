@@ -50,7 +50,9 @@ async def sign_in(stack: Stack, client: httpx.AsyncClient, userid: str) -> httpx
     return await client.get(callback)
 
 
-async def test_sign_in_shows_home_then_logout_revokes(stack: Stack, browser: httpx.AsyncClient) -> None:
+async def test_sign_in_shows_home_then_logout_revokes(
+    stack: Stack, browser: httpx.AsyncClient
+) -> None:
     r = await browser.get("/workbench/")
     assert r.status_code == 302
     assert r.headers["location"] == "/workbench/login?next=%2Fworkbench%2F"
@@ -104,7 +106,9 @@ async def test_wecom_client_goes_to_oauth_and_console_member_returns_at_once(
         assert (await stack.console.get("/sandbox/workbench", params={"userid": "zhangwei"})
                 ).status_code == 302  # fmt: skip
         back = await stack.console.get(location.split("#")[0])
-        assert back.status_code == 302 and "/workbench/auth/callback?code=" in back.headers["location"]
+        assert (
+            back.status_code == 302 and "/workbench/auth/callback?code=" in back.headers["location"]
+        )
         r = await phone.get(back.headers["location"])
         assert r.status_code == 302 and r.headers["location"] == "/workbench/review"
         assert "即将上线" in (await phone.get("/workbench/review")).text
@@ -147,8 +151,15 @@ async def test_forged_reused_expired_and_foreign_codes_are_refused(
 
 @pytest.mark.parametrize(
     "wanted",
-    ["https://evil.example/", "//evil.example/workbench/", "/\\evil.example", "/workbench/../x",
-     "/other", "javascript:alert(1)", "/workbench/%2e%2e/x"],
+    [
+        "https://evil.example/",
+        "//evil.example/workbench/",
+        "/\\evil.example",
+        "/workbench/../x",
+        "/other",
+        "javascript:alert(1)",
+        "/workbench/%2e%2e/x",
+    ],
 )
 async def test_no_open_redirect(stack: Stack, browser: httpx.AsyncClient, wanted: str) -> None:
     redirect_uri, state = await start(browser, wanted)

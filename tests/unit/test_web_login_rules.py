@@ -21,10 +21,24 @@ def test_state_is_alphanumeric_within_wecoms_bound_and_unpredictable() -> None:
 
 @pytest.mark.parametrize(
     "raw",
-    [None, "", "https://evil.example/workbench/", "//evil.example/workbench/", "/\\evil",
-     "\\\\evil", "/workbench/../admin", "/workbench/./x", "/other/", "javascript:alert(1)",
-     "/workbench/%2e%2e/x", "/workbench/x#frag", "/workbench/\r\nSet-Cookie:x", "/" + "a" * 600,
-     "http:/workbench/", "/workbenchx"],
+    [
+        None,
+        "",
+        "https://evil.example/workbench/",
+        "//evil.example/workbench/",
+        "/\\evil",
+        "\\\\evil",
+        "/workbench/../admin",
+        "/workbench/./x",
+        "/other/",
+        "javascript:alert(1)",
+        "/workbench/%2e%2e/x",
+        "/workbench/x#frag",
+        "/workbench/\r\nSet-Cookie:x",
+        "/" + "a" * 600,
+        "http:/workbench/",
+        "/workbenchx",
+    ],
 )
 def test_next_outside_the_workbench_falls_back_home(raw: str | None) -> None:
     assert web_login.safe_next(raw) == "/workbench/"

@@ -114,9 +114,12 @@ async def _sso(request: Request) -> HTTPResponse:
 
 
 async def _choose(request: Request) -> HTTPResponse:
-    form = request.form or {}
-    userid, redirect_uri = form.get("userid", ""), form.get("redirect_uri", "")
-    login_state = form.get("state", "")
+    form = request.form
+
+    def field(name: str) -> str:
+        return str(form.get(name) or "") if form else ""
+
+    userid, redirect_uri, login_state = field("userid"), field("redirect_uri"), field("state")
     public = urlsplit(_public_url(request))
     target = urlsplit(redirect_uri)
     if (target.scheme, target.netloc) != (public.scheme, public.netloc):

@@ -13,6 +13,7 @@ from typing import Any
 
 from sanic import Blueprint, Request, Sanic
 from sanic.response import HTTPResponse
+from sanic_ext.extensions.openapi import openapi
 
 from recruiting.services.workbench.login import StaffPrincipal
 from recruiting.workbench.login_routes import bp as login_bp
@@ -38,6 +39,8 @@ def install_workbench(app: Sanic[Any, Any]) -> None:
             upcoming.add_route(_placeholder(item), item.path, methods=["GET"],
                                name=f"upcoming_{item.key}")  # fmt: skip
     app.blueprint(upcoming)
+    for bp in (login_bp, *PAGES, upcoming):  # web pages, not the mini-app's JSON API document
+        openapi.exclude(bp=bp)
     app.static("/workbench/static", HERE / "static", name="workbench_static")
 
 

@@ -12,11 +12,18 @@ from __future__ import annotations
 import asyncio
 import hashlib
 from dataclasses import dataclass, field
+from typing import cast
 
 from recruiting.domain.intake import CandidateEntry, Problem, check_entry, read_header
 from recruiting.infra.spreadsheets import TableLimits, read_table
-from recruiting.models import JobOpening
-from recruiting.services.intake.candidates import Added, CandidateIntake, Openings, require_hr
+from recruiting.models import Application, JobOpening
+from recruiting.services.intake.candidates import (
+    CHANNEL_CHARS,
+    Added,
+    CandidateIntake,
+    Openings,
+    require_hr,
+)
 from recruiting.services.intake.cards import IntakeCards
 from recruiting.services.messaging.effects import Effects
 from recruiting.services.shared.audit import record
@@ -88,10 +95,7 @@ class SpreadsheetImport:
             if checked.errors:
                 report = _report(checked, applied=False)
             else:
-                added = [
-                    await self._intake.create(entry, job, channel="import")
-                    for _, entry, job in checked.entries
-                ]
+                added = await self._write(checked.entries)
                 drafts = await self._cards.after_intake(principal.userid, added, how="表格导入")
                 await unit.add(
                     drafts, cause=f"intake:import:{_digest(data)}:{added[0].candidate_id}"
@@ -103,6 +107,33 @@ class SpreadsheetImport:
             f"added={len(report.added)}",
         )  # fmt: skip
         return report
+
+    async def _write(
+        self, entries: list[tuple[int, CandidateEntry, JobOpening | None]]
+    ) -> list[Added]:
+        """Candidates one by one (their ids are needed), applications in bulk: half the
+        round trips of creating both one by one (5,000 rows in a few seconds)."""
+        people = [(await self._intake.create(entry, None), entry, job) for _, entry, job in entries]
+        await Application.bulk_create(
+            [
+                Application(candidate_id=added.candidate_id, job_id=job.id,
+                            channel=(entry.source or "import")[:CHANNEL_CHARS])
+                for added, entry, job in people
+                if job is not None
+            ],
+            batch_size=500,
+        )  # fmt: skip
+        ids = [added.candidate_id for added, _, _ in people]
+        made: dict[int, int] = {}
+        for at in range(0, len(ids), 1000):
+            rows = await Application.filter(candidate_id__in=ids[at : at + 1000]).values_list(
+                "candidate_id", "id"
+            )
+            made |= {int(cast(int, c)): int(cast(int, a)) for c, a in rows}
+        return [
+            Added(added.candidate_id, made.get(added.candidate_id), job.title if job else "")
+            for added, _, job in people
+        ]
 
     async def _check(self, data: bytes, filename: str, job_id: int | None) -> _Checked:
         table = await asyncio.to_thread(read_table, data, filename, self._limits)

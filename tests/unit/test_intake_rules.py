@@ -104,7 +104,11 @@ def test_header_aliases() -> None:
     assert header_key("工作经验") == "years"
     assert header_key("性别") is None  # protected attributes are never read
     assert header_key("年龄") is None
-    assert read_header(["名字", "联系电话", "性别", "应聘职位"]) == {0: "name", 1: "phone", 3: "job"}
+    assert read_header(["名字", "联系电话", "性别", "应聘职位"]) == {
+        0: "name",
+        1: "phone",
+        3: "job",
+    }
     problems = read_header(["手机", "手机号码"])
     assert isinstance(problems, list)
     assert {p.reason for p in problems} >= {"缺少「姓名」列", "与「手机」表示同一项，请只保留一列"}
@@ -154,7 +158,9 @@ def xlsx(rows: list[list[object]]) -> bytes:
 
 
 def test_xlsx_numbers_read_as_text() -> None:
-    table = read_table(xlsx([["姓名", "手机"], ["赵敏", 13800138000], ["钱多多", 13900139000.0]]), "a.xlsx")
+    table = read_table(
+        xlsx([["姓名", "手机"], ["赵敏", 13800138000], ["钱多多", 13900139000.0]]), "a.xlsx"
+    )
     assert table.rows == [(2, ["赵敏", "13800138000"]), (3, ["钱多多", "13900139000"])]
 
 

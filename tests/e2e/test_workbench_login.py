@@ -80,6 +80,8 @@ async def test_sign_in_shows_home_then_logout_revokes(
     assert len(session.token_hash) == 64
 
     assert (await browser.get("/workbench/openings")).text.count("即将上线") == 1
+    css = await browser.get("/workbench/static/workbench.css")
+    assert css.status_code == 200 and "text/css" in css.headers["content-type"]
     csrf = home.text.split('name="csrf-token" content="')[1].split('"')[0]
     assert (await browser.post("/workbench/logout")).status_code == 403
     wrong = await browser.post("/workbench/logout", data={"csrf_token": "x" * 40})
@@ -91,6 +93,8 @@ async def test_sign_in_shows_home_then_logout_revokes(
     out = await browser.post("/workbench/logout", data={"csrf_token": csrf})
     assert out.status_code == 302 and out.headers["location"].startswith("/workbench/login")
     assert (await browser.get("/workbench/")).status_code == 302
+    late = await browser.post("/workbench/logout", data={"csrf_token": csrf})
+    assert late.status_code == 401 and "重新登录" in late.text
     again = await browser.get("/workbench/", cookies={"wb_session": stolen or ""})
     assert again.status_code == 302  # the revoked token opens nothing
 

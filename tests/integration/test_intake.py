@@ -383,6 +383,8 @@ async def test_upload_with_a_reader_creates_or_matches_candidates(
     assert await Candidate.all().count() == 2
     parsed = await ResumeFile.get(candidate_id=existing.candidate_id)
     assert parsed.parse_status == "parsed" and parsed.parsed["name"] == "赵敏"
+    titles = sorted(m.payload["card"]["main_title"]["title"] for m in await OutboxMessage.all())
+    assert titles == ["候选人：赵敏", "新候选人：钱多多"]  # the existing one is not called new
 
 
 async def test_zip_bomb_upload_is_refused(world: World) -> None:

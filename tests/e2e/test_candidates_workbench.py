@@ -12,7 +12,14 @@ from typing import Any
 import httpx
 import pytest
 
-from recruiting.models import Application, ApplicationStatus, Candidate, JobOpening, ResumeFile
+from recruiting.models import (
+    Application,
+    ApplicationStatus,
+    AuditLog,
+    Candidate,
+    JobOpening,
+    ResumeFile,
+)
 from recruiting.services.demo import DEMO_JOB_CODE
 from tests.e2e.chat import cards, click, texts, until
 from tests.e2e.stack import Stack
@@ -64,6 +71,10 @@ async def test_candidates_in_through_the_workbench(stack: Stack, hr: httpx.Async
     assert r.status_code == 302 and r.headers["location"].startswith("/workbench/candidates/")
     detail = await hr.get(r.headers["location"])
     assert "赵敏" in detail.text and "已添加候选人" in detail.text
+    assert "13800138000" not in detail.text  # contact details only on request, audited
+    shown = await hr.get(r.headers["location"].split("?")[0], params={"contact": "1"})
+    assert "手机：13800138000" in shown.text and "zm@example.cn" in shown.text
+    assert await AuditLog.filter(actor="lina", action="read_pii", allowed=True).exists()
     again = {**form, "name": "赵敏二", "phone": "+8613800138000"}
     r = await hr.post("/workbench/candidates/new", data={**again, "csrf_token": await csrf(hr)})
     assert r.status_code == 409 and "该候选人已存在" in r.text and "手机和邮箱相同" in r.text
@@ -126,6 +137,10 @@ async def test_candidates_in_through_the_workbench(stack: Stack, hr: httpx.Async
     if booking:
         assert "宋青书" in booking[-1]["content"]["main_title"]["title"]
 
+    no_token = await hr.post(
+        "/workbench/candidates/upload", files=[("files", ("a.pdf", b"%PDF-1"))]
+    )
+    assert no_token.status_code == 403 and await ResumeFile.all().count() == 0
     # a résumé upload: stored encrypted, the name HR typed becomes the candidate, a card comes
     secret = "独一无二的工作经历句子".encode()
     pdf = b"%PDF-1.4\n" + secret + b"\n%%EOF\n"

@@ -123,6 +123,8 @@ class ResumeUploads:
             raise InvalidInput("请选择要上传的简历文件", code="no_files")
         job = await _job(job_id)
         accepted, outcomes = self._accept(files)
+        if not accepted:  # nothing to keep: no candidate is made for it either
+            return UploadResult(outcomes)
         target: Candidate | None = None
         new_entry: CandidateEntry | None = None
         if candidate_id is not None:
@@ -132,7 +134,7 @@ class ResumeUploads:
             duplicates = await self._intake.duplicates_of(new_entry.phone, new_entry.email)
             if duplicates:
                 raise DuplicateCandidate(duplicates)
-        elif self._reader is None and accepted:
+        elif self._reader is None:
             raise InvalidInput(
                 "简历解析尚未开通：请先选择已有候选人，或填写候选人姓名和联系方式",
                 code="candidate_required",

@@ -321,7 +321,7 @@ async def test_upload_without_a_reader_is_stored_encrypted_and_unparsed(world: W
     with pytest.raises(InvalidInput, match="解析尚未开通"):
         await world.uploads.upload(HR, [UploadedFile("a.pdf", PDF)])
     nothing = await world.uploads.upload(
-        HR, [UploadedFile("a.exe", b"MZ")], entry={"name": "赵敏", "phone": "13800138000"}
+        HR, [UploadedFile("a.exe", b"MZ\x90\x00")], entry={"name": "赵敏", "phone": "13800138000"}
     )
     assert not nothing.files[0].stored and await Candidate.all().count() == 0
     job = await JobOpening.get(code="S01")

@@ -57,6 +57,31 @@ def read_pdf(data: bytes, limits: ReadLimits, deadline: Deadline) -> list[str]:
     from pdfminer.pdfinterp import PDFPageInterpreter, PDFResourceManager
     from pdfminer.pdfpage import PDFPage
     from pdfminer.pdfparser import PDFParser, PDFSyntaxError
+    from pdfminer.pdfexceptions import PDFException
+    from pdfminer.pdftypes import resolve1
+    from pdfminer.psexceptions import PSException
+
+    try:
+        return _read(data, limits, deadline)
+    except (PDFException, PSException) as exc:
+        raise Refused(_CORRUPT, f"pdf: {exc!r}") from exc
+
+
+def _read(data: bytes, limits: ReadLimits, deadline: Deadline) -> list[str]:
+    from pdfminer.converter import PDFPageAggregator
+    from pdfminer.layout import (
+        LAParams,
+        LTCurve,
+        LTFigure,
+        LTImage,
+        LTLine,
+        LTRect,
+        LTTextLineHorizontal,
+    )
+    from pdfminer.pdfdocument import PDFDocument, PDFEncryptionError, PDFPasswordIncorrect
+    from pdfminer.pdfinterp import PDFPageInterpreter, PDFResourceManager
+    from pdfminer.pdfpage import PDFPage
+    from pdfminer.pdfparser import PDFParser, PDFSyntaxError
     from pdfminer.pdftypes import resolve1
 
     try:
@@ -191,10 +216,15 @@ def _columns(
     crossing = [s for s in segments if s.x0 < x < s.x1]
     # Rows of one table or one dated line ("2019.07-至今   公司   职位") share baselines;
     # two independent columns mostly do not.
-    shared = sum(
-        1 for a in left if any(abs(a.middle - b.middle) < min(a.height, b.height) * 0.3 for b in right)
-    )
-    if shared > len(left) * 0.5:
+    def aligned(side: list[Segment], other: list[Segment]) -> float:
+        hits = sum(
+            1
+            for a in side
+            if any(abs(a.middle - b.middle) < min(a.height, b.height) * 0.3 for b in other)
+        )
+        return hits / len(side)
+
+    if max(aligned(left, right), aligned(right, left)) > 0.7:
         return None
     top = max(s.y1 for s in left + right) if left and right else 0.0
     column_top = min(max(s.y1 for s in left), max(s.y1 for s in right))

@@ -127,9 +127,10 @@ _TIME_LABELS = ("时间", "在职时间", "就读时间", "任职时间", "起�
 _DESCRIPTION_LABELS = ("工作描述", "工作内容", "职责", "主要职责", "工作职责", "岗位职责",
                        "职责描述", "业绩", "工作业绩", "主要业绩", "描述", "内容", "项目描述",
                        "项目职责", "责任描述", "主修课程", "主要课程", "在校经历", "荣誉",
-                       "下属人数", "汇报对象", "离职原因", "所属行业", "行业", "部门",
-                       "所在部门", "企业性质", "公司性质", "公司规模", "规模", "薪资", "月薪",
-                       "薪酬", "工作地点", "地点")  # fmt: skip
+                       "离职原因", "职责业绩", "工作业绩", "业绩描述")  # fmt: skip
+_METADATA_LABELS = ("下属人数", "汇报对象", "所属行业", "行业", "部门", "所在部门", "企业性质",
+                    "公司性质", "公司规模", "规模", "薪资", "月薪", "薪酬", "工作地点", "地点",
+                    "工作性质", "类型")  # fmt: skip
 _SALARY_LABELS = ("期望薪资", "期望月薪", "期望薪酬", "薪资要求", "期望工资", "期望年薪", "期望待遇",
                   "薪资期望", "目标薪资", "expected salary")  # fmt: skip
 _SKILL_LABELS = ("专业技能", "技能", "个人技能", "掌握技能", "技能特长", "技术栈", "skills")
@@ -213,8 +214,14 @@ _PROTECTED_TOKEN_LABEL = re.compile(
 def clean_line(line: str) -> str:
     """One line with protected attributes removed (pieces and tokens), or "" if nothing is left."""
     kept: list[str] = []
+    drop_value = False
     for piece in _pieces(normalise(line)):
+        if drop_value and not _LABEL.match(piece):
+            drop_value = False
+            continue  # the value cell after a bare protected label ("出生年月 | 1990.03")
+        drop_value = False
         if is_protected(piece):
+            drop_value = bool(_PROTECTED_TOKEN_LABEL.match(piece.replace(" ", "")))
             continue
         tokens = piece.split(" ")
         out: list[str] = []
@@ -474,8 +481,11 @@ def _head(entry: Sequence[str]) -> list[str]:
     head: list[str] = []
     dated = False
     for line in entry:
-        if head and (_is_description(line) or len(head) >= 4):
+        if head and (_is_description(line) or len(head) >= 5):
             break
+        label = _LABEL.match(line)
+        if label and any(_lower(label.group(1)) == _lower(x) for x in _METADATA_LABELS):
+            continue
         if dated and DATE_RANGE.search(normalise(line)):
             break
         head.append(line)

@@ -19,10 +19,17 @@ _SPACES = re.compile(r"[ \t\u00a0\u3000]+")
 
 
 def normalise(text: str) -> str:
-    """Full-width letters, digits and punctuation to ASCII; runs of spaces to one."""
+    """Full-width letters, digits and punctuation to ASCII; a gap (two or more spaces, a tab,
+    an ideographic space) stays a two-space gap, since layouts use gaps as separators."""
+    text = text.replace("\u3000", "  ")
     text = unicodedata.normalize("NFKC", text)
     text = text.replace("\u2013", "-").replace("\u2014", "-").replace("\u2012", "-")
-    return _SPACES.sub(" ", text).strip()
+    return _SPACES.sub(_gap, text).strip()
+
+
+def _gap(found: re.Match[str]) -> str:
+    run = found.group(0)
+    return "  " if len(run) > 1 or "\t" in run else " "
 
 
 # --- months -------------------------------------------------------------------------------

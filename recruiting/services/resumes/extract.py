@@ -630,12 +630,12 @@ def _work(lines: Sequence[str]) -> list[Work]:
         title = _labelled(tokens, _TITLE_LABELS)
         unknown: list[str] = []
         for token in tokens.free:
+            if token.endswith(("部", "组", "事业群", "中心", "科", "处")) and len(token) <= 6:
+                continue  # a department
             if title is None and _is_title(token) and not _is_company(token):
                 title = token
             elif company is None and _is_company(token) and not _is_title(token):
                 company = token
-            elif token.endswith(("部", "组", "事业群", "事业部")) and len(token) <= 8:
-                continue  # a department
             else:
                 unknown.append(token)
         for token in unknown:

@@ -675,23 +675,42 @@ class _Column:
             self.y -= max(self.leading, size * 1.4)
 
     def cells(self, parts: list[str]) -> None:
+        """Parts at column positions on one baseline, as exporters place them."""
+        from reportlab.pdfbase import pdfmetrics
+
+        size = self.size
+        widths = [pdfmetrics.stringWidth(p, _FONT, size) for p in parts]
+        while sum(widths) + 24 * (len(parts) - 1) > self.width and size > 6:
+            size -= 0.5
+            widths = [pdfmetrics.stringWidth(p, _FONT, size) for p in parts]
+        gap = (self.width - sum(widths)) / max(len(parts) - 1, 1) if len(parts) > 1 else 0
+        gap = min(gap, 60)
         self.need(self.leading)
-        self.c.setFont(_FONT, self.size)
-        step = self.width / max(len(parts), 1)
-        for i, part in enumerate(parts):
-            self.c.drawString(self.x + i * step, self.y, _wrap(part, self.size, step - 8)[0] if part else "")
+        self.c.setFont(_FONT, size)
+        x = self.x
+        for part, w in zip(parts, widths, strict=True):
+            self.c.drawString(x, self.y, part)
+            x += w + gap
         self.y -= self.leading
 
-    def row(self, parts: list[str], columns: int = 4) -> None:
+    def row(self, parts: list[str]) -> None:
+        """A ruled table row; cell widths follow the text, the font shrinks to fit."""
+        from reportlab.pdfbase import pdfmetrics
+
+        size = self.size
+        widths = [pdfmetrics.stringWidth(p, _FONT, size) + 10 for p in parts]
+        while sum(widths) > self.width and size > 6:
+            size -= 0.5
+            widths = [pdfmetrics.stringWidth(p, _FONT, size) + 10 for p in parts]
+        spare = (self.width - sum(widths)) / len(parts)
+        widths = [w + spare for w in widths]
         height = self.leading + 6
         self.need(height)
-        step = self.width / columns
-        spans = [step] * (len(parts) - 1) + [self.width - step * (len(parts) - 1)]
         x = self.x
-        self.c.setFont(_FONT, self.size)
-        for part, w in zip(parts, spans, strict=True):
+        self.c.setFont(_FONT, size)
+        for part, w in zip(parts, widths, strict=True):
             self.c.rect(x, self.y - 6, w, height, stroke=1, fill=0)
-            self.c.drawString(x + 4, self.y, _wrap(part, self.size, w - 8)[0] if part else "")
+            self.c.drawString(x + 5, self.y, part)
             x += w
         self.y -= height
 

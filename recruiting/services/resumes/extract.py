@@ -145,7 +145,7 @@ _DURATION = re.compile(
     r"|\d+\s*年\s*(?:\d+\s*个?月)?(?![\u4e00-\u9fff])|\d+\s*个月"
 )
 _SALARY_TOKEN = re.compile(r"\d+(?:\.\d+)?\s*[kK万千]?\s*[-~至]\s*\d+(?:\.\d+)?\s*[kK万千]?|元|/月|面议")
-_BULLET = re.compile(r"^\s*(?:[-*•·●○▪◆]|\d+[.、)）]|[(（]\d+[)）])\s*")
+_BULLET = re.compile(r"^\s*(?:[-*•·●○▪◆]|\d{1,2}[.、)）](?!\d)|[(（]\d{1,2}[)）])\s*")
 _PROFICIENCY = re.compile(
     r"^(?:精通|熟练掌握|熟练使用|熟练运用|熟练|熟悉|掌握|了解|能够|会使用|会|具备|擅长|善于|良好的|"
     r"较强的|深入理解|理解|使用)\s*"
@@ -281,7 +281,7 @@ def extract(lines: Iterable[str], *, as_of: str) -> ParsedResume:
 
     name = _name(header or everything, evidence)
     phone = _first(everything, find_phone, "phone", evidence)
-    email = _first(everything, find_email, "email", evidence)
+    email = _email(everything, evidence)
     city = _city(header, everything, evidence)
     salary_hit = _find_labelled(everything, _SALARY_LABELS)
     expected_salary = None
@@ -354,9 +354,18 @@ def _dedupe(items: Iterable[str]) -> list[str]:
     return out
 
 
+_INTENT_ROW = re.compile(
+    r"^(?:" + "|".join(map(re.escape, _SALARY_LABELS)) + r"|期望城市|期望职位|期望地点|期望行业|"
+    r"工作地点|到岗时间)\s*(?:[|:：]|$)",
+    re.IGNORECASE,
+)
+
+
 def _sections(lines: Sequence[str]) -> list[_Section]:
     sections = [_Section("header")]
     for line in lines:
+        if sections[-1].kind in ("skills", "certificates", "other") and _INTENT_ROW.match(line):
+            sections.append(_Section("intent"))  # a table template's next row, not an item
         found = heading_kind(line)
         if found:
             kind, rest = found
@@ -376,6 +385,24 @@ def _first(
         if value:
             evidence[key] = line
             return str(value)
+    return None
+
+
+def _email(lines: Sequence[str], evidence: dict[str, str]) -> str | None:
+    """The first e-mail; a narrow column may wrap one, so a line ending in letters or digits
+    is tried joined with the next one when that starts with the rest of an address."""
+    for i, line in enumerate(lines):
+        if i + 1 < len(lines) and re.search(r"[A-Za-z0-9._\-]$", line):
+            tail = lines[i + 1]
+            if re.match(r"^[A-Za-z0-9._\-]*@", tail):
+                joined = find_email(line + tail)
+                if joined:
+                    evidence["email"] = f"{line}{tail}"
+                    return joined
+        found = find_email(line)
+        if found:
+            evidence["email"] = line
+            return found
     return None
 
 
@@ -700,7 +727,8 @@ def _items(
             item = _PROFICIENCY.sub("", raw.strip(" 。.:："))
             if item.count("(") != item.count(")"):
                 item = item.strip("()")
-            item = re.sub(r"(?:等)?(?:工具|软件|技能)?(?:的使用|的开发|开发)?等?$", "", item).strip()
+            item = re.sub(r"等(?:工具|软件|技能)$|(?<=[A-Za-z0-9+#])等$|的(?:使用|开发)$", "", item)
+            item = item.strip()
             if not item or len(item) > 24 or re.fullmatch(r"[\d\s.\-]+", item):
                 continue
             if _is_description(item):

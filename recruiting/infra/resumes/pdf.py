@@ -196,7 +196,7 @@ def _columns(
     left_edge = min(s.x0 for s in segments)
     right_edge = max(s.x1 for s in segments)
     width = right_edge - left_edge
-    best: tuple[int, float] | None = None
+    best: tuple[int, int, float] | None = None
     allowed = max(2, len(segments) // 8)
     for step in range(10, 91, 2):
         x = left_edge + width * step / 100
@@ -206,11 +206,12 @@ def _columns(
         left = sum(1 for s in segments if s.x1 <= x)
         right = sum(1 for s in segments if s.x0 >= x)
         balance = min(left, right)
-        if balance >= 3 and (best is None or balance > best[0]):
-            best = (balance, x)
+        # the cleanest gutter first (fewest lines crossing), then the most even split
+        if balance >= 3 and (best is None or (crossing, -balance) < best[:2]):
+            best = (crossing, -balance, x)
     if best is None:
         return None
-    x = best[1]
+    x = best[2]
     left = [s for s in segments if s.x1 <= x]
     right = [s for s in segments if s.x0 >= x]
     crossing = [s for s in segments if s.x0 < x < s.x1]

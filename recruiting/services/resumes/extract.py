@@ -57,7 +57,10 @@ _ENGLISH_TAIL = re.compile(r"\s*[/|]?\s*[A-Za-z][A-Za-z &]*$")
 
 _SEPARATORS = re.compile(r"\s*[|｜丨¦]\s*|\s{2,}|\t| [·•] ")
 _LABEL = re.compile(r"^\s*([\u4e00-\u9fffA-Za-z\-]{1,10})\s*[:：]\s*(.*)$")
-_LABEL_SPLIT = re.compile(r"\s+(?=[\u4e00-\u9fffA-Za-z\-]{1,8}\s*[:：])")
+_LABEL_SPLIT = re.compile(
+    r"\s+(?!(?:至今|迄今|今|现在|目前|present|now)\s*[:：])(?=[\u4e00-\u9fffA-Za-z\-]{1,8}\s*[:：])",
+    re.IGNORECASE,
+)
 
 _SURNAMES = set(
     "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程"
@@ -206,9 +209,30 @@ def _pieces(line: str) -> list[str]:
     return [p.strip() for p in out if p.strip()]
 
 
+_DANGLING_LABEL = re.compile(
+    "(?:^|[|｜\\s])(?:" + "|".join(sorted(map(re.escape, PROTECTED_LABELS), key=len, reverse=True))
+    + ")[^|｜:：\\s]{0,4}\\s*[:：]?\\s*$"
+)
 _PROTECTED_TOKEN_LABEL = re.compile(
     "^(?:" + "|".join(sorted(map(re.escape, PROTECTED_LABELS), key=len, reverse=True)) + ")[:：]?$"
 )
+
+
+def clean_lines(lines: Iterable[str]) -> list[str]:
+    """Every line with protected attributes removed; a protected label that ends one line
+    (a wrapped ``籍贯：`` / ``河南周口``) takes the first piece of the next line with it."""
+    out: list[str] = []
+    dangling = False
+    for raw in lines:
+        text = normalise(raw)
+        if dangling and text:
+            first = _SEPARATORS.split(text, maxsplit=1)[0]
+            text = text[len(first) :]
+        dangling = bool(_DANGLING_LABEL.search(text))
+        cleaned = clean_line(text)
+        if cleaned:
+            out.append(cleaned)
+    return out
 
 
 def clean_line(line: str) -> str:
@@ -273,7 +297,7 @@ def _find_labelled(lines: Sequence[str], labels: Sequence[str]) -> tuple[str, st
 
 def extract(lines: Iterable[str], *, as_of: str) -> ParsedResume:
     """Facts from résumé lines; ``as_of`` (``YYYY-MM``) is the month 至今 runs to."""
-    cleaned = [c for c in (clean_line(raw) for raw in _split_lines(lines)) if c]
+    cleaned = clean_lines(_split_lines(lines))
     sections = _sections(cleaned)
     header = [ln for s in sections if s.kind in ("header", "basic", "intent") for ln in s.lines]
     everything = [ln for s in sections for ln in s.lines]

@@ -187,7 +187,10 @@ def heading_kind(line: str) -> tuple[str, str] | None:
         return None
     for kind, words in _HEADINGS.items():
         for word in words:
-            if core_l == word or (core_l.startswith(word) and len(core_l) - len(word) <= 2):
+            # short words ("项目", "工作") only alone: "项目经理" is a title, not a heading
+            if core_l == word or (
+                len(word) >= 4 and core_l.startswith(word) and len(core_l) - len(word) <= 2
+            ):
                 if rest and kind in ("education", "work", "project") and not DATE_RANGE.search(
                     normalise(rest)
                 ):

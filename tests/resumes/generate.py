@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import io
+import itertools
 import json
 import random
 import zipfile
@@ -240,7 +241,7 @@ def make_style(rng: random.Random) -> Style:
     english = rng.random() < 0.2
     numbered = rng.random() < 0.2
     deco = rng.choice(DECORATIONS)
-    counter = iter(["一、", "二、", "三、", "四、", "五、", "六、", "七、", "八、"])
+    counter = itertools.cycle(["一、", "二、", "三、", "四、", "五、", "六、", "七、", "八、", "九、"])
 
     def decorate(key: str) -> str:
         text = headings[key] + (f" {ENGLISH[key]}" if english else "")

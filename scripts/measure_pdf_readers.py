@@ -44,7 +44,9 @@ def pypdf_layout(data: bytes) -> list[str]:
     from pypdf import PdfReader
 
     reader = PdfReader(io.BytesIO(data))
-    return [ln for p in reader.pages for ln in p.extract_text(extraction_mode="layout").splitlines()]
+    return [
+        ln for p in reader.pages for ln in p.extract_text(extraction_mode="layout").splitlines()
+    ]
 
 
 def pdfplumber_text(data: bytes) -> list[str]:
@@ -88,7 +90,10 @@ def main() -> None:
             lines = reader(data)
             spent += time.perf_counter() - started
             out = output_json(extract(lines, as_of=truth["as_of"]))
-            for subset in ("all", truth["layout"] if truth["layout"] in ("twocol", "table") else None):
+            for subset in (
+                "all",
+                truth["layout"] if truth["layout"] in ("twocol", "table") else None,
+            ):
                 if subset is None:
                     continue
                 tallies = subsets.setdefault(subset, {f: Tally() for f in FIELDS})

@@ -31,7 +31,7 @@ from typing import Any
 
 AS_OF = "2025-06"
 
-SURNAMES = list("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严") + ["欧阳", "司马", "上官", "诸葛"]  # fmt: skip
+SURNAMES = [*list("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严"), "欧阳", "司马", "上官", "诸葛"]  # fmt: skip
 GIVEN = list("伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉萍红鹏辉建国云飞宇浩然子涵梓萱一诺欣怡思远晨曦嘉怡雨桐俊杰志强晓东")  # fmt: skip
 PINYIN = ["zhang", "wang", "li", "liu", "chen", "yang", "huang", "zhao", "wu", "zhou", "xu", "sun", "ma", "zhu", "hu", "guo", "lin", "he", "gao", "luo", "wei", "fang", "jing", "hao", "yu", "xiao", "ming", "tian", "ning", "jun"]  # fmt: skip
 DOMAINS = ["qq.com", "163.com", "126.com", "gmail.com", "outlook.com", "foxmail.com", "sina.com", "hotmail.com", "yeah.net", "139.com"]  # fmt: skip
@@ -104,11 +104,17 @@ def _idx(month: str) -> int:
 def make_person(rng: random.Random) -> Person:
     surname = rng.choice(SURNAMES)
     name = surname + "".join(rng.choice(GIVEN) for _ in range(rng.choice([1, 2, 2])))
-    phone = rng.choice(["13", "15", "18", "17", "19"]) + str(rng.randint(0, 9)) + "".join(
-        str(rng.randint(0, 9)) for _ in range(8)
+    phone = (
+        rng.choice(["13", "15", "18", "17", "19"])
+        + str(rng.randint(0, 9))
+        + "".join(str(rng.randint(0, 9)) for _ in range(8))
     )
     local = rng.choice(PINYIN) + rng.choice(["", ".", "_"]) + rng.choice(PINYIN)
-    email = (local + (str(rng.randint(1, 999)) if rng.random() < 0.5 else "")) + "@" + rng.choice(DOMAINS)
+    email = (
+        (local + (str(rng.randint(1, 999)) if rng.random() < 0.5 else ""))
+        + "@"
+        + rng.choice(DOMAINS)
+    )
     birth_year = rng.randint(1975, 2001)
     age = 2025 - birth_year
     birth = f"{birth_year}.{rng.randint(1, 12):02d}"
@@ -151,7 +157,9 @@ def make_person(rng: random.Random) -> Person:
     skills = rng.sample(SKILLS, rng.randint(3, 7))
     certificates = rng.sample(CERTS, rng.randint(0, 3))
     low = rng.choice([6, 8, 10, 12, 15, 20, 25])
-    salary = rng.choice([f"{low}-{low + 5}K", f"{low}K-{low + 5}K", f"{low * 1000}-{(low + 5) * 1000}元/月", "面议"])
+    salary = rng.choice(
+        [f"{low}-{low + 5}K", f"{low}K-{low + 5}K", f"{low * 1000}-{(low + 5) * 1000}元/月", "面议"]
+    )
     id_number = f"{rng.randint(110000, 650000)}{birth_year}{rng.randint(1, 12):02d}{rng.randint(1, 28):02d}{rng.randint(100, 999)}{rng.choice('0123456789X')}"
     return Person(
         name=name, phone=phone, email=email.lower(), city=rng.choice(CITIES), education=education,
@@ -230,7 +238,11 @@ HEADINGS = {
 ENGLISH = {"education": "Education", "work": "Work Experience", "skills": "Skills",
            "certificates": "Certificates", "basic": "Profile", "intent": "Objective", "self": "About Me"}  # fmt: skip
 DECORATIONS: list[Callable[[str], str]] = [
-    lambda h: h, lambda h: f"■ {h}", lambda h: f"【{h}】", lambda h: f"{h}：", lambda h: f"— {h} —",
+    lambda h: h,
+    lambda h: f"■ {h}",
+    lambda h: f"【{h}】",
+    lambda h: f"{h}：",
+    lambda h: f"— {h} —",
 ]
 DASHES = [" - ", "-", " ~ ", " 至 ", " — ", "--", "～"]
 PRESENTS = ["至今", "至今", "今", "现在", "Present"]
@@ -241,7 +253,9 @@ def make_style(rng: random.Random) -> Style:
     english = rng.random() < 0.2
     numbered = rng.random() < 0.2
     deco = rng.choice(DECORATIONS)
-    counter = itertools.cycle(["一、", "二、", "三、", "四、", "五、", "六、", "七、", "八、", "九、"])
+    counter = itertools.cycle(
+        ["一、", "二、", "三、", "四、", "五、", "六、", "七、", "八、", "九、"]
+    )
 
     def decorate(key: str) -> str:
         text = headings[key] + (f" {ENGLISH[key]}" if english else "")
@@ -280,7 +294,14 @@ def _skills_lines(p: Person, s: Style) -> list[Block]:
         return [("line", "、".join(p.skills))]
     if mode == 1:
         half = len(p.skills) // 2 or 1
-        return [("line", f"熟练掌握 {'、'.join(p.skills[:half])}"), ("line", f"熟悉 {', '.join(p.skills[half:])}")] if p.skills[half:] else [("line", f"熟练掌握 {'、'.join(p.skills)}")]
+        return (
+            [
+                ("line", f"熟练掌握 {'、'.join(p.skills[:half])}"),
+                ("line", f"熟悉 {', '.join(p.skills[half:])}"),
+            ]
+            if p.skills[half:]
+            else [("line", f"熟练掌握 {'、'.join(p.skills)}")]
+        )
     return [("line", f"• {skill}") for skill in p.skills]
 
 
@@ -289,22 +310,38 @@ def _cert_lines(p: Person, s: Style) -> list[Block]:
         return []
     if s.rng.random() < 0.5:
         return [("line", "、".join(p.certificates))]
-    return [("line", f"{2010 + s.rng.randint(0, 14)}.{s.rng.randint(1, 12):02d} {c}") for c in p.certificates]
+    return [
+        ("line", f"{2010 + s.rng.randint(0, 14)}.{s.rng.randint(1, 12):02d} {c}")
+        for c in p.certificates
+    ]
 
 
 def _self_lines(p: Person, s: Style) -> list[Block]:
-    return [("heading", s.decorate("self")), ("line", "性格开朗，责任心强，具备良好的沟通能力与团队合作精神。")]
+    return [
+        ("heading", s.decorate("self")),
+        ("line", "性格开朗，责任心强，具备良好的沟通能力与团队合作精神。"),
+    ]
 
 
 def layout_zhilian(p: Person, s: Style) -> list[Block]:
     b: list[Block] = [("title", p.name)]
-    b.append(("line", f"{p.gender} | {p.age}岁 | {p.education[0].degree_written} | {len(p.work) * 2}年工作经验 | 现居住地：{p.city}"))
+    b.append(
+        (
+            "line",
+            f"{p.gender} | {p.age}岁 | {p.education[0].degree_written} | {len(p.work) * 2}年工作经验 | 现居住地：{p.city}",
+        )
+    )
     b.append(("line", f"手机：{s.phone_fmt(p.phone)}{s.sep}邮箱：{p.email}"))
-    b += [("heading", s.decorate("intent")), ("line", f"期望工作地区：{s.rng.choice(CITIES)}{s.sep}期望月薪：{p.salary}")]
+    b += [
+        ("heading", s.decorate("intent")),
+        ("line", f"期望工作地区：{s.rng.choice(CITIES)}{s.sep}期望月薪：{p.salary}"),
+    ]
     b.append(("heading", s.decorate("work")))
     for j in p.work:
         b.append(("cells", [span(s, j.start, j.end), j.company, f"（{_duration(j)}）"]))
-        b.append(("line", f"{j.title} | {s.rng.choice(['技术部', '市场部', '财务部', '运营中心'])}"))
+        b.append(
+            ("line", f"{j.title} | {s.rng.choice(['技术部', '市场部', '财务部', '运营中心'])}")
+        )
         b.append(("line", f"工作描述：{s.rng.choice(DUTIES)}"))
     b.append(("heading", s.decorate("education")))
     for e in p.education:
@@ -317,7 +354,12 @@ def layout_zhilian(p: Person, s: Style) -> list[Block]:
 
 def layout_51job(p: Person, s: Style) -> list[Block]:
     b: list[Block] = [("title", p.name)]
-    b.append(("line", f"现居住 {p.city} | {len(p.work) * 2}年工作经验 | {p.gender} | {p.age}岁（{p.birth.replace('.', '年')}月）"))
+    b.append(
+        (
+            "line",
+            f"现居住 {p.city} | {len(p.work) * 2}年工作经验 | {p.gender} | {p.age}岁（{p.birth.replace('.', '年')}月）",
+        )
+    )
     b.append(("line", f"电话：{s.phone_fmt(p.phone)}（手机）"))
     b.append(("line", f"E-mail：{p.email}"))
     b.append(("line", f"户口：{p.hometown} | 婚姻状况：{p.marital} | 政治面貌：{p.political}"))
@@ -326,13 +368,25 @@ def layout_51job(p: Person, s: Style) -> list[Block]:
         b.append(("heading", s.decorate(key)))
         if key == "work":
             for j in p.work:
-                b.append(("line", f"{span(s, j.start, j.end)}：{j.company}（{s.rng.choice(['1000-9999人', '150-500人', '10000人以上'])}） [ {_duration(j)} ]"))
-                b.append(("line", f"所属行业：{s.rng.choice(['互联网/电子商务', '金融/银行', '医疗'])}"))
+                b.append(
+                    (
+                        "line",
+                        f"{span(s, j.start, j.end)}：{j.company}（{s.rng.choice(['1000-9999人', '150-500人', '10000人以上'])}） [ {_duration(j)} ]",
+                    )
+                )
+                b.append(
+                    ("line", f"所属行业：{s.rng.choice(['互联网/电子商务', '金融/银行', '医疗'])}")
+                )
                 b.append(("line", f"{s.rng.choice(['技术部', '销售部', '人事部'])} | {j.title}"))
                 b.append(("line", s.rng.choice(DUTIES)))
         else:
             for e in p.education:
-                b.append(("line", f"{span(s, e.start, e.end)}：{e.school} | {e.major} | {e.degree_written}"))
+                b.append(
+                    (
+                        "line",
+                        f"{span(s, e.start, e.end)}：{e.school} | {e.major} | {e.degree_written}",
+                    )
+                )
     b += [("heading", s.decorate("skills")), *_skills_lines(p, s)]
     if p.certificates:
         b += [("heading", s.decorate("certificates")), *_cert_lines(p, s)]
@@ -342,9 +396,17 @@ def layout_51job(p: Person, s: Style) -> list[Block]:
 
 def layout_boss(p: Person, s: Style) -> list[Block]:
     b: list[Block] = [("title", p.name)]
-    b.append(("line", f"{len(p.work) * 2}年经验 · {p.education[0].degree_written} · {p.age}岁 · {p.city}"))
+    b.append(
+        (
+            "line",
+            f"{len(p.work) * 2}年经验 · {p.education[0].degree_written} · {p.age}岁 · {p.city}",
+        )
+    )
     b.append(("line", f"{s.phone_fmt(p.phone)}{s.sep}{p.email}"))
-    b += [("heading", s.decorate("intent")), ("line", f"{p.work[0].title if p.work else '实习生'} · {p.salary} · {p.city}")]
+    b += [
+        ("heading", s.decorate("intent")),
+        ("line", f"{p.work[0].title if p.work else '实习生'} · {p.salary} · {p.city}"),
+    ]
     b.append(("heading", s.decorate("work")))
     for j in p.work:
         b.append(("cells", [j.company, j.title, span(s, j.start, j.end)]))
@@ -417,9 +479,16 @@ def _edu_blocks(p: Person, s: Style) -> list[Block]:
     mode = s.rng.randint(0, 1)
     for e in p.education:
         if mode == 0:
-            b.append(("line", f"{span(s, e.start, e.end)}{s.sep}{e.school}{s.sep}{e.major}{s.sep}{e.degree_written}"))
+            b.append(
+                (
+                    "line",
+                    f"{span(s, e.start, e.end)}{s.sep}{e.school}{s.sep}{e.major}{s.sep}{e.degree_written}",
+                )
+            )
         else:
-            b.append(("line", f"{e.school}{s.sep}{e.degree_written}{s.sep}{span(s, e.start, e.end)}"))
+            b.append(
+                ("line", f"{e.school}{s.sep}{e.degree_written}{s.sep}{span(s, e.start, e.end)}")
+            )
             b.append(("line", f"专业：{e.major}"))
     return b
 
@@ -428,7 +497,11 @@ def layout_handmade(p: Person, s: Style) -> list[Block]:
     b: list[Block] = [("title", s.rng.choice([p.name, f"{p.name}的简历", f"{p.name}  个人简历"]))]
     b += _contact_lines(p, s)
     b.append(("line", f"[照片]{s.sep}民族：{p.ethnic}{s.sep}{p.gender}"))
-    sections = [_work_blocks(p, s), _edu_blocks(p, s), [("heading", s.decorate("skills")), *_skills_lines(p, s)]]
+    sections = [
+        _work_blocks(p, s),
+        _edu_blocks(p, s),
+        [("heading", s.decorate("skills")), *_skills_lines(p, s)],
+    ]
     if p.certificates:
         sections.append([("heading", s.decorate("certificates")), *_cert_lines(p, s)])
     s.rng.shuffle(sections)
@@ -451,7 +524,17 @@ def layout_twocol(p: Person, s: Style) -> list[Block]:
 def layout_table(p: Person, s: Style) -> list[Block]:
     b: list[Block] = [("title", "个人简历")]
     b.append(("row", ["姓名", p.name, "性别", p.gender]))
-    b.append(("row", [s.rng.choice(["手机", "联系电话"]), s.phone_fmt(p.phone), s.rng.choice(["邮箱", "电子邮箱"]), p.email]))
+    b.append(
+        (
+            "row",
+            [
+                s.rng.choice(["手机", "联系电话"]),
+                s.phone_fmt(p.phone),
+                s.rng.choice(["邮箱", "电子邮箱"]),
+                p.email,
+            ],
+        )
+    )
     b.append(("row", [s.rng.choice(["现居城市", "所在地"]), p.city, "出生年月", p.birth]))
     b.append(("row", ["政治面貌", p.political, "身份证号", p.id_number]))
     b.append(("row", [s.headings["work"]]))
@@ -477,7 +560,12 @@ def layout_heldout(p: Person, s: Style) -> list[Block]:
         return f"{m[:4]}年{m[5:]}月" if m else "今"
 
     b: list[Block] = [("title", f"应聘者：{p.name}")]
-    b.append(("line", f"联系手机：{s.phone_fmt(p.phone)}；电子信箱：{p.email}；常住城市：{p.city}；出生日期：{p.birth}"))
+    b.append(
+        (
+            "line",
+            f"联系手机：{s.phone_fmt(p.phone)}；电子信箱：{p.email}；常住城市：{p.city}；出生日期：{p.birth}",
+        )
+    )
     b.append(("heading", "◆ 工作背景"))
     for j in p.work:
         b.append(("line", f"任职单位：{j.company}"))
@@ -485,7 +573,12 @@ def layout_heldout(p: Person, s: Style) -> list[Block]:
         b.append(("line", f"任职时间：{d(j.start)}{dash}{d(j.end)}"))
     b.append(("heading", "◆ 学历背景"))
     for e in p.education:
-        b.append(("line", f"就读院校：{e.school}，{e.degree_written}，{e.major}，{d(e.start)}{dash}{d(e.end)}"))
+        b.append(
+            (
+                "line",
+                f"就读院校：{e.school}，{e.degree_written}，{e.major}，{d(e.start)}{dash}{d(e.end)}",
+            )
+        )
     b.append(("heading", "◆ 技能专长"))
     b.append(("line", "；".join(p.skills)))
     if p.certificates:
@@ -547,10 +640,16 @@ def render_html(blocks: list[Block], s: Style) -> bytes:
             elif kind == "heading":
                 out.append(f"<h3 class='section'>{escape(value)}</h3>")
             elif kind == "cells":
-                out.append("<div class='row'>" + "".join(f"<span>{escape(v)}</span>&nbsp;&nbsp;" for v in value) + "</div>")
+                out.append(
+                    "<div class='row'>"
+                    + "".join(f"<span>{escape(v)}</span>&nbsp;&nbsp;" for v in value)
+                    + "</div>"
+                )
             elif kind == "columns":
                 side, main = value
-                out.append(f"<div class='left'>{part(side)}</div><div class='right'>{part(main)}</div>")
+                out.append(
+                    f"<div class='left'>{part(side)}</div><div class='right'>{part(main)}</div>"
+                )
             else:
                 out.append(f"<p>{escape(value)}</p>")
         if in_table:
@@ -594,7 +693,9 @@ def render_docx(blocks: list[Block], s: Style) -> bytes:
                 else:
                     container.add_paragraph().add_run(value).bold = True
             elif kind == "cells":
-                container.add_paragraph("\t".join(value) if s.rng.random() < 0.5 else s.sep.join(value))
+                container.add_paragraph(
+                    "\t".join(value) if s.rng.random() < 0.5 else s.sep.join(value)
+                )
             elif kind == "columns":
                 side, main = value
                 grid = container.add_table(rows=1, cols=2)
@@ -623,7 +724,9 @@ def _fixed_zip_times(data: bytes) -> bytes:
             if info.filename == "docProps/core.xml":
                 import re
 
-                payload = re.sub(rb"<dcterms:(created|modified)[^>]*>[^<]*</dcterms:\w+>", b"", payload)
+                payload = re.sub(
+                    rb"<dcterms:(created|modified)[^>]*>[^<]*</dcterms:\w+>", b"", payload
+                )
             target.writestr(fixed, payload)
     return out.getvalue()
 
@@ -659,8 +762,18 @@ def _wrap(text: str, size: float, width: float) -> list[str]:
 class _Column:
     """Draws blocks top-down in one column of a PDF, turning the page when it is full."""
 
-    def __init__(self, c: Any, x: float, width: float, size: float, leading: float, top: float = 800) -> None:
-        self.c, self.x, self.width, self.size, self.leading, self.y, self.top = c, x, width, size, leading, top, top
+    def __init__(
+        self, c: Any, x: float, width: float, size: float, leading: float, top: float = 800
+    ) -> None:
+        self.c, self.x, self.width, self.size, self.leading, self.y, self.top = (
+            c,
+            x,
+            width,
+            size,
+            leading,
+            top,
+            top,
+        )
 
     def need(self, height: float) -> None:
         if self.y - height < 50:
@@ -729,7 +842,9 @@ def render_pdf(blocks: list[Block], s: Style) -> bytes:
                 col.y -= 4
                 col.text(value, size=col.size * 1.2)
                 if s.rng.random() < 0.5:
-                    col.c.line(col.x, col.y + col.leading - 4, col.x + col.width, col.y + col.leading - 4)
+                    col.c.line(
+                        col.x, col.y + col.leading - 4, col.x + col.width, col.y + col.leading - 4
+                    )
             elif kind == "cells":
                 col.cells(value)
             elif kind == "row":
@@ -774,17 +889,33 @@ def hostile_files(rng: random.Random) -> list[tuple[str, bytes, dict[str, Any]]]
     pdf = render_pdf(layout_handmade(person, style), style)
     docx_bytes = render_docx(layout_handmade(person, style), style)
     for i in range(4):
-        out.append((f"hostile_scan_{i}.pdf", _scanned_pdf(rng, pages=1 + i % 2), {"expect_status": "needs_ocr"}))
+        out.append(
+            (
+                f"hostile_scan_{i}.pdf",
+                _scanned_pdf(rng, pages=1 + i % 2),
+                {"expect_status": "needs_ocr"},
+            )
+        )
     out.append(("hostile_photo.png", _image_bytes("PNG"), {"expect_status": "needs_ocr"}))
     out.append(("hostile_photo.jpg", _image_bytes("JPEG"), {"expect_status": "needs_ocr"}))
     out.append(("hostile_encrypted.pdf", _encrypted(pdf), {"expect_status": "refused"}))
     out.append(("hostile_truncated.pdf", pdf[: len(pdf) // 3], {"expect_status": "refused"}))
-    out.append(("hostile_garbage.pdf", b"%PDF-1.7\n" + bytes(rng.getrandbits(8) for _ in range(4000)), {"expect_status": "refused"}))
-    out.append(("hostile_truncated.docx", docx_bytes[: len(docx_bytes) // 2], {"expect_status": "refused"}))
+    out.append(
+        (
+            "hostile_garbage.pdf",
+            b"%PDF-1.7\n" + bytes(rng.getrandbits(8) for _ in range(4000)),
+            {"expect_status": "refused"},
+        )
+    )
+    out.append(
+        ("hostile_truncated.docx", docx_bytes[: len(docx_bytes) // 2], {"expect_status": "refused"})
+    )
     out.append(("hostile_zipbomb.docx", _zip_bomb(docx_bytes), {"expect_status": "refused"}))
     out.append(("hostile_200pages.pdf", _many_pages(200), {"expect_status": "refused"}))
     out.append(("hostile_macros.docm", _with_macros(docx_bytes), {"expect_status": "refused"}))
-    out.append(("hostile_macros_renamed.docx", _with_macros(docx_bytes), {"expect_status": "refused"}))
+    out.append(
+        ("hostile_macros_renamed.docx", _with_macros(docx_bytes), {"expect_status": "refused"})
+    )
     out.append(("hostile_legacy_macros.doc", _ole_with_macros(), {"expect_status": "refused"}))
     return out
 
@@ -867,20 +998,30 @@ def _with_macros(docx_bytes: bytes) -> bytes:
                     b"application/vnd.ms-word.document.macroEnabled.main+xml",
                 )
             target.writestr(_zinfo(info.filename), payload)
-        target.writestr(_zinfo("word/vbaProject.bin"), b"\xd0\xcf\x11\xe0" + b"Attribute VB_Name" * 20)
+        target.writestr(
+            _zinfo("word/vbaProject.bin"), b"\xd0\xcf\x11\xe0" + b"Attribute VB_Name" * 20
+        )
     return out.getvalue()
 
 
 def _ole_with_macros() -> bytes:
     header = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 504
-    directory = "Root Entry".encode("utf-16-le") + b"\0" * 54 + "Macros".encode("utf-16-le") + b"\0" * 52 + "_VBA_PROJECT".encode("utf-16-le")
+    directory = (
+        "Root Entry".encode("utf-16-le")
+        + b"\0" * 54
+        + "Macros".encode("utf-16-le")
+        + b"\0" * 52
+        + "_VBA_PROJECT".encode("utf-16-le")
+    )
     return header + directory + b"\0" * 1024
 
 
 # --- the corpus ---------------------------------------------------------------------------
 
 
-def generate(out: Path, *, count: int = 220, seed: int = 7, heldout: bool = False, hostile: bool = True) -> list[Path]:
+def generate(
+    out: Path, *, count: int = 220, seed: int = 7, heldout: bool = False, hostile: bool = True
+) -> list[Path]:
     """Write ``count`` résumés (and the hostile files) with their truth; returns the files."""
     rng = random.Random(seed)
     out.mkdir(parents=True, exist_ok=True)
@@ -891,33 +1032,59 @@ def generate(out: Path, *, count: int = 220, seed: int = 7, heldout: bool = Fals
         person = make_person(rng)
         style = make_style(rng)
         layout = layouts[n % len(layouts)]
-        fmt = formats[(n // len(layouts)) % len(formats)] if not heldout else ["pdf", "docx", "txt", "html"][n % 4]
+        fmt = (
+            formats[(n // len(layouts)) % len(formats)]
+            if not heldout
+            else ["pdf", "docx", "txt", "html"][n % 4]
+        )
         builder = layout_heldout if heldout else LAYOUTS[layout]
         blocks = builder(person, style)
         data = RENDERERS[fmt](blocks, style)
         path = out / f"r{seed}_{n:04d}_{layout}.{EXTENSIONS[fmt]}"
         path.write_bytes(data)
-        truth = {"expect_status": "parsed", "as_of": AS_OF, "layout": layout, "format": fmt, **truth_of(person)}
-        path.with_name(path.name + ".truth.json").write_text(json.dumps(truth, ensure_ascii=False, indent=1), encoding="utf-8")
+        truth = {
+            "expect_status": "parsed",
+            "as_of": AS_OF,
+            "layout": layout,
+            "format": fmt,
+            **truth_of(person),
+        }
+        path.with_name(path.name + ".truth.json").write_text(
+            json.dumps(truth, ensure_ascii=False, indent=1), encoding="utf-8"
+        )
         written.append(path)
     if hostile:
         for name, data, truth in hostile_files(rng):
             path = out / name
             path.write_bytes(data)
-            path.with_name(name + ".truth.json").write_text(json.dumps({"layout": "hostile", "format": name.rsplit(".", 1)[1], **truth}, ensure_ascii=False), encoding="utf-8")
+            path.with_name(name + ".truth.json").write_text(
+                json.dumps(
+                    {"layout": "hostile", "format": name.rsplit(".", 1)[1], **truth},
+                    ensure_ascii=False,
+                ),
+                encoding="utf-8",
+            )
             written.append(path)
     return written
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("out", type=Path)
     parser.add_argument("--count", type=int, default=220)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--heldout", action="store_true")
     parser.add_argument("--no-hostile", action="store_true")
     args = parser.parse_args()
-    files = generate(args.out, count=args.count, seed=args.seed, heldout=args.heldout, hostile=not args.no_hostile)
+    files = generate(
+        args.out,
+        count=args.count,
+        seed=args.seed,
+        heldout=args.heldout,
+        hostile=not args.no_hostile,
+    )
     print(f"wrote {len(files)} files to {args.out}")
 
 

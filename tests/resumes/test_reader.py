@@ -52,7 +52,11 @@ def test_every_layout_in_every_format(layout: str, fmt: str) -> None:
     parsed = READER.read(data, f"x.{fmt}")
     truth = truth_of(person)
     assert parsed.status is ParseStatus.PARSED
-    assert (parsed.name, parsed.phone, parsed.email) == (truth["name"], truth["phone"], truth["email"])
+    assert (parsed.name, parsed.phone, parsed.email) == (
+        truth["name"],
+        truth["phone"],
+        truth["email"],
+    )
     assert [w.start for w in parsed.work] == [w["start"] for w in truth["work"]]
     assert [e.school for e in parsed.education] == [e["school"] for e in truth["education"]]
     dumped = json.dumps([str(parsed)], ensure_ascii=False)
@@ -61,7 +65,9 @@ def test_every_layout_in_every_format(layout: str, fmt: str) -> None:
 
 
 def test_evaluation_meets_the_targets(corpus: Path) -> None:
-    report = evaluate(corpus, lambda data, name, as_of: FileResumeReader(as_of=lambda: as_of).read(data, name))
+    report = evaluate(
+        corpus, lambda data, name, as_of: FileResumeReader(as_of=lambda: as_of).read(data, name)
+    )
     for field in ("name", "phone", "email", "education", "work"):
         tally = report.fields[field]
         assert tally.precision >= 0.95, (field, tally)
@@ -88,7 +94,9 @@ def test_evaluation_meets_the_targets(corpus: Path) -> None:
         ("hostile_legacy_macros.doc", "refused", "宏"),
     ],
 )
-def test_hostile_files_get_a_chinese_reason_quickly(corpus: Path, name: str, status: str, words: str) -> None:
+def test_hostile_files_get_a_chinese_reason_quickly(
+    corpus: Path, name: str, status: str, words: str
+) -> None:
     data = (corpus / name).read_bytes()
     started = time.perf_counter()
     parsed = READER.read(data, name)
@@ -105,10 +113,15 @@ def test_limits_size_pages_and_time() -> None:
     rng = random.Random(3)
     person, style = make_person(rng), make_style(rng)
     pdf = RENDERERS["pdf"](layout_handmade(person, style), style)
-    assert FileResumeReader(ReadLimits(max_bytes=1000)).read(pdf, "a.pdf").status is ParseStatus.REFUSED
+    assert (
+        FileResumeReader(ReadLimits(max_bytes=1000)).read(pdf, "a.pdf").status
+        is ParseStatus.REFUSED
+    )
     slow = FileResumeReader(ReadLimits(seconds=0.0)).read(pdf, "a.pdf")
     assert slow.status is ParseStatus.REFUSED and "超时" in slow.reason
-    assert FileResumeReader(ReadLimits(max_pages=0)).read(pdf, "a.pdf").status is ParseStatus.REFUSED
+    assert (
+        FileResumeReader(ReadLimits(max_pages=0)).read(pdf, "a.pdf").status is ParseStatus.REFUSED
+    )
 
 
 def test_zip_bomb_is_refused_before_anything_is_decompressed() -> None:
@@ -123,8 +136,8 @@ def test_zip_bomb_is_refused_before_anything_is_decompressed() -> None:
 def test_mht_web_archive_and_odd_bytes() -> None:
     html = "<html><body><h1>刘洋</h1><p>手机：13700001111</p><p>邮箱：ly@qq.com</p></body></html>"
     mht = (
-        "MIME-Version: 1.0\r\nContent-Type: multipart/related; boundary=\"b\"\r\n\r\n--b\r\n"
-        "Content-Type: text/html; charset=\"utf-8\"\r\nContent-Transfer-Encoding: 8bit\r\n\r\n"
+        'MIME-Version: 1.0\r\nContent-Type: multipart/related; boundary="b"\r\n\r\n--b\r\n'
+        'Content-Type: text/html; charset="utf-8"\r\nContent-Transfer-Encoding: 8bit\r\n\r\n'
         f"{html}\r\n--b--\r\n"
     ).encode()
     parsed = READER.read(mht, "简历.mht")

@@ -52,15 +52,17 @@ def test_facts() -> None:
     assert out["status"] == ParseStatus.PARSED
     assert (out["name"], out["phone"], out["email"], out["city"]) == (
         "张伟", "13812345678", "zhang.wei@example.com", "北京")  # fmt: skip
-    assert [(w["company"], w["title"], w["start"], w["end"], w["current"]) for w in out["work"]] == [
+    assert [
+        (w["company"], w["title"], w["start"], w["end"], w["current"]) for w in out["work"]
+    ] == [
         ("字节跳动", "高级Java工程师", "2019-07", None, True),
         ("北京百度网讯科技有限公司", "后端工程师", "2016-07", "2019-12", False),
     ]
     # 2016-07..2019-12 (42) then 2019-07..2024-06 (60) overlapping 6 months: 96
     assert out["months_experience"] == 96
-    assert [(e["school"], e["degree"], e["major"], e["start"], e["end"]) for e in out["education"]] == [
-        ("北京邮电大学", "本科", "计算机科学与技术", "2012-09", "2016-06")
-    ]
+    assert [
+        (e["school"], e["degree"], e["major"], e["start"], e["end"]) for e in out["education"]
+    ] == [("北京邮电大学", "本科", "计算机科学与技术", "2012-09", "2016-06")]
     assert out["skills"] == ("Java", "Spring Boot", "MySQL", "Redis", "Kafka")
     assert out["certificates"] == ("英语六级(CET-6)", "PMP")
     assert out["expected_salary"] == "15-20K"
@@ -120,9 +122,18 @@ def test_table_rows_and_label_variants() -> None:
         "期望薪资 | 20-25K",
     ]
     parsed = extract(lines, as_of="2024-06")
-    assert (parsed.name, parsed.phone, parsed.email, parsed.city) == ("李娜", "15900001111", "lina@qq.com", "深圳")
-    assert [(w.company, w.title, w.start, w.current) for w in parsed.work] == [("腾讯", "产品经理", "2018-03", True)]
-    assert [(e.school, e.degree, e.major) for e in parsed.education] == [("中山大学", "本科", "统计学")]
+    assert (parsed.name, parsed.phone, parsed.email, parsed.city) == (
+        "李娜",
+        "15900001111",
+        "lina@qq.com",
+        "深圳",
+    )
+    assert [(w.company, w.title, w.start, w.current) for w in parsed.work] == [
+        ("腾讯", "产品经理", "2018-03", True)
+    ]
+    assert [(e.school, e.degree, e.major) for e in parsed.education] == [
+        ("中山大学", "本科", "统计学")
+    ]
     assert parsed.skills == ("Excel", "SQL")
     assert "1990" not in json.dumps(asdict(parsed), ensure_ascii=False)
 
@@ -146,5 +157,7 @@ def test_51job_style_entries_with_metadata_lines() -> None:
 
 
 def test_wrapped_email_in_a_narrow_column() -> None:
-    parsed = extract(["赵丽", "Email：wuyang32", "0@outlook.com   手机：19649208312"], as_of="2024-06")
+    parsed = extract(
+        ["赵丽", "Email：wuyang32", "0@outlook.com   手机：19649208312"], as_of="2024-06"
+    )
     assert parsed.email == "wuyang320@outlook.com"

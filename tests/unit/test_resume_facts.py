@@ -25,7 +25,9 @@ from recruiting.domain.resume_facts import (
         ("2019", None), ("2019.13", None), ("七月", None), ("", None), ("1899.01", None),
     ],
 )  # fmt: skip
-def test_months_in_every_usual_spelling_and_none_when_not_a_month(text: str, month: str | None) -> None:
+def test_months_in_every_usual_spelling_and_none_when_not_a_month(
+    text: str, month: str | None
+) -> None:
     assert parse_month(text) == month
 
 
@@ -62,7 +64,9 @@ def test_not_phones() -> None:
 
 
 def test_email() -> None:
-    assert find_email("E-mail：Zhang.Wei_88@Example.com.cn （常用）") == "zhang.wei_88@example.com.cn"
+    assert (
+        find_email("E-mail：Zhang.Wei_88@Example.com.cn （常用）") == "zhang.wei_88@example.com.cn"
+    )
     assert find_email("邮箱：无") is None
 
 
@@ -95,10 +99,12 @@ def test_protected_pieces(piece: str) -> None:
     assert is_protected(piece)
 
 
-@pytest.mark.parametrize("piece", ["本科", "北京大学", "手机：13812345678", "Java开发工程师", "5年工作经验", "上海"])
+@pytest.mark.parametrize(
+    "piece", ["本科", "北京大学", "手机：13812345678", "Java开发工程师", "5年工作经验", "上海"]
+)
 def test_not_protected(piece: str) -> None:
     assert not is_protected(piece)
 
 
 def test_id_numbers_and_ages_are_scrubbed_from_free_text() -> None:
-    assert scrub_protected_text("张三 110101199003071234 28岁（1996年）") .strip() == "张三"
+    assert scrub_protected_text("张三 110101199003071234 28岁（1996年）").strip() == "张三"

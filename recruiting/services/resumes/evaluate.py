@@ -54,7 +54,11 @@ class Report:
     def as_dict(self) -> dict[str, Any]:
         def tallies(t: dict[str, Tally]) -> dict[str, Any]:
             return {
-                name: {**asdict(x), "precision": round(x.precision, 4), "recall": round(x.recall, 4)}
+                name: {
+                    **asdict(x),
+                    "precision": round(x.precision, 4),
+                    "recall": round(x.recall, 4),
+                }
                 for name, x in t.items()
             }
 
@@ -89,7 +93,13 @@ def output_json(parsed: ParsedResume) -> dict[str, Any]:
         "email": parsed.email,
         "city": parsed.city,
         "education": [
-            {"school": e.school, "degree": e.degree, "major": e.major, "start": e.start, "end": e.end}
+            {
+                "school": e.school,
+                "degree": e.degree,
+                "major": e.major,
+                "start": e.start,
+                "end": e.end,
+            }
             for e in parsed.education
         ],
         "work": [
@@ -173,15 +183,15 @@ def render(report: Report, *, by_layout: bool = False) -> str:
         )
     if by_layout:
         for layout, tallies in sorted(report.by_layout.items()):
-            cells = "  ".join(
-                f"{n}={t.precision:.0%}/{t.recall:.0%}" for n, t in tallies.items()
-            )
+            cells = "  ".join(f"{n}={t.precision:.0%}/{t.recall:.0%}" for n, t in tallies.items())
             lines.append(f"  {layout}: {cells}")
     statuses = ", ".join(f"{k} {v}" for k, v in sorted(report.statuses.items()))
     rate = report.files / report.seconds * 60 if report.seconds else 0.0
     lines.append(f"files {report.files} ({statuses}) in {report.seconds:.1f}s = {rate:.0f}/min")
     lines.append(f"parse failures (status not as expected): {len(report.failures)}")
-    lines.extend(f"  {f['file']}: expected {f['expected']}, got {f['got']}" for f in report.failures)
+    lines.extend(
+        f"  {f['file']}: expected {f['expected']}, got {f['got']}" for f in report.failures
+    )
     lines.append(f"protected values in output: {len(report.leaks)}")
     lines.extend(f"  {x['file']}: {x['value']}" for x in report.leaks[:20])
     return "\n".join(lines)

@@ -597,7 +597,9 @@ def layout_heldout2(p: Person, s: Style) -> list[Block]:
 
     b: list[Block] = [("title", f"{p.name} | 求职意向：{p.work[0].title if p.work else '实习生'}")]
     b.append(("line", f"☎ {s.phone_fmt(p.phone)}   ✉ {p.email}   ⌂ {p.city}"))
-    b.append(("line", f"{p.gender} / {p.birth.replace('.', '年')}月生 / {p.ethnic} / {p.political}"))
+    b.append(
+        ("line", f"{p.gender} / {p.birth.replace('.', '年')}月生 / {p.ethnic} / {p.political}")
+    )
     b.append(("heading", "EXPERIENCE 工作经历"))
     for j in p.work:
         b.append(("line", f"{j.title} @ {j.company}"))
@@ -774,16 +776,27 @@ def _pdf_canvas(buffer: io.BytesIO) -> Any:
 
 
 def _wrap(text: str, size: float, width: float) -> list[str]:
+    """Break a line to fit, as word processors do: between CJK characters anywhere, but a
+    run of letters, digits and address punctuation only as a whole (unless it alone is
+    wider than the line)."""
+    import re
+
     from reportlab.pdfbase import pdfmetrics
 
     lines: list[str] = []
     current = ""
-    for ch in text:
-        if pdfmetrics.stringWidth(current + ch, _FONT, size) > width and current:
-            lines.append(current)
-            current = ch
+    for unit in re.findall(r"[A-Za-z0-9@._+\-]+|.", text):
+        if pdfmetrics.stringWidth(current + unit, _FONT, size) <= width or not current:
+            current += unit
         else:
-            current += ch
+            lines.append(current.rstrip())
+            current = unit.lstrip()
+        while pdfmetrics.stringWidth(current, _FONT, size) > width and len(current) > 1:
+            cut = len(current)
+            while cut > 1 and pdfmetrics.stringWidth(current[:cut], _FONT, size) > width:
+                cut -= 1
+            lines.append(current[:cut])
+            current = current[cut:]
     return [*lines, current] if current else lines
 
 
@@ -1106,7 +1119,9 @@ def main() -> None:
     parser.add_argument("out", type=Path)
     parser.add_argument("--count", type=int, default=220)
     parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument("--heldout", choices=["heldout", "heldout2"], help="a held-out layout variant only")
+    parser.add_argument(
+        "--heldout", choices=["heldout", "heldout2"], help="a held-out layout variant only"
+    )
     parser.add_argument("--no-hostile", action="store_true")
     args = parser.parse_args()
     files = generate(

@@ -10,7 +10,7 @@ evidence sentence can carry them. A value not found is ``None``, never guessed.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from recruiting.domain.resume import (
@@ -482,7 +482,7 @@ def extract(lines: Iterable[str], *, as_of: str) -> ParsedResume:
     evidence: dict[str, str] = {}
 
     name = _name(header or everything, evidence)
-    phone = _first(everything, find_phone, "phone", evidence)
+    phone = _phone(everything, evidence)
     email = _email(everything, evidence)
     city = _city(header, everything, evidence)
     salary_hit = _find_labelled(everything, _SALARY_LABELS)
@@ -579,14 +579,20 @@ def _sections(lines: Sequence[str]) -> list[_Section]:
     return sections
 
 
-def _first(
-    lines: Sequence[str], finder: Callable[[str], str | None], key: str, evidence: dict[str, str]
-) -> str | None:
-    for line in lines:
-        value = finder(line)
-        if value:
-            evidence[key] = line
-            return value
+def _phone(lines: Sequence[str], evidence: dict[str, str]) -> str | None:
+    """The first mobile number; one wrapped at a narrow column's edge is joined back."""
+    for i, line in enumerate(lines):
+        found = find_phone(line)
+        if found:
+            evidence["phone"] = line
+            return found
+        if i + 1 < len(lines) and re.search(r"\d$", line) and re.match(r"^\d", lines[i + 1]):
+            head = re.search(r"[\d\s\-+()]+$", line)
+            tail = re.match(r"^[\d\s\-]+", lines[i + 1])
+            joined = find_phone((head.group(0) if head else "") + (tail.group(0) if tail else ""))
+            if joined:
+                evidence["phone"] = f"{line}{lines[i + 1]}"
+                return joined
     return None
 
 

@@ -161,3 +161,31 @@ def test_wrapped_email_in_a_narrow_column() -> None:
         ["赵丽", "Email：wuyang32", "0@outlook.com   手机：19649208312"], as_of="2024-06"
     )
     assert parsed.email == "wuyang320@outlook.com"
+
+
+def test_labels_are_read_by_concept_not_only_by_known_spelling() -> None:
+    lines = [
+        "应聘者：周敏",
+        "联系手机：13600001111；电子信箱：zm@126.com；常住城市：杭州；出生日期：1991.02",
+        "◆ 工作背景",
+        "任职单位：杭州某某网络科技有限公司",
+        "担任岗位：运营专员",
+        "任职时间：2019年07月—2021年03月",
+        "EDUCATION 教育经历",
+        "就读院校：浙江大学，硕士研究生，统计学，2016年09月—2019年06月",
+    ]
+    parsed = extract(lines, as_of="2024-06")
+    assert (parsed.name, parsed.city, parsed.email) == ("周敏", "杭州", "zm@126.com")
+    assert [(w.company, w.title, w.start, w.end) for w in parsed.work] == [
+        ("杭州某某网络科技有限公司", "运营专员", "2019-07", "2021-03")
+    ]
+    assert [(e.school, e.degree, e.major) for e in parsed.education] == [("浙江大学", "硕士", "统计学")]
+    # a protected pair inside a ';'-joined line is gone from facts and evidence alike
+    assert "1991" not in json.dumps(asdict(parsed), ensure_ascii=False)
+
+
+def test_title_at_company_and_wrapped_mobile() -> None:
+    lines = ["吴昊", "手机号：+86 1566049945", "9   E-mail：wh@qq.com", "工作经历", "数据分析师 @ 拼多多", "2020.04 – 至今"]
+    parsed = extract(lines, as_of="2024-06")
+    assert parsed.phone == "15660499459"
+    assert [(w.company, w.title, w.current) for w in parsed.work] == [("拼多多", "数据分析师", True)]

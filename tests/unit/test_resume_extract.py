@@ -179,13 +179,24 @@ def test_labels_are_read_by_concept_not_only_by_known_spelling() -> None:
     assert [(w.company, w.title, w.start, w.end) for w in parsed.work] == [
         ("杭州某某网络科技有限公司", "运营专员", "2019-07", "2021-03")
     ]
-    assert [(e.school, e.degree, e.major) for e in parsed.education] == [("浙江大学", "硕士", "统计学")]
+    assert [(e.school, e.degree, e.major) for e in parsed.education] == [
+        ("浙江大学", "硕士", "统计学")
+    ]
     # a protected pair inside a ';'-joined line is gone from facts and evidence alike
     assert "1991" not in json.dumps(asdict(parsed), ensure_ascii=False)
 
 
 def test_title_at_company_and_wrapped_mobile() -> None:
-    lines = ["吴昊", "手机号：+86 1566049945", "9   E-mail：wh@qq.com", "工作经历", "数据分析师 @ 拼多多", "2020.04 – 至今"]
+    lines = [
+        "吴昊",
+        "手机号：+86 1566049945",
+        "9   E-mail：wh@qq.com",
+        "工作经历",
+        "数据分析师 @ 拼多多",
+        "2020.04 – 至今",
+    ]
     parsed = extract(lines, as_of="2024-06")
     assert parsed.phone == "15660499459"
-    assert [(w.company, w.title, w.current) for w in parsed.work] == [("拼多多", "数据分析师", True)]
+    assert [(w.company, w.title, w.current) for w in parsed.work] == [
+        ("拼多多", "数据分析师", True)
+    ]

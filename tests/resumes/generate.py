@@ -1060,7 +1060,38 @@ def _ole_with_macros() -> bytes:
 # --- the corpus ---------------------------------------------------------------------------
 
 
-HELDOUT = {"heldout": layout_heldout, "heldout2": layout_heldout2}
+def layout_heldout3(p: Person, s: Style) -> list[Block]:
+    """A recruiting-site export before the contact is unlocked: masked mobile number (the
+    truth is then no phone), one-line ``label：value label：value`` pairs separated by single
+    spaces, a work table with its own column names (third held-out variant)."""
+    masked = s.rng.random() < 0.5
+    phone = f"{p.phone[:3]}****{p.phone[7:]}" if masked else s.phone_fmt(p.phone)
+    if masked:
+        p.extras["phone"] = None
+    b: list[Block] = [("title", f"{p.name}（ID：{s.rng.randint(10**7, 10**8)}）")]
+    b.append(
+        (
+            "line",
+            f"性别：{p.gender} 年龄：{p.age}岁 所在地：{p.city} 学历：{p.education[0].degree_written}",
+        )
+    )
+    b.append(("line", f"手机：{phone} 邮箱：{p.email}"))
+    b.append(("heading", f"工作经历（共{len(p.work)}段）"))
+    b.append(("row", ["公司名称", "职位名称", "在职时间"]))
+    for j in p.work:
+        b.append(("row", [j.company, j.title, f"{j.start} ~ {j.end or '至今'}"]))
+    b.append(("heading", "教育经历"))
+    for e in p.education:
+        b.append(("line", f"学校名称：{e.school} 学历：{e.degree_written} 专业：{e.major}"))
+        b.append(("line", f"就读时间：{e.start} ~ {e.end}"))
+    b.append(("heading", "技能标签"))
+    b.append(("line", " ".join(f"#{x}" for x in p.skills)))
+    if p.certificates:
+        b += [("heading", "所获证书"), ("line", "，".join(p.certificates))]
+    return b
+
+
+HELDOUT = {"heldout": layout_heldout, "heldout2": layout_heldout2, "heldout3": layout_heldout3}
 
 
 def generate(
@@ -1092,6 +1123,7 @@ def generate(
             "layout": layout,
             "format": fmt,
             **truth_of(person),
+            **person.extras,  # what a layout changed about the truth (a masked phone)
         }
         path.with_name(path.name + ".truth.json").write_text(
             json.dumps(truth, ensure_ascii=False, indent=1), encoding="utf-8"
@@ -1119,9 +1151,7 @@ def main() -> None:
     parser.add_argument("out", type=Path)
     parser.add_argument("--count", type=int, default=220)
     parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument(
-        "--heldout", choices=["heldout", "heldout2"], help="a held-out layout variant only"
-    )
+    parser.add_argument("--heldout", choices=sorted(HELDOUT), help="a held-out layout variant only")
     parser.add_argument("--no-hostile", action="store_true")
     args = parser.parse_args()
     files = generate(

@@ -68,7 +68,7 @@ def _read(data: bytes, name: str, as_of: str) -> ParsedResume:
     return FileResumeReader(as_of=lambda: as_of).read(data, name)
 
 
-@pytest.mark.parametrize("variant", [None, "heldout", "heldout2"])
+@pytest.mark.parametrize("variant", [None, "heldout", "heldout2", "heldout3"])
 def test_held_out_layouts_meet_the_targets(tmp_path: Path, variant: str | None) -> None:
     """Layouts the extractor was not written against (and a fresh seed for the others)."""
     generate(tmp_path, count=24, seed=31337, heldout=variant, hostile=False)

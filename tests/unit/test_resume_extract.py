@@ -98,6 +98,8 @@ def test_absent_values_are_none_not_guessed() -> None:
 @pytest.mark.parametrize(
     ("line", "kind"),
     [("■ 教育背景", "education"), ("【工作经历】", "work"), ("一、工作经验 Work Experience", "work"),
+     ("工作经历（共3段）", "work"), ("所获证书", "certificates"), ("技能标签", "skills"),
+     ("个人总结", "other"), ("EDUCATION 教育经历", "education"),
      ("— 证书与奖项 —", "certificates"), ("专业技能：", "skills"), ("项目经历", "project"),
      ("项目经理", None), ("工作经验：5年", None), ("技术总监", None), ("北京大学", None)],
 )  # fmt: skip
@@ -200,3 +202,26 @@ def test_title_at_company_and_wrapped_mobile() -> None:
     assert [(w.company, w.title, w.current) for w in parsed.work] == [
         ("拼多多", "数据分析师", True)
     ]
+
+
+def test_site_export_before_unlock_masked_phone_counts_and_tags() -> None:
+    lines = [
+        "陈静（ID：48213377）",
+        "性别：女 年龄：29岁 所在地：成都 学历：本科",
+        "手机：139****5678 邮箱：cj@163.com",
+        "工作经历（共1段）",
+        "公司名称 | 职位名称 | 在职时间",
+        "四川某某科技有限公司 | 测试工程师 | 2020-03 ~ 至今",
+        "技能标签",
+        "#Python #Spring Boot #SQL",
+        "所获证书",
+        "软考中级，英语四级",
+    ]
+    parsed = extract(lines, as_of="2024-06")
+    assert (parsed.name, parsed.phone, parsed.city) == ("陈静", None, "成都")  # masked: no phone
+    assert [(w.company, w.title, w.start, w.current) for w in parsed.work] == [
+        ("四川某某科技有限公司", "测试工程师", "2020-03", True)
+    ]
+    assert parsed.skills == ("Python", "Spring Boot", "SQL")
+    assert parsed.certificates == ("软考中级", "英语四级")
+    assert "29" not in json.dumps(asdict(parsed), ensure_ascii=False)

@@ -127,6 +127,11 @@ _HEADING_DECOR = re.compile(
 )
 _HEADING_NUMBER = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]|\d+[、.．]\s*)")
 _ENGLISH_TAIL = re.compile(r"\s*[/|]?\s*[A-Za-z][A-Za-z &]*$")
+_HEADING_COUNT = re.compile(r"\s*[(（\[【][^)）\]】]{0,12}[)）\]】]?\s*$")
+_HEADING_AFFIXES = re.compile(
+    r"^(?:所获|获得|主要|个人|我的|相关)(?=[\u4e00-\u9fff]{2})|"
+    r"(?<=[\u4e00-\u9fff]{2})(?:标签|情况|信息|列表|清单|概况|一览|简介)$"
+)
 _ENGLISH_HEAD = re.compile(r"^[A-Za-z][A-Za-z &]*?\s*[/|]?\s*(?=[\u4e00-\u9fff])")
 
 _SEPARATORS = re.compile(r"\s*[|｜丨¦;]\s*|\s{2,}|\t| [·•@] ")
@@ -291,7 +296,9 @@ _PROFICIENCY = re.compile(
     r"^(?:精通|熟练掌握|熟练使用|熟练运用|熟练|熟悉|掌握|了解|能够|会使用|会|具备|擅长|善于|良好的|"
     r"较强的|深入理解|理解|使用)\s*"
 )
-_ITEM_SPLIT = re.compile(r"[、，,;；|/／]|\s{2,}| (?=[\u4e00-\u9fff])|(?<=[\u4e00-\u9fff]) ")
+_ITEM_SPLIT = re.compile(
+    r"[、，,;；|/／]|\s{2,}|\s+(?=#)| (?=[\u4e00-\u9fff])|(?<=[\u4e00-\u9fff]) "
+)
 
 
 @dataclass
@@ -322,9 +329,17 @@ def heading_kind(line: str) -> tuple[str, str] | None:
     core = text
     if re.search(r"[\u4e00-\u9fff]", text):  # "工作经历 Work Experience", "EDUCATION 教育经历"
         core = _ENGLISH_HEAD.sub("", _ENGLISH_TAIL.sub("", text)).strip()
-    core_l = _lower(core)
+    core = _HEADING_COUNT.sub("", core).strip()  # 工作经历（共3段）
     if not core or len(core) > 14:
         return None
+    found = _heading_word(core, rest)
+    if found is None and _HEADING_AFFIXES.search(core):  # 所获证书, 技能标签
+        found = _heading_word(_HEADING_AFFIXES.sub("", core), rest)
+    return found
+
+
+def _heading_word(core: str, rest: str) -> tuple[str, str] | None:
+    core_l = _lower(core)
     for kind, words in _HEADINGS.items():
         for word in words:
             # short words ("项目", "工作") only alone: "项目经理" is a title, not a heading
@@ -635,6 +650,7 @@ def _name(lines: Sequence[str], evidence: dict[str, str]) -> str | None:
     for line in lines[:8]:
         for piece in _pieces(line)[:2]:
             first = piece.split(" ")[0]
+            first = re.sub(r"[(（\[【].*$", "", first)  # 王芳（ID：123）
             first = re.sub(r"(?:的)?(?:个人)?(?:求职)?简历$", "", first)
             if _looks_like_name(first):
                 evidence["name"] = line
@@ -953,7 +969,7 @@ def _items(
         text = DATE_RANGE.sub(" ", text)
         text = re.sub(r"^(?:19|20)\d\d\s*(?:[./\-年]\s*\d{1,2}\s*月?)?\s*", "", text)
         for raw in _ITEM_SPLIT.split(text):
-            item = _PROFICIENCY.sub("", raw.strip(" 。.:："))
+            item = _PROFICIENCY.sub("", raw.strip(" 。.:：#"))
             if item.count("(") != item.count(")"):
                 item = item.strip("()")
             item = re.sub(r"等(?:工具|软件|技能)$|(?<=[A-Za-z0-9+#])等$|的(?:使用|开发)$", "", item)

@@ -225,3 +225,104 @@ def test_site_export_before_unlock_masked_phone_counts_and_tags() -> None:
     assert parsed.skills == ("Python", "Spring Boot", "SQL")
     assert parsed.certificates == ("软考中级", "英语四级")
     assert "29" not in json.dumps(asdict(parsed), ensure_ascii=False)
+
+
+FREEFORM_1 = """\
+个 人 简 历
+
+基本资料
+姓    名：李明轩                    性    别：男
+出生年月：1995年8月                 民    族：汉
+联系方式：186 0123 4567             电子邮件：mingxuan.li@foxmail.com
+现 住 址：广东省深圳市南山区         政治面貌：团员
+
+求职意向：前端开发工程师  |  期望薪资：18k-25k  |  到岗时间：一个月内
+
+教育背景
+2013.09—2017.06    华南理工大学    软件工程（本科）
+
+工作经历
+2020.05—至今    深圳市腾讯计算机系统有限公司    高级前端工程师
+· 负责微信支付商户平台前端架构升级，首屏时间降低40%；
+· 带领3人小组完成组件库建设。
+
+2017.07—2020.04    金蝶软件（中国）有限公司    前端开发工程师
+· 参与云星空ERP前端开发。
+
+专业技能
+1. 精通 JavaScript/TypeScript，熟悉 React、Vue 框架；
+2. 熟悉 Node.js、Webpack、Vite 等前端工程化工具；
+
+证书
+全国计算机等级考试二级、英语六级
+"""
+
+FREEFORM_2 = """\
+王雨桐
+产品经理 | 7年经验 | 硕士 | 上海
+📱 15900001234 · ✉ yutong.wang@outlook.com
+
+个人优势
+7年互联网产品经验，主导过千万级用户产品从0到1。
+
+工作经历
+携程集团 · 高级产品经理
+2021年3月 - 至今
+- 负责酒店预订主流程，转化率提升12%
+- 管理5人产品团队
+
+小红书 · 产品经理
+2018年7月 - 2021年2月
+- 负责社区内容推荐策略
+
+项目经历
+智能客服机器人 · 项目负责人
+2022年1月 - 2022年12月
+- 上线后人工客服量下降30%
+
+教育经历
+同济大学 · 硕士 · 管理科学与工程
+2015年9月 - 2018年6月
+上海大学 · 本科 · 信息管理与信息系统
+2011年9月 - 2015年6月
+
+技能
+Axure、Figma、SQL、数据分析、A/B测试
+"""
+
+
+def test_hand_written_resume_with_spaced_labels() -> None:
+    parsed = extract(FREEFORM_1.splitlines(), as_of="2025-06")
+    assert (parsed.name, parsed.phone, parsed.city) == ("李明轩", "18601234567", "深圳")
+    assert [(e.school, e.degree, e.major) for e in parsed.education] == [
+        ("华南理工大学", "本科", "软件工程")
+    ]
+    assert [(w.company, w.title) for w in parsed.work] == [
+        ("深圳市腾讯计算机系统有限公司", "高级前端工程师"),
+        ("金蝶软件(中国)有限公司", "前端开发工程师"),
+    ]
+    assert parsed.months_experience == 96
+    assert parsed.skills == (
+        "JavaScript",
+        "TypeScript",
+        "React",
+        "Vue",
+        "Node.js",
+        "Webpack",
+        "Vite",
+    )
+    assert parsed.expected_salary == "18k-25k"
+    dumped = json.dumps(asdict(parsed), ensure_ascii=False)
+    assert "1995" not in dumped and "团员" not in dumped and "汉" not in dumped
+
+
+def test_online_resume_with_dotted_heads_and_projects() -> None:
+    parsed = extract(FREEFORM_2.splitlines(), as_of="2025-06")
+    assert (parsed.name, parsed.city, parsed.email) == ("王雨桐", "上海", "yutong.wang@outlook.com")
+    assert [(w.company, w.title, w.start, w.end) for w in parsed.work] == [
+        ("携程集团", "高级产品经理", "2021-03", None),
+        ("小红书", "产品经理", "2018-07", "2021-02"),
+    ]
+    assert [e.degree for e in parsed.education] == ["硕士", "本科"]
+    assert parsed.projects[0].name == "智能客服机器人"
+    assert "A/B测试" in parsed.skills

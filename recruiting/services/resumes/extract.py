@@ -296,6 +296,10 @@ _PROFICIENCY = re.compile(
     r"^(?:精通|熟练掌握|熟练使用|熟练运用|熟练|熟悉|掌握|了解|能够|会使用|会|具备|擅长|善于|良好的|"
     r"较强的|深入理解|理解|使用)\s*"
 )
+_GENERIC_ITEMS = _words(
+    "框架 工具 技术 开发 语言 数据库 软件 系统 平台 办公软件 编程语言 前端 后端 等 以及 和 与"
+    " 及 相关 常用 基本 基础 能力 经验 知识"
+)
 _ITEM_SPLIT = re.compile(
     r"[、，,;；|/／]|\s{2,}|\s+(?=#)| (?=[\u4e00-\u9fff])|(?<=[\u4e00-\u9fff]) "
 )
@@ -383,13 +387,21 @@ _PROTECTED_TOKEN_LABEL = re.compile(
 )
 
 
+# "姓    名：" / "现 住 址：" — labels spaced out to align with longer ones — and spaced
+# headings ("基 本 资 料") are one word.
+_SPACED_LABEL = re.compile(
+    r"(?<![\u4e00-\u9fff])[\u4e00-\u9fff](?:\s+[\u4e00-\u9fff]){1,3}(?=\s*[:：])"
+    r"|^(?:[\u4e00-\u9fff]\s+){1,7}[\u4e00-\u9fff]$"
+)
+
+
 def clean_lines(lines: Iterable[str]) -> list[str]:
     """Every line with protected attributes removed; a protected label that ends one line
     (a wrapped ``籍贯：`` / ``河南周口``) takes the first piece of the next line with it."""
     out: list[str] = []
     dangling = False
     for raw in lines:
-        text = normalise(raw)
+        text = _SPACED_LABEL.sub(lambda m: re.sub(r"\s+", "", m.group(0)), normalise(raw))
         if dangling and text:
             first = _SEPARATORS.split(text, maxsplit=1)[0]
             text = text[len(first) :]
@@ -801,7 +813,9 @@ def _tokens(head: Sequence[str]) -> _Tokens:
                     labelled[key] = value
                 continue
             for token in piece.split(" "):
-                token = token.strip(" :：,，;；-—~()（）[]【】")
+                token = token.strip(" :：,，;；-—~[]【】")
+                if token.count("(") != token.count(")"):
+                    token = token.strip("()")
                 if (
                     token
                     and token not in _IGNORED_TOKENS
@@ -859,7 +873,14 @@ def _education(lines: Sequence[str]) -> list[Education]:
         degree = _degree_of(degree_text) if degree_text else None
         major = _labelled(tokens, _MAJOR_LABELS, "major")
         rest: list[str] = []
-        for token in tokens.free:
+        free: list[str] = []
+        for token in tokens.free:  # "软件工程（本科）": a major with its degree in brackets
+            found = re.fullmatch(r"(.+?)\(([^()]{1,8})\)", token)
+            if found and (_degree_of(found.group(2)) or found.group(2) in _IGNORED_TOKENS):
+                free.extend([found.group(1), found.group(2)])
+            else:
+                free.append(token)
+        for token in free:
             if school is None and _is_school(token) and _degree_of(token) is None:
                 school = token
             elif _degree_of(token) and len(token) <= 8:
@@ -968,13 +989,21 @@ def _items(
         text = _BULLET.sub("", text)
         text = DATE_RANGE.sub(" ", text)
         text = re.sub(r"^(?:19|20)\d\d\s*(?:[./\-年]\s*\d{1,2}\s*月?)?\s*", "", text)
+        # "A/B测试", "C/C++"-style pairs of single letters are one item, not two
+        text = re.sub(r"(?<![A-Za-z])([A-Za-z])/([A-Za-z])(?![A-Za-z])", "\\1\u2215\\2", text)
         for raw in _ITEM_SPLIT.split(text):
-            item = _PROFICIENCY.sub("", raw.strip(" 。.:：#"))
+            item = _PROFICIENCY.sub("", raw.strip(" 。.:：#")).replace("\u2215", "/")
             if item.count("(") != item.count(")"):
                 item = item.strip("()")
             item = re.sub(r"等(?:工具|软件|技能)$|(?<=[A-Za-z0-9+#])等$|的(?:使用|开发)$", "", item)
             item = item.strip()
-            if not item or len(item) > 24 or re.fullmatch(r"[\d\s.\-]+", item):
+            if (
+                not item
+                or len(item) > 24
+                or re.fullmatch(r"[\d\s.\-]+", item)
+                or item.startswith("等")
+                or item in _GENERIC_ITEMS
+            ):
                 continue
             if _is_description(item):
                 continue

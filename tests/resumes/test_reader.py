@@ -271,3 +271,47 @@ def test_a_long_word_document_is_refused_by_its_page_count() -> None:
             target.writestr(info.filename, payload)
     parsed = READER.read(out.getvalue(), "long.docx")
     assert parsed.status is ParseStatus.REFUSED and "200 页" in parsed.reason
+
+
+def test_word_text_boxes_are_read_once() -> None:
+    """A sidebar in a text box (with the fallback copy old Word versions get) is read once."""
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph("周明")
+    document.add_paragraph("工作经历")
+    document.add_paragraph("2019.07 - 至今  华为技术有限公司  测试工程师")
+    buffer = io.BytesIO()
+    document.save(buffer)
+    source = zipfile.ZipFile(io.BytesIO(buffer.getvalue()))
+    box = (
+        '<w:p><w:r><mc:AlternateContent><mc:Choice Requires="wps"><w:drawing><wps:txbx>'
+        "<w:txbxContent><w:p><w:r><w:t>电话：13800138000</w:t></w:r></w:p></w:txbxContent>"
+        "</wps:txbx></w:drawing></mc:Choice><mc:Fallback><w:pict><v:textbox><w:txbxContent>"
+        "<w:p><w:r><w:t>电话：13800138000</w:t></w:r></w:p></w:txbxContent></v:textbox></w:pict>"
+        "</mc:Fallback></mc:AlternateContent></w:r></w:p>"
+    )
+    namespaces = (
+        ' xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006"'
+        ' xmlns:wps="http://schemas.microsoft.com/office/word/2010/wordprocessingShape"'
+        ' xmlns:v="urn:schemas-microsoft-com:vml"'
+    )
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            payload = source.read(info.filename)
+            if info.filename == "word/document.xml":
+                text = payload.decode("utf-8")
+                head, _, rest = text.partition("<w:document ")
+                rest = rest.replace(">", namespaces + ">", 1) if "xmlns:wps" not in rest else rest
+                text = head + "<w:document " + rest
+                text = text.replace("<w:body>", "<w:body>" + box, 1)
+                payload = text.encode("utf-8")
+            target.writestr(info.filename, payload)
+    from recruiting.infra.resumes.docx import read_docx
+    from recruiting.infra.resumes.limits import Deadline
+
+    lines = read_docx(out.getvalue(), ReadLimits(), Deadline(5))
+    assert lines.count("电话：13800138000") == 1
+    parsed = READER.read(out.getvalue(), "box.docx")
+    assert (parsed.phone, parsed.work[0].company) == ("13800138000", "华为技术有限公司")

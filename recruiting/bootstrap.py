@@ -134,7 +134,7 @@ def build_services(
     invitations = wire_invitations(shared, scheduling)
     candidates = wire_candidate_channel(invitations, after, offers)
     recorded = wire_recorded(shared, after)
-    intake = wire_intake(shared, invitations, recorded)  # no résumé reader wired yet
+    intake = wire_intake(shared, invitations, recorded)
     messaging = wire_messaging(
         shared, live=live, after=after, offers=offers, invitations=invitations,
         candidates=candidates, intake=intake,

@@ -44,6 +44,8 @@ from recruiting.services.recorded.analysis import AnswerAnalysisRunner
 from recruiting.services.scheduling.booking import InterviewBooking
 from recruiting.services.scheduling.reminders import ReminderService
 from recruiting.services.scheduling.slots import SchedulingService
+from recruiting.services.screening.ranking import Screening
+from recruiting.services.screening.requirements import OpeningRequirements
 from recruiting.services.shared.personal_data import PersonalDataService
 from recruiting.settings import Settings, is_loopback
 from recruiting.web import (
@@ -60,6 +62,7 @@ from recruiting.wiring.messaging import decode_event, wire_messaging
 from recruiting.wiring.offers import wire_offers
 from recruiting.wiring.recorded import wire_recorded
 from recruiting.wiring.scheduling import wire_scheduling
+from recruiting.wiring.screening import wire_screening
 from recruiting.wiring.shared import scorer_choice, wire_shared
 from scheduler.jobs import JobRegistry
 from scheduler.leader import LeaderGuard, Lease, MemoryLease, RedisLease
@@ -103,6 +106,8 @@ class Services:
     scheduler: Scheduler
     surveys: Surveys
     summaries: CandidateSummaries
+    screening: Screening
+    requirements: OpeningRequirements
     # found once at start (a directory listing): /healthz must not touch the disk per probe
     speech: SpeechReadiness | None = None
 
@@ -128,9 +133,10 @@ def build_services(
     invitations = wire_invitations(shared, scheduling)
     candidates = wire_candidate_channel(invitations, after, offers)
     recorded = wire_recorded(shared, after)
+    screening = wire_screening(shared, recorded)
     messaging = wire_messaging(
         shared, live=live, after=after, offers=offers, invitations=invitations,
-        candidates=candidates,
+        candidates=candidates, screening=screening,
     )  # fmt: skip
     worker = Worker(
         shared.queue,
@@ -166,6 +172,8 @@ def build_services(
         scheduler=jobs,
         surveys=after.surveys,
         summaries=after.summaries,
+        screening=screening.screening,
+        requirements=screening.requirements,
     )
 
 

@@ -19,6 +19,7 @@ from recruiting.wiring.candidate_channel import CandidateChannel
 from recruiting.wiring.invitations import Invitations
 from recruiting.wiring.live import Live
 from recruiting.wiring.offers import OffersWiring
+from recruiting.wiring.screening import ScreeningWiring
 from recruiting.wiring.shared import Shared
 from wecom_bot.candidate_channel import CandidateChannelSender, KfSync
 from wecom_bot.crypto import WeComCrypto
@@ -51,6 +52,7 @@ def wire_messaging(
     offers: OffersWiring,
     invitations: Invitations,
     candidates: CandidateChannel,
+    screening: ScreeningWiring,
 ) -> Messaging:
     settings, wecom = shared.settings, shared.wecom
     inbox = CallbackInbox(
@@ -68,7 +70,7 @@ def wire_messaging(
     conversation = Conversation(
         settings.timezone,
         live.interviews,
-        first=[after.survey_summaries, invitations.chat],
+        first=[after.survey_summaries, invitations.chat, screening.chat],
         after_live=[offers.offers],
     )
     answers = candidates.answers
@@ -83,6 +85,7 @@ def wire_messaging(
                 summaries=after.summaries,
                 offers=offers.offers,
                 schedule_chat=invitations.chat,
+                screening_chat=screening.chat,
             )
         ),
         "approval": offers.approvals.on_approval,

@@ -17,6 +17,8 @@ offer.done          offer id                                  ``Offers`` (a sett
 schedule.book       application, round, start, interviewers   ``ScheduleChat`` (安排面试)
 schedule.booked     application id                            nothing (the booked card)
 invite.refresh      invitation id                             ``ScheduleChat`` (刷新状态)
+screening.invite    job id, application ids (a-b-c)           ``ScreeningChat`` (邀请前N名)
+screening.invited   job id                                    nothing (the answered card)
 ==================  ========================================  ===============================
 
 Legacy keys (cards sent before 2026-12, still clickable): ``live-score:``, ``survey-card:``,
@@ -43,6 +45,9 @@ from recruiting.services.messaging.outbox import RETRY, DeadLetters
 from recruiting.services.offers import texts as offer_texts
 from recruiting.services.offers.offers import Offers
 from recruiting.services.scheduling.chat import BOOK, BOOKED, ScheduleChat
+from recruiting.services.screening.chat import INVITE as SCREEN_INVITE
+from recruiting.services.screening.chat import INVITED as SCREEN_INVITED
+from recruiting.services.screening.chat import ScreeningChat
 
 log = logging.getLogger(__name__)
 
@@ -55,6 +60,7 @@ def card_routes(
     summaries: CandidateSummaries,
     offers: Offers,
     schedule_chat: ScheduleChat,
+    screening_chat: ScreeningChat,
 ) -> RouteTable[Handler]:
     """The table; a prefix claimed twice raises ``RouteCollision`` (at start-up)."""
     return (
@@ -70,6 +76,8 @@ def card_routes(
         .route(BOOK, schedule_chat.on_card_click)
         .route(BOOKED, inert)
         .route(REFRESH, schedule_chat.on_card_click)
+        .route(SCREEN_INVITE, screening_chat.on_card_click)
+        .route(SCREEN_INVITED, inert)
         # legacy key styles → their prefix today
         .rename("live-score:", SCORE)
         .rename("survey-card:", SUBMIT)

@@ -5,7 +5,7 @@ from json import dumps, loads
 from tortoise import fields
 
 class Migration(migrations.Migration):
-    dependencies = [('recruiting', '0014_send_attempts')]
+    dependencies = [('recruiting', '0017_intake')]
 
     initial = False
 

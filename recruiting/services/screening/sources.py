@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from recruiting.domain.resume import Education, ParsedResume, ParseStatus, Project, Work
+from recruiting.models import Application, ApplicationStatus, ResumeFile, ResumeParse
 
 
 @dataclass(frozen=True)
@@ -38,6 +39,41 @@ class InMemoryResumes:
 
     async def for_opening(self, job_id: int) -> list[Applicant]:
         return [a for job, a in self.applicants if job == job_id]
+
+
+class StoredResumes:
+    """The parsed résumé files HR uploaded (``ResumeFile``, facts sealed at rest): per
+    application still in play (not rejected, not withdrawn; candidate not erased or merged
+    away), its newest parsed file — one attached to the application, else the candidate's."""
+
+    async def for_opening(self, job_id: int) -> list[Applicant]:
+        applications = (
+            await Application.filter(job_id=job_id, candidate__erased_at=None,
+                                     candidate__merged_into=None)
+            .exclude(status__in=[ApplicationStatus.REJECTED, ApplicationStatus.WITHDRAWN])
+            .prefetch_related("candidate")
+            .order_by("id")
+        )  # fmt: skip
+        if not applications:
+            return []
+        files = await ResumeFile.filter(
+            candidate_id__in=[a.candidate_id for a in applications],
+            parse_status=ResumeParse.PARSED,
+        ).order_by("id")
+        newest: dict[tuple[str, int], ResumeFile] = {}
+        for f in files:  # ascending ids: the last one kept is the newest
+            newest[("candidate", f.candidate_id)] = f
+            if f.application_id is not None:
+                newest[("application", f.application_id)] = f
+        found = []
+        for a in applications:
+            file = newest.get(("application", a.id)) or newest.get(("candidate", a.candidate_id))
+            if file is None or not isinstance(file.parsed, Mapping):
+                continue
+            resume = parsed_from_document(file.parsed)
+            if resume.status is ParseStatus.PARSED:
+                found.append(Applicant(a.id, a.candidate_id, a.candidate.name, resume))
+        return found
 
 
 def parsed_from_document(document: Mapping[str, Any]) -> ParsedResume:

@@ -8,6 +8,7 @@ sandbox   the WeCom sandbox alone
 migrate   apply database migrations
 config    print the effective settings (secrets hidden)
 seed-demo create the demo staff of the sandbox corp
+resumes   résumé files: match FILE --job JOB.yaml (JSON: score, knocked_out, requirements)
 """
 
 from __future__ import annotations
@@ -77,7 +78,36 @@ def _parser() -> argparse.ArgumentParser:
         if name == "scheduler":
             cmd.add_argument("--once", action="store_true",
                              help="one tick of every job (if leader), then exit")  # fmt: skip
+    _resume_commands(sub)
     return parser
+
+
+def _resume_commands(sub: Any) -> None:
+    resumes = sub.add_parser("resumes", help="résumé files: match against a job")
+    actions = resumes.add_subparsers(dest="resumes_command", required=True)
+    match = actions.add_parser(
+        "match", help="match one résumé file against a job file; prints JSON"
+    )
+    match.add_argument("file", help="résumé file (PDF, .docx, HTML, text)")
+    match.add_argument("--job", required=True, help="job YAML with requirements: must / nice")
+    match.set_defaults(func=_resumes_match)
+
+
+def _resumes_match(settings: Settings, args: argparse.Namespace) -> int:
+    """Thin: the reader and synonym table from the composition root, one use-case call."""
+    import json
+    from pathlib import Path
+
+    from recruiting.domain.skill_synonyms import SynonymTable
+    from recruiting.services.screening.files import match_file, read_job_file, read_resume_file
+    from recruiting.wiring.screening import resume_reader
+
+    requirements = read_job_file(args.job)
+    data = read_resume_file(args.file)
+    table = SynonymTable.load(settings.screening.skill_synonyms or None)
+    result = match_file(resume_reader(), table, requirements, data, Path(args.file).name)
+    print(json.dumps(result, ensure_ascii=False, indent=2))
+    return 0
 
 
 def _run(settings: Settings, args: argparse.Namespace) -> int:

@@ -178,6 +178,8 @@ def _lines(shown: tuple[Ranked, ...]) -> list[str]:
     for r in shown:
         met, missed, unknown = r.result.counts
         head = f"{r.rank}. {shorten(r.applicant.name, max_chars=8)} {r.result.score}分"
+        if r.invited:
+            head += "（已邀请）"
         if r.result.knocked_out:
             missed_must = [v.requirement.label for v in r.result.verdicts
                            if v.requirement.must and v.met is False]  # fmt: skip

@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta, tzinfo
 from enum import StrEnum
+from typing import cast
 
 from recruiting import clock
 from recruiting.domain.interview_state import InterviewStatus
@@ -46,6 +47,7 @@ class Ranked:
     rank: int
     applicant: Applicant
     result: MatchResult
+    invited: bool = False  # already invited to a recorded interview of the opening
 
 
 @dataclass(frozen=True)
@@ -110,7 +112,8 @@ class Screening:
         if requirements.empty:
             raise InvalidInput(f"「{job.title}」还没有设置招聘要求，请先设置后再筛选简历")
         applicants = await self._resumes.for_opening(job_id)
-        ranked = await self._rank(applicants, requirements)
+        invited = await _invited_any(job_id, [a.application_id for a in applicants])
+        ranked = await self._rank(applicants, requirements, invited)
         kept = [
             r
             for r in ranked
@@ -122,12 +125,15 @@ class Screening:
         return Shortlist(job.id, job.title, requirements, len(ranked), tuple(kept[:limit]))
 
     async def _rank(
-        self, applicants: list[Applicant], requirements: JobRequirements
+        self, applicants: list[Applicant], requirements: JobRequirements, invited: set[int]
     ) -> list[Ranked]:
         def work() -> list[Ranked]:
             scored = [(a, match_resume(a.resume, requirements, self._table)) for a in applicants]
             scored.sort(key=lambda p: _order(p[0], p[1]))
-            return [Ranked(n + 1, a, r) for n, (a, r) in enumerate(scored)]
+            return [
+                Ranked(n + 1, a, r, a.application_id in invited)
+                for n, (a, r) in enumerate(scored)
+            ]
 
         if len(applicants) > THREAD_FROM:
             return await asyncio.to_thread(work)
@@ -207,6 +213,19 @@ async def recorded_round(job: JobOpening) -> InterviewRound:
             continue
         return round_
     raise Conflict(f"「{job.title}」还没有可用的 AI 面试（录播面试）轮次，请先在工作台添加题目")
+
+
+async def _invited_any(job_id: int, application_ids: list[int]) -> set[int]:
+    """Which of the applications already have a recorded interview of the opening."""
+    if not application_ids:
+        return set()
+    rows = await (
+        Interview.filter(application_id__in=application_ids, round__job_id=job_id,
+                         round__kind=RoundKind.RECORDED)
+        .exclude(status=InterviewStatus.CANCELLED)
+        .values_list("application_id", flat=True)
+    )  # fmt: skip
+    return {int(cast(int, r)) for r in rows}
 
 
 async def _invited(application_id: int, round_id: int) -> bool:

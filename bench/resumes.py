@@ -36,7 +36,15 @@ JOB = {
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗高"
 GIVEN = ["伟", "芳", "娜", "敏", "静", "磊", "洋", "艳", "勇", "军", "杰", "娟", "涛", "明", "超"]
 CITIES = ["上海", "北京", "杭州", "深圳", "广州", "成都", "南京", "武汉"]
-SCHOOLS = ["复旦大学", "华东师范大学", "浙江大学", "武汉大学", "南京大学", "上海大学", "某职业技术学院"]
+SCHOOLS = [
+    "复旦大学",
+    "华东师范大学",
+    "浙江大学",
+    "武汉大学",
+    "南京大学",
+    "上海大学",
+    "某职业技术学院",
+]
 DEGREES = ["本科", "硕士", "大专", "博士", "本科"]
 COMPANIES = ["上海某网络科技有限公司", "北京某电子商务有限公司", "招商银行上海分行",
              "某汽车零部件有限公司", "杭州某软件有限公司", "某连锁零售有限公司"]  # fmt: skip
@@ -55,7 +63,8 @@ def resume_lines(rng: random.Random) -> list[str]:
     start_year = rng.randint(2005, 2020)
     lines = [
         name,
-        f"{rng.choice(['男', '女'])} | {rng.randint(22, 50)}岁 | {phone} | u{rng.randint(1, 10**6)}@example.com",
+        f"{rng.choice(['男', '女'])} | {rng.randint(22, 50)}岁 | {phone} | "
+        f"u{rng.randint(1, 10**6)}@example.com",
         f"现居：{rng.choice(CITIES)}",
         "教育经历",
         f"{start_year - 4}.09-{start_year}.06 {rng.choice(SCHOOLS)} 统计学 {rng.choice(DEGREES)}",
@@ -182,8 +191,9 @@ def percentile(values: list[float], share: float) -> float:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)  # fmt: skip
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--count", type=int, default=1200, help="résumé files to generate")
     parser.add_argument("--processes", type=int, default=2)
     parser.add_argument("--keep", help="folder for the files (kept, reused if complete)")
@@ -233,26 +243,39 @@ def main() -> int:
         print(f"== parse + match, pool of {args.processes} ==")
         print(f"files: {len(files)} in {wall:.2f} s = {rate:,.0f} files/min "
               f"(workers CPU {cpu:.1f} s, start-up included)")  # fmt: skip
-        print(f"CPU per file {cpu / len(files) * 1000:.1f} ms → "
-              f"{len(files) / cpu * 60 * args.processes:,.0f} files/min on {args.processes} "
-              "idle cores (what the wall figure reaches on a quiet machine)")
-        print(f"per file: p50 {percentile(times, 0.5) * 1000:.1f} ms, "
-              f"p95 {percentile(times, 0.95) * 1000:.1f} ms, max {max(times) * 1000:.1f} ms")
-        print(f"statuses: {statuses}; scores: min {min(scores, default=0)}, "
-              f"median {statistics.median(scores) if scores else 0}, max {max(scores, default=0)}")
-        print(f"peak RSS (VmHWM): worker max {per_worker:.0f} MB, "
-              f"parent {_peak_rss_mb():.0f} MB, parent + workers {total_rss:.0f} MB")
+        print(
+            f"CPU per file {cpu / len(files) * 1000:.1f} ms → "
+            f"{len(files) / cpu * 60 * args.processes:,.0f} files/min on {args.processes} "
+            "idle cores (what the wall figure reaches on a quiet machine)"
+        )
+        print(
+            f"per file: p50 {percentile(times, 0.5) * 1000:.1f} ms, "
+            f"p95 {percentile(times, 0.95) * 1000:.1f} ms, max {max(times) * 1000:.1f} ms"
+        )
+        print(
+            f"statuses: {statuses}; scores: min {min(scores, default=0)}, "
+            f"median {statistics.median(scores) if scores else 0}, max {max(scores, default=0)}"
+        )
+        print(
+            f"peak RSS (VmHWM): worker max {per_worker:.0f} MB, "
+            f"parent {_peak_rss_mb():.0f} MB, parent + workers {total_rss:.0f} MB"
+        )
         print()
         print("== baseline: bare text extraction, one process ==")
         print(f"files: {len(files)} in {bare_wall:.2f} s = {len(files) / bare_wall * 60:,.0f} "
               f"files/min; p50 {percentile(bare, 0.5) * 1000:.1f} ms, "
-              f"p95 {percentile(bare, 0.95) * 1000:.1f} ms; peak RSS {bare_rss:.0f} MB")  # fmt: skip
+              f"p95 {percentile(bare, 0.95) * 1000:.1f} ms; "
+              f"peak RSS {bare_rss:.0f} MB")  # fmt: skip
         print()
         print("== verdicts (printed, not asserted) ==")
-        print(f"≥ 1,000 files/min on {args.processes} processes: "
-              f"{'yes' if rate >= 1000 else 'NO'} ({rate:,.0f})")
-        print(f"peak RSS < 500 MB (parent + {args.processes} workers together): "
-              f"{'yes' if total_rss < 500 else 'NO'} ({total_rss:.0f} MB)")
+        print(
+            f"≥ 1,000 files/min on {args.processes} processes: "
+            f"{'yes' if rate >= 1000 else 'NO'} ({rate:,.0f})"
+        )
+        print(
+            f"peak RSS < 500 MB (parent + {args.processes} workers together): "
+            f"{'yes' if total_rss < 500 else 'NO'} ({total_rss:.0f} MB)"
+        )
     finally:
         if not args.keep:
             shutil.rmtree(folder, ignore_errors=True)

@@ -166,7 +166,9 @@ class JobRequirements:
             if not isinstance(entries, list):
                 raise InvalidInput(f"招聘要求的「{_group(must)}」应是一个列表")
             if len(entries) > MAX_ITEMS:
-                raise InvalidInput(f"「{_group(must)}」最多 {MAX_ITEMS} 条，现在有 {len(entries)} 条")
+                raise InvalidInput(
+                    f"「{_group(must)}」最多 {MAX_ITEMS} 条，现在有 {len(entries)} 条"
+                )
             for entry in entries:
                 read = _requirement(entry, must)
                 if isinstance(read, ProtectedRequirement):

@@ -114,9 +114,7 @@ async def test_hr_screens_in_chat_and_invites_the_top_two(stack: Stack) -> None:
     sent = [m for m in await OutboxMessage.filter(channel=CANDIDATE_CHANNEL)
             if m.payload.get("kind") == "link"]  # fmt: skip
     assert len(sent) == 2 and all("销售代表" in m.payload["content"] for m in sent)
-    redrawn = await chat.wait(
-        lambda: _updated(stack, card["task_id"])
-    )
+    redrawn = await chat.wait(lambda: _updated(stack, card["task_id"]))
     assert redrawn["updates"] >= 1
 
     # Screening again shows who is invited; its button skips them, nothing new is sent.
@@ -127,7 +125,9 @@ async def test_hr_screens_in_chat_and_invites_the_top_two(stack: Stack) -> None:
         return found if found and found["task_id"] != card["task_id"] else None
 
     again = await chat.wait(second_card)
-    assert again["sub_title_text"].startswith("1. 孙磊 ") and "（已邀请）" in again["sub_title_text"]
+    assert (
+        again["sub_title_text"].startswith("1. 孙磊 ") and "（已邀请）" in again["sub_title_text"]
+    )
     await chat.click(stack, "lina", again["task_id"], again["button_list"][0]["key"])
     assert await stack.hr_told("lina", "2 人已邀请过，跳过：孙磊、李娜") == 1
     assert await Interview.filter(round_id=stack.round_id).count() == 2

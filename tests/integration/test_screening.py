@@ -49,7 +49,9 @@ REQUIREMENTS = {
 }
 
 
-def parsed(months: int | None, degree: str | None, skills: tuple[str, ...], city: str | None) -> ParsedResume:
+def parsed(
+    months: int | None, degree: str | None, skills: tuple[str, ...], city: str | None
+) -> ParsedResume:
     return ParsedResume(
         ParseStatus.PARSED,
         city=city,
@@ -135,15 +137,23 @@ async def test_ranked_with_filters_and_invite_top_n(database: str) -> None:
     assert [(r.applicant.name, r.result.score, r.result.knocked_out) for r in listed.ranked] == [
         ("周三", 100, False), ("吴四", 92, False), ("郑二", 83, False), ("王一", 67, True),
     ]  # fmt: skip
-    assert [r.applicant.name for r in (await use.shortlist(HR, job.id, knocked_out=True)).ranked] == ["王一"]
-    assert [r.applicant.name for r in (await use.shortlist(HR, job.id, min_score=90)).ranked] == ["周三", "吴四"]
+    assert [
+        r.applicant.name for r in (await use.shortlist(HR, job.id, knocked_out=True)).ranked
+    ] == ["王一"]
+    assert [r.applicant.name for r in (await use.shortlist(HR, job.id, min_score=90)).ranked] == [
+        "周三",
+        "吴四",
+    ]
     with pytest.raises(InvalidInput):
         await use.shortlist(HR, job.id, min_score=101)
     with pytest.raises(AccessDenied):
         await use.shortlist(INTERVIEWER, job.id)
 
     first = await use.invite_top(HR, job.id, 2)
-    assert [(r.name, r.outcome) for r in first] == [("周三", Outcome.INVITED), ("吴四", Outcome.INVITED)]
+    assert [(r.name, r.outcome) for r in first] == [
+        ("周三", Outcome.INVITED),
+        ("吴四", Outcome.INVITED),
+    ]
     interviews = await Interview.filter(round_id=round_.id).order_by("id")
     assert [i.application_id for i in interviews] == [ids["周三"], ids["吴四"]]
     assert all(i.status == InterviewStatus.INVITED for i in interviews)
@@ -164,7 +174,7 @@ async def test_ranked_with_filters_and_invite_top_n(database: str) -> None:
 
 
 async def test_two_hr_clicks_at_once_invite_each_candidate_once(database: str) -> None:
-    job, round_, ids = await opening_with_applicants()
+    job, _, ids = await opening_with_applicants()
     await OpeningRequirements().save(HR, job.id, REQUIREMENTS)
     use = screening()
     chosen = [ids["周三"], ids["吴四"], ids["郑二"]]

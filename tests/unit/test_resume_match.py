@@ -29,13 +29,25 @@ def resume(**changes: object) -> ParsedResume:
         "name": "陈晓",
         "city": "上海市",
         "education": (
-            Education("华东师范大学", "本科", "统计学", "2012-09", "2016-06",
-                      "2012.09-2016.06 华东师范大学 统计学 本科"),
-        ),  # fmt: skip
+            Education(
+                "华东师范大学",
+                "本科",
+                "统计学",
+                "2012-09",
+                "2016-06",
+                "2012.09-2016.06 华东师范大学 统计学 本科",
+            ),
+        ),
         "work": (
-            Work("上海某网络科技有限公司", "数据分析师", "2016-07", None, True,
-                 "2016.07-至今 上海某网络科技有限公司 数据分析师，负责用户增长分析"),
-        ),  # fmt: skip
+            Work(
+                "上海某网络科技有限公司",
+                "数据分析师",
+                "2016-07",
+                None,
+                True,
+                "2016.07-至今 上海某网络科技有限公司 数据分析师，负责用户增长分析",
+            ),
+        ),
         "months_experience": 50,
         "skills": ("MySQL", "Excel"),
         "certificates": ("CET-6",),
@@ -211,7 +223,9 @@ def test_strip_protected_keeps_the_rest() -> None:
     assert strip_protected("熟练 SQL") == "熟练 SQL"
 
 
-@pytest.mark.parametrize("words", ["男", "女性优先", "限男性", {"性别": "男"}, {"gender": "female"}])
+@pytest.mark.parametrize(
+    "words", ["男", "女性优先", "限男性", {"性别": "男"}, {"gender": "female"}]
+)
 def test_gender_requirements_are_refused(words: object) -> None:
     with pytest.raises(InvalidInput, match="就业促进法"):
         reqs([words])
@@ -297,9 +311,7 @@ def test_company_synonyms_extend_and_merge(tmp_path: Path) -> None:
         ("skills: [\n", "not valid YAML"),
     ],
 )
-def test_bad_company_synonym_files_stop_the_start(
-    tmp_path: Path, text: str, message: str
-) -> None:
+def test_bad_company_synonym_files_stop_the_start(tmp_path: Path, text: str, message: str) -> None:
     extra = tmp_path / "ours.yaml"
     extra.write_text(text, encoding="utf-8")
     with pytest.raises(ConfigError, match=message):

@@ -44,7 +44,9 @@ HELP_LINE = (
 USAGE = "请这样发送：筛选简历 岗位名称 前N名，例如「筛选简历 数据分析师 前5名」（N 最大 20）。"
 NOT_ALLOWED = "抱歉，只有 HR 可以筛选简历。"
 _COMMAND = re.compile(r"^\s*筛选简历\s*[:：]?\s*(?P<rest>.*?)\s*$", re.DOTALL)
-_TOP = re.compile(r"[\s,，]*(?:前\s*(?P<a>\d{1,4})\s*(?:名|位|个|人)?|(?P<b>\d{1,4})\s*(?:名|位|个|人)?)$")
+_TOP = re.compile(
+    r"[\s,，]*(?:前\s*(?P<a>\d{1,4})\s*(?:名|位|个|人)?|(?P<b>\d{1,4})\s*(?:名|位|个|人)?)$"
+)
 
 
 @dataclass(frozen=True)
@@ -140,7 +142,9 @@ def ranked_card(listed: Shortlist, top: int) -> dict[str, Any]:
     ]
     if listed.requirements.flagged:
         flagged = "、".join(f.text for f in listed.requirements.flagged)
-        rows.append({"keyname": "未采用", "value": shorten(f"{flagged}（涉及歧视风险）", max_chars=30)})
+        rows.append(
+            {"keyname": "未采用", "value": shorten(f"{flagged}（涉及歧视风险）", max_chars=30)}
+        )
     stamp = int(clock.now().timestamp() * 1000)
     card: dict[str, Any] = {
         "card_type": "button_interaction",
@@ -167,8 +171,12 @@ def ranked_card(listed: Shortlist, top: int) -> dict[str, Any]:
         ]
     else:
         card["button_list"] = [
-            {"type": 0, "style": 2, "text": "无人满足必须条件",
-             "key": route_key(INVITED, listed.job_id)}  # fmt: skip
+            {
+                "type": 0,
+                "style": 2,
+                "text": "无人满足必须条件",
+                "key": route_key(INVITED, listed.job_id),
+            }
         ]
     return card
 
@@ -251,5 +259,6 @@ async def _job(text: str) -> JobOpening | str:
         return f"没有找到岗位「{shorten(text, max_chars=20)}」。"
     if len(found) > 1:
         names = "、".join(j.title for j in found[:5])
-        return f"有 {len(found)} 个岗位与「{shorten(text, max_chars=20)}」相近：{names}。请写全岗位名称或编号。"
+        shown = shorten(text, max_chars=20)
+        return f"有 {len(found)} 个岗位与「{shown}」相近：{names}。请写全岗位名称或编号。"
     return found[0]

@@ -131,8 +131,7 @@ class Screening:
             scored = [(a, match_resume(a.resume, requirements, self._table)) for a in applicants]
             scored.sort(key=lambda p: _order(p[0], p[1]))
             return [
-                Ranked(n + 1, a, r, a.application_id in invited)
-                for n, (a, r) in enumerate(scored)
+                Ranked(n + 1, a, r, a.application_id in invited) for n, (a, r) in enumerate(scored)
             ]
 
         if len(applicants) > THREAD_FROM:

@@ -99,16 +99,24 @@ def parsed_from_document(document: Mapping[str, Any]) -> ParsedResume:
         city=text("city"),
         education=tuple(
             Education(
-                text("school", e), text("degree", e), text("major", e), text("start", e),
-                text("end", e), str(e.get("evidence") or ""),
-            )  # fmt: skip
+                text("school", e),
+                text("degree", e),
+                text("major", e),
+                text("start", e),
+                text("end", e),
+                str(e.get("evidence") or ""),
+            )
             for e in entries("education")
         ),
         work=tuple(
             Work(
-                text("company", w), text("title", w), text("start", w), text("end", w),
-                bool(w.get("current")), str(w.get("evidence") or ""),
-            )  # fmt: skip
+                text("company", w),
+                text("title", w),
+                text("start", w),
+                text("end", w),
+                bool(w.get("current")),
+                str(w.get("evidence") or ""),
+            )
             for w in entries("work")
         ),
         months_experience=int(months) if isinstance(months, int | float) else None,

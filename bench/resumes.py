@@ -130,7 +130,7 @@ _state: dict[str, Any] = {}
 def _init() -> None:
     from recruiting.domain.job_requirements import JobRequirements
     from recruiting.domain.skill_synonyms import SynonymTable
-    from recruiting.wiring.screening import resume_reader
+    from recruiting.wiring.resumes import resume_reader
 
     _state["reader"] = resume_reader()
     _state["table"] = SynonymTable.load()

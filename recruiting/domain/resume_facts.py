@@ -9,6 +9,7 @@ number) are recognised here so the extractor can drop them before anything reads
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -19,10 +20,17 @@ _SPACES = re.compile(r"[ \t\u00a0\u3000]+")
 
 
 def normalise(text: str) -> str:
-    """Full-width letters, digits and punctuation to ASCII; runs of spaces to one."""
+    """Full-width letters, digits and punctuation to ASCII; a gap (two or more spaces, a tab,
+    an ideographic space) stays a two-space gap, since layouts use gaps as separators."""
+    text = text.replace("\u3000", "  ")
     text = unicodedata.normalize("NFKC", text)
     text = text.replace("\u2013", "-").replace("\u2014", "-").replace("\u2012", "-")
-    return _SPACES.sub(" ", text).strip()
+    return _SPACES.sub(_gap, text).strip()
+
+
+def _gap(found: re.Match[str]) -> str:
+    run = found.group(0)
+    return "  " if len(run) > 1 or "\t" in run else " "
 
 
 # --- months -------------------------------------------------------------------------------
@@ -83,9 +91,7 @@ def month_index(month: str) -> int:
     return int(year) * 12 + int(mon) - 1
 
 
-def months_of_experience(
-    spans: Iterable[tuple[str, str | None, bool]], as_of: str
-) -> int | None:
+def months_of_experience(spans: Iterable[tuple[str, str | None, bool]], as_of: str) -> int | None:
     """Months worked over ``(start, end, ongoing)`` spans, overlaps counted once.
 
     Both ends count (2019-07 to 2021-06 is 24 months); an ongoing span runs to ``as_of``. A
@@ -123,7 +129,7 @@ def employment_gaps(
         return []
     gaps: list[tuple[str, str]] = []
     ordered = sorted(covered)
-    for before, after in zip(ordered, ordered[1:], strict=False):
+    for before, after in itertools.pairwise(ordered):
         if after - before - 1 >= min_months:
             gaps.append((_month_text(before + 1), _month_text(after - 1)))
     return gaps
@@ -139,7 +145,9 @@ _MOBILE = re.compile(
     r"(?<![\d])(?:(?:\+|00)?86[\s\-]*)?(?:\(\s*86\s*\)\s*)?"
     r"(1[3-9]\d)[\s\-]*(\d{4})[\s\-]*(\d{4})(?![\d])"
 )
-_EMAIL = re.compile(r"[A-Za-z0-9][A-Za-z0-9._%+\-]{0,63}@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,12}")
+_EMAIL = re.compile(
+    r"[A-Za-z0-9][A-Za-z0-9._%+\-]{0,63}@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,12}"
+)
 
 
 def find_phone(text: str) -> str | None:
@@ -171,7 +179,9 @@ _PROTECTED_VALUE = re.compile(
     r"\d{1,2}\s*岁|\d{1,2}\s*周岁|(?:19|20)\d\d\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日?\s*(?:出生|生)?|"
     r"[(（]?\s*(?:19|20)\d\d[./\-年]\s*\d{1,2}[./\-月]?\s*\d{0,2}\s*日?\s*(?:出生|生)\s*[)）]?)$"
 )
-ID_NUMBER = re.compile(r"(?<![\dA-Za-z])\d{6}(?:19|20)\d{2}(?:0[1-9]|1[0-2])\d{2}\d{3}[\dXx](?![\dA-Za-z])")
+ID_NUMBER = re.compile(
+    r"(?<![\dA-Za-z])\d{6}(?:19|20)\d{2}(?:0[1-9]|1[0-2])\d{2}\d{3}[\dXx](?![\dA-Za-z])"
+)
 _AGE_IN_TEXT = re.compile(r"\d{1,2}\s*周?岁(?:\s*[(（][^)）]*[)）])?")
 
 

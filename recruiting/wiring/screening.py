@@ -6,8 +6,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from recruiting.domain.skill_synonyms import SynonymTable
-from recruiting.infra.resumes.reader import FileResumeReader
-from recruiting.ports.resumes import ResumeReader
 from recruiting.services.screening.chat import ScreeningChat
 from recruiting.services.screening.ranking import Screening
 from recruiting.services.screening.requirements import OpeningRequirements
@@ -45,7 +43,3 @@ def wire_screening(
         synonyms=synonyms,
     )
 
-
-def resume_reader() -> ResumeReader:
-    """The reader of résumé files (PDF, Word, HTML exports, text)."""
-    return FileResumeReader()

@@ -1,1 +1,1 @@
-"""Résumé files → text lines → facts: one module per format, ``reader.FileResumeReader`` in front."""
+"""Résumé files → text lines → facts: one module per format, ``FileResumeReader`` in front."""

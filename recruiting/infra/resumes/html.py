@@ -14,9 +14,38 @@ from html.parser import HTMLParser
 from recruiting.infra.resumes.limits import Refused
 from recruiting.infra.resumes.text import decode
 
-_BLOCK = {"p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "section", "table",
-          "ul", "ol", "dl", "dt", "dd", "header", "footer", "article", "aside", "hr", "tbody",
-          "thead", "blockquote", "pre", "form", "main", "nav"}  # fmt: skip
+_BLOCK = {
+    "p",
+    "div",
+    "br",
+    "li",
+    "tr",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "section",
+    "table",
+    "ul",
+    "ol",
+    "dl",
+    "dt",
+    "dd",
+    "header",
+    "footer",
+    "article",
+    "aside",
+    "hr",
+    "tbody",
+    "thead",
+    "blockquote",
+    "pre",
+    "form",
+    "main",
+    "nav",
+}
 _CELL = {"td", "th"}
 _SKIP = {"script", "style", "head", "title", "noscript", "template", "svg"}
 
@@ -33,9 +62,8 @@ class _Text(HTMLParser):
             self._skip += 1
         elif tag in _BLOCK:
             self._newline()
-        elif tag in _CELL:
-            if self.lines[-1] and "".join(self.lines[-1]).strip():
-                self.lines[-1].append(" | ")
+        elif tag in _CELL and "".join(self.lines[-1]).strip():
+            self.lines[-1].append(" | ")
 
     def handle_endtag(self, tag: str) -> None:
         if tag in _SKIP:

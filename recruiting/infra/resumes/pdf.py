@@ -43,6 +43,16 @@ class Segment:
 
 
 def read_pdf(data: bytes, limits: ReadLimits, deadline: Deadline) -> list[str]:
+    from pdfminer.pdfexceptions import PDFException
+    from pdfminer.psexceptions import PSException
+
+    try:
+        return _read(data, limits, deadline)
+    except (PDFException, PSException) as exc:
+        raise Refused(_CORRUPT, f"pdf: {exc!r}") from exc
+
+
+def _read(data: bytes, limits: ReadLimits, deadline: Deadline) -> list[str]:
     from pdfminer.converter import PDFPageAggregator
     from pdfminer.layout import (
         LAParams,
@@ -90,7 +100,9 @@ def read_pdf(data: bytes, limits: ReadLimits, deadline: Deadline) -> list[str]:
     for page in PDFPage.create_pages(document):
         pages += 1
         if pages > limits.max_pages:
-            raise Refused(f"文件超过 {limits.max_pages} 页的上限，请只上传简历本身", "page tree lied")
+            raise Refused(
+                f"文件超过 {limits.max_pages} 页的上限，请只上传简历本身", "page tree lied"
+            )
         deadline.check()
         interpreter.process_page(page)
         layout = device.get_result()
@@ -102,7 +114,9 @@ def read_pdf(data: bytes, limits: ReadLimits, deadline: Deadline) -> list[str]:
                 if text:
                     segments.append(Segment(item.x0, item.y0, item.x1, item.y1, text))
                     chars += len(text)
-            elif isinstance(item, LTImage | LTFigure) and not isinstance(item, LTTextLineHorizontal):
+            elif isinstance(item, LTImage | LTFigure) and not isinstance(
+                item, LTTextLineHorizontal
+            ):
                 images += isinstance(item, LTImage)
             elif isinstance(item, LTLine | LTRect | LTCurve):
                 width, height = item.x1 - item.x0, item.y1 - item.y0
@@ -171,34 +185,37 @@ def _columns(
     left_edge = min(s.x0 for s in segments)
     right_edge = max(s.x1 for s in segments)
     width = right_edge - left_edge
-    best: tuple[int, float] | None = None
+    best: tuple[int, int, float] | None = None
     allowed = max(2, len(segments) // 8)
     for step in range(10, 91, 2):
         x = left_edge + width * step / 100
-        crossing = sum(1 for s in segments if s.x0 < x < s.x1)
-        if crossing > allowed:
+        crossings = sum(1 for s in segments if s.x0 < x < s.x1)
+        if crossings > allowed:
             continue
-        left = sum(1 for s in segments if s.x1 <= x)
-        right = sum(1 for s in segments if s.x0 >= x)
-        balance = min(left, right)
-        if balance >= 3 and (best is None or balance > best[0]):
-            best = (balance, x)
+        balance = min(sum(1 for s in segments if s.x1 <= x), sum(1 for s in segments if s.x0 >= x))
+        # the cleanest gutter first (fewest lines crossing), then the most even split
+        if balance >= 3 and (best is None or (crossings, -balance) < best[:2]):
+            best = (crossings, -balance, x)
     if best is None:
         return None
-    x = best[1]
+    x = best[2]
     left = [s for s in segments if s.x1 <= x]
     right = [s for s in segments if s.x0 >= x]
     crossing = [s for s in segments if s.x0 < x < s.x1]
+
     # Rows of one table or one dated line ("2019.07-至今   公司   职位") share baselines;
     # two independent columns mostly do not.
-    shared = sum(
-        1 for a in left if any(abs(a.middle - b.middle) < min(a.height, b.height) * 0.3 for b in right)
-    )
-    if shared > len(left) * 0.5:
+    def aligned(side: list[Segment], other: list[Segment]) -> float:
+        hits = sum(
+            1
+            for a in side
+            if any(abs(a.middle - b.middle) < min(a.height, b.height) * 0.3 for b in other)
+        )
+        return hits / len(side)
+
+    if max(aligned(left, right), aligned(right, left)) > 0.7:
         return None
-    top = max(s.y1 for s in left + right) if left and right else 0.0
     column_top = min(max(s.y1 for s in left), max(s.y1 for s in right))
     above = [s for s in crossing if s.y0 >= column_top - 1]
     rest = [s for s in crossing if s.y0 < column_top - 1]
-    del top
     return above, left, right, rest

@@ -10,7 +10,7 @@ evidence sentence can carry them. A value not found is ``None``, never guessed.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from recruiting.domain.resume import (
@@ -32,32 +32,108 @@ from recruiting.domain.resume_facts import (
     scrub_protected_text,
 )
 
+
+def _words(text: str) -> tuple[str, ...]:
+    return tuple(text.split())
+
+
 # --- vocabulary (general knowledge of Chinese résumés, not of one template) ---------------
 
 _HEADINGS: dict[str, tuple[str, ...]] = {
-    "education": ("教育经历", "教育背景", "教育情况", "学习经历", "教育培训", "学历背景", "学历",
-                  "教育", "education"),
-    "work": ("工作经历", "工作经验", "职业经历", "工作履历", "任职经历", "从业经历", "实习经历",
-             "工作背景", "职业履历", "工作", "work experience", "experience", "employment"),
+    "education": (
+        "教育经历",
+        "教育背景",
+        "教育情况",
+        "学习经历",
+        "教育培训",
+        "学历背景",
+        "学历",
+        "教育",
+        "education",
+    ),
+    "work": (
+        "工作经历",
+        "工作经验",
+        "职业经历",
+        "工作履历",
+        "任职经历",
+        "从业经历",
+        "实习经历",
+        "工作背景",
+        "职业履历",
+        "工作",
+        "work experience",
+        "experience",
+        "employment",
+    ),
     "project": ("项目经历", "项目经验", "主要项目", "项目背景", "参与项目", "项目", "projects"),
-    "skills": ("专业技能", "技能特长", "个人技能", "技能专长", "掌握技能", "职业技能", "技术栈",
-               "技能", "特长", "it技能", "skills"),
-    "certificates": ("资格证书", "获得证书", "证书与奖项", "荣誉证书", "资质证书", "职业证书",
-                     "证书", "资格认证", "认证", "certificates"),
-    "basic": ("基本信息", "个人信息", "联系方式", "个人资料", "基本资料", "联系信息",
-              "personal information", "contact"),
+    "skills": (
+        "专业技能",
+        "技能特长",
+        "个人技能",
+        "技能专长",
+        "掌握技能",
+        "职业技能",
+        "技术栈",
+        "技能",
+        "特长",
+        "it技能",
+        "skills",
+    ),
+    "certificates": (
+        "资格证书",
+        "获得证书",
+        "证书与奖项",
+        "荣誉证书",
+        "资质证书",
+        "职业证书",
+        "证书",
+        "资格认证",
+        "认证",
+        "certificates",
+    ),
+    "basic": (
+        "基本信息",
+        "个人信息",
+        "联系方式",
+        "个人资料",
+        "基本资料",
+        "联系信息",
+        "personal information",
+        "contact",
+    ),
     "intent": ("求职意向", "期望工作", "职业意向", "求职期望", "期望职位", "应聘岗位"),
-    "other": ("自我评价", "个人评价", "个人总结", "自我介绍", "培训经历", "语言能力",
-              "兴趣爱好", "获奖情况", "荣誉奖项", "社会实践", "校园经历", "附加信息", "其他信息",
-              "个人优势", "summary", "about me"),
-}  # fmt: skip
-_HEADING_DECOR = re.compile(r"^[\s#*>■□●○◆◇▶▷►★☆▪▫•·【\[(（<《〖「『\-—_=|]+|[\s】\])）>》〗」』:：\-—_=|]+$")
+    "other": (
+        "自我评价",
+        "个人评价",
+        "个人总结",
+        "自我介绍",
+        "培训经历",
+        "语言能力",
+        "兴趣爱好",
+        "获奖情况",
+        "荣誉奖项",
+        "社会实践",
+        "校园经历",
+        "附加信息",
+        "其他信息",
+        "个人优势",
+        "summary",
+        "about me",
+    ),
+}
+_HEADING_DECOR = re.compile(
+    r"^[\s#*>■□●○◆◇▶▷►★☆▪▫•·【\[(（<《〖「『\-—_=|]+|[\s】\])）>》〗」』:：\-—_=|]+$"
+)
 _HEADING_NUMBER = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]|\d+[、.．]\s*)")
 _ENGLISH_TAIL = re.compile(r"\s*[/|]?\s*[A-Za-z][A-Za-z &]*$")
 
 _SEPARATORS = re.compile(r"\s*[|｜丨¦]\s*|\s{2,}|\t| [·•] ")
 _LABEL = re.compile(r"^\s*([\u4e00-\u9fffA-Za-z\-]{1,10})\s*[:：]\s*(.*)$")
-_LABEL_SPLIT = re.compile(r"\s+(?=[\u4e00-\u9fffA-Za-z\-]{1,8}\s*[:：])")
+_LABEL_SPLIT = re.compile(
+    r"\s+(?!(?:至今|迄今|今|现在|目前|present|now)\s*[:：])(?=[\u4e00-\u9fffA-Za-z\-]{1,8}\s*[:：])",
+    re.IGNORECASE,
+)
 
 _SURNAMES = set(
     "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程"
@@ -70,81 +146,146 @@ _SURNAMES = set(
     "卿国狄平计索宣晋相初门云容敬来扈晁芮都普阙浦戈伏鹿薄邸雍辜羊阿乌母裘亓修邰赫杭况那宿鲜印逯"
     "隆茹诸战慕危玉银亢嵇公哈湛宾戎勾茅利於呼居揭干但尉冶斯元束檀衣信展阴昝智幸奉植衡富尧闭由"
 )
-_COMPOUND_SURNAMES = (
-    "欧阳", "司马", "上官", "诸葛", "东方", "皇甫", "尉迟", "公孙", "慕容", "令狐", "宇文", "长孙",
-    "夏侯", "轩辕", "端木", "独孤", "南宫", "西门", "百里", "呼延", "拓跋", "司徒", "司空", "澹台",
-)  # fmt: skip
-_NOT_NAMES = {"个人简历", "简历", "求职简历", "个人信息", "基本信息", "联系方式", "求职意向",
-              "应聘", "本科", "硕士", "博士", "大专"}  # fmt: skip
+_COMPOUND_SURNAMES = _words(
+    "欧阳 司马 上官 诸葛 东方 皇甫 尉迟 公孙 慕容 令狐 宇文 长孙 夏侯 轩辕 端木"
+    " 独孤 南宫 西门 百里 呼延 拓跋 司徒 司空 澹台"
+)
+_NOT_NAMES = {
+    "个人简历",
+    "简历",
+    "求职简历",
+    "个人信息",
+    "基本信息",
+    "联系方式",
+    "求职意向",
+    "应聘",
+    "本科",
+    "硕士",
+    "博士",
+    "大专",
+}
 
-CITIES = (
-    "北京", "上海", "天津", "重庆", "广州", "深圳", "杭州", "南京", "苏州", "成都", "武汉", "西安",
-    "长沙", "郑州", "青岛", "济南", "合肥", "福州", "厦门", "宁波", "无锡", "东莞", "佛山", "珠海",
-    "大连", "沈阳", "长春", "哈尔滨", "石家庄", "太原", "呼和浩特", "南昌", "南宁", "昆明", "贵阳",
-    "海口", "三亚", "兰州", "西宁", "银川", "乌鲁木齐", "拉萨", "温州", "常州", "徐州", "烟台",
-    "惠州", "中山", "嘉兴", "绍兴", "金华", "台州", "泉州", "南通", "扬州", "镇江", "潍坊", "洛阳",
-    "唐山", "保定", "廊坊", "芜湖", "赣州", "柳州", "桂林", "绵阳", "宜昌", "襄阳", "株洲", "湘潭",
-    "香港", "澳门", "台北", "昆山", "江阴", "义乌", "佛山",
-)  # fmt: skip
-_CITY_LABELS = ("现居住地", "现居地", "现居住", "现居", "居住地", "所在地", "所在城市", "现居城市",
-                "目前所在地", "目前城市", "当前城市", "现所在地", "城市", "现住址", "现在住址",
-                "所在地区", "居住城市", "地址", "现居住城市", "location", "city")  # fmt: skip
+CITIES = _words(
+    "北京 上海 天津 重庆 广州 深圳 杭州 南京 苏州 成都 武汉 西安 长沙 郑州 青岛"
+    " 济南 合肥 福州 厦门 宁波 无锡 东莞 佛山 珠海 大连 沈阳 长春 哈尔滨 石家庄"
+    " 太原 呼和浩特 南昌 南宁 昆明 贵阳 海口 三亚 兰州 西宁 银川 乌鲁木齐 拉萨"
+    " 温州 常州 徐州 烟台 惠州 中山 嘉兴 绍兴 金华 台州 泉州 南通 扬州 镇江 潍坊"
+    " 洛阳 唐山 保定 廊坊 芜湖 赣州 柳州 桂林 绵阳 宜昌 襄阳 株洲 湘潭 香港 澳门"
+    " 台北 昆山 江阴 义乌 佛山"
+)
+_CITY_LABELS = _words(
+    "现居住地 现居地 现居住 现居 居住地 所在地 所在城市 现居城市 目前所在地"
+    " 目前城市 当前城市 现所在地 城市 现住址 现在住址 所在地区 居住城市 地址"
+    " 现居住城市 location city"
+)
 
 _DEGREES: tuple[tuple[str, str], ...] = (
-    ("博士研究生", "博士"), ("博士后", "博士"), ("博士", "博士"), ("phd", "博士"),
-    ("硕士研究生", "硕士"), ("学术硕士", "硕士"), ("专业硕士", "硕士"), ("硕士", "硕士"),
-    ("研究生", "硕士"), ("emba", "硕士"), ("mba", "硕士"), ("mpa", "硕士"), ("master", "硕士"),
-    ("统招本科", "本科"), ("大学本科", "本科"), ("本科", "本科"), ("学士", "本科"),
-    ("bachelor", "本科"), ("大专", "大专"), ("专科", "大专"), ("高职", "大专"),
-    ("中专", "中专"), ("中技", "中专"), ("技校", "中专"), ("职高", "中专"), ("高中", "高中"),
+    ("博士研究生", "博士"),
+    ("博士后", "博士"),
+    ("博士", "博士"),
+    ("phd", "博士"),
+    ("硕士研究生", "硕士"),
+    ("学术硕士", "硕士"),
+    ("专业硕士", "硕士"),
+    ("硕士", "硕士"),
+    ("研究生", "硕士"),
+    ("emba", "硕士"),
+    ("mba", "硕士"),
+    ("mpa", "硕士"),
+    ("master", "硕士"),
+    ("统招本科", "本科"),
+    ("大学本科", "本科"),
+    ("本科", "本科"),
+    ("学士", "本科"),
+    ("bachelor", "本科"),
+    ("大专", "大专"),
+    ("专科", "大专"),
+    ("高职", "大专"),
+    ("中专", "中专"),
+    ("中技", "中专"),
+    ("技校", "中专"),
+    ("职高", "中专"),
+    ("高中", "高中"),
     ("初中", "初中"),
-)  # fmt: skip
-_SCHOOL_WORDS = ("大学", "学院", "学校", "中学", "高中", "党校", "研究生院", "科学院", "学府",
-                 "university", "college", "institute", "school")  # fmt: skip
-_COMPANY_WORDS = ("公司", "集团", "有限", "股份", "科技", "银行", "医院", "研究院", "研究所",
-                  "事务所", "工作室", "控股", "实业", "网络", "信息", "技术", "证券", "基金",
-                  "保险", "传媒", "咨询", "电子", "商贸", "贸易", "物流", "制造", "汽车", "地产",
-                  "置业", "酒店", "餐饮", "教育", "中心", "学校", "大学", "局", "厂", "店", "院",
-                  "ltd", "inc", "corp", "co.", "group", "llc", "gmbh")  # fmt: skip
-_TITLE_WORDS = ("工程师", "经理", "主管", "专员", "总监", "助理", "设计师", "开发", "分析师",
-                "运营", "顾问", "会计", "出纳", "销售", "产品", "架构师", "实习生", "负责人",
-                "主任", "组长", "教师", "老师", "讲师", "护士", "医生", "医师", "文员", "编辑",
-                "策划", "代表", "总裁", "总经理", "cto", "ceo", "cfo", "coo", "hrbp", "hr",
-                "行政", "前台", "客服", "测试", "运维", "程序员", "研究员", "主播", "记者",
-                "律师", "法务", "审计", "秘书", "司机", "厨师", "店长", "督导", "采购", "招聘",
-                "培训师", "翻译", "专家", "技术员", "技师", "职员", "科员", "科长", "处长",
-                "合伙人", "董事", "leader", "manager", "engineer", "developer", "designer",
-                "analyst", "specialist", "assistant", "director", "intern", "consultant")  # fmt: skip
-_COMPANY_LABELS = ("公司名称", "公司", "单位名称", "工作单位", "单位", "企业名称", "企业", "雇主",
-                   "任职公司", "就职公司", "company")  # fmt: skip
-_TITLE_LABELS = ("职位名称", "职位", "岗位名称", "岗位", "职务", "担任职位", "担任职务", "职称",
-                 "头衔", "title", "position", "role")  # fmt: skip
-_SCHOOL_LABELS = ("学校名称", "毕业院校", "毕业学校", "院校", "学校", "school", "university")
+)
+_SCHOOL_WORDS = _words(
+    "大学 学院 学校 中学 高中 党校 研究生院 科学院 学府 university college institute school"
+)
+_COMPANY_WORDS = _words(
+    "公司 集团 有限 股份 科技 银行 医院 研究院 研究所 事务所 工作室 控股 实业"
+    " 网络 信息 技术 证券 基金 保险 传媒 咨询 电子 商贸 贸易 物流 制造 汽车 地产"
+    " 置业 酒店 餐饮 教育 中心 学校 大学 局 厂 店 院 ltd inc corp co. group llc"
+    " gmbh"
+)
+_TITLE_WORDS = _words(
+    "工程师 经理 主管 专员 总监 助理 设计师 开发 分析师 运营 顾问 会计 出纳 销售"
+    " 产品 架构师 实习生 负责人 主任 组长 教师 老师 讲师 护士 医生 医师 文员 编辑"
+    " 策划 代表 总裁 总经理 cto ceo cfo coo hrbp hr 行政 前台 客服 测试 运维"
+    " 程序员 研究员 主播 记者 律师 法务 审计 秘书 司机 厨师 店长 督导 采购 招聘"
+    " 培训师 翻译 专家 技术员 技师 职员 科员 科长 处长 合伙人 董事 leader manager"
+    " engineer developer designer analyst specialist assistant director intern"
+    " consultant"
+)
+_COMPANY_LABELS = _words(
+    "公司名称 公司 单位名称 工作单位 单位 企业名称 企业 雇主 任职公司 就职公司 company"
+)
+_TITLE_LABELS = _words(
+    "职位名称 职位 岗位名称 岗位 职务 担任职位 担任职务 职称 头衔 title position role"
+)
+_SCHOOL_LABELS = _words("学校名称 毕业院校 毕业学校 院校 学校 school university")
 _DEGREE_LABELS = ("学历", "学位", "学历学位", "degree")
 _MAJOR_LABELS = ("所学专业", "专业名称", "专业", "major")
-_TIME_LABELS = ("时间", "在职时间", "就读时间", "任职时间", "起止时间", "工作时间", "在校时间",
-                "时间段", "日期", "period", "date")  # fmt: skip
-_DESCRIPTION_LABELS = ("工作描述", "工作内容", "职责", "主要职责", "工作职责", "岗位职责",
-                       "职责描述", "业绩", "工作业绩", "主要业绩", "描述", "内容", "项目描述",
-                       "项目职责", "责任描述", "主修课程", "主要课程", "在校经历", "荣誉",
-                       "下属人数", "汇报对象", "离职原因", "所属行业", "行业", "部门",
-                       "所在部门", "企业性质", "公司性质", "公司规模", "规模", "薪资", "月薪",
-                       "薪酬", "工作地点", "地点")  # fmt: skip
-_SALARY_LABELS = ("期望薪资", "期望月薪", "期望薪酬", "薪资要求", "期望工资", "期望年薪", "期望待遇",
-                  "薪资期望", "目标薪资", "expected salary")  # fmt: skip
-_SKILL_LABELS = ("专业技能", "技能", "个人技能", "掌握技能", "技能特长", "技术栈", "skills")
+_TIME_LABELS = _words(
+    "时间 在职时间 就读时间 任职时间 起止时间 工作时间 在校时间 时间段 日期 period date"
+)
+_DESCRIPTION_LABELS = _words(
+    "工作描述 工作内容 职责 主要职责 工作职责 岗位职责 职责描述 业绩 工作业绩"
+    " 主要业绩 描述 内容 项目描述 项目职责 责任描述 主修课程 主要课程 在校经历"
+    " 荣誉 离职原因 职责业绩 工作业绩 业绩描述"
+)
+_METADATA_LABELS = _words(
+    "下属人数 汇报对象 所属行业 行业 部门 所在部门 企业性质 公司性质 公司规模"
+    " 规模 薪资 月薪 薪酬 工作地点 地点 工作性质 类型"
+)
+_SALARY_LABELS = (
+    "期望薪资",
+    "期望月薪",
+    "期望薪酬",
+    "薪资要求",
+    "期望工资",
+    "期望年薪",
+    "期望待遇",
+    "薪资期望",
+    "目标薪资",
+    "expected salary",
+)
+_SKILL_LABELS = _words("专业技能 技能 个人技能 掌握技能 技能特长 技术栈 skills")
 _CERT_LABELS = ("证书", "资格证书", "获得证书", "职业证书", "证书资质", "certificates")
 _NAME_LABELS = ("姓名", "名字", "name")
 _EMAIL_LABELS = ("邮箱", "电子邮箱", "电子邮件", "e-mail", "email", "邮件")
-_PHONE_LABELS = ("手机", "电话", "手机号", "手机号码", "联系电话", "mobile", "phone", "tel")
-_IGNORED_TOKENS = {"统招", "全日制", "非全日制", "非统招", "自考", "成人教育", "在读", "应届",
-                   "实习", "全职", "兼职", "至今"}  # fmt: skip
+_PHONE_LABELS = _words("手机 电话 手机号 手机号码 联系电话 mobile phone tel")
+_IGNORED_TOKENS = {
+    "统招",
+    "全日制",
+    "非全日制",
+    "非统招",
+    "自考",
+    "成人教育",
+    "在读",
+    "应届",
+    "实习",
+    "全职",
+    "兼职",
+    "至今",
+}
 _DURATION = re.compile(
     r"[\[(（【]\s*[^()（）\[\]【】]*?(?:年|个月|月|人|years?|months?)[^()（）\[\]【】]*[\])）】]"
     r"|\d+\s*年\s*(?:\d+\s*个?月)?(?![\u4e00-\u9fff])|\d+\s*个月"
 )
-_SALARY_TOKEN = re.compile(r"\d+(?:\.\d+)?\s*[kK万千]?\s*[-~至]\s*\d+(?:\.\d+)?\s*[kK万千]?|元|/月|面议")
-_BULLET = re.compile(r"^\s*(?:[-*•·●○▪◆]|\d+[.、)）]|[(（]\d+[)）])\s*")
+_SALARY_TOKEN = re.compile(
+    r"\d+(?:\.\d+)?\s*[kK万千]?\s*[-~至]\s*\d+(?:\.\d+)?\s*[kK万千]?|元|/月|面议"
+)
+_BULLET = re.compile(r"^\s*(?:[-*•·●○▪◆]|\d{1,2}[.、)）](?!\d)|[(（]\d{1,2}[)）])\s*")
 _PROFICIENCY = re.compile(
     r"^(?:精通|熟练掌握|熟练使用|熟练运用|熟练|熟悉|掌握|了解|能够|会使用|会|具备|擅长|善于|良好的|"
     r"较强的|深入理解|理解|使用)\s*"
@@ -183,13 +324,18 @@ def heading_kind(line: str) -> tuple[str, str] | None:
         return None
     for kind, words in _HEADINGS.items():
         for word in words:
-            if core_l == word or (core_l.startswith(word) and len(core_l) - len(word) <= 2):
-                if rest and kind in ("education", "work", "project") and not DATE_RANGE.search(
-                    normalise(rest)
+            # short words ("项目", "工作") only alone: "项目经理" is a title, not a heading
+            if core_l == word or (
+                len(word) >= 4 and core_l.startswith(word) and len(core_l) - len(word) <= 2
+            ):
+                # "工作经验：5年" is a fact in the header, not a heading
+                if (
+                    rest
+                    and kind in ("education", "work", "project")
+                    and not DATE_RANGE.search(normalise(rest))
+                    and re.match(r"^\d+\s*年|^[一二三四五六七八九十]+年|^应届|^无", rest)
                 ):
-                    # "工作经验：5年" is a fact in the header, not a heading
-                    if re.match(r"^\d+\s*年|^[一二三四五六七八九十]+年|^应届|^无", rest):
-                        return None
+                    return None
                 return kind, rest
     return None
 
@@ -205,16 +351,44 @@ def _pieces(line: str) -> list[str]:
     return [p.strip() for p in out if p.strip()]
 
 
+_DANGLING_LABEL = re.compile(
+    "(?:^|[|｜\\s])(?:"
+    + "|".join(sorted(map(re.escape, PROTECTED_LABELS), key=len, reverse=True))
+    + ")[^|｜:：\\s]{0,4}\\s*[:：]?\\s*$"
+)
 _PROTECTED_TOKEN_LABEL = re.compile(
     "^(?:" + "|".join(sorted(map(re.escape, PROTECTED_LABELS), key=len, reverse=True)) + ")[:：]?$"
 )
 
 
+def clean_lines(lines: Iterable[str]) -> list[str]:
+    """Every line with protected attributes removed; a protected label that ends one line
+    (a wrapped ``籍贯：`` / ``河南周口``) takes the first piece of the next line with it."""
+    out: list[str] = []
+    dangling = False
+    for raw in lines:
+        text = normalise(raw)
+        if dangling and text:
+            first = _SEPARATORS.split(text, maxsplit=1)[0]
+            text = text[len(first) :]
+        dangling = bool(_DANGLING_LABEL.search(text))
+        cleaned = clean_line(text)
+        if cleaned:
+            out.append(cleaned)
+    return out
+
+
 def clean_line(line: str) -> str:
     """One line with protected attributes removed (pieces and tokens), or "" if nothing is left."""
     kept: list[str] = []
+    drop_value = False
     for piece in _pieces(normalise(line)):
+        if drop_value and not _LABEL.match(piece):
+            drop_value = False
+            continue  # the value cell after a bare protected label ("出生年月 | 1990.03")
+        drop_value = False
         if is_protected(piece):
+            drop_value = bool(_PROTECTED_TOKEN_LABEL.match(piece.replace(" ", "")))
             continue
         tokens = piece.split(" ")
         out: list[str] = []
@@ -266,7 +440,7 @@ def _find_labelled(lines: Sequence[str], labels: Sequence[str]) -> tuple[str, st
 
 def extract(lines: Iterable[str], *, as_of: str) -> ParsedResume:
     """Facts from résumé lines; ``as_of`` (``YYYY-MM``) is the month 至今 runs to."""
-    cleaned = [c for c in (clean_line(raw) for raw in _split_lines(lines)) if c]
+    cleaned = clean_lines(_split_lines(lines))
     sections = _sections(cleaned)
     header = [ln for s in sections if s.kind in ("header", "basic", "intent") for ln in s.lines]
     everything = [ln for s in sections for ln in s.lines]
@@ -274,7 +448,7 @@ def extract(lines: Iterable[str], *, as_of: str) -> ParsedResume:
 
     name = _name(header or everything, evidence)
     phone = _first(everything, find_phone, "phone", evidence)
-    email = _first(everything, find_email, "email", evidence)
+    email = _email(everything, evidence)
     city = _city(header, everything, evidence)
     salary_hit = _find_labelled(everything, _SALARY_LABELS)
     expected_salary = None
@@ -347,9 +521,18 @@ def _dedupe(items: Iterable[str]) -> list[str]:
     return out
 
 
+_INTENT_ROW = re.compile(
+    r"^(?:" + "|".join(map(re.escape, _SALARY_LABELS)) + r"|期望城市|期望职位|期望地点|期望行业|"
+    r"工作地点|到岗时间)\s*(?:[|:：]|$)",
+    re.IGNORECASE,
+)
+
+
 def _sections(lines: Sequence[str]) -> list[_Section]:
     sections = [_Section("header")]
     for line in lines:
+        if sections[-1].kind in ("skills", "certificates", "other") and _INTENT_ROW.match(line):
+            sections.append(_Section("intent"))  # a table template's next row, not an item
         found = heading_kind(line)
         if found:
             kind, rest = found
@@ -362,19 +545,39 @@ def _sections(lines: Sequence[str]) -> list[_Section]:
 
 
 def _first(
-    lines: Sequence[str], finder: type[str] | object, key: str, evidence: dict[str, str]
+    lines: Sequence[str], finder: Callable[[str], str | None], key: str, evidence: dict[str, str]
 ) -> str | None:
     for line in lines:
-        value = finder(line)  # type: ignore[operator]
+        value = finder(line)
         if value:
             evidence[key] = line
-            return str(value)
+            return value
+    return None
+
+
+def _email(lines: Sequence[str], evidence: dict[str, str]) -> str | None:
+    """The first e-mail; a narrow column may wrap one, so a line ending in letters or digits
+    is tried joined with the next one when that starts with the rest of an address."""
+    for i, line in enumerate(lines):
+        if i + 1 < len(lines) and re.search(r"[A-Za-z0-9._\-]$", line):
+            tail = lines[i + 1]
+            if re.match(r"^[A-Za-z0-9._\-]*@", tail):
+                joined = find_email(line + tail)
+                if joined:
+                    evidence["email"] = f"{line}{tail}"
+                    return joined
+        found = find_email(line)
+        if found:
+            evidence["email"] = line
+            return found
     return None
 
 
 def _looks_like_name(text: str) -> bool:
     text = text.strip()
-    if text in _NOT_NAMES or not re.fullmatch(r"[\u4e00-\u9fff]{2,4}|[\u4e00-\u9fff]{1,6}·[\u4e00-\u9fff]{1,8}", text):
+    if text in _NOT_NAMES or not re.fullmatch(
+        r"[\u4e00-\u9fff]{2,4}|[\u4e00-\u9fff]{1,6}·[\u4e00-\u9fff]{1,8}", text
+    ):
         return False
     if heading_kind(text):
         return False
@@ -439,12 +642,26 @@ def _is_description(line: str) -> bool:
     label = _LABEL.match(line)
     if label and any(_lower(label.group(1)) == _lower(x) for x in _DESCRIPTION_LABELS):
         return True
-    return bool(re.search(r"[。；;！!？?]", line)) or len(line) > 36 and "，" in line
+    return bool(re.search(r"[。；;！!？?]", line)) or (len(line) > 36 and "，" in line)
 
 
 def _is_column_header(line: str) -> bool:
-    words = {*_TIME_LABELS, *_COMPANY_LABELS, *_TITLE_LABELS, *_SCHOOL_LABELS, *_DEGREE_LABELS,
-             *_MAJOR_LABELS, "起止时间", "学校", "公司", "职位", "专业", "学历", "内容", "描述"}  # fmt: skip
+    words = {
+        *_TIME_LABELS,
+        *_COMPANY_LABELS,
+        *_TITLE_LABELS,
+        *_SCHOOL_LABELS,
+        *_DEGREE_LABELS,
+        *_MAJOR_LABELS,
+        "起止时间",
+        "学校",
+        "公司",
+        "职位",
+        "专业",
+        "学历",
+        "内容",
+        "描述",
+    }
     cells = [c.rstrip(":：") for c in _pieces(line)]
     return len(cells) >= 2 and all(c in words for c in cells)
 
@@ -474,8 +691,11 @@ def _head(entry: Sequence[str]) -> list[str]:
     head: list[str] = []
     dated = False
     for line in entry:
-        if head and (_is_description(line) or len(head) >= 4):
+        if head and (_is_description(line) or len(head) >= 5):
             break
+        label = _LABEL.match(line)
+        if label and any(_lower(label.group(1)) == _lower(x) for x in _METADATA_LABELS):
+            continue
         if dated and DATE_RANGE.search(normalise(line)):
             break
         head.append(line)
@@ -620,12 +840,12 @@ def _work(lines: Sequence[str]) -> list[Work]:
         title = _labelled(tokens, _TITLE_LABELS)
         unknown: list[str] = []
         for token in tokens.free:
+            if token.endswith(("部", "组", "事业群", "中心", "科", "处")) and len(token) <= 6:
+                continue  # a department
             if title is None and _is_title(token) and not _is_company(token):
                 title = token
             elif company is None and _is_company(token) and not _is_title(token):
                 company = token
-            elif token.endswith(("部", "组", "事业群", "事业部")) and len(token) <= 8:
-                continue  # a department
             else:
                 unknown.append(token)
         for token in unknown:
@@ -690,7 +910,8 @@ def _items(
             item = _PROFICIENCY.sub("", raw.strip(" 。.:："))
             if item.count("(") != item.count(")"):
                 item = item.strip("()")
-            item = re.sub(r"(?:等)?(?:工具|软件|技能)?(?:的使用|的开发|开发)?等?$", "", item).strip()
+            item = re.sub(r"等(?:工具|软件|技能)$|(?<=[A-Za-z0-9+#])等$|的(?:使用|开发)$", "", item)
+            item = item.strip()
             if not item or len(item) > 24 or re.fullmatch(r"[\d\s.\-]+", item):
                 continue
             if _is_description(item):

@@ -47,6 +47,7 @@ from recruiting.services.scheduling.slots import SchedulingService
 from recruiting.services.screening.ranking import Screening
 from recruiting.services.screening.requirements import OpeningRequirements
 from recruiting.services.shared.personal_data import PersonalDataService
+from recruiting.services.workbench.login import WorkbenchLogin
 from recruiting.settings import Settings, is_loopback
 from recruiting.web import (
     install_error_handlers,
@@ -65,12 +66,14 @@ from recruiting.wiring.recorded import wire_recorded
 from recruiting.wiring.scheduling import wire_scheduling
 from recruiting.wiring.screening import wire_screening
 from recruiting.wiring.shared import scorer_choice, wire_shared
+from recruiting.workbench import install_workbench
 from scheduler.jobs import JobRegistry
 from scheduler.leader import LeaderGuard, Lease, MemoryLease, RedisLease
 from scheduler.runner import Scheduler
 from wecom_bot import routes as wecom_routes
 from wecom_bot.client import WeComClient
 from wecom_bot.gateway import CallbackGateway
+from wecom_bot.web_login import WeComWebLogin
 
 __all__ = ["Services", "WebApp", "build_services", "create_app", "decode_event", "scorer_choice"]
 
@@ -108,6 +111,7 @@ class Services:
     surveys: Surveys
     summaries: CandidateSummaries
     intake: Intake
+    workbench_login: WorkbenchLogin
     screening: Screening
     requirements: OpeningRequirements
     # found once at start (a directory listing): /healthz must not touch the disk per probe
@@ -176,6 +180,9 @@ def build_services(
         surveys=after.surveys,
         summaries=after.summaries,
         intake=intake,
+        workbench_login=WorkbenchLogin(
+            WeComWebLogin(shared.wecom.auth), shared.kv, settings.workbench.session_ttl
+        ),
         screening=screening.screening,
         requirements=screening.requirements,
     )
@@ -250,6 +257,7 @@ def create_app(
     install_error_handlers(app)
     install_security_headers(app, hsts=not is_loopback(settings.server.host))
     install_openapi(app)
+    install_workbench(app)
 
     @app.before_server_start
     async def _open(app: WebApp) -> None:

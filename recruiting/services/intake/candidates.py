@@ -11,8 +11,8 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import cast
 from datetime import datetime
+from typing import cast
 
 from tortoise.expressions import Q, Subquery
 

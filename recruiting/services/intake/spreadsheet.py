@@ -126,6 +126,11 @@ class SpreadsheetImport:
             checked = check_entry(values, job_required=default_job is None)
             if isinstance(checked, list):
                 errors += [RowError(number, p.column, p.reason) for p in checked]
+                job_text = (values.get("job") or "").strip()
+                if job_text and not any(p.column == "应聘岗位" for p in checked):
+                    found_job = openings.find(job_text)  # every bad cell of the row is told
+                    if isinstance(found_job, Problem):
+                        errors.append(RowError(number, found_job.column, found_job.reason))
                 continue
             job: JobOpening | None = default_job
             if has_job_column and checked.job:

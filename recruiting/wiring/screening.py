@@ -42,4 +42,3 @@ def wire_screening(
         chat=ScreeningChat(screening),
         synonyms=synonyms,
     )
-

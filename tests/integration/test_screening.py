@@ -107,6 +107,13 @@ async def opening_with_applicants() -> tuple[JobOpening, InterviewRound, dict[st
     await ResumeFile.create(candidate_id=scan.id, application_id=pending.id, object_key="k9",
                             size=1, sha256="1" * 64, parse_status=ResumeParse.NEEDS_OCR,
                             uploaded_by="lina")  # fmt: skip
+    # a stored document no reader wrote is left out (logged), not a 500
+    odd = await Candidate.create(name="赵七")
+    odd_application = await Application.create(candidate=odd, job=job)
+    await ResumeFile.create(candidate_id=odd.id, application_id=odd_application.id,
+                            object_key="k10", size=1, sha256="2" * 64,
+                            parse_status=ResumeParse.PARSED, parsed={"status": "unheard-of"},
+                            uploaded_by="lina")  # fmt: skip
     return job, round_, ids
 
 

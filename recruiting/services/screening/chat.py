@@ -17,7 +17,7 @@ from recruiting.domain.inbound import CardClick, Inbound, TextMessage
 from recruiting.domain.routing import RouteKey, parse_key, route_key
 from recruiting.domain.shorten import shorten
 from recruiting.errors import RecruitingError
-from recruiting.models import JobOpening, Staff
+from recruiting.models import JobOpening, JobStatus, Staff
 from recruiting.ports.outbound import OutboundDraft
 from recruiting.services.messaging.conversation import CHANNEL, card_update, text_reply
 from recruiting.services.scheduling.chat import may_schedule, principal_of
@@ -252,7 +252,7 @@ def _invite_key(key: RouteKey) -> tuple[int, list[int]] | None:
 async def _job(text: str) -> JobOpening | str:
     """The opening named by title or code (exactly, else the one whose title contains it)."""
     wanted = text.strip().lower()
-    jobs = await JobOpening.all().order_by("id")
+    jobs = await JobOpening.exclude(status=JobStatus.CLOSED).order_by("id")
     exact = [j for j in jobs if wanted in (j.title.lower(), j.code.lower())]
     found = exact or [j for j in jobs if wanted in j.title.lower()]
     if not found:

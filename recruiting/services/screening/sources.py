@@ -8,12 +8,15 @@ the stored files (sealed, ``ResumeFile.parsed``) plug in without changing it.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
 from recruiting.domain.resume import Education, ParsedResume, ParseStatus, Project, Work
 from recruiting.models import Application, ApplicationStatus, ResumeFile, ResumeParse
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -70,7 +73,11 @@ class StoredResumes:
             file = newest.get(("application", a.id)) or newest.get(("candidate", a.candidate_id))
             if file is None or not isinstance(file.parsed, Mapping):
                 continue
-            resume = parsed_from_document(file.parsed)
+            try:
+                resume = parsed_from_document(file.parsed)
+            except (ValueError, TypeError):  # a document no reader wrote: leave it out
+                log.warning("résumé file %s has unreadable parsed facts; not screened", file.id)
+                continue
             if resume.status is ParseStatus.PARSED:
                 found.append(Applicant(a.id, a.candidate_id, a.candidate.name, resume))
         return found

@@ -30,6 +30,7 @@ PAGES: list[Blueprint] = [
 def install_workbench(app: Sanic[Any, Any]) -> None:
     """Login routes, every page module, placeholders for nav items nobody serves yet, and
     the static files (no CDN: deployments are often offline)."""
+    app.static("/workbench/static", HERE / "static", name="workbench_static")
     app.blueprint(login_bp)
     served: set[str] = set()
     for bp in PAGES:
@@ -43,7 +44,6 @@ def install_workbench(app: Sanic[Any, Any]) -> None:
     app.blueprint(upcoming)
     for bp in (login_bp, *PAGES, upcoming):  # web pages, not the mini-app's JSON API document
         openapi.exclude(bp=bp)
-    app.static("/workbench/static", HERE / "static", name="workbench_static")
 
 
 def _norm(path: str) -> str:

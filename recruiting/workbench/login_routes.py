@@ -8,7 +8,8 @@ from sanic import Blueprint, Request
 from sanic.response import HTTPResponse, redirect
 
 from recruiting.domain import web_login
-from recruiting.errors import ExternalServiceError, Unauthenticated
+from recruiting.errors import ExternalServiceError, TooManyRequests, Unauthenticated
+from recruiting.infra.rate_limit import RateLimiter
 from recruiting.ports.identity import InvalidLoginCode, NotAMember
 from recruiting.services.shared.sessions import AccountDeactivated, UnknownMember
 from recruiting.services.workbench.login import LoginStateInvalid, StaffPrincipal
@@ -46,14 +47,30 @@ async def login_page(request: Request) -> HTTPResponse:
                   logged_out="logged_out" in request.args)  # fmt: skip
 
 
+async def _throttled(request: Request) -> HTTPResponse | None:
+    """Each sign-in costs a WeCom call: the mini-app's ``rate_limits.login`` per client IP."""
+    limiter: RateLimiter = request.app.ctx.services.miniapp.limiter
+    try:
+        await limiter.hit("login", "ip", str(request.remote_addr or request.ip or ""))
+    except TooManyRequests as exc:
+        response = message_page(request, "请稍后再试", exc.message, status=429, retry=_RETRY)
+        response.headers["Retry-After"] = str(max(1, int(exc.retry_after + 0.999)))
+        return response
+    return None
+
+
 @bp.get("/workbench/login/start")
 async def login_start(request: Request) -> HTTPResponse:
+    if throttled := await _throttled(request):
+        return throttled
     via = "oauth" if request.args.get("via") == "oauth" else "qr"
     return await start_login(request, request.args.get("next"), via=via)
 
 
 @bp.get("/workbench/auth/callback")
 async def callback(request: Request) -> HTTPResponse:
+    if throttled := await _throttled(request):
+        return throttled
     code, state = request.args.get("code", ""), request.args.get("state", "")
     if not code:
         return message_page(request, "登录未完成", "没有收到企业微信的登录确认，请重新登录。",

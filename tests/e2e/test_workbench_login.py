@@ -7,13 +7,14 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
+from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
 import pytest
 
 from recruiting.models import AppSession, AuditLog, SubjectKind
-from tests.e2e.stack import Stack
+from tests.e2e.stack import Stack, running
 
 DESKTOP = {"User-Agent": "Mozilla/5.0 (X11; Linux x86_64) Chrome/120"}
 WECOM = {"User-Agent": "Mozilla/5.0 (iPhone) MicroMessenger/8.0 wxwork/4.1.20"}
@@ -79,6 +80,8 @@ async def test_sign_in_shows_home_then_logout_revokes(
     assert len(session.token_hash) == 64
 
     assert (await browser.get("/workbench/openings")).text.count("即将上线") == 1
+    css = await browser.get("/workbench/static/workbench.css")
+    assert css.status_code == 200 and "text/css" in css.headers["content-type"]
     csrf = home.text.split('name="csrf-token" content="')[1].split('"')[0]
     assert (await browser.post("/workbench/logout")).status_code == 403
     wrong = await browser.post("/workbench/logout", data={"csrf_token": "x" * 40})
@@ -90,6 +93,8 @@ async def test_sign_in_shows_home_then_logout_revokes(
     out = await browser.post("/workbench/logout", data={"csrf_token": csrf})
     assert out.status_code == 302 and out.headers["location"].startswith("/workbench/login")
     assert (await browser.get("/workbench/")).status_code == 302
+    late = await browser.post("/workbench/logout", data={"csrf_token": csrf})
+    assert late.status_code == 401 and "重新登录" in late.text
     again = await browser.get("/workbench/", cookies={"wb_session": stolen or ""})
     assert again.status_code == 302  # the revoked token opens nothing
 
@@ -192,3 +197,15 @@ async def test_roles_and_deactivation(stack: Stack, browser: httpx.AsyncClient) 
     assert not await AppSession.filter(staff__wecom_userid="wangqiang", revoked_at=None).exists()
     r = await browser.get("/workbench/")
     assert r.status_code == 302 and r.headers["location"].startswith("/workbench/login")
+
+
+async def test_sign_in_attempts_are_rate_limited_per_address(tmp_path: Path) -> None:
+    env = {"RECRUITING__RATE_LIMITS__LOGIN": "ip=3/60"}
+    async with (
+        running("sqlite", tmp_path, "wblimit", env) as stack,
+        httpx.AsyncClient(base_url=stack.settings.workbench.public_url, headers=DESKTOP) as client,
+    ):
+        for _ in range(3):
+            assert (await client.get("/workbench/login/start")).status_code == 302
+        r = await client.get("/workbench/auth/callback", params={"code": "c", "state": "s"})
+        assert r.status_code == 429 and "太频繁" in r.text and int(r.headers["retry-after"]) >= 1

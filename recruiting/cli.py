@@ -12,6 +12,7 @@ resumes   read résumé files: ``resumes parse FILE`` prints the facts as JSON (
           3 needs OCR, 4 refused, 2 file not found); ``resumes evaluate CORPUS [--json]``
           prints field-level precision/recall against the corpus's ground truth;
           ``resumes match FILE --job JOB.yaml`` prints {score, knocked_out, requirements}
+          (same exit codes as parse; 2 for a bad job file)
 """
 
 from __future__ import annotations
@@ -156,7 +157,7 @@ def _resumes_match(settings: Settings, args: argparse.Namespace) -> int:
     table = SynonymTable.load(settings.screening.skill_synonyms or None)
     result = match_file(resume_reader(), table, requirements, data, Path(args.file).name)
     print(json.dumps(result, ensure_ascii=False, indent=2))
-    return 0
+    return RESUME_EXIT[str(result["status"])]  # as ``parse``: 3 needs OCR, 4 refused
 
 
 def _run(settings: Settings, args: argparse.Namespace) -> int:

@@ -16,7 +16,7 @@ from recruiting.domain.interview_state import InterviewStatus
 from recruiting.domain.resume import Education, ParsedResume, ParseStatus, Work
 from recruiting.domain.roles import Role
 from recruiting.domain.skill_synonyms import SynonymTable
-from recruiting.errors import AccessDenied, Conflict, InvalidInput
+from recruiting.errors import AccessDenied, Conflict, InvalidInput, NotFound
 from recruiting.models import (
     Application,
     ApplicationStatus,
@@ -206,3 +206,8 @@ async def test_screening_needs_requirements_and_a_recorded_round(database: str) 
         await use.invite_top(HR, job.id, 3)
     with pytest.raises(InvalidInput):
         await use.invite_top(HR, job.id, 0)
+    for unknown in (job.id + 1000, 2**40, -1):
+        with pytest.raises(NotFound):
+            await use.shortlist(HR, unknown)
+        with pytest.raises(NotFound):
+            await OpeningRequirements().save(HR, unknown, {"must": [{"years": 1}]})

@@ -344,6 +344,16 @@ def test_cli_match_prints_the_stable_shape(tmp_path: Path) -> None:
         assert set(item) >= {"requirement", "met", "evidence"}
     assert out["requirements"][1]["evidence"] == "2012.09-2016.06 华东师范大学 统计学 本科"
     assert out["flagged"][0]["attribute"] == "age"
+    # a scan (an image) is not guessed at: null score, the reader's reason, exit 3 as parse
+    scan = tmp_path / "scan.png"
+    scan.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(64))
+    ocr = subprocess.run(
+        [sys.executable, "-m", "recruiting", "resumes", "match", str(scan), "--job", str(job)],
+        capture_output=True, text=True, cwd=ROOT, env=env, timeout=120, check=False,
+    )  # fmt: skip
+    needs = json.loads(ocr.stdout)
+    assert ocr.returncode == 3 and needs["status"] == "needs_ocr" and needs["score"] is None
+    assert needs["requirements"] == [] and "OCR" in needs["reason"]
     # a gender filter in the job file is refused with the reason, exit 2
     job.write_text("requirements:\n  must:\n    - 男性优先\n", encoding="utf-8")
     refused = subprocess.run(

@@ -37,15 +37,11 @@ INVITED = "screening.invited"  # the answered card's inert button: screening.inv
 DEFAULT_TOP = 5
 MAX_TOP = 20
 SUBTITLE_CHARS = 300  # what a card's sub_title_text shows without folding
-HELP_LINE = (
-    "· 「筛选简历 岗位 前N名」（HR）：按岗位要求给已解析的简历打分排序，"
-    "卡片上可一键邀请前 N 名参加 AI 面试"
-)
 USAGE = "请这样发送：筛选简历 岗位名称 前N名，例如「筛选简历 数据分析师 前5名」（N 最大 20）。"
 NOT_ALLOWED = "抱歉，只有 HR 可以筛选简历。"
 _COMMAND = re.compile(r"^\s*筛选简历\s*[:：]?\s*(?P<rest>.*?)\s*$", re.DOTALL)
 _TOP = re.compile(
-    r"[\s,，]*(?:前\s*(?P<a>\d{1,4})\s*(?:名|位|个|人)?|(?P<b>\d{1,4})\s*(?:名|位|个|人)?)$"
+    r"[\s,，]*(?:前\s*(?P<a>\d+)\s*(?:名|位|个|人)?|(?<![\d前])(?P<b>\d+)\s*(?:名|位|个|人)?)$"
 )
 
 
@@ -64,7 +60,7 @@ def read_screen(text: str) -> ScreenRequest | None:
     top = None
     tail = _TOP.search(rest)
     if tail is not None and tail.start() > 0:
-        top = int(tail["a"] or tail["b"])
+        top = int((tail["a"] or tail["b"])[:7])  # out of range: answered with the usage
         rest = rest[: tail.start()]
     return ScreenRequest(rest.strip(" ，,。"), top)
 

@@ -24,8 +24,11 @@ async def require_hr(principal: Principal, action: str, subject: str, subject_id
     raise AccessDenied(NOT_HR)
 
 
+MAX_ID = 2**31 - 1  # the id columns' range: a larger number names nothing
+
+
 async def opening(job_id: int) -> JobOpening:
-    job = await JobOpening.get_or_none(id=job_id)
+    job = await JobOpening.get_or_none(id=job_id) if 0 < job_id <= MAX_ID else None
     if job is None:
         raise NotFound("找不到该岗位，可能已被删除")
     return job

@@ -1,6 +1,7 @@
 """A seeded corpus of Chinese résumés with the ground truth of every field, plus hostile files.
 
-    python -m tests.resumes.generate OUT [--count 220] [--seed 7] [--heldout] [--no-hostile]
+    python -m tests.resumes.generate OUT [--count 220] [--seed 7] [--heldout heldout|heldout2]
+                                         [--no-hostile]
 
 Each résumé ``X.pdf|docx|txt|html`` has ``X.pdf.truth.json`` beside it (what
 ``python -m recruiting resumes evaluate OUT`` compares against). Layouts follow the
@@ -11,9 +12,10 @@ Protected attributes (gender, age, birth date, marital status, ethnicity, politi
 home town, ID number, photo) are written into the documents and listed in the truth as
 ``protected``: none of them may come out of the reader.
 
-``--heldout`` draws from a layout and vocabulary the extractor was not developed against
-(an applicant-tracking export with its own labels and date spelling): evaluate it only at
-the end. Deterministic: the same seed gives the same bytes (PDF timestamps are fixed).
+``--heldout NAME`` draws from a layout and vocabulary the extractor was not developed
+against: ``heldout`` (an applicant-tracking export with its own labels and date spelling) and
+``heldout2`` (a bilingual designer template with icons instead of labels): evaluate them only
+at the end. Deterministic: the same seed gives the same bytes (PDF timestamps are fixed).
 """
 
 from __future__ import annotations
@@ -586,6 +588,34 @@ def layout_heldout(p: Person, s: Style) -> list[Block]:
     return b
 
 
+def layout_heldout2(p: Person, s: Style) -> list[Block]:
+    """A bilingual designer template: icons instead of labels, English headings first,
+    en dashes and "起" ranges (second held-out variant, evaluated once at the end)."""
+
+    def d(m: str) -> str:
+        return f"{m[:4]}.{m[5:]}"
+
+    b: list[Block] = [("title", f"{p.name} | 求职意向：{p.work[0].title if p.work else '实习生'}")]
+    b.append(("line", f"☎ {s.phone_fmt(p.phone)}   ✉ {p.email}   ⌂ {p.city}"))
+    b.append(
+        ("line", f"{p.gender} / {p.birth.replace('.', '年')}月生 / {p.ethnic} / {p.political}")
+    )
+    b.append(("heading", "EXPERIENCE 工作经历"))
+    for j in p.work:
+        b.append(("line", f"{j.title} @ {j.company}"))
+        b.append(("line", f"{d(j.start)} – {d(j.end) if j.end else '至今'}"))
+        b.append(("line", f"· {s.rng.choice(DUTIES)}"))
+    b.append(("heading", "EDUCATION 教育经历"))
+    for e in p.education:
+        b.append(("line", f"{e.school} · {e.degree_written} · {e.major}"))
+        b.append(("line", f"{d(e.start)} – {d(e.end)}"))
+    b.append(("heading", "SKILLS 技能"))
+    b.append(("line", " / ".join(p.skills)))
+    if p.certificates:
+        b += [("heading", "CERTIFICATES 证书"), ("line", " / ".join(p.certificates))]
+    return b
+
+
 LAYOUTS: dict[str, Callable[[Person, Style], list[Block]]] = {
     "zhilian": layout_zhilian, "51job": layout_51job, "boss": layout_boss, "liepin": layout_liepin,
     "handmade": layout_handmade, "twocol": layout_twocol, "table": layout_table,
@@ -746,16 +776,27 @@ def _pdf_canvas(buffer: io.BytesIO) -> Any:
 
 
 def _wrap(text: str, size: float, width: float) -> list[str]:
+    """Break a line to fit, as word processors do: between CJK characters anywhere, but a
+    run of letters, digits and address punctuation only as a whole (unless it alone is
+    wider than the line)."""
+    import re
+
     from reportlab.pdfbase import pdfmetrics
 
     lines: list[str] = []
     current = ""
-    for ch in text:
-        if pdfmetrics.stringWidth(current + ch, _FONT, size) > width and current:
-            lines.append(current)
-            current = ch
+    for unit in re.findall(r"[A-Za-z0-9@._+\-]+|.", text):
+        if pdfmetrics.stringWidth(current + unit, _FONT, size) <= width or not current:
+            current += unit
         else:
-            current += ch
+            lines.append(current.rstrip())
+            current = unit.lstrip()
+        while pdfmetrics.stringWidth(current, _FONT, size) > width and len(current) > 1:
+            cut = len(current)
+            while cut > 1 and pdfmetrics.stringWidth(current[:cut], _FONT, size) > width:
+                cut -= 1
+            lines.append(current[:cut])
+            current = current[cut:]
     return [*lines, current] if current else lines
 
 
@@ -1019,14 +1060,48 @@ def _ole_with_macros() -> bytes:
 # --- the corpus ---------------------------------------------------------------------------
 
 
+def layout_heldout3(p: Person, s: Style) -> list[Block]:
+    """A recruiting-site export before the contact is unlocked: masked mobile number (the
+    truth is then no phone), one-line ``label：value label：value`` pairs separated by single
+    spaces, a work table with its own column names (third held-out variant)."""
+    masked = s.rng.random() < 0.5
+    phone = f"{p.phone[:3]}****{p.phone[7:]}" if masked else s.phone_fmt(p.phone)
+    if masked:
+        p.extras["phone"] = None
+    b: list[Block] = [("title", f"{p.name}（ID：{s.rng.randint(10**7, 10**8)}）")]
+    b.append(
+        (
+            "line",
+            f"性别：{p.gender} 年龄：{p.age}岁 所在地：{p.city} 学历：{p.education[0].degree_written}",
+        )
+    )
+    b.append(("line", f"手机：{phone} 邮箱：{p.email}"))
+    b.append(("heading", f"工作经历（共{len(p.work)}段）"))
+    b.append(("row", ["公司名称", "职位名称", "在职时间"]))
+    for j in p.work:
+        b.append(("row", [j.company, j.title, f"{j.start} ~ {j.end or '至今'}"]))
+    b.append(("heading", "教育经历"))
+    for e in p.education:
+        b.append(("line", f"学校名称：{e.school} 学历：{e.degree_written} 专业：{e.major}"))
+        b.append(("line", f"就读时间：{e.start} ~ {e.end}"))
+    b.append(("heading", "技能标签"))
+    b.append(("line", " ".join(f"#{x}" for x in p.skills)))
+    if p.certificates:
+        b += [("heading", "所获证书"), ("line", "，".join(p.certificates))]
+    return b
+
+
+HELDOUT = {"heldout": layout_heldout, "heldout2": layout_heldout2, "heldout3": layout_heldout3}
+
+
 def generate(
-    out: Path, *, count: int = 220, seed: int = 7, heldout: bool = False, hostile: bool = True
+    out: Path, *, count: int = 220, seed: int = 7, heldout: str | None = None, hostile: bool = True
 ) -> list[Path]:
     """Write ``count`` résumés (and the hostile files) with their truth; returns the files."""
     rng = random.Random(seed)
     out.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
-    layouts = ["heldout"] if heldout else list(LAYOUTS)
+    layouts = [heldout] if heldout else list(LAYOUTS)
     formats = ["pdf", "pdf", "pdf", "docx", "docx", "docx", "txt", "html"]
     for n in range(count):
         person = make_person(rng)
@@ -1037,7 +1112,7 @@ def generate(
             if not heldout
             else ["pdf", "docx", "txt", "html"][n % 4]
         )
-        builder = layout_heldout if heldout else LAYOUTS[layout]
+        builder = HELDOUT[heldout] if heldout else LAYOUTS[layout]
         blocks = builder(person, style)
         data = RENDERERS[fmt](blocks, style)
         path = out / f"r{seed}_{n:04d}_{layout}.{EXTENSIONS[fmt]}"
@@ -1048,6 +1123,7 @@ def generate(
             "layout": layout,
             "format": fmt,
             **truth_of(person),
+            **person.extras,  # what a layout changed about the truth (a masked phone)
         }
         path.with_name(path.name + ".truth.json").write_text(
             json.dumps(truth, ensure_ascii=False, indent=1), encoding="utf-8"
@@ -1075,7 +1151,7 @@ def main() -> None:
     parser.add_argument("out", type=Path)
     parser.add_argument("--count", type=int, default=220)
     parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument("--heldout", action="store_true")
+    parser.add_argument("--heldout", choices=sorted(HELDOUT), help="a held-out layout variant only")
     parser.add_argument("--no-hostile", action="store_true")
     args = parser.parse_args()
     files = generate(

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from recruiting.domain.resume import ParseStatus
+from recruiting.domain.resume import ParsedResume, ParseStatus
 from recruiting.infra.resumes.limits import ReadLimits
 from recruiting.infra.resumes.reader import FileResumeReader
 from recruiting.services.resumes.evaluate import evaluate
@@ -62,6 +62,21 @@ def test_every_layout_in_every_format(layout: str, fmt: str) -> None:
     dumped = json.dumps([str(parsed)], ensure_ascii=False)
     for value in truth["protected"]:
         assert value not in dumped
+
+
+def _read(data: bytes, name: str, as_of: str) -> ParsedResume:
+    return FileResumeReader(as_of=lambda: as_of).read(data, name)
+
+
+@pytest.mark.parametrize("variant", [None, "heldout", "heldout2", "heldout3"])
+def test_held_out_layouts_meet_the_targets(tmp_path: Path, variant: str | None) -> None:
+    """Layouts the extractor was not written against (and a fresh seed for the others)."""
+    generate(tmp_path, count=24, seed=31337, heldout=variant, hostile=False)
+    report = evaluate(tmp_path, _read)
+    for field in ("name", "phone", "email", "education", "work"):
+        tally = report.fields[field]
+        assert tally.precision >= 0.95 and tally.recall >= 0.90, (field, tally)
+    assert report.leaks == [] and report.failures == []
 
 
 def test_evaluation_meets_the_targets(corpus: Path) -> None:
@@ -194,3 +209,65 @@ def test_generator_is_deterministic(tmp_path: Path) -> None:
     second = generate(tmp_path / "b", count=8, seed=5, hostile=False)
     for a, b in zip(first, second, strict=True):
         assert a.read_bytes() == b.read_bytes(), a.name
+
+
+@pytest.mark.parametrize("fmt", ["pdf", "docx", "html", "txt"])
+def test_mutated_files_never_raise(fmt: str) -> None:
+    """Bytes flipped, cut or repeated at random: always a status, never an exception."""
+    import random
+
+    rng = random.Random(f"fuzz-{fmt}")
+    person, style = make_person(rng), make_style(rng)
+    original = RENDERERS[fmt](layout_handmade(person, style), style)
+    for _ in range(40):
+        data = bytearray(original)
+        for _ in range(rng.randint(1, 20)):
+            data[rng.randrange(len(data))] = rng.randrange(256)
+        if rng.random() < 0.3:
+            data = data[: rng.randrange(len(data))]
+        started = time.perf_counter()
+        parsed = READER.read(bytes(data), f"x.{fmt}")
+        assert time.perf_counter() - started < 5
+        assert parsed.status in set(ParseStatus)
+        if parsed.status is not ParseStatus.PARSED:
+            assert parsed.reason and problems(parsed.reason) == []
+
+
+def test_a_page_too_dense_for_a_resume_is_refused() -> None:
+    from reportlab.pdfgen import canvas
+
+    out = io.BytesIO()
+    page = canvas.Canvas(out, invariant=1)
+    page.setFont("Helvetica", 2)
+    for row in range(400):
+        page.drawString(5, 5 + row * 2, "x" * 200)
+    page.showPage()
+    page.save()
+    parsed = READER.read(out.getvalue(), "dense.pdf")
+    assert parsed.status is ParseStatus.REFUSED and "过多" in parsed.reason
+
+
+def test_an_oversized_xml_part_is_refused_before_parsing() -> None:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as archive:  # ratio 1: not a "bomb"
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("word/document.xml", b"<w:document>" + b"<w:p/>" * (2 * 1024 * 1024))
+    parsed = READER.read(out.getvalue(), "big.docx")
+    assert parsed.status is ParseStatus.REFUSED and "结构异常" in parsed.reason
+
+
+def test_a_long_word_document_is_refused_by_its_page_count() -> None:
+    import random
+
+    rng = random.Random(9)
+    person, style = make_person(rng), make_style(rng)
+    source = zipfile.ZipFile(io.BytesIO(RENDERERS["docx"](layout_handmade(person, style), style)))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            payload = source.read(info.filename)
+            if info.filename == "docProps/app.xml":
+                payload = b'<?xml version="1.0"?><Properties><Pages>200</Pages></Properties>'
+            target.writestr(info.filename, payload)
+    parsed = READER.read(out.getvalue(), "long.docx")
+    assert parsed.status is ParseStatus.REFUSED and "200 页" in parsed.reason

@@ -98,6 +98,8 @@ def test_absent_values_are_none_not_guessed() -> None:
 @pytest.mark.parametrize(
     ("line", "kind"),
     [("■ 教育背景", "education"), ("【工作经历】", "work"), ("一、工作经验 Work Experience", "work"),
+     ("工作经历（共3段）", "work"), ("所获证书", "certificates"), ("技能标签", "skills"),
+     ("个人总结", "other"), ("EDUCATION 教育经历", "education"),
      ("— 证书与奖项 —", "certificates"), ("专业技能：", "skills"), ("项目经历", "project"),
      ("项目经理", None), ("工作经验：5年", None), ("技术总监", None), ("北京大学", None)],
 )  # fmt: skip
@@ -161,3 +163,65 @@ def test_wrapped_email_in_a_narrow_column() -> None:
         ["赵丽", "Email：wuyang32", "0@outlook.com   手机：19649208312"], as_of="2024-06"
     )
     assert parsed.email == "wuyang320@outlook.com"
+
+
+def test_labels_are_read_by_concept_not_only_by_known_spelling() -> None:
+    lines = [
+        "应聘者：周敏",
+        "联系手机：13600001111；电子信箱：zm@126.com；常住城市：杭州；出生日期：1991.02",
+        "◆ 工作背景",
+        "任职单位：杭州某某网络科技有限公司",
+        "担任岗位：运营专员",
+        "任职时间：2019年07月—2021年03月",
+        "EDUCATION 教育经历",
+        "就读院校：浙江大学，硕士研究生，统计学，2016年09月—2019年06月",
+    ]
+    parsed = extract(lines, as_of="2024-06")
+    assert (parsed.name, parsed.city, parsed.email) == ("周敏", "杭州", "zm@126.com")
+    assert [(w.company, w.title, w.start, w.end) for w in parsed.work] == [
+        ("杭州某某网络科技有限公司", "运营专员", "2019-07", "2021-03")
+    ]
+    assert [(e.school, e.degree, e.major) for e in parsed.education] == [
+        ("浙江大学", "硕士", "统计学")
+    ]
+    # a protected pair inside a ';'-joined line is gone from facts and evidence alike
+    assert "1991" not in json.dumps(asdict(parsed), ensure_ascii=False)
+
+
+def test_title_at_company_and_wrapped_mobile() -> None:
+    lines = [
+        "吴昊",
+        "手机号：+86 1566049945",
+        "9   E-mail：wh@qq.com",
+        "工作经历",
+        "数据分析师 @ 拼多多",
+        "2020.04 – 至今",
+    ]
+    parsed = extract(lines, as_of="2024-06")
+    assert parsed.phone == "15660499459"
+    assert [(w.company, w.title, w.current) for w in parsed.work] == [
+        ("拼多多", "数据分析师", True)
+    ]
+
+
+def test_site_export_before_unlock_masked_phone_counts_and_tags() -> None:
+    lines = [
+        "陈静（ID：48213377）",
+        "性别：女 年龄：29岁 所在地：成都 学历：本科",
+        "手机：139****5678 邮箱：cj@163.com",
+        "工作经历（共1段）",
+        "公司名称 | 职位名称 | 在职时间",
+        "四川某某科技有限公司 | 测试工程师 | 2020-03 ~ 至今",
+        "技能标签",
+        "#Python #Spring Boot #SQL",
+        "所获证书",
+        "软考中级，英语四级",
+    ]
+    parsed = extract(lines, as_of="2024-06")
+    assert (parsed.name, parsed.phone, parsed.city) == ("陈静", None, "成都")  # masked: no phone
+    assert [(w.company, w.title, w.start, w.current) for w in parsed.work] == [
+        ("四川某某科技有限公司", "测试工程师", "2020-03", True)
+    ]
+    assert parsed.skills == ("Python", "Spring Boot", "SQL")
+    assert parsed.certificates == ("软考中级", "英语四级")
+    assert "29" not in json.dumps(asdict(parsed), ensure_ascii=False)

@@ -38,6 +38,11 @@ def check_zip(data: bytes, limits: ReadLimits) -> zipfile.ZipFile:
                 f"zip bomb? {info.filename}: {info.file_size} bytes at ratio {ratio:.0f}",
             )
         name = info.filename.lower()
+        if name.endswith((".xml", ".rels")) and info.file_size > limits.max_xml_part_bytes:
+            raise Refused(
+                "文件内部结构异常，出于安全考虑不予解析，请另存为 PDF 后上传",
+                f"{info.filename}: {info.file_size} bytes of XML",
+            )
         if name.endswith("vbaproject.bin") or name.endswith("vbadata.xml") or "/activex/" in name:
             raise Refused(_MACROS, f"macro part {info.filename}")
     if total > limits.max_unzipped_bytes:

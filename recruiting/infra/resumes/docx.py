@@ -9,6 +9,8 @@ sidebar) follow the paragraph that anchors them. The zip is checked first (conta
 from __future__ import annotations
 
 import io
+import re
+import zipfile
 from collections.abc import Iterator
 from typing import Any
 
@@ -27,6 +29,7 @@ def read_docx(data: bytes, limits: ReadLimits, deadline: Deadline) -> list[str]:
             "无法识别的文件格式，请上传 PDF、Word（.docx）、网页或文本格式的简历",
             "zip without word/document.xml",
         )
+    _check_pages(archive, limits)
     import docx
     from docx.opc.exceptions import PackageNotFoundError
 
@@ -40,6 +43,21 @@ def read_docx(data: bytes, limits: ReadLimits, deadline: Deadline) -> list[str]:
         if len(lines) > limits.max_lines:
             raise Refused("文件文字过多，不像一份简历，请只上传简历本身", "too many lines")
     return lines
+
+
+def _check_pages(archive: zipfile.ZipFile, limits: ReadLimits) -> None:
+    """Word records the page count it last laid out in docProps/app.xml: trust it to refuse
+    a long document before reading it (a missing or odd count is not a refusal)."""
+    try:
+        app = archive.read("docProps/app.xml")[:65536].decode("utf-8", errors="replace")
+    except (KeyError, zipfile.BadZipFile, OSError, EOFError, ValueError):
+        return
+    found = re.search(r"<(?:\w+:)?Pages>\s*(\d{1,7})\s*<", app)
+    if found and int(found.group(1)) > limits.max_pages:
+        raise Refused(
+            f"文件有 {found.group(1)} 页，超过 {limits.max_pages} 页的上限，请只上传简历本身",
+            f"docx app.xml says {found.group(1)} pages",
+        )
 
 
 def _block(element: Any, deadline: Deadline) -> Iterator[str]:

@@ -19,6 +19,7 @@ class ReadLimits:
     max_unzipped_bytes: int = 60 * 1024 * 1024  # all entries of a .docx together
     max_zip_entries: int = 2000
     max_zip_ratio: float = 200.0  # uncompressed / compressed, for entries over 1 MB
+    max_xml_part_bytes: int = 8 * 1024 * 1024  # one XML part parsed into a tree (~10× in RAM)
     max_lines: int = 20_000  # text lines handed to the extractor
 
 

@@ -17,6 +17,7 @@ import io
 import logging
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from recruiting.infra.resumes.limits import Deadline, NeedsOcr, ReadLimits, Refused
 
@@ -53,7 +54,6 @@ def read_pdf(data: bytes, limits: ReadLimits, deadline: Deadline) -> list[str]:
 
 
 def _read(data: bytes, limits: ReadLimits, deadline: Deadline) -> list[str]:
-    from pdfminer.converter import PDFPageAggregator
     from pdfminer.layout import (
         LAParams,
         LTCurve,
@@ -91,7 +91,7 @@ def _read(data: bytes, limits: ReadLimits, deadline: Deadline) -> list[str]:
 
     manager = PDFResourceManager(caching=True)
     params = LAParams(char_margin=2.0, line_margin=0.3, word_margin=0.1, detect_vertical=False)
-    device = PDFPageAggregator(manager, laparams=params)
+    device = _guarded_aggregator(manager, params, deadline)
     interpreter = PDFPageInterpreter(manager, device)
     lines: list[str] = []
     chars = 0
@@ -138,6 +138,35 @@ def _read(data: bytes, limits: ReadLimits, deadline: Deadline) -> list[str]:
             )
         raise Refused("文件中没有可读取的文字", f"{pages} pages, no text, no images")
     return lines
+
+
+_MAX_PAGE_CHARS = 30_000  # a dense résumé page holds ~2,000; layout analysis grows faster
+
+
+def _guarded_aggregator(manager: Any, params: Any, deadline: Deadline) -> Any:
+    """pdfminer's aggregator, checking the time limit while a page draws its characters and
+    refusing a page too dense to be a résumé before the costly layout analysis."""
+    from pdfminer.converter import PDFPageAggregator
+
+    class Guarded(PDFPageAggregator):
+        chars_on_page = 0
+
+        def begin_page(self, page: Any, ctm: Any) -> None:
+            self.chars_on_page = 0
+            super().begin_page(page, ctm)
+
+        def render_char(self, *args: Any, **kwargs: Any) -> float:
+            self.chars_on_page += 1
+            if self.chars_on_page % 500 == 0:
+                deadline.check()
+                if self.chars_on_page > _MAX_PAGE_CHARS:
+                    raise Refused(
+                        "文件文字过多，不像一份简历，请只上传简历本身",
+                        f"over {_MAX_PAGE_CHARS} characters on one page",
+                    )
+            return float(super().render_char(*args, **kwargs))
+
+    return Guarded(manager, laparams=params)
 
 
 def _walk(item: object) -> Iterator[object]:

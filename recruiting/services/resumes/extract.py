@@ -10,7 +10,7 @@ evidence sentence can carry them. A value not found is ``None``, never guessed.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from recruiting.domain.resume import (
@@ -127,8 +127,14 @@ _HEADING_DECOR = re.compile(
 )
 _HEADING_NUMBER = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]|\d+[、.．]\s*)")
 _ENGLISH_TAIL = re.compile(r"\s*[/|]?\s*[A-Za-z][A-Za-z &]*$")
+_HEADING_COUNT = re.compile(r"\s*[(（\[【][^)）\]】]{0,12}[)）\]】]?\s*$")
+_HEADING_AFFIXES = re.compile(
+    r"^(?:所获|获得|主要|个人|我的|相关)(?=[\u4e00-\u9fff]{2})|"
+    r"(?<=[\u4e00-\u9fff]{2})(?:标签|情况|信息|列表|清单|概况|一览|简介)$"
+)
+_ENGLISH_HEAD = re.compile(r"^[A-Za-z][A-Za-z &]*?\s*[/|]?\s*(?=[\u4e00-\u9fff])")
 
-_SEPARATORS = re.compile(r"\s*[|｜丨¦]\s*|\s{2,}|\t| [·•] ")
+_SEPARATORS = re.compile(r"\s*[|｜丨¦;]\s*|\s{2,}|\t| [·•@] ")
 _LABEL = re.compile(r"^\s*([\u4e00-\u9fffA-Za-z\-]{1,10})\s*[:：]\s*(.*)$")
 _LABEL_SPLIT = re.compile(
     r"\s+(?!(?:至今|迄今|今|现在|目前|present|now)\s*[:：])(?=[\u4e00-\u9fffA-Za-z\-]{1,8}\s*[:：])",
@@ -290,7 +296,9 @@ _PROFICIENCY = re.compile(
     r"^(?:精通|熟练掌握|熟练使用|熟练运用|熟练|熟悉|掌握|了解|能够|会使用|会|具备|擅长|善于|良好的|"
     r"较强的|深入理解|理解|使用)\s*"
 )
-_ITEM_SPLIT = re.compile(r"[、，,;；|/／]|\s{2,}| (?=[\u4e00-\u9fff])|(?<=[\u4e00-\u9fff]) ")
+_ITEM_SPLIT = re.compile(
+    r"[、，,;；|/／]|\s{2,}|\s+(?=#)| (?=[\u4e00-\u9fff])|(?<=[\u4e00-\u9fff]) "
+)
 
 
 @dataclass
@@ -318,10 +326,20 @@ def heading_kind(line: str) -> tuple[str, str] | None:
         if len(first) == 2:
             text, rest = first[0], first[1]
     text = _HEADING_DECOR.sub("", text).strip()
-    core = _ENGLISH_TAIL.sub("", text).strip() if re.search(r"[\u4e00-\u9fff]", text) else text
-    core_l = _lower(core)
+    core = text
+    if re.search(r"[\u4e00-\u9fff]", text):  # "工作经历 Work Experience", "EDUCATION 教育经历"
+        core = _ENGLISH_HEAD.sub("", _ENGLISH_TAIL.sub("", text)).strip()
+    core = _HEADING_COUNT.sub("", core).strip()  # 工作经历（共3段）
     if not core or len(core) > 14:
         return None
+    found = _heading_word(core, rest)
+    if found is None and _HEADING_AFFIXES.search(core):  # 所获证书, 技能标签
+        found = _heading_word(_HEADING_AFFIXES.sub("", core), rest)
+    return found
+
+
+def _heading_word(core: str, rest: str) -> tuple[str, str] | None:
+    core_l = _lower(core)
     for kind, words in _HEADINGS.items():
         for word in words:
             # short words ("项目", "工作") only alone: "项目经理" is a title, not a heading
@@ -355,6 +373,10 @@ _DANGLING_LABEL = re.compile(
     "(?:^|[|｜\\s])(?:"
     + "|".join(sorted(map(re.escape, PROTECTED_LABELS), key=len, reverse=True))
     + ")[^|｜:：\\s]{0,4}\\s*[:：]?\\s*$"
+)
+_PROTECTED_PAIR = re.compile(
+    "(?:" + "|".join(sorted(map(re.escape, PROTECTED_LABELS), key=len, reverse=True)) + ")"
+    r"[^:：|;,\s]{0,4}\s*[:：]\s*[^|;,，；\s]*"
 )
 _PROTECTED_TOKEN_LABEL = re.compile(
     "^(?:" + "|".join(sorted(map(re.escape, PROTECTED_LABELS), key=len, reverse=True)) + ")[:：]?$"
@@ -403,26 +425,51 @@ def clean_line(line: str) -> str:
             if is_protected(token):
                 continue
             out.append(token)
-        text = scrub_protected_text(" ".join(out)).strip(" ,，;；")
+        text = _PROTECTED_PAIR.sub("", " ".join(out))  # "…，出生日期：1990.03" inside a piece
+        text = scrub_protected_text(text).strip(" ,，;；")
         if text and not re.fullmatch(r"[()（）\[\]\s]*", text):
             kept.append(text)
     return " | ".join(kept)
 
 
-def _label_value(piece: str, labels: Iterable[str]) -> str | None:
+# Labels vary without end (任职单位, 就职公司, 常住城市 …): besides the known ones, a label
+# means a concept when it holds one of its words and none of the words of a neighbour concept.
+_CONCEPTS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "name": (("姓名", "应聘者", "求职者", "候选人", "名字"), ("公司", "学校", "项目", "证书")),
+    "city": (
+        ("城市", "居住", "所在地", "现居", "住址"),
+        ("期望", "意向", "目标", "户", "籍", "出生", "工作地", "意愿"),
+    ),
+    "company": (("单位", "公司", "企业", "雇主", "机构"), ("规模", "性质", "行业", "地址", "简介")),
+    "title": (("职位", "岗位", "职务", "职称", "头衔"), ("期望", "意向", "描述", "职责", "目标")),
+    "school": (("院校", "学校", "毕业于"), ("地址", "类型")),
+    "major": (("专业",), ("技能", "证书", "资格")),
+    "degree": (("学历", "学位"), ("背景", "经历")),
+}
+
+
+def _concept(label: str, concept: str | None) -> bool:
+    if concept is None:
+        return False
+    words, excluded = _CONCEPTS[concept]
+    return any(w in label for w in words) and not any(x in label for x in excluded)
+
+
+def _label_value(piece: str, labels: Iterable[str], concept: str | None = None) -> str | None:
     found = _LABEL.match(piece)
     if found:
         key = _lower(found.group(1))
-        for label in labels:
-            if key == _lower(label):
-                return found.group(2).strip()
+        if any(key == _lower(label) for label in labels) or _concept(key, concept):
+            return found.group(2).strip()
     return None
 
 
-def _find_labelled(lines: Sequence[str], labels: Sequence[str]) -> tuple[str, str] | None:
+def _find_labelled(
+    lines: Sequence[str], labels: Sequence[str], concept: str | None = None
+) -> tuple[str, str] | None:
     for line in lines:
         for piece in _pieces(line):
-            value = _label_value(piece, labels)
+            value = _label_value(piece, labels, concept)
             if value:
                 return value, line
     # a table row "姓名 | 张三": label and value in neighbouring cells
@@ -430,7 +477,10 @@ def _find_labelled(lines: Sequence[str], labels: Sequence[str]) -> tuple[str, st
     for line in lines:
         cells = _pieces(line)
         for i, cell in enumerate(cells[:-1]):
-            if _lower(cell.rstrip(":：")) in wanted and not _LABEL.match(cells[i + 1]):
+            key = _lower(cell.rstrip(":："))
+            if (key in wanted or (len(key) <= 6 and _concept(key, concept))) and not _LABEL.match(
+                cells[i + 1]
+            ):
                 return cells[i + 1], line
     return None
 
@@ -447,7 +497,7 @@ def extract(lines: Iterable[str], *, as_of: str) -> ParsedResume:
     evidence: dict[str, str] = {}
 
     name = _name(header or everything, evidence)
-    phone = _first(everything, find_phone, "phone", evidence)
+    phone = _phone(everything, evidence)
     email = _email(everything, evidence)
     city = _city(header, everything, evidence)
     salary_hit = _find_labelled(everything, _SALARY_LABELS)
@@ -544,14 +594,20 @@ def _sections(lines: Sequence[str]) -> list[_Section]:
     return sections
 
 
-def _first(
-    lines: Sequence[str], finder: Callable[[str], str | None], key: str, evidence: dict[str, str]
-) -> str | None:
-    for line in lines:
-        value = finder(line)
-        if value:
-            evidence[key] = line
-            return value
+def _phone(lines: Sequence[str], evidence: dict[str, str]) -> str | None:
+    """The first mobile number; one wrapped at a narrow column's edge is joined back."""
+    for i, line in enumerate(lines):
+        found = find_phone(line)
+        if found:
+            evidence["phone"] = line
+            return found
+        if i + 1 < len(lines) and re.search(r"\d$", line) and re.match(r"^\d", lines[i + 1]):
+            head = re.search(r"[\d\s\-+()]+$", line)
+            tail = re.match(r"^[\d\s\-]+", lines[i + 1])
+            joined = find_phone((head.group(0) if head else "") + (tail.group(0) if tail else ""))
+            if joined:
+                evidence["phone"] = f"{line}{lines[i + 1]}"
+                return joined
     return None
 
 
@@ -585,7 +641,7 @@ def _looks_like_name(text: str) -> bool:
 
 
 def _name(lines: Sequence[str], evidence: dict[str, str]) -> str | None:
-    hit = _find_labelled(lines, _NAME_LABELS)
+    hit = _find_labelled(lines, _NAME_LABELS, "name")
     if hit:
         value = hit[0].split(" ")[0]
         if _looks_like_name(value) or re.fullmatch(r"[A-Za-z][A-Za-z .\-]{1,40}", value):
@@ -594,6 +650,7 @@ def _name(lines: Sequence[str], evidence: dict[str, str]) -> str | None:
     for line in lines[:8]:
         for piece in _pieces(line)[:2]:
             first = piece.split(" ")[0]
+            first = re.sub(r"[(（\[【].*$", "", first)  # 王芳（ID：123）
             first = re.sub(r"(?:的)?(?:个人)?(?:求职)?简历$", "", first)
             if _looks_like_name(first):
                 evidence["name"] = line
@@ -613,7 +670,7 @@ def _city_of(value: str) -> str | None:
 
 
 def _city(header: Sequence[str], everything: Sequence[str], evidence: dict[str, str]) -> str | None:
-    hit = _find_labelled(everything, _CITY_LABELS)
+    hit = _find_labelled(everything, _CITY_LABELS, "city")
     if hit:
         city = _city_of(hit[0])
         if city:
@@ -733,7 +790,9 @@ def _tokens(head: Sequence[str]) -> _Tokens:
             start, end, current, (a, b) = dates
             text = text[:a] + " | " + text[b:]
         text = _DURATION.sub(" | ", text)
-        for piece in _pieces(text):
+        for piece in (q.strip() for p in _pieces(text) for q in re.split(r"[,;]", p)):
+            if not piece:
+                continue
             found = _LABEL.match(piece)
             if found:
                 key = _lower(found.group(1))
@@ -753,10 +812,13 @@ def _tokens(head: Sequence[str]) -> _Tokens:
     return _Tokens(labelled, free, start, end, current)
 
 
-def _labelled(tokens: _Tokens, labels: Iterable[str]) -> str | None:
+def _labelled(tokens: _Tokens, labels: Iterable[str], concept: str | None = None) -> str | None:
     for label in labels:
         value = tokens.labelled.get(_lower(label))
         if value:
+            return value
+    for key, value in tokens.labelled.items():
+        if _concept(key, concept):
             return value
     return None
 
@@ -792,10 +854,10 @@ def _education(lines: Sequence[str]) -> list[Education]:
     for entry in _entries(lines, _SCHOOL_ANCHOR):
         head = _head(entry)
         tokens = _tokens(head)
-        school = _labelled(tokens, _SCHOOL_LABELS)
-        degree_text = _labelled(tokens, _DEGREE_LABELS)
+        school = _labelled(tokens, _SCHOOL_LABELS, "school")
+        degree_text = _labelled(tokens, _DEGREE_LABELS, "degree")
         degree = _degree_of(degree_text) if degree_text else None
-        major = _labelled(tokens, _MAJOR_LABELS)
+        major = _labelled(tokens, _MAJOR_LABELS, "major")
         rest: list[str] = []
         for token in tokens.free:
             if school is None and _is_school(token) and _degree_of(token) is None:
@@ -836,8 +898,8 @@ def _work(lines: Sequence[str]) -> list[Work]:
     for entry in _entries(lines, _COMPANY_ANCHOR):
         head = _head(entry)
         tokens = _tokens(head)
-        company = _labelled(tokens, _COMPANY_LABELS)
-        title = _labelled(tokens, _TITLE_LABELS)
+        company = _labelled(tokens, _COMPANY_LABELS, "company")
+        title = _labelled(tokens, _TITLE_LABELS, "title")
         unknown: list[str] = []
         for token in tokens.free:
             if token.endswith(("部", "组", "事业群", "中心", "科", "处")) and len(token) <= 6:
@@ -907,7 +969,7 @@ def _items(
         text = DATE_RANGE.sub(" ", text)
         text = re.sub(r"^(?:19|20)\d\d\s*(?:[./\-年]\s*\d{1,2}\s*月?)?\s*", "", text)
         for raw in _ITEM_SPLIT.split(text):
-            item = _PROFICIENCY.sub("", raw.strip(" 。.:："))
+            item = _PROFICIENCY.sub("", raw.strip(" 。.:：#"))
             if item.count("(") != item.count(")"):
                 item = item.strip("()")
             item = re.sub(r"等(?:工具|软件|技能)$|(?<=[A-Za-z0-9+#])等$|的(?:使用|开发)$", "", item)

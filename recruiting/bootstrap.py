@@ -44,6 +44,8 @@ from recruiting.services.recorded.analysis import AnswerAnalysisRunner
 from recruiting.services.scheduling.booking import InterviewBooking
 from recruiting.services.scheduling.reminders import ReminderService
 from recruiting.services.scheduling.slots import SchedulingService
+from recruiting.services.screening.ranking import Screening
+from recruiting.services.screening.requirements import OpeningRequirements
 from recruiting.services.shared.personal_data import PersonalDataService
 from recruiting.services.workbench.login import WorkbenchLogin
 from recruiting.settings import Settings, is_loopback
@@ -62,6 +64,7 @@ from recruiting.wiring.messaging import decode_event, wire_messaging
 from recruiting.wiring.offers import wire_offers
 from recruiting.wiring.recorded import wire_recorded
 from recruiting.wiring.scheduling import wire_scheduling
+from recruiting.wiring.screening import wire_screening
 from recruiting.wiring.shared import scorer_choice, wire_shared
 from recruiting.workbench import install_workbench
 from scheduler.jobs import JobRegistry
@@ -109,6 +112,8 @@ class Services:
     summaries: CandidateSummaries
     intake: Intake
     workbench_login: WorkbenchLogin
+    screening: Screening
+    requirements: OpeningRequirements
     # found once at start (a directory listing): /healthz must not touch the disk per probe
     speech: SpeechReadiness | None = None
 
@@ -135,9 +140,10 @@ def build_services(
     candidates = wire_candidate_channel(invitations, after, offers)
     recorded = wire_recorded(shared, after)
     intake = wire_intake(shared, invitations, recorded)
+    screening = wire_screening(shared, recorded)
     messaging = wire_messaging(
         shared, live=live, after=after, offers=offers, invitations=invitations,
-        candidates=candidates, intake=intake,
+        candidates=candidates, intake=intake, screening=screening,
     )  # fmt: skip
     worker = Worker(
         shared.queue,
@@ -177,6 +183,8 @@ def build_services(
         workbench_login=WorkbenchLogin(
             WeComWebLogin(shared.wecom.auth), shared.kv, settings.workbench.session_ttl
         ),
+        screening=screening.screening,
+        requirements=screening.requirements,
     )
 
 

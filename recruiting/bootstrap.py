@@ -44,7 +44,10 @@ from recruiting.services.recorded.analysis import AnswerAnalysisRunner
 from recruiting.services.scheduling.booking import InterviewBooking
 from recruiting.services.scheduling.reminders import ReminderService
 from recruiting.services.scheduling.slots import SchedulingService
+from recruiting.services.screening.ranking import Screening
+from recruiting.services.screening.requirements import OpeningRequirements
 from recruiting.services.shared.personal_data import PersonalDataService
+from recruiting.services.workbench.login import WorkbenchLogin
 from recruiting.settings import Settings, is_loopback
 from recruiting.web import (
     install_error_handlers,
@@ -54,6 +57,7 @@ from recruiting.web import (
 )
 from recruiting.wiring.after_interview import AfterInterview, wire_after_interview
 from recruiting.wiring.candidate_channel import wire_candidate_channel
+from recruiting.wiring.intake import Intake, wire_intake
 from recruiting.wiring.invitations import wire_invitations
 from recruiting.wiring.live import wire_live
 from recruiting.wiring.messaging import decode_event, wire_messaging
@@ -61,13 +65,16 @@ from recruiting.wiring.offers import wire_offers
 from recruiting.wiring.personal_data import PersonalDataWiring, wire_personal_data
 from recruiting.wiring.recorded import wire_recorded
 from recruiting.wiring.scheduling import wire_scheduling
+from recruiting.wiring.screening import wire_screening
 from recruiting.wiring.shared import scorer_choice, wire_shared
+from recruiting.workbench import install_workbench
 from scheduler.jobs import JobRegistry
 from scheduler.leader import LeaderGuard, Lease, MemoryLease, RedisLease
 from scheduler.runner import Scheduler
 from wecom_bot import routes as wecom_routes
 from wecom_bot.client import WeComClient
 from wecom_bot.gateway import CallbackGateway
+from wecom_bot.web_login import WeComWebLogin
 
 __all__ = ["Services", "WebApp", "build_services", "create_app", "decode_event", "scorer_choice"]
 
@@ -105,6 +112,10 @@ class Services:
     surveys: Surveys
     summaries: CandidateSummaries
     lifecycle: PersonalDataWiring  # erasure, legal holds, the purge
+    intake: Intake
+    workbench_login: WorkbenchLogin
+    screening: Screening
+    requirements: OpeningRequirements
     # found once at start (a directory listing): /healthz must not touch the disk per probe
     speech: SpeechReadiness | None = None
 
@@ -131,9 +142,11 @@ def build_services(
     candidates = wire_candidate_channel(invitations, after, offers)
     recorded = wire_recorded(shared, after)
     lifecycle = wire_personal_data(shared)
+    intake = wire_intake(shared, invitations, recorded)
+    screening = wire_screening(shared, recorded)
     messaging = wire_messaging(
         shared, live=live, after=after, offers=offers, invitations=invitations,
-        candidates=candidates,
+        candidates=candidates, intake=intake, screening=screening,
     )  # fmt: skip
     worker = Worker(
         shared.queue,
@@ -170,6 +183,12 @@ def build_services(
         surveys=after.surveys,
         summaries=after.summaries,
         lifecycle=lifecycle,
+        intake=intake,
+        workbench_login=WorkbenchLogin(
+            WeComWebLogin(shared.wecom.auth), shared.kv, settings.workbench.session_ttl
+        ),
+        screening=screening.screening,
+        requirements=screening.requirements,
     )
 
 
@@ -247,6 +266,7 @@ def create_app(
     install_error_handlers(app)
     install_security_headers(app, hsts=not is_loopback(settings.server.host))
     install_openapi(app)
+    install_workbench(app)
 
     @app.before_server_start
     async def _open(app: WebApp) -> None:

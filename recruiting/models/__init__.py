@@ -46,6 +46,7 @@ from recruiting.models.recorded import (
     UploadStatus,
 )
 from recruiting.models.reminders import ReminderDelivery
+from recruiting.models.resumes import ResumeFile, ResumeParse
 from recruiting.models.retention import ErasureRecord, LegalHold, PendingObjectDeletion
 from recruiting.models.scores import RaterKind, Score
 from recruiting.models.staff import Staff
@@ -95,6 +96,8 @@ __all__ = [
     "RaterKind",
     "ReminderDelivery",
     "Respondent",
+    "ResumeFile",
+    "ResumeParse",
     "RoundKind",
     "Score",
     "SendAttempt",

@@ -38,6 +38,7 @@ from recruiting.services.personal_data.purge import Purge, candidate_facts
 from recruiting.services.shared.audit import Actor
 from tests.conftest import TEST_CIPHER, TEST_PII_KEYS
 from tests.integration.test_erasure import plant
+from tests.people_text import problems
 
 MANAGER = Actor("zhangwei", frozenset({Role.HR_MANAGER}))
 ZONE = ZoneInfo("Asia/Shanghai")
@@ -146,6 +147,8 @@ async def test_hr_managers_get_one_summary_a_month(database: str, media: LocalMe
     assert row.recipient == "zhangwei"
     text = row.payload["content"]
     assert "共清理 1 位候选人" in text and "录制的回答视频：1 位" in text and "赵敏" not in text
+    assert problems(text) == []  # written for HR: no developer text
+    assert await purge.monthly_summary(next_month + timedelta(days=31)) == 0  # nothing erased
 
 
 async def test_the_command_line_dry_run_and_run(

@@ -196,14 +196,14 @@ class Purge:
 
     async def monthly_summary(self, now: datetime) -> int:
         """On the first run of a month, tell every HR manager what last month's purges and
-        erasure requests removed (counts per class, through the effects unit); the outbox
-        key ``purge-summary:<YYYY-MM>`` makes it once per month."""
+        erasure requests removed (counts per class, through the effects unit); nothing when
+        nothing was erased. The outbox key ``purge-summary:<YYYY-MM>`` makes it once."""
         local = now.astimezone(self._zone)
         start = local.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
         previous = (start - timedelta(days=1)).replace(day=1)
         records = await ErasureRecord.filter(at__gte=previous, at__lt=start)
         managers = await hr_managers()
-        if not managers:
+        if not managers or not records:  # a month without erasures is no news
             return 0
         text = summary_text(f"{previous.year} 年 {previous.month} 月", records)
         drafts = [
@@ -236,9 +236,7 @@ def summary_text(month: str, records: Sequence[ErasureRecord]) -> str:
         count = len({r.candidate_id for r in records if data_class.value in (r.classes or [])})
         if count:
             lines.append(f"> {name}：{count} 位")
-    if not people:
-        lines.append("> 本月没有到期的数据。")
-    lines.append("依据保留期限自动执行；有法律保全（legal hold）的候选人不受影响。")
+    lines.append("按保留期限自动执行；处于法律保全中的候选人不受影响。")
     return "\n".join(lines)
 
 

@@ -61,6 +61,7 @@ log = logging.getLogger(__name__)
 
 TALENT_POOL = "talent_pool"  # the consent purpose (``ConsentPurpose.TALENT_POOL`` once added)
 CLOSED = (ApplicationStatus.HIRED, ApplicationStatus.REJECTED, ApplicationStatus.WITHDRAWN)
+OPEN = (ApplicationStatus.APPLIED, ApplicationStatus.SCREENING, ApplicationStatus.INTERVIEWING)
 HANDOFF_CHANNELS = (Channel.EHR, Channel.PAYROLL)
 PAGE = 200  # candidates examined per query
 
@@ -165,12 +166,17 @@ class Purge:
         """(facts, due classes) of every candidate with something due, in id order; held
         candidates come with their classes too, so the dry run can name them."""
         after = 0
+        # Candidates with an application still in progress have nothing due: skipped unread.
+        rows = await Application.filter(status__in=OPEN).values_list("candidate_id", flat=True)
+        busy: set[int] = {int(c) for c in rows}  # type: ignore[call-overload]
         while True:
             page = Candidate.filter(id__gt=after, erased_at=None).order_by("id").limit(PAGE)
             ids: list[int] = [i for i in await page.values_list("id", flat=True)]  # type: ignore[misc]
             if not ids:
                 return
             for candidate_id in ids:
+                if candidate_id in busy:
+                    continue
                 facts = await candidate_facts(candidate_id)
                 unheld = dataclasses.replace(facts, held=False)
                 classes = due_classes(unheld, self._policy, now)

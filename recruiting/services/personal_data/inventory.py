@@ -31,7 +31,8 @@ CONSENT_PROCESSING = "consent: data_processing"
 OTHER_RETENTION = {
     "staff": "while the person is on the staff list (HR removes leavers)",
     "audit": "retention.audit_days (3 years)",
-    "transport": "retention.transport_days after delivery, or with the candidate",
+    "transport": "retention.transport_days after delivery (rows addressed to an erased "
+    "candidate go with them)",
     "hold": "until lifted, then retention.audit_days",
     "ttl": "minutes to days, expiring by itself",
     "scratch": "while a decoder runs; dead processes' folders wiped at start and each purge",

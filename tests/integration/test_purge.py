@@ -119,6 +119,17 @@ async def test_an_open_application_is_never_purged(database: str, media: LocalMe
     assert report.candidates == [] and await media.size(key) > 0
 
 
+async def test_a_candidate_who_never_applied_goes_after_the_not_hired_period(
+    database: str, media: LocalMediaStore
+) -> None:
+    lone = await Candidate.create(name="孙丽", phone_enc="x")
+    purge = purge_of(media)
+    assert (await purge.run(lone.created_at + timedelta(days=179))).candidates == []
+    done = await purge.run(lone.created_at + timedelta(days=181))
+    assert [p.candidate_id for p in done.candidates] == [lone.id]
+    assert (await Candidate.get(id=lone.id)).name == ""
+
+
 async def test_dead_processes_scratch_is_wiped(
     database: str, media: LocalMediaStore, tmp_path: Path
 ) -> None:

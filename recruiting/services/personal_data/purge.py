@@ -262,7 +262,11 @@ async def candidate_facts(candidate_id: int) -> CandidateFacts:
     apps = await Application.filter(candidate_id=candidate_id)
     decided: list[datetime] = []
     hired = False
-    open_ = not apps
+    open_ = False
+    if not apps:  # entered (a résumé, a merge) but never applied: the clock runs from entry
+        candidate = await Candidate.get_or_none(id=candidate_id)
+        if candidate is not None:
+            decided.append(candidate.created_at)
     for app in apps:
         status = ApplicationStatus(app.status)
         if status == ApplicationStatus.OFFER:

@@ -124,9 +124,11 @@ async def test_a_candidate_who_never_applied_goes_after_the_not_hired_period(
 ) -> None:
     lone = await Candidate.create(name="孙丽", phone_enc="x")
     purge = purge_of(media)
-    assert (await purge.run(lone.created_at + timedelta(days=179))).candidates == []
+    early = await purge.run(lone.created_at + timedelta(days=179))
+    assert "profile" not in early.per_class and (await Candidate.get(id=lone.id)).name == "孙丽"
     done = await purge.run(lone.created_at + timedelta(days=181))
     assert [p.candidate_id for p in done.candidates] == [lone.id]
+    assert done.per_class["profile"] == 1
     assert (await Candidate.get(id=lone.id)).name == ""
 
 

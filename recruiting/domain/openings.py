@@ -211,7 +211,7 @@ def competency_model(
             raise InvalidInput(f"“{known[code]}”重复出现，请合并为一项")
         weight = _weight(entry.get("weight"), known[code])
         items.append({"code": code, "name": known[code], "weight": str(weight)})
-    total = sum(Decimal(i["weight"]) for i in items)
+    total = sum((Decimal(i["weight"]) for i in items), Decimal(0))
     if total != 1:
         raise InvalidInput(f"各项能力的权重合计须为 1（即 100%），现为 {total.normalize():f}")
     return CompetencyModel.from_json(list(items)).to_json()

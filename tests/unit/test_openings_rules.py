@@ -106,3 +106,14 @@ def test_round_content_digest_is_stable_and_changes_with_content() -> None:
     reweighted = content_from_fields(fields, [{"code": "teamwork", "name": "团队协作",
                                                "weight": "1.0"}])  # fmt: skip
     assert reweighted.digest() != content.digest()
+
+
+def test_a_model_entry_with_a_foreign_code_is_matched_by_its_library_name() -> None:
+    model = rules.competency_model(
+        [
+            {"code": "comm", "name": "沟通能力", "weight": "0.5"},
+            {"code": "团队协作", "weight": "0.5"},
+        ],
+        KNOWN,
+    )
+    assert [i["code"] for i in model] == ["communication", "teamwork"]

@@ -39,7 +39,7 @@ async def test_hr_sets_up_an_opening_and_a_recorded_round(
     assert r.status_code == 302, r.text
     job = await JobOpening.get(code="KF-SH-01")
     assert r.headers["location"] == f"/workbench/openings/{job.id}"
-    assert [i["code"] for i in job.competency_model][0] == "customer_focus"
+    assert job.competency_model[0]["code"] == "customer_focus"
     again = await hr.post("/workbench/openings/new", data={**form, "title": "另一个"})
     assert again.status_code == 409 and "已被使用" in again.text and "另一个" in again.text
 

@@ -203,11 +203,9 @@ async def _add_recorded_from_form(
     request: Request, principal: StaffPrincipal, opening_id: int, name: str
 ) -> int:
     """A recorded round starts with the first question typed on the opening page."""
-    question = {
-        "text": _form(request, "first_question"),
-        "competencies": _many(request, "first_competencies"),
-    }
-    if not question["text"].strip():
+    text = _form(request, "first_question")
+    question = {"text": text, "competencies": _many(request, "first_competencies")}
+    if not text.strip():
         raise InvalidInput("请填写录制面试的第一道题（之后可以继续添加或从题库选题）")
     round_ = await _uc(request).rounds.add(
         principal.actor, opening_id, {"kind": "recorded", "name": name, "questions": [question]}

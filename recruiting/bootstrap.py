@@ -45,7 +45,12 @@ from recruiting.services.recorded.analysis import AnswerAnalysisRunner
 from recruiting.services.scheduling.booking import InterviewBooking
 from recruiting.services.scheduling.reminders import ReminderService
 from recruiting.services.scheduling.slots import SchedulingService
+<<<<<<< HEAD
 from recruiting.services.shared.audit import Actor
+=======
+from recruiting.services.screening.ranking import Screening
+from recruiting.services.screening.requirements import OpeningRequirements
+>>>>>>> main
 from recruiting.services.shared.personal_data import PersonalDataService
 from recruiting.services.workbench.login import WorkbenchLogin
 from recruiting.settings import Settings, is_loopback
@@ -57,6 +62,7 @@ from recruiting.web import (
 )
 from recruiting.wiring.after_interview import AfterInterview, wire_after_interview
 from recruiting.wiring.candidate_channel import wire_candidate_channel
+from recruiting.wiring.intake import Intake, wire_intake
 from recruiting.wiring.invitations import wire_invitations
 from recruiting.wiring.live import wire_live
 from recruiting.wiring.messaging import decode_event, wire_messaging
@@ -64,6 +70,7 @@ from recruiting.wiring.offers import wire_offers
 from recruiting.wiring.openings import Openings, wire_openings
 from recruiting.wiring.recorded import wire_recorded
 from recruiting.wiring.scheduling import wire_scheduling
+from recruiting.wiring.screening import wire_screening
 from recruiting.wiring.shared import scorer_choice, wire_shared
 from recruiting.workbench import install_workbench
 from scheduler.jobs import JobRegistry
@@ -109,8 +116,14 @@ class Services:
     scheduler: Scheduler
     surveys: Surveys
     summaries: CandidateSummaries
+    intake: Intake
     workbench_login: WorkbenchLogin
+<<<<<<< HEAD
     openings: Openings  # openings, rounds, question bank (the workbench's 岗位 pages)
+=======
+    screening: Screening
+    requirements: OpeningRequirements
+>>>>>>> main
     # found once at start (a directory listing): /healthz must not touch the disk per probe
     speech: SpeechReadiness | None = None
 
@@ -136,9 +149,11 @@ def build_services(
     invitations = wire_invitations(shared, scheduling)
     candidates = wire_candidate_channel(invitations, after, offers)
     recorded = wire_recorded(shared, after)
+    intake = wire_intake(shared, invitations, recorded)
+    screening = wire_screening(shared, recorded)
     messaging = wire_messaging(
         shared, live=live, after=after, offers=offers, invitations=invitations,
-        candidates=candidates,
+        candidates=candidates, intake=intake, screening=screening,
     )  # fmt: skip
     worker = Worker(
         shared.queue,
@@ -174,10 +189,16 @@ def build_services(
         scheduler=jobs,
         surveys=after.surveys,
         summaries=after.summaries,
+        intake=intake,
         workbench_login=WorkbenchLogin(
             WeComWebLogin(shared.wecom.auth), shared.kv, settings.workbench.session_ttl
         ),
+<<<<<<< HEAD
         openings=wire_openings(),
+=======
+        screening=screening.screening,
+        requirements=screening.requirements,
+>>>>>>> main
     )
 
 

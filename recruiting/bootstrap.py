@@ -45,12 +45,9 @@ from recruiting.services.recorded.analysis import AnswerAnalysisRunner
 from recruiting.services.scheduling.booking import InterviewBooking
 from recruiting.services.scheduling.reminders import ReminderService
 from recruiting.services.scheduling.slots import SchedulingService
-<<<<<<< HEAD
-from recruiting.services.shared.audit import Actor
-=======
 from recruiting.services.screening.ranking import Screening
 from recruiting.services.screening.requirements import OpeningRequirements
->>>>>>> main
+from recruiting.services.shared.audit import Actor
 from recruiting.services.shared.personal_data import PersonalDataService
 from recruiting.services.workbench.login import WorkbenchLogin
 from recruiting.settings import Settings, is_loopback
@@ -118,12 +115,9 @@ class Services:
     summaries: CandidateSummaries
     intake: Intake
     workbench_login: WorkbenchLogin
-<<<<<<< HEAD
-    openings: Openings  # openings, rounds, question bank (the workbench's 岗位 pages)
-=======
     screening: Screening
     requirements: OpeningRequirements
->>>>>>> main
+    openings: Openings  # openings, rounds, question bank (the workbench's 岗位 pages)
     # found once at start (a directory listing): /healthz must not touch the disk per probe
     speech: SpeechReadiness | None = None
 
@@ -193,12 +187,9 @@ def build_services(
         workbench_login=WorkbenchLogin(
             WeComWebLogin(shared.wecom.auth), shared.kv, settings.workbench.session_ttl
         ),
-<<<<<<< HEAD
-        openings=wire_openings(),
-=======
         screening=screening.screening,
         requirements=screening.requirements,
->>>>>>> main
+        openings=wire_openings(),
     )
 
 

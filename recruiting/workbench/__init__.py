@@ -17,21 +17,14 @@ from sanic_ext.extensions.openapi import openapi
 
 from recruiting.services.workbench.login import StaffPrincipal
 from recruiting.workbench.login_routes import bp as login_bp
-<<<<<<< HEAD
-from recruiting.workbench.pages import home, openings
-=======
-from recruiting.workbench.pages import candidates, home, screening
->>>>>>> main
+from recruiting.workbench.pages import candidates, home, openings, screening
 from recruiting.workbench.shell import HERE, NAV, NavItem, page, render
 
 PAGES: list[Blueprint] = [
     home.bp,
-<<<<<<< HEAD
     openings.bp,
-=======
     candidates.bp,
     screening.bp,
->>>>>>> main
 ]
 
 

@@ -11,6 +11,7 @@ import httpx
 import pytest
 
 from recruiting.models import AuditLog, BankQuestion, InterviewRound, JobOpening
+from recruiting.services.shared.round_versions import version_for_new_interview
 from tests.e2e.stack import Stack
 from tests.e2e.test_workbench_login import DESKTOP, sign_in
 
@@ -99,6 +100,13 @@ async def test_hr_sets_up_an_opening_and_a_recorded_round(
     assert r.status_code == 302
     round_ = await InterviewRound.get(id=round_.id)
     assert round_.questions[-1]["bank_question_id"] == picked.id
+
+    first = await version_for_new_interview(round_.id, "lina")  # the first invitation's
+    await hr.post(f"/workbench/openings/rounds/{round_.id}", data={**form, "deadline_days": "9"})
+    page = await hr.get(f"/workbench/openings/rounds/{round_.id}/versions/{first.number}")
+    assert page.status_code == 200 and "邀请后 5 天" in page.text and "找到问题根因" in page.text
+    missing = await hr.get(f"/workbench/openings/rounds/{round_.id}/versions/99999999")
+    assert missing.status_code == 404 and "没有这个版本" in missing.text
 
     listing = await hr.get("/workbench/openings/")
     assert "客服专员" in listing.text and "1 轮面试" in listing.text

@@ -110,6 +110,7 @@ MODELS: dict[str, dict[str, Entry]] = {
         "location": NotPersonal("a company address"),
         "meeting_link": NotPersonal("a company meeting room link"),
         "wecom_schedule_id": TECH, "version": STATE, "created_at": STATE, "updated_at": STATE,
+        "round_version_id": KEY,
     },
     "interview_assignment": {"id": KEY, "interview_id": KEY, "interviewer_id": KEY, "lead": STATE},
     "interview_slot": {
@@ -170,7 +171,18 @@ MODELS: dict[str, dict[str, Entry]] = {
     "interview_round": {
         "id": KEY, "job_id": KEY, "name": JOB, "sequence": JOB, "kind": JOB,
         "duration_minutes": JOB, "panel_size": JOB, "competencies": JOB, "questions": JOB,
-        "preparation": JOB, "location": JOB,
+        "preparation": JOB, "location": JOB, "meeting_link": JOB, "deadline_days": JOB,
+        "closed_at": JOB,
+    },
+    "interview_round_version": {
+        "id": KEY, "round_id": KEY, "number": JOB, "digest": JOB,
+        "content": NotPersonal("the round's questions and weights as an interview used them"),
+        "created_by": STAFF_ID, "created_at": STATE,
+    },
+    "bank_question": {
+        "id": KEY, "text": JOB, "competencies": JOB, "tags": JOB, "prep_seconds": JOB,
+        "answer_seconds": JOB, "retakes": JOB, "retired_at": STATE, "created_by": STAFF_ID,
+        "created_at": STATE, "updated_at": STATE,
     },
     "inbox_event": {
         "id": KEY, "source": TECH, "dedup_key": TECH, "kind": TECH,

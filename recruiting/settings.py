@@ -230,6 +230,14 @@ class FollowUpSettings:
 
 
 @dataclass(frozen=True)
+class DataRequestSettings:
+    """The candidate's requests about their data (PIPL Art. 50: handled promptly): every
+    request is due this many days after it arrives; a deletion is carried out by then."""
+
+    due_days: int = 15
+
+
+@dataclass(frozen=True)
 class Settings:
     server: ServerSettings
     wecom: WeComSettings
@@ -249,6 +257,7 @@ class Settings:
     reminders: ReminderSettings = field(default_factory=_default_reminders)
     rate_limits: RateLimitSettings = field(default_factory=RateLimitSettings)
     scoring_llm: ScoringLlmSettings = field(default_factory=ScoringLlmSettings)
+    data_requests: DataRequestSettings = field(default_factory=DataRequestSettings)
 
     @property
     def embedded(self) -> bool:
@@ -470,6 +479,7 @@ def _read_all(r: _Reader) -> Settings:
         reminders=_reminders(r),
         rate_limits=_rate_limits(r),
         scoring_llm=_scoring_llm(r),
+        data_requests=_data_requests(r),
     )
 
 
@@ -693,6 +703,12 @@ def _reminders(r: _Reader) -> ReminderSettings:
             r.fail("reminders.candidate_quiet_hours", f"must be HH:MM-HH:MM, got {quiet!r}")
         start, end = (time(int(m.group(1)), int(m.group(2))) for m in found if m)
     return ReminderSettings(tuple(sorted(offsets, reverse=True)), start, end)
+
+
+def _data_requests(r: _Reader) -> DataRequestSettings:
+    if "data_requests" not in r.raw:  # an older config file: the default period
+        return DataRequestSettings()
+    return DataRequestSettings(due_days=r.integer("data_requests.due_days", 1, 30))
 
 
 def _followup(r: _Reader) -> FollowUpSettings:

@@ -22,6 +22,7 @@ KIND_NAMES = {
 STATUS_NAMES = {
     DataRequestStatus.RECEIVED: "处理中",
     DataRequestStatus.ON_HOLD: "暂缓删除",
+    DataRequestStatus.FINISHING: "已删除，正在发送通知",
     DataRequestStatus.COMPLETED: "已完成",
     DataRequestStatus.REFUSED: "未更正",
 }

@@ -23,6 +23,7 @@ class DataRequestKind(StrEnum):
 class DataRequestStatus(StrEnum):
     RECEIVED = "received"  # waiting for HR or for its due date
     ON_HOLD = "on_hold"  # a deletion a legal hold stops; executed once the hold is lifted
+    FINISHING = "finishing"  # erased but the channel, kept until the notice is delivered
     COMPLETED = "completed"
     REFUSED = "refused"  # a correction HR could not confirm (the outcome says why)
 

@@ -17,6 +17,9 @@ offer.done          offer id                                  ``Offers`` (a sett
 schedule.book       application, round, start, interviewers   ``ScheduleChat`` (安排面试)
 schedule.booked     application id                            nothing (the booked card)
 invite.refresh      invitation id                             ``ScheduleChat`` (刷新状态)
+datareq.<action>    data request id                           ``DataRequests`` (个人信息申请:
+                                                              confirm, refuse, erase, noted,
+                                                              answered)
 ==================  ========================================  ===============================
 
 Legacy keys (cards sent before 2026-12, still clickable): ``live-score:``, ``survey-card:``,
@@ -42,6 +45,8 @@ from recruiting.services.messaging.callbacks import Handler
 from recruiting.services.messaging.outbox import RETRY, DeadLetters
 from recruiting.services.offers import texts as offer_texts
 from recruiting.services.offers.offers import Offers
+from recruiting.services.personal_data.requests import PREFIXES as DATA_REQUEST_KEYS
+from recruiting.services.personal_data.requests import DataRequests
 from recruiting.services.scheduling.chat import BOOK, BOOKED, ScheduleChat
 
 log = logging.getLogger(__name__)
@@ -55,10 +60,15 @@ def card_routes(
     summaries: CandidateSummaries,
     offers: Offers,
     schedule_chat: ScheduleChat,
+    data_requests: DataRequests | None = None,
 ) -> RouteTable[Handler]:
     """The table; a prefix claimed twice raises ``RouteCollision`` (at start-up)."""
+    table = RouteTable[Handler]("card click")
+    if data_requests is not None:
+        for prefix in DATA_REQUEST_KEYS:
+            table.route(prefix, data_requests.on_card_click)
     return (
-        RouteTable[Handler]("card click")
+        table
         .route(RETRY, dead_letters.on_card_click)
         .route(SCORE, live.on_card_click)
         .route(SUBMIT, surveys.on_card_click)

@@ -21,11 +21,13 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
+from collections.abc import Awaitable, Callable, Iterable
 from typing import Any, Protocol
 
 from recruiting import clock
 from recruiting.domain import data_requests as rules
 from recruiting.domain.inbound import CardClick, Inbound
+from recruiting.domain.retention import ORDER, DataClass
 from recruiting.domain.roles import Role
 from recruiting.domain.routing import parse_key, route_key
 from recruiting.errors import AccessDenied, Conflict, InvalidInput, NotFound
@@ -36,6 +38,8 @@ from recruiting.models import (
     DataRequest,
     DataRequestKind,
     DataRequestStatus,
+    OutboxMessage,
+    ProcessingStatus,
     Staff,
     SubjectKind,
 )
@@ -44,6 +48,7 @@ from recruiting.ports.outbound import OutboundDraft
 from recruiting.services.messaging.conversation import CHANNEL as WECOM_MESSAGE
 from recruiting.services.messaging.conversation import card_update
 from recruiting.services.messaging.effects import Effects
+from recruiting.services.personal_data.erasure import LegalHoldApplies
 from recruiting.services.shared.access import HR_ROLES
 from recruiting.services.shared.audit import SYSTEM, Actor, record
 from recruiting.services.shared.sessions import Principal
@@ -58,20 +63,31 @@ NOTED = "datareq.noted"  # a deletion: leave it to the job on its due date
 ANSWERED = "datareq.answered"  # an access request received by other means was answered
 PREFIXES = (CONFIRM, REFUSE, ERASE, NOTED, ANSWERED)
 EXECUTE_AHEAD = timedelta(days=1)  # the job erases this long before the due date
+OPEN = [DataRequestStatus.RECEIVED, DataRequestStatus.ON_HOLD, DataRequestStatus.FINISHING]
 HR_ONLY = "只有 HR 可以处理候选人的个人信息申请。"
 REFUSE_DEFAULT = "HR 未能核实新的联系方式"
 
 
 class Erasure(Protocol):
-    """The personal-data eraser (``services.personal_data``): the only code that deletes a
-    candidate's data, and the one that knows legal holds."""
+    """The personal-data eraser (``personal_data.erasure.CandidateErasure``): the only code
+    that deletes a candidate's data; it refuses while a legal hold covers them."""
 
-    async def hold_reason(self, candidate_id: int) -> str | None:
-        """Why the candidate's data may not be erased now (a legal hold), in Chinese for
-        the candidate; None when nothing stops it."""
+    async def erase(
+        self,
+        candidate_id: int,
+        classes: Iterable[DataClass] = ORDER,
+        *,
+        actor: Actor,
+        trigger: str = "request",
+    ) -> Any:
+        """Erase ``classes`` of the candidate (``LegalHoldApplies`` under a hold)."""
 
-    async def erase(self, candidate_id: int, actor: Actor, cause: str) -> list[str]:
-        """Erase everything held about the candidate; the names of the classes removed."""
+
+# The notice that the deletion is done must still reach the candidate: their channel
+# (contact routes, 微信客服 binding) and the messages class go once it is delivered.
+LAST = (DataClass.MESSAGES, DataClass.PROFILE)
+FIRST = tuple(c for c in ORDER if c not in LAST)
+NOTICE_WAIT = timedelta(days=2)  # an undeliverable notice does not keep the profile longer
 
 
 @dataclass(frozen=True)
@@ -86,6 +102,7 @@ class DataRequests:
         effects: Effects,
         cipher: FieldCipher,
         erasure: Erasure,
+        held: Callable[[int], Awaitable[bool]],
         *,
         due_days: int,
         zone: tzinfo,
@@ -93,6 +110,7 @@ class DataRequests:
         self._effects = effects
         self._cipher = cipher
         self._erasure = erasure
+        self._held_on = held
         self._due = timedelta(days=due_days)
         self._zone = zone
 
@@ -140,6 +158,8 @@ class DataRequests:
             raise NotFound("找不到这位候选人。", code="unknown_candidate")
         if kind is DataRequestKind.CORRECTION:
             value = rules.contact_value(field, value)
+        else:
+            field = value = ""
         now = clock.now()
         async with self._effects.unit() as unit:
             open_ = (
@@ -147,7 +167,7 @@ class DataRequests:
                     candidate_id=candidate_id,
                     kind=kind,
                     field=field,
-                    status__in=[DataRequestStatus.RECEIVED, DataRequestStatus.ON_HOLD],
+                    status__in=OPEN,
                 )
                 .select_for_update()
                 .first()
@@ -310,7 +330,7 @@ class DataRequests:
         if prefix == ERASE and Role.HR_MANAGER not in actor.roles:
             await record(actor, "data_request_erase", "data_request", request.id, allowed=False)
             raise AccessDenied("只有 HR 负责人可以立即删除候选人的信息。")
-        if request.status in (DataRequestStatus.COMPLETED, DataRequestStatus.REFUSED):
+        if request.status not in (DataRequestStatus.RECEIVED, DataRequestStatus.ON_HOLD):
             return request  # a second click, or the job got there first: nothing more
         if prefix == ERASE:
             return await self._execute(request, actor)
@@ -367,7 +387,8 @@ class DataRequests:
 
     async def execute_due(self, now: datetime | None = None) -> int:
         """The scheduler job: carry out every deletion due within a day (and those a lifted
-        hold released); returns how many were carried out."""
+        hold released), then finish those whose notice went out; returns how many were
+        carried out or finished. Idempotent: erasing twice removes nothing more."""
         now = now or clock.now()
         due = (
             await DataRequest.filter(
@@ -378,6 +399,9 @@ class DataRequests:
             .order_by("due_at", "id")
             .limit(100)
         )
+        finishing = await DataRequest.filter(
+            kind=DataRequestKind.DELETION, status=DataRequestStatus.FINISHING
+        ).order_by("id").limit(100)
         done = 0
         for request in due:
             try:
@@ -385,42 +409,65 @@ class DataRequests:
             except Exception:  # one candidate's failure must not stop the others
                 log.exception("deletion request %s could not be carried out", request.id)
                 continue
-            done += int(result.status == DataRequestStatus.COMPLETED)
+            done += int(result.status == DataRequestStatus.FINISHING)
+        for request in finishing:
+            try:
+                done += await self._complete(request, now)
+            except Exception:
+                log.exception("deletion request %s could not be finished", request.id)
         return done
 
     async def _execute(self, request: DataRequest, actor: Actor) -> DataRequest:
+        """Erase all but the channel and messages, then tell the candidate it is done."""
         cid = request.candidate_id
-        hold = await self._erasure.hold_reason(cid)
-        if hold:
-            return await self._held(request, actor, hold)
-        classes = await self._erasure.erase(cid, actor, f"data_request:{request.id}")
-        outcome = "已删除" + (f"：{'、'.join(classes)}" if classes else "")
+        if await self._held_on(cid):
+            return await self._held(request, actor)
+        try:
+            await self._erasure.erase(cid, FIRST, actor=actor, trigger=f"request:{request.id}")
+        except LegalHoldApplies:  # placed a moment ago
+            return await self._held(request, actor)
         return await self._finish(
-            request, actor, DataRequestStatus.COMPLETED, outcome[:256], DELETED
+            request, actor, DataRequestStatus.FINISHING, "已删除，正在发送完成通知", DELETED
         )
 
-    async def _held(self, request: DataRequest, actor: Actor, why: str) -> DataRequest:
+    async def _complete(self, request: DataRequest, now: datetime) -> int:
+        """Once the notice was delivered (or could not be for ``NOTICE_WAIT``), erase the
+        channel, the messages and the profile; 1 when this run completed the request."""
+        sent = await OutboxMessage.filter(
+            idempotency_key__startswith=f"datareq:{request.id}:done:",
+            status__in=[ProcessingStatus.PENDING, ProcessingStatus.PROCESSING],
+        ).exists()
+        waited = request.handled_at is not None and now - request.handled_at >= NOTICE_WAIT
+        if sent and not waited:
+            return 0
+        cid = request.candidate_id
+        if await self._held_on(cid):  # a hold placed after the first part: keep the rest
+            return 0
+        await self._erasure.erase(cid, LAST, actor=SYSTEM, trigger=f"request:{request.id}")
+        changed = await DataRequest.filter(
+            id=request.id, status=DataRequestStatus.FINISHING
+        ).update(status=DataRequestStatus.COMPLETED, outcome="已删除")
+        if changed:
+            await record(SYSTEM, "data_request_done", "data_request", request.id, allowed=True,
+                         detail="completed: channel and profile erased")
+        return int(changed)
+
+    async def _held(self, request: DataRequest, actor: Actor) -> DataRequest:
+        """A legal hold stops the deletion: the candidate is told why once, HR too."""
         now = clock.now()
         async with self._effects.unit() as unit:
             changed = await DataRequest.filter(id=request.id, hold_told_at=None).update(
                 status=DataRequestStatus.ON_HOLD, hold_told_at=now, outcome="法律保留，暂缓删除"
             )
             if changed:
-                await record(
-                    actor,
-                    "data_request_held",
-                    "data_request",
-                    request.id,
-                    allowed=True,
-                    detail=f"candidate {request.candidate_id}",
-                )
-                text = HELD.format(why=why.rstrip("。"))
+                await record(actor, "data_request_held", "data_request", request.id,
+                             allowed=True, detail=f"candidate {request.candidate_id}")
                 await unit.add(
-                    [_to_candidate(request.candidate_id, text, "held")],
+                    [_to_candidate(request.candidate_id, HELD, "held")],
                     cause=f"datareq:{request.id}:held",
                 )
                 hr = [
-                    _staff_text(s.wecom_userid, HR_HELD.format(id=request.id, why=why))
+                    _staff_text(s.wecom_userid, HR_HELD.format(id=request.id))
                     for s in await _managers()
                 ]
                 await unit.add(hr, cause=f"datareq:{request.id}:held")
@@ -447,6 +494,7 @@ class DataRequests:
                 handled_by=actor.id[:64],
                 outcome=outcome,
                 new_value="",
+                note="",
             )
             if changed:
                 await record(
@@ -561,14 +609,19 @@ class DataRequests:
 
 
 DELETED = (
-    "您申请删除个人信息已完成：您的联系方式、面试录像、转写和评估等信息已删除。"
-    "为证明已按您的要求处理，我们只保留这项申请的记录（不含个人信息内容）。"
+    "您申请删除个人信息已完成：您的面试录像、转写、评估、面试官笔记和问卷留言等信息已删除。"
+    "这条通知送达后，您的姓名、联系方式和消息记录也会一并删除，之后您将无法再登录查看。"
+    "我们只保留不含个人信息的记录（例如这项申请已完成的记录），用于证明已按您的要求处理。"
 )
 HELD = (
-    "您申请删除个人信息，我们暂时无法删除：{why}。这是法律规定必须保存的情形，"
-    "保存期间信息只用于这一目的，不会用于招聘。限制解除后我们会立即删除并通知您。"
+    "您申请删除个人信息，我们暂时不能删除：您的信息涉及尚未结束的法律程序"
+    "（例如劳动争议或有关部门的调查），法律要求在程序结束前保存相关资料。"
+    "保存期间这些信息只用于这一目的，不会用于招聘。程序结束后我们会立即删除并通知您。"
 )
-HR_HELD = "个人信息申请 #{id}：候选人要求删除，但存在法律保留（{why}），已暂缓并告知候选人。"
+HR_HELD = (
+    "个人信息申请 #{id}：候选人要求删除，但存在法律保留，已暂缓删除并告知候选人。"
+    "保留解除后系统会自动删除。"
+)
 
 
 async def _managers() -> list[Staff]:

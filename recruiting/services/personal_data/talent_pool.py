@@ -8,14 +8,17 @@ records it) or that confirms their withdrawal (declining an offer), as the choic
 / 不同意, and at any time in the mini-app (``/miniapp/v1/me/talent-pool``): grant, decline,
 withdraw later. Every decision is a new ``Consent`` row and audited.
 
-How retention reads it: ``in_talent_pool(candidate_id)`` / ``talent_pool_ids()`` — the
+How retention reads it: ``in_talent_pool(candidate_id)``, ``talent_pool_ids(ids)`` (who is
+in the pool) and ``talent_pool_periods(ids)`` (since when, and when it last ended): the
 newest ``consent`` row of purpose ``talent_pool`` for the current text version is granted
 and not withdrawn. Without that, the retention clock for candidates who were not hired runs
-from the decision.
+from the decision (restarting when a yes is withdrawn).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from recruiting import clock
@@ -26,7 +29,7 @@ from recruiting.models import Candidate, Consent, ConsentPurpose
 from recruiting.ports.candidate_channel import CANDIDATE_CHANNEL, candidate_recipient
 from recruiting.ports.outbound import OutboundDraft
 from recruiting.services.invitations.lifecycle import Outcome
-from recruiting.services.messaging.effects import Effects
+from recruiting.services.messaging.effects import Effects, Unit
 from recruiting.services.shared.audit import Actor, record
 
 POOL = ConsentPurpose.TALENT_POOL
@@ -72,6 +75,33 @@ async def talent_pool_ids(candidate_ids: list[int] | None = None) -> set[int]:
     }
 
 
+@dataclass(frozen=True)
+class PoolPeriod:
+    """What retention needs of one candidate's talent-pool consent: since when it stands
+    (None: not in the pool) and when it last ended (withdrawn or declined after a yes)."""
+
+    since: datetime | None
+    ended_at: datetime | None
+
+
+async def talent_pool_periods(candidate_ids: list[int]) -> dict[int, PoolPeriod]:
+    """Per candidate (only those with any talent-pool decision): ``since`` is the time of
+    the standing yes on the current text, ``ended_at`` the time a yes was withdrawn (or a
+    yes on an older text, now stale, was decided)."""
+    version = current_version()
+    rows = await Consent.filter(purpose=POOL, candidate_id__in=candidate_ids).order_by("id")
+    periods: dict[int, PoolPeriod] = {}
+    for row in rows:
+        before = periods.get(row.candidate_id, PoolPeriod(None, None))
+        standing = row.granted and row.withdrawn_at is None and row.text_version == version
+        if standing:
+            periods[row.candidate_id] = PoolPeriod(row.decided_at, before.ended_at)
+            continue
+        ended = row.withdrawn_at or (row.decided_at if before.since else None)
+        periods[row.candidate_id] = PoolPeriod(None, ended or before.ended_at)
+    return periods
+
+
 def offer_draft(candidate_id: int, lead: str = "") -> OutboundDraft:
     """The question to the candidate (choices), with the consent text they agree to."""
     text = consent_texts()[POOL]
@@ -85,7 +115,18 @@ def offer_draft(candidate_id: int, lead: str = "") -> OutboundDraft:
         "subject": f"{SUBJECT}:{candidate_id}",
         "consent_version": text.version,
     }
-    return OutboundDraft(CANDIDATE_CHANNEL, candidate_recipient(candidate_id), payload, "pool")
+    key = f"pool:{candidate_id}"  # one per candidate under a cause
+    return OutboundDraft(CANDIDATE_CHANNEL, candidate_recipient(candidate_id), payload, key)
+
+
+async def offer_if_undecided(unit: Unit, candidate_id: int, lead: str = "") -> bool:
+    """Ask, in ``unit``'s transaction, unless the candidate already decided on this text;
+    asked once per text version whatever the number of rejections (the outbox key)."""
+    version = current_version()
+    if await Consent.exists(candidate_id=candidate_id, purpose=POOL, text_version=version):
+        return False
+    new = await unit.add([offer_draft(candidate_id, lead)], cause=f"pool-offer:{version}")
+    return bool(new)
 
 
 def choice_key(candidate_id: int, choice: str) -> str:

@@ -58,6 +58,7 @@ from recruiting.wiring.invitations import wire_invitations
 from recruiting.wiring.live import wire_live
 from recruiting.wiring.messaging import decode_event, wire_messaging
 from recruiting.wiring.offers import wire_offers
+from recruiting.wiring.personal_data import PersonalDataWiring, wire_personal_data
 from recruiting.wiring.recorded import wire_recorded
 from recruiting.wiring.scheduling import wire_scheduling
 from recruiting.wiring.shared import scorer_choice, wire_shared
@@ -103,6 +104,7 @@ class Services:
     scheduler: Scheduler
     surveys: Surveys
     summaries: CandidateSummaries
+    lifecycle: PersonalDataWiring  # erasure, legal holds, the purge
     # found once at start (a directory listing): /healthz must not touch the disk per probe
     speech: SpeechReadiness | None = None
 
@@ -128,6 +130,7 @@ def build_services(
     invitations = wire_invitations(shared, scheduling)
     candidates = wire_candidate_channel(invitations, after, offers)
     recorded = wire_recorded(shared, after)
+    lifecycle = wire_personal_data(shared)
     messaging = wire_messaging(
         shared, live=live, after=after, offers=offers, invitations=invitations,
         candidates=candidates,
@@ -166,6 +169,7 @@ def build_services(
         scheduler=jobs,
         surveys=after.surveys,
         summaries=after.summaries,
+        lifecycle=lifecycle,
     )
 
 

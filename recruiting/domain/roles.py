@@ -24,6 +24,7 @@ class Permission(StrEnum):
     MANAGE_INTERVIEWS = "manage_interviews"
     APPROVE_OFFERS = "approve_offers"
     VIEW_COSTS = "view_costs"
+    MANAGE_RETENTION = "manage_retention"  # legal holds, erasure on request
 
 
 POLICY: dict[Role, frozenset[Permission]] = {
@@ -43,6 +44,7 @@ POLICY: dict[Role, frozenset[Permission]] = {
             Permission.VIEW_ASSESSMENT,
             Permission.MANAGE_INTERVIEWS,
             Permission.APPROVE_OFFERS,
+            Permission.MANAGE_RETENTION,
         }
     ),
     # Interviewers see what they assess, never contact details or ID numbers.

@@ -47,6 +47,7 @@ from recruiting.models.recorded import (
     UploadStatus,
 )
 from recruiting.models.reminders import ReminderDelivery
+from recruiting.models.retention import ErasureRecord, LegalHold, PendingObjectDeletion
 from recruiting.models.scores import RaterKind, Score
 from recruiting.models.staff import Staff
 from recruiting.models.surveys import Respondent, SurveyResponse
@@ -73,6 +74,7 @@ __all__ = [
     "DataRequest",
     "DataRequestKind",
     "DataRequestStatus",
+    "ErasureRecord",
     "InboxEvent",
     "IntegrityEvent",
     "Interview",
@@ -88,9 +90,11 @@ __all__ = [
     "JobOpening",
     "JobStatus",
     "KfCursor",
+    "LegalHold",
     "Offer",
     "OfferEvent",
     "OutboxMessage",
+    "PendingObjectDeletion",
     "ProcessingStatus",
     "RaterKind",
     "ReminderDelivery",

@@ -55,6 +55,8 @@ class Application(Model):
     status = fields.CharEnumField(ApplicationStatus, max_length=16, default="applied")
     channel = fields.CharField(max_length=32, default="direct")
     created_at = fields.DatetimeField(auto_now_add=True)
+    # When it was closed (hired, rejected, withdrawn): the retention clocks start here.
+    decided_at = fields.DatetimeField(null=True)
 
     class Meta:
         table = "application"

@@ -44,6 +44,10 @@ from recruiting.services.messaging.effects import Effects
 from recruiting.services.personal_data.talent_pool import offer_if_undecided
 from recruiting.services.shared.audit import Actor, record
 
+# Final: the retention clocks of ``domain.retention`` start when the last one closes.
+CLOSED = frozenset(
+    {ApplicationStatus.HIRED, ApplicationStatus.REJECTED, ApplicationStatus.WITHDRAWN}
+)
 DECISIONS = frozenset(
     {ApplicationStatus.OFFER, ApplicationStatus.REJECTED, ApplicationStatus.WITHDRAWN}
 )
@@ -163,7 +167,8 @@ class EhrSync:
         if application.candidate.erased_at is not None:
             raise InvalidInput("the candidate's data was erased; nothing can be sent to the EHR")
         application.status = status
-        await application.save(update_fields=["status"])
+        application.decided_at = clock.now() if status in CLOSED else None
+        await application.save(update_fields=["status", "decided_at"])
         return application
 
 

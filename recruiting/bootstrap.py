@@ -58,7 +58,12 @@ from recruiting.wiring.invitations import wire_invitations
 from recruiting.wiring.live import wire_live
 from recruiting.wiring.messaging import decode_event, wire_messaging
 from recruiting.wiring.offers import wire_offers
-from recruiting.wiring.personal_data import PersonalDataWiring, wire_personal_data
+from recruiting.wiring.personal_data import (
+    DataRights,
+    PersonalDataWiring,
+    wire_data_rights,
+    wire_personal_data,
+)
 from recruiting.wiring.recorded import wire_recorded
 from recruiting.wiring.scheduling import wire_scheduling
 from recruiting.wiring.shared import scorer_choice, wire_shared
@@ -105,6 +110,7 @@ class Services:
     surveys: Surveys
     summaries: CandidateSummaries
     lifecycle: PersonalDataWiring  # erasure, legal holds, the purge
+    data_rights: DataRights  # the candidate's requests about their data, the talent pool
     # found once at start (a directory listing): /healthz must not touch the disk per probe
     speech: SpeechReadiness | None = None
 
@@ -128,12 +134,13 @@ def build_services(
     offers = wire_offers(shared)
     scheduling = wire_scheduling(shared)
     invitations = wire_invitations(shared, scheduling)
-    candidates = wire_candidate_channel(invitations, after, offers)
-    recorded = wire_recorded(shared, after)
     lifecycle = wire_personal_data(shared)
+    rights = wire_data_rights(shared, lifecycle)
+    candidates = wire_candidate_channel(invitations, after, offers, rights.talent_pool)
+    recorded = wire_recorded(shared, after)
     messaging = wire_messaging(
         shared, live=live, after=after, offers=offers, invitations=invitations,
-        candidates=candidates,
+        candidates=candidates, data_requests=rights.requests,
     )  # fmt: skip
     worker = Worker(
         shared.queue,
@@ -143,7 +150,7 @@ def build_services(
         recorded.analysis,
         scratch_root=shared.scratch.parent,
     )
-    jobs = _scheduler(settings, scheduling.reminders, after, offers.payroll_alerts)
+    jobs = _scheduler(settings, scheduling.reminders, after, offers.payroll_alerts, rights)
     return Services(
         settings=settings,
         kv=shared.kv,
@@ -170,6 +177,7 @@ def build_services(
         surveys=after.surveys,
         summaries=after.summaries,
         lifecycle=lifecycle,
+        data_rights=rights,
     )
 
 
@@ -178,6 +186,7 @@ def _scheduler(
     reminders: ReminderService,
     after: AfterInterview,
     payroll_alerts: PayrollDataAlerts,
+    rights: DataRights,
 ) -> Scheduler:
     """Time-driven jobs; other use cases register theirs here (``async (now) -> int``)."""
     registry = JobRegistry()
@@ -186,6 +195,10 @@ def _scheduler(
     registry.add("surveys.send_due", after.surveys.send_due_surveys, every=timedelta(minutes=1))
     registry.add(
         "summaries.draft_due", after.summaries.draft_due_summaries, every=timedelta(minutes=1)
+    )
+    # deletions the candidates asked for, by their due date (and once a legal hold is lifted)
+    registry.add(
+        "data_requests.execute_due", rights.requests.execute_due, every=timedelta(minutes=5)
     )
     lease: Lease = RedisLease.from_url(settings.redis_url) if settings.redis_url else MemoryLease()
     guard = LeaderGuard(lease, settings.scheduler.leader_ttl_seconds)

@@ -27,9 +27,7 @@ def wire_candidate_channel(
     lifecycle, survey, offer = invitations.lifecycle, after.survey_answers, offers.answers
     answers = CandidateAnswers(
         lifecycle,  # the table of answer keys: recruiting.services.messaging.answer_routes
-        answer_routes(
-            lifecycle, survey=survey, offer=offer, pool=pool.answer if pool else None
-        ),
+        answer_routes(lifecycle, survey=survey, offer=offer, pool=pool.answer if pool else None),
         free_text=FreeText(lifecycle, offer, survey),
     )
     return CandidateChannel(answers=answers)

@@ -68,8 +68,7 @@ def card_routes(
         for prefix in DATA_REQUEST_KEYS:
             table.route(prefix, data_requests.on_card_click)
     return (
-        table
-        .route(RETRY, dead_letters.on_card_click)
+        table.route(RETRY, dead_letters.on_card_click)
         .route(SCORE, live.on_card_click)
         .route(SUBMIT, surveys.on_card_click)
         .route(RELEASE, summaries.on_card_click)

@@ -19,16 +19,16 @@ on, the candidate told how it ended through their channel.
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
-from collections.abc import Awaitable, Callable, Iterable
 from typing import Any, Protocol
 
 from recruiting import clock
 from recruiting.domain import data_requests as rules
 from recruiting.domain.inbound import CardClick, Inbound
 from recruiting.domain.retention import ORDER, DataClass
-from recruiting.domain.roles import Role
+from recruiting.domain.roles import Permission, Role, allows
 from recruiting.domain.routing import parse_key, route_key
 from recruiting.errors import AccessDenied, Conflict, InvalidInput, NotFound
 from recruiting.infra.pii import FieldCipher
@@ -327,7 +327,7 @@ class DataRequests:
         if prefix == NOTED:
             await record(actor, "data_request_noted", "data_request", request.id, allowed=True)
             return request
-        if prefix == ERASE and Role.HR_MANAGER not in actor.roles:
+        if prefix == ERASE and not allows(actor.roles, Permission.MANAGE_RETENTION):
             await record(actor, "data_request_erase", "data_request", request.id, allowed=False)
             raise AccessDenied("只有 HR 负责人可以立即删除候选人的信息。")
         if request.status not in (DataRequestStatus.RECEIVED, DataRequestStatus.ON_HOLD):
@@ -399,9 +399,13 @@ class DataRequests:
             .order_by("due_at", "id")
             .limit(100)
         )
-        finishing = await DataRequest.filter(
-            kind=DataRequestKind.DELETION, status=DataRequestStatus.FINISHING
-        ).order_by("id").limit(100)
+        finishing = (
+            await DataRequest.filter(
+                kind=DataRequestKind.DELETION, status=DataRequestStatus.FINISHING
+            )
+            .order_by("id")
+            .limit(100)
+        )
         done = 0
         for request in due:
             try:
@@ -448,8 +452,14 @@ class DataRequests:
             id=request.id, status=DataRequestStatus.FINISHING
         ).update(status=DataRequestStatus.COMPLETED, outcome="已删除")
         if changed:
-            await record(SYSTEM, "data_request_done", "data_request", request.id, allowed=True,
-                         detail="completed: channel and profile erased")
+            await record(
+                SYSTEM,
+                "data_request_done",
+                "data_request",
+                request.id,
+                allowed=True,
+                detail="completed: channel and profile erased",
+            )
         return int(changed)
 
     async def _held(self, request: DataRequest, actor: Actor) -> DataRequest:
@@ -460,8 +470,14 @@ class DataRequests:
                 status=DataRequestStatus.ON_HOLD, hold_told_at=now, outcome="法律保留，暂缓删除"
             )
             if changed:
-                await record(actor, "data_request_held", "data_request", request.id,
-                             allowed=True, detail=f"candidate {request.candidate_id}")
+                await record(
+                    actor,
+                    "data_request_held",
+                    "data_request",
+                    request.id,
+                    allowed=True,
+                    detail=f"candidate {request.candidate_id}",
+                )
                 await unit.add(
                     [_to_candidate(request.candidate_id, HELD, "held")],
                     cause=f"datareq:{request.id}:held",

@@ -102,13 +102,20 @@ class CandidateRights:
                 "id_number": "已登记" if person.get("id_number") else "未登记",
             },
             "applications": [
-                {"job": a["job"], "status": STATUS.get(a["status"], a["status"]),
-                 "applied_at": a["created_at"]}
+                {
+                    "job": a["job"],
+                    "status": STATUS.get(a["status"], a["status"]),
+                    "applied_at": a["created_at"],
+                }
                 for a in data.get("applications", [])
             ],
             "interviews": [
-                {"job": i["job"], "round": i["round"], "starts_at": i["starts_at"],
-                 "completed_at": i["completed_at"]}
+                {
+                    "job": i["job"],
+                    "round": i["round"],
+                    "starts_at": i["starts_at"],
+                    "completed_at": i["completed_at"],
+                }
                 for i in data.get("interviews", [])
             ],
             "consents": [
@@ -124,9 +131,7 @@ class CandidateRights:
             "recordings": recordings,
             "ai_assessments": assessed,
             "interviewer_notes": len(data.get("notes", [])),
-            "interviewer_scores": sum(
-                1 for s in data.get("scores", []) if s["by"] == "面试官"
-            ),
+            "interviewer_scores": sum(1 for s in data.get("scores", []) if s["by"] == "面试官"),
             "messages": len(data.get("messages", [])),
             "talent_pool": await self._pool.state(cid),
             "requests": [self._requests.view(r) for r in await _requests(cid)],
@@ -223,5 +228,3 @@ def _assessment(score: Any) -> dict[str, Any]:
         "advisory": "仅供面试官参考，是否录用由人来决定",
         "competencies": competencies,
     }
-
-

@@ -25,7 +25,7 @@ class Migration(migrations.Migration):
                 ('new_value', SealedTextField(default='', generated=False, null=False, unique=False)),
                 ('note', SealedTextField(default='', generated=False, null=False, unique=False)),
                 ('due_at', fields.DatetimeField(auto_now=False, auto_now_add=False)),
-                ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
+                ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=False)),
                 ('handled_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
                 ('handled_by', fields.CharField(default='', max_length=64)),
                 ('outcome', fields.CharField(default='', max_length=256)),

@@ -41,7 +41,7 @@ class DataRequest(Model):
     new_value = SealedTextField(default="")  # correction: cleared once handled
     note = SealedTextField(default="")  # HR's note on a request received by other means
     due_at = fields.DatetimeField()
-    created_at = fields.DatetimeField(auto_now_add=True)
+    created_at = fields.DatetimeField()  # the service's clock (the demo clock moves it)
     handled_at = fields.DatetimeField(null=True)
     handled_by = fields.CharField(max_length=64, default="")
     outcome = fields.CharField(max_length=256, default="")  # what was done, never the content

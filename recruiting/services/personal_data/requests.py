@@ -134,6 +134,7 @@ class DataRequests:
             status=DataRequestStatus.COMPLETED,
             via="miniapp",
             recorded_by=f"candidate:{candidate_id}",
+            created_at=now,
             due_at=now + self._due,
             handled_at=now,
             handled_by="system",
@@ -195,6 +196,7 @@ class DataRequests:
                 field=field,
                 new_value=value,
                 note=note,
+                created_at=now,
                 due_at=now + self._due,
             )
             await record(

@@ -144,7 +144,9 @@ def test_contact_rules() -> None:
     assert "电话" in refused.value.message and "phone" not in refused.value.message
 
 
-async def test_correction_is_applied_when_hr_confirms(database: str, media: LocalMediaStore) -> None:
+async def test_correction_is_applied_when_hr_confirms(
+    database: str, media: LocalMediaStore
+) -> None:
     cid = await plant(media)
     requests = service(media)
     rights = CandidateRights(requests, tp.TalentPool(Effects(None)), TEST_CIPHER, media)
@@ -160,7 +162,10 @@ async def test_correction_is_applied_when_hr_confirms(database: str, media: Loca
     # HR managers get a card with the masked new number; the candidate a receipt
     card = next(p["card"] for p in await outbox("zhangwei") if p.get("kind") == "template_card")
     keys = [b["key"] for b in card["button_list"]]
-    assert keys == [route_key(req.CONFIRM, opened.request.id), route_key(req.REFUSE, opened.request.id)]
+    assert keys == [
+        route_key(req.CONFIRM, opened.request.id),
+        route_key(req.REFUSE, opened.request.id),
+    ]
     assert "139****9000" in str(card) and "13900139000" not in str(card)
     assert not await outbox("lina")  # HR managers only, while there is one
     receipt = (await outbox(f"candidate:{cid}"))[0]["content"]
@@ -169,7 +174,9 @@ async def test_correction_is_applied_when_hr_confirms(database: str, media: Loca
     phone = TEST_CIPHER.decrypt((await Candidate.get(id=cid)).phone_enc or "", "candidate.phone")
     assert phone == "13800138000"  # not applied before HR confirms
     # an interviewer cannot act; HR (not a manager) may confirm, by the card's button
-    drafts = await requests.on_card_click(click("wangqiang", route_key(req.CONFIRM, opened.request.id)))
+    drafts = await requests.on_card_click(
+        click("wangqiang", route_key(req.CONFIRM, opened.request.id))
+    )
     assert "只有 HR" in drafts[0].payload["content"]
     drafts = await requests.on_card_click(click("lina", route_key(req.CONFIRM, opened.request.id)))
     assert drafts[0].payload["kind"] == "template_card_update"
@@ -234,7 +241,9 @@ async def test_deletion_by_the_job_in_two_parts(database: str, media: LocalMedia
     gone = await Candidate.get(id=cid)
     assert gone.erased_at is not None and gone.name == "" and gone.phone_enc is None
     assert not await CandidateContact.exists(candidate_id=cid)
-    left = await OutboxMessage.filter(recipient=f"candidate:{cid}").values_list("channel", flat=True)
+    left = await OutboxMessage.filter(recipient=f"candidate:{cid}").values_list(
+        "channel", flat=True
+    )
     assert left == ["ehr"]  # only the eraser's "drop your copy" to the EHR
     # the other candidate is untouched; the request row and the audit remain, without content
     assert (await Candidate.get(id=other)).name == "钱多多"
@@ -264,7 +273,9 @@ async def test_legal_hold_tells_the_candidate_once(database: str, media: LocalMe
     await requests.on_card_click(click("zhangwei", route_key(req.ERASE, opened.request.id)))
     assert (await DataRequest.get(id=opened.request.id)).status == DataRequestStatus.ON_HOLD
     await requests.execute_due(clock.now() + timedelta(days=15))
-    told = [p["content"] for p in await outbox(f"candidate:{cid}") if "暂时不能删除" in p["content"]]
+    told = [
+        p["content"] for p in await outbox(f"candidate:{cid}") if "暂时不能删除" in p["content"]
+    ]
     assert len(told) == 1 and "法律程序" in told[0] and "劳动仲裁" not in told[0]
     assert (await Candidate.get(id=cid)).name == "赵敏"
     await LegalHolds().lift(MANAGER, hold.id, "仲裁结束")
@@ -272,16 +283,15 @@ async def test_legal_hold_tells_the_candidate_once(database: str, media: LocalMe
     assert (await DataRequest.get(id=opened.request.id)).status == DataRequestStatus.FINISHING
 
 
-async def test_an_eraser_failure_leaves_the_request_open(database: str, media: LocalMediaStore) -> None:
+async def test_an_eraser_failure_leaves_the_request_open(
+    database: str, media: LocalMediaStore
+) -> None:
     first = await plant(media)
     second = await plant(media, "钱多多", "o-qdd")
 
     class Flaky:
-        calls: list[int] = []
-
         async def erase(self, candidate_id: int, classes: Any = (), *, actor: Actor,
                         trigger: str = "") -> None:  # fmt: skip
-            self.calls.append(candidate_id)
             if candidate_id == first:
                 raise OSError("disk gone")
 
@@ -326,7 +336,9 @@ async def test_export_is_complete_and_only_mine(database: str, media: LocalMedia
     assert data["candidate"]["phone"] == "13800138000" and data["candidate"]["name"] == "赵敏"
     answer = data["interviews"][0]["answers"][0]
     assert answer["recording"]["download"].endswith(f"/{data['interviews'][0]['id']}/0")
-    assert answer["assessment"]["competencies"]["沟通能力"]["evidence"][0]["quote"] == "赵敏说服了客户"
+    assert (
+        answer["assessment"]["competencies"]["沟通能力"]["evidence"][0]["quote"] == "赵敏说服了客户"
+    )
     assert data["notes"][0]["text"] == "赵敏准备充分" and data["scores"][0]["by"].startswith("AI")
     assert "钱多多" not in text and "wangqiang" not in text and "王强" not in text
     summary = await rights.summary(me(cid))
@@ -365,13 +377,17 @@ async def test_talent_pool_is_asked_at_rejection_and_read_by_retention(
     since = (await tp.talent_pool_periods([cid]))[cid]
     assert since.since is not None and since.ended_at is None
     # asked once per text: another decision does not ask again
-    other = await Application.create(candidate_id=cid, job=await JobOpening.create(code="S2", title="店长"))
+    other = await Application.create(
+        candidate_id=cid, job=await JobOpening.create(code="S2", title="店长")
+    )
     await EhrSync().record_decision(other.id, ApplicationStatus.WITHDRAWN, MANAGER)
     assert len([p for p in await outbox(f"candidate:{cid}") if p.get("subject")]) == 1
     # withdrawing later: the clock restarts
     with pytest.raises(InvalidInput):
         await pool.decide(cid, False, "2020-01-01", Actor(f"candidate:{cid}"), "miniapp")
-    state = await pool.decide(cid, False, tp.current_version(), Actor(f"candidate:{cid}"), "miniapp")
+    state = await pool.decide(
+        cid, False, tp.current_version(), Actor(f"candidate:{cid}"), "miniapp"
+    )
     assert state["decided"] and not state["granted"]
     period = (await tp.talent_pool_periods([cid]))[cid]
     assert period.since is None and period.ended_at is not None

@@ -150,7 +150,9 @@ def build_services(
         recorded.analysis,
         scratch_root=shared.scratch.parent,
     )
-    jobs = _scheduler(settings, scheduling.reminders, after, offers.payroll_alerts, rights)
+    jobs = _scheduler(
+        settings, scheduling.reminders, after, offers.payroll_alerts, lifecycle, rights
+    )
     return Services(
         settings=settings,
         kv=shared.kv,
@@ -186,6 +188,7 @@ def _scheduler(
     reminders: ReminderService,
     after: AfterInterview,
     payroll_alerts: PayrollDataAlerts,
+    lifecycle: PersonalDataWiring,
     rights: DataRights,
 ) -> Scheduler:
     """Time-driven jobs; other use cases register theirs here (``async (now) -> int``)."""
@@ -195,6 +198,10 @@ def _scheduler(
     registry.add("surveys.send_due", after.surveys.send_due_surveys, every=timedelta(minutes=1))
     registry.add(
         "summaries.draft_due", after.summaries.draft_due_summaries, every=timedelta(minutes=1)
+    )
+    registry.add("personal_data.purge", lifecycle.purge.run_due, every=timedelta(hours=1))
+    registry.add(
+        "personal_data.monthly_summary", lifecycle.purge.monthly_summary, every=timedelta(hours=6)
     )
     # deletions the candidates asked for, by their due date (and once a legal hold is lifted)
     registry.add(

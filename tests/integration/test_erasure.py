@@ -47,25 +47,27 @@ MANAGER = Actor("zhangwei", frozenset({Role.HR_MANAGER}))
 HR = Actor("lina", frozenset({Role.HR}))
 
 
-async def plant(media: LocalMediaStore) -> tuple[int, str]:
+async def plant(media: LocalMediaStore, suffix: str = "") -> tuple[int, str]:
     """A candidate with a recording, a transcript, an AI score, a note, a survey comment and
     an inbox message; returns the candidate id and the media key."""
-    staff = await Staff.create(wecom_userid="lead", name="王强", roles=["interviewer"])
-    job = await JobOpening.create(code="S1", title="销售")
+    staff = await Staff.create(wecom_userid=f"lead{suffix}", name="王强", roles=["interviewer"])
+    job = await JobOpening.create(code=f"S1{suffix}", title="销售")
     round_ = await InterviewRound.create(job=job, name="一面")
-    candidate = await Candidate.create(name="赵敏", phone_enc="x", wechat_openid="o-zm")
+    candidate = await Candidate.create(name="赵敏", phone_enc="x", wechat_openid=f"o-zm{suffix}")
     app = await Application.create(candidate=candidate, job=job, status="rejected",
                                    decided_at=clock.now())  # fmt: skip
     interview = await Interview.create(application=app, round=round_, mode=InterviewMode.RECORDED,
                                        status=InterviewStatus.COMPLETED)  # fmt: skip
-    key = f"answers/{interview.id}/0/up1"
+    key = f"answers/{interview.id}/0/up1{suffix}"
     writer = await media.appender(key, 0)
     await writer.write(b"recording-bytes")
     await writer.close()
     answer = await Answer.create(interview=interview, question_index=0, revealed_at=clock.now(),
                                  status=AnswerStatus.SUBMITTED, media_key=key,
                                  analysis={"transcript": "我负责七个门店"})  # fmt: skip
-    await Upload.create(id="up1", answer=answer, size=15, sha256="0" * 64, media_type="video/mp4")
+    await Upload.create(
+        id=f"up1{suffix}", answer=answer, size=15, sha256="0" * 64, media_type="video/mp4"
+    )
     await Score.create(interview=interview, competency="c", rater_kind=RaterKind.AI,
                        rater_key="ai:x", value=4, evidence=[{"quote": "七个门店"}])  # fmt: skip
     await Score.create(interview=interview, competency="c", rater_kind=RaterKind.HUMAN,
@@ -75,7 +77,8 @@ async def plant(media: LocalMediaStore) -> tuple[int, str]:
     await SurveyResponse.create(interview=interview, respondent=Respondent.CANDIDATE,
                                 respondent_key=f"candidate:{candidate.id}",
                                 answers={"satisfaction": "5"}, comment="面试官很专业")  # fmt: skip
-    await CandidateMessage.create(outbox_key="k1", candidate=candidate, payload={"t": "你好"})
+    await CandidateMessage.create(outbox_key=f"k1{suffix}", candidate=candidate,
+                                  payload={"t": "你好"})  # fmt: skip
     return candidate.id, key
 
 
@@ -92,13 +95,13 @@ async def test_everything_goes_but_the_aggregates(database: str, media: LocalMed
     assert report.counts["recordings"] == 1 and report.counts["notes"] == 2
     candidate = await Candidate.get(id=candidate_id)
     assert candidate.erased_at is not None and candidate.name == ""
-    assert (candidate.phone_enc, candidate.wechat_openid) == (None, None)
+    assert candidate.phone_enc is None and not candidate.wechat_openid
     assert await InterviewNote.all().count() == 0 and await Upload.all().count() == 0
     assert await CandidateMessage.all().count() == 0
     answer = await Answer.get()
     assert (answer.media_key, answer.analysis) == ("", None)
     human = await Score.get(rater_kind=RaterKind.HUMAN)
-    assert (human.value, human.comment) == (3, "")  # the number stays, the words go
+    assert human.value == 3 and human.comment == ""  # the number stays, the words go
     assert not await Score.exists(rater_kind=RaterKind.AI)
     survey = await SurveyResponse.get()
     assert (survey.answers, survey.comment) == ({"satisfaction": "5"}, "")

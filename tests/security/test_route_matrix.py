@@ -58,7 +58,8 @@ def fill(path: str, owner: Candidacy, *, number: int | None = None) -> str:
     """The path with ``owner``'s ids (or ``number`` for every numeric id)."""
     values = {
         "interview_id": owner.interview_id, "message_id": owner.message_id,
-        "upload_id": owner.upload_id, "index": 0, "request_id": owner.interview_id,
+        "upload_id": owner.upload_id, "index": 0, "hold_id": owner.interview_id,
+        "request_id": owner.interview_id,
     }  # fmt: skip
     for name, value in values.items():
         if number is not None and name != "upload_id" and name != "index":

@@ -23,6 +23,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from tortoise.expressions import Q
@@ -109,10 +110,13 @@ class CandidateErasure:
         *,
         actor: Actor,
         trigger: str = "request",
+        now: datetime | None = None,
     ) -> ErasureReport:
         """Erase ``classes`` of the candidate in one transaction, then delete their media
         objects. Raises NotFound for an unknown candidate and LegalHoldApplies when a hold
-        covers them. Safe to repeat: what is gone counts 0 the second time."""
+        covers them. Safe to repeat: what is gone counts 0 the second time. ``now`` is the
+        caller's clock (the scheduler's for the purge)."""
+        at = now or clock.now()
         wanted = tuple(c for c in ORDER if c in set(classes))
         async with self._effects.unit() as unit:
             candidate = await Candidate.select_for_update().get_or_none(id=candidate_id)
@@ -121,7 +125,7 @@ class CandidateErasure:
             if await holds_on(candidate_id):
                 await record(actor, "erase", "candidate", candidate_id, allowed=False,
                              detail=f"legal hold; trigger={trigger}")  # fmt: skip
-                raise LegalHoldApplies(f"a legal hold covers candidate {candidate_id}")
+                raise LegalHoldApplies("该候选人的资料处于法律保全中，暂时不能删除。")
             scope = await _Scope.load(candidate_id)
             counts: dict[str, int] = {}
             for data_class in wanted:
@@ -133,9 +137,9 @@ class CandidateErasure:
                 await Candidate.filter(id=candidate_id).update(
                     name="", phone_enc=None, email_enc=None, id_number_enc=None,
                     wechat_openid=None, wechat_unionid=None, external_userid=None,
-                    erased_at=candidate.erased_at or clock.now(),
+                    erased_at=candidate.erased_at or at,
                 )  # fmt: skip
-            await ErasureRecord.create(candidate_id=candidate_id, at=clock.now(), trigger=trigger,
+            await ErasureRecord.create(candidate_id=candidate_id, at=at, trigger=trigger,
                                        classes=[c.value for c in wanted], counts=counts,
                                        actor=actor.id[:64])  # fmt: skip
             summary = ",".join(f"{k}={v}" for k, v in counts.items())
@@ -311,10 +315,10 @@ async def _profile(scope: _Scope) -> int:
         .exclude(redeemed_by="")
         .update(redeemed_by="")
     )
-    offers = await Offer.filter(id__in=scope.offer_ids or [-1]).update(estimate=None, error="")
-    events = await OfferEvent.filter(offer_id__in=scope.offer_ids or [-1]).update(
-        speech="", detail=None
-    )
+    # An offer is one person's pay: it goes whole, with its history (the EHR and payroll
+    # hold a hire's terms as the employer's record).
+    events = await OfferEvent.filter(offer_id__in=scope.offer_ids or [-1]).delete()
+    offers = await Offer.filter(id__in=scope.offer_ids or [-1]).delete()
     return int(contact) + int(sessions) + int(links) + int(offers) + int(events)
 
 

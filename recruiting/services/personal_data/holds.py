@@ -11,7 +11,7 @@ from datetime import datetime
 from recruiting import clock
 from recruiting.domain.roles import Permission, allows
 from recruiting.errors import AccessDenied, Conflict, InvalidInput, NotFound
-from recruiting.models import Candidate, JobOpening, LegalHold
+from recruiting.models import Candidate, JobOpening, LegalHold, Staff
 from recruiting.services.shared.audit import Actor, record
 
 REASON_CHARS = 500
@@ -42,7 +42,7 @@ class LegalHolds:
         if job_id is not None and not await JobOpening.exists(id=job_id):
             raise NotFound(f"job opening {job_id} not found")
         if await LegalHold.exists(candidate_id=candidate_id, job_id=job_id, lifted_at=None):
-            raise Conflict("a legal hold already stands on it", code="hold_exists")
+            raise Conflict("已有生效中的法律保全。", code="hold_exists")
         hold = await LegalHold.create(candidate_id=candidate_id, job_id=job_id, reason=text,
                                       placed_by=actor.id[:64])  # fmt: skip
         await record(actor, "place_legal_hold", *_subject(hold), allowed=True,
@@ -50,13 +50,15 @@ class LegalHolds:
         return _view(hold)
 
     async def lift(self, actor: Actor, hold_id: int, reason: str) -> HoldView:
+        if not allows(actor.roles, Permission.MANAGE_RETENTION):  # before any lookup
+            await record(actor, "lift_legal_hold", "legal_hold", hold_id, allowed=False)
+            raise AccessDenied("只有 HR 经理可以解除法律保全。")
+        text = _reason(reason)
         hold = await LegalHold.get_or_none(id=hold_id)
         if hold is None:
             raise NotFound(f"legal hold {hold_id} not found")
-        await _check(actor, "lift_legal_hold", hold.candidate_id, hold.job_id)
-        text = _reason(reason)
         if hold.lifted_at is not None:
-            raise Conflict(f"legal hold {hold_id} was already lifted", code="hold_lifted")
+            raise Conflict("这项法律保全已经解除。", code="hold_lifted")
         hold.lifted_at, hold.lifted_by, hold.lift_reason = clock.now(), actor.id[:64], text
         await hold.save(update_fields=["lifted_at", "lifted_by", "lift_reason"])
         await record(actor, "lift_legal_hold", *_subject(hold), allowed=True,
@@ -68,11 +70,19 @@ class LegalHolds:
         return [_view(h) for h in await LegalHold.filter(lifted_at=None).order_by("id")]
 
 
+async def staff_actor(userid: str) -> Actor:
+    """The acting staff member of a command line (``hold --as``), with their roles."""
+    staff = await Staff.get_or_none(wecom_userid=userid, active=True)
+    if staff is None:
+        raise NotFound(f"no active staff member {userid!r}")
+    return Actor(staff.wecom_userid, staff.role_set())
+
+
 async def _check(actor: Actor, action: str, candidate_id: int | None, job_id: int | None) -> None:
     if not allows(actor.roles, Permission.MANAGE_RETENTION):
         subject = ("candidate", candidate_id) if candidate_id is not None else ("job", job_id)
         await record(actor, action, subject[0], subject[1] or "-", allowed=False)
-        raise AccessDenied("only an HR manager may place or lift a legal hold")
+        raise AccessDenied("只有 HR 经理可以设置或查看法律保全。")
     if action == "place_legal_hold" and (candidate_id is None) == (job_id is None):
         raise InvalidInput("请指定一位候选人或一个职位（只能二选一）", code="hold_subject")
 

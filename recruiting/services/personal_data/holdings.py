@@ -35,7 +35,9 @@ from recruiting.models import (
     Interview,
     InterviewInvitation,
     InterviewNote,
+    Invitation,
     Offer,
+    OfferEvent,
     Score,
     SurveyResponse,
 )
@@ -43,6 +45,52 @@ from recruiting.models.surveys import Respondent
 
 EXPORT_VERSION = "candidate-export/1"
 CONTACT = {"phone": "phone_enc", "email": "email_enc", "id_number": "id_number_enc"}
+
+# Where the export carries each personal column the inventory
+# (``services.personal_data.inventory``) lists for a candidate: ``section.field`` (a list
+# section: in any of its items). A test holds the two together, so a column added to the
+# inventory must be exported here or withheld below with its reason.
+EXPORTED: dict[tuple[str, str], str] = {
+    ("candidate", "name"): "candidate.name",
+    ("candidate", "phone_enc"): "candidate.phone",
+    ("candidate", "email_enc"): "candidate.email",
+    ("candidate", "id_number_enc"): "candidate.id_number",
+    ("candidate", "wechat_openid"): "candidate.wechat_openid",
+    ("candidate", "wechat_unionid"): "candidate.wechat_unionid",
+    ("candidate", "external_userid"): "candidate.external_userid",
+    ("interview_note", "body"): "notes.text",
+    ("interview_note", "media_ref"): "notes.voice_note_ref",
+    ("candidate_contact", "kf_external_userid"): "channel.wechat_service_user",
+    ("candidate_contact", "external_userid"): "channel.external_userid",
+    ("candidate_message", "payload"): "messages.content",
+    ("candidate_reply", "text"): "replies.text",
+    ("app_session", "openid"): "sessions.openid",
+    ("invitation", "redeemed_by"): "links.redeemed_by",
+    ("answer", "media_key"): "interviews.answers.recording.download",
+    ("answer", "analysis"): "interviews.answers.transcript",
+    ("integrity_event", "detail"): "integrity_events.detail",
+    ("candidate_summary", "strengths"): "summaries.strengths",
+    ("candidate_summary", "improvements"): "summaries.improvements",
+    ("candidate_summary", "next_step"): "summaries.next_step",
+    ("candidate_summary", "hr_notes"): "summaries.hr_notes",
+    ("score", "evidence"): "scores.evidence",
+    ("score", "comment"): "scores.comment",
+    ("survey_response", "comment"): "surveys.comment",
+    ("offer", "city"): "offers.city",
+    ("offer", "base_salary"): "offers.base_salary",
+    ("offer", "bonus_months"): "offers.bonus_months",
+    ("offer", "allowances"): "offers.allowances",
+    ("offer", "start_date"): "offers.start_date",
+    ("offer", "estimate"): "offers.estimate",
+    ("offer_event", "speech"): "offers.approvals.comment",
+    ("offer_event", "detail"): "offers.approvals.detail",
+    ("data_request", "new_value"): "data_requests.new_value",
+    ("data_request", "note"): "data_requests.note",
+}
+WITHHELD: dict[tuple[str, str], str] = {
+    ("app_session", "session_key_enc"): "WeChat's credential for her login session: it says "
+    "nothing about her, and whoever held the file could act as her with it",
+}
 
 
 def recording_path(interview_id: int, index: int) -> str:
@@ -62,6 +110,8 @@ async def collect(candidate_id: int, cipher: FieldCipher) -> dict[str, Any]:
         .prefetch_related("round", "round__job")
     )
     ids = [i.id for i in interviews]
+    offers = await Offer.filter(application__candidate_id=candidate_id).order_by("id")
+    events = await OfferEvent.filter(offer_id__in=[o.id for o in offers]).order_by("id")
     return {
         "format": EXPORT_VERSION,
         "candidate": _candidate(candidate, cipher),
@@ -118,6 +168,7 @@ async def collect(candidate_id: int, cipher: FieldCipher) -> dict[str, Any]:
                 "kind": str(n.kind),
                 "text": n.body,
                 "voice_note": bool(n.media_ref),
+                "voice_note_ref": n.media_ref or None,
                 "taken_at": _t(n.taken_at),
             }
             for n in await InterviewNote.filter(interview_id__in=ids).order_by("id")
@@ -156,9 +207,14 @@ async def collect(candidate_id: int, cipher: FieldCipher) -> dict[str, Any]:
                 interview_id__in=ids, respondent=Respondent.CANDIDATE
             ).order_by("id")
         ],
-        "offers": [
-            _offer(o)
-            for o in await Offer.filter(application__candidate_id=candidate_id).order_by("id")
+        "offers": [_offer(o, [e for e in events if e.offer_id == o.id]) for o in offers],
+        "links": [
+            {
+                "interview_id": link.interview_id,
+                "redeemed_at": _t(link.redeemed_at),
+                "redeemed_by": link.redeemed_by or None,
+            }
+            for link in await Invitation.filter(interview_id__in=ids).order_by("id")
         ],
         "messages": [
             {
@@ -179,6 +235,7 @@ async def collect(candidate_id: int, cipher: FieldCipher) -> dict[str, Any]:
         "sessions": [
             {
                 "kind": str(s.kind),
+                "openid": s.openid or None,
                 "created_at": _t(s.created_at),
                 "expires_at": _t(s.expires_at),
                 "revoked_at": _t(s.revoked_at),
@@ -192,6 +249,8 @@ async def collect(candidate_id: int, cipher: FieldCipher) -> dict[str, Any]:
                 "status": str(r.status),
                 "via": r.via,
                 "field": r.field or None,
+                "new_value": r.new_value or None,
+                "note": r.note or None,
                 "created_at": _t(r.created_at),
                 "due_at": _t(r.due_at),
                 "handled_at": _t(r.handled_at),
@@ -261,7 +320,7 @@ def _answer(a: Answer, questions: list[str]) -> dict[str, Any]:
     }
 
 
-def _offer(o: Offer) -> dict[str, Any]:
+def _offer(o: Offer, events: list[OfferEvent]) -> dict[str, Any]:
     return {
         "id": o.id,
         "application_id": o.application_id,
@@ -274,6 +333,16 @@ def _offer(o: Offer) -> dict[str, Any]:
         "estimate": o.estimate,
         "your_answer": o.candidate_answer or None,
         "answered_at": _t(o.answered_at),
+        "approvals": [
+            {
+                "action": e.action,
+                "status": e.to_status,
+                "comment": e.speech or None,
+                "detail": e.detail,
+                "at": _t(e.at),
+            }
+            for e in events
+        ],
     }
 
 

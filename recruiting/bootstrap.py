@@ -45,6 +45,7 @@ from recruiting.services.scheduling.booking import InterviewBooking
 from recruiting.services.scheduling.reminders import ReminderService
 from recruiting.services.scheduling.slots import SchedulingService
 from recruiting.services.shared.personal_data import PersonalDataService
+from recruiting.services.workbench.login import WorkbenchLogin
 from recruiting.settings import Settings, is_loopback
 from recruiting.web import (
     install_error_handlers,
@@ -67,12 +68,14 @@ from recruiting.wiring.personal_data import (
 from recruiting.wiring.recorded import wire_recorded
 from recruiting.wiring.scheduling import wire_scheduling
 from recruiting.wiring.shared import scorer_choice, wire_shared
+from recruiting.workbench import install_workbench
 from scheduler.jobs import JobRegistry
 from scheduler.leader import LeaderGuard, Lease, MemoryLease, RedisLease
 from scheduler.runner import Scheduler
 from wecom_bot import routes as wecom_routes
 from wecom_bot.client import WeComClient
 from wecom_bot.gateway import CallbackGateway
+from wecom_bot.web_login import WeComWebLogin
 
 __all__ = ["Services", "WebApp", "build_services", "create_app", "decode_event", "scorer_choice"]
 
@@ -111,6 +114,7 @@ class Services:
     summaries: CandidateSummaries
     lifecycle: PersonalDataWiring  # erasure, legal holds, the purge
     data_rights: DataRights  # the candidate's requests about their data, the talent pool
+    workbench_login: WorkbenchLogin
     # found once at start (a directory listing): /healthz must not touch the disk per probe
     speech: SpeechReadiness | None = None
 
@@ -180,6 +184,9 @@ def build_services(
         summaries=after.summaries,
         lifecycle=lifecycle,
         data_rights=rights,
+        workbench_login=WorkbenchLogin(
+            WeComWebLogin(shared.wecom.auth), shared.kv, settings.workbench.session_ttl
+        ),
     )
 
 
@@ -262,6 +269,7 @@ def create_app(
     install_error_handlers(app)
     install_security_headers(app, hsts=not is_loopback(settings.server.host))
     install_openapi(app)
+    install_workbench(app)
 
     @app.before_server_start
     async def _open(app: WebApp) -> None:

@@ -44,6 +44,8 @@ from recruiting.services.recorded.analysis import AnswerAnalysisRunner
 from recruiting.services.scheduling.booking import InterviewBooking
 from recruiting.services.scheduling.reminders import ReminderService
 from recruiting.services.scheduling.slots import SchedulingService
+from recruiting.services.screening.ranking import Screening
+from recruiting.services.screening.requirements import OpeningRequirements
 from recruiting.services.shared.personal_data import PersonalDataService
 from recruiting.services.workbench.login import WorkbenchLogin
 from recruiting.settings import Settings, is_loopback
@@ -55,6 +57,7 @@ from recruiting.web import (
 )
 from recruiting.wiring.after_interview import AfterInterview, wire_after_interview
 from recruiting.wiring.candidate_channel import wire_candidate_channel
+from recruiting.wiring.intake import Intake, wire_intake
 from recruiting.wiring.invitations import wire_invitations
 from recruiting.wiring.live import wire_live
 from recruiting.wiring.messaging import decode_event, wire_messaging
@@ -67,6 +70,7 @@ from recruiting.wiring.personal_data import (
 )
 from recruiting.wiring.recorded import wire_recorded
 from recruiting.wiring.scheduling import wire_scheduling
+from recruiting.wiring.screening import wire_screening
 from recruiting.wiring.shared import scorer_choice, wire_shared
 from recruiting.workbench import install_workbench
 from scheduler.jobs import JobRegistry
@@ -114,7 +118,10 @@ class Services:
     summaries: CandidateSummaries
     lifecycle: PersonalDataWiring  # erasure, legal holds, the purge
     data_rights: DataRights  # the candidate's requests about their data, the talent pool
+    intake: Intake
     workbench_login: WorkbenchLogin
+    screening: Screening
+    requirements: OpeningRequirements
     # found once at start (a directory listing): /healthz must not touch the disk per probe
     speech: SpeechReadiness | None = None
 
@@ -142,9 +149,12 @@ def build_services(
     rights = wire_data_rights(shared, lifecycle)
     candidates = wire_candidate_channel(invitations, after, offers, rights.talent_pool)
     recorded = wire_recorded(shared, after)
+    intake = wire_intake(shared, invitations, recorded)
+    screening = wire_screening(shared, recorded)
     messaging = wire_messaging(
         shared, live=live, after=after, offers=offers, invitations=invitations,
-        candidates=candidates, data_requests=rights.requests,
+        candidates=candidates, intake=intake, screening=screening,
+        data_requests=rights.requests,
     )  # fmt: skip
     worker = Worker(
         shared.queue,
@@ -184,9 +194,12 @@ def build_services(
         summaries=after.summaries,
         lifecycle=lifecycle,
         data_rights=rights,
+        intake=intake,
         workbench_login=WorkbenchLogin(
             WeComWebLogin(shared.wecom.auth), shared.kv, settings.workbench.session_ttl
         ),
+        screening=screening.screening,
+        requirements=screening.requirements,
     )
 
 

@@ -13,7 +13,9 @@ hold      place, lift or list legal holds that suspend the purge (HR managers)
 inventory print (or --write) the personal-data inventory of docs/personal-data.md
 resumes   read résumé files: ``resumes parse FILE`` prints the facts as JSON (exit 0 parsed,
           3 needs OCR, 4 refused, 2 file not found); ``resumes evaluate CORPUS [--json]``
-          prints field-level precision/recall against the corpus's ground truth
+          prints field-level precision/recall against the corpus's ground truth;
+          ``resumes match FILE --job JOB.yaml`` prints {score, knocked_out, requirements}
+          (same exit codes as parse; 2 for a bad job file)
 """
 
 from __future__ import annotations
@@ -120,6 +122,10 @@ def _resumes_parser(sub: Any) -> None:
     evaluate.add_argument("--json", action="store_true", help="machine-readable report")
     evaluate.add_argument("--by-layout", action="store_true", help="one line per layout too")
     evaluate.set_defaults(func=_resumes_evaluate)
+    match = verbs.add_parser("match", help="match one résumé file against a job; prints JSON")
+    match.add_argument("file", help="résumé file (PDF, .docx, HTML, text)")
+    match.add_argument("--job", required=True, help="job YAML with requirements: must / nice")
+    match.set_defaults(func=_resumes_match)
 
 
 def _resumes_parse(settings: Settings, args: argparse.Namespace) -> int:
@@ -155,6 +161,23 @@ def _resumes_evaluate(settings: Settings, args: argparse.Namespace) -> int:
     else:
         print(render(report, by_layout=args.by_layout))
     return 0
+
+
+def _resumes_match(settings: Settings, args: argparse.Namespace) -> int:
+    """Thin: the reader and synonym table from the composition root, one use-case call."""
+    import json
+    from pathlib import Path
+
+    from recruiting.domain.skill_synonyms import SynonymTable
+    from recruiting.services.screening.files import match_file, read_job_file, read_resume_file
+    from recruiting.wiring.resumes import resume_reader
+
+    requirements = read_job_file(args.job)
+    data = read_resume_file(args.file)
+    table = SynonymTable.load(settings.screening.skill_synonyms or None)
+    result = match_file(resume_reader(), table, requirements, data, Path(args.file).name)
+    print(json.dumps(result, ensure_ascii=False, indent=2))
+    return RESUME_EXIT[str(result["status"])]  # as ``parse``: 3 needs OCR, 4 refused
 
 
 def _run(settings: Settings, args: argparse.Namespace) -> int:

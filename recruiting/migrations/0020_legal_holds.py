@@ -6,7 +6,7 @@ from recruiting.infra.sealed_fields import SealedTextField
 from tortoise import fields
 
 class Migration(migrations.Migration):
-    dependencies = [('recruiting', '0014_send_attempts')]
+    dependencies = [('recruiting', '0019_screening_requirements')]
 
     initial = False
 

@@ -32,6 +32,7 @@ from recruiting.models import (
     PendingObjectDeletion,
     RaterKind,
     Respondent,
+    ResumeFile,
     Score,
     Staff,
     SurveyResponse,
@@ -77,6 +78,13 @@ async def plant(media: LocalMediaStore, suffix: str = "") -> tuple[int, str]:
     await SurveyResponse.create(interview=interview, respondent=Respondent.CANDIDATE,
                                 respondent_key=f"candidate:{candidate.id}",
                                 answers={"satisfaction": "5"}, comment="面试官很专业")  # fmt: skip
+    resume = f"resumes/r{suffix}x"
+    writer = await media.appender(resume, 0)
+    await writer.write(b"%PDF resume of zhao min")
+    await writer.close()
+    await ResumeFile.create(candidate=candidate, application=app, object_key=resume,
+                            filename="赵敏简历.pdf", size=23, sha256="1" * 64,
+                            uploaded_by="lina", parsed={"name": "赵敏"})  # fmt: skip
     await CandidateMessage.create(outbox_key=f"k1{suffix}", candidate=candidate,
                                   payload={"t": "你好"})  # fmt: skip
     return candidate.id, key
@@ -91,7 +99,8 @@ async def test_everything_goes_but_the_aggregates(database: str, media: LocalMed
     candidate_id, key = await plant(media)
     erasure = CandidateErasure(media, Effects(None))
     report = await erasure.erase(candidate_id, actor=SYSTEM, trigger="purge")
-    assert report.objects_deleted == 1 and await media.size(key) == 0
+    assert report.objects_deleted == 2 and await media.size(key) == 0
+    assert await ResumeFile.all().count() == 0 and await media.size("resumes/rx") == 0
     assert report.counts["recordings"] == 1 and report.counts["notes"] == 2
     candidate = await Candidate.get(id=candidate_id)
     assert candidate.erased_at is not None and candidate.name == ""

@@ -65,6 +65,19 @@ async def empty_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIter
         await admin.close()
 
 
+def _parents(models: list[str]) -> list[str]:
+    """Tables the altered ones reference through a required foreign key, farthest first."""
+    found: list[str] = []
+    for name in models:
+        meta = Tortoise.apps["recruiting"][name]._meta
+        for fk in meta.fk_fields:
+            field = meta.fields_map[fk]
+            if not field.null:
+                parent = field.related_model
+                found = [*_parents([parent.__name__]), *found, parent._meta.db_table]
+    return list(dict.fromkeys(found))
+
+
 async def _required_columns(table: str, sqlite: bool) -> list[tuple[str, str]]:
     """(column, type) of the NOT NULL columns without a database default."""
     conn = connections.get("default")
@@ -110,7 +123,7 @@ async def test_later_migrations_upgrade_a_database_holding_rows(empty_url: str) 
     await migrate(config=config, target=f"recruiting.{BASE}")
     await Tortoise.init(config=config)
     tables = [Tortoise.apps["recruiting"][m]._meta.db_table for m in models]
-    pending = list(tables)
+    pending = list(dict.fromkeys(_parents(models) + tables))  # rows their foreign keys need
     for _ in range(len(tables)):  # referenced tables first: retry what an FK refused
         failed = []
         for table in pending:

@@ -62,7 +62,6 @@ from tests.security.test_plaintext_at_rest import (
 )
 
 
-
 async def test_her_data_is_gone_after_its_period_and_the_figures_stay(
     story: Story,  # noqa: F811
     tmp_path: Path,
@@ -85,6 +84,8 @@ async def test_her_data_is_gone_after_its_period_and_the_figures_stay(
              QUOTE, RECORDING, story_steps.NOTE]  # fmt: skip
     objects = await her_media_files(her, data_dir)
     assert objects and all(p.exists() for p in objects)
+    unlisted = [p for p in _files(data_dir) if not inventory.store_of(p.relative_to(data_dir))]
+    assert unlisted == [], "add these stores to inventory.STORES"
     before = await dump_tables()
     assert missing(tokens, before) == [], "the search would not find her data"
     assert NAME in (data_dir / "payroll" / "new-hires.csv").read_text(encoding="utf-8")
@@ -146,9 +147,9 @@ async def _outbox_settled() -> bool:
     return bool(await story_steps._outbox_settled())
 
 
-async def staff_api(story: Story, userid: str) -> tuple[httpx.AsyncClient, dict[str, str]]:
-    settings = story.stack.settings
-    code = (await story.stack.console.post("/sandbox/jscode", json={"userid": userid})).json()
+async def staff_api(running: Story, userid: str) -> tuple[httpx.AsyncClient, dict[str, str]]:
+    settings = running.stack.settings
+    code = (await running.stack.console.post("/sandbox/jscode", json={"userid": userid})).json()
     api = httpx.AsyncClient(base_url=f"http://{settings.server.host}:{settings.server.port}")
     login = await api.post("/miniapp/v1/login/staff", json={"code": code["code"]})
     assert login.status_code == 200, login.text
@@ -263,6 +264,10 @@ async def figures(candidate_id: int) -> dict[str, Any]:
     return {"applications": sorted(apps), "interviews": interviews,
             "ratings": sorted(json.dumps(r, sort_keys=True) for r in ratings),
             "human_values": sorted(str(v) for v in humans)}  # fmt: skip
+
+
+def _files(root: Path) -> list[Path]:
+    return [p for p in root.rglob("*") if p.is_file()]
 
 
 def _files_with(root: Path, needles: list[str]) -> dict[str, list[str]]:

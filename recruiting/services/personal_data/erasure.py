@@ -53,6 +53,7 @@ from recruiting.models import (
     ProcessingStatus,
     RaterKind,
     Respondent,
+    ResumeFile,
     Score,
     SurveyResponse,
     Upload,
@@ -136,6 +137,7 @@ class CandidateErasure:
                 counts[DataClass.PROFILE.value] += candidate.erased_at is None
                 await Candidate.filter(id=candidate_id).update(
                     name="", phone_enc=None, email_enc=None, id_number_enc=None,
+                    phone_hash=None, email_hash=None, education="", years_experience=None,
                     wechat_openid=None, wechat_unionid=None, external_userid=None,
                     erased_at=candidate.erased_at or at,
                 )  # fmt: skip
@@ -265,6 +267,11 @@ async def _assessments(scope: _Scope) -> int:
 
 async def _notes(scope: _Scope) -> int:
     notes = await InterviewNote.filter(interview_id__in=scope.interviews).delete()
+    reasons = (
+        await Application.filter(candidate_id=scope.candidate_id)
+        .exclude(rejection_reason="")
+        .update(rejection_reason="")
+    )
     # Human ratings stay as numbers (interviewer calibration); their words go.
     scores = await Score.filter(interview_id__in=scope.interviews, rater_kind=RaterKind.HUMAN)
     cleared = 0
@@ -272,13 +279,19 @@ async def _notes(scope: _Scope) -> int:
         if score.comment or score.evidence:
             await Score.filter(id=score.id).update(comment="", evidence=[])
             cleared += 1
-    return int(notes) + cleared
+    return int(notes) + int(reasons) + cleared
 
 
 async def _resumes(scope: _Scope) -> int:
-    """Résumés are not stored on this branch yet (``docs/personal-data.md``: the résumé row
-    is marked pending); when the résumé model lands, its rows and files are erased here."""
-    return 0
+    """Résumé rows go now, their files from the media store after the commit."""
+    files = await ResumeFile.filter(candidate_id=scope.candidate_id).values_list(
+        "object_key", flat=True
+    )
+    for key in files:
+        await PendingObjectDeletion.create(
+            store=MEDIA_STORE, key=str(key), candidate_id=scope.candidate_id
+        )
+    return int(await ResumeFile.filter(candidate_id=scope.candidate_id).delete())
 
 
 async def _survey_comments(scope: _Scope) -> int:

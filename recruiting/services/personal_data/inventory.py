@@ -12,8 +12,9 @@ Retention names a ``DataClass`` for a candidate's data (``domain.retention``) or
 
 from __future__ import annotations
 
+import fnmatch
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePath
 
 from recruiting.domain.retention import DataClass, RetentionPolicy
 
@@ -81,12 +82,21 @@ MODELS: dict[str, dict[str, Entry]] = {
         "wechat_openid": cand("WeChat openid", P, "mini-app login"),
         "wechat_unionid": cand("WeChat unionid", P, "mini-app login across apps"),
         "external_userid": cand("WeCom external contact id", P, "chat with the recruiter"),
+        "phone_hash": cand("keyed hash of the phone number", P, "recognise a returning "
+                           "candidate without storing the number in clear"),
+        "email_hash": cand("keyed hash of the e-mail", P, "recognise a returning candidate"),
+        "education": cand("highest education", P, "screening", sealed=False),
+        "years_experience": cand("years of experience", P, "screening", sealed=False),
+        "source": ANONYMOUS,
+        "merged_into": KEY,
         "created_at": STATE,
         "erased_at": STATE,
     },
     "application": {
         "id": KEY, "candidate_id": KEY, "job_id": KEY, "status": ANONYMOUS,
         "channel": ANONYMOUS, "created_at": STATE, "decided_at": STATE,
+        "rejection_reason": cand("HR's reason for turning the application down", N,
+                                 "explain the decision", sealed=False),
     },
     "consent": {
         "id": KEY, "candidate_id": KEY,
@@ -154,6 +164,7 @@ MODELS: dict[str, dict[str, Entry]] = {
     "job_opening": {
         "id": KEY, "code": JOB, "title": JOB, "department": JOB, "city": JOB, "status": JOB,
         "competency_model": JOB, "interview_location": JOB, "created_at": JOB,
+        "requirements": JOB,
     },
     "interview_round": {
         "id": KEY, "job_id": KEY, "name": JOB, "sequence": JOB, "kind": JOB,
@@ -298,6 +309,17 @@ MODELS: dict[str, dict[str, Entry]] = {
         "lift_reason": Personal("HR's reason for lifting", "hold", "resume the purge",
                                 LEGAL_DUTY, True),
     },
+    "resume_file": {
+        "id": KEY, "candidate_id": KEY, "application_id": KEY,
+        "object_key": cand("where the résumé file is (media store key)", DataClass.RESUMES,
+                           "screening", sealed=False),
+        "filename": cand("the file's original name", DataClass.RESUMES, "screening"),
+        "content_type": TECH, "size": TECH, "sha256": TECH, "parse_status": STATE,
+        "parse_reason": TECH,
+        "parsed": cand("facts read from the résumé (with their evidence)", DataClass.RESUMES,
+                       "screening"),
+        "uploaded_by": STAFF_ID, "created_at": STATE,
+    },
     "pending_object_deletion": {
         "id": KEY, "store": TECH, "key": KEY, "candidate_id": KEY, "created_at": STATE,
         "attempts": STATE,
@@ -346,9 +368,8 @@ STORES: tuple[Store, ...] = (
           "plaintext, 0700, deleted in a finally and wiped when its process is gone"),
     Store("device check", "", "the 3–5 s test clip: analysed in scratch, never stored",
           "scratch", "check camera and microphone", CONSENT_PROCESSING, "not stored"),
-    Store("résumés", "", "PENDING: résumé files and parsed facts (branch h3, ResumeFile); "
-          "this row is completed when the model lands (the model test forces it)",
-          DataClass.RESUMES.value, "screening", CONTRACT, "to be sealed (media store)"),
+    Store("résumé files", "", "the uploaded files, in the media store (see resume_file)",
+          DataClass.RESUMES.value, "screening", CONTRACT, "encrypted (envelope)"),
     Store("EHR spool", "ehr/**", "archives and employee records waiting for, or taken by, "
           "the EHR file export (name in clear; phone, e-mail, ID sealed)", P.value,
           "hand the decision and the hire to the EHR", CONTRACT,
@@ -404,6 +425,12 @@ RETENTION_REASONS: dict[str, tuple[str, str]] = {
 # fmt: on
 
 BEGIN, END = "<!-- inventory:begin -->", "<!-- inventory:end -->"
+
+
+def store_of(relative: PurePath) -> Store | None:
+    """The store a file under the data directory belongs to (None: an unlisted store)."""
+    path = relative.as_posix()
+    return next((s for s in STORES if s.where and fnmatch.fnmatch(path, s.where)), None)
 
 
 def render() -> str:

@@ -297,7 +297,8 @@ async def candidate_facts(candidate_id: int) -> CandidateFacts:
 
 async def _decided_in_audit(application_id: int) -> datetime | None:
     row = (
-        await AuditLog.filter(action="decide", subject_type="application",
+        await AuditLog.filter(action__in=["decide", "reject_application"],
+                              subject_type="application",
                               subject_id=str(application_id))
         .order_by("-at")
         .first()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import quote
 
 from sanic import Blueprint, Request
 from sanic.response import HTTPResponse, ResponseStream, json
@@ -127,6 +128,29 @@ async def my_recording(request: Request, interview_id: int, index: int) -> Respo
             "Cache-Control": "no-store",
             "X-Content-Type-Options": "nosniff",
             "Content-Disposition": f'attachment; filename="answer-{interview_id}-{index}.{suffix}"',
+        },
+    )
+
+
+@bp.get("/me/resumes/<resume_id:int>")
+@documented("Download one of my résumé files (audited)", "rights", s.Ok)
+async def my_resume(request: Request, resume_id: int) -> ResponseStream:
+    name, media = await _rights(request).resume(await principal_of(request), resume_id)
+
+    async def send(response: Any) -> None:
+        async for block in media.chunks:
+            await response.write(block)
+
+    # The original name may hold any character: only an ASCII fallback plus RFC 5987.
+    return ResponseStream(
+        send,
+        content_type=media.media_type or "application/octet-stream",
+        headers={
+            "Content-Length": str(media.size),
+            "Cache-Control": "no-store",
+            "X-Content-Type-Options": "nosniff",
+            "Content-Disposition": f'attachment; filename="resume-{resume_id}"; '
+            f"filename*=UTF-8''{quote(name, safe='')}",
         },
     )
 

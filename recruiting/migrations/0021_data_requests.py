@@ -7,7 +7,7 @@ from tortoise import fields
 from tortoise.indexes import Index
 
 class Migration(migrations.Migration):
-    dependencies = [('recruiting', '0014_send_attempts')]
+    dependencies = [('recruiting', '0020_legal_holds')]
 
     initial = False
 

@@ -31,6 +31,7 @@ from recruiting.models import (
     Interview,
     InterviewNote,
     RaterKind,
+    ResumeFile,
     Score,
     Staff,
 )
@@ -89,6 +90,15 @@ async def plant(people: Population, who: Candidacy, phone: str, quote: str) -> s
         media_type="video/mp4", submitted_at=clock.now(),
         analysis={"transcript": {"text": quote}, "score": score},
     )  # fmt: skip
+    resume_key = f"resumes/planted-{who.candidate_id}"
+    writer = await media.appender(resume_key, 0)
+    await writer.write(f"resume of {who.candidate_id}".encode())
+    await writer.close()
+    application = (await Interview.get(id=who.interview_id)).application_id
+    await ResumeFile.create(candidate_id=who.candidate_id, application_id=application,
+                            object_key=resume_key, filename="简历 (终版).pdf",
+                            content_type="application/pdf", sha256="0" * 64, uploaded_by="lina",
+                            size=len(f"resume of {who.candidate_id}"))  # fmt: skip
     lead = await Staff.get(wecom_userid="wangqiang")
     await Score.create(interview_id=who.interview_id, competency="沟通能力",
                        rater_kind=RaterKind.AI, rater_key="ai:rules", value=4,
@@ -141,6 +151,11 @@ async def test_export_correction_and_deletion_through_the_api(people: Population
     assert video.headers["content-disposition"].startswith("attachment")
     stranger = await api.get(answer["recording"]["download"], headers=auth(b.token))
     assert stranger.status_code == 403
+    [resume] = data["resumes"]
+    pdf = await api.get(resume["download"], headers=auth(a.token))
+    assert pdf.status_code == 200 and pdf.content == f"resume of {a.candidate_id}".encode()
+    assert "filename*=UTF-8''" in pdf.headers["content-disposition"]
+    assert (await api.get(resume["download"], headers=auth(b.token))).status_code == 404
     readable = (await api.get(f"{B}/me/data", headers=auth(a.token))).json()
     assert readable["contact"]["phone"] == "138****8000" and "13800138000" not in str(readable)
     assert readable["ai_assessments"][0]["assessment"]["competencies"][0]["evidence"]

@@ -32,6 +32,7 @@ from recruiting.models import (
     Offer,
     OfferEvent,
     RaterKind,
+    ResumeFile,
     RoundKind,
     Score,
     Staff,
@@ -97,7 +98,16 @@ async def plant(tag: str) -> tuple[int, dict[tuple[str, str], str]]:
         email_enc=TEST_CIPHER.encrypt(v("candidate", "email_enc"), "candidate.email"),
         id_number_enc=TEST_CIPHER.encrypt(v("candidate", "id_number_enc"), "candidate.id_number"),
     )  # fmt: skip
-    app = await Application.create(candidate=c, job=job)
+    c.education = f"{tag}硕士"
+    c.years_experience = 7 if tag == "甲" else 9
+    await c.save()
+    app = await Application.create(candidate=c, job=job,
+                                   rejection_reason=v("application", "rejection_reason"))  # fmt: skip
+    resume = await ResumeFile.create(
+        candidate=c, application=app, object_key=v("resume_file", "object_key"),
+        filename=v("resume_file", "filename"), content_type="application/pdf", size=10,
+        sha256="0" * 64, parsed={"skills": [v("resume_file", "parsed")]}, uploaded_by="lina",
+    )  # fmt: skip
     interview = await Interview.create(application=app, round=round_, mode=InterviewMode.RECORDED)
     await InterviewNote.create(interview=interview, author=staff, body=v("interview_note", "body"),
                                media_ref=v("interview_note", "media_ref"), taken_at=clock.now())  # fmt: skip
@@ -151,6 +161,9 @@ async def plant(tag: str) -> tuple[int, dict[tuple[str, str], str]]:
     values[("offer", "allowances")] = f"{float(300 + c.id)}"
     values[("offer", "start_date")] = date(2030, 1, 1 + c.id % 27).isoformat()
     values[("answer", "media_key")] = f"/me/recordings/{interview.id}/0"  # a path, not the key
+    values[("resume_file", "object_key")] = f"/me/resumes/{resume.id}"  # a path, not the key
+    values[("candidate", "education")] = f"{tag}硕士"
+    values[("candidate", "years_experience")] = str(c.years_experience)
     return c.id, values
 
 
@@ -167,5 +180,6 @@ async def test_the_export_holds_every_listed_value_at_its_place(database: str) -
     text = json.dumps(data, ensure_ascii=False)
     assert "session_key_enc" not in text  # withheld: a credential, not information about her
     assert values[("answer", "media_key")] in text and "甲-answer-media_key" not in text
-    assert not [v for k, v in other.items() if k[0] != "offer" and v in text]
+    assert "甲-resume_file-object_key" not in text
+    assert not [v for k, v in other.items() if k[0] != "offer" and not v.isdigit() and v in text]
     assert theirs != mine

@@ -59,7 +59,7 @@ def fill(path: str, owner: Candidacy, *, number: int | None = None) -> str:
     values = {
         "interview_id": owner.interview_id, "message_id": owner.message_id,
         "upload_id": owner.upload_id, "index": 0, "hold_id": owner.interview_id,
-        "request_id": owner.interview_id,
+        "request_id": owner.interview_id, "resume_id": owner.interview_id,
     }  # fmt: skip
     for name, value in values.items():
         if number is not None and name != "upload_id" and name != "index":

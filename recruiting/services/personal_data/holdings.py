@@ -38,6 +38,7 @@ from recruiting.models import (
     Invitation,
     Offer,
     OfferEvent,
+    ResumeFile,
     Score,
     SurveyResponse,
 )
@@ -58,6 +59,12 @@ EXPORTED: dict[tuple[str, str], str] = {
     ("candidate", "wechat_openid"): "candidate.wechat_openid",
     ("candidate", "wechat_unionid"): "candidate.wechat_unionid",
     ("candidate", "external_userid"): "candidate.external_userid",
+    ("candidate", "education"): "candidate.education",
+    ("candidate", "years_experience"): "candidate.years_experience",
+    ("application", "rejection_reason"): "applications.rejection_reason",
+    ("resume_file", "object_key"): "resumes.download",
+    ("resume_file", "filename"): "resumes.filename",
+    ("resume_file", "parsed"): "resumes.parsed",
     ("interview_note", "body"): "notes.text",
     ("interview_note", "media_ref"): "notes.voice_note_ref",
     ("candidate_contact", "kf_external_userid"): "channel.wechat_service_user",
@@ -88,6 +95,10 @@ EXPORTED: dict[tuple[str, str], str] = {
     ("data_request", "note"): "data_requests.note",
 }
 WITHHELD: dict[tuple[str, str], str] = {
+    ("candidate", "phone_hash"): "a keyed hash of her phone number, only to recognise a second "
+    "résumé of hers; it tells nothing the phone number in the export does not",
+    ("candidate", "email_hash"): "a keyed hash of her e-mail, only to recognise a second "
+    "résumé of hers; it tells nothing the e-mail in the export does not",
     ("app_session", "session_key_enc"): "WeChat's credential for her login session: it says "
     "nothing about her, and whoever held the file could act as her with it",
 }
@@ -96,6 +107,11 @@ WITHHELD: dict[tuple[str, str], str] = {
 def recording_path(interview_id: int, index: int) -> str:
     """Where the candidate downloads one of their own recordings (mini-app API)."""
     return f"/miniapp/v1/me/recordings/{interview_id}/{index}"
+
+
+def resume_path(resume_id: int) -> str:
+    """Where the candidate downloads one of their own résumé files (mini-app API)."""
+    return f"/miniapp/v1/me/resumes/{resume_id}"
 
 
 async def collect(candidate_id: int, cipher: FieldCipher) -> dict[str, Any]:
@@ -123,8 +139,25 @@ async def collect(candidate_id: int, cipher: FieldCipher) -> dict[str, Any]:
                 "status": str(a.status),
                 "channel": a.channel,
                 "created_at": _t(a.created_at),
+                "decided_at": _t(a.decided_at),
+                "rejection_reason": a.rejection_reason or None,
             }
             for a in sorted(applications, key=lambda a: a.id)
+        ],
+        "resumes": [
+            {
+                "id": r.id,
+                "application_id": r.application_id,
+                "filename": r.filename,
+                "content_type": r.content_type,
+                "bytes": r.size,
+                "sha256": r.sha256,
+                "uploaded_at": _t(r.created_at),
+                "parse_status": str(r.parse_status),
+                "parsed": r.parsed,
+                "download": resume_path(r.id),
+            }
+            for r in await ResumeFile.filter(candidate_id=candidate_id).order_by("id")
         ],
         "interviews": [await _interview(i) for i in interviews],
         "invitations": [
@@ -270,6 +303,8 @@ def _candidate(candidate: Candidate, cipher: FieldCipher) -> dict[str, Any]:
         wechat_openid=candidate.wechat_openid,
         wechat_unionid=candidate.wechat_unionid,
         external_userid=candidate.external_userid,
+        education=candidate.education or None,
+        years_experience=candidate.years_experience,
         created_at=_t(candidate.created_at),
     )
     return values

@@ -20,6 +20,7 @@ from recruiting.models import (
     AnswerStatus,
     DataRequest,
     DataRequestKind,
+    ResumeFile,
     SubjectKind,
 )
 from recruiting.ports.media import MediaStore
@@ -154,6 +155,18 @@ class CandidateRights:
         return MediaStream(
             answer.media_type, answer.media_bytes, self._media.read(answer.media_key)
         )
+
+    async def resume(self, principal: Principal, resume_id: int) -> tuple[str, MediaStream]:
+        """One of the caller's own résumé files (original name, the bytes); another
+        candidate's is as unknown as a missing one."""
+        cid = _candidate(principal)
+        row = await ResumeFile.get_or_none(id=resume_id, candidate_id=cid)
+        await record(principal.actor, "download_own_resume", "resume_file", resume_id,
+                     allowed=row is not None)  # fmt: skip
+        if row is None:
+            raise NotFound("没有找到这份简历。", code="no_resume")
+        stream = MediaStream(row.content_type, row.size, self._media.read(row.object_key))
+        return row.filename, stream
 
     async def my_requests(self, principal: Principal) -> list[dict[str, Any]]:
         cid = await self._own(principal, "list_own_requests")

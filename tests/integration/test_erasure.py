@@ -40,6 +40,7 @@ from recruiting.models import (
 )
 from recruiting.services.messaging.effects import Effects
 from recruiting.services.personal_data.erasure import CandidateErasure, LegalHoldApplies
+from recruiting.services.personal_data.holdings import held_about
 from recruiting.services.personal_data.holds import LegalHolds
 from recruiting.services.shared.audit import SYSTEM, Actor
 from tests.conftest import TEST_CIPHER
@@ -98,7 +99,13 @@ def media(tmp_path: Path) -> LocalMediaStore:
 async def test_everything_goes_but_the_aggregates(database: str, media: LocalMediaStore) -> None:
     candidate_id, key = await plant(media)
     erasure = CandidateErasure(media, Effects(None))
+    before = await held_about(candidate_id)
+    assert {"candidate", "answer", "score", "interview_note", "survey_response",
+            "candidate_message", "resume_file"} <= set(before)  # fmt: skip
     report = await erasure.erase(candidate_id, actor=SYSTEM, trigger="purge")
+    left = {t: [{k: v for k, v in row.items() if k != "id" and v not in ("", None, [], {})}
+                for row in rows] for t, rows in (await held_about(candidate_id)).items()}  # fmt: skip
+    assert all(row == {} for rows in left.values() for row in rows), left
     assert report.objects_deleted == 2 and await media.size(key) == 0
     assert await ResumeFile.all().count() == 0 and await media.size("resumes/rx") == 0
     assert report.counts["recordings"] == 1 and report.counts["notes"] == 2

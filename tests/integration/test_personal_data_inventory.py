@@ -10,7 +10,7 @@ import yaml
 from tortoise import Tortoise
 
 from recruiting.domain.retention import DataClass, RetentionPolicy
-from recruiting.services.personal_data import inventory
+from recruiting.services.personal_data import holdings, inventory
 from recruiting.settings import load_settings
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -86,3 +86,8 @@ def test_retention_settings_have_defaults_and_reasons_everywhere() -> None:
     changed = load_settings(ROOT / "config.yaml",
                             env={"RECRUITING__RETENTION__RECORDINGS_DAYS": "7"})  # fmt: skip
     assert changed.retention.recordings_days == 7
+
+
+def test_every_table_with_a_candidates_data_says_how_it_leads_to_them() -> None:
+    tables = {t for t in inventory.MODELS if holdings.candidate_columns(t)}
+    assert tables - set(holdings.LINKS) == set(), "add them to holdings.LINKS"

@@ -4,8 +4,14 @@ go, and HR managers get one summary a month."""
 
 from __future__ import annotations
 
+import asyncio
+import json
+import os
+import subprocess
+import sys
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -30,11 +36,13 @@ from recruiting.services.personal_data.erasure import CandidateErasure
 from recruiting.services.personal_data.holds import LegalHolds
 from recruiting.services.personal_data.purge import Purge, candidate_facts
 from recruiting.services.shared.audit import Actor
-from tests.conftest import TEST_CIPHER
+from tests.conftest import TEST_CIPHER, TEST_PII_KEYS
 from tests.integration.test_erasure import plant
+from tests.people_text import problems
 
 MANAGER = Actor("zhangwei", frozenset({Role.HR_MANAGER}))
 ZONE = ZoneInfo("Asia/Shanghai")
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
@@ -139,3 +147,37 @@ async def test_hr_managers_get_one_summary_a_month(database: str, media: LocalMe
     assert row.recipient == "zhangwei"
     text = row.payload["content"]
     assert "共清理 1 位候选人" in text and "录制的回答视频：1 位" in text and "赵敏" not in text
+    assert problems(text) == []  # written for HR: no developer text
+    assert await purge.monthly_summary(next_month + timedelta(days=31)) == 0  # nothing erased
+
+
+async def test_the_command_line_dry_run_and_run(
+    database: str, media: LocalMediaStore, tmp_path: Path
+) -> None:
+    """``python -m recruiting purge --dry-run`` names the candidate and deletes nothing;
+    ``purge`` erases them (a real process on the same database)."""
+    candidate_id, key = await plant(media)
+    await Application.filter(candidate_id=candidate_id).update(
+        decided_at=clock.now() - timedelta(days=200)
+    )
+    env = {**os.environ, "DATABASE_URL": database, "DATA_DIR": str(tmp_path),
+           "MEDIA_DIR": str(tmp_path / "media"), "PII_KEYS": TEST_PII_KEYS}  # fmt: skip
+    env.pop("REDIS_URL", None)
+
+    def purge(*flags: str) -> dict[str, Any]:
+        done = subprocess.run(
+            [sys.executable, "-m", "recruiting", "purge", *flags],
+            cwd=ROOT, env=env, capture_output=True, timeout=120, check=True,
+        )  # fmt: skip
+        text = done.stdout.decode()
+        assert "赵敏" not in text
+        return dict(json.loads(text))
+
+    dry = await asyncio.to_thread(purge, "--dry-run")
+    assert dry["candidates"] == [{"candidate_id": candidate_id, "classes": [
+        "recordings", "assessments", "notes", "resumes", "survey_comments", "messages",
+        "profile"]}] and dry["dry_run"]  # fmt: skip
+    assert await media.size(key) > 0 and (await Candidate.get(id=candidate_id)).name == "赵敏"
+    run = await asyncio.to_thread(purge)
+    assert run["per_class"]["profile"] == 1 and not run["dry_run"]
+    assert await media.size(key) == 0 and (await Candidate.get(id=candidate_id)).name == ""

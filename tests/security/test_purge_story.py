@@ -23,7 +23,7 @@ from __future__ import annotations
 import json
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import httpx
 from tortoise import Tortoise, connections
@@ -40,6 +40,7 @@ from recruiting.models import (
     SurveyResponse,
 )
 from recruiting.services.personal_data import inventory
+from recruiting.services.personal_data.holdings import LINKS, candidate_columns
 from tests.e2e import chat
 from tests.e2e import test_workflow_end_to_end as story_steps
 from tests.e2e.test_workflow_end_to_end import Story
@@ -156,27 +157,6 @@ async def staff_api(running: Story, userid: str) -> tuple[httpx.AsyncClient, dic
     return api, {"Authorization": f"Bearer {login.json()['token']}"}
 
 
-# Which rows of each table are hers (SQL over her candidate id).
-HER_ROWS = {
-    "candidate": "id = {c}",
-    "candidate_contact": "candidate_id = {c}",
-    "candidate_message": "candidate_id = {c}",
-    "candidate_reply": "candidate_id = {c}",
-    "app_session": "candidate_id = {c}",
-    "interview_note": "interview_id IN ({i})",
-    "survey_response": "interview_id IN ({i})",
-    "answer": "interview_id IN ({i})",
-    "score": "interview_id IN ({i})",
-    "candidate_summary": "interview_id IN ({i})",
-    "integrity_event": "interview_id IN ({i})",
-    "invitation": "interview_id IN ({i})",
-    "offer": "application_id IN ({a})",
-    "offer_event": "offer_id IN ({o})",
-}
-CANDIDATE_RETENTION = {"recordings", "assessments", "notes", "resumes", "survey_comments",
-                       "messages", "profile"}  # fmt: skip
-
-
 EMPTY: tuple[Any, ...] = ("", [], {}, None)  # sealed, but holding nothing
 
 
@@ -187,19 +167,19 @@ async def her_sealed_values(candidate_id: int) -> list[str]:
     interviews = await Interview.filter(application_id__in=apps).values_list("id", flat=True)
     offers = await Offer.filter(application_id__in=apps).values_list("id", flat=True)
     assert await OfferEvent.filter(offer_id__in=offers).exists()
-    ids = {"c": str(candidate_id), "i": _csv(interviews), "a": _csv(apps), "o": _csv(offers)}
+    ids = {"candidate": str(candidate_id), "interview": _csv(interviews),
+           "application": _csv(apps), "offer": _csv(offers)}  # fmt: skip
     conn = connections.get("default")
     models = {m._meta.db_table: m for m in Tortoise.apps["recruiting"].values()}
     values: set[str] = set()
-    for table, where in HER_ROWS.items():
-        columns = [c for c, e in inventory.MODELS[table].items()
-                   if isinstance(e, inventory.Personal) and e.sealed
-                   and e.retention in CANDIDATE_RETENTION]  # fmt: skip
+    for table, (link, key) in LINKS.items():  # which rows are hers
+        columns = [c for c in candidate_columns(table)
+                   if cast(inventory.Personal, inventory.MODELS[table][c]).sealed]  # fmt: skip
         if not columns:
             continue
         select = ", ".join(f'"{c}"' for c in columns)
         rows = await conn.execute_query_dict(
-            f'SELECT {select} FROM "{table}" WHERE {where.format(**ids)}'
+            f'SELECT {select} FROM "{table}" WHERE "{link}" IN ({ids[key]})'
         )
         for row in rows:
             for column, value in row.items():

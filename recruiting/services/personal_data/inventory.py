@@ -31,11 +31,13 @@ CONSENT_PROCESSING = "consent: data_processing"
 OTHER_RETENTION = {
     "staff": "while the person is on the staff list (HR removes leavers)",
     "audit": "retention.audit_days (3 years)",
-    "transport": "retention.transport_days after delivery, or with the candidate",
+    "transport": "retention.transport_days after delivery (rows addressed to an erased "
+    "candidate go with them)",
     "hold": "until lifted, then retention.audit_days",
     "ttl": "minutes to days, expiring by itself",
     "scratch": "while a decoder runs; dead processes' folders wiped at start and each purge",
     "request": "until the data request is handled (data_requests.due_days), then cleared",
+    "sandbox": "development only: the sandbox never runs beside a real corp",
 }
 
 
@@ -387,6 +389,9 @@ STORES: tuple[Store, ...] = (
           "data)", "staff", "configure adapters", CONTRACT, "0600"),
     Store("speech models", "models/**", "recogniser weights (no personal data)", "staff",
           "speech recognition", CONTRACT, "n/a"),
+    Store("WeCom sandbox state", "sandbox-state.json", "the simulated WeCom's members and "
+          "chat logs (what WeCom itself would hold)", "sandbox", "the embedded demo and tests",
+          CONTRACT, "sealed file (context sandbox-state), 0600"),
     Store("Redis", "", "callback de-duplication ids, locks, queue ids, WeCom tokens, "
           "rate-limit counters keyed by IP/openid, sealed LLM verdicts (30 days)", "ttl",
           "run the service", CONTRACT, "verdicts sealed; the rest are ids with a TTL"),

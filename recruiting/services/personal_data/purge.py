@@ -61,6 +61,7 @@ log = logging.getLogger(__name__)
 
 TALENT_POOL = "talent_pool"  # the consent purpose (``ConsentPurpose.TALENT_POOL`` once added)
 CLOSED = (ApplicationStatus.HIRED, ApplicationStatus.REJECTED, ApplicationStatus.WITHDRAWN)
+OPEN = (ApplicationStatus.APPLIED, ApplicationStatus.SCREENING, ApplicationStatus.INTERVIEWING)
 HANDOFF_CHANNELS = (Channel.EHR, Channel.PAYROLL)
 PAGE = 200  # candidates examined per query
 
@@ -165,12 +166,17 @@ class Purge:
         """(facts, due classes) of every candidate with something due, in id order; held
         candidates come with their classes too, so the dry run can name them."""
         after = 0
+        # Candidates with an application still in progress have nothing due: skipped unread.
+        rows = await Application.filter(status__in=OPEN).values_list("candidate_id", flat=True)
+        busy: set[int] = {int(c) for c in rows}  # type: ignore[call-overload]
         while True:
             page = Candidate.filter(id__gt=after, erased_at=None).order_by("id").limit(PAGE)
             ids: list[int] = [i for i in await page.values_list("id", flat=True)]  # type: ignore[misc]
             if not ids:
                 return
             for candidate_id in ids:
+                if candidate_id in busy:
+                    continue
                 facts = await candidate_facts(candidate_id)
                 unheld = dataclasses.replace(facts, held=False)
                 classes = due_classes(unheld, self._policy, now)
@@ -196,14 +202,14 @@ class Purge:
 
     async def monthly_summary(self, now: datetime) -> int:
         """On the first run of a month, tell every HR manager what last month's purges and
-        erasure requests removed (counts per class, through the effects unit); the outbox
-        key ``purge-summary:<YYYY-MM>`` makes it once per month."""
+        erasure requests removed (counts per class, through the effects unit); nothing when
+        nothing was erased. The outbox key ``purge-summary:<YYYY-MM>`` makes it once."""
         local = now.astimezone(self._zone)
         start = local.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
         previous = (start - timedelta(days=1)).replace(day=1)
         records = await ErasureRecord.filter(at__gte=previous, at__lt=start)
         managers = await hr_managers()
-        if not managers:
+        if not managers or not records:  # a month without erasures is no news
             return 0
         text = summary_text(f"{previous.year} 年 {previous.month} 月", records)
         drafts = [
@@ -236,9 +242,7 @@ def summary_text(month: str, records: Sequence[ErasureRecord]) -> str:
         count = len({r.candidate_id for r in records if data_class.value in (r.classes or [])})
         if count:
             lines.append(f"> {name}：{count} 位")
-    if not people:
-        lines.append("> 本月没有到期的数据。")
-    lines.append("依据保留期限自动执行；有法律保全（legal hold）的候选人不受影响。")
+    lines.append("按保留期限自动执行；处于法律保全中的候选人不受影响。")
     return "\n".join(lines)
 
 

@@ -24,7 +24,7 @@ from recruiting.models import (
     SubjectKind,
 )
 from recruiting.ports.media import MediaStore
-from recruiting.services.personal_data import holdings
+from recruiting.services.personal_data import export
 from recruiting.services.personal_data.requests import DataRequests, Opened
 from recruiting.services.personal_data.talent_pool import TalentPool
 from recruiting.services.recorded.results import MediaStream
@@ -60,7 +60,7 @@ class CandidateRights:
         """Everything held about the caller, machine-readable (JSON)."""
         cid = await self._own(principal, "export_personal_data")
         await self._requests.log_access(cid)
-        data = await holdings.collect(cid, self._cipher)
+        data = await export.collect(cid, self._cipher)
         data["talent_pool"] = await self._pool.state(cid)
         return data
 
@@ -68,7 +68,7 @@ class CandidateRights:
         """What is held, for reading: contact data masked, counts and plain sentences."""
         cid = await self._own(principal, "view_personal_data")
         await self._requests.log_access(cid)
-        data = await holdings.collect(cid, self._cipher)
+        data = await export.collect(cid, self._cipher)
         person = data["candidate"] or {}
         titles = {p.value: t.title for p, t in consent_texts().items()}
         recordings = [

@@ -31,7 +31,14 @@ from recruiting.models.invitations import (
     InvitationStatus,
     KfCursor,
 )
-from recruiting.models.jobs import InterviewRound, JobOpening, JobStatus, RoundKind
+from recruiting.models.jobs import (
+    BankQuestion,
+    InterviewRound,
+    JobOpening,
+    JobStatus,
+    RoundKind,
+    RoundVersion,
+)
 from recruiting.models.messaging import InboxEvent, OutboxMessage, ProcessingStatus, SendAttempt
 from recruiting.models.offers import Offer, OfferEvent
 from recruiting.models.recorded import (
@@ -62,6 +69,7 @@ __all__ = [
     "Application",
     "ApplicationStatus",
     "AuditLog",
+    "BankQuestion",
     "Candidate",
     "CandidateContact",
     "CandidateMessage",
@@ -103,6 +111,7 @@ __all__ = [
     "ResumeFile",
     "ResumeParse",
     "RoundKind",
+    "RoundVersion",
     "Score",
     "SendAttempt",
     "Staff",

@@ -17,11 +17,12 @@ from sanic_ext.extensions.openapi import openapi
 
 from recruiting.services.workbench.login import StaffPrincipal
 from recruiting.workbench.login_routes import bp as login_bp
-from recruiting.workbench.pages import candidates, data_requests, home, screening
+from recruiting.workbench.pages import candidates, data_requests, home, openings, screening
 from recruiting.workbench.shell import HERE, NAV, NavItem, page, render
 
 PAGES: list[Blueprint] = [
     home.bp,
+    openings.bp,
     candidates.bp,
     screening.bp,
     data_requests.bp,

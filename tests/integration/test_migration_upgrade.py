@@ -65,19 +65,6 @@ async def empty_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIter
         await admin.close()
 
 
-def _parents(models: list[str]) -> list[str]:
-    """Tables the altered ones reference through a required foreign key, farthest first."""
-    found: list[str] = []
-    for name in models:
-        meta = Tortoise.apps["recruiting"][name]._meta
-        for fk in meta.fk_fields:
-            field = meta.fields_map[fk]
-            if not field.null:
-                parent = field.related_model
-                found = [*_parents([parent.__name__]), *found, parent._meta.db_table]
-    return list(dict.fromkeys(found))
-
-
 async def _required_columns(table: str, sqlite: bool) -> list[tuple[str, str]]:
     """(column, type) of the NOT NULL columns without a database default."""
     conn = connections.get("default")
@@ -115,6 +102,27 @@ async def _insert_row(table: str, sqlite: bool) -> None:
     )
 
 
+def _with_references(models: list[str]) -> list[str]:
+    """The tables of ``models`` and of the rows they must reference (an interview needs an
+    application, a candidate and a job), referenced first."""
+    apps = Tortoise.apps["recruiting"]
+    ordered: list[str] = []
+
+    def visit(name: str) -> None:
+        meta = apps[name]._meta
+        for fk in meta.fk_fields:
+            field = meta.fields_map[fk]
+            target = field.related_model.__name__  # type: ignore[attr-defined]
+            if not field.null and target != name:
+                visit(target)
+        if meta.db_table not in ordered:
+            ordered.append(meta.db_table)
+
+    for model in models:
+        visit(model)
+    return ordered
+
+
 async def test_later_migrations_upgrade_a_database_holding_rows(empty_url: str) -> None:
     models = _altered_models()
     assert models, "no migration after BASE alters an existing table: move BASE forward"
@@ -123,7 +131,7 @@ async def test_later_migrations_upgrade_a_database_holding_rows(empty_url: str) 
     await migrate(config=config, target=f"recruiting.{BASE}")
     await Tortoise.init(config=config)
     tables = [Tortoise.apps["recruiting"][m]._meta.db_table for m in models]
-    pending = list(dict.fromkeys(_parents(models) + tables))  # rows their foreign keys need
+    pending = _with_references(models)
     for _ in range(len(tables)):  # referenced tables first: retry what an FK refused
         failed = []
         for table in pending:

@@ -14,12 +14,13 @@ from miniapp_api import (
     limits,
     message_routes,
     retention_routes,
+    rights_routes,
     scheduling_routes,
     staff_routes,
 )
 
 # sessions and consents, the recorded interview, staff, staff scheduling, staff messages,
-# legal holds
+# legal holds, the candidate's rights over their data (and HR's side of their requests)
 bp = Blueprint.group(
     access_routes.bp,
     interview_routes.bp,
@@ -27,6 +28,7 @@ bp = Blueprint.group(
     scheduling_routes.bp,
     message_routes.bp,
     retention_routes.bp,
+    rights_routes.bp,
 )
 # Rate limits on the mini-app routes only (the WeCom callback must never be refused), added
 # here, before any app registers a blueprint: adding middleware later re-registers the

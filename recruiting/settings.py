@@ -253,6 +253,14 @@ def _default_retention() -> RetentionPolicy:
 
 
 @dataclass(frozen=True)
+class DataRequestSettings:
+    """The candidate's requests about their data (PIPL Art. 50: handled promptly): every
+    request is due this many days after it arrives; a deletion is carried out by then."""
+
+    due_days: int = 15
+
+
+@dataclass(frozen=True)
 class ScreeningSettings:
     """Résumé screening (README "Résumé screening")."""
 
@@ -281,6 +289,7 @@ class Settings:
     rate_limits: RateLimitSettings = field(default_factory=RateLimitSettings)
     scoring_llm: ScoringLlmSettings = field(default_factory=ScoringLlmSettings)
     retention: RetentionPolicy = field(default_factory=_default_retention)
+    data_requests: DataRequestSettings = field(default_factory=DataRequestSettings)
     workbench: WorkbenchSettings = field(
         default_factory=lambda: WorkbenchSettings(
             "http://127.0.0.1:8000", "http://127.0.0.1:8001", "http://127.0.0.1:8001"
@@ -509,6 +518,7 @@ def _read_all(r: _Reader) -> Settings:
         rate_limits=_rate_limits(r),
         scoring_llm=_scoring_llm(r),
         retention=_retention(r),
+        data_requests=_data_requests(r),
         workbench=_workbench(r, server, sandbox, corp_sandbox=wecom.uses_sandbox),
         screening=_screening(r),
     )
@@ -763,6 +773,12 @@ def _reminders(r: _Reader) -> ReminderSettings:
             r.fail("reminders.candidate_quiet_hours", f"must be HH:MM-HH:MM, got {quiet!r}")
         start, end = (time(int(m.group(1)), int(m.group(2))) for m in found if m)
     return ReminderSettings(tuple(sorted(offsets, reverse=True)), start, end)
+
+
+def _data_requests(r: _Reader) -> DataRequestSettings:
+    if "data_requests" not in r.raw:  # an older config file: the default period
+        return DataRequestSettings()
+    return DataRequestSettings(due_days=r.integer("data_requests.due_days", 1, 30))
 
 
 def _followup(r: _Reader) -> FollowUpSettings:

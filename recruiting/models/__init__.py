@@ -12,6 +12,7 @@ from recruiting.models.candidates import (
     ConsentPurpose,
 )
 from recruiting.models.costs import CostKind, InterviewCost
+from recruiting.models.data_requests import DataRequest, DataRequestKind, DataRequestStatus
 from recruiting.models.interviews import (
     Interview,
     InterviewAssignment,
@@ -79,6 +80,9 @@ __all__ = [
     "ConsentPurpose",
     "ContactWay",
     "CostKind",
+    "DataRequest",
+    "DataRequestKind",
+    "DataRequestStatus",
     "ErasureRecord",
     "InboxEvent",
     "IntegrityEvent",

@@ -81,6 +81,7 @@ class ConsentPurpose(StrEnum):
     RECORDING = "recording"
     AUTOMATED_ASSESSMENT = "automated_assessment"
     FACE_ANALYSIS = "face_analysis"
+    TALENT_POOL = "talent_pool"  # asked at rejection or withdrawal, not before the interview
 
 
 class Consent(Model):

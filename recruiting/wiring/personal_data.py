@@ -11,9 +11,12 @@ from recruiting.infra.media_store import LocalMediaStore
 from recruiting.infra.private_files import restrict_umask
 from recruiting.infra.sealed_fields import install_cipher_for
 from recruiting.services.messaging.effects import Effects
-from recruiting.services.personal_data.erasure import CandidateErasure
+from recruiting.services.personal_data.erasure import CandidateErasure, holds_on
 from recruiting.services.personal_data.holds import LegalHolds
 from recruiting.services.personal_data.purge import Purge
+from recruiting.services.personal_data.requests import DataRequests
+from recruiting.services.personal_data.rights import CandidateRights
+from recruiting.services.personal_data.talent_pool import TalentPool
 from recruiting.settings import Settings
 from recruiting.wiring.shared import Shared
 
@@ -50,3 +53,30 @@ async def standalone(settings: Settings) -> AsyncIterator[PersonalDataWiring]:
         yield PersonalDataWiring(erasure=erasure, holds=LegalHolds(), purge=purge)
     finally:
         await close_database()
+
+
+@dataclass(frozen=True)
+class DataRights:
+    """The candidate's rights (see, correct, delete), HR's side of their requests, and the
+    talent-pool consent."""
+
+    requests: DataRequests
+    rights: CandidateRights
+    talent_pool: TalentPool
+
+
+def wire_data_rights(shared: Shared, lifecycle: PersonalDataWiring) -> DataRights:
+    async def held(candidate_id: int) -> bool:
+        return bool(await holds_on(candidate_id))
+
+    requests = DataRequests(
+        shared.effects,
+        shared.cipher,
+        lifecycle.erasure,
+        held,
+        due_days=shared.settings.data_requests.due_days,
+        zone=shared.settings.timezone,
+    )
+    pool = TalentPool(shared.effects)
+    rights = CandidateRights(requests, pool, shared.cipher, shared.media)
+    return DataRights(requests=requests, rights=rights, talent_pool=pool)

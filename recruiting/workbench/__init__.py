@@ -17,7 +17,7 @@ from sanic_ext.extensions.openapi import openapi
 
 from recruiting.services.workbench.login import StaffPrincipal
 from recruiting.workbench.login_routes import bp as login_bp
-from recruiting.workbench.pages import candidates, home, openings, screening
+from recruiting.workbench.pages import candidates, data_requests, home, openings, screening
 from recruiting.workbench.shell import HERE, NAV, NavItem, page, render
 
 PAGES: list[Blueprint] = [
@@ -25,6 +25,7 @@ PAGES: list[Blueprint] = [
     openings.bp,
     candidates.bp,
     screening.bp,
+    data_requests.bp,
 ]
 
 

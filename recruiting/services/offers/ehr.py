@@ -42,6 +42,7 @@ from recruiting.ports.ehr import (
 )
 from recruiting.ports.queue import TaskQueue
 from recruiting.services.messaging.effects import Effects
+from recruiting.services.personal_data.talent_pool import offer_if_undecided
 from recruiting.services.shared.audit import Actor, record
 from recruiting.services.shared.round_versions import freeze_unpinned
 
@@ -81,6 +82,8 @@ class EhrSync:
                 [ehr_draft(archive, "ehr.archive")],
                 cause=f"application:{application_id}:{decision.value}",
             )
+            if decision is not ApplicationStatus.OFFER:  # rejected or withdrawn: ask about
+                await offer_if_undecided(unit, application.candidate_id)  # the talent pool
             await _audit(actor, application_id, decision)
         return ids
 

@@ -36,6 +36,7 @@ OTHER_RETENTION = {
     "hold": "until lifted, then retention.audit_days",
     "ttl": "minutes to days, expiring by itself",
     "scratch": "while a decoder runs; dead processes' folders wiped at start and each purge",
+    "request": "until the data request is handled (data_requests.due_days), then cleared",
     "sandbox": "development only: the sandbox never runs beside a real corp",
 }
 
@@ -336,6 +337,19 @@ MODELS: dict[str, dict[str, Entry]] = {
     "pending_object_deletion": {
         "id": KEY, "store": TECH, "key": KEY, "candidate_id": KEY, "created_at": STATE,
         "attempts": STATE,
+    },
+    "data_request": {
+        "id": KEY, "candidate_id": KEY, "kind": STATE, "status": STATE, "via": STATE,
+        "recorded_by": NotPersonal("who recorded it: a staff userid or candidate:<id>"),
+        "field": STATE,
+        "new_value": Personal("the corrected phone or e-mail the candidate asked for",
+                              "request", "apply the correction once HR confirms it",
+                              LEGAL_DUTY, True),
+        "note": Personal("HR's note on a request received by phone, letter or in person",
+                         "request", "handle the request", LEGAL_DUTY, True),
+        "due_at": STATE, "created_at": STATE, "handled_at": STATE, "handled_by": STAFF_ID,
+        "outcome": NotPersonal("what was done (已更正手机号, 已删除), never the content"),
+        "hold_told_at": STATE,
     },
     "erasure_record": {
         "id": KEY, "candidate_id": KEY, "at": STATE, "trigger": STATE,

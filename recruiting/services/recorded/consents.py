@@ -16,7 +16,12 @@ from typing import Any
 from tortoise.transactions import in_transaction
 
 from recruiting.clock import now
-from recruiting.domain.consent import ConsentState, ConsentText, consent_texts
+from recruiting.domain.consent import (
+    ConsentState,
+    ConsentText,
+    consent_texts,
+    interview_texts,
+)
 from recruiting.errors import Conflict, InvalidInput
 from recruiting.models import (
     AnalysisStatus,
@@ -66,7 +71,7 @@ class ConsentService:
         self._erasure = erasure.CandidateErasure(media, Effects(None))
 
     def texts(self) -> list[ConsentText]:
-        return list(consent_texts().values())
+        return interview_texts()
 
     async def decide(self, principal: Principal, decisions: list[Decision]) -> ConsentState:
         candidate_id = _candidate(principal)

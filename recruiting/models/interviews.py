@@ -52,6 +52,7 @@ class Interview(Model):
 
     class Meta:
         table = "interview"
+        indexes = (("application_id", "mode", "status"),)  # stages, review, timeline
 
 
 class InterviewAssignment(Model):
@@ -114,3 +115,4 @@ class InterviewNote(Model):
 
     class Meta:
         table = "interview_note"
+        indexes = (("interview_id", "taken_at"),)

@@ -18,6 +18,7 @@ a test holds the two to each other.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from enum import StrEnum
 
 
@@ -161,3 +162,25 @@ def _joined(segments: list[tuple[float, str]]) -> tuple[str, list[tuple[int, int
                 chars.append(char)
                 owners.append((index, offset))
     return "".join(chars), owners
+
+
+@dataclass(frozen=True)
+class Happening:
+    """One line of an application's timeline: when, what kind, what HR reads."""
+
+    at: datetime
+    kind: str
+    text: str
+
+
+def in_time_order(happenings: list[Happening]) -> list[Happening]:
+    """Oldest first; happenings at the same moment keep the order they were gathered in
+    (the order of cause and effect: an invitation before its reminder), and exact repeats
+    (the same record reached twice) are shown once."""
+    seen: set[Happening] = set()
+    unique = []
+    for h in happenings:
+        if h not in seen:
+            seen.add(h)
+            unique.append(h)
+    return sorted(unique, key=lambda h: h.at)

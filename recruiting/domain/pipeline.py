@@ -92,9 +92,9 @@ REJECT_NAMES: dict[RejectReason, str] = {
 
 # What the candidate reads: respectful, no scores, no AI, nothing HR wrote in the note.
 REJECT_FOR_CANDIDATE: dict[RejectReason, str] = {
-    RejectReason.SKILLS: "这次我们需要在岗位所需的部分能力上有更多积累的候选人",
+    RejectReason.SKILLS: "我们目前需要在岗位所需的部分能力上有更多积累的候选人",
     RejectReason.EXPERIENCE: "这个岗位目前需要的经验方向与您的经历不太一致",
-    RejectReason.BETTER_MATCH: "这次我们选择了与岗位要求更贴近的候选人",
+    RejectReason.BETTER_MATCH: "我们最终选择了与岗位要求更贴近的候选人",
     RejectReason.POSITION_FILLED: "这个岗位目前已招满或暂停招聘",
     RejectReason.EXPECTATIONS: "双方在岗位安排上的期望暂时没能达成一致",
     RejectReason.OTHER: "经过综合考虑",

@@ -58,6 +58,7 @@ from recruiting.wiring.invitations import wire_invitations
 from recruiting.wiring.live import wire_live
 from recruiting.wiring.messaging import decode_event, wire_messaging
 from recruiting.wiring.offers import wire_offers
+from recruiting.wiring.pipeline import Pipeline, wire_pipeline
 from recruiting.wiring.recorded import wire_recorded
 from recruiting.wiring.scheduling import wire_scheduling
 from recruiting.wiring.shared import scorer_choice, wire_shared
@@ -103,6 +104,7 @@ class Services:
     scheduler: Scheduler
     surveys: Surveys
     summaries: CandidateSummaries
+    pipeline: Pipeline  # the HR workbench's board, review and decisions
     # found once at start (a directory listing): /healthz must not touch the disk per probe
     speech: SpeechReadiness | None = None
 
@@ -166,6 +168,7 @@ def build_services(
         scheduler=jobs,
         surveys=after.surveys,
         summaries=after.summaries,
+        pipeline=wire_pipeline(shared, invitations, offers, recorded),
     )
 
 

@@ -9,12 +9,9 @@ one indexed read over the application's interview ids, never one per row.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from typing import Any
 
-from recruiting.domain.byte_range import ByteRange, byte_range
 from recruiting.domain.interview_state import InterviewStatus
 from recruiting.domain.pipeline import (
     REJECT_NAMES,
@@ -25,8 +22,7 @@ from recruiting.domain.pipeline import (
     locate_quotes,
 )
 from recruiting.domain.recorded_round import RecordedQuestion, parse_questions
-from recruiting.domain.roles import Permission
-from recruiting.errors import InvalidInput, NotFound
+from recruiting.errors import InvalidInput
 from recruiting.models import (
     Answer,
     AnswerStatus,
@@ -47,10 +43,8 @@ from recruiting.models import (
     Score,
     SurveyResponse,
 )
-from recruiting.ports.media import MediaStore
 from recruiting.services.pipeline.access import is_hr, reviewable
 from recruiting.services.pipeline.board import stages_of
-from recruiting.services.shared.access import staff_interview
 from recruiting.services.shared.sessions import Principal
 
 ADVISORY = "AI 评分仅供参考，录用与否由人决定。"
@@ -72,18 +66,11 @@ MODE_NAMES = {InterviewMode.RECORDED: "录制面试", InterviewMode.ONSITE: "现
               InterviewMode.REMOTE: "视频面试"}  # fmt: skip
 
 
-@dataclass(frozen=True)
-class MediaPart:
-    """A recording, or the part of it a range asked for, as plaintext blocks."""
-
-    media_type: str
-    range: ByteRange
-    chunks: AsyncIterator[bytes]
-
-
 class ReviewService:
-    def __init__(self, media: MediaStore, zone: tzinfo) -> None:
-        self._media = media
+    """The review page's data. Its recordings are played through the recorded-interview
+    results use case (``ResultsService.media``: ranges, role check, audit)."""
+
+    def __init__(self, zone: tzinfo) -> None:
         self._zone = zone
 
     async def review(self, principal: Principal, application_id: int) -> dict[str, Any]:
@@ -115,21 +102,6 @@ class ReviewService:
             "can_decide": is_hr(principal),
             "advisory": ADVISORY,
         }
-
-    async def media(
-        self, principal: Principal, interview_id: int, index: int, range_header: str | None
-    ) -> MediaPart:
-        """One answer's recording, or the range asked for (``byte_range``): role-checked
-        and audited per request, as every look at a recording is."""
-        interview = await staff_interview(principal, interview_id, Permission.VIEW_MEDIA,
-                                          "view_media")  # fmt: skip
-        answer = await Answer.get_or_none(interview_id=interview.id, question_index=index)
-        if answer is None or answer.status != AnswerStatus.SUBMITTED or not answer.media_key:
-            raise NotFound("这道题没有录像。", code="no_recording")
-        size = await self._media.size(answer.media_key)
-        part = byte_range(range_header, size)
-        chunks = self._media.read_range(answer.media_key, part.start, part.end, block=256 * 1024)
-        return MediaPart(answer.media_type or "application/octet-stream", part, chunks)
 
 
 def _application_view(application: Application, stage: Any, zone: tzinfo) -> dict[str, Any]:

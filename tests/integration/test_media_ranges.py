@@ -42,7 +42,7 @@ WHO = {
     "hr": Principal(1, SubjectKind.STAFF, staff_id=1, userid="lina", roles=frozenset({Role.HR})),
     "finance": Principal(
         2, SubjectKind.STAFF, staff_id=2, userid="cai", roles=frozenset({Role.FINANCE})
-    ),  # fmt: skip
+    ),
     "candidate": Principal(3, SubjectKind.CANDIDATE, openid="o", candidate_id=1),
 }
 

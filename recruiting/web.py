@@ -251,7 +251,7 @@ def media_response(media: MediaStream, filename: str, *, inline: bool = False) -
         "Accept-Ranges": "bytes",
         "Cache-Control": "no-store",
         "X-Content-Type-Options": "nosniff",
-        "Content-Disposition": f'{"inline" if inline else "attachment"}; '
+        "Content-Disposition": f"{'inline' if inline else 'attachment'}; "
         f'filename="{filename}.{suffix}"',
     }
     if part.partial:

@@ -52,6 +52,10 @@ class Migration(migrations.Migration):
             index=Index(fields=['application_id', 'mode', 'status']),
         ),
         ops.AddIndex(
+            model_name='Interview',
+            index=Index(fields=['mode', 'status', 'completed_at']),
+        ),
+        ops.AddIndex(
             model_name='InterviewInvitation',
             index=Index(fields=['interview_id', 'status']),
         ),

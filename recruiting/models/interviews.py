@@ -52,7 +52,10 @@ class Interview(Model):
 
     class Meta:
         table = "interview"
-        indexes = (("application_id", "mode", "status"),)  # stages, review, timeline
+        indexes = (
+            ("application_id", "mode", "status"),  # stages, review, timeline
+            ("mode", "status", "completed_at"),  # 待评审, oldest first
+        )
 
 
 class InterviewAssignment(Model):

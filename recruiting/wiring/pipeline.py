@@ -10,6 +10,7 @@ from recruiting.services.pipeline.board import PipelineBoard
 from recruiting.services.pipeline.bulk import BulkActions
 from recruiting.services.pipeline.compare import Comparison
 from recruiting.services.pipeline.decisions import Decisions
+from recruiting.services.pipeline.pending import PendingReview
 from recruiting.services.pipeline.reject import Rejections
 from recruiting.services.pipeline.review import ReviewService
 from recruiting.wiring.invitations import Invitations
@@ -26,6 +27,7 @@ class Pipeline:
     review: ReviewService
     decisions: Decisions
     comparison: Comparison
+    pending: PendingReview
 
 
 def wire_pipeline(
@@ -41,4 +43,5 @@ def wire_pipeline(
         review=ReviewService(zone),
         decisions=Decisions(bulk, rejections, offers.offers, shared.effects, zone),
         comparison=Comparison(),
+        pending=PendingReview(zone),
     )

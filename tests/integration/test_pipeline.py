@@ -57,6 +57,7 @@ from recruiting.services.offers.ehr import EhrSync
 from recruiting.services.pipeline.board import BoardFilters, PipelineBoard, stages_of
 from recruiting.services.pipeline.bulk import BulkActions
 from recruiting.services.pipeline.compare import Comparison
+from recruiting.services.pipeline.pending import PendingReview
 from recruiting.services.pipeline.reject import Rejections
 from recruiting.services.pipeline.review import ReviewService
 from recruiting.services.recorded.links import InvitationService
@@ -445,3 +446,18 @@ async def test_the_comparison_sets_competencies_side_by_side(world: World) -> No
     assert [c["name"] for c in chosen["candidates"]] == ["新人", "录过"]
     with pytest.raises(InvalidInput):
         await Comparison().compare(HR, world.job.id, [a["elsewhere"].id])
+
+
+async def test_pending_review_lists_analysed_recordings_nobody_acted_on_yet(world: World) -> None:
+    pending = PendingReview(SH)
+    [waiting] = await pending.waiting(HR)
+    assert (waiting.name, waiting.round, waiting.ai_score) == ("录过", "录制初面", 4.0)
+    assert await pending.waiting(HR, world.other_job.id) == []
+    answer = await Answer.get(interview_id=waiting.interview_id)
+    await Answer.filter(id=answer.id).update(analysis_status=AnalysisStatus.QUEUED)
+    assert await pending.waiting(HR) == []  # still being analysed
+    await Answer.filter(id=answer.id).update(analysis_status=AnalysisStatus.DONE)
+    await world.rejections.reject(HR, world.apps["recorded"].id, RejectReason.OTHER)
+    assert await pending.waiting(HR) == []  # decided
+    with pytest.raises(AccessDenied):
+        await pending.waiting(world.principal(world.interviewer))

@@ -45,6 +45,7 @@ from recruiting.services.scheduling.booking import InterviewBooking
 from recruiting.services.scheduling.reminders import ReminderService
 from recruiting.services.scheduling.slots import SchedulingService
 from recruiting.services.shared.personal_data import PersonalDataService
+from recruiting.services.workbench.login import WorkbenchLogin
 from recruiting.settings import Settings, is_loopback
 from recruiting.web import (
     install_error_handlers,
@@ -62,12 +63,14 @@ from recruiting.wiring.pipeline import Pipeline, wire_pipeline
 from recruiting.wiring.recorded import wire_recorded
 from recruiting.wiring.scheduling import wire_scheduling
 from recruiting.wiring.shared import scorer_choice, wire_shared
+from recruiting.workbench import install_workbench
 from scheduler.jobs import JobRegistry
 from scheduler.leader import LeaderGuard, Lease, MemoryLease, RedisLease
 from scheduler.runner import Scheduler
 from wecom_bot import routes as wecom_routes
 from wecom_bot.client import WeComClient
 from wecom_bot.gateway import CallbackGateway
+from wecom_bot.web_login import WeComWebLogin
 
 __all__ = ["Services", "WebApp", "build_services", "create_app", "decode_event", "scorer_choice"]
 
@@ -104,6 +107,7 @@ class Services:
     scheduler: Scheduler
     surveys: Surveys
     summaries: CandidateSummaries
+    workbench_login: WorkbenchLogin
     pipeline: Pipeline  # the HR workbench's board, review and decisions
     # found once at start (a directory listing): /healthz must not touch the disk per probe
     speech: SpeechReadiness | None = None
@@ -168,6 +172,9 @@ def build_services(
         scheduler=jobs,
         surveys=after.surveys,
         summaries=after.summaries,
+        workbench_login=WorkbenchLogin(
+            WeComWebLogin(shared.wecom.auth), shared.kv, settings.workbench.session_ttl
+        ),
         pipeline=wire_pipeline(shared, invitations, offers, recorded),
     )
 
@@ -241,6 +248,7 @@ def create_app(
     install_error_handlers(app)
     install_security_headers(app, hsts=not is_loopback(settings.server.host))
     install_openapi(app)
+    install_workbench(app)
 
     @app.before_server_start
     async def _open(app: WebApp) -> None:

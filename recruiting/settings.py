@@ -18,6 +18,7 @@ from datetime import time, timedelta
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import yaml
 
@@ -48,6 +49,9 @@ ENV_NAMES: dict[str, str] = {
     "WECOM_AGENT_ID": "wecom.agent_id",
     "WECOM_SECRET": "wecom.secret",
     "WECOM_API_BASE": "wecom.api_base",
+    "PUBLIC_URL": "workbench.public_url",
+    "WECOM_OAUTH_BASE": "workbench.oauth_base",
+    "WECOM_SSO_BASE": "workbench.sso_base",
     "SANDBOX_PORT": "sandbox.port",
     "SANDBOX_CALLBACK_URL": "sandbox.callback_url",
     "PII_KEYS": "security.pii_keys",
@@ -104,6 +108,19 @@ class SandboxSettings:
     @property
     def base_url(self) -> str:
         return f"http://{self.host}:{self.port}"
+
+
+@dataclass(frozen=True)
+class WorkbenchSettings:
+    """The HR web app: where people reach it and where WeCom's login pages are.
+
+    ``public_url`` is the origin WeCom sends members back to (the app's 可信域名, port
+    included); every redirect target is checked against it."""
+
+    public_url: str
+    oauth_base: str  # https://open.weixin.qq.com, or the sandbox
+    sso_base: str  # https://login.work.weixin.qq.com, or the sandbox
+    session_ttl: int = 28800
 
 
 @dataclass(frozen=True)
@@ -249,6 +266,11 @@ class Settings:
     reminders: ReminderSettings = field(default_factory=_default_reminders)
     rate_limits: RateLimitSettings = field(default_factory=RateLimitSettings)
     scoring_llm: ScoringLlmSettings = field(default_factory=ScoringLlmSettings)
+    workbench: WorkbenchSettings = field(
+        default_factory=lambda: WorkbenchSettings(
+            "http://127.0.0.1:8000", "http://127.0.0.1:8001", "http://127.0.0.1:8001"
+        )
+    )
 
     @property
     def embedded(self) -> bool:
@@ -470,6 +492,36 @@ def _read_all(r: _Reader) -> Settings:
         reminders=_reminders(r),
         rate_limits=_rate_limits(r),
         scoring_llm=_scoring_llm(r),
+        workbench=_workbench(r, server, sandbox, corp_sandbox=wecom.uses_sandbox),
+    )
+
+
+OAUTH_BASE = "https://open.weixin.qq.com"
+SSO_BASE = "https://login.work.weixin.qq.com"
+
+
+def _workbench(
+    r: _Reader, server: ServerSettings, sandbox: SandboxSettings, *, corp_sandbox: bool
+) -> WorkbenchSettings:
+    """The sandbox corp logs in through the sandbox's pages; a real corp through WeCom's,
+    never the sandbox's (its codes would name anyone the machine's user picks)."""
+    public_url = r.text("workbench.public_url").rstrip("/") or f"http://{server.host}:{server.port}"
+    bases: list[str] = []
+    for dotted, real in (("workbench.oauth_base", OAUTH_BASE), ("workbench.sso_base", SSO_BASE)):
+        base = r.text(dotted).rstrip("/") or (sandbox.base_url if corp_sandbox else real)
+        if not base.startswith(("http://", "https://")):
+            r.fail(dotted, "must be an http(s) URL")
+        if not corp_sandbox and base == sandbox.base_url:
+            r.fail(dotted, "points at the sandbox but wecom.corp_id names a real corp")
+        bases.append(base)
+    parts = urlsplit(public_url)
+    if parts.scheme not in ("http", "https") or not parts.netloc or parts.path not in ("", "/"):
+        r.fail("workbench.public_url", "must be an origin such as https://hr.example.com")
+    return WorkbenchSettings(
+        public_url=public_url,
+        oauth_base=bases[0],
+        sso_base=bases[1],
+        session_ttl=r.integer("workbench.session_ttl", 300, 30 * 86400),
     )
 
 

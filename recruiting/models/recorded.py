@@ -24,6 +24,7 @@ class SubjectKind(StrEnum):
     CANDIDATE = "candidate"
     STAFF = "staff"
     VISITOR = "visitor"  # a WeChat user who has not yet redeemed an invitation
+    WORKBENCH = "workbench"  # a staff member signed in to the HR workbench (web cookie)
 
 
 class AppSession(Model):

@@ -49,3 +49,22 @@ class LoginCodeExchange(Protocol):
 
     async def employee(self, code: str) -> EmployeeIdentity:
         """``wx.qy.login`` code → WeCom member (``miniprogram/jscode2session``)."""
+
+
+class NotAMember(Untrusted):
+    """WeCom answered with a WeChat user (``openid``/``external_userid``), not a member."""
+
+    code = "not_a_member"
+
+
+@dataclass(frozen=True)
+class WebMember:
+    """A WeCom member who signed in to a web page (OAuth in the client or 扫码登录)."""
+
+    userid: str
+
+
+class MemberWebLogin(Protocol):
+    async def member(self, code: str) -> WebMember:
+        """OAuth / web-login code → member (``auth/getuserinfo``). ``InvalidLoginCode`` for an
+        unknown, used or expired code; ``NotAMember`` for a non-member."""

@@ -642,6 +642,39 @@ async def test_miniprogram_code_to_session(wecom: WeComClient, fake: FakeWeCom) 
         await wecom.miniprogram.code_to_session("USED")
 
 
+async def test_auth_getuserinfo_through_the_web_login_port(
+    wecom: WeComClient, fake: FakeWeCom
+) -> None:
+    """Members (``userid``, legacy ``UserId``) sign in; a WeChat user, a bad/used/expired
+    code and WeCom's other refusals each come out as their own error."""
+    from recruiting.ports.identity import InvalidLoginCode, NotAMember
+    from wecom_bot.client.errors import WeComNoPermission
+    from wecom_bot.web_login import WeComWebLogin
+
+    fake.script["/cgi-bin/auth/getuserinfo"] = [
+        {"errcode": 0, "userid": "alice"},
+        {"errcode": 0, "UserId": "bob", "DeviceId": ""},
+        {"errcode": 0, "openid": "oX", "external_userid": "wmX"},
+        {"errcode": 40029, "errmsg": "invalid code"},
+        {"errcode": 42003, "errmsg": "oauth_code expired"},
+        {"errcode": 60020, "errmsg": "not allow to access from your ip"},
+    ]
+    login = WeComWebLogin(wecom.auth)
+    assert (await login.member("C1")).userid == "alice"
+    assert fake.calls("/cgi-bin/auth/getuserinfo")[0].url.params["code"] == "C1"
+    assert (await login.member("C2")).userid == "bob"
+    with pytest.raises(NotAMember):
+        await login.member("C3")
+    for code in ("C4", "C5"):
+        with pytest.raises(InvalidLoginCode):
+            await login.member(code)
+    with pytest.raises(WeComNoPermission):
+        await login.member("C6")
+    with pytest.raises(InvalidLoginCode):
+        await login.member("x" * 513)  # longer than WeCom's codes: never sent
+    assert len(fake.calls("/cgi-bin/auth/getuserinfo")) >= 6
+
+
 async def test_approval_schedule_meeting_externalcontact_kf(
     wecom: WeComClient, fake: FakeWeCom
 ) -> None:

@@ -7,6 +7,7 @@ import httpx
 
 from recruiting.ports.kv import KeyValueStore
 from recruiting.settings import WeComSettings
+from wecom_bot.client.auth import AuthApi
 from wecom_bot.client.base import MediaFile, WeComBaseClient
 from wecom_bot.client.errors import (
     WeComApiError,
@@ -31,6 +32,7 @@ from wecom_bot.client.schedule import ScheduleApi
 
 __all__ = [
     "ApprovalApi",
+    "AuthApi",
     "ExternalContactApi",
     "KfApi",
     "MediaApi",
@@ -70,6 +72,7 @@ class WeComClient:
         self.miniprogram = MiniProgramApi(base)
         self.externalcontact = ExternalContactApi(base)
         self.kf = KfApi(base)
+        self.auth = AuthApi(base)
 
     async def aclose(self) -> None:
         await self.base.aclose()

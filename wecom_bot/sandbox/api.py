@@ -47,6 +47,7 @@ _GET: dict[str, Callable[[SandboxState, Query], dict[str, Any]]] = {
         q.get("js_code", ""), q.get("grant_type", "")
     ),
     "externalcontact/get": lambda s, q: s.customers.get(q.get("external_userid", "")),
+    "auth/getuserinfo": lambda s, q: s.web_codes.redeem(q.get("code", "")),
 }
 _POST: dict[str, Callable[[SandboxState, Body], dict[str, Any]]] = {
     "message/send": lambda s, b: s.messages.send(b),

@@ -30,6 +30,7 @@ from wecom_bot.sandbox.persist import FILE_NAME, StateFile, fingerprint
 from wecom_bot.sandbox.pusher import CallbackPusher
 from wecom_bot.sandbox.state import SandboxState
 from wecom_bot.sandbox.tokens import Clock
+from wecom_bot.sandbox.weblogin import create_weblogin_blueprint
 from wecom_bot.sandbox.wechat import WeChatLogin, create_wechat_blueprint
 from wecom_bot.sandbox.world import DemoWorld
 
@@ -72,6 +73,7 @@ def create_sandbox_app(
     app.blueprint(create_api_blueprint())
     app.blueprint(create_console_blueprint())
     app.blueprint(create_wechat_blueprint())
+    app.blueprint(create_weblogin_blueprint())
 
     @app.before_server_start
     async def open_pusher(app: SandboxApp) -> None:

@@ -22,7 +22,7 @@ from wecom_bot.sandbox.media import MediaStore
 from wecom_bot.sandbox.messaging import MEMBER_MESSAGES_PER_MINUTE, MessageStore
 from wecom_bot.sandbox.oa import ApprovalStore
 from wecom_bot.sandbox.schedules import ScheduleStore
-from wecom_bot.sandbox.tokens import Clock, LoginCodes, TokenStore
+from wecom_bot.sandbox.tokens import Clock, LoginCodes, TokenStore, WebCodes
 
 
 @dataclass
@@ -75,6 +75,7 @@ class SandboxState:
         clock = self.clock
         self.directory = Directory(self._members)
         self.login_codes = LoginCodes(self.corp_id, clock)
+        self.web_codes = WebCodes(clock)
         self.faults = Faults()
         self.cards = CardStore(clock)
         self.media = MediaStore(clock)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from wecom_bot.sandbox import codes
@@ -86,3 +87,39 @@ class LoginCodes:
             "userid": userid,
             "session_key": secrets.token_urlsafe(18),
         }
+
+
+EXTERNAL = "__external__"  # the chooser's "a WeChat user" entry (not a member)
+
+
+@dataclass(frozen=True)
+class _Code:
+    userid: str  # EXTERNAL for a WeChat user
+    expires: float
+
+
+class WebCodes:
+    """OAuth / web-login codes: issued for a member (or a WeChat user), taken once."""
+
+    def __init__(self, clock: Clock) -> None:
+        self._clock = clock
+        self._codes: dict[str, _Code] = {}
+        self.next_member = ""  # chosen in the console for the next sign-in
+
+    def issue(self, userid: str, ttl: float = LOGIN_CODE_TTL) -> str:
+        now = self._clock()
+        self._codes = {c: v for c, v in self._codes.items() if v.expires > now}
+        code = secrets.token_urlsafe(32)
+        self._codes[code] = _Code(userid, now + ttl)
+        return code
+
+    def redeem(self, code: str) -> dict[str, Any]:
+        """``auth/getuserinfo``: ``userid`` for a member, ``openid``/``external_userid`` for
+        a WeChat user, 40029 for an unknown, used or expired code."""
+        found = self._codes.pop(code, None)
+        if found is None or found.expires <= self._clock():
+            raise codes.ApiError(codes.INVALID_CODE, "invalid code")
+        if found.userid == EXTERNAL:
+            return {"openid": "oSandbox" + secrets.token_hex(8),
+                    "external_userid": "wmSandbox" + secrets.token_hex(8)}  # fmt: skip
+        return {"userid": found.userid}

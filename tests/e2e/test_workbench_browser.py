@@ -1,0 +1,62 @@
+"""The console's 「工作台」 button in a real browser (Playwright driving Debian's Chromium):
+the selected member lands on the workbench's home page, signed in through the sandbox's
+web login, with no script or style refused by the page's CSP."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.e2e.stack import running
+from tests.serving import CHROMIUM, CHROMIUM_ARGS
+
+playwright_api = pytest.importorskip("playwright.async_api")
+expect = playwright_api.expect
+WAIT = 15_000
+
+
+def _need_chromium() -> None:
+    if os.path.exists(CHROMIUM) or shutil.which("chromium"):
+        return
+    if os.environ.get("CI") or os.environ.get("REQUIRE_SERVICES"):
+        pytest.fail("chromium is not installed (scripts/os-packages.sh installs it)")
+    pytest.skip("chromium is not installed (scripts/os-packages.sh installs it)")
+
+
+async def test_console_workbench_button_opens_the_members_home(tmp_path: Path) -> None:
+    _need_chromium()
+    async with (
+        running("sqlite", tmp_path, "wbui") as (settings, _service, _console),
+        playwright_api.async_playwright() as pw,
+    ):
+        browser = await pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            context = await browser.new_context(viewport={"width": 390, "height": 844},
+                                                locale="zh-CN")  # fmt: skip
+            console = await context.new_page()
+            await console.goto(settings.sandbox.base_url + "/#zhangwei")
+            await expect(console.locator("#chat-title")).to_contain_text("张伟")
+            async with context.expect_page() as opened:
+                await console.locator("#workbench").click()
+            page = await opened.value
+            refused: list[str] = []
+            page.on("console", lambda m: refused.append(m.text) if "Content Security" in m.text
+                    else None)  # fmt: skip
+            await expect(page.locator("#member-name")).to_have_text("张伟", timeout=WAIT)
+            assert page.url == settings.workbench.public_url + "/workbench/"
+            await expect(page.locator(".roles")).to_contain_text("HR 经理")
+            await expect(page.locator("nav.nav a")).to_have_count(5)
+            # the style sheet is served by the service and applied
+            color = await page.locator(".figure strong").first.evaluate(
+                "e => getComputedStyle(e).color"
+            )
+            assert color == "rgb(11, 107, 203)"
+            assert await page.evaluate("typeof window.wb.post") == "function"
+            await page.locator(".who button").click()  # 退出 (a POST form with the CSRF field)
+            await expect(page.locator("h1")).to_have_text("登录招聘工作台", timeout=WAIT)
+            assert not refused
+        finally:
+            await browser.close()

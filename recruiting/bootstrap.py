@@ -44,6 +44,8 @@ from recruiting.services.recorded.analysis import AnswerAnalysisRunner
 from recruiting.services.scheduling.booking import InterviewBooking
 from recruiting.services.scheduling.reminders import ReminderService
 from recruiting.services.scheduling.slots import SchedulingService
+from recruiting.services.screening.ranking import Screening
+from recruiting.services.screening.requirements import OpeningRequirements
 from recruiting.services.shared.personal_data import PersonalDataService
 from recruiting.services.workbench.login import WorkbenchLogin
 from recruiting.settings import Settings, is_loopback
@@ -55,6 +57,7 @@ from recruiting.web import (
 )
 from recruiting.wiring.after_interview import AfterInterview, wire_after_interview
 from recruiting.wiring.candidate_channel import wire_candidate_channel
+from recruiting.wiring.intake import Intake, wire_intake
 from recruiting.wiring.invitations import wire_invitations
 from recruiting.wiring.live import wire_live
 from recruiting.wiring.messaging import decode_event, wire_messaging
@@ -62,6 +65,7 @@ from recruiting.wiring.offers import wire_offers
 from recruiting.wiring.pipeline import Pipeline, wire_pipeline
 from recruiting.wiring.recorded import wire_recorded
 from recruiting.wiring.scheduling import wire_scheduling
+from recruiting.wiring.screening import wire_screening
 from recruiting.wiring.shared import scorer_choice, wire_shared
 from recruiting.workbench import install_workbench
 from scheduler.jobs import JobRegistry
@@ -107,8 +111,11 @@ class Services:
     scheduler: Scheduler
     surveys: Surveys
     summaries: CandidateSummaries
+    intake: Intake
     workbench_login: WorkbenchLogin
     pipeline: Pipeline  # the HR workbench's board, review and decisions
+    screening: Screening
+    requirements: OpeningRequirements
     # found once at start (a directory listing): /healthz must not touch the disk per probe
     speech: SpeechReadiness | None = None
 
@@ -134,9 +141,11 @@ def build_services(
     invitations = wire_invitations(shared, scheduling)
     candidates = wire_candidate_channel(invitations, after, offers)
     recorded = wire_recorded(shared, after)
+    intake = wire_intake(shared, invitations, recorded)
+    screening = wire_screening(shared, recorded)
     messaging = wire_messaging(
         shared, live=live, after=after, offers=offers, invitations=invitations,
-        candidates=candidates,
+        candidates=candidates, intake=intake, screening=screening,
     )  # fmt: skip
     worker = Worker(
         shared.queue,
@@ -172,10 +181,13 @@ def build_services(
         scheduler=jobs,
         surveys=after.surveys,
         summaries=after.summaries,
+        intake=intake,
         workbench_login=WorkbenchLogin(
             WeComWebLogin(shared.wecom.auth), shared.kv, settings.workbench.session_ttl
         ),
         pipeline=wire_pipeline(shared, invitations, offers, recorded),
+        screening=screening.screening,
+        requirements=screening.requirements,
     )
 
 

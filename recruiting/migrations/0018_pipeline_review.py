@@ -5,7 +5,7 @@ from tortoise import fields
 from tortoise.indexes import Index
 
 class Migration(migrations.Migration):
-    dependencies = [('recruiting', '0014_send_attempts')]
+    dependencies = [('recruiting', '0019_screening_requirements')]
 
     initial = False
 
@@ -29,11 +29,6 @@ class Migration(migrations.Migration):
             model_name='Application',
             name='rejection_note',
             field=SealedTextField(null=True, generated=False, unique=False),
-        ),
-        ops.AddField(
-            model_name='Application',
-            name='rejection_reason',
-            field=fields.CharField(default='', db_default='', max_length=24),
         ),
         ops.AddIndex(
             model_name='Application',

@@ -46,6 +46,7 @@ from recruiting.models.recorded import (
     UploadStatus,
 )
 from recruiting.models.reminders import ReminderDelivery
+from recruiting.models.resumes import ResumeFile, ResumeParse
 from recruiting.models.scores import RaterKind, Score
 from recruiting.models.staff import Staff
 from recruiting.models.surveys import Respondent, SurveyResponse
@@ -91,6 +92,8 @@ __all__ = [
     "RaterKind",
     "ReminderDelivery",
     "Respondent",
+    "ResumeFile",
+    "ResumeParse",
     "RoundKind",
     "Score",
     "SendAttempt",

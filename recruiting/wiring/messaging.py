@@ -16,9 +16,11 @@ from recruiting.services.scheduling.reminders import gate_reminders
 from recruiting.services.shared.staff_directory import StaffDirectory
 from recruiting.wiring.after_interview import AfterInterview
 from recruiting.wiring.candidate_channel import CandidateChannel
+from recruiting.wiring.intake import Intake
 from recruiting.wiring.invitations import Invitations
 from recruiting.wiring.live import Live
 from recruiting.wiring.offers import OffersWiring
+from recruiting.wiring.screening import ScreeningWiring
 from recruiting.wiring.shared import Shared
 from wecom_bot.candidate_channel import CandidateChannelSender, KfSync
 from wecom_bot.crypto import WeComCrypto
@@ -51,6 +53,8 @@ def wire_messaging(
     offers: OffersWiring,
     invitations: Invitations,
     candidates: CandidateChannel,
+    intake: Intake,
+    screening: ScreeningWiring,
 ) -> Messaging:
     settings, wecom = shared.settings, shared.wecom
     inbox = CallbackInbox(
@@ -68,7 +72,7 @@ def wire_messaging(
     conversation = Conversation(
         settings.timezone,
         live.interviews,
-        first=[after.survey_summaries, invitations.chat],
+        first=[after.survey_summaries, invitations.chat, screening.chat],
         after_live=[offers.offers],
     )
     answers = candidates.answers
@@ -83,6 +87,8 @@ def wire_messaging(
                 summaries=after.summaries,
                 offers=offers.offers,
                 schedule_chat=invitations.chat,
+                intake=intake.cards,
+                screening_chat=screening.chat,
             )
         ),
         "approval": offers.approvals.on_approval,

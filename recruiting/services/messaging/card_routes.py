@@ -17,6 +17,12 @@ offer.done          offer id                                  ``Offers`` (a sett
 schedule.book       application, round, start, interviewers   ``ScheduleChat`` (安排面试)
 schedule.booked     application id                            nothing (the booked card)
 invite.refresh      invitation id                             ``ScheduleChat`` (刷新状态)
+intake.invite       application id                            ``IntakeCards`` (邀请AI面试)
+intake.schedule     application id                            ``IntakeCards`` (安排面试)
+intake.reject       application id                            ``IntakeCards`` (不合适)
+intake.none         candidate id                              nothing (card without opening)
+screening.invite    job id, application ids (a-b-c)           ``ScreeningChat`` (邀请前N名)
+screening.invited   job id                                    nothing (the answered card)
 ==================  ========================================  ===============================
 
 Legacy keys (cards sent before 2026-12, still clickable): ``live-score:``, ``survey-card:``,
@@ -35,6 +41,8 @@ from recruiting.domain.routing import RouteTable
 from recruiting.ports.outbound import OutboundDraft
 from recruiting.services.after_interview.summaries import EDIT, RELEASE, CandidateSummaries
 from recruiting.services.after_interview.surveys import SUBMIT, Surveys
+from recruiting.services.intake import cards as intake_cards
+from recruiting.services.intake.cards import IntakeCards
 from recruiting.services.invitations.messages import REFRESH
 from recruiting.services.live.interview import LiveInterviews
 from recruiting.services.live.panel_scoring import SCORE
@@ -43,6 +51,9 @@ from recruiting.services.messaging.outbox import RETRY, DeadLetters
 from recruiting.services.offers import texts as offer_texts
 from recruiting.services.offers.offers import Offers
 from recruiting.services.scheduling.chat import BOOK, BOOKED, ScheduleChat
+from recruiting.services.screening.chat import INVITE as SCREEN_INVITE
+from recruiting.services.screening.chat import INVITED as SCREEN_INVITED
+from recruiting.services.screening.chat import ScreeningChat
 
 log = logging.getLogger(__name__)
 
@@ -55,6 +66,8 @@ def card_routes(
     summaries: CandidateSummaries,
     offers: Offers,
     schedule_chat: ScheduleChat,
+    intake: IntakeCards,
+    screening_chat: ScreeningChat,
 ) -> RouteTable[Handler]:
     """The table; a prefix claimed twice raises ``RouteCollision`` (at start-up)."""
     return (
@@ -70,6 +83,12 @@ def card_routes(
         .route(BOOK, schedule_chat.on_card_click)
         .route(BOOKED, inert)
         .route(REFRESH, schedule_chat.on_card_click)
+        .route(intake_cards.INVITE, intake.on_card_click)
+        .route(intake_cards.SCHEDULE, intake.on_card_click)
+        .route(intake_cards.REJECT, intake.on_card_click)
+        .route(intake_cards.NO_OPENING, inert)
+        .route(SCREEN_INVITE, screening_chat.on_card_click)
+        .route(SCREEN_INVITED, inert)
         # legacy key styles → their prefix today
         .rename("live-score:", SCORE)
         .rename("survey-card:", SUBMIT)

@@ -23,6 +23,7 @@ from interview_core.speech.choose import SpeechReadiness, speech_readiness
 from miniapp_api import routes as miniapp_routes
 from miniapp_api.context import MiniApp
 from recruiting.db import close_database, migrate_schema, open_database
+from recruiting.domain.roles import Role
 from recruiting.infra.pii import FieldCipher
 from recruiting.infra.private_files import private_dir, restrict_umask
 from recruiting.infra.sealed_fields import install_cipher_for
@@ -46,6 +47,7 @@ from recruiting.services.scheduling.reminders import ReminderService
 from recruiting.services.scheduling.slots import SchedulingService
 from recruiting.services.screening.ranking import Screening
 from recruiting.services.screening.requirements import OpeningRequirements
+from recruiting.services.shared.audit import Actor
 from recruiting.services.shared.personal_data import PersonalDataService
 from recruiting.services.workbench.login import WorkbenchLogin
 from recruiting.settings import Settings, is_loopback
@@ -63,6 +65,7 @@ from recruiting.wiring.live import wire_live
 from recruiting.wiring.messaging import decode_event, wire_messaging
 from recruiting.wiring.offers import wire_offers
 from recruiting.wiring.pipeline import Pipeline, wire_pipeline
+from recruiting.wiring.openings import Openings, wire_openings
 from recruiting.wiring.recorded import wire_recorded
 from recruiting.wiring.scheduling import wire_scheduling
 from recruiting.wiring.screening import wire_screening
@@ -116,6 +119,7 @@ class Services:
     pipeline: Pipeline  # the HR workbench's board, review and decisions
     screening: Screening
     requirements: OpeningRequirements
+    openings: Openings  # openings, rounds, question bank (the workbench's 岗位 pages)
     # found once at start (a directory listing): /healthz must not touch the disk per probe
     speech: SpeechReadiness | None = None
 
@@ -188,6 +192,7 @@ def build_services(
         pipeline=wire_pipeline(shared, invitations, offers, recorded),
         screening=screening.screening,
         requirements=screening.requirements,
+        openings=wire_openings(),
     )
 
 
@@ -228,6 +233,8 @@ async def start_services(
     if settings.wecom.uses_sandbox:
         await seed_demo_staff()
         await seed_demo_recruiting()
+        # the demo's question bank starts with the built-in job models' sample questions
+        await services.openings.bank.seed_from_library(DEMO_SEEDER)
     return services
 
 
@@ -237,6 +244,9 @@ async def stop_services(services: Services) -> None:
     await services.worker.drain()
     await services.aclose()
     await close_database()
+
+
+DEMO_SEEDER = Actor("system", frozenset({Role.HR}))
 
 
 def create_app(

@@ -30,7 +30,14 @@ from recruiting.models.invitations import (
     InvitationStatus,
     KfCursor,
 )
-from recruiting.models.jobs import InterviewRound, JobOpening, JobStatus, RoundKind
+from recruiting.models.jobs import (
+    BankQuestion,
+    InterviewRound,
+    JobOpening,
+    JobStatus,
+    RoundKind,
+    RoundVersion,
+)
 from recruiting.models.messaging import InboxEvent, OutboxMessage, ProcessingStatus, SendAttempt
 from recruiting.models.offers import Offer, OfferEvent
 from recruiting.models.recorded import (
@@ -60,6 +67,7 @@ __all__ = [
     "Application",
     "ApplicationStatus",
     "AuditLog",
+    "BankQuestion",
     "Candidate",
     "CandidateContact",
     "CandidateMessage",
@@ -95,6 +103,7 @@ __all__ = [
     "ResumeFile",
     "ResumeParse",
     "RoundKind",
+    "RoundVersion",
     "Score",
     "SendAttempt",
     "Staff",

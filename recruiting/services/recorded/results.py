@@ -37,6 +37,7 @@ from recruiting.services.shared.access import (
     staff_interview,
 )
 from recruiting.services.shared.audit import record
+from recruiting.services.shared.round_versions import ASSESSED
 from recruiting.services.shared.sessions import Principal
 
 # Shown to candidates who ask how they were assessed when no answer was analysed by the AI.
@@ -155,7 +156,7 @@ class ResultsService:
         interviews = (
             await query.order_by("-id")
             .limit(min(max(limit, 1), 500))
-            .prefetch_related("application__candidate", "round", "round__job", "answers")
+            .prefetch_related("application__candidate", *ASSESSED, "answers")
         )
         await record(
             principal.actor,

@@ -71,6 +71,7 @@ from recruiting.wiring.personal_data import (
     wire_data_rights,
     wire_personal_data,
 )
+from recruiting.wiring.pipeline import Pipeline, wire_pipeline
 from recruiting.wiring.recorded import wire_recorded
 from recruiting.wiring.scheduling import wire_scheduling
 from recruiting.wiring.screening import wire_screening
@@ -123,6 +124,7 @@ class Services:
     data_rights: DataRights  # the candidate's requests about their data, the talent pool
     intake: Intake
     workbench_login: WorkbenchLogin
+    pipeline: Pipeline  # the HR workbench's board, review and decisions
     screening: Screening
     requirements: OpeningRequirements
     openings: Openings  # openings, rounds, question bank (the workbench's 岗位 pages)
@@ -202,6 +204,7 @@ def build_services(
         workbench_login=WorkbenchLogin(
             WeComWebLogin(shared.wecom.auth), shared.kv, settings.workbench.session_ttl
         ),
+        pipeline=wire_pipeline(shared, invitations, offers, recorded),
         screening=screening.screening,
         requirements=screening.requirements,
         openings=wire_openings(),

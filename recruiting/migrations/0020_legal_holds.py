@@ -6,7 +6,7 @@ from recruiting.infra.sealed_fields import SealedTextField
 from tortoise import fields
 
 class Migration(migrations.Migration):
-    dependencies = [('recruiting', '0016_round_versions_question_bank')]
+    dependencies = [('recruiting', '0018_pipeline_review')]
 
     initial = False
 

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from tortoise import fields
 from tortoise.models import Model
 
-from recruiting.infra.sealed_fields import SearchableField
+from recruiting.infra.sealed_fields import SealedTextField, SearchableField
 
 if TYPE_CHECKING:
     from recruiting.models.jobs import JobOpening
@@ -70,10 +70,16 @@ class Application(Model):
     created_at = fields.DatetimeField(auto_now_add=True)
     # When it was closed (hired, rejected, withdrawn): the retention clocks start here.
     decided_at = fields.DatetimeField(null=True)
+    # With ``rejection_reason`` (a ``recruiting.domain.pipeline.RejectReason`` code when set by
+    # ``pipeline.reject``): HR's own note (never shown to the candidate), who and when.
+    rejection_note = SealedTextField(null=True)
+    rejected_at = fields.DatetimeField(null=True)
+    rejected_by = fields.CharField(max_length=64, default="", db_default="")
 
     class Meta:
         table = "application"
         unique_together = (("candidate", "job"),)
+        indexes = (("job_id", "status"),)  # the pipeline board of one opening
 
 
 class ConsentPurpose(StrEnum):

@@ -17,11 +17,21 @@ from sanic_ext.extensions.openapi import openapi
 
 from recruiting.services.workbench.login import StaffPrincipal
 from recruiting.workbench.login_routes import bp as login_bp
-from recruiting.workbench.pages import candidates, data_requests, home, openings, screening
+from recruiting.workbench.pages import (
+    candidates,
+    data_requests,
+    home,
+    openings,
+    pipeline,
+    review,
+    screening,
+)
 from recruiting.workbench.shell import HERE, NAV, NavItem, page, render
 
 PAGES: list[Blueprint] = [
     home.bp,
+    pipeline.bp,
+    review.bp,
     openings.bp,
     candidates.bp,
     screening.bp,

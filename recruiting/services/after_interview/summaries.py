@@ -37,6 +37,7 @@ from tortoise.exceptions import IntegrityError
 
 from recruiting import clock
 from recruiting.domain.inbound import CardClick, Inbound
+from recruiting.domain.pipeline import REJECT_FOR_CANDIDATE, REJECT_NAMES, reject_reason
 from recruiting.domain.routing import parse_key, route_key
 from recruiting.domain.shorten import shorten
 from recruiting.domain.summary_draft import (
@@ -369,6 +370,7 @@ class CandidateSummaries:
             outcome=_outcome(interview.application),
             own_words_quotable=interview.mode == InterviewMode.RECORDED,
             missing_raters=missing,
+            **_rejection(interview.application),
         )
 
     def _hr_drafts(
@@ -511,6 +513,23 @@ def _outcome(application: Application) -> Outcome:
     if application.status in (ApplicationStatus.OFFER, ApplicationStatus.HIRED):
         return Outcome.OFFER
     return Outcome.PENDING
+
+
+def _rejection(application: Application) -> dict[str, str]:
+    """Why HR turned the application down, for the draft: a reason chosen in the pipeline
+    (``pipeline.reject``) gives the candidate's respectful sentence and HR's notes; words HR
+    typed (intake's 不合适) go to HR's notes only, never to the candidate."""
+    text = (application.rejection_reason or "").strip()
+    if application.status != ApplicationStatus.REJECTED or not text:
+        return {}
+    note = (application.rejection_note or "").strip()
+    reason = reject_reason(text)
+    if reason is None:
+        return {"rejection_for_hr": text}
+    return {
+        "rejection_for_candidate": REJECT_FOR_CANDIDATE[reason],
+        "rejection_for_hr": REJECT_NAMES[reason] + (f"（备注：{note}）" if note else ""),
+    }
 
 
 def _text(userid: str, content: str, key: str) -> OutboundDraft:

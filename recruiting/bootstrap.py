@@ -155,8 +155,9 @@ def build_services(
     rights = wire_data_rights(shared, lifecycle)
     candidates = wire_candidate_channel(invitations, after, offers, rights.talent_pool)
     recorded = wire_recorded(shared, after)
-    intake = wire_intake(shared, invitations, recorded)
     screening = wire_screening(shared, recorded)
+    pipeline = wire_pipeline(shared, invitations, offers, recorded)
+    intake = wire_intake(shared, invitations, recorded, pipeline, screening)
     messaging = wire_messaging(
         shared, live=live, after=after, offers=offers, invitations=invitations,
         candidates=candidates, intake=intake, screening=screening,
@@ -204,7 +205,7 @@ def build_services(
         workbench_login=WorkbenchLogin(
             WeComWebLogin(shared.wecom.auth), shared.kv, settings.workbench.session_ttl
         ),
-        pipeline=wire_pipeline(shared, invitations, offers, recorded),
+        pipeline=pipeline,
         screening=screening.screening,
         requirements=screening.requirements,
         openings=wire_openings(),

@@ -304,7 +304,7 @@ class IntakeCards:
                         "text": "已标记不合适",
                         "key": route_key(REASON, application.id, reason.value),
                     }
-                ],  # fmt: skip
+                ],
                 "replace_text": "已标记不合适",
             }
             drafts.append(card_update(me, event.response_code, card, "rejected-card"))

@@ -45,6 +45,7 @@ from recruiting.services.recorded.analysis import AnswerAnalysisRunner
 from recruiting.services.scheduling.booking import InterviewBooking
 from recruiting.services.scheduling.reminders import ReminderService
 from recruiting.services.scheduling.slots import SchedulingService
+from recruiting.services.screening.candidate import CandidateResumes
 from recruiting.services.screening.ranking import Screening
 from recruiting.services.screening.requirements import OpeningRequirements
 from recruiting.services.shared.audit import Actor
@@ -127,6 +128,7 @@ class Services:
     pipeline: Pipeline  # the HR workbench's board, review and decisions
     screening: Screening
     requirements: OpeningRequirements
+    candidate_resumes: CandidateResumes  # the candidate page's résumé facts and matches
     openings: Openings  # openings, rounds, question bank (the workbench's 岗位 pages)
     # found once at start (a directory listing): /healthz must not touch the disk per probe
     speech: SpeechReadiness | None = None
@@ -208,6 +210,7 @@ def build_services(
         pipeline=pipeline,
         screening=screening.screening,
         requirements=screening.requirements,
+        candidate_resumes=screening.candidates,
         openings=wire_openings(),
     )
 

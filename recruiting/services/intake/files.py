@@ -107,7 +107,10 @@ def open_zip(
             refused: list[Refused] = []
             for member in members:
                 got = _entry(archive, member, limits)
-                (inner if isinstance(got, Inner) else refused).append(got)
+                if isinstance(got, Inner):
+                    inner.append(got)
+                else:
+                    refused.append(got)
             return inner, refused
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError):
         return [], [Refused(archive_name, "压缩包已损坏或无法读取")]

@@ -35,6 +35,7 @@ from recruiting.services.intake.candidates import DuplicateCandidate, EntryInval
 from recruiting.services.intake.merge import merge_candidates
 from recruiting.services.intake.resumes import UploadedFile
 from recruiting.services.pipeline.reject import NOTE_CHARS, Rejections
+from recruiting.services.screening.candidate import CandidateResumes
 from recruiting.services.shared.personal_data import PersonalDataService
 from recruiting.services.shared.sessions import Principal
 from recruiting.services.workbench.login import StaffPrincipal
@@ -138,11 +139,13 @@ async def candidate_detail(
             principal.actor, candidate.id, ["phone", "email"], "工作台查看联系方式"
         )
         contact = read.values
+    resumes: CandidateResumes = request.app.ctx.services.candidate_resumes
+    resume = await resumes.view(as_principal(principal), candidate.id)
     return render(
         request, principal, "candidates/detail.html", active="candidates", candidate=candidate,
         applications=applications, files=files, status_names=STATUS_NAMES,
         parse_names=PARSE_NAMES, openings=await _openings(), contact=contact,
-        reasons=REJECT_NAMES, reason_name=_reason_name,
+        reasons=REJECT_NAMES, reason_name=_reason_name, resume=resume,
         notice=(request.args.get("notice") or "")[:80],
     )  # fmt: skip
 

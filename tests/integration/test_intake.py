@@ -384,11 +384,11 @@ async def test_upload_without_a_reader_is_stored_encrypted_and_unparsed(world: W
     cards = [m for m in sent if m.payload["kind"] == "template_card"]
     assert len(cards) == 1 and "赵敏" in cards[0].payload["card"]["main_title"]["title"]
     rows = {r["keyname"]: r["value"] for r in cards[0].payload["card"]["horizontal_content_list"]}
-    assert rows["简历"] == "赵敏-简历.pdf · 未解析"
+    assert rows["简历"] == "赵敏-简历（PDF） · 未解析"
     # the per-file results in chat, as on the upload page
     [told] = [m.payload["content"] for m in sent if m.payload["kind"] == "text"]
     assert "3 个简历文件：2 个已保存，1 个未保存" in told
-    assert "evil.exe：未保存，不支持的文件类型" in told
+    assert "evil.exe：未保存，不支持的文件类型" in told and "notes（文本）：已保存" in told
 
 
 class FakeReader:
@@ -426,7 +426,7 @@ async def test_upload_with_a_reader_creates_or_matches_candidates(
                     if m.payload["kind"] == "template_card")  # fmt: skip
     assert titles == ["候选人：赵敏", "新候选人：钱多多"]  # the existing one is not called new
     [told] = [m.payload["content"] for m in sent if m.payload["kind"] == "text"]
-    assert "scan.txt（batch.zip）：未保存，扫描件" in told
+    assert "scan（文本），来自batch（压缩包）：未保存，扫描件" in told
 
 
 async def test_zip_bomb_upload_is_refused(world: World) -> None:

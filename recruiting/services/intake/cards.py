@@ -158,7 +158,7 @@ class IntakeCards:
             matched = await self._screening.match_application(application.id)
             if matched is not None and matched.result is not None:
                 facts.append({"keyname": "匹配", "value": score_line(matched.result)})
-                lines = [*matched.result.knockouts[:1], *verdict_lines(matched.result)]
+                lines = verdict_lines(matched.result)
             elif matched is not None:
                 facts.append({"keyname": "匹配", "value": matched.why})
         stamp = int(clock.now().timestamp() * 1000)

@@ -86,6 +86,18 @@ def sniff(data: bytes, filename: str) -> str | None:
     return None
 
 
+KIND_WORDS = {"pdf": "PDF", "doc": "Word", "docx": "Word", "txt": "文本", "html": "网页",
+              "htm": "网页", "zip": "压缩包"}  # fmt: skip
+
+
+def chat_name(name: str) -> str:
+    """A file's name as a chat line says it: ``郭嘉.txt`` → ``郭嘉（文本）`` (people read
+    no file extensions in chat)."""
+    stem, dot, ext = name.rpartition(".")
+    word = KIND_WORDS.get(ext.lower()) if dot and stem else None
+    return f"{stem}（{word}）" if word else name
+
+
 def display_name(name: str) -> str:
     """A file's own name, printable, without any folder."""
     base = name.replace("\\", "/").rsplit("/", 1)[-1].strip()

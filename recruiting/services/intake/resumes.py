@@ -42,7 +42,14 @@ from recruiting.services.intake.candidates import (
     require_hr,
 )
 from recruiting.services.intake.cards import IntakeCards
-from recruiting.services.intake.files import MB, ZipLimits, display_name, open_zip, sniff
+from recruiting.services.intake.files import (
+    MB,
+    ZipLimits,
+    chat_name,
+    display_name,
+    open_zip,
+    sniff,
+)
 from recruiting.services.messaging.conversation import text_reply
 from recruiting.services.messaging.effects import Effects
 from recruiting.services.shared.audit import record
@@ -218,7 +225,9 @@ class ResumeUploads:
                     uploaded_by=principal.userid[:64],
                 )
                 touched.setdefault(owner.id, application_id)
-                files.setdefault(owner.id, f"{a.filename} · {PARSE_WORDS[_status(facts).value]}")
+                files.setdefault(
+                    owner.id, f"{chat_name(a.filename)} · {PARSE_WORDS[_status(facts).value]}"
+                )
                 outcomes.append(
                     FileOutcome(
                         a.filename, True, reason or _reason(facts), row.id, owner.id,
@@ -341,9 +350,10 @@ def summary(outcomes: list[FileOutcome]) -> str:
     lines = [f"本次上传 {len(outcomes)} 个简历文件：{stored} 个已保存，"
              f"{len(outcomes) - stored} 个未保存。"]  # fmt: skip
     for o in outcomes[:SUMMARY_LINES]:
-        where = f"（{o.archive}）" if o.archive else ""
+        where = f"，来自{chat_name(o.archive)}" if o.archive else ""
         state = "已保存" if o.stored else "未保存"
-        lines.append(shorten(f"· {o.filename}{where}：{state}，{o.reason}", max_chars=80))
+        line = f"· {chat_name(o.filename)}{where}：{state}，{o.reason}"
+        lines.append(shorten(line, max_chars=80))
     if len(outcomes) > SUMMARY_LINES:
         lines.append(f"……另 {len(outcomes) - SUMMARY_LINES} 个文件请在工作台查看")
     return shorten("\n".join(lines), 2000)

@@ -21,15 +21,16 @@ def score_line(result: MatchResult) -> str:
 
 
 def verdict_lines(result: MatchResult) -> list[str]:
-    """Every verdict as one line, the most telling first."""
+    """The knock-out reasons, then every other verdict as one line: must-haves before
+    nice-to-haves, each missed, then met, then not mentioned."""
 
-    def order(v: Verdict) -> int:
-        if v.met is False:
-            return 0 if v.requirement.must else 1
-        return 2 if v.met is True else 3
+    def order(v: Verdict) -> tuple[int, int]:
+        return (0 if v.requirement.must else 1, {False: 0, True: 1, None: 2}[v.met])
 
-    lines = []
+    lines = [shorten(k, max_chars=LINE_CHARS * 2) for k in result.knockouts]
     for v in sorted(result.verdicts, key=order):  # sorted is stable: requirement order kept
+        if v.requirement.must and v.met is False:
+            continue  # said by its knock-out reason
         must = "必须" if v.requirement.must else "加分"
         lines.append(
             shorten(f"{MARKS[v.met]} {must}·{v.requirement.label}：{v.note}", max_chars=LINE_CHARS)

@@ -140,3 +140,21 @@ async def test_a_zip_of_resumes_becomes_candidates_with_a_matched_card(
     assert again.work[0].company in page.text
     assert 'id="resume-matches"' in page.text and "分</strong>" in page.text
     assert again.phone not in page.text and again.email not in page.text  # on request only
+
+    # the candidate page's 不合适 is the same use case: a reason code and HR's own note
+    other = await Application.get(candidate__name=made[2][2].name)
+    path = f"/workbench/candidates/{other.candidate_id}/reject"
+    token = await csrf(hr, f"/workbench/candidates/{other.candidate_id}")
+    bad = await hr.post(path, data={"application": str(other.id), "reason": "经验不足",
+                                    "csrf_token": token})  # fmt: skip
+    assert bad.status_code == 400 and "请选择不合适的原因" in bad.text
+    r = await hr.post(path, data={"application": str(other.id), "reason": "better_match",
+                                  "note": "比另一位弱", "csrf_token": token})  # fmt: skip
+    assert (
+        r.status_code == 302 and "告知候选人" in httpx.URL(r.headers["location"]).params["notice"]
+    )
+    await other.refresh_from_db()
+    assert other.status == ApplicationStatus.REJECTED and other.decided_at is not None
+    assert (other.rejection_reason, other.rejection_note) == ("better_match", "比另一位弱")
+    shown = await hr.get(f"/workbench/candidates/{other.candidate_id}")
+    assert "原因：有更匹配的候选人" in shown.text

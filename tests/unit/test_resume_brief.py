@@ -27,7 +27,7 @@ RESUME = ParsedResume(
             "2019-06",
             "2015.09-2019.06 北京大学 市场营销 本科",
         ),
-    ),  # fmt: skip
+    ),
     work=(
         Work(
             "明教科技",
@@ -37,7 +37,7 @@ RESUME = ParsedResume(
             True,
             "明教科技 销售经理 男 28岁 电话 136-0013-6000 wyx@example.cn",
         ),
-    ),  # fmt: skip
+    ),
     months_experience=20,
     skills=("Excel",),
     evidence={"name": "韦一笑 手机：13600136000", "skills:Excel": "熟练使用 Excel"},

@@ -48,7 +48,7 @@ from recruiting.services.scheduling.slots import SchedulingService
 from recruiting.services.screening.ranking import Screening
 from recruiting.services.screening.requirements import OpeningRequirements
 from recruiting.services.shared.audit import Actor
-from recruiting.services.shared.personal_data import PersonalDataService
+from recruiting.services.personal_data.contact_data import PersonalDataService
 from recruiting.services.workbench.login import WorkbenchLogin
 from recruiting.settings import Settings, is_loopback
 from recruiting.web import (

@@ -49,7 +49,7 @@ from recruiting.services.intake.merge import CannotMerge, merge_candidates
 from recruiting.services.intake.resumes import ResumeUploads, UploadedFile
 from recruiting.services.intake.spreadsheet import SpreadsheetImport
 from recruiting.services.messaging.effects import Effects
-from recruiting.services.shared.personal_data import PersonalDataService
+from recruiting.services.personal_data.contact_data import PersonalDataService
 from recruiting.services.shared.sessions import Principal
 from tests.conftest import TEST_CIPHER
 

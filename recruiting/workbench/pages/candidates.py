@@ -32,7 +32,7 @@ from recruiting.models import (
 from recruiting.services.intake.candidates import DuplicateCandidate, EntryInvalid, live_candidate
 from recruiting.services.intake.merge import merge_candidates
 from recruiting.services.intake.resumes import UploadedFile
-from recruiting.services.shared.personal_data import PersonalDataService
+from recruiting.services.personal_data.contact_data import PersonalDataService
 from recruiting.services.shared.sessions import Principal
 from recruiting.services.workbench.login import StaffPrincipal
 from recruiting.web import status_for, user_message

@@ -25,6 +25,8 @@ from recruiting.models import (
     Application,
     AuditLog,
     Candidate,
+    Consent,
+    ConsentPurpose,
     ErasureRecord,
     InterviewNote,
     OutboxMessage,
@@ -35,6 +37,7 @@ from recruiting.services.messaging.effects import Effects
 from recruiting.services.personal_data.erasure import CandidateErasure
 from recruiting.services.personal_data.holds import LegalHolds
 from recruiting.services.personal_data.purge import Purge, candidate_facts
+from recruiting.services.personal_data.talent_pool import current_version
 from recruiting.services.shared.audit import Actor
 from tests.conftest import TEST_CIPHER, TEST_PII_KEYS
 from tests.integration.test_erasure import plant
@@ -130,6 +133,28 @@ async def test_a_candidate_who_never_applied_goes_after_the_not_hired_period(
     assert [p.candidate_id for p in done.candidates] == [lone.id]
     assert done.per_class["profile"] == 1
     assert (await Candidate.get(id=lone.id)).name == ""
+
+
+async def test_only_a_yes_to_the_current_talent_pool_text_keeps_the_candidate(
+    database: str, media: LocalMediaStore
+) -> None:
+    """The purge reads the talent pool by the one rule (``talent_pool_periods``): a yes to
+    an older text keeps nobody past the not-hired period; a yes to the current text does."""
+    old, _ = await plant(media)
+    kept, _ = await plant(media, "-2")
+    decided = (await Application.get(candidate_id=old)).decided_at
+    assert decided is not None
+    await Application.filter(candidate_id=kept).update(decided_at=decided)
+    await Consent.create(candidate_id=old, purpose=ConsentPurpose.TALENT_POOL,
+                         text_version="2000-01-01", granted=True)  # fmt: skip
+    await Consent.create(candidate_id=kept, purpose=ConsentPurpose.TALENT_POOL,
+                         text_version=current_version(), granted=True)  # fmt: skip
+    assert (await candidate_facts(old)).talent_pool_since is None
+    assert (await candidate_facts(kept)).talent_pool_since is not None
+    report = await purge_of(media).run(decided + timedelta(days=181))
+    profiles = [p.candidate_id for p in report.candidates if "profile" in p.classes]
+    assert profiles == [old]
+    assert (await Candidate.get(id=old)).name == "" and (await Candidate.get(id=kept)).name
 
 
 async def test_dead_processes_scratch_is_wiped(

@@ -39,7 +39,6 @@ from recruiting.models import (
     ApplicationStatus,
     AuditLog,
     Candidate,
-    Consent,
     ErasureRecord,
     InboxEvent,
     Offer,
@@ -55,11 +54,11 @@ from recruiting.services.personal_data.erasure import (
     LegalHoldApplies,
     holds_on,
 )
+from recruiting.services.personal_data.talent_pool import PoolPeriod, talent_pool_periods
 from recruiting.services.shared.audit import SYSTEM
 
 log = logging.getLogger(__name__)
 
-TALENT_POOL = "talent_pool"  # the consent purpose (``ConsentPurpose.TALENT_POOL`` once added)
 CLOSED = (ApplicationStatus.HIRED, ApplicationStatus.REJECTED, ApplicationStatus.WITHDRAWN)
 OPEN = (ApplicationStatus.APPLIED, ApplicationStatus.SCREENING, ApplicationStatus.INTERVIEWING)
 HANDOFF_CHANNELS = (Channel.EHR, Channel.PAYROLL)
@@ -286,7 +285,7 @@ async def candidate_facts(candidate_id: int) -> CandidateFacts:
         else:
             open_ = True
     decided_at = None if open_ or not decided else max(decided)
-    since, ended = await _talent_pool(candidate_id)
+    pool = (await talent_pool_periods([candidate_id])).get(candidate_id, PoolPeriod(None, None))
     done: set[DataClass] = set()
     if decided_at is not None:
         for row in await ErasureRecord.filter(candidate_id=candidate_id, at__gte=decided_at):
@@ -297,8 +296,8 @@ async def candidate_facts(candidate_id: int) -> CandidateFacts:
         hired=hired,
         handed_over=await _handed_over(candidate_id, [a.id for a in apps]),
         held=bool(await holds_on(candidate_id)),
-        talent_pool_since=since,
-        talent_pool_ended_at=ended,
+        talent_pool_since=pool.since,
+        talent_pool_ended_at=pool.ended_at,
         done=frozenset(done),
     )
 
@@ -312,21 +311,6 @@ async def _decided_in_audit(application_id: int) -> datetime | None:
         .first()
     )  # fmt: skip
     return None if row is None else row.at
-
-
-async def _talent_pool(candidate_id: int) -> tuple[datetime | None, datetime | None]:
-    """(standing consent since, last consent ended at), read through the consent model."""
-    rows = [
-        r
-        for r in await Consent.filter(candidate_id=candidate_id).order_by("id")
-        if str(r.purpose) == TALENT_POOL
-    ]
-    if not rows:
-        return None, None
-    last = rows[-1]
-    if last.granted and last.withdrawn_at is None:
-        return last.decided_at, None
-    return None, last.withdrawn_at or last.decided_at
 
 
 async def _handed_over(candidate_id: int, application_ids: list[int]) -> bool:

@@ -29,6 +29,8 @@ from recruiting.models import (
     ConsentPurpose,
     ErasureRecord,
     InterviewNote,
+    Offer,
+    OfferEvent,
     OutboxMessage,
     Staff,
     SurveyResponse,
@@ -155,6 +157,52 @@ async def test_only_a_yes_to_the_current_talent_pool_text_keeps_the_candidate(
     profiles = [p.candidate_id for p in report.candidates if "profile" in p.classes]
     assert profiles == [old]
     assert (await Candidate.get(id=old)).name == "" and (await Candidate.get(id=kept)).name
+
+
+async def test_an_offer_ended_unanswered_starts_the_clock_where_it_ended(
+    database: str, media: LocalMediaStore
+) -> None:
+    """An application left at ``offer`` whose offer was withdrawn after approval (or refused,
+    deleted) and never answered is decided when the offer ended; a new offer HR is shaping
+    opens it again."""
+    candidate_id, key = await plant(media)
+    app = await Application.get(candidate_id=candidate_id)
+    await Application.filter(id=app.id).update(status="offer", decided_at=None)
+    offer = await Offer.create(application_id=app.id, created_by="lina", city="310000",
+                               base_salary=12000, start_date=clock.now().date(),
+                               status="withdrawn_after_approval")  # fmt: skip
+    ended = clock.now() - timedelta(days=10)
+    event = await OfferEvent.create(offer=offer, source="wecom", action="approval",
+                                    from_status="approved",
+                                    to_status="withdrawn_after_approval", sp_status=6)  # fmt: skip
+    await OfferEvent.filter(id=event.id).update(at=ended)
+    facts = await candidate_facts(candidate_id)
+    assert facts.decided_at == ended and not facts.hired
+    purge = purge_of(media)
+    assert (await purge.run(ended + timedelta(days=29))).candidates == []
+    month = await purge.run(ended + timedelta(days=31))
+    assert [p.classes for p in month.candidates] == [("recordings",)]  # type: ignore[comparison-overlap]
+    assert await media.size(key) == 0
+    done = await purge.run(ended + timedelta(days=181))
+    assert done.per_class["profile"] == 1 and (await Candidate.get(id=candidate_id)).name == ""
+
+
+async def test_a_new_offer_after_a_refused_one_keeps_the_application_open(
+    database: str, media: LocalMediaStore
+) -> None:
+    candidate_id, _ = await plant(media)
+    app = await Application.get(candidate_id=candidate_id)
+    await Application.filter(id=app.id).update(status="offer", decided_at=None)
+    terms: dict[str, Any] = {"created_by": "lina", "city": "310000", "base_salary": 12000,
+                             "start_date": clock.now().date()}  # fmt: skip
+    refused = await Offer.create(application_id=app.id, status="rejected", **terms)
+    await OfferEvent.create(offer=refused, source="wecom", action="approval",
+                            to_status="rejected", sp_status=3)  # fmt: skip
+    assert (await candidate_facts(candidate_id)).decided_at is not None
+    await Offer.create(application_id=app.id, status="pending_approval", **terms)
+    assert (await candidate_facts(candidate_id)).decided_at is None
+    report = await purge_of(media).run(clock.now() + timedelta(days=3000))
+    assert report.candidates == []
 
 
 async def test_dead_processes_scratch_is_wiped(

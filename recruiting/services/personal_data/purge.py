@@ -27,11 +27,15 @@ from tortoise import connections
 from tortoise.expressions import Q
 
 from recruiting import clock
+from recruiting.domain.offer_state import OfferStatus
 from recruiting.domain.retention import (
+    OFFER_ENDED,
     CandidateFacts,
     DataClass,
+    OfferFacts,
     RetentionPolicy,
     due_classes,
+    offer_decision,
 )
 from recruiting.infra.scratch import wipe_stale
 from recruiting.models import (
@@ -42,6 +46,7 @@ from recruiting.models import (
     ErasureRecord,
     InboxEvent,
     Offer,
+    OfferEvent,
     OutboxMessage,
     PendingObjectDeletion,
     ProcessingStatus,
@@ -269,12 +274,12 @@ async def candidate_facts(candidate_id: int) -> CandidateFacts:
     for app in apps:
         status = ApplicationStatus(app.status)
         if status == ApplicationStatus.OFFER:
-            offer = await Offer.filter(application_id=app.id, answered_at__isnull=False).first()
-            if offer is None or offer.candidate_answer not in ("accept", "decline"):
+            outcome = offer_decision(await _offer_facts(app.id))
+            if outcome is None:
                 open_ = True
                 continue
-            hired |= offer.candidate_answer == "accept"
-            decided.append(offer.answered_at)  # type: ignore[arg-type]
+            decided.append(outcome[0])
+            hired |= outcome[1]
         elif status in CLOSED:
             hired |= status == ApplicationStatus.HIRED
             when = app.decided_at or await _decided_in_audit(app.id)
@@ -311,6 +316,24 @@ async def _decided_in_audit(application_id: int) -> datetime | None:
         .first()
     )  # fmt: skip
     return None if row is None else row.at
+
+
+async def _offer_facts(application_id: int) -> list[OfferFacts]:
+    """The application's offers, oldest first; an ended one with the time it ended (the
+    history event that moved it there, else its last update)."""
+    facts: list[OfferFacts] = []
+    for offer in await Offer.filter(application_id=application_id).order_by("id"):
+        status = OfferStatus(offer.status)
+        ended_at = None
+        if status in OFFER_ENDED:
+            event = (
+                await OfferEvent.filter(offer_id=offer.id, to_status=status.value)
+                .order_by("-at")
+                .first()
+            )
+            ended_at = event.at if event is not None else offer.updated_at
+        facts.append(OfferFacts(status, offer.candidate_answer, offer.answered_at, ended_at))
+    return facts
 
 
 async def _handed_over(candidate_id: int, application_ids: list[int]) -> bool:

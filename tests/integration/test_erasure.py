@@ -21,15 +21,20 @@ from recruiting.models import (
     Application,
     AuditLog,
     Candidate,
+    CandidateContact,
     CandidateMessage,
     ErasureRecord,
+    InboxEvent,
     Interview,
     InterviewMode,
     InterviewNote,
     InterviewRound,
     JobOpening,
+    Offer,
+    OfferEvent,
     OutboxMessage,
     PendingObjectDeletion,
+    ProcessingStatus,
     RaterKind,
     Respondent,
     ResumeFile,
@@ -39,6 +44,7 @@ from recruiting.models import (
     Upload,
 )
 from recruiting.services.messaging.effects import Effects
+from recruiting.services.messaging.inbox import PAYLOAD_CONTEXT
 from recruiting.services.personal_data.erasure import CandidateErasure, LegalHoldApplies
 from recruiting.services.personal_data.holdings import held_about
 from recruiting.services.personal_data.holds import LegalHolds
@@ -185,6 +191,72 @@ async def test_a_legal_hold_refuses_and_only_managers_hold(
     assert await media.size(key) == 0
     details = [a.detail for a in await AuditLog.filter(action__contains="legal_hold")]
     assert details and not any("仲裁" in d for d in details)
+
+
+def _xml(**fields: str) -> str:
+    body = "".join(f"<{k}><![CDATA[{v}]]></{k}>" for k, v in fields.items())
+    return f"<xml>{body}</xml>"
+
+
+async def _callback(key: str, kind: str, from_user: str, xml: str,
+                    status: ProcessingStatus = ProcessingStatus.DONE) -> InboxEvent:  # fmt: skip
+    return await InboxEvent.create(
+        dedup_key=key, kind=kind, from_user=from_user, status=status,
+        payload_enc=TEST_CIPHER.encrypt(xml, PAYLOAD_CONTEXT), processed_at=clock.now(),
+    )  # fmt: skip
+
+
+async def test_callbacks_tied_to_her_go_at_once(database: str, media: LocalMediaStore) -> None:
+    """An erasure removes the finished callbacks tied to her without waiting for the
+    transport retention; what only names her in free text (and what is in flight) stays."""
+    candidate_id, _ = await plant(media)
+    await Candidate.filter(id=candidate_id).update(external_userid="wmZM-external-0001")
+    await CandidateContact.create(candidate_id=candidate_id, kf_open_kfid="wk1",
+                                  kf_external_userid="wmZM-kf-0001")  # fmt: skip
+    interview = await Interview.get(application__candidate_id=candidate_id)
+    await InterviewNote.filter(interview_id=interview.id).update(source_msg_id="7001")
+    app = await Application.get(candidate_id=candidate_id)
+    offer = await Offer.create(application=app, created_by="lina", city="310000",
+                               base_salary=12000, start_date=clock.now().date(),
+                               sp_no="202601010001", status="rejected")  # fmt: skip
+    await OfferEvent.create(offer=offer, source="wecom", action="approval",
+                            dedup_key="wecom:evt:approval-of-hers", to_status="rejected")  # fmt: skip
+    added = _xml(MsgType="event", Event="change_external_contact", FromUserName="sys",
+                 ChangeType="add_external_contact", UserID="lina",
+                 ExternalUserID="wmZM-external-0001", State="c1")  # fmt: skip
+    tied = [
+        await _callback("evt:added", "external_contact", "sys", added),
+        await _callback("msg:7001", "text", "lead", _xml(Content="她说负责七个门店")),
+        await _callback(
+            "evt:approval-of-hers",
+            "approval",
+            "sys",
+            _xml(SpNo="202601010001", Speech="赵敏的薪资偏高"),
+        ),
+        await _callback("evt:from-her", "text", "wmZM-kf-0001", _xml(Content="你好")),
+        await _callback(
+            "evt:failed", "external_contact", "sys", added, ProcessingStatus.FAILED
+        ),
+    ]
+    someone_else = _xml(Event="change_external_contact", ExternalUserID="wmZM-external-00012")
+    stays = [
+        await _callback("msg:7002", "text", "lina", _xml(Content="安排面试 赵敏")),  # untied
+        await _callback("evt:other", "external_contact", "sys", someone_else),
+        await _callback(
+            "evt:pending", "external_contact", "sys", added, ProcessingStatus.PENDING
+        ),  # in flight: finishes, then retention
+    ]
+    report = await CandidateErasure(media, Effects(None)).erase(candidate_id, actor=SYSTEM)
+    left = {row.id for row in await InboxEvent.all()}
+    assert left == {row.id for row in stays}, [r.dedup_key for r in tied if r.id in left]
+    assert report.counts["messages"] >= len(tied) + 1  # and her mini-app inbox message
+    # a class erased alone (the purge's per-class clocks) leaves the callbacks to messages
+    again, _ = await plant(media, "-2")
+    await _callback("evt:from-2", "text", "o-zm-2", _xml(Content="你好"))
+    await CandidateErasure(media, Effects(None)).erase(again, [DataClass.NOTES], actor=SYSTEM)
+    assert await InboxEvent.exists(dedup_key="evt:from-2")
+    await CandidateErasure(media, Effects(None)).erase(again, [DataClass.MESSAGES], actor=SYSTEM)
+    assert not await InboxEvent.exists(dedup_key="evt:from-2")
 
 
 async def test_unknown_candidate(database: str, media: LocalMediaStore) -> None:

@@ -31,8 +31,11 @@ CONSENT_PROCESSING = "consent: data_processing"
 OTHER_RETENTION = {
     "staff": "while the person is on the staff list (HR removes leavers)",
     "audit": "retention.audit_days (3 years)",
-    "transport": "retention.transport_days after delivery (rows addressed to an erased "
-    "candidate go with them)",
+    "transport": "retention.transport_days after delivery; erasing a candidate removes at "
+    "once the rows tied to her (outbox rows addressed to her or her offers; finished "
+    "callbacks she sent, her external-contact events, her offers' approvals, interviewers' "
+    "messages that became her interview notes); HR's chat naming her, messages to staff "
+    "about her and callbacks still in flight stay until the period ends",
     "hold": "until lifted, then retention.audit_days",
     "ttl": "minutes to days, expiring by itself",
     "scratch": "while a decoder runs; dead processes' folders wiped at start and each purge",
@@ -189,7 +192,8 @@ MODELS: dict[str, dict[str, Entry]] = {
         "id": KEY, "source": TECH, "dedup_key": TECH, "kind": TECH,
         "from_user": Personal("sender's WeCom userid or external id", "transport",
                               "process callbacks in order per sender", CONTRACT, False),
-        "payload_enc": Personal("the callback as received (may quote the candidate's chat)",
+        "payload_enc": Personal("the callback as received (staff chat, approvals, "
+                                "external-contact events: may name a candidate)",
                                 "transport", "process each callback once", CONTRACT, True),
         "status": STATE, "attempts": STATE, "lease_until": STATE, "received_at": STATE,
         "processed_at": STATE, "error": TECH,
@@ -457,6 +461,9 @@ def render() -> str:
              "", "| setting | default | covers | why |", "|---|---|---|---|"]  # fmt: skip
     for key, (covers, why) in RETENTION_REASONS.items():
         lines.append(f"| `retention.{key}` | {getattr(policy, key)} | {covers} | {why} |")
+    lines += ["", "### Retention of what is not a candidate's class", "",
+              "| retention | rule |", "|---|---|"]  # fmt: skip
+    lines += [f"| {key} | {rule} |" for key, rule in OTHER_RETENTION.items()]
     lines += ["", "### Database columns (personal only)", "",
              "| table.column | what | retention | purpose | legal basis | sealed |",
              "|---|---|---|---|---|---|"]  # fmt: skip

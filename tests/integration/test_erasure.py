@@ -234,9 +234,7 @@ async def test_callbacks_tied_to_her_go_at_once(database: str, media: LocalMedia
             _xml(SpNo="202601010001", Speech="赵敏的薪资偏高"),
         ),
         await _callback("evt:from-her", "text", "wmZM-kf-0001", _xml(Content="你好")),
-        await _callback(
-            "evt:failed", "external_contact", "sys", added, ProcessingStatus.FAILED
-        ),
+        await _callback("evt:failed", "external_contact", "sys", added, ProcessingStatus.FAILED),
     ]
     someone_else = _xml(Event="change_external_contact", ExternalUserID="wmZM-external-00012")
     stays = [

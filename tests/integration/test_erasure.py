@@ -63,7 +63,8 @@ async def plant(media: LocalMediaStore, suffix: str = "") -> tuple[int, str]:
     round_ = await InterviewRound.create(job=job, name="一面")
     candidate = await Candidate.create(name="赵敏", phone_enc="x", wechat_openid=f"o-zm{suffix}")
     app = await Application.create(candidate=candidate, job=job, status="rejected",
-                                   decided_at=clock.now())  # fmt: skip
+                                   decided_at=clock.now(), rejection_reason="skills",
+                                   rejection_note="沟通偏弱，不适合大客户")  # fmt: skip
     interview = await Interview.create(application=app, round=round_, mode=InterviewMode.RECORDED,
                                        status=InterviewStatus.COMPLETED)  # fmt: skip
     key = f"answers/{interview.id}/0/up1{suffix}"
@@ -72,7 +73,8 @@ async def plant(media: LocalMediaStore, suffix: str = "") -> tuple[int, str]:
     await writer.close()
     answer = await Answer.create(interview=interview, question_index=0, revealed_at=clock.now(),
                                  status=AnswerStatus.SUBMITTED, media_key=key,
-                                 analysis={"transcript": "我负责七个门店"})  # fmt: skip
+                                 analysis={"transcript": "我负责七个门店"},
+                                 flag_count=1)  # fmt: skip
     await Upload.create(
         id=f"up1{suffix}", answer=answer, size=15, sha256="0" * 64, media_type="video/mp4"
     )
@@ -109,12 +111,12 @@ async def test_everything_goes_but_the_aggregates(database: str, media: LocalMed
     assert {"candidate", "answer", "score", "interview_note", "survey_response",
             "candidate_message", "resume_file"} <= set(before)  # fmt: skip
     report = await erasure.erase(candidate_id, actor=SYSTEM, trigger="purge")
-    left = {t: [{k: v for k, v in row.items() if k != "id" and v not in ("", None, [], {})}
+    left = {t: [{k: v for k, v in row.items() if k != "id" and v not in ("", None, [], {}, 0)}
                 for row in rows] for t, rows in (await held_about(candidate_id)).items()}  # fmt: skip
     assert all(row == {} for rows in left.values() for row in rows), left
     assert report.objects_deleted == 2 and await media.size(key) == 0
     assert await ResumeFile.all().count() == 0 and await media.size("resumes/rx") == 0
-    assert report.counts["recordings"] == 1 and report.counts["notes"] == 2
+    assert report.counts["recordings"] == 1 and report.counts["notes"] == 3
     candidate = await Candidate.get(id=candidate_id)
     assert candidate.erased_at is not None and candidate.name == ""
     assert candidate.phone_enc is None and not candidate.wechat_openid
@@ -124,6 +126,9 @@ async def test_everything_goes_but_the_aggregates(database: str, media: LocalMed
     assert (answer.media_key, answer.analysis) == ("", None)
     human = await Score.get(rater_kind=RaterKind.HUMAN)
     assert human.value == 3 and human.comment == ""  # the number stays, the words go
+    assert answer.flag_count == 0
+    decided = await Application.get(candidate_id=candidate_id)
+    assert (decided.rejection_reason, decided.rejection_note) == ("", None)
     assert not await Score.exists(rater_kind=RaterKind.AI)
     survey = await SurveyResponse.get()
     assert (survey.answers, survey.comment) == ({"satisfaction": "5"}, "")

@@ -299,11 +299,9 @@ async def _recordings(scope: _Scope) -> int:
 
 
 async def _assessments(scope: _Scope) -> int:
-    answers = (
-        await Answer.filter(interview_id__in=scope.interviews)
-        .filter(analysis__isnull=False)
-        .update(analysis=None, analysis_reason="")
-    )
+    answers = await Answer.filter(
+        Q(analysis__isnull=False) | Q(flag_count__gt=0), interview_id__in=scope.interviews
+    ).update(analysis=None, analysis_reason="", flag_count=0)
     scores = await Score.filter(interview_id__in=scope.interviews, rater_kind=RaterKind.AI).delete()
     summaries = await CandidateSummary.filter(interview_id__in=scope.interviews).update(
         strengths="", improvements="", next_step="", hr_notes=""
@@ -313,11 +311,10 @@ async def _assessments(scope: _Scope) -> int:
 
 async def _notes(scope: _Scope) -> int:
     notes = await InterviewNote.filter(interview_id__in=scope.interviews).delete()
-    reasons = (
-        await Application.filter(candidate_id=scope.candidate_id)
-        .exclude(rejection_reason="")
-        .update(rejection_reason="")
-    )
+    reasons = await Application.filter(
+        Q(rejection_reason__not="") | Q(rejection_note__not_isnull=True),
+        candidate_id=scope.candidate_id,
+    ).update(rejection_reason="", rejection_note=None)
     # Human ratings stay as numbers (interviewer calibration); their words go.
     scores = await Score.filter(interview_id__in=scope.interviews, rater_kind=RaterKind.HUMAN)
     cleared = 0

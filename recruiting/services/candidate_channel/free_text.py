@@ -67,7 +67,7 @@ from recruiting.services.after_interview.survey_answers import SurveyAnswers
 from recruiting.services.candidate_channel import contacts, hr_forward
 from recruiting.services.invitations.lifecycle import OPEN_STATES, InterviewInvitations, Outcome
 from recruiting.services.invitations.messages import candidate_text
-from recruiting.services.messaging.answer_routes import AnswerHandler
+from recruiting.services.messaging.answer_routes import ChoiceHandler
 from recruiting.services.offers import texts as say
 from recruiting.services.offers.answers import OfferAnswers
 from recruiting.services.personal_data.talent_pool import current_version
@@ -93,7 +93,7 @@ class FreeText:
         invitations: InterviewInvitations,
         offers: OfferAnswers | None = None,
         surveys: SurveyAnswers | None = None,
-        pool: AnswerHandler | None = None,
+        pool: ChoiceHandler | None = None,
     ) -> None:
         self._invitations = invitations
         self._offers = offers or OfferAnswers()

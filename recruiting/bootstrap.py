@@ -41,6 +41,7 @@ from recruiting.services.messaging.inbox import CallbackInbox
 from recruiting.services.messaging.outbox import OutboxRelay
 from recruiting.services.offers.ehr import EhrSync
 from recruiting.services.offers.payroll_data_alerts import PayrollDataAlerts
+from recruiting.services.personal_data.contact_data import PersonalDataService
 from recruiting.services.recorded.analysis import AnswerAnalysisRunner
 from recruiting.services.scheduling.booking import InterviewBooking
 from recruiting.services.scheduling.reminders import ReminderService
@@ -49,7 +50,6 @@ from recruiting.services.screening.candidate import CandidateResumes
 from recruiting.services.screening.ranking import Screening
 from recruiting.services.screening.requirements import OpeningRequirements
 from recruiting.services.shared.audit import Actor
-from recruiting.services.shared.personal_data import PersonalDataService
 from recruiting.services.workbench.login import WorkbenchLogin
 from recruiting.settings import Settings, is_loopback
 from recruiting.web import (

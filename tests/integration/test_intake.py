@@ -51,10 +51,10 @@ from recruiting.services.intake.spreadsheet import SpreadsheetImport
 from recruiting.services.invitations.lifecycle import InterviewInvitations
 from recruiting.services.messaging.effects import Effects
 from recruiting.services.offers.ehr import EhrSync
+from recruiting.services.personal_data.contact_data import PersonalDataService
 from recruiting.services.pipeline.reject import Rejections
 from recruiting.services.scheduling.booking import InterviewBooking
 from recruiting.services.scheduling.slots import SchedulingRules, SchedulingService
-from recruiting.services.shared.personal_data import PersonalDataService
 from recruiting.services.shared.sessions import Principal
 from tests.conftest import TEST_CIPHER
 from tests.unit.live_fakes import SH

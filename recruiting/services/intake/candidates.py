@@ -37,8 +37,8 @@ from recruiting.models import (
     JobStatus,
     SubjectKind,
 )
+from recruiting.services.personal_data.contact_data import PersonalDataService
 from recruiting.services.shared.audit import record
-from recruiting.services.shared.personal_data import PersonalDataService
 from recruiting.services.shared.sessions import Principal
 
 HR_ROLES = frozenset({Role.HR, Role.HR_MANAGER})

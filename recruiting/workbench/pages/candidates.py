@@ -34,9 +34,9 @@ from recruiting.models import (
 from recruiting.services.intake.candidates import DuplicateCandidate, EntryInvalid, live_candidate
 from recruiting.services.intake.merge import merge_candidates
 from recruiting.services.intake.resumes import UploadedFile
+from recruiting.services.personal_data.contact_data import PersonalDataService
 from recruiting.services.pipeline.reject import NOTE_CHARS, Rejections
 from recruiting.services.screening.candidate import CandidateResumes
-from recruiting.services.shared.personal_data import PersonalDataService
 from recruiting.services.shared.sessions import Principal
 from recruiting.services.workbench.login import StaffPrincipal
 from recruiting.web import status_for, user_message

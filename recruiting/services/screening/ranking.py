@@ -12,7 +12,9 @@ the same time (the application row is locked while it is checked).
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta, tzinfo
@@ -40,6 +42,7 @@ log = logging.getLogger(__name__)
 
 MAX_INVITE = 50  # one click invites at most this many
 THREAD_FROM = 50  # more résumés than this are matched off the event loop
+MATCH_CACHE = 50_000  # (résumé, requirements) matches kept
 
 
 @dataclass(frozen=True)
@@ -90,6 +93,10 @@ class Screening:
         self._effects = effects
         self._zone = zone
         self._invite_for = timedelta(days=invite_days)
+        # A match depends only on the résumé, the requirements and the synonym table (fixed
+        # per instance): kept per (stored résumé, requirements) so a large opening's list is
+        # not matched afresh on every view.
+        self._matched: OrderedDict[tuple[str, str], MatchResult] = OrderedDict()
 
     async def shortlist(
         self,
@@ -127,14 +134,28 @@ class Screening:
     async def _rank(
         self, applicants: list[Applicant], requirements: JobRequirements, invited: set[int]
     ) -> list[Ranked]:
+        wanted = json.dumps(requirements.to_json(), sort_keys=True, ensure_ascii=False)
+
+        def matched(a: Applicant) -> MatchResult:
+            if not a.key:
+                return match_resume(a.resume, requirements, self._table)
+            key = (a.key, wanted)
+            found = self._matched.get(key)
+            if found is None:
+                found = self._matched[key] = match_resume(a.resume, requirements, self._table)
+                if len(self._matched) > MATCH_CACHE:
+                    self._matched.popitem(last=False)
+            return found
+
         def work() -> list[Ranked]:
-            scored = [(a, match_resume(a.resume, requirements, self._table)) for a in applicants]
+            scored = [(a, matched(a)) for a in applicants]
             scored.sort(key=lambda p: _order(p[0], p[1]))
             return [
                 Ranked(n + 1, a, r, a.application_id in invited) for n, (a, r) in enumerate(scored)
             ]
 
-        if len(applicants) > THREAD_FROM:
+        fresh = sum(1 for a in applicants if (a.key, wanted) not in self._matched)
+        if fresh > THREAD_FROM:
             return await asyncio.to_thread(work)
         return work()
 

@@ -8,13 +8,17 @@ the stored files (sealed, ``ResumeFile.parsed``) plug in without changing it.
 
 from __future__ import annotations
 
+import hashlib
 import logging
+from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from tortoise import connections
+
 from recruiting.domain.resume import Education, ParsedResume, ParseStatus, Project, Work
-from recruiting.models import Application, ApplicationStatus, ResumeFile, ResumeParse
+from recruiting.models import Application, ApplicationStatus, Candidate, ResumeFile
 
 log = logging.getLogger(__name__)
 
@@ -27,6 +31,7 @@ class Applicant:
     candidate_id: int
     name: str  # shown to HR on the ranked list; never an input of the match
     resume: ParsedResume
+    key: str = ""  # the stored facts' identity (same key, same résumé); "" for none
 
 
 class ParsedResumes(Protocol):
@@ -47,40 +52,90 @@ class InMemoryResumes:
 class StoredResumes:
     """The parsed résumé files HR uploaded (``ResumeFile``, facts sealed at rest): per
     application still in play (not rejected, not withdrawn; candidate not erased or merged
-    away), its newest parsed file — one attached to the application, else the candidate's."""
+    away), its newest parsed file — one attached to the application, else the candidate's.
+
+    One query reads the candidates' newest files only (not every file as objects), and the
+    facts of a file are opened (decrypted, parsed) once per process: each view of a large
+    opening would otherwise decrypt thousands of documents. A cached document is found by its
+    file id and a digest of the sealed value (a fresh nonce on every write), so a file whose
+    facts were rewritten, erased or re-sealed under a new key is read afresh."""
+
+    def __init__(self, cache_size: int = 20_000) -> None:
+        self._opened: OrderedDict[str, ParsedResume | None] = OrderedDict()
+        self._size = cache_size
 
     async def for_opening(self, job_id: int) -> list[Applicant]:
         applications = (
             await Application.filter(job_id=job_id, candidate__erased_at=None,
                                      candidate__merged_into=None)
             .exclude(status__in=[ApplicationStatus.REJECTED, ApplicationStatus.WITHDRAWN])
-            .prefetch_related("candidate")
             .order_by("id")
+            .values_list("id", "candidate_id")
         )  # fmt: skip
         if not applications:
             return []
-        files = await ResumeFile.filter(
-            candidate_id__in=[a.candidate_id for a in applications],
-            parse_status=ResumeParse.PARSED,
-        ).order_by("id")
-        newest: dict[tuple[str, int], ResumeFile] = {}
-        for f in files:  # ascending ids: the last one kept is the newest
-            newest[("candidate", f.candidate_id)] = f
-            if f.application_id is not None:
-                newest[("application", f.application_id)] = f
+        names = {
+            int(i): n
+            for i, n in await Candidate.filter(
+                id__in={int(c) for _, c in applications}
+            ).values_list("id", "name")
+        }
+        client = connections.get("default")
+        mark = "$1" if client.capabilities.dialect == "postgres" else "?"
+        rows = await client.execute_query_dict(_NEWEST.format(job=mark), [job_id])
+        newest: dict[tuple[str, int], dict[str, Any]] = {}
+        for f in rows:  # ascending ids: the last one kept is the newest
+            newest[("candidate", f["candidate_id"])] = f
+            if f["application_id"] is not None:
+                newest[("application", f["application_id"])] = f
         found = []
-        for a in applications:
-            file = newest.get(("application", a.id)) or newest.get(("candidate", a.candidate_id))
-            if file is None or not isinstance(file.parsed, Mapping):
+        for application_id, candidate_id in applications:
+            a, c = int(application_id), int(candidate_id)
+            file = newest.get(("application", a)) or newest.get(("candidate", c))
+            if file is None:
                 continue
-            try:
-                resume = parsed_from_document(file.parsed)
-            except (ValueError, TypeError):  # a document no reader wrote: leave it out
-                log.warning("résumé file %s has unreadable parsed facts; not screened", file.id)
-                continue
-            if resume.status is ParseStatus.PARSED:
-                found.append(Applicant(a.id, a.candidate_id, a.candidate.name, resume))
+            raw = str(file["parsed"]).encode()
+            key = f"{file['id']}:{hashlib.blake2b(raw, digest_size=16).hexdigest()}"
+            resume = self._open(key, file)
+            if resume is not None and resume.status is ParseStatus.PARSED:
+                name = _NAME.to_python_value(names.get(c))
+                found.append(Applicant(a, c, name or "", resume, key))
         return found
+
+    def _open(self, key: str, file: Mapping[str, Any]) -> ParsedResume | None:
+        if key in self._opened:
+            self._opened.move_to_end(key)
+            return self._opened[key]
+        document = _PARSED.to_python_value(file["parsed"])
+        resume: ParsedResume | None = None
+        if isinstance(document, Mapping):
+            try:
+                resume = parsed_from_document(document)
+            except (ValueError, TypeError):  # a document no reader wrote: leave it out
+                log.warning("résumé file %s has unreadable parsed facts; not screened",
+                            file["id"])  # fmt: skip
+        self._opened[key] = resume
+        if len(self._opened) > self._size:
+            self._opened.popitem(last=False)
+        return resume
+
+
+# Per candidate of the opening, the newest parsed file, and per application the newest
+# attached one (both in id order: the loop above keeps the last).
+_NEWEST = """
+SELECT id, candidate_id, application_id, parsed FROM (
+    SELECT f.id, f.candidate_id, f.application_id, f.parsed,
+           row_number() OVER (PARTITION BY f.candidate_id ORDER BY f.id DESC) AS by_candidate,
+           row_number() OVER (PARTITION BY f.application_id ORDER BY f.id DESC) AS by_application
+    FROM resume_file AS f
+    WHERE f.parse_status = 'parsed'
+      AND f.candidate_id IN (SELECT a.candidate_id FROM application AS a WHERE a.job_id = {job})
+) AS newest
+WHERE by_candidate = 1 OR (application_id IS NOT NULL AND by_application = 1)
+ORDER BY id
+"""
+_PARSED = ResumeFile._meta.fields_map["parsed"]
+_NAME = Candidate._meta.fields_map["name"]
 
 
 def parsed_from_document(document: Mapping[str, Any]) -> ParsedResume:

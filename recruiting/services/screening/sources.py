@@ -18,7 +18,7 @@ from typing import Any, Protocol
 from tortoise import connections
 
 from recruiting.domain.resume import Education, ParsedResume, ParseStatus, Project, Work
-from recruiting.models import Application, ApplicationStatus, Candidate, ResumeFile
+from recruiting.models import Application, ApplicationStatus, ResumeFile
 
 log = logging.getLogger(__name__)
 
@@ -70,61 +70,74 @@ class StoredResumes:
                                      candidate__merged_into=None)
             .exclude(status__in=[ApplicationStatus.REJECTED, ApplicationStatus.WITHDRAWN])
             .order_by("id")
-            .values_list("id", "candidate_id")
+            .values_list("id", "candidate_id", "candidate__name")
         )  # fmt: skip
         if not applications:
             return []
-        names = {
-            int(i): n
-            for i, n in await Candidate.filter(
-                id__in={int(c) for _, c in applications}
-            ).values_list("id", "name")
-        }
-        client = connections.get("default")
-        mark = "$1" if client.capabilities.dialect == "postgres" else "?"
-        rows = await client.execute_query_dict(_NEWEST.format(job=mark), [job_id])
         newest: dict[tuple[str, int], dict[str, Any]] = {}
-        for f in rows:  # ascending ids: the last one kept is the newest
+        for f in await _newest_files(job_id):  # ascending ids: the last one kept is the newest
             newest[("candidate", f["candidate_id"])] = f
             if f["application_id"] is not None:
                 newest[("application", f["application_id"])] = f
-        found = []
-        for application_id, candidate_id in applications:
+        chosen = []
+        for application_id, candidate_id, name in applications:
             a, c = int(application_id), int(candidate_id)
             file = newest.get(("application", a)) or newest.get(("candidate", c))
-            if file is None:
-                continue
-            raw = str(file["parsed"]).encode()
-            key = f"{file['id']}:{hashlib.blake2b(raw, digest_size=16).hexdigest()}"
-            resume = self._open(key, file)
+            if file is not None:
+                chosen.append((a, c, str(name or ""), file, f"{file['id']}:{file['digest']}"))
+        missing = [f["id"] for _, _, _, f, key in chosen if key not in self._opened]
+        documents = await _documents(missing) if missing else {}
+        found = []
+        for a, c, name, file, key in chosen:
+            resume = self._open(key, file["id"], documents)
             if resume is not None and resume.status is ParseStatus.PARSED:
-                name = _NAME.to_python_value(names.get(c))
-                found.append(Applicant(a, c, name or "", resume, key))
+                found.append(Applicant(a, c, name, resume, key))
         return found
 
-    def _open(self, key: str, file: Mapping[str, Any]) -> ParsedResume | None:
+    def _open(self, key: str, file_id: int, documents: Mapping[int, Any]) -> ParsedResume | None:
         if key in self._opened:
             self._opened.move_to_end(key)
             return self._opened[key]
-        document = _PARSED.to_python_value(file["parsed"])
+        document = documents.get(file_id)
         resume: ParsedResume | None = None
         if isinstance(document, Mapping):
             try:
                 resume = parsed_from_document(document)
             except (ValueError, TypeError):  # a document no reader wrote: leave it out
-                log.warning("résumé file %s has unreadable parsed facts; not screened",
-                            file["id"])  # fmt: skip
+                log.warning("résumé file %s has unreadable parsed facts; not screened", file_id)
         self._opened[key] = resume
         if len(self._opened) > self._size:
             self._opened.popitem(last=False)
         return resume
 
 
+async def _newest_files(job_id: int) -> list[dict[str, Any]]:
+    """The files screening may read for the opening, with a digest of their sealed facts
+    (computed by PostgreSQL, so facts already opened are not sent again)."""
+    client = connections.get("default")
+    if client.capabilities.dialect == "postgres":
+        sql = _NEWEST.format(job="$1", digest="md5(f.parsed::text)")
+        return list(await client.execute_query_dict(sql, [job_id]))
+    rows = list(
+        await client.execute_query_dict(_NEWEST.format(job="?", digest="f.parsed"), [job_id])
+    )
+    for row in rows:
+        raw = str(row["digest"]).encode()
+        row["digest"] = hashlib.blake2b(raw, digest_size=16).hexdigest()
+    return rows
+
+
+async def _documents(file_ids: list[int]) -> dict[int, Any]:
+    """The opened facts of these files (``values_list`` opens sealed fields)."""
+    rows = await ResumeFile.filter(id__in=file_ids).values_list("id", "parsed")
+    return {int(i): p for i, p in rows}
+
+
 # Per candidate of the opening, the newest parsed file, and per application the newest
 # attached one (both in id order: the loop above keeps the last).
 _NEWEST = """
-SELECT id, candidate_id, application_id, parsed FROM (
-    SELECT f.id, f.candidate_id, f.application_id, f.parsed,
+SELECT id, candidate_id, application_id, digest FROM (
+    SELECT f.id, f.candidate_id, f.application_id, {digest} AS digest,
            row_number() OVER (PARTITION BY f.candidate_id ORDER BY f.id DESC) AS by_candidate,
            row_number() OVER (PARTITION BY f.application_id ORDER BY f.id DESC) AS by_application
     FROM resume_file AS f
@@ -134,8 +147,6 @@ SELECT id, candidate_id, application_id, parsed FROM (
 WHERE by_candidate = 1 OR (application_id IS NOT NULL AND by_application = 1)
 ORDER BY id
 """
-_PARSED = ResumeFile._meta.fields_map["parsed"]
-_NAME = Candidate._meta.fields_map["name"]
 
 
 def parsed_from_document(document: Mapping[str, Any]) -> ParsedResume:

@@ -96,7 +96,9 @@ class Screening:
         # A match depends only on the résumé, the requirements and the synonym table (fixed
         # per instance): kept per (stored résumé, requirements) so a large opening's list is
         # not matched afresh on every view.
-        self._matched: OrderedDict[tuple[str, str], MatchResult] = OrderedDict()
+        self._matched: OrderedDict[
+            tuple[str, str], tuple[MatchResult, tuple[int, int, int, int]]
+        ] = OrderedDict()
 
     async def shortlist(
         self,
@@ -136,22 +138,24 @@ class Screening:
     ) -> list[Ranked]:
         wanted = json.dumps(requirements.to_json(), sort_keys=True, ensure_ascii=False)
 
-        def matched(a: Applicant) -> MatchResult:
+        def matched(a: Applicant) -> tuple[MatchResult, tuple[int, int, int, int]]:
             if not a.key:
-                return match_resume(a.resume, requirements, self._table)
+                return _ranked_by(match_resume(a.resume, requirements, self._table))
             key = (a.key, wanted)
             found = self._matched.get(key)
             if found is None:
-                found = self._matched[key] = match_resume(a.resume, requirements, self._table)
+                found = _ranked_by(match_resume(a.resume, requirements, self._table))
+                self._matched[key] = found
                 if len(self._matched) > MATCH_CACHE:
                     self._matched.popitem(last=False)
             return found
 
         def work() -> list[Ranked]:
-            scored = [(a, matched(a)) for a in applicants]
-            scored.sort(key=lambda p: _order(p[0], p[1]))
+            scored = [(a, *matched(a)) for a in applicants]
+            scored.sort(key=lambda p: (*p[2], p[0].application_id))
             return [
-                Ranked(n + 1, a, r, a.application_id in invited) for n, (a, r) in enumerate(scored)
+                Ranked(n + 1, a, r, a.application_id in invited)
+                for n, (a, r, _) in enumerate(scored)
             ]
 
         fresh = sum(1 for a in applicants if (a.key, wanted) not in self._matched)
@@ -216,9 +220,10 @@ class Screening:
         )
 
 
-def _order(applicant: Applicant, result: MatchResult) -> tuple[int, int, int, int, int]:
+def _ranked_by(result: MatchResult) -> tuple[MatchResult, tuple[int, int, int, int]]:
+    """The result with its place in the order (then the application id decides)."""
     met, _, unknown = result.counts
-    return (result.knocked_out, -result.score, -met, unknown, applicant.application_id)
+    return result, (result.knocked_out, -result.score, -met, unknown)
 
 
 async def recorded_round(job: JobOpening) -> InterviewRound:

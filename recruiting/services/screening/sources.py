@@ -18,7 +18,7 @@ from typing import Any, Protocol
 from tortoise import connections
 
 from recruiting.domain.resume import Education, ParsedResume, ParseStatus, Project, Work
-from recruiting.models import Application, ApplicationStatus, ResumeFile
+from recruiting.models import Candidate, ResumeFile
 
 log = logging.getLogger(__name__)
 
@@ -62,16 +62,13 @@ class StoredResumes:
 
     def __init__(self, cache_size: int = 20_000) -> None:
         self._opened: OrderedDict[str, ParsedResume | None] = OrderedDict()
+        self._names: OrderedDict[str, str] = OrderedDict()
         self._size = cache_size
 
     async def for_opening(self, job_id: int) -> list[Applicant]:
-        applications = (
-            await Application.filter(job_id=job_id, candidate__erased_at=None,
-                                     candidate__merged_into=None)
-            .exclude(status__in=[ApplicationStatus.REJECTED, ApplicationStatus.WITHDRAWN])
-            .order_by("id")
-            .values_list("id", "candidate_id", "candidate__name")
-        )  # fmt: skip
+        client = connections.get("default")
+        mark = "$1" if client.capabilities.dialect == "postgres" else "?"
+        applications = await client.execute_query_dict(_APPLICANTS.format(job=mark), [job_id])
         if not applications:
             return []
         newest: dict[tuple[str, int], dict[str, Any]] = {}
@@ -80,11 +77,13 @@ class StoredResumes:
             if f["application_id"] is not None:
                 newest[("application", f["application_id"])] = f
         chosen = []
-        for application_id, candidate_id, name in applications:
-            a, c = int(application_id), int(candidate_id)
+        for row in applications:
+            a, c = int(row["id"]), int(row["candidate_id"])
             file = newest.get(("application", a)) or newest.get(("candidate", c))
             if file is not None:
-                chosen.append((a, c, str(name or ""), file, f"{file['id']}:{file['digest']}"))
+                chosen.append(
+                    (a, c, self._name(row["name"]), file, f"{file['id']}:{file['digest']}")
+                )
         missing = [f["id"] for _, _, _, f, key in chosen if key not in self._opened]
         documents = await _documents(missing) if missing else {}
         found = []
@@ -93,6 +92,17 @@ class StoredResumes:
             if resume is not None and resume.status is ParseStatus.PARSED:
                 found.append(Applicant(a, c, name, resume, key))
         return found
+
+    def _name(self, sealed: str | None) -> str:
+        """A name is sealed deterministically (same name, same value): opened once."""
+        if sealed is None:
+            return ""
+        name = self._names.get(sealed)
+        if name is None:
+            name = self._names[sealed] = str(_NAME.to_python_value(sealed) or "")
+            if len(self._names) > self._size:
+                self._names.popitem(last=False)
+        return name
 
     def _open(self, key: str, file_id: int, documents: Mapping[int, Any]) -> ParsedResume | None:
         if key in self._opened:
@@ -133,6 +143,16 @@ async def _documents(file_ids: list[int]) -> dict[int, Any]:
     return {int(i): p for i, p in rows}
 
 
+# The opening's applications still in play (``ApplicationStatus`` REJECTED and WITHDRAWN are
+# out), with the candidate's sealed name.
+_APPLICANTS = """
+SELECT a.id, a.candidate_id, c.name FROM application AS a
+JOIN candidate AS c ON c.id = a.candidate_id
+WHERE a.job_id = {job} AND c.erased_at IS NULL AND c.merged_into IS NULL
+  AND a.status NOT IN ('rejected', 'withdrawn')
+ORDER BY a.id
+"""
+_NAME = Candidate._meta.fields_map["name"]
 # Per candidate of the opening, the newest parsed file, and per application the newest
 # attached one (both in id order: the loop above keeps the last).
 _NEWEST = """

@@ -1,25 +1,30 @@
-"""Workbench benchmark: the pipeline's pages at 10,000 candidates and 100,000 interviews.
+"""Workbench benchmark: every page a recruiter uses, over HTTP, at 10,000 candidates and
+100,000 interviews in PostgreSQL.
 
 Seeds a PostgreSQL database (bulk inserts through the models, so sealed fields are really
-sealed) with 20 openings, one of them large, 10,000 candidates with one application each,
-100,000 interviews, analysed recorded answers with transcripts, AI and panel scores,
-integrity events, offers, invitations, reminders, surveys and audit rows. Then times, for
-``--requests`` requests each, the use cases behind the workbench's pages:
+sealed) with 20 openings, one of them large, each with three rounds pinned to versions (the
+recorded one edited once: two versions); 10,000 candidates with sealed phones and one
+application each; 100,000 interviews, analysed recorded answers with transcripts, AI and
+panel scores, integrity events, offers, invitations, reminders, surveys; a question bank of
+300; a parsed résumé file per candidate and requirements on every opening (screening); 600
+data requests; and 1,000,000 audit rows (COPY; the audit log grows with every page view).
 
-- the board of the large opening, of a random opening, filtered, and a later page;
-- the 待评审 list (the candidate list HR works through);
-- the review page's data of a random application;
-- the comparison of a random opening;
+Then starts the real service (``create_app``: PostgreSQL, Redis, no workers) and the WeCom
+sandbox on loopback ports, signs in through the workbench's login (扫码登录 on the sandbox's
+page, the code back to the callback) and GETs each page ``--requests`` times, one at a time:
+home, openings, an opening, a round, the question bank, the candidate list (first page, by
+name, by phone, page 50), a candidate, the boards (large, random, filtered, page 10), a
+review page, the comparisons, 待评审, screening (list, the large and a random opening) and
+the data requests; p50/p95/max beside same-process baselines (``GET /healthz`` and a static
+file) and a verdict per page: < 150 ms p95 ok, < 300 ms within the target, else OVER.
+``--use-cases`` also times the pipeline use cases directly (the earlier figures),
+``--explain`` prints the large board's plan.
 
-each with p50/p95/max beside a baseline measured in the same process on the same
-connection: a primary-key SELECT of one application. The target: every page < 300 ms.
-Every view writes its audit row, as in service. ``--explain`` prints PostgreSQL's plan of
-the large board's page query.
-
-    .venv/bin/python bench/workbench.py [--requests 200] [--explain] [--keep]
+    .venv/bin/python bench/workbench.py [--requests 100] [--keep] [--pages word …]
 
 The database is ``$BENCH_WORKBENCH_DB`` (default ``bench_workbench``) on 127.0.0.1:5432,
-user ``postgres``: it is dropped and recreated unless ``--keep`` finds it seeded.
+user ``postgres``: it is dropped and recreated unless ``--keep`` finds it seeded. Redis is
+``$BENCH_WORKBENCH_REDIS`` (default ``redis://127.0.0.1:6379/13``; login states only).
 """
 
 from __future__ import annotations
@@ -34,6 +39,7 @@ import statistics
 import sys
 import tempfile
 import time
+import unicodedata
 from collections.abc import Awaitable, Callable
 from dataclasses import asdict
 from datetime import UTC, datetime, timedelta
@@ -616,7 +622,9 @@ async def timed(label: str, n: int, call: Callable[[int], Awaitable[Any]]) -> li
 
 def line(label: str, times: list[float], baseline: list[float] | None = None) -> str:
     q = statistics.quantiles(times, n=100)
-    text = f"{label:<42} p50 {q[49]:7.2f} ms   p95 {q[94]:7.2f} ms   max {max(times):7.2f} ms"
+    wide = sum(unicodedata.east_asian_width(ch) in "WF" for ch in label)  # two columns each
+    label = label + " " * max(42 - len(label) - wide, 0)
+    text = f"{label} p50 {q[49]:7.2f} ms   p95 {q[94]:7.2f} ms   max {max(times):7.2f} ms"
     if baseline:
         text += f"   ({q[49] / statistics.median(baseline):5.0f}× baseline p50)"
     return text

@@ -61,6 +61,7 @@ class Interview(Model):
         indexes = (
             ("application_id", "mode", "status", "round_id"),  # stages, review, timeline
             ("mode", "status", "completed_at"),  # 待评审, oldest first
+            ("round_id", "round_version_id"),  # a round's interviews, per version (editor)
         )
 
 

@@ -50,3 +50,4 @@ class ResumeFile(Model):
 
     class Meta:
         table = "resume_file"
+        indexes = (("candidate_id", "id"),)  # a candidate's files, newest first

@@ -211,3 +211,42 @@ async def test_screening_needs_requirements_and_a_recorded_round(database: str) 
             await use.shortlist(HR, unknown)
         with pytest.raises(NotFound):
             await OpeningRequirements().save(HR, unknown, {"must": [{"years": 1}]})
+
+
+async def test_one_instance_sees_rewritten_facts_new_files_and_new_requirements(
+    database: str,
+) -> None:
+    """The opened résumés and matches kept between views never hide a change: rewritten
+    facts, a newer file (the attached one wins), a rejected application, new requirements."""
+    job, _, ids = await opening_with_applicants()
+    await OpeningRequirements().save(HR, job.id, REQUIREMENTS)
+    use = screening()
+
+    async def ranked() -> list[tuple[str, int, bool]]:
+        listed = await use.shortlist(HR, job.id)
+        return [(r.applicant.name, r.result.score, r.result.knocked_out) for r in listed.ranked]
+
+    assert await ranked() == [("周三", 100, False), ("吴四", 92, False), ("郑二", 83, False),
+                              ("王一", 67, True)]  # fmt: skip
+    assert await ranked() == await ranked()  # served again from what was kept
+    # 王一's file re-parsed with five years: no longer knocked out
+    wang = await Application.get(id=ids["王一"])
+    await ResumeFile.filter(application_id=wang.id).update(
+        parsed=asdict(parsed(60, "本科", ("SQL",), "上海"))
+    )
+    assert ("王一", 100, False) in await ranked()
+    # a newer file of 郑二 (not attached to the application) is ignored: the attached one wins;
+    # a newer attached one is read
+    zheng = await Application.get(id=ids["郑二"])
+    for n, attached in enumerate((None, zheng.id)):
+        await ResumeFile.create(
+            candidate_id=zheng.candidate_id, application_id=attached, object_key=f"z{n}",
+            size=10, sha256=f"{n}" * 64, parse_status=ResumeParse.PARSED,
+            parsed=asdict(parsed(60, "硕士", ("数据分析",), "上海")), uploaded_by="lina",
+        )  # fmt: skip
+        expected = 83 if attached is None else 100  # the newer file meets everything
+        assert ("郑二", expected, False) in await ranked()
+    await Application.filter(id=ids["周三"]).update(status=ApplicationStatus.REJECTED)
+    assert sorted(name for name, _, _ in await ranked()) == sorted(["吴四", "郑二", "王一"])
+    await OpeningRequirements().save(HR, job.id, {"must": [{"years": 10}]})
+    assert all(out for _, _, out in await ranked())

@@ -96,6 +96,10 @@ class Opened:
     created: bool  # False: an open request of the same kind already stood
 
 
+LISTED = ("id", "candidate_id", "kind", "status", "via", "field", "created_at", "due_at",
+          "handled_at", "outcome")  # fmt: skip
+
+
 class DataRequests:
     def __init__(
         self,
@@ -250,9 +254,13 @@ class DataRequests:
                 query = query.filter(status=DataRequestStatus(status))
             except ValueError as exc:
                 raise InvalidInput("未知的处理状态。", code="invalid_status") from exc
-        rows = await query.order_by("-id").limit(500)
+        # only what ``view`` shows: the sealed correction values and notes are not opened
+        rows = await query.order_by("-id").limit(500).only(*LISTED)
         names = {
-            c.id: c.name for c in await Candidate.filter(id__in={r.candidate_id for r in rows})
+            int(i): n
+            for i, n in await Candidate.filter(id__in={r.candidate_id for r in rows}).values_list(
+                "id", "name"
+            )
         }
         return [self.view(r, names.get(r.candidate_id)) for r in rows]
 

@@ -12,7 +12,9 @@ the same time (the application row is locked while it is checked).
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta, tzinfo
@@ -40,6 +42,7 @@ log = logging.getLogger(__name__)
 
 MAX_INVITE = 50  # one click invites at most this many
 THREAD_FROM = 50  # more résumés than this are matched off the event loop
+MATCH_CACHE = 50_000  # (résumé, requirements) matches kept
 
 
 @dataclass(frozen=True)
@@ -102,6 +105,12 @@ class Screening:
         self._effects = effects
         self._zone = zone
         self._invite_for = timedelta(days=invite_days)
+        # A match depends only on the résumé, the requirements and the synonym table (fixed
+        # per instance): kept per (stored résumé, requirements) so a large opening's list is
+        # not matched afresh on every view.
+        self._matched: OrderedDict[
+            tuple[str, str], tuple[MatchResult, tuple[int, int, int, int]]
+        ] = OrderedDict()
 
     async def shortlist(
         self,
@@ -160,14 +169,30 @@ class Screening:
     async def _rank(
         self, applicants: list[Applicant], requirements: JobRequirements, invited: set[int]
     ) -> list[Ranked]:
+        wanted = json.dumps(requirements.to_json(), sort_keys=True, ensure_ascii=False)
+
+        def matched(a: Applicant) -> tuple[MatchResult, tuple[int, int, int, int]]:
+            if not a.key:
+                return _ranked_by(match_resume(a.resume, requirements, self._table))
+            key = (a.key, wanted)
+            found = self._matched.get(key)
+            if found is None:
+                found = _ranked_by(match_resume(a.resume, requirements, self._table))
+                self._matched[key] = found
+                if len(self._matched) > MATCH_CACHE:
+                    self._matched.popitem(last=False)
+            return found
+
         def work() -> list[Ranked]:
-            scored = [(a, match_resume(a.resume, requirements, self._table)) for a in applicants]
-            scored.sort(key=lambda p: _order(p[0], p[1]))
+            scored = [(a, *matched(a)) for a in applicants]
+            scored.sort(key=lambda p: (*p[2], p[0].application_id))
             return [
-                Ranked(n + 1, a, r, a.application_id in invited) for n, (a, r) in enumerate(scored)
+                Ranked(n + 1, a, r, a.application_id in invited)
+                for n, (a, r, _) in enumerate(scored)
             ]
 
-        if len(applicants) > THREAD_FROM:
+        fresh = sum(1 for a in applicants if (a.key, wanted) not in self._matched)
+        if fresh > THREAD_FROM:
             return await asyncio.to_thread(work)
         return work()
 
@@ -228,9 +253,10 @@ class Screening:
         )
 
 
-def _order(applicant: Applicant, result: MatchResult) -> tuple[int, int, int, int, int]:
+def _ranked_by(result: MatchResult) -> tuple[MatchResult, tuple[int, int, int, int]]:
+    """The result with its place in the order (then the application id decides)."""
     met, _, unknown = result.counts
-    return (result.knocked_out, -result.score, -met, unknown, applicant.application_id)
+    return result, (result.knocked_out, -result.score, -met, unknown)
 
 
 async def recorded_round(job: JobOpening) -> InterviewRound:
@@ -251,13 +277,13 @@ async def _invited_any(job_id: int, application_ids: list[int]) -> set[int]:
     """Which of the applications already have a recorded interview of the opening."""
     if not application_ids:
         return set()
+    wanted = set(application_ids)
     rows = await (
-        Interview.filter(application_id__in=application_ids, round__job_id=job_id,
-                         round__kind=RoundKind.RECORDED)
+        Interview.filter(round__job_id=job_id, round__kind=RoundKind.RECORDED)
         .exclude(status=InterviewStatus.CANCELLED)
         .values_list("application_id", flat=True)
-    )  # fmt: skip
-    return {int(cast(int, r)) for r in rows}
+    )  # the opening's, then kept in Python: thousands of ids as parameters cost more
+    return {int(cast(int, r)) for r in rows} & wanted
 
 
 async def _invited(application_id: int, round_id: int) -> bool:

@@ -6,7 +6,7 @@ from recruiting.infra.sealed_fields import SealedTextField
 from tortoise import fields
 
 class Migration(migrations.Migration):
-    dependencies = [('recruiting', '0018_pipeline_review')]
+    dependencies = [('recruiting', '0019_pipeline_review')]
 
     initial = False
 

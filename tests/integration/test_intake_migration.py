@@ -1,4 +1,4 @@
-"""Migration 0017 gives candidates who were there before it their phone/e-mail hashes, so a
+"""Migration 0016 gives candidates who were there before it their phone/e-mail hashes, so a
 duplicate of an old record is recognised too."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Migration 0016 on a database holding interviews (SQLite and PostgreSQL): every round with
+"""Migration 0018 on a database holding interviews (SQLite and PostgreSQL): every round with
 interviews gets version 1 made from its content and its opening's weights, and those
 interviews point at it; a round without interviews gets none until its first interview."""
 
@@ -15,7 +15,7 @@ from tests.integration.test_migration_upgrade import _insert_row, empty_url
 
 __all__ = ["empty_url"]  # the fixture, shared with the upgrade test
 
-BEFORE = "0015_workbench_sessions"
+BEFORE = "0017_screening_requirements"
 MODEL = [{"code": "communication", "name": "沟通能力", "weight": "1"}]
 QUESTIONS = [{"text": "请讲一次你说服客户的经历。", "competencies": ["沟通能力"]}]
 

@@ -5,7 +5,7 @@ from json import dumps, loads
 from tortoise import fields
 
 class Migration(migrations.Migration):
-    dependencies = [('recruiting', '0017_intake')]
+    dependencies = [('recruiting', '0016_intake')]
 
     initial = False
 

@@ -53,6 +53,21 @@ _EDUCATION_WORDS: tuple[tuple[str, str], ...] = (
 _FRESH = ("应届", "在校", "无经验", "无工作经验", "暂无")
 
 
+# How an application came in: the codes the service writes, in the words HR uses. Anything
+# else is a source HR or a spreadsheet named (e.g. BOSS直聘) and is shown as written.
+CHANNEL_NAMES = {
+    "direct": "直接投递",
+    "manual": "HR 录入",
+    "import": "表格导入",
+    "resume": "简历上传",
+}
+
+
+def channel_name(channel: str) -> str:
+    """The channel as HR reads it: a known code in Chinese, a named source as written."""
+    return CHANNEL_NAMES.get(channel, channel) or "未注明"
+
+
 def normalise_phone(raw: str) -> str | None:
     """The 11-digit mobile number, or None when ``raw`` is not a Chinese mobile number."""
     text = _PHONE_NOISE.sub("", unicodedata.normalize("NFKC", raw))

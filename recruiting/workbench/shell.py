@@ -31,6 +31,7 @@ from sanic import Request
 from sanic.response import HTTPResponse, html, redirect
 
 from recruiting.domain import web_login
+from recruiting.domain.intake import channel_name
 from recruiting.domain.roles import Permission
 from recruiting.errors import Forbidden, RecruitingError, Unauthenticated
 from recruiting.services.shared.audit import record
@@ -55,6 +56,7 @@ templates = Environment(
     trim_blocks=True,
     lstrip_blocks=True,
 )
+templates.filters["channel"] = channel_name
 
 
 @dataclass(frozen=True)

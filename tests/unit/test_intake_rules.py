@@ -217,3 +217,12 @@ def test_resume_types_are_read_from_the_bytes() -> None:
     assert _display_name("C:\\Users\\hr\\赵敏.pdf") == "赵敏.pdf"
     assert _display_name("../../etc/passwd") == "passwd"
     assert _display_name("\x00\x07") == "简历"
+
+
+def test_channel_codes_read_as_chinese_and_named_sources_as_written() -> None:
+    from recruiting.domain.intake import channel_name
+
+    assert channel_name("direct") == "直接投递"
+    assert channel_name("resume") == "简历上传"
+    assert channel_name("BOSS直聘") == "BOSS直聘"
+    assert channel_name("") == "未注明"

@@ -161,9 +161,11 @@ def message_page(
     status: int,
     retry: str = "",
     principal: StaffPrincipal | None = None,
+    home: bool = False,
 ) -> HTTPResponse:
+    """``home``: offer 返回首页 even to a visitor who is not signed in."""
     return render(request, principal, "message.html", status=status, title=title, text=text,
-                  retry=retry)  # fmt: skip
+                  retry=retry, home=home)  # fmt: skip
 
 
 # -- cookies and the login round trip -------------------------------------------------------

@@ -24,6 +24,8 @@ class Permission(StrEnum):
     MANAGE_INTERVIEWS = "manage_interviews"
     APPROVE_OFFERS = "approve_offers"
     VIEW_COSTS = "view_costs"
+    VIEW_OPENINGS = "view_openings"  # openings, rounds, the question bank (no personal data)
+    MANAGE_OPENINGS = "manage_openings"  # create and edit them
 
 
 POLICY: dict[Role, frozenset[Permission]] = {
@@ -33,6 +35,8 @@ POLICY: dict[Role, frozenset[Permission]] = {
             Permission.VIEW_MEDIA,
             Permission.VIEW_ASSESSMENT,
             Permission.MANAGE_INTERVIEWS,
+            Permission.VIEW_OPENINGS,
+            Permission.MANAGE_OPENINGS,
         }
     ),
     Role.HR_MANAGER: frozenset(
@@ -43,10 +47,14 @@ POLICY: dict[Role, frozenset[Permission]] = {
             Permission.VIEW_ASSESSMENT,
             Permission.MANAGE_INTERVIEWS,
             Permission.APPROVE_OFFERS,
+            Permission.VIEW_OPENINGS,
+            Permission.MANAGE_OPENINGS,
         }
     ),
     # Interviewers see what they assess, never contact details or ID numbers.
-    Role.INTERVIEWER: frozenset({Permission.VIEW_MEDIA, Permission.VIEW_ASSESSMENT}),
+    Role.INTERVIEWER: frozenset(
+        {Permission.VIEW_MEDIA, Permission.VIEW_ASSESSMENT, Permission.VIEW_OPENINGS}
+    ),
     # Finance needs the ID number for payroll hand-off, nothing about the interview.
     Role.FINANCE: frozenset({Permission.VIEW_ID_NUMBER, Permission.VIEW_COSTS}),
     # Admins run the system; they do not read candidates' data.

@@ -30,7 +30,14 @@ from recruiting.models.invitations import (
     InvitationStatus,
     KfCursor,
 )
-from recruiting.models.jobs import InterviewRound, JobOpening, JobStatus, RoundKind
+from recruiting.models.jobs import (
+    BankQuestion,
+    InterviewRound,
+    JobOpening,
+    JobStatus,
+    RoundKind,
+    RoundVersion,
+)
 from recruiting.models.messaging import InboxEvent, OutboxMessage, ProcessingStatus, SendAttempt
 from recruiting.models.offers import Offer, OfferEvent
 from recruiting.models.recorded import (
@@ -59,6 +66,7 @@ __all__ = [
     "Application",
     "ApplicationStatus",
     "AuditLog",
+    "BankQuestion",
     "Candidate",
     "CandidateContact",
     "CandidateMessage",
@@ -92,6 +100,7 @@ __all__ = [
     "ReminderDelivery",
     "Respondent",
     "RoundKind",
+    "RoundVersion",
     "Score",
     "SendAttempt",
     "Staff",

@@ -13,7 +13,7 @@ from recruiting.infra.sealed_fields import SealedTextField
 
 if TYPE_CHECKING:
     from recruiting.models.candidates import Application
-    from recruiting.models.jobs import InterviewRound
+    from recruiting.models.jobs import InterviewRound, RoundVersion
     from recruiting.models.recorded import Answer
     from recruiting.models.staff import Staff
 
@@ -34,6 +34,12 @@ class Interview(Model):
         "recruiting.InterviewRound", related_name="interviews", on_delete=fields.RESTRICT
     )
     round_id: int
+    # what it was taken with; null only for rows older than versioning until first frozen
+    round_version: fields.ForeignKeyNullableRelation[RoundVersion] = fields.ForeignKeyField(
+        "recruiting.RoundVersion", related_name="interviews", null=True,
+        on_delete=fields.RESTRICT,
+    )  # fmt: skip
+    round_version_id: int | None
     status = fields.CharEnumField(InterviewStatus, max_length=24, default="scheduled")
     mode = fields.CharEnumField(InterviewMode, max_length=16, default=InterviewMode.ONSITE)
     starts_at = fields.DatetimeField(null=True)

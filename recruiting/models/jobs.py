@@ -53,7 +53,52 @@ class InterviewRound(Model):
     questions: Any = fields.JSONField(default=list)  # [{"text", "competencies": [codes]}]
     preparation = fields.TextField(default="")  # what the candidate should prepare
     location = fields.CharField(max_length=256, default="", db_default="")  # on-site place
+    # recorded rounds: days the candidate has to answer, counted from the invitation
+    deadline_days = fields.SmallIntField(default=7, db_default=7)
+    meeting_link = fields.CharField(max_length=512, default="", db_default="")  # online rounds
+    closed_at = fields.DatetimeField(null=True)  # closed: kept for its interviews, no new ones
 
     class Meta:
         table = "interview_round"
         unique_together = (("job", "sequence"),)
+
+
+class RoundVersion(Model):
+    """An immutable snapshot of a round (``recruiting.domain.round_version.RoundContent``):
+    interviews point at the one they were taken with, so editing a round never changes how
+    they are run, analysed or reported."""
+
+    id = fields.IntField(primary_key=True)
+    round: fields.ForeignKeyRelation[InterviewRound] = fields.ForeignKeyField(
+        "recruiting.InterviewRound", related_name="versions", on_delete=fields.RESTRICT
+    )
+    round_id: int
+    number = fields.SmallIntField()
+    content: Any = fields.JSONField()
+    digest = fields.CharField(max_length=64)
+    created_by = fields.CharField(max_length=64, default="system")
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "interview_round_version"
+        unique_together = (("round", "number"),)
+
+
+class BankQuestion(Model):
+    """A question of the bank, filed under the competencies it targets; picked into recorded
+    rounds (copied: a later edit of the bank question does not touch the rounds)."""
+
+    id = fields.IntField(primary_key=True)
+    text = fields.CharField(max_length=500)
+    competencies: Any = fields.JSONField(default=list)  # library codes, the first is its home
+    tags: Any = fields.JSONField(default=list)
+    prep_seconds = fields.SmallIntField(default=30)
+    answer_seconds = fields.SmallIntField(default=180)
+    retakes = fields.SmallIntField(default=1)
+    retired_at = fields.DatetimeField(null=True)
+    created_by = fields.CharField(max_length=64, default="")
+    created_at = fields.DatetimeField(auto_now_add=True)
+    updated_at = fields.DatetimeField(auto_now=True)
+
+    class Meta:
+        table = "bank_question"

@@ -73,6 +73,7 @@ from recruiting.services.messaging.conversation import card_update
 from recruiting.services.messaging.effects import Effects
 from recruiting.services.shared.access import HR_ROLES, job_of, round_of
 from recruiting.services.shared.audit import Actor, record
+from recruiting.services.shared.round_versions import load_assessed
 from recruiting.settings import FollowUpSettings
 
 log = logging.getLogger(__name__)
@@ -318,17 +319,13 @@ class CandidateSummaries:
         return 1
 
     async def _input(self, interview: Interview) -> DraftInput:
-        job, round_ = job_of(interview), round_of(interview)
-        scope = LiveScope(
-            job.code,
-            job.title,
-            list(job.competency_model or []),
-            tuple(str(c) for c in round_.competencies or []),
-        )
+        job = job_of(interview)
+        content = await load_assessed(interview)  # the version it was taken with
+        scope = LiveScope(job.code, job.title, content.model_json(), content.competencies)
         briefs = await asyncio.to_thread(self._prompts.competencies, scope)
         rubrics = [Rubric(b.name, tuple(b.anchors)) for b in briefs]
         if not rubrics:  # competencies the library does not know: names only, no anchors
-            rubrics = [Rubric(str(c.get("name"))) for c in job.competency_model or []]
+            rubrics = [Rubric(name) for _, name, _ in content.competency_model]
         scores = await Score.filter(interview_id=interview.id).prefetch_related("rater")
         human: dict[str, list[tuple[str, float]]] = {}
         ai: dict[str, Score] = {}

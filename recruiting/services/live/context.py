@@ -15,6 +15,7 @@ from typing import cast
 
 from recruiting.domain.interview_state import InterviewStatus
 from recruiting.domain.roles import Role
+from recruiting.domain.round_version import RoundContent
 from recruiting.models import (
     Interview,
     InterviewAssignment,
@@ -26,6 +27,7 @@ from recruiting.ports.live_prompts import CompetencyBrief, LivePrompts, LiveScop
 from recruiting.ports.outbound import OutboundDraft
 from recruiting.services.messaging.conversation import CHANNEL
 from recruiting.services.shared.audit import Actor
+from recruiting.services.shared.round_versions import assessed
 
 KEY_PREFIX = "live"  # of the causes of live-interview effects
 
@@ -61,6 +63,8 @@ class LiveContext:
     job: JobOpening
     round: InterviewRound
     panel: list[Panelist]
+    content: RoundContent  # the round version it is taken with: what the prompts assess
+
 
     @property
     def id(self) -> int:
@@ -75,8 +79,8 @@ class LiveContext:
         return LiveScope(
             job_code=self.job.code,
             job_title=self.job.title,
-            competency_model=list(self.job.competency_model or []),
-            round_competencies=tuple(str(c) for c in self.round.competencies or []),
+            competency_model=self.content.model_json(),
+            round_competencies=self.content.competencies,
         )
 
     def title(self) -> str:
@@ -92,7 +96,7 @@ class LiveContext:
 
 async def load_context(interview_id: int) -> LiveContext:
     interview = await Interview.get(id=interview_id).prefetch_related(
-        "application__candidate", "round__job"
+        "application__candidate", "round__job", "round_version"
     )
     application = interview.application
     round_ = interview.round
@@ -108,6 +112,7 @@ async def load_context(interview_id: int) -> LiveContext:
         job=round_.job,
         round=round_,
         panel=panel,
+        content=assessed(interview),
     )
 
 

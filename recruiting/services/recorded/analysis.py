@@ -31,9 +31,9 @@ from recruiting.ports.analysis import AnalysisOutcome, AnalysisRequest, MediaAna
 from recruiting.ports.media import MediaStore
 from recruiting.ports.queue import TaskQueue
 from recruiting.services.recorded.consents import consent_state
-from recruiting.services.recorded.interview import questions_of
 from recruiting.services.recorded.review_ready import notify_if_ready
 from recruiting.services.shared.access import job_of
+from recruiting.services.shared.round_versions import ASSESSED, assessed
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -113,10 +113,11 @@ class AnswerAnalysisRunner:
 
     async def _run(self, answer: Answer) -> AnalysisOutcome:
         interview = await Interview.get(id=answer.interview_id).prefetch_related(
-            "application", "round", "round__job"
+            "application", *ASSESSED
         )
         consents = await consent_state(interview.application.candidate_id)
-        question = questions_of(interview)[answer.question_index]
+        content = assessed(interview)  # the version it was taken with, not the live round
+        question = content.recorded_questions()[answer.question_index]
         job = job_of(interview)
         with tempfile.TemporaryDirectory(dir=self._scratch, prefix="analysis-") as folder:
             path = Path(folder) / "answer.media"
@@ -125,7 +126,7 @@ class AnswerAnalysisRunner:
                 media_path=path,
                 job_code=job.code,
                 job_title=job.title,
-                competency_model=list(job.competency_model),
+                competency_model=content.model_json(),
                 question=question.text,
                 question_competencies=question.competencies,
                 automated_assessment=consents.allows(ConsentPurpose.AUTOMATED_ASSESSMENT),

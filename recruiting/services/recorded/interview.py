@@ -41,6 +41,7 @@ from recruiting.services.recorded.consents import consent_state, upload_key
 from recruiting.services.recorded.review_ready import notify_if_ready
 from recruiting.services.shared.access import candidate_interview, job_of, round_of
 from recruiting.services.shared.audit import record
+from recruiting.services.shared.round_versions import ASSESSED, assessed
 from recruiting.services.shared.sessions import Principal
 
 INTEGRITY_KINDS = frozenset(
@@ -84,7 +85,8 @@ class RevealedQuestion:
 
 
 def questions_of(interview: Interview) -> tuple[RecordedQuestion, ...]:
-    return parse_questions(round_of(interview).questions)
+    """The questions the interview is taken with: its round version, never the live round."""
+    return assessed(interview).recorded_questions()
 
 
 class RecordedInterviewService:
@@ -95,7 +97,7 @@ class RecordedInterviewService:
     async def list_for(self, principal: Principal) -> list[dict[str, Any]]:
         interviews = await Interview.filter(
             application__candidate_id=principal.candidate_id, mode=InterviewMode.RECORDED
-        ).prefetch_related("round", "round__job")
+        ).prefetch_related(*ASSESSED)
         return [await self.overview_of(i) for i in interviews]
 
     async def overview(self, principal: Principal, interview_id: int) -> dict[str, Any]:

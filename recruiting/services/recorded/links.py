@@ -29,11 +29,16 @@ from recruiting.models import (
 )
 from recruiting.services.shared.access import require_staff
 from recruiting.services.shared.audit import record
+from recruiting.services.shared.round_versions import version_for_new_interview
 from recruiting.services.shared.sessions import Principal, SessionService, token_hash
 
 
 class InvitationInvalid(Conflict):
     code = "invitation_invalid"
+
+
+class RoundClosed(Conflict):
+    code = "round_closed"
 
 
 @dataclass(frozen=True)
@@ -50,26 +55,41 @@ class InvitationService:
         self._ttl = timedelta(seconds=ttl)
 
     async def create(
-        self, principal: Principal, application_id: int, round_id: int, deadline: datetime
+        self,
+        principal: Principal,
+        application_id: int,
+        round_id: int,
+        deadline: datetime | None = None,
     ) -> CreatedInvitation:
+        """Invite to a recorded round; without ``deadline`` the round's answer period
+        (``deadline_days`` after now) applies. The interview is pinned to the round's
+        current version: later edits of the round do not reach it."""
         require_staff(principal, Permission.MANAGE_INTERVIEWS)
+        round_ = await InterviewRound.get_or_none(id=round_id)
+        if deadline is None and round_ is not None:
+            deadline = now() + timedelta(days=round_.deadline_days)
+        if deadline is None:
+            raise NotFound("application or round not found")
         if deadline.tzinfo is None:
             raise InvalidInput("deadline needs a time zone offset")
         if deadline <= now():
             raise InvalidInput("deadline must be in the future")
         application = await Application.get_or_none(id=application_id)
-        round_ = await InterviewRound.get_or_none(id=round_id)
         if application is None or round_ is None:
             raise NotFound("application or round not found")
         if round_.kind != RoundKind.RECORDED or round_.job_id != application.job_id:
             raise InvalidInput("the round must be a recorded round of the application's job")
+        if round_.closed_at is not None:
+            raise RoundClosed("这一轮面试已关闭，不能再邀请候选人")
         parse_questions(round_.questions)
+        version = await version_for_new_interview(round_.id, principal.userid or "system")
         token = secrets.token_urlsafe(24)
         expires = min(now() + self._ttl, deadline)
         async with in_transaction():
             interview = await Interview.create(
                 application=application,
                 round=round_,
+                round_version=version,
                 mode=InterviewMode.RECORDED,
                 status=InterviewStatus.INVITED,
                 ends_at=deadline,

@@ -148,7 +148,7 @@ class ResultsService:
         interviews = (
             await query.order_by("-id")
             .limit(min(max(limit, 1), 500))
-            .prefetch_related("application__candidate", "round", "round__job", "answers")
+            .prefetch_related("application__candidate", *ASSESSED, "answers")
         )
         await record(
             principal.actor,

@@ -48,6 +48,7 @@ from recruiting.ports.queue import TaskQueue
 from recruiting.services.messaging.effects import Effects, Unit
 from recruiting.services.shared.access import require_staff
 from recruiting.services.shared.audit import record
+from recruiting.services.shared.round_versions import version_for_new_interview
 from recruiting.services.shared.sessions import Principal
 
 ALTERNATIVES_SPAN = timedelta(days=7)
@@ -125,13 +126,17 @@ class SchedulingService:
         if application is None or application.job_id != round_.job_id:
             raise NotFound("application not found for this round's job")
         await self._check(round_, proposal)
+        if round_.closed_at is not None:
+            raise Conflict("这一轮面试已关闭，不能再安排")
+        version = await version_for_new_interview(round_.id, principal.userid or "system")
         location = location.strip()
         if mode == InterviewMode.ONSITE and not location:
             location = await default_location(round_, proposal.interviewers)
         try:
             async with self._effects.unit() as unit:
                 interview = await Interview.create(
-                    application=application, round=round_, mode=mode, location=location,
+                    application=application, round=round_, round_version=version, mode=mode,
+                    location=location,
                     starts_at=proposal.slot.start, ends_at=proposal.slot.end,
                     status=InterviewStatus.SCHEDULED,
                 )  # fmt: skip

@@ -76,7 +76,7 @@ def require_staff(principal: Principal, permission: Permission) -> None:
 
 async def _load(interview_id: int) -> Interview:
     interview = await Interview.get_or_none(id=interview_id).prefetch_related(
-        "application", "round", "round__job"
+        "application", "round", "round__job", "round_version"
     )
     if interview is None:
         raise NotFound(f"interview {interview_id} not found")

@@ -55,6 +55,7 @@ from recruiting.web import (
 )
 from recruiting.wiring.after_interview import AfterInterview, wire_after_interview
 from recruiting.wiring.candidate_channel import wire_candidate_channel
+from recruiting.wiring.intake import Intake, wire_intake
 from recruiting.wiring.invitations import wire_invitations
 from recruiting.wiring.live import wire_live
 from recruiting.wiring.messaging import decode_event, wire_messaging
@@ -106,6 +107,7 @@ class Services:
     scheduler: Scheduler
     surveys: Surveys
     summaries: CandidateSummaries
+    intake: Intake
     workbench_login: WorkbenchLogin
     # found once at start (a directory listing): /healthz must not touch the disk per probe
     speech: SpeechReadiness | None = None
@@ -132,9 +134,10 @@ def build_services(
     invitations = wire_invitations(shared, scheduling)
     candidates = wire_candidate_channel(invitations, after, offers)
     recorded = wire_recorded(shared, after)
+    intake = wire_intake(shared, invitations, recorded)  # no résumé reader wired yet
     messaging = wire_messaging(
         shared, live=live, after=after, offers=offers, invitations=invitations,
-        candidates=candidates,
+        candidates=candidates, intake=intake,
     )  # fmt: skip
     worker = Worker(
         shared.queue,
@@ -170,6 +173,7 @@ def build_services(
         scheduler=jobs,
         surveys=after.surveys,
         summaries=after.summaries,
+        intake=intake,
         workbench_login=WorkbenchLogin(
             WeComWebLogin(shared.wecom.auth), shared.kv, settings.workbench.session_ttl
         ),

@@ -82,7 +82,7 @@ TABLES = [
     "integrity_event", "candidate_summary", "interview_cost", "reminder_delivery",
     "survey_response", "offer_event", "offer",
     "interview_invitation", "candidate_contact", "candidate_message", "candidate_reply",
-    "contact_way", "kf_cursor", "card_code", "send_attempt",
+    "contact_way", "kf_cursor", "card_code", "send_attempt", "resume_file",
 ]  # fmt: skip
 
 

@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import base64
 import binascii
+import hashlib
+import hmac
 import os
 
 from cryptography.exceptions import InvalidTag
@@ -25,6 +27,7 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from recruiting.errors import ConfigError, InvalidInput
 
 _SEARCHABLE = b"recruiting searchable v1"  # HKDF label of the deterministic keys
+_LOOKUP = b"recruiting lookup hash v1"  # HKDF label of the duplicate-finding hash keys
 
 
 class UndecryptableData(InvalidInput):
@@ -37,6 +40,7 @@ class FieldCipher:
             raise ConfigError(f"security.pii_keys has no key {active_key_id!r}")
         self._keys = {kid: AESGCM(key) for kid, key in keys.items()}
         self._siv = {kid: AESSIV(_derive(key, _SEARCHABLE)) for kid, key in keys.items()}
+        self._lookup = {kid: _derive(key, _LOOKUP)[:32] for kid, key in keys.items()}
         self.active_key_id = active_key_id
 
     def encrypt(self, plaintext: str, context: str) -> str:
@@ -52,6 +56,14 @@ class FieldCipher:
         siv = self._siv[self.active_key_id]
         sealed = siv.encrypt(plaintext.encode("utf-8"), [context.encode()])
         return f"s1.{self.active_key_id}.{base64.b64encode(sealed).decode('ascii')}"
+
+    def lookup_hash(self, value: str, purpose: str) -> str:
+        """A keyed hash (HMAC-SHA256, 64 hex digits) of an already normalised value: equal
+        values match, and without the key the hash cannot be tested against guesses (a
+        plain hash of a phone number can, there are only 10^10 of them). Under the active
+        key: rehash stored values when rotating (``python -m recruiting intake rehash``)."""
+        message = purpose.encode() + b"\0" + value.encode("utf-8")
+        return hmac.new(self._lookup[self.active_key_id], message, hashlib.sha256).hexdigest()
 
     def decrypt(self, token: str, context: str) -> str:
         version, kid, blob = _split(token)

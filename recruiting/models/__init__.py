@@ -53,6 +53,7 @@ from recruiting.models.recorded import (
     UploadStatus,
 )
 from recruiting.models.reminders import ReminderDelivery
+from recruiting.models.resumes import ResumeFile, ResumeParse
 from recruiting.models.scores import RaterKind, Score
 from recruiting.models.staff import Staff
 from recruiting.models.surveys import Respondent, SurveyResponse
@@ -99,6 +100,8 @@ __all__ = [
     "RaterKind",
     "ReminderDelivery",
     "Respondent",
+    "ResumeFile",
+    "ResumeParse",
     "RoundKind",
     "RoundVersion",
     "Score",

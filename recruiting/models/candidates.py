@@ -25,6 +25,17 @@ class Candidate(Model):
     wechat_openid = SearchableField(null=True, unique=True)
     wechat_unionid = SearchableField(null=True)
     external_userid = SearchableField(null=True, unique=True)
+    # Keyed hashes of the normalised phone and e-mail (``FieldCipher.lookup_hash``): how the
+    # same person arriving twice is recognised without storing either in the clear.
+    phone_hash = fields.CharField(max_length=64, null=True, db_index=True)
+    email_hash = fields.CharField(max_length=64, null=True, db_index=True)
+    # What HR enters or a recruiting site exports (``recruiting.domain.intake``).
+    education = fields.CharField(max_length=16, default="", db_default="")
+    years_experience = fields.SmallIntField(null=True)
+    source = fields.CharField(max_length=32, default="", db_default="")
+    # Set when HR merged this record into another: everything moved there, this one is kept
+    # (emptied of personal data) so audit entries that name it still resolve.
+    merged_into = fields.IntField(null=True)
     created_at = fields.DatetimeField(auto_now_add=True)
     erased_at = fields.DatetimeField(null=True)
 
@@ -54,6 +65,8 @@ class Application(Model):
     job_id: int
     status = fields.CharEnumField(ApplicationStatus, max_length=16, default="applied")
     channel = fields.CharField(max_length=32, default="direct")
+    # why HR turned the application down (``intake.reject``); the candidate summary uses it
+    rejection_reason = fields.CharField(max_length=200, default="", db_default="")
     created_at = fields.DatetimeField(auto_now_add=True)
 
     class Meta:

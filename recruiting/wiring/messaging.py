@@ -16,6 +16,7 @@ from recruiting.services.scheduling.reminders import gate_reminders
 from recruiting.services.shared.staff_directory import StaffDirectory
 from recruiting.wiring.after_interview import AfterInterview
 from recruiting.wiring.candidate_channel import CandidateChannel
+from recruiting.wiring.intake import Intake
 from recruiting.wiring.invitations import Invitations
 from recruiting.wiring.live import Live
 from recruiting.wiring.offers import OffersWiring
@@ -51,6 +52,7 @@ def wire_messaging(
     offers: OffersWiring,
     invitations: Invitations,
     candidates: CandidateChannel,
+    intake: Intake,
 ) -> Messaging:
     settings, wecom = shared.settings, shared.wecom
     inbox = CallbackInbox(
@@ -83,6 +85,7 @@ def wire_messaging(
                 summaries=after.summaries,
                 offers=offers.offers,
                 schedule_chat=invitations.chat,
+                intake=intake.cards,
             )
         ),
         "approval": offers.approvals.on_approval,

@@ -19,7 +19,7 @@ from recruiting.errors import Forbidden, Unauthenticated
 from recruiting.services.workbench.login import StaffPrincipal
 from recruiting.web import install_page_errors
 from recruiting.workbench.login_routes import bp as login_bp
-from recruiting.workbench.pages import home
+from recruiting.workbench.pages import candidates, home
 from recruiting.workbench.shell import (
     HERE,
     NAV,
@@ -33,6 +33,7 @@ from recruiting.workbench.shell import (
 
 PAGES: list[Blueprint] = [
     home.bp,
+    candidates.bp,
 ]
 
 

@@ -17,6 +17,10 @@ offer.done          offer id                                  ``Offers`` (a sett
 schedule.book       application, round, start, interviewers   ``ScheduleChat`` (安排面试)
 schedule.booked     application id                            nothing (the booked card)
 invite.refresh      invitation id                             ``ScheduleChat`` (刷新状态)
+intake.invite       application id                            ``IntakeCards`` (邀请AI面试)
+intake.schedule     application id                            ``IntakeCards`` (安排面试)
+intake.reject       application id                            ``IntakeCards`` (不合适)
+intake.none         candidate id                              nothing (card without opening)
 ==================  ========================================  ===============================
 
 Legacy keys (cards sent before 2026-12, still clickable): ``live-score:``, ``survey-card:``,
@@ -35,6 +39,8 @@ from recruiting.domain.routing import RouteTable
 from recruiting.ports.outbound import OutboundDraft
 from recruiting.services.after_interview.summaries import EDIT, RELEASE, CandidateSummaries
 from recruiting.services.after_interview.surveys import SUBMIT, Surveys
+from recruiting.services.intake import cards as intake_cards
+from recruiting.services.intake.cards import IntakeCards
 from recruiting.services.invitations.messages import REFRESH
 from recruiting.services.live.interview import LiveInterviews
 from recruiting.services.live.panel_scoring import SCORE
@@ -55,6 +61,7 @@ def card_routes(
     summaries: CandidateSummaries,
     offers: Offers,
     schedule_chat: ScheduleChat,
+    intake: IntakeCards,
 ) -> RouteTable[Handler]:
     """The table; a prefix claimed twice raises ``RouteCollision`` (at start-up)."""
     return (
@@ -70,6 +77,10 @@ def card_routes(
         .route(BOOK, schedule_chat.on_card_click)
         .route(BOOKED, inert)
         .route(REFRESH, schedule_chat.on_card_click)
+        .route(intake_cards.INVITE, intake.on_card_click)
+        .route(intake_cards.SCHEDULE, intake.on_card_click)
+        .route(intake_cards.REJECT, intake.on_card_click)
+        .route(intake_cards.NO_OPENING, inert)
         # legacy key styles → their prefix today
         .rename("live-score:", SCORE)
         .rename("survey-card:", SUBMIT)

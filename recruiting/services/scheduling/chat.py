@@ -99,6 +99,22 @@ class ScheduleChat:
         place = Place(request.remote, request.location)
         return await self._options(staff, application, round_, job, "", place)
 
+    async def offer_slots(self, staff: Staff, application_id: int) -> list[OutboundDraft]:
+        """The slot card for an application's next live round (the 安排面试 button of other
+        cards, e.g. the new-candidate card): the same card as the chat command."""
+        me = staff.wecom_userid
+        if not may_schedule(staff):
+            return [text_reply(me, NOT_ALLOWED)]
+        application = await Application.get_or_none(id=application_id).prefetch_related(
+            "candidate", "job"
+        )
+        if application is None:
+            return [text_reply(me, "找不到该应聘记录，可能已被删除。")]
+        round_ = await _next_round(application, application.job)
+        if round_ is None:
+            return [text_reply(me, f"「{application.job.title}」没有待安排的现场或线上面试轮次。")]
+        return await self._options(staff, application, round_, application.job, "", Place())
+
     async def _options(
         self,
         staff: Staff,

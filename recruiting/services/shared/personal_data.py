@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from recruiting.domain.roles import Permission, allows
 from recruiting.errors import AccessDenied, InvalidInput, NotFound
+from recruiting.infra.contact_hashes import email_hash, phone_hash
 from recruiting.infra.pii import FieldCipher
 from recruiting.models import Candidate
 from recruiting.services.shared.audit import Actor, record
@@ -29,12 +30,17 @@ class PersonalDataService:
         self._cipher = cipher
 
     def seal(self, candidate: Candidate, **values: str | None) -> None:
-        """Encrypt the given fields onto ``candidate`` (the caller saves it)."""
+        """Encrypt the given fields onto ``candidate`` (the caller saves it), with the keyed
+        hashes of phone and e-mail that recognise the same person arriving twice."""
         for name, value in values.items():
             if name not in FIELDS:
                 raise InvalidInput(f"unknown personal field {name!r}")
             sealed = None if value is None else self._cipher.encrypt(value, f"candidate.{name}")
             setattr(candidate, FIELDS[name][0], sealed)
+            if name == "phone":
+                candidate.phone_hash = phone_hash(self._cipher, value)
+            elif name == "email":
+                candidate.email_hash = email_hash(self._cipher, value)
 
     async def read(
         self, actor: Actor, candidate_id: int, fields: list[str], purpose: str

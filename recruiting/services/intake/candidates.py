@@ -1,0 +1,449 @@
+"""Adding candidates by hand, finding them, recognising duplicates, turning one down.
+
+A new candidate whose phone or e-mail hash matches an existing one is refused as a
+duplicate that names the existing record (``DuplicateCandidate``): HR then adds the opening
+to that record (``apply_existing``) or merges two records (``merge``); nothing is ever
+merged or duplicated silently. Only HR and HR managers may act; every action is audited.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import cast
+
+from tortoise.expressions import Q, Subquery
+
+from recruiting.domain.intake import (
+    LABELS,
+    CandidateEntry,
+    Problem,
+    check_entry,
+)
+from recruiting.domain.roles import Role
+from recruiting.errors import AccessDenied, Conflict, InvalidInput, NotFound
+from recruiting.infra.contact_hashes import email_hash, phone_hash
+from recruiting.infra.pii import FieldCipher
+from recruiting.models import (
+    Application,
+    ApplicationStatus,
+    Candidate,
+    JobOpening,
+    JobStatus,
+    SubjectKind,
+)
+from recruiting.services.shared.audit import record
+from recruiting.services.shared.personal_data import PersonalDataService
+from recruiting.services.shared.sessions import Principal
+
+HR_ROLES = frozenset({Role.HR, Role.HR_MANAGER})
+PER_PAGE_MAX = 100
+REASON_CHARS = 200
+CHANNEL_CHARS = 32  # application.channel
+
+
+class NotHr(AccessDenied):
+    code = "not_hr"
+
+
+class DuplicateCandidate(Conflict):
+    """The person is already here (same phone or e-mail): ``duplicates`` names them."""
+
+    code = "duplicate_candidate"
+
+    def __init__(self, duplicates: list[Duplicate]) -> None:
+        names = "、".join(f"{d.name}（{d.by}相同）" for d in duplicates[:3])
+        super().__init__(f"该候选人已存在：{names}")
+        self.duplicates = duplicates
+
+
+class EntryInvalid(InvalidInput):
+    """The form's values are wrong: ``problems`` says which and why."""
+
+    code = "candidate_invalid"
+
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__("；".join(f"{p.column}：{p.reason}" for p in problems))
+        self.problems = problems
+
+
+@dataclass(frozen=True)
+class Duplicate:
+    candidate_id: int
+    name: str
+    by: str  # 手机 / 邮箱 / 手机和邮箱
+
+
+@dataclass(frozen=True)
+class Added:
+    candidate_id: int
+    application_id: int | None
+    job_title: str = ""
+
+
+@dataclass(frozen=True)
+class CandidateRow:
+    """One line of the candidate list (no contact details: they are read one by one,
+    audited, through ``PersonalDataService``)."""
+
+    id: int
+    name: str
+    source: str
+    education: str
+    years_experience: int | None
+    created_at: datetime
+    applications: list[tuple[int, str, str]] = field(default_factory=list)  # id, job, status
+
+
+@dataclass(frozen=True)
+class CandidatePage:
+    rows: list[CandidateRow]
+    total: int
+    page: int
+    pages: int
+
+
+async def require_hr(principal: Principal, action: str, subject: str, subject_id: object) -> None:
+    """HR and HR managers only; a refusal is audited."""
+    if principal.kind is SubjectKind.STAFF and principal.roles & HR_ROLES:
+        return
+    await record(principal.actor, action, subject, subject_id, allowed=False)
+    raise NotHr("只有 HR 可以管理候选人")
+
+
+class Openings:
+    """The openings a row may name, by code or title, loaded once per import."""
+
+    def __init__(self, jobs: Iterable[JobOpening]) -> None:
+        self._by_code: dict[str, JobOpening] = {}
+        self._by_title: dict[str, list[JobOpening]] = {}
+        for job in jobs:
+            self._by_code[job.code.strip().lower()] = job
+            self._by_title.setdefault(job.title.strip().lower(), []).append(job)
+
+    @classmethod
+    async def load(cls) -> Openings:
+        return cls(await JobOpening.all())
+
+    def find(self, text: str) -> JobOpening | Problem:
+        wanted = text.strip().lower()
+        job = self._by_code.get(wanted)
+        if job is None:
+            same = self._by_title.get(wanted, [])
+            if len(same) > 1:
+                return Problem("应聘岗位", f"有 {len(same)} 个岗位叫「{text}」，请改填岗位编号")
+            job = same[0] if same else None
+        if job is None:
+            return Problem("应聘岗位", f"没有找到岗位「{text[:30]}」（可填岗位名称或编号）")
+        if job.status == JobStatus.CLOSED:
+            return Problem("应聘岗位", f"岗位「{job.title}」已关闭")
+        return job
+
+
+class CandidateIntake:
+    def __init__(self, cipher: FieldCipher) -> None:
+        self._cipher = cipher
+        self._personal = PersonalDataService(cipher)
+
+    # --- adding ----------------------------------------------------------------------------
+
+    async def add(
+        self,
+        principal: Principal,
+        values: Mapping[str, str] | CandidateEntry,
+        *,
+        job_id: int | None = None,
+        channel: str = "manual",
+    ) -> Added:
+        """A new candidate (and their application to the opening, by ``job_id`` or the
+        entry's ``job`` text). Raises EntryInvalid, DuplicateCandidate, NotFound."""
+        await require_hr(principal, "add_candidate", "candidate", "-")
+        entry = self.check(values, job_required=job_id is None)
+        job = await self._job(job_id, entry.job)
+        duplicates = await self.duplicates_of(entry.phone, entry.email)
+        if duplicates:
+            detail = "duplicate_of=" + ",".join(str(d.candidate_id) for d in duplicates)
+            await record(
+                principal.actor, "add_candidate", "candidate", "-", allowed=False, detail=detail
+            )
+            raise DuplicateCandidate(duplicates)
+        added = await self.create(entry, job, channel=channel)
+        await record(
+            principal.actor, "add_candidate", "candidate", added.candidate_id, allowed=True,
+            detail=f"job={job.id if job else '-'} channel={channel}",
+        )  # fmt: skip
+        return added
+
+    def check(
+        self, values: Mapping[str, str] | CandidateEntry, *, job_required: bool = True
+    ) -> CandidateEntry:
+        if isinstance(values, CandidateEntry):
+            raw = {
+                "name": values.name, "phone": values.phone or "", "email": values.email or "",
+                "job": values.job, "source": values.source, "education": values.education,
+                "years": "" if values.years_experience is None else str(values.years_experience),
+            }  # fmt: skip
+        else:
+            raw = {key: str(values.get(key) or "") for key in LABELS}
+        checked = check_entry(raw, job_required=job_required)
+        if isinstance(checked, list):
+            raise EntryInvalid(checked)
+        return checked
+
+    async def create(
+        self, entry: CandidateEntry, job: JobOpening | None, *, channel: str = "manual"
+    ) -> Added:
+        """Write a checked entry (no role check, no duplicate check: callers did both)."""
+        candidate = Candidate(
+            name=entry.name,
+            education=entry.education,
+            years_experience=entry.years_experience,
+            source=entry.source,
+        )
+        self._personal.seal(candidate, phone=entry.phone, email=entry.email)
+        await candidate.save()
+        application_id = None
+        if job is not None:
+            application = await Application.create(
+                candidate=candidate, job=job, channel=(entry.source or channel)[:CHANNEL_CHARS]
+            )
+            application_id = application.id
+        return Added(candidate.id, application_id, job.title if job else "")
+
+    async def apply_existing(
+        self, principal: Principal, candidate_id: int, job_id: int, *, channel: str = "manual"
+    ) -> Added:
+        """Add an opening to a candidate who is already here (the answer to a duplicate)."""
+        await require_hr(principal, "add_application", "candidate", candidate_id)
+        candidate = await live_candidate(candidate_id)
+        job = await self._job(job_id, "")
+        assert job is not None  # a job_id always finds a job or raises
+        if await Application.exists(candidate_id=candidate.id, job_id=job.id):
+            raise Conflict(f"{candidate.name} 已应聘「{job.title}」", code="already_applied")
+        application = await Application.create(
+            candidate=candidate, job=job, channel=channel[:CHANNEL_CHARS]
+        )
+        await record(
+            principal.actor, "add_application", "candidate", candidate.id, allowed=True,
+            detail=f"application={application.id} job={job.id}",
+        )  # fmt: skip
+        return Added(candidate.id, application.id, job.title)
+
+    async def _job(self, job_id: int | None, text: str) -> JobOpening | None:
+        if job_id is not None:
+            job = await JobOpening.get_or_none(id=job_id)
+            if job is None:
+                raise NotFound("没有找到该岗位")
+            if job.status == JobStatus.CLOSED:
+                raise InvalidInput(f"岗位「{job.title}」已关闭", code="job_closed")
+            return job
+        if not text:
+            return None
+        found = Openings(await JobOpening.all()).find(text)
+        if isinstance(found, Problem):
+            raise EntryInvalid([found])
+        return found
+
+    # --- duplicates ------------------------------------------------------------------------
+
+    def hashes(self, phone: str | None, email: str | None) -> tuple[str | None, str | None]:
+        return phone_hash(self._cipher, phone), email_hash(self._cipher, email)
+
+    async def duplicates_of(
+        self, phone: str | None, email: str | None, *, exclude: int | None = None
+    ) -> list[Duplicate]:
+        """Live candidates with the same normalised phone or e-mail (keyed hashes)."""
+        by_phone, by_email = self.hashes(phone, email)
+        return (await self.duplicates_by_hash([(by_phone, by_email)], exclude=exclude)).get(0, [])
+
+    async def duplicates_by_hash(
+        self, pairs: list[tuple[str | None, str | None]], *, exclude: int | None = None
+    ) -> dict[int, list[Duplicate]]:
+        """For each (phone hash, e-mail hash) pair, by its index: the live candidates that
+        share either. Two indexed queries whatever the number of pairs (an import)."""
+        phones = {p for p, _ in pairs if p}
+        emails = {e for _, e in pairs if e}
+        if not phones and not emails:
+            return {}
+        found: list[Candidate] = []
+        chunk = 500
+        for at in range(0, max(len(phones), len(emails)), chunk):
+            part = Q(phone_hash__in=sorted(phones)[at : at + chunk]) | Q(
+                email_hash__in=sorted(emails)[at : at + chunk]
+            )
+            found += await Candidate.filter(part, erased_at=None, merged_into=None)
+        result: dict[int, list[Duplicate]] = {}
+        for index, (p, e) in enumerate(pairs):
+            hits: list[Duplicate] = []
+            for c in found:
+                if c.id == exclude or any(d.candidate_id == c.id for d in hits):
+                    continue
+                same_phone = bool(p) and c.phone_hash == p
+                same_email = bool(e) and c.email_hash == e
+                if same_phone or same_email:
+                    by = (
+                        "手机和邮箱"
+                        if same_phone and same_email
+                        else "手机"
+                        if same_phone
+                        else "邮箱"
+                    )
+                    hits.append(Duplicate(c.id, c.name, by))
+            if hits:
+                result[index] = hits
+        return result
+
+    async def duplicate_groups(
+        self, principal: Principal, *, limit: int = 50
+    ) -> list[list[CandidateRow]]:
+        """Live candidates that share a phone or e-mail hash, grouped: what the merge page
+        shows (records that came in before duplicates were recognised, or by the EHR)."""
+        await require_hr(principal, "list_duplicates", "candidate", "-")
+        seen: dict[str, list[int]] = {}
+        live = (
+            await Candidate.filter(erased_at=None, merged_into=None)
+            .filter(Q(phone_hash__isnull=False) | Q(email_hash__isnull=False))
+            .values_list("id", "phone_hash", "email_hash")
+        )
+        for cid, ph, eh in live:
+            for key in (f"p{ph}" if ph else "", f"e{eh}" if eh else ""):
+                if key:
+                    seen.setdefault(key, []).append(int(cid))
+        joined: list[set[int]] = []
+        for ids in seen.values():
+            if len(ids) < 2:
+                continue
+            group = set(ids)
+            for other in [g for g in joined if g & group]:
+                group |= other
+                joined.remove(other)
+            joined.append(group)
+        groups = [sorted(g) for g in sorted(joined, key=min)][:limit]
+        await record(
+            principal.actor,
+            "list_duplicates",
+            "candidate",
+            "-",
+            allowed=True,
+            detail=f"groups={len(groups)}",
+        )
+        rows = {r.id: r for r in await _rows([i for g in groups for i in g])}
+        return [[rows[i] for i in g if i in rows] for g in groups]
+
+    # --- finding ---------------------------------------------------------------------------
+
+    async def search(
+        self,
+        principal: Principal,
+        *,
+        name: str = "",
+        phone: str = "",
+        email: str = "",
+        job_id: int | None = None,
+        source: str = "",
+        page: int = 1,
+        per_page: int = 20,
+    ) -> CandidatePage:
+        """Live candidates, newest first: exact name, phone or e-mail (through the sealed
+        name and the keyed hashes, so every filter is an index look-up), opening, source."""
+        await require_hr(principal, "list_candidates", "candidate", "-")
+        if not 1 <= per_page <= PER_PAGE_MAX:
+            raise InvalidInput(f"每页条数应在 1 到 {PER_PAGE_MAX} 之间")
+        if not 1 <= page <= 100_000:
+            raise InvalidInput("页码超出范围")
+        query = Candidate.filter(erased_at=None, merged_into=None)
+        if name.strip():
+            query = query.filter(name=name.strip()[:80])
+        if phone.strip():
+            query = query.filter(phone_hash=phone_hash(self._cipher, phone[:40]))
+        if email.strip():
+            query = query.filter(email_hash=email_hash(self._cipher, email[:120]))
+        if source.strip():
+            query = query.filter(source=source.strip()[:CHANNEL_CHARS])
+        if job_id is not None:
+            applied = Application.filter(job_id=job_id).values("candidate_id")
+            query = query.filter(id__in=Subquery(applied))  # one query, not a list of ids
+        total = await query.count()
+        page_ids = (
+            await query.order_by("-id")
+            .offset((page - 1) * per_page)
+            .limit(per_page)
+            .values_list("id", flat=True)
+        )
+        rows = await _rows([int(cast(int, i)) for i in page_ids])
+        used = (
+            ("name", name),
+            ("phone", phone),
+            ("email", email),
+            ("job", job_id),
+            ("source", source),
+        )
+        detail = f"page={page} filters={','.join(k for k, v in used if v)}"
+        await record(
+            principal.actor, "list_candidates", "candidate", "-", allowed=True, detail=detail
+        )
+        return CandidatePage(rows, total, page, max(1, math.ceil(total / per_page)))
+
+    # --- turning down ----------------------------------------------------------------------
+
+    async def reject(self, principal: Principal, application_id: int, reason: str) -> Application:
+        """Mark an application 不合适 with HR's reason (kept for the candidate summary).
+        Rejecting twice is a no-op; a hired or withdrawn application cannot be rejected."""
+        await require_hr(principal, "reject_application", "application", application_id)
+        reason = reason.strip()
+        if not reason:
+            raise InvalidInput("请填写不合适的原因", code="reason_required")
+        if len(reason) > REASON_CHARS:
+            raise InvalidInput(f"原因最多 {REASON_CHARS} 个字", code="reason_too_long")
+        application = await Application.get_or_none(id=application_id).prefetch_related(
+            "candidate", "job"
+        )
+        if application is None:
+            raise NotFound("没有找到该应聘记录")
+        if application.status == ApplicationStatus.REJECTED:
+            return application
+        if application.status in (ApplicationStatus.HIRED, ApplicationStatus.WITHDRAWN):
+            raise Conflict("该应聘已结束，不能再标记为不合适", code="application_closed")
+        await Application.filter(id=application.id).update(
+            status=ApplicationStatus.REJECTED, rejection_reason=reason
+        )
+        application.status = ApplicationStatus.REJECTED
+        application.rejection_reason = reason
+        await record(
+            principal.actor, "reject_application", "application", application.id, allowed=True,
+            detail=f"reason={reason[:200]}",
+        )  # fmt: skip
+        return application
+
+
+async def live_candidate(candidate_id: int) -> Candidate:
+    candidate = await Candidate.get_or_none(id=candidate_id)
+    if candidate is None or candidate.erased_at is not None:
+        raise NotFound("没有找到该候选人")
+    if candidate.merged_into is not None:
+        raise NotFound(f"该候选人已合并到另一条记录（编号 {candidate.merged_into}）", code="merged")
+    return candidate
+
+
+async def _rows(ids: list[int]) -> list[CandidateRow]:
+    if not ids:
+        return []
+    candidates = {c.id: c for c in await Candidate.filter(id__in=ids)}
+    apps: dict[int, list[tuple[int, str, str]]] = {}
+    for a in await Application.filter(candidate_id__in=ids).prefetch_related("job").order_by("id"):
+        apps.setdefault(a.candidate_id, []).append((a.id, a.job.title, str(a.status)))
+    return [
+        CandidateRow(
+            id=c.id,
+            name=c.name,
+            source=c.source,
+            education=c.education,
+            years_experience=c.years_experience,
+            created_at=c.created_at,
+            applications=apps.get(c.id, []),
+        )
+        for i in ids
+        if (c := candidates.get(i)) is not None
+    ]

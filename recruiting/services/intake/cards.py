@@ -1,0 +1,252 @@
+"""The card HR gets in chat after bringing candidates in, and what its buttons do.
+
+One card per new candidate (the first ``CARDS`` of them; a text counts the rest), with
+邀请AI面试 / 安排面试 / 不合适 when the candidate applied to an opening. Each button calls
+the use case chat and the workbench already use: the recorded-interview invitation, the
+安排面试 slot card, and ``CandidateIntake.reject``.
+
+Keys (``card_routes``): ``intake.invite:<application>``, ``intake.schedule:<application>``,
+``intake.reject:<application>``.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta, tzinfo
+from typing import Any
+from urllib.parse import quote
+
+from recruiting import clock
+from recruiting.domain.inbound import CardClick, Inbound
+from recruiting.domain.routing import parse_key, route_key
+from recruiting.domain.shorten import shorten
+from recruiting.errors import RecruitingError
+from recruiting.models import Application, ApplicationStatus, InterviewRound, RoundKind, Staff
+from recruiting.ports.outbound import OutboundDraft
+from recruiting.services.invitations.messages import when
+from recruiting.services.messaging.conversation import CHANNEL, card_update, text_reply
+from recruiting.services.recorded.links import InvitationService
+from recruiting.services.scheduling.chat import ScheduleChat, principal_of
+from recruiting.services.shared.staff_cards import remember_code
+
+log = logging.getLogger(__name__)
+
+INVITE = "intake.invite"
+SCHEDULE = "intake.schedule"
+REJECT = "intake.reject"
+NO_OPENING = "intake.none"  # the inert button of a card without an application
+CARDS = 5
+REJECT_REASON = "简历筛选不合适"
+INVITE_DAYS = 7
+NOT_HR = "抱歉，只有 HR 可以处理候选人。"
+
+
+class IntakeCards:
+    def __init__(
+        self,
+        intake: Any,  # CandidateIntake (typed loosely: it imports nothing from here)
+        invitations: InvitationService | None,
+        schedule: ScheduleChat | None,
+        zone: tzinfo,
+        miniapp_appid: str = "",
+    ) -> None:
+        self._intake = intake
+        self._invitations = invitations
+        self._schedule = schedule
+        self._zone = zone
+        self._appid = miniapp_appid
+
+    async def after_intake(self, userid: str, added: list[Any], *, how: str) -> list[OutboundDraft]:
+        """The drafts for ``userid`` after ``added`` (``Added`` rows) came in by ``how``."""
+        if not userid or not added:
+            return []
+        drafts: list[OutboundDraft] = []
+        for n, item in enumerate(added[:CARDS]):
+            card = await self._card(item.candidate_id, item.application_id, how)
+            drafts.append(
+                OutboundDraft(CHANNEL, userid, {"kind": "template_card", "card": card}, f"card-{n}")
+            )
+        if len(added) > CARDS:
+            rest = len(added) - CARDS
+            drafts.append(
+                text_reply(
+                    userid,
+                    f"{how}共新增 {len(added)} 位候选人，"
+                    f"另外 {rest} 位请在工作台的候选人列表中查看。",
+                )
+            )
+        return drafts
+
+    async def _card(
+        self, candidate_id: int, application_id: int | None, how: str
+    ) -> dict[str, Any]:
+        from recruiting.models import Candidate  # the candidate's sealed name, decrypted on load
+
+        candidate = await Candidate.get(id=candidate_id)
+        application = (
+            await Application.get_or_none(id=application_id).prefetch_related("job")
+            if application_id is not None else None
+        )  # fmt: skip
+        facts = [
+            {"keyname": "学历", "value": candidate.education or "未填写"},
+            {
+                "keyname": "工作年限",
+                "value": "未填写"
+                if candidate.years_experience is None
+                else f"{candidate.years_experience} 年",
+            },
+            {"keyname": "来源", "value": candidate.source or how},
+        ]
+        stamp = int(clock.now().timestamp() * 1000)
+        card: dict[str, Any] = {
+            "card_type": "button_interaction",
+            "source": {"desc": "新候选人"},
+            "main_title": {
+                "title": shorten(f"新候选人：{candidate.name}", max_chars=36),
+                "desc": shorten(f"应聘 {application.job.title}", max_chars=40)
+                if application
+                else "尚未关联岗位",
+            },
+            "sub_title_text": f"通过{how}加入。请选择下一步："
+            if application
+            else f"通过{how}加入。请在工作台为 TA 选择岗位。",
+            "horizontal_content_list": facts,
+            "task_id": f"intake-{candidate_id}-{stamp}",
+        }
+        if application is not None:
+            card["button_list"] = [
+                {
+                    "type": 0,
+                    "style": 1,
+                    "text": "邀请AI面试",
+                    "key": route_key(INVITE, application.id),
+                },
+                {
+                    "type": 0,
+                    "style": 1,
+                    "text": "安排面试",
+                    "key": route_key(SCHEDULE, application.id),
+                },
+                {"type": 0, "style": 2, "text": "不合适", "key": route_key(REJECT, application.id)},
+            ]
+        else:
+            card["button_list"] = [
+                {
+                    "type": 0,
+                    "style": 2,
+                    "text": "已加入",
+                    "key": route_key(NO_OPENING, candidate_id),
+                }
+            ]
+        return card
+
+    async def on_card_click(self, event: Inbound) -> list[OutboundDraft]:
+        if not isinstance(event, CardClick):
+            return []
+        key = parse_key(event.event_key)
+        application_id = key.number(0) if key else None
+        if key is None or not application_id:
+            return []
+        me = event.from_user
+        staff = await Staff.get_or_none(wecom_userid=me, active=True)
+        principal = principal_of(staff) if staff is not None else None
+        if principal is None or not {"hr", "hr_manager"} & {r.value for r in principal.roles}:
+            return [text_reply(me, NOT_HR)]
+        await remember_code(event.task_id, me, event.response_code)
+        application = await Application.get_or_none(id=application_id).prefetch_related(
+            "candidate", "job"
+        )
+        if application is None:
+            return [text_reply(me, "找不到该应聘记录，可能已被删除。")]
+        try:
+            if key.prefix == REJECT:
+                return await self._reject(event, principal, application)
+            if key.prefix == INVITE:
+                return await self._invite(principal, application)
+            if key.prefix == SCHEDULE and self._schedule is not None:
+                assert staff is not None
+                return await self._schedule.offer_slots(staff, application.id)
+        except RecruitingError as exc:
+            log.info(
+                "intake card %s for application %s refused: %s", key.prefix, application.id, exc
+            )
+            return [text_reply(me, _chinese(exc))]
+        return []
+
+    async def _reject(
+        self, event: CardClick, principal: Any, application: Application
+    ) -> list[OutboundDraft]:
+        me = event.from_user
+        if application.status == ApplicationStatus.REJECTED:
+            return [text_reply(me, f"{application.candidate.name}已标记为不合适。")]
+        await self._intake.reject(principal, application.id, REJECT_REASON)
+        done = f"已将{application.candidate.name}（{application.job.title}）标记为不合适。"
+        drafts = [text_reply(me, done)]
+        if event.response_code:
+            card = {
+                "card_type": "button_interaction",
+                "source": {"desc": "新候选人"},
+                "main_title": {
+                    "title": shorten(f"新候选人：{application.candidate.name}", max_chars=36),
+                    "desc": application.job.title,
+                },
+                "sub_title_text": done,
+                "task_id": event.task_id,
+                "button_list": [
+                    {
+                        "type": 0,
+                        "style": 2,
+                        "text": "不合适",
+                        "key": route_key(REJECT, application.id),
+                    }
+                ],
+                "replace_text": "已标记不合适",
+            }
+            drafts.append(card_update(me, event.response_code, card, "rejected-card"))
+        return drafts
+
+    async def _invite(self, principal: Any, application: Application) -> list[OutboundDraft]:
+        me = principal.userid
+        if self._invitations is None:
+            return [text_reply(me, "AI 面试暂未开通，请联系管理员。")]
+        round_ = (
+            await InterviewRound.filter(job_id=application.job_id, kind=RoundKind.RECORDED)
+            .order_by("sequence", "id")
+            .first()
+        )
+        if round_ is None:
+            return [
+                text_reply(
+                    me,
+                    f"「{application.job.title}」还没有 AI 面试（录制面试）轮次，"
+                    "请先在工作台设置。",
+                )
+            ]
+        deadline = clock.now() + timedelta(days=INVITE_DAYS)
+        created = await self._invitations.create(principal, application.id, round_.id, deadline)
+        link = _miniprogram_link(self._appid, created.path)
+        text = (
+            f"已为{application.candidate.name}创建 AI 面试邀请（{round_.name}），"
+            f"{when(created.expires_at, self._zone)} 前有效。"
+        )
+        text += (
+            f"请把这个链接发给候选人，在微信中打开即可开始：{link}"
+            if link
+            else "候选人可在小程序中打开邀请。"
+        )
+        return [text_reply(me, text)]
+
+
+def _miniprogram_link(appid: str, path: str) -> str:
+    """WeChat's plain URL scheme for a mini-program page (opens it from any WeChat chat)."""
+    if not appid:
+        return ""
+    page, _, query = path.partition("?")
+    return f"weixin://dl/business/?appid={quote(appid)}&path={quote(page)}&query={quote(query)}"
+
+
+def _chinese(exc: RecruitingError) -> str:
+    message = exc.message
+    if message and not message.isascii():
+        return message
+    return "操作未完成，请在工作台中重试。"

@@ -1,0 +1,137 @@
+"""HR merges two records of the same person: one survives, the other's history moves to it.
+
+Everything that hangs off a candidate moves: applications (with their interviews, offers and
+résumé files; when both applied to the same opening the interviews and offers move to the
+surviving application), consents, invitations, the mini-app inbox and replies, sessions,
+résumé files, and the ways to reach them. Identifiers and contact details the survivor
+lacks are taken over. The merged record stays, emptied of personal data, with
+``merged_into`` set, so audit entries that name it still lead somewhere. One transaction.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from tortoise.transactions import in_transaction
+
+from recruiting.errors import Conflict, InvalidInput, NotFound
+from recruiting.models import (
+    Application,
+    AppSession,
+    Candidate,
+    CandidateContact,
+    CandidateMessage,
+    CandidateReply,
+    Consent,
+    Interview,
+    InterviewInvitation,
+    Offer,
+    ResumeFile,
+)
+from recruiting.services.intake.candidates import require_hr
+from recruiting.services.shared.audit import record
+from recruiting.services.shared.sessions import Principal
+
+MERGED_NAME = "（已合并）"
+_CONTACT_FIELDS = (
+    "kf_open_kfid", "kf_external_userid", "kf_window_start", "external_userid", "recruiter_userid"
+)  # fmt: skip
+_FILL = ("phone_enc", "email_enc", "id_number_enc", "phone_hash", "email_hash")
+_IDENTIFIERS = ("wechat_openid", "wechat_unionid", "external_userid")
+
+
+class CannotMerge(Conflict):
+    code = "cannot_merge"
+
+
+@dataclass(frozen=True)
+class Merged:
+    survivor_id: int
+    merged_id: int
+    applications: int  # moved as they were
+    joined: int  # applications to the same opening folded into the survivor's
+    consents: int
+    resume_files: int
+
+
+async def merge_candidates(principal: Principal, survivor_id: int, merged_id: int) -> Merged:
+    """Move everything of ``merged_id`` onto ``survivor_id`` (HR chose which survives)."""
+    await require_hr(principal, "merge_candidates", "candidate", survivor_id)
+    if survivor_id == merged_id:
+        raise InvalidInput("请选择两条不同的记录", code="same_candidate")
+    async with in_transaction():
+        survivor = await Candidate.select_for_update().get_or_none(id=survivor_id)
+        merged = await Candidate.select_for_update().get_or_none(id=merged_id)
+        if survivor is None or merged is None:
+            raise NotFound("没有找到要合并的候选人")
+        if survivor.erased_at is not None:
+            raise CannotMerge("保留的记录已按候选人要求删除个人信息，不能合并到该记录")
+        if merged.erased_at is not None:
+            raise CannotMerge("被合并的记录已删除个人信息，无需合并")
+        if survivor.merged_into is not None or merged.merged_into is not None:
+            raise CannotMerge("其中一条记录已合并过，请刷新后重试")
+        moved, joined = await _applications(survivor.id, merged.id)
+        consents = await Consent.filter(candidate_id=merged.id).update(candidate_id=survivor.id)
+        files = await ResumeFile.filter(candidate_id=merged.id).update(candidate_id=survivor.id)
+        await InterviewInvitation.filter(candidate_id=merged.id).update(candidate_id=survivor.id)
+        await CandidateMessage.filter(candidate_id=merged.id).update(candidate_id=survivor.id)
+        await CandidateReply.filter(candidate_id=merged.id).update(candidate_id=survivor.id)
+        await AppSession.filter(candidate_id=merged.id).update(candidate_id=survivor.id)
+        await _contact(survivor.id, merged.id)
+        await _take_over(survivor, merged)
+    await record(
+        principal.actor, "merge_candidates", "candidate", survivor.id, allowed=True,
+        detail=f"merged={merged.id} applications={moved} joined={joined} "
+        f"consents={consents} files={files}",
+    )  # fmt: skip
+    return Merged(survivor.id, merged.id, moved, joined, consents, files)
+
+
+async def _applications(survivor_id: int, merged_id: int) -> tuple[int, int]:
+    mine = {a.job_id: a for a in await Application.filter(candidate_id=survivor_id)}
+    moved = joined = 0
+    for application in await Application.filter(candidate_id=merged_id):
+        keep = mine.get(application.job_id)
+        if keep is None:
+            await Application.filter(id=application.id).update(candidate_id=survivor_id)
+            moved += 1
+            continue
+        await Interview.filter(application_id=application.id).update(application_id=keep.id)
+        await Offer.filter(application_id=application.id).update(application_id=keep.id)
+        await ResumeFile.filter(application_id=application.id).update(application_id=keep.id)
+        await Application.filter(id=application.id).delete()
+        joined += 1
+    return moved, joined
+
+
+async def _contact(survivor_id: int, merged_id: int) -> None:
+    theirs = await CandidateContact.get_or_none(candidate_id=merged_id)
+    if theirs is None:
+        return
+    mine = await CandidateContact.get_or_none(candidate_id=survivor_id)
+    if mine is None:
+        await CandidateContact.filter(id=theirs.id).update(candidate_id=survivor_id)
+        return
+    fill = [f for f in _CONTACT_FIELDS if not getattr(mine, f) and getattr(theirs, f)]
+    for name in fill:
+        setattr(mine, name, getattr(theirs, name))
+    await theirs.delete()
+    if fill:
+        await mine.save(update_fields=fill)
+
+
+async def _take_over(survivor: Candidate, merged: Candidate) -> None:
+    """What the survivor lacks comes from the merged record, which is then emptied (its
+    unique identifiers first, so the survivor may take them)."""
+    fill = [f for f in (*_FILL, *_IDENTIFIERS) if not getattr(survivor, f) and getattr(merged, f)]
+    fill += [f for f in ("education", "source") if not getattr(survivor, f) and getattr(merged, f)]
+    if survivor.years_experience is None and merged.years_experience is not None:
+        fill.append("years_experience")
+    taken = {f: getattr(merged, f) for f in fill}
+    await Candidate.filter(id=merged.id).update(
+        name=MERGED_NAME, merged_into=survivor.id,
+        phone_enc=None, email_enc=None, id_number_enc=None, phone_hash=None, email_hash=None,
+        wechat_openid=None, wechat_unionid=None, external_userid=None,
+    )  # fmt: skip
+    if taken:
+        await Candidate.filter(id=survivor.id).update(**taken)

@@ -1,0 +1,54 @@
+"""Candidates in: by hand, spreadsheet, résumé files; duplicates and merging
+(``services.intake``).
+
+The résumé reader (issue 16) is a port; until an adapter is wired here uploads are stored
+as 未解析 and attached to a candidate HR names or types (``ResumeUploads.parses`` is False).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from recruiting.ports.media import MediaStore
+from recruiting.ports.resumes import ResumeReader
+from recruiting.services.intake.candidates import CandidateIntake
+from recruiting.services.intake.cards import IntakeCards
+from recruiting.services.intake.resumes import ResumeUploads
+from recruiting.services.intake.spreadsheet import SpreadsheetImport
+from recruiting.wiring.invitations import Invitations
+from recruiting.wiring.recorded import Recorded
+from recruiting.wiring.shared import Shared
+
+
+@dataclass(frozen=True)
+class Intake:
+    candidates: CandidateIntake
+    spreadsheets: SpreadsheetImport
+    resumes: ResumeUploads
+    cards: IntakeCards  # its ``on_card_click`` serves the intake.* card keys
+    media: MediaStore  # where résumé files and spreadsheets awaiting 「导入」 are kept, sealed
+
+
+def wire_intake(
+    shared: Shared,
+    invitations: Invitations,
+    recorded: Recorded,
+    *,
+    reader: ResumeReader | None = None,
+) -> Intake:
+    settings = shared.settings
+    candidates = CandidateIntake(shared.cipher)
+    cards = IntakeCards(
+        candidates,
+        recorded.miniapp.invitations,
+        invitations.chat,
+        settings.timezone,
+        settings.miniapp.appid,
+    )
+    return Intake(
+        candidates=candidates,
+        spreadsheets=SpreadsheetImport(candidates, shared.effects, cards),
+        resumes=ResumeUploads(shared.media, candidates, shared.effects, cards, reader),
+        cards=cards,
+        media=shared.media,
+    )

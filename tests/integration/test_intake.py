@@ -1,0 +1,380 @@
+"""Candidates in, on SQLite and PostgreSQL: by hand, spreadsheet (all rows or none),
+duplicates by keyed hash, merging, rejecting, and résumé files stored as ciphertext."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from openpyxl import Workbook
+from tortoise import connections
+
+from recruiting import clock
+from recruiting.domain.inbound import CardClick
+from recruiting.domain.resume import ParsedResume, ParseStatus
+from recruiting.domain.roles import Role
+from recruiting.errors import AccessDenied, Conflict, InvalidInput, NotFound
+from recruiting.infra.media_store import LocalMediaStore
+from recruiting.models import (
+    Application,
+    ApplicationStatus,
+    AuditLog,
+    Candidate,
+    Consent,
+    ConsentPurpose,
+    Interview,
+    InterviewMode,
+    InterviewRound,
+    JobOpening,
+    JobStatus,
+    OutboxMessage,
+    ResumeFile,
+    RoundKind,
+    Staff,
+    SubjectKind,
+)
+from recruiting.services.intake.candidates import (
+    CandidateIntake,
+    DuplicateCandidate,
+    EntryInvalid,
+    NotHr,
+)
+from recruiting.services.intake.cards import IntakeCards
+from recruiting.services.intake.merge import CannotMerge, merge_candidates
+from recruiting.services.intake.resumes import ResumeUploads, UploadedFile
+from recruiting.services.intake.spreadsheet import SpreadsheetImport
+from recruiting.services.messaging.effects import Effects
+from recruiting.services.shared.personal_data import PersonalDataService
+from recruiting.services.shared.sessions import Principal
+from tests.conftest import TEST_CIPHER
+
+HR = Principal(0, SubjectKind.STAFF, staff_id=1, userid="lina", roles=frozenset({Role.HR}))
+INTERVIEWER = Principal(
+    0, SubjectKind.STAFF, staff_id=2, userid="wq", roles=frozenset({Role.INTERVIEWER})
+)
+
+
+class World:
+    def __init__(self, media_dir: Path, reader: Any = None) -> None:
+        self.intake = CandidateIntake(TEST_CIPHER)
+        self.effects = Effects(None)
+        self.cards = IntakeCards(self.intake, None, None, clock.now().tzinfo or __import__("datetime").UTC)
+        self.sheets = SpreadsheetImport(self.intake, self.effects, self.cards)
+        self.media_dir = media_dir
+        self.media = LocalMediaStore(media_dir, TEST_CIPHER)
+        self.uploads = ResumeUploads(self.media, self.intake, self.effects, self.cards, reader)
+
+
+@pytest.fixture
+async def world(database: str, tmp_path: Path) -> World:
+    await Staff.create(wecom_userid="lina", name="李娜", roles=["hr"])
+    await JobOpening.create(code="S01", title="销售代表", status=JobStatus.OPEN)
+    await JobOpening.create(code="D02", title="数据分析师", status=JobStatus.OPEN)
+    await JobOpening.create(code="OLD", title="旧岗位", status=JobStatus.CLOSED)
+    return World(tmp_path / "media")
+
+
+def csv(rows: list[str]) -> bytes:
+    return ("\n".join(rows) + "\n").encode("gb18030")  # what Excel on Chinese Windows writes
+
+
+GOOD = [
+    "姓名,手机号码,电子邮件,应聘职位,渠道,最高学历,工作经验,性别",
+    "赵敏,13800138000,zm@example.cn,销售代表,BOSS直聘,统招本科,3年,女",
+    "钱多多,+86 139-0013-9000,,D02,智联招聘,大专,应届生,男",
+    "孙悟空,,swk@example.cn,数据分析师,猎聘,硕士,10年以上,男",
+]
+
+
+async def test_manual_add_is_sealed_validated_and_audited(world: World) -> None:
+    added = await world.intake.add(
+        HR,
+        {"name": "赵敏", "phone": "138 0013 8000", "email": "ZM@example.cn", "job": "S01",
+         "source": "内推", "education": "本科", "years": "3"},
+    )  # fmt: skip
+    assert added.application_id is not None and added.job_title == "销售代表"
+    _, rows = await connections.get("default").execute_query(
+        f"SELECT * FROM candidate WHERE id = {added.candidate_id}"
+    )
+    stored = " ".join(str(v) for v in dict(rows[0]).values())
+    for secret in ("赵敏", "13800138000", "zm@example.cn"):
+        assert secret not in stored
+    candidate = await Candidate.get(id=added.candidate_id)
+    assert (candidate.name, candidate.education, candidate.years_experience) == ("赵敏", "本科", 3)
+    pii = await PersonalDataService(TEST_CIPHER).read(HR.actor, candidate.id, ["phone", "email"], "t")
+    assert pii.values == {"phone": "13800138000", "email": "zm@example.cn"}
+    entry = await AuditLog.get(action="add_candidate")
+    assert entry.allowed and entry.actor == "lina" and entry.subject_id == str(candidate.id)
+
+
+async def test_manual_add_refusals(world: World) -> None:
+    with pytest.raises(EntryInvalid) as bad:
+        await world.intake.add(HR, {"name": "赵敏", "phone": "12345", "job": "S01"})
+    assert bad.value.problems[0].column == "手机" and "有效的手机号" in bad.value.message
+    with pytest.raises(EntryInvalid, match="没有找到岗位"):
+        await world.intake.add(HR, {"name": "赵敏", "phone": "13800138000", "job": "宇航员"})
+    with pytest.raises(EntryInvalid, match="已关闭"):
+        await world.intake.add(HR, {"name": "赵敏", "phone": "13800138000", "job": "OLD"})
+    with pytest.raises(NotFound):
+        await world.intake.add(HR, {"name": "赵敏", "phone": "13800138000"}, job_id=99999)
+    with pytest.raises(NotHr):
+        await world.intake.add(INTERVIEWER, {"name": "赵敏", "phone": "13800138000", "job": "S01"})
+    assert await Candidate.all().count() == 0
+    assert await AuditLog.filter(action="add_candidate", allowed=False).count() == 1
+
+
+async def test_duplicate_by_phone_or_email_is_reported_not_merged(world: World) -> None:
+    first = await world.intake.add(HR, {"name": "赵敏", "phone": "13800138000", "email": "zm@x.cn", "job": "S01"})
+    with pytest.raises(DuplicateCandidate) as by_phone:
+        await world.intake.add(HR, {"name": "赵敏敏", "phone": "+86 138-0013-8000", "job": "D02"})
+    assert by_phone.value.duplicates[0].candidate_id == first.candidate_id
+    assert by_phone.value.duplicates[0].by == "手机"
+    with pytest.raises(DuplicateCandidate) as by_email:
+        await world.intake.add(HR, {"name": "Z", "email": "ZM@X.CN", "job": "D02"})
+    assert by_email.value.duplicates[0].by == "邮箱"
+    assert await Candidate.all().count() == 1
+    # HR's answer to a duplicate: the existing record applies to the other opening too
+    job = await JobOpening.get(code="D02")
+    again = await world.intake.apply_existing(HR, first.candidate_id, job.id)
+    assert again.candidate_id == first.candidate_id
+    with pytest.raises(Conflict):
+        await world.intake.apply_existing(HR, first.candidate_id, job.id)
+
+
+async def test_spreadsheet_good_file_applies_every_row(world: World) -> None:
+    data = csv(GOOD)
+    report = await world.sheets.check(HR, data, "boss.csv")
+    assert report.ok and report.rows == 3 and not report.applied
+    assert await Candidate.all().count() == 0  # the dry run writes nothing
+    report = await world.sheets.apply(HR, data, "boss.csv")
+    assert report.applied and len(report.added) == 3
+    people = {c.name: c for c in await Candidate.all()}
+    assert set(people) == {"赵敏", "钱多多", "孙悟空"}
+    assert (people["钱多多"].education, people["钱多多"].years_experience) == ("大专", 0)
+    assert people["孙悟空"].years_experience == 10 and people["孙悟空"].source == "猎聘"
+    jobs = {a.candidate_id: a.job_id for a in await Application.all()}
+    d02 = await JobOpening.get(code="D02")
+    assert jobs[people["钱多多"].id] == d02.id and jobs[people["孙悟空"].id] == d02.id
+    # the uploader's cards are in the outbox, written with the rows
+    cards = await OutboxMessage.filter(recipient="lina")
+    assert len(cards) == 3 and all(c.payload["kind"] == "template_card" for c in cards)
+    keys = [b["key"] for b in cards[0].payload["card"]["button_list"]]
+    assert [k.split(":")[0] for k in keys] == ["intake.invite", "intake.schedule", "intake.reject"]
+
+
+async def test_spreadsheet_with_bad_rows_applies_nothing_and_reports_each(world: World) -> None:
+    await world.intake.add(HR, {"name": "老员工", "phone": "13700137000", "job": "S01"})
+    data = csv(
+        [
+            *GOOD,
+            "周芷若,12345,,销售代表,,,,",  # bad phone
+            ",13600136000,,销售代表,,,,",  # no name
+            "张无忌,13600136001,zwj@,宇航员,,博士后,abc,",  # bad e-mail, job, years
+            "赵敏二号,13800138000,,销售代表,,,,",  # same phone as row 2
+            "老员工,137 0013 7000,,销售代表,,,,",  # already here
+        ]
+    )
+    report = await world.sheets.apply(HR, data, "bad.csv")
+    assert not report.applied and report.rows == 8
+    found = {(e.row, e.column) for e in report.errors}
+    assert {(5, "手机"), (6, "姓名"), (7, "邮箱"), (7, "工作年限"), (8, "手机"), (9, "手机")} <= found
+    row8 = next(e for e in report.errors if e.row == 8)
+    assert "与第 2 行的手机相同" in row8.reason
+    row9 = next(e for e in report.errors if e.row == 9)
+    assert row9.duplicate_of is not None and "候选人已存在" in row9.reason
+    assert all(not e.reason.isascii() for e in report.errors)
+    assert await Candidate.all().count() == 1  # only the one that was there
+    assert await OutboxMessage.all().count() == 0
+    assert await AuditLog.filter(action="import_apply", allowed=False).count() == 1
+
+
+async def test_spreadsheet_xlsx_and_a_default_opening(world: World) -> None:
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["名字", "联系电话", "邮箱"])
+    sheet.append(["赵敏", 13800138000, "zm@x.cn"])
+    out = io.BytesIO()
+    book.save(out)
+    job = await JobOpening.get(code="S01")
+    missing = await world.sheets.check(HR, out.getvalue(), "a.xlsx")
+    assert [e.column for e in missing.errors] == ["应聘岗位"]
+    report = await world.sheets.apply(HR, out.getvalue(), "a.xlsx", job_id=job.id)
+    assert report.applied and (await Application.get()).job_id == job.id
+
+
+async def test_merge_moves_everything_and_is_audited(world: World) -> None:
+    keep = await world.intake.add(HR, {"name": "赵敏", "phone": "13800138000", "job": "S01"})
+    # a record from before duplicates were recognised (e.g. the EHR): same phone
+    other = Candidate(name="赵敏", wechat_openid="o-zm")
+    PersonalDataService(TEST_CIPHER).seal(other, phone="13800138000", email="zm@x.cn")
+    await other.save()
+    s01, d02 = await JobOpening.get(code="S01"), await JobOpening.get(code="D02")
+    same_job = await Application.create(candidate=other, job=s01)
+    other_job = await Application.create(candidate=other, job=d02)
+    round_ = await InterviewRound.create(job=s01, name="录制", kind=RoundKind.RECORDED)
+    interview = await Interview.create(application=same_job, round=round_, mode=InterviewMode.RECORDED)
+    await Consent.create(candidate=other, purpose=ConsentPurpose.RECORDING, text_version="v1", granted=True)
+    groups = await world.intake.duplicate_groups(HR)
+    assert [[r.id for r in g] for g in groups] == [sorted([keep.candidate_id, other.id])]
+
+    merged = await merge_candidates(HR, keep.candidate_id, other.id)
+    assert (merged.applications, merged.joined, merged.consents) == (1, 1, 1)
+    assert (await Application.get(id=other_job.id)).candidate_id == keep.candidate_id
+    assert not await Application.exists(id=same_job.id)
+    assert (await Interview.get(id=interview.id)).application_id == keep.application_id
+    assert await Consent.filter(candidate_id=keep.candidate_id).count() == 1
+    survivor = await Candidate.get(id=keep.candidate_id)
+    assert survivor.wechat_openid == "o-zm" and survivor.email_hash is not None
+    gone = await Candidate.get(id=other.id)
+    assert gone.merged_into == survivor.id and gone.phone_enc is None and gone.wechat_openid is None
+    assert await world.intake.duplicate_groups(HR) == []
+    entry = await AuditLog.get(action="merge_candidates", allowed=True)
+    assert f"merged={other.id}" in entry.detail
+    with pytest.raises(CannotMerge):
+        await merge_candidates(HR, keep.candidate_id, other.id)
+
+
+async def test_merge_refuses_an_erased_survivor_and_non_hr(world: World) -> None:
+    a = await world.intake.add(HR, {"name": "甲", "phone": "13800138000", "job": "S01"})
+    b = await world.intake.add(HR, {"name": "乙", "phone": "13900139000", "job": "S01"})
+    await Candidate.filter(id=a.candidate_id).update(erased_at=clock.now())
+    with pytest.raises(CannotMerge, match="删除个人信息"):
+        await merge_candidates(HR, a.candidate_id, b.candidate_id)
+    with pytest.raises(AccessDenied):
+        await merge_candidates(INTERVIEWER, b.candidate_id, a.candidate_id)
+    with pytest.raises(InvalidInput):
+        await merge_candidates(HR, b.candidate_id, b.candidate_id)
+
+
+async def test_search_by_sealed_name_and_phone_hash(world: World) -> None:
+    await world.sheets.apply(HR, csv(GOOD), "boss.csv")
+    by_name = await world.intake.search(HR, name="赵敏")
+    assert [r.name for r in by_name.rows] == ["赵敏"] and by_name.total == 1
+    by_phone = await world.intake.search(HR, phone="+86 139 0013 9000")
+    assert [r.name for r in by_phone.rows] == ["钱多多"]
+    d02 = await JobOpening.get(code="D02")
+    by_job = await world.intake.search(HR, job_id=d02.id, per_page=1)
+    assert by_job.total == 2 and by_job.pages == 2 and len(by_job.rows) == 1
+    assert (await world.intake.search(HR, source="猎聘")).rows[0].name == "孙悟空"
+    with pytest.raises(InvalidInput):
+        await world.intake.search(HR, per_page=1000)
+    with pytest.raises(NotHr):
+        await world.intake.search(INTERVIEWER)
+
+
+async def test_reject_sets_status_and_reason(world: World) -> None:
+    added = await world.intake.add(HR, {"name": "赵敏", "phone": "13800138000", "job": "S01"})
+    assert added.application_id is not None
+    with pytest.raises(InvalidInput):
+        await world.intake.reject(HR, added.application_id, "  ")
+    await world.intake.reject(HR, added.application_id, "经验不足")
+    app = await Application.get(id=added.application_id)
+    assert app.status == ApplicationStatus.REJECTED and app.rejection_reason == "经验不足"
+    assert await AuditLog.filter(action="reject_application", allowed=True).count() == 1
+
+
+PDF = b"%PDF-1.4\n" + "赵敏 13800138000 简历 独一无二的句子".encode() + b"\n%%EOF\n"
+
+
+async def test_upload_without_a_reader_is_stored_encrypted_and_unparsed(world: World) -> None:
+    with pytest.raises(InvalidInput, match="解析尚未开通"):
+        await world.uploads.upload(HR, [UploadedFile("a.pdf", PDF)])
+    job = await JobOpening.get(code="S01")
+    result = await world.uploads.upload(
+        HR,
+        [UploadedFile("赵敏-简历.pdf", PDF), UploadedFile("evil.exe", b"MZ\x90\x00"),
+         UploadedFile("notes.txt", "工作经历：销售三年".encode("gb18030"))],
+        entry={"name": "赵敏", "phone": "13800138000"},
+        job_id=job.id,
+    )  # fmt: skip
+    stored = [f for f in result.files if f.stored]
+    assert [f.filename for f in stored] == ["赵敏-简历.pdf", "notes.txt"]
+    assert {f.parse_status for f in stored} == {"unparsed"}
+    refused = next(f for f in result.files if not f.stored)
+    assert "不支持的文件类型" in refused.reason
+    assert len(result.added) == 1
+    rows = await ResumeFile.all().order_by("id")
+    assert rows[0].content_type == "application/pdf" and rows[1].content_type == "text/plain"
+    assert rows[0].filename == "赵敏-简历.pdf" and rows[0].parse_reason.startswith("未解析")
+    # the media directory holds ciphertext only: neither the text nor the name is there
+    for path in world.media_dir.rglob("*"):
+        if path.is_file():
+            blob = path.read_bytes()
+            assert "独一无二的句子".encode() not in blob and b"%PDF" not in blob
+            assert "工作经历".encode("gb18030") not in blob
+    _, db_rows = await connections.get("default").execute_query("SELECT filename FROM resume_file")
+    assert all("赵敏" not in str(r["filename"]) for r in db_rows)
+    name, kind, blocks = await world.uploads.read(HR, rows[0].id)
+    assert b"".join([b async for b in blocks]) == PDF and kind == "application/pdf"
+    with pytest.raises(AccessDenied):
+        await world.uploads.read(INTERVIEWER, rows[0].id)
+    cards = await OutboxMessage.filter(recipient="lina")
+    assert len(cards) == 1 and "赵敏" in cards[0].payload["card"]["main_title"]["title"]
+
+
+class FakeReader:
+    """A reader for the use case's sake (the real one is issue 16's): reads the name and
+    phone written on the first line."""
+
+    def read(self, data: bytes, filename: str) -> ParsedResume:
+        if b"SCAN" in data:
+            return ParsedResume(ParseStatus.NEEDS_OCR, "扫描件，需要文字识别")
+        name, phone = data.decode().split("\n")[0].split()[:2]
+        return ParsedResume(ParseStatus.PARSED, name=name, phone=phone)
+
+
+async def test_upload_with_a_reader_creates_or_matches_candidates(world: World, tmp_path: Path) -> None:
+    uploads = ResumeUploads(world.media, world.intake, world.effects, world.cards, FakeReader())
+    existing = await world.intake.add(HR, {"name": "赵敏", "phone": "13800138000", "job": "S01"})
+    archive = io.BytesIO()
+    with zipfile.ZipFile(archive, "w") as z:
+        z.writestr("a/钱多多.txt", "钱多多 13900139000\n销售")
+        z.writestr("赵敏.txt", "赵敏 +8613800138000\n")
+        z.writestr("scan.txt", "SCAN")
+    result = await uploads.upload(HR, [UploadedFile("batch.zip", archive.getvalue())])
+    by_name = {f.filename: f for f in result.files}
+    assert by_name["钱多多.txt"].stored and by_name["钱多多.txt"].duplicate_of is None
+    assert by_name["赵敏.txt"].duplicate_of == existing.candidate_id
+    assert not by_name["scan.txt"].stored and "扫描件" in by_name["scan.txt"].reason
+    assert [a.candidate_id for a in result.added] == [by_name["钱多多.txt"].candidate_id]
+    assert await Candidate.all().count() == 2
+    parsed = await ResumeFile.get(candidate_id=existing.candidate_id)
+    assert parsed.parse_status == "parsed" and parsed.parsed["name"] == "赵敏"
+
+
+async def test_zip_bomb_upload_is_refused(world: World) -> None:
+    archive = io.BytesIO()
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("cv.txt", b"a" * (120 * 1024 * 1024))
+    result = await world.uploads.upload(
+        HR, [UploadedFile("bomb.zip", archive.getvalue())], entry={"name": "甲", "phone": "13800138000"}
+    )
+    assert not result.files[0].stored and "压缩炸弹" in result.files[0].reason
+    assert not any(p.is_file() for p in world.media_dir.rglob("*")) if world.media_dir.exists() else True
+
+
+async def test_card_buttons_reject_and_refuse_non_hr(world: World) -> None:
+    added = await world.intake.add(HR, {"name": "赵敏", "phone": "13800138000", "job": "S01"})
+    await Staff.create(wecom_userid="wq", name="王强", roles=["interviewer"])
+
+    def click(user: str, key: str) -> CardClick:
+        return CardClick(kind="card_click", from_user=user, to_user="corp", agent_id="1",
+                         create_time=0, msg_type="event", event="template_card_event",
+                         dedup_key=f"evt:{user}:{key}", event_key=key, task_id="intake-1",
+                         response_code="rc1")  # fmt: skip
+
+    key = f"intake.reject:{added.application_id}"
+    denied = await world.cards.on_card_click(click("wq", key))
+    assert denied[0].payload["content"].startswith("抱歉，只有 HR")
+    drafts = await world.cards.on_card_click(click("lina", key))
+    assert "标记为不合适" in drafts[0].payload["content"]
+    assert drafts[1].payload["kind"] == "template_card_update"
+    assert (await Application.get(id=added.application_id)).status == ApplicationStatus.REJECTED
+    invite = await world.cards.on_card_click(click("lina", f"intake.invite:{added.application_id}"))
+    assert "暂未开通" in invite[0].payload["content"]
+    assert timedelta(0) == timedelta(0)

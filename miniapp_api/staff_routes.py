@@ -14,6 +14,7 @@ from miniapp_api.context import miniapp
 from miniapp_api.edge import documented, principal_of
 from recruiting import validation
 from recruiting.errors import InvalidInput
+from recruiting.web import media_response
 
 bp = Blueprint("miniapp_staff", url_prefix="/miniapp/v1")
 
@@ -60,33 +61,19 @@ async def staff_view(request: Request, interview_id: int) -> HTTPResponse:
 
 
 @bp.get("/staff/interviews/<interview_id:int>/answers/<index:int>/media")
-@documented("Stream one recorded answer (audited)", "staff", s.Ok)
+@documented(
+    "Stream one recorded answer, or the byte range asked for (Range: bytes=…, 206; an "
+    "unsatisfiable range is 416); role-checked and audited on every request",
+    "staff",
+    s.Ok,
+)
+@openapi.parameter("Range", str, "header", description="bytes=start-end, start- or -suffix")
 async def staff_media(request: Request, interview_id: int, index: int) -> ResponseStream:
     principal = await principal_of(request)
-    media = await miniapp(request).results.media(principal, interview_id, index)
-
-    async def send(response: Any) -> None:
-        async for block in media.chunks:
-            await response.write(block)
-
-    # A recording may also parse as HTML or a zip (a polyglot): never let a browser sniff
-    # or render it in the page; it is downloaded as the type it was checked to be.
-    suffix = MEDIA_SUFFIX.get(media.media_type, "bin")
-    return ResponseStream(
-        send,
-        content_type=media.media_type or "application/octet-stream",
-        headers={
-            "Content-Length": str(media.size),
-            "Cache-Control": "no-store",
-            "X-Content-Type-Options": "nosniff",
-            "Content-Disposition": f'attachment; filename="answer-{interview_id}-{index}.{suffix}"',
-        },
+    media = await miniapp(request).results.media(
+        principal, interview_id, index, request.headers.get("range")
     )
-
-
-MEDIA_SUFFIX = {"video/mp4": "mp4", "video/quicktime": "mov", "video/webm": "webm",
-                "audio/mp4": "m4a", "audio/m4a": "m4a", "audio/aac": "aac", "audio/mpeg": "mp3",
-                "audio/webm": "weba"}  # fmt: skip
+    return media_response(media, f"answer-{interview_id}-{index}")
 
 
 @bp.get("/staff/surveys")

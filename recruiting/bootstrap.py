@@ -60,6 +60,7 @@ from recruiting.wiring.invitations import wire_invitations
 from recruiting.wiring.live import wire_live
 from recruiting.wiring.messaging import decode_event, wire_messaging
 from recruiting.wiring.offers import wire_offers
+from recruiting.wiring.pipeline import Pipeline, wire_pipeline
 from recruiting.wiring.recorded import wire_recorded
 from recruiting.wiring.scheduling import wire_scheduling
 from recruiting.wiring.shared import scorer_choice, wire_shared
@@ -109,6 +110,7 @@ class Services:
     summaries: CandidateSummaries
     intake: Intake
     workbench_login: WorkbenchLogin
+    pipeline: Pipeline  # the HR workbench's board, review and decisions
     # found once at start (a directory listing): /healthz must not touch the disk per probe
     speech: SpeechReadiness | None = None
 
@@ -177,6 +179,7 @@ def build_services(
         workbench_login=WorkbenchLogin(
             WeComWebLogin(shared.wecom.auth), shared.kv, settings.workbench.session_ttl
         ),
+        pipeline=wire_pipeline(shared, invitations, offers, recorded),
     )
 
 

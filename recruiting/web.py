@@ -18,15 +18,16 @@ import re
 import secrets
 from collections.abc import Awaitable, Callable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sanic import Request, Sanic
 from sanic.exceptions import SanicException
-from sanic.response import BaseHTTPResponse, HTTPResponse, json
+from sanic.response import BaseHTTPResponse, HTTPResponse, ResponseStream, json
 from sanic.response.types import JSONResponse
 from sanic_ext import Extend
 from sanic_ext.extensions.openapi.extension import OpenAPIExtension
 
+from recruiting.domain.byte_range import RangeNotSatisfiable
 from recruiting.errors import (
     Conflict,
     ExternalServiceError,
@@ -40,10 +41,14 @@ from recruiting.errors import (
     Unauthenticated,
 )
 
+if TYPE_CHECKING:
+    from recruiting.services.recorded.results import MediaStream
+
 log = logging.getLogger(__name__)
 
 _STATUS: list[tuple[type[RecruitingError], int]] = [
     (PayloadTooLarge, 413),
+    (RangeNotSatisfiable, 416),
     (InvalidInput, 400),
     (Unauthenticated, 401),
     (Forbidden, 403),
@@ -159,6 +164,8 @@ def error_response(exc: RecruitingError, request: Request | None = None) -> HTTP
         headers["Retry-After"] = str(max(1, math.ceil(retry_after)))
     if isinstance(exc, Unauthenticated):
         headers["WWW-Authenticate"] = 'Bearer realm="miniapp"'
+    if isinstance(exc, RangeNotSatisfiable):
+        headers["Content-Range"] = f"bytes */{exc.size}"
     message = user_message(exc.code, exc.message, status)
     body = {"error": exc.code, "message": message} | getattr(exc, "extra", {})
     return json(body, status=status, headers=headers)
@@ -218,6 +225,43 @@ def add_security_headers(request: Request, response: BaseHTTPResponse, *, hsts: 
         headers["Cache-Control"] = "no-store"
     if hsts or request.scheme == "https":
         headers["Strict-Transport-Security"] = HSTS
+
+
+# -- recordings ------------------------------------------------------------------------------
+
+MEDIA_SUFFIX = {"video/mp4": "mp4", "video/quicktime": "mov", "video/webm": "webm",
+                "audio/mp4": "m4a", "audio/m4a": "m4a", "audio/aac": "aac", "audio/mpeg": "mp3",
+                "audio/webm": "weba"}  # fmt: skip
+
+
+def media_response(media: MediaStream, filename: str, *, inline: bool = False) -> ResponseStream:
+    """A recording (or the range asked for: 206 with ``Content-Range``) streamed as its
+    checked type. Never cached, never sniffed; ``inline`` for a page's ``<video>`` player,
+    else a download. A recording may also parse as HTML or a zip (a polyglot): the type and
+    ``nosniff`` keep a browser from rendering it as anything else."""
+    part = media.range
+
+    async def send(response: Any) -> None:
+        async for block in media.chunks:
+            await response.write(block)
+
+    suffix = MEDIA_SUFFIX.get(media.media_type, "bin")
+    headers = {
+        "Content-Length": str(part.length),
+        "Accept-Ranges": "bytes",
+        "Cache-Control": "no-store",
+        "X-Content-Type-Options": "nosniff",
+        "Content-Disposition": f"{'inline' if inline else 'attachment'}; "
+        f'filename="{filename}.{suffix}"',
+    }
+    if part.partial:
+        headers["Content-Range"] = part.content_range
+    return ResponseStream(
+        send,
+        status=206 if part.partial else 200,
+        content_type=media.media_type or "application/octet-stream",
+        headers=headers,
+    )
 
 
 # -- app setup -------------------------------------------------------------------------------

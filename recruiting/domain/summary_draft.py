@@ -80,6 +80,10 @@ class DraftInput:
     outcome: Outcome = Outcome.PENDING
     own_words_quotable: bool = False  # AI evidence quotes the candidate (recorded answers)
     missing_raters: tuple[str, ...] = ()
+    # A rejected application's reason: how the candidate is told (respectful, no scores)
+    # and, for HR's notes only, the reason's name with HR's own note.
+    rejection_for_candidate: str = ""
+    rejection_for_hr: str = ""
 
 
 @dataclass(frozen=True)
@@ -158,9 +162,11 @@ def _next(rubric: Rubric, level: int) -> str:
 
 def _next_step(data: DraftInput) -> str:
     if data.outcome is Outcome.REJECTED:
+        why = "经过综合评估，这次我们没有继续推进您的申请。"
+        if data.rejection_for_candidate:
+            why = f"{data.rejection_for_candidate}，很遗憾这次未能继续推进您的申请。"
         return (
-            f"感谢您投入时间参加{data.job_title}的面试。经过综合评估，这次我们没有继续推进"
-            "您的申请。希望以上建议对您今后的面试有所帮助，"
+            f"感谢您投入时间参加{data.job_title}的面试。{why}希望以上建议对您今后的面试有所帮助，"
             "也欢迎您关注我们今后的其他岗位。"
         )
     if data.outcome is Outcome.OFFER:
@@ -191,6 +197,8 @@ def _hr_notes(data: DraftInput, basis: Basis) -> str:
             lines.append(f"· {rubric.name}：{'；'.join(parts)}")
     if data.missing_raters:
         lines.append(f"尚未评分：{'、'.join(data.missing_raters)}")
+    if data.rejection_for_hr:
+        lines.append(f"未通过原因：{data.rejection_for_hr}")
     return "\n".join(lines)
 
 

@@ -110,6 +110,32 @@ class LocalMediaStore:
         finally:
             await asyncio.to_thread(pieces.close)
 
+    async def read_range(
+        self, key: str, start: int, end: int, *, block: int = 1 << 20
+    ) -> AsyncIterator[bytes]:
+        """Plaintext bytes ``start`` … ``end`` (inclusive) in blocks of at most ``block``:
+        only the segments holding them are read and authenticated (a player seeking in a
+        long recording costs one segment's decryption, not the file's)."""
+        if block < 1 or start < 0 or end < start:
+            raise ValueError("a range needs 0 <= start <= end and a positive block")
+        paths = self._paths(key)
+        stored = await asyncio.to_thread(self._load_existing, paths)
+        end = min(end, stored.size - 1)
+        first, skip = divmod(start, stored.cipher.size)
+        batch = max(block // stored.cipher.size, 1)
+        pieces = _plaintext(paths.data, stored, batch, first)
+        left = end - start + 1
+        try:
+            while left > 0 and (piece := await asyncio.to_thread(_next, pieces)) is not None:
+                piece = piece[skip:]
+                skip = 0
+                piece = piece[:left]
+                left -= len(piece)
+                for at in range(0, len(piece), block):
+                    yield piece[at : at + block]
+        finally:
+            await asyncio.to_thread(pieces.close)
+
     async def export(self, key: str, dest: Path) -> None:
         """Stream the plaintext into ``dest``; on failure ``dest`` is removed so no partial
         plaintext is left for a decoder to pick up."""
@@ -452,13 +478,17 @@ def _cut(fd: int, paths: _Paths, stored: _Stored, offset: int) -> _Stored:
     return _Stored(cipher, index, tail)
 
 
-def _plaintext(path: Path, stored: _Stored, batch: int) -> Generator[bytes, None, None]:
-    """The object's plaintext, ``batch`` segments per piece, each authenticated."""
+def _plaintext(
+    path: Path, stored: _Stored, batch: int, start: int = 0
+) -> Generator[bytes, None, None]:
+    """The object's plaintext from segment ``start`` on, ``batch`` segments per piece, each
+    authenticated."""
     cipher, count = stored.cipher, stored.index
-    if count:
-        buffer = memoryview(bytearray(min(batch, count) * cipher.record))
+    if start < count:
+        buffer = memoryview(bytearray(min(batch, count - start) * cipher.record))
         with path.open("rb") as file:
-            for first in range(0, count, batch):
+            file.seek(start * cipher.record)
+            for first in range(start, count, batch):
                 sealed = buffer[: min(batch, count - first) * cipher.record]
                 if file.readinto(sealed) != len(sealed):
                     raise UndecryptableData(f"media file {path.name} is cut short")

@@ -19,3 +19,4 @@ class AuditLog(Model):
 
     class Meta:
         table = "audit_log"
+        indexes = (("subject_type", "subject_id"),)  # a subject's timeline

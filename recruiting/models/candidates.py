@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from tortoise import fields
 from tortoise.models import Model
 
-from recruiting.infra.sealed_fields import SearchableField
+from recruiting.infra.sealed_fields import SealedTextField, SearchableField
 
 if TYPE_CHECKING:
     from recruiting.models.jobs import JobOpening
@@ -68,10 +68,17 @@ class Application(Model):
     # why HR turned the application down (``intake.reject``); the candidate summary uses it
     rejection_reason = fields.CharField(max_length=200, default="", db_default="")
     created_at = fields.DatetimeField(auto_now_add=True)
+    # Why HR turned it down (``recruiting.domain.pipeline.RejectReason``), HR's own note
+    # (never shown to the candidate), who and when: the candidate summary drafts from them.
+    rejection_reason = fields.CharField(max_length=24, default="", db_default="")
+    rejection_note = SealedTextField(null=True)
+    rejected_at = fields.DatetimeField(null=True)
+    rejected_by = fields.CharField(max_length=64, default="", db_default="")
 
     class Meta:
         table = "application"
         unique_together = (("candidate", "job"),)
+        indexes = (("job_id", "status"),)  # the pipeline board of one opening
 
 
 class ConsentPurpose(StrEnum):

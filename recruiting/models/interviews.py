@@ -58,6 +58,10 @@ class Interview(Model):
 
     class Meta:
         table = "interview"
+        indexes = (
+            ("application_id", "mode", "status"),  # stages, review, timeline
+            ("mode", "status", "completed_at"),  # 待评审, oldest first
+        )
 
 
 class InterviewAssignment(Model):
@@ -120,3 +124,4 @@ class InterviewNote(Model):
 
     class Meta:
         table = "interview_note"
+        indexes = (("interview_id", "taken_at"),)

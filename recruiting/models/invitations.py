@@ -54,7 +54,7 @@ class InterviewInvitation(Model):
 
     class Meta:
         table = "interview_invitation"
-        indexes = (("candidate_id", "status"),)
+        indexes = (("candidate_id", "status"), ("interview_id", "status"))
 
 
 class CandidateContact(Model):

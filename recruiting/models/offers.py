@@ -70,3 +70,4 @@ class OfferEvent(Model):
 
     class Meta:
         table = "offer_event"
+        indexes = (("offer_id", "at"),)

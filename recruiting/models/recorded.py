@@ -69,6 +69,7 @@ class Invitation(Model):
 
     class Meta:
         table = "invitation"
+        indexes = (("interview_id",),)
 
 
 class AnswerStatus(StrEnum):
@@ -110,6 +111,9 @@ class Answer(Model):
     analysis_reason = fields.CharField(max_length=512, default="")
     analysis: Any = SealedJSONField(null=True)  # transcript and quotes
     analysis_attempts = fields.SmallIntField(default=0)
+    # The gaming flags the analysis raised, counted outside the sealed analysis so the
+    # pipeline board can filter on them in SQL.
+    flag_count = fields.SmallIntField(default=0, db_default=0)
     lease_until = fields.DatetimeField(null=True)
     updated_at = fields.DatetimeField(auto_now=True)
 
@@ -164,6 +168,7 @@ class IntegrityEvent(Model):
 
     class Meta:
         table = "integrity_event"
+        indexes = (("interview_id",),)
 
 
 class CandidateSummary(Model):

@@ -51,6 +51,12 @@ class MediaStore(Protocol):
     def read(self, key: str, *, block: int = 1 << 20) -> AsyncIterator[bytes]:
         """The plaintext in blocks; raises MediaMissing, or UndecryptableData if tampered."""
 
+    def read_range(
+        self, key: str, start: int, end: int, *, block: int = 1 << 20
+    ) -> AsyncIterator[bytes]:
+        """Plaintext bytes ``start`` … ``end`` inclusive (clipped to the size): what an HTTP
+        range request asks for; raises like ``read``."""
+
     async def export(self, key: str, dest: Path) -> None:
         """Write the plaintext to ``dest`` (a temporary file for the decoders)."""
 

@@ -37,6 +37,7 @@ from tortoise.exceptions import IntegrityError
 
 from recruiting import clock
 from recruiting.domain.inbound import CardClick, Inbound
+from recruiting.domain.pipeline import REJECT_FOR_CANDIDATE, REJECT_NAMES, reject_reason
 from recruiting.domain.routing import parse_key, route_key
 from recruiting.domain.shorten import shorten
 from recruiting.domain.summary_draft import (
@@ -365,6 +366,7 @@ class CandidateSummaries:
             outcome=_outcome(interview.application),
             own_words_quotable=interview.mode == InterviewMode.RECORDED,
             missing_raters=missing,
+            **_rejection(interview.application),
         )
 
     def _hr_drafts(
@@ -507,6 +509,19 @@ def _outcome(application: Application) -> Outcome:
     if application.status in (ApplicationStatus.OFFER, ApplicationStatus.HIRED):
         return Outcome.OFFER
     return Outcome.PENDING
+
+
+def _rejection(application: Application) -> dict[str, str]:
+    """The rejection reason HR gave (``pipeline.reject``), for the draft's next step and
+    HR's notes; nothing for an application not rejected or rejected without one."""
+    reason = reject_reason(application.rejection_reason or "")
+    if application.status != ApplicationStatus.REJECTED or reason is None:
+        return {}
+    note = (application.rejection_note or "").strip()
+    return {
+        "rejection_for_candidate": REJECT_FOR_CANDIDATE[reason],
+        "rejection_for_hr": REJECT_NAMES[reason] + (f"（备注：{note}）" if note else ""),
+    }
 
 
 def _text(userid: str, content: str, key: str) -> OutboundDraft:

@@ -155,6 +155,7 @@ class AnswerAnalysisRunner:
                 id=answer.id, analysis_status=AnalysisStatus.PROCESSING
             ).update(
                 analysis=outcome.analysis,
+                flag_count=_flag_count(outcome.analysis),
                 analysis_status=AnalysisStatus.DONE,
                 analysis_reason="",
                 lease_until=None,
@@ -166,6 +167,13 @@ class AnswerAnalysisRunner:
         await Answer.filter(id=answer.id).update(
             analysis_status=AnalysisStatus.FAILED, analysis_reason=reason[:512], lease_until=None
         )
+
+
+def _flag_count(analysis: Any) -> int:
+    """The answer's gaming flags, counted beside the sealed analysis (the board filters)."""
+    score = (analysis or {}).get("score") if isinstance(analysis, dict) else None
+    flags = score.get("flags") if isinstance(score, dict) else None
+    return min(len(flags), 100) if isinstance(flags, list) else 0
 
 
 async def combine_ai_scores(interview_id: int, engine: str) -> None:

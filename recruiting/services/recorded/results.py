@@ -11,6 +11,7 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Any
 
+from recruiting.domain.byte_range import ByteRange, byte_range
 from recruiting.domain.roles import Permission
 from recruiting.errors import Conflict, NotFound
 from recruiting.models import (
@@ -47,9 +48,15 @@ HUMAN_ONLY = [
 
 @dataclass(frozen=True)
 class MediaStream:
+    """A recording, or the part an HTTP range asked for, as plaintext blocks."""
+
     media_type: str
-    size: int
+    range: ByteRange
     chunks: AsyncIterator[bytes]
+
+    @property
+    def size(self) -> int:
+        return self.range.size
 
 
 class ResultsService:
@@ -160,16 +167,22 @@ class ResultsService:
         )
         return [_listed(i) for i in interviews]
 
-    async def media(self, principal: Principal, interview_id: int, index: int) -> MediaStream:
+    async def media(
+        self, principal: Principal, interview_id: int, index: int, range_header: str | None = None
+    ) -> MediaStream:
+        """One answer's recording, or the byte range ``range_header`` asks for (a player
+        seeking): role-checked and audited on every request, as every look at a recording
+        is. An unsatisfiable range raises ``RangeNotSatisfiable`` (416)."""
         interview = await staff_interview(
             principal, interview_id, Permission.VIEW_MEDIA, "view_media"
         )
         answer = await Answer.get_or_none(interview_id=interview.id, question_index=index)
         if answer is None or answer.status != AnswerStatus.SUBMITTED or not answer.media_key:
             raise NotFound(f"question {index} has no recording")
-        return MediaStream(
-            answer.media_type, answer.media_bytes, self._media.read(answer.media_key)
-        )
+        size = await self._media.size(answer.media_key)
+        part = byte_range(range_header, size)
+        chunks = self._media.read_range(answer.media_key, part.start, part.end, block=256 << 10)
+        return MediaStream(answer.media_type, part, chunks)
 
     async def release_summary(
         self,

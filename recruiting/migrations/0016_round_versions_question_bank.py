@@ -6,7 +6,7 @@ from tortoise.fields.base import OnDelete
 from tortoise import fields
 
 class Migration(migrations.Migration):
-    dependencies = [('recruiting', '0014_send_attempts')]
+    dependencies = [('recruiting', '0015_workbench_sessions')]
 
     initial = False
 

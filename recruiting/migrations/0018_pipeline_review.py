@@ -5,7 +5,7 @@ from tortoise import fields
 from tortoise.indexes import Index
 
 class Migration(migrations.Migration):
-    dependencies = [('recruiting', '0014_send_attempts')]
+    dependencies = [('recruiting', '0017_intake')]
 
     initial = False
 

@@ -26,7 +26,7 @@ class Migration(migrations.Migration):
                 ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
                 ('updated_at', fields.DatetimeField(auto_now=True, auto_now_add=False)),
             ],
-            options={'table': 'bank_question', 'app': 'recruiting', 'pk_attr': 'id', 'table_description': 'A question of the bank, filed under the competencies it targets; picked into recorded'},
+            options={'table': 'bank_question', 'app': 'recruiting', 'pk_attr': 'id', 'table_description': 'A question of the bank, filed under the competencies it targets, picked into recorded'},
             bases=['Model'],
         ),
         ops.CreateModel(

@@ -65,8 +65,6 @@ class Application(Model):
     job_id: int
     status = fields.CharEnumField(ApplicationStatus, max_length=16, default="applied")
     channel = fields.CharField(max_length=32, default="direct")
-    # why HR turned the application down (``intake.reject``); the candidate summary uses it
-    rejection_reason = fields.CharField(max_length=200, default="", db_default="")
     created_at = fields.DatetimeField(auto_now_add=True)
     # Why HR turned it down (``recruiting.domain.pipeline.RejectReason``), HR's own note
     # (never shown to the candidate), who and when: the candidate summary drafts from them.

@@ -360,7 +360,7 @@ class CandidateSummaries:
         missing = tuple(a.interviewer.name for a in panel if a.interviewer_id not in rated)
         return DraftInput(
             job_title=job.title,
-            round_name=round_.name,
+            round_name=round_of(interview).name,
             rubrics=rubrics,
             ratings=ratings,
             outcome=_outcome(interview.application),

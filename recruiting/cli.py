@@ -113,6 +113,7 @@ def _demo_workbench(settings: Settings, app: Any) -> None:
             ScriptedAnalysis,
             demo_video,
             script_seconds,
+            warm_up,
         )
         from interview_core.service import CoreAnalysis
         from recruiting.bootstrap import scorer_choice
@@ -125,7 +126,8 @@ def _demo_workbench(settings: Settings, app: Any) -> None:
         core = CoreAnalysis(min_coverage=settings.analysis.min_coverage_percent / 100,
                             scoring=scorer_choice(settings))  # fmt: skip
         scripted = ScriptedAnalysis(core)
-        recordings = DemoRecordings(scripted, scripted.register, demo_video, script_seconds)
+        recordings = DemoRecordings(scripted, scripted.register, demo_video, script_seconds,
+                                    warm_up)  # fmt: skip
         await seed_demo_workbench(app.ctx.services, recordings)
         app.ctx.demo_data = await demo_seeded()
 

@@ -18,6 +18,7 @@ corp (``sandbox_demo_allowed``); seeded once (the first demo opening is the mark
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import logging
 import time
@@ -72,6 +73,7 @@ class DemoRecordings:
     register: Callable[[bytes, str], None]
     video: Callable[[int, float], bytes]
     seconds: Callable[[str], float]
+    warm_up: Callable[[], None] = lambda: None  # loads what the first analysis needs
 
 
 @dataclass(frozen=True)
@@ -220,11 +222,13 @@ async def seed_demo_workbench(services: Services, recordings: DemoRecordings) ->
     if await demo_seeded():
         return 0
     started = time.monotonic()
+    warming = asyncio.create_task(asyncio.to_thread(recordings.warm_up))
     seed = _Seed(services, recordings)
     await seed.staff()
     made = 0
     for opening in OPENINGS:
         made += await seed.opening(opening)
+    await warming
     log.info("demo workbench seeded: %d candidates in %.1f s", made, time.monotonic() - started)
     return made
 
@@ -241,6 +245,7 @@ class _Seed:
         )  # fmt: skip
         self.interviewers: list[Staff] = []
         self.videos = 0
+        self.booked = 0
 
     def now(self) -> datetime:
         return clock.now().astimezone(self.s.settings.timezone)
@@ -309,7 +314,8 @@ class _Seed:
                                                     "录制面试的回答缺少具体行动和结果")  # fmt: skip
             return
         if kind == "live":
-            start = _next_workday(self.now(), 2 + n % 3, 10 + n % 6)
+            self.booked += 1  # one panel for every demo booking: never the same hour twice
+            start = _next_workday(self.now(), 1 + self.booked // 3, (10, 14, 16)[self.booked % 3])
             ids = [s.id for s in self.interviewers]
             await self.s.pipeline.bulk.schedule_live(self.hr, [app_id], live.id, start, ids,
                                                      location=live.location)  # fmt: skip

@@ -132,6 +132,7 @@ def render(
         active=active,
         csrf_token=principal.csrf if principal else "",
         csrf_field=_csrf_field(principal.csrf if principal else ""),
+        demo_data=getattr(request.app.ctx, "demo_data", False),  # the sandbox's seeded demo
         **context,
     )
     return secure(html(body, status=status), personal=principal is not None)

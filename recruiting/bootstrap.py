@@ -61,6 +61,7 @@ from recruiting.wiring.live import wire_live
 from recruiting.wiring.messaging import decode_event, wire_messaging
 from recruiting.wiring.offers import wire_offers
 from recruiting.wiring.pipeline import Pipeline, wire_pipeline
+from recruiting.wiring.openings import Openings, wire_openings
 from recruiting.wiring.recorded import wire_recorded
 from recruiting.wiring.scheduling import wire_scheduling
 from recruiting.wiring.shared import scorer_choice, wire_shared
@@ -111,6 +112,7 @@ class Services:
     intake: Intake
     workbench_login: WorkbenchLogin
     pipeline: Pipeline  # the HR workbench's board, review and decisions
+    openings: Openings  # openings, rounds, question bank (the workbench's 岗位 pages)
     # found once at start (a directory listing): /healthz must not touch the disk per probe
     speech: SpeechReadiness | None = None
 
@@ -180,6 +182,7 @@ def build_services(
             WeComWebLogin(shared.wecom.auth), shared.kv, settings.workbench.session_ttl
         ),
         pipeline=wire_pipeline(shared, invitations, offers, recorded),
+        openings=wire_openings(),
     )
 
 

@@ -204,17 +204,30 @@ def competency_model(
     for entry in entries:
         if not isinstance(entry, Mapping):
             raise InvalidInput("能力模型的每一项须包含能力和权重")
-        code = str(entry.get("code") or "").strip()
+        code = _library_code(entry, known)
         if code not in known:
             raise InvalidInput(f"能力库中没有“{code[:20]}”")
         if any(i["code"] == code for i in items):
             raise InvalidInput(f"“{known[code]}”重复出现，请合并为一项")
         weight = _weight(entry.get("weight"), known[code])
         items.append({"code": code, "name": known[code], "weight": str(weight)})
-    total = sum(Decimal(i["weight"]) for i in items)
+    total = sum((Decimal(i["weight"]) for i in items), Decimal(0))
     if total != 1:
         raise InvalidInput(f"各项能力的权重合计须为 1（即 100%），现为 {total.normalize():f}")
     return CompetencyModel.from_json(list(items)).to_json()
+
+
+def _library_code(entry: Mapping[str, Any], known: Mapping[str, str]) -> str:
+    """The library code of a model entry: its code, else its name (models imported from an
+    EHR or seeded by hand may carry their own codes for library competencies)."""
+    code = str(entry.get("code") or "").strip()
+    if code in known:
+        return code
+    by_name = {name: c for c, name in known.items()}
+    for key in (code, str(entry.get("name") or "").strip()):
+        if key in by_name:
+            return by_name[key]
+    return code
 
 
 def _weight(value: Any, name: str) -> Decimal:

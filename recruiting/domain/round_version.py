@@ -102,7 +102,9 @@ def content_from_fields(fields: Any, competency_model: Any) -> RoundContent:
         kind=str(getattr(kind, "value", kind)),
         competency_model=_model(_loaded(competency_model)),
         competencies=tuple(str(c) for c in _loaded(get("competencies", [])) or []),
-        questions=tuple(dict(q) for q in _loaded(get("questions", [])) or [] if isinstance(q, dict)),
+        questions=tuple(
+            dict(q) for q in _loaded(get("questions", [])) or [] if isinstance(q, dict)
+        ),
         deadline_days=int(get("deadline_days", DEFAULT_DEADLINE_DAYS)),
         duration_minutes=int(get("duration_minutes", 60)),
         panel_size=int(get("panel_size", 1)),

@@ -1,9 +1,50 @@
-from tortoise import migrations
-from tortoise.migrations import operations as ops
+"""Round versions and the question bank.
+
+Existing rows: every round that already has interviews gets version 1 made from its current
+content (and its opening's competency model), and those interviews are pinned to it, so the
+first edit made in the workbench cannot change how they were assessed. Rounds without
+interviews get their first version when the first interview is created.
+"""
+
 import functools
+import json
+from datetime import datetime, timezone
 from json import dumps, loads
+
+from tortoise import fields, migrations
 from tortoise.fields.base import OnDelete
-from tortoise import fields
+from tortoise.migrations import operations as ops
+
+from recruiting.domain.round_version import content_from_fields
+
+
+async def freeze_existing_rounds(apps: object, schema_editor: object) -> None:
+    client = schema_editor.client  # type: ignore[attr-defined]
+    postgres = client.capabilities.dialect == "postgres"
+    marks = ("$1", "$2", "$3", "$4", "$5", "$6") if postgres else ("?",) * 6
+    rows = await client.execute_query_dict(
+        "SELECT r.*, j.competency_model AS job_model FROM interview_round r"
+        " JOIN job_opening j ON j.id = r.job_id WHERE EXISTS (SELECT 1 FROM interview i"
+        " WHERE i.round_id = r.id AND i.round_version_id IS NULL) ORDER BY r.id"
+    )
+    for row in rows:
+        content = content_from_fields(dict(row), row["job_model"])
+        await client.execute_query(
+            "INSERT INTO interview_round_version (round_id, number, content, digest, created_by,"
+            f" created_at) VALUES ({', '.join(marks)})",
+            [row["id"], 1, json.dumps(content.to_json(), ensure_ascii=False), content.digest(),
+             "migration", datetime.now(timezone.utc)],
+        )
+        found = await client.execute_query_dict(
+            f"SELECT id FROM interview_round_version WHERE round_id = {marks[0]} AND number = 1",
+            [row["id"]],
+        )
+        await client.execute_query(
+            f"UPDATE interview SET round_version_id = {marks[0]}"
+            f" WHERE round_id = {marks[1]} AND round_version_id IS NULL",
+            [found[0]["id"], row["id"]],
+        )
+
 
 class Migration(migrations.Migration):
     dependencies = [('recruiting', '0015_workbench_sessions')]
@@ -26,7 +67,7 @@ class Migration(migrations.Migration):
                 ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
                 ('updated_at', fields.DatetimeField(auto_now=True, auto_now_add=False)),
             ],
-            options={'table': 'bank_question', 'app': 'recruiting', 'pk_attr': 'id', 'table_description': 'A question of the bank, filed under the competencies it targets, picked into recorded'},
+            options={'table': 'bank_question', 'app': 'recruiting', 'pk_attr': 'id', 'table_description': 'A question of the bank, filed under the competencies it targets. Picked into recorded'},
             bases=['Model'],
         ),
         ops.CreateModel(
@@ -40,7 +81,7 @@ class Migration(migrations.Migration):
                 ('created_by', fields.CharField(default='system', max_length=64)),
                 ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
             ],
-            options={'table': 'interview_round_version', 'app': 'recruiting', 'unique_together': (('round', 'number'),), 'pk_attr': 'id', 'table_description': 'An immutable snapshot of a round (``recruiting.domain.round_version.RoundContent``):'},
+            options={'table': 'interview_round_version', 'app': 'recruiting', 'unique_together': (('round', 'number'),), 'pk_attr': 'id', 'table_description': 'An immutable snapshot of a round (``recruiting.domain.round_version.RoundContent``).'},
             bases=['Model'],
         ),
         ops.AddField(
@@ -63,4 +104,5 @@ class Migration(migrations.Migration):
             name='meeting_link',
             field=fields.CharField(default='', db_default='', max_length=512),
         ),
+        ops.RunPython(freeze_existing_rounds),
     ]

@@ -64,8 +64,8 @@ class InterviewRound(Model):
 
 
 class RoundVersion(Model):
-    """An immutable snapshot of a round (``recruiting.domain.round_version.RoundContent``):
-    interviews point at the one they were taken with, so editing a round never changes how
+    """An immutable snapshot of a round (``recruiting.domain.round_version.RoundContent``).
+    Interviews point at the one they were taken with, so editing a round never changes how
     they are run, analysed or reported."""
 
     id = fields.IntField(primary_key=True)
@@ -85,8 +85,8 @@ class RoundVersion(Model):
 
 
 class BankQuestion(Model):
-    """A question of the bank, filed under the competencies it targets; picked into recorded
-    rounds (copied: a later edit of the bank question does not touch the rounds)."""
+    """A question of the bank, filed under the competencies it targets. Picked into recorded
+    rounds as a copy, so a later edit of the bank question does not touch the rounds."""
 
     id = fields.IntField(primary_key=True)
     text = fields.CharField(max_length=500)

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from tortoise.transactions import in_transaction
 
@@ -25,6 +25,7 @@ from recruiting.models import (
     ApplicationStatus,
     Candidate,
     Interview,
+    InterviewRound,
     JobOpening,
     JobStatus,
     Score,
@@ -42,6 +43,7 @@ from recruiting.ports.ehr import (
 from recruiting.ports.queue import TaskQueue
 from recruiting.services.messaging.effects import Effects
 from recruiting.services.shared.audit import Actor, record
+from recruiting.services.shared.round_versions import freeze_unpinned
 
 DECISIONS = frozenset(
     {ApplicationStatus.OFFER, ApplicationStatus.REJECTED, ApplicationStatus.WITHDRAWN}
@@ -143,6 +145,7 @@ class EhrSync:
                     "status": JobStatus(opening.status),
                     "competency_model": model,
                 }
+                await _freeze_if_model_changes(opening.code, model)
                 _, is_new = await JobOpening.update_or_create(values, code=opening.code)
                 created += is_new
                 updated += not is_new
@@ -210,6 +213,14 @@ def _score(s: Score) -> CompetencyScore:
 
 def _number(value: Decimal | None) -> float | None:
     return None if value is None else float(value)
+
+
+async def _freeze_if_model_changes(code: str, model: list[dict[str, str]]) -> None:
+    """Interviews already taken keep the weights they were assessed with (round versions)."""
+    job = await JobOpening.get_or_none(code=code)
+    if job is not None and job.competency_model != model:
+        rounds = await InterviewRound.filter(job_id=job.id).values_list("id", flat=True)
+        await freeze_unpinned([int(cast(int, r)) for r in rounds], "ehr-import")
 
 
 def _competency_model(opening: JobOpeningInfo) -> list[dict[str, str]]:

@@ -20,7 +20,6 @@ from recruiting.domain.recorded_round import (
     RecordedQuestion,
     check_deadline,
     check_retake,
-    parse_questions,
 )
 from recruiting.errors import Conflict, InvalidInput, NotFound
 from recruiting.models import (

@@ -37,6 +37,7 @@ from recruiting.services.shared.access import (
     staff_interview,
 )
 from recruiting.services.shared.audit import record
+from recruiting.services.shared.round_versions import ASSESSED
 from recruiting.services.shared.sessions import Principal
 
 # Shown to candidates who ask how they were assessed when no answer was analysed by the AI.

@@ -1,0 +1,43 @@
+"""A small competency catalog for the openings use cases (the real one is the core's)."""
+
+from __future__ import annotations
+
+from recruiting.domain.roles import Role
+from recruiting.ports.competency_catalog import (
+    CatalogCompetency,
+    CatalogJob,
+    CatalogQuestion,
+)
+from recruiting.services.shared.audit import Actor
+
+HR = Actor("hr-li", frozenset({Role.HR}))
+MANAGER = Actor("hr-boss", frozenset({Role.HR_MANAGER}))
+INTERVIEWER = Actor("iv-wang", frozenset({Role.INTERVIEWER}))
+FINANCE = Actor("fin-zhao", frozenset({Role.FINANCE}))
+
+
+def _anchors(name: str) -> tuple[str, ...]:
+    return tuple(f"{name}{level}级：行为描述" for level in range(1, 6))
+
+
+class FakeCatalog:
+    def __init__(self) -> None:
+        self._competencies = (
+            CatalogCompetency("communication", "沟通能力", "清晰表达", ("倾听",), _anchors("沟通")),
+            CatalogCompetency("teamwork", "团队协作", "合作", ("补位",), _anchors("协作")),
+            CatalogCompetency("results", "结果导向", "达成目标", ("目标",), _anchors("结果")),
+        )
+        self._jobs = (
+            CatalogJob(
+                "sales",
+                "销售代表",
+                (("communication", "0.5"), ("results", "0.5")),
+                (CatalogQuestion("讲一次成交的经历。", ("communication", "results")),),
+            ),
+        )
+
+    def competencies(self) -> tuple[CatalogCompetency, ...]:
+        return self._competencies
+
+    def jobs(self) -> tuple[CatalogJob, ...]:
+        return self._jobs

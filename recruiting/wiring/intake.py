@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from recruiting.ports.media import MediaStore
 from recruiting.ports.resumes import ResumeReader
 from recruiting.services.intake.candidates import CandidateIntake
 from recruiting.services.intake.cards import IntakeCards
@@ -26,7 +25,6 @@ class Intake:
     spreadsheets: SpreadsheetImport
     resumes: ResumeUploads
     cards: IntakeCards  # its ``on_card_click`` serves the intake.* card keys
-    media: MediaStore  # where résumé files and spreadsheets awaiting 「导入」 are kept, sealed
 
 
 def wire_intake(
@@ -47,8 +45,7 @@ def wire_intake(
     )
     return Intake(
         candidates=candidates,
-        spreadsheets=SpreadsheetImport(candidates, shared.effects, cards),
+        spreadsheets=SpreadsheetImport(candidates, shared.effects, cards, shared.kv, shared.cipher),
         resumes=ResumeUploads(shared.media, candidates, shared.effects, cards, reader),
         cards=cards,
-        media=shared.media,
     )

@@ -116,6 +116,15 @@ async def test_candidates_in_through_the_workbench(stack: Stack, hr: httpx.Async
     await click(stack, "lina", other["task_id"], invite)
     timeline = await until(stack, "lina", lambda t: any("AI 面试邀请" in x for x in texts(t)))
     assert any("weixin://dl/business/" in x for x in texts(timeline))
+    # 安排面试: the same slot card as the chat command (or why there is none)
+    schedule = {b["text"]: b["key"] for b in other["button_list"]}["安排面试"]
+    seen = len(texts(timeline)) + len(cards(timeline, "book-"))
+    await click(stack, "lina", other["task_id"], schedule)
+    timeline = await until(stack, "lina", lambda t: len(texts(t)) + len(cards(t, "book-")) > seen)
+    booking = cards(timeline, "book-")
+    assert booking or any("面试官时间" in x for x in texts(timeline))
+    if booking:
+        assert "宋青书" in booking[-1]["content"]["main_title"]["title"]
 
     # a résumé upload: stored encrypted, the name HR typed becomes the candidate, a card comes
     secret = "独一无二的工作经历句子".encode()

@@ -19,6 +19,7 @@ from recruiting.domain.resume import ParsedResume, ParseStatus
 from recruiting.domain.roles import Role
 from recruiting.errors import AccessDenied, Conflict, InvalidInput, NotFound
 from recruiting.infra.media_store import LocalMediaStore
+from recruiting.infra.memory_kv import MemoryKeyValueStore
 from recruiting.models import (
     Application,
     ApplicationStatus,
@@ -62,8 +63,11 @@ class World:
     def __init__(self, media_dir: Path, reader: Any = None) -> None:
         self.intake = CandidateIntake(TEST_CIPHER)
         self.effects = Effects(None)
-        self.cards = IntakeCards(self.intake, None, None, clock.now().tzinfo or __import__("datetime").UTC)
-        self.sheets = SpreadsheetImport(self.intake, self.effects, self.cards)
+        self.cards = IntakeCards(
+            self.intake, None, None, clock.now().tzinfo or __import__("datetime").UTC
+        )
+        self.kv = MemoryKeyValueStore()
+        self.sheets = SpreadsheetImport(self.intake, self.effects, self.cards, self.kv, TEST_CIPHER)
         self.media_dir = media_dir
         self.media = LocalMediaStore(media_dir, TEST_CIPHER)
         self.uploads = ResumeUploads(self.media, self.intake, self.effects, self.cards, reader)
@@ -105,7 +109,9 @@ async def test_manual_add_is_sealed_validated_and_audited(world: World) -> None:
         assert secret not in stored
     candidate = await Candidate.get(id=added.candidate_id)
     assert (candidate.name, candidate.education, candidate.years_experience) == ("赵敏", "本科", 3)
-    pii = await PersonalDataService(TEST_CIPHER).read(HR.actor, candidate.id, ["phone", "email"], "t")
+    pii = await PersonalDataService(TEST_CIPHER).read(
+        HR.actor, candidate.id, ["phone", "email"], "t"
+    )
     assert pii.values == {"phone": "13800138000", "email": "zm@example.cn"}
     entry = await AuditLog.get(action="add_candidate")
     assert entry.allowed and entry.actor == "lina" and entry.subject_id == str(candidate.id)
@@ -128,7 +134,9 @@ async def test_manual_add_refusals(world: World) -> None:
 
 
 async def test_duplicate_by_phone_or_email_is_reported_not_merged(world: World) -> None:
-    first = await world.intake.add(HR, {"name": "赵敏", "phone": "13800138000", "email": "zm@x.cn", "job": "S01"})
+    first = await world.intake.add(
+        HR, {"name": "赵敏", "phone": "13800138000", "email": "zm@x.cn", "job": "S01"}
+    )
     with pytest.raises(DuplicateCandidate) as by_phone:
         await world.intake.add(HR, {"name": "赵敏敏", "phone": "+86 138-0013-8000", "job": "D02"})
     assert by_phone.value.duplicates[0].candidate_id == first.candidate_id
@@ -181,7 +189,14 @@ async def test_spreadsheet_with_bad_rows_applies_nothing_and_reports_each(world:
     report = await world.sheets.apply(HR, data, "bad.csv")
     assert not report.applied and report.rows == 8
     found = {(e.row, e.column) for e in report.errors}
-    assert {(5, "手机"), (6, "姓名"), (7, "邮箱"), (7, "工作年限"), (8, "手机"), (9, "手机")} <= found
+    assert {
+        (5, "手机"),
+        (6, "姓名"),
+        (7, "邮箱"),
+        (7, "工作年限"),
+        (8, "手机"),
+        (9, "手机"),
+    } <= found
     row8 = next(e for e in report.errors if e.row == 8)
     assert "与第 2 行的手机相同" in row8.reason
     row9 = next(e for e in report.errors if e.row == 9)
@@ -190,6 +205,23 @@ async def test_spreadsheet_with_bad_rows_applies_nothing_and_reports_each(world:
     assert await Candidate.all().count() == 1  # only the one that was there
     assert await OutboxMessage.all().count() == 0
     assert await AuditLog.filter(action="import_apply", allowed=False).count() == 1
+
+
+async def test_a_held_file_is_sealed_and_only_its_uploader_gets_it(world: World) -> None:
+    data = csv(GOOD)
+    ref = await world.sheets.hold(HR, data, "boss.csv")
+    assert ref.endswith("-csv")
+    (sealed,) = [v for v, _ in world.kv._values.values()]
+    assert sealed.startswith("v1.") and "赵敏" not in sealed and "13800138000" not in sealed
+    assert await world.sheets.held(HR, ref) == (data, "import.csv")
+    other = Principal(0, SubjectKind.STAFF, staff_id=3, userid="zw", roles=frozenset({Role.HR}))
+    with pytest.raises(NotFound):
+        await world.sheets.held(other, ref)
+    with pytest.raises(NotFound):
+        await world.sheets.held(HR, "../../etc-csv")
+    await world.sheets.release(HR, ref)
+    with pytest.raises(NotFound):
+        await world.sheets.held(HR, ref)
 
 
 async def test_spreadsheet_xlsx_and_a_default_opening(world: World) -> None:
@@ -217,8 +249,12 @@ async def test_merge_moves_everything_and_is_audited(world: World) -> None:
     same_job = await Application.create(candidate=other, job=s01)
     other_job = await Application.create(candidate=other, job=d02)
     round_ = await InterviewRound.create(job=s01, name="录制", kind=RoundKind.RECORDED)
-    interview = await Interview.create(application=same_job, round=round_, mode=InterviewMode.RECORDED)
-    await Consent.create(candidate=other, purpose=ConsentPurpose.RECORDING, text_version="v1", granted=True)
+    interview = await Interview.create(
+        application=same_job, round=round_, mode=InterviewMode.RECORDED
+    )
+    await Consent.create(
+        candidate=other, purpose=ConsentPurpose.RECORDING, text_version="v1", granted=True
+    )
     groups = await world.intake.duplicate_groups(HR)
     assert [[r.id for r in g] for g in groups] == [sorted([keep.candidate_id, other.id])]
 
@@ -309,7 +345,7 @@ async def test_upload_without_a_reader_is_stored_encrypted_and_unparsed(world: W
             assert "工作经历".encode("gb18030") not in blob
     _, db_rows = await connections.get("default").execute_query("SELECT filename FROM resume_file")
     assert all("赵敏" not in str(r["filename"]) for r in db_rows)
-    name, kind, blocks = await world.uploads.read(HR, rows[0].id)
+    _, kind, blocks = await world.uploads.read(HR, rows[0].id)
     assert b"".join([b async for b in blocks]) == PDF and kind == "application/pdf"
     with pytest.raises(AccessDenied):
         await world.uploads.read(INTERVIEWER, rows[0].id)
@@ -328,7 +364,9 @@ class FakeReader:
         return ParsedResume(ParseStatus.PARSED, name=name, phone=phone)
 
 
-async def test_upload_with_a_reader_creates_or_matches_candidates(world: World, tmp_path: Path) -> None:
+async def test_upload_with_a_reader_creates_or_matches_candidates(
+    world: World, tmp_path: Path
+) -> None:
     uploads = ResumeUploads(world.media, world.intake, world.effects, world.cards, FakeReader())
     existing = await world.intake.add(HR, {"name": "赵敏", "phone": "13800138000", "job": "S01"})
     archive = io.BytesIO()
@@ -345,6 +383,8 @@ async def test_upload_with_a_reader_creates_or_matches_candidates(world: World, 
     assert await Candidate.all().count() == 2
     parsed = await ResumeFile.get(candidate_id=existing.candidate_id)
     assert parsed.parse_status == "parsed" and parsed.parsed["name"] == "赵敏"
+    titles = sorted(m.payload["card"]["main_title"]["title"] for m in await OutboxMessage.all())
+    assert titles == ["候选人：赵敏", "新候选人：钱多多"]  # the existing one is not called new
 
 
 async def test_zip_bomb_upload_is_refused(world: World) -> None:
@@ -352,10 +392,16 @@ async def test_zip_bomb_upload_is_refused(world: World) -> None:
     with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as z:
         z.writestr("cv.txt", b"a" * (120 * 1024 * 1024))
     result = await world.uploads.upload(
-        HR, [UploadedFile("bomb.zip", archive.getvalue())], entry={"name": "甲", "phone": "13800138000"}
+        HR,
+        [UploadedFile("bomb.zip", archive.getvalue())],
+        entry={"name": "甲", "phone": "13800138000"},
     )
     assert not result.files[0].stored and "压缩炸弹" in result.files[0].reason
-    assert not any(p.is_file() for p in world.media_dir.rglob("*")) if world.media_dir.exists() else True
+    assert (
+        not any(p.is_file() for p in world.media_dir.rglob("*"))
+        if world.media_dir.exists()
+        else True
+    )
 
 
 async def test_card_buttons_reject_and_refuse_non_hr(world: World) -> None:

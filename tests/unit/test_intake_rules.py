@@ -104,7 +104,11 @@ def test_header_aliases() -> None:
     assert header_key("工作经验") == "years"
     assert header_key("性别") is None  # protected attributes are never read
     assert header_key("年龄") is None
-    assert read_header(["名字", "联系电话", "性别", "应聘职位"]) == {0: "name", 1: "phone", 3: "job"}
+    assert read_header(["名字", "联系电话", "性别", "应聘职位"]) == {
+        0: "name",
+        1: "phone",
+        3: "job",
+    }
     problems = read_header(["手机", "手机号码"])
     assert isinstance(problems, list)
     assert {p.reason for p in problems} >= {"缺少「姓名」列", "与「手机」表示同一项，请只保留一列"}
@@ -154,7 +158,9 @@ def xlsx(rows: list[list[object]]) -> bytes:
 
 
 def test_xlsx_numbers_read_as_text() -> None:
-    table = read_table(xlsx([["姓名", "手机"], ["赵敏", 13800138000], ["钱多多", 13900139000.0]]), "a.xlsx")
+    table = read_table(
+        xlsx([["姓名", "手机"], ["赵敏", 13800138000], ["钱多多", 13900139000.0]]), "a.xlsx"
+    )
     assert table.rows == [(2, ["赵敏", "13800138000"]), (3, ["钱多多", "13900139000"])]
 
 
@@ -187,3 +193,26 @@ def test_zip_bomb_inside_xlsx_is_refused_before_parsing() -> None:
         with zipfile.ZipFile(plain, "w") as z:
             z.writestr("a.txt", "hi")
         read_table(plain.getvalue(), "a.xlsx")
+
+
+def test_resume_types_are_read_from_the_bytes() -> None:
+    from recruiting.services.intake.resumes import _display_name, sniff
+
+    docx = io.BytesIO()
+    with zipfile.ZipFile(docx, "w") as z:
+        z.writestr("word/document.xml", "<w:document/>")
+    archive = io.BytesIO()
+    with zipfile.ZipFile(archive, "w") as z:
+        z.writestr("a.txt", "简历")
+    assert sniff(b"%PDF-1.7\n...", "cv.docx") == "application/pdf"  # the bytes decide
+    assert sniff(docx.getvalue(), "cv.zip").endswith("wordprocessingml.document")
+    assert sniff(archive.getvalue(), "batch.zip") == "zip"
+    assert sniff(archive.getvalue(), "cv.docx") is None  # a zip posing as Word
+    assert sniff(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1rest", "cv.doc") == "application/msword"
+    assert sniff("<html><body>赵敏</body></html>".encode(), "cv.txt") == "text/html"
+    assert sniff("赵敏 简历".encode("gb18030"), "cv.txt") == "text/plain"
+    assert sniff(b"MZ\x90\x00\x03\x00\x00\x00", "cv.exe") is None
+    assert sniff(b"", "empty.txt") is None
+    assert _display_name("C:\\Users\\hr\\赵敏.pdf") == "赵敏.pdf"
+    assert _display_name("../../etc/passwd") == "passwd"
+    assert _display_name("\x00\x07") == "简历"

@@ -274,23 +274,22 @@ class CandidateIntake:
                 email_hash__in=sorted(emails)[at : at + chunk]
             )
             found += await Candidate.filter(part, erased_at=None, merged_into=None)
+        by_phone: dict[str, list[Candidate]] = {}
+        by_email: dict[str, list[Candidate]] = {}
+        for c in found:
+            if c.id != exclude:
+                if c.phone_hash:
+                    by_phone.setdefault(c.phone_hash, []).append(c)
+                if c.email_hash:
+                    by_email.setdefault(c.email_hash, []).append(c)
         result: dict[int, list[Duplicate]] = {}
         for index, (p, e) in enumerate(pairs):
-            hits: list[Duplicate] = []
-            for c in found:
-                if c.id == exclude or any(d.candidate_id == c.id for d in hits):
-                    continue
-                same_phone = bool(p) and c.phone_hash == p
-                same_email = bool(e) and c.email_hash == e
-                if same_phone or same_email:
-                    by = (
-                        "手机和邮箱"
-                        if same_phone and same_email
-                        else "手机"
-                        if same_phone
-                        else "邮箱"
-                    )
-                    hits.append(Duplicate(c.id, c.name, by))
+            phone_hits = {c.id: c for c in by_phone.get(p or "", [])}
+            email_hits = {c.id: c for c in by_email.get(e or "", [])}
+            hits = [
+                Duplicate(c.id, c.name, _by(c.id in phone_hits, c.id in email_hits))
+                for c in sorted({**phone_hits, **email_hits}.values(), key=lambda c: c.id)
+            ]
             if hits:
                 result[index] = hits
         return result
@@ -416,6 +415,10 @@ class CandidateIntake:
             detail=f"reason={reason[:200]}",
         )  # fmt: skip
         return application
+
+
+def _by(phone: bool, email: bool) -> str:
+    return "手机和邮箱" if phone and email else "手机" if phone else "邮箱"
 
 
 async def live_candidate(candidate_id: int) -> Candidate:

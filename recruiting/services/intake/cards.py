@@ -56,13 +56,18 @@ class IntakeCards:
         self._zone = zone
         self._appid = miniapp_appid
 
-    async def after_intake(self, userid: str, added: list[Any], *, how: str) -> list[OutboundDraft]:
-        """The drafts for ``userid`` after ``added`` (``Added`` rows) came in by ``how``."""
+    async def after_intake(
+        self, userid: str, added: list[Any], *, how: str, existing: frozenset[int] = frozenset()
+    ) -> list[OutboundDraft]:
+        """The drafts for ``userid`` after ``added`` (``Added`` rows) came in by ``how``;
+        candidates in ``existing`` were already here (a résumé attached to them)."""
         if not userid or not added:
             return []
         drafts: list[OutboundDraft] = []
         for n, item in enumerate(added[:CARDS]):
-            card = await self._card(item.candidate_id, item.application_id, how)
+            card = await self._card(
+                item.candidate_id, item.application_id, how, item.candidate_id in existing
+            )
             drafts.append(
                 OutboundDraft(CHANNEL, userid, {"kind": "template_card", "card": card}, f"card-{n}")
             )
@@ -78,7 +83,7 @@ class IntakeCards:
         return drafts
 
     async def _card(
-        self, candidate_id: int, application_id: int | None, how: str
+        self, candidate_id: int, application_id: int | None, how: str, known: bool = False
     ) -> dict[str, Any]:
         from recruiting.models import Candidate  # the candidate's sealed name, decrypted on load
 
@@ -102,14 +107,15 @@ class IntakeCards:
             "card_type": "button_interaction",
             "source": {"desc": "新候选人"},
             "main_title": {
-                "title": shorten(f"新候选人：{candidate.name}", max_chars=36),
+                "title": shorten(
+                    f"{'候选人' if known else '新候选人'}：{candidate.name}", max_chars=36
+                ),
                 "desc": shorten(f"应聘 {application.job.title}", max_chars=40)
                 if application
                 else "尚未关联岗位",
             },
-            "sub_title_text": f"通过{how}加入。请选择下一步："
-            if application
-            else f"通过{how}加入。请在工作台为 TA 选择岗位。",
+            "sub_title_text": (f"已{how}。" if known else f"通过{how}加入。")
+            + ("请选择下一步：" if application else "请在工作台为 TA 选择岗位。"),
             "horizontal_content_list": facts,
             "task_id": f"intake-{candidate_id}-{stamp}",
         }

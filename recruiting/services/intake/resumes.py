@@ -204,7 +204,11 @@ class ResumeUploads:
                     detail=f"candidate={owner.id} size={len(a.data)} parse={_status(facts)}",
                 )  # fmt: skip
             cards = [Added(cid, app_id) for cid, app_id in touched.items()]
-            drafts = await self._cards.after_intake(principal.userid, cards, how="上传简历")
+            new = {a.candidate_id for a in added}
+            known = frozenset(cid for cid in touched if cid not in new)
+            drafts = await self._cards.after_intake(
+                principal.userid, cards, how="上传简历", existing=known
+            )
             if drafts:
                 await unit.add(drafts, cause=f"intake:resume:{keys[0] if keys else '-'}")
         return UploadResult(outcomes, added)

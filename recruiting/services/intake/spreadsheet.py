@@ -5,24 +5,43 @@ without writing anything; ``apply`` does the same checks again inside one transa
 writes every row or none. A row whose phone or e-mail belongs to a candidate already here,
 or to an earlier row of the same file, is a bad row that names the other record: nothing is
 merged or duplicated behind HR's back. After an import HR gets a card in chat.
+
+Between the check and 「导入」 the file is held (``hold``/``held``/``release``) in the
+key-value store for an hour, sealed with the field cipher under a context that names the
+uploader: 「导入」 applies exactly the file that was checked, only its uploader can, and an
+abandoned file expires by itself.
 """
 
 from __future__ import annotations
 
 import asyncio
+import base64
+import binascii
 import hashlib
+import secrets
 from dataclasses import dataclass, field
+from typing import cast
 
 from recruiting.domain.intake import CandidateEntry, Problem, check_entry, read_header
+from recruiting.errors import NotFound, PayloadTooLarge
+from recruiting.infra.pii import FieldCipher, UndecryptableData
 from recruiting.infra.spreadsheets import TableLimits, read_table
-from recruiting.models import JobOpening
-from recruiting.services.intake.candidates import Added, CandidateIntake, Openings, require_hr
+from recruiting.models import Application, JobOpening
+from recruiting.ports.kv import KeyValueStore
+from recruiting.services.intake.candidates import (
+    CHANNEL_CHARS,
+    Added,
+    CandidateIntake,
+    Openings,
+    require_hr,
+)
 from recruiting.services.intake.cards import IntakeCards
 from recruiting.services.messaging.effects import Effects
 from recruiting.services.shared.audit import record
 from recruiting.services.shared.sessions import Principal
 
 MAX_REPORTED = 500  # errors listed; the count says how many more
+HOLD_SECONDS = 3600  # a checked file waits this long for 「导入」
 
 
 @dataclass(frozen=True)
@@ -59,12 +78,48 @@ class SpreadsheetImport:
         intake: CandidateIntake,
         effects: Effects,
         cards: IntakeCards,
+        kv: KeyValueStore,
+        cipher: FieldCipher,
         limits: TableLimits | None = None,
     ) -> None:
+        self._kv = kv
+        self._cipher = cipher
         self._intake = intake
         self._effects = effects
         self._cards = cards
         self._limits = limits or TableLimits()
+
+    async def hold(self, principal: Principal, data: bytes, filename: str) -> str:
+        """Keep an uploaded file for its check and 「导入」; returns its reference."""
+        await require_hr(principal, "import_hold", "candidate", "-")
+        if len(data) > self._limits.max_bytes:
+            raise PayloadTooLarge(f"文件过大（最大 {self._limits.max_bytes // (1024 * 1024)} MB）")
+        xlsx = filename.lower().endswith(".xlsx") or data[:4] == b"PK\x03\x04"
+        ref = f"{secrets.token_hex(16)}-{'xlsx' if xlsx else 'csv'}"
+        sealed = self._cipher.encrypt(base64.b64encode(data).decode("ascii"), _context(principal))
+        await self._kv.set(_hold_key(principal, ref), sealed, ttl=HOLD_SECONDS)
+        return ref
+
+    async def held(self, principal: Principal, ref: str) -> tuple[bytes, str]:
+        """(the bytes, a file name for the reader) of a held file of this uploader."""
+        await require_hr(principal, "import_hold", "candidate", "-")
+        token, _, kind = ref.partition("-")
+        valid = len(token) == 32 and all(c in "0123456789abcdef" for c in token)
+        sealed = (
+            await self._kv.get(_hold_key(principal, ref))
+            if valid and kind in ("xlsx", "csv")
+            else None
+        )
+        if sealed is None:
+            raise NotFound("这份表格已导入或已超过 1 小时，请重新上传", code="import_gone")
+        try:
+            data = base64.b64decode(self._cipher.decrypt(sealed, _context(principal)))
+        except (UndecryptableData, binascii.Error) as exc:
+            raise NotFound("这份表格已失效，请重新上传", code="import_gone") from exc
+        return data, f"import.{kind}"
+
+    async def release(self, principal: Principal, ref: str) -> None:
+        await self._kv.delete(_hold_key(principal, ref))
 
     async def check(
         self, principal: Principal, data: bytes, filename: str, *, job_id: int | None = None
@@ -88,10 +143,7 @@ class SpreadsheetImport:
             if checked.errors:
                 report = _report(checked, applied=False)
             else:
-                added = [
-                    await self._intake.create(entry, job, channel="import")
-                    for _, entry, job in checked.entries
-                ]
+                added = await self._write(checked.entries)
                 drafts = await self._cards.after_intake(principal.userid, added, how="表格导入")
                 await unit.add(
                     drafts, cause=f"intake:import:{_digest(data)}:{added[0].candidate_id}"
@@ -103,6 +155,33 @@ class SpreadsheetImport:
             f"added={len(report.added)}",
         )  # fmt: skip
         return report
+
+    async def _write(
+        self, entries: list[tuple[int, CandidateEntry, JobOpening | None]]
+    ) -> list[Added]:
+        """Candidates one by one (their ids are needed), applications in bulk: half the
+        round trips of creating both one by one (5,000 rows in a few seconds)."""
+        people = [(await self._intake.create(entry, None), entry, job) for _, entry, job in entries]
+        await Application.bulk_create(
+            [
+                Application(candidate_id=added.candidate_id, job_id=job.id,
+                            channel=(entry.source or "import")[:CHANNEL_CHARS])
+                for added, entry, job in people
+                if job is not None
+            ],
+            batch_size=500,
+        )  # fmt: skip
+        ids = [added.candidate_id for added, _, _ in people]
+        made: dict[int, int] = {}
+        for at in range(0, len(ids), 1000):
+            rows = await Application.filter(candidate_id__in=ids[at : at + 1000]).values_list(
+                "candidate_id", "id"
+            )
+            made |= {int(cast(int, c)): int(cast(int, a)) for c, a in rows}
+        return [
+            Added(added.candidate_id, made.get(added.candidate_id), job.title if job else "")
+            for added, _, job in people
+        ]
 
     async def _check(self, data: bytes, filename: str, job_id: int | None) -> _Checked:
         table = await asyncio.to_thread(read_table, data, filename, self._limits)
@@ -188,6 +267,15 @@ def _report(checked: _Checked, *, applied: bool) -> ImportReport:
     return ImportReport(
         checked.rows, checked.errors[:MAX_REPORTED], len(checked.errors), applied=applied
     )
+
+
+def _context(principal: Principal) -> str:
+    return f"intake.import.{principal.userid}"
+
+
+def _hold_key(principal: Principal, ref: str) -> str:
+    owner = hashlib.sha256(principal.userid.encode()).hexdigest()[:16]
+    return f"intake:import:{owner}:{ref}"
 
 
 def _digest(data: bytes) -> str:

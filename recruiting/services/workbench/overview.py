@@ -15,10 +15,10 @@ class Overview:
 
 
 async def overview() -> Overview:
-    """Open openings, candidates not erased, recorded answers submitted (the review pages
-    will narrow this to the ones nobody has reviewed yet)."""
+    """Open openings, candidates not erased nor merged away, recorded answers submitted (the
+    review pages will narrow this to the ones nobody has reviewed yet)."""
     return Overview(
         open_openings=await JobOpening.filter(status=JobStatus.OPEN).count(),
-        candidates=await Candidate.filter(erased_at=None).count(),
+        candidates=await Candidate.filter(erased_at=None, merged_into=None).count(),
         answers_to_review=await Answer.filter(status=AnswerStatus.SUBMITTED).count(),
     )

@@ -5,16 +5,12 @@ then apply), uploading résumé files, and merging duplicates. Thin: each handle
 
 Files arrive on streamed routes (the service's default body limit is sized for WeCom
 callbacks), posted by ``candidates.js`` with the CSRF token in a header; everything else is
-a plain form. A checked spreadsheet is kept sealed in the private media store under a key
-derived from the uploader, so 「导入」 applies exactly the file that was checked, and only
-its uploader can.
+a plain form. A checked spreadsheet is held by ``SpreadsheetImport.hold`` until 「导入」.
 """
 
 from __future__ import annotations
 
 import asyncio
-import hashlib
-import secrets
 from typing import Any, cast
 from urllib.parse import urlencode
 
@@ -33,7 +29,6 @@ from recruiting.models import (
     ResumeFile,
     SubjectKind,
 )
-from recruiting.ports.media import MediaMissing
 from recruiting.services.intake.candidates import DuplicateCandidate, EntryInvalid, live_candidate
 from recruiting.services.intake.merge import merge_candidates
 from recruiting.services.intake.resumes import UploadedFile
@@ -250,21 +245,16 @@ async def import_form(request: Request, principal: StaffPrincipal) -> HTTPRespon
 @bp.post("/import", stream=True)
 @page(MANAGE)
 async def import_upload(request: Request, principal: StaffPrincipal) -> HTTPResponse:
-    """Keep the file (sealed) and send the browser to its check report."""
+    """Hold the file (sealed, an hour) and send the browser to its check report."""
     try:
         fields, files = await _multipart(request, SHEET_BYTES + 64 * 1024)
         sheet = files[0] if files else None
         if sheet is None or not sheet.data:
             raise InvalidInput("请选择要导入的表格文件（.xlsx 或 .csv）", code="no_file")
-        if len(sheet.data) > SHEET_BYTES:
-            raise PayloadTooLarge("文件过大（最大 5 MB）")
-        kind = (
-            "xlsx" if sheet.filename.lower().endswith(".xlsx") or sheet.data[:2] == b"PK" else "csv"
-        )
-        token = secrets.token_hex(16)
-        await _keep(request, _sheet_key(principal, token, kind), sheet.data)
+        sheets = intake_of(request).spreadsheets
+        ref = await sheets.hold(as_principal(principal), sheet.data, sheet.filename)
         query = {"job": fields.get("job", "")[:9]} if fields.get("job") else {}
-        target = f"/workbench/candidates/import/{token}-{kind}"
+        target = f"/workbench/candidates/import/{ref}"
         return json({"redirect": target + (f"?{urlencode(query)}" if query else "")})
     except RecruitingError as exc:
         return _json_error(exc)
@@ -273,12 +263,10 @@ async def import_upload(request: Request, principal: StaffPrincipal) -> HTTPResp
 @bp.get("/import/<ref:str>")
 @page(MANAGE)
 async def import_report(request: Request, principal: StaffPrincipal, ref: str) -> HTTPResponse:
-    token, kind = _ref(ref)
     job_id = _int(request.args.get("job"), name="岗位")
-    data = await _kept(request, _sheet_key(principal, token, kind))
-    report = await intake_of(request).spreadsheets.check(
-        as_principal(principal), data, f"import.{kind}", job_id=job_id
-    )
+    sheets = intake_of(request).spreadsheets
+    data, filename = await sheets.held(as_principal(principal), ref)
+    report = await sheets.check(as_principal(principal), data, filename, job_id=job_id)
     job = await JobOpening.get_or_none(id=job_id) if job_id else None
     return render(request, principal, "candidates/import_report.html", active="candidates",
                   report=report, ref=ref, job=job, applied=False)  # fmt: skip
@@ -287,50 +275,17 @@ async def import_report(request: Request, principal: StaffPrincipal, ref: str) -
 @bp.post("/import/<ref:str>")
 @page(MANAGE)
 async def import_apply(request: Request, principal: StaffPrincipal, ref: str) -> HTTPResponse:
-    token, kind = _ref(ref)
+    """Apply the held file (all rows or none); released once applied."""
     job_id = _int(_form(request).get("job"), name="岗位")
-    key = _sheet_key(principal, token, kind)
-    data = await _kept(request, key)
-    report = await intake_of(request).spreadsheets.apply(
-        as_principal(principal), data, f"import.{kind}", job_id=job_id
-    )
+    sheets = intake_of(request).spreadsheets
+    data, filename = await sheets.held(as_principal(principal), ref)
+    report = await sheets.apply(as_principal(principal), data, filename, job_id=job_id)
     if report.applied:
-        await intake_of(request).media.delete(key)
+        await sheets.release(as_principal(principal), ref)
     job = await JobOpening.get_or_none(id=job_id) if job_id else None
     return render(request, principal, "candidates/import_report.html", active="candidates",
                   report=report, ref=ref, job=job, applied=report.applied,
                   status=200 if report.applied else 400)  # fmt: skip
-
-
-def _ref(ref: str) -> tuple[str, str]:
-    token, _, kind = ref.partition("-")
-    if (
-        len(token) != 32
-        or not all(c in "0123456789abcdef" for c in token)
-        or kind not in ("xlsx", "csv")
-    ):
-        raise NotFound("没有找到这份表格，请重新上传", code="import_gone")
-    return token, kind
-
-
-def _sheet_key(principal: StaffPrincipal, token: str, kind: str) -> str:
-    owner = hashlib.sha256(f"workbench-import:{principal.userid}".encode()).hexdigest()[:16]
-    return f"imports/{owner}/{token}-{kind}"
-
-
-async def _keep(request: Request, key: str, data: bytes) -> None:
-    media = intake_of(request).media
-    writer = await media.appender(key, 0)
-    await writer.write(data)
-    await writer.close()
-
-
-async def _kept(request: Request, key: str) -> bytes:
-    media = intake_of(request).media
-    try:
-        return b"".join([block async for block in media.read(key)])
-    except MediaMissing as exc:
-        raise NotFound("这份表格已导入或已过期，请重新上传", code="import_gone") from exc
 
 
 # -- résumé upload ---------------------------------------------------------------------------

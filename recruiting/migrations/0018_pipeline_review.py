@@ -49,7 +49,7 @@ class Migration(migrations.Migration):
         ),
         ops.AddIndex(
             model_name='Interview',
-            index=Index(fields=['application_id', 'mode', 'status']),
+            index=Index(fields=['application_id', 'mode', 'status', 'round_id']),
         ),
         ops.AddIndex(
             model_name='Interview',

@@ -59,7 +59,7 @@ class Interview(Model):
     class Meta:
         table = "interview"
         indexes = (
-            ("application_id", "mode", "status"),  # stages, review, timeline
+            ("application_id", "mode", "status", "round_id"),  # stages, review, timeline
             ("mode", "status", "completed_at"),  # 待评审, oldest first
         )
 

@@ -19,7 +19,7 @@ from recruiting.errors import Forbidden, Unauthenticated
 from recruiting.services.workbench.login import StaffPrincipal
 from recruiting.web import install_page_errors
 from recruiting.workbench.login_routes import bp as login_bp
-from recruiting.workbench.pages import candidates, home
+from recruiting.workbench.pages import candidates, home, openings, pipeline, review
 from recruiting.workbench.shell import (
     HERE,
     NAV,
@@ -33,7 +33,10 @@ from recruiting.workbench.shell import (
 
 PAGES: list[Blueprint] = [
     home.bp,
+    openings.bp,
     candidates.bp,
+    pipeline.bp,
+    review.bp,
 ]
 
 

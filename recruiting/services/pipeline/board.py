@@ -10,6 +10,7 @@ in SQL from indexed lookups per application (``interview (application_id, mode, 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -87,8 +88,8 @@ class PipelineBoard:
         job = await JobOpening.get_or_none(id=job_id)
         if job is None:
             raise NotFound("没有找到这个岗位。", code="job_not_found")
-        counts = await stage_counts(job_id, filters)
-        cards = await _cards(await _page(job_id, filters))
+        counts, rows = await _page_and_counts(job_id, filters)
+        cards = await _cards(rows)
         rounds = await InterviewRound.filter(job_id=job_id).order_by("sequence")
         total = counts.get(filters.stage, 0) if filters.stage else sum(counts.values())
         channels = await _channels(job_id)
@@ -100,21 +101,15 @@ class PipelineBoard:
 
 async def stage_counts(job_id: int, filters: BoardFilters) -> dict[Stage, int]:
     """Applications per stage under every filter but the stage (every stage present)."""
-    sql, params = _query(job_id, filters, stage=False)
-    sql = f"SELECT stage, COUNT(*) AS n FROM ({sql}) AS board GROUP BY stage"  # noqa: S608
-    rows = await connections.get("default").execute_query_dict(sql, params)
-    counts = dict.fromkeys(Stage, 0)
-    for row in rows:
-        counts[Stage(row["stage"])] = int(row["n"])
-    return counts
+    return (await _page_and_counts(job_id, filters))[0]
 
 
 async def stages_of(application_ids: list[int]) -> dict[int, Stage]:
     """The stage of each application (any opening), by the board's own SQL."""
     if not application_ids:
         return {}
-    sql, params = _query(None, BoardFilters(), stage=False, ids=application_ids)
-    rows = await connections.get("default").execute_query_dict(sql, params)
+    q = _Sql(None, BoardFilters(), application_ids)
+    rows = await q.run(f"SELECT * FROM board AS c WHERE {q.where}")  # noqa: S608
     return {int(r["id"]): Stage(r["stage"]) for r in rows}
 
 
@@ -122,19 +117,21 @@ async def cards_of(application_ids: list[int]) -> list[Card]:
     """The cards of these applications (any opening), in the order given."""
     if not application_ids:
         return []
-    sql, params = _query(None, BoardFilters(), stage=False, ids=application_ids)
-    rows = await connections.get("default").execute_query_dict(sql, params)
+    q = _Sql(None, BoardFilters(), application_ids)
+    rows = await q.run(f"SELECT * FROM board AS c WHERE {q.where}")  # noqa: S608
     return await _cards(sorted(rows, key=lambda r: application_ids.index(int(r["id"]))))
 
 
 async def top_open(job_id: int, limit: int) -> list[Card]:
     """The open applications of the opening with the highest AI scores (then the newest)."""
-    sql, params = _query(job_id, BoardFilters(), stage=False)
+    q = _Sql(job_id, BoardFilters())
     closed = ", ".join(f"'{s.value}'" for s in (Stage.HIRED, Stage.REJECTED, Stage.WITHDRAWN))
-    sql += f" AND c.stage NOT IN ({closed}) ORDER BY CASE WHEN c.ai IS NULL THEN 1 ELSE 0 END,"
-    sql += f" c.ai DESC, c.id DESC LIMIT {int(limit)}"
-    rows = await connections.get("default").execute_query_dict(sql, params)
-    return await _cards(list(rows))
+    rows = await q.run(
+        f"SELECT * FROM board AS c WHERE {q.where} AND c.stage NOT IN ({closed}) "  # noqa: S608
+        "ORDER BY CASE WHEN c.ai IS NULL THEN 1 ELSE 0 END, c.ai DESC, c.id DESC "
+        f"LIMIT {int(limit)}"
+    )
+    return await _cards(rows)
 
 
 async def _cards(rows: list[dict[str, Any]]) -> list[Card]:
@@ -147,68 +144,119 @@ async def _cards(rows: list[dict[str, Any]]) -> list[Card]:
     ]
 
 
-async def _page(job_id: int, filters: BoardFilters) -> list[dict[str, Any]]:
-    sql, params = _query(job_id, filters, stage=True)
-    sql += f" ORDER BY id DESC LIMIT {int(filters.per_page)} "
-    sql += f"OFFSET {int((filters.page - 1) * filters.per_page)}"
-    return list(await connections.get("default").execute_query_dict(sql, params))
+PAGE_COLUMNS = "id, job_id, candidate_id, status, channel, rejection_reason, ai, flagged, round_seq"
 
 
-def _query(
-    job_id: int | None, f: BoardFilters, *, stage: bool, ids: list[int] | None = None
-) -> tuple[str, list[Any]]:
-    """The board's rows as SQL text and its parameters, placeholders of the connection's
+async def _page_and_counts(
+    job_id: int, f: BoardFilters
+) -> tuple[dict[Stage, int], list[dict[str, Any]]]:
+    """One statement (the board computed once): the page's rows under every filter, and
+    the count per stage under every filter but the stage."""
+    q = _Sql(job_id, f)
+    stage = f" AND c.stage = {q.p(f.stage.value)}" if f.stage is not None else ""
+    offset = int((f.page - 1) * f.per_page)
+    rows = await q.run(
+        f"SELECT 'page' AS part, {PAGE_COLUMNS}, stage, 1 AS n FROM ("  # noqa: S608
+        f"SELECT * FROM board AS c WHERE {q.where}{stage} ORDER BY c.id DESC "
+        f"LIMIT {int(f.per_page)} OFFSET {offset}) AS shown UNION ALL "
+        "SELECT 'count', NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, c.stage, "
+        f"COUNT(*) FROM board AS c WHERE {q.where_again()} GROUP BY c.stage"
+    )
+    counts = dict.fromkeys(Stage, 0)
+    for row in rows:
+        if row["part"] == "count":
+            counts[Stage(row["stage"])] = int(row["n"])
+    page = [r for r in rows if r["part"] == "page"]
+    return counts, sorted(page, key=lambda r: -int(r["id"]))
+
+
+class _Sql:
+    """The board's SQL: ``head`` computes every application in view once (``board``),
+    ``where`` holds the filters but the stage; placeholders follow the connection's
     dialect. Only constants of this module and placeholders are interpolated."""
-    postgres = connections.get("default").capabilities.dialect == "postgres"
-    params: list[Any] = []
 
-    def p(value: Any) -> str:
-        params.append(value)
-        return f"${len(params)}" if postgres else "?"
+    def __init__(self, job_id: int | None, f: BoardFilters, ids: list[int] | None = None):
+        self.postgres = connections.get("default").capabilities.dialect == "postgres"
+        self.params: list[Any] = []
+        self._filters = f
+        self.head = _head(self.p, job_id, ids)
+        self.where = _where(self.p, f, self.postgres)
 
+    def where_again(self) -> str:
+        """The filters once more, placeholders renewed (SQLite's are positional)."""
+        return _where(self.p, self._filters, self.postgres)
+
+    def p(self, value: Any) -> str:
+        self.params.append(value)
+        return f"${len(self.params)}" if self.postgres else "?"
+
+    async def run(self, select: str) -> list[dict[str, Any]]:
+        sql = f"{self.head} {select}"
+        return list(await connections.get("default").execute_query_dict(sql, self.params))
+
+
+def _head(p: Callable[[Any], str], job_id: int | None, ids: list[int] | None) -> str:
     dead_iv = ", ".join(f"'{s}'" for s in DEAD_INTERVIEWS)
     dead_offer = ", ".join(f"'{s}'" for s in DEAD_OFFERS)
-    live_iv = f"i.application_id = a.id AND i.status NOT IN ({dead_iv})"
-    where = f"a.job_id = {p(job_id)}" if ids is None else (
-        f"a.id IN ({', '.join(p(i) for i in ids)})")  # fmt: skip
-    inner = f"""
-        SELECT a.id, a.job_id, a.candidate_id, a.status, a.channel, a.rejection_reason,
-          EXISTS (SELECT 1 FROM interview i WHERE {live_iv} AND i.mode = 'recorded') AS rec,
-          EXISTS (SELECT 1 FROM interview i WHERE {live_iv} AND i.mode <> 'recorded') AS live,
-          EXISTS (SELECT 1 FROM offer o WHERE o.application_id = a.id
-                  AND o.status NOT IN ({dead_offer})) AS has_offer,
-          (SELECT AVG(s.value) FROM interview i JOIN score s ON s.interview_id = i.id
-            WHERE {live_iv} AND s.rater_kind = 'ai' AND s.value IS NOT NULL) AS ai,
-          (EXISTS (SELECT 1 FROM interview i JOIN integrity_event e ON e.interview_id = i.id
-                   WHERE i.application_id = a.id)
-           OR EXISTS (SELECT 1 FROM interview i JOIN answer w ON w.interview_id = i.id
-                      WHERE i.application_id = a.id AND w.flag_count > 0)) AS flagged,
-          (SELECT MAX(r.sequence) FROM interview i JOIN interview_round r ON r.id = i.round_id
-            WHERE {live_iv}) AS round_seq
-        FROM application a WHERE {where}"""  # noqa: S608
-    sql = f"""SELECT * FROM (SELECT b.*, CASE
+    where = f"job_id = {p(job_id)}" if ids is None else (
+        f"id IN ({', '.join(p(i) for i in ids)})")  # fmt: skip
+    # One pass over the interviews of the applications in view, one over their recorded
+    # interviews (AI scores, flags), one over their offers, each materialised once: the
+    # filters then read finished rows instead of steering the planner into guesses. The
+    # applications' own CTE is inlined so each pass starts from the ``job_id`` index.
+    mine = "JOIN apps ON apps.id = i.application_id"
+    return f"""WITH apps AS NOT MATERIALIZED (SELECT id, job_id, candidate_id, status, channel,
+            rejection_reason FROM application WHERE {where}),
+        agg AS MATERIALIZED (SELECT i.application_id,
+            MAX(CASE WHEN i.mode = 'recorded' THEN 1 ELSE 0 END) AS rec,
+            MAX(CASE WHEN i.mode <> 'recorded' THEN 1 ELSE 0 END) AS live,
+            MAX(r.sequence) AS round_seq
+          FROM interview i {mine} JOIN interview_round r ON r.id = i.round_id
+          WHERE i.status NOT IN ({dead_iv}) GROUP BY i.application_id),
+        rec AS MATERIALIZED (SELECT i.application_id, AVG(s.value) AS ai,
+            MAX(CASE WHEN EXISTS (SELECT 1 FROM integrity_event e WHERE e.interview_id = i.id)
+              OR EXISTS (SELECT 1 FROM answer w WHERE w.interview_id = i.id
+                         AND w.flag_count > 0) THEN 1 ELSE 0 END) AS flagged
+          FROM interview i {mine}
+          LEFT JOIN score s ON s.interview_id = i.id AND s.rater_kind = 'ai'
+            AND s.value IS NOT NULL
+          WHERE i.mode = 'recorded' AND i.status NOT IN ({dead_iv})
+          GROUP BY i.application_id),
+        off AS MATERIALIZED (SELECT DISTINCT o.application_id FROM offer o
+            JOIN apps ON apps.id = o.application_id WHERE o.status NOT IN ({dead_offer})),
+        board AS MATERIALIZED (SELECT b.*, CASE
           WHEN b.status IN ('hired', 'rejected', 'withdrawn') THEN b.status
-          WHEN b.status = 'offer' OR b.has_offer THEN 'offer'
-          WHEN b.live THEN 'live'
-          WHEN b.rec THEN 'recorded'
+          WHEN b.status = 'offer' OR b.has_offer = 1 THEN 'offer'
+          WHEN b.live = 1 THEN 'live'
+          WHEN b.rec = 1 THEN 'recorded'
           WHEN b.status IN ('screening', 'interviewing') THEN 'screened'
-          ELSE 'new' END AS stage FROM ({inner}) AS b) AS c WHERE 1 = 1"""  # noqa: S608
-    if stage and f.stage is not None:
-        sql += f" AND c.stage = {p(f.stage.value)}"
+          ELSE 'new' END AS stage
+        FROM (SELECT apps.*, COALESCE(agg.rec, 0) AS rec, COALESCE(agg.live, 0) AS live,
+            agg.round_seq, rec.ai, COALESCE(rec.flagged, 0) AS flagged,
+            CASE WHEN off.application_id IS NULL THEN 0 ELSE 1 END AS has_offer
+          FROM apps LEFT JOIN agg ON agg.application_id = apps.id
+          LEFT JOIN rec ON rec.application_id = apps.id
+          LEFT JOIN off ON off.application_id = apps.id) AS b)
+        """  # noqa: S608
+
+
+def _where(p: Callable[[Any], str], f: BoardFilters, postgres: bool) -> str:
+    dead_iv = ", ".join(f"'{s}'" for s in DEAD_INTERVIEWS)
+    where = "1 = 1"
     if f.channel:
-        sql += f" AND c.channel = {p(f.channel)}"
+        where += f" AND c.channel = {p(f.channel)}"
     if f.ai_min is not None:
-        sql += f" AND c.ai >= {p(Decimal(str(f.ai_min)) if postgres else f.ai_min)}"
+        where += f" AND c.ai >= {p(Decimal(str(f.ai_min)) if postgres else f.ai_min)}"
     if f.ai_max is not None:
-        sql += f" AND c.ai <= {p(Decimal(str(f.ai_max)) if postgres else f.ai_max)}"
+        where += f" AND c.ai <= {p(Decimal(str(f.ai_max)) if postgres else f.ai_max)}"
     if f.flagged is not None:
-        sql += " AND c.flagged" if f.flagged else " AND NOT c.flagged"
+        where += f" AND c.flagged = {1 if f.flagged else 0}"
     if f.round_id is not None:
         in_round = f"i.status NOT IN ({dead_iv}) AND i.round_id = {p(f.round_id)}"
-        sql += (
+        where += (
             f" AND EXISTS (SELECT 1 FROM interview i WHERE i.application_id = c.id AND {in_round})"  # noqa: S608
         )
-    return sql, params
+    return where
 
 
 async def _names(candidate_ids: list[int]) -> dict[int, str]:

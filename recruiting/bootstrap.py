@@ -28,6 +28,7 @@ from recruiting.infra.private_files import private_dir, restrict_umask
 from recruiting.infra.sealed_fields import install_cipher_for
 from recruiting.ports.ehr import EhrSystem
 from recruiting.ports.kv import KeyValueStore
+from recruiting.ports.media import MediaStore
 from recruiting.ports.queue import TaskQueue
 from recruiting.runtime import Worker
 from recruiting.services.after_interview.summaries import CandidateSummaries
@@ -89,6 +90,7 @@ class Services:
     kv: KeyValueStore
     queue: TaskQueue
     cipher: FieldCipher
+    media: MediaStore  # the private store of recordings and files
     wecom: WeComClient
     inbox: CallbackInbox
     gateway: CallbackGateway
@@ -157,6 +159,7 @@ def build_services(
         kv=shared.kv,
         queue=shared.queue,
         cipher=shared.cipher,
+        media=shared.media,
         wecom=shared.wecom,
         inbox=messaging.inbox,
         gateway=messaging.gateway,

@@ -3,12 +3,13 @@ live round, thirty candidates spread over every stage of the pipeline, analysed 
 panel scores, notes and decisions, so a newcomer who runs ``make run`` sees a working
 recruiter's week instead of empty pages.
 
-Made through the use cases wherever one exists: candidates by ``CandidateIntake.add``,
+Made through the use cases wherever one exists: openings, their competency models and
+rounds by the openings services, candidates by ``CandidateIntake.add``,
 recorded invitations, live bookings and rejections by the pipeline's bulk actions, the
 candidate's consents, questions and chunked uploads by the mini-app's services, and the
 analysis by ``AnswerAnalysisRunner`` (the engine scores the demo's written answers: see
 ``interview_core.demo_script``). Rows are written directly only where no use case exists
-yet: the openings and rounds, an application's screening/offer/hired/withdrawn status, a
+yet: an application's screening/offer/hired/withdrawn status, a
 live round already held (booking refuses the past) with its panel scores and notes.
 
 Everything is marked: opening titles end in （示例）, every candidate's source is 示例数据,
@@ -43,9 +44,7 @@ from recruiting.models import (
     InterviewNote,
     InterviewRound,
     JobOpening,
-    JobStatus,
     RaterKind,
-    RoundKind,
     Score,
     Staff,
     SubjectKind,
@@ -239,7 +238,7 @@ class _Seed:
         self.rec = recordings
         self.hr = Principal(0, SubjectKind.STAFF, userid="lina", roles=frozenset({Role.HR}))
         self.runner = AnswerAnalysisRunner(
-            services.intake.media, recordings.analysis, processes=0,
+            services.media, recordings.analysis, processes=0,
             scratch=services.settings.data_dir / "tmp", lease_seconds=120, max_attempts=1,
             queue=services.queue,
         )  # fmt: skip
@@ -257,16 +256,25 @@ class _Seed:
         self.interviewers = [await Staff.get(wecom_userid=u) for u in ("wangqiang", "chenjing")]
 
     async def opening(self, o: Opening) -> int:
-        job = await JobOpening.create(code=o.code, title=o.title, department=o.department,
-                                      city=o.city, status=JobStatus.OPEN,
-                                      competency_model=o.model)  # fmt: skip
-        recorded = await InterviewRound.create(job=job, sequence=1, name="录制面试",
-                                               kind=RoundKind.RECORDED, questions=o.questions,
-                                               deadline_days=7)  # fmt: skip
+        openings, actor = self.s.openings, self.hr.actor
+        job = await openings.openings.create(actor, {
+            "code": o.code, "title": o.title, "department": o.department, "city": o.city,
+            "status": "open", "interview_location": f"{o.city}办公室 3 楼会议室",
+            "competency_model": [{"code": c["code"], "weight": c["weight"]} for c in o.model],
+        })  # fmt: skip
+        code_of = {c["name"]: c["code"] for c in o.model}
+        questions = [q | {"competencies": [code_of[n] for n in q["competencies"]]}
+                     for q in o.questions]  # fmt: skip
+        recorded = await openings.rounds.add(actor, job.id, {
+            "kind": "recorded", "name": "录制面试", "questions": questions, "deadline_days": 7,
+            "preparation": "安静、光线充足的环境，每题有 30 秒准备时间",
+        })  # fmt: skip
         name, minutes, prep = o.live
-        live = await InterviewRound.create(job=job, sequence=2, name=name, kind=RoundKind.LIVE,
-                                           duration_minutes=minutes, panel_size=2,
-                                           preparation=prep, location=f"{o.city}办公室 3 楼会议室")  # fmt: skip
+        live = await openings.rounds.add(actor, job.id, {
+            "kind": "live", "name": name, "duration_minutes": minutes, "panel_size": 2,
+            "preparation": prep, "location": job.interview_location,
+            "competencies": [c["code"] for c in o.model],
+        })  # fmt: skip
         for n, (person, plan) in enumerate(o.people):
             await self.person(o, job, recorded, live, n, person, plan)
         return len(o.people)

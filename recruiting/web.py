@@ -347,7 +347,8 @@ async def _http_error(request: Request, exc: Exception) -> HTTPResponse:
         return unexpected_error(exc, request)
     if exc.status_code in (404, 405):
         for prefix, skip, answer in getattr(request.app.ctx, "page_errors", []):
-            if request.path.startswith(prefix) and not (skip and request.path.startswith(skip)):
+            under = request.path == prefix or request.path.startswith(prefix + "/")
+            if under and not (skip and request.path.startswith(skip)):
                 log.info("page %s %s: %s", request.path, exc.status_code, exc)
                 return await answer(request, exc.status_code)
     response = http_error_body(exc.status_code, str(exc), request)

@@ -99,37 +99,41 @@ def _run(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
-def _demo_workbench(settings: Settings, app: Any) -> None:
+def _demo_workbench(settings: Settings, app: Any) -> bool:
     """The lived-in workbench (``services.demo_workbench``): seeded once, before the
-    workers start, only with the sandbox corp on loopback; its pages then show 示例数据."""
+    workers start, only with the sandbox corp on loopback; its pages then show 示例数据.
+    True when the seed was hooked on ``app``."""
     from recruiting.services.demo import sandbox_demo_allowed
 
     if not sandbox_demo_allowed(settings):
-        return
+        return False
 
     @app.before_server_start
     async def _seed(app: Any) -> None:
-        from interview_core.demo_script import (
-            ScriptedAnalysis,
-            demo_video,
-            script_seconds,
-            warm_up,
-        )
-        from interview_core.service import CoreAnalysis
-        from recruiting.bootstrap import scorer_choice
-        from recruiting.services.demo_workbench import (
-            DemoRecordings,
-            demo_seeded,
-            seed_demo_workbench,
-        )
+        from recruiting.services.demo_workbench import demo_seeded, seed_demo_workbench
 
-        core = CoreAnalysis(min_coverage=settings.analysis.min_coverage_percent / 100,
-                            scoring=scorer_choice(settings))  # fmt: skip
-        scripted = ScriptedAnalysis(core)
-        recordings = DemoRecordings(scripted, scripted.register, demo_video, script_seconds,
-                                    warm_up)  # fmt: skip
-        await seed_demo_workbench(app.ctx.services, recordings)
+        await seed_demo_workbench(app.ctx.services, demo_recordings(settings))
         app.ctx.demo_data = await demo_seeded()
+
+    return True
+
+
+def demo_recordings(settings: Settings) -> Any:
+    """The analysis core's demo side (scripted transcripts, placeholder videos) for the seed."""
+    from interview_core.demo_script import (
+        ScriptedAnalysis,
+        demo_video,
+        script_seconds,
+        warm_up,
+    )
+    from interview_core.service import CoreAnalysis
+    from recruiting.bootstrap import scorer_choice
+    from recruiting.services.demo_workbench import DemoRecordings
+
+    core = CoreAnalysis(min_coverage=settings.analysis.min_coverage_percent / 100,
+                        scoring=scorer_choice(settings))  # fmt: skip
+    scripted = ScriptedAnalysis(core)
+    return DemoRecordings(scripted, scripted.register, demo_video, script_seconds, warm_up)
 
 
 def _demo_world(settings: Settings, app: Any) -> Any:

@@ -97,7 +97,7 @@ def _m(*items: tuple[str, str, str]) -> list[dict[str, str]]:
     return [{"code": c, "name": n, "weight": w} for c, n, w in items]
 
 
-# Plans: new · screened · invited · started · done:<level> · live:<level> · held:<level>
+# Plans: new · screened · invited · started:<level> (one of two answered) · done:<level> · live:<level> · held:<level>
 # · offer:<level> · hired:<level> · rejected:<level>:<reason> · dropped (rejected while new)
 # · withdrawn. Levels: good, fair, thin (which written answer the candidate gives).
 OPENINGS = [
@@ -134,7 +134,7 @@ OPENINGS = [
             ),
         },
         people=[("周磊", "new"), ("吴婷", "new"), ("郑浩", "screened"), ("孙悦", "invited"),
-                ("冯凯", "started"), ("何静", "done:good"), ("许晨", "done:fair"),
+                ("冯凯", "started:fair"), ("何静", "done:good"), ("许晨", "done:fair"),
                 ("马超", "rejected:thin:skills"), ("高远", "live:good"), ("罗琳", "held:good"),
                 ("林峰", "offer:good"), ("谢敏", "withdrawn")],
     ),  # fmt: skip

@@ -234,11 +234,11 @@ def _weight(value: Any, name: str) -> Decimal:
     try:
         weight = Decimal(str(value).strip().rstrip("%"))
     except (InvalidOperation, ValueError):
-        raise InvalidInput(f"“{name}”的权重须为 0 到 1 之间的小数") from None
+        raise InvalidInput(f"“{name}”的权重须为数字，如 0.25 或 25%") from None
     if isinstance(value, str) and value.strip().endswith("%"):
         weight = weight / 100
     if not weight.is_finite() or not 0 < weight <= 1:
-        raise InvalidInput(f"“{name}”的权重须大于 0 且不超过 1")
+        raise InvalidInput(f"“{name}”的权重须大于 0 且不超过 1（即 100%）")
     if weight != weight.quantize(WEIGHT_STEP):
-        raise InvalidInput(f"“{name}”的权重最多保留 4 位小数")
+        raise InvalidInput(f"“{name}”的权重最多精确到 0.0001（即 0.01%）")
     return weight.quantize(WEIGHT_STEP).normalize()

@@ -73,7 +73,7 @@ NAV: tuple[NavItem, ...] = (
         "岗位",
         "/workbench/openings",
         "岗位、能力模型和面试轮次",
-        Permission.MANAGE_INTERVIEWS,
+        Permission.VIEW_OPENINGS,
     ),
     NavItem(
         "candidates",

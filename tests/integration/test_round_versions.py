@@ -49,8 +49,14 @@ NEW = [
     {"text": "请讲一次你超额完成销售目标的经历。", "competencies": ["结果导向"]},
     {"text": "请讲一次你化解客户投诉的经历。", "competencies": ["沟通能力", "结果导向"]},
 ]
-OLD_MODEL = [{"code": "communication", "weight": "0.6"}, {"code": "results_orientation", "weight": "0.4"}]
-NEW_MODEL = [{"code": "communication", "weight": "0.2"}, {"code": "results_orientation", "weight": "0.8"}]
+OLD_MODEL = [
+    {"code": "communication", "weight": "0.6"},
+    {"code": "results_orientation", "weight": "0.4"},
+]
+NEW_MODEL = [
+    {"code": "communication", "weight": "0.2"},
+    {"code": "results_orientation", "weight": "0.8"},
+]
 
 
 class NoLogin:

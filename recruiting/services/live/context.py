@@ -65,7 +65,6 @@ class LiveContext:
     panel: list[Panelist]
     content: RoundContent  # the round version it is taken with: what the prompts assess
 
-
     @property
     def id(self) -> int:
         return int(self.interview.id)

@@ -16,9 +16,10 @@ from sanic.response import HTTPResponse, redirect
 
 from recruiting.domain import openings as rules
 from recruiting.domain.roles import Permission
-from recruiting.errors import Conflict, InvalidInput, NotFound
+from recruiting.errors import Conflict, InvalidInput, NotFound, RecruitingError
 from recruiting.services.openings.rounds import RoundDetail
 from recruiting.services.workbench.login import StaffPrincipal
+from recruiting.web import status_for, user_message
 from recruiting.wiring.openings import Openings
 from recruiting.workbench.shell import page, render, secure
 
@@ -43,6 +44,14 @@ def _many(request: Request, name: str) -> list[str]:
     return [str(v) for v in (request.form.getlist(name) if request.form else [])]
 
 
+def _refusal(exc: RecruitingError | None) -> tuple[str, int]:
+    """The refusal's Chinese text and status (200 when there is none)."""
+    if exc is None:
+        return "", 200
+    status = status_for(exc)
+    return user_message(exc.code, exc.message, status), status
+
+
 def _go(path: str) -> HTTPResponse:
     return secure(redirect(path))
 
@@ -59,22 +68,26 @@ async def opening_list(request: Request, principal: StaffPrincipal) -> HTTPRespo
         principal.actor, status=status if status in rules.STATUSES else "", search=search[:64]
     )
     return render(request, principal, "openings/list.html", active="openings", rows=rows,
-                  status=status, search=search[:64], statuses=STATUS_CHOICES,
+                  status_filter=status, search=search[:64], statuses=STATUS_CHOICES,
                   can_edit=principal.can(EDIT))  # fmt: skip
 
 
 @bp.get("/new")
 @page(EDIT)
 async def opening_new(request: Request, principal: StaffPrincipal) -> HTTPResponse:
-    return _new_form(request, principal, {}, "")
+    return _new_form(request, principal, {}, None)
 
 
 def _new_form(
-    request: Request, principal: StaffPrincipal, values: dict[str, str], error: str
+    request: Request,
+    principal: StaffPrincipal,
+    values: dict[str, str],
+    error: RecruitingError | None,
 ) -> HTTPResponse:
+    text, status = _refusal(error)
     return render(request, principal, "openings/new.html", active="openings", values=values,
-                  error=error, statuses=STATUS_CHOICES, jobs=_uc(request).openings.library_jobs(),
-                  status=400 if error else 200)  # fmt: skip
+                  error=text, statuses=STATUS_CHOICES, jobs=_uc(request).openings.library_jobs(),
+                  status=status)  # fmt: skip
 
 
 @bp.post("/new")
@@ -86,7 +99,7 @@ async def opening_create(request: Request, principal: StaffPrincipal) -> HTTPRes
     try:
         job = await uc.create(principal.actor, {**values, "status": "draft"})
     except (InvalidInput, Conflict) as exc:
-        return _new_form(request, principal, values, exc.message)
+        return _new_form(request, principal, values, exc)
     if values["library_job"]:
         await uc.model_from_library(principal.actor, job.id, values["library_job"])
     return _go(f"/workbench/openings/{job.id}")
@@ -108,12 +121,13 @@ async def _opening_page(
     principal: StaffPrincipal,
     opening_id: int,
     *,
-    error: str = "",
+    error: RecruitingError | None = None,
     weights: dict[str, str] | None = None,
     values: dict[str, str] | None = None,
 ) -> HTTPResponse:
     uc = _uc(request).openings
     detail = await uc.get(principal.actor, opening_id)
+    text, status = _refusal(error)
     current = {m.code: m.percent for m in detail.model}
     s = detail.summary
     shown = values or {"code": s.code, "title": s.title, "department": s.department,
@@ -122,8 +136,7 @@ async def _opening_page(
     return render(request, principal, "openings/opening.html", active="openings",
                   detail=detail, values=shown, library=uc.library(), jobs=uc.library_jobs(),
                   weights=weights if weights is not None else current, statuses=STATUS_CHOICES,
-                  error=error, can_edit=principal.can(EDIT),
-                  status=400 if error else 200)  # fmt: skip
+                  error=text, can_edit=principal.can(EDIT), status=status)  # fmt: skip
 
 
 @bp.post("/<opening_id:int>")
@@ -136,7 +149,7 @@ async def opening_save(
     try:
         await _uc(request).openings.update(principal.actor, opening_id, values)
     except (InvalidInput, Conflict) as exc:
-        return await _opening_page(request, principal, opening_id, error=exc.message,
+        return await _opening_page(request, principal, opening_id, error=exc,
                                    values=values)  # fmt: skip
     return _go(f"/workbench/openings/{opening_id}?saved=1")
 
@@ -146,11 +159,12 @@ async def opening_save(
 async def model_save(request: Request, principal: StaffPrincipal, opening_id: int) -> HTTPResponse:
     uc = _uc(request).openings
     weights = {c.code: _form(request, f"w_{c.code}").strip() for c in uc.library()}
-    entries = [{"code": code, "weight": f"{w}%"} for code, w in weights.items() if w not in ("", "0")]
+    chosen = {code: w for code, w in weights.items() if w not in ("", "0")}
+    entries = [{"code": code, "weight": f"{w}%"} for code, w in chosen.items()]
     try:
         await uc.set_model(principal.actor, opening_id, entries)
     except InvalidInput as exc:
-        return await _opening_page(request, principal, opening_id, error=exc.message,
+        return await _opening_page(request, principal, opening_id, error=exc,
                                    weights=weights)  # fmt: skip
     return _go(f"/workbench/openings/{opening_id}?saved=1#model")
 
@@ -165,7 +179,7 @@ async def model_library(
             principal.actor, opening_id, _form(request, "library_job")
         )
     except InvalidInput as exc:
-        return await _opening_page(request, principal, opening_id, error=exc.message)
+        return await _opening_page(request, principal, opening_id, error=exc)
     return _go(f"/workbench/openings/{opening_id}?saved=1#model")
 
 
@@ -181,7 +195,7 @@ async def round_add(request: Request, principal: StaffPrincipal, opening_id: int
             data = {"kind": kind, "name": name}
             round_id = (await _uc(request).rounds.add(principal.actor, opening_id, data)).id
     except (InvalidInput, Conflict) as exc:
-        return await _opening_page(request, principal, opening_id, error=exc.message)
+        return await _opening_page(request, principal, opening_id, error=exc)
     return _go(f"/workbench/openings/rounds/{round_id}")
 
 
@@ -189,11 +203,9 @@ async def _add_recorded_from_form(
     request: Request, principal: StaffPrincipal, opening_id: int, name: str
 ) -> int:
     """A recorded round starts with the first question typed on the opening page."""
-    question = {
-        "text": _form(request, "first_question"),
-        "competencies": _many(request, "first_competencies"),
-    }
-    if not question["text"].strip():
+    text = _form(request, "first_question")
+    question = {"text": text, "competencies": _many(request, "first_competencies")}
+    if not text.strip():
         raise InvalidInput("请填写录制面试的第一道题（之后可以继续添加或从题库选题）")
     round_ = await _uc(request).rounds.add(
         principal.actor, opening_id, {"kind": "recorded", "name": name, "questions": [question]}
@@ -226,7 +238,7 @@ async def round_move(
 @page(VIEW)
 async def round_view(request: Request, principal: StaffPrincipal, round_id: int) -> HTTPResponse:
     detail = await _uc(request).rounds.get(principal.actor, round_id)
-    return await _round_page(request, principal, detail, _questions_of(detail), {}, "")
+    return await _round_page(request, principal, detail, _questions_of(detail), {}, None)
 
 
 async def _round_page(
@@ -235,9 +247,10 @@ async def _round_page(
     detail: RoundDetail,
     questions: list[dict[str, Any]],
     values: dict[str, Any],
-    error: str,
+    error: RecruitingError | None,
 ) -> HTTPResponse:
     uc = _uc(request)
+    text, status = _refusal(error)
     opening = await uc.openings.get(principal.actor, detail.opening_id)
     library = {c.code: c for c in uc.openings.library()}
     model_codes = [m.code for m in opening.model] or list(library)
@@ -257,8 +270,8 @@ async def _round_page(
                          "answer_seconds": 180, "retakes": 1, "bank_question_id": ""}]  # fmt: skip
     return render(request, principal, "openings/round.html", active="openings", detail=detail,
                   opening=opening, library=library, model_codes=model_codes, rows=rows,
-                  values=shown, shelves=shelves, error=error, can_edit=principal.can(EDIT),
-                  status=400 if error else 200)  # fmt: skip
+                  values=shown, shelves=shelves, error=text, can_edit=principal.can(EDIT),
+                  status=status)  # fmt: skip
 
 
 def _questions_of(detail: RoundDetail) -> list[dict[str, Any]]:
@@ -312,14 +325,18 @@ async def round_save(request: Request, principal: StaffPrincipal, round_id: int)
             questions = _questions_from_form(request)
             values.update(deadline_days=_form(request, "deadline_days", "7"), questions=questions)
         else:
-            values.update({k: _form(request, k) for k in
-                           ("duration_minutes", "panel_size", "location", "meeting_link")})
+            values.update(
+                {
+                    k: _form(request, k)
+                    for k in ("duration_minutes", "panel_size", "location", "meeting_link")
+                }
+            )
             values["competencies"] = _many(request, "competencies")  # fmt: skip
         await uc.update(principal.actor, round_id, values)
     except (InvalidInput, Conflict) as exc:
         shown = [_coded(q) for q in questions] if detail.kind == "recorded" else []
         rows = shown or _questions_of(detail)
-        return await _round_page(request, principal, detail, rows, values, exc.message)
+        return await _round_page(request, principal, detail, rows, values, exc)
     return _go(f"/workbench/openings/rounds/{round_id}?saved=1")
 
 
@@ -337,8 +354,7 @@ async def round_pick(request: Request, principal: StaffPrincipal, round_id: int)
         await uc.add_bank_questions(principal.actor, round_id, ids)
     except (InvalidInput, Conflict, NotFound) as exc:
         detail = await uc.get(principal.actor, round_id)
-        return await _round_page(request, principal, detail, _questions_of(detail), {},
-                                 exc.message)  # fmt: skip
+        return await _round_page(request, principal, detail, _questions_of(detail), {}, exc)
     return _go(f"/workbench/openings/rounds/{round_id}?saved=1")
 
 
@@ -365,20 +381,23 @@ async def round_delete(request: Request, principal: StaffPrincipal, round_id: in
 @bp.get("/bank")
 @page(VIEW)
 async def bank_view(request: Request, principal: StaffPrincipal) -> HTTPResponse:
-    return await _bank_page(request, principal, {}, "")
+    return await _bank_page(request, principal, {}, None)
 
 
 async def _bank_page(
-    request: Request, principal: StaffPrincipal, values: dict[str, Any], error: str
+    request: Request,
+    principal: StaffPrincipal,
+    values: dict[str, Any],
+    error: RecruitingError | None,
 ) -> HTTPResponse:
     uc = _uc(request)
+    text, status = _refusal(error)
     competency = request.args.get("competency", "")[:32]
     tag = request.args.get("tag", "")[: rules.MAX_TAG]
     shelves = await uc.bank.shelves(principal.actor, competency=competency, tag=tag)
     return render(request, principal, "openings/bank.html", active="openings", shelves=shelves,
                   library=uc.openings.library(), competency=competency, tag=tag, values=values,
-                  error=error, can_edit=principal.can(EDIT),
-                  status=400 if error else 200)  # fmt: skip
+                  error=text, can_edit=principal.can(EDIT), status=status)  # fmt: skip
 
 
 def _bank_values(request: Request) -> dict[str, Any]:
@@ -399,7 +418,7 @@ async def bank_add(request: Request, principal: StaffPrincipal) -> HTTPResponse:
     try:
         await _uc(request).bank.add(principal.actor, values)
     except (InvalidInput, Conflict) as exc:
-        return await _bank_page(request, principal, values, exc.message)
+        return await _bank_page(request, principal, values, exc)
     return _go("/workbench/openings/bank?saved=1")
 
 
@@ -410,7 +429,7 @@ async def bank_edit(request: Request, principal: StaffPrincipal, question_id: in
     try:
         await _uc(request).bank.edit(principal.actor, question_id, values)
     except (InvalidInput, Conflict) as exc:
-        return await _bank_page(request, principal, {}, exc.message)
+        return await _bank_page(request, principal, {}, exc)
     return _go(f"/workbench/openings/bank?saved=1#q{question_id}")
 
 

@@ -15,3 +15,18 @@ window.wb = {
     });
   },
 };
+
+// 岗位: the competency model's weights add up as HR types (the server checks them again).
+document.addEventListener("DOMContentLoaded", function () {
+  var total = document.getElementById("weight-total");
+  if (!total) { return; }
+  var inputs = document.querySelectorAll("input.weight");
+  function update() {
+    var sum = 0;
+    inputs.forEach(function (i) { var v = parseFloat(i.value); if (!isNaN(v)) { sum += v; } });
+    sum = Math.round(sum * 100) / 100;
+    total.textContent = "合计 " + sum + "%" + (sum === 100 ? "" : "（须为 100%）");
+  }
+  inputs.forEach(function (i) { i.addEventListener("input", update); });
+  update();
+});

@@ -199,6 +199,9 @@ async def test_hr_sets_up_brings_in_invites_reviews_and_decides(
             interview_id = await _take_interview(mini, invitation.group(1), answer_video)
 
             # 8. HR reviews: 待评审 → the review page; the video plays and seeks
+            ranges: list[int] = []
+            page.on("response", lambda r: ranges.append(r.status) if "/workbench/media/" in r.url
+                    else None)  # fmt: skip
             await page.get_by_role("link", name="待评审", exact=True).click()
             await page.get_by_role("link", name="赵敏").click()
             await expect(page.locator("#candidate-name")).to_have_text("赵敏", timeout=WAIT)
@@ -206,9 +209,6 @@ async def test_hr_sets_up_brings_in_invites_reviews_and_decides(
             await expect(page.locator(f"#answer-{interview_id}-0 h3")).to_have_text(
                 f"第 1 题：{Q1}"
             )
-            ranges: list[int] = []
-            page.on("response", lambda r: ranges.append(r.status) if "/workbench/media/" in r.url
-                    else None)  # fmt: skip
             video = page.locator(f"#video-{interview_id}-0")
             played = await video.evaluate(PLAY_AND_SEEK)
             assert played["duration"] > 2  # the whole recording's length is known up front

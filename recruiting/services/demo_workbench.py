@@ -204,7 +204,9 @@ OPENINGS = [
     ),  # fmt: skip
 ]
 
-PANEL = {"good": ("4.5", "4.0"), "fair": ("3.5", "3.0"), "thin": ("2.5", "2.0")}
+PANEL = {"good": Decimal("4.5"), "fair": Decimal("3.5"), "thin": Decimal("2.5")}
+SPREAD = (Decimal("0"), Decimal("-0.5"), Decimal("0.5"), Decimal("-1"), Decimal("0"),
+          Decimal("0.5"), Decimal("-0.5"))  # interviewers differ, per competency too  # fmt: skip
 NOTES = {
     "good": "回答有具体数据和复盘，追问细节时也能说清楚自己的角色，建议进入下一轮。",
     "fair": "经历真实但细节偏少，追问后补充了一些数据，可再考察一轮。",
@@ -224,6 +226,7 @@ async def seed_demo_workbench(services: Services, recordings: DemoRecordings) ->
     warming = asyncio.create_task(asyncio.to_thread(recordings.warm_up))
     seed = _Seed(services, recordings)
     await seed.staff()
+    await services.openings.bank.seed_from_library(seed.hr.actor)  # the built-in questions
     made = 0
     for opening in OPENINGS:
         made += await seed.opening(opening)
@@ -378,7 +381,8 @@ class _Seed:
         for rank, staff in enumerate(self.interviewers):
             await InterviewAssignment.create(interview=interview, interviewer=staff, lead=rank == 0)
             for k, item in enumerate(job.competency_model):
-                value = Decimal(PANEL[level][(rank + k) % 2])
+                spread = SPREAD[(3 * rank + k + n) % len(SPREAD)]
+                value = min(Decimal(5), max(Decimal(1), PANEL[level] + spread))
                 await Score.create(interview=interview, competency=item["name"],
                                    rater_kind=RaterKind.HUMAN, rater_key=f"staff:{staff.id}",
                                    rater=staff, value=value)  # fmt: skip

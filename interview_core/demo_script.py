@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from interview_core.media.probe import MediaLimits, probe
 from interview_core.service import CoreAnalysis, _scorer, job_for, with_question
@@ -29,6 +29,9 @@ from recruiting.ports.analysis import (
     MediaFacts,
     MediaKind,
 )
+
+if TYPE_CHECKING:
+    from interview_core.speech.port import TranscriptSegment
 
 SCRIPT_ENGINE = "示例文字稿"
 DEMO_NOTE = "示例数据：转写为演示脚本（非语音识别），评分与证据由评分引擎对该文字稿实际计算。"
@@ -80,13 +83,14 @@ class ScriptedAnalysis:
         return AnalysisOutcome(analysis=analysis, scores=scores, engine=f"ai:{score.engine}")
 
 
-def timed_segments(script: str, duration: float) -> list[object]:
+def timed_segments(script: str, duration: float) -> list[TranscriptSegment]:
     """The script's sentences laid over the recording in proportion to their length."""
     from interview_core.speech.port import TranscriptSegment
 
     sentences = [s.strip() for s in _SENTENCE.findall(script) if s.strip()]
     total = sum(len(s) for s in sentences) or 1
-    segments, at = [], 0.0
+    segments: list[TranscriptSegment] = []
+    at = 0.0
     for sentence in sentences:
         span = duration * len(sentence) / total
         segments.append(TranscriptSegment(round(at, 2), round(at + span, 2), sentence))

@@ -61,8 +61,8 @@ from recruiting.wiring.invitations import wire_invitations
 from recruiting.wiring.live import wire_live
 from recruiting.wiring.messaging import decode_event, wire_messaging
 from recruiting.wiring.offers import wire_offers
-from recruiting.wiring.pipeline import Pipeline, wire_pipeline
 from recruiting.wiring.openings import Openings, wire_openings
+from recruiting.wiring.pipeline import Pipeline, wire_pipeline
 from recruiting.wiring.recorded import wire_recorded
 from recruiting.wiring.scheduling import wire_scheduling
 from recruiting.wiring.shared import scorer_choice, wire_shared

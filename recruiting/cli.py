@@ -108,13 +108,13 @@ def _demo_workbench(settings: Settings, app: Any) -> bool:
     if not sandbox_demo_allowed(settings):
         return False
 
-    @app.before_server_start
     async def _seed(app: Any) -> None:
         from recruiting.services.demo_workbench import demo_seeded, seed_demo_workbench
 
         await seed_demo_workbench(app.ctx.services, demo_recordings(settings))
         app.ctx.demo_data = await demo_seeded()
 
+    app.before_server_start(_seed)
     return True
 
 

@@ -346,7 +346,8 @@ async def _http_error(request: Request, exc: Exception) -> HTTPResponse:
     if exc.status_code >= 500:
         return unexpected_error(exc, request)
     if exc.status_code in (404, 405):
-        for prefix, skip, answer in getattr(request.app.ctx, "page_errors", []):
+        pages: list[tuple[str, str, PageError]] = getattr(request.app.ctx, "page_errors", [])
+        for prefix, skip, answer in pages:
             under = request.path == prefix or request.path.startswith(prefix + "/")
             if under and not (skip and request.path.startswith(skip)):
                 log.info("page %s %s: %s", request.path, exc.status_code, exc)

@@ -32,12 +32,17 @@ from playwright.async_api import Page, async_playwright
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run"]
-WIDTHS = {"laptop": ({"width": 1366, "height": 860}, 1), "phone": ({"width": 390, "height": 844}, 2)}
+WIDTHS = {  # viewport, device scale factor
+    "laptop": ({"width": 1366, "height": 860}, 1),
+    "phone": ({"width": 390, "height": 844}, 2),
+}
 MAX_HEIGHT = {"laptop": 1800, "phone": 1500}  # CSS pixels kept of a long page
 LIMIT = 250_000
 # the first frame is shown (no loading spinner) once the video can play
 VIDEO_READY = """async v => {
-  if (v.readyState < 3) { await new Promise(ok => v.addEventListener("canplay", ok, { once: true })); }
+  if (v.readyState < 3) {
+    await new Promise(ok => v.addEventListener("canplay", ok, { once: true }));
+  }
   v.muted = true;
   await v.play();
   await new Promise(ok => setTimeout(ok, 700));
@@ -63,9 +68,10 @@ def start_stack(data_dir: Path) -> tuple[subprocess.Popen[bytes], str, str]:
     """``make run``'s process on free ports; returns it with the service and sandbox URLs."""
     service, sandbox = free_port(), free_port()
     env = os.environ | {"DATA_DIR": str(data_dir), "PORT": str(service),
-                        "SANDBOX_PORT": str(sandbox), "RECRUITING__ANALYSIS__PROCESSES": "0"}  # fmt: skip
+                        "SANDBOX_PORT": str(sandbox),
+                        "RECRUITING__ANALYSIS__PROCESSES": "0"}  # fmt: skip
     log = (data_dir / "run.log").open("wb")
-    process = subprocess.Popen(  # noqa: S603 (our own interpreter and module)
+    process = subprocess.Popen(
         [sys.executable, "-m", "recruiting", "run"], cwd=ROOT, env=env, stdout=log,
         stderr=subprocess.STDOUT, start_new_session=True,
     )  # fmt: skip

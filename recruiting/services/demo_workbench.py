@@ -97,17 +97,20 @@ def _m(*items: tuple[str, str, str]) -> list[dict[str, str]]:
     return [{"code": c, "name": n, "weight": w} for c, n, w in items]
 
 
-# Plans: new · screened · invited · started:<level> (one of two answered) · done:<level> · live:<level> · held:<level>
-# · offer:<level> · hired:<level> · rejected:<level>:<reason> · dropped (rejected while new)
-# · withdrawn. Levels: good, fair, thin (which written answer the candidate gives).
+# Plans: new · screened · invited · started:<level> (one of two answered) · done:<level>
+# · live:<level> (booked) · held:<level> · offer:<level> · hired:<level>
+# · rejected:<level>:<reason> · dropped (rejected while new) · withdrawn.
+# Levels: good, fair, thin (which written answer the candidate gives).
+# fmt: off
 OPENINGS = [
     Opening(
         code="demo-swe", title="后端开发工程师（示例）", department="技术部", city="上海",
-        model=_m(("professional_skill", "专业技能", "0.30"), ("problem_solving", "问题解决", "0.25"),
-                 ("learning_agility", "学习能力", "0.15"), ("teamwork", "团队协作", "0.15"),
-                 ("innovation", "创新能力", "0.15")),
+        model=_m(("professional_skill", "专业技能", "0.30"),
+                 ("problem_solving", "问题解决", "0.25"), ("learning_agility", "学习能力", "0.15"),
+                 ("teamwork", "团队协作", "0.15"), ("innovation", "创新能力", "0.15")),
         questions=[_q("请讲一次你排查并解决线上疑难故障的经历。", "问题解决", "专业技能"),
-                   _q("介绍一次你在短时间内学习一项新技术并应用到项目中的经历。", "学习能力", "专业技能")],
+                   _q("介绍一次你在短时间内学习一项新技术并应用到项目中的经历。",
+                      "学习能力", "专业技能")],
         live=("技术面", 60, "最近一个项目的架构图，以及你负责的模块"),
         answers={
             "good": (
@@ -137,12 +140,14 @@ OPENINGS = [
                 ("冯凯", "started:fair"), ("何静", "done:good"), ("许晨", "done:fair"),
                 ("马超", "rejected:thin:skills"), ("高远", "live:good"), ("罗琳", "held:good"),
                 ("林峰", "offer:good"), ("谢敏", "withdrawn")],
-    ),  # fmt: skip
+    ),
     Opening(
         code="demo-cs", title="客服专员（示例）", department="客户服务中心", city="成都",
         model=_m(("customer_focus", "客户导向", "0.30"), ("communication", "沟通能力", "0.30"),
-                 ("stress_tolerance", "抗压能力", "0.20"), ("problem_solving", "问题解决", "0.20")),
-        questions=[_q("请讲一次你安抚情绪激动的客户并解决问题的经历。", "抗压能力", "沟通能力", "客户导向"),
+                 ("stress_tolerance", "抗压能力", "0.20"),
+                 ("problem_solving", "问题解决", "0.20")),
+        questions=[_q("请讲一次你安抚情绪激动的客户并解决问题的经历。",
+                      "抗压能力", "沟通能力", "客户导向"),
                    _q("说说你发现并改进一个客户反复遇到的问题的经历。", "问题解决", "客户导向")],
         live=("业务面", 30, "一段你处理过的投诉经历"),
         answers={
@@ -169,7 +174,7 @@ OPENINGS = [
                 ("陈曦", "done:good"), ("杨帆", "done:fair"), ("赵倩", "done:thin"),
                 ("黄蕾", "rejected:fair:better_match"), ("徐丽", "live:good"),
                 ("朱琳", "hired:good"), ("胡月", "dropped")],
-    ),  # fmt: skip
+    ),
     Opening(
         code="demo-store", title="门店店长（示例）", department="零售事业部", city="杭州",
         model=_m(("leadership", "领导力", "0.25"), ("customer_focus", "客户导向", "0.20"),
@@ -201,8 +206,9 @@ OPENINGS = [
         people=[("钱进", "new"), ("孙宁", "screened"), ("周洁", "invited"), ("吴迪", "done:good"),
                 ("郑爽", "done:thin"), ("王磊", "rejected:thin:experience"),
                 ("冯雪", "held:fair"), ("陈刚", "offer:good")],
-    ),  # fmt: skip
+    ),
 ]
+# fmt: on
 
 PANEL = {"good": Decimal("4.5"), "fair": Decimal("3.5"), "thin": Decimal("2.5")}
 SPREAD = (Decimal("0"), Decimal("-0.5"), Decimal("0.5"), Decimal("-1"), Decimal("0"),
@@ -387,7 +393,8 @@ class _Seed:
                                    rater_kind=RaterKind.HUMAN, rater_key=f"staff:{staff.id}",
                                    rater=staff, value=value)  # fmt: skip
         await InterviewNote.create(interview=interview, author=self.interviewers[0],
-                                   body=NOTES[level], taken_at=start + timedelta(minutes=20))  # fmt: skip
+                                   body=NOTES[level],
+                                   taken_at=start + timedelta(minutes=20))  # fmt: skip
 
 
 async def _once(data: bytes) -> AsyncIterator[bytes]:

@@ -9,6 +9,7 @@ item (``shell.NAV``) whose path no page module serves shows 「即将上线」 u
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 from sanic import Blueprint, Request, Sanic
@@ -64,10 +65,8 @@ async def _not_found(request: Request, status: int) -> HTTPResponse:
     """An unknown workbench address (a stale link, a typo) as a Chinese page, with the nav
     when the visitor is signed in (nothing is shown or audited beyond that)."""
     principal: StaffPrincipal | None = None
-    try:
+    with contextlib.suppress(Unauthenticated, Forbidden):  # not signed in, or deactivated
         principal = await login_of(request).authenticate(request.cookies.get(SESSION_COOKIE))
-    except (Unauthenticated, Forbidden):  # not signed in, or deactivated: no nav
-        pass
     if status == 405:
         return message_page(request, "无法完成", "不支持这种操作方式，请从页面上的按钮进入。",
                             status=405, principal=principal, home=True)  # fmt: skip

@@ -51,7 +51,7 @@ async def test_demo_fills_every_stage_with_real_analysis_once(stack: Stack) -> N
     seconds = time.monotonic() - started
     people = sum(len(o.people) for o in OPENINGS)
     assert made == people == 31
-    print(f"demo seed: {made} candidates in {seconds:.1f} s")  # noqa: T201 (a measured figure)
+    print(f"demo seed: {made} candidates in {seconds:.1f} s")
 
     for opening in OPENINGS:
         job = await JobOpening.get(code=opening.code)

@@ -11,8 +11,12 @@ from pathlib import Path
 import httpx
 import pytest
 
-from recruiting.bootstrap import WORKBENCH_COOKIE_WARNING, _workbench_health, start_services
-from recruiting.bootstrap import stop_services
+from recruiting.bootstrap import (
+    WORKBENCH_COOKIE_WARNING,
+    _workbench_health,
+    start_services,
+    stop_services,
+)
 from recruiting.settings import load_settings
 from tests.e2e.stack import running
 from tests.e2e.test_workbench_login import DESKTOP, sign_in
@@ -40,8 +44,10 @@ async def test_unknown_workbench_paths_get_a_chinese_page(tmp_path: Path) -> Non
             assert missing.json()["error"] == "not_found"  # a file, not a page
             api = await web.get("/miniapp/v1/no-such-route")
             assert api.status_code == 404 and api.json()["error"] == "not_found"
-            assert (await web.get("/workbenchx")).headers["content-type"].startswith(
-                "application/json"
+            assert (
+                (await web.get("/workbenchx"))
+                .headers["content-type"]
+                .startswith("application/json")
             )
 
             home = await sign_in(stack, web, "lina")

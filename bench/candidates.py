@@ -54,6 +54,10 @@ async def main() -> None:
         )
         seal.seal(c, phone=f"135{i:08d}", email=f"c{i}@example.cn")
         batch.append(c)
+    for i in range(0, 5000, 100):  # 50 people who came in twice (before duplicates were found)
+        twin = Candidate(name=f"候选人{i}", source="EHR")
+        seal.seal(twin, phone=f"+86 135{i:08d}")
+        batch.append(twin)
     await Candidate.bulk_create(batch, batch_size=1000)
     ids = await Candidate.all().values_list("id", flat=True)
     await Application.bulk_create(

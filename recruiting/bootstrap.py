@@ -45,6 +45,8 @@ from recruiting.services.recorded.analysis import AnswerAnalysisRunner
 from recruiting.services.scheduling.booking import InterviewBooking
 from recruiting.services.scheduling.reminders import ReminderService
 from recruiting.services.scheduling.slots import SchedulingService
+from recruiting.services.screening.ranking import Screening
+from recruiting.services.screening.requirements import OpeningRequirements
 from recruiting.services.shared.personal_data import PersonalDataService
 from recruiting.services.workbench.login import WorkbenchLogin
 from recruiting.settings import Settings, is_loopback
@@ -65,6 +67,7 @@ from recruiting.wiring.openings import Openings, wire_openings
 from recruiting.wiring.pipeline import Pipeline, wire_pipeline
 from recruiting.wiring.recorded import wire_recorded
 from recruiting.wiring.scheduling import wire_scheduling
+from recruiting.wiring.screening import wire_screening
 from recruiting.wiring.shared import scorer_choice, wire_shared
 from recruiting.workbench import install_workbench
 from scheduler.jobs import JobRegistry
@@ -115,6 +118,8 @@ class Services:
     workbench_login: WorkbenchLogin
     pipeline: Pipeline  # the HR workbench's board, review and decisions
     openings: Openings  # openings, rounds, question bank (the workbench's 岗位 pages)
+    screening: Screening
+    requirements: OpeningRequirements
     # found once at start (a directory listing): /healthz must not touch the disk per probe
     speech: SpeechReadiness | None = None
 
@@ -140,10 +145,11 @@ def build_services(
     invitations = wire_invitations(shared, scheduling)
     candidates = wire_candidate_channel(invitations, after, offers)
     recorded = wire_recorded(shared, after)
-    intake = wire_intake(shared, invitations, recorded)  # no résumé reader wired yet
+    intake = wire_intake(shared, invitations, recorded)
+    screening = wire_screening(shared, recorded)
     messaging = wire_messaging(
         shared, live=live, after=after, offers=offers, invitations=invitations,
-        candidates=candidates, intake=intake,
+        candidates=candidates, intake=intake, screening=screening,
     )  # fmt: skip
     worker = Worker(
         shared.queue,
@@ -186,6 +192,8 @@ def build_services(
         ),
         pipeline=wire_pipeline(shared, invitations, offers, recorded),
         openings=wire_openings(),
+        screening=screening.screening,
+        requirements=screening.requirements,
     )
 
 

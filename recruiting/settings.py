@@ -61,6 +61,7 @@ ENV_NAMES: dict[str, str] = {
     "MEDIA_DIR": "miniapp.media_dir",
     "SPEECH_MODEL_DIR": "analysis.speech_model_dir",
     "SCORING_LLM_BASE_URL": "scoring_llm.base_url",
+    "SKILL_SYNONYMS_FILE": "screening.skill_synonyms",
     "SCORING_LLM_MODEL": "scoring_llm.model",
     "SCORING_LLM_API_KEY": "scoring_llm.api_key",
     "SCHEDULER_IN_WEB": "scheduler.in_web",
@@ -253,6 +254,14 @@ class FollowUpSettings:
 
 
 @dataclass(frozen=True)
+class ScreeningSettings:
+    """Résumé screening (README "Résumé screening")."""
+
+    skill_synonyms: str = ""  # a company's own synonym file, merged over the shipped one
+    invite_days: int = 7  # a recorded-interview invitation from screening is open this long
+
+
+@dataclass(frozen=True)
 class Settings:
     server: ServerSettings
     wecom: WeComSettings
@@ -277,6 +286,7 @@ class Settings:
             "http://127.0.0.1:8000", "http://127.0.0.1:8001", "http://127.0.0.1:8001"
         )
     )
+    screening: ScreeningSettings = field(default_factory=ScreeningSettings)
 
     @property
     def embedded(self) -> bool:
@@ -499,6 +509,7 @@ def _read_all(r: _Reader) -> Settings:
         rate_limits=_rate_limits(r),
         scoring_llm=_scoring_llm(r),
         workbench=_workbench(r, server, sandbox, corp_sandbox=wecom.uses_sandbox),
+        screening=_screening(r),
     )
 
 
@@ -763,6 +774,15 @@ def _followup(r: _Reader) -> FollowUpSettings:
         summary_delay_minutes=r.integer("summaries.delay_minutes", 0, 7 * 24 * 60),
         auto_release=r.flag("summaries.auto_release"),
         lookback_days=r.integer("surveys.lookback_days", 1, 90),
+    )
+
+
+def _screening(r: _Reader) -> ScreeningSettings:
+    path = r.text("screening.skill_synonyms")
+    if path and not Path(path).is_file():
+        r.fail("screening.skill_synonyms", f"names no readable file: {path}")
+    return ScreeningSettings(
+        skill_synonyms=path, invite_days=r.integer("screening.invite_days", 1, 60)
     )
 
 

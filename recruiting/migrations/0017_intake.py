@@ -27,7 +27,7 @@ async def hash_existing_contacts(apps: object, schema_editor: object) -> None:
         await fill_contact_hashes(client, installed_cipher())
 
 class Migration(migrations.Migration):
-    dependencies = [('recruiting', '0016_round_versions_question_bank')]
+    dependencies = [('recruiting', '0015_workbench_sessions')]
 
     initial = False
 

@@ -32,6 +32,9 @@ class JobOpening(Model):
     competency_model: Any = fields.JSONField(default=list)
     # where on-site interviews of this opening take place unless the round says otherwise
     interview_location = fields.CharField(max_length=256, default="", db_default="")
+    # {"must": [{"kind", "value"}], "nice": [...], "flagged": [...]} validated by
+    # recruiting.domain.job_requirements.JobRequirements (résumé screening); {} = none yet
+    requirements: Any = fields.JSONField(default=dict, db_default={})
     created_at = fields.DatetimeField(auto_now_add=True)
 
     class Meta:

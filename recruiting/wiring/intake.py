@@ -1,8 +1,9 @@
 """Candidates in: by hand, spreadsheet, résumé files; duplicates and merging
 (``services.intake``).
 
-The résumé reader (issue 16) is a port; until an adapter is wired here uploads are stored
-as 未解析 and attached to a candidate HR names or types (``ResumeUploads.parses`` is False).
+Uploaded résumés are read by the file reader (``wiring.resumes.resume_reader``); a test may
+pass another ``ResumeReader``. (``ResumeUploads`` without a reader keeps files as 未解析 and
+needs the candidate named or typed.)
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from recruiting.services.intake.resumes import ResumeUploads
 from recruiting.services.intake.spreadsheet import SpreadsheetImport
 from recruiting.wiring.invitations import Invitations
 from recruiting.wiring.recorded import Recorded
+from recruiting.wiring.resumes import resume_reader
 from recruiting.wiring.shared import Shared
 
 
@@ -46,6 +48,8 @@ def wire_intake(
     return Intake(
         candidates=candidates,
         spreadsheets=SpreadsheetImport(candidates, shared.effects, cards, shared.kv, shared.cipher),
-        resumes=ResumeUploads(shared.media, candidates, shared.effects, cards, reader),
+        resumes=ResumeUploads(
+            shared.media, candidates, shared.effects, cards, reader or resume_reader()
+        ),
         cards=cards,
     )

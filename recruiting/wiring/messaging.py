@@ -20,6 +20,7 @@ from recruiting.wiring.intake import Intake
 from recruiting.wiring.invitations import Invitations
 from recruiting.wiring.live import Live
 from recruiting.wiring.offers import OffersWiring
+from recruiting.wiring.screening import ScreeningWiring
 from recruiting.wiring.shared import Shared
 from wecom_bot.candidate_channel import CandidateChannelSender, KfSync
 from wecom_bot.crypto import WeComCrypto
@@ -53,6 +54,7 @@ def wire_messaging(
     invitations: Invitations,
     candidates: CandidateChannel,
     intake: Intake,
+    screening: ScreeningWiring,
 ) -> Messaging:
     settings, wecom = shared.settings, shared.wecom
     inbox = CallbackInbox(
@@ -70,7 +72,7 @@ def wire_messaging(
     conversation = Conversation(
         settings.timezone,
         live.interviews,
-        first=[after.survey_summaries, invitations.chat],
+        first=[after.survey_summaries, invitations.chat, screening.chat],
         after_live=[offers.offers],
     )
     answers = candidates.answers
@@ -86,6 +88,7 @@ def wire_messaging(
                 offers=offers.offers,
                 schedule_chat=invitations.chat,
                 intake=intake.cards,
+                screening_chat=screening.chat,
             )
         ),
         "approval": offers.approvals.on_approval,

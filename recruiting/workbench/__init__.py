@@ -20,7 +20,7 @@ from recruiting.errors import Forbidden, Unauthenticated
 from recruiting.services.workbench.login import StaffPrincipal
 from recruiting.web import install_page_errors
 from recruiting.workbench.login_routes import bp as login_bp
-from recruiting.workbench.pages import candidates, home, openings, pipeline, review
+from recruiting.workbench.pages import candidates, home, openings, pipeline, review, screening
 from recruiting.workbench.shell import (
     HERE,
     NAV,
@@ -38,6 +38,7 @@ PAGES: list[Blueprint] = [
     candidates.bp,
     pipeline.bp,
     review.bp,
+    screening.bp,
 ]
 
 

@@ -83,6 +83,13 @@ NAV: tuple[NavItem, ...] = (
         Permission.MANAGE_INTERVIEWS,
     ),
     NavItem(
+        "screening",
+        "简历筛选",
+        "/workbench/screening",
+        "按岗位要求给简历打分排序，一键邀请 AI 面试",
+        Permission.MANAGE_INTERVIEWS,
+    ),
+    NavItem(
         "pipeline",
         "流程看板",
         "/workbench/pipeline",

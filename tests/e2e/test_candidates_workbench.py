@@ -12,7 +12,14 @@ from typing import Any
 import httpx
 import pytest
 
-from recruiting.models import Application, ApplicationStatus, Candidate, JobOpening, ResumeFile
+from recruiting.models import (
+    Application,
+    ApplicationStatus,
+    AuditLog,
+    Candidate,
+    JobOpening,
+    ResumeFile,
+)
 from recruiting.services.demo import DEMO_JOB_CODE
 from tests.e2e.chat import cards, click, texts, until
 from tests.e2e.stack import Stack
@@ -25,6 +32,14 @@ BAD = (
     ",13500135001,,demo-sales,,\n"
     "殷离,13500135002,yl@,宇航员,,abc\n"
 ).encode("gb18030")
+RESUME = """韦一笑
+手机：13600136000 | 邮箱：wyx@example.cn | 现居：北京
+工作经历
+2019.07 - 至今  明教科技有限公司  销售经理
+负责华北区大客户销售，{secret}。
+教育经历
+2015.09 - 2019.06  北京大学  市场营销  本科
+"""
 GOOD = (
     "姓名,手机号码,邮箱,应聘岗位,来源,学历,工作年限\n"
     "周芷若,13500135000,zzr@example.cn,demo-sales,BOSS直聘,本科,3年\n"
@@ -64,6 +79,10 @@ async def test_candidates_in_through_the_workbench(stack: Stack, hr: httpx.Async
     assert r.status_code == 302 and r.headers["location"].startswith("/workbench/candidates/")
     detail = await hr.get(r.headers["location"])
     assert "赵敏" in detail.text and "已添加候选人" in detail.text
+    assert "13800138000" not in detail.text  # contact details only on request, audited
+    shown = await hr.get(r.headers["location"].split("?")[0], params={"contact": "1"})
+    assert "手机：13800138000" in shown.text and "zm@example.cn" in shown.text
+    assert await AuditLog.filter(actor="lina", action="read_pii", allowed=True).exists()
     again = {**form, "name": "赵敏二", "phone": "+8613800138000"}
     r = await hr.post("/workbench/candidates/new", data={**again, "csrf_token": await csrf(hr)})
     assert r.status_code == 409 and "该候选人已存在" in r.text and "手机和邮箱相同" in r.text
@@ -126,27 +145,51 @@ async def test_candidates_in_through_the_workbench(stack: Stack, hr: httpx.Async
     if booking:
         assert "宋青书" in booking[-1]["content"]["main_title"]["title"]
 
-    # a résumé upload: stored encrypted, the name HR typed becomes the candidate, a card comes
-    secret = "独一无二的工作经历句子".encode()
-    pdf = b"%PDF-1.4\n" + secret + b"\n%%EOF\n"
+    no_token = await hr.post(
+        "/workbench/candidates/upload", files=[("files", ("a.pdf", b"%PDF-1"))]
+    )
+    assert no_token.status_code == 403 and await ResumeFile.all().count() == 0
+    # a résumé upload: read, the person it names becomes a candidate, stored encrypted, a card
+    secret = "独一无二的工作经历句子"
+    resume = RESUME.format(secret=secret).encode("utf-8")
+    r = await upload(hr, "/workbench/candidates/upload",
+                     [("files", ("韦一笑简历.txt", resume, "text/plain"))], {"job": str(job.id)})  # fmt: skip
+    assert r.status_code == 200, r.text
+    assert "已保存 · 已解析" in r.json()["html"] and "已根据简历新建候选人" in r.json()["html"]
+    wyx = await Candidate.get(name="韦一笑")
+    stored = await ResumeFile.get(candidate_id=wyx.id)
+    assert stored.parse_status == "parsed" and stored.parsed["phone"] == "13600136000"
+    assert (wyx.education, wyx.source) == ("本科", "简历上传") and wyx.years_experience is not None
+    assert (await Application.get(candidate_id=wyx.id)).job_id == job.id
+    await until(stack, "lina", lambda t: any("新候选人：韦一笑" in c["content"]["main_title"]["title"]
+                                             for c in cards(t, "intake-")))  # fmt: skip
+    # the same person again: attached to the record that is there, not a second one
+    r = await upload(hr, "/workbench/candidates/upload",
+                     [("files", ("韦一笑-新.txt", resume + b"\n", "text/plain"))])  # fmt: skip
+    assert "已归入已有候选人韦一笑" in r.json()["html"]
+    assert await Candidate.filter(name="韦一笑").count() == 1
+    # a file the reader refuses is kept only for a candidate HR names; other types refused
+    pdf = b"%PDF-1.4\n" + secret.encode() + b"\n%%EOF\n"
     r = await upload(
         hr, "/workbench/candidates/upload",
-        [("files", ("韦一笑简历.pdf", pdf, "application/pdf")),
+        [("files", ("殷天正.pdf", pdf, "application/pdf")),
          ("files", ("virus.exe", b"MZ\x90\x00", "application/octet-stream"))],
-        {"name": "韦一笑", "phone": "13600136000", "job": str(job.id)},
+        {"name": "殷天正", "phone": "13600136001"},
     )  # fmt: skip
-    assert r.status_code == 200, r.text
     fragment = r.json()["html"]
-    assert "已保存 · 未解析" in fragment and "不支持的文件类型" in fragment
-    stored = await ResumeFile.get()
-    assert stored.filename == "韦一笑简历.pdf" and stored.parse_status == "unparsed"
+    assert "已保存 · 无法读取" in fragment and "不支持的文件类型" in fragment
     for path in stack.settings.miniapp.media_dir.rglob("*"):
         if path.is_file():
-            assert secret not in path.read_bytes() and b"%PDF" not in path.read_bytes()
-    download = await hr.get(f"/workbench/candidates/resumes/{stored.id}")
+            blob = path.read_bytes()
+            assert (
+                secret.encode() not in blob
+                and b"%PDF" not in blob
+                and "韦一笑".encode() not in blob
+            )
+    kept = await ResumeFile.get(candidate__name="殷天正")  # the file name is sealed
+    assert kept.filename == "殷天正.pdf" and kept.parse_status == "refused"
+    download = await hr.get(f"/workbench/candidates/resumes/{kept.id}")
     assert download.status_code == 200 and download.content == pdf
-    await until(stack, "lina", lambda t: any("韦一笑" in c["content"]["main_title"]["title"]
-                                             for c in cards(t, "intake-")))  # fmt: skip
 
     # the list finds people by exact name and by phone in any format
     found = await hr.get("/workbench/candidates", params={"phone": "135-0013-5009"})

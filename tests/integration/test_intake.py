@@ -320,6 +320,10 @@ PDF = b"%PDF-1.4\n" + "赵敏 13800138000 简历 独一无二的句子".encode()
 async def test_upload_without_a_reader_is_stored_encrypted_and_unparsed(world: World) -> None:
     with pytest.raises(InvalidInput, match="解析尚未开通"):
         await world.uploads.upload(HR, [UploadedFile("a.pdf", PDF)])
+    nothing = await world.uploads.upload(
+        HR, [UploadedFile("a.exe", b"MZ\x90\x00")], entry={"name": "赵敏", "phone": "13800138000"}
+    )
+    assert not nothing.files[0].stored and await Candidate.all().count() == 0
     job = await JobOpening.get(code="S01")
     result = await world.uploads.upload(
         HR,

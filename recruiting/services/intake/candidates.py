@@ -15,6 +15,7 @@ from datetime import datetime
 from typing import cast
 
 from tortoise.expressions import Q, Subquery
+from tortoise.functions import Count
 
 from recruiting.domain.intake import (
     LABELS,
@@ -300,11 +301,30 @@ class CandidateIntake:
         """Live candidates that share a phone or e-mail hash, grouped: what the merge page
         shows (records that came in before duplicates were recognised, or by the EHR)."""
         await require_hr(principal, "list_duplicates", "candidate", "-")
+        shared: dict[str, set[str]] = {}
+        for column in ("phone_hash", "email_hash"):  # GROUP BY … HAVING: only shared hashes
+            hashes = (
+                await Candidate.filter(
+                    erased_at=None, merged_into=None, **{f"{column}__isnull": False}
+                )
+                .annotate(n=Count("id"))
+                .group_by(column)
+                .filter(n__gt=1)
+                .values_list(column, flat=True)
+            )
+            shared[column] = {str(v) for v in hashes}
         seen: dict[str, list[int]] = {}
         live = (
-            await Candidate.filter(erased_at=None, merged_into=None)
-            .filter(Q(phone_hash__isnull=False) | Q(email_hash__isnull=False))
-            .values_list("id", "phone_hash", "email_hash")
+            (
+                await Candidate.filter(erased_at=None, merged_into=None)
+                .filter(
+                    Q(phone_hash__in=sorted(shared["phone_hash"]))
+                    | Q(email_hash__in=sorted(shared["email_hash"]))
+                )
+                .values_list("id", "phone_hash", "email_hash")
+            )
+            if shared["phone_hash"] or shared["email_hash"]
+            else []
         )
         for cid, ph, eh in live:
             for key in (f"p{ph}" if ph else "", f"e{eh}" if eh else ""):
@@ -328,8 +348,8 @@ class CandidateIntake:
             allowed=True,
             detail=f"groups={len(groups)}",
         )
-        rows = {r.id: r for r in await _rows([i for g in groups for i in g])}
-        return [[rows[i] for i in g if i in rows] for g in groups]
+        found = {r.id: r for r in await _rows([i for g in groups for i in g])}
+        return [[found[i] for i in g if i in found] for g in groups]
 
     # --- finding ---------------------------------------------------------------------------
 

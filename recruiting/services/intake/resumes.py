@@ -22,7 +22,13 @@ import zipfile
 from collections.abc import AsyncIterator, Mapping
 from dataclasses import asdict, dataclass, field
 
-from recruiting.domain.intake import CandidateEntry, check_entry
+from recruiting.domain.intake import (
+    EDUCATION_LEVELS,
+    MAX_YEARS,
+    CandidateEntry,
+    check_entry,
+    education_level,
+)
 from recruiting.domain.resume import ParsedResume, ParseStatus
 from recruiting.domain.roles import Permission, allows
 from recruiting.errors import AccessDenied, InvalidInput, NotFound, PayloadTooLarge
@@ -123,6 +129,8 @@ class ResumeUploads:
             raise InvalidInput("请选择要上传的简历文件", code="no_files")
         job = await _job(job_id)
         accepted, outcomes = self._accept(files)
+        if not accepted:  # nothing to keep: no candidate is made for it either
+            return UploadResult(outcomes)
         target: Candidate | None = None
         new_entry: CandidateEntry | None = None
         if candidate_id is not None:
@@ -132,7 +140,7 @@ class ResumeUploads:
             duplicates = await self._intake.duplicates_of(new_entry.phone, new_entry.email)
             if duplicates:
                 raise DuplicateCandidate(duplicates)
-        elif self._reader is None and accepted:
+        elif self._reader is None:
             raise InvalidInput(
                 "简历解析尚未开通：请先选择已有候选人，或填写候选人姓名和联系方式",
                 code="candidate_required",
@@ -222,10 +230,7 @@ class ResumeUploads:
             return None, None, "未解析：请选择已有候选人或填写候选人后再上传"
         if facts.status is not ParseStatus.PARSED:
             return None, None, f"{_reason(facts)}，请填写候选人后再上传"
-        checked = check_entry(
-            {"name": facts.name or "", "phone": facts.phone or "", "email": facts.email or ""},
-            job_required=False,
-        )
+        checked = check_entry(_facts_entry(facts), job_required=False)
         if isinstance(checked, list):
             what = "；".join(f"{p.column}：{p.reason}" for p in checked[:2])
             return None, None, f"简历中读出的信息不完整（{what}），请填写候选人后再上传"
@@ -383,6 +388,23 @@ def sniff(data: bytes, filename: str) -> str | None:
         looks_html = "<html" in head[:2048].lower() or lower.endswith((".html", ".htm"))
         return "text/html" if looks_html else "text/plain"
     return None
+
+
+def _facts_entry(facts: ParsedResume) -> dict[str, str]:
+    """The form values a parsed résumé fills: who, how to reach them, the highest degree
+    it names (read as a level; one it cannot read is left out, not refused) and whole
+    years of experience."""
+    levels = [lv for e in facts.education if e.degree and (lv := education_level(e.degree))]
+    best = min(levels, key=EDUCATION_LEVELS.index) if levels else ""
+    months = facts.months_experience
+    return {
+        "name": facts.name or "",
+        "phone": facts.phone or "",
+        "email": facts.email or "",
+        "education": best,
+        "years": "" if months is None else str(min(months // 12, MAX_YEARS)),
+        "source": "简历上传",
+    }
 
 
 def _display_name(name: str) -> str:

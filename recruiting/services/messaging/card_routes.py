@@ -21,6 +21,8 @@ intake.invite       application id                            ``IntakeCards`` (�
 intake.schedule     application id                            ``IntakeCards`` (安排面试)
 intake.reject       application id                            ``IntakeCards`` (不合适)
 intake.none         candidate id                              nothing (card without opening)
+screening.invite    job id, application ids (a-b-c)           ``ScreeningChat`` (邀请前N名)
+screening.invited   job id                                    nothing (the answered card)
 ==================  ========================================  ===============================
 
 Legacy keys (cards sent before 2026-12, still clickable): ``live-score:``, ``survey-card:``,
@@ -49,6 +51,9 @@ from recruiting.services.messaging.outbox import RETRY, DeadLetters
 from recruiting.services.offers import texts as offer_texts
 from recruiting.services.offers.offers import Offers
 from recruiting.services.scheduling.chat import BOOK, BOOKED, ScheduleChat
+from recruiting.services.screening.chat import INVITE as SCREEN_INVITE
+from recruiting.services.screening.chat import INVITED as SCREEN_INVITED
+from recruiting.services.screening.chat import ScreeningChat
 
 log = logging.getLogger(__name__)
 
@@ -62,6 +67,7 @@ def card_routes(
     offers: Offers,
     schedule_chat: ScheduleChat,
     intake: IntakeCards,
+    screening_chat: ScreeningChat,
 ) -> RouteTable[Handler]:
     """The table; a prefix claimed twice raises ``RouteCollision`` (at start-up)."""
     return (
@@ -81,6 +87,8 @@ def card_routes(
         .route(intake_cards.SCHEDULE, intake.on_card_click)
         .route(intake_cards.REJECT, intake.on_card_click)
         .route(intake_cards.NO_OPENING, inert)
+        .route(SCREEN_INVITE, screening_chat.on_card_click)
+        .route(SCREEN_INVITED, inert)
         # legacy key styles → their prefix today
         .rename("live-score:", SCORE)
         .rename("survey-card:", SUBMIT)

@@ -32,6 +32,7 @@ from recruiting.models import (
 from recruiting.services.intake.candidates import DuplicateCandidate, EntryInvalid, live_candidate
 from recruiting.services.intake.merge import merge_candidates
 from recruiting.services.intake.resumes import UploadedFile
+from recruiting.services.shared.personal_data import PersonalDataService
 from recruiting.services.shared.sessions import Principal
 from recruiting.services.workbench.login import StaffPrincipal
 from recruiting.web import status_for, user_message
@@ -127,10 +128,17 @@ async def candidate_detail(
         await Application.filter(candidate_id=candidate.id).prefetch_related("job").order_by("id")
     )
     files = await ResumeFile.filter(candidate_id=candidate.id).order_by("-id")
+    contact = None
+    if request.args.get("contact") == "1":  # 查看联系方式: decrypted on demand, audited
+        personal: PersonalDataService = request.app.ctx.services.personal_data
+        read = await personal.read(
+            principal.actor, candidate.id, ["phone", "email"], "工作台查看联系方式"
+        )
+        contact = read.values
     return render(
         request, principal, "candidates/detail.html", active="candidates", candidate=candidate,
         applications=applications, files=files, status_names=STATUS_NAMES,
-        parse_names=PARSE_NAMES, openings=await _openings(),
+        parse_names=PARSE_NAMES, openings=await _openings(), contact=contact,
         notice=(request.args.get("notice") or "")[:80],
     )  # fmt: skip
 

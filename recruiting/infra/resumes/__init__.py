@@ -1,0 +1,1 @@
+"""Résumé files → text lines → facts: one module per format, ``FileResumeReader`` in front."""

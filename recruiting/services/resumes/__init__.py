@@ -1,0 +1,1 @@
+"""Reading résumés: text → facts (``extract``) and the corpus evaluation (``evaluate``)."""

@@ -1,0 +1,64 @@
+"""An opening's screening requirements: HR reads and edits them; every save is validated
+(``JobRequirements``) and audited. A requirement on gender is refused; one on age, marital
+status, ethnicity, home town, looks or ID number is kept aside as flagged and never used."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from recruiting.domain.job_requirements import JobRequirements
+from recruiting.errors import AccessDenied, NotFound
+from recruiting.models import JobOpening, SubjectKind
+from recruiting.services.shared.access import HR_ROLES
+from recruiting.services.shared.audit import record
+from recruiting.services.shared.sessions import Principal
+
+NOT_HR = "只有 HR 可以设置招聘要求和筛选简历"
+
+
+async def require_hr(principal: Principal, action: str, subject: str, subject_id: object) -> None:
+    """HR and HR managers only; a refusal is audited."""
+    if principal.kind is SubjectKind.STAFF and principal.roles & HR_ROLES:
+        return
+    await record(principal.actor, action, subject, subject_id, allowed=False)
+    raise AccessDenied(NOT_HR)
+
+
+MAX_ID = 2**31 - 1  # the id columns' range: a larger number names nothing
+
+
+async def opening(job_id: int) -> JobOpening:
+    job = await JobOpening.get_or_none(id=job_id) if 0 < job_id <= MAX_ID else None
+    if job is None:
+        raise NotFound("找不到该岗位，可能已被删除")
+    return job
+
+
+def stored(job: JobOpening) -> JobRequirements:
+    """The opening's requirements as saved (validated again: a row edited by hand that no
+    longer passes is refused here with the reason, not matched wrongly)."""
+    return JobRequirements.from_json(job.requirements)
+
+
+class OpeningRequirements:
+    async def read(self, principal: Principal, job_id: int) -> JobRequirements:
+        await require_hr(principal, "read_requirements", "job_opening", job_id)
+        return stored(await opening(job_id))
+
+    async def save(self, principal: Principal, job_id: int, raw: Any) -> JobRequirements:
+        """Replace the opening's requirements; returns them with what was flagged."""
+        await require_hr(principal, "save_requirements", "job_opening", job_id)
+        job = await opening(job_id)
+        requirements = JobRequirements.from_json(raw)
+        job.requirements = requirements.to_json()
+        await job.save(update_fields=["requirements"])
+        flags = ",".join(f.attribute.value for f in requirements.flagged)
+        await record(
+            principal.actor,
+            "save_requirements",
+            "job_opening",
+            job_id,
+            allowed=True,
+            detail=f"items={len(requirements.items)} flagged={flags}",
+        )
+        return requirements

@@ -23,6 +23,7 @@ from interview_core.speech.choose import SpeechReadiness, speech_readiness
 from miniapp_api import routes as miniapp_routes
 from miniapp_api.context import MiniApp
 from recruiting.db import close_database, migrate_schema, open_database
+from recruiting.domain.roles import Role
 from recruiting.infra.pii import FieldCipher
 from recruiting.infra.private_files import private_dir, restrict_umask
 from recruiting.infra.sealed_fields import install_cipher_for
@@ -47,6 +48,7 @@ from recruiting.services.scheduling.reminders import ReminderService
 from recruiting.services.scheduling.slots import SchedulingService
 from recruiting.services.screening.ranking import Screening
 from recruiting.services.screening.requirements import OpeningRequirements
+from recruiting.services.shared.audit import Actor
 from recruiting.services.shared.personal_data import PersonalDataService
 from recruiting.services.workbench.login import WorkbenchLogin
 from recruiting.settings import Settings, is_loopback
@@ -236,6 +238,8 @@ async def start_services(
     if settings.wecom.uses_sandbox:
         await seed_demo_staff()
         await seed_demo_recruiting()
+        # the demo's question bank starts with the built-in job models' sample questions
+        await services.openings.bank.seed_from_library(DEMO_SEEDER)
     return services
 
 
@@ -245,6 +249,9 @@ async def stop_services(services: Services) -> None:
     await services.worker.drain()
     await services.aclose()
     await close_database()
+
+
+DEMO_SEEDER = Actor("system", frozenset({Role.HR}))
 
 
 def create_app(

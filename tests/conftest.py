@@ -83,8 +83,7 @@ TABLES = [
     "survey_response", "offer_event", "offer",
     "interview_invitation", "candidate_contact", "candidate_message", "candidate_reply",
     "contact_way", "kf_cursor", "card_code", "send_attempt", "resume_file",
-    "interview_round_version",
-    "bank_question",
+    "interview_round_version", "bank_question",
 ]  # fmt: skip
 
 

@@ -47,7 +47,7 @@ async def freeze_existing_rounds(apps: object, schema_editor: object) -> None:
 
 
 class Migration(migrations.Migration):
-    dependencies = [('recruiting', '0015_workbench_sessions')]
+    dependencies = [('recruiting', '0019_screening_requirements')]
 
     initial = False
 

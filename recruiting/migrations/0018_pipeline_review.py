@@ -5,7 +5,7 @@ from tortoise import fields
 from tortoise.indexes import Index
 
 class Migration(migrations.Migration):
-    dependencies = [('recruiting', '0017_intake')]
+    dependencies = [('recruiting', '0016_round_versions_question_bank')]
 
     initial = False
 

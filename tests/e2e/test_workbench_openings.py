@@ -88,6 +88,12 @@ async def test_hr_sets_up_an_opening_and_a_recorded_round(
     shelf = await hr.get("/workbench/openings/bank?competency=communication")
     assert "向客户解释复杂问题" in shelf.text and "行为锚定" in shelf.text
     picked = await BankQuestion.get(text="请讲一次你向客户解释复杂问题的经历。")
+    assert f'action="/workbench/openings/bank/{picked.id}"' in shelf.text  # its edit form
+    edit = {"csrf_token": csrf, "text": picked.text, "competencies": ["communication"],
+            "tags": "客服，电话", "answer_seconds": "90", "prep_seconds": "20", "retakes": "2"}  # fmt: skip
+    assert (await hr.post(f"/workbench/openings/bank/{picked.id}", data=edit)).status_code == 302
+    picked = await BankQuestion.get(id=picked.id)
+    assert (picked.answer_seconds, picked.tags, picked.retakes) == (90, ["客服", "电话"], 2)
     r = await hr.post(f"/workbench/openings/rounds/{round_.id}/bank",
                       data={"csrf_token": csrf, "bank_ids": [str(picked.id)]})  # fmt: skip
     assert r.status_code == 302

@@ -20,10 +20,11 @@ expect = playwright_api.expect
 SHOTS = Path(__file__).resolve().parents[2] / "docs"
 
 
-async def test_hr_creates_an_opening_with_a_recorded_round(tmp_path: Path) -> None:
+@pytest.mark.parametrize("kind", ["sqlite", "postgres+redis"])
+async def test_hr_creates_an_opening_with_a_recorded_round(kind: str, tmp_path: Path) -> None:
     _need_chromium()
     async with (
-        running("sqlite", tmp_path, "wbop") as (settings, _service, _console),
+        running(kind, tmp_path, "wbop") as (settings, _service, _console),
         playwright_api.async_playwright() as pw,
     ):
         browser = await pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)

@@ -150,10 +150,13 @@ async def test_an_onsite_booking_without_a_place_takes_the_configured_one(
                                _slot(day + timedelta(days=3), 60, iv0),
                                location="  前台接待  ")  # fmt: skip
     assert given.location == "前台接待"
+    room = "https://meeting.tencent.com/dm/standing-room"
+    await InterviewRound.filter(id=round_.id).update(meeting_link=room)
     remote = await service.book(HR, world["apps"][1].id, round_.id,
                                 _slot(day + timedelta(days=4), 60, iv1),
                                 mode=InterviewMode.REMOTE)  # fmt: skip
-    assert remote.location == ""
+    assert remote.location == "" and remote.meeting_link == room  # the round's standing room
+    assert given.meeting_link == ""
 
 
 async def test_proposals_pick_interviewers_who_fit_the_opening(world: dict[str, Any]) -> None:

@@ -137,6 +137,8 @@ class SchedulingService:
                 interview = await Interview.create(
                     application=application, round=round_, round_version=version, mode=mode,
                     location=location,
+                    # an online round's standing meeting room, until WeCom's meeting replaces it
+                    meeting_link=round_.meeting_link if mode == InterviewMode.REMOTE else "",
                     starts_at=proposal.slot.start, ends_at=proposal.slot.end,
                     status=InterviewStatus.SCHEDULED,
                 )  # fmt: skip

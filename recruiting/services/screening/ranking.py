@@ -202,9 +202,9 @@ def _order(applicant: Applicant, result: MatchResult) -> tuple[int, int, int, in
 
 async def recorded_round(job: JobOpening) -> InterviewRound:
     """The opening's first recorded round with valid questions (the AI interview)."""
-    rounds = await InterviewRound.filter(job_id=job.id, kind=RoundKind.RECORDED).order_by(
-        "sequence"
-    )
+    rounds = await InterviewRound.filter(  # a closed round takes no new interviews
+        job_id=job.id, kind=RoundKind.RECORDED, closed_at=None
+    ).order_by("sequence")
     for round_ in rounds:
         try:
             parse_questions(round_.questions)

@@ -10,6 +10,7 @@ again with what was typed and the use case's Chinese reason.
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from sanic import Blueprint, Request
 from sanic.response import HTTPResponse, redirect
@@ -27,6 +28,7 @@ bp = Blueprint("workbench_openings", url_prefix="/workbench/openings")
 
 VIEW, EDIT = Permission.VIEW_OPENINGS, Permission.MANAGE_OPENINGS
 STATUS_CHOICES = [(s, rules.STATUS_NAMES[s]) for s in rules.STATUSES]
+PAGE = 50  # openings per page of the list
 MAX_FORM_QUESTIONS = rules.MAX_QUESTIONS + 1  # the rows shown: the questions and one blank
 
 
@@ -63,12 +65,17 @@ def _go(path: str) -> HTTPResponse:
 @page(VIEW)
 async def opening_list(request: Request, principal: StaffPrincipal) -> HTTPResponse:
     status = request.args.get("status", "")
-    search = request.args.get("q", "")
+    search = request.args.get("q", "")[:64]
+    raw = request.args.get("offset", "0")
+    offset = min(int(raw), 1_000_000) if raw.isdigit() and len(raw) < 8 else 0
     rows = await _uc(request).openings.list_openings(
-        principal.actor, status=status if status in rules.STATUSES else "", search=search[:64]
-    )
-    return render(request, principal, "openings/list.html", active="openings", rows=rows,
-                  status_filter=status, search=search[:64], statuses=STATUS_CHOICES,
+        principal.actor, status=status if status in rules.STATUSES else "", search=search,
+        limit=PAGE + 1, offset=offset,
+    )  # fmt: skip
+    more = urlencode({"status": status, "q": search, "offset": offset + PAGE})
+    return render(request, principal, "openings/list.html", active="openings",
+                  rows=rows[:PAGE], more=more if len(rows) > PAGE else "",
+                  status_filter=status, search=search, statuses=STATUS_CHOICES,
                   can_edit=principal.can(EDIT))  # fmt: skip
 
 

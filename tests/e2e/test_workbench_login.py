@@ -116,7 +116,7 @@ async def test_wecom_client_goes_to_oauth_and_console_member_returns_at_once(
         )
         r = await phone.get(back.headers["location"])
         assert r.status_code == 302 and r.headers["location"] == "/workbench/review"
-        assert "即将上线" in (await phone.get("/workbench/review")).text
+        assert "待评审" in (await phone.get("/workbench/review")).text
 
 
 async def test_forged_reused_expired_and_foreign_codes_are_refused(

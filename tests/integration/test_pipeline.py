@@ -53,10 +53,13 @@ from recruiting.ports.outbound import Channel
 from recruiting.services.after_interview.summaries import CandidateSummaries, SummaryReleases
 from recruiting.services.invitations.lifecycle import InterviewInvitations
 from recruiting.services.messaging.effects import Effects
+from recruiting.services.offers.approvals import OfferApprovals
 from recruiting.services.offers.ehr import EhrSync
+from recruiting.services.offers.offers import Offers
 from recruiting.services.pipeline.board import BoardFilters, PipelineBoard, stages_of
 from recruiting.services.pipeline.bulk import BulkActions
 from recruiting.services.pipeline.compare import Comparison
+from recruiting.services.pipeline.decisions import Decisions
 from recruiting.services.pipeline.pending import PendingReview
 from recruiting.services.pipeline.reject import Rejections
 from recruiting.services.pipeline.review import ReviewService
@@ -65,6 +68,7 @@ from recruiting.services.scheduling.booking import InterviewBooking
 from recruiting.services.scheduling.slots import SchedulingRules, SchedulingService
 from recruiting.services.shared.sessions import Principal
 from recruiting.settings import FollowUpSettings
+from tests.integration.test_offers import FakePackages
 from tests.unit.live_fakes import SH, FakePrompts
 
 MODEL = [{"code": "comm", "name": "沟通能力", "weight": "0.6"},
@@ -461,3 +465,34 @@ async def test_pending_review_lists_analysed_recordings_nobody_acted_on_yet(worl
     assert await pending.waiting(HR) == []  # decided
     with pytest.raises(AccessDenied):
         await pending.waiting(world.principal(world.interviewer))
+
+
+async def test_decisions_advance_and_propose_an_offer_through_the_chat_use_case(
+    world: World,
+) -> None:
+    packages = FakePackages()
+    offers = Offers(packages, OfferApprovals(EhrSync(), SH), SH)
+    decisions = Decisions(world.bulk, world.rejections, offers, Effects(None), SH)
+    a = world.apps
+    app = a["recorded"]
+    done = await decisions.propose_offer(HR, app.id, "月薪2万 入职2030-03-18")
+    assert done.ok and "企业微信" in done.message
+    [offer] = await Offer.filter(application_id=app.id)
+    assert (offer.status, offer.base_salary, offer.start_date) == (
+        "draft",
+        20000,
+        date(2030, 3, 18),
+    )
+    card = await OutboxMessage.get(channel=Channel.WECOM_MESSAGE, recipient="lina")
+    assert card.payload["kind"] == "template_card"
+    assert (await stages_of([app.id]))[app.id] is Stage.OFFER
+    with pytest.raises(AccessDenied):
+        await decisions.propose_offer(world.principal(world.interviewer), app.id)
+
+    deadline = clock.now() + timedelta(days=2)
+    moved = await decisions.advance(HR, a["screened"].id, world.recorded.id, deadline=deadline)
+    assert moved.ok and moved.link.startswith("pages/interview/index?invite=")
+    with pytest.raises(InvalidInput):
+        await decisions.advance(HR, a["screened"].id, world.live.id)  # no time given
+    refused = await decisions.advance(HR, a["hired"].id, world.recorded.id, deadline=deadline)
+    assert not refused.ok and "申请已结束" in refused.message

@@ -5,6 +5,7 @@ recording in order, and only a registered recording is ever "analysed" from a sc
 from __future__ import annotations
 
 import hashlib
+import itertools
 from pathlib import Path
 
 import pytest
@@ -51,7 +52,8 @@ def test_segments_cover_the_recording_in_order() -> None:
     segments = timed_segments(SCRIPT, 30.0)
     assert "".join(s.text for s in segments) == SCRIPT
     assert segments[0].start == 0 and abs(segments[-1].end - 30.0) < 0.05
-    assert all(a.end == pytest.approx(b.start, abs=0.02) for a, b in zip(segments, segments[1:]))
+    pairs = itertools.pairwise(segments)
+    assert all(a.end == pytest.approx(b.start, abs=0.02) for a, b in pairs)
     longest = max(segments, key=lambda s: len(s.text))
     assert longest.end - longest.start == max(s.end - s.start for s in segments)
 

@@ -10,7 +10,16 @@ from collections.abc import AsyncIterator
 import httpx
 import pytest
 
-from recruiting.models import AuditLog, BankQuestion, InterviewRound, JobOpening
+from recruiting.models import (
+    Application,
+    AuditLog,
+    BankQuestion,
+    Candidate,
+    Interview,
+    InterviewRound,
+    JobOpening,
+)
+from recruiting.services.shared.round_versions import version_for_new_interview
 from tests.e2e.stack import Stack
 from tests.e2e.test_workbench_login import DESKTOP, sign_in
 
@@ -100,6 +109,13 @@ async def test_hr_sets_up_an_opening_and_a_recorded_round(
     round_ = await InterviewRound.get(id=round_.id)
     assert round_.questions[-1]["bank_question_id"] == picked.id
 
+    first = await version_for_new_interview(round_.id, "lina")  # the first invitation's
+    await hr.post(f"/workbench/openings/rounds/{round_.id}", data={**form, "deadline_days": "9"})
+    page = await hr.get(f"/workbench/openings/rounds/{round_.id}/versions/{first.number}")
+    assert page.status_code == 200 and "邀请后 5 天" in page.text and "找到问题根因" in page.text
+    missing = await hr.get(f"/workbench/openings/rounds/{round_.id}/versions/99999999")
+    assert missing.status_code == 404 and "没有这个版本" in missing.text
+
     listing = await hr.get("/workbench/openings/")
     assert "客服专员" in listing.text and "1 轮面试" in listing.text
     actions = set(await AuditLog.filter(actor="lina", allowed=True).values_list("action",
@@ -122,3 +138,40 @@ async def test_interviewer_reads_but_cannot_change(stack: Stack) -> None:
         assert (await client.get("/workbench/openings/new")).status_code == 403
         assert (await client.get("/workbench/openings/999999")).status_code == 404
     assert (await JobOpening.get(id=job.id)).title == "研发工程师"
+
+
+async def test_bad_input_gets_a_chinese_4xx_never_a_500(
+    stack: Stack, hr: httpx.AsyncClient
+) -> None:
+    page = await hr.get("/workbench/openings/new")
+    csrf = _csrf(page.text)
+    long = await hr.post("/workbench/openings/new",
+                         data={"csrf_token": csrf, "code": "X-1", "title": "长" * 200})  # fmt: skip
+    assert long.status_code == 400 and "最多 128 个字" in long.text
+    huge_body = await hr.post("/workbench/openings/new",
+                              data={"csrf_token": csrf, "code": "X-1", "title": "长" * 100_000})  # fmt: skip
+    assert huge_body.status_code == 413
+    job = await JobOpening.create(code="X-2", title="测试岗位")
+    weight = await hr.post(f"/workbench/openings/{job.id}/model",
+                           data={"csrf_token": csrf, "w_teamwork": "1e999999"})  # fmt: skip
+    assert weight.status_code == 400 and "权重" in weight.text
+    live = await hr.post(f"/workbench/openings/{job.id}/rounds",
+                         data={"csrf_token": csrf, "kind": "live", "name": "业务面"})  # fmt: skip
+    round_id = int(live.headers["location"].rsplit("/", 1)[1])
+    huge = await hr.post(f"/workbench/openings/rounds/{round_id}",
+                         data={"csrf_token": csrf, "name": "业务面", "duration_minutes": "9" * 30})  # fmt: skip
+    assert huge.status_code == 400 and "面试时长" in huge.text
+    link = await hr.post(f"/workbench/openings/rounds/{round_id}",
+                         data={"csrf_token": csrf, "name": "业务面",
+                               "meeting_link": "javascript:alert(1)"})  # fmt: skip
+    assert link.status_code == 400 and "https://" in link.text
+    assert (await hr.get("/workbench/openings/?offset=abc&status=zzz")).status_code == 200
+    assert (await hr.get("/workbench/openings/rounds/2147483647")).status_code == 404
+    moved = await hr.post(f"/workbench/openings/{job.id}/rounds/999999/move",
+                          data={"csrf_token": csrf, "direction": "up"})  # fmt: skip
+    assert moved.status_code == 404
+    candidate = await Candidate.create(name="候选人")
+    application = await Application.create(candidate=candidate, job=job)
+    await Interview.create(application=application, round_id=round_id)
+    gone = await hr.post(f"/workbench/openings/rounds/{round_id}/delete", data={"csrf_token": csrf})
+    assert gone.status_code == 409 and "可以关闭这一轮" in gone.text

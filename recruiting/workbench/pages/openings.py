@@ -365,6 +365,22 @@ async def round_pick(request: Request, principal: StaffPrincipal, round_id: int)
     return _go(f"/workbench/openings/rounds/{round_id}?saved=1")
 
 
+@bp.get("/rounds/<round_id:int>/versions/<number:int>")
+@page(VIEW)
+async def round_version(
+    request: Request, principal: StaffPrincipal, round_id: int, number: int
+) -> HTTPResponse:
+    """What the interviews of one version were taken with (read-only)."""
+    uc = _uc(request)
+    detail = await uc.rounds.get(principal.actor, round_id)
+    content = await uc.rounds.version(principal.actor, round_id, min(number, 32767))
+    library = {c.code: c for c in uc.openings.library()}
+    by_name = {c.name: c for c in library.values()}
+    return render(request, principal, "openings/version.html", active="openings",
+                  detail=detail, content=content, number=number, library=library,
+                  by_name=by_name)  # fmt: skip
+
+
 @bp.post("/rounds/<round_id:int>/close")
 @page(EDIT)
 async def round_close(request: Request, principal: StaffPrincipal, round_id: int) -> HTTPResponse:

@@ -53,6 +53,11 @@ class Migration(migrations.Migration):
             bases=['Model'],
         ),
         ops.AddField(
+            model_name='Application',
+            name='rejection_reason',
+            field=fields.CharField(default='', db_default='', max_length=200),
+        ),
+        ops.AddField(
             model_name='Candidate',
             name='education',
             field=fields.CharField(default='', db_default='', max_length=16),

@@ -30,11 +30,6 @@ class Migration(migrations.Migration):
             name='rejection_note',
             field=SealedTextField(null=True, generated=False, unique=False),
         ),
-        ops.AddField(
-            model_name='Application',
-            name='rejection_reason',
-            field=fields.CharField(default='', db_default='', max_length=24),
-        ),
         ops.AddIndex(
             model_name='Application',
             index=Index(fields=['job_id', 'status']),

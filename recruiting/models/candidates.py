@@ -65,10 +65,11 @@ class Application(Model):
     job_id: int
     status = fields.CharEnumField(ApplicationStatus, max_length=16, default="applied")
     channel = fields.CharField(max_length=32, default="direct")
+    # why HR turned the application down (``intake.reject``); the candidate summary uses it
+    rejection_reason = fields.CharField(max_length=200, default="", db_default="")
     created_at = fields.DatetimeField(auto_now_add=True)
-    # Why HR turned it down (``recruiting.domain.pipeline.RejectReason``), HR's own note
-    # (never shown to the candidate), who and when: the candidate summary drafts from them.
-    rejection_reason = fields.CharField(max_length=24, default="", db_default="")
+    # With ``rejection_reason`` (a ``recruiting.domain.pipeline.RejectReason`` code when set by
+    # ``pipeline.reject``): HR's own note (never shown to the candidate), who and when.
     rejection_note = SealedTextField(null=True)
     rejected_at = fields.DatetimeField(null=True)
     rejected_by = fields.CharField(max_length=64, default="", db_default="")

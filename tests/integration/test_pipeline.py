@@ -496,3 +496,24 @@ async def test_decisions_advance_and_propose_an_offer_through_the_chat_use_case(
         await decisions.advance(HR, a["screened"].id, world.live.id)  # no time given
     refused = await decisions.advance(HR, a["hired"].id, world.recorded.id, deadline=deadline)
     assert not refused.ok and "申请已结束" in refused.message
+
+
+async def test_a_reason_typed_in_intake_is_shown_to_hr_and_kept_from_the_candidate(
+    world: World,
+) -> None:
+    app = world.apps["recorded"]
+    await Application.filter(id=app.id).update(status="rejected", rejection_reason="薪资期望过高")
+    data = await ReviewService(SH).review(HR, app.id)
+    assert data["application"]["rejection"]["reason_name"] == "薪资期望过高"
+    settings = FollowUpSettings(surveys_enabled=True, survey_delay_minutes=10,
+                                survey_edit_hours=24, summary_delay_minutes=60,
+                                auto_release=False, lookback_days=7)  # fmt: skip
+    effects = Effects(None)
+    summaries = CandidateSummaries(settings, FakePrompts(), SummaryReleases(effects), effects, SH)
+    interview = await Interview.get(application_id=app.id).prefetch_related(
+        "application__candidate", "round__job"
+    )
+    await summaries.draft(interview, clock.now())
+    summary = await CandidateSummary.get(interview_id=interview.id)
+    assert "薪资期望过高" in summary.hr_notes
+    assert "薪资" not in summary.next_step + summary.strengths + summary.improvements

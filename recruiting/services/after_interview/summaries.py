@@ -512,12 +512,16 @@ def _outcome(application: Application) -> Outcome:
 
 
 def _rejection(application: Application) -> dict[str, str]:
-    """The rejection reason HR gave (``pipeline.reject``), for the draft's next step and
-    HR's notes; nothing for an application not rejected or rejected without one."""
-    reason = reject_reason(application.rejection_reason or "")
-    if application.status != ApplicationStatus.REJECTED or reason is None:
+    """Why HR turned the application down, for the draft: a reason chosen in the pipeline
+    (``pipeline.reject``) gives the candidate's respectful sentence and HR's notes; words HR
+    typed (intake's 不合适) go to HR's notes only, never to the candidate."""
+    text = (application.rejection_reason or "").strip()
+    if application.status != ApplicationStatus.REJECTED or not text:
         return {}
     note = (application.rejection_note or "").strip()
+    reason = reject_reason(text)
+    if reason is None:
+        return {"rejection_for_hr": text}
     return {
         "rejection_for_candidate": REJECT_FOR_CANDIDATE[reason],
         "rejection_for_hr": REJECT_NAMES[reason] + (f"（备注：{note}）" if note else ""),

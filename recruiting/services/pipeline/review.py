@@ -17,9 +17,9 @@ from recruiting.domain.pipeline import (
     REJECT_NAMES,
     STAGE_NAMES,
     Happening,
-    RejectReason,
     in_time_order,
     locate_quotes,
+    reject_reason,
 )
 from recruiting.domain.recorded_round import RecordedQuestion, parse_questions
 from recruiting.errors import InvalidInput
@@ -61,7 +61,8 @@ INVITATION_NAMES = {
     "sent": "已发出，等待答复", "confirmed": "候选人已确认", "declined": "候选人已拒绝",
     "reschedule_offered": "候选人申请改期", "superseded": "已改期", "withdrawn": "已撤回",
 }  # fmt: skip
-AUDIT_NAMES = {"decide": "记录决定", "reject": "标记未通过", "propose_offer": "发起 offer"}
+AUDIT_NAMES = {"decide": "记录决定", "reject": "标记未通过", "propose_offer": "发起 offer",
+               "reject_application": "标记不合适"}  # fmt: skip
 MODE_NAMES = {InterviewMode.RECORDED: "录制面试", InterviewMode.ONSITE: "现场面试",
               InterviewMode.REMOTE: "视频面试"}  # fmt: skip
 
@@ -108,10 +109,11 @@ def _application_view(application: Application, stage: Any, zone: tzinfo) -> dic
     candidate = application.candidate
     rejection = None
     if application.rejection_reason:
-        reason = RejectReason(application.rejection_reason)
+        reason = reject_reason(application.rejection_reason)
         rejection = {
-            "reason": reason.value,
-            "reason_name": REJECT_NAMES[reason],
+            "reason": reason.value if reason else "",
+            # a code from pipeline.reject, or the words HR typed for intake's 不合适
+            "reason_name": REJECT_NAMES[reason] if reason else application.rejection_reason,
             "note": application.rejection_note or "",
             "at": _local(application.rejected_at, zone),
             "by": application.rejected_by,
@@ -345,7 +347,8 @@ async def timeline(
             Happening(entry.at, "decision", f"{AUDIT_NAMES[entry.action]}（{entry.actor}）")
         )
     if application.rejected_at:
-        reason = REJECT_NAMES.get(RejectReason(application.rejection_reason), "")
+        code = reject_reason(application.rejection_reason)
+        reason = REJECT_NAMES[code] if code else application.rejection_reason
         found.append(Happening(application.rejected_at, "decision", f"未通过：{reason}"))
     return in_time_order(found)
 

@@ -92,28 +92,6 @@ def _placeholder(kind: str, sqlite: bool) -> Any:
     return "x"
 
 
-def _with_parents(models: list[str]) -> list[str]:
-    """The models and every model their foreign keys need a row in (an application needs a
-    candidate and an opening), parents first: a refused insert would burn a PostgreSQL
-    sequence value and leave the parent's row without the id 1 the children point to."""
-    registry = Tortoise.apps["recruiting"]
-    ordered: list[str] = []
-
-    def visit(name: str) -> None:
-        if name in ordered:
-            return
-        meta = registry[name]._meta
-        for field in sorted(meta.fk_fields | meta.o2o_fields):
-            parent = meta.fields_map[field].related_model.__name__
-            if parent != name:
-                visit(parent)
-        ordered.append(name)
-
-    for model in models:
-        visit(model)
-    return ordered
-
-
 async def _insert_row(table: str, sqlite: bool) -> None:
     columns = await _required_columns(table, sqlite)
     names = ", ".join(f'"{c}"' for c, _ in columns)

@@ -21,7 +21,7 @@ from recruiting.domain.pipeline import (
     locate_quotes,
     reject_reason,
 )
-from recruiting.domain.recorded_round import RecordedQuestion, parse_questions
+from recruiting.domain.recorded_round import RecordedQuestion
 from recruiting.errors import InvalidInput
 from recruiting.models import (
     Answer,
@@ -45,6 +45,7 @@ from recruiting.models import (
 )
 from recruiting.services.pipeline.access import is_hr, reviewable
 from recruiting.services.pipeline.board import stages_of
+from recruiting.services.shared.round_versions import ASSESSED, assessed
 from recruiting.services.shared.sessions import Principal
 
 ADVISORY = "AI 评分仅供参考，录用与否由人决定。"
@@ -79,7 +80,7 @@ class ReviewService:
         interviews = await (
             Interview.filter(application_id=application_id)
             .order_by("created_at", "id")
-            .prefetch_related("round")
+            .prefetch_related(*ASSESSED)
         )
         ids = [i.id for i in interviews]
         answers = await Answer.filter(interview_id__in=ids).order_by(
@@ -146,7 +147,7 @@ def _interview_view(
     panel = [
         s for s in scores if s.interview_id == interview.id and s.rater_kind == RaterKind.HUMAN
     ]
-    questions = _questions(round_) if interview.mode == InterviewMode.RECORDED else ()
+    questions = _questions(interview) if interview.mode == InterviewMode.RECORDED else ()
     answer_views = {a.question_index: _answer_view(a, questions) for a in mine}
     ai_views = [_ai_view(s, answer_views) for s in ai]
     return {
@@ -190,9 +191,10 @@ def _interview_view(
     }
 
 
-def _questions(round_: InterviewRound) -> tuple[RecordedQuestion, ...]:
+def _questions(interview: Interview) -> tuple[RecordedQuestion, ...]:
+    """The questions the interview was taken with (its round version, not today's round)."""
     try:
-        return parse_questions(round_.questions)
+        return assessed(interview).recorded_questions()
     except InvalidInput:
         return ()
 

@@ -172,7 +172,8 @@ async def pages(page: Page, base: str) -> list[tuple[str, Callable[[], Awaitable
     async def compare() -> None:
         await board()
         for name in ("何静", "许晨", "冯凯", "罗琳"):
-            await page.locator(f"li.stage-card:has(a.who:text-is('{name}')) input[name=ids]").check()
+            card = page.locator(f"li.stage-card:has(a.who:text-is('{name}'))")
+            await card.locator("input[name=ids]").check()
         await page.locator("#compare-selected").click()
         await page.wait_for_url("**/compare**")
 

@@ -172,7 +172,9 @@ async def test_hr_sets_up_brings_in_invites_reviews_and_decides(
             await page.get_by_role("link", name="运营专员").click()
             await expect(page.locator("[data-stage=new] .count")).to_have_text("4", timeout=WAIT)
             for name in ("赵敏", "周芷若"):
-                await page.locator(f"li.stage-card:has(a.who:text-is('{name}')) input[name=ids]").check()
+                await page.locator(
+                    f"li.stage-card:has(a.who:text-is('{name}')) input[name=ids]"
+                ).check()
             await expect(page.locator("#selected-count")).to_have_text("2")
             await page.locator("#bulk-action").select_option("invite")
             deadline = (datetime.now(settings.timezone) + timedelta(days=3)).strftime(

@@ -119,9 +119,9 @@ class Services:
     intake: Intake
     workbench_login: WorkbenchLogin
     pipeline: Pipeline  # the HR workbench's board, review and decisions
-    openings: Openings  # openings, rounds, question bank (the workbench's 岗位 pages)
     screening: Screening
     requirements: OpeningRequirements
+    openings: Openings  # openings, rounds, question bank (the workbench's 岗位 pages)
     # found once at start (a directory listing): /healthz must not touch the disk per probe
     speech: SpeechReadiness | None = None
 
@@ -193,9 +193,9 @@ def build_services(
             WeComWebLogin(shared.wecom.auth), shared.kv, settings.workbench.session_ttl
         ),
         pipeline=wire_pipeline(shared, invitations, offers, recorded),
-        openings=wire_openings(),
         screening=screening.screening,
         requirements=screening.requirements,
+        openings=wire_openings(),
     )
 
 

@@ -34,6 +34,13 @@ from recruiting.workbench.shell import (
 
 PAGES: list[Blueprint] = [
     home.bp,
+    pipeline.bp,
+    review.bp,
+    openings.bp,
+    candidates.bp,
+    screening.bp,
+] = [
+    home.bp,
     openings.bp,
     candidates.bp,
     pipeline.bp,

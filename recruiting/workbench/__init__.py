@@ -39,13 +39,6 @@ PAGES: list[Blueprint] = [
     openings.bp,
     candidates.bp,
     screening.bp,
-] = [
-    home.bp,
-    openings.bp,
-    candidates.bp,
-    pipeline.bp,
-    review.bp,
-    screening.bp,
 ]
 
 

@@ -105,6 +105,20 @@ class FileExchange:
         _write_private(target, body.encode())
         return {"spooled": name}
 
+    async def forget_candidate(self, candidate_id: int) -> int:
+        """Remove the spooled copies (waiting or already exported) of one candidate's
+        records, after their erasure; the count removed. Workbooks HR already took out of
+        ``export/`` are the company's transfer files, outside this spool."""
+        removed = 0
+        spools = [self._dir / "outgoing", *sorted((self._dir / "exported").glob("*"))]
+        for folder in spools:
+            for path in sorted(folder.glob("*/*.json")):
+                data = json.loads(path.read_text(encoding="utf-8"))
+                if data.get("record", {}).get("candidate", {}).get("candidate_id") == candidate_id:
+                    path.unlink(missing_ok=True)
+                    removed += 1
+        return removed
+
     def pending(self) -> dict[str, list[EhrRecord]]:
         return {op: [r for _, r in self._spooled(op)] for op in ("archive", "employee")}
 

@@ -13,17 +13,22 @@ from miniapp_api import (
     interview_routes,
     limits,
     message_routes,
+    retention_routes,
+    rights_routes,
     scheduling_routes,
     staff_routes,
 )
 
-# sessions and consents, the recorded interview, staff, staff scheduling, staff messages
+# sessions and consents, the recorded interview, staff, staff scheduling, staff messages,
+# legal holds, the candidate's rights over their data (and HR's side of their requests)
 bp = Blueprint.group(
     access_routes.bp,
     interview_routes.bp,
     staff_routes.bp,
     scheduling_routes.bp,
     message_routes.bp,
+    retention_routes.bp,
+    rights_routes.bp,
 )
 # Rate limits on the mini-app routes only (the WeCom callback must never be refused), added
 # here, before any app registers a blueprint: adding middleware later re-registers the

@@ -9,7 +9,7 @@ the minimum wage) is ``InvalidInput``, which dead-letters the row and alerts HR 
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Protocol, runtime_checkable
 
 from payroll_bridge.offer import Offer
 from payroll_bridge.port import PayrollPort, new_hire
@@ -17,12 +17,23 @@ from recruiting.errors import Conflict, InvalidInput
 from recruiting.ports.outbound import OutboundMessage
 from recruiting.ports.payroll import NewHireHandOff
 
+FORGET = "forget"  # services.personal_data.erasure: the candidate's data was erased
+
+
+@runtime_checkable
+class HoldsCopies(Protocol):
+    """A payroll adapter that keeps what it handed off (the CSV file payroll imports)."""
+
+    async def forget(self, employee_id: str) -> int: ...
+
 
 class PayrollHandOffSender:
     def __init__(self, payroll: PayrollPort) -> None:
         self._payroll = payroll
 
     async def deliver(self, message: OutboundMessage) -> dict[str, Any]:
+        if message.payload.get("kind") == FORGET:
+            return await self._forget(str(message.payload["employee_ref"]))
         hand_off = NewHireHandOff.from_payload(message.payload)
         terms = hand_off.terms
         offer = Offer(
@@ -38,3 +49,10 @@ class PayrollHandOffSender:
         except Conflict as exc:
             raise InvalidInput(str(exc)) from exc
         return {"reference": receipt.reference, "duplicate": receipt.duplicate}
+
+    async def _forget(self, employee_ref: str) -> dict[str, Any]:
+        """Drop the copy of an erased candidate's hand-off; a payroll system reached by API
+        holds its own (the employer's) record, nothing of ours."""
+        if not isinstance(self._payroll, HoldsCopies):
+            return {"skipped": "payroll keeps no copy here"}
+        return {"removed": await self._payroll.forget(employee_ref)}

@@ -66,6 +66,12 @@ from recruiting.wiring.live import wire_live
 from recruiting.wiring.messaging import decode_event, wire_messaging
 from recruiting.wiring.offers import wire_offers
 from recruiting.wiring.openings import Openings, wire_openings
+from recruiting.wiring.personal_data import (
+    DataRights,
+    PersonalDataWiring,
+    wire_data_rights,
+    wire_personal_data,
+)
 from recruiting.wiring.pipeline import Pipeline, wire_pipeline
 from recruiting.wiring.recorded import wire_recorded
 from recruiting.wiring.scheduling import wire_scheduling
@@ -116,6 +122,8 @@ class Services:
     scheduler: Scheduler
     surveys: Surveys
     summaries: CandidateSummaries
+    lifecycle: PersonalDataWiring  # erasure, legal holds, the purge
+    data_rights: DataRights  # the candidate's requests about their data, the talent pool
     intake: Intake
     workbench_login: WorkbenchLogin
     pipeline: Pipeline  # the HR workbench's board, review and decisions
@@ -145,13 +153,16 @@ def build_services(
     offers = wire_offers(shared)
     scheduling = wire_scheduling(shared)
     invitations = wire_invitations(shared, scheduling)
-    candidates = wire_candidate_channel(invitations, after, offers)
+    lifecycle = wire_personal_data(shared)
+    rights = wire_data_rights(shared, lifecycle)
+    candidates = wire_candidate_channel(invitations, after, offers, rights.talent_pool)
     recorded = wire_recorded(shared, after)
     intake = wire_intake(shared, invitations, recorded)
     screening = wire_screening(shared, recorded)
     messaging = wire_messaging(
         shared, live=live, after=after, offers=offers, invitations=invitations,
         candidates=candidates, intake=intake, screening=screening,
+        data_requests=rights.requests,
     )  # fmt: skip
     worker = Worker(
         shared.queue,
@@ -161,7 +172,9 @@ def build_services(
         recorded.analysis,
         scratch_root=shared.scratch.parent,
     )
-    jobs = _scheduler(settings, scheduling.reminders, after, offers.payroll_alerts)
+    jobs = _scheduler(
+        settings, scheduling.reminders, after, offers.payroll_alerts, lifecycle, rights
+    )
     return Services(
         settings=settings,
         kv=shared.kv,
@@ -188,6 +201,8 @@ def build_services(
         scheduler=jobs,
         surveys=after.surveys,
         summaries=after.summaries,
+        lifecycle=lifecycle,
+        data_rights=rights,
         intake=intake,
         workbench_login=WorkbenchLogin(
             WeComWebLogin(shared.wecom.auth), shared.kv, settings.workbench.session_ttl
@@ -204,6 +219,8 @@ def _scheduler(
     reminders: ReminderService,
     after: AfterInterview,
     payroll_alerts: PayrollDataAlerts,
+    lifecycle: PersonalDataWiring,
+    rights: DataRights,
 ) -> Scheduler:
     """Time-driven jobs; other use cases register theirs here (``async (now) -> int``)."""
     registry = JobRegistry()
@@ -212,6 +229,14 @@ def _scheduler(
     registry.add("surveys.send_due", after.surveys.send_due_surveys, every=timedelta(minutes=1))
     registry.add(
         "summaries.draft_due", after.summaries.draft_due_summaries, every=timedelta(minutes=1)
+    )
+    registry.add("personal_data.purge", lifecycle.purge.run_due, every=timedelta(hours=1))
+    registry.add(
+        "personal_data.monthly_summary", lifecycle.purge.monthly_summary, every=timedelta(hours=6)
+    )
+    # deletions the candidates asked for, by their due date (and once a legal hold is lifted)
+    registry.add(
+        "data_requests.execute_due", rights.requests.execute_due, every=timedelta(minutes=5)
     )
     lease: Lease = RedisLease.from_url(settings.redis_url) if settings.redis_url else MemoryLease()
     guard = LeaderGuard(lease, settings.scheduler.leader_ttl_seconds)

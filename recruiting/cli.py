@@ -8,6 +8,9 @@ sandbox   the WeCom sandbox alone
 migrate   apply database migrations
 config    print the effective settings (secrets hidden)
 seed-demo create the demo staff of the sandbox corp
+purge     erase personal data past its retention once (--dry-run: only report what would go)
+hold      place, lift or list legal holds that suspend the purge (HR managers)
+inventory print (or --write) the personal-data inventory of docs/personal-data.md
 resumes   read résumé files: ``resumes parse FILE`` prints the facts as JSON (exit 0 parsed,
           3 needs OCR, 4 refused, 2 file not found); ``resumes evaluate CORPUS [--json]``
           prints field-level precision/recall against the corpus's ground truth;
@@ -74,6 +77,9 @@ def _parser() -> argparse.ArgumentParser:
         ("migrate", _migrate, "apply database migrations"),
         ("config", _show_config, "print the effective settings"),
         ("seed-demo", _seed_demo, "create the sandbox corp's demo staff"),
+        ("purge", _purge, "erase personal data past its retention (once)"),
+        ("hold", _hold, "place, lift or list legal holds"),
+        ("inventory", _inventory, "the personal-data inventory (docs/personal-data.md)"),
     ]:
         cmd = sub.add_parser(name, help=text)
         cmd.set_defaults(func=func)
@@ -82,6 +88,20 @@ def _parser() -> argparse.ArgumentParser:
         if name == "scheduler":
             cmd.add_argument("--once", action="store_true",
                              help="one tick of every job (if leader), then exit")  # fmt: skip
+        if name == "purge":
+            cmd.add_argument("--dry-run", action="store_true",
+                             help="report counts and candidate ids only")  # fmt: skip
+        if name == "hold":
+            cmd.add_argument("action", choices=["place", "lift", "list"])
+            cmd.add_argument("--as", dest="userid", required=True,
+                             help="WeCom userid of the HR manager acting")  # fmt: skip
+            cmd.add_argument("--candidate", type=int, help="candidate id (place)")
+            cmd.add_argument("--job", type=int, help="job opening id (place)")
+            cmd.add_argument("--hold", type=int, help="hold id (lift)")
+            cmd.add_argument("--reason", default="", help="why (place and lift)")
+        if name == "inventory":
+            cmd.add_argument("--write", action="store_true",
+                             help="rewrite docs/personal-data.md")  # fmt: skip
     _resumes_parser(sub)
     return parser
 
@@ -388,4 +408,51 @@ def _seed_demo(settings: Settings, args: argparse.Namespace) -> int:
             await close_database()
 
     print(f"created {asyncio.run(seed())} demo staff")
+    return 0
+
+
+def _purge(settings: Settings, args: argparse.Namespace) -> int:
+    """One purge run now (the scheduler runs it hourly); prints ids and counts as JSON."""
+    import json
+
+    from recruiting.wiring.personal_data import standalone
+
+    async def run() -> dict[str, Any]:
+        async with standalone(settings) as lifecycle:
+            return (await lifecycle.purge.run(dry_run=args.dry_run)).to_json()
+
+    print(json.dumps(asyncio.run(run()), ensure_ascii=False, indent=2))
+    return 0
+
+
+def _hold(settings: Settings, args: argparse.Namespace) -> int:
+    from recruiting.services.personal_data.holds import staff_actor
+    from recruiting.wiring.personal_data import standalone
+
+    async def run() -> list[Any]:
+        async with standalone(settings) as lifecycle:
+            actor, holds = await staff_actor(args.userid), lifecycle.holds
+            if args.action == "place":
+                return [await holds.place(actor, candidate_id=args.candidate, job_id=args.job,
+                                          reason=args.reason)]  # fmt: skip
+            if args.action == "lift":
+                if args.hold is None:
+                    raise RecruitingError("--hold <id> is required to lift a hold")
+                return [await holds.lift(actor, args.hold, args.reason)]
+            return await holds.standing(actor)
+
+    for hold in asyncio.run(run()):
+        subject = f"candidate {hold.candidate_id}" if hold.candidate_id else f"job {hold.job_id}"
+        state = f"lifted {hold.lifted_at:%Y-%m-%d}" if hold.lifted_at else "standing"
+        print(f"hold {hold.id}: {subject}, {state}, placed by {hold.placed_by} "
+              f"{hold.placed_at:%Y-%m-%d}")  # fmt: skip
+    return 0
+
+
+def _inventory(settings: Settings, args: argparse.Namespace) -> int:
+    from recruiting.services.personal_data.inventory import write_document
+
+    text = write_document(check=not args.write)
+    if not args.write:
+        print(text)
     return 0

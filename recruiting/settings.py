@@ -22,6 +22,7 @@ from urllib.parse import urlsplit
 
 import yaml
 
+from recruiting.domain.retention import RetentionPolicy
 from recruiting.errors import ConfigError
 from recruiting.infra.private_files import private_dir, tighten
 
@@ -253,6 +254,18 @@ class FollowUpSettings:
     lookback_days: int  # older completions get neither (turning a feature on is safe)
 
 
+def _default_retention() -> RetentionPolicy:
+    return RetentionPolicy()
+
+
+@dataclass(frozen=True)
+class DataRequestSettings:
+    """The candidate's requests about their data (PIPL Art. 50: handled promptly): every
+    request is due this many days after it arrives; a deletion is carried out by then."""
+
+    due_days: int = 15
+
+
 @dataclass(frozen=True)
 class ScreeningSettings:
     """Résumé screening (README "Résumé screening")."""
@@ -281,6 +294,8 @@ class Settings:
     reminders: ReminderSettings = field(default_factory=_default_reminders)
     rate_limits: RateLimitSettings = field(default_factory=RateLimitSettings)
     scoring_llm: ScoringLlmSettings = field(default_factory=ScoringLlmSettings)
+    retention: RetentionPolicy = field(default_factory=_default_retention)
+    data_requests: DataRequestSettings = field(default_factory=DataRequestSettings)
     workbench: WorkbenchSettings = field(
         default_factory=lambda: WorkbenchSettings(
             "http://127.0.0.1:8000", "http://127.0.0.1:8001", "http://127.0.0.1:8001"
@@ -508,6 +523,8 @@ def _read_all(r: _Reader) -> Settings:
         reminders=_reminders(r),
         rate_limits=_rate_limits(r),
         scoring_llm=_scoring_llm(r),
+        retention=_retention(r),
+        data_requests=_data_requests(r),
         workbench=_workbench(r, server, sandbox, corp_sandbox=wecom.uses_sandbox),
         screening=_screening(r),
     )
@@ -766,6 +783,12 @@ def _reminders(r: _Reader) -> ReminderSettings:
     return ReminderSettings(tuple(sorted(offsets, reverse=True)), start, end)
 
 
+def _data_requests(r: _Reader) -> DataRequestSettings:
+    if "data_requests" not in r.raw:  # an older config file: the default period
+        return DataRequestSettings()
+    return DataRequestSettings(due_days=r.integer("data_requests.due_days", 1, 30))
+
+
 def _followup(r: _Reader) -> FollowUpSettings:
     return FollowUpSettings(
         surveys_enabled=r.flag("surveys.enabled"),
@@ -774,6 +797,26 @@ def _followup(r: _Reader) -> FollowUpSettings:
         summary_delay_minutes=r.integer("summaries.delay_minutes", 0, 7 * 24 * 60),
         auto_release=r.flag("summaries.auto_release"),
         lookback_days=r.integer("surveys.lookback_days", 1, 90),
+    )
+
+
+def _retention(r: _Reader) -> RetentionPolicy:
+    """Days each class of personal data is kept after the decision (config.yaml says why)."""
+    if "retention" not in r.raw:  # an older config.yaml: the documented defaults
+        return RetentionPolicy()
+    days = 3650
+    return RetentionPolicy(
+        recordings_days=r.integer("retention.recordings_days", 1, days),
+        assessments_days=r.integer("retention.assessments_days", 1, days),
+        notes_days=r.integer("retention.notes_days", 1, days),
+        resumes_days=r.integer("retention.resumes_days", 1, days),
+        survey_comments_days=r.integer("retention.survey_comments_days", 1, days),
+        not_hired_days=r.integer("retention.not_hired_days", 1, days),
+        talent_pool_days=r.integer("retention.talent_pool_days", 1, days),
+        hired_days=r.integer("retention.hired_days", 1, days),
+        audit_days=r.integer("retention.audit_days", 365, 10 * days),
+        transport_days=r.integer("retention.transport_days", 1, days),
+        batch_size=r.integer("retention.batch_size", 1, 10000),
     )
 
 

@@ -83,6 +83,7 @@ TABLES = [
     "survey_response", "offer_event", "offer",
     "interview_invitation", "candidate_contact", "candidate_message", "candidate_reply",
     "contact_way", "kf_cursor", "card_code", "send_attempt", "resume_file",
+    "legal_hold", "pending_object_deletion", "erasure_record", "data_request",
     "interview_round_version", "bank_question",
 ]  # fmt: skip
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import csv
 import fcntl
+import io
 import os
 from pathlib import Path
 from typing import IO
@@ -66,6 +67,32 @@ class CsvPayroll:
         file.flush()
         os.fsync(file.fileno())
         return HandOffReceipt(employee, self._reference(count + 1))
+
+    async def forget(self, employee_id: str) -> int:
+        """Remove an erased candidate's rows (payroll imported them long since); the count."""
+        return await asyncio.to_thread(self._remove, employee_id)
+
+    def _remove(self, employee_id: str) -> int:
+        if not self.path.exists():
+            return 0
+        with open_private(self.path, "r+", newline="", encoding="utf-8") as file:
+            fcntl.flock(file, fcntl.LOCK_EX)
+            reader = csv.DictReader(file)
+            rows = list(reader)
+            kept = [r for r in rows if r.get("employee_id") != employee_id]
+            if len(kept) == len(rows) or reader.fieldnames is None:
+                return 0
+            out = io.StringIO(newline="")
+            writer = csv.DictWriter(out, fieldnames=list(reader.fieldnames))
+            writer.writeheader()
+            writer.writerows(kept)
+            # Rewritten in place under the lock (an appender waiting on it keeps the inode).
+            file.seek(0)
+            file.truncate()
+            file.write(out.getvalue())
+            file.flush()
+            os.fsync(file.fileno())
+        return len(rows) - len(kept)
 
     def _reference(self, row_number: int) -> str:
         return f"{self.path.name}#{row_number}"

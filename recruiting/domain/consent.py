@@ -29,6 +29,7 @@ class ConsentText:
     required: bool
     title: str
     text: str
+    stage: str = "interview"  # "decision": asked when an application ends (talent pool)
 
 
 @lru_cache(maxsize=1)
@@ -46,8 +47,14 @@ def consent_texts() -> dict[ConsentPurpose, ConsentText]:
             required=bool(entry.get("required", False)),
             title=str(entry.get("title") or purpose.value),
             text=str(entry["text"]).strip(),
+            stage=str(entry.get("stage") or "interview"),
         )
     return texts
+
+
+def interview_texts() -> list[ConsentText]:
+    """The texts asked before a recorded interview (the talent pool is asked later)."""
+    return [t for t in consent_texts().values() if t.stage == "interview"]
 
 
 @dataclass(frozen=True)

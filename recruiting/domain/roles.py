@@ -24,6 +24,7 @@ class Permission(StrEnum):
     MANAGE_INTERVIEWS = "manage_interviews"
     APPROVE_OFFERS = "approve_offers"
     VIEW_COSTS = "view_costs"
+    MANAGE_RETENTION = "manage_retention"  # legal holds, erasure on request
     VIEW_OPENINGS = "view_openings"  # openings, rounds, the question bank (no personal data)
     MANAGE_OPENINGS = "manage_openings"  # create and edit them
 
@@ -47,6 +48,7 @@ POLICY: dict[Role, frozenset[Permission]] = {
             Permission.VIEW_ASSESSMENT,
             Permission.MANAGE_INTERVIEWS,
             Permission.APPROVE_OFFERS,
+            Permission.MANAGE_RETENTION,
             Permission.VIEW_OPENINGS,
             Permission.MANAGE_OPENINGS,
         }

@@ -12,6 +12,7 @@ from recruiting.models.candidates import (
     ConsentPurpose,
 )
 from recruiting.models.costs import CostKind, InterviewCost
+from recruiting.models.data_requests import DataRequest, DataRequestKind, DataRequestStatus
 from recruiting.models.interviews import (
     Interview,
     InterviewAssignment,
@@ -54,6 +55,7 @@ from recruiting.models.recorded import (
 )
 from recruiting.models.reminders import ReminderDelivery
 from recruiting.models.resumes import ResumeFile, ResumeParse
+from recruiting.models.retention import ErasureRecord, LegalHold, PendingObjectDeletion
 from recruiting.models.scores import RaterKind, Score
 from recruiting.models.staff import Staff
 from recruiting.models.surveys import Respondent, SurveyResponse
@@ -78,6 +80,10 @@ __all__ = [
     "ConsentPurpose",
     "ContactWay",
     "CostKind",
+    "DataRequest",
+    "DataRequestKind",
+    "DataRequestStatus",
+    "ErasureRecord",
     "InboxEvent",
     "IntegrityEvent",
     "Interview",
@@ -93,9 +99,11 @@ __all__ = [
     "JobOpening",
     "JobStatus",
     "KfCursor",
+    "LegalHold",
     "Offer",
     "OfferEvent",
     "OutboxMessage",
+    "PendingObjectDeletion",
     "ProcessingStatus",
     "RaterKind",
     "ReminderDelivery",

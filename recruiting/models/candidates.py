@@ -68,6 +68,8 @@ class Application(Model):
     # why HR turned the application down (``intake.reject``); the candidate summary uses it
     rejection_reason = fields.CharField(max_length=200, default="", db_default="")
     created_at = fields.DatetimeField(auto_now_add=True)
+    # When it was closed (hired, rejected, withdrawn): the retention clocks start here.
+    decided_at = fields.DatetimeField(null=True)
     # With ``rejection_reason`` (a ``recruiting.domain.pipeline.RejectReason`` code when set by
     # ``pipeline.reject``): HR's own note (never shown to the candidate), who and when.
     rejection_note = SealedTextField(null=True)
@@ -85,6 +87,7 @@ class ConsentPurpose(StrEnum):
     RECORDING = "recording"
     AUTOMATED_ASSESSMENT = "automated_assessment"
     FACE_ANALYSIS = "face_analysis"
+    TALENT_POOL = "talent_pool"  # asked at rejection or withdrawal, not before the interview
 
 
 class Consent(Model):

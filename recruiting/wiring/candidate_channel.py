@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from recruiting.services.candidate_channel.answers import CandidateAnswers
 from recruiting.services.candidate_channel.free_text import FreeText
 from recruiting.services.messaging.answer_routes import answer_routes
+from recruiting.services.personal_data.talent_pool import TalentPool
 from recruiting.wiring.after_interview import AfterInterview
 from recruiting.wiring.invitations import Invitations
 from recruiting.wiring.offers import OffersWiring
@@ -18,12 +19,15 @@ class CandidateChannel:
 
 
 def wire_candidate_channel(
-    invitations: Invitations, after: AfterInterview, offers: OffersWiring
+    invitations: Invitations,
+    after: AfterInterview,
+    offers: OffersWiring,
+    pool: TalentPool | None = None,
 ) -> CandidateChannel:
     lifecycle, survey, offer = invitations.lifecycle, after.survey_answers, offers.answers
     answers = CandidateAnswers(
         lifecycle,  # the table of answer keys: recruiting.services.messaging.answer_routes
-        answer_routes(lifecycle, survey=survey, offer=offer),
+        answer_routes(lifecycle, survey=survey, offer=offer, pool=pool.answer if pool else None),
         free_text=FreeText(lifecycle, offer, survey),
     )
     return CandidateChannel(answers=answers)

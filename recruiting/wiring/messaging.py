@@ -12,6 +12,7 @@ from recruiting.services.messaging.card_routes import CardClicks, card_routes
 from recruiting.services.messaging.conversation import Conversation
 from recruiting.services.messaging.inbox import CallbackInbox
 from recruiting.services.messaging.outbox import DeadLetters, OutboxRelay
+from recruiting.services.personal_data.requests import DataRequests
 from recruiting.services.scheduling.reminders import gate_reminders
 from recruiting.services.shared.staff_directory import StaffDirectory
 from recruiting.wiring.after_interview import AfterInterview
@@ -55,6 +56,7 @@ def wire_messaging(
     candidates: CandidateChannel,
     intake: Intake,
     screening: ScreeningWiring,
+    data_requests: DataRequests | None = None,
 ) -> Messaging:
     settings, wecom = shared.settings, shared.wecom
     inbox = CallbackInbox(
@@ -89,6 +91,7 @@ def wire_messaging(
                 schedule_chat=invitations.chat,
                 intake=intake.cards,
                 screening_chat=screening.chat,
+                data_requests=data_requests,
             )
         ),
         "approval": offers.approvals.on_approval,

@@ -20,7 +20,15 @@ from recruiting.errors import Forbidden, Unauthenticated
 from recruiting.services.workbench.login import StaffPrincipal
 from recruiting.web import install_page_errors
 from recruiting.workbench.login_routes import bp as login_bp
-from recruiting.workbench.pages import candidates, home, openings, pipeline, review, screening
+from recruiting.workbench.pages import (
+    candidates,
+    data_requests,
+    home,
+    openings,
+    pipeline,
+    review,
+    screening,
+)
 from recruiting.workbench.shell import (
     HERE,
     NAV,
@@ -39,6 +47,7 @@ PAGES: list[Blueprint] = [
     openings.bp,
     candidates.bp,
     screening.bp,
+    data_requests.bp,
 ]
 
 

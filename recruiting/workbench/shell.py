@@ -99,6 +99,13 @@ NAV: tuple[NavItem, ...] = (
     NavItem(
         "review", "待评审", "/workbench/review", "录制回答、转写和评分", Permission.VIEW_ASSESSMENT
     ),
+    NavItem(
+        "data_requests",
+        "个人信息申请",
+        "/workbench/data-requests",
+        "候选人查阅、更正、删除个人信息的申请",
+        Permission.VIEW_CONTACT,
+    ),
 )
 
 

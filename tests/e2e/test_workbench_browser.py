@@ -48,7 +48,7 @@ async def test_console_workbench_button_opens_the_members_home(tmp_path: Path) -
             await expect(page.locator("#member-name")).to_have_text("张伟", timeout=WAIT)
             assert page.url == settings.workbench.public_url + "/workbench/"
             await expect(page.locator(".roles")).to_contain_text("HR 经理")
-            await expect(page.locator("nav.nav a")).to_have_count(6)  # 首页 … 简历筛选 … 待评审
+            await expect(page.locator("nav.nav a")).to_have_count(7)  # 首页 … 待评审, 个人信息申请
             # the style sheet is served by the service and applied
             color = await page.locator(".figure strong").first.evaluate(
                 "e => getComputedStyle(e).color"

@@ -312,12 +312,14 @@ async def test_release_by_click_is_audited_and_a_second_click_is_harmless(databa
     [update] = await summaries.on_card_click(_click("lina", key, {}, code="c1"))
     assert update.payload["card"]["replace_text"] == "已发布"
     assert "已由 李娜" in update.payload["card"]["sub_title_text"]
-    [sent] = await OutboxMessage.filter(channel=CANDIDATE_CHANNEL)
+    # the rejection's feedback, then the talent-pool question (it ends the application)
+    sent, pool = await OutboxMessage.filter(channel=CANDIDATE_CHANNEL).order_by("id")
+    assert pool.payload["kind"] == "choices" and "人才库" in pool.payload["content"]
     assert sent.payload["kind"] == "link" and "做得好的方面" in sent.payload["content"]
     assert "沟通能力" in sent.payload["content"] and "王强" not in sent.payload["content"]
     [again] = await summaries.on_card_click(_click("zhangwei", key, {}, code="c2"))
     assert "已由 李娜" in again.payload["card"]["sub_title_text"]
-    assert await OutboxMessage.filter(channel=CANDIDATE_CHANNEL).count() == 1
+    assert await OutboxMessage.filter(channel=CANDIDATE_CHANNEL).count() == 2
     assert await AuditLog.filter(action="release_summary", allowed=True).count() == 2
     [edit] = await summaries.on_card_click(_click("lina", route_key(EDIT, world.interview.id), {}))
     assert "POST /miniapp/v1/staff/interviews" in edit.payload["content"]

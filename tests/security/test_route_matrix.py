@@ -58,7 +58,8 @@ def fill(path: str, owner: Candidacy, *, number: int | None = None) -> str:
     """The path with ``owner``'s ids (or ``number`` for every numeric id)."""
     values = {
         "interview_id": owner.interview_id, "message_id": owner.message_id,
-        "upload_id": owner.upload_id, "index": 0,
+        "upload_id": owner.upload_id, "index": 0, "hold_id": owner.interview_id,
+        "request_id": owner.interview_id, "resume_id": owner.interview_id,
     }  # fmt: skip
     for name, value in values.items():
         if number is not None and name != "upload_id" and name != "index":
@@ -151,7 +152,9 @@ async def test_every_route_refuses_strangers_other_roles_and_other_candidates(
         # Another candidate's rows (in the path or the body): refused, never served.
         if not is_staff_route(template) and ("{" in template or method != "get"):
             if template in ("/miniapp/v1/logout", "/miniapp/v1/invitations/redeem",
-                            "/miniapp/v1/consents", "/miniapp/v1/device-check"):  # fmt: skip
+                            "/miniapp/v1/consents", "/miniapp/v1/device-check",
+                            "/miniapp/v1/me/requests/correction", "/miniapp/v1/me/requests/deletion",
+                            "/miniapp/v1/me/talent-pool"):  # fmt: skip
                 continue  # they name no row of anyone
             response = await call(api, method, path, b.token, body_for(operation, document, a))
             refused(response, 403, 404)

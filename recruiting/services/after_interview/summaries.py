@@ -72,6 +72,7 @@ from recruiting.services.live.context import hr_staff
 from recruiting.services.messaging.conversation import CHANNEL as WECOM_MESSAGE
 from recruiting.services.messaging.conversation import card_update
 from recruiting.services.messaging.effects import Effects
+from recruiting.services.personal_data.talent_pool import offer_if_undecided
 from recruiting.services.shared.access import HR_ROLES, job_of, round_of
 from recruiting.services.shared.audit import Actor, record
 from recruiting.services.shared.round_versions import load_assessed
@@ -154,6 +155,9 @@ class SummaryReleases:
             draft = candidate_message(interview, summary)
             digest = hashlib.sha256(str(draft.payload).encode()).hexdigest()[:16]
             await unit.add([draft], cause=f"summary:{interview_id}:{digest}")
+            if summary.for_rejection or _outcome(interview.application) is Outcome.REJECTED:
+                # the rejection ends the application: ask about the talent pool after it
+                await offer_if_undecided(unit, interview.application.candidate.id)
         return Released(True, now, actor.id)
 
 

@@ -17,6 +17,7 @@ from typing import cast
 from tortoise.expressions import Q, Subquery
 from tortoise.functions import Count
 
+from recruiting import clock
 from recruiting.domain.intake import (
     LABELS,
     CandidateEntry,
@@ -426,13 +427,13 @@ class CandidateIntake:
         if application.status in (ApplicationStatus.HIRED, ApplicationStatus.WITHDRAWN):
             raise Conflict("该应聘已结束，不能再标记为不合适", code="application_closed")
         await Application.filter(id=application.id).update(
-            status=ApplicationStatus.REJECTED, rejection_reason=reason
-        )
+            status=ApplicationStatus.REJECTED, rejection_reason=reason, decided_at=clock.now()
+        )  # decided_at starts the retention clocks (``domain.retention``)
         application.status = ApplicationStatus.REJECTED
         application.rejection_reason = reason
         await record(
             principal.actor, "reject_application", "application", application.id, allowed=True,
-            detail=f"reason={reason[:200]}",
+            detail=f"reason_chars={len(reason)}",  # HR's words stay out of the audit log
         )  # fmt: skip
         return application
 

@@ -135,7 +135,8 @@ class InterviewInvitations:
                 )  # fmt: skip
         for invitation in standing:
             await record(principal.actor, "withdraw_invitation", "interview_invitation",
-                         invitation.id, allowed=True, detail=reason[:100])  # fmt: skip
+                         invitation.id, allowed=True,
+                         detail=f"reason_chars={len(reason)}")  # fmt: skip
         return len(standing)
 
     async def _create(
@@ -224,7 +225,7 @@ class InterviewInvitations:
             "interview_invitation",
             invitation.id,
             allowed=True,
-            detail=text[:100],
+            detail=f"chars={len(text)}",  # their words stay out of the audit log
         )
         status = InvitationStatus(invitation.status)
         if status == InvitationStatus.SUPERSEDED:

@@ -149,7 +149,7 @@ class PanelScoring:
                 comment=text.strip()[:1000], updated_at=clock.now()
             )
             await record(actor_of(staff), "score_comment", "interview", ctx.id, allowed=True,
-                         detail=text.strip()[:200])  # fmt: skip
+                         detail=f"chars={len(text.strip())}")  # fmt: skip
             await self._consolidation(unit, ctx, briefs)
         reply = f"已保存为您对 {ctx.title()} 评分的评语（30 分钟内再发送会替换它）。"
         return [text_draft(staff.wecom_userid, reply, "reply")]

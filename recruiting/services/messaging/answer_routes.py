@@ -14,6 +14,8 @@ invite.slot         invitation id, slot (0-based)       ``InterviewInvitations.a
 survey.answer       response id, question, option       ``SurveyAnswers``
 offer.accept        offer id                            ``OfferAnswers``
 offer.decline       offer id                            ``OfferAnswers``
+pool.grant          candidate id                        ``TalentPool`` (人才库)
+pool.decline        candidate id                        ``TalentPool``
 ==================  ==================================  =====================================
 
 Legacy keys: 微信客服 menus sent before 2026-12 carry ``<subject>|<choice>``
@@ -57,6 +59,7 @@ def answer_routes(
     *,
     survey: ChoiceHandler | None = None,
     offer: ChoiceHandler | None = None,
+    pool: ChoiceHandler | None = None,
 ) -> RouteTable[AnswerHandler]:
     """The table; a prefix claimed twice raises ``RouteCollision`` (at start-up)."""
     table = RouteTable[AnswerHandler]("candidate answer")
@@ -70,6 +73,10 @@ def answer_routes(
         offer_answer = _offer(offer)
         for choice in OFFER_CHOICES:
             table.route(f"offer.{choice}", offer_answer)
+    if pool is not None:
+        pool_answer = _subject_of("pool", pool)
+        for choice in ("grant", "decline"):
+            table.route(f"pool.{choice}", pool_answer)
     # legacy: <subject>|<choice>
     for kind in ("invite", "slots", "survey", "offer"):
         table.legacy(f"{kind}:", legacy_choice(kind))
@@ -99,8 +106,14 @@ def _survey(handler: ChoiceHandler) -> AnswerHandler:
 
 
 def _offer(handler: ChoiceHandler) -> AnswerHandler:
+    return _subject_of("offer", handler)
+
+
+def _subject_of(kind: str, handler: ChoiceHandler) -> AnswerHandler:
+    """``kind.<choice>:<ref>`` → ``handler(subject=f"{kind}:{ref}", key=<choice>)``."""
+
     async def answer(candidate_id: int, key: RouteKey, *, source_id: str, text: str) -> Outcome:
-        subject = f"offer:{key.args[0]}"
+        subject = f"{kind}:{key.args[0]}"
         return await handler(candidate_id, subject, key.action, source_id=source_id, text=text)
 
     return answer

@@ -23,6 +23,9 @@ intake.reject       application id                            ``IntakeCards`` (�
 intake.none         candidate id                              nothing (card without opening)
 screening.invite    job id, application ids (a-b-c)           ``ScreeningChat`` (邀请前N名)
 screening.invited   job id                                    nothing (the answered card)
+datareq.<action>    data request id                           ``DataRequests`` (个人信息申请:
+                                                              confirm, refuse, erase, noted,
+                                                              answered)
 ==================  ========================================  ===============================
 
 Legacy keys (cards sent before 2026-12, still clickable): ``live-score:``, ``survey-card:``,
@@ -50,6 +53,8 @@ from recruiting.services.messaging.callbacks import Handler
 from recruiting.services.messaging.outbox import RETRY, DeadLetters
 from recruiting.services.offers import texts as offer_texts
 from recruiting.services.offers.offers import Offers
+from recruiting.services.personal_data.requests import PREFIXES as DATA_REQUEST_KEYS
+from recruiting.services.personal_data.requests import DataRequests
 from recruiting.services.scheduling.chat import BOOK, BOOKED, ScheduleChat
 from recruiting.services.screening.chat import INVITE as SCREEN_INVITE
 from recruiting.services.screening.chat import INVITED as SCREEN_INVITED
@@ -68,11 +73,15 @@ def card_routes(
     schedule_chat: ScheduleChat,
     intake: IntakeCards,
     screening_chat: ScreeningChat,
+    data_requests: DataRequests | None = None,
 ) -> RouteTable[Handler]:
     """The table; a prefix claimed twice raises ``RouteCollision`` (at start-up)."""
+    table = RouteTable[Handler]("card click")
+    if data_requests is not None:
+        for prefix in DATA_REQUEST_KEYS:
+            table.route(prefix, data_requests.on_card_click)
     return (
-        RouteTable[Handler]("card click")
-        .route(RETRY, dead_letters.on_card_click)
+        table.route(RETRY, dead_letters.on_card_click)
         .route(SCORE, live.on_card_click)
         .route(SUBMIT, surveys.on_card_click)
         .route(RELEASE, summaries.on_card_click)

@@ -23,6 +23,7 @@ from recruiting.services.invitations.messages import candidate_text
 from recruiting.services.messaging.conversation import text_reply
 from recruiting.services.messaging.effects import Effects, Unit
 from recruiting.services.offers import texts as say
+from recruiting.services.personal_data.talent_pool import offer_if_undecided
 from recruiting.services.shared.audit import Actor, record
 
 
@@ -94,6 +95,8 @@ class OfferAnswers:
         reply = say.ANSWER_THANKS[key]
         drafts = [candidate_text(candidate_id, reply, "thanks"), text_reply(offer.created_by, hr)]
         await unit.add(drafts, cause=f"offer-answer:{offer.id}")
+        if key == "decline":  # the application ends here: ask about the talent pool
+            await offer_if_undecided(unit, candidate_id)
         return Outcome(f"offer_{key}", reply)
 
     async def _reply(self, candidate_id: int, source_id: str, result: str, text: str) -> Outcome:

@@ -42,9 +42,14 @@ from recruiting.ports.ehr import (
 )
 from recruiting.ports.queue import TaskQueue
 from recruiting.services.messaging.effects import Effects
+from recruiting.services.personal_data.talent_pool import offer_if_undecided
 from recruiting.services.shared.audit import Actor, record
 from recruiting.services.shared.round_versions import freeze_unpinned
 
+# Final: the retention clocks of ``domain.retention`` start when the last one closes.
+CLOSED = frozenset(
+    {ApplicationStatus.HIRED, ApplicationStatus.REJECTED, ApplicationStatus.WITHDRAWN}
+)
 DECISIONS = frozenset(
     {ApplicationStatus.OFFER, ApplicationStatus.REJECTED, ApplicationStatus.WITHDRAWN}
 )
@@ -77,6 +82,8 @@ class EhrSync:
                 [ehr_draft(archive, "ehr.archive")],
                 cause=f"application:{application_id}:{decision.value}",
             )
+            if decision is not ApplicationStatus.OFFER:  # rejected or withdrawn: ask about
+                await offer_if_undecided(unit, application.candidate_id)  # the talent pool
             await _audit(actor, application_id, decision)
         return ids
 
@@ -163,7 +170,8 @@ class EhrSync:
         if application.candidate.erased_at is not None:
             raise InvalidInput("the candidate's data was erased; nothing can be sent to the EHR")
         application.status = status
-        await application.save(update_fields=["status"])
+        application.decided_at = clock.now() if status in CLOSED else None
+        await application.save(update_fields=["status", "decided_at"])
         return application
 
 

@@ -4,6 +4,8 @@ Each decision is a new row (the history is the record); the standing decision pe
 the newest row for the current text version. Withdrawing deletes what the consent covered:
 recording → the videos and everything derived from them; automated assessment → transcripts
 and AI scores; face analysis → the camera signals. Every decision and erasure is audited.
+The recordings go through ``personal_data.erasure`` (the one eraser of media): rows first,
+objects after the commit, retried after a crash.
 """
 
 from __future__ import annotations
@@ -14,7 +16,12 @@ from typing import Any
 from tortoise.transactions import in_transaction
 
 from recruiting.clock import now
-from recruiting.domain.consent import ConsentState, ConsentText, consent_texts
+from recruiting.domain.consent import (
+    ConsentState,
+    ConsentText,
+    consent_texts,
+    interview_texts,
+)
 from recruiting.errors import Conflict, InvalidInput
 from recruiting.models import (
     AnalysisStatus,
@@ -24,10 +31,10 @@ from recruiting.models import (
     RaterKind,
     Score,
     SubjectKind,
-    Upload,
-    UploadStatus,
 )
 from recruiting.ports.media import MediaStore
+from recruiting.services.messaging.effects import Effects
+from recruiting.services.personal_data import erasure
 from recruiting.services.shared.audit import record
 from recruiting.services.shared.sessions import Principal
 
@@ -61,9 +68,10 @@ async def consent_state(candidate_id: int) -> ConsentState:
 class ConsentService:
     def __init__(self, media: MediaStore) -> None:
         self._media = media
+        self._erasure = erasure.CandidateErasure(media, Effects(None))
 
     def texts(self) -> list[ConsentText]:
-        return list(consent_texts().values())
+        return interview_texts()
 
     async def decide(self, principal: Principal, decisions: list[Decision]) -> ConsentState:
         candidate_id = _candidate(principal)
@@ -119,11 +127,8 @@ class ConsentService:
         return len(answers)
 
     async def _erase_media(self, answer: Answer) -> None:
-        uploads = await Upload.filter(answer_id=answer.id)
-        for upload in uploads:
-            await self._media.delete(upload_key(answer, upload.id))
+        await self._erasure.forget_answer_media(answer)
         async with in_transaction():
-            await Upload.filter(answer_id=answer.id).update(status=UploadStatus.DISCARDED)
             await Score.filter(
                 interview_id=answer.interview_id,
                 rater_kind=RaterKind.AI,
@@ -157,7 +162,7 @@ async def _erase_vision(answer: Answer) -> None:
 
 
 def upload_key(answer: Answer, upload_id: str) -> str:
-    return f"answers/{answer.interview_id}/{answer.question_index}/{upload_id}"
+    return erasure.upload_key(answer.interview_id, answer.question_index, upload_id)
 
 
 def _candidate(principal: Principal) -> int:

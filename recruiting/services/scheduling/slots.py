@@ -205,7 +205,7 @@ class SchedulingService:
                 if interview.wecom_schedule_id or await _pending_add(interview.id):
                     await unit.add([_schedule_delete(interview)], cause=_schedule_cause(interview))
         await record(principal.actor, f"{action}_interview", "interview", interview.id,
-                     allowed=True, detail=reason[:200])  # fmt: skip
+                     allowed=True, detail=f"reason_chars={len(reason)}")  # fmt: skip
 
     async def _propose(self, round_: InterviewRound, windows: Sequence[Interval],
                        pool: Sequence[int] | None, want: int) -> list[Proposal]:  # fmt: skip

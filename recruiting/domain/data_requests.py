@@ -1,0 +1,85 @@
+"""Rules of the candidate's data requests (PIPL Art. 45-47, 50), free of storage.
+
+Contact data a candidate may correct (phone, e-mail) is checked here before anything is
+stored; masking decides what a readable summary shows of it (the export has it whole).
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta
+
+from recruiting.errors import InvalidInput
+from recruiting.models.data_requests import DataRequestKind, DataRequestStatus
+
+CORRECTABLE = ("phone", "email")
+FIELD_NAMES = {"phone": "手机号", "email": "电子邮箱"}
+KIND_NAMES = {
+    DataRequestKind.ACCESS: "查阅、复制个人信息",
+    DataRequestKind.CORRECTION: "更正联系方式",
+    DataRequestKind.DELETION: "删除个人信息",
+}
+STATUS_NAMES = {
+    DataRequestStatus.RECEIVED: "处理中",
+    DataRequestStatus.ON_HOLD: "暂缓删除",
+    DataRequestStatus.FINISHING: "已删除，正在发送通知",
+    DataRequestStatus.COMPLETED: "已完成",
+    DataRequestStatus.REFUSED: "未更正",
+}
+# How HR may have received a request by other means (``via``) and what to call it.
+VIA_NAMES = {
+    "miniapp": "小程序",
+    "phone": "电话",
+    "email": "电子邮件",
+    "letter": "书面信函",
+    "in_person": "当面",
+    "wecom": "企业微信",
+}
+
+_PHONE = re.compile(r"1[3-9]\d{9}")
+_EMAIL = re.compile(r"[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]{1,63}(\.[A-Za-z0-9-]{1,63})+")
+EMAIL_MAX = 254
+
+
+def contact_value(field: str, value: object) -> str:
+    """The corrected value in its stored form, or ``InvalidInput`` saying what is wrong."""
+    if field not in CORRECTABLE:
+        raise InvalidInput("只能更正手机号或电子邮箱。", code="not_correctable")
+    if not isinstance(value, str) or not value.strip():
+        raise InvalidInput(f"请填写新的{FIELD_NAMES[field]}。", code="invalid_contact")
+    text = value.strip()
+    if field == "phone":
+        digits = re.sub(r"[\s-]", "", text)
+        digits = digits.removeprefix("+86").removeprefix("0086")
+        if not _PHONE.fullmatch(digits):
+            raise InvalidInput(
+                "手机号格式不正确，请填写 11 位中国大陆手机号，例如 13812345678。",
+                code="invalid_contact",
+            )
+        return digits
+    if len(text) > EMAIL_MAX or not text.isascii() or not _EMAIL.fullmatch(text):
+        raise InvalidInput("电子邮箱格式不正确，例如 name@example.com。", code="invalid_contact")
+    return text.lower()
+
+
+def mask(field: str, value: str | None) -> str | None:
+    """What a readable page shows of a contact value: enough to recognise it, not to use it."""
+    if not value:
+        return None
+    if field == "phone":
+        return f"{value[:3]}****{value[-4:]}" if len(value) >= 8 else "****"
+    if field == "email":
+        local, _, domain = value.partition("@")
+        return f"{local[:1]}***@{domain}" if domain else "***"
+    return f"{value[:1]}**"
+
+
+def due(received: datetime, days: int) -> datetime:
+    return received + timedelta(days=days)
+
+
+def via(value: object) -> str:
+    if not isinstance(value, str) or value not in VIA_NAMES:
+        names = "、".join(v for k, v in VIA_NAMES.items() if k != "miniapp")
+        raise InvalidInput(f"请说明收到申请的方式（{names}）。", code="invalid_via")
+    return value

@@ -1,0 +1,52 @@
+"""A candidate's request about their personal data (PIPL Art. 45-47, 50): to see it, to
+correct it, to delete it. The request outlives what it asked to delete: it names the
+candidate by id only (no foreign key, so an erasure leaves the record that it was honoured)
+and holds no personal content once handled (a correction's new value is sealed until then).
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from tortoise import fields
+from tortoise.models import Model
+
+from recruiting.infra.sealed_fields import SealedTextField
+
+
+class DataRequestKind(StrEnum):
+    ACCESS = "access"
+    CORRECTION = "correction"
+    DELETION = "deletion"
+
+
+class DataRequestStatus(StrEnum):
+    RECEIVED = "received"  # waiting for HR or for its due date
+    ON_HOLD = "on_hold"  # a deletion a legal hold stops; executed once the hold is lifted
+    FINISHING = "finishing"  # erased but the channel, kept until the notice is delivered
+    COMPLETED = "completed"
+    REFUSED = "refused"  # a correction HR could not confirm (the outcome says why)
+
+
+class DataRequest(Model):
+    id = fields.IntField(primary_key=True)
+    candidate_id = fields.IntField(db_index=True)
+    kind = fields.CharEnumField(DataRequestKind, max_length=16)
+    status = fields.CharEnumField(
+        DataRequestStatus, max_length=16, default=DataRequestStatus.RECEIVED
+    )
+    via = fields.CharField(max_length=32, default="miniapp")  # miniapp, phone, email, letter…
+    recorded_by = fields.CharField(max_length=64, default="")  # the candidate or HR's userid
+    field = fields.CharField(max_length=16, default="")  # correction: phone | email
+    new_value = SealedTextField(default="")  # correction: cleared once handled
+    note = SealedTextField(default="")  # HR's note on a request received by other means
+    due_at = fields.DatetimeField()
+    created_at = fields.DatetimeField()  # the service's clock (the demo clock moves it)
+    handled_at = fields.DatetimeField(null=True)
+    handled_by = fields.CharField(max_length=64, default="")
+    outcome = fields.CharField(max_length=256, default="")  # what was done, never the content
+    hold_told_at = fields.DatetimeField(null=True)  # the candidate was told of a legal hold
+
+    class Meta:
+        table = "data_request"
+        indexes = (("status", "kind", "due_at"),)

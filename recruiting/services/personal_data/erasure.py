@@ -1,0 +1,378 @@
+"""Erase a candidate's personal data, class by class (``domain.retention.DataClass``).
+
+One entry point for every deletion: the purge job when a retention period ends, the
+candidate's (or HR's) erasure request, and, for the recordings of one answer, a withdrawn
+consent (``recorded.consents``).
+
+Crash safety: a candidate's rows go in one transaction, together with the outbox effects
+that tell the EHR and payroll adapters to drop their copies, the ``ErasureRecord`` and the
+audit record. Media objects cannot join a database transaction, so their keys are written
+as ``PendingObjectDeletion`` rows in it and the objects are deleted after the commit;
+``finish_pending`` retries whatever a crash left. A ``kill -9`` at any moment thus leaves
+either the candidate untouched or their rows gone with a durable list of objects still to
+delete, never half a candidate.
+
+Erasure keeps what holds no personal content and feeds the statistics: the candidate row
+as an empty tombstone (``erased_at``), applications and interviews (dates, statuses),
+survey ratings without the comment, human score values without the words, interview costs,
+consent decisions (proof of the legal basis) and the audit log.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from tortoise.expressions import Q
+
+from recruiting import clock
+from recruiting.domain.retention import ORDER, DataClass
+from recruiting.errors import Conflict, NotFound
+from recruiting.models import (
+    Answer,
+    Application,
+    AppSession,
+    Candidate,
+    CandidateContact,
+    CandidateMessage,
+    CandidateReply,
+    CandidateSummary,
+    ErasureRecord,
+    IntegrityEvent,
+    Interview,
+    InterviewNote,
+    Invitation,
+    LegalHold,
+    Offer,
+    OfferEvent,
+    OutboxMessage,
+    PendingObjectDeletion,
+    ProcessingStatus,
+    RaterKind,
+    Respondent,
+    ResumeFile,
+    Score,
+    SurveyResponse,
+    Upload,
+)
+from recruiting.ports.ehr import EHR_CHANNEL, candidate_conversation
+from recruiting.ports.media import MediaStore
+from recruiting.ports.outbound import OutboundDraft
+from recruiting.ports.payroll import PAYROLL_CHANNEL
+from recruiting.services.messaging.effects import Effects, Unit
+from recruiting.services.shared.audit import Actor, record
+
+log = logging.getLogger(__name__)
+
+FORGET = "forget"  # payload kind / EHR op of a "drop your copy" effect
+MEDIA_STORE = "media"
+FORGET_CAUSE = "erase:candidate:"
+
+
+class LegalHoldApplies(Conflict):
+    """A legal hold covers the candidate: nothing of theirs may be erased until it is lifted."""
+
+    code = "legal_hold"
+
+
+@dataclass(frozen=True)
+class ErasureReport:
+    candidate_id: int
+    classes: tuple[DataClass, ...]
+    counts: dict[str, int] = field(default_factory=dict)  # data class -> rows/objects removed
+    objects_deleted: int = 0  # media objects removed after the commit
+    effects: int = 0  # outbox rows telling the EHR / payroll to drop their copies
+
+
+async def holds_on(candidate_id: int) -> list[LegalHold]:
+    """Standing legal holds covering the candidate: their own, or one on an opening they
+    applied to."""
+    jobs = await Application.filter(candidate_id=candidate_id).values_list("job_id", flat=True)
+    return await LegalHold.filter(
+        Q(candidate_id=candidate_id) | Q(job_id__in=list(jobs) or [-1]), lifted_at=None
+    ).order_by("id")
+
+
+class CandidateErasure:
+    """Erase one candidate's data now (``erase``), and finish object deletions a crash
+    interrupted (``finish_pending``)."""
+
+    def __init__(self, media: MediaStore, effects: Effects) -> None:
+        self._media = media
+        self._effects = effects
+
+    async def erase(
+        self,
+        candidate_id: int,
+        classes: Iterable[DataClass] = ORDER,
+        *,
+        actor: Actor,
+        trigger: str = "request",
+        now: datetime | None = None,
+    ) -> ErasureReport:
+        """Erase ``classes`` of the candidate in one transaction, then delete their media
+        objects. Raises NotFound for an unknown candidate and LegalHoldApplies when a hold
+        covers them. Safe to repeat: what is gone counts 0 the second time. ``now`` is the
+        caller's clock (the scheduler's for the purge)."""
+        at = now or clock.now()
+        wanted = tuple(c for c in ORDER if c in set(classes))
+        async with self._effects.unit() as unit:
+            candidate = await Candidate.select_for_update().get_or_none(id=candidate_id)
+            if candidate is None:
+                raise NotFound(f"candidate {candidate_id} not found")
+            if await holds_on(candidate_id):
+                await record(actor, "erase", "candidate", candidate_id, allowed=False,
+                             detail=f"legal hold; trigger={trigger}")  # fmt: skip
+                raise LegalHoldApplies("该候选人的资料处于法律保全中，暂时不能删除。")
+            scope = await _Scope.load(candidate_id)
+            counts: dict[str, int] = {}
+            for data_class in wanted:
+                counts[data_class.value] = await _ERASERS[data_class](scope)
+            effects = 0
+            if DataClass.PROFILE in wanted:
+                effects = await _forget_copies(unit, scope)
+                counts[DataClass.PROFILE.value] += candidate.erased_at is None
+                await Candidate.filter(id=candidate_id).update(
+                    name="", phone_enc=None, email_enc=None, id_number_enc=None,
+                    phone_hash=None, email_hash=None, education="", years_experience=None,
+                    wechat_openid=None, wechat_unionid=None, external_userid=None,
+                    erased_at=candidate.erased_at or at,
+                )  # fmt: skip
+            await ErasureRecord.create(candidate_id=candidate_id, at=at, trigger=trigger,
+                                       classes=[c.value for c in wanted], counts=counts,
+                                       actor=actor.id[:64])  # fmt: skip
+            summary = ",".join(f"{k}={v}" for k, v in counts.items())
+            await record(actor, "erase", "candidate", candidate_id, allowed=True,
+                         detail=f"trigger={trigger} {summary}")  # fmt: skip
+        deleted = await self.finish_pending(candidate_id)
+        return ErasureReport(candidate_id, wanted, counts, deleted, effects)
+
+    async def forget_answer_media(self, answer: Answer) -> int:
+        """The recordings of one answer (a withdrawn consent): rows in one transaction,
+        objects after it."""
+        async with self._effects.unit():
+            candidate_id = await _candidate_of(answer.interview_id)
+            count = await _erase_answer_media([answer.id], candidate_id)
+        await self.finish_pending(candidate_id)
+        return count
+
+    async def finish_pending(self, candidate_id: int | None = None, limit: int = 500) -> int:
+        """Delete the media objects committed erasures left to delete (all candidates', or
+        one's); a failure is logged and retried next time. Returns how many were removed."""
+        rows = PendingObjectDeletion.filter(store=MEDIA_STORE)
+        if candidate_id is not None:
+            rows = rows.filter(candidate_id=candidate_id)
+        deleted = 0
+        for row in await rows.order_by("id").limit(limit):
+            try:
+                if await self._media.delete(row.key):
+                    deleted += 1
+            except Exception:
+                log.exception("could not delete media object %s; will retry", row.key)
+                await PendingObjectDeletion.filter(id=row.id).update(attempts=row.attempts + 1)
+                continue
+            await PendingObjectDeletion.filter(id=row.id).delete()
+        return deleted
+
+
+@dataclass(frozen=True)
+class _Scope:
+    """The ids that lead to a candidate's rows."""
+
+    candidate_id: int
+    application_ids: list[int]
+    interview_ids: list[int]
+    offer_ids: list[int]
+    offer_applications: list[tuple[int, int]]  # (offer id, application id)
+
+    @classmethod
+    async def load(cls, candidate_id: int) -> _Scope:
+        app_ids = _ints(
+            await Application.filter(candidate_id=candidate_id).values_list("id", flat=True)
+        )
+        interviews = _ints(
+            await Interview.filter(application_id__in=app_ids or [-1]).values_list("id", flat=True)
+        )
+        offers = await Offer.filter(application_id__in=app_ids or [-1]).values_list(
+            "id", "application_id"
+        )
+        return cls(candidate_id, app_ids, interviews,
+                   [int(o) for o, _ in offers],
+                   [(int(o), int(a)) for o, a in offers])  # fmt: skip
+
+    @property
+    def interviews(self) -> list[int]:
+        return self.interview_ids or [-1]
+
+
+def _ints(values: Any) -> list[int]:
+    return [int(v) for v in values]
+
+
+async def _candidate_of(interview_id: int) -> int:
+    interview = await Interview.get(id=interview_id).prefetch_related("application")
+    return int(interview.application.candidate_id)
+
+
+def upload_key(interview_id: int, question_index: int, upload_id: str) -> str:
+    """Where an upload's object lives in the media store (``recorded.consents.upload_key``
+    is the same for an answer row)."""
+    return f"answers/{interview_id}/{question_index}/{upload_id}"
+
+
+async def _erase_answer_media(answer_ids: list[int], candidate_id: int) -> int:
+    """Clear the answers' media references and list their objects for deletion."""
+    keys: set[str] = set()
+    answers = await Answer.filter(id__in=answer_ids or [-1])
+    for answer in answers:
+        if answer.media_key:
+            keys.add(answer.media_key)
+        uploads = await Upload.filter(answer_id=answer.id).values_list("id", flat=True)
+        keys |= {upload_key(answer.interview_id, answer.question_index, str(u)) for u in uploads}
+    for key in sorted(keys):
+        await PendingObjectDeletion.create(store=MEDIA_STORE, key=key, candidate_id=candidate_id)
+    await Upload.filter(answer_id__in=answer_ids or [-1]).delete()
+    await (
+        Answer.filter(id__in=answer_ids or [-1])
+        .exclude(media_key="")
+        .update(media_key="", media_sha256="", media_bytes=0, media_type="")
+    )
+    return len(keys)
+
+
+async def _recordings(scope: _Scope) -> int:
+    answers = _ints(
+        await Answer.filter(interview_id__in=scope.interviews).values_list("id", flat=True)
+    )
+    objects = await _erase_answer_media(answers, scope.candidate_id)
+    events = await IntegrityEvent.filter(interview_id__in=scope.interviews).delete()
+    return objects + int(events)
+
+
+async def _assessments(scope: _Scope) -> int:
+    answers = (
+        await Answer.filter(interview_id__in=scope.interviews)
+        .filter(analysis__isnull=False)
+        .update(analysis=None, analysis_reason="")
+    )
+    scores = await Score.filter(interview_id__in=scope.interviews, rater_kind=RaterKind.AI).delete()
+    summaries = await CandidateSummary.filter(interview_id__in=scope.interviews).update(
+        strengths="", improvements="", next_step="", hr_notes=""
+    )
+    return int(answers) + int(scores) + int(summaries)
+
+
+async def _notes(scope: _Scope) -> int:
+    notes = await InterviewNote.filter(interview_id__in=scope.interviews).delete()
+    reasons = (
+        await Application.filter(candidate_id=scope.candidate_id)
+        .exclude(rejection_reason="")
+        .update(rejection_reason="")
+    )
+    # Human ratings stay as numbers (interviewer calibration); their words go.
+    scores = await Score.filter(interview_id__in=scope.interviews, rater_kind=RaterKind.HUMAN)
+    cleared = 0
+    for score in scores:
+        if score.comment or score.evidence:
+            await Score.filter(id=score.id).update(comment="", evidence=[])
+            cleared += 1
+    return int(notes) + int(reasons) + cleared
+
+
+async def _resumes(scope: _Scope) -> int:
+    """Résumé rows go now, their files from the media store after the commit."""
+    files = await ResumeFile.filter(candidate_id=scope.candidate_id).values_list(
+        "object_key", flat=True
+    )
+    for key in files:
+        await PendingObjectDeletion.create(
+            store=MEDIA_STORE, key=str(key), candidate_id=scope.candidate_id
+        )
+    return int(await ResumeFile.filter(candidate_id=scope.candidate_id).delete())
+
+
+async def _survey_comments(scope: _Scope) -> int:
+    return int(
+        await SurveyResponse.filter(interview_id__in=scope.interviews,
+                                    respondent=Respondent.CANDIDATE)
+        .exclude(comment="")
+        .update(comment="")
+    )  # fmt: skip
+
+
+async def _messages(scope: _Scope) -> int:
+    inbox = await CandidateMessage.filter(candidate_id=scope.candidate_id).delete()
+    replies = await CandidateReply.filter(candidate_id=scope.candidate_id).delete()
+    # Delivered copies of what was sent to or about them (hand-offs included): the outside
+    # systems have it; a row still pending is dropped too, nothing more goes out about them.
+    recipients = [candidate_conversation(scope.candidate_id)] + [
+        f"offer:{o}" for o in scope.offer_ids
+    ]
+    sent = (
+        await OutboxMessage.filter(recipient__in=recipients)
+        .exclude(status=ProcessingStatus.PROCESSING)
+        .exclude(idempotency_key__startswith=FORGET_CAUSE)  # the erasure's own effects
+        .delete()
+    )
+    return int(inbox) + int(replies) + int(sent)
+
+
+async def _profile(scope: _Scope) -> int:
+    contact = await CandidateContact.filter(candidate_id=scope.candidate_id).delete()
+    sessions = await AppSession.filter(candidate_id=scope.candidate_id).delete()
+    links = (
+        await Invitation.filter(interview_id__in=scope.interviews)
+        .exclude(redeemed_by="")
+        .update(redeemed_by="")
+    )
+    # An offer is one person's pay: it goes whole, with its history (the EHR and payroll
+    # hold a hire's terms as the employer's record).
+    events = await OfferEvent.filter(offer_id__in=scope.offer_ids or [-1]).delete()
+    offers = await Offer.filter(id__in=scope.offer_ids or [-1]).delete()
+    return int(contact) + int(sessions) + int(links) + int(offers) + int(events)
+
+
+async def _forget_copies(unit: Unit, scope: _Scope) -> int:
+    """Tell the EHR and payroll adapters to drop the copies they hold of this candidate
+    (the file exchange's spool, the payroll CSV): outbox effects in this transaction."""
+    drafts: list[OutboundDraft] = []
+    if scope.application_ids:
+        drafts.append(
+            OutboundDraft(
+                EHR_CHANNEL,
+                candidate_conversation(scope.candidate_id),
+                {
+                    "op": FORGET,
+                    "candidate_id": scope.candidate_id,
+                    "application_ids": scope.application_ids,
+                },
+                "ehr.forget",
+            )
+        )
+    # A payroll hand-off is made when an offer is approved: any application with an offer
+    # may have a payroll row, hired or not.
+    for offer_id, application_id in scope.offer_applications:
+        drafts.append(
+            OutboundDraft(
+                PAYROLL_CHANNEL,
+                f"offer:{offer_id}",  # the hand-off's recipient: delivered after it
+                {"kind": FORGET, "employee_ref": f"application-{application_id}"},
+                f"payroll.forget.{offer_id}",
+            )
+        )
+    new = await unit.add(drafts, cause=f"{FORGET_CAUSE}{scope.candidate_id}")
+    return len(new)
+
+
+_ERASERS: dict[DataClass, Any] = {
+    DataClass.RECORDINGS: _recordings,
+    DataClass.ASSESSMENTS: _assessments,
+    DataClass.NOTES: _notes,
+    DataClass.RESUMES: _resumes,
+    DataClass.SURVEY_COMMENTS: _survey_comments,
+    DataClass.MESSAGES: _messages,
+    DataClass.PROFILE: _profile,
+}

@@ -1,0 +1,193 @@
+"""The erasure use case (``services.personal_data.erasure``) on both databases: rows of the
+classes asked for go in one transaction, media objects after it, the audit keeps what went
+and never the content, a legal hold refuses, a repeat finds nothing."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from recruiting import clock
+from recruiting.domain.interview_state import InterviewStatus
+from recruiting.domain.retention import DataClass
+from recruiting.domain.roles import Role
+from recruiting.errors import AccessDenied, Conflict, InvalidInput, NotFound
+from recruiting.infra.media_store import LocalMediaStore
+from recruiting.models import (
+    Answer,
+    AnswerStatus,
+    Application,
+    AuditLog,
+    Candidate,
+    CandidateMessage,
+    ErasureRecord,
+    Interview,
+    InterviewMode,
+    InterviewNote,
+    InterviewRound,
+    JobOpening,
+    OutboxMessage,
+    PendingObjectDeletion,
+    RaterKind,
+    Respondent,
+    ResumeFile,
+    Score,
+    Staff,
+    SurveyResponse,
+    Upload,
+)
+from recruiting.services.messaging.effects import Effects
+from recruiting.services.personal_data.erasure import CandidateErasure, LegalHoldApplies
+from recruiting.services.personal_data.holdings import held_about
+from recruiting.services.personal_data.holds import LegalHolds
+from recruiting.services.shared.audit import SYSTEM, Actor
+from tests.conftest import TEST_CIPHER
+
+MANAGER = Actor("zhangwei", frozenset({Role.HR_MANAGER}))
+HR = Actor("lina", frozenset({Role.HR}))
+
+
+async def plant(media: LocalMediaStore, suffix: str = "") -> tuple[int, str]:
+    """A candidate with a recording, a transcript, an AI score, a note, a survey comment and
+    an inbox message; returns the candidate id and the media key."""
+    staff = await Staff.create(wecom_userid=f"lead{suffix}", name="王强", roles=["interviewer"])
+    job = await JobOpening.create(code=f"S1{suffix}", title="销售")
+    round_ = await InterviewRound.create(job=job, name="一面")
+    candidate = await Candidate.create(name="赵敏", phone_enc="x", wechat_openid=f"o-zm{suffix}")
+    app = await Application.create(candidate=candidate, job=job, status="rejected",
+                                   decided_at=clock.now())  # fmt: skip
+    interview = await Interview.create(application=app, round=round_, mode=InterviewMode.RECORDED,
+                                       status=InterviewStatus.COMPLETED)  # fmt: skip
+    key = f"answers/{interview.id}/0/up1{suffix}"
+    writer = await media.appender(key, 0)
+    await writer.write(b"recording-bytes")
+    await writer.close()
+    answer = await Answer.create(interview=interview, question_index=0, revealed_at=clock.now(),
+                                 status=AnswerStatus.SUBMITTED, media_key=key,
+                                 analysis={"transcript": "我负责七个门店"})  # fmt: skip
+    await Upload.create(
+        id=f"up1{suffix}", answer=answer, size=15, sha256="0" * 64, media_type="video/mp4"
+    )
+    await Score.create(interview=interview, competency="c", rater_kind=RaterKind.AI,
+                       rater_key="ai:x", value=4, evidence=[{"quote": "七个门店"}])  # fmt: skip
+    await Score.create(interview=interview, competency="c", rater_kind=RaterKind.HUMAN,
+                       rater_key="staff:1", rater=staff, value=3, comment="表达清楚")  # fmt: skip
+    await InterviewNote.create(interview=interview, author=staff, body="犹豫的大客户",
+                               taken_at=clock.now())  # fmt: skip
+    await SurveyResponse.create(interview=interview, respondent=Respondent.CANDIDATE,
+                                respondent_key=f"candidate:{candidate.id}",
+                                answers={"satisfaction": "5"}, comment="面试官很专业")  # fmt: skip
+    resume = f"resumes/r{suffix}x"
+    writer = await media.appender(resume, 0)
+    await writer.write(b"%PDF resume of zhao min")
+    await writer.close()
+    await ResumeFile.create(candidate=candidate, application=app, object_key=resume,
+                            filename="赵敏简历.pdf", size=23, sha256="1" * 64,
+                            uploaded_by="lina", parsed={"name": "赵敏"})  # fmt: skip
+    await CandidateMessage.create(outbox_key=f"k1{suffix}", candidate=candidate,
+                                  payload={"t": "你好"})  # fmt: skip
+    return candidate.id, key
+
+
+@pytest.fixture
+def media(tmp_path: Path) -> LocalMediaStore:
+    return LocalMediaStore(tmp_path / "media", TEST_CIPHER)
+
+
+async def test_everything_goes_but_the_aggregates(database: str, media: LocalMediaStore) -> None:
+    candidate_id, key = await plant(media)
+    erasure = CandidateErasure(media, Effects(None))
+    before = await held_about(candidate_id)
+    assert {"candidate", "answer", "score", "interview_note", "survey_response",
+            "candidate_message", "resume_file"} <= set(before)  # fmt: skip
+    report = await erasure.erase(candidate_id, actor=SYSTEM, trigger="purge")
+    left = {t: [{k: v for k, v in row.items() if k != "id" and v not in ("", None, [], {})}
+                for row in rows] for t, rows in (await held_about(candidate_id)).items()}  # fmt: skip
+    assert all(row == {} for rows in left.values() for row in rows), left
+    assert report.objects_deleted == 2 and await media.size(key) == 0
+    assert await ResumeFile.all().count() == 0 and await media.size("resumes/rx") == 0
+    assert report.counts["recordings"] == 1 and report.counts["notes"] == 2
+    candidate = await Candidate.get(id=candidate_id)
+    assert candidate.erased_at is not None and candidate.name == ""
+    assert candidate.phone_enc is None and not candidate.wechat_openid
+    assert await InterviewNote.all().count() == 0 and await Upload.all().count() == 0
+    assert await CandidateMessage.all().count() == 0
+    answer = await Answer.get()
+    assert (answer.media_key, answer.analysis) == ("", None)
+    human = await Score.get(rater_kind=RaterKind.HUMAN)
+    assert human.value == 3 and human.comment == ""  # the number stays, the words go
+    assert not await Score.exists(rater_kind=RaterKind.AI)
+    survey = await SurveyResponse.get()
+    assert (survey.answers, survey.comment) == ({"satisfaction": "5"}, "")
+    assert await Application.all().count() == 1 and await Interview.all().count() == 1
+    # the EHR and payroll hear of it as effects; the audit says which classes, no content
+    assert await OutboxMessage.filter(channel="ehr").count() == 1
+    entry = await AuditLog.get(action="erase")
+    assert "recordings=1" in entry.detail and "门店" not in entry.detail
+    assert (await ErasureRecord.get()).classes == [c.value for c in DataClass]
+    assert await PendingObjectDeletion.all().count() == 0
+    again = await erasure.erase(candidate_id, actor=SYSTEM, trigger="purge")
+    assert sum(again.counts.values()) == 0 and again.effects == 0
+    assert await OutboxMessage.filter(channel="ehr").count() == 1  # not sent twice
+
+
+async def test_one_class_only(database: str, media: LocalMediaStore) -> None:
+    candidate_id, key = await plant(media)
+    erasure = CandidateErasure(media, Effects(None))
+    await erasure.erase(candidate_id, [DataClass.RECORDINGS], actor=SYSTEM)
+    assert await media.size(key) == 0
+    assert (await Answer.get()).analysis == {"transcript": "我负责七个门店"}
+    assert (await Candidate.get(id=candidate_id)).name == "赵敏"
+    assert await InterviewNote.all().count() == 1
+
+
+async def test_a_crash_after_the_commit_leaves_objects_to_retry(
+    database: str, media: LocalMediaStore
+) -> None:
+    candidate_id, key = await plant(media)
+
+    class Broken(LocalMediaStore):
+        async def delete(self, key: str) -> bool:
+            raise OSError("disk gone")
+
+    broken = CandidateErasure(Broken(media._root, TEST_CIPHER), Effects(None))
+    await broken.erase(candidate_id, [DataClass.RECORDINGS], actor=SYSTEM)
+    assert await media.size(key) > 0
+    assert await PendingObjectDeletion.filter(key=key).count() == 1
+    assert await CandidateErasure(media, Effects(None)).finish_pending() == 1
+    assert await media.size(key) == 0 and await PendingObjectDeletion.all().count() == 0
+
+
+async def test_a_legal_hold_refuses_and_only_managers_hold(
+    database: str, media: LocalMediaStore
+) -> None:
+    candidate_id, key = await plant(media)
+    holds, erasure = LegalHolds(), CandidateErasure(media, Effects(None))
+    with pytest.raises(AccessDenied):
+        await holds.place(HR, candidate_id=candidate_id, reason="劳动仲裁")
+    with pytest.raises(InvalidInput):
+        await holds.place(MANAGER, candidate_id=candidate_id, reason="  ")
+    with pytest.raises(InvalidInput):
+        await holds.place(MANAGER, reason="x")
+    with pytest.raises(NotFound):
+        await holds.place(MANAGER, candidate_id=candidate_id + 99, reason="x")
+    job = (await Application.get(candidate_id=candidate_id)).job_id
+    hold = await holds.place(MANAGER, job_id=job, reason="劳动仲裁 2026-118")
+    with pytest.raises(Conflict):
+        await holds.place(MANAGER, job_id=job, reason="again")
+    with pytest.raises(LegalHoldApplies):
+        await erasure.erase(candidate_id, actor=SYSTEM)
+    assert await media.size(key) > 0 and (await Candidate.get(id=candidate_id)).name == "赵敏"
+    await holds.lift(MANAGER, hold.id, "仲裁结束")
+    await erasure.erase(candidate_id, actor=SYSTEM)
+    assert await media.size(key) == 0
+    details = [a.detail for a in await AuditLog.filter(action__contains="legal_hold")]
+    assert details and not any("仲裁" in d for d in details)
+
+
+async def test_unknown_candidate(database: str, media: LocalMediaStore) -> None:
+    with pytest.raises(NotFound):
+        await CandidateErasure(media, Effects(None)).erase(404, actor=SYSTEM)
+    _ = timedelta

@@ -16,12 +16,12 @@ from sanic_ext.extensions.openapi import openapi
 
 from miniapp_api import schemas as s
 from miniapp_api.edge import documented, principal_of
-from miniapp_api.staff_routes import MEDIA_SUFFIX
 from recruiting import validation
 from recruiting.errors import InvalidInput
 from recruiting.models import DataRequestKind
 from recruiting.services.personal_data.requests import DataRequests
 from recruiting.services.personal_data.rights import CandidateRights
+from recruiting.web import MEDIA_SUFFIX
 
 bp = Blueprint("miniapp_rights", url_prefix="/miniapp/v1")
 

@@ -79,7 +79,8 @@ def start_stack(data_dir: Path) -> tuple[subprocess.Popen[bytes], str, str]:
     deadline = time.monotonic() + 180
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise SystemExit(f"the service stopped; see {data_dir / 'run.log'}")
+            tail = (data_dir / "run.log").read_text(errors="replace")[-3000:]
+            raise SystemExit(f"the service stopped:\n{tail}")
         try:
             if httpx.get(base + "/healthz", timeout=2).status_code == 200:
                 return process, base, f"http://127.0.0.1:{sandbox}"

@@ -9,7 +9,7 @@ recorded invitations, live bookings and rejections by the pipeline's bulk action
 candidate's consents, questions and chunked uploads by the mini-app's services, and the
 analysis by ``AnswerAnalysisRunner`` (the engine scores the demo's written answers: see
 ``interview_core.demo_script``). Rows are written directly only where no use case exists
-yet: an application's screening/offer/hired/withdrawn status, a
+yet: an application's screening/hired/withdrawn status, a
 live round already held (booking refuses the past) with its panel scores and notes.
 
 Everything is marked: opening titles end in （示例）, every candidate's source is 示例数据,
@@ -338,9 +338,15 @@ class _Seed:
                                                      location=live.location)  # fmt: skip
             return
         await self.held(app_id, live, level, n)
-        if kind in ("offer", "hired"):
-            status = ApplicationStatus.OFFER if kind == "offer" else ApplicationStatus.HIRED
-            await Application.filter(id=app_id).update(status=status)
+        if kind == "offer":  # the draft offer card goes to HR's chat, as from the review page
+            start = (self.now() + timedelta(days=30)).strftime("%Y-%m-%d")
+            made = await self.s.pipeline.decisions.propose_offer(
+                self.hr, app_id, f"月薪2.5万 入职{start}"
+            )
+            if not made.ok:
+                raise RuntimeError(f"demo offer for application {app_id} refused: {made.message}")
+        if kind == "hired":  # approval and acceptance happen in WeCom: the outcome only
+            await Application.filter(id=app_id).update(status=ApplicationStatus.HIRED)
 
     async def answer(self, o: Opening, candidate_id: int, interview_id: int, level: str,
                      count: int) -> None:  # fmt: skip

@@ -22,6 +22,7 @@ from recruiting.models import (
     InterviewNote,
     InterviewSlot,
     JobOpening,
+    Offer,
     RaterKind,
     Score,
 )
@@ -121,6 +122,9 @@ async def _check_person(app: Application, plan: str, answers: dict[str, tuple[st
         assert len(human) == 2 * len(job.competency_model)  # both panel members, every item
         assert all(Decimal("1") <= (s.value or 0) <= Decimal("5") for s in human)
         assert await InterviewNote.filter(interview_id=live.id).exists()
+    if kind == "offer":  # a draft from the offer use case, with its payroll figures
+        offer = await Offer.get(application_id=app.id)
+        assert offer.status == "draft" and offer.base_salary == Decimal("25000")
 
 
 def _check_analysis(answer: Answer, script: str) -> None:

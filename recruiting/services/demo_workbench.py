@@ -339,9 +339,9 @@ class _Seed:
             return
         await self.held(app_id, live, level, n)
         if kind == "offer":  # the draft offer card goes to HR's chat, as from the review page
-            start = (self.now() + timedelta(days=30)).strftime("%Y-%m-%d")
+            day = (self.now() + timedelta(days=30)).strftime("%Y-%m-%d")
             made = await self.s.pipeline.decisions.propose_offer(
-                self.hr, app_id, f"月薪2.5万 入职{start}"
+                self.hr, app_id, f"月薪2.5万 入职{day}"
             )
             if not made.ok:
                 raise RuntimeError(f"demo offer for application {app_id} refused: {made.message}")

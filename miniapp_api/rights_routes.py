@@ -21,7 +21,7 @@ from recruiting.errors import InvalidInput
 from recruiting.models import DataRequestKind
 from recruiting.services.personal_data.requests import DataRequests
 from recruiting.services.personal_data.rights import CandidateRights
-from recruiting.web import MEDIA_SUFFIX
+from recruiting.web import media_response
 
 bp = Blueprint("miniapp_rights", url_prefix="/miniapp/v1")
 
@@ -114,22 +114,7 @@ async def my_export(request: Request) -> HTTPResponse:
 @documented("Download one of my recorded answers (audited)", "rights", s.Ok)
 async def my_recording(request: Request, interview_id: int, index: int) -> ResponseStream:
     media = await _rights(request).recording(await principal_of(request), interview_id, index)
-
-    async def send(response: Any) -> None:
-        async for block in media.chunks:
-            await response.write(block)
-
-    suffix = MEDIA_SUFFIX.get(media.media_type, "bin")
-    return ResponseStream(
-        send,
-        content_type=media.media_type or "application/octet-stream",
-        headers={
-            "Content-Length": str(media.size),
-            "Cache-Control": "no-store",
-            "X-Content-Type-Options": "nosniff",
-            "Content-Disposition": f'attachment; filename="answer-{interview_id}-{index}.{suffix}"',
-        },
-    )
+    return media_response(media, f"answer-{interview_id}-{index}")
 
 
 @bp.get("/me/resumes/<resume_id:int>")

@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from recruiting.domain import data_requests as rules
+from recruiting.domain.byte_range import byte_range
 from recruiting.domain.consent import consent_texts
 from recruiting.errors import InvalidInput, NotFound
 from recruiting.infra.pii import FieldCipher
@@ -152,9 +153,8 @@ class CandidateRights:
             raise NotFound("这道题没有保存录像。", code="no_recording")
         await record(principal.actor, "download_own_recording", "interview", interview.id,
                      allowed=True, detail=f"question={index}")  # fmt: skip
-        return MediaStream(
-            answer.media_type, answer.media_bytes, self._media.read(answer.media_key)
-        )
+        whole = byte_range(None, answer.media_bytes)
+        return MediaStream(answer.media_type, whole, self._media.read(answer.media_key))
 
     async def resume(self, principal: Principal, resume_id: int) -> tuple[str, MediaStream]:
         """One of the caller's own résumé files (original name, the bytes); another
@@ -165,7 +165,8 @@ class CandidateRights:
                      allowed=row is not None)  # fmt: skip
         if row is None:
             raise NotFound("没有找到这份简历。", code="no_resume")
-        stream = MediaStream(row.content_type, row.size, self._media.read(row.object_key))
+        whole = byte_range(None, row.size)
+        stream = MediaStream(row.content_type, whole, self._media.read(row.object_key))
         return row.filename, stream
 
     async def my_requests(self, principal: Principal) -> list[dict[str, Any]]:

@@ -20,7 +20,7 @@ from recruiting.infra.pii import FieldCipher
 from recruiting.infra.sealed_fields import install_cipher
 from recruiting.models import Application, Candidate, JobOpening, JobStatus, SubjectKind
 from recruiting.services.intake.candidates import CandidateIntake
-from recruiting.services.shared.personal_data import PersonalDataService
+from recruiting.services.personal_data.contact_data import PersonalDataService
 from recruiting.services.shared.sessions import Principal
 
 TEST_CIPHER = FieldCipher({"b": bytes(32)}, "b")  # a throwaway key: the data is fake

@@ -42,14 +42,15 @@ from recruiting.services.messaging.inbox import CallbackInbox
 from recruiting.services.messaging.outbox import OutboxRelay
 from recruiting.services.offers.ehr import EhrSync
 from recruiting.services.offers.payroll_data_alerts import PayrollDataAlerts
+from recruiting.services.personal_data.contact_data import PersonalDataService
 from recruiting.services.recorded.analysis import AnswerAnalysisRunner
 from recruiting.services.scheduling.booking import InterviewBooking
 from recruiting.services.scheduling.reminders import ReminderService
 from recruiting.services.scheduling.slots import SchedulingService
+from recruiting.services.screening.candidate import CandidateResumes
 from recruiting.services.screening.ranking import Screening
 from recruiting.services.screening.requirements import OpeningRequirements
 from recruiting.services.shared.audit import Actor
-from recruiting.services.shared.personal_data import PersonalDataService
 from recruiting.services.workbench.login import WorkbenchLogin
 from recruiting.settings import Settings, is_loopback
 from recruiting.web import (
@@ -129,6 +130,7 @@ class Services:
     pipeline: Pipeline  # the HR workbench's board, review and decisions
     screening: Screening
     requirements: OpeningRequirements
+    candidate_resumes: CandidateResumes  # the candidate page's résumé facts and matches
     openings: Openings  # openings, rounds, question bank (the workbench's 岗位 pages)
     # found once at start (a directory listing): /healthz must not touch the disk per probe
     speech: SpeechReadiness | None = None
@@ -157,8 +159,9 @@ def build_services(
     rights = wire_data_rights(shared, lifecycle)
     candidates = wire_candidate_channel(invitations, after, offers, rights.talent_pool)
     recorded = wire_recorded(shared, after)
-    intake = wire_intake(shared, invitations, recorded)
     screening = wire_screening(shared, recorded)
+    pipeline = wire_pipeline(shared, invitations, offers, recorded)
+    intake = wire_intake(shared, invitations, recorded, pipeline, screening)
     messaging = wire_messaging(
         shared, live=live, after=after, offers=offers, invitations=invitations,
         candidates=candidates, intake=intake, screening=screening,
@@ -207,9 +210,10 @@ def build_services(
         workbench_login=WorkbenchLogin(
             WeComWebLogin(shared.wecom.auth), shared.kv, settings.workbench.session_ttl
         ),
-        pipeline=wire_pipeline(shared, invitations, offers, recorded),
+        pipeline=pipeline,
         screening=screening.screening,
         requirements=screening.requirements,
+        candidate_resumes=screening.candidates,
         openings=wire_openings(),
     )
 

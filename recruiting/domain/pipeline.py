@@ -90,6 +90,16 @@ REJECT_NAMES: dict[RejectReason, str] = {
     RejectReason.OTHER: "其他",
 }
 
+# The same reasons on a chat card's buttons (WeCom advises ≤ 10 characters a button).
+REJECT_BUTTONS: dict[RejectReason, str] = {
+    RejectReason.SKILLS: "能力有差距",
+    RejectReason.EXPERIENCE: "经验不匹配",
+    RejectReason.BETTER_MATCH: "有更合适人选",
+    RejectReason.POSITION_FILLED: "岗位已招满",
+    RejectReason.EXPECTATIONS: "期望不一致",
+    RejectReason.OTHER: "其他原因",
+}
+
 # What the candidate reads: respectful, no scores, no AI, nothing HR wrote in the note.
 REJECT_FOR_CANDIDATE: dict[RejectReason, str] = {
     RejectReason.SKILLS: "我们目前需要在岗位所需的部分能力上有更多积累的候选人",

@@ -3,7 +3,8 @@ the purpose needs), as pure rules: given what is known about one candidate, whic
 are due for erasure now.
 
 Every clock starts at the candidate's decision: the moment the last of their applications
-was closed (hired, rejected, withdrawn). Nothing is purged while an application is open, nor
+was closed (hired, rejected, withdrawn, or, for one at ``offer``, its offer answered or
+ended unanswered: ``offer_decision``). Nothing is purged while an application is open, nor
 while a legal hold covers the candidate or one of their openings. A candidate who agreed to
 stay in the talent pool keeps their profile until the consent is withdrawn or expires; the
 per-class clocks (recordings, transcripts, …) run regardless. A hire's data is removed only
@@ -12,9 +13,12 @@ once every hand-off to the EHR and payroll was delivered.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
+
+from recruiting.domain.offer_state import OfferStatus
 
 
 class DataClass(StrEnum):
@@ -106,3 +110,50 @@ def whole_candidate_due(facts: CandidateFacts, policy: RetentionPolicy, now: dat
         return now - facts.talent_pool_since >= timedelta(days=policy.talent_pool_days)
     start = max(facts.decided_at, facts.talent_pool_ended_at or facts.decided_at)
     return now - start >= timedelta(days=policy.not_hired_days)
+
+
+# An offer in one of these will never be answered: refused or withdrawn in approval, deleted,
+# or a draft HR dropped.
+OFFER_ENDED = frozenset(
+    {
+        OfferStatus.REJECTED,
+        OfferStatus.WITHDRAWN,
+        OfferStatus.WITHDRAWN_AFTER_APPROVAL,
+        OfferStatus.DELETED,
+        OfferStatus.CANCELLED,
+    }
+)
+
+
+@dataclass(frozen=True)
+class OfferFacts:
+    """One offer of an application at ``offer``, as the retention clock reads it."""
+
+    status: OfferStatus
+    answer: str  # the candidate's "accept" / "decline", "" unanswered
+    answered_at: datetime | None
+    ended_at: datetime | None  # when it reached an ``OFFER_ENDED`` status
+
+
+def offer_decision(offers: Sequence[OfferFacts]) -> tuple[datetime, bool] | None:
+    """(decided at, hired) of an application at ``offer`` with ``offers`` (oldest first), or
+    None while it is still open. A standing accepted offer is a hire, decided when accepted.
+    Otherwise the newest offer decides: declined, at the answer; ended unanswered (refused
+    or withdrawn in approval, deleted, dropped), at its end, since no answer can come and
+    nothing else would ever close the application; anything else (a draft, an approval
+    under way, an approved offer awaiting the answer) keeps it open, as do no offers."""
+    for offer in offers:
+        if (
+            offer.status is OfferStatus.APPROVED
+            and offer.answer == "accept"
+            and offer.answered_at is not None
+        ):
+            return offer.answered_at, True
+    if not offers:
+        return None
+    newest = offers[-1]
+    if newest.status in OFFER_ENDED and newest.ended_at is not None:
+        return max(newest.ended_at, newest.answered_at or newest.ended_at), False
+    if newest.answer == "decline" and newest.answered_at is not None:
+        return newest.answered_at, False
+    return None

@@ -10,6 +10,11 @@ goes to HR. Text that names the interview and not the offer is not an offer answ
 
 Survey: the current question's option, typed as its number (「4」「4分」), its label
 (「很满意」) or its key.
+
+Talent pool (a consent, so only an explicit answer counts): once greetings, thanks and
+「人才库」 are set aside, the text must be exactly a yes (「同意」「同意加入」「愿意」「加入」)
+or a no (「不同意」「不愿意」「不加入」「不需要」「拒绝」); 「好的」 alone, or a yes with a
+condition, decides nothing.
 """
 
 from __future__ import annotations
@@ -87,6 +92,33 @@ def read_offer_answer(text: str) -> OfferReading:
     if _has(t, _OFFER_WORDS):
         return OfferReading(Reading.ABOUT)
     return OfferReading(Reading.NONE)
+
+
+POOL_GRANT = "grant"  # the keys of ``services.personal_data.talent_pool.CHOICES``
+POOL_DECLINE = "decline"
+_POOL_YES = frozenset(
+    {"同意", "同意加入", "愿意", "愿意加入", "加入", "可以加入", "想加入", "要加入"}
+)
+_POOL_NO = frozenset(
+    {"不同意", "不同意加入", "不愿意", "不愿意加入", "不加入", "不想加入", "不要", "不要加入",
+     "不需要", "不用", "拒绝", "拒绝加入", "no"}
+)  # fmt: skip
+_POOL_FILLERS = ("加入人才库", "人才库", "您的", "你们的", "不好意思", "抱歉", "暂时", "先")
+
+
+def read_pool_answer(text: str) -> str | None:
+    """``POOL_GRANT`` / ``POOL_DECLINE`` for a typed answer to the talent-pool question, or
+    None when the text is not exactly one of them."""
+    t = normalize(text)
+    if not t:
+        return None
+    rest = _strip(t, _POOL_FILLERS + _FILLERS)
+    rest = _strip(rest, tuple(w for w in _VAGUE_WORDS if len(w) > 1 and w not in ("可以",)))
+    if rest in _POOL_NO:
+        return POOL_DECLINE
+    if rest in _POOL_YES:
+        return POOL_GRANT
+    return None
 
 
 def read_option(q: Question, text: str) -> str | None:

@@ -65,7 +65,8 @@ class Application(Model):
     job_id: int
     status = fields.CharEnumField(ApplicationStatus, max_length=16, default="applied")
     channel = fields.CharField(max_length=32, default="direct")
-    # why HR turned the application down (``intake.reject``); the candidate summary uses it
+    # why HR turned the application down (``pipeline.reject``: a ``RejectReason`` code; older
+    # rows hold HR's words); the candidate summary uses it
     rejection_reason = fields.CharField(max_length=200, default="", db_default="")
     created_at = fields.DatetimeField(auto_now_add=True)
     # When it was closed (hired, rejected, withdrawn): the retention clocks start here.

@@ -25,9 +25,10 @@ def wire_candidate_channel(
     pool: TalentPool | None = None,
 ) -> CandidateChannel:
     lifecycle, survey, offer = invitations.lifecycle, after.survey_answers, offers.answers
+    pool_answer = pool.answer if pool else None
     answers = CandidateAnswers(
         lifecycle,  # the table of answer keys: recruiting.services.messaging.answer_routes
-        answer_routes(lifecycle, survey=survey, offer=offer, pool=pool.answer if pool else None),
-        free_text=FreeText(lifecycle, offer, survey),
+        answer_routes(lifecycle, survey=survey, offer=offer, pool=pool_answer),
+        free_text=FreeText(lifecycle, offer, survey, pool_answer),
     )
     return CandidateChannel(answers=answers)

@@ -16,8 +16,10 @@ from recruiting.services.intake.cards import IntakeCards
 from recruiting.services.intake.resumes import ResumeUploads
 from recruiting.services.intake.spreadsheet import SpreadsheetImport
 from recruiting.wiring.invitations import Invitations
+from recruiting.wiring.pipeline import Pipeline
 from recruiting.wiring.recorded import Recorded
 from recruiting.wiring.resumes import resume_reader
+from recruiting.wiring.screening import ScreeningWiring
 from recruiting.wiring.shared import Shared
 
 
@@ -33,17 +35,22 @@ def wire_intake(
     shared: Shared,
     invitations: Invitations,
     recorded: Recorded,
+    pipeline: Pipeline,
+    screening: ScreeningWiring,
     *,
     reader: ResumeReader | None = None,
 ) -> Intake:
+    """The card's 不合适 rejects through the pipeline's ``Rejections``; its match is the
+    screening's own (``Screening.match_application``)."""
     settings = shared.settings
     candidates = CandidateIntake(shared.cipher)
     cards = IntakeCards(
-        candidates,
+        pipeline.rejections,
         recorded.miniapp.invitations,
         invitations.chat,
         settings.timezone,
         settings.miniapp.appid,
+        screening=screening.screening,
     )
     return Intake(
         candidates=candidates,

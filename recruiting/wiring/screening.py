@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from recruiting.domain.skill_synonyms import SynonymTable
+from recruiting.services.screening.candidate import CandidateResumes
 from recruiting.services.screening.chat import ScreeningChat
 from recruiting.services.screening.ranking import Screening
 from recruiting.services.screening.requirements import OpeningRequirements
@@ -20,6 +21,7 @@ class ScreeningWiring:
     screening: Screening
     chat: ScreeningChat
     synonyms: SynonymTable
+    candidates: CandidateResumes  # the candidate page's résumé facts and matches
 
 
 def wire_screening(
@@ -41,4 +43,5 @@ def wire_screening(
         screening=screening,
         chat=ScreeningChat(screening),
         synonyms=synonyms,
+        candidates=CandidateResumes(screening),
     )

@@ -21,7 +21,7 @@ from recruiting.models import (
     ResumeFile,
 )
 from recruiting.services.demo import DEMO_JOB_CODE
-from tests.e2e.chat import cards, click, texts, until
+from tests.e2e.chat import card_state, cards, click, texts, until
 from tests.e2e.stack import Stack
 from tests.e2e.test_workbench_login import DESKTOP, sign_in
 
@@ -123,11 +123,15 @@ async def test_candidates_in_through_the_workbench(stack: Stack, hr: httpx.Async
     titles = sorted(c["content"]["main_title"]["title"] for c in new)
     assert titles == ["新候选人：周芷若", "新候选人：宋青书"]
 
-    # its buttons: 不合适 turns the application down, 邀请AI面试 answers with the link
+    # its buttons: 不合适 asks the reason and turns the application down, 邀请AI面试 answers
+    # with the link
     card = next(c["content"] for c in new if "周芷若" in c["content"]["main_title"]["title"])
     keys = {b["text"]: b["key"] for b in card["button_list"]}
     await click(stack, "lina", card["task_id"], keys["不合适"])
     zzr = await Candidate.get(name="周芷若")
+    zzr_app = await Application.get(candidate_id=zzr.id)
+    await until(stack, "lina", lambda t: card_state(t, card["task_id"])["updates"] >= 1)
+    await click(stack, "lina", card["task_id"], f"intake.reason:{zzr_app.id}:better_match")
     await until(stack, "lina", lambda t: any("标记为不合适" in x for x in texts(t)))
     assert (await Application.get(candidate_id=zzr.id)).status == ApplicationStatus.REJECTED
     other = next(c["content"] for c in new if "宋青书" in c["content"]["main_title"]["title"])

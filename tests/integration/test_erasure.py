@@ -21,15 +21,20 @@ from recruiting.models import (
     Application,
     AuditLog,
     Candidate,
+    CandidateContact,
     CandidateMessage,
     ErasureRecord,
+    InboxEvent,
     Interview,
     InterviewMode,
     InterviewNote,
     InterviewRound,
     JobOpening,
+    Offer,
+    OfferEvent,
     OutboxMessage,
     PendingObjectDeletion,
+    ProcessingStatus,
     RaterKind,
     Respondent,
     ResumeFile,
@@ -39,6 +44,7 @@ from recruiting.models import (
     Upload,
 )
 from recruiting.services.messaging.effects import Effects
+from recruiting.services.messaging.inbox import PAYLOAD_CONTEXT
 from recruiting.services.personal_data.erasure import CandidateErasure, LegalHoldApplies
 from recruiting.services.personal_data.holdings import held_about
 from recruiting.services.personal_data.holds import LegalHolds
@@ -57,7 +63,8 @@ async def plant(media: LocalMediaStore, suffix: str = "") -> tuple[int, str]:
     round_ = await InterviewRound.create(job=job, name="一面")
     candidate = await Candidate.create(name="赵敏", phone_enc="x", wechat_openid=f"o-zm{suffix}")
     app = await Application.create(candidate=candidate, job=job, status="rejected",
-                                   decided_at=clock.now())  # fmt: skip
+                                   decided_at=clock.now(), rejection_reason="skills",
+                                   rejection_note="沟通偏弱，不适合大客户")  # fmt: skip
     interview = await Interview.create(application=app, round=round_, mode=InterviewMode.RECORDED,
                                        status=InterviewStatus.COMPLETED)  # fmt: skip
     key = f"answers/{interview.id}/0/up1{suffix}"
@@ -66,7 +73,8 @@ async def plant(media: LocalMediaStore, suffix: str = "") -> tuple[int, str]:
     await writer.close()
     answer = await Answer.create(interview=interview, question_index=0, revealed_at=clock.now(),
                                  status=AnswerStatus.SUBMITTED, media_key=key,
-                                 analysis={"transcript": "我负责七个门店"})  # fmt: skip
+                                 analysis={"transcript": "我负责七个门店"},
+                                 flag_count=1)  # fmt: skip
     await Upload.create(
         id=f"up1{suffix}", answer=answer, size=15, sha256="0" * 64, media_type="video/mp4"
     )
@@ -103,12 +111,12 @@ async def test_everything_goes_but_the_aggregates(database: str, media: LocalMed
     assert {"candidate", "answer", "score", "interview_note", "survey_response",
             "candidate_message", "resume_file"} <= set(before)  # fmt: skip
     report = await erasure.erase(candidate_id, actor=SYSTEM, trigger="purge")
-    left = {t: [{k: v for k, v in row.items() if k != "id" and v not in ("", None, [], {})}
+    left = {t: [{k: v for k, v in row.items() if k != "id" and v not in ("", None, [], {}, 0)}
                 for row in rows] for t, rows in (await held_about(candidate_id)).items()}  # fmt: skip
     assert all(row == {} for rows in left.values() for row in rows), left
     assert report.objects_deleted == 2 and await media.size(key) == 0
     assert await ResumeFile.all().count() == 0 and await media.size("resumes/rx") == 0
-    assert report.counts["recordings"] == 1 and report.counts["notes"] == 2
+    assert report.counts["recordings"] == 1 and report.counts["notes"] == 3
     candidate = await Candidate.get(id=candidate_id)
     assert candidate.erased_at is not None and candidate.name == ""
     assert candidate.phone_enc is None and not candidate.wechat_openid
@@ -118,6 +126,9 @@ async def test_everything_goes_but_the_aggregates(database: str, media: LocalMed
     assert (answer.media_key, answer.analysis) == ("", None)
     human = await Score.get(rater_kind=RaterKind.HUMAN)
     assert human.value == 3 and human.comment == ""  # the number stays, the words go
+    assert answer.flag_count == 0
+    decided = await Application.get(candidate_id=candidate_id)
+    assert (decided.rejection_reason, decided.rejection_note) == ("", None)
     assert not await Score.exists(rater_kind=RaterKind.AI)
     survey = await SurveyResponse.get()
     assert (survey.answers, survey.comment) == ({"satisfaction": "5"}, "")
@@ -185,6 +196,70 @@ async def test_a_legal_hold_refuses_and_only_managers_hold(
     assert await media.size(key) == 0
     details = [a.detail for a in await AuditLog.filter(action__contains="legal_hold")]
     assert details and not any("仲裁" in d for d in details)
+
+
+def _xml(**fields: str) -> str:
+    body = "".join(f"<{k}><![CDATA[{v}]]></{k}>" for k, v in fields.items())
+    return f"<xml>{body}</xml>"
+
+
+async def _callback(key: str, kind: str, from_user: str, xml: str,
+                    status: ProcessingStatus = ProcessingStatus.DONE) -> InboxEvent:  # fmt: skip
+    return await InboxEvent.create(
+        dedup_key=key, kind=kind, from_user=from_user, status=status,
+        payload_enc=TEST_CIPHER.encrypt(xml, PAYLOAD_CONTEXT), processed_at=clock.now(),
+    )  # fmt: skip
+
+
+async def test_callbacks_tied_to_her_go_at_once(database: str, media: LocalMediaStore) -> None:
+    """An erasure removes the finished callbacks tied to her without waiting for the
+    transport retention; what only names her in free text (and what is in flight) stays."""
+    candidate_id, _ = await plant(media)
+    await Candidate.filter(id=candidate_id).update(external_userid="wmZM-external-0001")
+    await CandidateContact.create(candidate_id=candidate_id, kf_open_kfid="wk1",
+                                  kf_external_userid="wmZM-kf-0001")  # fmt: skip
+    interview = await Interview.get(application__candidate_id=candidate_id)
+    await InterviewNote.filter(interview_id=interview.id).update(source_msg_id="7001")
+    app = await Application.get(candidate_id=candidate_id)
+    offer = await Offer.create(application=app, created_by="lina", city="310000",
+                               base_salary=12000, start_date=clock.now().date(),
+                               sp_no="202601010001", status="rejected")  # fmt: skip
+    await OfferEvent.create(offer=offer, source="wecom", action="approval",
+                            dedup_key="wecom:evt:approval-of-hers", to_status="rejected")  # fmt: skip
+    added = _xml(MsgType="event", Event="change_external_contact", FromUserName="sys",
+                 ChangeType="add_external_contact", UserID="lina",
+                 ExternalUserID="wmZM-external-0001", State="c1")  # fmt: skip
+    tied = [
+        await _callback("evt:added", "external_contact", "sys", added),
+        await _callback("msg:7001", "text", "lead", _xml(Content="她说负责七个门店")),
+        await _callback(
+            "evt:approval-of-hers",
+            "approval",
+            "sys",
+            _xml(SpNo="202601010001", Speech="赵敏的薪资偏高"),
+        ),
+        await _callback("evt:from-her", "text", "wmZM-kf-0001", _xml(Content="你好")),
+        await _callback("evt:failed", "external_contact", "sys", added, ProcessingStatus.FAILED),
+    ]
+    someone_else = _xml(Event="change_external_contact", ExternalUserID="wmZM-external-00012")
+    stays = [
+        await _callback("msg:7002", "text", "lina", _xml(Content="安排面试 赵敏")),  # untied
+        await _callback("evt:other", "external_contact", "sys", someone_else),
+        await _callback(
+            "evt:pending", "external_contact", "sys", added, ProcessingStatus.PENDING
+        ),  # in flight: finishes, then retention
+    ]
+    report = await CandidateErasure(media, Effects(None)).erase(candidate_id, actor=SYSTEM)
+    left = {row.id for row in await InboxEvent.all()}
+    assert left == {row.id for row in stays}, [r.dedup_key for r in tied if r.id in left]
+    assert report.counts["messages"] >= len(tied) + 1  # and her mini-app inbox message
+    # a class erased alone (the purge's per-class clocks) leaves the callbacks to messages
+    again, _ = await plant(media, "-2")
+    await _callback("evt:from-2", "text", "o-zm-2", _xml(Content="你好"))
+    await CandidateErasure(media, Effects(None)).erase(again, [DataClass.NOTES], actor=SYSTEM)
+    assert await InboxEvent.exists(dedup_key="evt:from-2")
+    await CandidateErasure(media, Effects(None)).erase(again, [DataClass.MESSAGES], actor=SYSTEM)
+    assert not await InboxEvent.exists(dedup_key="evt:from-2")
 
 
 async def test_unknown_candidate(database: str, media: LocalMediaStore) -> None:

@@ -104,7 +104,8 @@ async def plant(tag: str) -> tuple[int, dict[tuple[str, str], str]]:
     c.years_experience = 7 if tag == "甲" else 9
     await c.save()
     app = await Application.create(candidate=c, job=job,
-                                   rejection_reason=v("application", "rejection_reason"))  # fmt: skip
+                                   rejection_reason=v("application", "rejection_reason"),
+                                   rejection_note=v("application", "rejection_note"))  # fmt: skip
     resume = await ResumeFile.create(
         candidate=c, application=app, object_key=v("resume_file", "object_key"),
         filename=v("resume_file", "filename"), content_type="application/pdf", size=10,
@@ -129,7 +130,8 @@ async def plant(tag: str) -> tuple[int, dict[tuple[str, str], str]]:
                             redeemed_by=v("invitation", "redeemed_by"))  # fmt: skip
     await Answer.create(interview=interview, question_index=0, revealed_at=clock.now(),
                         status=AnswerStatus.SUBMITTED, media_key=v("answer", "media_key"),
-                        analysis={"transcript": {"text": v("answer", "analysis")}})  # fmt: skip
+                        analysis={"transcript": {"text": v("answer", "analysis")}},
+                        flag_count=2 if tag == "甲" else 5)  # fmt: skip
     await IntegrityEvent.create(interview=interview, kind="app_backgrounded",
                                 detail=v("integrity_event", "detail"))  # fmt: skip
     await CandidateSummary.create(
@@ -166,6 +168,7 @@ async def plant(tag: str) -> tuple[int, dict[tuple[str, str], str]]:
     values[("resume_file", "object_key")] = f"/me/resumes/{resume.id}"  # a path, not the key
     values[("candidate", "education")] = f"{tag}硕士"
     values[("candidate", "years_experience")] = str(c.years_experience)
+    values[("answer", "flag_count")] = "2" if tag == "甲" else "5"
     return c.id, values
 
 

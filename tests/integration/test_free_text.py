@@ -16,10 +16,12 @@ from recruiting.domain.availability import Interval
 from recruiting.domain.routing import answer_key
 from recruiting.models import (
     Application,
+    ApplicationStatus,
     AuditLog,
     Candidate,
     CandidateContact,
     CandidateReply,
+    Consent,
     Interview,
     InterviewInvitation,
     InterviewRound,
@@ -42,6 +44,7 @@ from recruiting.services.offers.answers import OfferAnswers
 from recruiting.services.offers.approvals import OfferApprovals
 from recruiting.services.offers.ehr import EhrSync
 from recruiting.services.offers.offers import Offers
+from recruiting.services.personal_data.talent_pool import THANKS, TalentPool, in_talent_pool
 from recruiting.services.scheduling.slots import SchedulingRules, SchedulingService
 from recruiting.settings import FollowUpSettings
 from tests.integration.test_invitations import HR
@@ -75,8 +78,9 @@ async def world(database: str) -> dict[str, Any]:
     outbox = Effects(None)
     surveys = SurveyAnswers(Surveys(SETTINGS, outbox, TZ), outbox)
     offers = OfferAnswers()
-    routes = answer_routes(invitations, survey=surveys, offer=offers)
-    answers = CandidateAnswers(invitations, routes, FreeText(invitations, offers, surveys))
+    pool = TalentPool(outbox).answer
+    routes = answer_routes(invitations, survey=surveys, offer=offers, pool=pool)
+    answers = CandidateAnswers(invitations, routes, FreeText(invitations, offers, surveys, pool))
     return {**offer_world, "cid": cid, "scheduling": scheduling, "invitations": invitations,
             "surveys": surveys, "answers": answers}  # fmt: skip
 
@@ -262,3 +266,53 @@ async def test_with_no_active_hr_she_is_not_told_it_was_passed_on(world: dict[st
     assert await to("wecom.message") == []
     reply = await CandidateReply.get(source_id="kf:q-nobody")
     assert reply.text == long
+
+
+async def rejected_and_asked_about_the_pool(world: dict[str, Any]) -> None:
+    await EhrSync().record_decision(world["application"].id, ApplicationStatus.REJECTED, HR.actor)
+    asked = await OutboxMessage.filter(recipient=f"candidate:{world['cid']}")
+    assert [r for r in asked if r.payload.get("subject") == f"pool:{world['cid']}"]
+
+
+async def _replies(cid: int) -> list[str]:
+    rows = await OutboxMessage.filter(recipient=f"candidate:{cid}").order_by("id")
+    return [str(r.payload.get("content") or "") for r in rows]
+
+
+@pytest.mark.parametrize(
+    ("text", "granted"),
+    [
+        ("同意", True),
+        ("好的，同意加入人才库，谢谢", True),
+        ("不同意", False),
+        ("我不加入了", False),
+    ],
+)
+async def test_the_talent_pool_question_answered_by_typing(
+    world: dict[str, Any], text: str, granted: bool
+) -> None:
+    """A typed yes / no answers the open talent-pool question as a tap would: the consent
+    on the current text, audited, and the candidate told; sent twice, it counts once."""
+    cid = world["cid"]
+    await rejected_and_asked_about_the_pool(world)
+    outcome = await typed(world, text, "pool-1")
+    assert outcome.result == ("pool_grant" if granted else "pool_decline")
+    assert await in_talent_pool(cid) is granted
+    assert (await _replies(cid))[-1] == THANKS["grant" if granted else "decline"]
+    assert not await OutboxMessage.exists(channel="wecom.message")  # nothing went to HR
+    assert await AuditLog.filter(action="consent", allowed=True).count() == 1
+    again = await typed(world, text, "pool-1")  # the same message synced again
+    assert again.result == "duplicate" and await Consent.all().count() == 1
+
+
+async def test_vague_or_conditional_pool_text_decides_nothing(world: dict[str, Any]) -> None:
+    cid = world["cid"]
+    await rejected_and_asked_about_the_pool(world)
+    for text in ("好的", "同意，但想先看看有哪些岗位"):
+        outcome = await typed(world, text)
+        assert outcome.result == "to_hr", text
+    assert await Consent.all().count() == 0 and not await in_talent_pool(cid)
+    # once decided on this text, 同意 is no longer an answer to it
+    assert (await typed(world, "不同意")).result == "pool_decline"
+    assert (await typed(world, "同意")).result != "pool_grant"
+    assert not await in_talent_pool(cid)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import io
 import zipfile
-from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +14,7 @@ from tortoise import connections
 
 from recruiting import clock
 from recruiting.domain.inbound import CardClick
+from recruiting.domain.pipeline import RejectReason
 from recruiting.domain.resume import ParsedResume, ParseStatus
 from recruiting.domain.roles import Role
 from recruiting.errors import AccessDenied, Conflict, InvalidInput, NotFound
@@ -48,10 +48,16 @@ from recruiting.services.intake.cards import IntakeCards
 from recruiting.services.intake.merge import CannotMerge, merge_candidates
 from recruiting.services.intake.resumes import ResumeUploads, UploadedFile
 from recruiting.services.intake.spreadsheet import SpreadsheetImport
+from recruiting.services.invitations.lifecycle import InterviewInvitations
 from recruiting.services.messaging.effects import Effects
-from recruiting.services.shared.personal_data import PersonalDataService
+from recruiting.services.offers.ehr import EhrSync
+from recruiting.services.personal_data.contact_data import PersonalDataService
+from recruiting.services.pipeline.reject import Rejections
+from recruiting.services.scheduling.booking import InterviewBooking
+from recruiting.services.scheduling.slots import SchedulingRules, SchedulingService
 from recruiting.services.shared.sessions import Principal
 from tests.conftest import TEST_CIPHER
+from tests.unit.live_fakes import SH
 
 HR = Principal(0, SubjectKind.STAFF, staff_id=1, userid="lina", roles=frozenset({Role.HR}))
 INTERVIEWER = Principal(
@@ -63,9 +69,10 @@ class World:
     def __init__(self, media_dir: Path, reader: Any = None) -> None:
         self.intake = CandidateIntake(TEST_CIPHER)
         self.effects = Effects(None)
-        self.cards = IntakeCards(
-            self.intake, None, None, clock.now().tzinfo or __import__("datetime").UTC
-        )
+        scheduling = SchedulingService(SchedulingRules(SH), None)
+        booking = InterviewBooking(scheduling, InterviewInvitations(scheduling, SH, None))
+        self.rejections = Rejections(EhrSync(None), booking, self.effects)
+        self.cards = IntakeCards(self.rejections, None, None, SH)
         self.kv = MemoryKeyValueStore()
         self.sheets = SpreadsheetImport(self.intake, self.effects, self.cards, self.kv, TEST_CIPHER)
         self.media_dir = media_dir
@@ -303,15 +310,35 @@ async def test_search_by_sealed_name_and_phone_hash(world: World) -> None:
         await world.intake.search(INTERVIEWER)
 
 
-async def test_reject_sets_status_and_reason(world: World) -> None:
+async def test_reject_goes_through_rejections_with_a_reason_code(world: World) -> None:
+    """The intake path's rejection (moved from the removed ``CandidateIntake.reject``): a
+    reason code, ``decided_at`` set (the retention clocks), the candidate told once,
+    closed applications and bad codes refused, only HR."""
     added = await world.intake.add(HR, {"name": "赵敏", "phone": "13800138000", "job": "S01"})
     assert added.application_id is not None
-    with pytest.raises(InvalidInput):
-        await world.intake.reject(HR, added.application_id, "  ")
-    await world.intake.reject(HR, added.application_id, "经验不足")
+    with pytest.raises(ValueError):
+        await world.rejections.reject(HR, added.application_id, "经验不足")  # type: ignore[arg-type]
+    with pytest.raises(AccessDenied):
+        await world.rejections.reject(INTERVIEWER, added.application_id, RejectReason.EXPERIENCE)
+    done = await world.rejections.reject(HR, added.application_id, RejectReason.EXPERIENCE)
+    assert done.now
     app = await Application.get(id=added.application_id)
-    assert app.status == ApplicationStatus.REJECTED and app.rejection_reason == "经验不足"
-    assert await AuditLog.filter(action="reject_application", allowed=True).count() == 1
+    assert app.status == ApplicationStatus.REJECTED and app.rejection_reason == "experience"
+    assert app.decided_at is not None and app.rejected_by == "lina"
+    told = await OutboxMessage.filter(recipient=f"candidate:{added.candidate_id}")
+    assert sum("未能继续推进" in str(m.payload.get("content")) for m in told) == 1
+    again = await world.rejections.reject(HR, added.application_id, RejectReason.OTHER)
+    assert not again.now
+    assert await OutboxMessage.filter(recipient=f"candidate:{added.candidate_id}").count() == len(
+        told
+    )
+    assert await AuditLog.filter(action="reject", allowed=False).count() == 1
+    assert await AuditLog.filter(action="decide", allowed=True).count() == 1
+    other = await world.intake.add(HR, {"name": "钱多多", "phone": "13900139000", "job": "S01"})
+    assert other.application_id is not None
+    await Application.filter(id=other.application_id).update(status=ApplicationStatus.WITHDRAWN)
+    with pytest.raises(Conflict):
+        await world.rejections.reject(HR, other.application_id, RejectReason.SKILLS)
 
 
 PDF = b"%PDF-1.4\n" + "赵敏 13800138000 简历 独一无二的句子".encode() + b"\n%%EOF\n"
@@ -353,8 +380,15 @@ async def test_upload_without_a_reader_is_stored_encrypted_and_unparsed(world: W
     assert b"".join([b async for b in blocks]) == PDF and kind == "application/pdf"
     with pytest.raises(AccessDenied):
         await world.uploads.read(INTERVIEWER, rows[0].id)
-    cards = await OutboxMessage.filter(recipient="lina")
+    sent = await OutboxMessage.filter(recipient="lina").order_by("id")
+    cards = [m for m in sent if m.payload["kind"] == "template_card"]
     assert len(cards) == 1 and "赵敏" in cards[0].payload["card"]["main_title"]["title"]
+    rows = {r["keyname"]: r["value"] for r in cards[0].payload["card"]["horizontal_content_list"]}
+    assert rows["简历"] == "赵敏-简历（PDF） · 未解析"
+    # the per-file results in chat, as on the upload page
+    [told] = [m.payload["content"] for m in sent if m.payload["kind"] == "text"]
+    assert "3 个简历文件：2 个已保存，1 个未保存" in told
+    assert "evil.exe：未保存，不支持的文件类型" in told and "notes（文本）：已保存" in told
 
 
 class FakeReader:
@@ -387,8 +421,12 @@ async def test_upload_with_a_reader_creates_or_matches_candidates(
     assert await Candidate.all().count() == 2
     parsed = await ResumeFile.get(candidate_id=existing.candidate_id)
     assert parsed.parse_status == "parsed" and parsed.parsed["name"] == "赵敏"
-    titles = sorted(m.payload["card"]["main_title"]["title"] for m in await OutboxMessage.all())
+    sent = await OutboxMessage.all().order_by("id")
+    titles = sorted(m.payload["card"]["main_title"]["title"] for m in sent
+                    if m.payload["kind"] == "template_card")  # fmt: skip
     assert titles == ["候选人：赵敏", "新候选人：钱多多"]  # the existing one is not called new
+    [told] = [m.payload["content"] for m in sent if m.payload["kind"] == "text"]
+    assert "scan（文本），来自batch（压缩包）：未保存，扫描件" in told
 
 
 async def test_zip_bomb_upload_is_refused(world: World) -> None:
@@ -421,10 +459,28 @@ async def test_card_buttons_reject_and_refuse_non_hr(world: World) -> None:
     key = f"intake.reject:{added.application_id}"
     denied = await world.cards.on_card_click(click("wq", key))
     assert denied[0].payload["content"].startswith("抱歉，只有 HR")
-    drafts = await world.cards.on_card_click(click("lina", key))
-    assert "标记为不合适" in drafts[0].payload["content"]
+    # 不合适 first asks for the reason (the card turns into the reasons and 返回) ...
+    [ask] = await world.cards.on_card_click(click("lina", key))
+    assert ask.payload["kind"] == "template_card_update"
+    buttons = {b["text"]: b["key"] for b in ask.payload["card"]["button_list"]}
+    assert len(buttons) == 6 and "返回" in buttons
+    assert (await Application.get(id=added.application_id)).status == ApplicationStatus.APPLIED
+    [back] = await world.cards.on_card_click(click("lina", buttons["返回"]))
+    assert [b["text"] for b in back.payload["card"]["button_list"]] == [
+        "邀请AI面试", "安排面试", "不合适"
+    ]  # fmt: skip
+    # ... and the chosen one rejects through Rejections (decided_at, the candidate's message)
+    drafts = await world.cards.on_card_click(click("lina", buttons["经验不匹配"]))
+    assert "标记为不合适（经验与岗位要求不匹配）" in drafts[0].payload["content"]
     assert drafts[1].payload["kind"] == "template_card_update"
-    assert (await Application.get(id=added.application_id)).status == ApplicationStatus.REJECTED
+    app = await Application.get(id=added.application_id)
+    assert app.status == ApplicationStatus.REJECTED and app.rejection_reason == "experience"
+    assert app.decided_at is not None
+    told = await OutboxMessage.filter(recipient=f"candidate:{added.candidate_id}")
+    assert sum("未能继续推进" in str(m.payload.get("content")) for m in told) == 1
+    again = await world.cards.on_card_click(click("lina", key))
+    assert "已标记为不合适" in again[0].payload["content"]
+    bad = await world.cards.on_card_click(click("lina", f"intake.reason:{added.application_id}:x"))
+    assert "无法识别" in bad[0].payload["content"]
     invite = await world.cards.on_card_click(click("lina", f"intake.invite:{added.application_id}"))
     assert "暂未开通" in invite[0].payload["content"]
-    assert timedelta(0) == timedelta(0)

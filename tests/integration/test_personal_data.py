@@ -11,8 +11,8 @@ from recruiting.domain.roles import Role
 from recruiting.errors import AccessDenied, InvalidInput, NotFound
 from recruiting.infra.pii import FieldCipher
 from recruiting.models import AuditLog, Candidate
+from recruiting.services.personal_data.contact_data import PersonalDataService
 from recruiting.services.shared.audit import Actor
-from recruiting.services.shared.personal_data import PersonalDataService
 
 SERVICE = PersonalDataService(FieldCipher({"k1": os.urandom(32)}, "k1"))
 HR = Actor("lina", frozenset({Role.HR}))

@@ -4,6 +4,7 @@ what the code generates, and the retention settings are documented with their re
 from __future__ import annotations
 
 import dataclasses
+import re
 from pathlib import Path
 
 import yaml
@@ -59,6 +60,26 @@ def test_personal_entries_name_a_known_retention_and_basis() -> None:
     assert {c.value for c in DataClass} <= classes
 
 
+def test_every_clear_column_of_a_candidate_says_why_it_is_not_sealed() -> None:
+    """Free text about a candidate is sealed; a column left in clear says why (a code, a
+    count, a path of ids, a figure without a name)."""
+    classes = {c.value for c in DataClass}
+    unexplained = [
+        f"{table}.{column}"
+        for table, entries in inventory.MODELS.items()
+        for column, entry in entries.items()
+        if isinstance(entry, inventory.Personal)
+        and entry.retention in classes
+        and not entry.sealed
+        and len(entry.unsealed_because) < 20
+    ]
+    assert unexplained == []
+    notes = inventory.MODELS["application"]
+    assert (
+        isinstance(notes["rejection_note"], inventory.Personal) and notes["rejection_note"].sealed
+    )
+
+
 def test_the_document_is_generated_from_the_code() -> None:
     text = (ROOT / "docs" / "personal-data.md").read_text(encoding="utf-8")
     assert inventory.updated_document(text) == text, (
@@ -91,3 +112,23 @@ def test_retention_settings_have_defaults_and_reasons_everywhere() -> None:
 def test_every_table_with_a_candidates_data_says_how_it_leads_to_them() -> None:
     tables = {t for t in inventory.MODELS if holdings.candidate_columns(t)}
     assert tables - set(holdings.LINKS) == set(), "add them to holdings.LINKS"
+
+
+def _layout_row(folder: str) -> set[str]:
+    """The module names README's use-case table gives for ``recruiting/services/<folder>``."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    row = next(x for x in readme.splitlines() if x.startswith(f"| `{folder}/` |"))
+    return set(re.findall(r"`([a-z_]+)`", row.split("|")[2]))
+
+
+def test_personal_data_has_one_home_and_the_readme_names_its_modules() -> None:
+    """One concept, one name: every module about a candidate's personal data lives in
+    ``services/personal_data/``, and the README's Layout table lists exactly its modules."""
+    services = ROOT / "recruiting" / "services"
+    strays = [p.relative_to(ROOT).as_posix() for p in services.rglob("personal_data*.py")]
+    assert not strays, f"move into recruiting/services/personal_data/: {strays}"
+    for folder in ("personal_data", "shared"):
+        modules = {p.stem for p in (services / folder).glob("*.py") if p.stem != "__init__"}
+        listed = _layout_row(folder)
+        assert modules <= listed, (folder, modules - listed)
+        assert not (listed - modules - {"PersonalDataService"}), (folder, listed - modules)

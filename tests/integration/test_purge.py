@@ -25,8 +25,12 @@ from recruiting.models import (
     Application,
     AuditLog,
     Candidate,
+    Consent,
+    ConsentPurpose,
     ErasureRecord,
     InterviewNote,
+    Offer,
+    OfferEvent,
     OutboxMessage,
     Staff,
     SurveyResponse,
@@ -35,6 +39,7 @@ from recruiting.services.messaging.effects import Effects
 from recruiting.services.personal_data.erasure import CandidateErasure
 from recruiting.services.personal_data.holds import LegalHolds
 from recruiting.services.personal_data.purge import Purge, candidate_facts
+from recruiting.services.personal_data.talent_pool import current_version
 from recruiting.services.shared.audit import Actor
 from tests.conftest import TEST_CIPHER, TEST_PII_KEYS
 from tests.integration.test_erasure import plant
@@ -130,6 +135,74 @@ async def test_a_candidate_who_never_applied_goes_after_the_not_hired_period(
     assert [p.candidate_id for p in done.candidates] == [lone.id]
     assert done.per_class["profile"] == 1
     assert (await Candidate.get(id=lone.id)).name == ""
+
+
+async def test_only_a_yes_to_the_current_talent_pool_text_keeps_the_candidate(
+    database: str, media: LocalMediaStore
+) -> None:
+    """The purge reads the talent pool by the one rule (``talent_pool_periods``): a yes to
+    an older text keeps nobody past the not-hired period; a yes to the current text does."""
+    old, _ = await plant(media)
+    kept, _ = await plant(media, "-2")
+    decided = (await Application.get(candidate_id=old)).decided_at
+    assert decided is not None
+    await Application.filter(candidate_id=kept).update(decided_at=decided)
+    await Consent.create(candidate_id=old, purpose=ConsentPurpose.TALENT_POOL,
+                         text_version="2000-01-01", granted=True)  # fmt: skip
+    await Consent.create(candidate_id=kept, purpose=ConsentPurpose.TALENT_POOL,
+                         text_version=current_version(), granted=True)  # fmt: skip
+    assert (await candidate_facts(old)).talent_pool_since is None
+    assert (await candidate_facts(kept)).talent_pool_since is not None
+    report = await purge_of(media).run(decided + timedelta(days=181))
+    profiles = [p.candidate_id for p in report.candidates if "profile" in p.classes]
+    assert profiles == [old]
+    assert (await Candidate.get(id=old)).name == "" and (await Candidate.get(id=kept)).name
+
+
+async def test_an_offer_ended_unanswered_starts_the_clock_where_it_ended(
+    database: str, media: LocalMediaStore
+) -> None:
+    """An application left at ``offer`` whose offer was withdrawn after approval (or refused,
+    deleted) and never answered is decided when the offer ended; a new offer HR is shaping
+    opens it again."""
+    candidate_id, key = await plant(media)
+    app = await Application.get(candidate_id=candidate_id)
+    await Application.filter(id=app.id).update(status="offer", decided_at=None)
+    offer = await Offer.create(application_id=app.id, created_by="lina", city="310000",
+                               base_salary=12000, start_date=clock.now().date(),
+                               status="withdrawn_after_approval")  # fmt: skip
+    ended = clock.now() - timedelta(days=10)
+    event = await OfferEvent.create(offer=offer, source="wecom", action="approval",
+                                    from_status="approved",
+                                    to_status="withdrawn_after_approval", sp_status=6)  # fmt: skip
+    await OfferEvent.filter(id=event.id).update(at=ended)
+    facts = await candidate_facts(candidate_id)
+    assert facts.decided_at == ended and not facts.hired
+    purge = purge_of(media)
+    assert (await purge.run(ended + timedelta(days=29))).candidates == []
+    month = await purge.run(ended + timedelta(days=31))
+    assert [p.classes for p in month.candidates] == [("recordings",)]  # type: ignore[comparison-overlap]
+    assert await media.size(key) == 0
+    done = await purge.run(ended + timedelta(days=181))
+    assert done.per_class["profile"] == 1 and (await Candidate.get(id=candidate_id)).name == ""
+
+
+async def test_a_new_offer_after_a_refused_one_keeps_the_application_open(
+    database: str, media: LocalMediaStore
+) -> None:
+    candidate_id, _ = await plant(media)
+    app = await Application.get(candidate_id=candidate_id)
+    await Application.filter(id=app.id).update(status="offer", decided_at=None)
+    terms: dict[str, Any] = {"created_by": "lina", "city": "310000", "base_salary": 12000,
+                             "start_date": clock.now().date()}  # fmt: skip
+    refused = await Offer.create(application_id=app.id, status="rejected", **terms)
+    await OfferEvent.create(offer=refused, source="wecom", action="approval",
+                            to_status="rejected", sp_status=3)  # fmt: skip
+    assert (await candidate_facts(candidate_id)).decided_at is not None
+    await Offer.create(application_id=app.id, status="pending_approval", **terms)
+    assert (await candidate_facts(candidate_id)).decided_at is None
+    report = await purge_of(media).run(clock.now() + timedelta(days=3000))
+    assert report.candidates == []
 
 
 async def test_dead_processes_scratch_is_wiped(

@@ -196,7 +196,8 @@ def test_zip_bomb_inside_xlsx_is_refused_before_parsing() -> None:
 
 
 def test_resume_types_are_read_from_the_bytes() -> None:
-    from recruiting.services.intake.resumes import _display_name, sniff
+    from recruiting.services.intake.files import display_name as _display_name
+    from recruiting.services.intake.files import sniff
 
     docx = io.BytesIO()
     with zipfile.ZipFile(docx, "w") as z:

@@ -119,6 +119,8 @@ def click(key: str) -> CardClick:
         ("intake.invite:3", "intake", "intake.invite:3"),
         ("intake.schedule:3", "intake", "intake.schedule:3"),
         ("intake.reject:3", "intake", "intake.reject:3"),
+        ("intake.reason:3:skills", "intake", "intake.reason:3:skills"),
+        ("intake.back:3", "intake", "intake.back:3"),
         ("screening.invite:2:5-7", "screening_chat", "screening.invite:2:5-7"),
         # legacy keys on cards sent before the upgrade
         ("live-score:7:1", "live", "live.score:7:1"),
@@ -158,7 +160,7 @@ async def test_inert_and_unknown_card_keys_do_nothing(caplog: pytest.LogCaptureF
 
 def test_the_card_table_refuses_a_second_owner() -> None:
     table, _ = _card_table()
-    assert len(table.prefixes) == 17 and len(table.legacy_prefixes) == 7
+    assert len(table.prefixes) == 19 and len(table.legacy_prefixes) == 7
     with pytest.raises(RouteCollision):
         table.route(cards.SCORE, _a)
 

@@ -5,7 +5,12 @@ from __future__ import annotations
 import pytest
 
 from recruiting.domain.surveys import CANDIDATE_QUESTIONS
-from recruiting.domain.typed_answers import Reading, read_offer_answer, read_option
+from recruiting.domain.typed_answers import (
+    Reading,
+    read_offer_answer,
+    read_option,
+    read_pool_answer,
+)
 
 
 @pytest.mark.parametrize(
@@ -48,3 +53,17 @@ def test_survey_options_typed() -> None:
     assert read_option(satisfaction, "满意吧") is None
     assert read_option(satisfaction, "等待时间有点长") is None
     assert read_option(difficulty, "太难") == "hard" and read_option(difficulty, "4") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [
+        ("同意", "grant"), ("同意加入人才库", "grant"), ("好的，同意，谢谢！", "grant"),
+        ("愿意加入", "grant"), ("不同意", "decline"), ("不同意加入人才库", "decline"),
+        ("我不加入了", "decline"), ("不好意思，暂时不需要", "decline"),
+        ("好的", None), ("OK", None), ("同意，但想先看看岗位", None), ("人才库是什么？", None),
+        ("", None),
+    ],
+)  # fmt: skip
+def test_talent_pool_answers_are_read_only_when_explicit(text: str, key: str | None) -> None:
+    assert read_pool_answer(text) == key

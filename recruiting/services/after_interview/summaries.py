@@ -518,7 +518,7 @@ def _outcome(application: Application) -> Outcome:
 def _rejection(application: Application) -> dict[str, str]:
     """Why HR turned the application down, for the draft: a reason chosen in the pipeline
     (``pipeline.reject``) gives the candidate's respectful sentence and HR's notes; words HR
-    typed (intake's 不合适) go to HR's notes only, never to the candidate."""
+    typed (rows from before reasons were codes) go to HR's notes only, never to the candidate."""
     text = (application.rejection_reason or "").strip()
     if application.status != ApplicationStatus.REJECTED or not text:
         return {}

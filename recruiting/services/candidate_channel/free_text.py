@@ -2,7 +2,8 @@
 
 Open are: an approved offer she has not answered, a survey waiting for her answer or
 comment, an invitation still standing (sent, new times offered, or confirmed before the
-interview). Precedence: the open things are tried from the one she was asked most
+interview), the talent-pool question she was sent and has not answered on the current
+text. Precedence: the open things are tried from the one she was asked most
 recently (the newest outbox message to her carrying its subject; the letter's answer
 buttons for an offer) to the oldest, and the first that reads the text as meant for it
 takes it:
@@ -13,7 +14,10 @@ takes it:
   the offer goes to HR;
 * survey — the current question's option typed (「4」「很满意」);
 * invitation — 确认 / 改期 / 拒绝 / a slot number, as when tapped (text naming the offer is
-  not an invitation answer).
+  not an invitation answer);
+* talent pool — exactly a yes (同意, 同意加入) or a no (不同意, 不加入) and nothing else
+  (``domain.typed_answers.read_pool_answer``): recorded as the tap would be, and she gets
+  the same confirmation.
 
 Something asked earlier than the newest open thing takes only an explicit answer: an offer
 a clear decision or text naming the offer, an invitation a short answer (at most ``SHORT``
@@ -46,16 +50,27 @@ from recruiting.domain.typed_answers import (
     normalize,
     read_offer_answer,
     read_option,
+    read_pool_answer,
 )
-from recruiting.models import Interview, InterviewInvitation, Offer, OutboxMessage, SurveyResponse
+from recruiting.models import (
+    Consent,
+    ConsentPurpose,
+    Interview,
+    InterviewInvitation,
+    Offer,
+    OutboxMessage,
+    SurveyResponse,
+)
 from recruiting.ports.candidate_channel import CANDIDATE_CHANNEL, candidate_recipient
 from recruiting.ports.outbound import OutboundDraft
 from recruiting.services.after_interview.survey_answers import SurveyAnswers
 from recruiting.services.candidate_channel import contacts, hr_forward
 from recruiting.services.invitations.lifecycle import OPEN_STATES, InterviewInvitations, Outcome
 from recruiting.services.invitations.messages import candidate_text
+from recruiting.services.messaging.answer_routes import ChoiceHandler
 from recruiting.services.offers import texts as say
 from recruiting.services.offers.answers import OfferAnswers
+from recruiting.services.personal_data.talent_pool import current_version
 from recruiting.services.shared.audit import Actor, record
 
 SHORT = 10  # characters: an answer short enough to be meant for an older question
@@ -78,10 +93,12 @@ class FreeText:
         invitations: InterviewInvitations,
         offers: OfferAnswers | None = None,
         surveys: SurveyAnswers | None = None,
+        pool: ChoiceHandler | None = None,
     ) -> None:
         self._invitations = invitations
         self._offers = offers or OfferAnswers()
         self._surveys = surveys
+        self._pool = pool  # ``TalentPool.answer``, the handler a tap reaches
 
     async def __call__(
         self, candidate_id: int, text: str, *, source_id: str, via: str = "微信客服"
@@ -124,7 +141,18 @@ class FreeText:
             interview = await Interview.get(id=inv.interview_id)
             if interview.status not in FINAL:
                 things.append(OpenThing("invitation", inv.id, asked.get(("invite", inv.id), 0)))
-        order = {"offer": 0, "survey": 1, "invitation": 2}  # ties: only when not found
+        pool_asked = asked.get(("pool", candidate_id), 0)
+        if (
+            self._pool is not None
+            and pool_asked
+            and not await Consent.exists(
+                candidate_id=candidate_id,
+                purpose=ConsentPurpose.TALENT_POOL,
+                text_version=current_version(),
+            )
+        ):
+            things.append(OpenThing("pool", candidate_id, pool_asked))
+        order = {"offer": 0, "survey": 1, "invitation": 2, "pool": 3}  # ties: when not found
         return sorted(things, key=lambda t: (-t.asked, order[t.kind], -t.id))
 
     async def _try(
@@ -153,6 +181,11 @@ class FreeText:
             return await self._surveys.typed(
                 candidate_id, thing.survey, key, source_id=source_id, text=text
             )
+        if thing.kind == "pool":
+            key = read_pool_answer(text)
+            return (
+                None if key is None else await self._pool_answer(candidate_id, key, text, source_id)
+            )
         if names_offer(text) or not (newest or _short(text) or names_interview(text)):
             return None  # a longer remark is for the newer question
         answer = read_answer(text)
@@ -161,6 +194,21 @@ class FreeText:
         return await self._invitations.answer(
             candidate_id, answer, subject=f"invite:{thing.id}", source_id=source_id, text=text
         )
+
+    async def _pool_answer(
+        self, candidate_id: int, key: str, text: str, source_id: str
+    ) -> Outcome | None:
+        """The typed yes / no, taken as the tap (``TalentPool.answer``: the consent, its
+        audit and the confirmation), with the delivery claimed in the same transaction."""
+        assert self._pool is not None
+        try:
+            async with self._invitations.effects.unit():
+                await contacts.claim(source_id, candidate_id, text, f"pool_{key}")
+                return await self._pool(
+                    candidate_id, f"pool:{candidate_id}", key, source_id=source_id, text=text
+                )
+        except IntegrityError:  # the same message synced twice at once: the other has it
+            return Outcome("duplicate", "")
 
     async def _late(self, candidate_id: int, text: str, source_id: str) -> Outcome | None:
         """Nothing is open: an answer to something closed is told what became of it."""

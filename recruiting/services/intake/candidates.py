@@ -1,4 +1,7 @@
-"""Adding candidates by hand, finding them, recognising duplicates, turning one down.
+"""Adding candidates by hand, finding them, recognising duplicates.
+
+Turning an application down is ``pipeline.reject.Rejections`` (the one way, from every
+button and page).
 
 A new candidate whose phone or e-mail hash matches an existing one is refused as a
 duplicate that names the existing record (``DuplicateCandidate``): HR then adds the opening
@@ -17,7 +20,6 @@ from typing import cast
 from tortoise.expressions import Q, Subquery
 from tortoise.functions import Count
 
-from recruiting import clock
 from recruiting.domain.intake import (
     LABELS,
     CandidateEntry,
@@ -30,19 +32,17 @@ from recruiting.infra.contact_hashes import email_hash, phone_hash
 from recruiting.infra.pii import FieldCipher
 from recruiting.models import (
     Application,
-    ApplicationStatus,
     Candidate,
     JobOpening,
     JobStatus,
     SubjectKind,
 )
+from recruiting.services.personal_data.contact_data import PersonalDataService
 from recruiting.services.shared.audit import record
-from recruiting.services.shared.personal_data import PersonalDataService
 from recruiting.services.shared.sessions import Principal
 
 HR_ROLES = frozenset({Role.HR, Role.HR_MANAGER})
 PER_PAGE_MAX = 100
-REASON_CHARS = 200
 CHANNEL_CHARS = 32  # application.channel
 
 
@@ -405,37 +405,6 @@ class CandidateIntake:
             principal.actor, "list_candidates", "candidate", "-", allowed=True, detail=detail
         )
         return CandidatePage(rows, total, page, max(1, math.ceil(total / per_page)))
-
-    # --- turning down ----------------------------------------------------------------------
-
-    async def reject(self, principal: Principal, application_id: int, reason: str) -> Application:
-        """Mark an application 不合适 with HR's reason (kept for the candidate summary).
-        Rejecting twice is a no-op; a hired or withdrawn application cannot be rejected."""
-        await require_hr(principal, "reject_application", "application", application_id)
-        reason = reason.strip()
-        if not reason:
-            raise InvalidInput("请填写不合适的原因", code="reason_required")
-        if len(reason) > REASON_CHARS:
-            raise InvalidInput(f"原因最多 {REASON_CHARS} 个字", code="reason_too_long")
-        application = await Application.get_or_none(id=application_id).prefetch_related(
-            "candidate", "job"
-        )
-        if application is None:
-            raise NotFound("没有找到该应聘记录")
-        if application.status == ApplicationStatus.REJECTED:
-            return application
-        if application.status in (ApplicationStatus.HIRED, ApplicationStatus.WITHDRAWN):
-            raise Conflict("该应聘已结束，不能再标记为不合适", code="application_closed")
-        await Application.filter(id=application.id).update(
-            status=ApplicationStatus.REJECTED, rejection_reason=reason, decided_at=clock.now()
-        )  # decided_at starts the retention clocks (``domain.retention``)
-        application.status = ApplicationStatus.REJECTED
-        application.rejection_reason = reason
-        await record(
-            principal.actor, "reject_application", "application", application.id, allowed=True,
-            detail=f"reason_chars={len(reason)}",  # HR's words stay out of the audit log
-        )  # fmt: skip
-        return application
 
 
 def _by(phone: bool, email: bool) -> str:

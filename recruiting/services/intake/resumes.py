@@ -15,10 +15,8 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-import io
 import logging
 import secrets
-import zipfile
 from collections.abc import AsyncIterator, Mapping
 from dataclasses import asdict, dataclass, field
 
@@ -31,6 +29,7 @@ from recruiting.domain.intake import (
 )
 from recruiting.domain.resume import ParsedResume, ParseStatus
 from recruiting.domain.roles import Permission, allows
+from recruiting.domain.shorten import shorten
 from recruiting.errors import AccessDenied, InvalidInput, NotFound, PayloadTooLarge
 from recruiting.models import Application, Candidate, JobOpening, JobStatus, ResumeFile, ResumeParse
 from recruiting.ports.media import MediaStore
@@ -43,6 +42,15 @@ from recruiting.services.intake.candidates import (
     require_hr,
 )
 from recruiting.services.intake.cards import IntakeCards
+from recruiting.services.intake.files import (
+    MB,
+    ZipLimits,
+    chat_name,
+    display_name,
+    open_zip,
+    sniff,
+)
+from recruiting.services.messaging.conversation import text_reply
 from recruiting.services.messaging.effects import Effects
 from recruiting.services.shared.audit import record
 from recruiting.services.shared.sessions import Principal
@@ -51,14 +59,26 @@ log = logging.getLogger(__name__)
 
 UNPARSED_REASON = "未解析：简历解析功能尚未开通"
 NAME_CHARS = 200  # an original file name kept (sealed)
+SUMMARY_LINES = 20
+PARSE_WORDS = {"unparsed": "未解析", "parsed": "已解析", "needs_ocr": "需文字识别",
+               "refused": "无法读取"}  # fmt: skip
 
 
 @dataclass(frozen=True)
 class ResumeLimits:
-    max_bytes: int = 10 * 1024 * 1024  # one file
+    max_bytes: int = 10 * MB  # one file
     max_files: int = 20  # one upload, after opening zips
-    max_zip_inflated: int = 100 * 1024 * 1024
+    max_zip_inflated: int = 100 * MB  # one zip's entries together
     max_zip_ratio: int = 100
+    max_total: int = 100 * MB  # every file of one upload together, zips opened
+
+    def zips(self) -> ZipLimits:
+        return ZipLimits(
+            max_entries=self.max_files,
+            max_bytes=self.max_bytes,
+            max_inflated=self.max_zip_inflated,
+            max_ratio=self.max_zip_ratio,
+        )
 
 
 @dataclass(frozen=True)
@@ -76,6 +96,7 @@ class FileOutcome:
     candidate_id: int | None = None
     parse_status: str = ""
     duplicate_of: int | None = None  # attached to this existing candidate (same phone/e-mail)
+    archive: str = ""  # the zip the file came out of
 
 
 @dataclass(frozen=True)
@@ -89,6 +110,7 @@ class _Accepted:
     filename: str
     data: bytes
     content_type: str
+    archive: str = ""  # the zip it came out of
 
 
 class ResumeUploads:
@@ -171,6 +193,7 @@ class ResumeUploads:
     ) -> UploadResult:
         added: list[Added] = []
         touched: dict[int, int | None] = {}  # candidate → application for the card
+        files: dict[int, str] = {}  # candidate → the file (and how it read) for the card
         async with self._effects.unit() as unit:
             if new_entry is not None:
                 created = await self._intake.create(new_entry, job, channel="resume")
@@ -183,8 +206,9 @@ class ResumeUploads:
                 if owner is None:
                     await self._media.delete(key)
                     outcomes.append(
-                        FileOutcome(a.filename, False, reason, parse_status=_status(facts))
-                    )
+                        FileOutcome(a.filename, False, reason, parse_status=_status(facts),
+                                    archive=a.archive)
+                    )  # fmt: skip
                     continue
                 application_id = await _application(owner, job)
                 row = await ResumeFile.create(
@@ -201,10 +225,13 @@ class ResumeUploads:
                     uploaded_by=principal.userid[:64],
                 )
                 touched.setdefault(owner.id, application_id)
+                files.setdefault(
+                    owner.id, f"{chat_name(a.filename)} · {PARSE_WORDS[_status(facts).value]}"
+                )
                 outcomes.append(
                     FileOutcome(
                         a.filename, True, reason or _reason(facts), row.id, owner.id,
-                        _status(facts), duplicate_of,
+                        _status(facts), duplicate_of, a.archive,
                     )
                 )  # fmt: skip
                 await record(
@@ -215,8 +242,10 @@ class ResumeUploads:
             new = {a.candidate_id for a in added}
             known = frozenset(cid for cid in touched if cid not in new)
             drafts = await self._cards.after_intake(
-                principal.userid, cards, how="上传简历", existing=known
+                principal.userid, cards, how="上传简历", existing=known, files=files
             )
+            if drafts and (len(outcomes) > 1 or not all(o.stored for o in outcomes)):
+                drafts.append(text_reply(principal.userid, summary(outcomes)))
             if drafts:
                 await unit.add(drafts, cause=f"intake:resume:{keys[0] if keys else '-'}")
         return UploadResult(outcomes, added)
@@ -244,22 +273,24 @@ class ResumeUploads:
         return await Candidate.get(id=created.candidate_id), None, "已根据简历新建候选人"
 
     def _accept(self, files: list[UploadedFile]) -> tuple[list[_Accepted], list[FileOutcome]]:
+        """Each file (a zip's entries one by one) kept or refused with its reason; more
+        than ``max_files`` résumés or ``max_total`` bytes refuse the whole upload."""
         accepted: list[_Accepted] = []
         refused: list[FileOutcome] = []
+        too_big = f"文件超过 {self._limits.max_bytes // MB} MB"
         for f in files:
-            name = _display_name(f.filename)
+            name = display_name(f.filename)
             if len(f.data) > self._limits.max_bytes:
-                refused.append(
-                    FileOutcome(
-                        name, False, f"文件超过 {self._limits.max_bytes // (1024 * 1024)} MB"
-                    )
-                )
+                refused.append(FileOutcome(name, False, too_big))
                 continue
             kind = sniff(f.data, name)
             if kind == "zip":
-                inner, problems = self._unzip(f.data, name)
-                accepted += inner
-                refused += problems
+                inner, problems = open_zip(f.data, name, self._limits.zips())
+                accepted += [_Accepted(i.name, i.data, i.content_type, name) for i in inner]
+                refused += [
+                    FileOutcome(p.name, False, p.reason, archive=name if p.name != name else "")
+                    for p in problems
+                ]
             elif kind is None:
                 refused.append(
                     FileOutcome(name, False, "不支持的文件类型（支持 PDF、Word、TXT、HTML 和 ZIP）")
@@ -270,58 +301,12 @@ class ResumeUploads:
             raise PayloadTooLarge(
                 f"一次最多上传 {self._limits.max_files} 份简历", code="too_many_files"
             )
+        if sum(len(a.data) for a in accepted) > self._limits.max_total:
+            raise PayloadTooLarge(
+                f"一次上传的简历解压后共超过 {self._limits.max_total // MB} MB，请分批上传",
+                code="upload_too_large",
+            )
         return accepted, refused
-
-    def _unzip(self, data: bytes, name: str) -> tuple[list[_Accepted], list[FileOutcome]]:
-        try:
-            with zipfile.ZipFile(io.BytesIO(data)) as archive:
-                members = [m for m in archive.infolist() if not m.is_dir()]
-                total = sum(m.file_size for m in members)
-                bomb = total > self._limits.max_zip_inflated or any(
-                    m.file_size > self._limits.max_zip_ratio * max(m.compress_size, 1)
-                    and m.file_size > 1 << 20
-                    for m in members
-                )
-                if bomb:
-                    return [], [
-                        FileOutcome(name, False, "压缩包解压后异常庞大（疑似压缩炸弹），已拒绝")
-                    ]
-                if len(members) > self._limits.max_files:
-                    return [], [
-                        FileOutcome(
-                            name, False, f"压缩包内文件过多（最多 {self._limits.max_files} 个）"
-                        )
-                    ]
-                accepted, refused = [], []
-                for m in members:
-                    inner = _display_name(m.filename)
-                    if m.flag_bits & 0x1:
-                        refused.append(FileOutcome(inner, False, "文件已加密，无法读取"))
-                        continue
-                    if m.file_size > self._limits.max_bytes:
-                        refused.append(
-                            FileOutcome(
-                                inner,
-                                False,
-                                f"文件超过 {self._limits.max_bytes // (1024 * 1024)} MB",
-                            )
-                        )
-                        continue
-                    content = archive.read(m)
-                    kind = sniff(content, inner)
-                    if kind in (None, "zip"):
-                        refused.append(
-                            FileOutcome(
-                                inner,
-                                False,
-                                "不支持的文件类型（压缩包内支持 PDF、Word、TXT、HTML）",
-                            )
-                        )
-                        continue
-                    accepted.append(_Accepted(inner, content, kind))
-                return accepted, refused
-        except (zipfile.BadZipFile, OSError, ValueError, RuntimeError, NotImplementedError):
-            return [], [FileOutcome(name, False, "压缩包已损坏或无法读取")]
 
     async def _parse(self, accepted: _Accepted) -> ParsedResume | None:
         if self._reader is None:
@@ -359,35 +344,19 @@ class ResumeUploads:
         return row.filename, row.content_type, self._media.read(row.object_key)
 
 
-def sniff(data: bytes, filename: str) -> str | None:
-    """The content type the bytes are (the name only separates text from HTML, and a Word
-    zip from a zip of résumés); None for anything else."""
-    lower = filename.lower()
-    if data.startswith(b"%PDF-"):
-        return "application/pdf"
-    if data.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
-        return "application/msword"
-    if data.startswith(b"PK\x03\x04"):
-        try:
-            with zipfile.ZipFile(io.BytesIO(data)) as archive:
-                names = set(archive.namelist())
-        except (zipfile.BadZipFile, OSError, ValueError):
-            return None
-        if "word/document.xml" in names:
-            return "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-        return "zip" if lower.endswith(".zip") else None
-    if b"\x00" in data[:4096] or not data:
-        return None
-    for encoding in ("utf-8", "gb18030"):
-        try:
-            head = data[:65536].decode(encoding, errors="strict")
-        except UnicodeDecodeError as exc:
-            if exc.start < 65530:  # not a character cut at the end of the sample
-                continue
-            head = data[: exc.start].decode(encoding)
-        looks_html = "<html" in head[:2048].lower() or lower.endswith((".html", ".htm"))
-        return "text/html" if looks_html else "text/plain"
-    return None
+def summary(outcomes: list[FileOutcome]) -> str:
+    """HR's chat line per uploaded file (the upload page shows the same list)."""
+    stored = sum(1 for o in outcomes if o.stored)
+    lines = [f"本次上传 {len(outcomes)} 个简历文件：{stored} 个已保存，"
+             f"{len(outcomes) - stored} 个未保存。"]  # fmt: skip
+    for o in outcomes[:SUMMARY_LINES]:
+        where = f"，来自{chat_name(o.archive)}" if o.archive else ""
+        state = "已保存" if o.stored else "未保存"
+        line = f"· {chat_name(o.filename)}{where}：{state}，{o.reason}"
+        lines.append(shorten(line, max_chars=80))
+    if len(outcomes) > SUMMARY_LINES:
+        lines.append(f"……另 {len(outcomes) - SUMMARY_LINES} 个文件请在工作台查看")
+    return shorten("\n".join(lines), 2000)
 
 
 def _facts_entry(facts: ParsedResume) -> dict[str, str]:
@@ -405,11 +374,6 @@ def _facts_entry(facts: ParsedResume) -> dict[str, str]:
         "years": "" if months is None else str(min(months // 12, MAX_YEARS)),
         "source": "简历上传",
     }
-
-
-def _display_name(name: str) -> str:
-    base = name.replace("\\", "/").rsplit("/", 1)[-1].strip()
-    return "".join(ch for ch in base if ch.isprintable())[:NAME_CHARS] or "简历"
 
 
 async def _job(job_id: int | None) -> JobOpening | None:

@@ -26,7 +26,7 @@ from recruiting.ports.queue import INBOX_TOPIC, TaskQueue
 from recruiting.services.messaging.effects import Effects
 from recruiting.services.messaging.ordering import UNORDERED_SENDERS, next_unfinished
 
-_PAYLOAD_CONTEXT = "inbox.payload"
+PAYLOAD_CONTEXT = "inbox.payload"  # the sealed payload's context (the eraser reads it too)
 
 
 def _fast_key(row: NewInboxRow) -> str:
@@ -74,7 +74,7 @@ class CallbackInbox:
                 dedup_key=event.dedup_key,
                 kind=event.kind,
                 from_user=event.from_user[:64],
-                payload_enc=self._cipher.encrypt(plaintext.decode("utf-8"), _PAYLOAD_CONTEXT),
+                payload_enc=self._cipher.encrypt(plaintext.decode("utf-8"), PAYLOAD_CONTEXT),
             )
         )
         return Accepted(inbox_id, duplicate=inbox_id is None)
@@ -100,7 +100,7 @@ class CallbackInbox:
         )
 
     def plaintext(self, row: InboxEvent) -> bytes:
-        return self._cipher.decrypt(row.payload_enc, _PAYLOAD_CONTEXT).encode("utf-8")
+        return self._cipher.decrypt(row.payload_enc, PAYLOAD_CONTEXT).encode("utf-8")
 
     async def claim(self, inbox_id: int) -> InboxEvent | None:
         """Take the row unless another worker holds a live lease on it, or an earlier row

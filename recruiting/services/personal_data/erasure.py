@@ -12,6 +12,15 @@ as ``PendingObjectDeletion`` rows in it and the objects are deleted after the co
 either the candidate untouched or their rows gone with a durable list of objects still to
 delete, never half a candidate.
 
+Transport copies go with the messages class, at once rather than after
+``retention.transport_days``: outbox rows addressed to the candidate (or to one of her
+offers' hand-offs), and the finished inbox callbacks that can be tied to her: sent by one
+of her WeChat / WeCom identifiers, her own external-contact events (``ExternalUserID``),
+the approval callbacks of her offers, and interviewers' chat messages that became notes on
+her interviews. What cannot be tied to her without reading free text (HR's chat commands
+naming her, messages to staff about her, callbacks still in flight) stays until the
+transport retention ends; it is sealed meanwhile.
+
 Erasure keeps what holds no personal content and feeds the statistics: the candidate row
 as an empty tombstone (``erased_at``), applications and interviews (dates, statuses),
 survey ratings without the comment, human score values without the words, interview costs,
@@ -21,6 +30,7 @@ consent decisions (proof of the legal basis) and the audit log.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -31,6 +41,7 @@ from tortoise.expressions import Q
 from recruiting import clock
 from recruiting.domain.retention import ORDER, DataClass
 from recruiting.errors import Conflict, NotFound
+from recruiting.infra.sealed_fields import installed_cipher
 from recruiting.models import (
     Answer,
     Application,
@@ -41,6 +52,7 @@ from recruiting.models import (
     CandidateReply,
     CandidateSummary,
     ErasureRecord,
+    InboxEvent,
     IntegrityEvent,
     Interview,
     InterviewNote,
@@ -63,6 +75,7 @@ from recruiting.ports.media import MediaStore
 from recruiting.ports.outbound import OutboundDraft
 from recruiting.ports.payroll import PAYROLL_CHANNEL
 from recruiting.services.messaging.effects import Effects, Unit
+from recruiting.services.messaging.inbox import PAYLOAD_CONTEXT
 from recruiting.services.shared.audit import Actor, record
 
 log = logging.getLogger(__name__)
@@ -180,13 +193,17 @@ class CandidateErasure:
 
 @dataclass(frozen=True)
 class _Scope:
-    """The ids that lead to a candidate's rows."""
+    """The ids that lead to a candidate's rows, read before any class is erased (the notes
+    and offers that tie callbacks to her go in earlier classes than the messages)."""
 
     candidate_id: int
     application_ids: list[int]
     interview_ids: list[int]
     offer_ids: list[int]
     offer_applications: list[tuple[int, int]]  # (offer id, application id)
+    identifiers: list[str] = field(default_factory=list)  # her WeChat / WeCom ids
+    external_ids: list[str] = field(default_factory=list)  # her external-contact ids
+    inbox_keys: list[str] = field(default_factory=list)  # dedup keys of callbacks about her
 
     @classmethod
     async def load(cls, candidate_id: int) -> _Scope:
@@ -199,9 +216,11 @@ class _Scope:
         offers = await Offer.filter(application_id__in=app_ids or [-1]).values_list(
             "id", "application_id"
         )
-        return cls(candidate_id, app_ids, interviews,
-                   [int(o) for o, _ in offers],
-                   [(int(o), int(a)) for o, a in offers])  # fmt: skip
+        offer_ids = [int(o) for o, _ in offers]
+        external, identifiers = await _identifiers(candidate_id)
+        return cls(candidate_id, app_ids, interviews, offer_ids,
+                   [(int(o), int(a)) for o, a in offers], identifiers, external,
+                   await _inbox_keys(interviews, offer_ids))  # fmt: skip
 
     @property
     def interviews(self) -> list[int]:
@@ -210,6 +229,33 @@ class _Scope:
 
 def _ints(values: Any) -> list[int]:
     return [int(v) for v in values]
+
+
+async def _identifiers(candidate_id: int) -> tuple[list[str], list[str]]:
+    """(external-contact ids, every WeChat / WeCom id) of the candidate."""
+    candidate = await Candidate.get(id=candidate_id)
+    external = {candidate.external_userid or ""}
+    openids = {candidate.wechat_openid or "", candidate.wechat_unionid or ""}
+    for contact in await CandidateContact.filter(candidate_id=candidate_id):
+        external |= {contact.external_userid or "", contact.kf_external_userid or ""}
+    external.discard("")
+    openids.discard("")
+    return sorted(external), sorted(external | openids)
+
+
+async def _inbox_keys(interview_ids: list[int], offer_ids: list[int]) -> list[str]:
+    """The inbox dedup keys of callbacks about her: interviewers' messages that became notes
+    on her interviews (a note keeps the message id) and approval callbacks of her offers
+    (an offer event keeps ``wecom:<dedup key>``)."""
+    sources = await InterviewNote.filter(
+        interview_id__in=interview_ids or [-1], source_msg_id__isnull=False
+    ).values_list("source_msg_id", flat=True)
+    keys = {k for s in sources for k in (str(s), f"msg:{s}")}
+    events = await OfferEvent.filter(offer_id__in=offer_ids or [-1]).values_list(
+        "dedup_key", flat=True
+    )
+    keys |= {str(k).removeprefix("wecom:") for k in events if k and str(k).startswith("wecom:")}
+    return sorted(keys)
 
 
 async def _candidate_of(interview_id: int) -> int:
@@ -253,11 +299,9 @@ async def _recordings(scope: _Scope) -> int:
 
 
 async def _assessments(scope: _Scope) -> int:
-    answers = (
-        await Answer.filter(interview_id__in=scope.interviews)
-        .filter(analysis__isnull=False)
-        .update(analysis=None, analysis_reason="")
-    )
+    answers = await Answer.filter(
+        Q(analysis__isnull=False) | Q(flag_count__gt=0), interview_id__in=scope.interviews
+    ).update(analysis=None, analysis_reason="", flag_count=0)
     scores = await Score.filter(interview_id__in=scope.interviews, rater_kind=RaterKind.AI).delete()
     summaries = await CandidateSummary.filter(interview_id__in=scope.interviews).update(
         strengths="", improvements="", next_step="", hr_notes=""
@@ -267,11 +311,10 @@ async def _assessments(scope: _Scope) -> int:
 
 async def _notes(scope: _Scope) -> int:
     notes = await InterviewNote.filter(interview_id__in=scope.interviews).delete()
-    reasons = (
-        await Application.filter(candidate_id=scope.candidate_id)
-        .exclude(rejection_reason="")
-        .update(rejection_reason="")
-    )
+    reasons = await Application.filter(
+        Q(rejection_reason__not="") | Q(rejection_note__not_isnull=True),
+        candidate_id=scope.candidate_id,
+    ).update(rejection_reason="", rejection_note=None)
     # Human ratings stay as numbers (interviewer calibration); their words go.
     scores = await Score.filter(interview_id__in=scope.interviews, rater_kind=RaterKind.HUMAN)
     cleared = 0
@@ -317,7 +360,35 @@ async def _messages(scope: _Scope) -> int:
         .exclude(idempotency_key__startswith=FORGET_CAUSE)  # the erasure's own effects
         .delete()
     )
-    return int(inbox) + int(replies) + int(sent)
+    return int(inbox) + int(replies) + int(sent) + await _callbacks(scope)
+
+
+FINISHED = (ProcessingStatus.DONE, ProcessingStatus.FAILED)
+
+
+async def _callbacks(scope: _Scope) -> int:
+    """Finished inbox callbacks tied to her (see the module's docstring); one still pending
+    or in a worker's hands is left to finish and goes after the transport retention."""
+    finished = InboxEvent.filter(status__in=FINISHED)
+    ids: set[int] = set()
+    if scope.identifiers:
+        ids |= set(_ints(await finished.filter(from_user__in=scope.identifiers)
+                         .values_list("id", flat=True)))  # fmt: skip
+    if scope.inbox_keys:
+        ids |= set(_ints(await finished.filter(source="wecom", dedup_key__in=scope.inbox_keys)
+                         .values_list("id", flat=True)))  # fmt: skip
+    if scope.external_ids:
+        names = "|".join(re.escape(x) for x in scope.external_ids)
+        hers = re.compile(
+            rf"<ExternalUserID>(?:<!\[CDATA\[)?(?:{names})(?:\]\]>)?</ExternalUserID>"
+        )
+        cipher = installed_cipher()
+        rows = await finished.filter(kind="external_contact").values_list("id", "payload_enc")
+        ids |= {int(i) for i, token in rows
+                if hers.search(cipher.decrypt(str(token), PAYLOAD_CONTEXT))}  # fmt: skip
+    if not ids:
+        return 0
+    return int(await InboxEvent.filter(id__in=sorted(ids)).delete())
 
 
 async def _profile(scope: _Scope) -> int:

@@ -62,6 +62,7 @@ EXPORTED: dict[tuple[str, str], str] = {
     ("candidate", "education"): "candidate.education",
     ("candidate", "years_experience"): "candidate.years_experience",
     ("application", "rejection_reason"): "applications.rejection_reason",
+    ("application", "rejection_note"): "applications.rejection_note",
     ("resume_file", "object_key"): "resumes.download",
     ("resume_file", "filename"): "resumes.filename",
     ("resume_file", "parsed"): "resumes.parsed",
@@ -75,6 +76,7 @@ EXPORTED: dict[tuple[str, str], str] = {
     ("invitation", "redeemed_by"): "links.redeemed_by",
     ("answer", "media_key"): "interviews.answers.recording.download",
     ("answer", "analysis"): "interviews.answers.transcript",
+    ("answer", "flag_count"): "interviews.answers.gaming_flags",
     ("integrity_event", "detail"): "integrity_events.detail",
     ("candidate_summary", "strengths"): "summaries.strengths",
     ("candidate_summary", "improvements"): "summaries.improvements",
@@ -141,6 +143,7 @@ async def collect(candidate_id: int, cipher: FieldCipher) -> dict[str, Any]:
                 "created_at": _t(a.created_at),
                 "decided_at": _t(a.decided_at),
                 "rejection_reason": a.rejection_reason or None,
+                "rejection_note": a.rejection_note or None,
             }
             for a in sorted(applications, key=lambda a: a.id)
         ],
@@ -350,6 +353,7 @@ def _answer(a: Answer, questions: list[str]) -> dict[str, Any]:
         "transcript": analysis.get("transcript"),
         "speech": analysis.get("speech"),
         "assessment": analysis.get("score"),
+        "gaming_flags": a.flag_count,
         "camera_signals": analysis.get("vision"),
         "followup": analysis.get("followup"),
     }

@@ -31,8 +31,11 @@ CONSENT_PROCESSING = "consent: data_processing"
 OTHER_RETENTION = {
     "staff": "while the person is on the staff list (HR removes leavers)",
     "audit": "retention.audit_days (3 years)",
-    "transport": "retention.transport_days after delivery (rows addressed to an erased "
-    "candidate go with them)",
+    "transport": "retention.transport_days after delivery; erasing a candidate removes at "
+    "once the rows tied to her (outbox rows addressed to her or her offers; finished "
+    "callbacks she sent, her external-contact events, her offers' approvals, interviewers' "
+    "messages that became her interview notes); HR's chat naming her, messages to staff "
+    "about her and callbacks still in flight stay until the period ends",
     "hold": "until lifted, then retention.audit_days",
     "ttl": "minutes to days, expiring by itself",
     "scratch": "while a decoder runs; dead processes' folders wiped at start and each purge",
@@ -48,6 +51,7 @@ class Personal:
     purpose: str
     basis: str
     sealed: bool
+    unsealed_because: str = ""  # why a candidate's column is left in clear (tested: required)
 
 
 @dataclass(frozen=True)
@@ -69,8 +73,14 @@ M, P = DataClass.MESSAGES, DataClass.PROFILE
 
 
 def cand(what: str, data_class: DataClass, purpose: str, basis: str = CONTRACT,
-         sealed: bool = True) -> Personal:  # fmt: skip
-    return Personal(what, data_class.value, purpose, basis, sealed)
+         clear_because: str = "") -> Personal:  # fmt: skip
+    """A candidate's column: sealed unless ``clear_because`` says why it need not be."""
+    return Personal(what, data_class.value, purpose, basis, not clear_because, clear_because)
+
+
+NO_NAME = "identifies no one without the sealed name beside it, and is not sensitive (PIPL Art. 28)"
+PAY = "a figure without a name (the name is sealed); the offer and payroll code compute with it"
+PATH = "a storage path made of ids; what it names is envelope-encrypted in the media store"
 
 
 # fmt: off
@@ -87,9 +97,11 @@ MODELS: dict[str, dict[str, Entry]] = {
         "phone_hash": cand("keyed hash of the phone number", P, "recognise a returning "
                            "candidate without storing the number in clear"),
         "email_hash": cand("keyed hash of the e-mail", P, "recognise a returning candidate"),
-        "education": cand("highest education", P, "screening", sealed=False),
-        "years_experience": cand("years of experience", P, "screening", sealed=False),
-        "source": ANONYMOUS,
+        "education": cand("highest education (one of seven levels)", P, "screening",
+                          clear_because=NO_NAME),
+        "years_experience": cand("years of experience", P, "screening", clear_because=NO_NAME),
+        "source": NotPersonal("where the candidate came from, as HR or the import wrote it "
+                              "(≤32 characters): kept after erasure for channel statistics"),
         "merged_into": KEY,
         "created_at": STATE,
         "erased_at": STATE,
@@ -97,8 +109,14 @@ MODELS: dict[str, dict[str, Entry]] = {
     "application": {
         "id": KEY, "candidate_id": KEY, "job_id": KEY, "status": ANONYMOUS,
         "channel": ANONYMOUS, "created_at": STATE, "decided_at": STATE,
-        "rejection_reason": cand("HR's reason for turning the application down", N,
-                                 "explain the decision", sealed=False),
+        "rejection_reason": cand("why HR turned the application down: a reason code "
+                                 "(pipeline.Rejections), never HR's words", N,
+                                 "explain the decision, the board's filter",
+                                 clear_because="a code from a fixed list; the board "
+                                 "filters on it in SQL"),
+        "rejection_note": cand("HR's own note on the rejection (never shown to the candidate)",
+                               N, "explain the decision"),
+        "rejected_at": STATE, "rejected_by": STAFF_ID,
     },
     "consent": {
         "id": KEY, "candidate_id": KEY,
@@ -122,7 +140,8 @@ MODELS: dict[str, dict[str, Entry]] = {
         "id": KEY, "interview_id": KEY, "author_id": KEY, "kind": STATE,
         "body": cand("an interviewer's note about the candidate", N, "support the decision"),
         "media_ref": cand("WeCom media id of a voice note", N, "support the decision",
-                          sealed=False),
+                          clear_because="an id WeCom expires after 3 days; only the corp's "
+                          "credentials fetch it"),
         "source_msg_id": TECH, "taken_at": STATE,
     },
     "interview_cost": {
@@ -189,7 +208,8 @@ MODELS: dict[str, dict[str, Entry]] = {
         "id": KEY, "source": TECH, "dedup_key": TECH, "kind": TECH,
         "from_user": Personal("sender's WeCom userid or external id", "transport",
                               "process callbacks in order per sender", CONTRACT, False),
-        "payload_enc": Personal("the callback as received (may quote the candidate's chat)",
+        "payload_enc": Personal("the callback as received (staff chat, approvals, "
+                                "external-contact events: may name a candidate)",
                                 "transport", "process each callback once", CONTRACT, True),
         "status": STATE, "attempts": STATE, "lease_until": STATE, "received_at": STATE,
         "processed_at": STATE, "error": TECH,
@@ -219,11 +239,15 @@ MODELS: dict[str, dict[str, Entry]] = {
         "id": KEY, "interview_id": KEY, "question_index": STATE, "status": STATE,
         "revealed_at": STATE, "submitted_at": STATE, "retakes_used": STATE,
         "media_key": cand("where the recording is (media store key)", R,
-                          "review the recorded answer", CONSENT_RECORDING, False),
+                          "review the recorded answer", CONSENT_RECORDING, PATH),
         "media_sha256": TECH, "media_bytes": TECH, "media_seconds": TECH, "media_type": TECH,
         "analysis_status": STATE, "analysis_reason": TECH,
         "analysis": cand("transcript, quotes, speech and vision signals", A,
                          "advisory assessment", CONSENT_ASSESSMENT),
+        "flag_count": cand("how many gaming flags the AI raised on the answer", A,
+                           "advisory assessment, the board's filter", CONSENT_ASSESSMENT,
+                           clear_because="a count (the flags are in the sealed analysis); "
+                           "the board filters on it in SQL"),
         "analysis_attempts": STATE, "lease_until": STATE, "updated_at": STATE,
     },
     "upload": {
@@ -235,7 +259,9 @@ MODELS: dict[str, dict[str, Entry]] = {
         "id": KEY, "interview_id": KEY, "kind": STATE, "question_index": STATE,
         "client_at": STATE,
         "detail": cand("what the app reported (backgrounded, network)", R,
-                       "show HR the circumstances of a recording", CONSENT_RECORDING, False),
+                       "show HR the circumstances of a recording", CONSENT_RECORDING,
+                       clear_because="written by the mini-app's code, not typed by the "
+                       "candidate"),
         "received_at": STATE,
     },
     "candidate_summary": {
@@ -272,11 +298,11 @@ MODELS: dict[str, dict[str, Entry]] = {
     },
     "offer": {
         "id": KEY, "application_id": KEY, "created_by": STAFF_ID, "status": STATE,
-        "city": cand("work city", P, "the offer", sealed=False),
-        "base_salary": cand("base salary", P, "the offer", sealed=False),
-        "bonus_months": cand("bonus months", P, "the offer", sealed=False),
-        "allowances": cand("allowances", P, "the offer", sealed=False),
-        "start_date": cand("start date", P, "the offer", sealed=False),
+        "city": cand("work city", P, "the offer", clear_because=PAY),
+        "base_salary": cand("base salary", P, "the offer", clear_because=PAY),
+        "bonus_months": cand("bonus months", P, "the offer", clear_because=PAY),
+        "allowances": cand("allowances", P, "the offer", clear_because=PAY),
+        "start_date": cand("start date", P, "the offer", clear_because=PAY),
         "estimate": cand("payroll estimate", P, "the offer"),
         "version": STATE, "sp_no": TECH, "error": TECH, "candidate_answer": STATE,
         "answered_at": STATE, "created_at": STATE, "updated_at": STATE,
@@ -326,7 +352,7 @@ MODELS: dict[str, dict[str, Entry]] = {
     "resume_file": {
         "id": KEY, "candidate_id": KEY, "application_id": KEY,
         "object_key": cand("where the résumé file is (media store key)", DataClass.RESUMES,
-                           "screening", sealed=False),
+                           "screening", clear_because=PATH),
         "filename": cand("the file's original name", DataClass.RESUMES, "screening"),
         "content_type": TECH, "size": TECH, "sha256": TECH, "parse_status": STATE,
         "parse_reason": TECH,
@@ -457,6 +483,9 @@ def render() -> str:
              "", "| setting | default | covers | why |", "|---|---|---|---|"]  # fmt: skip
     for key, (covers, why) in RETENTION_REASONS.items():
         lines.append(f"| `retention.{key}` | {getattr(policy, key)} | {covers} | {why} |")
+    lines += ["", "### Retention of what is not a candidate's class", "",
+              "| retention | rule |", "|---|---|"]  # fmt: skip
+    lines += [f"| {key} | {rule} |" for key, rule in OTHER_RETENTION.items()]
     lines += ["", "### Database columns (personal only)", "",
              "| table.column | what | retention | purpose | legal basis | sealed |",
              "|---|---|---|---|---|---|"]  # fmt: skip
@@ -464,8 +493,7 @@ def render() -> str:
         for name, entry in MODELS[table].items():
             if isinstance(entry, Personal):
                 lines.append(f"| `{table}.{name}` | {entry.what} | {entry.retention} | "
-                             f"{entry.purpose} | {entry.basis} | "
-                             f"{'yes' if entry.sealed else 'no'} |")  # fmt: skip
+                             f"{entry.purpose} | {entry.basis} | {_sealed(entry)} |")  # fmt: skip
     lines += ["", "### Other stores", "",
               "| store | where (under the data dir) | what | retention | purpose | legal basis "
               "| protection |", "|---|---|---|---|---|---|---|"]  # fmt: skip
@@ -484,6 +512,12 @@ def render() -> str:
         lines.append(f"| `{table}` | {text} |")
     lines += ["", END]
     return "\n".join(lines)
+
+
+def _sealed(entry: Personal) -> str:
+    if entry.sealed:
+        return "yes"
+    return f"no: {entry.unsealed_because}" if entry.unsealed_because else "no"
 
 
 def personal_columns(retention: str) -> list[tuple[str, str]]:

@@ -27,11 +27,15 @@ from tortoise import connections
 from tortoise.expressions import Q
 
 from recruiting import clock
+from recruiting.domain.offer_state import OfferStatus
 from recruiting.domain.retention import (
+    OFFER_ENDED,
     CandidateFacts,
     DataClass,
+    OfferFacts,
     RetentionPolicy,
     due_classes,
+    offer_decision,
 )
 from recruiting.infra.scratch import wipe_stale
 from recruiting.models import (
@@ -39,10 +43,10 @@ from recruiting.models import (
     ApplicationStatus,
     AuditLog,
     Candidate,
-    Consent,
     ErasureRecord,
     InboxEvent,
     Offer,
+    OfferEvent,
     OutboxMessage,
     PendingObjectDeletion,
     ProcessingStatus,
@@ -55,11 +59,11 @@ from recruiting.services.personal_data.erasure import (
     LegalHoldApplies,
     holds_on,
 )
+from recruiting.services.personal_data.talent_pool import PoolPeriod, talent_pool_periods
 from recruiting.services.shared.audit import SYSTEM
 
 log = logging.getLogger(__name__)
 
-TALENT_POOL = "talent_pool"  # the consent purpose (``ConsentPurpose.TALENT_POOL`` once added)
 CLOSED = (ApplicationStatus.HIRED, ApplicationStatus.REJECTED, ApplicationStatus.WITHDRAWN)
 OPEN = (ApplicationStatus.APPLIED, ApplicationStatus.SCREENING, ApplicationStatus.INTERVIEWING)
 HANDOFF_CHANNELS = (Channel.EHR, Channel.PAYROLL)
@@ -270,12 +274,12 @@ async def candidate_facts(candidate_id: int) -> CandidateFacts:
     for app in apps:
         status = ApplicationStatus(app.status)
         if status == ApplicationStatus.OFFER:
-            offer = await Offer.filter(application_id=app.id, answered_at__isnull=False).first()
-            if offer is None or offer.candidate_answer not in ("accept", "decline"):
+            outcome = offer_decision(await _offer_facts(app.id))
+            if outcome is None:
                 open_ = True
                 continue
-            hired |= offer.candidate_answer == "accept"
-            decided.append(offer.answered_at)  # type: ignore[arg-type]
+            decided.append(outcome[0])
+            hired |= outcome[1]
         elif status in CLOSED:
             hired |= status == ApplicationStatus.HIRED
             when = app.decided_at or await _decided_in_audit(app.id)
@@ -286,7 +290,7 @@ async def candidate_facts(candidate_id: int) -> CandidateFacts:
         else:
             open_ = True
     decided_at = None if open_ or not decided else max(decided)
-    since, ended = await _talent_pool(candidate_id)
+    pool = (await talent_pool_periods([candidate_id])).get(candidate_id, PoolPeriod(None, None))
     done: set[DataClass] = set()
     if decided_at is not None:
         for row in await ErasureRecord.filter(candidate_id=candidate_id, at__gte=decided_at):
@@ -297,8 +301,8 @@ async def candidate_facts(candidate_id: int) -> CandidateFacts:
         hired=hired,
         handed_over=await _handed_over(candidate_id, [a.id for a in apps]),
         held=bool(await holds_on(candidate_id)),
-        talent_pool_since=since,
-        talent_pool_ended_at=ended,
+        talent_pool_since=pool.since,
+        talent_pool_ended_at=pool.ended_at,
         done=frozenset(done),
     )
 
@@ -314,19 +318,22 @@ async def _decided_in_audit(application_id: int) -> datetime | None:
     return None if row is None else row.at
 
 
-async def _talent_pool(candidate_id: int) -> tuple[datetime | None, datetime | None]:
-    """(standing consent since, last consent ended at), read through the consent model."""
-    rows = [
-        r
-        for r in await Consent.filter(candidate_id=candidate_id).order_by("id")
-        if str(r.purpose) == TALENT_POOL
-    ]
-    if not rows:
-        return None, None
-    last = rows[-1]
-    if last.granted and last.withdrawn_at is None:
-        return last.decided_at, None
-    return None, last.withdrawn_at or last.decided_at
+async def _offer_facts(application_id: int) -> list[OfferFacts]:
+    """The application's offers, oldest first; an ended one with the time it ended (the
+    history event that moved it there, else its last update)."""
+    facts: list[OfferFacts] = []
+    for offer in await Offer.filter(application_id=application_id).order_by("id"):
+        status = OfferStatus(offer.status)
+        ended_at = None
+        if status in OFFER_ENDED:
+            event = (
+                await OfferEvent.filter(offer_id=offer.id, to_status=status.value)
+                .order_by("-at")
+                .first()
+            )
+            ended_at = event.at if event is not None else offer.updated_at
+        facts.append(OfferFacts(status, offer.candidate_answer, offer.answered_at, ended_at))
+    return facts
 
 
 async def _handed_over(candidate_id: int, application_ids: list[int]) -> bool:

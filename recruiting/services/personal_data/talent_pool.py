@@ -49,30 +49,13 @@ def current_version() -> str:
 
 async def in_talent_pool(candidate_id: int) -> bool:
     """Whether the candidate's standing talent-pool decision, on the current text, is yes."""
-    row = await Consent.filter(candidate_id=candidate_id, purpose=POOL).order_by("-id").first()
-    return bool(
-        row is not None
-        and row.granted
-        and row.withdrawn_at is None
-        and row.text_version == current_version()
-    )
+    return candidate_id in await talent_pool_ids([candidate_id])
 
 
-async def talent_pool_ids(candidate_ids: list[int] | None = None) -> set[int]:
-    """Of ``candidate_ids`` (all when None), those in the talent pool (retention reads this
-    once per batch)."""
-    query = Consent.filter(purpose=POOL)
-    if candidate_ids is not None:
-        query = query.filter(candidate_id__in=candidate_ids)
-    latest: dict[int, Consent] = {}
-    for row in await query.order_by("id"):
-        latest[row.candidate_id] = row
-    version = current_version()
-    return {
-        cid
-        for cid, row in latest.items()
-        if row.granted and row.withdrawn_at is None and row.text_version == version
-    }
+async def talent_pool_ids(candidate_ids: list[int]) -> set[int]:
+    """Of ``candidate_ids``, those in the talent pool (``talent_pool_periods``' rule)."""
+    periods = await talent_pool_periods(candidate_ids)
+    return {cid for cid, period in periods.items() if period.since is not None}
 
 
 @dataclass(frozen=True)
@@ -85,9 +68,12 @@ class PoolPeriod:
 
 
 async def talent_pool_periods(candidate_ids: list[int]) -> dict[int, PoolPeriod]:
-    """Per candidate (only those with any talent-pool decision): ``since`` is the time of
-    the standing yes on the current text, ``ended_at`` the time a yes was withdrawn (or a
-    yes on an older text, now stale, was decided)."""
+    """The one rule of who is in the talent pool, which everything else reads (the purge,
+    ``in_talent_pool``, ``talent_pool_ids``): the newest talent-pool decision is a yes on the
+    current text version and not withdrawn. Per candidate (only those with any talent-pool
+    decision): ``since`` is the time of that standing yes, ``ended_at`` the time a yes was
+    withdrawn (or declined after). A yes on an older text keeps nobody: the candidate did
+    not agree to what the text says now."""
     version = current_version()
     rows = await Consent.filter(purpose=POOL, candidate_id__in=candidate_ids).order_by("id")
     periods: dict[int, PoolPeriod] = {}

@@ -2,6 +2,9 @@
 the decision through the EHR use case (status and archive push), cancels the live
 interviews still ahead through the booking use case (so no reminder follows), and sends the
 candidate a respectful message (no scores, nothing about the AI, nothing of HR's note).
+It is the one way to turn an application down: the intake card's 不合适, the candidate
+page, the review page, bulk actions and the pipeline all call it. The decision sets
+``decided_at`` (``EhrSync.record_decision``), where the retention clocks start.
 
 The candidate summary drafted later reads the reason (``after_interview.summaries``).
 Rejecting again changes and sends nothing.
@@ -62,6 +65,8 @@ class Rejections:
                 return Rejected(application_id, False, 0)
             if application.status == ApplicationStatus.HIRED:
                 raise Conflict("候选人已入职，不能再标记为未通过。", code="already_hired")
+            if application.status == ApplicationStatus.WITHDRAWN:
+                raise Conflict("候选人已撤回申请，不能再标记为未通过。", code="application_closed")
             await Application.filter(id=application_id).update(
                 rejection_reason=reason.value,
                 rejection_note=note,

@@ -59,6 +59,18 @@ class Shortlist:
     ranked: tuple[Ranked, ...]
 
 
+@dataclass(frozen=True)
+class Matched:
+    """One application's match (what the intake card and the candidate page show):
+    ``result`` None with ``why`` (Chinese, for HR) when there is nothing to match."""
+
+    application_id: int
+    job_id: int
+    job_title: str
+    result: MatchResult | None
+    why: str = ""
+
+
 class Outcome(StrEnum):
     INVITED = "invited"
     ALREADY_INVITED = "already_invited"
@@ -123,6 +135,27 @@ class Screening:
         await record(principal.actor, "screen_resumes", "job_opening", job_id, allowed=True,
                      detail=f"screened={len(ranked)} listed={len(kept[:limit])}")  # fmt: skip
         return Shortlist(job.id, job.title, requirements, len(ranked), tuple(kept[:limit]))
+
+    async def match_application(self, application_id: int) -> Matched | None:
+        """The application's newest parsed résumé against its opening's requirements, by
+        the same matcher and synonym table as the ranking; None for an unknown application.
+        No role check: callers (the upload, the candidate page) checked and audit it."""
+        application = await Application.get_or_none(id=application_id).prefetch_related("job")
+        if application is None:
+            return None
+        job: JobOpening = application.job
+        try:
+            requirements = stored(job)
+        except RecruitingError:
+            log.warning("opening %s has unreadable requirements; no match shown", job.id)
+            return Matched(application_id, job.id, job.title, None, "岗位的招聘要求无法读取")
+        if requirements.empty:
+            return Matched(application_id, job.id, job.title, None, "岗位尚未设置招聘要求")
+        applicant = await self._resumes.for_application(application_id)
+        if applicant is None:
+            return Matched(application_id, job.id, job.title, None, "暂无已解析的简历")
+        result = match_resume(applicant.resume, requirements, self._table)
+        return Matched(application_id, job.id, job.title, result)
 
     async def _rank(
         self, applicants: list[Applicant], requirements: JobRequirements, invited: set[int]

@@ -33,6 +33,9 @@ class ParsedResumes(Protocol):
     async def for_opening(self, job_id: int) -> list[Applicant]:
         """Applications of the opening that have a parsed résumé, in application order."""
 
+    async def for_application(self, application_id: int) -> Applicant | None:
+        """One application with its parsed résumé (whatever its status), None without one."""
+
 
 @dataclass(frozen=True)
 class InMemoryResumes:
@@ -42,6 +45,9 @@ class InMemoryResumes:
 
     async def for_opening(self, job_id: int) -> list[Applicant]:
         return [a for job, a in self.applicants if job == job_id]
+
+    async def for_application(self, application_id: int) -> Applicant | None:
+        return next((a for _, a in self.applicants if a.application_id == application_id), None)
 
 
 class StoredResumes:
@@ -57,30 +63,43 @@ class StoredResumes:
             .prefetch_related("candidate")
             .order_by("id")
         )  # fmt: skip
-        if not applications:
-            return []
-        files = await ResumeFile.filter(
-            candidate_id__in=[a.candidate_id for a in applications],
-            parse_status=ResumeParse.PARSED,
-        ).order_by("id")
-        newest: dict[tuple[str, int], ResumeFile] = {}
-        for f in files:  # ascending ids: the last one kept is the newest
-            newest[("candidate", f.candidate_id)] = f
-            if f.application_id is not None:
-                newest[("application", f.application_id)] = f
-        found = []
-        for a in applications:
-            file = newest.get(("application", a.id)) or newest.get(("candidate", a.candidate_id))
-            if file is None or not isinstance(file.parsed, Mapping):
-                continue
-            try:
-                resume = parsed_from_document(file.parsed)
-            except (ValueError, TypeError):  # a document no reader wrote: leave it out
-                log.warning("résumé file %s has unreadable parsed facts; not screened", file.id)
-                continue
-            if resume.status is ParseStatus.PARSED:
-                found.append(Applicant(a.id, a.candidate_id, a.candidate.name, resume))
-        return found
+        return await _with_resumes(applications)
+
+    async def for_application(self, application_id: int) -> Applicant | None:
+        applications = await Application.filter(
+            id=application_id, candidate__erased_at=None, candidate__merged_into=None
+        ).prefetch_related("candidate")
+        found = await _with_resumes(applications)
+        return found[0] if found else None
+
+
+async def _with_resumes(applications: list[Application]) -> list[Applicant]:
+    """Each application with its newest parsed résumé (one attached to it, else its
+    candidate's); applications without one are left out."""
+    if not applications:
+        return []
+    files = await ResumeFile.filter(
+        candidate_id__in=[a.candidate_id for a in applications],
+        parse_status=ResumeParse.PARSED,
+    ).order_by("id")
+    newest: dict[tuple[str, int], ResumeFile] = {}
+    for f in files:  # ascending ids: the last one kept is the newest
+        newest[("candidate", f.candidate_id)] = f
+        if f.application_id is not None:
+            newest[("application", f.application_id)] = f
+    found = []
+    for a in applications:
+        file = newest.get(("application", a.id)) or newest.get(("candidate", a.candidate_id))
+        if file is None or not isinstance(file.parsed, Mapping):
+            continue
+        try:
+            resume = parsed_from_document(file.parsed)
+        except (ValueError, TypeError):  # a document no reader wrote: leave it out
+            log.warning("résumé file %s has unreadable parsed facts; not screened", file.id)
+            continue
+        if resume.status is ParseStatus.PARSED:
+            found.append(Applicant(a.id, a.candidate_id, a.candidate.name, resume))
+    return found
 
 
 def parsed_from_document(document: Mapping[str, Any]) -> ParsedResume:

@@ -18,7 +18,9 @@ from sanic import Blueprint, Request
 from sanic.request import RequestParameters, parse_multipart_form
 from sanic.response import HTTPResponse, json, raw, redirect
 
+from recruiting import validation
 from recruiting.domain.intake import EDUCATION_LEVELS, LABELS
+from recruiting.domain.pipeline import REJECT_NAMES, reject_reason
 from recruiting.domain.roles import Permission
 from recruiting.errors import InvalidInput, NotFound, PayloadTooLarge, RecruitingError
 from recruiting.models import (
@@ -32,7 +34,9 @@ from recruiting.models import (
 from recruiting.services.intake.candidates import DuplicateCandidate, EntryInvalid, live_candidate
 from recruiting.services.intake.merge import merge_candidates
 from recruiting.services.intake.resumes import UploadedFile
-from recruiting.services.shared.personal_data import PersonalDataService
+from recruiting.services.personal_data.contact_data import PersonalDataService
+from recruiting.services.pipeline.reject import NOTE_CHARS, Rejections
+from recruiting.services.screening.candidate import CandidateResumes
 from recruiting.services.shared.sessions import Principal
 from recruiting.services.workbench.login import StaffPrincipal
 from recruiting.web import status_for, user_message
@@ -135,10 +139,13 @@ async def candidate_detail(
             principal.actor, candidate.id, ["phone", "email"], "工作台查看联系方式"
         )
         contact = read.values
+    resumes: CandidateResumes = request.app.ctx.services.candidate_resumes
+    resume = await resumes.view(as_principal(principal), candidate.id)
     return render(
         request, principal, "candidates/detail.html", active="candidates", candidate=candidate,
         applications=applications, files=files, status_names=STATUS_NAMES,
         parse_names=PARSE_NAMES, openings=await _openings(), contact=contact,
+        reasons=REJECT_NAMES, reason_name=_reason_name, resume=resume,
         notice=(request.args.get("notice") or "")[:80],
     )  # fmt: skip
 
@@ -152,9 +159,13 @@ async def reject(request: Request, principal: StaffPrincipal, candidate_id: int)
         id=application_id, candidate_id=candidate_id
     ):
         raise NotFound("没有找到该应聘记录")
-    reason = (form.get("reason") or "").strip()
-    await intake_of(request).candidates.reject(as_principal(principal), application_id, reason)
-    return _back(candidate_id, "已标记为不合适")
+    reason = reject_reason(form.get("reason") or "")
+    if reason is None:
+        raise InvalidInput("请选择不合适的原因", code="bad_reason")
+    note = validation.text("备注", form.get("note") or "", NOTE_CHARS)
+    rejections: Rejections = request.app.ctx.services.pipeline.rejections
+    done = await rejections.reject(as_principal(principal), application_id, reason, note)
+    return _back(candidate_id, "已标记为不合适并告知候选人" if done.now else "之前已标记为不合适")
 
 
 @bp.post("/<candidate_id:int>/apply")
@@ -169,6 +180,12 @@ async def apply_existing(
         as_principal(principal), candidate_id, job_id
     )
     return _back(candidate_id, f"已添加应聘岗位：{added.job_title}")
+
+
+def _reason_name(stored: str) -> str:
+    """A stored rejection reason as HR reads it (a code's name; older rows kept HR's words)."""
+    code = reject_reason(stored)
+    return REJECT_NAMES[code] if code else stored
 
 
 def _back(candidate_id: int, notice: str) -> HTTPResponse:

@@ -1,4 +1,6 @@
-"""The only way to store or read a candidate's personal data: role-checked and audited."""
+"""A candidate's sealed contact data (phone, e-mail, ID number): the only way to store it
+(sealed, with the keyed hashes that find a returning candidate) or to read it in clear
+(role-checked and audited, allowed or not)."""
 
 from __future__ import annotations
 

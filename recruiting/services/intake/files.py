@@ -1,0 +1,180 @@
+"""What an upload of résumé files holds: each file's type read from its bytes (``sniff``)
+and a zip of résumés opened within limits (``open_zip``), in memory, nothing written to disk.
+
+A zip is HR's way to hand over a folder of résumés (a recruiting site's export, a
+colleague's collection), so it is treated as hostile input:
+
+- the archive is refused whole when it is corrupt, holds more than ``max_entries`` files,
+  or declares more than ``max_inflated`` bytes in total, or an entry inflates more than
+  ``max_ratio`` times (a zip bomb);
+- an entry is refused on its own, with its reason, when it is encrypted, larger than
+  ``max_bytes``, itself a zip (no nesting), damaged (its CRC or size does not hold),
+  compressed by a method this Python cannot read, or of a type that is not a résumé;
+- folder names inside the archive are ignored (only the file's own name is kept, for HR to
+  recognise it), and names written by Chinese Windows (GBK, no UTF-8 flag) read correctly;
+- macOS resource forks (``__MACOSX/``, ``._name``) are skipped silently.
+
+Reading is bounded by the declared sizes: Python's ``zipfile`` stops at an entry's declared
+size and checks its CRC, so an entry that lies about its size fails instead of inflating.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from dataclasses import dataclass
+
+NAME_CHARS = 200
+MB = 1024 * 1024
+ENCRYPTED = 0x1
+UTF8_NAME = 0x800
+WORD = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+@dataclass(frozen=True)
+class ZipLimits:
+    max_entries: int = 20
+    max_bytes: int = 10 * MB  # one entry, inflated
+    max_inflated: int = 100 * MB  # all entries together
+    max_ratio: int = 100  # inflated ÷ compressed, for entries above ``RATIO_FROM`` bytes
+    ratio_from: int = 1 * MB
+
+
+@dataclass(frozen=True)
+class Inner:
+    """A file taken out of the archive: its own name (no folders), bytes and type."""
+
+    name: str
+    data: bytes
+    content_type: str
+
+
+@dataclass(frozen=True)
+class Refused:
+    name: str
+    reason: str  # Chinese, for HR
+
+
+def sniff(data: bytes, filename: str) -> str | None:
+    """The content type the bytes are (the name only separates text from HTML, and a Word
+    zip from a zip of résumés); None for anything else."""
+    lower = filename.lower()
+    if data.startswith(b"%PDF-"):
+        return "application/pdf"
+    if data.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
+        return "application/msword"
+    if data.startswith(b"PK\x03\x04"):
+        try:
+            with zipfile.ZipFile(io.BytesIO(data)) as archive:
+                names = set(archive.namelist())
+        except (zipfile.BadZipFile, OSError, ValueError):
+            return None
+        if "word/document.xml" in names:
+            return WORD
+        return "zip" if lower.endswith(".zip") else None
+    if b"\x00" in data[:4096] or not data:
+        return None
+    for encoding in ("utf-8", "gb18030"):
+        try:
+            head = data[:65536].decode(encoding, errors="strict")
+        except UnicodeDecodeError as exc:
+            if exc.start < 65530:  # not a character cut at the end of the sample
+                continue
+            head = data[: exc.start].decode(encoding)
+        looks_html = "<html" in head[:2048].lower() or lower.endswith((".html", ".htm"))
+        return "text/html" if looks_html else "text/plain"
+    return None
+
+
+KIND_WORDS = {"pdf": "PDF", "doc": "Word", "docx": "Word", "txt": "文本", "html": "网页",
+              "htm": "网页", "zip": "压缩包"}  # fmt: skip
+
+
+def chat_name(name: str) -> str:
+    """A file's name as a chat line says it: ``郭嘉.txt`` → ``郭嘉（文本）`` (people read
+    no file extensions in chat)."""
+    stem, dot, ext = name.rpartition(".")
+    word = KIND_WORDS.get(ext.lower()) if dot and stem else None
+    return f"{stem}（{word}）" if word else name
+
+
+def display_name(name: str) -> str:
+    """A file's own name, printable, without any folder."""
+    base = name.replace("\\", "/").rsplit("/", 1)[-1].strip()
+    return "".join(ch for ch in base if ch.isprintable())[:NAME_CHARS] or "简历"
+
+
+def open_zip(
+    data: bytes, archive_name: str, limits: ZipLimits
+) -> tuple[list[Inner], list[Refused]]:
+    """The résumés inside ``data`` and what was refused (the archive itself, by
+    ``archive_name``, when it is refused whole)."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            members = [m for m in archive.infolist() if not m.is_dir() and not _junk(m)]
+            whole = _whole_refusal(members, limits)
+            if whole:
+                return [], [Refused(archive_name, whole)]
+            inner: list[Inner] = []
+            refused: list[Refused] = []
+            for member in members:
+                got = _entry(archive, member, limits)
+                if isinstance(got, Inner):
+                    inner.append(got)
+                else:
+                    refused.append(got)
+            return inner, refused
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError):
+        return [], [Refused(archive_name, "压缩包已损坏或无法读取")]
+
+
+def _whole_refusal(members: list[zipfile.ZipInfo], limits: ZipLimits) -> str:
+    if len(members) > limits.max_entries:
+        return f"压缩包内文件过多（最多 {limits.max_entries} 个）"
+    if not members:
+        return "压缩包是空的"
+    total = sum(m.file_size for m in members)
+    bomb = total > limits.max_inflated or any(
+        m.file_size > limits.ratio_from and m.file_size > limits.max_ratio * max(m.compress_size, 1)
+        for m in members
+    )
+    return "压缩包解压后异常庞大（疑似压缩炸弹），已拒绝" if bomb else ""
+
+
+def _entry(archive: zipfile.ZipFile, member: zipfile.ZipInfo, limits: ZipLimits) -> Inner | Refused:
+    name = display_name(_name(member))
+    if member.flag_bits & ENCRYPTED:
+        return Refused(name, "文件已加密，无法读取")
+    if member.file_size > limits.max_bytes:
+        return Refused(name, f"文件超过 {limits.max_bytes // MB} MB")
+    try:
+        with archive.open(member) as handle:
+            content = handle.read(limits.max_bytes + 1)
+    except NotImplementedError:
+        return Refused(name, "文件的压缩方式不受支持，请重新打包（ZIP 标准压缩）")
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, RuntimeError):
+        return Refused(name, "文件已损坏，无法读取")
+    if len(content) > limits.max_bytes:  # the declared size was checked; this cannot pass it
+        return Refused(name, f"文件超过 {limits.max_bytes // MB} MB")
+    kind = sniff(content, name)
+    if kind == "zip" or (kind is None and content.startswith(b"PK\x03\x04")):
+        return Refused(name, "压缩包内不能再包含压缩包，请解压后重新打包")
+    if kind is None:
+        return Refused(name, "不支持的文件类型（压缩包内支持 PDF、Word、TXT、HTML）")
+    return Inner(name, content, kind)
+
+
+def _name(member: zipfile.ZipInfo) -> str:
+    """The entry's name as its author wrote it: without the UTF-8 flag, Chinese Windows
+    writes GBK, which ``zipfile`` has read as cp437."""
+    if member.flag_bits & UTF8_NAME:
+        return member.filename
+    try:
+        return member.filename.encode("cp437").decode("gb18030")
+    except (UnicodeEncodeError, UnicodeDecodeError):
+        return member.filename
+
+
+def _junk(member: zipfile.ZipInfo) -> bool:
+    name = member.filename.replace("\\", "/")
+    return name.startswith("__MACOSX/") or name.rsplit("/", 1)[-1].startswith("._")

@@ -30,6 +30,7 @@ from recruiting.infra.private_files import private_dir, restrict_umask
 from recruiting.infra.sealed_fields import install_cipher_for
 from recruiting.ports.ehr import EhrSystem
 from recruiting.ports.kv import KeyValueStore
+from recruiting.ports.media import MediaStore
 from recruiting.ports.queue import TaskQueue
 from recruiting.runtime import Worker
 from recruiting.services.after_interview.summaries import CandidateSummaries
@@ -102,6 +103,7 @@ class Services:
     kv: KeyValueStore
     queue: TaskQueue
     cipher: FieldCipher
+    media: MediaStore  # the private store of recordings and files
     wecom: WeComClient
     inbox: CallbackInbox
     gateway: CallbackGateway
@@ -182,6 +184,7 @@ def build_services(
         kv=shared.kv,
         queue=shared.queue,
         cipher=shared.cipher,
+        media=shared.media,
         wecom=shared.wecom,
         inbox=messaging.inbox,
         gateway=messaging.gateway,
@@ -260,6 +263,8 @@ async def start_services(
     log.info("answer scoring: %s", scorer_choice(settings).describe())
     if speech.code:  # users are told in Chinese; the operator reads how to fix it here
         log.warning("speech recognition unavailable (%s): %s", speech.code, speech.detail)
+    if settings.workbench.insecure_default(settings.server.host):
+        log.warning(WORKBENCH_COOKIE_WARNING, settings.workbench.public_url)
     if settings.wecom.uses_sandbox:
         await seed_demo_staff()
         await seed_demo_recruiting()
@@ -340,4 +345,21 @@ def _health(request: Request) -> dict[str, object]:
         "embedded": services.settings.embedded,
         "speech_model": services.speech.to_json() if services.speech else None,
         "scoring": scorer_choice(services.settings).describe(),
+        "workbench": _workbench_health(services.settings),
     }
+
+
+WORKBENCH_COOKIE_WARNING = (
+    "PUBLIC_URL is empty and the service listens beyond loopback: the workbench assumes %s, "
+    "but its session cookie is Secure there, so browsers over plain http drop it and nobody "
+    "can sign in; set PUBLIC_URL to the https origin people use"
+)
+
+
+def _workbench_health(settings: Settings) -> dict[str, object]:
+    """The workbench's origin, and a warning when sign-in would silently fail."""
+    wb = settings.workbench
+    warning = ""
+    if wb.insecure_default(settings.server.host):
+        warning = "public_url_unset: " + WORKBENCH_COOKIE_WARNING % wb.public_url
+    return {"public_url": wb.public_url, "warning": warning}

@@ -189,6 +189,7 @@ def _run(settings: Settings, args: argparse.Namespace) -> int:
 
     ensure_sandbox_allowed(settings)  # run = service + sandbox: never beside real credentials
     app = create_app(settings)
+    _demo_workbench(settings, app)
     sandbox = create_sandbox_app(settings, world=_demo_world(settings, app))
     _prepare_single(app, settings.server.host, settings.server.port)
     _prepare_single(sandbox, settings.sandbox.host, settings.sandbox.port)
@@ -196,6 +197,43 @@ def _run(settings: Settings, args: argparse.Namespace) -> int:
     print(f"WeCom sandbox:    {settings.sandbox.base_url}/   ← open this, pick a member, type 帮助")
     Sanic.serve_single(app)
     return 0
+
+
+def _demo_workbench(settings: Settings, app: Any) -> bool:
+    """The lived-in workbench (``services.demo_workbench``): seeded once, before the
+    workers start, only with the sandbox corp on loopback; its pages then show 示例数据.
+    True when the seed was hooked on ``app``."""
+    from recruiting.services.demo import sandbox_demo_allowed
+
+    if not sandbox_demo_allowed(settings):
+        return False
+
+    async def _seed(app: Any) -> None:
+        from recruiting.services.demo_workbench import demo_seeded, seed_demo_workbench
+
+        await seed_demo_workbench(app.ctx.services, demo_recordings(settings))
+        app.ctx.demo_data = await demo_seeded()
+
+    app.before_server_start(_seed)
+    return True
+
+
+def demo_recordings(settings: Settings) -> Any:
+    """The analysis core's demo side (scripted transcripts, placeholder videos) for the seed."""
+    from interview_core.demo_script import (
+        ScriptedAnalysis,
+        demo_video,
+        script_seconds,
+        warm_up,
+    )
+    from interview_core.service import CoreAnalysis
+    from recruiting.bootstrap import scorer_choice
+    from recruiting.services.demo_workbench import DemoRecordings
+
+    core = CoreAnalysis(min_coverage=settings.analysis.min_coverage_percent / 100,
+                        scoring=scorer_choice(settings))  # fmt: skip
+    scripted = ScriptedAnalysis(core)
+    return DemoRecordings(scripted, scripted.register, demo_video, script_seconds, warm_up)
 
 
 def _demo_world(settings: Settings, app: Any) -> Any:

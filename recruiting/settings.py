@@ -123,6 +123,12 @@ class WorkbenchSettings:
     oauth_base: str  # https://open.weixin.qq.com, or the sandbox
     sso_base: str  # https://login.work.weixin.qq.com, or the sandbox
     session_ttl: int = 28800
+    public_url_set: bool = True  # False: derived from server.host/port (PUBLIC_URL empty)
+
+    def insecure_default(self, host: str) -> bool:
+        """PUBLIC_URL left empty on a non-loopback address: the derived origin is plain http,
+        yet the session cookie is Secure there, so browsers silently drop it."""
+        return not self.public_url_set and not is_loopback(host)
 
 
 @dataclass(frozen=True)
@@ -533,7 +539,8 @@ def _workbench(
 ) -> WorkbenchSettings:
     """The sandbox corp logs in through the sandbox's pages; a real corp through WeCom's,
     never the sandbox's (its codes would name anyone the machine's user picks)."""
-    public_url = r.text("workbench.public_url").rstrip("/") or f"http://{server.host}:{server.port}"
+    configured = r.text("workbench.public_url").rstrip("/")
+    public_url = configured or f"http://{server.host}:{server.port}"
     bases: list[str] = []
     for dotted, real in (("workbench.oauth_base", OAUTH_BASE), ("workbench.sso_base", SSO_BASE)):
         base = r.text(dotted).rstrip("/") or (sandbox.base_url if corp_sandbox else real)
@@ -550,6 +557,7 @@ def _workbench(
         oauth_base=bases[0],
         sso_base=bases[1],
         session_ttl=r.integer("workbench.session_ttl", 300, 30 * 86400),
+        public_url_set=bool(configured),
     )
 
 

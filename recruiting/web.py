@@ -16,7 +16,7 @@ import logging
 import math
 import re
 import secrets
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -274,6 +274,17 @@ API_DESCRIPTION = (
 )
 
 
+PageError = Callable[[Request, int], Awaitable[HTTPResponse]]
+
+
+def install_page_errors(app: WebApp, prefix: str, answer: PageError, *, skip: str = "") -> None:
+    """Sanic's unknown path or wrong method under ``prefix`` (web pages, not the JSON API)
+    answered by ``answer``: a person in a browser reads a page, not ``{"error": …}``. Paths
+    under ``skip`` (static files) keep the plain answer."""
+    pages: list[tuple[str, str, PageError]] = getattr(app.ctx, "page_errors", [])
+    app.ctx.page_errors = [*pages, (prefix, skip, answer)]
+
+
 def install_error_handlers(app: WebApp) -> None:
     """Every refusal and failure as ``{"error": code, "message": text}``."""
     app.error_handler.add(RecruitingError, _recruiting_error)
@@ -334,6 +345,13 @@ async def _http_error(request: Request, exc: Exception) -> HTTPResponse:
     assert isinstance(exc, SanicException)
     if exc.status_code >= 500:
         return unexpected_error(exc, request)
+    if exc.status_code in (404, 405):
+        pages: list[tuple[str, str, PageError]] = getattr(request.app.ctx, "page_errors", [])
+        for prefix, skip, answer in pages:
+            under = request.path == prefix or request.path.startswith(prefix + "/")
+            if under and not (skip and request.path.startswith(skip)):
+                log.info("page %s %s: %s", request.path, exc.status_code, exc)
+                return await answer(request, exc.status_code)
     response = http_error_body(exc.status_code, str(exc), request)
     response.headers.update(dict(getattr(exc, "headers", None) or {}))
     return response

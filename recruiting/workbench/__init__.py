@@ -9,13 +9,16 @@ item (``shell.NAV``) whose path no page module serves shows 「即将上线」 u
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 from sanic import Blueprint, Request, Sanic
 from sanic.response import HTTPResponse
 from sanic_ext.extensions.openapi import openapi
 
+from recruiting.errors import Forbidden, Unauthenticated
 from recruiting.services.workbench.login import StaffPrincipal
+from recruiting.web import install_page_errors
 from recruiting.workbench.login_routes import bp as login_bp
 from recruiting.workbench.pages import (
     candidates,
@@ -26,7 +29,16 @@ from recruiting.workbench.pages import (
     review,
     screening,
 )
-from recruiting.workbench.shell import HERE, NAV, NavItem, page, render
+from recruiting.workbench.shell import (
+    HERE,
+    NAV,
+    SESSION_COOKIE,
+    NavItem,
+    login_of,
+    message_page,
+    page,
+    render,
+)
 
 PAGES: list[Blueprint] = [
     home.bp,
@@ -56,6 +68,20 @@ def install_workbench(app: Sanic[Any, Any]) -> None:
     app.blueprint(upcoming)
     for bp in (login_bp, *PAGES, upcoming):  # web pages, not the mini-app's JSON API document
         openapi.exclude(bp=bp)
+    install_page_errors(app, "/workbench", _not_found, skip="/workbench/static/")
+
+
+async def _not_found(request: Request, status: int) -> HTTPResponse:
+    """An unknown workbench address (a stale link, a typo) as a Chinese page, with the nav
+    when the visitor is signed in (nothing is shown or audited beyond that)."""
+    principal: StaffPrincipal | None = None
+    with contextlib.suppress(Unauthenticated, Forbidden):  # not signed in, or deactivated
+        principal = await login_of(request).authenticate(request.cookies.get(SESSION_COOKIE))
+    if status == 405:
+        return message_page(request, "无法完成", "不支持这种操作方式，请从页面上的按钮进入。",
+                            status=405, principal=principal, home=True)  # fmt: skip
+    return message_page(request, "页面不存在", "没有找到这个页面，链接可能已失效或输入有误。",
+                        status=404, principal=principal, home=True)  # fmt: skip
 
 
 def _norm(path: str) -> str:

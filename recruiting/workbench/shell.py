@@ -151,6 +151,7 @@ def render(
         active=active,
         csrf_token=principal.csrf if principal else "",
         csrf_field=_csrf_field(principal.csrf if principal else ""),
+        demo_data=getattr(request.app.ctx, "demo_data", False),  # the sandbox's seeded demo
         **context,
     )
     return secure(html(body, status=status), personal=principal is not None)
@@ -180,9 +181,11 @@ def message_page(
     status: int,
     retry: str = "",
     principal: StaffPrincipal | None = None,
+    home: bool = False,
 ) -> HTTPResponse:
+    """``home``: offer 返回首页 even to a visitor who is not signed in."""
     return render(request, principal, "message.html", status=status, title=title, text=text,
-                  retry=retry)  # fmt: skip
+                  retry=retry, home=home)  # fmt: skip
 
 
 # -- cookies and the login round trip -------------------------------------------------------

@@ -194,3 +194,15 @@ def in_time_order(happenings: list[Happening]) -> list[Happening]:
             seen.add(h)
             unique.append(h)
     return sorted(unique, key=lambda h: h.at)
+
+
+def ai_engine_name(rater_key: str) -> str:
+    """The AI rater as HR reads it (a score's rater key is ``ai:<engine>``, e.g.
+    ``ai:rules-v2 (jieba)`` or ``ai:llm:<model>``): which kind of engine, never the key."""
+    engine = rater_key.removeprefix("ai:")
+    if engine.startswith("llm:"):
+        model = engine.removeprefix("llm:").rsplit("/", 1)[0]
+        return f"大语言模型评分，模型 {model}" if model else "大语言模型评分"
+    if engine.startswith("rules"):
+        return "规则评分，结果可复现"
+    return "AI 评分"

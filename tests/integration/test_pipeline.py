@@ -396,7 +396,7 @@ async def test_the_review_marks_evidence_in_the_transcript_and_keeps_the_panel_a
     assert (comm["value"], comm["confidence"], interview["engine"]) == (
         4.0,
         0.7,
-        "rules-v2 (jieba)",
+        "规则评分，结果可复现",
     )
     assert interview["panel"] == [
         {"rater": "王强", "competency": "沟通能力", "value": 3.5, "comment": ""}

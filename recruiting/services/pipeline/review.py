@@ -17,6 +17,7 @@ from recruiting.domain.pipeline import (
     REJECT_NAMES,
     STAGE_NAMES,
     Happening,
+    ai_engine_name,
     in_time_order,
     locate_quotes,
     reject_reason,
@@ -159,7 +160,7 @@ def _interview_view(
         "starts_at": _local(interview.starts_at, zone),
         "answers": [answer_views[k] for k in sorted(answer_views)],
         "ai": ai_views,
-        "engine": ai[0].rater_key if ai else "",
+        "engine": ai_engine_name(ai[0].rater_key) if ai else "",
         "panel": [
             {
                 "rater": s.rater.name if s.rater else s.rater_key,
@@ -262,7 +263,7 @@ def _ai_view(score: Score, answers: dict[int, dict[str, Any]]) -> dict[str, Any]
         "competency": score.competency,
         "value": float(score.value) if score.value is not None else None,
         "confidence": float(score.confidence) if score.confidence is not None else None,
-        "engine": score.rater_key,
+        "engine": ai_engine_name(score.rater_key),
         "evidence": evidence,
         "comment": score.comment,
     }

@@ -4,7 +4,6 @@ corrected file is checked, then imported."""
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
@@ -17,7 +16,6 @@ from tests.serving import CHROMIUM, CHROMIUM_ARGS
 playwright_api = pytest.importorskip("playwright.async_api")
 expect = playwright_api.expect
 
-SCREENSHOT = Path(__file__).resolve().parents[2] / "docs" / "workbench-import.png"
 BAD = (
     "姓名,手机,邮箱,应聘岗位,学历,工作年限\n"
     "周芷若,13500135000,zzr@example.cn,demo-sales,本科,3\n"
@@ -66,8 +64,6 @@ async def test_import_page_reports_bad_rows_then_imports(tmp_path: Path) -> None
             await expect(rows.nth(0)).to_contain_text("不是有效的手机号")
             await expect(page.locator("#row-errors")).to_contain_text("没有找到岗位")
             assert await page.locator("#apply").count() == 0
-            if os.environ.get("UPDATE_README_SCREENSHOT") == "1":
-                await page.screenshot(path=str(SCREENSHOT), full_page=True)
             assert await Candidate.all().count() == before
 
             await page.get_by_role("link", name="重新上传").click()

@@ -3,8 +3,8 @@ PostgreSQL + Redis: signed in through the sandbox's WeCom login, the board count
 filters, a bulk invitation reports each candidate, the recording streams with ranges
 (206/416) from the page's own route, an interviewer off the panel is refused, a decision is
 confirmed by a POST carrying the CSRF token; and, in Chromium, the review page plays the
-answer and a click on an evidence quote seeks the video to it (``UPDATE_README_SCREENSHOT=1``
-also redraws the README's ``docs/workbench-review.png`` and ``docs/workbench-board.png``)."""
+answer and a click on an evidence quote seeks the video to it (the README's pictures of
+these pages come from ``scripts/screenshots.py``)."""
 
 from __future__ import annotations
 
@@ -51,7 +51,6 @@ QUESTIONS = [{"text": "讲一次处理客户投诉的经历", "competencies": ["
 SEGMENTS = [{"start": 0.0, "end": 4.0, "text": "我负责过一个大客户项目。"},
             {"start": 4.5, "end": 7.5, "text": "当时客户投诉很多，我先安抚再复盘。"}]  # fmt: skip
 WAIT = 15_000
-DOCS = Path(__file__).resolve().parents[2] / "docs"  # UPDATE_README_SCREENSHOT=1 redraws
 
 
 @pytest.fixture(scope="module")
@@ -233,13 +232,6 @@ async def test_the_review_page_plays_and_seeks_to_the_evidence(
             await until(player, "v => v.currentTime < 1.5")
             ranged = await AuditLog.filter(action="view_media", allowed=True).count()
             assert ranged >= 1
-            if os.environ.get("UPDATE_README_SCREENSHOT") == "1":
-                await page.screenshot(path=str(DOCS / "workbench-review.png"), full_page=True)
-                board = await context.new_page()
-                await board.set_viewport_size({"width": 1280, "height": 720})
-                await board.goto(f"{stack.settings.workbench.public_url}/workbench/pipeline/"
-                                 f"{world['job'].id}")  # fmt: skip
-                await board.screenshot(path=str(DOCS / "workbench-board.png"))
             page.once("dialog", lambda d: d.dismiss())  # the confirmation: 取消 changes nothing
             await page.locator("#reject-button").click()
             await page.wait_for_timeout(300)

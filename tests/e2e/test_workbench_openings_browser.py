@@ -5,7 +5,6 @@ the behavioural anchors beside its question, adds a second question and saves.""
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
@@ -17,7 +16,6 @@ from tests.serving import CHROMIUM, CHROMIUM_ARGS
 
 playwright_api = pytest.importorskip("playwright.async_api")
 expect = playwright_api.expect
-SHOTS = Path(__file__).resolve().parents[2] / "docs"
 
 
 @pytest.mark.parametrize("kind", ["sqlite", "postgres+redis"])
@@ -75,8 +73,6 @@ async def test_hr_creates_an_opening_with_a_recorded_round(kind: str, tmp_path: 
             await page.locator("input[name=q_comp_1][value=stress_tolerance]").check()
             await page.locator("input[name=q_answer_1]").fill("120")
             await page.get_by_label("作答期限（邀请后天数）").fill("5")
-            if os.environ.get("UPDATE_README_SCREENSHOT"):
-                await page.screenshot(path=str(SHOTS / "workbench-round.png"), full_page=True)
             await page.locator("#save-round").click()
             await expect(page.locator("#q1 legend")).to_contain_text("第 2 题", timeout=WAIT)
             await expect(page.locator("#q1 .anchors summary")).to_have_text("抗压能力 · 行为锚定")

@@ -10,7 +10,7 @@ import pytest
 
 from recruiting.models import Candidate
 from tests.e2e.stack import running
-from tests.e2e.test_workbench_browser import WAIT, _need_chromium
+from tests.e2e.test_workbench_browser import WAIT, _need_chromium, open_workbench
 from tests.serving import CHROMIUM, CHROMIUM_ARGS
 
 playwright_api = pytest.importorskip("playwright.async_api")
@@ -39,16 +39,7 @@ async def test_import_page_reports_bad_rows_then_imports(tmp_path: Path) -> None
         try:
             context = await browser.new_context(viewport={"width": 390, "height": 844},
                                                 locale="zh-CN")  # fmt: skip
-            console = await context.new_page()
-            await console.goto(settings.sandbox.base_url + "/#lina")
-            await expect(console.locator("#chat-title")).to_contain_text("李娜")
-            async with context.expect_page() as opened:
-                await console.locator("#workbench").click()
-            page = await opened.value
-            refused: list[str] = []
-            page.on("console", lambda m: refused.append(m.text) if "Content Security" in m.text
-                    else None)  # fmt: skip
-            await expect(page.locator("#member-name")).to_have_text("李娜", timeout=WAIT)
+            page, refused = await open_workbench(context, settings, "lina", "李娜")
             await page.goto(settings.workbench.public_url + "/workbench/candidates/import")
             before = await Candidate.all().count()
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -26,6 +27,24 @@ def _need_chromium() -> None:
     pytest.skip("chromium is not installed (scripts/os-packages.sh installs it)")
 
 
+async def open_workbench(
+    context: Any, settings: Any, userid: str, name: str
+) -> tuple[Any, list[str]]:
+    """Sign in as ``userid`` the way a member does in the sandbox: the console's 「工作台」
+    button, through the sandbox's WeCom login pages. Returns the workbench page and the
+    list that collects every script or style the page's CSP refused."""
+    console = await context.new_page()
+    await console.goto(settings.sandbox.base_url + f"/#{userid}")
+    await expect(console.locator("#chat-title")).to_contain_text(name)
+    async with context.expect_page() as opened:
+        await console.locator("#workbench").click()
+    page = await opened.value
+    refused: list[str] = []
+    page.on("console", lambda m: refused.append(m.text) if "Content Security" in m.text else None)
+    await expect(page.locator("#member-name")).to_have_text(name, timeout=WAIT)
+    return page, refused
+
+
 async def test_console_workbench_button_opens_the_members_home(tmp_path: Path) -> None:
     _need_chromium()
     async with (
@@ -36,16 +55,7 @@ async def test_console_workbench_button_opens_the_members_home(tmp_path: Path) -
         try:
             context = await browser.new_context(viewport={"width": 390, "height": 844},
                                                 locale="zh-CN")  # fmt: skip
-            console = await context.new_page()
-            await console.goto(settings.sandbox.base_url + "/#zhangwei")
-            await expect(console.locator("#chat-title")).to_contain_text("张伟")
-            async with context.expect_page() as opened:
-                await console.locator("#workbench").click()
-            page = await opened.value
-            refused: list[str] = []
-            page.on("console", lambda m: refused.append(m.text) if "Content Security" in m.text
-                    else None)  # fmt: skip
-            await expect(page.locator("#member-name")).to_have_text("张伟", timeout=WAIT)
+            page, refused = await open_workbench(context, settings, "zhangwei", "张伟")
             assert page.url == settings.workbench.public_url + "/workbench/"
             await expect(page.locator(".roles")).to_contain_text("HR 经理")
             await expect(page.locator("nav.nav a")).to_have_count(7)  # 首页 … 待评审, 个人信息申请

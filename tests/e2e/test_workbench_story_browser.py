@@ -30,7 +30,7 @@ from recruiting.models import Application, Candidate, InterviewRound, JobOpening
 from recruiting.services.demo_workbench import seed_demo_workbench
 from tests.e2e import miniapp
 from tests.e2e.stack import running
-from tests.e2e.test_workbench_browser import WAIT, _need_chromium
+from tests.e2e.test_workbench_browser import WAIT, _need_chromium, open_workbench
 from tests.serving import CHROMIUM, CHROMIUM_ARGS
 from tests.unit.core.mediafactory import espeak_wav, face_video
 
@@ -76,17 +76,8 @@ async def test_hr_sets_up_brings_in_invites_reviews_and_decides(
             context = await browser.new_context(viewport={"width": 1280, "height": 900},
                                                 locale="zh-CN")  # fmt: skip
             # 1. Sign-in through the sandbox's WeCom pages: the console's 工作台 button
-            console = await context.new_page()
-            await console.goto(settings.sandbox.base_url + "/#lina")
-            await expect(console.locator("#chat-title")).to_contain_text("李娜")
-            async with context.expect_page() as opened:
-                await console.locator("#workbench").click()
-            page = await opened.value
-            refused: list[str] = []
-            page.on("console", lambda m: refused.append(m.text) if "Content Security" in m.text
-                    else None)  # fmt: skip
+            page, refused = await open_workbench(context, settings, "lina", "李娜")
             page.on("dialog", lambda d: asyncio.ensure_future(d.accept()))
-            await expect(page.locator("#member-name")).to_have_text("李娜", timeout=WAIT)
             assert page.url == base + "/workbench/"
 
             # 2. An opening with a recorded round (and a live one to advance into)

@@ -38,6 +38,7 @@ from recruiting.services.shared.audit import record
 from recruiting.services.shared.sessions import AccountDeactivated
 from recruiting.services.workbench.login import StaffPrincipal, WorkbenchLogin
 from recruiting.settings import Settings
+from recruiting.validation import MAX_ROW_ID
 from recruiting.web import reference, status_for, user_message
 
 log = logging.getLogger(__name__)
@@ -271,6 +272,10 @@ def page(permission: Permission | None = None) -> Callable[[Handler[P]], Guarded
                                     status=403, principal=principal)  # fmt: skip
             await record(principal.actor, "workbench_view", "page", request.path[:64],
                          allowed=True, detail=request.method)  # fmt: skip
+            if any(isinstance(v, int) and v > MAX_ROW_ID for v in kwargs.values()):
+                # a path id no row can have: the database would refuse it with an overflow
+                return message_page(request, "页面不存在", "没有找到这条记录。",
+                                    status=404, principal=principal)  # fmt: skip
             try:
                 return await handler(request, principal, *args, **kwargs)
             except RecruitingError as exc:

@@ -85,3 +85,23 @@ async def test_health_check_carries_the_warning(tmp_path: Path) -> None:
             health = (await web.get("/healthz")).json()
     assert health["workbench"] == {"public_url": stack.settings.workbench.public_url,
                                    "warning": ""}  # fmt: skip
+
+
+async def test_ids_no_row_can_have_get_a_chinese_404(tmp_path: Path) -> None:
+    huge = 10**20
+    async with running("sqlite", tmp_path, "wbids") as stack:
+        base = stack.settings.workbench.public_url
+        async with httpx.AsyncClient(base_url=base, headers=DESKTOP, timeout=15) as web:
+            await sign_in(stack, web, "lina")
+            for path in (
+                f"/workbench/candidates/{huge}",
+                f"/workbench/openings/{huge}",
+                f"/workbench/openings/rounds/{huge}",
+                f"/workbench/pipeline/{huge}",
+                f"/workbench/review/{huge}",
+                f"/workbench/media/{huge}/0",
+                f"/workbench/screening/{huge}",
+            ):
+                r = await web.get(path)
+                assert r.status_code == 404, path
+                assert "没有找到" in r.text or "页面不存在" in r.text, path

@@ -18,7 +18,7 @@ from datetime import time, timedelta
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import SplitResult, urlsplit
 
 import yaml
 
@@ -530,6 +530,18 @@ def _read_all(r: _Reader) -> Settings:
     )
 
 
+def _origin(parts: SplitResult) -> str:
+    """How a browser serialises the origin of ``parts`` ("" for an unusable port)."""
+    try:
+        port = parts.port
+    except ValueError:
+        return ""
+    default = {"http": 80, "https": 443}.get(parts.scheme)
+    host = (parts.hostname or "").lower()
+    host = f"[{host}]" if ":" in host else host
+    return f"{parts.scheme}://{host}" + (f":{port}" if port and port != default else "")
+
+
 OAUTH_BASE = "https://open.weixin.qq.com"
 SSO_BASE = "https://login.work.weixin.qq.com"
 
@@ -552,6 +564,11 @@ def _workbench(
     parts = urlsplit(public_url)
     if parts.scheme not in ("http", "https") or not parts.netloc or parts.path not in ("", "/"):
         r.fail("workbench.public_url", "must be an origin such as https://hr.example.com")
+    if configured and public_url != _origin(parts):
+        # the CSRF check compares it with the browser's Origin header: any other spelling
+        # (upper-case host, :443, a query) would refuse every form the workbench posts
+        r.fail("workbench.public_url", "must be written as a browser's Origin header: "
+               "lower-case host, no default port, no user, query or fragment")  # fmt: skip
     return WorkbenchSettings(
         public_url=public_url,
         oauth_base=bases[0],

@@ -42,6 +42,9 @@ async def login_page(request: Request) -> HTTPResponse:
     except (Unauthenticated, AccountDeactivated):
         pass
     if web_login.in_wecom_client(request.headers.get("user-agent")):
+        # the same round trip as /login/start, so the same per-address limit
+        if throttled := await _throttled(request):
+            return throttled
         return await start_login(request, next_path, via="oauth")
     return render(request, None, "login.html", next_path=next_path,
                   logged_out="logged_out" in request.args)  # fmt: skip

@@ -209,3 +209,6 @@ async def test_sign_in_attempts_are_rate_limited_per_address(tmp_path: Path) -> 
             assert (await client.get("/workbench/login/start")).status_code == 302
         r = await client.get("/workbench/auth/callback", params={"code": "c", "state": "s"})
         assert r.status_code == 429 and "太频繁" in r.text and int(r.headers["retry-after"]) >= 1
+        # inside the WeCom client the login page itself starts the round trip: same limit
+        r = await client.get("/workbench/login", headers=WECOM)
+        assert r.status_code == 429 and "太频繁" in r.text

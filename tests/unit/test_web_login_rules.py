@@ -122,3 +122,19 @@ def test_settings_real_corp_uses_wecoms_pages_never_the_sandboxs(tmp_path: objec
         load_settings(None, REAL | {"WECOM_OAUTH_BASE": "http://127.0.0.1:8001"})
     with pytest.raises(ConfigError, match="public_url"):
         load_settings(None, {"PUBLIC_URL": "https://hr.example.com/app"})
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["https://HR.example.com", "https://hr.example.com:443", "http://hr.example.com:80",
+     "https://hr.example.com?x=1", "https://u@hr.example.com", "https://hr.example.com:99999"],
+)  # fmt: skip
+def test_settings_public_url_must_match_the_browsers_origin(url: str) -> None:
+    """The CSRF check compares the Origin header with it: another spelling refuses all forms."""
+    from recruiting.errors import ConfigError
+    from recruiting.settings import load_settings
+
+    with pytest.raises(ConfigError, match="public_url"):
+        load_settings(None, REAL | {"PUBLIC_URL": url})
+    ok = "https://hr.example.com:8443"
+    assert load_settings(None, REAL | {"PUBLIC_URL": ok}).workbench.public_url == ok

@@ -89,7 +89,10 @@ def _csv_rows(data: bytes, limits: TableLimits) -> list[tuple[int, list[str]]]:
 
 def _decode(data: bytes) -> str:
     if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8", errors="strict")
+        try:
+            return data[3:].decode("utf-8", errors="strict")
+        except UnicodeDecodeError:
+            pass  # a UTF-8 mark on a file that is not UTF-8: refused below, not a 500
     for encoding in ("utf-8", "gb18030"):
         try:
             text = data.decode(encoding)

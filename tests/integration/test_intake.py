@@ -380,6 +380,8 @@ async def test_upload_without_a_reader_is_stored_encrypted_and_unparsed(world: W
     assert b"".join([b async for b in blocks]) == PDF and kind == "application/pdf"
     with pytest.raises(AccessDenied):
         await world.uploads.read(INTERVIEWER, rows[0].id)
+    with pytest.raises(AccessDenied):  # the role first: an unknown id tells them nothing
+        await world.uploads.read(INTERVIEWER, 999_999_999)
     sent = await OutboxMessage.filter(recipient="lina").order_by("id")
     cards = [m for m in sent if m.payload["kind"] == "template_card"]
     assert len(cards) == 1 and "赵敏" in cards[0].payload["card"]["main_title"]["title"]

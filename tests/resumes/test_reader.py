@@ -194,6 +194,17 @@ def test_cli_exit_codes(corpus: Path) -> None:
     assert missing.returncode == 2 and "找不到文件" in missing.stderr
 
 
+def test_cli_refuses_a_bad_as_of_month(tmp_path: Path) -> None:
+    resume = tmp_path / "a.txt"
+    resume.write_text(
+        "张三\n电话 13800138000\n\n工作经历\n2019.01 - 至今  某某科技有限公司  软件工程师\n"
+    )
+    for bad in ("garbage", "2024-13", "2024-5"):
+        done = _cli("parse", str(resume), "--as-of", bad)
+        assert done.returncode == 2 and "Traceback" not in done.stderr, done.stderr
+        assert "YYYY-MM" in done.stderr or "01 到 12" in done.stderr
+
+
 def test_cli_evaluate_json(corpus: Path) -> None:
     done = _cli("evaluate", str(corpus), "--json")
     assert done.returncode == 0, done.stderr

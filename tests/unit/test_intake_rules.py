@@ -173,6 +173,8 @@ def test_refusals() -> None:
         read_table("姓名,手机\n".encode(), "a.csv")
     with pytest.raises(InvalidInput, match="编码"):
         read_table(b"\xff\xfe\x00\x00\xff" * 10, "a.csv")
+    with pytest.raises(InvalidInput, match="编码"):
+        read_table(b"\xef\xbb\xbf\xe5\xa7\x93\xff\x00,\xff\x00\n", "a.csv")
     with pytest.raises(PayloadTooLarge, match="最多导入 3 行"):
         read_table(("姓名\n" + "赵\n" * 4).encode(), "a.csv", TableLimits(max_rows=3))
     with pytest.raises(PayloadTooLarge, match="文件过大"):

@@ -334,13 +334,15 @@ class ResumeUploads:
         self, principal: Principal, resume_id: int
     ) -> tuple[str, str, AsyncIterator[bytes]]:
         """(original name, content type, the plaintext) for HR; audited either way."""
+        if not allows(principal.roles, Permission.VIEW_CONTACT):  # before the id: no oracle
+            await record(principal.actor, "read_resume", "resume_file", resume_id, allowed=False)
+            raise AccessDenied("你的角色不能查看简历")
         row = await ResumeFile.get_or_none(id=resume_id)
-        allowed = row is not None and allows(principal.roles, Permission.VIEW_CONTACT)
-        await record(principal.actor, "read_resume", "resume_file", resume_id, allowed=allowed)
+        await record(
+            principal.actor, "read_resume", "resume_file", resume_id, allowed=row is not None
+        )
         if row is None:
             raise NotFound("没有找到该简历文件")
-        if not allowed:
-            raise AccessDenied("你的角色不能查看简历")
         return row.filename, row.content_type, self._media.read(row.object_key)
 
 

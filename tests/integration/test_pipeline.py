@@ -531,3 +531,5 @@ async def test_an_id_beyond_the_tables_keys_is_not_found_not_a_database_error(
         await world.board.board(HR, huge, BoardFilters())
     with pytest.raises(NotFound):
         await world.rejections.reject(HR, huge, RejectReason.SKILLS)
+    with pytest.raises(NotFound):
+        await Comparison().compare(HR, huge)

@@ -533,3 +533,13 @@ async def test_an_id_beyond_the_tables_keys_is_not_found_not_a_database_error(
         await world.rejections.reject(HR, huge, RejectReason.SKILLS)
     with pytest.raises(NotFound):
         await Comparison().compare(HR, huge)
+
+
+async def test_hrs_rejection_note_is_kept_from_the_interviewers_on_the_panel(world: World) -> None:
+    recorded = world.apps["recorded"].id
+    await world.rejections.reject(HR, recorded, RejectReason.SKILLS, "薪资期望过高，内部备注")
+    hr_view = await ReviewService(SH).review(HR, recorded)
+    assert hr_view["application"]["rejection"]["note"] == "薪资期望过高，内部备注"
+    panel = await ReviewService(SH).review(world.principal(world.interviewer), recorded)
+    assert panel["application"]["rejection"]["reason"] == "skills"
+    assert panel["application"]["rejection"]["note"] == ""

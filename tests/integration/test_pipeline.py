@@ -22,7 +22,7 @@ from recruiting.domain.pipeline import (
     stage_of,
 )
 from recruiting.domain.roles import Role
-from recruiting.errors import AccessDenied, InvalidInput
+from recruiting.errors import AccessDenied, InvalidInput, NotFound
 from recruiting.models import (
     AnalysisStatus,
     Answer,
@@ -517,3 +517,29 @@ async def test_a_reason_typed_in_intake_is_shown_to_hr_and_kept_from_the_candida
     summary = await CandidateSummary.get(interview_id=interview.id)
     assert "薪资期望过高" in summary.hr_notes
     assert "薪资" not in summary.next_step + summary.strengths + summary.improvements
+
+
+async def test_an_id_beyond_the_tables_keys_is_not_found_not_a_database_error(
+    world: World,
+) -> None:
+    """A typed-in ``/workbench/review/99999999999`` or a board/reject of such an id names
+    nothing: PostgreSQL would refuse to compare it with an ``integer`` key (a 500)."""
+    huge = 2**40
+    with pytest.raises(NotFound):
+        await ReviewService(SH).review(HR, huge)
+    with pytest.raises(NotFound):
+        await world.board.board(HR, huge, BoardFilters())
+    with pytest.raises(NotFound):
+        await world.rejections.reject(HR, huge, RejectReason.SKILLS)
+    with pytest.raises(NotFound):
+        await Comparison().compare(HR, huge)
+
+
+async def test_hrs_rejection_note_is_kept_from_the_interviewers_on_the_panel(world: World) -> None:
+    recorded = world.apps["recorded"].id
+    await world.rejections.reject(HR, recorded, RejectReason.SKILLS, "薪资期望过高，内部备注")
+    hr_view = await ReviewService(SH).review(HR, recorded)
+    assert hr_view["application"]["rejection"]["note"] == "薪资期望过高，内部备注"
+    panel = await ReviewService(SH).review(world.principal(world.interviewer), recorded)
+    assert panel["application"]["rejection"]["reason"] == "skills"
+    assert panel["application"]["rejection"]["note"] == ""

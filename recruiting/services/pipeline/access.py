@@ -3,6 +3,7 @@ application's review, an interviewer on one of its panels. Every look is audited
 
 from __future__ import annotations
 
+from recruiting import validation
 from recruiting.domain.roles import Permission, allows
 from recruiting.errors import AccessDenied, NotFound
 from recruiting.models import Application, InterviewAssignment, SubjectKind
@@ -29,6 +30,7 @@ async def require_hr(principal: Principal, action: str, subject: str, subject_id
 async def reviewable(principal: Principal, application_id: int, action: str) -> Application:
     """The application (candidate and job loaded) if the caller may review it: HR, or an
     interviewer assigned to one of its interviews; audited either way."""
+    validation.record_id("application_id", application_id)  # beyond the key: not found
     application = await Application.get_or_none(id=application_id).prefetch_related(
         "candidate", "job"
     )

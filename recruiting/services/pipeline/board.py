@@ -17,6 +17,7 @@ from typing import Any
 
 from tortoise import connections
 
+from recruiting import validation
 from recruiting.domain.pipeline import DEAD_INTERVIEWS, DEAD_OFFERS, STAGE_NAMES, Stage
 from recruiting.errors import InvalidInput, NotFound
 from recruiting.models import Application, Candidate, InterviewRound, JobOpening
@@ -85,7 +86,7 @@ class PipelineBoard:
     async def board(self, principal: Principal, job_id: int, filters: BoardFilters) -> Board:
         await require_hr(principal, "view_pipeline", "job", job_id)
         filters = filters.checked()
-        job = await JobOpening.get_or_none(id=job_id)
+        job = await JobOpening.get_or_none(id=validation.record_id("job_id", job_id))
         if job is None:
             raise NotFound("没有找到这个岗位。", code="job_not_found")
         counts, rows = await _page_and_counts(job_id, filters)

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from recruiting import validation
 from recruiting.domain.pipeline import STAGE_NAMES
 from recruiting.errors import InvalidInput, NotFound
 from recruiting.models import (
@@ -42,7 +43,7 @@ class Comparison:
         self, principal: Principal, job_id: int, application_ids: Sequence[int] = ()
     ) -> dict[str, Any]:
         await require_hr(principal, "compare_candidates", "job", job_id)
-        job = await JobOpening.get_or_none(id=job_id)
+        job = await JobOpening.get_or_none(id=validation.record_id("job_id", job_id))
         if job is None:
             raise NotFound("没有找到这个岗位。", code="job_not_found")
         ids = list(dict.fromkeys(int(i) for i in application_ids))

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from recruiting import clock
+from recruiting import clock, validation
 from recruiting.domain.interview_state import InterviewStatus
 from recruiting.domain.pipeline import RejectReason, rejection_text
 from recruiting.errors import Conflict, InvalidInput, NotFound
@@ -53,6 +53,7 @@ class Rejections:
         self, principal: Principal, application_id: int, reason: RejectReason, note: str = ""
     ) -> Rejected:
         await require_hr(principal, "reject", "application", application_id)
+        validation.record_id("application_id", application_id)  # beyond the key: not found
         reason = RejectReason(reason)
         note = note.strip()
         if len(note) > NOTE_CHARS:

@@ -95,7 +95,7 @@ class ReviewService:
         job = application.job
         rounds = await InterviewRound.filter(job_id=job.id).order_by("sequence")
         return {
-            "application": _application_view(application, stage, self._zone),
+            "application": _application_view(application, stage, self._zone, is_hr(principal)),
             "interviews": views,
             "timeline": [
                 {"at": _local(h.at, self._zone), "kind": h.kind, "text": h.text}
@@ -107,7 +107,10 @@ class ReviewService:
         }
 
 
-def _application_view(application: Application, stage: Any, zone: tzinfo) -> dict[str, Any]:
+def _application_view(
+    application: Application, stage: Any, zone: tzinfo, hr: bool
+) -> dict[str, Any]:
+    """``hr``: HR's own rejection note is HR's (an interviewer on the panel sees the reason)."""
     candidate = application.candidate
     rejection = None
     if application.rejection_reason:
@@ -116,7 +119,7 @@ def _application_view(application: Application, stage: Any, zone: tzinfo) -> dic
             "reason": reason.value if reason else "",
             # a code from pipeline.reject, or the words HR typed for intake's 不合适
             "reason_name": REJECT_NAMES[reason] if reason else application.rejection_reason,
-            "note": application.rejection_note or "",
+            "note": (application.rejection_note or "") if hr else "",
             "at": _local(application.rejected_at, zone),
             "by": application.rejected_by,
         }

@@ -72,6 +72,7 @@ async def board(request: Request, principal: StaffPrincipal, job_id: int) -> HTT
 @bp.post("/workbench/pipeline/<job_id:int>/bulk")
 @page(Permission.MANAGE_INTERVIEWS)
 async def bulk(request: Request, principal: StaffPrincipal, job_id: int) -> HTTPResponse:
+    job_id = validation.record_id("job_id", job_id)  # before acting: not a 500 after it
     form = form_of(request)
     ids = [validation.record_id("ids", _int(v, "候选人")) for v in form.getlist("ids") or []]
     action = form.get("action") or ""

@@ -54,6 +54,7 @@ async def review(request: Request, principal: StaffPrincipal, application_id: in
 @bp.post("/workbench/review/<application_id:int>/decide")
 @page(Permission.MANAGE_INTERVIEWS)
 async def decide(request: Request, principal: StaffPrincipal, application_id: int) -> HTTPResponse:
+    application_id = validation.record_id("application_id", application_id)  # not a 500
     form = form_of(request)
     who = principal_of(principal)
     decisions = pipeline_of(request).decisions

@@ -60,6 +60,9 @@ async def test_hr_records_and_confirms_a_correction(
     assert (await DataRequest.get(id=request.id)).status == "completed"
     after = await browser.get("/workbench/data-requests/?status=completed")
     assert "已完成" in after.text and "确认更正</button>" not in after.text
+    huge = await browser.post("/workbench/data-requests/99999999999999999999",
+                              data={"csrf_token": csrf, "action": "confirm"})  # fmt: skip
+    assert huge.status_code in (400, 404)  # not a 500 from the database
     no_csrf = await browser.post(f"/workbench/data-requests/{request.id}", data={"action": "x"})
     assert no_csrf.status_code == 403
 

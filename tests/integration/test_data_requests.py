@@ -19,6 +19,7 @@ from recruiting.domain.inbound import CardClick
 from recruiting.domain.roles import Role
 from recruiting.domain.routing import route_key
 from recruiting.errors import AccessDenied, Conflict, InvalidInput, NotFound
+from recruiting.infra.contact_hashes import phone_hash
 from recruiting.infra.media_store import LocalMediaStore
 from recruiting.models import (
     Answer,
@@ -166,6 +167,7 @@ async def test_correction_is_applied_when_hr_confirms(
     assert drafts[0].payload["card"]["replace_text"] == "已完成"
     fresh = await Candidate.get(id=cid)
     assert TEST_CIPHER.decrypt(fresh.phone_enc or "", "candidate.phone") == "13900139000"
+    assert fresh.phone_hash == phone_hash(TEST_CIPHER, "13900139000")  # found again by it
     done = await DataRequest.get(id=opened.request.id)
     assert (done.status, done.new_value, done.handled_by) == ("completed", "", "lina")
     told = (await outbox(f"candidate:{cid}"))[-1]["content"]

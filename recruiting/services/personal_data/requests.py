@@ -48,6 +48,7 @@ from recruiting.ports.outbound import OutboundDraft
 from recruiting.services.messaging.conversation import CHANNEL as WECOM_MESSAGE
 from recruiting.services.messaging.conversation import card_update
 from recruiting.services.messaging.effects import Effects
+from recruiting.services.personal_data.contact_data import PersonalDataService
 from recruiting.services.personal_data.erasure import LegalHoldApplies
 from recruiting.services.shared.access import HR_ROLES
 from recruiting.services.shared.audit import SYSTEM, Actor, record
@@ -374,9 +375,10 @@ class DataRequests:
             candidate = await Candidate.get_or_none(id=request.candidate_id)
             if candidate is None or candidate.erased_at is not None:
                 raise NotFound("这位候选人的信息已删除。", code="unknown_candidate")
+            # sealed with its keyed hash, so the returning-candidate check finds the new value
+            PersonalDataService(self._cipher).seal(candidate, **{request.field: locked.new_value})
             column = {"phone": "phone_enc", "email": "email_enc"}[request.field]
-            sealed = self._cipher.encrypt(locked.new_value, f"candidate.{request.field}")
-            await Candidate.filter(id=candidate.id).update(**{column: sealed})
+            await candidate.save(update_fields=[column, f"{request.field}_hash"])
             await record(
                 actor,
                 "correct_pii",

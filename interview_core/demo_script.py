@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import logging
 import re
 from dataclasses import dataclass, field
 from functools import cache
@@ -32,6 +33,8 @@ from recruiting.ports.analysis import (
 
 if TYPE_CHECKING:
     from interview_core.speech.port import TranscriptSegment
+
+log = logging.getLogger(__name__)
 
 SCRIPT_ENGINE = "示例文字稿"
 DEMO_NOTE = "示例数据：转写为演示脚本（非语音识别），评分与证据由评分引擎对该文字稿实际计算。"
@@ -64,7 +67,8 @@ class ScriptedAnalysis:
 
         script = self.scripts.get(hashlib.sha256(request.media_path.read_bytes()).hexdigest())
         if script is None:
-            raise InvalidInput("not a demo recording: no script registered for it")
+            log.warning("no demo script for %s", request.media_path.name)
+            raise InvalidInput("这段录像不是演示录像，无法生成示例分析。")
         info = probe(request.media_path, MediaLimits(max_seconds=self.core.max_seconds))
         transcript = Transcript(True, SCRIPT_ENGINE, timed_segments(script, info.duration))
         job = job_for(request.job_code, request.job_title, request.competency_model)

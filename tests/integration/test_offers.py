@@ -417,6 +417,15 @@ async def test_the_candidate_answers_the_letter_once(world: dict[str, Any]) -> N
     assert late.result == "closed" and "通过后撤销" in late.message
 
 
+async def test_an_odd_offer_number_in_the_subject_is_unknown(world: dict[str, Any]) -> None:
+    """A subject whose number is not an ASCII id that fits the column (², ١, 40 digits) is
+    an unknown offer, not a ValueError or a database overflow."""
+    cid = world["application"].candidate_id
+    for odd in ("offer:²", "offer:١", "offer:" + "9" * 40):
+        told = await OfferAnswers()(cid, odd, "accept", source_id="kf:odd", text="")
+        assert told.result == "unknown"
+
+
 async def test_stale_city_data_is_said_on_the_card_and_the_approval_form(
     world: dict[str, Any],
 ) -> None:

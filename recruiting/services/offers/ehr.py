@@ -166,9 +166,11 @@ class EhrSync:
             .first()
         )
         if application is None:
-            raise NotFound(f"application {application_id} not found")
+            raise NotFound("没有找到这份申请。", code="application_not_found")
         if application.candidate.erased_at is not None:
-            raise InvalidInput("the candidate's data was erased; nothing can be sent to the EHR")
+            raise InvalidInput(  # HR reads it (a rejection of an erased candidate)
+                "候选人的个人信息已删除，不能再记录结果或同步到人事系统。", code="candidate_erased"
+            )
         application.status = status
         application.decided_at = clock.now() if status in CLOSED else None
         await application.save(update_fields=["status", "decided_at"])

@@ -77,5 +77,6 @@ def test_a_registered_recording_is_scored_from_its_script(tmp_path: Path) -> Non
 def test_any_other_recording_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "c.mp4"
     path.write_bytes(demo_video(4, 10))
-    with pytest.raises(InvalidInput):
+    with pytest.raises(InvalidInput) as refused:
         ScriptedAnalysis().analyze(_request(path))
+    assert "演示录像" in refused.value.message  # HR reads it: Chinese, no developer text

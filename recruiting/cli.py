@@ -115,7 +115,8 @@ def _resumes_parser(sub: Any) -> None:
     verbs = cmd.add_subparsers(dest="verb", required=True)
     parse = verbs.add_parser("parse", help="print one résumé's facts as JSON")
     parse.add_argument("file")
-    parse.add_argument("--as-of", help="the month 至今 means, YYYY-MM (default: this month)")
+    parse.add_argument("--as-of", type=_month,
+                       help="the month 至今 means, YYYY-MM (default: this month)")  # fmt: skip
     parse.set_defaults(func=_resumes_parse)
     evaluate = verbs.add_parser("evaluate", help="precision/recall over a generated corpus")
     evaluate.add_argument("corpus")
@@ -126,6 +127,16 @@ def _resumes_parser(sub: Any) -> None:
     match.add_argument("file", help="résumé file (PDF, .docx, HTML, text)")
     match.add_argument("--job", required=True, help="job YAML with requirements: must / nice")
     match.set_defaults(func=_resumes_match)
+
+
+def _month(text: str) -> str:
+    """``--as-of`` as ``YYYY-MM`` (a bad one is argparse's exit 2, not a traceback later)."""
+    year, dash, month = text.partition("-")
+    if not (text.isascii() and dash and len(year) == 4 and year.isdigit() and len(month) == 2):
+        raise argparse.ArgumentTypeError("月份格式应为 YYYY-MM，例如 2024-05")
+    if not (month.isdigit() and 1 <= int(month) <= 12):
+        raise argparse.ArgumentTypeError("月份应在 01 到 12 之间")
+    return text
 
 
 def _resumes_parse(settings: Settings, args: argparse.Namespace) -> int:

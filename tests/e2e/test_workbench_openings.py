@@ -167,6 +167,11 @@ async def test_bad_input_gets_a_chinese_4xx_never_a_500(
     assert link.status_code == 400 and "https://" in link.text
     assert (await hr.get("/workbench/openings/?offset=abc&status=zzz")).status_code == 200
     assert (await hr.get("/workbench/openings/rounds/2147483647")).status_code == 404
+    for past_the_keys in ("/rounds/2147483648", "/99999999999", "/rounds/9/versions/1",
+                          "/rounds/99999999999/versions/1", f"/rounds/{round_id}/versions/-99999999999"):  # fmt: skip
+        assert (await hr.get(f"/workbench/openings{past_the_keys}")).status_code == 404
+    far = await hr.post("/workbench/openings/bank/99999999999/retire", data={"csrf_token": csrf})
+    assert far.status_code == 404
     moved = await hr.post(f"/workbench/openings/{job.id}/rounds/999999/move",
                           data={"csrf_token": csrf, "direction": "up"})  # fmt: skip
     assert moved.status_code == 404

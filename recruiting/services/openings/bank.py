@@ -20,7 +20,7 @@ from recruiting.domain.roles import Permission
 from recruiting.errors import Conflict, InvalidInput, NotFound
 from recruiting.models import BankQuestion
 from recruiting.ports.competency_catalog import CatalogCompetency, CompetencyCatalog
-from recruiting.services.openings.common import Library, changed, require
+from recruiting.services.openings.common import Library, changed, require, row
 from recruiting.services.shared.audit import Actor
 
 MAX_BANK = 5000  # questions in all: a bank beyond this is a data dump, not a bank
@@ -197,7 +197,7 @@ class QuestionBankService:
 
 
 async def _question(question_id: int) -> BankQuestion:
-    found = await BankQuestion.get_or_none(id=question_id)
+    found = await BankQuestion.get_or_none(id=row(question_id, "题库中没有这道题"))
     if found is None:
         raise NotFound("题库中没有这道题")
     return found

@@ -6,9 +6,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from recruiting.domain.roles import Permission, allows
-from recruiting.errors import AccessDenied
+from recruiting.errors import AccessDenied, NotFound
 from recruiting.ports.competency_catalog import CatalogCompetency, CatalogJob, CompetencyCatalog
 from recruiting.services.shared.audit import Actor, record
+from recruiting.validation import MAX_ROW_ID
 
 DENIED = {
     Permission.VIEW_OPENINGS: "您的角色不能查看岗位和面试轮次",
@@ -30,6 +31,14 @@ async def changed(actor: Actor, action: str, subject: str, sid: object, detail: 
     """The audit entry of a change: who, what, which row; never what a person wrote about
     anyone (``detail`` holds field names, counts, version numbers)."""
     await record(actor, action, subject, sid, allowed=True, detail=detail)
+
+
+def row(row_id: int, missing: str) -> int:
+    """``row_id`` if a 32-bit key can hold it; a larger one names nothing (PostgreSQL would
+    refuse to compare it with the column: a 500 instead of ``missing``)."""
+    if not 0 < row_id <= MAX_ROW_ID:
+        raise NotFound(missing)
+    return row_id
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,7 @@ from recruiting.domain.roles import Permission
 from recruiting.errors import Conflict, InvalidInput, NotFound
 from recruiting.models import Application, Interview, InterviewRound, JobOpening, JobStatus
 from recruiting.ports.competency_catalog import CatalogCompetency, CatalogJob, CompetencyCatalog
-from recruiting.services.openings.common import Library, changed, require
+from recruiting.services.openings.common import Library, changed, require, row
 from recruiting.services.shared.audit import Actor
 from recruiting.services.shared.round_versions import freeze_unpinned
 
@@ -252,7 +252,9 @@ class OpeningService:
         self, actor: Actor, opening_id: int, model: list[dict[str, str]], how: str
     ) -> None:
         async with in_transaction():
-            job = await JobOpening.select_for_update().get_or_none(id=opening_id)
+            job = await JobOpening.select_for_update().get_or_none(
+                id=row(opening_id, "没有找到这个岗位")
+            )
             if job is None:
                 raise NotFound("没有找到这个岗位")
             if job.competency_model == model:
@@ -266,7 +268,7 @@ class OpeningService:
 
 
 async def _job(opening_id: int) -> JobOpening:
-    job = await JobOpening.get_or_none(id=opening_id)
+    job = await JobOpening.get_or_none(id=row(opening_id, "没有找到这个岗位"))
     if job is None:
         raise NotFound("没有找到这个岗位")
     return job

@@ -32,10 +32,11 @@ from recruiting.models import (
     RoundVersion,
 )
 from recruiting.ports.competency_catalog import CompetencyCatalog
-from recruiting.services.openings.common import Library, changed, require
+from recruiting.services.openings.common import Library, changed, require, row
 from recruiting.services.shared.audit import Actor
 from recruiting.services.shared.round_versions import freeze_unpinned
 
+JOB, ROUND = "没有找到这个岗位", "没有找到这一轮面试"
 KIND_NAMES = {"recorded": "录制面试", "live": "现场/视频面试"}
 
 
@@ -110,7 +111,7 @@ class RoundService:
         if kind not in rules.KINDS:
             raise InvalidInput("请选择面试形式：录制面试或现场/视频面试")
         async with in_transaction():
-            job = await JobOpening.select_for_update().get_or_none(id=opening_id)
+            job = await JobOpening.select_for_update().get_or_none(id=row(opening_id, JOB))
             if job is None:
                 raise NotFound("没有找到这个岗位")
             existing = await InterviewRound.filter(job_id=job.id).order_by("-sequence")
@@ -132,7 +133,7 @@ class RoundService:
         already created keep the version they were taken with."""
         await require(actor, Permission.MANAGE_OPENINGS, "edit_round", "interview_round", round_id)
         async with in_transaction():
-            round_ = await InterviewRound.select_for_update().get_or_none(id=round_id)
+            round_ = await InterviewRound.select_for_update().get_or_none(id=row(round_id, ROUND))
             if round_ is None:
                 raise NotFound("没有找到这一轮面试")
             job = await JobOpening.get(id=round_.job_id)
@@ -186,7 +187,7 @@ class RoundService:
             actor, Permission.MANAGE_OPENINGS, "reorder_rounds", "job_opening", opening_id
         )
         async with in_transaction():
-            job = await JobOpening.select_for_update().get_or_none(id=opening_id)
+            job = await JobOpening.select_for_update().get_or_none(id=row(opening_id, JOB))
             if job is None:
                 raise NotFound("没有找到这个岗位")
             rounds = await InterviewRound.filter(job_id=job.id)
@@ -217,7 +218,7 @@ class RoundService:
             actor, Permission.MANAGE_OPENINGS, "delete_round", "interview_round", round_id
         )
         async with in_transaction():
-            round_ = await InterviewRound.select_for_update().get_or_none(id=round_id)
+            round_ = await InterviewRound.select_for_update().get_or_none(id=row(round_id, ROUND))
             if round_ is None:
                 raise NotFound("没有找到这一轮面试")
             taken = await Interview.filter(round_id=round_id).count()
@@ -236,7 +237,9 @@ class RoundService:
     async def version(self, actor: Actor, round_id: int, number: int) -> RoundContent:
         """The content of one version (what its interviews were taken with)."""
         await require(actor, Permission.VIEW_OPENINGS, "view_round", "interview_round", round_id)
-        found = await RoundVersion.get_or_none(round_id=round_id, number=number)
+        found = None
+        if 0 < number < 2**15:  # a smallint column
+            found = await RoundVersion.get_or_none(round_id=row(round_id, ROUND), number=number)
         if found is None:
             raise NotFound("没有这个版本")
         return RoundContent.from_json(found.content)
@@ -370,7 +373,7 @@ def _current(round_: InterviewRound) -> dict[str, Any]:
 
 
 async def _round(round_id: int) -> InterviewRound:
-    found = await InterviewRound.get_or_none(id=round_id)
+    found = await InterviewRound.get_or_none(id=row(round_id, ROUND))
     if found is None:
         raise NotFound("没有找到这一轮面试")
     return found

@@ -45,6 +45,9 @@ async def test_opening_life_and_roles(services: Any) -> None:
     openings, _, _ = services
     with pytest.raises(InvalidInput, match="能力模型"):
         await openings.create(HR, {"code": "S-1", "title": "销售", "status": "open"})
+    with pytest.raises(InvalidInput, match="内置岗位模型"):
+        await openings.create(HR, {"code": "S-1", "title": "销售", "library_job": "nope"})
+    assert not await JobOpening.filter(code="S-1").exists()  # refused before the row exists
     job = await _opening(openings)
     with pytest.raises(Conflict, match="已被使用"):
         await openings.create(MANAGER, {"code": "S-1", "title": "另一个"})

@@ -154,6 +154,8 @@ class OpeningService:
         await require(actor, Permission.MANAGE_OPENINGS, "create_opening", "job_opening", "new")
         fields = rules.opening_fields(data)
         model = self._model_of(data.get("competency_model"))
+        if data.get("library_job"):  # checked before the row exists: no half-made opening
+            model = self._library_model(str(data["library_job"]))
         if fields.status == "open" and not model:
             raise InvalidInput("开放招聘前请先设置能力模型")
         try:
@@ -168,7 +170,8 @@ class OpeningService:
             )
         except IntegrityError:
             raise Conflict(f"岗位编号“{fields.code}”已被使用，请换一个") from None
-        await changed(actor, "create_opening", "job_opening", job.id, f"status={job.status}")
+        how = f" library={data['library_job']}" if data.get("library_job") else ""
+        await changed(actor, "create_opening", "job_opening", job.id, f"status={job.status}{how}")
         return job
 
     async def update(self, actor: Actor, opening_id: int, data: Mapping[str, Any]) -> JobOpening:
@@ -233,13 +236,16 @@ class OpeningService:
         await require(
             actor, Permission.MANAGE_OPENINGS, "edit_competency_model", "job_opening", opening_id
         )
-        builtin = self._library.job(str(job_code))
+        model = self._library_model(str(job_code))
+        await self._store_model(actor, opening_id, model, f"library={job_code}")
+        return model
+
+    def _library_model(self, job_code: str) -> list[dict[str, str]]:
+        builtin = self._library.job(job_code)
         if builtin is None:
             raise InvalidInput("没有这个内置岗位模型，请从列表中选择")
         entries = [{"code": code, "weight": weight} for code, weight in builtin.weights]
-        model = rules.competency_model(entries, self._library.names())
-        await self._store_model(actor, opening_id, model, f"library={builtin.code}")
-        return model
+        return rules.competency_model(entries, self._library.names())
 
     def _model_of(self, value: Any) -> list[dict[str, str]]:
         if value in (None, "", []):

@@ -107,8 +107,6 @@ async def opening_create(request: Request, principal: StaffPrincipal) -> HTTPRes
         job = await uc.create(principal.actor, {**values, "status": "draft"})
     except (InvalidInput, Conflict) as exc:
         return _new_form(request, principal, values, exc)
-    if values["library_job"]:
-        await uc.model_from_library(principal.actor, job.id, values["library_job"])
     return _go(f"/workbench/openings/{job.id}")
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from sanic import Request
 
@@ -16,6 +17,9 @@ from recruiting.services.recorded.links import InvitationService
 from recruiting.services.recorded.results import ResultsService
 from recruiting.services.recorded.uploads import UploadService
 from recruiting.services.shared.sessions import SessionService
+
+if TYPE_CHECKING:
+    from recruiting.bootstrap import Services
 
 
 @dataclass(frozen=True)
@@ -33,5 +37,5 @@ class MiniApp:
 
 
 def miniapp(request: Request) -> MiniApp:
-    services: MiniApp = request.app.ctx.services.miniapp
-    return services
+    services: Services = request.app.ctx.services
+    return services.recorded.miniapp

@@ -15,13 +15,16 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from sanic import Blueprint, Request
 
 from recruiting.errors import RequestTimeout
 from recruiting.infra.rate_limit import RateLimiter
 from recruiting.services.shared.sessions import Principal
+
+if TYPE_CHECKING:
+    from recruiting.bootstrap import Services
 
 GROUPS = {
     "login_candidate": "login",
@@ -57,8 +60,8 @@ def client_ip(request: Request) -> str:
 
 
 def _limiter(request: Request) -> RateLimiter:
-    limiter: RateLimiter = request.app.ctx.services.miniapp.limiter
-    return limiter
+    services: Services = request.app.ctx.services
+    return services.recorded.miniapp.limiter
 
 
 async def _limit_ip(request: Request) -> None:

@@ -5,7 +5,7 @@ of the offered times). Answering the same choice twice is harmless."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sanic import Blueprint, Request
 from sanic.response import HTTPResponse, json
@@ -13,6 +13,9 @@ from sanic.response import HTTPResponse, json
 from miniapp_api import schemas as s
 from miniapp_api.edge import documented, principal_of
 from recruiting.services.candidate_channel.answers import CandidateAnswers
+
+if TYPE_CHECKING:
+    from recruiting.bootstrap import Services
 
 bp = Blueprint("miniapp_messages", url_prefix="/miniapp/v1")
 
@@ -48,8 +51,8 @@ class AnswerOut:
 
 
 def _answers(request: Request) -> CandidateAnswers:
-    answers: CandidateAnswers = request.app.ctx.services.candidate_answers
-    return answers
+    services: Services = request.app.ctx.services
+    return services.candidate_channel.answers
 
 
 @bp.get("/messages")

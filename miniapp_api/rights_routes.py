@@ -7,7 +7,7 @@ list, acting on one. Each route calls one use case of ``recruiting.services.pers
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from sanic import Blueprint, Request
@@ -22,6 +22,9 @@ from recruiting.models import DataRequestKind
 from recruiting.services.personal_data.requests import DataRequests
 from recruiting.services.personal_data.rights import CandidateRights
 from recruiting.web import media_response
+
+if TYPE_CHECKING:
+    from recruiting.bootstrap import Services
 
 bp = Blueprint("miniapp_rights", url_prefix="/miniapp/v1")
 
@@ -82,13 +85,13 @@ class ActBody:
 
 
 def _rights(request: Request) -> CandidateRights:
-    rights: CandidateRights = request.app.ctx.services.data_rights.rights
-    return rights
+    services: Services = request.app.ctx.services
+    return services.data_rights.rights
 
 
 def _requests(request: Request) -> DataRequests:
-    requests: DataRequests = request.app.ctx.services.data_rights.requests
-    return requests
+    services: Services = request.app.ctx.services
+    return services.data_rights.requests
 
 
 # -- the candidate -------------------------------------------------------------------------

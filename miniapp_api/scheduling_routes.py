@@ -9,7 +9,7 @@ two steps a crash could split."""
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sanic import Blueprint, Request
 from sanic.response import HTTPResponse, json
@@ -23,17 +23,20 @@ from recruiting.models import Interview, InterviewMode
 from recruiting.services.scheduling.booking import InterviewBooking
 from recruiting.services.scheduling.slots import SchedulingService, proposal_json
 
+if TYPE_CHECKING:
+    from recruiting.bootstrap import Services
+
 bp = Blueprint("miniapp_scheduling", url_prefix="/miniapp/v1/staff")
 
 
 def _service(request: Request) -> SchedulingService:
-    service: SchedulingService = request.app.ctx.services.scheduling
-    return service
+    services: Services = request.app.ctx.services
+    return services.scheduling.service
 
 
 def _booking(request: Request) -> InterviewBooking:
-    booking: InterviewBooking = request.app.ctx.services.booking
-    return booking
+    services: Services = request.app.ctx.services
+    return services.invitations.booking
 
 
 @bp.post("/proposals")

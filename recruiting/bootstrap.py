@@ -22,37 +22,13 @@ from sanic import Request, Sanic
 from ehr_adapter.build import close_ehr
 from interview_core.speech.choose import SpeechReadiness, speech_readiness
 from miniapp_api import routes as miniapp_routes
-from miniapp_api.context import MiniApp
 from recruiting.db import close_database, migrate_schema, open_database
 from recruiting.domain.roles import Role
-from recruiting.infra.pii import FieldCipher
 from recruiting.infra.private_files import private_dir, restrict_umask
 from recruiting.infra.sealed_fields import install_cipher_for
-from recruiting.ports.ehr import EhrSystem
-from recruiting.ports.kv import KeyValueStore
-from recruiting.ports.media import MediaStore
-from recruiting.ports.queue import TaskQueue
 from recruiting.runtime import Worker
-from recruiting.services.after_interview.summaries import CandidateSummaries
-from recruiting.services.after_interview.surveys import Surveys
-from recruiting.services.candidate_channel.answers import CandidateAnswers
 from recruiting.services.demo import seed_demo_recruiting, seed_demo_staff
-from recruiting.services.invitations.lifecycle import InterviewInvitations
-from recruiting.services.messaging.callbacks import CallbackProcessor
-from recruiting.services.messaging.inbox import CallbackInbox
-from recruiting.services.messaging.outbox import OutboxRelay
-from recruiting.services.offers.ehr import EhrSync
-from recruiting.services.offers.payroll_data_alerts import PayrollDataAlerts
-from recruiting.services.personal_data.contact_data import PersonalDataService
-from recruiting.services.recorded.analysis import AnswerAnalysisRunner
-from recruiting.services.scheduling.booking import InterviewBooking
-from recruiting.services.scheduling.reminders import ReminderService
-from recruiting.services.scheduling.slots import SchedulingService
-from recruiting.services.screening.candidate import CandidateResumes
-from recruiting.services.screening.ranking import Screening
-from recruiting.services.screening.requirements import OpeningRequirements
 from recruiting.services.shared.audit import Actor
-from recruiting.services.workbench.login import WorkbenchLogin
 from recruiting.settings import Settings, is_loopback
 from recruiting.web import (
     install_error_handlers,
@@ -61,12 +37,12 @@ from recruiting.web import (
     install_security_headers,
 )
 from recruiting.wiring.after_interview import AfterInterview, wire_after_interview
-from recruiting.wiring.candidate_channel import wire_candidate_channel
+from recruiting.wiring.candidate_channel import CandidateChannel, wire_candidate_channel
 from recruiting.wiring.intake import Intake, wire_intake
-from recruiting.wiring.invitations import wire_invitations
-from recruiting.wiring.live import wire_live
-from recruiting.wiring.messaging import decode_event, wire_messaging
-from recruiting.wiring.offers import wire_offers
+from recruiting.wiring.invitations import Invitations, wire_invitations
+from recruiting.wiring.live import Live, wire_live
+from recruiting.wiring.messaging import Messaging, decode_event, wire_messaging
+from recruiting.wiring.offers import OffersWiring, wire_offers
 from recruiting.wiring.openings import Openings, wire_openings
 from recruiting.wiring.personal_data import (
     DataRights,
@@ -75,18 +51,16 @@ from recruiting.wiring.personal_data import (
     wire_personal_data,
 )
 from recruiting.wiring.pipeline import Pipeline, wire_pipeline
-from recruiting.wiring.recorded import wire_recorded
-from recruiting.wiring.scheduling import wire_scheduling
-from recruiting.wiring.screening import wire_screening
-from recruiting.wiring.shared import scorer_choice, wire_shared
+from recruiting.wiring.recorded import Recorded, wire_recorded
+from recruiting.wiring.scheduling import Scheduling, wire_scheduling
+from recruiting.wiring.screening import ScreeningWiring, wire_screening
+from recruiting.wiring.shared import Shared, scorer_choice, wire_shared
+from recruiting.wiring.workbench import Workbench, wire_workbench
 from recruiting.workbench import install_workbench
 from scheduler.jobs import JobRegistry
 from scheduler.leader import LeaderGuard, Lease, MemoryLease, RedisLease
 from scheduler.runner import Scheduler
 from wecom_bot import routes as wecom_routes
-from wecom_bot.client import WeComClient
-from wecom_bot.gateway import CallbackGateway
-from wecom_bot.web_login import WeComWebLogin
 
 __all__ = ["Services", "WebApp", "build_services", "create_app", "decode_event", "scorer_choice"]
 
@@ -97,54 +71,37 @@ WebApp = Sanic[Any, Any]
 
 @dataclass
 class Services:
-    """Everything the entry points need, built once per process."""
+    """Everything the entry points need, built once per process: one field per capability,
+    each the frozen dataclass its ``wire_<capability>()`` returns, and what the process runs
+    (the worker, the scheduler)."""
 
-    settings: Settings
-    kv: KeyValueStore
-    queue: TaskQueue
-    cipher: FieldCipher
-    media: MediaStore  # the private store of recordings and files
-    wecom: WeComClient
-    inbox: CallbackInbox
-    gateway: CallbackGateway
-    processor: CallbackProcessor
-    relay: OutboxRelay
-    worker: Worker
-    personal_data: PersonalDataService
-    miniapp: MiniApp
-    scheduling: SchedulingService
-    invitations: InterviewInvitations
-    booking: InterviewBooking
-    candidate_answers: CandidateAnswers
-    analysis: AnswerAnalysisRunner
-    http: httpx.AsyncClient
-    ehr: EhrSystem
-    ehr_sync: EhrSync
-    reminders: ReminderService
-    scheduler: Scheduler
-    surveys: Surveys
-    summaries: CandidateSummaries
-    lifecycle: PersonalDataWiring  # erasure, legal holds, the purge
+    shared: Shared  # settings, key-value store, queue, cipher, media store, WeCom, http
+    messaging: Messaging  # callback inbox and gateway, the processor, the outbox relay
+    scheduling: Scheduling
+    invitations: Invitations  # invitations to a booked interview, booking, the schedule chat
+    candidate_channel: CandidateChannel
+    recorded: Recorded  # the mini-app's use cases, answer analysis
+    live: Live
+    after_interview: AfterInterview
+    offers: OffersWiring  # offers, approvals, the EHR and payroll hand-off
+    personal_data: PersonalDataWiring  # contact data, erasure, legal holds, the purge
     data_rights: DataRights  # the candidate's requests about their data, the talent pool
-    intake: Intake
-    workbench_login: WorkbenchLogin
+    screening: ScreeningWiring
     pipeline: Pipeline  # the HR workbench's board, review and decisions
-    screening: Screening
-    requirements: OpeningRequirements
-    candidate_resumes: CandidateResumes  # the candidate page's résumé facts and matches
+    intake: Intake
     openings: Openings  # openings, rounds, question bank (the workbench's 岗位 pages)
+    workbench: Workbench  # the workbench's sign-in
+    worker: Worker
+    scheduler: Scheduler
     # found once at start (a directory listing): /healthz must not touch the disk per probe
     speech: SpeechReadiness | None = None
 
     async def aclose(self) -> None:
         await self.scheduler.stop()
         await self.scheduler.guard.close()
-        self.analysis.close()
-        await close_ehr(self.ehr)
-        await self.http.aclose()
-        await self.wecom.aclose()
-        await self.queue.close()
-        await self.kv.close()
+        self.recorded.analysis.close()
+        await close_ehr(self.offers.ehr.ehr)
+        await self.shared.aclose()
 
 
 def build_services(
@@ -156,8 +113,8 @@ def build_services(
     offers = wire_offers(shared)
     scheduling = wire_scheduling(shared)
     invitations = wire_invitations(shared, scheduling)
-    lifecycle = wire_personal_data(shared)
-    rights = wire_data_rights(shared, lifecycle)
+    personal_data = wire_personal_data(shared)
+    rights = wire_data_rights(shared, personal_data)
     candidates = wire_candidate_channel(invitations, after, offers, rights.talent_pool)
     recorded = wire_recorded(shared, after)
     screening = wire_screening(shared, recorded)
@@ -176,69 +133,35 @@ def build_services(
         recorded.analysis,
         scratch_root=shared.scratch.parent,
     )
-    jobs = _scheduler(
-        settings, scheduling.reminders, after, offers.payroll_alerts, lifecycle, rights
-    )
     return Services(
-        settings=settings,
-        kv=shared.kv,
-        queue=shared.queue,
-        cipher=shared.cipher,
-        media=shared.media,
-        wecom=shared.wecom,
-        inbox=messaging.inbox,
-        gateway=messaging.gateway,
-        processor=messaging.processor,
-        relay=messaging.relay,
-        worker=worker,
-        personal_data=PersonalDataService(shared.cipher),
-        miniapp=recorded.miniapp,
-        scheduling=scheduling.service,
-        invitations=invitations.lifecycle,
-        booking=invitations.booking,
-        candidate_answers=candidates.answers,
-        analysis=recorded.analysis,
-        http=shared.http,
-        ehr=offers.ehr.ehr,
-        ehr_sync=offers.ehr_sync,
-        reminders=scheduling.reminders,
-        scheduler=jobs,
-        surveys=after.surveys,
-        summaries=after.summaries,
-        lifecycle=lifecycle,
-        data_rights=rights,
-        intake=intake,
-        workbench_login=WorkbenchLogin(
-            WeComWebLogin(shared.wecom.auth), shared.kv, settings.workbench.session_ttl
-        ),
-        pipeline=pipeline,
-        screening=screening.screening,
-        requirements=screening.requirements,
-        candidate_resumes=screening.candidates,
-        openings=wire_openings(),
-    )
+        shared=shared, messaging=messaging, scheduling=scheduling, invitations=invitations,
+        candidate_channel=candidates, recorded=recorded, live=live, after_interview=after,
+        offers=offers, personal_data=personal_data, data_rights=rights, screening=screening,
+        pipeline=pipeline, intake=intake, openings=wire_openings(),
+        workbench=wire_workbench(shared), worker=worker,
+        scheduler=_scheduler(settings, scheduling, after, offers, personal_data, rights),
+    )  # fmt: skip
 
 
 def _scheduler(
     settings: Settings,
-    reminders: ReminderService,
+    scheduling: Scheduling,
     after: AfterInterview,
-    payroll_alerts: PayrollDataAlerts,
-    lifecycle: PersonalDataWiring,
+    offers: OffersWiring,
+    personal_data: PersonalDataWiring,
     rights: DataRights,
 ) -> Scheduler:
     """Time-driven jobs; other use cases register theirs here (``async (now) -> int``)."""
     registry = JobRegistry()
-    registry.add("payroll.data_alerts", payroll_alerts.send_due, every=timedelta(hours=1))
-    registry.add("reminders.send_due", reminders.send_due)
+    registry.add("payroll.data_alerts", offers.payroll_alerts.send_due, every=timedelta(hours=1))
+    registry.add("reminders.send_due", scheduling.reminders.send_due)
     registry.add("surveys.send_due", after.surveys.send_due_surveys, every=timedelta(minutes=1))
     registry.add(
         "summaries.draft_due", after.summaries.draft_due_summaries, every=timedelta(minutes=1)
     )
-    registry.add("personal_data.purge", lifecycle.purge.run_due, every=timedelta(hours=1))
-    registry.add(
-        "personal_data.monthly_summary", lifecycle.purge.monthly_summary, every=timedelta(hours=6)
-    )
+    purge = personal_data.purge
+    registry.add("personal_data.purge", purge.run_due, every=timedelta(hours=1))
+    registry.add("personal_data.monthly_summary", purge.monthly_summary, every=timedelta(hours=6))
     # deletions the candidates asked for, by their due date (and once a legal hold is lifted)
     registry.add(
         "data_requests.execute_due", rights.requests.execute_due, every=timedelta(minutes=5)
@@ -275,7 +198,7 @@ async def start_services(
 
 async def stop_services(services: Services) -> None:
     services.worker.stop()
-    await services.inbox.drain()
+    await services.messaging.inbox.drain()
     await services.worker.drain()
     await services.aclose()
     await close_database()
@@ -339,13 +262,14 @@ def create_app(
 
 def _health(request: Request) -> dict[str, object]:
     services: Services = request.app.ctx.services
+    settings = services.shared.settings
     return {
         "status": "ok",
-        "wecom": "sandbox" if services.settings.wecom.uses_sandbox else "corp",
-        "embedded": services.settings.embedded,
+        "wecom": "sandbox" if settings.wecom.uses_sandbox else "corp",
+        "embedded": settings.embedded,
         "speech_model": services.speech.to_json() if services.speech else None,
-        "scoring": scorer_choice(services.settings).describe(),
-        "workbench": _workbench_health(services.settings),
+        "scoring": scorer_choice(settings).describe(),
+        "workbench": _workbench_health(settings),
     }
 
 

@@ -6,6 +6,7 @@ Thin on purpose: read the request, call the gateway, map errors to the documente
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
 from urllib.parse import unquote
 
 from sanic import Blueprint, Request
@@ -14,6 +15,9 @@ from sanic.response import HTTPResponse, text
 from recruiting.errors import PayloadTooLarge, RecruitingError
 from recruiting.web import error_response
 from wecom_bot.gateway import CallbackGateway
+
+if TYPE_CHECKING:
+    from recruiting.bootstrap import Services
 
 bp = Blueprint("wecom_callback")
 
@@ -29,8 +33,8 @@ def query_args(query_string: str) -> dict[str, str]:
 
 
 def _gateway(request: Request) -> CallbackGateway:
-    gateway: CallbackGateway = request.app.ctx.services.gateway
-    return gateway
+    services: Services = request.app.ctx.services
+    return services.messaging.gateway
 
 
 @bp.get("/wecom/callback")
@@ -46,7 +50,8 @@ async def verify_url(request: Request) -> HTTPResponse:
 async def receive(request: Request) -> HTTPResponse:
     """Sanic refuses bodies over REQUEST_MAX_SIZE with 413 itself; the explicit check keeps
     the callback limit once upload routes raise the app-wide maximum."""
-    limit: int = request.app.ctx.services.settings.server.callback_body_limit
+    services: Services = request.app.ctx.services
+    limit = services.shared.settings.server.callback_body_limit
     try:
         if len(request.body) > limit:
             raise PayloadTooLarge(f"callback body over {limit} bytes")

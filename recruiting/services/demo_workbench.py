@@ -246,17 +246,18 @@ class _Seed:
         self.s = services
         self.rec = recordings
         self.hr = Principal(0, SubjectKind.STAFF, userid="lina", roles=frozenset({Role.HR}))
+        shared = services.shared
         self.runner = AnswerAnalysisRunner(
-            services.media, recordings.analysis, processes=0,
-            scratch=services.settings.data_dir / "tmp", lease_seconds=120, max_attempts=1,
-            queue=services.queue,
+            shared.media, recordings.analysis, processes=0,
+            scratch=shared.settings.data_dir / "tmp", lease_seconds=120, max_attempts=1,
+            queue=shared.queue,
         )  # fmt: skip
         self.interviewers: list[Staff] = []
         self.videos = 0
         self.booked = 0
 
     def now(self) -> datetime:
-        return clock.now().astimezone(self.s.settings.timezone)
+        return clock.now().astimezone(self.s.shared.settings.timezone)
 
     async def staff(self) -> None:
         lina = await Staff.get(wecom_userid="lina")
@@ -353,7 +354,7 @@ class _Seed:
         """The candidate's side, through the mini-app's services: (the invitation opened)
         consents, each question revealed, the recording uploaded in one chunk; then the
         analysis runs on it."""
-        mini = self.s.miniapp
+        mini = self.s.recorded.miniapp
         me = Principal(0, SubjectKind.CANDIDATE, candidate_id=candidate_id)
         # what redeeming the link does besides binding a WeChat account (demo people have none)
         await Interview.filter(id=interview_id, status=InterviewStatus.INVITED).update(

@@ -1,4 +1,5 @@
-"""Personal data over its life: erasure, legal holds, the purge job (``services.personal_data``)."""
+"""Personal data over its life: the sealed contact data, erasure, legal holds, the purge job
+(``services.personal_data``)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from recruiting.infra.media_store import LocalMediaStore
 from recruiting.infra.private_files import restrict_umask
 from recruiting.infra.sealed_fields import install_cipher_for
 from recruiting.services.messaging.effects import Effects
+from recruiting.services.personal_data.contact_data import PersonalDataService
 from recruiting.services.personal_data.erasure import CandidateErasure, holds_on
 from recruiting.services.personal_data.holds import LegalHolds
 from recruiting.services.personal_data.purge import Purge
@@ -23,6 +25,7 @@ from recruiting.wiring.shared import Shared
 
 @dataclass(frozen=True)
 class PersonalDataWiring:
+    contact_data: PersonalDataService  # seals, and decrypts role-checked and audited
     erasure: CandidateErasure
     holds: LegalHolds
     purge: Purge
@@ -33,7 +36,12 @@ def wire_personal_data(shared: Shared) -> PersonalDataWiring:
     settings = shared.settings
     purge = Purge(erasure, settings.retention, shared.effects, settings.timezone,
                   scratch_root=shared.scratch.parent)  # fmt: skip
-    return PersonalDataWiring(erasure=erasure, holds=LegalHolds(), purge=purge)
+    return PersonalDataWiring(
+        contact_data=PersonalDataService(shared.cipher),
+        erasure=erasure,
+        holds=LegalHolds(),
+        purge=purge,
+    )
 
 
 @asynccontextmanager
@@ -50,7 +58,12 @@ async def standalone(settings: Settings) -> AsyncIterator[PersonalDataWiring]:
         erasure = CandidateErasure(media, effects)
         purge = Purge(erasure, settings.retention, effects, settings.timezone,
                       scratch_root=settings.data_dir / "tmp")  # fmt: skip
-        yield PersonalDataWiring(erasure=erasure, holds=LegalHolds(), purge=purge)
+        yield PersonalDataWiring(
+            contact_data=PersonalDataService(cipher),
+            erasure=erasure,
+            holds=LegalHolds(),
+            purge=purge,
+        )
     finally:
         await close_database()
 

@@ -39,6 +39,13 @@ class Shared:
     core: CoreAnalysis
     scratch: Path  # this process's scratch folder
 
+    async def aclose(self) -> None:
+        """Close the connections opened here, once, when the process stops."""
+        await self.http.aclose()
+        await self.wecom.aclose()
+        await self.queue.close()
+        await self.kv.close()
+
 
 def wire_shared(
     settings: Settings, *, wecom_transport: httpx.AsyncBaseTransport | None = None

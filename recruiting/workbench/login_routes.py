@@ -9,7 +9,6 @@ from sanic.response import HTTPResponse, redirect
 
 from recruiting.domain import web_login
 from recruiting.errors import ExternalServiceError, TooManyRequests, Unauthenticated
-from recruiting.infra.rate_limit import RateLimiter
 from recruiting.ports.identity import InvalidLoginCode, NotAMember
 from recruiting.services.shared.sessions import AccountDeactivated, UnknownMember
 from recruiting.services.workbench.login import LoginStateInvalid, StaffPrincipal
@@ -22,6 +21,7 @@ from recruiting.workbench.shell import (
     page,
     render,
     secure,
+    services_of,
     set_cookie,
     settings_of,
     start_login,
@@ -52,7 +52,7 @@ async def login_page(request: Request) -> HTTPResponse:
 
 async def _throttled(request: Request) -> HTTPResponse | None:
     """Each sign-in costs a WeCom call: the mini-app's ``rate_limits.login`` per client IP."""
-    limiter: RateLimiter = request.app.ctx.services.miniapp.limiter
+    limiter = services_of(request).recorded.miniapp.limiter
     try:
         await limiter.hit("login", "ip", str(request.remote_addr or request.ip or ""))
     except TooManyRequests as exc:

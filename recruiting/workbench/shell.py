@@ -22,7 +22,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Concatenate, ParamSpec
+from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec
 from urllib.parse import quote
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
@@ -40,6 +40,9 @@ from recruiting.services.workbench.login import StaffPrincipal, WorkbenchLogin
 from recruiting.settings import Settings
 from recruiting.validation import MAX_ROW_ID
 from recruiting.web import reference, status_for, user_message
+
+if TYPE_CHECKING:
+    from recruiting.bootstrap import Services
 
 log = logging.getLogger(__name__)
 
@@ -112,14 +115,18 @@ NAV: tuple[NavItem, ...] = (
 )
 
 
+def services_of(request: Request) -> Services:
+    """What the pages call: each capability's wiring (``recruiting.bootstrap``)."""
+    services: Services = request.app.ctx.services
+    return services
+
+
 def settings_of(request: Request) -> Settings:
-    settings: Settings = request.app.ctx.services.settings
-    return settings
+    return services_of(request).shared.settings
 
 
 def login_of(request: Request) -> WorkbenchLogin:
-    login: WorkbenchLogin = request.app.ctx.services.workbench_login
-    return login
+    return services_of(request).workbench.login
 
 
 # -- rendering -------------------------------------------------------------------------------

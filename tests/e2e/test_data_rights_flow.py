@@ -76,9 +76,9 @@ async def plant(people: Population, who: Candidacy, phone: str, quote: str) -> s
     assessment and evidence, an interviewer's note. Returns the media key."""
     services = people.app.ctx.services
     candidate = await Candidate.get(id=who.candidate_id)
-    candidate.phone_enc = services.cipher.encrypt(phone, "candidate.phone")
+    candidate.phone_enc = services.shared.cipher.encrypt(phone, "candidate.phone")
     await candidate.save()
-    media = LocalMediaStore(people.settings.miniapp.media_dir, services.cipher)
+    media = LocalMediaStore(people.settings.miniapp.media_dir, services.shared.cipher)
     key = f"answers/{who.interview_id}/0/planted-{who.candidate_id}"
     writer = await media.appender(key, 0)
     await writer.write(f"video of {who.candidate_id}".encode())
@@ -260,7 +260,7 @@ async def test_legal_hold_staff_requests_and_the_talent_pool(people: Population)
     assert await chat.wait(lambda: _has(people, b, "查阅个人信息的申请已处理完毕"))
 
     # the talent pool: offered when HR records the rejection, answered from the inbox
-    ehr = people.app.ctx.services.ehr_sync
+    ehr = people.app.ctx.services.offers.ehr_sync
     application = (await Interview.get(id=a.interview_id)).application_id
     await ehr.record_decision(application, "rejected", holder)
     offered = await chat.wait(lambda: _pool_message(people, a))
@@ -345,7 +345,9 @@ async def test_deletion_end_to_end_through_the_sandbox(people: Population) -> No
     await chat.wait(lambda: _delivered_notice(did))
     await tick(people)
     assert (await DataRequest.get(id=did)).status == "completed"
-    media = LocalMediaStore(people.settings.miniapp.media_dir, people.app.ctx.services.cipher)
+    media = LocalMediaStore(
+        people.settings.miniapp.media_dir, people.app.ctx.services.shared.cipher
+    )
     assert await media.size(key) == 0
     assert not await CandidateContact.exists(candidate_id=a.candidate_id)
     candidate = await Candidate.get(id=a.candidate_id)

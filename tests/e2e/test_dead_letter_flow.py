@@ -75,7 +75,7 @@ async def test_hr_manager_requeues_a_dead_push_from_the_card(
         idempotency_key="ehr-e2e", channel=EHR_CHANNEL, recipient="candidate:9",
         payload={"op": "archive", "record": {"broken": True}},  # data the EHR cannot take
     )  # fmt: skip
-    await services.queue.put(OUTBOX_TOPIC, str(row.id))
+    await services.shared.queue.put(OUTBOX_TOPIC, str(row.id))
 
     async def card() -> dict[str, Any] | None:
         messages = (await console.get("/sandbox/messages", params={"userid": "zhangwei"})).json()
@@ -99,5 +99,7 @@ async def test_hr_manager_requeues_a_dead_push_from_the_card(
         return (await OutboxMessage.get(id=row.id)).status == ProcessingStatus.DONE
 
     await _wait(delivered)
-    spooled = list((services.settings.data_dir / "ehr" / "outgoing" / "archive").glob("*.json"))
+    spooled = list(
+        (services.shared.settings.data_dir / "ehr" / "outgoing" / "archive").glob("*.json")
+    )
     assert len(spooled) == 1  # the default file exchange took it, once

@@ -84,9 +84,9 @@ async def test_surveys_and_summary_release_end_to_end(stack: Stack) -> None:
 
     # Surveys: the job (run by the scheduler) with a clock past the delay; once only.
     later = done.completed_at + timedelta(minutes=11)
-    assert await services.surveys.send_due_surveys(done.completed_at) == 0
-    assert await services.surveys.send_due_surveys(later) == 3
-    assert await services.surveys.send_due_surveys(later) == 0
+    assert await services.after_interview.surveys.send_due_surveys(done.completed_at) == 0
+    assert await services.after_interview.surveys.send_due_surveys(later) == 3
+    assert await services.after_interview.surveys.send_due_surveys(later) == 0
     timeline = await chat.until(stack, "chenjing", lambda t: len(chat.cards(t, "survey-")) == 1)
     card = chat.cards(timeline, "survey-")[0]["content"]
     assert card["card_type"] == "multiple_interaction"
@@ -151,7 +151,7 @@ async def test_surveys_and_summary_release_end_to_end(stack: Stack) -> None:
                 await Score.create(interview=interview, competency=name, rater=staff,
                                    rater_kind=RaterKind.HUMAN, rater_key=f"staff:{staff.id}",
                                    value=value)  # fmt: skip
-        assert await services.summaries.draft_due_summaries(later) == 1
+        assert await services.after_interview.summaries.draft_due_summaries(later) == 1
         shown = (await api.get(f"/interviews/{interview.id}/summary", headers=me)).json()
         assert shown == {"released": False}  # a draft is not the candidate's yet
         timeline = await chat.until(stack, "lina", lambda t: len(chat.cards(t, "summary-")) == 1)

@@ -74,7 +74,9 @@ async def seed(stack: Stack, video: bytes) -> dict[str, Any]:
         application=apps["郑三"], round=recorded, mode=InterviewMode.RECORDED,
         status=InterviewStatus.COMPLETED, completed_at=clock.now(),
     )  # fmt: skip
-    store = LocalMediaStore(stack.settings.miniapp.media_dir, stack.service.ctx.services.cipher)
+    store = LocalMediaStore(
+        stack.settings.miniapp.media_dir, stack.service.ctx.services.shared.cipher
+    )
     key = f"answers/{interview.id}/0/e2e"
     writer = await store.appender(key, 0)
     await writer.write(video)

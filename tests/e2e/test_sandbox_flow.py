@@ -60,7 +60,7 @@ async def test_expired_token_and_busy_api_still_deliver_once(stack: Stack) -> No
 
 
 async def test_non_text_events_are_stored_and_acknowledged(stack: Stack) -> None:
-    sp_no = await stack.service.ctx.services.wecom.approval.apply_event(
+    sp_no = await stack.service.ctx.services.shared.wecom.approval.apply_event(
         {
             "creator_userid": "lina",
             "template_id": OFFER_TEMPLATE_ID,

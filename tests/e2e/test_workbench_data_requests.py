@@ -55,7 +55,7 @@ async def test_hr_records_and_confirms_a_correction(
                                    data={"csrf_token": csrf, "action": "confirm"})  # fmt: skip
     assert confirmed.status_code == 302
     fresh = await Candidate.get(id=candidate.id)
-    cipher = stack.service.ctx.services.cipher
+    cipher = stack.service.ctx.services.shared.cipher
     assert cipher.decrypt(fresh.phone_enc or "", "candidate.phone") == "13912345678"
     assert (await DataRequest.get(id=request.id)).status == "completed"
     after = await browser.get("/workbench/data-requests/?status=completed")

@@ -318,7 +318,7 @@ async def test_device_checks_are_bounded_and_never_hold_up_an_upload(tmp_path: P
            "RECRUITING__RATE_LIMITS__DEVICE_CHECK": "ip=1000/60, openid=1000/60"}  # fmt: skip
     async with running(tmp_path, **env) as stack:
         gate = GatedAnalysis()
-        stack.services.miniapp.device_check._analysis = gate  # type: ignore[misc]
+        stack.services.recorded.miniapp.device_check._analysis = gate  # type: ignore[misc]
         tokens = [await candidate_token(await invited_candidate(f"o-{i}")) for i in range(held + 3)]
         clip = os.urandom(2048)
         checks = [asyncio.create_task(stack.call("POST", "/device-check", t, content=clip))
@@ -471,7 +471,7 @@ async def test_a_writer_that_lost_its_lease_commits_nothing(tmp_path: Path) -> N
     async with running(tmp_path) as stack:
         data = os.urandom(40_000)
         token, upload_id, digest = await _open_upload(stack, "o-fenced", data)
-        kv = stack.services.kv
+        kv = stack.services.shared.kv
         stolen = asyncio.Event()
 
         async def body() -> AsyncIterator[bytes]:
@@ -483,10 +483,10 @@ async def test_a_writer_that_lost_its_lease_commits_nothing(tmp_path: Path) -> N
             yield data[20_000:]
 
         session_row = await AppSession.get(token_hash=token_hash(token))
-        principal = await stack.services.miniapp.sessions.authenticate(token)
+        principal = await stack.services.recorded.miniapp.sessions.authenticate(token)
         assert principal.session_id == session_row.id
         with pytest.raises(LeaseLost):
-            await stack.services.miniapp.uploads.append(principal, upload_id, 0, len(data),
+            await stack.services.recorded.miniapp.uploads.append(principal, upload_id, 0, len(data),
                                                         digest, body())  # fmt: skip
         assert stolen.is_set()
         assert (await Upload.get(id=upload_id)).received == 0

@@ -58,7 +58,7 @@ async def test_the_running_service_writes_nothing_others_can_read(tmp_path: Path
         said = await console.post("/sandbox/say", json={"userid": "lina", "text": "帮助"})
         assert said.status_code == 200
         services = service.ctx.services
-        media = LocalMediaStore(settings.miniapp.media_dir, services.cipher)
+        media = LocalMediaStore(settings.miniapp.media_dir, services.shared.cipher)
         appender = await media.appender("answers/1/0/x", 0)
         await appender.write(b"recording")
         await appender.close()

@@ -122,7 +122,7 @@ async def test_an_unexpected_failure_is_our_shape_and_its_reason_only_logged(
 ) -> None:
     a = people.a
     assert a is not None
-    recorded = people.app.ctx.services.miniapp.recorded
+    recorded = people.app.ctx.services.recorded.miniapp.recorded
 
     async def broken(*args: Any) -> Any:
         raise OSError(5, "Input/output error", "/tmp/4242/upload-secret.media")

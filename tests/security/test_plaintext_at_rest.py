@@ -139,7 +139,9 @@ async def the_candidates_story(story: Story, tmp_path: Path) -> None:
 
 async def her_contact_data_and_wechat_ids(story: Story) -> None:
     candidate = await Candidate.get(id=story.candidate_id)
-    story.services.personal_data.seal(candidate, phone=PHONE, email=EMAIL, id_number=ID_NUMBER)
+    story.services.personal_data.contact_data.seal(
+        candidate, phone=PHONE, email=EMAIL, id_number=ID_NUMBER
+    )
     candidate.wechat_openid, candidate.wechat_unionid = OPENID, UNIONID
     candidate.external_userid = EXTERNAL
     await candidate.save()
@@ -163,7 +165,7 @@ async def a_recorded_answer_is_analysed(story: Story) -> None:
     for purpose in ConsentPurpose:
         await Consent.create(candidate_id=story.candidate_id, purpose=purpose,
                              text_version="2026-11-01", granted=True)  # fmt: skip
-    media = LocalMediaStore(settings.miniapp.media_dir, story.services.cipher)
+    media = LocalMediaStore(settings.miniapp.media_dir, story.services.shared.cipher)
     key = f"answers/{interview.id}/0/h7"
     appender = await media.appender(key, 0)
     await appender.write(b"\x00\x00\x00\x18ftypmp42" + RECORDING.encode() * 50)
@@ -194,7 +196,7 @@ async def they_are_all_readable_through_the_service(story: Story) -> None:
     assert contact.candidate_id == candidate.id  # type: ignore[attr-defined]
     assert (await AppSession.get(openid=OPENID)).candidate_id == candidate.id  # type: ignore[attr-defined]
     actor = Actor("zhangwei", frozenset({Role.HR_MANAGER}))
-    read = await story.services.personal_data.read(
+    read = await story.services.personal_data.contact_data.read(
         actor, candidate.id, ["phone", "email", "id_number"], "test"
     )
     assert read.values == {"phone": PHONE, "email": EMAIL, "id_number": ID_NUMBER}

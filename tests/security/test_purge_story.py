@@ -97,7 +97,7 @@ async def test_her_data_is_gone_after_its_period_and_the_figures_stay(
     offer = await Offer.get(application__candidate_id=her)
     assert offer.answered_at is not None
     decided = offer.answered_at
-    purge = story.services.lifecycle.purge
+    purge = story.services.personal_data.purge
     early = await purge.run(decided + timedelta(days=29))
     assert her not in [p.candidate_id for p in early.candidates]
     assert missing(tokens, await dump_tables()) == []

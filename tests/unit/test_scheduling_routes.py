@@ -92,7 +92,11 @@ def _app(principal: Principal | None = None) -> Sanic[Any, Any]:
     scheduling = SchedulingService(SchedulingRules(SH))
     booking = InterviewBooking(scheduling, InterviewInvitations(scheduling, SH))
     miniapp = SimpleNamespace(sessions=Sessions(principal), limiter=Limiter())
-    app.ctx.services = SimpleNamespace(miniapp=miniapp, scheduling=scheduling, booking=booking)
+    app.ctx.services = SimpleNamespace(
+        recorded=SimpleNamespace(miniapp=miniapp),
+        scheduling=SimpleNamespace(service=scheduling),
+        invitations=SimpleNamespace(booking=booking),
+    )
     return app
 
 

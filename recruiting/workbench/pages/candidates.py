@@ -34,14 +34,12 @@ from recruiting.models import (
 from recruiting.services.intake.candidates import DuplicateCandidate, EntryInvalid, live_candidate
 from recruiting.services.intake.merge import merge_candidates
 from recruiting.services.intake.resumes import UploadedFile
-from recruiting.services.personal_data.contact_data import PersonalDataService
-from recruiting.services.pipeline.reject import NOTE_CHARS, Rejections
-from recruiting.services.screening.candidate import CandidateResumes
+from recruiting.services.pipeline.reject import NOTE_CHARS
 from recruiting.services.shared.sessions import Principal
 from recruiting.services.workbench.login import StaffPrincipal
 from recruiting.web import status_for, user_message
 from recruiting.wiring.intake import Intake
-from recruiting.workbench.shell import page, render, secure
+from recruiting.workbench.shell import page, render, secure, services_of
 
 bp = Blueprint("workbench_candidates", url_prefix="/workbench/candidates")
 
@@ -63,8 +61,7 @@ MANAGE = Permission.MANAGE_INTERVIEWS
 
 
 def intake_of(request: Request) -> Intake:
-    intake: Intake = request.app.ctx.services.intake
-    return intake
+    return services_of(request).intake
 
 
 def as_principal(staff: StaffPrincipal) -> Principal:
@@ -134,12 +131,12 @@ async def candidate_detail(
     files = await ResumeFile.filter(candidate_id=candidate.id).order_by("-id")
     contact = None
     if request.args.get("contact") == "1":  # 查看联系方式: decrypted on demand, audited
-        personal: PersonalDataService = request.app.ctx.services.personal_data
+        personal = services_of(request).personal_data.contact_data
         read = await personal.read(
             principal.actor, candidate.id, ["phone", "email"], "工作台查看联系方式"
         )
         contact = read.values
-    resumes: CandidateResumes = request.app.ctx.services.candidate_resumes
+    resumes = services_of(request).screening.candidates
     resume = await resumes.view(as_principal(principal), candidate.id)
     return render(
         request, principal, "candidates/detail.html", active="candidates", candidate=candidate,
@@ -163,7 +160,7 @@ async def reject(request: Request, principal: StaffPrincipal, candidate_id: int)
     if reason is None:
         raise InvalidInput("请选择不合适的原因", code="bad_reason")
     note = validation.text("备注", form.get("note") or "", NOTE_CHARS)
-    rejections: Rejections = request.app.ctx.services.pipeline.rejections
+    rejections = services_of(request).pipeline.rejections
     done = await rejections.reject(as_principal(principal), application_id, reason, note)
     return _back(candidate_id, "已标记为不合适并告知候选人" if done.now else "之前已标记为不合适")
 

@@ -17,7 +17,7 @@ from recruiting.models import DataRequestKind, SubjectKind
 from recruiting.services.personal_data.requests import DataRequests
 from recruiting.services.shared.sessions import Principal
 from recruiting.services.workbench.login import StaffPrincipal
-from recruiting.workbench.shell import page, render, secure
+from recruiting.workbench.shell import page, render, secure, services_of
 
 bp = Blueprint("wb_data_requests", url_prefix="/workbench/data-requests")
 
@@ -33,8 +33,7 @@ STATUSES = {s.value: name for s, name in rules.STATUS_NAMES.items()}
 
 
 def _requests(request: Request) -> DataRequests:
-    requests: DataRequests = request.app.ctx.services.data_rights.requests
-    return requests
+    return services_of(request).data_rights.requests
 
 
 def _field(request: Request, name: str) -> str:

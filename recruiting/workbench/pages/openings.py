@@ -22,7 +22,7 @@ from recruiting.services.openings.rounds import RoundDetail
 from recruiting.services.workbench.login import StaffPrincipal
 from recruiting.web import status_for, user_message
 from recruiting.wiring.openings import Openings
-from recruiting.workbench.shell import page, render, secure
+from recruiting.workbench.shell import page, render, secure, services_of
 
 bp = Blueprint("workbench_openings", url_prefix="/workbench/openings")
 
@@ -33,8 +33,7 @@ MAX_FORM_QUESTIONS = rules.MAX_QUESTIONS + 1  # the rows shown: the questions an
 
 
 def _uc(request: Request) -> Openings:
-    wired: Openings = request.app.ctx.services.openings
-    return wired
+    return services_of(request).openings
 
 
 def _form(request: Request, name: str, default: str = "") -> str:

@@ -23,7 +23,7 @@ from recruiting.services.pipeline.bulk import BulkResult
 from recruiting.services.shared.sessions import Principal
 from recruiting.services.workbench.login import StaffPrincipal
 from recruiting.wiring.pipeline import Pipeline
-from recruiting.workbench.shell import page, render, settings_of
+from recruiting.workbench.shell import page, render, services_of, settings_of
 
 bp = Blueprint("workbench_pipeline")
 
@@ -32,8 +32,7 @@ DATETIME_CHARS = 32
 
 
 def pipeline_of(request: Request) -> Pipeline:
-    pipeline: Pipeline = request.app.ctx.services.pipeline
-    return pipeline
+    return services_of(request).pipeline
 
 
 def principal_of(staff: StaffPrincipal) -> Principal:

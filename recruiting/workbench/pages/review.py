@@ -28,7 +28,14 @@ from recruiting.workbench.pages.pipeline import (
     pipeline_of,
     principal_of,
 )
-from recruiting.workbench.shell import message_page, page, render, secure, settings_of
+from recruiting.workbench.shell import (
+    message_page,
+    page,
+    render,
+    secure,
+    services_of,
+    settings_of,
+)
 
 bp = Blueprint("workbench_review")
 
@@ -89,7 +96,7 @@ async def media(
 ) -> HTTPResponse:
     """The answer's recording for the page's player: Range requests (seeking), the role
     checked and the look audited on every request, never cached."""
-    results = request.app.ctx.services.miniapp.results
+    results = services_of(request).recorded.miniapp.results
     try:
         stream = await results.media(
             principal_of(principal), validation.record_id("interview_id", interview_id),

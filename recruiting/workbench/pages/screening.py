@@ -21,7 +21,7 @@ from recruiting.services.screening.ranking import Outcome, Screening
 from recruiting.services.screening.requirements import OpeningRequirements
 from recruiting.services.workbench.login import StaffPrincipal
 from recruiting.workbench.pages.candidates import as_principal
-from recruiting.workbench.shell import page, render
+from recruiting.workbench.shell import page, render, services_of
 
 bp = Blueprint("workbench_screening", url_prefix="/workbench/screening")
 
@@ -36,8 +36,8 @@ OUTCOME_NAMES = {
 
 
 def _services(request: Request) -> tuple[Screening, OpeningRequirements]:
-    services = request.app.ctx.services
-    return services.screening, services.requirements
+    wired = services_of(request).screening
+    return wired.screening, wired.requirements
 
 
 @bp.get("/")

@@ -2,9 +2,11 @@
 
 ``build_services`` reads as the list of capabilities: each ``wire_<capability>()`` in
 ``recruiting/wiring/`` takes the shared objects (built once) and what it needs from the
-others. ``create_app(settings)`` builds the Sanic app with the setup functions of
-``recruiting.web``; resources are made in startup listeners and closed in shutdown listeners,
-so importing this module has no side effects.
+others, and ``Services`` keeps each one's frozen dataclass as a field named after its package,
+so an entry point reaches an object through the capability that owns it.
+``create_app(settings)`` builds the Sanic app with the setup functions of ``recruiting.web``;
+resources are made in startup listeners and closed in shutdown listeners, so importing this
+module has no side effects.
 """
 
 from __future__ import annotations

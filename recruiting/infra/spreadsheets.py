@@ -22,6 +22,7 @@ from typing import Any
 from openpyxl import load_workbook
 
 from recruiting.errors import InvalidInput, PayloadTooLarge
+from recruiting.infra.filetypes import OLE_MAGIC, ZIP_MAGIC
 
 
 @dataclass(frozen=True)
@@ -48,9 +49,9 @@ def read_table(data: bytes, filename: str, limits: TableLimits = TableLimits()) 
     if not data:
         raise InvalidInput("文件是空的")
     name = filename.lower()
-    if data[:4] == b"PK\x03\x04" or name.endswith(".xlsx"):
+    if data.startswith(ZIP_MAGIC) or name.endswith(".xlsx"):
         rows = _xlsx_rows(data, limits)
-    elif data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" or name.endswith(".xls"):
+    elif data.startswith(OLE_MAGIC) or name.endswith(".xls"):
         raise InvalidInput(
             "不支持旧版 Excel（.xls）文件，请在 Excel 中另存为 .xlsx 或 .csv 后再上传"
         )

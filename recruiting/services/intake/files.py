@@ -24,6 +24,9 @@ import io
 import zipfile
 from dataclasses import dataclass
 
+from recruiting.infra import filetypes
+from recruiting.infra.filetypes import FileType
+
 NAME_CHARS = 200
 MB = 1024 * 1024
 ENCRYPTED = 0x1
@@ -55,35 +58,25 @@ class Refused:
     reason: str  # Chinese, for HR
 
 
+CONTENT_TYPES = {
+    FileType.PDF: "application/pdf",
+    FileType.WORD: WORD,
+    FileType.OLE: "application/msword",
+    FileType.HTML: "text/html",
+    FileType.MHT: "text/html",  # a saved web page
+    FileType.RTF: "text/plain",  # stored; the reader says why it cannot read it
+    FileType.TEXT: "text/plain",
+}
+
+
 def sniff(data: bytes, filename: str) -> str | None:
-    """The content type the bytes are (the name only separates text from HTML, and a Word
-    zip from a zip of résumés); None for anything else."""
-    lower = filename.lower()
-    if data.startswith(b"%PDF-"):
-        return "application/pdf"
-    if data.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
-        return "application/msword"
-    if data.startswith(b"PK\x03\x04"):
-        try:
-            with zipfile.ZipFile(io.BytesIO(data)) as archive:
-                names = set(archive.namelist())
-        except (zipfile.BadZipFile, OSError, ValueError):
-            return None
-        if "word/document.xml" in names:
-            return WORD
-        return "zip" if lower.endswith(".zip") else None
-    if b"\x00" in data[:4096] or not data:
-        return None
-    for encoding in ("utf-8", "gb18030"):
-        try:
-            head = data[:65536].decode(encoding, errors="strict")
-        except UnicodeDecodeError as exc:
-            if exc.start < 65530:  # not a character cut at the end of the sample
-                continue
-            head = data[: exc.start].decode(encoding)
-        looks_html = "<html" in head[:2048].lower() or lower.endswith((".html", ".htm"))
-        return "text/html" if looks_html else "text/plain"
-    return None
+    """The content type a résumé file is stored with, from ``filetypes.sniff`` (the name
+    only separates an ``.html`` export from text, and a zip of résumés, ``zip``, from any
+    other zip); None for anything that is no résumé."""
+    kind = filetypes.sniff(data, filename)
+    if kind is FileType.ZIP:
+        return "zip" if filename.lower().endswith(".zip") else None
+    return CONTENT_TYPES.get(kind) if kind else None
 
 
 KIND_WORDS = {"pdf": "PDF", "doc": "Word", "docx": "Word", "txt": "文本", "html": "网页",
@@ -157,7 +150,7 @@ def _entry(archive: zipfile.ZipFile, member: zipfile.ZipInfo, limits: ZipLimits)
     if len(content) > limits.max_bytes:  # the declared size was checked; this cannot pass it
         return Refused(name, f"文件超过 {limits.max_bytes // MB} MB")
     kind = sniff(content, name)
-    if kind == "zip" or (kind is None and content.startswith(b"PK\x03\x04")):
+    if kind == "zip" or (kind is None and content.startswith(filetypes.ZIP_MAGIC)):
         return Refused(name, "压缩包内不能再包含压缩包，请解压后重新打包")
     if kind is None:
         return Refused(name, "不支持的文件类型（压缩包内支持 PDF、Word、TXT、HTML）")

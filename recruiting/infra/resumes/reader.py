@@ -16,10 +16,10 @@ from collections.abc import Callable
 
 from recruiting import clock
 from recruiting.domain.resume import ParsedResume, ParseStatus
+from recruiting.domain.resume_extract import extract
 from recruiting.infra import filetypes
 from recruiting.infra.filetypes import FileType, sniff
 from recruiting.infra.resumes.limits import Deadline, NeedsOcr, ReadLimits, Refused
-from recruiting.services.resumes.extract import extract
 
 log = logging.getLogger(__name__)
 

@@ -12,12 +12,11 @@ from typing import Any, Protocol, runtime_checkable
 
 from ehr_adapter.records import sealed_fields
 from recruiting.ports.ehr import CandidateArchive, EhrSystem, NotSupported, record_from_payload
-from recruiting.ports.outbound import OutboundMessage
+from recruiting.ports.outbound import FORGET, OutboundMessage
 from recruiting.services.shared.audit import Actor, record
 
 log = logging.getLogger(__name__)
 EHR_ACTOR = Actor("system:ehr")
-FORGET = "forget"  # services.personal_data.erasure: the candidate's data was erased
 
 
 @runtime_checkable

@@ -14,10 +14,8 @@ from typing import Any, Protocol, runtime_checkable
 from payroll_bridge.offer import Offer
 from payroll_bridge.port import PayrollPort, new_hire
 from recruiting.errors import Conflict, InvalidInput
-from recruiting.ports.outbound import OutboundMessage
+from recruiting.ports.outbound import FORGET, OutboundMessage
 from recruiting.ports.payroll import NewHireHandOff
-
-FORGET = "forget"  # services.personal_data.erasure: the candidate's data was erased
 
 
 @runtime_checkable

@@ -2,7 +2,7 @@
 
     python scripts/measure_pdf_readers.py CORPUS
 
-Each extractor's text goes through the same extractor (``services.resumes.extract``), so
+Each extractor's text goes through the same extractor (``domain.resume_extract``), so
 the figures say how well its reading order serves résumés (two-column and table layouts
 above all) and how fast it is. pdfplumber is optional (it needs the pypdfium2 binary wheel,
 which the service does not install); the figures in docs/resume-parsing.md came from a
@@ -18,10 +18,10 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from recruiting.domain.resume_extract import extract
 from recruiting.infra.resumes.limits import Deadline, ReadLimits
 from recruiting.infra.resumes.pdf import read_pdf
 from recruiting.services.resumes.evaluate import FIELDS, Tally, _score, output_json
-from recruiting.services.resumes.extract import extract
 
 
 def ours(data: bytes) -> list[str]:

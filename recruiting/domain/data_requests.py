@@ -6,9 +6,9 @@ stored; masking decides what a readable summary shows of it (the export has it w
 
 from __future__ import annotations
 
-import re
 from datetime import datetime, timedelta
 
+from recruiting.domain.intake import normalise_email, normalise_phone
 from recruiting.errors import InvalidInput
 from recruiting.models.data_requests import DataRequestKind, DataRequestStatus
 
@@ -36,30 +36,27 @@ VIA_NAMES = {
     "wecom": "企业微信",
 }
 
-_PHONE = re.compile(r"1[3-9]\d{9}")
-_EMAIL = re.compile(r"[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]{1,63}(\.[A-Za-z0-9-]{1,63})+")
-EMAIL_MAX = 254
-
 
 def contact_value(field: str, value: object) -> str:
-    """The corrected value in its stored form, or ``InvalidInput`` saying what is wrong."""
+    """The corrected value in its stored form, or ``InvalidInput`` saying what is wrong.
+    Normalised as intake does (``domain.intake``), so a corrected phone or e-mail is stored,
+    hashed and matched exactly like one HR entered."""
     if field not in CORRECTABLE:
         raise InvalidInput("只能更正手机号或电子邮箱。", code="not_correctable")
     if not isinstance(value, str) or not value.strip():
         raise InvalidInput(f"请填写新的{FIELD_NAMES[field]}。", code="invalid_contact")
-    text = value.strip()
     if field == "phone":
-        digits = re.sub(r"[\s-]", "", text)
-        digits = digits.removeprefix("+86").removeprefix("0086")
-        if not _PHONE.fullmatch(digits):
+        phone = normalise_phone(value)
+        if phone is None:
             raise InvalidInput(
                 "手机号格式不正确，请填写 11 位中国大陆手机号，例如 13812345678。",
                 code="invalid_contact",
             )
-        return digits
-    if len(text) > EMAIL_MAX or not text.isascii() or not _EMAIL.fullmatch(text):
+        return phone
+    email = normalise_email(value)
+    if email is None:
         raise InvalidInput("电子邮箱格式不正确，例如 name@example.com。", code="invalid_contact")
-    return text.lower()
+    return email
 
 
 def mask(field: str, value: str | None) -> str | None:

@@ -1,11 +1,11 @@
 """Reading an uploaded spreadsheet (.xlsx or .csv) into text rows, within limits.
 
-An ``.xlsx`` is a zip: its directory is checked before openpyxl sees it, so a zip bomb (a
-few kilobytes that inflate to gigabytes) or a file that is no workbook is refused with a
-clear message instead of filling the memory. CSV files from recruiting sites come in UTF-8
-(with or without a BOM) or GBK/GB18030 (Excel on Chinese Windows); the encoding is found by
-trying them in that order, since valid UTF-8 is almost never valid-looking GB18030 text by
-accident and the reverse fails fast.
+An ``.xlsx`` is a zip: its directory is checked (``infra.zip_limits``) before openpyxl sees
+it, so a zip bomb (a few kilobytes that inflate to gigabytes) or a file that is no workbook
+is refused with a clear message instead of filling the memory. CSV files from recruiting
+sites come in UTF-8 (with or without a BOM) or GBK/GB18030 (Excel on Chinese Windows); the
+encoding is found by trying them in that order, since valid UTF-8 is almost never
+valid-looking GB18030 text by accident and the reverse fails fast.
 
 Blocking (zip inflation, XML parsing): callers run it in a worker thread.
 """
@@ -15,13 +15,20 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import zipfile
 from dataclasses import dataclass
 from typing import Any
 
 from openpyxl import load_workbook
 
 from recruiting.errors import InvalidInput, PayloadTooLarge
+from recruiting.infra.filetypes import OLE_MAGIC, ZIP_MAGIC
+from recruiting.infra.zip_limits import (
+    ZipLimits,
+    ZipProblem,
+    ZipRefused,
+    check_entries,
+    open_archive,
+)
 
 
 @dataclass(frozen=True)
@@ -33,6 +40,11 @@ class TableLimits:
     max_inflated: int = 100 * 1024 * 1024  # an xlsx's parts, uncompressed
     max_ratio: int = 200  # compression ratio of any one part above 1 MB
     max_parts: int = 2000
+
+    def zip_limits(self) -> ZipLimits:
+        return ZipLimits(
+            max_entries=self.max_parts, max_inflated=self.max_inflated, max_ratio=self.max_ratio
+        )
 
 
 @dataclass(frozen=True)
@@ -48,9 +60,9 @@ def read_table(data: bytes, filename: str, limits: TableLimits = TableLimits()) 
     if not data:
         raise InvalidInput("文件是空的")
     name = filename.lower()
-    if data[:4] == b"PK\x03\x04" or name.endswith(".xlsx"):
+    if data.startswith(ZIP_MAGIC) or name.endswith(".xlsx"):
         rows = _xlsx_rows(data, limits)
-    elif data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" or name.endswith(".xls"):
+    elif data.startswith(OLE_MAGIC) or name.endswith(".xls"):
         raise InvalidInput(
             "不支持旧版 Excel（.xls）文件，请在 Excel 中另存为 .xlsx 或 .csv 后再上传"
         )
@@ -135,22 +147,21 @@ def _xlsx_rows(data: bytes, limits: TableLimits) -> list[tuple[int, list[str]]]:
 
 def _check_zip(data: bytes, limits: TableLimits) -> None:
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        with open_archive(data) as archive:
             parts = archive.infolist()
-            names = {p.filename for p in parts}
-    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+    except ZipRefused as exc:
         raise InvalidInput("无法读取该 Excel 文件，文件可能已损坏，请重新导出后上传") from exc
+    names = {p.filename for p in parts}
     if "[Content_Types].xml" not in names or not any(n.startswith("xl/") for n in names):
         raise InvalidInput("这不是 Excel 工作簿（.xlsx），请重新导出后上传")
-    if len(parts) > limits.max_parts:
-        raise InvalidInput("Excel 文件结构异常（部件过多），已拒绝")
-    inflated = sum(p.file_size for p in parts)
-    bomb = inflated > limits.max_inflated or any(
-        p.file_size > 1 << 20 and p.file_size > limits.max_ratio * max(p.compress_size, 1)
-        for p in parts
-    )
-    if bomb:
-        raise InvalidInput("Excel 文件解压后异常庞大（疑似压缩炸弹），已拒绝")
+    try:
+        check_entries(parts, limits.zip_limits())
+    except ZipRefused as exc:
+        if exc.problem is ZipProblem.TOO_MANY:
+            raise InvalidInput("Excel 文件结构异常（部件过多），已拒绝") from exc
+        raise InvalidInput(
+            "Excel 文件解压后异常庞大（疑似压缩炸弹），已拒绝"
+        ) from exc  # ratio, size
 
 
 def _text(value: Any) -> str:

@@ -27,6 +27,12 @@ class Channel(StrEnum):
     PAYROLL = "payroll"
 
 
+FORGET = "forget"
+"""The effect "drop your copies of this erased candidate" (``services.personal_data.erasure``):
+the ``op`` of an EHR payload, the ``kind`` of a payroll payload. Rows already queued carry
+the value, so it never changes."""
+
+
 @dataclass(frozen=True)
 class OutboundDraft:
     channel: str

@@ -32,6 +32,14 @@ def test_contact_values_are_checked_and_normalised() -> None:
         assert any("\u4e00" <= ch <= "\u9fff" for ch in refused.value.message)
 
 
+def test_a_corrected_contact_is_normalised_as_intake_normalises_it() -> None:
+    from recruiting.domain.intake import normalise_email, normalise_phone
+
+    for raw in ("８６13800138000", "(138) 0013-8000", "8613800138000"):
+        assert rules.contact_value("phone", raw) == normalise_phone(raw) == "13800138000"
+    assert rules.contact_value("email", "Ｚhao@Example.cn") == normalise_email("Ｚhao@Example.cn")
+
+
 def test_masking_and_ways_in() -> None:
     assert rules.mask("phone", "13800138000") == "138****8000"
     assert rules.mask("email", "zhao@example.com") == "z***@example.com"

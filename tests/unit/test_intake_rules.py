@@ -221,6 +221,22 @@ def test_resume_types_are_read_from_the_bytes() -> None:
     assert _display_name("\x00\x07") == "简历"
 
 
+def test_the_upload_check_and_the_reader_take_a_file_for_the_same_type() -> None:
+    from recruiting.infra.filetypes import FileType
+    from recruiting.infra.filetypes import sniff as file_type
+
+    stored = io.BytesIO()
+    with zipfile.ZipFile(stored, "w", zipfile.ZIP_STORED) as z:
+        z.writestr("a.pdf", b"%PDF-1.7\n" + b"x" * 100)  # the PDF's bytes sit near the top
+    assert file_type(stored.getvalue(), "batch.zip") is FileType.ZIP
+    assert file_type(b"\r\n \n%PDF-1.4\n...", "cv.pdf") is FileType.PDF  # as PDF readers do
+    assert file_type(b"PK\x03\x04 not a zip", "a.zip") is FileType.DAMAGED_ZIP
+    assert file_type(b"\x89PNG\r\n\x1a\n\x00\x00", "photo.png") is FileType.IMAGE
+    assert file_type(b"MIME-Version: 1.0\r\nContent-Type: multipart/related", "a") is FileType.MHT
+    assert file_type("<div>赵敏</div>".encode(), "cv.txt") is FileType.HTML
+    assert file_type(b"\xff\xfe\x00\x00binary", "a.bin") is None
+
+
 def test_channel_codes_read_as_chinese_and_named_sources_as_written() -> None:
     from recruiting.domain.intake import channel_name
 

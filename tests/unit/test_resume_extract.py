@@ -8,7 +8,7 @@ from dataclasses import asdict
 import pytest
 
 from recruiting.domain.resume import ParseStatus
-from recruiting.services.resumes.extract import extract, heading_kind
+from recruiting.domain.resume_extract import extract, heading_kind
 
 RESUME = """\
 {name}的简历

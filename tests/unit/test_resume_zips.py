@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import struct
 import zipfile
+from collections.abc import Callable
 
 from recruiting.services.intake.files import MB, ZipLimits, open_zip
 
@@ -119,3 +120,50 @@ def _set_flag(data: bytearray, name: str, bit: int) -> None:
                 (flags,) = struct.unpack_from("<H", data, at + offset)
                 struct.pack_into("<H", data, at + offset, flags | bit)
             at = data.find(signature, at + 4)
+
+
+def test_the_one_zip_checker_refuses_by_the_limits_it_is_given() -> None:
+    """The checker the résumé zip, the .xlsx and the .docx readers share: too many entries
+    first, then an entry's ratio (before the caller's own check of it), then the total."""
+    from recruiting.infra.zip_limits import ZipLimits as Checker
+    from recruiting.infra.zip_limits import (
+        ZipProblem,
+        ZipRefused,
+        check_entries,
+        open_archive,
+        read_entry,
+    )
+
+    def problem(
+        data: bytes, limits: Checker, each: Callable[[zipfile.ZipInfo], None] | None = None
+    ) -> ZipProblem | None:
+        archive = open_archive(data)
+        try:
+            check_entries(archive.infolist(), limits, each)
+            for info in archive.infolist():
+                read_entry(archive, info, limits)
+        except ZipRefused as exc:
+            return exc.problem
+        return None
+
+    loose = Checker(max_entries=3, max_inflated=3 * MB, max_ratio=100)
+    bomb = make([("a.xml", b"\0" * (4 * MB))])  # over the total too: the ratio speaks first
+    assert problem(bomb, loose) is ZipProblem.RATIO
+    assert problem(make([(f"{i}.txt", TXT) for i in range(4)]), loose) is ZipProblem.TOO_MANY
+    big = make([("a.bin", bytes(range(256)) * (4 * MB // 256))], zipfile.ZIP_STORED)
+    assert problem(big, loose) is ZipProblem.INFLATED
+    seen: list[str] = []
+    assert problem(make([("x.txt", TXT)]), loose, lambda info: seen.append(info.filename)) is None
+    assert seen == ["x.txt"]
+    nested = make([("inner.zip", make([("a.txt", TXT)]))])
+    assert problem(nested, loose) is None  # only a caller that refuses nesting refuses it
+    assert problem(nested, Checker(3, 3 * MB, 100, refuse_nested=True)) is ZipProblem.NESTED
+    assert problem(make([("a.txt", TXT)]), Checker(3, 3 * MB, 100, max_bytes=10)) is (
+        ZipProblem.ENTRY_TOO_LARGE
+    )
+    try:
+        open_archive(b"PK\x03\x04 not a zip")
+    except ZipRefused as exc:
+        assert exc.problem is ZipProblem.DAMAGED
+    else:
+        raise AssertionError("a damaged zip opened")

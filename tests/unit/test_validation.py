@@ -72,3 +72,14 @@ def test_bodies_pass_the_edge_checks() -> None:
         parse(SurveyBody, {"answers": {"\ud800": "1"}})
     with pytest.raises(InvalidInput):
         parse(SurveyBody, {"answers": []})
+
+
+def test_ids_in_our_own_keys_are_read_with_the_same_check() -> None:
+    """A recipient or card key is read with ``is_digits`` too: ``²`` is no id (``int`` would
+    raise on it after ``str.isdigit`` said yes)."""
+    from recruiting.services.candidate_channel.contacts import candidate_of
+
+    assert candidate_of("candidate:42") == 42
+    for value in ("candidate:²", "candidate:٣", "candidate:", "candidate:" + "9" * 40):
+        with pytest.raises(InvalidInput):
+            candidate_of(value)

@@ -1,18 +1,19 @@
 """Checks on containers before any parser opens them: zip bombs, macros, OLE files.
 
 A ``.docx`` is a zip: its entries' declared sizes are read from the central directory and
-refused when they add up too large, are too many, or compress suspiciously well — before
-python-docx decompresses anything. Macro-bearing documents (``vbaProject.bin``, a
-macro-enabled content type, ``.docm``) and legacy OLE files are refused, since a résumé never
-needs code.
+refused when they add up too large, are too many, or compress suspiciously well (the one
+zip checker, ``infra.zip_limits``) — before python-docx decompresses anything.
+Macro-bearing documents (``vbaProject.bin``, a macro-enabled content type, ``.docm``) and
+legacy OLE files are refused, since a résumé never needs code.
 """
 
 from __future__ import annotations
 
-import io
 import zipfile
+from collections.abc import Callable
 
 from recruiting.infra.resumes.limits import ReadLimits, Refused
+from recruiting.infra.zip_limits import ZipProblem, ZipRefused, check_entries, open_archive
 
 _MACROS = "文件包含宏代码，出于安全考虑不予解析，请另存为不含宏的 .docx 或 PDF 后上传"
 _CORRUPT = "文件已损坏或格式不完整，无法读取，请重新导出后上传"
@@ -22,34 +23,10 @@ _UNSUPPORTED = "无法识别的文件格式，请上传 PDF、Word（.docx）、
 def check_zip(data: bytes, limits: ReadLimits) -> zipfile.ZipFile:
     """Open a zip after checking sizes, ratios and macros; the caller reads from it."""
     try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-        infos = archive.infolist()
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError) as exc:
-        raise Refused(_CORRUPT, f"zip: {exc!r}") from exc
-    if len(infos) > limits.max_zip_entries:
-        raise Refused(_CORRUPT, f"zip with {len(infos)} entries")
-    total = 0
-    for info in infos:
-        total += info.file_size
-        ratio = info.file_size / max(info.compress_size, 1)
-        if info.file_size > 1024 * 1024 and ratio > limits.max_zip_ratio:
-            raise Refused(
-                "文件内部结构异常（压缩比过高），出于安全考虑不予解析",
-                f"zip bomb? {info.filename}: {info.file_size} bytes at ratio {ratio:.0f}",
-            )
-        name = info.filename.lower()
-        if name.endswith((".xml", ".rels")) and info.file_size > limits.max_xml_part_bytes:
-            raise Refused(
-                "文件内部结构异常，出于安全考虑不予解析，请另存为 PDF 后上传",
-                f"{info.filename}: {info.file_size} bytes of XML",
-            )
-        if name.endswith("vbaproject.bin") or name.endswith("vbadata.xml") or "/activex/" in name:
-            raise Refused(_MACROS, f"macro part {info.filename}")
-    if total > limits.max_unzipped_bytes:
-        raise Refused(
-            "文件解压后过大，出于安全考虑不予解析，请压缩图片后重新上传",
-            f"zip expands to {total} bytes",
-        )
+        archive = open_archive(data)
+        check_entries(archive.infolist(), limits.zip_limits(), _no_macros_nor_huge_xml(limits))
+    except ZipRefused as exc:
+        raise Refused(_ZIP_REASONS.get(exc.problem, _CORRUPT), exc.detail) from exc
     try:
         types = archive.read("[Content_Types].xml").decode("utf-8", errors="replace").lower()
     except KeyError as exc:
@@ -59,6 +36,29 @@ def check_zip(data: bytes, limits: ReadLimits) -> zipfile.ZipFile:
     if "macroenabled" in types or "vbaproject" in types:
         raise Refused(_MACROS, "macro-enabled content type")
     return archive
+
+
+_ZIP_REASONS = {  # DAMAGED and TOO_MANY: the file is not what a résumé's .docx looks like
+    ZipProblem.RATIO: "文件内部结构异常（压缩比过高），出于安全考虑不予解析",
+    ZipProblem.INFLATED: "文件解压后过大，出于安全考虑不予解析，请压缩图片后重新上传",
+}
+
+
+def _no_macros_nor_huge_xml(limits: ReadLimits) -> Callable[[zipfile.ZipInfo], None]:
+    """A part's own check, run by the zip checker right after its ratio: an XML part too
+    large to parse into a tree, or a part that carries macros or ActiveX controls."""
+
+    def check(info: zipfile.ZipInfo) -> None:
+        name = info.filename.lower()
+        if name.endswith((".xml", ".rels")) and info.file_size > limits.max_xml_part_bytes:
+            raise Refused(
+                "文件内部结构异常，出于安全考虑不予解析，请另存为 PDF 后上传",
+                f"{info.filename}: {info.file_size} bytes of XML",
+            )
+        if name.endswith("vbaproject.bin") or name.endswith("vbadata.xml") or "/activex/" in name:
+            raise Refused(_MACROS, f"macro part {info.filename}")
+
+    return check
 
 
 def check_ole(data: bytes) -> None:

@@ -10,6 +10,8 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
+from recruiting.infra.zip_limits import ZipLimits
+
 
 @dataclass(frozen=True)
 class ReadLimits:
@@ -21,6 +23,14 @@ class ReadLimits:
     max_zip_ratio: float = 200.0  # uncompressed / compressed, for entries over 1 MB
     max_xml_part_bytes: int = 8 * 1024 * 1024  # one XML part parsed into a tree (~10× in RAM)
     max_lines: int = 20_000  # text lines handed to the extractor
+
+    def zip_limits(self) -> ZipLimits:
+        """What the zip checker refuses in a .docx."""
+        return ZipLimits(
+            max_entries=self.max_zip_entries,
+            max_inflated=self.max_unzipped_bytes,
+            max_ratio=self.max_zip_ratio,
+        )
 
 
 class Refused(Exception):

@@ -1,29 +1,28 @@
 """``ResumeReader`` over files: the bytes pick the format, limits first, never raises.
 
-Order of checks: size, then the format from magic bytes (the file name only breaks ties and
-flags ``.docm``), then the container checks and the format reader under a per-file time
-limit, then the text → facts extractor. Images and scans come back NEEDS_OCR; everything
-that cannot or must not be read comes back REFUSED with a Chinese reason, and the technical
-detail goes to the log. Importing this module has no side effects (no parser is loaded until
-a file of that kind arrives).
+Order of checks: size, then the format from its bytes (``infra.filetypes.sniff``, the same
+answer the upload check gets; the file name only breaks ties and flags ``.docm``), then the
+container checks and the format reader under a per-file time limit, then the text → facts
+extractor. Images and scans come back NEEDS_OCR; everything that cannot or must not be read
+comes back REFUSED with a Chinese reason, and the technical detail goes to the log.
+Importing this module has no side effects (no parser is loaded until a file of that kind
+arrives).
 """
 
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Callable
 
 from recruiting import clock
 from recruiting.domain.resume import ParsedResume, ParseStatus
+from recruiting.domain.resume_extract import extract
+from recruiting.infra import filetypes
+from recruiting.infra.filetypes import FileType, sniff
 from recruiting.infra.resumes.limits import Deadline, NeedsOcr, ReadLimits, Refused
-from recruiting.services.resumes.extract import extract
 
 log = logging.getLogger(__name__)
 
-_IMAGE_MAGIC = (
-    b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"GIF87a", b"GIF89a", b"BM", b"II*\x00", b"MM\x00*",
-)  # fmt: skip
 _UNSUPPORTED = "无法识别的文件格式，请上传 PDF、Word（.docx）、网页或文本格式的简历"
 _CORRUPT = "文件已损坏或格式不完整，无法读取，请重新导出后上传"
 _OCR_IMAGE = "这是一张图片，没有可读取的文字，需要文字识别（OCR）后才能解析"
@@ -71,51 +70,42 @@ class FileResumeReader:
         if not data.strip():
             raise Refused("文件是空的", "empty")
         deadline = Deadline(limits.seconds)
-        suffix = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
+        suffix = filetypes.suffix(filename)
         if suffix in ("docm", "dotm", "xlsm", "pptm"):
             raise Refused(
                 "文件包含宏代码，出于安全考虑不予解析，请另存为不含宏的 .docx 或 PDF 后上传",
                 f"macro-enabled extension .{suffix}",
             )
-        head = data[:1024]
-        if b"%PDF-" in head:
+        kind = sniff(data, filename)
+        if kind is FileType.PDF:
             from recruiting.infra.resumes.pdf import read_pdf
 
             return read_pdf(data, limits, deadline)
-        if data.startswith(b"PK\x03\x04"):
+        if kind in (FileType.WORD, FileType.ZIP, FileType.DAMAGED_ZIP):  # docx says why not
             from recruiting.infra.resumes.docx import read_docx
 
             return read_docx(data, limits, deadline)
-        if data.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
+        if kind is FileType.OLE:
             from recruiting.infra.resumes.containers import check_ole
 
             check_ole(data)
-        if data.startswith(_IMAGE_MAGIC) or _is_riff_webp(head) or b"ftypheic" in head[:32]:
+        if kind is FileType.IMAGE:
             raise NeedsOcr(_OCR_IMAGE, "image file")
-        if data.startswith(b"{\\rtf"):
+        if kind is FileType.RTF:
             raise Refused("暂不支持 RTF 格式，请另存为 .docx 或 PDF 后上传", "rtf")
         if suffix in ("pdf", "docx", "doc", "png", "jpg", "jpeg"):
             raise Refused(_CORRUPT, f".{suffix} without its magic bytes")
-        text_head = head.decode("latin-1").lower()
-        if text_head.lstrip().startswith(("mime-version", "from:")) or (
-            "content-type: multipart/related" in text_head
-        ):
+        if kind is FileType.MHT:
             from recruiting.infra.resumes.html import read_mht
 
             return read_mht(data)
-        if suffix in ("html", "htm", "xhtml") or re.search(
-            r"<(?:!doctype html|html|body|div|table|p)[\s>]", text_head
-        ):
+        if kind is FileType.HTML:
             from recruiting.infra.resumes.html import read_html
 
             return read_html(data)
         from recruiting.infra.resumes.text import read_text
 
         return read_text(data)
-
-
-def _is_riff_webp(head: bytes) -> bool:
-    return head.startswith(b"RIFF") and head[8:12] == b"WEBP"
 
 
 def _safe_name(filename: str) -> str:

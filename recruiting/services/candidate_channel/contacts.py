@@ -27,6 +27,7 @@ from recruiting.ports.outbound import OutboundDraft
 from recruiting.ports.queue import TaskQueue
 from recruiting.services.messaging.conversation import CHANNEL as WECOM_MESSAGE
 from recruiting.services.messaging.effects import Effects
+from recruiting.validation import is_digits
 
 KF_WINDOW = timedelta(hours=48)
 KF_REPLIES = 5
@@ -58,7 +59,7 @@ class Routes:
 
 def candidate_of(recipient: str) -> int:
     kind, _, value = recipient.partition(":")
-    if kind != "candidate" or not value.isdigit():
+    if kind != "candidate" or not is_digits(value):
         raise InvalidInput(f"{recipient!r} is not a candidate recipient")
     return int(value)
 

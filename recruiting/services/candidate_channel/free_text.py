@@ -72,6 +72,7 @@ from recruiting.services.offers import texts as say
 from recruiting.services.offers.answers import OfferAnswers
 from recruiting.services.personal_data.talent_pool import current_version
 from recruiting.services.shared.audit import Actor, record
+from recruiting.validation import is_digits
 
 SHORT = 10  # characters: an answer short enough to be meant for an older question
 ASKED_LOOKBACK = 200  # newest outbox messages to the candidate read for the precedence
@@ -305,7 +306,7 @@ async def _asked(candidate_id: int) -> dict[tuple[str, int], int]:
         ref = rest.partition(":")[0]
         if kind == "slots":
             kind = "invite"
-        if kind and ref.isdigit():
+        if kind and is_digits(ref):
             found.setdefault((kind, int(ref)), int(row.id))
     return found
 

@@ -14,30 +14,42 @@ colleague's collection), so it is treated as hostile input:
   recognise it), and names written by Chinese Windows (GBK, no UTF-8 flag) read correctly;
 - macOS resource forks (``__MACOSX/``, ``._name``) are skipped silently.
 
-Reading is bounded by the declared sizes: Python's ``zipfile`` stops at an entry's declared
-size and checks its CRC, so an entry that lies about its size fails instead of inflating.
+The limits are checked by ``infra.zip_limits`` (the one zip checker, which also guards
+``.xlsx`` and ``.docx`` files); this module says its refusals in HR's words.
 """
 
 from __future__ import annotations
 
-import io
 import zipfile
 from dataclasses import dataclass
 
+from recruiting.infra import filetypes, zip_limits
+from recruiting.infra.filetypes import FileType
+from recruiting.infra.zip_limits import (
+    ZipProblem,
+    ZipRefused,
+    check_entries,
+    open_archive,
+    read_entry,
+)
+
 NAME_CHARS = 200
-MB = 1024 * 1024
-ENCRYPTED = 0x1
+MB = zip_limits.MB
 UTF8_NAME = 0x800
 WORD = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 @dataclass(frozen=True)
-class ZipLimits:
+class ZipLimits(zip_limits.ZipLimits):
+    """A zip of résumés: the checker's limits with this upload's values."""
+
     max_entries: int = 20
     max_bytes: int = 10 * MB  # one entry, inflated
     max_inflated: int = 100 * MB  # all entries together
-    max_ratio: int = 100  # inflated ÷ compressed, for entries above ``RATIO_FROM`` bytes
+    max_ratio: float = 100  # inflated ÷ compressed, for entries above ``ratio_from`` bytes
     ratio_from: int = 1 * MB
+    refuse_encrypted: bool = True
+    refuse_nested: bool = True
 
 
 @dataclass(frozen=True)
@@ -55,35 +67,25 @@ class Refused:
     reason: str  # Chinese, for HR
 
 
+CONTENT_TYPES = {
+    FileType.PDF: "application/pdf",
+    FileType.WORD: WORD,
+    FileType.OLE: "application/msword",
+    FileType.HTML: "text/html",
+    FileType.MHT: "text/html",  # a saved web page
+    FileType.RTF: "text/plain",  # stored; the reader says why it cannot read it
+    FileType.TEXT: "text/plain",
+}
+
+
 def sniff(data: bytes, filename: str) -> str | None:
-    """The content type the bytes are (the name only separates text from HTML, and a Word
-    zip from a zip of résumés); None for anything else."""
-    lower = filename.lower()
-    if data.startswith(b"%PDF-"):
-        return "application/pdf"
-    if data.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
-        return "application/msword"
-    if data.startswith(b"PK\x03\x04"):
-        try:
-            with zipfile.ZipFile(io.BytesIO(data)) as archive:
-                names = set(archive.namelist())
-        except (zipfile.BadZipFile, OSError, ValueError):
-            return None
-        if "word/document.xml" in names:
-            return WORD
-        return "zip" if lower.endswith(".zip") else None
-    if b"\x00" in data[:4096] or not data:
-        return None
-    for encoding in ("utf-8", "gb18030"):
-        try:
-            head = data[:65536].decode(encoding, errors="strict")
-        except UnicodeDecodeError as exc:
-            if exc.start < 65530:  # not a character cut at the end of the sample
-                continue
-            head = data[: exc.start].decode(encoding)
-        looks_html = "<html" in head[:2048].lower() or lower.endswith((".html", ".htm"))
-        return "text/html" if looks_html else "text/plain"
-    return None
+    """The content type a résumé file is stored with, from ``filetypes.sniff`` (the name
+    only separates an ``.html`` export from text, and a zip of résumés, ``zip``, from any
+    other zip); None for anything that is no résumé."""
+    kind = filetypes.sniff(data, filename)
+    if kind is FileType.ZIP:
+        return "zip" if filename.lower().endswith(".zip") else None
+    return CONTENT_TYPES.get(kind) if kind else None
 
 
 KIND_WORDS = {"pdf": "PDF", "doc": "Word", "docx": "Word", "txt": "文本", "html": "网页",
@@ -110,11 +112,14 @@ def open_zip(
     """The résumés inside ``data`` and what was refused (the archive itself, by
     ``archive_name``, when it is refused whole)."""
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        with open_archive(data) as archive:
             members = [m for m in archive.infolist() if not m.is_dir() and not _junk(m)]
-            whole = _whole_refusal(members, limits)
-            if whole:
-                return [], [Refused(archive_name, whole)]
+            try:
+                check_entries(members, limits)
+            except ZipRefused as exc:
+                return [], [Refused(archive_name, _whole_reason(exc.problem, limits))]
+            if not members:
+                return [], [Refused(archive_name, "压缩包是空的")]
             inner: list[Inner] = []
             refused: list[Refused] = []
             for member in members:
@@ -124,44 +129,35 @@ def open_zip(
                 else:
                     refused.append(got)
             return inner, refused
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError):
+    except (ZipRefused, zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError):
         return [], [Refused(archive_name, "压缩包已损坏或无法读取")]
 
 
-def _whole_refusal(members: list[zipfile.ZipInfo], limits: ZipLimits) -> str:
-    if len(members) > limits.max_entries:
+def _whole_reason(problem: ZipProblem, limits: ZipLimits) -> str:
+    if problem is ZipProblem.TOO_MANY:
         return f"压缩包内文件过多（最多 {limits.max_entries} 个）"
-    if not members:
-        return "压缩包是空的"
-    total = sum(m.file_size for m in members)
-    bomb = total > limits.max_inflated or any(
-        m.file_size > limits.ratio_from and m.file_size > limits.max_ratio * max(m.compress_size, 1)
-        for m in members
-    )
-    return "压缩包解压后异常庞大（疑似压缩炸弹），已拒绝" if bomb else ""
+    return "压缩包解压后异常庞大（疑似压缩炸弹），已拒绝"  # RATIO, INFLATED
 
 
 def _entry(archive: zipfile.ZipFile, member: zipfile.ZipInfo, limits: ZipLimits) -> Inner | Refused:
     name = display_name(_name(member))
-    if member.flag_bits & ENCRYPTED:
-        return Refused(name, "文件已加密，无法读取")
-    if member.file_size > limits.max_bytes:
-        return Refused(name, f"文件超过 {limits.max_bytes // MB} MB")
     try:
-        with archive.open(member) as handle:
-            content = handle.read(limits.max_bytes + 1)
-    except NotImplementedError:
-        return Refused(name, "文件的压缩方式不受支持，请重新打包（ZIP 标准压缩）")
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError, RuntimeError):
-        return Refused(name, "文件已损坏，无法读取")
-    if len(content) > limits.max_bytes:  # the declared size was checked; this cannot pass it
-        return Refused(name, f"文件超过 {limits.max_bytes // MB} MB")
+        content = read_entry(archive, member, limits)
+    except ZipRefused as exc:
+        return Refused(name, _entry_reason(exc.problem, limits))
     kind = sniff(content, name)
-    if kind == "zip" or (kind is None and content.startswith(b"PK\x03\x04")):
-        return Refused(name, "压缩包内不能再包含压缩包，请解压后重新打包")
     if kind is None:
         return Refused(name, "不支持的文件类型（压缩包内支持 PDF、Word、TXT、HTML）")
     return Inner(name, content, kind)
+
+
+def _entry_reason(problem: ZipProblem, limits: ZipLimits) -> str:
+    return {
+        ZipProblem.ENCRYPTED: "文件已加密，无法读取",
+        ZipProblem.ENTRY_TOO_LARGE: f"文件超过 {limits.max_bytes // MB} MB",
+        ZipProblem.METHOD: "文件的压缩方式不受支持，请重新打包（ZIP 标准压缩）",
+        ZipProblem.NESTED: "压缩包内不能再包含压缩包，请解压后重新打包",
+    }.get(problem, "文件已损坏，无法读取")
 
 
 def _name(member: zipfile.ZipInfo) -> str:

@@ -24,6 +24,7 @@ from typing import cast
 
 from recruiting.domain.intake import CandidateEntry, Problem, check_entry, read_header
 from recruiting.errors import NotFound, PayloadTooLarge
+from recruiting.infra.filetypes import ZIP_MAGIC
 from recruiting.infra.pii import FieldCipher, UndecryptableData
 from recruiting.infra.spreadsheets import TableLimits, read_table
 from recruiting.models import Application, JobOpening
@@ -94,7 +95,7 @@ class SpreadsheetImport:
         await require_hr(principal, "import_hold", "candidate", "-")
         if len(data) > self._limits.max_bytes:
             raise PayloadTooLarge(f"文件过大（最大 {self._limits.max_bytes // (1024 * 1024)} MB）")
-        xlsx = filename.lower().endswith(".xlsx") or data[:4] == b"PK\x03\x04"
+        xlsx = filename.lower().endswith(".xlsx") or data.startswith(ZIP_MAGIC)
         ref = f"{secrets.token_hex(16)}-{'xlsx' if xlsx else 'csv'}"
         sealed = self._cipher.encrypt(base64.b64encode(data).decode("ascii"), _context(principal))
         await self._kv.set(_hold_key(principal, ref), sealed, ttl=HOLD_SECONDS)

@@ -44,6 +44,7 @@ from recruiting.services.shared.access import require_staff
 from recruiting.services.shared.audit import Actor, record
 from recruiting.services.shared.sessions import Principal
 from recruiting.services.shared.staff_cards import card_update
+from recruiting.validation import is_digits
 
 log = logging.getLogger(__name__)
 
@@ -590,7 +591,7 @@ async def _move(interview: Interview, action: str) -> None:
 
 async def _target(candidate_id: int, subject: str) -> InterviewInvitation | None:
     kind, _, value = subject.partition(":")
-    if kind in ("invite", "slots") and value.isdigit():
+    if kind in ("invite", "slots") and is_digits(value):
         found = await InterviewInvitation.get_or_none(id=int(value), candidate_id=candidate_id)
         if found is not None:
             return found

@@ -72,7 +72,7 @@ from recruiting.models import (
 )
 from recruiting.ports.ehr import EHR_CHANNEL, candidate_conversation
 from recruiting.ports.media import MediaStore
-from recruiting.ports.outbound import OutboundDraft
+from recruiting.ports.outbound import FORGET, OutboundDraft
 from recruiting.ports.payroll import PAYROLL_CHANNEL
 from recruiting.services.messaging.effects import Effects, Unit
 from recruiting.services.messaging.inbox import PAYLOAD_CONTEXT
@@ -80,7 +80,6 @@ from recruiting.services.shared.audit import Actor, record
 
 log = logging.getLogger(__name__)
 
-FORGET = "forget"  # payload kind / EHR op of a "drop your copy" effect
 MEDIA_STORE = "media"
 FORGET_CAUSE = "erase:candidate:"
 

@@ -1,1 +1,2 @@
-"""Reading résumés: text → facts (``extract``) and the corpus evaluation (``evaluate``)."""
+"""Reading résumés: the corpus evaluation (``evaluate``); text → facts is the domain's
+(``recruiting.domain.resume_extract``)."""

@@ -28,6 +28,7 @@ from recruiting.services.screening.ranking import (
     Screening,
     Shortlist,
 )
+from recruiting.validation import is_digits
 
 log = logging.getLogger(__name__)
 
@@ -240,7 +241,7 @@ def _invite_key(key: RouteKey) -> tuple[int, list[int]] | None:
     job_id = key.number(0)
     raw = key.args[1] if len(key.args) > 1 else ""
     parts = raw.split("-")
-    if job_id is None or not raw or not all(p.isascii() and p.isdigit() for p in parts):
+    if job_id is None or not raw or not all(is_digits(p) for p in parts):
         return None
     return job_id, [int(p) for p in parts][:MAX_TOP]
 

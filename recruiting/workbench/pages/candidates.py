@@ -80,7 +80,7 @@ def _int(value: str | None, *, name: str) -> int | None:
     if value is None or not value.strip():
         return None
     text = value.strip()
-    if not text.isascii() or not text.isdigit() or len(text) > 9:
+    if not validation.is_digits(text, 9):
         raise InvalidInput(f"{name}无效", code="bad_number")
     return int(text)
 

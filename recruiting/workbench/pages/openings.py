@@ -20,6 +20,7 @@ from recruiting.domain.roles import Permission
 from recruiting.errors import Conflict, InvalidInput, NotFound, RecruitingError
 from recruiting.services.openings.rounds import RoundDetail
 from recruiting.services.workbench.login import StaffPrincipal
+from recruiting.validation import is_digits
 from recruiting.web import status_for, user_message
 from recruiting.wiring.openings import Openings
 from recruiting.workbench.shell import page, render, secure, services_of
@@ -66,7 +67,7 @@ async def opening_list(request: Request, principal: StaffPrincipal) -> HTTPRespo
     status = request.args.get("status", "")
     search = request.args.get("q", "")[:64]
     raw = request.args.get("offset", "0")
-    offset = min(int(raw), 1_000_000) if raw.isdigit() and len(raw) < 8 else 0
+    offset = min(int(raw), 1_000_000) if is_digits(raw, 7) else 0
     rows = await _uc(request).openings.list_openings(
         principal.actor, status=status if status in rules.STATUSES else "", search=search,
         limit=PAGE + 1, offset=offset,
@@ -310,9 +311,9 @@ def _questions_from_form(request: Request) -> list[dict[str, Any]]:
             "answer_seconds": _form(request, f"q_answer_{i}", "180"),
             "retakes": _form(request, f"q_retakes_{i}", "1"),
         }
-        if bank.isdigit():
+        if is_digits(bank):
             row["bank_question_id"] = int(bank)
-        rows.append((int(order) if order.isdigit() and len(order) < 4 else i + 1, i, row))
+        rows.append((int(order) if is_digits(order, 3) else i + 1, i, row))
     return [row for _, _, row in sorted(rows, key=lambda r: (r[0], r[1]))]
 
 
@@ -354,7 +355,7 @@ async def round_pick(request: Request, principal: StaffPrincipal, round_id: int)
     picked = _many(request, "bank_ids")
     uc = _uc(request).rounds
     try:
-        ids = [int(p) for p in picked if p.isdigit() and len(p) < 10]
+        ids = [int(p) for p in picked if is_digits(p, 9)]
         await uc.add_bank_questions(principal.actor, round_id, ids)
     except (InvalidInput, Conflict, NotFound) as exc:
         detail = await uc.get(principal.actor, round_id)

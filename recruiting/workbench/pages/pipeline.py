@@ -143,7 +143,7 @@ def form_of(request: Request) -> RequestParameters:
 
 def _int(value: Any, what: str) -> int:
     text = str(value or "").strip()
-    if not text.isascii() or not text.isdigit() or len(text) > 9:
+    if not validation.is_digits(text, 9):
         raise InvalidInput(f"{what}无效。", code="bad_number")
     return int(text)
 

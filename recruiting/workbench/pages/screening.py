@@ -20,6 +20,7 @@ from recruiting.models import JobOpening, JobStatus
 from recruiting.services.screening.ranking import Outcome, Screening
 from recruiting.services.screening.requirements import OpeningRequirements
 from recruiting.services.workbench.login import StaffPrincipal
+from recruiting.validation import is_digits
 from recruiting.workbench.pages.candidates import as_principal
 from recruiting.workbench.shell import page, render, services_of
 
@@ -129,6 +130,6 @@ def _score(value: str | None, *, name: str = "最低分") -> int | None:
     if value is None or not value.strip():
         return None
     text = value.strip()
-    if not text.isascii() or not text.isdigit() or len(text) > 4:
+    if not is_digits(text, 4):
         raise InvalidInput(f"{name}应是整数")
     return int(text)

@@ -290,3 +290,63 @@ async def test_kf_refusal_is_not_taken_for_an_earlier_send(wecom: Wecom) -> None
     await OutboxMessage.filter(id=row_id).update(next_attempt_at=None)
     assert await relay.deliver(row_id)
     assert len(wecom.state.kf.outbox) == 1
+
+
+async def test_group_send_recorded_before_a_crash_still_asks_the_recruiter(
+    wecom: Wecom, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The crash comes after the delivery was recorded, before the recruiter was asked to
+    confirm it: the redelivery must not take the record for the whole job."""
+    from recruiting.services.candidate_channel import contacts as candidate_contacts
+
+    candidate, _ = await _candidate(wecom, kf=False)
+    crashed: list[bool] = []
+
+    async def crash(*args: Any, **kwargs: Any) -> None:
+        crashed.append(True)
+        raise Crash("ask_recruiter_to_confirm")
+
+    monkeypatch.setattr(candidate_contacts, "ask_recruiter_to_confirm", crash)
+    sender = CandidateChannelSender(wecom.client.kf, wecom.client.externalcontact, None)
+    [row_id] = await _stored([_candidate_draft(candidate)], cause="test")
+    relay = OutboxRelay({CANDIDATE_CHANNEL: sender}, lease_seconds=60, max_attempts=5)
+    with pytest.raises(Crash):
+        await relay.deliver(row_id)
+    monkeypatch.undo()
+    await OutboxMessage.filter(id=row_id).update(lease_until=clock.now() - dt.timedelta(seconds=1))
+    assert await relay.deliver(row_id)
+    assert crashed and len(wecom.state.customers.msg_templates) == 1
+    told = await OutboxMessage.filter(idempotency_key__startswith="confirm-send:").count()
+    assert told == 1
+
+
+async def test_kf_message_counted_before_a_crash_does_not_go_again_by_another_route(
+    wecom: Wecom, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The fifth reply of the window went out and was counted, then the crash: on the
+    redelivery the window looks closed, yet the message must not go out a second time
+    through the recruiter's external contact."""
+    from recruiting.services.candidate_channel import contacts as candidate_contacts
+
+    candidate, _ = await _candidate(wecom, kf=True)
+    _, external = wecom.state.customers.customer_adds("赵敏", userid="lina")
+    await CandidateContact.filter(candidate_id=candidate.id).update(
+        external_userid=external, recruiter_userid="lina", kf_window_sent=4
+    )
+    real = candidate_contacts.kf_sent
+    crashed: list[bool] = []
+
+    async def counted_then_crash(candidate_id: int) -> None:
+        await real(candidate_id)
+        if not crashed:
+            crashed.append(True)
+            raise Crash("kf_sent")
+
+    monkeypatch.setattr(candidate_contacts, "kf_sent", counted_then_crash)
+    sender = CandidateChannelSender(wecom.client.kf, wecom.client.externalcontact, None)
+    row = await crash_then_redeliver(sender, _candidate_draft(candidate))
+    assert crashed and len(wecom.state.kf.outbox) == 1
+    assert wecom.state.customers.msg_templates == []
+    assert row.result["route"] == "kf" and row.result["msgid"] == wecom.state.kf.outbox[0].msgid
+    kept = await CandidateMessage.get(outbox_key=row.idempotency_key)
+    assert (kept.route, kept.delivery) == ("kf", "sent")

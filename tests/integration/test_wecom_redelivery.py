@@ -45,7 +45,7 @@ from wecom_bot.offer_approval import WeComOfferApprovalSender, load_offer_templa
 from wecom_bot.sandbox.app import create_sandbox_app
 from wecom_bot.sandbox.kf import DEFAULT_ACCOUNTS
 from wecom_bot.sandbox.state import SandboxState
-from wecom_bot.schedule_sender import WeComScheduleSender
+from wecom_bot.schedule_sender import WeComMeetingSender, WeComScheduleSender
 
 SH = dt.timezone(dt.timedelta(hours=8))
 OPEN_KFID = next(iter(DEFAULT_ACCOUNTS))
@@ -207,6 +207,44 @@ async def test_schedule_in_the_default_calendar_cannot_be_looked_up(wecom: Wecom
     api = CrashAfter(wecom.client.schedule, "add")
     await crash_then_redeliver(WeComScheduleSender(api), _schedule_draft(interview))
     assert len(wecom.state.schedules.schedules) == 2
+
+
+def _meeting_draft(interview: Interview) -> OutboundDraft:
+    start = int((clock.now() + dt.timedelta(days=3)).timestamp())
+    payload = {"interview_id": interview.id, "title": "远程面试：业务面", "start": start,
+               "duration": 3600, "invitees": ["wangqiang", "chenjing"]}  # fmt: skip
+    return OutboundDraft(Channel.WECOM_MEETING, f"interview:{interview.id}", payload, "m")
+
+
+async def test_meeting_made_before_a_crash_is_found_and_its_link_kept(wecom: Wecom) -> None:
+    interview = await _interview()
+    draft = _meeting_draft(interview)
+    # Someone else's meeting of the same admin at the same time: listed, read, not adopted.
+    other = {"admin_userid": "wangqiang", "title": "周会", "meeting_start": draft.payload["start"],
+             "meeting_duration": 1800, "description": "系统编号：ZPSOMEONEELSE"}  # fmt: skip
+    await wecom.client.meeting.create(other)
+    api = CrashAfter(wecom.client.meeting, "create")
+    row = await crash_then_redeliver(WeComMeetingSender(api), draft)
+    meetings = wecom.state.schedules.meetings
+    assert api.crashed and len(meetings) == 2  # the other one and ours: no second meeting
+    [(meetingid, ours)] = [(i, m) for i, m in meetings.items() if m["title"] != "周会"]
+    assert ours["description"].startswith("系统编号：ZP")
+    assert (await Interview.get(id=interview.id)).meeting_link == ours["meeting_link"]
+    assert row.result == {"meetingid": meetingid, "meeting_link": ours["meeting_link"],
+                          "adopted": True}  # fmt: skip
+
+
+async def test_meeting_that_never_reached_wecom_is_made_on_redelivery(wecom: Wecom) -> None:
+    interview = await _interview()
+    draft = _meeting_draft(interview)
+    [row_id] = await _stored([draft], cause="meeting")
+    await SendAttempt.create(key=f"meeting:meeting:{draft.key}", marker="ZPNEVERSENT")
+    relay = OutboxRelay({draft.channel: WeComMeetingSender(wecom.client.meeting)},
+                        lease_seconds=60, max_attempts=5)  # fmt: skip
+    assert await relay.deliver(row_id)  # an attempt on record, nothing found: made now
+    [meeting] = wecom.state.schedules.meetings.values()
+    assert meeting["description"] == "系统编号：ZPNEVERSENT"
+    assert (await Interview.get(id=interview.id)).meeting_link == meeting["meeting_link"]
 
 
 async def _candidate(wecom: Wecom, *, kf: bool) -> tuple[Candidate, str]:

@@ -10,7 +10,8 @@ a redelivery after a crash between WeCom's answer and saving the id finds it by 
 calendar, which cannot be listed, that one case can still duplicate (logged as such).
 Meetings are marked the same way and found again among the admin's meetings. Updates and
 deletes read the id at delivery time; the outbox keeps one interview's effects in order, so
-an update never overtakes the add it changes.
+an update never overtakes the add it changes. A delete is marked too, so WeCom refusing to
+delete again what a crashed attempt deleted is read as done.
 """
 
 from __future__ import annotations
@@ -18,10 +19,11 @@ from __future__ import annotations
 import logging
 from typing import Any, Protocol
 
+from recruiting.errors import RetryLater
 from recruiting.infra.send_attempts import Attempt, AttemptLog, SendAttempts
 from recruiting.models import Interview
 from recruiting.ports.outbound import OutboundMessage
-from wecom_bot.client.errors import WeComApiError, WeComUnavailable
+from wecom_bot.client.errors import WeComApiError, WeComTokenInvalid, WeComUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -68,8 +70,7 @@ class WeComScheduleSender:
         current = interview.wecom_schedule_id
         if p["op"] == "delete":
             if current:
-                await self._schedules.delete(current)
-                await Interview.filter(id=interview.id).update(wecom_schedule_id="")
+                await self._delete(interview.id, current, message)
             return {"deleted": current}
         body = _schedule(p)
         if p["op"] == "update" and current:
@@ -78,6 +79,24 @@ class WeComScheduleSender:
         if current:  # delivered before, id saved: nothing to do
             return {"schedule_id": current}
         return await self._add(interview.id, body, message)
+
+    async def _delete(self, interview_id: int, schedule_id: str, message: OutboundMessage) -> None:
+        """Delete, marked first: WeCom refusing the delete of a schedule an earlier attempt
+        deleted (the crash came before the id was cleared) means it is gone, not a failure
+        to retry until the row is dead."""
+        key = f"schedule-del:{message.idempotency_key or message.id}"
+        attempt = await self._attempts.begin(key)
+        try:
+            await self._schedules.delete(schedule_id)
+        except (RetryLater, WeComTokenInvalid):
+            raise  # no answer, or not about this schedule
+        except WeComApiError as exc:
+            if not attempt.earlier:
+                await self._attempts.forget(key)
+                raise
+            log.warning("interview %s: schedule %s refused on a second delete (%s): deleted "
+                        "before a crash", interview_id, schedule_id, exc.errcode)  # fmt: skip
+        await Interview.filter(id=interview_id).update(wecom_schedule_id="")
 
     async def _add(
         self, interview_id: int, body: dict[str, Any], message: OutboundMessage

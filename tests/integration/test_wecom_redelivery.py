@@ -34,7 +34,7 @@ from recruiting.models import (
 )
 from recruiting.ports.approval import OfferApprovalRequest, approval_draft
 from recruiting.ports.candidate_channel import CANDIDATE_CHANNEL
-from recruiting.ports.outbound import Channel, OutboundDraft, OutboundSender
+from recruiting.ports.outbound import Channel, OutboundDraft, OutboundMessage, OutboundSender
 from recruiting.services.messaging.effects import Effects
 from recruiting.services.messaging.outbox import OutboxRelay
 from recruiting.settings import load_settings
@@ -207,6 +207,23 @@ async def test_schedule_in_the_default_calendar_cannot_be_looked_up(wecom: Wecom
     api = CrashAfter(wecom.client.schedule, "add")
     await crash_then_redeliver(WeComScheduleSender(api), _schedule_draft(interview))
     assert len(wecom.state.schedules.schedules) == 2
+
+
+async def test_schedule_deleted_before_a_crash_is_not_left_failing(wecom: Wecom) -> None:
+    """The delete went through, the crash came before the id was cleared: WeCom refuses the
+    second delete, which the attempt on record explains; the row is done, not dead."""
+    interview = await _interview()
+    sender = WeComScheduleSender(wecom.client.schedule)
+    await sender.deliver(OutboundMessage(0, Channel.WECOM_SCHEDULE, "x",
+                                         _schedule_draft(interview).payload, 1, "add"))  # fmt: skip
+    assert len(wecom.state.schedules.schedules) == 1
+    api = CrashAfter(wecom.client.schedule, "delete")
+    delete = OutboundDraft(Channel.WECOM_SCHEDULE, f"interview:{interview.id}",
+                           {"interview_id": interview.id, "op": "delete"}, "v1")  # fmt: skip
+    row = await crash_then_redeliver(WeComScheduleSender(api), delete)
+    assert api.crashed and wecom.state.schedules.schedules == {}
+    assert (await Interview.get(id=interview.id)).wecom_schedule_id == ""
+    assert row.result["deleted"]
 
 
 def _meeting_draft(interview: Interview) -> OutboundDraft:

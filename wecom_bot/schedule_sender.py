@@ -7,9 +7,11 @@ row is committed before the call and its marker (系统编号) goes into the des
 an app calendar configured (``wecom.schedule_calendar_id``) the schedule is added there, and
 a redelivery after a crash between WeCom's answer and saving the id finds it by its marker
 (``oa/schedule/get_by_calendar``) instead of adding a second one. In the app's default
-calendar, which cannot be listed, that one case can still duplicate (logged as such);
-meetings have no lookup either. Updates and deletes read the id at delivery time; the outbox
-keeps one interview's effects in order, so an update never overtakes the add it changes.
+calendar, which cannot be listed, that one case can still duplicate (logged as such).
+Meetings are marked the same way and found again among the admin's meetings. Updates and
+deletes read the id at delivery time; the outbox keeps one interview's effects in order, so
+an update never overtakes the add it changes. A delete is marked too, so WeCom refusing to
+delete again what a crashed attempt deleted is read as done.
 """
 
 from __future__ import annotations
@@ -17,10 +19,11 @@ from __future__ import annotations
 import logging
 from typing import Any, Protocol
 
-from recruiting.infra.send_attempts import AttemptLog, SendAttempts
+from recruiting.errors import RetryLater
+from recruiting.infra.send_attempts import Attempt, AttemptLog, SendAttempts
 from recruiting.models import Interview
 from recruiting.ports.outbound import OutboundMessage
-from wecom_bot.client.errors import WeComApiError, WeComUnavailable
+from wecom_bot.client.errors import WeComApiError, WeComTokenInvalid, WeComUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +49,12 @@ class _ScheduleApi(Protocol):
 class _MeetingApi(Protocol):
     async def create(self, payload: dict[str, Any]) -> dict[str, Any]: ...
 
+    async def user_meeting_ids(
+        self, userid: str, begin_time: int, end_time: int, cursor: str = "", limit: int = 100
+    ) -> dict[str, Any]: ...
+
+    async def get_info(self, meetingid: str) -> dict[str, Any]: ...
+
 
 class WeComScheduleSender:
     def __init__(
@@ -61,8 +70,7 @@ class WeComScheduleSender:
         current = interview.wecom_schedule_id
         if p["op"] == "delete":
             if current:
-                await self._schedules.delete(current)
-                await Interview.filter(id=interview.id).update(wecom_schedule_id="")
+                await self._delete(interview.id, current, message)
             return {"deleted": current}
         body = _schedule(p)
         if p["op"] == "update" and current:
@@ -71,6 +79,24 @@ class WeComScheduleSender:
         if current:  # delivered before, id saved: nothing to do
             return {"schedule_id": current}
         return await self._add(interview.id, body, message)
+
+    async def _delete(self, interview_id: int, schedule_id: str, message: OutboundMessage) -> None:
+        """Delete, marked first: WeCom refusing the delete of a schedule an earlier attempt
+        deleted (the crash came before the id was cleared) means it is gone, not a failure
+        to retry until the row is dead."""
+        key = f"schedule-del:{message.idempotency_key or message.id}"
+        attempt = await self._attempts.begin(key)
+        try:
+            await self._schedules.delete(schedule_id)
+        except (RetryLater, WeComTokenInvalid):
+            raise  # no answer, or not about this schedule
+        except WeComApiError as exc:
+            if not attempt.earlier:
+                await self._attempts.forget(key)
+                raise
+            log.warning("interview %s: schedule %s refused on a second delete (%s): deleted "
+                        "before a crash", interview_id, schedule_id, exc.errcode)  # fmt: skip
+        await Interview.filter(id=interview_id).update(wecom_schedule_id="")
 
     async def _add(
         self, interview_id: int, body: dict[str, Any], message: OutboundMessage
@@ -121,8 +147,15 @@ class WeComScheduleSender:
 
 
 class WeComMeetingSender:
-    def __init__(self, meetings: _MeetingApi) -> None:
+    """``meeting/create`` has no idempotency key either: each creation is marked like a
+    schedule add (its 系统编号 in the description), and a redelivery after a crash first
+    looks among the admin's meetings from that start on (``meeting/get_user_meetingid``,
+    ``meeting/get_info``) for the one it made, adopting its link instead of a second
+    meeting."""
+
+    def __init__(self, meetings: _MeetingApi, attempts: AttemptLog | None = None) -> None:
         self._meetings = meetings
+        self._attempts = attempts or SendAttempts()
 
     async def deliver(self, message: OutboundMessage) -> dict[str, Any]:
         p = message.payload
@@ -130,13 +163,50 @@ class WeComMeetingSender:
         if interview.meeting_link:
             return {"meeting_link": interview.meeting_link}
         invitees = list(p["invitees"])
-        answer = await self._meetings.create({
-            "admin_userid": invitees[0], "title": p["title"], "meeting_start": p["start"],
-            "meeting_duration": p["duration"], "invitees": {"userid": invitees},
-        })  # fmt: skip
-        link = str(answer.get("meeting_link") or answer.get("meeting_code") or "")
-        await Interview.filter(id=interview.id).update(meeting_link=link)
-        return {"meetingid": answer.get("meetingid", ""), "meeting_link": link}
+        key = f"meeting:{message.idempotency_key or message.id}"
+        attempt = await self._attempts.begin(key)
+        if attempt.earlier:
+            found = await self._find(invitees[0], int(p["start"]), attempt)
+            if found is not None:
+                log.warning("interview %s: adopting meeting %s made before",
+                            interview.id, found.get("meetingid"))  # fmt: skip
+                return await _keep(interview.id, found) | {"adopted": True}
+        try:
+            answer = await self._meetings.create({
+                "admin_userid": invitees[0], "title": p["title"], "meeting_start": p["start"],
+                "meeting_duration": p["duration"], "invitees": {"userid": invitees},
+                "description": f"{REFERENCE_LABEL}{attempt.marker}",
+            })  # fmt: skip
+        except WeComUnavailable:
+            raise  # no answer: the meeting may exist; the redelivery looks for it
+        except WeComApiError:
+            await self._attempts.forget(key)  # WeCom answered: nothing was made
+            raise
+        await self._attempts.settle(key, str(answer.get("meetingid") or ""))
+        return await _keep(interview.id, answer)
+
+    async def _find(self, admin: str, start: int, attempt: Attempt) -> dict[str, Any] | None:
+        """The meeting made by the earlier attempt (its id, when recorded, or the one whose
+        description carries the marker), with ``meetingid``; None when there is none."""
+        if attempt.outcome:
+            return {**await self._meetings.get_info(attempt.outcome), "meetingid": attempt.outcome}
+        cursor = ""
+        while True:
+            page = await self._meetings.user_meeting_ids(admin, start, start + 1, cursor)
+            for meetingid in page.get("meetingid_list") or []:
+                info = await self._meetings.get_info(str(meetingid))
+                if attempt.marker in str(info.get("description") or ""):
+                    return {**info, "meetingid": str(meetingid)}
+            cursor = str(page.get("next_cursor") or "")
+            if not cursor or not page.get("meetingid_list"):
+                return None
+
+
+async def _keep(interview_id: int, meeting: dict[str, Any]) -> dict[str, Any]:
+    """Write the meeting's link on the interview; what the delivery returns."""
+    link = str(meeting.get("meeting_link") or meeting.get("meeting_code") or "")
+    await Interview.filter(id=interview_id).update(meeting_link=link)
+    return {"meetingid": meeting.get("meetingid", ""), "meeting_link": link}
 
 
 def _schedule(p: dict[str, Any]) -> dict[str, Any]:

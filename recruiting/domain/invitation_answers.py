@@ -57,6 +57,9 @@ _CONFIRM_WORDS = (
     "yes",
     "confirm",
 )
+# An invitation's code (``iv`` + 10 hex digits, made with the invitation) typed into 微信客服:
+# it tells who writes before the channel is bound to her.
+REFERENCE = re.compile(r"\biv[0-9a-f]{10}\b")
 _SLOT = re.compile(r"^\s*(?:选|选择|第|slot|option)?\s*([1-9])\s*(?:个|号)?\s*$", re.IGNORECASE)
 _CHINESE_DIGITS = {"一": "1", "二": "2", "三": "3", "四": "4", "五": "5"}
 

@@ -36,6 +36,9 @@ class AttemptLog(Protocol):
     async def begin(self, key: str) -> Attempt:
         """Record an attempt (or find the one recorded before) and commit it."""
 
+    async def find(self, key: str) -> Attempt | None:
+        """The attempt recorded before, if any (nothing is recorded)."""
+
     async def settle(self, key: str, outcome: str) -> None: ...
 
     async def forget(self, key: str) -> None: ...
@@ -49,6 +52,10 @@ class SendAttempts:
             key=key, defaults={"marker": marker_for(key)}
         )
         return Attempt(row.key, row.marker, row.created_at, row.outcome, earlier=not created)
+
+    async def find(self, key: str) -> Attempt | None:
+        row = await SendAttempt.get_or_none(key=key)
+        return Attempt(row.key, row.marker, row.created_at, row.outcome, True) if row else None
 
     async def settle(self, key: str, outcome: str) -> None:
         """The outside system's id, recorded as soon as it is known."""
@@ -71,6 +78,10 @@ class MemorySendAttempts:
             return replace(row, earlier=True)
         self.rows[key] = Attempt(key, marker_for(key), clock.now(), "", earlier=False)
         return self.rows[key]
+
+    async def find(self, key: str) -> Attempt | None:
+        row = self.rows.get(key)
+        return replace(row, earlier=True) if row else None
 
     async def settle(self, key: str, outcome: str) -> None:
         self.rows[key] = replace(self.rows[key], outcome=outcome)

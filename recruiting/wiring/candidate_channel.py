@@ -26,9 +26,9 @@ def wire_candidate_channel(
 ) -> CandidateChannel:
     lifecycle, survey, offer = invitations.lifecycle, after.survey_answers, offers.answers
     pool_answer = pool.answer if pool else None
+    typed = FreeText(lifecycle, offer, survey, pool_answer)
     answers = CandidateAnswers(
-        lifecycle,  # the table of answer keys: recruiting.services.messaging.answer_routes
-        answer_routes(lifecycle, survey=survey, offer=offer, pool=pool_answer),
-        free_text=FreeText(lifecycle, offer, survey, pool_answer),
+        lifecycle,  # who handles what: the table in recruiting.services.messaging.answer_routes
+        answer_routes(lifecycle, survey=survey, offer=offer, pool=pool_answer, text=typed),
     )
     return CandidateChannel(answers=answers)

@@ -34,7 +34,7 @@ from recruiting.models import (
 )
 from recruiting.ports.approval import OfferApprovalRequest, approval_draft
 from recruiting.ports.candidate_channel import CANDIDATE_CHANNEL
-from recruiting.ports.outbound import Channel, OutboundDraft, OutboundSender
+from recruiting.ports.outbound import Channel, OutboundDraft, OutboundMessage, OutboundSender
 from recruiting.services.messaging.effects import Effects
 from recruiting.services.messaging.outbox import OutboxRelay
 from recruiting.settings import load_settings
@@ -45,7 +45,7 @@ from wecom_bot.offer_approval import WeComOfferApprovalSender, load_offer_templa
 from wecom_bot.sandbox.app import create_sandbox_app
 from wecom_bot.sandbox.kf import DEFAULT_ACCOUNTS
 from wecom_bot.sandbox.state import SandboxState
-from wecom_bot.schedule_sender import WeComScheduleSender
+from wecom_bot.schedule_sender import WeComMeetingSender, WeComScheduleSender
 
 SH = dt.timezone(dt.timedelta(hours=8))
 OPEN_KFID = next(iter(DEFAULT_ACCOUNTS))
@@ -209,6 +209,61 @@ async def test_schedule_in_the_default_calendar_cannot_be_looked_up(wecom: Wecom
     assert len(wecom.state.schedules.schedules) == 2
 
 
+async def test_schedule_deleted_before_a_crash_is_not_left_failing(wecom: Wecom) -> None:
+    """The delete went through, the crash came before the id was cleared: WeCom refuses the
+    second delete, which the attempt on record explains; the row is done, not dead."""
+    interview = await _interview()
+    sender = WeComScheduleSender(wecom.client.schedule)
+    await sender.deliver(OutboundMessage(0, Channel.WECOM_SCHEDULE, "x",
+                                         _schedule_draft(interview).payload, 1, "add"))  # fmt: skip
+    assert len(wecom.state.schedules.schedules) == 1
+    api = CrashAfter(wecom.client.schedule, "delete")
+    delete = OutboundDraft(Channel.WECOM_SCHEDULE, f"interview:{interview.id}",
+                           {"interview_id": interview.id, "op": "delete"}, "v1")  # fmt: skip
+    row = await crash_then_redeliver(WeComScheduleSender(api), delete)
+    assert api.crashed and wecom.state.schedules.schedules == {}
+    assert (await Interview.get(id=interview.id)).wecom_schedule_id == ""
+    assert row.result["deleted"]
+
+
+def _meeting_draft(interview: Interview) -> OutboundDraft:
+    start = int((clock.now() + dt.timedelta(days=3)).timestamp())
+    payload = {"interview_id": interview.id, "title": "远程面试：业务面", "start": start,
+               "duration": 3600, "invitees": ["wangqiang", "chenjing"]}  # fmt: skip
+    return OutboundDraft(Channel.WECOM_MEETING, f"interview:{interview.id}", payload, "m")
+
+
+async def test_meeting_made_before_a_crash_is_found_and_its_link_kept(wecom: Wecom) -> None:
+    interview = await _interview()
+    draft = _meeting_draft(interview)
+    # Someone else's meeting of the same admin at the same time: listed, read, not adopted.
+    other = {"admin_userid": "wangqiang", "title": "周会", "meeting_start": draft.payload["start"],
+             "meeting_duration": 1800, "description": "系统编号：ZPSOMEONEELSE"}  # fmt: skip
+    await wecom.client.meeting.create(other)
+    api = CrashAfter(wecom.client.meeting, "create")
+    row = await crash_then_redeliver(WeComMeetingSender(api), draft)
+    meetings = wecom.state.schedules.meetings
+    assert api.crashed and len(meetings) == 2  # the other one and ours: no second meeting
+    [(meetingid, ours)] = [(i, m) for i, m in meetings.items() if m["title"] != "周会"]
+    assert ours["description"].startswith("系统编号：ZP")
+    assert (await Interview.get(id=interview.id)).meeting_link == ours["meeting_link"]
+    assert row.result == {"meetingid": meetingid, "meeting_link": ours["meeting_link"],
+                          "adopted": True}  # fmt: skip
+
+
+async def test_meeting_that_never_reached_wecom_is_made_on_redelivery(wecom: Wecom) -> None:
+    interview = await _interview()
+    draft = _meeting_draft(interview)
+    [row_id] = await _stored([draft], cause="meeting")
+    await SendAttempt.create(key=f"meeting:meeting:{draft.key}", marker="ZPNEVERSENT")
+    relay = OutboxRelay({draft.channel: WeComMeetingSender(wecom.client.meeting)},
+                        lease_seconds=60, max_attempts=5)  # fmt: skip
+    assert await relay.deliver(row_id)  # an attempt on record, nothing found: made now
+    [meeting] = wecom.state.schedules.meetings.values()
+    assert meeting["description"] == "系统编号：ZPNEVERSENT"
+    assert (await Interview.get(id=interview.id)).meeting_link == meeting["meeting_link"]
+
+
 async def _candidate(wecom: Wecom, *, kf: bool) -> tuple[Candidate, str]:
     candidate = await Candidate.create(name="赵敏")
     if kf:
@@ -290,3 +345,63 @@ async def test_kf_refusal_is_not_taken_for_an_earlier_send(wecom: Wecom) -> None
     await OutboxMessage.filter(id=row_id).update(next_attempt_at=None)
     assert await relay.deliver(row_id)
     assert len(wecom.state.kf.outbox) == 1
+
+
+async def test_group_send_recorded_before_a_crash_still_asks_the_recruiter(
+    wecom: Wecom, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The crash comes after the delivery was recorded, before the recruiter was asked to
+    confirm it: the redelivery must not take the record for the whole job."""
+    from recruiting.services.candidate_channel import contacts as candidate_contacts
+
+    candidate, _ = await _candidate(wecom, kf=False)
+    crashed: list[bool] = []
+
+    async def crash(*args: Any, **kwargs: Any) -> None:
+        crashed.append(True)
+        raise Crash("ask_recruiter_to_confirm")
+
+    monkeypatch.setattr(candidate_contacts, "ask_recruiter_to_confirm", crash)
+    sender = CandidateChannelSender(wecom.client.kf, wecom.client.externalcontact, None)
+    [row_id] = await _stored([_candidate_draft(candidate)], cause="test")
+    relay = OutboxRelay({CANDIDATE_CHANNEL: sender}, lease_seconds=60, max_attempts=5)
+    with pytest.raises(Crash):
+        await relay.deliver(row_id)
+    monkeypatch.undo()
+    await OutboxMessage.filter(id=row_id).update(lease_until=clock.now() - dt.timedelta(seconds=1))
+    assert await relay.deliver(row_id)
+    assert crashed and len(wecom.state.customers.msg_templates) == 1
+    told = await OutboxMessage.filter(idempotency_key__startswith="confirm-send:").count()
+    assert told == 1
+
+
+async def test_kf_message_counted_before_a_crash_does_not_go_again_by_another_route(
+    wecom: Wecom, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The fifth reply of the window went out and was counted, then the crash: on the
+    redelivery the window looks closed, yet the message must not go out a second time
+    through the recruiter's external contact."""
+    from recruiting.services.candidate_channel import contacts as candidate_contacts
+
+    candidate, _ = await _candidate(wecom, kf=True)
+    _, external = wecom.state.customers.customer_adds("赵敏", userid="lina")
+    await CandidateContact.filter(candidate_id=candidate.id).update(
+        external_userid=external, recruiter_userid="lina", kf_window_sent=4
+    )
+    real = candidate_contacts.kf_sent
+    crashed: list[bool] = []
+
+    async def counted_then_crash(candidate_id: int) -> None:
+        await real(candidate_id)
+        if not crashed:
+            crashed.append(True)
+            raise Crash("kf_sent")
+
+    monkeypatch.setattr(candidate_contacts, "kf_sent", counted_then_crash)
+    sender = CandidateChannelSender(wecom.client.kf, wecom.client.externalcontact, None)
+    row = await crash_then_redeliver(sender, _candidate_draft(candidate))
+    assert crashed and len(wecom.state.kf.outbox) == 1
+    assert wecom.state.customers.msg_templates == []
+    assert row.result["route"] == "kf" and row.result["msgid"] == wecom.state.kf.outbox[0].msgid
+    kept = await CandidateMessage.get(outbox_key=row.idempotency_key)
+    assert (kept.route, kept.delivery) == ("kf", "sent")

@@ -675,6 +675,24 @@ async def test_auth_getuserinfo_through_the_web_login_port(
     assert len(fake.calls("/cgi-bin/auth/getuserinfo")) >= 6
 
 
+async def test_meeting_lookup_sends_what_wecom_expects(wecom: WeComClient, fake: FakeWeCom) -> None:
+    """What a meeting sender looks through after a crash: the member's meeting ids from a
+    start time on, page by page, and one meeting's details."""
+    fake.script["/cgi-bin/meeting/get_user_meetingid"] = [
+        {"errcode": 0, "meetingid_list": ["MT1"], "next_cursor": ""}
+    ]
+    fake.script["/cgi-bin/meeting/get_info"] = [{"errcode": 0, "description": "系统编号：ZP1"}]
+    page = await wecom.meeting.user_meeting_ids("wangqiang", 100, 101)
+    assert page["meetingid_list"] == ["MT1"]
+    assert (await wecom.meeting.get_info("MT1"))["description"] == "系统编号：ZP1"
+    assert body_of(fake.calls("/cgi-bin/meeting/get_user_meetingid")[0]) == {
+        "userid": "wangqiang", "cursor": "0", "begin_time": 100, "end_time": 101, "limit": 100,
+    }  # fmt: skip
+    assert body_of(fake.calls("/cgi-bin/meeting/get_info")[0]) == {"meetingid": "MT1"}
+    with pytest.raises(InvalidInput):
+        await wecom.meeting.user_meeting_ids("wangqiang", 100, 101, limit=101)
+
+
 async def test_approval_schedule_meeting_externalcontact_kf(
     wecom: WeComClient, fake: FakeWeCom
 ) -> None:

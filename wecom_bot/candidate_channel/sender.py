@@ -18,10 +18,14 @@ attempt row committed before the call):
 
 - kf sends carry a ``msgid`` derived from the idempotency key, and WeCom refuses a msgid
   already used in the kf account (path/96427), so a resend cannot reach the candidate twice;
-  a refusal of a resend whose attempt was recorded means the first one went through.
+  a refusal of a resend whose attempt was recorded means the first one went through. A send
+  whose msgid was recorded is adopted without asking WeCom: counting it may have closed the
+  reply window, and the next route would send the message a second time.
 - ``add_msg_template`` has no such key: its msgid is recorded before anything else, and a
   send attempted before is never repeated; when its msgid is unknown (the crash came right
-  after WeCom's answer) the message goes to the mini-app inbox instead.
+  after WeCom's answer) the message goes to the mini-app inbox instead. The recruiter is
+  asked to confirm (once, by the outbox key) before the delivery is recorded, since a
+  recorded delivery is not looked at again.
 """
 
 from __future__ import annotations
@@ -92,6 +96,9 @@ class CandidateChannelSender:
                 raise RetryLater("the meeting link is not made yet", retry_after=3.0)
             payload = contacts.without_meeting_link(dict(kept.payload))
         routes = await contacts.routes(candidate_id)
+        sent = await self._attempts.find(f"kf:{message.idempotency_key}")
+        if sent is not None and sent.outcome:  # it went by kf; the crash came before the record
+            return await self._kf_sent(kept, payload, sent.outcome)
         if routes.kf_open(clock.now()):
             result = await self._by_kf(kept, routes, payload, message.idempotency_key)
             if result is not None:
@@ -139,7 +146,13 @@ class CandidateChannelSender:
             answer = {"msgid": msgid}
         await self._attempts.settle(f"kf:{key}", msgid)
         await contacts.kf_sent(routes.candidate_id)
-        result = {"route": "kf", "delivery": "sent", "msgid": str(answer.get("msgid") or "")}
+        return await self._kf_sent(kept, payload, str(answer.get("msgid") or ""))
+
+    @staticmethod
+    async def _kf_sent(
+        kept: CandidateMessage, payload: dict[str, Any], msgid: str
+    ) -> dict[str, Any]:
+        result = {"route": "kf", "delivery": "sent", "msgid": msgid}
         await contacts.revise(kept, payload)
         await contacts.delivered(kept, "kf", "sent", result)
         return result
@@ -208,12 +221,12 @@ class CandidateChannelSender:
             "msgid": msgid,
             "sender": routes.recruiter_userid,
         }
-        await contacts.revise(kept, payload)
-        await contacts.delivered(kept, "external", CONFIRMING, result)
         candidate = await Candidate.get(id=routes.candidate_id)
-        await contacts.ask_recruiter_to_confirm(
+        await contacts.ask_recruiter_to_confirm(  # first: a recorded delivery is not redone
             kept, routes.recruiter_userid, candidate.name, self._queue
         )
+        await contacts.revise(kept, payload)
+        await contacts.delivered(kept, "external", CONFIRMING, result)
         return result
 
     async def _in_inbox(

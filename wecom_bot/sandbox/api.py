@@ -64,6 +64,8 @@ _POST: dict[str, Callable[[SandboxState, Body], dict[str, Any]]] = {
     "oa/schedule/get_by_calendar": lambda s, b: s.schedules.by_calendar(b),
     "oa/calendar/add": lambda s, b: s.schedules.add_calendar(b),
     "meeting/create": lambda s, b: s.schedules.create_meeting(b),
+    "meeting/get_user_meetingid": lambda s, b: s.schedules.user_meeting_ids(b),
+    "meeting/get_info": lambda s, b: s.schedules.meeting_info(b),
     "externalcontact/add_contact_way": lambda s, b: s.customers.add_contact_way(b),
     "externalcontact/add_msg_template": lambda s, b: s.customers.add_msg_template(b),
     "kf/sync_msg": lambda s, b: s.kf.sync(b),

@@ -1,4 +1,4 @@
-"""Schedules (``oa/schedule/*``) and meetings (``meeting/create``) for interview slots.
+"""Schedules (``oa/schedule/*``) and meetings (``meeting/*``) for interview slots.
 
 WeCom has no free/busy API, so this only stores what the service created and checks the
 fields WeCom rejects: times, members and the fixed set of reminder offsets.
@@ -140,3 +140,37 @@ class ScheduleStore:
         }
         self.meetings[meeting_id] = {**body, **answer}
         return answer
+
+    def user_meeting_ids(self, body: dict[str, Any]) -> dict[str, Any]:
+        """``meeting/get_user_meetingid``: the member's meetings (as admin or invitee) that
+        start at ``begin_time`` or later; ``end_time`` bounds only those already begun."""
+        userid = body.get("userid")
+        if userid not in self._directory:
+            raise codes.ApiError(codes.INVALID_USERID, f"invalid userid {userid!r}")
+        begin, end = body.get("begin_time", 0), body.get("end_time")
+        limit = body.get("limit", 100)
+        if not isinstance(limit, int) or not 1 <= limit <= 100:
+            raise codes.param_error("limit must be 1..100")
+        cursor = str(body.get("cursor") or "0")
+        if not cursor.isdigit():
+            raise codes.param_error("invalid cursor")
+        now = self._clock()
+        mine = [
+            meeting_id
+            for meeting_id, m in self.meetings.items()
+            if userid == m.get("admin_userid")
+            or userid in ((m.get("invitees") or {}).get("userid") or [])
+            if m["meeting_start"] >= begin
+            and (end is None or m["meeting_start"] <= end or m["meeting_start"] > now)
+        ]
+        offset = int(cursor)
+        page = mine[offset : offset + limit]
+        more = offset + limit < len(mine)
+        return {"meetingid_list": page, "next_cursor": str(offset + limit) if more else ""}
+
+    def meeting_info(self, body: dict[str, Any]) -> dict[str, Any]:
+        """``meeting/get_info``: what the meeting was created with, and its status."""
+        meeting = self.meetings.get(str(body.get("meetingid") or ""))
+        if meeting is None:
+            raise codes.param_error(f"invalid meetingid {body.get('meetingid')!r}")
+        return {**{k: v for k, v in meeting.items() if k != "excess_users"}, "status": 1}

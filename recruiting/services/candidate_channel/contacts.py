@@ -32,6 +32,7 @@ from recruiting.validation import is_digits
 KF_WINDOW = timedelta(hours=48)
 KF_REPLIES = 5
 MEETING_PLACEHOLDER = "{meeting_link}"
+OUTCOME_CHARS = 32  # candidate_reply.outcome
 
 
 @dataclass(frozen=True)
@@ -229,5 +230,5 @@ async def claim(source_id: str, candidate_id: int, text: str, outcome: str) -> N
         source_id=source_id[:128],
         candidate_id=candidate_id,
         text=text[:REPLY_TEXT_CHARS],
-        outcome=outcome,
+        outcome=outcome[:OUTCOME_CHARS],
     )

@@ -1,4 +1,5 @@
-"""Text a candidate typed (in 微信客服), routed to whatever she has open, or to HR.
+"""Text a candidate typed (in 微信客服), routed to whatever she has open, or to HR: the
+``text.typed`` entry of the answer table (``messaging.answer_routes``).
 
 Open are: an approved offer she has not answered, a survey waiting for her answer or
 comment, an invitation still standing (sent, new times offered, or confirmed before the

@@ -22,6 +22,10 @@ REFRESH = "invite.refresh"  # HR's invitation card: invite.refresh:<invitation i
 WEEKDAYS = "一二三四五六日"
 ROW_CHARS = 30  # a card row's value as WeCom shows it
 
+# The reply to text carrying an invitation code (it bound 微信客服 to her) and no answer.
+BOUND_TEXT = (
+    "您好，已收到。之后的面试通知会通过这里发给您，也可以直接在这里回复「确认」「改期」或「拒绝」。"
+)
 STATUS_TEXT = {
     InvitationStatus.SENT: "待候选人回复",
     InvitationStatus.CONFIRMED: "候选人已确认参加",

@@ -42,7 +42,6 @@ from recruiting.services.intake.candidates import (
     CandidateIntake,
     DuplicateCandidate,
     EntryInvalid,
-    NotHr,
 )
 from recruiting.services.intake.cards import IntakeCards
 from recruiting.services.intake.merge import CannotMerge, merge_candidates
@@ -55,6 +54,7 @@ from recruiting.services.personal_data.contact_data import PersonalDataService
 from recruiting.services.pipeline.reject import Rejections
 from recruiting.services.scheduling.booking import InterviewBooking
 from recruiting.services.scheduling.slots import SchedulingRules, SchedulingService
+from recruiting.services.shared.access import NotHr
 from recruiting.services.shared.sessions import Principal
 from tests.conftest import TEST_CIPHER
 from tests.unit.live_fakes import SH

@@ -26,8 +26,7 @@ from recruiting.domain.intake import (
     Problem,
     check_entry,
 )
-from recruiting.domain.roles import Role
-from recruiting.errors import AccessDenied, Conflict, InvalidInput, NotFound
+from recruiting.errors import Conflict, InvalidInput, NotFound
 from recruiting.infra.contact_hashes import email_hash, phone_hash
 from recruiting.infra.pii import FieldCipher
 from recruiting.models import (
@@ -35,19 +34,15 @@ from recruiting.models import (
     Candidate,
     JobOpening,
     JobStatus,
-    SubjectKind,
 )
 from recruiting.services.personal_data.contact_data import PersonalDataService
+from recruiting.services.shared.access import require_hr
 from recruiting.services.shared.audit import record
 from recruiting.services.shared.sessions import Principal
 
-HR_ROLES = frozenset({Role.HR, Role.HR_MANAGER})
+NOT_HR = "只有 HR 可以管理候选人"
 PER_PAGE_MAX = 100
 CHANNEL_CHARS = 32  # application.channel
-
-
-class NotHr(AccessDenied):
-    code = "not_hr"
 
 
 class DuplicateCandidate(Conflict):
@@ -107,14 +102,6 @@ class CandidatePage:
     pages: int
 
 
-async def require_hr(principal: Principal, action: str, subject: str, subject_id: object) -> None:
-    """HR and HR managers only; a refusal is audited."""
-    if principal.kind is SubjectKind.STAFF and principal.roles & HR_ROLES:
-        return
-    await record(principal.actor, action, subject, subject_id, allowed=False)
-    raise NotHr("只有 HR 可以管理候选人")
-
-
 class Openings:
     """The openings a row may name, by code or title, loaded once per import."""
 
@@ -161,7 +148,7 @@ class CandidateIntake:
     ) -> Added:
         """A new candidate (and their application to the opening, by ``job_id`` or the
         entry's ``job`` text). Raises EntryInvalid, DuplicateCandidate, NotFound."""
-        await require_hr(principal, "add_candidate", "candidate", "-")
+        await require_hr(principal, "add_candidate", "candidate", "-", refusal=NOT_HR)
         entry = self.check(values, job_required=job_id is None)
         job = await self._job(job_id, entry.job)
         duplicates = await self.duplicates_of(entry.phone, entry.email)
@@ -218,7 +205,7 @@ class CandidateIntake:
         self, principal: Principal, candidate_id: int, job_id: int, *, channel: str = "manual"
     ) -> Added:
         """Add an opening to a candidate who is already here (the answer to a duplicate)."""
-        await require_hr(principal, "add_application", "candidate", candidate_id)
+        await require_hr(principal, "add_application", "candidate", candidate_id, refusal=NOT_HR)
         candidate = await live_candidate(candidate_id)
         job = await self._job(job_id, "")
         assert job is not None  # a job_id always finds a job or raises
@@ -301,7 +288,7 @@ class CandidateIntake:
     ) -> list[list[CandidateRow]]:
         """Live candidates that share a phone or e-mail hash, grouped: what the merge page
         shows (records that came in before duplicates were recognised, or by the EHR)."""
-        await require_hr(principal, "list_duplicates", "candidate", "-")
+        await require_hr(principal, "list_duplicates", "candidate", "-", refusal=NOT_HR)
         shared: dict[str, set[str]] = {}
         for column in ("phone_hash", "email_hash"):  # GROUP BY … HAVING: only shared hashes
             hashes = (
@@ -368,7 +355,7 @@ class CandidateIntake:
     ) -> CandidatePage:
         """Live candidates, newest first: exact name, phone or e-mail (through the sealed
         name and the keyed hashes, so every filter is an index look-up), opening, source."""
-        await require_hr(principal, "list_candidates", "candidate", "-")
+        await require_hr(principal, "list_candidates", "candidate", "-", refusal=NOT_HR)
         if not 1 <= per_page <= PER_PAGE_MAX:
             raise InvalidInput(f"每页条数应在 1 到 {PER_PAGE_MAX} 之间")
         if not 1 <= page <= 100_000:

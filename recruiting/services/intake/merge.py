@@ -28,7 +28,8 @@ from recruiting.models import (
     Offer,
     ResumeFile,
 )
-from recruiting.services.intake.candidates import require_hr
+from recruiting.services.intake.candidates import NOT_HR
+from recruiting.services.shared.access import require_hr
 from recruiting.services.shared.audit import record
 from recruiting.services.shared.sessions import Principal
 
@@ -56,7 +57,7 @@ class Merged:
 
 async def merge_candidates(principal: Principal, survivor_id: int, merged_id: int) -> Merged:
     """Move everything of ``merged_id`` onto ``survivor_id`` (HR chose which survives)."""
-    await require_hr(principal, "merge_candidates", "candidate", survivor_id)
+    await require_hr(principal, "merge_candidates", "candidate", survivor_id, refusal=NOT_HR)
     if survivor_id == merged_id:
         raise InvalidInput("请选择两条不同的记录", code="same_candidate")
     async with in_transaction():

@@ -30,13 +30,14 @@ from recruiting.models import Application, JobOpening
 from recruiting.ports.kv import KeyValueStore
 from recruiting.services.intake.candidates import (
     CHANNEL_CHARS,
+    NOT_HR,
     Added,
     CandidateIntake,
     Openings,
-    require_hr,
 )
 from recruiting.services.intake.cards import IntakeCards
 from recruiting.services.messaging.effects import Effects
+from recruiting.services.shared.access import require_hr
 from recruiting.services.shared.audit import record
 from recruiting.services.shared.sessions import Principal
 
@@ -91,7 +92,7 @@ class SpreadsheetImport:
 
     async def hold(self, principal: Principal, data: bytes, filename: str) -> str:
         """Keep an uploaded file for its check and 「导入」; returns its reference."""
-        await require_hr(principal, "import_hold", "candidate", "-")
+        await require_hr(principal, "import_hold", "candidate", "-", refusal=NOT_HR)
         if len(data) > self._limits.max_bytes:
             raise PayloadTooLarge(f"文件过大（最大 {self._limits.max_bytes // (1024 * 1024)} MB）")
         xlsx = filename.lower().endswith(".xlsx") or data[:4] == b"PK\x03\x04"
@@ -102,7 +103,7 @@ class SpreadsheetImport:
 
     async def held(self, principal: Principal, ref: str) -> tuple[bytes, str]:
         """(the bytes, a file name for the reader) of a held file of this uploader."""
-        await require_hr(principal, "import_hold", "candidate", "-")
+        await require_hr(principal, "import_hold", "candidate", "-", refusal=NOT_HR)
         token, _, kind = ref.partition("-")
         valid = len(token) == 32 and all(c in "0123456789abcdef" for c in token)
         sealed = (
@@ -125,7 +126,7 @@ class SpreadsheetImport:
         self, principal: Principal, data: bytes, filename: str, *, job_id: int | None = None
     ) -> ImportReport:
         """The dry run (「检查」): what ``apply`` would refuse, nothing written."""
-        await require_hr(principal, "import_check", "candidate", "-")
+        await require_hr(principal, "import_check", "candidate", "-", refusal=NOT_HR)
         checked = await self._check(data, filename, job_id)
         await record(
             principal.actor, "import_check", "candidate", "-", allowed=True,
@@ -137,7 +138,7 @@ class SpreadsheetImport:
         self, principal: Principal, data: bytes, filename: str, *, job_id: int | None = None
     ) -> ImportReport:
         """Every row or none: re-checked inside the transaction that writes them."""
-        await require_hr(principal, "import_apply", "candidate", "-")
+        await require_hr(principal, "import_apply", "candidate", "-", refusal=NOT_HR)
         async with self._effects.unit() as unit:
             checked = await self._check(data, filename, job_id)
             if checked.errors:

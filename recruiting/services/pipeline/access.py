@@ -7,24 +7,12 @@ from recruiting import validation
 from recruiting.domain.roles import Permission, allows
 from recruiting.errors import AccessDenied, NotFound
 from recruiting.models import Application, InterviewAssignment, SubjectKind
-from recruiting.services.shared.access import HR_ROLES
+from recruiting.services.shared.access import is_hr
 from recruiting.services.shared.audit import record
 from recruiting.services.shared.sessions import Principal
 
 NOT_HR = "只有 HR 可以查看和处理招聘流程。"
 NOT_YOURS = "您不在这位候选人的面试小组中，无法查看。"
-
-
-def is_hr(principal: Principal) -> bool:
-    return principal.kind is SubjectKind.STAFF and bool(principal.roles & HR_ROLES)
-
-
-async def require_hr(principal: Principal, action: str, subject: str, subject_id: object) -> None:
-    """HR only (the pipeline shows every candidate of an opening); audited either way."""
-    allowed = is_hr(principal) and allows(principal.roles, Permission.MANAGE_INTERVIEWS)
-    await record(principal.actor, action, subject, subject_id, allowed=allowed)
-    if not allowed:
-        raise AccessDenied(NOT_HR)
 
 
 async def reviewable(principal: Principal, application_id: int, action: str) -> Application:
@@ -39,7 +27,7 @@ async def reviewable(principal: Principal, application_id: int, action: str) -> 
     allowed = principal.kind is SubjectKind.STAFF and allows(
         principal.roles, Permission.VIEW_ASSESSMENT
     )
-    if allowed and not principal.roles & HR_ROLES:
+    if allowed and not is_hr(principal):
         allowed = await InterviewAssignment.exists(
             interview__application_id=application_id, interviewer_id=principal.staff_id
         )

@@ -14,11 +14,12 @@ from datetime import datetime, timedelta
 from recruiting.domain.pipeline import CLOSED_STAGES, STAGE_NAMES, RejectReason
 from recruiting.errors import InvalidInput, RecruitingError
 from recruiting.models import Application, Interview, InterviewMode, InterviewRound, RoundKind
-from recruiting.services.pipeline.access import require_hr
+from recruiting.services.pipeline.access import NOT_HR
 from recruiting.services.pipeline.board import stages_of
 from recruiting.services.pipeline.reject import Rejections
 from recruiting.services.recorded.links import InvitationService
 from recruiting.services.scheduling.booking import InterviewBooking
+from recruiting.services.shared.access import require_hr
 from recruiting.services.shared.sessions import Principal
 from recruiting.web import status_for, user_message
 
@@ -124,7 +125,14 @@ class BulkActions:
     async def _checked(
         self, principal: Principal, action: str, application_ids: Sequence[int]
     ) -> list[int]:
-        await require_hr(principal, action, "application", f"{len(application_ids)} selected")
+        await require_hr(
+            principal,
+            action,
+            "application",
+            f"{len(application_ids)} selected",
+            refusal=NOT_HR,
+            audit_allowed=True,
+        )
         ids = list(dict.fromkeys(int(i) for i in application_ids))
         if not ids:
             raise InvalidInput("请先选择候选人。", code="nothing_selected")

@@ -23,8 +23,9 @@ from recruiting.ports.candidate_channel import CANDIDATE_CHANNEL, candidate_reci
 from recruiting.ports.outbound import OutboundDraft
 from recruiting.services.messaging.effects import Effects
 from recruiting.services.offers.ehr import EhrSync
-from recruiting.services.pipeline.access import require_hr
+from recruiting.services.pipeline.access import NOT_HR
 from recruiting.services.scheduling.booking import InterviewBooking
+from recruiting.services.shared.access import require_hr
 from recruiting.services.shared.sessions import Principal
 
 NOTE_CHARS = 500
@@ -52,7 +53,9 @@ class Rejections:
     async def reject(
         self, principal: Principal, application_id: int, reason: RejectReason, note: str = ""
     ) -> Rejected:
-        await require_hr(principal, "reject", "application", application_id)
+        await require_hr(
+            principal, "reject", "application", application_id, refusal=NOT_HR, audit_allowed=True
+        )
         validation.record_id("application_id", application_id)  # beyond the key: not found
         reason = RejectReason(reason)
         note = note.strip()

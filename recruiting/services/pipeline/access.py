@@ -17,21 +17,30 @@ NOT_YOURS = "您不在这位候选人的面试小组中，无法查看。"
 
 async def reviewable(principal: Principal, application_id: int, action: str) -> Application:
     """The application (candidate and job loaded) if the caller may review it: HR, or an
-    interviewer assigned to one of its interviews; audited either way."""
+    interviewer assigned to one of its interviews; audited either way. Who may look is
+    settled first: a refused caller learns nothing about the id (403, never 404)."""
+    allowed = principal.kind is SubjectKind.STAFF and allows(
+        principal.roles, Permission.VIEW_ASSESSMENT
+    )
+    if allowed and not is_hr(principal):
+        allowed = await _on_panel(principal, application_id)
+    if not allowed:
+        await record(principal.actor, action, "application", application_id, allowed=False)
+        raise AccessDenied(NOT_YOURS if principal.kind is SubjectKind.STAFF else NOT_HR)
     validation.record_id("application_id", application_id)  # beyond the key: not found
     application = await Application.get_or_none(id=application_id).prefetch_related(
         "candidate", "job"
     )
     if application is None:
         raise NotFound("没有找到这份申请。", code="application_not_found")
-    allowed = principal.kind is SubjectKind.STAFF and allows(
-        principal.roles, Permission.VIEW_ASSESSMENT
-    )
-    if allowed and not is_hr(principal):
-        allowed = await InterviewAssignment.exists(
-            interview__application_id=application_id, interviewer_id=principal.staff_id
-        )
-    await record(principal.actor, action, "application", application_id, allowed=allowed)
-    if not allowed:
-        raise AccessDenied(NOT_YOURS if principal.kind is SubjectKind.STAFF else NOT_HR)
+    await record(principal.actor, action, "application", application_id, allowed=True)
     return application
+
+
+async def _on_panel(principal: Principal, application_id: int) -> bool:
+    """Assigned to one of the application's interviews (an id no row can have: not)."""
+    if not 0 < application_id <= validation.MAX_ROW_ID:
+        return False
+    return await InterviewAssignment.exists(
+        interview__application_id=application_id, interviewer_id=principal.staff_id
+    )

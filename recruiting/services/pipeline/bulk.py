@@ -27,6 +27,7 @@ log = logging.getLogger(__name__)
 
 BULK_MAX = 200
 GAP_MAX_MINUTES = 24 * 60
+OTHER_OPENING = "该候选人应聘的不是这个岗位，未处理。"
 
 
 @dataclass(frozen=True)
@@ -109,8 +110,10 @@ class BulkActions:
 
     async def reject(
         self, principal: Principal, application_ids: Sequence[int], reason: RejectReason,
-        note: str = "",
+        note: str = "", *, job_id: int,
     ) -> BulkResult:  # fmt: skip
+        """Turn down each application of the opening ``job_id`` (the board the form came
+        from); one of another opening is refused for that line, never rejected."""
         ids = await self._checked(principal, "bulk_reject", application_ids)
 
         async def one(application_id: int) -> ItemResult:
@@ -120,7 +123,7 @@ class BulkActions:
             extra = f"，并取消了 {done.cancelled} 场待进行的面试" if done.cancelled else ""
             return ItemResult(application_id, True, f"已标记为未通过并通知候选人{extra}。")
 
-        return await _each(ids, one, None)
+        return await _each(ids, one, None, job_id)
 
     async def _checked(
         self, principal: Principal, action: str, application_ids: Sequence[int]
@@ -142,11 +145,13 @@ class BulkActions:
 
 
 async def _each(
-    ids: list[int], one: Callable[[int], Awaitable[ItemResult]], round_: InterviewRound | None
-) -> BulkResult:
+    ids: list[int], one: Callable[[int], Awaitable[ItemResult]], round_: InterviewRound | None,
+    job_id: int | None = None,
+) -> BulkResult:  # fmt: skip
     """Run ``one`` per application, in order. Unknown applications, closed ones (when
-    ``round_`` is given: nobody is invited after the decision), another opening's, and any
-    refusal of the use case become that candidate's result."""
+    ``round_`` is given: nobody is invited after the decision), another opening's than the
+    round's or ``job_id``'s, and any refusal of the use case become that candidate's
+    result."""
     stages = await stages_of(ids)
     jobs = dict(await Application.filter(id__in=ids).values_list("id", "job_id"))
     items = []
@@ -160,6 +165,9 @@ async def _each(
             continue
         if round_ is not None and jobs.get(application_id) != round_.job_id:
             items.append(ItemResult(application_id, False, "这一轮不属于该候选人应聘的岗位。"))
+            continue
+        if job_id is not None and jobs.get(application_id) != job_id:
+            items.append(ItemResult(application_id, False, OTHER_OPENING))
             continue
         try:
             items.append(await one(application_id))

@@ -53,7 +53,9 @@ class Decisions:
         interviewers: Sequence[int] = (),
     ) -> Decision:  # fmt: skip
         """Into ``round_id``: a recorded round needs ``deadline``, a live one ``start`` and
-        ``interviewers``."""
+        ``interviewers``. HR only, checked before the round is looked up (the bulk action
+        it goes through audits the allowed call)."""
+        await require_hr(principal, "advance", "application", application_id, refusal=NOT_HR)
         round_ = await InterviewRound.get_or_none(id=round_id)
         if round_ is None:
             raise NotFound("没有找到这一轮面试。", code="round_not_found")

@@ -206,7 +206,9 @@ class Screening:
         application_ids: Sequence[int] | None = None,
     ) -> list[InviteResult]:
         """Invite the ``top`` best applicants not knocked out to the opening's recorded
-        interview, or exactly ``application_ids`` (what HR saw on a card), in rank order."""
+        interview, or exactly ``application_ids`` (what HR saw on a card), in rank order.
+        HR only, checked before the opening is looked up."""
+        await require_hr(principal, "invite_from_screening", "job_opening", job_id, refusal=NOT_HR)
         if not 1 <= top <= MAX_INVITE:
             raise InvalidInput(f"一次可邀请 1 到 {MAX_INVITE} 人")
         chosen: list[Applicant]
@@ -216,9 +218,6 @@ class Screening:
             listed = await self.shortlist(principal, job_id, knocked_out=False, limit=top)
             chosen = [r.applicant for r in listed.ranked]
         else:
-            await require_hr(
-                principal, "invite_from_screening", "job_opening", job_id, refusal=NOT_HR
-            )
             wanted = list(dict.fromkeys(application_ids))[:top]
             known = {a.application_id: a for a in await self._resumes.for_opening(job_id)}
             chosen = [known[i] for i in wanted if i in known]

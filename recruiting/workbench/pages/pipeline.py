@@ -94,7 +94,7 @@ async def bulk(request: Request, principal: StaffPrincipal, job_id: int) -> HTTP
         )  # fmt: skip
     elif action == "reject":
         note = validation.text("note", form.get("note") or "", 500)
-        result = await actions.reject(who, ids, _reason(form.get("reason")), note)
+        result = await actions.reject(who, ids, _reason(form.get("reason")), note, job_id=job_id)
     else:
         raise InvalidInput("请选择要执行的操作。", code="no_action")
     chosen = await Application.filter(id__in=ids).prefetch_related("candidate")

@@ -11,6 +11,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from recruiting.domain.error_text import for_people
 from recruiting.domain.pipeline import CLOSED_STAGES, STAGE_NAMES, RejectReason
 from recruiting.errors import InvalidInput, RecruitingError
 from recruiting.models import Application, Interview, InterviewMode, InterviewRound, RoundKind
@@ -21,7 +22,6 @@ from recruiting.services.recorded.links import InvitationService
 from recruiting.services.scheduling.booking import InterviewBooking
 from recruiting.services.shared.access import require_hr
 from recruiting.services.shared.sessions import Principal
-from recruiting.web import status_for, user_message
 
 log = logging.getLogger(__name__)
 
@@ -173,8 +173,7 @@ async def _each(
             items.append(await one(application_id))
         except RecruitingError as exc:
             log.info("bulk action on application %s refused: %s", application_id, exc.message)
-            message = user_message(exc.code, exc.message, status_for(exc))
-            items.append(ItemResult(application_id, False, message))
+            items.append(ItemResult(application_id, False, for_people(exc)))
     return BulkResult(items)
 
 

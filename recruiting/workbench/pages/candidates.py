@@ -29,7 +29,6 @@ from recruiting.models import (
     JobOpening,
     JobStatus,
     ResumeFile,
-    SubjectKind,
 )
 from recruiting.services.intake.candidates import DuplicateCandidate, EntryInvalid, live_candidate
 from recruiting.services.intake.merge import merge_candidates
@@ -37,7 +36,6 @@ from recruiting.services.intake.resumes import UploadedFile
 from recruiting.services.personal_data.contact_data import PersonalDataService
 from recruiting.services.pipeline.reject import NOTE_CHARS, Rejections
 from recruiting.services.screening.candidate import CandidateResumes
-from recruiting.services.shared.sessions import Principal
 from recruiting.services.workbench.login import StaffPrincipal
 from recruiting.web import status_for, user_message
 from recruiting.wiring.intake import Intake
@@ -65,14 +63,6 @@ MANAGE = Permission.MANAGE_INTERVIEWS
 def intake_of(request: Request) -> Intake:
     intake: Intake = request.app.ctx.services.intake
     return intake
-
-
-def as_principal(staff: StaffPrincipal) -> Principal:
-    """The use cases' principal for a workbench member (same roles, same audit actor)."""
-    return Principal(
-        staff.session_id, SubjectKind.STAFF, staff_id=staff.staff_id, userid=staff.userid,
-        roles=staff.roles,
-    )  # fmt: skip
 
 
 async def _openings() -> list[JobOpening]:
@@ -103,7 +93,7 @@ async def candidate_list(request: Request, principal: StaffPrincipal) -> HTTPRes
     }
     page_no = _int(q.get("page"), name="页码") or 1
     result = await intake_of(request).candidates.search(
-        as_principal(principal), name=filters["name"], phone=filters["phone"],
+        principal.as_principal(), name=filters["name"], phone=filters["phone"],
         source=filters["source"], job_id=_int(filters["job"], name="岗位"), page=page_no,
         per_page=PER_PAGE,
     )  # fmt: skip
@@ -140,7 +130,7 @@ async def candidate_detail(
         )
         contact = read.values
     resumes: CandidateResumes = request.app.ctx.services.candidate_resumes
-    resume = await resumes.view(as_principal(principal), candidate.id)
+    resume = await resumes.view(principal.as_principal(), candidate.id)
     return render(
         request, principal, "candidates/detail.html", active="candidates", candidate=candidate,
         applications=applications, files=files, status_names=STATUS_NAMES,
@@ -164,7 +154,7 @@ async def reject(request: Request, principal: StaffPrincipal, candidate_id: int)
         raise InvalidInput("请选择不合适的原因", code="bad_reason")
     note = validation.text("备注", form.get("note") or "", NOTE_CHARS)
     rejections: Rejections = request.app.ctx.services.pipeline.rejections
-    done = await rejections.reject(as_principal(principal), application_id, reason, note)
+    done = await rejections.reject(principal.as_principal(), application_id, reason, note)
     return _back(candidate_id, "已标记为不合适并告知候选人" if done.now else "之前已标记为不合适")
 
 
@@ -177,7 +167,7 @@ async def apply_existing(
     if job_id is None:
         raise InvalidInput("请选择岗位", code="job_required")
     added = await intake_of(request).candidates.apply_existing(
-        as_principal(principal), candidate_id, job_id
+        principal.as_principal(), candidate_id, job_id
     )
     return _back(candidate_id, f"已添加应聘岗位：{added.job_title}")
 
@@ -195,7 +185,7 @@ def _back(candidate_id: int, notice: str) -> HTTPResponse:
 @bp.get("/resumes/<resume_id:int>")
 @page(Permission.VIEW_CONTACT)
 async def resume_file(request: Request, principal: StaffPrincipal, resume_id: int) -> HTTPResponse:
-    name, kind, blocks = await intake_of(request).resumes.read(as_principal(principal), resume_id)
+    name, kind, blocks = await intake_of(request).resumes.read(principal.as_principal(), resume_id)
     data = b"".join([block async for block in blocks])
     disposition = f"attachment; filename=resume-{resume_id}; filename*=UTF-8''{_quote(name)}"
     headers = {
@@ -230,7 +220,7 @@ async def add(request: Request, principal: StaffPrincipal) -> HTTPResponse:
     job_id = _int(form.get("job_id"), name="岗位")
     try:
         added = await intake_of(request).candidates.add(
-            as_principal(principal), values, job_id=job_id, channel="manual"
+            principal.as_principal(), values, job_id=job_id, channel="manual"
         )
     except EntryInvalid as bad:
         return await _new_page(
@@ -277,7 +267,7 @@ async def import_upload(request: Request, principal: StaffPrincipal) -> HTTPResp
         if sheet is None or not sheet.data:
             raise InvalidInput("请选择要导入的表格文件（.xlsx 或 .csv）", code="no_file")
         sheets = intake_of(request).spreadsheets
-        ref = await sheets.hold(as_principal(principal), sheet.data, sheet.filename)
+        ref = await sheets.hold(principal.as_principal(), sheet.data, sheet.filename)
         query = {"job": fields.get("job", "")[:9]} if fields.get("job") else {}
         target = f"/workbench/candidates/import/{ref}"
         return json({"redirect": target + (f"?{urlencode(query)}" if query else "")})
@@ -290,8 +280,8 @@ async def import_upload(request: Request, principal: StaffPrincipal) -> HTTPResp
 async def import_report(request: Request, principal: StaffPrincipal, ref: str) -> HTTPResponse:
     job_id = _int(request.args.get("job"), name="岗位")
     sheets = intake_of(request).spreadsheets
-    data, filename = await sheets.held(as_principal(principal), ref)
-    report = await sheets.check(as_principal(principal), data, filename, job_id=job_id)
+    data, filename = await sheets.held(principal.as_principal(), ref)
+    report = await sheets.check(principal.as_principal(), data, filename, job_id=job_id)
     job = await JobOpening.get_or_none(id=job_id) if job_id else None
     return render(request, principal, "candidates/import_report.html", active="candidates",
                   report=report, ref=ref, job=job, applied=False)  # fmt: skip
@@ -303,10 +293,10 @@ async def import_apply(request: Request, principal: StaffPrincipal, ref: str) ->
     """Apply the held file (all rows or none); released once applied."""
     job_id = _int(_form(request).get("job"), name="岗位")
     sheets = intake_of(request).spreadsheets
-    data, filename = await sheets.held(as_principal(principal), ref)
-    report = await sheets.apply(as_principal(principal), data, filename, job_id=job_id)
+    data, filename = await sheets.held(principal.as_principal(), ref)
+    report = await sheets.apply(principal.as_principal(), data, filename, job_id=job_id)
     if report.applied:
-        await sheets.release(as_principal(principal), ref)
+        await sheets.release(principal.as_principal(), ref)
     job = await JobOpening.get_or_none(id=job_id) if job_id else None
     return render(request, principal, "candidates/import_report.html", active="candidates",
                   report=report, ref=ref, job=job, applied=report.applied,
@@ -333,7 +323,7 @@ async def upload(request: Request, principal: StaffPrincipal) -> HTTPResponse:
         fields, files = await _multipart(request, UPLOAD_BYTES)
         entry = {k: fields.get(k, "")[:600] for k in ("name", "phone", "email")}
         result = await intake_of(request).resumes.upload(
-            as_principal(principal), files,
+            principal.as_principal(), files,
             candidate_id=_int(fields.get("candidate"), name="候选人"),
             job_id=_int(fields.get("job"), name="岗位"),
             entry=entry if any(entry.values()) else None,
@@ -357,7 +347,7 @@ async def upload(request: Request, principal: StaffPrincipal) -> HTTPResponse:
 @bp.get("/duplicates")
 @page(MANAGE)
 async def duplicates(request: Request, principal: StaffPrincipal) -> HTTPResponse:
-    groups = await intake_of(request).candidates.duplicate_groups(as_principal(principal))
+    groups = await intake_of(request).candidates.duplicate_groups(principal.as_principal())
     return render(request, principal, "candidates/duplicates.html", active="candidates",
                   groups=groups, status_names=STATUS_NAMES,
                   notice=(request.args.get("notice") or "")[:80])  # fmt: skip
@@ -375,7 +365,7 @@ async def merge(request: Request, principal: StaffPrincipal) -> HTTPResponse:
     if not merged:
         raise InvalidInput("没有需要合并的记录", code="nothing_to_merge")
     for other in merged:
-        await merge_candidates(as_principal(principal), survivor, other)
+        await merge_candidates(principal.as_principal(), survivor, other)
     return _back(survivor, f"已合并 {len(merged)} 条重复记录")
 
 

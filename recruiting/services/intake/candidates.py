@@ -34,6 +34,7 @@ from recruiting.models import (
     Candidate,
     JobOpening,
     JobStatus,
+    ResumeFile,
 )
 from recruiting.services.personal_data.contact_data import PersonalDataService
 from recruiting.services.shared.access import require_hr
@@ -43,6 +44,16 @@ from recruiting.services.shared.sessions import Principal
 NOT_HR = "只有 HR 可以管理候选人"
 PER_PAGE_MAX = 100
 CHANNEL_CHARS = 32  # application.channel
+
+
+class MergedAway(NotFound):
+    """The record was merged into ``survivor_id``: a page follows it there."""
+
+    code = "merged"
+
+    def __init__(self, survivor_id: int) -> None:
+        super().__init__(f"该候选人已合并到另一条记录（编号 {survivor_id}）")
+        self.survivor_id = survivor_id
 
 
 class DuplicateCandidate(Conflict):
@@ -92,6 +103,15 @@ class CandidateRow:
     years_experience: int | None
     created_at: datetime
     applications: list[tuple[int, str, str]] = field(default_factory=list)  # id, job, status
+
+
+@dataclass(frozen=True)
+class CandidateProfile:
+    """What the candidate page shows (contact details apart: read on request, audited)."""
+
+    candidate: Candidate
+    applications: list[Application]  # oldest first, each with its opening
+    files: list[ResumeFile]  # newest first
 
 
 @dataclass(frozen=True)
@@ -234,6 +254,34 @@ class CandidateIntake:
         if isinstance(found, Problem):
             raise EntryInvalid([found])
         return found
+
+    # --- one candidate, the openings to choose from ----------------------------------------
+
+    async def profile(self, principal: Principal, candidate_id: int) -> CandidateProfile:
+        """The candidate page's record, applications and résumé files. A merged record
+        raises ``MergedAway`` naming the record it went into (even if erased since)."""
+        await require_hr(principal, "view_candidate", "candidate", candidate_id, refusal=NOT_HR)
+        found = await Candidate.get_or_none(id=candidate_id)
+        if found is not None and found.merged_into is not None:
+            raise MergedAway(found.merged_into)
+        candidate = _live(found)
+        applications = (
+            await Application.filter(candidate_id=candidate.id)
+            .prefetch_related("job")
+            .order_by("id")
+        )
+        files = await ResumeFile.filter(candidate_id=candidate.id).order_by("-id")
+        return CandidateProfile(candidate, applications, files)
+
+    async def candidate(self, principal: Principal, candidate_id: int) -> Candidate:
+        """A live candidate (neither erased nor merged), for HR."""
+        await require_hr(principal, "view_candidate", "candidate", candidate_id, refusal=NOT_HR)
+        return await live_candidate(candidate_id)
+
+    async def open_openings(self, principal: Principal) -> list[JobOpening]:
+        """The openings a candidate may be added to (not closed), by title."""
+        await require_hr(principal, "list_openings", "job_opening", "-", refusal=NOT_HR)
+        return await JobOpening.exclude(status=JobStatus.CLOSED).order_by("title", "id")
 
     # --- duplicates ------------------------------------------------------------------------
 
@@ -399,11 +447,14 @@ def _by(phone: bool, email: bool) -> str:
 
 
 async def live_candidate(candidate_id: int) -> Candidate:
-    candidate = await Candidate.get_or_none(id=candidate_id)
+    return _live(await Candidate.get_or_none(id=candidate_id))
+
+
+def _live(candidate: Candidate | None) -> Candidate:
     if candidate is None or candidate.erased_at is not None:
         raise NotFound("没有找到该候选人")
     if candidate.merged_into is not None:
-        raise NotFound(f"该候选人已合并到另一条记录（编号 {candidate.merged_into}）", code="merged")
+        raise MergedAway(candidate.merged_into)
     return candidate
 
 

@@ -60,6 +60,7 @@ class ImportReport:
     error_count: int = 0
     applied: bool = False
     added: list[Added] = field(default_factory=list)
+    job: JobOpening | None = None  # the opening chosen for every row (when one was)
 
     @property
     def ok(self) -> bool:
@@ -71,6 +72,7 @@ class _Checked:
     rows: int
     errors: list[RowError]
     entries: list[tuple[int, CandidateEntry, JobOpening | None]]
+    job: JobOpening | None = None
 
 
 class SpreadsheetImport:
@@ -149,7 +151,7 @@ class SpreadsheetImport:
                 await unit.add(
                     drafts, cause=f"intake:import:{_digest(data)}:{added[0].candidate_id}"
                 )
-                report = ImportReport(checked.rows, applied=True, added=added)
+                report = ImportReport(checked.rows, applied=True, added=added, job=checked.job)
         await record(
             principal.actor, "import_apply", "candidate", "-", allowed=report.applied,
             detail=f"file={_digest(data)} rows={report.rows} errors={report.error_count} "
@@ -188,11 +190,14 @@ class SpreadsheetImport:
         table = await asyncio.to_thread(read_table, data, filename, self._limits)
         header = read_header(table.header)
         header_row = table.rows[0][0] - 1 if table.rows else 1
+        default_job = await JobOpening.get_or_none(id=job_id) if job_id is not None else None
         if isinstance(header, list):
             return _Checked(
-                len(table.rows), [RowError(header_row, p.column, p.reason) for p in header], []
+                len(table.rows),
+                [RowError(header_row, p.column, p.reason) for p in header],
+                [],
+                default_job,
             )
-        default_job = await JobOpening.get_or_none(id=job_id) if job_id is not None else None
         if job_id is not None and default_job is None:
             return _Checked(
                 len(table.rows), [RowError(header_row, "应聘岗位", "所选岗位不存在")], []
@@ -223,7 +228,7 @@ class SpreadsheetImport:
         errors += self._same_file(good)
         errors += await self._already_here(good)
         errors.sort(key=lambda e: e.row)
-        return _Checked(len(table.rows), errors, good)
+        return _Checked(len(table.rows), errors, good, default_job)
 
     def _same_file(
         self, rows: list[tuple[int, CandidateEntry, JobOpening | None]]
@@ -266,8 +271,9 @@ class SpreadsheetImport:
 
 def _report(checked: _Checked, *, applied: bool) -> ImportReport:
     return ImportReport(
-        checked.rows, checked.errors[:MAX_REPORTED], len(checked.errors), applied=applied
-    )
+        checked.rows, checked.errors[:MAX_REPORTED], len(checked.errors), applied=applied,
+        job=checked.job,
+    )  # fmt: skip
 
 
 def _context(principal: Principal) -> str:

@@ -23,14 +23,7 @@ from recruiting.domain.intake import EDUCATION_LEVELS, LABELS
 from recruiting.domain.pipeline import REJECT_NAMES, reject_reason
 from recruiting.domain.roles import Permission
 from recruiting.errors import InvalidInput, NotFound, PayloadTooLarge, RecruitingError
-from recruiting.models import (
-    Application,
-    Candidate,
-    JobOpening,
-    JobStatus,
-    ResumeFile,
-)
-from recruiting.services.intake.candidates import DuplicateCandidate, EntryInvalid, live_candidate
+from recruiting.services.intake.candidates import DuplicateCandidate, EntryInvalid, MergedAway
 from recruiting.services.intake.merge import merge_candidates
 from recruiting.services.intake.resumes import UploadedFile
 from recruiting.services.personal_data.contact_data import PersonalDataService
@@ -65,8 +58,9 @@ def intake_of(request: Request) -> Intake:
     return intake
 
 
-async def _openings() -> list[JobOpening]:
-    return await JobOpening.exclude(status=JobStatus.CLOSED).order_by("title", "id")
+async def _openings(request: Request, principal: StaffPrincipal) -> list[Any]:
+    """The openings a candidate may be added to (the forms' choices)."""
+    return await intake_of(request).candidates.open_openings(principal.as_principal())
 
 
 def _int(value: str | None, *, name: str) -> int | None:
@@ -104,7 +98,8 @@ async def candidate_list(request: Request, principal: StaffPrincipal) -> HTTPRes
     }
     return render(
         request, principal, "candidates/list.html", active="candidates", result=result,
-        filters=filters, openings=await _openings(), pages=pages, status_names=STATUS_NAMES,
+        filters=filters, openings=await _openings(request, principal), pages=pages,
+        status_names=STATUS_NAMES,
         notice=(q.get("notice") or "")[:80],
     )  # fmt: skip
 
@@ -114,14 +109,11 @@ async def candidate_list(request: Request, principal: StaffPrincipal) -> HTTPRes
 async def candidate_detail(
     request: Request, principal: StaffPrincipal, candidate_id: int
 ) -> HTTPResponse:
-    candidate = await Candidate.get_or_none(id=candidate_id)
-    if candidate is not None and candidate.merged_into is not None:
-        return secure(redirect(f"/workbench/candidates/{candidate.merged_into}"))
-    candidate = await live_candidate(candidate_id)
-    applications = (
-        await Application.filter(candidate_id=candidate.id).prefetch_related("job").order_by("id")
-    )
-    files = await ResumeFile.filter(candidate_id=candidate.id).order_by("-id")
+    try:
+        shown = await intake_of(request).candidates.profile(principal.as_principal(), candidate_id)
+    except MergedAway as moved:
+        return secure(redirect(f"/workbench/candidates/{moved.survivor_id}"))
+    candidate = shown.candidate
     contact = None
     if request.args.get("contact") == "1":  # 查看联系方式: decrypted on demand, audited
         personal: PersonalDataService = request.app.ctx.services.personal_data
@@ -133,8 +125,8 @@ async def candidate_detail(
     resume = await resumes.view(principal.as_principal(), candidate.id)
     return render(
         request, principal, "candidates/detail.html", active="candidates", candidate=candidate,
-        applications=applications, files=files, status_names=STATUS_NAMES,
-        parse_names=PARSE_NAMES, openings=await _openings(), contact=contact,
+        applications=shown.applications, files=shown.files, status_names=STATUS_NAMES,
+        parse_names=PARSE_NAMES, openings=await _openings(request, principal), contact=contact,
         reasons=REJECT_NAMES, reason_name=_reason_name, resume=resume,
         notice=(request.args.get("notice") or "")[:80],
     )  # fmt: skip
@@ -145,16 +137,16 @@ async def candidate_detail(
 async def reject(request: Request, principal: StaffPrincipal, candidate_id: int) -> HTTPResponse:
     form = _form(request)
     application_id = _int(form.get("application"), name="应聘记录")
-    if application_id is None or not await Application.exists(
-        id=application_id, candidate_id=candidate_id
-    ):
+    if application_id is None:
         raise NotFound("没有找到该应聘记录")
     reason = reject_reason(form.get("reason") or "")
     if reason is None:
         raise InvalidInput("请选择不合适的原因", code="bad_reason")
     note = validation.text("备注", form.get("note") or "", NOTE_CHARS)
     rejections: Rejections = request.app.ctx.services.pipeline.rejections
-    done = await rejections.reject(principal.as_principal(), application_id, reason, note)
+    done = await rejections.reject(
+        principal.as_principal(), application_id, reason, note, candidate_id=candidate_id
+    )
     return _back(candidate_id, "已标记为不合适并告知候选人" if done.now else "之前已标记为不合适")
 
 
@@ -242,7 +234,8 @@ async def _new_page(
         errors.setdefault(p.column, []).append(p.reason)
     return render(
         request, principal, "candidates/new.html", status=status, active="candidates",
-        values=values, errors=errors, duplicates=duplicates, openings=await _openings(),
+        values=values, errors=errors, duplicates=duplicates,
+        openings=await _openings(request, principal),
         job_id=job_id, levels=EDUCATION_LEVELS, labels=LABELS,
     )  # fmt: skip
 
@@ -254,7 +247,7 @@ async def _new_page(
 @page(MANAGE)
 async def import_form(request: Request, principal: StaffPrincipal) -> HTTPResponse:
     return render(request, principal, "candidates/import.html", active="candidates",
-                  openings=await _openings())  # fmt: skip
+                  openings=await _openings(request, principal))  # fmt: skip
 
 
 @bp.post("/import", stream=True)
@@ -282,9 +275,8 @@ async def import_report(request: Request, principal: StaffPrincipal, ref: str) -
     sheets = intake_of(request).spreadsheets
     data, filename = await sheets.held(principal.as_principal(), ref)
     report = await sheets.check(principal.as_principal(), data, filename, job_id=job_id)
-    job = await JobOpening.get_or_none(id=job_id) if job_id else None
     return render(request, principal, "candidates/import_report.html", active="candidates",
-                  report=report, ref=ref, job=job, applied=False)  # fmt: skip
+                  report=report, ref=ref, job=report.job, applied=False)  # fmt: skip
 
 
 @bp.post("/import/<ref:str>")
@@ -297,9 +289,8 @@ async def import_apply(request: Request, principal: StaffPrincipal, ref: str) ->
     report = await sheets.apply(principal.as_principal(), data, filename, job_id=job_id)
     if report.applied:
         await sheets.release(principal.as_principal(), ref)
-    job = await JobOpening.get_or_none(id=job_id) if job_id else None
     return render(request, principal, "candidates/import_report.html", active="candidates",
-                  report=report, ref=ref, job=job, applied=report.applied,
+                  report=report, ref=ref, job=report.job, applied=report.applied,
                   status=200 if report.applied else 400)  # fmt: skip
 
 
@@ -310,9 +301,11 @@ async def import_apply(request: Request, principal: StaffPrincipal, ref: str) ->
 @page(MANAGE)
 async def upload_form(request: Request, principal: StaffPrincipal) -> HTTPResponse:
     candidate_id = _int(request.args.get("candidate"), name="候选人")
-    candidate = await live_candidate(candidate_id) if candidate_id else None
+    intake = intake_of(request).candidates
+    who = principal.as_principal()
+    candidate = await intake.candidate(who, candidate_id) if candidate_id else None
     return render(request, principal, "candidates/upload.html", active="candidates",
-                  openings=await _openings(), candidate=candidate,
+                  openings=await intake.open_openings(who), candidate=candidate,
                   parses=intake_of(request).resumes.parses)  # fmt: skip
 
 
@@ -361,11 +354,8 @@ async def merge(request: Request, principal: StaffPrincipal) -> HTTPResponse:
     others = [_int(v, name="候选人") for v in form.getlist("member", [])]
     if survivor is None:
         raise InvalidInput("请选择要保留的记录", code="survivor_required")
-    merged = [o for o in others if o is not None and o != survivor]
-    if not merged:
-        raise InvalidInput("没有需要合并的记录", code="nothing_to_merge")
-    for other in merged:
-        await merge_candidates(principal.as_principal(), survivor, other)
+    members = [o for o in others if o is not None]
+    merged = await merge_candidates(principal.as_principal(), survivor, members)
     return _back(survivor, f"已合并 {len(merged)} 条重复记录")
 
 

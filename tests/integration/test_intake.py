@@ -348,7 +348,13 @@ async def test_reject_goes_through_rejections_with_a_reason_code(world: World) -
         await world.rejections.reject(HR, added.application_id, "经验不足")  # type: ignore[arg-type]
     with pytest.raises(AccessDenied):
         await world.rejections.reject(INTERVIEWER, added.application_id, RejectReason.EXPERIENCE)
-    done = await world.rejections.reject(HR, added.application_id, RejectReason.EXPERIENCE)
+    with pytest.raises(NotFound):  # a candidate page names its own applications only
+        await world.rejections.reject(HR, added.application_id, RejectReason.EXPERIENCE,
+                                      candidate_id=added.candidate_id + 1)  # fmt: skip
+    assert (await Application.get(id=added.application_id)).status == ApplicationStatus.APPLIED
+    done = await world.rejections.reject(
+        HR, added.application_id, RejectReason.EXPERIENCE, candidate_id=added.candidate_id
+    )
     assert done.now
     app = await Application.get(id=added.application_id)
     assert app.status == ApplicationStatus.REJECTED and app.rejection_reason == "experience"

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime
 from typing import Any
 
 import httpx
@@ -205,3 +206,30 @@ async def test_candidates_in_through_the_workbench(stack: Stack, hr: httpx.Async
     too_big = await upload(hr, "/workbench/candidates/upload",
                            [("files", ("big.pdf", big, "application/pdf"))])  # fmt: skip
     assert too_big.status_code == 413 and "上传内容过大" in too_big.json()["error"]
+
+
+async def test_merging_a_group_on_the_duplicates_page_is_all_or_none(
+    stack: Stack, hr: httpx.AsyncClient
+) -> None:
+    """The duplicates page posts a whole group: one record that may not be merged (erased
+    since the page was shown) leaves every record of the group as it was."""
+    keep = await Candidate.create(name="纪晓芙", phone_hash="h-jxf")
+    first = await Candidate.create(name="纪晓芙", phone_hash="h-jxf")
+    erased = await Candidate.create(name="纪晓芙", phone_hash="h-jxf")
+    token = await csrf(hr, "/workbench/candidates/duplicates")
+    await Candidate.filter(id=erased.id).update(erased_at=datetime.now(UTC), phone_hash=None)
+    form = {"csrf_token": token, "survivor": str(keep.id),
+            "member": [str(keep.id), str(first.id), str(erased.id)]}  # fmt: skip
+    refused = await hr.post("/workbench/candidates/merge", data=form)
+    assert refused.status_code == 409 and "删除个人信息" in refused.text
+    assert (await Candidate.get(id=first.id)).merged_into is None
+    second = await Candidate.create(name="纪晓芙", phone_hash="h-jxf")
+    form["member"] = [str(keep.id), str(first.id), str(second.id)]
+    done = await hr.post("/workbench/candidates/merge", data=form)
+    assert done.status_code == 302
+    assert "已合并 2 条重复记录" in httpx.URL(done.headers["location"]).params["notice"]
+    for gone in (first, second):
+        assert (await Candidate.get(id=gone.id)).merged_into == keep.id
+    page = await hr.get(f"/workbench/candidates/{first.id}")  # a merged record leads on
+    assert page.status_code == 302 and page.headers["location"].endswith(f"/{keep.id}")
+    assert await AuditLog.filter(action="merge_candidates", allowed=True).count() == 2

@@ -42,7 +42,6 @@ from recruiting.services.intake.candidates import (
     CandidateIntake,
     DuplicateCandidate,
     EntryInvalid,
-    NotHr,
 )
 from recruiting.services.intake.cards import IntakeCards
 from recruiting.services.intake.merge import CannotMerge, merge_candidates
@@ -55,6 +54,7 @@ from recruiting.services.personal_data.contact_data import PersonalDataService
 from recruiting.services.pipeline.reject import Rejections
 from recruiting.services.scheduling.booking import InterviewBooking
 from recruiting.services.scheduling.slots import SchedulingRules, SchedulingService
+from recruiting.services.shared.access import NotHr
 from recruiting.services.shared.sessions import Principal
 from tests.conftest import TEST_CIPHER
 from tests.unit.live_fakes import SH
@@ -265,7 +265,7 @@ async def test_merge_moves_everything_and_is_audited(world: World) -> None:
     groups = await world.intake.duplicate_groups(HR)
     assert [[r.id for r in g] for g in groups] == [sorted([keep.candidate_id, other.id])]
 
-    merged = await merge_candidates(HR, keep.candidate_id, other.id)
+    [merged] = await merge_candidates(HR, keep.candidate_id, [other.id])
     assert (merged.applications, merged.joined, merged.consents) == (1, 1, 1)
     assert (await Application.get(id=other_job.id)).candidate_id == keep.candidate_id
     assert not await Application.exists(id=same_job.id)
@@ -279,7 +279,7 @@ async def test_merge_moves_everything_and_is_audited(world: World) -> None:
     entry = await AuditLog.get(action="merge_candidates", allowed=True)
     assert f"merged={other.id}" in entry.detail
     with pytest.raises(CannotMerge):
-        await merge_candidates(HR, keep.candidate_id, other.id)
+        await merge_candidates(HR, keep.candidate_id, [other.id])
 
 
 async def test_merge_refuses_an_erased_survivor_and_non_hr(world: World) -> None:
@@ -287,11 +287,39 @@ async def test_merge_refuses_an_erased_survivor_and_non_hr(world: World) -> None
     b = await world.intake.add(HR, {"name": "乙", "phone": "13900139000", "job": "S01"})
     await Candidate.filter(id=a.candidate_id).update(erased_at=clock.now())
     with pytest.raises(CannotMerge, match="删除个人信息"):
-        await merge_candidates(HR, a.candidate_id, b.candidate_id)
+        await merge_candidates(HR, a.candidate_id, [b.candidate_id])
     with pytest.raises(AccessDenied):
-        await merge_candidates(INTERVIEWER, b.candidate_id, a.candidate_id)
+        await merge_candidates(INTERVIEWER, b.candidate_id, [a.candidate_id])
     with pytest.raises(InvalidInput):
-        await merge_candidates(HR, b.candidate_id, b.candidate_id)
+        await merge_candidates(HR, b.candidate_id, [b.candidate_id])
+
+
+async def test_merging_a_group_is_all_or_none_and_audited_per_record(world: World) -> None:
+    """HR merges a group of duplicates at once: one refusal (an erased record in it) leaves
+    every record as it was; otherwise each moves, each audited, and what the survivor lacks
+    comes from the first record that has it."""
+    keep = await world.intake.add(HR, {"name": "赵敏", "phone": "13800138000", "job": "S01"})
+    d02 = await JobOpening.get(code="D02")
+    first = await Candidate.create(name="赵敏", wechat_openid="o-first")
+    second = await Candidate.create(name="赵敏", wechat_openid="o-second")
+    moved = await Application.create(candidate=first, job=d02)
+    erased = await Candidate.create(name="（已删除）", erased_at=clock.now())
+    with pytest.raises(CannotMerge, match="删除个人信息"):
+        await merge_candidates(HR, keep.candidate_id, [first.id, erased.id])
+    assert (await Candidate.get(id=first.id)).merged_into is None  # the first was not merged
+    assert (await Application.get(id=moved.id)).candidate_id == first.id
+    assert not await AuditLog.filter(action="merge_candidates", allowed=True).exists()
+
+    done = await merge_candidates(HR, keep.candidate_id, [first.id, second.id, first.id])
+    assert [(m.merged_id, m.applications) for m in done] == [(first.id, 1), (second.id, 0)]
+    for gone in (first, second):
+        assert (await Candidate.get(id=gone.id)).merged_into == keep.candidate_id
+    assert (await Candidate.get(id=keep.candidate_id)).wechat_openid == "o-first"
+    assert (await Application.get(id=moved.id)).candidate_id == keep.candidate_id
+    entries = await AuditLog.filter(action="merge_candidates", allowed=True).order_by("id")
+    assert [e.detail.split()[0] for e in entries] == [f"merged={first.id}", f"merged={second.id}"]
+    with pytest.raises(InvalidInput):
+        await merge_candidates(HR, keep.candidate_id, [keep.candidate_id])
 
 
 async def test_search_by_sealed_name_and_phone_hash(world: World) -> None:
@@ -320,7 +348,13 @@ async def test_reject_goes_through_rejections_with_a_reason_code(world: World) -
         await world.rejections.reject(HR, added.application_id, "经验不足")  # type: ignore[arg-type]
     with pytest.raises(AccessDenied):
         await world.rejections.reject(INTERVIEWER, added.application_id, RejectReason.EXPERIENCE)
-    done = await world.rejections.reject(HR, added.application_id, RejectReason.EXPERIENCE)
+    with pytest.raises(NotFound):  # a candidate page names its own applications only
+        await world.rejections.reject(HR, added.application_id, RejectReason.EXPERIENCE,
+                                      candidate_id=added.candidate_id + 1)  # fmt: skip
+    assert (await Application.get(id=added.application_id)).status == ApplicationStatus.APPLIED
+    done = await world.rejections.reject(
+        HR, added.application_id, RejectReason.EXPERIENCE, candidate_id=added.candidate_id
+    )
     assert done.now
     app = await Application.get(id=added.application_id)
     assert app.status == ApplicationStatus.REJECTED and app.rejection_reason == "experience"

@@ -344,11 +344,28 @@ async def test_bulk_reject_reports_a_hired_candidate_without_stopping_the_others
     world: World,
 ) -> None:
     a = world.apps
-    result = await world.bulk.reject(HR, [a["hired"].id, a["new"].id], RejectReason.POSITION_FILLED)
+    result = await world.bulk.reject(
+        HR, [a["hired"].id, a["new"].id], RejectReason.POSITION_FILLED, job_id=world.job.id
+    )
     assert [i.ok for i in result.items] == [False, True]
     assert "已入职" in result.items[0].message
     assert (await Application.get(id=a["new"].id)).status == ApplicationStatus.REJECTED
     assert (await Application.get(id=a["hired"].id)).status == ApplicationStatus.HIRED
+
+
+async def test_bulk_reject_refuses_an_application_of_another_opening(world: World) -> None:
+    """The board's form names its opening: a crafted id of another opening's application is
+    refused for that line (in Chinese), the others are done."""
+    a = world.apps
+    ids = [a["elsewhere"].id, a["new"].id]
+    result = await world.bulk.reject(HR, ids, RejectReason.OTHER, job_id=world.job.id)
+    assert [i.ok for i in result.items] == [False, True]
+    assert "不是这个岗位" in result.items[0].message
+    assert (await Application.get(id=a["elsewhere"].id)).status == ApplicationStatus.APPLIED
+    assert (await Application.get(id=a["new"].id)).status == ApplicationStatus.REJECTED
+    assert not await OutboxMessage.filter(
+        channel=Channel.CANDIDATE, recipient=f"candidate:{a['elsewhere'].candidate_id}"
+    ).exists()
 
 
 async def test_the_reject_reason_reaches_the_candidate_summary_draft(world: World) -> None:
@@ -435,6 +452,40 @@ async def test_interviewers_review_only_applications_on_their_panels(world: Worl
         await ReviewService(SH).review(world.principal(world.outsider), world.apps["recorded"].id)
     denied = await AuditLog.get(action="view_review", allowed=False)
     assert denied.actor == "iv1"
+
+
+async def test_who_may_review_is_settled_before_the_application_is_looked_up(
+    world: World,
+) -> None:
+    """Off the panel, an interviewer (or a candidate) is refused alike for an application
+    that exists and for ids that name nothing (403, never 404), each refusal audited; HR
+    still learns that a missing one is missing."""
+    candidate = Principal(5, SubjectKind.CANDIDATE, candidate_id=world.apps["new"].candidate_id)
+    for who in (world.principal(world.outsider), candidate):
+        for application_id in (world.apps["recorded"].id, 987654, 2**40):
+            with pytest.raises(AccessDenied):
+                await ReviewService(SH).review(who, application_id)
+    with pytest.raises(AccessDenied):  # on some panel, but not on this one's
+        await ReviewService(SH).review(world.principal(world.interviewer), 987654)
+    refused = await AuditLog.filter(action="view_review", allowed=False).count()
+    assert refused == 7
+    with pytest.raises(NotFound):
+        await ReviewService(SH).review(HR, 987654)
+
+
+async def test_advancing_checks_the_role_before_the_round_is_looked_up(world: World) -> None:
+    packages = FakePackages()
+    offers = Offers(packages, OfferApprovals(EhrSync(), SH), SH)
+    decisions = Decisions(world.bulk, world.rejections, offers, Effects(None), SH)
+    deadline = clock.now() + timedelta(days=2)
+    for round_id in (world.recorded.id, 987654):
+        with pytest.raises(AccessDenied):
+            await decisions.advance(world.principal(world.interviewer), world.apps["new"].id,
+                                    round_id, deadline=deadline)  # fmt: skip
+    assert await AuditLog.filter(action="advance", allowed=False).count() == 2
+    with pytest.raises(NotFound):
+        await decisions.advance(HR, world.apps["new"].id, 987654, deadline=deadline)
+    assert not await Interview.filter(application_id=world.apps["new"].id).exists()
 
 
 async def test_the_comparison_sets_competencies_side_by_side(world: World) -> None:

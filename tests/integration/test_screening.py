@@ -213,6 +213,21 @@ async def test_screening_needs_requirements_and_a_recorded_round(database: str) 
             await OpeningRequirements().save(HR, unknown, {"must": [{"years": 1}]})
 
 
+async def test_invite_top_checks_the_role_before_looking_anything_up(database: str) -> None:
+    """A non-HR caller is refused the same way for a real opening and for an id that names
+    nothing: the refusal says nothing about what exists."""
+    job, round_, ids = await opening_with_applicants()
+    use = screening()
+    for job_id in (job.id, job.id + 1000, 2**40):
+        with pytest.raises(AccessDenied):
+            await use.invite_top(INTERVIEWER, job_id, 3)
+        with pytest.raises(AccessDenied):
+            await use.invite_top(INTERVIEWER, job_id, 3, application_ids=list(ids.values()))
+    refused = await AuditLog.filter(action="invite_from_screening", allowed=False).count()
+    assert refused == 6
+    assert not await Interview.filter(round_id=round_.id).exists()
+
+
 async def test_one_instance_sees_rewritten_facts_new_files_and_new_requirements(
     database: str,
 ) -> None:

@@ -129,6 +129,38 @@ async def test_rounds_recorded_and_live(services: Any) -> None:
     assert [r.sequence for r in await InterviewRound.filter(job_id=job.id)] == [1]
 
 
+async def test_moving_a_round_up_or_down_swaps_it_with_its_neighbour(services: Any) -> None:
+    """What the opening page's arrows do, as one use case: a swap, nothing at either end, a
+    refusal for a round of another opening and for a role that may not edit."""
+    openings, rounds, _ = services
+    job = await _opening(openings)
+    first = await rounds.add(HR, job.id, {"kind": "live", "name": "一面"})
+    second = await rounds.add(HR, job.id, {"kind": "live", "name": "二面"})
+    third = await rounds.add(HR, job.id, {"kind": "live", "name": "三面"})
+
+    async def order() -> list[int]:
+        return [r.id for r in await InterviewRound.filter(job_id=job.id).order_by("sequence")]
+
+    await rounds.move(HR, job.id, third.id, up=True)
+    assert await order() == [first.id, third.id, second.id]
+    await rounds.move(MANAGER, job.id, first.id, up=False)
+    assert await order() == [third.id, first.id, second.id]
+    await rounds.move(HR, job.id, third.id, up=True)  # already first
+    await rounds.move(HR, job.id, second.id, up=False)  # already last
+    assert await order() == [third.id, first.id, second.id]
+    moves = await AuditLog.filter(action="reorder_rounds", allowed=True).count()
+    assert moves == 2  # the moves at either end changed nothing and are not recorded
+    other = await _opening(openings, "S-2")
+    elsewhere = await rounds.add(HR, other.id, {"kind": "live", "name": "一面"})
+    with pytest.raises(NotFound):
+        await rounds.move(HR, job.id, elsewhere.id, up=True)
+    with pytest.raises(NotFound):
+        await rounds.move(HR, 2**40, first.id, up=True)
+    with pytest.raises(AccessDenied):
+        await rounds.move(INTERVIEWER, job.id, first.id, up=True)
+    assert await order() == [third.id, first.id, second.id]
+
+
 async def test_editing_a_round_pins_earlier_interviews_first(services: Any) -> None:
     openings, rounds, _ = services
     job = await _opening(openings)

@@ -1,9 +1,31 @@
-"""Which text a person reads for an error (``recruiting.web.user_message``): the use case's
-own when it is written for people, never a developer's sentence or internals."""
+"""Which text a person reads for an error (``recruiting.web.user_message``, and
+``domain.error_text.for_people`` for use cases that report per item): the use case's own
+when it is written for people, never a developer's sentence or internals."""
 
 from __future__ import annotations
 
-from recruiting.web import USER_TEXT, user_message
+import pytest
+
+from recruiting.domain.byte_range import RangeNotSatisfiable
+from recruiting.domain.error_text import USER_TEXT, for_people
+from recruiting.errors import (
+    AccessDenied,
+    ConfigError,
+    Conflict,
+    ExternalServiceError,
+    Forbidden,
+    InvalidInput,
+    InvalidTransition,
+    NotFound,
+    PayloadTooLarge,
+    RecruitingError,
+    RequestTimeout,
+    RetryLater,
+    TooManyRequests,
+    Unauthenticated,
+    Untrusted,
+)
+from recruiting.web import status_for, user_message
 
 
 def test_chinese_messages_for_people_are_kept() -> None:
@@ -36,3 +58,30 @@ def test_a_media_type_or_a_date_is_not_taken_for_a_file_path() -> None:
         r"C:\tmp 不可写",
     ):
         assert user_message("media_rejected", leaky, 400) == USER_TEXT["media_rejected"]
+
+
+def _made(kind: type[RecruitingError], message: str) -> RecruitingError:
+    if kind is RangeNotSatisfiable:
+        error: RecruitingError = RangeNotSatisfiable(10)
+        error.message = message
+        return error
+    if kind is TooManyRequests:
+        return TooManyRequests(message, retry_after=1.0)
+    return kind(message)
+
+
+KINDS = [RecruitingError, ConfigError, NotFound, Conflict, InvalidTransition, InvalidInput,
+         PayloadTooLarge, RangeNotSatisfiable, Unauthenticated, TooManyRequests, RequestTimeout,
+         Forbidden, AccessDenied, Untrusted, ExternalServiceError, RetryLater]  # fmt: skip
+
+
+@pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize(
+    "message", ["the session has expired", "请选择要保留的记录", "/tmp/x 坏了"]
+)
+def test_a_use_case_words_an_error_as_the_web_layer_does(
+    kind: type[RecruitingError], message: str
+) -> None:
+    """A bulk action's line reads what the page or the JSON body would say for the error."""
+    error = _made(kind, message)
+    assert for_people(error) == user_message(error.code, error.message, status_for(error))

@@ -26,8 +26,7 @@ from recruiting.domain.intake import (
     Problem,
     check_entry,
 )
-from recruiting.domain.roles import Role
-from recruiting.errors import AccessDenied, Conflict, InvalidInput, NotFound
+from recruiting.errors import Conflict, InvalidInput, NotFound
 from recruiting.infra.contact_hashes import email_hash, phone_hash
 from recruiting.infra.pii import FieldCipher
 from recruiting.models import (
@@ -35,19 +34,26 @@ from recruiting.models import (
     Candidate,
     JobOpening,
     JobStatus,
-    SubjectKind,
+    ResumeFile,
 )
 from recruiting.services.personal_data.contact_data import PersonalDataService
+from recruiting.services.shared.access import require_hr
 from recruiting.services.shared.audit import record
 from recruiting.services.shared.sessions import Principal
 
-HR_ROLES = frozenset({Role.HR, Role.HR_MANAGER})
+NOT_HR = "只有 HR 可以管理候选人"
 PER_PAGE_MAX = 100
 CHANNEL_CHARS = 32  # application.channel
 
 
-class NotHr(AccessDenied):
-    code = "not_hr"
+class MergedAway(NotFound):
+    """The record was merged into ``survivor_id``: a page follows it there."""
+
+    code = "merged"
+
+    def __init__(self, survivor_id: int) -> None:
+        super().__init__(f"该候选人已合并到另一条记录（编号 {survivor_id}）")
+        self.survivor_id = survivor_id
 
 
 class DuplicateCandidate(Conflict):
@@ -100,19 +106,20 @@ class CandidateRow:
 
 
 @dataclass(frozen=True)
+class CandidateProfile:
+    """What the candidate page shows (contact details apart: read on request, audited)."""
+
+    candidate: Candidate
+    applications: list[Application]  # oldest first, each with its opening
+    files: list[ResumeFile]  # newest first
+
+
+@dataclass(frozen=True)
 class CandidatePage:
     rows: list[CandidateRow]
     total: int
     page: int
     pages: int
-
-
-async def require_hr(principal: Principal, action: str, subject: str, subject_id: object) -> None:
-    """HR and HR managers only; a refusal is audited."""
-    if principal.kind is SubjectKind.STAFF and principal.roles & HR_ROLES:
-        return
-    await record(principal.actor, action, subject, subject_id, allowed=False)
-    raise NotHr("只有 HR 可以管理候选人")
 
 
 class Openings:
@@ -161,7 +168,7 @@ class CandidateIntake:
     ) -> Added:
         """A new candidate (and their application to the opening, by ``job_id`` or the
         entry's ``job`` text). Raises EntryInvalid, DuplicateCandidate, NotFound."""
-        await require_hr(principal, "add_candidate", "candidate", "-")
+        await require_hr(principal, "add_candidate", "candidate", "-", refusal=NOT_HR)
         entry = self.check(values, job_required=job_id is None)
         job = await self._job(job_id, entry.job)
         duplicates = await self.duplicates_of(entry.phone, entry.email)
@@ -218,7 +225,7 @@ class CandidateIntake:
         self, principal: Principal, candidate_id: int, job_id: int, *, channel: str = "manual"
     ) -> Added:
         """Add an opening to a candidate who is already here (the answer to a duplicate)."""
-        await require_hr(principal, "add_application", "candidate", candidate_id)
+        await require_hr(principal, "add_application", "candidate", candidate_id, refusal=NOT_HR)
         candidate = await live_candidate(candidate_id)
         job = await self._job(job_id, "")
         assert job is not None  # a job_id always finds a job or raises
@@ -247,6 +254,34 @@ class CandidateIntake:
         if isinstance(found, Problem):
             raise EntryInvalid([found])
         return found
+
+    # --- one candidate, the openings to choose from ----------------------------------------
+
+    async def profile(self, principal: Principal, candidate_id: int) -> CandidateProfile:
+        """The candidate page's record, applications and résumé files. A merged record
+        raises ``MergedAway`` naming the record it went into (even if erased since)."""
+        await require_hr(principal, "view_candidate", "candidate", candidate_id, refusal=NOT_HR)
+        found = await Candidate.get_or_none(id=candidate_id)
+        if found is not None and found.merged_into is not None:
+            raise MergedAway(found.merged_into)
+        candidate = _live(found)
+        applications = (
+            await Application.filter(candidate_id=candidate.id)
+            .prefetch_related("job")
+            .order_by("id")
+        )
+        files = await ResumeFile.filter(candidate_id=candidate.id).order_by("-id")
+        return CandidateProfile(candidate, applications, files)
+
+    async def candidate(self, principal: Principal, candidate_id: int) -> Candidate:
+        """A live candidate (neither erased nor merged), for HR."""
+        await require_hr(principal, "view_candidate", "candidate", candidate_id, refusal=NOT_HR)
+        return await live_candidate(candidate_id)
+
+    async def open_openings(self, principal: Principal) -> list[JobOpening]:
+        """The openings a candidate may be added to (not closed), by title."""
+        await require_hr(principal, "list_openings", "job_opening", "-", refusal=NOT_HR)
+        return await JobOpening.exclude(status=JobStatus.CLOSED).order_by("title", "id")
 
     # --- duplicates ------------------------------------------------------------------------
 
@@ -301,7 +336,7 @@ class CandidateIntake:
     ) -> list[list[CandidateRow]]:
         """Live candidates that share a phone or e-mail hash, grouped: what the merge page
         shows (records that came in before duplicates were recognised, or by the EHR)."""
-        await require_hr(principal, "list_duplicates", "candidate", "-")
+        await require_hr(principal, "list_duplicates", "candidate", "-", refusal=NOT_HR)
         shared: dict[str, set[str]] = {}
         for column in ("phone_hash", "email_hash"):  # GROUP BY … HAVING: only shared hashes
             hashes = (
@@ -368,7 +403,7 @@ class CandidateIntake:
     ) -> CandidatePage:
         """Live candidates, newest first: exact name, phone or e-mail (through the sealed
         name and the keyed hashes, so every filter is an index look-up), opening, source."""
-        await require_hr(principal, "list_candidates", "candidate", "-")
+        await require_hr(principal, "list_candidates", "candidate", "-", refusal=NOT_HR)
         if not 1 <= per_page <= PER_PAGE_MAX:
             raise InvalidInput(f"每页条数应在 1 到 {PER_PAGE_MAX} 之间")
         if not 1 <= page <= 100_000:
@@ -412,11 +447,14 @@ def _by(phone: bool, email: bool) -> str:
 
 
 async def live_candidate(candidate_id: int) -> Candidate:
-    candidate = await Candidate.get_or_none(id=candidate_id)
+    return _live(await Candidate.get_or_none(id=candidate_id))
+
+
+def _live(candidate: Candidate | None) -> Candidate:
     if candidate is None or candidate.erased_at is not None:
         raise NotFound("没有找到该候选人")
     if candidate.merged_into is not None:
-        raise NotFound(f"该候选人已合并到另一条记录（编号 {candidate.merged_into}）", code="merged")
+        raise MergedAway(candidate.merged_into)
     return candidate
 
 

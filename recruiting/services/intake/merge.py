@@ -5,11 +5,15 @@ résumé files; when both applied to the same opening the interviews and offers 
 surviving application), consents, invitations, the mini-app inbox and replies, sessions,
 résumé files, and the ways to reach them. Identifiers and contact details the survivor
 lacks are taken over. The merged record stays, emptied of personal data, with
-``merged_into`` set, so audit entries that name it still lead somewhere. One transaction.
+``merged_into`` set, so audit entries that name it still lead somewhere.
+
+HR may merge several records into one at once (a group of duplicates): one transaction for
+all of them, so a refusal of any leaves every record as it was.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from tortoise.transactions import in_transaction
@@ -28,7 +32,8 @@ from recruiting.models import (
     Offer,
     ResumeFile,
 )
-from recruiting.services.intake.candidates import require_hr
+from recruiting.services.intake.candidates import NOT_HR
+from recruiting.services.shared.access import require_hr
 from recruiting.services.shared.audit import record
 from recruiting.services.shared.sessions import Principal
 
@@ -54,36 +59,57 @@ class Merged:
     resume_files: int
 
 
-async def merge_candidates(principal: Principal, survivor_id: int, merged_id: int) -> Merged:
-    """Move everything of ``merged_id`` onto ``survivor_id`` (HR chose which survives)."""
-    await require_hr(principal, "merge_candidates", "candidate", survivor_id)
-    if survivor_id == merged_id:
-        raise InvalidInput("请选择两条不同的记录", code="same_candidate")
+async def merge_candidates(
+    principal: Principal, survivor_id: int, merged_ids: Sequence[int]
+) -> list[Merged]:
+    """Move everything of each of ``merged_ids`` onto ``survivor_id`` (HR chose which
+    survives), all or none; one audit entry per merged record."""
+    await require_hr(principal, "merge_candidates", "candidate", survivor_id, refusal=NOT_HR)
+    others = [i for i in dict.fromkeys(merged_ids) if i != survivor_id]
+    if not others:
+        raise InvalidInput("没有需要合并的记录", code="nothing_to_merge")
+    done = []
     async with in_transaction():
-        survivor = await Candidate.select_for_update().get_or_none(id=survivor_id)
-        merged = await Candidate.select_for_update().get_or_none(id=merged_id)
-        if survivor is None or merged is None:
+        locked = {
+            c.id: c
+            for c in await Candidate.select_for_update()
+            .filter(id__in=[survivor_id, *others])
+            .order_by("id")  # one order for every merge: two at once cannot deadlock
+        }
+        survivor = locked.get(survivor_id)
+        if survivor is None or any(i not in locked for i in others):
             raise NotFound("没有找到要合并的候选人")
         if survivor.erased_at is not None:
             raise CannotMerge("保留的记录已按候选人要求删除个人信息，不能合并到该记录")
-        if merged.erased_at is not None:
-            raise CannotMerge("被合并的记录已删除个人信息，无需合并")
-        if survivor.merged_into is not None or merged.merged_into is not None:
-            raise CannotMerge("其中一条记录已合并过，请刷新后重试")
-        moved, joined = await _applications(survivor.id, merged.id)
-        consents = await Consent.filter(candidate_id=merged.id).update(candidate_id=survivor.id)
-        files = await ResumeFile.filter(candidate_id=merged.id).update(candidate_id=survivor.id)
-        await InterviewInvitation.filter(candidate_id=merged.id).update(candidate_id=survivor.id)
-        await CandidateMessage.filter(candidate_id=merged.id).update(candidate_id=survivor.id)
-        await CandidateReply.filter(candidate_id=merged.id).update(candidate_id=survivor.id)
-        await AppSession.filter(candidate_id=merged.id).update(candidate_id=survivor.id)
-        await _contact(survivor.id, merged.id)
-        await _take_over(survivor, merged)
-    await record(
-        principal.actor, "merge_candidates", "candidate", survivor.id, allowed=True,
-        detail=f"merged={merged.id} applications={moved} joined={joined} "
-        f"consents={consents} files={files}",
-    )  # fmt: skip
+        for merged_id in others:
+            merged = locked[merged_id]
+            if merged.erased_at is not None:
+                raise CannotMerge("被合并的记录已删除个人信息，无需合并")
+            if survivor.merged_into is not None or merged.merged_into is not None:
+                raise CannotMerge("其中一条记录已合并过，请刷新后重试")
+            # what the merges before this one gave the survivor decides what it still lacks
+            await survivor.refresh_from_db()
+            done.append(await _merge(survivor, merged))
+    for merged_result in done:
+        await record(
+            principal.actor, "merge_candidates", "candidate", survivor_id, allowed=True,
+            detail=f"merged={merged_result.merged_id} applications={merged_result.applications} "
+            f"joined={merged_result.joined} consents={merged_result.consents} "
+            f"files={merged_result.resume_files}",
+        )  # fmt: skip
+    return done
+
+
+async def _merge(survivor: Candidate, merged: Candidate) -> Merged:
+    moved, joined = await _applications(survivor.id, merged.id)
+    consents = await Consent.filter(candidate_id=merged.id).update(candidate_id=survivor.id)
+    files = await ResumeFile.filter(candidate_id=merged.id).update(candidate_id=survivor.id)
+    await InterviewInvitation.filter(candidate_id=merged.id).update(candidate_id=survivor.id)
+    await CandidateMessage.filter(candidate_id=merged.id).update(candidate_id=survivor.id)
+    await CandidateReply.filter(candidate_id=merged.id).update(candidate_id=survivor.id)
+    await AppSession.filter(candidate_id=merged.id).update(candidate_id=survivor.id)
+    await _contact(survivor.id, merged.id)
+    await _take_over(survivor, merged)
     return Merged(survivor.id, merged.id, moved, joined, consents, files)
 
 

@@ -35,11 +35,11 @@ from recruiting.models import Application, Candidate, JobOpening, JobStatus, Res
 from recruiting.ports.media import MediaStore
 from recruiting.ports.resumes import ResumeReader
 from recruiting.services.intake.candidates import (
+    NOT_HR,
     Added,
     CandidateIntake,
     DuplicateCandidate,
     live_candidate,
-    require_hr,
 )
 from recruiting.services.intake.cards import IntakeCards
 from recruiting.services.intake.files import (
@@ -52,6 +52,7 @@ from recruiting.services.intake.files import (
 )
 from recruiting.services.messaging.conversation import text_reply
 from recruiting.services.messaging.effects import Effects
+from recruiting.services.shared.access import require_hr
 from recruiting.services.shared.audit import record
 from recruiting.services.shared.sessions import Principal
 
@@ -146,7 +147,9 @@ class ResumeUploads:
     ) -> UploadResult:
         """Store ``files`` for an existing candidate (``candidate_id``), a new one HR typed
         (``entry``), or, when a reader is configured, the person each file names."""
-        await require_hr(principal, "upload_resume", "candidate", candidate_id or "-")
+        await require_hr(
+            principal, "upload_resume", "candidate", candidate_id or "-", refusal=NOT_HR
+        )
         if not files:
             raise InvalidInput("请选择要上传的简历文件", code="no_files")
         job = await _job(job_id)

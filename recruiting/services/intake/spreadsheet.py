@@ -31,13 +31,14 @@ from recruiting.models import Application, JobOpening
 from recruiting.ports.kv import KeyValueStore
 from recruiting.services.intake.candidates import (
     CHANNEL_CHARS,
+    NOT_HR,
     Added,
     CandidateIntake,
     Openings,
-    require_hr,
 )
 from recruiting.services.intake.cards import IntakeCards
 from recruiting.services.messaging.effects import Effects
+from recruiting.services.shared.access import require_hr
 from recruiting.services.shared.audit import record
 from recruiting.services.shared.sessions import Principal
 
@@ -60,6 +61,7 @@ class ImportReport:
     error_count: int = 0
     applied: bool = False
     added: list[Added] = field(default_factory=list)
+    job: JobOpening | None = None  # the opening chosen for every row (when one was)
 
     @property
     def ok(self) -> bool:
@@ -71,6 +73,7 @@ class _Checked:
     rows: int
     errors: list[RowError]
     entries: list[tuple[int, CandidateEntry, JobOpening | None]]
+    job: JobOpening | None = None
 
 
 class SpreadsheetImport:
@@ -92,7 +95,7 @@ class SpreadsheetImport:
 
     async def hold(self, principal: Principal, data: bytes, filename: str) -> str:
         """Keep an uploaded file for its check and 「导入」; returns its reference."""
-        await require_hr(principal, "import_hold", "candidate", "-")
+        await require_hr(principal, "import_hold", "candidate", "-", refusal=NOT_HR)
         if len(data) > self._limits.max_bytes:
             raise PayloadTooLarge(f"文件过大（最大 {self._limits.max_bytes // (1024 * 1024)} MB）")
         xlsx = filename.lower().endswith(".xlsx") or data.startswith(ZIP_MAGIC)
@@ -103,7 +106,7 @@ class SpreadsheetImport:
 
     async def held(self, principal: Principal, ref: str) -> tuple[bytes, str]:
         """(the bytes, a file name for the reader) of a held file of this uploader."""
-        await require_hr(principal, "import_hold", "candidate", "-")
+        await require_hr(principal, "import_hold", "candidate", "-", refusal=NOT_HR)
         token, _, kind = ref.partition("-")
         valid = len(token) == 32 and all(c in "0123456789abcdef" for c in token)
         sealed = (
@@ -126,7 +129,7 @@ class SpreadsheetImport:
         self, principal: Principal, data: bytes, filename: str, *, job_id: int | None = None
     ) -> ImportReport:
         """The dry run (「检查」): what ``apply`` would refuse, nothing written."""
-        await require_hr(principal, "import_check", "candidate", "-")
+        await require_hr(principal, "import_check", "candidate", "-", refusal=NOT_HR)
         checked = await self._check(data, filename, job_id)
         await record(
             principal.actor, "import_check", "candidate", "-", allowed=True,
@@ -138,7 +141,7 @@ class SpreadsheetImport:
         self, principal: Principal, data: bytes, filename: str, *, job_id: int | None = None
     ) -> ImportReport:
         """Every row or none: re-checked inside the transaction that writes them."""
-        await require_hr(principal, "import_apply", "candidate", "-")
+        await require_hr(principal, "import_apply", "candidate", "-", refusal=NOT_HR)
         async with self._effects.unit() as unit:
             checked = await self._check(data, filename, job_id)
             if checked.errors:
@@ -149,7 +152,7 @@ class SpreadsheetImport:
                 await unit.add(
                     drafts, cause=f"intake:import:{_digest(data)}:{added[0].candidate_id}"
                 )
-                report = ImportReport(checked.rows, applied=True, added=added)
+                report = ImportReport(checked.rows, applied=True, added=added, job=checked.job)
         await record(
             principal.actor, "import_apply", "candidate", "-", allowed=report.applied,
             detail=f"file={_digest(data)} rows={report.rows} errors={report.error_count} "
@@ -188,11 +191,14 @@ class SpreadsheetImport:
         table = await asyncio.to_thread(read_table, data, filename, self._limits)
         header = read_header(table.header)
         header_row = table.rows[0][0] - 1 if table.rows else 1
+        default_job = await JobOpening.get_or_none(id=job_id) if job_id is not None else None
         if isinstance(header, list):
             return _Checked(
-                len(table.rows), [RowError(header_row, p.column, p.reason) for p in header], []
+                len(table.rows),
+                [RowError(header_row, p.column, p.reason) for p in header],
+                [],
+                default_job,
             )
-        default_job = await JobOpening.get_or_none(id=job_id) if job_id is not None else None
         if job_id is not None and default_job is None:
             return _Checked(
                 len(table.rows), [RowError(header_row, "应聘岗位", "所选岗位不存在")], []
@@ -223,7 +229,7 @@ class SpreadsheetImport:
         errors += self._same_file(good)
         errors += await self._already_here(good)
         errors.sort(key=lambda e: e.row)
-        return _Checked(len(table.rows), errors, good)
+        return _Checked(len(table.rows), errors, good, default_job)
 
     def _same_file(
         self, rows: list[tuple[int, CandidateEntry, JobOpening | None]]
@@ -266,8 +272,9 @@ class SpreadsheetImport:
 
 def _report(checked: _Checked, *, applied: bool) -> ImportReport:
     return ImportReport(
-        checked.rows, checked.errors[:MAX_REPORTED], len(checked.errors), applied=applied
-    )
+        checked.rows, checked.errors[:MAX_REPORTED], len(checked.errors), applied=applied,
+        job=checked.job,
+    )  # fmt: skip
 
 
 def _context(principal: Principal) -> str:

@@ -28,7 +28,6 @@ from recruiting.domain import offer_terms
 from recruiting.domain.inbound import CardClick, Inbound, TextMessage
 from recruiting.domain.offer_state import ACTIVE, STATUS_NAMES, OfferStatus, SpStatus
 from recruiting.domain.offer_terms import Figures, OfferCommand
-from recruiting.domain.roles import Role
 from recruiting.domain.routing import parse_key
 from recruiting.errors import InvalidInput
 from recruiting.models import Application, ApplicationStatus, Candidate, JobOpening, Offer, Staff
@@ -39,11 +38,11 @@ from recruiting.ports.payroll import PackageEstimate, PackageTerms, PayrollPacka
 from recruiting.services.messaging.conversation import CHANNEL, card_update
 from recruiting.services.offers import texts as say
 from recruiting.services.offers.approvals import OfferApprovals, hr_text
+from recruiting.services.shared.access import HR_ROLES
 from recruiting.services.shared.audit import Actor, record
 
 log = logging.getLogger(__name__)
 
-OFFER_ROLES = frozenset({Role.HR, Role.HR_MANAGER})
 CLOSED_APPLICATIONS = (
     ApplicationStatus.HIRED,
     ApplicationStatus.REJECTED,
@@ -81,7 +80,7 @@ class Offers:
     async def start(self, staff: Staff, command: OfferCommand) -> list[OutboundDraft]:
         userid = staff.wecom_userid
         actor = Actor(userid, staff.role_set())
-        if not actor.roles & OFFER_ROLES:
+        if not actor.roles & HR_ROLES:
             await record(actor, "offer_start", "candidate", command.name, allowed=False)
             return [_reply(userid, say.NOT_ALLOWED)]
         if not command.name:
@@ -202,7 +201,7 @@ class Offers:
         action = key.action
         staff = await Staff.get_or_none(wecom_userid=event.from_user, active=True)
         actor = Actor(event.from_user, staff.role_set() if staff else frozenset())
-        if not actor.roles & OFFER_ROLES:
+        if not actor.roles & HR_ROLES:
             await record(actor, f"offer_{action}", "offer", offer_id, allowed=False)
             return [_reply(event.from_user, say.NOT_ALLOWED)]
         if action == "submit":

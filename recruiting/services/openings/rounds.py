@@ -187,19 +187,32 @@ class RoundService:
             actor, Permission.MANAGE_OPENINGS, "reorder_rounds", "job_opening", opening_id
         )
         async with in_transaction():
-            job = await JobOpening.select_for_update().get_or_none(id=row(opening_id, JOB))
-            if job is None:
-                raise NotFound("没有找到这个岗位")
-            rounds = await InterviewRound.filter(job_id=job.id)
+            rounds = await _rounds_locked(opening_id)
             wanted = [int(i) for i in round_ids if isinstance(i, int) and not isinstance(i, bool)]
             if len(wanted) != len(round_ids) or sorted(wanted) != sorted(r.id for r in rounds):
                 raise InvalidInput("排序须包含这个岗位的每一轮面试，且每轮只出现一次")
-            # (job, sequence) is unique: move every round out of the way first
-            for r in rounds:
-                await InterviewRound.filter(id=r.id).update(sequence=-r.sequence - 100)
-            for position, rid in enumerate(wanted, start=1):
-                await InterviewRound.filter(id=rid).update(sequence=position)
+            await _put_in_order(rounds, wanted)
         await changed(actor, "reorder_rounds", "job_opening", opening_id, f"rounds={len(wanted)}")
+
+    async def move(self, actor: Actor, opening_id: int, round_id: int, *, up: bool) -> None:
+        """Swap the round with the one before it (``up``) or after it; at either end nothing
+        changes. Read and written in one transaction: two HR moving rounds of the same
+        opening at once each see the other's order."""
+        await require(
+            actor, Permission.MANAGE_OPENINGS, "reorder_rounds", "job_opening", opening_id
+        )
+        async with in_transaction():
+            rounds = await _rounds_locked(opening_id)
+            order = [r.id for r in rounds]
+            if round_id not in order:
+                raise NotFound(ROUND)
+            at = order.index(round_id)
+            to = at - 1 if up else at + 1
+            if not 0 <= to < len(order):
+                return
+            order[at], order[to] = order[to], order[at]
+            await _put_in_order(rounds, order)
+        await changed(actor, "reorder_rounds", "job_opening", opening_id, f"rounds={len(order)}")
 
     async def close(self, actor: Actor, round_id: int, *, closed: bool = True) -> None:
         """Close a round (no new interviews; the taken ones stay) or open it again."""
@@ -370,6 +383,23 @@ def _current(round_: InterviewRound) -> dict[str, Any]:
         "meeting_link": round_.meeting_link,
         "competencies": list(round_.competencies or []),
     }
+
+
+async def _rounds_locked(opening_id: int) -> list[InterviewRound]:
+    """The opening's rounds in their order, the opening locked until the transaction ends
+    (every reorder of it waits for this one)."""
+    job = await JobOpening.select_for_update().get_or_none(id=row(opening_id, JOB))
+    if job is None:
+        raise NotFound(JOB)
+    return await InterviewRound.filter(job_id=job.id).order_by("sequence", "id")
+
+
+async def _put_in_order(rounds: list[InterviewRound], order: Sequence[int]) -> None:
+    # (job, sequence) is unique: move every round out of the way first
+    for r in rounds:
+        await InterviewRound.filter(id=r.id).update(sequence=-r.sequence - 100)
+    for position, rid in enumerate(order, start=1):
+        await InterviewRound.filter(id=rid).update(sequence=position)
 
 
 async def _round(round_id: int) -> InterviewRound:

@@ -41,7 +41,6 @@ from recruiting.models import (
     OutboxMessage,
     ProcessingStatus,
     Staff,
-    SubjectKind,
 )
 from recruiting.ports.candidate_channel import CANDIDATE_CHANNEL, candidate_recipient
 from recruiting.ports.outbound import OutboundDraft
@@ -50,7 +49,7 @@ from recruiting.services.messaging.conversation import card_update
 from recruiting.services.messaging.effects import Effects
 from recruiting.services.personal_data.contact_data import PersonalDataService
 from recruiting.services.personal_data.erasure import LegalHoldApplies
-from recruiting.services.shared.access import HR_ROLES
+from recruiting.services.shared.access import HR_ROLES, require_hr
 from recruiting.services.shared.audit import SYSTEM, Actor, record
 from recruiting.services.shared.sessions import Principal
 
@@ -660,10 +659,8 @@ async def _managers() -> list[Staff]:
 
 
 async def _hr(principal: Principal, action: str, subject: object) -> Actor:
-    allowed = principal.kind is SubjectKind.STAFF and bool(principal.roles & HR_ROLES)
-    await record(principal.actor, action, "data_request", subject, allowed=allowed)
-    if not allowed:
-        raise AccessDenied("只有 HR 可以处理候选人的个人信息申请。")
+    await require_hr(principal, action, "data_request", subject, refusal=HR_ONLY,
+                     audit_allowed=True)  # fmt: skip
     return principal.actor
 
 

@@ -21,7 +21,8 @@ from recruiting import validation
 from recruiting.domain.pipeline import DEAD_INTERVIEWS, DEAD_OFFERS, STAGE_NAMES, Stage
 from recruiting.errors import InvalidInput, NotFound
 from recruiting.models import Application, Candidate, InterviewRound, JobOpening
-from recruiting.services.pipeline.access import require_hr
+from recruiting.services.pipeline.access import NOT_HR
+from recruiting.services.shared.access import require_hr
 from recruiting.services.shared.sessions import Principal
 
 PAGE_MAX = 200
@@ -84,7 +85,9 @@ class Board:
 
 class PipelineBoard:
     async def board(self, principal: Principal, job_id: int, filters: BoardFilters) -> Board:
-        await require_hr(principal, "view_pipeline", "job", job_id)
+        await require_hr(
+            principal, "view_pipeline", "job", job_id, refusal=NOT_HR, audit_allowed=True
+        )
         filters = filters.checked()
         job = await JobOpening.get_or_none(id=validation.record_id("job_id", job_id))
         if job is None:

@@ -11,21 +11,23 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from recruiting.domain.error_text import for_people
 from recruiting.domain.pipeline import CLOSED_STAGES, STAGE_NAMES, RejectReason
 from recruiting.errors import InvalidInput, RecruitingError
 from recruiting.models import Application, Interview, InterviewMode, InterviewRound, RoundKind
-from recruiting.services.pipeline.access import require_hr
+from recruiting.services.pipeline.access import NOT_HR
 from recruiting.services.pipeline.board import stages_of
 from recruiting.services.pipeline.reject import Rejections
 from recruiting.services.recorded.links import InvitationService
 from recruiting.services.scheduling.booking import InterviewBooking
+from recruiting.services.shared.access import require_hr
 from recruiting.services.shared.sessions import Principal
-from recruiting.web import status_for, user_message
 
 log = logging.getLogger(__name__)
 
 BULK_MAX = 200
 GAP_MAX_MINUTES = 24 * 60
+OTHER_OPENING = "该候选人应聘的不是这个岗位，未处理。"
 
 
 @dataclass(frozen=True)
@@ -108,8 +110,10 @@ class BulkActions:
 
     async def reject(
         self, principal: Principal, application_ids: Sequence[int], reason: RejectReason,
-        note: str = "",
+        note: str = "", *, job_id: int,
     ) -> BulkResult:  # fmt: skip
+        """Turn down each application of the opening ``job_id`` (the board the form came
+        from); one of another opening is refused for that line, never rejected."""
         ids = await self._checked(principal, "bulk_reject", application_ids)
 
         async def one(application_id: int) -> ItemResult:
@@ -119,12 +123,19 @@ class BulkActions:
             extra = f"，并取消了 {done.cancelled} 场待进行的面试" if done.cancelled else ""
             return ItemResult(application_id, True, f"已标记为未通过并通知候选人{extra}。")
 
-        return await _each(ids, one, None)
+        return await _each(ids, one, None, job_id)
 
     async def _checked(
         self, principal: Principal, action: str, application_ids: Sequence[int]
     ) -> list[int]:
-        await require_hr(principal, action, "application", f"{len(application_ids)} selected")
+        await require_hr(
+            principal,
+            action,
+            "application",
+            f"{len(application_ids)} selected",
+            refusal=NOT_HR,
+            audit_allowed=True,
+        )
         ids = list(dict.fromkeys(int(i) for i in application_ids))
         if not ids:
             raise InvalidInput("请先选择候选人。", code="nothing_selected")
@@ -134,11 +145,13 @@ class BulkActions:
 
 
 async def _each(
-    ids: list[int], one: Callable[[int], Awaitable[ItemResult]], round_: InterviewRound | None
-) -> BulkResult:
+    ids: list[int], one: Callable[[int], Awaitable[ItemResult]], round_: InterviewRound | None,
+    job_id: int | None = None,
+) -> BulkResult:  # fmt: skip
     """Run ``one`` per application, in order. Unknown applications, closed ones (when
-    ``round_`` is given: nobody is invited after the decision), another opening's, and any
-    refusal of the use case become that candidate's result."""
+    ``round_`` is given: nobody is invited after the decision), another opening's than the
+    round's or ``job_id``'s, and any refusal of the use case become that candidate's
+    result."""
     stages = await stages_of(ids)
     jobs = dict(await Application.filter(id__in=ids).values_list("id", "job_id"))
     items = []
@@ -153,12 +166,14 @@ async def _each(
         if round_ is not None and jobs.get(application_id) != round_.job_id:
             items.append(ItemResult(application_id, False, "这一轮不属于该候选人应聘的岗位。"))
             continue
+        if job_id is not None and jobs.get(application_id) != job_id:
+            items.append(ItemResult(application_id, False, OTHER_OPENING))
+            continue
         try:
             items.append(await one(application_id))
         except RecruitingError as exc:
             log.info("bulk action on application %s refused: %s", application_id, exc.message)
-            message = user_message(exc.code, exc.message, status_for(exc))
-            items.append(ItemResult(application_id, False, message))
+            items.append(ItemResult(application_id, False, for_people(exc)))
     return BulkResult(items)
 
 

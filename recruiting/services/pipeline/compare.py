@@ -22,9 +22,10 @@ from recruiting.models import (
     RaterKind,
     Score,
 )
-from recruiting.services.pipeline.access import require_hr
+from recruiting.services.pipeline.access import NOT_HR
 from recruiting.services.pipeline.board import Card, cards_of, top_open
 from recruiting.services.pipeline.review import ADVISORY
+from recruiting.services.shared.access import require_hr
 from recruiting.services.shared.sessions import Principal
 
 COMPARE_MAX = 8
@@ -42,7 +43,9 @@ class Comparison:
     async def compare(
         self, principal: Principal, job_id: int, application_ids: Sequence[int] = ()
     ) -> dict[str, Any]:
-        await require_hr(principal, "compare_candidates", "job", job_id)
+        await require_hr(
+            principal, "compare_candidates", "job", job_id, refusal=NOT_HR, audit_allowed=True
+        )
         job = await JobOpening.get_or_none(id=validation.record_id("job_id", job_id))
         if job is None:
             raise NotFound("没有找到这个岗位。", code="job_not_found")

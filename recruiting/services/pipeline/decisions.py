@@ -18,9 +18,10 @@ from recruiting.errors import InvalidInput, NotFound
 from recruiting.models import Application, InterviewRound, RoundKind, Staff
 from recruiting.services.messaging.effects import Effects
 from recruiting.services.offers.offers import Offers
-from recruiting.services.pipeline.access import require_hr
+from recruiting.services.pipeline.access import NOT_HR
 from recruiting.services.pipeline.bulk import BulkActions, ItemResult
 from recruiting.services.pipeline.reject import Rejections
+from recruiting.services.shared.access import require_hr
 from recruiting.services.shared.audit import record
 from recruiting.services.shared.sessions import Principal
 
@@ -52,7 +53,9 @@ class Decisions:
         interviewers: Sequence[int] = (),
     ) -> Decision:  # fmt: skip
         """Into ``round_id``: a recorded round needs ``deadline``, a live one ``start`` and
-        ``interviewers``."""
+        ``interviewers``. HR only, checked before the round is looked up (the bulk action
+        it goes through audits the allowed call)."""
+        await require_hr(principal, "advance", "application", application_id, refusal=NOT_HR)
         round_ = await InterviewRound.get_or_none(id=round_id)
         if round_ is None:
             raise NotFound("没有找到这一轮面试。", code="round_not_found")
@@ -82,7 +85,14 @@ class Decisions:
     ) -> Decision:
         """Start the offer in HR's chat (``Offers.start``) with the figures typed here in
         the chat's own words ("月薪2.5万 入职2026-12-15"), or the payroll proposal."""
-        await require_hr(principal, "propose_offer", "application", application_id)
+        await require_hr(
+            principal,
+            "propose_offer",
+            "application",
+            application_id,
+            refusal=NOT_HR,
+            audit_allowed=True,
+        )
         if len(figures) > FIGURES_CHARS:
             raise InvalidInput(f"offer 条件最多 {FIGURES_CHARS} 字。", code="figures_too_long")
         application = await Application.get_or_none(id=application_id).prefetch_related(

@@ -18,7 +18,8 @@ from tortoise import connections
 from recruiting.domain.pipeline import DEAD_INTERVIEWS, DEAD_OFFERS
 from recruiting.errors import InvalidInput
 from recruiting.models import Candidate, Interview
-from recruiting.services.pipeline.access import require_hr
+from recruiting.services.pipeline.access import NOT_HR
+from recruiting.services.shared.access import require_hr
 from recruiting.services.shared.sessions import Principal
 
 LIMIT_MAX = 200
@@ -42,7 +43,14 @@ class PendingReview:
     async def waiting(
         self, principal: Principal, job_id: int | None = None, limit: int = 50
     ) -> list[Waiting]:
-        await require_hr(principal, "view_pending_review", "job", job_id or "*")
+        await require_hr(
+            principal,
+            "view_pending_review",
+            "job",
+            job_id or "*",
+            refusal=NOT_HR,
+            audit_allowed=True,
+        )
         if not 1 <= limit <= LIMIT_MAX:
             raise InvalidInput(f"每次最多显示 {LIMIT_MAX} 条。", code="bad_limit")
         rows = await _rows(job_id, limit)

@@ -23,8 +23,9 @@ from recruiting.ports.candidate_channel import CANDIDATE_CHANNEL, candidate_reci
 from recruiting.ports.outbound import OutboundDraft
 from recruiting.services.messaging.effects import Effects
 from recruiting.services.offers.ehr import EhrSync
-from recruiting.services.pipeline.access import require_hr
+from recruiting.services.pipeline.access import NOT_HR
 from recruiting.services.scheduling.booking import InterviewBooking
+from recruiting.services.shared.access import require_hr
 from recruiting.services.shared.sessions import Principal
 
 NOTE_CHARS = 500
@@ -50,9 +51,14 @@ class Rejections:
         self._effects = effects
 
     async def reject(
-        self, principal: Principal, application_id: int, reason: RejectReason, note: str = ""
-    ) -> Rejected:
-        await require_hr(principal, "reject", "application", application_id)
+        self, principal: Principal, application_id: int, reason: RejectReason, note: str = "",
+        *, candidate_id: int | None = None,
+    ) -> Rejected:  # fmt: skip
+        """Turn ``application_id`` down (of ``candidate_id`` when a candidate's page names
+        it: another's is not found)."""
+        await require_hr(
+            principal, "reject", "application", application_id, refusal=NOT_HR, audit_allowed=True
+        )
         validation.record_id("application_id", application_id)  # beyond the key: not found
         reason = RejectReason(reason)
         note = note.strip()
@@ -60,7 +66,7 @@ class Rejections:
             raise InvalidInput(f"备注最多 {NOTE_CHARS} 字。", code="note_too_long")
         async with self._effects.unit() as unit:
             application = await Application.select_for_update().filter(id=application_id).first()
-            if application is None:
+            if application is None or candidate_id not in (None, application.candidate_id):
                 raise NotFound("没有找到这份申请。", code="application_not_found")
             if application.status == ApplicationStatus.REJECTED:
                 return Rejected(application_id, False, 0)

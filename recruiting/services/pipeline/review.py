@@ -44,8 +44,9 @@ from recruiting.models import (
     Score,
     SurveyResponse,
 )
-from recruiting.services.pipeline.access import is_hr, reviewable
+from recruiting.services.pipeline.access import reviewable
 from recruiting.services.pipeline.board import stages_of
+from recruiting.services.shared.access import is_hr
 from recruiting.services.shared.round_versions import ASSESSED, assessed
 from recruiting.services.shared.sessions import Principal
 

@@ -29,8 +29,8 @@ from recruiting.services.after_interview.summaries import SummaryReleases
 from recruiting.services.messaging.effects import Effects
 from recruiting.services.recorded.interview import questions_of
 from recruiting.services.shared.access import (
-    HR_ROLES,
     candidate_interview,
+    is_hr,
     job_of,
     require_staff,
     round_of,
@@ -151,7 +151,7 @@ class ResultsService:
         HR, the ones on their panels for interviewers."""
         require_staff(principal, Permission.VIEW_ASSESSMENT)
         query = Interview.filter(mode=InterviewMode.RECORDED)
-        if not principal.roles & HR_ROLES:
+        if not is_hr(principal):
             query = query.filter(assignments__interviewer_id=principal.staff_id)
         interviews = (
             await query.order_by("-id")

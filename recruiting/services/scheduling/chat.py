@@ -16,7 +16,6 @@ from recruiting.domain.availability import Interval, Proposal
 from recruiting.domain.inbound import CardClick, Inbound, TextMessage
 from recruiting.domain.interview_state import FINAL
 from recruiting.domain.invitation_answers import PLACE_CHARS, read_schedule
-from recruiting.domain.roles import Role
 from recruiting.domain.routing import RouteKey, parse_key, route_key
 from recruiting.domain.shorten import shorten
 from recruiting.models import (
@@ -36,6 +35,7 @@ from recruiting.services.invitations.messages import REFRESH, when
 from recruiting.services.messaging.conversation import CHANNEL, card_update, text_reply
 from recruiting.services.scheduling.booking import InterviewBooking
 from recruiting.services.scheduling.slots import SchedulingService, SlotTaken, default_location
+from recruiting.services.shared.access import HR_ROLES
 from recruiting.services.shared.sessions import Principal
 from recruiting.services.shared.staff_cards import remember_code
 
@@ -67,7 +67,7 @@ def principal_of(staff: Staff) -> Principal:
 
 
 def may_schedule(staff: Staff) -> bool:
-    return bool({Role.HR, Role.HR_MANAGER} & staff.role_set())
+    return bool(HR_ROLES & staff.role_set())
 
 
 class ScheduleChat:

@@ -19,8 +19,9 @@ from recruiting.domain.resume import ParsedResume, ParseStatus
 from recruiting.domain.shorten import shorten
 from recruiting.models import Application, ResumeFile, ResumeParse
 from recruiting.services.screening.ranking import Matched, Screening
-from recruiting.services.screening.requirements import require_hr
+from recruiting.services.screening.requirements import NOT_HR
 from recruiting.services.screening.sources import parsed_from_document
+from recruiting.services.shared.access import require_hr
 from recruiting.services.shared.audit import record
 from recruiting.services.shared.sessions import Principal
 
@@ -50,7 +51,7 @@ class CandidateResumes:
         self._screening = screening
 
     async def view(self, principal: Principal, candidate_id: int) -> ResumeView:
-        await require_hr(principal, "read_resume_facts", "candidate", candidate_id)
+        await require_hr(principal, "read_resume_facts", "candidate", candidate_id, refusal=NOT_HR)
         file = (
             await ResumeFile.filter(candidate_id=candidate_id, parse_status=ResumeParse.PARSED)
             .order_by("-id")

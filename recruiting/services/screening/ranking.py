@@ -33,8 +33,9 @@ from recruiting.ports.candidate_channel import CANDIDATE_CHANNEL, candidate_reci
 from recruiting.ports.outbound import OutboundDraft
 from recruiting.services.messaging.effects import Effects
 from recruiting.services.recorded.links import CreatedInvitation, InvitationService
-from recruiting.services.screening.requirements import opening, require_hr, stored
+from recruiting.services.screening.requirements import NOT_HR, opening, stored
 from recruiting.services.screening.sources import Applicant, ParsedResumes
+from recruiting.services.shared.access import require_hr
 from recruiting.services.shared.audit import record
 from recruiting.services.shared.sessions import Principal
 
@@ -123,7 +124,7 @@ class Screening:
     ) -> Shortlist:
         """The ranked applicants; ``knocked_out`` False/True keeps only those not/only those
         knocked out, ``min_score`` those scoring at least that. Audited (it reads résumés)."""
-        await require_hr(principal, "screen_resumes", "job_opening", job_id)
+        await require_hr(principal, "screen_resumes", "job_opening", job_id, refusal=NOT_HR)
         if min_score is not None and not 0 <= min_score <= 100:
             raise InvalidInput("最低分应在 0 到 100 之间")
         if limit is not None and not 1 <= limit <= 1000:
@@ -205,7 +206,9 @@ class Screening:
         application_ids: Sequence[int] | None = None,
     ) -> list[InviteResult]:
         """Invite the ``top`` best applicants not knocked out to the opening's recorded
-        interview, or exactly ``application_ids`` (what HR saw on a card), in rank order."""
+        interview, or exactly ``application_ids`` (what HR saw on a card), in rank order.
+        HR only, checked before the opening is looked up."""
+        await require_hr(principal, "invite_from_screening", "job_opening", job_id, refusal=NOT_HR)
         if not 1 <= top <= MAX_INVITE:
             raise InvalidInput(f"一次可邀请 1 到 {MAX_INVITE} 人")
         chosen: list[Applicant]
@@ -215,7 +218,6 @@ class Screening:
             listed = await self.shortlist(principal, job_id, knocked_out=False, limit=top)
             chosen = [r.applicant for r in listed.ranked]
         else:
-            await require_hr(principal, "invite_from_screening", "job_opening", job_id)
             wanted = list(dict.fromkeys(application_ids))[:top]
             known = {a.application_id: a for a in await self._resumes.for_opening(job_id)}
             chosen = [known[i] for i in wanted if i in known]

@@ -7,21 +7,13 @@ from __future__ import annotations
 from typing import Any
 
 from recruiting.domain.job_requirements import JobRequirements
-from recruiting.errors import AccessDenied, NotFound
-from recruiting.models import JobOpening, SubjectKind
-from recruiting.services.shared.access import HR_ROLES
+from recruiting.errors import NotFound
+from recruiting.models import JobOpening
+from recruiting.services.shared.access import require_hr
 from recruiting.services.shared.audit import record
 from recruiting.services.shared.sessions import Principal
 
 NOT_HR = "只有 HR 可以设置招聘要求和筛选简历"
-
-
-async def require_hr(principal: Principal, action: str, subject: str, subject_id: object) -> None:
-    """HR and HR managers only; a refusal is audited."""
-    if principal.kind is SubjectKind.STAFF and principal.roles & HR_ROLES:
-        return
-    await record(principal.actor, action, subject, subject_id, allowed=False)
-    raise AccessDenied(NOT_HR)
 
 
 MAX_ID = 2**31 - 1  # the id columns' range: a larger number names nothing
@@ -42,12 +34,12 @@ def stored(job: JobOpening) -> JobRequirements:
 
 class OpeningRequirements:
     async def read(self, principal: Principal, job_id: int) -> JobRequirements:
-        await require_hr(principal, "read_requirements", "job_opening", job_id)
+        await require_hr(principal, "read_requirements", "job_opening", job_id, refusal=NOT_HR)
         return stored(await opening(job_id))
 
     async def save(self, principal: Principal, job_id: int, raw: Any) -> JobRequirements:
         """Replace the opening's requirements; returns them with what was flagged."""
-        await require_hr(principal, "save_requirements", "job_opening", job_id)
+        await require_hr(principal, "save_requirements", "job_opening", job_id, refusal=NOT_HR)
         job = await opening(job_id)
         requirements = JobRequirements.from_json(raw)
         job.requirements = requirements.to_json()

@@ -1,7 +1,10 @@
-"""Who may open which interview. Every refusal is audited; so is every staff view.
+"""Who may open which interview, and the one HR-only check. Every refusal is audited; so is
+every staff view of an interview.
 
 Candidates see only interviews of their own applications. Staff need the permission for
 what they open, and interviewers (who are not HR) only interviews they are assigned to.
+What only HR may do (every candidate of every opening: intake, screening, the pipeline) is
+``require_hr``, checked before anything is looked up.
 """
 
 from __future__ import annotations
@@ -36,6 +39,31 @@ class NotYourInterview(AccessDenied):
     code = "not_your_interview"
 
 
+class NotHr(AccessDenied):
+    code = "not_hr"
+
+
+def is_hr(principal: Principal) -> bool:
+    """A staff member with an HR role (HR or HR manager)."""
+    return principal.kind is SubjectKind.STAFF and bool(principal.roles & HR_ROLES)
+
+
+async def require_hr(
+    principal: Principal, action: str, subject: str, subject_id: object, *, refusal: str,
+    audit_allowed: bool = False,
+) -> None:  # fmt: skip
+    """HR and HR managers only, before the subject is looked up (a refused caller learns
+    nothing about it). A refusal is audited with ``refusal`` (Chinese, for the person); an
+    allowed call too when ``audit_allowed`` (a look at many candidates at once, which the
+    use case does not audit itself)."""
+    allowed = is_hr(principal)
+    if allowed and not audit_allowed:
+        return
+    await record(principal.actor, action, subject, subject_id, allowed=allowed)
+    if not allowed:
+        raise NotHr(refusal)
+
+
 async def candidate_interview(principal: Principal, interview_id: int) -> Interview:
     """The caller's own interview (with application, round and job loaded)."""
     interview = await _load(interview_id)
@@ -52,7 +80,7 @@ async def staff_interview(
     """The interview if the staff member may ``permission`` on it; audited either way."""
     interview = await _load(interview_id)
     allowed = principal.kind is SubjectKind.STAFF and allows(principal.roles, permission)
-    if allowed and not principal.roles & HR_ROLES and Role.INTERVIEWER in principal.roles:
+    if allowed and not is_hr(principal) and Role.INTERVIEWER in principal.roles:
         allowed = await InterviewAssignment.exists(
             interview_id=interview_id, interviewer_id=principal.staff_id
         )

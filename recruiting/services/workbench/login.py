@@ -27,6 +27,7 @@ from recruiting.services.shared.audit import Actor, record
 from recruiting.services.shared.sessions import (
     ACCOUNT_DEACTIVATED,
     AccountDeactivated,
+    Principal,
     UnknownMember,
     token_hash,
 )
@@ -54,6 +55,11 @@ class StaffPrincipal:
     @property
     def actor(self) -> Actor:
         return Actor(self.userid, self.roles)
+
+    def as_principal(self) -> Principal:
+        """The use cases' caller: the same roles and audit actor as in chat and the API."""
+        return Principal(self.session_id, SubjectKind.STAFF, staff_id=self.staff_id,
+                         userid=self.userid, roles=self.roles)  # fmt: skip
 
     def can(self, permission: Permission) -> bool:
         return allows(self.roles, permission)

@@ -23,19 +23,10 @@ from recruiting.domain.intake import EDUCATION_LEVELS, LABELS
 from recruiting.domain.pipeline import REJECT_NAMES, reject_reason
 from recruiting.domain.roles import Permission
 from recruiting.errors import InvalidInput, NotFound, PayloadTooLarge, RecruitingError
-from recruiting.models import (
-    Application,
-    Candidate,
-    JobOpening,
-    JobStatus,
-    ResumeFile,
-    SubjectKind,
-)
-from recruiting.services.intake.candidates import DuplicateCandidate, EntryInvalid, live_candidate
+from recruiting.services.intake.candidates import DuplicateCandidate, EntryInvalid, MergedAway
 from recruiting.services.intake.merge import merge_candidates
 from recruiting.services.intake.resumes import UploadedFile
 from recruiting.services.pipeline.reject import NOTE_CHARS
-from recruiting.services.shared.sessions import Principal
 from recruiting.services.workbench.login import StaffPrincipal
 from recruiting.web import status_for, user_message
 from recruiting.wiring.intake import Intake
@@ -64,16 +55,9 @@ def intake_of(request: Request) -> Intake:
     return services_of(request).intake
 
 
-def as_principal(staff: StaffPrincipal) -> Principal:
-    """The use cases' principal for a workbench member (same roles, same audit actor)."""
-    return Principal(
-        staff.session_id, SubjectKind.STAFF, staff_id=staff.staff_id, userid=staff.userid,
-        roles=staff.roles,
-    )  # fmt: skip
-
-
-async def _openings() -> list[JobOpening]:
-    return await JobOpening.exclude(status=JobStatus.CLOSED).order_by("title", "id")
+async def _openings(request: Request, principal: StaffPrincipal) -> list[Any]:
+    """The openings a candidate may be added to (the forms' choices)."""
+    return await intake_of(request).candidates.open_openings(principal.as_principal())
 
 
 def _int(value: str | None, *, name: str) -> int | None:
@@ -100,7 +84,7 @@ async def candidate_list(request: Request, principal: StaffPrincipal) -> HTTPRes
     }
     page_no = _int(q.get("page"), name="页码") or 1
     result = await intake_of(request).candidates.search(
-        as_principal(principal), name=filters["name"], phone=filters["phone"],
+        principal.as_principal(), name=filters["name"], phone=filters["phone"],
         source=filters["source"], job_id=_int(filters["job"], name="岗位"), page=page_no,
         per_page=PER_PAGE,
     )  # fmt: skip
@@ -111,7 +95,8 @@ async def candidate_list(request: Request, principal: StaffPrincipal) -> HTTPRes
     }
     return render(
         request, principal, "candidates/list.html", active="candidates", result=result,
-        filters=filters, openings=await _openings(), pages=pages, status_names=STATUS_NAMES,
+        filters=filters, openings=await _openings(request, principal), pages=pages,
+        status_names=STATUS_NAMES,
         notice=(q.get("notice") or "")[:80],
     )  # fmt: skip
 
@@ -121,14 +106,11 @@ async def candidate_list(request: Request, principal: StaffPrincipal) -> HTTPRes
 async def candidate_detail(
     request: Request, principal: StaffPrincipal, candidate_id: int
 ) -> HTTPResponse:
-    candidate = await Candidate.get_or_none(id=candidate_id)
-    if candidate is not None and candidate.merged_into is not None:
-        return secure(redirect(f"/workbench/candidates/{candidate.merged_into}"))
-    candidate = await live_candidate(candidate_id)
-    applications = (
-        await Application.filter(candidate_id=candidate.id).prefetch_related("job").order_by("id")
-    )
-    files = await ResumeFile.filter(candidate_id=candidate.id).order_by("-id")
+    try:
+        shown = await intake_of(request).candidates.profile(principal.as_principal(), candidate_id)
+    except MergedAway as moved:
+        return secure(redirect(f"/workbench/candidates/{moved.survivor_id}"))
+    candidate = shown.candidate
     contact = None
     if request.args.get("contact") == "1":  # 查看联系方式: decrypted on demand, audited
         personal = services_of(request).personal_data.contact_data
@@ -137,11 +119,11 @@ async def candidate_detail(
         )
         contact = read.values
     resumes = services_of(request).screening.candidates
-    resume = await resumes.view(as_principal(principal), candidate.id)
+    resume = await resumes.view(principal.as_principal(), candidate.id)
     return render(
         request, principal, "candidates/detail.html", active="candidates", candidate=candidate,
-        applications=applications, files=files, status_names=STATUS_NAMES,
-        parse_names=PARSE_NAMES, openings=await _openings(), contact=contact,
+        applications=shown.applications, files=shown.files, status_names=STATUS_NAMES,
+        parse_names=PARSE_NAMES, openings=await _openings(request, principal), contact=contact,
         reasons=REJECT_NAMES, reason_name=_reason_name, resume=resume,
         notice=(request.args.get("notice") or "")[:80],
     )  # fmt: skip
@@ -152,16 +134,16 @@ async def candidate_detail(
 async def reject(request: Request, principal: StaffPrincipal, candidate_id: int) -> HTTPResponse:
     form = _form(request)
     application_id = _int(form.get("application"), name="应聘记录")
-    if application_id is None or not await Application.exists(
-        id=application_id, candidate_id=candidate_id
-    ):
+    if application_id is None:
         raise NotFound("没有找到该应聘记录")
     reason = reject_reason(form.get("reason") or "")
     if reason is None:
         raise InvalidInput("请选择不合适的原因", code="bad_reason")
     note = validation.text("备注", form.get("note") or "", NOTE_CHARS)
     rejections = services_of(request).pipeline.rejections
-    done = await rejections.reject(as_principal(principal), application_id, reason, note)
+    done = await rejections.reject(
+        principal.as_principal(), application_id, reason, note, candidate_id=candidate_id
+    )
     return _back(candidate_id, "已标记为不合适并告知候选人" if done.now else "之前已标记为不合适")
 
 
@@ -174,7 +156,7 @@ async def apply_existing(
     if job_id is None:
         raise InvalidInput("请选择岗位", code="job_required")
     added = await intake_of(request).candidates.apply_existing(
-        as_principal(principal), candidate_id, job_id
+        principal.as_principal(), candidate_id, job_id
     )
     return _back(candidate_id, f"已添加应聘岗位：{added.job_title}")
 
@@ -192,7 +174,7 @@ def _back(candidate_id: int, notice: str) -> HTTPResponse:
 @bp.get("/resumes/<resume_id:int>")
 @page(Permission.VIEW_CONTACT)
 async def resume_file(request: Request, principal: StaffPrincipal, resume_id: int) -> HTTPResponse:
-    name, kind, blocks = await intake_of(request).resumes.read(as_principal(principal), resume_id)
+    name, kind, blocks = await intake_of(request).resumes.read(principal.as_principal(), resume_id)
     data = b"".join([block async for block in blocks])
     disposition = f"attachment; filename=resume-{resume_id}; filename*=UTF-8''{_quote(name)}"
     headers = {
@@ -227,7 +209,7 @@ async def add(request: Request, principal: StaffPrincipal) -> HTTPResponse:
     job_id = _int(form.get("job_id"), name="岗位")
     try:
         added = await intake_of(request).candidates.add(
-            as_principal(principal), values, job_id=job_id, channel="manual"
+            principal.as_principal(), values, job_id=job_id, channel="manual"
         )
     except EntryInvalid as bad:
         return await _new_page(
@@ -249,7 +231,8 @@ async def _new_page(
         errors.setdefault(p.column, []).append(p.reason)
     return render(
         request, principal, "candidates/new.html", status=status, active="candidates",
-        values=values, errors=errors, duplicates=duplicates, openings=await _openings(),
+        values=values, errors=errors, duplicates=duplicates,
+        openings=await _openings(request, principal),
         job_id=job_id, levels=EDUCATION_LEVELS, labels=LABELS,
     )  # fmt: skip
 
@@ -261,7 +244,7 @@ async def _new_page(
 @page(MANAGE)
 async def import_form(request: Request, principal: StaffPrincipal) -> HTTPResponse:
     return render(request, principal, "candidates/import.html", active="candidates",
-                  openings=await _openings())  # fmt: skip
+                  openings=await _openings(request, principal))  # fmt: skip
 
 
 @bp.post("/import", stream=True)
@@ -274,7 +257,7 @@ async def import_upload(request: Request, principal: StaffPrincipal) -> HTTPResp
         if sheet is None or not sheet.data:
             raise InvalidInput("请选择要导入的表格文件（.xlsx 或 .csv）", code="no_file")
         sheets = intake_of(request).spreadsheets
-        ref = await sheets.hold(as_principal(principal), sheet.data, sheet.filename)
+        ref = await sheets.hold(principal.as_principal(), sheet.data, sheet.filename)
         query = {"job": fields.get("job", "")[:9]} if fields.get("job") else {}
         target = f"/workbench/candidates/import/{ref}"
         return json({"redirect": target + (f"?{urlencode(query)}" if query else "")})
@@ -287,11 +270,10 @@ async def import_upload(request: Request, principal: StaffPrincipal) -> HTTPResp
 async def import_report(request: Request, principal: StaffPrincipal, ref: str) -> HTTPResponse:
     job_id = _int(request.args.get("job"), name="岗位")
     sheets = intake_of(request).spreadsheets
-    data, filename = await sheets.held(as_principal(principal), ref)
-    report = await sheets.check(as_principal(principal), data, filename, job_id=job_id)
-    job = await JobOpening.get_or_none(id=job_id) if job_id else None
+    data, filename = await sheets.held(principal.as_principal(), ref)
+    report = await sheets.check(principal.as_principal(), data, filename, job_id=job_id)
     return render(request, principal, "candidates/import_report.html", active="candidates",
-                  report=report, ref=ref, job=job, applied=False)  # fmt: skip
+                  report=report, ref=ref, job=report.job, applied=False)  # fmt: skip
 
 
 @bp.post("/import/<ref:str>")
@@ -300,13 +282,12 @@ async def import_apply(request: Request, principal: StaffPrincipal, ref: str) ->
     """Apply the held file (all rows or none); released once applied."""
     job_id = _int(_form(request).get("job"), name="岗位")
     sheets = intake_of(request).spreadsheets
-    data, filename = await sheets.held(as_principal(principal), ref)
-    report = await sheets.apply(as_principal(principal), data, filename, job_id=job_id)
+    data, filename = await sheets.held(principal.as_principal(), ref)
+    report = await sheets.apply(principal.as_principal(), data, filename, job_id=job_id)
     if report.applied:
-        await sheets.release(as_principal(principal), ref)
-    job = await JobOpening.get_or_none(id=job_id) if job_id else None
+        await sheets.release(principal.as_principal(), ref)
     return render(request, principal, "candidates/import_report.html", active="candidates",
-                  report=report, ref=ref, job=job, applied=report.applied,
+                  report=report, ref=ref, job=report.job, applied=report.applied,
                   status=200 if report.applied else 400)  # fmt: skip
 
 
@@ -317,9 +298,11 @@ async def import_apply(request: Request, principal: StaffPrincipal, ref: str) ->
 @page(MANAGE)
 async def upload_form(request: Request, principal: StaffPrincipal) -> HTTPResponse:
     candidate_id = _int(request.args.get("candidate"), name="候选人")
-    candidate = await live_candidate(candidate_id) if candidate_id else None
+    intake = intake_of(request).candidates
+    who = principal.as_principal()
+    candidate = await intake.candidate(who, candidate_id) if candidate_id else None
     return render(request, principal, "candidates/upload.html", active="candidates",
-                  openings=await _openings(), candidate=candidate,
+                  openings=await intake.open_openings(who), candidate=candidate,
                   parses=intake_of(request).resumes.parses)  # fmt: skip
 
 
@@ -330,7 +313,7 @@ async def upload(request: Request, principal: StaffPrincipal) -> HTTPResponse:
         fields, files = await _multipart(request, UPLOAD_BYTES)
         entry = {k: fields.get(k, "")[:600] for k in ("name", "phone", "email")}
         result = await intake_of(request).resumes.upload(
-            as_principal(principal), files,
+            principal.as_principal(), files,
             candidate_id=_int(fields.get("candidate"), name="候选人"),
             job_id=_int(fields.get("job"), name="岗位"),
             entry=entry if any(entry.values()) else None,
@@ -354,7 +337,7 @@ async def upload(request: Request, principal: StaffPrincipal) -> HTTPResponse:
 @bp.get("/duplicates")
 @page(MANAGE)
 async def duplicates(request: Request, principal: StaffPrincipal) -> HTTPResponse:
-    groups = await intake_of(request).candidates.duplicate_groups(as_principal(principal))
+    groups = await intake_of(request).candidates.duplicate_groups(principal.as_principal())
     return render(request, principal, "candidates/duplicates.html", active="candidates",
                   groups=groups, status_names=STATUS_NAMES,
                   notice=(request.args.get("notice") or "")[:80])  # fmt: skip
@@ -368,11 +351,8 @@ async def merge(request: Request, principal: StaffPrincipal) -> HTTPResponse:
     others = [_int(v, name="候选人") for v in form.getlist("member", [])]
     if survivor is None:
         raise InvalidInput("请选择要保留的记录", code="survivor_required")
-    merged = [o for o in others if o is not None and o != survivor]
-    if not merged:
-        raise InvalidInput("没有需要合并的记录", code="nothing_to_merge")
-    for other in merged:
-        await merge_candidates(as_principal(principal), survivor, other)
+    members = [o for o in others if o is not None]
+    merged = await merge_candidates(principal.as_principal(), survivor, members)
     return _back(survivor, f"已合并 {len(merged)} 条重复记录")
 
 

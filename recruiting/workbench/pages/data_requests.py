@@ -13,9 +13,8 @@ from recruiting import validation
 from recruiting.domain import data_requests as rules
 from recruiting.domain.roles import Permission
 from recruiting.errors import InvalidInput
-from recruiting.models import DataRequestKind, SubjectKind
+from recruiting.models import DataRequestKind
 from recruiting.services.personal_data.requests import DataRequests
-from recruiting.services.shared.sessions import Principal
 from recruiting.services.workbench.login import StaffPrincipal
 from recruiting.workbench.shell import page, render, secure, services_of
 
@@ -42,18 +41,13 @@ def _field(request: Request, name: str) -> str:
     return str(value or "")
 
 
-def _principal(staff: StaffPrincipal) -> Principal:
-    return Principal(staff.session_id, SubjectKind.STAFF, staff_id=staff.staff_id,
-                     userid=staff.userid, roles=staff.roles)  # fmt: skip
-
-
 @bp.get("/")
 @page(Permission.VIEW_CONTACT)
 async def listing(request: Request, principal: StaffPrincipal) -> HTTPResponse:
     status = request.args.get("status") or ""
     if status and status not in STATUSES:
         status = ""
-    rows = await _requests(request).listing(_principal(principal), status)
+    rows = await _requests(request).listing(principal.as_principal(), status)
     for row in rows:
         row["actions"] = ACTIONS.get(row["kind"], []) if row["status"] in OPEN else []
     return render(
@@ -73,7 +67,7 @@ async def record(request: Request, principal: StaffPrincipal) -> HTTPResponse:
     if kind not in KINDS:
         raise InvalidInput("申请类型只能是查阅、更正或删除。", code="invalid_kind")
     opened = await _requests(request).record_for(
-        _principal(principal), int(raw_id), DataRequestKind(kind), _field(request, "via"),
+        principal.as_principal(), int(raw_id), DataRequestKind(kind), _field(request, "via"),
         field=validation.text("更正项", _field(request, "field"), 16),
         value=validation.text("新的值", _field(request, "value"), 320),
         note=validation.text("备注", _field(request, "note"), 1000),
@@ -90,6 +84,6 @@ async def act(request: Request, principal: StaffPrincipal, request_id: int) -> H
     if action not in {a for options in ACTIONS.values() for a, _ in options}:
         raise InvalidInput("未知的处理方式。", code="invalid_action")
     reason = validation.text("原因", _field(request, "reason"), 200)
-    view = await _requests(request).act(_principal(principal), request_id, action, reason)
+    view = await _requests(request).act(principal.as_principal(), request_id, action, reason)
     done = f"申请 #{view['id']}：{view['status_name']}"
     return secure(redirect(f"/workbench/data-requests/?done={quote(done)}"))

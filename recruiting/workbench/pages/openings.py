@@ -223,16 +223,8 @@ async def _add_recorded_from_form(
 async def round_move(
     request: Request, principal: StaffPrincipal, opening_id: int, round_id: int
 ) -> HTTPResponse:
-    uc = _uc(request)
-    detail = await uc.openings.get(principal.actor, opening_id)
-    order = [r.id for r in detail.rounds]
-    if round_id not in order:
-        raise NotFound("没有找到这一轮面试")
-    at = order.index(round_id)
-    to = at - 1 if _form(request, "direction") == "up" else at + 1
-    if 0 <= to < len(order):
-        order[at], order[to] = order[to], order[at]
-        await uc.rounds.reorder(principal.actor, opening_id, order)
+    up = _form(request, "direction") == "up"
+    await _uc(request).rounds.move(principal.actor, opening_id, round_id, up=up)
     return _go(f"/workbench/openings/{opening_id}#rounds")
 
 

@@ -17,10 +17,9 @@ from recruiting import validation
 from recruiting.domain.pipeline import REJECT_NAMES, STAGE_NAMES, RejectReason, Stage
 from recruiting.domain.roles import Permission, Role
 from recruiting.errors import InvalidInput
-from recruiting.models import Application, InterviewMode, JobOpening, Staff, SubjectKind
+from recruiting.models import Application, InterviewMode, JobOpening, Staff
 from recruiting.services.pipeline.board import BoardFilters
 from recruiting.services.pipeline.bulk import BulkResult
-from recruiting.services.shared.sessions import Principal
 from recruiting.services.workbench.login import StaffPrincipal
 from recruiting.wiring.pipeline import Pipeline
 from recruiting.workbench.shell import page, render, services_of, settings_of
@@ -33,12 +32,6 @@ DATETIME_CHARS = 32
 
 def pipeline_of(request: Request) -> Pipeline:
     return services_of(request).pipeline
-
-
-def principal_of(staff: StaffPrincipal) -> Principal:
-    """The workbench member as the use cases' caller (the same roles as chat and the API)."""
-    return Principal(staff.session_id, SubjectKind.STAFF, staff_id=staff.staff_id,
-                     userid=staff.userid, roles=staff.roles)  # fmt: skip
 
 
 @bp.get("/workbench/pipeline")
@@ -58,7 +51,7 @@ async def openings(request: Request, principal: StaffPrincipal) -> HTTPResponse:
 @page(Permission.MANAGE_INTERVIEWS)
 async def board(request: Request, principal: StaffPrincipal, job_id: int) -> HTTPResponse:
     filters = _filters(request)
-    shown = await pipeline_of(request).board.board(principal_of(principal), job_id, filters)
+    shown = await pipeline_of(request).board.board(principal.as_principal(), job_id, filters)
     columns = {s: [c for c in shown.cards if c.stage is s] for s in Stage}
     return render(
         request, principal, "pipeline/board.html", active="pipeline", board=shown,
@@ -75,7 +68,7 @@ async def bulk(request: Request, principal: StaffPrincipal, job_id: int) -> HTTP
     form = form_of(request)
     ids = [validation.record_id("ids", _int(v, "候选人")) for v in form.getlist("ids") or []]
     action = form.get("action") or ""
-    who = principal_of(principal)
+    who = principal.as_principal()
     actions = pipeline_of(request).bulk
     zone = settings_of(request).timezone
     result: BulkResult
@@ -93,7 +86,7 @@ async def bulk(request: Request, principal: StaffPrincipal, job_id: int) -> HTTP
         )  # fmt: skip
     elif action == "reject":
         note = validation.text("note", form.get("note") or "", 500)
-        result = await actions.reject(who, ids, _reason(form.get("reason")), note)
+        result = await actions.reject(who, ids, _reason(form.get("reason")), note, job_id=job_id)
     else:
         raise InvalidInput("请选择要执行的操作。", code="no_action")
     chosen = await Application.filter(id__in=ids).prefetch_related("candidate")
@@ -107,7 +100,7 @@ async def bulk(request: Request, principal: StaffPrincipal, job_id: int) -> HTTP
 @page(Permission.MANAGE_INTERVIEWS)
 async def compare(request: Request, principal: StaffPrincipal, job_id: int) -> HTTPResponse:
     ids = [_int(v, "候选人") for v in request.args.getlist("ids") or []]
-    data = await pipeline_of(request).comparison.compare(principal_of(principal), job_id, ids)
+    data = await pipeline_of(request).comparison.compare(principal.as_principal(), job_id, ids)
     return render(request, principal, "pipeline/compare.html", active="pipeline", data=data)
 
 

@@ -26,7 +26,6 @@ from recruiting.workbench.pages.pipeline import (
     _when,
     form_of,
     pipeline_of,
-    principal_of,
 )
 from recruiting.workbench.shell import (
     message_page,
@@ -43,14 +42,14 @@ bp = Blueprint("workbench_review")
 @bp.get("/workbench/review")
 @page(Permission.MANAGE_INTERVIEWS)
 async def waiting(request: Request, principal: StaffPrincipal) -> HTTPResponse:
-    rows = await pipeline_of(request).pending.waiting(principal_of(principal))
+    rows = await pipeline_of(request).pending.waiting(principal.as_principal())
     return render(request, principal, "review/list.html", active="review", rows=rows)
 
 
 @bp.get("/workbench/review/<application_id:int>")
 @page(Permission.VIEW_ASSESSMENT)
 async def review(request: Request, principal: StaffPrincipal, application_id: int) -> HTTPResponse:
-    data = await pipeline_of(request).review.review(principal_of(principal), application_id)
+    data = await pipeline_of(request).review.review(principal.as_principal(), application_id)
     return render(
         request, principal, "review/page.html", active="review", data=data,
         reasons=REJECT_NAMES, pieces=pieces, interviewers=await _interviewers(),
@@ -63,7 +62,7 @@ async def review(request: Request, principal: StaffPrincipal, application_id: in
 async def decide(request: Request, principal: StaffPrincipal, application_id: int) -> HTTPResponse:
     application_id = validation.record_id("application_id", application_id)  # not a 500
     form = form_of(request)
-    who = principal_of(principal)
+    who = principal.as_principal()
     decisions = pipeline_of(request).decisions
     zone = settings_of(request).timezone
     action = form.get("action") or ""
@@ -99,7 +98,7 @@ async def media(
     results = services_of(request).recorded.miniapp.results
     try:
         stream = await results.media(
-            principal_of(principal), validation.record_id("interview_id", interview_id),
+            principal.as_principal(), validation.record_id("interview_id", interview_id),
             validation.ordinal("index", index), request.headers.get("range"),
         )  # fmt: skip
     except RangeNotSatisfiable as exc:

@@ -21,7 +21,6 @@ from recruiting.services.screening.ranking import Outcome, Screening
 from recruiting.services.screening.requirements import OpeningRequirements
 from recruiting.services.workbench.login import StaffPrincipal
 from recruiting.validation import is_digits
-from recruiting.workbench.pages.candidates import as_principal
 from recruiting.workbench.shell import page, render, services_of
 
 bp = Blueprint("workbench_screening", url_prefix="/workbench/screening")
@@ -53,7 +52,7 @@ async def openings(request: Request, principal: StaffPrincipal) -> HTTPResponse:
 @page(MANAGE)
 async def shortlist(request: Request, principal: StaffPrincipal, job_id: int) -> HTTPResponse:
     screening, requirements = _services(request)
-    who = as_principal(principal)
+    who = principal.as_principal()
     current = await requirements.read(who, job_id)
     job = await JobOpening.get(id=job_id)
     q = request.args
@@ -79,7 +78,7 @@ async def save(request: Request, principal: StaffPrincipal, job_id: int) -> HTTP
     _, requirements = _services(request)
     form: Any = request.form or {}
     raw = {"must": _entries(form.get("must")), "nice": _entries(form.get("nice"))}
-    saved = await requirements.save(as_principal(principal), job_id, raw)
+    saved = await requirements.save(principal.as_principal(), job_id, raw)
     notice = f"已保存 {len(saved.items)} 项要求。"
     if saved.flagged:
         notice += "以下要求未采用：" + "；".join(f.reason for f in saved.flagged) + "。"
@@ -94,7 +93,7 @@ async def invite(request: Request, principal: StaffPrincipal, job_id: int) -> HT
     top = _score(form.get("top"), name="邀请人数")
     if top is None:
         raise InvalidInput("请填写要邀请的人数")
-    results = await screening.invite_top(as_principal(principal), job_id, top)
+    results = await screening.invite_top(principal.as_principal(), job_id, top)
     counts: dict[str, int] = {}
     for r in results:
         counts[OUTCOME_NAMES[r.outcome]] = counts.get(OUTCOME_NAMES[r.outcome], 0) + 1

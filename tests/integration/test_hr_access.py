@@ -1,0 +1,60 @@
+"""The one HR-only check (``shared.access.require_hr``) as intake, screening and the pipeline
+use it: the same refusal (``NotHr``, with each capability's Chinese reason), audited; an
+allowed call audited only where the capability asks for it (the pipeline's looks)."""
+
+from __future__ import annotations
+
+import pytest
+
+from recruiting.domain.roles import Role
+from recruiting.models import AuditLog, JobOpening, SubjectKind
+from recruiting.services.intake.candidates import CandidateIntake
+from recruiting.services.pipeline.board import BoardFilters, PipelineBoard
+from recruiting.services.screening.requirements import OpeningRequirements
+from recruiting.services.shared.access import NotHr, is_hr, require_hr
+from recruiting.services.shared.sessions import Principal
+from tests.conftest import TEST_CIPHER
+
+HR = Principal(1, SubjectKind.STAFF, staff_id=1, userid="lina", roles=frozenset({Role.HR}))
+MANAGER = Principal(2, SubjectKind.STAFF, staff_id=2, userid="boss",
+                    roles=frozenset({Role.HR_MANAGER}))  # fmt: skip
+ADMIN = Principal(3, SubjectKind.STAFF, staff_id=3, userid="root", roles=frozenset({Role.ADMIN}))
+CANDIDATE = Principal(4, SubjectKind.CANDIDATE, candidate_id=7, roles=frozenset({Role.HR}))
+
+
+def test_hr_means_staff_with_an_hr_role() -> None:
+    assert is_hr(HR) and is_hr(MANAGER)
+    assert not is_hr(ADMIN)
+    assert not is_hr(CANDIDATE)  # roles on a candidate's session grant nothing
+
+
+async def test_every_capability_refuses_with_the_same_error_and_its_own_reason(
+    database: str,
+) -> None:
+    job = await JobOpening.create(code="s1", title="销售代表")
+    refusals = []
+    with pytest.raises(NotHr) as intake:
+        await CandidateIntake(TEST_CIPHER).search(ADMIN)
+    refusals.append(intake.value)
+    with pytest.raises(NotHr) as screening:
+        await OpeningRequirements().read(ADMIN, job.id)
+    refusals.append(screening.value)
+    with pytest.raises(NotHr) as pipeline:
+        await PipelineBoard().board(ADMIN, job.id, BoardFilters())
+    refusals.append(pipeline.value)
+    assert {e.code for e in refusals} == {"not_hr"}
+    assert all("只有 HR" in e.message for e in refusals)
+    assert len({e.message for e in refusals}) == 3  # each says what it guards
+    refused = await AuditLog.filter(allowed=False).order_by("id")
+    assert [(a.actor, a.action) for a in refused] == [
+        ("root", "list_candidates"),
+        ("root", "read_requirements"),
+        ("root", "view_pipeline"),
+    ]
+
+
+async def test_an_allowed_call_is_audited_only_when_asked(database: str) -> None:
+    await require_hr(MANAGER, "quiet", "job", 1, refusal="只有 HR 可以")
+    await require_hr(MANAGER, "looked", "job", 1, refusal="只有 HR 可以", audit_allowed=True)
+    entries = await AuditLog.all()
+    assert [(a.action, a.allowed) for a in entries] == [("looked", True)]

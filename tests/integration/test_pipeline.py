@@ -38,11 +38,11 @@ from recruiting.models import (
     InterviewInvitation,
     InterviewMode,
     InterviewRound,
-    Invitation,
     JobOpening,
     Offer,
     OutboxMessage,
     RaterKind,
+    RecordingLink,
     ReminderDelivery,
     RoundKind,
     Score,
@@ -160,7 +160,7 @@ async def _recorded_interview(app: Application, round_: InterviewRound, rater: S
     t0 = clock.now()  # everything after the application was made
     interview = await _interview(app, round_, InterviewMode.RECORDED, InterviewStatus.COMPLETED,
                                  completed_at=t0 + timedelta(hours=1))  # fmt: skip
-    await Invitation.create(token_hash="h" * 64, interview=interview, created_by="lina",
+    await RecordingLink.create(token_hash="h" * 64, interview=interview, created_by="lina",
                             expires_at=t0 + timedelta(days=7), redeemed_at=t0 + timedelta(minutes=5))  # fmt: skip
     analysis = {
         "transcript": {"available": True, "engine": "paddle", "segments": SEGMENTS},

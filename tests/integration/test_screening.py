@@ -24,9 +24,9 @@ from recruiting.models import (
     Candidate,
     Interview,
     InterviewRound,
-    Invitation,
     JobOpening,
     OutboxMessage,
+    RecordingLink,
     ResumeFile,
     ResumeParse,
     RoundKind,
@@ -164,7 +164,7 @@ async def test_ranked_with_filters_and_invite_top_n(database: str) -> None:
     interviews = await Interview.filter(round_id=round_.id).order_by("id")
     assert [i.application_id for i in interviews] == [ids["周三"], ids["吴四"]]
     assert all(i.status == InterviewStatus.INVITED for i in interviews)
-    assert await Invitation.filter(interview_id__in=[i.id for i in interviews]).count() == 2
+    assert await RecordingLink.filter(interview_id__in=[i.id for i in interviews]).count() == 2
     messages = await OutboxMessage.filter(channel=CANDIDATE_CHANNEL).order_by("id")
     assert len(messages) == 2
     payload: dict[str, Any] = messages[0].payload

@@ -51,8 +51,8 @@ from recruiting.models import (
     Interview,
     InterviewMode,
     InterviewRound,
-    Invitation,
     JobOpening,
+    RecordingLink,
     RoundKind,
     SubjectKind,
     Upload,
@@ -144,7 +144,7 @@ async def invited_candidate(openid: str, *, consent: bool = True, redeemed: bool
         application=application, round=round_, mode=InterviewMode.RECORDED, status=status,
         ends_at=datetime.now(UTC) + timedelta(days=1),
     )  # fmt: skip
-    await Invitation.create(
+    await RecordingLink.create(
         token_hash=token_hash(secrets.token_urlsafe(8)), interview=interview, created_by="lina",
         expires_at=datetime.now(UTC) + timedelta(days=1),
         redeemed_at=datetime.now(UTC) if redeemed else None, redeemed_by=openid,

@@ -56,7 +56,6 @@ from recruiting.models import (
     IntegrityEvent,
     Interview,
     InterviewNote,
-    Invitation,
     LegalHold,
     Offer,
     OfferEvent,
@@ -64,6 +63,7 @@ from recruiting.models import (
     PendingObjectDeletion,
     ProcessingStatus,
     RaterKind,
+    RecordingLink,
     Respondent,
     ResumeFile,
     Score,
@@ -395,7 +395,7 @@ async def _profile(scope: _Scope) -> int:
     contact = await CandidateContact.filter(candidate_id=scope.candidate_id).delete()
     sessions = await AppSession.filter(candidate_id=scope.candidate_id).delete()
     links = (
-        await Invitation.filter(interview_id__in=scope.interviews)
+        await RecordingLink.filter(interview_id__in=scope.interviews)
         .exclude(redeemed_by="")
         .update(redeemed_by="")
     )

@@ -23,7 +23,7 @@ from recruiting.models import (
     Interview,
     InterviewMode,
     InterviewRound,
-    Invitation,
+    RecordingLink,
     RoundKind,
     SubjectKind,
 )
@@ -94,7 +94,7 @@ class InvitationService:
                 status=InterviewStatus.INVITED,
                 ends_at=deadline,
             )
-            await Invitation.create(
+            await RecordingLink.create(
                 token_hash=token_hash(token),
                 interview=interview,
                 created_by=principal.userid,
@@ -108,7 +108,7 @@ class InvitationService:
         """Bind the caller's WeChat account to the invited candidate; returns the interview."""
         if principal.kind is SubjectKind.STAFF or not principal.openid:
             raise InvalidInput("invitations are redeemed from the candidate's WeChat login")
-        invitation = await Invitation.get_or_none(token_hash=token_hash(token))
+        invitation = await RecordingLink.get_or_none(token_hash=token_hash(token))
         if invitation is None or invitation.expires_at <= now():
             raise InvitationInvalid("this invitation link is not valid or has expired")
         interview = await Interview.get(id=invitation.interview_id).prefetch_related("application")
@@ -126,7 +126,7 @@ class InvitationService:
             if invitation.redeemed_by != principal.openid:
                 raise InvitationInvalid("this invitation was already used")
         else:
-            taken = await Invitation.filter(id=invitation.id, redeemed_at=None).update(
+            taken = await RecordingLink.filter(id=invitation.id, redeemed_at=None).update(
                 redeemed_at=now(), redeemed_by=principal.openid
             )
             if not taken:

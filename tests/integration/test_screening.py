@@ -34,7 +34,7 @@ from recruiting.models import (
 )
 from recruiting.ports.candidate_channel import CANDIDATE_CHANNEL
 from recruiting.services.messaging.effects import Effects
-from recruiting.services.recorded.links import InvitationService
+from recruiting.services.recorded.links import RecordingLinks
 from recruiting.services.screening.ranking import Outcome, Screening
 from recruiting.services.screening.requirements import OpeningRequirements
 from recruiting.services.screening.sources import StoredResumes
@@ -73,7 +73,7 @@ PEOPLE = [  # name, résumé — expected order: 周 (100), 吴 (92: city unknow
 
 
 def screening() -> Screening:
-    links = InvitationService(cast(SessionService, None), ttl=14 * 86400)
+    links = RecordingLinks(cast(SessionService, None), ttl=14 * 86400)
     import zoneinfo
 
     zone = zoneinfo.ZoneInfo("Asia/Shanghai")

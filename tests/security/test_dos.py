@@ -134,7 +134,7 @@ async def session(kind: SubjectKind, openid: str = "", candidate: Candidate | No
 
 async def invited_candidate(openid: str, *, consent: bool = True, redeemed: bool = True,
                             status: InterviewStatus = InterviewStatus.CONFIRMED) -> Interview:  # fmt: skip
-    """A candidate bound to ``openid`` holding an invitation to an open recorded interview."""
+    """A candidate bound to ``openid`` holding a recording link to an open recorded interview."""
     job = await JobOpening.create(code=f"j{openid}", title="岗位", competency_model=MODEL)
     round_ = await InterviewRound.create(job=job, name="录制", kind=RoundKind.RECORDED,
                                          questions=QUESTIONS)  # fmt: skip

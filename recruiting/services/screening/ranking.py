@@ -32,7 +32,7 @@ from recruiting.models import Application, Interview, InterviewRound, JobOpening
 from recruiting.ports.candidate_channel import CANDIDATE_CHANNEL, candidate_recipient
 from recruiting.ports.outbound import OutboundDraft
 from recruiting.services.messaging.effects import Effects
-from recruiting.services.recorded.links import CreatedInvitation, InvitationService
+from recruiting.services.recorded.links import CreatedLink, RecordingLinks
 from recruiting.services.screening.requirements import opening, require_hr, stored
 from recruiting.services.screening.sources import Applicant, ParsedResumes
 from recruiting.services.shared.audit import record
@@ -94,7 +94,7 @@ class Screening:
         self,
         resumes: ParsedResumes,
         table: SynonymTable,
-        links: InvitationService,
+        links: RecordingLinks,
         effects: Effects,
         zone: tzinfo,
         invite_days: int = 7,
@@ -299,7 +299,7 @@ def _invitation_message(
     who: Applicant,
     job: JobOpening,
     round_: InterviewRound,
-    created: CreatedInvitation,
+    created: CreatedLink,
     zone: tzinfo,
 ) -> OutboundDraft:
     deadline = created.expires_at.astimezone(zone)

@@ -40,9 +40,9 @@ from recruiting.models import (
     RoundKind,
     Staff,
 )
-from recruiting.ports.outbound import OutboundDraft
+from recruiting.ports.outbound import Channel, OutboundDraft
 from recruiting.services.invitations.messages import when
-from recruiting.services.messaging.conversation import CHANNEL, card_update, text_reply
+from recruiting.services.messaging.conversation import card_update, text_reply
 from recruiting.services.pipeline.reject import Rejections
 from recruiting.services.recorded.links import RecordingLinks
 from recruiting.services.scheduling.chat import ScheduleChat, principal_of
@@ -113,7 +113,12 @@ class IntakeCards:
                 file=(files or {}).get(item.candidate_id, ""),
             )  # fmt: skip
             drafts.append(
-                OutboundDraft(CHANNEL, userid, {"kind": "template_card", "card": card}, f"card-{n}")
+                OutboundDraft(
+                    Channel.WECOM_MESSAGE,
+                    userid,
+                    {"kind": "template_card", "card": card},
+                    f"card-{n}",
+                )
             )
         if len(added) > CARDS:
             rest = len(added) - CARDS
@@ -263,7 +268,11 @@ class IntakeCards:
         if event.response_code:
             return [card_update(me, event.response_code, card, "reject-reasons")]
         card["task_id"] = f"reject-{application.id}-{int(clock.now().timestamp() * 1000)}"
-        return [OutboundDraft(CHANNEL, me, {"kind": "template_card", "card": card}, "reasons")]
+        return [
+            OutboundDraft(
+                Channel.WECOM_MESSAGE, me, {"kind": "template_card", "card": card}, "reasons"
+            )
+        ]
 
     async def _back(self, event: CardClick, application: Application) -> list[OutboundDraft]:
         if not event.response_code:

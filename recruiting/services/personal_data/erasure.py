@@ -70,10 +70,9 @@ from recruiting.models import (
     SurveyResponse,
     Upload,
 )
-from recruiting.ports.ehr import EHR_CHANNEL, candidate_conversation
+from recruiting.ports.ehr import candidate_conversation
 from recruiting.ports.media import MediaStore
-from recruiting.ports.outbound import OutboundDraft
-from recruiting.ports.payroll import PAYROLL_CHANNEL
+from recruiting.ports.outbound import Channel, OutboundDraft
 from recruiting.services.messaging.effects import Effects, Unit
 from recruiting.services.messaging.inbox import PAYLOAD_CONTEXT
 from recruiting.services.shared.audit import Actor, record
@@ -413,7 +412,7 @@ async def _forget_copies(unit: Unit, scope: _Scope) -> int:
     if scope.application_ids:
         drafts.append(
             OutboundDraft(
-                EHR_CHANNEL,
+                Channel.EHR,
                 candidate_conversation(scope.candidate_id),
                 {
                     "op": FORGET,
@@ -428,7 +427,7 @@ async def _forget_copies(unit: Unit, scope: _Scope) -> int:
     for offer_id, application_id in scope.offer_applications:
         drafts.append(
             OutboundDraft(
-                PAYROLL_CHANNEL,
+                Channel.PAYROLL,
                 f"offer:{offer_id}",  # the hand-off's recipient: delivered after it
                 {"kind": FORGET, "employee_ref": f"application-{application_id}"},
                 f"payroll.forget.{offer_id}",

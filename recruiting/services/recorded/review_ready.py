@@ -18,9 +18,8 @@ from recruiting.models import (
     Interview,
     RecordingLink,
 )
-from recruiting.ports.outbound import OutboundDraft
+from recruiting.ports.outbound import Channel, OutboundDraft
 from recruiting.ports.queue import TaskQueue
-from recruiting.services.messaging.conversation import CHANNEL as WECOM_MESSAGE
 from recruiting.services.messaging.effects import Effects
 from recruiting.services.shared.access import job_of, round_of
 
@@ -41,7 +40,7 @@ async def notify_if_ready(interview_id: int, queue: TaskQueue | None = None) -> 
     if link is None or not link.created_by:
         return False
     payload = {"kind": "text", "content": _text(interview, answers)}
-    draft = OutboundDraft(WECOM_MESSAGE, link.created_by, payload, str(interview_id))
+    draft = OutboundDraft(Channel.WECOM_MESSAGE, link.created_by, payload, str(interview_id))
     async with Effects(queue).unit() as unit:
         created = await unit.add([draft], cause="review-ready")  # one per interview
     return bool(created)

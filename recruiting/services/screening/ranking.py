@@ -29,8 +29,8 @@ from recruiting.domain.resume_match import MatchResult, match_resume
 from recruiting.domain.skill_synonyms import SynonymTable
 from recruiting.errors import Conflict, InvalidInput, RecruitingError
 from recruiting.models import Application, Interview, InterviewRound, JobOpening, RoundKind
-from recruiting.ports.candidate_channel import CANDIDATE_CHANNEL, candidate_recipient
-from recruiting.ports.outbound import OutboundDraft
+from recruiting.ports.candidate_channel import candidate_recipient
+from recruiting.ports.outbound import Channel, OutboundDraft
 from recruiting.services.messaging.effects import Effects
 from recruiting.services.recorded.links import CreatedLink, RecordingLinks
 from recruiting.services.screening.requirements import opening, require_hr, stored
@@ -309,5 +309,5 @@ def _invitation_message(
         f"请在 {deadline:%Y-%m-%d %H:%M} 前完成。"
     )
     payload = {"kind": "link", "title": "AI 面试邀请", "path": created.path, "content": content}
-    return OutboundDraft(CANDIDATE_CHANNEL, candidate_recipient(who.candidate_id), payload,
+    return OutboundDraft(Channel.CANDIDATE, candidate_recipient(who.candidate_id), payload,
                          "recorded-invite")  # fmt: skip

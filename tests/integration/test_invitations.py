@@ -35,8 +35,7 @@ from recruiting.models import (
     Staff,
     SubjectKind,
 )
-from recruiting.ports.candidate_channel import CANDIDATE_CHANNEL
-from recruiting.ports.outbound import OutboundMessage
+from recruiting.ports.outbound import Channel, OutboundMessage
 from recruiting.services.candidate_channel.answers import CandidateAnswers
 from recruiting.services.invitations.lifecycle import InterviewInvitations
 from recruiting.services.messaging.answer_routes import answer_routes
@@ -153,7 +152,7 @@ async def test_booking_invites_once_with_every_fact(world: dict[str, Any]) -> No
     again = await invitations.invite(HR, interview.id)
     assert first.id == again.id
     assert (await Interview.get(id=interview.id)).status == "invited"
-    [row] = await _rows(CANDIDATE_CHANNEL)
+    [row] = await _rows(Channel.CANDIDATE)
     content = row.payload["content"]
     for fact in ("销售代表", "业务面", "A 座 12 楼", "面试官0（经理）", "业绩材料", "60 分钟",
                  "「设备检测」页", first.reference, "10:00"):  # fmt: skip
@@ -188,7 +187,7 @@ async def test_hr_cancelling_tells_the_invited_candidate_once(world: dict[str, A
     await world["scheduling"].cancel(HR, interview.id, "岗位关闭")
     assert await invitations.withdraw(HR, interview.id, "岗位关闭") == 1
     assert await invitations.withdraw(HR, interview.id, "岗位关闭") == 0
-    told = [r for r in await _rows(CANDIDATE_CHANNEL) if "已取消" in r.payload["content"]]
+    told = [r for r in await _rows(Channel.CANDIDATE) if "已取消" in r.payload["content"]]
     assert len(told) == 1 and "岗位关闭" in told[0].payload["content"]
     assert (await InterviewInvitation.get(id=inv.id)).status == InvitationStatus.WITHDRAWN
     late = await invitations.answer(cid, Answer("decline"), source_id="kf:c2")
@@ -204,7 +203,7 @@ async def test_one_message_synced_twice_at_once_is_answered_once(world: dict[str
         *(invitations.answer(cid, Answer("confirm"), source_id="kf:race") for _ in range(4))
     )
     assert sorted(o.result for o in outcomes) == ["duplicate"] * 3 + ["no_invitation"]
-    assert len(await _rows(CANDIDATE_CHANNEL)) == 1
+    assert len(await _rows(Channel.CANDIDATE)) == 1
 
 
 async def test_reschedule_offers_three_slots_and_a_pick_moves_the_interview(
@@ -257,7 +256,7 @@ async def test_sender_routes_inbox_kf_fallback_and_external(world: dict[str, Any
     cid = world["candidate"].id
     kf, external = FakeKf(), FakeExternal()
     sender = CandidateChannelSender(kf, external, None)
-    [row] = await _rows(CANDIDATE_CHANNEL)
+    [row] = await _rows(Channel.CANDIDATE)
     # No route yet: the mini-app inbox, with a contact way for this invitation (made once).
     result = await sender.deliver(_message(row))
     assert result["route"] == "miniapp" and result["contact_way"] == "https://qr/1"
@@ -269,7 +268,7 @@ async def test_sender_routes_inbox_kf_fallback_and_external(world: dict[str, Any
     bound = await answers.kf_message("wk1", "wm-kf", "k1", f"你好 {inv.reference}", "",
                                      clock.now())  # fmt: skip
     assert bound is not None and bound.result == "bound"
-    reply = (await _rows(CANDIDATE_CHANNEL))[-1]
+    reply = (await _rows(Channel.CANDIDATE))[-1]
     assert (await sender.deliver(_message(reply)))["route"] == "kf"
     assert kf.sent[-1]["touser"] == "wm-kf" and len(kf.sent[-1]["msgid"]) == 32
     # A tapped msgmenu item answers; WeCom now refuses (95001): the inbox takes the reply.
@@ -277,7 +276,7 @@ async def test_sender_routes_inbox_kf_fallback_and_external(world: dict[str, Any
     menu_id = answer_key(f"invite:{inv.id}", "confirm")
     done = await answers.kf_message("wk1", "wm-kf", "k2", "确认", menu_id, clock.now())
     assert done is not None and done.result == "confirmed"
-    reply = [r for r in await _rows(CANDIDATE_CHANNEL)][-1]
+    reply = [r for r in await _rows(Channel.CANDIDATE)][-1]
     assert (await sender.deliver(_message(reply)))["route"] == "miniapp"
     assert (await CandidateContact.get(candidate_id=cid)).kf_window_sent == 5
     # The candidate adds the recruiter through the contact way: external route, confirmed
@@ -289,7 +288,7 @@ async def test_sender_routes_inbox_kf_fallback_and_external(world: dict[str, Any
     assert (contact.external_userid, contact.recruiter_userid) == ("wm-ext", "lina")
     text = await invitations.answer(cid, Answer("confirm"), source_id="kf:3")
     assert text.result == "already"
-    last = (await _rows(CANDIDATE_CHANNEL))[-1]
+    last = (await _rows(Channel.CANDIDATE))[-1]
     result = await sender.deliver(_message(last))
     assert result["route"] == "external" and result["delivery"] == "awaiting_confirmation"
     assert external.templates[-1]["sender"] == "lina"
@@ -306,7 +305,7 @@ async def test_remote_invitation_waits_for_the_meeting_link(world: dict[str, Any
     interview: Interview = world["interview"]
     await Interview.filter(id=interview.id).update(mode="remote")
     await world["invitations"].invite(HR, interview.id)
-    [row] = await _rows(CANDIDATE_CHANNEL)
+    [row] = await _rows(Channel.CANDIDATE)
     sender = CandidateChannelSender(FakeKf(), FakeExternal(), None)
     from recruiting.errors import RetryLater
 

@@ -20,6 +20,7 @@ from typing import Any
 import asyncpg
 import pytest
 from tortoise import Tortoise, connections
+from tortoise.backends.base.executor import EXECUTOR_CACHE
 from tortoise.migrations import operations as ops
 from tortoise.migrations.api import migrate
 
@@ -50,6 +51,8 @@ def _altered_models() -> list[str]:
 
 @pytest.fixture(params=["sqlite", "postgres"])
 async def empty_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[str]:
+    # Tortoise caches insert SQL per connection *name*; tests switch dialects under "default".
+    EXECUTOR_CACHE.clear()
     if request.param == "sqlite":
         yield f"sqlite://{tmp_path}/upgrade.sqlite3"
         return

@@ -28,8 +28,8 @@ from recruiting.models import (
     Score,
     Staff,
 )
-from recruiting.ports.ehr import EHR_CHANNEL, CandidateArchive, NewEmployee, record_from_payload
-from recruiting.ports.outbound import OutboundMessage
+from recruiting.ports.ehr import CandidateArchive, NewEmployee, record_from_payload
+from recruiting.ports.outbound import Channel, OutboundMessage
 from recruiting.services.messaging.effects import Unit
 from recruiting.services.messaging.outbox import (
     RETRY,
@@ -255,7 +255,7 @@ async def test_hire_writes_status_and_both_effects_in_order(database: str) -> No
     ids = await sync.record_hire(application.id, HR, start_date=date(2026, 12, 1))
     assert len(ids) == 2
     assert (await Application.get(id=application.id)).status == ApplicationStatus.HIRED
-    rows = await OutboxMessage.filter(channel=EHR_CHANNEL).order_by("id")
+    rows = await OutboxMessage.filter(channel=Channel.EHR).order_by("id")
     assert [r.recipient for r in rows] == [f"candidate:{application.candidate_id}"] * 2  # type: ignore[attr-defined]
     archive, employee = (record_from_payload(r.payload) for r in rows)
     assert isinstance(archive, CandidateArchive) and isinstance(employee, NewEmployee)
@@ -265,7 +265,7 @@ async def test_hire_writes_status_and_both_effects_in_order(database: str) -> No
     assert archive.candidate.phone and "13800001111" not in archive.candidate.phone  # sealed
     assert employee.department == "华东销售部" and employee.start_date == "2026-12-01"
     assert await sync.record_hire(application.id, HR, start_date=date(2026, 12, 1)) == []
-    assert await OutboxMessage.filter(channel=EHR_CHANNEL).count() == 2
+    assert await OutboxMessage.filter(channel=Channel.EHR).count() == 2
     assert [await queue.get("outbox", 0.1) for _ in ids] == [str(i) for i in ids]
 
 

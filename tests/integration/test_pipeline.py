@@ -38,11 +38,11 @@ from recruiting.models import (
     InterviewInvitation,
     InterviewMode,
     InterviewRound,
-    Invitation,
     JobOpening,
     Offer,
     OutboxMessage,
     RaterKind,
+    RecordingLink,
     ReminderDelivery,
     RoundKind,
     Score,
@@ -63,7 +63,7 @@ from recruiting.services.pipeline.decisions import Decisions
 from recruiting.services.pipeline.pending import PendingReview
 from recruiting.services.pipeline.reject import Rejections
 from recruiting.services.pipeline.review import ReviewService
-from recruiting.services.recorded.links import InvitationService
+from recruiting.services.recorded.links import RecordingLinks
 from recruiting.services.scheduling.booking import InterviewBooking
 from recruiting.services.scheduling.slots import SchedulingRules, SchedulingService
 from recruiting.services.shared.sessions import Principal
@@ -150,7 +150,7 @@ async def world(database: str) -> World:
     scheduling = SchedulingService(SchedulingRules(SH), None)
     booking = InterviewBooking(scheduling, InterviewInvitations(scheduling, SH, None))
     rejections = Rejections(EhrSync(None), booking, effects)
-    links = InvitationService(cast(Any, None), 7 * 86400)
+    links = RecordingLinks(cast(Any, None), 7 * 86400)
     bulk = BulkActions(links, booking, rejections)
     return World(job, other_job, recorded, live, apps, interviewer, outsider, bulk, rejections,
                  PipelineBoard())  # fmt: skip
@@ -160,8 +160,8 @@ async def _recorded_interview(app: Application, round_: InterviewRound, rater: S
     t0 = clock.now()  # everything after the application was made
     interview = await _interview(app, round_, InterviewMode.RECORDED, InterviewStatus.COMPLETED,
                                  completed_at=t0 + timedelta(hours=1))  # fmt: skip
-    await Invitation.create(token_hash="h" * 64, interview=interview, created_by="lina",
-                            expires_at=t0 + timedelta(days=7), redeemed_at=t0 + timedelta(minutes=5))  # fmt: skip
+    await RecordingLink.create(token_hash="h" * 64, interview=interview, created_by="lina",
+                               expires_at=t0 + timedelta(days=7), redeemed_at=t0 + timedelta(minutes=5))  # fmt: skip
     analysis = {
         "transcript": {"available": True, "engine": "paddle", "segments": SEGMENTS},
         "score": {"overall": 72.0, "coverage": 0.6, "competencies": {},

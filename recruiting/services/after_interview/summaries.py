@@ -63,13 +63,12 @@ from recruiting.models import (
     Score,
     Staff,
 )
-from recruiting.ports.candidate_channel import CANDIDATE_CHANNEL, candidate_recipient
+from recruiting.ports.candidate_channel import candidate_recipient
 from recruiting.ports.live_prompts import LivePrompts, LiveScope
-from recruiting.ports.outbound import OutboundDraft
+from recruiting.ports.outbound import Channel, OutboundDraft
 from recruiting.services.after_interview.followups import completed_between, window
 from recruiting.services.live import texts as say
 from recruiting.services.live.context import hr_staff
-from recruiting.services.messaging.conversation import CHANNEL as WECOM_MESSAGE
 from recruiting.services.messaging.conversation import card_update
 from recruiting.services.messaging.effects import Effects
 from recruiting.services.personal_data.talent_pool import offer_if_undecided
@@ -204,7 +203,7 @@ def candidate_message(interview: Interview, summary: CandidateSummary) -> Outbou
         "path": f"pages/summary/index?interview_id={interview.id}",
         "content": shorten("\n\n".join(parts), 2000),
     }
-    return OutboundDraft(CANDIDATE_CHANNEL, candidate_recipient(candidate.id), payload, "summary")
+    return OutboundDraft(Channel.CANDIDATE, candidate_recipient(candidate.id), payload, "summary")
 
 
 class CandidateSummaries:
@@ -398,7 +397,7 @@ class CandidateSummaries:
         return [
             _text(user, shorten("\n\n".join(lines), say.TEXT_LIMIT), f"{user}:text"),
             OutboundDraft(
-                WECOM_MESSAGE, user, {"kind": "template_card", "card": card}, f"{user}:card"
+                Channel.WECOM_MESSAGE, user, {"kind": "template_card", "card": card}, f"{user}:card"
             ),
         ]
 
@@ -533,7 +532,7 @@ def _rejection(application: Application) -> dict[str, str]:
 
 
 def _text(userid: str, content: str, key: str) -> OutboundDraft:
-    return OutboundDraft(WECOM_MESSAGE, userid, {"kind": "text", "content": content}, key)
+    return OutboundDraft(Channel.WECOM_MESSAGE, userid, {"kind": "text", "content": content}, key)
 
 
 def _local(when: datetime, zone: tzinfo) -> str:

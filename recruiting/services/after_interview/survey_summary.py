@@ -25,9 +25,8 @@ from recruiting.domain.surveys import (
 )
 from recruiting.errors import InvalidInput, NotFound
 from recruiting.models import InterviewRound, JobOpening, Respondent, Staff, SurveyResponse
-from recruiting.ports.outbound import OutboundDraft
+from recruiting.ports.outbound import Channel, OutboundDraft
 from recruiting.services.live.texts import TEXT_LIMIT
-from recruiting.services.messaging.conversation import CHANNEL as WECOM_MESSAGE
 from recruiting.services.shared.access import HR_ROLES, require_staff
 from recruiting.services.shared.audit import Actor, record
 from recruiting.services.shared.sessions import Principal
@@ -197,7 +196,9 @@ def _round_stats(round_: InterviewRound, rows: Sequence[SurveyResponse]) -> Roun
 
 
 def _reply(staff: Staff, text: str) -> OutboundDraft:
-    return OutboundDraft(WECOM_MESSAGE, staff.wecom_userid, {"kind": "text", "content": text})
+    return OutboundDraft(
+        Channel.WECOM_MESSAGE, staff.wecom_userid, {"kind": "text", "content": text}
+    )
 
 
 def _json(result: JobSurveys) -> dict[str, Any]:

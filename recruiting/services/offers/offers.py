@@ -33,9 +33,9 @@ from recruiting.errors import InvalidInput
 from recruiting.models import Application, ApplicationStatus, Candidate, JobOpening, Offer, Staff
 from recruiting.models.offers import OfferEvent
 from recruiting.ports.approval import OfferApprovalRequest, approval_draft
-from recruiting.ports.outbound import OutboundDraft
+from recruiting.ports.outbound import Channel, OutboundDraft
 from recruiting.ports.payroll import PackageEstimate, PackageTerms, PayrollPackages
-from recruiting.services.messaging.conversation import CHANNEL, card_update
+from recruiting.services.messaging.conversation import card_update
 from recruiting.services.offers import texts as say
 from recruiting.services.offers.approvals import OfferApprovals, hr_text
 from recruiting.services.shared.access import HR_ROLES
@@ -52,7 +52,7 @@ CARD_ACTIONS = (say.SUBMIT_KEY, say.CANCEL_KEY, say.DONE_KEY)  # offer.<action>:
 
 
 def _reply(userid: str, text: str, key: str = "reply") -> OutboundDraft:
-    return OutboundDraft(CHANNEL, userid, {"kind": "text", "content": text}, key)
+    return OutboundDraft(Channel.WECOM_MESSAGE, userid, {"kind": "text", "content": text}, key)
 
 
 class Offers:
@@ -166,7 +166,11 @@ class Offers:
             source = "薪酬系统建议" + ("（HR 已修改）" if command.figures.pay_given else "")
         card = say.offer_card(draft.id, draft.version, candidate.name, job.title,
                               _figures_json(draft), estimate, source)  # fmt: skip
-        return [OutboundDraft(CHANNEL, userid, {"kind": "template_card", "card": card}, "card")]
+        return [
+            OutboundDraft(
+                Channel.WECOM_MESSAGE, userid, {"kind": "template_card", "card": card}, "card"
+            )
+        ]
 
     async def _defaults(self, job: JobOpening, draft: Offer | None) -> tuple[Figures, bool]:
         """The draft's figures when HR is revising one, else payroll's standard package."""

@@ -229,7 +229,7 @@ MODELS: dict[str, dict[str, Entry]] = {
         "session_key_enc": cand("WeChat session key", P, "verify WeChat data"),
         "expires_at": STATE, "revoked_at": STATE, "created_at": STATE,
     },
-    "invitation": {
+    "recording_link": {
         "id": KEY, "interview_id": KEY, "token_hash": TECH, "created_by": STAFF_ID,
         "expires_at": STATE, "redeemed_at": STATE,
         "redeemed_by": cand("WeChat openid that redeemed the link", P, "bind the candidate"),

@@ -42,9 +42,8 @@ from recruiting.models import (
     ProcessingStatus,
     Staff,
 )
-from recruiting.ports.candidate_channel import CANDIDATE_CHANNEL, candidate_recipient
-from recruiting.ports.outbound import OutboundDraft
-from recruiting.services.messaging.conversation import CHANNEL as WECOM_MESSAGE
+from recruiting.ports.candidate_channel import candidate_recipient
+from recruiting.ports.outbound import Channel, OutboundDraft
 from recruiting.services.messaging.conversation import card_update
 from recruiting.services.messaging.effects import Effects
 from recruiting.services.personal_data.contact_data import PersonalDataService
@@ -564,7 +563,7 @@ class DataRequests:
             card = self._card(r, candidate.name, job)
             drafts.append(
                 OutboundDraft(
-                    WECOM_MESSAGE,
+                    Channel.WECOM_MESSAGE,
                     staff.wecom_userid,
                     {"kind": "template_card", "card": card},
                     f"{staff.wecom_userid}:card",
@@ -666,9 +665,9 @@ async def _hr(principal: Principal, action: str, subject: object) -> Actor:
 
 def _to_candidate(candidate_id: int, text: str, key: str) -> OutboundDraft:
     return OutboundDraft(
-        CANDIDATE_CHANNEL, candidate_recipient(candidate_id), {"kind": "text", "content": text}, key
+        Channel.CANDIDATE, candidate_recipient(candidate_id), {"kind": "text", "content": text}, key
     )
 
 
 def _staff_text(userid: str, text: str) -> OutboundDraft:
-    return OutboundDraft(WECOM_MESSAGE, userid, {"kind": "text", "content": text}, "reply")
+    return OutboundDraft(Channel.WECOM_MESSAGE, userid, {"kind": "text", "content": text}, "reply")

@@ -36,10 +36,10 @@ from recruiting.models import (
     InterviewMode,
     InterviewNote,
     InterviewRound,
-    Invitation,
     Offer,
     OfferEvent,
     RaterKind,
+    RecordingLink,
     ReminderDelivery,
     Score,
     SurveyResponse,
@@ -307,7 +307,7 @@ async def timeline(
             found.append(Happening(i.completed_at, "completed", f"「{i.round.name}」已完成"))
         elif i.status == InterviewStatus.CANCELLED:
             found.append(Happening(i.updated_at, "cancelled", f"「{i.round.name}」已取消"))
-    for link in await Invitation.filter(interview_id__in=ids).order_by("id"):
+    for link in await RecordingLink.filter(interview_id__in=ids).order_by("id"):
         name = rounds[link.interview_id]
         found.append(Happening(link.created_at, "invitation", f"发出录制面试邀请「{name}」"))
         if link.redeemed_at:

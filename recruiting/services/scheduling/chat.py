@@ -29,10 +29,10 @@ from recruiting.models import (
     Staff,
     SubjectKind,
 )
-from recruiting.ports.outbound import OutboundDraft
+from recruiting.ports.outbound import Channel, OutboundDraft
 from recruiting.services.invitations.lifecycle import InterviewInvitations
 from recruiting.services.invitations.messages import REFRESH, when
-from recruiting.services.messaging.conversation import CHANNEL, card_update, text_reply
+from recruiting.services.messaging.conversation import card_update, text_reply
 from recruiting.services.scheduling.booking import InterviewBooking
 from recruiting.services.scheduling.slots import SchedulingService, SlotTaken, default_location
 from recruiting.services.shared.access import HR_ROLES
@@ -135,7 +135,11 @@ class ScheduleChat:
         names = await _names([i for p in proposals for i in p.interviewers])
         places = [await _place_text(place, round_, p) for p in proposals[:3]]
         card = self._card(application, round_, job, proposals, names, intro, place, places)
-        return [OutboundDraft(CHANNEL, me, {"kind": "template_card", "card": card}, "book-card")]
+        return [
+            OutboundDraft(
+                Channel.WECOM_MESSAGE, me, {"kind": "template_card", "card": card}, "book-card"
+            )
+        ]
 
     def _card(
         self,

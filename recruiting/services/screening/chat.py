@@ -18,8 +18,8 @@ from recruiting.domain.routing import RouteKey, parse_key, route_key
 from recruiting.domain.shorten import shorten
 from recruiting.errors import RecruitingError
 from recruiting.models import JobOpening, JobStatus, Staff
-from recruiting.ports.outbound import OutboundDraft
-from recruiting.services.messaging.conversation import CHANNEL, card_update, text_reply
+from recruiting.ports.outbound import Channel, OutboundDraft
+from recruiting.services.messaging.conversation import card_update, text_reply
 from recruiting.services.scheduling.chat import may_schedule, principal_of
 from recruiting.services.screening.ranking import (
     InviteResult,
@@ -90,7 +90,11 @@ class ScreeningChat:
         if not listed.ranked:
             return [text_reply(me, f"「{job.title}」还没有已解析的简历可以筛选。")]
         card = ranked_card(listed, top)
-        return [OutboundDraft(CHANNEL, me, {"kind": "template_card", "card": card}, "screen-card")]
+        return [
+            OutboundDraft(
+                Channel.WECOM_MESSAGE, me, {"kind": "template_card", "card": card}, "screen-card"
+            )
+        ]
 
     async def on_card_click(self, event: Inbound) -> list[OutboundDraft]:
         if not isinstance(event, CardClick):

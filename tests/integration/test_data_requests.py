@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from tortoise import connections
 
 from recruiting import clock
 from recruiting.domain.inbound import CardClick
@@ -188,9 +189,20 @@ async def test_refused_correction_says_why(database: str, media: LocalMediaStore
                                  field="email", value="zm@example.com")  # fmt: skip
     with pytest.raises(AccessDenied):
         await requests.act(me(cid), opened.request.id, "refuse", "x")
-    view = await requests.act(staff("lina", Role.HR), opened.request.id, "refuse", "邮箱无法收信")
-    assert view["status"] == "refused" and "邮箱无法收信" in view["outcome"]
-    assert "邮箱无法收信" in (await outbox(f"candidate:{cid}"))[-1]["content"]
+    view = await requests.act(staff("lina", Role.HR), opened.request.id, "refuse", "邮箱无法收信。")
+    # the reason HR wrote may name the address: the candidate is told it, the request keeps it
+    # sealed, and the plain outcome (listed, audited) says only what was done
+    assert view["status"] == "refused" and view["outcome"] == "未更正电子邮箱，原因已告知"
+    told = (await outbox(f"candidate:{cid}"))[-1]["content"]
+    assert "未能完成：邮箱无法收信。如有疑问" in told and "。。" not in told
+    assert (await DataRequest.get(id=opened.request.id)).note == "邮箱无法收信"
+    _, rows = await connections.get("default").execute_query(
+        "SELECT outcome, note FROM data_request"
+    )
+    assert rows and all(
+        "邮箱无法收信" not in str(value) for r in rows for value in dict(r).values()
+    )
+    assert not await AuditLog.filter(detail__contains="邮箱无法收信").exists()
     assert (await Candidate.get(id=cid)).email_enc is None
     with pytest.raises(InvalidInput):
         await requests.act(staff("lina", Role.HR), opened.request.id, "erase")

@@ -49,7 +49,7 @@ class PersonalDataService:
     ) -> PersonalData:
         """Decrypt ``fields`` for ``actor`` if every one is allowed; audit either way."""
         if not purpose.strip():
-            raise InvalidInput("a purpose is required to read personal data")
+            raise InvalidInput("查看个人信息需要说明用途。")
         unknown = [f for f in fields if f not in FIELDS]
         if unknown:
             raise InvalidInput(f"unknown personal fields: {', '.join(unknown)}")
@@ -57,10 +57,10 @@ class PersonalDataService:
         detail = f"fields={','.join(fields)} purpose={purpose}"
         if denied:
             await record(actor, "read_pii", "candidate", candidate_id, allowed=False, detail=detail)
-            raise AccessDenied(f"your role may not read: {', '.join(denied)}")
+            raise AccessDenied("您的角色不能查看这些个人信息。")
         candidate = await Candidate.get_or_none(id=candidate_id)
         if candidate is None or candidate.erased_at is not None:
-            raise NotFound(f"candidate {candidate_id} not found")
+            raise NotFound("没有找到这位候选人，或其信息已删除。")
         await record(actor, "read_pii", "candidate", candidate_id, allowed=True, detail=detail)
         values: dict[str, str | None] = {}
         for name in fields:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from recruiting.domain.pipeline import CLOSED_STAGES, STAGE_NAMES, RejectReason
+from recruiting.error_texts import for_people
 from recruiting.errors import InvalidInput, RecruitingError
 from recruiting.models import Application, Interview, InterviewMode, InterviewRound, RoundKind
 from recruiting.services.pipeline.access import require_hr
@@ -20,7 +21,6 @@ from recruiting.services.pipeline.reject import Rejections
 from recruiting.services.recorded.links import InvitationService
 from recruiting.services.scheduling.booking import InterviewBooking
 from recruiting.services.shared.sessions import Principal
-from recruiting.web import status_for, user_message
 
 log = logging.getLogger(__name__)
 
@@ -157,7 +157,7 @@ async def _each(
             items.append(await one(application_id))
         except RecruitingError as exc:
             log.info("bulk action on application %s refused: %s", application_id, exc.message)
-            message = user_message(exc.code, exc.message, status_for(exc))
+            message = for_people(exc)
             items.append(ItemResult(application_id, False, message))
     return BulkResult(items)
 

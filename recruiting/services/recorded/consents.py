@@ -139,7 +139,7 @@ class ConsentService:
                 media_bytes=0,
                 analysis=None,
                 analysis_status=AnalysisStatus.SKIPPED,
-                analysis_reason="consent withdrawn: recording and analysis deleted",
+                analysis_reason="候选人撤回了授权，录像和分析结果已删除。",
             )
 
 
@@ -167,5 +167,5 @@ def upload_key(answer: Answer, upload_id: str) -> str:
 
 def _candidate(principal: Principal) -> int:
     if principal.kind is not SubjectKind.CANDIDATE or principal.candidate_id is None:
-        raise InvalidInput("only a candidate (after redeeming an invitation) decides consents")
+        raise InvalidInput("授权只能由候选人本人在打开面试邀请后确认。")
     return principal.candidate_id

@@ -16,6 +16,7 @@ from recruiting import clock
 from recruiting.domain.inbound import CardClick, Inbound, TextMessage
 from recruiting.domain.routing import RouteKey, parse_key, route_key
 from recruiting.domain.shorten import shorten
+from recruiting.error_texts import for_people
 from recruiting.errors import RecruitingError
 from recruiting.models import JobOpening, JobStatus, Staff
 from recruiting.ports.outbound import OutboundDraft
@@ -85,7 +86,8 @@ class ScreeningChat:
         try:
             listed = await self._screening.shortlist(principal_of(staff), job.id)
         except RecruitingError as exc:
-            return [text_reply(me, exc.message)]
+            log.info("shortlist of job %s refused: %s", job.id, exc.message)
+            return [text_reply(me, for_people(exc))]
         if not listed.ranked:
             return [text_reply(me, f"「{job.title}」还没有已解析的简历可以筛选。")]
         card = ranked_card(listed, top)
@@ -110,7 +112,8 @@ class ScreeningChat:
                 principal_of(staff), job_id, len(ids), application_ids=ids
             )
         except RecruitingError as exc:
-            return [text_reply(me, exc.message)]
+            log.info("invite from the shortlist of job %s refused: %s", job_id, exc.message)
+            return [text_reply(me, for_people(exc))]
         summary = invite_summary(results)
         drafts = [text_reply(me, summary)]
         if event.response_code:

@@ -3,7 +3,11 @@ own when it is written for people, never a developer's sentence or internals."""
 
 from __future__ import annotations
 
+from recruiting.domain.roles import ROLE_NAMES, Role
+from recruiting.error_texts import STATUS_TEXT, for_people, written_for_people
+from recruiting.errors import Conflict, InvalidInput, InvalidTransition, NotFound
 from recruiting.web import USER_TEXT, user_message
+from tests.people_text import problems
 
 
 def test_chinese_messages_for_people_are_kept() -> None:
@@ -36,3 +40,24 @@ def test_a_media_type_or_a_date_is_not_taken_for_a_file_path() -> None:
         r"C:\tmp 不可写",
     ):
         assert user_message("media_rejected", leaky, 400) == USER_TEXT["media_rejected"]
+
+
+def test_chat_replies_choose_the_same_text_as_http_answers() -> None:
+    """``for_people`` (a WeCom reply, a card) falls back by the error's status as HTTP does;
+    a use case's Chinese is kept, a developer's English never shown."""
+    assert for_people(NotFound("round 7 not found")) == "没有找到要访问的内容。"
+    assert for_people(Conflict("the interview changed meanwhile")) == STATUS_TEXT[409]
+    assert (
+        for_people(InvalidTransition("cannot finish an interview that is invited"))
+        == (USER_TEXT["invalid_transition"])
+    )
+    said = "这一轮需要 2 位面试官，可安排的面试官只有 1 位；请先给更多员工分配面试官角色，或减少这一轮的面试官人数。"
+    assert for_people(InvalidInput(said)) == said
+    assert written_for_people(said) and not written_for_people("upload-3f.media 无法解码")
+
+
+def test_every_role_has_a_chinese_name() -> None:
+    """The workbench shows a person's roles: never the English key of one."""
+    assert set(ROLE_NAMES) == set(Role)
+    for name in ROLE_NAMES.values():
+        assert problems(name) == [] and (name == "HR" or not name.isascii()), name

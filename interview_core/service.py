@@ -34,8 +34,9 @@ DEVICE_CLIP_SECONDS = 15.0
 AUDIBLE_VOICED_SECONDS = 0.5  # speech the detector found in the clip
 AUDIBLE_PEAK_DBFS = -45.0  # below this the microphone is muted or far away
 FACE_VISIBLE_RATIO = 0.5
-NO_FACE_CONSENT = "the candidate did not consent to face analysis"
-NO_ASSESSMENT_CONSENT = "the candidate chose human review only: no automated assessment"
+# Stored in the analysis and shown with it (staff's results, the candidate's export).
+NO_FACE_CONSENT = "候选人未同意人脸分析。"
+NO_ASSESSMENT_CONSENT = "候选人选择只由人工评审，不做自动评估。"
 LIGHTING_BAD_RATIO = 0.5
 
 

@@ -208,6 +208,7 @@ async def test_spreadsheet_with_bad_rows_applies_nothing_and_reports_each(world:
     assert "与第 2 行的手机相同" in row8.reason
     row9 = next(e for e in report.errors if e.row == 9)
     assert row9.duplicate_of is not None and "候选人已存在" in row9.reason
+    assert str(row9.duplicate_of) not in row9.reason  # the page links to them, no number
     assert all(not e.reason.isascii() for e in report.errors)
     assert await Candidate.all().count() == 1  # only the one that was there
     assert await OutboxMessage.all().count() == 0

@@ -19,6 +19,7 @@ FIELDS: dict[str, tuple[str, Permission]] = {
     "email": ("email_enc", Permission.VIEW_CONTACT),
     "id_number": ("id_number_enc", Permission.VIEW_ID_NUMBER),
 }
+FIELD_NAMES = {"phone": "手机号", "email": "电子邮箱", "id_number": "身份证号"}  # what people read
 
 
 @dataclass(frozen=True)
@@ -57,7 +58,8 @@ class PersonalDataService:
         detail = f"fields={','.join(fields)} purpose={purpose}"
         if denied:
             await record(actor, "read_pii", "candidate", candidate_id, allowed=False, detail=detail)
-            raise AccessDenied("您的角色不能查看这些个人信息。")
+            names = "、".join(FIELD_NAMES[f] for f in denied)
+            raise AccessDenied(f"您的角色不能查看候选人的{names}。")
         candidate = await Candidate.get_or_none(id=candidate_id)
         if candidate is None or candidate.erased_at is not None:
             raise NotFound("没有找到这位候选人，或其信息已删除。")

@@ -145,7 +145,7 @@ class ConsentService:
 
 async def _erase_assessment(answer: Answer) -> None:
     vision = (answer.analysis or {}).get("vision")
-    kept: dict[str, Any] | None = {"vision": vision, "assessment": "consent withdrawn"}
+    kept: dict[str, Any] | None = {"vision": vision, "assessment": "候选人撤回了自动评估授权。"}
     async with in_transaction():
         await Score.filter(
             interview_id=answer.interview_id,
@@ -157,7 +157,7 @@ async def _erase_assessment(answer: Answer) -> None:
 async def _erase_vision(answer: Answer) -> None:
     if answer.analysis and answer.analysis.get("vision"):
         analysis = dict(answer.analysis)
-        analysis["vision"] = {"skipped": "consent to face analysis withdrawn"}
+        analysis["vision"] = {"skipped": "候选人撤回了人脸分析授权。"}
         await Answer.filter(id=answer.id).update(analysis=analysis)
 
 

@@ -143,7 +143,7 @@ class ResultsService:
                 }
                 for e in events
             ],
-            "advisory": "AI scores are advisory; a person makes every decision",
+            "advisory": "AI 评分仅供参考，录用与否由人决定。",
         }
 
     async def staff_list(self, principal: Principal, limit: int = 200) -> list[dict[str, Any]]:

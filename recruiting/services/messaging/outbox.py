@@ -159,9 +159,9 @@ async def recipient_text(recipient: str) -> str:
     row_id = int(number) if number.isascii() and number.isdigit() and len(number) < 10 else None
     if kind == "candidate" and row_id is not None:
         candidate = await Candidate.get_or_none(id=row_id)
-        if candidate is None or candidate.erased_at is not None or not candidate.name:
+        if candidate is None or candidate.erased_at is not None:
             return "一位候选人（信息已删除）"
-        return f"候选人{candidate.name}"
+        return f"候选人{candidate.name}" if candidate.name else "一位候选人（未填写姓名）"
     if kind == "offer" and row_id is not None:
         offer = await Offer.get_or_none(id=row_id)
         application = None

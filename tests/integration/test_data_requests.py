@@ -190,12 +190,12 @@ async def test_refused_correction_says_why(database: str, media: LocalMediaStore
     with pytest.raises(AccessDenied):
         await requests.act(me(cid), opened.request.id, "refuse", "x")
     view = await requests.act(staff("lina", Role.HR), opened.request.id, "refuse", "邮箱无法收信。")
-    # the reason HR wrote may name the address: the candidate is told it, the request keeps it
-    # sealed, and the plain outcome (listed, audited) says only what was done
+    # the reason HR wrote may name the address: the candidate is told it; the plain outcome
+    # (listed, audited) says only what was done
     assert view["status"] == "refused" and view["outcome"] == "未更正电子邮箱，原因已告知"
     told = (await outbox(f"candidate:{cid}"))[-1]["content"]
     assert "未能完成：邮箱无法收信。如有疑问" in told and "。。" not in told
-    assert (await DataRequest.get(id=opened.request.id)).note == "邮箱无法收信"
+    assert (await DataRequest.get(id=opened.request.id)).note == ""  # cleared once handled
     _, rows = await connections.get("default").execute_query(
         "SELECT outcome, note FROM data_request"
     )
@@ -275,6 +275,8 @@ async def test_legal_hold_tells_the_candidate_once(database: str, media: LocalMe
     ]
     assert len(told) == 1 and "法律程序" in told[0] and "劳动仲裁" not in told[0]
     assert (await Candidate.get(id=cid)).name == "赵敏"
+    [hr] = [p["content"] for p in await outbox("zhangwei") if "法律保留" in p.get("content", "")]
+    assert hr.startswith("赵敏申请删除个人信息") and "#" not in hr  # a name, not a request id
     await LegalHolds().lift(MANAGER, hold.id, "仲裁结束")
     assert await requests.execute_due(clock.now() + timedelta(days=15)) == 1
     assert (await DataRequest.get(id=opened.request.id)).status == DataRequestStatus.FINISHING

@@ -361,17 +361,15 @@ class DataRequests:
     ) -> DataRequest:
         name = rules.FIELD_NAMES.get(request.field, "联系方式")
         if not confirm:
-            # HR's reason may name the very number or mailbox: it goes to the candidate and
-            # stays sealed on the request (``note``); the plain outcome says only what was done
+            # HR's reason may name the very number or mailbox: it goes to the candidate only
+            # (through the sealed outbox); the plain outcome says what was done, not why
             why = (reason or REFUSE_DEFAULT).rstrip("。.！!；;，, ")
             told = (
                 f"您更正{name}的申请未能完成：{why}。如有疑问，请联系 HR，"
                 "也可以在小程序「我的信息」中重新提交。"
             )
             outcome = f"未更正{name}，原因已告知"
-            return await self._finish(
-                request, actor, DataRequestStatus.REFUSED, outcome, told, note=why
-            )
+            return await self._finish(request, actor, DataRequestStatus.REFUSED, outcome, told)
         async with self._effects.unit():
             locked = await DataRequest.filter(id=request.id).select_for_update().first()
             if locked is None or locked.status != DataRequestStatus.RECEIVED:
@@ -499,7 +497,9 @@ class DataRequests:
                     cause=f"datareq:{request.id}:held",
                 )
                 candidate = await Candidate.get_or_none(id=request.candidate_id)
-                said = HR_HELD.format(name=candidate.name if candidate else "一位候选人")
+                said = HR_HELD.format(
+                    name=candidate.name if candidate and candidate.name else "一位候选人"
+                )
                 hr = [_staff_text(s.wecom_userid, said) for s in await _managers()]
                 await unit.add(hr, cause=f"datareq:{request.id}:held")
         await request.refresh_from_db()
@@ -512,13 +512,10 @@ class DataRequests:
         status: DataRequestStatus,
         outcome: str,
         told: str,
-        *,
-        note: str = "",
     ) -> DataRequest:
         """Close the request once (a race loses quietly), clear the sealed new value, audit,
         and tell the candidate in the same transaction. ``outcome`` is stored in plain text
-        and audited, so it says what was done, never the content; ``note`` (sealed) keeps
-        what HR wrote, e.g. why a correction was refused."""
+        and audited, so it says what was done, never the content."""
         async with self._effects.unit() as unit:
             changed = await DataRequest.filter(
                 id=request.id,
@@ -529,7 +526,7 @@ class DataRequests:
                 handled_by=actor.id[:64],
                 outcome=outcome,
                 new_value="",
-                note=note,
+                note="",
             )
             if changed:
                 await record(

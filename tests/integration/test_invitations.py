@@ -405,6 +405,30 @@ async def test_schedule_command_books_once_and_refuses_non_hr(database: str) -> 
     assert await Interview.filter(application_id=application.id).count() == 1
 
 
+async def test_schedule_command_with_too_few_interviewers_is_answered_in_chinese(
+    database: str,
+) -> None:
+    """A round needing a panel of two with one interviewer on staff: HR is told so in
+    Chinese (it used to raise out of the chat handler: no reply, the callback retried)."""
+    from recruiting.domain.inbound import TextMessage
+    from recruiting.services.scheduling.chat import ScheduleChat
+    from tests.people_text import problems
+
+    job = await JobOpening.create(code="sales", title="销售代表")
+    await InterviewRound.create(job=job, name="业务面", duration_minutes=60, panel_size=2)
+    await Application.create(candidate=await Candidate.create(name="赵敏"), job=job)
+    await Staff.create(wecom_userid="iv0", name="王强", roles=["interviewer"])
+    hr = await Staff.create(wecom_userid="lina", name="李娜", roles=["hr"])
+    scheduling = SchedulingService(SchedulingRules(SH))
+    chat = ScheduleChat(scheduling, InterviewInvitations(scheduling, SH), SH)
+    text = "安排面试 赵敏 销售代表"
+    message = TextMessage("text", "lina", "", "", 0, "text", "", "m-1", content=text)
+    [told] = await chat.on_text(hr, message) or []
+    content = told.payload["content"]
+    assert told.recipient == "lina" and "需要 2 位面试官" in content
+    assert problems(content) == [], content
+
+
 async def test_choices_of_other_features_go_to_their_handler(world: dict[str, Any]) -> None:
     from recruiting.services.invitations.lifecycle import Outcome
 

@@ -69,6 +69,7 @@ from recruiting.services.scheduling.slots import SchedulingRules, SchedulingServ
 from recruiting.services.shared.sessions import Principal
 from recruiting.settings import FollowUpSettings
 from tests.integration.test_offers import FakePackages
+from tests.people_text import problems
 from tests.unit.live_fakes import SH, FakePrompts
 
 MODEL = [{"code": "comm", "name": "沟通能力", "weight": "0.6"},
@@ -441,6 +442,23 @@ async def test_the_timeline_gathers_what_happened_in_time_order(world: World) ->
     assert times == sorted(times)
     assert kinds[0] == "applied"
     assert kinds.index("invitation") < kinds.index("answer") < kinds.index("completed")
+
+
+async def test_the_review_names_people_and_sources_in_chinese(world: World) -> None:
+    """Who decided is a name, not a WeCom userid; the source a Chinese word, not a code; a
+    panel score whose interviewer's account is gone says so instead of a rater key."""
+    app = world.apps["recorded"]
+    await Application.filter(id=app.id).update(channel="manual")
+    await world.rejections.reject(HR, app.id, RejectReason.SKILLS)
+    await Score.filter(rater_kind=RaterKind.HUMAN).update(rater_id=None)
+    data = await ReviewService(SH).review(HR, app.id)
+    [interview] = data["interviews"]
+    assert interview["panel"][0]["rater"] == "面试官（账号已删除）"
+    texts = [h["text"] for h in data["timeline"]]
+    assert texts[0] == "投递申请（来源：HR 录入）"
+    assert "记录决定（李娜）" in texts
+    for text in texts:
+        assert "lina" not in text and "staff:" not in text and problems(text) == [], text
 
 
 async def test_interviewers_review_only_applications_on_their_panels(world: World) -> None:

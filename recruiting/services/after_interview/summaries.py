@@ -36,6 +36,7 @@ from typing import Any, cast
 from tortoise.exceptions import IntegrityError
 
 from recruiting import clock
+from recruiting.domain.error_text import for_people
 from recruiting.domain.inbound import CardClick, Inbound
 from recruiting.domain.pipeline import REJECT_FOR_CANDIDATE, REJECT_NAMES, reject_reason
 from recruiting.domain.routing import parse_key, route_key
@@ -122,14 +123,12 @@ class SummaryReleases:
             "application__candidate", "round__job"
         )
         if interview is None:
-            raise NotFound(f"interview {interview_id} not found")
+            raise NotFound("没有找到这场面试。")
         now = clock.now()
         async with self._effects.unit() as unit:
             summary = await _locked(interview_id, texts)
             if not summary.strengths.strip() or not summary.next_step.strip():
-                raise Conflict(
-                    "a released summary needs strengths and a next step", code="empty_summary"
-                )
+                raise Conflict("发布给候选人的反馈需要写明亮点和下一步。", code="empty_summary")
             if summary.released_at is not None:
                 await record(
                     actor,
@@ -440,7 +439,7 @@ class CandidateSummaries:
         try:
             done = await self._releases.release(interview_id, actor, "card")
         except (Conflict, NotFound) as exc:
-            return [_text(staff.wecom_userid, exc.message, "reply")]
+            return [_text(staff.wecom_userid, for_people(exc), "reply")]
         if not event.response_code:
             return []
         interview = await Interview.get(id=interview_id).prefetch_related(

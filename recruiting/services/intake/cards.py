@@ -27,6 +27,7 @@ from typing import Any
 from urllib.parse import quote
 
 from recruiting import clock
+from recruiting.domain.error_text import written_for_people
 from recruiting.domain.inbound import CardClick, Inbound
 from recruiting.domain.pipeline import REJECT_BUTTONS, REJECT_NAMES, RejectReason
 from recruiting.domain.routing import RouteKey, parse_key, route_key
@@ -360,9 +361,10 @@ def _miniprogram_link(appid: str, path: str) -> str:
 
 
 def _chinese(exc: RecruitingError) -> str:
-    message = exc.message
-    if message and not message.isascii():
-        return message
+    """The refusal's own words when written for people (not merely non-ASCII: English
+    around a Chinese name is a developer's sentence), else a plain next step."""
+    if written_for_people(exc.message):
+        return exc.message
     return "操作未完成，请在工作台中重试。"
 
 

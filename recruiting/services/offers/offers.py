@@ -25,6 +25,7 @@ from tortoise.transactions import in_transaction
 
 from recruiting import clock
 from recruiting.domain import offer_terms
+from recruiting.domain.error_text import for_people
 from recruiting.domain.inbound import CardClick, Inbound, TextMessage
 from recruiting.domain.offer_state import ACTIVE, STATUS_NAMES, OfferStatus, SpStatus
 from recruiting.domain.offer_terms import Figures, OfferCommand
@@ -72,7 +73,7 @@ class Offers:
         try:
             command = offer_terms.parse(message.content, today)
         except InvalidInput as exc:
-            return [_reply(staff.wecom_userid, self._bad_figures(exc.message))]
+            return [_reply(staff.wecom_userid, self._bad_figures(for_people(exc)))]
         if command is None:
             return None
         return await self.start(staff, command)
@@ -102,7 +103,7 @@ class Offers:
         try:
             return await self._draft(staff, command, application, candidate, job, draft)
         except InvalidInput as exc:
-            return [_reply(userid, self._bad_figures(exc.message))]
+            return [_reply(userid, self._bad_figures(for_people(exc)))]
 
     def _example(self) -> str:
         return offer_terms.example_start(clock.now().astimezone(self._tz).date()).isoformat()
@@ -398,7 +399,7 @@ def _request(
         year_end_bonus=str(estimate.year_end_bonus),
         allowances=str(Decimal(offer.allowances).quantize(Decimal("0.01"))),
         start_date=offer.start_date.isoformat(),
-        note=f"offer #{offer.id}；预计公司月成本约 {say.yuan(estimate.monthly_employer_cost)} 元"
+        note=f"预计公司月成本约 {say.yuan(estimate.monthly_employer_cost)} 元"
         + (f"；{estimate.data_notice}" if estimate.data_notice else ""),
     )
 

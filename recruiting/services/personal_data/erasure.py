@@ -133,7 +133,7 @@ class CandidateErasure:
         async with self._effects.unit() as unit:
             candidate = await Candidate.select_for_update().get_or_none(id=candidate_id)
             if candidate is None:
-                raise NotFound(f"candidate {candidate_id} not found")
+                raise NotFound("没有找到这位候选人。")
             if await holds_on(candidate_id):
                 await record(actor, "erase", "candidate", candidate_id, allowed=False,
                              detail=f"legal hold; trigger={trigger}")  # fmt: skip

@@ -70,16 +70,16 @@ class RecordingLinks:
         if deadline is None and round_ is not None:
             deadline = now() + timedelta(days=round_.deadline_days)
         if deadline is None:
-            raise NotFound("application or round not found")
+            raise NotFound("没有找到这位候选人的申请或这一轮面试。")
         if deadline.tzinfo is None:
-            raise InvalidInput("deadline needs a time zone offset")
+            raise InvalidInput("截止时间需要带时区。")
         if deadline <= now():
-            raise InvalidInput("deadline must be in the future")
+            raise InvalidInput("截止时间必须晚于现在。")
         application = await Application.get_or_none(id=application_id)
         if application is None or round_ is None:
-            raise NotFound("application or round not found")
+            raise NotFound("没有找到这位候选人的申请或这一轮面试。")
         if round_.kind != RoundKind.RECORDED or round_.job_id != application.job_id:
-            raise InvalidInput("the round must be a recorded round of the application's job")
+            raise InvalidInput("只能邀请候选人参加所应聘岗位的录制面试轮次。")
         if round_.closed_at is not None:
             raise RoundClosed("这一轮面试已关闭，不能再邀请候选人")
         parse_questions(round_.questions)
@@ -108,7 +108,7 @@ class RecordingLinks:
     async def redeem(self, principal: Principal, token: str) -> tuple[Principal, int]:
         """Bind the caller's WeChat account to the invited candidate; returns the interview."""
         if principal.kind is SubjectKind.STAFF or not principal.openid:
-            raise InvalidInput("invitations are redeemed from the candidate's WeChat login")
+            raise InvalidInput("请候选人用自己的微信打开面试邀请。")
         link = await RecordingLink.get_or_none(token_hash=token_hash(token))
         if link is None or link.expires_at <= now():
             raise LinkInvalid("this invitation link is not valid or has expired")

@@ -191,6 +191,10 @@ async def test_refused_correction_says_why(database: str, media: LocalMediaStore
     view = await requests.act(staff("lina", Role.HR), opened.request.id, "refuse", "邮箱无法收信")
     assert view["status"] == "refused" and "邮箱无法收信" in view["outcome"]
     assert "邮箱无法收信" in (await outbox(f"candidate:{cid}"))[-1]["content"]
+    # HR's reason is kept sealed with the request, and the audit log records only its length
+    assert (await DataRequest.get(id=opened.request.id)).outcome == "未更正：邮箱无法收信"
+    assert not await AuditLog.filter(detail__contains="邮箱无法收信").exists()
+    assert await AuditLog.filter(detail="refused: reason_chars=6").exists()
     assert (await Candidate.get(id=cid)).email_enc is None
     with pytest.raises(InvalidInput):
         await requests.act(staff("lina", Role.HR), opened.request.id, "erase")

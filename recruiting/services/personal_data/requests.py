@@ -366,8 +366,9 @@ class DataRequests:
                 "也可以在小程序「我的信息」中重新提交。"
             )
             return await self._finish(
-                request, actor, DataRequestStatus.REFUSED, f"未更正：{why}"[:256], told
-            )
+                request, actor, DataRequestStatus.REFUSED, f"未更正：{why}"[:256], told,
+                audited=f"refused: reason_chars={len(why)}",
+            )  # fmt: skip
         async with self._effects.unit():
             locked = await DataRequest.filter(id=request.id).select_for_update().first()
             if locked is None or locked.status != DataRequestStatus.RECEIVED:
@@ -509,9 +510,12 @@ class DataRequests:
         status: DataRequestStatus,
         outcome: str,
         told: str,
+        *,
+        audited: str = "",
     ) -> DataRequest:
         """Close the request once (a race loses quietly), clear the sealed new value, audit,
-        and tell the candidate in the same transaction."""
+        and tell the candidate in the same transaction. ``audited`` replaces the outcome in
+        the audit record when the outcome holds HR's words (the log keeps no content)."""
         async with self._effects.unit() as unit:
             changed = await DataRequest.filter(
                 id=request.id,
@@ -531,7 +535,7 @@ class DataRequests:
                     "data_request",
                     request.id,
                     allowed=True,
-                    detail=f"{status.value}: {outcome}",
+                    detail=audited or f"{status.value}: {outcome}",
                 )
                 await unit.add(
                     [_to_candidate(request.candidate_id, told, "done")],

@@ -165,7 +165,8 @@ class IntegrityEvent(Model):
     kind = fields.CharField(max_length=32)
     question_index = fields.SmallIntField(null=True)
     client_at = fields.DatetimeField(null=True)
-    detail = fields.CharField(max_length=256, default="")
+    # what the mini-app sent: any text a client chooses, about a candidate's recording
+    detail = SealedTextField(default="")
     received_at = fields.DatetimeField(auto_now_add=True)
 
     class Meta:

@@ -235,6 +235,9 @@ async def test_filters_narrow_the_cards_and_the_counts(world: World) -> None:
     assert await names(round_id=world.live.id) == {"面过", "撤offer"}
     narrowed = await world.board.board(HR, world.job.id, BoardFilters(channel="site"))
     assert sum(narrowed.counts.values()) == 1 and narrowed.counts[Stage.NEW] == 1
+    # the channel is sealed at rest: the filter, the cards and the choices read it in clear
+    assert [c.channel for c in narrowed.cards] == ["site"]
+    assert narrowed.channels == ["boss", "site"]
     first = await world.board.board(HR, world.job.id, BoardFilters(per_page=4))
     third = await world.board.board(HR, world.job.id, BoardFilters(per_page=4, page=3))
     assert len(first.cards) == 4 and len(third.cards) == 2 and third.total == 10

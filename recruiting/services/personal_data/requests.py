@@ -512,7 +512,7 @@ class DataRequests:
         told: str,
     ) -> DataRequest:
         """Close the request once (a race loses quietly), clear the sealed new value, audit,
-        and tell the candidate in the same transaction. ``outcome`` is stored in plain text
+        and tell the candidate in the same transaction. ``outcome`` is listed
         and audited, so it says what was done, never the content."""
         async with self._effects.unit() as unit:
             changed = await DataRequest.filter(

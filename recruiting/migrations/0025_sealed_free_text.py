@@ -1,0 +1,66 @@
+"""Personal data a review found in the clear, sealed at rest like 0013's columns: the text a
+mini-app client reports with an integrity event, an offer's pay (base salary, bonus months,
+allowances: no query filters, sorts or sums on them), a data request's outcome (a refused
+correction gives HR's reason), and where a candidate or an application came from as people
+typed it (sealed deterministically: HR filters by them).
+
+The columns become TEXT on PostgreSQL (numeric pay is cast to its exact text, e.g.
+``12000.00``), then every value still in the clear is sealed with the process's field
+cipher. Sealing skips values that are already tokens, so running it again changes nothing.
+"""
+
+from tortoise import migrations
+from tortoise.migrations import operations as ops
+
+from recruiting.infra.sealed_fields import (
+    SEARCHABLE,
+    TEXT,
+    SealedDecimalField,
+    SealedTextField,
+    SearchableField,
+    seal_plaintext_rows,
+)
+
+# (model, field, table, kind, new field); pay is sealed as text (``SealedDecimalField``
+# reads any exact decimal text back as its ``Decimal``).
+_COLUMNS = [
+    ("IntegrityEvent", "detail", "integrity_event", TEXT, SealedTextField(default="")),
+    ("Offer", "base_salary", "offer", TEXT, SealedDecimalField(max_digits=12, decimal_places=2)),
+    ("Offer", "bonus_months", "offer", TEXT, SealedDecimalField(max_digits=5, decimal_places=2, default=0)),
+    ("Offer", "allowances", "offer", TEXT, SealedDecimalField(max_digits=12, decimal_places=2, default=0)),
+    ("DataRequest", "outcome", "data_request", TEXT, SealedTextField(default="")),
+    ("Candidate", "source", "candidate", SEARCHABLE, SearchableField(default="", db_default="")),
+    ("Application", "channel", "application", SEARCHABLE, SearchableField(default="direct")),
+]  # fmt: skip
+
+
+class AlterColumnType(ops.AlterField):
+    """PostgreSQL only (as in 0013). SQLite does not enforce VARCHAR lengths and keeps text in
+    a DECIMAL column as text, while Tortoise would rebuild the table: its DROP TABLE cascades
+    deletes through the foreign keys of every table that references it."""
+
+    async def database_forward(self, app_label, old_state, new_state, state_editor=None):  # type: ignore[no-untyped-def]
+        if state_editor is not None and state_editor.client.capabilities.dialect == "sqlite":
+            return
+        await super().database_forward(app_label, old_state, new_state, state_editor)
+
+    async def database_backward(self, app_label, old_state, new_state, state_editor=None):  # type: ignore[no-untyped-def]
+        if state_editor is not None and state_editor.client.capabilities.dialect == "sqlite":
+            return
+        await super().database_backward(app_label, old_state, new_state, state_editor)
+
+
+async def seal_existing_rows(apps: object, schema_editor: object) -> None:
+    columns = [(table, name, kind) for _, name, table, kind, _ in _COLUMNS]
+    await seal_plaintext_rows(schema_editor.client, columns)  # type: ignore[attr-defined]
+
+
+class Migration(migrations.Migration):
+    dependencies = [('recruiting', '0024_recording_link')]
+
+    initial = False
+
+    operations = [
+        *[AlterColumnType(model_name=m, name=n, field=f) for m, n, _, _, f in _COLUMNS],
+        ops.RunPython(seal_existing_rows),
+    ]

@@ -12,13 +12,13 @@ cipher. Sealing skips values that are already tokens, so running it again change
 from tortoise import migrations
 from tortoise.migrations import operations as ops
 
+from recruiting.infra.sealing_migration import AlterColumnType, sealing_step
 from recruiting.infra.sealed_fields import (
     SEARCHABLE,
     TEXT,
     SealedDecimalField,
     SealedTextField,
     SearchableField,
-    seal_plaintext_rows,
 )
 
 # (model, field, table, kind, new field); pay is sealed as text (``SealedDecimalField``
@@ -34,25 +34,7 @@ _COLUMNS = [
 ]  # fmt: skip
 
 
-class AlterColumnType(ops.AlterField):
-    """PostgreSQL only (as in 0013). SQLite does not enforce VARCHAR lengths and keeps text in
-    a DECIMAL column as text, while Tortoise would rebuild the table: its DROP TABLE cascades
-    deletes through the foreign keys of every table that references it."""
-
-    async def database_forward(self, app_label, old_state, new_state, state_editor=None):  # type: ignore[no-untyped-def]
-        if state_editor is not None and state_editor.client.capabilities.dialect == "sqlite":
-            return
-        await super().database_forward(app_label, old_state, new_state, state_editor)
-
-    async def database_backward(self, app_label, old_state, new_state, state_editor=None):  # type: ignore[no-untyped-def]
-        if state_editor is not None and state_editor.client.capabilities.dialect == "sqlite":
-            return
-        await super().database_backward(app_label, old_state, new_state, state_editor)
-
-
-async def seal_existing_rows(apps: object, schema_editor: object) -> None:
-    columns = [(table, name, kind) for _, name, table, kind, _ in _COLUMNS]
-    await seal_plaintext_rows(schema_editor.client, columns)  # type: ignore[attr-defined]
+_seal_existing_rows = sealing_step([(table, name, kind) for _, name, table, kind, _ in _COLUMNS])
 
 
 class Migration(migrations.Migration):
@@ -62,5 +44,5 @@ class Migration(migrations.Migration):
 
     operations = [
         *[AlterColumnType(model_name=m, name=n, field=f) for m, n, _, _, f in _COLUMNS],
-        ops.RunPython(seal_existing_rows),
+        ops.RunPython(_seal_existing_rows),
     ]

@@ -66,6 +66,7 @@ class OpeningRequirements:
         return _screened(await opening(job_id))
 
     async def read(self, principal: Principal, job_id: int) -> JobRequirements:
+        """The opening's requirements alone (``show`` without the opening)."""
         return (await self.show(principal, job_id)).requirements
 
     async def save(self, principal: Principal, job_id: int, raw: Any) -> JobRequirements:

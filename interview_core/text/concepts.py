@@ -12,11 +12,17 @@ says.
 question that names one or two concepts is answered when the story engages any of them, one
 that names three or more when it engages two; otherwise the concepts it misses are returned.
 A question that names none is never judged here.
+
+The lexicon was written question by question, so a question HR writes tomorrow has no entry of
+its own. Cross-validation (``validation.crossval``) measures that case: ``hidden_concepts``
+hides, for the question held out, the entries that only it names.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -51,10 +57,36 @@ def _alternation(text: str) -> str:
     return "|".join(part.strip() for part in str(text).split("|") if part.strip())
 
 
-@lru_cache(maxsize=256)
+_hidden: frozenset[str] = frozenset()  # names hidden while measuring an unseen question
+
+
 def question_concepts(question: str) -> tuple[Concept, ...]:
     """The concepts a question names (cached: many answers share a question)."""
-    return tuple(c for c in concepts() if c.asks.search(question))
+    return _question_concepts(question, _hidden)
+
+
+@lru_cache(maxsize=256)
+def _question_concepts(question: str, hidden: frozenset[str]) -> tuple[Concept, ...]:
+    return tuple(c for c in concepts() if c.name not in hidden and c.asks.search(question))
+
+
+def own_concepts(question: str, others: Iterable[str]) -> frozenset[str]:
+    """Names of the concepts ``question`` names and none of the ``others`` does: the entries
+    that exist only because this question was seen."""
+    theirs = {c.name for text in others for c in _question_concepts(text, frozenset())}
+    return frozenset(c.name for c in _question_concepts(question, frozenset())) - theirs
+
+
+@contextmanager
+def hidden_concepts(names: Iterable[str]) -> Iterator[None]:
+    """Read questions as if the lexicon had no entries ``names`` (validation only: not
+    thread-safe, restored on exit)."""
+    global _hidden
+    before, _hidden = _hidden, frozenset(names)
+    try:
+        yield
+    finally:
+        _hidden = before
 
 
 def missing_concepts(question: str, reads: str) -> tuple[str, ...]:

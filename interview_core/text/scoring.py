@@ -60,23 +60,19 @@ from typing import Any
 from interview_core.text.analysis import AnswerAnalysis, analyze_answer
 from interview_core.text.episode import Episode
 from interview_core.text.evidence import CompetencyEvidence, Evidence, find_evidence
+from interview_core.text.features import Weights, default_weights, features
 from interview_core.text.flags import Gaming, GamingFlag
 from interview_core.text.gaming import detect_gaming, empty_account
 from interview_core.text.jobs import JobCompetency, JobModel
 from recruiting.domain.assessment_reasons import NotAssessed, not_assessed_for, not_assessed_label
 from recruiting.domain.coverage import DEFAULT_MIN_COVERAGE
 
-METHOD = "rules-v2 (jieba)"
-INDICATOR_POINTS, INDICATOR_MAX = 0.15, 0.45
-HABIT_POINTS, HABIT_MAX = 0.1, 0.2
-NO_INDICATOR = -0.3  # a story that shows none of the competency's indicators
-KEYWORD_POINTS, KEYWORD_MAX = 0.05, 0.1
-HEDGE_POINTS, HEDGE_MAX = 0.1, 0.4
+METHOD = "rules-v3 (jieba)"
 GAMING_SCORE = 1.0  # the rating guidelines' level for a non-answer
 OFF_TOPIC_SHOWN = 1.2  # an off-topic story that happens to show the competency
 BURIED_STORY = 1.1  # a keyword list around a story: below every honest one
 HONEST_FLOOR = 1.3  # an honest, relevant answer, however weak, stays above every non-answer
-EMPTY_NUMBERS_CUT = 0.3
+OFF_TOPIC_FIXED = False  # True: an off-topic story scores 1.0/1.2; False: a fitted feature
 NON_ANSWERS = frozenset({Gaming.KEYWORD_LIST, Gaming.ECHO, Gaming.SELF_DESCRIPTION})
 SHORT, VERY_SHORT = 80, 40
 
@@ -168,6 +164,7 @@ def score_answer(
     *,
     no_transcript: str = "",
     competencies: Sequence[str] | None = None,
+    weights: Weights | None = None,
 ) -> AnswerScore:
     """Score one answer against the competencies of the job (advisory, deterministic).
 
@@ -191,7 +188,9 @@ def score_answer(
     flags = detect_gaming(answer, question, analysis.episode, topics)
     said = tuple(w for w in topics if w in analysis.episode.reads)
     scores = tuple(
-        _score_competency(item, analysis, flags, asked=item.name in asked, topics=said)
+        _score_competency(
+            item, analysis, flags, asked=item.name in asked, topics=said, weights=weights
+        )
         for item in job.competencies
     )
     overall, coverage = overall_and_coverage(scores)
@@ -227,25 +226,14 @@ def _score_competency(
     *,
     asked: bool,
     topics: tuple[str, ...] = (),
+    weights: Weights | None = None,
 ) -> CompetencyScore:
-    episode = a.episode
-    found = find_evidence(episode, item, story=asked)
-    kinds = {f.code for f in flags}
-    touched = _named(item, a.episode.reads) or (asked and (a.relevance > 0 or bool(topics)))
-    piled = Gaming.EMPTY_NUMBERS in kinds and empty_account(episode)
-    if kinds & NON_ANSWERS or piled:  # a non-answer, whether or not also off the topic
-        if not touched:
-            return _not_assessed(item)
-        buried = kinds == {Gaming.KEYWORD_LIST} and _buried_story(episode)
-        return _gamed(item, flags, a, BURIED_STORY if buried else GAMING_SCORE)
-    if Gaming.OFF_TOPIC in kinds:
-        if not asked:
-            return _not_assessed(item)
-        return _gamed(item, flags, a, OFF_TOPIC_SHOWN if found.behaviour else GAMING_SCORE)
-    if not (found.behaviour or (asked and (_relevant(a, found) or bool(topics)))):
-        return _not_assessed(item)
-    breakdown = _breakdown(found, a, Gaming.EMPTY_NUMBERS in kinds)
-    score = round(min(max(sum(breakdown.values()), HONEST_FLOOR), 5.0), 1)
+    found, decided = _route(item, a, flags, asked=asked, topics=topics)
+    if decided is not None:
+        return decided
+    model = weights or default_weights()
+    values = features(a, found, flags)
+    score = round(min(max(model.predict(values), HONEST_FLOOR), 5.0), 1)
     return CompetencyScore(
         code=item.code,
         name=item.name,
@@ -254,8 +242,61 @@ def _score_competency(
         confidence=_confidence(found, a, flags),
         evidence=found.evidence or _fallback(a),
         anchor=item.competency.anchor(int(score + 0.5)),
-        breakdown=breakdown,
+        breakdown=model.contributions(values),
     )
+
+
+def _route(
+    item: JobCompetency,
+    a: AnswerAnalysis,
+    flags: tuple[GamingFlag, ...],
+    *,
+    asked: bool,
+    topics: tuple[str, ...],
+) -> tuple[CompetencyEvidence, CompetencyScore | None]:
+    """The competency's evidence, and its score when the rules decide it without the fitted
+    model: a non-answer, an off-topic story outside the question, or nothing relevant."""
+    episode = a.episode
+    found = find_evidence(episode, item, story=asked)
+    kinds = {f.code for f in flags}
+    touched = _named(item, a.episode.reads) or (asked and (a.relevance > 0 or bool(topics)))
+    piled = Gaming.EMPTY_NUMBERS in kinds and empty_account(episode)
+    if kinds & NON_ANSWERS or piled:  # a non-answer, whether or not also off the topic
+        if not touched:
+            return found, _not_assessed(item)
+        buried = kinds == {Gaming.KEYWORD_LIST} and _buried_story(episode)
+        return found, _gamed(item, flags, a, BURIED_STORY if buried else GAMING_SCORE)
+    if Gaming.OFF_TOPIC in kinds:
+        if not asked:
+            return found, _not_assessed(item)
+        if OFF_TOPIC_FIXED:
+            score = OFF_TOPIC_SHOWN if found.behaviour else GAMING_SCORE
+            return found, _gamed(item, flags, a, score)
+    elif not (found.behaviour or (asked and (_relevant(a, found) or bool(topics)))):
+        return found, _not_assessed(item)
+    return found, None
+
+
+def model_inputs(
+    answer: str, question: str, job: JobModel, competencies: Sequence[str] | None = None
+) -> dict[str, dict[str, float]]:
+    """The features of each competency the fitted model would score (name → features):
+    what ``fit-weights`` learns from. Competencies the rules decide alone are left out."""
+    analysis = analyze_answer(answer, question)
+    asked = asked_competencies(job, question, competencies)
+    topics = tuple(
+        dict.fromkeys(w for i in job.competencies if i.name in asked for w in _topic_words(i))
+    )
+    flags = detect_gaming(answer, question, analysis.episode, topics)
+    said = tuple(w for w in topics if w in analysis.episode.reads)
+    out = {}
+    for item in job.competencies:
+        if item.name not in asked:
+            continue
+        found, decided = _route(item, analysis, flags, asked=True, topics=said)
+        if decided is None:
+            out[item.name] = features(analysis, found, flags)
+    return out
 
 
 def non_answer(flags: tuple[GamingFlag, ...], episode: Episode) -> bool:
@@ -276,26 +317,6 @@ def _buried_story(episode: Episode) -> bool:
 def _relevant(a: AnswerAnalysis, found: CompetencyEvidence) -> bool:
     """An answer to the question at all: a story, a habit, or the question's topic."""
     return a.episode.told or bool(a.episode.habits) or a.relevance > 0 or bool(found.keywords)
-
-
-def _breakdown(found: CompetencyEvidence, a: AnswerAnalysis, empty: bool) -> dict[str, float]:
-    episode = a.episode
-    shown = len(found.indicators)
-    if shown:
-        indicators = min(INDICATOR_POINTS * shown, INDICATOR_MAX)
-    elif found.habits:
-        indicators = min(HABIT_POINTS * len(found.habits), HABIT_MAX)
-    else:
-        indicators = NO_INDICATOR if episode.told else 0.0
-    parts = {
-        "episode": episode.level,
-        "indicators": indicators,
-        "keywords": min(KEYWORD_POINTS * len(found.keywords), KEYWORD_MAX),
-        "vagueness": -min(HEDGE_POINTS * len(a.vagueness.hedges), HEDGE_MAX) or 0.0,  # no -0.0
-    }
-    if empty:
-        parts["empty_numbers"] = -EMPTY_NUMBERS_CUT
-    return {k: round(v, 2) for k, v in parts.items()}
 
 
 def _named(item: JobCompetency, reads: str) -> bool:

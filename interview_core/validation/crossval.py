@@ -1,0 +1,45 @@
+"""Leave-one-question-out cross-validation: how the rules do on a question they never saw.
+
+A test part can be scored only once; after that it is opened and the rules are tuned on it.
+What stays honest is to hold each question out in turn: anything fitted from data (the
+weights of ``interview_core/data/scoring-weights.json``) is fitted on the other questions
+only, and the concept lexicon's entries that exist only because the held-out question was
+seen (``concepts.own_concepts``) are hidden while it is scored, since a question HR writes
+tomorrow has none. The figures are those of ``validate`` (per question, pooled, gaming
+below every genuine answer, the length and keyword baselines) over the held-out scores.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Sequence
+
+from interview_core.text.concepts import hidden_concepts, own_concepts
+from interview_core.validation.corpus import Corpus, Question
+from interview_core.validation.validate import Report, Scorer, agreement, figures_of, row_of
+
+# The scorer for one held-out question, given the questions it may learn from
+ScorerFactory = Callable[[Sequence[Question]], Scorer]
+
+
+def cross_validate(corpus: Corpus, factory: ScorerFactory, part: str = "dev") -> Report:
+    """Score each question of ``part`` by a scorer built from the others, with its own
+    lexicon entries hidden; the report's figures are over these held-out scores."""
+    questions = [
+        q for q in corpus.questions if any(a.question.id == q.id for a in corpus.split(part))
+    ]
+    if len(questions) < 2:
+        raise ValueError(f"cross-validation needs two questions or more in part {part!r}")
+    rows = []
+    for held in questions:
+        others = [q for q in questions if q.id != held.id]
+        scorer = factory(others)
+        answers = [
+            a for a in corpus.answers if a.question.id == held.id and a.id in corpus.reference
+        ]
+        with hidden_concepts(own_concepts(held.text, [q.text for q in others])):
+            rows.extend(row_of(a, corpus, scorer, 0.0) for a in answers)
+    methods = {name: figures_of(rows, name) for name in ("engine", "length", "keywords")}
+    engines = Counter(r.engine for r in rows).most_common()
+    label = f"{part}, leave-one-question-out"
+    return Report(label, engines[0][0], 0.0, tuple(rows), methods, agreement(corpus))

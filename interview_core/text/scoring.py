@@ -51,6 +51,7 @@ withheld from what people see (the JSON's ``overall`` is None, ``overall_withhel
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -71,6 +72,7 @@ METHOD = "rules-v3 (jieba)"
 GAMING_SCORE = 1.0  # the rating guidelines' level for a non-answer
 OFF_TOPIC_SHOWN = 1.2  # an off-topic story that happens to show the competency
 BURIED_STORY = 1.1  # a keyword list around a story: below every honest one
+SOFT_FLOOR = 2.0  # below it the fitted score is squeezed toward HONEST_FLOOR
 HONEST_FLOOR = 1.3  # an honest, relevant answer, however weak, stays above every non-answer
 OFF_TOPIC_FIXED = False  # True: an off-topic story scores 1.0/1.2; False: a fitted feature
 NON_ANSWERS = frozenset({Gaming.KEYWORD_LIST, Gaming.ECHO, Gaming.SELF_DESCRIPTION})
@@ -233,7 +235,7 @@ def _score_competency(
         return decided
     model = weights or default_weights()
     values = features(a, found, flags)
-    score = round(min(max(model.predict(values), HONEST_FLOOR), 5.0), 1)
+    score = round(min(_floored(model.predict(values)), 5.0), 1)
     return CompetencyScore(
         code=item.code,
         name=item.name,
@@ -244,6 +246,16 @@ def _score_competency(
         anchor=item.competency.anchor(int(score + 0.5)),
         breakdown=model.contributions(values),
     )
+
+
+def _floored(value: float) -> float:
+    """``value`` above ``SOFT_FLOOR``; below it, squeezed toward ``HONEST_FLOOR`` without
+    reaching it, so weak honest answers keep their order (a habit above an opinion) and
+    stay above every non-answer."""
+    if value >= SOFT_FLOOR:
+        return value
+    room = SOFT_FLOOR - HONEST_FLOOR
+    return HONEST_FLOOR + room * math.exp((value - SOFT_FLOOR) / room)
 
 
 def _route(

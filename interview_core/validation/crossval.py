@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 
 from interview_core.text.concepts import hidden_concepts, own_concepts
 from interview_core.validation.corpus import Corpus, Question
-from interview_core.validation.validate import Report, Scorer, agreement, figures_of, row_of
+from interview_core.validation.validate import Report, Row, Scorer, agreement, figures_of, row_of
 
 # The scorer for one held-out question, given the questions it may learn from
 ScorerFactory = Callable[[Sequence[Question]], Scorer]
@@ -30,7 +30,7 @@ def cross_validate(corpus: Corpus, factory: ScorerFactory, part: str = "dev") ->
     ]
     if len(questions) < 2:
         raise ValueError(f"cross-validation needs two questions or more in part {part!r}")
-    rows = []
+    rows: list[Row] = []
     for held in questions:
         others = [q for q in questions if q.id != held.id]
         scorer = factory(others)

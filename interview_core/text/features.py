@@ -4,7 +4,8 @@ rules-v3 scores an honest answer as a weighted sum of what the rules read in it 
 how many distinct actions on how many distinct objects, situation and task, results, numbers
 tied to what they measure, the chain, difficulty, a reusable improvement, reflection,
 specificity, the competency's indicators shown by behaviour, hedges, opinions and habits,
-relevance to the question). Every feature is a bounded count of distinct behavioural elements
+CV jargon, self-praise and list items below the gaming flags' thresholds, relevance to the
+question). Every feature is a bounded count of distinct behavioural elements
 or a yes/no: raw length is none of them, since it rewards padding; protected attributes are
 never read.
 
@@ -27,6 +28,7 @@ from pathlib import Path
 from interview_core.text.analysis import AnswerAnalysis
 from interview_core.text.evidence import CompetencyEvidence
 from interview_core.text.flags import Gaming, GamingFlag
+from interview_core.text.gaming import JARGON, SELF_RE, list_items
 
 WEIGHTS_PATH = Path(__file__).resolve().parent.parent / "data" / "scoring-weights.json"
 REFLECTION = re.compile(
@@ -79,6 +81,9 @@ def features(
         "hedges": _cap(len(a.vagueness.hedges), 4),
         "vague": a.vagueness.index,
         "relevance": a.relevance,
+        "jargon": _cap(len(JARGON.findall(e.reads)), 4),
+        "self_claims": _cap(len(SELF_RE.findall(e.reads)), 3),
+        "list_items": _cap(len(list_items(e)), 5),
         "off_topic": float(Gaming.OFF_TOPIC in kinds),
         "empty_numbers": float(Gaming.EMPTY_NUMBERS in kinds),
     }

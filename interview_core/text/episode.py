@@ -79,6 +79,9 @@ ACTION_VERBS = "|".join(sorted(set(ACTION_VERBS.split("|")), key=lambda v: (-len
 VERB_RE = re.compile(ACTION_VERBS)
 _GAP_BLOCK = re.compile(r"觉得|认为|应该|希望|打算|想要|会|要|可以|能|如果|是|的")
 _BA = re.compile(r"把|将")
+_BA_VERB = re.compile(
+    r"(?:把|将)(?P<object>[^，。！？；的]{1,12}?)(?P<verb>[\u4e00-\u9fff](?:到|成|给|开|进|在|回|出|掉|好|完|走|起|齐|清))"
+)
 _BA_GAP_BLOCK = re.compile(r"觉得|认为|应该|希望|打算|想要|会|要|可以|能|如果")
 _NOT_VERB_NEXT = re.compile(
     r"^(?:能力|意识|方面|精神|心态|态度|导向|思维|素质|很强|强|同事|经理|部门|团队|人员|工程师|组(?!员)|部)"
@@ -449,20 +452,37 @@ def _action(
         lead = LEAD_RE.match(rest)
         at += lead.end() if lead else 0
         limit = PREPOSITION_GAP if _PREPOSITION.match(reads[at:]) else GAP
-        verb = _verb(reads, at, bounds, limit)
+        verb = _verb(reads, at, bounds, limit) or _ba_verb(reads, at)
         if verb is None:
             return actor, "", ""
-        return actor, verb.group(), _object(reads[verb.end() :])
+        return actor, _verb_text(verb), _object_of(verb, reads)
     if before is None:
         return None, "", ""
     lead = LEAD_RE.match(reads)
     at = lead.end() if lead else 0
     stepped = bool(_STEP.match(reads))
     limit = PREPOSITION_GAP if _PREPOSITION.match(reads[at:]) else STEP_GAP if stepped else 2
-    verb = _verb(reads, at, bounds, limit)
+    verb = _verb(reads, at, bounds, limit) or _ba_verb(reads, at)
     if verb is None:
         return None, "", ""
-    return before, verb.group(), _object(reads[verb.end() :])
+    return before, _verb_text(verb), _object_of(verb, reads)
+
+
+def _verb_text(match: re.Match[str]) -> str:
+    return match.group("verb") if "verb" in match.re.groupindex else match.group()
+
+
+def _object_of(verb: re.Match[str], reads: str) -> str:
+    """What the action was done to: after the verb, or the object of 把 before it."""
+    if "object" in verb.re.groupindex:
+        return _object(verb.group("object"))
+    return _object(reads[verb.end() :])
+
+
+def _ba_verb(text: str, at: int) -> re.Match[str] | None:
+    """The verb of 把/将 + object + verb + result (把两人分开、把参数抽到配置中心) when no
+    listed verb is: the construction itself says something was done to the object."""
+    return _BA_VERB.match(text, at)
 
 
 def _word_starts(tokens: tuple[str, ...]) -> tuple[frozenset[int], frozenset[int]]:

@@ -70,11 +70,13 @@ from recruiting.domain.coverage import DEFAULT_MIN_COVERAGE
 
 METHOD = "rules-v3 (jieba)"
 GAMING_SCORE = 1.0  # the rating guidelines' level for a non-answer
-OFF_TOPIC_SHOWN = 1.2  # an off-topic story that happens to show the competency
 BURIED_STORY = 1.1  # a keyword list around a story: below every honest one
 SOFT_FLOOR = 2.0  # below it the fitted score is squeezed toward HONEST_FLOOR
 HONEST_FLOOR = 1.3  # an honest, relevant answer, however weak, stays above every non-answer
-OFF_TOPIC_FIXED = False  # True: an off-topic story scores 1.0/1.2; False: a fitted feature
+# A story flagged off-topic: the rating guidelines' ceiling (2 when it happens to show the
+# competency's behaviour), on top of the fitted penalty. Not a forced 1.0: the flag reads
+# words, and on unseen questions it also catches honest stories told in other words.
+OFF_TOPIC_CAP = 2.0
 NON_ANSWERS = frozenset({Gaming.KEYWORD_LIST, Gaming.ECHO, Gaming.SELF_DESCRIPTION})
 SHORT, VERY_SHORT = 80, 40
 
@@ -235,7 +237,8 @@ def _score_competency(
         return decided
     model = weights or default_weights()
     values = features(a, found, flags)
-    score = round(min(_floored(model.predict(values)), 5.0), 1)
+    top = OFF_TOPIC_CAP if any(f.code == Gaming.OFF_TOPIC for f in flags) else 5.0
+    score = round(min(_floored(model.predict(values)), top), 1)
     return CompetencyScore(
         code=item.code,
         name=item.name,
@@ -281,9 +284,6 @@ def _route(
     if Gaming.OFF_TOPIC in kinds:
         if not asked:
             return found, _not_assessed(item)
-        if OFF_TOPIC_FIXED:
-            score = OFF_TOPIC_SHOWN if found.behaviour else GAMING_SCORE
-            return found, _gamed(item, flags, a, score)
     elif not (found.behaviour or (asked and (_relevant(a, found) or bool(topics)))):
         return found, _not_assessed(item)
     return found, None

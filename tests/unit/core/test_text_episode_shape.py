@@ -106,11 +106,11 @@ def test_a_story_of_another_situation_is_off_topic_and_asked_back() -> None:
     assert Gaming.OFF_TOPIC in flags
     assert "按规程操作" in flags[Gaming.OFF_TOPIC].reason
     # rules-v3: the flag is a fitted penalty, not a forced 1.0 (a false flag must not sink an
-    # honest story): the raters' "2" region at most, below an answer to the question
+    # honest story): the guidelines' ceiling of 2 at most, below an answer to the question
     on_topic = score_answer(KEPT, RULES, PLANT, competencies=RULES_ASKS)
     for name in RULES_ASKS:
         score = result.competency(name).score or 1.0
-        assert score <= 2.5 and result.competency(name).breakdown["off_topic"] < 0
+        assert score <= 2.0 and result.competency(name).breakdown["off_topic"] < 0
         assert score < (on_topic.competency(name).score or 1.0)
     found = follow_up(speedup, RULES, PLANT, competencies=RULES_ASKS)
     assert "按规程操作" in found.question and found.quote in speedup

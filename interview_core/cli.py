@@ -176,9 +176,11 @@ def _add_validate(sub: argparse._SubParsersAction[_Parser]) -> None:
     )
     cmd.add_argument(
         "--cross-validate",
-        action="store_true",
-        help="rules engine: leave each question of --part out in turn, refit the weights on "
-        "the others and hide the lexicon entries only it has, then score it",
+        nargs="?",
+        const="question",
+        choices=("question", "job"),
+        help="rules engine: leave each question (or job) of --part out in turn, refit the "
+        "weights on the others and hide the lexicon entries only it has, then score it",
     )
     cmd.add_argument("--json", action="store_true", help="print JSON instead of the table")
     cmd.set_defaults(func=_validate)
@@ -225,7 +227,7 @@ def _validate(args: argparse.Namespace) -> int:
 
         if args.engine != "rules" or args.asr_noise:
             raise InvalidInput("--cross-validate is for the rules engine, without --asr-noise")
-        report = cross_validate(corpus, ridge_factory(corpus), args.part)
+        report = cross_validate(corpus, ridge_factory(corpus), args.part, args.cross_validate)
     else:
         scorer = _scorer(args.engine)
         report = validate(corpus, lambda a, q, j: scorer.score(a, q, j), args.part, args.asr_noise)

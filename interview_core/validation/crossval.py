@@ -22,24 +22,33 @@ from interview_core.validation.validate import Report, Row, Scorer, agreement, f
 ScorerFactory = Callable[[Sequence[Question]], Scorer]
 
 
-def cross_validate(corpus: Corpus, factory: ScorerFactory, part: str = "dev") -> Report:
+def cross_validate(
+    corpus: Corpus, factory: ScorerFactory, part: str = "dev", by: str = "question"
+) -> Report:
     """Score each question of ``part`` by a scorer built from the others, with its own
-    lexicon entries hidden; the report's figures are over these held-out scores."""
+    lexicon entries hidden; the report's figures are over these held-out scores. ``by="job"``
+    holds out a whole job's questions at once (stricter: its words are all new)."""
     questions = [
         q for q in corpus.questions if any(a.question.id == q.id for a in corpus.split(part))
     ]
-    if len(questions) < 2:
-        raise ValueError(f"cross-validation needs two questions or more in part {part!r}")
+    folds = list(dict.fromkeys(q.job if by == "job" else q.id for q in questions))
+    if len(folds) < 2:
+        raise ValueError(f"cross-validation needs two {by}s or more in part {part!r}")
     rows: list[Row] = []
-    for held in questions:
-        others = [q for q in questions if q.id != held.id]
+    for fold in folds:
+        held = [q for q in questions if (q.job if by == "job" else q.id) == fold]
+        others = [q for q in questions if q not in held]
         scorer = factory(others)
-        answers = [
-            a for a in corpus.answers if a.question.id == held.id and a.id in corpus.reference
-        ]
-        with hidden_concepts(own_concepts(held.text, [q.text for q in others])):
-            rows.extend(row_of(a, corpus, scorer, 0.0) for a in answers)
+        for question in held:
+            answers = [
+                a
+                for a in corpus.answers
+                if a.question.id == question.id and a.id in corpus.reference
+            ]
+            own = own_concepts(question.text, [q.text for q in others])
+            with hidden_concepts(own):
+                rows.extend(row_of(a, corpus, scorer, 0.0) for a in answers)
     methods = {name: figures_of(rows, name) for name in ("engine", "length", "keywords")}
     engines = Counter(r.engine for r in rows).most_common()
-    label = f"{part}, leave-one-question-out"
+    label = f"{part} part, leave-one-{by}-out"
     return Report(label, engines[0][0], 0.0, tuple(rows), methods, agreement(corpus))

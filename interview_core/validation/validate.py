@@ -215,7 +215,9 @@ def render(report: Report) -> str:
     """The table for people: one line per question, then overall, agreement and targets."""
     names = {"engine": report.engine, "length": "length baseline", "keywords": "keyword baseline"}
     lines = [
-        f"validity on the {report.part} part: {len(report.rows)} answers, "
+        f"validity on the {report.part}"
+        + ("" if " part" in report.part else " part")
+        + f": {len(report.rows)} answers, "
         f"{len({r.answer.question.id for r in report.rows})} questions"
         + (f", recognition noise {report.noise:.0%}" if report.noise else ""),
         "",

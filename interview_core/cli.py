@@ -221,6 +221,11 @@ def _validate(args: argparse.Namespace) -> int:
     corpus = load_corpus(args.corpus)
     if not corpus.reference:
         raise InvalidInput(f"{args.corpus}: no reference ratings yet (ratings/reference.jsonl)")
+    if not any(a.id in corpus.reference for a in corpus.split(args.part)):
+        raise InvalidInput(
+            f"{args.corpus}: no rated answers in the {args.part} part (a test part is opened "
+            "after one scoring; --part dev --cross-validate measures unseen questions)"
+        )
     if args.cross_validate:
         from interview_core.validation.crossval import cross_validate
         from interview_core.validation.fit import ridge_factory

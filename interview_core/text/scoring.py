@@ -16,31 +16,37 @@ Per competency:
 * nothing relevant (no story, no habit, nothing of the question's words or topic; or,
   outside the question, no indicator shown) → ``score = None``, "not assessed" with the
   reason (never 0);
-* otherwise ``score = episode + indicators + keywords + vagueness``, clamped to 1.3..5
-  (``HONEST_FLOOR``: an honest answer, however weak, stays above every non-answer):
-  ``episode`` is the story's general level (``Episode.level``: 1.3 opinions, 1.8 habits or
-  a general account, 2–2.3 a story told with 我们 only, 2.5–3.2 an owned story with a
-  result, ~4 several own actions and a quantified result, up to 5 with difficulty and a
-  reusable improvement); ``indicators`` +0.15 per indicator of the competency shown by
-  behaviour (at most +0.45; +0.1 per indicator told only as a habit, at most +0.2; −0.3 when
-  a told story shows none of them); ``keywords`` +0.05 per keyword in a behaviour clause, at
-  most +0.1 (weak, capped support); ``vagueness`` −0.1 per hedge (可能、大概…), at most −0.4.
+* otherwise (rules-v3) ``score`` is a weighted sum of the answer's behavioural features for
+  that competency (``features.features``: own actions and how many distinct verbs and
+  objects, the team's, situation, task, results, numbers tied to what they measure, the
+  chain, difficulty, a reusable improvement, reflection, named things and people, the
+  competency's indicators shown by behaviour or told as habits, hedges, opinions and habits,
+  CV jargon, self-praise and list items below the flags' thresholds, the off-topic and
+  empty-numbers flags), never the answer's length. The weights are fitted by ridge
+  regression on the rated corpus (``interview_core/data/scoring-weights.json``, ``python -m
+  interview_core fit-weights``), each feature only on the side decided beforehand (more
+  behaviour never lowers a score, hedges never raise it), and judged by leave-one-question-
+  out cross-validation (``validate --part dev --cross-validate``). Clamped to 5; below 2 the
+  sum is squeezed toward ``HONEST_FLOOR`` (1.3) without reaching it: an honest answer,
+  however weak, stays above every non-answer and weak answers keep their order. The
+  breakdown lists each feature's share of the score.
 * gaming (``gaming.detect_gaming``): a keyword list, an echo, a self-description, or numbers
   piled up in a general account score 1.0 (the rating guidelines' level for a non-answer) on
   the competencies the question asks or the answer names, also when the answer is off the
   topic as well (1.1 for a keyword list wrapped round a story: one occasion and the
-  candidate's actions told in buzzwords, still below every honest answer); an off-topic
-  story 1.0 (1.2 when it happens to show the competency's behaviour: the raters' "2" region
-  at most, and below ``HONEST_FLOOR``) and nothing outside the question; numbers that
-  measure nothing next to a story cost −0.3. The flags are in the JSON with their reasons and
-  quotes, and halve confidence.
+  candidate's actions told in buzzwords, still below every honest answer). An off-topic
+  story is scored by the weights (the flag is a fitted penalty) and capped at 2, the
+  guidelines' ceiling, not forced to 1: the flag reads words, and on questions the rules
+  never saw it also catches honest stories told in other words; outside the question it is
+  not assessed. Numbers that measure nothing next to a story are a fitted penalty too. The
+  flags are in the JSON with their reasons and quotes, and halve confidence.
 * ``confidence`` (0.05..0.95) grows with the indicators shown, STAR completeness, a tied
   number in the result, specificity and a told story, and shrinks for short answers and with
   each flag; it says how much to trust the score, not how good the answer is. Rules never
   claim certainty.
 
-Validated against the rated corpus (``python -m interview_core validate``), tuned on its
-development part only.
+Validated against the rated corpus (``python -m interview_core validate``): the weights by
+cross-validation on its development part, the whole engine once on each test part.
 
 ``overall`` (0..100) is the weighted mean of the assessed competencies, weights renormalised,
 with ``(score − 1) / 4 × 100`` per competency; ``coverage`` is the weight assessed. With

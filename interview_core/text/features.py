@@ -4,7 +4,7 @@ rules-v3 scores an honest answer as a weighted sum of what the rules read in it 
 how many distinct actions on how many distinct objects, situation and task, results, numbers
 tied to what they measure, the chain, difficulty, a reusable improvement, reflection,
 specificity, the competency's indicators shown by behaviour, hedges, opinions and habits,
-CV jargon, self-praise and list items below the gaming flags' thresholds, relevance to the
+saying there is no experience to tell, CV jargon, self-praise and list items below the gaming flags' thresholds, relevance to the
 question). Every feature is a bounded count of distinct behavioural elements
 or a yes/no: raw length is none of them, since it rewards padding; protected attributes are
 never read.
@@ -36,6 +36,11 @@ REFLECTION = re.compile(
     r"不足|没做好|吸取|总结了"
 )
 OTHERS = frozenset(("other",))
+# 没遇到过、机会不多、还没正式带过: the candidate says there is no experience to tell
+NO_EXPERIENCE = re.compile(
+    r"没(?:怎么|有|太)?(?:遇到|碰到|经历|处理|做|带|管|负责)过|(?:机会|经验)(?:不多|不太多|很少|比较少)|"
+    r"还没(?:有)?(?:正式|真正)?(?:带|做|管|遇到|碰到|处理)|没有(?:直接|真正)?(?:管过|带过|做过)"
+)
 
 
 def _cap(n: int, top: int) -> float:
@@ -78,6 +83,7 @@ def features(
         "keywords": _cap(len(found.keywords), 2),
         "habits": _cap(len(e.habits), 3),
         "points": float(bool(e.points)),
+        "no_experience": float(bool(NO_EXPERIENCE.search(e.reads))),
         "hedges": _cap(len(a.vagueness.hedges), 4),
         "vague": a.vagueness.index,
         "relevance": a.relevance,

@@ -4,10 +4,10 @@ rules-v3 scores an honest answer as a weighted sum of what the rules read in it 
 how many distinct actions on how many distinct objects, situation and task, results, numbers
 tied to what they measure, the chain, difficulty, a reusable improvement, reflection,
 specificity, the competency's indicators shown by behaviour, hedges, opinions and habits,
-saying there is no experience to tell, CV jargon, self-praise and list items below the gaming flags' thresholds, relevance to the
-question). Every feature is a bounded count of distinct behavioural elements
-or a yes/no: raw length is none of them, since it rewards padding; protected attributes are
-never read.
+saying there is no experience to tell, CV jargon, self-praise and list items below the gaming
+flags' thresholds, relevance to the question). Every feature is a bounded count of distinct
+behavioural elements or a yes/no: raw length is none of them, since it rewards padding;
+protected attributes are never read.
 
 The weights are fitted by ridge regression on the rated corpus
 (``python -m interview_core fit-weights interview_core/data/corpus``, pure numpy, closed

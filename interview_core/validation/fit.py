@@ -36,7 +36,8 @@ ALPHA = 20.0  # ridge penalty on standardised features: about 700 rows, 31 featu
 LOWERS = frozenset(
     (
         "general_account", "habits", "points", "hedges", "vague", "off_topic",
-        "empty_numbers", "unmeasured_numbers", "jargon", "self_claims", "list_items", "no_experience",
+        "empty_numbers", "unmeasured_numbers", "jargon", "self_claims", "list_items",
+        "no_experience",
     )
 )  # fmt: skip
 Row = tuple[dict[str, float], float]  # features, reference level

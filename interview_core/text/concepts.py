@@ -41,15 +41,37 @@ class Concept:
 
 
 @lru_cache(maxsize=1)
-def concepts() -> tuple[Concept, ...]:
+def _lexicon() -> dict[str, object]:
     data = yaml.safe_load(CONCEPTS_PATH.read_text(encoding="utf-8"))
+    if not isinstance(data, dict):
+        raise ValueError(f"{CONCEPTS_PATH}: not a mapping")
+    return data
+
+
+@lru_cache(maxsize=1)
+def written_for() -> frozenset[str]:
+    """The questions the lexicon was written from (punctuation and spaces ignored)."""
+    texts = _lexicon().get("written_for") or []
+    assert isinstance(texts, list)
+    return frozenset(_key(str(t)) for t in texts)
+
+
+def _key(text: str) -> str:
+    return re.sub(r"[\s，。！？,.!?：:；;、“”\"']+", "", text)
+
+
+@lru_cache(maxsize=1)
+def concepts() -> tuple[Concept, ...]:
+    data = _lexicon()
+    items = data["concepts"]
+    assert isinstance(items, list)
     return tuple(
         Concept(
             str(item["name"]),
             re.compile(_alternation(item["asks"])),
             re.compile(_alternation(item["said"])),
         )
-        for item in data["concepts"]
+        for item in items
     )
 
 
@@ -57,36 +79,32 @@ def _alternation(text: str) -> str:
     return "|".join(part.strip() for part in str(text).split("|") if part.strip())
 
 
-_hidden: frozenset[str] = frozenset()  # names hidden while measuring an unseen question
+_unseen: frozenset[str] = frozenset()  # question keys read as unseen while validating
 
 
 def question_concepts(question: str) -> tuple[Concept, ...]:
-    """The concepts a question names (cached: many answers share a question)."""
-    return _question_concepts(question, _hidden)
+    """The concepts a question names: none unless the lexicon was written from it."""
+    key = _key(question)
+    if key not in written_for() or key in _unseen:
+        return ()
+    return _question_concepts(question)
 
 
 @lru_cache(maxsize=256)
-def _question_concepts(question: str, hidden: frozenset[str]) -> tuple[Concept, ...]:
-    return tuple(c for c in concepts() if c.name not in hidden and c.asks.search(question))
-
-
-def own_concepts(question: str, others: Iterable[str]) -> frozenset[str]:
-    """Names of the concepts ``question`` names and none of the ``others`` does: the entries
-    that exist only because this question was seen."""
-    theirs = {c.name for text in others for c in _question_concepts(text, frozenset())}
-    return frozenset(c.name for c in _question_concepts(question, frozenset())) - theirs
+def _question_concepts(question: str) -> tuple[Concept, ...]:
+    return tuple(c for c in concepts() if c.asks.search(question))
 
 
 @contextmanager
-def hidden_concepts(names: Iterable[str]) -> Iterator[None]:
-    """Read questions as if the lexicon had no entries ``names`` (validation only: not
-    thread-safe, restored on exit)."""
-    global _hidden
-    before, _hidden = _hidden, frozenset(names)
+def unseen_questions(questions: Iterable[str]) -> Iterator[None]:
+    """Read ``questions`` as questions the lexicon was not written from (validation only:
+    not thread-safe, restored on exit)."""
+    global _unseen
+    before, _unseen = _unseen, frozenset(_key(q) for q in questions)
     try:
         yield
     finally:
-        _hidden = before
+        _unseen = before
 
 
 def missing_concepts(question: str, reads: str) -> tuple[str, ...]:

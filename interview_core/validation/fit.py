@@ -2,11 +2,11 @@
 
 One row per answer and competency the fitted model scores (``scoring.model_inputs``: the rules
 decide non-answers and "nothing relevant" alone), its target the reference rating of that
-competency. Each answer's features are read with the lexicon entries only its own question
-has hidden (``concepts.own_concepts``), as for a question HR writes tomorrow, so the weights
-learn what carries to an unseen question. Features are standardised, the intercept is not
-penalised, and the solution is turned back into weights on the raw features: deterministic,
-no random start, the same corpus gives the same file.
+competency. Each answer's features are read as if the concept lexicon had not been written
+from its question (``concepts.unseen_questions``), as for a question HR writes tomorrow, so
+the weights learn what carries to an unseen question. Features are standardised, the
+intercept is not penalised, and the solution is turned back into weights on the raw
+features: deterministic, no random start, the same corpus gives the same file.
 
 ``python -m interview_core fit-weights interview_core/data/corpus`` writes
 ``interview_core/data/scoring-weights.json``; ``validate --cross-validate`` refits on all
@@ -21,7 +21,7 @@ from pathlib import Path
 
 import numpy as np
 
-from interview_core.text.concepts import hidden_concepts, own_concepts
+from interview_core.text.concepts import unseen_questions
 from interview_core.text.features import Weights
 from interview_core.text.scoring import model_inputs, score_answer
 from interview_core.validation.corpus import Corpus, Question
@@ -45,12 +45,10 @@ Row = tuple[dict[str, float], float]  # features, reference level
 
 def training_rows(corpus: Corpus, questions: Sequence[Question]) -> list[Row]:
     """The rows of the answers to ``questions`` (those with a reference rating)."""
-    texts = [q.text for q in corpus.questions]
     rows: list[Row] = []
     for question in questions:
-        others = [t for t in texts if t != question.text]
         job = job_for(question)
-        with hidden_concepts(own_concepts(question.text, others)):
+        with unseen_questions([question.text]):
             for answer in corpus.answers:
                 if answer.question.id != question.id or answer.id not in corpus.reference:
                     continue

@@ -106,8 +106,9 @@ class CompetencyScore:
 
     @property
     def from_behaviour(self) -> bool:
-        """Assessed on what the candidate did, not only scored down as a non-answer."""
-        return self.score is not None and "gaming" not in self.breakdown
+        """Assessed on what the candidate did, not scored down as a non-answer nor as a
+        story of another situation (its breakdown then carries the off-topic penalty)."""
+        return self.score is not None and not {"gaming", "off_topic"} & self.breakdown.keys()
 
     def to_json(self) -> dict[str, Any]:
         return {

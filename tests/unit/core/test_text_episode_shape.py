@@ -112,6 +112,7 @@ def test_a_story_of_another_situation_is_off_topic_and_asked_back() -> None:
         score = result.competency(name).score or 1.0
         assert score <= 2.0 and result.competency(name).breakdown["off_topic"] < 0
         assert score < (on_topic.competency(name).score or 1.0)
+        assert not result.competency(name).from_behaviour  # no live prompt counts it covered
     found = follow_up(speedup, RULES, PLANT, competencies=RULES_ASKS)
     assert "按规程操作" in found.question and found.quote in speedup
     assert not on_topic.flags

@@ -13,9 +13,12 @@ question that names one or two concepts is answered when the story engages any o
 that names three or more when it engages two; otherwise the concepts it misses are returned.
 A question that names none is never judged here.
 
-The lexicon was written question by question, so a question HR writes tomorrow has no entry of
-its own. Cross-validation (``validation.crossval``) measures that case: ``hidden_concepts``
-hides, for the question held out, the entries that only it names.
+The lexicon was written question by question, and on questions it was not written for its
+concepts match incidental words (流程 in 工作流程中的疏漏 is no 按规程操作): on the third test
+part it flagged seven honest stories off-topic and no off-topic one. So only the questions it
+was written from (``written_for`` in the file) are read with it; any other question names no
+concept here and is judged on behaviour. Cross-validation (``validation.crossval``) reads
+each held-out question as such a question (``unseen_questions``), as HR's next one will be.
 """
 
 from __future__ import annotations

@@ -55,7 +55,8 @@ def _lexicon() -> dict[str, object]:
 def written_for() -> frozenset[str]:
     """The questions the lexicon was written from (punctuation and spaces ignored)."""
     texts = _lexicon().get("written_for") or []
-    assert isinstance(texts, list)
+    if not isinstance(texts, list):
+        raise ValueError(f"{CONCEPTS_PATH}: written_for must be a list of questions")
     return frozenset(_key(str(t)) for t in texts)
 
 
@@ -66,8 +67,9 @@ def _key(text: str) -> str:
 @lru_cache(maxsize=1)
 def concepts() -> tuple[Concept, ...]:
     data = _lexicon()
-    items = data["concepts"]
-    assert isinstance(items, list)
+    items = data.get("concepts")
+    if not isinstance(items, list):
+        raise ValueError(f"{CONCEPTS_PATH}: concepts must be a list")
     return tuple(
         Concept(
             str(item["name"]),

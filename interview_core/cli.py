@@ -180,7 +180,7 @@ def _add_validate(sub: argparse._SubParsersAction[_Parser]) -> None:
         const="question",
         choices=("question", "job"),
         help="rules engine: leave each question (or job) of --part out in turn, refit the "
-        "weights on the others and hide the lexicon entries only it has, then score it",
+        "weights on the others, then score it as a question the concept lexicon does not know",
     )
     cmd.add_argument("--json", action="store_true", help="print JSON instead of the table")
     cmd.set_defaults(func=_validate)

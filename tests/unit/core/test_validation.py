@@ -259,3 +259,16 @@ def test_ridge_keeps_each_feature_on_its_side() -> None:
     weights = fit_ridge(rows, alpha=0.1)
     assert "hedges" not in weights.weights and weights.weights["own_actions"] > 0
     assert fit_ridge(rows, alpha=0.1) == weights  # deterministic
+
+
+def test_cli_cross_validates_and_refuses_a_part_without_answers(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    shipped = str(Path(__file__).resolve().parents[3] / "interview_core/data/corpus")
+    assert main(["validate", shipped, "--part", "dev", "--cross-validate", "job"]) == 0
+    out = capsys.readouterr().out
+    assert "leave-one-job-out" in out and "length baseline" in out
+    assert main(["validate", shipped, "--cross-validate", "--engine", "llm"]) == 2
+    if not any(q.split == "test" for q in load_corpus(shipped).questions):
+        assert main(["validate", shipped]) == 2
+        assert "no rated answers in the test part" in capsys.readouterr().err

@@ -268,7 +268,8 @@ def test_cli_cross_validates_and_refuses_a_part_without_answers(
     assert main(["validate", shipped, "--part", "dev", "--cross-validate", "job"]) == 0
     out = capsys.readouterr().out
     assert "leave-one-job-out" in out and "length baseline" in out
-    assert main(["validate", shipped, "--cross-validate", "--engine", "llm"]) == 2
+    assert main(["validate", shipped, "--part", "dev", "--cross-validate", "--engine", "llm"]) == 2
+    assert "for the rules engine" in capsys.readouterr().err
     if not any(q.split == "test" for q in load_corpus(shipped).questions):
         assert main(["validate", shipped]) == 2
         assert "no rated answers in the test part" in capsys.readouterr().err

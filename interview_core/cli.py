@@ -3,6 +3,7 @@
 score          score one transcribed answer against a job's competency model (advisory JSON)
 analyze        media file → transcript, speech metrics, vision flags, scores (+ HTML report)
 validate       rank-correlate an engine's scores with the rated corpus's reference ratings
+fit-weights    refit the rules engine's weights on the rated corpus (ridge regression)
 install-model  put a speech model (registry archive or local tarball, md5-checked) in place
 
 Errors print one line on stderr and exit with code 2.
@@ -43,6 +44,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_score(sub)
     _add_analyze(sub)
     _add_validate(sub)
+    _add_fit_weights(sub)
     from interview_core.speech.models import add_cli
 
     add_cli(sub)
@@ -172,8 +174,42 @@ def _add_validate(sub: argparse._SubParsersAction[_Parser]) -> None:
         metavar="RATE",
         help="score recogniser-like transcripts: no punctuation, homophones at RATE (0..0.5)",
     )
+    cmd.add_argument(
+        "--cross-validate",
+        nargs="?",
+        const="question",
+        choices=("question", "job"),
+        help="rules engine: leave each question (or job) of --part out in turn, refit the "
+        "weights on the others, then score it as a question the concept lexicon does not know",
+    )
     cmd.add_argument("--json", action="store_true", help="print JSON instead of the table")
     cmd.set_defaults(func=_validate)
+
+
+def _add_fit_weights(sub: argparse._SubParsersAction[_Parser]) -> None:
+    cmd = sub.add_parser(
+        "fit-weights",
+        help="refit the rules engine's weights on every rated question of the corpus",
+        description="Ridge regression of the reference ratings on the behavioural features; "
+        "writes interview_core/data/scoring-weights.json (or --out).",
+    )
+    cmd.add_argument("corpus", help="corpus folder (interview_core/data/corpus)")
+    cmd.add_argument("--out", help="weights file (default: the one the engine reads)")
+    cmd.set_defaults(func=_fit_weights)
+
+
+def _fit_weights(args: argparse.Namespace) -> int:
+    from interview_core.text.features import WEIGHTS_PATH
+    from interview_core.validation.corpus import load_corpus
+    from interview_core.validation.fit import write_weights
+
+    corpus = load_corpus(args.corpus)
+    if not corpus.reference:
+        raise InvalidInput(f"{args.corpus}: no reference ratings yet (ratings/reference.jsonl)")
+    out = Path(args.out) if args.out else WEIGHTS_PATH
+    weights = write_weights(corpus, out)
+    print(json.dumps({"written": str(out), **weights.to_json()}, ensure_ascii=False, indent=2))
+    return 0
 
 
 def _validate(args: argparse.Namespace) -> int:
@@ -185,8 +221,21 @@ def _validate(args: argparse.Namespace) -> int:
     corpus = load_corpus(args.corpus)
     if not corpus.reference:
         raise InvalidInput(f"{args.corpus}: no reference ratings yet (ratings/reference.jsonl)")
-    scorer = _scorer(args.engine)
-    report = validate(corpus, lambda a, q, j: scorer.score(a, q, j), args.part, args.asr_noise)
+    if not any(a.id in corpus.reference for a in corpus.split(args.part)):
+        raise InvalidInput(
+            f"{args.corpus}: no rated answers in the {args.part} part (a test part is opened "
+            "after one scoring; --part dev --cross-validate measures unseen questions)"
+        )
+    if args.cross_validate:
+        from interview_core.validation.crossval import cross_validate
+        from interview_core.validation.fit import ridge_factory
+
+        if args.engine != "rules" or args.asr_noise:
+            raise InvalidInput("--cross-validate is for the rules engine, without --asr-noise")
+        report = cross_validate(corpus, ridge_factory(corpus), args.part, args.cross_validate)
+    else:
+        scorer = _scorer(args.engine)
+        report = validate(corpus, lambda a, q, j: scorer.score(a, q, j), args.part, args.asr_noise)
     print(
         json.dumps(report.to_json(), ensure_ascii=False, indent=2) if args.json else render(report)
     )

@@ -12,11 +12,20 @@ says.
 question that names one or two concepts is answered when the story engages any of them, one
 that names three or more when it engages two; otherwise the concepts it misses are returned.
 A question that names none is never judged here.
+
+The lexicon was written question by question, and on questions it was not written for its
+concepts match incidental words (流程 in 工作流程中的疏漏 is no 按规程操作): on the third test
+part it flagged seven honest stories off-topic and no off-topic one. So only the questions it
+was written from (``written_for`` in the file) are read with it; any other question names no
+concept here and is judged on behaviour. Cross-validation (``validation.crossval``) reads
+each held-out question as such a question (``unseen_questions``), as HR's next one will be.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -35,15 +44,39 @@ class Concept:
 
 
 @lru_cache(maxsize=1)
-def concepts() -> tuple[Concept, ...]:
+def _lexicon() -> dict[str, object]:
     data = yaml.safe_load(CONCEPTS_PATH.read_text(encoding="utf-8"))
+    if not isinstance(data, dict):
+        raise ValueError(f"{CONCEPTS_PATH}: not a mapping")
+    return data
+
+
+@lru_cache(maxsize=1)
+def written_for() -> frozenset[str]:
+    """The questions the lexicon was written from (punctuation and spaces ignored)."""
+    texts = _lexicon().get("written_for") or []
+    if not isinstance(texts, list):
+        raise ValueError(f"{CONCEPTS_PATH}: written_for must be a list of questions")
+    return frozenset(_key(str(t)) for t in texts)
+
+
+def _key(text: str) -> str:
+    return re.sub(r"[\s，。！？,.!?：:；;、“”\"']+", "", text)
+
+
+@lru_cache(maxsize=1)
+def concepts() -> tuple[Concept, ...]:
+    data = _lexicon()
+    items = data.get("concepts")
+    if not isinstance(items, list):
+        raise ValueError(f"{CONCEPTS_PATH}: concepts must be a list")
     return tuple(
         Concept(
             str(item["name"]),
             re.compile(_alternation(item["asks"])),
             re.compile(_alternation(item["said"])),
         )
-        for item in data["concepts"]
+        for item in items
     )
 
 
@@ -51,10 +84,32 @@ def _alternation(text: str) -> str:
     return "|".join(part.strip() for part in str(text).split("|") if part.strip())
 
 
-@lru_cache(maxsize=256)
+_unseen: frozenset[str] = frozenset()  # question keys read as unseen while validating
+
+
 def question_concepts(question: str) -> tuple[Concept, ...]:
-    """The concepts a question names (cached: many answers share a question)."""
+    """The concepts a question names: none unless the lexicon was written from it."""
+    key = _key(question)
+    if key not in written_for() or key in _unseen:
+        return ()
+    return _question_concepts(question)
+
+
+@lru_cache(maxsize=256)
+def _question_concepts(question: str) -> tuple[Concept, ...]:
     return tuple(c for c in concepts() if c.asks.search(question))
+
+
+@contextmanager
+def unseen_questions(questions: Iterable[str]) -> Iterator[None]:
+    """Read ``questions`` as questions the lexicon was not written from (validation only:
+    not thread-safe, restored on exit)."""
+    global _unseen
+    before, _unseen = _unseen, frozenset(_key(q) for q in questions)
+    try:
+        yield
+    finally:
+        _unseen = before
 
 
 def missing_concepts(question: str, reads: str) -> tuple[str, ...]:

@@ -79,6 +79,9 @@ ACTION_VERBS = "|".join(sorted(set(ACTION_VERBS.split("|")), key=lambda v: (-len
 VERB_RE = re.compile(ACTION_VERBS)
 _GAP_BLOCK = re.compile(r"觉得|认为|应该|希望|打算|想要|会|要|可以|能|如果|是|的")
 _BA = re.compile(r"把|将")
+_BA_VERB = re.compile(
+    r"(?:把|将)(?P<object>[^，。！？；的]{1,12}?)(?P<verb>[\u4e00-\u9fff](?:到|成|给|开|进|在|回|出|掉|好|完|走|起|齐|清))"
+)
 _BA_GAP_BLOCK = re.compile(r"觉得|认为|应该|希望|打算|想要|会|要|可以|能|如果")
 _NOT_VERB_NEXT = re.compile(
     r"^(?:能力|意识|方面|精神|心态|态度|导向|思维|素质|很强|强|同事|经理|部门|团队|人员|工程师|组(?!员)|部)"
@@ -115,7 +118,7 @@ _MODAL_SENTENCE = re.compile(
 )
 PARTICULAR = re.compile(
     r"有一次|有次|那次|这次|那一次|的一次(?![^，。]{0,3}率)|一次是|那天|有一天|有天(?![然赋分生])|某天|(?<![每前])一天|当天|第二天|"
-    r"次日|那年|去年|前年|上个月|上周|上次|那段时间|有段时间|那会儿|那时|当时|刚(?:入职|接手|来|到|工作)|"
+    r"次日|那年|去年|前年|上个月|上周|上次|那段时间|有段时间|那会儿|那时|当时|刚(?:入职|接手|来|到|工作)(?!的)|"
     r"(?:那|有|有一)个(?:客户|顾客|项目|月|季度|同事|员工|新人|订单|用户)|有位|有一位|\d{4}年|"
     r"第[一二三四]季度|双十一|大促|旺季|凌晨|年底|月底|春节|国庆|那周|有个|有一个|"
     r"(?:做|在|接|负责)过?(?:一个|那个)|(?:我说|讲|说)(?:一个|一次)|举个例子|"
@@ -449,20 +452,37 @@ def _action(
         lead = LEAD_RE.match(rest)
         at += lead.end() if lead else 0
         limit = PREPOSITION_GAP if _PREPOSITION.match(reads[at:]) else GAP
-        verb = _verb(reads, at, bounds, limit)
+        verb = _verb(reads, at, bounds, limit) or _ba_verb(reads, at)
         if verb is None:
             return actor, "", ""
-        return actor, verb.group(), _object(reads[verb.end() :])
+        return actor, _verb_text(verb), _object_of(verb, reads)
     if before is None:
         return None, "", ""
     lead = LEAD_RE.match(reads)
     at = lead.end() if lead else 0
     stepped = bool(_STEP.match(reads))
     limit = PREPOSITION_GAP if _PREPOSITION.match(reads[at:]) else STEP_GAP if stepped else 2
-    verb = _verb(reads, at, bounds, limit)
+    verb = _verb(reads, at, bounds, limit) or _ba_verb(reads, at)
     if verb is None:
         return None, "", ""
-    return before, verb.group(), _object(reads[verb.end() :])
+    return before, _verb_text(verb), _object_of(verb, reads)
+
+
+def _verb_text(match: re.Match[str]) -> str:
+    return match.group("verb") if "verb" in match.re.groupindex else match.group()
+
+
+def _object_of(verb: re.Match[str], reads: str) -> str:
+    """What the action was done to: after the verb, or the object of 把 before it."""
+    if "object" in verb.re.groupindex:
+        return _object(verb.group("object"))
+    return _object(reads[verb.end() :])
+
+
+def _ba_verb(text: str, at: int) -> re.Match[str] | None:
+    """The verb of 把/将 + object + verb + result (把两人分开、把参数抽到配置中心) when no
+    listed verb is: the construction itself says something was done to the object."""
+    return _BA_VERB.match(text, at)
 
 
 def _word_starts(tokens: tuple[str, ...]) -> tuple[frozenset[int], frozenset[int]]:

@@ -91,6 +91,7 @@ _COUNT_FIRST = re.compile(r"\d")
 # 报修三天、二十天后: how long something took or waited sets the scene; it claims nothing
 _CONTEXT = frozenset(("number", "duration"))
 _UNIT_NEXT = re.compile(r"^[余多]?(?:项|个|次|篇|万|元|人|件|台|单|家|位|条|名|倍|块|箱|套|笔)")
+CONCRETE_STORY = 3  # actions done to things: a story, however the occasion is told
 SUMMED_NUMBERS = 5  # numbers of a career summed up in a story's clothes
 SELF_SENTENCES = 2
 _ABSTRACT = r"[\u4e00-\u9fff]{1,4}?(?:能力|意识|精神|导向|思维|心态|态度|素质|观念|品质|力)"
@@ -278,18 +279,14 @@ def _claimed_numbers(episode: Episode) -> int:
 
 def empty_account(episode: Episode) -> bool:
     """Numbers piled up (``PILED_NUMBERS`` or more) in a general account or without any
-    action: results claimed, no episode that produced them. Scored as a non-answer."""
+    action: results claimed, no episode that produced them. Scored as a non-answer. An
+    account with ``CONCRETE_STORY`` actions done to things rather than tallies is a story the
+    episode reader could not place (在某厂做主管时…), not an empty one."""
     numbers = _claimed_numbers(episode)
     if numbers < PILED_NUMBERS:
         return False
-    if not episode.told:
-        return bool(episode.general) or not episode.acted or numbers * 2 >= len(episode.clauses)
-    general = len(episode.general)
-    if general < 2 or general < len(episode.particular):
-        return False
-    # a career summed up: the actions are tallies (学习并落地了8项、组织分享10余次), at most
-    # one is done to something that is not a count (a recogniser's pause may put the count in
-    # the next clause: 落地了 | 8 项新技术)
+    # the actions that are not tallies (学习并落地了8项、组织分享10余次) (a recogniser's pause
+    # may put the count in the next clause: 落地了 | 8 项新技术)
     clauses = episode.clauses
     actions = {id(c) for c in (*episode.own, *episode.shared)}
     concrete = sum(
@@ -298,6 +295,14 @@ def empty_account(episode: Episode) -> bool:
         and not (at + 1 < len(clauses) and _COUNT_FIRST.match(clauses[at + 1].reads))
         for at, c in enumerate(clauses)
     )
+    if not episode.told:
+        if concrete >= CONCRETE_STORY:
+            return False
+        return bool(episode.general) or not episode.acted or numbers * 2 >= len(episode.clauses)
+    general = len(episode.general)
+    if general < 2 or general < len(episode.particular):
+        return False
+    # a career summed up: at most one action done to something that is not a count
     summary = (numbers >= SUMMED_NUMBERS and concrete <= 1) or not concrete
     return summary or numbers * 2 >= len(episode.clauses)
 

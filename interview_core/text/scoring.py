@@ -16,31 +16,37 @@ Per competency:
 * nothing relevant (no story, no habit, nothing of the question's words or topic; or,
   outside the question, no indicator shown) → ``score = None``, "not assessed" with the
   reason (never 0);
-* otherwise ``score = episode + indicators + keywords + vagueness``, clamped to 1.3..5
-  (``HONEST_FLOOR``: an honest answer, however weak, stays above every non-answer):
-  ``episode`` is the story's general level (``Episode.level``: 1.3 opinions, 1.8 habits or
-  a general account, 2–2.3 a story told with 我们 only, 2.5–3.2 an owned story with a
-  result, ~4 several own actions and a quantified result, up to 5 with difficulty and a
-  reusable improvement); ``indicators`` +0.15 per indicator of the competency shown by
-  behaviour (at most +0.45; +0.1 per indicator told only as a habit, at most +0.2; −0.3 when
-  a told story shows none of them); ``keywords`` +0.05 per keyword in a behaviour clause, at
-  most +0.1 (weak, capped support); ``vagueness`` −0.1 per hedge (可能、大概…), at most −0.4.
+* otherwise (rules-v3) ``score`` is a weighted sum of the answer's behavioural features for
+  that competency (``features.features``: own actions and how many distinct verbs and
+  objects, the team's, situation, task, results, numbers tied to what they measure, the
+  chain, difficulty, a reusable improvement, reflection, named things and people, the
+  competency's indicators shown by behaviour or told as habits, hedges, opinions and habits,
+  CV jargon, self-praise and list items below the flags' thresholds, the off-topic and
+  empty-numbers flags), never the answer's length. The weights are fitted by ridge
+  regression on the rated corpus (``interview_core/data/scoring-weights.json``, ``python -m
+  interview_core fit-weights``), each feature only on the side decided beforehand (more
+  behaviour never lowers a score, hedges never raise it), and judged by leave-one-question-
+  out cross-validation (``validate --part dev --cross-validate``). Clamped to 5; below 2 the
+  sum is squeezed toward ``HONEST_FLOOR`` (1.3) without reaching it: an honest answer,
+  however weak, stays above every non-answer and weak answers keep their order. The
+  breakdown lists each feature's share of the score.
 * gaming (``gaming.detect_gaming``): a keyword list, an echo, a self-description, or numbers
   piled up in a general account score 1.0 (the rating guidelines' level for a non-answer) on
   the competencies the question asks or the answer names, also when the answer is off the
   topic as well (1.1 for a keyword list wrapped round a story: one occasion and the
-  candidate's actions told in buzzwords, still below every honest answer); an off-topic
-  story 1.0 (1.2 when it happens to show the competency's behaviour: the raters' "2" region
-  at most, and below ``HONEST_FLOOR``) and nothing outside the question; numbers that
-  measure nothing next to a story cost −0.3. The flags are in the JSON with their reasons and
-  quotes, and halve confidence.
+  candidate's actions told in buzzwords, still below every honest answer). An off-topic
+  story is scored by the weights (the flag is a fitted penalty) and capped at 2, the
+  guidelines' ceiling, not forced to 1: the flag reads words, and on questions the rules
+  never saw it also catches honest stories told in other words; outside the question it is
+  not assessed. Numbers that measure nothing next to a story are a fitted penalty too. The
+  flags are in the JSON with their reasons and quotes, and halve confidence.
 * ``confidence`` (0.05..0.95) grows with the indicators shown, STAR completeness, a tied
   number in the result, specificity and a told story, and shrinks for short answers and with
   each flag; it says how much to trust the score, not how good the answer is. Rules never
   claim certainty.
 
-Validated against the rated corpus (``python -m interview_core validate``), tuned on its
-development part only.
+Validated against the rated corpus (``python -m interview_core validate``): the weights by
+cross-validation on its development part, the whole engine once on each test part.
 
 ``overall`` (0..100) is the weighted mean of the assessed competencies, weights renormalised,
 with ``(score − 1) / 4 × 100`` per competency; ``coverage`` is the weight assessed. With
@@ -51,6 +57,7 @@ withheld from what people see (the JSON's ``overall`` is None, ``overall_withhel
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -60,23 +67,22 @@ from typing import Any
 from interview_core.text.analysis import AnswerAnalysis, analyze_answer
 from interview_core.text.episode import Episode
 from interview_core.text.evidence import CompetencyEvidence, Evidence, find_evidence
+from interview_core.text.features import Weights, default_weights, features
 from interview_core.text.flags import Gaming, GamingFlag
 from interview_core.text.gaming import detect_gaming, empty_account
 from interview_core.text.jobs import JobCompetency, JobModel
 from recruiting.domain.assessment_reasons import NotAssessed, not_assessed_for, not_assessed_label
 from recruiting.domain.coverage import DEFAULT_MIN_COVERAGE
 
-METHOD = "rules-v2 (jieba)"
-INDICATOR_POINTS, INDICATOR_MAX = 0.15, 0.45
-HABIT_POINTS, HABIT_MAX = 0.1, 0.2
-NO_INDICATOR = -0.3  # a story that shows none of the competency's indicators
-KEYWORD_POINTS, KEYWORD_MAX = 0.05, 0.1
-HEDGE_POINTS, HEDGE_MAX = 0.1, 0.4
+METHOD = "rules-v3 (jieba)"
 GAMING_SCORE = 1.0  # the rating guidelines' level for a non-answer
-OFF_TOPIC_SHOWN = 1.2  # an off-topic story that happens to show the competency
 BURIED_STORY = 1.1  # a keyword list around a story: below every honest one
+SOFT_FLOOR = 2.0  # below it the fitted score is squeezed toward HONEST_FLOOR
 HONEST_FLOOR = 1.3  # an honest, relevant answer, however weak, stays above every non-answer
-EMPTY_NUMBERS_CUT = 0.3
+# A story flagged off-topic: the rating guidelines' ceiling (2 when it happens to show the
+# competency's behaviour), on top of the fitted penalty. Not a forced 1.0: the flag reads
+# words, and on unseen questions it also catches honest stories told in other words.
+OFF_TOPIC_CAP = 2.0
 NON_ANSWERS = frozenset({Gaming.KEYWORD_LIST, Gaming.ECHO, Gaming.SELF_DESCRIPTION})
 SHORT, VERY_SHORT = 80, 40
 
@@ -100,8 +106,9 @@ class CompetencyScore:
 
     @property
     def from_behaviour(self) -> bool:
-        """Assessed on what the candidate did, not only scored down as a non-answer."""
-        return self.score is not None and "gaming" not in self.breakdown
+        """Assessed on what the candidate did, not scored down as a non-answer nor as a
+        story of another situation (its breakdown then carries the off-topic penalty)."""
+        return self.score is not None and not {"gaming", "off_topic"} & self.breakdown.keys()
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -168,6 +175,7 @@ def score_answer(
     *,
     no_transcript: str = "",
     competencies: Sequence[str] | None = None,
+    weights: Weights | None = None,
 ) -> AnswerScore:
     """Score one answer against the competencies of the job (advisory, deterministic).
 
@@ -191,7 +199,9 @@ def score_answer(
     flags = detect_gaming(answer, question, analysis.episode, topics)
     said = tuple(w for w in topics if w in analysis.episode.reads)
     scores = tuple(
-        _score_competency(item, analysis, flags, asked=item.name in asked, topics=said)
+        _score_competency(
+            item, analysis, flags, asked=item.name in asked, topics=said, weights=weights
+        )
         for item in job.competencies
     )
     overall, coverage = overall_and_coverage(scores)
@@ -227,25 +237,15 @@ def _score_competency(
     *,
     asked: bool,
     topics: tuple[str, ...] = (),
+    weights: Weights | None = None,
 ) -> CompetencyScore:
-    episode = a.episode
-    found = find_evidence(episode, item, story=asked)
-    kinds = {f.code for f in flags}
-    touched = _named(item, a.episode.reads) or (asked and (a.relevance > 0 or bool(topics)))
-    piled = Gaming.EMPTY_NUMBERS in kinds and empty_account(episode)
-    if kinds & NON_ANSWERS or piled:  # a non-answer, whether or not also off the topic
-        if not touched:
-            return _not_assessed(item)
-        buried = kinds == {Gaming.KEYWORD_LIST} and _buried_story(episode)
-        return _gamed(item, flags, a, BURIED_STORY if buried else GAMING_SCORE)
-    if Gaming.OFF_TOPIC in kinds:
-        if not asked:
-            return _not_assessed(item)
-        return _gamed(item, flags, a, OFF_TOPIC_SHOWN if found.behaviour else GAMING_SCORE)
-    if not (found.behaviour or (asked and (_relevant(a, found) or bool(topics)))):
-        return _not_assessed(item)
-    breakdown = _breakdown(found, a, Gaming.EMPTY_NUMBERS in kinds)
-    score = round(min(max(sum(breakdown.values()), HONEST_FLOOR), 5.0), 1)
+    found, decided = _route(item, a, flags, asked=asked, topics=topics)
+    if decided is not None:
+        return decided
+    model = weights or default_weights()
+    values = features(a, found, flags)
+    top = OFF_TOPIC_CAP if any(f.code == Gaming.OFF_TOPIC for f in flags) else 5.0
+    score = round(min(_floored(model.predict(values)), top), 1)
     return CompetencyScore(
         code=item.code,
         name=item.name,
@@ -254,8 +254,68 @@ def _score_competency(
         confidence=_confidence(found, a, flags),
         evidence=found.evidence or _fallback(a),
         anchor=item.competency.anchor(int(score + 0.5)),
-        breakdown=breakdown,
+        breakdown=model.contributions(values),
     )
+
+
+def _floored(value: float) -> float:
+    """``value`` above ``SOFT_FLOOR``; below it, squeezed toward ``HONEST_FLOOR`` without
+    reaching it, so weak honest answers keep their order (a habit above an opinion) and
+    stay above every non-answer."""
+    if value >= SOFT_FLOOR:
+        return value
+    room = SOFT_FLOOR - HONEST_FLOOR
+    return HONEST_FLOOR + room * math.exp((value - SOFT_FLOOR) / room)
+
+
+def _route(
+    item: JobCompetency,
+    a: AnswerAnalysis,
+    flags: tuple[GamingFlag, ...],
+    *,
+    asked: bool,
+    topics: tuple[str, ...],
+) -> tuple[CompetencyEvidence, CompetencyScore | None]:
+    """The competency's evidence, and its score when the rules decide it without the fitted
+    model: a non-answer, an off-topic story outside the question, or nothing relevant."""
+    episode = a.episode
+    found = find_evidence(episode, item, story=asked)
+    kinds = {f.code for f in flags}
+    touched = _named(item, a.episode.reads) or (asked and (a.relevance > 0 or bool(topics)))
+    piled = Gaming.EMPTY_NUMBERS in kinds and empty_account(episode)
+    if kinds & NON_ANSWERS or piled:  # a non-answer, whether or not also off the topic
+        if not touched:
+            return found, _not_assessed(item)
+        buried = kinds == {Gaming.KEYWORD_LIST} and _buried_story(episode)
+        return found, _gamed(item, flags, a, BURIED_STORY if buried else GAMING_SCORE)
+    if Gaming.OFF_TOPIC in kinds:
+        if not asked:
+            return found, _not_assessed(item)
+    elif not (found.behaviour or (asked and (_relevant(a, found) or bool(topics)))):
+        return found, _not_assessed(item)
+    return found, None
+
+
+def model_inputs(
+    answer: str, question: str, job: JobModel, competencies: Sequence[str] | None = None
+) -> dict[str, dict[str, float]]:
+    """The features of each competency the fitted model would score (name → features):
+    what ``fit-weights`` learns from. Competencies the rules decide alone are left out."""
+    analysis = analyze_answer(answer, question)
+    asked = asked_competencies(job, question, competencies)
+    topics = tuple(
+        dict.fromkeys(w for i in job.competencies if i.name in asked for w in _topic_words(i))
+    )
+    flags = detect_gaming(answer, question, analysis.episode, topics)
+    said = tuple(w for w in topics if w in analysis.episode.reads)
+    out = {}
+    for item in job.competencies:
+        if item.name not in asked:
+            continue
+        found, decided = _route(item, analysis, flags, asked=True, topics=said)
+        if decided is None:
+            out[item.name] = features(analysis, found, flags)
+    return out
 
 
 def non_answer(flags: tuple[GamingFlag, ...], episode: Episode) -> bool:
@@ -276,26 +336,6 @@ def _buried_story(episode: Episode) -> bool:
 def _relevant(a: AnswerAnalysis, found: CompetencyEvidence) -> bool:
     """An answer to the question at all: a story, a habit, or the question's topic."""
     return a.episode.told or bool(a.episode.habits) or a.relevance > 0 or bool(found.keywords)
-
-
-def _breakdown(found: CompetencyEvidence, a: AnswerAnalysis, empty: bool) -> dict[str, float]:
-    episode = a.episode
-    shown = len(found.indicators)
-    if shown:
-        indicators = min(INDICATOR_POINTS * shown, INDICATOR_MAX)
-    elif found.habits:
-        indicators = min(HABIT_POINTS * len(found.habits), HABIT_MAX)
-    else:
-        indicators = NO_INDICATOR if episode.told else 0.0
-    parts = {
-        "episode": episode.level,
-        "indicators": indicators,
-        "keywords": min(KEYWORD_POINTS * len(found.keywords), KEYWORD_MAX),
-        "vagueness": -min(HEDGE_POINTS * len(a.vagueness.hedges), HEDGE_MAX) or 0.0,  # no -0.0
-    }
-    if empty:
-        parts["empty_numbers"] = -EMPTY_NUMBERS_CUT
-    return {k: round(v, 2) for k, v in parts.items()}
 
 
 def _named(item: JobCompetency, reads: str) -> bool:

@@ -112,8 +112,8 @@ def validate(corpus: Corpus, scorer: Scorer, part: str, noise: float = 0.0) -> R
     answers = [a for a in corpus.split(part) if a.id in corpus.reference]
     if not answers:
         raise ValueError(f"no rated answers in part {part!r}")
-    rows = tuple(_row(a, corpus, scorer, noise) for a in answers)
-    methods = {name: _figures(rows, name) for name in ("engine", "length", "keywords")}
+    rows = tuple(row_of(a, corpus, scorer, noise) for a in answers)
+    methods = {name: figures_of(rows, name) for name in ("engine", "length", "keywords")}
     engines = Counter(r.engine for r in rows).most_common()
     label = engines[0][0] + (
         f" ({sum(n for _, n in engines[1:])} answers by another engine)" if engines[1:] else ""
@@ -150,7 +150,7 @@ def job_for(question: Question) -> JobModel:
     return replace(job, questions=(*job.questions, asked))
 
 
-def _row(answer: Answer, corpus: Corpus, scorer: Scorer, noise: float) -> Row:
+def row_of(answer: Answer, corpus: Corpus, scorer: Scorer, noise: float) -> Row:
     question = answer.question
     text = asr_like(answer.text, answer.id, noise) if noise else answer.text
     job = job_for(question)
@@ -188,7 +188,7 @@ def _keyword_count(text: str, job: JobModel, names: Sequence[str]) -> int:
     return sum(folded.count(w.casefold()) for w in words)
 
 
-def _figures(rows: Sequence[Row], method: str) -> MethodFigures:
+def figures_of(rows: Sequence[Row], method: str) -> MethodFigures:
     per_question: dict[str, tuple[float | None, float | None]] = {}
     below = gaming = 0
     for question_id in dict.fromkeys(r.answer.question.id for r in rows):
@@ -215,7 +215,9 @@ def render(report: Report) -> str:
     """The table for people: one line per question, then overall, agreement and targets."""
     names = {"engine": report.engine, "length": "length baseline", "keywords": "keyword baseline"}
     lines = [
-        f"validity on the {report.part} part: {len(report.rows)} answers, "
+        f"validity on the {report.part}"
+        + ("" if " part" in report.part else " part")
+        + f": {len(report.rows)} answers, "
         f"{len({r.answer.question.id for r in report.rows})} questions"
         + (f", recognition noise {report.noise:.0%}" if report.noise else ""),
         "",

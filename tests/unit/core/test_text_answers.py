@@ -127,7 +127,7 @@ def test_json_has_the_documented_shape() -> None:
     data = _scores(group)["strong"].to_json()
     assert set(data) >= {"overall", "coverage", "competencies", "star", "quantified",
                          "ownership", "relevance", "vagueness", "length", "method"}  # fmt: skip
-    assert data["method"] == "rules-v2 (jieba)"
+    assert data["method"] == "rules-v3 (jieba)"
     assert set(data["star"]) == {"situation", "task", "action", "result", "missing"}
     for item in data["competencies"].values():
         assert {"score", "confidence", "evidence", "anchor", "not_assessed_reason"} <= set(item)

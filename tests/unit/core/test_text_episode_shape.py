@@ -105,11 +105,20 @@ def test_a_story_of_another_situation_is_off_topic_and_asked_back() -> None:
     flags = {f.code: f for f in result.flags}
     assert Gaming.OFF_TOPIC in flags
     assert "按规程操作" in flags[Gaming.OFF_TOPIC].reason
-    assert all((result.competency(n).score or 1.0) <= 1.2 for n in RULES_ASKS)
+    # rules-v3: the flag is a fitted penalty, not a forced 1.0 (a false flag must not sink an
+    # honest story): the guidelines' ceiling of 2 at most, below an answer to the question
+    on_topic = score_answer(KEPT, RULES, PLANT, competencies=RULES_ASKS)
+    for name in RULES_ASKS:
+        score = result.competency(name).score or 1.0
+        assert score <= 2.0 and result.competency(name).breakdown["off_topic"] < 0
+        assert score < (on_topic.competency(name).score or 1.0)
+        assert not result.competency(name).from_behaviour  # no live prompt counts it covered
     found = follow_up(speedup, RULES, PLANT, competencies=RULES_ASKS)
     assert "按规程操作" in found.question and found.quote in speedup
-    kept = (
-        "去年月底赶一批货，主任让我们跳过首件检验先开机。我没同意，还是按规程做了首件，"
-        "结果发现尺寸偏了，及时调了机，那批货按时交了，一件没返工。"
-    )
-    assert not score_answer(kept, RULES, PLANT, competencies=RULES_ASKS).flags
+    assert not on_topic.flags
+
+
+KEPT = (
+    "去年月底赶一批货，主任让我们跳过首件检验先开机。我没同意，还是按规程做了首件，"
+    "结果发现尺寸偏了，及时调了机，那批货按时交了，一件没返工。"
+)

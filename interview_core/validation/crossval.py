@@ -1,0 +1,53 @@
+"""Leave-one-question-out cross-validation: how the rules do on a question they never saw.
+
+A test part can be scored only once; after that it is opened and the rules are tuned on it.
+What stays honest is to hold each question out in turn: anything fitted from data (the
+weights of ``interview_core/data/scoring-weights.json``) is fitted on the other questions
+only, and the held-out question is read as one the concept lexicon was not written from
+(``concepts.unseen_questions``), as a question HR writes tomorrow. The figures are those
+of ``validate`` (per question, pooled, gaming below every genuine answer, the length and
+keyword baselines) over the held-out scores.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Sequence
+
+from interview_core.text.concepts import unseen_questions
+from interview_core.validation.corpus import Corpus, Question
+from interview_core.validation.validate import Report, Row, Scorer, agreement, figures_of, row_of
+
+# The scorer for one held-out question, given the questions it may learn from
+ScorerFactory = Callable[[Sequence[Question]], Scorer]
+
+
+def cross_validate(
+    corpus: Corpus, factory: ScorerFactory, part: str = "dev", by: str = "question"
+) -> Report:
+    """Score each question of ``part`` by a scorer built from the others, read as a question
+    the lexicon does not know; the report's figures are over these held-out scores. ``by="job"``
+    holds out a whole job's questions at once (stricter: its words are all new)."""
+    questions = [
+        q for q in corpus.questions if any(a.question.id == q.id for a in corpus.split(part))
+    ]
+    folds = list(dict.fromkeys(q.job if by == "job" else q.id for q in questions))
+    if len(folds) < 2:
+        raise ValueError(f"cross-validation needs two {by}s or more in part {part!r}")
+    rows: list[Row] = []
+    for fold in folds:
+        held = [q for q in questions if (q.job if by == "job" else q.id) == fold]
+        others = [q for q in questions if q not in held]
+        scorer = factory(others)
+        for question in held:
+            answers = [
+                a
+                for a in corpus.answers
+                if a.question.id == question.id and a.id in corpus.reference
+            ]
+            with unseen_questions([question.text]):
+                rows.extend(row_of(a, corpus, scorer, 0.0) for a in answers)
+    methods = {name: figures_of(rows, name) for name in ("engine", "length", "keywords")}
+    engines = Counter(r.engine for r in rows).most_common()
+    label = f"{part} part, leave-one-{by}-out"
+    return Report(label, engines[0][0], 0.0, tuple(rows), methods, agreement(corpus))

@@ -68,8 +68,8 @@ from recruiting.services.scheduling.booking import InterviewBooking
 from recruiting.services.scheduling.slots import SchedulingRules, SchedulingService
 from recruiting.services.shared.sessions import Principal
 from recruiting.settings import FollowUpSettings
+from tests.fakes.live import SH, FakePrompts
 from tests.integration.test_offers import FakePackages
-from tests.unit.live_fakes import SH, FakePrompts
 
 MODEL = [{"code": "comm", "name": "沟通能力", "weight": "0.6"},
          {"code": "res", "name": "抗压能力", "weight": "0.4"}]  # fmt: skip

@@ -1,4 +1,5 @@
-"""Fakes for the live-interview ports and a booked panel interview to run the use cases on."""
+"""Fakes for the live-interview ports (prompts, voice, speech), a booked panel interview to run
+the use cases on, and the WeCom messages the interviewers send (text, voice, card clicks)."""
 
 from __future__ import annotations
 
@@ -45,7 +46,8 @@ _ids = count(1000)
 
 
 class FakePrompts:
-    """Competencies from the scope's model; a prompt that records what it was asked."""
+    """``LivePrompts``: competencies from the scope's model; a prompt that records what it was
+    asked; an assessment that scores a competency a note names."""
 
     def __init__(self) -> None:
         self.asked: list[tuple[list[str], str]] = []
@@ -73,6 +75,8 @@ class FakePrompts:
 
 @dataclass
 class FakeVoice:
+    """``VoiceSource``: the voice note's audio (or ``error``), each media id it fetched."""
+
     audio: bytes = b"#!AMR\n" + bytes(64)
     error: Exception | None = None
     fetched: list[str] = field(default_factory=list)
@@ -86,6 +90,8 @@ class FakeVoice:
 
 @dataclass
 class FakeSpeech:
+    """``SpeechToText``: always ``result``; the audio it heard."""
+
     result: SpokenText = field(default_factory=lambda: SpokenText(True, "客户导向很强", 4.0))
     heard: list[bytes] = field(default_factory=list)
 

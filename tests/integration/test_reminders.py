@@ -29,7 +29,6 @@ from recruiting.models import (
     SubjectKind,
 )
 from recruiting.ports.candidate_channel import CANDIDATE_CHANNEL
-from recruiting.ports.outbound import OutboundMessage
 from recruiting.services.messaging.conversation import CHANNEL as WECOM_MESSAGE
 from recruiting.services.messaging.outbox import OutboxRelay
 from recruiting.services.scheduling.reminders import (
@@ -40,21 +39,13 @@ from recruiting.services.scheduling.reminders import (
 )
 from recruiting.services.scheduling.slots import SchedulingRules, SchedulingService
 from recruiting.services.shared.sessions import Principal
+from tests.fakes.outbound import RecordingSender
 
 SH = ZoneInfo("Asia/Shanghai")
 START = datetime(2030, 11, 26, 10, tzinfo=SH)  # a Tuesday 10:00
 H, DAY = timedelta(hours=1), timedelta(hours=24)
 HR = Principal(1, SubjectKind.STAFF, userid="lina", roles=frozenset({Role.HR}))
 POLICY = ReminderPolicy((DAY, H), SH, QuietHours(time(22), time(8)))
-
-
-class Recorder:
-    def __init__(self) -> None:
-        self.sent: list[OutboundMessage] = []
-
-    async def deliver(self, message: OutboundMessage) -> dict[str, Any]:
-        self.sent.append(message)
-        return {"msgid": f"m{len(self.sent)}"}
 
 
 @pytest.fixture
@@ -169,7 +160,7 @@ async def test_cancel_stops_reminders_also_those_already_in_the_outbox(
     assert await service.send_due(START - DAY) == 3
     await world["scheduling"].cancel(HR, interview.id, "岗位关闭")
     assert await service.send_due(START - H) == 0
-    recorder = Recorder()
+    recorder = RecordingSender()
     relay = OutboxRelay(gate_reminders({WECOM_MESSAGE: recorder, CANDIDATE_CHANNEL: recorder}),
                         lease_seconds=30, max_attempts=3)  # fmt: skip
     pending = await OutboxMessage.filter(idempotency_key__startswith="reminder:")
@@ -193,7 +184,7 @@ async def test_reschedule_gets_new_reminders_and_the_old_ones_never_go(
     await world["scheduling"].reschedule(
         HR, interview.id, Proposal(Interval(later, later + H), tuple(s.id for s in panel))
     )
-    recorder = Recorder()
+    recorder = RecordingSender()
     relay = OutboxRelay(gate_reminders({WECOM_MESSAGE: recorder, CANDIDATE_CHANNEL: recorder}),
                         lease_seconds=30, max_attempts=3)  # fmt: skip
     for row in await OutboxMessage.filter(idempotency_key__startswith="reminder:"):

@@ -69,7 +69,7 @@ from recruiting.services.scheduling.slots import SchedulingRules, SchedulingServ
 from recruiting.services.shared.sessions import Principal
 from recruiting.settings import FollowUpSettings
 from tests.fakes.live import SH, FakePrompts
-from tests.integration.test_offers import FakePackages
+from tests.fakes.payroll import FakePackages
 
 MODEL = [{"code": "comm", "name": "沟通能力", "weight": "0.6"},
          {"code": "res", "name": "抗压能力", "weight": "0.4"}]  # fmt: skip

@@ -104,7 +104,7 @@ class Gone(ExternalServiceError):
     """What the WeCom adapter raises for an expired media id (not transient)."""
 
 
-@dataclass
+@dataclass(frozen=True)
 class Live:
     """The use cases wired with fakes, and a booked panel interview."""
 

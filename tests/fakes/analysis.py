@@ -4,9 +4,15 @@ stay real (the core itself runs for real in the e2e tests)."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from recruiting.ports.analysis import AiScore, AnalysisOutcome, AnalysisRequest, MediaFacts
+from recruiting.ports.analysis import (
+    AiScore,
+    AnalysisOutcome,
+    AnalysisRequest,
+    MediaAnalysis,
+    MediaFacts,
+)
 
 
 class FakeAnalysis:
@@ -34,3 +40,7 @@ class FakeAnalysis:
         competencies = {"沟通能力": {"score": score, "confidence": 0.8, "evidence": evidence}}
         return AnalysisOutcome({"score": {"competencies": competencies}},
                                [AiScore("沟通能力", score, 0.8, evidence)], "ai:fake@1")  # fmt: skip
+
+
+if TYPE_CHECKING:  # mypy tests/fakes: each fake implements its port
+    _analysis: MediaAnalysis = FakeAnalysis()

@@ -3,10 +3,13 @@ competencies and one library job are enough to exercise models, weights and ques
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from recruiting.ports.competency_catalog import (
     CatalogCompetency,
     CatalogJob,
     CatalogQuestion,
+    CompetencyCatalog,
 )
 
 
@@ -37,3 +40,7 @@ class FakeCatalog:
 
     def jobs(self) -> tuple[CatalogJob, ...]:
         return self._jobs
+
+
+if TYPE_CHECKING:  # mypy tests/fakes: each fake implements its port
+    _catalog: CompetencyCatalog = FakeCatalog()

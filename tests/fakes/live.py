@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 from itertools import count
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from recruiting import clock
@@ -25,11 +26,12 @@ from recruiting.models import (
 from recruiting.ports.live_prompts import (
     CompetencyBrief,
     LivePrompt,
+    LivePrompts,
     LiveScope,
     NoteAssessment,
     NoteScore,
 )
-from recruiting.ports.voice_notes import SpokenText
+from recruiting.ports.voice_notes import SpeechToText, SpokenText, VoiceSource
 from recruiting.services.demo import seed_demo_staff
 from recruiting.services.live.interview import LiveInterviews
 from recruiting.services.live.panel_scoring import PanelScoring
@@ -162,3 +164,9 @@ def clicked(user: str, key: str, levels: dict[str, int | str], code: str = "rc")
                      event="template_card_event", dedup_key=f"evt:{next(_ids)}", event_key=key,
                      task_id="task-1", card_type="multiple_interaction", response_code=code,
                      selected=selected)  # fmt: skip
+
+
+if TYPE_CHECKING:  # mypy tests/fakes: each fake implements its port
+    _prompts: LivePrompts = FakePrompts()
+    _voice: VoiceSource = FakeVoice()
+    _speech: SpeechToText = FakeSpeech()

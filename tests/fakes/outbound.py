@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import asyncio
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from recruiting.ports.outbound import OutboundMessage
+from recruiting.ports.outbound import OutboundMessage, OutboundSender
 
 
 class RecordingSender:
@@ -26,3 +26,7 @@ class RecordingSender:
         if error is not None:
             raise error
         return {"msgid": f"m{len(self.sent)}"}
+
+
+if TYPE_CHECKING:  # mypy tests/fakes: each fake implements its port
+    _sender: OutboundSender = RecordingSender()

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal as D
+from typing import TYPE_CHECKING
 
 from recruiting.errors import InvalidInput
-from recruiting.ports.payroll import CityDataGap, PackageEstimate, PackageTerms
+from recruiting.ports.payroll import CityDataGap, PackageEstimate, PackageTerms, PayrollPackages
 
 
 class FakePackages:
@@ -41,3 +42,7 @@ class FakePackages:
 
     async def data_gaps(self, day: date) -> list[CityDataGap]:
         return list(self.gaps)
+
+
+if TYPE_CHECKING:  # mypy tests/fakes: each fake implements its port
+    _packages: PayrollPackages = FakePackages()

@@ -4,8 +4,11 @@ callback endpoint."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import httpx
+
+from wecom_bot.sandbox.tokens import Clock
 
 
 class FakeClock:
@@ -38,3 +41,8 @@ class Receiver:
     @property
     def transport(self) -> httpx.MockTransport:
         return httpx.MockTransport(self)
+
+
+if TYPE_CHECKING:  # mypy tests/fakes: each fake implements its port
+    _clock: Clock = FakeClock()
+    _receiver: httpx.MockTransport = Receiver().transport

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 from collections import defaultdict
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
 
@@ -59,3 +59,7 @@ class FakeWeCom:
         if isinstance(reply, httpx.Response):
             return reply
         return httpx.Response(200, json=reply)
+
+
+if TYPE_CHECKING:  # mypy tests/fakes: each fake implements its port
+    _transport = httpx.MockTransport(FakeWeCom().handler)

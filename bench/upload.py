@@ -393,7 +393,7 @@ def _code(response: httpx.Response) -> str:
 async def prepare_candidate(
     run: Run, hr: str, round_id: int, application_id: int, index: int
 ) -> Upload:
-    """Invitation → login → redeem → consent to everything → reveal question 0."""
+    """Recording link → login → redeem → consent to everything → reveal question 0."""
     deadline = (datetime.now(UTC) + timedelta(days=1)).isoformat()
     body = {"application_id": application_id, "round_id": round_id, "deadline": deadline}
     invited = (await run.call("POST", "/staff/invitations", hr, json=body)).json()

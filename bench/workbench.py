@@ -78,9 +78,9 @@ from recruiting.models import (  # noqa: E402
     InterviewAssignment,
     InterviewInvitation,
     InterviewRound,
-    Invitation,
     JobOpening,
     Offer,
+    RecordingLink,
     ReminderDelivery,
     ResumeFile,
     ResumeParse,
@@ -333,7 +333,7 @@ async def _details(
                 IntegrityEvent(interview_id=iv, kind="app_backgrounded", question_index=1)
             )
         links.append(
-            Invitation(
+            RecordingLink(
                 token_hash=f"{iv:064}",
                 interview_id=iv,
                 created_by="bench-hr",
@@ -344,7 +344,7 @@ async def _details(
     await Answer.bulk_create(answers, batch_size=BATCH)
     await Score.bulk_create(scores, batch_size=BATCH)
     await IntegrityEvent.bulk_create(events, batch_size=BATCH)
-    await Invitation.bulk_create(links, batch_size=BATCH)
+    await RecordingLink.bulk_create(links, batch_size=BATCH)
     await _live_details(rng, now, interviews, interviewers)
 
 

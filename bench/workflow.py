@@ -217,7 +217,7 @@ async def prepare_invitations(job_id: int, pool: list[int], count: int) -> dict[
         InterviewRound,
         OutboxMessage,
     )
-    from recruiting.ports.candidate_channel import CANDIDATE_CHANNEL
+    from recruiting.ports.outbound import Channel
     from recruiting.services.invitations.lifecycle import InterviewInvitations
     from recruiting.services.messaging.outbox import OutboxRelay
     from recruiting.services.scheduling.slots import SchedulingRules, SchedulingService
@@ -242,9 +242,9 @@ async def prepare_invitations(job_id: int, pool: list[int], count: int) -> dict[
     planned = time.perf_counter() - started
     rows = await OutboxMessage.all().count() - before
     fake = _FakeWeCom()
-    relay = OutboxRelay({CANDIDATE_CHANNEL: CandidateChannelSender(fake, fake, None)},
+    relay = OutboxRelay({Channel.CANDIDATE: CandidateChannelSender(fake, fake, None)},
                         lease_seconds=60, max_attempts=3)  # fmt: skip
-    pending = await OutboxMessage.filter(channel=CANDIDATE_CHANNEL, status="pending").order_by(
+    pending = await OutboxMessage.filter(channel=Channel.CANDIDATE, status="pending").order_by(
         "id").values_list("id", flat=True)  # fmt: skip
     started = time.perf_counter()
     sent = sum([await relay.deliver(int(cast(int, i))) for i in pending])

@@ -34,13 +34,13 @@ from recruiting.infra.pii import FieldCipher
 from recruiting.infra.sealed_fields import install_cipher_for
 from recruiting.models import OutboxMessage, ProcessingStatus
 from recruiting.ports.ehr import (
-    EHR_CHANNEL,
     CandidateArchive,
     EhrRecord,
     EhrSystem,
     NewEmployee,
     record_from_payload,
 )
+from recruiting.ports.outbound import Channel
 from recruiting.services.messaging.outbox import DeadLetters, OutboxRelay
 from recruiting.services.offers.ehr import EhrSync
 from recruiting.services.shared.audit import Actor, record
@@ -115,7 +115,7 @@ async def _with_database(settings: Settings, config: EhrConfig, args: argparse.N
 
 async def _pending(limit: int) -> list[OutboxMessage]:
     unsent = (ProcessingStatus.PENDING, ProcessingStatus.PROCESSING)
-    rows = OutboxMessage.filter(channel=EHR_CHANNEL, status__in=unsent).order_by("id")
+    rows = OutboxMessage.filter(channel=Channel.EHR, status__in=unsent).order_by("id")
     return await rows.limit(limit)
 
 
@@ -155,7 +155,7 @@ async def _sync(config: EhrConfig, cipher: FieldCipher, args: argparse.Namespace
     while workers run), until none is due."""
     wiring = wire_ehr(config, cipher)
     relay = OutboxRelay(
-        {EHR_CHANNEL: wiring.sender},
+        {Channel.EHR: wiring.sender},
         lease_seconds=60,
         max_attempts=wiring.policy.max_attempts,
         backoff=wiring.policy.backoff,
@@ -163,12 +163,12 @@ async def _sync(config: EhrConfig, cipher: FieldCipher, args: argparse.Namespace
     )
     if args.now:
         await OutboxMessage.filter(
-            channel=EHR_CHANNEL, status=ProcessingStatus.PENDING, next_attempt_at__gt=clock.now()
+            channel=Channel.EHR, status=ProcessingStatus.PENDING, next_attempt_at__gt=clock.now()
         ).update(next_attempt_at=clock.now())
     sent = tried = 0
     try:
         while tried < args.limit:
-            due = await relay.due_ids(channel=EHR_CHANNEL)
+            due = await relay.due_ids(channel=Channel.EHR)
             if not due:
                 break
             for outbox_id in due:
@@ -176,8 +176,8 @@ async def _sync(config: EhrConfig, cipher: FieldCipher, args: argparse.Namespace
                 sent += await relay.deliver(outbox_id)
     finally:
         await close_ehr(wiring.ehr)
-    left = await OutboxMessage.filter(channel=EHR_CHANNEL, status=ProcessingStatus.PENDING).count()
-    dead = await OutboxMessage.filter(channel=EHR_CHANNEL, status=ProcessingStatus.FAILED).count()
+    left = await OutboxMessage.filter(channel=Channel.EHR, status=ProcessingStatus.PENDING).count()
+    dead = await OutboxMessage.filter(channel=Channel.EHR, status=ProcessingStatus.FAILED).count()
     print(f"sent {sent} of {tried} attempts; {left} waiting to retry; {dead} dead-lettered")
     return 0 if tried == sent else 1
 

@@ -8,6 +8,7 @@ jieba and the scoring tables (about 60 MB) until it runs a device check or an an
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from functools import cache
@@ -16,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from interview_core.media.probe import MediaLimits, probe
 from recruiting.domain.coverage import DEFAULT_MIN_COVERAGE
+from recruiting.domain.shorten import shorten
 from recruiting.errors import InvalidInput
 from recruiting.ports.analysis import (
     AiScore,
@@ -26,12 +28,15 @@ from recruiting.ports.analysis import (
     MediaKind,
 )
 
+log = logging.getLogger(__name__)
+
 DEVICE_CLIP_SECONDS = 15.0
 AUDIBLE_VOICED_SECONDS = 0.5  # speech the detector found in the clip
 AUDIBLE_PEAK_DBFS = -45.0  # below this the microphone is muted or far away
 FACE_VISIBLE_RATIO = 0.5
-NO_FACE_CONSENT = "the candidate did not consent to face analysis"
-NO_ASSESSMENT_CONSENT = "the candidate chose human review only: no automated assessment"
+# Stored in the analysis and shown with it (staff's results, the candidate's export).
+NO_FACE_CONSENT = "候选人未同意人脸分析。"
+NO_ASSESSMENT_CONSENT = "候选人选择只由人工评审，不做自动评估。"
 LIGHTING_BAD_RATIO = 0.5
 
 
@@ -203,15 +208,33 @@ def job_for(code: str, title: str, model: list[dict[str, object]]) -> JobModel:
     if builtin is not None and {c.name for c in builtin.competencies} == set(names):
         return builtin
     library = default_library()
+    items = []
+    for name, item in zip(names, model, strict=True):
+        shown = shorten(name, max_chars=20, inline=True) or "未命名的能力"
+        try:
+            competency = library.get(name)
+        except InvalidInput as exc:
+            log.info("job %s: %s", code, exc.message)
+            raise InvalidInput(
+                f"岗位能力模型中的「{shown}」不在能力库中，无法自动评分；"
+                "请在岗位设置中改用能力库里的能力。"
+            ) from exc
+        try:
+            items.append(JobCompetency(competency, Decimal(str(item["weight"]))))
+        except (KeyError, ArithmeticError) as exc:
+            log.info("job %s: competency %r has no usable weight", code, name)
+            raise InvalidInput(
+                f"岗位能力模型中的「{shown}」没有设置权重，无法自动评分；请在岗位设置中补上权重。"
+            ) from exc
+    job = JobModel(code=code, title=title, competencies=tuple(items))
     try:
-        items = tuple(
-            JobCompetency(library.get(name), Decimal(str(item["weight"])))
-            for name, item in zip(names, model, strict=True)
-        )
-    except KeyError as exc:
-        raise InvalidInput(f"competency model entry lacks {exc}") from exc
-    job = JobModel(code=code, title=title, competencies=items)
-    job.competency_model()
+        job.competency_model()
+    except InvalidInput as exc:
+        log.info("job %s: %s", code, exc.message)
+        raise InvalidInput(
+            "岗位能力模型的设置不完整（能力不能为空或重复，权重合计须为 100%），无法自动评分；"
+            "请在岗位设置中检查能力模型。"
+        ) from exc
     return job
 
 

@@ -68,7 +68,7 @@ async def logout(request: Request) -> HTTPResponse:
 )
 async def redeem(request: Request) -> HTTPResponse:
     body = s.parse(s.RedeemBody, request.json)
-    bound, interview_id = await miniapp(request).invitations.redeem(
+    bound, interview_id = await miniapp(request).links.redeem(
         await principal_of(request), body.invitation
     )
     return json({"interview_id": interview_id, "candidate_id": bound.candidate_id})

@@ -13,7 +13,7 @@ from recruiting.services.after_interview.surveys import Surveys
 from recruiting.services.recorded.consents import ConsentService
 from recruiting.services.recorded.device_check import DeviceCheckService
 from recruiting.services.recorded.interview import RecordedInterviewService
-from recruiting.services.recorded.links import InvitationService
+from recruiting.services.recorded.links import RecordingLinks
 from recruiting.services.recorded.results import ResultsService
 from recruiting.services.recorded.uploads import UploadService
 from recruiting.services.shared.sessions import SessionService
@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 @dataclass(frozen=True)
 class MiniApp:
     sessions: SessionService
-    invitations: InvitationService
+    links: RecordingLinks
     consents: ConsentService
     recorded: RecordedInterviewService
     uploads: UploadService

@@ -29,7 +29,7 @@ bp = Blueprint("miniapp_staff", url_prefix="/miniapp/v1")
 async def create_invitation(request: Request) -> HTTPResponse:
     b = s.parse(s.InvitationBody, request.json)
     deadline = validation.moment("deadline", b.deadline)  # required: never None, no assert
-    created = await miniapp(request).invitations.create(
+    created = await miniapp(request).links.create(
         await principal_of(request), b.application_id, b.round_id, deadline
     )
     return json(

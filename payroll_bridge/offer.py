@@ -130,13 +130,11 @@ class Offer:
 
     def check_against(self, rules: CityRules) -> None:
         """Probation pay must reach the city's minimum wage (InvalidInput otherwise)."""
-        if self.probation_months and self.probation_base < rules.minimum_wage.amount:
-            raise InvalidInput(
-                f"probation base pay {self.probation_base} is below {rules.name}'s minimum "
-                f"wage {rules.minimum_wage.amount} (劳动合同法 art. 20)"
+        minimum = rules.minimum_wage.amount
+        if self.probation_months and self.probation_base < minimum:
+            raise InvalidInput(  # HR reads it in the offer chat
+                f"试用期月薪 {self.probation_base} 元低于{rules.name}的最低工资标准 {minimum} 元"
+                "（劳动合同法第二十条）"
             )
-        if self.base < rules.minimum_wage.amount:
-            raise InvalidInput(
-                f"base salary {self.base} is below {rules.name}'s minimum wage "
-                f"{rules.minimum_wage.amount}"
-            )
+        if self.base < minimum:
+            raise InvalidInput(f"月薪 {self.base} 元低于{rules.name}的最低工资标准 {minimum} 元")

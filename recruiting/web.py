@@ -2,12 +2,13 @@
 security headers of every response, and the ``install_*`` setup functions that put them (and
 the OpenAPI document and the health route) on the app.
 
-Status codes live only here and in the route modules; use cases raise typed errors. Every
-error body is ``{"error": code, "message": text}``: the code is stable for programs, the
-message is Chinese for the person using the mini-app. A use case's message is shown when it
-is written for people (Chinese); a developer's English reason, an exception's text, a file
-name or an FFmpeg error number is never sent, only logged with a reference that is also
-returned in ``X-Request-ID`` so an operator can find it.
+Status codes live here and in the route modules (the texts people read in
+``recruiting.domain.error_text``); use cases raise typed errors. Every error body is
+``{"error": code, "message": text}``: the code is stable for programs, the message is
+Chinese for the person using the mini-app. A use case's message is shown when it is written
+for people (Chinese); a developer's English reason, an exception's text, a file name or an
+FFmpeg error number is never sent, only logged with a reference that is also returned in
+``X-Request-ID`` so an operator can find it.
 """
 
 from __future__ import annotations

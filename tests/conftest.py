@@ -78,7 +78,7 @@ REDIS_URL = worker_redis_url(
 TABLES = [
     "audit_log", "consent", "interview_note", "interview_slot", "interview_assignment", "score",
     "interview", "application", "interview_round", "job_opening", "candidate", "staff",
-    "inbox_event", "outbox_message", "app_session", "invitation", "answer", "upload",
+    "inbox_event", "outbox_message", "app_session", "recording_link", "answer", "upload",
     "integrity_event", "candidate_summary", "interview_cost", "reminder_delivery",
     "survey_response", "offer_event", "offer",
     "interview_invitation", "candidate_contact", "candidate_message", "candidate_reply",

@@ -144,7 +144,8 @@ def propose(
     fit = fit or {}
     if len(calendars) < request.panel_size:
         raise InvalidInput(
-            f"the round needs {request.panel_size} interviewers, the pool has {len(calendars)}"
+            f"这一轮需要 {request.panel_size} 位面试官，可安排的面试官只有 {len(calendars)} 位；"
+            "请先给更多员工分配面试官角色，或减少这一轮的面试官人数。"
         )
     found: list[Proposal] = []
     last: datetime | None = None

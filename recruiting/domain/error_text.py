@@ -92,13 +92,16 @@ _INTERNALS = re.compile(
 )
 
 
+def written_for_people(message: str) -> bool:
+    """Chinese, no English sentence around what a user typed, no internals."""
+    chinese = _HAN.search(message) and not _ENGLISH.search(message)
+    return bool(chinese) and not _INTERNALS.search(message)
+
+
 def code_text(code: str, message: str) -> str | None:
     """The use case's message when it is written for people, else the text of its code;
     None when there is neither."""
-    written_for_people = _HAN.search(message) and not _ENGLISH.search(message)
-    if written_for_people and not _INTERNALS.search(message):
-        return message
-    return USER_TEXT.get(code)
+    return message if written_for_people(message) else USER_TEXT.get(code)
 
 
 def kind_text(kind: type[RecruitingError]) -> str:

@@ -13,6 +13,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from recruiting.domain.shorten import shorten
+
 NAME_CHARS = 40
 EMAIL_CHARS = 100
 SOURCE_CHARS = 32
@@ -162,11 +164,11 @@ def check_entry(
     phone = normalise_phone(get["phone"]) if get["phone"] else None
     if get["phone"] and phone is None:
         problems.append(
-            Problem("手机", f"「{get['phone'][:20]}」不是有效的手机号（11 位，1 开头）")
+            Problem("手机", f"「{_quoted(get['phone'], 20)}」不是有效的手机号（11 位，1 开头）")
         )
     email = normalise_email(get["email"]) if get["email"] else None
     if get["email"] and email is None:
-        problems.append(Problem("邮箱", f"「{get['email'][:40]}」不是有效的邮箱地址"))
+        problems.append(Problem("邮箱", f"「{_quoted(get['email'], 40)}」不是有效的邮箱地址"))
     if not get["phone"] and not get["email"]:
         problems.append(Problem("手机", "手机和邮箱至少填写一项"))
     if job_required and not get["job"]:
@@ -181,14 +183,17 @@ def check_entry(
         if not education:
             levels = "、".join(EDUCATION_LEVELS)
             problems.append(
-                Problem("学历", f"无法识别学历「{get['education'][:20]}」，可填：{levels}")
+                Problem("学历", f"无法识别学历「{_quoted(get['education'], 20)}」，可填：{levels}")
             )
     years = None
     if get["years"]:
         years = years_of_experience(get["years"])
         if years is None:
             problems.append(
-                Problem("工作年限", f"无法识别工作年限「{get['years'][:20]}」，请填写数字，如 3")
+                Problem(
+                    "工作年限",
+                    f"无法识别工作年限「{_quoted(get['years'], 20)}」，请填写数字，如 3",
+                )
             )
         elif years > MAX_YEARS:
             problems.append(Problem("工作年限", f"工作年限 {years} 年超出范围（0 到 {MAX_YEARS}）"))
@@ -265,3 +270,8 @@ def read_header(cells: list[str]) -> dict[int, str] | list[Problem]:
     if "phone" not in seen and "email" not in seen:
         problems.append(Problem("手机", "缺少「手机」或「邮箱」列，至少需要一列"))
     return problems or columns
+
+
+def _quoted(value: str, chars: int) -> str:
+    """What a person typed, quoted back in a refusal: on one line, shortened at a word."""
+    return shorten(value, max_chars=chars, inline=True)

@@ -55,6 +55,19 @@ TRANSITIONS: dict[str, dict[InterviewStatus, InterviewStatus]] = {
 
 FINAL = frozenset({S.COMPLETED, S.DECLINED, S.CANCELLED, S.NO_SHOW})
 
+# What people read for a status (refusals name it: 这场面试当前状态为「已取消」).
+STATUS_NAMES: dict[InterviewStatus, str] = {
+    S.SCHEDULED: "已安排",
+    S.INVITED: "已邀请",
+    S.CONFIRMED: "已确认",
+    S.RESCHEDULE_REQUESTED: "申请改期",
+    S.IN_PROGRESS: "进行中",
+    S.COMPLETED: "已完成",
+    S.DECLINED: "候选人已拒绝",
+    S.CANCELLED: "已取消",
+    S.NO_SHOW: "未到场",
+}
+
 
 def next_status(current: InterviewStatus, action: str) -> InterviewStatus:
     """The status after ``action``, or ``InvalidTransition`` naming both."""

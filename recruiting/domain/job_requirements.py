@@ -23,6 +23,7 @@ from enum import StrEnum
 from typing import Any
 
 from recruiting.domain.protected import Attribute, ProtectedRequirement, protected_in
+from recruiting.domain.shorten import shorten
 from recruiting.domain.skill_synonyms import compact
 from recruiting.errors import InvalidInput
 
@@ -219,7 +220,8 @@ def _requirement(entry: Any, must: bool) -> Requirement | ProtectedRequirement:
     kind = _KIND_WORDS.get(word.lower())
     if kind is None:
         names = "、".join(f"{v}({k.value})" for k, v in KIND_NAMES.items())
-        raise InvalidInput(f"无法识别的要求类型「{word[:20]}」；可用的类型：{names}")
+        shown = shorten(word, max_chars=20, inline=True)
+        raise InvalidInput(f"无法识别的要求类型「{shown}」；可用的类型：{names}")
     return Requirement(kind, _normalised(kind, value), must)
 
 

@@ -15,6 +15,7 @@ from typing import Any
 
 from recruiting.domain.competency import CompetencyModel
 from recruiting.domain.recorded_round import MAX_ANSWER_SECONDS, MAX_PREP_SECONDS, MAX_RETAKES
+from recruiting.domain.shorten import shorten
 from recruiting.errors import InvalidInput
 
 MAX_CODE = 32
@@ -170,7 +171,7 @@ def competency_codes(value: Any, known: Mapping[str, str], where: str) -> tuple[
     for raw in value:
         code = raw.strip() if raw.strip() in known else by_name.get(raw.strip(), "")
         if not code:
-            raise InvalidInput(f"{where}：能力库中没有“{raw.strip()[:20]}”")
+            raise InvalidInput(f"{where}：能力库中没有“{shorten(raw, max_chars=20, inline=True)}”")
         if code not in codes:
             codes.append(code)
     if len(codes) > MAX_QUESTION_COMPETENCIES:
@@ -206,7 +207,7 @@ def competency_model(
             raise InvalidInput("能力模型的每一项须包含能力和权重")
         code = _library_code(entry, known)
         if code not in known:
-            raise InvalidInput(f"能力库中没有“{code[:20]}”")
+            raise InvalidInput(f"能力库中没有“{shorten(code, max_chars=20, inline=True)}”")
         if any(i["code"] == code for i in items):
             raise InvalidInput(f"“{known[code]}”重复出现，请合并为一项")
         weight = _weight(entry.get("weight"), known[code])

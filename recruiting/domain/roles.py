@@ -16,6 +16,17 @@ class Role(StrEnum):
     ADMIN = "admin"
 
 
+# What people read for a role (the workbench, chat): every role has its name here, so a page
+# never falls back to the English key.
+ROLE_NAMES: dict[Role, str] = {
+    Role.HR: "HR",
+    Role.HR_MANAGER: "HR 经理",
+    Role.INTERVIEWER: "面试官",
+    Role.FINANCE: "财务",
+    Role.ADMIN: "管理员",
+}
+
+
 class Permission(StrEnum):
     VIEW_CONTACT = "view_contact"  # phone, email
     VIEW_ID_NUMBER = "view_id_number"

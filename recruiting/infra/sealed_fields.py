@@ -9,6 +9,8 @@ value is ``<table>.<column>``: a token copied into another column does not decry
 - ``SealedTextField``: free text (notes, comments, names), random nonce per write.
 - ``SealedJSONField``: a JSON document (payloads, analysis with transcripts) sealed whole and
   stored as a JSON string, so the column keeps its JSON type.
+- ``SealedDecimalField``: an amount (an offer's pay) sealed as its exact decimal text and
+  read back as a ``Decimal``; the database cannot compare or sum it.
 - ``SearchableField``: identifiers looked up by value (openids, external_userids), sealed
   deterministically so equality filters and unique keys keep working.
 
@@ -20,6 +22,7 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
+from decimal import Decimal
 from typing import Any
 
 from tortoise.fields import Field, JSONField
@@ -123,6 +126,42 @@ class SealedJSONField(JSONField[Any]):
             opened = _open(self, value)
             return value if opened is value else json.loads(opened)
         return value
+
+
+class SealedDecimalField(Field[Decimal], Decimal):  # type: ignore[misc]
+    """An amount sealed with a fresh nonce per write, as its text with ``decimal_places``
+    (what a ``DecimalField`` would hold); read back as a quantized ``Decimal``."""
+
+    SQL_TYPE = "TEXT"
+    indexable = False
+
+    def __init__(self, max_digits: int, decimal_places: int, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.max_digits = max_digits
+        self.decimal_places = decimal_places
+        self.quant = Decimal(1).scaleb(-decimal_places)
+
+    def to_db_value(self, value: Any, instance: Any) -> str | None:
+        if value is None:
+            return None
+        amount = self._amount(value)
+        # the check NUMERIC(max_digits, decimal_places) made before the column was sealed
+        if not amount.is_finite() or len(amount.as_tuple().digits) > self.max_digits:
+            raise ValueError(f"{_context(self)}: {self.max_digits} digits at most")
+        return installed_cipher().encrypt(str(amount), _context(self))
+
+    def to_python_value(self, value: Any) -> Decimal | None:
+        if value is None:
+            return None
+        if not isinstance(value, (str, bytes)):
+            return self._amount(value)
+        text = _open(self, value.decode("utf-8") if isinstance(value, bytes) else value)
+        return self._amount(text)
+
+    def _amount(self, value: Any) -> Decimal:
+        # floats by their shortest text, as 1.1 and not 1.100000000000000088…
+        exact = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
+        return exact.quantize(self.quant)
 
 
 # --- sealing rows written before a column was sealed (used by data migrations) -----------

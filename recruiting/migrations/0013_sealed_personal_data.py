@@ -10,6 +10,7 @@ are already tokens, so running it again changes nothing.
 from tortoise import migrations
 from tortoise.migrations import operations as ops
 
+from recruiting.infra.sealing_migration import AlterColumnType, sealing_step
 from recruiting.infra.sealed_fields import (
     JSON,
     SEARCHABLE,
@@ -17,7 +18,6 @@ from recruiting.infra.sealed_fields import (
     SealedJSONField,
     SealedTextField,
     SearchableField,
-    seal_plaintext_rows,
 )
 
 # (model, field, table, kind, new field)
@@ -49,25 +49,7 @@ _COLUMNS = [
 ]  # fmt: skip
 
 
-class AlterColumnType(ops.AlterField):
-    """PostgreSQL only. SQLite does not enforce VARCHAR lengths (all of these are TEXT to it)
-    and Tortoise would rebuild the table: its DROP TABLE cascades deletes through the foreign
-    keys of every table that references it (candidate, staff, …)."""
-
-    async def database_forward(self, app_label, old_state, new_state, state_editor=None):  # type: ignore[no-untyped-def]
-        if state_editor is not None and state_editor.client.capabilities.dialect == "sqlite":
-            return
-        await super().database_forward(app_label, old_state, new_state, state_editor)
-
-    async def database_backward(self, app_label, old_state, new_state, state_editor=None):  # type: ignore[no-untyped-def]
-        if state_editor is not None and state_editor.client.capabilities.dialect == "sqlite":
-            return
-        await super().database_backward(app_label, old_state, new_state, state_editor)
-
-
-async def seal_existing_rows(apps: object, schema_editor: object) -> None:
-    columns = [(table, name, kind) for _, name, table, kind, _ in _COLUMNS]
-    await seal_plaintext_rows(schema_editor.client, columns)  # type: ignore[attr-defined]
+_seal_existing_rows = sealing_step([(table, name, kind) for _, name, table, kind, _ in _COLUMNS])
 
 
 class Migration(migrations.Migration):
@@ -77,5 +59,5 @@ class Migration(migrations.Migration):
 
     operations = [
         *[AlterColumnType(model_name=m, name=n, field=f) for m, n, _, _, f in _COLUMNS],
-        ops.RunPython(seal_existing_rows),
+        ops.RunPython(_seal_existing_rows),
     ]

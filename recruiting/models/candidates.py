@@ -32,7 +32,9 @@ class Candidate(Model):
     # What HR enters or a recruiting site exports (``recruiting.domain.intake``).
     education = fields.CharField(max_length=16, default="", db_default="")
     years_experience = fields.SmallIntField(null=True)
-    source = fields.CharField(max_length=32, default="", db_default="")
+    # Where they came from as HR or a spreadsheet wrote it (≤32 characters, BOSS直聘, 内推…):
+    # typed by people, so sealed; deterministically, as HR filters candidates by it.
+    source = SearchableField(default="", db_default="")
     # Set when HR merged this record into another: everything moved there, this one is kept
     # (emptied of personal data) so audit entries that name it still resolve.
     merged_into = fields.IntField(null=True)
@@ -64,7 +66,9 @@ class Application(Model):
     )
     job_id: int
     status = fields.CharEnumField(ApplicationStatus, max_length=16, default="applied")
-    channel = fields.CharField(max_length=32, default="direct")
+    # how it came in: a code (``domain.intake.CHANNEL_NAMES``) or the candidate's source as
+    # written (≤32 characters); sealed deterministically, the board filters on it
+    channel = SearchableField(default="direct")
     # why HR turned the application down (``pipeline.reject``: a ``RejectReason`` code; older
     # rows hold HR's words); the candidate summary uses it
     rejection_reason = fields.CharField(max_length=200, default="", db_default="")

@@ -1,7 +1,8 @@
 """A candidate's request about their personal data (PIPL Art. 45-47, 50): to see it, to
 correct it, to delete it. The request outlives what it asked to delete: it names the
-candidate by id only (no foreign key, so an erasure leaves the record that it was honoured)
-and holds no personal content once handled (a correction's new value is sealed until then).
+candidate by id only (no foreign key, so an erasure leaves the record that it was honoured).
+A correction's new value and HR's note are sealed and cleared once it is handled; the
+outcome stays, sealed, as it gives HR's reason when a correction is refused.
 """
 
 from __future__ import annotations
@@ -44,7 +45,8 @@ class DataRequest(Model):
     created_at = fields.DatetimeField()  # the service's clock (the demo clock moves it)
     handled_at = fields.DatetimeField(null=True)
     handled_by = fields.CharField(max_length=64, default="")
-    outcome = fields.CharField(max_length=256, default="")  # what was done, never the content
+    # what was done; a refused correction adds HR's reason (told to the candidate): sealed
+    outcome = SealedTextField(default="")
     hold_told_at = fields.DatetimeField(null=True)  # the candidate was told of a legal hold
 
     class Meta:

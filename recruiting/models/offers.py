@@ -14,7 +14,7 @@ from tortoise import fields
 from tortoise.models import Model
 
 from recruiting.domain.offer_state import OfferStatus
-from recruiting.infra.sealed_fields import SealedJSONField, SealedTextField
+from recruiting.infra.sealed_fields import SealedDecimalField, SealedJSONField, SealedTextField
 
 if TYPE_CHECKING:
     from recruiting.models.candidates import Application
@@ -29,9 +29,10 @@ class Offer(Model):
     created_by = fields.CharField(max_length=64)  # WeCom userid of the HR person
     status = fields.CharEnumField(OfferStatus, max_length=32, default=OfferStatus.DRAFT)
     city = fields.CharField(max_length=32)  # payroll city code
-    base_salary = fields.DecimalField(max_digits=12, decimal_places=2)  # yuan per month
-    bonus_months = fields.DecimalField(max_digits=5, decimal_places=2, default=0)
-    allowances = fields.DecimalField(max_digits=12, decimal_places=2, default=0)
+    # The pay is personal: sealed (no query filters, sorts or sums on it; code computes).
+    base_salary = SealedDecimalField(max_digits=12, decimal_places=2)  # yuan per month
+    bonus_months = SealedDecimalField(max_digits=5, decimal_places=2, default=0)
+    allowances = SealedDecimalField(max_digits=12, decimal_places=2, default=0)
     start_date = fields.DateField()
     estimate: Any = SealedJSONField(null=True)  # the payroll estimate shown to HR
     version = fields.IntField(default=1)  # bumped on each change of figures (card keys)

@@ -1,4 +1,4 @@
-"""Recorded (asynchronous) interviews taken in the mini-app: sessions, invitations, answers,
+"""Recorded (asynchronous) interviews taken in the mini-app: sessions, recording links, answers,
 their resumable uploads, client-reported integrity events and the released summary.
 
 Tokens are stored only as SHA-256 hashes: a database leak does not hand out sessions.
@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 class SubjectKind(StrEnum):
     CANDIDATE = "candidate"
     STAFF = "staff"
-    VISITOR = "visitor"  # a WeChat user who has not yet redeemed an invitation
+    VISITOR = "visitor"  # a WeChat user who has not yet redeemed a recording link
     WORKBENCH = "workbench"  # a staff member signed in to the HR workbench (web cookie)
 
 
@@ -52,13 +52,15 @@ class AppSession(Model):
         table = "app_session"
 
 
-class Invitation(Model):
-    """A one-time link or QR code that binds a WeChat user to a recorded interview."""
+class RecordingLink(Model):
+    """A one-time link or QR code that binds a WeChat user to a recorded interview.
+
+    Not an ``InterviewInvitation``: that one asks a candidate to a booked live interview."""
 
     id = fields.IntField(primary_key=True)
     token_hash = fields.CharField(max_length=64, unique=True)
     interview: fields.ForeignKeyRelation[Interview] = fields.ForeignKeyField(
-        "recruiting.Interview", related_name="invitations", on_delete=fields.CASCADE
+        "recruiting.Interview", related_name="recording_links", on_delete=fields.CASCADE
     )
     interview_id: int
     created_by = fields.CharField(max_length=64)
@@ -68,7 +70,7 @@ class Invitation(Model):
     created_at = fields.DatetimeField(auto_now_add=True)
 
     class Meta:
-        table = "invitation"
+        table = "recording_link"
         indexes = (("interview_id",),)
 
 
@@ -163,7 +165,8 @@ class IntegrityEvent(Model):
     kind = fields.CharField(max_length=32)
     question_index = fields.SmallIntField(null=True)
     client_at = fields.DatetimeField(null=True)
-    detail = fields.CharField(max_length=256, default="")
+    # what the mini-app sent: any text a client chooses, about a candidate's recording
+    detail = SealedTextField(default="")
     received_at = fields.DatetimeField(auto_now_add=True)
 
     class Meta:

@@ -51,7 +51,7 @@ class ErasureRecord(Model):
     id = fields.BigIntField(primary_key=True)
     candidate_id = fields.IntField(db_index=True)
     at = fields.DatetimeField(db_index=True)
-    trigger = fields.CharField(max_length=16)  # purge | request
+    trigger = fields.CharField(max_length=16)  # purge | request:<data request id>
     classes: Any = fields.JSONField(default=list)  # data classes removed
     counts: Any = fields.JSONField(default=dict)  # data class -> rows/objects removed
     actor = fields.CharField(max_length=64)

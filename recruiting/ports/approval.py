@@ -1,6 +1,6 @@
 """Offer approval in the company's approval system (WeCom 审批), as the use case sees it.
 
-Submitting is an outward effect: an outbox row on ``APPROVAL_CHANNEL`` carrying an
+Submitting is an outward effect: an outbox row on ``Channel.WECOM_APPROVAL`` carrying an
 ``OfferApprovalRequest`` (plain figures, no WeCom control ids: the adapter maps them to the
 configured template). The sender reports back through ``ApprovalOutcomes`` — the approval
 number on success, or a refusal HR must hear about — and the decisions arrive later as
@@ -14,8 +14,6 @@ from typing import Any, Protocol
 
 from recruiting.errors import InvalidInput
 from recruiting.ports.outbound import Channel, OutboundDraft
-
-APPROVAL_CHANNEL = Channel.WECOM_APPROVAL
 
 
 @dataclass(frozen=True)
@@ -46,7 +44,9 @@ class OfferApprovalRequest:
 
 def approval_draft(request: OfferApprovalRequest, key: str) -> OutboundDraft:
     """One offer's submissions go in order (recipient ``offer:<id>``)."""
-    return OutboundDraft(APPROVAL_CHANNEL, f"offer:{request.offer_id}", request.payload(), key)
+    return OutboundDraft(
+        Channel.WECOM_APPROVAL, f"offer:{request.offer_id}", request.payload(), key
+    )
 
 
 class ApprovalOutcomes(Protocol):

@@ -1,6 +1,6 @@
 """Reaching a candidate, who is usually an external WeChat user, not a WeCom member.
 
-Use cases never pick the route: they write an outbox row on ``CANDIDATE_CHANNEL`` with the
+Use cases never pick the route: they write an outbox row on ``Channel.CANDIDATE`` with the
 recipient ``candidate_recipient(id)`` and a channel-neutral payload, and the sender
 registered for the channel chooses how to reach that person (微信客服 while its 48 h /
 5-message window is open, the recruiter's external-contact route — which the recruiter must
@@ -30,10 +30,6 @@ the candidate can always read and answer it there.
 """
 
 from __future__ import annotations
-
-from recruiting.ports.outbound import Channel
-
-CANDIDATE_CHANNEL = Channel.CANDIDATE
 
 
 def candidate_recipient(candidate_id: int) -> str:

@@ -25,7 +25,6 @@ from typing import Any, Protocol
 from recruiting.errors import InvalidInput
 from recruiting.ports.outbound import Channel, OutboundDraft
 
-EHR_CHANNEL = Channel.EHR
 PII_FIELDS = ("phone", "email", "id_number")
 
 
@@ -169,7 +168,7 @@ def ehr_draft(record: EhrRecord, key: str) -> OutboundDraft:
     """The outbox draft that pushes ``record``; ``key`` is unique among its cause's drafts."""
     op = EhrOp.ARCHIVE if isinstance(record, CandidateArchive) else EhrOp.EMPLOYEE
     return OutboundDraft(
-        channel=EHR_CHANNEL,
+        channel=Channel.EHR,
         recipient=candidate_conversation(record.candidate.candidate_id),
         payload={"op": op.value, "record": asdict(record)},
         key=key,

@@ -2,7 +2,7 @@
 the hand-off of a new hire once the offer is approved.
 
 ``PayrollPackages`` answers while HR shapes an offer (plain calls). The hand-off is an
-outward effect: the use case writes an outbox row on ``PAYROLL_CHANNEL`` in the transaction
+outward effect: the use case writes an outbox row on ``Channel.PAYROLL`` in the transaction
 of the approval, and the sender registered for the channel (the payroll adapter) delivers
 it, idempotent on the row's key.
 """
@@ -16,8 +16,6 @@ from typing import Any, Protocol
 
 from recruiting.errors import InvalidInput
 from recruiting.ports.outbound import Channel, OutboundDraft
-
-PAYROLL_CHANNEL = Channel.PAYROLL
 
 
 @dataclass(frozen=True)
@@ -112,4 +110,4 @@ class NewHireHandOff:
 
 
 def payroll_draft(hand_off: NewHireHandOff, recipient: str, key: str) -> OutboundDraft:
-    return OutboundDraft(PAYROLL_CHANNEL, recipient, hand_off.payload(), key)
+    return OutboundDraft(Channel.PAYROLL, recipient, hand_off.payload(), key)

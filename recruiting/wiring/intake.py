@@ -46,7 +46,7 @@ def wire_intake(
     candidates = CandidateIntake(shared.cipher)
     cards = IntakeCards(
         pipeline.rejections,
-        recorded.miniapp.invitations,
+        recorded.miniapp.links,
         invitations.chat,
         settings.timezone,
         settings.miniapp.appid,

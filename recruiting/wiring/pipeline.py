@@ -35,7 +35,7 @@ def wire_pipeline(
 ) -> Pipeline:
     zone = shared.settings.timezone
     rejections = Rejections(offers.ehr_sync, invitations.booking, shared.effects)
-    bulk = BulkActions(recorded.miniapp.invitations, invitations.booking, rejections)
+    bulk = BulkActions(recorded.miniapp.links, invitations.booking, rejections)
     return Pipeline(
         board=PipelineBoard(),
         bulk=bulk,

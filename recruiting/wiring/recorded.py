@@ -14,7 +14,7 @@ from recruiting.services.recorded.analysis import AnswerAnalysisRunner
 from recruiting.services.recorded.consents import ConsentService
 from recruiting.services.recorded.device_check import DeviceCheckService
 from recruiting.services.recorded.interview import RecordedInterviewService
-from recruiting.services.recorded.links import InvitationService
+from recruiting.services.recorded.links import RecordingLinks
 from recruiting.services.recorded.results import ResultsService
 from recruiting.services.recorded.uploads import UploadLimits, UploadService
 from recruiting.services.shared.sessions import SessionService
@@ -56,7 +56,7 @@ def _miniapp(shared: Shared, after: AfterInterview) -> MiniApp:
     limits = UploadLimits(max_bytes=m.max_upload_bytes, max_chunk=m.max_chunk_bytes)
     return MiniApp(
         sessions=sessions,
-        invitations=InvitationService(sessions, m.invitation_ttl),
+        links=RecordingLinks(sessions, m.invitation_ttl),
         consents=ConsentService(media),
         recorded=RecordedInterviewService(media, shared.queue),
         uploads=UploadService(media, core, shared.queue, shared.kv, limits, scratch),

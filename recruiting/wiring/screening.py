@@ -33,7 +33,7 @@ def wire_screening(
     screening = Screening(
         resumes or StoredResumes(),
         synonyms,
-        recorded.miniapp.invitations,
+        recorded.miniapp.links,
         shared.effects,
         settings.timezone,
         invite_days=settings.screening.invite_days,

@@ -37,7 +37,7 @@ from recruiting.models import (
     SurveyResponse,
 )
 from recruiting.models.interviews import NoteKind
-from recruiting.ports.candidate_channel import CANDIDATE_CHANNEL
+from recruiting.ports.outbound import Channel
 from recruiting.services.after_interview.surveys import COMMENT_INVITE
 from tests.e2e import chat
 from tests.e2e.chat import Timeline, texts
@@ -367,7 +367,7 @@ async def _approvals(stack: Stack) -> list[dict[str, Any]]:
 
 async def the_handoffs_are_in_the_outbox_once(story: Story) -> None:
     await chat.wait(_outbox_settled)
-    letters = [r for r in await OutboxMessage.filter(channel=CANDIDATE_CHANNEL)
+    letters = [r for r in await OutboxMessage.filter(channel=Channel.CANDIDATE)
                if "录用邀请（offer）" in str(r.payload.get("content"))]  # fmt: skip
     assert [r.recipient for r in letters] == [f"candidate:{story.candidate_id}"]
     ehr = await OutboxMessage.filter(channel="ehr")

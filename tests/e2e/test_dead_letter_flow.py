@@ -15,12 +15,8 @@ from sanic import Sanic
 
 from recruiting.bootstrap import create_app
 from recruiting.models import OutboxMessage, ProcessingStatus
-from recruiting.ports.ehr import (
-    EHR_CHANNEL,
-    CandidateArchive,
-    CandidateProfile,
-    ehr_draft,
-)
+from recruiting.ports.ehr import CandidateArchive, CandidateProfile, ehr_draft
+from recruiting.ports.outbound import Channel
 from recruiting.ports.queue import OUTBOX_TOPIC
 from recruiting.settings import load_settings
 from tests.conftest import premigrate
@@ -72,7 +68,7 @@ async def test_hr_manager_requeues_a_dead_push_from_the_card(
     service, console = stack
     services = service.ctx.services
     row = await OutboxMessage.create(
-        idempotency_key="ehr-e2e", channel=EHR_CHANNEL, recipient="candidate:9",
+        idempotency_key="ehr-e2e", channel=Channel.EHR, recipient="candidate:9",
         payload={"op": "archive", "record": {"broken": True}},  # data the EHR cannot take
     )  # fmt: skip
     await services.shared.queue.put(OUTBOX_TOPIC, str(row.id))

@@ -27,7 +27,7 @@ from recruiting.models import (
     Staff,
     SurveyResponse,
 )
-from recruiting.ports.candidate_channel import CANDIDATE_CHANNEL
+from recruiting.ports.outbound import Channel
 from tests.e2e import chat
 from tests.e2e.stack import Stack
 
@@ -105,7 +105,7 @@ async def test_surveys_and_summary_release_end_to_end(stack: Stack) -> None:
     row = await SurveyResponse.get(interview_id=interview.id, respondent_key=f"staff:{chen.id}")
     assert row.answers == {"questions_fit": "fit", "time_enough": "tight",
                            "prompts_useful": "useful"}  # fmt: skip
-    [asked] = await OutboxMessage.filter(channel=CANDIDATE_CHANNEL)
+    [asked] = await OutboxMessage.filter(channel=Channel.CANDIDATE)
     assert asked.payload["kind"] == "choices" and asked.payload["subject"].startswith("survey:")
 
     async with await _miniapp(stack) as api:
@@ -169,7 +169,7 @@ async def test_surveys_and_summary_release_end_to_end(stack: Stack) -> None:
         timeline = await chat.until(stack, "lina", released)
         state = chat.cards(timeline, "summary-")[0]["card_state"]
         assert "已由 李娜" in state["card"]["sub_title_text"]
-        sent = await OutboxMessage.filter(channel=CANDIDATE_CHANNEL)
+        sent = await OutboxMessage.filter(channel=Channel.CANDIDATE)
         summary_rows = [r for r in sent if r.payload.get("kind") == "link"]
         assert len(summary_rows) == 1 and "做得好的方面" in summary_rows[0].payload["content"]
         shown = (await api.get(f"/interviews/{interview.id}/summary", headers=me)).json()

@@ -23,7 +23,7 @@ from recruiting.models import (
     OutboxMessage,
     ResumeFile,
 )
-from recruiting.ports.candidate_channel import CANDIDATE_CHANNEL
+from recruiting.ports.outbound import Channel
 from recruiting.services.demo import DEMO_JOB_CODE
 from tests.e2e.chat import card_state, cards, click, texts, until
 from tests.e2e.stack import Stack
@@ -115,7 +115,7 @@ async def test_a_zip_of_resumes_becomes_candidates_with_a_matched_card(
     app = await Application.get(candidate_id=candidate.id)
     assert app.status == ApplicationStatus.REJECTED and app.rejection_reason == "experience"
     assert app.decided_at is not None and app.rejected_by == "lina"
-    told = await OutboxMessage.filter(channel=CANDIDATE_CHANNEL,
+    told = await OutboxMessage.filter(channel=Channel.CANDIDATE,
                                       recipient=f"candidate:{candidate.id}")  # fmt: skip
     assert sum("未能继续推进" in str(m.payload.get("content")) for m in told) == 1
     timeline = await until(stack, "lina",

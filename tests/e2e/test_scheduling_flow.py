@@ -17,7 +17,7 @@ from recruiting.models import (
     OutboxMessage,
     Staff,
 )
-from recruiting.ports.candidate_channel import CANDIDATE_CHANNEL
+from recruiting.ports.outbound import Channel
 from tests.e2e import chat, miniapp
 from tests.e2e.miniapp import Stack, monday
 
@@ -69,7 +69,7 @@ async def test_hr_books_a_remote_panel_and_wecom_gets_the_schedule(stack: Stack)
     gone = await chat.wait(lambda: _schedule_gone(stack, interview.wecom_schedule_id), 15)
     assert gone
     # The invited candidate is told, once, with the reason; the invitation is withdrawn.
-    told = [m for m in await OutboxMessage.filter(channel=CANDIDATE_CHANNEL)
+    told = [m for m in await OutboxMessage.filter(channel=Channel.CANDIDATE)
             if "已取消" in m.payload["content"]]  # fmt: skip
     assert len(told) == 1 and "岗位关闭" in told[0].payload["content"]
     [invitation] = await InterviewInvitation.filter(interview_id=interview_id)

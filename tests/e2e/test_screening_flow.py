@@ -22,7 +22,7 @@ from recruiting.models import (
     ResumeParse,
     SubjectKind,
 )
-from recruiting.ports.candidate_channel import CANDIDATE_CHANNEL
+from recruiting.ports.outbound import Channel
 from recruiting.services.screening.requirements import OpeningRequirements
 from recruiting.services.shared.sessions import Principal
 from tests.e2e import chat, miniapp
@@ -111,7 +111,7 @@ async def test_hr_screens_in_chat_and_invites_the_top_two(stack: Stack) -> None:
         interview = await Interview.get(application_id=ids[name], round_id=stack.round_id)
         assert interview.status == "invited"
     assert not await Interview.exists(application_id=ids["周杰"])
-    sent = [m for m in await OutboxMessage.filter(channel=CANDIDATE_CHANNEL)
+    sent = [m for m in await OutboxMessage.filter(channel=Channel.CANDIDATE)
             if m.payload.get("kind") == "link"]  # fmt: skip
     assert len(sent) == 2 and all("销售代表" in m.payload["content"] for m in sent)
     redrawn = await chat.wait(lambda: _updated(stack, card["task_id"]))

@@ -24,7 +24,7 @@ from recruiting.models import (
     ResumeFile,
     ResumeParse,
 )
-from recruiting.ports.candidate_channel import CANDIDATE_CHANNEL
+from recruiting.ports.outbound import Channel
 from recruiting.services.demo import DEMO_JOB_CODE
 from tests.e2e.stack import Stack
 from tests.e2e.workbench import DESKTOP, sign_in
@@ -124,7 +124,7 @@ async def test_screening_in_the_workbench(stack: Stack, hr: httpx.AsyncClient) -
     assert "AI 面试邀请：已邀请 1 人" in after and "已邀请 AI 面试" in after
     sun = await Application.get(candidate__name="孙磊")
     assert await Interview.filter(application_id=sun.id).count() == 1
-    assert await OutboxMessage.filter(channel=CANDIDATE_CHANNEL).count() >= 1
+    assert await OutboxMessage.filter(channel=Channel.CANDIDATE).count() >= 1
     again = await hr.post(f"{path}/invite", data={"top": "5", "csrf_token": await _csrf(hr, path)})
     assert "已邀请过，跳过 1 人" in unescape((await hr.get(again.headers["location"])).text)
 

@@ -13,6 +13,7 @@ from typing import Any
 import asyncpg
 import pytest
 from tortoise import connections
+from tortoise.backends.base.executor import EXECUTOR_CACHE
 
 from recruiting.db import close_database
 from tests.conftest import POSTGRES_URL, require_service
@@ -20,6 +21,8 @@ from tests.conftest import POSTGRES_URL, require_service
 
 @pytest.fixture(params=["sqlite", "postgres"])
 async def empty_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[str]:
+    # Tortoise caches insert SQL per connection *name*; tests switch dialects under "default".
+    EXECUTOR_CACHE.clear()
     if request.param == "sqlite":
         yield f"sqlite://{tmp_path}/upgrade.sqlite3"
         return

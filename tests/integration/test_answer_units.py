@@ -28,7 +28,7 @@ from recruiting.models import (
     OutboxMessage,
     SubjectKind,
 )
-from recruiting.ports.candidate_channel import CANDIDATE_CHANNEL
+from recruiting.ports.outbound import Channel
 from recruiting.services.candidate_channel import contacts, free_text
 from recruiting.services.candidate_channel.answers import CandidateAnswers
 from recruiting.services.invitations import messages as msg
@@ -73,7 +73,7 @@ def crash_after(monkeypatch: pytest.MonkeyPatch, owner: Any, name: str) -> list[
 
 async def in_inbox(cid: int, subject: str) -> CandidateMessage:
     """The message asking ``subject``, kept in the mini-app inbox as the sender keeps it."""
-    rows = await OutboxMessage.filter(channel=CANDIDATE_CHANNEL, recipient=f"candidate:{cid}")
+    rows = await OutboxMessage.filter(channel=Channel.CANDIDATE, recipient=f"candidate:{cid}")
     [row] = [r for r in rows if r.payload.get("subject") == subject]
     message = await contacts.keep(cid, row.idempotency_key, dict(row.payload))
     await contacts.delivered(message, "miniapp", "inbox", {})

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from tortoise import connections
 
 from recruiting import clock
 from recruiting.domain.inbound import CardClick
@@ -188,9 +189,20 @@ async def test_refused_correction_says_why(database: str, media: LocalMediaStore
                                  field="email", value="zm@example.com")  # fmt: skip
     with pytest.raises(AccessDenied):
         await requests.act(me(cid), opened.request.id, "refuse", "x")
-    view = await requests.act(staff("lina", Role.HR), opened.request.id, "refuse", "邮箱无法收信")
-    assert view["status"] == "refused" and "邮箱无法收信" in view["outcome"]
-    assert "邮箱无法收信" in (await outbox(f"candidate:{cid}"))[-1]["content"]
+    view = await requests.act(staff("lina", Role.HR), opened.request.id, "refuse", "邮箱无法收信。")
+    # the reason HR wrote may name the address: the candidate is told it; the plain outcome
+    # (listed, audited) says only what was done
+    assert view["status"] == "refused" and view["outcome"] == "未更正电子邮箱，原因已告知"
+    told = (await outbox(f"candidate:{cid}"))[-1]["content"]
+    assert "未能完成：邮箱无法收信。如有疑问" in told and "。。" not in told
+    assert (await DataRequest.get(id=opened.request.id)).note == ""  # cleared once handled
+    _, rows = await connections.get("default").execute_query(
+        "SELECT outcome, note FROM data_request"
+    )
+    assert rows and all(
+        "邮箱无法收信" not in str(value) for r in rows for value in dict(r).values()
+    )
+    assert not await AuditLog.filter(detail__contains="邮箱无法收信").exists()
     assert (await Candidate.get(id=cid)).email_enc is None
     with pytest.raises(InvalidInput):
         await requests.act(staff("lina", Role.HR), opened.request.id, "erase")
@@ -263,6 +275,8 @@ async def test_legal_hold_tells_the_candidate_once(database: str, media: LocalMe
     ]
     assert len(told) == 1 and "法律程序" in told[0] and "劳动仲裁" not in told[0]
     assert (await Candidate.get(id=cid)).name == "赵敏"
+    [hr] = [p["content"] for p in await outbox("zhangwei") if "法律保留" in p.get("content", "")]
+    assert hr.startswith("赵敏申请删除个人信息") and "#" not in hr  # a name, not a request id
     await LegalHolds().lift(MANAGER, hold.id, "仲裁结束")
     assert await requests.execute_due(clock.now() + timedelta(days=15)) == 1
     assert (await DataRequest.get(id=opened.request.id)).status == DataRequestStatus.FINISHING

@@ -33,7 +33,7 @@ from recruiting.models import (
     ProcessingStatus,
     Staff,
 )
-from recruiting.ports.ehr import EHR_CHANNEL
+from recruiting.ports.outbound import Channel
 from recruiting.services.messaging.outbox import Backoff, DeadLetters, OutboxRelay
 from recruiting.services.offers.ehr import EhrSync
 from recruiting.services.shared.audit import Actor
@@ -67,7 +67,7 @@ async def rig(request: pytest.FixtureRequest, database: str) -> AsyncIterator[Ri
         )
         mapping = load_mapping(DEFAULT_MAPPINGS["rest"])
         rest = RestEhr(base, mapping, unsealer(CIPHER), auth=auth, timeout=0.5)
-        relay = OutboxRelay({EHR_CHANNEL: EhrSender(rest)}, lease_seconds=60, max_attempts=12,
+        relay = OutboxRelay({Channel.EHR: EhrSender(rest)}, lease_seconds=60, max_attempts=12,
                             backoff=Backoff(0.0, 0.0), dead_letters=DeadLetters())  # fmt: skip
         yield Rig(state, rest, relay, base)
         await rest.aclose()
@@ -81,7 +81,7 @@ async def _hires(n: int) -> list[int]:
         )
         application = await Application.create(candidate=candidate, job=job)
         await EhrSync().record_hire(application.id, HR, start_date=date(2026, 12, 1))
-    return list(await OutboxMessage.filter(channel=EHR_CHANNEL).values_list("id", flat=True))
+    return list(await OutboxMessage.filter(channel=Channel.EHR).values_list("id", flat=True))
 
 
 async def _drain(relay: OutboxRelay, rounds: int = 40) -> None:
@@ -90,7 +90,7 @@ async def _drain(relay: OutboxRelay, rounds: int = 40) -> None:
         await OutboxMessage.filter(status=ProcessingStatus.PENDING).update(
             next_attempt_at=clock.now()
         )
-        due = await relay.due_ids(channel=EHR_CHANNEL)
+        due = await relay.due_ids(channel=Channel.EHR)
         if not due:
             return
         for outbox_id in due:
@@ -157,9 +157,9 @@ async def test_refused_record_is_dead_lettered_and_hr_told(rig: Rig) -> None:
     row = await OutboxMessage.get(id=ids[0])
     assert row.status == ProcessingStatus.FAILED and "422" in row.error
     alert = await OutboxMessage.get(channel="wecom.message")
-    assert (
-        alert.recipient == "zhangwei" and str(ids[0]) in alert.payload["card"]["main_title"]["desc"]
-    )
+    card = alert.payload["card"]  # the row travels in the button, people read whom it was for
+    assert alert.recipient == "zhangwei" and card["button_list"][0]["key"].endswith(f":{ids[0]}")
+    assert card["main_title"]["desc"] == "发给：一位候选人（未填写姓名）"
 
 
 @pytest.mark.parametrize("rig", ["oauth2"], indirect=True)  # tokens are OAuth2's

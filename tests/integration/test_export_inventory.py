@@ -28,11 +28,11 @@ from recruiting.models import (
     InterviewMode,
     InterviewNote,
     InterviewRound,
-    Invitation,
     JobOpening,
     Offer,
     OfferEvent,
     RaterKind,
+    RecordingLink,
     ResumeFile,
     RoundKind,
     Score,
@@ -125,9 +125,9 @@ async def plant(tag: str) -> tuple[int, dict[tuple[str, str], str]]:
                             candidate=c, openid=v("app_session", "openid"),
                             session_key_enc=v("app_session", "session_key_enc"),
                             expires_at=clock.now())  # fmt: skip
-    await Invitation.create(token_hash=f"{tag}-i".ljust(64, "0"), interview=interview,
-                            created_by="lina", expires_at=clock.now(), redeemed_at=clock.now(),
-                            redeemed_by=v("invitation", "redeemed_by"))  # fmt: skip
+    await RecordingLink.create(token_hash=f"{tag}-i".ljust(64, "0"), interview=interview,
+                               created_by="lina", expires_at=clock.now(), redeemed_at=clock.now(),
+                               redeemed_by=v("recording_link", "redeemed_by"))  # fmt: skip
     await Answer.create(interview=interview, question_index=0, revealed_at=clock.now(),
                         status=AnswerStatus.SUBMITTED, media_key=v("answer", "media_key"),
                         analysis={"transcript": {"text": v("answer", "analysis")}},

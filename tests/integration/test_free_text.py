@@ -23,7 +23,7 @@ from recruiting.models import (
     Staff,
     SurveyResponse,
 )
-from recruiting.ports.candidate_channel import CANDIDATE_CHANNEL
+from recruiting.ports.outbound import Channel
 from recruiting.services.personal_data.talent_pool import THANKS, in_talent_pool
 from tests.integration.free_text_world import (
     FreeTextWorld,
@@ -73,7 +73,7 @@ async def test_offer_accepted_by_typing_once_and_hr_told(world: FreeTextWorld) -
     assert stored.candidate_answer == "accept" and stored.answered_at is not None
     hr = (await to("wecom.message"))[before:]
     assert len(hr) == 1 and "张三接受了「销售代表」的 offer" in hr[0]
-    assert "欢迎加入" in (await to(CANDIDATE_CHANNEL))[-1]
+    assert "欢迎加入" in (await to(Channel.CANDIDATE))[-1]
     # Typed again with another message: already answered, never "interview cancelled".
     again = await typed(world, "我接受")
     assert again.result == "already" and CLOSED not in again.message
@@ -92,7 +92,7 @@ async def test_ambiguous_offer_text_is_asked_about_not_decided(world: FreeTextWo
     hr_before = len(await to("wecom.message"))
     vague = await typed(world, "确认")
     assert vague.result == "offer_unclear" and "接受offer" in vague.message
-    ask = await OutboxMessage.filter(channel=CANDIDATE_CHANNEL).order_by("-id").first()
+    ask = await OutboxMessage.filter(channel=Channel.CANDIDATE).order_by("-id").first()
     assert ask is not None and ask.payload["subject"] == f"offer:{offer.id}"
     assert [c["key"] for c in ask.payload["choices"]] == ["accept", "decline"]
     assert len(await to("wecom.message")) == hr_before  # nothing more to tell HR
@@ -179,7 +179,7 @@ async def test_unplaceable_text_goes_to_hr_once(world: FreeTextWorld) -> None:
     assert await CandidateReply.filter(source_id="kf:q1", outcome="to_hr").count() == 1
     audit = await AuditLog.filter(action="candidate_message_to_hr").all()
     assert len(audit) == 1 and "to=lina" in audit[0].detail and "体检" not in audit[0].detail
-    assert (await to(CANDIDATE_CHANNEL))[-1] == told.message
+    assert (await to(Channel.CANDIDATE))[-1] == told.message
     # The offer stays open: the question was not taken as an answer.
     assert (await Offer.get(application_id=world.application.id)).answered_at is None
 

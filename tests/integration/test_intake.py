@@ -208,6 +208,7 @@ async def test_spreadsheet_with_bad_rows_applies_nothing_and_reports_each(world:
     assert "与第 2 行的手机相同" in row8.reason
     row9 = next(e for e in report.errors if e.row == 9)
     assert row9.duplicate_of is not None and "候选人已存在" in row9.reason
+    assert str(row9.duplicate_of) not in row9.reason  # the page links to them, no number
     assert all(not e.reason.isascii() for e in report.errors)
     assert await Candidate.all().count() == 1  # only the one that was there
     assert await OutboxMessage.all().count() == 0
@@ -520,3 +521,24 @@ async def test_card_buttons_reject_and_refuse_non_hr(world: World) -> None:
     assert "无法识别" in bad[0].payload["content"]
     invite = await world.cards.on_card_click(click("lina", f"intake.invite:{added.application_id}"))
     assert "暂未开通" in invite[0].payload["content"]
+
+
+class WordyReader:
+    """A reader whose reason runs past the stored column."""
+
+    REASON = "文件内容无法识别，请确认是简历原件。" * 20
+
+    def read(self, data: bytes, filename: str) -> ParsedResume:
+        return ParsedResume(ParseStatus.REFUSED, self.REASON)
+
+
+async def test_a_long_parse_reason_is_cut_at_a_sentence_for_hr(world: World) -> None:
+    """HR reads the reason beside the file: cut where a sentence ends, never mid-word."""
+    uploads = ResumeUploads(world.media, world.intake, world.effects, world.cards, WordyReader())
+    result = await uploads.upload(
+        HR, [UploadedFile("赵敏.pdf", PDF)], entry={"name": "赵敏", "phone": "13800138000"}
+    )
+    assert result.files[0].stored
+    reason = (await ResumeFile.get()).parse_reason
+    assert len(WordyReader.REASON) > 200 >= len(reason)
+    assert reason.endswith("原件。…") and WordyReader.REASON.startswith(reason[:-1])

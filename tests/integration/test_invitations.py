@@ -36,8 +36,7 @@ from recruiting.models import (
     Staff,
     SubjectKind,
 )
-from recruiting.ports.candidate_channel import CANDIDATE_CHANNEL
-from recruiting.ports.outbound import OutboundMessage
+from recruiting.ports.outbound import Channel, OutboundMessage
 from recruiting.services.candidate_channel.answers import CandidateAnswers
 from recruiting.services.invitations.lifecycle import InterviewInvitations
 from recruiting.services.messaging.answer_routes import answer_routes
@@ -163,7 +162,7 @@ async def test_booking_invites_once_with_every_fact(world: InvitationWorld) -> N
     again = await invitations.invite(HR, interview.id)
     assert first.id == again.id
     assert (await Interview.get(id=interview.id)).status == "invited"
-    [row] = await _rows(CANDIDATE_CHANNEL)
+    [row] = await _rows(Channel.CANDIDATE)
     content = row.payload["content"]
     for fact in ("销售代表", "业务面", "A 座 12 楼", "面试官0（经理）", "业绩材料", "60 分钟",
                  "「设备检测」页", first.reference, "10:00"):  # fmt: skip
@@ -198,7 +197,7 @@ async def test_hr_cancelling_tells_the_invited_candidate_once(world: InvitationW
     await world.scheduling.cancel(HR, interview.id, "岗位关闭")
     assert await invitations.withdraw(HR, interview.id, "岗位关闭") == 1
     assert await invitations.withdraw(HR, interview.id, "岗位关闭") == 0
-    told = [r for r in await _rows(CANDIDATE_CHANNEL) if "已取消" in r.payload["content"]]
+    told = [r for r in await _rows(Channel.CANDIDATE) if "已取消" in r.payload["content"]]
     assert len(told) == 1 and "岗位关闭" in told[0].payload["content"]
     assert (await InterviewInvitation.get(id=inv.id)).status == InvitationStatus.WITHDRAWN
     late = await invitations.answer(cid, Answer("decline"), source_id="kf:c2")
@@ -214,7 +213,7 @@ async def test_one_message_synced_twice_at_once_is_answered_once(world: Invitati
         *(invitations.answer(cid, Answer("confirm"), source_id="kf:race") for _ in range(4))
     )
     assert sorted(o.result for o in outcomes) == ["duplicate"] * 3 + ["no_invitation"]
-    assert len(await _rows(CANDIDATE_CHANNEL)) == 1
+    assert len(await _rows(Channel.CANDIDATE)) == 1
 
 
 async def test_reschedule_offers_three_slots_and_a_pick_moves_the_interview(
@@ -267,7 +266,7 @@ async def test_sender_routes_inbox_kf_fallback_and_external(world: InvitationWor
     cid = world.candidate.id
     kf, external = FakeKf(), FakeExternal()
     sender = CandidateChannelSender(kf, external, None)
-    [row] = await _rows(CANDIDATE_CHANNEL)
+    [row] = await _rows(Channel.CANDIDATE)
     # No route yet: the mini-app inbox, with a contact way for this invitation (made once).
     result = await sender.deliver(_message(row))
     assert result["route"] == "miniapp" and result["contact_way"] == "https://qr/1"
@@ -279,7 +278,7 @@ async def test_sender_routes_inbox_kf_fallback_and_external(world: InvitationWor
     bound = await answers.kf_message("wk1", "wm-kf", "k1", f"你好 {inv.reference}", "",
                                      clock.now())  # fmt: skip
     assert bound is not None and bound.result == "bound"
-    reply = (await _rows(CANDIDATE_CHANNEL))[-1]
+    reply = (await _rows(Channel.CANDIDATE))[-1]
     assert (await sender.deliver(_message(reply)))["route"] == "kf"
     assert kf.sent[-1]["touser"] == "wm-kf" and len(kf.sent[-1]["msgid"]) == 32
     # A tapped msgmenu item answers; WeCom now refuses (95001): the inbox takes the reply.
@@ -287,7 +286,7 @@ async def test_sender_routes_inbox_kf_fallback_and_external(world: InvitationWor
     menu_id = answer_key(f"invite:{inv.id}", "confirm")
     done = await answers.kf_message("wk1", "wm-kf", "k2", "确认", menu_id, clock.now())
     assert done is not None and done.result == "confirmed"
-    reply = [r for r in await _rows(CANDIDATE_CHANNEL)][-1]
+    reply = [r for r in await _rows(Channel.CANDIDATE)][-1]
     assert (await sender.deliver(_message(reply)))["route"] == "miniapp"
     assert (await CandidateContact.get(candidate_id=cid)).kf_window_sent == 5
     # The candidate adds the recruiter through the contact way: external route, confirmed
@@ -299,7 +298,7 @@ async def test_sender_routes_inbox_kf_fallback_and_external(world: InvitationWor
     assert (contact.external_userid, contact.recruiter_userid) == ("wm-ext", "lina")
     text = await invitations.answer(cid, Answer("confirm"), source_id="kf:3")
     assert text.result == "already"
-    last = (await _rows(CANDIDATE_CHANNEL))[-1]
+    last = (await _rows(Channel.CANDIDATE))[-1]
     result = await sender.deliver(_message(last))
     assert result["route"] == "external" and result["delivery"] == "awaiting_confirmation"
     assert external.templates[-1]["sender"] == "lina"
@@ -316,7 +315,7 @@ async def test_remote_invitation_waits_for_the_meeting_link(world: InvitationWor
     interview = world.interview
     await Interview.filter(id=interview.id).update(mode="remote")
     await world.invitations.invite(HR, interview.id)
-    [row] = await _rows(CANDIDATE_CHANNEL)
+    [row] = await _rows(Channel.CANDIDATE)
     sender = CandidateChannelSender(FakeKf(), FakeExternal(), None)
     from recruiting.errors import RetryLater
 
@@ -414,6 +413,30 @@ async def test_schedule_command_books_once_and_refuses_non_hr(database: str) -> 
     again = await chat.on_card_click(click(buttons[1]["key"]))
     assert "无需重复预约" in again[0].payload["content"]
     assert await Interview.filter(application_id=application.id).count() == 1
+
+
+async def test_schedule_command_with_too_few_interviewers_is_answered_in_chinese(
+    database: str,
+) -> None:
+    """A round needing a panel of two with one interviewer on staff: HR is told so in
+    Chinese (it used to raise out of the chat handler: no reply, the callback retried)."""
+    from recruiting.domain.inbound import TextMessage
+    from recruiting.services.scheduling.chat import ScheduleChat
+    from tests.people_text import problems
+
+    job = await JobOpening.create(code="sales", title="销售代表")
+    await InterviewRound.create(job=job, name="业务面", duration_minutes=60, panel_size=2)
+    await Application.create(candidate=await Candidate.create(name="赵敏"), job=job)
+    await Staff.create(wecom_userid="iv0", name="王强", roles=["interviewer"])
+    hr = await Staff.create(wecom_userid="lina", name="李娜", roles=["hr"])
+    scheduling = SchedulingService(SchedulingRules(SH))
+    chat = ScheduleChat(scheduling, InterviewInvitations(scheduling, SH), SH)
+    text = "安排面试 赵敏 销售代表"
+    message = TextMessage("text", "lina", "", "", 0, "text", "", "m-1", content=text)
+    [told] = await chat.on_text(hr, message) or []
+    content = told.payload["content"]
+    assert told.recipient == "lina" and "需要 2 位面试官" in content
+    assert problems(content) == [], content
 
 
 async def test_choices_of_other_features_go_to_their_handler(world: InvitationWorld) -> None:

@@ -40,6 +40,7 @@ from tests.integration.offer_world import (
     start,
     submitted_offer,
 )
+from tests.people_text import display_strings, problems
 
 
 @dataclass(frozen=True)
@@ -372,3 +373,30 @@ async def test_stale_city_data_is_said_on_the_card_and_the_approval_form(
     assert text_of(done) == ""
     [row] = await rows("wecom.approval")
     assert row.payload["note"].endswith(f"；{notice}")
+
+
+async def test_what_hr_reads_about_an_offer_names_no_number(world: OffersWorld) -> None:
+    """The card, the replies to its buttons, the approval form's note and the answer notice
+    say whose offer it is; an internal offer number (``offer #7``, ``草稿 #7``) is nothing a
+    person can use."""
+    offers = world.offers
+    card = card_of(await start(world, f"发offer 张三 入职{START.isoformat()}"))
+    submitted = await offers.on_card_click(click("lina", card["button_list"][0]["key"]))
+    again = await offers.on_card_click(click("lina", card["button_list"][0]["key"]))
+    in_flight = await start(world, "发offer 张三")
+    [update] = submitted
+    shown = [*display_strings(card), *display_strings(update.payload["card"]), text_of(again),
+             text_of(in_flight)]  # fmt: skip
+    [request] = await rows("wecom.approval")
+    shown.append(request.payload["note"])
+    offer = await Offer.get(application_id=world.application.id)
+    await offers.submitted(offer.id, "SP1")
+    await world.approvals.on_approval(approval("SP1", 2, 2))
+    subject = f"offer:{offer.id}"
+    await OfferAnswers()(world.application.candidate_id, subject, "accept", source_id="kf:1",
+                         text="接受offer")  # fmt: skip
+    shown += [r.payload["content"] for r in await rows("wecom.message")]
+    assert "无需再操作" in text_of(again) and "已有一份提交中的 offer" in text_of(in_flight)
+    assert any("接受了「销售代表」的 offer" in s for s in shown)
+    for text in shown:
+        assert "#" not in text and problems(text) == [], text

@@ -28,7 +28,8 @@ from recruiting.models import (
     Score,
     Staff,
 )
-from recruiting.ports.ehr import EHR_CHANNEL, CandidateArchive, NewEmployee, record_from_payload
+from recruiting.ports.ehr import CandidateArchive, NewEmployee, record_from_payload
+from recruiting.ports.outbound import Channel
 from recruiting.services.messaging.effects import Unit
 from recruiting.services.messaging.outbox import (
     RETRY,
@@ -40,6 +41,7 @@ from recruiting.services.messaging.outbox import (
 from recruiting.services.offers.ehr import EhrSync
 from recruiting.services.shared.audit import Actor
 from tests.fakes.outbound import RecordingSender
+from tests.people_text import display_strings, problems
 
 NO_WAIT = Backoff(0.0, 0.0)
 HR = Actor("zhangwei")
@@ -107,6 +109,31 @@ async def test_dead_letter_alerts_hr_managers_in_the_same_transaction(database: 
                               dead_letters=DeadLetters(queue))  # fmt: skip
     assert not await alert_relay.deliver(alerts[0].id)
     assert await OutboxMessage.filter(channel="wecom.message").count() == 1
+
+
+async def test_the_dead_letter_card_names_whom_the_delivery_was_for(database: str) -> None:
+    """HR managers read a name and the channel in Chinese, never ``candidate:1``, a userid
+    or a row number; the replies to 重新投递 name no number either."""
+    await _staff()
+    candidate = await Candidate.create(name="赵敏")
+    letters = DeadLetters()
+    relay = OutboxRelay({"ehr": RecordingSender(InvalidInput("EHR refused")),
+                         "wecom.message": RecordingSender(InvalidInput("81013 user not found"))},
+                        lease_seconds=60, max_attempts=1, dead_letters=letters)  # fmt: skip
+    to_candidate = await _row("k1", recipient=f"candidate:{candidate.id}")
+    to_staff = await _row("k2", channel="wecom.message", recipient="lina")
+    for row_id in (to_candidate, to_staff):
+        assert not await relay.deliver(row_id)
+    cards = [a.payload["card"] for a in await OutboxMessage.filter(
+        channel="wecom.message", idempotency_key__startswith="dead-letter:").order_by("id")]  # fmt: skip
+    assert [c["main_title"]["desc"] for c in cards] == ["发给：候选人赵敏", "发给：李娜"]
+    replies = await letters.on_card_click(_click("zhangwei", to_candidate))
+    replies += await letters.on_card_click(_click("zhangwei", to_candidate))
+    shown = [t for c in cards for t in display_strings(c)]
+    shown += [r.payload["content"] for r in replies]
+    for text in shown:
+        assert problems(text) == [] and "candidate:" not in text and "lina" not in text, text
+        assert "#" not in text and "条外发记录" not in text, text
 
 
 async def test_retries_exhausted_then_dead_lettered_per_channel_policy(database: str) -> None:
@@ -240,7 +267,7 @@ async def test_hire_writes_status_and_both_effects_in_order(database: str) -> No
     ids = await sync.record_hire(application.id, HR, start_date=date(2026, 12, 1))
     assert len(ids) == 2
     assert (await Application.get(id=application.id)).status == ApplicationStatus.HIRED
-    rows = await OutboxMessage.filter(channel=EHR_CHANNEL).order_by("id")
+    rows = await OutboxMessage.filter(channel=Channel.EHR).order_by("id")
     assert [r.recipient for r in rows] == [f"candidate:{application.candidate_id}"] * 2  # type: ignore[attr-defined]
     archive, employee = (record_from_payload(r.payload) for r in rows)
     assert isinstance(archive, CandidateArchive) and isinstance(employee, NewEmployee)
@@ -250,7 +277,7 @@ async def test_hire_writes_status_and_both_effects_in_order(database: str) -> No
     assert archive.candidate.phone and "13800001111" not in archive.candidate.phone  # sealed
     assert employee.department == "华东销售部" and employee.start_date == "2026-12-01"
     assert await sync.record_hire(application.id, HR, start_date=date(2026, 12, 1)) == []
-    assert await OutboxMessage.filter(channel=EHR_CHANNEL).count() == 2
+    assert await OutboxMessage.filter(channel=Channel.EHR).count() == 2
     assert [await queue.get("outbox", 0.1) for _ in ids] == [str(i) for i in ids]
 
 

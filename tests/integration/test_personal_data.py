@@ -49,9 +49,9 @@ async def test_allowed_read_is_decrypted_and_audited(database: str) -> None:
 
 async def test_denied_read_is_refused_and_audited(database: str) -> None:
     candidate = await _candidate()
-    with pytest.raises(AccessDenied, match="phone"):
+    with pytest.raises(AccessDenied, match="手机号"):
         await SERVICE.read(INTERVIEWER, candidate.id, ["phone"], purpose="curious")
-    with pytest.raises(AccessDenied, match="id_number"):
+    with pytest.raises(AccessDenied, match="身份证号"):
         await SERVICE.read(HR, candidate.id, ["id_number"], purpose="payroll")
     denied = await AuditLog.filter(allowed=False).count()
     assert denied == 2 and await AuditLog.filter(allowed=True).count() == 0

@@ -38,11 +38,11 @@ from recruiting.models import (
     InterviewInvitation,
     InterviewMode,
     InterviewRound,
-    Invitation,
     JobOpening,
     Offer,
     OutboxMessage,
     RaterKind,
+    RecordingLink,
     ReminderDelivery,
     RoundKind,
     Score,
@@ -63,13 +63,14 @@ from recruiting.services.pipeline.decisions import Decisions
 from recruiting.services.pipeline.pending import PendingReview
 from recruiting.services.pipeline.reject import Rejections
 from recruiting.services.pipeline.review import ReviewService
-from recruiting.services.recorded.links import InvitationService
+from recruiting.services.recorded.links import RecordingLinks
 from recruiting.services.scheduling.booking import InterviewBooking
 from recruiting.services.scheduling.slots import SchedulingRules, SchedulingService
 from recruiting.services.shared.sessions import Principal
 from recruiting.settings import FollowUpSettings
 from tests.fakes.live import SH, FakePrompts
 from tests.fakes.payroll import FakePackages
+from tests.people_text import problems
 
 MODEL = [{"code": "comm", "name": "沟通能力", "weight": "0.6"},
          {"code": "res", "name": "抗压能力", "weight": "0.4"}]  # fmt: skip
@@ -150,7 +151,7 @@ async def world(database: str) -> World:
     scheduling = SchedulingService(SchedulingRules(SH), None)
     booking = InterviewBooking(scheduling, InterviewInvitations(scheduling, SH, None))
     rejections = Rejections(EhrSync(None), booking, effects)
-    links = InvitationService(cast(Any, None), 7 * 86400)
+    links = RecordingLinks(cast(Any, None), 7 * 86400)
     bulk = BulkActions(links, booking, rejections)
     return World(job, other_job, recorded, live, apps, interviewer, outsider, bulk, rejections,
                  PipelineBoard())  # fmt: skip
@@ -160,8 +161,8 @@ async def _recorded_interview(app: Application, round_: InterviewRound, rater: S
     t0 = clock.now()  # everything after the application was made
     interview = await _interview(app, round_, InterviewMode.RECORDED, InterviewStatus.COMPLETED,
                                  completed_at=t0 + timedelta(hours=1))  # fmt: skip
-    await Invitation.create(token_hash="h" * 64, interview=interview, created_by="lina",
-                            expires_at=t0 + timedelta(days=7), redeemed_at=t0 + timedelta(minutes=5))  # fmt: skip
+    await RecordingLink.create(token_hash="h" * 64, interview=interview, created_by="lina",
+                               expires_at=t0 + timedelta(days=7), redeemed_at=t0 + timedelta(minutes=5))  # fmt: skip
     analysis = {
         "transcript": {"available": True, "engine": "paddle", "segments": SEGMENTS},
         "score": {"overall": 72.0, "coverage": 0.6, "competencies": {},
@@ -234,6 +235,9 @@ async def test_filters_narrow_the_cards_and_the_counts(world: World) -> None:
     assert await names(round_id=world.live.id) == {"面过", "撤offer"}
     narrowed = await world.board.board(HR, world.job.id, BoardFilters(channel="site"))
     assert sum(narrowed.counts.values()) == 1 and narrowed.counts[Stage.NEW] == 1
+    # the channel is sealed at rest: the filter, the cards and the choices read it in clear
+    assert [c.channel for c in narrowed.cards] == ["site"]
+    assert narrowed.channels == ["boss", "site"]
     first = await world.board.board(HR, world.job.id, BoardFilters(per_page=4))
     third = await world.board.board(HR, world.job.id, BoardFilters(per_page=4, page=3))
     assert len(first.cards) == 4 and len(third.cards) == 2 and third.total == 10
@@ -441,6 +445,23 @@ async def test_the_timeline_gathers_what_happened_in_time_order(world: World) ->
     assert times == sorted(times)
     assert kinds[0] == "applied"
     assert kinds.index("invitation") < kinds.index("answer") < kinds.index("completed")
+
+
+async def test_the_review_names_people_and_sources_in_chinese(world: World) -> None:
+    """Who decided is a name, not a WeCom userid; the source a Chinese word, not a code; a
+    panel score whose interviewer's account is gone says so instead of a rater key."""
+    app = world.apps["recorded"]
+    await Application.filter(id=app.id).update(channel="manual")
+    await world.rejections.reject(HR, app.id, RejectReason.SKILLS)
+    await Score.filter(rater_kind=RaterKind.HUMAN).update(rater_id=None)
+    data = await ReviewService(SH).review(HR, app.id)
+    [interview] = data["interviews"]
+    assert interview["panel"][0]["rater"] == "面试官（账号已删除）"
+    texts = [h["text"] for h in data["timeline"]]
+    assert texts[0] == "投递申请（来源：HR 录入）"
+    assert "记录决定（李娜）" in texts
+    for text in texts:
+        assert "lina" not in text and "staff:" not in text and problems(text) == [], text
 
 
 async def test_interviewers_review_only_applications_on_their_panels(world: World) -> None:

@@ -232,7 +232,7 @@ async def test_hr_managers_get_one_summary_a_month(database: str, media: LocalMe
     row = await OutboxMessage.get(channel="wecom.message")
     assert row.recipient == "zhangwei"
     text = row.payload["content"]
-    assert "共清理 1 位候选人" in text and "录制的回答视频：1 位" in text and "赵敏" not in text
+    assert "共清理了 1 位候选人" in text and "录制的回答视频：1 位" in text and "赵敏" not in text
     assert problems(text) == []  # written for HR: no developer text
     assert await purge.monthly_summary(next_month + timedelta(days=31)) == 0  # nothing erased
 

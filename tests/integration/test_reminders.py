@@ -29,8 +29,7 @@ from recruiting.models import (
     Staff,
     SubjectKind,
 )
-from recruiting.ports.candidate_channel import CANDIDATE_CHANNEL
-from recruiting.services.messaging.conversation import CHANNEL as WECOM_MESSAGE
+from recruiting.ports.outbound import Channel
 from recruiting.services.messaging.outbox import OutboxRelay
 from recruiting.services.scheduling.reminders import (
     Due,
@@ -92,9 +91,9 @@ async def reminders() -> list[tuple[str, str, int]]:
 
 
 def expected(world: ReminderWorld, minutes: int, *, candidate: bool = True) -> list[Any]:
-    out = [(WECOM_MESSAGE, "iv0", minutes), (WECOM_MESSAGE, "iv1", minutes)]
+    out = [(Channel.WECOM_MESSAGE, "iv0", minutes), (Channel.WECOM_MESSAGE, "iv1", minutes)]
     if candidate:
-        out.append((CANDIDATE_CHANNEL, f"candidate:{world.candidate.id}", minutes))
+        out.append((Channel.CANDIDATE, f"candidate:{world.candidate.id}", minutes))
     return sorted(out)
 
 
@@ -116,7 +115,7 @@ async def test_each_offset_is_written_once_to_candidate_and_panel(world: Reminde
     text = iv0.payload["content"]
     assert "后端工程师（技术面）" in text and "11月26日（周二）10:00–11:00" in text
     assert "线上视频面试" in text and "今天" in text
-    cand = await OutboxMessage.get(channel=CANDIDATE_CHANNEL, idempotency_key__contains=":1440m:")
+    cand = await OutboxMessage.get(channel=Channel.CANDIDATE, idempotency_key__contains=":1440m:")
     assert cand.payload["kind"] == "text" and "明天" in cand.payload["content"]
     assert "设备检测" in cand.payload["content"]
 
@@ -124,7 +123,7 @@ async def test_each_offset_is_written_once_to_candidate_and_panel(world: Reminde
 async def test_onsite_reminder_names_the_place_and_no_device_check(world: ReminderWorld) -> None:
     await book(world, mode=InterviewMode.ONSITE)
     await ReminderService(POLICY).send_due(START - H)
-    cand = await OutboxMessage.get(channel=CANDIDATE_CHANNEL)
+    cand = await OutboxMessage.get(channel=Channel.CANDIDATE)
     assert "地点：3楼" in cand.payload["content"] and "设备检测" not in cand.payload["content"]
 
 
@@ -171,7 +170,7 @@ async def test_cancel_stops_reminders_also_those_already_in_the_outbox(
     await world.scheduling.cancel(HR, interview.id, "岗位关闭")
     assert await service.send_due(START - H) == 0
     recorder = RecordingSender()
-    relay = OutboxRelay(gate_reminders({WECOM_MESSAGE: recorder, CANDIDATE_CHANNEL: recorder}),
+    relay = OutboxRelay(gate_reminders({Channel.WECOM_MESSAGE: recorder, Channel.CANDIDATE: recorder}),
                         lease_seconds=30, max_attempts=3)  # fmt: skip
     pending = await OutboxMessage.filter(idempotency_key__startswith="reminder:")
     assert len(pending) == 3
@@ -195,7 +194,7 @@ async def test_reschedule_gets_new_reminders_and_the_old_ones_never_go(
         HR, interview.id, Proposal(Interval(later, later + H), tuple(s.id for s in panel))
     )
     recorder = RecordingSender()
-    relay = OutboxRelay(gate_reminders({WECOM_MESSAGE: recorder, CANDIDATE_CHANNEL: recorder}),
+    relay = OutboxRelay(gate_reminders({Channel.WECOM_MESSAGE: recorder, Channel.CANDIDATE: recorder}),
                         lease_seconds=30, max_attempts=3)  # fmt: skip
     for row in await OutboxMessage.filter(idempotency_key__startswith="reminder:"):
         await relay.deliver(row.id)

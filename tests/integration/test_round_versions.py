@@ -35,7 +35,7 @@ from recruiting.models import (
 from recruiting.services.live.context import load_context
 from recruiting.services.recorded.analysis import AnswerAnalysisRunner
 from recruiting.services.recorded.interview import RecordedInterviewService
-from recruiting.services.recorded.links import InvitationService, RoundClosed
+from recruiting.services.recorded.links import RecordingLinks, RoundClosed
 from recruiting.services.recorded.results import ResultsService
 from recruiting.services.shared.audit import Actor
 from recruiting.services.shared.sessions import Principal, SessionService
@@ -79,7 +79,7 @@ async def _candidate(job_id: int, name: str) -> tuple[Application, Principal]:
                                   candidate_id=candidate.id)  # fmt: skip
 
 
-async def _invite(links: InvitationService, application: Application, round_id: int) -> int:
+async def _invite(links: RecordingLinks, application: Application, round_id: int) -> int:
     created = await links.create(HR_PRINCIPAL, application.id, round_id)
     await Interview.filter(id=created.interview_id).update(status=InterviewStatus.CONFIRMED)
     return created.interview_id
@@ -91,7 +91,7 @@ async def test_an_edited_round_does_not_change_a_past_interview(
     wired = wire_openings()
     cipher = FieldCipher({"k": os.urandom(32)}, "k")
     media = LocalMediaStore(tmp_path / "media", cipher)
-    links = InvitationService(SessionService(NoLogin(), cipher, 600), 3600)  # type: ignore[arg-type]
+    links = RecordingLinks(SessionService(NoLogin(), cipher, 600), 3600)  # type: ignore[arg-type]
     flow = RecordedInterviewService(media)
 
     job = await wired.openings.create(HR, {"code": "SALES-SH", "title": "销售代表"})

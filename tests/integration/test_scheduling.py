@@ -117,7 +117,7 @@ async def test_panels_remote_meetings_reschedule_cancel_and_no_show(world: Sched
     ops = [m.payload["op"] for m in await OutboxMessage.filter(
         channel=Channel.WECOM_SCHEDULE, recipient=f"interview:{interview.id}").order_by("id")]  # fmt: skip
     assert ops == ["add", "update", "delete"]
-    with pytest.raises(Conflict, match="cancelled"):
+    with pytest.raises(Conflict, match="已取消"):
         await service.no_show(HR, interview.id)
     kept = await service.book(HR, world.apps[2].id, world.round.id,
                               _slot(MONDAY_10 + timedelta(days=2), 60, c))  # fmt: skip
@@ -132,7 +132,7 @@ async def test_only_hr_books_and_only_interviewers_sit(world: SchedulingWorld) -
         await service.book(outsider, world.apps[0].id, world.round.id,
                            _slot(MONDAY_10, 60, iv))  # fmt: skip
     hr_only = await Staff.create(wecom_userid="hr2", name="HR", roles=["hr"])
-    with pytest.raises(Exception, match="active staff member"):
+    with pytest.raises(Exception, match="在职且有面试官角色"):
         await service.book(HR, world.apps[0].id, world.round.id,
                            _slot(MONDAY_10, 60, hr_only))  # fmt: skip
 

@@ -24,17 +24,17 @@ from recruiting.models import (
     Candidate,
     Interview,
     InterviewRound,
-    Invitation,
     JobOpening,
     OutboxMessage,
+    RecordingLink,
     ResumeFile,
     ResumeParse,
     RoundKind,
     SubjectKind,
 )
-from recruiting.ports.candidate_channel import CANDIDATE_CHANNEL
+from recruiting.ports.outbound import Channel
 from recruiting.services.messaging.effects import Effects
-from recruiting.services.recorded.links import InvitationService
+from recruiting.services.recorded.links import RecordingLinks
 from recruiting.services.screening.ranking import Outcome, Screening
 from recruiting.services.screening.requirements import OpeningRequirements
 from recruiting.services.screening.sources import StoredResumes
@@ -73,7 +73,7 @@ PEOPLE = [  # name, résumé — expected order: 周 (100), 吴 (92: city unknow
 
 
 def screening() -> Screening:
-    links = InvitationService(cast(SessionService, None), ttl=14 * 86400)
+    links = RecordingLinks(cast(SessionService, None), ttl=14 * 86400)
     import zoneinfo
 
     zone = zoneinfo.ZoneInfo("Asia/Shanghai")
@@ -164,8 +164,8 @@ async def test_ranked_with_filters_and_invite_top_n(database: str) -> None:
     interviews = await Interview.filter(round_id=round_.id).order_by("id")
     assert [i.application_id for i in interviews] == [ids["周三"], ids["吴四"]]
     assert all(i.status == InterviewStatus.INVITED for i in interviews)
-    assert await Invitation.filter(interview_id__in=[i.id for i in interviews]).count() == 2
-    messages = await OutboxMessage.filter(channel=CANDIDATE_CHANNEL).order_by("id")
+    assert await RecordingLink.filter(interview_id__in=[i.id for i in interviews]).count() == 2
+    messages = await OutboxMessage.filter(channel=Channel.CANDIDATE).order_by("id")
     assert len(messages) == 2
     payload: dict[str, Any] = messages[0].payload
     assert payload["kind"] == "link" and payload["path"].startswith("pages/interview/index?invite=")
@@ -177,7 +177,7 @@ async def test_ranked_with_filters_and_invite_top_n(database: str) -> None:
         ("周三", Outcome.ALREADY_INVITED), ("吴四", Outcome.ALREADY_INVITED), ("郑二", Outcome.INVITED),
     ]  # fmt: skip
     assert await Interview.filter(round_id=round_.id).count() == 3
-    assert await OutboxMessage.filter(channel=CANDIDATE_CHANNEL).count() == 3
+    assert await OutboxMessage.filter(channel=Channel.CANDIDATE).count() == 3
 
 
 async def test_two_hr_clicks_at_once_invite_each_candidate_once(database: str) -> None:

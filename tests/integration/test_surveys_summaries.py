@@ -27,7 +27,7 @@ from recruiting.models import (
     SubjectKind,
     SurveyResponse,
 )
-from recruiting.ports.candidate_channel import CANDIDATE_CHANNEL
+from recruiting.ports.outbound import Channel
 from recruiting.services.after_interview.summaries import (
     EDIT,
     RELEASE,
@@ -96,7 +96,7 @@ async def test_surveys_go_out_once_after_the_delay(database: str) -> None:
     assert await surveys.send_due_surveys(later + timedelta(hours=1)) == 0
     rows = await OutboxMessage.filter(idempotency_key__startswith="survey:").order_by("id")
     assert len(rows) == 3
-    to_candidate = [r for r in rows if r.channel == CANDIDATE_CHANNEL]
+    to_candidate = [r for r in rows if r.channel == Channel.CANDIDATE]
     assert len(to_candidate) == 1
     payload = to_candidate[0].payload
     cid = world.interview.application.candidate_id  # type: ignore[attr-defined]
@@ -278,7 +278,7 @@ async def test_summary_is_drafted_when_the_panel_has_scored_or_after_the_delay(
         ("lina", "text"), ("lina", "template_card")]  # fmt: skip
     card = hr[1].payload["card"]
     assert [b["text"] for b in card["button_list"]] == ["发布给候选人", "如何编辑"]
-    assert not await OutboxMessage.filter(channel=CANDIDATE_CHANNEL).exists()
+    assert not await OutboxMessage.filter(channel=Channel.CANDIDATE).exists()
 
 
 async def test_no_scores_means_hr_must_write_it(database: str) -> None:
@@ -293,7 +293,7 @@ async def test_no_scores_means_hr_must_write_it(database: str) -> None:
     [reply] = await summaries.on_card_click(
         _click("lina", route_key(RELEASE, world.interview.id), {}))  # fmt: skip
     assert "还是空的" in reply.payload["content"]
-    assert not await OutboxMessage.filter(channel=CANDIDATE_CHANNEL).exists()
+    assert not await OutboxMessage.filter(channel=Channel.CANDIDATE).exists()
 
 
 async def test_release_by_click_is_audited_and_a_second_click_is_harmless(database: str) -> None:
@@ -313,13 +313,13 @@ async def test_release_by_click_is_audited_and_a_second_click_is_harmless(databa
     assert update.payload["card"]["replace_text"] == "已发布"
     assert "已由 李娜" in update.payload["card"]["sub_title_text"]
     # the rejection's feedback, then the talent-pool question (it ends the application)
-    sent, pool = await OutboxMessage.filter(channel=CANDIDATE_CHANNEL).order_by("id")
+    sent, pool = await OutboxMessage.filter(channel=Channel.CANDIDATE).order_by("id")
     assert pool.payload["kind"] == "choices" and "人才库" in pool.payload["content"]
     assert sent.payload["kind"] == "link" and "做得好的方面" in sent.payload["content"]
     assert "沟通能力" in sent.payload["content"] and "王强" not in sent.payload["content"]
     [again] = await summaries.on_card_click(_click("zhangwei", key, {}, code="c2"))
     assert "已由 李娜" in again.payload["card"]["sub_title_text"]
-    assert await OutboxMessage.filter(channel=CANDIDATE_CHANNEL).count() == 2
+    assert await OutboxMessage.filter(channel=Channel.CANDIDATE).count() == 2
     assert await AuditLog.filter(action="release_summary", allowed=True).count() == 2
     [edit] = await summaries.on_card_click(_click("lina", route_key(EDIT, world.interview.id), {}))
     assert "POST /miniapp/v1/staff/interviews" in edit.payload["content"]
@@ -334,11 +334,11 @@ async def test_auto_release_policy_waits_for_the_delay_and_panel_scores(database
     assert await summaries.draft_due_summaries() == 1  # drafted early: the panel scored
     summary = await CandidateSummary.get(interview_id=world.interview.id)
     assert summary.release_due_at is not None and summary.released_at is None
-    assert not await OutboxMessage.filter(channel=CANDIDATE_CHANNEL).exists()
+    assert not await OutboxMessage.filter(channel=Channel.CANDIDATE).exists()
     await summaries.draft_due_summaries(done + timedelta(minutes=61))
     await summary.refresh_from_db()
     assert summary.released_at is not None and summary.released_by == "policy:auto_release"
-    assert await OutboxMessage.filter(channel=CANDIDATE_CHANNEL).count() == 1
+    assert await OutboxMessage.filter(channel=Channel.CANDIDATE).count() == 1
 
 
 async def test_ai_only_drafts_are_never_auto_released(database: str) -> None:
@@ -352,7 +352,7 @@ async def test_ai_only_drafts_are_never_auto_released(database: str) -> None:
     summary = await CandidateSummary.get(interview_id=world.interview.id)
     assert summary.basis == "ai" and summary.release_due_at is None
     assert "他多次上门沟通" not in summary.strengths  # live notes are not the candidate's words
-    assert not await OutboxMessage.filter(channel=CANDIDATE_CHANNEL).exists()
+    assert not await OutboxMessage.filter(channel=Channel.CANDIDATE).exists()
 
 
 async def test_hr_edit_through_the_api_releases_the_new_text_once(database: str) -> None:
@@ -365,9 +365,9 @@ async def test_hr_edit_through_the_api_releases_the_new_text_once(database: str)
     texts = ("沟通清楚", "", "HR 会在三天内联系您")
     await results.release_summary(lina, world.interview.id, *texts)
     await results.release_summary(lina, world.interview.id, *texts)
-    assert await OutboxMessage.filter(channel=CANDIDATE_CHANNEL).count() == 1
+    assert await OutboxMessage.filter(channel=Channel.CANDIDATE).count() == 1
     await results.release_summary(lina, world.interview.id, "沟通清楚，准备充分", "", texts[2])
-    assert await OutboxMessage.filter(channel=CANDIDATE_CHANNEL).count() == 2
+    assert await OutboxMessage.filter(channel=Channel.CANDIDATE).count() == 2
     shown = await results.released_summary(_candidate(world), world.interview.id)
     assert shown["released"] and shown["strengths"] == "沟通清楚，准备充分"
     with pytest.raises(Conflict):
@@ -396,7 +396,7 @@ async def test_a_draft_follows_a_later_rejection_and_waits_for_a_click(database:
     assert {r.recipient for r in redrafts} == {"lina"} and len(redrafts) == 2
     await summaries.draft_due_summaries(done + timedelta(hours=4))
     assert await OutboxMessage.filter(idempotency_key__startswith="summary-redraft:").count() == 2
-    assert not await OutboxMessage.filter(channel=CANDIDATE_CHANNEL).exists()
+    assert not await OutboxMessage.filter(channel=Channel.CANDIDATE).exists()
 
 
 async def test_two_job_runs_at_once_send_each_survey_once(database: str) -> None:

@@ -33,7 +33,6 @@ from recruiting.models import (
     SendAttempt,
 )
 from recruiting.ports.approval import OfferApprovalRequest, approval_draft
-from recruiting.ports.candidate_channel import CANDIDATE_CHANNEL
 from recruiting.ports.outbound import Channel, OutboundDraft, OutboundMessage, OutboundSender
 from recruiting.services.messaging.effects import Effects
 from recruiting.services.messaging.outbox import OutboxRelay
@@ -280,7 +279,7 @@ async def _candidate(wecom: Wecom, *, kf: bool) -> tuple[Candidate, str]:
 
 def _candidate_draft(candidate: Candidate) -> OutboundDraft:
     payload = {"kind": "text", "content": "您的面试安排在周三上午十点。"}
-    return OutboundDraft(CANDIDATE_CHANNEL, f"candidate:{candidate.id}", payload, "notice")
+    return OutboundDraft(Channel.CANDIDATE, f"candidate:{candidate.id}", payload, "notice")
 
 
 async def test_kf_message_sent_before_a_crash_is_not_sent_again(wecom: Wecom) -> None:
@@ -339,7 +338,7 @@ async def test_kf_refusal_is_not_taken_for_an_earlier_send(wecom: Wecom) -> None
     wecom.state.faults.fail_next("kf/send_msg", 95018, text="send msg session status invalid")
     sender = CandidateChannelSender(wecom.client.kf, wecom.client.externalcontact, None)
     [row_id] = await _stored([_candidate_draft(candidate)], cause="test")
-    relay = OutboxRelay({CANDIDATE_CHANNEL: sender}, lease_seconds=60, max_attempts=5)
+    relay = OutboxRelay({Channel.CANDIDATE: sender}, lease_seconds=60, max_attempts=5)
     assert not await relay.deliver(row_id)  # refused: retried later
     assert wecom.state.kf.outbox == [] and not await SendAttempt.exists()
     await OutboxMessage.filter(id=row_id).update(next_attempt_at=None)
@@ -364,7 +363,7 @@ async def test_group_send_recorded_before_a_crash_still_asks_the_recruiter(
     monkeypatch.setattr(candidate_contacts, "ask_recruiter_to_confirm", crash)
     sender = CandidateChannelSender(wecom.client.kf, wecom.client.externalcontact, None)
     [row_id] = await _stored([_candidate_draft(candidate)], cause="test")
-    relay = OutboxRelay({CANDIDATE_CHANNEL: sender}, lease_seconds=60, max_attempts=5)
+    relay = OutboxRelay({Channel.CANDIDATE: sender}, lease_seconds=60, max_attempts=5)
     with pytest.raises(Crash):
         await relay.deliver(row_id)
     monkeypatch.undo()

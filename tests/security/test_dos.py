@@ -51,8 +51,8 @@ from recruiting.models import (
     Interview,
     InterviewMode,
     InterviewRound,
-    Invitation,
     JobOpening,
+    RecordingLink,
     RoundKind,
     SubjectKind,
     Upload,
@@ -134,7 +134,7 @@ async def session(kind: SubjectKind, openid: str = "", candidate: Candidate | No
 
 async def invited_candidate(openid: str, *, consent: bool = True, redeemed: bool = True,
                             status: InterviewStatus = InterviewStatus.CONFIRMED) -> Interview:  # fmt: skip
-    """A candidate bound to ``openid`` holding an invitation to an open recorded interview."""
+    """A candidate bound to ``openid`` holding a recording link to an open recorded interview."""
     job = await JobOpening.create(code=f"j{openid}", title="岗位", competency_model=MODEL)
     round_ = await InterviewRound.create(job=job, name="录制", kind=RoundKind.RECORDED,
                                          questions=QUESTIONS)  # fmt: skip
@@ -144,7 +144,7 @@ async def invited_candidate(openid: str, *, consent: bool = True, redeemed: bool
         application=application, round=round_, mode=InterviewMode.RECORDED, status=status,
         ends_at=datetime.now(UTC) + timedelta(days=1),
     )  # fmt: skip
-    await Invitation.create(
+    await RecordingLink.create(
         token_hash=token_hash(secrets.token_urlsafe(8)), interview=interview, created_by="lina",
         expires_at=datetime.now(UTC) + timedelta(days=1),
         redeemed_at=datetime.now(UTC) if redeemed else None, redeemed_by=openid,

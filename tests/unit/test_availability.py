@@ -72,7 +72,7 @@ def test_a_panel_takes_the_least_loaded_free_interviewers() -> None:
             Calendar(4, [Interval(at(0, 9), at(0, 18))])]  # fmt: skip
     found = propose(request(Interval(at(0, 9), at(0, 11)), panel=2, want=1), pool, SH)
     assert found[0].interviewers == (2, 3)
-    with pytest.raises(InvalidInput, match="needs 5 interviewers"):
+    with pytest.raises(InvalidInput, match="需要 5 位面试官"):
         propose(request(Interval(at(0, 9), at(0, 11)), panel=5), pool, SH)
 
 

@@ -244,3 +244,22 @@ def test_channel_codes_read_as_chinese_and_named_sources_as_written() -> None:
     assert channel_name("resume") == "简历上传"
     assert channel_name("BOSS直聘") == "BOSS直聘"
     assert channel_name("") == "未注明"
+
+
+def test_a_refusal_quotes_what_was_typed_without_cutting_a_word() -> None:
+    """The quoted value is shortened at a space or a mark (with …), never inside a word or
+    a number (``[:20]`` quoted ``13800138000 or 13900``, half a phone number)."""
+    found = check_entry(
+        {
+            "name": "赵敏",
+            "phone": "13800138000 or 13900139000 xxx",
+            "email": "zhao.min.from.the.sales.team at example dot com, please write",
+            "job": "S01",
+            "education": "某个很长很长的学历名称 不在列表里的那一种",
+        }
+    )
+    assert isinstance(found, list)
+    reasons = {p.column: p.reason for p in found}
+    assert reasons["手机"].startswith("「13800138000 or…」")
+    assert reasons["邮箱"].startswith("「zhao.min.from.the.sales.team at example…」")
+    assert reasons["学历"].startswith("无法识别学历「某个很长很长的学历名称…」")

@@ -7,7 +7,8 @@ from __future__ import annotations
 import pytest
 
 from recruiting.domain.byte_range import RangeNotSatisfiable
-from recruiting.domain.error_text import USER_TEXT, for_people
+from recruiting.domain.error_text import USER_TEXT, for_people, written_for_people
+from recruiting.domain.roles import ROLE_NAMES, Role
 from recruiting.errors import (
     AccessDenied,
     ConfigError,
@@ -25,7 +26,8 @@ from recruiting.errors import (
     Unauthenticated,
     Untrusted,
 )
-from recruiting.web import status_for, user_message
+from recruiting.web import STATUS_TEXT, status_for, user_message
+from tests.people_text import problems
 
 
 def test_chinese_messages_for_people_are_kept() -> None:
@@ -85,3 +87,24 @@ def test_a_use_case_words_an_error_as_the_web_layer_does(
     """A bulk action's line reads what the page or the JSON body would say for the error."""
     error = _made(kind, message)
     assert for_people(error) == user_message(error.code, error.message, status_for(error))
+
+
+def test_chat_replies_choose_the_same_text_as_http_answers() -> None:
+    """``for_people`` (a WeCom reply, a card) falls back by the error's status as HTTP does;
+    a use case's Chinese is kept, a developer's English never shown."""
+    assert for_people(NotFound("round 7 not found")) == "没有找到要访问的内容。"
+    assert for_people(Conflict("the interview changed meanwhile")) == STATUS_TEXT[409]
+    assert (
+        for_people(InvalidTransition("cannot finish an interview that is invited"))
+        == (USER_TEXT["invalid_transition"])
+    )
+    said = "这一轮需要 2 位面试官，可安排的面试官只有 1 位；请先给更多员工分配面试官角色，或减少这一轮的面试官人数。"
+    assert for_people(InvalidInput(said)) == said
+    assert written_for_people(said) and not written_for_people("upload-3f.media 无法解码")
+
+
+def test_every_role_has_a_chinese_name() -> None:
+    """The workbench shows a person's roles: never the English key of one."""
+    assert set(ROLE_NAMES) == set(Role)
+    for name in ROLE_NAMES.values():
+        assert problems(name) == [] and (name == "HR" or not name.isascii()), name

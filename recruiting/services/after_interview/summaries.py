@@ -36,6 +36,7 @@ from typing import Any, cast
 from tortoise.exceptions import IntegrityError
 
 from recruiting import clock
+from recruiting.domain.error_text import for_people
 from recruiting.domain.inbound import CardClick, Inbound
 from recruiting.domain.pipeline import REJECT_FOR_CANDIDATE, REJECT_NAMES, reject_reason
 from recruiting.domain.routing import parse_key, route_key
@@ -63,13 +64,12 @@ from recruiting.models import (
     Score,
     Staff,
 )
-from recruiting.ports.candidate_channel import CANDIDATE_CHANNEL, candidate_recipient
+from recruiting.ports.candidate_channel import candidate_recipient
 from recruiting.ports.live_prompts import LivePrompts, LiveScope
-from recruiting.ports.outbound import OutboundDraft
+from recruiting.ports.outbound import Channel, OutboundDraft
 from recruiting.services.after_interview.followups import completed_between, window
 from recruiting.services.live import texts as say
 from recruiting.services.live.context import hr_staff
-from recruiting.services.messaging.conversation import CHANNEL as WECOM_MESSAGE
 from recruiting.services.messaging.conversation import card_update
 from recruiting.services.messaging.effects import Effects
 from recruiting.services.personal_data.talent_pool import offer_if_undecided
@@ -123,14 +123,12 @@ class SummaryReleases:
             "application__candidate", "round__job"
         )
         if interview is None:
-            raise NotFound(f"interview {interview_id} not found")
+            raise NotFound("没有找到这场面试。")
         now = clock.now()
         async with self._effects.unit() as unit:
             summary = await _locked(interview_id, texts)
             if not summary.strengths.strip() or not summary.next_step.strip():
-                raise Conflict(
-                    "a released summary needs strengths and a next step", code="empty_summary"
-                )
+                raise Conflict("发布给候选人的反馈需要写明亮点和下一步。", code="empty_summary")
             if summary.released_at is not None:
                 await record(
                     actor,
@@ -204,7 +202,7 @@ def candidate_message(interview: Interview, summary: CandidateSummary) -> Outbou
         "path": f"pages/summary/index?interview_id={interview.id}",
         "content": shorten("\n\n".join(parts), 2000),
     }
-    return OutboundDraft(CANDIDATE_CHANNEL, candidate_recipient(candidate.id), payload, "summary")
+    return OutboundDraft(Channel.CANDIDATE, candidate_recipient(candidate.id), payload, "summary")
 
 
 class CandidateSummaries:
@@ -398,7 +396,7 @@ class CandidateSummaries:
         return [
             _text(user, shorten("\n\n".join(lines), say.TEXT_LIMIT), f"{user}:text"),
             OutboundDraft(
-                WECOM_MESSAGE, user, {"kind": "template_card", "card": card}, f"{user}:card"
+                Channel.WECOM_MESSAGE, user, {"kind": "template_card", "card": card}, f"{user}:card"
             ),
         ]
 
@@ -441,7 +439,7 @@ class CandidateSummaries:
         try:
             done = await self._releases.release(interview_id, actor, "card")
         except (Conflict, NotFound) as exc:
-            return [_text(staff.wecom_userid, exc.message, "reply")]
+            return [_text(staff.wecom_userid, for_people(exc), "reply")]
         if not event.response_code:
             return []
         interview = await Interview.get(id=interview_id).prefetch_related(
@@ -533,7 +531,7 @@ def _rejection(application: Application) -> dict[str, str]:
 
 
 def _text(userid: str, content: str, key: str) -> OutboundDraft:
-    return OutboundDraft(WECOM_MESSAGE, userid, {"kind": "text", "content": content}, key)
+    return OutboundDraft(Channel.WECOM_MESSAGE, userid, {"kind": "text", "content": content}, key)
 
 
 def _local(when: datetime, zone: tzinfo) -> str:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import tzinfo
 from typing import Any
 
+from recruiting.domain.error_text import for_people
 from recruiting.domain.inbound import TextMessage
 from recruiting.domain.roles import Permission
 from recruiting.domain.shorten import shorten
@@ -25,9 +26,8 @@ from recruiting.domain.surveys import (
 )
 from recruiting.errors import InvalidInput, NotFound
 from recruiting.models import InterviewRound, JobOpening, Respondent, Staff, SurveyResponse
-from recruiting.ports.outbound import OutboundDraft
+from recruiting.ports.outbound import Channel, OutboundDraft
 from recruiting.services.live.texts import TEXT_LIMIT
-from recruiting.services.messaging.conversation import CHANNEL as WECOM_MESSAGE
 from recruiting.services.shared.access import HR_ROLES, require_staff
 from recruiting.services.shared.audit import Actor, record
 from recruiting.services.shared.sessions import Principal
@@ -73,7 +73,8 @@ class SurveySummaries:
         if round_:
             rounds = [r for r in rounds if round_.strip() in (str(r.sequence), r.name)]
             if not rounds:
-                raise NotFound(f"岗位「{job.title}」没有「{round_.strip()[:20]}」这一轮面试。")
+                shown = shorten(round_, max_chars=20, inline=True)
+                raise NotFound(f"岗位「{job.title}」没有「{shown}」这一轮面试。")
         rows = await SurveyResponse.filter(
             interview__round_id__in=[r.id for r in rounds]
         ).prefetch_related("interview")
@@ -118,7 +119,7 @@ class SurveySummaries:
         try:
             job = await find_job(wanted)
         except (NotFound, InvalidInput) as exc:
-            return [_reply(staff, f"{exc.message}\n{USAGE}")]
+            return [_reply(staff, f"{for_people(exc)}\n{USAGE}")]
         return [_reply(staff, chat_text(await self.of_job(actor, job, None)))]
 
 
@@ -133,7 +134,7 @@ async def find_job(text: str) -> JobOpening:
     if is_digits(text, 9) and (job := await JobOpening.get_or_none(id=int(text))):
         return job
     if len(text) > TITLE_LIMIT:  # longer than any code or title: the ORM would refuse it
-        raise NotFound(f"没有找到岗位「{text[:20]}…」。")
+        raise NotFound(f"没有找到岗位「{shorten(text, max_chars=20, inline=True)}」。")
     job = await JobOpening.filter(code=text).first() if len(text) <= CODE_LIMIT else None
     job = job or await JobOpening.filter(title=text).first()
     if job is not None:
@@ -197,7 +198,9 @@ def _round_stats(round_: InterviewRound, rows: Sequence[SurveyResponse]) -> Roun
 
 
 def _reply(staff: Staff, text: str) -> OutboundDraft:
-    return OutboundDraft(WECOM_MESSAGE, staff.wecom_userid, {"kind": "text", "content": text})
+    return OutboundDraft(
+        Channel.WECOM_MESSAGE, staff.wecom_userid, {"kind": "text", "content": text}
+    )
 
 
 def _json(result: JobSurveys) -> dict[str, Any]:

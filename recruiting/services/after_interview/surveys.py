@@ -56,10 +56,9 @@ from recruiting.models import (
     Staff,
     SurveyResponse,
 )
-from recruiting.ports.candidate_channel import CANDIDATE_CHANNEL, candidate_recipient
-from recruiting.ports.outbound import OutboundDraft
+from recruiting.ports.candidate_channel import candidate_recipient
+from recruiting.ports.outbound import Channel, OutboundDraft
 from recruiting.services.after_interview.followups import completed_between, window
-from recruiting.services.messaging.conversation import CHANNEL as WECOM_MESSAGE
 from recruiting.services.messaging.conversation import card_update
 from recruiting.services.messaging.effects import Effects, Unit
 from recruiting.services.shared.access import candidate_interview, job_of, round_of
@@ -171,7 +170,7 @@ class Surveys:
                 interview=interview,
                 respondent=Respondent.CANDIDATE,
                 respondent_key=key,
-                channel=CANDIDATE_CHANNEL,
+                channel=Channel.CANDIDATE,
                 sent_at=now,
                 step=first.key,
             )
@@ -186,13 +185,16 @@ class Surveys:
                 respondent=Respondent.INTERVIEWER,
                 respondent_key=key,
                 staff=staff,
-                channel=WECOM_MESSAGE,
+                channel=Channel.WECOM_MESSAGE,
                 sent_at=now,
                 task_id=task_id,
             )
             card = survey_card(interview, candidate.name, task_id)
             draft = OutboundDraft(
-                WECOM_MESSAGE, staff.wecom_userid, {"kind": "template_card", "card": card}, key
+                Channel.WECOM_MESSAGE,
+                staff.wecom_userid,
+                {"kind": "template_card", "card": card},
+                key,
             )
         await unit.add([draft], cause=f"survey:{interview.id}:{key}")
 
@@ -457,13 +459,13 @@ def _choice_draft(candidate_id: int, row_id: int, q: Question, intro: str) -> Ou
         "subject": f"{SUBJECT_PREFIX}{row_id}:{q.key}",
     }
     return OutboundDraft(
-        CANDIDATE_CHANNEL, candidate_recipient(candidate_id), payload, f"survey:{row_id}:{q.key}"
+        Channel.CANDIDATE, candidate_recipient(candidate_id), payload, f"survey:{row_id}:{q.key}"
     )
 
 
 def _text(candidate_id: int, content: str, key: str) -> OutboundDraft:
     return OutboundDraft(
-        CANDIDATE_CHANNEL,
+        Channel.CANDIDATE,
         candidate_recipient(candidate_id),
         {"kind": "text", "content": content},
         f"survey:{key}",
@@ -471,7 +473,9 @@ def _text(candidate_id: int, content: str, key: str) -> OutboundDraft:
 
 
 def _staff_text(userid: str, content: str) -> OutboundDraft:
-    return OutboundDraft(WECOM_MESSAGE, userid, {"kind": "text", "content": content}, "reply")
+    return OutboundDraft(
+        Channel.WECOM_MESSAGE, userid, {"kind": "text", "content": content}, "reply"
+    )
 
 
 def _selected(event: CardClick, questions: tuple[Question, ...]) -> dict[str, str]:

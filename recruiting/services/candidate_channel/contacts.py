@@ -23,9 +23,8 @@ from recruiting.models import (
     OfferEvent,
 )
 from recruiting.models.invitations import REPLY_TEXT_CHARS
-from recruiting.ports.outbound import OutboundDraft
+from recruiting.ports.outbound import Channel, OutboundDraft
 from recruiting.ports.queue import TaskQueue
-from recruiting.services.messaging.conversation import CHANNEL as WECOM_MESSAGE
 from recruiting.services.messaging.effects import Effects
 from recruiting.validation import is_digits
 
@@ -192,7 +191,7 @@ async def ask_recruiter_to_confirm(
         f"有一条发给候选人「{candidate_name}」的消息在企业微信「客户联系」中等待您确认发送，"
         "请打开企业微信 → 客户联系 → 群发助手 确认。"
     )
-    draft = OutboundDraft(WECOM_MESSAGE, recruiter, {"kind": "text", "content": text},
+    draft = OutboundDraft(Channel.WECOM_MESSAGE, recruiter, {"kind": "text", "content": text},
                           message.outbox_key)  # fmt: skip
     async with Effects(queue).unit() as unit:
         await unit.add([draft], cause="confirm-send")

@@ -62,8 +62,8 @@ from recruiting.models import (
     OutboxMessage,
     SurveyResponse,
 )
-from recruiting.ports.candidate_channel import CANDIDATE_CHANNEL, candidate_recipient
-from recruiting.ports.outbound import OutboundDraft
+from recruiting.ports.candidate_channel import candidate_recipient
+from recruiting.ports.outbound import Channel, OutboundDraft
 from recruiting.services.after_interview.survey_answers import SurveyAnswers
 from recruiting.services.candidate_channel import contacts, hr_forward
 from recruiting.services.invitations.lifecycle import OPEN_STATES, InterviewInvitations, Outcome
@@ -245,7 +245,7 @@ class FreeText:
         else:
             content = say.ASK_AGAIN
         ask = OutboundDraft(
-            CANDIDATE_CHANNEL,
+            Channel.CANDIDATE,
             candidate_recipient(candidate_id),
             say.answer_choices(offer_id, content),
             "offer-ask",
@@ -295,7 +295,7 @@ async def _asked(candidate_id: int) -> dict[tuple[str, int], int]:
     """(kind, id) → id of the newest message to the candidate whose subject names it."""
     rows = (
         await OutboxMessage.filter(
-            channel=CANDIDATE_CHANNEL, recipient=candidate_recipient(candidate_id)
+            channel=Channel.CANDIDATE, recipient=candidate_recipient(candidate_id)
         )
         .order_by("-id")
         .limit(ASKED_LOOKBACK)

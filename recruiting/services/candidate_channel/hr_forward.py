@@ -22,8 +22,7 @@ from recruiting.models import (
     Offer,
     Staff,
 )
-from recruiting.ports.outbound import OutboundDraft
-from recruiting.services.messaging.conversation import CHANNEL as WECOM_MESSAGE
+from recruiting.ports.outbound import Channel, OutboundDraft
 
 log = logging.getLogger(__name__)
 
@@ -88,7 +87,7 @@ async def forward(candidate_id: int, text: str, via: str, context: str = "") -> 
     )
     drafts = tuple(
         OutboundDraft(
-            WECOM_MESSAGE,
+            Channel.WECOM_MESSAGE,
             s.wecom_userid,
             {"kind": "text", "content": content},
             f"to-hr:{s.wecom_userid}",

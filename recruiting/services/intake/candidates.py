@@ -26,6 +26,7 @@ from recruiting.domain.intake import (
     Problem,
     check_entry,
 )
+from recruiting.domain.shorten import shorten
 from recruiting.errors import Conflict, InvalidInput, NotFound
 from recruiting.infra.contact_hashes import email_hash, phone_hash
 from recruiting.infra.pii import FieldCipher
@@ -145,7 +146,8 @@ class Openings:
                 return Problem("应聘岗位", f"有 {len(same)} 个岗位叫「{text}」，请改填岗位编号")
             job = same[0] if same else None
         if job is None:
-            return Problem("应聘岗位", f"没有找到岗位「{text[:30]}」（可填岗位名称或编号）")
+            shown = shorten(text, max_chars=30, inline=True)
+            return Problem("应聘岗位", f"没有找到岗位「{shown}」（可填岗位名称或编号）")
         if job.status == JobStatus.CLOSED:
             return Problem("应聘岗位", f"岗位「{job.title}」已关闭")
         return job

@@ -27,6 +27,7 @@ from typing import Any
 from urllib.parse import quote
 
 from recruiting import clock
+from recruiting.domain.error_text import written_for_people
 from recruiting.domain.inbound import CardClick, Inbound
 from recruiting.domain.pipeline import REJECT_BUTTONS, REJECT_NAMES, RejectReason
 from recruiting.domain.routing import RouteKey, parse_key, route_key
@@ -40,11 +41,11 @@ from recruiting.models import (
     RoundKind,
     Staff,
 )
-from recruiting.ports.outbound import OutboundDraft
+from recruiting.ports.outbound import Channel, OutboundDraft
 from recruiting.services.invitations.messages import when
-from recruiting.services.messaging.conversation import CHANNEL, card_update, text_reply
+from recruiting.services.messaging.conversation import card_update, text_reply
 from recruiting.services.pipeline.reject import Rejections
-from recruiting.services.recorded.links import InvitationService
+from recruiting.services.recorded.links import RecordingLinks
 from recruiting.services.scheduling.chat import ScheduleChat, principal_of
 from recruiting.services.screening.brief import fit_lines, score_line, verdict_lines
 from recruiting.services.screening.ranking import Screening
@@ -78,14 +79,14 @@ class IntakeCards:
     def __init__(
         self,
         rejections: Rejections,
-        invitations: InvitationService | None,
+        links: RecordingLinks | None,
         schedule: ScheduleChat | None,
         zone: tzinfo,
         miniapp_appid: str = "",
         screening: Screening | None = None,
     ) -> None:
         self._rejections = rejections
-        self._invitations = invitations
+        self._links = links
         self._schedule = schedule
         self._zone = zone
         self._appid = miniapp_appid
@@ -113,7 +114,12 @@ class IntakeCards:
                 file=(files or {}).get(item.candidate_id, ""),
             )  # fmt: skip
             drafts.append(
-                OutboundDraft(CHANNEL, userid, {"kind": "template_card", "card": card}, f"card-{n}")
+                OutboundDraft(
+                    Channel.WECOM_MESSAGE,
+                    userid,
+                    {"kind": "template_card", "card": card},
+                    f"card-{n}",
+                )
             )
         if len(added) > CARDS:
             rest = len(added) - CARDS
@@ -263,7 +269,11 @@ class IntakeCards:
         if event.response_code:
             return [card_update(me, event.response_code, card, "reject-reasons")]
         card["task_id"] = f"reject-{application.id}-{int(clock.now().timestamp() * 1000)}"
-        return [OutboundDraft(CHANNEL, me, {"kind": "template_card", "card": card}, "reasons")]
+        return [
+            OutboundDraft(
+                Channel.WECOM_MESSAGE, me, {"kind": "template_card", "card": card}, "reasons"
+            )
+        ]
 
     async def _back(self, event: CardClick, application: Application) -> list[OutboundDraft]:
         if not event.response_code:
@@ -312,7 +322,7 @@ class IntakeCards:
 
     async def _invite(self, principal: Any, application: Application) -> list[OutboundDraft]:
         me = principal.userid
-        if self._invitations is None:
+        if self._links is None:
             return [text_reply(me, "AI 面试暂未开通，请联系管理员。")]
         round_ = (
             await InterviewRound.filter(job_id=application.job_id, kind=RoundKind.RECORDED)
@@ -328,7 +338,7 @@ class IntakeCards:
                 )
             ]
         deadline = clock.now() + timedelta(days=INVITE_DAYS)
-        created = await self._invitations.create(principal, application.id, round_.id, deadline)
+        created = await self._links.create(principal, application.id, round_.id, deadline)
         link = _miniprogram_link(self._appid, created.path)
         text = (
             f"已为{application.candidate.name}创建 AI 面试邀请（{round_.name}），"
@@ -351,9 +361,10 @@ def _miniprogram_link(appid: str, path: str) -> str:
 
 
 def _chinese(exc: RecruitingError) -> str:
-    message = exc.message
-    if message and not message.isascii():
-        return message
+    """The refusal's own words when written for people (not merely non-ASCII: English
+    around a Chinese name is a developer's sentence), else a plain next step."""
+    if written_for_people(exc.message):
+        return exc.message
     return "操作未完成，请在工作台中重试。"
 
 

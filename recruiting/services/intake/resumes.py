@@ -60,6 +60,7 @@ log = logging.getLogger(__name__)
 
 UNPARSED_REASON = "未解析：简历解析功能尚未开通"
 NAME_CHARS = 200  # an original file name kept (sealed)
+REASON_CHARS = 200  # ResumeFile.parse_reason: HR reads it, so cut at a boundary
 SUMMARY_LINES = 20
 PARSE_WORDS = {"unparsed": "未解析", "parsed": "已解析", "needs_ocr": "需文字识别",
                "refused": "无法读取"}  # fmt: skip
@@ -223,7 +224,7 @@ class ResumeUploads:
                     size=len(a.data),
                     sha256=hashlib.sha256(a.data).hexdigest(),
                     parse_status=_status(facts),
-                    parse_reason=_reason(facts)[:200],
+                    parse_reason=shorten(_reason(facts), max_chars=REASON_CHARS),
                     parsed=_document(facts),
                     uploaded_by=principal.userid[:64],
                 )

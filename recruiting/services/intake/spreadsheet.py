@@ -263,7 +263,7 @@ class SpreadsheetImport:
                 RowError(
                     number,
                     column,
-                    f"候选人已存在：{d.name}（{d.by}相同，编号 {d.candidate_id}）",
+                    f"候选人已存在：{d.name}（{d.by}相同）",  # the page links to them
                     d.candidate_id,
                 )
             )

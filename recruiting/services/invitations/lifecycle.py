@@ -86,7 +86,7 @@ class InterviewInvitations:
         require_staff(principal, Permission.MANAGE_INTERVIEWS)
         interview = await Interview.get_or_none(id=interview_id)
         if interview is None:
-            raise NotFound(f"interview {interview_id} not found")
+            raise NotFound("没有找到这场面试。")
         existing = await InterviewInvitation.filter(
             interview_id=interview_id,
             status__in=list(OPEN_STATES),
@@ -145,7 +145,7 @@ class InterviewInvitations:
     ) -> InterviewInvitation:
         """Inside the caller's unit: the invitation, the state move, the messages."""
         if interview.status in FINAL or interview.starts_at is None:
-            raise Conflict(f"the interview is {interview.status}; it cannot be invited to")
+            raise Conflict("这场面试已结束、已取消或还没有确定时间，不能发出邀请。")
         if interview.status == InterviewStatus.SCHEDULED:
             await _move(interview, "invite")
         application = await Application.get(id=interview.application_id)
@@ -520,7 +520,7 @@ class InterviewInvitations:
             id=invitation.id, version=invitation.version
         ).update(**changes)
         if not moved:
-            raise Conflict("the invitation changed meanwhile")
+            raise Conflict("这份面试邀请刚有变化，请刷新后重试。")
         await invitation.refresh_from_db()
         return await self.view(invitation)
 
@@ -585,7 +585,7 @@ async def _move(interview: Interview, action: str) -> None:
         status=target, version=interview.version + 1
     )
     if not moved:
-        raise Conflict("the interview changed meanwhile; try again")
+        raise Conflict("这场面试刚被其他人修改，请刷新后重试。")
     interview.status, interview.version = target, interview.version + 1
 
 

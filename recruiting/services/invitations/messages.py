@@ -11,10 +11,9 @@ from recruiting.domain.invitation_answers import INVITE_CHOICES, SLOT_PREFIX
 from recruiting.domain.routing import route_key
 from recruiting.domain.shorten import shorten
 from recruiting.models import InterviewMode, InvitationStatus
-from recruiting.ports.candidate_channel import CANDIDATE_CHANNEL, candidate_recipient
-from recruiting.ports.outbound import OutboundDraft
+from recruiting.ports.candidate_channel import candidate_recipient
+from recruiting.ports.outbound import Channel, OutboundDraft
 from recruiting.services.candidate_channel.contacts import MEETING_PLACEHOLDER
-from recruiting.services.messaging.conversation import CHANNEL
 
 DEVICE_CHECK_PATH = "pages/device-check/index"
 INBOX_PATH = "pages/messages/index"
@@ -110,7 +109,7 @@ def invitation_draft(v: InvitationView, zone: tzinfo, key: str = "invitation") -
     }
     if v.mode == InterviewMode.REMOTE and not v.meeting_link:
         payload["meeting_for"] = v.interview_id
-    return OutboundDraft(CANDIDATE_CHANNEL, candidate_recipient(v.candidate_id), payload, key)
+    return OutboundDraft(Channel.CANDIDATE, candidate_recipient(v.candidate_id), payload, key)
 
 
 def slots_draft(
@@ -128,12 +127,12 @@ def slots_draft(
         "choices": [*choices, {"key": "decline", "label": "都不合适，放弃"}],
         "subject": f"slots:{v.id}",
     }
-    return OutboundDraft(CANDIDATE_CHANNEL, candidate_recipient(v.candidate_id), payload, key)
+    return OutboundDraft(Channel.CANDIDATE, candidate_recipient(v.candidate_id), payload, key)
 
 
 def candidate_text(candidate_id: int, content: str, key: str) -> OutboundDraft:
     payload = {"kind": "text", "content": content}
-    return OutboundDraft(CANDIDATE_CHANNEL, candidate_recipient(candidate_id), payload, key)
+    return OutboundDraft(Channel.CANDIDATE, candidate_recipient(candidate_id), payload, key)
 
 
 def hr_card(v: InvitationView, zone: tzinfo, note: str = "") -> dict[str, Any]:
@@ -171,8 +170,8 @@ def hr_card(v: InvitationView, zone: tzinfo, note: str = "") -> dict[str, Any]:
 
 def hr_card_draft(v: InvitationView, zone: tzinfo) -> OutboundDraft:
     payload = {"kind": "template_card", "card": hr_card(v, zone)}
-    return OutboundDraft(CHANNEL, v.hr_userid, payload, "hr-card")
+    return OutboundDraft(Channel.WECOM_MESSAGE, v.hr_userid, payload, "hr-card")
 
 
 def staff_text(userid: str, content: str, key: str) -> OutboundDraft:
-    return OutboundDraft(CHANNEL, userid, {"kind": "text", "content": content}, key)
+    return OutboundDraft(Channel.WECOM_MESSAGE, userid, {"kind": "text", "content": content}, key)

@@ -24,8 +24,7 @@ from recruiting.models import (
     Staff,
 )
 from recruiting.ports.live_prompts import CompetencyBrief, LivePrompts, LiveScope
-from recruiting.ports.outbound import OutboundDraft
-from recruiting.services.messaging.conversation import CHANNEL
+from recruiting.ports.outbound import Channel, OutboundDraft
 from recruiting.services.shared.audit import Actor
 from recruiting.services.shared.round_versions import assessed
 
@@ -33,7 +32,9 @@ KEY_PREFIX = "live"  # of the causes of live-interview effects
 
 
 def text_draft(recipient: str, content: str, key: str) -> OutboundDraft:
-    return OutboundDraft(CHANNEL, recipient, {"kind": "text", "content": content}, key)
+    return OutboundDraft(
+        Channel.WECOM_MESSAGE, recipient, {"kind": "text", "content": content}, key
+    )
 
 
 def actor_of(staff: Staff) -> Actor:

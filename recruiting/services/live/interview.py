@@ -43,7 +43,7 @@ from recruiting.models import (
 from recruiting.models.interviews import NoteKind
 from recruiting.ports.live_prompts import LivePrompts, NoteAssessment
 from recruiting.ports.media import MediaStore
-from recruiting.ports.outbound import OutboundDraft
+from recruiting.ports.outbound import Channel, OutboundDraft
 from recruiting.ports.voice_notes import SpeechToText, SpokenText, VoiceSource
 from recruiting.services.live import texts as say
 from recruiting.services.live.context import (
@@ -57,7 +57,6 @@ from recruiting.services.live.context import (
     text_draft,
 )
 from recruiting.services.live.panel_scoring import PanelScoring
-from recruiting.services.messaging.conversation import CHANNEL
 from recruiting.services.messaging.effects import Effects, Unit
 from recruiting.services.shared.audit import record
 from recruiting.services.shared.candidate_brief import candidate_brief
@@ -291,7 +290,7 @@ class LiveInterviews:
         payload = {"kind": "text", "content": content}
         waiting = (
             await OutboxMessage.filter(
-                channel=CHANNEL,
+                channel=Channel.WECOM_MESSAGE,
                 recipient=staff.wecom_userid,
                 status=ProcessingStatus.PENDING,
                 attempts=0,  # never tried: nobody has seen it

@@ -33,7 +33,7 @@ from recruiting.domain.shorten import shorten
 from recruiting.errors import NotFound
 from recruiting.models import Interview, RaterKind, Score, Staff
 from recruiting.ports.live_prompts import CompetencyBrief, LivePrompts
-from recruiting.ports.outbound import OutboundDraft
+from recruiting.ports.outbound import Channel, OutboundDraft
 from recruiting.services.live import texts as say
 from recruiting.services.live.context import (
     KEY_PREFIX,
@@ -45,7 +45,7 @@ from recruiting.services.live.context import (
     rater_key,
     text_draft,
 )
-from recruiting.services.messaging.conversation import CHANNEL, card_update
+from recruiting.services.messaging.conversation import card_update
 from recruiting.services.messaging.effects import Effects, Unit
 from recruiting.services.shared.audit import Actor, record
 from recruiting.validation import is_digits
@@ -82,7 +82,7 @@ class PanelScoring:
                 task_id = f"lscore-{ctx.id}-{staff.id}-{part}-{stamp}"
                 card = score_card(ctx, part, len(parts), chunk, task_id)
                 payload = {"kind": "template_card", "card": card}
-                drafts.append(OutboundDraft(CHANNEL, staff.wecom_userid, payload,
+                drafts.append(OutboundDraft(Channel.WECOM_MESSAGE, staff.wecom_userid, payload,
                                             f"card:{staff.id}:{part}"))  # fmt: skip
         return drafts
 

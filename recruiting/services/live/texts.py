@@ -8,26 +8,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from recruiting.domain.assessment_reasons import SYSTEM_CAUSES
-from recruiting.domain.interview_state import InterviewStatus
+from recruiting.domain.interview_state import STATUS_NAMES, InterviewStatus
 from recruiting.domain.panel_summary import PanelSummary
 from recruiting.domain.shorten import shorten
 from recruiting.ports.live_prompts import LivePrompt
 
 TEXT_LIMIT = 2048  # bytes (WeCom text messages)
 ANCHOR_CHARS = 40
-S = InterviewStatus
-
-STATUS_NAMES = {
-    S.SCHEDULED: "已安排",
-    S.INVITED: "已邀请",
-    S.CONFIRMED: "已确认",
-    S.RESCHEDULE_REQUESTED: "申请改期",
-    S.IN_PROGRESS: "进行中",
-    S.COMPLETED: "已完成",
-    S.DECLINED: "候选人已拒绝",
-    S.CANCELLED: "已取消",
-    S.NO_SHOW: "未到场",
-}
 GAP_NAMES = {
     "situation": "情境",
     "task": "任务",

@@ -18,8 +18,6 @@ from recruiting.domain.shorten import shorten
 from recruiting.models import InterviewAssignment, Staff
 from recruiting.ports.outbound import Channel, OutboundDraft
 
-CHANNEL = Channel.WECOM_MESSAGE
-
 HELP_TEXT = (
     "您好，我是面试助手。目前可以发送：\n"
     "· 「帮助」：查看本说明\n"
@@ -57,7 +55,7 @@ class StaffChat(Protocol):
 
 
 def text_reply(recipient: str, content: str) -> OutboundDraft:
-    return OutboundDraft(CHANNEL, recipient, {"kind": "text", "content": content})
+    return OutboundDraft(Channel.WECOM_MESSAGE, recipient, {"kind": "text", "content": content})
 
 
 def card_update(
@@ -66,7 +64,7 @@ def card_update(
     """Redraw the card a member just clicked (``update_template_card``; the click's
     ``response_code`` is single-use)."""
     payload = {"kind": "template_card_update", "response_code": response_code, "card": card}
-    return OutboundDraft(CHANNEL, recipient, payload, key)
+    return OutboundDraft(Channel.WECOM_MESSAGE, recipient, payload, key)
 
 
 class Conversation:

@@ -38,7 +38,7 @@ from recruiting.domain.roles import Role
 from recruiting.domain.routing import parse_key, route_key
 from recruiting.errors import ExternalServiceError, InvalidInput, RecruitingError, RetryLater
 from recruiting.infra.claims import claim_row
-from recruiting.models import OutboxMessage, ProcessingStatus, Staff
+from recruiting.models import Application, Candidate, Offer, OutboxMessage, ProcessingStatus, Staff
 from recruiting.ports.outbound import Channel, OutboundDraft, OutboundMessage, OutboundSender
 from recruiting.ports.queue import OUTBOX_TOPIC, TaskQueue
 from recruiting.services.messaging.effects import Effects
@@ -100,7 +100,9 @@ class DeadLetters:
         if not managers:
             log.warning("outbox %s is dead and no active hr_manager can be told", row.id)
         stamp = int((row.lease_until or clock.now()).timestamp() * 1000)
-        card = _dead_letter_card(row, task_id=f"outbox-dead-{row.id}-{stamp}")
+        card = _dead_letter_card(
+            row, await recipient_text(row.recipient), task_id=f"outbox-dead-{row.id}-{stamp}"
+        )
         payload = {"kind": "template_card", "card": card}
         key = f"{row.id}.{stamp}"
         return [OutboundDraft(self._channel, u, payload, f"{key}:{u}") for u in managers]
@@ -119,9 +121,9 @@ class DeadLetters:
             await record(actor, "outbox_requeue", "outbox_message", outbox_id, allowed=False)
             return [self._reply(event.from_user, "只有 HR 负责人可以重新投递。")]
         if await self.requeue(outbox_id, actor):
-            text = f"已重新投递 #{outbox_id}，成功或再次失败都会通知您。"
+            text = "已重新投递，成功或再次失败都会通知您。"
         else:
-            text = f"#{outbox_id} 已不在失败状态（可能已由他人重新投递），无需操作。"
+            text = "这条记录已不在失败状态（可能已由他人重新投递），无需操作。"
         return [self._reply(event.from_user, text)]
 
     async def requeue(self, outbox_id: int, actor: Actor) -> bool:
@@ -151,18 +153,41 @@ async def hr_managers() -> list[str]:
     return [s.wecom_userid for s in staff if Role.HR_MANAGER in s.role_set()]
 
 
-def _dead_letter_card(row: OutboxMessage, *, task_id: str) -> dict[str, Any]:
-    what = CHANNEL_NAMES.get(row.channel, row.channel)
+async def recipient_text(recipient: str) -> str:
+    """Whom a delivery was for, as HR reads it: a name, never ``candidate:12`` or a userid."""
+    kind, _, number = recipient.partition(":")
+    row_id = int(number) if number.isascii() and number.isdigit() and len(number) < 10 else None
+    if kind == "candidate" and row_id is not None:
+        candidate = await Candidate.get_or_none(id=row_id)
+        if candidate is None or candidate.erased_at is not None:
+            return "一位候选人（信息已删除）"
+        return f"候选人{candidate.name}" if candidate.name else "一位候选人（未填写姓名）"
+    if kind == "offer" and row_id is not None:
+        offer = await Offer.get_or_none(id=row_id)
+        application = None
+        if offer is not None:
+            application = await Application.get_or_none(id=offer.application_id)
+        if application is not None:
+            return f"{await recipient_text(f'candidate:{application.candidate_id}')}的 offer"
+        return "一份 offer"
+    if kind in ("interview", "schedule"):
+        return "面试日程"
+    staff = await Staff.get_or_none(wecom_userid=recipient) if recipient else None
+    return staff.name if staff is not None and staff.name else "—"
+
+
+def _dead_letter_card(row: OutboxMessage, recipient: str, *, task_id: str) -> dict[str, Any]:
+    what = CHANNEL_NAMES.get(row.channel, "外发消息")
     return {
         "card_type": "button_interaction",
         "source": {"desc": "投递失败提醒"},
-        "main_title": {"title": f"{what}失败，已停止重试", "desc": f"第 {row.id} 条外发记录"},
+        "main_title": {"title": f"{what}失败，已停止重试", "desc": f"发给：{recipient}"},
         "sub_title_text": (  # the error itself is in the service's log, for the operator
             "多次投递仍未成功，已停止重试；技术原因已记入服务日志。排除问题后可点「重新投递」。"
         ),
         "horizontal_content_list": [
             {"keyname": "通道", "value": what},
-            {"keyname": "对象", "value": row.recipient or "-"},
+            {"keyname": "对象", "value": recipient},
             {"keyname": "尝试次数", "value": str(row.attempts)},
         ],
         "task_id": task_id,

@@ -30,12 +30,11 @@ from recruiting.domain.inbound import ApprovalChange, Inbound
 from recruiting.domain.offer_state import OfferStatus
 from recruiting.models import Application, ApplicationStatus, JobOpening, Offer, Staff
 from recruiting.models.offers import OfferEvent
-from recruiting.ports.candidate_channel import CANDIDATE_CHANNEL, candidate_recipient
+from recruiting.ports.candidate_channel import candidate_recipient
 from recruiting.ports.ehr import NewEmployee, ehr_draft
-from recruiting.ports.outbound import OutboundDraft
+from recruiting.ports.outbound import Channel, OutboundDraft
 from recruiting.ports.payroll import NewHireHandOff, PackageTerms, payroll_draft
 from recruiting.ports.queue import TaskQueue
-from recruiting.services.messaging.conversation import CHANNEL
 from recruiting.services.messaging.effects import Effects, Unit
 from recruiting.services.offers import texts as say
 from recruiting.services.offers.ehr import EhrSync
@@ -48,7 +47,7 @@ KEEP_APPLICATION = frozenset({ApplicationStatus.HIRED, ApplicationStatus.OFFER})
 
 
 def hr_text(userid: str, text: str, key: str) -> OutboundDraft:
-    return OutboundDraft(CHANNEL, userid, {"kind": "text", "content": text}, key)
+    return OutboundDraft(Channel.WECOM_MESSAGE, userid, {"kind": "text", "content": text}, key)
 
 
 def _last_word(event: ApprovalChange) -> tuple[str, str]:
@@ -242,7 +241,7 @@ class OfferApprovals:
         letter = await self._letter(offer, application, job)
         return [
             OutboundDraft(
-                CANDIDATE_CHANNEL,
+                Channel.CANDIDATE,
                 candidate_recipient(candidate.id),
                 {"kind": "text", "content": letter},
                 "letter",
@@ -250,7 +249,7 @@ class OfferApprovals:
             # The answer buttons follow as their own short message: a 微信客服 menu's head
             # holds 1,024 bytes, less than a letter.
             OutboundDraft(
-                CANDIDATE_CHANNEL,
+                Channel.CANDIDATE,
                 candidate_recipient(candidate.id),
                 say.answer_choices(offer.id, say.OFFER_ASK),
                 "letter-answer",

@@ -74,7 +74,7 @@ class EhrSync:
         (none when this decision was already recorded)."""
         decision = ApplicationStatus(decision)
         if decision not in DECISIONS:
-            raise InvalidInput(f"{decision} is not a decision; use record_hire for hires")
+            raise InvalidInput("这里只能记录发出 offer、未通过或撤回；录用请通过入职登记记录。")
         async with self._effects.unit() as unit:
             application = await self._change(application_id, decision)
             archive = await self.archive(application, actor)

@@ -25,6 +25,7 @@ from tortoise.transactions import in_transaction
 
 from recruiting import clock
 from recruiting.domain import offer_terms
+from recruiting.domain.error_text import for_people
 from recruiting.domain.inbound import CardClick, Inbound, TextMessage
 from recruiting.domain.offer_state import ACTIVE, STATUS_NAMES, OfferStatus, SpStatus
 from recruiting.domain.offer_terms import Figures, OfferCommand
@@ -33,9 +34,9 @@ from recruiting.errors import InvalidInput
 from recruiting.models import Application, ApplicationStatus, Candidate, JobOpening, Offer, Staff
 from recruiting.models.offers import OfferEvent
 from recruiting.ports.approval import OfferApprovalRequest, approval_draft
-from recruiting.ports.outbound import OutboundDraft
+from recruiting.ports.outbound import Channel, OutboundDraft
 from recruiting.ports.payroll import PackageEstimate, PackageTerms, PayrollPackages
-from recruiting.services.messaging.conversation import CHANNEL, card_update
+from recruiting.services.messaging.conversation import card_update
 from recruiting.services.offers import texts as say
 from recruiting.services.offers.approvals import OfferApprovals, hr_text
 from recruiting.services.shared.access import HR_ROLES
@@ -52,7 +53,7 @@ CARD_ACTIONS = (say.SUBMIT_KEY, say.CANCEL_KEY, say.DONE_KEY)  # offer.<action>:
 
 
 def _reply(userid: str, text: str, key: str = "reply") -> OutboundDraft:
-    return OutboundDraft(CHANNEL, userid, {"kind": "text", "content": text}, key)
+    return OutboundDraft(Channel.WECOM_MESSAGE, userid, {"kind": "text", "content": text}, key)
 
 
 class Offers:
@@ -72,7 +73,7 @@ class Offers:
         try:
             command = offer_terms.parse(message.content, today)
         except InvalidInput as exc:
-            return [_reply(staff.wecom_userid, self._bad_figures(exc.message))]
+            return [_reply(staff.wecom_userid, self._bad_figures(for_people(exc)))]
         if command is None:
             return None
         return await self.start(staff, command)
@@ -102,7 +103,7 @@ class Offers:
         try:
             return await self._draft(staff, command, application, candidate, job, draft)
         except InvalidInput as exc:
-            return [_reply(userid, self._bad_figures(exc.message))]
+            return [_reply(userid, self._bad_figures(for_people(exc)))]
 
     def _example(self) -> str:
         return offer_terms.example_start(clock.now().astimezone(self._tz).date()).isoformat()
@@ -166,7 +167,11 @@ class Offers:
             source = "薪酬系统建议" + ("（HR 已修改）" if command.figures.pay_given else "")
         card = say.offer_card(draft.id, draft.version, candidate.name, job.title,
                               _figures_json(draft), estimate, source)  # fmt: skip
-        return [OutboundDraft(CHANNEL, userid, {"kind": "template_card", "card": card}, "card")]
+        return [
+            OutboundDraft(
+                Channel.WECOM_MESSAGE, userid, {"kind": "template_card", "card": card}, "card"
+            )
+        ]
 
     async def _defaults(self, job: JobOpening, draft: Offer | None) -> tuple[Figures, bool]:
         """The draft's figures when HR is revising one, else payroll's standard package."""
@@ -394,7 +399,7 @@ def _request(
         year_end_bonus=str(estimate.year_end_bonus),
         allowances=str(Decimal(offer.allowances).quantize(Decimal("0.01"))),
         start_date=offer.start_date.isoformat(),
-        note=f"offer #{offer.id}；预计公司月成本约 {say.yuan(estimate.monthly_employer_cost)} 元"
+        note=f"预计公司月成本约 {say.yuan(estimate.monthly_employer_cost)} 元"
         + (f"；{estimate.data_notice}" if estimate.data_notice else ""),
     )
 

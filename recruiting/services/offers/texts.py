@@ -20,6 +20,7 @@ STATE_NOTES = {
     "已提交审批": "已提交企业微信审批，审批单号和审批结果会以消息通知您。",
     "已取消": "这份 offer 草稿已取消；如需重新发起，请发送「发offer 姓名」。",
     "已失效": "这张卡片上的薪酬已被修改，请使用最新的卡片。",
+    "不存在": "这份 offer 草稿已不存在；如需重新发起，请发送「发offer 姓名」。",
 }
 CANCELLED_LABEL = "已取消"
 STALE = "已失效"
@@ -39,13 +40,13 @@ NEED_FIGURES = (
     "「发offer {name} 月薪25000 年终2个月 补贴1500 入职{example}」。"
 )
 NEED_START = "请补充入职日期，例如「发offer {name} 入职{example}」。"
-ACTIVE_EXISTS = "{name} · {job} 已有一份{status}的 offer（#{id}），不能再发一份。"
+ACTIVE_EXISTS = "{name} · {job} 已有一份{status}的 offer，不能再发一份。"
 BAD_FIGURES = "{reason}\n\n" + USAGE
 SUBMITTED = "已提交企业微信审批：{name} · {job}。审批结果会第一时间通知您。"
-NOT_DRAFT = "这份 offer（#{id}）当前{status}，无需再操作。"
+NOT_DRAFT = "这份 offer 当前{status}，无需再操作。"
 STALE_CARD = "这张卡片上的薪酬已被修改，请使用最新的卡片提交（或重新发送「发offer {name}」）。"
-OTHER_ACTIVE = "{name} 已有另一份{status}的 offer（#{id}），这份不能再提交。"
-CANCELLED = "已取消 {name} · {job} 的 offer 草稿（#{id}）。"
+OTHER_ACTIVE = "{name} 已有另一份{status}的 offer，这份不能再提交。"
+CANCELLED = "已取消 {name} · {job} 的 offer 草稿。"
 PENDING = "【offer 审批中】{name} · {job} 已进入企业微信审批，审批单号 {sp_no}。"
 APPROVED = (
     "【offer 已通过】{name} · {job} 的录用审批已通过（审批单号 {sp_no}）。已给候选人发出 offer "
@@ -82,9 +83,7 @@ REFUSED = {
     ),
 }
 REFUSED_OTHER = "企业微信拒绝了审批申请（{code}）：{reason}"
-REFUSED_TAIL = (
-    "\n{name} · {job} 的 offer 仍是草稿（#{id}），问题解决后请重新发送「发offer {name}」提交。"
-)
+REFUSED_TAIL = "\n{name} · {job} 的 offer 仍是草稿，问题解决后请重新发送「发offer {name}」提交。"
 
 
 def yuan(amount: Decimal | str) -> str:
@@ -137,7 +136,7 @@ def offer_card(
         "source": {"desc": "offer 审批"},
         "main_title": {
             "title": shorten(f"发 offer：{candidate} · {job}", max_chars=26),
-            "desc": f"草稿 #{offer_id} · 薪酬来源：{source}",
+            "desc": f"草稿 · 薪酬来源：{source}",
         },
         "sub_title_text": _estimate_note(candidate, estimate),
         "horizontal_content_list": [
@@ -170,7 +169,7 @@ def offer_card(
     }
     if state:
         card["main_title"]["desc"] = state
-        card["sub_title_text"] = STATE_NOTES.get(state, f"offer #{offer_id}")
+        card["sub_title_text"] = STATE_NOTES.get(state, f"这份 offer 草稿{state}。")
         card["task_id"] = task_id or card["task_id"]
         card["button_list"] = [
             {
@@ -188,7 +187,7 @@ def settled_card(task_id: str, offer_id: int, label: str) -> dict[str, Any]:
     return {
         "card_type": "button_interaction",
         "source": {"desc": "offer 审批"},
-        "main_title": {"title": f"offer #{offer_id}", "desc": label},
+        "main_title": {"title": "offer 草稿", "desc": label},
         "task_id": task_id,
         "button_list": [
             {
@@ -246,7 +245,7 @@ ANSWER_THANKS = {
 }
 ANSWER_ALREADY = "您已答复过这份 offer（{answer}）。如需更改，请直接联系 HR。"
 ANSWER_CLOSED = "这份 offer 已不再有效（{status}）。如有疑问，请联系 HR。"
-HR_ANSWERED = "候选人{candidate}{verb}了「{job}」的 offer（offer #{id}）。"
+HR_ANSWERED = "候选人{candidate}{verb}了「{job}」的 offer。"
 ASK_AGAIN = (
     "请问您是要接受这份 offer 吗？为避免误会，请点选「接受offer」或「婉拒」，"
     "也可以直接回复「接受offer」或「婉拒」。"

@@ -19,6 +19,7 @@ FIELDS: dict[str, tuple[str, Permission]] = {
     "email": ("email_enc", Permission.VIEW_CONTACT),
     "id_number": ("id_number_enc", Permission.VIEW_ID_NUMBER),
 }
+FIELD_NAMES = {"phone": "手机号", "email": "电子邮箱", "id_number": "身份证号"}  # what people read
 
 
 @dataclass(frozen=True)
@@ -49,7 +50,7 @@ class PersonalDataService:
     ) -> PersonalData:
         """Decrypt ``fields`` for ``actor`` if every one is allowed; audit either way."""
         if not purpose.strip():
-            raise InvalidInput("a purpose is required to read personal data")
+            raise InvalidInput("查看个人信息需要说明用途。")
         unknown = [f for f in fields if f not in FIELDS]
         if unknown:
             raise InvalidInput(f"unknown personal fields: {', '.join(unknown)}")
@@ -57,10 +58,11 @@ class PersonalDataService:
         detail = f"fields={','.join(fields)} purpose={purpose}"
         if denied:
             await record(actor, "read_pii", "candidate", candidate_id, allowed=False, detail=detail)
-            raise AccessDenied(f"your role may not read: {', '.join(denied)}")
+            names = "、".join(FIELD_NAMES[f] for f in denied)
+            raise AccessDenied(f"您的角色不能查看候选人的{names}。")
         candidate = await Candidate.get_or_none(id=candidate_id)
         if candidate is None or candidate.erased_at is not None:
-            raise NotFound(f"candidate {candidate_id} not found")
+            raise NotFound("没有找到这位候选人，或其信息已删除。")
         await record(actor, "read_pii", "candidate", candidate_id, allowed=True, detail=detail)
         values: dict[str, str | None] = {}
         for name in fields:

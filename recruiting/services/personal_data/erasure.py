@@ -56,7 +56,6 @@ from recruiting.models import (
     IntegrityEvent,
     Interview,
     InterviewNote,
-    Invitation,
     LegalHold,
     Offer,
     OfferEvent,
@@ -64,16 +63,16 @@ from recruiting.models import (
     PendingObjectDeletion,
     ProcessingStatus,
     RaterKind,
+    RecordingLink,
     Respondent,
     ResumeFile,
     Score,
     SurveyResponse,
     Upload,
 )
-from recruiting.ports.ehr import EHR_CHANNEL, candidate_conversation
+from recruiting.ports.ehr import candidate_conversation
 from recruiting.ports.media import MediaStore
-from recruiting.ports.outbound import FORGET, OutboundDraft
-from recruiting.ports.payroll import PAYROLL_CHANNEL
+from recruiting.ports.outbound import FORGET, Channel, OutboundDraft
 from recruiting.services.messaging.effects import Effects, Unit
 from recruiting.services.messaging.inbox import PAYLOAD_CONTEXT
 from recruiting.services.shared.audit import Actor, record
@@ -134,7 +133,7 @@ class CandidateErasure:
         async with self._effects.unit() as unit:
             candidate = await Candidate.select_for_update().get_or_none(id=candidate_id)
             if candidate is None:
-                raise NotFound(f"candidate {candidate_id} not found")
+                raise NotFound("没有找到这位候选人。")
             if await holds_on(candidate_id):
                 await record(actor, "erase", "candidate", candidate_id, allowed=False,
                              detail=f"legal hold; trigger={trigger}")  # fmt: skip
@@ -394,7 +393,7 @@ async def _profile(scope: _Scope) -> int:
     contact = await CandidateContact.filter(candidate_id=scope.candidate_id).delete()
     sessions = await AppSession.filter(candidate_id=scope.candidate_id).delete()
     links = (
-        await Invitation.filter(interview_id__in=scope.interviews)
+        await RecordingLink.filter(interview_id__in=scope.interviews)
         .exclude(redeemed_by="")
         .update(redeemed_by="")
     )
@@ -412,7 +411,7 @@ async def _forget_copies(unit: Unit, scope: _Scope) -> int:
     if scope.application_ids:
         drafts.append(
             OutboundDraft(
-                EHR_CHANNEL,
+                Channel.EHR,
                 candidate_conversation(scope.candidate_id),
                 {
                     "op": FORGET,
@@ -427,7 +426,7 @@ async def _forget_copies(unit: Unit, scope: _Scope) -> int:
     for offer_id, application_id in scope.offer_applications:
         drafts.append(
             OutboundDraft(
-                PAYROLL_CHANNEL,
+                Channel.PAYROLL,
                 f"offer:{offer_id}",  # the hand-off's recipient: delivered after it
                 {"kind": FORGET, "employee_ref": f"application-{application_id}"},
                 f"payroll.forget.{offer_id}",

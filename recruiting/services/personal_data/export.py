@@ -35,9 +35,9 @@ from recruiting.models import (
     Interview,
     InterviewInvitation,
     InterviewNote,
-    Invitation,
     Offer,
     OfferEvent,
+    RecordingLink,
     ResumeFile,
     Score,
     SurveyResponse,
@@ -73,7 +73,7 @@ EXPORTED: dict[tuple[str, str], str] = {
     ("candidate_message", "payload"): "messages.content",
     ("candidate_reply", "text"): "replies.text",
     ("app_session", "openid"): "sessions.openid",
-    ("invitation", "redeemed_by"): "links.redeemed_by",
+    ("recording_link", "redeemed_by"): "links.redeemed_by",
     ("answer", "media_key"): "interviews.answers.recording.download",
     ("answer", "analysis"): "interviews.answers.transcript",
     ("answer", "flag_count"): "interviews.answers.gaming_flags",
@@ -250,7 +250,7 @@ async def collect(candidate_id: int, cipher: FieldCipher) -> dict[str, Any]:
                 "redeemed_at": _t(link.redeemed_at),
                 "redeemed_by": link.redeemed_by or None,
             }
-            for link in await Invitation.filter(interview_id__in=ids).order_by("id")
+            for link in await RecordingLink.filter(interview_id__in=ids).order_by("id")
         ],
         "messages": [
             {

@@ -35,7 +35,7 @@ LINKS: dict[str, tuple[str, str]] = {
     "score": ("interview_id", "interview"),
     "candidate_summary": ("interview_id", "interview"),
     "integrity_event": ("interview_id", "interview"),
-    "invitation": ("interview_id", "interview"),
+    "recording_link": ("interview_id", "interview"),
     "offer": ("application_id", "application"),
     "offer_event": ("offer_id", "offer"),
 }

@@ -38,9 +38,9 @@ class LegalHolds:
         await _check(actor, "place_legal_hold", candidate_id, job_id)
         text = _reason(reason)
         if candidate_id is not None and not await Candidate.exists(id=candidate_id):
-            raise NotFound(f"candidate {candidate_id} not found")
+            raise NotFound("没有找到这位候选人。")
         if job_id is not None and not await JobOpening.exists(id=job_id):
-            raise NotFound(f"job opening {job_id} not found")
+            raise NotFound("没有找到这个岗位。")
         if await LegalHold.exists(candidate_id=candidate_id, job_id=job_id, lifted_at=None):
             raise Conflict("已有生效中的法律保全。", code="hold_exists")
         hold = await LegalHold.create(candidate_id=candidate_id, job_id=job_id, reason=text,
@@ -56,7 +56,7 @@ class LegalHolds:
         text = _reason(reason)
         hold = await LegalHold.get_or_none(id=hold_id)
         if hold is None:
-            raise NotFound(f"legal hold {hold_id} not found")
+            raise NotFound("没有找到这项法律保全。")
         if hold.lifted_at is not None:
             raise Conflict("这项法律保全已经解除。", code="hold_lifted")
         hold.lifted_at, hold.lifted_by, hold.lift_reason = clock.now(), actor.id[:64], text

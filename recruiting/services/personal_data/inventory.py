@@ -40,6 +40,8 @@ OTHER_RETENTION = {
     "ttl": "minutes to days, expiring by itself",
     "scratch": "while a decoder runs; dead processes' folders wiped at start and each purge",
     "request": "until the data request is handled (data_requests.due_days), then cleared",
+    "answered": "kept with the data request as the record that it was answered (a refusal "
+    "states its reason, PIPL Art. 50); data requests are not purged",
     "sandbox": "development only: the sandbox never runs beside a real corp",
 }
 
@@ -79,7 +81,6 @@ def cand(what: str, data_class: DataClass, purpose: str, basis: str = CONTRACT,
 
 
 NO_NAME = "identifies no one without the sealed name beside it, and is not sensitive (PIPL Art. 28)"
-PAY = "a figure without a name (the name is sealed); the offer and payroll code compute with it"
 PATH = "a storage path made of ids; what it names is envelope-encrypted in the media store"
 
 
@@ -100,15 +101,19 @@ MODELS: dict[str, dict[str, Entry]] = {
         "education": cand("highest education (one of seven levels)", P, "screening",
                           clear_because=NO_NAME),
         "years_experience": cand("years of experience", P, "screening", clear_because=NO_NAME),
-        "source": NotPersonal("where the candidate came from, as HR or the import wrote it "
-                              "(≤32 characters): kept after erasure for channel statistics"),
+        "source": NotPersonal("where the candidate came from (BOSS直聘, 内推), as HR or the "
+                              "import wrote it (≤32 characters): sealed (searchable) as people "
+                              "type it; kept after erasure for channel statistics"),
         "merged_into": KEY,
         "created_at": STATE,
         "erased_at": STATE,
     },
     "application": {
         "id": KEY, "candidate_id": KEY, "job_id": KEY, "status": ANONYMOUS,
-        "channel": ANONYMOUS, "created_at": STATE, "decided_at": STATE,
+        "channel": NotPersonal("how the application came in: a code or the candidate's source "
+                               "as written, sealed (searchable); kept after erasure for "
+                               "channel statistics"),
+        "created_at": STATE, "decided_at": STATE,
         "rejection_reason": cand("why HR turned the application down: a reason code "
                                  "(pipeline.Rejections), never HR's words", N,
                                  "explain the decision, the board's filter",
@@ -229,7 +234,7 @@ MODELS: dict[str, dict[str, Entry]] = {
         "session_key_enc": cand("WeChat session key", P, "verify WeChat data"),
         "expires_at": STATE, "revoked_at": STATE, "created_at": STATE,
     },
-    "invitation": {
+    "recording_link": {
         "id": KEY, "interview_id": KEY, "token_hash": TECH, "created_by": STAFF_ID,
         "expires_at": STATE, "redeemed_at": STATE,
         "redeemed_by": cand("WeChat openid that redeemed the link", P, "bind the candidate"),
@@ -258,10 +263,9 @@ MODELS: dict[str, dict[str, Entry]] = {
     "integrity_event": {
         "id": KEY, "interview_id": KEY, "kind": STATE, "question_index": STATE,
         "client_at": STATE,
-        "detail": cand("what the app reported (backgrounded, network)", R,
-                       "show HR the circumstances of a recording", CONSENT_RECORDING,
-                       clear_because="written by the mini-app's code, not typed by the "
-                       "candidate"),
+        "detail": cand("what the app reported (backgrounded, network): any text the client "
+                       "sends", R, "show HR the circumstances of a recording",
+                       CONSENT_RECORDING),
         "received_at": STATE,
     },
     "candidate_summary": {
@@ -298,11 +302,11 @@ MODELS: dict[str, dict[str, Entry]] = {
     },
     "offer": {
         "id": KEY, "application_id": KEY, "created_by": STAFF_ID, "status": STATE,
-        "city": cand("work city", P, "the offer", clear_because=PAY),
-        "base_salary": cand("base salary", P, "the offer", clear_because=PAY),
-        "bonus_months": cand("bonus months", P, "the offer", clear_because=PAY),
-        "allowances": cand("allowances", P, "the offer", clear_because=PAY),
-        "start_date": cand("start date", P, "the offer", clear_because=PAY),
+        "city": cand("work city (a payroll city code)", P, "the offer", clear_because=NO_NAME),
+        "base_salary": cand("base salary", P, "the offer"),
+        "bonus_months": cand("bonus months", P, "the offer"),
+        "allowances": cand("allowances", P, "the offer"),
+        "start_date": cand("start date", P, "the offer", clear_because=NO_NAME),
         "estimate": cand("payroll estimate", P, "the offer"),
         "version": STATE, "sp_no": TECH, "error": TECH, "candidate_answer": STATE,
         "answered_at": STATE, "created_at": STATE, "updated_at": STATE,
@@ -374,7 +378,9 @@ MODELS: dict[str, dict[str, Entry]] = {
         "note": Personal("HR's note on a request received by phone, letter or in person",
                          "request", "handle the request", LEGAL_DUTY, True),
         "due_at": STATE, "created_at": STATE, "handled_at": STATE, "handled_by": STAFF_ID,
-        "outcome": NotPersonal("what was done (已更正手机号, 已删除), never the content"),
+        "outcome": Personal("what was done (已更正手机号, 已删除); for a refused correction, "
+                            "HR's reason as the candidate was told it", "answered",
+                            "prove the request was answered", LEGAL_DUTY, True),
         "hold_told_at": STATE,
     },
     "erasure_record": {

@@ -237,16 +237,26 @@ CLASS_NAMES = {
 
 
 def summary_text(month: str, records: Sequence[ErasureRecord]) -> str:
-    """The HR managers' monthly summary (markdown, Chinese, counts only)."""
+    """The HR managers' monthly summary (markdown, Chinese, counts only, never names). An
+    erasure on request is recorded with the trigger ``request:<request id>``."""
     people = {r.candidate_id for r in records}
-    requested = {r.candidate_id for r in records if r.trigger == "request"}
-    lines = [f"**{month}个人信息清理汇总**", f"共清理 {len(people)} 位候选人的数据"
-             f"（其中 {len(requested)} 位应本人或 HR 的删除请求）。"]  # fmt: skip
+    requested = {r.candidate_id for r in records if r.trigger.startswith("request")}
+    expired = people - requested
+    parts = []
+    if expired:
+        parts.append(f"{len(expired)} 位的信息保留期已满，由系统按期删除")
+    if requested:
+        parts.append(f"{len(requested)} 位应本人申请删除")
+    lines = [
+        f"**{month}个人信息清理汇总**",
+        f"共清理了 {len(people)} 位候选人的个人信息：{'；'.join(parts)}。",
+        "各类信息涉及的候选人：",
+    ]
     for data_class, name in CLASS_NAMES.items():
         count = len({r.candidate_id for r in records if data_class.value in (r.classes or [])})
         if count:
             lines.append(f"> {name}：{count} 位")
-    lines.append("按保留期限自动执行；处于法律保全中的候选人不受影响。")
+    lines.append("处于法律保全中的候选人不在清理之列，保全解除后再按期处理。")
     return "\n".join(lines)
 
 

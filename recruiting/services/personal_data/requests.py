@@ -26,6 +26,7 @@ from typing import Any, Protocol
 
 from recruiting import clock
 from recruiting.domain import data_requests as rules
+from recruiting.domain.error_text import for_people
 from recruiting.domain.inbound import CardClick, Inbound
 from recruiting.domain.retention import ORDER, DataClass
 from recruiting.domain.roles import Permission, Role, allows
@@ -42,9 +43,8 @@ from recruiting.models import (
     ProcessingStatus,
     Staff,
 )
-from recruiting.ports.candidate_channel import CANDIDATE_CHANNEL, candidate_recipient
-from recruiting.ports.outbound import OutboundDraft
-from recruiting.services.messaging.conversation import CHANNEL as WECOM_MESSAGE
+from recruiting.ports.candidate_channel import candidate_recipient
+from recruiting.ports.outbound import Channel, OutboundDraft
 from recruiting.services.messaging.conversation import card_update
 from recruiting.services.messaging.effects import Effects
 from recruiting.services.personal_data.contact_data import PersonalDataService
@@ -309,7 +309,7 @@ class DataRequests:
         try:
             request = await self._act(actor, request_id, key.prefix, "")
         except (Conflict, NotFound, AccessDenied) as exc:
-            return [_staff_text(event.from_user, exc.message)]
+            return [_staff_text(event.from_user, for_people(exc))]
         if not event.response_code:
             return []
         candidate = await Candidate.get_or_none(id=request.candidate_id)
@@ -359,14 +359,15 @@ class DataRequests:
     ) -> DataRequest:
         name = rules.FIELD_NAMES.get(request.field, "联系方式")
         if not confirm:
-            why = reason or REFUSE_DEFAULT
+            # HR's reason may name the very number or mailbox: it goes to the candidate only
+            # (through the sealed outbox); the plain outcome says what was done, not why
+            why = (reason or REFUSE_DEFAULT).rstrip("。.！!；;，, ")
             told = (
                 f"您更正{name}的申请未能完成：{why}。如有疑问，请联系 HR，"
                 "也可以在小程序「我的信息」中重新提交。"
             )
-            return await self._finish(
-                request, actor, DataRequestStatus.REFUSED, f"未更正：{why}"[:256], told
-            )
+            outcome = f"未更正{name}，原因已告知"
+            return await self._finish(request, actor, DataRequestStatus.REFUSED, outcome, told)
         async with self._effects.unit():
             locked = await DataRequest.filter(id=request.id).select_for_update().first()
             if locked is None or locked.status != DataRequestStatus.RECEIVED:
@@ -493,10 +494,11 @@ class DataRequests:
                     [_to_candidate(request.candidate_id, HELD, "held")],
                     cause=f"datareq:{request.id}:held",
                 )
-                hr = [
-                    _staff_text(s.wecom_userid, HR_HELD.format(id=request.id))
-                    for s in await _managers()
-                ]
+                candidate = await Candidate.get_or_none(id=request.candidate_id)
+                said = HR_HELD.format(
+                    name=candidate.name if candidate and candidate.name else "一位候选人"
+                )
+                hr = [_staff_text(s.wecom_userid, said) for s in await _managers()]
                 await unit.add(hr, cause=f"datareq:{request.id}:held")
         await request.refresh_from_db()
         return request
@@ -510,7 +512,8 @@ class DataRequests:
         told: str,
     ) -> DataRequest:
         """Close the request once (a race loses quietly), clear the sealed new value, audit,
-        and tell the candidate in the same transaction."""
+        and tell the candidate in the same transaction. ``outcome`` is listed
+        and audited, so it says what was done, never the content."""
         async with self._effects.unit() as unit:
             changed = await DataRequest.filter(
                 id=request.id,
@@ -564,7 +567,7 @@ class DataRequests:
             card = self._card(r, candidate.name, job)
             drafts.append(
                 OutboundDraft(
-                    WECOM_MESSAGE,
+                    Channel.WECOM_MESSAGE,
                     staff.wecom_userid,
                     {"kind": "template_card", "card": card},
                     f"{staff.wecom_userid}:card",
@@ -628,11 +631,10 @@ class DataRequests:
         if status is DataRequestStatus.RECEIVED:
             due = r.due_at.astimezone(self._zone).strftime("%Y-%m-%d")
             return f"将于 {due} 前自动处理。"
-        return (
-            f"{rules.STATUS_NAMES[status]}：{r.outcome}"
-            if r.outcome
-            else (rules.STATUS_NAMES[status])
-        )
+        said = rules.STATUS_NAMES[status]
+        if not r.outcome or r.outcome.startswith(said):  # 未更正手机号…, not 未更正：未更正…
+            return r.outcome or said
+        return f"{said}：{r.outcome}"
 
 
 DELETED = (
@@ -646,7 +648,7 @@ HELD = (
     "保存期间这些信息只用于这一目的，不会用于招聘。程序结束后我们会立即删除并通知您。"
 )
 HR_HELD = (
-    "个人信息申请 #{id}：候选人要求删除，但存在法律保留，已暂缓删除并告知候选人。"
+    "{name}申请删除个人信息，但其信息处于法律保留中，已暂缓删除并告知本人。"
     "保留解除后系统会自动删除。"
 )
 
@@ -666,9 +668,9 @@ async def _hr(principal: Principal, action: str, subject: object) -> Actor:
 
 def _to_candidate(candidate_id: int, text: str, key: str) -> OutboundDraft:
     return OutboundDraft(
-        CANDIDATE_CHANNEL, candidate_recipient(candidate_id), {"kind": "text", "content": text}, key
+        Channel.CANDIDATE, candidate_recipient(candidate_id), {"kind": "text", "content": text}, key
     )
 
 
 def _staff_text(userid: str, text: str) -> OutboundDraft:
-    return OutboundDraft(WECOM_MESSAGE, userid, {"kind": "text", "content": text}, "reply")
+    return OutboundDraft(Channel.WECOM_MESSAGE, userid, {"kind": "text", "content": text}, "reply")

@@ -26,8 +26,8 @@ from recruiting.domain.consent import consent_texts
 from recruiting.domain.routing import answer_key
 from recruiting.errors import InvalidInput
 from recruiting.models import Candidate, Consent, ConsentPurpose
-from recruiting.ports.candidate_channel import CANDIDATE_CHANNEL, candidate_recipient
-from recruiting.ports.outbound import OutboundDraft
+from recruiting.ports.candidate_channel import candidate_recipient
+from recruiting.ports.outbound import Channel, OutboundDraft
 from recruiting.services.invitations.lifecycle import Outcome
 from recruiting.services.messaging.effects import Effects, Unit
 from recruiting.services.shared.audit import Actor, record
@@ -102,7 +102,7 @@ def offer_draft(candidate_id: int, lead: str = "") -> OutboundDraft:
         "consent_version": text.version,
     }
     key = f"pool:{candidate_id}"  # one per candidate under a cause
-    return OutboundDraft(CANDIDATE_CHANNEL, candidate_recipient(candidate_id), payload, key)
+    return OutboundDraft(Channel.CANDIDATE, candidate_recipient(candidate_id), payload, key)
 
 
 async def offer_if_undecided(unit: Unit, candidate_id: int, lead: str = "") -> bool:
@@ -188,7 +188,7 @@ class TalentPool:
         await self.decide(candidate_id, key == GRANT, current_version(), actor, "message")
         reply = THANKS[key]
         payload = {"kind": "text", "content": reply}
-        draft = OutboundDraft(CANDIDATE_CHANNEL, candidate_recipient(candidate_id), payload, key)
+        draft = OutboundDraft(Channel.CANDIDATE, candidate_recipient(candidate_id), payload, key)
         async with self._effects.unit() as unit:
             await unit.add([draft], cause=f"pool-answer:{source_id}")
         return Outcome(f"pool_{key}", reply)

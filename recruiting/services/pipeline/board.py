@@ -26,6 +26,9 @@ from recruiting.services.shared.access import require_hr
 from recruiting.services.shared.sessions import Principal
 
 PAGE_MAX = 200
+# ``application.channel`` is sealed deterministically: the raw SQL compares and reads tokens
+# through the field itself.
+_CHANNEL = Application._meta.fields_map["channel"]
 
 
 @dataclass(frozen=True)
@@ -248,7 +251,7 @@ def _where(p: Callable[[Any], str], f: BoardFilters, postgres: bool) -> str:
     dead_iv = ", ".join(f"'{s}'" for s in DEAD_INTERVIEWS)
     where = "1 = 1"
     if f.channel:
-        where += f" AND c.channel = {p(f.channel)}"
+        where += f" AND c.channel = {p(_CHANNEL.to_db_value(f.channel, Application))}"
     if f.ai_min is not None:
         where += f" AND c.ai >= {p(Decimal(str(f.ai_min)) if postgres else f.ai_min)}"
     if f.ai_max is not None:
@@ -289,7 +292,7 @@ def _card(row: dict[str, Any], names: dict[int, str], rounds: dict[int, str]) ->
         name=names.get(int(row["candidate_id"]), ""),
         stage=Stage(row["stage"]),
         status=str(row["status"]),
-        channel=str(row["channel"]),
+        channel=str(_CHANNEL.to_python_value(row["channel"]) or ""),
         ai_score=round(float(ai), 1) if ai is not None else None,
         flagged=bool(row["flagged"]),
         round_name=rounds.get(int(seq), "") if seq is not None else "",

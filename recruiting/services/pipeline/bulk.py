@@ -18,7 +18,7 @@ from recruiting.models import Application, Interview, InterviewMode, InterviewRo
 from recruiting.services.pipeline.access import NOT_HR
 from recruiting.services.pipeline.board import stages_of
 from recruiting.services.pipeline.reject import Rejections
-from recruiting.services.recorded.links import InvitationService
+from recruiting.services.recorded.links import RecordingLinks
 from recruiting.services.scheduling.booking import InterviewBooking
 from recruiting.services.shared.access import require_hr
 from recruiting.services.shared.sessions import Principal
@@ -54,9 +54,9 @@ class BulkResult:
 
 class BulkActions:
     def __init__(
-        self, invitations: InvitationService, booking: InterviewBooking, rejections: Rejections
+        self, links: RecordingLinks, booking: InterviewBooking, rejections: Rejections
     ) -> None:
-        self._invitations = invitations
+        self._links = links
         self._booking = booking
         self._rejections = rejections
 
@@ -72,7 +72,7 @@ class BulkActions:
         async def one(application_id: int) -> ItemResult:
             if await _in_round(application_id, round_.id):
                 return ItemResult(application_id, False, f"已邀请过「{round_.name}」，未重复邀请。")
-            made = await self._invitations.create(principal, application_id, round_.id, deadline)
+            made = await self._links.create(principal, application_id, round_.id, deadline)
             return ItemResult(application_id, True, "已生成录制面试邀请。", made.path,
                               made.interview_id)  # fmt: skip
 

@@ -19,8 +19,8 @@ from recruiting.domain.interview_state import InterviewStatus
 from recruiting.domain.pipeline import RejectReason, rejection_text
 from recruiting.errors import Conflict, InvalidInput, NotFound
 from recruiting.models import Application, ApplicationStatus, Interview, InterviewMode, JobOpening
-from recruiting.ports.candidate_channel import CANDIDATE_CHANNEL, candidate_recipient
-from recruiting.ports.outbound import OutboundDraft
+from recruiting.ports.candidate_channel import candidate_recipient
+from recruiting.ports.outbound import Channel, OutboundDraft
 from recruiting.services.messaging.effects import Effects
 from recruiting.services.offers.ehr import EhrSync
 from recruiting.services.pipeline.access import NOT_HR
@@ -86,7 +86,7 @@ class Rejections:
             )
             job = await JobOpening.get(id=application.job_id)
             message = OutboundDraft(
-                CANDIDATE_CHANNEL,
+                Channel.CANDIDATE,
                 candidate_recipient(application.candidate_id),
                 {"kind": "text", "content": rejection_text(job.title, reason)},
                 "rejection",

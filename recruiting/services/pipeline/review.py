@@ -12,6 +12,7 @@ from __future__ import annotations
 from datetime import datetime, tzinfo
 from typing import Any
 
+from recruiting.domain.intake import channel_name
 from recruiting.domain.interview_state import InterviewStatus
 from recruiting.domain.pipeline import (
     REJECT_NAMES,
@@ -36,12 +37,13 @@ from recruiting.models import (
     InterviewMode,
     InterviewNote,
     InterviewRound,
-    Invitation,
     Offer,
     OfferEvent,
     RaterKind,
+    RecordingLink,
     ReminderDelivery,
     Score,
+    Staff,
     SurveyResponse,
 )
 from recruiting.services.pipeline.access import reviewable
@@ -51,6 +53,7 @@ from recruiting.services.shared.round_versions import ASSESSED, assessed
 from recruiting.services.shared.sessions import Principal
 
 ADVISORY = "AI 评分仅供参考，录用与否由人决定。"
+GONE_RATER = "面试官（账号已删除）"  # the score stays, its rater's row is gone
 INTEGRITY_NAMES = {
     "app_backgrounded": "作答时切换到了后台",
     "network_switch": "作答时网络切换",
@@ -167,7 +170,7 @@ def _interview_view(
         "engine": ai_engine_name(ai[0].rater_key) if ai else "",
         "panel": [
             {
-                "rater": s.rater.name if s.rater else s.rater_key,
+                "rater": s.rater.name if s.rater else GONE_RATER,
                 "competency": s.competency,
                 "value": float(s.value) if s.value is not None else None,
                 "comment": s.comment,
@@ -297,9 +300,8 @@ async def timeline(
     """Everything that happened to the application, from the records that exist anyway."""
     ids = [i.id for i in interviews]
     rounds = {i.id: i.round.name for i in interviews}
-    found = [
-        Happening(application.created_at, "applied", f"投递申请（来源：{application.channel}）")
-    ]
+    source = channel_name(application.channel)
+    found = [Happening(application.created_at, "applied", f"投递申请（来源：{source}）")]
     for i in interviews:
         what = MODE_NAMES.get(InterviewMode(i.mode), "面试")
         found.append(Happening(i.created_at, "interview", f"安排{what}「{i.round.name}」"))
@@ -307,7 +309,7 @@ async def timeline(
             found.append(Happening(i.completed_at, "completed", f"「{i.round.name}」已完成"))
         elif i.status == InterviewStatus.CANCELLED:
             found.append(Happening(i.updated_at, "cancelled", f"「{i.round.name}」已取消"))
-    for link in await Invitation.filter(interview_id__in=ids).order_by("id"):
+    for link in await RecordingLink.filter(interview_id__in=ids).order_by("id"):
         name = rounds[link.interview_id]
         found.append(Happening(link.created_at, "invitation", f"发出录制面试邀请「{name}」"))
         if link.redeemed_at:
@@ -316,7 +318,7 @@ async def timeline(
         name = rounds[inv.interview_id]
         found.append(Happening(inv.created_at, "invitation", f"发出面试邀请「{name}」"))
         if inv.answered_at:
-            state = INVITATION_NAMES.get(inv.status.value, inv.status.value)
+            state = INVITATION_NAMES.get(inv.status.value, "状态已更新")
             found.append(Happening(inv.answered_at, "invitation", f"面试邀请「{name}」：{state}"))
     for a in answers:
         if a.submitted_at:
@@ -349,15 +351,23 @@ async def timeline(
         subject_type="application", subject_id=str(application.id),
         action__in=list(AUDIT_NAMES), allowed=True,
     ).order_by("id")  # fmt: skip
+    names = await _staff_names({entry.actor for entry in audit})
     for entry in audit:
-        found.append(
-            Happening(entry.at, "decision", f"{AUDIT_NAMES[entry.action]}（{entry.actor}）")
-        )
+        who = names.get(entry.actor, "系统" if entry.actor == "system" else "HR")
+        found.append(Happening(entry.at, "decision", f"{AUDIT_NAMES[entry.action]}（{who}）"))
     if application.rejected_at:
         code = reject_reason(application.rejection_reason)
         reason = REJECT_NAMES[code] if code else application.rejection_reason
         found.append(Happening(application.rejected_at, "decision", f"未通过：{reason}"))
     return in_time_order(found)
+
+
+async def _staff_names(userids: set[str]) -> dict[str, str]:
+    """Who acted, by name: the audit keeps the WeCom userid, which people do not read."""
+    if not userids:
+        return {}
+    rows = await Staff.filter(wecom_userid__in=sorted(userids)).values_list("wecom_userid", "name")
+    return {str(userid): str(name) for userid, name in rows}
 
 
 OFFER_ACTIONS = {"draft": "草稿", "submit": "提交审批", "cancel": "取消", "approval": "审批进展"}

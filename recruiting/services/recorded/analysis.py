@@ -25,6 +25,7 @@ from tortoise.transactions import in_transaction
 
 from recruiting.clock import now
 from recruiting.domain.assessment_reasons import NotAssessed, not_assessed_label
+from recruiting.domain.error_text import written_for_people
 from recruiting.errors import InvalidInput
 from recruiting.models import AnalysisStatus, Answer, ConsentPurpose, Interview, RaterKind, Score
 from recruiting.ports.analysis import AnalysisOutcome, AnalysisRequest, MediaAnalysis
@@ -38,6 +39,10 @@ from recruiting.services.shared.round_versions import ASSESSED, assessed
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 QUEUED_RESWEEP = 600.0
+# What staff read beside an answer that was not analysed (``analysis_reason``); the
+# technical reason (a decoder's words, a file name) goes to the log.
+MEDIA_UNREADABLE = "录像文件无法自动分析，请直接观看录像评审。"
+ANALYSIS_FAILED = "自动分析没有完成，请直接观看录像评审。"
 
 
 class AnswerAnalysisRunner:
@@ -69,13 +74,15 @@ class AnswerAnalysisRunner:
         try:
             outcome = await self._run(answer)
         except InvalidInput as exc:
-            await self._finish_failed(answer, exc.message)
+            log.info("analysis of answer %s refused: %s", answer_id, exc.message)
+            reason = exc.message if written_for_people(exc.message) else MEDIA_UNREADABLE
+            await self._finish_failed(answer, reason)
             await notify_if_ready(answer.interview_id, self._queue)
             return True
-        except Exception as exc:
+        except Exception:
             log.exception("analysis of answer %s failed", answer_id)
             if answer.analysis_attempts >= self._max_attempts:
-                await self._finish_failed(answer, f"analysis failed: {type(exc).__name__}")
+                await self._finish_failed(answer, ANALYSIS_FAILED)
                 await notify_if_ready(answer.interview_id, self._queue)
             else:  # let the sweep try again after the lease
                 await Answer.filter(id=answer.id).update(

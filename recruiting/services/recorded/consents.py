@@ -139,13 +139,13 @@ class ConsentService:
                 media_bytes=0,
                 analysis=None,
                 analysis_status=AnalysisStatus.SKIPPED,
-                analysis_reason="consent withdrawn: recording and analysis deleted",
+                analysis_reason="候选人撤回了授权，录像和分析结果已删除。",
             )
 
 
 async def _erase_assessment(answer: Answer) -> None:
     vision = (answer.analysis or {}).get("vision")
-    kept: dict[str, Any] | None = {"vision": vision, "assessment": "consent withdrawn"}
+    kept: dict[str, Any] | None = {"vision": vision, "assessment": "候选人撤回了自动评估授权。"}
     async with in_transaction():
         await Score.filter(
             interview_id=answer.interview_id,
@@ -157,7 +157,7 @@ async def _erase_assessment(answer: Answer) -> None:
 async def _erase_vision(answer: Answer) -> None:
     if answer.analysis and answer.analysis.get("vision"):
         analysis = dict(answer.analysis)
-        analysis["vision"] = {"skipped": "consent to face analysis withdrawn"}
+        analysis["vision"] = {"skipped": "候选人撤回了人脸分析授权。"}
         await Answer.filter(id=answer.id).update(analysis=analysis)
 
 
@@ -167,5 +167,5 @@ def upload_key(answer: Answer, upload_id: str) -> str:
 
 def _candidate(principal: Principal) -> int:
     if principal.kind is not SubjectKind.CANDIDATE or principal.candidate_id is None:
-        raise InvalidInput("only a candidate (after redeeming an invitation) decides consents")
+        raise InvalidInput("授权只能由候选人本人在打开面试邀请后确认。")
     return principal.candidate_id

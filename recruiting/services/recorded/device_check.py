@@ -3,7 +3,7 @@
 The test clip is written to a scratch file, analysed and deleted at once; nothing about it
 is stored (the recording consent text says so).
 
-Analysing a clip costs seconds of CPU, so only a candidate holding a redeemed invitation to
+Analysing a clip costs seconds of CPU, so only a candidate holding a redeemed recording link to
 an open recorded interview, with the recording consent, may run one; one at a time per
 candidate, ``concurrency`` at a time per process (the next gets 503 + Retry-After before its
 clip is read), on threads of its own so uploads never wait behind it.
@@ -22,7 +22,7 @@ from recruiting.clock import now
 from recruiting.domain.consent import ConsentRequired
 from recruiting.domain.interview_state import InterviewStatus
 from recruiting.errors import Forbidden, PayloadTooLarge, RetryLater, TooManyRequests
-from recruiting.models import ConsentPurpose, Invitation, SubjectKind
+from recruiting.models import ConsentPurpose, RecordingLink, SubjectKind
 from recruiting.ports.analysis import DeviceCheck, MediaAnalysis
 from recruiting.services.recorded.consents import consent_state
 from recruiting.services.shared.sessions import Principal
@@ -75,7 +75,7 @@ class DeviceCheckService:
             raise InvitationRequired(
                 "设备检测只对收到面试邀请的候选人开放：请先打开 HR 发给你的面试邀请链接。"
             )
-        invited = await Invitation.filter(
+        invited = await RecordingLink.filter(
             redeemed_at__isnull=False,
             interview__application__candidate_id=candidate_id,
             interview__status__in=_OPEN,

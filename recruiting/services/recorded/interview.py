@@ -193,7 +193,7 @@ class RecordedInterviewService:
                 analysis_status=AnalysisStatus.NONE,
             )
             if not moved:
-                raise Conflict("another retake of this answer is in progress")
+                raise Conflict("这道题正在重新录制，请稍后再试。")
             await Upload.filter(answer_id=answer.id).update(status=UploadStatus.DISCARDED)
             await Score.filter(interview_id=interview.id, rater_kind=RaterKind.AI).delete()
             await IntegrityEvent.create(
@@ -233,9 +233,9 @@ class RecordedInterviewService:
     async def _open(self, principal: Principal, interview_id: int) -> Interview:
         interview = await candidate_interview(principal, interview_id)
         if interview.mode != InterviewMode.RECORDED:
-            raise NotFound("this is not a recorded interview")
+            raise NotFound("这场面试不是录制面试。")
         if interview.status in FINAL:
-            raise InterviewClosed(f"the interview is {interview.status}")
+            raise InterviewClosed("这场面试已经结束。")
         check_deadline(interview.ends_at, now())
         (await consent_state(principal.candidate_id or 0)).require_recording()
         return interview

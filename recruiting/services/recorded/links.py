@@ -1,4 +1,5 @@
-"""Invitations to a recorded interview: HR creates one, the candidate redeems it once.
+"""Links to a recorded interview (``RecordingLink``): HR creates one, the candidate redeems
+it once.
 
 The token travels in a link or QR code; only its hash is stored. Redeeming is a single
 conditional UPDATE, so two phones racing with the same link cannot both bind to it.
@@ -23,7 +24,7 @@ from recruiting.models import (
     Interview,
     InterviewMode,
     InterviewRound,
-    Invitation,
+    RecordingLink,
     RoundKind,
     SubjectKind,
 )
@@ -33,8 +34,8 @@ from recruiting.services.shared.round_versions import version_for_new_interview
 from recruiting.services.shared.sessions import Principal, SessionService, token_hash
 
 
-class InvitationInvalid(Conflict):
-    code = "invitation_invalid"
+class LinkInvalid(Conflict):
+    code = "invitation_invalid"  # the code clients know: unchanged
 
 
 class RoundClosed(Conflict):
@@ -42,14 +43,14 @@ class RoundClosed(Conflict):
 
 
 @dataclass(frozen=True)
-class CreatedInvitation:
+class CreatedLink:
     interview_id: int
     token: str
     expires_at: datetime
     path: str  # mini-program page path carrying the token (link or QR code)
 
 
-class InvitationService:
+class RecordingLinks:
     def __init__(self, sessions: SessionService, ttl: int) -> None:
         self._sessions = sessions
         self._ttl = timedelta(seconds=ttl)
@@ -60,7 +61,7 @@ class InvitationService:
         application_id: int,
         round_id: int,
         deadline: datetime | None = None,
-    ) -> CreatedInvitation:
+    ) -> CreatedLink:
         """Invite to a recorded round; without ``deadline`` the round's answer period
         (``deadline_days`` after now) applies. The interview is pinned to the round's
         current version: later edits of the round do not reach it."""
@@ -69,16 +70,16 @@ class InvitationService:
         if deadline is None and round_ is not None:
             deadline = now() + timedelta(days=round_.deadline_days)
         if deadline is None:
-            raise NotFound("application or round not found")
+            raise NotFound("没有找到这位候选人的申请或这一轮面试。")
         if deadline.tzinfo is None:
-            raise InvalidInput("deadline needs a time zone offset")
+            raise InvalidInput("截止时间需要带时区。")
         if deadline <= now():
-            raise InvalidInput("deadline must be in the future")
+            raise InvalidInput("截止时间必须晚于现在。")
         application = await Application.get_or_none(id=application_id)
         if application is None or round_ is None:
-            raise NotFound("application or round not found")
+            raise NotFound("没有找到这位候选人的申请或这一轮面试。")
         if round_.kind != RoundKind.RECORDED or round_.job_id != application.job_id:
-            raise InvalidInput("the round must be a recorded round of the application's job")
+            raise InvalidInput("只能邀请候选人参加所应聘岗位的录制面试轮次。")
         if round_.closed_at is not None:
             raise RoundClosed("这一轮面试已关闭，不能再邀请候选人")
         parse_questions(round_.questions)
@@ -94,7 +95,7 @@ class InvitationService:
                 status=InterviewStatus.INVITED,
                 ends_at=deadline,
             )
-            await Invitation.create(
+            await RecordingLink.create(
                 token_hash=token_hash(token),
                 interview=interview,
                 created_by=principal.userid,
@@ -102,35 +103,35 @@ class InvitationService:
             )
         await record(principal.actor, "create_invitation", "interview", interview.id, allowed=True)
         path = f"pages/interview/index?invite={token}"
-        return CreatedInvitation(interview.id, token, expires, path)
+        return CreatedLink(interview.id, token, expires, path)
 
     async def redeem(self, principal: Principal, token: str) -> tuple[Principal, int]:
         """Bind the caller's WeChat account to the invited candidate; returns the interview."""
         if principal.kind is SubjectKind.STAFF or not principal.openid:
-            raise InvalidInput("invitations are redeemed from the candidate's WeChat login")
-        invitation = await Invitation.get_or_none(token_hash=token_hash(token))
-        if invitation is None or invitation.expires_at <= now():
-            raise InvitationInvalid("this invitation link is not valid or has expired")
-        interview = await Interview.get(id=invitation.interview_id).prefetch_related("application")
+            raise InvalidInput("请候选人用自己的微信打开面试邀请。")
+        link = await RecordingLink.get_or_none(token_hash=token_hash(token))
+        if link is None or link.expires_at <= now():
+            raise LinkInvalid("this invitation link is not valid or has expired")
+        interview = await Interview.get(id=link.interview_id).prefetch_related("application")
         candidate = await Candidate.get(id=interview.application.candidate_id)
         if candidate.wechat_openid not in (None, "", principal.openid):
-            raise InvitationInvalid("this invitation belongs to another WeChat account")
+            raise LinkInvalid("this invitation belongs to another WeChat account")
         # The openid is unique: bound to another candidate record, binding this one would
-        # fail in the database after the invitation was used up. Refuse it clearly first.
+        # fail in the database after the link was used up. Refuse it clearly first.
         elsewhere = Candidate.filter(wechat_openid=principal.openid).exclude(id=candidate.id)
         if await elsewhere.exists():
-            raise InvitationInvalid(
+            raise LinkInvalid(
                 "this WeChat account already belongs to another candidate record; ask HR"
             )
-        if invitation.redeemed_at is not None:
-            if invitation.redeemed_by != principal.openid:
-                raise InvitationInvalid("this invitation was already used")
+        if link.redeemed_at is not None:
+            if link.redeemed_by != principal.openid:
+                raise LinkInvalid("this invitation was already used")
         else:
-            taken = await Invitation.filter(id=invitation.id, redeemed_at=None).update(
+            taken = await RecordingLink.filter(id=link.id, redeemed_at=None).update(
                 redeemed_at=now(), redeemed_by=principal.openid
             )
             if not taken:
-                raise InvitationInvalid("this invitation was already used")
+                raise LinkInvalid("this invitation was already used")
             candidate.wechat_openid = principal.openid
             await candidate.save(update_fields=["wechat_openid"])
             if interview.status == InterviewStatus.INVITED:

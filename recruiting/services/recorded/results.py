@@ -143,7 +143,7 @@ class ResultsService:
                 }
                 for e in events
             ],
-            "advisory": "AI scores are advisory; a person makes every decision",
+            "advisory": "AI 评分仅供参考，录用与否由人决定。",
         }
 
     async def staff_list(self, principal: Principal, limit: int = 200) -> list[dict[str, Any]]:
@@ -179,7 +179,7 @@ class ResultsService:
         )
         answer = await Answer.get_or_none(interview_id=interview.id, question_index=index)
         if answer is None or answer.status != AnswerStatus.SUBMITTED or not answer.media_key:
-            raise NotFound(f"question {index} has no recording")
+            raise NotFound(f"第 {index + 1} 题没有录像。")
         size = await self._media.size(answer.media_key)
         part = byte_range(range_header, size)
         chunks = self._media.read_range(answer.media_key, part.start, part.end, block=256 << 10)
@@ -197,9 +197,7 @@ class ResultsService:
             principal, interview_id, Permission.MANAGE_INTERVIEWS, "release_summary"
         )
         if not strengths.strip() or not next_step.strip():
-            raise Conflict(
-                "a released summary needs strengths and a next step", code="empty_summary"
-            )
+            raise Conflict("发布给候选人的反馈需要写明亮点和下一步。", code="empty_summary")
         await self._releases.release(
             interview.id, principal.actor, "miniapp", (strengths, improvements, next_step)
         )

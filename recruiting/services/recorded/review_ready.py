@@ -16,11 +16,10 @@ from recruiting.models import (
     Answer,
     AnswerStatus,
     Interview,
-    Invitation,
+    RecordingLink,
 )
-from recruiting.ports.outbound import OutboundDraft
+from recruiting.ports.outbound import Channel, OutboundDraft
 from recruiting.ports.queue import TaskQueue
-from recruiting.services.messaging.conversation import CHANNEL as WECOM_MESSAGE
 from recruiting.services.messaging.effects import Effects
 from recruiting.services.shared.access import job_of, round_of
 
@@ -37,11 +36,11 @@ async def notify_if_ready(interview_id: int, queue: TaskQueue | None = None) -> 
     answers = await Answer.filter(interview_id=interview_id)
     if any(a.analysis_status in PENDING for a in answers):
         return False
-    invitation = await Invitation.filter(interview_id=interview_id).order_by("id").first()
-    if invitation is None or not invitation.created_by:
+    link = await RecordingLink.filter(interview_id=interview_id).order_by("id").first()
+    if link is None or not link.created_by:
         return False
     payload = {"kind": "text", "content": _text(interview, answers)}
-    draft = OutboundDraft(WECOM_MESSAGE, invitation.created_by, payload, str(interview_id))
+    draft = OutboundDraft(Channel.WECOM_MESSAGE, link.created_by, payload, str(interview_id))
     async with Effects(queue).unit() as unit:
         created = await unit.add([draft], cause="review-ready")  # one per interview
     return bool(created)

@@ -143,7 +143,7 @@ class UploadService:
                 f"media type {media_type!r} is not accepted; use one of {', '.join(MEDIA_TYPES)}"
             )
         if not 0 < size <= self._limits.max_bytes:
-            raise PayloadTooLarge(f"size must be 1..{self._limits.max_bytes} bytes")
+            raise PayloadTooLarge("录像文件为空或太大，请重新录制。")
         sha256 = sha256.lower()
         if len(sha256) != 64 or not set(sha256) <= _SHA256_HEX:
             raise InvalidInput("sha256 must be 64 hex characters")
@@ -350,7 +350,7 @@ class UploadService:
             ConsentPurpose.FACE_ANALYSIS
         )
         status = AnalysisStatus.QUEUED if wanted else AnalysisStatus.SKIPPED
-        reason = "" if wanted else "the candidate chose human review only"
+        reason = "" if wanted else "候选人选择只由人工评审，不做自动分析。"
         async with in_transaction():
             await Upload.filter(id=upload.id).update(status=UploadStatus.COMPLETE)
             await Answer.filter(id=answer.id).update(
@@ -378,7 +378,7 @@ class UploadService:
     async def _owned(self, principal: Principal, upload_id: str) -> tuple[Upload, Interview]:
         upload = await Upload.get_or_none(id=upload_id).prefetch_related("answer")
         if upload is None:
-            raise NotFound(f"upload {upload_id} not found")
+            raise NotFound("没有找到这次上传，请重新开始上传。")
         interview = await candidate_interview(principal, upload.answer.interview_id)
         return upload, interview
 

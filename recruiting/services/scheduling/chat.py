@@ -13,11 +13,13 @@ from typing import Any
 
 from recruiting import clock
 from recruiting.domain.availability import Interval, Proposal
+from recruiting.domain.error_text import for_people
 from recruiting.domain.inbound import CardClick, Inbound, TextMessage
 from recruiting.domain.interview_state import FINAL
 from recruiting.domain.invitation_answers import PLACE_CHARS, read_schedule
 from recruiting.domain.routing import RouteKey, parse_key, route_key
 from recruiting.domain.shorten import shorten
+from recruiting.errors import RecruitingError
 from recruiting.models import (
     Application,
     Candidate,
@@ -29,10 +31,10 @@ from recruiting.models import (
     Staff,
     SubjectKind,
 )
-from recruiting.ports.outbound import OutboundDraft
+from recruiting.ports.outbound import Channel, OutboundDraft
 from recruiting.services.invitations.lifecycle import InterviewInvitations
 from recruiting.services.invitations.messages import REFRESH, when
-from recruiting.services.messaging.conversation import CHANNEL, card_update, text_reply
+from recruiting.services.messaging.conversation import card_update, text_reply
 from recruiting.services.scheduling.booking import InterviewBooking
 from recruiting.services.scheduling.slots import SchedulingService, SlotTaken, default_location
 from recruiting.services.shared.access import HR_ROLES
@@ -126,8 +128,14 @@ class ScheduleChat:
     ) -> list[OutboundDraft]:
         start = clock.now() + timedelta(days=1)
         windows = [Interval(start, start + SEARCH_SPAN)]
-        proposals = await self._scheduling.propose(principal_of(staff), round_.id, windows, want=3)
         me = staff.wecom_userid
+        try:
+            proposals = await self._scheduling.propose(
+                principal_of(staff), round_.id, windows, want=3
+            )
+        except RecruitingError as exc:  # e.g. fewer interviewers than the round's panel
+            log.info("slots for round %s refused: %s", round_.id, exc.message)
+            return [text_reply(me, f"{intro}{for_people(exc)}")]
         if not proposals:
             return [
                 text_reply(me, f"{intro}未来两周没有可用的面试官时间，请调整面试官安排后再试。")
@@ -135,7 +143,11 @@ class ScheduleChat:
         names = await _names([i for p in proposals for i in p.interviewers])
         places = [await _place_text(place, round_, p) for p in proposals[:3]]
         card = self._card(application, round_, job, proposals, names, intro, place, places)
-        return [OutboundDraft(CHANNEL, me, {"kind": "template_card", "card": card}, "book-card")]
+        return [
+            OutboundDraft(
+                Channel.WECOM_MESSAGE, me, {"kind": "template_card", "card": card}, "book-card"
+            )
+        ]
 
     def _card(
         self,

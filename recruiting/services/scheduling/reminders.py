@@ -40,10 +40,9 @@ from recruiting.models import (
     ReminderDelivery,
     Staff,
 )
-from recruiting.ports.candidate_channel import CANDIDATE_CHANNEL, candidate_recipient
-from recruiting.ports.outbound import OutboundDraft, OutboundMessage, OutboundSender
+from recruiting.ports.candidate_channel import candidate_recipient
+from recruiting.ports.outbound import Channel, OutboundDraft, OutboundMessage, OutboundSender
 from recruiting.ports.queue import TaskQueue
-from recruiting.services.messaging.conversation import CHANNEL as WECOM_MESSAGE
 from recruiting.services.messaging.effects import Effects
 from recruiting.settings import ReminderSettings
 
@@ -129,7 +128,7 @@ class ReminderService:
         start_epoch = _epoch(interview.starts_at)
         minutes = offset_minutes(due.offset)
         payload = reminder_payload(due, now, self._policy.zone)
-        channel = CANDIDATE_CHANNEL if due.audience is Audience.CANDIDATE else WECOM_MESSAGE
+        channel = Channel.CANDIDATE if due.audience is Audience.CANDIDATE else Channel.WECOM_MESSAGE
         key = _draft_key(due.recipient, minutes, start_epoch)
         try:
             async with self._effects.unit() as unit:
@@ -265,7 +264,7 @@ class ReminderGate:
 def gate_reminders(senders: Mapping[str, OutboundSender]) -> dict[str, OutboundSender]:
     """The relay's senders with the reminder channels wrapped in a ``ReminderGate``."""
     gated = dict(senders)
-    for channel in (WECOM_MESSAGE, CANDIDATE_CHANNEL):
+    for channel in (Channel.WECOM_MESSAGE, Channel.CANDIDATE):
         if channel in gated:
             gated[channel] = ReminderGate(gated[channel])
     return gated

@@ -29,7 +29,7 @@ from recruiting.domain.availability import (
     blocks,
     propose,
 )
-from recruiting.domain.interview_state import FINAL, InterviewStatus, next_status
+from recruiting.domain.interview_state import FINAL, STATUS_NAMES, InterviewStatus, next_status
 from recruiting.domain.roles import Permission, Role
 from recruiting.errors import Conflict, InvalidInput, NotFound
 from recruiting.models import (
@@ -124,7 +124,7 @@ class SchedulingService:
         round_ = await _round(round_id)
         application = await Application.get_or_none(id=application_id)
         if application is None or application.job_id != round_.job_id:
-            raise NotFound("application not found for this round's job")
+            raise NotFound("没有找到这位候选人对这个岗位的申请。")
         await self._check(round_, proposal)
         if round_.closed_at is not None:
             raise Conflict("这一轮面试已关闭，不能再安排")
@@ -170,7 +170,7 @@ class SchedulingService:
                     version=interview.version + 1,
                 )  # fmt: skip
                 if not moved:
-                    raise Conflict("the interview changed meanwhile; reload it")
+                    raise Conflict("这场面试刚被其他人修改，请刷新后重试。")
                 await InterviewSlot.filter(interview_id=interview.id).delete()
                 await InterviewAssignment.filter(interview_id=interview.id).delete()
                 await interview.refresh_from_db()
@@ -199,7 +199,7 @@ class SchedulingService:
                 status=target, version=interview.version + 1
             )
             if not changed:
-                raise Conflict("the interview changed meanwhile; reload it")
+                raise Conflict("这场面试刚被其他人修改，请刷新后重试。")
             if free:
                 await InterviewSlot.filter(interview_id=interview.id).delete()
                 if interview.wecom_schedule_id or await _pending_add(interview.id):
@@ -228,14 +228,14 @@ class SchedulingService:
 
     async def _check(self, round_: InterviewRound, proposal: Proposal) -> None:
         if len(set(proposal.interviewers)) != round_.panel_size:
-            raise InvalidInput(f"this round needs {round_.panel_size} different interviewers")
+            raise InvalidInput(f"这一轮需要 {round_.panel_size} 位不同的面试官。")
         if proposal.slot.end - proposal.slot.start != timedelta(minutes=round_.duration_minutes):
-            raise InvalidInput(f"this round lasts {round_.duration_minutes} minutes")
+            raise InvalidInput(f"这一轮面试时长为 {round_.duration_minutes} 分钟，请按此选择时间。")
         staff = await Staff.filter(id__in=list(proposal.interviewers), active=True)
         if len(staff) != len(proposal.interviewers) or any(
             Role.INTERVIEWER not in s.role_set() for s in staff
         ):
-            raise InvalidInput("every interviewer must be an active staff member with that role")
+            raise InvalidInput("面试官必须是在职且有面试官角色的员工。")
         for calendar in await self.calendars(proposal.interviewers, proposal.slot):
             if not calendar.is_free(proposal.slot, self._rules.zone):
                 raise await self._taken(round_, proposal)
@@ -344,16 +344,17 @@ def _schedule_delete(interview: Interview) -> OutboundDraft:
 async def _round(round_id: int) -> InterviewRound:
     round_ = await InterviewRound.get_or_none(id=round_id)
     if round_ is None:
-        raise NotFound(f"round {round_id} not found")
+        raise NotFound("没有找到这一轮面试，可能已被删除。")
     return round_
 
 
 async def _interview(interview_id: int) -> Interview:
     interview = await Interview.get_or_none(id=interview_id)
     if interview is None:
-        raise NotFound(f"interview {interview_id} not found")
+        raise NotFound("没有找到这场面试。")
     if interview.status in FINAL:
-        raise Conflict(f"the interview is {interview.status}")
+        said = STATUS_NAMES[InterviewStatus(interview.status)]
+        raise Conflict(f"这场面试当前状态为「{said}」，不能再修改。")
     return interview
 
 

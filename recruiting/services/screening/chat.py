@@ -13,13 +13,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from recruiting import clock
+from recruiting.domain.error_text import for_people
 from recruiting.domain.inbound import CardClick, Inbound, TextMessage
 from recruiting.domain.routing import RouteKey, parse_key, route_key
 from recruiting.domain.shorten import shorten
 from recruiting.errors import RecruitingError
 from recruiting.models import JobOpening, JobStatus, Staff
-from recruiting.ports.outbound import OutboundDraft
-from recruiting.services.messaging.conversation import CHANNEL, card_update, text_reply
+from recruiting.ports.outbound import Channel, OutboundDraft
+from recruiting.services.messaging.conversation import card_update, text_reply
 from recruiting.services.scheduling.chat import may_schedule, principal_of
 from recruiting.services.screening.ranking import (
     InviteResult,
@@ -86,11 +87,16 @@ class ScreeningChat:
         try:
             listed = await self._screening.shortlist(principal_of(staff), job.id)
         except RecruitingError as exc:
-            return [text_reply(me, exc.message)]
+            log.info("shortlist of job %s refused: %s", job.id, exc.message)
+            return [text_reply(me, for_people(exc))]
         if not listed.ranked:
             return [text_reply(me, f"「{job.title}」还没有已解析的简历可以筛选。")]
         card = ranked_card(listed, top)
-        return [OutboundDraft(CHANNEL, me, {"kind": "template_card", "card": card}, "screen-card")]
+        return [
+            OutboundDraft(
+                Channel.WECOM_MESSAGE, me, {"kind": "template_card", "card": card}, "screen-card"
+            )
+        ]
 
     async def on_card_click(self, event: Inbound) -> list[OutboundDraft]:
         if not isinstance(event, CardClick):
@@ -111,7 +117,8 @@ class ScreeningChat:
                 principal_of(staff), job_id, len(ids), application_ids=ids
             )
         except RecruitingError as exc:
-            return [text_reply(me, exc.message)]
+            log.info("invite from the shortlist of job %s refused: %s", job_id, exc.message)
+            return [text_reply(me, for_people(exc))]
         summary = invite_summary(results)
         drafts = [text_reply(me, summary)]
         if event.response_code:

@@ -29,10 +29,10 @@ from recruiting.domain.resume_match import MatchResult, match_resume
 from recruiting.domain.skill_synonyms import SynonymTable
 from recruiting.errors import Conflict, InvalidInput, RecruitingError
 from recruiting.models import Application, Interview, InterviewRound, JobOpening, RoundKind
-from recruiting.ports.candidate_channel import CANDIDATE_CHANNEL, candidate_recipient
-from recruiting.ports.outbound import OutboundDraft
+from recruiting.ports.candidate_channel import candidate_recipient
+from recruiting.ports.outbound import Channel, OutboundDraft
 from recruiting.services.messaging.effects import Effects
-from recruiting.services.recorded.links import CreatedInvitation, InvitationService
+from recruiting.services.recorded.links import CreatedLink, RecordingLinks
 from recruiting.services.screening.requirements import NOT_HR, opening, stored
 from recruiting.services.screening.sources import Applicant, ParsedResumes
 from recruiting.services.shared.access import require_hr
@@ -95,7 +95,7 @@ class Screening:
         self,
         resumes: ParsedResumes,
         table: SynonymTable,
-        links: InvitationService,
+        links: RecordingLinks,
         effects: Effects,
         zone: tzinfo,
         invite_days: int = 7,
@@ -301,7 +301,7 @@ def _invitation_message(
     who: Applicant,
     job: JobOpening,
     round_: InterviewRound,
-    created: CreatedInvitation,
+    created: CreatedLink,
     zone: tzinfo,
 ) -> OutboundDraft:
     deadline = created.expires_at.astimezone(zone)
@@ -311,5 +311,5 @@ def _invitation_message(
         f"请在 {deadline:%Y-%m-%d %H:%M} 前完成。"
     )
     payload = {"kind": "link", "title": "AI 面试邀请", "path": created.path, "content": content}
-    return OutboundDraft(CANDIDATE_CHANNEL, candidate_recipient(who.candidate_id), payload,
+    return OutboundDraft(Channel.CANDIDATE, candidate_recipient(who.candidate_id), payload,
                          "recorded-invite")  # fmt: skip

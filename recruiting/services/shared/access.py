@@ -93,13 +93,13 @@ async def staff_interview(
         detail=f"permission={permission.value}",
     )
     if not allowed:
-        raise AccessDenied(f"your role may not {permission.value.replace('_', ' ')} here")
+        raise AccessDenied("您的角色不能在这场面试中进行此操作。")
     return interview
 
 
 def require_staff(principal: Principal, permission: Permission) -> None:
     if principal.kind is not SubjectKind.STAFF or not allows(principal.roles, permission):
-        raise AccessDenied(f"this needs the {permission.value} permission")
+        raise AccessDenied("您没有权限进行此操作。")
 
 
 async def _load(interview_id: int) -> Interview:
@@ -107,5 +107,5 @@ async def _load(interview_id: int) -> Interview:
         "application", "round", "round__job", "round_version"
     )
     if interview is None:
-        raise NotFound(f"interview {interview_id} not found")
+        raise NotFound("没有找到这场面试。")
     return interview

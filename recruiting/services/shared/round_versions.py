@@ -53,7 +53,7 @@ async def version_for_new_interview(round_id: int, actor_id: str = "system") -> 
     has not changed since, else a new one."""
     round_ = await InterviewRound.get_or_none(id=round_id).prefetch_related("job")
     if round_ is None:
-        raise NotFound(f"round {round_id} not found")
+        raise NotFound("没有找到这一轮面试，可能已被删除。")
     return await _pin(round_, live_content(round_, round_.job), actor_id)
 
 

@@ -13,8 +13,7 @@ from typing import Any
 
 from recruiting import clock
 from recruiting.models import CardCode
-from recruiting.ports.outbound import OutboundDraft
-from recruiting.services.messaging.conversation import CHANNEL as WECOM_MESSAGE
+from recruiting.ports.outbound import Channel, OutboundDraft
 
 UPDATE_KIND = "staff_card_update"
 
@@ -24,7 +23,7 @@ def card_update(
 ) -> OutboundDraft:
     """A redraw of card ``task_id`` for ``userid`` (``fallback`` when it cannot be)."""
     payload = {"kind": UPDATE_KIND, "task_id": task_id, "card": card, "fallback": fallback}
-    return OutboundDraft(WECOM_MESSAGE, userid, payload, key)
+    return OutboundDraft(Channel.WECOM_MESSAGE, userid, payload, key)
 
 
 async def remember_code(task_id: str, userid: str, response_code: str) -> None:

@@ -19,8 +19,8 @@ from recruiting.models import (
     AppSession,
     CandidateContact,
     InterviewInvitation,
-    Invitation,
     Offer,
+    RecordingLink,
     Staff,
 )
 from recruiting.ports.outbound import OutboundDraft
@@ -104,4 +104,4 @@ async def _follow_rename(old: str, new: str) -> None:
     await InterviewInvitation.filter(hr_userid=old).update(hr_userid=new)
     await CandidateContact.filter(recruiter_userid=old).update(recruiter_userid=new)
     await Offer.filter(created_by=old).update(created_by=new)
-    await Invitation.filter(created_by=old).update(created_by=new)
+    await RecordingLink.filter(created_by=old).update(created_by=new)

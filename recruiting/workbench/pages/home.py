@@ -5,19 +5,17 @@ from __future__ import annotations
 from sanic import Blueprint, Request
 from sanic.response import HTTPResponse
 
+from recruiting.domain.roles import ROLE_NAMES
 from recruiting.services.workbench.login import StaffPrincipal
 from recruiting.services.workbench.overview import overview
 from recruiting.workbench.shell import page, render
 
 bp = Blueprint("workbench_home")
 
-ROLE_NAMES = {"hr_manager": "HR 经理", "hr": "HR", "interviewer": "面试官",
-              "finance": "财务", "admin": "管理员"}  # fmt: skip
-
 
 @bp.get("/workbench/")
 @page()
 async def home(request: Request, principal: StaffPrincipal) -> HTTPResponse:
     figures = await overview()
-    roles = [ROLE_NAMES.get(r.value, r.value) for r in sorted(principal.roles)]
+    roles = [ROLE_NAMES.get(r, "其他角色") for r in sorted(principal.roles)]
     return render(request, principal, "home.html", active="home", figures=figures, roles=roles)

@@ -40,7 +40,7 @@ def test_unlawful_or_malformed_offers_are_refused(changes: dict[str, object], me
 def test_probation_pay_must_reach_the_minimum_wage() -> None:
     offer = Offer(city="shanghai", base=D(3000), probation_months=3, probation_pct=D(80))
     assert offer.probation_base == D("2400.00")
-    with pytest.raises(InvalidInput, match="minimum wage 2690"):
+    with pytest.raises(InvalidInput, match="最低工资标准 2690"):
         offer.check_against(load_city("shanghai").periods[0])
     Offer(city="shanghai", base=D(3400), probation_months=3, probation_pct=D(80)).check_against(
         load_city("shanghai").periods[0]

@@ -33,7 +33,7 @@ def test_record_is_flat_exact_strings_and_keeps_the_name_out_of_repr() -> None:
 
 
 def test_new_hire_checks_the_offer_against_the_city() -> None:
-    with pytest.raises(InvalidInput, match="minimum wage"):
+    with pytest.raises(InvalidInput, match="最低工资标准"):
         new_hire("E1", "x", date(2025, 1, 1), Offer(city="beijing", base=D(2000)))
     with pytest.raises(InvalidInput, match="employee id"):
         new_hire(" ", "x", date(2025, 1, 1), Offer(city="beijing", base=D(20000)))

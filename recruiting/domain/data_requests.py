@@ -7,10 +7,25 @@ stored; masking decides what a readable summary shows of it (the export has it w
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from enum import StrEnum
 
 from recruiting.domain.intake import normalise_email, normalise_phone
 from recruiting.errors import InvalidInput
-from recruiting.models.data_requests import DataRequestKind, DataRequestStatus
+
+
+class DataRequestKind(StrEnum):
+    ACCESS = "access"
+    CORRECTION = "correction"
+    DELETION = "deletion"
+
+
+class DataRequestStatus(StrEnum):
+    RECEIVED = "received"  # waiting for HR or for its due date
+    ON_HOLD = "on_hold"  # a deletion a legal hold stops; executed once the hold is lifted
+    FINISHING = "finishing"  # erased but the channel, kept until the notice is delivered
+    COMPLETED = "completed"
+    REFUSED = "refused"  # a correction HR could not confirm (the outcome says why)
+
 
 CORRECTABLE = ("phone", "email")
 FIELD_NAMES = {"phone": "手机号", "email": "电子邮箱"}

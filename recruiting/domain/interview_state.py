@@ -16,6 +16,14 @@ from enum import StrEnum
 from recruiting.errors import InvalidTransition
 
 
+class InterviewMode(StrEnum):
+    """How an interview is held (set when it is booked; no transition changes it)."""
+
+    ONSITE = "onsite"
+    REMOTE = "remote"
+    RECORDED = "recorded"
+
+
 class InterviewStatus(StrEnum):
     SCHEDULED = "scheduled"
     INVITED = "invited"

@@ -3,6 +3,7 @@
 Personal fields are stored only as ciphertext (``*_enc``); see ``recruiting.infra.pii``.
 """
 
+from recruiting.domain.interview_state import InterviewMode
 from recruiting.models.audit import AuditLog
 from recruiting.models.candidates import (
     Application,
@@ -16,7 +17,6 @@ from recruiting.models.data_requests import DataRequest, DataRequestKind, DataRe
 from recruiting.models.interviews import (
     Interview,
     InterviewAssignment,
-    InterviewMode,
     InterviewNote,
     InterviewSlot,
 )

@@ -7,26 +7,13 @@ outcome stays, sealed, as it gives HR's reason when a correction is refused.
 
 from __future__ import annotations
 
-from enum import StrEnum
-
 from tortoise import fields
 from tortoise.models import Model
 
+from recruiting.domain.data_requests import DataRequestKind, DataRequestStatus
 from recruiting.infra.sealed_fields import SealedTextField
 
-
-class DataRequestKind(StrEnum):
-    ACCESS = "access"
-    CORRECTION = "correction"
-    DELETION = "deletion"
-
-
-class DataRequestStatus(StrEnum):
-    RECEIVED = "received"  # waiting for HR or for its due date
-    ON_HOLD = "on_hold"  # a deletion a legal hold stops; executed once the hold is lifted
-    FINISHING = "finishing"  # erased but the channel, kept until the notice is delivered
-    COMPLETED = "completed"
-    REFUSED = "refused"  # a correction HR could not confirm (the outcome says why)
+__all__ = ["DataRequest", "DataRequestKind", "DataRequestStatus"]  # the enums: the domain's
 
 
 class DataRequest(Model):

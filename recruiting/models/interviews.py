@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from tortoise import fields
 from tortoise.models import Model
 
-from recruiting.domain.interview_state import InterviewStatus
+from recruiting.domain.interview_state import InterviewMode, InterviewStatus
 from recruiting.infra.sealed_fields import SealedTextField
 
 if TYPE_CHECKING:
@@ -16,12 +16,6 @@ if TYPE_CHECKING:
     from recruiting.models.jobs import InterviewRound, RoundVersion
     from recruiting.models.recorded import Answer
     from recruiting.models.staff import Staff
-
-
-class InterviewMode(StrEnum):
-    ONSITE = "onsite"
-    REMOTE = "remote"
-    RECORDED = "recorded"
 
 
 class Interview(Model):

@@ -133,3 +133,17 @@ async def test_screening_in_the_workbench(stack: Stack, hr: httpx.AsyncClient) -
         assert (await interviewer.get(path)).status_code == 403
     finally:
         await interviewer.aclose()
+
+
+async def test_an_unknown_opening_is_a_chinese_404(hr: httpx.AsyncClient) -> None:
+    """An id no opening has (never made, or deleted) is 找不到该岗位 on a 404 page, never a
+    500; the page asks the use case, which looks the opening up once."""
+    job = await JobOpening.create(code="gone-1", title="已删除的岗位")
+    gone = job.id
+    await job.delete()
+    for path in (f"/workbench/screening/{gone}", "/workbench/screening/987654"):
+        missing = await hr.get(path)
+        text = unescape(missing.text)
+        assert missing.status_code == 404, (path, missing.status_code)
+        assert "找不到该岗位，可能已被删除" in text and "无法完成" in text
+        assert not re.search(r"DoesNotExist|Traceback|Error", text)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from recruiting.domain.roles import Role
-from recruiting.models import AuditLog, JobOpening, SubjectKind
+from recruiting.models import AuditLog, JobOpening, Staff, SubjectKind
 from recruiting.services.intake.candidates import CandidateIntake
 from recruiting.services.pipeline.board import BoardFilters, PipelineBoard
 from recruiting.services.screening.requirements import OpeningRequirements
@@ -58,3 +58,25 @@ async def test_an_allowed_call_is_audited_only_when_asked(database: str) -> None
     await require_hr(MANAGER, "looked", "job", 1, refusal="只有 HR 可以", audit_allowed=True)
     entries = await AuditLog.all()
     assert [(a.action, a.allowed) for a in entries] == [("looked", True)]
+
+
+async def test_the_lists_behind_the_pages_are_hr_only_too(database: str) -> None:
+    """What the screening list and the panel pickers show comes from HR-only use cases: a
+    role the page lets in (an admin manages interviews) is refused there, audited."""
+    await JobOpening.create(code="s2", title="客服专员")
+    assert [o.title for o in await OpeningRequirements().openings(HR)] == ["客服专员"]
+    for userid, roles, active in (("wq", ["interviewer"], True), ("hr", ["hr"], True),
+                                  ("old", ["interviewer"], False)):  # fmt: skip
+        await Staff.create(wecom_userid=userid, name=f"员工{userid}", title="面试官",
+                           roles=roles, active=active)  # fmt: skip
+    picked = await PipelineBoard().interviewers(MANAGER)
+    assert [(i.name, i.title) for i in picked] == [("员工wq", "面试官")]
+    with pytest.raises(NotHr):
+        await OpeningRequirements().openings(ADMIN)
+    with pytest.raises(NotHr):
+        await PipelineBoard().interviewers(ADMIN)
+    refused = await AuditLog.filter(allowed=False).order_by("id")
+    assert [(a.actor, a.action) for a in refused] == [
+        ("root", "list_openings"),
+        ("root", "list_interviewers"),
+    ]

@@ -88,6 +88,35 @@ async def test_opening_life_and_roles(services: Any) -> None:
     assert all("销售" not in d for d in await AuditLog.all().values_list("detail", flat=True))
 
 
+async def test_refusals_go_through_the_shared_check_with_openings_texts(services: Any) -> None:
+    """Openings refuse through ``shared.access.require_permission``: their own Chinese text
+    per permission, one audit row per refusal naming the permission, nothing for a read."""
+    openings, _, _ = services
+    job = await _opening(openings)
+    before = await AuditLog.filter(allowed=False).count()
+    with pytest.raises(AccessDenied) as viewing:
+        await openings.get(FINANCE, job.id)
+    with pytest.raises(AccessDenied) as editing:
+        await openings.update(INTERVIEWER, job.id, {"title": "改名"})
+    await openings.get(INTERVIEWER, job.id)
+    assert (viewing.value.code, viewing.value.message) == (
+        "access_denied", "您的角色不能查看岗位和面试轮次",
+    )  # fmt: skip
+    assert editing.value.message == "只有招聘专员和招聘经理可以修改岗位、面试轮次和题库"
+    refused = await (
+        AuditLog.filter(allowed=False)
+        .order_by("id")
+        .values_list("actor", "actor_roles", "action", "subject_type", "subject_id", "detail")
+    )
+    assert before == 0 and refused == [
+        ("fin-zhao", "finance", "view_opening", "job_opening", str(job.id),
+         "permission=view_openings"),
+        ("iv-wang", "interviewer", "edit_opening", "job_opening", str(job.id),
+         "permission=manage_openings"),
+    ]  # fmt: skip
+    assert not await AuditLog.filter(actor="iv-wang", allowed=True).exists()
+
+
 async def test_rounds_recorded_and_live(services: Any) -> None:
     openings, rounds, _ = services
     job = await _opening(openings)

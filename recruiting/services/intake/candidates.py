@@ -37,6 +37,7 @@ from recruiting.models import (
     JobStatus,
     ResumeFile,
 )
+from recruiting.services.openings.openings import not_closed
 from recruiting.services.personal_data.contact_data import PersonalDataService
 from recruiting.services.shared.access import require_hr
 from recruiting.services.shared.audit import record
@@ -283,7 +284,7 @@ class CandidateIntake:
     async def open_openings(self, principal: Principal) -> list[JobOpening]:
         """The openings a candidate may be added to (not closed), by title."""
         await require_hr(principal, "list_openings", "job_opening", "-", refusal=NOT_HR)
-        return await JobOpening.exclude(status=JobStatus.CLOSED).order_by("title", "id")
+        return await not_closed()
 
     # --- duplicates ------------------------------------------------------------------------
 

@@ -1,13 +1,15 @@
-"""What the openings use cases share: the role check (audited when refused), the library
-lookups and the audit entry of a change."""
+"""What the openings use cases share: the role check with openings' refusals (the shared
+``require_permission``, audited when refused), the library lookups and the audit entry of a
+change."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from recruiting.domain.roles import Permission, allows
-from recruiting.errors import AccessDenied, NotFound
+from recruiting.domain.roles import Permission
+from recruiting.errors import NotFound
 from recruiting.ports.competency_catalog import CatalogCompetency, CatalogJob, CompetencyCatalog
+from recruiting.services.shared.access import require_permission
 from recruiting.services.shared.audit import Actor, record
 from recruiting.validation import MAX_ROW_ID
 
@@ -20,11 +22,8 @@ DENIED = {
 async def require(
     actor: Actor, permission: Permission, action: str, subject: str, sid: object
 ) -> None:
-    """Refuse (and audit the refusal) unless the actor's roles allow ``permission``."""
-    if allows(actor.roles, permission):
-        return
-    await record(actor, action, subject, sid, allowed=False, detail=f"permission={permission}")
-    raise AccessDenied(DENIED[permission])
+    """``require_permission`` with what openings tell a refused person for ``permission``."""
+    await require_permission(actor, permission, action, subject, sid, refusal=DENIED[permission])
 
 
 async def changed(actor: Actor, action: str, subject: str, sid: object, detail: str = "") -> None:

@@ -273,6 +273,12 @@ class OpeningService:
         await changed(actor, "edit_competency_model", "job_opening", opening_id, detail)
 
 
+async def not_closed() -> list[JobOpening]:
+    """The openings still taking candidates (draft, open, paused), by title: where HR adds a
+    candidate (intake) or screens résumés. No role check: each caller checks its own."""
+    return await JobOpening.exclude(status=JobStatus.CLOSED).order_by("title", "id")
+
+
 async def _job(opening_id: int) -> JobOpening:
     job = await JobOpening.get_or_none(id=row(opening_id, "没有找到这个岗位"))
     if job is None:

@@ -19,13 +19,15 @@ from tortoise import connections
 
 from recruiting import validation
 from recruiting.domain.pipeline import DEAD_INTERVIEWS, DEAD_OFFERS, STAGE_NAMES, Stage
+from recruiting.domain.roles import Role
 from recruiting.errors import InvalidInput, NotFound
-from recruiting.models import Application, Candidate, InterviewRound, JobOpening
+from recruiting.models import Application, Candidate, InterviewRound, JobOpening, Staff
 from recruiting.services.pipeline.access import NOT_HR
 from recruiting.services.shared.access import require_hr
 from recruiting.services.shared.sessions import Principal
 
 PAGE_MAX = 200
+STAFF_READ = 500  # staff rows read for the interviewer picker
 # ``application.channel`` is sealed deterministically: the raw SQL compares and reads tokens
 # through the field itself.
 _CHANNEL = Application._meta.fields_map["channel"]
@@ -86,6 +88,15 @@ class Board:
         return STAGE_NAMES
 
 
+@dataclass(frozen=True)
+class Interviewer:
+    """A choice of the panel picker."""
+
+    id: int
+    name: str
+    title: str
+
+
 class PipelineBoard:
     async def board(self, principal: Principal, job_id: int, filters: BoardFilters) -> Board:
         await require_hr(
@@ -104,6 +115,15 @@ class PipelineBoard:
             job.id, job.title, counts, cards, total, filters,
             [(r.id, r.name) for r in rounds], channels,
         )  # fmt: skip
+
+    async def interviewers(self, principal: Principal) -> list[Interviewer]:
+        """Active staff with the interviewer role (of the first ``STAFF_READ`` by id), for
+        booking from the board's bulk bar or a review's decision."""
+        await require_hr(principal, "list_interviewers", "staff", "-", refusal=NOT_HR)
+        staff = await Staff.filter(active=True).order_by("id").limit(STAFF_READ)
+        return [
+            Interviewer(s.id, s.name, s.title) for s in staff if Role.INTERVIEWER in s.role_set()
+        ]
 
 
 async def stage_counts(job_id: int, filters: BoardFilters) -> dict[Stage, int]:

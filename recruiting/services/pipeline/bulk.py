@@ -14,7 +14,14 @@ from datetime import datetime, timedelta
 from recruiting.domain.error_text import for_people
 from recruiting.domain.pipeline import CLOSED_STAGES, STAGE_NAMES, RejectReason
 from recruiting.errors import InvalidInput, RecruitingError
-from recruiting.models import Application, Interview, InterviewMode, InterviewRound, RoundKind
+from recruiting.models import (
+    Application,
+    Interview,
+    InterviewMode,
+    InterviewRound,
+    JobOpening,
+    RoundKind,
+)
 from recruiting.services.pipeline.access import NOT_HR
 from recruiting.services.pipeline.board import stages_of
 from recruiting.services.pipeline.reject import Rejections
@@ -22,6 +29,7 @@ from recruiting.services.recorded.links import RecordingLinks
 from recruiting.services.scheduling.booking import InterviewBooking
 from recruiting.services.shared.access import require_hr
 from recruiting.services.shared.sessions import Principal
+from recruiting.validation import MAX_ROW_ID
 
 log = logging.getLogger(__name__)
 
@@ -50,6 +58,16 @@ class BulkResult:
     @property
     def failed(self) -> int:
         return len(self.items) - self.done
+
+
+@dataclass(frozen=True)
+class BulkReport:
+    """What the result page shows: each candidate's result by name, and the board to go
+    back to."""
+
+    result: BulkResult
+    names: dict[int, str]  # application id → the candidate's name (unknown ids: absent)
+    job_id: int | None  # the opening the form came from; None when there is no such opening
 
 
 class BulkActions:
@@ -124,6 +142,14 @@ class BulkActions:
             return ItemResult(application_id, True, f"已标记为未通过并通知候选人{extra}。")
 
         return await _each(ids, one, None, job_id)
+
+    async def report(self, principal: Principal, job_id: int, result: BulkResult) -> BulkReport:
+        """Name the candidates of ``result`` for HR (the action audited the look already)."""
+        await require_hr(principal, "bulk_report", "job", job_id, refusal=NOT_HR)
+        ids = [i.application_id for i in result.items]
+        chosen = await Application.filter(id__in=ids).prefetch_related("candidate")
+        job = await JobOpening.get_or_none(id=job_id) if 0 < job_id <= MAX_ROW_ID else None
+        return BulkReport(result, {a.id: a.candidate.name for a in chosen}, job.id if job else None)
 
     async def _checked(
         self, principal: Principal, action: str, application_ids: Sequence[int]

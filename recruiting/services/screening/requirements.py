@@ -4,11 +4,13 @@ status, ethnicity, home town, looks or ID number is kept aside as flagged and ne
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from recruiting.domain.job_requirements import JobRequirements
 from recruiting.errors import NotFound
 from recruiting.models import JobOpening
+from recruiting.services.openings.openings import not_closed
 from recruiting.services.shared.access import require_hr
 from recruiting.services.shared.audit import record
 from recruiting.services.shared.sessions import Principal
@@ -32,10 +34,40 @@ def stored(job: JobOpening) -> JobRequirements:
     return JobRequirements.from_json(job.requirements)
 
 
+@dataclass(frozen=True)
+class ScreenedOpening:
+    """An opening as screening shows it: what it is and what it is screened by."""
+
+    id: int
+    code: str
+    title: str
+    city: str
+    requirements: JobRequirements
+
+    @property
+    def ready(self) -> bool:
+        """Requirements are set: résumés can be ranked."""
+        return not self.requirements.empty
+
+
+def _screened(job: JobOpening) -> ScreenedOpening:
+    return ScreenedOpening(job.id, job.code, job.title, job.city, stored(job))
+
+
 class OpeningRequirements:
-    async def read(self, principal: Principal, job_id: int) -> JobRequirements:
+    async def openings(self, principal: Principal) -> list[ScreenedOpening]:
+        """The openings HR may screen for (not closed, by title), with their requirements."""
+        await require_hr(principal, "list_openings", "job_opening", "-", refusal=NOT_HR)
+        return [_screened(job) for job in await not_closed()]
+
+    async def show(self, principal: Principal, job_id: int) -> ScreenedOpening:
+        """One opening with its requirements (an unknown id: ``NotFound``)."""
         await require_hr(principal, "read_requirements", "job_opening", job_id, refusal=NOT_HR)
-        return stored(await opening(job_id))
+        return _screened(await opening(job_id))
+
+    async def read(self, principal: Principal, job_id: int) -> JobRequirements:
+        """The opening's requirements alone (``show`` without the opening)."""
+        return (await self.show(principal, job_id)).requirements
 
     async def save(self, principal: Principal, job_id: int, raw: Any) -> JobRequirements:
         """Replace the opening's requirements; returns them with what was flagged."""

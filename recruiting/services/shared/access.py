@@ -1,10 +1,12 @@
-"""Who may open which interview, and the one HR-only check. Every refusal is audited; so is
-every staff view of an interview.
+"""Who may open which interview, the one permission check and the one HR-only check. Every
+refusal is audited (except ``require_staff``'s, see there); so is every staff view of an
+interview.
 
 Candidates see only interviews of their own applications. Staff need the permission for
 what they open, and interviewers (who are not HR) only interviews they are assigned to.
-What only HR may do (every candidate of every opening: intake, screening, the pipeline) is
-``require_hr``, checked before anything is looked up.
+What a role's permission allows (the roles table of ``domain.roles``) is
+``require_permission``; what only HR may do (every candidate of every opening: intake,
+screening, the pipeline) is ``require_hr``; both are checked before anything is looked up.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from recruiting.models import (
     JobOpening,
     SubjectKind,
 )
-from recruiting.services.shared.audit import record
+from recruiting.services.shared.audit import Actor, record
 from recruiting.services.shared.sessions import Principal
 
 
@@ -33,6 +35,7 @@ def job_of(interview: Interview) -> JobOpening:
 
 
 HR_ROLES = frozenset({Role.HR, Role.HR_MANAGER})
+NOT_PERMITTED = "您没有权限进行此操作。"
 
 
 class NotYourInterview(AccessDenied):
@@ -62,6 +65,21 @@ async def require_hr(
     await record(principal.actor, action, subject, subject_id, allowed=allowed)
     if not allowed:
         raise NotHr(refusal)
+
+
+async def require_permission(
+    actor: Actor, permission: Permission, action: str, subject: str, subject_id: object, *,
+    refusal: str = NOT_PERMITTED,
+) -> None:  # fmt: skip
+    """Refuse unless the actor's roles allow ``permission``, before the subject is looked up.
+    A refusal is audited (``permission=<name>`` in the detail) and raised with ``refusal``
+    (Chinese, for the person). A candidate's or visitor's actor has no roles: refused."""
+    if allows(actor.roles, permission):
+        return
+    await record(
+        actor, action, subject, subject_id, allowed=False, detail=f"permission={permission}"
+    )
+    raise AccessDenied(refusal)
 
 
 async def candidate_interview(principal: Principal, interview_id: int) -> Interview:
@@ -98,8 +116,14 @@ async def staff_interview(
 
 
 def require_staff(principal: Principal, permission: Permission) -> None:
+    """The same rule as ``require_permission`` (a staff session whose roles allow
+    ``permission``), unaudited on purpose: it touches no database, so the scheduling,
+    booking, invitation and recording-link use cases turn a refused caller away before any
+    connection is used (the staff scheduling routes promise a refusal without a single
+    query: tests/unit/test_scheduling_routes.py). Where a refusal must be audited, use
+    ``require_permission``."""
     if principal.kind is not SubjectKind.STAFF or not allows(principal.roles, permission):
-        raise AccessDenied("您没有权限进行此操作。")
+        raise AccessDenied(NOT_PERMITTED)
 
 
 async def _load(interview_id: int) -> Interview:

@@ -13,7 +13,6 @@ from recruiting import validation
 from recruiting.domain import data_requests as rules
 from recruiting.domain.roles import Permission
 from recruiting.errors import InvalidInput
-from recruiting.models import DataRequestKind
 from recruiting.services.personal_data.requests import DataRequests
 from recruiting.services.workbench.login import StaffPrincipal
 from recruiting.workbench.shell import page, render, secure, services_of
@@ -27,7 +26,7 @@ ACTIONS = {
     "access": [("answered", "已答复")],
 }
 OPEN = ("received", "on_hold")
-KINDS = {k.value: rules.KIND_NAMES[k] for k in DataRequestKind}
+KINDS = {k.value: rules.KIND_NAMES[k] for k in rules.DataRequestKind}
 STATUSES = {s.value: name for s, name in rules.STATUS_NAMES.items()}
 
 
@@ -67,7 +66,7 @@ async def record(request: Request, principal: StaffPrincipal) -> HTTPResponse:
     if kind not in KINDS:
         raise InvalidInput("申请类型只能是查阅、更正或删除。", code="invalid_kind")
     opened = await _requests(request).record_for(
-        principal.as_principal(), int(raw_id), DataRequestKind(kind), _field(request, "via"),
+        principal.as_principal(), int(raw_id), rules.DataRequestKind(kind), _field(request, "via"),
         field=validation.text("更正项", _field(request, "field"), 16),
         value=validation.text("新的值", _field(request, "value"), 320),
         note=validation.text("备注", _field(request, "note"), 1000),

@@ -1,7 +1,8 @@
 """流程看板: the openings, each opening's board (stage columns on a laptop, a stage selector
 on a phone, filters, checkboxes and the bulk action bar), the bulk actions' per-candidate
-results, and the side-by-side comparison. Each handler is one use-case call
-(``services.pipeline``); this module only reads the form and renders."""
+results, and the side-by-side comparison. The handlers call use cases (``services.pipeline``;
+the list of openings is the 岗位 pages' own, ``services.openings``), which check the role;
+this module only reads the form and renders."""
 
 from __future__ import annotations
 
@@ -14,10 +15,10 @@ from sanic.request import RequestParameters
 from sanic.response import HTTPResponse
 
 from recruiting import validation
+from recruiting.domain.interview_state import InterviewMode
 from recruiting.domain.pipeline import REJECT_NAMES, STAGE_NAMES, RejectReason, Stage
-from recruiting.domain.roles import Permission, Role
+from recruiting.domain.roles import Permission
 from recruiting.errors import InvalidInput
-from recruiting.models import Application, InterviewMode, JobOpening, Staff
 from recruiting.services.pipeline.board import BoardFilters
 from recruiting.services.pipeline.bulk import BulkResult
 from recruiting.services.workbench.login import StaffPrincipal
@@ -28,6 +29,7 @@ bp = Blueprint("workbench_pipeline")
 
 BULK_ACTIONS = {"invite": "邀请录制面试", "schedule": "安排面试", "reject": "标记未通过"}
 DATETIME_CHARS = 32
+OPENINGS_SHOWN = 200
 
 
 def pipeline_of(request: Request) -> Pipeline:
@@ -37,26 +39,24 @@ def pipeline_of(request: Request) -> Pipeline:
 @bp.get("/workbench/pipeline")
 @page(Permission.MANAGE_INTERVIEWS)
 async def openings(request: Request, principal: StaffPrincipal) -> HTTPResponse:
-    jobs = await JobOpening.all().order_by("-id").limit(200)
-    counts: dict[int, int] = {}
-    for job_id in await Application.filter(job_id__in=[j.id for j in jobs]).values_list(
-        "job_id", flat=True
-    ):
-        counts[int(job_id)] = counts.get(int(job_id), 0) + 1  # type: ignore[call-overload]
-    return render(request, principal, "pipeline/openings.html", active="pipeline",
-                  jobs=jobs, counts=counts)  # fmt: skip
+    """The openings list of 岗位 (newest first, with their candidates), the board's way in."""
+    openings = services_of(request).openings.openings
+    jobs = await openings.list_openings(principal.actor, limit=OPENINGS_SHOWN)
+    return render(request, principal, "pipeline/openings.html", active="pipeline", jobs=jobs)
 
 
 @bp.get("/workbench/pipeline/<job_id:int>")
 @page(Permission.MANAGE_INTERVIEWS)
 async def board(request: Request, principal: StaffPrincipal, job_id: int) -> HTTPResponse:
     filters = _filters(request)
-    shown = await pipeline_of(request).board.board(principal.as_principal(), job_id, filters)
+    who = principal.as_principal()
+    boards = pipeline_of(request).board
+    shown = await boards.board(who, job_id, filters)
     columns = {s: [c for c in shown.cards if c.stage is s] for s in Stage}
     return render(
         request, principal, "pipeline/board.html", active="pipeline", board=shown,
         columns=columns, stages=STAGE_NAMES, actions=BULK_ACTIONS, reasons=REJECT_NAMES,
-        interviewers=await _interviewers(), query=_query_without_page(request),
+        interviewers=await boards.interviewers(who), query=_query_without_page(request),
         pages=-(-shown.total // filters.per_page),
     )  # fmt: skip
 
@@ -89,11 +89,9 @@ async def bulk(request: Request, principal: StaffPrincipal, job_id: int) -> HTTP
         result = await actions.reject(who, ids, _reason(form.get("reason")), note, job_id=job_id)
     else:
         raise InvalidInput("请选择要执行的操作。", code="no_action")
-    chosen = await Application.filter(id__in=ids).prefetch_related("candidate")
-    names = {a.id: a.candidate.name for a in chosen}
-    job = await JobOpening.get_or_none(id=job_id)
+    report = await actions.report(who, job_id, result)
     return render(request, principal, "pipeline/bulk_result.html", active="pipeline",
-                  result=result, names=names, action=BULK_ACTIONS[action], job=job)  # fmt: skip
+                  report=report, action=BULK_ACTIONS[action])  # fmt: skip
 
 
 @bp.get("/workbench/pipeline/<job_id:int>/compare")
@@ -174,8 +172,3 @@ def _reason(value: str | None) -> RejectReason:
         return RejectReason(value or "")
     except ValueError:
         raise InvalidInput("请选择未通过的原因。", code="bad_reason") from None
-
-
-async def _interviewers() -> list[Staff]:
-    staff = await Staff.filter(active=True).order_by("id").limit(500)
-    return [s for s in staff if Role.INTERVIEWER in s.role_set()]

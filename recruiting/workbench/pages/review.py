@@ -19,14 +19,7 @@ from recruiting.services.pipeline.decisions import Decision
 from recruiting.services.pipeline.review import pieces
 from recruiting.services.workbench.login import StaffPrincipal
 from recruiting.web import media_response
-from recruiting.workbench.pages.pipeline import (
-    _int,
-    _interviewers,
-    _reason,
-    _when,
-    form_of,
-    pipeline_of,
-)
+from recruiting.workbench.pages.pipeline import _int, _reason, _when, form_of, pipeline_of
 from recruiting.workbench.shell import (
     message_page,
     page,
@@ -49,10 +42,14 @@ async def waiting(request: Request, principal: StaffPrincipal) -> HTTPResponse:
 @bp.get("/workbench/review/<application_id:int>")
 @page(Permission.VIEW_ASSESSMENT)
 async def review(request: Request, principal: StaffPrincipal, application_id: int) -> HTTPResponse:
-    data = await pipeline_of(request).review.review(principal.as_principal(), application_id)
+    who = principal.as_principal()
+    pipeline = pipeline_of(request)
+    data = await pipeline.review.review(who, application_id)
+    # the panel picker belongs to the decisions, which only HR sees
+    interviewers = await pipeline.board.interviewers(who) if data["can_decide"] else []
     return render(
         request, principal, "review/page.html", active="review", data=data,
-        reasons=REJECT_NAMES, pieces=pieces, interviewers=await _interviewers(),
+        reasons=REJECT_NAMES, pieces=pieces, interviewers=interviewers,
         can_media=principal.can(Permission.VIEW_MEDIA),
     )  # fmt: skip
 

@@ -16,7 +16,6 @@ from sanic.response import HTTPResponse, redirect
 from recruiting.domain.job_requirements import KIND_NAMES, JobRequirements
 from recruiting.domain.roles import Permission
 from recruiting.errors import InvalidInput
-from recruiting.models import JobOpening, JobStatus
 from recruiting.services.screening.ranking import Outcome, Screening
 from recruiting.services.screening.requirements import OpeningRequirements
 from recruiting.services.workbench.login import StaffPrincipal
@@ -43,8 +42,8 @@ def _services(request: Request) -> tuple[Screening, OpeningRequirements]:
 @bp.get("/")
 @page(MANAGE)
 async def openings(request: Request, principal: StaffPrincipal) -> HTTPResponse:
-    jobs = await JobOpening.exclude(status=JobStatus.CLOSED).order_by("title", "id")
-    rows = [(j, not JobRequirements.from_json(j.requirements).empty) for j in jobs]
+    _, requirements = _services(request)
+    rows = await requirements.openings(principal.as_principal())
     return render(request, principal, "screening/list.html", active="screening", rows=rows)
 
 
@@ -53,8 +52,8 @@ async def openings(request: Request, principal: StaffPrincipal) -> HTTPResponse:
 async def shortlist(request: Request, principal: StaffPrincipal, job_id: int) -> HTTPResponse:
     screening, requirements = _services(request)
     who = principal.as_principal()
-    current = await requirements.read(who, job_id)
-    job = await JobOpening.get(id=job_id)
+    job = await requirements.show(who, job_id)
+    current = job.requirements
     q = request.args
     out = (q.get("out") or "").strip()
     min_score = _score(q.get("min"))

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from recruiting.models import Candidate
+from tests.e2e.browser import WAIT, need_chromium, open_workbench
 from tests.e2e.stack import running
-from tests.e2e.test_workbench_browser import WAIT, _need_chromium, open_workbench
 from tests.serving import CHROMIUM, CHROMIUM_ARGS
 
 playwright_api = pytest.importorskip("playwright.async_api")
@@ -30,7 +30,7 @@ GOOD = (
 
 
 async def test_import_page_reports_bad_rows_then_imports(tmp_path: Path) -> None:
-    _need_chromium()
+    need_chromium()
     async with (
         running("sqlite", tmp_path, "wbimp") as (settings, _service, _console),
         playwright_api.async_playwright() as pw,

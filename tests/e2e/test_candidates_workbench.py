@@ -5,13 +5,9 @@ upload stored as ciphertext only, and the duplicates page."""
 
 from __future__ import annotations
 
-import re
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime
-from typing import Any
 
 import httpx
-import pytest
 
 from recruiting.models import (
     Application,
@@ -24,7 +20,9 @@ from recruiting.models import (
 from recruiting.services.demo import DEMO_JOB_CODE
 from tests.e2e.chat import card_state, cards, click, texts, until
 from tests.e2e.stack import Stack
-from tests.e2e.test_workbench_login import DESKTOP, sign_in
+from tests.e2e.workbench import csrf, hr, upload
+
+__all__ = ["hr"]  # the signed-in HR client fixture
 
 BAD = (
     "姓名,手机号码,邮箱,应聘岗位,学历,工作年限\n"
@@ -46,29 +44,6 @@ GOOD = (
     "周芷若,13500135000,zzr@example.cn,demo-sales,BOSS直聘,本科,3年\n"
     "宋青书,+86 135 0013 5009,,demo-sales,智联招聘,大专,应届生\n"
 ).encode("utf-8-sig")
-
-
-@pytest.fixture
-async def hr(stack: Stack) -> AsyncIterator[httpx.AsyncClient]:
-    base = stack.settings.workbench.public_url
-    async with httpx.AsyncClient(base_url=base, headers=DESKTOP, timeout=30) as client:
-        r = await sign_in(stack, client, "lina")
-        assert r.status_code == 302, r.text
-        yield client
-
-
-async def csrf(client: httpx.AsyncClient, path: str = "/workbench/candidates/new") -> str:
-    page = await client.get(path)
-    assert page.status_code == 200, page.text
-    found = re.search(r'<meta name="csrf-token" content="([^"]+)"', page.text)
-    assert found
-    return found.group(1)
-
-
-async def upload(client: httpx.AsyncClient, path: str, files: list[tuple[str, Any]],
-                 data: dict[str, str] | None = None) -> httpx.Response:  # fmt: skip
-    token = await csrf(client, path)
-    return await client.post(path, files=files, data=data or {}, headers={"X-CSRF-Token": token})
 
 
 async def test_candidates_in_through_the_workbench(stack: Stack, hr: httpx.AsyncClient) -> None:

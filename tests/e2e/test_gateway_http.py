@@ -7,7 +7,6 @@ the same flows against the sandbox over real sockets.
 from __future__ import annotations
 
 import itertools
-import json
 import time
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -23,22 +22,10 @@ from recruiting.models import InboxEvent
 from recruiting.settings import Settings, load_settings
 from tests.conftest import premigrate
 from tests.e2e.craft import crypto_for, signed_post, text_fields
+from tests.fakes.wecom import FakeWeCom
 from tests.serving import free_port, serving
 
 _names = itertools.count()
-
-
-class FakeWeCom:
-    def __init__(self) -> None:
-        self.sent: list[dict[str, Any]] = []
-
-    def __call__(self, request: httpx.Request) -> httpx.Response:
-        if request.url.path == "/cgi-bin/gettoken":
-            return httpx.Response(200, json={"errcode": 0, "access_token": "T", "expires_in": 7200})
-        if request.url.path == "/cgi-bin/message/send":
-            self.sent.append(json.loads(request.content))
-            return httpx.Response(200, json={"errcode": 0, "errmsg": "ok", "msgid": "m"})
-        return httpx.Response(200, json={"errcode": 404, "errmsg": "unknown"})
 
 
 @pytest.fixture
@@ -69,7 +56,7 @@ async def app(settings: Settings, wecom: FakeWeCom) -> AsyncIterator[Service]:
     premigrate(settings.data_dir)
     Sanic.test_mode = True
     sanic_app = create_app(
-        settings, name=f"gw{next(_names)}", wecom_transport=httpx.MockTransport(wecom)
+        settings, name=f"gw{next(_names)}", wecom_transport=httpx.MockTransport(wecom.handler)
     )
     async with serving(sanic_app, free_port()) as base:
         async with httpx.AsyncClient(base_url=base, timeout=10) as client:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,6 +19,7 @@ import pytest
 from recruiting.models import Offer
 from recruiting.services.demo import DEMO_MODEL
 from tests.e2e import chat
+from tests.e2e.browser import need_chromium
 from tests.e2e.stack import running
 from tests.serving import CHROMIUM, CHROMIUM_ARGS
 
@@ -96,17 +96,9 @@ class Demo:
         await menu.locator("a").nth(item_index).click()
 
 
-def _need_chromium() -> None:
-    if os.path.exists(CHROMIUM) or shutil.which("chromium"):
-        return
-    if os.environ.get("CI") or os.environ.get("REQUIRE_SERVICES"):
-        pytest.fail("chromium is not installed (scripts/os-packages.sh installs it)")
-    pytest.skip("chromium is not installed (scripts/os-packages.sh installs it)")
-
-
 @pytest.fixture(params=["sqlite", "postgres+redis"])
 async def demo(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Demo]:
-    _need_chromium()
+    need_chromium()
     env = {"RECRUITING__ANALYSIS__PROCESSES": "0", "RECRUITING__SCHEDULER__TICK_SECONDS": "1"}
     async with (
         running(request.param, tmp_path, "guide", env, demo=True) as (settings, _service, _c),

@@ -9,8 +9,6 @@ these pages come from ``scripts/screenshots.py``)."""
 from __future__ import annotations
 
 import asyncio
-import os
-import shutil
 import time
 from datetime import timedelta
 from decimal import Decimal
@@ -41,8 +39,9 @@ from recruiting.models import (
     RoundKind,
     Score,
 )
+from tests.e2e.browser import need_chromium
 from tests.e2e.stack import Stack, running
-from tests.e2e.test_workbench_login import DESKTOP, sign_in
+from tests.e2e.workbench import DESKTOP, sign_in
 from tests.serving import CHROMIUM, CHROMIUM_ARGS
 from tests.unit.core.mediafactory import write_video
 
@@ -189,18 +188,10 @@ async def test_board_bulk_review_media_and_decision(stack: Stack, video: bytes) 
 playwright_api = pytest.importorskip("playwright.async_api")
 
 
-def _need_chromium() -> None:
-    if os.path.exists(CHROMIUM) or shutil.which("chromium"):
-        return
-    if os.environ.get("CI") or os.environ.get("REQUIRE_SERVICES"):
-        pytest.fail("chromium is not installed (scripts/os-packages.sh installs it)")
-    pytest.skip("chromium is not installed (scripts/os-packages.sh installs it)")
-
-
 async def test_the_review_page_plays_and_seeks_to_the_evidence(
     tmp_path: Path, video: bytes
 ) -> None:
-    _need_chromium()
+    need_chromium()
     expect = playwright_api.expect
     async with (
         running("sqlite", tmp_path, "wbrev") as stack,

@@ -27,7 +27,7 @@ from recruiting.ports.outbound import Channel
 from recruiting.services.demo import DEMO_JOB_CODE
 from tests.e2e.chat import card_state, cards, click, texts, until
 from tests.e2e.stack import Stack
-from tests.e2e.test_candidates_workbench import csrf, hr, upload
+from tests.e2e.workbench import csrf, hr, upload
 from tests.resumes import generate as g
 
 __all__ = ["hr"]  # the signed-in HR client fixture

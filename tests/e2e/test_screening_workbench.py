@@ -27,7 +27,7 @@ from recruiting.models import (
 from recruiting.ports.outbound import Channel
 from recruiting.services.demo import DEMO_JOB_CODE
 from tests.e2e.stack import Stack
-from tests.e2e.test_workbench_login import DESKTOP, sign_in
+from tests.e2e.workbench import DESKTOP, sign_in
 
 RESUME = """{name}
 {personal}

@@ -4,49 +4,20 @@ web login, with no script or style refused by the page's CSP."""
 
 from __future__ import annotations
 
-import os
-import shutil
 from pathlib import Path
-from typing import Any
 
 import pytest
 
+from tests.e2e.browser import WAIT, need_chromium, open_workbench
 from tests.e2e.stack import running
 from tests.serving import CHROMIUM, CHROMIUM_ARGS
 
 playwright_api = pytest.importorskip("playwright.async_api")
 expect = playwright_api.expect
-WAIT = 15_000
-
-
-def _need_chromium() -> None:
-    if os.path.exists(CHROMIUM) or shutil.which("chromium"):
-        return
-    if os.environ.get("CI") or os.environ.get("REQUIRE_SERVICES"):
-        pytest.fail("chromium is not installed (scripts/os-packages.sh installs it)")
-    pytest.skip("chromium is not installed (scripts/os-packages.sh installs it)")
-
-
-async def open_workbench(
-    context: Any, settings: Any, userid: str, name: str
-) -> tuple[Any, list[str]]:
-    """Sign in as ``userid`` the way a member does in the sandbox: the console's 「工作台」
-    button, through the sandbox's WeCom login pages. Returns the workbench page and the
-    list that collects every script or style the page's CSP refused."""
-    console = await context.new_page()
-    await console.goto(settings.sandbox.base_url + f"/#{userid}")
-    await expect(console.locator("#chat-title")).to_contain_text(name)
-    async with context.expect_page() as opened:
-        await console.locator("#workbench").click()
-    page = await opened.value
-    refused: list[str] = []
-    page.on("console", lambda m: refused.append(m.text) if "Content Security" in m.text else None)
-    await expect(page.locator("#member-name")).to_have_text(name, timeout=WAIT)
-    return page, refused
 
 
 async def test_console_workbench_button_opens_the_members_home(tmp_path: Path) -> None:
-    _need_chromium()
+    need_chromium()
     async with (
         running("sqlite", tmp_path, "wbui") as (settings, _service, _console),
         playwright_api.async_playwright() as pw,

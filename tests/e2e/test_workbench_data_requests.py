@@ -12,7 +12,7 @@ import pytest
 
 from recruiting.models import Application, Candidate, DataRequest, JobOpening
 from tests.e2e.stack import Stack
-from tests.e2e.test_workbench_login import DESKTOP, sign_in
+from tests.e2e.workbench import DESKTOP, sign_in
 
 
 @pytest.fixture

@@ -19,7 +19,7 @@ from recruiting.bootstrap import (
 )
 from recruiting.settings import load_settings
 from tests.e2e.stack import running
-from tests.e2e.test_workbench_login import DESKTOP, sign_in
+from tests.e2e.workbench import DESKTOP, sign_in
 
 
 async def test_unknown_workbench_paths_get_a_chinese_page(tmp_path: Path) -> None:

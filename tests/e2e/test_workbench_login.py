@@ -15,8 +15,8 @@ import pytest
 
 from recruiting.models import AppSession, AuditLog, SubjectKind
 from tests.e2e.stack import Stack, running
+from tests.e2e.workbench import DESKTOP, choose, sign_in, start
 
-DESKTOP = {"User-Agent": "Mozilla/5.0 (X11; Linux x86_64) Chrome/120"}
 WECOM = {"User-Agent": "Mozilla/5.0 (iPhone) MicroMessenger/8.0 wxwork/4.1.20"}
 
 
@@ -25,30 +25,6 @@ async def browser(stack: Stack) -> AsyncIterator[httpx.AsyncClient]:
     base = stack.settings.workbench.public_url
     async with httpx.AsyncClient(base_url=base, headers=DESKTOP, timeout=15) as client:
         yield client
-
-
-async def start(client: httpx.AsyncClient, next_path: str = "/workbench/") -> tuple[str, str]:
-    """The browser starts a sign-in; returns (redirect_uri, state) the sandbox page got."""
-    r = await client.get("/workbench/login/start", params={"via": "qr", "next": next_path})
-    assert r.status_code == 302, r.text
-    query = parse_qs(urlsplit(r.headers["location"]).query)
-    return query["redirect_uri"][0], query["state"][0]
-
-
-async def choose(stack: Stack, redirect_uri: str, state: str, userid: str) -> str:
-    """The member picks themselves on the sandbox's sign-in page; returns the callback URL."""
-    r = await stack.console.post(
-        "/sandbox/weblogin/choose",
-        data={"userid": userid, "redirect_uri": redirect_uri, "state": state},
-    )
-    assert r.status_code == 302, r.text
-    return r.headers["location"]
-
-
-async def sign_in(stack: Stack, client: httpx.AsyncClient, userid: str) -> httpx.Response:
-    redirect_uri, state = await start(client)
-    callback = await choose(stack, redirect_uri, state, userid)
-    return await client.get(callback)
 
 
 async def test_sign_in_shows_home_then_logout_revokes(

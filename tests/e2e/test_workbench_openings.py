@@ -21,7 +21,7 @@ from recruiting.models import (
 )
 from recruiting.services.shared.round_versions import version_for_new_interview
 from tests.e2e.stack import Stack
-from tests.e2e.test_workbench_login import DESKTOP, sign_in
+from tests.e2e.workbench import DESKTOP, sign_in
 
 
 @pytest.fixture

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from recruiting.models import InterviewRound, JobOpening
+from tests.e2e.browser import WAIT, need_chromium, open_workbench
 from tests.e2e.stack import running
-from tests.e2e.test_workbench_browser import WAIT, _need_chromium, open_workbench
 from tests.serving import CHROMIUM, CHROMIUM_ARGS
 
 playwright_api = pytest.importorskip("playwright.async_api")
@@ -20,7 +20,7 @@ expect = playwright_api.expect
 
 @pytest.mark.parametrize("kind", ["sqlite", "postgres+redis"])
 async def test_hr_creates_an_opening_with_a_recorded_round(kind: str, tmp_path: Path) -> None:
-    _need_chromium()
+    need_chromium()
     async with (
         running(kind, tmp_path, "wbop") as (settings, _service, _console),
         playwright_api.async_playwright() as pw,

@@ -29,8 +29,8 @@ from recruiting.cli import demo_recordings
 from recruiting.models import Application, Candidate, InterviewRound, JobOpening, ResumeFile
 from recruiting.services.demo_workbench import seed_demo_workbench
 from tests.e2e import miniapp
+from tests.e2e.browser import WAIT, need_chromium, open_workbench
 from tests.e2e.stack import running
-from tests.e2e.test_workbench_browser import WAIT, _need_chromium, open_workbench
 from tests.serving import CHROMIUM, CHROMIUM_ARGS
 from tests.unit.core.mediafactory import espeak_wav, face_video
 
@@ -61,7 +61,7 @@ def answer_video(tmp_path_factory: pytest.TempPathFactory) -> bytes:
 async def test_hr_sets_up_brings_in_invites_reviews_and_decides(
     kind: str, tmp_path: Path, answer_video: bytes
 ) -> None:
-    _need_chromium()
+    need_chromium()
     processes = "0" if kind == "sqlite" else "1"
     env = {"RECRUITING__ANALYSIS__PROCESSES": processes}
     async with (

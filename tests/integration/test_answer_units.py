@@ -36,12 +36,19 @@ from recruiting.services.invitations.lifecycle import InterviewInvitations
 from recruiting.services.messaging.effects import Unit
 from recruiting.services.personal_data.talent_pool import THANKS
 from recruiting.services.shared.sessions import Principal
-from tests.integration.test_free_text import (  # noqa: F401 - the fixture
+from tests.integration.free_text_world import (
+    FreeTextWorld,
+    free_text_world,
     invited,
     rejected_and_asked_about_the_pool,
     typed,
-    world,
 )
+
+
+@pytest.fixture
+async def world(database: str) -> FreeTextWorld:
+    """The free-text tests' world (tests/integration/free_text_world.py)."""
+    return await free_text_world()
 
 
 class Crash(Exception):
@@ -87,12 +94,12 @@ def candidate(cid: int) -> Principal:
 
 
 async def test_a_crash_in_an_inbox_answer_leaves_no_answer_without_its_effects(
-    world: dict[str, Any],  # noqa: F811
+    world: FreeTextWorld,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """Before, ``answer_key`` was written on its own: after a crash the inbox showed the
     invitation answered though nothing was confirmed."""
-    cid, answers = world["cid"], world["answers"]
+    cid, answers = world.cid, world.answers
     inv = await invited(world)
     message = await in_inbox(cid, f"invite:{inv.id}")
     before = await counts(cid)
@@ -116,13 +123,13 @@ async def test_a_crash_in_an_inbox_answer_leaves_no_answer_without_its_effects(
 
 
 async def test_a_crash_after_binding_by_code_binds_nothing_and_the_resync_binds_once(
-    world: dict[str, Any],  # noqa: F811
+    world: FreeTextWorld,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """Text with the invitation code from a new 微信客服 customer: binding her and telling
     her so are one unit; a re-sync of the same message neither tells her twice nor reopens
     the reply window (which would let the sender exceed WeCom's five replies)."""
-    cid, answers = world["cid"], world["answers"]
+    cid, answers = world.cid, world.answers
     inv = await invited(world)
     before = await counts(cid)
     crash_after(monkeypatch, Unit, "add")
@@ -148,10 +155,10 @@ async def test_a_crash_after_binding_by_code_binds_nothing_and_the_resync_binds_
 
 
 async def test_a_crash_while_typed_text_goes_to_hr_loses_and_doubles_nothing(
-    world: dict[str, Any],  # noqa: F811
+    world: FreeTextWorld,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    cid = world["cid"]
+    cid = world.cid
     before = await counts(cid)
     crash_after(monkeypatch, free_text, "record")  # the audit, after the forward's drafts
     with pytest.raises(Crash):
@@ -170,13 +177,13 @@ async def test_a_crash_while_typed_text_goes_to_hr_loses_and_doubles_nothing(
 
 
 async def test_a_talent_pool_tap_counts_once_whatever_crashes_and_repeats(
-    world: dict[str, Any],  # noqa: F811
+    world: FreeTextWorld,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """``TalentPool.answer`` records the consent, then sends the thanks: a crash between
     them used to keep the consent without the thanks, and every repeat of the tap added a
     consent row. Now the claim of the tap commits with both."""
-    cid, answers = world["cid"], world["answers"]
+    cid, answers = world.cid, world.answers
     await rejected_and_asked_about_the_pool(world)
     message = await in_inbox(cid, f"pool:{cid}")
     before = await counts(cid)
@@ -202,11 +209,11 @@ async def test_a_talent_pool_tap_counts_once_whatever_crashes_and_repeats(
 
 
 async def test_the_same_tap_delivered_at_once_is_acted_on_once(
-    world: dict[str, Any],  # noqa: F811
+    world: FreeTextWorld,
 ) -> None:
     """Two deliveries of one tap racing (a double tap, a retried request): one acts, the
     others are duplicates, whichever handler owns the key (this one claims nothing itself)."""
-    cid, answers = world["cid"], world["answers"]
+    cid, answers = world.cid, world.answers
     await rejected_and_asked_about_the_pool(world)
     message = await in_inbox(cid, f"pool:{cid}")
     outcomes = await asyncio.gather(

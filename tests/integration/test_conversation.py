@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
-from recruiting.domain.inbound import TextMessage
 from recruiting.models import (
     Application,
     Candidate,
@@ -17,23 +16,9 @@ from recruiting.models import (
 )
 from recruiting.services.demo import seed_demo_staff
 from recruiting.services.messaging.conversation import HELP_TEXT, UNKNOWN_MEMBER, Conversation
+from tests.integration.staff_chat import said
 
 BOT = Conversation(ZoneInfo("Asia/Shanghai"))
-
-
-def said(user: str, text: str) -> TextMessage:
-    return TextMessage(
-        kind="text",
-        from_user=user,
-        to_user="c",
-        agent_id="1",
-        create_time=1,
-        msg_type="text",
-        event="",
-        dedup_key="msg:1",
-        content=text,
-        msg_id="1",
-    )
 
 
 async def test_help_for_staff(database: str) -> None:

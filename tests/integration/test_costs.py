@@ -9,6 +9,7 @@ import json
 import os
 import subprocess
 import sys
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal as D
 from pathlib import Path
@@ -80,8 +81,16 @@ async def _interview(
     return interview
 
 
+@dataclass(frozen=True)
+class CostsWorld:
+    i2: Interview  # a2's completed interview, with two travel expenses (one in USD)
+    i4: Interview  # a3's cancelled interview, the venue still paid
+    a1: Application  # hired via referral
+    a5: Application  # hired via boss, last held interview in December
+
+
 @pytest.fixture
-async def world(database: str) -> dict[str, Any]:
+async def world(database: str) -> CostsWorld:
     """eng: hired via referral (a1), boss (a2: travel, one in USD, then a no-show), liepin
     (a3: cancelled, venue paid), boss (a5: hired, last held interview in December).
     sales: boss (a4), including interviews either side of both month ends in Shanghai and
@@ -126,14 +135,14 @@ async def world(database: str) -> dict[str, Any]:
     await Interview.filter(id=recorded.id).update(created_at=sh(15))
     await _interview(a4, sales_round, "scheduled", sh(28), [chen])  # not yet: no cost
     await _interview(a4, sales_round, "completed", sh(20, month=9), [zhao])  # 200 in September
-    return {"i2": i2, "i4": i4, "a1": a1, "a5": a5}
+    return CostsWorld(i2=i2, i4=i4, a1=a1, a5=a5)
 
 
 async def _report(month: Month, trend: int = 3) -> CostReport:
     return await load_report(month, settings=RATES, zone=SH, trend_months=trend)
 
 
-async def test_november_from_the_database(world: dict[str, Any]) -> None:
+async def test_november_from_the_database(world: CostsWorld) -> None:
     report = await _report(NOV)
     t = report.totals
     assert t.interviewer_time == D("3250.00")
@@ -153,18 +162,18 @@ async def test_november_from_the_database(world: dict[str, Any]) -> None:
                         "referral": (D("700.00"), 1)}  # fmt: skip
 
     (interview_id, usd), = report.excluded  # fmt: skip
-    assert (interview_id, usd.amount, usd.currency) == (world["i2"].id, D("80.00"), "USD")
+    assert (interview_id, usd.amount, usd.currency) == (world.i2.id, D("80.00"), "USD")
     lines = {(c.facts.interview_id, t.interviewer.name): (t.rate, t.rate_source)
              for c in report.interviews for t in c.time}  # fmt: skip
-    assert lines[(world["i2"].id, "王强")] == (D("300.00"), "staff")
-    assert lines[(world["i2"].id, "陈静")] == (D("400.00"), "grade 总监")
-    assert world["i4"].id not in {i for i, _ in lines}  # cancelled: no time, venue only
+    assert lines[(world.i2.id, "王强")] == (D("300.00"), "staff")
+    assert lines[(world.i2.id, "陈静")] == (D("400.00"), "grade 总监")
+    assert world.i4.id not in {i for i, _ in lines}  # cancelled: no time, venue only
     assert [(str(p.month), p.total) for p in report.trend] == [
         ("2026-09", D("200.00")), ("2026-10", D("0.00")), ("2026-11", D("4639.50"))]  # fmt: skip
 
 
 async def test_december_counts_the_hire_whose_last_interview_was_then(
-    world: dict[str, Any],
+    world: CostsWorld,
 ) -> None:
     report = await _report(DEC, trend=2)
     assert report.totals.total == D("900.00")  # 600 (the 00:30 one) + 300
@@ -173,7 +182,7 @@ async def test_december_counts_the_hire_whose_last_interview_was_then(
     assert [p.hires for p in report.trend] == [1, 1]
 
 
-async def test_only_finance_sees_costs_and_every_look_is_audited(world: dict[str, Any]) -> None:
+async def test_only_finance_sees_costs_and_every_look_is_audited(world: CostsWorld) -> None:
     report = await cost_report(FINANCE, NOV, settings=RATES, zone=SH)
     assert report.totals.total == D("4639.50")
     for role in (Role.HR, Role.HR_MANAGER, Role.INTERVIEWER, Role.ADMIN):
@@ -185,8 +194,8 @@ async def test_only_finance_sees_costs_and_every_look_is_audited(world: dict[str
     assert rows[0].actor_roles == "finance"
 
 
-async def test_the_interview_cost_table(world: dict[str, Any]) -> None:
-    big = await InterviewCost.create(interview=world["i4"], kind=CostKind.OTHER,
+async def test_the_interview_cost_table(world: CostsWorld) -> None:
+    big = await InterviewCost.create(interview=world.i4, kind=CostKind.OTHER,
                                      amount=D("9999999999.99"), recorded_by="lina")  # fmt: skip
     again = await InterviewCost.get(id=big.id)
     assert again.amount == D("9999999999.99") and again.currency == "CNY"
@@ -194,11 +203,11 @@ async def test_the_interview_cost_table(world: dict[str, Any]) -> None:
     assert again.created_at.tzinfo is not None
     # Money spent stays on the books: an interview with expenses cannot be deleted.
     with pytest.raises(IntegrityError):
-        await Interview.filter(id=world["i4"].id).delete()
-    assert await InterviewCost.filter(interview_id=world["i4"].id).count() == 2
+        await Interview.filter(id=world.i4.id).delete()
+    assert await InterviewCost.filter(interview_id=world.i4.id).count() == 2
 
 
-async def test_the_cli_as_an_operator(world: dict[str, Any], database: str,
+async def test_the_cli_as_an_operator(world: CostsWorld, database: str,
                                       tmp_path: Path) -> None:  # fmt: skip
     out = tmp_path / "report.xlsx"
     env = {**os.environ, "DATABASE_URL": database, "DATA_DIR": str(tmp_path)}
@@ -221,22 +230,22 @@ async def test_the_cli_as_an_operator(world: dict[str, Any], database: str,
     assert D(str(summary["Total"])) == D("4639.50")
 
 
-async def test_hr_and_finance_record_expenses_others_may_not(world: dict[str, Any]) -> None:
+async def test_hr_and_finance_record_expenses_others_may_not(world: CostsWorld) -> None:
     from payroll_bridge.costs.expenses import record_expense
     from recruiting.errors import InvalidInput
 
     before = await cost_report(FINANCE, NOV, settings=RATES, zone=SH)
     hr = Actor("lina", frozenset({Role.HR}))
-    cost = await record_expense(hr, world["i4"].id, "venue", "1,200.50", note="酒店会议室")
+    cost = await record_expense(hr, world.i4.id, "venue", "1,200.50", note="酒店会议室")
     assert cost.amount == D("1200.50") and cost.recorded_by == "lina"
     with pytest.raises(AccessDenied):
-        await record_expense(Actor("iv", frozenset({Role.INTERVIEWER})), world["i4"].id,
+        await record_expense(Actor("iv", frozenset({Role.INTERVIEWER})), world.i4.id,
                              "travel", "10")  # fmt: skip
     for bad in ("0", "-5", "12.345", "abc", "NaN", "2000000"):
         with pytest.raises(InvalidInput):
-            await record_expense(hr, world["i4"].id, "travel", bad)
+            await record_expense(hr, world.i4.id, "travel", bad)
     with pytest.raises(InvalidInput):
-        await record_expense(hr, world["i4"].id, "lunch", "10")
+        await record_expense(hr, world.i4.id, "lunch", "10")
     after = await cost_report(FINANCE, NOV, settings=RATES, zone=SH)
     # i4 (cancelled, 6 November) still carries its venue: expenses count whatever the status.
     assert after.totals.total - before.totals.total == D("1200.50")

@@ -5,119 +5,55 @@ anything unplaceable forwarded to HR (recorded, audited), each delivery acted on
 from __future__ import annotations
 
 import asyncio
-from datetime import datetime, timedelta
-from itertools import count
-from typing import Any
+from datetime import timedelta
 
 import pytest
 
 from recruiting import clock
-from recruiting.domain.availability import Interval
 from recruiting.domain.routing import answer_key
 from recruiting.models import (
-    Application,
-    ApplicationStatus,
     AuditLog,
-    Candidate,
-    CandidateContact,
     CandidateReply,
     Consent,
     Interview,
     InterviewInvitation,
     InterviewRound,
-    JobOpening,
     Offer,
     OutboxMessage,
     Staff,
     SurveyResponse,
 )
 from recruiting.ports.outbound import Channel
-from recruiting.services.after_interview.survey_answers import SurveyAnswers
-from recruiting.services.after_interview.surveys import Surveys
-from recruiting.services.candidate_channel.answers import CandidateAnswers
-from recruiting.services.candidate_channel.free_text import FreeText
-from recruiting.services.demo import seed_demo_staff
-from recruiting.services.invitations.lifecycle import InterviewInvitations
-from recruiting.services.messaging.answer_routes import answer_routes
-from recruiting.services.messaging.effects import Effects
-from recruiting.services.offers.answers import OfferAnswers
-from recruiting.services.offers.approvals import OfferApprovals
-from recruiting.services.offers.ehr import EhrSync
-from recruiting.services.offers.offers import Offers
-from recruiting.services.personal_data.talent_pool import THANKS, TalentPool, in_talent_pool
-from recruiting.services.scheduling.slots import SchedulingRules, SchedulingService
-from recruiting.settings import FollowUpSettings
-from tests.integration.test_invitations import HR
-from tests.integration.test_offers import TZ, FakePackages, approval, submitted_offer
+from recruiting.services.personal_data.talent_pool import THANKS, in_talent_pool
+from tests.integration.free_text_world import (
+    FreeTextWorld,
+    free_text_world,
+    invited,
+    rejected_and_asked_about_the_pool,
+    typed,
+)
+from tests.integration.offer_world import approval, submitted_offer
 
 CLOSED = "已取消或结束"
-SETTINGS = FollowUpSettings(
-    surveys_enabled=True, survey_delay_minutes=10, survey_edit_hours=24,
-    summary_delay_minutes=60, auto_release=False, lookback_days=7,
-)  # fmt: skip
-_msgids = count(1)
 
 
 @pytest.fixture
-async def world(database: str) -> dict[str, Any]:
-    """张三 (applying for 销售代表, HR 李娜), bound to 微信客服 with the 5-reply window used
-    up; the services wired as in production."""
-    await seed_demo_staff()
-    job = await JobOpening.create(code="sales", title="销售代表", city="上海")
-    candidate = await Candidate.create(name="张三")
-    application = await Application.create(candidate=candidate, job=job, status="interviewing")
-    approvals = OfferApprovals(EhrSync(), TZ)
-    offer_world = {"job": job, "application": application, "approvals": approvals,
-                   "offers": Offers(FakePackages(), approvals, TZ)}  # fmt: skip
-    cid = candidate.id
-    await CandidateContact.create(candidate_id=cid, kf_open_kfid="wk1",
-                                  kf_external_userid="wm-zs", kf_window_start=clock.now(),
-                                  kf_window_sent=5)  # fmt: skip
-    scheduling = SchedulingService(SchedulingRules(TZ))
-    invitations = InterviewInvitations(scheduling, TZ)
-    outbox = Effects(None)
-    surveys = SurveyAnswers(Surveys(SETTINGS, outbox, TZ), outbox)
-    offers = OfferAnswers()
-    pool = TalentPool(outbox).answer
-    routes = answer_routes(invitations, survey=surveys, offer=offers, pool=pool)
-    answers = CandidateAnswers(invitations, routes, FreeText(invitations, offers, surveys, pool))
-    return {**offer_world, "cid": cid, "scheduling": scheduling, "invitations": invitations,
-            "surveys": surveys, "answers": answers}  # fmt: skip
+async def world(database: str) -> FreeTextWorld:
+    """张三, bound to 微信客服, every answer route wired (tests/integration/free_text_world.py)."""
+    return await free_text_world()
 
 
-async def typed(world: dict[str, Any], text: str, msgid: str = "") -> Any:
-    answers: CandidateAnswers = world["answers"]
-    msgid = msgid or f"m{next(_msgids)}"
-    return await answers.kf_message("wk1", "wm-zs", msgid, text, "", clock.now())
-
-
-async def approved_offer(world: dict[str, Any]) -> Offer:
+async def approved_offer(world: FreeTextWorld) -> Offer:
     offer = await submitted_offer(world)
-    await world["approvals"].on_approval(approval("SP1", 2, 2))
+    await world.approvals.on_approval(approval("SP1", 2, 2))
     return offer
 
 
-async def invited(world: dict[str, Any]) -> Any:
-    round_ = await InterviewRound.create(
-        job=world["job"], name="复试", sequence=2, duration_minutes=60
-    )
-    chenjing = await Staff.get(wecom_userid="chenjing")
-    now = datetime.now(TZ)
-    day = (now + timedelta(days=14 - now.weekday())).replace(
-        hour=0, minute=0, second=0, microsecond=0
-    )  # a Monday
-    scheduling: SchedulingService = world["scheduling"]
-    [proposal, *_] = await scheduling.propose(HR, round_.id, [Interval(day, day + timedelta(1))],
-                                              [chenjing.id])  # fmt: skip
-    interview = await scheduling.book(HR, world["application"].id, round_.id, proposal)
-    return await world["invitations"].invite(HR, interview.id)
-
-
-async def surveyed(world: dict[str, Any]) -> SurveyResponse:
-    round_ = await InterviewRound.create(job=world["job"], name="初试", duration_minutes=30)
-    await Interview.create(application=world["application"], round=round_, status="completed",
+async def surveyed(world: FreeTextWorld) -> SurveyResponse:
+    round_ = await InterviewRound.create(job=world.job, name="初试", duration_minutes=30)
+    await Interview.create(application=world.application, round=round_, status="completed",
                            completed_at=clock.now() - timedelta(minutes=20))  # fmt: skip
-    surveys: SurveyAnswers = world["surveys"]
+    surveys = world.surveys
     assert await surveys._surveys.send_due_surveys() == 1
     return await SurveyResponse.get(respondent="candidate")
 
@@ -127,7 +63,7 @@ async def to(channel: str) -> list[str]:
     return [str(r.payload.get("content") or r.payload.get("card", "")) for r in rows]
 
 
-async def test_offer_accepted_by_typing_once_and_hr_told(world: dict[str, Any]) -> None:
+async def test_offer_accepted_by_typing_once_and_hr_told(world: FreeTextWorld) -> None:
     offer = await approved_offer(world)
     before = len(await to("wecom.message"))
     done = await asyncio.gather(*(typed(world, "接受offer", "dup") for _ in range(3)))
@@ -144,14 +80,14 @@ async def test_offer_accepted_by_typing_once_and_hr_told(world: dict[str, Any]) 
 
 
 @pytest.mark.parametrize("text", ["不接受", "拒绝offer"])
-async def test_offer_declined_by_typing(world: dict[str, Any], text: str) -> None:
+async def test_offer_declined_by_typing(world: FreeTextWorld, text: str) -> None:
     offer = await approved_offer(world)
     assert (await typed(world, text)).result == "offer_decline"
     assert (await Offer.get(id=offer.id)).candidate_answer == "decline"
     assert any("张三婉拒了「销售代表」的 offer" in t for t in await to("wecom.message"))
 
 
-async def test_ambiguous_offer_text_is_asked_about_not_decided(world: dict[str, Any]) -> None:
+async def test_ambiguous_offer_text_is_asked_about_not_decided(world: FreeTextWorld) -> None:
     offer = await approved_offer(world)
     hr_before = len(await to("wecom.message"))
     vague = await typed(world, "确认")
@@ -168,13 +104,13 @@ async def test_ambiguous_offer_text_is_asked_about_not_decided(world: dict[str, 
     stored = await Offer.get(id=offer.id)
     assert stored.answered_at is None and stored.candidate_answer == ""
     # The buttons of the question answer it.
-    answers: CandidateAnswers = world["answers"]
+    answers = world.answers
     menu_id = answer_key(f"offer:{offer.id}", "accept")
     tapped = await answers.kf_message("wk1", "wm-zs", "tap", "接受offer", menu_id, clock.now())
     assert tapped is not None and tapped.result == "offer_accept"
 
 
-async def test_survey_comment_before_the_last_question_is_kept(world: dict[str, Any]) -> None:
+async def test_survey_comment_before_the_last_question_is_kept(world: FreeTextWorld) -> None:
     row = await surveyed(world)
     early = await typed(world, "等待时间有点长")
     assert early.result == "survey_comment" and "第 1 题" in early.message
@@ -193,7 +129,7 @@ async def test_survey_comment_before_the_last_question_is_kept(world: dict[str, 
 
 
 async def test_invitation_answers_unchanged_and_the_newest_question_first(
-    world: dict[str, Any],
+    world: FreeTextWorld,
 ) -> None:
     """An offer letter, then an invitation: 「确认」 is for the invitation (asked last),
     「接受offer」 for the offer; after the interview is cancelled a typed 「拒绝」 with the
@@ -215,7 +151,7 @@ async def test_invitation_answers_unchanged_and_the_newest_question_first(
 
 
 async def test_a_remark_after_a_newer_question_is_not_an_older_invitations_answer(
-    world: dict[str, Any],
+    world: FreeTextWorld,
 ) -> None:
     inv = await invited(world)
     row = await surveyed(world)  # asked after the invitation
@@ -228,7 +164,7 @@ async def test_a_remark_after_a_newer_question_is_not_an_older_invitations_answe
     assert row.comment == "整体可以，就是等得有点久"
 
 
-async def test_unplaceable_text_goes_to_hr_once(world: dict[str, Any]) -> None:
+async def test_unplaceable_text_goes_to_hr_once(world: FreeTextWorld) -> None:
     await approved_offer(world)
     before = len(await to("wecom.message"))
     sent = await asyncio.gather(*(typed(world, "请问体检需要空腹吗？", "q1") for _ in range(3)))
@@ -245,17 +181,17 @@ async def test_unplaceable_text_goes_to_hr_once(world: dict[str, Any]) -> None:
     assert len(audit) == 1 and "to=lina" in audit[0].detail and "体检" not in audit[0].detail
     assert (await to(Channel.CANDIDATE))[-1] == told.message
     # The offer stays open: the question was not taken as an answer.
-    assert (await Offer.get(application_id=world["application"].id)).answered_at is None
+    assert (await Offer.get(application_id=world.application.id)).answered_at is None
 
 
-async def test_nothing_open_and_no_hr_of_hers_goes_to_hr_managers(world: dict[str, Any]) -> None:
+async def test_nothing_open_and_no_hr_of_hers_goes_to_hr_managers(world: FreeTextWorld) -> None:
     done = await typed(world, "你好，我想了解一下岗位")
     assert done.result == "to_hr" and "张伟" in done.message
     [row] = await OutboxMessage.filter(channel="wecom.message")
     assert row.recipient == "zhangwei" and CLOSED not in done.message
 
 
-async def test_with_no_active_hr_she_is_not_told_it_was_passed_on(world: dict[str, Any]) -> None:
+async def test_with_no_active_hr_she_is_not_told_it_was_passed_on(world: FreeTextWorld) -> None:
     """Nobody to forward to: her words are kept whole with her record, the reply says only
     that it was received, and no message goes to anyone."""
     await Staff.all().update(active=False)
@@ -266,12 +202,6 @@ async def test_with_no_active_hr_she_is_not_told_it_was_passed_on(world: dict[st
     assert await to("wecom.message") == []
     reply = await CandidateReply.get(source_id="kf:q-nobody")
     assert reply.text == long
-
-
-async def rejected_and_asked_about_the_pool(world: dict[str, Any]) -> None:
-    await EhrSync().record_decision(world["application"].id, ApplicationStatus.REJECTED, HR.actor)
-    asked = await OutboxMessage.filter(recipient=f"candidate:{world['cid']}")
-    assert [r for r in asked if r.payload.get("subject") == f"pool:{world['cid']}"]
 
 
 async def _replies(cid: int) -> list[str]:
@@ -289,11 +219,11 @@ async def _replies(cid: int) -> list[str]:
     ],
 )
 async def test_the_talent_pool_question_answered_by_typing(
-    world: dict[str, Any], text: str, granted: bool
+    world: FreeTextWorld, text: str, granted: bool
 ) -> None:
     """A typed yes / no answers the open talent-pool question as a tap would: the consent
     on the current text, audited, and the candidate told; sent twice, it counts once."""
-    cid = world["cid"]
+    cid = world.cid
     await rejected_and_asked_about_the_pool(world)
     outcome = await typed(world, text, "pool-1")
     assert outcome.result == ("pool_grant" if granted else "pool_decline")
@@ -305,8 +235,8 @@ async def test_the_talent_pool_question_answered_by_typing(
     assert again.result == "duplicate" and await Consent.all().count() == 1
 
 
-async def test_vague_or_conditional_pool_text_decides_nothing(world: dict[str, Any]) -> None:
-    cid = world["cid"]
+async def test_vague_or_conditional_pool_text_decides_nothing(world: FreeTextWorld) -> None:
+    cid = world.cid
     await rejected_and_asked_about_the_pool(world)
     for text in ("好的", "同意，但想先看看有哪些岗位"):
         outcome = await typed(world, text)

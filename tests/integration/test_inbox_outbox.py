@@ -15,11 +15,12 @@ from recruiting.infra.memory_kv import MemoryKeyValueStore
 from recruiting.infra.pii import FieldCipher
 from recruiting.infra.queues import InProcessQueue
 from recruiting.models import InboxEvent, OutboxMessage, ProcessingStatus
-from recruiting.ports.outbound import OutboundDraft, OutboundMessage
+from recruiting.ports.outbound import OutboundDraft
 from recruiting.ports.queue import INBOX_TOPIC
 from recruiting.services.messaging.callbacks import CallbackProcessor
 from recruiting.services.messaging.inbox import CallbackInbox
 from recruiting.services.messaging.outbox import Backoff, OutboxRelay
+from tests.fakes.outbound import RecordingSender
 
 CIPHER = FieldCipher({"t1": os.urandom(32)}, "t1")
 NO_WAIT = Backoff(base_seconds=0.0, cap_seconds=0.0)  # retries due at once, for stepping
@@ -120,18 +121,6 @@ async def test_handler_failure_is_retried_then_parked(database: str) -> None:
     assert row.status == ProcessingStatus.FAILED and "boom" in row.error and row.attempts == 3
 
 
-class FakeSender:
-    def __init__(self, *errors: Exception) -> None:
-        self.errors = list(errors)
-        self.sent: list[OutboundMessage] = []
-
-    async def deliver(self, message: OutboundMessage) -> dict[str, Any]:
-        self.sent.append(message)
-        if self.errors:
-            raise self.errors.pop(0)
-        return {"msgid": f"m{len(self.sent)}"}
-
-
 async def _outbox_row() -> int:
     row = await OutboxMessage.create(
         idempotency_key="k1",
@@ -143,7 +132,7 @@ async def _outbox_row() -> int:
 
 
 async def test_relay_sends_once_and_records_the_result(database: str) -> None:
-    sender = FakeSender()
+    sender = RecordingSender()
     relay = OutboxRelay({"wecom.message": sender}, lease_seconds=60, max_attempts=3)
     row_id = await _outbox_row()
     assert await relay.deliver(row_id)
@@ -154,7 +143,7 @@ async def test_relay_sends_once_and_records_the_result(database: str) -> None:
 
 
 async def test_relay_retries_transient_errors_with_attempt_numbers(database: str) -> None:
-    sender = FakeSender(RetryLater("busy", retry_after=0), ExternalServiceError("down"))
+    sender = RecordingSender(RetryLater("busy", retry_after=0), ExternalServiceError("down"))
     relay = OutboxRelay(
         {"wecom.message": sender}, lease_seconds=60, max_attempts=5, backoff=NO_WAIT
     )
@@ -169,7 +158,7 @@ async def test_relay_retries_transient_errors_with_attempt_numbers(database: str
 
 @pytest.mark.parametrize("error", [InvalidInput("bad"), ExternalServiceError("down")])
 async def test_relay_gives_up(database: str, error: Exception) -> None:
-    sender = FakeSender(error, error, error)
+    sender = RecordingSender(error, error, error)
     relay = OutboxRelay({"wecom.message": sender}, lease_seconds=60, max_attempts=1)
     row_id = await _outbox_row()
     assert not await relay.deliver(row_id)
@@ -219,7 +208,7 @@ async def test_one_senders_callbacks_are_processed_in_order(database: str) -> No
 
 async def test_one_recipients_messages_are_sent_in_order(database: str) -> None:
     queue = InProcessQueue()
-    sender = FakeSender(RetryLater("rate limited", retry_after=0))
+    sender = RecordingSender(RetryLater("rate limited", retry_after=0))
     relay = OutboxRelay(
         {"wecom.message": sender}, lease_seconds=60, max_attempts=5, queue=queue, backoff=NO_WAIT
     )

@@ -57,7 +57,7 @@ from recruiting.services.scheduling.slots import SchedulingRules, SchedulingServ
 from recruiting.services.shared.access import NotHr
 from recruiting.services.shared.sessions import Principal
 from tests.conftest import TEST_CIPHER
-from tests.unit.live_fakes import SH
+from tests.fakes.live import SH
 
 HR = Principal(0, SubjectKind.STAFF, staff_id=1, userid="lina", roles=frozenset({Role.HR}))
 INTERVIEWER = Principal(

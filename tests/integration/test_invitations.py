@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -109,8 +110,17 @@ class FakeCards:
         return {"msgid": "x", "response_code": f"send-{card['task_id']}" if card else ""}
 
 
+@dataclass(frozen=True)
+class InvitationWorld:
+    scheduling: SchedulingService
+    invitations: InterviewInvitations
+    interview: Interview  # booked with 面试官0 on a Monday two weeks ahead, not yet invited
+    candidate: Candidate
+    answers: CandidateAnswers
+
+
 @pytest.fixture
-async def world(database: str) -> dict[str, Any]:
+async def world(database: str) -> InvitationWorld:
     job = await JobOpening.create(code="sales", title="销售代表")
     round_ = await InterviewRound.create(job=job, name="业务面", duration_minutes=60,
                                          panel_size=1, preparation="业绩材料")  # fmt: skip
@@ -126,8 +136,8 @@ async def world(database: str) -> dict[str, Any]:
     proposal = (await scheduling.propose(HR, round_.id, [_day(start)], [staff[0].id]))[0]
     interview = await scheduling.book(HR, application.id, round_.id, proposal,
                                       location="A 座 12 楼")  # fmt: skip
-    return {"scheduling": scheduling, "invitations": invitations, "interview": interview,
-            "candidate": candidate, "answers": CandidateAnswers(invitations)}  # fmt: skip
+    return InvitationWorld(scheduling=scheduling, invitations=invitations, interview=interview,
+                           candidate=candidate, answers=CandidateAnswers(invitations))  # fmt: skip
 
 
 def _day(start: datetime) -> Any:
@@ -145,9 +155,9 @@ def _message(row: OutboxMessage, attempt: int = 1) -> OutboundMessage:
                            row.idempotency_key)  # fmt: skip
 
 
-async def test_booking_invites_once_with_every_fact(world: dict[str, Any]) -> None:
-    invitations: InterviewInvitations = world["invitations"]
-    interview: Interview = world["interview"]
+async def test_booking_invites_once_with_every_fact(world: InvitationWorld) -> None:
+    invitations = world.invitations
+    interview = world.interview
     first = await invitations.invite(HR, interview.id)
     again = await invitations.invite(HR, interview.id)
     assert first.id == again.id
@@ -163,10 +173,10 @@ async def test_booking_invites_once_with_every_fact(world: dict[str, Any]) -> No
     assert cards[0].payload["card"]["task_id"] == first.task_id
 
 
-async def test_confirm_then_repeat(world: dict[str, Any]) -> None:
-    invitations: InterviewInvitations = world["invitations"]
-    inv = await invitations.invite(HR, world["interview"].id)
-    cid = world["candidate"].id
+async def test_confirm_then_repeat(world: InvitationWorld) -> None:
+    invitations = world.invitations
+    inv = await invitations.invite(HR, world.interview.id)
+    cid = world.candidate.id
     done = await invitations.answer(cid, Answer("confirm"), source_id="kf:1")
     assert done.result == "confirmed"
     assert (
@@ -178,13 +188,13 @@ async def test_confirm_then_repeat(world: dict[str, Any]) -> None:
     assert len(updates) == 1 and updates[0].payload["task_id"] == inv.task_id
 
 
-async def test_hr_cancelling_tells_the_invited_candidate_once(world: dict[str, Any]) -> None:
-    invitations: InterviewInvitations = world["invitations"]
-    interview = world["interview"]
+async def test_hr_cancelling_tells_the_invited_candidate_once(world: InvitationWorld) -> None:
+    invitations = world.invitations
+    interview = world.interview
     inv = await invitations.invite(HR, interview.id)
-    cid = world["candidate"].id
+    cid = world.candidate.id
     await invitations.answer(cid, Answer("confirm"), source_id="kf:c1")
-    await world["scheduling"].cancel(HR, interview.id, "岗位关闭")
+    await world.scheduling.cancel(HR, interview.id, "岗位关闭")
     assert await invitations.withdraw(HR, interview.id, "岗位关闭") == 1
     assert await invitations.withdraw(HR, interview.id, "岗位关闭") == 0
     told = [r for r in await _rows(Channel.CANDIDATE) if "已取消" in r.payload["content"]]
@@ -194,11 +204,11 @@ async def test_hr_cancelling_tells_the_invited_candidate_once(world: dict[str, A
     assert late.result == "closed"  # not a decline: HR is not told the candidate refused
 
 
-async def test_one_message_synced_twice_at_once_is_answered_once(world: dict[str, Any]) -> None:
+async def test_one_message_synced_twice_at_once_is_answered_once(world: InvitationWorld) -> None:
     """Two kf syncs racing over the same message (no invitation to answer): the reply row's
     unique source decides; the loser reports a duplicate instead of failing its callback."""
-    invitations: InterviewInvitations = world["invitations"]
-    cid = world["candidate"].id
+    invitations = world.invitations
+    cid = world.candidate.id
     outcomes = await asyncio.gather(
         *(invitations.answer(cid, Answer("confirm"), source_id="kf:race") for _ in range(4))
     )
@@ -207,12 +217,12 @@ async def test_one_message_synced_twice_at_once_is_answered_once(world: dict[str
 
 
 async def test_reschedule_offers_three_slots_and_a_pick_moves_the_interview(
-    world: dict[str, Any],
+    world: InvitationWorld,
 ) -> None:
-    invitations: InterviewInvitations = world["invitations"]
-    interview: Interview = world["interview"]
+    invitations = world.invitations
+    interview = world.interview
     inv = await invitations.invite(HR, interview.id)
-    cid = world["candidate"].id
+    cid = world.candidate.id
     offered = await invitations.answer(cid, Answer("reschedule"), subject=f"invite:{inv.id}")
     assert offered.result == "offered"
     assert (await Interview.get(id=interview.id)).status == "reschedule_requested"
@@ -234,11 +244,11 @@ async def test_reschedule_offers_three_slots_and_a_pick_moves_the_interview(
     assert (await invitations.answer(cid, Answer("confirm"))).invitation_id == new.id
 
 
-async def test_decline_cancels_and_frees_the_time(world: dict[str, Any]) -> None:
-    invitations: InterviewInvitations = world["invitations"]
-    interview: Interview = world["interview"]
+async def test_decline_cancels_and_frees_the_time(world: InvitationWorld) -> None:
+    invitations = world.invitations
+    interview = world.interview
     await invitations.invite(HR, interview.id)
-    cid = world["candidate"].id
+    cid = world.candidate.id
     assert (
         await invitations.answer(cid, Answer("decline"), source_id="app:1")
     ).result == "declined"
@@ -250,10 +260,10 @@ async def test_decline_cancels_and_frees_the_time(world: dict[str, Any]) -> None
     assert again.result == "closed"
 
 
-async def test_sender_routes_inbox_kf_fallback_and_external(world: dict[str, Any]) -> None:
-    invitations: InterviewInvitations = world["invitations"]
-    inv = await invitations.invite(HR, world["interview"].id)
-    cid = world["candidate"].id
+async def test_sender_routes_inbox_kf_fallback_and_external(world: InvitationWorld) -> None:
+    invitations = world.invitations
+    inv = await invitations.invite(HR, world.interview.id)
+    cid = world.candidate.id
     kf, external = FakeKf(), FakeExternal()
     sender = CandidateChannelSender(kf, external, None)
     [row] = await _rows(Channel.CANDIDATE)
@@ -264,7 +274,7 @@ async def test_sender_routes_inbox_kf_fallback_and_external(world: dict[str, Any
     assert len(external.ways) == 1 and external.ways[0]["state"] == inv.reference
     assert await ContactWay.filter(state=inv.reference).count() == 1
     # The candidate writes to 微信客服 with the invitation code: kf is bound and open.
-    answers: CandidateAnswers = world["answers"]
+    answers = world.answers
     bound = await answers.kf_message("wk1", "wm-kf", "k1", f"你好 {inv.reference}", "",
                                      clock.now())  # fmt: skip
     assert bound is not None and bound.result == "bound"
@@ -301,10 +311,10 @@ async def test_sender_routes_inbox_kf_fallback_and_external(world: dict[str, Any
     assert kept.delivery == "awaiting_confirmation"
 
 
-async def test_remote_invitation_waits_for_the_meeting_link(world: dict[str, Any]) -> None:
-    interview: Interview = world["interview"]
+async def test_remote_invitation_waits_for_the_meeting_link(world: InvitationWorld) -> None:
+    interview = world.interview
     await Interview.filter(id=interview.id).update(mode="remote")
-    await world["invitations"].invite(HR, interview.id)
+    await world.invitations.invite(HR, interview.id)
     [row] = await _rows(Channel.CANDIDATE)
     sender = CandidateChannelSender(FakeKf(), FakeExternal(), None)
     from recruiting.errors import RetryLater
@@ -339,8 +349,8 @@ async def test_staff_card_updates_take_the_newest_code(database: str) -> None:
     assert await CardCode.filter(used_at=None).count() == 0
 
 
-async def test_kf_sync_pages_and_keeps_the_cursor(world: dict[str, Any]) -> None:
-    inv = await world["invitations"].invite(HR, world["interview"].id)
+async def test_kf_sync_pages_and_keeps_the_cursor(world: InvitationWorld) -> None:
+    inv = await world.invitations.invite(HR, world.interview.id)
     kf = FakeKf()
     msg = {"origin": 3, "msgtype": "text", "open_kfid": "wk1", "external_userid": "wm-kf",
            "send_time": int(clock.now().timestamp())}  # fmt: skip
@@ -355,11 +365,11 @@ async def test_kf_sync_pages_and_keeps_the_cursor(world: dict[str, Any]) -> None
 
     event = KfEvent("kf", "", "", "", 0, "event", "kf_msg_or_event", "d", token="expired",
                     open_kf_id="wk1")  # fmt: skip
-    await KfSync(kf, world["answers"]).on_event(event)
+    await KfSync(kf, world.answers).on_event(event)
     assert (await KfCursor.get(open_kfid="wk1")).cursor == "2"
-    assert (await Interview.get(id=world["interview"].id)).status == "confirmed"
+    assert (await Interview.get(id=world.interview.id)).status == "confirmed"
     # The same callback again reads nothing new and changes nothing.
-    await KfSync(kf, world["answers"]).on_event(event)
+    await KfSync(kf, world.answers).on_event(event)
     assert kf.syncs[-1]["cursor"] == "2"
     assert (await InterviewInvitation.get(id=inv.id)).status == InvitationStatus.CONFIRMED
 
@@ -429,7 +439,7 @@ async def test_schedule_command_with_too_few_interviewers_is_answered_in_chinese
     assert problems(content) == [], content
 
 
-async def test_choices_of_other_features_go_to_their_handler(world: dict[str, Any]) -> None:
+async def test_choices_of_other_features_go_to_their_handler(world: InvitationWorld) -> None:
     from recruiting.services.invitations.lifecycle import Outcome
 
     seen: list[tuple[int, str, str, str]] = []
@@ -439,10 +449,8 @@ async def test_choices_of_other_features_go_to_their_handler(world: dict[str, An
         seen.append((candidate_id, subject, key, source_id))
         return Outcome("recorded", "谢谢")
 
-    cid = world["candidate"].id
-    answers = CandidateAnswers(
-        world["invitations"], answer_routes(world["invitations"], survey=survey)
-    )
+    cid = world.candidate.id
+    answers = CandidateAnswers(world.invitations, answer_routes(world.invitations, survey=survey))
     message = await CandidateMessage.create(
         outbox_key="survey:9:ask", candidate_id=cid, subject="survey:9", route="miniapp",
         payload={"kind": "choices", "content": "满意吗", "subject": "survey:9",

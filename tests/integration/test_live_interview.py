@@ -22,7 +22,7 @@ from recruiting.services.live.interview import LiveInterviews
 from recruiting.services.live.panel_scoring import SCORE, PanelScoring
 from recruiting.services.messaging.conversation import Conversation
 from recruiting.services.messaging.effects import Effects
-from tests.unit.live_fakes import SH, Live, clicked, live_world, said
+from tests.fakes.live import SH, Live, clicked, live_world, said
 
 NOTES = [
     "去年双十一前门店客单价连续下滑，她负责牵头做会员活动。",

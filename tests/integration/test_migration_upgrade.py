@@ -11,22 +11,17 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
-import uuid
-from collections.abc import AsyncIterator
-from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
-import asyncpg
-import pytest
 from tortoise import Tortoise, connections
-from tortoise.backends.base.executor import EXECUTOR_CACHE
 from tortoise.migrations import operations as ops
 from tortoise.migrations.api import migrate
 
 import recruiting.migrations
-from recruiting.db import close_database, tortoise_config
-from tests.conftest import POSTGRES_URL, require_service
+from recruiting.db import tortoise_config
+from tests.integration.empty_database import empty_url, insert_row
+
+__all__ = ["empty_url"]  # the fixture
 
 BASE = "0010_offer_candidate_answer"  # the newest migration that had landed on 2026-12-06
 
@@ -47,62 +42,6 @@ def _altered_models() -> list[str]:
             elif isinstance(op, ops.AddField) and op.model_name not in created:
                 altered.append(op.model_name)
     return list(dict.fromkeys(altered))
-
-
-@pytest.fixture(params=["sqlite", "postgres"])
-async def empty_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[str]:
-    # Tortoise caches insert SQL per connection *name*; tests switch dialects under "default".
-    EXECUTOR_CACHE.clear()
-    if request.param == "sqlite":
-        yield f"sqlite://{tmp_path}/upgrade.sqlite3"
-        return
-    require_service("PostgreSQL", "127.0.0.1", 5432)
-    name = f"upgrade_{uuid.uuid4().hex[:10]}"
-    admin = await asyncpg.connect(POSTGRES_URL)
-    await admin.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield POSTGRES_URL.rsplit("/", 1)[0] + f"/{name}"
-    finally:
-        await close_database()
-        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        await admin.close()
-
-
-async def _required_columns(table: str, sqlite: bool) -> list[tuple[str, str]]:
-    """(column, type) of the NOT NULL columns without a database default."""
-    conn = connections.get("default")
-    if sqlite:
-        rows = (await conn.execute_query(f'PRAGMA table_info("{table}")'))[1]
-        return [(r["name"], r["type"].lower()) for r in rows
-                if r["notnull"] and r["dflt_value"] is None and not r["pk"]]  # fmt: skip
-    sql = ("SELECT column_name, data_type FROM information_schema.columns WHERE table_name = $1"
-           " AND is_nullable = 'NO' AND column_default IS NULL")  # fmt: skip
-    rows = (await conn.execute_query(sql, [table]))[1]
-    return [(r["column_name"], r["data_type"].lower()) for r in rows]
-
-
-def _placeholder(kind: str, sqlite: bool) -> Any:
-    if "int" in kind or "serial" in kind:
-        return 1
-    if "bool" in kind:
-        return 0 if sqlite else False
-    if "timestamp" in kind or "date" in kind:
-        return datetime.now(UTC).isoformat() if sqlite else datetime.now(UTC)
-    if "json" in kind:
-        return "{}"
-    if "numeric" in kind or "decimal" in kind:
-        return "1" if sqlite else 1
-    return "x"
-
-
-async def _insert_row(table: str, sqlite: bool) -> None:
-    columns = await _required_columns(table, sqlite)
-    names = ", ".join(f'"{c}"' for c, _ in columns)
-    marks = ", ".join("?" if sqlite else f"${i + 1}" for i in range(len(columns)))
-    values = [_placeholder(kind, sqlite) for _, kind in columns]
-    await connections.get("default").execute_query(
-        f'INSERT INTO "{table}" ({names}) VALUES ({marks})', values
-    )
 
 
 def _with_references(models: list[str]) -> list[str]:
@@ -139,7 +78,7 @@ async def test_later_migrations_upgrade_a_database_holding_rows(empty_url: str) 
         failed = []
         for table in pending:
             try:
-                await _insert_row(table, sqlite)
+                await insert_row(table, sqlite)
             except Exception:  # an FK to a table not yet filled: next pass
                 failed.append(table)
         pending = failed

@@ -6,17 +6,13 @@ from __future__ import annotations
 
 import asyncio
 import re
+from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal as D
-from itertools import count
-from typing import Any
-from zoneinfo import ZoneInfo
 
 import pytest
 
 from recruiting import clock
-from recruiting.domain.inbound import ApprovalChange, ApprovalDetail, ApprovalRecord, CardClick
-from recruiting.errors import InvalidInput
 from recruiting.models import (
     Application,
     ApplicationStatus,
@@ -28,54 +24,35 @@ from recruiting.models import (
     OutboxMessage,
 )
 from recruiting.ports.outbound import OutboundDraft
-from recruiting.ports.payroll import CityDataGap, PackageEstimate, PackageTerms
 from recruiting.services.demo import seed_demo_staff
 from recruiting.services.offers.answers import OfferAnswers
 from recruiting.services.offers.approvals import OfferApprovals
 from recruiting.services.offers.ehr import EhrSync
 from recruiting.services.offers.offers import Offers
-from tests.integration.test_conversation import said
+from tests.fakes.payroll import FakePackages
+from tests.integration.offer_world import (
+    START,
+    TZ,
+    OfferWorld,
+    approval,
+    card_of,
+    click,
+    start,
+    submitted_offer,
+)
 from tests.people_text import display_strings, problems
 
-TZ = ZoneInfo("Asia/Shanghai")
-START = date(2030, 3, 18)
-_keys = count(1)
 
+@dataclass(frozen=True)
+class OffersWorld(OfferWorld):
+    """张三 applying for 销售代表 (上海); 大客户经理 (北京) is open too."""
 
-class FakePackages:
-    """The payroll port as a fake: standard packages per job code, a simple estimate."""
-
-    def __init__(self) -> None:
-        self.proposals = {"sales": PackageTerms("shanghai", D(12000), D(2), D(800))}
-        self.estimated: list[PackageTerms] = []
-        self.notice = ""  # what the estimate says about stale or unverified city data
-        self.gaps: list[CityDataGap] = []
-
-    async def propose(self, job_code: str, city: str) -> PackageTerms | None:
-        return self.proposals.get(job_code)
-
-    async def city_code(self, city: str) -> str:
-        if city in ("", "上海", "shanghai"):
-            return "shanghai"
-        if city in ("北京", "beijing"):
-            return "beijing"
-        raise InvalidInput(f"薪酬系统没有城市「{city}」的社保规则")
-
-    async def estimate(self, terms: PackageTerms, start: date) -> PackageEstimate:
-        self.estimated.append(terms)
-        if terms.base < D(2690):
-            raise InvalidInput("薪酬测算未通过：月薪低于最低工资")
-        gross = terms.base + terms.allowances
-        return PackageEstimate("上海" if terms.city == "shanghai" else "北京", gross,
-                               gross * D("0.8"), gross * D("1.3"), terms.base * terms.bonus_months,
-                               gross * 12, start.year, self.notice)  # fmt: skip
-
-    async def data_gaps(self, day: date) -> list[CityDataGap]:
-        return list(self.gaps)
+    other: JobOpening
+    packages: FakePackages
 
 
 @pytest.fixture
-async def world(database: str) -> dict[str, Any]:
+async def world(database: str) -> OffersWorld:
     await seed_demo_staff()
     job = await JobOpening.create(code="sales", title="销售代表", city="上海")
     other = await JobOpening.create(code="kam", title="大客户经理", city="北京")
@@ -83,30 +60,9 @@ async def world(database: str) -> dict[str, Any]:
     application = await Application.create(candidate=candidate, job=job, status="interviewing")
     packages = FakePackages()
     approvals = OfferApprovals(EhrSync(), TZ)
-    return {"job": job, "other": other, "application": application, "packages": packages,
-            "offers": Offers(packages, approvals, TZ), "approvals": approvals}  # fmt: skip
-
-
-def click(userid: str, key: str) -> CardClick:
-    n = next(_keys)
-    return CardClick(kind="card_click", from_user=userid, to_user="c", agent_id="1",
-                     create_time=n, msg_type="event", event="template_card_event",
-                     dedup_key=f"click:{n}", event_key=key, task_id="t", response_code=f"rc{n}")  # fmt: skip
-
-
-def approval(sp_no: str, status: int, event: int, *, speech: str = "", by: str = "zhangwei"):  # type: ignore[no-untyped-def]
-    n = next(_keys)
-    detail = ApprovalDetail(approver=by, speech=speech, sp_status=status, sp_time=1000 + n)
-    return ApprovalChange(kind="approval", from_user="sys", to_user="c", agent_id="1",
-                          create_time=n, msg_type="event", event="sys_approval_change",
-                          dedup_key=f"ap:{n}", sp_no=sp_no, sp_status=status,
-                          records=(ApprovalRecord(status, 1, (detail,)),),
-                          status_change_event=event)  # fmt: skip
-
-
-def card_of(drafts: list[OutboundDraft]) -> dict[str, Any]:
-    [draft] = [d for d in drafts if d.payload.get("kind") == "template_card"]
-    return dict(draft.payload["card"])
+    offers = Offers(packages, approvals, TZ)
+    return OffersWorld(job=job, application=application, approvals=approvals, offers=offers,
+                       other=other, packages=packages)  # fmt: skip
 
 
 def text_of(drafts: list[OutboundDraft]) -> str:
@@ -117,38 +73,14 @@ async def rows(channel: str) -> list[OutboxMessage]:
     return list(await OutboxMessage.filter(channel=channel).order_by("id"))
 
 
-async def start(world: dict[str, Any], text: str, userid: str = "lina") -> list[OutboundDraft]:
-    offers: Offers = world["offers"]
-    drafts = await offers.on_text(await _staff(userid), said(userid, text))
-    assert drafts is not None
-    return drafts
-
-
-async def _staff(userid: str):  # type: ignore[no-untyped-def]
-    from recruiting.models import Staff
-
-    return await Staff.get(wecom_userid=userid)
-
-
-async def submitted_offer(world: dict[str, Any], sp_no: str = "SP1") -> Offer:
-    """An offer submitted by lina and, unless ``sp_no`` is empty, numbered by WeCom."""
-    card = card_of(await start(world, f"发offer 张三 入职{START.isoformat()}"))
-    offers: Offers = world["offers"]
-    await offers.on_card_click(click("lina", card["button_list"][0]["key"]))
-    offer = await Offer.get(application_id=world["application"].id)
-    if sp_no:
-        await offers.submitted(offer.id, sp_no)
-    return await Offer.get(id=offer.id)
-
-
-async def test_hr_gets_the_package_card_and_others_are_refused(world: dict[str, Any]) -> None:
+async def test_hr_gets_the_package_card_and_others_are_refused(world: OffersWorld) -> None:
     drafts = await start(world, f"发offer 张三 入职{START.isoformat()}")
     card = card_of(drafts)
     values = {h["keyname"]: h["value"] for h in card["horizontal_content_list"]}
     assert values["月薪（税前）"] == "12,000.00 元" and values["每月补贴"] == "800.00 元"
     assert values["预计税后/月"] == "约 10,240.00 元" and values["公司成本/月"] == "约 16,640.00 元"
     assert [b["text"] for b in card["button_list"]] == ["提交审批", "取消"]
-    offer = await Offer.get(application_id=world["application"].id)
+    offer = await Offer.get(application_id=world.application.id)
     assert offer.status == "draft" and offer.base_salary == D(12000) and offer.city == "shanghai"
     assert offer.start_date == START and offer.created_by == "lina"
 
@@ -158,9 +90,9 @@ async def test_hr_gets_the_package_card_and_others_are_refused(world: dict[str, 
     assert await Offer.all().count() == 1
 
 
-async def test_figures_typed_by_hr_and_what_is_missing(world: dict[str, Any]) -> None:
+async def test_figures_typed_by_hr_and_what_is_missing(world: OffersWorld) -> None:
     other = await Candidate.create(name="李四")
-    await Application.create(candidate=other, job=world["other"])
+    await Application.create(candidate=other, job=world.other)
     assert "请写明月薪和入职日期" in text_of(await start(world, "发offer 李四"))
     assert "请补充入职日期" in text_of(await start(world, "发offer 李四 月薪20000"))
     # Every example start date in the hints is ahead of today, whatever today is.
@@ -191,18 +123,18 @@ async def test_figures_typed_by_hr_and_what_is_missing(world: dict[str, Any]) ->
     assert "没有找到" in text_of(await start(world, "发offer 王五"))
 
 
-async def test_same_name_twice_asks_for_the_job(world: dict[str, Any]) -> None:
+async def test_same_name_twice_asks_for_the_job(world: OffersWorld) -> None:
     twin = await Candidate.create(name="张三")
-    await Application.create(candidate=twin, job=world["other"])
+    await Application.create(candidate=twin, job=world.other)
     assert "有多个应聘中的岗位" in text_of(await start(world, "发offer 张三"))
     card = card_of(await start(world, "发offer 张三 大客户经理 月薪3万 入职2030-03-18"))
     assert card["main_title"]["title"].endswith("大客户经理")
 
 
 async def test_submit_queues_one_applyevent_and_stale_cards_do_nothing(
-    world: dict[str, Any],
+    world: OffersWorld,
 ) -> None:
-    offers: Offers = world["offers"]
+    offers = world.offers
     first = card_of(await start(world, f"发offer 张三 入职{START.isoformat()}"))
     second = card_of(await start(world, "发offer 张三 月薪13000"))
     stale = await offers.on_card_click(click("lina", first["button_list"][0]["key"]))
@@ -230,8 +162,8 @@ async def test_submit_queues_one_applyevent_and_stale_cards_do_nothing(
     assert "已有一份提交中的 offer" in text_of(await start(world, "发offer 张三"))
 
 
-async def test_approval_hands_off_once_and_never_moves_back(world: dict[str, Any]) -> None:
-    approvals: OfferApprovals = world["approvals"]
+async def test_approval_hands_off_once_and_never_moves_back(world: OffersWorld) -> None:
+    approvals = world.approvals
     offer = await submitted_offer(world)
     assert offer.status == "pending_approval" and offer.sp_no == "SP1"
     assert "审批中" in (await rows("wecom.message"))[-1].payload["content"]
@@ -239,7 +171,7 @@ async def test_approval_hands_off_once_and_never_moves_back(world: dict[str, Any
     for _ in range(2):  # two distinct deliveries of the same decision
         assert await approvals.on_approval(approval("SP1", 2, 2, speech="同意")) == []
     assert (await Offer.get(id=offer.id)).status == "approved"
-    application = await Application.get(id=world["application"].id)
+    application = await Application.get(id=world.application.id)
     assert application.status == ApplicationStatus.OFFER
     letter, _ask = await rows("candidate.message")
     assert letter.recipient == f"candidate:{application.candidate_id}"  # type: ignore[attr-defined]
@@ -276,8 +208,8 @@ async def test_approval_hands_off_once_and_never_moves_back(world: dict[str, Any
     assert history[-1].to_status == "deleted"
 
 
-async def test_a_redelivered_callback_is_recorded_once(world: dict[str, Any]) -> None:
-    approvals: OfferApprovals = world["approvals"]
+async def test_a_redelivered_callback_is_recorded_once(world: OffersWorld) -> None:
+    approvals = world.approvals
     offer = await submitted_offer(world)
     event = approval("SP1", 3, 3, speech="预算不足", by="chenjing")
     await approvals.on_approval(event)
@@ -292,14 +224,14 @@ async def test_a_redelivered_callback_is_recorded_once(world: dict[str, Any]) ->
     assert card_of(await start(world, f"发offer 张三 入职{START.isoformat()}"))
 
 
-async def test_a_decision_before_the_number_is_kept_then_applied(world: dict[str, Any]) -> None:
-    approvals: OfferApprovals = world["approvals"]
+async def test_a_decision_before_the_number_is_kept_then_applied(world: OffersWorld) -> None:
+    approvals = world.approvals
     offer = await submitted_offer(world, sp_no="")
     await approvals.on_approval(approval("SP9", 2, 2))  # WeCom was faster than our answer
     held = await OfferEvent.get(sp_no="SP9")
     assert held.offer_id is None and held.applied is False  # type: ignore[attr-defined]
     assert (await Offer.get(id=offer.id)).status == "submitting"
-    offers: Offers = world["offers"]
+    offers = world.offers
     await offers.submitted(offer.id, "SP9")
     await offers.submitted(offer.id, "SP9")  # a retried delivery
     assert (await Offer.get(id=offer.id)).status == "approved"
@@ -308,9 +240,9 @@ async def test_a_decision_before_the_number_is_kept_then_applied(world: dict[str
 
 
 async def test_early_withdrawal_after_approval_sends_nothing_to_the_candidate(
-    world: dict[str, Any],
+    world: OffersWorld,
 ) -> None:
-    approvals: OfferApprovals = world["approvals"]
+    approvals = world.approvals
     offer = await submitted_offer(world)
     await approvals.on_approval(approval("SP1", 6, 8))  # the 已通过 callback is still on its way
     await approvals.on_approval(approval("SP1", 2, 2))
@@ -325,9 +257,9 @@ async def test_early_withdrawal_after_approval_sends_nothing_to_the_candidate(
     [(4, 6, "withdrawn", "已撤销"), (7, 0, "deleted", "已删除"), (10, 0, "approved", "已通过")],
 )
 async def test_other_statuses(
-    world: dict[str, Any], status: int, event: int, final: str, says: str
+    world: OffersWorld, status: int, event: int, final: str, says: str
 ) -> None:
-    approvals: OfferApprovals = world["approvals"]
+    approvals = world.approvals
     offer = await submitted_offer(world)
     await approvals.on_approval(approval("SP1", status, event))
     assert (await Offer.get(id=offer.id)).status == final
@@ -335,16 +267,16 @@ async def test_other_statuses(
     assert len(await rows("candidate.message")) == (2 if final == "approved" else 0)
 
 
-async def test_unknown_approval_is_kept_and_ignored(world: dict[str, Any]) -> None:
-    approvals: OfferApprovals = world["approvals"]
+async def test_unknown_approval_is_kept_and_ignored(world: OffersWorld) -> None:
+    approvals = world.approvals
     assert await approvals.on_approval(approval("LEAVE-42", 2, 2)) == []
     held = await OfferEvent.get(sp_no="LEAVE-42")
     assert held.applied is False and held.sp_status == 2
     assert await OutboxMessage.all().count() == 0
 
 
-async def test_refusal_keeps_a_draft_and_tells_hr(world: dict[str, Any]) -> None:
-    offers: Offers = world["offers"]
+async def test_refusal_keeps_a_draft_and_tells_hr(world: OffersWorld) -> None:
+    offers = world.offers
     offer = await submitted_offer(world, sp_no="")
     await offers.refused(offer.id, 301025, "invalid apply_data")
     await offers.refused(offer.id, 301025, "invalid apply_data")  # retried: no second message
@@ -361,20 +293,20 @@ async def test_refusal_keeps_a_draft_and_tells_hr(world: dict[str, Any]) -> None
     assert "301055" in (await rows("wecom.message"))[-1].payload["content"]
 
 
-async def test_cancel_closes_the_draft(world: dict[str, Any]) -> None:
-    offers: Offers = world["offers"]
+async def test_cancel_closes_the_draft(world: OffersWorld) -> None:
+    offers = world.offers
     card = card_of(await start(world, f"发offer 张三 入职{START.isoformat()}"))
     drafts = await offers.on_card_click(click("lina", card["button_list"][1]["key"]))
     assert "已取消" in text_of(drafts)
-    assert (await Offer.get(application_id=world["application"].id)).status == "cancelled"
+    assert (await Offer.get(application_id=world.application.id)).status == "cancelled"
     await offers.on_card_click(click("lina", card["button_list"][0]["key"]))
     assert await rows("wecom.approval") == []
 
 
-async def test_erased_candidate_gets_nothing_and_hr_is_told(world: dict[str, Any]) -> None:
-    approvals: OfferApprovals = world["approvals"]
+async def test_erased_candidate_gets_nothing_and_hr_is_told(world: OffersWorld) -> None:
+    approvals = world.approvals
     offer = await submitted_offer(world)
-    await Candidate.filter(id=world["application"].candidate_id).update(erased_at=clock.now())
+    await Candidate.filter(id=world.application.candidate_id).update(erased_at=clock.now())
     await approvals.on_approval(approval("SP1", 2, 2))
     assert (await Offer.get(id=offer.id)).status == "approved"
     assert "个人信息已删除" in (await rows("wecom.message"))[-1].payload["content"]
@@ -382,18 +314,18 @@ async def test_erased_candidate_gets_nothing_and_hr_is_told(world: dict[str, Any
         assert await rows(channel) == []
 
 
-async def test_the_candidate_answers_the_letter_once(world: dict[str, Any]) -> None:
+async def test_the_candidate_answers_the_letter_once(world: OffersWorld) -> None:
     """The letter's 接受offer tap (any route) is recorded once; HR is told once; a repeated
     delivery is silent, a second different tap is told it was already answered; someone
     else's tap, or a tap after 通过后撤销, changes nothing."""
-    approvals: OfferApprovals = world["approvals"]
+    approvals = world.approvals
     offer = await submitted_offer(world)
     await approvals.on_approval(approval("SP1", 2, 2))
     letter, ask = await rows("candidate.message")
     assert "录用邀请" in letter.payload["content"] and letter.payload["kind"] == "text"
     assert ask.payload["kind"] == "choices" and ask.payload["subject"] == f"offer:{offer.id}"
     assert [c["key"] for c in ask.payload["choices"]] == ["accept", "decline"]
-    cid = world["application"].candidate_id
+    cid = world.application.candidate_id
     answers = OfferAnswers()
     subject = ask.payload["subject"]
     stranger = await Candidate.create(name="李四")
@@ -418,36 +350,36 @@ async def test_the_candidate_answers_the_letter_once(world: dict[str, Any]) -> N
     assert late.result == "closed" and "通过后撤销" in late.message
 
 
-async def test_an_odd_offer_number_in_the_subject_is_unknown(world: dict[str, Any]) -> None:
+async def test_an_odd_offer_number_in_the_subject_is_unknown(world: OffersWorld) -> None:
     """A subject whose number is not an ASCII id that fits the column (², ١, 40 digits) is
     an unknown offer, not a ValueError or a database overflow."""
-    cid = world["application"].candidate_id
+    cid = world.application.candidate_id
     for odd in ("offer:²", "offer:١", "offer:" + "9" * 40):
         told = await OfferAnswers()(cid, odd, "accept", source_id="kf:odd", text="")
         assert told.result == "unknown"
 
 
 async def test_stale_city_data_is_said_on_the_card_and_the_approval_form(
-    world: dict[str, Any],
+    world: OffersWorld,
 ) -> None:
     clean = card_of(await start(world, f"发offer 张三 入职{START.isoformat()}"))
     assert clean["sub_title_text"].startswith("税后与成本为薪酬系统估算")
     notice = "注意：上海2030年7—12月的社保基数尚未收录，按上一期估算。"
-    world["packages"].notice = notice
+    world.packages.notice = notice
     card = card_of(await start(world, "发offer 张三 月薪13000"))
     assert card["sub_title_text"].startswith(notice)
-    offers: Offers = world["offers"]
+    offers = world.offers
     done = await offers.on_card_click(click("lina", card["button_list"][0]["key"]))
     assert text_of(done) == ""
     [row] = await rows("wecom.approval")
     assert row.payload["note"].endswith(f"；{notice}")
 
 
-async def test_what_hr_reads_about_an_offer_names_no_number(world: dict[str, Any]) -> None:
+async def test_what_hr_reads_about_an_offer_names_no_number(world: OffersWorld) -> None:
     """The card, the replies to its buttons, the approval form's note and the answer notice
     say whose offer it is; an internal offer number (``offer #7``, ``草稿 #7``) is nothing a
     person can use."""
-    offers: Offers = world["offers"]
+    offers = world.offers
     card = card_of(await start(world, f"发offer 张三 入职{START.isoformat()}"))
     submitted = await offers.on_card_click(click("lina", card["button_list"][0]["key"]))
     again = await offers.on_card_click(click("lina", card["button_list"][0]["key"]))
@@ -457,11 +389,11 @@ async def test_what_hr_reads_about_an_offer_names_no_number(world: dict[str, Any
              text_of(in_flight)]  # fmt: skip
     [request] = await rows("wecom.approval")
     shown.append(request.payload["note"])
-    offer = await Offer.get(application_id=world["application"].id)
+    offer = await Offer.get(application_id=world.application.id)
     await offers.submitted(offer.id, "SP1")
-    await world["approvals"].on_approval(approval("SP1", 2, 2))
+    await world.approvals.on_approval(approval("SP1", 2, 2))
     subject = f"offer:{offer.id}"
-    await OfferAnswers()(world["application"].candidate_id, subject, "accept", source_id="kf:1",
+    await OfferAnswers()(world.application.candidate_id, subject, "accept", source_id="kf:1",
                          text="接受offer")  # fmt: skip
     shown += [r.payload["content"] for r in await rows("wecom.message")]
     assert "无需再操作" in text_of(again) and "已有一份提交中的 offer" in text_of(in_flight)

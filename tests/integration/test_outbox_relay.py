@@ -29,7 +29,7 @@ from recruiting.models import (
     Staff,
 )
 from recruiting.ports.ehr import CandidateArchive, NewEmployee, record_from_payload
-from recruiting.ports.outbound import Channel, OutboundMessage
+from recruiting.ports.outbound import Channel
 from recruiting.services.messaging.effects import Unit
 from recruiting.services.messaging.outbox import (
     RETRY,
@@ -40,28 +40,11 @@ from recruiting.services.messaging.outbox import (
 )
 from recruiting.services.offers.ehr import EhrSync
 from recruiting.services.shared.audit import Actor
+from tests.fakes.outbound import RecordingSender
 from tests.people_text import display_strings, problems
 
 NO_WAIT = Backoff(0.0, 0.0)
 HR = Actor("zhangwei")
-
-
-class Sender:
-    """Records every delivery; fails according to ``plan`` (one entry per call)."""
-
-    def __init__(self, *plan: Exception | None, delay: float = 0.0) -> None:
-        self.plan = list(plan)
-        self.sent: list[OutboundMessage] = []
-        self.delay = delay
-
-    async def deliver(self, message: OutboundMessage) -> dict[str, Any]:
-        self.sent.append(message)
-        if self.delay:
-            await asyncio.sleep(self.delay)
-        error = self.plan.pop(0) if self.plan else None
-        if error is not None:
-            raise error
-        return {"ok": message.id}
 
 
 async def _staff() -> None:
@@ -86,7 +69,7 @@ def test_full_jitter_stays_within_floor_and_cap() -> None:
 
 
 async def test_retry_waits_a_jittered_exponential_time(database: str) -> None:
-    sender = Sender(ExternalServiceError("down"), RetryLater("busy", retry_after=10))
+    sender = RecordingSender(ExternalServiceError("down"), RetryLater("busy", retry_after=10))
     relay = OutboxRelay({"ehr": sender}, lease_seconds=60, max_attempts=9,
                         backoff=Backoff(4.0, 600.0), rand=lambda: 0.5)  # fmt: skip
     row_id = await _row("k1")
@@ -106,7 +89,7 @@ async def test_retry_waits_a_jittered_exponential_time(database: str) -> None:
 async def test_dead_letter_alerts_hr_managers_in_the_same_transaction(database: str) -> None:
     await _staff()
     queue = InProcessQueue()
-    relay = OutboxRelay({"ehr": Sender(InvalidInput("EHR refused: no mobile"))},
+    relay = OutboxRelay({"ehr": RecordingSender(InvalidInput("EHR refused: no mobile"))},
                         lease_seconds=60, max_attempts=5, queue=queue,
                         dead_letters=DeadLetters(queue))  # fmt: skip
     row_id = await _row("k1")
@@ -134,8 +117,8 @@ async def test_the_dead_letter_card_names_whom_the_delivery_was_for(database: st
     await _staff()
     candidate = await Candidate.create(name="赵敏")
     letters = DeadLetters()
-    relay = OutboxRelay({"ehr": Sender(InvalidInput("EHR refused")),
-                         "wecom.message": Sender(InvalidInput("81013 user not found"))},
+    relay = OutboxRelay({"ehr": RecordingSender(InvalidInput("EHR refused")),
+                         "wecom.message": RecordingSender(InvalidInput("81013 user not found"))},
                         lease_seconds=60, max_attempts=1, dead_letters=letters)  # fmt: skip
     to_candidate = await _row("k1", recipient=f"candidate:{candidate.id}")
     to_staff = await _row("k2", channel="wecom.message", recipient="lina")
@@ -156,7 +139,10 @@ async def test_the_dead_letter_card_names_whom_the_delivery_was_for(database: st
 async def test_retries_exhausted_then_dead_lettered_per_channel_policy(database: str) -> None:
     await _staff()
     relay = OutboxRelay(
-        {"ehr": Sender(*[RetryLater("503", retry_after=0)] * 3), "other": Sender()},
+        {
+            "ehr": RecordingSender(*[RetryLater("503", retry_after=0)] * 3),
+            "other": RecordingSender(),
+        },
         lease_seconds=60,
         max_attempts=10,
         backoff=NO_WAIT,
@@ -176,7 +162,7 @@ async def test_retry_button_requeues_for_hr_managers_only(database: str) -> None
     await _staff()
     queue = InProcessQueue()
     letters = DeadLetters(queue)
-    sender = Sender(InvalidInput("refused"))
+    sender = RecordingSender(InvalidInput("refused"))
     relay = OutboxRelay({"ehr": sender}, lease_seconds=60, max_attempts=3, queue=queue,
                         dead_letters=letters)  # fmt: skip
     row_id = await _row("k1")
@@ -212,7 +198,7 @@ def _click(userid: str, outbox_id: int, key: str | None = None) -> CardClick:
 
 async def test_one_candidates_effects_stay_in_order_others_do_not_wait(database: str) -> None:
     queue = InProcessQueue()
-    sender = Sender(RetryLater("503", retry_after=0))
+    sender = RecordingSender(RetryLater("503", retry_after=0))
     relay = OutboxRelay({"ehr": sender}, lease_seconds=60, max_attempts=5, queue=queue,
                         backoff=NO_WAIT)  # fmt: skip
     archive = await _row("a", recipient="candidate:7")
@@ -229,7 +215,7 @@ async def test_one_candidates_effects_stay_in_order_others_do_not_wait(database:
 
 async def test_racing_relays_deliver_each_row_once(database: str) -> None:
     """Four relays (as four worker processes would) race over the same rows."""
-    sender = Sender(delay=0.01)
+    sender = RecordingSender(delay=0.01)
     relays = [OutboxRelay({"ehr": sender}, lease_seconds=60, max_attempts=3) for _ in range(4)]
     ids = [await _row(f"k{n}", recipient=f"candidate:{n % 5}") for n in range(40)]
     for _ in range(10):
@@ -241,7 +227,7 @@ async def test_racing_relays_deliver_each_row_once(database: str) -> None:
 
 async def test_recovery_makes_waiting_rows_due(database: str) -> None:
     queue = InProcessQueue()
-    sender = Sender(RetryLater("down", retry_after=0))
+    sender = RecordingSender(RetryLater("down", retry_after=0))
     relay = OutboxRelay({"ehr": sender}, lease_seconds=60, max_attempts=9, queue=queue,
                         backoff=Backoff(300.0, 300.0), rand=lambda: 1.0)  # fmt: skip
     first, second = await _row("a", recipient="c:1"), await _row("b", recipient="c:2")

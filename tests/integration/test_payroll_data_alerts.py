@@ -11,7 +11,7 @@ from recruiting.ports.payroll import CityDataGap
 from recruiting.services.demo import seed_demo_staff
 from recruiting.services.messaging.effects import Effects
 from recruiting.services.offers.payroll_data_alerts import PayrollDataAlerts
-from tests.integration.test_offers import FakePackages
+from tests.fakes.payroll import FakePackages
 
 TZ = ZoneInfo("Asia/Shanghai")
 SHANGHAI = CityDataGap(

@@ -68,9 +68,9 @@ from recruiting.services.scheduling.booking import InterviewBooking
 from recruiting.services.scheduling.slots import SchedulingRules, SchedulingService
 from recruiting.services.shared.sessions import Principal
 from recruiting.settings import FollowUpSettings
-from tests.integration.test_offers import FakePackages
+from tests.fakes.live import SH, FakePrompts
+from tests.fakes.payroll import FakePackages
 from tests.people_text import problems
-from tests.unit.live_fakes import SH, FakePrompts
 
 MODEL = [{"code": "comm", "name": "沟通能力", "weight": "0.6"},
          {"code": "res", "name": "抗压能力", "weight": "0.4"}]  # fmt: skip

@@ -42,7 +42,7 @@ from recruiting.services.personal_data.purge import Purge, candidate_facts
 from recruiting.services.personal_data.talent_pool import current_version
 from recruiting.services.shared.audit import Actor
 from tests.conftest import TEST_CIPHER, TEST_PII_KEYS
-from tests.integration.test_erasure import plant
+from tests.integration.candidate_data import plant
 from tests.people_text import problems
 
 MANAGER = Actor("zhangwei", frozenset({Role.HR_MANAGER}))

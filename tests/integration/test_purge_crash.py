@@ -29,7 +29,7 @@ from recruiting.models import (
     SurveyResponse,
 )
 from tests.conftest import TEST_CIPHER
-from tests.integration.test_erasure import plant
+from tests.integration.candidate_data import plant
 
 ROOT = Path(__file__).resolve().parents[2]
 CANDIDATES = 30

@@ -11,6 +11,7 @@ import asyncio
 import hashlib
 import os
 from collections.abc import AsyncIterator
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -39,7 +40,6 @@ from recruiting.models import (
     SubjectKind,
     Upload,
 )
-from recruiting.ports.analysis import AiScore, AnalysisOutcome, AnalysisRequest, MediaFacts
 from recruiting.ports.kv import KeyValueStore
 from recruiting.services.recorded.analysis import (
     ANALYSIS_FAILED,
@@ -50,39 +50,22 @@ from recruiting.services.recorded.consents import consent_state
 from recruiting.services.recorded.interview import RecordedInterviewService
 from recruiting.services.recorded.uploads import UploadLimits, UploadService
 from recruiting.services.shared.sessions import Principal
+from tests.fakes.analysis import FakeAnalysis
 
 MODEL = [{"code": "comm", "name": "沟通能力", "weight": "1"}]
 QUESTIONS = [{"text": f"问题{i}", "competencies": ["沟通能力"]} for i in range(2)]
 
 
-class FakeAnalysis:
-    """Records calls; answers with the scores it is told, or raises what it is told."""
-
-    def __init__(self) -> None:
-        self.calls: list[AnalysisRequest] = []
-        self.scores: list[float | None] = [4.0]
-        self.raise_: Exception | None = None
-        self.gate: asyncio.Event | None = None
-
-    def probe(self, path: Path, expect: str, max_seconds: float) -> MediaFacts:
-        return MediaFacts(5.0, True, True, 64, 64, "mov,mp4")
-
-    def device_check(self, path: Path) -> Any:
-        raise NotImplementedError
-
-    def analyze(self, request: AnalysisRequest) -> AnalysisOutcome:
-        self.calls.append(request)
-        if self.raise_ is not None:
-            raise self.raise_
-        score = self.scores[min(len(self.calls), len(self.scores)) - 1]
-        evidence = [{"quote": f"第{len(self.calls)}次的原话", "source": "transcript"}]
-        competencies = {"沟通能力": {"score": score, "confidence": 0.8, "evidence": evidence}}
-        return AnalysisOutcome({"score": {"competencies": competencies}},
-                               [AiScore("沟通能力", score, 0.8, evidence)], "ai:fake@1")  # fmt: skip
+@dataclass(frozen=True)
+class RecordedWorld:
+    interview: Interview  # a recorded interview in progress, every consent granted
+    principal: Principal  # its candidate, signed in
+    media: LocalMediaStore
+    scratch: Path
 
 
 @pytest.fixture
-async def world(database: str, tmp_path: Path) -> AsyncIterator[dict[str, Any]]:
+async def world(database: str, tmp_path: Path) -> AsyncIterator[RecordedWorld]:
     job = await JobOpening.create(code="j", title="岗位", competency_model=MODEL)
     round_ = await InterviewRound.create(job=job, name="录制", kind=RoundKind.RECORDED,
                                          questions=QUESTIONS)  # fmt: skip
@@ -96,45 +79,45 @@ async def world(database: str, tmp_path: Path) -> AsyncIterator[dict[str, Any]]:
         await Consent.create(candidate=candidate, purpose=purpose, text_version="2026-11-01",
                              granted=True)  # fmt: skip
     cipher = FieldCipher({"k": os.urandom(32)}, "k")
-    yield {
-        "interview": interview,
-        "principal": Principal(1, SubjectKind.CANDIDATE, "o-1", candidate.id),
-        "media": LocalMediaStore(tmp_path / "media", cipher),
-        "scratch": tmp_path,
-    }
+    yield RecordedWorld(
+        interview=interview,
+        principal=Principal(1, SubjectKind.CANDIDATE, "o-1", candidate.id),
+        media=LocalMediaStore(tmp_path / "media", cipher),
+        scratch=tmp_path,
+    )
 
 
-async def _answer(world: dict[str, Any], index: int = 0, **fields: Any) -> Answer:
-    return await Answer.create(interview=world["interview"], question_index=index,
+async def _answer(world: RecordedWorld, index: int = 0, **fields: Any) -> Answer:
+    return await Answer.create(interview=world.interview, question_index=index,
                                revealed_at=datetime.now(UTC), **fields)  # fmt: skip
 
 
-def _runner(world: dict[str, Any], fake: FakeAnalysis, **kw: Any) -> AnswerAnalysisRunner:
-    return AnswerAnalysisRunner(world["media"], fake, processes=0, scratch=world["scratch"],
+def _runner(world: RecordedWorld, fake: FakeAnalysis, **kw: Any) -> AnswerAnalysisRunner:
+    return AnswerAnalysisRunner(world.media, fake, processes=0, scratch=world.scratch,
                                 lease_seconds=kw.get("lease", 60),
                                 max_attempts=kw.get("attempts", 2))  # fmt: skip
 
 
-async def _queued(world: dict[str, Any], index: int = 0) -> Answer:
-    key = f"answers/{world['interview'].id}/{index}/x{index}"
-    writer = await world["media"].appender(key, 0)
+async def _queued(world: RecordedWorld, index: int = 0) -> Answer:
+    key = f"answers/{world.interview.id}/{index}/x{index}"
+    writer = await world.media.appender(key, 0)
     await writer.write(b"media bytes")
     await writer.close()
     return await _answer(world, index, media_key=key, status="submitted",
                          analysis_status=AnalysisStatus.QUEUED)  # fmt: skip
 
 
-async def test_consents_are_read_for_the_current_text_versions(world: dict[str, Any]) -> None:
-    state = await consent_state(world["principal"].candidate_id)
+async def test_consents_are_read_for_the_current_text_versions(world: RecordedWorld) -> None:
+    state = await consent_state(world.principal.candidate_id)
     assert state.allows(ConsentPurpose.FACE_ANALYSIS)
-    await Consent.create(candidate_id=world["principal"].candidate_id, text_version="2026-11-01",
+    await Consent.create(candidate_id=world.principal.candidate_id, text_version="2026-11-01",
                          purpose=ConsentPurpose.FACE_ANALYSIS, granted=False)  # fmt: skip
-    assert not (await consent_state(world["principal"].candidate_id)).allows(
+    assert not (await consent_state(world.principal.candidate_id)).allows(
         ConsentPurpose.FACE_ANALYSIS
     )
 
 
-async def test_two_workers_racing_analyse_an_answer_once(world: dict[str, Any]) -> None:
+async def test_two_workers_racing_analyse_an_answer_once(world: RecordedWorld) -> None:
     answer = await _queued(world)
     fake = FakeAnalysis()
     done = await asyncio.gather(*(_runner(world, fake).process(answer.id) for _ in range(4)))
@@ -142,11 +125,11 @@ async def test_two_workers_racing_analyse_an_answer_once(world: dict[str, Any]) 
     await answer.refresh_from_db()
     assert answer.analysis_status == AnalysisStatus.DONE
     assert fake.calls[0].face_analysis and fake.calls[0].automated_assessment
-    score = await Score.get(interview_id=world["interview"].id, rater_kind="ai")
+    score = await Score.get(interview_id=world.interview.id, rater_kind="ai")
     assert float(score.value or 0) == 4.0 and score.evidence[0]["question"] == 0
 
 
-async def test_a_dead_workers_claim_is_taken_over_after_its_lease(world: dict[str, Any]) -> None:
+async def test_a_dead_workers_claim_is_taken_over_after_its_lease(world: RecordedWorld) -> None:
     answer = await _queued(world)
     fake = FakeAnalysis()
     runner = _runner(world, fake)
@@ -160,7 +143,7 @@ async def test_a_dead_workers_claim_is_taken_over_after_its_lease(world: dict[st
 
 
 async def test_bad_media_fails_at_once_and_crashes_are_retried_then_failed(
-    world: dict[str, Any],
+    world: RecordedWorld,
 ) -> None:
     bad, flaky = await _queued(world, 0), await _queued(world, 1)
     fake = FakeAnalysis()
@@ -180,14 +163,14 @@ async def test_bad_media_fails_at_once_and_crashes_are_retried_then_failed(
     assert flaky.analysis_reason == ANALYSIS_FAILED
 
 
-async def test_ai_scores_combine_answers_with_their_evidence(world: dict[str, Any]) -> None:
+async def test_ai_scores_combine_answers_with_their_evidence(world: RecordedWorld) -> None:
     first, second = await _queued(world, 0), await _queued(world, 1)
     fake = FakeAnalysis()
     fake.scores = [2.0, 4.0]
     runner = _runner(world, fake)
     await runner.process(first.id)
     await runner.process(second.id)
-    score = await Score.get(interview_id=world["interview"].id, rater_kind="ai")
+    score = await Score.get(interview_id=world.interview.id, rater_kind="ai")
     assert float(score.value or 0) == 3.0
     assert sorted(e["question"] for e in score.evidence) == [0, 1]
     fake.scores = [None]
@@ -196,7 +179,7 @@ async def test_ai_scores_combine_answers_with_their_evidence(world: dict[str, An
     assert other.id
     await Answer.filter(id=second.id).update(analysis_status=AnalysisStatus.QUEUED)
     await runner.process(second.id)
-    learning = await Score.get(interview_id=world["interview"].id, competency="学习能力")
+    learning = await Score.get(interview_id=world.interview.id, competency="学习能力")
     assert learning.value is None and learning.comment.startswith("所有回答中都没有")
     system = {"score": None, "not_assessed_code": NotAssessed.SYSTEM_NO_TRANSCRIPT}
     await Answer.filter(id=other.id).update(
@@ -204,19 +187,19 @@ async def test_ai_scores_combine_answers_with_their_evidence(world: dict[str, An
     )
     await Answer.filter(id=second.id).update(analysis_status=AnalysisStatus.QUEUED)
     await runner.process(second.id)  # no transcript anywhere: the system's reason, in Chinese
-    learning = await Score.get(interview_id=world["interview"].id, competency="学习能力")
+    learning = await Score.get(interview_id=world.interview.id, competency="学习能力")
     assert learning.comment == NOT_ASSESSED_LABELS[NotAssessed.SYSTEM_NO_TRANSCRIPT]
 
 
 async def test_the_same_chunk_sent_twice_at_once_is_stored_once(
-    world: dict[str, Any], kv: KeyValueStore
+    world: RecordedWorld, kv: KeyValueStore
 ) -> None:
     await _answer(world, 0)
     data = os.urandom(300_000)
-    service = UploadService(world["media"], FakeAnalysis(), InProcessQueue(), kv,
-                            UploadLimits(max_bytes=10**6, max_chunk=200_000), world["scratch"])  # fmt: skip
-    principal = world["principal"]
-    state = await service.start(principal, world["interview"].id, 0, len(data),
+    service = UploadService(world.media, FakeAnalysis(), InProcessQueue(), kv,
+                            UploadLimits(max_bytes=10**6, max_chunk=200_000), world.scratch)  # fmt: skip
+    principal = world.principal
+    state = await service.start(principal, world.interview.id, 0, len(data),
                                 hashlib.sha256(data).hexdigest(), "video/mp4")  # fmt: skip
 
     async def send(offset: int, chunk: bytes) -> int:
@@ -241,17 +224,17 @@ async def test_the_same_chunk_sent_twice_at_once_is_stored_once(
     assert done.status == "complete" and done.analysis == "queued"
     upload = await Upload.get(id=state.upload_id)
     answer = await Answer.get(id=upload.answer_id)  # type: ignore[attr-defined]
-    stored = b"".join([b async for b in world["media"].read(answer.media_key)])
+    stored = b"".join([b async for b in world.media.read(answer.media_key)])
     assert stored == data
 
 
 async def test_the_last_answer_completes_the_interview_without_another_next(
-    world: dict[str, Any],
+    world: RecordedWorld,
 ) -> None:
     """Skipping (or submitting) the last question finishes the interview at once, so HR is
     not kept waiting for a `next` call that a closed mini-app never makes."""
-    service = RecordedInterviewService(world["media"], InProcessQueue())
-    principal, interview = world["principal"], world["interview"]
+    service = RecordedInterviewService(world.media, InProcessQueue())
+    principal, interview = world.principal, world.interview
     first = await service.next_question(principal, interview.id)
     assert first is not None and first.index == 0
     await service.skip(principal, interview.id, 0)

@@ -13,9 +13,9 @@ from tortoise.migrations.api import migrate
 from recruiting.db import tortoise_config
 from recruiting.models import Interview, RecordingLink
 from tests.conftest import TEST_CIPHER
-from tests.integration.test_migration_upgrade import _insert_row, empty_url
+from tests.integration.empty_database import empty_url, insert_row
 
-__all__ = ["empty_url"]  # the fixture, shared with the upgrade test
+__all__ = ["empty_url"]  # the fixture
 
 BEFORE = "0023_workbench_indexes"
 RENAMED = "0024_recording_link"  # later migrations (0025 seals in place) are one-way
@@ -42,7 +42,7 @@ async def test_links_keep_their_rows_through_the_rename(empty_url: str) -> None:
     await Tortoise.init(config=config)
     conn = connections.get("default")
     for table in ("job_opening", "candidate", "application", "interview_round", "interview"):
-        await _insert_row(table, sqlite)
+        await insert_row(table, sqlite)
     [interview] = (await conn.execute_query('SELECT "id" FROM "interview"'))[1]
     marks = ", ".join("?" if sqlite else f"${i + 1}" for i in range(7))
     expires = datetime(2026, 12, 20, 8, 0, tzinfo=UTC)

@@ -13,12 +13,14 @@ from collections.abc import AsyncIterator
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 import redis.asyncio as aioredis
 
 from recruiting.db import close_database
 from recruiting.domain.availability import Interval, Proposal
+from recruiting.domain.roles import Role
 from recruiting.models import (
     Application,
     Candidate,
@@ -28,18 +30,22 @@ from recruiting.models import (
     OutboxMessage,
     ReminderDelivery,
     Staff,
+    SubjectKind,
 )
 from recruiting.services.scheduling.reminders import ReminderService
 from recruiting.services.scheduling.slots import SchedulingRules, SchedulingService
+from recruiting.services.shared.sessions import Principal
 from scheduler.jobs import JobRegistry
 from scheduler.leader import LOCK_KEY, LeaderGuard, RedisLease
 from scheduler.runner import Scheduler
 from tests.conftest import POSTGRES_URL, REDIS_URL, shared_services_env
 from tests.integration.reminder_instance import POLICY
-from tests.integration.test_reminders import HR, SH, START
 
 ROOT = Path(__file__).resolve().parents[2]
+SH = ZoneInfo("Asia/Shanghai")
+START = datetime(2030, 11, 26, 10, tzinfo=SH)  # a Tuesday 10:00, as in test_reminders
 H, DAY = timedelta(hours=1), timedelta(hours=24)
+HR = Principal(1, SubjectKind.STAFF, userid="lina", roles=frozenset({Role.HR}))
 
 
 @pytest.fixture

@@ -11,9 +11,9 @@ from tortoise.migrations.api import migrate
 
 from recruiting.db import tortoise_config
 from recruiting.domain.round_version import RoundContent
-from tests.integration.test_migration_upgrade import _insert_row, empty_url
+from tests.integration.empty_database import empty_url, insert_row
 
-__all__ = ["empty_url"]  # the fixture, shared with the upgrade test
+__all__ = ["empty_url"]  # the fixture
 
 BEFORE = "0017_screening_requirements"
 MODEL = [{"code": "communication", "name": "沟通能力", "weight": "1"}]
@@ -27,9 +27,9 @@ async def test_existing_interviews_are_pinned_to_version_one(empty_url: str) -> 
     await Tortoise.init(config=config)
     conn = connections.get("default")
     for table in ("job_opening", "candidate", "application", "interview_round", "interview"):
-        await _insert_row(table, sqlite)
+        await insert_row(table, sqlite)
     await conn.execute_query("UPDATE interview_round SET sequence = 2")
-    await _insert_row("interview_round", sqlite)  # a second round of the job, sequence 1
+    await insert_row("interview_round", sqlite)  # a second round of the job, sequence 1
     mark = "?" if sqlite else "$1"
     await conn.execute_query(f"UPDATE job_opening SET competency_model = {mark}",
                              [json.dumps(MODEL)])  # fmt: skip

@@ -40,7 +40,7 @@ from recruiting.services.recorded.results import ResultsService
 from recruiting.services.shared.audit import Actor
 from recruiting.services.shared.sessions import Principal, SessionService
 from recruiting.wiring.openings import wire_openings
-from tests.integration.test_recorded_services import FakeAnalysis
+from tests.fakes.analysis import FakeAnalysis
 
 HR = Actor("lina", frozenset({Role.HR}))
 HR_PRINCIPAL = Principal(1, SubjectKind.STAFF, userid="lina", roles=frozenset({Role.HR}))

@@ -41,7 +41,7 @@ from recruiting.services.messaging.effects import Effects
 from recruiting.services.recorded.results import ResultsService
 from recruiting.services.shared.sessions import Principal
 from recruiting.settings import FollowUpSettings
-from tests.unit.live_fakes import SH, FakePrompts, Live, clicked, live_world, said
+from tests.fakes.live import SH, FakePrompts, Live, clicked, live_world, said
 
 SETTINGS = FollowUpSettings(
     surveys_enabled=True, survey_delay_minutes=10, survey_edit_hours=24,

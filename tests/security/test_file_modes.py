@@ -30,7 +30,7 @@ from recruiting.infra.media_store import LocalMediaStore
 from recruiting.infra.scratch import prepare_scratch, wipe_stale
 from recruiting.models import Candidate, Staff
 from tests.e2e.stack import running
-from tests.unit.test_ehr_adapter import ARCHIVE, EMPLOYEE, unseal
+from tests.unit.ehr_records import ARCHIVE, EMPLOYEE, unseal
 
 
 @pytest.fixture(autouse=True)

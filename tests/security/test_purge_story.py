@@ -41,10 +41,10 @@ from recruiting.models import (
 )
 from recruiting.services.personal_data import inventory
 from recruiting.services.personal_data.holdings import LINKS, candidate_columns
+from tests.e2e import candidate_story as story_steps
 from tests.e2e import chat
-from tests.e2e import test_workflow_end_to_end as story_steps
-from tests.e2e.test_workflow_end_to_end import Story
-from tests.security.test_plaintext_at_rest import (
+from tests.e2e.candidate_story import Story
+from tests.security.pii_story import (
     COMMENT,
     EMAIL,
     EXTERNAL,
@@ -58,13 +58,15 @@ from tests.security.test_plaintext_at_rest import (
     UNIONID,
     a_recorded_answer_is_analysed,
     her_contact_data_and_wechat_ids,
-    story,  # noqa: F401 - the fixture
+    story,
     the_candidates_story,
 )
 
+__all__ = ["story"]  # the fixture
+
 
 async def test_her_data_is_gone_after_its_period_and_the_figures_stay(
-    story: Story,  # noqa: F811
+    story: Story,
     tmp_path: Path,
 ) -> None:
     await the_candidates_story(story, tmp_path)

@@ -57,7 +57,7 @@ def contact(change_type: str, userid: str, **fields: Any) -> ContactChange:
                          user_id=userid, **fields)  # fmt: skip
 
 
-@dataclass
+@dataclass(frozen=True)
 class World:
     sessions: SessionService
     directory: StaffDirectory

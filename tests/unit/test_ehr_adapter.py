@@ -20,28 +20,10 @@ from ehr_adapter.xinrenxinshi import XinrenxinshiEhr, sign
 from recruiting.errors import ConfigError, ExternalServiceError, InvalidInput, RetryLater
 from recruiting.ports.ehr import (
     CandidateArchive,
-    CandidateProfile,
-    CompetencyScore,
-    Evidence,
-    InterviewRecord,
-    NewEmployee,
     ehr_draft,
     record_from_payload,
 )
-
-PROFILE = CandidateProfile(candidate_id=3, name="刘洋", phone="sealed-phone", email=None)
-ARCHIVE = CandidateArchive(
-    application_id=12, candidate=PROFILE, job_code="SALES-01", job_title="销售代表",
-    decision="hired", decided_at="2026-11-20T08:00:00+00:00", decided_by="zhangwei",
-    interviews=(InterviewRecord(7, "一面", "onsite", "completed", None, (
-        CompetencyScore("沟通能力", 4.5, "ai", "ai:rules@1", (Evidence("我先分析了数据", "a1"),)),
-    )),),
-)  # fmt: skip
-EMPLOYEE = NewEmployee(12, PROFILE, "SALES-01", "销售代表", "华东", "上海", "2026-12-01", "intern")
-
-
-def unseal(sealed: str, field: str) -> str:
-    return {"sealed-phone": "13800001111"}[sealed]
+from tests.unit.ehr_records import ARCHIVE, EMPLOYEE, unseal
 
 
 def test_payload_round_trip_and_candidate_order() -> None:

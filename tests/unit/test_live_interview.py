@@ -20,7 +20,7 @@ from recruiting.services.live.context import load_context
 from recruiting.services.live.interview import UNTRANSCRIBED
 from recruiting.services.live.panel_scoring import SCORE
 from recruiting.services.messaging.conversation import HELP_TEXT
-from tests.unit.live_fakes import Gone, Live, clicked, live_world, said, spoke
+from tests.fakes.live import Gone, Live, clicked, live_world, said, spoke
 
 
 @pytest.fixture

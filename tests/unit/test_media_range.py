@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from recruiting.infra.media_store import LocalMediaStore
 from recruiting.infra.pii import UndecryptableData
-from tests.unit.test_media_store import KEY, SEG, cipher_with, files, put
+from tests.unit.sealed_media import KEY, SEG, cipher_with, files, put
 
 DATA = os.urandom(10 * SEG + 17)  # ten whole segments and a tail
 

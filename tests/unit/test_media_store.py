@@ -15,29 +15,14 @@ from hypothesis import strategies as st
 
 from recruiting.errors import InvalidInput
 from recruiting.infra.media_store import LocalMediaStore
-from recruiting.infra.pii import FieldCipher, UndecryptableData
+from recruiting.infra.pii import UndecryptableData
 from recruiting.ports.media import MediaMissing, MediaOffsetMismatch
-
-KEY = "answers/12/0/3f2a9c"
-KEY_A, KEY_B = bytes(range(32)), bytes(range(32, 64))
-SEG = 64  # small segments so a few hundred bytes span many of them
-RECORD = SEG + 28
-
-
-def cipher_with(active: str, *kids: str) -> FieldCipher:
-    return FieldCipher({kid: {"A": KEY_A, "B": KEY_B}[kid] for kid in kids}, active)
+from tests.unit.sealed_media import KEY, RECORD, SEG, cipher_with, files, put
 
 
 @pytest.fixture
 def small(tmp_path: Path) -> LocalMediaStore:
     return LocalMediaStore(tmp_path, cipher_with("A", "A"), segment_size=SEG, flush_bytes=4 * SEG)
-
-
-async def put(store: LocalMediaStore, key: str, data: bytes, chunk: int, offset: int = 0) -> int:
-    writer = await store.appender(key, offset)
-    for at in range(0, len(data), chunk):
-        await writer.write(data[at : at + chunk])
-    return await writer.close()
 
 
 async def read_all(store: LocalMediaStore, key: str, block: int = 1 << 20) -> bytes:
@@ -46,11 +31,6 @@ async def read_all(store: LocalMediaStore, key: str, block: int = 1 << 20) -> by
 
 def stored_files(root: Path, *, folders: bool = False) -> list[Path]:
     return sorted(path for path in root.rglob("*") if folders or path.is_file())
-
-
-def files(root: Path, key: str) -> tuple[Path, Path]:
-    base = root / key
-    return base.with_name(base.name + ".data"), base.with_name(base.name + ".head")
 
 
 @pytest.mark.parametrize("chunk", [1, 4095, 4097, 1 << 20])

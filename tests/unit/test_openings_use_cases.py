@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from recruiting.domain.roles import Role
 from recruiting.errors import AccessDenied, Conflict, InvalidInput, NotFound
 from recruiting.models import (
     Application,
@@ -20,10 +21,16 @@ from recruiting.models import (
 from recruiting.services.openings.bank import QuestionBankService
 from recruiting.services.openings.openings import OpeningService
 from recruiting.services.openings.rounds import RoundInUse, RoundService
+from recruiting.services.shared.audit import Actor
 from recruiting.services.shared.round_versions import version_for_new_interview
-from tests.unit.openings_fakes import FINANCE, HR, INTERVIEWER, MANAGER, FakeCatalog
+from tests.fakes.catalog import FakeCatalog
 
 pytestmark = pytest.mark.usefixtures("sqlite_db")
+
+HR = Actor("hr-li", frozenset({Role.HR}))
+MANAGER = Actor("hr-boss", frozenset({Role.HR_MANAGER}))
+INTERVIEWER = Actor("iv-wang", frozenset({Role.INTERVIEWER}))
+FINANCE = Actor("fin-zhao", frozenset({Role.FINANCE}))
 
 Q1 = {"text": "讲一次你说服客户的经历。", "competencies": ["沟通能力"], "answer_seconds": 120}
 Q2 = {"text": "讲一次你超额完成目标的经历。", "competencies": ["results"], "retakes": 0}

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import base64
 import itertools
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +12,8 @@ import httpx
 import pytest
 
 from recruiting.settings import Settings, load_settings
+from tests.fakes.sandbox import FakeClock, Receiver
+from tests.unit.sandbox_calls import button_card, get, post
 from wecom_bot import events, xmlcodec
 from wecom_bot.crypto import WeComCrypto
 from wecom_bot.sandbox import codes
@@ -25,35 +26,6 @@ from wecom_bot.sandbox.state import SandboxState
 
 AMR = AMR_MAGIC + bytes(64)
 _names = itertools.count()
-
-
-class FakeClock:
-    def __init__(self) -> None:
-        self.now = 1_767_225_600.0  # 2026-01-01 08:00 Asia/Shanghai
-
-    def __call__(self) -> float:
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        self.now += seconds
-
-
-class Receiver:
-    """A fake service endpoint: records callbacks, answers with ``status`` (and ``reply``)."""
-
-    def __init__(self, status: int = 200) -> None:
-        self.status = status
-        self.requests: list[httpx.Request] = []
-        self.reply: Callable[[httpx.Request], bytes] | None = None
-
-    def __call__(self, request: httpx.Request) -> httpx.Response:
-        self.requests.append(request)
-        body = self.reply(request) if self.reply else b""
-        return httpx.Response(self.status, content=body)
-
-    @property
-    def transport(self) -> httpx.MockTransport:
-        return httpx.MockTransport(self)
 
 
 @pytest.fixture
@@ -105,16 +77,6 @@ def pusher(settings: Settings, clock: FakeClock, receiver: Receiver) -> Callback
     )
 
 
-async def get(app: SandboxApp, path: str, **params: Any) -> Any:
-    _, response = await app.asgi_client.get(path, params=params)
-    return response
-
-
-async def post(app: SandboxApp, path: str, body: Any, **params: Any) -> Any:
-    _, response = await app.asgi_client.post(path, params=params, json=body)
-    return response
-
-
 async def token(app: SandboxApp, settings: Settings) -> str:
     response = await get(
         app, "/cgi-bin/gettoken", corpid=settings.wecom.corp_id, corpsecret=settings.wecom.secret
@@ -131,21 +93,6 @@ def text_message(settings: Settings, touser: str, content: str, **extra: Any) ->
         "agentid": settings.wecom.agent_id,
         "text": {"content": content},
         **extra,
-    }
-
-
-def button_card(settings: Settings, touser: str, task_id: str) -> dict[str, Any]:
-    return {
-        "touser": touser,
-        "msgtype": "template_card",
-        "agentid": settings.wecom.agent_id,
-        "template_card": {
-            "card_type": "button_interaction",
-            "task_id": task_id,
-            "main_title": {"title": "面试邀请", "desc": "技术一面"},
-            "horizontal_content_list": [{"keyname": "时间", "value": "周三 14:00"}],
-            "button_list": [{"text": "确认", "key": "confirm"}, {"text": "改期", "key": "later"}],
-        },
     }
 
 

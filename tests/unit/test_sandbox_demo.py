@@ -19,8 +19,9 @@ from recruiting.errors import Forbidden
 from recruiting.infra.pii import FieldCipher
 from recruiting.services.demo import SandboxDemo, sandbox_demo_allowed
 from recruiting.settings import Settings, load_settings
+from tests.fakes.sandbox import FakeClock, Receiver
 from tests.serving import free_port, serving
-from tests.unit.test_sandbox import FakeClock, Receiver, button_card, get, post
+from tests.unit.sandbox_calls import button_card, get, post
 from wecom_bot.sandbox import persist
 from wecom_bot.sandbox.app import SandboxApp, create_sandbox_app
 from wecom_bot.sandbox.cards import SelectedItem

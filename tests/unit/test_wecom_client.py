@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from collections import defaultdict
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -16,6 +15,7 @@ from recruiting.errors import ExternalServiceError, InvalidInput, RetryLater
 from recruiting.infra.locks import lease
 from recruiting.infra.memory_kv import MemoryKeyValueStore
 from recruiting.settings import WeComSettings
+from tests.fakes.wecom import FakeWeCom
 from wecom_bot.client import (
     MediaFile,
     WeComApiError,
@@ -37,49 +37,6 @@ CORP_ID = "wwtestcorp0001"
 SECRET = "app-secret-DO-NOT-LEAK"
 API_BASE = "https://qyapi.example"
 AGENT_ID = 1000002
-
-Reply = dict[str, Any] | httpx.Response | Exception
-
-
-class FakeWeCom:
-    """Answers gettoken with numbered tokens; other paths from a per-path script."""
-
-    def __init__(self) -> None:
-        self.requests: list[httpx.Request] = []
-        self.token_calls = 0
-        self.expires_in = 7200
-        self.gettoken_delay = 0.0
-        self.gettoken_reply: dict[str, Any] | None = None
-        self.script: dict[str, list[Reply]] = defaultdict(list)
-
-    def token(self, n: int) -> str:
-        return f"TOKEN-{n:04d}-secretish"
-
-    def calls(self, path: str) -> list[httpx.Request]:
-        return [r for r in self.requests if r.url.path == path]
-
-    async def handler(self, request: httpx.Request) -> httpx.Response:
-        self.requests.append(request)
-        if request.url.path == "/cgi-bin/gettoken":
-            self.token_calls += 1
-            if self.gettoken_delay:
-                await asyncio.sleep(self.gettoken_delay)
-            if self.gettoken_reply is not None:
-                return httpx.Response(200, json=self.gettoken_reply)
-            body = {
-                "errcode": 0,
-                "errmsg": "ok",
-                "access_token": self.token(self.token_calls),
-                "expires_in": self.expires_in,
-            }
-            return httpx.Response(200, json=body)
-        queue = self.script.get(request.url.path)
-        reply: Reply = queue.pop(0) if queue else {"errcode": 0, "errmsg": "ok"}
-        if isinstance(reply, Exception):
-            raise reply
-        if isinstance(reply, httpx.Response):
-            return reply
-        return httpx.Response(200, json=reply)
 
 
 class Sleeps:

@@ -11,7 +11,7 @@ from interview_core.engines.cache import LruScoreCache, ScoreCache
 from interview_core.engines.llm.config import LlmConfig
 from interview_core.engines.llm.engine import LlmScorer
 from interview_core.text.jobs import JobModel, builtin_job
-from tests.unit.engines.fake_llm import FakeLlm, running
+from tests.fakes.llm import FakeLlm, running
 
 KEY = "sk-test-secret-4711"
 MODEL = "fake-qwen"

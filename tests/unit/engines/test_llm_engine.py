@@ -1,4 +1,4 @@
-"""The LLM engine against a real HTTP endpoint on 127.0.0.1 (tests.unit.engines.fake_llm)."""
+"""The LLM engine against a real HTTP endpoint on 127.0.0.1 (tests.fakes.llm)."""
 
 from __future__ import annotations
 
@@ -15,8 +15,8 @@ from interview_core.text.flags import Gaming
 from interview_core.text.jobs import JobModel
 from interview_core.text.scoring import METHOD, score_answer
 from recruiting.domain.assessment_reasons import NotAssessed, NoTranscript
+from tests.fakes.llm import FakeLlm, Reply, verdict_reply
 from tests.unit.engines.conftest import ANSWER, KEY, MODEL, QUESTION, good_verdict
-from tests.unit.engines.fake_llm import FakeLlm, Reply, verdict_reply
 
 Make = Callable[..., LlmScorer]
 ENGINE = f"llm:{MODEL}/prompt-v1"

@@ -28,9 +28,9 @@ from recruiting.errors import ConfigError
 from recruiting.ports.analysis import AnalysisRequest
 from recruiting.settings import load_settings
 from tests.conftest import REDIS_URL, require_service
+from tests.fakes.llm import FakeLlm, Reply, verdict_reply
 from tests.unit.core.mediafactory import tone_wav
 from tests.unit.engines.conftest import ANSWER, KEY, MODEL, QUESTION, good_verdict
-from tests.unit.engines.fake_llm import FakeLlm, Reply, verdict_reply
 
 CONFIG = Path(__file__).resolve().parents[3] / "config.yaml"
 ENGINE = f"llm:{MODEL}/prompt-v1"

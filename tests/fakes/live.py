@@ -1,4 +1,5 @@
-"""Fakes for the live-interview ports and a booked panel interview to run the use cases on."""
+"""Fakes for the live-interview ports (prompts, voice, speech), a booked panel interview to run
+the use cases on, and the WeCom messages the interviewers send (text, voice, card clicks)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 from itertools import count
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from recruiting import clock
@@ -24,11 +26,12 @@ from recruiting.models import (
 from recruiting.ports.live_prompts import (
     CompetencyBrief,
     LivePrompt,
+    LivePrompts,
     LiveScope,
     NoteAssessment,
     NoteScore,
 )
-from recruiting.ports.voice_notes import SpokenText
+from recruiting.ports.voice_notes import SpeechToText, SpokenText, VoiceSource
 from recruiting.services.demo import seed_demo_staff
 from recruiting.services.live.interview import LiveInterviews
 from recruiting.services.live.panel_scoring import PanelScoring
@@ -45,7 +48,8 @@ _ids = count(1000)
 
 
 class FakePrompts:
-    """Competencies from the scope's model; a prompt that records what it was asked."""
+    """``LivePrompts``: competencies from the scope's model; a prompt that records what it was
+    asked; an assessment that scores a competency a note names."""
 
     def __init__(self) -> None:
         self.asked: list[tuple[list[str], str]] = []
@@ -73,6 +77,8 @@ class FakePrompts:
 
 @dataclass
 class FakeVoice:
+    """``VoiceSource``: the voice note's audio (or ``error``), each media id it fetched."""
+
     audio: bytes = b"#!AMR\n" + bytes(64)
     error: Exception | None = None
     fetched: list[str] = field(default_factory=list)
@@ -86,6 +92,8 @@ class FakeVoice:
 
 @dataclass
 class FakeSpeech:
+    """``SpeechToText``: always ``result``; the audio it heard."""
+
     result: SpokenText = field(default_factory=lambda: SpokenText(True, "客户导向很强", 4.0))
     heard: list[bytes] = field(default_factory=list)
 
@@ -98,7 +106,7 @@ class Gone(ExternalServiceError):
     """What the WeCom adapter raises for an expired media id (not transient)."""
 
 
-@dataclass
+@dataclass(frozen=True)
 class Live:
     """The use cases wired with fakes, and a booked panel interview."""
 
@@ -156,3 +164,9 @@ def clicked(user: str, key: str, levels: dict[str, int | str], code: str = "rc")
                      event="template_card_event", dedup_key=f"evt:{next(_ids)}", event_key=key,
                      task_id="task-1", card_type="multiple_interaction", response_code=code,
                      selected=selected)  # fmt: skip
+
+
+if TYPE_CHECKING:  # mypy tests/fakes: each fake implements its port
+    _prompts: LivePrompts = FakePrompts()
+    _voice: VoiceSource = FakeVoice()
+    _speech: SpeechToText = FakeSpeech()

@@ -1,19 +1,16 @@
-"""A small competency catalog for the openings use cases (the real one is the core's)."""
+"""A small competency catalog for the openings use cases (the real one is the core's): three
+competencies and one library job are enough to exercise models, weights and question banks."""
 
 from __future__ import annotations
 
-from recruiting.domain.roles import Role
+from typing import TYPE_CHECKING
+
 from recruiting.ports.competency_catalog import (
     CatalogCompetency,
     CatalogJob,
     CatalogQuestion,
+    CompetencyCatalog,
 )
-from recruiting.services.shared.audit import Actor
-
-HR = Actor("hr-li", frozenset({Role.HR}))
-MANAGER = Actor("hr-boss", frozenset({Role.HR_MANAGER}))
-INTERVIEWER = Actor("iv-wang", frozenset({Role.INTERVIEWER}))
-FINANCE = Actor("fin-zhao", frozenset({Role.FINANCE}))
 
 
 def _anchors(name: str) -> tuple[str, ...]:
@@ -21,6 +18,8 @@ def _anchors(name: str) -> tuple[str, ...]:
 
 
 class FakeCatalog:
+    """Stands in for ``CompetencyCatalog`` (recruiting.ports.competency_catalog)."""
+
     def __init__(self) -> None:
         self._competencies = (
             CatalogCompetency("communication", "沟通能力", "清晰表达", ("倾听",), _anchors("沟通")),
@@ -41,3 +40,7 @@ class FakeCatalog:
 
     def jobs(self) -> tuple[CatalogJob, ...]:
         return self._jobs
+
+
+if TYPE_CHECKING:  # mypy tests/fakes: each fake implements its port
+    _catalog: CompetencyCatalog = FakeCatalog()

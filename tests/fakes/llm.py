@@ -42,6 +42,9 @@ class Seen:
 
 
 class FakeLlm:
+    """The model server the ``LlmScorer`` calls over HTTP (not a port: the engine's client is
+    tested for real)."""
+
     def __init__(self) -> None:
         self.replies: list[Reply] = [Reply(content="{}")]
         self.seen: list[Seen] = []

@@ -93,6 +93,7 @@ _CONTEXT = frozenset(("number", "duration"))
 _UNIT_NEXT = re.compile(r"^[余多]?(?:项|个|次|篇|万|元|人|件|台|单|家|位|条|名|倍|块|箱|套|笔)")
 CONCRETE_STORY = 3  # actions done to things: a story, however the occasion is told
 SUMMED_NUMBERS = 5  # numbers of a career summed up in a story's clothes
+CLAIMED_CHANGES = 3  # percentages and multiples claimed around at most one concrete action
 SELF_SENTENCES = 2
 _ABSTRACT = r"[\u4e00-\u9fff]{1,4}?(?:能力|意识|精神|导向|思维|心态|态度|素质|观念|品质|力)"
 SELF_RE = re.compile(
@@ -277,6 +278,26 @@ def _claimed_numbers(episode: Episode) -> int:
     return claimed
 
 
+def _concrete_actions(episode: Episode) -> int:
+    """Actions of the candidate or the team done to something that is not a count: not
+    tallies (学习并落地了8项、组织分享10余次; a recogniser's pause may put the count in the next
+    clause: 落地了 | 8 项新技术)."""
+    clauses = episode.clauses
+    actions = {id(c) for c in (*episode.own, *episode.shared)}
+    return sum(
+        id(c) in actions
+        and not c.numbers
+        and not (at + 1 < len(clauses) and _COUNT_FIRST.match(clauses[at + 1].reads))
+        for at, c in enumerate(clauses)
+    )
+
+
+def _claims(episode: Episode) -> int:
+    """Claims of change or rate (百分之五十、翻了两倍), whatever they name: a rate
+    (成功率、满意度) names a measure, not what was done to move it."""
+    return sum(q.kind in ("percent", "multiple") for c in episode.clauses for q in c.numbers)
+
+
 def empty_account(episode: Episode) -> bool:
     """Numbers piled up (``PILED_NUMBERS`` or more) in a general account or without any
     action: results claimed, no episode that produced them. Scored as a non-answer. An
@@ -285,20 +306,13 @@ def empty_account(episode: Episode) -> bool:
     numbers = _claimed_numbers(episode)
     if numbers < PILED_NUMBERS:
         return False
-    # the actions that are not tallies (学习并落地了8项、组织分享10余次) (a recogniser's pause
-    # may put the count in the next clause: 落地了 | 8 项新技术)
-    clauses = episode.clauses
-    actions = {id(c) for c in (*episode.own, *episode.shared)}
-    concrete = sum(
-        id(c) in actions
-        and not c.numbers
-        and not (at + 1 < len(clauses) and _COUNT_FIRST.match(clauses[at + 1].reads))
-        for at, c in enumerate(clauses)
-    )
+    concrete = _concrete_actions(episode)
     if not episode.told:
         if concrete >= CONCRETE_STORY:
             return False
         return bool(episode.general) or not episode.acted or numbers * 2 >= len(episode.clauses)
+    if _claims(episode) >= CLAIMED_CHANGES and concrete <= 1:
+        return True  # 那个客户…成功率提升了百分之五十，满意度百分之九十八…: a story's clothes
     general = len(episode.general)
     if general < 2 or general < len(episode.particular):
         return False

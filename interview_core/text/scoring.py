@@ -82,7 +82,7 @@ HONEST_FLOOR = 1.3  # an honest, relevant answer, however weak, stays above ever
 # A story flagged off-topic: the rating guidelines' ceiling (2 when it happens to show the
 # competency's behaviour), on top of the fitted penalty. Not a forced 1.0: the flag reads
 # words, and on unseen questions it also catches honest stories told in other words.
-OFF_TOPIC_CAP = 2.0
+OFF_TOPIC_CAP = 1.2
 NON_ANSWERS = frozenset({Gaming.KEYWORD_LIST, Gaming.ECHO, Gaming.SELF_DESCRIPTION})
 SHORT, VERY_SHORT = 80, 40
 

@@ -81,7 +81,12 @@ REASON_QUOTE = 40  # characters of a quote inside a reason; the quotes stay verb
 CONCEPT_USED = 1  # a story that speaks two of the question's own words is about it
 ANNOUNCED_USED, ANNOUNCED_TOPICS = 1, 2  # at most this much of the question in the story
 # 讲一次没做好的经历 frames the story, it does not name its subject
-FRAMING = re.compile(r"没|失败|成功|难忘|印象|深刻|最|好|糟|遗憾|教训|真实|自己")
+FRAMING = re.compile(r"没|失败|成功|难忘|印象|深刻|最|好|糟|遗憾|教训|真实|自己|弯路|不足")
+# Where every story of a job happens (客户、门店、班组…): a question naming its setting does not
+# name its situation, so a story sharing only these words with the question is not about it
+SETTING = frozenset(
+    ("客户", "顾客", "用户", "门店", "店里", "公司", "同事", "团队", "班组", "车间", "项目", "生产")
+)
 ANNOUNCED = re.compile(
     r"(?:讲|说|聊|分享)(?:一个|一次|一下|个)(?P<subject>[^，。！？]{1,20}?)"
     r"(?:的事情?|的经历|的事儿|的例子|的故事)"
@@ -338,6 +343,9 @@ def _off_topic(
     if missed and len(used) <= CONCEPT_USED:
         told = f"回答讲的经历没有涉及题目所问的「{'」「'.join(missed)}」"
         return _off_topic_flag(episode, wanted, told, missed=True)
+    # an announced subject is judged on the question's situation, not on its setting
+    wanted = tuple(w for w in wanted if w not in SETTING)
+    used = [w for w in used if w not in SETTING]
     touched = {t for t in topics if t in reads}
     announced = ANNOUNCED.search(plain(" ".join(episode_sentences(episode)[:2])))
     if announced is not None and not FRAMING.search(announced.group("subject")):

@@ -275,12 +275,13 @@ def _claimed_numbers(episode: Episode) -> int:
     """Figures that claim something: not a duration or a bare number, unless a recogniser's
     pause put the bare number's unit into the next clause (落地了 8 | 项新技术)."""
     clauses = episode.clauses
-    claimed = 0
+    claimed: set[str] = set()  # 把两人分开…分给两人: the same figure said twice is one
     for at, c in enumerate(clauses):
         for q in c.numbers:
             unit = at + 1 < len(clauses) and _UNIT_NEXT.match(clauses[at + 1].reads)
-            claimed += q.kind not in _CONTEXT or (q.kind == "number" and bool(unit))
-    return claimed
+            if q.kind not in _CONTEXT or (q.kind == "number" and bool(unit)):
+                claimed.add(q.text)
+    return len(claimed)
 
 
 def _concrete_actions(episode: Episode) -> int:

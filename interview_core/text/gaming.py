@@ -100,6 +100,7 @@ CONCRETE_STORY = 3  # actions done to things: a story, however the occasion is t
 SUMMED_NUMBERS = 5  # numbers of a career summed up in a story's clothes
 CLAIMED_CHANGES = 3  # percentages and multiples claimed around at most one concrete action
 SELF_SENTENCES = 2
+SELF_TOLD = 3  # self-praise that outweighs a passing occasion (第二天又是满血复活)
 _ABSTRACT = r"[\u4e00-\u9fff]{1,4}?(?:能力|意识|精神|导向|思维|心态|态度|素质|观念|品质|力)"
 SELF_RE = re.compile(
     r"我(?:也|就|本身|一直|向来)?(?:是|算是|属于)(?:一个|一位|个|那种)?[^，。]{0,14}"
@@ -231,10 +232,9 @@ def _in_question(word: str, question: str) -> bool:
 def _self_description(episode: Episode) -> GamingFlag | None:
     """Self-praise (我是一个……的人、我……能力很强、我善于…) making up much of an answer
     that tells no story: at least ``SELF_SENTENCES`` such phrases, or sentences holding them
-    are half of the answer. Read across sentence ends, since a recogniser's pauses split
-    我是一个性格随和 | 很好相处的人."""
-    if episode.told:
-        return None
+    are half of the answer; in an answer with an occasion in it, ``SELF_TOLD`` phrases in half
+    of its sentences (a passing 第二天 is no story). Read across sentence ends, since a
+    recogniser's pauses split 我是一个性格随和 | 很好相处的人."""
     sentences = episode_sentences(episode)
     joined, starts = "", []
     for sentence in sentences:
@@ -248,6 +248,8 @@ def _self_description(episode: Episode) -> GamingFlag | None:
     ]
     if not found or (len(found) < SELF_SENTENCES and len(quotes) * 2 < len(sentences)):
         return None
+    if episode.told and (len(found) < SELF_TOLD or len(quotes) * 2 < len(sentences)):
+        return None  # a story with a word of self-praise in it: the story is what counts
     praised = shorten("；".join(quotes[:2]), max_chars=REASON_QUOTE, inline=True)
     reason = f"回答是自我评价（{praised}），没有能说明这一点的具体事例"
     return GamingFlag(Gaming.SELF_DESCRIPTION, reason, tuple(quotes[:QUOTES]))

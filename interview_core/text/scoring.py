@@ -35,10 +35,13 @@ Per competency:
   the competencies the question asks or the answer names, also when the answer is off the
   topic as well (1.1 for a keyword list wrapped round a story: one occasion and the
   candidate's actions told in buzzwords, still below every honest answer). An off-topic
-  story is scored by the weights (the flag is a fitted penalty) and capped at 2, the
-  guidelines' ceiling, not forced to 1: the flag reads words, and on questions the rules
-  never saw it also catches honest stories told in other words; outside the question it is
-  not assessed. Numbers that measure nothing next to a story are a fitted penalty too. The
+  story is scored by the weights (the flag is a fitted penalty) and capped at 1.2, below
+  every honest answer (the guidelines give it 1): on the 32 questions held out one by one the
+  flag caught no honest story once its reading of the question's setting was fixed (客户、
+  门店… name where a story happens, not what it is about); outside the question it is not
+  assessed. Rates claimed around at most one concrete action (成功率提升了百分之五十、满意度
+  百分之九十八) are an empty account; fewer numbers that measure nothing next to a story are
+  a fitted penalty. The
   flags are in the JSON with their reasons and quotes, and halve confidence.
 * ``confidence`` (0.05..0.95) grows with the indicators shown, STAR completeness, a tied
   number in the result, specificity and a told story, and shrinks for short answers and with
@@ -79,9 +82,10 @@ GAMING_SCORE = 1.0  # the rating guidelines' level for a non-answer
 BURIED_STORY = 1.1  # a keyword list around a story: below every honest one
 SOFT_FLOOR = 2.0  # below it the fitted score is squeezed toward HONEST_FLOOR
 HONEST_FLOOR = 1.3  # an honest, relevant answer, however weak, stays above every non-answer
-# A story flagged off-topic: the rating guidelines' ceiling (2 when it happens to show the
-# competency's behaviour), on top of the fitted penalty. Not a forced 1.0: the flag reads
-# words, and on unseen questions it also catches honest stories told in other words.
+# A story flagged off-topic: below HONEST_FLOOR, so below every honest answer (the rating
+# guidelines give it 1), above the non-answers, on top of the fitted penalty. The flag reads
+# words: held out by question it flagged no honest answer of the corpus, but a false flag
+# would sink an honest story to here, so it stays conservative (see ``gaming._off_topic``).
 OFF_TOPIC_CAP = 1.2
 NON_ANSWERS = frozenset({Gaming.KEYWORD_LIST, Gaming.ECHO, Gaming.SELF_DESCRIPTION})
 SHORT, VERY_SHORT = 80, 40

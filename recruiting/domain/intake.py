@@ -65,6 +65,26 @@ CHANNEL_NAMES = {
 }
 
 
+# Sources that name a channel, never a person: kept when a candidate's data is erased (the
+# channel statistics need them). Anything else HR or a spreadsheet typed (朋友推荐（李雷）)
+# may name someone and becomes OTHER_SOURCE.
+KNOWN_SOURCES = frozenset({
+    "BOSS直聘", "智联招聘", "智联", "前程无忧", "51job", "猎聘", "拉勾", "拉勾网", "脉脉",
+    "领英", "LinkedIn", "58同城", "赶集网", "实习僧", "牛客", "内推", "员工推荐", "校园招聘",
+    "校招", "社会招聘", "社招", "官网", "公司官网", "招聘会", "猎头", "公众号", "小程序",
+    "人才库", "直接投递", "其他",
+})  # fmt: skip
+OTHER_SOURCE = "其他"
+
+
+def source_after_erasure(source: str) -> str:
+    """What stays of a source or channel once the candidate's data is erased: a code or a
+    known channel as it was, anything else ``OTHER_SOURCE``."""
+    if not source or source in CHANNEL_NAMES or source in KNOWN_SOURCES:
+        return source
+    return OTHER_SOURCE
+
+
 def channel_name(channel: str) -> str:
     """The channel as HR reads it: a known code in Chinese, a named source as written."""
     return CHANNEL_NAMES.get(channel, channel) or "未注明"

@@ -25,6 +25,7 @@ from recruiting.models import (
     InboxEvent,
     Interview,
     InterviewNote,
+    JobOpening,
     Offer,
     OfferEvent,
     OutboxMessage,
@@ -92,6 +93,23 @@ async def test_everything_goes_but_the_aggregates(database: str, media: LocalMed
     again = await erasure.erase(candidate_id, actor=SYSTEM, trigger="purge")
     assert sum(again.counts.values()) == 0 and again.effects == 0
     assert await OutboxMessage.filter(channel="ehr").count() == 1  # not sent twice
+
+
+async def test_a_typed_source_that_may_name_someone_goes(
+    database: str, media: LocalMediaStore
+) -> None:
+    """Channel statistics keep a code or a known channel; text HR typed becomes 其他."""
+    candidate_id, _ = await plant(media)
+    await Candidate.filter(id=candidate_id).update(source="朋友推荐（李雷）")
+    first = await Application.get(candidate_id=candidate_id)
+    await Application.filter(id=first.id).update(channel="朋友推荐（李雷）")
+    other = await JobOpening.create(code="store", title="店长", competency_model=[])
+    known = await Application.create(candidate_id=candidate_id, job=other, channel="BOSS直聘")
+    await CandidateErasure(media, Effects(None)).erase(candidate_id, actor=SYSTEM)
+    assert (await Candidate.get(id=candidate_id)).source == "其他"
+    assert (await Application.get(id=first.id)).channel == "其他"
+    assert (await Application.get(id=known.id)).channel == "BOSS直聘"
+    assert await Candidate.filter(source="其他").count() == 1  # still found by value
 
 
 async def test_one_class_only(database: str, media: LocalMediaStore) -> None:

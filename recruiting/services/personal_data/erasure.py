@@ -39,6 +39,7 @@ from typing import Any
 from tortoise.expressions import Q
 
 from recruiting import clock
+from recruiting.domain.intake import source_after_erasure
 from recruiting.domain.retention import ORDER, DataClass
 from recruiting.errors import Conflict, NotFound
 from recruiting.infra.sealed_fields import installed_cipher
@@ -150,8 +151,10 @@ class CandidateErasure:
                     name="", phone_enc=None, email_enc=None, id_number_enc=None,
                     phone_hash=None, email_hash=None, education="", years_experience=None,
                     wechat_openid=None, wechat_unionid=None, external_userid=None,
+                    source=source_after_erasure(candidate.source),
                     erased_at=candidate.erased_at or at,
                 )  # fmt: skip
+                await _keep_channels_only(candidate_id)
             await ErasureRecord.create(candidate_id=candidate_id, at=at, trigger=trigger,
                                        classes=[c.value for c in wanted], counts=counts,
                                        actor=actor.id[:64])  # fmt: skip
@@ -445,3 +448,12 @@ _ERASERS: dict[DataClass, Any] = {
     DataClass.MESSAGES: _messages,
     DataClass.PROFILE: _profile,
 }
+
+
+async def _keep_channels_only(candidate_id: int) -> None:
+    """Applications keep where they came from for the channel statistics, but only as a
+    code or a known channel: a source HR typed may name a person (朋友推荐（李雷）)."""
+    for application in await Application.filter(candidate_id=candidate_id):
+        kept = source_after_erasure(application.channel)
+        if kept != application.channel:
+            await Application.filter(id=application.id).update(channel=kept)

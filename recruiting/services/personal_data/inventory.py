@@ -103,7 +103,8 @@ MODELS: dict[str, dict[str, Entry]] = {
         "years_experience": cand("years of experience", P, "screening", clear_because=NO_NAME),
         "source": NotPersonal("where the candidate came from (BOSS直聘, 内推), as HR or the "
                               "import wrote it (≤32 characters): sealed (searchable) as people "
-                              "type it; kept after erasure for channel statistics"),
+                              "type it; after erasure only a known channel stays (anything "
+                              "else becomes 其他)"),
         "merged_into": KEY,
         "created_at": STATE,
         "erased_at": STATE,
@@ -111,8 +112,8 @@ MODELS: dict[str, dict[str, Entry]] = {
     "application": {
         "id": KEY, "candidate_id": KEY, "job_id": KEY, "status": ANONYMOUS,
         "channel": NotPersonal("how the application came in: a code or the candidate's source "
-                               "as written, sealed (searchable); kept after erasure for "
-                               "channel statistics"),
+                               "as written, sealed (searchable); after erasure only a code or a "
+                               "known channel stays (anything else becomes 其他)"),
         "created_at": STATE, "decided_at": STATE,
         "rejection_reason": cand("why HR turned the application down: a reason code "
                                  "(pipeline.Rejections), never HR's words", N,

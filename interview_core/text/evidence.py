@@ -9,6 +9,11 @@ competency is no evidence of it.
 
 For the competencies a question asks, the story itself is evidence too: its own actions,
 results and situation are quoted even when the competency is never named (``story``).
+
+``support`` counts the sentences that carry behaviour for the competency: those showing one of
+its indicators by behaviour and, for a competency the question asks, those telling the
+candidate's own actions in the story. A competency the answer shows in one passing sentence
+has little behaviour behind it, whatever the rest of the answer is worth (``scoring``).
 """
 
 from __future__ import annotations
@@ -39,6 +44,7 @@ class CompetencyEvidence:
     indicators: tuple[str, ...]  # indicator texts shown by behaviour in the story
     habits: tuple[str, ...]  # indicator texts only told as habits or hypotheses
     keywords: tuple[str, ...]  # distinct keywords found in behaviour clauses
+    support: int = 0  # sentences carrying behaviour for this competency
 
     @property
     def behaviour(self) -> bool:
@@ -76,7 +82,12 @@ def find_evidence(episode: Episode, item: JobCompetency, *, story: bool) -> Comp
             for clause in episode.habits[:2]:
                 evidence.setdefault(clause.sentence, []).append("习惯或假设的做法，不是具体经历")
     quotes = tuple(Evidence(q, "；".join(dict.fromkeys(w))) for q, w in evidence.items())
-    return CompetencyEvidence(quotes[:MAX_QUOTES], tuple(shown), tuple(habits), keywords)
+    backing = {c.sentence for c in shown.values()}
+    if story:
+        backing.update(c.sentence for c in episode.own)
+    return CompetencyEvidence(
+        quotes[:MAX_QUOTES], tuple(shown), tuple(habits), keywords, len(backing)
+    )
 
 
 def shown_indicators(episode: Episode, competency: Competency) -> tuple[str, ...]:

@@ -87,6 +87,12 @@ HONEST_FLOOR = 1.3  # an honest, relevant answer, however weak, stays above ever
 # words: held out by question it flagged no honest answer of the corpus, but a false flag
 # would sink an honest story to here, so it stays conservative (see ``gaming._off_topic``).
 OFF_TOPIC_CAP = 1.2
+# The highest score a competency reaches on this many sentences of behaviour for it (its
+# ``support``; more reach 5): the rating guidelines give 3 to one concrete action with a
+# result and ask for several purposeful actions showing the competency's key behaviours for 4,
+# so a competency shown in one passing sentence stays at 3 however good the rest of the
+# answer is. Its level is that of the behaviour shown for it, not of the whole answer.
+SUPPORT_CAPS = (3.0, 3.0, 4.0)
 NON_ANSWERS = frozenset({Gaming.KEYWORD_LIST, Gaming.ECHO, Gaming.SELF_DESCRIPTION})
 SHORT, VERY_SHORT = 80, 40
 
@@ -249,7 +255,12 @@ def _score_competency(
     model = weights or default_weights()
     values = features(a, found, flags)
     top = OFF_TOPIC_CAP if any(f.code == Gaming.OFF_TOPIC for f in flags) else 5.0
-    score = round(min(_floored(model.predict(values)), top), 1)
+    fitted = _floored(model.predict(values))
+    thin = support_cap(found.support)
+    score = round(min(fitted, top, thin), 1)
+    breakdown = model.contributions(values)
+    if fitted > thin and thin < top:  # the cap is shown with the features it overrides
+        breakdown["thin_evidence"] = round(thin - fitted, 2)
     return CompetencyScore(
         code=item.code,
         name=item.name,
@@ -258,8 +269,13 @@ def _score_competency(
         confidence=_confidence(found, a, flags),
         evidence=found.evidence or _fallback(a),
         anchor=item.competency.anchor(int(score + 0.5)),
-        breakdown=model.contributions(values),
+        breakdown=breakdown,
     )
+
+
+def support_cap(support: int) -> float:
+    """The highest score ``support`` sentences of behaviour for a competency can carry."""
+    return SUPPORT_CAPS[support] if support < len(SUPPORT_CAPS) else 5.0
 
 
 def _floored(value: float) -> float:

@@ -97,6 +97,17 @@ _COUNT_FIRST = re.compile(r"\d")
 _CONTEXT = frozenset(("number", "duration"))
 _UNIT_NEXT = re.compile(r"^[余多]?(?:项|个|次|篇|万|元|人|件|台|单|家|位|条|名|倍|块|箱|套|笔)")
 CONCRETE_STORY = 3  # actions done to things: a story, however the occasion is told
+# The candidate's own analysis of figures (导出、分组、统计、对比、算…): numbers next to it measure
+# what was analysed (8周的订单、每半小时6单、21点以后), they claim nothing. 排查 is left out: a
+# career's tally of it (累计排查隐患3200多项) analyses nothing
+ANALYSIS = re.compile(
+    r"导出|导了|拉出|调出|分组|分类|归类|统计|汇总|对比|比对|核对|计算|算出|算下来|算了|拆开|拆分|"
+    r"按[^，。]{1,6}(?:分|排|看|算)"
+)
+ANALYSED = 2  # distinct analysis actions of the candidate beside measured figures
+# A figure measures a thing: a unit after it, or a time of day (21点、9:30)
+_MEASURED = frozenset(("count", "duration", "amount"))
+_TIME_OF_DAY = re.compile(r"\d+(?:点|[:：]\d)|[一二三四五六七八九十两]+点")
 SUMMED_NUMBERS = 5  # numbers of a career summed up in a story's clothes
 CLAIMED_CHANGES = 3  # percentages and multiples claimed around at most one concrete action
 SELF_SENTENCES = 2
@@ -258,7 +269,8 @@ def _self_description(episode: Episode) -> GamingFlag | None:
 def _empty_numbers(episode: Episode) -> GamingFlag | None:
     """Numbers piled up in a general account (累计排查隐患3200多项，整改率100%…), numbers
     none of which says what it measures (提升了百分之五十), or, in a story, most of several
-    numbers saying nothing of what they measure."""
+    numbers saying nothing of what they measure. Never figures the candidate is seen
+    analysing (``analysed_figures``: 导出8周的订单、按半小时分组…): those are measured."""
     numbers = [q for c in episode.clauses for q in c.numbers if q.kind != "number"]
     if not numbers:
         return None
@@ -266,6 +278,8 @@ def _empty_numbers(episode: Episode) -> GamingFlag | None:
     if empty_account(episode) or (not episode.told and len(unmeasured) == len(numbers)):
         empty = tuple(numbers)
     elif episode.told and len(unmeasured) >= 2 and len(unmeasured) * 2 > len(numbers):
+        if analysed_figures(episode):
+            return None  # the candidate's own analysis says what the figures measure
         empty = unmeasured
     else:
         return None
@@ -308,13 +322,36 @@ def _claims(episode: Episode) -> int:
     return sum(q.kind in ("percent", "multiple") for c in episode.clauses for q in c.numbers)
 
 
+def analysed_figures(episode: Episode) -> bool:
+    """The candidate analysed measured figures: ``ANALYSED`` distinct analysis actions of their
+    own (我导出了…、按半小时分组、统计、对比…; a clause without a subject continues its
+    sentence's) in or beside clauses whose figures measure a thing (8周、6单、5人、2400元、
+    21点以后). Such numbers are what was measured, not an empty account. Conservative for
+    the flag: a pile of claims with one 分析 in it (用三个维度去分析) stays a pile."""
+    clauses = episode.clauses
+    measured = [
+        any(q.kind in _MEASURED for q in c.numbers) or bool(_TIME_OF_DAY.search(c.reads))
+        for c in clauses
+    ]
+    verbs: set[str] = set()
+    actor, sentence = None, ""
+    for at, c in enumerate(clauses):
+        if c.sentence != sentence:
+            actor, sentence = None, c.sentence
+        actor = c.actor or actor
+        if actor != "self" or not any(measured[max(at - 1, 0) : at + 2]):
+            continue
+        verbs.update(m.group() for m in ANALYSIS.finditer(c.reads))
+    return len(verbs) >= ANALYSED
+
+
 def empty_account(episode: Episode) -> bool:
     """Numbers piled up (``PILED_NUMBERS`` or more) in a general account or without any
     action: results claimed, no episode that produced them. Scored as a non-answer. An
     account with ``CONCRETE_STORY`` actions done to things rather than tallies is a story the
     episode reader could not place (在某厂做主管时…), not an empty one."""
     numbers = _claimed_numbers(episode)
-    if numbers < PILED_NUMBERS:
+    if numbers < PILED_NUMBERS or analysed_figures(episode):
         return False
     concrete = _concrete_actions(episode)
     if not episode.told:

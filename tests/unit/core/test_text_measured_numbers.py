@@ -1,0 +1,39 @@
+"""Figures the candidate is seen analysing measure something: no empty-numbers flag."""
+
+from __future__ import annotations
+
+from interview_core.text.analysis import analyze_answer
+from interview_core.text.flags import Gaming
+from interview_core.text.gaming import analysed_figures
+from interview_core.text.jobs import builtin_job
+from interview_core.text.scoring import HONEST_FLOOR, score_answer
+
+STORE = builtin_job("store_manager")
+DATA = "你是如何用数据发现门店经营问题的？"
+# A manager who pulled the orders, grouped them by half-hour and changed the rota, with figures
+ANALYSED = (
+    "那段时间我导出了近8周的订单，按半小时分组统计，对比每个时段排了几个人，"
+    "算出晚上9点以后平均每半小时6单、排了5个人。我把晚班从5人减到3人，"
+    "调完后人工成本降了百分之九，晚班人效提升了百分之六十，出餐超时率从百分之十二降到百分之五。"
+)
+# The same rates claimed with one 分析 and no figure of what was analysed
+CLAIMED = (
+    "那段时间我用三个维度去分析，人工成本降了百分之九，晚班人效提升了百分之六十，"
+    "出餐超时率从百分之十二降到百分之五，满意度百分之九十八。"
+)
+
+
+def test_figures_beside_the_candidates_own_analysis_are_measured() -> None:
+    assert analysed_figures(analyze_answer(ANALYSED, DATA).episode)
+    result = score_answer(ANALYSED, DATA, STORE)
+    assert Gaming.EMPTY_NUMBERS not in {f.code for f in result.flags}, result.flags
+    for name in ("数据分析", "执行力"):
+        score = result.competency(name).score
+        assert score is not None and score >= 3.0, result.competency(name).breakdown
+
+
+def test_rates_claimed_around_one_analysis_word_are_still_empty() -> None:
+    assert not analysed_figures(analyze_answer(CLAIMED, DATA).episode)
+    result = score_answer(CLAIMED, DATA, STORE)
+    assert Gaming.EMPTY_NUMBERS in {f.code for f in result.flags}
+    assert (result.competency("数据分析").score or 0.0) < HONEST_FLOOR

@@ -21,7 +21,8 @@ Five kinds (``flags.Gaming``), each with a Chinese reason and the verbatim piece
   (``SUMMED_NUMBERS`` numbers, a general account, and at most one action done to something
   other than a count), numbers none of which says what it measures in an answer without a
   story (提升了百分之五十), or, in a story, most of several numbers saying nothing of what
-  they measure (the numbers then earn nothing);
+  they measure (the numbers then earn nothing). Never figures the candidate is seen analysing
+  (``analysed_figures``: 我导出了近8周的订单，按半小时分组统计…): they measure what was analysed;
 * off-topic: a told story about something else than a question of the structured interview:
   it misses the situation and goal the question names (``concepts.missing_concepts``: the
   question's concepts in everyday words, 反复 ≈ 老是、总是、又来…) and speaks at most

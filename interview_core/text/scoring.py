@@ -30,6 +30,13 @@ Per competency:
   sum is squeezed toward ``HONEST_FLOOR`` (1.3) without reaching it: an honest answer,
   however weak, stays above every non-answer and weak answers keep their order. The
   breakdown lists each feature's share of the score.
+* thin evidence: a competency's score rests on the behaviour shown for it, not on the whole
+  answer's level. ``CompetencyEvidence.support`` counts the sentences carrying it (those
+  showing one of its indicators by behaviour, and for a competency the question asks the
+  candidate's own actions in the story); with none or one the score stays at most 3.0, with
+  two at most 4.0 (``SUPPORT_CAPS``, the guidelines' 3 and 4), so a competency shown in one
+  passing sentence (之后我整理了一份上手文档，给组里做了一次分享 → 团队协作) stays at 3 however
+  good the story is. The breakdown's ``thin_evidence`` says how much the cap took.
 * gaming (``gaming.detect_gaming``): a keyword list, an echo, a self-description, or numbers
   piled up in a general account score 1.0 (the rating guidelines' level for a non-answer) on
   the competencies the question asks or the answer names, also when the answer is off the
@@ -41,7 +48,9 @@ Per competency:
   门店… name where a story happens, not what it is about); outside the question it is not
   assessed. Rates claimed around at most one concrete action (成功率提升了百分之五十、满意度
   百分之九十八) are an empty account; fewer numbers that measure nothing next to a story are
-  a fitted penalty. The
+  a fitted penalty. Figures the candidate is seen analysing (two own actions of 导出、分组、
+  统计、对比、算… beside 8周、6单、5人、21点…: ``gaming.analysed_figures``) are measured and
+  never flagged. The
   flags are in the JSON with their reasons and quotes, and halve confidence.
 * ``confidence`` (0.05..0.95) grows with the indicators shown, STAR completeness, a tied
   number in the result, specificity and a told story, and shrinks for short answers and with

@@ -53,8 +53,9 @@ Per competency:
   never flagged. The
   flags are in the JSON with their reasons and quotes, and halve confidence.
 * ``confidence`` (0.05..0.95) grows with the indicators shown, STAR completeness, a tied
-  number in the result, specificity and a told story, and shrinks for short answers and with
-  each flag; it says how much to trust the score, not how good the answer is. Rules never
+  number in the result, specificity and a told story, and shrinks for short answers, for a
+  competency resting on fewer than three sentences of its behaviour (``SUPPORT_TRUST``) and
+  with each flag; it says how much to trust the score, not how good the answer is. Rules never
   claim certainty.
 
 Validated against the rated corpus (``python -m interview_core validate``): the weights by
@@ -282,6 +283,11 @@ def _score_competency(
     )
 
 
+# How far to trust a score resting on 0, 1 or 2 sentences of behaviour for its competency
+# (the same sentences ``SUPPORT_CAPS`` counts): HR reads a high confidence as "well founded".
+SUPPORT_TRUST = (0.5, 0.6, 0.8)
+
+
 def support_cap(support: int) -> float:
     """The highest score ``support`` sentences of behaviour for a competency can carry."""
     return SUPPORT_CAPS[support] if support < len(SUPPORT_CAPS) else 5.0
@@ -421,6 +427,8 @@ def _confidence(
     )
     substantive = a.vagueness.substantive_length
     raw *= 0.6 if substantive < VERY_SHORT else 0.8 if substantive < SHORT else 1.0
+    if found is not None and found.support < len(SUPPORT_TRUST):
+        raw *= SUPPORT_TRUST[found.support]  # a score resting on one sentence is a guess
     raw *= 0.5 ** len(flags)
     return round(min(max(raw, 0.05), 0.95), 2)
 

@@ -34,3 +34,12 @@ def test_asked_competencies_stay_assessed_and_the_cap_grows_with_behaviour() -> 
         assert score is not None and score <= SUPPORT_CAPS[1]
     caps = [support_cap(n) for n in range(len(SUPPORT_CAPS) + 2)]
     assert caps == sorted(caps) and caps[1] < 4.0 and caps[-1] == 5.0
+
+
+def test_a_score_on_one_sentence_is_trusted_less() -> None:
+    """Confidence says how well founded a score is: one sentence of behaviour is little."""
+    result = score_answer(STORY, LEARN, SWE)
+    learning, teamwork = result.competency("学习能力"), result.competency("团队协作")
+    assert learning.confidence is not None and teamwork.confidence is not None
+    assert teamwork.confidence < learning.confidence
+    assert teamwork.confidence <= 0.6 * 0.95

@@ -166,11 +166,11 @@ class CandidateAnswers:
         candidate_id = _candidate(principal)
         message = await CandidateMessage.get_or_none(id=message_id, candidate_id=candidate_id)
         if message is None:
-            raise NotFound(f"message {message_id} not found")
+            raise NotFound("没有找到这条消息。")
         keys = {str(c.get("key")) for c in message.payload.get("choices") or []}
         if key not in keys:
             raise InvalidInput(
-                f"choose one of {sorted(keys)}" if keys else "this message asks nothing",
+                "这个选项已失效，请刷新后重试。" if keys else "这条消息不需要回答。",
                 code="invalid_choice",
             )
         source_id = f"app:{message.id}:{key}"
@@ -194,7 +194,7 @@ class CandidateAnswers:
 
 def _candidate(principal: Principal) -> int:
     if principal.candidate_id is None:
-        raise Forbidden("only a candidate has messages here; redeem your invitation first")
+        raise Forbidden("请先通过面试邀请进入，才能查看消息。")
     return int(principal.candidate_id)
 
 

@@ -111,27 +111,25 @@ class RecordingLinks:
             raise InvalidInput("请候选人用自己的微信打开面试邀请。")
         link = await RecordingLink.get_or_none(token_hash=token_hash(token))
         if link is None or link.expires_at <= now():
-            raise LinkInvalid("this invitation link is not valid or has expired")
+            raise LinkInvalid("邀请无效或已过期，请联系 HR 重新发送。")
         interview = await Interview.get(id=link.interview_id).prefetch_related("application")
         candidate = await Candidate.get(id=interview.application.candidate_id)
         if candidate.wechat_openid not in (None, "", principal.openid):
-            raise LinkInvalid("this invitation belongs to another WeChat account")
+            raise LinkInvalid("这份邀请已绑定另一个微信账号，请用第一次打开它的微信进入。")
         # The openid is unique: bound to another candidate record, binding this one would
         # fail in the database after the link was used up. Refuse it clearly first.
         elsewhere = Candidate.filter(wechat_openid=principal.openid).exclude(id=candidate.id)
         if await elsewhere.exists():
-            raise LinkInvalid(
-                "this WeChat account already belongs to another candidate record; ask HR"
-            )
+            raise LinkInvalid("这个微信账号已绑定另一位候选人，请联系 HR 处理。")
         if link.redeemed_at is not None:
             if link.redeemed_by != principal.openid:
-                raise LinkInvalid("this invitation was already used")
+                raise LinkInvalid("这份邀请已被使用，请联系 HR 重新发送。")
         else:
             taken = await RecordingLink.filter(id=link.id, redeemed_at=None).update(
                 redeemed_at=now(), redeemed_by=principal.openid
             )
             if not taken:
-                raise LinkInvalid("this invitation was already used")
+                raise LinkInvalid("这份邀请已被使用，请联系 HR 重新发送。")
             candidate.wechat_openid = principal.openid
             await candidate.save(update_fields=["wechat_openid"])
             if interview.status == InterviewStatus.INVITED:

@@ -66,7 +66,7 @@ USER_TEXT: dict[str, str] = {
     "invalid_text": "内容含有无法识别的字符。",
     "too_long": "内容太长了。",
 }
-# By kind, most specific first (the order ``recruiting.web`` maps kinds to statuses in).
+# By kind, most specific first; ``recruiting.web`` maps these kinds, in this order, to statuses.
 KIND_TEXT: tuple[tuple[type[RecruitingError], str], ...] = (
     (PayloadTooLarge, "内容太大，请缩小后重试。"),
     (RangeNotSatisfiable, "请求的范围无效。"),

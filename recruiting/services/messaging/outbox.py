@@ -44,6 +44,7 @@ from recruiting.ports.queue import OUTBOX_TOPIC, TaskQueue
 from recruiting.services.messaging.effects import Effects
 from recruiting.services.messaging.ordering import next_unfinished
 from recruiting.services.shared.audit import Actor, record
+from recruiting.validation import is_digits
 
 log = logging.getLogger(__name__)
 
@@ -156,7 +157,7 @@ async def hr_managers() -> list[str]:
 async def recipient_text(recipient: str) -> str:
     """Whom a delivery was for, as HR reads it: a name, never ``candidate:12`` or a userid."""
     kind, _, number = recipient.partition(":")
-    row_id = int(number) if number.isascii() and number.isdigit() and len(number) < 10 else None
+    row_id = int(number) if is_digits(number, 9) else None  # 9 digits: within the int keys
     if kind == "candidate" and row_id is not None:
         candidate = await Candidate.get_or_none(id=row_id)
         if candidate is None or candidate.erased_at is not None:

@@ -1,6 +1,7 @@
 """个人信息申请 in a real browser (Playwright driving Debian's Chromium), phone-sized: HR
 opens it from the nav, records a correction a candidate asked for by phone, sees a Chinese
-error for a bad phone number, then finds the request listed and confirms it. Until this,
+error for a bad phone number, records it again from the candidate's page (the form filled
+in), then finds the request listed and confirms it. Until this,
 no browser opened the page: its forms, CSRF field and CSP only ever met httpx."""
 
 from __future__ import annotations
@@ -45,10 +46,11 @@ async def test_hr_records_and_confirms_a_correction_in_the_browser(tmp_path: Pat
             await form.get_by_role("button", name="登记").click()
             await expect(page.locator("body")).to_contain_text("手机号格式不正确", timeout=WAIT)
 
-            await page.go_back()
-            await page.reload()
+            # from where HR finds the candidate: their page's link fills the form in
+            await page.goto(f"{settings.workbench.public_url}/workbench/candidates/{candidate.id}")
+            await page.locator("#data-request").click()
             form = page.locator("#record")
-            await form.get_by_label("候选人编号").fill(str(candidate.id))
+            await expect(form.get_by_label("候选人编号")).to_have_value(str(candidate.id))
             await form.get_by_label("申请").select_option("correction")
             await form.get_by_label("来源").select_option("phone")
             await form.get_by_label("更正项").select_option("phone")

@@ -149,6 +149,8 @@ async def test_board_bulk_review_media_and_decision(stack: Stack, video: bytes) 
         assert '<mark title="沟通能力的依据">客户投诉很多</mark>' in page.text
         assert "仅供参考" in page.text and "作答时网络切换" in page.text
         assert f'src="/workbench/media/{interview.id}/0"' in page.text
+        # a recorded interview has no start time: no separator left dangling after its kind
+        assert '<h2>录制初面 <span class="muted">录制面试</span></h2>' in page.text
         media = f"/workbench/media/{interview.id}/0"
         part = await hr.get(media, headers={"Range": "bytes=100-199"})
         assert part.status_code == 206 and part.content == video[100:200]

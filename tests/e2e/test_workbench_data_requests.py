@@ -73,3 +73,19 @@ async def test_an_interviewer_is_refused(stack: Stack, browser: httpx.AsyncClien
     assert page.status_code == 403 and "没有权限" in page.text
     home = await browser.get("/workbench/")
     assert "个人信息申请" not in home.text
+
+
+async def test_the_candidate_page_opens_the_form_for_that_candidate(
+    stack: Stack, browser: httpx.AsyncClient
+) -> None:
+    """HR never reads a 候选人编号 anywhere: the candidate's page links to the form with the
+    candidate filled in, so a request taken by phone is recorded from where HR found them."""
+    candidate = await Candidate.create(name="钱多")
+    assert (await sign_in(stack, browser, "lina")).status_code == 302
+    detail = await browser.get(f"/workbench/candidates/{candidate.id}")
+    link = f'href="/workbench/data-requests/?candidate={candidate.id}#record"'
+    assert link in detail.text and "登记个人信息申请" in detail.text
+    form = await browser.get(f"/workbench/data-requests/?candidate={candidate.id}")
+    assert f'name="candidate_id" value="{candidate.id}"' in form.text
+    odd = await browser.get("/workbench/data-requests/?candidate=99999999999")
+    assert odd.status_code == 200 and 'name="candidate_id" value=""' in odd.text

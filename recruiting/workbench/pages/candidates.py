@@ -126,6 +126,7 @@ async def candidate_detail(
         parse_names=PARSE_NAMES, openings=await _openings(request, principal), contact=contact,
         reasons=REJECT_NAMES, reason_name=_reason_name, resume=resume,
         notice=(request.args.get("notice") or "")[:80],
+        can_record_request=principal.can(Permission.VIEW_CONTACT),  # 个人信息申请's role
     )  # fmt: skip
 
 

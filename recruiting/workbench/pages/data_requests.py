@@ -53,7 +53,14 @@ async def listing(request: Request, principal: StaffPrincipal) -> HTTPResponse:
         request, principal, "data_requests/list.html", active="data_requests", rows=rows,
         current=status, statuses=STATUSES, kinds=KINDS, via_names=rules.VIA_NAMES,
         fields=rules.FIELD_NAMES, done=request.args.get("done") or "",
+        candidate=_candidate(request.args.get("candidate") or ""),
     )  # fmt: skip
+
+
+def _candidate(raw: str) -> str:
+    """The candidate the candidate's page sent HR here for (its 登记 link): filled in, since
+    HR reads no 编号 anywhere; anything but a plausible id leaves the field empty."""
+    return raw if validation.is_digits(raw, 9) else ""
 
 
 @bp.post("/")

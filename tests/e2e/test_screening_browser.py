@@ -1,0 +1,58 @@
+"""简历筛选 in a real browser (Playwright driving Debian's Chromium), phone-sized: HR opens
+it from the nav, picks the opening, saves requirements as lines, reads the ranked list
+(the knocked-out résumé last, with its reason) and invites the top to the AI interview.
+Until this, no browser opened the page: its forms and CSP only ever met httpx."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from recruiting.models import Application, Interview, JobOpening
+from recruiting.services.demo import DEMO_JOB_CODE
+from tests.e2e.browser import WAIT, need_chromium, open_workbench
+from tests.e2e.stack import running
+from tests.e2e.test_screening_workbench import _seed
+from tests.serving import CHROMIUM, CHROMIUM_ARGS
+
+playwright_api = pytest.importorskip("playwright.async_api")
+expect = playwright_api.expect
+
+
+async def test_hr_screens_and_invites_in_the_browser(tmp_path: Path) -> None:
+    need_chromium()
+    async with (
+        running("sqlite", tmp_path, "wbsc") as (settings, _service, _console),
+        playwright_api.async_playwright() as pw,
+    ):
+        job = await JobOpening.get(code=DEMO_JOB_CODE)
+        await _seed(job)
+        browser = await pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            context = await browser.new_context(viewport={"width": 390, "height": 844},
+                                                locale="zh-CN")  # fmt: skip
+            page, refused = await open_workbench(context, settings, "lina", "李娜")
+            await page.get_by_role("link", name="简历筛选", exact=True).click()
+            await expect(page.locator("h1")).to_have_text("简历筛选", timeout=WAIT)
+            await page.locator(f'#openings a[href="/workbench/screening/{job.id}"]').click()
+            await expect(page.locator("body")).to_contain_text("设置招聘要求后", timeout=WAIT)
+
+            await page.get_by_label("必须满足").fill("工作年限：3\n学历：大专")
+            await page.get_by_label("加分项").fill("技能：销售\n地点：上海")
+            await page.get_by_role("button", name="保存要求").click()
+            await expect(page.locator("#notice")).to_contain_text("已保存 4 项要求", timeout=WAIT)
+            ranked = page.locator("#ranked > li")
+            await expect(ranked).to_have_count(2)
+            await expect(ranked.first).to_contain_text("孙磊")
+            await expect(ranked.last).to_contain_text("不满足必须条件「3 年以上工作经验」")
+
+            await page.get_by_role("button", name="一键邀请").click()
+            await expect(page.locator("#notice")).to_contain_text(
+                "AI 面试邀请：已邀请 1 人", timeout=WAIT
+            )
+            assert not refused
+        finally:
+            await browser.close()
+        sun = await Application.get(candidate__name="孙磊")
+        assert await Interview.filter(application_id=sun.id).count() == 1

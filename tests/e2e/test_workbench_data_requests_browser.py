@@ -1,0 +1,72 @@
+"""个人信息申请 in a real browser (Playwright driving Debian's Chromium), phone-sized: HR
+opens it from the nav, records a correction a candidate asked for by phone, sees a Chinese
+error for a bad phone number, records it again from the candidate's page (the form filled
+in), then finds the request listed and confirms it. Until this,
+no browser opened the page: its forms, CSRF field and CSP only ever met httpx."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from recruiting.models import Application, Candidate, DataRequest, JobOpening
+from tests.e2e.browser import WAIT, need_chromium, open_workbench
+from tests.e2e.stack import running
+from tests.serving import CHROMIUM, CHROMIUM_ARGS
+
+playwright_api = pytest.importorskip("playwright.async_api")
+expect = playwright_api.expect
+
+
+async def test_hr_records_and_confirms_a_correction_in_the_browser(tmp_path: Path) -> None:
+    need_chromium()
+    async with (
+        running("sqlite", tmp_path, "wbdr") as (settings, _service, _console),
+        playwright_api.async_playwright() as pw,
+    ):
+        job = await JobOpening.create(code="wb-drb", title="店长")
+        candidate = await Candidate.create(name="孙丽")
+        await Application.create(candidate=candidate, job=job)
+        browser = await pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            context = await browser.new_context(viewport={"width": 390, "height": 844},
+                                                locale="zh-CN")  # fmt: skip
+            page, refused = await open_workbench(context, settings, "lina", "李娜")
+            await page.get_by_role("link", name="个人信息申请", exact=True).click()
+            await expect(page.locator("h1")).to_have_text("个人信息申请", timeout=WAIT)
+            await expect(page.locator("#requests")).to_contain_text("暂无申请")
+
+            form = page.locator("#record")
+            await form.get_by_label("候选人编号").fill(str(candidate.id))
+            await form.get_by_label("申请").select_option("correction")
+            await form.get_by_label("来源").select_option("phone")
+            await form.get_by_label("更正项").select_option("phone")
+            await form.get_by_label("新的值").fill("123")
+            await form.get_by_role("button", name="登记").click()
+            await expect(page.locator("body")).to_contain_text("手机号格式不正确", timeout=WAIT)
+
+            # from where HR finds the candidate: their page's link fills the form in
+            await page.goto(f"{settings.workbench.public_url}/workbench/candidates/{candidate.id}")
+            await page.locator("#data-request").click()
+            form = page.locator("#record")
+            await expect(form.get_by_label("候选人编号")).to_have_value(str(candidate.id))
+            await form.get_by_label("申请").select_option("correction")
+            await form.get_by_label("来源").select_option("phone")
+            await form.get_by_label("更正项").select_option("phone")
+            await form.get_by_label("新的值").fill("13912345678")
+            await form.get_by_label("备注").fill("来电")
+            await form.get_by_role("button", name="登记").click()
+            await expect(page.locator("#done")).to_have_text("已登记", timeout=WAIT)
+            request = await DataRequest.get(candidate_id=candidate.id)
+            row = page.locator(f"#request-{request.id}")
+            await expect(row).to_contain_text("孙丽")
+            await expect(row).to_contain_text("电话")
+            await row.get_by_role("button", name="确认更正").click()
+            await expect(page.locator(f"#request-{request.id}")).not_to_contain_text(
+                "确认更正", timeout=WAIT
+            )
+            assert not refused
+        finally:
+            await browser.close()
+        assert (await DataRequest.get(id=request.id)).status == "completed"

@@ -94,3 +94,37 @@ def _is_text(data: bytes) -> bool:
                 continue
         return True
     return False
+
+
+def decode_chinese_legacy(data: bytes) -> str:
+    """Bytes that are not UTF-8, read as GB18030 (mainland Windows) or Big5 (Taiwan, Hong
+    Kong: cp950). GB18030 reads almost any bytes, Big5 included, as rare and private-use
+    characters, so when both read the one whose characters are mostly its table's frequent
+    ones wins; a tie is GB18030. Raises ``UnicodeDecodeError`` when GB18030 cannot read it."""
+    simplified = data.decode("gb18030")
+    try:
+        traditional = data.decode("cp950")
+    except UnicodeDecodeError:
+        return simplified
+    if _frequent_share(traditional, "cp950") > _frequent_share(simplified, "gb2312"):
+        return traditional
+    return simplified
+
+
+def _frequent_share(text: str, table: str) -> float:
+    """The share of the sample's CJK characters and punctuation that the table lists among
+    its frequent ones (GB2312 level 1 and punctuation rows; Big5 A440–C67E and A140–A3BF)."""
+    wide = [ch for ch in text[:_TEXT_SAMPLE] if ord(ch) > 0x2E7F]
+    if not wide:
+        return 1.0
+    frequent = 0
+    for ch in wide:
+        try:
+            code = int.from_bytes(ch.encode(table), "big")
+        except UnicodeEncodeError:
+            continue
+        if table == "gb2312":
+            frequent += 0xB0A1 <= code <= 0xD7FE or code >> 8 in (0xA1, 0xA3)
+        else:
+            frequent += 0xA440 <= code <= 0xC67E or 0xA140 <= code <= 0xA3BF
+    return frequent / len(wide)

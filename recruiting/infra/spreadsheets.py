@@ -5,7 +5,8 @@ it, so a zip bomb (a few kilobytes that inflate to gigabytes) or a file that is 
 is refused with a clear message instead of filling the memory. CSV files from recruiting
 sites come in UTF-8 (with or without a BOM) or GBK/GB18030 (Excel on Chinese Windows); the
 encoding is found by trying them in that order, since valid UTF-8 is almost never
-valid-looking GB18030 text by accident and the reverse fails fast.
+valid-looking GB18030 text by accident and the reverse fails fast; Big5 (Taiwan, Hong Kong),
+which GB18030 also reads, is told from it by ``filetypes.decode_chinese_legacy``.
 
 Blocking (zip inflation, XML parsing): callers run it in a worker thread.
 """
@@ -21,7 +22,7 @@ from typing import Any
 from openpyxl import load_workbook
 
 from recruiting.errors import InvalidInput, PayloadTooLarge
-from recruiting.infra.filetypes import OLE_MAGIC, ZIP_MAGIC
+from recruiting.infra.filetypes import OLE_MAGIC, ZIP_MAGIC, decode_chinese_legacy
 from recruiting.infra.zip_limits import (
     ZipLimits,
     ZipProblem,
@@ -105,9 +106,9 @@ def _decode(data: bytes) -> str:
             return data[3:].decode("utf-8", errors="strict")
         except UnicodeDecodeError:
             pass  # a UTF-8 mark on a file that is not UTF-8: refused below, not a 500
-    for encoding in ("utf-8", "gb18030"):
+    for decode in (lambda d: d.decode("utf-8"), decode_chinese_legacy):
         try:
-            text = data.decode(encoding)
+            text = decode(data)
         except UnicodeDecodeError:
             continue
         if "\x00" in text:

@@ -46,7 +46,7 @@ from recruiting.services.intake.candidates import (
 from recruiting.services.intake.cards import IntakeCards
 from recruiting.services.intake.merge import CannotMerge, merge_candidates
 from recruiting.services.intake.resumes import ResumeUploads, UploadedFile
-from recruiting.services.intake.spreadsheet import SpreadsheetImport
+from recruiting.services.intake.spreadsheet import ImportReport, SpreadsheetImport
 from recruiting.services.invitations.lifecycle import InterviewInvitations
 from recruiting.services.messaging.effects import Effects
 from recruiting.services.offers.ehr import EhrSync
@@ -542,3 +542,23 @@ async def test_a_long_parse_reason_is_cut_at_a_sentence_for_hr(world: World) -> 
     reason = (await ResumeFile.get()).parse_reason
     assert len(WordyReader.REASON) > 200 >= len(reason)
     assert reason.endswith("原件。…") and WordyReader.REASON.startswith(reason[:-1])
+
+
+async def test_two_intakes_of_one_person_at_the_same_instant_make_one_candidate(
+    world: World,
+) -> None:
+    """``phone_hash`` is indexed, not unique (old records may share it): two imports (or an
+    import and a hand-made entry) of the same phone at once must not both pass the check."""
+    import asyncio
+
+    sheet = csv(["姓名,手机号码,应聘职位", "赵敏,13800138000,销售代表"])
+    outcomes = await asyncio.gather(
+        world.sheets.apply(HR, sheet, "a.csv"),
+        world.sheets.apply(HR, sheet, "b.csv"),
+        world.intake.add(HR, {"name": "赵敏", "phone": "13800138000", "job": "S01"}),
+        return_exceptions=True,
+    )
+    imported = [o for o in outcomes[:2] if isinstance(o, ImportReport) and o.applied]
+    added = [o for o in outcomes[2:] if not isinstance(o, BaseException)]
+    assert len(imported) + len(added) == 1, outcomes
+    assert await Candidate.all().count() == 1

@@ -298,6 +298,30 @@ async def test_bulk_actions_need_hr_and_a_selection(world: World) -> None:
         await world.bulk.invite_recorded(HR, [world.apps["new"].id], world.live.id, deadline)
 
 
+async def test_bulk_actions_refuse_a_round_of_another_opening_than_the_board(
+    world: World,
+) -> None:
+    """The form of one opening's board names the round: one of another opening (a tampered
+    or stale form) is refused before anyone is invited or booked."""
+    deadline = clock.now() + timedelta(days=5)
+    new = world.apps["new"].id
+    with pytest.raises(InvalidInput) as refused:
+        await world.bulk.invite_recorded(
+            HR, [new], world.recorded.id, deadline, job_id=world.other_job.id
+        )
+    assert "这个岗位" in refused.value.message
+    start = datetime.now(SH) + timedelta(days=14)
+    with pytest.raises(InvalidInput):
+        await world.bulk.schedule_live(
+            HR, [new], world.live.id, start, [world.interviewer.id], job_id=world.other_job.id
+        )
+    assert not await Interview.filter(application_id=new).exists()
+    done = await world.bulk.invite_recorded(
+        HR, [new], world.recorded.id, deadline, job_id=world.job.id
+    )
+    assert done.done == 1
+
+
 async def test_bulk_scheduling_books_one_after_another_and_invites(world: World) -> None:
     a = world.apps
     monday = datetime.now(SH) + timedelta(days=14 - datetime.now(SH).weekday())

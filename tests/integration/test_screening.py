@@ -265,3 +265,34 @@ async def test_one_instance_sees_rewritten_facts_new_files_and_new_requirements(
     assert sorted(name for name, _, _ in await ranked()) == sorted(["吴四", "郑二", "王一"])
     await OpeningRequirements().save(HR, job.id, {"must": [{"years": 10}]})
     assert all(out for _, _, out in await ranked())
+
+
+async def test_matches_kept_between_views_are_stored_only_on_the_event_loop(
+    database: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Many fresh résumés are matched in a worker thread; the kept matches (one dict shared
+    by every view) are written only on the event loop, so two views at once never mutate
+    it from two threads."""
+    import threading
+    from collections import OrderedDict
+
+    from recruiting.services.screening import ranking
+
+    writers: set[int] = set()
+
+    class Watched(OrderedDict[Any, Any]):
+        def __setitem__(self, key: Any, value: Any) -> None:
+            writers.add(threading.get_ident())
+            super().__setitem__(key, value)
+
+    job, _, _ = await opening_with_applicants()
+    await OpeningRequirements().save(HR, job.id, REQUIREMENTS)
+    monkeypatch.setattr(ranking, "THREAD_FROM", 1)  # four fresh résumés go to a thread
+    use = screening()
+    watched = Watched()
+    use._matched = watched
+    first = await use.shortlist(HR, job.id)
+    assert [r.applicant.name for r in first.ranked] == ["周三", "吴四", "郑二", "王一"]
+    assert len(watched) == 4 and writers == {threading.get_ident()}
+    again = await use.shortlist(HR, job.id)  # served from what was kept, same order
+    assert [r.result for r in again.ranked] == [r.result for r in first.ranked]

@@ -160,6 +160,10 @@ def test_mht_web_archive_and_odd_bytes() -> None:
     assert READER.read(b"", "a.txt").status is ParseStatus.REFUSED
     assert READER.read(bytes(range(256)) * 10, "a.bin").status is ParseStatus.REFUSED
     assert READER.read("张三\n电话 13800138000".encode("gb18030"), "a.txt").phone == "13800138000"
+    from recruiting.infra.resumes.text import decode
+
+    taiwan = "陳志明\n電話 0912345678\n學歷 國立臺灣大學 碩士"
+    assert decode(taiwan.encode("cp950")) == taiwan  # Big5, not GB18030 noise
 
 
 def _cli(*args: str) -> subprocess.CompletedProcess[str]:

@@ -146,6 +146,25 @@ def test_csv_encodings(data: bytes) -> None:
     ]
 
 
+def test_a_big5_csv_reads_as_traditional_chinese_not_as_gb18030_noise() -> None:
+    """Excel on Taiwan or Hong Kong Windows saves Big5, which GB18030 also reads (as rare
+    and private-use characters): the frequent characters decide, GB18030 on a tie."""
+    big5 = "姓名,手機,應聘崗位\n陳志明,0912345678,軟體工程師\n"
+    table = read_table(big5.encode("cp950"), "export.csv")
+    assert table.header == ["姓名", "手機", "應聘崗位"]
+    assert table.rows == [(2, ["陳志明", "0912345678", "軟體工程師"])]
+    assert read_table("姓名\n李\n".encode("gb18030"), "a.csv").rows == [(2, ["李"])]
+
+
+def test_a_big5_zip_entry_name_is_read_as_its_author_wrote_it() -> None:
+    from recruiting.services.intake.files import _name
+
+    member = zipfile.ZipInfo("陳志明履歷.pdf".encode("cp950").decode("cp437"))
+    assert _name(member) == "陳志明履歷.pdf"
+    member = zipfile.ZipInfo("张三简历.pdf".encode("gbk").decode("cp437"))
+    assert _name(member) == "张三简历.pdf"
+
+
 def xlsx(rows: list[list[object]]) -> bytes:
     book = Workbook()
     sheet = book.active

@@ -1,7 +1,9 @@
-"""Plain-text résumés: decoding only (UTF-8 with or without BOM, UTF-16 with BOM, GB18030)."""
+"""Plain-text résumés: decoding only (UTF-8 with or without BOM, UTF-16 with BOM, GB18030,
+Big5)."""
 
 from __future__ import annotations
 
+from recruiting.infra.filetypes import decode_chinese_legacy
 from recruiting.infra.resumes.limits import Refused
 
 
@@ -11,9 +13,9 @@ def decode(data: bytes) -> str:
         return data[3:].decode("utf-8", errors="replace")
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return data.decode("utf-16", errors="replace")
-    for encoding in ("utf-8", "gb18030"):
+    for decode_as in (lambda d: d.decode("utf-8"), decode_chinese_legacy):
         try:
-            text = data.decode(encoding)
+            text = decode_as(data)
         except UnicodeDecodeError:
             continue
         if _looks_like_text(text):

@@ -17,8 +17,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import cast
 
+from tortoise import connections
 from tortoise.expressions import Q, Subquery
 from tortoise.functions import Count
+from tortoise.transactions import in_transaction
 
 from recruiting.domain.intake import (
     LABELS,
@@ -56,6 +58,20 @@ class MergedAway(NotFound):
     def __init__(self, survivor_id: int) -> None:
         super().__init__(f"该候选人已合并到另一条记录（编号 {survivor_id}）")
         self.survivor_id = survivor_id
+
+
+_INTAKE_LOCK = 7_240_301  # the advisory lock every write of new candidates takes
+
+
+async def hold_intake() -> None:
+    """Call inside the transaction that looks for duplicates and then writes candidates:
+    one such transaction at a time, so two intakes of one phone or e-mail at the same
+    instant cannot both find none (``phone_hash`` is indexed, not unique: old records may
+    share it). PostgreSQL: an advisory lock released at commit or rollback; SQLite runs one
+    transaction at a time already."""
+    client = connections.get("default")
+    if client.capabilities.dialect == "postgres":
+        await client.execute_query("SELECT pg_advisory_xact_lock($1)", [_INTAKE_LOCK])
 
 
 class DuplicateCandidate(Conflict):
@@ -174,14 +190,17 @@ class CandidateIntake:
         await require_hr(principal, "add_candidate", "candidate", "-", refusal=NOT_HR)
         entry = self.check(values, job_required=job_id is None)
         job = await self._job(job_id, entry.job)
-        duplicates = await self.duplicates_of(entry.phone, entry.email)
-        if duplicates:
+        async with in_transaction():
+            await hold_intake()
+            duplicates = await self.duplicates_of(entry.phone, entry.email)
+            made = None if duplicates else await self.create(entry, job, channel=channel)
+        if made is None:
             detail = "duplicate_of=" + ",".join(str(d.candidate_id) for d in duplicates)
             await record(
                 principal.actor, "add_candidate", "candidate", "-", allowed=False, detail=detail
             )
             raise DuplicateCandidate(duplicates)
-        added = await self.create(entry, job, channel=channel)
+        added = made
         await record(
             principal.actor, "add_candidate", "candidate", added.candidate_id, allowed=True,
             detail=f"job={job.id if job else '-'} channel={channel}",

@@ -162,11 +162,11 @@ def _entry_reason(problem: ZipProblem, limits: ZipLimits) -> str:
 
 def _name(member: zipfile.ZipInfo) -> str:
     """The entry's name as its author wrote it: without the UTF-8 flag, Chinese Windows
-    writes GBK, which ``zipfile`` has read as cp437."""
+    writes GBK (Big5 in Taiwan and Hong Kong), which ``zipfile`` has read as cp437."""
     if member.flag_bits & UTF8_NAME:
         return member.filename
     try:
-        return member.filename.encode("cp437").decode("gb18030")
+        return filetypes.decode_chinese_legacy(member.filename.encode("cp437"))
     except (UnicodeEncodeError, UnicodeDecodeError):
         return member.filename
 

@@ -39,6 +39,7 @@ from recruiting.services.intake.candidates import (
     Added,
     CandidateIntake,
     DuplicateCandidate,
+    hold_intake,
     live_candidate,
 )
 from recruiting.services.intake.cards import IntakeCards
@@ -199,7 +200,11 @@ class ResumeUploads:
         touched: dict[int, int | None] = {}  # candidate → application for the card
         files: dict[int, str] = {}  # candidate → the file (and how it read) for the card
         async with self._effects.unit() as unit:
+            await hold_intake()  # the duplicate checks here see any intake just committed
             if new_entry is not None:
+                duplicates = await self._intake.duplicates_of(new_entry.phone, new_entry.email)
+                if duplicates:  # came in since the check before the files were stored
+                    raise DuplicateCandidate(duplicates)
                 created = await self._intake.create(new_entry, job, channel="resume")
                 added.append(created)
                 target = await Candidate.get(id=created.candidate_id)

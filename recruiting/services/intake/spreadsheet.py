@@ -35,6 +35,7 @@ from recruiting.services.intake.candidates import (
     Added,
     CandidateIntake,
     Openings,
+    hold_intake,
 )
 from recruiting.services.intake.cards import IntakeCards
 from recruiting.services.messaging.effects import Effects
@@ -143,6 +144,7 @@ class SpreadsheetImport:
         """Every row or none: re-checked inside the transaction that writes them."""
         await require_hr(principal, "import_apply", "candidate", "-", refusal=NOT_HR)
         async with self._effects.unit() as unit:
+            await hold_intake()  # the duplicate check below sees any import just committed
             checked = await self._check(data, filename, job_id)
             if checked.errors:
                 report = _report(checked, applied=False)

@@ -80,12 +80,13 @@ class BulkActions:
 
     async def invite_recorded(
         self, principal: Principal, application_ids: Sequence[int], round_id: int,
-        deadline: datetime,
+        deadline: datetime, *, job_id: int | None = None,
     ) -> BulkResult:  # fmt: skip
         """A recorded-interview invitation per candidate (``recorded.links``); a candidate
-        already invited to this round is reported, not invited twice."""
+        already invited to this round is reported, not invited twice. With ``job_id`` (the
+        board the form came from) the round must be that opening's."""
         ids = await self._checked(principal, "bulk_invite_recorded", application_ids)
-        round_ = await _round(round_id, RoundKind.RECORDED)
+        round_ = await _round(round_id, RoundKind.RECORDED, job_id)
 
         async def one(application_id: int) -> ItemResult:
             if await _in_round(application_id, round_.id):
@@ -100,12 +101,14 @@ class BulkActions:
         self, principal: Principal, application_ids: Sequence[int], round_id: int,
         first_start: datetime, interviewers: Sequence[int], *, gap_minutes: int = 0,
         mode: InterviewMode = InterviewMode.ONSITE, location: str = "",
+        job_id: int | None = None,
     ) -> BulkResult:  # fmt: skip
         """Book the round for each candidate one after another from ``first_start`` (round
         length + ``gap_minutes`` apart) with the same panel, and invite each
-        (``InterviewBooking.book_and_invite``); a taken time is reported for that candidate."""
+        (``InterviewBooking.book_and_invite``); a taken time is reported for that candidate.
+        With ``job_id`` (the board the form came from) the round must be that opening's."""
         ids = await self._checked(principal, "bulk_schedule_live", application_ids)
-        round_ = await _round(round_id, RoundKind.LIVE)
+        round_ = await _round(round_id, RoundKind.LIVE, job_id)
         if not 0 <= gap_minutes <= GAP_MAX_MINUTES:
             raise InvalidInput("间隔时间应在 0 到 1440 分钟之间。", code="bad_gap")
         if first_start.tzinfo is None:
@@ -203,9 +206,11 @@ async def _each(
     return BulkResult(items)
 
 
-async def _round(round_id: int, kind: RoundKind) -> InterviewRound:
-    round_ = await InterviewRound.get_or_none(id=round_id)
-    if round_ is None or round_.kind != kind:
+async def _round(round_id: int, kind: RoundKind, job_id: int | None) -> InterviewRound:
+    """The round of ``kind``; with ``job_id``, only one of that opening: a form posted to one
+    board must not invite the candidates of another opening's round."""
+    round_ = await InterviewRound.get_or_none(id=round_id) if 0 < round_id <= MAX_ROW_ID else None
+    if round_ is None or round_.kind != kind or (job_id is not None and round_.job_id != job_id):
         what = "录制面试" if kind == RoundKind.RECORDED else "现场或视频面试"
         raise InvalidInput(f"请选择这个岗位的一轮{what}。", code="bad_round")
     return round_

@@ -44,6 +44,7 @@ log = logging.getLogger(__name__)
 MAX_INVITE = 50  # one click invites at most this many
 THREAD_FROM = 50  # more résumés than this are matched off the event loop
 MATCH_CACHE = 50_000  # (résumé, requirements) matches kept
+_Placed = tuple[MatchResult, tuple[int, int, int, int]]  # a match with its place in the order
 
 
 @dataclass(frozen=True)
@@ -109,9 +110,8 @@ class Screening:
         # A match depends only on the résumé, the requirements and the synonym table (fixed
         # per instance): kept per (stored résumé, requirements) so a large opening's list is
         # not matched afresh on every view.
-        self._matched: OrderedDict[
-            tuple[str, str], tuple[MatchResult, tuple[int, int, int, int]]
-        ] = OrderedDict()
+        # Written only on the event loop (``_rank``), never from its worker thread.
+        self._matched: OrderedDict[tuple[str, str], _Placed] = OrderedDict()
 
     async def shortlist(
         self,
@@ -171,31 +171,32 @@ class Screening:
         self, applicants: list[Applicant], requirements: JobRequirements, invited: set[int]
     ) -> list[Ranked]:
         wanted = json.dumps(requirements.to_json(), sort_keys=True, ensure_ascii=False)
+        found: dict[int, _Placed] = {}
+        for n, a in enumerate(applicants):
+            kept = self._matched.get((a.key, wanted)) if a.key else None
+            if kept is not None:
+                found[n] = kept
+        todo = [n for n in range(len(applicants)) if n not in found]
 
-        def matched(a: Applicant) -> tuple[MatchResult, tuple[int, int, int, int]]:
-            if not a.key:
-                return _ranked_by(match_resume(a.resume, requirements, self._table))
-            key = (a.key, wanted)
-            found = self._matched.get(key)
-            if found is None:
-                found = _ranked_by(match_resume(a.resume, requirements, self._table))
-                self._matched[key] = found
+        def match_all() -> list[_Placed]:
+            """Pure: many fresh résumés run in a worker thread, which must not touch the
+            kept matches (shared by every view on the event loop)."""
+            return [_ranked_by(match_resume(applicants[n].resume, requirements, self._table))
+                    for n in todo]  # fmt: skip
+
+        fresh = await asyncio.to_thread(match_all) if len(todo) > THREAD_FROM else match_all()
+        for n, placed in zip(todo, fresh, strict=True):
+            found[n] = placed
+            if applicants[n].key:
+                self._matched[(applicants[n].key, wanted)] = placed
                 if len(self._matched) > MATCH_CACHE:
                     self._matched.popitem(last=False)
-            return found
-
-        def work() -> list[Ranked]:
-            scored = [(a, *matched(a)) for a in applicants]
-            scored.sort(key=lambda p: (*p[2], p[0].application_id))
-            return [
-                Ranked(n + 1, a, r, a.application_id in invited)
-                for n, (a, r, _) in enumerate(scored)
-            ]
-
-        fresh = sum(1 for a in applicants if (a.key, wanted) not in self._matched)
-        if fresh > THREAD_FROM:
-            return await asyncio.to_thread(work)
-        return work()
+        order = sorted(range(len(applicants)),
+                       key=lambda n: (*found[n][1], applicants[n].application_id))  # fmt: skip
+        return [
+            Ranked(place + 1, applicants[n], found[n][0], applicants[n].application_id in invited)
+            for place, n in enumerate(order)
+        ]
 
     async def invite_top(
         self,
@@ -255,7 +256,7 @@ class Screening:
         )
 
 
-def _ranked_by(result: MatchResult) -> tuple[MatchResult, tuple[int, int, int, int]]:
+def _ranked_by(result: MatchResult) -> _Placed:
     """The result with its place in the order (then the application id decides)."""
     met, _, unknown = result.counts
     return result, (result.knocked_out, -result.score, -met, unknown)

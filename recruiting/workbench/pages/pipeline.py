@@ -74,7 +74,8 @@ async def bulk(request: Request, principal: StaffPrincipal, job_id: int) -> HTTP
     result: BulkResult
     if action == "invite":
         deadline = _when(form.get("deadline"), zone, "截止时间")
-        result = await actions.invite_recorded(who, ids, _int(form.get("round"), "轮次"), deadline)
+        round_id = _int(form.get("round"), "轮次")
+        result = await actions.invite_recorded(who, ids, round_id, deadline, job_id=job_id)
     elif action == "schedule":
         start = _when(form.get("start"), zone, "开始时间")
         panel = [_int(v, "面试官") for v in form.getlist("interviewers") or []]
@@ -83,6 +84,7 @@ async def bulk(request: Request, principal: StaffPrincipal, job_id: int) -> HTTP
         result = await actions.schedule_live(
             who, ids, _int(form.get("round"), "轮次"), start, panel,
             gap_minutes=_int(form.get("gap") or "0", "间隔"), mode=mode, location=location,
+            job_id=job_id,
         )  # fmt: skip
     elif action == "reject":
         note = validation.text("note", form.get("note") or "", 500)

@@ -20,7 +20,8 @@ from functools import lru_cache
 from typing import Protocol
 
 SENTENCE_END = re.compile(r"[。！？；!?;…\n\r]+")
-CLAUSE_BREAK = re.compile(r"[，,、：:（）()]+")
+# A colon between digits is a clock time (21:00), not a clause break
+CLAUSE_BREAK = re.compile(r"(?:[，,、（）()]|(?<!\d)[：:]|[：:](?!\d))+")
 _HAN = r"\u4e00-\u9fff"
 # A space between Chinese characters (or a Chinese character and a digit): a segment boundary.
 SPACE_BREAK = re.compile(rf"(?<=[{_HAN}])\s+(?=[{_HAN}\d])|(?<=[\d%])\s+(?=[{_HAN}])")

@@ -7,7 +7,7 @@ from interview_core.text.flags import Gaming
 from interview_core.text.gaming import analysed_figures
 from interview_core.text.jobs import builtin_job
 from interview_core.text.scoring import HONEST_FLOOR, score_answer
-from interview_core.text.sentences import split_clauses
+from interview_core.text.sentences import plain, split_clauses
 
 STORE = builtin_job("store_manager")
 DATA = "你是如何用数据发现门店经营问题的？"
@@ -48,3 +48,10 @@ def test_a_clock_time_is_one_clause_and_measures_what_was_analysed() -> None:
     )
     assert split_clauses("原因：人手不够") == ("原因", "人手不够")
     assert analysed_figures(analyze_answer("我把21:00以后的订单导出来，分组统计。", DATA).episode)
+
+
+def test_a_sum_of_money_keeps_its_unit_before_a_word_it_sounds_like() -> None:
+    """2400元工资 is money, not 2400员工资: after a figure, 元 is the unit, no misheard 员."""
+    assert plain("每月多付2400元工资") == "每月多付2400元工资"
+    assert plain("多付三十元工资") == "多付三十元工资"
+    assert plain("这个元工很积极") == "这个员工很积极"  # a recogniser's 元工 is still put right

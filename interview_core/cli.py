@@ -3,7 +3,7 @@
 score          score one transcribed answer against a job's competency model (advisory JSON)
 analyze        media file → transcript, speech metrics, vision flags, scores (+ HTML report)
 validate       rank-correlate an engine's scores with the rated corpus's reference ratings
-fit-weights    refit the rules engine's weights on the rated corpus (ridge regression)
+fit-weights    refit the rules engine's weights on the rated dev part (ridge regression)
 install-model  put a speech model (registry archive or local tarball, md5-checked) in place
 
 Errors print one line on stderr and exit with code 2.
@@ -189,7 +189,7 @@ def _add_validate(sub: argparse._SubParsersAction[_Parser]) -> None:
 def _add_fit_weights(sub: argparse._SubParsersAction[_Parser]) -> None:
     cmd = sub.add_parser(
         "fit-weights",
-        help="refit the rules engine's weights on every rated question of the corpus",
+        help="refit the rules engine's weights on every rated dev question of the corpus",
         description="Ridge regression of the reference ratings on the behavioural features; "
         "writes interview_core/data/scoring-weights.json (or --out).",
     )

@@ -300,3 +300,17 @@ def test_fit_weights_never_learns_from_the_test_part(tmp_path: Path) -> None:
     assert any(a.id in corpus.reference for a in corpus.split("test"))
     weights = write_weights(corpus, tmp_path / "w.json")
     assert "of 1 questions (q2)" in weights.fitted_on, weights.fitted_on
+
+
+def test_fit_weights_errors_are_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """No rated development answer, or a weights file that cannot be written: one line, exit 2."""
+    root = _corpus(tmp_path / "c", ANSWERS, RATINGS)  # rated, but only the test part
+    assert main(["fit-weights", str(root), "--out", str(tmp_path / "w.json")]) == 2
+    assert "no rated answers in the dev part" in capsys.readouterr().err
+    assert not (tmp_path / "w.json").exists()
+    (root / "questions.yaml").write_text(QUESTIONS.replace("split: test", "split: dev"), "utf-8")
+    assert main(["fit-weights", str(root), "--out", str(tmp_path / "no" / "w.json")]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: cannot write") and err.count("\n") == 1, err

@@ -3,7 +3,7 @@
 score          score one transcribed answer against a job's competency model (advisory JSON)
 analyze        media file → transcript, speech metrics, vision flags, scores (+ HTML report)
 validate       rank-correlate an engine's scores with the rated corpus's reference ratings
-fit-weights    refit the rules engine's weights on the rated corpus (ridge regression)
+fit-weights    refit the rules engine's weights on the rated dev part (ridge regression)
 install-model  put a speech model (registry archive or local tarball, md5-checked) in place
 
 Errors print one line on stderr and exit with code 2.
@@ -24,6 +24,7 @@ from recruiting.errors import InvalidInput
 
 if TYPE_CHECKING:
     from interview_core.engines.port import AnswerScorer
+    from interview_core.validation.corpus import Corpus
 
 _Parser = OneLineParser
 
@@ -189,7 +190,7 @@ def _add_validate(sub: argparse._SubParsersAction[_Parser]) -> None:
 def _add_fit_weights(sub: argparse._SubParsersAction[_Parser]) -> None:
     cmd = sub.add_parser(
         "fit-weights",
-        help="refit the rules engine's weights on every rated question of the corpus",
+        help="refit the rules engine's weights on every rated dev question of the corpus",
         description="Ridge regression of the reference ratings on the behavioural features; "
         "writes interview_core/data/scoring-weights.json (or --out).",
     )
@@ -200,32 +201,24 @@ def _add_fit_weights(sub: argparse._SubParsersAction[_Parser]) -> None:
 
 def _fit_weights(args: argparse.Namespace) -> int:
     from interview_core.text.features import WEIGHTS_PATH
-    from interview_core.validation.corpus import load_corpus
     from interview_core.validation.fit import write_weights
 
-    corpus = load_corpus(args.corpus)
-    if not corpus.reference:
-        raise InvalidInput(f"{args.corpus}: no reference ratings yet (ratings/reference.jsonl)")
+    corpus = _rated_corpus(args.corpus, "dev")
     out = Path(args.out) if args.out else WEIGHTS_PATH
-    weights = write_weights(corpus, out)
+    try:
+        weights = write_weights(corpus, out)
+    except OSError as exc:
+        raise InvalidInput(f"cannot write {out}: {exc.strerror}") from exc
     print(json.dumps({"written": str(out), **weights.to_json()}, ensure_ascii=False, indent=2))
     return 0
 
 
 def _validate(args: argparse.Namespace) -> int:
-    from interview_core.validation.corpus import load_corpus
     from interview_core.validation.validate import render, validate
 
     if not 0.0 <= args.asr_noise <= 0.5:
         raise InvalidInput("--asr-noise must be between 0 and 0.5")
-    corpus = load_corpus(args.corpus)
-    if not corpus.reference:
-        raise InvalidInput(f"{args.corpus}: no reference ratings yet (ratings/reference.jsonl)")
-    if not any(a.id in corpus.reference for a in corpus.split(args.part)):
-        raise InvalidInput(
-            f"{args.corpus}: no rated answers in the {args.part} part (a test part is opened "
-            "after one scoring; --part dev --cross-validate measures unseen questions)"
-        )
+    corpus = _rated_corpus(args.corpus, args.part)
     if args.cross_validate:
         from interview_core.validation.crossval import cross_validate
         from interview_core.validation.fit import ridge_factory
@@ -240,6 +233,22 @@ def _validate(args: argparse.Namespace) -> int:
         json.dumps(report.to_json(), ensure_ascii=False, indent=2) if args.json else render(report)
     )
     return 0
+
+
+def _rated_corpus(root: str, part: str) -> Corpus:
+    """The corpus under ``root``, refused without reference ratings for the ``part`` it is
+    read for (validate scores it, fit-weights fits on it)."""
+    from interview_core.validation.corpus import load_corpus
+
+    corpus = load_corpus(root)
+    if not corpus.reference:
+        raise InvalidInput(f"{root}: no reference ratings yet (ratings/reference.jsonl)")
+    if not any(a.id in corpus.reference for a in corpus.split(part)):
+        raise InvalidInput(
+            f"{root}: no rated answers in the {part} part (a test part is opened "
+            "after one scoring; --part dev --cross-validate measures unseen questions)"
+        )
+    return corpus
 
 
 def _scorer(engine: str) -> AnswerScorer:

@@ -20,7 +20,8 @@ from functools import lru_cache
 from typing import Protocol
 
 SENTENCE_END = re.compile(r"[。！？；!?;…\n\r]+")
-CLAUSE_BREAK = re.compile(r"[，,、：:（）()]+")
+# A colon between digits is a clock time (21:00), not a clause break
+CLAUSE_BREAK = re.compile(r"(?:[，,、（）()]|(?<!\d)[：:]|[：:](?!\d))+")
 _HAN = r"\u4e00-\u9fff"
 # A space between Chinese characters (or a Chinese character and a digit): a segment boundary.
 SPACE_BREAK = re.compile(rf"(?<=[{_HAN}])\s+(?=[{_HAN}\d])|(?<=[\d%])\s+(?=[{_HAN}])")
@@ -118,8 +119,21 @@ def plain(text: str) -> str:
     """The text the rules read: fillers (嗯、那个、就是说) and stutters (我我) dropped, and
     a recogniser's homophones of the words the rules look for put right (客护 → 客户)."""
     text = FILLERS.sub("", _STUTTER.sub(r"\1", text))
+    if not _HAN_RE.search(text):
+        return text
     fix, words = _homophones()
-    return fix.sub(lambda m: words[m.group()], text) if _HAN_RE.search(text) else text
+
+    def put_right(m: re.Match[str]) -> str:
+        heard, word = m.group(), words[m.group()]
+        # after a figure its first character is the unit the recogniser heard right
+        # (2400元工资 is no 2400员工资)
+        after_figure = m.start() > 0 and _FIGURE_END.match(text, m.start() - 1)
+        return heard if after_figure and heard[0] != word[0] else word
+
+    return fix.sub(put_right, text)
+
+
+_FIGURE_END = re.compile(r"[\d零一二三四五六七八九十百千万两]")
 
 
 # Characters a Mandarin recogniser confuses (same syllable): each pair both ways.

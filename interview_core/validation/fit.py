@@ -105,8 +105,10 @@ def ridge_factory(corpus: Corpus, alpha: float = ALPHA) -> ScorerFactory:
 
 
 def write_weights(corpus: Corpus, path: Path, alpha: float = ALPHA) -> Weights:
-    """Fit on every rated question of the corpus and write the weights file."""
-    questions = [q for q in corpus.questions if any(a.question.id == q.id for a in corpus.answers)]
+    """Fit on every rated question of the development part and write the weights file.
+    Never on the test part: it measures the engine once, and is made ``dev`` once opened."""
+    answered = {a.question.id for a in corpus.split("dev")}
+    questions = [q for q in corpus.questions if q.id in answered]
     rows = training_rows(corpus, questions)
     ids = ", ".join(q.id for q in questions)
     note = (

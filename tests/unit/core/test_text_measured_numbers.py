@@ -7,6 +7,7 @@ from interview_core.text.flags import Gaming
 from interview_core.text.gaming import analysed_figures
 from interview_core.text.jobs import builtin_job
 from interview_core.text.scoring import HONEST_FLOOR, score_answer
+from interview_core.text.sentences import plain, split_clauses
 
 STORE = builtin_job("store_manager")
 DATA = "你是如何用数据发现门店经营问题的？"
@@ -37,3 +38,20 @@ def test_rates_claimed_around_one_analysis_word_are_still_empty() -> None:
     result = score_answer(CLAIMED, DATA, STORE)
     assert Gaming.EMPTY_NUMBERS in {f.code for f in result.flags}
     assert (result.competency("数据分析").score or 0.0) < HONEST_FLOOR
+
+
+def test_a_clock_time_is_one_clause_and_measures_what_was_analysed() -> None:
+    """21:00 is a time of day, not two clauses (21 | 00以后) with a bare number each."""
+    assert split_clauses("我把21:00以后的订单导出来，分组统计") == (
+        "我把21:00以后的订单导出来",
+        "分组统计",
+    )
+    assert split_clauses("原因：人手不够") == ("原因", "人手不够")
+    assert analysed_figures(analyze_answer("我把21:00以后的订单导出来，分组统计。", DATA).episode)
+
+
+def test_a_sum_of_money_keeps_its_unit_before_a_word_it_sounds_like() -> None:
+    """2400元工资 is money, not 2400员工资: after a figure, 元 is the unit, no misheard 员."""
+    assert plain("每月多付2400元工资") == "每月多付2400元工资"
+    assert plain("多付三十元工资") == "多付三十元工资"
+    assert plain("这个元工很积极") == "这个员工很积极"  # a recogniser's 元工 is still put right

@@ -262,7 +262,7 @@ def test_ridge_keeps_each_feature_on_its_side() -> None:
 
 
 def test_cli_cross_validates_and_refuses_a_part_without_answers(
-    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     shipped = str(Path(__file__).resolve().parents[3] / "interview_core/data/corpus")
     assert main(["validate", shipped, "--part", "dev", "--cross-validate", "job"]) == 0
@@ -270,6 +270,50 @@ def test_cli_cross_validates_and_refuses_a_part_without_answers(
     assert "leave-one-job-out" in out and "length baseline" in out
     assert main(["validate", shipped, "--part", "dev", "--cross-validate", "--engine", "llm"]) == 2
     assert "for the rules engine" in capsys.readouterr().err
-    if not any(q.split == "test" for q in load_corpus(shipped).questions):
-        assert main(["validate", shipped]) == 2
-        assert "no rated answers in the test part" in capsys.readouterr().err
+    # a part without rated answers is refused, whatever the shipped corpus holds today
+    # (the check on the shipped corpus ran only while it had no test part)
+    root = _corpus(tmp_path / "c", ANSWERS, RATINGS)
+    (root / "questions.yaml").write_text(QUESTIONS.replace("split: test", "split: dev"), "utf-8")
+    assert main(["validate", str(root)]) == 2
+    assert "no rated answers in the test part" in capsys.readouterr().err
+
+
+def test_fit_weights_never_learns_from_the_test_part(tmp_path: Path) -> None:
+    """A test part measures the engine once, before anything is fitted on it: refitting the
+    weights reads the development part only, whatever ratings the test part has."""
+    from interview_core.validation.fit import write_weights
+
+    root = _corpus(tmp_path / "c", ANSWERS, RATINGS)  # q1: the test part, rated
+    stories = [
+        "上个月有位顾客嫌回复慢，我先道歉，然后打电话问清楚需求，当天给他换了货，他后来又来买了两次。",
+        "去年有个客户投诉送货晚了，我查了物流记录，联系仓库重新发货，第二天送到，客户很满意。",
+        "我觉得要多沟通，客户的事情都重要。",
+        "有一次客户发错了地址，我主动打电话确认，改了订单，还送了优惠券，他给了好评。",
+    ]
+    intended = {"客户导向": 3, "沟通能力": 3}
+    dev = [dict(_answer(i, "genuine", text), id=f"q2-{i:02}", question="q2", intended=intended)
+           for i, text in enumerate(stories, 1)]  # fmt: skip
+    lines = [json.dumps(a, ensure_ascii=False) for a in dev]
+    (root / "answers" / "q2.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with (root / "ratings" / "reference.jsonl").open("a", encoding="utf-8") as out:
+        for answer, level in zip(dev, (4, 4, 2, 4), strict=True):
+            levels = {"客户导向": level, "沟通能力": level}
+            out.write("\n" + json.dumps({"id": answer["id"], "ratings": levels}))
+    corpus = load_corpus(root)
+    assert any(a.id in corpus.reference for a in corpus.split("test"))
+    weights = write_weights(corpus, tmp_path / "w.json")
+    assert "of 1 questions (q2)" in weights.fitted_on, weights.fitted_on
+
+
+def test_fit_weights_errors_are_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """No rated development answer, or a weights file that cannot be written: one line, exit 2."""
+    root = _corpus(tmp_path / "c", ANSWERS, RATINGS)  # rated, but only the test part
+    assert main(["fit-weights", str(root), "--out", str(tmp_path / "w.json")]) == 2
+    assert "no rated answers in the dev part" in capsys.readouterr().err
+    assert not (tmp_path / "w.json").exists()
+    (root / "questions.yaml").write_text(QUESTIONS.replace("split: test", "split: dev"), "utf-8")
+    assert main(["fit-weights", str(root), "--out", str(tmp_path / "no" / "w.json")]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: cannot write") and err.count("\n") == 1, err

@@ -182,6 +182,18 @@ async def test_correction_is_applied_when_hr_confirms(
     assert not await AuditLog.filter(detail__contains="13900139000").exists()
 
 
+async def test_refusal_of_punctuation_alone_gives_the_default_reason(
+    database: str, media: LocalMediaStore
+) -> None:
+    cid = await plant(media)
+    requests = service(media)
+    opened = await requests.open(cid, DataRequestKind.CORRECTION, Actor(f"candidate:{cid}"),
+                                 field="email", value="zm@example.com")  # fmt: skip
+    await requests.act(staff("lina", Role.HR), opened.request.id, "refuse", "。")
+    told = (await outbox(f"candidate:{cid}"))[-1]["content"]
+    assert f"未能完成：{req.REFUSE_DEFAULT}。如有疑问" in told and "：。" not in told
+
+
 async def test_refused_correction_says_why(database: str, media: LocalMediaStore) -> None:
     cid = await plant(media)
     requests = service(media)

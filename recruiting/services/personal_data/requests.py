@@ -361,7 +361,8 @@ class DataRequests:
         if not confirm:
             # HR's reason may name the very number or mailbox: it goes to the candidate only
             # (through the sealed outbox); the plain outcome says what was done, not why
-            why = (reason or REFUSE_DEFAULT).rstrip("。.！!；;，, ")
+            # a reason of punctuation alone says nothing: the default, not "未能完成：。"
+            why = reason.rstrip("。.！!；;，,、 ") or REFUSE_DEFAULT
             told = (
                 f"您更正{name}的申请未能完成：{why}。如有疑问，请联系 HR，"
                 "也可以在小程序「我的信息」中重新提交。"

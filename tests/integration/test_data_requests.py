@@ -405,3 +405,24 @@ async def test_talent_pool_is_asked_at_rejection_and_read_by_retention(
     assert await Consent.filter(candidate_id=cid, purpose="talent_pool").count() == 2
     decisions = AuditLog.filter(action="consent", detail__contains="talent_pool", allowed=True)
     assert await decisions.count() == 2
+
+
+async def test_ids_beyond_the_keys_are_unknown_not_a_server_error(
+    database: str, media: LocalMediaStore
+) -> None:
+    """A number no 32-bit key can hold names nothing: the same Chinese NotFound as a missing
+    row (PostgreSQL refused to compare it with the column, a 500)."""
+    cid = await plant(media)
+    huge = 2**40
+    with pytest.raises(NotFound, match="找不到这项申请"):
+        await service(media).act(staff("lina", Role.HR), huge, "refuse", "")
+    rights = CandidateRights(service(media), tp.TalentPool(Effects(None)), TEST_CIPHER, media)
+    with pytest.raises(NotFound, match="没有找到这份简历"):
+        await rights.resume(me(cid), huge)
+    holds = LegalHolds()
+    with pytest.raises(NotFound, match="没有找到这项法律保全"):
+        await holds.lift(MANAGER, huge, "误设")
+    with pytest.raises(NotFound, match="没有找到这位候选人"):
+        await holds.place(MANAGER, candidate_id=huge, reason="劳动争议")
+    with pytest.raises(NotFound, match="没有找到这个岗位"):
+        await holds.place(MANAGER, job_id=huge, reason="劳动争议")

@@ -52,6 +52,7 @@ from recruiting.services.personal_data.erasure import LegalHoldApplies
 from recruiting.services.shared.access import HR_ROLES, require_hr
 from recruiting.services.shared.audit import SYSTEM, Actor, record
 from recruiting.services.shared.sessions import Principal
+from recruiting.validation import MAX_ROW_ID
 
 log = logging.getLogger(__name__)
 
@@ -323,7 +324,9 @@ class DataRequests:
         return [card_update(event.from_user, event.response_code, card)]
 
     async def _act(self, actor: Actor, request_id: int, prefix: str, reason: str) -> DataRequest:
-        request = await DataRequest.get_or_none(id=request_id)
+        # a number beyond the 32-bit keys names nothing (PostgreSQL would refuse it: a 500)
+        fits = 0 < request_id <= MAX_ROW_ID
+        request = await DataRequest.get_or_none(id=request_id) if fits else None
         if request is None:
             raise NotFound("找不到这项申请。", code="unknown_request")
         kind = DataRequestKind(request.kind)

@@ -416,6 +416,9 @@ async def test_ids_beyond_the_keys_are_unknown_not_a_server_error(
     huge = 2**40
     with pytest.raises(NotFound, match="找不到这项申请"):
         await service(media).act(staff("lina", Role.HR), huge, "refuse", "")
+    with pytest.raises(NotFound, match="找不到这位候选人"):
+        await service(media).record_for(staff("lina", Role.HR), huge, DataRequestKind.ACCESS,
+                                        "phone")  # fmt: skip
     rights = CandidateRights(service(media), tp.TalentPool(Effects(None)), TEST_CIPHER, media)
     with pytest.raises(NotFound, match="没有找到这份简历"):
         await rights.resume(me(cid), huge)

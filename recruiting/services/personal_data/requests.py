@@ -159,7 +159,8 @@ class DataRequests:
     ) -> Opened:
         """Log a request, tell HR managers (card) and the candidate (receipt), audited; an
         open request of the same kind (and field) is returned instead of a second one."""
-        candidate = await Candidate.get_or_none(id=candidate_id)
+        fits = 0 < candidate_id <= MAX_ROW_ID  # HR types the number (record_for)
+        candidate = await Candidate.get_or_none(id=candidate_id) if fits else None
         if candidate is None or candidate.erased_at is not None:
             raise NotFound("找不到这位候选人。", code="unknown_candidate")
         if kind is DataRequestKind.CORRECTION:

@@ -422,6 +422,9 @@ async def test_ids_beyond_the_keys_are_unknown_not_a_server_error(
     rights = CandidateRights(service(media), tp.TalentPool(Effects(None)), TEST_CIPHER, media)
     with pytest.raises(NotFound, match="没有找到这份简历"):
         await rights.resume(me(cid), huge)
+    interview = await Interview.get(application__candidate_id=cid)
+    with pytest.raises(NotFound, match="这道题没有保存录像"):
+        await rights.recording(me(cid), interview.id, 40000)  # past the smallint column
     holds = LegalHolds()
     with pytest.raises(NotFound, match="没有找到这项法律保全"):
         await holds.lift(MANAGER, huge, "误设")

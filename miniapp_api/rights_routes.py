@@ -154,7 +154,7 @@ async def my_requests(request: Request) -> HTTPResponse:
             "rights", Opened, body=CorrectionBody)  # fmt: skip
 async def ask_correction(request: Request) -> HTTPResponse:
     b = s.parse(CorrectionBody, request.json)
-    value = validation.text("value", b.value, 320)
+    value = validation.text("新的联系方式", b.value, 320)
     opened = await _rights(request).ask_correction(await principal_of(request), b.field, value)
     return _opened(request, opened)
 
@@ -182,7 +182,7 @@ async def talent_pool(request: Request) -> HTTPResponse:
 async def decide_talent_pool(request: Request) -> HTTPResponse:
     b = s.parse(TalentPoolBody, request.json)
     state = await _rights(request).decide_talent_pool(
-        await principal_of(request), b.granted, validation.text("version", b.version, 32)
+        await principal_of(request), b.granted, validation.text("同意书版本", b.version, 32)
     )
     return json(state)
 
@@ -195,7 +195,7 @@ async def decide_talent_pool(request: Request) -> HTTPResponse:
             list[DataRequestOut])  # fmt: skip
 @openapi.parameter("status", str, "query", description="received, on_hold, completed, refused")
 async def staff_requests(request: Request) -> HTTPResponse:
-    status = validation.text("status", request.args.get("status") or "", 16)
+    status = validation.text("状态", request.args.get("status") or "", 16)
     return json(await _requests(request).listing(await principal_of(request), status))
 
 
@@ -210,8 +210,8 @@ async def staff_record(request: Request) -> HTTPResponse:
         raise InvalidInput("申请类型只能是查阅、更正或删除。", code="invalid_kind") from exc
     opened = await _requests(request).record_for(
         await principal_of(request), b.candidate_id, kind, b.via,
-        field=b.field, value=validation.text("value", b.value, 320),
-        note=validation.text("note", b.note, 1000),
+        field=b.field, value=validation.text("新的值", b.value, 320),
+        note=validation.text("备注", b.note, 1000),
     )  # fmt: skip
     return _opened(request, opened)
 
@@ -224,7 +224,7 @@ async def staff_act(request: Request, request_id: int) -> HTTPResponse:
     b = s.parse(ActBody, request.json)
     if b.action not in ("confirm", "refuse", "erase", "noted", "answered"):
         raise InvalidInput("未知的处理方式。", code="invalid_action")
-    reason = validation.text("reason", b.reason, 200)
+    reason = validation.text("原因", b.reason, 200)
     done = await _requests(request).act(await principal_of(request), request_id, b.action, reason)
     return json(done)
 

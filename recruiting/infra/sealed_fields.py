@@ -169,25 +169,37 @@ class SealedDecimalField(Field[Decimal], Decimal):  # type: ignore[misc]
 TEXT, SEARCHABLE, JSON = "text", "searchable", "json"
 
 
-async def seal_plaintext_rows(client: Any, columns: list[tuple[str, str, str]]) -> int:
+async def seal_plaintext_rows(
+    client: Any, columns: list[tuple[str, str, str]], *, batch: int = 500
+) -> int:
     """Seal every value of ``columns`` ((table, column, kind)) that is still plaintext;
-    sealed values are left alone, so running it again changes nothing. Returns the count."""
+    sealed values are left alone, so running it again changes nothing. Returns the count.
+    Rows are read ``batch`` at a time in id order, so a large table is never held whole in
+    memory (the migration runs at start, in the service's own process)."""
     postgres = client.capabilities.dialect == "postgres"
     mark = ("$1", "$2") if postgres else ("?", "?")
     sealed = 0
     for table, column, kind in columns:
         cast = "::text" if postgres and kind == JSON else ""
-        rows = await client.execute_query_dict(
-            f'SELECT "id", "{column}"{cast} AS v FROM "{table}" WHERE "{column}" IS NOT NULL'  # noqa: S608 - identifiers from the migration
-        )
-        for row in rows:
-            value = _sealed_value(str(row["v"]), f"{table}.{column}", kind)
-            if value is not None:
-                await client.execute_query_dict(
-                    f'UPDATE "{table}" SET "{column}" = {mark[0]} WHERE "id" = {mark[1]}',  # noqa: S608
-                    [value, row["id"]],
-                )
-                sealed += 1
+        after: Any = None
+        while True:
+            since = "" if after is None else f' AND "id" > {mark[0]}'
+            rows = await client.execute_query_dict(
+                f'SELECT "id", "{column}"{cast} AS v FROM "{table}" '  # noqa: S608 - identifiers from the migration
+                f'WHERE "{column}" IS NOT NULL{since} ORDER BY "id" LIMIT {int(batch)}',
+                [] if after is None else [after],
+            )
+            for row in rows:
+                value = _sealed_value(str(row["v"]), f"{table}.{column}", kind)
+                if value is not None:
+                    await client.execute_query_dict(
+                        f'UPDATE "{table}" SET "{column}" = {mark[0]} WHERE "id" = {mark[1]}',  # noqa: S608
+                        [value, row["id"]],
+                    )
+                    sealed += 1
+            if len(rows) < batch:
+                break
+            after = rows[-1]["id"]
     return sealed
 
 

@@ -169,6 +169,11 @@ async def test_export_correction_and_deletion_through_the_api(people: Population
     huge = await api.post(f"{B}/me/requests/correction", headers=auth(a.token),
                           json={"field": "email", "value": "x" * 5000})  # fmt: skip
     assert huge.status_code == 400
+    long = await api.post(f"{B}/me/requests/correction", headers=auth(a.token),
+                          json={"field": "email", "value": "x" * 400})  # fmt: skip
+    # the field is named for the candidate, not by its API name
+    said = assert_error_shape(long)["message"]
+    assert long.status_code == 400 and "新的联系方式" in said and "value" not in said
     asked = await api.post(f"{B}/me/requests/correction", headers=auth(a.token),
                            json={"field": "phone", "value": "139-0013-9000"})  # fmt: skip
     assert asked.status_code == 201, asked.text

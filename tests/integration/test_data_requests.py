@@ -182,6 +182,18 @@ async def test_correction_is_applied_when_hr_confirms(
     assert not await AuditLog.filter(detail__contains="13900139000").exists()
 
 
+async def test_refusal_of_punctuation_alone_gives_the_default_reason(
+    database: str, media: LocalMediaStore
+) -> None:
+    cid = await plant(media)
+    requests = service(media)
+    opened = await requests.open(cid, DataRequestKind.CORRECTION, Actor(f"candidate:{cid}"),
+                                 field="email", value="zm@example.com")  # fmt: skip
+    await requests.act(staff("lina", Role.HR), opened.request.id, "refuse", "。")
+    told = (await outbox(f"candidate:{cid}"))[-1]["content"]
+    assert f"未能完成：{req.REFUSE_DEFAULT}。如有疑问" in told and "：。" not in told
+
+
 async def test_refused_correction_says_why(database: str, media: LocalMediaStore) -> None:
     cid = await plant(media)
     requests = service(media)
@@ -393,3 +405,30 @@ async def test_talent_pool_is_asked_at_rejection_and_read_by_retention(
     assert await Consent.filter(candidate_id=cid, purpose="talent_pool").count() == 2
     decisions = AuditLog.filter(action="consent", detail__contains="talent_pool", allowed=True)
     assert await decisions.count() == 2
+
+
+async def test_ids_beyond_the_keys_are_unknown_not_a_server_error(
+    database: str, media: LocalMediaStore
+) -> None:
+    """A number no 32-bit key can hold names nothing: the same Chinese NotFound as a missing
+    row (PostgreSQL refused to compare it with the column, a 500)."""
+    cid = await plant(media)
+    huge = 2**40
+    with pytest.raises(NotFound, match="找不到这项申请"):
+        await service(media).act(staff("lina", Role.HR), huge, "refuse", "")
+    with pytest.raises(NotFound, match="找不到这位候选人"):
+        await service(media).record_for(staff("lina", Role.HR), huge, DataRequestKind.ACCESS,
+                                        "phone")  # fmt: skip
+    rights = CandidateRights(service(media), tp.TalentPool(Effects(None)), TEST_CIPHER, media)
+    with pytest.raises(NotFound, match="没有找到这份简历"):
+        await rights.resume(me(cid), huge)
+    interview = await Interview.get(application__candidate_id=cid)
+    with pytest.raises(NotFound, match="这道题没有保存录像"):
+        await rights.recording(me(cid), interview.id, 40000)  # past the smallint column
+    holds = LegalHolds()
+    with pytest.raises(NotFound, match="没有找到这项法律保全"):
+        await holds.lift(MANAGER, huge, "误设")
+    with pytest.raises(NotFound, match="没有找到这位候选人"):
+        await holds.place(MANAGER, candidate_id=huge, reason="劳动争议")
+    with pytest.raises(NotFound, match="没有找到这个岗位"):
+        await holds.place(MANAGER, job_id=huge, reason="劳动争议")

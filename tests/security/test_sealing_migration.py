@@ -87,3 +87,23 @@ async def test_old_plaintext_rows_are_sealed_once_and_still_found(old_database: 
     await migrate_schema(old_database)  # nothing pending: a no-op
     await open_database(old_database)
     assert {f"{t}.{c}": await _raw(t, c) for t, c, _ in SEALED} == stored
+
+
+async def test_sealing_reads_a_large_table_in_batches(database: str) -> None:
+    """More plaintext rows than one batch (and sealed rows among them): every row is sealed,
+    across batch boundaries, and a second run finds nothing."""
+    client = connections.get("default")
+    for n in range(7):
+        await client.execute_script(
+            "INSERT INTO staff (wecom_userid, name, title, roles, active, created_at) VALUES "
+            f"('u{n}', '旧员工{n}', '', '[]', TRUE, CURRENT_TIMESTAMP)"
+        )
+    await Staff.filter(wecom_userid="u3").update(name="新员工3")  # sealed already
+    columns = [("staff", "name", "text")]
+    assert await seal_plaintext_rows(client, columns, batch=2) == 6
+    rows = await client.execute_query_dict('SELECT "name" AS v FROM "staff"')
+    assert len(rows) == 7 and all(TEST_CIPHER.is_token(str(r["v"])) for r in rows)
+    assert {s.name for s in await Staff.all()} == {f"旧员工{n}" for n in range(7) if n != 3} | {
+        "新员工3"
+    }
+    assert await seal_plaintext_rows(client, columns, batch=2) == 0

@@ -13,6 +13,7 @@ from recruiting.domain.roles import Permission, allows
 from recruiting.errors import AccessDenied, Conflict, InvalidInput, NotFound
 from recruiting.models import Candidate, JobOpening, LegalHold, Staff
 from recruiting.services.shared.audit import Actor, record
+from recruiting.validation import MAX_ROW_ID
 
 REASON_CHARS = 500
 
@@ -37,9 +38,12 @@ class LegalHolds:
         """Hold one candidate or one opening; Conflict when one already stands."""
         await _check(actor, "place_legal_hold", candidate_id, job_id)
         text = _reason(reason)
-        if candidate_id is not None and not await Candidate.exists(id=candidate_id):
+        # a number beyond the 32-bit keys names nothing (PostgreSQL would refuse it: a 500)
+        if candidate_id is not None and not (
+            _fits(candidate_id) and await Candidate.exists(id=candidate_id)
+        ):
             raise NotFound("没有找到这位候选人。")
-        if job_id is not None and not await JobOpening.exists(id=job_id):
+        if job_id is not None and not (_fits(job_id) and await JobOpening.exists(id=job_id)):
             raise NotFound("没有找到这个岗位。")
         if await LegalHold.exists(candidate_id=candidate_id, job_id=job_id, lifted_at=None):
             raise Conflict("已有生效中的法律保全。", code="hold_exists")
@@ -54,7 +58,7 @@ class LegalHolds:
             await record(actor, "lift_legal_hold", "legal_hold", hold_id, allowed=False)
             raise AccessDenied("只有 HR 经理可以解除法律保全。")
         text = _reason(reason)
-        hold = await LegalHold.get_or_none(id=hold_id)
+        hold = await LegalHold.get_or_none(id=hold_id) if _fits(hold_id) else None
         if hold is None:
             raise NotFound("没有找到这项法律保全。")
         if hold.lifted_at is not None:
@@ -94,6 +98,10 @@ def _reason(reason: str) -> str:
     if len(text) > REASON_CHARS:
         raise InvalidInput(f"原因最多 {REASON_CHARS} 个字", code="hold_reason")
     return text
+
+
+def _fits(row_id: int) -> bool:
+    return 0 < row_id <= MAX_ROW_ID
 
 
 def _subject(hold: LegalHold) -> tuple[str, object]:

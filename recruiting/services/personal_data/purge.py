@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from tortoise import connections
-from tortoise.expressions import Q
+from tortoise.expressions import Q, Subquery
 
 from recruiting import clock
 from recruiting.domain.offer_state import OfferStatus
@@ -170,17 +170,20 @@ class Purge:
         """(facts, due classes) of every candidate with something due, in id order; held
         candidates come with their classes too, so the dry run can name them."""
         after = 0
-        # Candidates with an application still in progress have nothing due: skipped unread.
-        rows = await Application.filter(status__in=OPEN).values_list("candidate_id", flat=True)
-        busy: set[int] = {int(c) for c in rows}  # type: ignore[call-overload]
+        # Candidates with an application still in progress have nothing due: left out by
+        # the database in the same query (not every such id read into memory each run).
+        busy = Subquery(Application.filter(status__in=OPEN).values("candidate_id"))
         while True:
-            page = Candidate.filter(id__gt=after, erased_at=None).order_by("id").limit(PAGE)
+            page = (
+                Candidate.filter(id__gt=after, erased_at=None)
+                .exclude(id__in=busy)
+                .order_by("id")
+                .limit(PAGE)
+            )
             ids: list[int] = [i for i in await page.values_list("id", flat=True)]  # type: ignore[misc]
             if not ids:
                 return
             for candidate_id in ids:
-                if candidate_id in busy:
-                    continue
                 facts = await candidate_facts(candidate_id)
                 unheld = dataclasses.replace(facts, held=False)
                 classes = due_classes(unheld, self._policy, now)

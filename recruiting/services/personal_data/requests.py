@@ -52,6 +52,7 @@ from recruiting.services.personal_data.erasure import LegalHoldApplies
 from recruiting.services.shared.access import HR_ROLES, require_hr
 from recruiting.services.shared.audit import SYSTEM, Actor, record
 from recruiting.services.shared.sessions import Principal
+from recruiting.validation import MAX_ROW_ID
 
 log = logging.getLogger(__name__)
 
@@ -158,7 +159,8 @@ class DataRequests:
     ) -> Opened:
         """Log a request, tell HR managers (card) and the candidate (receipt), audited; an
         open request of the same kind (and field) is returned instead of a second one."""
-        candidate = await Candidate.get_or_none(id=candidate_id)
+        fits = 0 < candidate_id <= MAX_ROW_ID  # HR types the number (record_for)
+        candidate = await Candidate.get_or_none(id=candidate_id) if fits else None
         if candidate is None or candidate.erased_at is not None:
             raise NotFound("找不到这位候选人。", code="unknown_candidate")
         if kind is DataRequestKind.CORRECTION:
@@ -323,7 +325,9 @@ class DataRequests:
         return [card_update(event.from_user, event.response_code, card)]
 
     async def _act(self, actor: Actor, request_id: int, prefix: str, reason: str) -> DataRequest:
-        request = await DataRequest.get_or_none(id=request_id)
+        # a number beyond the 32-bit keys names nothing (PostgreSQL would refuse it: a 500)
+        fits = 0 < request_id <= MAX_ROW_ID
+        request = await DataRequest.get_or_none(id=request_id) if fits else None
         if request is None:
             raise NotFound("找不到这项申请。", code="unknown_request")
         kind = DataRequestKind(request.kind)
@@ -361,7 +365,8 @@ class DataRequests:
         if not confirm:
             # HR's reason may name the very number or mailbox: it goes to the candidate only
             # (through the sealed outbox); the plain outcome says what was done, not why
-            why = (reason or REFUSE_DEFAULT).rstrip("。.！!；;，, ")
+            # a reason of punctuation alone says nothing: the default, not "未能完成：。"
+            why = reason.rstrip("。.！!；;，,、 ") or REFUSE_DEFAULT
             told = (
                 f"您更正{name}的申请未能完成：{why}。如有疑问，请联系 HR，"
                 "也可以在小程序「我的信息」中重新提交。"

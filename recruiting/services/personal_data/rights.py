@@ -32,6 +32,7 @@ from recruiting.services.recorded.results import MediaStream
 from recruiting.services.shared.access import candidate_interview
 from recruiting.services.shared.audit import record
 from recruiting.services.shared.sessions import Principal
+from recruiting.validation import MAX_INDEX, MAX_ROW_ID
 
 STATUS = {
     "applied": "已投递",
@@ -148,7 +149,14 @@ class CandidateRights:
     async def recording(self, principal: Principal, interview_id: int, index: int) -> MediaStream:
         """One of the caller's own recorded answers (the interview must be theirs)."""
         interview = await candidate_interview(principal, interview_id)
-        answer = await Answer.get_or_none(interview_id=interview.id, question_index=index)
+        # a question number past any round's names nothing (a smallint column: PostgreSQL
+        # would refuse 40000, a 500)
+        fits = 0 <= index <= MAX_INDEX
+        answer = (
+            await Answer.get_or_none(interview_id=interview.id, question_index=index)
+            if fits
+            else None
+        )
         if answer is None or answer.status != AnswerStatus.SUBMITTED or not answer.media_key:
             raise NotFound("这道题没有保存录像。", code="no_recording")
         await record(principal.actor, "download_own_recording", "interview", interview.id,
@@ -160,7 +168,8 @@ class CandidateRights:
         """One of the caller's own résumé files (original name, the bytes); another
         candidate's is as unknown as a missing one."""
         cid = _candidate(principal)
-        row = await ResumeFile.get_or_none(id=resume_id, candidate_id=cid)
+        fits = 0 < resume_id <= MAX_ROW_ID  # a larger number names nothing (PostgreSQL: a 500)
+        row = await ResumeFile.get_or_none(id=resume_id, candidate_id=cid) if fits else None
         await record(principal.actor, "download_own_resume", "resume_file", resume_id,
                      allowed=row is not None)  # fmt: skip
         if row is None:

@@ -154,6 +154,19 @@ def test_habits_plans_and_claims_are_no_story(answer: str, told: bool) -> None:
     assert analyze_answer(answer, "").episode.told is told
 
 
+@pytest.mark.parametrize(
+    "answer",
+    [
+        "我将来要做到更好。",  # 将来 is the future, not 将 + object + verb
+        "这件事以后我将来一定做到最好。",
+        "上次失败以后，我将来要把复盘做到每周一次。",
+        "我以后争取把流程做完。",
+    ],
+)
+def test_promises_are_no_done_action(answer: str) -> None:
+    assert analyze_answer(answer, "").episode.own == ()
+
+
 def test_numbers_are_tied_when_they_say_what_they_measure() -> None:
     episode = analyze_answer(
         "我重写了这条查询，接口响应时间从3秒降到了150毫秒，提升了百分之五十。", ""

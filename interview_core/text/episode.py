@@ -77,12 +77,13 @@ ACTION_VERBS = (
 )
 ACTION_VERBS = "|".join(sorted(set(ACTION_VERBS.split("|")), key=lambda v: (-len(v), v)))
 VERB_RE = re.compile(ACTION_VERBS)
-_GAP_BLOCK = re.compile(r"觉得|认为|应该|希望|打算|想要|会|要|可以|能|如果|是|的|将来|以后|一定|争取")
+_PROMISE = "将来|以后|一定|争取"  # said before a verb: what will be done, not what was
+_GAP_BLOCK = re.compile(rf"觉得|认为|应该|希望|打算|想要|会|要|可以|能|如果|是|的|{_PROMISE}")
 _BA = re.compile(r"把|将")
 _BA_VERB = re.compile(
     r"(?:把|将(?!来|要|会|近|就|心))(?P<object>[^，。！？；的要会想能]{1,12}?)(?P<verb>[\u4e00-\u9fff](?:到|成|给|开|进|在|回|出|掉|好|完|走|起|齐|清))"
 )
-_BA_GAP_BLOCK = re.compile(r"觉得|认为|应该|希望|打算|想要|会|要|可以|能|如果|将来|以后|一定|争取")
+_BA_GAP_BLOCK = re.compile(rf"觉得|认为|应该|希望|打算|想要|会|要|可以|能|如果|{_PROMISE}")
 _NOT_VERB_NEXT = re.compile(
     r"^(?:能力|意识|方面|精神|心态|态度|导向|思维|素质|很强|强|同事|经理|部门|团队|人员|工程师|组(?!员)|部)"
 )

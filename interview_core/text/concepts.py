@@ -5,20 +5,19 @@ A question of a structured interview names a situation and a goal (客户反复�
 answer another question (one angry customer for a repeated problem, a speed-up for refusing
 to break the rules). Word overlap with the question misses paraphrase (反复 ≈ 老是、总是、又来),
 so the rules read the question's concepts (``interview_core/data/concepts.yaml``: each with
-what in a question names it, and its everyday words in an answer) and check which the story
-says.
+its everyday words in an answer) and check which the story says.
 
 ``missing_concepts`` is the rule, conservative since a false flag sinks an honest story: a
 question that names one or two concepts is answered when the story engages any of them, one
 that names three or more when it engages two; otherwise the concepts it misses are returned.
-A question that names none is never judged here.
 
-The lexicon was written question by question, and on questions it was not written for its
-concepts match incidental words (流程 in 工作流程中的疏漏 is no 按规程操作): on the third test
-part it flagged seven honest stories off-topic and no off-topic one. So only the questions it
-was written from (``written_for`` in the file) are read with it; any other question names no
-concept here and is judged on behaviour. Cross-validation (``validation.crossval``) reads
-each held-out question as such a question (``unseen_questions``), as HR's next one will be.
+Which concepts a question names is written down with the question (``questions`` in the
+file), as its competencies are, never guessed from its words: guessed on questions the
+lexicon was not written for, concepts matched incidental words (流程 in 工作流程中的疏漏 is no
+按规程操作) and on the third test part flagged seven honest stories off-topic while catching no
+off-topic one. A question with no entry names no concept and is judged on behaviour.
+Cross-validation (``validation.crossval``) reads each held-out question as such a question
+(``unseen_questions``), as HR's next one will be until its concepts are written.
 """
 
 from __future__ import annotations
@@ -39,45 +38,41 @@ FEW, FEW_NEEDED, MANY_NEEDED = 2, 1, 2  # concepts a story engages: of few, of m
 @dataclass(frozen=True)
 class Concept:
     name: str  # Chinese, shown in the flag's reason
-    asks: re.Pattern[str]  # the question names it
     said: re.Pattern[str]  # the answer says it, in everyday words
 
 
-@lru_cache(maxsize=1)
-def _lexicon() -> dict[str, object]:
-    data = yaml.safe_load(CONCEPTS_PATH.read_text(encoding="utf-8"))
-    if not isinstance(data, dict):
-        raise ValueError(f"{CONCEPTS_PATH}: not a mapping")
-    return data
-
-
-@lru_cache(maxsize=1)
-def written_for() -> frozenset[str]:
-    """The questions the lexicon was written from (punctuation and spaces ignored)."""
-    texts = _lexicon().get("written_for") or []
-    if not isinstance(texts, list):
-        raise ValueError(f"{CONCEPTS_PATH}: written_for must be a list of questions")
-    return frozenset(_key(str(t)) for t in texts)
+@dataclass(frozen=True)
+class Lexicon:
+    concepts: dict[str, Concept]
+    questions: dict[str, tuple[Concept, ...]]  # question key -> the concepts it names
 
 
 def _key(text: str) -> str:
-    return re.sub(r"[\s，。！？,.!?：:；;、“”\"']+", "", text)
+    return re.sub(r"[\s，。！？,.!?：:；;、“”\"'（）()]+", "", text)
 
 
 @lru_cache(maxsize=1)
-def concepts() -> tuple[Concept, ...]:
-    data = _lexicon()
-    items = data.get("concepts")
-    if not isinstance(items, list):
-        raise ValueError(f"{CONCEPTS_PATH}: concepts must be a list")
-    return tuple(
-        Concept(
-            str(item["name"]),
-            re.compile(_alternation(item["asks"])),
-            re.compile(_alternation(item["said"])),
-        )
+def lexicon() -> Lexicon:
+    """The file, checked: every concept a question names exists (a typo would silently turn
+    the off-topic check off for that question)."""
+    data = yaml.safe_load(CONCEPTS_PATH.read_text(encoding="utf-8"))
+    if not isinstance(data, dict):
+        raise ValueError(f"{CONCEPTS_PATH}: not a mapping")
+    items, asked = data.get("concepts"), data.get("questions")
+    if not isinstance(items, list) or not isinstance(asked, list):
+        raise ValueError(f"{CONCEPTS_PATH}: concepts and questions must be lists")
+    concepts = {
+        str(item["name"]): Concept(str(item["name"]), re.compile(_alternation(item["said"])))
         for item in items
-    )
+    }
+    questions: dict[str, tuple[Concept, ...]] = {}
+    for entry in asked:
+        names = [str(n) for n in entry.get("concepts") or ()]
+        unknown = [n for n in names if n not in concepts]
+        if unknown or not names:
+            raise ValueError(f"{CONCEPTS_PATH}: {entry.get('text')!r} names {unknown or 'none'}")
+        questions[_key(str(entry["text"]))] = tuple(concepts[n] for n in names)
+    return Lexicon(concepts, questions)
 
 
 def _alternation(text: str) -> str:
@@ -88,21 +83,16 @@ _unseen: frozenset[str] = frozenset()  # question keys read as unseen while vali
 
 
 def question_concepts(question: str) -> tuple[Concept, ...]:
-    """The concepts a question names: none unless the lexicon was written from it."""
+    """The concepts a question names: none unless they were written down with it."""
     key = _key(question)
-    if key not in written_for() or key in _unseen:
+    if key in _unseen:
         return ()
-    return _question_concepts(question)
-
-
-@lru_cache(maxsize=256)
-def _question_concepts(question: str) -> tuple[Concept, ...]:
-    return tuple(c for c in concepts() if c.asks.search(question))
+    return lexicon().questions.get(key, ())
 
 
 @contextmanager
 def unseen_questions(questions: Iterable[str]) -> Iterator[None]:
-    """Read ``questions`` as questions the lexicon was not written from (validation only:
+    """Read ``questions`` as questions whose concepts were not written down (validation only:
     not thread-safe, restored on exit)."""
     global _unseen
     before, _unseen = _unseen, frozenset(_key(q) for q in questions)

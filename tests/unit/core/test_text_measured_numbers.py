@@ -55,3 +55,23 @@ def test_a_sum_of_money_keeps_its_unit_before_a_word_it_sounds_like() -> None:
     assert plain("每月多付2400元工资") == "每月多付2400元工资"
     assert plain("多付三十元工资") == "多付三十元工资"
     assert plain("这个元工很积极") == "这个员工很积极"  # a recogniser's 元工 is still put right
+
+
+# A recogniser's transcript of a concrete fix: a score that fell and came back, a queue
+# threshold (超过五个人) and a week on the floor. Once read as a pile of empty numbers: 超过五个
+# was taken for the 过五个 of a career's tally, and 那阵子 was no occasion.
+QUEUE = (
+    "我在社区店管收银 那阵子顾客老说结账排队太久 评分从4.8掉到4.3 我开了个会 "
+    "定了个规矩 收银台前排队超过五个人 就叫理货的同事开第二个台 我自己也顶了一周晚高峰 "
+    "一个月后评分回到4.7"
+)
+
+
+def test_a_threshold_and_a_score_that_came_back_are_a_story_not_empty_numbers() -> None:
+    episode = analyze_answer(QUEUE, "").episode
+    assert episode.told and not episode.general
+    asked = "请讲一次门店的顾客评分明显下滑时你把服务扭转回来的经历。"
+    result = score_answer(QUEUE, asked, STORE, competencies=("领导力", "客户导向"))
+    assert Gaming.EMPTY_NUMBERS not in {f.code for f in result.flags}, result.flags
+    score = result.competency("客户导向").score
+    assert score is not None and score > HONEST_FLOOR, result.competency("客户导向").breakdown

@@ -77,6 +77,14 @@ _WOULD = re.compile(r"会|如果|假如|的话")
 _EXAMPLE = re.compile(r"比如|例如|譬如|像是|包括")
 _ITEM_LEAD = re.compile(r"^(?:然后|还有|以及|和|并|及|再|也|还|通过)")
 ECHO_SHARE = 0.45
+# 我当时就是这样做的: a claim to have done what the question describes, told back in the
+# question's own terms; with it a smaller share of the question's words is an echo (no
+# honest answer of the corpus says it above 0.18, the paraphrasing echoes 0.37 and more)
+ECHO_CLAIM = re.compile(
+    r"(?:这样|这么)(?:做|干|处理|解决)(?:的|了)|我(?:当时|那时|那次)?(?:也|就)?是这样|"
+    r"就是这样(?:做|干|处理)"
+)
+CLAIMED_ECHO_SHARE = 0.3
 QUOTES = 3
 REASON_QUOTE = 40  # characters of a quote inside a reason; the quotes stay verbatim
 CONCEPT_USED = 1  # a story that speaks two of the question's own words is about it
@@ -218,14 +226,18 @@ def _terms() -> re.Pattern[str]:
 
 def _echo(answer: str, question: str, episode: Episode) -> GamingFlag | None:
     """Most of the answer's words (``ECHO_SHARE`` of its words of two characters or more,
-    repeats counted) are the question's own."""
+    repeats counted) are the question's own; or, in an answer that claims to have done
+    what the question describes (``ECHO_CLAIM``) with no figure and no named thing,
+    ``CLAIMED_ECHO_SHARE`` of them."""
     if not question_words(question):
         return None
     said = [w for c in episode.clauses for w in c.words]
     if not said:
         return None
     echoed = [w for w in said if _in_question(w, question)]
-    if len(echoed) / len(said) < ECHO_SHARE:
+    bare = not episode.named and not any(c.numbers for c in episode.clauses)
+    claimed = bare and ECHO_CLAIM.search(plain(episode.reads)) is not None
+    if len(echoed) / len(said) < (CLAIMED_ECHO_SHARE if claimed else ECHO_SHARE):
         return None
     distinct = list(dict.fromkeys(echoed))
     quotes = sorted(

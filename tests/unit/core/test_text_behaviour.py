@@ -260,3 +260,22 @@ def test_a_self_description_reason_quotes_a_long_answer_shortened_and_keeps_quot
     quoted = flag.reason.split("（", 1)[1].rsplit("）", 1)[0]
     assert len(quoted) <= REASON_QUOTE and quoted.endswith("…")
     assert all(q in answer for q in flag.quotes) and len("".join(flag.quotes)) > REASON_QUOTE
+
+
+# An echo in other words: the question's situation paraphrased (犹豫 → 拿不定主意, 成交 → 签了),
+# then a claim to have done just that, with nothing of one real occasion
+PARAPHRASED_ECHO = (
+    "就是客户拿不定主意的时候，作为销售就要想办法说服客户，让客户最终签单。"
+    "我当时也是这样做的，说服了犹豫的客户，最后成交了。"
+)
+# A habit announced the same way and then told step by step: weak, honest, no echo
+HABIT = (
+    "遇到犹豫的客户，我一般是这样做的：先问清楚他担心什么，是价格还是售后，"
+    "再拿同类客户的案例给他看，最后约个时间请他来门店试用。"
+)
+
+
+def test_a_paraphrased_echo_claiming_to_have_done_it_is_an_echo() -> None:
+    flags = {f.code for f in score_answer(PARAPHRASED_ECHO, PERSUADE, SALES).flags}
+    assert Gaming.ECHO in flags
+    assert not score_answer(HABIT, PERSUADE, SALES).flags

@@ -279,3 +279,24 @@ def test_a_paraphrased_echo_claiming_to_have_done_it_is_an_echo() -> None:
     flags = {f.code for f in score_answer(PARAPHRASED_ECHO, PERSUADE, SALES).flags}
     assert Gaming.ECHO in flags
     assert not score_answer(HABIT, PERSUADE, SALES).flags
+
+
+@pytest.mark.parametrize(
+    ("clause", "occasion"),
+    [
+        ("前端也能写一点", False),  # a little, not one o'clock
+        ("有两点体会", False),
+        ("晚上十点还在店里", True),
+        ("十点以后没人来", True),
+        ("下个月销售额涨了两成", True),
+        ("有顾客在点评上说尺码少", True),
+    ],
+)
+def test_an_occasion_is_a_time_or_a_person_not_a_little(clause: str, occasion: bool) -> None:
+    assert bool(analyze_answer(clause, "").episode.particular) is occasion
+
+
+def test_rather_is_no_comparison() -> None:
+    assert analyze_answer("我这个人比较喜欢琢磨。", "").episode.own == ()
+    compared = analyze_answer("我比较了三家供应商的报价。", "").episode.own
+    assert [(c.verb, c.object) for c in compared] == [("比较", "三家供应商的报价")]

@@ -46,10 +46,10 @@ from collections.abc import Iterable
 from functools import lru_cache
 
 from interview_core.text.concepts import missing_concepts
-from interview_core.text.episode import POINTS, Episode
+from interview_core.text.episode import POINTS, Clause, Episode
 from interview_core.text.flags import Gaming, GamingFlag
 from interview_core.text.library import default_library
-from interview_core.text.sentences import content_words, plain
+from interview_core.text.sentences import content_words, plain, word_spaced
 from interview_core.text.signals import question_words
 from recruiting.domain.shorten import shorten
 
@@ -64,7 +64,8 @@ JARGON = re.compile(
     r"抓手|高效|精准|全力|全程|极强|优秀的|出色的|卓越|深度|全方位|多维度|标准化|体系化|精细化|常态化|"
     r"制度化|流程化|协同|拉通|打通|超额完成|冠军|第一时间|举一反三|快速上手|求同存异|换位思考|双赢|"
     r"共赢|落地|管控|提质增效|降本增效|主人翁|责任心|执行力|领导力|学习力|沟通能力|协作能力|抗压能力|"
-    r"学习能力|意识|精神|理念|方法论"
+    r"学习能力|意识|精神|理念|方法论|持续学习|快速迭代|高效协作|互相补位|跨部门对齐|对齐|高度认可|"
+    r"一致好评|积极主动|数据驱动|精细化运营|一系列举措"
 )
 SHORT_CLAUSE = 8
 # An answer shaped like a list: without any occasion, this many enumerated items and share
@@ -105,6 +106,14 @@ _COUNT_FIRST = re.compile(r"\d")
 # 报修三天、二十天后: how long something took or waited sets the scene; it claims nothing
 _CONTEXT = frozenset(("number", "duration"))
 _UNIT_NEXT = re.compile(r"^[余多]?(?:项|个|次|篇|万|元|人|件|台|单|家|位|条|名|倍|块|箱|套|笔)")
+# A setting changed by the candidate: 把…从…降到、改成、调到、换成
+_SET = re.compile(
+    r"把[^，。]{1,12}?(?:从|改|调|换|降|提|加|减|定)|改成|改为|调成|调到|换成|定成|设成"
+)
+# 从1.8%降到0.3%: a change measured from its baseline, the opposite of a bare claim
+_FROM_TO = re.compile(
+    r"从[^，。]{0,10}?[\d.一二三四五六七八九十百千]+[^，。]{0,6}?(?:降|升|提|涨|减|增|掉|回|到)"
+)
 CONCRETE_STORY = 3  # actions done to things: a story, however the occasion is told
 # The candidate's own analysis of figures (导出、分组、统计、对比、算…): numbers next to it measure
 # what was analysed (8周的订单、每半小时6单、21点以后), they claim nothing. 排查 is left out: a
@@ -151,7 +160,7 @@ def detect_gaming(
     if not plain(answer).strip():
         return ()
     flags = [
-        _keyword_list(episode),
+        _keyword_list(episode, shaped=not word_spaced(answer)),
         _echo(answer, question, episode),
         _self_description(episode),
         _empty_numbers(episode),
@@ -180,9 +189,10 @@ def list_items(episode: Episode) -> list[str]:
     return found
 
 
-def _keyword_list(episode: Episode) -> GamingFlag | None:
+def _keyword_list(episode: Episode, *, shaped: bool = True) -> GamingFlag | None:
     """Competency terms as list items (short clauses without an action: 隐患排查、风险评估、
-    应急预案…), or CV jargon (具备…能力、善于…、闭环、赋能、第一时间…) throughout."""
+    应急预案…), or CV jargon (具备…能力、善于…、闭环、赋能、第一时间…) throughout. A
+    transcript that spaces every word has no shape (``shaped=False``): only its jargon counts."""
     found: list[str] = []
     items: list[str] = []
     jargon: list[str] = []
@@ -197,8 +207,8 @@ def _keyword_list(episode: Episode) -> GamingFlag | None:
         if len(text) <= SHORT_CLAUSE and not clause.acts and bare:
             items.append(clause.text)
     clauses = max(len(episode.clauses), 1)
-    listed = len(items) >= LIST_ITEMS and len(items) / clauses >= LIST_SHARE
-    enumerated = list_items(episode)
+    listed = shaped and len(items) >= LIST_ITEMS and len(items) / clauses >= LIST_SHARE
+    enumerated = list_items(episode) if shaped else []
     if not listed and not episode.particular and len(enumerated) >= ENUMERATED:
         listed = len(enumerated) / clauses >= ENUMERATED_SHARE
         items = items or enumerated
@@ -318,21 +328,33 @@ def _claimed_numbers(episode: Episode) -> int:
 def _concrete_actions(episode: Episode) -> int:
     """Actions of the candidate or the team done to something that is not a count: not
     tallies (学习并落地了8项、组织分享10余次; a recogniser's pause may put the count in the next
-    clause: 落地了 | 8 项新技术)."""
+    clause: 落地了 | 8 项新技术). A setting the candidate changed (把回收料比例从30%降到20%、
+    改成按前四周均值订货) is done to a thing: its figures say what was set, not a tally nor a
+    result claimed (一次解决率达到百分之九十二)."""
     clauses = episode.clauses
     actions = {id(c) for c in (*episode.own, *episode.shared)}
     return sum(
         id(c) in actions
-        and not c.numbers
+        and (not c.numbers or (_SET.search(c.reads) is not None and not _tallied(c)))
         and not (at + 1 < len(clauses) and _COUNT_FIRST.match(clauses[at + 1].reads))
         for at, c in enumerate(clauses)
     )
 
 
+def _tallied(clause: Clause) -> bool:
+    return any(q.kind == "count" for q in clause.numbers)
+
+
 def _claims(episode: Episode) -> int:
     """Claims of change or rate (百分之五十、翻了两倍), whatever they name: a rate
-    (成功率、满意度) names a measure, not what was done to move it."""
-    return sum(q.kind in ("percent", "multiple") for c in episode.clauses for q in c.numbers)
+    (成功率、满意度) names a measure, not what was done to move it. A change told from its
+    baseline (从1.8%降到0.3%) is measured, not claimed."""
+    return sum(
+        q.kind in ("percent", "multiple")
+        for c in episode.clauses
+        if not _FROM_TO.search(c.reads)
+        for q in c.numbers
+    )
 
 
 def analysed_figures(episode: Episode) -> bool:

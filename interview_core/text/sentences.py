@@ -28,6 +28,10 @@ SPACE_BREAK = re.compile(rf"(?<=[{_HAN}])\s+(?=[{_HAN}\d])|(?<=[\d%])\s+(?=[{_HA
 PUNCTUATED = re.compile(r"[，。！？；,!?;]")
 _NEVER = re.compile(r"(?!)")
 UNPUNCTUATED = 28  # characters without any punctuation after which markers split
+# Some recognisers space every word (我 之前 在 武汉 做 物流), not their pauses: pieces this
+# short on average. Read as pauses, their pieces are a few characters each, so the shape of
+# an answer (short items without the words of speech) says nothing there.
+WORD_SPACED, WORD_SPACED_PIECES = 2.5, 8
 MARKERS = re.compile(
     r"(?=然后|后来|于是|所以|因此|结果|最后|最终|接着|随后|之后|当时|首先|其次|但是|不过|可是|"
     r"因为|同时|另外|第二天|一周后|一个月后|三个月后|半年后|事后|那次|有一次)"
@@ -94,6 +98,14 @@ def split_sentences(text: str) -> tuple[str, ...]:
         for piece in spaced.split(part):
             found.extend(_at_markers(piece.strip()))
     return tuple(part for part in found if part and _WORD.search(plain(part)))
+
+
+def word_spaced(text: str) -> bool:
+    """An unpunctuated transcript whose spaces separate words, not pauses."""
+    pieces = text.split()
+    if PUNCTUATED.search(text) or len(pieces) < WORD_SPACED_PIECES:
+        return False
+    return sum(len(p) for p in pieces) / len(pieces) <= WORD_SPACED
 
 
 def _at_markers(piece: str) -> list[str]:

@@ -75,3 +75,39 @@ def test_a_threshold_and_a_score_that_came_back_are_a_story_not_empty_numbers() 
     assert Gaming.EMPTY_NUMBERS not in {f.code for f in result.flags}, result.flags
     score = result.competency("客户导向").score
     assert score is not None and score > HONEST_FLOOR, result.competency("客户导向").breakdown
+
+
+# Changes told from their baseline, and a setting the candidate changed: measured, not claimed
+BASELINE = (
+    "那段时间2号线每天停机四五次，我把一周的停机记录和来料批次对了一遍，发现都出在新供应商的料上。"
+    "我让仓库把新料比例从40%降到10%，烘料时间改成每批三小时。两周后停机没再出现，"
+    "不良率从2.5%降到0.4%。"
+)
+# The same rates claimed with nothing they were measured from or done to
+CLAIMED_RATES = (
+    "那一年我把车间管得很好，不良率降低了百分之五十，效率提升了百分之三十，满意度百分之九十八。"
+)
+
+
+def test_changes_from_a_baseline_are_measured_not_an_empty_account() -> None:
+    job = builtin_job("production_supervisor")
+    asked = "请讲一次你负责的产线设备频繁停机时你是怎么查找原因并解决的经历。"
+    honest = score_answer(BASELINE, asked, job, competencies=("问题解决", "执行力"))
+    assert Gaming.EMPTY_NUMBERS not in {f.code for f in honest.flags}, honest.flags
+    claimed = score_answer(CLAIMED_RATES, asked, job, competencies=("问题解决", "执行力"))
+    assert Gaming.EMPTY_NUMBERS in {f.code for f in claimed.flags}, claimed.flags
+
+
+# A recogniser that spaces every word: its pieces are no list items
+WORD_SPACED = (
+    "我 之前 在 成都 做 订单 系统 后来 项目 要 把 消息 队列 换成 kafka 这块 分给 了 我 "
+    "我 没用过 就 买了 一本 书 看了 前面 五章 然后 在 自己 电脑 上 搭了 一个 集群 做 实验 "
+    "两周 后 把 订单 状态 推送 切了 过去 上线 以后 高峰期 消息 积压 基本 没有 了"
+)
+
+
+def test_a_word_spaced_transcript_is_no_keyword_list() -> None:
+    job = builtin_job("software_engineer")
+    asked = "请讲一次你接手一个自己不熟悉的技术栈、边学边把工作推进下去的经历。"
+    result = score_answer(WORD_SPACED, asked, job, competencies=("学习能力", "专业技能"))
+    assert Gaming.KEYWORD_LIST not in {f.code for f in result.flags}, result.flags

@@ -111,3 +111,17 @@ def test_a_word_spaced_transcript_is_no_keyword_list() -> None:
     asked = "请讲一次你接手一个自己不熟悉的技术栈、边学边把工作推进下去的经历。"
     result = score_answer(WORD_SPACED, asked, job, competencies=("学习能力", "专业技能"))
     assert Gaming.KEYWORD_LIST not in {f.code for f in result.flags}, result.flags
+
+
+# A failure told honestly: the loss rate named once, then its later values (降到7%、稳定在8%)
+LOSS = (
+    "刚当店长那年，水果损耗率大概12%，我把所有品类的订货都砍了三成。结果损耗是降到7%了，"
+    "但营业额掉了两成。第二个月我只把软果改成少量多次订，最后损耗稳定在8%左右。"
+)
+
+
+def test_a_loss_rate_named_once_measures_its_later_values() -> None:
+    episode = analyze_answer(LOSS, "").episode
+    assert episode.unmeasured == () and episode.general == ()
+    result = score_answer(LOSS, "", STORE, competencies=("结果导向", "数据分析"))
+    assert Gaming.EMPTY_NUMBERS not in {f.code for f in result.flags}, result.flags

@@ -7,7 +7,9 @@ from typing import Any
 
 from interview_core.engines.llm.failure import failure_label
 
-RULES_LABEL = "规则评分（按固定规则逐句分析，结果可复现）"
+# The rules read behaviour, not meaning: whether a story answers *this* question is judged only
+# for questions whose situation concepts are written down (text/concepts.py), so HR is told
+RULES_LABEL = "规则评分（按固定规则逐句分析，结果可复现；不能判断所讲经历是否切题，请对照原文核实）"
 
 
 def engine_label(score: Mapping[str, Any]) -> str:

@@ -196,6 +196,11 @@ def in_time_order(happenings: list[Happening]) -> list[Happening]:
     return sorted(unique, key=lambda h: h.at)
 
 
+# The rules read behaviour, not meaning: HR is told they cannot tell an answer from a story
+# about something else (interview_core/text/concepts.py)
+RULES_ENGINE_NAME = "规则评分，结果可复现；不能判断所讲经历是否切题"
+
+
 def ai_engine_name(rater_key: str) -> str:
     """The AI rater as HR reads it (a score's rater key is ``ai:<engine>``, e.g.
     ``ai:rules-v2 (jieba)`` or ``ai:llm:<model>``): which kind of engine, never the key."""
@@ -204,5 +209,5 @@ def ai_engine_name(rater_key: str) -> str:
         model = engine.removeprefix("llm:").rsplit("/", 1)[0]
         return f"大语言模型评分，模型 {model}" if model else "大语言模型评分"
     if engine.startswith("rules"):
-        return "规则评分，结果可复现"
+        return RULES_ENGINE_NAME
     return "AI 评分"

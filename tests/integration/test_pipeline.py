@@ -17,6 +17,7 @@ from recruiting.domain.interview_state import InterviewStatus
 from recruiting.domain.pipeline import (
     REJECT_FOR_CANDIDATE,
     REJECT_NAMES,
+    RULES_ENGINE_NAME,
     RejectReason,
     Stage,
     stage_of,
@@ -441,7 +442,7 @@ async def test_the_review_marks_evidence_in_the_transcript_and_keeps_the_panel_a
     assert (comm["value"], comm["confidence"], interview["engine"]) == (
         4.0,
         0.7,
-        "规则评分，结果可复现",
+        RULES_ENGINE_NAME,
     )
     assert interview["panel"] == [
         {"rater": "王强", "competency": "沟通能力", "value": 3.5, "comment": ""}

@@ -135,8 +135,8 @@ def test_a_reason_is_named_by_code_or_chinese_name() -> None:
 
 
 def test_the_ai_engine_is_named_for_hr_never_by_its_key() -> None:
-    from recruiting.domain.pipeline import ai_engine_name
+    from recruiting.domain.pipeline import RULES_ENGINE_NAME, ai_engine_name
 
-    assert ai_engine_name("ai:rules-v2 (jieba)") == "规则评分，结果可复现"
+    assert ai_engine_name("ai:rules-v2 (jieba)") == RULES_ENGINE_NAME
     assert ai_engine_name("ai:llm:qwen2.5-7b/2") == "大语言模型评分，模型 qwen2.5-7b"
     assert ai_engine_name("something") == "AI 评分"

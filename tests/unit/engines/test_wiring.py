@@ -13,7 +13,7 @@ import pytest
 from interview_core import service
 from interview_core.engines.cache import LruScoreCache, RedisScoreCache
 from interview_core.engines.choose import ScorerChoice
-from interview_core.engines.describe import engine_label
+from interview_core.engines.describe import RULES_LABEL, engine_label
 from interview_core.engines.llm.config import LlmConfig
 from interview_core.engines.llm.engine import LlmScorer
 from interview_core.engines.rules import RulesScorer
@@ -192,9 +192,9 @@ def test_the_report_says_which_engine_scored(
     fell_back = make_scorer(max_attempts=1).score(ANSWER, QUESTION, sales).to_json()
     rules = RulesScorer().score(ANSWER, QUESTION, sales).to_json()
     assert engine_label(llm) == f"大语言模型评分（模型 {MODEL}，引用的原文均已逐字核对）"
-    assert engine_label(rules) == "规则评分（按固定规则逐句分析，结果可复现）"
+    assert engine_label(rules) == RULES_LABEL
     assert engine_label(fell_back) == (
-        "规则评分（按固定规则逐句分析，结果可复现）；大模型服务出现故障，本题未使用大语言模型评分"
+        f"{RULES_LABEL}；大模型服务出现故障，本题未使用大语言模型评分"
     )
     for score, label in ((llm, "大语言模型评分"), (fell_back, "大模型服务出现故障")):
         page = render_report(

@@ -89,13 +89,14 @@ CLAIMED_RATES = (
 )
 
 
+def _flags(answer: str, job: str, *asked: str) -> set[Gaming]:
+    """The gaming flags of ``answer`` to a question of ``job`` asking ``asked``."""
+    return {f.code for f in score_answer(answer, "", builtin_job(job), competencies=asked).flags}
+
+
 def test_changes_from_a_baseline_are_measured_not_an_empty_account() -> None:
-    job = builtin_job("production_supervisor")
-    asked = "请讲一次你负责的产线设备频繁停机时你是怎么查找原因并解决的经历。"
-    honest = score_answer(BASELINE, asked, job, competencies=("问题解决", "执行力"))
-    assert Gaming.EMPTY_NUMBERS not in {f.code for f in honest.flags}, honest.flags
-    claimed = score_answer(CLAIMED_RATES, asked, job, competencies=("问题解决", "执行力"))
-    assert Gaming.EMPTY_NUMBERS in {f.code for f in claimed.flags}, claimed.flags
+    assert Gaming.EMPTY_NUMBERS not in _flags(BASELINE, "production_supervisor", "问题解决")
+    assert Gaming.EMPTY_NUMBERS in _flags(CLAIMED_RATES, "production_supervisor", "问题解决")
 
 
 # A recogniser that spaces every word: its pieces are no list items
@@ -107,10 +108,7 @@ WORD_SPACED = (
 
 
 def test_a_word_spaced_transcript_is_no_keyword_list() -> None:
-    job = builtin_job("software_engineer")
-    asked = "请讲一次你接手一个自己不熟悉的技术栈、边学边把工作推进下去的经历。"
-    result = score_answer(WORD_SPACED, asked, job, competencies=("学习能力", "专业技能"))
-    assert Gaming.KEYWORD_LIST not in {f.code for f in result.flags}, result.flags
+    assert Gaming.KEYWORD_LIST not in _flags(WORD_SPACED, "software_engineer", "学习能力")
 
 
 # A failure told honestly: the loss rate named once, then its later values (降到7%、稳定在8%)
@@ -123,5 +121,4 @@ LOSS = (
 def test_a_loss_rate_named_once_measures_its_later_values() -> None:
     episode = analyze_answer(LOSS, "").episode
     assert episode.unmeasured == () and episode.general == ()
-    result = score_answer(LOSS, "", STORE, competencies=("结果导向", "数据分析"))
-    assert Gaming.EMPTY_NUMBERS not in {f.code for f in result.flags}, result.flags
+    assert Gaming.EMPTY_NUMBERS not in _flags(LOSS, "store_manager", "结果导向", "数据分析")

@@ -300,3 +300,16 @@ def test_rather_is_no_comparison() -> None:
     assert analyze_answer("我这个人比较喜欢琢磨。", "").episode.own == ()
     compared = analyze_answer("我比较了三家供应商的报价。", "").episode.own
     assert [(c.verb, c.object) for c in compared] == [("比较", "三家供应商的报价")]
+
+
+# A keyword list written as sentences: claims and CV phrases around rates, no occasion
+CV_PHRASES = (
+    "在那次任务里我主导了整体统筹，负责目标拆解、分工授权和节点管控，带领团队以身作则、"
+    "凝聚人心、执行到位，团队效率提升了百分之四十，销售额增长了百分之三十。"
+)
+
+
+def test_cv_phrases_written_as_sentences_are_a_keyword_list() -> None:
+    result = score_answer(CV_PHRASES, PERSUADE, SALES)
+    assert Gaming.KEYWORD_LIST in {f.code for f in result.flags}, result.flags
+    assert (result.overall or 0.0) <= 40

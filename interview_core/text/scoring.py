@@ -212,12 +212,7 @@ def score_answer(
             for i in job.competencies
         )
         return AnswerScore(None, 0.0, scores, analysis, min_coverage)
-    asked = asked_competencies(job, question, competencies)
-    topics = tuple(
-        dict.fromkeys(w for i in job.competencies if i.name in asked for w in _topic_words(i))
-    )
-    flags = detect_gaming(answer, question, analysis.episode, topics)
-    said = tuple(w for w in topics if w in analysis.episode.reads)
+    asked, flags, said = _asked_and_flags(answer, question, job, competencies, analysis)
     scores = tuple(
         _score_competency(
             item, analysis, flags, asked=item.name in asked, topics=said, weights=weights
@@ -226,6 +221,25 @@ def score_answer(
     )
     overall, coverage = overall_and_coverage(scores)
     return AnswerScore(overall, coverage, scores, analysis, min_coverage, flags)
+
+
+def _asked_and_flags(
+    answer: str,
+    question: str,
+    job: JobModel,
+    competencies: Sequence[str] | None,
+    analysis: AnswerAnalysis,
+) -> tuple[frozenset[str], tuple[GamingFlag, ...], tuple[str, ...]]:
+    """What ``score_answer`` and ``model_inputs`` both read before scoring a competency: the
+    competencies the question asks, the gaming flags, and the asked competencies' topic words
+    the answer says."""
+    asked = asked_competencies(job, question, competencies)
+    topics = tuple(
+        dict.fromkeys(w for i in job.competencies if i.name in asked for w in _topic_words(i))
+    )
+    flags = detect_gaming(answer, question, analysis.episode, topics)
+    said = tuple(w for w in topics if w in analysis.episode.reads)
+    return asked, flags, said
 
 
 def asked_competencies(
@@ -337,12 +351,7 @@ def model_inputs(
     """The features of each competency the fitted model would score (name → features):
     what ``fit-weights`` learns from. Competencies the rules decide alone are left out."""
     analysis = analyze_answer(answer, question)
-    asked = asked_competencies(job, question, competencies)
-    topics = tuple(
-        dict.fromkeys(w for i in job.competencies if i.name in asked for w in _topic_words(i))
-    )
-    flags = detect_gaming(answer, question, analysis.episode, topics)
-    said = tuple(w for w in topics if w in analysis.episode.reads)
+    asked, flags, said = _asked_and_flags(answer, question, job, competencies, analysis)
     out = {}
     for item in job.competencies:
         if item.name not in asked:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, replace
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -220,7 +220,10 @@ def job_for(code: str, title: str, model: list[dict[str, object]]) -> JobModel:
                 "请在岗位设置中改用能力库里的能力。"
             ) from exc
         try:
-            items.append(JobCompetency(competency, Decimal(str(item["weight"]))))
+            weight = Decimal(str(item["weight"]))
+            if not weight.is_finite():  # NaN would break the sum check below
+                raise InvalidOperation(f"weight {weight}")
+            items.append(JobCompetency(competency, weight))
         except (KeyError, ArithmeticError) as exc:
             log.info("job %s: competency %r has no usable weight", code, name)
             raise InvalidInput(

@@ -37,3 +37,9 @@ def test_a_missing_weight_is_named_in_chinese() -> None:
 def test_weights_that_do_not_add_up_are_refused_in_chinese() -> None:
     said = _refusal([{"name": "沟通能力", "weight": "0.5"}, {"name": "团队协作", "weight": "0.2"}])
     assert "权重合计须为 100%" in said
+
+
+@pytest.mark.parametrize("weight", ["NaN", "sNaN", "Infinity", "abc"])
+def test_a_weight_that_is_no_number_is_named_in_chinese(weight: str) -> None:
+    said = _refusal([{"name": "沟通能力", "weight": weight}, {"name": "团队协作", "weight": "0.5"}])
+    assert "「沟通能力」没有设置权重" in said

@@ -47,7 +47,9 @@ class Lexicon:
     questions: dict[str, tuple[Concept, ...]]  # question key -> the concepts it names
 
 
-def _key(text: str) -> str:
+def question_key(text: str) -> str:
+    """A question's text without spaces and punctuation: how a question is found again (in
+    this file, and among a job's questions by ``scoring.asked_competencies``)."""
     return re.sub(r"[\s，。！？,.!?：:；;、“”\"'（）()]+", "", text)
 
 
@@ -71,7 +73,7 @@ def lexicon() -> Lexicon:
         unknown = [n for n in names if n not in concepts]
         if unknown or not names:
             raise ValueError(f"{CONCEPTS_PATH}: {entry.get('text')!r} names {unknown or 'none'}")
-        questions[_key(str(entry["text"]))] = tuple(concepts[n] for n in names)
+        questions[question_key(str(entry["text"]))] = tuple(concepts[n] for n in names)
     return Lexicon(concepts, questions)
 
 
@@ -84,7 +86,7 @@ _unseen: frozenset[str] = frozenset()  # question keys read as unseen while vali
 
 def question_concepts(question: str) -> tuple[Concept, ...]:
     """The concepts a question names: none unless they were written down with it."""
-    key = _key(question)
+    key = question_key(question)
     if key in _unseen:
         return ()
     return lexicon().questions.get(key, ())
@@ -95,7 +97,7 @@ def unseen_questions(questions: Iterable[str]) -> Iterator[None]:
     """Read ``questions`` as questions whose concepts were not written down (validation only:
     not thread-safe, restored on exit)."""
     global _unseen
-    before, _unseen = _unseen, frozenset(_key(q) for q in questions)
+    before, _unseen = _unseen, frozenset(question_key(q) for q in questions)
     try:
         yield
     finally:

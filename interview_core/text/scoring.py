@@ -71,13 +71,13 @@ withheld from what people see (the JSON's ``overall`` is None, ``overall_withhel
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
 from interview_core.text.analysis import AnswerAnalysis, analyze_answer
+from interview_core.text.concepts import question_key
 from interview_core.text.episode import Episode
 from interview_core.text.evidence import CompetencyEvidence, Evidence, find_evidence
 from interview_core.text.features import Weights, default_weights, features
@@ -249,15 +249,11 @@ def asked_competencies(
     if competencies is not None:
         wanted = {c.strip() for c in competencies}
         return frozenset(i.name for i in job.competencies if {i.name, i.code} & wanted)
-    key = _question_key(question)
+    key = question_key(question)
     for item in job.questions:
-        if key and _question_key(item.text) == key:
+        if key and question_key(item.text) == key:
             return frozenset(item.competencies)
     return frozenset()
-
-
-def _question_key(text: str) -> str:
-    return re.sub(r"[\s，。！？,.!?：:；;、“”\"']+", "", text)
 
 
 def _topic_words(item: JobCompetency) -> tuple[str, ...]:

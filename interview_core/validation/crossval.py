@@ -17,6 +17,7 @@ from collections.abc import Callable, Sequence
 from interview_core.text.concepts import unseen_questions
 from interview_core.validation.corpus import Corpus, Question
 from interview_core.validation.validate import Report, Row, Scorer, agreement, figures_of, row_of
+from recruiting.errors import InvalidInput
 
 # The scorer for one held-out question, given the questions it may learn from
 ScorerFactory = Callable[[Sequence[Question]], Scorer]
@@ -33,7 +34,7 @@ def cross_validate(
     ]
     folds = list(dict.fromkeys(q.job if by == "job" else q.id for q in questions))
     if len(folds) < 2:
-        raise ValueError(f"cross-validation needs two {by}s or more in part {part!r}")
+        raise InvalidInput(f"cross-validation needs two {by}s or more in the {part} part")
     rows: list[Row] = []
     for fold in folds:
         held = [q for q in questions if (q.job if by == "job" else q.id) == fold]

@@ -276,6 +276,10 @@ def test_cli_cross_validates_and_refuses_a_part_without_answers(
     (root / "questions.yaml").write_text(QUESTIONS.replace("split: test", "split: dev"), "utf-8")
     assert main(["validate", str(root)]) == 2
     assert "no rated answers in the test part" in capsys.readouterr().err
+    # one question rated in the part: nothing to hold out against, one line, exit 2
+    root = _corpus(tmp_path / "one", ANSWERS, RATINGS)
+    assert main(["validate", str(root), "--part", "test", "--cross-validate"]) == 2
+    assert "needs two questions or more in the test part" in capsys.readouterr().err
 
 
 def test_fit_weights_never_learns_from_the_test_part(tmp_path: Path) -> None:

@@ -27,6 +27,7 @@ from interview_core.text.scoring import model_inputs, score_answer
 from interview_core.validation.corpus import Corpus, Question
 from interview_core.validation.crossval import ScorerFactory
 from interview_core.validation.validate import Scorer, job_for
+from recruiting.errors import InvalidInput
 
 ALPHA = 20.0  # ridge penalty on standardised features: about 700 rows, 31 features
 # What each feature may do to a score, decided before fitting: more behaviour never lowers it,
@@ -62,7 +63,10 @@ def fit_ridge(rows: Sequence[Row], alpha: float = ALPHA, fitted_on: str = "") ->
     """Ridge weights for ``rows`` (closed form on standardised features), each feature's sign
     as ``LOWERS`` says or the feature left out."""
     if not rows:
-        raise ValueError("no rows to fit")
+        raise InvalidInput(
+            "no rated answer to fit on: the rules score every one alone "
+            "(non-answers, off-topic, nothing relevant)"
+        )
     names = sorted(rows[0][0])
     x = np.array([[values[n] for n in names] for values, _ in rows], dtype=float)
     y = np.array([target for _, target in rows], dtype=float)

@@ -321,3 +321,10 @@ def test_fit_weights_errors_are_one_line(
     assert main(["fit-weights", str(root), "--out", str(tmp_path / "no" / "w.json")]) == 2
     err = capsys.readouterr().err
     assert err.startswith("error: cannot write") and err.count("\n") == 1, err
+    # rated, but every answer is a non-answer the rules score alone: nothing to fit on
+    listed = "我具备很强的沟通能力、客户导向意识、抗压能力、执行力、学习能力，善于换位思考，第一时间闭环。"
+    root = _corpus(tmp_path / "listed", [_answer(4, "keyword_list", listed)], {"q1-04": [1, 1]})
+    (root / "questions.yaml").write_text(QUESTIONS.replace("split: test", "split: dev"), "utf-8")
+    assert main(["fit-weights", str(root), "--out", str(tmp_path / "w.json")]) == 2
+    assert "no rated answer to fit on" in capsys.readouterr().err
+    assert not (tmp_path / "w.json").exists()

@@ -15,7 +15,7 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 
 from interview_core.text.concepts import unseen_questions
-from interview_core.validation.corpus import Corpus, Question
+from interview_core.validation.corpus import Answer, Corpus, Question
 from interview_core.validation.validate import Report, Row, Scorer, agreement, figures_of, row_of
 from recruiting.errors import InvalidInput
 
@@ -32,23 +32,27 @@ def cross_validate(
     questions = [
         q for q in corpus.questions if any(a.question.id == q.id for a in corpus.split(part))
     ]
-    folds = list(dict.fromkeys(q.job if by == "job" else q.id for q in questions))
+
+    def fold_of(question: Question) -> str:
+        return question.job if by == "job" else question.id
+
+    folds = list(dict.fromkeys(fold_of(q) for q in questions))
     if len(folds) < 2:
         raise InvalidInput(f"cross-validation needs two {by}s or more in the {part} part")
     rows: list[Row] = []
     for fold in folds:
-        held = [q for q in questions if (q.job if by == "job" else q.id) == fold]
+        held = [q for q in questions if fold_of(q) == fold]
         others = [q for q in questions if q not in held]
         scorer = factory(others)
         for question in held:
-            answers = [
-                a
-                for a in corpus.answers
-                if a.question.id == question.id and a.id in corpus.reference
-            ]
             with unseen_questions([question.text]):
-                rows.extend(row_of(a, corpus, scorer, 0.0) for a in answers)
+                rows.extend(row_of(a, corpus, scorer, 0.0) for a in rated_answers(corpus, question))
     methods = {name: figures_of(rows, name) for name in ("engine", "length", "keywords")}
     engines = Counter(r.engine for r in rows).most_common()
     label = f"{part} part, leave-one-{by}-out"
     return Report(label, engines[0][0], 0.0, tuple(rows), methods, agreement(corpus))
+
+
+def rated_answers(corpus: Corpus, question: Question) -> list[Answer]:
+    """The answers to ``question`` that have a reference rating (what is scored and fitted)."""
+    return [a for a in corpus.answers if a.question.id == question.id and a.id in corpus.reference]

@@ -25,7 +25,7 @@ from interview_core.text.concepts import unseen_questions
 from interview_core.text.features import Weights
 from interview_core.text.scoring import model_inputs, score_answer
 from interview_core.validation.corpus import Corpus, Question
-from interview_core.validation.crossval import ScorerFactory
+from interview_core.validation.crossval import ScorerFactory, rated_answers
 from interview_core.validation.validate import Scorer, job_for
 from recruiting.errors import InvalidInput
 
@@ -50,9 +50,7 @@ def training_rows(corpus: Corpus, questions: Sequence[Question]) -> list[Row]:
     for question in questions:
         job = job_for(question)
         with unseen_questions([question.text]):
-            for answer in corpus.answers:
-                if answer.question.id != question.id or answer.id not in corpus.reference:
-                    continue
+            for answer in rated_answers(corpus, question):
                 inputs = model_inputs(answer.text, question.text, job, question.competencies)
                 reference = corpus.reference[answer.id]
                 rows.extend((values, reference[name]) for name, values in inputs.items())

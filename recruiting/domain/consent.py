@@ -7,13 +7,24 @@ only for the version the candidate saw, so a reworded text is asked again.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
 from functools import lru_cache
 from pathlib import Path
 
 import yaml
 
 from recruiting.errors import ConfigError, Forbidden
-from recruiting.models.candidates import ConsentPurpose
+
+
+class ConsentPurpose(StrEnum):
+    """What a candidate decides on, one by one (``models.Consent`` stores the decisions)."""
+
+    DATA_PROCESSING = "data_processing"
+    RECORDING = "recording"
+    AUTOMATED_ASSESSMENT = "automated_assessment"
+    FACE_ANALYSIS = "face_analysis"
+    TALENT_POOL = "talent_pool"  # asked at rejection or withdrawal, not before the interview
+
 
 TEXTS_FILE = Path(__file__).parent.parent / "data" / "consents.yaml"
 

@@ -96,6 +96,15 @@ def _is_text(data: bytes) -> bool:
     return False
 
 
+def decode_chinese(data: bytes) -> str:
+    """Bytes without a byte-order mark as Chinese exports write them: UTF-8 when they read as
+    UTF-8, else ``decode_chinese_legacy``. Raises ``UnicodeDecodeError`` when neither reads."""
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return decode_chinese_legacy(data)
+
+
 def decode_chinese_legacy(data: bytes) -> str:
     """Bytes that are not UTF-8, read as GB18030 (mainland Windows) or Big5 (Taiwan, Hong
     Kong: cp950). GB18030 reads almost any bytes, Big5 included, as rare and private-use

@@ -3,12 +3,16 @@ made on PostgreSQL only, and the step that seals the values still in the clear."
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
+from tortoise.fields import Field
 from tortoise.migrations import operations as ops
 
 from recruiting.infra.sealed_fields import seal_plaintext_rows
+
+# (model, field, table, kind, new field): kind is ``sealed_fields``' TEXT, SEARCHABLE or JSON
+SealedColumn = tuple[str, str, str, str, Field[Any]]
 
 
 class AlterColumnType(ops.AlterField):
@@ -28,13 +32,16 @@ class AlterColumnType(ops.AlterField):
         await super().database_backward(app_label, old_state, new_state, state_editor)
 
 
-def sealing_step(
-    columns: Sequence[tuple[str, str, str]],
-) -> Callable[[object, Any], Awaitable[None]]:
-    """The RunPython function sealing ``(table, column, kind)`` values still in the clear
+def sealing_operations(columns: Sequence[SealedColumn]) -> list[ops.Operation]:
+    """A sealing migration's operations for ``(model, field, table, kind, new field)``
+    columns: each column's type change, then one step sealing the values still in the clear
     (values that are already tokens are skipped, so a second run changes nothing)."""
+    in_place = [(table, name, kind) for _, name, table, kind, _ in columns]
 
     async def seal_existing_rows(apps: object, schema_editor: Any) -> None:
-        await seal_plaintext_rows(schema_editor.client, list(columns))
+        await seal_plaintext_rows(schema_editor.client, in_place)
 
-    return seal_existing_rows
+    return [
+        *[AlterColumnType(model_name=m, name=n, field=f) for m, n, _, _, f in columns],
+        ops.RunPython(seal_existing_rows),
+    ]

@@ -6,7 +6,7 @@ is refused with a clear message instead of filling the memory. CSV files from re
 sites come in UTF-8 (with or without a BOM) or GBK/GB18030 (Excel on Chinese Windows); the
 encoding is found by trying them in that order, since valid UTF-8 is almost never
 valid-looking GB18030 text by accident and the reverse fails fast; Big5 (Taiwan, Hong Kong),
-which GB18030 also reads, is told from it by ``filetypes.decode_chinese_legacy``.
+which GB18030 also reads, is told from it (``filetypes.decode_chinese``).
 
 Blocking (zip inflation, XML parsing): callers run it in a worker thread.
 """
@@ -22,7 +22,7 @@ from typing import Any
 from openpyxl import load_workbook
 
 from recruiting.errors import InvalidInput, PayloadTooLarge
-from recruiting.infra.filetypes import OLE_MAGIC, ZIP_MAGIC, decode_chinese_legacy
+from recruiting.infra.filetypes import OLE_MAGIC, ZIP_MAGIC, decode_chinese
 from recruiting.infra.zip_limits import (
     ZipLimits,
     ZipProblem,
@@ -106,13 +106,11 @@ def _decode(data: bytes) -> str:
             return data[3:].decode("utf-8", errors="strict")
         except UnicodeDecodeError:
             pass  # a UTF-8 mark on a file that is not UTF-8: refused below, not a 500
-    for decode in (lambda d: d.decode("utf-8"), decode_chinese_legacy):
-        try:
-            text = decode(data)
-        except UnicodeDecodeError:
-            continue
-        if "\x00" in text:
-            break
+    try:
+        text: str | None = decode_chinese(data)
+    except UnicodeDecodeError:
+        text = None
+    if text is not None and "\x00" not in text:
         return text
     raise InvalidInput("无法识别文件编码，请用 Excel 另存为「CSV UTF-8」或 .xlsx 后再上传")
 

@@ -8,9 +8,8 @@ are already tokens, so running it again changes nothing.
 """
 
 from tortoise import migrations
-from tortoise.migrations import operations as ops
 
-from recruiting.infra.sealing_migration import AlterColumnType, sealing_step
+from recruiting.infra.sealing_migration import SealedColumn, sealing_operations
 from recruiting.infra.sealed_fields import (
     JSON,
     SEARCHABLE,
@@ -21,7 +20,7 @@ from recruiting.infra.sealed_fields import (
 )
 
 # (model, field, table, kind, new field)
-_COLUMNS = [
+_COLUMNS: list[SealedColumn] = [
     ("Candidate", "name", "candidate", SEARCHABLE, SearchableField()),
     ("Candidate", "wechat_openid", "candidate", SEARCHABLE, SearchableField(null=True, unique=True)),
     ("Candidate", "wechat_unionid", "candidate", SEARCHABLE, SearchableField(null=True)),
@@ -49,15 +48,9 @@ _COLUMNS = [
 ]  # fmt: skip
 
 
-_seal_existing_rows = sealing_step([(table, name, kind) for _, name, table, kind, _ in _COLUMNS])
-
-
 class Migration(migrations.Migration):
     dependencies = [('recruiting', '0012_interview_places_panels')]
 
     initial = False
 
-    operations = [
-        *[AlterColumnType(model_name=m, name=n, field=f) for m, n, _, _, f in _COLUMNS],
-        ops.RunPython(_seal_existing_rows),
-    ]
+    operations = sealing_operations(_COLUMNS)

@@ -67,12 +67,7 @@ class RenameModelAndTable(ops.RenameModel):
     ) -> None:
         await super().database_forward(app_label, old_state, new_state, state_editor)
         if state_editor:
-            await _rename_indexes(
-                state_editor,
-                old_state.apps.get_model(f"{app_label}.{self.old_name}"),
-                new_state.apps.get_model(f"{app_label}.{self.new_name}"),
-                new_state.models[(app_label, self.new_name)].options.get("indexes", ()),
-            )
+            await self._move_indexes(state_editor, app_label, old_state, new_state, forward=True)
 
     async def database_backward(
         self,
@@ -83,12 +78,28 @@ class RenameModelAndTable(ops.RenameModel):
     ) -> None:
         await super().database_backward(app_label, old_state, new_state, state_editor)
         if state_editor:
-            await _rename_indexes(
-                state_editor,
-                old_state.apps.get_model(f"{app_label}.{self.new_name}"),
-                new_state.apps.get_model(f"{app_label}.{self.old_name}"),
-                new_state.models[(app_label, self.old_name)].options.get("indexes", ()),
-            )
+            await self._move_indexes(state_editor, app_label, old_state, new_state, forward=False)
+
+    async def _move_indexes(
+        self,
+        editor: BaseSchemaEditor,
+        app_label: str,
+        old_state: State,
+        new_state: State,
+        *,
+        forward: bool,
+    ) -> None:
+        """The indexes' names follow the model from ``old_state`` to ``new_state`` (from the
+        old name to the new one forward, the other way backward)."""
+        before, after = (
+            (self.old_name, self.new_name) if forward else (self.new_name, self.old_name)
+        )
+        await _rename_indexes(
+            editor,
+            old_state.apps.get_model(f"{app_label}.{before}"),
+            new_state.apps.get_model(f"{app_label}.{after}"),
+            new_state.models[(app_label, after)].options.get("indexes", ()),
+        )
 
 
 async def _rename_indexes(editor: BaseSchemaEditor, old: Any, new: Any, indexes: Any) -> None:

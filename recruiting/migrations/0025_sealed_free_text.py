@@ -10,9 +10,8 @@ cipher. Sealing skips values that are already tokens, so running it again change
 """
 
 from tortoise import migrations
-from tortoise.migrations import operations as ops
 
-from recruiting.infra.sealing_migration import AlterColumnType, sealing_step
+from recruiting.infra.sealing_migration import SealedColumn, sealing_operations
 from recruiting.infra.sealed_fields import (
     SEARCHABLE,
     TEXT,
@@ -23,7 +22,7 @@ from recruiting.infra.sealed_fields import (
 
 # (model, field, table, kind, new field); pay is sealed as text (``SealedDecimalField``
 # reads any exact decimal text back as its ``Decimal``).
-_COLUMNS = [
+_COLUMNS: list[SealedColumn] = [
     ("IntegrityEvent", "detail", "integrity_event", TEXT, SealedTextField(default="")),
     ("Offer", "base_salary", "offer", TEXT, SealedDecimalField(max_digits=12, decimal_places=2)),
     ("Offer", "bonus_months", "offer", TEXT, SealedDecimalField(max_digits=5, decimal_places=2, default=0)),
@@ -34,15 +33,9 @@ _COLUMNS = [
 ]  # fmt: skip
 
 
-_seal_existing_rows = sealing_step([(table, name, kind) for _, name, table, kind, _ in _COLUMNS])
-
-
 class Migration(migrations.Migration):
     dependencies = [('recruiting', '0024_recording_link')]
 
     initial = False
 
-    operations = [
-        *[AlterColumnType(model_name=m, name=n, field=f) for m, n, _, _, f in _COLUMNS],
-        ops.RunPython(_seal_existing_rows),
-    ]
+    operations = sealing_operations(_COLUMNS)

@@ -3,6 +3,7 @@
 Personal fields are stored only as ciphertext (``*_enc``); see ``recruiting.infra.pii``.
 """
 
+from recruiting.domain.consent import ConsentPurpose
 from recruiting.domain.interview_state import InterviewMode
 from recruiting.models.audit import AuditLog
 from recruiting.models.candidates import (
@@ -10,7 +11,6 @@ from recruiting.models.candidates import (
     ApplicationStatus,
     Candidate,
     Consent,
-    ConsentPurpose,
 )
 from recruiting.models.costs import CostKind, InterviewCost
 from recruiting.models.data_requests import DataRequest, DataRequestKind, DataRequestStatus

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from tortoise import fields
 from tortoise.models import Model
 
+from recruiting.domain.consent import ConsentPurpose
 from recruiting.infra.sealed_fields import SealedTextField, SearchableField
 
 if TYPE_CHECKING:
@@ -85,14 +86,6 @@ class Application(Model):
         table = "application"
         unique_together = (("candidate", "job"),)
         indexes = (("job_id", "status"),)  # the pipeline board of one opening
-
-
-class ConsentPurpose(StrEnum):
-    DATA_PROCESSING = "data_processing"
-    RECORDING = "recording"
-    AUTOMATED_ASSESSMENT = "automated_assessment"
-    FACE_ANALYSIS = "face_analysis"
-    TALENT_POOL = "talent_pool"  # asked at rejection or withdrawal, not before the interview
 
 
 class Consent(Model):

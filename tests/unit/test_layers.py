@@ -47,6 +47,19 @@ def test_use_cases_and_the_domain_import_no_web_layer() -> None:
     assert not offending, sorted(offending)
 
 
+def test_the_domain_imports_no_adapter_nor_use_case() -> None:
+    """The rules (``recruiting/domain``) hold no storage, no I/O adapter and no use case:
+    an enum a model stores (``ConsentPurpose``, ``InterviewMode``) is the domain's."""
+    outer = ("recruiting.models", "recruiting.infra", "recruiting.services", "tortoise")
+    offending = {
+        f"{path.relative_to(ROOT)}: {name}"
+        for path in sorted((ROOT / "domain").rglob("*.py"))
+        for name in _imports(path)
+        if any(name == layer or name.startswith(f"{layer}.") for layer in outer)
+    }
+    assert not offending, sorted(offending)
+
+
 def _bound(tree: ast.AST) -> dict[str, object]:
     """What each name imported from ``recruiting`` is bound to (classes and modules)."""
     bound: dict[str, object] = {}

@@ -3,7 +3,7 @@ Big5)."""
 
 from __future__ import annotations
 
-from recruiting.infra.filetypes import decode_chinese_legacy
+from recruiting.infra.filetypes import decode_chinese
 from recruiting.infra.resumes.limits import Refused
 
 
@@ -13,13 +13,12 @@ def decode(data: bytes) -> str:
         return data[3:].decode("utf-8", errors="replace")
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return data.decode("utf-16", errors="replace")
-    for decode_as in (lambda d: d.decode("utf-8"), decode_chinese_legacy):
-        try:
-            text = decode_as(data)
-        except UnicodeDecodeError:
-            continue
-        if _looks_like_text(text):
-            return text
+    try:
+        text = decode_chinese(data)
+    except UnicodeDecodeError:
+        text = ""
+    if _looks_like_text(text):
+        return text
     raise Refused("无法识别的文件格式，请上传 PDF、Word（.docx）、网页或文本格式的简历", "not text")
 
 

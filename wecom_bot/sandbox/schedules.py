@@ -148,11 +148,13 @@ class ScheduleStore:
         if userid not in self._directory:
             raise codes.ApiError(codes.INVALID_USERID, f"invalid userid {userid!r}")
         begin, end = body.get("begin_time", 0), body.get("end_time")
+        if not isinstance(begin, int) or not isinstance(end, int | None):
+            raise codes.param_error("begin_time and end_time must be integers")
         limit = body.get("limit", 100)
         if not isinstance(limit, int) or not 1 <= limit <= 100:
             raise codes.param_error("limit must be 1..100")
         cursor = str(body.get("cursor") or "0")
-        if not cursor.isdigit():
+        if not (cursor.isascii() and cursor.isdigit()):  # isdigit alone accepts "²"
             raise codes.param_error("invalid cursor")
         now = self._clock()
         mine = [

@@ -88,12 +88,14 @@ class WeComScheduleSender:
         attempt = await self._attempts.begin(key)
         try:
             await self._schedules.delete(schedule_id)
-        except (RetryLater, WeComTokenInvalid):
-            raise  # no answer, or not about this schedule
-        except WeComApiError as exc:
+        except WeComUnavailable:
+            raise  # no answer: it may be deleted; a refusal of the redelivery says it is
+        except (RetryLater, WeComApiError) as exc:
             if not attempt.earlier:
-                await self._attempts.forget(key)
+                await self._attempts.forget(key)  # WeCom answered: nothing was deleted
                 raise
+            if isinstance(exc, RetryLater | WeComTokenInvalid):
+                raise  # busy, or a stale token: not an answer about this schedule
             log.warning("interview %s: schedule %s refused on a second delete (%s): deleted "
                         "before a crash", interview_id, schedule_id, exc.errcode)  # fmt: skip
         await Interview.filter(id=interview_id).update(wecom_schedule_id="")

@@ -40,6 +40,7 @@ from recruiting.settings import load_settings
 from tests.serving import free_port, serving
 from wecom_bot.candidate_channel import CandidateChannelSender
 from wecom_bot.client import WeComClient, build_client
+from wecom_bot.client.errors import WeComBusy, WeComNoPermission
 from wecom_bot.offer_approval import WeComOfferApprovalSender, load_offer_template
 from wecom_bot.sandbox.app import create_sandbox_app
 from wecom_bot.sandbox.kf import DEFAULT_ACCOUNTS
@@ -223,6 +224,43 @@ async def test_schedule_deleted_before_a_crash_is_not_left_failing(wecom: Wecom)
     assert api.crashed and wecom.state.schedules.schedules == {}
     assert (await Interview.get(id=interview.id)).wecom_schedule_id == ""
     assert row.result["deleted"]
+
+
+class BusyOnce:
+    """The WeCom schedule API whose first delete WeCom answers with "system busy"."""
+
+    def __init__(self, api: Any) -> None:
+        self._api, self.refused = api, False
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._api, name)
+
+    async def delete(self, schedule_id: str) -> dict[str, Any]:
+        if not self.refused:
+            self.refused = True
+            raise WeComBusy(-1, "system busy", "/cgi-bin/oa/schedule/del")
+        answer: dict[str, Any] = await self._api.delete(schedule_id)
+        return answer
+
+
+async def test_a_delete_wecom_answered_busy_is_not_read_as_done_later(wecom: Wecom) -> None:
+    """WeCom answered the first delete (busy): nothing was deleted, so a later refusal is a
+    refusal, not the sign of a delete that went through before a crash."""
+    interview = await _interview()
+    add = _schedule_draft(interview).payload
+    await WeComScheduleSender(wecom.client.schedule).deliver(
+        OutboundMessage(0, Channel.WECOM_SCHEDULE, "x", add, 1, "add")
+    )
+    [schedule_id] = wecom.state.schedules.schedules
+    sender = WeComScheduleSender(BusyOnce(wecom.client.schedule))
+    delete = {"interview_id": interview.id, "op": "delete"}
+    with pytest.raises(WeComBusy):
+        await sender.deliver(OutboundMessage(0, Channel.WECOM_SCHEDULE, "x", delete, 1, "del"))
+    wecom.state.faults.fail_next("oa/schedule/del", 48002)
+    with pytest.raises(WeComNoPermission):
+        await sender.deliver(OutboundMessage(0, Channel.WECOM_SCHEDULE, "x", delete, 2, "del"))
+    assert schedule_id in wecom.state.schedules.schedules
+    assert (await Interview.get(id=interview.id)).wecom_schedule_id == schedule_id
 
 
 def _meeting_draft(interview: Interview) -> OutboundDraft:

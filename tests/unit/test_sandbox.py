@@ -515,6 +515,37 @@ def test_schedules_of_an_app_calendar_are_listed(state: SandboxState) -> None:
         state.schedules.add_calendar({"calendar": {"summary": "面试"}})  # no colour
 
 
+def test_a_members_meetings_are_listed_in_pages(state: SandboxState, clock: FakeClock) -> None:
+    now = int(clock.now)
+
+    def meeting(admin: str, start: int, invitees: list[str]) -> str:
+        made = state.schedules.create_meeting({"admin_userid": admin, "title": "面试",
+                                               "meeting_start": start, "meeting_duration": 600,
+                                               "invitees": {"userid": invitees}})  # fmt: skip
+        return str(made["meetingid"])
+
+    past = meeting("wangqiang", now - 7200, [])
+    admin = meeting("wangqiang", now + 3600, [])
+    invited = meeting("lina", now + 7200, ["wangqiang"])
+    meeting("lina", now + 3600, [])  # not wangqiang's
+    # end_time bounds only meetings already begun; one not begun is listed from begin_time on.
+    first = state.schedules.user_meeting_ids({"userid": "wangqiang", "begin_time": now - 9000,
+                                              "end_time": now - 8000, "limit": 1})  # fmt: skip
+    assert first == {"meetingid_list": [admin], "next_cursor": "1"}
+    rest = state.schedules.user_meeting_ids({"userid": "wangqiang", "begin_time": now - 9000,
+                                             "end_time": now - 8000, "cursor": "1"})  # fmt: skip
+    assert rest == {"meetingid_list": [invited], "next_cursor": ""}
+    every = state.schedules.user_meeting_ids({"userid": "wangqiang", "begin_time": now - 9000})
+    assert every["meetingid_list"] == [past, admin, invited]
+    assert state.schedules.meeting_info({"meetingid": admin})["meeting_start"] == now + 3600
+    for bad in ({"cursor": "²"}, {"cursor": "x"}, {"begin_time": "1"}, {"end_time": 1.5},
+                {"limit": 0}, {"userid": "nobody"}, {"end_time": 181 * 86400}):  # fmt: skip
+        with pytest.raises(codes.ApiError):  # a WeCom refusal, never a crash of the sandbox
+            state.schedules.user_meeting_ids({"userid": "wangqiang", **bad})
+    with pytest.raises(codes.ApiError):
+        state.schedules.meeting_info({"meetingid": "no-such-meeting"})
+
+
 # -- kf ------------------------------------------------------------------------------------
 
 

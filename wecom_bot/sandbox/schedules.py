@@ -14,6 +14,7 @@ from wecom_bot.sandbox.directory import Directory
 from wecom_bot.sandbox.tokens import Clock
 
 REMIND_OFFSETS = frozenset({0, 300, 900, 3600, 86400})
+MEETING_SPAN = 180 * 86400  # meeting/get_user_meetingid: the longest begin_time..end_time
 
 
 class ScheduleStore:
@@ -148,11 +149,15 @@ class ScheduleStore:
         if userid not in self._directory:
             raise codes.ApiError(codes.INVALID_USERID, f"invalid userid {userid!r}")
         begin, end = body.get("begin_time", 0), body.get("end_time")
+        if not isinstance(begin, int) or not isinstance(end, int | None):
+            raise codes.param_error("begin_time and end_time must be integers")
+        if end is not None and end - begin > MEETING_SPAN:
+            raise codes.param_error("end_time is at most 180 days after begin_time")
         limit = body.get("limit", 100)
         if not isinstance(limit, int) or not 1 <= limit <= 100:
             raise codes.param_error("limit must be 1..100")
         cursor = str(body.get("cursor") or "0")
-        if not cursor.isdigit():
+        if not (cursor.isascii() and cursor.isdigit()):  # isdigit alone accepts "²"
             raise codes.param_error("invalid cursor")
         now = self._clock()
         mine = [

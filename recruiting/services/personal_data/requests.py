@@ -310,7 +310,8 @@ class DataRequests:
             return [_staff_text(event.from_user, HR_ONLY)]
         try:
             request = await self._act(actor, request_id, key.prefix, "")
-        except (Conflict, NotFound, AccessDenied) as exc:
+        except (Conflict, NotFound, AccessDenied, InvalidInput) as exc:
+            # told, not raised: a raise fails the callback, retried until dead, HR told nothing
             return [_staff_text(event.from_user, for_people(exc))]
         if not event.response_code:
             return []

@@ -8,6 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from tortoise.transactions import in_transaction
+
 from recruiting import clock
 from recruiting.domain.roles import Permission, allows
 from recruiting.errors import AccessDenied, Conflict, InvalidInput, NotFound
@@ -61,12 +63,19 @@ class LegalHolds:
         hold = await LegalHold.get_or_none(id=hold_id) if names_a_row(hold_id) else None
         if hold is None:
             raise NotFound("没有找到这项法律保全。")
+        lifted = Conflict("这项法律保全已经解除。", code="hold_lifted")
         if hold.lifted_at is not None:
-            raise Conflict("这项法律保全已经解除。", code="hold_lifted")
+            raise lifted
         hold.lifted_at, hold.lifted_by, hold.lift_reason = clock.now(), actor.id[:64], text
-        await hold.save(update_fields=["lifted_at", "lifted_by", "lift_reason"])
-        await record(actor, "lift_legal_hold", *_subject(hold), allowed=True,
-                     detail=f"hold={hold.id} reason_chars={len(text)}")  # fmt: skip
+        async with in_transaction():  # the lift and its audit entry, or neither
+            # only a standing hold: two managers lifting at once must not overwrite who
+            # lifted it and why (the record of the lift) with the second one's
+            if not await LegalHold.filter(id=hold.id, lifted_at=None).update(
+                lifted_at=hold.lifted_at, lifted_by=hold.lifted_by, lift_reason=text
+            ):
+                raise lifted
+            await record(actor, "lift_legal_hold", *_subject(hold), allowed=True,
+                         detail=f"hold={hold.id} reason_chars={len(text)}")  # fmt: skip
         return _view(hold)
 
     async def standing(self, actor: Actor) -> list[HoldView]:

@@ -37,6 +37,13 @@ def record_id(name: str, value: object) -> int:
     return number
 
 
+def names_a_row(row_id: int) -> bool:
+    """Whether a row of the 32-bit-keyed tables can have ``row_id`` (1..``MAX_ROW_ID``): a
+    larger number names nothing, and PostgreSQL would refuse to compare it with the column
+    (a 500 instead of "not found"). For ids a use case is handed unchecked."""
+    return 0 < row_id <= MAX_ROW_ID
+
+
 def ordinal(name: str, value: object, limit: int = MAX_INDEX) -> int:
     """A small non-negative number (a question index, an offset bounded by ``limit``)."""
     number = _integer(name, value)

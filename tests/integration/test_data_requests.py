@@ -182,6 +182,20 @@ async def test_correction_is_applied_when_hr_confirms(
     assert not await AuditLog.filter(detail__contains="13900139000").exists()
 
 
+async def test_a_button_the_request_does_not_have_is_answered_in_chinese(
+    database: str, media: LocalMediaStore
+) -> None:
+    """A click on an action of another kind of request (a stale or forged card) is told so;
+    before, its InvalidInput failed the callback, retried until dead, and HR heard nothing."""
+    cid = await plant(media)
+    requests = service(media)
+    rights = CandidateRights(requests, tp.TalentPool(Effects(None)), TEST_CIPHER, media)
+    opened = await rights.ask_correction(me(cid), "phone", "139 0013 9000")
+    drafts = await requests.on_card_click(click("lina", route_key(req.ERASE, opened.request.id)))
+    assert drafts[0].payload["content"] == "这项申请不能这样处理。"
+    assert (await DataRequest.get(id=opened.request.id)).status == DataRequestStatus.RECEIVED
+
+
 async def test_refusal_of_punctuation_alone_gives_the_default_reason(
     database: str, media: LocalMediaStore
 ) -> None:

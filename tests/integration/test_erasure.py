@@ -26,6 +26,7 @@ from recruiting.models import (
     Interview,
     InterviewNote,
     JobOpening,
+    LegalHold,
     Offer,
     OfferEvent,
     OutboxMessage,
@@ -164,6 +165,30 @@ async def test_a_legal_hold_refuses_and_only_managers_hold(
     assert await media.size(key) == 0
     details = [a.detail for a in await AuditLog.filter(action__contains="legal_hold")]
     assert details and not any("仲裁" in d for d in details)
+
+
+async def test_two_managers_lifting_one_hold_keep_the_first_lift(
+    database: str, media: LocalMediaStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The second of two lifts at once read the hold while it still stood; before, its save
+    overwrote who lifted it, when and why. Now it is told the hold was lifted already."""
+    candidate_id, _ = await plant(media)
+    holds = LegalHolds()
+    hold = await holds.place(MANAGER, candidate_id=candidate_id, reason="劳动仲裁")
+    stale = await LegalHold.get(id=hold.id)  # read before the first lift committed
+    await holds.lift(MANAGER, hold.id, "仲裁结束")
+
+    async def as_read_before(*args: object, **kwargs: object) -> LegalHold:
+        return stale
+
+    monkeypatch.setattr(LegalHold, "get_or_none", as_read_before)
+    other = Actor("wangfang", frozenset({Role.HR_MANAGER}))
+    with pytest.raises(Conflict):
+        await holds.lift(other, hold.id, "另一位经理的理由")
+    kept = await LegalHold.filter(id=hold.id).first()
+    assert kept is not None and (kept.lifted_by, kept.lift_reason) == ("zhangwei", "仲裁结束")
+    lifts = await AuditLog.filter(action="lift_legal_hold", allowed=True).count()
+    assert lifts == 1
 
 
 def _xml(**fields: str) -> str:

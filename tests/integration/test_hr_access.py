@@ -6,12 +6,20 @@ from __future__ import annotations
 
 import pytest
 
-from recruiting.domain.roles import Role
+from recruiting.domain.roles import Permission, Role
+from recruiting.errors import AccessDenied, NotFound
 from recruiting.models import AuditLog, JobOpening, Staff, SubjectKind
 from recruiting.services.intake.candidates import CandidateIntake
 from recruiting.services.pipeline.board import BoardFilters, PipelineBoard
 from recruiting.services.screening.requirements import OpeningRequirements
-from recruiting.services.shared.access import NotHr, is_hr, require_hr
+from recruiting.services.shared.access import (
+    NotHr,
+    NotYourInterview,
+    candidate_interview,
+    is_hr,
+    require_hr,
+    staff_interview,
+)
 from recruiting.services.shared.sessions import Principal
 from tests.conftest import TEST_CIPHER
 
@@ -79,4 +87,29 @@ async def test_the_lists_behind_the_pages_are_hr_only_too(database: str) -> None
     assert [(a.actor, a.action) for a in refused] == [
         ("root", "list_openings"),
         ("root", "list_interviewers"),
+    ]
+
+
+async def test_an_interview_refuses_the_wrong_caller_before_looking_it_up(database: str) -> None:
+    """Who may open an interview is settled before the id is looked up: a refused caller gets
+    the same refusal for a missing interview as for an existing one (before, a missing one
+    was a 404 and an existing one a 403, telling which ids exist), audited."""
+    interviewer = Principal(5, SubjectKind.STAFF, staff_id=5, userid="wq",
+                            roles=frozenset({Role.INTERVIEWER}))  # fmt: skip
+    missing = 987_654
+    with pytest.raises(AccessDenied):  # not on the panel of an interview that is not there
+        await staff_interview(interviewer, missing, Permission.VIEW_ASSESSMENT, "view_results")
+    with pytest.raises(AccessDenied):  # a candidate's session on a staff look
+        await staff_interview(CANDIDATE, missing, Permission.VIEW_ASSESSMENT, "view_results")
+    with pytest.raises(NotYourInterview):  # a staff session on a candidate's look
+        await candidate_interview(HR, missing)
+    with pytest.raises(NotFound):  # HR may look: a missing interview is not found
+        await staff_interview(HR, missing, Permission.VIEW_ASSESSMENT, "view_results")
+    with pytest.raises(NotFound):  # beyond the keys: not found, never a database error
+        await staff_interview(HR, 2**40, Permission.VIEW_ASSESSMENT, "view_results")
+    refused = await AuditLog.filter(allowed=False).order_by("id")
+    assert [(a.actor, a.action) for a in refused] == [
+        ("wq", "view_results"),
+        (CANDIDATE.actor.id, "view_results"),
+        ("lina", "open_interview"),
     ]

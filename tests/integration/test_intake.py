@@ -38,6 +38,7 @@ from recruiting.models import (
     Staff,
     SubjectKind,
 )
+from recruiting.services.intake import merge as merge_module
 from recruiting.services.intake.candidates import (
     CandidateIntake,
     DuplicateCandidate,
@@ -562,3 +563,45 @@ async def test_two_intakes_of_one_person_at_the_same_instant_make_one_candidate(
     added = [o for o in outcomes[2:] if not isinstance(o, BaseException)]
     assert len(imported) + len(added) == 1, outcomes
     assert await Candidate.all().count() == 1
+
+
+class AuditDown(Exception):
+    """The audit write fails (the process dies there)."""
+
+
+async def test_a_merge_and_its_audit_entry_commit_together(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Before, the merge committed and its audit entries were written after: a crash in
+    between left a merge nobody could account for. Now the audit failing undoes the merge."""
+    keep = await world.intake.add(HR, {"name": "赵敏", "phone": "13800138000", "job": "S01"})
+    other = await Candidate.create(name="赵敏", wechat_openid="o-other")
+
+    async def down(*args: object, **kwargs: object) -> None:
+        raise AuditDown
+
+    monkeypatch.setattr(merge_module, "record", down)
+    with pytest.raises(AuditDown):
+        await merge_candidates(HR, keep.candidate_id, [other.id])
+    assert (await Candidate.get(id=other.id)).merged_into is None
+    assert (await Candidate.get(id=keep.candidate_id)).wechat_openid is None
+
+
+async def test_an_application_added_meanwhile_is_already_applied_not_a_crash(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two HR answering the same duplicate at once: the second finds no application when it
+    looks, and the database's (candidate, job) key refuses its insert. Before, that was an
+    IntegrityError (a 500); now the same Conflict as when it was there already."""
+    first = await world.intake.add(HR, {"name": "赵敏", "phone": "13800138000", "job": "S01"})
+    job = await JobOpening.get(code="D02")
+    await world.intake.apply_existing(HR, first.candidate_id, job.id)
+
+    async def not_yet(*args: object, **kwargs: object) -> bool:
+        return False  # the look happened before the other insert committed
+
+    monkeypatch.setattr(Application, "exists", not_yet)
+    with pytest.raises(Conflict) as caught:
+        await world.intake.apply_existing(HR, first.candidate_id, job.id)
+    assert caught.value.code == "already_applied"
+    assert await Application.filter(candidate_id=first.candidate_id, job_id=job.id).count() == 1

@@ -10,8 +10,9 @@ import os
 import pytest
 
 from recruiting.domain.error_text import for_people, written_for_people
+from recruiting.domain.interview_state import InterviewStatus
 from recruiting.infra.pii import FieldCipher
-from recruiting.models import Candidate, SubjectKind
+from recruiting.models import Candidate, Interview, RecordingLink, SubjectKind
 from recruiting.services.recorded.links import LinkInvalid, RecordingLinks
 from recruiting.services.shared.sessions import Principal, SessionService
 from recruiting.wiring.openings import wire_openings
@@ -60,3 +61,28 @@ async def test_a_wechat_account_of_another_candidate_record_is_sent_to_hr(databa
     with pytest.raises(LinkInvalid) as caught:
         await links.redeem(visitor("o-taken"), token)
     assert "HR" in _read(caught.value)
+
+
+async def test_a_crash_before_her_record_is_bound_leaves_the_link_unused(
+    database: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Taking the link, binding her WeChat account and confirming the interview are one
+    unit: before, a crash after the link was taken left it used by her, so her retry skipped
+    the binding and her record stayed unbound."""
+    links, token, candidate_id = await _link("e", "戊")
+    real = Candidate.save
+    crashed: list[bool] = []
+
+    async def crash_once(self: Candidate, *args: object, **kwargs: object) -> None:
+        if not crashed:
+            crashed.append(True)
+            raise RuntimeError("the process dies")
+        await real(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Candidate, "save", crash_once)
+    with pytest.raises(RuntimeError):
+        await links.redeem(visitor("o-e"), token)
+    assert await RecordingLink.filter(redeemed_at=None).count() == 1
+    _, interview_id = await links.redeem(visitor("o-e"), token)
+    assert (await Candidate.get(id=candidate_id)).wechat_openid == "o-e"
+    assert (await Interview.get(id=interview_id)).status == InterviewStatus.CONFIRMED

@@ -87,6 +87,7 @@ async def test_hr_gets_the_package_card_and_others_are_refused(world: OffersWorl
     denied = await start(world, "发offer 张三", userid="wangqiang")
     assert "需要 HR 权限" in text_of(denied)
     assert await AuditLog.filter(actor="wangqiang", action="offer_start", allowed=False).exists()
+    assert not await AuditLog.filter(subject_id__contains="张三").exists()  # no name in clear
     assert await Offer.all().count() == 1
 
 

@@ -18,6 +18,7 @@ from datetime import datetime
 from typing import cast
 
 from tortoise import connections
+from tortoise.exceptions import IntegrityError
 from tortoise.expressions import Q, Subquery
 from tortoise.functions import Count
 from tortoise.transactions import in_transaction
@@ -190,22 +191,21 @@ class CandidateIntake:
         await require_hr(principal, "add_candidate", "candidate", "-", refusal=NOT_HR)
         entry = self.check(values, job_required=job_id is None)
         job = await self._job(job_id, entry.job)
-        async with in_transaction():
+        async with in_transaction():  # the candidate and its audit entry, or neither
             await hold_intake()
             duplicates = await self.duplicates_of(entry.phone, entry.email)
-            made = None if duplicates else await self.create(entry, job, channel=channel)
-        if made is None:
-            detail = "duplicate_of=" + ",".join(str(d.candidate_id) for d in duplicates)
-            await record(
-                principal.actor, "add_candidate", "candidate", "-", allowed=False, detail=detail
-            )
-            raise DuplicateCandidate(duplicates)
-        added = made
+            if not duplicates:
+                added = await self.create(entry, job, channel=channel)
+                await record(
+                    principal.actor, "add_candidate", "candidate", added.candidate_id,
+                    allowed=True, detail=f"job={job.id if job else '-'} channel={channel}",
+                )  # fmt: skip
+                return added
+        detail = "duplicate_of=" + ",".join(str(d.candidate_id) for d in duplicates)
         await record(
-            principal.actor, "add_candidate", "candidate", added.candidate_id, allowed=True,
-            detail=f"job={job.id if job else '-'} channel={channel}",
-        )  # fmt: skip
-        return added
+            principal.actor, "add_candidate", "candidate", "-", allowed=False, detail=detail
+        )
+        raise DuplicateCandidate(duplicates)
 
     def check(
         self, values: Mapping[str, str] | CandidateEntry, *, job_required: bool = True
@@ -251,15 +251,20 @@ class CandidateIntake:
         candidate = await live_candidate(candidate_id)
         job = await self._job(job_id, "")
         assert job is not None  # a job_id always finds a job or raises
+        applied = Conflict(f"{candidate.name} 已应聘「{job.title}」", code="already_applied")
         if await Application.exists(candidate_id=candidate.id, job_id=job.id):
-            raise Conflict(f"{candidate.name} 已应聘「{job.title}」", code="already_applied")
-        application = await Application.create(
-            candidate=candidate, job=job, channel=channel[:CHANNEL_CHARS]
-        )
-        await record(
-            principal.actor, "add_application", "candidate", candidate.id, allowed=True,
-            detail=f"application={application.id} job={job.id}",
-        )  # fmt: skip
+            raise applied
+        try:
+            async with in_transaction():  # the application and its audit entry, or neither
+                application = await Application.create(
+                    candidate=candidate, job=job, channel=channel[:CHANNEL_CHARS]
+                )
+                await record(
+                    principal.actor, "add_application", "candidate", candidate.id,
+                    allowed=True, detail=f"application={application.id} job={job.id}",
+                )  # fmt: skip
+        except IntegrityError:  # the same application added meanwhile (candidate, job unique)
+            raise applied from None
         return Added(candidate.id, application.id, job.title)
 
     async def _job(self, job_id: int | None, text: str) -> JobOpening | None:

@@ -90,13 +90,13 @@ async def merge_candidates(
             # what the merges before this one gave the survivor decides what it still lacks
             await survivor.refresh_from_db()
             done.append(await _merge(survivor, merged))
-    for merged_result in done:
-        await record(
-            principal.actor, "merge_candidates", "candidate", survivor_id, allowed=True,
-            detail=f"merged={merged_result.merged_id} applications={merged_result.applications} "
-            f"joined={merged_result.joined} consents={merged_result.consents} "
-            f"files={merged_result.resume_files}",
-        )  # fmt: skip
+        for merged_result in done:  # audited in the merge's transaction: both or neither
+            await record(
+                principal.actor, "merge_candidates", "candidate", survivor_id, allowed=True,
+                detail=f"merged={merged_result.merged_id} "
+                f"applications={merged_result.applications} joined={merged_result.joined} "
+                f"consents={merged_result.consents} files={merged_result.resume_files}",
+            )  # fmt: skip
     return done
 
 

@@ -25,7 +25,7 @@ from recruiting.services.messaging.effects import Effects, Unit
 from recruiting.services.offers import texts as say
 from recruiting.services.personal_data.talent_pool import offer_if_undecided
 from recruiting.services.shared.audit import Actor, record
-from recruiting.validation import MAX_ROW_ID, is_digits
+from recruiting.validation import is_digits, names_a_row
 
 
 class OfferAnswers:
@@ -36,7 +36,7 @@ class OfferAnswers:
         self, candidate_id: int, subject: str, key: str, *, source_id: str, text: str
     ) -> Outcome:
         offer_id = subject.partition(":")[2]
-        known = is_digits(offer_id) and 0 < int(offer_id) <= MAX_ROW_ID  # ², 40 digits: none
+        known = is_digits(offer_id) and names_a_row(int(offer_id))  # ², 40 digits: none
         offer = await Offer.get_or_none(id=int(offer_id)) if known else None
         application = None
         if offer is not None:

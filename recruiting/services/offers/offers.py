@@ -82,7 +82,8 @@ class Offers:
         userid = staff.wecom_userid
         actor = Actor(userid, staff.role_set())
         if not actor.roles & HR_ROLES:
-            await record(actor, "offer_start", "candidate", command.name, allowed=False)
+            # the name typed is personal data: never the subject (plain text in the audit log)
+            await record(actor, "offer_start", "candidate", "-", allowed=False)
             return [_reply(userid, say.NOT_ALLOWED)]
         if not command.name:
             return [_reply(userid, say.USAGE.format(example=self._example()))]

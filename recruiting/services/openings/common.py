@@ -11,7 +11,7 @@ from recruiting.errors import NotFound
 from recruiting.ports.competency_catalog import CatalogCompetency, CatalogJob, CompetencyCatalog
 from recruiting.services.shared.access import require_permission
 from recruiting.services.shared.audit import Actor, record
-from recruiting.validation import MAX_ROW_ID
+from recruiting.validation import names_a_row
 
 DENIED = {
     Permission.VIEW_OPENINGS: "您的角色不能查看岗位和面试轮次",
@@ -35,7 +35,7 @@ async def changed(actor: Actor, action: str, subject: str, sid: object, detail: 
 def row(row_id: int, missing: str) -> int:
     """``row_id`` if a 32-bit key can hold it; a larger one names nothing (PostgreSQL would
     refuse to compare it with the column: a 500 instead of ``missing``)."""
-    if not 0 < row_id <= MAX_ROW_ID:
+    if not names_a_row(row_id):
         raise NotFound(missing)
     return row_id
 

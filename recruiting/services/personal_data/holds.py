@@ -8,12 +8,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from tortoise.transactions import in_transaction
+
 from recruiting import clock
 from recruiting.domain.roles import Permission, allows
 from recruiting.errors import AccessDenied, Conflict, InvalidInput, NotFound
 from recruiting.models import Candidate, JobOpening, LegalHold, Staff
 from recruiting.services.shared.audit import Actor, record
-from recruiting.validation import MAX_ROW_ID
+from recruiting.validation import names_a_row
 
 REASON_CHARS = 500
 
@@ -40,10 +42,10 @@ class LegalHolds:
         text = _reason(reason)
         # a number beyond the 32-bit keys names nothing (PostgreSQL would refuse it: a 500)
         if candidate_id is not None and not (
-            _fits(candidate_id) and await Candidate.exists(id=candidate_id)
+            names_a_row(candidate_id) and await Candidate.exists(id=candidate_id)
         ):
             raise NotFound("没有找到这位候选人。")
-        if job_id is not None and not (_fits(job_id) and await JobOpening.exists(id=job_id)):
+        if job_id is not None and not (names_a_row(job_id) and await JobOpening.exists(id=job_id)):
             raise NotFound("没有找到这个岗位。")
         if await LegalHold.exists(candidate_id=candidate_id, job_id=job_id, lifted_at=None):
             raise Conflict("已有生效中的法律保全。", code="hold_exists")
@@ -58,15 +60,22 @@ class LegalHolds:
             await record(actor, "lift_legal_hold", "legal_hold", hold_id, allowed=False)
             raise AccessDenied("只有 HR 经理可以解除法律保全。")
         text = _reason(reason)
-        hold = await LegalHold.get_or_none(id=hold_id) if _fits(hold_id) else None
+        hold = await LegalHold.get_or_none(id=hold_id) if names_a_row(hold_id) else None
         if hold is None:
             raise NotFound("没有找到这项法律保全。")
+        lifted = Conflict("这项法律保全已经解除。", code="hold_lifted")
         if hold.lifted_at is not None:
-            raise Conflict("这项法律保全已经解除。", code="hold_lifted")
+            raise lifted
         hold.lifted_at, hold.lifted_by, hold.lift_reason = clock.now(), actor.id[:64], text
-        await hold.save(update_fields=["lifted_at", "lifted_by", "lift_reason"])
-        await record(actor, "lift_legal_hold", *_subject(hold), allowed=True,
-                     detail=f"hold={hold.id} reason_chars={len(text)}")  # fmt: skip
+        async with in_transaction():  # the lift and its audit entry, or neither
+            # only a standing hold: two managers lifting at once must not overwrite who
+            # lifted it and why (the record of the lift) with the second one's
+            if not await LegalHold.filter(id=hold.id, lifted_at=None).update(
+                lifted_at=hold.lifted_at, lifted_by=hold.lifted_by, lift_reason=text
+            ):
+                raise lifted
+            await record(actor, "lift_legal_hold", *_subject(hold), allowed=True,
+                         detail=f"hold={hold.id} reason_chars={len(text)}")  # fmt: skip
         return _view(hold)
 
     async def standing(self, actor: Actor) -> list[HoldView]:
@@ -98,10 +107,6 @@ def _reason(reason: str) -> str:
     if len(text) > REASON_CHARS:
         raise InvalidInput(f"原因最多 {REASON_CHARS} 个字", code="hold_reason")
     return text
-
-
-def _fits(row_id: int) -> bool:
-    return 0 < row_id <= MAX_ROW_ID
 
 
 def _subject(hold: LegalHold) -> tuple[str, object]:

@@ -52,7 +52,7 @@ from recruiting.services.personal_data.erasure import LegalHoldApplies
 from recruiting.services.shared.access import HR_ROLES, require_hr
 from recruiting.services.shared.audit import SYSTEM, Actor, record
 from recruiting.services.shared.sessions import Principal
-from recruiting.validation import MAX_ROW_ID
+from recruiting.validation import names_a_row
 
 log = logging.getLogger(__name__)
 
@@ -159,7 +159,7 @@ class DataRequests:
     ) -> Opened:
         """Log a request, tell HR managers (card) and the candidate (receipt), audited; an
         open request of the same kind (and field) is returned instead of a second one."""
-        fits = 0 < candidate_id <= MAX_ROW_ID  # HR types the number (record_for)
+        fits = names_a_row(candidate_id)  # HR types the number (record_for)
         candidate = await Candidate.get_or_none(id=candidate_id) if fits else None
         if candidate is None or candidate.erased_at is not None:
             raise NotFound("找不到这位候选人。", code="unknown_candidate")
@@ -310,7 +310,8 @@ class DataRequests:
             return [_staff_text(event.from_user, HR_ONLY)]
         try:
             request = await self._act(actor, request_id, key.prefix, "")
-        except (Conflict, NotFound, AccessDenied) as exc:
+        except (Conflict, NotFound, AccessDenied, InvalidInput) as exc:
+            # told, not raised: a raise fails the callback, retried until dead, HR told nothing
             return [_staff_text(event.from_user, for_people(exc))]
         if not event.response_code:
             return []
@@ -325,9 +326,7 @@ class DataRequests:
         return [card_update(event.from_user, event.response_code, card)]
 
     async def _act(self, actor: Actor, request_id: int, prefix: str, reason: str) -> DataRequest:
-        # a number beyond the 32-bit keys names nothing (PostgreSQL would refuse it: a 500)
-        fits = 0 < request_id <= MAX_ROW_ID
-        request = await DataRequest.get_or_none(id=request_id) if fits else None
+        request = await DataRequest.get_or_none(id=request_id) if names_a_row(request_id) else None
         if request is None:
             raise NotFound("找不到这项申请。", code="unknown_request")
         kind = DataRequestKind(request.kind)

@@ -32,7 +32,7 @@ from recruiting.services.recorded.results import MediaStream
 from recruiting.services.shared.access import candidate_interview
 from recruiting.services.shared.audit import record
 from recruiting.services.shared.sessions import Principal
-from recruiting.validation import MAX_INDEX, MAX_ROW_ID
+from recruiting.validation import MAX_INDEX, names_a_row
 
 STATUS = {
     "applied": "已投递",
@@ -168,7 +168,7 @@ class CandidateRights:
         """One of the caller's own résumé files (original name, the bytes); another
         candidate's is as unknown as a missing one."""
         cid = _candidate(principal)
-        fits = 0 < resume_id <= MAX_ROW_ID  # a larger number names nothing (PostgreSQL: a 500)
+        fits = names_a_row(resume_id)
         row = await ResumeFile.get_or_none(id=resume_id, candidate_id=cid) if fits else None
         await record(principal.actor, "download_own_resume", "resume_file", resume_id,
                      allowed=row is not None)  # fmt: skip

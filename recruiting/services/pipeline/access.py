@@ -39,7 +39,7 @@ async def reviewable(principal: Principal, application_id: int, action: str) -> 
 
 async def _on_panel(principal: Principal, application_id: int) -> bool:
     """Assigned to one of the application's interviews (an id no row can have: not)."""
-    if not 0 < application_id <= validation.MAX_ROW_ID:
+    if not validation.names_a_row(application_id):
         return False
     return await InterviewAssignment.exists(
         interview__application_id=application_id, interviewer_id=principal.staff_id

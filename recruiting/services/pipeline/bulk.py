@@ -29,7 +29,7 @@ from recruiting.services.recorded.links import RecordingLinks
 from recruiting.services.scheduling.booking import InterviewBooking
 from recruiting.services.shared.access import require_hr
 from recruiting.services.shared.sessions import Principal
-from recruiting.validation import MAX_ROW_ID
+from recruiting.validation import names_a_row
 
 log = logging.getLogger(__name__)
 
@@ -151,7 +151,7 @@ class BulkActions:
         await require_hr(principal, "bulk_report", "job", job_id, refusal=NOT_HR)
         ids = [i.application_id for i in result.items]
         chosen = await Application.filter(id__in=ids).prefetch_related("candidate")
-        job = await JobOpening.get_or_none(id=job_id) if 0 < job_id <= MAX_ROW_ID else None
+        job = await JobOpening.get_or_none(id=job_id) if names_a_row(job_id) else None
         return BulkReport(result, {a.id: a.candidate.name for a in chosen}, job.id if job else None)
 
     async def _checked(
@@ -209,7 +209,7 @@ async def _each(
 async def _round(round_id: int, kind: RoundKind, job_id: int | None) -> InterviewRound:
     """The round of ``kind``; with ``job_id``, only one of that opening: a form posted to one
     board must not invite the candidates of another opening's round."""
-    round_ = await InterviewRound.get_or_none(id=round_id) if 0 < round_id <= MAX_ROW_ID else None
+    round_ = await InterviewRound.get_or_none(id=round_id) if names_a_row(round_id) else None
     if round_ is None or round_.kind != kind or (job_id is not None and round_.job_id != job_id):
         what = "录制面试" if kind == RoundKind.RECORDED else "现场或视频面试"
         raise InvalidInput(f"请选择这个岗位的一轮{what}。", code="bad_round")

@@ -125,17 +125,20 @@ class RecordingLinks:
             if link.redeemed_by != principal.openid:
                 raise LinkInvalid("这份邀请已被使用，请联系 HR 重新发送。")
         else:
-            taken = await RecordingLink.filter(id=link.id, redeemed_at=None).update(
-                redeemed_at=now(), redeemed_by=principal.openid
-            )
-            if not taken:
-                raise LinkInvalid("这份邀请已被使用，请联系 HR 重新发送。")
-            candidate.wechat_openid = principal.openid
-            await candidate.save(update_fields=["wechat_openid"])
-            if interview.status == InterviewStatus.INVITED:
-                await Interview.filter(id=interview.id, status=InterviewStatus.INVITED).update(
-                    status=InterviewStatus.CONFIRMED
+            # One unit: a link used up without the binding (a crash, the openid's unique
+            # index) would be skipped on her retry, leaving her record unbound for good.
+            async with in_transaction():
+                taken = await RecordingLink.filter(id=link.id, redeemed_at=None).update(
+                    redeemed_at=now(), redeemed_by=principal.openid
                 )
+                if not taken:
+                    raise LinkInvalid("这份邀请已被使用，请联系 HR 重新发送。")
+                candidate.wechat_openid = principal.openid
+                await candidate.save(update_fields=["wechat_openid"])
+                if interview.status == InterviewStatus.INVITED:
+                    await Interview.filter(id=interview.id, status=InterviewStatus.INVITED).update(
+                        status=InterviewStatus.CONFIRMED
+                    )
         bound = await self._sessions.bind_candidate(principal, candidate.id)
         await record(bound.actor, "redeem_invitation", "interview", interview.id, allowed=True)
         return bound, interview.id

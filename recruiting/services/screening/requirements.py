@@ -14,15 +14,13 @@ from recruiting.services.openings.openings import not_closed
 from recruiting.services.shared.access import require_hr
 from recruiting.services.shared.audit import record
 from recruiting.services.shared.sessions import Principal
+from recruiting.validation import names_a_row
 
 NOT_HR = "只有 HR 可以设置招聘要求和筛选简历"
 
 
-MAX_ID = 2**31 - 1  # the id columns' range: a larger number names nothing
-
-
 async def opening(job_id: int) -> JobOpening:
-    job = await JobOpening.get_or_none(id=job_id) if 0 < job_id <= MAX_ID else None
+    job = await JobOpening.get_or_none(id=job_id) if names_a_row(job_id) else None
     if job is None:
         raise NotFound("找不到该岗位，可能已被删除")
     return job

@@ -22,6 +22,7 @@ from recruiting.models import (
 )
 from recruiting.services.shared.audit import Actor, record
 from recruiting.services.shared.sessions import Principal
+from recruiting.validation import names_a_row
 
 
 def round_of(interview: Interview) -> InterviewRound:
@@ -83,10 +84,11 @@ async def require_permission(
 
 
 async def candidate_interview(principal: Principal, interview_id: int) -> Interview:
-    """The caller's own interview (with application, round and job loaded)."""
-    interview = await _load(interview_id)
-    owner = interview.application.candidate_id
-    if principal.kind is not SubjectKind.CANDIDATE or owner != principal.candidate_id:
+    """The caller's own interview (with application, round and job loaded). Anyone but a
+    candidate is refused before the id is looked up."""
+    mine = principal.kind is SubjectKind.CANDIDATE
+    interview = await _load(interview_id) if mine else None
+    if interview is None or interview.application.candidate_id != principal.candidate_id:
         await record(principal.actor, "open_interview", "interview", interview_id, allowed=False)
         raise NotYourInterview("this interview belongs to someone else")
     return interview
@@ -95,23 +97,21 @@ async def candidate_interview(principal: Principal, interview_id: int) -> Interv
 async def staff_interview(
     principal: Principal, interview_id: int, permission: Permission, action: str
 ) -> Interview:
-    """The interview if the staff member may ``permission`` on it; audited either way."""
-    interview = await _load(interview_id)
+    """The interview if the staff member may ``permission`` on it; audited either way. Who
+    may is settled before the interview is looked up: a refused caller learns nothing about
+    the id (403, never 404)."""
     allowed = principal.kind is SubjectKind.STAFF and allows(principal.roles, permission)
     if allowed and not is_hr(principal) and Role.INTERVIEWER in principal.roles:
-        allowed = await InterviewAssignment.exists(
+        allowed = names_a_row(interview_id) and await InterviewAssignment.exists(
             interview_id=interview_id, interviewer_id=principal.staff_id
         )
-    await record(
-        principal.actor,
-        action,
-        "interview",
-        interview_id,
-        allowed=allowed,
-        detail=f"permission={permission.value}",
-    )
+    detail = f"permission={permission.value}"
     if not allowed:
+        await record(principal.actor, action, "interview", interview_id, allowed=False,
+                     detail=detail)  # fmt: skip
         raise AccessDenied("您的角色不能在这场面试中进行此操作。")
+    interview = await _load(interview_id)
+    await record(principal.actor, action, "interview", interview_id, allowed=True, detail=detail)
     return interview
 
 
@@ -127,9 +127,11 @@ def require_staff(principal: Principal, permission: Permission) -> None:
 
 
 async def _load(interview_id: int) -> Interview:
-    interview = await Interview.get_or_none(id=interview_id).prefetch_related(
-        "application", "round", "round__job", "round_version"
-    )
+    interview = None
+    if names_a_row(interview_id):  # a larger number names nothing (PostgreSQL: a 500)
+        interview = await Interview.get_or_none(id=interview_id).prefetch_related(
+            "application", "round", "round__job", "round_version"
+        )
     if interview is None:
         raise NotFound("没有找到这场面试。")
     return interview

@@ -4,7 +4,8 @@ security tests that look for them at rest and after the purge."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import json
+from collections.abc import AsyncIterator, Collection
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -146,3 +147,27 @@ async def a_recorded_answer_is_analysed(story: Story) -> None:
     assert [p.name for p in scratch.iterdir() if not p.name.startswith(".")] == []
     stored = await Answer.get(id=answer.id)
     assert stored.analysis_status == AnalysisStatus.DONE, stored.analysis_reason
+
+
+def needles(secrets: list[str]) -> dict[str, list[bytes]]:
+    """Each string as UTF-8 and as it appears inside JSON with ASCII escapes."""
+    return {
+        s: sorted({s.encode(), json.dumps(s)[1:-1].encode(), json.dumps(s)[1:-1].lower().encode()})
+        for s in secrets
+    }
+
+
+def files_holding(
+    root: Path, secrets: list[str], skip: Collection[Path] = ()
+) -> dict[str, list[str]]:
+    """Which files under ``root`` (but those in ``skip``) hold each secret, by raw bytes."""
+    found: dict[str, list[str]] = {}
+    files = [p for p in root.rglob("*") if p.is_file() and p not in skip]
+    assert files, root
+    forms = needles(secrets)
+    for path in files:
+        raw = path.read_bytes()
+        for secret, variants in forms.items():
+            if any(v in raw for v in variants):
+                found.setdefault(secret, []).append(str(path.relative_to(root)))
+    return found

@@ -1,6 +1,7 @@
 """简历筛选 in a real browser (Playwright driving Debian's Chromium), phone-sized: HR opens
 it from the nav, picks the opening, saves requirements as lines, reads the ranked list
-(the knocked-out résumé last, with its reason) and invites the top to the AI interview.
+(the knocked-out résumé last, with its reason), invites the top to the AI interview, and
+sees the opening listed as 已设置要求 (未设置要求 before).
 Until this, no browser opened the page: its forms and CSP only ever met httpx."""
 
 from __future__ import annotations
@@ -35,7 +36,10 @@ async def test_hr_screens_and_invites_in_the_browser(tmp_path: Path) -> None:
             page, refused = await open_workbench(context, settings, "lina", "李娜")
             await page.get_by_role("link", name="简历筛选", exact=True).click()
             await expect(page.locator("h1")).to_have_text("简历筛选", timeout=WAIT)
-            await page.locator(f'#openings a[href="/workbench/screening/{job.id}"]').click()
+            link = page.locator(f'a[href="/workbench/screening/{job.id}"]')
+            opening = page.locator("#openings li", has=link)
+            await expect(opening).to_contain_text("未设置要求")
+            await opening.locator(link).click()
             await expect(page.locator("body")).to_contain_text("设置招聘要求后", timeout=WAIT)
 
             await page.get_by_label("必须满足").fill("工作年限：3\n学历：大专")
@@ -51,6 +55,8 @@ async def test_hr_screens_and_invites_in_the_browser(tmp_path: Path) -> None:
             await expect(page.locator("#notice")).to_contain_text(
                 "AI 面试邀请：已邀请 1 人", timeout=WAIT
             )
+            await page.get_by_role("link", name="简历筛选", exact=True).click()
+            await expect(opening).to_contain_text("已设置要求", timeout=WAIT)
             assert not refused
         finally:
             await browser.close()

@@ -12,10 +12,9 @@ import pytest
 
 from recruiting.models import Application, Interview, JobOpening
 from recruiting.services.demo import DEMO_JOB_CODE
-from tests.e2e.browser import WAIT, need_chromium, open_workbench
+from tests.e2e.browser import WAIT, need_chromium, phone_workbench
 from tests.e2e.stack import running
 from tests.e2e.test_screening_workbench import _seed
-from tests.serving import CHROMIUM, CHROMIUM_ARGS
 
 playwright_api = pytest.importorskip("playwright.async_api")
 expect = playwright_api.expect
@@ -29,11 +28,7 @@ async def test_hr_screens_and_invites_in_the_browser(tmp_path: Path) -> None:
     ):
         job = await JobOpening.get(code=DEMO_JOB_CODE)
         await _seed(job)
-        browser = await pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            context = await browser.new_context(viewport={"width": 390, "height": 844},
-                                                locale="zh-CN")  # fmt: skip
-            page, refused = await open_workbench(context, settings, "lina", "李娜")
+        async with phone_workbench(pw, settings, "lina", "李娜") as (page, refused):
             await page.get_by_role("link", name="简历筛选", exact=True).click()
             await expect(page.locator("h1")).to_have_text("简历筛选", timeout=WAIT)
             link = page.locator(f'a[href="/workbench/screening/{job.id}"]')
@@ -58,7 +53,5 @@ async def test_hr_screens_and_invites_in_the_browser(tmp_path: Path) -> None:
             await page.get_by_role("link", name="简历筛选", exact=True).click()
             await expect(opening).to_contain_text("已设置要求", timeout=WAIT)
             assert not refused
-        finally:
-            await browser.close()
         sun = await Application.get(candidate__name="孙磊")
         assert await Interview.filter(application_id=sun.id).count() == 1

@@ -15,9 +15,8 @@ import pytest
 
 from recruiting.domain.data_requests import STATUS_NAMES
 from recruiting.models import Application, Candidate, DataRequest, DataRequestStatus, JobOpening
-from tests.e2e.browser import WAIT, need_chromium, open_workbench
+from tests.e2e.browser import WAIT, need_chromium, phone_workbench
 from tests.e2e.stack import running
-from tests.serving import CHROMIUM, CHROMIUM_ARGS
 
 playwright_api = pytest.importorskip("playwright.async_api")
 expect = playwright_api.expect
@@ -30,11 +29,7 @@ async def test_hr_records_a_request_and_marks_it_answered(tmp_path: Path) -> Non
         playwright_api.async_playwright() as pw,
     ):
         candidate = await Candidate.create(name="周芷若")
-        browser = await pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            context = await browser.new_context(viewport={"width": 390, "height": 844},
-                                                locale="zh-CN")  # fmt: skip
-            page, refused = await open_workbench(context, settings, "lina", "李娜")
+        async with phone_workbench(pw, settings, "lina", "李娜") as (page, refused):
             await page.goto(settings.workbench.public_url + "/workbench/data-requests/")
             form = page.locator("#record")
             await form.locator("input[name=candidate_id]").fill(str(candidate.id))
@@ -56,8 +51,6 @@ async def test_hr_records_a_request_and_marks_it_answered(tmp_path: Path) -> Non
             )
             assert (await DataRequest.get(id=request.id)).status == DataRequestStatus.COMPLETED
             assert not refused
-        finally:
-            await browser.close()
 
 
 async def test_hr_records_and_confirms_a_correction_in_the_browser(tmp_path: Path) -> None:
@@ -69,11 +62,7 @@ async def test_hr_records_and_confirms_a_correction_in_the_browser(tmp_path: Pat
         job = await JobOpening.create(code="wb-drb", title="店长")
         candidate = await Candidate.create(name="孙丽")
         await Application.create(candidate=candidate, job=job)
-        browser = await pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            context = await browser.new_context(viewport={"width": 390, "height": 844},
-                                                locale="zh-CN")  # fmt: skip
-            page, refused = await open_workbench(context, settings, "lina", "李娜")
+        async with phone_workbench(pw, settings, "lina", "李娜") as (page, refused):
             await page.get_by_role("link", name="个人信息申请", exact=True).click()
             await expect(page.locator("h1")).to_have_text("个人信息申请", timeout=WAIT)
             await expect(page.locator("#requests")).to_contain_text("暂无申请")
@@ -108,6 +97,4 @@ async def test_hr_records_and_confirms_a_correction_in_the_browser(tmp_path: Pat
                 "确认更正", timeout=WAIT
             )
             assert not refused
-        finally:
-            await browser.close()
         assert (await DataRequest.get(id=request.id)).status == "completed"

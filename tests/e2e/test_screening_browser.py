@@ -13,8 +13,8 @@ import pytest
 from recruiting.models import Application, Interview, JobOpening
 from recruiting.services.demo import DEMO_JOB_CODE
 from tests.e2e.browser import WAIT, need_chromium, phone_workbench
+from tests.e2e.screening_resumes import two_parsed_resumes
 from tests.e2e.stack import running
-from tests.e2e.test_screening_workbench import _seed
 
 playwright_api = pytest.importorskip("playwright.async_api")
 expect = playwright_api.expect
@@ -27,7 +27,7 @@ async def test_hr_screens_and_invites_in_the_browser(tmp_path: Path) -> None:
         playwright_api.async_playwright() as pw,
     ):
         job = await JobOpening.get(code=DEMO_JOB_CODE)
-        await _seed(job)
+        await two_parsed_resumes(job)
         async with phone_workbench(pw, settings, "lina", "李娜") as (page, refused):
             await page.get_by_role("link", name="简历筛选", exact=True).click()
             await expect(page.locator("h1")).to_have_text("简历筛选", timeout=WAIT)

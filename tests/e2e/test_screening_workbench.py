@@ -5,45 +5,24 @@ the top N to the AI interview, and an interviewer refused."""
 
 from __future__ import annotations
 
-import hashlib
 import re
-from dataclasses import asdict
 from html import unescape
 
 import httpx
 
-from recruiting.infra.resumes.reader import FileResumeReader
 from recruiting.models import (
     Application,
-    Candidate,
     Interview,
     JobOpening,
     OutboxMessage,
-    ResumeFile,
-    ResumeParse,
 )
 from recruiting.ports.outbound import Channel
 from recruiting.services.demo import DEMO_JOB_CODE
+from tests.e2e.screening_resumes import two_parsed_resumes
 from tests.e2e.stack import Stack
 from tests.e2e.workbench import DESKTOP, csrf, hr, sign_in
 
 __all__ = ["hr"]  # the fixture
-
-RESUME = """{name}
-{personal}
-现居：{city}
-教育经历
-2010.09-2014.06 上海大学 市场营销 {degree}
-工作经历
-{start}.07-至今 某电子商务有限公司 大客户销售
-负责华东区渠道销售
-专业技能
-{skills}
-"""
-PEOPLE = [
-    ("孙磊", "男 | 30岁", "上海", "本科", 2016, "大客户销售、Excel"),
-    ("周杰", "男 | 24岁", "杭州", "大专", 2024, "电话销售"),  # 2 years: knocked out
-]
 
 
 async def _client(stack: Stack, userid: str) -> httpx.AsyncClient:
@@ -55,24 +34,9 @@ async def _client(stack: Stack, userid: str) -> httpx.AsyncClient:
     return client
 
 
-async def _seed(job: JobOpening) -> None:
-    reader = FileResumeReader()
-    for n, (name, personal, city, degree, start, skills) in enumerate(PEOPLE):
-        text = RESUME.format(name=name, personal=personal, city=city, degree=degree,
-                             start=start, skills=skills)  # fmt: skip
-        candidate = await Candidate.create(name=name)
-        application = await Application.create(candidate=candidate, job=job)
-        await ResumeFile.create(
-            candidate_id=candidate.id, application_id=application.id, object_key=f"wb{n}",
-            size=len(text), sha256=hashlib.sha256(text.encode()).hexdigest(),
-            parse_status=ResumeParse.PARSED,
-            parsed=asdict(reader.read(text.encode(), "简历.txt")), uploaded_by="lina",
-        )  # fmt: skip
-
-
 async def test_screening_in_the_workbench(stack: Stack, hr: httpx.AsyncClient) -> None:
     job = await JobOpening.get(code=DEMO_JOB_CODE)
-    await _seed(job)
+    await two_parsed_resumes(job)
     listing = await hr.get("/workbench/screening/")
     assert listing.status_code == 200 and f"/workbench/screening/{job.id}" in listing.text
     path = f"/workbench/screening/{job.id}"

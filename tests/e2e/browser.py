@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
 import pytest
 
-from tests.serving import CHROMIUM
+from tests.serving import CHROMIUM, CHROMIUM_ARGS
 
 WAIT = 15_000
 
@@ -42,3 +44,18 @@ async def open_workbench(
     page.on("console", lambda m: refused.append(m.text) if "Content Security" in m.text else None)
     await expect(page.locator("#member-name")).to_have_text(name, timeout=WAIT)
     return page, refused
+
+
+@asynccontextmanager
+async def phone_workbench(
+    playwright: Any, settings: Any, userid: str, name: str
+) -> AsyncIterator[tuple[Any, list[str]]]:
+    """Chromium with a phone-sized window (390×844, zh-CN), ``userid`` signed in by
+    ``open_workbench``: yields its page and CSP-refusal list, and closes the browser after."""
+    browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    try:
+        context = await browser.new_context(viewport={"width": 390, "height": 844},
+                                            locale="zh-CN")  # fmt: skip
+        yield await open_workbench(context, settings, userid, name)
+    finally:
+        await browser.close()

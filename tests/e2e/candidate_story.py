@@ -41,7 +41,7 @@ from recruiting.ports.outbound import Channel
 from recruiting.services.after_interview.surveys import COMMENT_INVITE
 from tests.e2e import chat
 from tests.e2e.chat import Timeline, texts
-from tests.e2e.stack import Stack
+from tests.e2e.stack import FrozenScheduler, Stack
 from tests.unit.core.mediafactory import amr_from_wav, espeak_wav
 from wecom_bot.sandbox.kf import DEFAULT_ACCOUNTS
 
@@ -58,7 +58,7 @@ REMINDER = "【面试提醒】"
 FROM_SERVICE = 5  # 微信客服 origin of messages the service sent
 
 
-class Story:
+class Story(FrozenScheduler):
     """The running stack, the candidate's 微信客服 id, and the clocks the test moves."""
 
     def __init__(self, stack: Stack, services: Services) -> None:
@@ -68,17 +68,6 @@ class Story:
         self.candidate_id = 0
         self.interview_id = 0
         self.ticks = 0
-
-    def scheduler_at(self, at: datetime) -> None:
-        def frozen() -> datetime:
-            self.ticks += 1
-            return at
-
-        self.services.scheduler.clock = frozen
-
-    async def ticked(self, more: int) -> None:
-        target = self.ticks + more
-        await chat.wait(lambda: self.ticks >= target)
 
     async def kf(self) -> list[dict[str, Any]]:
         """What the service sent the candidate in 微信客服, oldest first."""

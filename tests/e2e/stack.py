@@ -12,6 +12,7 @@ import asyncio
 import itertools
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import datetime
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -20,10 +21,11 @@ from sanic import Sanic
 from tortoise.backends.base.executor import EXECUTOR_CACHE
 
 from recruiting import clock
-from recruiting.bootstrap import create_app
+from recruiting.bootstrap import Services, create_app
 from recruiting.services.demo import SandboxDemo
 from recruiting.settings import Settings, load_settings
 from tests.conftest import premigrate, shared_services_env
+from tests.e2e import chat
 from tests.serving import free_port, serving
 from wecom_bot.sandbox.app import create_sandbox_app
 
@@ -59,6 +61,28 @@ class Stack(NamedTuple):
             await asyncio.sleep(0.05)
         await asyncio.sleep(0.3)
         return delivered_texts(await self.chat(userid))
+
+
+class FrozenScheduler:
+    """The service's scheduler on a clock the test moves: an attribute of the in-process
+    object, a test hook nothing outside the process can reach."""
+
+    services: Services
+    ticks: int
+
+    def scheduler_at(self, at: datetime) -> None:
+        """From now on the scheduler reads ``at`` as the time (each read counts a tick)."""
+
+        def frozen() -> datetime:
+            self.ticks += 1
+            return at
+
+        self.services.scheduler.clock = frozen
+
+    async def ticked(self, more: int) -> None:
+        """Wait until the scheduler has read its clock ``more`` more times."""
+        target = self.ticks + more
+        await chat.wait(lambda: self.ticks >= target)
 
 
 def delivered_texts(timeline: list[dict[str, Any]]) -> list[str]:

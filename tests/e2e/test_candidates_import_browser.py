@@ -9,9 +9,8 @@ from pathlib import Path
 import pytest
 
 from recruiting.models import Candidate
-from tests.e2e.browser import WAIT, need_chromium, open_workbench
+from tests.e2e.browser import WAIT, need_chromium, phone_workbench
 from tests.e2e.stack import running
-from tests.serving import CHROMIUM, CHROMIUM_ARGS
 
 playwright_api = pytest.importorskip("playwright.async_api")
 expect = playwright_api.expect
@@ -35,11 +34,7 @@ async def test_import_page_reports_bad_rows_then_imports(tmp_path: Path) -> None
         running("sqlite", tmp_path, "wbimp") as (settings, _service, _console),
         playwright_api.async_playwright() as pw,
     ):
-        browser = await pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            context = await browser.new_context(viewport={"width": 390, "height": 844},
-                                                locale="zh-CN")  # fmt: skip
-            page, refused = await open_workbench(context, settings, "lina", "李娜")
+        async with phone_workbench(pw, settings, "lina", "李娜") as (page, refused):
             await page.goto(settings.workbench.public_url + "/workbench/candidates/import")
             before = await Candidate.all().count()
 
@@ -70,5 +65,3 @@ async def test_import_page_reports_bad_rows_then_imports(tmp_path: Path) -> None
             await page.goto(settings.workbench.public_url + "/workbench/candidates?name=张无忌")
             await expect(page.locator("#total")).to_have_text("1")
             assert not refused
-        finally:
-            await browser.close()

@@ -27,16 +27,9 @@ from recruiting.models import (
 )
 from recruiting.models.interviews import NoteKind
 from tests.e2e import chat
+from tests.e2e.candidate_story import MODEL, NOTE
 from tests.e2e.stack import Stack
 from tests.unit.core.mediafactory import amr_from_wav, espeak_wav
-
-MODEL = [
-    {"code": "customer_focus", "name": "客户导向", "weight": "0.3"},
-    {"code": "communication", "name": "沟通能力", "weight": "0.3"},
-    {"code": "results", "name": "结果导向", "weight": "0.2"},
-    {"code": "stress", "name": "抗压能力", "weight": "0.2"},
-]
-NOTE = "候选人说去年负责一个犹豫的大客户，他多次上门沟通，了解客户对售后的顾虑。"
 
 
 async def _timeline(stack: Stack, userid: str) -> list[dict[str, Any]]:

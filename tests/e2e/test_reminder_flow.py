@@ -31,30 +31,18 @@ from recruiting.models import (
 )
 from tests.e2e import chat
 from tests.e2e.miniapp import Stack, monday
-from tests.e2e.stack import running
+from tests.e2e.stack import FrozenScheduler, running
 
 PANEL = ["chenjing", "wangqiang"]
 
 
 @dataclass
-class Clocked:
+class Clocked(FrozenScheduler):
     """The stack, and a handle on the service's scheduler clock."""
 
     stack: Stack
     services: Services
     ticks: int = 0
-
-    def set_time(self, at: datetime) -> None:
-        def frozen() -> datetime:
-            self.ticks += 1
-            return at
-
-        self.services.scheduler.clock = frozen
-
-    async def ticked(self, more: int) -> None:
-        """Wait until the scheduler has read its clock ``more`` more times."""
-        target = self.ticks + more
-        await chat.wait(lambda: self.ticks >= target)
 
 
 @pytest.fixture(params=["sqlite", "postgres+redis"])
@@ -107,7 +95,7 @@ async def test_interviewers_get_each_reminder_once_and_none_for_the_old_time(
     await chat.wait(lambda: _link(booked["id"]))  # the meeting was created through the outbox
     interview = await Interview.get(id=booked["id"])
 
-    clocked.set_time(start - timedelta(hours=24) + timedelta(minutes=1))
+    clocked.scheduler_at(start - timedelta(hours=24) + timedelta(minutes=1))
     for userid in PANEL:
         await chat.wait(lambda u=userid: _count(stack, u, 1))
     await clocked.ticked(3)  # more ticks at this time add nothing
@@ -118,7 +106,7 @@ async def test_interviewers_get_each_reminder_once_and_none_for_the_old_time(
         assert "销售代表（终面）" in texts[0] and f"{local:%H:%M}" in texts[0]
         assert interview.meeting_link in texts[0] and "明天" in texts[0]
 
-    clocked.set_time(start - timedelta(minutes=59))
+    clocked.scheduler_at(start - timedelta(minutes=59))
     for userid in PANEL:
         await chat.wait(lambda u=userid: _count(stack, u, 2))
     await clocked.ticked(3)
@@ -138,9 +126,9 @@ async def test_interviewers_get_each_reminder_once_and_none_for_the_old_time(
                              json={"start": new["start"], "interviewers": new["interviewers"]})  # fmt: skip
     assert moved.status_code == 200, moved.text
     new_start = datetime.fromisoformat(new["start"])
-    clocked.set_time(start - timedelta(minutes=10))
+    clocked.scheduler_at(start - timedelta(minutes=10))
     await clocked.ticked(3)
-    clocked.set_time(new_start - timedelta(minutes=30))  # 24 h and 1 h due: only the 1 h goes
+    clocked.scheduler_at(new_start - timedelta(minutes=30))  # 24 h and 1 h due: only the 1 h goes
     for userid in PANEL:
         await chat.wait(lambda u=userid: _count(stack, u, 3))
     await clocked.ticked(3)

@@ -1,6 +1,7 @@
 """简历筛选 in a real browser (Playwright driving Debian's Chromium), phone-sized: HR opens
 it from the nav, picks the opening, saves requirements as lines, reads the ranked list
-(the knocked-out résumé last, with its reason) and invites the top to the AI interview.
+(the knocked-out résumé last, with its reason), invites the top to the AI interview, and
+sees the opening listed as 已设置要求 (未设置要求 before).
 Until this, no browser opened the page: its forms and CSP only ever met httpx."""
 
 from __future__ import annotations
@@ -11,10 +12,9 @@ import pytest
 
 from recruiting.models import Application, Interview, JobOpening
 from recruiting.services.demo import DEMO_JOB_CODE
-from tests.e2e.browser import WAIT, need_chromium, open_workbench
+from tests.e2e.browser import WAIT, need_chromium, phone_workbench
+from tests.e2e.screening_resumes import two_parsed_resumes
 from tests.e2e.stack import running
-from tests.e2e.test_screening_workbench import _seed
-from tests.serving import CHROMIUM, CHROMIUM_ARGS
 
 playwright_api = pytest.importorskip("playwright.async_api")
 expect = playwright_api.expect
@@ -27,15 +27,14 @@ async def test_hr_screens_and_invites_in_the_browser(tmp_path: Path) -> None:
         playwright_api.async_playwright() as pw,
     ):
         job = await JobOpening.get(code=DEMO_JOB_CODE)
-        await _seed(job)
-        browser = await pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            context = await browser.new_context(viewport={"width": 390, "height": 844},
-                                                locale="zh-CN")  # fmt: skip
-            page, refused = await open_workbench(context, settings, "lina", "李娜")
+        await two_parsed_resumes(job)
+        async with phone_workbench(pw, settings, "lina", "李娜") as (page, refused):
             await page.get_by_role("link", name="简历筛选", exact=True).click()
             await expect(page.locator("h1")).to_have_text("简历筛选", timeout=WAIT)
-            await page.locator(f'#openings a[href="/workbench/screening/{job.id}"]').click()
+            link = page.locator(f'a[href="/workbench/screening/{job.id}"]')
+            opening = page.locator("#openings li", has=link)
+            await expect(opening).to_contain_text("未设置要求")
+            await opening.locator(link).click()
             await expect(page.locator("body")).to_contain_text("设置招聘要求后", timeout=WAIT)
 
             await page.get_by_label("必须满足").fill("工作年限：3\n学历：大专")
@@ -51,8 +50,8 @@ async def test_hr_screens_and_invites_in_the_browser(tmp_path: Path) -> None:
             await expect(page.locator("#notice")).to_contain_text(
                 "AI 面试邀请：已邀请 1 人", timeout=WAIT
             )
+            await page.get_by_role("link", name="简历筛选", exact=True).click()
+            await expect(opening).to_contain_text("已设置要求", timeout=WAIT)
             assert not refused
-        finally:
-            await browser.close()
         sun = await Application.get(candidate__name="孙磊")
         assert await Interview.filter(application_id=sun.id).count() == 1

@@ -5,45 +5,24 @@ the top N to the AI interview, and an interviewer refused."""
 
 from __future__ import annotations
 
-import hashlib
 import re
-from collections.abc import AsyncIterator
-from dataclasses import asdict
 from html import unescape
 
 import httpx
-import pytest
 
-from recruiting.infra.resumes.reader import FileResumeReader
 from recruiting.models import (
     Application,
-    Candidate,
     Interview,
     JobOpening,
     OutboxMessage,
-    ResumeFile,
-    ResumeParse,
 )
 from recruiting.ports.outbound import Channel
 from recruiting.services.demo import DEMO_JOB_CODE
+from tests.e2e.screening_resumes import two_parsed_resumes
 from tests.e2e.stack import Stack
-from tests.e2e.workbench import DESKTOP, sign_in
+from tests.e2e.workbench import DESKTOP, csrf, hr, sign_in
 
-RESUME = """{name}
-{personal}
-现居：{city}
-教育经历
-2010.09-2014.06 上海大学 市场营销 {degree}
-工作经历
-{start}.07-至今 某电子商务有限公司 大客户销售
-负责华东区渠道销售
-专业技能
-{skills}
-"""
-PEOPLE = [
-    ("孙磊", "男 | 30岁", "上海", "本科", 2016, "大客户销售、Excel"),
-    ("周杰", "男 | 24岁", "杭州", "大专", 2024, "电话销售"),  # 2 years: knocked out
-]
+__all__ = ["hr"]  # the fixture
 
 
 async def _client(stack: Stack, userid: str) -> httpx.AsyncClient:
@@ -55,41 +34,9 @@ async def _client(stack: Stack, userid: str) -> httpx.AsyncClient:
     return client
 
 
-@pytest.fixture
-async def hr(stack: Stack) -> AsyncIterator[httpx.AsyncClient]:
-    client = await _client(stack, "lina")
-    try:
-        yield client
-    finally:
-        await client.aclose()
-
-
-async def _csrf(client: httpx.AsyncClient, path: str) -> str:
-    page = await client.get(path)
-    assert page.status_code == 200, page.text
-    found = re.search(r'<meta name="csrf-token" content="([^"]+)"', page.text)
-    assert found
-    return found.group(1)
-
-
-async def _seed(job: JobOpening) -> None:
-    reader = FileResumeReader()
-    for n, (name, personal, city, degree, start, skills) in enumerate(PEOPLE):
-        text = RESUME.format(name=name, personal=personal, city=city, degree=degree,
-                             start=start, skills=skills)  # fmt: skip
-        candidate = await Candidate.create(name=name)
-        application = await Application.create(candidate=candidate, job=job)
-        await ResumeFile.create(
-            candidate_id=candidate.id, application_id=application.id, object_key=f"wb{n}",
-            size=len(text), sha256=hashlib.sha256(text.encode()).hexdigest(),
-            parse_status=ResumeParse.PARSED,
-            parsed=asdict(reader.read(text.encode(), "简历.txt")), uploaded_by="lina",
-        )  # fmt: skip
-
-
 async def test_screening_in_the_workbench(stack: Stack, hr: httpx.AsyncClient) -> None:
     job = await JobOpening.get(code=DEMO_JOB_CODE)
-    await _seed(job)
+    await two_parsed_resumes(job)
     listing = await hr.get("/workbench/screening/")
     assert listing.status_code == 200 and f"/workbench/screening/{job.id}" in listing.text
     path = f"/workbench/screening/{job.id}"
@@ -97,11 +44,11 @@ async def test_screening_in_the_workbench(stack: Stack, hr: httpx.AsyncClient) -
     assert "设置招聘要求后" in empty.text
 
     refused = await hr.post(f"{path}/requirements", data={
-        "must": "工作年限：3\n男性优先", "nice": "", "csrf_token": await _csrf(hr, path)})  # fmt: skip
+        "must": "工作年限：3\n男性优先", "nice": "", "csrf_token": await csrf(hr, path)})  # fmt: skip
     assert refused.status_code == 400 and "就业促进法" in unescape(refused.text)
     saved = await hr.post(f"{path}/requirements", data={
         "must": "工作年限：3\n学历：大专", "nice": "技能：销售\n地点：上海\n已婚已育",
-        "csrf_token": await _csrf(hr, path)})  # fmt: skip
+        "csrf_token": await csrf(hr, path)})  # fmt: skip
     assert saved.status_code == 302, saved.text
     page = unescape((await hr.get(saved.headers["location"])).text)
     assert "已保存 4 项要求" in page and "「已婚已育」涉及婚育状况" in page
@@ -116,16 +63,14 @@ async def test_screening_in_the_workbench(stack: Stack, hr: httpx.AsyncClient) -
     bad = await hr.get(path, params={"min": "abc"})
     assert bad.status_code == 400
 
-    invited = await hr.post(
-        f"{path}/invite", data={"top": "5", "csrf_token": await _csrf(hr, path)}
-    )
+    invited = await hr.post(f"{path}/invite", data={"top": "5", "csrf_token": await csrf(hr, path)})
     assert invited.status_code == 302
     after = unescape((await hr.get(invited.headers["location"])).text)
     assert "AI 面试邀请：已邀请 1 人" in after and "已邀请 AI 面试" in after
     sun = await Application.get(candidate__name="孙磊")
     assert await Interview.filter(application_id=sun.id).count() == 1
     assert await OutboxMessage.filter(channel=Channel.CANDIDATE).count() >= 1
-    again = await hr.post(f"{path}/invite", data={"top": "5", "csrf_token": await _csrf(hr, path)})
+    again = await hr.post(f"{path}/invite", data={"top": "5", "csrf_token": await csrf(hr, path)})
     assert "已邀请过，跳过 1 人" in unescape((await hr.get(again.headers["location"])).text)
 
     interviewer = await _client(stack, "wangqiang")

@@ -8,9 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.browser import WAIT, need_chromium, open_workbench
+from tests.e2e.browser import WAIT, need_chromium, phone_workbench
 from tests.e2e.stack import running
-from tests.serving import CHROMIUM, CHROMIUM_ARGS
 
 playwright_api = pytest.importorskip("playwright.async_api")
 expect = playwright_api.expect
@@ -22,11 +21,7 @@ async def test_console_workbench_button_opens_the_members_home(tmp_path: Path) -
         running("sqlite", tmp_path, "wbui") as (settings, _service, _console),
         playwright_api.async_playwright() as pw,
     ):
-        browser = await pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            context = await browser.new_context(viewport={"width": 390, "height": 844},
-                                                locale="zh-CN")  # fmt: skip
-            page, refused = await open_workbench(context, settings, "zhangwei", "张伟")
+        async with phone_workbench(pw, settings, "zhangwei", "张伟") as (page, refused):
             assert page.url == settings.workbench.public_url + "/workbench/"
             await expect(page.locator(".roles")).to_contain_text("HR 经理")
             await expect(page.locator("nav.nav a")).to_have_count(7)  # 首页 … 待评审, 个人信息申请
@@ -39,5 +34,3 @@ async def test_console_workbench_button_opens_the_members_home(tmp_path: Path) -
             await page.locator(".who button").click()  # 退出 (a POST form with the CSRF field)
             await expect(page.locator("h1")).to_have_text("登录招聘工作台", timeout=WAIT)
             assert not refused
-        finally:
-            await browser.close()

@@ -1,8 +1,11 @@
-"""个人信息申请 in a real browser (Playwright driving Debian's Chromium), phone-sized: HR
-opens it from the nav, records a correction a candidate asked for by phone, sees a Chinese
-error for a bad phone number, records it again from the candidate's page (the form filled
-in), then finds the request listed and confirms it. Until this,
-no browser opened the page: its forms, CSRF field and CSP only ever met httpx."""
+"""个人信息申请 in a real browser (Playwright driving Debian's Chromium), phone-sized.
+
+HR records an access request a candidate made by phone, finds it in the list with its
+deadline, and marks it answered; and HR opens the page from the nav, records a correction
+a candidate asked for by phone, sees a Chinese error for a bad phone number, records it
+again from the candidate's page (the form filled in), then finds the request listed and
+confirms it. Until these, no browser opened the page: its forms, CSRF field and CSP only
+ever met httpx."""
 
 from __future__ import annotations
 
@@ -10,13 +13,44 @@ from pathlib import Path
 
 import pytest
 
-from recruiting.models import Application, Candidate, DataRequest, JobOpening
-from tests.e2e.browser import WAIT, need_chromium, open_workbench
+from recruiting.domain.data_requests import STATUS_NAMES
+from recruiting.models import Application, Candidate, DataRequest, DataRequestStatus, JobOpening
+from tests.e2e.browser import WAIT, need_chromium, phone_workbench
 from tests.e2e.stack import running
-from tests.serving import CHROMIUM, CHROMIUM_ARGS
 
 playwright_api = pytest.importorskip("playwright.async_api")
 expect = playwright_api.expect
+
+
+async def test_hr_records_a_request_and_marks_it_answered(tmp_path: Path) -> None:
+    need_chromium()
+    async with (
+        running("sqlite", tmp_path, "wbdr") as (settings, _service, _console),
+        playwright_api.async_playwright() as pw,
+    ):
+        candidate = await Candidate.create(name="周芷若")
+        async with phone_workbench(pw, settings, "lina", "李娜") as (page, refused):
+            await page.goto(settings.workbench.public_url + "/workbench/data-requests/")
+            form = page.locator("#record")
+            await form.locator("input[name=candidate_id]").fill(str(candidate.id))
+            await form.locator("select[name=kind]").select_option("access")
+            await form.locator("select[name=via]").select_option("phone")
+            await form.get_by_role("button", name="登记").click()
+            await expect(page.locator("#done")).to_have_text("已登记", timeout=WAIT)
+
+            request = await DataRequest.get(candidate_id=candidate.id)
+            row = page.locator(f"#request-{request.id}")
+            await expect(row).to_contain_text("周芷若")
+            await expect(row).to_contain_text("电话")
+            await expect(row).to_contain_text(request.due_at.date().isoformat())
+            await row.get_by_role("button", name="已答复").click()
+            done = STATUS_NAMES[DataRequestStatus.COMPLETED]
+            await expect(page.locator("#done")).to_contain_text(done, timeout=WAIT)
+            await expect(page.locator(f"#request-{request.id}")).to_contain_text(
+                "已通过其他方式答复"
+            )
+            assert (await DataRequest.get(id=request.id)).status == DataRequestStatus.COMPLETED
+            assert not refused
 
 
 async def test_hr_records_and_confirms_a_correction_in_the_browser(tmp_path: Path) -> None:
@@ -28,11 +62,7 @@ async def test_hr_records_and_confirms_a_correction_in_the_browser(tmp_path: Pat
         job = await JobOpening.create(code="wb-drb", title="店长")
         candidate = await Candidate.create(name="孙丽")
         await Application.create(candidate=candidate, job=job)
-        browser = await pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            context = await browser.new_context(viewport={"width": 390, "height": 844},
-                                                locale="zh-CN")  # fmt: skip
-            page, refused = await open_workbench(context, settings, "lina", "李娜")
+        async with phone_workbench(pw, settings, "lina", "李娜") as (page, refused):
             await page.get_by_role("link", name="个人信息申请", exact=True).click()
             await expect(page.locator("h1")).to_have_text("个人信息申请", timeout=WAIT)
             await expect(page.locator("#requests")).to_contain_text("暂无申请")
@@ -67,6 +97,4 @@ async def test_hr_records_and_confirms_a_correction_in_the_browser(tmp_path: Pat
                 "确认更正", timeout=WAIT
             )
             assert not refused
-        finally:
-            await browser.close()
         assert (await DataRequest.get(id=request.id)).status == "completed"

@@ -5,10 +5,7 @@ interviewer reads but cannot change; every change is audited."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
 import httpx
-import pytest
 
 from recruiting.models import (
     Application,
@@ -21,15 +18,9 @@ from recruiting.models import (
 )
 from recruiting.services.shared.round_versions import version_for_new_interview
 from tests.e2e.stack import Stack
-from tests.e2e.workbench import DESKTOP, sign_in
+from tests.e2e.workbench import DESKTOP, hr, sign_in
 
-
-@pytest.fixture
-async def hr(stack: Stack) -> AsyncIterator[httpx.AsyncClient]:
-    base = stack.settings.workbench.public_url
-    async with httpx.AsyncClient(base_url=base, headers=DESKTOP, timeout=15) as client:
-        await sign_in(stack, client, "lina")
-        yield client
+__all__ = ["hr"]  # the fixture
 
 
 def _csrf(html: str) -> str:

@@ -10,9 +10,8 @@ from pathlib import Path
 import pytest
 
 from recruiting.models import InterviewRound, JobOpening
-from tests.e2e.browser import WAIT, need_chromium, open_workbench
+from tests.e2e.browser import WAIT, need_chromium, phone_workbench
 from tests.e2e.stack import running
-from tests.serving import CHROMIUM, CHROMIUM_ARGS
 
 playwright_api = pytest.importorskip("playwright.async_api")
 expect = playwright_api.expect
@@ -25,12 +24,7 @@ async def test_hr_creates_an_opening_with_a_recorded_round(kind: str, tmp_path: 
         running(kind, tmp_path, "wbop") as (settings, _service, _console),
         playwright_api.async_playwright() as pw,
     ):
-        browser = await pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            context = await browser.new_context(viewport={"width": 390, "height": 844},
-                                                locale="zh-CN")  # fmt: skip
-            page, refused = await open_workbench(context, settings, "lina", "李娜")
-
+        async with phone_workbench(pw, settings, "lina", "李娜") as (page, refused):
             await page.get_by_role("link", name="岗位", exact=True).click()
             await page.locator("#new-opening").click()
             await page.get_by_label("岗位编号").fill("SALES-BJ-02")
@@ -68,8 +62,6 @@ async def test_hr_creates_an_opening_with_a_recorded_round(kind: str, tmp_path: 
             await expect(page.locator("#q1 legend")).to_contain_text("第 2 题", timeout=WAIT)
             await expect(page.locator("#q1 .anchors summary")).to_have_text("抗压能力 · 行为锚定")
             assert not refused
-        finally:
-            await browser.close()
         job = await JobOpening.get(code="SALES-BJ-02")
         weights = {i["code"]: i["weight"] for i in job.competency_model}
         assert weights["communication"] == "0.25" and weights["learning_agility"] == "0.1"

@@ -160,6 +160,8 @@ async def test_hr_sets_up_brings_in_invites_reviews_and_decides(
 
             # 6. Invite two from the pipeline board to the recorded interview
             await page.get_by_role("link", name="流程看板", exact=True).click()
+            opening = page.locator("#openings li", has_text="运营专员")
+            await expect(opening).to_contain_text("4 位候选人", timeout=WAIT)
             await page.get_by_role("link", name="运营专员").click()
             await expect(page.locator("[data-stage=new] .count")).to_have_text("4", timeout=WAIT)
             for name in ("赵敏", "周芷若"):

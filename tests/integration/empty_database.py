@@ -12,8 +12,9 @@ from typing import Any
 
 import asyncpg
 import pytest
-from tortoise import connections
+from tortoise import Tortoise, connections
 from tortoise.backends.base.executor import EXECUTOR_CACHE
+from tortoise.migrations.api import migrate
 
 from recruiting.db import close_database
 from tests.conftest import POSTGRES_URL, require_service
@@ -74,3 +75,13 @@ async def insert_row(table: str, sqlite: bool) -> None:
     await connections.get("default").execute_query(
         f'INSERT INTO "{table}" ({names}) VALUES ({marks})', values
     )
+
+
+async def an_interview_at(config: dict[str, Any], migration: str, sqlite: bool) -> None:
+    """Migrate the empty database up to ``migration`` (of the recruiting app), open it, and
+    insert one interview with the rows it needs: an opening, a candidate, their application
+    and a round."""
+    await migrate(config=config, target=f"recruiting.{migration}")
+    await Tortoise.init(config=config)
+    for table in ("job_opening", "candidate", "application", "interview_round", "interview"):
+        await insert_row(table, sqlite)

@@ -8,6 +8,8 @@ from datetime import datetime, timedelta
 from itertools import count
 from typing import Any
 
+import pytest
+
 from recruiting import clock
 from recruiting.domain.availability import Interval
 from recruiting.domain.roles import Role
@@ -16,6 +18,7 @@ from recruiting.models import (
     ApplicationStatus,
     Candidate,
     CandidateContact,
+    CandidateMessage,
     InterviewInvitation,
     InterviewRound,
     JobOpening,
@@ -23,8 +26,10 @@ from recruiting.models import (
     Staff,
     SubjectKind,
 )
+from recruiting.ports.outbound import Channel
 from recruiting.services.after_interview.survey_answers import SurveyAnswers
 from recruiting.services.after_interview.surveys import Surveys
+from recruiting.services.candidate_channel import contacts
 from recruiting.services.candidate_channel.answers import CandidateAnswers
 from recruiting.services.candidate_channel.free_text import FreeText
 from recruiting.services.demo import seed_demo_staff
@@ -83,6 +88,26 @@ async def free_text_world() -> FreeTextWorld:
     return FreeTextWorld(job=job, application=application, approvals=approvals, offers=offer_service,
                          cid=cid, scheduling=scheduling, invitations=invitations,
                          surveys=surveys, answers=answers)  # fmt: skip
+
+
+@pytest.fixture
+async def world(database: str) -> FreeTextWorld:
+    """The world above on the test's database (import it as a fixture)."""
+    return await free_text_world()
+
+
+def candidate(cid: int) -> Principal:
+    """The candidate's mini-app session."""
+    return Principal(2, SubjectKind.CANDIDATE, candidate_id=cid)
+
+
+async def in_inbox(cid: int, subject: str) -> CandidateMessage:
+    """The message asking ``subject``, kept in the mini-app inbox as the sender keeps it."""
+    rows = await OutboxMessage.filter(channel=Channel.CANDIDATE, recipient=f"candidate:{cid}")
+    [row] = [r for r in rows if r.payload.get("subject") == subject]
+    message = await contacts.keep(cid, row.idempotency_key, dict(row.payload))
+    await contacts.delivered(message, "miniapp", "inbox", {})
+    return message
 
 
 async def typed(world: FreeTextWorld, text: str, msgid: str = "") -> Any:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from recruiting.domain.inbound import TextMessage
 
 
-def said(user: str, text: str) -> TextMessage:
+def said(user: str, text: str, msg_id: str = "1") -> TextMessage:
     return TextMessage(
         kind="text",
         from_user=user,
@@ -15,7 +15,7 @@ def said(user: str, text: str) -> TextMessage:
         create_time=1,
         msg_type="text",
         event="",
-        dedup_key="msg:1",
+        dedup_key=f"msg:{msg_id}",
         content=text,
-        msg_id="1",
+        msg_id=msg_id,
     )

@@ -26,29 +26,24 @@ from recruiting.models import (
     InterviewInvitation,
     InvitationStatus,
     OutboxMessage,
-    SubjectKind,
 )
-from recruiting.ports.outbound import Channel
 from recruiting.services.candidate_channel import contacts, free_text
 from recruiting.services.candidate_channel.answers import CandidateAnswers
 from recruiting.services.invitations import messages as msg
 from recruiting.services.invitations.lifecycle import InterviewInvitations
 from recruiting.services.messaging.effects import Unit
 from recruiting.services.personal_data.talent_pool import THANKS
-from recruiting.services.shared.sessions import Principal
 from tests.integration.free_text_world import (
     FreeTextWorld,
-    free_text_world,
+    candidate,
+    in_inbox,
     invited,
     rejected_and_asked_about_the_pool,
     typed,
+    world,
 )
 
-
-@pytest.fixture
-async def world(database: str) -> FreeTextWorld:
-    """The free-text tests' world (tests/integration/free_text_world.py)."""
-    return await free_text_world()
+__all__ = ["world"]  # the fixture
 
 
 class Crash(Exception):
@@ -71,15 +66,6 @@ def crash_after(monkeypatch: pytest.MonkeyPatch, owner: Any, name: str) -> list[
     return crashed
 
 
-async def in_inbox(cid: int, subject: str) -> CandidateMessage:
-    """The message asking ``subject``, kept in the mini-app inbox as the sender keeps it."""
-    rows = await OutboxMessage.filter(channel=Channel.CANDIDATE, recipient=f"candidate:{cid}")
-    [row] = [r for r in rows if r.payload.get("subject") == subject]
-    message = await contacts.keep(cid, row.idempotency_key, dict(row.payload))
-    await contacts.delivered(message, "miniapp", "inbox", {})
-    return message
-
-
 async def counts(cid: int) -> dict[str, int]:
     return {
         "to_candidate": await OutboxMessage.filter(recipient=f"candidate:{cid}").count(),
@@ -87,10 +73,6 @@ async def counts(cid: int) -> dict[str, int]:
         "claims": await CandidateReply.all().count(),
         "consents": await Consent.all().count(),
     }
-
-
-def candidate(cid: int) -> Principal:
-    return Principal(2, SubjectKind.CANDIDATE, candidate_id=cid)
 
 
 async def test_a_crash_in_an_inbox_answer_leaves_no_answer_without_its_effects(

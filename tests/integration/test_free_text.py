@@ -27,20 +27,16 @@ from recruiting.ports.outbound import Channel
 from recruiting.services.personal_data.talent_pool import THANKS, in_talent_pool
 from tests.integration.free_text_world import (
     FreeTextWorld,
-    free_text_world,
     invited,
     rejected_and_asked_about_the_pool,
     typed,
+    world,
 )
 from tests.integration.offer_world import approval, submitted_offer
 
+__all__ = ["world"]  # the fixture
+
 CLOSED = "已取消或结束"
-
-
-@pytest.fixture
-async def world(database: str) -> FreeTextWorld:
-    """张三, bound to 微信客服, every answer route wired (tests/integration/free_text_world.py)."""
-    return await free_text_world()
 
 
 async def approved_offer(world: FreeTextWorld) -> Offer:

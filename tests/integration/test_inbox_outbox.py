@@ -21,6 +21,7 @@ from recruiting.services.messaging.callbacks import CallbackProcessor
 from recruiting.services.messaging.inbox import CallbackInbox
 from recruiting.services.messaging.outbox import Backoff, OutboxRelay
 from tests.fakes.outbound import RecordingSender
+from tests.integration.staff_chat import said
 
 CIPHER = FieldCipher({"t1": os.urandom(32)}, "t1")
 NO_WAIT = Backoff(base_seconds=0.0, cap_seconds=0.0)  # retries due at once, for stepping
@@ -179,21 +180,7 @@ async def test_one_senders_callbacks_are_processed_in_order(database: str) -> No
     inbox = make_inbox(queue=queue)
     first = (await inbox.accept(text_event("1"), b"<xml/>")).inbox_id
     second = (await inbox.accept(text_event("2"), b"<xml/>")).inbox_id
-    other = await inbox.accept(
-        TextMessage(
-            kind="text",
-            from_user="wangqiang",
-            to_user="c",
-            agent_id="1",
-            create_time=1,
-            msg_type="text",
-            event="",
-            dedup_key="msg:3",
-            content="x",
-            msg_id="3",
-        ),
-        b"<xml/>",
-    )
+    other = await inbox.accept(said("wangqiang", "x", msg_id="3"), b"<xml/>")
     assert first and second and other.inbox_id
     assert await inbox.claim(second) is None  # waits for the first
     assert await inbox.claim(other.inbox_id) is not None  # other senders are not held up

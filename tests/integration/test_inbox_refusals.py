@@ -10,13 +10,9 @@ from recruiting.domain.error_text import for_people, written_for_people
 from recruiting.errors import Forbidden, InvalidInput, NotFound, RecruitingError
 from recruiting.models import SubjectKind
 from recruiting.services.shared.sessions import Principal
-from tests.integration.free_text_world import FreeTextWorld, free_text_world, invited
-from tests.integration.test_answer_units import candidate, in_inbox
+from tests.integration.free_text_world import FreeTextWorld, candidate, in_inbox, invited, world
 
-
-@pytest.fixture
-async def world(database: str) -> FreeTextWorld:
-    return await free_text_world()
+__all__ = ["world"]  # the fixture
 
 
 def _read(exc: RecruitingError) -> str:

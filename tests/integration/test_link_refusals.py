@@ -16,7 +16,7 @@ from recruiting.models import Candidate, Interview, RecordingLink, SubjectKind
 from recruiting.services.recorded.links import LinkInvalid, RecordingLinks
 from recruiting.services.shared.sessions import Principal, SessionService
 from recruiting.wiring.openings import wire_openings
-from tests.integration.test_round_versions import HR, HR_PRINCIPAL, OLD, NoLogin, _candidate
+from tests.integration.round_world import HR, HR_PRINCIPAL, OLD, NoLogin, consenting_candidate
 
 
 async def _link(code: str, name: str) -> tuple[RecordingLinks, str, int]:
@@ -26,7 +26,7 @@ async def _link(code: str, name: str) -> tuple[RecordingLinks, str, int]:
     job = await wired.openings.create(HR, {"code": f"J-{code}", "title": "销售代表"})
     recorded = await wired.rounds.add(HR, job.id, {"kind": "recorded", "name": "录制面试",
                                                    "questions": [OLD], "deadline_days": 3})  # fmt: skip
-    application, _ = await _candidate(job.id, name)
+    application, _ = await consenting_candidate(job.id, name)
     created = await links.create(HR_PRINCIPAL, application.id, recorded.id)
     return links, created.token, application.candidate_id
 

@@ -13,7 +13,7 @@ from tortoise.migrations.api import migrate
 from recruiting.db import tortoise_config
 from recruiting.models import Interview, RecordingLink
 from tests.conftest import TEST_CIPHER
-from tests.integration.empty_database import empty_url, insert_row
+from tests.integration.empty_database import an_interview_at, empty_url
 
 __all__ = ["empty_url"]  # the fixture
 
@@ -38,11 +38,8 @@ async def _tables_and_indexes(sqlite: bool) -> tuple[set[str], set[str]]:
 async def test_links_keep_their_rows_through_the_rename(empty_url: str) -> None:
     sqlite = empty_url.startswith("sqlite")
     config = tortoise_config(empty_url)
-    await migrate(config=config, target=f"recruiting.{BEFORE}")
-    await Tortoise.init(config=config)
+    await an_interview_at(config, BEFORE, sqlite)
     conn = connections.get("default")
-    for table in ("job_opening", "candidate", "application", "interview_round", "interview"):
-        await insert_row(table, sqlite)
     [interview] = (await conn.execute_query('SELECT "id" FROM "interview"'))[1]
     marks = ", ".join("?" if sqlite else f"${i + 1}" for i in range(7))
     expires = datetime(2026, 12, 20, 8, 0, tzinfo=UTC)

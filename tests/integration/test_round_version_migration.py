@@ -11,7 +11,7 @@ from tortoise.migrations.api import migrate
 
 from recruiting.db import tortoise_config
 from recruiting.domain.round_version import RoundContent
-from tests.integration.empty_database import empty_url, insert_row
+from tests.integration.empty_database import an_interview_at, empty_url, insert_row
 
 __all__ = ["empty_url"]  # the fixture
 
@@ -23,11 +23,8 @@ QUESTIONS = [{"text": "请讲一次你说服客户的经历。", "competencies":
 async def test_existing_interviews_are_pinned_to_version_one(empty_url: str) -> None:
     sqlite = empty_url.startswith("sqlite")
     config = tortoise_config(empty_url)
-    await migrate(config=config, target=f"recruiting.{BEFORE}")
-    await Tortoise.init(config=config)
+    await an_interview_at(config, BEFORE, sqlite)
     conn = connections.get("default")
-    for table in ("job_opening", "candidate", "application", "interview_round", "interview"):
-        await insert_row(table, sqlite)
     await conn.execute_query("UPDATE interview_round SET sequence = 2")
     await insert_row("interview_round", sqlite)  # a second round of the job, sequence 1
     mark = "?" if sqlite else "$1"

@@ -12,39 +12,36 @@ from __future__ import annotations
 import os
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from recruiting.clock import now
 from recruiting.domain.interview_state import InterviewStatus
-from recruiting.domain.roles import Role
 from recruiting.infra.media_store import LocalMediaStore
 from recruiting.infra.pii import FieldCipher
 from recruiting.models import (
     AnalysisStatus,
     Answer,
     Application,
-    Candidate,
-    Consent,
-    ConsentPurpose,
     Interview,
     InterviewMode,
-    SubjectKind,
 )
 from recruiting.services.live.context import load_context
 from recruiting.services.recorded.analysis import AnswerAnalysisRunner
 from recruiting.services.recorded.interview import RecordedInterviewService
 from recruiting.services.recorded.links import RecordingLinks, RoundClosed
 from recruiting.services.recorded.results import ResultsService
-from recruiting.services.shared.audit import Actor
-from recruiting.services.shared.sessions import Principal, SessionService
+from recruiting.services.shared.sessions import SessionService
 from recruiting.wiring.openings import wire_openings
 from tests.fakes.analysis import FakeAnalysis
+from tests.integration.round_world import (
+    HR,
+    HR_PRINCIPAL,
+    OLD,
+    NoLogin,
+    consenting_candidate,
+)
 
-HR = Actor("lina", frozenset({Role.HR}))
-HR_PRINCIPAL = Principal(1, SubjectKind.STAFF, userid="lina", roles=frozenset({Role.HR}))
-OLD = {"text": "请讲一次你说服客户的经历。", "competencies": ["沟通能力"], "answer_seconds": 120}
 NEW = [
     {"text": "请讲一次你超额完成销售目标的经历。", "competencies": ["结果导向"]},
     {"text": "请讲一次你化解客户投诉的经历。", "competencies": ["沟通能力", "结果导向"]},
@@ -57,26 +54,6 @@ NEW_MODEL = [
     {"code": "communication", "weight": "0.2"},
     {"code": "results_orientation", "weight": "0.8"},
 ]
-
-
-class NoLogin:
-    """Inviting never logs anyone in; the session service needs an identity port anyway."""
-
-    async def candidate(self, code: str) -> Any:
-        raise AssertionError("not used")
-
-    async def staff(self, code: str) -> Any:
-        raise AssertionError("not used")
-
-
-async def _candidate(job_id: int, name: str) -> tuple[Application, Principal]:
-    candidate = await Candidate.create(name=name)
-    for purpose in ConsentPurpose:
-        await Consent.create(candidate=candidate, purpose=purpose, text_version="2026-11-01",
-                             granted=True)  # fmt: skip
-    application = await Application.create(candidate=candidate, job_id=job_id)
-    return application, Principal(10 + candidate.id, SubjectKind.CANDIDATE,
-                                  candidate_id=candidate.id)  # fmt: skip
 
 
 async def _invite(links: RecordingLinks, application: Application, round_id: int) -> int:
@@ -100,7 +77,7 @@ async def test_an_edited_round_does_not_change_a_past_interview(
                                                    "questions": [OLD], "deadline_days": 3})  # fmt: skip
     live = await wired.rounds.add(HR, job.id, {"kind": "live", "name": "业务面"})
 
-    first_app, first = await _candidate(job.id, "候选人甲")
+    first_app, first = await consenting_candidate(job.id, "候选人甲")
     first_id = await _invite(links, first_app, recorded.id)
     taken = await Interview.get(id=first_id).prefetch_related("round_version")
     assert taken.round_version.number == 1
@@ -139,7 +116,7 @@ async def test_an_edited_round_does_not_change_a_past_interview(
     assert [i["weight"] for i in context.scope.competency_model] == ["0.6", "0.4"]
 
     # a new candidate is invited to the new version
-    second_app, second = await _candidate(job.id, "候选人乙")
+    second_app, second = await consenting_candidate(job.id, "候选人乙")
     second_id = await _invite(links, second_app, recorded.id)
     newer = await Interview.get(id=second_id).prefetch_related("round_version")
     assert newer.round_version.number == 2
@@ -150,6 +127,6 @@ async def test_an_edited_round_does_not_change_a_past_interview(
     assert [(v.number, v.interviews) for v in detail.versions] == [(1, 1), (2, 1)]
 
     await wired.rounds.close(HR, recorded.id)
-    third_app, _ = await _candidate(job.id, "候选人丙")
+    third_app, _ = await consenting_candidate(job.id, "候选人丙")
     with pytest.raises(RoundClosed, match="已关闭"):
         await links.create(HR_PRINCIPAL, third_app.id, recorded.id)

@@ -4,10 +4,10 @@ security tests that look for them at rest and after the purge."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import json
+from collections.abc import AsyncIterator, Collection
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -30,11 +30,12 @@ from recruiting.models import (
     SubjectKind,
 )
 from recruiting.models.recorded import AnalysisStatus
-from recruiting.ports.analysis import AiScore, AnalysisOutcome, AnalysisRequest, MediaFacts
+from recruiting.ports.analysis import AiScore, AnalysisOutcome, AnalysisRequest
 from recruiting.services.recorded.analysis import AnswerAnalysisRunner
 from tests.e2e import candidate_story as story_steps
 from tests.e2e.candidate_story import Story
 from tests.e2e.stack import Stack, running
+from tests.fakes.analysis import FakeAnalysis
 
 NAME = "赵敏"  # the story's candidate
 CANDIDATE_CHAT = "你好，想问一下面试安排"
@@ -50,18 +51,14 @@ TRANSCRIPT = "我在上一家公司负责华东区的七个门店整改项目"
 QUOTE = "七个门店整改项目由我牵头"
 
 
-class TranscribingAnalysis:
-    """The analysis core's port: reads the decrypted copy (it must hold the recording) and
-    answers with a transcript and a quoted piece of evidence."""
+class TranscribingAnalysis(FakeAnalysis):
+    """The analysis core's port (``FakeAnalysis``'s short usable video): reads the decrypted
+    copy (it must hold the recording) and answers with a transcript and a quoted piece of
+    evidence."""
 
     def __init__(self) -> None:
+        super().__init__()
         self.saw: list[Path] = []
-
-    def probe(self, path: Path, expect: str, max_seconds: float) -> MediaFacts:
-        return MediaFacts(5.0, True, True, 64, 64, "mov,mp4")
-
-    def device_check(self, path: Path) -> Any:
-        raise NotImplementedError
 
     def analyze(self, request: AnalysisRequest) -> AnalysisOutcome:
         assert RECORDING.encode() in request.media_path.read_bytes()
@@ -139,10 +136,34 @@ async def a_recorded_answer_is_analysed(story: Story) -> None:
     )  # fmt: skip
     scratch = prepare_scratch(settings.data_dir / "tmp")
     core = TranscribingAnalysis()
-    runner = AnswerAnalysisRunner(media, core, processes=0, scratch=scratch,  # type: ignore[arg-type]
+    runner = AnswerAnalysisRunner(media, core, processes=0, scratch=scratch,
                                   lease_seconds=60, max_attempts=2)  # fmt: skip
     assert await runner.process(answer.id)
     assert core.saw and not core.saw[0].exists()
     assert [p.name for p in scratch.iterdir() if not p.name.startswith(".")] == []
     stored = await Answer.get(id=answer.id)
     assert stored.analysis_status == AnalysisStatus.DONE, stored.analysis_reason
+
+
+def needles(secrets: list[str]) -> dict[str, list[bytes]]:
+    """Each string as UTF-8 and as it appears inside JSON with ASCII escapes."""
+    return {
+        s: sorted({s.encode(), json.dumps(s)[1:-1].encode(), json.dumps(s)[1:-1].lower().encode()})
+        for s in secrets
+    }
+
+
+def files_holding(
+    root: Path, secrets: list[str], skip: Collection[Path] = ()
+) -> dict[str, list[str]]:
+    """Which files under ``root`` (but those in ``skip``) hold each secret, by raw bytes."""
+    found: dict[str, list[str]] = {}
+    files = [p for p in root.rglob("*") if p.is_file() and p not in skip]
+    assert files, root
+    forms = needles(secrets)
+    for path in files:
+        raw = path.read_bytes()
+        for secret, variants in forms.items():
+            if any(v in raw for v in variants):
+                found.setdefault(secret, []).append(str(path.relative_to(root)))
+    return found

@@ -15,7 +15,6 @@ hold her name (which also shows the search would find it).
 
 from __future__ import annotations
 
-import json
 import stat
 from pathlib import Path
 
@@ -49,7 +48,9 @@ from tests.security.pii_story import (
     TRANSCRIPT,
     UNIONID,
     a_recorded_answer_is_analysed,
+    files_holding,
     her_contact_data_and_wechat_ids,
+    needles,
     story,
     the_candidates_story,
 )
@@ -67,7 +68,7 @@ async def test_no_personal_string_is_stored_in_the_clear(story: Story, tmp_path:
 
     data_dir = story.stack.settings.data_dir
     handoffs = the_handoffs_are_private_and_hold_her_name(data_dir)
-    found = _files_holding(data_dir, secrets, skip=handoffs)
+    found = files_holding(data_dir, secrets, skip=handoffs)
     assert found == {}, found
     if story.stack.settings.database_url.startswith("postgres"):
         columns = await _pg_text_columns()
@@ -112,27 +113,6 @@ def the_handoffs_are_private_and_hold_her_name(data_dir: Path) -> set[Path]:
     return handoffs
 
 
-def _needles(secrets: list[str]) -> dict[str, list[bytes]]:
-    """Each string as UTF-8 and as it appears inside JSON with ASCII escapes."""
-    return {
-        s: sorted({s.encode(), json.dumps(s)[1:-1].encode(), json.dumps(s)[1:-1].lower().encode()})
-        for s in secrets
-    }
-
-
-def _files_holding(data_dir: Path, secrets: list[str], skip: set[Path]) -> dict[str, list[str]]:
-    found: dict[str, list[str]] = {}
-    files = [p for p in data_dir.rglob("*") if p.is_file() and p not in skip]
-    assert files, data_dir
-    needles = _needles(secrets)
-    for path in files:
-        raw = path.read_bytes()
-        for secret, forms in needles.items():
-            if any(form in raw for form in forms):
-                found.setdefault(secret, []).append(str(path.relative_to(data_dir)))
-    return found
-
-
 async def _pg_text_columns() -> list[tuple[str, str]]:
     rows = await connections.get("default").execute_query_dict(
         "SELECT table_name, column_name FROM information_schema.columns "
@@ -147,12 +127,12 @@ async def _pg_rows_holding(
 ) -> dict[str, list[str]]:
     conn = connections.get("default")
     found: dict[str, list[str]] = {}
-    needles = _needles(secrets)
+    forms = needles(secrets)
     for table, column in columns:
         rows = await conn.execute_query_dict(f'SELECT "{column}"::text AS v FROM "{table}"')
         for row in rows:
             value = (row["v"] or "").encode()
-            for secret, forms in needles.items():
-                if any(form in value for form in forms):
+            for secret, variants in forms.items():
+                if any(v in value for v in variants):
                     found.setdefault(secret, []).append(f"{table}.{column}")
     return found

@@ -57,6 +57,7 @@ from tests.security.pii_story import (
     TRANSCRIPT,
     UNIONID,
     a_recorded_answer_is_analysed,
+    files_holding,
     her_contact_data_and_wechat_ids,
     story,
     the_candidates_story,
@@ -92,7 +93,7 @@ async def test_her_data_is_gone_after_its_period_and_the_figures_stay(
     before = await dump_tables()
     assert missing(tokens, before) == [], "the search would not find her data"
     assert NAME in (data_dir / "payroll" / "new-hires.csv").read_text(encoding="utf-8")
-    assert _files_with(data_dir / "ehr", [NAME])
+    assert files_holding(data_dir / "ehr", [NAME])
     kept = await figures(her)
     audits = await AuditLog.all().count()
 
@@ -137,7 +138,7 @@ async def test_her_data_is_gone_after_its_period_and_the_figures_stay(
     everything = [p for p in data_dir.rglob("*") if p.is_file()]
     assert any(p.name.startswith("recruiting.sqlite3") for p in everything) or (
         "postgres" in story.stack.settings.database_url)  # fmt: skip
-    assert _files_with(data_dir, plain + tokens) == {}
+    assert files_holding(data_dir, plain + tokens) == {}
     # what remains: the audit trail, the figures, an empty candidate row
     assert await AuditLog.all().count() >= audits
     assert await AuditLog.filter(action="erase", subject_id=str(her), allowed=True).exists()
@@ -250,16 +251,3 @@ async def figures(candidate_id: int) -> dict[str, Any]:
 
 def _files(root: Path) -> list[Path]:
     return [p for p in root.rglob("*") if p.is_file()]
-
-
-def _files_with(root: Path, needles: list[str]) -> dict[str, list[str]]:
-    found: dict[str, list[str]] = {}
-    forms = {n: {n.encode(), json.dumps(n)[1:-1].encode()} for n in needles}
-    for path in root.rglob("*"):
-        if not path.is_file():
-            continue
-        raw = path.read_bytes()
-        for needle, variants in forms.items():
-            if any(v in raw for v in variants):
-                found.setdefault(needle[:40], []).append(str(path.relative_to(root)))
-    return found

@@ -9,12 +9,10 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 import pytest
 from tortoise import connections
-from tortoise.backends.base.executor import EXECUTOR_CACHE
 from tortoise.migrations.api import migrate
 
 from recruiting.db import close_database, migrate_schema, open_database, tortoise_config
@@ -31,7 +29,10 @@ from recruiting.models import (
     Offer,
     RoundKind,
 )
-from tests.conftest import POSTGRES_URL, TEST_CIPHER, require_service
+from tests.conftest import TEST_CIPHER
+from tests.integration.empty_database import empty_url
+
+__all__ = ["empty_url"]  # the fixture
 
 BEFORE = "recruiting.0023_workbench_indexes"
 SEALED = [("integrity_event", "detail", "text"), ("offer", "base_salary", "text"),
@@ -107,23 +108,14 @@ async def write_old_rows(old: Old) -> None:
         })  # fmt: skip
 
 
-@pytest.fixture(params=["sqlite", "postgres"])
-async def old_database(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[str]:
+@pytest.fixture
+async def old_database(empty_url: str) -> AsyncIterator[str]:
     """A database at migration 0023 holding those values in the clear."""
-    EXECUTOR_CACHE.clear()
-    url = f"sqlite://{tmp_path}/old.sqlite3"
-    if request.param == "postgres":
-        require_service("PostgreSQL", "127.0.0.1", 5432)
-        url = POSTGRES_URL
-        await open_database(url)
-        await connections.get("default").execute_script(
-            "DROP SCHEMA public CASCADE; CREATE SCHEMA public"
-        )
-        await close_database()
+    url = empty_url
     await migrate(config=tortoise_config(url), target=BEFORE)
     await connections.close_all()
     await open_database(url)
-    await write_old_rows(Old(request.param == "postgres"))
+    await write_old_rows(Old(not url.startswith("sqlite")))
     await close_database()
     yield url
     await close_database()

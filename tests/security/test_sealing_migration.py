@@ -5,40 +5,32 @@ sealing again changes nothing."""
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from pathlib import Path
 
 import pytest
 from tortoise import connections
-from tortoise.backends.base.executor import EXECUTOR_CACHE
 from tortoise.migrations.api import migrate
 
 from recruiting.db import close_database, migrate_schema, open_database, tortoise_config
 from recruiting.infra.sealed_fields import seal_plaintext_rows
 from recruiting.models import Candidate, Consent, InterviewSlot, OutboxMessage, Staff
-from tests.conftest import POSTGRES_URL, TEST_CIPHER, require_service
+from tests.conftest import TEST_CIPHER
+from tests.integration.empty_database import empty_url
+
+__all__ = ["empty_url"]  # the fixture
 
 BEFORE = "recruiting.0010_offer_candidate_answer"
 SEALED = [("candidate", "name", "searchable"), ("candidate", "wechat_openid", "searchable"),
           ("staff", "name", "text"), ("outbox_message", "payload", "json")]  # fmt: skip
 
 
-@pytest.fixture(params=["sqlite", "postgres"])
-async def old_database(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[str]:
+@pytest.fixture
+async def old_database(empty_url: str) -> AsyncIterator[str]:
     """A database at migration 0010 holding rows in the clear, as the old version wrote."""
-    EXECUTOR_CACHE.clear()
-    url = f"sqlite://{tmp_path}/old.sqlite3"
-    if request.param == "postgres":
-        require_service("PostgreSQL", "127.0.0.1", 5432)
-        url = POSTGRES_URL
-        await open_database(url)
-        await connections.get("default").execute_script(
-            "DROP SCHEMA public CASCADE; CREATE SCHEMA public"
-        )
-        await close_database()
+    url = empty_url
     await migrate(config=tortoise_config(url), target=BEFORE)
     await connections.close_all()
     await open_database(url)
-    json = "::jsonb" if request.param == "postgres" else ""
+    json = "" if url.startswith("sqlite") else "::jsonb"
     await connections.get("default").execute_script(
         "INSERT INTO candidate (name, wechat_openid, external_userid, created_at) VALUES "
         "('钱旧数据', 'o-old-openid', 'wm-old-external', CURRENT_TIMESTAMP);"

@@ -279,8 +279,7 @@ def page(permission: Permission | None = None) -> Callable[[Handler[P]], Guarded
                                     status=403, principal=principal)  # fmt: skip
             await record(principal.actor, "workbench_view", "page", request.path[:64],
                          allowed=True, detail=request.method)  # fmt: skip
-            if any(isinstance(v, int) and v > MAX_ROW_ID for v in kwargs.values()):
-                # a path id no row can have: the database would refuse it with an overflow
+            if any(_names_no_row(name, value) for name, value in kwargs.items()):
                 return message_page(request, "页面不存在", "没有找到这条记录。",
                                     status=404, principal=principal)  # fmt: skip
             try:
@@ -294,6 +293,16 @@ def page(permission: Permission | None = None) -> Callable[[Handler[P]], Guarded
         return guarded
 
     return wrap
+
+
+def _names_no_row(name: str, value: object) -> bool:
+    """A path number no row can have: an id below 1, a position below 0, or one past the
+    tables' 32-bit keys (the database would refuse it with an overflow). Such an address is
+    a page that does not exist, never a 400 that names the parameter."""
+    if not isinstance(value, int):
+        return False
+    lowest = 1 if name.endswith("_id") else 0
+    return not lowest <= value <= MAX_ROW_ID
 
 
 def _csrf_ok(request: Request, token: str, principal: StaffPrincipal) -> bool:

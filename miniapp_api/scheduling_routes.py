@@ -9,7 +9,7 @@ two steps a crash could split."""
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sanic import Blueprint, Request
 from sanic.response import HTTPResponse, json
@@ -22,21 +22,17 @@ from recruiting.errors import InvalidInput
 from recruiting.models import Interview, InterviewMode
 from recruiting.services.scheduling.booking import InterviewBooking
 from recruiting.services.scheduling.slots import SchedulingService, proposal_json
-
-if TYPE_CHECKING:
-    from recruiting.bootstrap import Services
+from recruiting.web import services_of
 
 bp = Blueprint("miniapp_scheduling", url_prefix="/miniapp/v1/staff")
 
 
 def _service(request: Request) -> SchedulingService:
-    services: Services = request.app.ctx.services
-    return services.scheduling.service
+    return services_of(request).scheduling.service
 
 
 def _booking(request: Request) -> InterviewBooking:
-    services: Services = request.app.ctx.services
-    return services.invitations.booking
+    return services_of(request).invitations.booking
 
 
 @bp.post("/proposals")

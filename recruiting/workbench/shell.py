@@ -22,7 +22,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec
+from typing import Any, Concatenate, ParamSpec
 from urllib.parse import quote
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
@@ -39,10 +39,7 @@ from recruiting.services.shared.sessions import AccountDeactivated
 from recruiting.services.workbench.login import StaffPrincipal, WorkbenchLogin
 from recruiting.settings import Settings
 from recruiting.validation import MAX_ROW_ID
-from recruiting.web import reference, status_for, user_message
-
-if TYPE_CHECKING:
-    from recruiting.bootstrap import Services
+from recruiting.web import reference, services_of, status_for, user_message
 
 log = logging.getLogger(__name__)
 
@@ -113,12 +110,6 @@ NAV: tuple[NavItem, ...] = (
         Permission.VIEW_CONTACT,
     ),
 )
-
-
-def services_of(request: Request) -> Services:
-    """What the pages call: each capability's wiring (``recruiting.bootstrap``)."""
-    services: Services = request.app.ctx.services
-    return services
 
 
 def settings_of(request: Request) -> Settings:

@@ -28,9 +28,9 @@ from recruiting.services.intake.merge import merge_candidates
 from recruiting.services.intake.resumes import UploadedFile
 from recruiting.services.pipeline.reject import NOTE_CHARS
 from recruiting.services.workbench.login import StaffPrincipal
-from recruiting.web import status_for, user_message
+from recruiting.web import services_of, status_for, user_message
 from recruiting.wiring.intake import Intake
-from recruiting.workbench.shell import page, render, secure, services_of
+from recruiting.workbench.shell import page, render, secure
 
 bp = Blueprint("workbench_candidates", url_prefix="/workbench/candidates")
 

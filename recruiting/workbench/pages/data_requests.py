@@ -15,7 +15,8 @@ from recruiting.domain.roles import Permission
 from recruiting.errors import InvalidInput
 from recruiting.services.personal_data.requests import DataRequests
 from recruiting.services.workbench.login import StaffPrincipal
-from recruiting.workbench.shell import page, render, secure, services_of
+from recruiting.web import services_of
+from recruiting.workbench.shell import page, render, secure
 
 bp = Blueprint("wb_data_requests", url_prefix="/workbench/data-requests")
 

@@ -22,8 +22,9 @@ from recruiting.errors import InvalidInput
 from recruiting.services.pipeline.board import BoardFilters
 from recruiting.services.pipeline.bulk import BulkResult
 from recruiting.services.workbench.login import StaffPrincipal
+from recruiting.web import services_of
 from recruiting.wiring.pipeline import Pipeline
-from recruiting.workbench.shell import page, render, services_of, settings_of
+from recruiting.workbench.shell import page, render, settings_of
 
 bp = Blueprint("workbench_pipeline")
 

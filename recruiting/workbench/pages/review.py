@@ -18,14 +18,13 @@ from recruiting.errors import InvalidInput
 from recruiting.services.pipeline.decisions import Decision
 from recruiting.services.pipeline.review import pieces
 from recruiting.services.workbench.login import StaffPrincipal
-from recruiting.web import media_response
+from recruiting.web import media_response, services_of
 from recruiting.workbench.pages.pipeline import _int, _reason, _when, form_of, pipeline_of
 from recruiting.workbench.shell import (
     message_page,
     page,
     render,
     secure,
-    services_of,
     settings_of,
 )
 

@@ -20,7 +20,8 @@ from recruiting.services.screening.ranking import Outcome, Screening
 from recruiting.services.screening.requirements import OpeningRequirements
 from recruiting.services.workbench.login import StaffPrincipal
 from recruiting.validation import is_digits
-from recruiting.workbench.shell import page, render, services_of
+from recruiting.web import services_of
+from recruiting.workbench.shell import page, render
 
 bp = Blueprint("workbench_screening", url_prefix="/workbench/screening")
 

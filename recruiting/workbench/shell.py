@@ -33,6 +33,7 @@ from sanic.response import HTTPResponse, html, redirect
 from recruiting.domain import web_login
 from recruiting.domain.intake import channel_name
 from recruiting.domain.roles import Permission
+from recruiting.domain.shorten import shorten
 from recruiting.errors import Forbidden, RecruitingError, Unauthenticated
 from recruiting.services.shared.audit import record
 from recruiting.services.shared.sessions import AccountDeactivated
@@ -110,6 +111,12 @@ NAV: tuple[NavItem, ...] = (
         Permission.VIEW_CONTACT,
     ),
 )
+
+
+def notice_of(request: Request, chars: int = 80) -> str:
+    """The notice a redirect brings back (``?notice=``), shortened at a boundary: it names
+    what was done (an opening's title, the requirements not taken), never cut mid-word."""
+    return shorten(request.args.get("notice") or "", max_chars=chars)
 
 
 def settings_of(request: Request) -> Settings:

@@ -186,12 +186,15 @@ def message_page(
     *,
     status: int,
     retry: str = "",
+    retry_label: str = "重新登录",
     principal: StaffPrincipal | None = None,
     home: bool = False,
 ) -> HTTPResponse:
-    """``home``: offer 返回首页 even to a visitor who is not signed in."""
+    """``retry``: the button's address (its words ``retry_label``: signing in again unless
+    the page says where it leads); ``home``: offer 返回首页 even to a visitor who is not
+    signed in."""
     return render(request, principal, "message.html", status=status, title=title, text=text,
-                  retry=retry, home=home)  # fmt: skip
+                  retry=retry, retry_label=retry_label, home=home)  # fmt: skip
 
 
 # -- cookies and the login round trip -------------------------------------------------------

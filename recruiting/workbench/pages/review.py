@@ -78,9 +78,10 @@ async def decide(request: Request, principal: StaffPrincipal, application_id: in
     else:
         raise InvalidInput("请选择要执行的操作。", code="no_action")
     text = done.message + (f"\n邀请链接：{done.link}" if done.link else "")
+    back = f"/workbench/review/{application_id}"
     return message_page(request, "已处理" if done.ok else "未能完成", text,
-                        status=200 if done.ok else 409, retry=f"/workbench/review/{application_id}",
-                        principal=principal)  # fmt: skip
+                        status=200 if done.ok else 409, principal=principal,
+                        retry=back, retry_label="返回评审页")  # fmt: skip
 
 
 @bp.get("/workbench/media/<interview_id:int>/<index:int>")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from sanic import Request
 
@@ -17,9 +16,7 @@ from recruiting.services.recorded.links import RecordingLinks
 from recruiting.services.recorded.results import ResultsService
 from recruiting.services.recorded.uploads import UploadService
 from recruiting.services.shared.sessions import SessionService
-
-if TYPE_CHECKING:
-    from recruiting.bootstrap import Services
+from recruiting.web import services_of
 
 
 @dataclass(frozen=True)
@@ -37,5 +34,4 @@ class MiniApp:
 
 
 def miniapp(request: Request) -> MiniApp:
-    services: Services = request.app.ctx.services
-    return services.recorded.miniapp
+    return services_of(request).recorded.miniapp

@@ -7,7 +7,7 @@ from __future__ import annotations
 import functools
 from collections.abc import AsyncIterator, Callable
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import Any, TypeVar, cast
 
 from sanic import Request
 from sanic_ext.extensions.openapi import openapi
@@ -20,9 +20,7 @@ from recruiting.errors import AccessDenied, InvalidInput
 from recruiting.models import SubjectKind
 from recruiting.services.shared.audit import record
 from recruiting.services.shared.sessions import Principal
-
-if TYPE_CHECKING:
-    from recruiting.bootstrap import Services
+from recruiting.web import services_of
 
 H = TypeVar("H", bound=Callable[..., Any])
 
@@ -132,8 +130,7 @@ async def _authenticate(request: Request) -> Principal:
 
 
 def body_of(request: Request) -> AsyncIterator[bytes]:
-    services: Services = request.app.ctx.services
-    return limits.read_body(request, services.shared.settings.miniapp.body_seconds)
+    return limits.read_body(request, services_of(request).shared.settings.miniapp.body_seconds)
 
 
 def parse_time(value: str | None, name: str = "time") -> datetime | None:

@@ -15,16 +15,14 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
-from typing import TYPE_CHECKING, Any, cast
+from typing import Any, cast
 
 from sanic import Blueprint, Request
 
 from recruiting.errors import RequestTimeout
 from recruiting.infra.rate_limit import RateLimiter
 from recruiting.services.shared.sessions import Principal
-
-if TYPE_CHECKING:
-    from recruiting.bootstrap import Services
+from recruiting.web import services_of
 
 GROUPS = {
     "login_candidate": "login",
@@ -60,8 +58,7 @@ def client_ip(request: Request) -> str:
 
 
 def _limiter(request: Request) -> RateLimiter:
-    services: Services = request.app.ctx.services
-    return services.recorded.miniapp.limiter
+    return services_of(request).recorded.miniapp.limiter
 
 
 async def _limit_ip(request: Request) -> None:

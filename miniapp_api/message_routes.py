@@ -5,7 +5,7 @@ of the offered times). Answering the same choice twice is harmless."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sanic import Blueprint, Request
 from sanic.response import HTTPResponse, json
@@ -13,9 +13,7 @@ from sanic.response import HTTPResponse, json
 from miniapp_api import schemas as s
 from miniapp_api.edge import documented, principal_of
 from recruiting.services.candidate_channel.answers import CandidateAnswers
-
-if TYPE_CHECKING:
-    from recruiting.bootstrap import Services
+from recruiting.web import services_of
 
 bp = Blueprint("miniapp_messages", url_prefix="/miniapp/v1")
 
@@ -51,8 +49,7 @@ class AnswerOut:
 
 
 def _answers(request: Request) -> CandidateAnswers:
-    services: Services = request.app.ctx.services
-    return services.candidate_channel.answers
+    return services_of(request).candidate_channel.answers
 
 
 @bp.get("/messages")

@@ -4,7 +4,7 @@ data, and lift the hold again. Each route reads the request and calls one use ca
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sanic import Blueprint, Request
 from sanic.response import HTTPResponse, json
@@ -12,9 +12,7 @@ from sanic.response import HTTPResponse, json
 from miniapp_api import schemas as s
 from miniapp_api.edge import documented, principal_of
 from recruiting.services.personal_data.holds import HoldView, LegalHolds
-
-if TYPE_CHECKING:
-    from recruiting.bootstrap import Services
+from recruiting.web import services_of
 
 bp = Blueprint("miniapp_retention", url_prefix="/miniapp/v1")
 
@@ -44,8 +42,7 @@ class HoldOut:
 
 
 def _holds(request: Request) -> LegalHolds:
-    services: Services = request.app.ctx.services
-    return services.personal_data.holds
+    return services_of(request).personal_data.holds
 
 
 def _out(hold: HoldView) -> dict[str, Any]:

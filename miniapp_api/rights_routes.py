@@ -7,7 +7,7 @@ list, acting on one. Each route calls one use case of ``recruiting.services.pers
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from urllib.parse import quote
 
 from sanic import Blueprint, Request
@@ -21,10 +21,7 @@ from recruiting.errors import InvalidInput
 from recruiting.models import DataRequestKind
 from recruiting.services.personal_data.requests import DataRequests
 from recruiting.services.personal_data.rights import CandidateRights
-from recruiting.web import media_response
-
-if TYPE_CHECKING:
-    from recruiting.bootstrap import Services
+from recruiting.web import media_response, services_of
 
 bp = Blueprint("miniapp_rights", url_prefix="/miniapp/v1")
 
@@ -85,13 +82,11 @@ class ActBody:
 
 
 def _rights(request: Request) -> CandidateRights:
-    services: Services = request.app.ctx.services
-    return services.data_rights.rights
+    return services_of(request).data_rights.rights
 
 
 def _requests(request: Request) -> DataRequests:
-    services: Services = request.app.ctx.services
-    return services.data_rights.requests
+    return services_of(request).data_rights.requests
 
 
 # -- the candidate -------------------------------------------------------------------------

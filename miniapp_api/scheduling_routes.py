@@ -9,7 +9,7 @@ two steps a crash could split."""
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sanic import Blueprint, Request
 from sanic.response import HTTPResponse, json
@@ -18,25 +18,23 @@ from miniapp_api import schemas as s
 from miniapp_api.edge import documented, principal_of
 from recruiting import validation
 from recruiting.domain.availability import Interval
+from recruiting.domain.shorten import shorten
 from recruiting.errors import InvalidInput
 from recruiting.models import Interview, InterviewMode
 from recruiting.services.scheduling.booking import InterviewBooking
 from recruiting.services.scheduling.slots import SchedulingService, proposal_json
-
-if TYPE_CHECKING:
-    from recruiting.bootstrap import Services
+from recruiting.web import services_of
 
 bp = Blueprint("miniapp_scheduling", url_prefix="/miniapp/v1/staff")
+REASON_CHARS = 200  # a cancellation's reason, in the message to the candidate
 
 
 def _service(request: Request) -> SchedulingService:
-    services: Services = request.app.ctx.services
-    return services.scheduling.service
+    return services_of(request).scheduling.service
 
 
 def _booking(request: Request) -> InterviewBooking:
-    services: Services = request.app.ctx.services
-    return services.invitations.booking
+    return services_of(request).invitations.booking
 
 
 @bp.post("/proposals")
@@ -91,7 +89,8 @@ async def reschedule(request: Request, interview_id: int) -> HTTPResponse:
 async def cancel(request: Request, interview_id: int) -> HTTPResponse:
     principal = await principal_of(request)
     b = s.parse(s.CancelBody, request.json or {})
-    await _booking(request).cancel_and_withdraw(principal, interview_id, b.reason[:200])
+    reason = shorten(b.reason, max_chars=REASON_CHARS)  # the candidate reads it: whole words
+    await _booking(request).cancel_and_withdraw(principal, interview_id, reason)
     return json({"ok": True})
 
 

@@ -32,6 +32,7 @@ from recruiting.domain.error_text import KIND_TEXT, SERVER_TEXT, code_text
 from recruiting.errors import RecruitingError, Unauthenticated
 
 if TYPE_CHECKING:
+    from recruiting.bootstrap import Services
     from recruiting.services.recorded.results import MediaStream
 
 log = logging.getLogger(__name__)
@@ -75,6 +76,13 @@ def user_message(code: str, message: str, status: int) -> str:
     for people, else the text of its code, else of its status."""
     fallback = STATUS_TEXT[500 if status >= 500 else 400]
     return code_text(code, message) or STATUS_TEXT.get(status) or fallback
+
+
+def services_of(request: Request) -> Services:
+    """What the routes and pages call: each capability's wiring (``recruiting.bootstrap``),
+    for the mini-app API and the workbench alike."""
+    services: Services = request.app.ctx.services
+    return services
 
 
 def reference() -> str:

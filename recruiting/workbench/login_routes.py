@@ -12,6 +12,7 @@ from recruiting.errors import ExternalServiceError, TooManyRequests, Unauthentic
 from recruiting.ports.identity import InvalidLoginCode, NotAMember
 from recruiting.services.shared.sessions import AccountDeactivated, UnknownMember
 from recruiting.services.workbench.login import LoginStateInvalid, StaffPrincipal
+from recruiting.web import services_of
 from recruiting.workbench.shell import (
     SESSION_COOKIE,
     STATE_COOKIE,
@@ -21,7 +22,6 @@ from recruiting.workbench.shell import (
     page,
     render,
     secure,
-    services_of,
     set_cookie,
     settings_of,
     start_login,

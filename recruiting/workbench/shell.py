@@ -22,7 +22,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec
+from typing import Any, Concatenate, ParamSpec
 from urllib.parse import quote
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
@@ -33,16 +33,14 @@ from sanic.response import HTTPResponse, html, redirect
 from recruiting.domain import web_login
 from recruiting.domain.intake import channel_name
 from recruiting.domain.roles import Permission
+from recruiting.domain.shorten import shorten
 from recruiting.errors import Forbidden, RecruitingError, Unauthenticated
 from recruiting.services.shared.audit import record
 from recruiting.services.shared.sessions import AccountDeactivated
 from recruiting.services.workbench.login import StaffPrincipal, WorkbenchLogin
 from recruiting.settings import Settings
 from recruiting.validation import MAX_ROW_ID
-from recruiting.web import reference, status_for, user_message
-
-if TYPE_CHECKING:
-    from recruiting.bootstrap import Services
+from recruiting.web import reference, services_of, status_for, user_message
 
 log = logging.getLogger(__name__)
 
@@ -115,10 +113,10 @@ NAV: tuple[NavItem, ...] = (
 )
 
 
-def services_of(request: Request) -> Services:
-    """What the pages call: each capability's wiring (``recruiting.bootstrap``)."""
-    services: Services = request.app.ctx.services
-    return services
+def notice_of(request: Request, chars: int = 80) -> str:
+    """The notice a redirect brings back (``?notice=``), shortened at a boundary: it names
+    what was done (an opening's title, the requirements not taken), never cut mid-word."""
+    return shorten(request.args.get("notice") or "", max_chars=chars)
 
 
 def settings_of(request: Request) -> Settings:
@@ -188,12 +186,15 @@ def message_page(
     *,
     status: int,
     retry: str = "",
+    retry_label: str = "重新登录",
     principal: StaffPrincipal | None = None,
     home: bool = False,
 ) -> HTTPResponse:
-    """``home``: offer 返回首页 even to a visitor who is not signed in."""
+    """``retry``: the button's address (its words ``retry_label``: signing in again unless
+    the page says where it leads); ``home``: offer 返回首页 even to a visitor who is not
+    signed in."""
     return render(request, principal, "message.html", status=status, title=title, text=text,
-                  retry=retry, home=home)  # fmt: skip
+                  retry=retry, retry_label=retry_label, home=home)  # fmt: skip
 
 
 # -- cookies and the login round trip -------------------------------------------------------
@@ -279,8 +280,7 @@ def page(permission: Permission | None = None) -> Callable[[Handler[P]], Guarded
                                     status=403, principal=principal)  # fmt: skip
             await record(principal.actor, "workbench_view", "page", request.path[:64],
                          allowed=True, detail=request.method)  # fmt: skip
-            if any(isinstance(v, int) and v > MAX_ROW_ID for v in kwargs.values()):
-                # a path id no row can have: the database would refuse it with an overflow
+            if any(_names_no_row(name, value) for name, value in kwargs.items()):
                 return message_page(request, "页面不存在", "没有找到这条记录。",
                                     status=404, principal=principal)  # fmt: skip
             try:
@@ -294,6 +294,16 @@ def page(permission: Permission | None = None) -> Callable[[Handler[P]], Guarded
         return guarded
 
     return wrap
+
+
+def _names_no_row(name: str, value: object) -> bool:
+    """A path number no row can have: an id below 1, a position below 0, or one past the
+    tables' 32-bit keys (the database would refuse it with an overflow). Such an address is
+    a page that does not exist, never a 400 that names the parameter."""
+    if not isinstance(value, int):
+        return False
+    lowest = 1 if name.endswith("_id") else 0
+    return not lowest <= value <= MAX_ROW_ID
 
 
 def _csrf_ok(request: Request, token: str, principal: StaffPrincipal) -> bool:

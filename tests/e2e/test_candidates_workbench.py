@@ -208,3 +208,22 @@ async def test_merging_a_group_on_the_duplicates_page_is_all_or_none(
     page = await hr.get(f"/workbench/candidates/{first.id}")  # a merged record leads on
     assert page.status_code == 302 and page.headers["location"].endswith(f"/{keep.id}")
     assert await AuditLog.filter(action="merge_candidates", allowed=True).count() == 2
+
+
+async def test_a_long_notice_is_shortened_at_a_boundary(
+    stack: Stack, hr: httpx.AsyncClient
+) -> None:
+    """The notice after adding an application names the opening; a long English title is
+    shortened between words with an ellipsis, never cut inside one."""
+    title = "门店店长 Shanghai Pudong Flagship Store Operations and Customer Experience Team"
+    job = await JobOpening.create(code="long-title", title=title)
+    candidate = await Candidate.create(name="范遥")
+    token = await csrf(hr, f"/workbench/candidates/{candidate.id}")
+    added = await hr.post(f"/workbench/candidates/{candidate.id}/apply",
+                          data={"csrf_token": token, "job": str(job.id)})  # fmt: skip
+    assert added.status_code == 302
+    page = await hr.get(added.headers["location"])
+    notice = page.text.split('<p class="notice" role="status">')[1].split("</p>")[0]
+    whole = f"已添加应聘岗位：{title}"
+    assert len(whole) > 80 and notice.endswith("…") and len(notice) <= 80
+    assert notice[:-1] in whole and whole[len(notice) - 1] == " "  # cut between two words

@@ -174,6 +174,8 @@ async def test_board_bulk_review_media_and_decision(stack: Stack, video: bytes) 
                                 data={"csrf_token": csrf_of(page.text), "action": "reject",
                                       "reason": "experience", "note": "方向不符"})  # fmt: skip
         assert decided.status_code == 200 and "已标记为未通过" in decided.text
+        back = f'href="/workbench/review/{apps["吴二"].id}">返回评审页</a>'
+        assert back in decided.text and "重新登录" not in decided.text  # still signed in
         assert (await Application.get(id=apps["吴二"].id)).status == ApplicationStatus.REJECTED
     finally:
         await hr.aclose()

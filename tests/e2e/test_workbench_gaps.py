@@ -19,7 +19,7 @@ from recruiting.bootstrap import (
 )
 from recruiting.settings import load_settings
 from tests.e2e.stack import running
-from tests.e2e.workbench import DESKTOP, sign_in
+from tests.e2e.workbench import DESKTOP, csrf, sign_in
 
 
 async def test_unknown_workbench_paths_get_a_chinese_page(tmp_path: Path) -> None:
@@ -105,3 +105,32 @@ async def test_ids_no_row_can_have_get_a_chinese_404(tmp_path: Path) -> None:
                 r = await web.get(path)
                 assert r.status_code == 404, path
                 assert "没有找到" in r.text or "页面不存在" in r.text, path
+
+
+async def test_ids_below_one_are_a_page_that_does_not_exist(tmp_path: Path) -> None:
+    """0 and -1 in an address (the router's int takes a sign) are a missing page, like an id
+    past the keys: never a 400 that names the parameter (``job_id``, ``index``) to HR. A form
+    field too long is named the way the form names it."""
+    async with running("sqlite", tmp_path, "wbneg") as stack:
+        base = stack.settings.workbench.public_url
+        async with httpx.AsyncClient(base_url=base, headers=DESKTOP, timeout=15) as web:
+            await sign_in(stack, web, "lina")
+            token = await csrf(web)
+            for x in ("0", "-1"):
+                for path in (f"/workbench/pipeline/{x}", f"/workbench/pipeline/{x}/compare",
+                             f"/workbench/review/{x}", f"/workbench/media/{x}/0",
+                             "/workbench/media/1/-1"):  # fmt: skip
+                    r = await web.get(path)
+                    assert r.status_code == 404 and "没有找到" in r.text, path
+                    assert "_id" not in r.text and "index" not in r.text, path
+                for path in (f"/workbench/pipeline/{x}/bulk", f"/workbench/review/{x}/decide",
+                             f"/workbench/data-requests/{x}"):  # fmt: skip
+                    r = await web.post(path, data={"csrf_token": token, "action": "reject"})
+                    assert r.status_code == 404 and "没有找到" in r.text, path
+                    assert "_id" not in r.text, path
+            long_note = {"csrf_token": token, "action": "reject", "reason": "other",
+                         "note": "很" * 501}  # fmt: skip
+            for path in ("/workbench/pipeline/1/bulk", "/workbench/review/1/decide"):
+                r = await web.post(path, data=long_note)
+                assert r.status_code == 400 and "备注 太长了" in r.text, path
+                assert "note" not in r.text.split("<main")[1], path

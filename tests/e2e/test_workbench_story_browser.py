@@ -221,8 +221,8 @@ async def test_hr_sets_up_brings_in_invites_reviews_and_decides(
             await page.locator("#reject-button").click()
             await expect(page.locator("main")).to_contain_text("已标记为未通过并通知候选人",
                                                                timeout=WAIT)  # fmt: skip
-            await page.goto(base + f"/workbench/review/{app.id}")
-            await expect(page.locator("#stage")).to_have_text("未通过")
+            await page.get_by_role("link", name="返回评审页").click()
+            await expect(page.locator("#stage")).to_have_text("未通过", timeout=WAIT)
             await expect(page.locator("#rejection")).to_contain_text("能力与岗位要求有差距")
             other = await Application.get(job_id=job.id, candidate__name="周芷若")
             await page.goto(base + f"/workbench/review/{other.id}")

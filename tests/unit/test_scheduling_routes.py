@@ -122,3 +122,26 @@ async def test_staff_who_may_not_schedule_learn_nothing_of_what_exists(
     404 for an unknown id would tell them which ids exist."""
     response = await _post(_app(INTERVIEWER), path, body, "t0ken")
     assert (response.status, response.json["error"]) == (403, "access_denied")
+
+
+async def test_a_long_cancel_reason_reaches_the_candidate_in_whole_words(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The reason goes into the message the candidate reads (原因：…): one too long is
+    shortened between two words with an ellipsis, never cut inside a word."""
+    hr = Principal(8, SubjectKind.STAFF, staff_id=1, userid="lina", roles=frozenset({Role.HR}))
+    seen: list[str] = []
+
+    async def cancel_and_withdraw(
+        self: InterviewBooking, principal: Principal, interview_id: int, reason: str = ""
+    ) -> None:
+        seen.append(reason)
+
+    monkeypatch.setattr(InterviewBooking, "cancel_and_withdraw", cancel_and_withdraw)
+    reason = "岗位关闭，" + "the opening was closed by the hiring manager " * 6
+    response = await _post(_app(hr), "/interviews/1/cancel", {"reason": reason}, "t0ken")
+    assert response.status == 200, response.json
+    (sent,) = seen
+    assert sent.endswith("…") and len(sent) <= routes.REASON_CHARS < len(reason)
+    kept = sent.removesuffix("…")
+    assert reason.startswith(kept) and reason[len(kept)] == " "  # between two words

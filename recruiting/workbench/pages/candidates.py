@@ -28,9 +28,9 @@ from recruiting.services.intake.merge import merge_candidates
 from recruiting.services.intake.resumes import UploadedFile
 from recruiting.services.pipeline.reject import NOTE_CHARS
 from recruiting.services.workbench.login import StaffPrincipal
-from recruiting.web import status_for, user_message
+from recruiting.web import services_of, status_for, user_message
 from recruiting.wiring.intake import Intake
-from recruiting.workbench.shell import page, render, secure, services_of
+from recruiting.workbench.shell import notice_of, page, render, secure
 
 bp = Blueprint("workbench_candidates", url_prefix="/workbench/candidates")
 
@@ -97,7 +97,7 @@ async def candidate_list(request: Request, principal: StaffPrincipal) -> HTTPRes
         request, principal, "candidates/list.html", active="candidates", result=result,
         filters=filters, openings=await _openings(request, principal), pages=pages,
         status_names=STATUS_NAMES,
-        notice=(q.get("notice") or "")[:80],
+        notice=notice_of(request),
     )  # fmt: skip
 
 
@@ -125,7 +125,7 @@ async def candidate_detail(
         applications=shown.applications, files=shown.files, status_names=STATUS_NAMES,
         parse_names=PARSE_NAMES, openings=await _openings(request, principal), contact=contact,
         reasons=REJECT_NAMES, reason_name=_reason_name, resume=resume,
-        notice=(request.args.get("notice") or "")[:80],
+        notice=notice_of(request),
         can_record_request=principal.can(Permission.VIEW_CONTACT),  # 个人信息申请's role
     )  # fmt: skip
 
@@ -341,7 +341,7 @@ async def duplicates(request: Request, principal: StaffPrincipal) -> HTTPRespons
     groups = await intake_of(request).candidates.duplicate_groups(principal.as_principal())
     return render(request, principal, "candidates/duplicates.html", active="candidates",
                   groups=groups, status_names=STATUS_NAMES,
-                  notice=(request.args.get("notice") or "")[:80])  # fmt: skip
+                  notice=notice_of(request))  # fmt: skip
 
 
 @bp.post("/merge")

@@ -15,7 +15,8 @@ from recruiting.domain.roles import Permission
 from recruiting.errors import InvalidInput
 from recruiting.services.personal_data.requests import DataRequests
 from recruiting.services.workbench.login import StaffPrincipal
-from recruiting.workbench.shell import page, render, secure, services_of
+from recruiting.web import services_of
+from recruiting.workbench.shell import page, render, secure
 
 bp = Blueprint("wb_data_requests", url_prefix="/workbench/data-requests")
 
@@ -85,7 +86,6 @@ async def record(request: Request, principal: StaffPrincipal) -> HTTPResponse:
 @bp.post("/<request_id:int>")
 @page(Permission.VIEW_CONTACT)
 async def act(request: Request, principal: StaffPrincipal, request_id: int) -> HTTPResponse:
-    request_id = validation.record_id("request_id", request_id)  # before the database sees it
     action = _field(request, "action")
     if action not in {a for options in ACTIONS.values() for a, _ in options}:
         raise InvalidInput("未知的处理方式。", code="invalid_action")

@@ -21,9 +21,9 @@ from recruiting.errors import Conflict, InvalidInput, NotFound, RecruitingError
 from recruiting.services.openings.rounds import RoundDetail
 from recruiting.services.workbench.login import StaffPrincipal
 from recruiting.validation import is_digits
-from recruiting.web import status_for, user_message
+from recruiting.web import services_of, status_for, user_message
 from recruiting.wiring.openings import Openings
-from recruiting.workbench.shell import page, render, secure, services_of
+from recruiting.workbench.shell import page, render, secure
 
 bp = Blueprint("workbench_openings", url_prefix="/workbench/openings")
 

@@ -22,8 +22,9 @@ from recruiting.errors import InvalidInput
 from recruiting.services.pipeline.board import BoardFilters
 from recruiting.services.pipeline.bulk import BulkResult
 from recruiting.services.workbench.login import StaffPrincipal
+from recruiting.web import services_of
 from recruiting.wiring.pipeline import Pipeline
-from recruiting.workbench.shell import page, render, services_of, settings_of
+from recruiting.workbench.shell import page, render, settings_of
 
 bp = Blueprint("workbench_pipeline")
 
@@ -64,9 +65,8 @@ async def board(request: Request, principal: StaffPrincipal, job_id: int) -> HTT
 @bp.post("/workbench/pipeline/<job_id:int>/bulk")
 @page(Permission.MANAGE_INTERVIEWS)
 async def bulk(request: Request, principal: StaffPrincipal, job_id: int) -> HTTPResponse:
-    job_id = validation.record_id("job_id", job_id)  # before acting: not a 500 after it
     form = form_of(request)
-    ids = [validation.record_id("ids", _int(v, "候选人")) for v in form.getlist("ids") or []]
+    ids = [validation.record_id("候选人", _int(v, "候选人")) for v in form.getlist("ids") or []]
     action = form.get("action") or ""
     who = principal.as_principal()
     actions = pipeline_of(request).bulk
@@ -80,14 +80,14 @@ async def bulk(request: Request, principal: StaffPrincipal, job_id: int) -> HTTP
         start = _when(form.get("start"), zone, "开始时间")
         panel = [_int(v, "面试官") for v in form.getlist("interviewers") or []]
         mode = InterviewMode.REMOTE if form.get("mode") == "remote" else InterviewMode.ONSITE
-        location = validation.text("location", form.get("location") or "", 256)
+        location = validation.text("面试地点", form.get("location") or "", 256)
         result = await actions.schedule_live(
             who, ids, _int(form.get("round"), "轮次"), start, panel,
             gap_minutes=_int(form.get("gap") or "0", "间隔"), mode=mode, location=location,
             job_id=job_id,
         )  # fmt: skip
     elif action == "reject":
-        note = validation.text("note", form.get("note") or "", 500)
+        note = validation.text("备注", form.get("note") or "", 500)
         result = await actions.reject(who, ids, _reason(form.get("reason")), note, job_id=job_id)
     else:
         raise InvalidInput("请选择要执行的操作。", code="no_action")
@@ -115,7 +115,7 @@ def _filters(request: Request) -> BoardFilters:
     flagged = {"yes": True, "no": False}.get(args.get("flagged") or "")
     return BoardFilters(
         stage=Stage(stage) if stage else None,
-        channel=validation.text("channel", args.get("channel") or "", 32),
+        channel=validation.text("来源", args.get("channel") or "", 32),
         ai_min=_score(args.get("ai_min")),
         ai_max=_score(args.get("ai_max")),
         flagged=flagged,

@@ -18,14 +18,13 @@ from recruiting.errors import InvalidInput
 from recruiting.services.pipeline.decisions import Decision
 from recruiting.services.pipeline.review import pieces
 from recruiting.services.workbench.login import StaffPrincipal
-from recruiting.web import media_response
+from recruiting.web import media_response, services_of
 from recruiting.workbench.pages.pipeline import _int, _reason, _when, form_of, pipeline_of
 from recruiting.workbench.shell import (
     message_page,
     page,
     render,
     secure,
-    services_of,
     settings_of,
 )
 
@@ -57,7 +56,6 @@ async def review(request: Request, principal: StaffPrincipal, application_id: in
 @bp.post("/workbench/review/<application_id:int>/decide")
 @page(Permission.MANAGE_INTERVIEWS)
 async def decide(request: Request, principal: StaffPrincipal, application_id: int) -> HTTPResponse:
-    application_id = validation.record_id("application_id", application_id)  # not a 500
     form = form_of(request)
     who = principal.as_principal()
     decisions = pipeline_of(request).decisions
@@ -72,17 +70,18 @@ async def decide(request: Request, principal: StaffPrincipal, application_id: in
         done = await decisions.advance(who, application_id, round_id, deadline=deadline,
                                        start=start, interviewers=panel)  # fmt: skip
     elif action == "reject":
-        note = validation.text("note", form.get("note") or "", 500)
+        note = validation.text("备注", form.get("note") or "", 500)
         done = await decisions.reject(who, application_id, _reason(form.get("reason")), note)
     elif action == "offer":
-        figures = validation.text("figures", form.get("figures") or "", 200)
+        figures = validation.text("offer 条件", form.get("figures") or "", 200)
         done = await decisions.propose_offer(who, application_id, figures)
     else:
         raise InvalidInput("请选择要执行的操作。", code="no_action")
     text = done.message + (f"\n邀请链接：{done.link}" if done.link else "")
+    back = f"/workbench/review/{application_id}"
     return message_page(request, "已处理" if done.ok else "未能完成", text,
-                        status=200 if done.ok else 409, retry=f"/workbench/review/{application_id}",
-                        principal=principal)  # fmt: skip
+                        status=200 if done.ok else 409, principal=principal,
+                        retry=back, retry_label="返回评审页")  # fmt: skip
 
 
 @bp.get("/workbench/media/<interview_id:int>/<index:int>")
@@ -95,8 +94,8 @@ async def media(
     results = services_of(request).recorded.miniapp.results
     try:
         stream = await results.media(
-            principal.as_principal(), validation.record_id("interview_id", interview_id),
-            validation.ordinal("index", index), request.headers.get("range"),
+            principal.as_principal(), interview_id, validation.ordinal("题号", index),
+            request.headers.get("range"),
         )  # fmt: skip
     except RangeNotSatisfiable as exc:
         response = secure(text("请求的范围超出了录像的长度。", status=416))

@@ -15,18 +15,21 @@ from sanic.response import HTTPResponse, redirect
 
 from recruiting.domain.job_requirements import KIND_NAMES, JobRequirements
 from recruiting.domain.roles import Permission
+from recruiting.domain.shorten import shorten
 from recruiting.errors import InvalidInput
 from recruiting.services.screening.ranking import Outcome, Screening
 from recruiting.services.screening.requirements import OpeningRequirements
 from recruiting.services.workbench.login import StaffPrincipal
 from recruiting.validation import is_digits
-from recruiting.workbench.shell import page, render, services_of
+from recruiting.web import services_of
+from recruiting.workbench.shell import notice_of, page, render
 
 bp = Blueprint("workbench_screening", url_prefix="/workbench/screening")
 
 MANAGE = Permission.MANAGE_INTERVIEWS
 FORM_CHARS = 5000  # one textarea of requirements
 SHOWN = 200  # rows on the page
+NOTICE_CHARS = 300  # the saved requirements and those not taken, with their reasons
 OUTCOME_NAMES = {
     Outcome.INVITED: "已邀请",
     Outcome.ALREADY_INVITED: "已邀请过，跳过",
@@ -67,7 +70,7 @@ async def shortlist(request: Request, principal: StaffPrincipal, job_id: int) ->
         requirements=current, must_text=_lines(current, must=True),
         nice_text=_lines(current, must=False), listed=listed,
         filters={"out": out, "min": "" if min_score is None else str(min_score)},
-        notice=(q.get("notice") or "")[:300],
+        notice=notice_of(request, NOTICE_CHARS),
     )  # fmt: skip
 
 
@@ -81,7 +84,8 @@ async def save(request: Request, principal: StaffPrincipal, job_id: int) -> HTTP
     notice = f"已保存 {len(saved.items)} 项要求。"
     if saved.flagged:
         notice += "以下要求未采用：" + "；".join(f.reason for f in saved.flagged) + "。"
-    return redirect(f"/workbench/screening/{job_id}?{urlencode({'notice': notice[:300]})}")
+    query = urlencode({"notice": shorten(notice, max_chars=NOTICE_CHARS)})
+    return redirect(f"/workbench/screening/{job_id}?{query}")
 
 
 @bp.post("/<job_id:int>/invite")

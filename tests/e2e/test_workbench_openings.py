@@ -94,6 +94,16 @@ async def test_hr_sets_up_an_opening_and_a_recorded_round(
     assert (await hr.post(f"/workbench/openings/bank/{picked.id}", data=edit)).status_code == 302
     picked = await BankQuestion.get(id=picked.id)
     assert (picked.answer_seconds, picked.tags, picked.retakes) == (90, ["客服", "电话"], 2)
+    wider = await hr.post("/workbench/openings/bank", data={
+        "csrf_token": csrf, "text": "请讲一次你带新人把客户问题讲清楚的经历。",
+        "competencies": ["communication", "leadership"],
+    })  # fmt: skip
+    assert wider.status_code == 302
+    wider_q = await BankQuestion.get(text="请讲一次你带新人把客户问题讲清楚的经历。")
+    editor = await hr.get(f"/workbench/openings/rounds/{round_.id}")
+    # the round offers only questions it can take: leadership is not in this opening's model
+    assert f'name="bank_ids" value="{picked.id}"' in editor.text
+    assert f'name="bank_ids" value="{wider_q.id}"' not in editor.text
     r = await hr.post(f"/workbench/openings/rounds/{round_.id}/bank",
                       data={"csrf_token": csrf, "bank_ids": [str(picked.id)]})  # fmt: skip
     assert r.status_code == 302

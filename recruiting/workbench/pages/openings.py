@@ -9,6 +9,7 @@ again with what was typed and the use case's Chinese reason.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 from urllib.parse import urlencode
 
@@ -253,8 +254,12 @@ async def _round_page(
     model_codes = [m.code for m in opening.model] or list(library)
     shelves = []
     if detail.kind == "recorded":
-        shelves = [s for s in await uc.bank.shelves(principal.actor) if s.competency.code in
-                   model_codes]  # fmt: skip
+        # only questions the round can take: every competency they target is in the model
+        shelves = [
+            replace(s, questions=tuple(q for q in s.questions
+                                       if all(code in model_codes for code, _ in q.competencies)))
+            for s in await uc.bank.shelves(principal.actor) if s.competency.code in model_codes
+        ]  # fmt: skip
     shown = {
         "name": detail.name, "deadline_days": detail.deadline_days,
         "preparation": detail.preparation, "duration_minutes": detail.duration_minutes,

@@ -379,8 +379,8 @@ MODELS: dict[str, dict[str, Entry]] = {
         "note": Personal("HR's note on a request received by phone, letter or in person",
                          "request", "handle the request", LEGAL_DUTY, True),
         "due_at": STATE, "created_at": STATE, "handled_at": STATE, "handled_by": STAFF_ID,
-        "outcome": Personal("what was done (已更正手机号, 已删除); for a refused correction, "
-                            "HR's reason as the candidate was told it", "answered",
+        "outcome": Personal("what was done (已更正手机号, 已删除, 未更正手机号，原因已告知); "
+                            "HR's reason for a refusal is told, never stored", "answered",
                             "prove the request was answered", LEGAL_DUTY, True),
         "hold_told_at": STATE,
     },

@@ -31,7 +31,7 @@ class CompetencyModel:
                 weight = Decimal(str(entry["weight"]))
                 items.append(WeightedCompetency(str(entry["code"]), str(entry["name"]), weight))
             except (KeyError, ArithmeticError) as exc:
-                raise InvalidInput(f"competency entry {entry!r} needs code, name, weight") from exc
+                raise InvalidInput("能力模型的每一项都需要编号、名称和权重") from exc
         model = cls(tuple(items))
         model.validate()
         return model
@@ -39,13 +39,14 @@ class CompetencyModel:
     def validate(self) -> None:
         codes = [c.code for c in self.items]
         if not codes:
-            raise InvalidInput("a competency model needs at least one competency")
+            raise InvalidInput("能力模型至少需要一项能力")
         if len(set(codes)) != len(codes):
-            raise InvalidInput("competency codes must be unique")
-        if any(c.weight <= 0 for c in self.items):
-            raise InvalidInput("competency weights must be positive")
+            raise InvalidInput("能力模型中的能力不能重复")
+        # NaN and Infinity parse as Decimals; a NaN cannot even be compared (a 500, not a refusal)
+        if any(not c.weight.is_finite() or c.weight <= 0 for c in self.items):
+            raise InvalidInput("能力模型的权重须为大于 0 的数")
         if sum(c.weight for c in self.items) != Decimal(1):
-            raise InvalidInput("competency weights must add up to 1")
+            raise InvalidInput("能力模型的权重合计须为 100%")
 
     def to_json(self) -> list[dict[str, str]]:
         return [{"code": c.code, "name": c.name, "weight": str(c.weight)} for c in self.items]

@@ -16,6 +16,7 @@ from recruiting.domain.interview_state import (
 from recruiting.domain.roles import Permission, Role, allows, parse_roles
 from recruiting.errors import ConfigError, InvalidInput, InvalidTransition
 from recruiting.infra.pii import FieldCipher, UndecryptableData
+from tests.people_text import problems
 
 S = InterviewStatus
 
@@ -67,9 +68,13 @@ def test_competency_model_validation() -> None:
         [{"code": "a", "name": "A", "weight": "0.5"}, {"code": "a", "name": "B", "weight": "0.5"}],
         [{"code": "a", "name": "A", "weight": "1.5"}, {"code": "b", "name": "B", "weight": "-0.5"}],
         [{"code": "a", "weight": "1"}],
+        [{"code": "a", "name": "A", "weight": "NaN"}],  # compares as an error, not as a number
+        [{"code": "a", "name": "A", "weight": "sNaN"}],
+        [{"code": "a", "name": "A", "weight": "Infinity"}],
     ):
-        with pytest.raises(InvalidInput):
+        with pytest.raises(InvalidInput) as refused:
             CompetencyModel.from_json(bad)
+        assert problems(refused.value.message) == [], refused.value.message  # Chinese for HR
 
 
 def test_field_cipher_round_trip_context_and_rotation() -> None:

@@ -202,7 +202,7 @@ async def test_import_reports_every_bad_row(tmp_path: Path, suffix: str) -> None
     report = exchange.import_file(path)
     assert report.kind == "job_openings"
     assert [e.row for e in report.errors] == [4, 5, 6, 7]
-    assert "weights must add up to 1" in report.errors[-1].message
+    assert "能力模型的权重合计须为 100%" in report.errors[-1].message
     good = next(o for o in report.openings if o.code == "DEV-01")
     assert [c.code for c in good.competencies] == ["CODE", "COMM"] and good.status == "open"
     path.write_text("员工编号,考核周期,绩效等级,绩效分数\nE1,2026-H1,A,95\nE2,,B,x\n", "utf-8")
